@@ -1,0 +1,48 @@
+# The two commands: `make run` (embedded demo) and `make test` (full suite on PostgreSQL + Redis).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench install system-deps migrate demo graph messages fuzz clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { command -v python3 >/dev/null && python3 -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	$(PY) -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "is ignored" || true
+	$(PY) -c "import django, rest_framework, django_fsm, celery, psycopg, weasyprint" 
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the service needs at run time (Pango for PDF rendering).
+system-deps:
+	@bash scripts/system-deps.sh run
+
+run: install system-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	$(PY) manage.py seed_demo
+	@echo "Service on http://$(HOST):$(PORT)/  (API docs: /api/docs/, health: /healthz)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	@bash scripts/with-services.sh bash scripts/run-tests.sh
+
+bench: install
+	@bash scripts/with-services.sh $(PY) scripts/bench.py
+
+# Regenerate the lifecycle diagram in docs/ from the state machine's declaration.
+graph: install
+	$(PY) manage.py graph_transitions -o docs/lifecycle.dot cases.Case
+	dot -Tsvg docs/lifecycle.dot -o docs/lifecycle.svg
+	dot -Tpng docs/lifecycle.dot -o docs/lifecycle.png
+
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var staticfiles

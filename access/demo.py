@@ -1,0 +1,53 @@
+"""Demo users, one per role, with their second factor printed (only in BEV_DEMO_MODE)."""
+
+import base64
+
+from django.conf import settings
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.classification import Classification
+
+from .models import User
+from .roles import Role
+
+DEMO_PASSWORD = "bev-demo-wachtwoord"
+DEMO_USERS = [
+    # username, first, last, role, clearance, organisation
+    ("casus", "Carla", "Casus", Role.CASE_OFFICER, Classification.GEHEIM, "EZ"),
+    ("casus2", "Chris", "Collega", Role.CASE_OFFICER, Classification.GEHEIM, "EZ"),
+    ("risico", "Rik", "Risico", Role.RISK_ASSESSOR, Classification.GEHEIM, "EZ"),
+    ("risico2", "Roos", "Reviewer", Role.RISK_ASSESSOR, Classification.GEHEIM, "EZ"),
+    ("adviseur", "Anna", "Adviseur", Role.DEPARTMENT_ADVISOR, Classification.GEHEIM, "JenV"),
+    ("kabinet", "Kees", "Kabinet", Role.CABINET_SECRETARIAT, Classification.GEHEIM, "AZ"),
+    ("kabinet2", "Karin", "Kabinet", Role.CABINET_SECRETARIAT, Classification.GEHEIM, "AZ"),
+    ("fonds", "Femke", "Fonds", Role.FUND_MANAGER, Classification.GEHEIM, "Invest-NL"),
+    ("fonds2", "Frank", "Fonds", Role.FUND_MANAGER, Classification.GEHEIM, "Invest-NL"),
+    ("kamer", "Karel", "Kamerbrief", Role.PARLIAMENTARY_LIAISON, Classification.GEHEIM, "EZ"),
+    ("kamer2", "Kim", "Kamerbrief", Role.PARLIAMENTARY_LIAISON, Classification.GEHEIM, "EZ"),
+    ("auditor", "Aart", "Auditor", Role.AUDITOR, Classification.GEHEIM, "ADR"),
+    ("beheer", "Bea", "Beheer", Role.ADMINISTRATOR, Classification.GEHEIM, "EZ"),
+    ("stagiair", "Sam", "Stagiair", Role.CASE_OFFICER, Classification.INTERN, "EZ"),
+]
+DEMO_BACKUP_CODES = ["11111111", "22222222", "33333333", "44444444", "55555555", "66666666"]
+
+
+def seed(*, users: dict, stdout) -> None:
+    for username, first, last, role, clearance, organisation in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "role": role, "clearance": clearance,
+                      "organisation": organisation, "email": f"{username}@demo.bev.example",
+                      "is_staff": role == Role.ADMINISTRATOR or role == Role.AUDITOR},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        users[username] = user
+        totp, _ = TOTPDevice.objects.get_or_create(user=user, name="demo-totp", defaults={"confirmed": True})
+        static, _ = StaticDevice.objects.get_or_create(user=user, name="demo-backup", defaults={"confirmed": True})
+        if settings.BEV_DEMO_MODE:
+            # Demo only: the same backup codes for everyone, renewed on every seed, so a newcomer can log in.
+            static.token_set.all().delete()
+            StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in DEMO_BACKUP_CODES * 5])
+        users[f"{username}__totp_secret"] = base64.b32encode(bytes.fromhex(totp.key)).decode()

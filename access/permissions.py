@@ -1,0 +1,36 @@
+"""The one check: may this person do this action (on this case)?"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.exceptions import PermissionDenied
+
+from .roles import roles_for
+
+if TYPE_CHECKING:
+    from cases.models import Case
+
+
+def role_on_case(user, case: "Case") -> str | None:
+    """The person's role on the case team, or None if they are not on it."""
+    if not user or not user.is_authenticated:
+        return None
+    cache = getattr(case, "_team_roles", None)
+    if cache is None:
+        cache = dict(case.team.values_list("user_id", "role"))
+        case._team_roles = cache
+    return cache.get(user.pk)
+
+
+def can(user, action: str, *, case: "Case | None" = None) -> bool:
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    allowed = roles_for(action)
+    role = role_on_case(user, case) if case is not None else user.role
+    return role in allowed
+
+
+def require(user, action: str, *, case: "Case | None" = None) -> None:
+    if not can(user, action, case=case):
+        raise PermissionDenied(f"Uw rol staat de actie '{action}' niet toe.", code="permission_denied")

@@ -1,0 +1,82 @@
+"""Roles and what each may do: the one role-by-action matrix of the service.
+
+Every action in the API, the web UI and the admin is checked through `access.permissions.can`,
+which reads this table. Case-scoped actions use the person's role *on that case team*; fund-wide
+actions use their organisational role.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASE_OFFICER = "case_officer", _("EZK-casusbehandelaar")
+    RISK_ASSESSOR = "risk_assessor", _("EZK-risicobeoordelaar")
+    DEPARTMENT_ADVISOR = "department_advisor", _("Departementaal adviseur")
+    CABINET_SECRETARIAT = "cabinet_secretariat", _("Secretariaat ministerraad")
+    FUND_MANAGER = "fund_manager", _("Fondsbeheerder Invest-NL")
+    PARLIAMENTARY_LIAISON = "parliamentary_liaison", _("Parlementaire contactpersoon EZK")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Beheerder")
+
+
+R = Role
+# action -> roles allowed. Keep actions named `<entity>.<verb>`.
+PERMISSIONS: dict[str, set[str]] = {
+    # the case file
+    "case.create": {R.CASE_OFFICER},
+    "case.view": set(R.values),  # being on the team (and cleared) is what matters
+    "case.update": {R.CASE_OFFICER, R.RISK_ASSESSOR},
+    "case.manage_team": {R.CASE_OFFICER, R.ADMINISTRATOR},
+    "case.suspend": {R.CASE_OFFICER, R.RISK_ASSESSOR},
+    "case.view_audit": {R.AUDITOR, R.ADMINISTRATOR},
+    # lifecycle transitions (names match cases.models.Case transition methods)
+    "case.transition.start_intake": {R.CASE_OFFICER},
+    "case.transition.start_assessment": {R.CASE_OFFICER},
+    "case.transition.reject_not_admissible": {R.CASE_OFFICER},
+    "case.transition.submit_to_cabinet": {R.RISK_ASSESSOR, R.CASE_OFFICER},
+    "case.transition.conclude_not_deployed": {R.RISK_ASSESSOR, R.CASE_OFFICER},
+    "case.transition.start_investment_preparation": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
+    "case.transition.record_cabinet_declined": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
+    "case.transition.mark_invested": {R.FUND_MANAGER},
+    "case.transition.start_monitoring": {R.FUND_MANAGER, R.CASE_OFFICER},
+    "case.transition.start_exit": {R.FUND_MANAGER},
+    "case.transition.close": {R.FUND_MANAGER, R.CASE_OFFICER},
+    "case.transition.withdraw": {R.CASE_OFFICER},
+    # the kabinetsbesluit (entered by one, confirmed by another)
+    "cabinet_decision.record": {R.CABINET_SECRETARIAT},
+    "cabinet_decision.confirm": {R.CABINET_SECRETARIAT},
+    # the afwegingskader
+    "assessment.score": {R.RISK_ASSESSOR},
+    "assessment.lead": {R.RISK_ASSESSOR},
+    "assessment.approve": {R.RISK_ASSESSOR},
+    "assessment.request_advice": {R.RISK_ASSESSOR},
+    "assessment.answer_advice": {R.DEPARTMENT_ADVISOR},
+    "framework.publish": {R.ADMINISTRATOR},
+    # documents
+    "document.upload": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.DEPARTMENT_ADVISOR, R.CABINET_SECRETARIAT,
+                        R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},
+    "document.withdraw": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.FUND_MANAGER, R.ADMINISTRATOR},
+    "document.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},
+    # the fund (not case-scoped: organisational role)
+    "fund.view": {R.FUND_MANAGER, R.AUDITOR, R.ADMINISTRATOR, R.PARLIAMENTARY_LIAISON},
+    "fund.book": {R.FUND_MANAGER},
+    "fund.approve_disbursement": {R.FUND_MANAGER},
+    "fund.configure": {R.ADMINISTRATOR},
+    # letters to parliament and reports
+    "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
+    "letter.edit": {R.PARLIAMENTARY_LIAISON},
+    "letter.approve": {R.PARLIAMENTARY_LIAISON},
+    "letter.send": {R.PARLIAMENTARY_LIAISON},
+    "report.generate": {R.PARLIAMENTARY_LIAISON, R.FUND_MANAGER, R.AUDITOR},
+    # the audit trail
+    "audit.view": {R.AUDITOR, R.ADMINISTRATOR},
+    "audit.verify": {R.AUDITOR, R.ADMINISTRATOR},
+}
+
+
+def roles_for(action: str) -> set[str]:
+    try:
+        return PERMISSIONS[action]
+    except KeyError:  # an unknown action is a programming error, never an open door
+        raise KeyError(f"Unknown action {action!r}: add it to access.roles.PERMISSIONS") from None

@@ -1,0 +1,34 @@
+"""Database-level append-only protection, used by migrations of every audited table.
+
+PostgreSQL: a row trigger raising on UPDATE and DELETE. (TRUNCATE is not row-level: the
+application's database role must not own the table in production; the test runner relies on it to
+reset tables between transactional tests.) The embedded SQLite demo relies on the model guards.
+"""
+
+
+def _pg_sql(table: str) -> list[str]:
+    return [
+        """CREATE OR REPLACE FUNCTION bev_refuse_change() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION USING MESSAGE = 'append-only table: ' || TG_TABLE_NAME; END; $$ LANGUAGE plpgsql;""",
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};",
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION bev_refuse_change();""",
+    ]
+
+
+def make_append_only(table: str):
+    """A RunPython operation that installs the triggers for `table` on the current database."""
+
+    def forwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor != "postgresql":
+            return
+        for statement in _pg_sql(table):
+            schema_editor.execute(statement)
+
+    def backwards(apps, schema_editor):
+        vendor = schema_editor.connection.vendor
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
+
+    return forwards, backwards

@@ -1,0 +1,32 @@
+"""Who is acting, from where, in which request: set by the middleware (or a task/command),
+read by `audit.services.audit_log`."""
+
+from __future__ import annotations
+
+import contextvars
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+    channel: str = "system"  # api | web | admin | task | command | system
+
+
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("audit_request_context", default=RequestContext())
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+@contextmanager
+def acting(*, channel: str, request_id: str | None = None, ip_address: str | None = None):
+    token = _current.set(RequestContext(request_id=request_id or uuid.uuid4().hex, ip_address=ip_address, channel=channel))
+    try:
+        yield
+    finally:
+        _current.reset(token)

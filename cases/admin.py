@@ -1,0 +1,65 @@
+"""The admin reaches cases only through `visible_to` and changes them only through services."""
+
+from django.contrib import admin
+
+from access.permissions import can
+
+from .models import CabinetDecision, Case, CaseTeamMember, TimelineEvent
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TeamInline(ReadOnlyInline):
+    model = CaseTeamMember
+    fields = ["user", "role", "added_at"]
+    readonly_fields = fields
+
+
+class TimelineInline(ReadOnlyInline):
+    model = TimelineEvent
+    fields = ["at", "actor", "kind", "transition", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+
+
+class DecisionInline(ReadOnlyInline):
+    model = CabinetDecision
+    fields = ["meeting_date", "reference", "deploy", "recorded_by", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["reference", "title", "state", "urgency", "classification", "signal_received_at"]
+    list_filter = ["state", "urgency", "classification"]
+    search_fields = ["reference", "title", "target_name"]
+    inlines = [TeamInline, DecisionInline, TimelineInline]
+
+    def get_queryset(self, request):
+        return Case.objects.visible_to(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Case._meta.fields]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and (obj is None or can(request.user, "case.view", case=obj))
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False  # new signals are recorded through the service (API or web form)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are never deleted

@@ -1,0 +1,106 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from access.models import User
+from access.roles import Role
+
+from ..constants import ExistingInstrument, ScopeGround, StrategicCategory
+from ..models import CabinetDecision, Case, CaseTeamMember, StageClock, TimelineEvent
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    categories = serializers.SerializerMethodField()
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "title", "state", "state_label", "urgency", "classification",
+                  "target_name", "categories", "signal_received_at", "expected_closing_date", "version"]
+
+    def get_categories(self, obj) -> list[str]:
+        return [row.category for row in obj.category_rows.all()]
+
+
+class CaseWriteSerializer(serializers.ModelSerializer):
+    """Validates shapes; the rules (what may change when) live in cases.services."""
+
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=StrategicCategory.choices),
+                                       required=False)
+    scope_grounds = serializers.ListField(child=serializers.ChoiceField(choices=ScopeGround.choices), required=False)
+    existing_instruments_considered = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExistingInstrument.choices), required=False)
+    version = serializers.IntegerField(required=False, write_only=True,
+                                       help_text=_("De versie die u bewerkte; een verouderde versie geeft 409."))
+
+    class Meta:
+        model = Case
+        fields = ["title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
+                  "target_name", "target_kvk_number", "target_sector", "categories",
+                  "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent",
+                  "intended_control", "transaction_value", "expected_closing_date",
+                  "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
+                  "market_financing_explored", "market_financing_notes", "version"]
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    class Meta(CaseListSerializer.Meta):
+        fields = CaseListSerializer.Meta.fields + [
+            "summary", "signal_source", "target_kvk_number", "target_sector",
+            "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
+            "transaction_value", "scope_grounds", "existing_instruments_considered",
+            "existing_instruments_shortfall", "market_financing_explored", "market_financing_notes",
+            "created_at", "updated_at", "closed_at"]
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["id", "at", "actor", "kind", "kind_label", "transition", "from_state", "to_state", "reason", "data"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("De naam van de overgang, bijv. start_intake."))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    target_label = serializers.CharField()
+    reason_required = serializers.BooleanField()
+    description = serializers.CharField()
+
+
+class TeamMemberSerializer(serializers.ModelSerializer):
+    username = serializers.SlugRelatedField(source="user", slug_field="username", queryset=User.objects.all())
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = CaseTeamMember
+        fields = ["username", "role", "added_at"]
+        read_only_fields = ["added_at"]
+
+
+class CabinetDecisionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = CabinetDecision
+        fields = ["id", "meeting_date", "reference", "deploy", "conditions", "notes", "recorded_by", "recorded_at",
+                  "confirmed_by", "confirmed_at"]
+        read_only_fields = ["recorded_at", "confirmed_at"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class StageClockSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageClock
+        fields = ["stage", "started_at", "due_at", "suspended_since", "suspension_reason", "completed_at",
+                  "overdue_flagged_at"]

@@ -1,0 +1,153 @@
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from access.models import User
+from core.exceptions import NotFound
+
+from .. import selectors, services
+from ..models import CabinetDecision
+from .filters import CaseFilter
+from .serializers import (
+    AvailableTransitionSerializer,
+    CabinetDecisionSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CaseWriteSerializer,
+    ReasonSerializer,
+    StageClockSerializer,
+    TeamMemberSerializer,
+    TimelineEventSerializer,
+    TransitionSerializer,
+)
+
+
+class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Cases the current user may see (case team, within clearance). Others get 404."""
+
+    filterset_class = CaseFilter
+    search_fields = ["reference", "title", "target_name", "acquirer_name", "target_kvk_number"]
+    ordering_fields = ["signal_received_at", "reference", "expected_closing_date"]
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return selectors.case_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return CaseListSerializer
+
+    def _case(self, *, audit_read=False):
+        return selectors.case_get(user=self.request.user, case_id=self.kwargs["pk"], audit_read=audit_read)
+
+    @extend_schema(responses=CaseDetailSerializer)
+    def retrieve(self, request, pk=None):
+        return Response(CaseDetailSerializer(self._case(audit_read=True)).data)
+
+    @extend_schema(request=CaseWriteSerializer, responses={201: CaseDetailSerializer})
+    def create(self, request):
+        serializer = CaseWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        case = services.case_create(user=request.user, data=data)
+        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CaseWriteSerializer, responses=CaseDetailSerializer)
+    def partial_update(self, request, pk=None):
+        case = self._case()
+        serializer = CaseWriteSerializer(case, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        case = services.case_update(user=request.user, case=case, data=data, expected_version=version)
+        return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(responses=AvailableTransitionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        """The transitions the current user may take now."""
+        case = self._case()
+        return Response({"available": services.available_transitions(user=request.user, case=case),
+                         "blocked": services.blocked_transitions(user=request.user, case=case)})
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer,
+                                                            409: OpenApiResponse(description="Wrong state or rule unmet")})
+    @transitions.mapping.post
+    def transition(self, request, pk=None):
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = services.case_transition(user=request.user, case=self._case(), name=serializer.validated_data["name"],
+                                        reason=serializer.validated_data["reason"])
+        return Response(CaseDetailSerializer(case).data)
+
+    @extend_schema(responses=TimelineEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        case = self._case()
+        return Response(TimelineEventSerializer(selectors.case_timeline(case=case), many=True).data)
+
+    @extend_schema(responses=TeamMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def team(self, request, pk=None):
+        case = self._case()
+        if request.method == "POST":
+            serializer = TeamMemberSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            services.case_team_add(user=request.user, case=case, member=serializer.validated_data["user"],
+                                   role=serializer.validated_data["role"])
+        return Response(TeamMemberSerializer(selectors.case_team(case=case), many=True).data,
+                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+
+    @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
+    def team_remove(self, request, pk=None, username=None):
+        case = self._case()
+        member = User.objects.filter(username=username).first()
+        if member is None:
+            raise NotFound("Teamlid niet gevonden.")
+        services.case_team_remove(user=request.user, case=case, member=member)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=CabinetDecisionSerializer, responses=CabinetDecisionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], url_path="cabinet-decisions")
+    def cabinet_decisions(self, request, pk=None):
+        case = self._case()
+        if request.method == "POST":
+            serializer = CabinetDecisionSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            decision = services.cabinet_decision_record(user=request.user, case=case, **serializer.validated_data)
+            return Response(CabinetDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return Response(CabinetDecisionSerializer(selectors.case_cabinet_decisions(case=case), many=True).data)
+
+    @extend_schema(request=None, responses=CabinetDecisionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"cabinet-decisions/(?P<decision_id>\d+)/confirm")
+    def cabinet_decision_confirm(self, request, pk=None, decision_id=None):
+        case = self._case()
+        decision = CabinetDecision.objects.filter(case=case, pk=decision_id).first()
+        if decision is None:
+            raise NotFound("Kabinetsbesluit niet gevonden.")
+        decision = services.cabinet_decision_confirm(user=request.user, decision=decision)
+        return Response(CabinetDecisionSerializer(decision).data)
+
+    @extend_schema(responses=StageClockSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deadlines(self, request, pk=None):
+        case = self._case()
+        return Response(StageClockSerializer(case.clocks.all(), many=True).data)
+
+    @extend_schema(request=ReasonSerializer, responses=StageClockSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clock = services.case_suspend(user=request.user, case=self._case(), reason=serializer.validated_data["reason"])
+        return Response(StageClockSerializer(clock).data)
+
+    @extend_schema(request=ReasonSerializer, responses=StageClockSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        clock = services.case_resume(user=request.user, case=self._case(), reason=serializer.validated_data["reason"])
+        return Response(StageClockSerializer(clock).data)

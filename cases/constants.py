@@ -1,0 +1,119 @@
+"""The letter's vocabulary for a case, each list in one place.
+
+Source: Kamerbrief "Beschermingsvoorziening Economische Veiligheid" (2023), in shared/reference/.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    """The lifecycle of a case (the transitions are declared on `cases.models.Case`)."""
+
+    SIGNAL = "signal", _("Signaal")
+    INTAKE = "intake", _("Intake")
+    RISK_ASSESSMENT = "risk_assessment", _("Risico-inschatting")
+    CABINET_DECISION = "cabinet_decision", _("Kabinetsbesluit")
+    INVESTMENT_PREPARATION = "investment_preparation", _("Voorbereiding investering")
+    INVESTED = "invested", _("Geïnvesteerd")
+    MONITORING = "monitoring", _("Monitoring")
+    EXIT = "exit", _("Exit")
+    CLOSED = "closed", _("Afgesloten")
+    NOT_ADMISSIBLE = "not_admissible", _("Niet ontvankelijk")
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
+    NOT_DEPLOYED = "not_deployed", _("Geen inzet")
+
+
+OPEN_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
+               State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT]
+END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
+# "Withdrawn (from any state before invested)".
+WITHDRAWABLE_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
+                       State.INVESTMENT_PREPARATION]
+
+
+class StrategicCategory(models.TextChoices):
+    """Companies of strategic importance that at least qualify (letter, "Noodzaak": "aanbieders
+    van vitale processen, ondernemingen actief in sensitieve en zeer sensitieve technologie,
+    ondernemingen waar de Wbni op van toepassing is, en essentiële leveranciers voor Defensie en
+    de Inlichtingen- en Veiligheidsdiensten")."""
+
+    VITAL_PROVIDER = "vital_provider", _("Aanbieder van vitale processen")
+    SENSITIVE_TECHNOLOGY = "sensitive_technology", _("Sensitieve technologie")
+    HIGHLY_SENSITIVE_TECHNOLOGY = "highly_sensitive_technology", _("Zeer sensitieve technologie")
+    WBNI = "wbni", _("Onder de Wbni")
+    DEFENCE_INTELLIGENCE_SUPPLIER = "defence_intelligence_supplier", _(
+        "Essentiële leverancier Defensie / inlichtingen- en veiligheidsdiensten")
+
+
+class ScopeGround(models.TextChoices):
+    """The four cases where the provision steps in (letter, "Reikwijdte van de
+    Beschermingsvoorziening Economische Veiligheid")."""
+
+    NOT_IN_SCREENING = "not_in_screening", _(
+        "Onderneming valt (nog) niet onder het stelsel van investeringstoetsing")
+    ESSENTIAL_SUPPLIER = "essential_supplier", _(
+        "Essentiële toeleverancier van vitale aanbieders of sensitieve-technologiebedrijven, (nog) niet binnen de toetsing")
+    HISTORICAL_TRANSACTION = "historical_transaction", _(
+        "Historische transactie van vóór 8 september 2020 die nu onder de Wet vifo zou vallen")
+    BLOCKED_STARTUP_FINANCING = "blocked_startup_financing", _(
+        "Financiering van strategische start-up/scale-up onmogelijk door toetsingsbesluit Wet vifo")
+
+
+class ExistingInstrument(models.TextChoices):
+    """The screening regime the provision complements (letter, footnote 8)."""
+
+    TELECOMMUNICATIEWET = "telecommunicatiewet", _("Telecommunicatiewet")
+    ELEKTRICITEITSWET = "elektriciteitswet", _("Elektriciteitswet 1998")
+    GASWET = "gaswet", _("Gaswet")
+    WET_VIFO = "wet_vifo", _("Wet vifo (veiligheidstoets investeringen, fusies en overnames)")
+    DEFENCE_SCREENING = "defence_screening", _("Investeringstoets defensie-industrie (in voorbereiding)")
+    EU_INSTRUMENTS = "eu_instruments", _("Europese instrumenten")
+    OTHER = "other", _("Anders")
+
+
+class SignalSource(models.TextChoices):
+    WET_VIFO_BTI = "wet_vifo_bti", _("Wet vifo-melding / BTI")
+    INTELLIGENCE = "intelligence", _("Inlichtingen- en veiligheidsdiensten")
+    MINISTRY = "ministry", _("Ministerie")
+    COMPANY = "company", _("De onderneming zelf")
+    INVEST_NL = "invest_nl", _("Invest-NL")
+    OTHER = "other", _("Anders")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normaal")
+    IMMEDIATE = "immediate", _("Per direct")
+
+
+class StateActorStatus(models.TextChoices):
+    """Condition 2 of the afwegingskader is about "directe of indirecte invloed van een statelijke actor"."""
+
+    STATE_ACTOR = "state_actor", _("Statelijke actor")
+    ON_INSTRUCTIONS = "on_instructions", _("Handelt op aanwijzing van een statelijke actor")
+    NOT_STATE_ACTOR = "not_state_actor", _("Geen statelijke actor")
+    UNKNOWN = "unknown", _("Nog onbekend")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Aangemaakt")
+    UPDATED = "updated", _("Gewijzigd")
+    TRANSITION = "transition", _("Statusovergang")
+    TEAM = "team", _("Team gewijzigd")
+    CABINET_DECISION = "cabinet_decision", _("Kabinetsbesluit")
+    SUSPENDED = "suspended", _("Termijn opgeschort")
+    RESUMED = "resumed", _("Termijn hervat")
+    OVERDUE = "overdue", _("Termijn verstreken")
+    NOTE = "note", _("Notitie")
+
+
+# Stage deadlines (working norms, not rules of the letter, which only says "per direct" when
+# needed): days per stage, shorter for urgent cases; never later than the threatening
+# transaction's expected closing date.
+STAGE_DAYS = {
+    State.SIGNAL: {Urgency.NORMAL: 5, Urgency.IMMEDIATE: 1},
+    State.INTAKE: {Urgency.NORMAL: 10, Urgency.IMMEDIATE: 2},
+    State.RISK_ASSESSMENT: {Urgency.NORMAL: 28, Urgency.IMMEDIATE: 5},
+    State.CABINET_DECISION: {Urgency.NORMAL: 14, Urgency.IMMEDIATE: 2},
+    State.INVESTMENT_PREPARATION: {Urgency.NORMAL: 42, Urgency.IMMEDIATE: 7},
+}

@@ -1,0 +1,307 @@
+"""The case file (casus) and its lifecycle.
+
+The lifecycle is declared once, in the "Lifecycle" section of `Case`: read it top to bottom as
+signal → intake → risk_assessment → cabinet_decision → investment_preparation → invested →
+monitoring → exit → closed, with the ends not_admissible, withdrawn and not_deployed.
+Guards are named after the rule they check (`cases.guards`). State changes go through
+`cases.services.case_transition`, which records the timeline and the audit trail.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from access.roles import Role
+from core.classification import Classification, rank
+
+from . import guards
+from .constants import (
+    EventKind,
+    SignalSource,
+    State,
+    StateActorStatus,
+    StrategicCategory,
+    Urgency,
+    WITHDRAWABLE_STATES,
+)
+
+kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("Gebruik een ISO 3166-1 landcode van twee letters, bijv. CN."))
+
+
+def _may(action: str):
+    """Transition permission: the person's role on this case team allows the action."""
+
+    def check(case, user) -> bool:
+        from access.permissions import can
+
+        return can(user, f"case.transition.{action}", case=case)
+
+    check.__name__ = f"may_{action}"
+    return check
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """Need-to-know and clearance: the only way lists and lookups reach cases.
+
+        A case is visible to a person on its team whose clearance is at least the case's
+        classification. Nobody else, superusers included, sees it."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user)
+        return self.filter(Exists(membership), classification_rank__lte=user.clearance_rank)
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("titel"), max_length=200)
+    state = FSMField(_("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True,
+                     db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text=_("Verhoogd bij elke wijziging (optimistische vergrendeling)."))
+    classification = models.CharField(_("rubricering"), max_length=32, choices=Classification.choices,
+                                      default=Classification.ZAAKVERTROUWELIJK)
+    classification_rank = models.PositiveSmallIntegerField(editable=False, default=3, db_index=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    closed_at = models.DateTimeField(_("beëindigd op"), null=True, blank=True)
+
+    # The signal
+    signal_source = models.CharField(_("bron van het signaal"), max_length=32, choices=SignalSource.choices)
+    signal_received_at = models.DateTimeField(_("signaal ontvangen op"))
+    urgency = models.CharField(_("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL,
+                               db_index=True)
+    summary = models.TextField(_("samenvatting"), blank=True)
+
+    # The target company (doelonderneming)
+    target_name = models.CharField(_("naam doelonderneming"), max_length=200)
+    target_kvk_number = models.CharField(_("KvK-nummer"), max_length=8, validators=[kvk_validator])
+    target_sector = models.CharField(_("sector"), max_length=120, blank=True)
+
+    # The threatening transaction
+    acquirer_name = models.CharField(_("beoogde investeerder/overnemer"), max_length=200, blank=True)
+    acquirer_country = models.CharField(_("land van de investeerder"), max_length=2, blank=True,
+                                        validators=[country_validator])
+    state_actor_status = models.CharField(_("statelijke actor"), max_length=32, choices=StateActorStatus.choices,
+                                          default=StateActorStatus.UNKNOWN)
+    intended_stake_percent = models.DecimalField(_("beoogd belang (%)"), max_digits=5, decimal_places=2, null=True,
+                                                 blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    intended_control = models.TextField(_("beoogde zeggenschap/invloed"), blank=True)
+    transaction_value = models.DecimalField(_("transactiewaarde (EUR)"), max_digits=15, decimal_places=2, null=True,
+                                            blank=True, validators=[MinValueValidator(0)])
+    expected_closing_date = models.DateField(_("verwachte sluitingsdatum"), null=True, blank=True)
+
+    # Intake
+    scope_grounds = models.JSONField(_("reikwijdtegronden"), default=list, blank=True)
+    existing_instruments_considered = models.JSONField(_("overwogen bestaande instrumenten"), default=list, blank=True)
+    existing_instruments_shortfall = models.TextField(_("waarom bestaande instrumenten tekortschieten"), blank=True)
+    market_financing_explored = models.BooleanField(_("marktfinanciering verkend"), null=True, blank=True)
+    market_financing_notes = models.TextField(_("toelichting marktfinanciering"), blank=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-signal_received_at", "-id"]
+        indexes = [models.Index(fields=["state", "-signal_received_at"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.classification_rank = rank(self.classification)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Cases are never deleted: withdraw or close them.")
+
+    @property
+    def categories(self) -> list[str]:
+        return [c.category for c in self.category_rows.all()]
+
+    def confirmed_cabinet_decision(self):
+        return self.cabinet_decisions.filter(confirmed_at__isnull=False).order_by("-confirmed_at").first()
+
+    # ------------------------------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------------------------------
+    @transition(state, source=State.SIGNAL, target=State.INTAKE, permission=_may("start_intake"))
+    def start_intake(self):
+        """A case officer takes the signal into intake."""
+
+    @transition(state, source=State.INTAKE, target=State.NOT_ADMISSIBLE, permission=_may("reject_not_admissible"),
+                custom={"reason_required": True})
+    def reject_not_admissible(self):
+        """Outside the letter's scope (reikwijdte) or covered by existing instruments."""
+
+    @transition(state, source=State.INTAKE, target=State.RISK_ASSESSMENT, permission=_may("start_assessment"),
+                conditions=[guards.intake_is_complete, guards.state_actor_not_excluded])
+    def start_assessment(self):
+        """EZK starts the risk assessment (risico-inschatting) with the afwegingskader."""
+
+    @transition(state, source=State.SIGNAL, target=State.RISK_ASSESSMENT, permission=_may("start_assessment"),
+                conditions=[guards.urgent_and_intake_complete, guards.state_actor_not_excluded])
+    def fast_track_to_assessment(self):
+        """A "per direct" case whose intake facts are known goes straight to assessment."""
+
+    @transition(state, source=State.RISK_ASSESSMENT, target=State.CABINET_DECISION,
+                permission=_may("submit_to_cabinet"), conditions=[guards.has_approved_assessment_to_deploy])
+    def submit_to_cabinet(self):
+        """The approved assessment (both conditions met, every check passed) goes to the ministerraad."""
+
+    @transition(state, source=State.RISK_ASSESSMENT, target=State.NOT_DEPLOYED,
+                permission=_may("conclude_not_deployed"), conditions=[guards.has_approved_assessment_not_to_deploy],
+                custom={"reason_required": True})
+    def conclude_not_deployed(self):
+        """The approved assessment concludes the instrument is not to be deployed."""
+
+    @transition(state, source=State.CABINET_DECISION, target=State.INVESTMENT_PREPARATION,
+                permission=_may("start_investment_preparation"), conditions=[guards.cabinet_decided_to_deploy])
+    def start_investment_preparation(self):
+        """The cabinet decided to deploy; Invest-NL works out the investment proposal."""
+
+    @transition(state, source=State.CABINET_DECISION, target=State.NOT_DEPLOYED,
+                permission=_may("record_cabinet_declined"), conditions=[guards.cabinet_declined],
+                custom={"reason_required": True})
+    def record_cabinet_declined(self):
+        """The cabinet decided not to deploy."""
+
+    @transition(state, source=State.INVESTMENT_PREPARATION, target=State.INVESTED,
+                permission=_may("mark_invested"), conditions=[guards.has_disbursement])
+    def mark_invested(self):
+        """The first disbursement into an SPV position was made (bev moves the case here)."""
+
+    @transition(state, source=State.INVESTED, target=State.MONITORING, permission=_may("start_monitoring"))
+    def start_monitoring(self):
+        """The position is held and the risk and the cabinet's conditions are followed."""
+
+    @transition(state, source=State.MONITORING, target=State.EXIT, permission=_may("start_exit"),
+                conditions=[guards.risk_review_allows_exit])
+    def start_exit(self):
+        """A risk review found the risk back at a manageable level: the stake is wound down."""
+
+    @transition(state, source=State.EXIT, target=State.CLOSED, permission=_may("close"),
+                conditions=[guards.all_positions_exited])
+    def close(self):
+        """Every position is fully exited."""
+
+    @transition(state, source=WITHDRAWABLE_STATES, target=State.WITHDRAWN, permission=_may("withdraw"),
+                custom={"reason_required": True})
+    def withdraw(self):
+        """The threat went away (the acquirer withdrew, the company found other finance, ...)."""
+
+
+class CaseCategory(models.Model):
+    """A category of strategic importance of the target company (one row per category, so that
+    lists filter on it in any database)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.CharField(max_length=40, choices=StrategicCategory.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "category"], name="unique_case_category")]
+
+    def __str__(self):
+        return self.get_category_display()
+
+
+class CaseTeamMember(models.Model):
+    """Need-to-know: the people who may see and act on this case, each with their role on it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="team")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_memberships")
+    role = models.CharField(_("rol in de casus"), max_length=32, choices=Role.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        verbose_name = _("teamlid")
+        verbose_name_plural = _("casusteam")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class TimelineEvent(models.Model):
+    """One step in the life of a case: append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    transition = models.CharField(max_length=64, blank=True)
+    from_state = models.CharField(max_length=32, blank=True, choices=State.choices)
+    to_state = models.CharField(max_length=32, blank=True, choices=State.choices)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.transition}"
+
+
+class CabinetDecision(models.Model):
+    """The kabinetsbesluit: "Op basis van deze risico-inschatting beslist het kabinet over de inzet
+    van de voorziening" (letter, Afwegingskader). Entered by one person, confirmed by another."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="cabinet_decisions")
+    meeting_date = models.DateField(_("datum ministerraad"))
+    reference = models.CharField(_("kenmerk besluit"), max_length=100)
+    deploy = models.BooleanField(_("inzet van de voorziening"))
+    conditions = models.TextField(_("voorwaarden"), blank=True)
+    notes = models.TextField(_("toelichting"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+                                     blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kabinetsbesluit")
+        verbose_name_plural = _("kabinetsbesluiten")
+        ordering = ["-recorded_at"]
+
+    def __str__(self):
+        return f"{self.reference} ({'inzet' if self.deploy else 'geen inzet'})"
+
+
+class StageClock(models.Model):
+    """The deadline of one stage of a case, with ZGW-style suspension (opschorting)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="clocks")
+    stage = models.CharField(max_length=32, choices=State.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    suspended_since = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        indexes = [models.Index(fields=["completed_at", "due_at"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage} due {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_since is not None
+
+
+class ReferenceCounter(models.Model):
+    """Hands out case reference numbers per year; a number is never reused."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)

@@ -1,0 +1,396 @@
+"""Services of the case file: every function that changes a case, each in one transaction, each
+writing the timeline and the audit trail with the change."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from access.permissions import can, require
+from access.roles import Role
+from audit.models import AuditRecord
+from audit.services import audit_log, diff
+from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+
+from .constants import END_STATES, STAGE_DAYS, EventKind, ScopeGround, State, StrategicCategory, Urgency
+from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, ReferenceCounter, StageClock, TimelineEvent
+
+# Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
+_SIGNAL_FIELDS = {
+    "title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
+    "target_name", "target_kvk_number", "target_sector", "categories",
+    "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
+    "transaction_value", "expected_closing_date",
+    "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
+    "market_financing_explored", "market_financing_notes",
+}
+EDITABLE_FIELDS: dict[str, set[str]] = {
+    State.SIGNAL: _SIGNAL_FIELDS,
+    State.INTAKE: _SIGNAL_FIELDS,
+    State.RISK_ASSESSMENT: {"title", "summary", "classification", "urgency", "acquirer_country", "state_actor_status",
+                            "intended_stake_percent", "intended_control", "transaction_value",
+                            "expected_closing_date", "target_sector", "categories"},
+    State.CABINET_DECISION: {"title", "summary", "classification", "urgency", "expected_closing_date"},
+    State.INVESTMENT_PREPARATION: {"title", "summary", "classification", "urgency"},
+    State.INVESTED: {"title", "summary", "classification"},
+    State.MONITORING: {"title", "summary", "classification"},
+    State.EXIT: {"title", "summary", "classification"},
+}
+TRACKED_FIELDS = sorted(_SIGNAL_FIELDS - {"categories"})
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    data = {name: getattr(case, name) for name in TRACKED_FIELDS}
+    data["categories"] = sorted(case.categories)
+    return data
+
+
+def _record_event(*, case: Case, actor, kind: str, transition: str = "", from_state: str = "", to_state: str = "",
+                  reason: str = "", data: dict | None = None) -> TimelineEvent:
+    return TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind, transition=transition,
+                                        from_state=from_state, to_state=to_state, reason=reason, data=data or {})
+
+
+def _validate_choices(values, choices, field: str) -> list[str]:
+    values = list(dict.fromkeys(values or []))
+    unknown = [v for v in values if v not in choices]
+    if unknown:
+        raise ValidationError({field: _("Onbekende waarde(n): %(v)s.") % {"v": ", ".join(map(str, unknown))}})
+    return values
+
+
+def _next_reference(year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + 1)
+    counter.refresh_from_db()
+    return f"BEV-{year}-{counter.last_number:04d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Create and update
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def case_create(*, user, data: dict[str, Any]) -> Case:
+    """Record a signal as a new case; its author joins the case team as case officer."""
+    require(user, "case.create")
+    data = dict(data)
+    categories = _validate_choices(data.pop("categories", []), StrategicCategory.values, "categories")
+    data["scope_grounds"] = _validate_choices(data.get("scope_grounds", []), ScopeGround.values, "scope_grounds")
+    unknown = set(data) - _SIGNAL_FIELDS
+    if unknown:
+        raise ValidationError({name: _("Dit veld bestaat niet.") for name in unknown})
+    case = Case(created_by=user, **data)
+    case.reference = "pending"
+    case.full_clean(exclude=["reference", "created_by", "state"])
+    case.reference = _next_reference(timezone.localdate().year)
+    case.save()
+    CaseCategory.objects.bulk_create([CaseCategory(case=case, category=c) for c in categories])
+    CaseTeamMember.objects.create(case=case, user=user, role=Role.CASE_OFFICER, added_by=user)
+    _record_event(case=case, actor=user, kind=EventKind.CREATED, to_state=case.state)
+    _start_clock(case=case, stage=case.state)
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="case.create", obj=case, case_id=case.pk,
+              changes=diff({}, _snapshot(case)))
+    return case
+
+
+@transaction.atomic
+def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int | None = None) -> Case:
+    """Change the fields the current state allows. A stale `expected_version` gets 409."""
+    require(user, "case.update", case=case)
+    if case.state in END_STATES:
+        raise Conflict(_("Een beëindigde casus kan niet meer worden gewijzigd."), code="case_closed")
+    allowed = EDITABLE_FIELDS.get(case.state, set())
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise ValidationError({name: _("Dit veld kan in de status '%(state)s' niet worden gewijzigd.")
+                               % {"state": case.get_state_display()} for name in refused})
+    version = expected_version if expected_version is not None else case.version
+    before = _snapshot(case)
+    data = dict(data)
+    categories = None
+    if "categories" in data:
+        categories = _validate_choices(data.pop("categories"), StrategicCategory.values, "categories")
+    if "scope_grounds" in data:
+        data["scope_grounds"] = _validate_choices(data["scope_grounds"], ScopeGround.values, "scope_grounds")
+    for name, value in data.items():
+        setattr(case, name, value)
+    case.full_clean(exclude=["state"])
+    case.save(update_fields=list(data) + ["classification_rank", "updated_at"] if data else ["updated_at"])
+    if categories is not None:
+        CaseCategory.objects.filter(case=case).exclude(category__in=categories).delete()
+        existing = set(CaseCategory.objects.filter(case=case).values_list("category", flat=True))
+        CaseCategory.objects.bulk_create([CaseCategory(case=case, category=c) for c in categories if c not in existing])
+    # Optimistic lock: only one of two concurrent editors of the same version wins.
+    if not Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1):
+        raise Conflict(_("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."),
+                       code="stale_version")
+    case.version = version + 1
+    changes = diff(before, _snapshot(case))
+    if changes:
+        _record_event(case=case, actor=user, kind=EventKind.UPDATED, data={"fields": sorted(changes)})
+        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.update", obj=case, case_id=case.pk,
+                  changes=changes)
+    return case
+
+
+# ---------------------------------------------------------------------------------------------
+# The lifecycle
+# ---------------------------------------------------------------------------------------------
+def transition_method(case: Case, name: str):
+    method = getattr(case, name, None)
+    if name.startswith("_") or method is None or not hasattr(method, "_django_fsm"):
+        raise RuleViolation(_("Onbekende statusovergang '%(name)s'.") % {"name": name}, field="transition")
+    return method
+
+
+def unmet_guards(case: Case, name: str) -> list[str]:
+    """The names of the rules that block a transition from the current state."""
+    meta = transition_method(case, name)._django_fsm
+    found = meta.get_transition(case.state)
+    if found is None:
+        return []
+    return [condition.__name__ for condition in found.conditions if not condition(case)]
+
+
+@transaction.atomic
+def case_transition(*, user, case: Case, name: str, reason: str = "", data: dict | None = None) -> Case:
+    """Move a case along its lifecycle.
+
+    404 is the caller's business (need-to-know); here: unknown name 400, role 403, wrong state or
+    unmet rule 409, missing reason 400, someone else first 409. Nothing changes on refusal."""
+    method = transition_method(case, name)
+    meta = method._django_fsm
+    if not meta.has_transition(case.state):
+        raise Conflict(_("De overgang '%(name)s' is niet mogelijk vanuit de status '%(state)s'.")
+                       % {"name": name, "state": case.get_state_display()}, code="invalid_state")
+    found = meta.get_transition(case.state)
+    if not found.has_perm(case, user):
+        raise PermissionDenied(_("Uw rol in deze casus staat de overgang '%(name)s' niet toe.") % {"name": name})
+    if not can_proceed(method):
+        blocked = unmet_guards(case, name)
+        raise Conflict(_("Niet voldaan aan: %(rules)s.") % {"rules": ", ".join(blocked)}, code="guard_failed",
+                       extra={"unmet": blocked})
+    reason = (reason or "").strip()
+    if found.custom.get("reason_required") and not reason:
+        raise RuleViolation(_("Een reden is verplicht voor deze overgang."), field="reason")
+    from_state = case.state
+    method()
+    case.version += 1
+    if case.state in END_STATES:
+        case.closed_at = timezone.now()
+    try:
+        case.save()
+    except ConcurrentTransition:
+        raise Conflict(_("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."),
+                       code="concurrent_transition") from None
+    _record_event(case=case, actor=user, kind=EventKind.TRANSITION, transition=name, from_state=from_state,
+                  to_state=case.state, reason=reason, data=data or {})
+    _complete_clock(case=case, stage=from_state)
+    _start_clock(case=case, stage=case.state)
+    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event=f"case.{name}", obj=case, case_id=case.pk,
+              changes={"state": {"before": from_state, "after": case.state}, "reason": reason})
+    return case
+
+
+def available_transitions(*, user, case: Case) -> list[dict[str, Any]]:
+    """Transitions this person may take now (their role allows it and every rule is met)."""
+    result = []
+    for t in case.get_available_user_state_transitions(user):
+        result.append({"name": t.name, "target": t.target, "target_label": State(t.target).label,
+                       "reason_required": bool(t.custom.get("reason_required")),
+                       "description": (t.method.__doc__ or "").strip()})
+    return result
+
+
+def blocked_transitions(*, user, case: Case) -> list[dict[str, Any]]:
+    """Transitions this person's role allows from the current state but whose rules are not met yet."""
+    result = []
+    for t in case.get_all_state_transitions():
+        if t.source != case.state or not t.has_perm(case, user):
+            continue
+        unmet = [c.__name__ for c in t.conditions if not c(case)]
+        if unmet:
+            result.append({"name": t.name, "target": t.target, "unmet": unmet})
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The case team (need-to-know)
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
+    require(user, "case.manage_team", case=case)
+    if role not in Role.values:
+        raise RuleViolation(_("Onbekende rol."), field="role")
+    if CaseTeamMember.objects.filter(case=case, user=member).exists():
+        raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
+    row = CaseTeamMember.objects.create(case=case, user=member, role=role, added_by=user)
+    case._team_roles = None
+    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"added": member.username, "role": role})
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_add", obj=case, case_id=case.pk,
+              changes={"team": {"before": None, "after": f"{member.username}:{role}"}})
+    return row
+
+
+@transaction.atomic
+def case_team_remove(*, user, case: Case, member) -> None:
+    require(user, "case.manage_team", case=case)
+    if member.pk == user.pk:
+        raise RuleViolation(_("U kunt uzelf niet uit het casusteam verwijderen."), field="user")
+    deleted, _rows = CaseTeamMember.objects.filter(case=case, user=member).delete()
+    if not deleted:
+        raise NotFound(_("Deze persoon staat niet in het casusteam."))
+    case._team_roles = None
+    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username})
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_remove", obj=case, case_id=case.pk,
+              changes={"team": {"before": member.username, "after": None}})
+
+
+# ---------------------------------------------------------------------------------------------
+# The kabinetsbesluit (four eyes: entered by one, confirmed by another)
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, deploy: bool, conditions: str = "",
+                            notes: str = "") -> CabinetDecision:
+    require(user, "cabinet_decision.record", case=case)
+    if case.state != State.CABINET_DECISION:
+        raise Conflict(_("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."),
+                       code="invalid_state")
+    if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
+        raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
+    decision = CabinetDecision(case=case, meeting_date=meeting_date, reference=reference, deploy=deploy,
+                               conditions=conditions, notes=notes, recorded_by=user)
+    decision.full_clean()
+    decision.save()
+    _record_event(case=case, actor=user, kind=EventKind.CABINET_DECISION,
+                  data={"decision": decision.pk, "deploy": deploy, "reference": reference, "step": "recorded"})
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="cabinet_decision.record", obj=decision,
+              case_id=case.pk, changes=diff({}, {"meeting_date": meeting_date, "reference": reference,
+                                                 "deploy": deploy, "conditions": conditions}))
+    return decision
+
+
+@transaction.atomic
+def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecision:
+    decision = CabinetDecision.objects.select_for_update().get(pk=decision.pk)
+    require(user, "cabinet_decision.confirm", case=decision.case)
+    if decision.confirmed_at is not None:
+        raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
+    if decision.recorded_by_id == user.pk:
+        raise PermissionDenied(_("Vier ogen: wie het besluit vastlegde, kan het niet zelf bevestigen."),
+                               code="four_eyes")
+    decision.confirmed_by = user
+    decision.confirmed_at = timezone.now()
+    decision.save(update_fields=["confirmed_by", "confirmed_at"])
+    _record_event(case=decision.case, actor=user, kind=EventKind.CABINET_DECISION,
+                  data={"decision": decision.pk, "deploy": decision.deploy, "step": "confirmed"})
+    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="cabinet_decision.confirm", obj=decision,
+              case_id=decision.case_id, changes={"confirmed_by": {"before": None, "after": user.username}})
+    return decision
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines and suspension (opschorting)
+# ---------------------------------------------------------------------------------------------
+def stage_due_at(case: Case, stage: str, start: datetime) -> datetime | None:
+    days = STAGE_DAYS.get(stage, {}).get(case.urgency)
+    if days is None:
+        return None
+    due = start + timedelta(days=days)
+    if case.expected_closing_date:
+        closing = timezone.make_aware(datetime.combine(case.expected_closing_date, time(hour=9)))
+        due = min(due, max(closing, start))
+    return due
+
+
+def _start_clock(*, case: Case, stage: str) -> StageClock | None:
+    now = timezone.now()
+    due = stage_due_at(case, stage, now)
+    if due is None:
+        return None
+    return StageClock.objects.create(case=case, stage=stage, started_at=now, due_at=due)
+
+
+def _complete_clock(*, case: Case, stage: str) -> None:
+    StageClock.objects.filter(case=case, stage=stage, completed_at__isnull=True).update(completed_at=timezone.now())
+
+
+def current_clock(case: Case) -> StageClock | None:
+    return case.clocks.filter(stage=case.state, completed_at__isnull=True).order_by("-started_at").first()
+
+
+@transaction.atomic
+def case_suspend(*, user, case: Case, reason: str) -> StageClock:
+    require(user, "case.suspend", case=case)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht bij opschorting."), field="reason")
+    clock = current_clock(case)
+    if clock is None:
+        raise Conflict(_("Deze fase heeft geen termijn om op te schorten."), code="no_deadline")
+    clock = StageClock.objects.select_for_update().get(pk=clock.pk)
+    if clock.is_suspended:
+        raise Conflict(_("De termijn is al opgeschort."), code="already_suspended")
+    clock.suspended_since = timezone.now()
+    clock.suspension_reason = reason.strip()
+    clock.save(update_fields=["suspended_since", "suspension_reason"])
+    _record_event(case=case, actor=user, kind=EventKind.SUSPENDED, reason=reason.strip(), data={"stage": clock.stage})
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.suspend", obj=case, case_id=case.pk,
+              changes={"suspended": {"before": False, "after": True}, "reason": reason.strip()})
+    return clock
+
+
+@transaction.atomic
+def case_resume(*, user, case: Case, reason: str) -> StageClock:
+    """Resume the stage's clock; its due date moves by the time it was suspended."""
+    require(user, "case.suspend", case=case)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht bij hervatting."), field="reason")
+    clock = current_clock(case)
+    if clock is None or not clock.is_suspended:
+        raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
+    clock = StageClock.objects.select_for_update().get(pk=clock.pk)
+    paused = timezone.now() - clock.suspended_since
+    old_due = clock.due_at
+    clock.due_at = clock.due_at + paused
+    clock.suspended_since = None
+    clock.save(update_fields=["due_at", "suspended_since"])
+    _record_event(case=case, actor=user, kind=EventKind.RESUMED, reason=reason.strip(),
+                  data={"stage": clock.stage, "suspended_seconds": int(paused.total_seconds())})
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.resume", obj=case, case_id=case.pk,
+              changes={"due_at": {"before": old_due.isoformat(), "after": clock.due_at.isoformat()},
+                       "reason": reason.strip()})
+    return clock
+
+
+def flag_overdue_stages(*, now: datetime | None = None) -> list[StageClock]:
+    """Flag each running, unsuspended stage past its due date once, and notify the case team."""
+    from django.core.mail import send_mail
+
+    now = now or timezone.now()
+    flagged = []
+    overdue = StageClock.objects.filter(completed_at__isnull=True, suspended_since__isnull=True,
+                                        overdue_flagged_at__isnull=True, due_at__lt=now).select_related("case")
+    for clock in overdue:
+        with transaction.atomic():
+            if not StageClock.objects.filter(pk=clock.pk, overdue_flagged_at__isnull=True).update(overdue_flagged_at=now):
+                continue  # another worker flagged it first
+            case = clock.case
+            _record_event(case=case, actor=None, kind=EventKind.OVERDUE, data={"stage": clock.stage,
+                                                                              "due_at": clock.due_at.isoformat()})
+            audit_log(actor=None, action=AuditRecord.Action.OTHER, event="case.overdue", obj=case, case_id=case.pk,
+                      changes={"stage": clock.stage})
+            recipients = [e for e in case.team.values_list("user__email", flat=True) if e]
+            # The mail names only the reference: case content stays inside the service.
+            transaction.on_commit(lambda r=recipients, c=case, s=clock.stage: r and send_mail(
+                subject=f"[BEV] Termijn verstreken: {c.reference}",
+                message=f"De termijn van de fase '{State(s).label}' van casus {c.reference} is verstreken.",
+                from_email=None, recipient_list=r, fail_silently=True))
+            flagged.append(clock)
+    return flagged

@@ -1,0 +1,8 @@
+"""The embedded default for `make run`: SQLite, eager Celery, console e-mail, demo mode."""
+
+from .base import *  # noqa: F401,F403  (the one place a star import is the idiom)
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", True)
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

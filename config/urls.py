@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.views import healthz
+
+# The admin, like the web UI, requires a verified second factor.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "BEV – beheer"
+admin.site.site_title = "BEV"
+
+api_patterns = [
+    path("", include("cases.api.urls")),
+    path("", include("assessments.api.urls")),
+    path("", include("bev.api.urls")),
+    path("", include("documents.api.urls")),
+    path("", include("access.api.urls")),
+    path("", include("audit.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("access.urls")),
+    path("", include("core.urls")),
+    path("cases/", include("cases.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("fund/", include("bev.urls")),
+    path("documents/", include("documents.urls")),
+    path("audit/", include("audit.urls")),
+]

@@ -1,0 +1,41 @@
+"""Dutch formats for money and dates (€ 12.500.000, 24 november 2026)."""
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+MONTHS_NL = [
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+]
+CENT = Decimal("0.01")
+
+
+def euro(amount: Decimal | int | None, *, cents: bool | None = None) -> str:
+    """€ 12.500.000 (whole euros) or € 12.500.000,50 (when there are cents, or cents=True)."""
+    if amount is None:
+        return "–"
+    amount = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    negative = amount < 0
+    amount = abs(amount)
+    whole, fraction = divmod(amount, 1)
+    whole_text = f"{int(whole):,}".replace(",", ".")
+    show_cents = cents if cents is not None else fraction != 0
+    text = f"€ {whole_text}" + (f",{int(fraction * 100):02d}" if show_cents else "")
+    return f"-{text}" if negative else text
+
+
+def date_nl(value: date | datetime | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+
+
+def percent_nl(value: Decimal | None, places: int = 2) -> str:
+    if value is None:
+        return "–"
+    text = f"{Decimal(value):.{places}f}".replace(".", ",")
+    return f"{text}%"

@@ -1,0 +1,38 @@
+"""Idempotent demo data: a user per role and cases built from the letter's figures.
+
+Each app may contribute a `demo.py` with `seed(*, users, stdout)`; they run in the order below.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from audit.context import acting
+
+SEED_ORDER = ["access", "cases", "assessments", "bev", "documents"]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (one per role) and demo cases; safe to run again."
+
+    def handle(self, *args, **options):
+        users: dict = {}
+        with acting(channel="command"), transaction.atomic():
+            for app in SEED_ORDER:
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError:
+                    continue
+                module.seed(users=users, stdout=self.stdout)
+        from access.demo import DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_USERS
+
+        self.stdout.write(self.style.SUCCESS("\nDemo ready. Log in at /login/ with any of these users:"))
+        self.stdout.write(f"  password (all): {DEMO_PASSWORD}")
+        if settings.BEV_DEMO_MODE:
+            self.stdout.write(f"  second factor: any backup code of {', '.join(DEMO_BACKUP_CODES[:3])} "
+                              "(demo only), or the TOTP secret below in an authenticator app")
+        for username, first, last, role, clearance, org in DEMO_USERS:
+            secret = users.get(f"{username}__totp_secret", "") if settings.BEV_DEMO_MODE else "(hidden)"
+            self.stdout.write(f"  {username:<10} {role.label:<34} clearance {clearance:<12} TOTP {secret}")

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole suite, then the production deploy check. Runs inside scripts/with-services.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+: "${DATABASE_URL:?DATABASE_URL must point at PostgreSQL}"
+case "$DATABASE_URL" in postgres*) ;; *) echo "make test needs PostgreSQL" >&2; exit 1;; esac
+$PY manage.py compilemessages --ignore=.venv >/dev/null
+# Production settings must pass Django's deploy check without warnings.
+DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=' | head -c 60)" \
+  DJANGO_ALLOWED_HOSTS=bev.example.nl $PY manage.py check --deploy --fail-level WARNING
+$PY -m pytest "$@"

@@ -1,0 +1,82 @@
+import pytest
+from rest_framework.test import APIClient
+
+from access.roles import Role
+from core.classification import Classification
+
+from .factories import UserFactory, make_case
+
+
+@pytest.fixture
+def make_user(db):
+    def _make(username: str, role: str = Role.CASE_OFFICER, clearance: str = Classification.GEHEIM, **kw):
+        return UserFactory(username=username, role=role, clearance=clearance, **kw)
+
+    return _make
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("officer", Role.CASE_OFFICER)
+
+
+@pytest.fixture
+def officer2(make_user):
+    return make_user("officer2", Role.CASE_OFFICER)
+
+
+@pytest.fixture
+def assessor(make_user):
+    return make_user("assessor", Role.RISK_ASSESSOR)
+
+
+@pytest.fixture
+def assessor2(make_user):
+    return make_user("assessor2", Role.RISK_ASSESSOR)
+
+
+@pytest.fixture
+def secretariat(make_user):
+    return make_user("secretariat", Role.CABINET_SECRETARIAT)
+
+
+@pytest.fixture
+def secretariat2(make_user):
+    return make_user("secretariat2", Role.CABINET_SECRETARIAT)
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager", Role.FUND_MANAGER)
+
+
+@pytest.fixture
+def manager2(make_user):
+    return make_user("manager2", Role.FUND_MANAGER)
+
+
+@pytest.fixture
+def outsider(make_user):
+    return make_user("outsider", Role.CASE_OFFICER)
+
+
+@pytest.fixture
+def case(officer, officer2, assessor, assessor2, secretariat, secretariat2, manager, manager2):
+    """A case whose team holds one or two people of each acting role."""
+    return make_case(officer=officer, team={
+        officer2: Role.CASE_OFFICER, assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
+        secretariat: Role.CABINET_SECRETARIAT, secretariat2: Role.CABINET_SECRETARIAT,
+        manager: Role.FUND_MANAGER, manager2: Role.FUND_MANAGER})
+
+
+@pytest.fixture
+def api():
+    """api(user) -> an APIClient authenticated as that user (token auth, as integrations do)."""
+
+    def _client(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return _client
