@@ -7,4 +7,4 @@ class AccessConfig(AppConfig):
     verbose_name = _("Toegang")
 
     def ready(self):
-        from . import signals  # noqa: F401  (login/logout/failed-login audit records)
+        from . import schema, signals  # noqa: F401  (OpenAPI extension; login audit records)

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("cases.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("bev.api.urls")),
+    path("", include("bev.parliament.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("access.api.urls")),
     path("", include("audit.api.urls")),

@@ -32,6 +32,6 @@ fi
 
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 echo "Starting a throw-away PostgreSQL $version cluster (pg_virtualenv)"
-pg_virtualenv -v "$version" -o listen_addresses=127.0.0.1 -o fsync=off -o synchronous_commit=off \
+pg_virtualenv -v "$version" -o fsync=off -o synchronous_commit=off \
   -o full_page_writes=off -o max_connections=200 \
   bash -c 'export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE"; exec "$@"' _ "$@"

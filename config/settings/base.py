@@ -79,6 +79,7 @@ LOCAL_APPS = [
     "cases",
     "assessments",
     "bev",
+    "bev.parliament",
     "documents",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -152,6 +153,7 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "access.views.lockout_response"
 
 # Sessions expire after SESSION_IDLE_TIMEOUT_SECONDS of inactivity (default 30 minutes).
@@ -179,6 +181,7 @@ USE_TZ = True
 # ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # DOCUMENT_STORAGE_ROOT: where uploaded case documents are stored, outside the web root.
 DOCUMENT_STORAGE_ROOT = Path(env("DOCUMENT_STORAGE_ROOT", str(BASE_DIR / "var" / "documents")))
@@ -222,6 +225,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "cases.constants.State",
+        "ClassificationEnum": "core.classification.Classification",
+        "RoleEnum": "access.roles.Role",
+    },
 }
 
 # ------------------------------------------------------------------------------
@@ -243,7 +251,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "flag-overdue-stages": {"task": "cases.tasks.flag_overdue_stages", "schedule": 15 * 60},
     "flag-overdue-consultations": {"task": "assessments.tasks.flag_overdue_consultations", "schedule": 15 * 60},
-    "process-letter-outbox": {"task": "bev.tasks.process_outbox", "schedule": 60},
+    "process-letter-outbox": {"task": "bev.parliament.tasks.process_outbox", "schedule": 60},
 }
 
 # ------------------------------------------------------------------------------
