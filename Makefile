@@ -37,8 +37,8 @@ bench: install
 # Regenerate the lifecycle diagram in docs/ from the state machine's declaration.
 graph: install
 	$(PY) manage.py graph_transitions -o docs/lifecycle.dot cases.Case
-	dot -Tsvg docs/lifecycle.dot -o docs/lifecycle.svg
-	dot -Tpng docs/lifecycle.dot -o docs/lifecycle.png
+	$(PY) manage.py graph_transitions -o docs/lifecycle.svg cases.Case
+	$(PY) manage.py graph_transitions -o docs/lifecycle.png cases.Case
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
