@@ -1,4 +1,8 @@
-"""Demo users, one per role, with their second factor printed (only in BEV_DEMO_MODE)."""
+"""Demo users, one per role, with their second factor printed (only in BEV_DEMO_MODE).
+
+Outside demo mode the same users are created (other apps' demo data refers to them) but nobody
+can log in as them: no known password, no backup codes. Production refuses BEV_DEMO_MODE
+(config.settings.production), so the demo can never weaken it."""
 
 import base64
 
@@ -41,7 +45,10 @@ def seed(*, users: dict, stdout) -> None:
                       "is_staff": role == Role.ADMINISTRATOR or role == Role.AUDITOR},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            if settings.BEV_DEMO_MODE:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
             user.save()
         users[username] = user
         totp, _ = TOTPDevice.objects.get_or_create(user=user, name="demo-totp", defaults={"confirmed": True})

@@ -53,6 +53,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "assessment.request_advice": {R.RISK_ASSESSOR},
     "assessment.answer_advice": {R.DEPARTMENT_ADVISOR},
     "framework.publish": {R.ADMINISTRATOR},
+    # reading assessments: the case team except department advisors, who see only their consultation
+    "assessment.view": set(R.values) - {R.DEPARTMENT_ADVISOR},
+    "framework.view": set(R.values),
     # documents
     "document.upload": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.DEPARTMENT_ADVISOR, R.CABINET_SECRETARIAT,
                         R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},

@@ -1,18 +1,97 @@
+import base64
+import io
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView as DjangoLoginView
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_POST
-from django_otp.forms import OTPAuthenticationForm
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from core.exceptions import RuleViolation
+
+from .forms import EnrolmentForm, LoginForm
+from .models import User
+from .services import has_confirmed_totp, totp_enrolment_confirm, totp_enrolment_device
+
+# Password checked, authenticator not yet enrolled: the person may only finish enrolment, for a
+# short while, and has no session until they do.
+ENROL_SESSION_KEY = "access_enrol_user"
+ENROL_MAX_SECONDS = 10 * 60
 
 
 class LoginView(DjangoLoginView):
     """Username, password and the second factor (TOTP code or a backup code) in one form."""
 
-    form_class = OTPAuthenticationForm
+    form_class = LoginForm
     template_name = "access/login.html"
     redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if form.needs_enrolment:
+            self.request.session.cycle_key()
+            self.request.session[ENROL_SESSION_KEY] = {"user": user.pk, "since": int(time.time()),
+                                                       "next": self.get_redirect_url()}
+            return redirect("access:enrol")
+        return super().form_valid(form)  # auth login; django_otp marks the session verified
+
+
+def _pending_enrolment_user(request):
+    pending = request.session.get(ENROL_SESSION_KEY)
+    if not pending or int(time.time()) - pending.get("since", 0) > ENROL_MAX_SECONDS:
+        return None
+    return User.objects.filter(pk=pending.get("user"), is_active=True).first()
+
+
+def qr_svg_data_uri(uri: str) -> str:
+    """The otpauth URI as a QR code, an SVG in a data: URI (allowed by the CSP's img-src; no script)."""
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def enrol_view(request):
+    """Enrolment of the authenticator after a password login: a QR code (and the secret as text)
+    and a code from the app to confirm it."""
+    user = _pending_enrolment_user(request)
+    if user is None or has_confirmed_totp(user):
+        request.session.pop(ENROL_SESSION_KEY, None)
+        return redirect("access:login")
+    device = totp_enrolment_device(user=user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = totp_enrolment_confirm(user=user, code=form.cleaned_data["code"])
+        except RuleViolation as exc:
+            form.add_error("code", exc.message)
+        else:
+            next_url = request.session[ENROL_SESSION_KEY].get("next") or ""
+            request.session.pop(ENROL_SESSION_KEY, None)
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                next_url = ""
+            return redirect(next_url or "core:home")
+    secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
+    return render(request, "access/enrol.html", {
+        "form": form, "qr_svg": qr_svg_data_uri(device.config_url),
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), "otpauth_uri": device.config_url,
+        "enrolling_user": user,
+    })
 
 
 @require_POST

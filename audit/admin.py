@@ -1,17 +1,35 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
 
 from .models import AuditRecord
+from .selectors import MASKED_REPR, masked, with_visibility
 
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only; only auditors and administrators see it."""
+    """Read-only; only auditors and administrators see it, with the same masking as the API:
+    records about a case the reader cannot see show who/when/what, not the case's content."""
 
-    list_display = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "case_id"]
+    list_display = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id",
+                    "shown_repr", "case_id"]
     list_filter = ["action", "channel"]
     search_fields = ["actor_username", "event", "object_id", "request_id"]
+    fields = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "shown_repr",
+              "case_id", "request_id", "ip_address", "channel", "shown_changes", "prev_hash", "hash"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return with_visibility(super().get_queryset(request), user=request.user)
+
+    @admin.display(description=_("object"))
+    def shown_repr(self, obj):
+        return MASKED_REPR if masked(obj) else obj.object_repr
+
+    @admin.display(description=_("wijzigingen"))
+    def shown_changes(self, obj):
+        return MASKED_REPR if masked(obj) else obj.changes
 
     def has_module_permission(self, request):
         return can(request.user, "audit.view")

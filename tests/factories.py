@@ -62,3 +62,26 @@ def make_case(*, officer, team: dict | None = None, **overrides):
         case_team_add(user=officer, case=case, member=member, role=role)
     case.refresh_from_db()
     return case
+
+
+# --- second factor and web login (security) -----------------------------------------------------
+def give_totp(user):
+    """A confirmed TOTP device for `user` (what enrolment leaves behind)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=user, name="test-totp", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the authenticator app shows now."""
+    from django_otp.oath import TOTP
+
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"
+
+
+def web_login(client, user, *, password: str = "correct-horse-battery") -> None:
+    """Log `client` in through the login form with a fresh TOTP device: an OTP-verified web session."""
+    device = give_totp(user)
+    response = client.post("/login/", {"username": user.username, "password": password,
+                                       "otp_token": totp_code(device)})
+    assert response.status_code == 302, response.content.decode()[:2000]

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .views import OwnTokenView
+
+urlpatterns = [
+    path("auth/token/", OwnTokenView.as_view(), name="auth-token"),
+]

@@ -1,0 +1,40 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..authentication import VerifiedSessionAuthentication
+from ..services import api_token_create, api_token_revoke
+from .serializers import TokenCreatedSerializer, TokenStatusSerializer
+
+
+def _otp_verified_session(request) -> bool:
+    """True only for a web session verified with the second factor (never for a token)."""
+    if not isinstance(request.successful_authenticator, VerifiedSessionAuthentication):
+        return False
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+class OwnTokenView(APIView):
+    """Your own API token for integrations: see whether you have one, create (replaces the old
+    one; needs a session verified with the second factor) or revoke it."""
+
+    @extend_schema(responses=TokenStatusSerializer)
+    def get(self, request):
+        token = Token.objects.filter(user=request.user).first()
+        return Response(TokenStatusSerializer({"exists": token is not None,
+                                               "created": token.created if token else None}).data)
+
+    @extend_schema(request=None, responses={201: TokenCreatedSerializer,
+                                            403: OpenApiResponse(description="Not an OTP-verified web session")})
+    def post(self, request):
+        token = api_token_create(user=request.user, otp_verified=_otp_verified_session(request))
+        return Response(TokenCreatedSerializer({"token": token.key, "created": token.created}).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description="No token")})
+    def delete(self, request):
+        api_token_revoke(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext_lazy as _
+
+from .services import has_confirmed_totp, otp_device_matching
+
+
+class LoginForm(AuthenticationForm):
+    """Username, password and the second factor (a TOTP code or a backup code) in one form.
+
+    The device is chosen from the code's shape, so nobody picks a device from a list. A person
+    without a confirmed authenticator logs in with the password alone and is sent to enrolment
+    (`needs_enrolment`), without a session. A wrong second factor counts as a failed login, so
+    the lockout (django-axes) covers guessing codes too."""
+
+    otp_token = forms.CharField(
+        label=_("Code uit de authenticator-app of back-upcode"), required=False, max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "otp_required": _("Voer de code uit uw authenticator-app of een back-upcode in."),
+        "otp_invalid": _("De code klopt niet of is al gebruikt."),
+    }
+
+    needs_enrolment = False
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is None:
+            return cleaned
+        if not has_confirmed_totp(user):
+            self.needs_enrolment = True
+            return cleaned
+        code = cleaned.get("otp_token", "")
+        if not code:
+            raise forms.ValidationError(self.error_messages["otp_required"], code="otp_required")
+        device = otp_device_matching(user=user, code=code)
+        if device is None:
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
+                                   request=self.request)
+            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+        user.otp_device = device  # django_otp persists it in the session at login
+        return cleaned
+
+
+class EnrolmentForm(forms.Form):
+    code = forms.CharField(label=_("Zescijferige code uit de app"), max_length=8,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))

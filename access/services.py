@@ -1,0 +1,102 @@
+"""Changes to how people get in: second-factor devices and API tokens. Each in one transaction,
+each with its audit record."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from audit.models import AuditRecord
+from audit.services import audit_log
+from core.exceptions import NotFound, PermissionDenied, RuleViolation
+
+ENROLMENT_DEVICE_NAME = "authenticator"
+_TOTP_CODE = re.compile(r"^\d{6}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Second factor
+# ---------------------------------------------------------------------------------------------
+def has_confirmed_totp(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def otp_device_matching(*, user, code: str):
+    """The user's confirmed device that accepts `code` (a 6-digit TOTP code or a backup code), or None.
+
+    Only devices of the kind the code looks like are tried, so a typo in a TOTP code does not
+    throttle the backup codes (and vice versa)."""
+    code = (code or "").strip().replace(" ", "")
+    if not code:
+        return None
+    kind = TOTPDevice if _TOTP_CODE.match(code) else StaticDevice
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if not isinstance(device, kind):
+                continue
+            allowed, _extra = device.verify_is_allowed()
+            if allowed and device.verify_token(code):
+                return device
+    return None
+
+
+def totp_enrolment_device(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator the person is enrolling (made on first call, kept until confirmed)."""
+    if has_confirmed_totp(user):
+        raise RuleViolation(_("U heeft al een bevestigde authenticator."), code="already_enrolled")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, name=ENROLMENT_DEVICE_NAME).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user, code: str) -> TOTPDevice:
+    """Confirm the authenticator with a code from the app; from then on it is the person's second factor."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False,
+                                                          name=ENROLMENT_DEVICE_NAME).first()
+    if device is None:
+        raise RuleViolation(_("Er is geen authenticator om te bevestigen. Begin opnieuw."), field="code")
+    code = (code or "").strip().replace(" ", "")
+    if not _TOTP_CODE.match(code) or not device.verify_token(code):
+        raise RuleViolation(_("Deze code klopt niet. Voer de zescijferige code uit de app in."), field="code")
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.totp_enrol", obj=user,
+              object_repr=user.username, changes={"totp_device": {"before": None, "after": device.pk}})
+    return device
+
+
+# ---------------------------------------------------------------------------------------------
+# API tokens (one per person, for integrations)
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def api_token_create(*, user, otp_verified: bool) -> Token:
+    """A new token for the person, replacing any earlier one. Only from a session verified with
+    the second factor: a token can never mint its own successor."""
+    if not otp_verified:
+        raise PermissionDenied(_("Een API-token maakt u aan vanuit een sessie die met de tweede factor is geverifieerd."),
+                               code="otp_required")
+    previous = Token.objects.select_for_update().filter(user=user).first()
+    if previous is not None:
+        previous.delete()
+    token = Token.objects.create(user=user)
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.token_create", obj=user,
+              object_repr=user.username,
+              changes={"token": {"before": "replaced" if previous else None, "after": "created"}})
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user) -> None:
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if not deleted:
+        raise NotFound(_("U heeft geen API-token."))
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
+              object_repr=user.username, changes={"token": {"before": "active", "after": None}})

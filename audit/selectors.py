@@ -1,0 +1,51 @@
+"""Reading the audit trail (auditors and administrators).
+
+Per case: only for a case the reader can see (on its team, within clearance), else 404.
+Per person or unfiltered: across the system, but records about a case the reader cannot see keep
+their who/when/what and lose their content (object_repr and changes are masked)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value, When
+from django.db.models import Case as CaseWhen
+
+from access.permissions import require
+
+from .models import AuditRecord
+from .services import audit_log
+
+MASKED_REPR = "[afgeschermd]"
+
+
+def with_visibility(qs: QuerySet[AuditRecord], *, user) -> QuerySet[AuditRecord]:
+    """Annotate `content_visible`: the record is about no case, or about a case this person may see."""
+    from cases.models import Case
+
+    visible_case = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
+    return qs.annotate(case_visible=Exists(visible_case)).annotate(content_visible=CaseWhen(
+        When(case_id__isnull=True, then=Value(True)), When(case_visible=True, then=Value(True)),
+        default=Value(False), output_field=BooleanField()))
+
+
+def audit_record_list(*, user, case_id: int | str | None = None, username: str | None = None,
+                      filters: dict | None = None) -> QuerySet[AuditRecord]:
+    require(user, "audit.view")
+    qs = AuditRecord.objects.all()
+    if case_id not in (None, ""):
+        from cases.selectors import case_get
+
+        case = case_get(user=user, case_id=case_id, audit_read=False)  # NotFound for others
+        qs = qs.filter(case_id=case.pk)
+        with transaction.atomic():
+            audit_log(actor=user, action=AuditRecord.Action.READ, event="audit.read_case_trail", obj=case,
+                      case_id=case.pk)
+    if username:
+        qs = qs.filter(actor_username=username)
+    for key, value in (filters or {}).items():
+        qs = qs.filter(**{key: value})
+    return with_visibility(qs, user=user).order_by("-id")
+
+
+def masked(record: AuditRecord) -> bool:
+    return not getattr(record, "content_visible", False)
