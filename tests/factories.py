@@ -85,3 +85,99 @@ def web_login(client, user, *, password: str = "correct-horse-battery") -> None:
     response = client.post("/login/", {"username": user.username, "password": password,
                                        "otp_token": totp_code(device)})
     assert response.status_code == 302, response.content.decode()[:2000]
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents (issue 6): a throw-away storage and small files of every accepted kind
+# ---------------------------------------------------------------------------------------------
+def use_tmp_document_storage(settings, tmp_path):
+    """Point default_storage at a fresh directory for one test."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                     "OPTIONS": {"location": str(tmp_path / "documents")}}}
+    return tmp_path / "documents"
+
+
+def sample_pdf(text: str = "Memo") -> bytes:
+    return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
+
+
+def sample_docx(*paragraphs: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs or ("Memo",):
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def sample_xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active["A1"] = "Waardering"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sample_odt() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+        archive.writestr("META-INF/manifest.xml", "<manifest:manifest/>")
+    return buffer.getvalue()
+
+
+def sample_eml(body: str = "Zie bijlage.", subject: str = "Signaal") -> bytes:
+    return (f"From: analist@aivd.example\r\nTo: casus@minez.example\r\nSubject: {subject}\r\n"
+            f"Date: Mon, 2 Jun 2025 10:00:00 +0200\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+
+
+def sample_msg() -> bytes:
+    """Enough of an Outlook .msg for content detection: OLE2 magic and a __substg1.0_ stream name."""
+    return (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "__substg1.0_0037001F".encode("utf-16-le")
+            + b"\x00" * 64)
+
+
+SAMPLE_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+SAMPLE_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16
+SAMPLE_GIF = b"GIF89a" + b"\x01\x00\x01\x00\x00\x00\x00;"
+
+
+# ---------------------------------------------------------------------------------------------
+# Web UI: people with a second factor
+# ---------------------------------------------------------------------------------------------
+def give_second_factor(user, *, backup_codes=("87654321",)):
+    """A confirmed authenticator (so no enrolment is asked) and static backup codes to log in with."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    for code in backup_codes:
+        StaticToken.objects.create(device=device, token=code)
+    return device
+
+
+def web_login(client, user):
+    """Log `user` in to the web UI with a verified second factor, as the login view leaves the session."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = give_second_factor(user, backup_codes=())
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -1,0 +1,23 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.classification import Classification
+
+from ..constants import DocumentType
+from ..models import Document
+from ..selectors import document_search
+
+
+class DocumentFilter(django_filters.FilterSet):
+    document_type = django_filters.MultipleChoiceFilter(choices=DocumentType.choices)
+    classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
+    date_from = django_filters.DateFilter(field_name="document_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="document_date", lookup_expr="lte")
+    search = django_filters.CharFilter(method="filter_text", label=_("Zoek in titel en tekst"))
+
+    class Meta:
+        model = Document
+        fields = ["document_type", "classification"]
+
+    def filter_text(self, queryset, name, value):
+        return document_search(queryset, value)
