@@ -1,8 +1,28 @@
-from django.http import JsonResponse
+"""Health check, the "my work" page, and the small helpers every web view uses.
+
+Web views hold no business rules: they call services and selectors and show
+`core.exceptions.ApplicationError` as form errors (at the field when `e.field` names one)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core import exceptions as app_exceptions
 from core.health import broker_ok, database_ok
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -19,10 +39,82 @@ def healthz(request):
     )
 
 
-def home(request):
-    from django.shortcuts import redirect
+# ---------------------------------------------------------------------------------------------
+# Helpers for web views
+# ---------------------------------------------------------------------------------------------
+def web_view(view):
+    """A page of the web UI: a logged-in person with a verified second factor; need-to-know
+    refusals (NotFound) become 404 and role refusals 403, as in the API."""
 
-    # The "my work" page arrives with the web UI; until then the API docs are the front door.
-    if not request.user.is_authenticated:
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_verified()):
+            return redirect(f"{reverse('access:login')}?{urlencode({'next': request.get_full_path()})}")
+        try:
+            return never_cache(view)(request, *args, **kwargs)
+        except app_exceptions.NotFound:
+            raise Http404() from None
+        except app_exceptions.PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from None
+
+    return wrapper
+
+
+def add_error(form, exc: Exception) -> None:
+    """Show a refused service call on the form: at the field it names, else above the form."""
+    if isinstance(exc, app_exceptions.ApplicationError):
+        field = exc.field if exc.field in form.fields else None
+        form.add_error(field, exc.message)
+        return
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for message in errors:
+                    form.add_error(target, message if target or field == "__all__" else f"{field}: {message}")
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return
+    raise exc
+
+
+def user_verified(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_verified())
+
+
+# ---------------------------------------------------------------------------------------------
+# My work
+# ---------------------------------------------------------------------------------------------
+_WORK_SOURCES = ["cases.views", "assessments.views", "bev.views", "bev.parliament.views"]
+
+
+def _work_items_from(module_name: str, user) -> list[dict]:
+    """Each app's web module offers `work_items(user=...)`; parts not built yet offer nothing."""
+    import importlib
+
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return []
+    source = getattr(module, "work_items", None)
+    return source(user=user) if source else []
+
+
+def home(request):
+    if not user_verified(request.user):
         return redirect("access:login")
-    return redirect("swagger-ui")
+    return my_work(request)
+
+
+@web_view
+def my_work(request):
+    """Cases and tasks waiting for this person, overdue items first."""
+    items = []
+    for module_name in _WORK_SOURCES:
+        items += _work_items_from(module_name, request.user)
+    now = timezone.now()
+    far = now + timedelta(days=3650)
+    items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
+    return render(request, "core/my_work.html", {"items": items, "nav": "home", "now": now})

@@ -1,0 +1,122 @@
+"""Forms of the case pages. They check shapes only; the rules live in cases.services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from access.roles import Role
+from core.classification import Classification
+
+from .constants import ExistingInstrument, ScopeGround, State, StrategicCategory, Urgency
+from .models import Case
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+CASE_FORM_FIELDS = [
+    "title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
+    "target_name", "target_kvk_number", "target_sector", "categories",
+    "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
+    "transaction_value", "expected_closing_date",
+    "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
+    "market_financing_explored", "market_financing_notes",
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False,
+                        help_text=_("Kenmerk, titel, onderneming, KvK-nummer of investeerder."),
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    state = forms.ChoiceField(label=_("Status"), required=False,
+                              choices=[("", _("Alle")), ("open", _("Alle lopende"))] + list(State.choices))
+    urgency = forms.ChoiceField(label=_("Urgentie"), required=False, choices=[("", _("Alle"))] + list(Urgency.choices))
+    classification = forms.ChoiceField(label=_("Rubricering"), required=False,
+                                       choices=[("", _("Alle"))] + list(Classification.choices))
+    category = forms.ChoiceField(label=_("Categorie"), required=False,
+                                 choices=[("", _("Alle"))] + list(StrategicCategory.choices))
+    received_from = forms.DateField(label=_("Signaal ontvangen vanaf"), required=False, widget=DateInput())
+    received_to = forms.DateField(label=_("Signaal ontvangen tot en met"), required=False, widget=DateInput())
+
+
+class CaseForm(forms.ModelForm):
+    """Record a new signal, or change what the case's state allows (`allowed_fields`)."""
+
+    categories = forms.MultipleChoiceField(label=_("Categorieën van strategisch belang"), required=False,
+                                           choices=StrategicCategory.choices, widget=forms.CheckboxSelectMultiple)
+    scope_grounds = forms.MultipleChoiceField(label=_("Reikwijdtegronden"), required=False,
+                                              choices=ScopeGround.choices, widget=forms.CheckboxSelectMultiple)
+    existing_instruments_considered = forms.MultipleChoiceField(
+        label=_("Overwogen bestaande instrumenten"), required=False, choices=ExistingInstrument.choices,
+        widget=forms.CheckboxSelectMultiple)
+    signal_received_at = forms.DateTimeField(label=_("Signaal ontvangen op"), input_formats=DATETIME_INPUT_FORMATS,
+                                             widget=DateTimeInput())
+
+    class Meta:
+        model = Case
+        fields = [f for f in CASE_FORM_FIELDS if f != "categories"]
+        widgets = {
+            "expected_closing_date": DateInput(),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "intended_control": forms.Textarea(attrs={"rows": 2}),
+            "existing_instruments_shortfall": forms.Textarea(attrs={"rows": 3}),
+            "market_financing_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, allowed_fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["categories"].initial = self.instance.categories
+        if allowed_fields is not None:
+            for name in list(self.fields):
+                if name not in allowed_fields:
+                    del self.fields[name]
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")
+
+    def _post_clean(self):
+        # The model's own validation runs in the service (case_create / case_update), once.
+        pass
+
+    def service_data(self, *, only_changed: bool = False) -> dict:
+        names = [n for n in self.fields if not only_changed or n in self.changed_data]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransitionForm(ReasonForm):
+    def __init__(self, *args, reason_required: bool = False, prefix=None, **kwargs):
+        super().__init__(*args, prefix=prefix, **kwargs)
+        if reason_required:
+            self.fields["reason"].label = _("Reden (verplicht)")
+            self.fields["reason"].widget.attrs["aria-required"] = "true"
+
+
+class TeamMemberForm(forms.Form):
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    role = forms.ChoiceField(label=_("Rol in de casus"), choices=Role.choices)
+
+
+class CabinetDecisionForm(forms.Form):
+    meeting_date = forms.DateField(label=_("Datum ministerraad"), widget=DateInput())
+    reference = forms.CharField(label=_("Kenmerk besluit"), max_length=100)
+    deploy = forms.TypedChoiceField(label=_("Besluit"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+                                    choices=[("yes", _("Inzet van de voorziening")),
+                                             ("no", _("Geen inzet"))])
+    conditions = forms.CharField(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,368 @@
+"""Web pages of the case file. Thin: forms check shapes, services decide, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from access.models import User
+from access.permissions import can
+from core.exceptions import ApplicationError
+from core.views import add_error, web_view
+from django.core.exceptions import ValidationError
+
+from . import selectors, services
+from .constants import END_STATES, OPEN_STATES, EventKind, ScopeGround, State
+from .forms import CabinetDecisionForm, CaseFilterForm, CaseForm, ReasonForm, TeamMemberForm, TransitionForm
+from .lifecycle_diagram import lifecycle_diagram
+from .models import CabinetDecision, StageClock
+
+REFUSED = (ApplicationError, ValidationError)
+
+# What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
+GUARD_LABELS = {
+    "intake_is_complete": _lazy("intake compleet (reikwijdtegrond, tekortschieten bestaande instrumenten, "
+                                "marktfinanciering verkend, onderneming en investeerder bekend)"),
+    "urgent_and_intake_complete": _lazy("urgentie „per direct” en intake compleet"),
+    "state_actor_not_excluded": _lazy("investeerder niet uitgesloten als statelijke actor"),
+    "has_approved_assessment_to_deploy": _lazy("goedgekeurde risico-inschatting met advies tot inzet"),
+    "has_approved_assessment_not_to_deploy": _lazy("goedgekeurde risico-inschatting met advies geen inzet"),
+    "cabinet_decided_to_deploy": _lazy("bevestigd kabinetsbesluit tot inzet"),
+    "cabinet_declined": _lazy("bevestigd kabinetsbesluit om niet in te zetten"),
+    "has_disbursement": _lazy("een uitgevoerde storting in een positie"),
+    "risk_review_allows_exit": _lazy("risicoheroverweging die exit toelaat"),
+    "all_positions_exited": _lazy("alle posities volledig afgebouwd"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# My work: the case part
+# ---------------------------------------------------------------------------------------------
+def work_items(*, user) -> list[dict]:
+    """Transitions this person may take now, and cabinet decisions waiting for their second pair of eyes."""
+    items = []
+    now = timezone.now()
+    cases = list(selectors.case_list(user=user).filter(state__in=OPEN_STATES)[:200])
+    clocks = {c.case_id: c for c in StageClock.objects.filter(case__in=cases, completed_at__isnull=True)}
+    for case in cases:
+        clock = clocks.get(case.pk) if clocks.get(case.pk) and clocks[case.pk].stage == case.state else None
+        due_at = clock.due_at if clock else None
+        overdue = bool(clock and not clock.is_suspended and clock.due_at < now)
+        for t in services.available_transitions(user=user, case=case):
+            items.append({"kind": _("Statusovergang"), "title": f"{case.reference} {case.title}",
+                          "what": t["target_label"], "url": reverse("cases:detail", args=[case.pk]) + "#actions",
+                          "due_at": due_at, "overdue": overdue, "urgent": case.urgency == "immediate"})
+        if overdue and not any(i["url"].startswith(reverse("cases:detail", args=[case.pk])) for i in items):
+            items.append({"kind": _("Termijn verstreken"), "title": f"{case.reference} {case.title}",
+                          "what": case.get_state_display(), "url": reverse("cases:detail", args=[case.pk]),
+                          "due_at": due_at, "overdue": True, "urgent": case.urgency == "immediate"})
+    pending = CabinetDecision.objects.filter(case__in=cases, confirmed_at__isnull=True).exclude(recorded_by=user)
+    for decision in pending.select_related("case"):
+        if can(user, "cabinet_decision.confirm", case=decision.case):
+            items.append({"kind": _("Vier ogen: kabinetsbesluit bevestigen"),
+                          "title": f"{decision.case.reference} {decision.case.title}", "what": decision.reference,
+                          "url": reverse("cases:detail", args=[decision.case_id]) + "#cabinet-decision",
+                          "due_at": None, "overdue": False, "urgent": decision.case.urgency == "immediate"})
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# List and new signal
+# ---------------------------------------------------------------------------------------------
+def _filter_cases(qs, data: dict):
+    if data.get("q"):
+        q = data["q"].strip()
+        qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q) | Q(target_name__icontains=q)
+                       | Q(acquirer_name__icontains=q) | Q(target_kvk_number__icontains=q))
+    if data.get("state") == "open":
+        qs = qs.filter(state__in=OPEN_STATES)
+    elif data.get("state"):
+        qs = qs.filter(state=data["state"])
+    for name in ("urgency", "classification"):
+        if data.get(name):
+            qs = qs.filter(**{name: data[name]})
+    if data.get("category"):
+        qs = qs.filter(category_rows__category=data["category"]).distinct()
+    if data.get("received_from"):
+        qs = qs.filter(signal_received_at__date__gte=data["received_from"])
+    if data.get("received_to"):
+        qs = qs.filter(signal_received_at__date__lte=data["received_to"])
+    return qs
+
+
+@web_view
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    qs = selectors.case_list(user=request.user)
+    if form.is_bound and form.is_valid():
+        qs = _filter_cases(qs, form.cleaned_data)
+    cases = list(qs[:500])
+    return render(request, "cases/list.html", {"form": form, "cases": cases, "nav": "cases",
+                                               "may_create": can(request.user, "case.create")})
+
+
+@web_view
+def case_create(request):
+    if not can(request.user, "case.create"):
+        raise_forbidden()
+    form = CaseForm(request.POST or None, initial={"signal_received_at": timezone.localtime().replace(second=0,
+                                                                                                  microsecond=0)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_create(user=request.user, data=form.service_data())
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Signaal vastgelegd als casus %(ref)s.") % {"ref": case.reference})
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "nav": "cases", "title": _("Nieuw signaal")})
+
+
+def raise_forbidden():
+    from django.core.exceptions import PermissionDenied
+
+    raise PermissionDenied()
+
+
+# ---------------------------------------------------------------------------------------------
+# The case page
+# ---------------------------------------------------------------------------------------------
+def _optional_url(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _related_pages(user, case) -> list[dict]:
+    """Links to the parts of the case handled by other apps (when those pages exist)."""
+    pages = [
+        ("assessments:case", _("Risico-inschatting (afwegingskader)"), "case.view"),
+        ("documents:case", _("Documenten"), "case.view"),
+        ("bev:case_positions", _("Posities en transacties"), "case.view"),
+        ("audit:case", _("Audittrail van deze casus"), "case.view_audit"),
+    ]
+    result = []
+    for name, label, action in pages:
+        url = _optional_url(name, case.pk)
+        if url and can(user, action, case=case):
+            result.append({"url": url, "label": label})
+    return result
+
+
+def _timeline_rows(case):
+    rows = []
+    for event in selectors.case_timeline(case=case):
+        text = event.get_kind_display()
+        if event.kind == EventKind.TRANSITION:
+            text = _("Van %(a)s naar %(b)s") % {"a": event.get_from_state_display(), "b": event.get_to_state_display()}
+        elif event.kind == EventKind.TEAM:
+            if event.data.get("added"):
+                text = _("%(user)s toegevoegd aan het team") % {"user": event.data["added"]}
+            elif event.data.get("removed"):
+                text = _("%(user)s verwijderd uit het team") % {"user": event.data["removed"]}
+        elif event.kind == EventKind.CABINET_DECISION:
+            step = event.data.get("step")
+            text = _("Kabinetsbesluit vastgelegd") if step == "recorded" else _("Kabinetsbesluit bevestigd (vier ogen)")
+        elif event.kind == EventKind.UPDATED and event.data.get("fields"):
+            text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
+        rows.append({"event": event, "text": text})
+    return rows
+
+
+def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
+    user = request.user
+    forms = forms or {}
+    transitions = services.available_transitions(user=user, case=case)
+    for t in transitions:
+        t["form"] = forms.get(f"transition:{t['name']}") or TransitionForm(prefix=t["name"],
+                                                                         reason_required=t["reason_required"])
+    timeline = _timeline_rows(case)
+    visited = {row["event"].to_state for row in timeline if row["event"].to_state} | {case.state}
+    clock = services.current_clock(case)
+    decisions = list(selectors.case_cabinet_decisions(case=case))
+    pending = next((d for d in decisions if d.confirmed_at is None), None)
+    may_record = (case.state == State.CABINET_DECISION and pending is None
+                  and can(user, "cabinet_decision.record", case=case))
+    context = {
+        "case": case, "nav": "cases",
+        "transitions": transitions,
+        "blocked": [dict(b, target_label=State(b["target"]).label,
+                         unmet_labels=[str(GUARD_LABELS.get(g, g)) for g in b["unmet"]])
+                    for b in services.blocked_transitions(user=user, case=case)],
+        "scope_labels": [str(ScopeGround(g).label) for g in case.scope_grounds if g in ScopeGround.values],
+        "diagram": lifecycle_diagram(case=case, visited=visited, available={t["name"] for t in transitions}),
+        "timeline": timeline,
+        "team": selectors.case_team(case=case),
+        "clock": clock, "overdue": bool(clock and not clock.is_suspended and clock.due_at < timezone.now()),
+        "decisions": decisions, "pending_decision": pending,
+        "may_confirm": bool(pending and pending.recorded_by_id != user.pk
+                            and can(user, "cabinet_decision.confirm", case=case)),
+        "decision_form": forms.get("decision") or (CabinetDecisionForm() if may_record else None),
+        "confirm_form": forms.get("confirm"),
+        "may_suspend": bool(clock and case.state not in END_STATES and can(user, "case.suspend", case=case)),
+        "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
+        "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
+        "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
+        "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
+        "related": _related_pages(user, case),
+        "end_states": END_STATES,
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@web_view
+def case_detail(request, pk: int):
+    case = selectors.case_get(user=request.user, case_id=pk)
+    return _case_page(request, case)
+
+
+def _case_for_post(request, pk):
+    return selectors.case_get(user=request.user, case_id=pk, audit_read=False)
+
+
+@web_view
+@require_POST
+def case_transition(request, pk: int, name: str):
+    case = _case_for_post(request, pk)
+    meta = next((t for t in services.available_transitions(user=request.user, case=case) if t["name"] == name), None)
+    form = TransitionForm(request.POST, prefix=name, reason_required=bool(meta and meta["reason_required"]))
+    if form.is_valid():
+        try:
+            case = services.case_transition(user=request.user, case=case, name=name,
+                                            reason=form.cleaned_data["reason"])
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("De casus staat nu op: %(state)s.") % {"state": case.get_state_display()})
+            return redirect("cases:detail", pk=case.pk)
+    if meta is None:  # not offered (any more): show why above the actions
+        messages.error(request, "; ".join(str(e) for e in form.non_field_errors()) or _("Deze stap is nu niet mogelijk."))
+        return redirect("cases:detail", pk=case.pk)
+    return _case_page(request, case, forms={f"transition:{name}": form}, status=400)
+
+
+@web_view
+def case_edit(request, pk: int):
+    case = selectors.case_get(user=request.user, case_id=pk, audit_read=request.method == "GET")
+    if not can(request.user, "case.update", case=case) or case.state in END_STATES:
+        raise_forbidden()
+    allowed = services.EDITABLE_FIELDS.get(case.state, set())
+    form = CaseForm(request.POST or None, instance=case, allowed_fields=allowed)
+    if request.method == "POST" and form.is_valid():
+        version = request.POST.get("version")
+        try:
+            services.case_update(user=request.user, case=case, data=form.service_data(only_changed=True),
+                                 expected_version=int(version) if version and version.isdigit() else None)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("De casus is bijgewerkt."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "nav": "cases", "case": case,
+                                               "title": _("Casus %(ref)s wijzigen") % {"ref": case.reference}})
+
+
+@web_view
+@require_POST
+def team_add(request, pk: int):
+    case = _case_for_post(request, pk)
+    form = TeamMemberForm(request.POST, prefix="team")
+    if form.is_valid():
+        member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+        if member is None:
+            form.add_error("username", _("Onbekende gebruiker."))
+        else:
+            try:
+                services.case_team_add(user=request.user, case=case, member=member, role=form.cleaned_data["role"])
+            except REFUSED as exc:
+                add_error(form, exc)
+            else:
+                messages.success(request, _("%(user)s is toegevoegd aan het casusteam.") % {"user": member})
+                return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+    return _case_page(request, case, forms={"team": form}, status=400)
+
+
+@web_view
+@require_POST
+def team_remove(request, pk: int, user_id: int):
+    case = _case_for_post(request, pk)
+    member = User.objects.filter(pk=user_id).first()
+    if member is None:
+        raise Http404()
+    try:
+        services.case_team_remove(user=request.user, case=case, member=member)
+    except REFUSED as exc:
+        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+    else:
+        messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+
+
+@web_view
+@require_POST
+def cabinet_decision_record(request, pk: int):
+    case = _case_for_post(request, pk)
+    form = CabinetDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cabinet_decision_record(user=request.user, case=case, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het kabinetsbesluit is vastgelegd. Een tweede persoon moet het bevestigen."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    return _case_page(request, case, forms={"decision": form}, status=400)
+
+
+@web_view
+@require_POST
+def cabinet_decision_confirm(request, pk: int, decision_id: int):
+    from django import forms as django_forms
+
+    case = _case_for_post(request, pk)
+    decision = selectors.case_cabinet_decisions(case=case).filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404()
+    try:
+        services.cabinet_decision_confirm(user=request.user, decision=decision)
+    except REFUSED as exc:
+        form = django_forms.Form(data={})
+        form.is_valid()
+        add_error(form, exc)
+        return _case_page(request, case, forms={"confirm": form}, status=400)
+    messages.success(request, _("Het kabinetsbesluit is bevestigd."))
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+
+
+def _clock_action(request, pk: int, service, done_message: str):
+    case = _case_for_post(request, pk)
+    form = ReasonForm(request.POST, prefix="suspend")
+    if form.is_valid():
+        try:
+            service(user=request.user, case=case, reason=form.cleaned_data["reason"])
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, done_message)
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#deadline")
+    return _case_page(request, case, forms={"suspend": form}, status=400)
+
+
+@web_view
+@require_POST
+def case_suspend(request, pk: int):
+    return _clock_action(request, pk, services.case_suspend, _("De termijn is opgeschort."))
+
+
+@web_view
+@require_POST
+def case_resume(request, pk: int):
+    return _clock_action(request, pk, services.case_resume, _("De termijn loopt weer."))

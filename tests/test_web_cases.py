@@ -1,0 +1,155 @@
+"""The case pages of the web UI: list, new signal, case page with its actions, in Dutch and English."""
+
+import pytest
+from django.urls import reverse
+
+from cases.constants import State
+from cases.models import Case, CabinetDecision
+
+from .factories import case_data, give_second_factor, make_case, web_login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def web(client):
+    def _as(user):
+        client.logout()
+        return web_login(client, user)
+
+    return _as
+
+
+def test_login_with_password_and_backup_code_lands_on_my_work(client, officer):
+    give_second_factor(officer, backup_codes=["12345678"])
+    response = client.post(reverse("access:login"), {"username": "officer", "password": "correct-horse-battery",
+                                                      "otp_token": "12345678"})
+    assert response.status_code == 302
+    page = client.get(reverse("core:home"))
+    assert page.status_code == 200
+    assert "Mijn werk" in page.content.decode()
+
+
+def test_pages_need_a_verified_second_factor(client, officer, case):
+    client.force_login(officer)  # password only, no second factor
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("access:login"))
+
+
+def test_case_list_shows_only_visible_cases_and_filters(web, officer, outsider, case):
+    other = make_case(officer=outsider, title="Andermans casus")
+    body = web(officer).get(reverse("cases:list")).content.decode()
+    assert case.reference in body
+    assert other.reference not in body
+    filtered = web(officer).get(reverse("cases:list"), {"state": State.CLOSED}).content.decode()
+    assert case.reference not in filtered
+    searched = web(officer).get(reverse("cases:list"), {"q": "Photonics"}).content.decode()
+    assert case.reference in searched
+
+
+def test_non_member_gets_404_on_the_case_page(web, outsider, case):
+    assert web(outsider).get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_new_signal_form_records_a_case(web, officer):
+    data = case_data()
+    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
+    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
+    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
+    post["categories"] = data["categories"]
+    post["scope_grounds"] = data["scope_grounds"]
+    post["existing_instruments_considered"] = data["existing_instruments_considered"]
+    post["market_financing_explored"] = "true"
+    response = web(officer).post(reverse("cases:create"), post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    assert case.target_kvk_number == "12345678"
+    assert sorted(case.categories) == sorted(data["categories"])
+
+
+def test_bad_signal_is_refused_at_the_field_and_nothing_is_saved(web, officer):
+    response = web(officer).post(reverse("cases:create"), {"title": "X", "target_kvk_number": "123",
+                                                           "signal_source": "other", "urgency": "normal",
+                                                           "classification": "vertrouwelijk",
+                                                           "state_actor_status": "unknown",
+                                                           "signal_received_at": "2026-11-01T10:00",
+                                                           "target_name": "Y"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "precies 8 cijfers" in body
+    assert 'class="field field-invalid"' in body
+    assert Case.objects.count() == 0
+
+
+def test_case_page_shows_banner_diagram_timeline_and_actions(web, officer, case):
+    body = web(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "vertrouwelijk" in body  # classification banner
+    assert 'current" data-state="signal" aria-current="step"' in body
+    assert "Tijdlijn" in body
+    assert reverse("cases:transition", args=[case.pk, "start_intake"]) in body
+
+
+def test_transition_needing_a_reason_shows_the_error_at_the_field(web, officer, case):
+    client = web(officer)
+    client.post(reverse("cases:transition", args=[case.pk, "start_intake"]), {"start_intake-reason": ""})
+    response = client.post(reverse("cases:transition", args=[case.pk, "withdraw"]), {"withdraw-reason": ""})
+    assert response.status_code == 400
+    assert "Een reden is verplicht" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == State.INTAKE
+    response = client.post(reverse("cases:transition", args=[case.pk, "withdraw"]),
+                           {"withdraw-reason": "De overnemer trok zich terug."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == State.WITHDRAWN
+
+
+def test_cabinet_decision_needs_a_second_person(web, secretariat, secretariat2, case):
+    Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
+    client = web(secretariat)
+    response = client.post(reverse("cases:decision_record", args=[case.pk]),
+                           {"meeting_date": "2026-11-20", "reference": "MR-2026-11", "deploy": "yes"})
+    assert response.status_code == 302
+    decision = CabinetDecision.objects.get()
+    refused = client.post(reverse("cases:decision_confirm", args=[case.pk, decision.pk]))
+    assert refused.status_code == 400
+    assert "Vier ogen" in refused.content.decode()
+    decision.refresh_from_db()
+    assert decision.confirmed_at is None
+    client = web(secretariat2)
+    assert "Besluit bevestigen" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.post(reverse("cases:decision_confirm", args=[case.pk, decision.pk])).status_code == 302
+    decision.refresh_from_db()
+    assert decision.confirmed_by == secretariat2
+
+
+def test_suspend_and_resume_the_deadline(web, officer, case):
+    client = web(officer)
+    assert client.post(reverse("cases:suspend", args=[case.pk]), {"suspend-reason": ""}).status_code == 400
+    assert client.post(reverse("cases:suspend", args=[case.pk]),
+                       {"suspend-reason": "Wachten op informatie AIVD"}).status_code == 302
+    assert "Opgeschort" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.post(reverse("cases:resume", args=[case.pk]), {"suspend-reason": "Informatie ontvangen"}).status_code == 302
+
+
+def test_my_work_lists_the_transitions_waiting(web, officer, case):
+    body = web(officer).get(reverse("core:home")).content.decode()
+    assert case.reference in body
+    assert "Intake" in body
+
+
+def test_pages_in_english(web, officer, case):
+    client = web(officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'lang="en"' in body
+    assert "Timeline" in body
+    assert "My work" in body
+
+
+def test_pages_in_dutch_by_default(web, officer, case):
+    body = web(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'lang="nl"' in body
+    assert "Tijdlijn" in body
+    assert "Naar de inhoud" in body  # skip link
