@@ -6,7 +6,7 @@ from django.urls import reverse
 from cases.constants import State
 from cases.models import Case, CabinetDecision
 
-from .factories import case_data, give_second_factor, make_case, web_login
+from .factories import case_data, give_second_factor, make_case, web_session
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def web(client):
     def _as(user):
         client.logout()
-        return web_login(client, user)
+        return web_session(client, user)
 
     return _as
 
