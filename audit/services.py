@@ -15,7 +15,11 @@ from .context import current
 from .models import AuditRecord
 
 # Serialises appends so that every record's predecessor is the record before it. On PostgreSQL a
-# transaction-scoped advisory lock; SQLite serialises writers itself.
+# transaction-scoped advisory lock, held until the caller's transaction ends: the next writer takes
+# the lock only after this record is committed (or rolled back), and under READ COMMITTED (Django's
+# default; do not run audited services under REPEATABLE READ) its next statement sees it. The id
+# comes from the sequence under the same lock, so id order is chain order; ids of rolled-back
+# records leave gaps, which the verifier ignores. SQLite serialises writers itself.
 _CHAIN_LOCK_KEY = 0x4245_5641  # "BEVA"
 
 
@@ -75,12 +79,12 @@ def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str
             id=_next_id(last[0] if last else 0),
             timestamp=timezone.now(),
             actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-            actor_username=getattr(actor, "username", "") or "system",
+            actor_username=(getattr(actor, "username", "") or "system")[:150],
             action=action,
-            event=event,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_repr=object_repr[:200],
+            event=event[:100],
+            object_type=object_type[:100],
+            object_id=str(object_id)[:64],
+            object_repr=str(object_repr)[:200],
             case_id=case_id,
             request_id=ctx.request_id,
             ip_address=ctx.ip_address,

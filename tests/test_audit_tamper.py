@@ -1,0 +1,128 @@
+"""The trail is append-only and hash-chained: any alteration, removal or reordering is found by
+`manage.py verify_audit`, which names the first bad record and exits non-zero."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from audit.models import AuditRecord
+from audit.services import audit_log
+from audit.verify import verify_chain
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trail(officer):
+    """Ten records; returns their ids in order."""
+    with transaction.atomic():
+        for n in range(10):
+            audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_type="test.thing",
+                      object_id=str(n), object_repr=f"ding {n}", changes={"amount": {"before": str(n), "after": str(n + 1)}})
+    return list(AuditRecord.objects.order_by("id").values_list("id", flat=True))
+
+
+def tamper(sql: str, params=()):
+    """Change the table behind the application's back (the trigger disabled on PostgreSQL)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord DISABLE TRIGGER ALL")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditrecord ENABLE TRIGGER ALL")
+
+
+def assert_broken_at(record_id: int):
+    report = verify_chain()
+    assert not report.ok and report.first_bad_id == record_id, report
+    with pytest.raises(CommandError, match=rf"#{record_id}\b"):
+        call_command("verify_audit")
+
+
+def test_an_untouched_trail_verifies(trail, capsys):
+    call_command("verify_audit")
+    assert "intact" in capsys.readouterr().out
+    assert verify_chain().checked == len(trail)
+
+
+@pytest.mark.parametrize("column,value", [
+    ("object_repr", "iets anders"), ("actor_username", "someone_else"), ("action", "read"),
+    ("changes", '{"amount": {"before": "0", "after": "999"}}'), ("object_id", "42"), ("case_id", 7),
+    ("ip_address", "10.9.9.9"), ("timestamp", "2020-01-01 00:00:00+00:00"),
+])
+def test_altering_a_record_names_it(trail, column, value):
+    target = trail[4]
+    if column == "changes" and connection.vendor == "postgresql":
+        tamper(f"UPDATE audit_auditrecord SET {column} = %s::jsonb WHERE id = %s", [value, target])
+    else:
+        tamper(f"UPDATE audit_auditrecord SET {column} = %s WHERE id = %s", [value, target])
+    assert_broken_at(target)
+
+
+def test_recomputing_the_hash_of_an_altered_record_breaks_the_next_link(trail):
+    from audit.chain import record_hash
+    from audit.services import record_values
+
+    target = trail[3]
+    tamper("UPDATE audit_auditrecord SET object_repr = %s WHERE id = %s", ["vervalst", target])
+    record = AuditRecord.objects.get(pk=target)
+    forged = record_hash(record_values(record), record.prev_hash)
+    tamper("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", [forged, target])
+    assert_broken_at(trail[4])
+
+
+def test_deleting_a_record_names_its_successor(trail):
+    tamper("DELETE FROM audit_auditrecord WHERE id = %s", [trail[5]])
+    assert_broken_at(trail[6])
+
+
+def test_deleting_the_first_record_is_found(trail):
+    tamper("DELETE FROM audit_auditrecord WHERE id = %s", [trail[0]])
+    assert_broken_at(trail[1])
+
+
+def test_reordering_two_records_is_found(trail):
+    a, b = trail[2], trail[6]
+    tamper("UPDATE audit_auditrecord SET id = -1 WHERE id = %s", [a])
+    tamper("UPDATE audit_auditrecord SET id = %s WHERE id = %s", [a, b])
+    tamper("UPDATE audit_auditrecord SET id = %s WHERE id = -1", [b])
+    assert_broken_at(a)
+
+
+def test_inserting_a_forged_record_is_found(trail):
+    import json
+
+    last = AuditRecord.objects.get(pk=trail[-1])
+    tamper(
+        "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
+        "object_repr, request_id, channel, changes, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', '', "
+        "'', '', %s, %s, %s)",
+        [trail[-1] + 1000, last.timestamp, json.dumps({}), last.hash, "f" * 64])
+    assert_broken_at(trail[-1] + 1000)
+
+
+def test_the_application_refuses_to_change_or_delete_records(trail):
+    record = AuditRecord.objects.get(pk=trail[0])
+    with pytest.raises(TypeError):
+        record.object_repr = "x"
+        record.save()
+    with pytest.raises(TypeError):
+        record.delete()
+    with pytest.raises(TypeError):
+        AuditRecord.objects.filter(pk=trail[0]).update(object_repr="x")
+    with pytest.raises(TypeError):
+        AuditRecord.objects.all().delete()
+    assert verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_update_and_delete(trail):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL")
+    for sql in ("UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
+                "DELETE FROM audit_auditrecord WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [trail[0]])
+    assert verify_chain().ok

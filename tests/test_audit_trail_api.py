@@ -1,0 +1,112 @@
+"""Auditors read the trail per case and per person; content of cases they cannot see stays masked."""
+
+import pytest
+
+from access.roles import Role
+from audit.models import AuditRecord
+from cases.services import case_update
+from core.classification import Classification
+
+from .factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor", Role.AUDITOR)
+
+
+@pytest.fixture
+def audited_case(case, officer, auditor):
+    from cases.services import case_team_add
+
+    case_team_add(user=officer, case=case, member=auditor, role=Role.AUDITOR)
+    return case
+
+
+def test_an_auditor_on_the_team_reads_the_whole_trail_of_the_case(api, audited_case, officer, auditor):
+    case_update(user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"})
+    response = api(auditor).get(f"/api/audit/?case={audited_case.pk}")
+    assert response.status_code == 200
+    records = response.json()["results"]
+    events = {r["event"] for r in records}
+    assert {"case.create", "case.team_add", "case.update"} <= events
+    update = next(r for r in records if r["event"] == "case.update")
+    assert update["actor_username"] == "officer"
+    assert update["changes"]["summary"]["after"] == "Nieuwe samenvatting"
+    assert update["masked"] is False
+    assert all(r["case_id"] == audited_case.pk for r in records)
+    # reading the case's trail is itself on the trail
+    assert AuditRecord.objects.filter(event="audit.read_case_trail", actor=auditor, case_id=audited_case.pk).exists()
+
+
+def test_an_auditor_not_on_the_team_gets_404_for_the_case_trail(api, case, auditor):
+    assert api(auditor).get(f"/api/audit/?case={case.pk}").status_code == 404
+
+
+def test_an_auditor_without_clearance_gets_404_even_on_the_team(api, officer, make_user):
+    low = make_user("lowauditor", Role.AUDITOR, clearance=Classification.INTERN)
+    secret = make_case(officer=officer, team={low: Role.AUDITOR}, classification=Classification.GEHEIM)
+    assert api(low).get(f"/api/audit/?case={secret.pk}").status_code == 404
+
+
+def test_the_per_person_trail_masks_cases_the_auditor_cannot_see(api, case, officer, auditor):
+    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    response = api(auditor).get("/api/audit/?user=officer")
+    assert response.status_code == 200
+    records = response.json()["results"]
+    assert records and all(r["actor_username"] == "officer" for r in records)
+    case_records = [r for r in records if r["case_id"] == case.pk]
+    assert case_records
+    for record in case_records:
+        assert record["masked"] is True
+        assert record["object_repr"] == "[afgeschermd]"
+        assert record["changes"] == {}
+    body = response.content.decode()
+    assert case.title not in body and "Geheime details" not in body and case.target_name not in body
+
+
+def test_the_unfiltered_trail_masks_too_but_not_for_cases_on_the_team(api, audited_case, officer, auditor, make_user):
+    other = make_case(officer=officer, title="Onbekende casus voor de auditor")
+    records = api(auditor).get("/api/audit/?page_size=200").json()["results"]
+    visible = [r for r in records if r["case_id"] == audited_case.pk]
+    hidden = [r for r in records if r["case_id"] == other.pk]
+    assert visible and all(not r["masked"] for r in visible)
+    assert hidden and all(r["masked"] for r in hidden)
+    assert "Onbekende casus" not in str(records)
+
+
+@pytest.mark.parametrize("username", ["officer", "assessor", "manager", "secretariat"])
+def test_other_roles_may_not_read_the_trail(api, case, username, request):
+    user = request.getfixturevalue(username)
+    assert api(user).get("/api/audit/").status_code == 403
+    assert api(user).get(f"/api/audit/?case={case.pk}").status_code == 403
+    assert api(user).get("/api/audit/verify/").status_code == 403
+
+
+def test_anonymous_may_not_read_the_trail(api):
+    assert api().get("/api/audit/").status_code in (401, 403)
+    assert api().get("/api/audit/verify/").status_code in (401, 403)
+
+
+def test_bad_filter_input_is_a_field_error(api, auditor):
+    response = api(auditor).get("/api/audit/?case=abc")
+    assert response.status_code == 400 and "case" in response.json()
+
+
+def test_verify_reports_an_intact_chain(api, case, auditor):
+    response = api(auditor).get("/api/audit/verify/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True and body["first_bad_id"] is None and body["checked"] >= 1
+    assert AuditRecord.objects.filter(event="audit.verify", actor=auditor).exists()
+
+
+def test_records_carry_request_id_address_and_channel(api, officer, case):
+    response = api(officer).get(f"/api/cases/{case.pk}/", HTTP_X_REQUEST_ID="req-12345", REMOTE_ADDR="10.1.2.3")
+    assert response["X-Request-ID"] == "req-12345"
+    read = AuditRecord.objects.filter(event="case.read").latest("id")
+    assert (read.actor_username, read.request_id, read.ip_address, read.channel) == ("officer", "req-12345",
+                                                                                     "10.1.2.3", "api")
+    assert read.case_id == case.pk and read.object_type == "cases.case"
