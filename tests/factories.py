@@ -182,3 +182,132 @@ def web_session(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+# ---------------------------------------------------------------------------------------------
+# The afwegingskader (assessments): drive the services to an approved assessment
+# ---------------------------------------------------------------------------------------------
+def score_all_indicators(assessment, *, assessor, level: int, core_only: bool = True):
+    """`assessor` scores every (core) indicator of the assessment's framework version at `level`."""
+    from assessments.services import assessment_score
+
+    framework = assessment.framework.framework
+    for item in (framework.core_indicators if core_only else framework.indicators):
+        assessment_score(user=assessor, assessment=assessment, indicator=item.code, level=level,
+                         rationale=f"Score {level} op basis van het dossier.")
+
+
+def fill_initial_assessment(assessment, *, lead, outcome: str = "deploy", level: int = 3):
+    """Record scope, conditions, checks and scores so the assessment computes to `outcome`."""
+    from assessments.constants import CheckAnswer, ConditionStatus
+    from assessments.services import assessment_set_check, assessment_set_condition, assessment_set_scope
+
+    framework = assessment.framework.framework
+    assessment_set_scope(user=lead, assessment=assessment, scope_ground="essential_supplier", confirmed=True,
+                         rationale="Toeleverancier valt (nog) niet onder de Wet vifo.")
+    for i, item in enumerate(framework.conditions):
+        not_met = outcome == "do_not_deploy" and i == len(framework.conditions) - 1
+        assessment_set_condition(user=lead, assessment=assessment, code=item.code,
+                                 status=ConditionStatus.NOT_MET if not_met else ConditionStatus.MET,
+                                 rationale="Onderbouwd met de bronnen in het dossier.",
+                                 evidence=[{"title": "Analyse", "source": "EZK"}])
+    for item in framework.checks:
+        assessment_set_check(user=lead, assessment=assessment, code=item.code, answer=CheckAnswer.YES,
+                             rationale="Beoordeeld en doorstaan.")
+    score_all_indicators(assessment, assessor=lead, level=level)
+    return assessment
+
+
+def approve_assessment(case, *, lead, approver, outcome: str = "deploy"):
+    """Drive the services to an approved initial assessment with `outcome` ("deploy" or
+    "do_not_deploy"); the case must be in risk_assessment. Returns the Assessment."""
+    from assessments.services import assessment_approve, assessment_start, assessment_submit
+
+    assessment = assessment_start(user=lead, case=case)
+    fill_initial_assessment(assessment, lead=lead, outcome=outcome)
+    assessment_submit(user=lead, assessment=assessment)
+    assessment = assessment_approve(user=approver, assessment=assessment)
+    assert assessment.outcome == outcome, assessment.result.get("explanation")
+    return assessment
+
+
+def approve_risk_review(case, *, lead, approver, manageable: bool = True):
+    """Drive the services to an approved risk review (case in monitoring) that finds the risk
+    manageable (all core indicators low) or not (all very high)."""
+    from assessments.services import assessment_approve, assessment_start, assessment_submit
+
+    review = assessment_start(user=lead, case=case, kind="risk_review")
+    score_all_indicators(review, assessor=lead, level=1 if manageable else 4)
+    assessment_submit(user=lead, assessment=review)
+    review = assessment_approve(user=approver, assessment=review)
+    assert review.risk_manageable is manageable
+    return review
+
+
+# ---------------------------------------------------------------------------------------------
+# The fund (bev): built through its services, so every limit holds
+# ---------------------------------------------------------------------------------------------
+def fund_establish_default():
+    """The SPV with the letter's limits and Invest-NL as manager from 1 September 2023."""
+    from datetime import date
+
+    from bev.services import fund_establish
+
+    return fund_establish(name="BEV SPV (Invest-NL)", policy_owner="Ministerie van Economische Zaken en Klimaat",
+                          manager_name="Invest-NL", manager_from=date(2023, 9, 1))
+
+
+def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"))):
+    """The fund with its tranches received: the first in 2023, the next ones in 2024."""
+    from datetime import date
+
+    from bev.services import tranche_receive
+
+    fund = fund_establish_default()
+    for index, amount in enumerate(amounts):
+        received_on = date(2023, 12, 1) if index == 0 else date(2024, 6, 3) + timedelta(days=index - 1)
+        tranche_receive(user=user, amount=amount, idempotency_key=f"factory-tranche-{index + 1}",
+                        received_on=received_on)
+    return fund
+
+
+def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = ""):
+    """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) and the
+    case moved on to investment preparation. The earlier steps belong to other apps."""
+    from datetime import date
+
+    from cases.models import Case
+    from cases.services import cabinet_decision_confirm, cabinet_decision_record, case_transition
+
+    Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
+    case = Case.objects.get(pk=case.pk)
+    decision = cabinet_decision_record(user=recorder, case=case, meeting_date=date.today(), reference="MR-2026-01",
+                                       deploy=True, conditions=conditions)
+    cabinet_decision_confirm(user=confirmer, decision=decision)
+    case = Case.objects.get(pk=case.pk)
+    return case_transition(user=recorder, case=case, name="start_investment_preparation")
+
+
+def invest_in_case(case, *, proposer, approver, amount, instrument="equity", ownership_percent=Decimal("25"),
+                   booked_on=None, **terms):
+    """A position in `case` (in investment_preparation) with one disbursement proposed by
+    `proposer` and approved (booked) by `approver`."""
+    from bev.services import disbursement_approve, disbursement_propose, position_create
+
+    if instrument != "equity":
+        terms.setdefault("principal", amount)
+        terms.setdefault("interest_rate_percent", Decimal("4.0"))
+        terms.setdefault("conversion_terms", "Converteerbaar tegen de prijs van de volgende financieringsronde.")
+        terms.setdefault("warrant_terms", "Warrants op 5% van de aandelen, uitoefenprijs nominaal.")
+        if instrument == "convertible_loan":
+            terms.pop("warrant_terms")
+        elif instrument == "loan_with_warrants":
+            terms.pop("conversion_terms")
+    position = position_create(user=proposer, case=case, instrument=instrument,
+                               ownership_percent=ownership_percent if instrument == "equity" else
+                               terms.pop("ownership_percent", None), **terms)
+    disbursement = disbursement_propose(user=proposer, position=position, amount=amount,
+                                        idempotency_key=f"factory-disbursement-{position.pk}")
+    disbursement_approve(user=approver, disbursement=disbursement, booked_on=booked_on)
+    position.refresh_from_db()
+    return position

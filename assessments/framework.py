@@ -1,0 +1,217 @@
+"""Reading and validating a framework version's definition (the versioned configuration).
+
+A definition is a JSON object:
+
+    scale:       {"levels": [{"level": 0, "label_nl", "label_en", "description_nl", "description_en"}, ...]}
+    conditions:  [{"code", "label_nl", "label_en", "guidance_nl", "guidance_en", "letter_citation"}]
+    indicators:  [{"code", "kind": "core" | "broader", "label_nl", "label_en", "guidance_nl", "guidance_en",
+                   "letter_citation", "weight": "1.00"}]
+    checks:      [{"code", "label_nl", "label_en", "question_nl", "question_en", "guidance_nl", "guidance_en",
+                   "letter_citation"}]                      # phrased so that "yes" means the check passes
+    risk_levels: [{"code", "label_nl", "label_en", "min_score": "0.00"}, ...]   # ascending thresholds
+    manageable_risk_levels: ["laag", ...]   # a risk review at one of these levels allows the exit
+    disagreement_spread: 2                  # scores this many levels apart are flagged
+
+The letter names the two conditions, the indicators and the checks but gives no weights or
+thresholds: those are configuration, and every assessment states which version it used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+INDICATOR_KINDS = ("core", "broader")
+_LABEL_KEYS = ("code", "label_nl", "label_en")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A condition, indicator or check of the framework."""
+
+    part: str  # condition | indicator | check
+    code: str
+    label_nl: str
+    label_en: str
+    guidance_nl: str = ""
+    guidance_en: str = ""
+    letter_citation: str = ""
+    kind: str = ""  # indicators: core | broader
+    weight: Decimal = Decimal("0")
+    question_nl: str = ""
+    question_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
+
+    def as_dict(self) -> dict:
+        data = {"part": self.part, "code": self.code, "label": self.label, "label_nl": self.label_nl,
+                "label_en": self.label_en, "guidance_nl": self.guidance_nl, "guidance_en": self.guidance_en,
+                "letter_citation": self.letter_citation}
+        if self.part == "indicator":
+            data.update(kind=self.kind, weight=str(self.weight))
+        if self.part == "check":
+            data.update(question_nl=self.question_nl, question_en=self.question_en)
+        return data
+
+
+def _decimal(value, where: str) -> Decimal:
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({"definition": _("%(where)s: geen geldig getal.") % {"where": where}}) from None
+    if not result.is_finite():
+        raise ValidationError({"definition": _("%(where)s: geen geldig getal.") % {"where": where}})
+    return result
+
+
+class Framework:
+    """A read-only view over a definition. Construct with a validated definition."""
+
+    def __init__(self, definition: dict):
+        self.definition = definition
+        self.levels = [int(row["level"]) for row in definition["scale"]["levels"]]
+        self.scale = definition["scale"]["levels"]
+        self.conditions = [self._item("condition", row) for row in definition["conditions"]]
+        self.indicators = [self._item("indicator", row) for row in definition["indicators"]]
+        self.checks = [self._item("check", row) for row in definition["checks"]]
+        self.risk_levels = sorted(definition["risk_levels"], key=lambda r: Decimal(str(r["min_score"])))
+        self.manageable_risk_levels = list(definition.get("manageable_risk_levels", []))
+        self.disagreement_spread = int(definition.get("disagreement_spread", 2))
+
+    @staticmethod
+    def _item(part: str, row: dict) -> Item:
+        return Item(part=part, code=row["code"], label_nl=row["label_nl"], label_en=row["label_en"],
+                    guidance_nl=row.get("guidance_nl", ""), guidance_en=row.get("guidance_en", ""),
+                    letter_citation=row.get("letter_citation", ""), kind=row.get("kind", ""),
+                    weight=Decimal(str(row.get("weight", "0"))), question_nl=row.get("question_nl", ""),
+                    question_en=row.get("question_en", ""))
+
+    # lookups -------------------------------------------------------------------------------
+    @property
+    def min_level(self) -> int:
+        return min(self.levels)
+
+    @property
+    def max_level(self) -> int:
+        return max(self.levels)
+
+    def item(self, code: str) -> Item | None:
+        for item in self.conditions + self.indicators + self.checks:
+            if item.code == code:
+                return item
+        return None
+
+    def indicator(self, code: str) -> Item | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+    def condition(self, code: str) -> Item | None:
+        return next((i for i in self.conditions if i.code == code), None)
+
+    def check(self, code: str) -> Item | None:
+        return next((i for i in self.checks if i.code == code), None)
+
+    @property
+    def core_indicators(self) -> list[Item]:
+        return [i for i in self.indicators if i.kind == "core"]
+
+    @property
+    def all_codes(self) -> set[str]:
+        return {i.code for i in self.conditions + self.indicators + self.checks}
+
+    def scale_label(self, level: int | None) -> str:
+        for row in self.scale:
+            if int(row["level"]) == level:
+                return row["label_en"] if (get_language() or "nl").startswith("en") else row["label_nl"]
+        return ""
+
+    def risk_level_for(self, score: Decimal) -> dict:
+        """The highest risk level whose threshold the weighted score reaches."""
+        chosen = self.risk_levels[0]
+        for row in self.risk_levels:
+            if score >= Decimal(str(row["min_score"])):
+                chosen = row
+        return chosen
+
+    def risk_level_label(self, code: str) -> str:
+        for row in self.risk_levels:
+            if row["code"] == code:
+                return row["label_en"] if (get_language() or "nl").startswith("en") else row["label_nl"]
+        return ""
+
+
+def validate_definition(definition) -> dict:
+    """Raise ValidationError({"definition": ...}) unless the definition is complete and consistent."""
+    errors: list[str] = []
+
+    def need(condition: bool, message: str):
+        if not condition:
+            errors.append(message)
+
+    if not isinstance(definition, dict):
+        raise ValidationError({"definition": _("De inhoud moet een JSON-object zijn.")})
+    scale = definition.get("scale")
+    levels = scale.get("levels") if isinstance(scale, dict) else None
+    need(isinstance(levels, list) and len(levels) >= 2, _("De schaal heeft ten minste twee niveaus nodig."))
+    if isinstance(levels, list):
+        numbers = []
+        for row in levels:
+            ok = isinstance(row, dict) and isinstance(row.get("level"), int) and not isinstance(row.get("level"), bool)
+            need(ok and all(row.get(k) for k in ("label_nl", "label_en", "description_nl")),
+                 _("Elk schaalniveau heeft een geheel getal, een Nederlands en Engels label en een omschrijving."))
+            if ok:
+                numbers.append(row["level"])
+        need(len(numbers) == len(set(numbers)), _("Schaalniveaus moeten uniek zijn."))
+        need(all(0 <= n <= 10 for n in numbers), _("Schaalniveaus liggen tussen 0 en 10."))
+    codes: list[str] = []
+    for part, minimum in (("conditions", 1), ("indicators", 1), ("checks", 1)):
+        rows = definition.get(part)
+        need(isinstance(rows, list) and len(rows) >= minimum, _("'%(part)s' ontbreekt of is leeg.") % {"part": part})
+        for row in rows if isinstance(rows, list) else []:
+            if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row.get(k) for k in _LABEL_KEYS):
+                errors.append(_("Elk onderdeel van '%(part)s' heeft een code en een Nederlands en Engels label.")
+                              % {"part": part})
+                continue
+            codes.append(row["code"])
+            if part == "indicators":
+                need(row.get("kind") in INDICATOR_KINDS,
+                     _("Indicator %(code)s: soort moet 'core' of 'broader' zijn.") % {"code": row["code"]})
+                try:
+                    weight = _decimal(row.get("weight"), row["code"])
+                    need(weight >= 0, _("Indicator %(code)s: gewicht mag niet negatief zijn.") % {"code": row["code"]})
+                except ValidationError as exc:
+                    errors.extend(exc.message_dict["definition"])
+    need(len(codes) == len(set(codes)), _("Codes van voorwaarden, indicatoren en toetsen moeten uniek zijn."))
+    indicators = definition.get("indicators") if isinstance(definition.get("indicators"), list) else []
+    need(any(isinstance(r, dict) and r.get("kind") == "core" for r in indicators),
+         _("Er is ten minste één kernindicator nodig."))
+    risk_levels = definition.get("risk_levels")
+    need(isinstance(risk_levels, list) and len(risk_levels) >= 2, _("Er zijn ten minste twee risiconiveaus nodig."))
+    risk_codes = []
+    for row in risk_levels if isinstance(risk_levels, list) else []:
+        if not isinstance(row, dict) or not all(row.get(k) for k in ("code", "label_nl", "label_en")):
+            errors.append(_("Elk risiconiveau heeft een code en een Nederlands en Engels label."))
+            continue
+        risk_codes.append(row["code"])
+        try:
+            _decimal(row.get("min_score"), row["code"])
+        except ValidationError as exc:
+            errors.extend(exc.message_dict["definition"])
+    if isinstance(risk_levels, list) and not errors:
+        lowest = min(Decimal(str(r["min_score"])) for r in risk_levels)
+        need(lowest <= 0, _("Het laagste risiconiveau begint bij 0."))
+        need(len(risk_codes) == len(set(risk_codes)), _("Codes van risiconiveaus moeten uniek zijn."))
+    manageable = definition.get("manageable_risk_levels", [])
+    need(isinstance(manageable, list) and all(code in risk_codes for code in manageable),
+         _("'manageable_risk_levels' noemt alleen bestaande risiconiveaus."))
+    spread = definition.get("disagreement_spread", 2)
+    need(isinstance(spread, int) and not isinstance(spread, bool) and spread >= 1,
+         _("'disagreement_spread' is een geheel getal van ten minste 1."))
+    if errors:
+        raise ValidationError({"definition": list(dict.fromkeys(errors))})
+    return definition
