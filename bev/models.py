@@ -1,1 +1,336 @@
+"""The fund (the SPV), its append-only double-entry ledger and its positions.
 
+Balances are never kept beside the ledger: they are sums over `JournalLine` (see bev.selectors).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    Account,
+    DisbursementStatus,
+    EntryKind,
+    FollowUpStatus,
+    Instrument,
+    RightKind,
+    ValuationMethod,
+)
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+PERCENT = {"max_digits": 9, "decimal_places": 6, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+
+
+class Fund(models.Model):
+    """The Special Purpose Vehicle under Invest-NL NV ("ondergebracht bij Invest-NL in een Special
+    Purpose Vehicle waardoor het vermogen en risico gescheiden is van andere Invest-NL
+    activiteiten", letter, "Financiële omvang"). Its limits are data; the booking services lock
+    this row (select_for_update) so that limits hold under concurrency."""
+
+    code = models.CharField(max_length=20, unique=True, default="BEV")
+    name = models.CharField(_("naam"), max_length=200)
+    policy_owner = models.CharField(_("beleidseigenaar"), max_length=200,
+                                    help_text=_("Het ministerie dat de lening verstrekt, bijv. EZK/EZ."))
+    # "De totale omvang van de beschermingsvoorziening bedraagt 100 miljoen euro" (letter).
+    committed_limit = models.DecimalField(_("maximaal toegezegd kapitaal (EUR)"), **MONEY,
+                                          default=Decimal("100000000.00"))
+    # "De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen" (letter).
+    liquid_cap = models.DecimalField(_("maximum liquide middelen (EUR)"), **MONEY,
+                                     default=Decimal("150000000.00"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fonds")
+        verbose_name_plural = _("fondsen")
+
+    def __str__(self):
+        return self.name
+
+
+class PlannedTranche(models.Model):
+    """The subordinated loan's tranche schedule: "met een tranche van 50 miljoen euro in 2023 en
+    van 50 miljoen euro in de loop van 2024" (letter)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="planned_tranches")
+    year = models.PositiveIntegerField(_("jaar"))
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["fund", "year"], name="bev_unique_planned_tranche")]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+class ManagerPeriod(models.Model):
+    """Who manages the fund when (Invest-NL now; a successor such as the integrated investment
+    institution later, see the 2025 letter). Never a constant in code."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="manager_periods")
+    name = models.CharField(_("beheerder"), max_length=200)
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    notes = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "valid_from"], name="bev_unique_manager_start"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="bev_manager_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.valid_from} – {self.valid_to or '…'})"
+
+
+# ------------------------------------------------------------------------------------------------
+# The ledger: append-only (model guards here, a PostgreSQL trigger in the migration)
+# ------------------------------------------------------------------------------------------------
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The ledger is append-only: book a reversing entry.")
+
+    def delete(self):
+        raise TypeError("The ledger is append-only: book a reversing entry.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise TypeError("The ledger is append-only: book a reversing entry.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("The ledger is append-only: book a reversing entry.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The ledger is append-only: book a reversing entry.")
+
+
+class JournalEntry(AppendOnlyModel):
+    """One movement of money: dated, with who and why, and an idempotency key so that a retried
+    request never books twice. Corrected only by a reversing entry."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("soort"), max_length=20, choices=EntryKind.choices)
+    booked_on = models.DateField(_("boekdatum"))
+    description = models.TextField(_("omschrijving"))
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, help_text=_("Het hoofdbedrag van de beweging."))
+    idempotency_key = models.CharField(max_length=100)
+    position = models.ForeignKey("Position", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="entries")
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="reversed_by")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journaalpost")
+        verbose_name_plural = _("grootboek")
+        ordering = ["booked_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["fund", "idempotency_key"], name="bev_unique_idempotency_key")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.booked_on} {self.get_kind_display()}"
+
+
+class JournalLine(AppendOnlyModel):
+    """One side of an entry. Signed amount in EUR with cents: debit positive, credit negative.
+    fund, kind, booked_on and position are copied from the entry so that balances are one
+    aggregate over this table (indexed by account and date)."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    account = models.CharField(_("rekening"), max_length=30, choices=Account.choices)
+    position = models.ForeignKey("Position", on_delete=models.PROTECT, null=True, blank=True, related_name="lines")
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    booked_on = models.DateField()
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY)
+
+    class Meta:
+        ordering = ["entry_id", "id"]
+        indexes = [
+            models.Index(fields=["fund", "account", "booked_on"], name="bev_line_account_date"),
+            models.Index(fields=["position", "account", "booked_on"], name="bev_line_position_account"),
+        ]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="bev_line_amount_not_zero")]
+
+    def __str__(self):
+        return f"{self.account} {self.amount}"
+
+
+# ------------------------------------------------------------------------------------------------
+# Positions (SPV holdings)
+# ------------------------------------------------------------------------------------------------
+class Position(models.Model):
+    """A holding of the SPV in the target company of one case. Terms are current (after dilution
+    and conversion); the history is in Dilution, Conversion and Exit rows."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="positions")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="positions")
+    instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
+    shares = models.PositiveBigIntegerField(_("aantal aandelen"), null=True, blank=True)
+    ownership_percent = models.DecimalField(_("belang (%)"), **PERCENT, null=True, blank=True)
+    principal = models.DecimalField(_("hoofdsom (EUR)"), **MONEY, null=True, blank=True)
+    interest_rate_percent = models.DecimalField(_("rente (%)"), max_digits=7, decimal_places=4, null=True,
+                                                blank=True, validators=[MinValueValidator(0)])
+    maturity_date = models.DateField(_("looptijd tot"), null=True, blank=True)
+    conversion_terms = models.TextField(_("conversievoorwaarden"), blank=True)
+    warrant_terms = models.TextField(_("warrantvoorwaarden"), blank=True)
+    notes = models.TextField(_("toelichting"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    exited_on = models.DateField(_("volledig uitgetreden op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("positie")
+        verbose_name_plural = _("posities")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} in {self.case_id}"
+
+    @property
+    def is_exited(self) -> bool:
+        return self.exited_on is not None
+
+
+class Disbursement(models.Model):
+    """Four eyes: proposed by one Invest-NL manager, approved by another; the approval books it."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="disbursements")
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.TextField(_("omschrijving"))
+    status = models.CharField(max_length=20, choices=DisbursementStatus.choices, default=DisbursementStatus.PROPOSED)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="disbursement")
+
+    class Meta:
+        verbose_name = _("uitbetaling")
+        verbose_name_plural = _("uitbetalingen")
+        ordering = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"{self.amount} ({self.get_status_display()})"
+
+
+class Valuation(models.Model):
+    """Fair value of the (remaining) holding on a date."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="valuations")
+    valued_on = models.DateField(_("waarderingsdatum"))
+    fair_value = models.DecimalField(_("reële waarde (EUR)"), **MONEY, validators=[MinValueValidator(0)])
+    method = models.CharField(_("methode"), max_length=30, choices=ValuationMethod.choices)
+    notes = models.TextField(_("toelichting"), blank=True)
+    valued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["valued_on", "id"]
+        indexes = [models.Index(fields=["position", "valued_on"])]
+
+    def __str__(self):
+        return f"{self.valued_on}: {self.fair_value}"
+
+
+class Dilution(models.Model):
+    """A new share issue in which the SPV does not (fully) take part: "verwateren, bijvoorbeeld bij
+    nieuwe aandelenuitgiftes of financieringsrondes" (letter, "Invest-NL als beheerder")."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="dilutions")
+    issued_on = models.DateField(_("datum uitgifte"))
+    shares_outstanding_before = models.PositiveBigIntegerField(_("uitstaande aandelen vóór uitgifte"))
+    new_shares_issued = models.PositiveBigIntegerField(_("nieuw uitgegeven aandelen"))
+    ownership_before = models.DecimalField(**PERCENT)
+    ownership_after = models.DecimalField(**PERCENT)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issued_on", "id"]
+
+
+class Conversion(models.Model):
+    """A convertible loan converted (or warrants exercised) into shares."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="conversions")
+    converted_on = models.DateField(_("conversiedatum"))
+    from_instrument = models.CharField(max_length=30, choices=Instrument.choices)
+    shares = models.PositiveBigIntegerField(_("aantal aandelen"))
+    ownership_after = models.DecimalField(**PERCENT)
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["converted_on", "id"]
+
+
+class Exit(models.Model):
+    """A partial or full sale of the holding: proceeds, cost taken off the books, realised result."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="exits")
+    exited_on = models.DateField(_("datum"))
+    fraction_sold_percent = models.DecimalField(_("verkocht deel van het belang (%)"), **PERCENT)
+    proceeds = models.DecimalField(_("opbrengst (EUR)"), **MONEY, validators=[MinValueValidator(0)])
+    cost_derecognised = models.DecimalField(**MONEY)
+    realised_result = models.DecimalField(**MONEY)
+    is_full = models.BooleanField()
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, related_name="exit")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exited_on", "id"]
+
+
+class FollowUpItem(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(_("uiterste datum"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices,
+                              default=FollowUpStatus.OPEN)
+    description = models.TextField(_("omschrijving"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_date", "id"]
+
+
+class AcquiredRight(FollowUpItem):
+    """A right acquired with the holding (board seat, veto, information rights)."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="rights")
+    kind = models.CharField(_("soort recht"), max_length=20, choices=RightKind.choices)
+
+
+class DecisionCondition(FollowUpItem):
+    """A condition the cabinet decision attached to the investment, followed during monitoring."""
+
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="conditions")

@@ -1,10 +1,331 @@
-"""Reads of the fund. The two functions below are hooks the case lifecycle asks (see cases.guards);
-the fund issue fills them in."""
+"""Reads of the fund. Balances come from the ledger (sums over JournalLine), never from counters.
+
+Two functions are hooks the case lifecycle asks (cases.guards): `case_has_disbursement` and
+`case_positions_all_exited`. `fund_overview` and `position_summary` are read by the
+parliament-letter engineer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from audit.models import AuditRecord
+from audit.services import audit_log
+from core.exceptions import NotFound
+
+from .constants import Account, EntryKind, Instrument, RETURN_KINDS
+from .metrics import irr, moic
+from .models import Disbursement, Fund, JournalEntry, JournalLine, ManagerPeriod, Position, Valuation
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+_MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
+# Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
+CASH_FLOW_KINDS = [EntryKind.DISBURSEMENT, *RETURN_KINDS]
+CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
 
 
+def _sum(condition: Q):
+    return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=_MONEY_OUT)
+
+
+def _q(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+# ------------------------------------------------------------------------------------------------
+# The fund
+# ------------------------------------------------------------------------------------------------
+def fund_get() -> Fund:
+    fund = Fund.objects.filter(code="BEV").first()
+    if fund is None:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    return fund
+
+
+def manager_on(*, fund: Fund, on: date) -> ManagerPeriod | None:
+    return (fund.manager_periods.filter(valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
+
+
+def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
+    """Balance of every account (debit positive), plus the returns received: one aggregate query."""
+    lines = JournalLine.objects.filter(fund=fund)
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    aggregates = {account: _sum(Q(account=account)) for account in Account.values}
+    aggregates["returns"] = _sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS))
+    return {key: _q(value) for key, value in lines.aggregate(**aggregates).items()}
+
+
+def liquidity(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The limit figures. "Liquid" is all cash (free and earmarked); "available" is liquid minus
+    reserved: what a new reservation or disbursement may use."""
+    reserved = totals[Account.CASH_RESERVED]
+    available = totals[Account.CASH_AVAILABLE]
+    return {
+        "received": -totals[Account.MINISTRY_LOAN],
+        "reserved": reserved,
+        "available": available,
+        "liquid": reserved + available,
+        "deployed": totals[Account.INVESTMENTS],
+        "swept_to_treasury": totals[Account.TREASURY],
+        "fees": totals[Account.MANAGEMENT_FEE],
+        "returns": totals["returns"],
+        "realised_result": -totals[Account.REALISED_RESULT],
+        "income": -totals[Account.INVESTMENT_INCOME],
+    }
+
+
+def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: date | None = None) -> dict:
+    """Per position: invested (gross), outstanding cost, reserved, returns, realised result.
+    One aggregate query grouped by position."""
+    lines = JournalLine.objects.filter(position__isnull=False)
+    if fund is not None:
+        lines = lines.filter(fund=fund)
+    if position_ids is not None:
+        lines = lines.filter(position_id__in=list(position_ids))
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    rows = lines.values("position_id").annotate(
+        invested=_sum(Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT)),
+        cost=_sum(Q(account=Account.INVESTMENTS)),
+        reserved=_sum(Q(account=Account.CASH_RESERVED)),
+        returns=_sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)),
+        realised=_sum(Q(account=Account.REALISED_RESULT)),
+    )
+    result = defaultdict(lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO,
+                                  "realised_result": ZERO})
+    for row in rows:
+        result[row["position_id"]] = {"invested": _q(row["invested"]), "cost": _q(row["cost"]),
+                                      "reserved": _q(row["reserved"]), "returns": _q(row["returns"]),
+                                      "realised_result": -_q(row["realised"])}
+    return result
+
+
+def _latest_valuations(position_ids, as_of: date | None) -> dict[int, Valuation]:
+    valuations = Valuation.objects.filter(position_id__in=list(position_ids))
+    if as_of is not None:
+        valuations = valuations.filter(valued_on__lte=as_of)
+    latest = {}
+    for valuation in valuations.order_by("position_id", "valued_on", "id"):
+        latest[valuation.position_id] = valuation
+    return latest
+
+
+def _unrealised(position: Position, balance: dict, valuation: Valuation | None, as_of: date | None) -> Decimal:
+    """Fair value of what is still held: the latest valuation, at cost while not yet valued;
+    nothing once fully exited."""
+    if position.exited_on is not None and (as_of is None or position.exited_on <= as_of):
+        return ZERO
+    if valuation is not None:
+        return valuation.fair_value
+    return balance["cost"]
+
+
+def _cash_flows(*, position_ids=None, fund: Fund | None = None, as_of: date | None = None) -> dict:
+    """Dated cash flows seen from the fund, per position: {position_id: {date: amount}}."""
+    lines = JournalLine.objects.filter(account__in=CASH_ACCOUNTS, kind__in=CASH_FLOW_KINDS, position__isnull=False)
+    if fund is not None:
+        lines = lines.filter(fund=fund)
+    if position_ids is not None:
+        lines = lines.filter(position_id__in=list(position_ids))
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    flows: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for row in lines.values("position_id", "booked_on").annotate(total=_sum(Q())):
+        flows[row["position_id"]][row["booked_on"]] += _q(row["total"])
+    return flows
+
+
+def fund_overview(*, as_of: date | None = None) -> dict:
+    """The fund's position on `as_of` (default today): every figure from the ledger."""
+    fund = fund_get()
+    on = as_of or timezone.localdate()
+    figures = liquidity(ledger_totals(fund=fund, as_of=as_of))
+    positions = list(Position.objects.filter(fund=fund))
+    ids = [p.pk for p in positions]
+    balances = position_balances(fund=fund, position_ids=ids, as_of=as_of)
+    valuations = _latest_valuations(ids, as_of)
+    unrealised = sum((_unrealised(p, balances[p.pk], valuations.get(p.pk), as_of) for p in positions), ZERO)
+    invested = sum((balances[p.pk]["invested"] for p in positions), ZERO)
+    flows: dict = defaultdict(lambda: ZERO)
+    for per_position in _cash_flows(fund=fund, position_ids=ids, as_of=as_of).values():
+        for day, amount in per_position.items():
+            flows[day] += amount
+    manager = manager_on(fund=fund, on=on)
+    return {
+        "committed_limit": fund.committed_limit,
+        "liquid_cap": fund.liquid_cap,
+        "received": figures["received"],
+        "deployed": figures["deployed"],
+        "reserved": figures["reserved"],
+        "available": figures["available"],
+        "liquid": figures["liquid"],
+        "liquid_headroom": fund.liquid_cap - figures["liquid"],
+        "undrawn_commitment": fund.committed_limit - figures["received"],
+        "swept_to_treasury": figures["swept_to_treasury"],
+        "fees": figures["fees"],
+        "returns": figures["returns"],
+        "realised_result": figures["realised_result"],
+        "unrealised_value": unrealised,
+        "invested": invested,
+        "moic": moic(invested=invested, returned=figures["returns"], unrealised=unrealised),
+        "irr": irr(_with_terminal_value(flows, unrealised, on)),
+        "as_of": on,
+        "manager": manager.name if manager else "",
+        "policy_owner": fund.policy_owner,
+    }
+
+
+def _with_terminal_value(flows: dict, unrealised: Decimal, on: date) -> list[tuple[date, Decimal]]:
+    dated = dict(flows)
+    if unrealised:
+        dated[on] = dated.get(on, ZERO) + unrealised
+    return sorted(dated.items())
+
+
+# ------------------------------------------------------------------------------------------------
+# The ledger
+# ------------------------------------------------------------------------------------------------
+def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None = None,
+                   position_id: int | None = None, date_from: date | None = None,
+                   date_to: date | None = None) -> QuerySet[JournalEntry]:
+    entries = JournalEntry.objects.filter(fund=fund)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if account:
+        entries = entries.filter(lines__account=account).distinct()
+    if position_id:
+        entries = entries.filter(position_id=position_id)
+    if date_from:
+        entries = entries.filter(booked_on__gte=date_from)
+    if date_to:
+        entries = entries.filter(booked_on__lte=date_to)
+    return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("booked_on", "id")
+
+
+def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> list[dict]:
+    """Every line of one account with the running balance (debit positive)."""
+    lines = JournalLine.objects.filter(fund=fund, account=account).select_related("entry")
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    balance = ZERO
+    history = []
+    for line in lines.order_by("booked_on", "entry_id", "id"):
+        balance += line.amount
+        history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
+                        "description": line.entry.description, "position_id": line.position_id,
+                        "amount": line.amount, "balance": balance})
+    return history
+
+
+# ------------------------------------------------------------------------------------------------
+# Positions: case data, reached only through cases the user may see
+# ------------------------------------------------------------------------------------------------
+def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
+    from cases.models import Case
+
+    positions = Position.objects.filter(case__in=Case.objects.visible_to(user)).select_related("case")
+    if case_id is not None:
+        positions = positions.filter(case_id=case_id)
+    return positions.order_by("id")
+
+
+def position_get(*, user, position_id, audit_read: bool = True) -> Position:
+    """The position if its case is visible to this person, else NotFound. Reading is audited."""
+    try:
+        position = position_list(user=user).get(pk=position_id)
+    except (Position.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Positie niet gevonden.") from None
+    if audit_read:
+        with transaction.atomic():
+            audit_log(actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position,
+                      case_id=position.case_id)
+    return position
+
+
+def disbursement_get(*, user, disbursement_id) -> Disbursement:
+    try:
+        return Disbursement.objects.select_related("position__case").get(
+            pk=disbursement_id, position__in=position_list(user=user))
+    except (Disbursement.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Uitbetaling niet gevonden.") from None
+
+
+def position_metrics(position: Position, *, as_of: date | None = None) -> dict:
+    """Invested, realised, unrealised, MOIC and IRR of one position from its dated cash flows."""
+    return positions_metrics([position], as_of=as_of)[position.pk]
+
+
+def positions_metrics(positions, *, as_of: date | None = None) -> dict[int, dict]:
+    positions = list(positions)
+    ids = [p.pk for p in positions]
+    balances = position_balances(position_ids=ids, as_of=as_of)
+    valuations = _latest_valuations(ids, as_of)
+    flows = _cash_flows(position_ids=ids, as_of=as_of)
+    on = as_of or timezone.localdate()
+    result = {}
+    for p in positions:
+        balance = balances[p.pk]
+        valuation = valuations.get(p.pk)
+        unrealised = _unrealised(p, balance, valuation, as_of)
+        result[p.pk] = {
+            "invested": balance["invested"],
+            "cost_outstanding": balance["cost"],
+            "reserved": balance["reserved"],
+            "returns": balance["returns"],
+            "realised_result": balance["realised_result"],
+            "unrealised_value": unrealised,
+            "unrealised_result": (unrealised - balance["cost"]) if valuation is not None else ZERO,
+            "latest_valuation_on": valuation.valued_on if valuation else None,
+            "moic": moic(invested=balance["invested"], returned=balance["returns"], unrealised=unrealised),
+            "irr": irr(_with_terminal_value(flows.get(p.pk, {}), unrealised, on)),
+        }
+    return result
+
+
+def position_summary(position: Position) -> dict:
+    """What a letter to parliament states about a position."""
+    metrics = position_metrics(position)
+    return {
+        "position_id": position.pk,
+        "case_id": position.case_id,
+        "instrument": position.instrument,
+        "instrument_label": str(Instrument(position.instrument).label),
+        "amount_invested": metrics["invested"],
+        "cost_outstanding": metrics["cost_outstanding"],
+        "shares": position.shares,
+        "ownership_percent": position.ownership_percent,
+        "terms": {
+            "principal": position.principal,
+            "interest_rate_percent": position.interest_rate_percent,
+            "maturity_date": position.maturity_date,
+            "conversion_terms": position.conversion_terms,
+            "warrant_terms": position.warrant_terms,
+        },
+        "is_exited": position.is_exited,
+        "exited_on": position.exited_on,
+    }
+
+
+# ------------------------------------------------------------------------------------------------
+# Hooks for the case lifecycle (cases.guards)
+# ------------------------------------------------------------------------------------------------
 def case_has_disbursement(case_id: int) -> bool:
-    return False
+    """A disbursement into one of the case's positions was booked."""
+    return JournalEntry.objects.filter(case_id=case_id, kind=EntryKind.DISBURSEMENT, reverses__isnull=True).exists()
 
 
 def case_positions_all_exited(case_id: int) -> bool:
-    return False
+    """The case has at least one position and every one of them is fully exited."""
+    positions = Position.objects.filter(case_id=case_id)
+    return positions.exists() and not positions.filter(exited_on__isnull=True).exists()
+

@@ -1,0 +1,116 @@
+"""The fund's vocabulary, each list in one place.
+
+Source: Kamerbrief "Beschermingsvoorziening Economische Veiligheid" (2023), sections
+"Financiële omvang Beschermingsvoorziening Economische Veiligheid" and "Invest-NL als beheerder van
+de Beschermingsvoorziening Economische Veiligheid" (with footnote 12), in shared/reference/.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Instrument(models.TextChoices):
+    """The only instruments the SPV uses: "de financiering zal plaatsvinden in de vorm van aandelen,
+    in aandelen converteerbare leningen of leningen met warrants, waarbij aandelen als beloning
+    worden toegekend" (letter, "Invest-NL als beheerder")."""
+
+    EQUITY = "equity", _("Aandelen")
+    CONVERTIBLE_LOAN = "convertible_loan", _("In aandelen converteerbare lening")
+    LOAN_WITH_WARRANTS = "loan_with_warrants", _("Lening met warrants")
+
+
+# Debt financing the letter rules out, with its reason (letter, footnote 12: "Het verstrekken van
+# financiering in de vorm van vreemd vermogen, zoals reguliere leningen of achtergestelde leningen,
+# of garanties is niet van toepassing in dit geval.").
+REFUSED_INSTRUMENTS = {
+    "ordinary_loan": _("Reguliere lening"),
+    "loan": _("Reguliere lening"),
+    "subordinated_loan": _("Achtergestelde lening"),
+    "guarantee": _("Garantie"),
+}
+REFUSED_INSTRUMENT_REASON = _(
+    "%(instrument)s is niet toegestaan: financiering in de vorm van vreemd vermogen, zoals reguliere "
+    "leningen of achtergestelde leningen, of garanties is niet van toepassing (Kamerbrief "
+    "Beschermingsvoorziening Economische Veiligheid, voetnoot 12). Toegestaan zijn aandelen, in "
+    "aandelen converteerbare leningen en leningen met warrants.")
+
+# Instruments with a loan component (principal, interest) and those that can become shares.
+LOAN_INSTRUMENTS = {Instrument.CONVERTIBLE_LOAN, Instrument.LOAN_WITH_WARRANTS}
+
+
+class Account(models.TextChoices):
+    """The fund's chart of accounts. Amounts on ledger lines are signed: debit positive, credit
+    negative; every entry's lines sum to zero."""
+
+    MINISTRY_LOAN = "ministry_loan", _("Achtergestelde lening EZK")
+    CASH_AVAILABLE = "cash_available", _("Liquide middelen, beschikbaar")
+    CASH_RESERVED = "cash_reserved", _("Liquide middelen, gereserveerd")
+    INVESTMENTS = "investments", _("Deelnemingen (kostprijs)")
+    TREASURY = "treasury", _("Afgedragen aan de staatskas")
+    MANAGEMENT_FEE = "management_fee", _("Beheersvergoeding")
+    INVESTMENT_INCOME = "investment_income", _("Opbrengsten (dividend, rente)")
+    REALISED_RESULT = "realised_result", _("Gerealiseerd resultaat")
+
+
+class EntryKind(models.TextChoices):
+    """The movements of money (a reversal keeps the kind of the entry it reverses)."""
+
+    TRANCHE = "tranche", _("Tranche ontvangen")
+    RESERVATION = "reservation", _("Reservering")
+    RELEASE = "release", _("Vrijval reservering")
+    DISBURSEMENT = "disbursement", _("Uitbetaling investering")
+    DIVIDEND = "dividend", _("Dividend")
+    INTEREST = "interest", _("Rente")
+    REPAYMENT = "repayment", _("Aflossing")
+    SALE = "sale", _("Verkoopopbrengst (exit)")
+    FEE = "fee", _("Beheersvergoeding")
+    SWEEP = "sweep", _("Afdracht aan de staatskas")
+
+
+# Returns on investments: "rendement op de investering" (letter, "Invest-NL als beheerder").
+RETURN_KINDS = [EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.SALE]
+# Entries that bring cash into the fund; each is followed by the sweep in the same transaction.
+INFLOW_KINDS = [EntryKind.TRANCHE, *RETURN_KINDS]
+# Entries that may be corrected by a reversing entry. Sweeps (the money is in the treasury),
+# sales (the exit is a fact on the position) and reversals themselves are not reversed.
+REVERSIBLE_KINDS = [EntryKind.TRANCHE, EntryKind.RESERVATION, EntryKind.RELEASE, EntryKind.DISBURSEMENT,
+                    EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.FEE]
+
+
+class DisbursementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Voorgesteld")
+    BOOKED = "booked", _("Goedgekeurd en geboekt")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class ValuationMethod(models.TextChoices):
+    COST = "cost", _("Kostprijs")
+    RECENT_TRANSACTION = "recent_transaction", _("Recente transactieprijs")
+    MULTIPLES = "multiples", _("Multiples")
+    DCF = "dcf", _("Discounted cash flow")
+    NET_ASSETS = "net_assets", _("Intrinsieke waarde")
+    OTHER = "other", _("Anders")
+
+
+class RightKind(models.TextChoices):
+    BOARD_SEAT = "board_seat", _("Zetel in de raad van commissarissen/bestuur")
+    VETO = "veto", _("Vetorecht")
+    INFORMATION = "information", _("Informatierechten")
+    OTHER = "other", _("Anders")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Voldaan")
+    BREACHED = "breached", _("Niet nagekomen")
+    WAIVED = "waived", _("Vervallen")
+
+
+class TransactionKind(models.TextChoices):
+    """Executed fund transactions after which EZK informs parliament (bev.events)."""
+
+    FIRST_INVESTMENT = "first_investment", _("Eerste investering")
+    FOLLOW_ON_INVESTMENT = "follow_on_investment", _("Vervolginvestering")
+    CONVERSION = "conversion", _("Conversie")
+    PARTIAL_EXIT = "partial_exit", _("Gedeeltelijke exit")
+    FULL_EXIT = "full_exit", _("Volledige exit")
