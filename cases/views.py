@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from access.models import User
@@ -28,17 +28,17 @@ REFUSED = (ApplicationError, ValidationError)
 
 # What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
 GUARD_LABELS = {
-    "intake_is_complete": _lazy("intake compleet (reikwijdtegrond, tekortschieten bestaande instrumenten, "
+    "intake_is_complete": gettext_lazy("intake compleet (reikwijdtegrond, tekortschieten bestaande instrumenten, "
                                 "marktfinanciering verkend, onderneming en investeerder bekend)"),
-    "urgent_and_intake_complete": _lazy("urgentie „per direct” en intake compleet"),
-    "state_actor_not_excluded": _lazy("investeerder niet uitgesloten als statelijke actor"),
-    "has_approved_assessment_to_deploy": _lazy("goedgekeurde risico-inschatting met advies tot inzet"),
-    "has_approved_assessment_not_to_deploy": _lazy("goedgekeurde risico-inschatting met advies geen inzet"),
-    "cabinet_decided_to_deploy": _lazy("bevestigd kabinetsbesluit tot inzet"),
-    "cabinet_declined": _lazy("bevestigd kabinetsbesluit om niet in te zetten"),
-    "has_disbursement": _lazy("een uitgevoerde storting in een positie"),
-    "risk_review_allows_exit": _lazy("risicoheroverweging die exit toelaat"),
-    "all_positions_exited": _lazy("alle posities volledig afgebouwd"),
+    "urgent_and_intake_complete": gettext_lazy("urgentie „per direct” en intake compleet"),
+    "state_actor_not_excluded": gettext_lazy("investeerder niet uitgesloten als statelijke actor"),
+    "has_approved_assessment_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies tot inzet"),
+    "has_approved_assessment_not_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies geen inzet"),
+    "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
+    "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
+    "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
+    "risk_review_allows_exit": gettext_lazy("risicoheroverweging die exit toelaat"),
+    "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
 }
 
 
