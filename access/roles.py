@@ -61,6 +61,7 @@ PERMISSIONS: dict[str, set[str]] = {
                         R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},
     "document.withdraw": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.FUND_MANAGER, R.ADMINISTRATOR},
     "document.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},
+    "assessment.generate_report": {R.RISK_ASSESSOR, R.CASE_OFFICER},  # the cabinet report (documents)
     # the fund (not case-scoped: organisational role)
     "fund.view": {R.FUND_MANAGER, R.AUDITOR, R.ADMINISTRATOR, R.PARLIAMENTARY_LIAISON},
     "fund.book": {R.FUND_MANAGER},
