@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.trail, name="trail"),
+    path("cases/<int:pk>/", views.case_trail, name="case"),
+    path("verify/", views.verify, name="verify"),
+]

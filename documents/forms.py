@@ -1,0 +1,41 @@
+"""Forms of the document pages (shapes only; documents.services decides)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput
+from core.classification import Classification
+
+from .constants import DocumentType
+
+
+class DocumentSearchForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken in titel en tekst"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+
+
+class DocumentUploadForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=255)
+    document_type = forms.ChoiceField(label=_("Documenttype"), choices=DocumentType.choices)
+    document_date = forms.DateField(label=_("Documentdatum"), required=False, widget=DateInput())
+    author = forms.CharField(label=_("Auteur"), required=False, max_length=200)
+    classification = forms.ChoiceField(label=_("Rubricering"), required=False,
+                                       choices=[("", _("Zelfde als de casus"))] + list(Classification.choices))
+    classification_reason = forms.CharField(label=_("Reden lagere rubricering"), required=False,
+                                            help_text=_("Verplicht wanneer het document lager is gerubriceerd dan de casus."),
+                                            widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("Bestand"))
+
+
+class VersionAddForm(forms.Form):
+    file = forms.FileField(label=_("Nieuwe versie"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van intrekking"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReclassifyForm(forms.Form):
+    classification = forms.ChoiceField(label=_("Nieuwe rubricering"), choices=Classification.choices)
+    reason = forms.CharField(label=_("Reden (verplicht bij verlagen)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
