@@ -1,0 +1,184 @@
+"""The benchmark's report: ratios to the floor, the targets of issue 9, JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# Targets (issue 9). Reads at the highest concurrency level, against the floor of the same level.
+READ_P95_MAX_RATIO = 3.0
+READ_THROUGHPUT_MIN_RATIO = 1 / 3
+API_VS_SERVICE_MIN = 0.5
+SERVICE_VS_PGBENCH_MIN = 0.25
+LETTER_MAX_S = 1.0
+CHAIN_MAX_S = 30.0
+CHAIN_RECORDS = 1_000_000
+RSS_GROWTH_MAX = 0.10  # "flat": at most 10 % growth from start to end of the run
+
+
+def floor_by_level(runs: list[dict]) -> dict[int, dict]:
+    """The floor of each level: the mean of the runs before and after that level's scenarios."""
+    result = {}
+    for level in sorted({r["concurrency"] for r in runs if r["kind"] == "floor"}):
+        floors = [r for r in runs if r["kind"] == "floor" and r["concurrency"] == level]
+        result[level] = {
+            "throughput": sum(f["throughput"] for f in floors) / len(floors),
+            "p95_ms": sum(f["p95_ms"] for f in floors) / len(floors),
+            "p50_ms": sum(f["p50_ms"] for f in floors) / len(floors),
+            "p99_ms": sum(f["p99_ms"] for f in floors) / len(floors),
+            "errors": sum(f["errors"] for f in floors),
+        }
+    return result
+
+
+def with_ratios(report: dict) -> list[dict]:
+    runs = report.get("runs", [])
+    floors = floor_by_level(runs)
+    rows = []
+    for r in runs:
+        if r["kind"] == "floor":
+            continue
+        floor = floors.get(r["concurrency"])
+        row = dict(r)
+        if floor and floor["p95_ms"] and floor["throughput"]:
+            row["p95_ratio"] = round(r["p95_ms"] / floor["p95_ms"], 2)
+            row["throughput_ratio"] = round(r["throughput"] / floor["throughput"], 3)
+        rows.append(row)
+    return rows
+
+
+def verdicts(report: dict) -> list[dict]:
+    """Each target of the issue: met or not, with the figure and (when short) what limits it."""
+    out = []
+    rows = with_ratios(report)
+    levels = sorted({r["concurrency"] for r in rows}) or [0]
+    top = max(levels)
+    for row in [r for r in rows if r["kind"] == "read" and r["concurrency"] == top]:
+        ok = (row.get("p95_ratio", 99) <= READ_P95_MAX_RATIO
+              and row.get("throughput_ratio", 0) >= READ_THROUGHPUT_MIN_RATIO and row["errors"] == 0)
+        out.append({"target": f"{row['scenario']}: p95 <= 3x floor, throughput >= 1/3 floor, 0 errors (c={top})",
+                    "met": ok,
+                    "figure": f"p95 x{row.get('p95_ratio')}, throughput x{row.get('throughput_ratio')}, "
+                              f"errors {row['errors']}"})
+    for row in [r for r in rows if r["kind"] == "write" and r["errors"]]:
+        out.append({"target": f"{row['scenario']} (c={row['concurrency']}): zero errors", "met": False,
+                    "figure": f"errors {row['errors']} {row.get('error_detail')} {row.get('note', '')}"})
+    for missing in [s for s in report.get("scenarios", []) if s.get("missing")]:
+        out.append({"target": f"{missing['name']}: measured", "met": False, "figure": f"MISSING: {missing['missing']}"})
+    chain = report.get("chain_verification", {})
+    if chain:
+        out.append({"target": "chain verification of 1,000,000 records < 30 s",
+                    "met": chain.get("ok") and chain.get("seconds", 99) < CHAIN_MAX_S
+                    and chain.get("records", 0) >= CHAIN_RECORDS,
+                    "figure": f"{chain.get('records')} records in {chain.get('seconds')} s, intact={chain.get('ok')}"})
+    letter = report.get("letter_rendering", {})
+    if letter.get("missing"):
+        out.append({"target": "Kamerbrief DOCX and PDF < 1 s", "met": False, "figure": f"MISSING: {letter['missing']}"})
+    elif letter:
+        for fmt in ("docx", "pdf"):
+            if fmt in letter:
+                out.append({"target": f"Kamerbrief {fmt.upper()} < 1 s", "met": letter[fmt]["p95_s"] < LETTER_MAX_S,
+                            "figure": f"median {letter[fmt]['median_s']} s, p95 {letter[fmt]['p95_s']} s"})
+    ledger = report.get("ledger", {})
+    if ledger.get("missing"):
+        out.append({"target": "ledger hot path three ways", "met": False, "figure": f"MISSING: {ledger['missing']}"})
+    elif ledger:
+        pg, svc, api = (ledger.get(k, {}).get("throughput") for k in ("pgbench", "service", "api"))
+        if svc and api:
+            out.append({"target": "disbursements: API >= 1/2 of the service's throughput",
+                        "met": api / svc >= API_VS_SERVICE_MIN, "figure": f"{api:.1f} / {svc:.1f} = {api / svc:.2f}"})
+        if pg and svc:
+            out.append({"target": "disbursements: service >= 1/4 of raw pgbench's throughput",
+                        "met": svc / pg >= SERVICE_VS_PGBENCH_MIN, "figure": f"{svc:.1f} / {pg:.1f} = {svc / pg:.2f}"})
+        breaches = ledger.get("limit_breaches")
+        if breaches is not None:
+            out.append({"target": "zero limit breaches", "met": breaches == 0, "figure": str(breaches)})
+    start, end = report.get("rss_mb_at_start") or {}, report.get("rss_mb_at_end") or {}
+    if start and end:
+        s, e = sum(start.values()) / len(start), sum(end.values()) / len(end)
+        soak = report.get("soak", {}).get("seconds", 0)
+        out.append({"target": f"worker memory flat (soak {soak:.0f} s; the target soak is 600 s)",
+                    "met": e <= s * (1 + RSS_GROWTH_MAX),
+                    "figure": f"mean RSS {s:.1f} MB at start, {e:.1f} MB at end ({(e / s - 1) * 100:+.1f} %)"})
+    return out
+
+
+def markdown(report: dict) -> str:
+    m = report.get("machine", {})
+    lines = ["# BEV case service: benchmark report", ""]
+    lines.append(f"Run {report.get('started_at')} – {report.get('finished_at')} "
+                 f"(commit {m.get('git_commit', '?')}), `python scripts/bench.py "
+                 + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in report.get("args", {}).items()
+                            if k in ("scale", "duration", "concurrency", "workers", "soak")) + "`.")
+    lines += ["", "## Machine", "",
+              f"- {m.get('nproc')} CPUs ({m.get('cpu_model')}), {m.get('memory_gb')} GB memory, kernel {m.get('kernel')}",
+              f"- PostgreSQL {m.get('postgresql')}, Python {m.get('python')}, load generator {m.get('load_generator')}",
+              f"- load average at start: {m.get('load_average_at_start')} (a shared machine: others' work "
+              "competes for the same CPUs; that is why every figure is a ratio to the floor measured in the same run)",
+              f"- server: gunicorn, {report.get('server', {}).get('workers')} "
+              f"{report.get('server', {}).get('worker_class')} workers, production settings, token authentication"]
+    seed = report.get("seed", {})
+    if seed:
+        lines += ["", "## Data set", "",
+                  f"- cases: {seed.get('cases')} by state {seed.get('cases_by_state')}",
+                  f"- timeline events: {seed.get('timeline_events')}",
+                  f"- audit records: {seed.get('audit_records')} ({seed.get('audit_bulk_loaded')} bulk-loaded with "
+                  "a valid chain, the rest written by the services)",
+                  f"- fund and assessments: {seed.get('domain')}",
+                  f"- lifecycle steps through the services: {seed.get('transitions_by_service')}; steps set directly "
+                  f"because the guarding app had no service yet: {seed.get('direct_state_steps')} "
+                  f"{seed.get('direct_steps_by_transition') or ''}",
+                  f"- seeding took {seed.get('seconds_total')} s"]
+    lines += ["", "## Targets", "", "| target | met | figure |", "| --- | --- | --- |"]
+    for v in verdicts(report):
+        lines.append(f"| {v['target']} | {'yes' if v['met'] else '**NO**'} | {v['figure']} |")
+    floors = floor_by_level(report.get("runs", []))
+    lines += ["", "## Scenarios", "",
+              "Latency in ms; ratios against the floor of the same concurrency level (mean of the floor runs "
+              "before and after that level).", "",
+              "| scenario | clients | req/s | p50 | p95 | p99 | errors | p95 / floor | req/s / floor |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for level, f in floors.items():
+        lines.append(f"| floor | {level} | {f['throughput']:.1f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
+                     f"{f['p99_ms']:.1f} | {f['errors']} | 1 | 1 |")
+    for r in sorted(with_ratios(report), key=lambda r: (r["scenario"], r["concurrency"])):
+        lines.append(f"| {r['scenario']} | {r['concurrency']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | "
+                     f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r.get('p95_ratio', '')} | "
+                     f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else ""))
+    missing = [s for s in report.get("scenarios", []) if s.get("missing")]
+    if missing:
+        lines += ["", "Not measured (the code is not there yet):", ""]
+        lines += [f"- {s['name']}: {s['missing']}" for s in missing]
+    chain = report.get("chain_verification")
+    if chain:
+        lines += ["", "## Audit chain verification", "",
+                  f"{chain['records']} records verified in {chain['seconds']} s (intact: {chain['ok']}) "
+                  "by audit.verify.verify_chain, in-process."]
+    letter = report.get("letter_rendering")
+    if letter:
+        lines += ["", "## Kamerbrief rendering", "", f"```\n{json.dumps(letter, indent=1)}\n```"]
+    ledger = report.get("ledger")
+    if ledger:
+        lines += ["", "## The ledger's hot path, three ways", "", f"```\n{json.dumps(ledger, indent=1)}\n```"]
+    soak = report.get("soak")
+    lines += ["", "## Worker memory (RSS, MB)", "",
+              f"- at start (after warm-up): {sorted((report.get('rss_mb_at_start') or {}).values())}",
+              f"- at end: {sorted((report.get('rss_mb_at_end') or {}).values())}"]
+    if soak:
+        lines.append(f"- soak: {soak['seconds']:.0f} s of mixed reads at 16 clients "
+                     f"({soak['result']['throughput']} req/s, {soak['result']['errors']} errors); samples: "
+                     + ", ".join(f"{s['t_s']} s: {s['rss_mb']}" for s in soak["rss_samples"]))
+    if report.get("findings"):
+        lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]]
+    return "\n".join(lines) + "\n"
+
+
+def write(report: dict, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    report = dict(report)
+    report["results_with_ratios"] = with_ratios(report)
+    report["targets"] = verdicts(report)
+    json_path, md_path = out / "latest.json", out / "latest.md"
+    json_path.write_text(json.dumps(report, indent=1, default=str))
+    md_path.write_text(markdown(report))
+    return [json_path, md_path]

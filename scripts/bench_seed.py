@@ -1,0 +1,414 @@
+"""Seeding the benchmark's data set (used by scripts/bench.py; Django is set up by the caller).
+
+Cases, timeline events, cabinet decisions, assessments, positions, valuations and ledger entries are
+made through the services, so every rule of the letter holds in the data the benchmark reads. Where
+a lifecycle step needs another app's rule (an approved assessment, a disbursement, a risk review)
+and that app does not provide the service yet, the case is moved by setting its state directly; such
+steps are counted and reported as `direct_state_steps`, and their timeline event says so.
+
+Only the audit trail is bulk-loaded (COPY), with a valid hash chain computed by audit.chain.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+# Share of the cases per end state (the rest of the lifecycle follows from the path to it).
+STATE_MIX = {
+    "signal": 0.08,
+    "intake": 0.08,
+    "not_admissible": 0.12,
+    "withdrawn": 0.10,
+    "risk_assessment": 0.12,
+    "not_deployed": 0.10,
+    "cabinet_decision": 0.06,
+    "investment_preparation": 0.06,
+    "invested": 0.06,
+    "monitoring": 0.12,
+    "exit": 0.04,
+    "closed": 0.06,
+}
+# The transitions that lead from signal to each state.
+PATHS = {
+    "signal": [],
+    "intake": ["start_intake"],
+    "not_admissible": ["start_intake", "reject_not_admissible"],
+    "withdrawn": ["start_intake", "withdraw"],
+    "risk_assessment": ["start_intake", "start_assessment"],
+    "not_deployed": ["start_intake", "start_assessment", "conclude_not_deployed"],
+    "cabinet_decision": ["start_intake", "start_assessment", "submit_to_cabinet"],
+    "investment_preparation": ["start_intake", "start_assessment", "submit_to_cabinet",
+                               "start_investment_preparation"],
+    "invested": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
+                 "mark_invested"],
+    "monitoring": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
+                   "mark_invested", "start_monitoring"],
+    "exit": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
+             "mark_invested", "start_monitoring", "start_exit"],
+    "closed": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
+               "mark_invested", "start_monitoring", "start_exit", "close"],
+}
+TARGET_OF = {
+    "start_intake": "intake", "reject_not_admissible": "not_admissible", "withdraw": "withdrawn",
+    "start_assessment": "risk_assessment", "conclude_not_deployed": "not_deployed",
+    "submit_to_cabinet": "cabinet_decision", "start_investment_preparation": "investment_preparation",
+    "mark_invested": "invested", "start_monitoring": "monitoring", "start_exit": "exit", "close": "closed",
+}
+REASONS = {
+    "reject_not_admissible": "Valt onder de Wet vifo; bestaande instrumenten volstaan.",
+    "withdraw": "De overnemer heeft het bod ingetrokken.",
+    "conclude_not_deployed": "Risico-inschatting: geen inzet nodig.",
+}
+# Bench users: (username, role). Everyone is on every case team; `bench_lead` is the reader of the
+# read scenarios and sees every case, the worst case for the list.
+BENCH_USERS = [
+    ("bench_lead", "case_officer"),
+    ("bench_officer", "case_officer"),
+    ("bench_assessor", "risk_assessor"),
+    ("bench_assessor2", "risk_assessor"),
+    ("bench_secretariat", "cabinet_secretariat"),
+    ("bench_secretariat2", "cabinet_secretariat"),
+    ("bench_manager", "fund_manager"),
+    ("bench_manager2", "fund_manager"),
+    ("bench_liaison", "parliamentary_liaison"),
+    ("bench_auditor", "auditor"),
+]
+TEAM_ROLES = {"bench_lead": "case_officer", "bench_assessor": "risk_assessor", "bench_assessor2": "risk_assessor",
+              "bench_secretariat": "cabinet_secretariat", "bench_secretariat2": "cabinet_secretariat",
+              "bench_manager": "fund_manager", "bench_manager2": "fund_manager"}
+SECTORS = ["Halfgeleiders", "Fotonica", "Drinkwater", "Betalingsverkeer", "Datacenters", "Defensie-elektronica",
+           "Kwantumtechnologie", "Havenlogistiek", "Energienetten", "Biotechnologie"]
+COUNTRIES = ["CN", "RU", "IR", "KP", "BY", "AE", "SA", "QA", "TR", "VE"]
+CATEGORY_VALUES = ["vital_provider", "sensitive_technology", "highly_sensitive_technology", "wbni",
+                   "defence_intelligence_supplier"]
+
+
+@dataclass
+class SeedStats:
+    cases: int = 0
+    transitions_by_service: int = 0
+    direct_state_steps: int = 0
+    direct_steps_by_transition: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Users
+# ---------------------------------------------------------------------------------------------
+def ensure_users() -> dict:
+    from rest_framework.authtoken.models import Token
+
+    from access.models import User
+
+    users = {}
+    for username, role in BENCH_USERS:
+        user, _created = User.objects.get_or_create(
+            username=username, defaults={"role": role, "clearance": "geheim", "email": f"{username}@bench.example"})
+        if user.role != role or user.clearance != "geheim":
+            user.role, user.clearance = role, "geheim"
+            user.save()
+        users[username] = user
+    return users
+
+
+def tokens(users: dict) -> dict:
+    from rest_framework.authtoken.models import Token
+
+    return {name: Token.objects.get_or_create(user=user)[0].key for name, user in users.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases through the services
+# ---------------------------------------------------------------------------------------------
+def case_payload(rng: random.Random, n: int) -> dict:
+    from django.utils import timezone
+
+    sector = rng.choice(SECTORS)
+    return {
+        "title": f"Voorgenomen overname {sector.lower()}bedrijf #{n}",
+        "summary": "Signaal over een voorgenomen investering door een partij op aanwijzing van een statelijke actor.",
+        "classification": rng.choice(["intern", "zaakvertrouwelijk", "vertrouwelijk", "confidentieel"]),
+        "signal_source": rng.choice(["wet_vifo_bti", "intelligence", "ministry", "company", "invest_nl"]),
+        "signal_received_at": timezone.now() - timedelta(days=rng.randint(1, 3 * 365), minutes=rng.randint(0, 1440)),
+        "urgency": "immediate" if rng.random() < 0.15 else "normal",
+        "target_name": f"{sector} Nederland {n} B.V.",
+        "target_kvk_number": f"{10000000 + n:08d}"[-8:],
+        "target_sector": sector,
+        "categories": rng.sample(CATEGORY_VALUES, rng.randint(1, 2)),
+        "acquirer_name": f"Holding {rng.randint(1, 999)} Ltd.",
+        "acquirer_country": rng.choice(COUNTRIES),
+        "state_actor_status": rng.choice(["state_actor", "on_instructions"]),
+        "intended_stake_percent": Decimal(rng.randint(10, 100)),
+        "intended_control": "Meerderheid van de stemrechten",
+        "transaction_value": Decimal(rng.randint(1, 400) * 250_000),
+        "expected_closing_date": date.today() + timedelta(days=rng.randint(30, 365)),
+        "scope_grounds": [rng.choice(["not_in_screening", "essential_supplier", "historical_transaction",
+                                      "blocked_startup_financing"])],
+        "existing_instruments_considered": ["wet_vifo"],
+        "existing_instruments_shortfall": "Toeleverancier valt (nog) niet onder de Wet vifo.",
+        "market_financing_explored": True,
+        "market_financing_notes": "Geen private partij bereid binnen de termijn.",
+    }
+
+
+def _actor_for(transition: str, users: dict):
+    from access.roles import PERMISSIONS
+
+    allowed = PERMISSIONS[f"case.transition.{transition}"]
+    for username, role in TEAM_ROLES.items():
+        if role in allowed:
+            return users[username]
+    raise RuntimeError(f"no bench user may {transition}")
+
+
+def _enable(transition: str, case, users: dict, rng: random.Random, stats: SeedStats) -> None:
+    """Do, through the owning app's services, what the rule guarding `transition` asks for.
+
+    Silently does nothing when that app has no such service yet; the transition then falls back to
+    a direct state step (counted)."""
+    from datetime import date as _date
+
+    from cases import services as case_services
+
+    if transition in ("submit_to_cabinet", "conclude_not_deployed"):
+        hook = _hook("assessment")
+        if hook:
+            hook(case=case, users=users, deploy=(transition == "submit_to_cabinet"), rng=rng)
+    elif transition == "start_investment_preparation":
+        decision = case_services.cabinet_decision_record(
+            user=users["bench_secretariat"], case=case, meeting_date=_date.today(),
+            reference=f"MR-{case.pk}", deploy=True, conditions="Afbouw zodra het risico beheersbaar is.")
+        case_services.cabinet_decision_confirm(user=users["bench_secretariat2"], decision=decision)
+    elif transition == "mark_invested":
+        hook = _hook("invest")
+        if hook:
+            hook(case=case, users=users, rng=rng)
+    elif transition == "start_exit":
+        hook = _hook("risk_review")
+        if hook:
+            hook(case=case, users=users, rng=rng)
+    elif transition == "close":
+        hook = _hook("exit_positions")
+        if hook:
+            hook(case=case, users=users, rng=rng)
+
+
+def _hook(name: str):
+    """Seeding hooks into other apps (scripts/bench_domain.py), when their services exist."""
+    try:
+        from scripts import bench_domain  # type: ignore
+    except ImportError:
+        try:
+            import bench_domain  # type: ignore
+        except ImportError:
+            return None
+    return bench_domain.HOOKS.get(name)
+
+
+def _direct_step(case, transition: str, actor, stats: SeedStats) -> None:
+    """Set the state without the guard, because the rule's owner has no service yet: labelled."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from cases.constants import END_STATES
+    from cases.models import Case, TimelineEvent
+
+    target = TARGET_OF[transition]
+    updates = {"state": target, "version": F("version") + 1}
+    if target in END_STATES:
+        updates["closed_at"] = timezone.now()
+    Case.objects.filter(pk=case.pk).update(**updates)
+    TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind="transition", transition=transition,
+                                 from_state=case.state, to_state=target,
+                                 data={"bench_seed": "state set directly: the guarding app has no service yet"})
+    stats.direct_state_steps += 1
+    stats.direct_steps_by_transition[transition] = stats.direct_steps_by_transition.get(transition, 0) + 1
+    case.refresh_from_db()
+
+
+def seed_case(*, n: int, target: str, users: dict, rng: random.Random, stats: SeedStats):
+    from cases import services as case_services
+    from core.exceptions import Conflict
+
+    data = case_payload(rng, n)
+    if target == "pool":  # a case kept in `signal` for the transition scenario
+        data["title"] = f"Signaal transitiepool #{n}"
+        target = "signal"
+    case = case_services.case_create(user=users["bench_officer"], data=data)
+    for username, role in TEAM_ROLES.items():
+        case_services.case_team_add(user=users["bench_officer"], case=case, member=users[username], role=role)
+    stats.cases += 1
+    for transition in PATHS[target]:
+        actor = _actor_for(transition, users)
+        _enable(transition, case, users, rng, stats)
+        case.refresh_from_db()
+        if case.state == TARGET_OF[transition]:  # the enabling service moved the case itself
+            stats.transitions_by_service += 1
+            continue
+        try:
+            case = case_services.case_transition(user=actor, case=case, name=transition,
+                                                 reason=REASONS.get(transition, ""))
+            stats.transitions_by_service += 1
+        except Conflict as exc:
+            if exc.code != "guard_failed":
+                raise
+            _direct_step(case, transition, actor, stats)
+    return case
+
+
+def plan_states(n_cases: int, rng: random.Random) -> list[str]:
+    states = []
+    for state, share in STATE_MIX.items():
+        states += [state] * int(round(n_cases * share))
+    while len(states) < n_cases:
+        states.append("signal")
+    states = states[:n_cases]
+    rng.shuffle(states)
+    return states
+
+
+def seed_cases_worker(args) -> dict:
+    """One seeding process: its share of the cases (called in a fresh process via multiprocessing)."""
+    start, targets, seed = args
+    import django
+
+    django.setup()
+    from audit.context import acting
+
+    users = ensure_users_readonly()
+    rng = random.Random(seed)
+    stats = SeedStats()
+    with acting(channel="command"):
+        for offset, target in enumerate(targets):
+            seed_case(n=start + offset, target=target, users=users, rng=rng, stats=stats)
+    from django.db import connection
+
+    connection.close()
+    return stats.__dict__
+
+
+def ensure_users_readonly() -> dict:
+    from access.models import User
+
+    return {u.username: u for u in User.objects.filter(username__in=[name for name, _ in BENCH_USERS])}
+
+
+def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budget_s: float) -> int:
+    """More timeline events through the services: suspend and resume running stage clocks."""
+    from audit.context import acting
+    from cases import services as case_services
+    from django.db.models import F
+
+    from cases.models import Case, StageClock, TimelineEvent
+    from core.exceptions import Conflict
+
+    made = 0
+    deadline = time.monotonic() + budget_s
+    with acting(channel="command"):
+        case_ids = list(StageClock.objects.filter(completed_at__isnull=True, suspended_since__isnull=True,
+                                                  stage=F("case__state"))
+                        .exclude(case__title__contains="transitiepool").values_list("case_id", flat=True))
+        rng.shuffle(case_ids)
+        i = 0
+        while TimelineEvent.objects.count() < target_events and case_ids and time.monotonic() < deadline:
+            for _ in range(200):
+                case = Case.objects.get(pk=case_ids[i % len(case_ids)])
+                i += 1
+                actor = users["bench_lead"]
+                try:
+                    case_services.case_suspend(user=actor, case=case, reason="Wachten op informatie van de onderneming.")
+                    case_services.case_resume(user=actor, case=case, reason="Informatie ontvangen.")
+                except Conflict:
+                    continue
+                made += 2
+    return made
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit trail: bulk-loaded with a valid chain
+# ---------------------------------------------------------------------------------------------
+AUDIT_COLUMNS = ["id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
+                 "object_repr", "case_id", "request_id", "ip_address", "channel", "changes", "prev_hash", "hash"]
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Random, start, end,
+                    batch: int = 50_000) -> dict:
+    """Append `count` audit records continuing the existing chain, timestamps spread from start to end.
+
+    Run before the services seed (history: the past years) and once after (a top-up to the target
+    size, stamped just after the last live record), so ids and timestamps stay in the same order."""
+    from django.db import connection
+
+    from audit.chain import GENESIS, record_hash
+    from audit.models import AuditRecord
+
+    started = time.perf_counter()
+    if count <= 0:
+        return {"added": 0, "seconds": 0.0}
+    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
+    next_id = (last[0] if last else 0) + 1
+    prev_hash = last[1] if last else GENESIS
+    people = [(u.pk, u.username) for u in users.values()]
+    step = (end - start) / count
+    ts = start.astimezone(dt_timezone.utc)
+    table = AuditRecord._meta.db_table
+    kinds = [("read", "case.read"), ("read", "case.read"), ("read", "case.read"), ("update", "case.update"),
+             ("export", "report.export"), ("login", "access.login"), ("download", "document.download")]
+    added = 0
+    while added < count:
+        n = min(batch, count - added)
+        buf = io.StringIO()
+        for _ in range(n):
+            actor_id, username = people[rng.randrange(len(people))]
+            action, event = kinds[rng.randrange(len(kinds))]
+            pk, reference, title = case_refs[rng.randrange(len(case_refs))]
+            is_login = action == "login"
+            values = {
+                "id": next_id,
+                "timestamp": ts,
+                "actor_id": actor_id,
+                "actor_username": username,
+                "action": action,
+                "event": event,
+                "object_type": "access.user" if is_login else "cases.case",
+                "object_id": str(actor_id) if is_login else str(pk),
+                "object_repr": username if is_login else f"{reference} {title}"[:200],
+                "case_id": None if is_login else pk,
+                "request_id": f"{rng.getrandbits(128):032x}",
+                "ip_address": f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                "channel": "api" if rng.random() < 0.6 else "web",
+                "changes": ({"summary": {"before": "oud", "after": "nieuw"}} if action == "update" else {}),
+            }
+            digest = record_hash(values, prev_hash)
+            row = [next_id, ts.isoformat(), actor_id, username, action, event, values["object_type"],
+                   values["object_id"], values["object_repr"], values["case_id"], values["request_id"],
+                   values["ip_address"], values["channel"], json.dumps(values["changes"]), prev_hash, digest]
+            buf.write("\t".join(_copy_text(v) for v in row))
+            buf.write("\n")
+            prev_hash = digest
+            next_id += 1
+            ts = ts + step
+            ts = ts.replace(microsecond=ts.microsecond)  # keep microsecond precision (what the DB stores)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(AUDIT_COLUMNS)}) FROM STDIN") as copy:
+                copy.write(buf.getvalue())
+        added += n
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, next_id - 1])
+    return {"added": added, "seconds": round(time.perf_counter() - started, 1)}
