@@ -311,3 +311,31 @@ def invest_in_case(case, *, proposer, approver, amount, instrument="equity", own
     disbursement_approve(user=approver, disbursement=disbursement, booked_on=booked_on)
     position.refresh_from_db()
     return position
+
+
+# ------------------------------------------------------------------------------------------------
+# Letters to parliament (bev.parliament)
+# ------------------------------------------------------------------------------------------------
+_event_counter = iter(range(1, 10**9))
+
+
+def transaction_event(case, *, kind="first_investment", amount=Decimal("12500000.00"), executed_on=None,
+                      user=None, position_id=None, source_key=None):
+    """A `bev.events.TransactionExecuted` about `case`, as the fund sends it after a transaction."""
+    from datetime import date
+
+    from bev.events import TransactionExecuted
+
+    return TransactionExecuted(kind=kind, case_id=case.pk, position_id=position_id, amount=Decimal(amount),
+                               executed_on=executed_on or date(2026, 11, 24), user_id=getattr(user, "pk", None),
+                               source_key=source_key or f"test:transaction:{next(_event_counter)}")
+
+
+def add_liaisons(case, *, by, liaisons):
+    """Put parliamentary liaisons on the case team (they write and approve its letters)."""
+    from cases.services import case_team_add
+
+    for liaison in liaisons:
+        case_team_add(user=by, case=case, member=liaison, role=Role.PARLIAMENTARY_LIAISON)
+    case.refresh_from_db()
+    return case

@@ -1,0 +1,81 @@
+"""Admin: the configuration (letterhead, ministers, references) is edited here; letters, the
+outbox and reports are read-only here (they change only through their services)."""
+
+from django.contrib import admin
+
+from .models import LetterDraft, LetterReference, LetterRequest, LetterRevision, Minister, MinistryProfile, Report
+
+
+@admin.register(MinistryProfile)
+class MinistryProfileAdmin(admin.ModelAdmin):
+    list_display = ["ministry_name", "valid_from", "valid_to", "reference_prefix"]
+    ordering = ["-valid_from"]
+
+
+@admin.register(Minister)
+class MinisterAdmin(admin.ModelAdmin):
+    list_display = ["name", "title", "valid_from", "valid_to"]
+    ordering = ["-valid_from"]
+
+
+@admin.register(LetterReference)
+class LetterReferenceAdmin(admin.ModelAdmin):
+    list_display = ["citation", "description", "position", "valid_from", "valid_to"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LetterRequest)
+class LetterRequestAdmin(ReadOnlyAdmin):
+    """The outbox: a row that stays pending shows its last error."""
+
+    list_display = ["source_key", "kind", "case", "executed_on", "status", "attempts", "created_at", "processed_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["source_key"]
+
+    def get_queryset(self, request):
+        # Need-to-know holds in the admin too: only requests about cases the person may see.
+        from cases.models import Case
+
+        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
+
+
+class LetterRevisionInline(admin.TabularInline):
+    model = LetterRevision
+    fields = ["number", "author", "note", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LetterDraft)
+class LetterDraftAdmin(ReadOnlyAdmin):
+    list_display = ["our_reference", "chamber", "kind", "status", "letter_date", "sent_on", "kamerstuk_number"]
+    list_filter = ["status", "chamber", "kind"]
+    inlines = [LetterRevisionInline]
+
+    def get_queryset(self, request):
+        from cases.models import Case
+
+        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "year", "period_start", "period_end", "requested_by", "status", "progress", "created_at"]
+    list_filter = ["kind", "status"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(requested_by=request.user)

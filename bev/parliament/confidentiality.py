@@ -1,0 +1,42 @@
+"""What a public letter to parliament may say about a case: the one place of this rule.
+
+The letter (2023, Werking) promises that parliament is informed after each transaction; the case
+files concern national security and state actors, so details that the case's classification does
+not allow in public go into a separate confidential annex (vertrouwelijke bijlage), never into the
+public body:
+
+- the company's name (and its sector and KvK number) and the acquirer's country are public only
+  when the case is classified at a publicly disclosable level (core.classification.PUBLICLY_DISCLOSABLE);
+  above it the public body says "een onderneming van strategisch belang";
+- amounts (the transaction amount, the stake and the fund's figures, from which the amount could be
+  derived) are public unless the case is classified GEHEIM or above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from core.classification import PUBLICLY_DISCLOSABLE, Classification, rank
+
+# Amounts leave the public letter from this level up.
+AMOUNTS_CONFIDENTIAL_FROM = Classification.GEHEIM
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    company: bool  # name, sector, KvK number of the target company
+    country: bool  # the acquirer's country
+    amounts: bool  # amount, stake, fund figures
+
+    @property
+    def needs_annex(self) -> bool:
+        return not (self.company and self.country and self.amounts)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def disclosure_for(classification: str) -> Disclosure:
+    details_public = classification in PUBLICLY_DISCLOSABLE
+    amounts_public = rank(classification) < rank(AMOUNTS_CONFIDENTIAL_FROM)
+    return Disclosure(company=details_public, country=details_public, amounts=amounts_public)

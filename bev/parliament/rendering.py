@@ -1,0 +1,100 @@
+"""A letter as HTML (preview), PDF (WeasyPrint, from the same HTML template) and DOCX (python-docx)."""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+
+from core.formatting import date_nl
+
+from .models import LetterDraft, LetterStatus
+
+STATUS_MARKS = {
+    LetterStatus.DRAFT: "CONCEPT",
+    LetterStatus.IN_REVIEW: "CONCEPT – ter beoordeling",
+    LetterStatus.APPROVED: "",
+    LetterStatus.SENT: "",
+}
+
+
+def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
+    return render_to_string("parliament/letter.html", {
+        "letter": letter,
+        "letterhead": letter.letterhead,
+        "letter_date": date_nl(letter.sent_on or letter.letter_date),
+        "include_annex": include_annex,
+        "status_mark": STATUS_MARKS.get(letter.status, ""),
+    })
+
+
+def letter_pdf(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=letter_html(letter, include_annex=include_annex)).write_pdf()
+
+
+def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
+    """An editable Word document with the same parts as the HTML letter."""
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    head = letter.letterhead
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "Verdana"
+    style.font.size = Pt(9.5)
+
+    def small(text: str, *, bold: bool = False, align_right: bool = True):
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run(text)
+        run.font.size = Pt(7.5)
+        run.bold = bold
+        if align_right:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.space_after = Pt(0)
+        return paragraph
+
+    small(head.get("ministry_name", ""), bold=True)
+    small(head.get("directorate", ""))
+    small("Bezoekadres", bold=True)
+    small(head.get("visiting_address", ""))
+    small("Postadres", bold=True)
+    small(head.get("postal_address", ""))
+    if head.get("website"):
+        small(head["website"])
+    small("Ons kenmerk", bold=True)
+    small(letter.our_reference)
+    if include_annex and letter.confidential_annex:
+        small("Bijlage(n)", bold=True)
+        small("1 (vertrouwelijk)")
+
+    document.add_paragraph()
+    small(f"> Retouradres {head.get('return_address', '')}", align_right=False)
+    document.add_paragraph(letter.addressee)
+    document.add_paragraph(f"Datum\t{date_nl(letter.sent_on or letter.letter_date)}")
+    document.add_paragraph(f"Betreft\t{letter.subject}")
+    document.add_paragraph(letter.salutation)
+    for paragraph in letter.paragraphs:
+        document.add_paragraph(paragraph)
+    document.add_paragraph(f"{letter.signatory_title},")
+    document.add_paragraph(letter.signatory_name)
+    mark = STATUS_MARKS.get(letter.status, "")
+    if mark:
+        small(mark, align_right=False)
+
+    if include_annex and letter.confidential_annex:
+        document.add_section(WD_SECTION.NEW_PAGE)
+        for index, paragraph in enumerate(letter.annex_paragraphs):
+            p = document.add_paragraph()
+            run = p.add_run(paragraph)
+            if index == 0:  # the marking
+                run.bold = True
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        document.add_paragraph(f"Kenmerk: {letter.our_reference}")
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,358 @@
+"""The reports the 2023 letter promises.
+
+- The annual transaction report: "Invest-NL rapporteert over de transacties in haar jaarverslag":
+  every transaction of a year with instrument, amount and result (CSV, XLSX, PDF with a summary).
+- The evaluation two years after the start: werking, doelmatigheid en doeltreffendheid: the
+  funnel of cases, time per stage, capital deployed/returned/swept, fees against deployed capital,
+  the revolving ratio and the positions with MOIC/IRR (PDF with charts, XLSX).
+
+Need-to-know: a report holds only the cases visible to the person who asked for it
+(`Case.objects.visible_to(user)`); fund-wide totals only for people whose role may see the fund.
+The transactions come from the letter outbox (`LetterRequest`), which the fund fills with every
+executed transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import defaultdict
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from access.permissions import can
+from cases.constants import State
+from cases.models import Case, TimelineEvent
+from core.formatting import date_nl, euro, percent_nl
+
+from . import services
+from .models import LetterRequest, Report, TransactionKind
+
+ZERO = Decimal("0.00")
+EXITS = {TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT}
+
+
+def build_report(report: Report) -> Report:
+    if report.kind == Report.Kind.ANNUAL_TRANSACTIONS:
+        return build_annual_report(report)
+    return build_evaluation_report(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fund data (the fund app's selectors), guarded so a report still says what it can
+# ---------------------------------------------------------------------------------------------
+def _positions_with_metrics(cases, as_of: date) -> list[dict]:
+    try:
+        from bev.models import Position
+        from bev.selectors import positions_metrics
+    except ImportError:
+        return []
+    positions = list(Position.objects.filter(case__in=cases).select_related("case").order_by("id"))
+    metrics = positions_metrics(positions, as_of=as_of) if positions else {}
+    return [{"position": p, "case": p.case, **metrics[p.pk]} for p in positions]
+
+
+def _fund_totals(user, as_of: date) -> dict:
+    if not can(user, "fund.view"):
+        return {}
+    try:
+        from bev.selectors import fund_overview
+    except ImportError:
+        return {}
+    from core.exceptions import NotFound
+
+    try:
+        return fund_overview(as_of=as_of)
+    except NotFound:
+        return {}
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual transaction report
+# ---------------------------------------------------------------------------------------------
+ANNUAL_COLUMNS = ["Datum", "Casus", "Onderneming", "Soort transactie", "Instrument", "Bedrag (EUR)", "Belang (%)",
+                  "Resultaat positie (EUR)", "MOIC", "IRR (%)"]
+
+
+def annual_rows(report: Report) -> list[dict]:
+    user = report.requested_by
+    cases = Case.objects.visible_to(user)
+    requests = (LetterRequest.objects.filter(case__in=cases, executed_on__gte=report.period_start,
+                                             executed_on__lte=report.period_end)
+                .select_related("case").order_by("executed_on", "id"))
+    positions = {row["position"].pk: row for row in _positions_with_metrics(cases, report.period_end)}
+    rows = []
+    for request in requests:
+        position = positions.get(request.position_id) or {}
+        p = position.get("position")
+        rows.append({
+            "date": request.executed_on,
+            "case": request.case.reference,
+            "company": request.case.target_name,
+            "kind": TransactionKind(request.kind).label,
+            "kind_code": request.kind,
+            "instrument": p.get_instrument_display() if p is not None else "",
+            "amount": request.amount,
+            "stake": p.ownership_percent if p is not None else None,
+            "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO)) if p else None,
+            "moic": position.get("moic"),
+            "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
+        })
+    return rows
+
+
+def _row_values(row: dict) -> list:
+    return [row["date"], row["case"], row["company"], str(row["kind"]), row["instrument"], row["amount"],
+            row["stake"], row["result"], row["moic"], row["irr"]]
+
+
+def annual_csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(ANNUAL_COLUMNS)
+    for row in rows:
+        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in _row_values(row)])
+    return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel opens it in UTF-8
+
+
+def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in rows:
+            sheet.append(list(values))
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "DD-MM-YYYY"
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column) + 2
+            sheet.column_dimensions[column[0].column_letter].width = min(width, 50)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def annual_summary(rows: list[dict]) -> dict:
+    invested = sum((r["amount"] for r in rows if r["kind_code"] not in EXITS), ZERO)
+    proceeds = sum((r["amount"] for r in rows if r["kind_code"] in EXITS), ZERO)
+    per_kind = defaultdict(lambda: {"count": 0, "amount": ZERO})
+    for r in rows:
+        per_kind[r["kind_code"]]["count"] += 1
+        per_kind[r["kind_code"]]["amount"] += r["amount"]
+    return {"transactions": len(rows), "invested": invested, "proceeds": proceeds,
+            "per_kind": {k: {"label": str(TransactionKind(k).label), **v} for k, v in per_kind.items()}}
+
+
+def _pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
+def build_annual_report(report: Report) -> Report:
+    rows = annual_rows(report)
+    services.report_progress(report=report, progress=30)
+    summary = annual_summary(rows)
+    csv_bytes = annual_csv(rows)
+    xlsx_bytes = _xlsx([(f"Transacties {report.year}", ANNUAL_COLUMNS, [_row_values(r) for r in rows])])
+    services.report_progress(report=report, progress=60)
+    pdf_bytes = _pdf("parliament/report_annual.html", {
+        "report": report, "rows": [_formatted(r) for r in rows], "summary": summary,
+        "invested": euro(summary["invested"]), "proceeds": euro(summary["proceeds"]),
+        "per_kind": [{"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
+                     for v in summary["per_kind"].values()],
+        "generated": date_nl(timezone.localdate()),
+    })
+    name = f"transacties-{report.year}"
+    return services.report_finish(report=report, summary=summary, files={
+        "csv_file": (f"{name}.csv", csv_bytes), "xlsx_file": (f"{name}.xlsx", xlsx_bytes),
+        "pdf_file": (f"{name}.pdf", pdf_bytes)})
+
+
+def _formatted(row: dict) -> dict:
+    return {**row, "date": date_nl(row["date"]), "amount": euro(row["amount"]),
+            "stake": percent_nl(row["stake"]) if row["stake"] is not None else "–",
+            "result": euro(row["result"]) if row["result"] is not None else "–",
+            "moic": f"{row['moic']}".replace(".", ",") + "x" if row["moic"] is not None else "–",
+            "irr": percent_nl(row["irr"], 1) if row["irr"] is not None else "–"}
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation report
+# ---------------------------------------------------------------------------------------------
+STAGES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION, State.INVESTMENT_PREPARATION,
+          State.INVESTED, State.MONITORING, State.EXIT]
+
+
+def _aware(day: date, end: bool = False) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+def funnel(cases) -> dict:
+    """Signals received, admitted (intake passed), assessed (assessment concluded), deployed."""
+    transitions = TimelineEvent.objects.filter(case__in=cases, kind="transition")
+    entered = defaultdict(set)
+    left = defaultdict(set)
+    for case_id, from_state, to_state in transitions.values_list("case_id", "from_state", "to_state"):
+        entered[to_state].add(case_id)
+        left[from_state].add(case_id)
+    return {
+        "received": cases.count(),
+        "admitted": len(entered[State.RISK_ASSESSMENT]),
+        "assessed": len(left[State.RISK_ASSESSMENT]),
+        "deployed": len(entered[State.INVESTED]),
+        "not_admissible": len(entered[State.NOT_ADMISSIBLE]),
+        "not_deployed": len(entered[State.NOT_DEPLOYED]),
+        "withdrawn": len(entered[State.WITHDRAWN]),
+    }
+
+
+def stage_durations(cases, *, until: datetime) -> dict[str, list[float]]:
+    """Days spent in each stage, per stay, from the cases' timelines (a stay still open counts
+    until the end of the period)."""
+    days = defaultdict(list)
+    current: dict[int, tuple[str, datetime]] = {}
+    events = (TimelineEvent.objects.filter(case__in=cases, kind__in=["created", "transition"], at__lte=until)
+              .order_by("case_id", "at", "id").values_list("case_id", "kind", "to_state", "at"))
+    for case_id, kind, to_state, at in events:
+        if case_id in current:
+            stage, since = current[case_id]
+            days[stage].append((at - since).total_seconds() / 86400)
+        current[case_id] = (to_state, at)
+    for stage, since in current.values():
+        if stage in STAGES:
+            days[stage].append((until - since).total_seconds() / 86400)
+    return days
+
+
+def duration_stats(days: dict[str, list[float]]) -> list[dict]:
+    rows = []
+    for stage in STAGES:
+        values = sorted(days.get(stage, []))
+        if not values:
+            rows.append({"stage": str(State(stage).label), "count": 0, "median": None, "q1": None, "q3": None,
+                         "min": None, "max": None})
+            continue
+        quartiles = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+        rows.append({"stage": str(State(stage).label), "count": len(values),
+                     "median": round(statistics.median(values), 1), "q1": round(quartiles[0], 1),
+                     "q3": round(quartiles[2], 1), "min": round(values[0], 1), "max": round(values[-1], 1)})
+    return rows
+
+
+def bar_chart(title: str, bars: list[tuple[str, float, str]], *, width: int = 460, bar_height: int = 18) -> dict:
+    """Geometry of a horizontal bar chart, drawn by templates/parliament/bar_chart.svg."""
+    label_width, gap, value_width = 170, 6, 90
+    top = 24
+    largest = max([float(v) for _, v, _ in bars] + [0]) or 1
+    area = width - label_width - value_width
+    rows = []
+    for index, (label, value, text) in enumerate(bars):
+        y = top + index * (bar_height + gap)
+        rows.append({"label": label, "text": text, "y": y, "text_y": y + bar_height - 5,
+                     "width": max(1, round(area * float(value) / largest)) if value else 0})
+    height = top + len(bars) * (bar_height + gap) + 4
+    return {"title": title, "rows": rows, "width": width, "height": height, "bar_height": bar_height,
+            "label_width": label_width, "value_x": label_width + area + 6}
+
+
+def evaluation_data(report: Report) -> dict:
+    user = report.requested_by
+    start, end = _aware(report.period_start), _aware(report.period_end, end=True)
+    cases = Case.objects.visible_to(user).filter(signal_received_at__gte=start, signal_received_at__lte=end)
+    flow = funnel(cases)
+    durations = duration_stats(stage_durations(cases, until=min(end, timezone.now())))
+    positions = _positions_with_metrics(Case.objects.visible_to(user), report.period_end)
+    invested = sum((p["invested"] for p in positions), ZERO)
+    returned = sum((p["returns"] for p in positions), ZERO)
+    fund = _fund_totals(user, report.period_end)
+    fees = fund.get("fees")
+    deployed = fund.get("deployed", invested) if fund else invested
+    return {
+        "funnel": flow,
+        "durations": durations,
+        "capital": {
+            "invested": invested,  # in the positions of the cases this person may see
+            "returned": returned,
+            "deployed_fund": fund.get("deployed"),
+            "swept_to_treasury": fund.get("swept_to_treasury"),
+            "fees": fees,
+            "fees_to_deployed_percent": (fees / deployed * 100).quantize(Decimal("0.01"))
+            if fees is not None and deployed else None,
+            "revolving_ratio": (returned / invested).quantize(Decimal("0.01")) if invested else None,
+        },
+        "positions": [{
+            "case": p["case"].reference, "company": p["case"].target_name,
+            "instrument": p["position"].get_instrument_display(),
+            "status": "uitgetreden" if p["position"].is_exited else "open",
+            "invested": p["invested"], "returns": p["returns"], "unrealised": p["unrealised_value"],
+            "moic": p["moic"], "irr": (p["irr"] * 100).quantize(Decimal("0.1")) if p["irr"] is not None else None,
+        } for p in positions],
+    }
+
+
+def _num(value) -> float:
+    return float(value or 0)
+
+
+def build_evaluation_report(report: Report) -> Report:
+    data = evaluation_data(report)
+    services.report_progress(report=report, progress=40)
+    flow, capital = data["funnel"], data["capital"]
+    charts = [
+        bar_chart("Instroom en inzet (aantal casussen)", [
+            ("Signalen ontvangen", flow["received"], str(flow["received"])),
+            ("Ontvankelijk", flow["admitted"], str(flow["admitted"])),
+            ("Risico-inschatting afgerond", flow["assessed"], str(flow["assessed"])),
+            ("Voorziening ingezet", flow["deployed"], str(flow["deployed"]))]),
+        bar_chart("Mediane doorlooptijd per fase (dagen)", [
+            (row["stage"], _num(row["median"]), "–" if row["median"] is None else f"{row['median']}".replace(".", ","))
+            for row in data["durations"]]),
+        bar_chart("Kapitaal (EUR)", [
+            ("Geïnvesteerd", _num(capital["invested"]), euro(capital["invested"])),
+            ("Teruggevloeid", _num(capital["returned"]), euro(capital["returned"])),
+            ("Naar de staatskas", _num(capital["swept_to_treasury"]), euro(capital["swept_to_treasury"])),
+            ("Beheersvergoeding", _num(capital["fees"]), euro(capital["fees"]))]),
+    ]
+    chart_svgs = [render_to_string("parliament/bar_chart.svg", chart) for chart in charts]
+    services.report_progress(report=report, progress=60)
+    pdf_bytes = _pdf("parliament/report_evaluation.html", {
+        "report": report, "data": data, "charts": chart_svgs,
+        "period": f"{date_nl(report.period_start)} tot en met {date_nl(report.period_end)}",
+        "capital": {k: (euro(v) if isinstance(v, Decimal) and not k.endswith(("percent", "ratio")) else v)
+                    for k, v in capital.items()},
+        "fees_percent": percent_nl(capital["fees_to_deployed_percent"]),
+        "positions": [{**p, "invested": euro(p["invested"]), "returns": euro(p["returns"]),
+                       "unrealised": euro(p["unrealised"]),
+                       "moic": f"{p['moic']}".replace(".", ",") + "x" if p["moic"] is not None else "–",
+                       "irr": percent_nl(p["irr"], 1)} for p in data["positions"]],
+        "generated": date_nl(timezone.localdate()),
+    })
+    services.report_progress(report=report, progress=80)
+    xlsx_bytes = _xlsx([
+        ("Instroom", ["Stap", "Aantal"], [[k, v] for k, v in flow.items()]),
+        ("Doorlooptijden", ["Fase", "Aantal", "Mediaan (dagen)", "Q1", "Q3", "Min", "Max"],
+         [[r["stage"], r["count"], r["median"], r["q1"], r["q3"], r["min"], r["max"]] for r in data["durations"]]),
+        ("Kapitaal", ["Grootheid", "Waarde"], [[k, v] for k, v in capital.items()]),
+        ("Posities", ["Casus", "Onderneming", "Instrument", "Status", "Geïnvesteerd", "Teruggevloeid",
+                      "Onger. waarde", "MOIC", "IRR (%)"],
+         [[p["case"], p["company"], str(p["instrument"]), p["status"], p["invested"], p["returns"], p["unrealised"],
+           p["moic"], p["irr"]] for p in data["positions"]]),
+    ])
+    name = f"evaluatie-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
+    return services.report_finish(report=report, summary={"funnel": flow, "capital": capital}, files={
+        "xlsx_file": (f"{name}.xlsx", xlsx_bytes), "pdf_file": (f"{name}.pdf", pdf_bytes)})

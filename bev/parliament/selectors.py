@@ -1,0 +1,105 @@
+"""Reads of letters, their configuration and reports.
+
+Letters are case data: they are reached only through the cases the person may see
+(`Case.objects.visible_to(user)`); anyone else gets NotFound, as for the case itself."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+
+from django.db.models import QuerySet
+
+from access.permissions import require
+from access.roles import roles_for
+from cases.models import Case, CaseTeamMember
+from core.exceptions import NotFound
+
+from .models import LetterDraft, LetterReference, LetterRevision, Minister, MinistryProfile, Report
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration valid on a date
+# ---------------------------------------------------------------------------------------------
+def ministry_profile_on(on: date) -> MinistryProfile | None:
+    return MinistryProfile.objects.valid_on(on).first()
+
+
+def minister_on(on: date) -> Minister | None:
+    """The minister in office on that date, who signs a letter of that date."""
+    return Minister.objects.valid_on(on).first()
+
+
+def letter_references_on(on: date) -> list[LetterReference]:
+    return list(LetterReference.objects.valid_on(on).order_by("position", "id"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters (need-to-know through the case)
+# ---------------------------------------------------------------------------------------------
+def _letters_of_visible_cases(user) -> QuerySet[LetterDraft]:
+    return (LetterDraft.objects.filter(case__in=Case.objects.visible_to(user))
+            .select_related("case", "request", "approved_by", "submitted_by", "sent_by"))
+
+
+def letter_list(*, user) -> QuerySet[LetterDraft]:
+    """Letters of the cases this person may see and on whose team their role may read letters."""
+    readers = CaseTeamMember.objects.filter(user=user, role__in=roles_for("letter.view")).values("case_id")
+    return _letters_of_visible_cases(user).filter(case_id__in=readers).order_by("-created_at", "-id")
+
+
+def letter_get(*, user, letter_id) -> LetterDraft:
+    """The letter if its case is visible to this person (else NotFound) and their role on the case
+    may read letters (else PermissionDenied)."""
+    try:
+        letter = _letters_of_visible_cases(user).get(pk=letter_id)
+    except (LetterDraft.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Kamerbrief niet gevonden.") from None
+    require(user, "letter.view", case=letter.case)
+    return letter
+
+
+def letter_revisions(*, letter: LetterDraft) -> QuerySet[LetterRevision]:
+    return letter.revisions.select_related("author").order_by("number")
+
+
+def _revision_text(revision: LetterRevision) -> list[str]:
+    text = f"Betreft: {revision.subject}\n\n{revision.body}"
+    if revision.confidential_annex:
+        text += f"\n\n--- Vertrouwelijke bijlage ---\n\n{revision.confidential_annex}"
+    return text.splitlines()
+
+
+def letter_revision_diff(*, letter: LetterDraft, from_number: int, to_number: int) -> dict:
+    """The differences between two versions, as a unified diff and as an HTML table."""
+    revisions = {r.number: r for r in letter.revisions.filter(number__in=[from_number, to_number])}
+    missing = [n for n in (from_number, to_number) if n not in revisions]
+    if missing:
+        raise NotFound(f"Versie {missing[0]} bestaat niet.")
+    before, after = _revision_text(revisions[from_number]), _revision_text(revisions[to_number])
+    unified = "\n".join(difflib.unified_diff(before, after, fromfile=f"versie {from_number}",
+                                             tofile=f"versie {to_number}", lineterm=""))
+    html = difflib.HtmlDiff(wrapcolumn=80).make_table(before, after, f"versie {from_number}", f"versie {to_number}",
+                                                      context=True, numlines=2)
+    return {"from_number": from_number, "to_number": to_number, "unified": unified, "html": html}
+
+
+def earlier_sent_letters(*, case_id: int, chamber: str, before: date) -> list[LetterDraft]:
+    """Letters about the same case already sent to the same chamber (cited in the next one)."""
+    return list(LetterDraft.objects.filter(case_id=case_id, chamber=chamber, status="sent", sent_on__lte=before)
+                .order_by("sent_on", "id"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------------
+def report_list(*, user) -> QuerySet[Report]:
+    """A person sees the reports they requested: each holds only the cases visible to them."""
+    return Report.objects.filter(requested_by=user).order_by("-created_at", "-id")
+
+
+def report_get(*, user, report_id) -> Report:
+    try:
+        return report_list(user=user).get(pk=report_id)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Rapportage niet gevonden.") from None

@@ -1,0 +1,412 @@
+"""Services of the letters to parliament and the reports.
+
+"Uw Kamer zal naderhand over de betreffende transactie worden geïnformeerd" (letter 2023, Werking).
+The hand-off from the fund is an outbox: `letter_requests_create` runs inside the fund
+transaction's own database transaction, so the request commits or rolls back with the transaction
+itself; the worker (`tasks.make_letter_drafts`) and the periodic `tasks.process_outbox` turn it
+into the two drafts. A broker that is down delays the drafts, never loses them; a task that runs
+twice makes the drafts once (row lock with SKIP LOCKED, status check, unique constraint).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from audit.models import AuditRecord
+from audit.services import audit_log, diff
+from core.exceptions import Conflict, PermissionDenied, RuleViolation
+
+from .composition import ADDRESSEES, CHAMBER_CODE, compose_letter, country_name, letter_facts
+from .confidentiality import disclosure_for
+from .models import (
+    Chamber,
+    LetterDraft,
+    LetterRequest,
+    LetterRevision,
+    LetterStatus,
+    Report,
+    TransactionKind,
+)
+from .selectors import minister_on, ministry_profile_on
+
+logger = logging.getLogger(__name__)
+
+
+def _jsonable(value):
+    """Facts and summaries are kept as JSON: money as strings (never floats), dates as ISO."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (Decimal, date)):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# The outbox
+# ---------------------------------------------------------------------------------------------
+def _enqueue(task_name: str, object_id: int) -> None:
+    """Hand the work to a worker after commit. A broker that is down must not fail the committed
+    transaction: the row stays pending and the periodic `process_outbox` picks it up."""
+    from . import tasks
+
+    try:
+        getattr(tasks, task_name).delay(object_id)
+    except Exception:  # noqa: BLE001 - any broker error: log, the outbox keeps the work
+        logger.warning("Could not enqueue %s(%s); the periodic outbox run will pick it up.", task_name, object_id,
+                       exc_info=True)
+
+
+def letter_requests_create(*, event) -> LetterRequest:
+    """Record that parliament is to be informed about an executed fund transaction.
+
+    Called by `bev.events.transaction_executed` inside the fund transaction's database
+    transaction. One request per transaction (`event.source_key`); calling again returns it."""
+    from cases.models import Case
+
+    if event.kind not in TransactionKind.values:
+        raise RuleViolation(_("Onbekende soort transactie."), field="kind")
+    with transaction.atomic():
+        request, created = LetterRequest.objects.get_or_create(source_key=event.source_key, defaults={
+            "kind": event.kind,
+            "case": Case.objects.get(pk=event.case_id),
+            "position_id": event.position_id,
+            "amount": event.amount,
+            "executed_on": event.executed_on,
+            "requested_by_id": event.user_id,
+        })
+        if not created:
+            return request
+        audit_log(actor=request.requested_by, action=AuditRecord.Action.CREATE, event="letter_request.create",
+                  obj=request, case_id=request.case_id,
+                  changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on})
+        transaction.on_commit(lambda pk=request.pk: _enqueue("make_letter_drafts", pk))
+    return request
+
+
+def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) -> LetterDraft:
+    profile = ministry_profile_on(letter_date)
+    minister = minister_on(letter_date)
+    if profile is None or minister is None:
+        raise RuntimeError(f"No ministry letterhead or minister configured for {letter_date.isoformat()}")
+    facts = letter_facts(request=request, chamber=chamber, letter_date=letter_date)
+    composed = compose_letter(facts)
+    draft = LetterDraft.objects.create(
+        request=request, case=request.case, chamber=chamber, kind=request.kind, letter_date=letter_date,
+        our_reference=f"{profile.reference_prefix} / {letter_date.year}-{request.pk:05d}-{CHAMBER_CODE[chamber]}",
+        subject=composed.subject,
+        letterhead={"ministry_name": profile.ministry_name, "directorate": profile.directorate,
+                    "visiting_address": profile.visiting_address, "postal_address": profile.postal_address,
+                    "return_address": profile.return_address, "phone": profile.phone, "website": profile.website},
+        addressee=ADDRESSEES[chamber],
+        body=composed.body, confidential_annex=composed.confidential_annex,
+        signatory_name=minister.name, signatory_title=minister.title,
+        facts=_jsonable(facts),
+    )
+    LetterRevision.objects.create(draft=draft, number=1, subject=draft.subject, body=draft.body,
+                                  confidential_annex=draft.confidential_annex, author=None,
+                                  note="Gegenereerd na de transactie")
+    audit_log(actor=None, action=AuditRecord.Action.CREATE, event="letter.draft_create", obj=draft,
+              case_id=draft.case_id, changes={"chamber": chamber, "kind": draft.kind, "request": request.pk})
+    return draft
+
+
+def letter_drafts_make(*, request_id: int, today: date | None = None) -> list[LetterDraft]:
+    """Turn one pending request into its two drafts, in one transaction: a worker that dies half-way
+    leaves nothing behind, and the redelivered task makes the drafts. Returns [] when the request
+    is done already or another worker holds it."""
+    letter_date = today or timezone.localdate()
+    with transaction.atomic():
+        request = (LetterRequest.objects.select_for_update(skip_locked=True)
+                   .select_related("case").filter(pk=request_id, status=LetterRequest.Status.PENDING).first())
+        if request is None:
+            return []
+        drafts = [_draft_create(request=request, chamber=chamber, letter_date=letter_date)
+                  for chamber in (Chamber.TWEEDE_KAMER, Chamber.EERSTE_KAMER)
+                  if not request.drafts.filter(chamber=chamber).exists()]
+        request.status = LetterRequest.Status.DONE
+        request.processed_at = timezone.now()
+        request.attempts += 1
+        request.last_error = ""
+        request.save(update_fields=["status", "processed_at", "attempts", "last_error"])
+    return drafts
+
+
+def letter_request_record_failure(*, request_id: int, error: str) -> None:
+    """Keep the reason a request could not be turned into drafts (it stays pending)."""
+    with transaction.atomic():
+        request = LetterRequest.objects.select_for_update().filter(pk=request_id).first()
+        if request is None or request.status != LetterRequest.Status.PENDING:
+            return
+        request.attempts += 1
+        request.last_error = error[:2000]
+        request.save(update_fields=["attempts", "last_error"])
+
+
+def pending_letter_request_ids(*, limit: int = 100) -> list[int]:
+    return list(LetterRequest.objects.filter(status=LetterRequest.Status.PENDING)
+                .order_by("created_at", "id").values_list("pk", flat=True)[:limit])
+
+
+# ---------------------------------------------------------------------------------------------
+# The letter's own workflow: draft → in review → approved → sent
+# ---------------------------------------------------------------------------------------------
+def _locked(letter: LetterDraft) -> LetterDraft:
+    locked = LetterDraft.objects.select_for_update().select_related("case").get(pk=letter.pk)
+    locked.case._team_roles = getattr(letter.case, "_team_roles", None)
+    return locked
+
+
+def _require_status(letter: LetterDraft, *allowed: str) -> None:
+    if letter.status not in allowed:
+        raise Conflict(_("Dit kan niet bij een Kamerbrief met de status '%(status)s'.")
+                       % {"status": letter.get_status_display()}, code="invalid_state")
+
+
+def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
+    """The public letter must not carry what the case's classification keeps out of it
+    (rule: bev.parliament.confidentiality)."""
+    case = letter.case
+    disclosure = disclosure_for(case.classification)
+    public_text = f"{subject}\n{body}".lower()
+    secrets = []
+    if not disclosure.company:
+        secrets += [case.target_name, case.target_kvk_number]
+    if not disclosure.country and case.acquirer_country:
+        secrets.append(country_name(case.acquirer_country))
+    for secret in secrets:
+        if secret and len(secret) > 2 and secret.lower() in public_text:
+            raise RuleViolation(_("'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "
+                                  "staan; neem het op in de vertrouwelijke bijlage.") % {"secret": secret},
+                                field="body")
+
+
+@transaction.atomic
+def letter_update(*, user, letter: LetterDraft, subject: str | None = None, body: str | None = None,
+                  confidential_annex: str | None = None, expected_revision: int | None = None,
+                  note: str = "") -> LetterDraft:
+    """Edit the text of a draft; every change is kept as a new revision."""
+    require(user, "letter.edit", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.DRAFT)
+    if expected_revision is not None and expected_revision != letter.revision:
+        raise Conflict(_("De brief is intussen door iemand anders gewijzigd. Laad de brief opnieuw."),
+                       code="stale_revision")
+    new = {"subject": letter.subject if subject is None else subject.strip(),
+           "body": letter.body if body is None else body.strip(),
+           "confidential_annex": letter.confidential_annex if confidential_annex is None else confidential_annex.strip()}
+    if not new["subject"]:
+        raise RuleViolation(_("Het onderwerp (Betreft) is verplicht."), field="subject")
+    if len(new["subject"]) > 300:
+        raise RuleViolation(_("Het onderwerp is te lang (maximaal 300 tekens)."), field="subject")
+    if not new["body"]:
+        raise RuleViolation(_("De brief heeft een tekst nodig."), field="body")
+    _check_public_text(letter=letter, subject=new["subject"], body=new["body"])
+    before = {name: getattr(letter, name) for name in new}
+    changes = diff(before, new)
+    if not changes:
+        return letter
+    for name, value in new.items():
+        setattr(letter, name, value)
+    letter.revision += 1
+    letter.save(update_fields=[*new, "revision"])
+    LetterRevision.objects.create(draft=letter, number=letter.revision, author=user, note=note[:300], **new)
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="letter.update", obj=letter,
+              case_id=letter.case_id, changes={"revision": letter.revision, "fields": sorted(changes)})
+    return letter
+
+
+@transaction.atomic
+def letter_submit(*, user, letter: LetterDraft) -> LetterDraft:
+    require(user, "letter.edit", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.DRAFT)
+    letter.submit()
+    letter.submitted_by = user
+    letter.submitted_at = timezone.now()
+    letter.save(update_fields=["status", "submitted_by", "submitted_at"])
+    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.submit", obj=letter,
+              case_id=letter.case_id, changes={"status": {"before": LetterStatus.DRAFT, "after": letter.status}})
+    return letter
+
+
+@transaction.atomic
+def letter_return_to_draft(*, user, letter: LetterDraft, reason: str) -> LetterDraft:
+    require(user, "letter.approve", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.IN_REVIEW)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Geef aan wat er aan de brief moet veranderen."), field="reason")
+    letter.return_to_draft()
+    letter.save(update_fields=["status"])
+    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.return_to_draft", obj=letter,
+              case_id=letter.case_id, changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status},
+                                               "reason": reason.strip()})
+    return letter
+
+
+def letter_authors(letter: LetterDraft) -> set[int]:
+    """Who wrote the letter: whoever edited its text or submitted it for review."""
+    authors = set(letter.revisions.exclude(author=None).values_list("author_id", flat=True))
+    if letter.submitted_by_id:
+        authors.add(letter.submitted_by_id)
+    return authors
+
+
+@transaction.atomic
+def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
+    """Four eyes: a letter is approved by someone other than its authors."""
+    require(user, "letter.approve", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.IN_REVIEW)
+    if user.pk in letter_authors(letter):
+        raise PermissionDenied(_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."),
+                               code="four_eyes")
+    letter.approve()
+    letter.approved_by = user
+    letter.approved_at = timezone.now()
+    letter.save(update_fields=["status", "approved_by", "approved_at"])
+    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="letter.approve", obj=letter,
+              case_id=letter.case_id, changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status},
+                                               "revision": letter.revision})
+    return letter
+
+
+@transaction.atomic
+def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> LetterDraft:
+    """Record that the approved letter went to the chamber, with its Kamerstuk number; the letter
+    (and its confidential annex) are kept as documents of the case."""
+    require(user, "letter.send", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.APPROVED)
+    kamerstuk_number = (kamerstuk_number or "").strip()
+    if not kamerstuk_number:
+        raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
+    if sent_on > timezone.localdate():
+        raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
+    if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():
+        raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
+    letter.mark_sent()
+    letter.sent_on = sent_on
+    letter.sent_by = user
+    letter.kamerstuk_number = kamerstuk_number
+    letter.save(update_fields=["status", "sent_on", "sent_by", "kamerstuk_number"])
+    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.mark_sent", obj=letter,
+              case_id=letter.case_id, changes={"status": {"before": LetterStatus.APPROVED, "after": letter.status},
+                                               "sent_on": sent_on, "kamerstuk_number": kamerstuk_number})
+    _store_as_case_documents(user=user, letter=letter)
+    return letter
+
+
+def _store_as_case_documents(*, user, letter: LetterDraft) -> None:
+    """The sent letter as a public document of the case; its annex at the case's classification."""
+    try:
+        from documents.services import generated_document_store
+    except ImportError:
+        return
+    from core.classification import Classification
+
+    from .rendering import letter_pdf
+
+    chamber = letter.get_chamber_display()
+    generated_document_store(
+        user=user, case=letter.case, title=f"Kamerbrief {chamber} {letter.kamerstuk_number}", document_type="letter",
+        filename=f"kamerbrief-{letter.pk}.pdf", content=letter_pdf(letter, include_annex=False),
+        classification=Classification.OPENBAAR, source_key=f"parliament:letter:{letter.pk}",
+        classification_reason="Openbare Kamerbrief; gerubriceerde gegevens staan in de vertrouwelijke bijlage.",
+        source_revision=str(letter.revision))
+    if letter.confidential_annex:
+        generated_document_store(
+            user=user, case=letter.case, title=f"Vertrouwelijke bijlage Kamerbrief {chamber}", document_type="letter",
+            filename=f"kamerbrief-{letter.pk}-bijlage.pdf", content=letter_pdf(letter, include_annex=True),
+            classification=letter.case.classification, source_key=f"parliament:letter:{letter.pk}:annex",
+            source_revision=str(letter.revision))
+
+
+def letter_record_download(*, user, letter: LetterDraft, fmt: str) -> None:
+    with transaction.atomic():
+        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event=f"letter.download_{fmt}", obj=letter,
+                  case_id=letter.case_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------------
+def report_request(*, user, kind: str, year: int | None = None, period_start: date | None = None,
+                   period_end: date | None = None) -> Report:
+    """Ask for a report; a worker builds it (status pending → running → done/failed)."""
+    require(user, "report.generate")
+    if kind not in Report.Kind.values:
+        raise RuleViolation(_("Onbekende soort rapportage."), field="kind")
+    today = timezone.localdate()
+    if kind == Report.Kind.ANNUAL_TRANSACTIONS:
+        if year is None:
+            raise RuleViolation(_("Kies het jaar."), field="year")
+        if not 2023 <= year <= today.year:
+            raise RuleViolation(_("Het jaar ligt buiten de looptijd van de voorziening."), field="year")
+        period_start, period_end = date(year, 1, 1), date(year, 12, 31)
+    else:
+        period_start = period_start or date(2023, 1, 1)
+        period_end = period_end or today
+        if period_end < period_start:
+            raise RuleViolation(_("De periode eindigt vóór het begin."), field="period_end")
+    with transaction.atomic():
+        report = Report.objects.create(kind=kind, year=year, period_start=period_start, period_end=period_end,
+                                       requested_by=user)
+        audit_log(actor=user, action=AuditRecord.Action.EXPORT, event="report.request", obj=report,
+                  changes={"kind": kind, "period_start": period_start, "period_end": period_end})
+        transaction.on_commit(lambda pk=report.pk: _enqueue("generate_report", pk))
+    return report
+
+
+def report_start(*, report_id: int) -> Report | None:
+    """Claim a pending report for this worker (None when another has it or it is finished)."""
+    with transaction.atomic():
+        report = (Report.objects.select_for_update(skip_locked=True)
+                  .filter(pk=report_id, status=Report.Status.PENDING).first())
+        if report is None:
+            return None
+        report.status = Report.Status.RUNNING
+        report.started_at = timezone.now()
+        report.progress = 0
+        report.save(update_fields=["status", "started_at", "progress"])
+        return report
+
+
+def report_progress(*, report: Report, progress: int) -> None:
+    Report.objects.filter(pk=report.pk).update(progress=max(0, min(100, progress)))
+
+
+def report_finish(*, report: Report, files: dict[str, tuple[str, bytes]], summary: dict) -> Report:
+    from django.core.files.base import ContentFile
+
+    with transaction.atomic():
+        for field, (filename, content) in files.items():
+            getattr(report, field).save(filename, ContentFile(content), save=False)
+        report.summary = _jsonable(summary)
+        report.status = Report.Status.DONE
+        report.progress = 100
+        report.finished_at = timezone.now()
+        report.save()
+        audit_log(actor=report.requested_by, action=AuditRecord.Action.EXPORT, event="report.done", obj=report,
+                  changes={"files": sorted(files)})
+    return report
+
+
+def report_fail(*, report_id: int, error: str) -> None:
+    Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=error[:2000],
+                                               finished_at=timezone.now())
+
+
+def stale_pending_report_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Reports whose hand-off to a worker was lost (broker down when requested)."""
+    return list(Report.objects.filter(status=Report.Status.PENDING, created_at__lt=timezone.now() - older_than)
+                .values_list("pk", flat=True)[:20])
