@@ -16,6 +16,7 @@ from ..http import version_download_response
 from ..models import Document
 from .filters import DocumentFilter
 from .serializers import (
+    AssessmentReportRequestSerializer,
     DocumentDetailSerializer,
     DocumentLinkSerializer,
     DocumentListSerializer,
@@ -152,3 +153,27 @@ class DocumentClassificationView(CaseDocumentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         services.document_reclassify(user=request.user, document=document, **serializer.validated_data)
         return Response(DocumentDetailSerializer(self.get_document()).data)
+
+
+@extend_schema(parameters=[CASE_ID])
+class AssessmentReportView(CaseDocumentMixin, APIView):
+    """Generate the risk assessment report for the ministerraad (PDF, plus an editable DOCX) from an
+    approved assessment of this case; stored as documents of the case, versioned per revision."""
+
+    @extend_schema(request=AssessmentReportRequestSerializer,
+                   responses={201: DocumentDetailSerializer, 404: NOT_FOUND,
+                              409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd.")})
+    def post(self, request, case_id):
+        from assessments.selectors import assessment_get
+
+        case = self.get_case()
+        serializer = AssessmentReportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = assessment_get(user=request.user, assessment_id=serializer.validated_data["assessment"])
+        if assessment.case_id != case.pk:
+            from core.exceptions import NotFound
+
+            raise NotFound("Risico-inschatting niet gevonden.")
+        document = services.assessment_report_generate(user=request.user, assessment=assessment)
+        document = selectors.document_get(user=request.user, document_id=document.pk, case=case)
+        return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
