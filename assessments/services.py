@@ -408,7 +408,8 @@ def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> A
                        code="invalid_state")
     result = _require_ready(assessment)
     result["framework"] = {"id": assessment.framework_id, "number": assessment.framework.number,
-                           "name": assessment.framework.name}
+                           "name": assessment.framework.name,
+                           "derived_from_letter": assessment.framework.derived_from_letter}
     assessment.status = AssessmentStatus.APPROVED
     assessment.approved_at = timezone.now()
     assessment.approved_by = user

@@ -339,3 +339,13 @@ def add_liaisons(case, *, by, liaisons):
         case_team_add(user=by, case=case, member=liaison, role=Role.PARLIAMENTARY_LIAISON)
     case.refresh_from_db()
     return case
+
+
+def start_risk_assessment(case, *, officer):
+    """Drive a new case from signal through intake into risk_assessment (via the case services)."""
+    from cases.services import case_transition
+
+    case_transition(user=officer, case=case, name="start_intake")
+    case_transition(user=officer, case=case, name="start_assessment")
+    case.refresh_from_db()
+    return case

@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from .views import AssessmentViewSet, ConsultationViewSet, FrameworkViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("consultations", ConsultationViewSet, basename="consultation")
+
+urlpatterns = router.urls

@@ -1,0 +1,13 @@
+import django_filters
+
+from ..models import Assessment
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    case = django_filters.NumberFilter(field_name="case_id")
+    kind = django_filters.CharFilter(field_name="kind")
+    status = django_filters.CharFilter(field_name="status")
+
+    class Meta:
+        model = Assessment
+        fields = ["case", "kind", "status"]

@@ -1,0 +1,380 @@
+"""Shapes of the afwegingskader API. Reads serialise the dicts the selectors build (so the API, the
+web UI and the report show the same thing); writes validate shapes only: the rules live in
+assessments.services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from access.models import User
+from cases.constants import ScopeGround
+
+from ..constants import (
+    AdvicePosition,
+    AssessmentKind,
+    CheckAnswer,
+    ConditionStatus,
+    Ministry,
+)
+from ..models import Assessment
+
+
+def _choices(choices) -> str:
+    """Documented values of a choice input. (The service validates them; plain strings keep the
+    OpenAPI enum names free of collisions with other apps' "status"/"kind" fields.)"""
+    return ", ".join(choices.values)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pieces
+# ---------------------------------------------------------------------------------------------
+class AssessmentEvidenceSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    document_id = serializers.IntegerField(required=False, allow_null=True,
+                                           help_text=_("Een document in het casusdossier."))
+
+
+class FrameworkItemSerializer(serializers.Serializer):
+    """A condition, indicator or check of the framework version, with guidance citing the letter."""
+
+    part = serializers.CharField()
+    code = serializers.CharField()
+    label = serializers.CharField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()
+    guidance_nl = serializers.CharField()
+    guidance_en = serializers.CharField()
+    letter_citation = serializers.CharField()
+    kind = serializers.CharField(required=False, help_text=_("Indicatoren: core of broader."))
+    weight = serializers.CharField(required=False, help_text=_("Indicatoren: gewicht (decimaal)."))
+    question_nl = serializers.CharField(required=False)
+    question_en = serializers.CharField(required=False)
+
+
+class FrameworkScaleLevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()
+    description_nl = serializers.CharField()
+    description_en = serializers.CharField(required=False)
+
+
+class FrameworkRiskLevelSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label_nl = serializers.CharField()
+    label_en = serializers.CharField()
+    min_score = serializers.CharField()
+
+
+class FrameworkRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    derived_from_letter = serializers.BooleanField()
+    notes = serializers.CharField(required=False)
+
+
+class ConditionRowSerializer(FrameworkItemSerializer):
+    status = serializers.CharField(help_text=_("met, not_met of undetermined."))
+    status_label = serializers.CharField()
+    rationale = serializers.CharField()
+    evidence = AssessmentEvidenceSerializer(many=True)
+    updated_by = serializers.CharField(allow_null=True)
+
+
+class CheckRowSerializer(FrameworkItemSerializer):
+    answer = serializers.CharField(help_text=_("yes, no of undetermined (ja = doorstaan)."))
+    answer_label = serializers.CharField()
+    passes = serializers.BooleanField()
+    rationale = serializers.CharField()
+    evidence = AssessmentEvidenceSerializer(many=True)
+    updated_by = serializers.CharField(allow_null=True)
+
+
+class IndicatorScoreRowSerializer(serializers.Serializer):
+    assessor = serializers.CharField()
+    assessor_name = serializers.CharField()
+    level = serializers.IntegerField()
+    level_label = serializers.CharField()
+    rationale = serializers.CharField()
+    evidence = AssessmentEvidenceSerializer(many=True)
+    scored_at = serializers.DateTimeField()
+
+
+class IndicatorSettlementRowSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    level_label = serializers.CharField()
+    rationale = serializers.CharField()
+    settled_by = serializers.CharField()
+    settled_at = serializers.DateTimeField()
+
+
+class IndicatorBoardSerializer(FrameworkItemSerializer):
+    """One indicator's scores side by side."""
+
+    scores = IndicatorScoreRowSerializer(many=True)
+    spread = serializers.IntegerField(help_text=_("Hoogste min laagste score."))
+    disagreement = serializers.BooleanField(help_text=_("Scores liggen ten minste de ingestelde spreiding uiteen."))
+    settlement = IndicatorSettlementRowSerializer(allow_null=True)
+    final_level = serializers.IntegerField(allow_null=True)
+    final_level_label = serializers.CharField()
+    how = serializers.CharField(help_text=_("settled, agreed, disagreement of unscored."))
+
+
+class AssessmentResultEntrySerializer(serializers.Serializer):
+    part = serializers.CharField()
+    code = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.JSONField(allow_null=True)
+    text = serializers.CharField()
+    effect = serializers.CharField(required=False, help_text=_("supports, blocks, missing of risk."))
+
+
+class AssessmentResultIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    kind = serializers.CharField()
+    weight = serializers.CharField()
+    scores = serializers.ListField(child=serializers.IntegerField())
+    spread = serializers.IntegerField()
+    disagreement = serializers.BooleanField()
+    final_level = serializers.IntegerField(allow_null=True)
+    final_level_label = serializers.CharField()
+    how = serializers.CharField()
+    contribution = serializers.CharField(allow_null=True)
+
+
+class AssessmentResultSerializer(serializers.Serializer):
+    """The computed outcome, explained in words, with the inputs that drove it."""
+
+    kind = serializers.CharField(help_text=_("initial of risk_review."))
+    outcome = serializers.CharField(help_text=_("deploy, do_not_deploy, insufficient_information; leeg bij een "
+                                                "risicoherbeoordeling."))
+    outcome_label = serializers.CharField()
+    explanation = serializers.CharField()
+    reasons = AssessmentResultEntrySerializer(many=True)
+    missing = AssessmentResultEntrySerializer(many=True)
+    drivers = AssessmentResultEntrySerializer(many=True)
+    indicators = AssessmentResultIndicatorSerializer(many=True)
+    risk_score = serializers.CharField(allow_null=True)
+    risk_level = serializers.CharField()
+    risk_level_label = serializers.CharField()
+    risk_manageable = serializers.BooleanField(allow_null=True)
+    framework = FrameworkRefSerializer(required=False)
+
+
+class AssessmentScopeSerializer(serializers.Serializer):
+    ground = serializers.CharField()
+    ground_label = serializers.CharField()
+    confirmed = serializers.BooleanField(allow_null=True)
+    rationale = serializers.CharField()
+
+
+class AssessmentReviewSerializer(serializers.Serializer):
+    decision = serializers.CharField(help_text=_("approved of returned."))
+    comments = serializers.CharField()
+    reviewer = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ConsultationSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ministry = serializers.CharField()
+    ministry_label = serializers.CharField()
+    advisor = serializers.CharField()
+    question = serializers.CharField()
+    covers = serializers.ListField(child=serializers.CharField())
+    due_date = serializers.DateField()
+    status = serializers.CharField(help_text=_("open, answered of waived."))
+    status_label = serializers.CharField()
+    overdue = serializers.BooleanField()
+    position = serializers.CharField(help_text=_("supports, concerns of objects (leeg zolang open)."))
+    position_label = serializers.CharField()
+    advice = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    waiver_reason = serializers.CharField()
+    waived_by = serializers.CharField(allow_null=True)
+    waived_at = serializers.DateTimeField(allow_null=True)
+    requested_at = serializers.DateTimeField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Framework versions
+# ---------------------------------------------------------------------------------------------
+class FrameworkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField(help_text=_("draft of published."))
+    derived_from_letter = serializers.BooleanField()
+    notes = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    scale = FrameworkScaleLevelSerializer(many=True)
+    conditions = FrameworkItemSerializer(many=True)
+    indicators = FrameworkItemSerializer(many=True)
+    checks = FrameworkItemSerializer(many=True)
+    risk_levels = FrameworkRiskLevelSerializer(many=True)
+    manageable_risk_levels = serializers.ListField(child=serializers.CharField())
+    disagreement_spread = serializers.IntegerField()
+
+
+class FrameworkWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    definition = serializers.JSONField(help_text=_("Zie assessments.framework voor de opbouw."))
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FrameworkUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    definition = serializers.JSONField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+# ---------------------------------------------------------------------------------------------
+class AssessmentListSerializer(serializers.ModelSerializer):
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    framework_number = serializers.IntegerField(source="framework.number", read_only=True)
+    lead = serializers.CharField(source="lead.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "case", "case_reference", "kind", "status", "revision", "previous", "framework",
+                  "framework_number", "lead", "outcome", "risk_level", "risk_manageable", "created_at",
+                  "submitted_at", "approved_at", "approved_by"]
+        read_only_fields = fields
+
+
+class AssessmentDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    case_reference = serializers.CharField()
+    kind = serializers.CharField(help_text=_("initial of risk_review."))
+    kind_label = serializers.CharField()
+    status = serializers.CharField(help_text=_("draft, submitted of approved."))
+    status_label = serializers.CharField()
+    revision = serializers.IntegerField()
+    previous_id = serializers.IntegerField(allow_null=True)
+    next_revision_id = serializers.IntegerField(allow_null=True)
+    framework = FrameworkRefSerializer()
+    lead = serializers.CharField()
+    submitted_by = serializers.CharField(allow_null=True)
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    approved_by = serializers.CharField(allow_null=True)
+    approved_at = serializers.DateTimeField(allow_null=True)
+    scope = AssessmentScopeSerializer()
+    conditions = ConditionRowSerializer(many=True)
+    checks = CheckRowSerializer(many=True)
+    indicators = IndicatorBoardSerializer(many=True)
+    disagreements = serializers.ListField(child=serializers.CharField(),
+                                          help_text=_("Indicatoren met uiteenlopende scores die nog niet zijn "
+                                                      "vastgesteld."))
+    consultations = ConsultationSummarySerializer(many=True)
+    open_consultations = serializers.ListField(child=serializers.IntegerField())
+    reviews = AssessmentReviewSerializer(many=True)
+    result = AssessmentResultSerializer()
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text=_("Id van de casus."))
+    kind = serializers.CharField(default=AssessmentKind.INITIAL, help_text=_choices(AssessmentKind))
+
+
+class ScopeInputSerializer(serializers.Serializer):
+    scope_ground = serializers.CharField(allow_blank=True, help_text=_choices(ScopeGround))
+    confirmed = serializers.BooleanField(allow_null=True, help_text=_("true: bevestigd; false: geen grond van "
+                                                                      "toepassing; null: nog niet vastgesteld."))
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class ConditionInputSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text=_choices(ConditionStatus))
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+    evidence = AssessmentEvidenceSerializer(many=True, required=False)
+
+
+class CheckInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(help_text=_choices(CheckAnswer))
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+    evidence = AssessmentEvidenceSerializer(many=True, required=False)
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    indicator = serializers.CharField(max_length=64)
+    level = serializers.IntegerField(min_value=0, max_value=10)
+    rationale = serializers.CharField()
+    evidence = AssessmentEvidenceSerializer(many=True, required=False)
+
+
+class SettlementInputSerializer(serializers.Serializer):
+    indicator = serializers.CharField(max_length=64)
+    level = serializers.IntegerField(min_value=0, max_value=10)
+    rationale = serializers.CharField()
+
+
+class AssessmentApproveSerializer(serializers.Serializer):
+    comments = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssessmentReturnSerializer(serializers.Serializer):
+    comments = serializers.CharField()
+
+
+# ---------------------------------------------------------------------------------------------
+# Consultation
+# ---------------------------------------------------------------------------------------------
+class ConsultationCreateSerializer(serializers.Serializer):
+    ministry = serializers.CharField(help_text=_choices(Ministry))
+    ministry_other = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    advisor = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
+                                           help_text=_("Gebruikersnaam van de departementaal adviseur in het "
+                                                       "casusteam."))
+    question = serializers.CharField()
+    covers = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False,
+                                   help_text=_("Codes van voorwaarden, indicatoren en toetsen."))
+    due_date = serializers.DateField()
+
+
+class ConsultationPartsSerializer(serializers.Serializer):
+    conditions = ConditionRowSerializer(many=True)
+    indicators = serializers.ListField(child=serializers.DictField(), help_text=_(
+        "Per indicator: label, richtlijn, vastgestelde score."))
+    checks = CheckRowSerializer(many=True)
+
+
+class ConsultationCaseSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    target_name = serializers.CharField()
+    acquirer_name = serializers.CharField()
+    acquirer_country = serializers.CharField()
+
+
+class ConsultationAssessmentRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    revision = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class ConsultationDetailSerializer(ConsultationSummarySerializer):
+    """What the department advisor sees: the request and only the parts it covers."""
+
+    case = ConsultationCaseSerializer()
+    assessment = ConsultationAssessmentRefSerializer()
+    framework = FrameworkRefSerializer()
+    parts = ConsultationPartsSerializer()
+
+
+class ConsultationAnswerSerializer(serializers.Serializer):
+    position = serializers.CharField(help_text=_choices(AdvicePosition))
+    advice = serializers.CharField()
+
+
+class ConsultationWaiverSerializer(serializers.Serializer):
+    reason = serializers.CharField()
