@@ -69,6 +69,7 @@ class EntryKind(models.TextChoices):
 
 # Returns on investments: "rendement op de investering" (letter, "Invest-NL als beheerder").
 RETURN_KINDS = [EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.SALE]
+RETURN_KIND_CHOICES = [(k.value, k.label) for k in (EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT)]
 # Entries that bring cash into the fund; each is followed by the sweep in the same transaction.
 INFLOW_KINDS = [EntryKind.TRANCHE, *RETURN_KINDS]
 # Entries that may be corrected by a reversing entry. Sweeps (the money is in the treasury),

@@ -571,7 +571,9 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
                             field="fraction_sold_percent")
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=EntryKind.SALE, amount=proceeds, position=position):
-        return replay.exit
+        exit_row = replay.exit
+        exit_row.replayed = True
+        return exit_row
     position = _locked_position(position)
     _require_open(position)
     case = _fresh_case(position.case)

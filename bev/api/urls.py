@@ -1,1 +1,11 @@
-urlpatterns: list = []
+from rest_framework.routers import DefaultRouter
+
+from .views import DisbursementViewSet, FundViewSet, PositionViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("fund", FundViewSet, basename="fund")
+router.register("positions", PositionViewSet, basename="position")
+router.register("disbursements", DisbursementViewSet, basename="disbursement")
+
+urlpatterns = router.urls

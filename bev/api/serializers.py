@@ -1,0 +1,312 @@
+"""Shapes of the fund API. Serializers validate input shapes; the rules live in bev.services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from access.models import User
+
+from ..constants import RETURN_KIND_CHOICES, Account, DisbursementStatus, EntryKind, FollowUpStatus, Instrument, RightKind, ValuationMethod
+from ..models import (
+    AcquiredRight,
+    Conversion,
+    DecisionCondition,
+    Dilution,
+    Disbursement,
+    Exit,
+    JournalEntry,
+    JournalLine,
+    ManagerPeriod,
+    Position,
+    Valuation,
+)
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+AMOUNT_HELP = _("EUR met centen, bijv. \"1250000.00\".")
+KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
+
+
+def money_field(**kwargs):
+    kwargs.setdefault("help_text", AMOUNT_HELP)
+    return serializers.DecimalField(**MONEY, **kwargs)
+
+
+def key_field():
+    return serializers.CharField(max_length=100, help_text=KEY_HELP)
+
+
+# ------------------------------------------------------------------------------------------------
+# The fund and its ledger
+# ------------------------------------------------------------------------------------------------
+class FundOverviewSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    manager = serializers.CharField()
+    policy_owner = serializers.CharField()
+    committed_limit = money_field()
+    liquid_cap = money_field()
+    received = money_field()
+    undrawn_commitment = money_field()
+    deployed = money_field(help_text=_("Geïnvesteerd tegen kostprijs, uitstaand."))
+    invested = money_field(help_text=_("Totaal uitbetaald in posities."))
+    reserved = money_field()
+    available = money_field()
+    liquid = money_field()
+    liquid_headroom = money_field()
+    swept_to_treasury = money_field()
+    fees = money_field()
+    returns = money_field()
+    realised_result = money_field()
+    unrealised_value = money_field()
+    moic = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    irr = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, allow_null=True)
+
+
+class LedgerFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+    account = serializers.ChoiceField(choices=Account.choices, required=False)
+    position = serializers.IntegerField(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class JournalLineSerializer(serializers.ModelSerializer):
+    account_label = serializers.CharField(source="get_account_display", read_only=True)
+
+    class Meta:
+        model = JournalLine
+        fields = ["account", "account_label", "position", "amount"]
+
+
+class JournalEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
+    lines = JournalLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = JournalEntry
+        fields = ["id", "kind", "kind_label", "booked_on", "amount", "description", "idempotency_key", "position",
+                  "case_id", "reverses", "created_by", "approved_by", "created_at", "lines"]
+
+
+class AccountBalanceSerializer(serializers.Serializer):
+    account = serializers.ChoiceField(choices=Account.choices)
+    label = serializers.CharField()
+    balance = money_field(help_text=_("Saldo: debet positief, credit negatief."))
+
+
+class AccountLineSerializer(serializers.Serializer):
+    entry_id = serializers.IntegerField()
+    booked_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    description = serializers.CharField()
+    position_id = serializers.IntegerField(allow_null=True)
+    amount = money_field()
+    balance = money_field()
+
+
+class TrancheSerializer(serializers.Serializer):
+    amount = money_field()
+    received_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class FeeSerializer(serializers.Serializer):
+    amount = money_field()
+    booked_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class SweepSerializer(serializers.Serializer):
+    booked_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReverseSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    booked_on = serializers.DateField(required=False, allow_null=True)
+    idempotency_key = key_field()
+
+
+class ManagerPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ManagerPeriod
+        fields = ["id", "name", "valid_from", "valid_to", "notes"]
+        read_only_fields = ["id", "valid_to"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Positions
+# ------------------------------------------------------------------------------------------------
+class PositionSerializer(serializers.ModelSerializer):
+    instrument_label = serializers.CharField(source="get_instrument_display", read_only=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["id", "case", "case_reference", "instrument", "instrument_label", "shares", "ownership_percent",
+                  "principal", "interest_rate_percent", "maturity_date", "conversion_terms", "warrant_terms",
+                  "notes", "exited_on", "created_at"]
+
+
+class PositionCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    instrument = serializers.CharField(
+        help_text=_("equity, convertible_loan of loan_with_warrants (leningen en garanties worden geweigerd)."))
+    shares = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    ownership_percent = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    principal = money_field(required=False, allow_null=True)
+    interest_rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False,
+                                                     allow_null=True)
+    maturity_date = serializers.DateField(required=False, allow_null=True)
+    conversion_terms = serializers.CharField(required=False, allow_blank=True, default="")
+    warrant_terms = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PositionMetricsSerializer(serializers.Serializer):
+    invested = money_field()
+    cost_outstanding = money_field()
+    reserved = money_field()
+    returns = money_field()
+    realised_result = money_field()
+    unrealised_value = money_field()
+    unrealised_result = money_field()
+    latest_valuation_on = serializers.DateField(allow_null=True)
+    moic = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
+    irr = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    status = serializers.ChoiceField(choices=FollowUpStatus.choices, read_only=True)
+
+    class Meta:
+        fields = ["id", "description", "owner", "due_date", "status", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class RightSerializer(FollowUpSerializer):
+    kind = serializers.ChoiceField(choices=RightKind.choices)
+
+    class Meta(FollowUpSerializer.Meta):
+        model = AcquiredRight
+        fields = FollowUpSerializer.Meta.fields + ["kind"]
+
+
+class ConditionSerializer(FollowUpSerializer):
+    class Meta(FollowUpSerializer.Meta):
+        model = DecisionCondition
+
+
+class FollowUpStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=FollowUpStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PositionDetailSerializer(PositionSerializer):
+    metrics = serializers.SerializerMethodField()
+    rights = RightSerializer(many=True, read_only=True)
+    conditions = ConditionSerializer(many=True, read_only=True)
+
+    class Meta(PositionSerializer.Meta):
+        fields = PositionSerializer.Meta.fields + ["metrics", "rights", "conditions"]
+
+    def get_metrics(self, obj) -> PositionMetricsSerializer:
+        from ..selectors import position_metrics
+
+        return PositionMetricsSerializer(position_metrics(obj)).data
+
+
+class MovementSerializer(serializers.Serializer):
+    amount = money_field()
+    booked_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class PositionReturnSerializer(MovementSerializer):
+    kind = serializers.ChoiceField(choices=RETURN_KIND_CHOICES)
+
+
+class DisbursementSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=DisbursementStatus.choices, read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Disbursement
+        fields = ["id", "position", "amount", "description", "status", "status_label", "idempotency_key",
+                  "proposed_by", "proposed_at", "decided_by", "decided_at", "rejection_reason", "entry"]
+
+
+class DisbursementProposeSerializer(serializers.Serializer):
+    amount = money_field()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class DisbursementApproveSerializer(serializers.Serializer):
+    booked_on = serializers.DateField(required=False, allow_null=True)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ValuationSerializer(serializers.ModelSerializer):
+    valued_by = serializers.CharField(source="valued_by.username", read_only=True)
+    method = serializers.ChoiceField(choices=ValuationMethod.choices)
+
+    class Meta:
+        model = Valuation
+        fields = ["id", "valued_on", "fair_value", "method", "notes", "valued_by", "created_at"]
+        read_only_fields = ["id", "valued_by", "created_at"]
+
+
+class DilutionSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = Dilution
+        fields = ["id", "issued_on", "shares_outstanding_before", "new_shares_issued", "ownership_before",
+                  "ownership_after", "notes", "recorded_by", "created_at"]
+        read_only_fields = ["id", "ownership_before", "ownership_after", "recorded_by", "created_at"]
+
+
+class ConversionSerializer(serializers.ModelSerializer):
+    from_instrument = serializers.ChoiceField(choices=Instrument.choices, read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    ownership_percent = serializers.DecimalField(max_digits=9, decimal_places=6, source="ownership_after")
+
+    class Meta:
+        model = Conversion
+        fields = ["id", "converted_on", "from_instrument", "shares", "ownership_percent", "notes", "recorded_by",
+                  "created_at"]
+        read_only_fields = ["id", "from_instrument", "recorded_by", "created_at"]
+
+
+class ExitSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = Exit
+        fields = ["id", "exited_on", "fraction_sold_percent", "proceeds", "cost_derecognised", "realised_result",
+                  "is_full", "entry", "recorded_by", "created_at"]
+        read_only_fields = fields
+
+
+class ExitCreateSerializer(serializers.Serializer):
+    proceeds = money_field()
+    fraction_sold_percent = serializers.DecimalField(
+        max_digits=9, decimal_places=6, help_text=_("Verkocht deel van het huidige belang; 100 = volledige exit."))
+    exited_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+

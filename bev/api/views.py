@@ -1,0 +1,311 @@
+"""The fund API: thin views over bev.services and bev.selectors.
+
+Fund-wide views need `fund.view`; positions are case data, reached only through cases the user may
+see (404 otherwise). Bookings answer 201, a retried booking (same idempotency key) 200.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from access.permissions import require
+from cases.selectors import case_get
+from core.api.pagination import DefaultPagination
+from core.exceptions import NotFound
+
+from .. import selectors, services
+from ..constants import Account
+from ..models import AcquiredRight, DecisionCondition, JournalEntry, ManagerPeriod
+from . import serializers as s
+
+AS_OF = OpenApiParameter("as_of", type=str, description="Peildatum (JJJJ-MM-DD); standaard vandaag.")
+
+
+def _valid_query(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _as_of(request):
+    return _valid_query(s.AsOfSerializer, request).get("as_of")
+
+
+def _booked(entry, serializer_class=s.JournalEntrySerializer, obj=None):
+    replayed = getattr(entry, "replayed", False)
+    return Response(serializer_class(obj if obj is not None else entry).data,
+                    status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class FundViewSet(viewsets.GenericViewSet):
+    """The fund (SPV): overview, ledger, accounts and the fund-wide movements."""
+
+    serializer_class = s.FundOverviewSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return JournalEntry.objects.none()
+
+    @extend_schema(parameters=[AS_OF], responses=s.FundOverviewSerializer)
+    def list(self, request):
+        require(request.user, "fund.view")
+        return Response(s.FundOverviewSerializer(selectors.fund_overview(as_of=_as_of(request))).data)
+
+    @extend_schema(parameters=[s.LedgerFilterSerializer], responses=s.JournalEntrySerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=DefaultPagination)
+    def ledger(self, request):
+        """The journal entries with their lines (read-only: corrections are reversing entries)."""
+        require(request.user, "fund.view")
+        f = _valid_query(s.LedgerFilterSerializer, request)
+        entries = selectors.ledger_entries(fund=selectors.fund_get(), kind=f.get("kind"), account=f.get("account"),
+                                           position_id=f.get("position"), date_from=f.get("date_from"),
+                                           date_to=f.get("date_to"))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(s.JournalEntrySerializer(page, many=True).data)
+
+    @extend_schema(parameters=[AS_OF], responses=s.AccountBalanceSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def accounts(self, request):
+        """The balance of every account on a date, from the ledger."""
+        require(request.user, "fund.view")
+        totals = selectors.ledger_totals(fund=selectors.fund_get(), as_of=_as_of(request))
+        rows = [{"account": a, "label": str(Account(a).label), "balance": totals[a]} for a in Account.values]
+        return Response(s.AccountBalanceSerializer(rows, many=True).data)
+
+    @extend_schema(parameters=[AS_OF], responses=s.AccountLineSerializer(many=True), operation_id="fund_account_history")
+    @action(detail=False, methods=["get"], url_path=r"accounts/(?P<account>[a-z_]+)")
+    def account_history(self, request, account=None):
+        """Every line of one account with its running balance."""
+        require(request.user, "fund.view")
+        if account not in Account.values:
+            raise NotFound("Onbekende rekening.")
+        history = selectors.account_history(fund=selectors.fund_get(), account=account, as_of=_as_of(request))
+        return Response(s.AccountLineSerializer(history, many=True).data)
+
+    @extend_schema(request=s.TrancheSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=False, methods=["post"])
+    def tranches(self, request):
+        """A tranche of the ministry's subordinated loan received (never above the committed €100m)."""
+        data = _valid(s.TrancheSerializer, request)
+        return _booked(services.tranche_receive(user=request.user, **data))
+
+    @extend_schema(request=s.FeeSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=False, methods=["post"])
+    def fees(self, request):
+        """The management fee (beheersvergoeding), charged to the fund."""
+        data = _valid(s.FeeSerializer, request)
+        return _booked(services.fee_charge(user=request.user, **data))
+
+    @extend_schema(request=s.SweepSerializer, responses={201: s.JournalEntrySerializer,
+                                                         204: OpenApiResponse(description="Nothing above the cap")})
+    @action(detail=False, methods=["post"])
+    def sweeps(self, request):
+        """Sweep liquid assets above the €150m cap to the State treasury (also automatic after inflows)."""
+        data = _valid(s.SweepSerializer, request)
+        entry = services.fund_sweep(user=request.user, **data)
+        if entry is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return _booked(entry)
+
+    @extend_schema(request=s.ReverseSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=False, methods=["post"], url_path=r"ledger/(?P<entry_id>\d+)/reverse")
+    def reverse(self, request, entry_id=None):
+        """Correct a mistake with a reversing entry."""
+        require(request.user, "fund.view")
+        entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
+        if entry is None:
+            raise NotFound("Boeking niet gevonden.")
+        if entry.position_id:
+            case_get(user=request.user, case_id=entry.position.case_id, audit_read=False)
+        data = _valid(s.ReverseSerializer, request)
+        return _booked(services.entry_reverse(user=request.user, entry=entry, **data))
+
+    @extend_schema(request=s.ManagerPeriodSerializer, responses=s.ManagerPeriodSerializer(many=True))
+    @action(detail=False, methods=["get", "post"])
+    def managers(self, request):
+        """The manager's history with effective dates; POST records a successor."""
+        if request.method == "POST":
+            data = _valid(s.ManagerPeriodSerializer, request)
+            services.manager_change(user=request.user, **data)
+        require(request.user, "fund.view")
+        periods = ManagerPeriod.objects.filter(fund=selectors.fund_get()).order_by("valid_from")
+        return Response(s.ManagerPeriodSerializer(periods, many=True).data,
+                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+
+
+class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """SPV positions: case data, visible through the case team (404 for everybody else)."""
+
+    serializer_class = s.PositionSerializer
+    filterset_fields = ["case", "instrument"]
+    ordering_fields = ["id", "created_at"]
+
+    def get_queryset(self):
+        return selectors.position_list(user=self.request.user)
+
+    def _position(self, *, audit_read=False):
+        return selectors.position_get(user=self.request.user, position_id=self.kwargs["pk"], audit_read=audit_read)
+
+    @extend_schema(responses=s.PositionDetailSerializer)
+    def retrieve(self, request, pk=None):
+        """One position with its metrics, rights and conditions (the read is audited)."""
+        return Response(s.PositionDetailSerializer(self._position(audit_read=True)).data)
+
+    @extend_schema(request=s.PositionCreateSerializer, responses={201: s.PositionSerializer})
+    def create(self, request):
+        data = _valid(s.PositionCreateSerializer, request)
+        case = case_get(user=request.user, case_id=data.pop("case"), audit_read=False)
+        position = services.position_create(user=request.user, case=case, **data)
+        return Response(s.PositionSerializer(position).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def reservations(self, request, pk=None):
+        """Earmark liquidity for this investment (never above the available liquidity)."""
+        data = _valid(s.MovementSerializer, request)
+        return _booked(services.reservation_book(user=request.user, position=self._position(), **data))
+
+    @extend_schema(request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def releases(self, request, pk=None):
+        """Release (part of) this position's reservation."""
+        data = _valid(s.MovementSerializer, request)
+        return _booked(services.reservation_release(user=request.user, position=self._position(), **data))
+
+    @extend_schema(request=s.DisbursementProposeSerializer, responses=s.DisbursementSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def disbursements(self, request, pk=None):
+        """Proposed and booked disbursements; POST proposes one (another manager approves it)."""
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(s.DisbursementProposeSerializer, request)
+            disbursement = services.disbursement_propose(user=request.user, position=position, **data)
+            return Response(s.DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
+        return Response(s.DisbursementSerializer(position.disbursements.select_related("proposed_by", "decided_by"),
+                                                 many=True).data)
+
+    @extend_schema(request=s.PositionReturnSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def returns(self, request, pk=None):
+        """A dividend, interest or repayment received (liquid assets above the cap are swept)."""
+        data = _valid(s.PositionReturnSerializer, request)
+        return _booked(services.return_book(user=request.user, position=self._position(), **data))
+
+    @extend_schema(request=s.ValuationSerializer, responses=s.ValuationSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def valuations(self, request, pk=None):
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(s.ValuationSerializer, request)
+            valuation = services.valuation_record(user=request.user, position=position, **data)
+            return Response(s.ValuationSerializer(valuation).data, status=status.HTTP_201_CREATED)
+        return Response(s.ValuationSerializer(position.valuations.select_related("valued_by"), many=True).data)
+
+    @extend_schema(request=s.DilutionSerializer, responses=s.DilutionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def dilutions(self, request, pk=None):
+        """New share issues without the SPV: the stake is diluted."""
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(s.DilutionSerializer, request)
+            dilution = services.dilution_record(user=request.user, position=position, **data)
+            return Response(s.DilutionSerializer(dilution).data, status=status.HTTP_201_CREATED)
+        return Response(s.DilutionSerializer(position.dilutions.select_related("recorded_by"), many=True).data)
+
+    @extend_schema(request=s.ConversionSerializer, responses=s.ConversionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def conversions(self, request, pk=None):
+        """Conversion of the loan (or exercise of the warrants) into shares."""
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(s.ConversionSerializer, request)
+            data["ownership_percent"] = data.pop("ownership_after")
+            conversion = services.conversion_record(user=request.user, position=position, **data)
+            return Response(s.ConversionSerializer(conversion).data, status=status.HTTP_201_CREATED)
+        return Response(s.ConversionSerializer(position.conversions.select_related("recorded_by"), many=True).data)
+
+    @extend_schema(request=s.ExitCreateSerializer, responses=s.ExitSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def exits(self, request, pk=None):
+        """Partial and full exits: proceeds, cost off the books, realised result."""
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(s.ExitCreateSerializer, request)
+            exit_row = services.exit_book(user=request.user, position=position, **data)
+            replayed = getattr(exit_row, "replayed", False)
+            return Response(s.ExitSerializer(exit_row).data,
+                            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+        return Response(s.ExitSerializer(position.exits.select_related("recorded_by"), many=True).data)
+
+    def _follow_ups(self, request, what, model, serializer_class):
+        position = self._position()
+        if request.method == "POST":
+            data = _valid(serializer_class, request)
+            item = services.follow_up_add(user=request.user, position=position, what=what, **data)
+            return Response(serializer_class(item).data, status=status.HTTP_201_CREATED)
+        return Response(serializer_class(model.objects.filter(position=position).select_related("owner"),
+                                         many=True).data)
+
+    @extend_schema(request=s.RightSerializer, responses=s.RightSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def rights(self, request, pk=None):
+        """Rights acquired (board seat, veto, information rights), each with owner, due date and status."""
+        return self._follow_ups(request, "right", AcquiredRight, s.RightSerializer)
+
+    @extend_schema(request=s.ConditionSerializer, responses=s.ConditionSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def conditions(self, request, pk=None):
+        """Conditions attached by the cabinet decision, followed during monitoring."""
+        return self._follow_ups(request, "condition", DecisionCondition, s.ConditionSerializer)
+
+    @extend_schema(request=s.FollowUpStatusSerializer, responses=s.RightSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"rights/(?P<item_id>\d+)")
+    def right_status(self, request, pk=None, item_id=None):
+        return self._set_status(request, AcquiredRight, s.RightSerializer, item_id)
+
+    @extend_schema(request=s.FollowUpStatusSerializer, responses=s.ConditionSerializer)
+    @action(detail=True, methods=["patch"], url_path=r"conditions/(?P<item_id>\d+)")
+    def condition_status(self, request, pk=None, item_id=None):
+        return self._set_status(request, DecisionCondition, s.ConditionSerializer, item_id)
+
+    def _set_status(self, request, model, serializer_class, item_id):
+        position = self._position()
+        item = model.objects.filter(position=position, pk=item_id).first()
+        if item is None:
+            raise NotFound("Niet gevonden.")
+        data = _valid(s.FollowUpStatusSerializer, request)
+        item = services.follow_up_set_status(user=request.user, item=item, **data)
+        return Response(serializer_class(item).data)
+
+
+class DisbursementViewSet(viewsets.GenericViewSet):
+    """Four eyes on disbursement: another Invest-NL manager approves (and so books) or rejects."""
+
+    serializer_class = s.DisbursementSerializer
+
+    def get_queryset(self):
+        return selectors.position_list(user=self.request.user).none()
+
+    def _disbursement(self):
+        return selectors.disbursement_get(user=self.request.user, disbursement_id=self.kwargs["pk"])
+
+    @extend_schema(request=s.DisbursementApproveSerializer, responses=s.DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = _valid(s.DisbursementApproveSerializer, request)
+        disbursement = services.disbursement_approve(user=request.user, disbursement=self._disbursement(), **data)
+        return Response(s.DisbursementSerializer(disbursement).data)
+
+    @extend_schema(request=s.RejectSerializer, responses=s.DisbursementSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = _valid(s.RejectSerializer, request)
+        disbursement = services.disbursement_reject(user=request.user, disbursement=self._disbursement(), **data)
+        return Response(s.DisbursementSerializer(disbursement).data)

@@ -1,0 +1,25 @@
+"""Demo data for the fund: the SPV, its manager history, the two tranches of the subordinated loan
+(letter: €50m in 2023 and €50m in 2024) and a management fee. Idempotent: every booking carries
+a fixed idempotency key, so a second run books nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+from . import services
+
+POLICY_OWNER = "Ministerie van Economische Zaken en Klimaat"
+TRANCHES = [("demo-tranche-2023", Decimal("50000000.00"), date(2023, 10, 2), "Eerste tranche (2023)"),
+            ("demo-tranche-2024", Decimal("50000000.00"), date(2024, 4, 2), "Tweede tranche (2024)")]
+FEE = ("demo-fee-2024", Decimal("750000.00"), date(2024, 12, 31), "Beheersvergoeding Invest-NL 2024")
+
+
+def seed(*, users, stdout) -> None:
+    fund = services.fund_establish(name="Beschermingsvoorziening Economische Veiligheid SPV", policy_owner=POLICY_OWNER,
+                                   manager_name="Invest-NL", manager_from=date(2023, 9, 1))
+    manager = users["fonds"]
+    for key, amount, received_on, description in TRANCHES:
+        services.tranche_receive(user=manager, amount=amount, received_on=received_on, description=description,
+                                 idempotency_key=key)
+    key, amount, booked_on, description = FEE
+    services.fee_charge(user=manager, amount=amount, booked_on=booked_on, description=description, idempotency_key=key)
+    stdout.write(f"Fonds: {fund.name} (beheerder Invest-NL), tranches en beheersvergoeding geboekt.")
