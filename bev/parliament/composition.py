@@ -190,7 +190,8 @@ def _amount_sentence(facts: dict) -> str:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
     if facts.get("stake_percent") is not None:
-        stake = percent_nl(Decimal(str(facts["stake_percent"])))
+        value = Decimal(str(facts["stake_percent"]))
+        stake = percent_nl(value, 0 if value == value.to_integral_value() else 2)
         if kind != TransactionKind.FULL_EXIT:
             text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
     return text
@@ -255,9 +256,9 @@ def compose_letter(facts: dict) -> ComposedLetter:
             f"Aanleiding was {_threat(facts, disclosure)}, die een bedreiging vormde voor de nationale veiligheid. "
             "Aan beide voorwaarden van het afwegingskader was voldaan: 1) de voorziene investering of overname "
             "heeft risico’s voor de nationale veiligheid tot gevolg, en 2) er is sprake van directe of indirecte "
-            "invloed van een statelijke actor. EZK heeft de risico-inschatting opgesteld in afstemming met de "
-            f"betrokken departementen. Op basis daarvan heeft het kabinet {decided}besloten tot inzet van de "
-            "voorziening. Bestaande instrumenten en financiering in de markt bleken ontoereikend om de risico’s "
+            "invloed van een statelijke actor. Mijn ministerie heeft de risico-inschatting opgesteld in "
+            f"afstemming met de betrokken departementen. Op basis daarvan heeft het kabinet {decided}besloten tot inzet "
+            "van de voorziening. Bestaande instrumenten en financiering in de markt bleken ontoereikend om de risico’s "
             "te ondervangen; de voorziening is ingezet als laatste redmiddel.")
         paragraphs.append(
             "Zodra de risico’s voor de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de "

@@ -1,0 +1,171 @@
+"""What the letter says: the facts in Dutch format, the minister in office on the letter's date,
+and nothing the case's classification keeps out of a public letter."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from access.roles import Role
+from bev.parliament import services
+from bev.parliament.composition import ANONYMOUS_COMPANY, compose_letter
+from bev.parliament.models import LetterDraft, Minister
+from bev.parliament.selectors import minister_on
+from core.classification import Classification
+from core.exceptions import RuleViolation
+
+from .factories import add_liaisons, transaction_event
+
+pytestmark = pytest.mark.django_db
+
+
+def facts(**overrides) -> dict:
+    """A hand-built letter context, as `letter_facts` gathers it."""
+    data = {
+        "kind": "first_investment", "chamber": "tweede_kamer", "letter_date": date(2026, 11, 24),
+        "executed_on": date(2026, 11, 24), "amount": Decimal("12500000.00"), "classification": "openbaar",
+        "company_name": "Voorbeeld Photonics B.V.", "company_sector": "Halfgeleiders", "company_kvk": "12345678",
+        "acquirer_country": "CN", "instrument": "aandelen", "stake_percent": Decimal("25.00"),
+        "cabinet_decision_date": date(2026, 11, 13), "fund_size": Decimal("100000000.00"),
+        "fund_deployed": Decimal("32500000.00"), "fund_available": Decimal("67500000.00"),
+        "liquid_cap": Decimal("150000000.00"), "fund_manager": "Invest-NL",
+        "references": [{"citation": "Kamerstuk 36 350 XIII, nr. 3",
+                        "description": "de brief over de uitwerking van de Beschermingsvoorziening"}],
+        "earlier_letters": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_letter_states_what_was_done_and_why_in_dutch_format():
+    letter = compose_letter(facts())
+    body = letter.body
+    assert "Op 24 november 2026 heeft de Staat" in body
+    assert "€ 12.500.000" in body and "12500000" not in body
+    assert "in de vorm van aandelen" in body
+    assert "25%" in body
+    assert "Aan beide voorwaarden van het afwegingskader was voldaan" in body
+    assert "op 13 november 2026 besloten tot inzet" in body
+    # the fund's position afterwards, of the € 100m
+    assert "in totaal € 32.500.000 geïnvesteerd" in body and "€ 100.000.000 is nog € 67.500.000 beschikbaar" in body
+    assert "het belang in de onderneming afbouwen" in body  # the intention to wind the stake down
+    assert "Kamerstuk 36 350 XIII, nr. 3" in body
+
+
+def test_an_exit_letter_reports_the_proceeds_and_the_wind_down():
+    body = compose_letter(facts(kind="full_exit", amount=Decimal("15750000.50"))).body
+    assert "De opbrengst voor de voorziening bedraagt € 15.750.000,50." in body
+    assert "volledig afgebouwd" in body
+    assert "€ 150.000.000 vloeien terug naar de staatskas" in body
+
+
+def test_earlier_letters_to_the_chamber_are_cited():
+    body = compose_letter(facts(kind="follow_on_investment", earlier_letters=[
+        {"date": date(2026, 3, 2), "kamerstuk": "Kamerstuk 30 821, nr. 260"}])).body
+    assert "bij brief van 2 maart 2026 (Kamerstuk 30 821, nr. 260)" in body
+
+
+@pytest.mark.parametrize("classification", [Classification.OPENBAAR, Classification.BEPERKT_OPENBAAR])
+def test_a_publicly_disclosable_case_is_named_in_the_public_letter(classification):
+    letter = compose_letter(facts(classification=classification))
+    assert "Voorbeeld Photonics B.V." in letter.body
+    assert "China" in letter.body
+    assert letter.confidential_annex == ""
+
+
+@pytest.mark.parametrize("classification", [Classification.INTERN, Classification.VERTROUWELIJK,
+                                            Classification.CONFIDENTIEEL])
+def test_company_and_country_of_a_classified_case_go_to_the_confidential_annex(classification):
+    letter = compose_letter(facts(classification=classification))
+    for secret in ("Voorbeeld Photonics", "12345678", "China", "Halfgeleiders"):
+        assert secret.lower() not in letter.body.lower()
+        assert secret.lower() not in letter.subject.lower()
+    assert ANONYMOUS_COMPANY in letter.body
+    assert "€ 12.500.000" in letter.body  # amounts stay public below GEHEIM
+    assert letter.confidential_annex.startswith("VERTROUWELIJKE BIJLAGE")
+    assert "Voorbeeld Photonics B.V." in letter.confidential_annex and "China" in letter.confidential_annex
+
+
+@pytest.mark.parametrize("classification", [Classification.GEHEIM, Classification.ZEER_GEHEIM])
+def test_amounts_of_a_secret_case_go_to_the_annex_too(classification):
+    letter = compose_letter(facts(classification=classification))
+    assert "€" not in letter.body.replace("€ 150.000.000", "")  # only the fund's statutory maximum remains
+    assert "25%" not in letter.body
+    assert "€ 12.500.000" in letter.confidential_annex and "25%" in letter.confidential_annex
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts made from real cases
+# ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def kamer(make_user):
+    return make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def letter_case(case, officer, kamer):
+    return add_liaisons(case, by=officer, liaisons=[kamer])
+
+
+def _draft(case, manager, *, today, **event) -> LetterDraft:
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(case, user=manager, **event))
+    services.letter_drafts_make(request_id=request.pk, today=today)
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+
+
+@pytest.mark.parametrize("today, minister, ministry", [
+    (date(2023, 11, 1), "M.A.M. Adriaansens", "Ministerie van Economische Zaken en Klimaat"),
+    (date(2024, 12, 2), "D.S. Beljaarts", "Ministerie van Economische Zaken"),
+    (date(2025, 7, 4), "V. Karremans", "Ministerie van Economische Zaken"),
+])
+def test_the_minister_in_office_on_the_letter_date_signs(letter_case, manager, today, minister, ministry):
+    letter = _draft(letter_case, manager, today=today, executed_on=today)
+    assert letter.signatory_name == minister
+    assert letter.letterhead["ministry_name"] == ministry
+    assert letter.letter_date == today
+
+
+def test_a_new_minister_is_a_data_row_not_a_code_change(letter_case, manager):
+    Minister.objects.filter(valid_to__isnull=True).update(valid_to=date(2026, 11, 30))
+    Minister.objects.create(name="A. Nieuw", title="De Minister van Economische Zaken en Klimaat",
+                            valid_from=date(2026, 12, 1))
+    assert minister_on(date(2026, 11, 30)).name != "A. Nieuw"
+    assert _draft(letter_case, manager, today=date(2026, 12, 1)).signatory_name == "A. Nieuw"
+
+
+def test_a_draft_of_a_confidential_case_keeps_its_details_in_the_annex(letter_case, manager):
+    assert letter_case.classification == Classification.VERTROUWELIJK
+    letter = _draft(letter_case, manager, today=date(2026, 11, 24), amount=Decimal("12500000"))
+    assert letter_case.target_name not in letter.body
+    assert letter_case.target_name in letter.confidential_annex
+    assert "€ 12.500.000" in letter.body
+    assert letter.our_reference.startswith("DGED-EV / 2026-")
+
+
+def test_an_editor_cannot_put_the_company_name_into_the_public_text(letter_case, manager, kamer):
+    letter = _draft(letter_case, manager, today=date(2026, 11, 24))
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_update(user=kamer, letter=letter, body=letter.body + "\n\nHet betreft Voorbeeld Photonics B.V.")
+    assert refused.value.field == "body"
+    letter.refresh_from_db()
+    assert letter.revision == 1 and "Voorbeeld Photonics" not in letter.body
+
+
+def test_the_letter_uses_the_funds_own_figures(letter_case, officer, manager, manager2, secretariat, secretariat2,
+                                               django_capture_on_commit_callbacks):
+    factories = pytest.importorskip("tests.factories")
+    if not hasattr(factories, "invest_in_case"):
+        pytest.skip("fund helpers not available")
+    factories.fund_with_tranches(user=manager)
+    case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
+    with django_capture_on_commit_callbacks(execute=True):
+        position = factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("12500000"),
+                                            ownership_percent=Decimal("25"))
+    letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
+    assert letter.request.position_id == position.pk
+    assert "Het gaat om een investering van € 12.500.000 in de vorm van aandelen." in letter.body
+    assert "25%" in letter.body
+    assert "in totaal € 12.500.000 geïnvesteerd" in letter.body
+    assert "Van de omvang van € 100.000.000 is nog" in letter.body

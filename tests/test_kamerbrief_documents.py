@@ -1,0 +1,75 @@
+"""The letter as HTML preview, editable DOCX and PDF: they open and carry the letter's text."""
+
+import io
+
+import pytest
+from django.db import transaction
+
+from access.roles import Role
+from bev.parliament import services
+from bev.parliament.models import LetterDraft
+
+from .factories import add_liaisons, transaction_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kamer(make_user):
+    return make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def letter(case, officer, manager, kamer) -> LetterDraft:
+    add_liaisons(case, by=officer, liaisons=[kamer])
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(case, user=manager))
+    services.letter_drafts_make(request_id=request.pk)
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+
+
+def test_the_html_preview_has_the_parts_of_a_ministry_letter(api, letter, kamer):
+    response = api(kamer).get(f"/api/letters/{letter.pk}/preview/")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    for part in ("&gt; Retouradres Postbus 20401 2500 EK Den Haag", "De Voorzitter van de Tweede Kamer",
+                 "Prinses Irenestraat 6", "Datum", "Betreft", "Ons kenmerk", letter.our_reference,
+                 "Geachte Voorzitter,", letter.signatory_name, "Bezuidenhoutseweg 73", "VERTROUWELIJKE BIJLAGE"):
+        assert part in html, part
+    public = api(kamer).get(f"/api/letters/{letter.pk}/preview/", {"annex": "false"}).content.decode()
+    assert "VERTROUWELIJKE BIJLAGE" not in public and letter.case.target_name not in public
+
+
+def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
+    from docx import Document
+
+    response = api(kamer).get(f"/api/letters/{letter.pk}/docx/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Geachte Voorzitter," in text
+    assert letter.paragraphs[1] in text
+    assert "€ 12.500.000" in text
+    assert letter.signatory_name in text and letter.our_reference in text
+    assert "VERTROUWELIJKE BIJLAGE" in text and letter.case.target_name in text
+
+    public = Document(io.BytesIO(api(kamer).get(f"/api/letters/{letter.pk}/docx/", {"annex": "false"}).content))
+    public_text = "\n".join(p.text for p in public.paragraphs)
+    assert letter.case.target_name not in public_text and "Geachte Voorzitter," in public_text
+
+
+def test_the_pdf_is_a_pdf_made_from_the_same_letter(api, letter, kamer):
+    response = api(kamer).get(f"/api/letters/{letter.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 5000
+    public = api(kamer).get(f"/api/letters/{letter.pk}/pdf/", {"annex": "false"}).content
+    assert public.startswith(b"%PDF-") and len(public) < len(response.content)  # one page less
+
+
+def test_downloads_are_in_the_audit_trail(api, letter, kamer):
+    from audit.models import AuditRecord
+
+    api(kamer).get(f"/api/letters/{letter.pk}/docx/")
+    assert AuditRecord.objects.filter(event="letter.download_docx", actor=kamer, case_id=letter.case_id).exists()

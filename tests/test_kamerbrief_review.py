@@ -1,0 +1,174 @@
+"""The letter's own workflow through the API: edit (with revisions and a visible diff), submit,
+approve by someone other than its author, mark sent; need-to-know on every step."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from access.roles import Role
+from audit.models import AuditRecord
+from bev.parliament import services
+from bev.parliament.models import LetterDraft, LetterRevision
+
+from .factories import add_liaisons, transaction_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kamer(make_user):
+    return make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def kamer2(make_user):
+    return make_user("kamer2", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def letter(case, officer, manager, kamer, kamer2) -> LetterDraft:
+    add_liaisons(case, by=officer, liaisons=[kamer, kamer2])
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(case, user=manager))
+    services.letter_drafts_make(request_id=request.pk)
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+
+
+def url(letter, suffix=""):
+    return f"/api/letters/{letter.pk}/{suffix}"
+
+
+def test_liaisons_list_and_read_the_letters_of_their_cases(api, letter, kamer):
+    listing = api(kamer).get("/api/letters/")
+    assert listing.status_code == 200
+    assert {row["id"] for row in listing.json()["results"]} == set(
+        LetterDraft.objects.filter(case=letter.case).values_list("pk", flat=True))
+    detail = api(kamer).get(url(letter)).json()
+    assert detail["status"] == "draft" and detail["body"] == letter.body
+    assert detail["has_confidential_annex"] is True
+
+
+def test_a_letter_does_not_exist_for_someone_who_cannot_see_its_case(api, letter, outsider, make_user):
+    stranger = make_user("stranger", Role.PARLIAMENTARY_LIAISON)
+    for user in (outsider, stranger):
+        assert api(user).get(url(letter)).status_code == 404
+        assert api(user).get(url(letter, "pdf/")).status_code == 404
+        assert api(user).get("/api/letters/").json()["results"] == []
+
+
+def test_a_liaison_without_clearance_for_the_case_cannot_see_its_letter(api, letter, officer, make_user):
+    from core.classification import Classification
+
+    low = make_user("lowclear", Role.PARLIAMENTARY_LIAISON, clearance=Classification.INTERN)
+    add_liaisons(letter.case, by=officer, liaisons=[low])
+    assert api(low).get(url(letter)).status_code == 404
+
+
+def test_a_team_member_whose_role_does_not_handle_letters_is_refused(api, letter, officer):
+    assert api(officer).get(url(letter)).status_code == 403
+    assert api(officer).patch(url(letter), {"body": "Andere tekst."}).status_code == 403
+
+
+def test_an_edit_makes_a_revision_and_the_difference_is_visible(api, letter, kamer):
+    response = api(kamer).patch(url(letter), {"body": letter.body + "\n\nEen extra alinea.", "expected_revision": 1,
+                                              "note": "alinea toegevoegd"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["revision"] == 2
+    assert LetterRevision.objects.filter(draft=letter).count() == 2
+    revisions = api(kamer).get(url(letter, "revisions/")).json()
+    assert [r["number"] for r in revisions] == [1, 2]
+    assert revisions[1]["author"] == str(kamer)
+    diff = api(kamer).get(url(letter, "diff/"), {"from": 1, "to": 2}).json()
+    assert "+Een extra alinea." in diff["unified"]
+    assert "<table" in diff["html"]
+    assert AuditRecord.objects.filter(event="letter.update", object_id=str(letter.pk)).exists()
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(api, letter, kamer, kamer2):
+    assert api(kamer).patch(url(letter), {"subject": "Nieuw onderwerp", "expected_revision": 1}).status_code == 200
+    response = api(kamer2).patch(url(letter), {"subject": "Ander onderwerp", "expected_revision": 1})
+    assert response.status_code == 409
+    letter.refresh_from_db()
+    assert letter.subject == "Nieuw onderwerp" and letter.revision == 2
+
+
+def test_bad_input_is_a_field_error_and_changes_nothing(api, letter, kamer):
+    response = api(kamer).patch(url(letter), {"body": "   "})
+    assert response.status_code == 400 and "body" in response.json()
+    response = api(kamer).patch(url(letter), {"subject": "x" * 301})
+    assert response.status_code == 400 and "subject" in response.json()
+    letter.refresh_from_db()
+    assert letter.revision == 1
+
+
+def test_four_eyes_the_author_cannot_approve_the_letter(api, letter, kamer, kamer2):
+    api(kamer).patch(url(letter), {"body": letter.body + "\n\nAanvulling."})
+    assert api(kamer).post(url(letter, "submit/")).status_code == 200
+    refused = api(kamer).post(url(letter, "approve/"))
+    assert refused.status_code == 403 and refused.json()["code"] == "four_eyes"
+    approved = api(kamer2).post(url(letter, "approve/"))
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved" and approved.json()["approved_by"] == str(kamer2)
+
+
+def test_someone_who_edited_cannot_approve_even_if_another_submitted(api, letter, kamer, kamer2, make_user, officer):
+    kamer3 = make_user("kamer3", Role.PARLIAMENTARY_LIAISON)
+    add_liaisons(letter.case, by=officer, liaisons=[kamer3])
+    api(kamer2).patch(url(letter), {"body": letter.body + "\n\nAanvulling."})
+    api(kamer).post(url(letter, "submit/"))
+    assert api(kamer2).post(url(letter, "approve/")).status_code == 403
+    assert api(kamer3).post(url(letter, "approve/")).status_code == 200
+
+
+def test_an_approved_letter_is_marked_sent_with_date_and_kamerstuk_number(api, letter, kamer, kamer2):
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    assert api(kamer).patch(url(letter), {"body": "Te laat."}).status_code == 409
+    bad = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()), "kamerstuk_number": ""})
+    assert bad.status_code == 400 and "kamerstuk_number" in bad.json()
+    future = timezone.localdate() + timedelta(days=3)
+    bad = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(future), "kamerstuk_number": "30 821, nr. 300"})
+    assert bad.status_code == 400 and "sent_on" in bad.json()
+    sent = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()),
+                                                       "kamerstuk_number": "Kamerstuk 30 821, nr. 300"})
+    assert sent.status_code == 200, sent.json()
+    letter.refresh_from_db()
+    assert letter.status == "sent" and letter.sent_on == timezone.localdate()
+    assert letter.kamerstuk_number == "Kamerstuk 30 821, nr. 300"
+    assert api(kamer).post(url(letter, "approve/")).status_code == 409
+    # the sent letter is kept with the case: public letter and confidential annex
+    from documents.models import Document
+
+    kept = Document.objects.filter(case=letter.case, source_key__startswith=f"parliament:letter:{letter.pk}")
+    assert sorted(kept.values_list("classification", flat=True)) == sorted(["openbaar", letter.case.classification])
+
+
+def test_a_sent_letter_is_cited_in_the_next_letter_to_the_same_chamber(api, letter, kamer, kamer2, manager):
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()),
+                                                "kamerstuk_number": "Kamerstuk 30 821, nr. 300"})
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(letter.case, kind="follow_on_investment",
+                                                                          user=manager))
+    services.letter_drafts_make(request_id=request.pk, today=timezone.localdate() + timedelta(days=1))
+    follow_on = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    assert "(Kamerstuk 30 821, nr. 300)" in follow_on.body
+    assert "Kamerstuk 30 821, nr. 300" not in LetterDraft.objects.get(request=request, chamber="eerste_kamer").body
+
+
+def test_a_returned_letter_can_be_edited_again(api, letter, kamer, kamer2):
+    api(kamer).post(url(letter, "submit/"))
+    assert api(kamer2).post(url(letter, "return/"), {"reason": ""}).status_code == 400
+    assert api(kamer2).post(url(letter, "return/"), {"reason": "Tweede alinea inkorten."}).status_code == 200
+    assert api(kamer).patch(url(letter), {"subject": "Ingekort"}).status_code == 200
+
+
+def test_the_workflow_is_in_the_audit_trail(api, letter, kamer, kamer2):
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    events = set(AuditRecord.objects.filter(object_id=str(letter.pk), object_type="parliament.letterdraft")
+                 .values_list("event", flat=True))
+    assert {"letter.draft_create", "letter.submit", "letter.approve"} <= events
