@@ -1,0 +1,300 @@
+"""Web pages of the afwegingskader: a case's assessments, the scoring page (with the letter's
+guidance next to each item, the computed outcome with its explanation, assessors side by side and
+the profile chart), consultation requests and the advisor's reply."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from access.models import User
+from access.permissions import can
+from access.roles import Role
+from cases.selectors import case_get
+from core.exceptions import ApplicationError
+from core.views import add_error, web_view
+
+from . import selectors, services
+from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus
+from .forms import (
+    AnswerForm,
+    CheckForm,
+    CommentsForm,
+    ConditionForm,
+    ConsultationForm,
+    ReasonForm,
+    ScopeForm,
+    ScoreForm,
+    SettleForm,
+    evidence_text,
+)
+from .models import Assessment
+
+REFUSED = (ApplicationError, ValidationError)
+
+
+# ---------------------------------------------------------------------------------------------
+# My work: the assessment part
+# ---------------------------------------------------------------------------------------------
+def work_items(*, user) -> list[dict]:
+    items = []
+    today = timezone.localdate()
+    for c in selectors.consultation_list(user=user).filter(advisor=user, status=ConsultationStatus.OPEN):
+        due = timezone.make_aware(timezone.datetime.combine(c.due_date, timezone.datetime.min.time()))
+        items.append({"kind": _("Adviesaanvraag beantwoorden"), "title": f"{c.assessment.case.reference}",
+                      "what": c.question[:80], "url": reverse("assessments:consultation", args=[c.pk]),
+                      "due_at": due, "overdue": c.due_date < today, "urgent": c.assessment.case.urgency == "immediate"})
+    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.SUBMITTED).exclude(lead=user) \
+            .exclude(submitted_by=user):
+        if can(user, "assessment.approve", case=a.case):
+            items.append({"kind": _("Vier ogen: risico-inschatting beoordelen"),
+                          "title": f"{a.case.reference} {a.case.title}", "what": a.get_kind_display(),
+                          "url": reverse("assessments:detail", args=[a.pk]), "due_at": None, "overdue": False,
+                          "urgent": a.case.urgency == "immediate"})
+    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.DRAFT, lead=user):
+        items.append({"kind": _("Risico-inschatting afronden"), "title": f"{a.case.reference} {a.case.title}",
+                      "what": a.get_kind_display(), "url": reverse("assessments:detail", args=[a.pk]),
+                      "due_at": None, "overdue": False, "urgent": a.case.urgency == "immediate"})
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# A case's assessments
+# ---------------------------------------------------------------------------------------------
+@web_view
+def case_assessments(request, pk: int):
+    case = case_get(user=request.user, case_id=pk, audit_read=False)
+    if request.method == "POST":
+        kind = request.POST.get("kind", AssessmentKind.INITIAL)
+        try:
+            assessment = services.assessment_start(user=request.user, case=case, kind=kind)
+        except REFUSED as exc:
+            messages.error(request, getattr(exc, "message", None) or "; ".join(getattr(exc, "messages", [])))
+            return redirect("assessments:case", pk=case.pk)
+        return redirect("assessments:detail", assessment_id=assessment.pk)
+    assessments = selectors.assessment_list(user=request.user, case_id=case.pk)
+    return render(request, "assessments/case.html", {
+        "case": case, "assessments": assessments, "nav": "cases",
+        "may_start": can(request.user, "assessment.lead", case=case),
+        "kinds": AssessmentKind.choices})
+
+
+def _lang_text(row: dict, key: str) -> str:
+    en = (get_language() or "nl").startswith("en")
+    return (row.get(f"{key}_en") if en else row.get(f"{key}_nl")) or row.get(f"{key}_nl") or ""
+
+
+def _profile_chart(indicators: list[dict], levels: list[int]) -> dict:
+    """Horizontal bars: each indicator's final level, with every assessor's score as a dot."""
+    top = max(levels) if levels else 4
+    label_w, bar_w, row_h = 280, 300, 30
+    rows = []
+    for i, row in enumerate(indicators):
+        y = 30 + i * row_h
+        final = row["final_level"]
+        rows.append({"label": row["label"][:42], "y": y, "ty": y + 14,
+                     "w": round(bar_w * final / top, 1) if final is not None else 0,
+                     "value": row["final_level_label"] or "–",
+                     "dots": [{"x": round(label_w + bar_w * s["level"] / top, 1), "cy": y + 10,
+                               "who": s["assessor_name"], "level": s["level"]} for s in row["scores"]],
+                     "disagreement": row["disagreement"]})
+    ticks = [{"x": round(label_w + bar_w * level / top, 1), "label": level} for level in levels]
+    return {"rows": rows, "ticks": ticks, "x0": label_w, "bar_w": bar_w, "width": label_w + bar_w + 120,
+            "height": 40 + len(indicators) * row_h, "axis_y": 30 + len(indicators) * row_h}
+
+
+def _assessment_page(request, assessment: Assessment, *, bound: dict | None = None, status: int = 200):
+    user = request.user
+    bound = bound or {}
+    case = assessment.case
+    detail = selectors.assessment_detail(assessment=assessment)
+    framework = assessment.framework.framework
+    levels = [(level, f"{level} – {framework.scale_label(level)}") for level in framework.levels]
+    draft = assessment.status == AssessmentStatus.DRAFT
+    is_lead = assessment.lead_id == user.pk and can(user, "assessment.lead", case=case)
+    may_score = draft and can(user, "assessment.score", case=case)
+
+    def form_for(key, factory):
+        return bound.get(key) or factory()
+
+    for row in detail["conditions"]:
+        row["guidance"] = _lang_text(row, "guidance")
+        if is_lead and draft:
+            row["form"] = form_for(f"condition:{row['code']}", lambda r=row: ConditionForm(
+                prefix=f"c-{r['code']}", initial={"status": r["status"], "rationale": r["rationale"],
+                                                  "evidence": evidence_text(r["evidence"])}))
+    for row in detail["checks"]:
+        row["guidance"] = _lang_text(row, "guidance")
+        row["question"] = _lang_text(row, "question")
+        if is_lead and draft:
+            row["form"] = form_for(f"check:{row['code']}", lambda r=row: CheckForm(
+                prefix=f"k-{r['code']}", initial={"answer": r["answer"], "rationale": r["rationale"],
+                                                  "evidence": evidence_text(r["evidence"])}))
+    assessors = []
+    for row in detail["indicators"]:
+        row["guidance"] = _lang_text(row, "guidance")
+        for s in row["scores"]:
+            if s["assessor"] not in [a["username"] for a in assessors]:
+                assessors.append({"username": s["assessor"], "name": s["assessor_name"]})
+        mine = next((s for s in row["scores"] if s["assessor"] == user.username), None)
+        if may_score:
+            row["form"] = form_for(f"score:{row['code']}", lambda r=row, m=mine: ScoreForm(
+                prefix=f"s-{r['code']}", levels=levels,
+                initial={"level": m["level"], "rationale": m["rationale"], "evidence": evidence_text(m["evidence"])}
+                if m else None))
+        if is_lead and draft and row["disagreement"]:
+            row["settle_form"] = form_for(f"settle:{row['code']}", lambda r=row: SettleForm(
+                prefix=f"v-{r['code']}", levels=levels))
+    for row in detail["indicators"]:
+        by = {s["assessor"]: s for s in row["scores"]}
+        row["columns"] = [by.get(a["username"]) for a in assessors]
+
+    advisors = [(m.user.username, f"{m.user} ({m.user.organisation or '–'})")
+                for m in case.team.select_related("user") if m.role == Role.DEPARTMENT_ADVISOR]
+    parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
+    for c in detail["consultations"]:
+        if is_lead and c["status"] == ConsultationStatus.OPEN and assessment.status != AssessmentStatus.APPROVED:
+            c["waive_form"] = form_for(f"waive:{c['id']}", lambda c=c: ReasonForm(prefix=f"w-{c['id']}"))
+    reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
+                and user.pk not in (assessment.lead_id, assessment.submitted_by_id))
+    context = {
+        "case": case, "assessment": assessment, "detail": detail, "result": detail["result"], "nav": "cases",
+        "assessors": assessors, "is_lead": is_lead, "draft": draft, "may_score": may_score,
+        "scope_form": form_for("scope", lambda: ScopeForm(initial={
+            "scope_ground": assessment.scope_ground or (case.scope_grounds[0] if case.scope_grounds else ""),
+            "confirmed": {True: "yes", False: "no"}.get(assessment.scope_ground_confirmed, ""),
+            "rationale": assessment.scope_rationale})) if is_lead and draft and
+        assessment.kind == AssessmentKind.INITIAL else None,
+        "consult_form": form_for("consult", lambda: ConsultationForm(advisors=advisors, parts=parts))
+        if is_lead and draft else None,
+        "reviewer": reviewer,
+        "review_form": form_for("review", lambda: CommentsForm()),
+        "may_revise": (assessment.status == AssessmentStatus.APPROVED and can(user, "assessment.lead", case=case)
+                       and not detail["next_revision_id"]),
+        "chart": _profile_chart(detail["indicators"], framework.levels),
+        "scale": [{"level": lvl["level"], "label": lvl.get("label_en") if (get_language() or "").startswith("en")
+                   else lvl.get("label_nl"),
+                   "description": _lang_text(lvl, "description")} for lvl in framework.scale],
+        "general_errors": bound.get("general"),
+    }
+    return render(request, "assessments/detail.html", context, status=status)
+
+
+@web_view
+def assessment_detail(request, assessment_id: int):
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id, audit_read=True)
+    return _assessment_page(request, assessment)
+
+
+def _levels(assessment):
+    framework = assessment.framework.framework
+    return [(level, str(level)) for level in framework.levels]
+
+
+@web_view
+@require_POST
+def assessment_act(request, assessment_id: int, action: str, code: str = ""):
+    """One POST endpoint per step; a refusal re-renders the page with the form and its errors."""
+    from django import forms as django_forms
+
+    user = request.user
+    assessment = selectors.assessment_get(user=user, assessment_id=assessment_id)
+    case = assessment.case
+    done = _("Opgeslagen.")
+    key = f"{action}:{code}" if code else action
+    if action == "scope":
+        form = ScopeForm(request.POST)
+        call = lambda d: services.assessment_set_scope(user=user, assessment=assessment, scope_ground=d["scope_ground"],  # noqa: E731
+                                                       confirmed=d["confirmed"], rationale=d["rationale"])
+    elif action == "condition":
+        form = ConditionForm(request.POST, prefix=f"c-{code}")
+        call = lambda d: services.assessment_set_condition(user=user, assessment=assessment, code=code, **d)  # noqa: E731
+    elif action == "check":
+        form = CheckForm(request.POST, prefix=f"k-{code}")
+        call = lambda d: services.assessment_set_check(user=user, assessment=assessment, code=code, **d)  # noqa: E731
+    elif action == "score":
+        form = ScoreForm(request.POST, prefix=f"s-{code}", levels=_levels(assessment))
+        call = lambda d: services.assessment_score(user=user, assessment=assessment, indicator=code, **d)  # noqa: E731
+    elif action == "settle":
+        form = SettleForm(request.POST, prefix=f"v-{code}", levels=_levels(assessment))
+        call = lambda d: services.assessment_settle(user=user, assessment=assessment, indicator=code, **d)  # noqa: E731
+    elif action == "consult":
+        advisors = [(m.user.username, m.user.username) for m in case.team.select_related("user")
+                    if m.role == Role.DEPARTMENT_ADVISOR]
+        framework = assessment.framework.framework
+        parts = [(i.code, i.code) for i in framework.conditions + framework.indicators + framework.checks]
+        form = ConsultationForm(request.POST, advisors=advisors, parts=parts)
+
+        def call(d):
+            d = dict(d)
+            d["advisor"] = User.objects.filter(username=d["advisor"]).first()
+            return services.consultation_request(user=user, assessment=assessment, **d)
+        done = _("De adviesaanvraag is verstuurd.")
+    elif action == "waive":
+        consultation = assessment.consultations.filter(pk=code).first()
+        if consultation is None:
+            raise Http404()
+        form = ReasonForm(request.POST, prefix=f"w-{code}")
+        call = lambda d: services.consultation_waive(user=user, consultation=consultation, reason=d["reason"])  # noqa: E731
+    elif action in ("submit", "revise"):
+        form = django_forms.Form(request.POST)
+        key = "general"
+        service = services.assessment_submit if action == "submit" else services.assessment_revise
+        call = lambda d: service(user=user, assessment=assessment)  # noqa: E731
+        done = _("Ingediend ter goedkeuring door een tweede beoordelaar.") if action == "submit" else \
+            _("Een nieuwe revisie is aangemaakt.")
+    elif action in ("approve", "return"):
+        form = CommentsForm(request.POST)
+        key = "review"
+        service = services.assessment_approve if action == "approve" else services.assessment_return
+        call = lambda d: service(user=user, assessment=assessment, comments=d["comments"])  # noqa: E731
+        done = _("De risico-inschatting is goedgekeurd.") if action == "approve" else \
+            _("De risico-inschatting is teruggestuurd.")
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, done)
+            if action == "revise":
+                return redirect("assessments:detail", assessment_id=result.pk)
+            anchor = {"condition": "#conditions", "check": "#checks", "score": "#indicators",
+                      "settle": "#indicators", "consult": "#consultations", "waive": "#consultations"}.get(action, "")
+            return redirect(reverse("assessments:detail", args=[assessment.pk]) + anchor)
+    assessment.refresh_from_db()
+    return _assessment_page(request, assessment, bound={key: form}, status=400)
+
+
+# ---------------------------------------------------------------------------------------------
+# The advisor's page
+# ---------------------------------------------------------------------------------------------
+@web_view
+def consultation(request, consultation_id: int):
+    item = selectors.consultation_get(user=request.user, consultation_id=consultation_id)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_answer(user=request.user, consultation=item, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Uw advies is vastgelegd."))
+            return redirect("assessments:consultation", consultation_id=item.pk)
+    detail = selectors.consultation_detail(consultation=item)
+    for part in ("conditions", "indicators", "checks"):
+        for row in detail["parts"][part]:
+            row["guidance"] = _lang_text(row, "guidance")
+    return render(request, "assessments/consultation.html", {
+        "consultation": item, "detail": detail, "case": item.assessment.case, "nav": "home",
+        "form": form if item.status == ConsultationStatus.OPEN and item.advisor_id == request.user.pk else None,
+    }, status=400 if form.errors else 200)

@@ -1,0 +1,101 @@
+"""The afwegingskader in the web UI: scoring with the letter's guidance, assessors side by side,
+four-eyes approval, consultation of a ministry and the advisor's reply."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from access.roles import Role
+from assessments.models import Assessment
+from cases.services import case_team_add, case_transition
+
+from .factories import fill_initial_assessment, web_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_assessment(case, officer):
+    case_transition(user=officer, case=case, name="start_intake")
+    case_transition(user=officer, case=case, name="start_assessment")
+    return case
+
+
+@pytest.fixture
+def started(client, assessor, in_assessment):
+    web_session(client, assessor)
+    response = client.post(reverse("assessments:case", args=[in_assessment.pk]), {"kind": "initial"})
+    assert response.status_code == 302
+    return Assessment.objects.get()
+
+
+def test_scoring_page_shows_the_letters_guidance_and_the_outcome(client, started):
+    body = client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
+    assert "Uit de brief" in body
+    assert "Noodzakelijke voorwaarden" in body
+    assert "Onvoldoende informatie" in body or "Uitkomst" in body
+    assert "<svg" in body and "Profiel van de risico-inschatting" in body
+
+
+def test_score_without_rationale_is_refused_at_the_field(client, started):
+    code = started.framework.framework.core_indicators[0].code
+    response = client.post(reverse("assessments:act_item", args=[started.pk, "score", code]),
+                           {f"s-{code}-level": "3", f"s-{code}-rationale": ""})
+    assert response.status_code == 400
+    assert "Een onderbouwing is verplicht." in response.content.decode()
+    assert started.scores.count() == 0
+
+
+def test_assessors_side_by_side_with_disagreement_marked(client, started, assessor2):
+    code = started.framework.framework.core_indicators[0].code
+    url = reverse("assessments:act_item", args=[started.pk, "score", code])
+    assert client.post(url, {f"s-{code}-level": "0", f"s-{code}-rationale": "Laag.",
+                             f"s-{code}-evidence": "Analyse AIVD | AIVD | "}).status_code == 302
+    client.logout()
+    web_session(client, assessor2)
+    assert client.post(url, {f"s-{code}-level": "4", f"s-{code}-rationale": "Zeer hoog."}).status_code == 302
+    body = client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
+    assert 'class="disagree"' in body
+    assert "Analyse AIVD" in body
+
+
+def test_four_eyes_approval_then_the_case_can_go_to_the_cabinet(client, started, assessor, assessor2, officer):
+    fill_initial_assessment(started, lead=assessor)
+    assert client.post(reverse("assessments:act", args=[started.pk, "submit"])).status_code == 302
+    refused = client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": ""})
+    assert refused.status_code in (400, 403)
+    client.logout()
+    web_session(client, assessor2)
+    assert "Goedkeuren" in client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
+    assert client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "Akkoord"}).status_code == 302
+    started.refresh_from_db()
+    assert started.status == "approved"
+    body = client.get(reverse("cases:detail", args=[started.case_id])).content.decode()
+    assert reverse("cases:transition", args=[started.case_id, "submit_to_cabinet"]) in body
+
+
+def test_consultation_request_and_the_advisors_reply(client, started, officer, make_user):
+    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR)
+    case_team_add(user=officer, case=started.case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
+    code = started.framework.framework.conditions[0].code
+    response = client.post(reverse("assessments:act", args=[started.pk, "consult"]), {
+        "ministry": "jenv", "advisor": "advisor", "question": "Is er invloed van een statelijke actor?",
+        "covers": [code], "due_date": (timezone.localdate() + timedelta(days=5)).isoformat()})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    consultation = started.consultations.get()
+    client.logout()
+    web_session(client, advisor)
+    # the advisor sees the request, not the whole assessment
+    assert client.get(reverse("assessments:detail", args=[started.pk])).status_code == 404
+    page = client.get(reverse("assessments:consultation", args=[consultation.pk])).content.decode()
+    assert "Is er invloed van een statelijke actor?" in page
+    assert "Adviesaanvraag beantwoorden" in client.get(reverse("core:home")).content.decode()
+    empty = client.post(reverse("assessments:consultation", args=[consultation.pk]), {"position": "", "advice": ""})
+    assert empty.status_code == 400
+    ok = client.post(reverse("assessments:consultation", args=[consultation.pk]),
+                     {"position": "supports", "advice": "JenV steunt de analyse."})
+    assert ok.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "answered"
