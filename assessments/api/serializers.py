@@ -19,9 +19,18 @@ from ..models import Assessment
 
 
 def _choices(choices) -> str:
-    """Documented values of a choice input. (The service validates them; plain strings keep the
-    OpenAPI enum names free of collisions with other apps' "status"/"kind" fields.)"""
+    """Documented values of a choice input. (Plain strings keep the OpenAPI enum names free of
+    collisions with other apps' "status"/"kind" fields; `_one_of` validates them.)"""
     return ", ".join(choices.values)
+
+
+def _one_of(choices, *, blank: bool = False):
+    def validate(self, value):
+        if (blank and value == "") or value in choices.values:
+            return value
+        raise serializers.ValidationError(_("Kies een van: %(v)s.") % {"v": ", ".join(choices.values)})
+
+    return validate
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,10 +292,12 @@ class AssessmentDetailSerializer(serializers.Serializer):
 class AssessmentCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField(help_text=_("Id van de casus."))
     kind = serializers.CharField(default=AssessmentKind.INITIAL, help_text=_choices(AssessmentKind))
+    validate_kind = _one_of(AssessmentKind)
 
 
 class ScopeInputSerializer(serializers.Serializer):
     scope_ground = serializers.CharField(allow_blank=True, help_text=_choices(ScopeGround))
+    validate_scope_ground = _one_of(ScopeGround, blank=True)
     confirmed = serializers.BooleanField(allow_null=True, help_text=_("true: bevestigd; false: geen grond van "
                                                                       "toepassing; null: nog niet vastgesteld."))
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
@@ -294,12 +305,14 @@ class ScopeInputSerializer(serializers.Serializer):
 
 class ConditionInputSerializer(serializers.Serializer):
     status = serializers.CharField(help_text=_choices(ConditionStatus))
+    validate_status = _one_of(ConditionStatus)
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
     evidence = AssessmentEvidenceSerializer(many=True, required=False)
 
 
 class CheckInputSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text=_choices(CheckAnswer))
+    validate_answer = _one_of(CheckAnswer)
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
     evidence = AssessmentEvidenceSerializer(many=True, required=False)
 
@@ -330,6 +343,7 @@ class AssessmentReturnSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------------
 class ConsultationCreateSerializer(serializers.Serializer):
     ministry = serializers.CharField(help_text=_choices(Ministry))
+    validate_ministry = _one_of(Ministry)
     ministry_other = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
     advisor = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
                                            help_text=_("Gebruikersnaam van de departementaal adviseur in het "
@@ -373,6 +387,7 @@ class ConsultationDetailSerializer(ConsultationSummarySerializer):
 
 class ConsultationAnswerSerializer(serializers.Serializer):
     position = serializers.CharField(help_text=_choices(AdvicePosition))
+    validate_position = _one_of(AdvicePosition)
     advice = serializers.CharField()
 
 
