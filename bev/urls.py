@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "bev"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.fund, name="fund"),
+    path("book/<slug:action>/", views.fund_book, name="fund_book"),
+    path("cases/<int:pk>/", views.case_positions, name="case_positions"),
+    path("positions/<int:position_id>/", views.position, name="position"),
+    path("positions/<int:position_id>/<slug:action>/", views.position_book, name="position_book"),
+    path("disbursements/<int:disbursement_id>/<slug:decision>/", views.disbursement_decide,
+         name="disbursement_decide"),
+]

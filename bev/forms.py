@@ -1,0 +1,130 @@
+"""Forms of the fund pages (shapes only; bev.services applies the letter's limits)."""
+
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import DateInput
+
+from .constants import RETURN_KINDS, EntryKind, Instrument, ValuationMethod
+
+
+class MoneyField(forms.DecimalField):
+    """Euros with cents; accepts Dutch notation (12.500.000,50) and plain digits (12500000.50)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("In euro's, bijv. 12.500.000 of 12.500.000,50."))
+        super().__init__(max_digits=15, decimal_places=2, **kwargs)
+        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        elif text.count(".") > 1:
+            text = text.replace(".", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(_("Geef een bedrag in euro's op."), code="invalid") from None
+
+
+class BookingForm(forms.Form):
+    """A booking with its idempotency key, so a repeated confirm books once."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+
+
+class TrancheForm(BookingForm):
+    amount = MoneyField(label=_("Bedrag"))
+    received_on = forms.DateField(label=_("Ontvangen op"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class FeeForm(BookingForm):
+    amount = MoneyField(label=_("Bedrag"))
+    booked_on = forms.DateField(label=_("Boekdatum"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class ReservationForm(FeeForm):
+    pass
+
+
+class ReleaseForm(FeeForm):
+    pass
+
+
+class DisbursementForm(BookingForm):
+    amount = MoneyField(label=_("Bedrag"))
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class ReturnForm(BookingForm):
+    kind = forms.ChoiceField(label=_("Soort opbrengst"),
+                             choices=[(k, EntryKind(k).label) for k in RETURN_KINDS if k != EntryKind.SALE])
+    amount = MoneyField(label=_("Bedrag"))
+    booked_on = forms.DateField(label=_("Boekdatum"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class ExitForm(BookingForm):
+    proceeds = MoneyField(label=_("Opbrengst"))
+    fraction_sold_percent = forms.DecimalField(label=_("Verkocht deel van het belang (%)"), max_digits=7,
+                                               decimal_places=4, localize=True)
+    exited_on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class ValuationForm(forms.Form):
+    valued_on = forms.DateField(label=_("Waarderingsdatum"), widget=DateInput())
+    fair_value = MoneyField(label=_("Reële waarde"))
+    method = forms.ChoiceField(label=_("Methode"), choices=ValuationMethod.choices)
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DilutionForm(forms.Form):
+    issued_on = forms.DateField(label=_("Datum uitgifte"), widget=DateInput())
+    shares_outstanding_before = forms.IntegerField(label=_("Uitstaande aandelen vóór uitgifte"), min_value=0)
+    new_shares_issued = forms.IntegerField(label=_("Nieuw uitgegeven aandelen"), min_value=0)
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConversionForm(forms.Form):
+    converted_on = forms.DateField(label=_("Conversiedatum"), widget=DateInput())
+    shares = forms.IntegerField(label=_("Verkregen aandelen"), min_value=0)
+    ownership_percent = forms.DecimalField(label=_("Belang na conversie (%)"), max_digits=7, decimal_places=4,
+                                           localize=True)
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PositionForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices,
+                                   help_text=_("De brief staat alleen aandelen, converteerbare leningen en leningen "
+                                               "met warrants toe; geen gewone leningen of garanties."))
+    shares = forms.IntegerField(label=_("Aantal aandelen"), required=False, min_value=0)
+    ownership_percent = forms.DecimalField(label=_("Belang (%)"), required=False, max_digits=7, decimal_places=4,
+                                           localize=True)
+    principal = MoneyField(label=_("Hoofdsom (lening)"), required=False)
+    interest_rate_percent = forms.DecimalField(label=_("Rente (%)"), required=False, max_digits=7, decimal_places=4,
+                                               localize=True)
+    maturity_date = forms.DateField(label=_("Looptijd tot"), required=False, widget=DateInput())
+    conversion_terms = forms.CharField(label=_("Conversievoorwaarden"), required=False,
+                                       widget=forms.Textarea(attrs={"rows": 2}))
+    warrant_terms = forms.CharField(label=_("Warrantvoorwaarden"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van afwijzing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,384 @@
+"""Web pages of the fund (Invest-NL's SPV): figures and charts, positions, and the bookings.
+
+Every booking has a confirm step: the first POST previews the booking (the service runs inside a
+transaction that is rolled back, so the preview shows exactly what the letter's limits allow and
+what the booking would do to the liquidity), the second POST with confirm=1 books it."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from access.permissions import can, require
+from cases.selectors import case_get
+from core.exceptions import ApplicationError
+from core.formatting import date_nl, euro
+from core.views import add_error, web_view
+
+from . import selectors, services
+from .constants import Account, DisbursementStatus
+from .forms import (
+    ConversionForm,
+    DilutionForm,
+    DisbursementForm,
+    ExitForm,
+    FeeForm,
+    PositionForm,
+    RejectForm,
+    ReleaseForm,
+    ReservationForm,
+    ReturnForm,
+    TrancheForm,
+    ValuationForm,
+)
+from .models import Disbursement
+
+REFUSED = (ApplicationError, ValidationError)
+FIGURES = [
+    ("available", gettext_lazy("Beschikbaar")),
+    ("reserved", gettext_lazy("Gereserveerd")),
+    ("liquid", gettext_lazy("Liquide middelen (max. € 150 mln)")),
+    ("deployed", gettext_lazy("Geïnvesteerd (kostprijs)")),
+    ("received", gettext_lazy("Ontvangen van EZK (max. € 100 mln)")),
+    ("swept_to_treasury", gettext_lazy("Afgedragen aan de staatskas")),
+    ("fees", gettext_lazy("Beheersvergoeding")),
+]
+
+FUND_ACTIONS = {
+    "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
+    "fee": (FeeForm, services.fee_charge, gettext_lazy("Beheersvergoeding boeken")),
+}
+POSITION_ACTIONS = {
+    "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
+    "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
+    "disburse": (DisbursementForm, services.disbursement_propose, gettext_lazy("Uitbetaling voorstellen")),
+    "return": (ReturnForm, services.return_book, gettext_lazy("Opbrengst boeken")),
+    "exit": (ExitForm, services.exit_book, gettext_lazy("Exit boeken (verkoop)")),
+    "value": (ValuationForm, services.valuation_record, gettext_lazy("Waardering vastleggen")),
+    "dilute": (DilutionForm, services.dilution_record, gettext_lazy("Verwatering vastleggen")),
+    "convert": (ConversionForm, services.conversion_record, gettext_lazy("Conversie vastleggen")),
+}
+
+
+class _Preview(Exception):
+    """Raised inside the preview transaction to roll it back."""
+
+
+def _figures() -> dict:
+    return selectors.fund_overview()
+
+
+def _preview(call) -> tuple[dict, dict]:
+    """The fund's figures before and after `call`, which runs and is rolled back."""
+    before = _figures()
+    after = None
+    try:
+        with transaction.atomic():
+            call()
+            after = _figures()
+            raise _Preview
+    except _Preview:
+        pass
+    return before, after
+
+
+def _effect_rows(before: dict, after: dict) -> list[dict]:
+    rows = []
+    for key, label in FIGURES:
+        change = after[key] - before[key]
+        rows.append({"label": label, "before": euro(before[key]), "after": euro(after[key]),
+                     "change": (("+" if change > 0 else "") + euro(change)) if change else "–", "changed": bool(change)})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# My work: the fund part
+# ---------------------------------------------------------------------------------------------
+def work_items(*, user) -> list[dict]:
+    items = []
+    pending = Disbursement.objects.filter(status=DisbursementStatus.PROPOSED,
+                                          position__in=selectors.position_list(user=user)).exclude(proposed_by=user)
+    for d in pending.select_related("position__case"):
+        if can(user, "fund.approve_disbursement", case=d.position.case):
+            items.append({"kind": _("Vier ogen: uitbetaling goedkeuren"),
+                          "title": f"{d.position.case.reference} {d.position.case.title}", "what": euro(d.amount),
+                          "url": reverse("bev:position", args=[d.position_id]) + "#disbursements",
+                          "due_at": None, "overdue": False, "urgent": d.position.case.urgency == "immediate"})
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts (inline SVG, drawn here; colours in the stylesheet)
+# ---------------------------------------------------------------------------------------------
+def _step_series(history: list[dict]) -> list[tuple[date, Decimal]]:
+    """End-of-day balances from an account history."""
+    by_day: dict[date, Decimal] = {}
+    for row in history:
+        by_day[row["booked_on"]] = row["balance"]
+    return sorted(by_day.items())
+
+
+def _combine(*series_list) -> list[tuple[date, Decimal]]:
+    """The sum of several end-of-day series (a missing day keeps each series' last value)."""
+    days = sorted({d for series in series_list for d, _v in series})
+    result, last = [], [Decimal(0)] * len(series_list)
+    lookups = [dict(s) for s in series_list]
+    for day in days:
+        for i, lookup in enumerate(lookups):
+            if day in lookup:
+                last[i] = lookup[day]
+        result.append((day, sum(last)))
+    return result
+
+
+def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label: str = "",
+               width: int = 640, height: int = 260) -> dict:
+    """Step lines over time in euros, with an optional horizontal limit line."""
+    left, right, top, bottom = 90, 20, 20, 40
+    points = [p for s in series for p in s["points"]]
+    today = timezone.localdate()
+    if not points:
+        return {"empty": True}
+    start = min(d for d, _v in points)
+    end = max(max(d for d, _v in points), today)
+    span = max((end - start).days, 1)
+    peak = max([v for _d, v in points] + [limit or 0]) or Decimal(1)
+    peak = peak * Decimal("1.1")
+
+    def x(day):
+        return round(left + (width - left - right) * (day - start).days / span, 1)
+
+    def y(value):
+        return round(top + (height - top - bottom) * float(1 - Decimal(value) / peak), 1)
+
+    drawn = []
+    for index, s in enumerate(series, start=1):
+        pts = s["points"]
+        if not pts:
+            continue
+        d = f"M{x(pts[0][0])},{y(pts[0][1])}"
+        for (day, value), (_prev_day, _prev) in zip(pts[1:], pts[:-1]):
+            d += f" H{x(day)} V{y(value)}"
+        d += f" H{x(end)}"
+        drawn.append({"d": d, "css": f"series-{index}", "label": s["label"],
+                      "last": euro(pts[-1][1])})
+    steps = 4
+    ticks = [{"y": y(peak / Decimal("1.1") * i / steps), "label": euro((peak / Decimal("1.1") * i / steps)
+                                                                       .quantize(Decimal(1)))}
+             for i in range(steps + 1)]
+    return {"empty": False, "width": width, "height": height, "series": drawn, "ticks": ticks,
+            "left": left, "right": width - right, "bottom": height - bottom,
+            "limit": {"y": y(limit), "label": limit_label} if limit else None,
+            "start": date_nl(start), "end": date_nl(end), "label_y": height - 12}
+
+
+def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:
+    width, label_w, bar_w, row_h = 640, 240, 300, 30
+    peak = max([v for _l, v in rows] + [Decimal(1)])
+    bars = []
+    for i, (label, value) in enumerate(rows):
+        yy = 10 + i * row_h
+        bars.append({"label": label, "y": yy, "ty": yy + 15, "w": round(float(bar_w * value / peak), 1),
+                     "value": euro(value), "css": f"bar-{(i % 3) + 1}"})
+    return {"width": width, "height": 20 + len(rows) * row_h, "x0": label_w, "bars": bars,
+            "vx": label_w + bar_w + 10}
+
+
+# ---------------------------------------------------------------------------------------------
+# The fund page
+# ---------------------------------------------------------------------------------------------
+@web_view
+def fund(request, forms: dict | None = None):
+    require(request.user, "fund.view")
+    overview = _figures()
+    fund_row = selectors.fund_get()
+    history = {account: _step_series(selectors.account_history(fund=fund_row, account=account))
+               for account in (Account.CASH_AVAILABLE, Account.CASH_RESERVED, Account.INVESTMENTS,
+                               Account.TREASURY, Account.MANAGEMENT_FEE)}
+    liquid = _combine(history[Account.CASH_AVAILABLE], history[Account.CASH_RESERVED])
+    positions = list(selectors.position_list(user=request.user))
+    metrics = selectors.positions_metrics(positions)
+    may_book = can(request.user, "fund.book")
+    forms = forms or {}
+    context = {
+        "overview": overview, "nav": "fund",
+        "cards": [{"label": label, "value": euro(overview[key])} for key, label in FIGURES],
+        "liquid_chart": line_chart(series=[
+            {"label": _("Liquide middelen"), "points": liquid},
+            {"label": _("waarvan gereserveerd"), "points": history[Account.CASH_RESERVED]}],
+            limit=overview["liquid_cap"], limit_label=_("maximum %(cap)s") % {"cap": euro(overview["liquid_cap"])}),
+        "deployed_chart": line_chart(series=[
+            {"label": _("Geïnvesteerd (kostprijs)"), "points": history[Account.INVESTMENTS]},
+            {"label": _("Afgedragen aan de staatskas"), "points": history[Account.TREASURY]},
+            {"label": _("Beheersvergoeding"), "points": history[Account.MANAGEMENT_FEE]}],
+            limit=overview["committed_limit"],
+            limit_label=_("omvang %(limit)s") % {"limit": euro(overview["committed_limit"])}),
+        "bars": _bar_chart([(str(FIGURES[i][1]), overview[FIGURES[i][0]]) for i in (0, 1, 3, 5, 6)]),
+        "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
+        "may_book": may_book,
+        "fund_forms": [{"action": a, "label": label, "form": forms.get(a) or form_class()}
+                       for a, (form_class, _s, label) in FUND_ACTIONS.items()] if may_book else [],
+    }
+    return render(request, "bev/fund.html", context, status=400 if forms else 200)
+
+
+def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=()):
+    return render(request, "bev/confirm.html", {"form": form, "label": label, "action_url": action_url,
+                                                "rows": rows, "back_url": back_url, "notes": notes,
+                                                "nav": "fund"})
+
+
+def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True):
+    """Preview on the first POST, book on the second (confirm=1); refusals at the field."""
+    if not form.is_valid():
+        return rerender(form)
+    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    if previewable and request.POST.get("confirm") != "1":
+        try:
+            before, after = _preview(lambda: call(data))
+        except REFUSED as exc:
+            add_error(form, exc)
+            return rerender(form)
+        return _confirm_page(request, form=form, label=label, action_url=action_url,
+                             rows=_effect_rows(before, after), back_url=back_url)
+    try:
+        call(data)
+    except REFUSED as exc:
+        add_error(form, exc)
+        return rerender(form)
+    messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
+    return redirect(back_url)
+
+
+@web_view
+@require_POST
+def fund_book(request, action: str):
+    if action not in FUND_ACTIONS:
+        raise Http404()
+    require(request.user, "fund.view")
+    form_class, service, label = FUND_ACTIONS[action]
+    form = form_class(request.POST)
+    return _book(request, form=form, label=label, call=lambda d: service(user=request.user, **d),
+                 action_url=reverse("bev:fund_book", args=[action]), back_url=reverse("bev:fund"),
+                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}))
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions
+# ---------------------------------------------------------------------------------------------
+@web_view
+def case_positions(request, pk: int):
+    case = case_get(user=request.user, case_id=pk, audit_read=False)
+    form = PositionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            position = services.position_create(user=request.user, case=case, **{
+                k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Positie vastgelegd."))
+            return redirect("bev:position", position_id=position.pk)
+    positions = list(selectors.position_list(user=request.user, case_id=case.pk))
+    metrics = selectors.positions_metrics(positions)
+    return render(request, "bev/case_positions.html", {
+        "case": case, "positions": [{"position": p, "m": metrics[p.pk]} for p in positions], "form": form,
+        "nav": "cases", "may_book": can(request.user, "fund.book", case=case)}, status=400 if form.errors else 200)
+
+
+def _valuation_chart(position, metrics) -> dict:
+    points = [(v.valued_on, v.fair_value) for v in position.valuations.order_by("valued_on", "id")]
+    return line_chart(series=[{"label": _("Reële waarde"), "points": points}],
+                      limit=metrics["cost_outstanding"] or None,
+                      limit_label=_("kostprijs %(cost)s") % {"cost": euro(metrics["cost_outstanding"])})
+
+
+@web_view
+def position(request, position_id: int, forms: dict | None = None):
+    item = selectors.position_get(user=request.user, position_id=position_id, audit_read=not forms)
+    case = item.case
+    metrics = selectors.position_metrics(item)
+    forms = forms or {}
+    may_book = can(request.user, "fund.book", case=case) and not item.is_exited
+    may_approve = can(request.user, "fund.approve_disbursement", case=case)
+    disbursements = list(item.disbursements.select_related("proposed_by", "decided_by").order_by("-proposed_at"))
+    for d in disbursements:
+        d.may_decide = may_approve and d.status == DisbursementStatus.PROPOSED and d.proposed_by_id != request.user.pk
+        if d.may_decide:
+            d.reject_form = forms.get(f"reject:{d.pk}") or RejectForm(prefix=f"r{d.pk}")
+    return render(request, "bev/position.html", {
+        "case": case, "position": item, "m": metrics, "nav": "cases",
+        "summary": selectors.position_summary(item),
+        "valuation_chart": _valuation_chart(item, metrics),
+        "valuations": item.valuations.select_related("valued_by").order_by("-valued_on", "-id"),
+        "dilutions": item.dilutions.order_by("-issued_on", "-id"),
+        "conversions": item.conversions.order_by("-converted_on", "-id"),
+        "exits": item.exits.order_by("-exited_on", "-id"),
+        "disbursements": disbursements,
+        "entries": selectors.ledger_entries(fund=item.fund, position_id=item.pk),
+        "actions": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=None)}
+                    for a, (form_class, _s, label) in POSITION_ACTIONS.items()] if may_book else [],
+        "open_action": next(iter(forms), None),
+    }, status=400 if forms else 200)
+
+
+@web_view
+@require_POST
+def position_book(request, position_id: int, action: str):
+    if action not in POSITION_ACTIONS:
+        raise Http404()
+    item = selectors.position_get(user=request.user, position_id=position_id, audit_read=False)
+    form_class, service, label = POSITION_ACTIONS[action]
+    form = form_class(request.POST)
+    return _book(request, form=form, label=label, call=lambda d: service(user=request.user, position=item, **d),
+                 action_url=reverse("bev:position_book", args=[item.pk, action]),
+                 back_url=reverse("bev:position", args=[item.pk]),
+                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}))
+
+
+@web_view
+@require_POST
+def disbursement_decide(request, disbursement_id: int, decision: str):
+    disbursement = selectors.disbursement_get(user=request.user, disbursement_id=disbursement_id)
+    back = reverse("bev:position", args=[disbursement.position_id]) + "#disbursements"
+    if decision == "reject":
+        form = RejectForm(request.POST, prefix=f"r{disbursement.pk}")
+        if form.is_valid():
+            try:
+                services.disbursement_reject(user=request.user, disbursement=disbursement,
+                                             reason=form.cleaned_data["reason"])
+            except REFUSED as exc:
+                add_error(form, exc)
+            else:
+                messages.success(request, _("De uitbetaling is afgewezen."))
+                return redirect(back)
+        return position.__wrapped__(request, disbursement.position_id, forms={f"reject:{disbursement.pk}": form})
+    if decision != "approve":
+        raise Http404()
+    label = _("Uitbetaling van %(amount)s goedkeuren en boeken") % {"amount": euro(disbursement.amount)}
+    from django import forms as django_forms
+
+    form = django_forms.Form(request.POST)
+    form.is_valid()
+
+    def call(_data):
+        return services.disbursement_approve(user=request.user, disbursement=disbursement)
+
+    def refused(f):
+        messages.error(request, " ".join(str(e) for e in f.non_field_errors()))
+        return redirect(back)
+
+    return _book(request, form=form, call=call, label=label,
+                 action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
+                 back_url=back, rerender=refused)

@@ -1,0 +1,92 @@
+"""The fund in the web UI: figures and charts, bookings with a confirm step showing the effect on
+the liquidity, four-eyes disbursement, and a refused over-limit disbursement at the field."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from bev.models import Disbursement, JournalEntry, Position
+
+from .factories import case_to_investment_preparation, fund_with_tranches, web_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def prepared(case, manager, secretariat, secretariat2):
+    fund_with_tranches(user=manager)
+    return case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+
+
+@pytest.fixture
+def position(prepared, manager):
+    from bev.services import position_create
+
+    return position_create(user=manager, case=prepared, instrument="equity", ownership_percent=Decimal("25"))
+
+
+def test_fund_page_shows_figures_and_charts(client, manager, prepared):
+    web_session(client, manager)
+    body = client.get(reverse("bev:fund")).content.decode()
+    assert "€ 100.000.000" in body
+    assert "Liquide middelen in de tijd" in body and 'class="limit"' in body
+
+
+def test_fund_page_is_refused_to_roles_without_fund_view(client, officer, prepared):
+    web_session(client, officer)
+    assert client.get(reverse("bev:fund")).status_code == 403
+
+
+def test_position_form_refuses_an_instrument_without_its_terms(client, manager, prepared):
+    web_session(client, manager)
+    response = client.post(reverse("bev:case_positions", args=[prepared.pk]), {"instrument": "convertible_loan"})
+    assert response.status_code == 400
+    assert "field-invalid" in response.content.decode()
+    assert Position.objects.count() == 0
+
+
+def test_reservation_previews_then_books_once(client, manager, position):
+    web_session(client, manager)
+    url = reverse("bev:position_book", args=[position.pk, "reserve"])
+    data = {"amount": "10.000.000", "idempotency_key": "web-res-1"}
+    preview = client.post(url, data)
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert "Na boeking" in body and "€ 90.000.000" in body  # available after
+    assert not JournalEntry.objects.filter(kind="reservation").exists()
+    assert client.post(url, {**data, "confirm": "1"}).status_code == 302
+    assert client.post(url, {**data, "confirm": "1"}).status_code == 302  # a retried confirm books once
+    assert JournalEntry.objects.filter(kind="reservation").count() == 1
+
+
+def test_over_limit_disbursement_is_refused_at_the_amount(client, manager, position):
+    web_session(client, manager)
+    response = client.post(reverse("bev:position_book", args=[position.pk, "disburse"]),
+                           {"amount": "150000000", "idempotency_key": "web-d-1"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Onvoldoende beschikbare liquiditeit" in body
+    assert 'id="id_amount_error"' in body
+    assert Disbursement.objects.count() == 0
+
+
+def test_disbursement_needs_a_second_manager(client, manager, manager2, position):
+    web_session(client, manager)
+    url = reverse("bev:position_book", args=[position.pk, "disburse"])
+    client.post(url, {"amount": "12500000", "idempotency_key": "web-d-2", "confirm": "1"})
+    disbursement = Disbursement.objects.get()
+    approve = reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"])
+    client.post(approve, {"confirm": "1"})
+    disbursement.refresh_from_db()
+    assert disbursement.status == "proposed"  # four eyes: not by the proposer
+    client.logout()
+    web_session(client, manager2)
+    assert "Vier ogen: uitbetaling goedkeuren" in client.get(reverse("core:home")).content.decode()
+    preview = client.post(approve)
+    assert "€ 87.500.000" in preview.content.decode()
+    assert client.post(approve, {"confirm": "1"}).status_code == 302
+    disbursement.refresh_from_db()
+    assert disbursement.status == "booked"
+    position.case.refresh_from_db()
+    assert position.case.state == "invested"
