@@ -120,3 +120,24 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
     revision = api(assessor).post(f"/api/assessments/{approved.pk}/revise/").json()
     assert revision["framework"]["number"] == 1
     assert revision["result"]["risk_level"] == "hoog"
+
+
+def test_demo_seed_is_idempotent_and_gives_a_case_an_assessment(officer, assessor, assessor2, case, make_user):
+    import io
+
+    from assessments import demo
+    from cases.services import case_team_add
+
+    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
+    case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
+    users = {"risico": assessor, "risico2": assessor2, "adviseur": advisor}
+    out = io.StringIO()
+    demo.seed(users=users, stdout=out)
+    assert "v1" in out.getvalue()
+    assert demo.seed_for_case(case, users=users) is None  # not in risk_assessment yet
+    start_risk_assessment(case, officer=officer)
+    assessment = demo.seed_for_case(case, users=users)
+    detail = assessment_detail(assessment=assessment)
+    assert detail["disagreements"] == ["vital_processes"]
+    assert len(detail["open_consultations"]) == 1
+    assert demo.seed_for_case(case, users=users) is None  # idempotent
