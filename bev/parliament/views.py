@@ -1,0 +1,254 @@
+"""Web pages of the letters to parliament (Kamerbrieven) and the reports: drafts, preview,
+editing with revisions and differences, review and approval, DOCX/PDF download; annual and
+evaluation reports generated in the background with a status page that polls."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from access.permissions import can, require
+from cases.forms import DateInput
+from core.exceptions import ApplicationError
+from core.views import add_error, web_view
+
+from . import selectors, services
+from .models import LetterStatus, Report
+from .rendering import letter_docx, letter_pdf
+
+REFUSED = (ApplicationError, ValidationError)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_FORMATS = {"csv": ("csv_file", "text/csv; charset=utf-8"), "xlsx": ("xlsx_file", XLSX_TYPE),
+                  "pdf": ("pdf_file", "application/pdf")}
+
+
+class LetterEditForm(forms.Form):
+    subject = forms.CharField(label=gettext_lazy("Betreft"), max_length=300, required=False)
+    body = forms.CharField(label=gettext_lazy("Tekst"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
+                           help_text=gettext_lazy("Alinea's gescheiden door een witregel."))
+    confidential_annex = forms.CharField(label=gettext_lazy("Vertrouwelijke bijlage"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 6}))
+    note = forms.CharField(label=gettext_lazy("Toelichting bij deze versie"), required=False, max_length=300)
+    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Wat moet er veranderen?"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SentForm(forms.Form):
+    sent_on = forms.DateField(label=gettext_lazy("Verzonden op"), widget=DateInput())
+    kamerstuk_number = forms.CharField(label=gettext_lazy("Kamerstuknummer"), max_length=100, required=False)
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Soort rapportage"), choices=Report.Kind.choices)
+    year = forms.IntegerField(label=gettext_lazy("Jaar (jaaroverzicht)"), required=False)
+    period_start = forms.DateField(label=gettext_lazy("Periode vanaf (evaluatie)"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=gettext_lazy("Periode tot en met (evaluatie)"), required=False,
+                                 widget=DateInput())
+
+
+# ---------------------------------------------------------------------------------------------
+# My work: letters
+# ---------------------------------------------------------------------------------------------
+def work_items(*, user) -> list[dict]:
+    items = []
+    for letter in selectors.letter_list(user=user).exclude(status=LetterStatus.SENT):
+        case = letter.case
+        if letter.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case) \
+                and user.pk not in services.letter_authors(letter):
+            what = _("Vier ogen: Kamerbrief beoordelen")
+        elif letter.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case):
+            what = _("Concept-Kamerbrief afmaken")
+        elif letter.status == LetterStatus.APPROVED and can(user, "letter.send", case=case):
+            what = _("Kamerbrief verzenden")
+        else:
+            continue
+        items.append({"kind": what, "title": f"{case.reference} · {letter.get_chamber_display()}",
+                      "what": letter.subject[:80], "url": reverse("parliament:letter", args=[letter.pk]),
+                      "due_at": None, "overdue": False, "urgent": case.urgency == "immediate"})
+    return items
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters
+# ---------------------------------------------------------------------------------------------
+@web_view
+def letters(request):
+    return render(request, "letters/list.html", {"letters": selectors.letter_list(user=request.user),
+                                                 "nav": "letters"})
+
+
+def _diff_lines(letter, from_number: int, to_number: int) -> list[dict]:
+    diff = selectors.letter_revision_diff(letter=letter, from_number=from_number, to_number=to_number)
+    rows = []
+    for line in diff["unified"].splitlines()[2:]:
+        kind = "add" if line.startswith("+") else "del" if line.startswith("-") else \
+            "hunk" if line.startswith("@@") else "same"
+        rows.append({"kind": kind, "text": line[1:] if kind in ("add", "del", "same") else line})
+    return rows
+
+
+@web_view
+def letter(request, letter_id: int, bound: dict | None = None):
+    item = selectors.letter_get(user=request.user, letter_id=letter_id)
+    case = item.case
+    bound = bound or {}
+    revisions = list(selectors.letter_revisions(letter=item))
+    diff = None
+    if len(revisions) > 1:
+        try:
+            to_number = int(request.GET.get("to", revisions[-1].number))
+            from_number = int(request.GET.get("from", to_number - 1))
+            diff = {"from": from_number, "to": to_number, "rows": _diff_lines(item, from_number, to_number)}
+        except (ValueError, ApplicationError):
+            diff = None
+    user = request.user
+    is_author = user.pk in services.letter_authors(item)
+    context = {
+        "letter": item, "case": case, "nav": "letters", "revisions": revisions, "diff": diff,
+        "may_edit": item.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case),
+        "may_review": item.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case),
+        "is_author": is_author,
+        "return_form": bound.get("return") or ReturnForm(),
+        "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()}))
+        if item.status == LetterStatus.APPROVED and can(user, "letter.send", case=case) else None,
+        "general": bound.get("general"),
+        "letter_date": item.sent_on or item.letter_date,
+    }
+    return render(request, "letters/detail.html", context, status=400 if bound else 200)
+
+
+@web_view
+def letter_edit(request, letter_id: int):
+    item = selectors.letter_get(user=request.user, letter_id=letter_id)
+    require(request.user, "letter.edit", case=item.case)
+    form = LetterEditForm(request.POST or None, initial={
+        "subject": item.subject, "body": item.body, "confidential_annex": item.confidential_annex,
+        "expected_revision": item.revision})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.letter_update(user=request.user, letter=item, subject=data["subject"], body=data["body"],
+                                   confidential_annex=data["confidential_annex"],
+                                   expected_revision=data["expected_revision"], note=data["note"])
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("De brief is opgeslagen als nieuwe versie."))
+            return redirect("parliament:letter", letter_id=item.pk)
+    return render(request, "letters/edit.html", {"letter": item, "case": item.case, "form": form,
+                                                 "nav": "letters"}, status=400 if form.errors else 200)
+
+
+@web_view
+@require_POST
+def letter_act(request, letter_id: int, action: str):
+    item = selectors.letter_get(user=request.user, letter_id=letter_id)
+    user = request.user
+    if action == "submit":
+        form, key = forms.Form(request.POST), "general"
+        call, done = (lambda d: services.letter_submit(user=user, letter=item)), _("Ter beoordeling aangeboden.")
+    elif action == "approve":
+        form, key = forms.Form(request.POST), "general"
+        call, done = (lambda d: services.letter_approve(user=user, letter=item)), _("De brief is goedgekeurd.")
+    elif action == "return":
+        form, key = ReturnForm(request.POST), "return"
+        call = lambda d: services.letter_return_to_draft(user=user, letter=item, reason=d["reason"])  # noqa: E731
+        done = _("De brief is teruggestuurd naar concept.")
+    elif action == "send":
+        form, key = SentForm(request.POST), "send"
+        call = lambda d: services.letter_mark_sent(user=user, letter=item, **d)  # noqa: E731
+        done = _("De verzending is vastgelegd.")
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("parliament:letter", letter_id=item.pk)
+    return letter.__wrapped__(request, item.pk, bound={key: form})
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@web_view
+def letter_download(request, letter_id: int, fmt: str):
+    item = selectors.letter_get(user=request.user, letter_id=letter_id)
+    include_annex = request.GET.get("annex", "0") == "1"
+    suffix = "-met-bijlage" if include_annex else ""
+    if fmt == "docx":
+        content, content_type = letter_docx(item, include_annex=include_annex), DOCX_TYPE
+    elif fmt == "pdf":
+        content, content_type = letter_pdf(item, include_annex=include_annex), "application/pdf"
+    else:
+        raise Http404()
+    services.letter_record_download(user=request.user, letter=item, fmt=fmt)
+    return _attachment(content, content_type, f"kamerbrief-{item.pk}{suffix}.{fmt}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------------
+@web_view
+def reports(request):
+    require(request.user, "report.generate")
+    form = ReportRequestForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_request(user=request.user, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            return redirect("parliament:report", report_id=report.pk)
+    return render(request, "letters/reports.html", {"form": form, "reports": selectors.report_list(user=request.user),
+                                                    "nav": "reports"}, status=400 if form.errors else 200)
+
+
+@web_view
+def report(request, report_id: int):
+    item = selectors.report_get(user=request.user, report_id=report_id)
+    return render(request, "letters/report.html", {"report": item, "nav": "reports",
+                                                   "running": item.status in (Report.Status.PENDING,
+                                                                              Report.Status.RUNNING)})
+
+
+@web_view
+def report_status(request, report_id: int):
+    item = selectors.report_get(user=request.user, report_id=report_id)
+    return JsonResponse({"status": item.status, "status_label": str(item.get_status_display()),
+                         "progress": item.progress, "done": item.status in (Report.Status.DONE, Report.Status.FAILED)})
+
+
+@web_view
+def report_download(request, report_id: int, fmt: str):
+    item = selectors.report_get(user=request.user, report_id=report_id)
+    if fmt not in REPORT_FORMATS:
+        raise Http404()
+    field_name, content_type = REPORT_FORMATS[fmt]
+    field = getattr(item, field_name)
+    if not field:
+        raise Http404()
+    with field.open("rb") as handle:
+        content = handle.read()
+    return _attachment(content, content_type, field.name.rsplit("/", 1)[-1])

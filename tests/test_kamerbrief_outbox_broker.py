@@ -1,0 +1,102 @@
+"""A broker that is down when the fund transaction commits delays the letters but never loses
+them; with the broker back, the periodic outbox run (through a real worker) makes the drafts."""
+
+import logging
+from contextlib import contextmanager
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+
+from access.roles import Role
+from bev.events import transaction_executed
+from bev.parliament import tasks
+from bev.parliament.models import LetterDraft, LetterRequest
+from config.celery_app import app
+
+from .factories import add_liaisons, transaction_event
+
+DEAD_BROKER = "redis://127.0.0.1:1/0"
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def live_redis():
+    if not settings.TEST_REDIS_URL:
+        pytest.skip("REDIS_URL not set: this test needs a real broker")
+
+
+@pytest.fixture(autouse=True)
+def configuration(live_redis):
+    """Transactional tests flush the tables, the migration's configuration rows with them."""
+    from bev.parliament.models import LetterReference, Minister, MinistryProfile
+    from bev.parliament.seed_data import seed_configuration
+
+    seed_configuration(MinistryProfile, Minister, LetterReference)
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Point the Celery app at `url`, for real (not eager), and back afterwards."""
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
+    app.conf.update(broker_url=url, task_always_eager=False, result_backend="cache+memory://")
+    _forget_connections()
+    try:
+        yield app
+    finally:
+        _forget_connections()
+        app.conf.update(saved)
+
+
+def _forget_connections():
+    from kombu import pools
+
+    pools.reset()  # kombu keeps one pool per broker URL, process-wide
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def worker():
+    from celery.contrib.testing.worker import start_worker
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+@pytest.fixture
+def letter_case(case, officer, make_user):
+    return add_liaisons(case, by=officer, liaisons=[make_user("kamer", Role.PARLIAMENTARY_LIAISON)])
+
+
+def test_a_broker_outage_at_commit_loses_nothing(letter_case, manager, caplog):
+    event = transaction_event(letter_case, user=manager)
+    with celery_broker(DEAD_BROKER), caplog.at_level(logging.WARNING, logger="bev.parliament.services"):
+        with transaction.atomic():
+            transaction_executed(event)  # the fund transaction commits; .delay() fails in on_commit
+    assert "Could not enqueue make_letter_drafts" in caplog.text
+
+    request = LetterRequest.objects.get(source_key=event.source_key)
+    assert request.status == LetterRequest.Status.PENDING
+    assert not LetterDraft.objects.exists()
+
+    with celery_broker(settings.TEST_REDIS_URL):
+        app.control.purge()
+        with worker():
+            made = tasks.process_outbox.delay().get(timeout=30)
+    assert made == 2
+    request.refresh_from_db()
+    assert request.status == LetterRequest.Status.DONE
+    assert LetterDraft.objects.filter(request=request).count() == 2
+
+
+def test_with_the_broker_up_the_worker_makes_the_drafts_after_commit(letter_case, manager):
+    event = transaction_event(letter_case, user=manager)
+    with celery_broker(settings.TEST_REDIS_URL):
+        app.control.purge()
+        with transaction.atomic():
+            transaction_executed(event)
+        assert not LetterDraft.objects.exists()  # queued, not yet worked
+        with worker():
+            tasks.process_outbox.delay().get(timeout=30)  # runs after the queued task (one solo worker)
+    assert LetterDraft.objects.filter(request__source_key=event.source_key).count() == 2
