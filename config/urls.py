@@ -37,4 +37,5 @@ urlpatterns = [
     path("fund/", include("bev.urls")),
     path("documents/", include("documents.urls")),
     path("audit/", include("audit.urls")),
+    path("letters/", include("bev.parliament.urls")),
 ]

@@ -1,0 +1,94 @@
+"""Letters to parliament and reports in the web UI: preview, editing with revisions and
+differences, four-eyes approval, DOCX and PDF downloads; a report's status page."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from access.roles import Role
+from bev.parliament import services
+from bev.parliament.models import LetterDraft, Report
+
+from .factories import add_liaisons, transaction_event, web_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kamer(make_user):
+    return make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def kamer2(make_user):
+    return make_user("kamer2", Role.PARLIAMENTARY_LIAISON)
+
+
+@pytest.fixture
+def letter(case, officer, manager, kamer, kamer2):
+    add_liaisons(case, by=officer, liaisons=[kamer, kamer2])
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(case, user=manager))
+    services.letter_drafts_make(request_id=request.pk)
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+
+
+def test_letters_list_and_preview(client, kamer, letter):
+    web_session(client, kamer)
+    assert letter.subject in client.get(reverse("parliament:letters")).content.decode()
+    body = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert "Geachte Voorzitter" in body and letter.our_reference in body
+    assert "CONCEPT" in body
+
+
+def test_edit_makes_a_revision_and_shows_the_differences(client, kamer, letter):
+    web_session(client, kamer)
+    url = reverse("parliament:edit", args=[letter.pk])
+    response = client.post(url, {"subject": letter.subject, "body": letter.body + "\n\nEen extra alinea.",
+                                 "confidential_annex": letter.confidential_annex, "expected_revision": letter.revision,
+                                 "note": "alinea toegevoegd"})
+    assert response.status_code == 302
+    body = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert "<ins>+ Een extra alinea.</ins>" in body
+
+
+def test_company_name_in_the_public_text_is_refused_at_the_field(client, kamer, letter, case):
+    web_session(client, kamer)
+    response = client.post(reverse("parliament:edit", args=[letter.pk]), {
+        "subject": letter.subject, "body": f"{letter.body}\n\n{case.target_name}",
+        "confidential_annex": letter.confidential_annex, "expected_revision": letter.revision})
+    assert response.status_code == 400
+    assert 'id="id_body_error"' in response.content.decode()
+
+
+def test_four_eyes_review_and_downloads(client, kamer, kamer2, letter):
+    web_session(client, kamer)
+    client.post(reverse("parliament:act", args=[letter.pk, "submit"]))
+    refused = client.post(reverse("parliament:act", args=[letter.pk, "approve"]))
+    assert refused.status_code == 400 and "Vier ogen" in refused.content.decode()
+    client.logout()
+    web_session(client, kamer2)
+    assert "Vier ogen: Kamerbrief beoordelen" in client.get(reverse("core:home")).content.decode()
+    assert client.post(reverse("parliament:act", args=[letter.pk, "approve"])).status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == "approved"
+    docx = client.get(reverse("parliament:download", args=[letter.pk, "docx"]))
+    assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    pdf = client.get(reverse("parliament:download", args=[letter.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+def test_non_member_cannot_open_a_letter(client, outsider, letter):
+    web_session(client, outsider)
+    assert client.get(reverse("parliament:letter", args=[letter.pk])).status_code == 404
+
+
+def test_report_is_requested_and_its_status_polled(client, kamer, letter):
+    web_session(client, kamer)
+    response = client.post(reverse("parliament:reports"), {"kind": "annual_transactions", "year": "2026"})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "report-status" in page
+    status = client.get(reverse("parliament:report_status", args=[report.pk])).json()
+    assert status["status"] in {"pending", "running", "done", "failed"}
