@@ -266,18 +266,23 @@ class LetterRevision(models.Model):
 # ---------------------------------------------------------------------------------------------
 # Reports
 # ---------------------------------------------------------------------------------------------
+class ReportKind(models.TextChoices):
+    ANNUAL_TRANSACTIONS = "annual_transactions", _("Jaaroverzicht transacties")
+    EVALUATION = "evaluation", _("Evaluatie (werking, doelmatigheid, doeltreffendheid)")
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
 class Report(models.Model):
     """A generated report; the files are kept. Built by a Celery task that updates status/progress."""
 
-    class Kind(models.TextChoices):
-        ANNUAL_TRANSACTIONS = "annual_transactions", _("Jaaroverzicht transacties")
-        EVALUATION = "evaluation", _("Evaluatie (werking, doelmatigheid, doeltreffendheid)")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("In de wachtrij")
-        RUNNING = "running", _("Bezig")
-        DONE = "done", _("Klaar")
-        FAILED = "failed", _("Mislukt")
+    Kind = ReportKind
+    Status = ReportStatus
 
     kind = models.CharField(_("soort"), max_length=32, choices=Kind.choices)
     year = models.PositiveIntegerField(_("jaar"), null=True, blank=True)

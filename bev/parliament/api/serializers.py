@@ -41,7 +41,7 @@ class LetterUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class ReasonSerializer(serializers.Serializer):
+class LetterReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
