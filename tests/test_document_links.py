@@ -72,3 +72,26 @@ def test_linked_documents_are_only_shown_to_those_who_may_see_them(case, documen
     decision = decision_of(case, secretariat)
     document_link(user=secretariat, document=document, target_type="cases.cabinetdecision", target_id=decision.pk)
     assert list(documents_linked_to(user=outsider, obj=decision)) == []
+
+
+def test_link_to_an_indicator_score_and_a_condition_of_the_cases_assessment(api, case, officer, assessor, assessor2):
+    from . import factories
+
+    if not hasattr(factories, "approve_assessment"):
+        pytest.skip("assessments not available")
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(state="risk_assessment")
+    assessment = factories.approve_assessment(Case.objects.get(pk=case.pk), lead=assessor, approver=assessor2)
+    document = document_upload(user=assessor, case=case, title="Onderbouwing score", document_type="memo",
+                               content=sample_pdf(), filename="onderbouwing.pdf")
+    score = assessment.scores.first()
+    condition = assessment.conditions.first()
+    client = api(assessor)
+    assert link(client, document, "assessments.indicatorscore", score.pk).status_code == 201
+    assert link(client, document, "assessments.conditionfinding", condition.pk).status_code == 201
+    assert list(documents_linked_to(user=assessor, obj=score)) == [document]
+    other = make_case(officer=officer)
+    foreign = document_upload(user=officer, case=other, title="Ander", document_type="memo", content=sample_pdf(),
+                              filename="a.pdf")
+    assert link(api(officer), foreign, "assessments.indicatorscore", score.pk).status_code == 400
