@@ -18,6 +18,7 @@ from audit.context import acting
 from cases.constants import State
 
 from .constants import AssessmentKind, CheckAnswer, ConditionStatus
+from .default_framework import ensure_default_framework
 from .models import Assessment, FrameworkVersion
 from .services import (
     assessment_approve,
@@ -40,10 +41,8 @@ _DEMO_SCORES = {
 
 
 def seed(*, users: dict, stdout) -> None:
-    version = FrameworkVersion.objects.filter(number=1).first()
-    if version is None:  # the data migration creates it; only a wiped table lacks it
-        stdout.write("  afwegingskader: standaardversie ontbreekt; voer `manage.py migrate` uit.\n")
-        return
+    ensure_default_framework()
+    version = FrameworkVersion.objects.get(number=1)
     stdout.write(f"  afwegingskader: {FrameworkVersion.objects.count()} versie(s), "
                  f"standaard v{version.number} ({'uit de brief' if version.derived_from_letter else 'eigen'})\n")
 

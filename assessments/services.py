@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.permissions import can, require, role_on_case
+from access.permissions import require, role_on_case
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
@@ -110,7 +110,14 @@ def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
 
 
 def framework_current() -> FrameworkVersion:
+    """The latest published version. The default version from the letter is always there (the data
+    migration creates it; it is recreated if the table was emptied, e.g. a flushed test database)."""
     version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
+    if version is None:
+        from .default_framework import ensure_default_framework
+
+        ensure_default_framework()
+        version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         raise Conflict(_("Er is geen gepubliceerde versie van het afwegingskader."), code="no_framework")
     return version

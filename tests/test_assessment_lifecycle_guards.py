@@ -4,11 +4,9 @@ manageable lets the exit start. Driven through the API as a user would."""
 
 import pytest
 
-from access.roles import Role
 from cases.models import Case
-from cases.services import case_team_add
 
-from .factories import UserFactory, approve_risk_review
+from .factories import approve_risk_review
 
 pytestmark = pytest.mark.django_db
 
