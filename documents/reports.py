@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.classification import Classification
 from core.formatting import date_nl, euro, percent_nl
@@ -75,6 +76,19 @@ def _text(value) -> str:
         except ValueError:
             return value
     return str(value)
+
+
+def _number(value) -> str:
+    """A decimal in Dutch notation (3,00); anything that is not a number as text."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return f"{Decimal(str(value)):f}".replace(".", ",")
+    except ArithmeticError:
+        return str(value)
+
+
+INDICATOR_KINDS = {"core": gettext_lazy("kern"), "broader": gettext_lazy("breder")}
 
 
 def classification_marking(level: str) -> str:
@@ -155,8 +169,8 @@ def _indicators_section(indicators: list[dict], framework: dict) -> Section:
         scores = ", ".join(f"{s.get('assessor_name') or s.get('assessor')}: {s.get('level_label') or s.get('level')}"
                            for s in row.get("scores") or [])
         rows.append([_text(row.get("label") or row.get("label_nl") or row.get("code")),
-                     _("kern") if row.get("kind") == "core" else _text(row.get("kind")),
-                     _text(row.get("weight")),
+                     str(INDICATOR_KINDS.get(row.get("kind"), row.get("kind") or "–")),
+                     _number(row.get("weight")),
                      scores or "–",
                      _text(row.get("final_level_label") or row.get("final_level")),
                      _indicator_rationale(row)])
@@ -200,7 +214,9 @@ def _advice_section(advice: list[dict]) -> Section:
 def _outcome_section(context: dict) -> Section:
     facts = [(_("Uitkomst"), _text(context.get("outcome_label") or context.get("outcome"))),
              (_("Risiconiveau"), _text(context.get("risk_level_label") or context.get("risk_level"))),
-             (_("Gewogen risicoscore"), _text(context.get("risk_score")))]
+             (_("Gewogen risicoscore"), _number(context.get("risk_score")))]
+    if (context.get("assessment") or {}).get("kind") == "risk_review" and context.get("risk_manageable") is not None:
+        facts.append((_("Risico beheersbaar"), _text(context["risk_manageable"])))
     notes = [f"{r.get('label')}: {r.get('text')}" for r in context.get("reasons") or []]
     notes += [f"{r.get('label')}: {r.get('text')}" for r in context.get("missing") or []]
     return Section(heading=_("7. Uitkomst en toelichting"), facts=facts,
