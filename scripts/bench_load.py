@@ -24,6 +24,7 @@ local headers = {
 }
 local threads = {}
 local nthreads = %(nthreads)d
+local default_auth = %(auth)s
 
 function setup(thread)
   thread:set("tid", #threads)
@@ -37,6 +38,7 @@ end
 function request()
   local r = reqs[(counter %% #reqs) + 1]
   counter = counter + nthreads
+  headers["Authorization"] = r[4] or default_auth
   return wrk.format(r[1], r[2], headers, r[3])
 end
 
@@ -60,6 +62,7 @@ class Request:
     method: str
     path: str
     body: str | None = None
+    token: str | None = None  # another user's token for this request (default: the run's token)
 
 
 @dataclass
@@ -104,12 +107,14 @@ def run_wrk(*, base_url: str, scenario: str, requests: list[Request], token: str
             duration: float, timeout_s: int = 10) -> RunResult:
     nthreads = max(1, min(concurrency, 2))
     reqs = ",\n".join(
-        "{%s, %s, %s}" % (_lua_string(r.method), _lua_string(r.path), _lua_string(r.body) if r.body else "nil")
+        "{%s, %s, %s, %s}" % (_lua_string(r.method), _lua_string(r.path), _lua_string(r.body) if r.body else "nil",
+                              _lua_string(f"Token {r.token}") if r.token else "nil")
         for r in requests)
     headers = {"Authorization": f"Token {token}", "Accept": "application/json",
                "Content-Type": "application/json", "Accept-Language": "nl"}
     header_lua = ",\n".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
-    script = LUA_TEMPLATE % {"reqs": reqs, "headers": header_lua, "nthreads": nthreads}
+    script = LUA_TEMPLATE % {"reqs": reqs, "headers": header_lua, "nthreads": nthreads,
+                             "auth": _lua_string(f"Token {token}")}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
         path = handle.name
@@ -183,6 +188,29 @@ class Server:
                 pass
             time.sleep(0.3)
         raise SystemExit(f"gunicorn did not become ready; see {self.log.name}")
+
+    def settle(self, token: str, *, quiet_ms: float = 50, timeout: float = 60) -> float:
+        """Wait until the server has worked off what the previous run left queued (a load generator
+        that stops does not stop the requests already accepted): three floor requests in a row
+        answered within `quiet_ms`. Returns the seconds waited."""
+        import urllib.request
+
+        started = time.monotonic()
+        quick = 0
+        while quick < 3 and time.monotonic() - started < timeout:
+            t0 = time.monotonic()
+            try:
+                req = urllib.request.Request(self.url + "/api/bench/floor/", headers={"Authorization": f"Token {token}"})
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    resp.read()
+            except OSError:
+                quick = 0
+                time.sleep(0.2)
+                continue
+            quick = quick + 1 if (time.monotonic() - t0) * 1000 < quiet_ms else 0
+            if not quick:
+                time.sleep(0.2)
+        return time.monotonic() - started
 
     def worker_pids(self) -> list[int]:
         pids = []
