@@ -152,8 +152,11 @@ def _clean_text(value: str | None, field: str, *, required: bool) -> str:
     return value
 
 
-def _clean_evidence(evidence) -> list[dict]:
-    """Evidence: a list of {"title", "source", "document_id", "url"}; a title or a document each."""
+def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
+    """Evidence: a list of {"title", "source", "document_id", "url"}; a title or a document each.
+    A document must be one of this case's documents that the person may see (need-to-know)."""
+    from documents.selectors import document_list
+
     if evidence in (None, ""):
         return []
     if not isinstance(evidence, list):
@@ -164,10 +167,15 @@ def _clean_evidence(evidence) -> list[dict]:
             raise RuleViolation(_("Elke bron is een object met een titel of document."), field="evidence")
         item = {"title": str(row.get("title") or "").strip()[:300], "source": str(row.get("source") or "").strip()[:300],
                 "url": str(row.get("url") or "").strip()[:500], "document_id": row.get("document_id")}
-        if item["document_id"] is not None and (not isinstance(item["document_id"], int)
-                                                or isinstance(item["document_id"], bool)):
-            raise RuleViolation(_("Een document-id is een geheel getal."), field="evidence")
-        if not item["title"] and item["document_id"] is None:
+        if item["document_id"] is not None:
+            if not isinstance(item["document_id"], int) or isinstance(item["document_id"], bool):
+                raise RuleViolation(_("Een document-id is een geheel getal."), field="evidence")
+            document = document_list(user=user, case=case).filter(pk=item["document_id"]).first()
+            if document is None:
+                raise RuleViolation(_("Document %(id)s hoort niet bij het dossier van deze casus.")
+                                    % {"id": item["document_id"]}, field="evidence")
+            item["title"] = item["title"] or document.title
+        if not item["title"]:
             raise RuleViolation(_("Elke bron heeft een titel of een document."), field="evidence")
         cleaned.append(item)
     return cleaned
@@ -278,7 +286,7 @@ def assessment_set_condition(*, user, assessment: Assessment, code: str, status:
     before = {"status": finding.status, "rationale": finding.rationale}
     finding.status = status
     finding.rationale = _clean_text(rationale, "rationale", required=status != ConditionStatus.UNDETERMINED)
-    finding.evidence = _clean_evidence(evidence)
+    finding.evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     finding.updated_by = user
     finding.save()
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.condition", obj=assessment,
@@ -301,7 +309,7 @@ def assessment_set_check(*, user, assessment: Assessment, code: str, answer: str
     before = {"answer": finding.answer, "rationale": finding.rationale}
     finding.answer = answer
     finding.rationale = _clean_text(rationale, "rationale", required=answer != CheckAnswer.UNDETERMINED)
-    finding.evidence = _clean_evidence(evidence)
+    finding.evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     finding.updated_by = user
     finding.save()
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.check", obj=assessment,
@@ -328,7 +336,7 @@ def assessment_score(*, user, assessment: Assessment, indicator: str, level: int
     _require_draft(assessment)
     _validate_level(assessment, indicator, level)
     rationale = _clean_text(rationale, "rationale", required=True)
-    evidence = _clean_evidence(evidence)
+    evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     score, created = IndicatorScore.objects.update_or_create(
         assessment=assessment, indicator=indicator, assessor=user,
         defaults={"level": level, "rationale": rationale, "evidence": evidence})

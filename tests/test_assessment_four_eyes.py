@@ -178,3 +178,26 @@ def test_bad_input_is_a_field_error_and_changes_nothing(api, officer, assessor, 
     assert all(not row["scores"] for row in detail["indicators"])
     assert all(row["status"] == "undetermined" for row in detail["conditions"])
     assert detail["scope"]["confirmed"] is None
+
+
+def test_evidence_can_point_at_documents_of_this_case_only(api, officer, assessor, case, make_user):
+    from documents.services import document_upload
+
+    from .factories import make_case
+
+    start_risk_assessment(case, officer=officer)
+    own = document_upload(user=officer, case=case, title="AIVD-ambtsbericht", document_type="memo",
+                          content=b"Ambtsbericht", filename="ambtsbericht.txt")
+    other_case = make_case(officer=officer)
+    foreign = document_upload(user=officer, case=other_case, title="Ander dossier", document_type="memo",
+                              content=b"Elders", filename="elders.txt")
+    aid = api(assessor).post("/api/assessments/", {"case": case.pk}, format="json").json()["id"]
+    url = f"/api/assessments/{aid}/conditions/state_actor_influence/"
+    response = api(assessor).put(url, {"status": "met", "rationale": "Zie ambtsbericht.",
+                                       "evidence": [{"document_id": foreign.pk}]}, format="json")
+    assert response.status_code == 400 and "evidence" in response.json()
+    response = api(assessor).put(url, {"status": "met", "rationale": "Zie ambtsbericht.",
+                                       "evidence": [{"document_id": own.pk}]}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["evidence"] == [{"title": "AIVD-ambtsbericht", "source": "", "url": "",
+                                            "document_id": own.pk}]
