@@ -260,11 +260,16 @@ def consultation_list(*, user, assessment_id: int | None = None) -> QuerySet[Con
     return qs
 
 
-def consultation_get(*, user, consultation_id) -> ConsultationRequest:
+def consultation_get(*, user, consultation_id, audit_read: bool = False) -> ConsultationRequest:
     try:
-        return consultation_list(user=user).get(pk=consultation_id)
+        consultation = consultation_list(user=user).get(pk=consultation_id)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
         raise NotFound("Adviesaanvraag niet gevonden.") from None
+    if audit_read:
+        with transaction.atomic():
+            audit_log(actor=user, action=AuditRecord.Action.READ, event="consultation.read", obj=consultation,
+                      case_id=consultation.assessment.case_id)
+    return consultation
 
 
 def consultation_detail(*, consultation: ConsultationRequest) -> dict:

@@ -59,6 +59,10 @@ def test_the_advisor_sees_their_request_and_only_the_parts_it_covers(api, adviso
     assert body["framework"]["number"] == 1
     listed = api(advisor).get("/api/consultations/").json()["results"]
     assert [c["id"] for c in listed] == [mine.pk]
+    from audit.models import AuditRecord
+
+    read = AuditRecord.objects.filter(event="consultation.read", actor=advisor).get()
+    assert read.case_id == assessment.case_id and read.object_id == str(mine.pk)
 
 
 def test_everything_else_is_404_for_the_advisor(api, advisor, setting):

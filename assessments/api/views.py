@@ -263,8 +263,9 @@ class ConsultationViewSet(viewsets.GenericViewSet):
             return ConsultationRequest.objects.none()
         return selectors.consultation_list(user=self.request.user)
 
-    def _consultation(self):
-        return selectors.consultation_get(user=self.request.user, consultation_id=self.kwargs["pk"])
+    def _consultation(self, *, audit_read=False):
+        return selectors.consultation_get(user=self.request.user, consultation_id=self.kwargs["pk"],
+                                          audit_read=audit_read)
 
     @extend_schema(responses=ConsultationSummarySerializer(many=True))
     def list(self, request):
@@ -275,7 +276,7 @@ class ConsultationViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=ConsultationDetailSerializer)
     def retrieve(self, request, pk=None):
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(
-            consultation=self._consultation())).data)
+            consultation=self._consultation(audit_read=True))).data)
 
     @extend_schema(request=ConsultationAnswerSerializer, responses={200: ConsultationDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
