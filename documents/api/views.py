@@ -1,5 +1,6 @@
 """Documents of a case: /api/cases/{case_id}/documents/... Thin views: selectors read, services change."""
 
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import case_get
+from core.exceptions import NotFound
 
 from .. import selectors, services
 from ..http import version_download_response
@@ -171,9 +173,7 @@ class AssessmentReportView(CaseDocumentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         assessment = assessment_get(user=request.user, assessment_id=serializer.validated_data["assessment"])
         if assessment.case_id != case.pk:
-            from core.exceptions import NotFound
-
-            raise NotFound("Risico-inschatting niet gevonden.")
+            raise NotFound(_("Risico-inschatting niet gevonden."))
         document = services.assessment_report_generate(user=request.user, assessment=assessment)
         document = selectors.document_get(user=request.user, document_id=document.pk, case=case)
         return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)
