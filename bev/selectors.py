@@ -212,6 +212,14 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
     return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("booked_on", "id")
 
 
+def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
+    """Ids of entries whose lines do not sum to zero (always empty; a check for tests and audits).
+    Sums are rounded to cents: SQLite adds decimals as floating point."""
+    lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
+    totals = lines.values("entry_id").annotate(total=Sum("amount")).values_list("entry_id", "total")
+    return [entry_id for entry_id, total in totals if _q(total) != 0]
+
+
 def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> list[dict]:
     """Every line of one account with the running balance (debit positive)."""
     lines = JournalLine.objects.filter(fund=fund, account=account).select_related("entry")

@@ -1,0 +1,187 @@
+"""Random sequences of fund movements against a simple model of the letter's rules.
+
+Every step is tried on the real services; the model says whether it must be booked or refused and
+what the balances are afterwards. After every step the invariants are checked against the ledger:
+received ≤ €100m, liquid ≤ €150m, nothing negative, every entry balanced, and the figures equal
+the model's.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from access.roles import Role
+from bev import services
+from bev.selectors import fund_overview, unbalanced_entries
+from cases.models import Case
+from core.exceptions import ApplicationError, Conflict, RuleViolation
+from tests.factories import UserFactory, case_to_investment_preparation, fund_establish_default, make_case
+
+M = Decimal("1000000.00")
+CAP, COMMITTED = 150 * M, 100 * M
+EDGES = [Decimal("0.01"), M, 10 * M, 50 * M, 50 * M - Decimal("0.01"), 50 * M + Decimal("0.01"), 100 * M]
+amounts = st.one_of(st.sampled_from(EDGES),
+                    st.integers(min_value=1, max_value=80 * 10**8).map(lambda cents: Decimal(cents) / 100))
+POSITIONS = 3
+
+
+class FundMachine(RuleBasedStateMachine):
+    """The model: plain Decimals per account, per position; the rules written out once more."""
+
+    @initialize()
+    def set_up(self):
+        self.savepoint = transaction.savepoint()
+        self.keys = 0
+        officer = UserFactory(username="sm-officer", role=Role.CASE_OFFICER)
+        self.manager = UserFactory(username="sm-manager", role=Role.FUND_MANAGER)
+        self.manager2 = UserFactory(username="sm-manager2", role=Role.FUND_MANAGER)
+        sec1 = UserFactory(username="sm-sec1", role=Role.CABINET_SECRETARIAT)
+        sec2 = UserFactory(username="sm-sec2", role=Role.CABINET_SECRETARIAT)
+        case = make_case(officer=officer, team={self.manager: Role.FUND_MANAGER, self.manager2: Role.FUND_MANAGER,
+                                                sec1: Role.CABINET_SECRETARIAT, sec2: Role.CABINET_SECRETARIAT})
+        fund_establish_default()
+        self.case = case_to_investment_preparation(case, recorder=sec1, confirmer=sec2)
+        self.positions = [services.position_create(user=self.manager, case=self.case, instrument="equity",
+                                                   ownership_percent=Decimal("10")) for _ in range(POSITIONS)]
+        self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
+        self.reserved = [Decimal("0.00")] * POSITIONS
+        self.cost = [Decimal("0.00")] * POSITIONS
+        self.invested = [Decimal("0.00")] * POSITIONS
+        self.exited = [False] * POSITIONS
+        self.case_invested = False
+
+    def teardown(self):
+        if getattr(self, "savepoint", None):
+            transaction.savepoint_rollback(self.savepoint)
+
+    # --- helpers -----------------------------------------------------------------------------
+    def key(self):
+        self.keys += 1
+        return f"sm-{self.keys}"
+
+    def liquid(self):
+        return self.available + sum(self.reserved)
+
+    def sweep(self):
+        excess = self.liquid() - CAP
+        if excess > 0:
+            self.available -= excess
+            self.swept += excess
+
+    def expect(self, allowed: bool, action, refusal=RuleViolation):
+        if allowed:
+            return action()
+        with pytest.raises(refusal):
+            action()
+        return None
+
+    # --- rules -------------------------------------------------------------------------------
+    @rule(amount=amounts)
+    def tranche(self, amount):
+        allowed = self.received + amount <= COMMITTED
+        if self.expect(allowed, lambda: services.tranche_receive(user=self.manager, amount=amount,
+                                                                 idempotency_key=self.key())):
+            self.received += amount
+            self.available += amount
+            self.sweep()
+
+    @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
+    def reserve(self, i, amount):
+        if self.exited[i]:
+            return self.expect(False, lambda: services.reservation_book(
+                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()), Conflict)
+        if self.expect(amount <= self.available, lambda: services.reservation_book(
+                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key())):
+            self.available -= amount
+            self.reserved[i] += amount
+
+    @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
+    def release(self, i, amount):
+        if self.expect(amount <= self.reserved[i], lambda: services.reservation_release(
+                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key())):
+            self.available += amount
+            self.reserved[i] -= amount
+
+    @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
+    def disburse(self, i, amount):
+        position = self.positions[i]
+
+        def book():
+            proposal = services.disbursement_propose(user=self.manager, position=position, amount=amount,
+                                                     idempotency_key=self.key())
+            return services.disbursement_approve(user=self.manager2, disbursement=proposal)
+
+        if self.exited[i]:
+            return self.expect(False, book, Conflict)
+        if self.expect(amount <= self.available + self.reserved[i], book):
+            from_reserved = min(self.reserved[i], amount)
+            self.reserved[i] -= from_reserved
+            self.available -= amount - from_reserved
+            self.cost[i] += amount
+            self.invested[i] += amount
+            self.case_invested = True
+
+    @rule(i=st.integers(0, POSITIONS - 1), amount=amounts, kind=st.sampled_from(["dividend", "interest"]))
+    def income(self, i, amount, kind):
+        allowed = self.invested[i] > 0
+        if self.expect(allowed, lambda: services.return_book(user=self.manager, position=self.positions[i], kind=kind,
+                                                             amount=amount, idempotency_key=self.key()), Conflict):
+            self.available += amount
+            self.returns += amount
+            self.sweep()
+
+    @rule(amount=amounts)
+    def fee(self, amount):
+        if self.expect(amount <= self.available, lambda: services.fee_charge(user=self.manager, amount=amount,
+                                                                             idempotency_key=self.key())):
+            self.available -= amount
+            self.fees += amount
+
+    @rule()
+    def manual_sweep(self):
+        assert services.fund_sweep(user=self.manager) is None  # nothing above the cap is ever left over
+
+    @rule(i=st.integers(0, POSITIONS - 1), proceeds=amounts, fraction=st.sampled_from([25, 50, 100]))
+    def exit(self, i, proceeds, fraction):
+        allowed = self.invested[i] > 0 and not self.exited[i] and self.case_invested
+        if self.expect(allowed, lambda: services.exit_book(user=self.manager, position=self.positions[i],
+                                                           proceeds=proceeds, fraction_sold_percent=fraction,
+                                                           idempotency_key=self.key()), ApplicationError):
+            full = fraction == 100
+            sold_cost = self.cost[i] if full else (self.cost[i] * fraction / 100).quantize(Decimal("0.01"))
+            self.cost[i] -= sold_cost
+            self.available += proceeds
+            self.returns += proceeds
+            if full:
+                self.available += self.reserved[i]
+                self.reserved[i] = Decimal("0.00")
+                self.exited[i] = True
+            self.sweep()
+
+    # --- invariants ----------------------------------------------------------------------------
+    @invariant()
+    def ledger_matches_the_model_and_the_letter(self):
+        if not hasattr(self, "positions"):
+            return
+        overview = fund_overview()
+        assert overview["received"] <= COMMITTED
+        assert overview["liquid"] <= CAP
+        assert overview["available"] >= 0 and overview["reserved"] >= 0 and overview["deployed"] >= 0
+        assert overview["liquid"] == overview["available"] + overview["reserved"]
+        assert (overview["received"], overview["available"], overview["reserved"], overview["deployed"],
+                overview["swept_to_treasury"], overview["fees"], overview["returns"]) == (
+            self.received, self.available, sum(self.reserved), sum(self.cost), self.swept, self.fees, self.returns)
+        assert unbalanced_entries() == []
+        assert Case.objects.get(pk=self.case.pk).state == ("invested" if self.case_invested
+                                                           else "investment_preparation")
+
+
+@pytest.mark.django_db
+def test_random_sequences_of_movements_keep_every_rule():
+    run_state_machine_as_test(FundMachine, settings=settings(
+        max_examples=25, stateful_step_count=30, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]))
