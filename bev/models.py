@@ -145,6 +145,7 @@ class JournalEntry(AppendOnlyModel):
         verbose_name = _("journaalpost")
         verbose_name_plural = _("grootboek")
         ordering = ["booked_on", "id"]
+        indexes = [models.Index(fields=["fund", "booked_on"], name="bev_entry_fund_date")]
         constraints = [models.UniqueConstraint(fields=["fund", "idempotency_key"], name="bev_unique_idempotency_key")]
 
     def __str__(self):

@@ -1,0 +1,174 @@
+"""The fund through its API: the overview, the ledger (read), every movement, positions with their
+valuations, dilutions, conversions and exits; bad input is a field error and books nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from access.roles import Role
+from bev.models import JournalEntry, Position
+from bev.selectors import fund_overview
+from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ready_case(case, manager, secretariat, secretariat2):
+    fund_with_tranches(user=manager)
+    return case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+
+
+def post(client, url, body, expect=201):
+    response = client.post(url, body, format="json")
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+def test_the_overview_shows_the_letters_limits_and_the_ledgers_figures(api, manager, make_user):
+    fund_with_tranches(user=manager)
+    liaison = make_user("liaison", Role.PARLIAMENTARY_LIAISON)
+    body = api(liaison).get("/api/fund/").json()
+    assert body["committed_limit"] == "100000000.00" and body["liquid_cap"] == "150000000.00"
+    assert body["received"] == body["liquid"] == body["available"] == "100000000.00"
+    assert body["manager"] == "Invest-NL"
+    assert api(liaison).get("/api/fund/?as_of=2024-01-01").json()["received"] == "50000000.00"
+    assert api(liaison).get("/api/fund/?as_of=yesterday").status_code == 400
+
+
+def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
+    fund_with_tranches(user=manager)
+    post(api(manager), "/api/fund/fees/", {"amount": "125000.00", "idempotency_key": "fee-q1"})
+    client = api(manager)
+    ledger = client.get("/api/fund/ledger/").json()
+    assert ledger["count"] == 3
+    fee = ledger["results"][-1]
+    assert fee["kind"] == "fee" and fee["created_by"] == "manager"
+    assert sorted((line["account"], line["amount"]) for line in fee["lines"]) == [
+        ("cash_available", "-125000.00"), ("management_fee", "125000.00")]
+    assert client.get("/api/fund/ledger/?kind=tranche").json()["count"] == 2
+    accounts = {row["account"]: row["balance"] for row in client.get("/api/fund/accounts/").json()}
+    assert accounts["ministry_loan"] == "-100000000.00" and accounts["cash_available"] == "99875000.00"
+    history = client.get("/api/fund/accounts/cash_available/").json()
+    assert [row["balance"] for row in history] == ["50000000.00", "100000000.00", "99875000.00"]
+    assert client.get("/api/fund/accounts/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"amount": "100.001", "idempotency_key": "k"}, "amount"),
+    ({"amount": "-5.00", "idempotency_key": "k"}, "amount"),
+    ({"amount": "0.00", "idempotency_key": "k"}, "amount"),
+    ({"amount": "1.00"}, "idempotency_key"),
+    ({"amount": "50000000.01", "idempotency_key": "k"}, "amount"),  # one cent above the committed €100m
+])
+def test_bad_tranches_are_field_errors_and_book_nothing(api, manager, body, field):
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    response = api(manager).post("/api/fund/tranches/", body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert JournalEntry.objects.count() == 1
+
+
+def test_an_investment_through_the_api(api, manager, manager2, ready_case):
+    client, client2 = api(manager), api(manager2)
+    position = post(client, "/api/positions/", {"case": ready_case.pk, "instrument": "equity", "shares": 4000,
+                                                "ownership_percent": "40"})
+    url = f"/api/positions/{position['id']}"
+    post(client, f"{url}/reservations/", {"amount": "5000000.00", "idempotency_key": "res"})
+    refused = client.post(f"{url}/disbursements/", {"amount": "100000000.01", "idempotency_key": "too-much"},
+                          format="json")
+    assert refused.status_code == 400 and "Onvoldoende beschikbare liquiditeit" in refused.json()["amount"][0]
+    proposal = post(client, f"{url}/disbursements/", {"amount": "8000000.00", "idempotency_key": "d1"})
+    assert client.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json").status_code == 403
+    approved = client2.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "booked"
+    assert client.get(f"/api/cases/{ready_case.pk}/").json()["state"] == "invested"
+    post(client, f"{url}/returns/", {"kind": "dividend", "amount": "400000.00", "idempotency_key": "div"})
+    post(client, f"{url}/valuations/", {"valued_on": date.today().isoformat(), "fair_value": "9000000.00",
+                                        "method": "multiples"})
+    dilution = post(client, f"{url}/dilutions/", {"issued_on": date.today().isoformat(),
+                                                  "shares_outstanding_before": 10000, "new_shares_issued": 10000})
+    assert Decimal(dilution["ownership_after"]) == Decimal("20")
+    exit_body = {"proceeds": "6000000.00", "fraction_sold_percent": "50", "idempotency_key": "exit-1"}
+    first = post(client, f"{url}/exits/", exit_body)
+    assert first["realised_result"] == "2000000.00" and first["is_full"] is False
+    assert client.post(f"{url}/exits/", exit_body, format="json").status_code == 200  # retried: booked once
+    detail = client.get(f"{url}/").json()
+    assert detail["ownership_percent"] == "10.000000"
+    assert detail["metrics"]["invested"] == "8000000.00" and detail["metrics"]["returns"] == "6400000.00"
+    overview = fund_overview()
+    assert overview["deployed"] == Decimal("4000000.00") and overview["reserved"] == 0
+
+
+def test_a_conversion_and_a_rejected_proposal(api, manager, manager2, ready_case):
+    client, client2 = api(manager), api(manager2)
+    position = post(client, "/api/positions/", {"case": ready_case.pk, "instrument": "convertible_loan",
+                                                "principal": "2000000.00", "interest_rate_percent": "5",
+                                                "conversion_terms": "Bij de volgende ronde tegen 20% korting."})
+    url = f"/api/positions/{position['id']}"
+    rejected = post(client, f"{url}/disbursements/", {"amount": "2000000.00", "idempotency_key": "d0"})
+    assert client2.post(f"/api/disbursements/{rejected['id']}/reject/", {"reason": "Termsheet nog niet getekend"},
+                        format="json").json()["status"] == "rejected"
+    proposal = post(client, f"{url}/disbursements/", {"amount": "2000000.00", "idempotency_key": "d1"})
+    client2.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json")
+    conversion = post(client, f"{url}/conversions/", {"converted_on": date.today().isoformat(), "shares": 800,
+                                                      "ownership_percent": "8"})
+    assert conversion["from_instrument"] == "convertible_loan"
+    assert client.get(f"{url}/").json()["instrument"] == "equity"
+    assert len(client.get(f"{url}/disbursements/").json()) == 2
+
+
+def test_a_correction_through_the_api(api, manager):
+    fund_with_tranches(user=manager)
+    fee = post(api(manager), "/api/fund/fees/", {"amount": "1000.00", "idempotency_key": "fee"})
+    reversal = post(api(manager), f"/api/fund/ledger/{fee['id']}/reverse/", {"reason": "Dubbel ingevoerd",
+                                                                              "idempotency_key": "rev"})
+    assert reversal["reverses"] == fee["id"]
+    assert fund_overview()["fees"] == 0
+
+
+def test_a_successor_manager_takes_over_on_its_date(api, make_user, manager):
+    fund_establish_default()
+    admin = make_user("admin", Role.ADMINISTRATOR)
+    periods = post(api(admin), "/api/fund/managers/", {"name": "Nationale Investeringsinstelling",
+                                                       "valid_from": "2028-01-01"})
+    assert [(p["name"], p["valid_to"]) for p in periods] == [("Invest-NL", "2027-12-31"),
+                                                             ("Nationale Investeringsinstelling", None)]
+    assert fund_overview(as_of=date(2027, 12, 31))["manager"] == "Invest-NL"
+    assert fund_overview(as_of=date(2028, 1, 1))["manager"] == "Nationale Investeringsinstelling"
+    assert api(manager).post("/api/fund/managers/", {"name": "X", "valid_from": "2029-01-01"},
+                             format="json").status_code == 403
+
+
+def test_the_admin_shows_the_ledger_read_only(client, make_user, manager):
+    from django.contrib.admin.sites import site
+
+    from bev.admin import JournalEntryAdmin
+
+    fund_with_tranches(user=manager)
+    admin_user = make_user("beheer", Role.ADMINISTRATOR, is_staff=True)
+    model_admin = JournalEntryAdmin(JournalEntry, site)
+
+    class Request:
+        user = admin_user
+
+    assert model_admin.has_view_permission(Request())
+    assert not model_admin.has_change_permission(Request()) and not model_admin.has_delete_permission(Request())
+    assert not model_admin.has_add_permission(Request())
+    assert model_admin.get_actions(Request()) == {}
+
+
+def test_the_demo_seed_is_idempotent(manager, manager2):
+    import io
+
+    from bev import demo
+
+    users = {"fonds": manager, "fonds2": manager2}
+    demo.seed(users=users, stdout=io.StringIO())
+    demo.seed(users=users, stdout=io.StringIO())
+    overview = fund_overview()
+    assert overview["received"] == Decimal("100000000.00") and overview["fees"] == Decimal("750000.00")
+    assert JournalEntry.objects.count() == 3
+    assert fund_overview(as_of=date(2023, 12, 31))["received"] == Decimal("50000000.00")
+    assert not Position.objects.exists()
