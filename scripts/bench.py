@@ -59,8 +59,12 @@ def parse_args(argv=None):
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread only)")
     parser.add_argument("--soak", type=float, default=60, help="seconds of mixed load for the memory check")
     parser.add_argument("--seed-jobs", type=int, default=3, help="processes seeding cases in parallel")
-    parser.add_argument("--ledger-budget", type=float, default=90,
+    parser.add_argument("--ledger-budget", type=float, default=60,
                         help="seconds of ledger bookings through the services before the rest is bulk-loaded")
+    parser.add_argument("--case-budget", type=float, default=360,
+                        help="seconds for making cases through the services; copies fill up the count")
+    parser.add_argument("--timeline-budget", type=float, default=30,
+                        help="seconds of suspend/resume through the services to add timeline events")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
     parser.add_argument("--only", default="", help="comma separated scenario names (default: all)")
     parser.add_argument("--out", default="", help="report directory (default docs/benchmarks[/tmp])")
@@ -153,7 +157,7 @@ def seed(args, report: dict) -> None:
     stats = bench_seed.SeedStats()
     users = bench_seed.ensure_users()
     n_cases = max(40, int(10_000 * args.scale))
-    pool = max(60, int(2_500 * args.scale))
+    pool = max(60, int(1_500 * args.scale))
     audit_total = max(1_000, int(1_000_000 * args.scale))
     events_target = max(200, int(100_000 * args.scale))
 
@@ -170,29 +174,44 @@ def seed(args, report: dict) -> None:
     prepared = bench_domain.prepare(users=users)
     log(f"fund: {prepared}")
 
-    # 2. Cases through the services, in parallel processes.
+    # 2. Cases through the services, in parallel processes, within the time budget; then copies of
+    #    service-made money-free cases up to the target count (bench_seed.clone_cases says why).
     t0 = time.perf_counter()
-    targets = ["pool"] * pool + bench_seed.plan_states(n_cases - pool, rng)
-    chunk = 25
+    n_service = min(n_cases, max(40, int(2_000 * args.scale)))
+    targets = bench_seed.plan_mix(n_service, bench_seed.SERVICE_MIX, rng)
+    chunk = 10
     jobs = [(i + 1, targets[i:i + chunk], 1000 + i) for i in range(0, len(targets), chunk)]
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     done = 0
-    with ctx.Pool(max(1, args.seed_jobs)) as workers:
+    deadline = time.monotonic() + args.case_budget
+    workers = ctx.Pool(max(1, args.seed_jobs))
+    try:
         for result in workers.imap_unordered(bench_seed.seed_cases_worker, jobs):
-            done += result["cases"]
+            done += len(result["cases_done"]) if "cases_done" in result else result["cases"]
             stats.cases += result["cases"]
             stats.transitions_by_service += result["transitions_by_service"]
             stats.direct_state_steps += result["direct_state_steps"]
             stats.notes += result["notes"]
             for name, count in result["direct_steps_by_transition"].items():
                 stats.direct_steps_by_transition[name] = stats.direct_steps_by_transition.get(name, 0) + count
-            if done % 500 < chunk:
-                log(f"  cases: {done}/{len(targets)} ({time.perf_counter() - t0:.0f} s)")
-    pool_ids = list(Case.objects.filter(title__contains=TRANSITION_POOL_MARK).values_list("pk", flat=True))
+            if done % 200 < chunk:
+                log(f"  cases through the services: {done}/{len(targets)} ({time.perf_counter() - t0:.0f} s)")
+            if time.monotonic() > deadline:
+                stats.notes.append(f"case budget of {args.case_budget:.0f} s reached after {done} service-made cases")
+                log(stats.notes[-1])
+                break
+    finally:
+        workers.terminate()
+        workers.join()
+    connections.close_all()
     stats.seconds["cases"] = round(time.perf_counter() - t0, 1)
-    log(f"cases: {stats.cases} through the services in {stats.seconds['cases']} s "
+    service_made = Case.objects.count()
+    log(f"cases: {service_made} through the services in {stats.seconds['cases']} s "
         f"({stats.direct_state_steps} direct state steps)")
+    cloned = bench_seed.clone_cases(count=n_cases - service_made, pool=pool, rng=rng, pool_mark=TRANSITION_POOL_MARK)
+    log(f"cases: {cloned}")
+    pool_ids = list(Case.objects.filter(title__contains=TRANSITION_POOL_MARK).values_list("pk", flat=True))
 
     # 3. The fund, assessments and letters, through their services where they exist.
     t0 = time.perf_counter()
@@ -202,7 +221,8 @@ def seed(args, report: dict) -> None:
 
     # 4. More timeline events through the services (suspend/resume), up to the target.
     t0 = time.perf_counter()
-    made = bench_seed.top_up_timeline(target_events=events_target, users=users, rng=rng, budget_s=900)
+    made = bench_seed.top_up_timeline(target_events=events_target, users=users, rng=rng, budget_s=args.timeline_budget)
+    notes = bench_seed.bulk_notes(target_events=events_target, rng=rng)
     stats.seconds["timeline_top_up"] = round(time.perf_counter() - t0, 1)
 
     # 5. The audit trail's top-up to the target size, after the live records.
@@ -220,6 +240,9 @@ def seed(args, report: dict) -> None:
             (row["state"], row["n"]) for row in Case.objects.values("state").annotate(n=_count()).order_by())),
         "timeline_events": TimelineEvent.objects.count(),
         "timeline_events_from_suspend_resume_top_up": made,
+        "timeline_notes_bulk_loaded": notes,
+        "cases_through_services": service_made,
+        "cases_copied": cloned,
         "audit_records": AuditRecord.objects.count(),
         "audit_bulk_loaded": loaded["added"] + loaded2["added"],
         "transitions_by_service": stats.transitions_by_service,

@@ -23,14 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # assessments services; the others take that one step directly (counted in the report), because a
 # full afwegingskader run is ~20 service calls and would dominate the seeding time.
 ASSESSMENT_SHARE = float(os.environ.get("BENCH_ASSESSMENT_SHARE", "0.2"))
-# The seeding processes take turns in the assessments services: `assessments.services._lock` locks
-# the assessment with select_for_update() over select_related("framework", "case"), i.e. also the
-# framework version row every assessment shares, and then waits for the audit chain's advisory
-# lock; another process holding that lock and wanting the framework row deadlocks (seen while
-# seeding; reported). Created before the seeding processes fork, so they share it.
+# The seeding processes take turns in the assessments and fund services, which deadlock against
+# each other under concurrency (seen while seeding; reported): both lock a shared row FOR UPDATE
+# (`bev.services._lock_fund`: the fund row; `assessments.services._lock`: through
+# select_related("framework", "case") also the framework version row) and then wait for the audit
+# chain's advisory lock, while a transaction holding that lock inserts a row referencing the same
+# shared row (a position, an assessment), whose deferred foreign-key check at COMMIT needs
+# FOR KEY SHARE on it, which FOR UPDATE blocks. Created before the seeding processes fork.
 import multiprocessing  # noqa: E402
 
-ASSESSMENT_TURN = multiprocessing.get_context("fork").Lock()
+SERVICE_TURN = multiprocessing.get_context("fork").Lock()
 
 
 def _available(module: str, *names: str) -> bool:
@@ -58,7 +60,7 @@ def _hook_assessment(*, case, users, deploy: bool, rng):
         return
     from tests.factories import approve_assessment
 
-    with ASSESSMENT_TURN:
+    with SERVICE_TURN:
         approve_assessment(case, lead=users["bench_assessor"], approver=users["bench_assessor2"],
                            outcome="deploy" if deploy else "do_not_deploy")
 
@@ -68,7 +70,7 @@ def _hook_risk_review(*, case, users, rng):
         return
     from tests.factories import approve_risk_review
 
-    with ASSESSMENT_TURN:
+    with SERVICE_TURN:
         approve_risk_review(case, lead=users["bench_assessor"], approver=users["bench_assessor2"], manageable=True)
 
 
@@ -77,6 +79,11 @@ def _hook_invest(*, case, users, rng):
     two valuations."""
     if not fund_available():
         return
+    with SERVICE_TURN:
+        _invest(case=case, users=users, rng=rng)
+
+
+def _invest(*, case, users, rng):
     from bev import services
 
     position = services.position_create(user=users["bench_manager"], case=case, instrument="equity",
@@ -99,11 +106,12 @@ def _hook_exit_positions(*, case, users, rng):
     from bev.models import Position
     from bev.selectors import position_balances
 
-    for position in Position.objects.filter(case=case, exited_on__isnull=True):
-        cost = position_balances(position_ids=[position.pk])[position.pk]["cost"]
-        services.exit_book(user=users["bench_manager"], position=position,
-                           proceeds=(cost * Decimal(rng.randint(90, 140)) / 100).quantize(Decimal("0.01")),
-                           fraction_sold_percent=Decimal("100"), idempotency_key=f"bench-exit-{position.pk}")
+    with SERVICE_TURN:
+        for position in Position.objects.filter(case=case, exited_on__isnull=True):
+            cost = position_balances(position_ids=[position.pk])[position.pk]["cost"]
+            services.exit_book(user=users["bench_manager"], position=position,
+                               proceeds=(cost * Decimal(rng.randint(90, 140)) / 100).quantize(Decimal("0.01")),
+                               fraction_sold_percent=Decimal("100"), idempotency_key=f"bench-exit-{position.pk}")
 
 
 HOOKS = {"assessment": _hook_assessment, "invest": _hook_invest, "risk_review": _hook_risk_review,

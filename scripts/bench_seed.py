@@ -413,3 +413,120 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
     with connection.cursor() as cursor:
         cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, next_id - 1])
     return {"added": added, "seconds": round(time.perf_counter() - started, 1)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Copies of service-made cases (the bulk of the case count)
+# ---------------------------------------------------------------------------------------------
+# The services make ~15-25 calls per case (create, team, transitions, assessment, cabinet decision,
+# fund); 10,000 such cases take longer on a small machine than the whole benchmark may. So a
+# smaller set is made through the services, weighted towards the states that hold fund positions,
+# and the rest of the count are copies of service-made cases in states that hold no money
+# (with their timeline, team, categories, deadlines and cabinet decisions), moved back in time.
+FUND_STATES = {"invested", "monitoring", "exit", "closed"}
+SERVICE_MIX = {
+    "signal": 0.04, "intake": 0.04, "not_admissible": 0.06, "withdrawn": 0.06, "risk_assessment": 0.08,
+    "not_deployed": 0.08, "cabinet_decision": 0.06, "investment_preparation": 0.06,
+    "invested": 0.12, "monitoring": 0.22, "exit": 0.08, "closed": 0.10,
+}
+
+
+def plan_mix(n: int, mix: dict, rng: random.Random) -> list[str]:
+    total = sum(mix.values())
+    states = []
+    for state, share in mix.items():
+        states += [state] * int(round(n * share / total))
+    while len(states) < n:
+        states.append("signal")
+    states = states[:n]
+    rng.shuffle(states)
+    return states
+
+
+def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, batch: int = 500) -> dict:
+    """`count` copies of service-made cases in money-free states, following STATE_MIX; the first
+    `pool` are signal cases marked for the transition scenario."""
+    from datetime import timedelta as _td
+
+    from cases.models import CabinetDecision, Case, CaseCategory, CaseTeamMember, StageClock, TimelineEvent
+
+    started = time.perf_counter()
+    free_mix = {s: share for s, share in STATE_MIX.items() if s not in FUND_STATES}
+    templates: dict[str, list[int]] = {}
+    for pk, state in Case.objects.exclude(title__contains=pool_mark).exclude(state__in=FUND_STATES) \
+            .values_list("pk", "state"):
+        templates.setdefault(state, []).append(pk)
+    if not templates:
+        return {"cloned": 0}
+    wanted = ["signal"] * pool + plan_mix(max(0, count - pool), {s: v for s, v in free_mix.items() if s in templates},
+                                          rng)
+    case_fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in ("id",)]
+    made = events = 0
+    year_counter: dict[int, int] = {}
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start:start + batch]
+        picks = [rng.choice(templates.get(state) or templates["signal"]) for state in chunk]
+        ids = set(picks)
+        rows = {r["id"]: r for r in Case.objects.filter(pk__in=ids).values("id", *case_fields)}
+        kids = {}
+        for model, fields in ((TimelineEvent, ["at", "actor_id", "kind", "transition", "from_state", "to_state",
+                                               "reason", "data"]),
+                              (CaseTeamMember, ["user_id", "role", "added_by_id"]),
+                              (CaseCategory, ["category"]),
+                              (StageClock, ["stage", "started_at", "due_at", "suspended_since", "suspension_reason",
+                                            "completed_at", "overdue_flagged_at"]),
+                              (CabinetDecision, ["meeting_date", "reference", "deploy", "conditions", "notes",
+                                                 "recorded_by_id", "confirmed_by_id", "confirmed_at"])):
+            grouped: dict[int, list] = {}
+            for r in model.objects.filter(case_id__in=ids).values("case_id", *fields):
+                grouped.setdefault(r.pop("case_id"), []).append(r)
+            kids[model] = grouped
+        new_cases, shifts = [], []
+        for n, (pk, state) in enumerate(zip(picks, chunk)):
+            row = dict(rows[pk])
+            row.pop("id")
+            shift = _td(days=rng.randint(30, 3 * 365), minutes=rng.randint(0, 1440))
+            year = (row["signal_received_at"] - shift).year
+            year_counter[year] = year_counter.get(year, 0) + 1
+            row["reference"] = f"BEV-{year}-K{year_counter[year]:05d}"
+            for name in ("signal_received_at", "closed_at"):
+                if row.get(name):
+                    row[name] = row[name] - shift
+            if start + n < pool:
+                row["title"] = f"Signaal {pool_mark} #{start + n}"
+            new_cases.append(Case(**row))
+            shifts.append(shift)
+        created = Case.objects.bulk_create(new_cases)
+        children = {model: [] for model in kids}
+        for template_pk, case, shift in zip(picks, created, shifts):
+            for model, grouped in kids.items():
+                for r in grouped.get(template_pk, []):
+                    r = dict(r)
+                    for name in ("at", "started_at", "due_at", "suspended_since", "completed_at",
+                                 "overdue_flagged_at", "confirmed_at"):
+                        if r.get(name):
+                            r[name] = r[name] - shift
+                    children[model].append(model(case_id=case.pk, **r))
+        for model, objs in children.items():
+            model.objects.bulk_create(objs, batch_size=5000)
+        events += len(children[TimelineEvent])
+        made += len(created)
+    return {"cloned": made, "cloned_timeline_events": events, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def bulk_notes(*, target_events: int, rng: random.Random) -> int:
+    """Timeline notes (rule-free, no state change) up to the target, when the services and the
+    copies fell short of it; counted in the report."""
+    from django.utils import timezone
+
+    from cases.models import Case, TimelineEvent
+
+    missing = target_events - TimelineEvent.objects.count()
+    if missing <= 0:
+        return 0
+    ids = list(Case.objects.values_list("pk", flat=True))
+    now = timezone.now()
+    objs = [TimelineEvent(case_id=ids[rng.randrange(len(ids))], at=now - timedelta(days=rng.randint(0, 900)),
+                          kind="note", data={"note": "Overleg met de onderneming gevoerd."}) for _ in range(missing)]
+    TimelineEvent.objects.bulk_create(objs, batch_size=5000)
+    return missing
