@@ -227,7 +227,7 @@ def fund(request, forms: dict | None = None):
         "bars": _bar_chart([(str(FIGURES[i][1]), overview[FIGURES[i][0]]) for i in (0, 1, 3, 5, 6)]),
         "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
         "may_book": may_book,
-        "fund_forms": [{"action": a, "label": label, "form": forms.get(a) or form_class()}
+        "fund_forms": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
                        for a, (form_class, _s, label) in FUND_ACTIONS.items()] if may_book else [],
     }
     return render(request, "bev/fund.html", context, status=400 if forms else 200)
@@ -268,7 +268,7 @@ def fund_book(request, action: str):
         raise Http404()
     require(request.user, "fund.view")
     form_class, service, label = FUND_ACTIONS[action]
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=action)
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, **d),
                  action_url=reverse("bev:fund_book", args=[action]), back_url=reverse("bev:fund"),
                  rerender=lambda f: fund.__wrapped__(request, forms={action: f}))
@@ -327,7 +327,7 @@ def position(request, position_id: int, forms: dict | None = None):
         "exits": item.exits.order_by("-exited_on", "-id"),
         "disbursements": disbursements,
         "entries": selectors.ledger_entries(fund=item.fund, position_id=item.pk),
-        "actions": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=None)}
+        "actions": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
                     for a, (form_class, _s, label) in POSITION_ACTIONS.items()] if may_book else [],
         "open_action": next(iter(forms), None),
     }, status=400 if forms else 200)
@@ -340,7 +340,7 @@ def position_book(request, position_id: int, action: str):
         raise Http404()
     item = selectors.position_get(user=request.user, position_id=position_id, audit_read=False)
     form_class, service, label = POSITION_ACTIONS[action]
-    form = form_class(request.POST)
+    form = form_class(request.POST, prefix=action)
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, position=item, **d),
                  action_url=reverse("bev:position_book", args=[item.pk, action]),
                  back_url=reverse("bev:position", args=[item.pk]),

@@ -49,13 +49,23 @@ def document_detail(request, pk: int, document_id: int, forms: dict | None = Non
     document = selectors.document_get(user=request.user, document_id=document_id, case=case)
     forms = forms or {}
     return render(request, "web/documents/detail.html", {
-        "case": case, "document": document, "versions": document.versions.all(), "nav": "cases",
+        "case": case, "document": document, "versions": _with_withdraw_forms(document, forms.get("withdraw")),
+        "nav": "cases",
         "version_form": forms.get("version") or VersionAddForm(),
-        "withdraw_form": forms.get("withdraw") or WithdrawForm(),
         "reclassify_form": forms.get("reclassify") or ReclassifyForm(initial={"classification": document.classification}),
         "may_upload": can(request.user, "document.upload", case=case),
         "may_withdraw": can(request.user, "document.withdraw", case=case),
     }, status=400 if forms else 200)
+
+
+def _with_withdraw_forms(document, bound):
+    versions = list(document.versions.all())
+    for version in versions:
+        if bound is not None and bound.prefix == f"w{version.number}":
+            version.withdraw_form = bound
+        else:
+            version.withdraw_form = WithdrawForm(prefix=f"w{version.number}")
+    return versions
 
 
 def _document(request, pk, document_id):
@@ -84,7 +94,7 @@ def version_add(request, pk: int, document_id: int):
 def version_withdraw(request, pk: int, document_id: int, number: int):
     case, document = _document(request, pk, document_id)
     version = selectors.document_version_get(user=request.user, document_id=document.pk, number=number, case=case)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(request.POST or None, prefix=f"w{number}")
     if request.method == "POST" and form.is_valid():
         try:
             services.document_version_withdraw(user=request.user, version=version, reason=form.cleaned_data["reason"])

@@ -12,7 +12,7 @@ import pytest
 
 from access.roles import Role
 
-from .factories import give_second_factor
+from .factories import fund_establish_default, give_second_factor
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
 
@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 PASSWORD = "correct-horse-battery"
 CODES = [f"{n:08d}" for n in range(10000001, 10000041)]
+_CODE_ITERATORS: dict = {}
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ class Session:
         self.page = self.context.new_page()
         self.csp_errors = []
         self.page.on("console", lambda msg: self._console(msg))
-        self.codes = iter(CODES)
+        self.codes = _CODE_ITERATORS.setdefault(user.username, iter(CODES))  # each code works once
 
     def _console(self, msg):
         if "Content Security Policy" in msg.text or "Content-Security-Policy" in msg.text:
@@ -98,14 +99,17 @@ def people(make_user):
         "manager": make_user("manager", Role.FUND_MANAGER),
         "manager2": make_user("manager2", Role.FUND_MANAGER),
         "liaison": make_user("liaison", Role.PARLIAMENTARY_LIAISON),
+        "liaison2": make_user("liaison2", Role.PARLIAMENTARY_LIAISON),
         "outsider": make_user("outsider", Role.CASE_OFFICER),
     }
     for user in users.values():
         give_second_factor(user, backup_codes=CODES)
+    _CODE_ITERATORS.clear()
+    fund_establish_default()  # configuration: the SPV with the letter's limits and its manager
     return users
 
 
-def test_a_case_from_signal_onwards(browser, live_server, people):
+def test_a_case_from_signal_to_closed(browser, live_server, people):
     from cases.models import Case
 
     # --- the case officer records the signal and forms the team ------------------------------
@@ -141,7 +145,7 @@ def test_a_case_from_signal_onwards(browser, live_server, people):
     for username, role in [("assessor", "risk_assessor"), ("assessor2", "risk_assessor"),
                            ("secretariat", "cabinet_secretariat"), ("secretariat2", "cabinet_secretariat"),
                            ("manager", "fund_manager"), ("manager2", "fund_manager"),
-                           ("liaison", "parliamentary_liaison")]:
+                           ("liaison", "parliamentary_liaison"), ("liaison2", "parliamentary_liaison")]:
         page.locator("summary", has_text="Teamlid toevoegen").click()
         page.get_by_label("Gebruikersnaam").fill(username)
         page.get_by_label("Rol in de casus").select_option(role)
@@ -163,3 +167,211 @@ def test_a_case_from_signal_onwards(browser, live_server, people):
     outsider.shot("04-niet-teamlid-404")
     outsider.close()
     officer.close()
+
+    # --- the risk assessment, approved under four eyes ----------------------------------------
+    assessor = Session(browser, live_server, people["assessor"])
+    assessor.login()
+    assessment_url = start_assessment(assessor, case, kind="initial")
+    fill_assessment(assessor, level="3")
+    assessor.shot("05-risico-inschatting")
+    assessor.page.get_by_role("button", name="Indienen ter goedkeuring").click()
+    assessor.page.wait_for_load_state()
+    assessor.close()
+    assessor2 = Session(browser, live_server, people["assessor2"])
+    assessor2.login()
+    approve_assessment(assessor2, assessment_url)
+    assessor2.goto(f"/cases/{case.pk}/")
+    assessor2.transition("Kabinetsbesluit")
+    assert_state(case, "cabinet_decision")
+    assessor2.close()
+
+    # --- the cabinet decision: recorded by one, confirmed by another ---------------------------
+    secretariat = Session(browser, live_server, people["secretariat"])
+    secretariat.login()
+    page = secretariat.goto(f"/cases/{case.pk}/")
+    page.locator("summary", has_text="Kabinetsbesluit vastleggen").click()
+    page.get_by_label("Datum ministerraad").fill("2026-11-20")
+    page.get_by_label("Kenmerk besluit").fill("MR-2026-11-20/7")
+    page.get_by_label("Inzet van de voorziening").check()
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Wacht op bevestiging door een tweede persoon.").is_visible()
+    assert page.get_by_role("button", name="Besluit bevestigen (vier ogen)").count() == 0
+    secretariat.close()
+    secretariat2 = Session(browser, live_server, people["secretariat2"])
+    secretariat2.login()
+    page = secretariat2.goto(f"/cases/{case.pk}/")
+    page.get_by_role("button", name="Besluit bevestigen (vier ogen)").click()
+    page.wait_for_load_state()
+    secretariat2.shot("06-kabinetsbesluit-bevestigd")
+    secretariat2.transition("Voorbereiding investering")
+    assert_state(case, "investment_preparation")
+    secretariat2.close()
+
+    # --- the fund: a tranche, a position, a refused over-limit disbursement, four eyes ------
+    manager = Session(browser, live_server, people["manager"])
+    manager.login()
+    page = manager.goto("/fund/")
+    page.locator("summary", has_text="Tranche ontvangen").click()
+    page.locator("details[open]").get_by_label("Bedrag").fill("50.000.000")
+    page.locator("details[open]").get_by_role("button", name="Bekijk het effect").click()
+    confirm_booking(manager, "07-bevestigen-tranche")
+    manager.shot("08-fonds")
+    page = manager.goto(f"/fund/cases/{case.pk}/")
+    page.get_by_label("Instrument").select_option("equity")
+    page.get_by_label("Belang (%)").fill("25")
+    page.get_by_label("Aantal aandelen").fill("250000")
+    page.get_by_role("button", name="Positie vastleggen").click()
+    page.wait_for_load_state()
+    assert "/fund/positions/" in page.url, page.locator("main").inner_text()[:3000]
+    position_url = page.url
+    book_on_position(manager, "Uitbetaling voorstellen", {"Bedrag": "60.000.000"})
+    error = page.locator(".field-invalid .field-error")
+    assert "Onvoldoende beschikbare liquiditeit" in error.first.inner_text()
+    manager.shot("09-uitbetaling-boven-limiet")
+    book_on_position(manager, "Uitbetaling voorstellen", {"Bedrag": "12.500.000"})
+    confirm_booking(manager, "10-bevestigen-uitbetaling")
+    assert page.get_by_text("wacht op een tweede fondsbeheerder").is_visible()
+    manager.close()
+    manager2 = Session(browser, live_server, people["manager2"])
+    manager2.login()
+    page = manager2.goto(position_url.replace(live_server.url, ""))
+    page.locator("#disbursements").get_by_role("button", name="Goedkeuren").click()
+    page.wait_for_load_state()
+    confirm_booking(manager2, "11-bevestigen-goedkeuring")
+    assert_state(case, "invested")
+    manager2.close()
+
+    # --- the letter to parliament: reviewed under four eyes, downloaded as DOCX --------------
+    liaison = Session(browser, live_server, people["liaison"])
+    liaison.login()
+    page = liaison.goto("/letters/")
+    page.locator("tr", has_text="Tweede Kamer").first.get_by_role("link").click()
+    page.wait_for_load_state()
+    letter_url = page.url.replace(live_server.url, "")
+    liaison.shot("12-kamerbrief-concept")
+    page.get_by_role("button", name="Ter beoordeling aanbieden").click()
+    page.wait_for_load_state()
+    liaison.close()
+    liaison2 = Session(browser, live_server, people["liaison2"])
+    liaison2.login()
+    page = liaison2.goto(letter_url)
+    page.get_by_role("button", name="Goedkeuren").click()
+    page.wait_for_load_state()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download DOCX").click()
+    download = download_info.value
+    target = SCREENSHOTS.parent / "kamerbrief.docx"
+    download.save_as(str(target))
+    assert target.read_bytes()[:2] == b"PK"
+    page.get_by_label("Kamerstuknummer").fill("Kamerstuk 30 821, nr. 999")
+    page.get_by_role("button", name="Verzonden").click()
+    page.wait_for_load_state()
+    liaison2.shot("13-kamerbrief-verzonden")
+    liaison2.close()
+
+    # --- monitoring, a risk review that allows the exit, the exit, closed ---------------------
+    manager = Session(browser, live_server, people["manager"])
+    manager.login()
+    manager.goto(f"/cases/{case.pk}/")
+    manager.transition("Monitoring")
+    assert_state(case, "monitoring")
+    assessor = Session(browser, live_server, people["assessor"])
+    assessor.login()
+    review_url = start_assessment(assessor, case, kind="risk_review")
+    fill_assessment(assessor, level="1")
+    assessor.page.get_by_role("button", name="Indienen ter goedkeuring").click()
+    assessor.page.wait_for_load_state()
+    assessor.close()
+    assessor2 = Session(browser, live_server, people["assessor2"])
+    assessor2.login()
+    approve_assessment(assessor2, review_url)
+    assessor2.close()
+    manager.goto(f"/cases/{case.pk}/")
+    manager.transition("Exit")
+    assert_state(case, "exit")
+    page = manager.goto(position_url.replace(live_server.url, ""))
+    book_on_position(manager, "Exit boeken (verkoop)", {"Opbrengst": "15.000.000",
+                                                        "Verkocht deel van het belang (%)": "100"})
+    confirm_booking(manager, "14-bevestigen-exit")
+    manager.goto(f"/cases/{case.pk}/")
+    manager.transition("Afgesloten")
+    assert_state(case, "closed")
+    assert manager.page.locator('g.current[data-state="closed"]').count() == 1
+    manager.shot("15-casus-afgesloten")
+    manager.close()
+
+
+def assert_state(case, state):
+    case.refresh_from_db()
+    assert case.state == state, case.state
+
+
+def start_assessment(session, case, *, kind):
+    page = session.goto(f"/assessments/cases/{case.pk}/")
+    page.get_by_label("Soort").select_option(kind)
+    page.get_by_role("button", name="Risico-inschatting starten").click()
+    page.wait_for_load_state()
+    assert "/assessments/" in page.url
+    return page.url.replace(session.base, "")
+
+
+def _fill_each(session, kind, values):
+    page = session.page
+    count = page.locator(f"form[action*='/{kind}/']").count()
+    for index in range(count):
+        details = page.locator("details.action", has=page.locator(f"form[action*='/{kind}/']")).nth(index)
+        details.locator("summary").click()
+        form = details.locator("form")
+        for label, value in values.items():
+            field = form.get_by_label(re.compile("^" + re.escape(label)))
+            if field.evaluate("e => e.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+        form.get_by_role("button").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
+
+
+def fill_assessment(session, *, level):
+    page = session.page
+    if page.locator("summary", has_text="Reikwijdte vastleggen").count():
+        page.locator("summary", has_text="Reikwijdte vastleggen").click()
+        form = page.locator("details[open] form")
+        form.get_by_label("Oordeel").select_option("yes")
+        form.get_by_label("Onderbouwing").fill("Toeleverancier valt (nog) niet onder de Wet vifo.")
+        form.get_by_role("button").click()
+        page.wait_for_load_state()
+        _fill_each(session, "condition", {"Oordeel": "met", "Onderbouwing": "Onderbouwd met het AIVD-memo."})
+        _fill_each(session, "check", {"Antwoord": "yes", "Onderbouwing": "Beoordeeld en doorstaan."})
+    _fill_each(session, "score", {"Uw score": level, "Onderbouwing": "Op basis van het dossier."})
+
+
+def approve_assessment(session, url):
+    page = session.goto(url)
+    page.locator("#review").get_by_label("Opmerkingen").fill("Akkoord.")
+    page.locator("#review").get_by_role("button", name="Goedkeuren").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("De risico-inschatting is goedgekeurd.").is_visible()
+
+
+def book_on_position(session, action, values):
+    page = session.page
+    details = page.locator("details.action", has=page.locator("summary", has_text=action))
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    form = details.locator("form")
+    for label, value in values.items():
+        form.get_by_label(re.compile("^" + re.escape(label))).fill(value)
+    form.get_by_role("button", name="Bekijk het effect").click()
+    page.wait_for_load_state()
+
+
+def confirm_booking(session, shot):
+    page = session.page
+    assert page.get_by_role("heading", name=re.compile("Controleer en bevestig")).is_visible(), page.content()[:3000]
+    session.shot(shot)
+    page.get_by_role("button", name="Bevestigen en boeken").click()
+    page.wait_for_load_state()
+    assert page.locator(".message-success").count() == 1, page.content()[:3000]

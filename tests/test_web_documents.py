@@ -59,6 +59,6 @@ def test_withdraw_needs_a_reason(client, officer, case):
     _upload(client, case)
     document = Document.objects.get()
     url = reverse("documents:withdraw", args=[case.pk, document.pk, 1])
-    assert client.post(url, {"reason": ""}).status_code == 400
-    assert client.post(url, {"reason": "Verkeerd bestand"}).status_code == 302
+    assert client.post(url, {"w1-reason": ""}).status_code == 400
+    assert client.post(url, {"w1-reason": "Verkeerd bestand"}).status_code == 302
     assert document.versions.get().withdrawn_at is not None

@@ -49,7 +49,7 @@ def test_position_form_refuses_an_instrument_without_its_terms(client, manager, 
 def test_reservation_previews_then_books_once(client, manager, position):
     web_session(client, manager)
     url = reverse("bev:position_book", args=[position.pk, "reserve"])
-    data = {"amount": "10.000.000", "idempotency_key": "web-res-1"}
+    data = {"reserve-amount": "10.000.000", "reserve-idempotency_key": "web-res-1"}
     preview = client.post(url, data)
     assert preview.status_code == 200
     body = preview.content.decode()
@@ -63,18 +63,18 @@ def test_reservation_previews_then_books_once(client, manager, position):
 def test_over_limit_disbursement_is_refused_at_the_amount(client, manager, position):
     web_session(client, manager)
     response = client.post(reverse("bev:position_book", args=[position.pk, "disburse"]),
-                           {"amount": "150000000", "idempotency_key": "web-d-1"})
+                           {"disburse-amount": "150000000", "disburse-idempotency_key": "web-d-1"})
     assert response.status_code == 400
     body = response.content.decode()
     assert "Onvoldoende beschikbare liquiditeit" in body
-    assert 'id="id_amount_error"' in body
+    assert 'id="id_disburse-amount_error"' in body
     assert Disbursement.objects.count() == 0
 
 
 def test_disbursement_needs_a_second_manager(client, manager, manager2, position):
     web_session(client, manager)
     url = reverse("bev:position_book", args=[position.pk, "disburse"])
-    client.post(url, {"amount": "12500000", "idempotency_key": "web-d-2", "confirm": "1"})
+    client.post(url, {"disburse-amount": "12500000", "disburse-idempotency_key": "web-d-2", "confirm": "1"})
     disbursement = Disbursement.objects.get()
     approve = reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"])
     client.post(approve, {"confirm": "1"})
