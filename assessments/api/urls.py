@@ -2,8 +2,10 @@ from rest_framework.routers import DefaultRouter
 
 from .views import AssessmentViewSet, ConsultationViewSet, FrameworkViewSet
 
+# JSON only: no ".json" format-suffix routes (the actions take no `format` argument).
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("consultations", ConsultationViewSet, basename="consultation")
