@@ -169,3 +169,17 @@ def test_the_letter_uses_the_funds_own_figures(letter_case, officer, manager, ma
     assert "25%" in letter.body
     assert "in totaal € 12.500.000 geïnvesteerd" in letter.body
     assert "Van de omvang van € 100.000.000 is nog" in letter.body
+
+
+def test_two_ministers_cannot_be_in_office_on_the_same_day():
+    from django.core.exceptions import ValidationError
+
+    overlapping = Minister(name="B. Dubbel", title="De Minister van Economische Zaken",
+                           valid_from=date(2025, 1, 1), valid_to=date(2025, 3, 1))
+    with pytest.raises(ValidationError) as refused:
+        overlapping.full_clean()
+    assert "valid_from" in refused.value.message_dict
+    backwards = Minister(name="C. Omgekeerd", title="x", valid_from=date(2030, 5, 1), valid_to=date(2030, 1, 1))
+    with pytest.raises(ValidationError) as refused:
+        backwards.full_clean()
+    assert "valid_to" in refused.value.message_dict

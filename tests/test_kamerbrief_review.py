@@ -172,3 +172,24 @@ def test_the_workflow_is_in_the_audit_trail(api, letter, kamer, kamer2):
     events = set(AuditRecord.objects.filter(object_id=str(letter.pk), object_type="parliament.letterdraft")
                  .values_list("event", flat=True))
     assert {"letter.draft_create", "letter.submit", "letter.approve"} <= events
+
+
+def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, manager, kamer, kamer2):
+    from bev.parliament.selectors import minister_on
+
+    with transaction.atomic():
+        request = services.letter_requests_create(event=transaction_event(case, user=manager,
+                                                                          executed_on=date(2024, 6, 1)))
+    services.letter_drafts_make(request_id=request.pk, today=date(2024, 6, 3))
+    letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    assert letter.signatory_name == "M.A.M. Adriaansens"
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    today = timezone.localdate()
+    assert api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(today),
+                                                       "kamerstuk_number": "Kamerstuk 30 821, nr. 301"}).status_code == 200
+    letter.refresh_from_db()
+    assert letter.letter_date == today
+    assert letter.signatory_name == minister_on(today).name != "M.A.M. Adriaansens"
+    assert AuditRecord.objects.filter(event="letter.mark_sent", object_id=str(letter.pk),
+                                      changes__has_key="signatory_name").exists()

@@ -53,13 +53,23 @@ class ValidityPeriod(models.Model):
     valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
 
     objects = ValidityQuerySet.as_manager()
+    # Whether at most one row may be valid on any date (one minister, one letterhead at a time).
+    exclusive_periods = True
 
     class Meta:
         abstract = True
 
     def clean(self):
-        if self.valid_to and self.valid_to < self.valid_from:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("De einddatum ligt vóór de begindatum.")})
+        if self.exclusive_periods and self.valid_from:
+            others = type(self).objects.exclude(pk=self.pk).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+            if self.valid_to:
+                others = others.filter(valid_from__lte=self.valid_to)
+            if others.exists():
+                raise ValidationError({"valid_from": _("Deze periode overlapt met %(other)s; sluit die eerst af.")
+                                       % {"other": others.first()}})
 
 
 class MinistryProfile(ValidityPeriod):
@@ -109,6 +119,8 @@ class LetterReference(ValidityPeriod):
     citation = models.CharField(_("vindplaats"), max_length=200, help_text=_("Bijv. Kamerstuk 36 350 XIII, nr. 3"))
     description = models.CharField(_("omschrijving"), max_length=300)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    exclusive_periods = False  # several earlier letters may be cited at once
 
     class Meta:
         verbose_name = _("verwijzing naar eerdere brief")

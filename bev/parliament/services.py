@@ -92,25 +92,34 @@ def letter_requests_create(*, event) -> LetterRequest:
     return request
 
 
-def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) -> LetterDraft:
-    profile = ministry_profile_on(letter_date)
-    minister = minister_on(letter_date)
+def _date_and_sign(letter: LetterDraft, *, on: date):
+    """Date the letter `on`, with the letterhead and the minister in office valid on that date."""
+    profile = ministry_profile_on(on)
+    minister = minister_on(on)
     if profile is None or minister is None:
-        raise RuntimeError(f"No ministry letterhead or minister configured for {letter_date.isoformat()}")
+        raise RuntimeError(f"No ministry letterhead or minister configured for {on.isoformat()}")
+    letter.letter_date = on
+    letter.letterhead = {
+        "ministry_name": profile.ministry_name, "directorate": profile.directorate,
+        "visiting_address": profile.visiting_address, "postal_address": profile.postal_address,
+        "return_address": profile.return_address, "phone": profile.phone, "website": profile.website}
+    letter.signatory_name = minister.name
+    letter.signatory_title = minister.title
+    return profile
+
+
+def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) -> LetterDraft:
+    draft = LetterDraft(request=request, case=request.case, chamber=chamber, kind=request.kind,
+                        addressee=ADDRESSEES[chamber])
+    profile = _date_and_sign(draft, on=letter_date)
     facts = letter_facts(request=request, chamber=chamber, letter_date=letter_date)
     composed = compose_letter(facts)
-    draft = LetterDraft.objects.create(
-        request=request, case=request.case, chamber=chamber, kind=request.kind, letter_date=letter_date,
-        our_reference=f"{profile.reference_prefix} / {letter_date.year}-{request.pk:05d}-{CHAMBER_CODE[chamber]}",
-        subject=composed.subject,
-        letterhead={"ministry_name": profile.ministry_name, "directorate": profile.directorate,
-                    "visiting_address": profile.visiting_address, "postal_address": profile.postal_address,
-                    "return_address": profile.return_address, "phone": profile.phone, "website": profile.website},
-        addressee=ADDRESSEES[chamber],
-        body=composed.body, confidential_annex=composed.confidential_annex,
-        signatory_name=minister.name, signatory_title=minister.title,
-        facts=_jsonable(facts),
-    )
+    draft.our_reference = f"{profile.reference_prefix} / {letter_date.year}-{request.pk:05d}-{CHAMBER_CODE[chamber]}"
+    draft.subject = composed.subject
+    draft.body = composed.body
+    draft.confidential_annex = composed.confidential_annex
+    draft.facts = _jsonable(facts)
+    draft.save()
     LetterRevision.objects.create(draft=draft, number=1, subject=draft.subject, body=draft.body,
                                   confidential_annex=draft.confidential_annex, author=None,
                                   note="Gegenereerd na de transactie")
@@ -294,14 +303,21 @@ def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_numb
         raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
     if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():
         raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
+    before = {"letter_date": letter.letter_date, "signatory_name": letter.signatory_name,
+              "signatory_title": letter.signatory_title, "letterhead": letter.letterhead}
     letter.mark_sent()
     letter.sent_on = sent_on
     letter.sent_by = user
     letter.kamerstuk_number = kamerstuk_number
-    letter.save(update_fields=["status", "sent_on", "sent_by", "kamerstuk_number"])
+    # The letter is dated the day it is sent, and signed by the minister in office on that day.
+    _date_and_sign(letter, on=sent_on)
+    letter.save(update_fields=["status", "sent_on", "sent_by", "kamerstuk_number", "letter_date", "signatory_name",
+                               "signatory_title", "letterhead"])
+    after = {name: getattr(letter, name) for name in before}
     audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.mark_sent", obj=letter,
               case_id=letter.case_id, changes={"status": {"before": LetterStatus.APPROVED, "after": letter.status},
-                                               "sent_on": sent_on, "kamerstuk_number": kamerstuk_number})
+                                               "sent_on": sent_on, "kamerstuk_number": kamerstuk_number,
+                                               **diff(before, after)})
     _store_as_case_documents(user=user, letter=letter)
     return letter
 
