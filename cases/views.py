@@ -157,6 +157,15 @@ def _related_pages(user, case) -> list[dict]:
     return result
 
 
+ASSESSMENT_STEPS = {
+    "started": gettext_lazy("gestart"),
+    "submitted": gettext_lazy("ingediend ter goedkeuring"),
+    "approved": gettext_lazy("goedgekeurd (vier ogen)"),
+    "returned": gettext_lazy("teruggestuurd"),
+    "revised": gettext_lazy("nieuwe revisie"),
+}
+
+
 def _timeline_rows(case):
     rows = []
     for event in selectors.case_timeline(case=case):
@@ -171,6 +180,11 @@ def _timeline_rows(case):
         elif event.kind == EventKind.CABINET_DECISION:
             step = event.data.get("step")
             text = _("Kabinetsbesluit vastgelegd") if step == "recorded" else _("Kabinetsbesluit bevestigd (vier ogen)")
+        elif event.kind == EventKind.NOTE and event.data.get("assessment"):
+            step = ASSESSMENT_STEPS.get(event.data.get("step") or "started")
+            text = _("Risico-inschatting: %(step)s") % {"step": step or event.data.get("step", "")}
+            if event.data.get("outcome"):
+                text += f" ({event.data['outcome']})"
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
             text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
         rows.append({"event": event, "text": text})

@@ -101,6 +101,7 @@ def people(make_user):
         "liaison": make_user("liaison", Role.PARLIAMENTARY_LIAISON),
         "liaison2": make_user("liaison2", Role.PARLIAMENTARY_LIAISON),
         "outsider": make_user("outsider", Role.CASE_OFFICER),
+        "auditor": make_user("auditor", Role.AUDITOR),
     }
     for user in users.values():
         give_second_factor(user, backup_codes=CODES)
@@ -300,6 +301,24 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assert manager.page.locator('g.current[data-state="closed"]').count() == 1
     manager.shot("15-casus-afgesloten")
     manager.close()
+
+    # --- an auditor reads the trail and verifies the chain, in English --------------------------
+    auditor = Session(browser, live_server, people["auditor"])
+    page = auditor.login()
+    page.get_by_label("Taal").select_option("en")
+    page.get_by_role("button", name="Wijzig taal").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page = auditor.goto("/audit/?user=manager2")
+    assert page.get_by_text("disbursement.approve").count() >= 1
+    assert page.get_by_text("[afgeschermd]").count() >= 1  # not on the team: who/when/what only
+    auditor.shot("16-audittrail-en")
+    page = auditor.goto("/audit/verify/")
+    page.get_by_role("button", name="Verify now").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Chain intact.").is_visible()
+    auditor.shot("17-keten-geverifieerd-en")
+    auditor.close()
 
 
 def assert_state(case, state):
