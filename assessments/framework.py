@@ -183,7 +183,8 @@ def validate_definition(definition) -> dict:
                      _("Indicator %(code)s: soort moet 'core' of 'broader' zijn.") % {"code": row["code"]})
                 try:
                     weight = _decimal(row.get("weight"), row["code"])
-                    need(weight >= 0, _("Indicator %(code)s: gewicht mag niet negatief zijn.") % {"code": row["code"]})
+                    need(0 <= weight <= 100,
+                         _("Indicator %(code)s: gewicht ligt tussen 0 en 100.") % {"code": row["code"]})
                 except ValidationError as exc:
                     errors.extend(exc.message_dict["definition"])
     need(len(codes) == len(set(codes)), _("Codes van voorwaarden, indicatoren en toetsen moeten uniek zijn."))
@@ -199,12 +200,13 @@ def validate_definition(definition) -> dict:
             continue
         risk_codes.append(row["code"])
         try:
-            _decimal(row.get("min_score"), row["code"])
+            need(0 <= _decimal(row.get("min_score"), row["code"]) <= 100,
+                 _("Risiconiveau %(code)s: drempel ligt tussen 0 en 100.") % {"code": row["code"]})
         except ValidationError as exc:
             errors.extend(exc.message_dict["definition"])
     if isinstance(risk_levels, list) and not errors:
         lowest = min(Decimal(str(r["min_score"])) for r in risk_levels)
-        need(lowest <= 0, _("Het laagste risiconiveau begint bij 0."))
+        need(lowest == 0, _("Het laagste risiconiveau begint bij 0."))
         need(len(risk_codes) == len(set(risk_codes)), _("Codes van risiconiveaus moeten uniek zijn."))
     manageable = definition.get("manageable_risk_levels", [])
     need(isinstance(manageable, list) and all(code in risk_codes for code in manageable),

@@ -114,3 +114,47 @@ def test_broader_indicator_weighs_with_its_own_weight(framework):
 ])
 def test_final_level_of_an_indicator(levels, settled, expected):
     assert final_level(levels, settled, 2) == expected
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 20) | st.text(max_size=5) | st.sampled_from(["1e999999", "NaN", "0.5"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(mutation=st.dictionaries(st.sampled_from(["scale", "conditions", "indicators", "checks", "risk_levels",
+                                                 "manageable_risk_levels", "disagreement_spread"]),
+                                json_values, max_size=3))
+def test_a_definition_is_either_refused_or_computes(mutation):
+    """Whatever an administrator sends, the version is refused with a message or it works."""
+    from django.core.exceptions import ValidationError
+
+    from assessments.framework import Framework, validate_definition
+
+    definition = dict(FrameworkVersion.objects.get(number=1).definition, **mutation)
+    try:
+        validate_definition(definition)
+    except ValidationError as exc:
+        assert exc.message_dict["definition"]
+        return
+    framework = Framework(definition)
+    data = Inputs(conditions={c.code: "met" for c in framework.conditions},
+                  checks={c.code: "yes" for c in framework.checks},
+                  scope_ground_confirmed=True, scores={i.code: [framework.max_level] for i in framework.indicators})
+    assert compute(framework, data)["outcome"] == Outcome.DEPLOY
+
+
+@settings(max_examples=100, deadline=None)
+@given(levels=st.lists(st.integers(0, 4), min_size=4, max_size=4), which=st.integers(0, 3))
+def test_raising_an_indicator_never_lowers_the_risk_level(levels, which):
+    framework = FrameworkVersion.objects.get(number=1).framework
+    order = [r["code"] for r in framework.risk_levels]
+
+    def level_of(values):
+        data = Inputs(scores={i.code: [v] for i, v in zip(framework.core_indicators, values)})
+        return order.index(compute(framework, data)["risk_level"])
+
+    raised = list(levels)
+    raised[which] = min(4, raised[which] + 1)
+    assert level_of(raised) >= level_of(levels)
