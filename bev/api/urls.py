@@ -4,6 +4,7 @@ from .views import DisbursementViewSet, FundViewSet, PositionViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # no ".json" twins: the API speaks JSON only
 router.register("fund", FundViewSet, basename="fund")
 router.register("positions", PositionViewSet, basename="position")
 router.register("disbursements", DisbursementViewSet, basename="disbursement")
