@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from access.roles import Role
 from bev.parliament import services
@@ -183,3 +185,30 @@ def test_two_ministers_cannot_be_in_office_on_the_same_day():
     with pytest.raises(ValidationError) as refused:
         backwards.full_clean()
     assert "valid_to" in refused.value.message_dict
+
+
+@given(name=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-", min_size=4, max_size=30),
+       country=st.sampled_from(["CN", "RU", "IR", "KP", "BY"]),
+       classification=st.sampled_from(Classification.values),
+       kind=st.sampled_from(["first_investment", "follow_on_investment", "conversion", "partial_exit", "full_exit"]),
+       amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2))
+@settings(max_examples=150, deadline=None)
+def test_no_classified_detail_ever_reaches_the_public_text(name, country, classification, kind, amount):
+    from bev.parliament.composition import country_name
+    from bev.parliament.confidentiality import disclosure_for
+    from core.formatting import euro
+
+    company = f"{name} Holding B.V."
+    letter = compose_letter(facts(company_name=company, acquirer_country=country, classification=classification,
+                                  kind=kind, amount=amount, company_kvk="99887766"))
+    public = f"{letter.subject}\n{letter.body}"
+    disclosure = disclosure_for(classification)
+    assert (company in public) == disclosure.company
+    assert ("99887766" in public) is False  # the KvK number is never in a public letter
+    if not disclosure.country:
+        assert country_name(country) not in public
+        assert country_name(country) in letter.confidential_annex
+    assert (euro(amount) in public) == disclosure.amounts
+    if not (disclosure.company and disclosure.amounts):
+        assert company in letter.confidential_annex or disclosure.company
+        assert euro(amount) in letter.confidential_annex or disclosure.amounts

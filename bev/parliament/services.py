@@ -422,6 +422,11 @@ def report_fail(*, report_id: int, error: str) -> None:
                                                finished_at=timezone.now())
 
 
+def report_record_download(*, user, report: Report, fmt: str) -> None:
+    with transaction.atomic():
+        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event=f"report.download_{fmt}", obj=report)
+
+
 def stale_pending_report_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Reports whose hand-off to a worker was lost (broker down when requested)."""
     return list(Report.objects.filter(status=Report.Status.PENDING, created_at__lt=timezone.now() - older_than)

@@ -182,4 +182,5 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound("Dit bestand is (nog) niet beschikbaar.")
         with field.open("rb") as handle:
             content = handle.read()
+        services.report_record_download(user=request.user, report=report, fmt=fmt)
         return _attachment(content, content_type, field.name.rsplit("/", 1)[-1])
