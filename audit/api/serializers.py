@@ -5,7 +5,7 @@ from ..selectors import MASKED_REPR, masked
 
 
 class AuditQuerySerializer(serializers.Serializer):
-    case = serializers.IntegerField(required=False, min_value=1, help_text="Case id: its whole trail.")
+    case = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="Case id: its whole trail.")
     user = serializers.CharField(required=False, max_length=150, help_text="Username: that person's trail.")
 
 
