@@ -22,7 +22,7 @@ from core.exceptions import NotFound
 
 from .constants import Account, EntryKind, Instrument, RETURN_KINDS
 from .metrics import irr, moic
-from .models import Disbursement, Fund, JournalEntry, JournalLine, ManagerPeriod, Position, Valuation
+from .models import Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod, Position, Valuation
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -120,14 +120,31 @@ def _latest_valuations(position_ids, as_of: date | None) -> dict[int, Valuation]
     return latest
 
 
-def _unrealised(position: Position, balance: dict, valuation: Valuation | None, as_of: date | None) -> Decimal:
+def _sold_since(position_ids, as_of: date | None) -> dict[int, list]:
+    """Per position, its sales: (date, created_at, fraction sold in %)."""
+    exits = Exit.objects.filter(position_id__in=list(position_ids))
+    if as_of is not None:
+        exits = exits.filter(exited_on__lte=as_of)
+    sales = defaultdict(list)
+    for row in exits.values_list("position_id", "exited_on", "created_at", "fraction_sold_percent"):
+        sales[row[0]].append(row[1:])
+    return sales
+
+
+def _unrealised(position: Position, balance: dict, valuation: Valuation | None, as_of: date | None,
+                sales: list | None = None) -> Decimal:
     """Fair value of what is still held: the latest valuation, at cost while not yet valued;
-    nothing once fully exited."""
+    nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
+    it counts for the part still held."""
     if position.exited_on is not None and (as_of is None or position.exited_on <= as_of):
         return ZERO
-    if valuation is not None:
-        return valuation.fair_value
-    return balance["cost"]
+    if valuation is None:
+        return balance["cost"]
+    held = Decimal(1)
+    for sold_on, recorded_at, fraction in sales or []:
+        if (sold_on, recorded_at) > (valuation.valued_on, valuation.created_at):
+            held *= (100 - fraction) / 100
+    return (valuation.fair_value * held).quantize(CENT)
 
 
 def _cash_flows(*, position_ids=None, fund: Fund | None = None, as_of: date | None = None) -> dict:
@@ -154,7 +171,9 @@ def fund_overview(*, as_of: date | None = None) -> dict:
     ids = [p.pk for p in positions]
     balances = position_balances(fund=fund, position_ids=ids, as_of=as_of)
     valuations = _latest_valuations(ids, as_of)
-    unrealised = sum((_unrealised(p, balances[p.pk], valuations.get(p.pk), as_of) for p in positions), ZERO)
+    sales = _sold_since(ids, as_of)
+    unrealised = sum((_unrealised(p, balances[p.pk], valuations.get(p.pk), as_of, sales.get(p.pk))
+                      for p in positions), ZERO)
     invested = sum((balances[p.pk]["invested"] for p in positions), ZERO)
     flows: dict = defaultdict(lambda: ZERO)
     for per_position in _cash_flows(fund=fund, position_ids=ids, as_of=as_of).values():
@@ -279,12 +298,13 @@ def positions_metrics(positions, *, as_of: date | None = None) -> dict[int, dict
     balances = position_balances(position_ids=ids, as_of=as_of)
     valuations = _latest_valuations(ids, as_of)
     flows = _cash_flows(position_ids=ids, as_of=as_of)
+    sales = _sold_since(ids, as_of)
     on = as_of or timezone.localdate()
     result = {}
     for p in positions:
         balance = balances[p.pk]
         valuation = valuations.get(p.pk)
-        unrealised = _unrealised(p, balance, valuation, as_of)
+        unrealised = _unrealised(p, balance, valuation, as_of, sales.get(p.pk))
         result[p.pk] = {
             "invested": balance["invested"],
             "cost_outstanding": balance["cost"],

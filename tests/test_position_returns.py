@@ -101,3 +101,17 @@ def test_fund_totals(manager, position):
     assert overview["available"] == overview["liquid"] and overview["reserved"] == 0
     assert overview["moic"] == Decimal("1.5000")
     assert overview["irr"] == Decimal("0.498339")  # 1.5 ** (365 / 366) - 1: 2024 is a leap year
+
+
+def test_a_valuation_before_a_partial_sale_counts_for_the_part_still_held(manager, position):
+    services.valuation_record(user=manager, position=position, valued_on=date(2024, 6, 30),
+                              fair_value=Decimal("2000000.00"), method="dcf")
+    services.exit_book(user=manager, position=position, proceeds=M, fraction_sold_percent=50,
+                       exited_on=date(2024, 12, 31), idempotency_key="half")
+    metrics = position_metrics(position)
+    assert metrics["unrealised_value"] == M  # half of the 2m valuation
+    assert metrics["cost_outstanding"] == M / 2 and metrics["realised_result"] == M / 2
+    assert metrics["moic"] == Decimal("2.0000")
+    services.valuation_record(user=manager, position=position, valued_on=date(2024, 12, 31),
+                              fair_value=Decimal("1200000.00"), method="recent_transaction")
+    assert position_metrics(position)["unrealised_value"] == Decimal("1200000.00")
