@@ -76,6 +76,8 @@ PERMISSIONS: dict[str, set[str]] = {
     # the audit trail
     "audit.view": {R.AUDITOR, R.ADMINISTRATOR},
     "audit.verify": {R.AUDITOR, R.ADMINISTRATOR},
+    # people: accounts, roles, clearance, resetting a second factor (the admin)
+    "user.manage": {R.ADMINISTRATOR},
 }
 
 

@@ -100,3 +100,49 @@ def api_token_revoke(*, user) -> None:
         raise NotFound(_("U heeft geen API-token."))
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
               object_repr=user.username, changes={"token": {"before": "active", "after": None}})
+
+
+# ---------------------------------------------------------------------------------------------
+# People (the admin)
+# ---------------------------------------------------------------------------------------------
+SECURITY_FIELDS = ("username", "role", "clearance", "organisation", "is_active", "is_staff", "is_superuser")
+
+
+def user_snapshot(user) -> dict:
+    if user is None or user.pk is None:
+        return {}
+    return {name: getattr(user, name) for name in SECURITY_FIELDS}
+
+
+@transaction.atomic
+def user_save_by_admin(*, actor, user, before: dict):
+    """Save a person's account as changed in the admin; role, clearance and access changes are audited."""
+    from access.permissions import require
+
+    require(actor, "user.manage")
+    created = user.pk is None
+    user.full_clean(exclude=["password"])
+    user.save()
+    from audit.services import diff
+
+    changes = diff(before, user_snapshot(user))
+    if changes or created:
+        audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
+                  event="user.create" if created else "user.update", obj=user, object_repr=user.username,
+                  changes=changes)
+    return user
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor, user) -> None:
+    """Remove a person's authenticators and backup codes: at the next login they enrol again.
+    (For a lost phone; an administrator never sees anyone's secret.)"""
+    from access.permissions import require
+
+    require(actor, "user.manage")
+    removed = 0
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+        removed += 1
+    audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.reset_second_factor", obj=user,
+              object_repr=user.username, changes={"devices": {"before": removed, "after": 0}})
