@@ -250,6 +250,7 @@ def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> l
         balance += line.amount
         history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
                         "description": line.entry.description, "position_id": line.position_id,
+                        "case_id": line.entry.case_id,
                         "amount": line.amount, "balance": balance})
     return history
 

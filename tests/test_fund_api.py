@@ -172,3 +172,19 @@ def test_the_demo_seed_is_idempotent(manager, manager2):
     assert JournalEntry.objects.count() == 3
     assert fund_overview(as_of=date(2023, 12, 31))["received"] == Decimal("50000000.00")
     assert not Position.objects.exists()
+
+
+def test_fund_wide_views_hide_case_text_from_people_outside_the_case(api, manager, manager2, ready_case, make_user):
+    from bev import services
+
+    position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=10)
+    services.reservation_book(user=manager, position=position, amount=Decimal("1000.00"), idempotency_key="r",
+                              description="Reservering Voorbeeld Photonics")
+    auditor = make_user("auditor", Role.AUDITOR)
+    entries = api(auditor).get("/api/fund/ledger/?kind=reservation").json()["results"]
+    assert entries[0]["description"] == "(casusgegevens afgeschermd)"
+    assert entries[0]["lines"][0]["amount"] in ("1000.00", "-1000.00")
+    history = api(auditor).get("/api/fund/accounts/cash_reserved/").json()
+    assert "Photonics" not in str(history)
+    own = api(manager).get("/api/fund/ledger/?kind=reservation").json()["results"]
+    assert own[0]["description"] == "Reservering Voorbeeld Photonics"

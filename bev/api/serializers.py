@@ -64,6 +64,9 @@ class AsOfSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True)
 
 
+CASE_TEXT_HIDDEN = _("(casusgegevens afgeschermd)")
+
+
 class LedgerFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
     account = serializers.ChoiceField(choices=Account.choices, required=False)
@@ -81,11 +84,21 @@ class JournalLineSerializer(serializers.ModelSerializer):
 
 
 class JournalEntrySerializer(serializers.ModelSerializer):
+    """Fund-wide (fund.view): the free text of an entry about a case is shown only to people on
+    that case's team (need-to-know); the amounts and accounts are fund data."""
+
     kind = serializers.ChoiceField(choices=EntryKind.choices, read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     approved_by = serializers.CharField(source="approved_by.username", default=None, read_only=True)
     lines = JournalLineSerializer(many=True, read_only=True)
+    description = serializers.SerializerMethodField()
+
+    def get_description(self, obj) -> str:
+        visible = self.context.get("visible_case_ids")
+        if obj.case_id is None or visible is None or obj.case_id in visible:
+            return obj.description
+        return str(CASE_TEXT_HIDDEN)
 
     class Meta:
         model = JournalEntry

@@ -32,6 +32,12 @@ def _as_of(request):
     return _valid_query(s.AsOfSerializer, request).get("as_of")
 
 
+def _visible_case_ids(user) -> set[int]:
+    from cases.models import Case
+
+    return set(Case.objects.visible_to(user).values_list("pk", flat=True))
+
+
 def _booked(entry, serializer_class=s.JournalEntrySerializer, obj=None):
     replayed = getattr(entry, "replayed", False)
     return Response(serializer_class(obj if obj is not None else entry).data,
@@ -68,7 +74,8 @@ class FundViewSet(viewsets.GenericViewSet):
                                            position_id=f.get("position"), date_from=f.get("date_from"),
                                            date_to=f.get("date_to"))
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(s.JournalEntrySerializer(page, many=True).data)
+        return self.get_paginated_response(s.JournalEntrySerializer(
+            page, many=True, context={"visible_case_ids": _visible_case_ids(request.user)}).data)
 
     @extend_schema(parameters=[AS_OF], responses=s.AccountBalanceSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -87,6 +94,10 @@ class FundViewSet(viewsets.GenericViewSet):
         if account not in Account.values:
             raise NotFound("Onbekende rekening.")
         history = selectors.account_history(fund=selectors.fund_get(), account=account, as_of=_as_of(request))
+        visible = _visible_case_ids(request.user)
+        for row in history:
+            if row["case_id"] is not None and row["case_id"] not in visible:
+                row["description"] = str(s.CASE_TEXT_HIDDEN)
         return Response(s.AccountLineSerializer(history, many=True).data)
 
     @extend_schema(request=s.TrancheSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
