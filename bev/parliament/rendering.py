@@ -18,6 +18,10 @@ STATUS_MARKS = {
 }
 
 
+def _css_string(text: str) -> str:
+    return "".join(ch for ch in text.splitlines()[0] if ch not in '"\\{}<>')
+
+
 def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
     return render_to_string("parliament/letter.html", {
         "letter": letter,
@@ -25,6 +29,9 @@ def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
         "letter_date": date_nl(letter.sent_on or letter.letter_date),
         "include_annex": include_annex,
         "status_mark": STATUS_MARKS.get(letter.status, ""),
+        # the marking on every page of the confidential annex (a CSS string: no quotes or backslashes)
+        "annex_marking": _css_string(letter.annex_paragraphs[0])
+        if include_annex and letter.confidential_annex else "",
     })
 
 
