@@ -62,6 +62,7 @@ def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
     data = reports.evaluation_data(report)
     assert data["funnel"]["received"] == 2
     assert data["funnel"]["admitted"] == 1
+    assert data["funnel"]["assessed"] == 1
     assert data["funnel"]["not_admissible"] == 1
     assert data["funnel"]["deployed"] == 1
     stages = {row["stage"]: row for row in data["durations"]}

@@ -202,22 +202,33 @@ def _aware(day: date, end: bool = False) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
 
+# A case counts at a step of the funnel once it reached any state from that step on.
+ADMITTED_STATES = {State.RISK_ASSESSMENT, State.CABINET_DECISION, State.INVESTMENT_PREPARATION, State.INVESTED,
+                   State.MONITORING, State.EXIT, State.CLOSED, State.NOT_DEPLOYED}
+ASSESSED_STATES = ADMITTED_STATES - {State.RISK_ASSESSMENT}
+DEPLOYED_STATES = {State.INVESTED, State.MONITORING, State.EXIT, State.CLOSED}
+
+
 def funnel(cases) -> dict:
-    """Signals received, admitted (intake passed), assessed (assessment concluded), deployed."""
-    transitions = TimelineEvent.objects.filter(case__in=cases, kind="transition")
-    entered = defaultdict(set)
-    left = defaultdict(set)
-    for case_id, from_state, to_state in transitions.values_list("case_id", "from_state", "to_state"):
-        entered[to_state].add(case_id)
-        left[from_state].add(case_id)
+    """Signals received, admitted (intake passed), assessed (assessment concluded), deployed: from
+    the states each case reached (its timeline and its current state)."""
+    reached = defaultdict(set)
+    for case_id, state in cases.values_list("pk", "state"):
+        reached[case_id].add(state)
+    for case_id, to_state in TimelineEvent.objects.filter(case__in=cases).values_list("case_id", "to_state"):
+        reached[case_id].add(to_state)
+
+    def count(states) -> int:
+        return sum(1 for seen in reached.values() if seen & set(states))
+
     return {
-        "received": cases.count(),
-        "admitted": len(entered[State.RISK_ASSESSMENT]),
-        "assessed": len(left[State.RISK_ASSESSMENT]),
-        "deployed": len(entered[State.INVESTED]),
-        "not_admissible": len(entered[State.NOT_ADMISSIBLE]),
-        "not_deployed": len(entered[State.NOT_DEPLOYED]),
-        "withdrawn": len(entered[State.WITHDRAWN]),
+        "received": len(reached),
+        "admitted": count(ADMITTED_STATES),
+        "assessed": count(ASSESSED_STATES),
+        "deployed": count(DEPLOYED_STATES),
+        "not_admissible": count({State.NOT_ADMISSIBLE}),
+        "not_deployed": count({State.NOT_DEPLOYED}),
+        "withdrawn": count({State.WITHDRAWN}),
     }
 
 
