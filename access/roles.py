@@ -57,7 +57,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "assessment.view": set(R.values) - {R.DEPARTMENT_ADVISOR},
     "framework.view": set(R.values),
     # documents
-    "document.upload": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.DEPARTMENT_ADVISOR, R.CABINET_SECRETARIAT,
+    # Department advisors answer in their consultation; the case file itself is not theirs to see.
+    "document.upload": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.CABINET_SECRETARIAT,
                         R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},
     "document.withdraw": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.FUND_MANAGER, R.ADMINISTRATOR},
     "document.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},

@@ -261,7 +261,7 @@ def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> l
 def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
     from cases.models import Case
 
-    positions = Position.objects.filter(case__in=Case.objects.visible_to(user)).select_related("case")
+    positions = Position.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related("case")
     if case_id is not None:
         positions = positions.filter(case_id=case_id)
     return positions.order_by("id")

@@ -44,7 +44,7 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [TeamInline, DecisionInline, TimelineInline]
 
     def get_queryset(self, request):
-        return Case.objects.visible_to(request.user)
+        return Case.objects.case_file_visible_to(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Case._meta.fields]

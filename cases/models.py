@@ -57,6 +57,12 @@ class CaseQuerySet(models.QuerySet):
         membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user)
         return self.filter(Exists(membership), classification_rank__lte=user.clearance_rank)
 
+    def case_file_visible_to(self, user) -> "CaseQuerySet":
+        """The case file itself (facts, timeline, documents): the team except department advisors,
+        who see only the consultation they were asked (assessments app)."""
+        advisor = CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user, role=Role.DEPARTMENT_ADVISOR)
+        return self.visible_to(user).exclude(Exists(advisor))
+
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)

@@ -1,4 +1,5 @@
-"""Reads of the case file. Every lookup goes through `Case.objects.visible_to(user)`."""
+"""Reads of the case file. Every lookup goes through `Case.objects.case_file_visible_to(user)`
+(need-to-know and clearance; department advisors see only their consultation)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, Timelin
 
 
 def case_list(*, user) -> QuerySet[Case]:
-    return (Case.objects.visible_to(user)
+    """Case files this person may open (department advisors reach only their consultation)."""
+    return (Case.objects.case_file_visible_to(user)
             .select_related("created_by")
             .prefetch_related(Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category"))))
 

@@ -33,7 +33,7 @@ class DocumentQuerySet(NeverDeletedQuerySet):
 
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"),
+        return self.filter(case__in=Case.objects.case_file_visible_to(user).values("pk"),
                            classification_rank__lte=user.clearance_rank)
 
 

@@ -135,7 +135,7 @@ def _require_on_case(user, action: str, case) -> None:
     """Need-to-know first (404 for people who may not see the case), then the role (403)."""
     from cases.models import Case
 
-    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+    if not Case.objects.case_file_visible_to(user).filter(pk=case.pk).exists():
         raise NotFound(_("Casus niet gevonden."))
     require(user, action, case=case)
 

@@ -155,3 +155,14 @@ def test_list_query_count_does_not_grow_with_cases(api, officer, django_assert_m
         make_case(officer=officer, title=f"Meer {i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         api(officer).get("/api/cases/")
+
+
+def test_department_advisor_on_the_team_does_not_open_the_case_file(api, officer, make_user, case):
+    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR)
+    api(officer).post(f"/api/cases/{case.pk}/team/", {"username": "advisor", "role": "department_advisor"},
+                      format="json")
+    client = api(advisor)
+    assert client.get(f"/api/cases/{case.pk}/").status_code == 404
+    assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404
+    assert client.get(f"/api/cases/{case.pk}/documents/").status_code == 404
+    assert client.get("/api/cases/").json()["count"] == 0
