@@ -99,3 +99,10 @@ def test_consultation_request_and_the_advisors_reply(client, started, officer, m
     assert ok.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == "answered"
+
+
+def test_scoring_page_in_english(client, started):
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
+    assert "From the letter" in body
+    assert "Necessary conditions (both required)" in body

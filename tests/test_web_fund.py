@@ -90,3 +90,12 @@ def test_disbursement_needs_a_second_manager(client, manager, manager2, position
     assert disbursement.status == "booked"
     position.case.refresh_from_db()
     assert position.case.state == "invested"
+
+
+def test_fund_page_in_english(client, manager, prepared):
+    web_session(client, manager)
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("bev:fund")).content.decode()
+    assert 'lang="en"' in body
+    assert "Liquid assets over time against the € 150m maximum" in body
+    assert "Bookings at fund level" in body

@@ -92,3 +92,13 @@ def test_report_is_requested_and_its_status_polled(client, kamer, letter):
     assert "report-status" in page
     status = client.get(reverse("parliament:report_status", args=[report.pk])).json()
     assert status["status"] in {"pending", "running", "done", "failed"}
+
+
+def test_letter_page_in_english(client, kamer, letter):
+    web_session(client, kamer)
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert "Versions and differences" in body
+    assert "Submit for review" in body
+    # the letter itself stays Dutch: it goes to the Dutch parliament
+    assert 'lang="nl"' in body and "Geachte Voorzitter" in body
