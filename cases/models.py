@@ -60,6 +60,8 @@ class CaseQuerySet(models.QuerySet):
     def case_file_visible_to(self, user) -> "CaseQuerySet":
         """The case file itself (facts, timeline, documents): the team except department advisors,
         who see only the consultation they were asked (assessments app)."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
         advisor = CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user, role=Role.DEPARTMENT_ADVISOR)
         return self.visible_to(user).exclude(Exists(advisor))
 

@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.constants.State",
         "ClassificationEnum": "core.classification.Classification",
         "RoleEnum": "access.roles.Role",
+        "LetterStatusEnum": "bev.parliament.models.LetterStatus",
+        "TransactionKindEnum": "bev.parliament.models.TransactionKind",
+        "ChamberEnum": "bev.parliament.models.Chamber",
+        "ReportKindEnum": "bev.parliament.models.ReportKind",
+        "ReportStatusEnum": "bev.parliament.models.ReportStatus",
     },
 }
 
