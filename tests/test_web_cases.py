@@ -153,3 +153,44 @@ def test_pages_in_dutch_by_default(web, officer, case):
     assert 'lang="nl"' in body
     assert "Tijdlijn" in body
     assert "Naar de inhoud" in body  # skip link
+
+
+def test_my_work_puts_overdue_items_first(web, officer, case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import StageClock
+
+    from .factories import make_case
+
+    later = make_case(officer=officer, title="Later signaal")
+    StageClock.objects.filter(case=later).update(due_at=timezone.now() - timedelta(days=1))
+    body = web(officer).get(reverse("core:home")).content.decode()
+    assert "verlopen" in body
+    assert body.index(later.reference) < body.index(case.reference)
+
+
+def test_edit_offers_only_the_fields_the_state_allows(web, officer, case):
+    client = web(officer)
+    client.post(reverse("cases:transition", args=[case.pk, "start_intake"]), {"start_intake-reason": ""})
+    case.refresh_from_db()
+    page = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+    assert 'name="target_kvk_number"' in page
+    response = client.post(reverse("cases:edit", args=[case.pk]), {
+        "title": "Nieuwe titel", "classification": case.classification, "signal_source": case.signal_source,
+        "signal_received_at": timezone_local(case.signal_received_at), "urgency": "immediate",
+        "target_name": case.target_name, "target_kvk_number": case.target_kvk_number,
+        "state_actor_status": case.state_actor_status, "version": case.version,
+        "categories": case.categories, "scope_grounds": case.scope_grounds,
+        "market_financing_explored": "true", "existing_instruments_shortfall": case.existing_instruments_shortfall,
+        "acquirer_name": case.acquirer_name})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case.refresh_from_db()
+    assert case.title == "Nieuwe titel" and case.urgency == "immediate"
+
+
+def timezone_local(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
