@@ -52,16 +52,16 @@ READ, WRITE = "read", "write"
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="data size; 1 = 10k cases, 1M audit records")
-    parser.add_argument("--duration", type=float, default=12, help="seconds per scenario per concurrency level")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per scenario per concurrency level")
     parser.add_argument("--concurrency", default="1,4,16", help="comma separated client counts")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread only)")
     parser.add_argument("--soak", type=float, default=60, help="seconds of mixed load for the memory check")
     parser.add_argument("--seed-jobs", type=int, default=3, help="processes seeding cases in parallel")
-    parser.add_argument("--ledger-budget", type=float, default=60,
+    parser.add_argument("--ledger-budget", type=float, default=45,
                         help="seconds of ledger bookings through the services before the rest is bulk-loaded")
-    parser.add_argument("--case-budget", type=float, default=360,
+    parser.add_argument("--case-budget", type=float, default=240,
                         help="seconds for making cases through the services; copies fill up the count")
     parser.add_argument("--timeline-budget", type=float, default=30,
                         help="seconds of suspend/resume through the services to add timeline events")
@@ -327,7 +327,8 @@ def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dic
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     runnable = [s for s in scenarios if not s.get("missing")]
     # Warm every worker on every read path before measuring (not recorded).
-    for s in [{"name": "floor", "requests": floor, "user": "bench_lead"}] + [s for s in runnable if s["kind"] == READ]:
+    for s in [{"name": "floor", "requests": floor, "user": "bench_lead"}] + [s for s in runnable
+                                                                               if s["kind"] in (READ, "render")]:
         run_wrk(base_url=server.url, scenario=s["name"], requests=s["requests"], token=tokens[s["user"]],
                 concurrency=max(levels), duration=2)
     report["rss_mb_at_start"] = server.worker_rss_mb()
@@ -368,8 +369,9 @@ def soak(args, server, tokens: dict, scenarios: list[dict], report: dict) -> Non
 
     reads = [Request("GET", "/api/bench/floor/")]
     for s in scenarios:
-        if not s.get("missing") and s["kind"] == READ:
-            reads += [Request(r.method, r.path, r.body, tokens[s["user"]]) for r in s["requests"][:200]]
+        if not s.get("missing") and s["kind"] in (READ, "render"):
+            reads += [Request(r.method, r.path, r.body, tokens[s["user"]])
+                      for r in s["requests"][:(200 if s["kind"] == READ else 4)]]
     random.Random(7).shuffle(reads)
     server.settle(tokens["bench_lead"])
     sampler = RssSampler(server, interval=max(2.0, min(10.0, args.soak / 6)))

@@ -280,7 +280,7 @@ def scenarios(*, users: dict, rng: random.Random) -> list[dict]:
     letters = _letter_ids()
     if letters and _url_exists(f"/api/letters/{letters[0]}/docx/"):
         reqs = [Request("GET", f"/api/letters/{pk}/{fmt}/") for pk in letters[:50] for fmt in ("docx", "pdf")]
-        out.append({"name": "kamerbrief_render", "kind": "read", "user": "bench_liaison",
+        out.append({"name": "kamerbrief_render", "kind": "render", "user": "bench_liaison",
                     "label": "Kamerbrief render (DOCX and PDF download)", "requests": reqs})
     else:
         out.append({"name": "kamerbrief_render", "missing": "no letter drafts or no letters API"})
