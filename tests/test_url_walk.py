@@ -133,11 +133,17 @@ def _verified_client(user) -> Client:
 # ------------------------------------------------------------------------------------------------
 # Filling path parameters
 # ------------------------------------------------------------------------------------------------
-def _model_for_stem(stem: str):
-    for model in apps.get_models():
-        if model._meta.app_label in LOCAL_APPS and model._meta.model_name.endswith(stem.replace("_", "")):
-            return model
-    return None
+def _models_for_stem(stem: str) -> list:
+    """The project's models a parameter may name: `document_id` -> Document..., `letters/<pk>` ->
+    LetterDraft, LetterRequest, ... (exact name first, then ...stem, then stem...; a case's own
+    objects first)."""
+    stem = stem.replace("_", "").replace("-", "")
+    local = sorted((m for m in apps.get_models() if m._meta.app_label in LOCAL_APPS),
+                   key=lambda m: _case_fk(m) is None)
+    found = []
+    for match in (lambda n: n == stem, lambda n: n.endswith(stem), lambda n: n.startswith(stem)):
+        found += [m for m in local if match(m._meta.model_name) and m not in found]
+    return found
 
 
 def _values_for(url: Url, position: int, conv: str, name: str, world) -> list:
@@ -175,9 +181,10 @@ def _values_for(url: Url, position: int, conv: str, name: str, world) -> list:
     if stem in ("pk", "id", "object_id"):
         prev = re.findall(r"/([a-z_-]+)/$", before)
         stem = prev[0].rstrip("s").replace("-", "_") if prev else stem
-    model = _model_for_stem(stem) if stem not in ("pk", "id", "object_id") else None
-    if model is not None:
-        return [o.pk for o in _objects_of_cases(model, case_ids)] or [1]
+    models_named = _models_for_stem(stem) if stem not in ("pk", "id", "object_id") else []
+    if models_named:
+        ids = [o.pk for model in models_named for o in _objects_of_cases(model, case_ids)]
+        return list(dict.fromkeys(ids))[:MAX_COMBINATIONS] or [1]
     return case_ids[:3]
 
 
