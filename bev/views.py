@@ -6,7 +6,7 @@ what the booking would do to the liquidity), the second POST with confirm=1 book
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -142,6 +142,14 @@ def _combine(*series_list) -> list[tuple[date, Decimal]]:
     return result
 
 
+def _short_euro(value: Decimal) -> str:
+    """Axis labels: € 37,5 mln."""
+    if abs(value) >= 1_000_000:
+        millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1")).normalize()
+        return _("€ %(n)s mln") % {"n": f"{millions:f}".replace(".", ",")}
+    return euro(Decimal(value).quantize(Decimal(1)))
+
+
 def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label: str = "",
                width: int = 640, height: int = 260) -> dict:
     """Step lines over time in euros, with an optional horizontal limit line."""
@@ -150,8 +158,8 @@ def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label:
     today = timezone.localdate()
     if not points:
         return {"empty": True}
-    start = min(d for d, _v in points)
     end = max(max(d for d, _v in points), today)
+    start = min(min(d for d, _v in points), end - timedelta(days=30))  # at least a month wide
     span = max((end - start).days, 1)
     peak = max([v for _d, v in points] + [limit or 0]) or Decimal(1)
     peak = peak * Decimal("1.1")
@@ -174,8 +182,7 @@ def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label:
         drawn.append({"d": d, "css": f"series-{index}", "label": s["label"],
                       "last": euro(pts[-1][1])})
     steps = 4
-    ticks = [{"y": y(peak / Decimal("1.1") * i / steps), "label": euro((peak / Decimal("1.1") * i / steps)
-                                                                       .quantize(Decimal(1)))}
+    ticks = [{"y": y(peak / Decimal("1.1") * i / steps), "label": _short_euro(peak / Decimal("1.1") * i / steps)}
              for i in range(steps + 1)]
     return {"empty": False, "width": width, "height": height, "series": drawn, "ticks": ticks,
             "left": left, "right": width - right, "bottom": height - bottom,
