@@ -8,13 +8,15 @@ parliament-letter engineer.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditRecord
 from audit.services import audit_log
@@ -110,28 +112,35 @@ def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: dat
     return result
 
 
-def _latest_valuations(position_ids, as_of: date | None) -> dict[int, Valuation]:
-    valuations = Valuation.objects.filter(position_id__in=list(position_ids))
+@dataclass(frozen=True)
+class LatestValuation:
+    valued_on: date
+    created_at: datetime
+    fair_value: Decimal
+
+
+def _valuations_and_sales(position_ids, as_of: date | None) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+    """Per position its latest valuation and its sales (date, recorded at, % sold): one query."""
+    ids = list(position_ids)
+    valuations = Valuation.objects.filter(position_id__in=ids).order_by()
+    exits = Exit.objects.filter(position_id__in=ids).order_by()
     if as_of is not None:
         valuations = valuations.filter(valued_on__lte=as_of)
-    latest = {}
-    for valuation in valuations.order_by("position_id", "valued_on", "id"):
-        latest[valuation.position_id] = valuation
-    return latest
-
-
-def _sold_since(position_ids, as_of: date | None) -> dict[int, list]:
-    """Per position, its sales: (date, created_at, fraction sold in %)."""
-    exits = Exit.objects.filter(position_id__in=list(position_ids))
-    if as_of is not None:
         exits = exits.filter(exited_on__lte=as_of)
-    sales = defaultdict(list)
-    for row in exits.values_list("position_id", "exited_on", "created_at", "fraction_sold_percent"):
-        sales[row[0]].append(row[1:])
-    return sales
+    rows = valuations.values_list("position_id", "valued_on", "created_at", "fair_value", Value("valuation")).union(
+        exits.values_list("position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")),
+        all=True)
+    latest: dict[int, LatestValuation] = {}
+    sales: dict[int, list] = defaultdict(list)
+    for position_id, on, created_at, number, what in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        if what == "sale":
+            sales[position_id].append((on, created_at, Decimal(number)))
+        else:
+            latest[position_id] = LatestValuation(on, created_at, _q(number))
+    return latest, sales
 
 
-def _unrealised(position: Position, balance: dict, valuation: Valuation | None, as_of: date | None,
+def _unrealised(position: Position, balance: dict, valuation: LatestValuation | None, as_of: date | None,
                 sales: list | None = None) -> Decimal:
     """Fair value of what is still held: the latest valuation, at cost while not yet valued;
     nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
@@ -170,8 +179,7 @@ def fund_overview(*, as_of: date | None = None) -> dict:
     positions = list(Position.objects.filter(fund=fund))
     ids = [p.pk for p in positions]
     balances = position_balances(fund=fund, position_ids=ids, as_of=as_of)
-    valuations = _latest_valuations(ids, as_of)
-    sales = _sold_since(ids, as_of)
+    valuations, sales = _valuations_and_sales(ids, as_of)
     unrealised = sum((_unrealised(p, balances[p.pk], valuations.get(p.pk), as_of, sales.get(p.pk))
                       for p in positions), ZERO)
     invested = sum((balances[p.pk]["invested"] for p in positions), ZERO)
@@ -214,10 +222,21 @@ def _with_terminal_value(flows: dict, unrealised: Decimal, on: date) -> list[tup
 # ------------------------------------------------------------------------------------------------
 # The ledger
 # ------------------------------------------------------------------------------------------------
+def _case_visible(viewer, case_field: str):
+    """True when the viewer is on the case's team (need-to-know for an entry's free text)."""
+    from cases.models import Case
+
+    return Exists(Case.objects.visible_to(viewer).filter(pk=OuterRef(case_field)))
+
+
 def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None = None,
                    position_id: int | None = None, date_from: date | None = None,
-                   date_to: date | None = None) -> QuerySet[JournalEntry]:
+                   date_to: date | None = None, viewer=None) -> QuerySet[JournalEntry]:
+    """The journal. With `viewer`, each entry says whether its case is visible to them
+    (`case_visible`), so views can hide a case's text from people outside its team."""
     entries = JournalEntry.objects.filter(fund=fund)
+    if viewer is not None:
+        entries = entries.annotate(case_visible=_case_visible(viewer, "case_id"))
     if kind:
         entries = entries.filter(kind=kind)
     if account:
@@ -231,6 +250,17 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
     return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("booked_on", "id")
 
 
+CASE_TEXT_HIDDEN = gettext_lazy("(casusgegevens afgeschermd)")
+
+
+def _text_for(entry: JournalEntry, visible: bool) -> str:
+    return entry.description if entry.case_id is None or visible else str(CASE_TEXT_HIDDEN)
+
+
+def entry_description(entry: JournalEntry) -> str:
+    return _text_for(entry, getattr(entry, "case_visible", True))
+
+
 def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
     """Ids of entries whose lines do not sum to zero (always empty; a check for tests and audits).
     Sums are rounded to cents: SQLite adds decimals as floating point."""
@@ -239,9 +269,12 @@ def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
     return [entry_id for entry_id, total in totals if _q(total) != 0]
 
 
-def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> list[dict]:
-    """Every line of one account with the running balance (debit positive)."""
+def account_history(*, fund: Fund, account: str, as_of: date | None = None, viewer=None) -> list[dict]:
+    """Every line of one account with the running balance (debit positive). With `viewer`, the
+    text of an entry about a case they may not see is left out."""
     lines = JournalLine.objects.filter(fund=fund, account=account).select_related("entry")
+    if viewer is not None:
+        lines = lines.annotate(case_visible=_case_visible(viewer, "entry__case_id"))
     if as_of is not None:
         lines = lines.filter(booked_on__lte=as_of)
     balance = ZERO
@@ -249,8 +282,8 @@ def account_history(*, fund: Fund, account: str, as_of: date | None = None) -> l
     for line in lines.order_by("booked_on", "entry_id", "id"):
         balance += line.amount
         history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
-                        "description": line.entry.description, "position_id": line.position_id,
-                        "case_id": line.entry.case_id,
+                        "description": _text_for(line.entry, getattr(line, "case_visible", True)),
+                        "position_id": line.position_id,
                         "amount": line.amount, "balance": balance})
     return history
 
@@ -297,9 +330,8 @@ def positions_metrics(positions, *, as_of: date | None = None) -> dict[int, dict
     positions = list(positions)
     ids = [p.pk for p in positions]
     balances = position_balances(position_ids=ids, as_of=as_of)
-    valuations = _latest_valuations(ids, as_of)
+    valuations, sales = _valuations_and_sales(ids, as_of)
     flows = _cash_flows(position_ids=ids, as_of=as_of)
-    sales = _sold_since(ids, as_of)
     on = as_of or timezone.localdate()
     result = {}
     for p in positions:

@@ -64,9 +64,6 @@ class AsOfSerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, allow_null=True)
 
 
-CASE_TEXT_HIDDEN = _("(casusgegevens afgeschermd)")
-
-
 class LedgerFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
     account = serializers.ChoiceField(choices=Account.choices, required=False)
@@ -95,10 +92,9 @@ class JournalEntrySerializer(serializers.ModelSerializer):
     description = serializers.SerializerMethodField()
 
     def get_description(self, obj) -> str:
-        visible = self.context.get("visible_case_ids")
-        if obj.case_id is None or visible is None or obj.case_id in visible:
-            return obj.description
-        return str(CASE_TEXT_HIDDEN)
+        from ..selectors import entry_description
+
+        return entry_description(obj)
 
     class Meta:
         model = JournalEntry

@@ -32,12 +32,6 @@ def _as_of(request):
     return _valid_query(s.AsOfSerializer, request).get("as_of")
 
 
-def _visible_case_ids(user) -> set[int]:
-    from cases.models import Case
-
-    return set(Case.objects.visible_to(user).values_list("pk", flat=True))
-
-
 def _booked(entry, serializer_class=s.JournalEntrySerializer, obj=None):
     replayed = getattr(entry, "replayed", False)
     return Response(serializer_class(obj if obj is not None else entry).data,
@@ -72,10 +66,9 @@ class FundViewSet(viewsets.GenericViewSet):
         f = _valid_query(s.LedgerFilterSerializer, request)
         entries = selectors.ledger_entries(fund=selectors.fund_get(), kind=f.get("kind"), account=f.get("account"),
                                            position_id=f.get("position"), date_from=f.get("date_from"),
-                                           date_to=f.get("date_to"))
+                                           date_to=f.get("date_to"), viewer=request.user)
         page = self.paginate_queryset(entries)
-        return self.get_paginated_response(s.JournalEntrySerializer(
-            page, many=True, context={"visible_case_ids": _visible_case_ids(request.user)}).data)
+        return self.get_paginated_response(s.JournalEntrySerializer(page, many=True).data)
 
     @extend_schema(parameters=[AS_OF], responses=s.AccountBalanceSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -93,11 +86,8 @@ class FundViewSet(viewsets.GenericViewSet):
         require(request.user, "fund.view")
         if account not in Account.values:
             raise NotFound("Onbekende rekening.")
-        history = selectors.account_history(fund=selectors.fund_get(), account=account, as_of=_as_of(request))
-        visible = _visible_case_ids(request.user)
-        for row in history:
-            if row["case_id"] is not None and row["case_id"] not in visible:
-                row["description"] = str(s.CASE_TEXT_HIDDEN)
+        history = selectors.account_history(fund=selectors.fund_get(), account=account, as_of=_as_of(request),
+                                            viewer=request.user)
         return Response(s.AccountLineSerializer(history, many=True).data)
 
     @extend_schema(request=s.TrancheSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
