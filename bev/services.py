@@ -422,13 +422,14 @@ def disbursement_propose(*, user, position: Position, amount, idempotency_key: s
                          description: str = "") -> Disbursement:
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()  # also serialises retries of the same proposal
     existing = Disbursement.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.position_id != position.pk or existing.amount != amount:
             raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."),
                            code="idempotency_key_reused")
+        existing.replayed = True
         return existing
-    fund = _lock_fund()
     position = _locked_position(position)
     _require_open(position)
     if position.case.state not in DISBURSEMENT_STATES:

@@ -120,3 +120,15 @@ def test_parallel_tranches_and_returns_keep_both_caps(manager, manager2, ready_c
     for entry in JournalEntry.objects.filter(kind="sweep"):
         assert entry.idempotency_key.startswith("sweep:")
     assert_ledger_balanced()
+
+
+def test_a_request_retried_in_parallel_books_once(manager, manager2, ready_case):
+    position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=30)
+    jobs = [lambda: services.tranche_receive(user=manager, amount=5 * M, idempotency_key="same-tranche")] * 10
+    jobs += [lambda: services.disbursement_propose(user=manager, position=position, amount=M,
+                                                   idempotency_key="same-proposal")] * 10
+    outcomes = race(jobs)
+    assert outcomes == ["booked"] * 20, outcomes
+    assert JournalEntry.objects.filter(kind="tranche").count() == 2  # the factory's and this one
+    assert Disbursement.objects.count() == 1
+    assert fund_overview()["received"] == 15 * M

@@ -188,7 +188,9 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "POST":
             data = _valid(s.DisbursementProposeSerializer, request)
             disbursement = services.disbursement_propose(user=request.user, position=position, **data)
-            return Response(s.DisbursementSerializer(disbursement).data, status=status.HTTP_201_CREATED)
+            replayed = getattr(disbursement, "replayed", False)
+            return Response(s.DisbursementSerializer(disbursement).data,
+                            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
         return Response(s.DisbursementSerializer(position.disbursements.select_related("proposed_by", "decided_by"),
                                                  many=True).data)
 
