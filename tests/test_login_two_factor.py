@@ -142,3 +142,9 @@ def test_outside_demo_mode_the_demo_users_cannot_log_in(client, capsys):
                                        "otp_token": DEMO_BACKUP_CODES[0]})
     assert response.status_code == 200
     assert not StaticToken.objects.filter(device__user__username="casus").exists()
+
+
+def test_the_login_page_asks_for_the_code(client):
+    html = client.get("/login/").content.decode()
+    assert 'name="username"' in html and 'name="password"' in html and 'name="otp_token"' in html
+    assert 'name="otp_device"' not in html  # nobody picks a device from a list
