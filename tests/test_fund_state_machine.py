@@ -1,4 +1,4 @@
-"""Random sequences of fund movements against a simple model of the letter's rules.
+"""Random sequences of fund movements (and corrections) against a simple model of the letter's rules.
 
 Every step is tried on the real services; the model says whether it must be booked or refused and
 what the balances are afterwards. After every step the invariants are checked against the ledger:
@@ -53,6 +53,7 @@ class FundMachine(RuleBasedStateMachine):
         self.invested = [Decimal("0.00")] * POSITIONS
         self.exited = [False] * POSITIONS
         self.case_invested = False
+        self.corrigible = []  # [entry, kind, amount, reversed] of tranches and fees, for reversals
 
     def teardown(self):
         if getattr(self, "savepoint", None):
@@ -83,8 +84,9 @@ class FundMachine(RuleBasedStateMachine):
     @rule(amount=amounts)
     def tranche(self, amount):
         allowed = self.received + amount <= COMMITTED
-        if self.expect(allowed, lambda: services.tranche_receive(user=self.manager, amount=amount,
-                                                                 idempotency_key=self.key())):
+        if entry := self.expect(allowed, lambda: services.tranche_receive(user=self.manager, amount=amount,
+                                                                          idempotency_key=self.key())):
+            self.corrigible.append([entry, "tranche", amount, False])
             self.received += amount
             self.available += amount
             self.sweep()
@@ -136,10 +138,33 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def fee(self, amount):
-        if self.expect(amount <= self.available, lambda: services.fee_charge(user=self.manager, amount=amount,
-                                                                             idempotency_key=self.key())):
+        if entry := self.expect(amount <= self.available, lambda: services.fee_charge(
+                user=self.manager, amount=amount, idempotency_key=self.key())):
+            self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount
             self.fees += amount
+
+    @rule(data=st.data())
+    def reverse(self, data):
+        """A correction: the mirror entry, refused when it would break a limit or was done before."""
+        if not self.corrigible:
+            return
+        item = data.draw(st.sampled_from(self.corrigible))
+        entry, kind, amount, reversed_before = item
+        book = lambda: services.entry_reverse(user=self.manager2, entry=entry, reason="correctie",  # noqa: E731
+                                              idempotency_key=self.key())
+        if reversed_before:
+            return self.expect(False, book, Conflict)
+        allowed = kind == "fee" or amount <= self.available
+        if self.expect(allowed, book):
+            item[3] = True
+            if kind == "fee":
+                self.fees -= amount
+                self.available += amount
+                self.sweep()
+            else:
+                self.received -= amount
+                self.available -= amount
 
     @rule()
     def manual_sweep(self):
