@@ -84,19 +84,34 @@ def _hook_invest(*, case, users, rng):
 
 
 def _invest(*, case, users, rng):
+    """One to three positions (shares first, then a convertible loan or a loan with warrants, the
+    letter's instruments), each with its first disbursement and one or two valuations."""
     from bev import services
 
-    position = services.position_create(user=users["bench_manager"], case=case, instrument="equity",
-                                        ownership_percent=Decimal(rng.randint(5, 49)))
-    amount = Decimal(rng.randint(10, 30) * 1000)
-    proposal = services.disbursement_propose(user=users["bench_manager"], position=position, amount=amount,
-                                             idempotency_key=f"bench-first-{position.pk}")
-    services.disbursement_approve(user=users["bench_manager2"], disbursement=proposal)
-    for months in range(rng.randint(1, 2)):
-        services.valuation_record(user=users["bench_manager"], position=position,
-                                  valued_on=date.today() - timedelta(days=30 * months),
-                                  fair_value=amount * Decimal(rng.randint(80, 130)) / 100,
-                                  method=rng.choice(["cost", "recent_transaction", "multiples", "dcf"]))
+    case.refresh_from_db()
+    if case.state != "investment_preparation":  # positions are recorded while the investment is prepared
+        return
+    pending = []
+    for k in range(rng.choice([1, 2, 2, 3])):
+        instrument = "equity" if k == 0 else rng.choice(["convertible_loan", "loan_with_warrants"])
+        amount = Decimal(rng.randint(10, 30) * 1000)
+        terms = {"ownership_percent": Decimal(rng.randint(5, 49))} if instrument == "equity" else {
+            "principal": amount, "interest_rate_percent": Decimal("4.0"),
+            **({"conversion_terms": "Converteerbaar tegen de prijs van de volgende financieringsronde."}
+               if instrument == "convertible_loan" else
+               {"warrant_terms": "Warrants op 5% van de aandelen, uitoefenprijs nominaal."})}
+        position = services.position_create(user=users["bench_manager"], case=case, instrument=instrument, **terms)
+        proposal = services.disbursement_propose(user=users["bench_manager"], position=position, amount=amount,
+                                                 idempotency_key=f"bench-first-{position.pk}")
+        pending.append((position, proposal))
+    # Approving the first disbursement moves the case to invested; every position is recorded before.
+    for position, proposal in pending:
+        services.disbursement_approve(user=users["bench_manager2"], disbursement=proposal)
+        for months in range(rng.randint(1, 2)):
+            services.valuation_record(user=users["bench_manager"], position=position,
+                                      valued_on=date.today() - timedelta(days=30 * months),
+                                      fair_value=proposal.amount * Decimal(rng.randint(80, 130)) / 100,
+                                      method=rng.choice(["cost", "recent_transaction", "multiples", "dcf"]))
 
 
 def _hook_exit_positions(*, case, users, rng):

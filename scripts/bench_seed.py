@@ -425,9 +425,9 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
 # (with their timeline, team, categories, deadlines and cabinet decisions), moved back in time.
 FUND_STATES = {"invested", "monitoring", "exit", "closed"}
 SERVICE_MIX = {
-    "signal": 0.04, "intake": 0.04, "not_admissible": 0.06, "withdrawn": 0.06, "risk_assessment": 0.08,
-    "not_deployed": 0.08, "cabinet_decision": 0.06, "investment_preparation": 0.06,
-    "invested": 0.12, "monitoring": 0.22, "exit": 0.08, "closed": 0.10,
+    "signal": 0.02, "intake": 0.02, "not_admissible": 0.02, "withdrawn": 0.02, "risk_assessment": 0.02,
+    "not_deployed": 0.03, "cabinet_decision": 0.02, "investment_preparation": 0.03,
+    "invested": 0.20, "monitoring": 0.34, "exit": 0.12, "closed": 0.16,
 }
 
 
