@@ -269,6 +269,13 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     page.get_by_role("button", name="Verzonden").click()
     page.wait_for_load_state()
     liaison2.shot("13-kamerbrief-verzonden")
+    page = liaison2.goto("/letters/reports/")
+    page.get_by_label("Soort rapportage").select_option("annual_transactions")
+    page.get_by_role("button", name="Aanvragen").click()
+    page.wait_for_load_state()
+    page.get_by_text("Klaar").wait_for(timeout=60000)  # the status script reloads the page when done
+    assert page.get_by_role("link", name="Download PDF").is_visible()
+    liaison2.shot("13b-rapportage-klaar")
     liaison2.close()
 
     # --- monitoring, a risk review that allows the exit, the exit, closed ---------------------
