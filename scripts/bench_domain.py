@@ -156,7 +156,7 @@ def seed(*, users: dict, scale: float, rng: random.Random, budget_s: float = 120
 
     result["positions"] = Position.objects.count()
     result["valuations"] = Valuation.objects.count()
-    result["letters"] = _make_letters(limit=max(20, int(200 * scale)))
+    result["letters"] = _make_letters(limit=max(10, int(50 * scale)))
     target = max(500, int(50_000 * scale))
     t0 = time.perf_counter()
     by_service = _ledger_through_services(users=users, target=target, rng=rng, budget_s=budget_s)
@@ -320,7 +320,7 @@ def _letter_ids() -> list[int]:
     return list(LetterDraft.objects.order_by("id").values_list("pk", flat=True)[:200])
 
 
-_prepared_per_level = 300
+_prepared_per_level = 200
 
 
 def propose_disbursements(*, count: int, users: dict | None = None, tag: str = "") -> list:
@@ -385,7 +385,7 @@ def ledger_three_ways(*, server, tokens: dict, duration: float, database_url: st
     from bench_load import Request, run_wrk
 
     server.settle(tokens["bench_lead"])
-    proposals = propose_disbursements(count=int(max(200, duration * 30)), tag="apihot-")
+    proposals = propose_disbursements(count=int(max(150, duration * 20)), tag="apihot-")
     result = run_wrk(base_url=server.url, scenario="disbursement_api", token=tokens["bench_manager2"],
                      requests=[Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}") for d in proposals],
                      concurrency=clients, duration=duration)
@@ -441,7 +441,7 @@ def _service_threads(*, clients: int, duration: float) -> dict:
     from bev import services
 
     users = ensure_users_readonly()
-    proposals = propose_disbursements(count=int(max(200, duration * 30)), users=users, tag="svc-")
+    proposals = propose_disbursements(count=int(max(150, duration * 20)), users=users, tag="svc-")
     lock = threading.Lock()
     queue = list(reversed(proposals))
     latencies: list[float] = []

@@ -200,7 +200,7 @@ class Server:
             time.sleep(0.3)
         raise SystemExit(f"gunicorn did not become ready; see {self.log.name}")
 
-    def settle(self, token: str, *, quiet_ms: float = 50, timeout: float = 60) -> float:
+    def settle(self, token: str, *, quiet_ms: float = 100, timeout: float = 15) -> float:
         """Wait until the server has worked off what the previous run left queued (a load generator
         that stops does not stop the requests already accepted): three floor requests in a row
         answered within `quiet_ms`. Returns the seconds waited."""
