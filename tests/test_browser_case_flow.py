@@ -307,6 +307,12 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assert_state(case, "closed")
     assert manager.page.locator('g.current[data-state="closed"]').count() == 1
     manager.shot("15-casus-afgesloten")
+    # responsive: on a phone the page reflows instead of scrolling sideways
+    manager.page.set_viewport_size({"width": 375, "height": 800})
+    for path in (f"/cases/{case.pk}/", "/fund/", "/cases/"):
+        page = manager.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375 + 1, path
+    manager.shot("15b-casussen-telefoon")
     manager.close()
 
     # --- an auditor reads the trail and verifies the chain, in English --------------------------
