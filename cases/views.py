@@ -103,9 +103,14 @@ def case_list(request):
     qs = selectors.case_list(user=request.user)
     if form.is_bound and form.is_valid():
         qs = _filter_cases(qs, form.cleaned_data)
-    cases = list(qs[:500])
-    return render(request, "cases/list.html", {"form": form, "cases": cases, "nav": "cases",
-                                               "may_create": can(request.user, "case.create")})
+    from django.core.paginator import Paginator
+
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/list.html", {"form": form, "cases": page.object_list, "page": page,
+                                               "total": page.paginator.count, "query": query.urlencode(),
+                                               "nav": "cases", "may_create": can(request.user, "case.create")})
 
 
 @web_view

@@ -194,3 +194,15 @@ def timezone_local(value):
     from django.utils import timezone
 
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_case_list_is_paginated(web, officer):
+    from .factories import make_case
+
+    for n in range(51):
+        make_case(officer=officer, title=f"Signaal {n}")
+    client = web(officer)
+    first = client.get(reverse("cases:list")).content.decode()
+    assert "51 casussen gevonden." in first and "Pagina 1 van 2" in first
+    second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
+    assert "Pagina 2 van 2" in second
