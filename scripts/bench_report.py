@@ -139,7 +139,9 @@ def markdown(report: dict) -> str:
                   f"because the guarding app had no service yet: {seed.get('direct_state_steps')} "
                   f"{seed.get('direct_steps_by_transition') or ''}",
                   f"- seeding took {seed.get('seconds_total')} s"]
-    lines += ["", "## Targets", "", "| target | met | figure |", "| --- | --- | --- |"]
+    lines += ["", "## Targets", "",
+              "What falls short is named here; what limits it, and the fix, is in README.md (Findings).", "",
+              "| target | met | figure |", "| --- | --- | --- |"]
     for v in verdicts(report):
         lines.append(f"| {v['target']} | {'yes' if v['met'] else '**NO**'} | {v['figure']} |")
     floors = floor_by_level(report.get("runs", []))
