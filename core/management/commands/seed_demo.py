@@ -11,7 +11,7 @@ from django.db import transaction
 
 from audit.context import acting
 
-SEED_ORDER = ["access", "cases", "assessments", "bev", "bev.parliament", "documents"]
+SEED_ORDER = ["access", "cases", "assessments", "bev", "bev.parliament", "documents", "core"]
 
 
 class Command(BaseCommand):
