@@ -324,6 +324,24 @@ def _walk_as(user, world, *, writes: str | None) -> list[str]:
     return failures
 
 
+def test_a_session_without_the_second_factor_gets_no_case_data(world):
+    """The login never leaves a password-only session, but should one exist (a bug, a stolen
+    half-finished login), no URL may treat it as logged in."""
+    client = Client(raise_request_exception=False)
+    client.force_login(world["member"])  # password only: not verified
+    failures = []
+    for url in project_urls():
+        if url.name in PUBLIC or url.name in SKIP_FOR_MEMBERS_OF_NOTHING or _is_format_twin(url):
+            continue
+        for path in concrete_paths(url, world)[:2]:
+            response = client.get(path)
+            if 200 <= response.status_code < 300 and leaked(response, world["markers"]):
+                failures.append(f"GET {path} ({url.name}) -> {response.status_code} with case data")
+            elif response.status_code >= 500:
+                failures.append(f"GET {path} ({url.name}) -> {response.status_code}")
+    assert not failures, "A session without the second factor got case data:\n" + "\n".join(failures)
+
+
 def _is_format_twin(url: Url) -> bool:
     return any(name == "format" for _conv, name in url.params)
 
