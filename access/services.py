@@ -13,8 +13,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditRecord
-from audit.services import audit_log
+from audit.services import audit_log, diff
 from core.exceptions import NotFound, PermissionDenied, RuleViolation
+
+from .permissions import require
 
 ENROLMENT_DEVICE_NAME = "authenticator"
 _TOTP_CODE = re.compile(r"^\d{6}$")
@@ -117,14 +119,10 @@ def user_snapshot(user) -> dict:
 @transaction.atomic
 def user_save_by_admin(*, actor, user, before: dict):
     """Save a person's account as changed in the admin; role, clearance and access changes are audited."""
-    from access.permissions import require
-
     require(actor, "user.manage")
     created = user.pk is None
     user.full_clean(exclude=["password"])
     user.save()
-    from audit.services import diff
-
     changes = diff(before, user_snapshot(user))
     if changes or created:
         audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
@@ -137,8 +135,6 @@ def user_save_by_admin(*, actor, user, before: dict):
 def user_reset_second_factor(*, actor, user) -> None:
     """Remove a person's authenticators and backup codes: at the next login they enrol again.
     (For a lost phone; an administrator never sees anyone's secret.)"""
-    from access.permissions import require
-
     require(actor, "user.manage")
     removed = 0
     for device in devices_for_user(user, confirmed=None):
