@@ -7,6 +7,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -25,6 +26,9 @@ def exception_handler(exc, context):
         else:
             detail = {"non_field_errors": exc.messages}
         exc = drf_exceptions.ValidationError(detail)
+    elif isinstance(exc, OverflowError):
+        # A number beyond what the database can store (e.g. ?case=1e308 on SQLite): bad input, not a crash.
+        exc = drf_exceptions.ValidationError({"non_field_errors": [_("Een getal in het verzoek is te groot.")]})
     elif isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
