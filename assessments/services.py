@@ -79,7 +79,7 @@ def framework_create_draft(*, user, name: str, definition: dict, notes: str = ""
 def framework_update_draft(*, user, framework: FrameworkVersion, name: str | None = None,
                            definition: dict | None = None, notes: str | None = None) -> FrameworkVersion:
     require(user, "framework.publish")
-    framework = FrameworkVersion.objects.select_for_update().get(pk=framework.pk)
+    framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)
     if framework.is_published:
         raise Conflict(_("Een gepubliceerde versie verandert nooit: maak een nieuwe versie."), code="published")
     if definition is not None:
@@ -97,7 +97,7 @@ def framework_update_draft(*, user, framework: FrameworkVersion, name: str | Non
 def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
     """Publish a draft: from now on new assessments use it. Existing assessments keep theirs."""
     require(user, "framework.publish")
-    framework = FrameworkVersion.objects.select_for_update().get(pk=framework.pk)
+    framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)
     if framework.is_published:
         raise Conflict(_("Deze versie is al gepubliceerd."), code="already_published")
     validate_definition(framework.definition)
@@ -128,7 +128,7 @@ def framework_current() -> FrameworkVersion:
 # ---------------------------------------------------------------------------------------------
 def _lock(assessment: Assessment) -> Assessment:
     """Re-read the assessment under a row lock: status checks see the committed truth."""
-    locked = Assessment.objects.select_for_update().select_related("framework", "case").get(pk=assessment.pk)
+    locked = Assessment.objects.select_for_update(no_key=True, of=("self",)).select_related("framework", "case").get(pk=assessment.pk)
     locked.case._team_roles = None
     return locked
 
@@ -215,7 +215,7 @@ def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) ->
     require(user, "assessment.lead", case=case)
     if kind not in AssessmentKind.values:
         raise RuleViolation(_("Onbekende soort inschatting."), field="kind")
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if case.state != CASE_STATE_FOR_KIND[kind]:
         raise Conflict(_("Een %(kind)s kan alleen in de status '%(state)s'.")
                        % {"kind": AssessmentKind(kind).label, "state": State(CASE_STATE_FOR_KIND[kind]).label},
@@ -549,7 +549,7 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
 @transaction.atomic
 def consultation_answer(*, user, consultation: ConsultationRequest, position: str, advice: str) -> ConsultationRequest:
     """The department advisor the request is addressed to answers it."""
-    consultation = ConsultationRequest.objects.select_for_update().select_related("assessment__case").get(
+    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
         pk=consultation.pk)
     case = consultation.assessment.case
     if consultation.advisor_id != user.pk:
@@ -580,7 +580,7 @@ def consultation_answer(*, user, consultation: ConsultationRequest, position: st
 @transaction.atomic
 def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
     """The lead assessor proceeds without an open advice, recording why."""
-    consultation = ConsultationRequest.objects.select_for_update().select_related("assessment__case").get(
+    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
         pk=consultation.pk)
     _require_lead(user, consultation.assessment)
     if consultation.status != ConsultationStatus.OPEN:

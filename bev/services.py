@@ -98,7 +98,7 @@ def eur(amount: Decimal) -> str:
 def _lock_fund() -> Fund:
     """Serialise every booking against the fund (the limits are checked under this lock)."""
     fund = fund_get()
-    return Fund.objects.select_for_update().get(pk=fund.pk)
+    return Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
 
 
 def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
@@ -451,7 +451,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     position = disbursement.position
     require(user, "fund.approve_disbursement", case=position.case)
     fund = _lock_fund()
-    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    disbursement = Disbursement.objects.select_for_update(no_key=True).get(pk=disbursement.pk)
     if disbursement.status == DisbursementStatus.BOOKED:
         if disbursement.decided_by_id == user.pk:
             return disbursement  # a retried approval
@@ -499,7 +499,7 @@ def disbursement_reject(*, user, disbursement: Disbursement, reason: str) -> Dis
     require(user, "fund.approve_disbursement", case=disbursement.position.case)
     if not (reason or "").strip():
         raise RuleViolation(_("Een reden is verplicht."), field="reason")
-    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    disbursement = Disbursement.objects.select_for_update(no_key=True).get(pk=disbursement.pk)
     if disbursement.status != DisbursementStatus.PROPOSED:
         raise Conflict(_("Over deze uitbetaling is al besloten."), code="already_decided")
     disbursement.status = DisbursementStatus.REJECTED
@@ -799,7 +799,7 @@ def follow_up_set_status(*, user, item, status: str, note: str = ""):
     require(user, "fund.book", case=position.case)
     if status not in FollowUpStatus.values:
         raise RuleViolation(_("Onbekende status."), field="status")
-    item = type(item).objects.select_for_update().get(pk=item.pk)
+    item = type(item).objects.select_for_update(no_key=True).get(pk=item.pk)
     before = item.status
     item.status = status
     item.save(update_fields=["status", "updated_at"])

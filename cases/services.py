@@ -67,7 +67,7 @@ def _validate_choices(values, choices, field: str) -> list[str]:
 
 
 def _next_reference(year: int) -> str:
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+    counter, _created = ReferenceCounter.objects.select_for_update(no_key=True).get_or_create(year=year)
     ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + 1)
     counter.refresh_from_db()
     return f"BEV-{year}-{counter.last_number:04d}"
@@ -279,7 +279,7 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
 
 @transaction.atomic
 def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecision:
-    decision = CabinetDecision.objects.select_for_update().get(pk=decision.pk)
+    decision = CabinetDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
     require(user, "cabinet_decision.confirm", case=decision.case)
     if decision.confirmed_at is not None:
         raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
@@ -334,7 +334,7 @@ def case_suspend(*, user, case: Case, reason: str) -> StageClock:
     clock = current_clock(case)
     if clock is None:
         raise Conflict(_("Deze fase heeft geen termijn om op te schorten."), code="no_deadline")
-    clock = StageClock.objects.select_for_update().get(pk=clock.pk)
+    clock = StageClock.objects.select_for_update(no_key=True).get(pk=clock.pk)
     if clock.is_suspended:
         raise Conflict(_("De termijn is al opgeschort."), code="already_suspended")
     clock.suspended_since = timezone.now()
@@ -355,7 +355,7 @@ def case_resume(*, user, case: Case, reason: str) -> StageClock:
     clock = current_clock(case)
     if clock is None or not clock.is_suspended:
         raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
-    clock = StageClock.objects.select_for_update().get(pk=clock.pk)
+    clock = StageClock.objects.select_for_update(no_key=True).get(pk=clock.pk)
     paused = timezone.now() - clock.suspended_since
     old_due = clock.due_at
     clock.due_at = clock.due_at + paused

@@ -178,7 +178,7 @@ def document_version_add(*, user, document: Document, content: bytes, filename: 
         raise NotFound(_("Document niet gevonden."))
     checked = _check_file(content=content, filename=filename)
     with _StoredFile(checked) as stored, transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
+        document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
         version = _new_version(document=document, stored=stored, user=user)
         audit_log(actor=user, action=AuditRecord.Action.CREATE, event="document.version_add", obj=version,
                   case_id=document.case_id, changes=_version_audit(version))
@@ -192,7 +192,7 @@ def document_version_withdraw(*, user, version: DocumentVersion, reason: str) ->
     _require_on_case(user, "document.withdraw", document.case)
     if not (reason or "").strip():
         raise RuleViolation(_("Geef een reden op voor de intrekking."), field="reason")
-    version = DocumentVersion.objects.select_for_update().get(pk=version.pk)
+    version = DocumentVersion.objects.select_for_update(no_key=True).get(pk=version.pk)
     if version.withdrawn_at is not None:
         raise Conflict(_("Deze versie is al ingetrokken."), code="already_withdrawn")
     version.withdrawn_at = timezone.now()
@@ -249,7 +249,7 @@ def document_link(*, user, document: Document, target_type: str, target_id: str)
 def document_reclassify(*, user, document: Document, classification: str, reason: str = "") -> Document:
     """Change the classification; lowering it is never silent (see `_check_classification`)."""
     _require_on_case(user, "document.upload", document.case)
-    document = Document.objects.select_for_update().get(pk=document.pk)
+    document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
     if document.classification_rank > user.clearance_rank:
         raise NotFound(_("Document niet gevonden."))
     _check_classification(user=user, case=document.case, classification=classification, reason=reason,
@@ -324,13 +324,13 @@ def generated_document_store(*, user, case, title: str, document_type: str, file
     checked = _check_file(content=content, filename=filename)
     actor = user if user is not None and getattr(user, "pk", None) else None
     with transaction.atomic():
-        document = Document.objects.select_for_update().filter(case=case, source_key=source_key).first()
+        document = Document.objects.select_for_update(no_key=True).filter(case=case, source_key=source_key).first()
         if document is not None and source_revision:
             latest = document.versions.order_by("-number").first()
             if latest is not None and latest.source_revision == source_revision and latest.withdrawn_at is None:
                 return latest
     with _StoredFile(checked) as stored, transaction.atomic():
-        document = Document.objects.select_for_update().filter(case=case, source_key=source_key).first()
+        document = Document.objects.select_for_update(no_key=True).filter(case=case, source_key=source_key).first()
         created = document is None
         if created:
             try:
@@ -341,7 +341,7 @@ def generated_document_store(*, user, case, title: str, document_type: str, file
                         source_key=source_key, author=_("gegenereerd door BEV"), created_by=actor)
             except IntegrityError:  # generated concurrently: use the other's document
                 created = False
-                document = Document.objects.select_for_update().get(case=case, source_key=source_key)
+                document = Document.objects.select_for_update(no_key=True).get(case=case, source_key=source_key)
         if not created:
             changed = {}
             for field, value in (("title", title), ("document_type", document_type),

@@ -152,7 +152,7 @@ def letter_drafts_make(*, request_id: int, today: date | None = None) -> list[Le
 def letter_request_record_failure(*, request_id: int, error: str) -> None:
     """Keep the reason a request could not be turned into drafts (it stays pending)."""
     with transaction.atomic():
-        request = LetterRequest.objects.select_for_update().filter(pk=request_id).first()
+        request = LetterRequest.objects.select_for_update(no_key=True).filter(pk=request_id).first()
         if request is None or request.status != LetterRequest.Status.PENDING:
             return
         request.attempts += 1
@@ -169,7 +169,7 @@ def pending_letter_request_ids(*, limit: int = 100) -> list[int]:
 # The letter's own workflow: draft → in review → approved → sent
 # ---------------------------------------------------------------------------------------------
 def _locked(letter: LetterDraft) -> LetterDraft:
-    locked = LetterDraft.objects.select_for_update().select_related("case").get(pk=letter.pk)
+    locked = LetterDraft.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=letter.pk)
     locked.case._team_roles = getattr(letter.case, "_team_roles", None)
     return locked
 

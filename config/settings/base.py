@@ -234,6 +234,12 @@ SPECTACULAR_SETTINGS = {
         "ChamberEnum": "bev.parliament.models.Chamber",
         "ReportKindEnum": "bev.parliament.models.ReportKind",
         "ReportStatusEnum": "bev.parliament.models.ReportStatus",
+        "EntryKindEnum": "bev.constants.EntryKind",
+        "ReturnKindEnum": "bev.constants.RETURN_KIND_CHOICES",
+        "RightKindEnum": "bev.constants.RightKind",
+        "FollowUpStatusEnum": "bev.constants.FollowUpStatus",
+        "DisbursementStatusEnum": "bev.constants.DisbursementStatus",
+        "InstrumentEnum": "bev.constants.Instrument",
     },
 }
 
