@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in ("DJANGO_DEBUG", "BEV_DEMO_MODE")}
+    # A clean environment, like a production host's: nothing the test process (or another test,
+    # e.g. DJANGO_ALLOW_ASYNC_UNSAFE from the browser tests) has set leaks in.
+    environment = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production",
                         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "DJANGO_ALLOWED_HOSTS": "bev.example.nl"})
     environment.update(env)
