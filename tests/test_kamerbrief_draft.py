@@ -130,3 +130,14 @@ def test_the_amount_is_kept_exactly(letter_case, manager, execute):
     request = execute(transaction_event(letter_case, amount=Decimal("12500000.55"), user=manager))
     assert request.amount == Decimal("12500000.55")
     assert LetterDraft.objects.get(request=request, chamber="tweede_kamer").facts["amount"] == "12500000.55"
+
+
+def test_an_emptied_configuration_is_restored_from_the_defaults(letter_case, manager, execute):
+    """After a restore or flush that lost the seeded letterhead and ministers, drafts still get made."""
+    from bev.parliament.models import Minister, MinistryProfile
+
+    MinistryProfile.objects.all().delete()
+    Minister.objects.all().delete()
+    execute(transaction_event(letter_case, user=manager))
+    assert LetterDraft.objects.count() == 2
+    assert Minister.objects.exists()
