@@ -2,11 +2,8 @@
 
 Runs against PostgreSQL with real parallel connections."""
 
-import threading
 from datetime import timedelta
 
-import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from access.roles import Role
@@ -16,36 +13,10 @@ from cases.models import Case
 from cases.services import case_team_add
 from core.exceptions import Conflict
 
+from .concurrency import POSTGRES_ONLY, race
 from .factories import fill_initial_assessment, start_risk_assessment
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locking")
-
-
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+pytestmark = POSTGRES_ONLY
 
 
 def test_two_assessors_start_at_once_one_assessment(officer, assessor, assessor2, case):
@@ -54,7 +25,7 @@ def test_two_assessors_start_at_once_one_assessment(officer, assessor, assessor2
     def start(user):
         return lambda: services.assessment_start(user=user, case=Case.objects.get(pk=case.pk))
 
-    results = _race([start(assessor), start(assessor2)])
+    results = race([start(assessor), start(assessor2)])
     assert sum(isinstance(r, Assessment) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 1, results
     assert Assessment.objects.filter(case=case).count() == 1
@@ -75,7 +46,7 @@ def test_approve_and_return_at_once_one_wins(officer, assessor, assessor2, make_
         return services.assessment_return(user=assessor3, assessment=Assessment.objects.get(pk=assessment.pk),
                                           comments="Nog niet.")
 
-    results = _race([approve, send_back])
+    results = race([approve, send_back])
     assert sum(isinstance(r, Assessment) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 1, results
     assert AssessmentReview.objects.filter(assessment=assessment).count() == 1
@@ -100,7 +71,7 @@ def test_answer_and_waiver_at_once_one_wins(officer, assessor, make_user, case):
         return services.consultation_waive(user=assessor, consultation=ConsultationRequest.objects.get(pk=request.pk),
                                            reason="Haast.")
 
-    results = _race([answer, waive])
+    results = race([answer, waive])
     assert sum(isinstance(r, ConsultationRequest) for r in results) == 1, results
     assert sum(isinstance(r, Conflict) for r in results) == 1, results
     request.refresh_from_db()

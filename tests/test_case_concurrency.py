@@ -2,43 +2,13 @@
 
 Runs against PostgreSQL with real parallel connections."""
 
-import threading
-
-import pytest
-from django.db import connection, connections
-
 from cases import services
 from cases.models import Case, TimelineEvent
 from core.exceptions import Conflict
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+from .concurrency import POSTGRES_ONLY, race
 
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locking")
-
-
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+pytestmark = POSTGRES_ONLY
 
 
 def test_concurrent_transitions_one_wins(officer, officer2, case):
@@ -52,7 +22,7 @@ def test_concurrent_transitions_one_wins(officer, officer2, case):
         c = Case.objects.get(pk=case.pk)
         return services.case_transition(user=officer2, case=c, name="reject_not_admissible", reason="buiten scope")
 
-    results = _race([withdraw, reject])
+    results = race([withdraw, reject])
     wins = [r for r in results if isinstance(r, Case)]
     conflicts = [r for r in results if isinstance(r, Conflict)]
     assert len(wins) == 1 and len(conflicts) == 1, results
@@ -70,7 +40,7 @@ def test_concurrent_edits_of_the_same_version_one_wins(officer, officer2, case):
             return services.case_update(user=user, case=c, data={"title": title}, expected_version=version)
         return run
 
-    results = _race([edit(officer, "A"), edit(officer2, "B")])
+    results = race([edit(officer, "A"), edit(officer2, "B")])
     assert sum(isinstance(r, Case) for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 1
     case.refresh_from_db()
@@ -84,6 +54,6 @@ def test_references_are_unique_under_concurrency(officer):
     def create():
         return services.case_create(user=officer, data=case_data())
 
-    results = _race([create for _ in range(8)])
+    results = race([create for _ in range(8)])
     assert all(isinstance(r, Case) for r in results), results
     assert len({r.reference for r in results}) == 8

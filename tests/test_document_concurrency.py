@@ -3,23 +3,16 @@ version gets its own number, one document per source key, no file without a row.
 
 Runs against PostgreSQL with real parallel connections."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from documents.models import Document, DocumentVersion
 from documents.services import document_upload, document_version_add, generated_document_store
 
+from .concurrency import POSTGRES_ONLY, race
 from .factories import sample_pdf, use_tmp_document_storage
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locking")
+pytestmark = POSTGRES_ONLY
 
 
 @pytest.fixture(autouse=True)
@@ -27,32 +20,11 @@ def storage(settings, tmp_path):
     return use_tmp_document_storage(settings, tmp_path)
 
 
-def _race(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, fn):
-        try:
-            barrier.wait()
-            results[index] = fn()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_concurrent_new_versions_get_distinct_numbers(case, officer, assessor, manager, storage):
     document = document_upload(user=officer, case=case, title="Waardering", document_type="valuation",
                                content=sample_pdf("v1"), filename="w.pdf")
     users = [officer, assessor, manager, officer, assessor]
-    results = _race([lambda u=u, i=i: document_version_add(user=u, document=document,
+    results = race([lambda u=u, i=i: document_version_add(user=u, document=document,
                                                              content=sample_pdf(f"v{i + 2}"), filename="w.pdf")
                      for i, u in enumerate(users)])
     assert all(isinstance(r, DocumentVersion) for r in results), results
@@ -62,7 +34,7 @@ def test_concurrent_new_versions_get_distinct_numbers(case, officer, assessor, m
 
 
 def test_concurrent_generation_of_the_same_source_is_one_document(case, officer):
-    results = _race([lambda i=i: generated_document_store(
+    results = race([lambda i=i: generated_document_store(
         user=officer, case=case, title="Kamerbrief", document_type="letter", filename="brief.pdf",
         content=sample_pdf(f"concept {i}"), classification=case.classification, source_key="letter:42")
         for i in range(4)])
