@@ -347,7 +347,8 @@ def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dic
             result = run_wrk(base_url=server.url, scenario=s["name"], requests=requests, token=tokens[s["user"]],
                              concurrency=level, duration=args.duration)
             if s["kind"] == WRITE and result.requests > len(requests):
-                result.note = f"pool of {len(requests)} requests exhausted: later requests repeat (409)"
+                result.note = (f"pool of {len(requests)} requests exhausted: later requests repeat one already taken "
+                               "(a transition: 409; an approval by the same manager: idempotent 200)")
             results.append({**result.as_dict(), "kind": s["kind"]})
             log(f"c={level:<3} {s['name']}: {_fmt(result)}")
         floors.append(run_wrk(base_url=server.url, scenario="floor", requests=floor, token=tokens["bench_lead"],

@@ -136,7 +136,8 @@ def markdown(report: dict) -> str:
                   "a valid chain, the rest written by the services)",
                   f"- fund and assessments: {seed.get('domain')}",
                   f"- lifecycle steps through the services: {seed.get('transitions_by_service')}; steps set directly "
-                  f"because the guarding app had no service yet: {seed.get('direct_state_steps')} "
+                  "(labelled in the timeline) because the guard's assessment or risk review was not driven "
+                  f"through the services for that case (a 20 % share is): {seed.get('direct_state_steps')} "
                   f"{seed.get('direct_steps_by_transition') or ''}",
                   f"- seeding took {seed.get('seconds_total')} s"]
     lines += ["", "## Targets", "",
