@@ -233,6 +233,8 @@ class CaseTeamMember(models.Model):
         verbose_name = _("teamlid")
         verbose_name_plural = _("casusteam")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
+        # visible_to() asks "is this user on this case?" for every case of a list.
+        indexes = [models.Index(fields=["user", "case"], name="case_member_by_user")]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
