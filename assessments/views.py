@@ -43,6 +43,16 @@ REFUSED = (ApplicationError, ValidationError)
 # ---------------------------------------------------------------------------------------------
 # My work: the assessment part
 # ---------------------------------------------------------------------------------------------
+def _stage_deadline(case) -> dict:
+    """The running stage's due date of the case (the risk assessment's clock), for "my work"."""
+    from cases.services import current_clock
+
+    clock = current_clock(case)
+    if clock is None:
+        return {"due_at": None, "overdue": False}
+    return {"due_at": clock.due_at, "overdue": not clock.is_suspended and clock.due_at < timezone.now()}
+
+
 def work_items(*, user) -> list[dict]:
     items = []
     today = timezone.localdate()
@@ -56,12 +66,12 @@ def work_items(*, user) -> list[dict]:
         if can(user, "assessment.approve", case=a.case):
             items.append({"kind": _("Vier ogen: risico-inschatting beoordelen"),
                           "title": f"{a.case.reference} {a.case.title}", "what": a.get_kind_display(),
-                          "url": reverse("assessments:detail", args=[a.pk]), "due_at": None, "overdue": False,
+                          "url": reverse("assessments:detail", args=[a.pk]), **_stage_deadline(a.case),
                           "urgent": a.case.urgency == "immediate"})
     for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.DRAFT, lead=user):
         items.append({"kind": _("Risico-inschatting afronden"), "title": f"{a.case.reference} {a.case.title}",
                       "what": a.get_kind_display(), "url": reverse("assessments:detail", args=[a.pk]),
-                      "due_at": None, "overdue": False, "urgent": a.case.urgency == "immediate"})
+                      **_stage_deadline(a.case), "urgent": a.case.urgency == "immediate"})
     return items
 
 

@@ -106,3 +106,13 @@ def test_scoring_page_in_english(client, started):
     body = client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
     assert "From the letter" in body
     assert "Necessary conditions (both required)" in body
+
+
+def test_my_work_shows_the_assessment_deadline(client, started, in_assessment):
+    from core.formatting import date_nl
+    from cases.services import current_clock
+
+    clock = current_clock(in_assessment)
+    page = client.get("/").content.decode()
+    assert "Risico-inschatting afronden" in page
+    assert date_nl(clock.due_at) in page
