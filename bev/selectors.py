@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,8 @@ from core.exceptions import NotFound
 
 from .constants import Account, EntryKind, Instrument, RETURN_KINDS
 from .metrics import irr, moic
-from .models import Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod, Position, Valuation
+from .models import (Conversion, Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod, Position,
+                     Valuation)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -171,10 +173,36 @@ def _cash_flows(*, position_ids=None, fund: Fund | None = None, as_of: date | No
     return flows
 
 
+def _overview_version(fund: Fund) -> tuple:
+    """What the overview depends on. The ledger and valuations are append-only, so the newest ids
+    (and the manager periods) identify its state exactly."""
+    return (
+        JournalEntry.objects.filter(fund=fund).aggregate(m=Max("id"))["m"],
+        Valuation.objects.aggregate(m=Max("id"))["m"],
+        Conversion.objects.aggregate(m=Max("id"))["m"],
+        tuple(ManagerPeriod.objects.filter(fund=fund).aggregate(m=Max("id"), n=Count("id"), t=Count("valid_to")).values()),
+    )
+
+
 def fund_overview(*, as_of: date | None = None) -> dict:
-    """The fund's position on `as_of` (default today): every figure from the ledger."""
+    """The fund's position on `as_of` (default today): every figure from the ledger.
+
+    Whole-fund figures (IRR over every cash flow) are costly, so outside a transaction the result is
+    cached under the ledger's state; inside one (a booking, a preview that is rolled back) it is
+    always computed from what that transaction sees."""
     fund = fund_get()
     on = as_of or timezone.localdate()
+    if connection.in_atomic_block:
+        return _fund_overview(fund, as_of, on)
+    key = f"bev:overview:{fund.pk}:{on.isoformat()}:{as_of is None}:{_overview_version(fund)!r}"
+    overview = cache.get(key)
+    if overview is None:
+        overview = _fund_overview(fund, as_of, on)
+        cache.set(key, overview, timeout=3600)
+    return dict(overview)
+
+
+def _fund_overview(fund: Fund, as_of: date | None, on: date) -> dict:
     figures = liquidity(ledger_totals(fund=fund, as_of=as_of))
     positions = list(Position.objects.filter(fund=fund))
     ids = [p.pk for p in positions]

@@ -215,3 +215,18 @@ def test_no_classified_detail_ever_reaches_the_public_text(name, country, classi
     if not (disclosure.company and disclosure.amounts):
         assert company in letter.confidential_annex or disclosure.company
         assert euro(amount) in letter.confidential_annex or disclosure.amounts
+
+
+def test_the_letter_is_dutch_whatever_the_language_of_the_person(letter_case, manager, manager2, secretariat,
+                                                                  secretariat2, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from . import factories
+
+    factories.fund_with_tranches(user=manager)
+    case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("12500000"),
+                                 ownership_percent=Decimal("25"))
+    letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
+    assert "in de vorm van aandelen" in letter.body

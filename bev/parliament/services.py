@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from access.permissions import require
@@ -126,8 +126,10 @@ def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) ->
     draft = LetterDraft(request=request, case=request.case, chamber=chamber, kind=request.kind,
                         addressee=ADDRESSEES[chamber])
     profile = _date_and_sign(draft, on=letter_date)
-    facts = letter_facts(request=request, chamber=chamber, letter_date=letter_date)
-    composed = compose_letter(facts)
+    # A letter to parliament is a Dutch document, whatever language the person or worker uses.
+    with translation.override("nl"):
+        facts = letter_facts(request=request, chamber=chamber, letter_date=letter_date)
+        composed = compose_letter(facts)
     draft.our_reference = f"{profile.reference_prefix} / {letter_date.year}-{request.pk:05d}-{CHAMBER_CODE[chamber]}"
     draft.subject = composed.subject
     draft.body = composed.body
