@@ -141,18 +141,27 @@ def _evidence_default():
     return []
 
 
-class ConditionFinding(models.Model):
-    """One of the two necessary conditions: met / not met / undetermined, with rationale and evidence."""
+class Finding(models.Model):
+    """What a condition finding and a check finding share: the code of the framework item, the
+    rationale and evidence behind the answer, and who gave it."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="conditions")
     code = models.CharField(max_length=64)
-    status = models.CharField(_("oordeel"), max_length=16, choices=ConditionStatus.choices,
-                              default=ConditionStatus.UNDETERMINED)
     rationale = models.TextField(_("onderbouwing"), blank=True)
     evidence = models.JSONField(_("bewijs"), default=_evidence_default, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class ConditionFinding(Finding):
+    """One of the two necessary conditions: met / not met / undetermined, with rationale and evidence."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="conditions")
+    status = models.CharField(_("oordeel"), max_length=16, choices=ConditionStatus.choices,
+                              default=ConditionStatus.UNDETERMINED)
 
     class Meta:
         verbose_name = _("voorwaarde")
@@ -163,18 +172,12 @@ class ConditionFinding(models.Model):
         return f"{self.code}: {self.status}"
 
 
-class CheckFinding(models.Model):
+class CheckFinding(Finding):
     """One of the critical checks (last resort, no strategic behaviour, proportionality)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="checks")
-    code = models.CharField(max_length=64)
     answer = models.CharField(_("antwoord"), max_length=16, choices=CheckAnswer.choices,
                               default=CheckAnswer.UNDETERMINED)
-    rationale = models.TextField(_("onderbouwing"), blank=True)
-    evidence = models.JSONField(_("bewijs"), default=_evidence_default, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
 
     class Meta:
         verbose_name = _("toets")

@@ -272,50 +272,47 @@ def assessment_set_scope(*, user, assessment: Assessment, scope_ground: str, con
     return assessment
 
 
-@transaction.atomic
-def assessment_set_condition(*, user, assessment: Assessment, code: str, status: str, rationale: str = "",
-                             evidence=None) -> ConditionFinding:
+def _finding_set(*, user, assessment: Assessment, findings: str, code: str, field: str, value: str,
+                 choices, undetermined: str, unknown: str, not_in_version: str, rationale: str, evidence):
+    """Record the answer to one condition or check of the assessment's framework version."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
     _require_draft(assessment)
-    if status not in ConditionStatus.values:
-        raise RuleViolation(_("Onbekend oordeel."), field="status")
-    finding = assessment.conditions.filter(code=code).first()
+    if value not in choices:
+        raise RuleViolation(unknown, field=field)
+    finding = getattr(assessment, findings).filter(code=code).first()
     if finding is None:
-        raise NotFound(_("Deze voorwaarde hoort niet bij de versie van het afwegingskader."))
-    before = {"status": finding.status, "rationale": finding.rationale}
-    finding.status = status
-    finding.rationale = _clean_text(rationale, "rationale", required=status != ConditionStatus.UNDETERMINED)
+        raise NotFound(not_in_version)
+    before = {field: getattr(finding, field), "rationale": finding.rationale}
+    setattr(finding, field, value)
+    finding.rationale = _clean_text(rationale, "rationale", required=value != undetermined)
     finding.evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     finding.updated_by = user
     finding.save()
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.condition", obj=assessment,
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event=f"assessment.{findings[:-1]}", obj=assessment,
               case_id=assessment.case_id, changes={"code": code, "before": before,
-                                                   "after": {"status": status, "rationale": finding.rationale}})
+                                                   "after": {field: value, "rationale": finding.rationale}})
     return finding
+
+
+@transaction.atomic
+def assessment_set_condition(*, user, assessment: Assessment, code: str, status: str, rationale: str = "",
+                             evidence=None) -> ConditionFinding:
+    return _finding_set(user=user, assessment=assessment, findings="conditions", code=code, field="status",
+                        value=status, choices=ConditionStatus.values, undetermined=ConditionStatus.UNDETERMINED,
+                        unknown=_("Onbekend oordeel."),
+                        not_in_version=_("Deze voorwaarde hoort niet bij de versie van het afwegingskader."),
+                        rationale=rationale, evidence=evidence)
 
 
 @transaction.atomic
 def assessment_set_check(*, user, assessment: Assessment, code: str, answer: str, rationale: str = "",
                          evidence=None) -> CheckFinding:
-    assessment = _lock(assessment)
-    _require_lead(user, assessment)
-    _require_draft(assessment)
-    if answer not in CheckAnswer.values:
-        raise RuleViolation(_("Onbekend antwoord."), field="answer")
-    finding = assessment.checks.filter(code=code).first()
-    if finding is None:
-        raise NotFound(_("Deze toets hoort niet bij de versie van het afwegingskader."))
-    before = {"answer": finding.answer, "rationale": finding.rationale}
-    finding.answer = answer
-    finding.rationale = _clean_text(rationale, "rationale", required=answer != CheckAnswer.UNDETERMINED)
-    finding.evidence = _clean_evidence(evidence, user=user, case=assessment.case)
-    finding.updated_by = user
-    finding.save()
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.check", obj=assessment,
-              case_id=assessment.case_id, changes={"code": code, "before": before,
-                                                   "after": {"answer": answer, "rationale": finding.rationale}})
-    return finding
+    return _finding_set(user=user, assessment=assessment, findings="checks", code=code, field="answer",
+                        value=answer, choices=CheckAnswer.values, undetermined=CheckAnswer.UNDETERMINED,
+                        unknown=_("Onbekend antwoord."),
+                        not_in_version=_("Deze toets hoort niet bij de versie van het afwegingskader."),
+                        rationale=rationale, evidence=evidence)
 
 
 def _validate_level(assessment: Assessment, indicator: str, level) -> None:
