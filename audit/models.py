@@ -1,11 +1,15 @@
 """The audit trail: append-only and hash-chained.
 
-Each record carries the hash of its predecessor; `manage.py verify_audit` recomputes the chain.
-The database itself refuses UPDATE and DELETE on this table (triggers, see migration 0002).
+A record is written by a plain INSERT in the transaction of the change (or read) it describes, and
+sealed shortly after it commits: the sealer (`audit.services.audit_chain_seal`) gives each
+committed record its place in the chain (`seq`), its predecessor's hash and its own.
+`manage.py verify_audit` seals, then recomputes the chain. The database refuses DELETE, and every
+UPDATE except sealing an unsealed record without changing its content (trigger, migration 0003).
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,8 +54,10 @@ class AuditRecord(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     channel = models.CharField(max_length=20, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain, set by the sealer once the record is committed; empty until then.
+    seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -62,6 +68,8 @@ class AuditRecord(models.Model):
         indexes = [
             models.Index(fields=["actor", "-id"]),
             models.Index(fields=["object_type", "object_id"]),
+            # The sealer's work list: the committed records not yet in the chain.
+            models.Index(fields=["id"], condition=Q(hash__isnull=True), name="audit_unsealed_idx"),
         ]
 
     def save(self, *args, **kwargs):
@@ -71,6 +79,10 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+    @property
+    def sealed(self) -> bool:
+        return self.hash is not None
 
     def __str__(self):
         return f"#{self.pk} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -14,13 +15,14 @@ from .chain import GENESIS, HASHED_FIELDS, record_hash
 from .context import current
 from .models import AuditRecord
 
-# Serialises appends so that every record's predecessor is the record before it. On PostgreSQL a
-# transaction-scoped advisory lock, held until the caller's transaction ends: the next writer takes
-# the lock only after this record is committed (or rolled back), and under READ COMMITTED (Django's
-# default; do not run audited services under REPEATABLE READ) its next statement sees it. The id
-# comes from the sequence under the same lock, so id order is chain order; ids of rolled-back
-# records leave gaps, which the verifier ignores. SQLite serialises writers itself.
-_CHAIN_LOCK_KEY = 0x4245_5641  # "BEVA"
+# The chain is built after commit, not in the request: `audit_log` is one INSERT in the caller's
+# transaction (no lock, so no audited request waits for another), and `audit_chain_seal` chains the
+# committed records in batches. Only the sealer takes this lock (transaction-scoped advisory lock on
+# PostgreSQL; SQLite serialises writers itself), so two sealers never give out the same seq. Under
+# READ COMMITTED a sealer sees only committed records: one whose transaction commits after a later
+# id was sealed is sealed in the next batch with the next seq, so seq, not id, is chain order.
+_SEAL_LOCK_KEY = 0x4245_5641  # "BEVA"
+SEAL_BATCH = 5000
 
 
 def _jsonable(value):
@@ -46,15 +48,6 @@ def diff(before: dict, after: dict) -> dict:
     return changed
 
 
-def _next_id(last_id: int) -> int:
-    """The id is part of the hash, so it is taken before the insert (under the chain lock)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [AuditRecord._meta.db_table])
-            return cursor.fetchone()[0]
-    return last_id + 1
-
-
 def record_values(record: AuditRecord) -> dict:
     values = {name: getattr(record, name) for name in HASHED_FIELDS if name != "actor_id"}
     values["actor_id"] = record.actor_id
@@ -63,35 +56,61 @@ def record_values(record: AuditRecord) -> dict:
 
 def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str = "", object_id: str = "",
               object_repr: str = "", case_id: int | None = None, changes: dict | None = None) -> AuditRecord:
-    """Append one record to the chain (must run inside the caller's transaction)."""
+    """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     ctx = current()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
-        prev_hash = last[1] if last else GENESIS
-        record = AuditRecord(
-            id=_next_id(last[0] if last else 0),
-            timestamp=timezone.now(),
-            actor=actor if actor is not None and getattr(actor, "pk", None) else None,
-            actor_username=(getattr(actor, "username", "") or "system")[:150],
-            action=action,
-            event=event[:100],
-            object_type=object_type[:100],
-            object_id=str(object_id)[:64],
-            object_repr=str(object_repr)[:200],
-            case_id=case_id,
-            request_id=ctx.request_id,
-            ip_address=ctx.ip_address,
-            channel=ctx.channel,
-            changes=json.loads(json.dumps(_jsonable(changes or {}))),
-            prev_hash=prev_hash,
-        )
-        record.hash = record_hash(record_values(record), prev_hash)
-        record.save(force_insert=True)
+    record = AuditRecord(
+        timestamp=timezone.now(),
+        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor_username=(getattr(actor, "username", "") or "system")[:150],
+        action=action,
+        event=event[:100],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=str(object_repr)[:200],
+        case_id=case_id,
+        request_id=ctx.request_id,
+        ip_address=ctx.ip_address,
+        channel=ctx.channel,
+        changes=json.loads(json.dumps(_jsonable(changes or {}))),
+    )
+    record.save(force_insert=True)
+    if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
+        transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
     return record
+
+
+def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
+    """Give every committed, unsealed record its place in the chain; returns how many were sealed.
+
+    Each batch is one transaction: lock, read the chain's head, hash the next records in id order
+    from their stored content (what the verifier will read), write seq, prev_hash and hash. Run by
+    the beat schedule in production, after each commit in the embedded demo, and before every
+    verification."""
+    sealed = 0
+    table = AuditRecord._meta.db_table
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+            head = AuditRecord.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
+            seq, prev_hash = head if head else (0, GENESIS)
+            rows = list(AuditRecord.objects.filter(hash__isnull=True).order_by("id")
+                        .values_list(*HASHED_FIELDS)[:batch_size])
+            updates = []
+            for row in rows:
+                seq += 1
+                digest = record_hash(dict(zip(HASHED_FIELDS, row)), prev_hash)
+                updates.append((seq, prev_hash, digest, row[0]))
+                prev_hash = digest
+            if updates:
+                with connection.cursor() as cursor:
+                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                                       updates)
+        sealed += len(rows)
+        if len(rows) < batch_size:
+            return sealed

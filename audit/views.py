@@ -16,7 +16,7 @@ from core.views import web_view
 
 from .models import AuditRecord
 from .selectors import MASKED_REPR, audit_record_list, masked
-from .services import audit_log
+from .services import audit_chain_seal, audit_log
 from .verify import verify_chain
 
 
@@ -65,6 +65,7 @@ def verify(request):
     require(request.user, "audit.verify")
     report = None
     if request.method == "POST":
+        audit_chain_seal()
         report = verify_chain()
         with transaction.atomic():
             audit_log(actor=request.user, action=AuditRecord.Action.OTHER, event="audit.verify",

@@ -145,6 +145,42 @@ def machine_description(pg_version: str) -> dict:
 TRANSITION_POOL_MARK = "transitiepool"
 
 
+class ChainSealer:
+    """What Celery beat does in production (audit.tasks.seal_chain every few seconds), in a thread
+    beside the load, so the figures include the cost of chaining what the requests write."""
+
+    def __init__(self, *, interval: float):
+        import threading
+
+        self.interval, self.stopping = interval, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.sealed, self.runs, self.busy, self.longest = 0, 0, 0.0, 0.0
+
+    def _run(self):
+        from django.db import connection
+
+        from audit.services import audit_chain_seal
+
+        while not self.stopping.wait(self.interval):
+            started = time.perf_counter()
+            self.sealed += audit_chain_seal()
+            took = time.perf_counter() - started
+            self.runs, self.busy, self.longest = self.runs + 1, self.busy + took, max(self.longest, took)
+        connection.close()
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.thread.join(timeout=120)
+        from audit.services import audit_chain_seal
+
+        self.sealed += audit_chain_seal()
+        return {"interval_s": self.interval, "runs": self.runs, "sealed": self.sealed,
+                "busy_s": round(self.busy, 2), "longest_s": round(self.longest, 3)}
+
+
 def seed(args, report: dict) -> None:
     from django.db import connections
     from django.utils import timezone
@@ -427,8 +463,12 @@ def main(argv=None) -> int:
     import bench_domain
 
     # In-process measurements: chain verification and letter rendering.
+    from audit.services import audit_chain_seal
     from audit.verify import verify_chain
 
+    t0 = time.perf_counter()
+    report["chain_seal_before_verification"] = {"sealed": audit_chain_seal(),
+                                                "seconds": round(time.perf_counter() - t0, 2)}
     connection.close()
     t0 = time.perf_counter()
     chain = verify_chain()
@@ -452,6 +492,7 @@ def main(argv=None) -> int:
                    check=False)
     connection.close()
     log_path = str(ROOT / "var" / "bench-gunicorn.log")
+    sealer = ChainSealer(interval=float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "5")))
     server = bench_load.Server(python=sys.executable, env=env, workers=args.workers, worker_class=args.worker_class,
                                threads=args.threads, log_path=log_path)
     report["server"] = {"workers": args.workers, "worker_class": args.worker_class,
@@ -459,6 +500,7 @@ def main(argv=None) -> int:
     try:
         server.wait_ready(tokens["bench_lead"])
         log(f"gunicorn on {server.url} with {args.workers} {args.worker_class} workers")
+        sealer.start()
         run_scenarios(args, server, tokens, scenarios, report)
         report["ledger"] = bench_domain.ledger_three_ways(server=server, tokens=tokens, duration=args.duration,
                                                           database_url=url)
@@ -468,6 +510,10 @@ def main(argv=None) -> int:
         report["rss_mb_at_end"] = server.worker_rss_mb()
     finally:
         server.stop()
+        report["chain_sealer"] = sealer.stop()
+    log(f"sealer during the load: {report['chain_sealer']}")
+    chain = verify_chain()
+    report["chain_after_load"] = {"ok": chain.ok, "records": chain.checked, "unsealed": chain.unsealed}
     report["finished_at"] = datetime.now(dt_timezone.utc).isoformat(timespec="seconds")
     report["seconds_total"] = round(time.perf_counter() - t_all, 1)
     out = Path(args.out) if args.out else (ROOT / "docs" / "benchmarks" / ("" if args.scale >= 1 else "tmp"))

@@ -167,6 +167,18 @@ def markdown(report: dict) -> str:
         lines += ["", "## Audit chain verification", "",
                   f"{chain['records']} records verified in {chain['seconds']} s (intact: {chain['ok']}) "
                   "by audit.verify.verify_chain, in-process."]
+        seal, sealer, after = (report.get(k) for k in ("chain_seal_before_verification", "chain_sealer",
+                                                       "chain_after_load"))
+        if seal:
+            lines += ["", f"Sealed before it (the records the services wrote while seeding): {seal['sealed']} in "
+                          f"{seal['seconds']} s."]
+        if sealer:
+            lines += [f"During the load a sealer ran every {sealer['interval_s']} s, as Celery beat does in "
+                      f"production: {sealer['sealed']} records sealed in {sealer['runs']} runs, "
+                      f"{sealer['busy_s']} s busy in all, longest run {sealer['longest_s']} s."]
+        if after:
+            lines += [f"After the load: {after['records']} records verified, intact: {after['ok']}, "
+                      f"unsealed: {after['unsealed']}."]
     letter = report.get("letter_rendering")
     if letter:
         lines += ["", "## Kamerbrief rendering", "", f"```\n{json.dumps(letter, indent=1)}\n```"]

@@ -338,7 +338,7 @@ def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budg
 # The audit trail: bulk-loaded with a valid chain
 # ---------------------------------------------------------------------------------------------
 AUDIT_COLUMNS = ["id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
-                 "object_repr", "case_id", "request_id", "ip_address", "channel", "changes", "prev_hash", "hash"]
+                 "object_repr", "case_id", "request_id", "ip_address", "channel", "changes", "seq", "prev_hash", "hash"]
 
 
 def _copy_text(value) -> str:
@@ -350,7 +350,8 @@ def _copy_text(value) -> str:
 
 def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Random, start, end,
                     batch: int = 50_000) -> dict:
-    """Append `count` audit records continuing the existing chain, timestamps spread from start to end.
+    """Append `count` sealed audit records continuing the existing chain, timestamps spread from start
+    to end. What the services wrote is sealed first (`audit_chain_seal`), so the loaded records follow it.
 
     Run before the services seed (history: the past years) and once after (a top-up to the target
     size, stamped just after the last live record), so ids and timestamps stay in the same order."""
@@ -358,13 +359,15 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
 
     from audit.chain import GENESIS, record_hash
     from audit.models import AuditRecord
+    from audit.services import audit_chain_seal
 
     started = time.perf_counter()
     if count <= 0:
         return {"added": 0, "seconds": 0.0}
-    last = AuditRecord.objects.order_by("-id").values_list("id", "hash").first()
-    next_id = (last[0] if last else 0) + 1
-    prev_hash = last[1] if last else GENESIS
+    audit_chain_seal()
+    head = AuditRecord.objects.order_by("-seq").filter(seq__isnull=False).values_list("seq", "hash").first()
+    next_seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    next_id = (AuditRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     people = [(u.pk, u.username) for u in users.values()]
     step = (end - start) / count
     ts = start.astimezone(dt_timezone.utc)
@@ -399,11 +402,12 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
             digest = record_hash(values, prev_hash)
             row = [next_id, ts.isoformat(), actor_id, username, action, event, values["object_type"],
                    values["object_id"], values["object_repr"], values["case_id"], values["request_id"],
-                   values["ip_address"], values["channel"], json.dumps(values["changes"]), prev_hash, digest]
+                   values["ip_address"], values["channel"], json.dumps(values["changes"]), next_seq, prev_hash, digest]
             buf.write("\t".join(_copy_text(v) for v in row))
             buf.write("\n")
             prev_hash = digest
             next_id += 1
+            next_seq += 1
             ts = ts + step
             ts = ts.replace(microsecond=ts.microsecond)  # keep microsecond precision (what the DB stores)
         with connection.cursor() as cursor:

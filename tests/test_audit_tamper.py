@@ -1,5 +1,6 @@
 """The trail is append-only and hash-chained: any alteration, removal or reordering is found by
-`manage.py verify_audit`, which names the first bad record and exits non-zero."""
+`manage.py verify_audit`, which names the first bad record and exits non-zero. Records are chained
+by the sealer after they commit; before that the database still refuses to change them."""
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -7,7 +8,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from audit.models import AuditRecord
-from audit.services import audit_log
+from audit.services import audit_chain_seal, audit_log
 from audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ def trail(officer):
         for n in range(10):
             audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_type="test.thing",
                       object_id=str(n), object_repr=f"ding {n}", changes={"amount": {"before": str(n), "after": str(n + 1)}})
+    assert audit_chain_seal() == 10
     return list(AuditRecord.objects.order_by("id").values_list("id", flat=True))
 
 
@@ -84,10 +86,29 @@ def test_deleting_the_first_record_is_found(trail):
 
 def test_reordering_two_records_is_found(trail):
     a, b = trail[2], trail[6]
+    seq_a, seq_b = (AuditRecord.objects.get(pk=pk).seq for pk in (a, b))
+    tamper("UPDATE audit_auditrecord SET seq = -1 WHERE id = %s", [a])
+    tamper("UPDATE audit_auditrecord SET seq = %s WHERE id = %s", [seq_a, b])
+    tamper("UPDATE audit_auditrecord SET seq = %s WHERE id = %s", [seq_b, a])
+    assert_broken_at(b)  # b now stands where a stood: its predecessor's hash does not match
+
+
+def test_renumbering_two_records_is_found(trail):
+    a, b = trail[2], trail[6]
     tamper("UPDATE audit_auditrecord SET id = -1 WHERE id = %s", [a])
     tamper("UPDATE audit_auditrecord SET id = %s WHERE id = %s", [a, b])
     tamper("UPDATE audit_auditrecord SET id = %s WHERE id = -1", [b])
-    assert_broken_at(a)
+    assert_broken_at(b)  # the id is part of the hash
+
+
+def test_unsealing_and_resealing_an_altered_record_is_found(trail):
+    """Someone with the trigger disabled clears a record's seal and alters it: the sealer puts it at
+    the end of the chain, and the chain breaks where it was taken out."""
+    target = trail[4]
+    tamper("UPDATE audit_auditrecord SET seq = NULL, prev_hash = '', hash = NULL, object_repr = 'vervalst' "
+           "WHERE id = %s", [target])
+    audit_chain_seal()
+    assert_broken_at(trail[5])
 
 
 def test_inserting_a_forged_record_is_found(trail):
@@ -96,9 +117,9 @@ def test_inserting_a_forged_record_is_found(trail):
     last = AuditRecord.objects.get(pk=trail[-1])
     tamper(
         "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
-        "object_repr, request_id, channel, changes, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', '', "
-        "'', '', %s, %s, %s)",
-        [trail[-1] + 1000, last.timestamp, json.dumps({}), last.hash, "f" * 64])
+        "object_repr, request_id, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', '', "
+        "'', '', %s, %s, %s, %s)",
+        [trail[-1] + 1000, last.timestamp, json.dumps({}), last.seq + 1, last.hash, "f" * 64])
     assert_broken_at(trail[-1] + 1000)
 
 
@@ -121,8 +142,37 @@ def test_the_database_refuses_update_and_delete(trail):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL")
     for sql in ("UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
+                "UPDATE audit_auditrecord SET hash = repeat('a', 64) WHERE id = %s",
+                "UPDATE audit_auditrecord SET seq = seq + 1000 WHERE id = %s",
                 "DELETE FROM audit_auditrecord WHERE id = %s"):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [trail[0]])
     assert verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_the_database_lets_the_sealer_only_seal_an_unsealed_record(officer):
+    """Before its seal a record is as fixed as after: the one update allowed sets seq, prev_hash and
+    hash of a record that has none, leaving its content as it is."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL")
+    record = audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_id="1")
+    for sql in ("UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
+                "UPDATE audit_auditrecord SET object_repr = 'x', seq = 1, hash = repeat('a', 64) WHERE id = %s",
+                "UPDATE audit_auditrecord SET seq = 1 WHERE id = %s",
+                "DELETE FROM audit_auditrecord WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [record.pk])
+    assert audit_chain_seal() == 1
+    assert verify_chain().ok and verify_chain().checked == 1
+
+
+def test_verification_reports_records_not_sealed_yet(trail, officer):
+    audit_log(actor=officer, action=AuditRecord.Action.READ, event="test.read", object_id="x")
+    report = verify_chain()
+    assert report.ok and report.checked == len(trail) and report.unsealed == 1
+    call_command("verify_audit")  # seals first
+    report = verify_chain()
+    assert report.ok and report.checked == len(trail) + 1 and report.unsealed == 0

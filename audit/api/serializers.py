@@ -19,7 +19,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditRecord
         fields = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "object_repr",
-                  "case_id", "request_id", "ip_address", "channel", "changes", "masked", "prev_hash", "hash"]
+                  "case_id", "request_id", "ip_address", "channel", "changes", "masked", "seq", "prev_hash", "hash"]
 
     def get_object_repr(self, obj) -> str:
         return MASKED_REPR if masked(obj) else obj.object_repr
@@ -35,4 +35,5 @@ class ChainReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     checked = serializers.IntegerField()
     first_bad_id = serializers.IntegerField(allow_null=True)
+    unsealed = serializers.IntegerField(help_text="Records committed after the last seal (none: the verification seals first).")
     problem = serializers.CharField(allow_blank=True)

@@ -11,7 +11,7 @@ from access.permissions import require
 
 from ..models import AuditRecord
 from ..selectors import audit_record_list
-from ..services import audit_log
+from ..services import audit_chain_seal, audit_log
 from ..verify import verify_chain
 from .filters import AuditRecordFilter
 from .serializers import AuditQuerySerializer, AuditRecordSerializer, ChainReportSerializer
@@ -44,6 +44,7 @@ class AuditVerifyView(APIView):
     @extend_schema(responses=ChainReportSerializer)
     def get(self, request):
         require(request.user, "audit.verify")
+        audit_chain_seal()
         report = verify_chain()
         with transaction.atomic():
             audit_log(actor=request.user, action=AuditRecord.Action.OTHER, event="audit.verify",

@@ -260,6 +260,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Audit records are chained after commit (audit.services); how long a record waits for its seal.
+    "seal-audit-chain": {"task": "audit.tasks.seal_chain", "schedule": float(env("AUDIT_SEAL_INTERVAL_SECONDS", "5"))},
     "flag-overdue-stages": {"task": "cases.tasks.flag_overdue_stages", "schedule": 15 * 60},
     "flag-overdue-consultations": {"task": "assessments.tasks.flag_overdue_consultations", "schedule": 15 * 60},
     "process-letter-outbox": {"task": "bev.parliament.tasks.process_outbox", "schedule": 60},
@@ -311,4 +313,7 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # BEV_DEMO_MODE: the embedded demo prints its users' second factors; never set in production.
 BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", False)
-OTP_REQUIRED = True  # web sessions and session-authenticated API calls need a verified second factor
+OTP_REQUIRED = True
+# AUDIT_SEAL_ON_COMMIT: chain each audit record right after its transaction commits, instead of by
+# the beat schedule (the embedded demo has no beat; production leaves this off).
+AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", False)  # web sessions and session-authenticated API calls need a verified second factor

@@ -6,3 +6,4 @@ from .base import env_bool
 DEBUG = env_bool("DJANGO_DEBUG", True)
 BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", True)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", True)  # no Celery beat in the embedded demo
