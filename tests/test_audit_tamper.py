@@ -176,3 +176,23 @@ def test_verification_reports_records_not_sealed_yet(trail, officer):
     call_command("verify_audit")  # seals first
     report = verify_chain()
     assert report.ok and report.checked == len(trail) + 1 and report.unsealed == 0
+
+
+def test_the_hash_of_a_record_never_changes_between_releases():
+    """A trail sealed today must verify after an upgrade: the canonical form is fixed (digests
+    computed by the first release of audit.chain)."""
+    from datetime import datetime, timezone
+
+    from audit.chain import GENESIS, record_hash
+
+    full = {"id": 7, "timestamp": datetime(2026, 3, 1, 9, 30, 0, 120, tzinfo=timezone.utc), "actor_id": 3,
+            "actor_username": "jansen", "action": "update", "event": "case.update", "object_type": "cases.case",
+            "object_id": "12", "object_repr": "BEV-2026-0012 Fotonica B.V. — overname", "case_id": 12,
+            "request_id": "ab" * 16, "ip_address": "::ffff:10.0.0.1", "channel": "web",
+            "changes": {"b": {"before": "€ 1", "after": None}, "a": [1, 2]}}
+    bare = {"id": 8, "timestamp": datetime(2026, 3, 1, 9, 30, 0, tzinfo=timezone.utc), "actor_id": None,
+            "actor_username": "system", "action": "read", "event": "", "object_type": "", "object_id": "",
+            "object_repr": "", "case_id": None, "request_id": "", "ip_address": "192.168.1.20", "channel": "task",
+            "changes": {}}
+    assert record_hash(full, GENESIS) == "3389616254b0de0a3bb5cb941e5ca25337c6bcc09a55b01d1f74332c03ac19f3"
+    assert record_hash(bare, GENESIS) == "d6241525cceb2e1d03c90a00dc92b9c16e0771c7fe7d9e57cd9c3087539f893d"
