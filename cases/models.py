@@ -118,7 +118,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("casus")
         verbose_name_plural = _("casussen")
         ordering = ["-signal_received_at", "-id"]
-        indexes = [models.Index(fields=["state", "-signal_received_at"])]
+        indexes = [
+            models.Index(fields=["state", "-signal_received_at"]),
+            # The list pages in these orders (default, `?ordering=expected_closing_date`): the page query
+            # walks the index and stops after the page instead of sorting every visible case.
+            models.Index(fields=["-signal_received_at", "-id"], name="case_by_received"),
+            models.Index(fields=["expected_closing_date", "id"], name="case_by_closing_date"),
+            # The list's count from the index alone, in case id order to merge with the user's team
+            # memberships: every case (and by urgency, classification), and the cases in one state.
+            # (Key columns, not INCLUDE: SQLite, the embedded default, has no covering indexes.)
+            models.Index(fields=["id", "classification_rank", "state", "urgency", "classification"],
+                         name="case_visibility_count"),
+            models.Index(fields=["state", "id", "classification_rank"], name="case_state_count"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.title}"
@@ -215,6 +227,8 @@ class CaseCategory(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "category"], name="unique_case_category")]
+        # The list's `?category=` filter (and its count) by category.
+        indexes = [models.Index(fields=["category", "case"], name="case_category_by_category")]
 
     def __str__(self):
         return self.get_category_display()
@@ -233,8 +247,11 @@ class CaseTeamMember(models.Model):
         verbose_name = _("teamlid")
         verbose_name_plural = _("casusteam")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
-        # visible_to() asks "is this user on this case?" for every case of a list.
-        indexes = [models.Index(fields=["user", "case"], name="case_member_by_user")]
+        # visible_to() asks "is this user on this case?" for every case of a list, and
+        # case_file_visible_to() "is this user a department advisor on it?" (rarely: a small index).
+        indexes = [models.Index(fields=["user", "case"], name="case_member_by_user"),
+                   models.Index(fields=["user", "case"], condition=models.Q(role=Role.DEPARTMENT_ADVISOR),
+                                name="case_member_advisor")]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
