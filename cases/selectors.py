@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from functools import lru_cache
+
+from django.db import connection, transaction
 from django.db.models import Prefetch, QuerySet
 
 from audit.models import AuditRecord
@@ -18,6 +20,41 @@ def case_list(*, user) -> QuerySet[Case]:
     return (Case.objects.case_file_visible_to(user)
             .select_related("created_by")
             .prefetch_related(Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category"))))
+
+
+def case_list_rows(*, user) -> QuerySet[Case]:
+    """The cases of the API list: exactly those of `case_list`, without its join and prefetch. The list
+    reads only the page's columns (`.values()`) and their categories (`case_categories`).
+
+    Building the need-to-know query (two EXISTS subqueries) costs the ORM about half a millisecond, as
+    much as running it, so each person's is built once per process and copied per request. It depends
+    only on who they are, whether they are active and their clearance, which make up the key; what it
+    finds is read from the database every time."""
+    if user is None or not user.is_authenticated:
+        return Case.objects.case_file_visible_to(user)
+    return _case_file_visible_to(user.pk, user.is_active, user.clearance_rank, user).all()
+
+
+@lru_cache(maxsize=512)
+def _case_file_visible_to(pk, is_active, clearance_rank, user) -> QuerySet[Case]:
+    # `user` adds nothing to the key (model instances compare by pk): it is what the query is built from.
+    return Case.objects.case_file_visible_to(user)
+
+
+def case_categories(*, case_ids) -> dict[int, list[str]]:
+    """The categories of these cases, each list in alphabetical order (as `case_list` prefetches them):
+    one query, none for no cases. Plain SQL: the ORM's `case_id__in` costs more than the query."""
+    categories = {case_id: [] for case_id in case_ids}
+    if categories:
+        table, case_column = CaseCategory._meta.db_table, CaseCategory._meta.get_field("case").column
+        category_column = CaseCategory._meta.get_field("category").column
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {case_column}, {category_column} FROM {table} "
+                           f"WHERE {case_column} IN ({', '.join(['%s'] * len(categories))}) ORDER BY {category_column}",
+                           list(categories))
+            for case_id, category in cursor.fetchall():
+                categories[case_id].append(category)
+    return categories
 
 
 def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: bool = False) -> Case:

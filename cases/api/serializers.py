@@ -1,4 +1,6 @@
-from django.utils.translation import gettext_lazy as _
+import functools
+
+from django.utils.translation import get_language, gettext_lazy as _
 from rest_framework import serializers
 
 from access.models import User
@@ -14,11 +16,45 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
+        # The list view renders these with `rows()` below: change both together.
         fields = ["id", "reference", "title", "state", "state_label", "urgency", "classification",
                   "target_name", "categories", "signal_received_at", "expected_closing_date", "version"]
 
     def get_categories(self, obj) -> list[str]:
         return [row.category for row in obj.category_rows.all()]
+
+    #: The columns `rows()` reads: the list view selects only these (`.values()`).
+    row_columns = ("id", "reference", "title", "state", "urgency", "classification", "target_name",
+                   "signal_received_at", "expected_closing_date", "version")
+
+    @classmethod
+    def rows(cls, values, categories: dict[int, list[str]]) -> list[dict]:
+        """The list's JSON (the same as `CaseListSerializer(cases, many=True).data`) from `.values()` rows
+        of `row_columns` and their categories: a list page has up to 200 rows and DRF's per-field
+        machinery cost about a millisecond a row."""
+        state_labels = _state_labels(get_language())
+        received_at = serializers.DateTimeField().to_representation  # ISO 8601 in the current time zone
+        closing_date = serializers.DateField().to_representation
+        return [{
+            "id": row["id"],
+            "reference": row["reference"],
+            "title": row["title"],
+            "state": row["state"],
+            "state_label": state_labels.get(row["state"], row["state"]),
+            "urgency": row["urgency"],
+            "classification": row["classification"],
+            "target_name": row["target_name"],
+            "categories": categories[row["id"]],
+            "signal_received_at": received_at(row["signal_received_at"]),
+            "expected_closing_date": closing_date(row["expected_closing_date"]),
+            "version": row["version"],
+        } for row in values]
+
+
+@functools.cache
+def _state_labels(language) -> dict[str, str]:
+    """`get_state_display()` of each state in this language (the labels are translated on use)."""
+    return {value: str(label) for value, label in Case._meta.get_field("state").flatchoices}
 
 
 class CaseWriteSerializer(serializers.ModelSerializer):
