@@ -10,9 +10,14 @@ The two hooks the case lifecycle asks (cases.guards) are at the end of the file.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, JSONField, QuerySet, Value
+from django.db.models.functions import Cast
+
+from access.models import User
 from access.permissions import can
 from access.roles import Role, roles_for
 from audit.models import AuditRecord
@@ -31,7 +36,18 @@ from .constants import (
     FrameworkStatus,
     Outcome,
 )
-from .models import Assessment, ConsultationRequest, FrameworkVersion
+from .framework import Framework
+from .models import (
+    Assessment,
+    AssessmentReview,
+    CheckFinding,
+    ConditionFinding,
+    ConsultationRequest,
+    FrameworkVersion,
+    IndicatorScore,
+    IndicatorSettlement,
+)
+from .outcome import Inputs, compute
 from .services import assessment_compute
 
 
@@ -74,18 +90,27 @@ def framework_description(framework: FrameworkVersion) -> dict:
 # Assessments
 # ---------------------------------------------------------------------------------------------
 def assessment_list(*, user, case_id: int | None = None) -> QuerySet[Assessment]:
-    qs = Assessment.objects.filter(
-        case__in=Case.objects.visible_to(user),
-        case__team__user=user, case__team__role__in=roles_for("assessment.view"),
-    ).select_related("case", "framework", "lead", "approved_by", "submitted_by").order_by("-created_at", "-id")
+    """Assessments of the cases visible to this person on whose team they have a role that may read
+    them. (One subquery holding both conditions: PostgreSQL plans it in half the time of the
+    same conditions as a join beside the subquery.)"""
+    readable_cases = Case.objects.visible_to(user).filter(team__user=user, team__role__in=roles_for("assessment.view"))
+    qs = Assessment.objects.filter(case__in=readable_cases).select_related(
+        "case", "framework", "lead", "approved_by", "submitted_by").order_by("-created_at", "-id")
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     return qs
 
 
-def assessment_get(*, user, assessment_id, audit_read: bool = False) -> Assessment:
+def assessment_get(*, user, assessment_id, audit_read: bool = False, for_detail: bool = False) -> Assessment:
+    """The assessment if this person may read it, else NotFound. `for_detail`: joined only to what
+    `assessment_detail` reads from the instance, the framework version (the case's reference and the
+    people named on it come with its records): every join of the list's five costs compiling in
+    Django and planning in PostgreSQL on every read."""
+    qs = assessment_list(user=user)
+    if for_detail:
+        qs = qs.select_related(None).select_related("framework")
     try:
-        assessment = assessment_list(user=user).get(pk=assessment_id)
+        assessment = qs.get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Risico-inschatting niet gevonden.") from None
     if audit_read:
@@ -93,6 +118,187 @@ def assessment_get(*, user, assessment_id, audit_read: bool = False) -> Assessme
             audit_log(actor=user, action=AuditRecord.Action.READ, event="assessment.read", obj=assessment,
                       case_id=assessment.case_id)
     return assessment
+
+
+# ---------------------------------------------------------------------------------------------
+# Reads keyed on one assessment, compiled once
+# ---------------------------------------------------------------------------------------------
+_ASSESSMENT_ID = -7_007_007_007  # stands for the assessment's id in SQL compiled once; never a real id
+
+
+class _CompiledRead:
+    """A read that depends on nothing but an assessment's id, its queryset compiled once per process.
+
+    The detail reads an assessment's records and advice requests on every request, and building and
+    compiling those querysets costs Django several times what running them costs the database. So the
+    queryset is built once with a placeholder for the id and compiled, and from then on run with the
+    id in the placeholder's places; its rows are converted as the ORM converts them (the same backend
+    and field converters of the same columns). Only for reads of an assessment that was reached
+    through need-to-know first: nothing in them may depend on the user."""
+
+    def __init__(self, build):
+        self.build = build  # assessment id -> a values_list() queryset
+        self._compiled: dict = {}
+
+    def _compile(self, connection):
+        qs = self.build(_ASSESSMENT_ID)
+        compiler = qs.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if _ASSESSMENT_ID not in params:
+            raise ValueError("the compiled read does not take the assessment id as a parameter")
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[:compiler.col_count]])
+        compiled = self._compiled[connection.vendor] = (sql, tuple(params), converters)
+        return compiled
+
+    def rows(self, assessment_id: int) -> list[tuple]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql, params, converters = self._compiled.get(connection.vendor) or self._compile(connection)
+        params = [assessment_id if type(p) is int and p == _ASSESSMENT_ID else p for p in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, expression, connection)
+                row[position] = value
+            converted.append(row)
+        return converted
+
+
+# What people recorded on an assessment, and who is named on it -------------------------------
+class _Row(NamedTuple):
+    kind: str
+    id: int | None
+    code: str | None
+    value: str | None  # condition status, check answer, review decision
+    level: int | None  # score, settled level
+    text: str | None  # rationale, review comments, the case's reference
+    evidence: list | None
+    username: str | None  # who: updated_by, assessor, settled_by, reviewer, lead, submitter, approver
+    first_name: str | None
+    last_name: str | None
+    at: object  # scored_at, settled_at, review time
+
+
+_RECORD_COLUMNS = tuple(f"r_{name}" for name in _Row._fields)
+
+
+def _text(value=None):
+    return Cast(Value(value), CharField())
+
+
+def _branch(qs: QuerySet, kind: str, *, row_id="id", code=None, value=None, level=None, text=None, evidence=None,
+            user: str | None = None, names: bool = False, at=None) -> QuerySet:
+    return qs.order_by().annotate(
+        r_kind=_text(kind), r_id=F(row_id), r_code=F(code) if code else _text(), r_value=F(value) if value else _text(),
+        r_level=F(level) if level else Cast(Value(None), IntegerField()), r_text=F(text) if text else _text(),
+        r_evidence=F(evidence) if evidence else Cast(Value(None), JSONField()),
+        r_username=F(f"{user}__username") if user else _text(),
+        r_first_name=F(f"{user}__first_name") if names else _text(),
+        r_last_name=F(f"{user}__last_name") if names else _text(),
+        r_at=F(at) if at else Cast(Value(None), DateTimeField()),
+    ).values_list(*_RECORD_COLUMNS)
+
+
+def _records_query(pk, *, findings: bool) -> QuerySet:
+    """Condition and check findings (`findings`), scores, settlements and four-eyes reviews of the
+    assessment; its lead, submitter and approver, its case's reference and its next revision: one
+    UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
+    this = Assessment.objects.filter(pk=pk)
+    branches = [
+        _branch(ConditionFinding.objects.filter(assessment_id=pk), "condition", code="code", value="status",
+                text="rationale", evidence="evidence", user="updated_by"),
+        _branch(CheckFinding.objects.filter(assessment_id=pk), "check", code="code", value="answer",
+                text="rationale", evidence="evidence", user="updated_by"),
+    ] if findings else []
+    branches += [
+        _branch(IndicatorScore.objects.filter(assessment_id=pk), "score", code="indicator", level="level",
+                text="rationale", evidence="evidence", user="assessor", names=True, at="scored_at"),
+        _branch(IndicatorSettlement.objects.filter(assessment_id=pk), "settlement", code="indicator", level="level",
+                text="rationale", user="settled_by", at="settled_at"),
+        _branch(AssessmentReview.objects.filter(assessment_id=pk), "review", value="decision", text="comments",
+                user="reviewer", at="at"),
+        _branch(this, "lead", row_id="lead_id", user="lead"),
+        _branch(this, "submitted_by", row_id="submitted_by_id", user="submitted_by"),
+        _branch(this, "approved_by", row_id="approved_by_id", user="approved_by"),
+        _branch(this, "case", row_id="case_id", text="case__reference"),
+        _branch(Assessment.objects.filter(previous_id=pk), "next_revision"),
+    ]
+    return branches[0].union(*branches[1:], all=True).order_by("r_code", "r_username")
+
+
+# A risk review has no findings and shows none (so its read leaves them out).
+_RECORDS = {True: _CompiledRead(lambda pk: _records_query(pk, findings=True)),
+            False: _CompiledRead(lambda pk: _records_query(pk, findings=False))}
+
+
+@dataclass
+class _Records:
+    conditions: dict = field(default_factory=dict)  # code -> _Row
+    checks: dict = field(default_factory=dict)  # code -> _Row
+    scores: dict = field(default_factory=dict)  # indicator -> [_Row], ordered by the assessor's username
+    settlements: dict = field(default_factory=dict)  # indicator -> _Row
+    reviews: list = field(default_factory=list)  # [_Row], in order of time
+    usernames: dict = field(default_factory=dict)  # lead, submitted_by, approved_by -> username or None
+    case_reference: str = ""
+    next_revision_id: int | None = None
+
+    def inputs(self, assessment: Assessment) -> Inputs:
+        """The inputs of the outcome (what `services.assessment_inputs` reads)."""
+        return Inputs(kind=assessment.kind, scope_ground_confirmed=assessment.scope_ground_confirmed,
+                      conditions={code: row.value for code, row in self.conditions.items()},
+                      checks={code: row.value for code, row in self.checks.items()},
+                      scores={code: [row.level for row in rows] for code, rows in self.scores.items()},
+                      settlements={code: row.level for code, row in self.settlements.items()})
+
+
+def _records(assessment: Assessment) -> _Records:
+    records = _Records()
+    for raw in _RECORDS[assessment.kind == AssessmentKind.INITIAL].rows(assessment.pk):
+        row = _Row(*raw)
+        if row.kind == "condition":
+            records.conditions[row.code] = row
+        elif row.kind == "check":
+            records.checks[row.code] = row
+        elif row.kind == "score":
+            records.scores.setdefault(row.code, []).append(row)
+        elif row.kind == "settlement":
+            records.settlements[row.code] = row
+        elif row.kind == "review":
+            records.reviews.append(row)
+        elif row.kind == "case":
+            records.case_reference = row.text
+        elif row.kind == "next_revision":
+            records.next_revision_id = row.id
+        else:
+            records.usernames[row.kind] = row.username
+    records.reviews.sort(key=lambda row: (row.at, row.id))  # the reviews' own order (Meta.ordering)
+    return records
+
+
+_CONSULTATION_FIELDS = [f.attname for f in ConsultationRequest._meta.concrete_fields]
+_CONSULTATIONS = _CompiledRead(lambda pk: ConsultationRequest.objects.filter(assessment_id=pk)
+                               .order_by("requested_at", "id")
+                               .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username"))
+
+
+def _consultations(assessment: Assessment) -> list[ConsultationRequest]:
+    """The assessment's advice requests in order, each with its advisor and waiver (username only)."""
+    db, n = DEFAULT_DB_ALIAS, len(_CONSULTATION_FIELDS)
+    consultations = []
+    for row in _CONSULTATIONS.rows(assessment.pk):
+        consultation = ConsultationRequest.from_db(db, _CONSULTATION_FIELDS, row[:n])
+        consultation.advisor = User.from_db(db, ["id", "username"], [consultation.advisor_id, row[n]])
+        if consultation.waived_by_id is not None:
+            consultation.waived_by = User.from_db(db, ["id", "username"], [consultation.waived_by_id, row[n + 1]])
+        consultations.append(consultation)
+    return consultations
 
 
 def assessment_result(*, assessment: Assessment) -> dict:
@@ -110,26 +316,29 @@ def assessment_scoreboard(*, assessment: Assessment) -> list[dict]:
     """Each indicator's independent scores side by side, with the spread, a disagreement flag,
     the lead's settlement and the level the indicator counts with."""
     framework = assessment.framework.framework
-    computed = {row["code"]: row for row in assessment_compute(assessment)["indicators"]}
-    scores: dict[str, list] = {}
-    for score in assessment.scores.select_related("assessor").order_by("indicator", "assessor__username"):
-        scores.setdefault(score.indicator, []).append(score)
-    settlements = {s.indicator: s for s in assessment.settlements.select_related("settled_by")}
+    records = _records(assessment)
+    return _scoreboard(framework, records, compute(framework, records.inputs(assessment)))
+
+
+def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list[dict]:
+    rows = {row["code"]: row for row in computed["indicators"]}
     board = []
     for item in framework.indicators:
-        row = computed[item.code]
-        settlement = settlements.get(item.code)
+        row = rows[item.code]
+        settlement = records.settlements.get(item.code)
         board.append({
             **item.as_dict(),
-            "scores": [{"assessor": s.assessor.username, "assessor_name": str(s.assessor), "level": s.level,
-                        "level_label": framework.scale_label(s.level), "rationale": s.rationale,
-                        "evidence": _evidence(s.evidence), "scored_at": s.scored_at}
-                       for s in scores.get(item.code, [])],
+            "scores": [{"assessor": s.username,
+                        "assessor_name": str(User(username=s.username, first_name=s.first_name,
+                                                  last_name=s.last_name)),
+                        "level": s.level, "level_label": framework.scale_label(s.level), "rationale": s.text,
+                        "evidence": _evidence(s.evidence), "scored_at": s.at}
+                       for s in records.scores.get(item.code, [])],
             "spread": row["spread"],
             "disagreement": row["disagreement"],
             "settlement": ({"level": settlement.level, "level_label": framework.scale_label(settlement.level),
-                            "rationale": settlement.rationale, "settled_by": settlement.settled_by.username,
-                            "settled_at": settlement.settled_at} if settlement else None),
+                            "rationale": settlement.text, "settled_by": settlement.username,
+                            "settled_at": settlement.at} if settlement else None),
             "final_level": row["final_level"],
             "final_level_label": row["final_level_label"],
             "how": row["how"],
@@ -137,30 +346,30 @@ def assessment_scoreboard(*, assessment: Assessment) -> list[dict]:
     return board
 
 
-def _conditions(assessment: Assessment) -> list[dict]:
+def _conditions(assessment: Assessment, records: _Records | None = None) -> list[dict]:
     framework = assessment.framework.framework
-    findings = {f.code: f for f in assessment.conditions.select_related("updated_by")}
+    findings = (records or _records(assessment)).conditions
     rows = []
     for item in framework.conditions:
         f = findings.get(item.code)
-        status = f.status if f else ConditionStatus.UNDETERMINED
+        status = f.value if f else ConditionStatus.UNDETERMINED
         rows.append({**item.as_dict(), "status": status, "status_label": str(ConditionStatus(status).label),
-                     "rationale": f.rationale if f else "", "evidence": _evidence(f.evidence if f else []),
-                     "updated_by": f.updated_by.username if f and f.updated_by else None})
+                     "rationale": f.text if f else "", "evidence": _evidence(f.evidence if f else []),
+                     "updated_by": f.username if f else None})
     return rows
 
 
-def _checks(assessment: Assessment) -> list[dict]:
+def _checks(assessment: Assessment, records: _Records | None = None) -> list[dict]:
     framework = assessment.framework.framework
-    findings = {f.code: f for f in assessment.checks.select_related("updated_by")}
+    findings = (records or _records(assessment)).checks
     rows = []
     for item in framework.checks:
         f = findings.get(item.code)
-        answer = f.answer if f else CheckAnswer.UNDETERMINED
+        answer = f.value if f else CheckAnswer.UNDETERMINED
         rows.append({**item.as_dict(), "answer": answer, "answer_label": str(CheckAnswer(answer).label),
                      "passes": answer == CheckAnswer.YES,
-                     "rationale": f.rationale if f else "", "evidence": _evidence(f.evidence if f else []),
-                     "updated_by": f.updated_by.username if f and f.updated_by else None})
+                     "rationale": f.text if f else "", "evidence": _evidence(f.evidence if f else []),
+                     "updated_by": f.username if f else None})
     return rows
 
 
@@ -181,40 +390,49 @@ def consultation_summary(consultation: ConsultationRequest) -> dict:
 
 
 def assessment_detail(*, assessment: Assessment) -> dict:
-    """Everything a screen shows of an assessment, always with its framework version."""
-    framework = assessment.framework
-    result = assessment_result(assessment=assessment)
-    consultations = assessment.consultations.select_related("advisor", "waived_by").order_by("requested_at", "id")
-    board = assessment_scoreboard(assessment=assessment)
+    """Everything a screen shows of an assessment, always with its framework version.
+
+    Two queries besides the assessment row (which needs only its framework version joined:
+    `assessment_get(for_detail=True)`): its records and the people and case named on it
+    (`_records`), and its advice requests. The outcome is computed once from those records, for the
+    scoreboard and (unless frozen at approval) the result."""
+    version = assessment.framework
+    framework = version.framework
+    records = _records(assessment)
+    computed = compute(framework, records.inputs(assessment))
+    result = assessment.result if assessment.status == AssessmentStatus.APPROVED and assessment.result else computed
+    consultations = _consultations(assessment)
+    board = _scoreboard(framework, records, computed)
+    initial = assessment.kind == AssessmentKind.INITIAL
     return {
         "id": assessment.pk,
         "case_id": assessment.case_id,
-        "case_reference": assessment.case.reference,
+        "case_reference": records.case_reference,
         "kind": assessment.kind,
         "kind_label": str(AssessmentKind(assessment.kind).label),
         "status": assessment.status,
         "status_label": str(AssessmentStatus(assessment.status).label),
         "revision": assessment.revision,
         "previous_id": assessment.previous_id,
-        "next_revision_id": assessment.next_revision.pk if _has_next(assessment) else None,
-        "framework": {"id": framework.pk, "number": framework.number, "name": framework.name,
-                      "derived_from_letter": framework.derived_from_letter, "notes": framework.notes},
-        "lead": assessment.lead.username,
-        "submitted_by": assessment.submitted_by.username if assessment.submitted_by else None,
+        "next_revision_id": records.next_revision_id,
+        "framework": {"id": version.pk, "number": version.number, "name": version.name,
+                      "derived_from_letter": version.derived_from_letter, "notes": version.notes},
+        "lead": records.usernames["lead"],
+        "submitted_by": records.usernames["submitted_by"],
         "submitted_at": assessment.submitted_at,
-        "approved_by": assessment.approved_by.username if assessment.approved_by else None,
+        "approved_by": records.usernames["approved_by"],
         "approved_at": assessment.approved_at,
         "scope": {"ground": assessment.scope_ground,
                   "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
                   "confirmed": assessment.scope_ground_confirmed, "rationale": assessment.scope_rationale},
-        "conditions": _conditions(assessment) if assessment.kind == AssessmentKind.INITIAL else [],
-        "checks": _checks(assessment) if assessment.kind == AssessmentKind.INITIAL else [],
+        "conditions": _conditions(assessment, records) if initial else [],
+        "checks": _checks(assessment, records) if initial else [],
         "indicators": board,
         "disagreements": [row["code"] for row in board if row["disagreement"] and row["settlement"] is None],
         "consultations": [consultation_summary(c) for c in consultations],
         "open_consultations": [c.pk for c in consultations if c.status == ConsultationStatus.OPEN],
-        "reviews": [{"decision": r.decision, "comments": r.comments, "reviewer": r.reviewer.username, "at": r.at}
-                    for r in assessment.reviews.select_related("reviewer")],
+        "reviews": [{"decision": r.value, "comments": r.text, "reviewer": r.username, "at": r.at}
+                    for r in records.reviews],
         "result": result,
     }
 
@@ -279,12 +497,14 @@ def consultation_detail(*, consultation: ConsultationRequest) -> dict:
     case = assessment.case
     covers = set(consultation.covers)
     framework = assessment.framework
+    definition = framework.framework
+    records = _records(assessment)
+    board = _scoreboard(definition, records, compute(definition, records.inputs(assessment)))
     parts = {
-        "conditions": [row for row in _conditions(assessment) if row["code"] in covers]
+        "conditions": [row for row in _conditions(assessment, records) if row["code"] in covers]
         if assessment.kind == AssessmentKind.INITIAL else [],
-        "indicators": [_advisor_indicator(row) for row in assessment_scoreboard(assessment=assessment)
-                       if row["code"] in covers],
-        "checks": [row for row in _checks(assessment) if row["code"] in covers]
+        "indicators": [_advisor_indicator(row) for row in board if row["code"] in covers],
+        "checks": [row for row in _checks(assessment, records) if row["code"] in covers]
         if assessment.kind == AssessmentKind.INITIAL else [],
     }
     return {
