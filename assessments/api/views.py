@@ -37,6 +37,7 @@ from .serializers import (
     ScoreInputSerializer,
     SettlementInputSerializer,
     ConsultationWaiverSerializer,
+    represent,
 )
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Code uit de versie van het afwegingskader.")
@@ -104,18 +105,23 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Assessment.objects.none()
         return selectors.assessment_list(user=self.request.user)
 
-    def _assessment(self, *, audit_read=False):
+    def _assessment(self, *, audit_read=False, for_detail=False):
         return selectors.assessment_get(user=self.request.user, assessment_id=self.kwargs["pk"],
-                                        audit_read=audit_read)
+                                        audit_read=audit_read, for_detail=for_detail)
 
     def _detail(self, assessment, *, code=status.HTTP_200_OK):
-        assessment = selectors.assessment_get(user=self.request.user, assessment_id=assessment.pk)
-        return Response(AssessmentDetailSerializer(selectors.assessment_detail(assessment=assessment)).data,
+        """The detail of an assessment a service just changed or created, read again as it now is."""
+        fresh = selectors.assessment_get(user=self.request.user, assessment_id=assessment.pk, for_detail=True)
+        return self._detail_response(fresh, code=code)
+
+    @staticmethod
+    def _detail_response(assessment, *, code=status.HTTP_200_OK):
+        return Response(represent(AssessmentDetailSerializer, selectors.assessment_detail(assessment=assessment)),
                         status=code)
 
     @extend_schema(responses=AssessmentDetailSerializer)
     def retrieve(self, request, pk=None):
-        return self._detail(self._assessment(audit_read=True))
+        return self._detail_response(self._assessment(audit_read=True, for_detail=True))
 
     @extend_schema(request=AssessmentCreateSerializer, responses={201: AssessmentDetailSerializer, 409: CONFLICT})
     def create(self, request):
