@@ -12,7 +12,7 @@ and in English. To re-capture after an intended change: SHAPE_SNAPSHOT_WRITE=/tm
 import json
 import os
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,8 +41,6 @@ from .factories import fill_initial_assessment, make_case, score_all_indicators,
 pytestmark = pytest.mark.django_db
 
 _TS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)")
-
-
 _ITEM_TEXT = ("label_nl", "label_en", "guidance_nl", "guidance_en", "letter_citation", "question_nl", "question_en")
 
 
@@ -71,10 +69,8 @@ def _normalise(value, tokens: dict, key: str = ""):
     if isinstance(value, str) and _TS.fullmatch(value):
         return "<ts>"
     if key == "due_date" and value is not None:
-        from datetime import date
-
         return f"today+{(date.fromisoformat(value) - timezone.localdate()).days}"
-    if key == "case_reference" or key == "reference":
+    if key in ("case_reference", "reference"):
         return "<reference>"
     return value
 
