@@ -96,6 +96,26 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         model = TimelineEvent
         fields = ["id", "at", "actor", "kind", "kind_label", "transition", "from_state", "to_state", "reason", "data"]
 
+    @classmethod
+    def rows(cls, values) -> list[dict]:
+        """The timeline's JSON (the same as `TimelineEventSerializer(events, many=True).data`) from
+        `cases.selectors.case_timeline_rows`: a case collects dozens of events over the years and
+        DRF's per-field machinery cost a tenth of a millisecond per event."""
+        kind_labels = {value: str(label) for value, label in TimelineEvent._meta.get_field("kind").flatchoices}
+        at = serializers.DateTimeField().to_representation  # ISO 8601 in the current time zone
+        return [{
+            "id": row["id"],
+            "at": at(row["at"]),
+            "actor": row["actor__username"],
+            "kind": row["kind"],
+            "kind_label": kind_labels.get(row["kind"], row["kind"]),
+            "transition": row["transition"],
+            "from_state": row["from_state"],
+            "to_state": row["to_state"],
+            "reason": row["reason"],
+            "data": row["data"],
+        } for row in values]
+
 
 class TransitionSerializer(serializers.Serializer):
     name = serializers.CharField(help_text=_("De naam van de overgang, bijv. start_intake."))

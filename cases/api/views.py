@@ -93,11 +93,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                         reason=serializer.validated_data["reason"])
         return Response(CaseDetailSerializer(case).data)
 
+    def _case_header(self):
+        return selectors.case_header(user=self.request.user, case_id=self.kwargs["pk"])
+
     @extend_schema(responses=TimelineEventSerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
-        case = self._case()
-        return Response(TimelineEventSerializer(selectors.case_timeline(case=case), many=True).data)
+        case = self._case_header()
+        return Response(TimelineEventSerializer.rows(selectors.case_timeline_rows(case=case)))
 
     @extend_schema(responses=TeamMemberSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

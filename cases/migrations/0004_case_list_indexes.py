@@ -32,8 +32,4 @@ class Migration(migrations.Migration):
             model_name='casecategory',
             index=models.Index(fields=['category', 'case'], name='case_category_by_category'),
         ),
-        migrations.AddIndex(
-            model_name='caseteammember',
-            index=models.Index(condition=models.Q(('role', 'department_advisor')), fields=['user', 'case'], name='case_member_advisor'),
-        ),
     ]
