@@ -313,7 +313,7 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # BEV_DEMO_MODE: the embedded demo prints its users' second factors; never set in production.
 BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", False)
-OTP_REQUIRED = True
+OTP_REQUIRED = True  # web sessions and session-authenticated API calls need a verified second factor
 # AUDIT_SEAL_ON_COMMIT: chain each audit record right after its transaction commits, instead of by
 # the beat schedule (the embedded demo has no beat; production leaves this off).
-AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", False)  # web sessions and session-authenticated API calls need a verified second factor
+AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", False)
