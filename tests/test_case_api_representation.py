@@ -55,3 +55,16 @@ def test_the_timeline_is_what_its_serializer_gives(api, officer, cases, language
     assert len(body) >= 4  # created, team, intake, suspended, the system's event
     assert any(row["actor"] is None for row in body)
     assert body == _plain(expected)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_case_file_is_what_its_serializer_gives(api, officer, cases, language):
+    from cases.api.serializers import CaseDetailSerializer
+    from cases.selectors import case_get
+
+    case = cases[1]
+    with translation.override(language):
+        body = api(officer).get(f"/api/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE=language).json()
+        expected = CaseDetailSerializer(case_get(user=officer, case_id=case.pk, audit_read=False)).data
+    assert body["categories"] == ["wbni"] and body["closed_at"] is None
+    assert body == _plain(expected)

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases.selectors import case_get
+from core.api.representation import represent
 
 from .. import selectors, services
 from ..models import Assessment, ConsultationRequest, FrameworkVersion
@@ -37,7 +38,6 @@ from .serializers import (
     ScoreInputSerializer,
     SettlementInputSerializer,
     ConsultationWaiverSerializer,
-    represent,
 )
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Code uit de versie van het afwegingskader.")

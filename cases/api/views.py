@@ -6,6 +6,7 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from access.models import User
+from core.api.representation import represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
@@ -54,7 +55,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=CaseDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(CaseDetailSerializer(self._case(audit_read=True)).data)
+        return Response(represent(CaseDetailSerializer, self._case(audit_read=True)))
 
     @extend_schema(request=CaseWriteSerializer, responses={201: CaseDetailSerializer})
     def create(self, request):

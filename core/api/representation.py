@@ -1,0 +1,76 @@
+"""`SerializerClass(instance).data`, without rebuilding the serializer tree on every request.
+
+For the detail endpoints whose bodies are large (an assessment, a case file): the serializer
+classes stay what documents the API (OpenAPI) and what writes validate with."""
+
+from collections.abc import Mapping
+
+from django.db import models
+from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject, RelatedField
+
+_COMPILED: dict = {}
+_MISSING = object()
+
+
+def represent(serializer_class, instance):
+    """`serializer_class(instance).data` as a plain dict: the same keys, order and values.
+
+    DRF builds the whole tree of a read serializer for every request (a deep copy of every field of
+    every nested serializer: ~200 fields for an assessment) and dispatches per field through
+    `get_attribute`; for the dicts the selectors build that is most of the cost of the response.
+    Here the tree is built once per class and compiled into plain functions that call the same
+    bound fields' `to_representation` (str/int directly for CharField/IntegerField, which is what
+    theirs do); anything the fast path does not cover (a missing key, a dotted or "*" source, a
+    related field, a custom serializer) goes through DRF's own code."""
+    try:
+        convert = _COMPILED[serializer_class]
+    except KeyError:
+        convert = _COMPILED[serializer_class] = _compile(serializer_class())
+    return convert(instance)
+
+
+def _compile(field):
+    if isinstance(field, serializers.ListSerializer):
+        if type(field).to_representation is not serializers.ListSerializer.to_representation:
+            return field.to_representation
+        child = _compile(field.child)
+
+        def many(data):
+            iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
+            return [child(item) for item in iterable]
+        return many
+    if isinstance(field, serializers.Serializer):
+        if type(field).to_representation is not serializers.Serializer.to_representation:
+            return field.to_representation
+        return _compile_serializer(field)
+    if type(field) is serializers.ListField:
+        child = _compile(field.child)
+        return lambda data: [child(item) if item is not None else None for item in data]
+    if type(field) is serializers.CharField:
+        return str
+    if type(field) is serializers.IntegerField:
+        return int
+    return field.to_representation
+
+
+def _compile_serializer(serializer):
+    plan = [(f.field_name, f.source_attrs == [f.field_name] and not isinstance(f, RelatedField), f, _compile(f))
+            for f in serializer._readable_fields]
+
+    def one(instance):
+        ret = {}
+        mapping = isinstance(instance, Mapping)
+        for name, direct, f, convert in plan:
+            value = instance.get(name, _MISSING) if mapping and direct else _MISSING
+            if value is _MISSING or callable(value):
+                try:
+                    value = f.get_attribute(instance)  # DRF's way: defaults, allow_null, skip, errors, callables
+                except SkipField:
+                    continue
+                if isinstance(value, PKOnlyObject) and value.pk is None:
+                    value = None
+            ret[name] = None if value is None else convert(value)
+        return ret
+    return one
