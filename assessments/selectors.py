@@ -437,26 +437,22 @@ def assessment_detail(*, assessment: Assessment) -> dict:
     }
 
 
-def _has_next(assessment: Assessment) -> bool:
-    try:
-        assessment.next_revision
-    except Assessment.DoesNotExist:
-        return False
-    return True
-
-
 def assessment_history(*, assessment: Assessment) -> list[Assessment]:
-    """The revision chain, oldest first."""
+    """The revision chain, oldest first: the assessments of the case and kind in one query (with
+    what the history lists of them), linked through `previous` from this one in both directions."""
+    same_case = {a.pk: a for a in Assessment.objects.filter(case_id=assessment.case_id, kind=assessment.kind)
+                 .select_related("case", "framework", "lead", "approved_by")}
+    next_of = {a.previous_id: a for a in same_case.values() if a.previous_id is not None}
     chain = []
-    node = assessment
+    node = same_case.get(assessment.pk, assessment)
     while node is not None:
         chain.append(node)
-        node = node.previous
+        node = same_case.get(node.previous_id)
     chain.reverse()
-    node = assessment
-    while _has_next(node):
-        node = node.next_revision
+    node = next_of.get(assessment.pk)
+    while node is not None:
         chain.append(node)
+        node = next_of.get(node.pk)
     return chain
 
 

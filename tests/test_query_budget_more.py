@@ -38,8 +38,7 @@ pytestmark = pytest.mark.django_db
 # Queries per request on PostgreSQL (the authenticated user is given, as DRF's force_authenticate
 # does; token authentication adds one). A write inside a read (an audited read: the consultation
 # detail, the audit trail of a case) is one INSERT inside a savepoint here (two more queries),
-# because each test runs in a transaction. An "xfail" test's budget is what the endpoint needs with
-# little data: the per-row queries come on top.
+# because each test runs in a transaction.
 BUDGET = {
     # the afwegingskader
     "framework_list": 2,  # count, page
@@ -47,7 +46,7 @@ BUDGET = {
     "consultation_list": 2,  # count, page (assessment, case, framework, advisor, waiver joined)
     "consultation_list_advisor": 2,  # the same for the advisor the requests are addressed to
     "consultation_detail": 5,  # the request, the audited read (3), the assessment's records
-    "assessment_history": 2,  # the assessment, "has it a next revision?" (xfail: more per revision)
+    "assessment_history": 2,  # the assessment, the revisions of its case and kind (joined)
     "assessment_scores": 2,  # the assessment, its records
     "assessment_outcome": 5,  # the assessment, its scores, conditions, checks, settlements
     "assessment_consultations": 2,  # the assessment, its requests
@@ -185,10 +184,6 @@ def _request_advice(assessment, *, lead, advisor, covers):
                                 due_date=timezone.localdate() + timedelta(days=5))
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, pytest.fail.Exception),
-                   reason="N+1: assessments.selectors.assessment_history loads each next revision with a query "
-                          "(_has_next / node.next_revision, node.previous) and AssessmentListSerializer then reads "
-                          "its case, framework, lead and approved_by: 5 queries per revision")
 def test_assessment_history_is_constant_in_revisions(api, assessor, assessor2, assessed_case,
                                                      django_assert_max_num_queries):
     from assessments.services import assessment_approve, assessment_revise, assessment_submit
