@@ -114,9 +114,8 @@ def assessment_get(*, user, assessment_id, audit_read: bool = False, for_detail:
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Risico-inschatting niet gevonden.") from None
     if audit_read:
-        with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.READ, event="assessment.read", obj=assessment,
-                      case_id=assessment.case_id)
+        audit_log(actor=user, action=AuditRecord.Action.READ, event="assessment.read", obj=assessment,
+                  case_id=assessment.case_id)  # one INSERT: atomic by itself
     return assessment
 
 

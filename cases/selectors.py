@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from audit.models import AuditRecord
@@ -65,8 +65,8 @@ def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: b
         Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category")))
     case = _case_lookup(qs, case_id)
     if audit_read:
-        with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.READ, event="case.read", obj=case, case_id=case.pk)
+        # One INSERT: atomic by itself (an audited read writes nothing else).
+        audit_log(actor=user, action=AuditRecord.Action.READ, event="case.read", obj=case, case_id=case.pk)
     return case
 
 

@@ -129,6 +129,14 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# DATABASE_PREPARE_THRESHOLD (PostgreSQL, default 5): a connection prepares a query the fifth time
+# it runs it (psycopg's threshold, parameters bound by the server), and PostgreSQL stops parsing and
+# planning it again: a need-to-know lookup took about as long to plan as to run. Set it to "off"
+# behind a transaction-pooling pgbouncer without prepared-statement support.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _prepare = (env("DATABASE_PREPARE_THRESHOLD", "5") or "off").strip().lower()
+    if _prepare not in {"off", "none", "no", "false"}:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=int(_prepare))
 
 # ------------------------------------------------------------------------------
 # Authentication and passwords
