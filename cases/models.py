@@ -250,8 +250,9 @@ class CaseTeamMember(models.Model):
         verbose_name = _("teamlid")
         verbose_name_plural = _("casusteam")
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="unique_case_member")]
-        # visible_to() and case_file_visible_to() ask "is this user on this case?" for every case of a list.
-        indexes = [models.Index(fields=["user", "case"], name="case_member_by_user")]
+        # visible_to() and case_file_visible_to() ask "is this user on this case (and not as department
+        # advisor)?" for every case of a list: answered from this index alone.
+        indexes = [models.Index(fields=["user", "case", "role"], name="case_member_by_user_role")]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
