@@ -1,6 +1,9 @@
 """The fund (the SPV), its append-only double-entry ledger and its positions.
 
-Balances are never kept beside the ledger: they are sums over `JournalLine` (see bev.selectors).
+The ledger is the source of truth: every balance is a sum over `JournalLine` (see bev.selectors).
+`AccountBalance` keeps the current sum of each account beside it, written in the same transaction
+as every entry, so that a booking and the overview need not sum the whole ledger; the two are
+reconciled by `bev.selectors.running_balance_mismatches`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .constants import (
     Account,
     DisbursementStatus,
     EntryKind,
+    PORTFOLIO_KINDS,
     FollowUpStatus,
     Instrument,
     RightKind,
@@ -145,7 +149,12 @@ class JournalEntry(AppendOnlyModel):
         verbose_name = _("journaalpost")
         verbose_name_plural = _("grootboek")
         ordering = ["booked_on", "id"]
-        indexes = [models.Index(fields=["fund", "booked_on"], name="bev_entry_fund_date")]
+        indexes = [
+            models.Index(fields=["fund", "booked_on"], name="bev_entry_fund_date"),
+            # The newest entry that changed the holdings or their cash flows, in one index step
+            # (the key of the overview's cached portfolio figures, bev.selectors.fund_overview).
+            models.Index(fields=["id"], condition=Q(kind__in=PORTFOLIO_KINDS), name="bev_entry_portfolio_id"),
+        ]
         constraints = [models.UniqueConstraint(fields=["fund", "idempotency_key"], name="bev_unique_idempotency_key")]
 
     def __str__(self):
@@ -175,6 +184,29 @@ class JournalLine(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.account} {self.amount}"
+
+
+class AccountBalance(models.Model):
+    """The running balance of one of the fund's accounts: the sum of all its ledger lines (debit
+    positive), and the part of it booked by returns (dividend, interest, repayment, sale).
+
+    Written only by `bev.services._post`, in the transaction that writes the entry, as an increment
+    (so concurrent writers cannot lose an update; the booking services also hold the fund lock).
+    Not a second truth: `bev.selectors.running_balance_mismatches` compares it with the ledger."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="balances")
+    account = models.CharField(_("rekening"), max_length=30, choices=Account.choices)
+    balance = models.DecimalField(_("saldo (EUR)"), max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    returns = models.DecimalField(_("waarvan opbrengsten (EUR)"), max_digits=17, decimal_places=2,
+                                  default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name = _("rekeningsaldo")
+        verbose_name_plural = _("rekeningsaldi")
+        constraints = [models.UniqueConstraint(fields=["fund", "account"], name="bev_unique_account_balance")]
+
+    def __str__(self):
+        return f"{self.account} {self.balance}"
 
 
 # ------------------------------------------------------------------------------------------------

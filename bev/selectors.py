@@ -1,4 +1,6 @@
-"""Reads of the fund. Balances come from the ledger (sums over JournalLine), never from counters.
+"""Reads of the fund. Balances come from the ledger (sums over JournalLine); today's account balances
+from the running balances kept beside it in the same transactions (`AccountBalance`, reconciled by
+`running_balance_mismatches`).
 
 Two functions are hooks the case lifecycle asks (cases.guards): `case_has_disbursement` and
 `case_positions_all_exited`. `fund_overview` and `position_summary` are read by the
@@ -25,8 +27,8 @@ from core.exceptions import NotFound
 
 from .constants import Account, EntryKind, Instrument, RETURN_KINDS
 from .metrics import irr, moic
-from .models import (Conversion, Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod, Position,
-                     Valuation)
+from .models import (AccountBalance, Conversion, Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod,
+                     Position, Valuation)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -60,13 +62,53 @@ def manager_on(*, fund: Fund, on: date) -> ManagerPeriod | None:
 
 
 def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
-    """Balance of every account (debit positive), plus the returns received: one aggregate query."""
+    """Balance of every account (debit positive), plus the returns received.
+
+    Today's balances are the running balances (`AccountBalance`, one small query; under the fund lock
+    they are exact, since every booking holds it); on an earlier date, one aggregate over the
+    ledger."""
+    if as_of is not None:
+        return ledger_totals_from_lines(fund=fund, as_of=as_of)
+    totals = _zero_totals()
+    for account, balance, returns in AccountBalance.objects.filter(fund=fund).values_list("account", "balance",
+                                                                                          "returns"):
+        totals[account] = _q(balance)
+        if account == Account.CASH_AVAILABLE:
+            totals["returns"] = _q(returns)
+    return totals
+
+
+def ledger_totals_from_lines(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
+    """The same figures summed from the ledger itself: one aggregate query over every line."""
     lines = JournalLine.objects.filter(fund=fund)
     if as_of is not None:
         lines = lines.filter(booked_on__lte=as_of)
     aggregates = {account: _sum(Q(account=account)) for account in Account.values}
     aggregates["returns"] = _sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS))
     return {key: _q(value) for key, value in lines.aggregate(**aggregates).items()}
+
+
+def _zero_totals() -> dict[str, Decimal]:
+    return {**{account: ZERO for account in Account.values}, "returns": ZERO}
+
+
+def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
+    """Accounts whose running balance differs from the sum of their ledger lines (always empty; a
+    check for tests and audits, like `unbalanced_entries`)."""
+    lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
+    expected = {(row["fund_id"], row["account"]): (_q(row["balance"]), _q(row["returns"]))
+                for row in lines.order_by().values("fund_id", "account").annotate(
+                    balance=_sum(Q()), returns=_sum(Q(kind__in=RETURN_KINDS)))}
+    balances = AccountBalance.objects.all() if fund is None else AccountBalance.objects.filter(fund=fund)
+    running = {(fund_id, account): (_q(balance), _q(returns))
+               for fund_id, account, balance, returns in balances.values_list("fund_id", "account", "balance", "returns")}
+    mismatches = []
+    for key in sorted(set(expected) | set(running)):
+        ledger, kept = expected.get(key, (ZERO, ZERO)), running.get(key, (ZERO, ZERO))
+        if ledger != kept:
+            mismatches.append({"fund_id": key[0], "account": key[1], "ledger": ledger[0], "running": kept[0],
+                               "ledger_returns": ledger[1], "running_returns": kept[1]})
+    return mismatches
 
 
 def liquidity(totals: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -2,8 +2,10 @@
 
 Every booking service starts by locking the fund row (`_lock_fund`, select_for_update): bookings
 against the fund are serialised, so the limits below hold however many managers book at once.
-Limits are checked against the ledger's balances read *after* the lock, and a refusal raises
-before anything is written (the transaction rolls back).
+Limits are checked against the balances read *after* the lock, and a refusal raises before
+anything is written (the transaction rolls back). The balances are the running balances that
+`_post` adds every entry to in the entry's own transaction (`AccountBalance`; the ledger remains the
+truth they are reconciled with), so a booking does not sum the whole ledger under the lock.
 
 The limits, each in one place:
 - `_check_committed_limit`: tranches received never exceed the committed capital (€100m).
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,13 +28,15 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from . import events
 from .constants import (
     LOAN_INSTRUMENTS,
+    PORTFOLIO_KINDS,
     REFUSED_INSTRUMENT_REASON,
     REFUSED_INSTRUMENTS,
+    RETURN_KINDS,
     REVERSIBLE_KINDS,
     Account,
     DisbursementStatus,
@@ -44,6 +48,7 @@ from .constants import (
     ValuationMethod,
 )
 from .models import (
+    AccountBalance,
     AcquiredRight,
     Conversion,
     DecisionCondition,
@@ -96,9 +101,11 @@ def eur(amount: Decimal) -> str:
 
 
 def _lock_fund() -> Fund:
-    """Serialise every booking against the fund (the limits are checked under this lock)."""
-    fund = fund_get()
-    return Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
+    """Serialise every booking against the fund (the limits are checked under this lock): one query."""
+    fund = Fund.objects.select_for_update(no_key=True).filter(code="BEV").first()
+    if fund is None:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    return fund
 
 
 def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
@@ -138,10 +145,14 @@ def _replayed(fund: Fund, key: str, *, kind: str, amount: Decimal, position: Pos
 def _post(*, fund: Fund, kind: str, booked_on: date, description: str, key: str, user, amount: Decimal,
           lines: list[tuple[str, Decimal]], position: Position | None = None, reverses: JournalEntry | None = None,
           approved_by=None) -> JournalEntry:
-    """Write one balanced entry and its lines (the only place that writes the ledger)."""
+    """Write one balanced entry and its lines (the only place that writes the ledger), and add the
+    lines to the running balances in the same transaction."""
     lines = [(account, value.quantize(CENT)) for account, value in lines if value]
     if sum((value for _, value in lines), ZERO) != 0:
         raise ValueError(f"Unbalanced entry: {lines}")  # a programming error, never user input
+    if kind not in PORTFOLIO_KINDS and any(account == Account.INVESTMENTS for account, _ in lines):
+        # the overview's cached figures over the holdings are keyed on PORTFOLIO_KINDS entries only
+        raise ValueError(f"A {kind} entry may not touch the investments account")  # a programming error
     entry = JournalEntry(fund=fund, kind=kind, booked_on=booked_on, description=description.strip(),
                          idempotency_key=key, position=position, case_id=position.case_id if position else None,
                          reverses=reverses, created_by=user, approved_by=approved_by, amount=amount)
@@ -149,12 +160,30 @@ def _post(*, fund: Fund, kind: str, booked_on: date, description: str, key: str,
     JournalLine.objects.bulk_create([
         JournalLine(entry=entry, fund=fund, account=account, position=position, kind=kind, booked_on=booked_on,
                     amount=value) for account, value in lines])
+    _add_to_running_balances(fund, kind, lines)
     audit_log(actor=user, action=AuditRecord.Action.BOOKING, event=f"ledger.{kind}", obj=entry,
               case_id=entry.case_id,
               changes={"kind": kind, "booked_on": booked_on, "amount": amount, "reverses": reverses.pk if reverses else None,
                        "lines": [{"account": a, "amount": v} for a, v in lines]})
     entry.replayed = False
     return entry
+
+
+def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decimal]]) -> None:
+    """One statement: each account's running balance (and its part booked by returns) goes up by the
+    entry's line on it, the row made on the account's first line. An increment, so that it holds
+    even without the fund lock."""
+    table = AccountBalance._meta.db_table
+    is_return = kind in RETURN_KINDS
+    params = []
+    for account, value in lines:
+        params += [fund.pk, account, value, value if is_return else ZERO]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fund_id, account, balance, returns) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(lines))
+            + f" ON CONFLICT (fund_id, account) DO UPDATE SET balance = {table}.balance + excluded.balance,"
+            f" returns = {table}.returns + excluded.returns", params)
 
 
 def _figures(fund: Fund) -> dict[str, Decimal]:
