@@ -12,7 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Value
+from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -114,6 +115,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
     existing_instruments_shortfall = models.TextField(_("waarom bestaande instrumenten tekortschieten"), blank=True)
     market_financing_explored = models.BooleanField(_("marktfinanciering verkend"), null=True, blank=True)
     market_financing_notes = models.TextField(_("toelichting marktfinanciering"), blank=True)
+
+    # What the case list's search looks in, in capitals, stored by the database: one column to scan
+    # instead of five upper-cased per case (`cases.selectors.case_search`). Lines keep a search term
+    # (which never holds a line break) from matching across two fields.
+    search_text = models.GeneratedField(
+        expression=Upper(Concat("reference", Value("\n"), "title", Value("\n"), "target_name", Value("\n"),
+                                "acquirer_name", Value("\n"), "target_kvk_number",
+                                output_field=models.TextField())),
+        output_field=models.TextField(), db_persist=True)
 
     objects = CaseQuerySet.as_manager()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, TextField, Value
+from django.db.models.functions import Upper
 
 from audit.models import AuditRecord
 from audit.services import audit_log
@@ -39,6 +40,15 @@ def case_list_rows(*, user) -> QuerySet[Case]:
 def _case_file_visible_to(pk, is_active, clearance_rank, user) -> QuerySet[Case]:
     # `user` adds nothing to the key (model instances compare by pk): it is what the query is built from.
     return Case.objects.case_file_visible_to(user)
+
+
+def case_search(queryset: QuerySet[Case], *, terms) -> QuerySet[Case]:
+    """Cases whose reference, title, target, acquirer or KvK number contains every term, in any case:
+    the database upper-cases the term as it upper-cased `search_text`, and escapes % and _."""
+    for term in terms:
+        if term:
+            queryset = queryset.filter(search_text__contains=Upper(Value(term, output_field=TextField())))
+    return queryset
 
 
 def case_categories(*, case_ids) -> dict[int, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -78,9 +77,7 @@ def work_items(*, user) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 def _filter_cases(qs, data: dict):
     if data.get("q"):
-        q = data["q"].strip()
-        qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q) | Q(target_name__icontains=q)
-                       | Q(acquirer_name__icontains=q) | Q(target_kvk_number__icontains=q))
+        qs = selectors.case_search(qs, terms=[data["q"].strip()])
     if data.get("state") == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif data.get("state"):

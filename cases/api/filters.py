@@ -5,10 +5,11 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.filters import OrderingFilter
+from rest_framework.filters import OrderingFilter, SearchFilter
 
 from ..constants import State, StrategicCategory, Urgency
 from ..models import Case, CaseCategory
+from ..selectors import case_search
 from core.classification import Classification
 
 
@@ -81,3 +82,11 @@ class CaseOrderingFilter(OrderingFilter):
         if ordering and not any(term.lstrip("-") in ("id", "pk", "reference") for term in ordering):
             ordering = [*ordering, "-id" if ordering[-1].startswith("-") else "id"]
         return ordering
+
+
+class CaseSearchFilter(SearchFilter):
+    """`?search=`: DRF's terms (split on spaces and commas, "quoted phrases" kept), each of which must
+    occur in the case's `search_text` (reference, title, target, acquirer, KvK number)."""
+
+    def filter_queryset(self, request, queryset, view):
+        return case_search(queryset, terms=self.get_search_terms(request))

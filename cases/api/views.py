@@ -1,7 +1,6 @@
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from access.models import User
@@ -10,7 +9,7 @@ from core.exceptions import NotFound
 
 from .. import selectors, services
 from ..models import CabinetDecision
-from .filters import CaseFilter, CaseFilterBackend, CaseOrderingFilter
+from .filters import CaseFilter, CaseFilterBackend, CaseOrderingFilter, CaseSearchFilter
 from .serializers import (
     AvailableTransitionSerializer,
     CabinetDecisionSerializer,
@@ -28,7 +27,7 @@ from .serializers import (
 class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Cases the current user may see (case team, within clearance). Others get 404."""
 
-    filter_backends = [CaseFilterBackend, SearchFilter, CaseOrderingFilter]
+    filter_backends = [CaseFilterBackend, CaseSearchFilter, CaseOrderingFilter]
     filterset_class = CaseFilter
     search_fields = ["reference", "title", "target_name", "acquirer_name", "target_kvk_number"]
     ordering_fields = ["signal_received_at", "reference", "expected_closing_date"]
