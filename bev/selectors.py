@@ -10,13 +10,14 @@ parliament-letter engineer.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, Exists, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -25,7 +26,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import NotFound
 
-from .constants import Account, EntryKind, Instrument, RETURN_KINDS
+from .constants import PORTFOLIO_KINDS, RETURN_KINDS, Account, EntryKind, Instrument
 from .metrics import irr, moic
 from .models import (AccountBalance, Conversion, Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod,
                      Position, Valuation)
@@ -34,7 +35,7 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 _MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
 # Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
-CASH_FLOW_KINDS = [EntryKind.DISBURSEMENT, *RETURN_KINDS]
+CASH_FLOW_KINDS = PORTFOLIO_KINDS
 CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
 
 
@@ -156,6 +157,44 @@ def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: dat
     return result
 
 
+@dataclass
+class _PositionSums:
+    """What a position's ledger lines add up to: the balances of `position_balances` and the dated
+    cash flows seen from the fund ({date: amount}, money out negative)."""
+
+    invested: Decimal = ZERO
+    cost: Decimal = ZERO
+    reserved: Decimal = ZERO
+    returns: Decimal = ZERO
+    realised: Decimal = ZERO
+    flows: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+
+def _position_sums(lines: QuerySet[JournalLine], as_of: date | None) -> dict[int, _PositionSums]:
+    """Balances and cash flows of every position these lines are on, from one query grouped by
+    position, date, account and kind (the balances and the flows are one read of the lines)."""
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    sums: dict[int, _PositionSums] = defaultdict(_PositionSums)
+    rows = (lines.filter(position__isnull=False).order_by()
+            .values_list("position_id", "booked_on", "account", "kind").annotate(total=Sum("amount")))
+    for position_id, booked_on, account, kind, total in rows:
+        amount, s = _q(total), sums[position_id]
+        if account == Account.INVESTMENTS:
+            s.cost += amount
+            if kind == EntryKind.DISBURSEMENT:
+                s.invested += amount
+        elif account == Account.CASH_RESERVED:
+            s.reserved += amount
+        elif account == Account.REALISED_RESULT:
+            s.realised += amount
+        if account == Account.CASH_AVAILABLE and kind in RETURN_KINDS:
+            s.returns += amount
+        if account in CASH_ACCOUNTS and kind in CASH_FLOW_KINDS:
+            s.flows[booked_on] += amount
+    return sums
+
+
 @dataclass(frozen=True)
 class LatestValuation:
     valued_on: date
@@ -163,11 +202,16 @@ class LatestValuation:
     fair_value: Decimal
 
 
-def _valuations_and_sales(position_ids, as_of: date | None) -> tuple[dict[int, LatestValuation], dict[int, list]]:
-    """Per position its latest valuation and its sales (date, recorded at, % sold): one query."""
-    ids = list(position_ids)
-    valuations = Valuation.objects.filter(position_id__in=ids).order_by()
-    exits = Exit.objects.filter(position_id__in=ids).order_by()
+def _valuations_and_sales(position_ids, as_of: date | None, *, fund: Fund | int | None = None,
+                          ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+    """Per position its latest valuation and its sales (date, recorded at, % sold): one query, for
+    the given positions or for every position of `fund`."""
+    if fund is not None:
+        valuations, exits = Valuation.objects.filter(position__fund=fund), Exit.objects.filter(position__fund=fund)
+    else:
+        ids = list(position_ids)
+        valuations, exits = Valuation.objects.filter(position_id__in=ids), Exit.objects.filter(position_id__in=ids)
+    valuations, exits = valuations.order_by(), exits.order_by()
     if as_of is not None:
         valuations = valuations.filter(valued_on__lte=as_of)
         exits = exits.filter(exited_on__lte=as_of)
@@ -184,15 +228,15 @@ def _valuations_and_sales(position_ids, as_of: date | None) -> tuple[dict[int, L
     return latest, sales
 
 
-def _unrealised(position: Position, balance: dict, valuation: LatestValuation | None, as_of: date | None,
+def _unrealised(exited_on: date | None, cost: Decimal, valuation: LatestValuation | None, as_of: date | None,
                 sales: list | None = None) -> Decimal:
     """Fair value of what is still held: the latest valuation, at cost while not yet valued;
     nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
     it counts for the part still held."""
-    if position.exited_on is not None and (as_of is None or position.exited_on <= as_of):
+    if exited_on is not None and (as_of is None or exited_on <= as_of):
         return ZERO
     if valuation is None:
-        return balance["cost"]
+        return cost
     held = Decimal(1)
     for sold_on, recorded_at, fraction in sales or []:
         if (sold_on, recorded_at) > (valuation.valued_on, valuation.created_at):
@@ -200,85 +244,186 @@ def _unrealised(position: Position, balance: dict, valuation: LatestValuation | 
     return (valuation.fair_value * held).quantize(CENT)
 
 
-def _cash_flows(*, position_ids=None, fund: Fund | None = None, as_of: date | None = None) -> dict:
-    """Dated cash flows seen from the fund, per position: {position_id: {date: amount}}."""
-    lines = JournalLine.objects.filter(account__in=CASH_ACCOUNTS, kind__in=CASH_FLOW_KINDS, position__isnull=False)
-    if fund is not None:
-        lines = lines.filter(fund=fund)
-    if position_ids is not None:
-        lines = lines.filter(position_id__in=list(position_ids))
-    if as_of is not None:
-        lines = lines.filter(booked_on__lte=as_of)
-    flows: dict = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for row in lines.values("position_id", "booked_on").annotate(total=_sum(Q())):
-        flows[row["position_id"]][row["booked_on"]] += _q(row["total"])
-    return flows
+# ------------------------------------------------------------------------------------------------
+# The fund overview
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _FundState:
+    """The fund row, its manager on a date, today's running balances and the newest ids of what the
+    overview's cached figures depend on, all from one statement."""
+
+    pk: int
+    committed_limit: Decimal
+    liquid_cap: Decimal
+    policy_owner: str
+    manager_name: str
+    newest_entry: int | None
+    newest_portfolio_entry: int | None
+    newest_valuation: int | None
+    newest_conversion: int | None
+    totals: dict[str, Decimal]
 
 
-def _overview_version(fund: Fund) -> tuple:
-    """What the overview depends on. The ledger and valuations are append-only, so the newest ids
-    (and the manager periods) identify its state exactly."""
-    return (
-        JournalEntry.objects.filter(fund=fund).aggregate(m=Max("id"))["m"],
-        Valuation.objects.aggregate(m=Max("id"))["m"],
-        Conversion.objects.aggregate(m=Max("id"))["m"],
-        tuple(ManagerPeriod.objects.filter(fund=fund).aggregate(m=Max("id"), n=Count("id"), t=Count("valid_to")).values()),
-    )
+_FUND_STATE_SQL: str | None = None
+
+
+def _fund_state_sql() -> str:
+    """Built once per process (compiling the equivalent ORM query with its fourteen subqueries
+    would cost more than running it). Every subquery is one index step: the fund's manager period,
+    each account's running balance, and the newest id of the entries, of the entries that change
+    the holdings (the partial index `bev_entry_portfolio_id`), of the valuations and of the
+    conversions."""
+    global _FUND_STATE_SQL
+    if _FUND_STATE_SQL is None:
+        q = connection.ops.quote_name
+        fund, period, balance, entry, valuation, conversion = (
+            q(model._meta.db_table) for model in (Fund, ManagerPeriod, AccountBalance, JournalEntry, Valuation,
+                                                  Conversion))
+        kinds = ", ".join(f"'{kind}'" for kind in PORTFOLIO_KINDS)  # constants, not input
+
+        def running(account: str, column: str) -> str:
+            assert account.replace("_", "").isalpha()
+            return f"(SELECT b.{column} FROM {balance} b WHERE b.fund_id = f.id AND b.account = '{account}')"
+
+        _FUND_STATE_SQL = " ".join([
+            "SELECT f.id, f.committed_limit, f.liquid_cap, f.policy_owner,",
+            f"(SELECT m.name FROM {period} m WHERE m.fund_id = f.id AND m.valid_from <= %s",
+            " AND (m.valid_to IS NULL OR m.valid_to >= %s) ORDER BY m.valid_from DESC LIMIT 1),",
+            f"(SELECT e.id FROM {entry} e ORDER BY e.id DESC LIMIT 1),",
+            f"(SELECT e.id FROM {entry} e WHERE e.kind IN ({kinds}) ORDER BY e.id DESC LIMIT 1),",
+            f"(SELECT v.id FROM {valuation} v ORDER BY v.id DESC LIMIT 1),",
+            f"(SELECT c.id FROM {conversion} c ORDER BY c.id DESC LIMIT 1),",
+            running(Account.CASH_AVAILABLE, "returns") + ",",
+            ", ".join(running(account, "balance") for account in Account.values),
+            f"FROM {fund} f WHERE f.code = %s",
+        ])
+    return _FUND_STATE_SQL
+
+
+def _money(value) -> Decimal:
+    return _q(Decimal(str(value)) if value is not None else None)
+
+
+def _fund_state(on: date) -> _FundState:
+    """The fund and, read in the same statement (one snapshot): its manager on `on`, the running
+    balance of every account, and the newest ids the overview's cached figures depend on. The
+    ledger, the valuations and the conversions are append-only and written under the fund lock, so
+    their newest ids identify their state."""
+    with connection.cursor() as cursor:
+        cursor.execute(_fund_state_sql(), [on.isoformat(), on.isoformat(), "BEV"])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    pk, committed_limit, liquid_cap, policy_owner, manager, *newest, returns = row[:10]
+    totals = {account: _money(value) for account, value in zip(Account.values, row[10:])}
+    totals["returns"] = _money(returns)
+    return _FundState(pk=pk, committed_limit=_money(committed_limit), liquid_cap=_money(liquid_cap),
+                      policy_owner=policy_owner, manager_name=manager or "", newest_entry=newest[0],
+                      newest_portfolio_entry=newest[1], newest_valuation=newest[2], newest_conversion=newest[3],
+                      totals=totals)
+
+
+def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
+    """Today's figures depend on the holdings' entries, the valuations and the conversions (the
+    balances are read fresh every time); a past date's also on every other entry."""
+    if as_of is None:
+        parts = ("now", on.isoformat(), state.newest_portfolio_entry, state.newest_valuation, state.newest_conversion)
+    else:
+        parts = ("on", as_of.isoformat(), state.newest_entry, state.newest_valuation, state.newest_conversion)
+    return f"bev:overview:{state.pk}:" + ":".join(str(part or 0) for part in parts)
+
+
+@contextmanager
+def _one_snapshot():
+    """A read-only transaction in which every query sees the same committed state (PostgreSQL's
+    REPEATABLE READ; SQLite serialises anyway), so that figures cached under a state's ids are
+    exactly that state's."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
 
 
 def fund_overview(*, as_of: date | None = None) -> dict:
     """The fund's position on `as_of` (default today): every figure from the ledger.
 
-    Whole-fund figures (IRR over every cash flow) are costly, so outside a transaction the result is
-    cached under the ledger's state; inside one (a booking, a preview that is rolled back) it is
-    always computed from what that transaction sees."""
-    fund = fund_get()
+    Today's balances are the running balances, read with the fund row, its manager and the ids
+    below in one query. The figures over the holdings (unrealised value, invested, IRR over every
+    cash flow) are costly, so outside a transaction they are cached under the newest ids of the
+    entries that change the holdings, of the valuations and of the conversions, and computed in one
+    snapshot on a miss; inside one (a booking, a preview that is rolled back) they are always
+    computed from what that transaction sees."""
     on = as_of or timezone.localdate()
     if connection.in_atomic_block:
-        return _fund_overview(fund, as_of, on)
-    key = f"bev:overview:{fund.pk}:{on.isoformat()}:{as_of is None}:{_overview_version(fund)!r}"
-    overview = cache.get(key)
-    if overview is None:
-        overview = _fund_overview(fund, as_of, on)
-        cache.set(key, overview, timeout=3600)
-    return dict(overview)
+        state = _fund_state(on)
+        return _overview(state, _figures(state, as_of, on), on)
+    state = _fund_state(on)
+    figures = cache.get(_cache_key(state, on, as_of))
+    if figures is None:
+        with _one_snapshot():
+            state = _fund_state(on)
+            rows = _figure_rows(state, as_of)
+        figures = _figures_from_rows(rows, as_of, on)
+        cache.set(_cache_key(state, on, as_of), figures, timeout=3600)
+    return _overview(state, figures, on)
 
 
-def _fund_overview(fund: Fund, as_of: date | None, on: date) -> dict:
-    figures = liquidity(ledger_totals(fund=fund, as_of=as_of))
-    positions = list(Position.objects.filter(fund=fund))
-    ids = [p.pk for p in positions]
-    balances = position_balances(fund=fund, position_ids=ids, as_of=as_of)
-    valuations, sales = _valuations_and_sales(ids, as_of)
-    unrealised = sum((_unrealised(p, balances[p.pk], valuations.get(p.pk), as_of, sales.get(p.pk))
-                      for p in positions), ZERO)
-    invested = sum((balances[p.pk]["invested"] for p in positions), ZERO)
-    flows: dict = defaultdict(lambda: ZERO)
-    for per_position in _cash_flows(fund=fund, position_ids=ids, as_of=as_of).values():
-        for day, amount in per_position.items():
-            flows[day] += amount
-    manager = manager_on(fund=fund, on=on)
+def _figures(state: _FundState, as_of: date | None, on: date) -> dict:
+    return _figures_from_rows(_figure_rows(state, as_of), as_of, on)
+
+
+def _figure_rows(state: _FundState, as_of: date | None) -> dict:
+    """What the cached figures are computed from (three queries, four on a past date): the
+    positions, their lines of the kinds that change the holdings (grouped), their valuations and
+    sales, and on a past date the ledger's totals on that date."""
     return {
-        "committed_limit": fund.committed_limit,
-        "liquid_cap": fund.liquid_cap,
-        "received": figures["received"],
-        "deployed": figures["deployed"],
-        "reserved": figures["reserved"],
-        "available": figures["available"],
-        "liquid": figures["liquid"],
-        "liquid_headroom": fund.liquid_cap - figures["liquid"],
-        "undrawn_commitment": fund.committed_limit - figures["received"],
-        "swept_to_treasury": figures["swept_to_treasury"],
-        "fees": figures["fees"],
-        "returns": figures["returns"],
-        "realised_result": figures["realised_result"],
+        "totals": ledger_totals_from_lines(fund=state.pk, as_of=as_of) if as_of is not None else None,
+        "positions": list(Position.objects.filter(fund=state.pk).order_by().values_list("pk", "exited_on")),
+        "sums": _position_sums(JournalLine.objects.filter(fund=state.pk, kind__in=PORTFOLIO_KINDS), as_of),
+        "valuations": _valuations_and_sales(None, as_of, fund=state.pk),
+    }
+
+
+def _figures_from_rows(rows: dict, as_of: date | None, on: date) -> dict:
+    sums, (valuations, sales) = rows["sums"], rows["valuations"]
+    unrealised = invested = ZERO
+    flows: dict = defaultdict(lambda: ZERO)
+    for position_id, exited_on in rows["positions"]:
+        s = sums.get(position_id) or _PositionSums()
+        unrealised += _unrealised(exited_on, s.cost, valuations.get(position_id), as_of, sales.get(position_id))
+        invested += s.invested
+        for day, amount in s.flows.items():
+            flows[day] += amount
+    return {"totals": rows["totals"], "unrealised_value": unrealised, "invested": invested,
+            "irr": irr(_with_terminal_value(flows, unrealised, on))}
+
+
+def _overview(state: _FundState, figures: dict, on: date) -> dict:
+    totals = figures["totals"] if figures["totals"] is not None else state.totals
+    f = liquidity(totals)
+    unrealised, invested = figures["unrealised_value"], figures["invested"]
+    return {
+        "committed_limit": state.committed_limit,
+        "liquid_cap": state.liquid_cap,
+        "received": f["received"],
+        "deployed": f["deployed"],
+        "reserved": f["reserved"],
+        "available": f["available"],
+        "liquid": f["liquid"],
+        "liquid_headroom": state.liquid_cap - f["liquid"],
+        "undrawn_commitment": state.committed_limit - f["received"],
+        "swept_to_treasury": f["swept_to_treasury"],
+        "fees": f["fees"],
+        "returns": f["returns"],
+        "realised_result": f["realised_result"],
         "unrealised_value": unrealised,
         "invested": invested,
-        "moic": moic(invested=invested, returned=figures["returns"], unrealised=unrealised),
-        "irr": irr(_with_terminal_value(flows, unrealised, on)),
+        "moic": moic(invested=invested, returned=f["returns"], unrealised=unrealised),
+        "irr": figures["irr"],
         "as_of": on,
-        "manager": manager.name if manager else "",
-        "policy_owner": fund.policy_owner,
+        "manager": state.manager_name or "",
+        "policy_owner": state.policy_owner,
     }
 
 
@@ -397,28 +542,28 @@ def position_metrics(position: Position, *, as_of: date | None = None) -> dict:
 
 
 def positions_metrics(positions, *, as_of: date | None = None) -> dict[int, dict]:
+    """Per position its metrics: two queries (its lines grouped, its valuations and sales)."""
     positions = list(positions)
     ids = [p.pk for p in positions]
-    balances = position_balances(position_ids=ids, as_of=as_of)
-    valuations, sales = _valuations_and_sales(ids, as_of)
-    flows = _cash_flows(position_ids=ids, as_of=as_of)
+    sums = _position_sums(JournalLine.objects.filter(position_id__in=ids), as_of) if ids else {}
+    valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})
     on = as_of or timezone.localdate()
     result = {}
     for p in positions:
-        balance = balances[p.pk]
+        s = sums.get(p.pk) or _PositionSums()
         valuation = valuations.get(p.pk)
-        unrealised = _unrealised(p, balance, valuation, as_of, sales.get(p.pk))
+        unrealised = _unrealised(p.exited_on, s.cost, valuation, as_of, sales.get(p.pk))
         result[p.pk] = {
-            "invested": balance["invested"],
-            "cost_outstanding": balance["cost"],
-            "reserved": balance["reserved"],
-            "returns": balance["returns"],
-            "realised_result": balance["realised_result"],
+            "invested": s.invested,
+            "cost_outstanding": s.cost,
+            "reserved": s.reserved,
+            "returns": s.returns,
+            "realised_result": -s.realised,
             "unrealised_value": unrealised,
-            "unrealised_result": (unrealised - balance["cost"]) if valuation is not None else ZERO,
+            "unrealised_result": (unrealised - s.cost) if valuation is not None else ZERO,
             "latest_valuation_on": valuation.valued_on if valuation else None,
-            "moic": moic(invested=balance["invested"], returned=balance["returns"], unrealised=unrealised),
-            "irr": irr(_with_terminal_value(flows.get(p.pk, {}), unrealised, on)),
+            "moic": moic(invested=s.invested, returned=s.returns, unrealised=unrealised),
+            "irr": irr(_with_terminal_value(s.flows, unrealised, on)),
         }
     return result
 

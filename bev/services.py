@@ -709,6 +709,7 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
         raise RuleViolation(_("Onbekende waarderingsmethode."), field="method")
     if valued_on > timezone.localdate():
         raise RuleViolation(_("Een waardering kan niet in de toekomst liggen."), field="valued_on")
+    _lock_fund()  # valuations commit in id order: the overview's cache is keyed on the newest id
     position = _locked_position(position)
     _require_open(position)
     valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,

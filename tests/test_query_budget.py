@@ -37,7 +37,7 @@ BUDGET = {
     "case_team": 3,
     "case_deadlines": 3,
     "case_cabinet_decisions": 3,
-    "fund_overview": 7,
+    "fund_overview": 4,
     "fund_ledger": 4,
     "position_list": 2,
     "position_detail": 14,
