@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -28,8 +28,8 @@ from core.exceptions import NotFound
 
 from .constants import PORTFOLIO_KINDS, RETURN_KINDS, Account, EntryKind, Instrument
 from .metrics import irr, moic
-from .models import (AccountBalance, Conversion, Disbursement, Exit, Fund, JournalEntry, JournalLine, ManagerPeriod,
-                     Position, Valuation)
+from .models import (AccountBalance, AcquiredRight, Conversion, DecisionCondition, Disbursement, Exit, Fund,
+                     JournalEntry, JournalLine, ManagerPeriod, Position, Valuation)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -515,16 +515,21 @@ def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
     return positions.order_by("id")
 
 
-def position_get(*, user, position_id, audit_read: bool = True) -> Position:
-    """The position if its case is visible to this person, else NotFound. Reading is audited."""
+def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool = False) -> Position:
+    """The position if its case is visible to this person, else NotFound. Reading is audited (one
+    INSERT, committed before anything is shown). With `follow_ups`, its rights and conditions come
+    along with their owners (two queries)."""
+    positions = position_list(user=user)
+    if follow_ups:
+        positions = positions.prefetch_related(Prefetch("rights", AcquiredRight.objects.select_related("owner")),
+                                               Prefetch("conditions", DecisionCondition.objects.select_related("owner")))
     try:
-        position = position_list(user=user).get(pk=position_id)
+        position = positions.get(pk=position_id)
     except (Position.DoesNotExist, ValueError, TypeError):
         raise NotFound("Positie niet gevonden.") from None
     if audit_read:
-        with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position,
-                      case_id=position.case_id)
+        audit_log(actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position,
+                  case_id=position.case_id)
     return position
 
 

@@ -40,7 +40,7 @@ BUDGET = {
     "fund_overview": 4,
     "fund_ledger": 4,
     "position_list": 2,
-    "position_detail": 14,
+    "position_detail": 6,
     "assessment_list": 2,
     "assessment_detail": 6,  # the row, the audit record (3), its records and people (one UNION ALL), its advice
     "letter_list": 2,

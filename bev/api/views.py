@@ -151,13 +151,14 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.position_list(user=self.request.user)
 
-    def _position(self, *, audit_read=False):
-        return selectors.position_get(user=self.request.user, position_id=self.kwargs["pk"], audit_read=audit_read)
+    def _position(self, *, audit_read=False, follow_ups=False):
+        return selectors.position_get(user=self.request.user, position_id=self.kwargs["pk"], audit_read=audit_read,
+                                      follow_ups=follow_ups)
 
     @extend_schema(responses=s.PositionDetailSerializer)
     def retrieve(self, request, pk=None):
         """One position with its metrics, rights and conditions (the read is audited)."""
-        return Response(s.PositionDetailSerializer(self._position(audit_read=True)).data)
+        return Response(s.PositionDetailSerializer(self._position(audit_read=True, follow_ups=True)).data)
 
     @extend_schema(request=s.PositionCreateSerializer, responses={201: s.PositionSerializer})
     def create(self, request):
