@@ -535,7 +535,7 @@ def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool
 
 def disbursement_get(*, user, disbursement_id) -> Disbursement:
     try:
-        return Disbursement.objects.select_related("position__case").get(
+        return Disbursement.objects.select_related("position__case", "proposed_by").get(
             pk=disbursement_id, position__in=position_list(user=user))
     except (Disbursement.DoesNotExist, ValueError, TypeError):
         raise NotFound("Uitbetaling niet gevonden.") from None

@@ -5,7 +5,8 @@ against the fund are serialised, so the limits below hold however many managers 
 Limits are checked against the balances read *after* the lock, and a refusal raises before
 anything is written (the transaction rolls back). The balances are the running balances that
 `_post` adds every entry to in the entry's own transaction (`AccountBalance`; the ledger remains the
-truth they are reconciled with), so a booking does not sum the whole ledger under the lock.
+truth they are reconciled with), so a booking does not sum the whole ledger under the lock. Reads
+and checks that the lock does not protect come before it (see `disbursement_approve`).
 
 The limits, each in one place:
 - `_check_committed_limit`: tranches received never exceed the committed capital (€100m).
@@ -20,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -111,14 +112,17 @@ def _lock_fund() -> Fund:
 def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
     """Entries are dated no later than today and never before the fund's latest entry, so the
     balance on every date is one the limits allowed (no back-dated breach of a limit)."""
-    today = timezone.localdate()
-    booked_on = booked_on or today
-    if booked_on > today:
-        raise RuleViolation(_("Een boeking kan niet in de toekomst worden gedateerd."), field=field)
+    booked_on = _not_in_future(booked_on, field=field) or timezone.localdate()
     last = JournalEntry.objects.filter(fund=fund).aggregate(last=Max("booked_on"))["last"]
     if last is not None and booked_on < last:
         raise RuleViolation(_("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
                             % {"last": last.isoformat()}, field=field)
+    return booked_on
+
+
+def _not_in_future(booked_on: date | None, *, field: str = "booked_on") -> date | None:
+    if booked_on is not None and booked_on > timezone.localdate():
+        raise RuleViolation(_("Een boeking kan niet in de toekomst worden gedateerd."), field=field)
     return booked_on
 
 
@@ -476,34 +480,35 @@ def disbursement_propose(*, user, position: Position, amount, idempotency_key: s
 @transaction.atomic
 def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | None = None) -> Disbursement:
     """The second manager approves: the disbursement is booked within the limits, the case moves to
-    invested on the position's first disbursement, and parliament is to be informed."""
+    invested on the position's first disbursement, and parliament is to be informed.
+
+    What the fund lock does not protect is read and checked before it is taken (the permission, the
+    four eyes, the proposer, a date in the future), and a disbursement that cannot be approved is
+    refused without waiting for the lock. Under the lock, in one query each: the disbursement (its
+    row locked against a concurrent rejection) with its position and case read again and checked
+    again, the latest booking date, the position's reservation and earlier disbursements, the
+    fund's balances; then the entry, its audit records and the follow-ups."""
     position = disbursement.position
     require(user, "fund.approve_disbursement", case=position.case)
+    if _approval_refused(disbursement, user):  # early: booked, rejected, own proposal, closed position or case
+        return disbursement
+    proposer = disbursement.proposed_by  # never changes; the booking is in the proposer's name
+    _not_in_future(booked_on)
     fund = _lock_fund()
-    disbursement = Disbursement.objects.select_for_update(no_key=True).get(pk=disbursement.pk)
-    if disbursement.status == DisbursementStatus.BOOKED:
-        if disbursement.decided_by_id == user.pk:
-            return disbursement  # a retried approval
-        raise Conflict(_("Deze uitbetaling is al goedgekeurd en geboekt."), code="already_booked")
-    if disbursement.status == DisbursementStatus.REJECTED:
-        raise Conflict(_("Deze uitbetaling is afgewezen."), code="rejected")
-    if disbursement.proposed_by_id == user.pk:
-        raise PermissionDenied(_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
-                               code="four_eyes")
-    position = _locked_position(position)
-    _require_open(position)
-    case = _fresh_case(position.case)
-    if case.state not in DISBURSEMENT_STATES:
-        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
-                       % {"state": case.get_state_display()}, code="invalid_state")
+    disbursement = (Disbursement.objects.select_for_update(no_key=True, of=("self",))
+                    .select_related("position__case").get(pk=disbursement.pk))
+    if _approval_refused(disbursement, user):  # again, now that nobody else can book or decide
+        return disbursement
+    position = disbursement.position
+    case = position.case
     booked_on = _booking_date(fund, booked_on)
     amount = disbursement.amount
-    own = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
+    own, earlier = _reserved_and_disbursements(position)
     _check_available(_figures(fund), amount, own_reservation=own)
     from_reservation = min(own, amount)
-    first = not JournalEntry.objects.filter(position=position, kind=EntryKind.DISBURSEMENT).exists()
+    first = earlier == 0
     entry = _post(fund=fund, kind=EntryKind.DISBURSEMENT, booked_on=booked_on, key=f"disbursement:{disbursement.pk}",
-                  user=disbursement.proposed_by, approved_by=user, amount=amount, position=position,
+                  user=proposer, approved_by=user, amount=amount, position=position,
                   description=disbursement.description,
                   lines=[(Account.INVESTMENTS, amount), (Account.CASH_RESERVED, -from_reservation),
                          (Account.CASH_AVAILABLE, -(amount - from_reservation))])
@@ -521,6 +526,36 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     _executed(kind=TransactionKind.FIRST_INVESTMENT if first else TransactionKind.FOLLOW_ON_INVESTMENT,
               position=position, amount=amount, on=booked_on, user=user, source_key=f"journal:{entry.pk}")
     return disbursement
+
+
+def _approval_refused(disbursement: Disbursement, user) -> bool:
+    """Raise if this disbursement cannot be approved by `user`; True for a retried approval (already
+    booked by them). Every refusal is final (a decided disbursement, an exited position and a case
+    past investing stay so), so it may be checked on a copy read before the lock."""
+    if disbursement.status == DisbursementStatus.BOOKED:
+        if disbursement.decided_by_id == user.pk:
+            return True  # a retried approval
+        raise Conflict(_("Deze uitbetaling is al goedgekeurd en geboekt."), code="already_booked")
+    if disbursement.status == DisbursementStatus.REJECTED:
+        raise Conflict(_("Deze uitbetaling is afgewezen."), code="rejected")
+    if disbursement.proposed_by_id == user.pk:
+        raise PermissionDenied(_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
+                               code="four_eyes")
+    position = disbursement.position
+    _require_open(position)
+    if position.case.state not in DISBURSEMENT_STATES:
+        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
+                       % {"state": position.case.get_state_display()}, code="invalid_state")
+    return False
+
+
+def _reserved_and_disbursements(position: Position) -> tuple[Decimal, int]:
+    """The position's reservation and how many disbursement lines it has (0: this is its first
+    investment; every disbursement entry, a reversal too, has lines on its position): one query."""
+    row = JournalLine.objects.filter(position=position).aggregate(
+        reserved=Sum("amount", filter=Q(account=Account.CASH_RESERVED)),
+        disbursements=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT)))
+    return (row["reserved"] or ZERO).quantize(CENT), row["disbursements"]
 
 
 @transaction.atomic
