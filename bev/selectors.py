@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -515,18 +515,30 @@ def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
     return positions.order_by("id")
 
 
+FOLLOW_UPS = {"rights": AcquiredRight, "conditions": DecisionCondition}
+
+
 def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool = False) -> Position:
     """The position if its case is visible to this person, else NotFound. Reading is audited (one
-    INSERT, committed before anything is shown). With `follow_ups`, its rights and conditions come
-    along with their owners (two queries)."""
+    INSERT, committed before anything is shown).
+
+    With `follow_ups`, its rights and conditions with their owners as lists (`follow_up_rights`,
+    `follow_up_conditions`), each read (one query) only if the position's own query found any."""
     positions = position_list(user=user)
     if follow_ups:
-        positions = positions.prefetch_related(Prefetch("rights", AcquiredRight.objects.select_related("owner")),
-                                               Prefetch("conditions", DecisionCondition.objects.select_related("owner")))
+        positions = positions.annotate(**{f"has_{name}": Exists(model.objects.filter(position=OuterRef("pk")))
+                                          for name, model in FOLLOW_UPS.items()})
     try:
         position = positions.get(pk=position_id)
     except (Position.DoesNotExist, ValueError, TypeError):
         raise NotFound("Positie niet gevonden.") from None
+    if follow_ups:
+        prefetch_related_objects([position], *[
+            Prefetch(name, model.objects.select_related("owner"), to_attr=f"follow_up_{name}")
+            for name, model in FOLLOW_UPS.items() if getattr(position, f"has_{name}")])
+        for name in FOLLOW_UPS:
+            if not getattr(position, f"has_{name}"):
+                setattr(position, f"follow_up_{name}", [])
     if audit_read:
         audit_log(actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position,
                   case_id=position.case_id)

@@ -219,9 +219,12 @@ class FollowUpStatusSerializer(serializers.Serializer):
 
 
 class PositionDetailSerializer(PositionSerializer):
+    """For a position from `bev.selectors.position_get(follow_ups=True)`, which reads its rights and
+    conditions (with their owners) only when it has any."""
+
     metrics = serializers.SerializerMethodField()
-    rights = RightSerializer(many=True, read_only=True)
-    conditions = ConditionSerializer(many=True, read_only=True)
+    rights = RightSerializer(source="follow_up_rights", many=True, read_only=True)
+    conditions = ConditionSerializer(source="follow_up_conditions", many=True, read_only=True)
 
     class Meta(PositionSerializer.Meta):
         fields = PositionSerializer.Meta.fields + ["metrics", "rights", "conditions"]
