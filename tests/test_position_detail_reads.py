@@ -86,3 +86,26 @@ def test_reading_the_detail_is_audited_and_need_to_know_holds(api, position, man
                                                                            position.case_id)
     assert api(outsider).get(f"/api/positions/{position.pk}/").status_code == 404
     assert AuditRecord.objects.filter(event="position.read").count() == before + 1
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_detail_is_what_its_serializer_gives(api, position, manager, language):
+    """The body is built with `core.api.represent`; it must equal DRF's PositionDetailSerializer."""
+    import json
+
+    from django.utils import translation
+
+    from bev.api.serializers import PositionDetailSerializer
+    from bev.selectors import position_get
+
+    services.follow_up_add(user=manager, position=position, what="right", kind="veto", description="Veto",
+                           owner=manager)
+    services.follow_up_add(user=manager, position=position, what="condition", description="Exit binnen 5 jaar",
+                           owner=manager)
+    services.return_book(user=manager, position=position, kind="dividend", amount=M / 10, idempotency_key="d")
+    with translation.override(language):
+        body = api(manager).get(f"/api/positions/{position.pk}/", HTTP_ACCEPT_LANGUAGE=language).json()
+        expected = PositionDetailSerializer(position_get(user=manager, position_id=position.pk, audit_read=False,
+                                                         follow_ups=True)).data
+    assert body["rights"] and body["conditions"] and body["metrics"]
+    assert body == json.loads(json.dumps(expected, default=str))

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from access.models import User
+from core.api.representation import represent
 
 from ..constants import RETURN_KIND_CHOICES, Account, DisbursementStatus, EntryKind, FollowUpStatus, Instrument, RightKind, ValuationMethod
 from ..models import (
@@ -219,9 +220,8 @@ class FollowUpStatusSerializer(serializers.Serializer):
 
 
 class PositionDetailSerializer(PositionSerializer):
-    """For a position from `bev.selectors.position_get(follow_ups=True)`, which reads its rights and
-    conditions (with their owners) only when it has any."""
-
+    # For a position from `bev.selectors.position_get(follow_ups=True)`, which reads its rights and
+    # conditions (with their owners) only when it has any (a docstring would enter the OpenAPI schema).
     metrics = serializers.SerializerMethodField()
     rights = RightSerializer(source="follow_up_rights", many=True, read_only=True)
     conditions = ConditionSerializer(source="follow_up_conditions", many=True, read_only=True)
@@ -232,7 +232,7 @@ class PositionDetailSerializer(PositionSerializer):
     def get_metrics(self, obj) -> PositionMetricsSerializer:
         from ..selectors import position_metrics
 
-        return PositionMetricsSerializer(position_metrics(obj)).data
+        return represent(PositionMetricsSerializer, position_metrics(obj))
 
 
 class MovementSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from access.permissions import require
 from cases.selectors import case_get
 from core.api.pagination import DefaultPagination
+from core.api.representation import represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
@@ -158,7 +159,7 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(responses=s.PositionDetailSerializer)
     def retrieve(self, request, pk=None):
         """One position with its metrics, rights and conditions (the read is audited)."""
-        return Response(s.PositionDetailSerializer(self._position(audit_read=True, follow_ups=True)).data)
+        return Response(represent(s.PositionDetailSerializer, self._position(audit_read=True, follow_ups=True)))
 
     @extend_schema(request=s.PositionCreateSerializer, responses={201: s.PositionSerializer})
     def create(self, request):
