@@ -101,8 +101,8 @@ def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
                 for row in lines.order_by().values("fund_id", "account").annotate(
                     balance=_sum(Q()), returns=_sum(Q(kind__in=RETURN_KINDS)))}
     balances = AccountBalance.objects.all() if fund is None else AccountBalance.objects.filter(fund=fund)
-    running = {(fund_id, account): (_q(balance), _q(returns))
-               for fund_id, account, balance, returns in balances.values_list("fund_id", "account", "balance", "returns")}
+    running = {(fund_id, account): (_q(balance), _q(returns)) for fund_id, account, balance, returns
+               in balances.values_list("fund_id", "account", "balance", "returns")}
     mismatches = []
     for key in sorted(set(expected) | set(running)):
         ledger, kept = expected.get(key, (ZERO, ZERO)), running.get(key, (ZERO, ZERO))
