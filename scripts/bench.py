@@ -57,7 +57,7 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread only)")
-    parser.add_argument("--soak", type=float, default=60, help="seconds of mixed load for the memory check")
+    parser.add_argument("--soak", type=float, default=600, help="seconds of mixed load for the memory check (the issue: 10 minutes)")
     parser.add_argument("--seed-jobs", type=int, default=3, help="processes seeding cases in parallel")
     parser.add_argument("--ledger-budget", type=float, default=45,
                         help="seconds of ledger bookings through the services before the rest is bulk-loaded")
