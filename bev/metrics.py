@@ -30,8 +30,38 @@ def _npv(rate: Decimal, flows: list[tuple[date, Decimal]], start: date) -> Decim
     return total
 
 
+def _float_root(flows: list[tuple[date, Decimal]], start: date, low: float, high: float) -> float | None:
+    """Where the NPV changes sign, located in floats (fast, approximate): only to narrow the range
+    the Decimal bisection below searches; None if floats cannot tell."""
+    points = [((day - start).days / 365, float(amount)) for day, amount in flows]
+
+    def npv(rate: float) -> float:
+        return sum(amount / (1 + rate) ** years for years, amount in points)
+
+    try:
+        npv_low = npv(low)
+        if (npv_low > 0) == (npv(high) > 0):
+            return None
+        for _ in range(200):
+            mid = (low + high) / 2
+            if mid in (low, high):
+                break
+            if (npv(mid) > 0) == (npv_low > 0):
+                low = mid
+            else:
+                high = mid
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return (low + high) / 2
+
+
 def irr(flows: list[tuple[date, Decimal]]) -> Decimal | None:
-    """None when undefined (no money out, or nothing back yet)."""
+    """None when undefined (no money out, or nothing back yet).
+
+    Bisection in Decimal to 1e-12 between -99.9999 % and 10,000 %; the range is first narrowed
+    around the root found in floats (each Decimal NPV takes fractional powers at 40 digits: 50 steps
+    cost milliseconds per position). If the narrow range does not hold the sign change, the whole
+    range is searched, so the answer is the Decimal bisection's either way."""
     flows = [(day, Decimal(amount)) for day, amount in flows if amount]
     if not any(a < 0 for _, a in flows) or not any(a > 0 for _, a in flows):
         return None
@@ -44,6 +74,16 @@ def irr(flows: list[tuple[date, Decimal]]) -> Decimal | None:
             return low.quantize(RATE_PLACES)
         if (npv_low > 0) == (npv_high > 0):
             return None  # no sign change in the range: no meaningful rate
+        guess = _float_root(flows, start, float(low), float(high))
+        if guess is not None:
+            margin = Decimal("1e-10") * max(1, abs(Decimal(repr(guess))))
+            near_low = max(low, Decimal(repr(guess)) - margin)
+            near_high = min(high, Decimal(repr(guess)) + margin)
+            npv_near_low = _npv(near_low, flows, start)
+            if npv_near_low == 0:
+                return near_low.quantize(RATE_PLACES)
+            if (npv_near_low > 0) == (npv_low > 0) and (_npv(near_high, flows, start) > 0) != (npv_low > 0):
+                low, high, npv_low = near_low, near_high, npv_near_low
         for _ in range(200):
             mid = (low + high) / 2
             npv_mid = _npv(mid, flows, start)
