@@ -652,11 +652,17 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
     full = fraction == 100
     cost = balance["cost"] if full else (balance["cost"] * fraction / 100).quantize(CENT)
     result = proceeds - cost
-    release = balance["reserved"] if full else ZERO
     entry = _post(fund=fund, kind=EntryKind.SALE, booked_on=booked_on, key=key, user=user, amount=proceeds,
                   position=position, description=description or (_("Volledige exit.") if full else _("Gedeeltelijke exit.")),
-                  lines=[(Account.CASH_AVAILABLE, proceeds + release), (Account.CASH_RESERVED, -release),
-                         (Account.INVESTMENTS, -cost), (Account.REALISED_RESULT, -result)])
+                  lines=[(Account.CASH_AVAILABLE, proceeds), (Account.INVESTMENTS, -cost),
+                         (Account.REALISED_RESULT, -result)])
+    if full and balance["reserved"] > 0:
+        # What was still reserved for it is released in an entry of its own: a release, not a return
+        # (in the sale's entry it counted as proceeds in the returns, MOIC and IRR).
+        release = balance["reserved"]
+        _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=f"release-after-sale:{entry.pk}", user=user,
+              amount=release, position=position, description=_("Vrijval van de reservering bij de volledige exit."),
+              lines=[(Account.CASH_AVAILABLE, release), (Account.CASH_RESERVED, -release)])
     exit_row = Exit.objects.create(position=position, exited_on=booked_on, fraction_sold_percent=fraction,
                                    proceeds=proceeds, cost_derecognised=cost, realised_result=result, is_full=full,
                                    entry=entry, recorded_by=user)

@@ -184,3 +184,23 @@ def test_a_booking_dated_before_the_latest_entry_is_refused(manager):
     with pytest.raises(RuleViolation) as refused:
         services.tranche_receive(user=manager, amount=M, idempotency_key="t2", received_on=date(2024, 4, 1))
     assert refused.value.field == "received_on"
+
+
+def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_return(manager, manager2, position,
+                                                                                     ready_case):
+    from bev.selectors import position_metrics
+    from cases.models import Case
+
+    fund_with_tranches(user=manager)
+    services.reservation_book(user=manager, position=position, amount=15 * M, idempotency_key="res")
+    invested_position(manager, manager2, position, 10 * M)  # 5m of the reservation left over
+    Case.objects.filter(pk=ready_case.pk).update(state="monitoring")
+    services.exit_book(user=manager, position=position, proceeds=12 * M, fraction_sold_percent=100,
+                       idempotency_key="exit")
+    overview = fund_overview()
+    assert overview["returns"] == 12 * M  # the proceeds, not proceeds + the 5m released
+    assert overview["reserved"] == 0 and overview["liquid"] == 102 * M
+    metrics = position_metrics(position)
+    assert metrics["returns"] == 12 * M and metrics["moic"] == Decimal("1.2000") and metrics["reserved"] == 0
+    release = JournalEntry.objects.get(kind="release", position=position)
+    assert release.amount == 5 * M
