@@ -90,3 +90,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """Every test starts in the service's language. A request in English leaves English active in
+    the thread (LocaleMiddleware activates per request, nothing deactivates), which leaked into
+    later tests that compose texts outside a request."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
