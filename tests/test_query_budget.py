@@ -42,7 +42,7 @@ BUDGET = {
     "position_list": 2,
     "position_detail": 4,  # +1 for its rights, +1 for its conditions, when it has any
     "assessment_list": 2,
-    "assessment_detail": 6,  # the row, the audit record (3), its records and people (one UNION ALL), its advice
+    "assessment_detail": 6,  # the row, the audit record, its records and people (one UNION ALL), its advice
     "letter_list": 2,
     "letter_detail": 2,
 }
