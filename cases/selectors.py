@@ -27,8 +27,8 @@ def case_list_rows(*, user) -> QuerySet[Case]:
     """The cases of the API list: exactly those of `case_list`, without its join and prefetch. The list
     reads only the page's columns (`.values()`) and their categories (`case_categories`).
 
-    Building the need-to-know query (two EXISTS subqueries) costs the ORM about half a millisecond, as
-    much as running it, so each person's is built once per process and copied per request. It depends
+    Building the need-to-know query (an EXISTS subquery) costs the ORM about as much as running it, so
+    each person's is built once per process and copied per request. It depends
     only on who they are, whether they are active and their clearance, which make up the key; what it
     finds is read from the database every time."""
     if user is None or not user.is_authenticated:
