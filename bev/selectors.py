@@ -57,11 +57,6 @@ def fund_get() -> Fund:
     return fund
 
 
-def manager_on(*, fund: Fund, on: date) -> ManagerPeriod | None:
-    return (fund.manager_periods.filter(valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).order_by("-valid_from").first())
-
-
 def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
     """Balance of every account (debit positive), plus the returns received.
 
