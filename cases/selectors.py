@@ -12,6 +12,7 @@ from django.db.models.functions import Upper
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import NotFound
+from core.precompiled import Precompiled
 
 from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, TimelineEvent
 
@@ -71,9 +72,11 @@ def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: b
     """The case if this person may see it, else NotFound (never "forbidden": it does not exist for them).
 
     Reading a case file is recorded in the audit trail."""
-    qs = Case.objects.case_file_visible_to(user).prefetch_related(
-        Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category")))
-    case = _case_lookup(qs, case_id)
+    case = _case_lookup(user, case_id)
+    # Its categories as `case_list` prefetches them (ordered), read by a query compiled once.
+    categories = _CATEGORIES_OF_CASE(case_id=case.pk)
+    len(categories)  # evaluated: the prefetch cache holds rows, as Django's own prefetch leaves it
+    case._prefetched_objects_cache = {"category_rows": categories}
     if audit_read:
         # One INSERT: atomic by itself (an audited read writes nothing else).
         audit_log(actor=user, action=AuditRecord.Action.READ, event="case.read", obj=case, case_id=case.pk)
@@ -83,15 +86,33 @@ def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: b
 def case_header(*, user, case_id: int | str) -> Case:
     """The case without its categories, for reading its sub-lists (timeline, team, deadlines,
     decisions): one query. The same need-to-know as `case_get`."""
-    return _case_lookup(Case.objects.case_file_visible_to(user), case_id)
+    return _case_lookup(user, case_id)
 
 
-def _case_lookup(qs: QuerySet[Case], case_id: int | str) -> Case:
-    lookup = {"reference": case_id} if isinstance(case_id, str) and case_id.startswith("BEV-") else {"pk": case_id}
-    try:
-        return qs.get(**lookup)
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Casus niet gevonden.") from None
+def _case_lookup(user, case_id: int | str) -> Case:
+    """The case file by id or reference ("BEV-..."), if this person may see it. By id (every API and web
+    URL) through the need-to-know lookup compiled once (`core.precompiled`: the ORM builds its EXISTS
+    subquery in ~1 ms, the database runs it in a tenth of that)."""
+    if isinstance(case_id, str) and case_id.startswith("BEV-"):
+        found = list(Case.objects.case_file_visible_to(user).filter(reference=case_id))
+    elif user is None or not user.is_authenticated or not user.is_active:
+        found = []
+    else:
+        try:
+            found = list(_CASE_FILE_OF_MEMBER(user_id=user.pk, clearance_rank=user.clearance_rank, case_id=case_id))
+        except (ValueError, TypeError):
+            found = []
+    if not found:
+        raise NotFound("Casus niet gevonden.")
+    return found[0]
+
+
+_CASE_FILE_OF_MEMBER = Precompiled(
+    lambda user_id, clearance_rank, case_id: Case.objects.case_file_visible_to_member(
+        user_id=user_id, clearance_rank=clearance_rank).filter(pk=case_id),
+    "user_id", "clearance_rank", "case_id")
+_CATEGORIES_OF_CASE = Precompiled(
+    lambda case_id: CaseCategory.objects.filter(case_id=case_id).order_by("category"), "case_id")
 
 
 def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
