@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, JSONField, QuerySet, Value
 from django.db.models.functions import Cast
 
@@ -25,6 +25,7 @@ from audit.services import audit_log
 from cases.constants import ScopeGround
 from cases.models import Case
 from core.exceptions import NotFound
+from core.precompiled import Precompiled
 
 from .constants import (
     AdvicePosition,
@@ -93,9 +94,9 @@ def assessment_list(*, user, case_id: int | None = None) -> QuerySet[Assessment]
     """Assessments of the cases visible to this person on whose team they have a role that may read
     them. (One subquery holding both conditions: PostgreSQL plans it in half the time of the
     same conditions as a join beside the subquery.)"""
-    readable_cases = Case.objects.visible_to(user).filter(team__user=user, team__role__in=roles_for("assessment.view"))
-    qs = Assessment.objects.filter(case__in=readable_cases).select_related(
-        "case", "framework", "lead", "approved_by", "submitted_by").order_by("-created_at", "-id")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Assessment.objects.none()
+    qs = _assessments_of_member(user_id=user.pk, clearance_rank=user.clearance_rank)
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
     return qs
@@ -106,68 +107,49 @@ def assessment_get(*, user, assessment_id, audit_read: bool = False, for_detail:
     `assessment_detail` reads from the instance, the framework version (the case's reference and the
     people named on it come with its records): every join of the list's five costs compiling in
     Django and planning in PostgreSQL on every read."""
-    qs = assessment_list(user=user)
-    if for_detail:
-        qs = qs.select_related(None).select_related("framework")
-    try:
-        assessment = qs.get(pk=assessment_id)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Risico-inschatting niet gevonden.") from None
+    found = []
+    if user is not None and user.is_authenticated and user.is_active:
+        try:
+            found = list(_ASSESSMENT_OF_MEMBER[for_detail](user_id=user.pk, clearance_rank=user.clearance_rank,
+                                                           assessment_id=assessment_id))
+        except (ValueError, TypeError):
+            pass
+    if not found:
+        raise NotFound("Risico-inschatting niet gevonden.")
+    assessment = found[0]
     if audit_read:
         audit_log(actor=user, action=AuditRecord.Action.READ, event="assessment.read", obj=assessment,
                   case_id=assessment.case_id)  # one INSERT: atomic by itself
     return assessment
 
 
+def _assessments_of_member(*, user_id: int, clearance_rank: int) -> QuerySet[Assessment]:
+    readable_cases = (Case.objects.visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
+                      .filter(team__user_id=user_id, team__role__in=roles_for("assessment.view")))
+    return Assessment.objects.filter(case__in=readable_cases).select_related(
+        "case", "framework", "lead", "approved_by", "submitted_by").order_by("-created_at", "-id")
+
+
+def _assessment_of_member(*, user_id, clearance_rank, assessment_id, for_detail: bool) -> QuerySet[Assessment]:
+    qs = _assessments_of_member(user_id=user_id, clearance_rank=clearance_rank).filter(pk=assessment_id)
+    return qs.select_related(None).select_related("framework") if for_detail else qs
+
+
+#: `assessment_get`'s lookup, compiled once per process (`core.precompiled`).
+_ASSESSMENT_OF_MEMBER = {
+    for_detail: Precompiled(lambda for_detail=for_detail, **values: _assessment_of_member(for_detail=for_detail,
+                                                                                         **values),
+                            "user_id", "clearance_rank", "assessment_id")
+    for for_detail in (False, True)}
+
+
 # ---------------------------------------------------------------------------------------------
 # Reads keyed on one assessment, compiled once
 # ---------------------------------------------------------------------------------------------
-_ASSESSMENT_ID = -7_007_007_007  # stands for the assessment's id in SQL compiled once; never a real id
-
-
-class _CompiledRead:
-    """A read that depends on nothing but an assessment's id, its queryset compiled once per process.
-
-    The detail reads an assessment's records and advice requests on every request, and building and
-    compiling those querysets costs Django several times what running them costs the database. So the
-    queryset is built once with a placeholder for the id and compiled, and from then on run with the
-    id in the placeholder's places; its rows are converted as the ORM converts them (the same backend
-    and field converters of the same columns). Only for reads of an assessment that was reached
-    through need-to-know first: nothing in them may depend on the user."""
-
-    def __init__(self, build):
-        self.build = build  # assessment id -> a values_list() queryset
-        self._compiled: dict = {}
-
-    def _compile(self, connection):
-        qs = self.build(_ASSESSMENT_ID)
-        compiler = qs.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        if _ASSESSMENT_ID not in params:
-            raise ValueError("the compiled read does not take the assessment id as a parameter")
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[:compiler.col_count]])
-        compiled = self._compiled[connection.vendor] = (sql, tuple(params), converters)
-        return compiled
-
-    def rows(self, assessment_id: int) -> list[tuple]:
-        connection = connections[DEFAULT_DB_ALIAS]
-        sql, params, converters = self._compiled.get(connection.vendor) or self._compile(connection)
-        params = [assessment_id if type(p) is int and p == _ASSESSMENT_ID else p for p in params]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if not converters:
-            return rows
-        converted = []
-        for row in rows:
-            row = list(row)
-            for position, (functions, expression) in converters.items():
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, expression, connection)
-                row[position] = value
-            converted.append(row)
-        return converted
+# The detail reads an assessment's records and advice requests on every request; building and
+# compiling those querysets costs Django several times what running them costs the database, so they
+# are compiled once (`core.precompiled`). Only for reads of an assessment reached through
+# need-to-know first: nothing in them depends on the user.
 
 
 # What people recorded on an assessment, and who is named on it -------------------------------
@@ -233,8 +215,8 @@ def _records_query(pk, *, findings: bool) -> QuerySet:
 
 
 # A risk review has no findings and shows none (so its read leaves them out).
-_RECORDS = {True: _CompiledRead(lambda pk: _records_query(pk, findings=True)),
-            False: _CompiledRead(lambda pk: _records_query(pk, findings=False))}
+_RECORDS = {True: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=True), "assessment_id"),
+            False: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=False), "assessment_id")}
 
 
 @dataclass
@@ -259,7 +241,7 @@ class _Records:
 
 def _records(assessment: Assessment) -> _Records:
     records = _Records()
-    for raw in _RECORDS[assessment.kind == AssessmentKind.INITIAL].rows(assessment.pk):
+    for raw in _RECORDS[assessment.kind == AssessmentKind.INITIAL](assessment_id=assessment.pk):
         row = _Row(*raw)
         if row.kind == "condition":
             records.conditions[row.code] = row
@@ -282,16 +264,17 @@ def _records(assessment: Assessment) -> _Records:
 
 
 _CONSULTATION_FIELDS = [f.attname for f in ConsultationRequest._meta.concrete_fields]
-_CONSULTATIONS = _CompiledRead(lambda pk: ConsultationRequest.objects.filter(assessment_id=pk)
-                               .order_by("requested_at", "id")
-                               .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username"))
+_CONSULTATIONS = Precompiled(lambda assessment_id: ConsultationRequest.objects.filter(assessment_id=assessment_id)
+                             .order_by("requested_at", "id")
+                             .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username"),
+                             "assessment_id")
 
 
 def _consultations(assessment: Assessment) -> list[ConsultationRequest]:
     """The assessment's advice requests in order, each with its advisor and waiver (username only)."""
     db, n = DEFAULT_DB_ALIAS, len(_CONSULTATION_FIELDS)
     consultations = []
-    for row in _CONSULTATIONS.rows(assessment.pk):
+    for row in _CONSULTATIONS(assessment_id=assessment.pk):
         consultation = ConsultationRequest.from_db(db, _CONSULTATION_FIELDS, row[:n])
         consultation.advisor = User.from_db(db, ["id", "username"], [consultation.advisor_id, row[n]])
         if consultation.waived_by_id is not None:

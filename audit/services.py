@@ -77,10 +77,34 @@ def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str
         channel=ctx.channel,
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
     )
-    record.save(force_insert=True)
+    _insert(record)
     if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
         transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
     return record
+
+
+_INSERT_FIELDS = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+_INSERT_SQL: dict[str, str] = {}
+
+
+def _insert(record: AuditRecord) -> None:
+    """`record.save(force_insert=True)` as one prepared INSERT ... RETURNING id: the same columns and
+    values (each field's own pre_save and database preparation), without the ORM building and
+    compiling an InsertQuery for each audited read (~0.5 ms). The model has no save signals."""
+    if not connection.features.can_return_columns_from_insert:
+        record.save(force_insert=True)
+        return
+    sql = _INSERT_SQL.get(connection.alias)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _INSERT_SQL[connection.alias] = (
+            f"INSERT INTO {quote(AuditRecord._meta.db_table)} ({', '.join(quote(f.column) for f in _INSERT_FIELDS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) RETURNING {quote(AuditRecord._meta.pk.column)}")
+    params = [f.get_db_prep_save(f.pre_save(record, True), connection) for f in _INSERT_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        record.pk = cursor.fetchone()[0]
+    record._state.adding, record._state.db = False, connection.alias
 
 
 def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:

@@ -55,8 +55,12 @@ class CaseQuerySet(models.QuerySet):
         classification. Nobody else, superusers included, sees it."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user=user)
-        return self.filter(Exists(membership), classification_rank__lte=user.clearance_rank)
+        return self.visible_to_member(user_id=user.pk, clearance_rank=user.clearance_rank)
+
+    def visible_to_member(self, *, user_id: int, clearance_rank: int) -> "CaseQuerySet":
+        """`visible_to` of an active person, given by id and clearance rank (`core.precompiled`)."""
+        membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user_id)
+        return self.filter(Exists(membership), classification_rank__lte=clearance_rank)
 
     def case_file_visible_to(self, user) -> "CaseQuerySet":
         """The case file itself (facts, timeline, documents): the team except department advisors,

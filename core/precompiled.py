@@ -102,6 +102,9 @@ class Precompiled:
         if found != set(self.stand_ins):
             raise PrecompileError(f"not parameters of the compiled SQL: {sorted(set(self.stand_ins) - found)}")
         state = {name: getattr(compiler, name) for name in _COMPILER_STATE}
+        # results_iter asks for the converters of the select's columns on every run: the same ones.
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[:compiler.col_count]])
+        state["get_converters"] = lambda expressions: converters
         template = self._templates[using] = (queryset, sql, tuple(params), tuple(slots), state)
         return template
 
