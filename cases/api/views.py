@@ -8,6 +8,7 @@ from core.api.representation import represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
+from . import listing
 from ..models import CabinetDecision
 from .filters import CaseFilter, CaseFilterBackend, CaseOrderingFilter, CaseSearchFilter
 from .serializers import (
@@ -38,9 +39,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         # The page's columns only (no model instances, no serializer per row), then its categories in
-        # one query: three queries whatever the page size.
-        queryset = self.filter_queryset(self.get_queryset()).values(*CaseListSerializer.row_columns)
-        page = self.paginate_queryset(queryset)
+        # one query: the page with its count is one statement compiled once per query string
+        # (`listing`), else DRF's path (count, page: three queries whatever the page size).
+        page = listing.page_rows(self, request, columns=CaseListSerializer.row_columns)
+        if page is None:
+            queryset = self.filter_queryset(self.get_queryset()).values(*CaseListSerializer.row_columns)
+            page = self.paginate_queryset(queryset)
         rows = list(queryset) if page is None else page
         data = CaseListSerializer.rows(rows, selectors.case_categories(case_ids=[row["id"] for row in rows]))
         return Response(data) if page is None else self.get_paginated_response(data)
