@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.inserts import insert
+
 from .chain import GENESIS, HASHED_FIELDS, record_hash
 from .context import current
 from .models import AuditRecord
@@ -83,28 +85,14 @@ def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str
     return record
 
 
-_INSERT_FIELDS = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
-_INSERT_SQL: dict[str, str] = {}
-
-
 def _insert(record: AuditRecord) -> None:
-    """`record.save(force_insert=True)` as one prepared INSERT ... RETURNING id: the same columns and
-    values (each field's own pre_save and database preparation), without the ORM building and
-    compiling an InsertQuery for each audited read (~0.5 ms). The model has no save signals."""
-    if not connection.features.can_return_columns_from_insert:
+    """`record.save(force_insert=True)` as one prepared INSERT (`core.inserts`): the same columns and
+    values, without the ORM compiling an InsertQuery for each audited read. The model has no save
+    signals; its `save` only refuses updates."""
+    if connection.features.can_return_columns_from_insert:
+        insert(record)
+    else:
         record.save(force_insert=True)
-        return
-    sql = _INSERT_SQL.get(connection.alias)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sql = _INSERT_SQL[connection.alias] = (
-            f"INSERT INTO {quote(AuditRecord._meta.db_table)} ({', '.join(quote(f.column) for f in _INSERT_FIELDS)}) "
-            f"VALUES ({', '.join(['%s'] * len(_INSERT_FIELDS))}) RETURNING {quote(AuditRecord._meta.pk.column)}")
-    params = [f.get_db_prep_save(f.pre_save(record, True), connection) for f in _INSERT_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        record.pk = cursor.fetchone()[0]
-    record._state.adding, record._state.db = False, connection.alias
 
 
 def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:

@@ -1,5 +1,5 @@
 # bev/events.py
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ class TransactionExecuted:
     executed_on: date
     user_id: int
     source_key: str      # unique per executed transaction (e.g. "journal:<entry id>"), for idempotency
+    actor: object = field(default=None, compare=False, repr=False)  # the user of user_id, if at hand
 
 
 def transaction_executed(event: TransactionExecuted) -> None:
@@ -20,4 +21,4 @@ def transaction_executed(event: TransactionExecuted) -> None:
         from bev.parliament.services import letter_requests_create
     except ImportError:
         return
-    letter_requests_create(event=event)
+    letter_requests_create(event=event, actor=event.actor)

@@ -67,12 +67,15 @@ def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal
     if as_of is not None:
         return ledger_totals_from_lines(fund=fund, as_of=as_of)
     totals = _zero_totals()
-    for account, balance, returns in AccountBalance.objects.filter(fund=fund).values_list("account", "balance",
-                                                                                          "returns"):
+    for account, balance, returns in _RUNNING_BALANCES(fund_id=fund.pk if isinstance(fund, Fund) else fund):
         totals[account] = _q(balance)
         if account == Account.CASH_AVAILABLE:
             totals["returns"] = _q(returns)
     return totals
+
+
+_RUNNING_BALANCES = Precompiled(lambda fund_id: AccountBalance.objects.filter(fund_id=fund_id).values_list(
+    "account", "balance", "returns"), "fund_id")
 
 
 def ledger_totals_from_lines(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:

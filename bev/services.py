@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+from core.precompiled import Precompiled
 
 from . import events
 from .constants import (
@@ -103,17 +104,31 @@ def eur(amount: Decimal) -> str:
 
 def _lock_fund() -> Fund:
     """Serialise every booking against the fund (the limits are checked under this lock): one query."""
-    fund = Fund.objects.select_for_update(no_key=True).filter(code="BEV").first()
-    if fund is None:
+    found = list(_FUND_FOR_UPDATE())
+    if not found:
         raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
-    return fund
+    return found[0]
+
+
+# The statements every booking runs under the fund lock, compiled once (`core.precompiled`): the lock
+# is held while Django builds each query, so their building is the bookings' serial part.
+_FUND_FOR_UPDATE = Precompiled(lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1])
+_LATEST_BOOKING_DATE = Precompiled(lambda fund_id: JournalEntry.objects.filter(fund_id=fund_id)
+                                   .order_by("-booked_on").values_list("booked_on", flat=True)[:1], "fund_id")
+_DISBURSEMENT_FOR_UPDATE = Precompiled(lambda disbursement_id: Disbursement.objects.select_for_update(
+    no_key=True, of=("self",)).select_related("position__case").filter(pk=disbursement_id), "disbursement_id")
+_POSITION_RESERVED_AND_DISBURSEMENTS = Precompiled(lambda position_id: JournalLine.objects.filter(
+    position_id=position_id).order_by().values("position_id").annotate(
+        reserved=Sum("amount", filter=Q(account=Account.CASH_RESERVED)),
+        disbursements=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT))).values_list("reserved", "disbursements"),
+    "position_id")
 
 
 def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
     """Entries are dated no later than today and never before the fund's latest entry, so the
     balance on every date is one the limits allowed (no back-dated breach of a limit)."""
     booked_on = _not_in_future(booked_on, field=field) or timezone.localdate()
-    last = JournalEntry.objects.filter(fund=fund).aggregate(last=Max("booked_on"))["last"]
+    last = next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None)
     if last is not None and booked_on < last:
         raise RuleViolation(_("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
                             % {"last": last.isoformat()}, field=field)
@@ -495,8 +510,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     proposer = disbursement.proposed_by  # never changes; the booking is in the proposer's name
     _not_in_future(booked_on)
     fund = _lock_fund()
-    disbursement = (Disbursement.objects.select_for_update(no_key=True, of=("self",))
-                    .select_related("position__case").get(pk=disbursement.pk))
+    disbursement = list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0]
     if _approval_refused(disbursement, user):  # again, now that nobody else can book or decide
         return disbursement
     position = disbursement.position
@@ -552,10 +566,8 @@ def _approval_refused(disbursement: Disbursement, user) -> bool:
 def _reserved_and_disbursements(position: Position) -> tuple[Decimal, int]:
     """The position's reservation and how many disbursement lines it has (0: this is its first
     investment; every disbursement entry, a reversal too, has lines on its position): one query."""
-    row = JournalLine.objects.filter(position=position).aggregate(
-        reserved=Sum("amount", filter=Q(account=Account.CASH_RESERVED)),
-        disbursements=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT)))
-    return (row["reserved"] or ZERO).quantize(CENT), row["disbursements"]
+    reserved, disbursements = next(iter(_POSITION_RESERVED_AND_DISBURSEMENTS(position_id=position.pk)), (None, 0))
+    return (reserved or ZERO).quantize(CENT), disbursements
 
 
 @transaction.atomic
@@ -580,7 +592,7 @@ def _executed(*, kind: str, position: Position, amount: Decimal, on: date, user,
     """Tell the parliament side (inside this transaction) that a fund transaction was executed."""
     events.transaction_executed(events.TransactionExecuted(
         kind=str(kind), case_id=position.case_id, position_id=position.pk, amount=amount, executed_on=on,
-        user_id=user.pk, source_key=source_key))
+        user_id=user.pk, source_key=source_key, actor=user))
 
 
 # ------------------------------------------------------------------------------------------------

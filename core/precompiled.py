@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.transaction import TransactionManagementError
 from django.db.models import QuerySet
 from django.db.models.sql import Query
 
@@ -130,6 +131,8 @@ class _ReadyQuery(Query):
         if using is None and connection is None:
             raise ValueError("Need either using or connection")
         connection = connection or connections[using]
+        if self.select_for_update and connection.get_autocommit():  # as SQLCompiler.as_sql refuses it
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         sql, params, state = self.ready
         compiler = connection.ops.compiler(self.compiler)(self, connection, using, elide_empty)
         compiler.__dict__.update(state)

@@ -147,3 +147,15 @@ def test_the_position_detail_equals_the_orms_read(case, manager, manager2, secre
     assert metrics["returns"] == Decimal("25000.00") and metrics["latest_valuation_on"] == date(2026, 6, 30)
     with pytest.raises(NotFound):  # not on the case's team
         selectors.position_get(user=outsider, position_id=position.pk)
+
+
+def test_select_for_update_outside_a_transaction_is_refused_as_the_orm_refuses_it(officer, transactional_db):
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    case = make_case(officer=officer)
+    read = Precompiled(lambda pk: Case.objects.select_for_update().filter(pk=pk), "pk")
+    with transaction.atomic():
+        assert list(read(pk=case.pk)) == [case]  # compiled here, inside a transaction
+    with pytest.raises(TransactionManagementError):
+        list(read(pk=case.pk))

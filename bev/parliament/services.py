@@ -22,6 +22,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.inserts import insert
 
 from .composition import ADDRESSEES, CHAMBER_CODE, compose_letter, country_name, letter_facts
 from .confidentiality import disclosure_for
@@ -65,30 +66,26 @@ def _enqueue(task_name: str, object_id: int) -> None:
                        exc_info=True)
 
 
-def letter_requests_create(*, event) -> LetterRequest:
+def letter_requests_create(*, event, actor=None) -> LetterRequest:
     """Record that parliament is to be informed about an executed fund transaction.
 
     Called by `bev.events.transaction_executed` inside the fund transaction's database
-    transaction. One request per transaction (`event.source_key`); calling again returns it."""
-    from cases.models import Case
-
+    transaction (under the fund lock: so one INSERT, and the drafting after commit). One request per
+    transaction (`event.source_key`, unique); calling again returns it. `actor`: the user of
+    `event.user_id` when the caller has them at hand (else read for the audit record)."""
     if event.kind not in TransactionKind.values:
         raise RuleViolation(_("Onbekende soort transactie."), field="kind")
-    with transaction.atomic():
-        request, created = LetterRequest.objects.get_or_create(source_key=event.source_key, defaults={
-            "kind": event.kind,
-            "case": Case.objects.get(pk=event.case_id),
-            "position_id": event.position_id,
-            "amount": event.amount,
-            "executed_on": event.executed_on,
-            "requested_by_id": event.user_id,
-        })
-        if not created:
-            return request
-        audit_log(actor=request.requested_by, action=AuditRecord.Action.CREATE, event="letter_request.create",
-                  obj=request, case_id=request.case_id,
-                  changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on})
-        transaction.on_commit(lambda pk=request.pk: _enqueue("make_letter_drafts", pk))
+    request = LetterRequest(source_key=event.source_key, kind=event.kind, case_id=event.case_id,
+                            position_id=event.position_id, amount=event.amount, executed_on=event.executed_on,
+                            requested_by_id=event.user_id)
+    if not insert(request, conflict_target=("source_key",)):
+        return LetterRequest.objects.get(source_key=event.source_key)
+    if actor is not None and getattr(actor, "pk", None) == event.user_id:
+        request.requested_by = actor
+    audit_log(actor=request.requested_by, action=AuditRecord.Action.CREATE, event="letter_request.create",
+              obj=request, case_id=request.case_id,
+              changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on})
+    transaction.on_commit(lambda pk=request.pk: _enqueue("make_letter_drafts", pk))
     return request
 
 

@@ -1,0 +1,41 @@
+"""One model row written with one prepared INSERT ... RETURNING id, for the hot paths' append-only
+rows (audit records, parliament's letter requests).
+
+`Model.save(force_insert=True)` builds and compiles an InsertQuery on every call (~0.5 ms of CPU);
+here the statement is made once per model, connection and conflict target, and each row's values
+are its fields' own `pre_save` and database preparation, as the ORM's save gives them. With
+`conflict_target`, a row that would violate that unique constraint is not written (ON CONFLICT DO
+NOTHING) and False is returned: the idempotent "create unless it exists" without a savepoint.
+Only for models without save signals or overridden `save` behaviour that matters to the caller."""
+
+from __future__ import annotations
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model
+
+_STATEMENTS: dict = {}
+
+
+def insert(instance: Model, *, conflict_target: tuple[str, ...] = (), using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Write `instance` (not yet saved); True if it was written, with its pk set."""
+    connection = connections[using]
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    key = (model, connection.alias, conflict_target)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        conflict = (f" ON CONFLICT ({', '.join(quote(model._meta.get_field(name).column) for name in conflict_target)})"
+                    " DO NOTHING") if conflict_target else ""
+        sql = _STATEMENTS[key] = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(model._meta.pk.column)}")
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return True
