@@ -15,6 +15,7 @@ kept. `tests/test_case_list_page.py` compares both paths."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from types import SimpleNamespace
 
@@ -26,6 +27,7 @@ from core.precompiled import Precompiled
 
 from ..models import Case
 
+_LOCK = threading.Lock()  # gthread workers share the plans
 _PLANS: OrderedDict = OrderedDict()  # (query string, page size, offset) -> Precompiled, least recent first
 MAX_PLANS = 512
 MAX_PAGE = 1_000_000  # beyond: DRF's path (a page past the end is its 404; an OFFSET must fit in a bigint)
@@ -45,15 +47,18 @@ def page_rows(view, request, *, columns):
     query = tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists()
                          if name != paginator.page_query_param))
     key = (type(view), query, page_size, offset)
-    plan = _PLANS.get(key)
+    with _LOCK:
+        plan = _PLANS.get(key)
+        if plan is not None:
+            _PLANS.move_to_end(key)
     if plan is None:
         plan = _plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
         rows = list(plan(user_id=user.pk, clearance_rank=user.clearance_rank))  # a 400 here keeps nothing
-        _PLANS[key] = plan
-        while len(_PLANS) > MAX_PLANS:
-            _PLANS.popitem(last=False)
+        with _LOCK:
+            _PLANS[key] = plan
+            while len(_PLANS) > MAX_PLANS:
+                _PLANS.popitem(last=False)
     else:
-        _PLANS.move_to_end(key)
         rows = list(plan(user_id=user.pk, clearance_rank=user.clearance_rank))
     if not rows and offset:
         return None  # past the last page: DRF's 404
