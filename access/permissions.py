@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from core.exceptions import PermissionDenied
@@ -18,9 +19,20 @@ def role_on_case(user, case: "Case") -> str | None:
         return None
     cache = getattr(case, "_team_roles", None)
     if cache is None:
-        cache = dict(case.team.values_list("user_id", "role"))
+        cache = dict(_team_roles_read()(case_id=case.pk))
         case._team_roles = cache
     return cache.get(user.pk)
+
+
+@functools.cache
+def _team_roles_read():
+    """(user id, role) of every member of a case's team: a query compiled once (`core.precompiled`),
+    since every service checks a permission on a case before anything else."""
+    from cases.models import CaseTeamMember
+    from core.precompiled import Precompiled
+
+    return Precompiled(lambda case_id: CaseTeamMember.objects.filter(case_id=case_id).order_by()
+                       .values_list("user_id", "role"), "case_id")
 
 
 def can(user, action: str, *, case: "Case | None" = None) -> bool:

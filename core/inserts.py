@@ -18,24 +18,36 @@ _STATEMENTS: dict = {}
 
 def insert(instance: Model, *, conflict_target: tuple[str, ...] = (), using: str = DEFAULT_DB_ALIAS) -> bool:
     """Write `instance` (not yet saved); True if it was written, with its pk set."""
+    return bool(insert_many([instance], conflict_target=conflict_target, using=using))
+
+
+def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = (),
+                using: str = DEFAULT_DB_ALIAS) -> int:
+    """Write these instances of one model in one statement (a statement per number of rows); returns
+    how many were written. Without `conflict_target` every row is written and each gets its pk (the
+    RETURNING rows come in the order of the VALUES, which Django's bulk_create relies on as well)."""
+    if not instances:
+        return 0
+    if conflict_target and len(instances) > 1:
+        raise ValueError("which rows a conflict skipped is not known: one instance at a time")
     connection = connections[using]
-    model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    key = (model, connection.alias, conflict_target)
+    model = type(instances[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    key = (model, connection.alias, conflict_target, len(instances))
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         conflict = (f" ON CONFLICT ({', '.join(quote(model._meta.get_field(name).column) for name in conflict_target)})"
                     " DO NOTHING") if conflict_target else ""
+        row = f"({', '.join(['%s'] * len(fields))})"
         sql = _STATEMENTS[key] = (
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}){conflict} RETURNING {quote(model._meta.pk.column)}")
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+            f"VALUES {', '.join([row] * len(instances))}{conflict} RETURNING {quote(model._meta.pk.column)}")
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    instance.pk = row[0]
-    instance._state.adding, instance._state.db = False, connection.alias
-    return True
+        ids = [row[0] for row in cursor.fetchall()]
+    for instance, pk in zip(instances, ids):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, connection.alias
+    return len(ids)

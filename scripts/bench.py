@@ -193,7 +193,9 @@ def seed(args, report: dict) -> None:
     stats = bench_seed.SeedStats()
     users = bench_seed.ensure_users()
     n_cases = max(40, int(10_000 * args.scale))
-    pool = max(60, int(1_500 * args.scale))
+    # Signal cases for the transition scenario: three steps each, enough for every level's 10 s at
+    # ~500 transitions/s (fewer, and later requests repeat a step already taken: 409s counted as errors).
+    pool = max(60, int(3_000 * args.scale))
     audit_total = max(1_000, int(1_000_000 * args.scale))
     events_target = max(200, int(100_000 * args.scale))
 

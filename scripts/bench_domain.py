@@ -320,7 +320,7 @@ def _letter_ids() -> list[int]:
     return list(LetterDraft.objects.order_by("id").values_list("pk", flat=True)[:200])
 
 
-_prepared_per_level = 200
+_prepared_per_level = 2000  # per level: more than 10 s of approvals at ~200/s, so none is an idempotent repeat
 
 
 def _hot_pool(duration: float) -> int:

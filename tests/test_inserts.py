@@ -1,0 +1,40 @@
+"""`core.inserts`: rows written by one prepared INSERT equal the ORM's, get their ids in order, and a
+conflict on the given unique column writes nothing."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from bev.parliament.models import LetterRequest
+from core.inserts import insert, insert_many
+
+pytestmark = pytest.mark.django_db
+
+
+def _request(case, user, key, amount="12500000.00"):
+    return LetterRequest(source_key=key, kind="first_investment", case_id=case.pk, position_id=None,
+                         amount=Decimal(amount), executed_on=date(2026, 12, 1), requested_by_id=user.pk)
+
+
+def test_a_row_equals_the_orms_and_a_conflict_writes_nothing(case, manager):
+    mine = _request(case, manager, "journal:1")
+    assert insert(mine, conflict_target=("source_key",)) and mine.pk and not mine._state.adding
+    orm = _request(case, manager, "journal:2")
+    orm.save(force_insert=True)
+    columns = [f.attname for f in LetterRequest._meta.concrete_fields if f.attname not in ("id", "source_key",
+                                                                                          "created_at")]
+    stored, saved = LetterRequest.objects.get(pk=mine.pk), LetterRequest.objects.get(pk=orm.pk)
+    assert [getattr(stored, c) for c in columns] == [getattr(saved, c) for c in columns]
+    assert stored.created_at is not None  # auto_now_add through the field's own pre_save
+    again = _request(case, manager, "journal:1", amount="1.00")
+    assert insert(again, conflict_target=("source_key",)) is False and again.pk is None
+    assert LetterRequest.objects.get(source_key="journal:1").amount == Decimal("12500000.00")
+
+
+def test_several_rows_get_their_ids_in_order(case, manager):
+    rows = [_request(case, manager, f"journal:{n}") for n in range(3)]
+    assert insert_many(rows) == 3
+    assert [LetterRequest.objects.get(pk=row.pk).source_key for row in rows] == ["journal:0", "journal:1", "journal:2"]
+    with pytest.raises(ValueError):
+        insert_many([_request(case, manager, "a"), _request(case, manager, "b")], conflict_target=("source_key",))
