@@ -79,9 +79,20 @@ class FrameworkVersion(models.Model):
 
     @property
     def framework(self):
+        """The definition as a `Framework`, built once per process for each version (the detail of an
+        assessment reads it several times; a draft's definition may be replaced, so the cached one is
+        used only while it equals the definition, a comparison in C far cheaper than the build)."""
         from .framework import Framework
 
-        return Framework(self.definition)
+        cached = _FRAMEWORKS.get(self.pk)
+        if cached is None or cached.definition != self.definition:
+            cached = Framework(self.definition)
+            if self.pk is not None:
+                _FRAMEWORKS[self.pk] = cached
+        return cached
+
+
+_FRAMEWORKS: dict = {}  # FrameworkVersion pk -> Framework (its definition kept to compare)
 
 
 class Assessment(models.Model):
