@@ -331,11 +331,7 @@ def render_html(context: dict) -> str:
 
 
 def render_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
+    from core.pdf import html_to_pdf
 
     # The template is self-contained (inline CSS, no images): rendering never fetches anything.
-    return HTML(string=render_html(context), base_url=None, url_fetcher=_refuse_fetch).write_pdf()
-
-
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"The report template may not load external resources ({url[:80]}).")
+    return html_to_pdf(render_html(context), fetch_resources=False)

@@ -7,6 +7,7 @@ import io
 from django.template.loader import render_to_string
 
 from core.formatting import date_nl
+from core.pdf import html_to_pdf
 
 from .models import LetterDraft, LetterStatus
 
@@ -36,9 +37,7 @@ def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
 
 
 def letter_pdf(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=letter_html(letter, include_annex=include_annex)).write_pdf()
+    return html_to_pdf(letter_html(letter, include_annex=include_annex))
 
 
 def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:

@@ -158,9 +158,9 @@ def annual_summary(rows: list[dict]) -> dict:
 
 
 def _pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML
+    from core.pdf import html_to_pdf
 
-    return HTML(string=render_to_string(template, context)).write_pdf()
+    return html_to_pdf(render_to_string(template, context))
 
 
 def build_annual_report(report: Report) -> Report:
