@@ -79,20 +79,10 @@ def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str
         channel=ctx.channel,
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
     )
-    _insert(record)
+    insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
     if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
         transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
     return record
-
-
-def _insert(record: AuditRecord) -> None:
-    """`record.save(force_insert=True)` as one prepared INSERT (`core.inserts`): the same columns and
-    values, without the ORM compiling an InsertQuery for each audited read. The model has no save
-    signals; its `save` only refuses updates."""
-    if connection.features.can_return_columns_from_insert:
-        insert(record)
-    else:
-        record.save(force_insert=True)
 
 
 def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
