@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.inserts import insert
 
-from .chain import GENESIS, HASHED_FIELDS, record_hash
+from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
 from .context import current
 from .models import AuditRecord
 
@@ -101,12 +101,11 @@ def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
             head = AuditRecord.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
             seq, prev_hash = head if head else (0, GENESIS)
-            rows = list(AuditRecord.objects.filter(hash__isnull=True).order_by("id")
-                        .values_list(*HASHED_FIELDS)[:batch_size])
+            rows = stored_rows(AuditRecord.objects.filter(hash__isnull=True).order_by("id")[:batch_size])
             updates = []
             for row in rows:
                 seq += 1
-                digest = record_hash(dict(zip(HASHED_FIELDS, row)), prev_hash)
+                digest = content_hash(row, prev_hash)
                 updates.append((seq, prev_hash, digest, row[0]))
                 prev_hash = digest
             if updates:

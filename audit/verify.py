@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chain import GENESIS, HASHED_FIELDS, record_hash
+from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
 from .models import AuditRecord
 
 
@@ -20,23 +20,23 @@ class ChainReport:
 def verify_chain(*, batch_size: int = 20000) -> ChainReport:
     """Every sealed record, in chain order: its prev_hash is its predecessor's hash and its hash
     matches its content. Reads only; seal first (`audit_chain_seal`) to include the newest records."""
-    fields = list(HASHED_FIELDS) + ["seq", "prev_hash", "hash"]
+    n = len(HASHED_FIELDS)
     prev_hash = GENESIS
     checked = 0
     last_seq = 0
     sealed = AuditRecord.objects.filter(seq__isnull=False).order_by("seq")
     while True:
-        rows = list(sealed.filter(seq__gt=last_seq).values_list(*fields)[:batch_size])
+        rows = stored_rows(sealed.filter(seq__gt=last_seq)[:batch_size], extra=("seq", "prev_hash", "hash"))
         if not rows:
             break
         for row in rows:
-            values = dict(zip(fields, row))
-            if values["prev_hash"] != prev_hash:
-                return ChainReport(False, checked, values["id"],
+            seq, stored_prev, stored_hash = row[n:]
+            if stored_prev != prev_hash:
+                return ChainReport(False, checked, row[0],
                                    "prev_hash does not match the preceding record (a record was removed, inserted or reordered)")
-            if record_hash(values, prev_hash) != values["hash"]:
-                return ChainReport(False, checked, values["id"], "content does not match its hash (the record was altered)")
-            prev_hash = values["hash"]
+            if content_hash(row[:n], prev_hash) != stored_hash:
+                return ChainReport(False, checked, row[0], "content does not match its hash (the record was altered)")
+            prev_hash = stored_hash
             checked += 1
-        last_seq = rows[-1][-3]
+        last_seq = rows[-1][n]
     return ChainReport(True, checked, unsealed=AuditRecord.objects.filter(hash__isnull=True).count())
