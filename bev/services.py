@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.inserts import insert, insert_many
+from core.inserts import insert, insert_many, update
 from core.precompiled import Precompiled
 
 from . import events
@@ -116,20 +116,37 @@ def _lock_fund() -> Fund:
 _FUND_FOR_UPDATE = Precompiled(lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1])
 _LATEST_BOOKING_DATE = Precompiled(lambda fund_id: JournalEntry.objects.filter(fund_id=fund_id)
                                    .order_by("-booked_on").values_list("booked_on", flat=True)[:1], "fund_id")
-_DISBURSEMENT_FOR_UPDATE = Precompiled(lambda disbursement_id: Disbursement.objects.select_for_update(
-    no_key=True, of=("self",)).select_related("position__case").filter(pk=disbursement_id), "disbursement_id")
-_POSITION_RESERVED_AND_DISBURSEMENTS = Precompiled(lambda position_id: JournalLine.objects.filter(
-    position_id=position_id).order_by().values("position_id").annotate(
-        reserved=Sum("amount", filter=Q(account=Account.CASH_RESERVED)),
-        disbursements=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT))).values_list("reserved", "disbursements"),
-    "position_id")
+
+
+def _disbursement_for_update(disbursement_id: int):
+    """The disbursement (its row locked) with its position and case, and, read in the same statement:
+    the fund's latest booking date, the position's reservation and how many disbursement lines it
+    has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
+    its position). Only under the fund lock: every writer of the ledger holds it, so the statement's snapshot,
+    taken after the lock was granted, is the ledger as this booking finds it."""
+    own_lines = JournalLine.objects.filter(position_id=OuterRef("position_id")).order_by().values("position_id")
+    return Disbursement.objects.select_for_update(no_key=True, of=("self",)).select_related("position__case").filter(
+        pk=disbursement_id).annotate(
+        fund_latest_booking=Subquery(JournalEntry.objects.filter(fund_id=OuterRef("position__fund_id"))
+                                     .order_by("-booked_on").values("booked_on")[:1]),
+        own_reserved=Subquery(own_lines.annotate(total=Sum("amount", filter=Q(account=Account.CASH_RESERVED)))
+                              .values("total")),
+        own_disbursement_lines=Subquery(own_lines.annotate(n=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT)))
+                                        .values("n")))
+
+
+_DISBURSEMENT_FOR_UPDATE = Precompiled(_disbursement_for_update, "disbursement_id")
 
 
 def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
     """Entries are dated no later than today and never before the fund's latest entry, so the
     balance on every date is one the limits allowed (no back-dated breach of a limit)."""
+    return _booking_date_after(next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None), booked_on, field=field)
+
+
+def _booking_date_after(last: date | None, booked_on: date | None, *, field: str = "booked_on") -> date:
+    """`_booking_date` given the fund's latest booking date, read under the fund lock."""
     booked_on = _not_in_future(booked_on, field=field) or timezone.localdate()
-    last = next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None)
     if last is not None and booked_on < last:
         raise RuleViolation(_("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
                             % {"last": last.isoformat()}, field=field)
@@ -501,9 +518,9 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
 
     What the fund lock does not protect is read and checked before it is taken (the permission, the
     four eyes, the proposer, a date in the future), and a disbursement that cannot be approved is
-    refused without waiting for the lock. Under the lock, in one query each: the disbursement (its
-    row locked against a concurrent rejection) with its position and case read again and checked
-    again, the latest booking date, the position's reservation and earlier disbursements, the
+    refused without waiting for the lock. Under the lock, in one query: the disbursement (its row
+    locked against a concurrent rejection) with its position and case read again and checked again,
+    the latest booking date, the position's reservation and earlier disbursements; in one more the
     fund's balances; then the entry, its audit records and the follow-ups."""
     position = disbursement.position
     require(user, "fund.approve_disbursement", case=position.case)
@@ -517,9 +534,11 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
         return disbursement
     position = disbursement.position
     case = position.case
-    booked_on = _booking_date(fund, booked_on)
+    if position.fund_id != fund.pk:  # the reads above are of the position's fund
+        raise ValueError("The position is not in the fund")  # a programming error: there is one fund
+    booked_on = _booking_date_after(disbursement.fund_latest_booking, booked_on)
     amount = disbursement.amount
-    own, earlier = _reserved_and_disbursements(position)
+    own, earlier = (disbursement.own_reserved or ZERO).quantize(CENT), disbursement.own_disbursement_lines or 0
     _check_available(_figures(fund), amount, own_reservation=own)
     from_reservation = min(own, amount)
     first = earlier == 0
@@ -532,7 +551,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     disbursement.decided_by = user
     disbursement.decided_at = timezone.now()
     disbursement.entry = entry
-    disbursement.save(update_fields=["status", "decided_by", "decided_at", "entry"])
+    update(disbursement, ("status", "decided_by", "decided_at", "entry"))  # one prepared UPDATE (core.inserts)
     audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="disbursement.approve", obj=disbursement,
               case_id=case.pk, changes={"amount": amount, "entry": entry.pk})
     if first and case.state == State.INVESTMENT_PREPARATION:
@@ -563,13 +582,6 @@ def _approval_refused(disbursement: Disbursement, user) -> bool:
         raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
                        % {"state": position.case.get_state_display()}, code="invalid_state")
     return False
-
-
-def _reserved_and_disbursements(position: Position) -> tuple[Decimal, int]:
-    """The position's reservation and how many disbursement lines it has (0: this is its first
-    investment; every disbursement entry, a reversal too, has lines on its position): one query."""
-    reserved, disbursements = next(iter(_POSITION_RESERVED_AND_DISBURSEMENTS(position_id=position.pk)), (None, 0))
-    return (reserved or ZERO).quantize(CENT), disbursements
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ here the statement is made once per model, connection and conflict target, and e
 are its fields' own `pre_save` and database preparation, as the ORM's save gives them. With
 `conflict_target`, a row that would violate that unique constraint is not written (ON CONFLICT DO
 NOTHING) and False is returned: the idempotent "create unless it exists" without a savepoint.
+`update` is the same for `save(update_fields=...)` of an existing row: one prepared UPDATE.
 Only for models without save signals or overridden `save` behaviour that matters to the caller."""
 
 from __future__ import annotations
@@ -51,3 +52,22 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
         instance.pk = pk
         instance._state.adding, instance._state.db = False, connection.alias
     return len(ids)
+
+
+def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Write these fields of `instance` (a stored row) in one prepared UPDATE ... WHERE pk, as
+    `save(update_fields=fields)` writes them; returns how many rows it changed (0: the row is gone)."""
+    connection = connections[using]
+    model = type(instance)
+    concrete = [model._meta.get_field(name) for name in fields]
+    key = (model, connection.alias, "update", tuple(fields))
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _STATEMENTS[key] = (
+            f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in concrete)} "
+            f"WHERE {quote(model._meta.pk.column)} = %s")
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in concrete]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, instance.pk])
+        return cursor.rowcount

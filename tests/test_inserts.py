@@ -1,5 +1,6 @@
 """`core.inserts`: rows written by one prepared INSERT equal the ORM's, get their ids in order, and a
-conflict on the given unique column writes nothing."""
+conflict on the given unique column writes nothing; a prepared UPDATE writes what save(update_fields)
+writes and nothing else."""
 
 from datetime import date
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bev.parliament.models import LetterRequest
-from core.inserts import insert, insert_many
+from core.inserts import insert, insert_many, update
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +39,21 @@ def test_several_rows_get_their_ids_in_order(case, manager):
     assert [LetterRequest.objects.get(pk=row.pk).source_key for row in rows] == ["journal:0", "journal:1", "journal:2"]
     with pytest.raises(ValueError):
         insert_many([_request(case, manager, "a"), _request(case, manager, "b")], conflict_target=("source_key",))
+
+
+def test_an_update_writes_the_given_fields_as_save_does(case, manager):
+    from django.utils import timezone
+
+    mine, orm = _request(case, manager, "journal:7"), _request(case, manager, "journal:8")
+    insert(mine), insert(orm)
+    for row in (mine, orm):
+        row.status, row.attempts, row.processed_at = "done", 3, timezone.now()
+        row.amount = Decimal("1.00")  # changed in memory, not among the fields written
+    assert update(mine, ("status", "attempts", "processed_at")) == 1
+    orm.save(update_fields=["status", "attempts", "processed_at"])
+    stored, saved = LetterRequest.objects.get(pk=mine.pk), LetterRequest.objects.get(pk=orm.pk)
+    assert (stored.status, stored.attempts, stored.processed_at) == ("done", 3, mine.processed_at)
+    assert (saved.status, saved.attempts) == (stored.status, stored.attempts)
+    assert stored.amount == saved.amount == Decimal("12500000.00")
+    LetterRequest.objects.filter(pk=mine.pk).delete()
+    assert update(mine, ("status",)) == 0
