@@ -402,6 +402,9 @@ def ledger_three_ways(*, server, tokens: dict, duration: float, database_url: st
     return out
 
 
+_PGBENCH_PROPOSALS = 500
+
+
 def _pgbench(*, database_url: str, clients: int, duration: float) -> dict:
     from urllib.parse import urlparse
 
@@ -411,17 +414,21 @@ def _pgbench(*, database_url: str, clients: int, duration: float) -> dict:
     if not bins:
         return {"missing": "pgbench not installed (Debian postgresql-15)"}
     fund = Fund.objects.get(code="BEV")
-    position = _open_positions(limit=1)[0]
     from bench_seed import ensure_users_readonly
 
-    user = ensure_users_readonly()["bench_manager"]
+    users = ensure_users_readonly()
+    # Proposals on as many positions; each transaction locks one and sets it booked (as the service
+    # does to the proposal it approves) and books on its position.
+    proposals = propose_disbursements(count=_PGBENCH_PROPOSALS, users=users, tag="pgbench-")
+    key_prefix, user = proposals[0].idempotency_key[:-1], users["bench_manager2"]
+    assert all(p.idempotency_key == f"{key_prefix}{i}" for i, p in enumerate(proposals))
     url = urlparse(database_url)
     env = {**os.environ, "PGPASSWORD": url.password or "", "PGHOST": url.hostname or "127.0.0.1",
            "PGPORT": str(url.port or 5432), "PGUSER": url.username or "postgres", "PGDATABASE": url.path.lstrip("/")}
     script = ROOT / "scripts" / "bench" / "disbursement.sql"
     cmd = [str(bins[-1]), "-n", "-c", str(clients), "-j", "2", "-T", str(int(duration)), "-f", str(script),
-           "-D", f"fund_id={fund.pk}", "-D", f"position_id={position.pk}", "-D", f"case_id={position.case_id}",
-           "-D", f"user_id={user.pk}"]
+           "-D", f"fund_id={fund.pk}", "-D", f"user_id={user.pk}", "-D", f"key_prefix='{key_prefix}'",
+           "-D", f"proposals={len(proposals)}"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=duration + 60)
     out = {"command": " ".join(cmd[1:])}
     for line in proc.stdout.splitlines():
