@@ -47,7 +47,7 @@ _decode = json.JSONDecoder().decode
 
 def content_hash(row: tuple, prev_hash: str) -> str:
     """The hash of a record given as a row of HASHED_FIELDS with its timestamp already in its hashed
-    spelling (`_normalise`: ISO 8601 with microseconds and offset)."""
+    spelling (`_normalise`: ISO 8601 with microseconds and offset); columns after them are ignored."""
     payload = dict(zip(HASHED_FIELDS, row))
     payload["ip_address"] = _normalise_ip(row[_IP_ADDRESS])
     text = _CANONICAL.encode(payload)

@@ -30,11 +30,11 @@ def verify_chain(*, batch_size: int = 20000) -> ChainReport:
         if not rows:
             break
         for row in rows:
-            seq, stored_prev, stored_hash = row[n:]
+            stored_prev, stored_hash = row[n + 1:]
             if stored_prev != prev_hash:
                 return ChainReport(False, checked, row[0],
                                    "prev_hash does not match the preceding record (a record was removed, inserted or reordered)")
-            if content_hash(row[:n], prev_hash) != stored_hash:
+            if content_hash(row, prev_hash) != stored_hash:
                 return ChainReport(False, checked, row[0], "content does not match its hash (the record was altered)")
             prev_hash = stored_hash
             checked += 1

@@ -122,8 +122,8 @@ def _disbursement_for_update(disbursement_id: int):
     """The disbursement (its row locked) with its position and case, and, read in the same statement:
     the fund's latest booking date, the position's reservation and how many disbursement lines it
     has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
-    its position). Only under the fund lock: every writer of the ledger holds it, so the statement's snapshot,
-    taken after the lock was granted, is the ledger as this booking finds it."""
+    its position). Only under the fund lock: every writer of the ledger holds it, so the
+    statement's snapshot, taken after the lock was granted, is the ledger as this booking finds it."""
     own_lines = JournalLine.objects.filter(position_id=OuterRef("position_id")).order_by().values("position_id")
     return Disbursement.objects.select_for_update(no_key=True, of=("self",)).select_related("position__case").filter(
         pk=disbursement_id).annotate(
