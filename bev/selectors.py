@@ -9,6 +9,7 @@ parliament-letter engineer.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ _MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
 # Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
 CASH_FLOW_KINDS = PORTFOLIO_KINDS
 CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
+
+logger = logging.getLogger(__name__)
 
 
 def _sum(condition: Q):
@@ -382,14 +385,31 @@ def fund_overview(*, as_of: date | None = None) -> dict:
         state = _fund_state(on)
         return _overview(state, _figures(state, as_of, on), on)
     state = _fund_state(on)
-    figures = cache.get(_cache_key(state, on, as_of))
+    figures = _cached(_cache_key(state, on, as_of))
     if figures is None:
         with _one_snapshot():
             state = _fund_state(on)
             rows = _figure_rows(state, as_of)
         figures = _figures_from_rows(rows, as_of, on)
-        cache.set(_cache_key(state, on, as_of), figures, timeout=3600)
+        _cache(_cache_key(state, on, as_of), figures)
     return _overview(state, figures, on)
+
+
+def _cached(key: str):
+    """The cached figures, or None when they are not cached or the cache cannot be reached (the
+    figures are derived, so a cache that is down costs time, never an answer)."""
+    try:
+        return cache.get(key)
+    except Exception:  # the cache backend's own errors (redis.ConnectionError, TimeoutError, ...)
+        logger.warning("fund overview: cache unreachable, computing the figures", exc_info=True)
+        return None
+
+
+def _cache(key: str, figures: dict) -> None:
+    try:
+        cache.set(key, figures, timeout=3600)
+    except Exception:
+        logger.warning("fund overview: cache unreachable, figures not stored", exc_info=True)
 
 
 def _figures(state: _FundState, as_of: date | None, on: date) -> dict:

@@ -26,3 +26,53 @@ def test_a_booking_is_seen_at_once_by_the_next_overview(manager, django_assert_m
     assert fund_overview()["received"] == Decimal("100000000")
     services.fee_charge(user=manager, amount=Decimal("250000"), idempotency_key="fee-1")
     assert fund_overview()["fees"] == Decimal("250000")
+
+
+def _redis_caches(location: str, prefix: str) -> dict:
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location,
+                        "KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+
+
+@pytest.mark.redis
+def test_the_figures_are_shared_through_redis_and_still_never_stale(manager, settings,
+                                                                     django_assert_max_num_queries):
+    """With Redis (production), the figures computed by one web worker are read by every other: they
+    live in Redis, not in the process, and a booking still shows at once."""
+    if not settings.TEST_REDIS_URL:
+        pytest.skip("REDIS_URL not set")
+    import uuid
+
+    import redis
+    from django.test import override_settings
+
+    prefix = f"bev-test-{uuid.uuid4().hex}"
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    with override_settings(CACHES=_redis_caches(settings.TEST_REDIS_URL, prefix)):
+        first = fund_overview()
+        server = redis.Redis.from_url(settings.TEST_REDIS_URL)
+        try:
+            stored = server.keys(f"{prefix}:*")
+            assert stored, "the figures were not stored in Redis"
+            with django_assert_max_num_queries(5):  # another worker: only the version lookups
+                assert fund_overview() == first
+            services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
+                                     received_on=date(2024, 6, 3))
+            assert fund_overview()["received"] == Decimal("100000000")
+        finally:
+            for key in server.scan_iter(f"{prefix}:*"):
+                server.delete(key)
+            server.close()
+
+
+def test_an_unreachable_cache_costs_time_not_the_answer(manager):
+    """The cache holds derived figures only: with the cache server down, the overview is computed
+    and correct, and bookings still show."""
+    from django.test import override_settings
+
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    expected = fund_overview()
+    with override_settings(CACHES=_redis_caches("redis://127.0.0.1:1/0", "bev-down")):
+        assert fund_overview() == expected
+        services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
+                                 received_on=date(2024, 6, 3))
+        assert fund_overview()["received"] == Decimal("100000000")

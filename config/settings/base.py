@@ -257,6 +257,17 @@ SPECTACULAR_SETTINGS = {
 # REDIS_URL: broker and result backend, e.g. redis://redis:6379/0. When unset, tasks run
 # eagerly in-process (the embedded default).
 REDIS_URL = env("REDIS_URL")
+# The cache holds derived figures only (the fund overview's, keyed on the newest ledger ids they
+# were computed from), never a fact: with Redis every web worker shares one copy, so the figures
+# are computed once after a booking, not once per worker; without it each process keeps its own.
+# bev.selectors computes the figures fresh when the cache cannot be reached.
+CACHE_URL = env("CACHE_URL", REDIS_URL)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                "KEY_PREFIX": "bev", "TIMEOUT": 3600,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)

@@ -20,5 +20,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "redis://broker.invalid:1/0"
 CELERY_RESULT_BACKEND = "cache+memory://"
 TEST_REDIS_URL = env("REDIS_URL")
+# Each test starts with an empty cache of its own (tests/conftest.py); the shared Redis cache is
+# tested explicitly (tests/test_fund_overview_cache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
 LANGUAGE_CODE = "nl"
