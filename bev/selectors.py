@@ -611,12 +611,32 @@ _POSITION_OF_MEMBER = {
     for follow_ups in (False, True)}
 
 
+def _disbursement_of_member(*, user_id, clearance_rank, disbursement_id) -> QuerySet[Disbursement]:
+    """The disbursement if its position's case file is visible to an active person (by id and rank)."""
+    from cases.models import Case
+
+    return (Disbursement.objects.select_related("position__case", "proposed_by")
+            .filter(pk=disbursement_id, position__case__in=Case.objects.case_file_visible_to_member(
+                user_id=user_id, clearance_rank=clearance_rank)).order_by())
+
+
+#: Every approval and rejection reads the disbursement first: compiled once (`core.precompiled`).
+_DISBURSEMENT_OF_MEMBER = Precompiled(_disbursement_of_member, "user_id", "clearance_rank", "disbursement_id")
+
+
 def disbursement_get(*, user, disbursement_id) -> Disbursement:
-    try:
-        return Disbursement.objects.select_related("position__case", "proposed_by").get(
-            pk=disbursement_id, position__in=position_list(user=user))
-    except (Disbursement.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Uitbetaling niet gevonden.") from None
+    """The disbursement if its case file is visible to this person, else NotFound."""
+    found = []
+    if user is not None and user.is_authenticated and user.is_active:
+        try:
+            disbursement_id = int(disbursement_id)
+        except (ValueError, TypeError):
+            raise NotFound("Uitbetaling niet gevonden.") from None
+        found = list(_DISBURSEMENT_OF_MEMBER(user_id=user.pk, clearance_rank=user.clearance_rank,
+                                             disbursement_id=disbursement_id))
+    if not found:
+        raise NotFound("Uitbetaling niet gevonden.")
+    return found[0]
 
 
 def position_metrics(position: Position, *, as_of: date | None = None) -> dict:

@@ -530,6 +530,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     _not_in_future(booked_on)
     fund = _lock_fund()
     disbursement = list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0]
+    disbursement.proposed_by = proposer  # the row's proposer, already read (the response shows them)
     if _approval_refused(disbursement, user):  # again, now that nobody else can book or decide
         return disbursement
     position = disbursement.position

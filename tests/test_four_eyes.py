@@ -147,6 +147,34 @@ def test_another_fund_manager_approves_and_books(proposed_disbursement, manager,
     assert Case.objects.get(pk=proposed_disbursement.position.case_id).state == State.INVESTED
 
 
+def test_a_disbursement_outside_ones_need_to_know_is_not_found_and_stays_proposed(proposed_disbursement, manager2,
+                                                                                  make_user, api):
+    """Approving needs the case file: a fund manager off the team, or on it without the clearance
+    for the case's classification, gets 404 (not even that it exists), and nothing is booked."""
+    from bev.models import Disbursement, JournalEntry
+    from core.classification import Classification
+
+    entries = JournalEntry.objects.count()
+    url = f"/api/disbursements/{proposed_disbursement.pk}/approve/"
+    off_team = make_user("manager3", Role.FUND_MANAGER)
+    assert api(off_team).post(url, {}, format="json").status_code == 404
+    case = proposed_disbursement.position.case
+    case.classification = Classification.GEHEIM
+    case.save()
+    manager2.clearance = Classification.VERTROUWELIJK
+    manager2.save()
+    assert api(manager2).post(url, {}, format="json").status_code == 404
+    assert api(manager2).post("/api/disbursements/nonsense/approve/", {}, format="json").status_code == 404
+    assert api(manager2).post(f"/api/disbursements/{2**40}/approve/", {}, format="json").status_code == 404
+    assert Disbursement.objects.get(pk=proposed_disbursement.pk).status == "proposed"
+    assert JournalEntry.objects.count() == entries
+    manager2.clearance = Classification.GEHEIM
+    manager2.save()
+    response = api(manager2).post(url, {}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "booked"
+    assert response.json()["proposed_by"] == "manager"
+
+
 # ------------------------------------------------------------------------------------------------
 # The Kamerbrief (bev.parliament)
 # ------------------------------------------------------------------------------------------------
