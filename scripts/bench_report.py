@@ -141,7 +141,7 @@ def markdown(report: dict) -> str:
                   f"{seed.get('direct_steps_by_transition') or ''}",
                   f"- seeding took {seed.get('seconds_total')} s"]
     lines += ["", "## Targets", "",
-              "What falls short is named here; what limits it, and the fix, is in README.md (Findings).", "",
+              "What falls short is named here; what limits it, and what was ruled out, is in docs/benchmarks/README.md.", "",
               "| target | met | figure |", "| --- | --- | --- |"]
     for v in verdicts(report):
         lines.append(f"| {v['target']} | {'yes' if v['met'] else '**NO**'} | {v['figure']} |")
