@@ -76,3 +76,60 @@ def test_an_unreachable_cache_costs_time_not_the_answer(manager):
         services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
                                  received_on=date(2024, 6, 3))
         assert fund_overview()["received"] == Decimal("100000000")
+
+
+def _held_figures_key():
+    from django.utils import timezone
+
+    from bev import selectors
+
+    today = timezone.localdate()
+    return selectors._cache_key(selectors._fund_state(today), today, None)
+
+
+def test_a_miss_is_computed_once_the_other_workers_wait_for_its_figures(manager):
+    """While one worker computes the figures of a miss, another that misses the same state waits for
+    them instead of computing them too."""
+    import threading
+
+    from django.core.cache import cache
+    from django.db import connections
+
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    expected = fund_overview()
+    key = _held_figures_key()
+    figures = cache.get(key)
+    cache.clear()
+    assert cache.add(key + ":computing", 1)  # another worker is computing
+    result = {}
+
+    def other_worker():
+        try:
+            result["overview"] = fund_overview()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    thread.join(0.3)
+    assert thread.is_alive(), "the worker computed the figures itself instead of waiting"
+    cache.set(key, {**figures, "invested": Decimal("123.45")})  # the computing worker's figures
+    thread.join(10)
+    assert result["overview"]["invested"] == Decimal("123.45")
+    derived = {"invested", "moic"}  # the multiple is over what was invested
+    assert {k: v for k, v in result["overview"].items() if k not in derived} == \
+        {k: v for k, v in expected.items() if k not in derived}
+
+
+def test_a_worker_whose_figures_never_come_computes_them_itself(manager, monkeypatch):
+    from django.core.cache import cache
+
+    from bev import selectors
+
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    expected = fund_overview()
+    key = _held_figures_key()
+    cache.clear()
+    assert cache.add(key + ":computing", 1)  # a worker that took the lock and died
+    monkeypatch.setattr(selectors, "FIGURES_WAIT_SECONDS", 0.2)
+    assert fund_overview() == expected
