@@ -387,7 +387,7 @@ def fund_overview(*, as_of: date | None = None) -> dict:
         return _overview(state, _figures(state, as_of, on), on)
     state = _fund_state(on)
     key = _cache_key(state, on, as_of)
-    figures = _cached(key)
+    figures = _cache_safely("get", None, key)
     if figures is None:
         state, figures = _figures_once(key, state, on, as_of)
     return _overview(state, figures, on)
@@ -405,11 +405,13 @@ def _figures_once(key: str, state: _FundState, on: date, as_of: date | None) -> 
     time (the computing worker died, the cache went away). Without it every worker computed the
     same figures at once after each booking, and the clients queued behind all of them."""
     lock = key + ":computing"
-    if not _lock(lock):
+    # A cache that cannot be reached lets every worker compute (the figures are derived).
+    locked = _cache_safely("add", True, lock, 1, timeout=int(FIGURES_WAIT_SECONDS * 4))
+    if not locked:
         deadline = time.monotonic() + FIGURES_WAIT_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.02)
-            figures = _cached(key)
+            figures = _cache_safely("get", None, key)
             if figures is not None:
                 return state, figures
     try:
@@ -417,43 +419,21 @@ def _figures_once(key: str, state: _FundState, on: date, as_of: date | None) -> 
             state = _fund_state(on)
             rows = _figure_rows(state, as_of)
         figures = _figures_from_rows(rows, as_of, on)
-        _cache(_cache_key(state, on, as_of), figures)
+        _cache_safely("set", None, _cache_key(state, on, as_of), figures, timeout=3600)
     finally:
-        _unlock(lock)
+        if locked:  # a worker that waited in vain leaves the computing worker's lock alone
+            _cache_safely("delete", None, lock)
     return state, figures
 
 
-def _lock(key: str) -> bool:
-    """True if this worker may compute (it took the lock, or the cache cannot be reached)."""
+def _cache_safely(operation: str, failed, *args, **kwargs):
+    """`cache.<operation>(...)`, or `failed` when the cache cannot be reached: it holds derived
+    figures only, so a cache that is down costs time, never an answer."""
     try:
-        return cache.add(key, 1, timeout=int(FIGURES_WAIT_SECONDS * 4))
-    except Exception:
-        logger.warning("fund overview: cache unreachable, computing the figures", exc_info=True)
-        return True
-
-
-def _unlock(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.warning("fund overview: cache unreachable, lock left to expire", exc_info=True)
-
-
-def _cached(key: str):
-    """The cached figures, or None when they are not cached or the cache cannot be reached (the
-    figures are derived, so a cache that is down costs time, never an answer)."""
-    try:
-        return cache.get(key)
+        return getattr(cache, operation)(*args, **kwargs)
     except Exception:  # the cache backend's own errors (redis.ConnectionError, TimeoutError, ...)
-        logger.warning("fund overview: cache unreachable, computing the figures", exc_info=True)
-        return None
-
-
-def _cache(key: str, figures: dict) -> None:
-    try:
-        cache.set(key, figures, timeout=3600)
-    except Exception:
-        logger.warning("fund overview: cache unreachable, figures not stored", exc_info=True)
+        logger.warning("fund overview: cache unreachable (%s)", operation, exc_info=True)
+        return failed
 
 
 def _figures(state: _FundState, as_of: date | None, on: date) -> dict:
