@@ -123,6 +123,26 @@ def test_inserting_a_forged_record_is_found(trail):
     assert_broken_at(trail[-1] + 1000)
 
 
+def test_a_correctly_hashed_record_slipped_in_before_the_first_is_found(trail):
+    """A forger can hash a record of their own onto the genesis value (the hash has no key); put
+    before the first record (seq 0) it must not go unseen: the first record no longer follows it."""
+    import json
+
+    from audit.chain import GENESIS, record_hash
+    from audit.services import record_values
+
+    first = AuditRecord.objects.get(pk=trail[0])
+    forged_id = trail[-1] + 2000
+    tamper(
+        "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
+        "object_repr, request_id, ip_address, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', "
+        "'', '', '', '', '', NULL, '', %s, 0, %s, %s)",
+        [forged_id, first.timestamp, json.dumps({}), GENESIS, "0" * 64])
+    forged = record_hash(record_values(AuditRecord.objects.get(pk=forged_id)), GENESIS)
+    tamper("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", [forged, forged_id])
+    assert_broken_at(trail[0])
+
+
 def test_the_application_refuses_to_change_or_delete_records(trail):
     record = AuditRecord.objects.get(pk=trail[0])
     with pytest.raises(TypeError):
