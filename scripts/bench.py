@@ -485,7 +485,7 @@ def main(argv=None) -> int:
     connection.close()
     t0 = time.perf_counter()
     chain = verify_chain()
-    report["chain_verification"] = {"ok": chain.ok, "records": chain.checked,
+    report["chain_verification"] = {"ok": chain.ok, "records": chain.checked, "workers": chain.workers,
                                     "seconds": round(time.perf_counter() - t0, 2), "problem": chain.problem}
     log(f"chain verification: {report['chain_verification']}")
     report["letter_rendering"] = bench_domain.letter_rendering()

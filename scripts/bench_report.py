@@ -166,7 +166,7 @@ def markdown(report: dict) -> str:
     if chain:
         lines += ["", "## Audit chain verification", "",
                   f"{chain['records']} records verified in {chain['seconds']} s (intact: {chain['ok']}) "
-                  "by audit.verify.verify_chain, in-process."]
+                  f"by audit.verify.verify_chain with {chain.get('workers', 1)} worker process(es)."]
         seal, sealer, after = (report.get(k) for k in ("chain_seal_before_verification", "chain_sealer",
                                                        "chain_after_load"))
         if seal:
