@@ -4,6 +4,8 @@ import hashlib
 import ipaddress
 import json
 from datetime import datetime
+from json.encoder import c_make_encoder as _c_make_encoder  # None without CPython's _json
+from json.encoder import encode_basestring as _encode_string
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
@@ -15,10 +17,6 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str
 # with options a whole encoder), which was half the cost of hashing a record when verifying a million.
 # No check for circular references: a record's content comes from JSON. `tests/test_audit_chain_text.py`
 # holds the text to `_CANONICAL.encode`'s.
-try:
-    from json.encoder import c_make_encoder as _c_make_encoder, encode_basestring as _encode_string
-except ImportError:  # pragma: no cover - CPython has the C encoder
-    _c_make_encoder = None
 if _c_make_encoder is not None:
     _encode_chunks = _c_make_encoder(None, str, _encode_string, None, ":", ",", True, False, True)
 

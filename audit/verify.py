@@ -56,19 +56,15 @@ def verify_chain(*, batch_size: int = 20000, workers: int | None = None) -> Chai
     `workers`: processes to use (default: AUDIT_VERIFY_WORKERS once the chain holds
     AUDIT_VERIFY_PARALLEL_FROM records, and only on PostgreSQL); 1 walks the chain in this process."""
     bounds = AuditRecord.objects.filter(seq__isnull=False).aggregate(first=Min("seq"), last=Max("seq"))
-    ranges: list[_Range] | None = None
-    used = 1
-    if bounds["first"] is not None:
-        # From the lowest seq there is, not from 1: a record slipped in before the first is found too.
-        lo, hi = bounds["first"] - 1, bounds["last"]
-        if workers is None:
-            workers = _default_workers(hi - lo)
-        if workers > 1:
-            ranges = _verify_in_parallel(_cut(lo, hi, workers * 2), workers, batch_size)
-            used = workers if ranges is not None else 1
-        if ranges is None:
-            ranges = [_verify_range(lo, None, batch_size)]
-    return _join(ranges or [], used)
+    if bounds["first"] is None:
+        return _join([], 1)
+    # From the lowest seq there is, not from 1: a record slipped in before the first is found too.
+    lo, hi = bounds["first"] - 1, bounds["last"]
+    workers = _default_workers(hi - lo) if workers is None else workers
+    ranges = _verify_in_parallel(_cut(lo, hi, workers * 2), workers, batch_size) if workers > 1 else None
+    if ranges is None:
+        return _join([_verify_range(lo, None, batch_size)], 1)
+    return _join(ranges, workers)
 
 
 def _join(ranges: list[_Range], workers: int) -> ChainReport:
@@ -116,8 +112,7 @@ def _cut(lo: int, hi: int, parts: int) -> list[tuple[int, int | None]]:
     """`parts` consecutive ranges of seq from lo (exclusive) to hi; the last one open-ended, so that
     records sealed while verifying are included as a single walk would include them."""
     cuts = sorted({lo + (hi - lo) * k // parts for k in range(1, parts)} - {lo})
-    bounds = [lo, *cuts]
-    return [(start, end) for start, end in zip(bounds, [*cuts, None])]
+    return list(zip([lo, *cuts], [*cuts, None]))
 
 
 def _default_workers(records: int) -> int:
