@@ -5,6 +5,7 @@ and page; they read the data afresh each time; bad input is still a 400, a page 
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from access.models import Role
@@ -85,11 +86,12 @@ def test_a_page_past_the_end_is_404(api, cases, officer):
     assert api(officer).get("/api/cases/?page=0").status_code == 404
 
 
-def test_the_page_is_two_queries_whatever_its_size(api, cases, officer, django_assert_num_queries):
+def test_the_page_is_one_query_whatever_its_size(api, cases, officer, django_assert_num_queries):
+    # PostgreSQL: the page with its count and categories; SQLite: then the page's categories.
     client = api(officer)
     for size in (1, 5):
         client.get(f"/api/cases/?page_size={size}")
-        with django_assert_num_queries(2):  # the page with its count, the page's categories
+        with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
             assert len(client.get(f"/api/cases/?page_size={size}").json()["results"]) == size
 
 

@@ -11,31 +11,60 @@ PostgreSQL evaluates once per statement (an InitPlan): one round trip and one sn
 What this path does not take (no pagination, `?page=last` or anything not a page number, a page
 past the last one, an inactive or anonymous user) goes DRF's way, with its errors (404 "Invalid
 page."). A query string whose filters do not validate raises their 400 while being built, and is not
-kept. `tests/test_case_list_page.py` compares both paths."""
+kept. `tests/test_case_list_page.py` compares both paths.
+
+On PostgreSQL the statement also reads each row's categories (an array subquery, alphabetical as
+`case_categories` gives them) as `_categories`: the page is then one round trip. Elsewhere (SQLite,
+the embedded default) the view reads them with `case_categories` as DRF's path does.
+
+The count, once made, is kept (PostgreSQL, outside a transaction). Counting every case a person may
+see is most of the list's cost (about a microsecond per visible case), and the count changes only
+when cases, their teams or their categories do. Each statement that changes one of those tables adds
+a row to `cases_case_list_change` (migration 0006), so the sum of that log, read in the page's own
+statement, is a generation: PostgreSQL's snapshots only ever grow (a later statement sees every
+transaction an earlier one saw, and more), so two statements that see the same sum see the same
+committed changes, hence the same count for the same person, clearance and filters. A page read with
+the generation its kept count was made at takes that count; any other generation counts again (a
+second round trip) and keeps the new count. Inside a transaction (`atomic`) the statement sees that
+transaction's own uncommitted changes, which the generation does not tell apart: it always counts.
+Readers fold the log into one row of the same sum when it grows (`_fold_changes`). After restoring
+the database from a backup, restart the web workers (their kept counts are of the old generations).
+`tests/test_case_list_count_cache.py` changes each table, from another connection too."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from types import SimpleNamespace
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page
-from django.db.models import Func, IntegerField, Subquery
+from django.db import DatabaseError, connection
+from django.db.models import BigIntegerField, Func, IntegerField, OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from core.precompiled import Precompiled
 
-from ..models import Case
+from ..models import Case, CaseCategory
 
-_LOCK = threading.Lock()  # gthread workers share the plans
-_PLANS: OrderedDict = OrderedDict()  # (query string, page size, offset) -> Precompiled, least recent first
+logger = logging.getLogger(__name__)
+_LOCK = threading.Lock()  # gthread workers share the plans and the counts
+_PLANS: OrderedDict = OrderedDict()  # (query string, page size, offset) -> _Plan, least recent first
 MAX_PLANS = 512
+_COUNTS: OrderedDict = OrderedDict()  # (view, query string, user id, clearance) -> (generation, count)
+MAX_COUNTS = 4096
+CHANGES_TO_FOLD = 64  # the log's rows beyond which a reader folds them into one
+_GENERATION_SQL = "SELECT COALESCE(SUM(n), 0) FROM cases_case_list_change"
+_CHANGES_SQL = "SELECT COUNT(*) FROM cases_case_list_change"
 MAX_PAGE = 1_000_000  # beyond: DRF's path (a page past the end is its 404; an OFFSET must fit in a bigint)
 
 
 def page_rows(view, request, *, columns):
-    """The page's rows (`columns` and `_total`), the view's paginator set to answer with them as DRF's
-    `paginate_queryset` leaves it; None where DRF's own path must answer."""
+    """The page's rows (`columns`, and their `_categories` on PostgreSQL), the view's paginator set to
+    answer with them and their count as DRF's `paginate_queryset` leaves it; None where DRF's own
+    path must answer."""
     user, paginator = request.user, view.paginator
     if paginator is None or not (user.is_authenticated and user.is_active):
         return None
@@ -51,33 +80,98 @@ def page_rows(view, request, *, columns):
         plan = _PLANS.get(key)
         if plan is not None:
             _PLANS.move_to_end(key)
+    values = {"user_id": user.pk, "clearance_rank": user.clearance_rank}
+    count_key = (type(view), query, user.pk, user.clearance_rank)
     if plan is None:
-        plan = _plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
-        rows = list(plan(user_id=user.pk, clearance_rank=user.clearance_rank))  # a 400 here keeps nothing
+        plan = _Plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
+        rows, total = _rows_and_count(plan, count_key, values)  # a 400 here keeps nothing
         with _LOCK:
             _PLANS[key] = plan
             while len(_PLANS) > MAX_PLANS:
                 _PLANS.popitem(last=False)
     else:
-        rows = list(plan(user_id=user.pk, clearance_rank=user.clearance_rank))
+        rows, total = _rows_and_count(plan, count_key, values)
     if not rows and offset:
         return None  # past the last page: DRF's 404
-    total = rows[0]["_total"] if rows else 0
     pages = paginator.django_paginator_class([], page_size)
     pages.__dict__["count"] = total  # Paginator.count is a cached_property: the statement's count
     paginator.page, paginator.request = Page(rows, number, pages), request
     return rows
 
 
-def _plan(view_class, query_params: QueryDict, columns, offset: int, limit: int) -> Precompiled:
-    request, view = SimpleNamespace(query_params=query_params, user=None), view_class()
+def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
+    """The page's rows and the count of the cases it pages through, both as of one snapshot."""
+    if plan.uncounted is not None and _may_keep_counts():
+        with _LOCK:
+            kept = _COUNTS.get(count_key)
+        if kept is not None:
+            rows = list(plan.uncounted(**values))
+            if not rows:
+                return rows, 0  # no row on page 1: none at all; past it: the 404 (the count unused)
+            if rows[0]["_generation"] == kept[0]:
+                return rows, kept[1]
+    rows = list(plan.counted(**values))
+    return rows, _kept_count(plan, count_key, rows)
 
-    def build(user_id, clearance_rank):
-        cases = Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
-        for backend in view.filter_backends:
-            cases = backend().filter_queryset(request, cases, view)
-        count = cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField())).values("_n")
-        return (cases.annotate(_total=Subquery(count, output_field=IntegerField()))
-                .values(*columns, "_total")[offset:offset + limit])
 
-    return Precompiled(build, "user_id", "clearance_rank")
+def _kept_count(plan, count_key, rows) -> int:
+    """The count the counted statement read, kept for its generation where that is sound."""
+    total = rows[0]["_total"] if rows else 0
+    if rows and plan.uncounted is not None and _may_keep_counts():
+        with _LOCK:
+            _COUNTS[count_key] = (rows[0]["_generation"], total)
+            _COUNTS.move_to_end(count_key)
+            while len(_COUNTS) > MAX_COUNTS:
+                _COUNTS.popitem(last=False)
+        if rows[0]["_changes"] > CHANGES_TO_FOLD:
+            _fold_changes()
+    return total
+
+
+def _may_keep_counts() -> bool:
+    """Outside a transaction each statement sees committed changes only, which the generation counts."""
+    return connection.get_autocommit() and not connection.in_atomic_block
+
+
+def _fold_changes() -> None:
+    """The log's rows folded into one of the same sum, in one statement (its own transaction). Rows
+    another reader is folding at the same moment are skipped (and folded by it): the sum never changes.
+    A failure leaves the log as it was (one statement): the page is answered all the same."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH folded AS (DELETE FROM cases_case_list_change WHERE id IN "
+                "(SELECT id FROM cases_case_list_change FOR UPDATE SKIP LOCKED) RETURNING n) "
+                "INSERT INTO cases_case_list_change (n) SELECT SUM(n) FROM folded HAVING COUNT(*) > 0")
+    except DatabaseError:
+        logger.warning("case list: could not fold the change log", exc_info=True)
+
+
+class _Plan:
+    """The page's statement with its count (`counted`) and, on PostgreSQL, without it (`uncounted`),
+    both with the generation of the change log they read."""
+
+    def __init__(self, view_class, query_params: QueryDict, columns, offset: int, limit: int):
+        request, view = SimpleNamespace(query_params=query_params, user=None), view_class()
+        postgresql = connection.vendor == "postgresql"
+
+        def build(user_id, clearance_rank, counted=True):
+            cases = Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
+            for backend in view.filter_backends:
+                cases = backend().filter_queryset(request, cases, view)
+            extra = {}
+            if counted:
+                count = (cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField()))
+                         .values("_n"))
+                extra["_total"] = Subquery(count, output_field=IntegerField())
+            if postgresql:
+                extra["_categories"] = ArraySubquery(CaseCategory.objects.filter(case=OuterRef("pk"))
+                                                     .order_by("category").values("category"))
+                extra["_generation"] = RawSQL(_GENERATION_SQL, (), output_field=BigIntegerField())
+                if counted:
+                    extra["_changes"] = RawSQL(_CHANGES_SQL, (), output_field=BigIntegerField())
+            return cases.annotate(**extra).values(*columns, *extra)[offset:offset + limit]
+
+        self.counted = Precompiled(build, "user_id", "clearance_rank")
+        self.uncounted = (Precompiled(lambda user_id, clearance_rank: build(user_id, clearance_rank, counted=False),
+                                      "user_id", "clearance_rank") if postgresql else None)

@@ -46,7 +46,11 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             queryset = self.filter_queryset(self.get_queryset()).values(*CaseListSerializer.row_columns)
             page = self.paginate_queryset(queryset)
         rows = list(queryset) if page is None else page
-        data = CaseListSerializer.rows(rows, selectors.case_categories(case_ids=[row["id"] for row in rows]))
+        if rows and "_categories" in rows[0]:  # read with the page (`listing`, on PostgreSQL)
+            categories = {row["id"]: row["_categories"] for row in rows}
+        else:
+            categories = selectors.case_categories(case_ids=[row["id"] for row in rows])
+        data = CaseListSerializer.rows(rows, categories)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def get_serializer_class(self):
