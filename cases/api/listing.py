@@ -82,15 +82,15 @@ def page_rows(view, request, *, columns):
             _PLANS.move_to_end(key)
     values = {"user_id": user.pk, "clearance_rank": user.clearance_rank}
     count_key = (type(view), query, user.pk, user.clearance_rank)
-    if plan is None:
+    made = plan is None
+    if made:
         plan = _Plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
-        rows, total = _rows_and_count(plan, count_key, values)  # a 400 here keeps nothing
+    rows, total = _rows_and_count(plan, count_key, values)  # a 400 here keeps nothing
+    if made:
         with _LOCK:
             _PLANS[key] = plan
             while len(_PLANS) > MAX_PLANS:
                 _PLANS.popitem(last=False)
-    else:
-        rows, total = _rows_and_count(plan, count_key, values)
     if not rows and offset:
         return None  # past the last page: DRF's 404
     pages = paginator.django_paginator_class([], page_size)
@@ -100,8 +100,10 @@ def page_rows(view, request, *, columns):
 
 
 def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
-    """The page's rows and the count of the cases it pages through, both as of one snapshot."""
-    if plan.uncounted is not None and _may_keep_counts():
+    """The page's rows and the count of the cases it pages through, both as of one snapshot: the
+    kept count where the page was read at its generation, else the statement's (kept where sound)."""
+    keep = plan.uncounted is not None and _may_keep_counts()
+    if keep:
         with _LOCK:
             kept = _COUNTS.get(count_key)
         if kept is not None:
@@ -111,13 +113,8 @@ def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
             if rows[0]["_generation"] == kept[0]:
                 return rows, kept[1]
     rows = list(plan.counted(**values))
-    return rows, _kept_count(plan, count_key, rows)
-
-
-def _kept_count(plan, count_key, rows) -> int:
-    """The count the counted statement read, kept for its generation where that is sound."""
     total = rows[0]["_total"] if rows else 0
-    if rows and plan.uncounted is not None and _may_keep_counts():
+    if keep and rows:  # an empty page tells no generation
         with _LOCK:
             _COUNTS[count_key] = (rows[0]["_generation"], total)
             _COUNTS.move_to_end(count_key)
@@ -125,7 +122,7 @@ def _kept_count(plan, count_key, rows) -> int:
                 _COUNTS.popitem(last=False)
         if rows[0]["_changes"] > CHANGES_TO_FOLD:
             _fold_changes()
-    return total
+    return rows, total
 
 
 def _may_keep_counts() -> bool:
