@@ -436,7 +436,7 @@ def _position_snapshot(position: Position) -> dict:
 
 
 def _locked_position(position: Position) -> Position:
-    return Position.objects.select_for_update().select_related("case").get(pk=position.pk)
+    return Position.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=position.pk)
 
 
 def _require_open(position: Position) -> None:

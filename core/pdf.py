@@ -6,7 +6,12 @@ one that also rendered Kamerbrieven kept growing. Rendering in a child process k
 out of the worker, and the child is replaced after `RENDERS_PER_CHILD` documents, so it stays
 bounded too. The child is started on first use in each process (spawn: it imports nothing of
 Django), and it only receives HTML and returns bytes. If the child dies (killed, out of memory),
-the document is rendered once more by a new one."""
+the document is rendered once more by a new one.
+
+A daemonic process may not start children: a Celery worker's prefork pool runs every task in one,
+which is how the compose file runs the worker. There the document is laid out in the process
+itself, and the worker's own recycling (`--max-tasks-per-child` in docker-compose.yml) bounds the
+growth instead."""
 
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ _owner_pid: int | None = None
 def html_to_pdf(html: str, *, fetch_resources: bool = True) -> bytes:
     """The PDF of this HTML. `fetch_resources=False`: a reference to anything outside the HTML
     (a stylesheet, an image, a URL) is refused instead of loaded."""
+    if multiprocessing.current_process().daemon:  # a Celery prefork child: no children allowed
+        return _render(html, fetch_resources)
     try:
         return _pool().submit(_render, html, fetch_resources).result(timeout=TIMEOUT_SECONDS)
     except BrokenProcessPool:

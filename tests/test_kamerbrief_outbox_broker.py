@@ -15,8 +15,8 @@ from bev.parliament.models import LetterDraft, LetterRequest
 from config.celery_app import app
 
 from .factories import add_liaisons, transaction_event
+from .processes import DEAD_BROKER, celery_broker
 
-DEAD_BROKER = "redis://127.0.0.1:1/0"
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
@@ -33,27 +33,6 @@ def configuration(live_redis):
     from bev.parliament.seed_data import seed_configuration
 
     seed_configuration(MinistryProfile, Minister, LetterReference)
-
-
-@contextmanager
-def celery_broker(url: str):
-    """Point the Celery app at `url`, for real (not eager), and back afterwards."""
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=url, task_always_eager=False, result_backend="cache+memory://")
-    _forget_connections()
-    try:
-        yield app
-    finally:
-        _forget_connections()
-        app.conf.update(saved)
-
-
-def _forget_connections():
-    from kombu import pools
-
-    pools.reset()  # kombu keeps one pool per broker URL, process-wide
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @contextmanager

@@ -147,7 +147,7 @@ def letter_drafts_make(*, request_id: int, today: date | None = None) -> list[Le
     is done already or another worker holds it."""
     letter_date = today or timezone.localdate()
     with transaction.atomic():
-        request = (LetterRequest.objects.select_for_update(skip_locked=True)
+        request = (LetterRequest.objects.select_for_update(skip_locked=True, of=("self",))
                    .select_related("case").filter(pk=request_id, status=LetterRequest.Status.PENDING).first())
         if request is None:
             return []
