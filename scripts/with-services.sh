@@ -31,7 +31,10 @@ if [ -n "${DATABASE_URL:-}" ]; then
 fi
 
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
-echo "Starting a throw-away PostgreSQL $version cluster (pg_virtualenv)"
-pg_virtualenv -v "$version" -o fsync=off -o synchronous_commit=off \
+# Each run gets its own cluster in a temporary directory (-t) on a free port, so two runs on one
+# machine do not collide on pg_virtualenv's fixed cluster name.
+export PGPORT=$(free_port)
+echo "Starting a throw-away PostgreSQL $version cluster (pg_virtualenv) on 127.0.0.1:$PGPORT"
+pg_virtualenv -t -v "$version" -o fsync=off -o synchronous_commit=off \
   -o full_page_writes=off -o max_connections=200 \
   bash -c 'export DATABASE_URL="postgres://$PGUSER:$PGPASSWORD@127.0.0.1:$PGPORT/$PGDATABASE"; exec "$@"' _ "$@"
