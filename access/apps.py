@@ -7,4 +7,9 @@ class AccessConfig(AppConfig):
     verbose_name = _("Toegang")
 
     def ready(self):
+        from audit import readers
+
         from . import schema, signals  # noqa: F401  (OpenAPI extension; login audit records)
+        from .permissions import can
+
+        readers.may.provide(can)  # who may read and verify the audit trail

@@ -1,6 +1,10 @@
 """Logins, logouts and failed logins go into the audit trail."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.db import transaction
 from django.dispatch import receiver
 

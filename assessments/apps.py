@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Afwegingskader")
+
+    def ready(self):
+        from cases import guards
+        from core.extensions import work_sources
+
+        from . import selectors, views
+
+        # The lifecycle's guards ask the assessment (cases.guards).
+        guards.approved_outcome.provide(selectors.approved_outcome_for_case)
+        guards.review_allows_exit.provide(selectors.risk_review_allows_exit)
+        work_sources.register("assessments", views.work_items)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.constants import ScopeGround
 
 from .constants import (
+    OPEN_STATUSES,
     AdvicePosition,
     AssessmentKind,
     AssessmentStatus,
@@ -27,7 +28,6 @@ from .constants import (
     ConsultationStatus,
     FrameworkStatus,
     Ministry,
-    OPEN_STATUSES,
     ReviewDecision,
 )
 

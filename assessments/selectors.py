@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import CharField, DateTimeField, F, IntegerField, JSONField, QuerySet, Value
+from django.db.models import (
+    CharField,
+    DateTimeField,
+    F,
+    IntegerField,
+    JSONField,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Cast
 
 from access.models import User
@@ -49,7 +57,6 @@ from .models import (
     IndicatorSettlement,
 )
 from .outcome import Inputs, compute
-from .services import assessment_compute
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +238,7 @@ class _Records:
     next_revision_id: int | None = None
 
     def inputs(self, assessment: Assessment) -> Inputs:
-        """The inputs of the outcome (what `services.assessment_inputs` reads)."""
+        """The inputs of the outcome (what `assessment_inputs` reads)."""
         return Inputs(kind=assessment.kind, scope_ground_confirmed=assessment.scope_ground_confirmed,
                       conditions={code: row.value for code, row in self.conditions.items()},
                       checks={code: row.value for code, row in self.checks.items()},
@@ -568,3 +575,27 @@ def risk_review_allows_exit(case_id: int) -> bool:
     """True when the latest approved risk review in monitoring found the risk manageable."""
     latest = _latest_approved(case_id, AssessmentKind.RISK_REVIEW)
     return bool(latest and latest.risk_manageable)
+
+
+# ---------------------------------------------------------------------------------------------
+# The outcome as the inputs stand now
+# ---------------------------------------------------------------------------------------------
+def assessment_inputs(assessment: Assessment):
+    scores: dict[str, list[int]] = {}
+    for indicator, level in assessment.scores.values_list("indicator", "level"):
+        scores.setdefault(indicator, []).append(level)
+    return Inputs(
+        kind=assessment.kind,
+        scope_ground_confirmed=assessment.scope_ground_confirmed,
+        conditions=dict(assessment.conditions.values_list("code", "status")),
+        checks=dict(assessment.checks.values_list("code", "answer")),
+        scores=scores,
+        settlements=dict(assessment.settlements.values_list("indicator", "level")),
+    )
+
+
+def assessment_compute(assessment: Assessment) -> dict:
+    """The outcome as the inputs stand now, with the framework version the assessment uses."""
+    return compute(assessment.framework.framework, assessment_inputs(assessment))
+
+

@@ -11,20 +11,26 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.permissions import require, role_on_case
+from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
-from cases.constants import EventKind, ScopeGround, State
-from cases.models import Case, TimelineEvent
+from cases.constants import ScopeGround, State
+from cases.models import Case
+from cases.services import case_note_record
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+from documents import services as documents
+from documents.constants import DocumentType
+from documents.models import Document, DocumentLink
 
+from .cabinet_report import render_docx, render_pdf
 from .constants import (
     AdvicePosition,
     AssessmentKind,
@@ -48,7 +54,7 @@ from .models import (
     IndicatorScore,
     IndicatorSettlement,
 )
-from .outcome import compute
+from .selectors import assessment_compute, assessment_report_context
 
 # The case state in which each kind of assessment is made: the initial risk assessment in
 # risk_assessment (letter: "Op basis van deze risico-inschatting beslist het kabinet"), risk reviews
@@ -129,7 +135,7 @@ def framework_current() -> FrameworkVersion:
 def _lock(assessment: Assessment) -> Assessment:
     """Re-read the assessment under a row lock: status checks see the committed truth."""
     locked = Assessment.objects.select_for_update(no_key=True, of=("self",)).select_related("framework", "case").get(pk=assessment.pk)
-    locked.case._team_roles = None
+    locked.case.forget_team()
     return locked
 
 
@@ -182,28 +188,7 @@ def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
 
 
 def _timeline(case: Case, *, actor, data: dict) -> None:
-    TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind=EventKind.NOTE, data=data)
-
-
-def assessment_inputs(assessment: Assessment):
-    from .outcome import Inputs
-
-    scores: dict[str, list[int]] = {}
-    for indicator, level in assessment.scores.values_list("indicator", "level"):
-        scores.setdefault(indicator, []).append(level)
-    return Inputs(
-        kind=assessment.kind,
-        scope_ground_confirmed=assessment.scope_ground_confirmed,
-        conditions=dict(assessment.conditions.values_list("code", "status")),
-        checks=dict(assessment.checks.values_list("code", "answer")),
-        scores=scores,
-        settlements=dict(assessment.settlements.values_list("indicator", "level")),
-    )
-
-
-def assessment_compute(assessment: Assessment) -> dict:
-    """The outcome as the inputs stand now, with the framework version the assessment uses."""
-    return compute(assessment.framework.framework, assessment_inputs(assessment))
+    case_note_record(case=case, actor=actor, data=data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,7 +505,7 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
         errors["ministry"] = _("Onbekend ministerie.")
     elif ministry == Ministry.OTHER and not (ministry_other or "").strip():
         errors["ministry_other"] = _("Noem het ministerie.")
-    if advisor is None or role_on_case(advisor, assessment.case) != Role.DEPARTMENT_ADVISOR:
+    if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
         errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
     if not (question or "").strip():
         errors["question"] = _("Stel de adviesvraag.")
@@ -624,3 +609,41 @@ def flag_overdue_consultations(*, now: datetime | None = None) -> list[Consultat
                 from_email=None, recipient_list=r, fail_silently=True))
             flagged.append(consultation)
     return flagged
+
+
+# ---------------------------------------------------------------------------------------------
+# The cabinet's risk assessment report
+# ---------------------------------------------------------------------------------------------
+def assessment_report_generate(*, user, assessment) -> Document:
+    """Render the approved assessment as the report for the ministerraad (PDF, plus an editable DOCX)
+    and store both as documents of the case; a revised assessment gives new versions of the same
+    two documents. Returns the PDF document.
+
+    Letter, "Afwegingskader": "Op basis van deze risico-inschatting beslist het kabinet over de
+    inzet van de voorziening.\""""
+    case = assessment.case
+    if not Case.objects.case_file_visible_to(user).filter(pk=case.pk).exists():
+        raise NotFound(_("Casus niet gevonden."))
+    require(user, "assessment.generate_report", case=case)
+    if getattr(assessment, "status", None) != "approved":
+        raise Conflict(_("Alleen een goedgekeurde risico-inschatting gaat als rapport naar de ministerraad."),
+                       code="assessment_not_approved")
+    context = assessment_report_context(assessment=assessment)
+    kind = getattr(assessment, "kind", "initial")
+    revision = f"assessment:{assessment.pk}:r{getattr(assessment, 'revision', 1)}"
+    stem = f"risico-inschatting-{case.reference}-r{getattr(assessment, 'revision', 1)}"
+    title = _("Risico-inschatting voor de ministerraad")
+    if kind != "initial":
+        title = _("Periodieke risicoherbeoordeling")
+    stored = {}
+    for extension, render, label in (("pdf", render_pdf, "PDF"), ("docx", render_docx, _("DOCX, bewerkbaar"))):
+        stored[extension] = documents.generated_document_store(
+            user=user, case=case, title=f"{title} ({label})", document_type=DocumentType.ASSESSMENT_REPORT,
+            filename=f"{stem}.{extension}", content=render(context), classification=case.classification,
+            source_key=f"assessment-report:{kind}:{extension}", source_revision=revision)
+    with transaction.atomic():
+        content_type = ContentType.objects.get_for_model(type(assessment))
+        for version in stored.values():
+            DocumentLink.objects.get_or_create(document=version.document, target_type=content_type,
+                                               target_id=str(assessment.pk), defaults={"created_by": user})
+    return stored["pdf"].document

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from access.permissions import can
-
 from .models import AuditRecord
+from .readers import may
 from .selectors import MASKED_REPR, masked, with_visibility
 
 
@@ -32,10 +31,10 @@ class AuditRecordAdmin(admin.ModelAdmin):
         return MASKED_REPR if masked(obj) else obj.changes
 
     def has_module_permission(self, request):
-        return can(request.user, "audit.view")
+        return may(request.user, "audit.view")
 
     def has_view_permission(self, request, obj=None):
-        return can(request.user, "audit.view")
+        return may(request.user, "audit.view")
 
     def has_add_permission(self, request):
         return False

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = _("Audittrail")
+
+    def ready(self):
+        from core.extensions import NavItem, nav_items
+
+        from .readers import may
+
+        nav_items.register("audit", NavItem(40, "audit", "audit:trail", _("Audittrail"),
+                                            lambda user: may(user, "audit.view")))

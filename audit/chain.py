@@ -4,7 +4,9 @@ import hashlib
 import ipaddress
 import json
 from datetime import datetime
-from json.encoder import c_make_encoder as _c_make_encoder  # None without CPython's _json
+from json.encoder import (
+    c_make_encoder as _c_make_encoder,  # None without CPython's _json
+)
 from json.encoder import encode_basestring as _encode_string
 
 GENESIS = "0" * 64

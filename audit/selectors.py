@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
 
-from access.permissions import require
-
 from .models import AuditRecord
+from .readers import find_case, require, visible_cases
 from .services import audit_log
 
 MASKED_REPR = "[afgeschermd]"
@@ -20,9 +19,7 @@ MASKED_REPR = "[afgeschermd]"
 
 def with_visibility(qs: QuerySet[AuditRecord], *, user) -> QuerySet[AuditRecord]:
     """Annotate `content_visible`: the record is about no case, or about a case this person may see."""
-    from cases.models import Case
-
-    visible_case = Case.objects.visible_to(user).filter(pk=OuterRef("case_id"))
+    visible_case = visible_cases(user).filter(pk=OuterRef("case_id"))
     return qs.annotate(case_visible=Exists(visible_case)).annotate(content_visible=CaseWhen(
         When(case_id__isnull=True, then=Value(True)), When(case_visible=True, then=Value(True)),
         default=Value(False), output_field=BooleanField()))
@@ -33,9 +30,7 @@ def audit_record_list(*, user, case_id: int | str | None = None, username: str |
     require(user, "audit.view")
     qs = AuditRecord.objects.all()
     if case_id not in (None, ""):
-        from cases.selectors import case_get
-
-        case = case_get(user=user, case_id=case_id, audit_read=False)  # NotFound for others
+        case = find_case(user, case_id)  # NotFound for others
         qs = qs.filter(case_id=case.pk)
         with transaction.atomic():
             audit_log(actor=user, action=AuditRecord.Action.READ, event="audit.read_case_trail", obj=case,

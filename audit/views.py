@@ -11,10 +11,10 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from access.permissions import require
 from core.views import web_view
 
 from .models import AuditRecord
+from .readers import require
 from .selectors import MASKED_REPR, audit_record_list, masked
 from .services import audit_chain_seal, audit_log
 from .verify import verify_chain

@@ -5,7 +5,14 @@ from django.contrib import admin
 from access.permissions import can
 from cases.models import Case
 
-from .models import Fund, JournalEntry, JournalLine, ManagerPeriod, PlannedTranche, Position
+from .models import (
+    Fund,
+    JournalEntry,
+    JournalLine,
+    ManagerPeriod,
+    PlannedTranche,
+    Position,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class BevConfig(AppConfig):
     name = "bev"
     verbose_name = _("Fonds (BEV)")
+
+    def ready(self):
+        from access.permissions import can
+        from cases import guards
+        from core.extensions import NavItem, nav_items, work_sources
+
+        from . import selectors, views
+
+        # The lifecycle's guards ask the fund (cases.guards).
+        guards.has_disbursement_booked.provide(selectors.case_has_disbursement)
+        guards.positions_all_exited.provide(selectors.case_positions_all_exited)
+        # The shared pages (core.extensions).
+        work_sources.register("bev", views.work_items)
+        nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))

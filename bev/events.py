@@ -1,7 +1,20 @@
-# bev/events.py
+"""The fact that a fund transaction was executed, for the apps above the fund to react to.
+
+`transaction_executed(event)` sends the Django signal `executed`, synchronously and inside the fund
+transaction's database transaction: a receiver's writes (the letter outbox of `parliament`, which
+connects in its `AppConfig.ready()`) commit or roll back with the booking. The fund does not know
+who listens; the system check `bev.E001` refuses to start when nobody does, since the 2023 letter
+requires that parliament is informed after every transaction."""
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from django.core.checks import Error, register
+from django.dispatch import Signal
+
+# Sent with `event=TransactionExecuted(...)`.
+executed = Signal()
 
 
 @dataclass(frozen=True)
@@ -17,8 +30,14 @@ class TransactionExecuted:
 
 
 def transaction_executed(event: TransactionExecuted) -> None:
-    try:
-        from bev.parliament.services import letter_requests_create
-    except ImportError:
-        return
-    letter_requests_create(event=event, actor=event.actor)
+    """Tell the listeners, inside the caller's transaction; a receiver's error rolls the booking back."""
+    executed.send(sender=TransactionExecuted, event=event)
+
+
+@register()
+def someone_listens(app_configs=None, **kwargs):
+    if executed.has_listeners(TransactionExecuted):
+        return []
+    return [Error("Nobody receives bev.events.executed: executed transactions would not reach parliament.",
+                  hint="Install the parliament app (it connects the receiver in its AppConfig.ready()).",
+                  id="bev.E001")]

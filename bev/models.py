@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import (
+    PORTFOLIO_KINDS,
     Account,
     DisbursementStatus,
     EntryKind,
-    PORTFOLIO_KINDS,
     FollowUpStatus,
     Instrument,
     RightKind,

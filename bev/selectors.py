@@ -19,7 +19,17 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, prefetch_related_objects
+from django.db.models import (
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -31,8 +41,20 @@ from core.precompiled import Precompiled
 
 from .constants import PORTFOLIO_KINDS, RETURN_KINDS, Account, EntryKind, Instrument
 from .metrics import irr, moic
-from .models import (AccountBalance, AcquiredRight, Conversion, DecisionCondition, Disbursement, Exit, Fund,
-                     JournalEntry, JournalLine, ManagerPeriod, Position, Valuation)
+from .models import (
+    AccountBalance,
+    AcquiredRight,
+    Conversion,
+    DecisionCondition,
+    Disbursement,
+    Exit,
+    Fund,
+    JournalEntry,
+    JournalLine,
+    ManagerPeriod,
+    Position,
+    Valuation,
+)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

@@ -875,9 +875,8 @@ def follow_up_add(*, user, position: Position, what: str, description: str, owne
     spec = _FOLLOW_UPS[what]
     if not (description or "").strip():
         raise RuleViolation(_("Een omschrijving is verplicht."), field="description")
-    from access.permissions import role_on_case
 
-    if owner is None or role_on_case(owner, position.case) is None:
+    if owner is None or position.case.role_of(owner) is None:
         raise RuleViolation(_("De eigenaar moet in het casusteam staan."), field="owner")
     values = {"position": position, "description": description.strip(), "owner": owner, "due_date": due_date}
     if what == "right":

@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from access.roles import Role
 from core.classification import Classification
 
-from .constants import ExistingInstrument, ScopeGround, State, StrategicCategory, Urgency
+from .constants import (
+    ExistingInstrument,
+    ScopeGround,
+    State,
+    StrategicCategory,
+    Urgency,
+)
 from .models import Case
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -1,16 +1,28 @@
 """Guards of the case lifecycle, each named after the rule it checks.
 
-Rules owned by other apps are asked through their selectors (the hooks below), imported lazily so
-that `cases` does not depend on them at import time:
-- assessments.selectors.approved_outcome_for_case(case_id) -> "deploy" | "do_not_deploy" | None
-- assessments.selectors.risk_review_allows_exit(case_id) -> bool
-- bev.selectors.case_has_disbursement(case_id) -> bool
-- bev.selectors.case_positions_all_exited(case_id) -> bool
+Rules owned by apps above `cases` are asked through slots (`core.registry`) that those apps fill in
+their `AppConfig.ready()`; `cases` never imports them, and the service refuses to start while a slot
+is empty (system check core.E001):
+- approved_outcome(case_id) -> "deploy" | "do_not_deploy" | None   (assessments)
+- review_allows_exit(case_id) -> bool                                (assessments)
+- has_disbursement_booked(case_id) -> bool                           (bev, the fund)
+- positions_all_exited(case_id) -> bool                              (bev, the fund)
 """
 
 from __future__ import annotations
 
+from core.registry import Slot
+
 from .constants import StateActorStatus, Urgency
+
+approved_outcome = Slot("cases.guards.approved_outcome",
+                        "the outcome (deploy/do_not_deploy/None) of a case's approved risk assessment")
+review_allows_exit = Slot("cases.guards.review_allows_exit",
+                          "whether an approved risk review concluded that the case may be exited")
+has_disbursement_booked = Slot("cases.guards.has_disbursement_booked",
+                               "whether a disbursement was booked on the case")
+positions_all_exited = Slot("cases.guards.positions_all_exited",
+                            "whether every position of the case is fully exited")
 
 
 def intake_is_complete(case) -> bool:
@@ -42,15 +54,11 @@ def state_actor_not_excluded(case) -> bool:
 
 
 def has_approved_assessment_to_deploy(case) -> bool:
-    from assessments.selectors import approved_outcome_for_case
-
-    return approved_outcome_for_case(case.pk) == "deploy"
+    return approved_outcome(case.pk) == "deploy"
 
 
 def has_approved_assessment_not_to_deploy(case) -> bool:
-    from assessments.selectors import approved_outcome_for_case
-
-    return approved_outcome_for_case(case.pk) == "do_not_deploy"
+    return approved_outcome(case.pk) == "do_not_deploy"
 
 
 def cabinet_decided_to_deploy(case) -> bool:
@@ -64,18 +72,12 @@ def cabinet_declined(case) -> bool:
 
 
 def has_disbursement(case) -> bool:
-    from bev.selectors import case_has_disbursement
-
-    return case_has_disbursement(case.pk)
+    return has_disbursement_booked(case.pk)
 
 
 def risk_review_allows_exit(case) -> bool:
-    from assessments.selectors import risk_review_allows_exit as allows
-
-    return allows(case.pk)
+    return review_allows_exit(case.pk)
 
 
 def all_positions_exited(case) -> bool:
-    from bev.selectors import case_positions_all_exited
-
-    return case_positions_all_exited(case.pk)
+    return positions_all_exited(case.pk)

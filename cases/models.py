@@ -9,6 +9,8 @@ Guards are named after the rule they check (`cases.guards`). State changes go th
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -22,13 +24,13 @@ from core.classification import Classification, rank
 
 from . import guards
 from .constants import (
+    WITHDRAWABLE_STATES,
     EventKind,
     SignalSource,
     State,
     StateActorStatus,
     StrategicCategory,
     Urgency,
-    WITHDRAWABLE_STATES,
 )
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("Een KvK-nummer bestaat uit precies 8 cijfers."))
@@ -45,6 +47,15 @@ def _may(action: str):
 
     check.__name__ = f"may_{action}"
     return check
+
+
+@functools.cache
+def _team_roles_read():
+    """(user id, role) of every member of a case's team: a query compiled once (`core.precompiled`)."""
+    from core.precompiled import Precompiled
+
+    return Precompiled(lambda case_id: CaseTeamMember.objects.filter(case_id=case_id).order_by()
+                       .values_list("user_id", "role"), "case_id")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -167,6 +178,26 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @property
     def categories(self) -> list[str]:
         return [c.category for c in self.category_rows.all()]
+
+    # -- The team: the person's role on this case (need-to-know and every case-scoped permission) --
+    def role_of(self, user) -> str | None:
+        """The person's role on this case's team, or None if they are not on it. The team is read
+        once per instance (every service checks a permission on the case before anything else);
+        a service that changes the team calls `forget_team()`."""
+        if user is None or not user.is_authenticated:
+            return None
+        roles = self.__dict__.get("_team_roles")
+        if roles is None:
+            roles = self.__dict__["_team_roles"] = dict(_team_roles_read()(case_id=self.pk))
+        return roles.get(user.pk)
+
+    def forget_team(self) -> None:
+        self.__dict__.pop("_team_roles", None)
+
+    def share_team_with(self, other: "Case") -> None:
+        """Give `other` (the same case read again, e.g. under a lock) the team already read here."""
+        if other.pk == self.pk and "_team_roles" in self.__dict__:
+            other.__dict__["_team_roles"] = self.__dict__["_team_roles"]
 
     def confirmed_cabinet_decision(self):
         return self.cabinet_decisions.filter(confirmed_at__isnull=False).order_by("-confirmed_at").first()

@@ -11,16 +11,31 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
-from access.permissions import can, require
+from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
-from .constants import END_STATES, STAGE_DAYS, EventKind, ScopeGround, State, StrategicCategory, Urgency
-from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, ReferenceCounter, StageClock, TimelineEvent
+from .constants import (
+    END_STATES,
+    STAGE_DAYS,
+    EventKind,
+    ScopeGround,
+    State,
+    StrategicCategory,
+)
+from .models import (
+    CabinetDecision,
+    Case,
+    CaseCategory,
+    CaseTeamMember,
+    ReferenceCounter,
+    StageClock,
+    TimelineEvent,
+)
 
 # Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
 _SIGNAL_FIELDS = {
@@ -56,6 +71,12 @@ def _record_event(*, case: Case, actor, kind: str, transition: str = "", from_st
                   reason: str = "", data: dict | None = None) -> TimelineEvent:
     return TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind, transition=transition,
                                         from_state=from_state, to_state=to_state, reason=reason, data=data or {})
+
+
+def case_note_record(*, case: Case, actor, data: dict) -> TimelineEvent:
+    """A note on the case's timeline from another part of the service (an assessment's step);
+    called inside that part's transaction, which also writes its audit record."""
+    return _record_event(case=case, actor=actor, kind=EventKind.NOTE, data=data)
 
 
 def _validate_choices(values, choices, field: str) -> list[str]:
@@ -232,7 +253,7 @@ def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
     row = CaseTeamMember.objects.create(case=case, user=member, role=role, added_by=user)
-    case._team_roles = None
+    case.forget_team()
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"added": member.username, "role": role})
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_add", obj=case, case_id=case.pk,
               changes={"team": {"before": None, "after": f"{member.username}:{role}"}})
@@ -247,7 +268,7 @@ def case_team_remove(*, user, case: Case, member) -> None:
     deleted, _rows = CaseTeamMember.objects.filter(case=case, user=member).delete()
     if not deleted:
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
-    case._team_roles = None
+    case.forget_team()
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username})
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_remove", obj=case, case_id=case.pk,
               changes={"team": {"before": member.username, "after": None}})

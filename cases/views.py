@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -15,11 +16,17 @@ from access.models import User
 from access.permissions import can
 from core.exceptions import ApplicationError
 from core.views import add_error, web_view
-from django.core.exceptions import ValidationError
 
 from . import selectors, services
 from .constants import END_STATES, OPEN_STATES, EventKind, ScopeGround, State
-from .forms import CabinetDecisionForm, CaseFilterForm, CaseForm, ReasonForm, TeamMemberForm, TransitionForm
+from .forms import (
+    CabinetDecisionForm,
+    CaseFilterForm,
+    CaseForm,
+    ReasonForm,
+    TeamMemberForm,
+    TransitionForm,
+)
 from .lifecycle_diagram import lifecycle_diagram
 from .models import CabinetDecision, StageClock
 

@@ -16,7 +16,7 @@ api_patterns = [
     path("", include("cases.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("bev.api.urls")),
-    path("", include("bev.parliament.api.urls")),
+    path("", include("parliament.api.urls")),
     path("", include("documents.api.urls")),
     path("", include("access.api.urls")),
     path("", include("audit.api.urls")),
@@ -37,5 +37,5 @@ urlpatterns = [
     path("fund/", include("bev.urls")),
     path("documents/", include("documents.urls")),
     path("audit/", include("audit.urls")),
-    path("letters/", include("bev.parliament.urls")),
+    path("letters/", include("parliament.urls")),
 ]

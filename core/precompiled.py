@@ -27,9 +27,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.transaction import TransactionManagementError
 from django.db.models import QuerySet
 from django.db.models.sql import Query
+from django.db.transaction import TransactionManagementError
 
 # Two sets of stand-ins, each within every integer column's range (Django finds no rows for a value
 # out of a column's range and compiles nothing): the query is compiled with both, and the values'

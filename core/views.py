@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import exceptions as app_exceptions
+from core.extensions import work_sources
 from core.health import broker_ok, database_ok
 
 logger = logging.getLogger(__name__)
@@ -87,21 +88,6 @@ def user_verified(user) -> bool:
 # ---------------------------------------------------------------------------------------------
 # My work
 # ---------------------------------------------------------------------------------------------
-_WORK_SOURCES = ["cases.views", "assessments.views", "bev.views", "bev.parliament.views"]
-
-
-def _work_items_from(module_name: str, user) -> list[dict]:
-    """Each app's web module offers `work_items(user=...)`; parts not built yet offer nothing."""
-    import importlib
-
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return []
-    source = getattr(module, "work_items", None)
-    return source(user=user) if source else []
-
-
 def home(request):
     if not user_verified(request.user):
         return redirect("access:login")
@@ -112,8 +98,8 @@ def home(request):
 def my_work(request):
     """Cases and tasks waiting for this person, overdue items first."""
     items = []
-    for module_name in _WORK_SOURCES:
-        items += _work_items_from(module_name, request.user)
+    for work_items in work_sources:  # each app's (core.extensions)
+        items += work_items(user=request.user)
     now = timezone.now()
     far = now + timedelta(days=3650)
     items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))

@@ -13,7 +13,13 @@ from core.exceptions import ApplicationError
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .forms import DocumentSearchForm, DocumentUploadForm, ReclassifyForm, VersionAddForm, WithdrawForm
+from .forms import (
+    DocumentSearchForm,
+    DocumentUploadForm,
+    ReclassifyForm,
+    VersionAddForm,
+    WithdrawForm,
+)
 from .http import version_download_response
 
 REFUSED = (ApplicationError, ValidationError)

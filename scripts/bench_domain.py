@@ -169,9 +169,9 @@ def seed(*, users: dict, scale: float, rng: random.Random, budget_s: float = 120
 
 def _make_letters(*, limit: int) -> int:
     """What the outbox worker does: pending letter requests become drafts (parliament's services)."""
-    if not _available("bev.parliament.services", "letter_drafts_make", "pending_letter_request_ids"):
+    if not _available("parliament.services", "letter_drafts_make", "pending_letter_request_ids"):
         return 0
-    from bev.parliament.services import letter_drafts_make, pending_letter_request_ids
+    from parliament.services import letter_drafts_make, pending_letter_request_ids
 
     made = 0
     for request_id in pending_letter_request_ids(limit=limit):
@@ -313,9 +313,9 @@ def _url_exists(path: str) -> bool:
 
 
 def _letter_ids() -> list[int]:
-    if not _available("bev.parliament.models", "LetterDraft"):
+    if not _available("parliament.models", "LetterDraft"):
         return []
-    from bev.parliament.models import LetterDraft
+    from parliament.models import LetterDraft
 
     return list(LetterDraft.objects.order_by("id").values_list("pk", flat=True)[:200])
 
@@ -357,10 +357,10 @@ def _disbursement_requests(concurrency: int) -> list:
 # Letter rendering, in-process
 # ---------------------------------------------------------------------------------------------
 def letter_rendering(repeat: int = 5) -> dict:
-    if not _available("bev.parliament.rendering", "letter_docx", "letter_pdf"):
-        return {"missing": "bev.parliament.rendering not found"}
-    from bev.parliament.models import LetterDraft
-    from bev.parliament.rendering import letter_docx, letter_pdf
+    if not _available("parliament.rendering", "letter_docx", "letter_pdf"):
+        return {"missing": "parliament.rendering not found"}
+    from parliament.models import LetterDraft
+    from parliament.rendering import letter_docx, letter_pdf
 
     letter = LetterDraft.objects.order_by("id").first()
     if letter is None:

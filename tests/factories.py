@@ -314,7 +314,7 @@ def invest_in_case(case, *, proposer, approver, amount, instrument="equity", own
 
 
 # ------------------------------------------------------------------------------------------------
-# Letters to parliament (bev.parliament)
+# Letters to parliament (parliament)
 # ------------------------------------------------------------------------------------------------
 _event_counter = iter(range(1, 10**9))
 

@@ -125,7 +125,7 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
 def test_demo_seed_is_idempotent_and_gives_a_case_an_assessment(officer, assessor, assessor2, case, make_user):
     import io
 
-    from assessments import demo
+    from demo.seeds import assessments as demo
     from cases.services import case_team_add
 
     advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)

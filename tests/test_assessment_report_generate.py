@@ -10,7 +10,8 @@ from audit.models import AuditRecord
 from cases.models import Case
 from core.exceptions import Conflict, NotFound, PermissionDenied
 from documents.models import Document
-from documents.services import assessment_report_generate, document_version_download
+from assessments.services import assessment_report_generate
+from documents.services import document_version_download
 
 from . import factories
 from .factories import use_tmp_document_storage

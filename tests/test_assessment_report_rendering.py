@@ -11,7 +11,7 @@ from decimal import Decimal
 import docx
 import pytest
 
-from documents.reports import render_docx, render_html, render_pdf
+from assessments.cabinet_report import render_docx, render_html, render_pdf
 
 
 def report_context(**overrides) -> dict:

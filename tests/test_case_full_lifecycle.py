@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
-from bev.parliament.models import LetterDraft as Letter
+from parliament.models import LetterDraft as Letter
 from cases.models import TimelineEvent
 
 from .factories import add_liaisons, approve_assessment, approve_risk_review, fund_with_tranches

@@ -176,7 +176,7 @@ def test_a_disbursement_outside_ones_need_to_know_is_not_found_and_stays_propose
 
 
 # ------------------------------------------------------------------------------------------------
-# The Kamerbrief (bev.parliament)
+# The Kamerbrief (parliament)
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture
 def liaisons(make_user):
@@ -185,8 +185,8 @@ def liaisons(make_user):
 
 @pytest.fixture
 def letter_in_review(case, officer, manager, liaisons):
-    from bev.parliament import services
-    from bev.parliament.models import LetterDraft
+    from parliament import services
+    from parliament.models import LetterDraft
 
     add_liaisons(case, by=officer, liaisons=list(liaisons))
     with transaction.atomic():
@@ -197,15 +197,15 @@ def letter_in_review(case, officer, manager, liaisons):
 
 
 def test_the_author_of_a_kamerbrief_cannot_approve_it(letter_in_review, liaisons):
-    from bev.parliament.models import LetterDraft
-    from bev.parliament.services import letter_approve
+    from parliament.models import LetterDraft
+    from parliament.services import letter_approve
 
     _refused(lambda: letter_approve(user=liaisons[0], letter=letter_in_review))
     assert LetterDraft.objects.get(pk=letter_in_review.pk).status == "in_review"
 
 
 def test_an_editor_of_the_text_cannot_approve_it_either(letter_in_review, liaisons):
-    from bev.parliament.services import letter_approve, letter_return_to_draft, letter_submit, letter_update
+    from parliament.services import letter_approve, letter_return_to_draft, letter_submit, letter_update
 
     letter = letter_return_to_draft(user=liaisons[1], letter=letter_in_review, reason="Alinea 2 aanscherpen.")
     letter = letter_update(user=liaisons[1], letter=letter, body=letter.body + "\n\nAangescherpt.")
@@ -215,7 +215,7 @@ def test_an_editor_of_the_text_cannot_approve_it_either(letter_in_review, liaiso
 
 
 def test_another_liaison_approves_the_kamerbrief(letter_in_review, liaisons):
-    from bev.parliament.services import letter_approve
+    from parliament.services import letter_approve
 
     approved = letter_approve(user=liaisons[1], letter=letter_in_review)
     assert approved.status == "approved" and approved.approved_by == liaisons[1]

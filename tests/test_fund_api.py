@@ -162,7 +162,7 @@ def test_the_admin_shows_the_ledger_read_only(client, make_user, manager):
 def test_the_demo_seed_is_idempotent(manager, manager2):
     import io
 
-    from bev import demo
+    from demo.seeds import bev as demo
 
     users = {"fonds": manager, "fonds2": manager2}
     demo.seed(users=users, stdout=io.StringIO())

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bev.parliament.models import LetterRequest
+from parliament.models import LetterRequest
 from core.inserts import insert, insert_many, update
 
 pytestmark = pytest.mark.django_db

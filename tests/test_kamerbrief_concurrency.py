@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import LetterDraft, LetterRequest
+from parliament import services
+from parliament.models import LetterDraft, LetterRequest
 
 from .factories import add_liaisons, transaction_event
 
@@ -24,8 +24,8 @@ def _postgres_only():
 @pytest.fixture(autouse=True)
 def configuration(_postgres_only):
     """Transactional tests flush the tables, the migration's configuration rows with them."""
-    from bev.parliament.models import LetterReference, Minister, MinistryProfile
-    from bev.parliament.seed_data import seed_configuration
+    from parliament.models import LetterReference, Minister, MinistryProfile
+    from parliament.seed_data import seed_configuration
 
     seed_configuration(MinistryProfile, Minister, LetterReference)
 

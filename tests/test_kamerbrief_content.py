@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.composition import ANONYMOUS_COMPANY, compose_letter
-from bev.parliament.models import LetterDraft, Minister
-from bev.parliament.selectors import minister_on
+from parliament import services
+from parliament.composition import ANONYMOUS_COMPANY, compose_letter
+from parliament.models import LetterDraft, Minister
+from parliament.selectors import minister_on
 from core.classification import Classification
 from core.exceptions import RuleViolation
 
@@ -195,8 +195,8 @@ def test_two_ministers_cannot_be_in_office_on_the_same_day():
        amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2))
 @settings(max_examples=150, deadline=None)
 def test_no_classified_detail_ever_reaches_the_public_text(name, country, classification, kind, amount):
-    from bev.parliament.composition import country_name
-    from bev.parliament.confidentiality import disclosure_for
+    from parliament.composition import country_name
+    from parliament.confidentiality import disclosure_for
     from core.formatting import euro
 
     company = f"{name} Holding B.V."

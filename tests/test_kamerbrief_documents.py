@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import LetterDraft
+from parliament import services
+from parliament.models import LetterDraft
 
 from .factories import add_liaisons, transaction_event
 

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from access.roles import Role
 from bev.events import transaction_executed
-from bev.parliament import services, tasks
-from bev.parliament.models import Chamber, LetterDraft, LetterRequest, LetterRevision, TransactionKind
+from parliament import services, tasks
+from parliament.models import Chamber, LetterDraft, LetterRequest, LetterRevision, TransactionKind
 
 from .factories import add_liaisons, transaction_event
 
@@ -134,7 +134,7 @@ def test_the_amount_is_kept_exactly(letter_case, manager, execute):
 
 def test_an_emptied_configuration_is_restored_from_the_defaults(letter_case, manager, execute):
     """After a restore or flush that lost the seeded letterhead and ministers, drafts still get made."""
-    from bev.parliament.models import Minister, MinistryProfile
+    from parliament.models import Minister, MinistryProfile
 
     MinistryProfile.objects.all().delete()
     Minister.objects.all().delete()

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections, transaction
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import LetterDraft, LetterRequest
+from parliament import services
+from parliament.models import LetterDraft, LetterRequest
 from cases.models import Case
 
 from .factories import add_liaisons, case_to_investment_preparation, fund_with_tranches, transaction_event
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def configuration():
     """Transactional tests flush the tables, the migration's configuration rows with them."""
-    from bev.parliament.models import LetterReference, Minister, MinistryProfile
-    from bev.parliament.seed_data import seed_configuration
+    from parliament.models import LetterReference, Minister, MinistryProfile
+    from parliament.seed_data import seed_configuration
 
     seed_configuration(MinistryProfile, Minister, LetterReference)
 

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from access.roles import Role
 from bev.events import transaction_executed
-from bev.parliament import tasks
-from bev.parliament.models import LetterDraft, LetterRequest
+from parliament import tasks
+from parliament.models import LetterDraft, LetterRequest
 from config.celery_app import app
 
 from .factories import add_liaisons, transaction_event
@@ -29,8 +29,8 @@ def live_redis():
 @pytest.fixture(autouse=True)
 def configuration(live_redis):
     """Transactional tests flush the tables, the migration's configuration rows with them."""
-    from bev.parliament.models import LetterReference, Minister, MinistryProfile
-    from bev.parliament.seed_data import seed_configuration
+    from parliament.models import LetterReference, Minister, MinistryProfile
+    from parliament.seed_data import seed_configuration
 
     seed_configuration(MinistryProfile, Minister, LetterReference)
 
@@ -50,7 +50,7 @@ def letter_case(case, officer, make_user):
 
 def test_a_broker_outage_at_commit_loses_nothing(letter_case, manager, caplog):
     event = transaction_event(letter_case, user=manager)
-    with celery_broker(DEAD_BROKER), caplog.at_level(logging.WARNING, logger="bev.parliament.services"):
+    with celery_broker(DEAD_BROKER), caplog.at_level(logging.WARNING, logger="parliament.services"):
         with transaction.atomic():
             transaction_executed(event)  # the fund transaction commits; .delay() fails in on_commit
     assert "Could not enqueue make_letter_drafts" in caplog.text

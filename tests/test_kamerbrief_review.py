@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from access.roles import Role
 from audit.models import AuditRecord
-from bev.parliament import services
-from bev.parliament.models import LetterDraft, LetterRevision
+from parliament import services
+from parliament.models import LetterDraft, LetterRevision
 
 from .factories import add_liaisons, transaction_event
 
@@ -175,7 +175,7 @@ def test_the_workflow_is_in_the_audit_trail(api, letter, kamer, kamer2):
 
 
 def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, manager, kamer, kamer2):
-    from bev.parliament.selectors import minister_on
+    from parliament.selectors import minister_on
 
     with transaction.atomic():
         request = services.letter_requests_create(event=transaction_event(case, user=manager,

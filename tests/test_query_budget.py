@@ -212,7 +212,7 @@ def test_assessments_are_constant_in_count(api, officer, team, assessor, assesso
 # Letters to parliament
 # ------------------------------------------------------------------------------------------------
 def _drafts():
-    from bev.parliament.services import letter_drafts_make, pending_letter_request_ids
+    from parliament.services import letter_drafts_make, pending_letter_request_ids
 
     return [d for request_id in pending_letter_request_ids() for d in letter_drafts_make(request_id=request_id)]
 

@@ -446,7 +446,7 @@ def test_position_movements_answer_no_get(api, manager, position, what):
 # Letters to parliament and reports
 # ------------------------------------------------------------------------------------------------
 def _letter_for(case, *, kind="first_investment"):
-    from bev.parliament.services import letter_drafts_make, letter_requests_create
+    from parliament.services import letter_drafts_make, letter_requests_create
 
     with transaction.atomic():
         request = letter_requests_create(event=transaction_event(case, kind=kind))
@@ -454,7 +454,7 @@ def _letter_for(case, *, kind="first_investment"):
 
 
 def test_letter_revisions_are_constant(api, officer, case, liaison, django_assert_max_num_queries):
-    from bev.parliament.services import letter_update
+    from parliament.services import letter_update
 
     add_liaisons(case, by=officer, liaisons=[liaison])
     letter = _letter_for(case)
@@ -470,7 +470,7 @@ def test_letter_revisions_are_constant(api, officer, case, liaison, django_asser
 
 def test_reports_are_constant(api, officer, case, liaison, django_assert_max_num_queries,
                               django_capture_on_commit_callbacks):
-    from bev.parliament.services import letter_requests_create, report_request
+    from parliament.services import letter_requests_create, report_request
 
     add_liaisons(case, by=officer, liaisons=[liaison])
     client = api(liaison)

@@ -11,8 +11,8 @@ import pytest
 from django.db import transaction
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import Report
+from parliament import services
+from parliament.models import Report
 
 from .factories import add_liaisons, make_case, transaction_event
 
@@ -105,7 +105,7 @@ def test_bad_report_requests_are_field_errors(api, kamer, data, field, django_ca
 
 
 def test_a_failing_build_is_reported_as_failed(kamer, monkeypatch):
-    from bev.parliament import reports, tasks
+    from parliament import reports, tasks
 
     report = Report.objects.create(kind="annual_transactions", year=2026, period_start=date(2026, 1, 1),
                                    period_end=date(2026, 12, 31), requested_by=kamer)
@@ -121,7 +121,7 @@ def test_a_report_whose_hand_off_was_lost_is_built_by_the_periodic_run(kamer, tr
 
     from django.utils import timezone
 
-    from bev.parliament import tasks
+    from parliament import tasks
 
     with transaction.atomic():
         report = services.report_request(user=kamer, kind="annual_transactions", year=2026)

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
-from bev.parliament import reports
-from bev.parliament.models import Report
+from parliament import reports
+from parliament.models import Report
 from cases.services import case_transition
 
 from .factories import add_liaisons, make_case
@@ -73,7 +73,7 @@ def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
     assert [p["case"] for p in data["positions"]] == [case.reference]
     assert data["positions"][0]["status"] == "open"
 
-    from bev.parliament import services
+    from parliament import services
 
     services.report_start(report_id=report.pk)
     reports.build_report(Report.objects.get(pk=report.pk))

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import transaction
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import Report
+from parliament import services
+from parliament.models import Report
 
 from .factories import add_liaisons, transaction_event
 from .processes import celery_broker, celery_worker

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from access.roles import Role
-from bev.parliament import services
-from bev.parliament.models import LetterDraft, Report
+from parliament import services
+from parliament.models import LetterDraft, Report
 
 from .factories import add_liaisons, transaction_event, web_session
 

@@ -393,3 +393,7 @@ class ConsultationAnswerSerializer(serializers.Serializer):
 
 class ConsultationWaiverSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class AssessmentReportRequestSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField(help_text=_("Id van de goedgekeurde risico-inschatting."))

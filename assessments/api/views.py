@@ -4,40 +4,46 @@ Need-to-know: assessments are reached through `selectors.assessment_get` (the ca
 department advisors), consultation requests through `selectors.consultation_get` (a department
 advisor reaches only their own). Everything else is 404."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cases.selectors import case_get
 from core.api.representation import represent
+from core.exceptions import NotFound
+from documents.api.serializers import DocumentDetailSerializer
+from documents.selectors import document_get
 
 from .. import selectors, services
 from ..models import Assessment, ConsultationRequest, FrameworkVersion
 from .filters import AssessmentFilter
 from .serializers import (
-    ConsultationAnswerSerializer,
     AssessmentApproveSerializer,
     AssessmentCreateSerializer,
     AssessmentDetailSerializer,
     AssessmentListSerializer,
+    AssessmentReportRequestSerializer,
+    AssessmentResultSerializer,
+    AssessmentReturnSerializer,
     CheckInputSerializer,
     CheckRowSerializer,
     ConditionInputSerializer,
     ConditionRowSerializer,
+    ConsultationAnswerSerializer,
     ConsultationCreateSerializer,
     ConsultationDetailSerializer,
     ConsultationSummarySerializer,
+    ConsultationWaiverSerializer,
     FrameworkSerializer,
     FrameworkUpdateSerializer,
     FrameworkWriteSerializer,
     IndicatorBoardSerializer,
-    AssessmentResultSerializer,
-    AssessmentReturnSerializer,
     ScopeInputSerializer,
     ScoreInputSerializer,
     SettlementInputSerializer,
-    ConsultationWaiverSerializer,
 )
 
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Code uit de versie van het afwegingskader.")
@@ -301,3 +307,25 @@ class ConsultationViewSet(viewsets.GenericViewSet):
         consultation = services.consultation_waive(user=request.user, consultation=self._consultation(),
                                                    reason=serializer.validated_data["reason"])
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
+
+
+@extend_schema(parameters=[OpenApiParameter("case_id", str, OpenApiParameter.PATH,
+                                            description="Id of kenmerk (BEV-2025-0001) van de casus.")])
+class AssessmentReportView(APIView):
+    """Generate the risk assessment report for the ministerraad (PDF, plus an editable DOCX) from an
+    approved assessment of this case; stored as documents of the case, versioned per revision."""
+
+    @extend_schema(request=AssessmentReportRequestSerializer,
+                   responses={201: DocumentDetailSerializer,
+                              404: OpenApiResponse(description="Geen casus voor deze gebruiker (need-to-know)."),
+                              409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd.")})
+    def post(self, request, case_id):
+        case = case_get(user=request.user, case_id=case_id, audit_read=False)
+        serializer = AssessmentReportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = selectors.assessment_get(user=request.user, assessment_id=serializer.validated_data["assessment"])
+        if assessment.case_id != case.pk:
+            raise NotFound(_("Risico-inschatting niet gevonden."))
+        document = services.assessment_report_generate(user=request.user, assessment=assessment)
+        document = document_get(user=request.user, document_id=document.pk, case=case)
+        return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)

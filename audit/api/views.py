@@ -7,14 +7,17 @@ from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from access.permissions import require
-
 from ..models import AuditRecord
+from ..readers import require
 from ..selectors import audit_record_list
 from ..services import audit_chain_seal, audit_log
 from ..verify import verify_chain
 from .filters import AuditRecordFilter
-from .serializers import AuditQuerySerializer, AuditRecordSerializer, ChainReportSerializer
+from .serializers import (
+    AuditQuerySerializer,
+    AuditRecordSerializer,
+    ChainReportSerializer,
+)
 
 
 @extend_schema(parameters=[

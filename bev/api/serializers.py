@@ -6,7 +6,16 @@ from rest_framework import serializers
 from access.models import User
 from core.api.representation import represent
 
-from ..constants import RETURN_KIND_CHOICES, Account, DisbursementStatus, EntryKind, FollowUpStatus, Instrument, RightKind, ValuationMethod
+from ..constants import (
+    RETURN_KIND_CHOICES,
+    Account,
+    DisbursementStatus,
+    EntryKind,
+    FollowUpStatus,
+    Instrument,
+    RightKind,
+    ValuationMethod,
+)
 from ..models import (
     AcquiredRight,
     Conversion,

@@ -7,10 +7,11 @@ from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter, SearchFilter
 
+from core.classification import Classification
+
 from ..constants import State, StrategicCategory, Urgency
 from ..models import Case, CaseCategory
 from ..selectors import case_search
-from core.classification import Classification
 
 
 class CaseFilter(django_filters.FilterSet):

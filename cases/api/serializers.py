@@ -1,6 +1,7 @@
 import functools
 
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from access.models import User

@@ -8,8 +8,8 @@ from core.api.representation import represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
-from . import listing
 from ..models import CabinetDecision
+from . import listing
 from .filters import CaseFilter, CaseFilterBackend, CaseOrderingFilter, CaseSearchFilter
 from .serializers import (
     AvailableTransitionSerializer,

@@ -72,15 +72,16 @@ THIRD_PARTY_APPS = [
     "axes",
     "csp",
 ]
+# The service's apps, bottom layer first (README "Architecture"; import-linter checks the layers).
 LOCAL_APPS = [
     "core",
     "access",
     "audit",
     "cases",
+    "documents",
     "assessments",
     "bev",
-    "bev.parliament",
-    "documents",
+    "parliament",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -237,11 +238,11 @@ SPECTACULAR_SETTINGS = {
         "CaseStateEnum": "cases.constants.State",
         "ClassificationEnum": "core.classification.Classification",
         "RoleEnum": "access.roles.Role",
-        "LetterStatusEnum": "bev.parliament.models.LetterStatus",
-        "TransactionKindEnum": "bev.parliament.models.TransactionKind",
-        "ChamberEnum": "bev.parliament.models.Chamber",
-        "ReportKindEnum": "bev.parliament.models.ReportKind",
-        "ReportStatusEnum": "bev.parliament.models.ReportStatus",
+        "LetterStatusEnum": "parliament.models.LetterStatus",
+        "TransactionKindEnum": "parliament.models.TransactionKind",
+        "ChamberEnum": "parliament.models.Chamber",
+        "ReportKindEnum": "parliament.models.ReportKind",
+        "ReportStatusEnum": "parliament.models.ReportStatus",
         "EntryKindEnum": "bev.constants.EntryKind",
         "ReturnKindEnum": "bev.constants.RETURN_KIND_CHOICES",
         "RightKindEnum": "bev.constants.RightKind",
@@ -283,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
     "seal-audit-chain": {"task": "audit.tasks.seal_chain", "schedule": float(env("AUDIT_SEAL_INTERVAL_SECONDS", "5"))},
     "flag-overdue-stages": {"task": "cases.tasks.flag_overdue_stages", "schedule": 15 * 60},
     "flag-overdue-consultations": {"task": "assessments.tasks.flag_overdue_consultations", "schedule": 15 * 60},
-    "process-letter-outbox": {"task": "bev.parliament.tasks.process_outbox", "schedule": 60},
+    "process-letter-outbox": {"task": "parliament.tasks.process_outbox", "schedule": 60},
 }
 
 # ------------------------------------------------------------------------------

@@ -7,3 +7,4 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", True)
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", True)  # no Celery beat in the embedded demo
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (demo data: `manage.py seed_demo`)

@@ -1,37 +1,20 @@
 """Template helpers of the web UI: the main menu per role and Dutch number/date formats."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
 
-from access.permissions import can
 from core import formatting
+from core.extensions import nav_items
 
 register = template.Library()
 
-# (key, url name, label, action the menu item needs or None)
-_NAV = [
-    ("fund", "bev:fund", _("Fonds"), "fund.view"),
-    ("letters", "parliament:letters", _("Kamerbrieven"), "letter.view"),
-    ("reports", "parliament:reports", _("Rapportages"), "report.generate"),
-    ("audit", "audit:trail", _("Audittrail"), "audit.view"),
-]
-
-
 @register.simple_tag(takes_context=True)
 def main_nav(context):
-    """Menu items beyond "my work" and "cases" that this person's organisational role may open."""
+    """Menu items beyond "my work" and "cases" that this person's organisational role may open
+    (each app registers its own: core.extensions.nav_items)."""
     user = context.get("user")
-    items = []
-    for key, url_name, label, action in _NAV:
-        if action and not can(user, action):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # that part of the service is not installed yet
-            continue
-        items.append({"key": key, "url": url, "label": label})
-    return items
+    return [{"key": item.key, "url": reverse(item.url_name), "label": item.label}
+            for item in sorted(nav_items, key=lambda item: item.order) if item.allowed(user)]
 
 
 @register.filter

@@ -83,7 +83,3 @@ class LinkSerializer(serializers.Serializer):
 class ReclassifySerializer(serializers.Serializer):
     classification = serializers.ChoiceField(choices=Classification.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class AssessmentReportRequestSerializer(serializers.Serializer):
-    assessment = serializers.IntegerField(help_text=_("Id van de goedgekeurde risico-inschatting."))

@@ -5,7 +5,6 @@ from . import views
 prefix = "cases/<str:case_id>/documents/"
 urlpatterns = [
     path(prefix, views.DocumentListView.as_view(), name="case-documents"),
-    path(prefix + "assessment-report/", views.AssessmentReportView.as_view(), name="case-assessment-report"),
     path(prefix + "<int:document_id>/", views.DocumentDetailView.as_view(), name="case-document"),
     path(prefix + "<int:document_id>/versions/", views.DocumentVersionListView.as_view(),
          name="case-document-versions"),

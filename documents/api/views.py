@@ -1,6 +1,5 @@
 """Documents of a case: /api/cases/{case_id}/documents/... Thin views: selectors read, services change."""
 
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -11,14 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import case_get
-from core.exceptions import NotFound
 
 from .. import selectors, services
 from ..http import version_download_response
 from ..models import Document
 from .filters import DocumentFilter
 from .serializers import (
-    AssessmentReportRequestSerializer,
     DocumentDetailSerializer,
     DocumentLinkSerializer,
     DocumentListSerializer,
@@ -155,25 +152,3 @@ class DocumentClassificationView(CaseDocumentMixin, APIView):
         serializer.is_valid(raise_exception=True)
         services.document_reclassify(user=request.user, document=document, **serializer.validated_data)
         return Response(DocumentDetailSerializer(self.get_document()).data)
-
-
-@extend_schema(parameters=[CASE_ID])
-class AssessmentReportView(CaseDocumentMixin, APIView):
-    """Generate the risk assessment report for the ministerraad (PDF, plus an editable DOCX) from an
-    approved assessment of this case; stored as documents of the case, versioned per revision."""
-
-    @extend_schema(request=AssessmentReportRequestSerializer,
-                   responses={201: DocumentDetailSerializer, 404: NOT_FOUND,
-                              409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd.")})
-    def post(self, request, case_id):
-        from assessments.selectors import assessment_get
-
-        case = self.get_case()
-        serializer = AssessmentReportRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        assessment = assessment_get(user=request.user, assessment_id=serializer.validated_data["assessment"])
-        if assessment.case_id != case.pk:
-            raise NotFound(_("Risico-inschatting niet gevonden."))
-        document = services.assessment_report_generate(user=request.user, assessment=assessment)
-        document = selectors.document_get(user=request.user, document_id=document.pk, case=case)
-        return Response(DocumentDetailSerializer(document).data, status=status.HTTP_201_CREATED)

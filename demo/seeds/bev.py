@@ -5,7 +5,7 @@ a fixed idempotency key, so a second run books nothing."""
 from datetime import date
 from decimal import Decimal
 
-from . import services
+from bev import services
 
 POLICY_OWNER = "Ministerie van Economische Zaken en Klimaat"
 TRANCHES = [("demo-tranche-2023", Decimal("50000000.00"), date(2023, 10, 2), "Eerste tranche (2023)"),

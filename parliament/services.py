@@ -23,8 +23,15 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
 from core.inserts import insert
+from documents.services import generated_document_store
 
-from .composition import ADDRESSEES, CHAMBER_CODE, compose_letter, country_name, letter_facts
+from .composition import (
+    ADDRESSEES,
+    CHAMBER_CODE,
+    compose_letter,
+    country_name,
+    letter_facts,
+)
 from .confidentiality import disclosure_for
 from .models import (
     Chamber,
@@ -64,6 +71,11 @@ def _enqueue(task_name: str, object_id: int) -> None:
     except Exception:  # noqa: BLE001 - any broker error: log, the outbox keeps the work
         logger.warning("Could not enqueue %s(%s); the periodic outbox run will pick it up.", task_name, object_id,
                        exc_info=True)
+
+
+def letter_requests_on_transaction(sender, *, event, **kwargs) -> None:
+    """Receiver of `bev.events.executed` (connected in ParliamentConfig.ready())."""
+    letter_requests_create(event=event, actor=event.actor)
 
 
 def letter_requests_create(*, event, actor=None) -> LetterRequest:
@@ -183,7 +195,7 @@ def pending_letter_request_ids(*, limit: int = 100) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 def _locked(letter: LetterDraft) -> LetterDraft:
     locked = LetterDraft.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=letter.pk)
-    locked.case._team_roles = getattr(letter.case, "_team_roles", None)
+    letter.case.share_team_with(locked.case)
     return locked
 
 
@@ -195,7 +207,7 @@ def _require_status(letter: LetterDraft, *allowed: str) -> None:
 
 def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
     """The public letter must not carry what the case's classification keeps out of it
-    (rule: bev.parliament.confidentiality)."""
+    (rule: parliament.confidentiality)."""
     case = letter.case
     disclosure = disclosure_for(case.classification)
     public_text = f"{subject}\n{body}".lower()
@@ -337,10 +349,6 @@ def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_numb
 
 def _store_as_case_documents(*, user, letter: LetterDraft) -> None:
     """The sent letter as a public document of the case; its annex at the case's classification."""
-    try:
-        from documents.services import generated_document_store
-    except ImportError:
-        return
     from core.classification import Classification
 
     from .rendering import letter_pdf

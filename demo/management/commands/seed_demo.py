@@ -1,6 +1,7 @@
 """Idempotent demo data: a user per role and cases built from the letter's figures.
 
-Each app may contribute a `demo.py` with `seed(*, users, stdout)`; they run in the order below.
+Each part of the service has a module in `demo.seeds` with `seed(*, users, stdout)`; they run in the
+order below. The demo app is installed only by the local (and test) settings, never in production.
 """
 
 from importlib import import_module
@@ -11,7 +12,7 @@ from django.db import transaction
 
 from audit.context import acting
 
-SEED_ORDER = ["access", "cases", "assessments", "bev", "bev.parliament", "documents", "core"]
+SEED_ORDER = ["access", "cases", "assessments", "bev", "parliament", "letter_cases"]
 
 
 class Command(BaseCommand):
@@ -21,12 +22,9 @@ class Command(BaseCommand):
         users: dict = {}
         with acting(channel="command"), transaction.atomic():
             for app in SEED_ORDER:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError:
-                    continue
+                module = import_module(f"demo.seeds.{app}")
                 module.seed(users=users, stdout=self.stdout)
-        from access.demo import DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_USERS
+        from demo.seeds.access import DEMO_BACKUP_CODES, DEMO_PASSWORD, DEMO_USERS
 
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Log in at /login/ with any of these users:"))
         self.stdout.write(f"  password (all): {DEMO_PASSWORD}")

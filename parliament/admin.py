@@ -3,7 +3,15 @@ outbox and reports are read-only here (they change only through their services).
 
 from django.contrib import admin
 
-from .models import LetterDraft, LetterReference, LetterRequest, LetterRevision, Minister, MinistryProfile, Report
+from .models import (
+    LetterDraft,
+    LetterReference,
+    LetterRequest,
+    LetterRevision,
+    Minister,
+    MinistryProfile,
+    Report,
+)
 
 
 @admin.register(MinistryProfile)

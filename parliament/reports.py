@@ -25,8 +25,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from access.permissions import can
+from bev.models import Position
+from bev.selectors import fund_overview, positions_metrics
 from cases.constants import State
 from cases.models import Case, TimelineEvent
+from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
 
 from . import services
@@ -43,14 +46,9 @@ def build_report(report: Report) -> Report:
 
 
 # ---------------------------------------------------------------------------------------------
-# Fund data (the fund app's selectors), guarded so a report still says what it can
+# Fund data (the fund app's selectors)
 # ---------------------------------------------------------------------------------------------
 def _positions_with_metrics(cases, as_of: date) -> list[dict]:
-    try:
-        from bev.models import Position
-        from bev.selectors import positions_metrics
-    except ImportError:
-        return []
     positions = list(Position.objects.filter(case__in=cases).select_related("case").order_by("id"))
     metrics = positions_metrics(positions, as_of=as_of) if positions else {}
     return [{"position": p, "case": p.case, **metrics[p.pk]} for p in positions]
@@ -59,12 +57,6 @@ def _positions_with_metrics(cases, as_of: date) -> list[dict]:
 def _fund_totals(user, as_of: date) -> dict:
     if not can(user, "fund.view"):
         return {}
-    try:
-        from bev.selectors import fund_overview
-    except ImportError:
-        return {}
-    from core.exceptions import NotFound
-
     try:
         return fund_overview(as_of=as_of)
     except NotFound:

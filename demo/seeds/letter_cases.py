@@ -9,11 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from access.roles import Role
-from assessments.demo import seed_for_case
+from demo.seeds.assessments import seed_for_case
 from bev import services as fund
 from cases import services as cases
-from cases.demo import TEAM, _base_data
+from demo.seeds.cases import TEAM, _base_data
 from cases.models import Case
 from core.classification import Classification
 

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from bev.models import Position
+from bev.selectors import fund_overview, position_summary
 from core.classification import Classification
+from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
 
 from .confidentiality import Disclosure, disclosure_for
@@ -60,12 +63,6 @@ def country_name(code: str) -> str:
 # ---------------------------------------------------------------------------------------------
 def _fund_figures(as_of: date) -> dict:
     """The fund's position after the transaction, from the fund's own selectors."""
-    from core.exceptions import NotFound
-
-    try:
-        from bev.selectors import fund_overview
-    except ImportError:  # the fund's selectors are not there: the letter says less
-        return {}
     try:
         return dict(fund_overview(as_of=as_of) or {})
     except NotFound:  # the fund is not configured (yet)
@@ -74,11 +71,6 @@ def _fund_figures(as_of: date) -> dict:
 
 def _position_figures(position_id: int | None) -> dict:
     if position_id is None:
-        return {}
-    try:
-        from bev.models import Position
-        from bev.selectors import position_summary
-    except ImportError:
         return {}
     position = Position.objects.filter(pk=position_id).first()
     return dict(position_summary(position) or {}) if position is not None else {}

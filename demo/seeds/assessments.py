@@ -12,15 +12,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from access.permissions import role_on_case
 from access.roles import Role
 from audit.context import acting
 from cases.constants import State
 
-from .constants import AssessmentKind, CheckAnswer, ConditionStatus
-from .default_framework import ensure_default_framework
-from .models import Assessment, FrameworkVersion
-from .services import (
+from assessments.constants import AssessmentKind, CheckAnswer, ConditionStatus
+from assessments.default_framework import ensure_default_framework
+from assessments.models import Assessment, FrameworkVersion
+from assessments.services import (
     assessment_approve,
     assessment_score,
     assessment_set_check,
@@ -55,7 +54,7 @@ def seed_for_case(case, *, users: dict, approve: bool = False, outcome: str = "d
         return None
     if Assessment.objects.filter(case=case, kind=AssessmentKind.INITIAL).exists():
         return None
-    if role_on_case(lead, case) != Role.RISK_ASSESSOR or role_on_case(second, case) != Role.RISK_ASSESSOR:
+    if case.role_of(lead) != Role.RISK_ASSESSOR or case.role_of(second) != Role.RISK_ASSESSOR:
         return None
     with acting(channel="command"), transaction.atomic():
         assessment = assessment_start(user=lead, case=case)
@@ -79,7 +78,7 @@ def seed_for_case(case, *, users: dict, approve: bool = False, outcome: str = "d
                 assessment_score(user=second, assessment=assessment, indicator=code, level=other,
                                  rationale="Onafhankelijke tweede beoordeling.")
         advisor = users.get("adviseur")
-        if not approve and advisor is not None and role_on_case(advisor, case) == Role.DEPARTMENT_ADVISOR:
+        if not approve and advisor is not None and case.role_of(advisor) == Role.DEPARTMENT_ADVISOR:
             consultation_request(user=lead, assessment=assessment, ministry="jenv", advisor=advisor,
                                  question="Deelt JenV de inschatting van de statelijke invloed en het belang voor "
                                           "vitale processen?",

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from bev.parliament.seed_data import seed_configuration
+    from parliament.seed_data import seed_configuration
 
     seed_configuration(apps.get_model("parliament", "MinistryProfile"), apps.get_model("parliament", "Minister"),
                        apps.get_model("parliament", "LetterReference"))

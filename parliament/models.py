@@ -233,7 +233,7 @@ class LetterDraft(models.Model):
         return [p.strip() for p in self.confidential_annex.split("\n\n") if p.strip()]
 
     # ------------------------------------------------------------------------------------------
-    # Lifecycle: draft → in_review → approved → sent (services in bev.parliament.services)
+    # Lifecycle: draft → in_review → approved → sent (services in parliament.services)
     # ------------------------------------------------------------------------------------------
     @transition(status, source=LetterStatus.DRAFT, target=LetterStatus.IN_REVIEW)
     def submit(self):

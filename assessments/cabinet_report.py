@@ -1,5 +1,5 @@
 """The risk assessment report for the cabinet (risico-inschatting voor de ministerraad), rendered
-as DOCX (python-docx) and PDF (WeasyPrint, from templates/documents/assessment_report.html).
+as DOCX (python-docx) and PDF (WeasyPrint, from templates/assessments/cabinet_report.html).
 
 Letter, "Afwegingskader": "EZK stelt in eerste aanleg de risico-inschatting voor de nationale
 veiligheid op. [...] Op basis van deze risico-inschatting beslist het kabinet over de inzet van de
@@ -327,7 +327,7 @@ def _docx_facts(document, facts: list[tuple[str, str]]) -> None:
 # PDF
 # ---------------------------------------------------------------------------------------------
 def render_html(context: dict) -> str:
-    return render_to_string("documents/assessment_report.html", {"report": report_outline(context)})
+    return render_to_string("assessments/cabinet_report.html", {"report": report_outline(context)})
 
 
 def render_pdf(context: dict) -> bytes:

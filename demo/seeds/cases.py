@@ -12,8 +12,8 @@ from django.utils import timezone
 from access.roles import Role
 from core.classification import Classification
 
-from . import services
-from .models import Case
+from cases import services
+from cases.models import Case
 
 # (title, overrides, team usernames)
 DEMO_CASES = [

@@ -1,7 +1,7 @@
 """Demo data of the letters: the ministry and minister configuration (idempotent)."""
 
-from .models import LetterReference, Minister, MinistryProfile
-from .seed_data import seed_configuration
+from parliament.models import LetterReference, Minister, MinistryProfile
+from parliament.seed_data import seed_configuration
 
 
 def seed(*, users, stdout) -> None:

@@ -15,7 +15,14 @@ from access.roles import roles_for
 from cases.models import Case, CaseTeamMember
 from core.exceptions import NotFound
 
-from .models import LetterDraft, LetterReference, LetterRevision, Minister, MinistryProfile, Report
+from .models import (
+    LetterDraft,
+    LetterReference,
+    LetterRevision,
+    Minister,
+    MinistryProfile,
+    Report,
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.classification import Classification
 
-from .models import User
-from .roles import Role
+from access.models import User
+from access.roles import Role
 
 DEMO_PASSWORD = "bev-demo-wachtwoord"
 DEMO_USERS = [

@@ -1,0 +1,23 @@
+"""What the apps above `core` contribute to the shared pages (core.registry): the items of the
+main menu and the sources of "Mijn werk". Each app registers in its AppConfig.ready()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .registry import Registry
+
+
+@dataclass(frozen=True)
+class NavItem:
+    order: int                      # position in the menu, left to right
+    key: str                        # the page's `nav` value that marks the item as current
+    url_name: str
+    label: str
+    allowed: Callable[[object], bool]  # may this person open it (their organisational role)
+
+
+nav_items = Registry("core.nav_items")
+# Callables `work_items(*, user) -> list[dict]`: what waits on this person.
+work_sources = Registry("core.work_sources")

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParliamentConfig(AppConfig):
+    """Letters to parliament (Kamerbrieven) and the fund's reports: the app above the fund (bev),
+    which learns of every executed transaction through the signal `bev.events.executed`."""
+
+    name = "parliament"
+    label = "parliament"
+    verbose_name = _("Kamerbrieven en rapportages")
+
+    def ready(self):
+        from access.permissions import can
+        from bev.events import TransactionExecuted, executed
+        from core.extensions import NavItem, nav_items, work_sources
+
+        from . import views
+        from .services import letter_requests_on_transaction
+
+        executed.connect(letter_requests_on_transaction, sender=TransactionExecuted,
+                         dispatch_uid="parliament.letter_requests")
+        work_sources.register("parliament", views.work_items)
+        nav_items.register("letters", NavItem(20, "letters", "parliament:letters", _("Kamerbrieven"),
+                                              lambda user: can(user, "letter.view")))
+        nav_items.register("reports", NavItem(30, "reports", "parliament:reports", _("Rapportages"),
+                                              lambda user: can(user, "report.generate")))
