@@ -182,10 +182,10 @@ class ChainSealer:
 
 
 def seed(args, report: dict) -> None:
+    import bench_domain
     from django.db import connections
     from django.utils import timezone
 
-    import bench_domain
     from audit.models import AuditRecord
     from cases.models import Case, TimelineEvent
 
@@ -305,6 +305,7 @@ def _count():
 # ---------------------------------------------------------------------------------------------
 def case_scenarios(rng: random.Random) -> list[dict]:
     from bench_load import Request
+
     from cases.models import Case
 
     ids = list(Case.objects.exclude(title__contains=TRANSITION_POOL_MARK).values_list("pk", flat=True))
@@ -343,6 +344,7 @@ def transition_requests(concurrency: int) -> list:
     """Every pool case's remaining steps of signal -> intake -> risk_assessment -> withdrawn, step by
     step (all first steps before any second one), so each request takes a transition once."""
     from bench_load import Request
+
     from cases.models import Case
 
     steps = [("start_intake", ""), ("start_assessment", ""), ("withdraw", "De overnemer trok zich terug.")]

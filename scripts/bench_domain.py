@@ -7,7 +7,6 @@ the report names a scenario that could not be measured instead of faking it."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import statistics
@@ -332,6 +331,7 @@ def _hot_pool(duration: float) -> int:
 def propose_disbursements(*, count: int, users: dict | None = None, tag: str = "") -> list:
     """Proposals (through the service) waiting for the second manager's approval."""
     from bench_seed import ensure_users_readonly
+
     from bev import services
 
     users = users or ensure_users_readonly()
@@ -447,10 +447,10 @@ def _pgbench(*, database_url: str, clients: int, duration: float) -> dict:
 
 def _service_threads(*, clients: int, duration: float) -> dict:
     """`disbursement_approve` called from `clients` threads, each with its own connection."""
+    from bench_seed import ensure_users_readonly
     from django.db import connection
 
     from audit.context import acting
-    from bench_seed import ensure_users_readonly
     from bev import services
 
     users = ensure_users_readonly()
@@ -490,8 +490,9 @@ def _service_threads(*, clients: int, duration: float) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     latencies.sort()
-    pct = (lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1)
-           if latencies else None)
+    def pct(q):
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
+
     return {"throughput": round(len(latencies) / elapsed, 1), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
             "errors": len(errors), "error_kinds": sorted(set(errors)), "booked": len(latencies),
             "note": "proposal pool exhausted" if not queue and elapsed < duration * 0.95 else ""}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -106,7 +105,6 @@ class SeedStats:
 # Users
 # ---------------------------------------------------------------------------------------------
 def ensure_users() -> dict:
-    from rest_framework.authtoken.models import Token
 
     from access.models import User
 
@@ -305,10 +303,10 @@ def ensure_users_readonly() -> dict:
 
 def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budget_s: float) -> int:
     """More timeline events through the services: suspend and resume running stage clocks."""
-    from audit.context import acting
-    from cases import services as case_services
     from django.db.models import F
 
+    from audit.context import acting
+    from cases import services as case_services
     from cases.models import Case, StageClock, TimelineEvent
     from core.exceptions import Conflict
 

@@ -125,8 +125,8 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
 def test_demo_seed_is_idempotent_and_gives_a_case_an_assessment(officer, assessor, assessor2, case, make_user):
     import io
 
-    from demo.seeds import assessments as demo
     from cases.services import case_team_add
+    from demo.seeds import assessments as demo
 
     advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)

@@ -83,8 +83,9 @@ def test_approved_do_not_deploy_lets_ezk_end_the_case(api, officer, assessor, as
 
 
 def test_submitted_but_unapproved_assessment_does_not_open_the_cabinet_route(api, officer, assessor, case):
-    from .factories import fill_initial_assessment
     from assessments.services import assessment_start, assessment_submit
+
+    from .factories import fill_initial_assessment
 
     transition(api(officer), case, "start_intake")
     transition(api(officer), case, "start_assessment")

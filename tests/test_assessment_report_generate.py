@@ -6,11 +6,11 @@ import io
 import docx
 import pytest
 
+from assessments.services import assessment_report_generate
 from audit.models import AuditRecord
 from cases.models import Case
 from core.exceptions import Conflict, NotFound, PermissionDenied
 from documents.models import Document
-from assessments.services import assessment_report_generate
 from documents.services import document_version_download
 
 from . import factories

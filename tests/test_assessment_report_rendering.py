@@ -5,11 +5,11 @@ with the whole assessment and the classification marking on every page."""
 import io
 import re
 import zipfile
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import docx
-import pytest
 
 from assessments.cabinet_report import render_docx, render_html, render_pdf
 

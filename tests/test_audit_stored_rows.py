@@ -2,7 +2,8 @@
 timestamp is spelled by the database and the ORM's per-row work is skipped). What they hash must be
 exactly what `record_hash` makes of the record as the ORM reads it, for every kind of content."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.db import transaction

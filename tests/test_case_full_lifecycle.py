@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
-from parliament.models import LetterDraft as Letter
 from cases.models import TimelineEvent
+from parliament.models import LetterDraft as Letter
 
 from .factories import add_liaisons, approve_assessment, approve_risk_review, fund_with_tranches
 

@@ -1,10 +1,8 @@
 """The case lifecycle through the API: each step recorded in the timeline, refusals change nothing."""
 
-from datetime import date
 
 import pytest
 
-from access.roles import Role
 from audit.models import AuditRecord
 from cases.models import Case, TimelineEvent
 

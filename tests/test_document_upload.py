@@ -8,7 +8,15 @@ from audit.models import AuditRecord
 from documents.models import Document, DocumentVersion
 
 from .factories import (
-    SAMPLE_GIF, SAMPLE_JPEG, SAMPLE_PNG, sample_docx, sample_eml, sample_msg, sample_odt, sample_pdf, sample_xlsx,
+    SAMPLE_GIF,
+    SAMPLE_JPEG,
+    SAMPLE_PNG,
+    sample_docx,
+    sample_eml,
+    sample_msg,
+    sample_odt,
+    sample_pdf,
+    sample_xlsx,
     use_tmp_document_storage,
 )
 

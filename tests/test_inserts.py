@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from parliament.models import LetterRequest
 from core.inserts import insert, insert_many, update
+from parliament.models import LetterRequest
 
 pytestmark = pytest.mark.django_db
 

@@ -39,7 +39,7 @@ def test_two_workers_on_the_same_request_make_one_draft_per_chamber(case, office
         barrier = threading.Barrier(4)
         results = []
 
-        def work():
+        def work(barrier=barrier, results=results):
             try:
                 barrier.wait()
                 results.append(len(services.letter_drafts_make(request_id=request.pk)))

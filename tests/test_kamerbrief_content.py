@@ -1,22 +1,22 @@
 """What the letter says: the facts in Dutch format, the minister in office on the letter's date,
 and nothing the case's classification keeps out of a public letter."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
-import re
 import pytest
 from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from access.roles import Role
+from core.classification import Classification
+from core.exceptions import RuleViolation
 from parliament import services
 from parliament.composition import ANONYMOUS_COMPANY, compose_letter
 from parliament.models import LetterDraft, Minister
 from parliament.selectors import minister_on
-from core.classification import Classification
-from core.exceptions import RuleViolation
 
 from .factories import add_liaisons, transaction_event
 
@@ -195,9 +195,9 @@ def test_two_ministers_cannot_be_in_office_on_the_same_day():
        amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2))
 @settings(max_examples=150, deadline=None)
 def test_no_classified_detail_ever_reaches_the_public_text(name, country, classification, kind, amount):
+    from core.formatting import euro
     from parliament.composition import country_name
     from parliament.confidentiality import disclosure_for
-    from core.formatting import euro
 
     company = f"{name} Holding B.V."
     letter = compose_letter(facts(company_name=company, acquirer_country=country, classification=classification,

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from access.roles import Role
+from cases.models import Case
 from parliament import services
 from parliament.models import LetterDraft, LetterRequest
-from cases.models import Case
 
 from .factories import add_liaisons, case_to_investment_preparation, fund_with_tranches, transaction_event
 from .processes import DEAD_BROKER, celery_broker

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from access.roles import Role
 from bev.events import transaction_executed
+from config.celery_app import app
 from parliament import tasks
 from parliament.models import LetterDraft, LetterRequest
-from config.celery_app import app
 
 from .factories import add_liaisons, transaction_event
 from .processes import DEAD_BROKER, celery_broker

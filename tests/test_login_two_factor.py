@@ -9,8 +9,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from demo.seeds.access import DEMO_BACKUP_CODES, DEMO_PASSWORD
 from audit.models import AuditRecord
+from demo.seeds.access import DEMO_BACKUP_CODES, DEMO_PASSWORD
 
 from .factories import give_totp, totp_code
 

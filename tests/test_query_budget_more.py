@@ -281,8 +281,8 @@ def _covered(body) -> int:
 
 def test_consultation_detail_is_constant_in_what_it_covers(api, officer, team, assessor, advisor,
                                                            django_assert_max_num_queries):
-    from assessments.models import FrameworkVersion
     from assessments.framework import Framework
+    from assessments.models import FrameworkVersion
 
     everything = sorted(Framework(FrameworkVersion.objects.get(number=1).definition).all_codes)
     narrow = _advised_assessment(officer, team, assessor, advisor, 1)[0]

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
+from cases.services import case_transition
 from parliament import reports
 from parliament.models import Report
-from cases.services import case_transition
 
 from .factories import add_liaisons, make_case
 

@@ -109,8 +109,8 @@ def test_scoring_page_in_english(client, started):
 
 
 def test_my_work_shows_the_assessment_deadline(client, started, in_assessment):
-    from core.formatting import date_nl
     from cases.services import current_clock
+    from core.formatting import date_nl
 
     clock = current_clock(in_assessment)
     page = client.get("/").content.decode()

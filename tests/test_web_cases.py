@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.constants import State
-from cases.models import Case, CabinetDecision
+from cases.models import CabinetDecision, Case
 
 from .factories import case_data, give_second_factor, make_case, web_session
 

@@ -1,8 +1,8 @@
 """A case's documents in the web UI: upload, versions, download, withdrawal; need-to-know."""
 
 import pytest
-from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from documents.models import Document
 

@@ -10,10 +10,9 @@ from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.classification import Classification
-
 from access.models import User
 from access.roles import Role
+from core.classification import Classification
 
 DEMO_PASSWORD = "bev-demo-wachtwoord"
 DEMO_USERS = [

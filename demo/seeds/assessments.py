@@ -13,9 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from access.roles import Role
-from audit.context import acting
-from cases.constants import State
-
 from assessments.constants import AssessmentKind, CheckAnswer, ConditionStatus
 from assessments.default_framework import ensure_default_framework
 from assessments.models import Assessment, FrameworkVersion
@@ -29,6 +26,8 @@ from assessments.services import (
     assessment_submit,
     consultation_request,
 )
+from audit.context import acting
+from cases.constants import State
 
 # Demo scores per indicator: (risico, risico2). One pair two levels apart shows the disagreement flag.
 _DEMO_SCORES = {

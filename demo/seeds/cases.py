@@ -10,10 +10,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from access.roles import Role
-from core.classification import Classification
-
 from cases import services
 from cases.models import Case
+from core.classification import Classification
 
 # (title, overrides, team usernames)
 DEMO_CASES = [

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from demo.seeds.assessments import seed_for_case
 from bev import services as fund
 from cases import services as cases
-from demo.seeds.cases import TEAM, _base_data
 from cases.models import Case
 from core.classification import Classification
+from demo.seeds.assessments import seed_for_case
+from demo.seeds.cases import TEAM, _base_data
 
 STORY = {
     "monitored": ("Cyberbeveiliging voor Defensie en inlichtingendiensten", {
