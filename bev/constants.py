@@ -72,7 +72,7 @@ RETURN_KINDS = [EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, Ent
 RETURN_KIND_CHOICES = [(k.value, k.label) for k in (EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT)]
 # Entries that change the holdings (cost, amount invested) or their cash flows, seen from the fund:
 # money out (disbursement) and back (returns, sales). Only these touch the investments account
-# (bev.services._post checks it), so the overview's portfolio figures (unrealised value, invested,
+# (bev.services.ledger._post checks it), so the overview's portfolio figures (unrealised value, invested,
 # IRR) change only with them; the overview's cache is keyed on the newest one.
 PORTFOLIO_KINDS = [EntryKind.DISBURSEMENT, *RETURN_KINDS]
 # Entries that bring cash into the fund; each is followed by the sweep in the same transaction.

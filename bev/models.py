@@ -190,7 +190,7 @@ class AccountBalance(models.Model):
     """The running balance of one of the fund's accounts: the sum of all its ledger lines (debit
     positive), and the part of it booked by returns (dividend, interest, repayment, sale).
 
-    Written only by `bev.services._post`, in the transaction that writes the entry, as an increment
+    Written only by `bev.services.ledger._post`, in the transaction that writes the entry, as an increment
     (so concurrent writers cannot lose an update; the booking services also hold the fund lock).
     Not a second truth: `bev.selectors.running_balance_mismatches` compares it with the ledger."""
 

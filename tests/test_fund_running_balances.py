@@ -88,7 +88,7 @@ def test_a_refused_or_replayed_booking_leaves_the_running_balances_as_they_were(
 def test_a_line_of_another_kind_on_the_investments_account_is_refused(positions, manager):
     """The overview's cached figures over the holdings are keyed on the entries of PORTFOLIO_KINDS
     only; an entry of another kind may not change them."""
-    from bev.services import _post
+    from bev.services.ledger import _post
 
     with pytest.raises(ValueError):
         _post(fund=fund_get(), kind="fee", booked_on=date.today(), description="x", key="bad", user=manager,

@@ -34,7 +34,7 @@ def hold_case_as_a_transition(case):
 
 def hold_position_as_a_booking(case):
     from bev.models import Position
-    from bev.services import _locked_position
+    from bev.services.positions import _locked_position
 
     _locked_position(Position.objects.get(case=case))
 

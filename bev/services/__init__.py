@@ -1,0 +1,51 @@
+"""Services of the fund: every movement of money, each in one transaction.
+
+Split by subdomain (as Zulip's `zerver/actions/`): `ledger` is the only writer of the ledger (money,
+the fund lock, the limits, the sweep); `fund`, `fees`, `positions`, `disbursements`, `exits`,
+`corrections`, `holdings` and `follow_ups` call it. Callers import from `bev.services`.
+"""
+
+from .corrections import (  # noqa: F401
+    entry_reverse,
+)
+from .disbursements import (  # noqa: F401
+    disbursement_approve,
+    disbursement_propose,
+    disbursement_reject,
+)
+from .exits import (  # noqa: F401
+    RETURN_ACCOUNTS,
+    exit_book,
+    return_book,
+)
+from .fees import (  # noqa: F401
+    fee_charge,
+)
+from .follow_ups import (  # noqa: F401
+    follow_up_add,
+    follow_up_set_status,
+)
+from .fund import (  # noqa: F401
+    fund_establish,
+    fund_sweep,
+    manager_change,
+    tranche_receive,
+)
+from .holdings import (  # noqa: F401
+    conversion_record,
+    dilution_record,
+    valuation_record,
+)
+from .ledger import (  # noqa: F401
+    CENT,
+    DISBURSEMENT_STATES,
+    EXIT_STATES,
+    MAX_AMOUNT,
+    PERCENT_PLACES,
+    money,
+)
+from .positions import (  # noqa: F401
+    position_create,
+    reservation_book,
+    reservation_release,
+)

@@ -1,0 +1,165 @@
+"""Disbursements: four eyes (proposed by one manager, approved by another; the approval books it)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from audit.models import AuditRecord
+from audit.services import audit_log
+from cases.constants import State
+from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.inserts import update
+
+from ..constants import (
+    Account,
+    DisbursementStatus,
+    EntryKind,
+    TransactionKind,
+)
+from ..models import (
+    Disbursement,
+    Position,
+)
+from ..selectors import ZERO, position_balances
+from .ledger import (
+    _DISBURSEMENT_FOR_UPDATE,
+    CENT,
+    DISBURSEMENT_STATES,
+    _booking_date_after,
+    _check_available,
+    _executed,
+    _figures,
+    _key,
+    _lock_fund,
+    _not_in_future,
+    _post,
+    money,
+)
+from .positions import _locked_position, _require_open
+
+
+# ------------------------------------------------------------------------------------------------
+# Disbursement: four eyes (proposed by one manager, approved by another; the approval books it)
+# ------------------------------------------------------------------------------------------------
+@transaction.atomic
+def disbursement_propose(*, user, position: Position, amount, idempotency_key: str,
+                         description: str = "") -> Disbursement:
+    require(user, "fund.book", case=position.case)
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()  # also serialises retries of the same proposal
+    existing = Disbursement.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.position_id != position.pk or existing.amount != amount:
+            raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."),
+                           code="idempotency_key_reused")
+        existing.replayed = True
+        return existing
+    position = _locked_position(position)
+    _require_open(position)
+    if position.case.state not in DISBURSEMENT_STATES:
+        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
+                       % {"state": position.case.get_state_display()}, code="invalid_state")
+    own = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
+    _check_available(_figures(fund), amount, own_reservation=own)  # early warning; checked again when booked
+    disbursement = Disbursement.objects.create(position=position, amount=amount, idempotency_key=key,
+                                               description=description or _("Investering."), proposed_by=user)
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="disbursement.propose", obj=disbursement,
+              case_id=position.case_id, changes={"amount": amount, "position": position.pk})
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | None = None) -> Disbursement:
+    """The second manager approves: the disbursement is booked within the limits, the case moves to
+    invested on the position's first disbursement, and parliament is to be informed.
+
+    What the fund lock does not protect is read and checked before it is taken (the permission, the
+    four eyes, the proposer, a date in the future), and a disbursement that cannot be approved is
+    refused without waiting for the lock. Under the lock, in one query: the disbursement (its row
+    locked against a concurrent rejection) with its position and case read again and checked again,
+    the latest booking date, the position's reservation and earlier disbursements; in one more the
+    fund's balances; then the entry, its audit records and the follow-ups."""
+    position = disbursement.position
+    require(user, "fund.approve_disbursement", case=position.case)
+    if _approval_refused(disbursement, user):  # early: booked, rejected, own proposal, closed position or case
+        return disbursement
+    proposer = disbursement.proposed_by  # never changes; the booking is in the proposer's name
+    _not_in_future(booked_on)
+    fund = _lock_fund()
+    disbursement = list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0]
+    disbursement.proposed_by = proposer  # the row's proposer, already read (the response shows them)
+    if _approval_refused(disbursement, user):  # again, now that nobody else can book or decide
+        return disbursement
+    position = disbursement.position
+    case = position.case
+    if position.fund_id != fund.pk:  # the reads above are of the position's fund
+        raise ValueError("The position is not in the fund")  # a programming error: there is one fund
+    booked_on = _booking_date_after(disbursement.fund_latest_booking, booked_on)
+    amount = disbursement.amount
+    own, earlier = (disbursement.own_reserved or ZERO).quantize(CENT), disbursement.own_disbursement_lines or 0
+    _check_available(_figures(fund), amount, own_reservation=own)
+    from_reservation = min(own, amount)
+    first = earlier == 0
+    entry = _post(fund=fund, kind=EntryKind.DISBURSEMENT, booked_on=booked_on, key=f"disbursement:{disbursement.pk}",
+                  user=proposer, approved_by=user, amount=amount, position=position,
+                  description=disbursement.description,
+                  lines=[(Account.INVESTMENTS, amount), (Account.CASH_RESERVED, -from_reservation),
+                         (Account.CASH_AVAILABLE, -(amount - from_reservation))])
+    disbursement.status = DisbursementStatus.BOOKED
+    disbursement.decided_by = user
+    disbursement.decided_at = timezone.now()
+    disbursement.entry = entry
+    update(disbursement, ("status", "decided_by", "decided_at", "entry"))  # one prepared UPDATE (core.inserts)
+    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="disbursement.approve", obj=disbursement,
+              case_id=case.pk, changes={"amount": amount, "entry": entry.pk})
+    if first and case.state == State.INVESTMENT_PREPARATION:
+        from cases.services import case_transition
+
+        case_transition(user=user, case=case, name="mark_invested")
+    _executed(kind=TransactionKind.FIRST_INVESTMENT if first else TransactionKind.FOLLOW_ON_INVESTMENT,
+              position=position, amount=amount, on=booked_on, user=user, source_key=f"journal:{entry.pk}")
+    return disbursement
+
+
+def _approval_refused(disbursement: Disbursement, user) -> bool:
+    """Raise if this disbursement cannot be approved by `user`; True for a retried approval (already
+    booked by them). Every refusal is final (a decided disbursement, an exited position and a case
+    past investing stay so), so it may be checked on a copy read before the lock."""
+    if disbursement.status == DisbursementStatus.BOOKED:
+        if disbursement.decided_by_id == user.pk:
+            return True  # a retried approval
+        raise Conflict(_("Deze uitbetaling is al goedgekeurd en geboekt."), code="already_booked")
+    if disbursement.status == DisbursementStatus.REJECTED:
+        raise Conflict(_("Deze uitbetaling is afgewezen."), code="rejected")
+    if disbursement.proposed_by_id == user.pk:
+        raise PermissionDenied(_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
+                               code="four_eyes")
+    position = disbursement.position
+    _require_open(position)
+    if position.case.state not in DISBURSEMENT_STATES:
+        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
+                       % {"state": position.case.get_state_display()}, code="invalid_state")
+    return False
+
+
+@transaction.atomic
+def disbursement_reject(*, user, disbursement: Disbursement, reason: str) -> Disbursement:
+    require(user, "fund.approve_disbursement", case=disbursement.position.case)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    disbursement = Disbursement.objects.select_for_update(no_key=True).get(pk=disbursement.pk)
+    if disbursement.status != DisbursementStatus.PROPOSED:
+        raise Conflict(_("Over deze uitbetaling is al besloten."), code="already_decided")
+    disbursement.status = DisbursementStatus.REJECTED
+    disbursement.decided_by = user
+    disbursement.decided_at = timezone.now()
+    disbursement.rejection_reason = reason.strip()
+    disbursement.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="disbursement.reject", obj=disbursement,
+              case_id=disbursement.position.case_id, changes={"reason": reason.strip()})
+    return disbursement

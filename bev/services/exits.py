@@ -1,0 +1,145 @@
+"""Returns on a position and its exit (partial or full sale)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from audit.models import AuditRecord
+from audit.services import audit_log, diff
+from core.exceptions import Conflict, RuleViolation
+from core.formatting import euro
+
+from ..constants import (
+    LOAN_INSTRUMENTS,
+    Account,
+    EntryKind,
+    TransactionKind,
+)
+from ..models import (
+    Exit,
+    JournalEntry,
+    Position,
+)
+from ..selectors import position_balances
+from .ledger import (
+    CENT,
+    EXIT_STATES,
+    PERCENT_PLACES,
+    _booking_date,
+    _executed,
+    _key,
+    _lock_fund,
+    _post,
+    _replayed,
+    _sweep_excess,
+    money,
+)
+from .positions import _fresh_case, _locked_position, _percent, _position_snapshot, _require_open
+
+# ------------------------------------------------------------------------------------------------
+# Returns and exits
+# ------------------------------------------------------------------------------------------------
+RETURN_ACCOUNTS = {
+    # dividend and interest are income; a repayment takes loan principal off the cost of the holding
+    EntryKind.DIVIDEND: Account.INVESTMENT_INCOME,
+    EntryKind.INTEREST: Account.INVESTMENT_INCOME,
+    EntryKind.REPAYMENT: Account.INVESTMENTS,
+}
+
+
+@transaction.atomic
+def return_book(*, user, position: Position, kind: str, amount, idempotency_key: str,
+                booked_on: date | None = None, description: str = "") -> JournalEntry:
+    """A dividend, interest or repayment received on a position (sale proceeds: `exit_book`)."""
+    require(user, "fund.book", case=position.case)
+    if kind not in RETURN_ACCOUNTS:
+        raise RuleViolation(_("Soort opbrengst: dividend, rente of aflossing."), field="kind")
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=kind, amount=amount, position=position):
+        return replay
+    booked_on = _booking_date(fund, booked_on)
+    balance = position_balances(position_ids=[position.pk])[position.pk]
+    if balance["invested"] <= 0:
+        raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    if kind == EntryKind.REPAYMENT:
+        if position.instrument not in LOAN_INSTRUMENTS:
+            raise RuleViolation(_("Alleen een lening wordt afgelost."), field="kind")
+        if amount > balance["cost"]:
+            raise RuleViolation(_("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
+                                % {"cost": euro(balance["cost"], cents=True)}, field="amount")
+    entry = _post(fund=fund, kind=kind, booked_on=booked_on, key=key, user=user, amount=amount, position=position,
+                  description=description or EntryKind(kind).label,
+                  lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)])
+    _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
+    return entry
+
+
+@transaction.atomic
+def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idempotency_key: str,
+              exited_on: date | None = None, description: str = "") -> Exit:
+    """Sell (part of) the holding: proceeds in, the sold share of the cost off the books, the
+    difference realised ("afstoten ... daarbij wordt gestreefd naar het behoud van waarde", letter).
+    A full exit (100%) closes the position and releases what is still reserved for it."""
+    require(user, "fund.book", case=position.case)
+    proceeds, key = money(proceeds, field="proceeds", allow_zero=True), _key(idempotency_key)
+    fraction = _percent(fraction_sold_percent, field="fraction_sold_percent")
+    if fraction is None or fraction <= 0:
+        raise RuleViolation(_("Geef het verkochte deel van het belang op (meer dan 0%, ten hoogste 100%)."),
+                            field="fraction_sold_percent")
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=EntryKind.SALE, amount=proceeds, position=position):
+        exit_row = replay.exit
+        exit_row.replayed = True
+        return exit_row
+    position = _locked_position(position)
+    _require_open(position)
+    case = _fresh_case(position.case)
+    if case.state not in EXIT_STATES:
+        raise Conflict(_("In de status '%(state)s' kan de positie niet worden afgebouwd.")
+                       % {"state": case.get_state_display()}, code="invalid_state")
+    booked_on = _booking_date(fund, exited_on, field="exited_on")
+    balance = position_balances(position_ids=[position.pk])[position.pk]
+    if balance["invested"] <= 0:
+        raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    full = fraction == 100
+    cost = balance["cost"] if full else (balance["cost"] * fraction / 100).quantize(CENT)
+    result = proceeds - cost
+    entry = _post(fund=fund, kind=EntryKind.SALE, booked_on=booked_on, key=key, user=user, amount=proceeds,
+                  position=position, description=description or (_("Volledige exit.") if full else _("Gedeeltelijke exit.")),
+                  lines=[(Account.CASH_AVAILABLE, proceeds), (Account.INVESTMENTS, -cost),
+                         (Account.REALISED_RESULT, -result)])
+    if full and balance["reserved"] > 0:
+        # What was still reserved for it is released in an entry of its own: a release, not a return
+        # (in the sale's entry it counted as proceeds in the returns, MOIC and IRR).
+        release = balance["reserved"]
+        _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=f"release-after-sale:{entry.pk}", user=user,
+              amount=release, position=position, description=_("Vrijval van de reservering bij de volledige exit."),
+              lines=[(Account.CASH_AVAILABLE, release), (Account.CASH_RESERVED, -release)])
+    exit_row = Exit.objects.create(position=position, exited_on=booked_on, fraction_sold_percent=fraction,
+                                   proceeds=proceeds, cost_derecognised=cost, realised_result=result, is_full=full,
+                                   entry=entry, recorded_by=user)
+    before = _position_snapshot(position)
+    if full:
+        position.exited_on = booked_on
+        position.ownership_percent = Decimal("0") if position.ownership_percent is not None else None
+        position.shares = 0 if position.shares is not None else None
+    else:
+        remaining = (100 - fraction) / 100
+        if position.ownership_percent is not None:
+            position.ownership_percent = (position.ownership_percent * remaining).quantize(PERCENT_PLACES)
+        if position.shares is not None:
+            position.shares = int((Decimal(position.shares) * remaining).to_integral_value())
+    position.save(update_fields=["exited_on", "ownership_percent", "shares"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.exit", obj=position, case_id=case.pk,
+              changes={**diff(before, _position_snapshot(position)), "proceeds": proceeds, "cost": cost,
+                       "realised_result": result})
+    _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
+    _executed(kind=TransactionKind.FULL_EXIT if full else TransactionKind.PARTIAL_EXIT, position=position,
+              amount=proceeds, on=booked_on, user=user, source_key=f"journal:{entry.pk}")
+    return exit_row

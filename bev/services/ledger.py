@@ -1,0 +1,251 @@
+"""The ledger: the only writer of journal entries, their lines and the running balances.
+
+Every booking service starts by locking the fund row (`_lock_fund`, select_for_update): bookings
+against the fund are serialised, so the limits below hold however many managers book at once.
+Limits are checked against the balances read *after* the lock, and a refusal raises before
+anything is written (the transaction rolls back). The balances are the running balances that
+`_post` adds every entry to in the entry's own transaction (`AccountBalance`; the ledger remains the
+truth they are reconciled with), so a booking does not sum the whole ledger under the lock. Reads
+and checks that the lock does not protect come before it (see `disbursement_approve`).
+
+The limits, each in one place:
+- `_check_committed_limit`: tranches received never exceed the committed capital (€100m).
+- `_check_available`: a reservation or disbursement never exceeds the available liquidity.
+- `_sweep_excess`: after every inflow, liquid assets above the cap (€150m) go to the treasury.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditRecord
+from audit.services import audit_log
+from cases.constants import State
+from core.exceptions import Conflict, NotFound, RuleViolation
+from core.formatting import euro
+from core.inserts import insert, insert_many
+from core.precompiled import Precompiled
+
+from .. import events
+from ..constants import (
+    PORTFOLIO_KINDS,
+    RETURN_KINDS,
+    Account,
+    EntryKind,
+)
+from ..models import (
+    AccountBalance,
+    Disbursement,
+    Fund,
+    JournalEntry,
+    JournalLine,
+    Position,
+)
+from ..selectors import ZERO, ledger_totals, liquidity
+
+CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999999.99")
+PERCENT_PLACES = Decimal("0.000001")
+
+# Case states in which money may go into a position (first investment, then follow-ons).
+DISBURSEMENT_STATES = [State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING]
+# Case states in which a position is sold down (partial or full exit).
+EXIT_STATES = [State.INVESTED, State.MONITORING, State.EXIT]
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers
+# ------------------------------------------------------------------------------------------------
+def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+    """EUR with cents: a positive Decimal with at most two decimals, else a field error."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise RuleViolation(_("Geef een bedrag in euro's op."), field=field) from None
+    if not amount.is_finite():
+        raise RuleViolation(_("Geef een bedrag in euro's op."), field=field)
+    if amount != amount.quantize(CENT):
+        raise RuleViolation(_("Een bedrag heeft ten hoogste twee decimalen (centen)."), field=field)
+    if amount < 0 or (amount == 0 and not allow_zero):
+        raise RuleViolation(_("Het bedrag moet groter zijn dan nul."), field=field)
+    if amount > MAX_AMOUNT:
+        raise RuleViolation(_("Het bedrag is te groot."), field=field)
+    return amount.quantize(CENT)
+
+
+def _lock_fund() -> Fund:
+    """Serialise every booking against the fund (the limits are checked under this lock): one query."""
+    found = list(_FUND_FOR_UPDATE())
+    if not found:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    return found[0]
+
+
+# The statements every booking runs under the fund lock, compiled once (`core.precompiled`): the lock
+# is held while Django builds each query, so their building is the bookings' serial part.
+_FUND_FOR_UPDATE = Precompiled(lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1])
+_LATEST_BOOKING_DATE = Precompiled(lambda fund_id: JournalEntry.objects.filter(fund_id=fund_id)
+                                   .order_by("-booked_on").values_list("booked_on", flat=True)[:1], "fund_id")
+
+
+def _disbursement_for_update(disbursement_id: int):
+    """The disbursement (its row locked) with its position and case, and, read in the same statement:
+    the fund's latest booking date, the position's reservation and how many disbursement lines it
+    has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
+    its position). Only under the fund lock: every writer of the ledger holds it, so the
+    statement's snapshot, taken after the lock was granted, is the ledger as this booking finds it."""
+    own_lines = JournalLine.objects.filter(position_id=OuterRef("position_id")).order_by().values("position_id")
+    return Disbursement.objects.select_for_update(no_key=True, of=("self",)).select_related("position__case").filter(
+        pk=disbursement_id).annotate(
+        fund_latest_booking=Subquery(JournalEntry.objects.filter(fund_id=OuterRef("position__fund_id"))
+                                     .order_by("-booked_on").values("booked_on")[:1]),
+        own_reserved=Subquery(own_lines.annotate(total=Sum("amount", filter=Q(account=Account.CASH_RESERVED)))
+                              .values("total")),
+        own_disbursement_lines=Subquery(own_lines.annotate(n=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT)))
+                                        .values("n")))
+
+
+_DISBURSEMENT_FOR_UPDATE = Precompiled(_disbursement_for_update, "disbursement_id")
+
+
+def _booking_date(fund: Fund, booked_on: date | None, *, field: str = "booked_on") -> date:
+    """Entries are dated no later than today and never before the fund's latest entry, so the
+    balance on every date is one the limits allowed (no back-dated breach of a limit)."""
+    return _booking_date_after(next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None), booked_on, field=field)
+
+
+def _booking_date_after(last: date | None, booked_on: date | None, *, field: str = "booked_on") -> date:
+    """`_booking_date` given the fund's latest booking date, read under the fund lock."""
+    booked_on = _not_in_future(booked_on, field=field) or timezone.localdate()
+    if last is not None and booked_on < last:
+        raise RuleViolation(_("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
+                            % {"last": last.isoformat()}, field=field)
+    return booked_on
+
+
+def _not_in_future(booked_on: date | None, *, field: str = "booked_on") -> date | None:
+    if booked_on is not None and booked_on > timezone.localdate():
+        raise RuleViolation(_("Een boeking kan niet in de toekomst worden gedateerd."), field=field)
+    return booked_on
+
+
+def _key(value: str | None, *, field: str = "idempotency_key") -> str:
+    value = (value or "").strip()
+    if not value or len(value) > 100:
+        raise RuleViolation(_("Een idempotentiesleutel (1 tot 100 tekens) is verplicht."), field=field)
+    return value
+
+
+def _replayed(fund: Fund, key: str, *, kind: str, amount: Decimal, position: Position | None) -> JournalEntry | None:
+    """A retried request gets the entry it booked the first time; a different request with the same
+    key is refused."""
+    entry = JournalEntry.objects.filter(fund=fund, idempotency_key=key).first()
+    if entry is None:
+        return None
+    if entry.kind != kind or entry.amount != amount or entry.position_id != (position.pk if position else None):
+        raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een andere boeking."),
+                       code="idempotency_key_reused")
+    entry.replayed = True
+    return entry
+
+
+def _post(*, fund: Fund, kind: str, booked_on: date, description: str, key: str, user, amount: Decimal,
+          lines: list[tuple[str, Decimal]], position: Position | None = None, reverses: JournalEntry | None = None,
+          approved_by=None) -> JournalEntry:
+    """Write one balanced entry and its lines (the only place that writes the ledger), and add the
+    lines to the running balances in the same transaction."""
+    lines = [(account, value.quantize(CENT)) for account, value in lines if value]
+    if sum((value for _, value in lines), ZERO) != 0:
+        raise ValueError(f"Unbalanced entry: {lines}")  # a programming error, never user input
+    if kind not in PORTFOLIO_KINDS and any(account == Account.INVESTMENTS for account, _ in lines):
+        # the overview's cached figures over the holdings are keyed on PORTFOLIO_KINDS entries only
+        raise ValueError(f"A {kind} entry may not touch the investments account")  # a programming error
+    entry = JournalEntry(fund=fund, kind=kind, booked_on=booked_on, description=description.strip(),
+                         idempotency_key=key, position=position, case_id=position.case_id if position else None,
+                         reverses=reverses, created_by=user, approved_by=approved_by, amount=amount)
+    # Append-only rows, each a prepared INSERT (`core.inserts`): the ORM's InsertQuery compiled for
+    # every booking was a large part of the time the fund lock is held.
+    insert(entry)
+    insert_many([JournalLine(entry=entry, fund=fund, account=account, position=position, kind=kind,
+                             booked_on=booked_on, amount=value) for account, value in lines])
+    _add_to_running_balances(fund, kind, lines)
+    audit_log(actor=user, action=AuditRecord.Action.BOOKING, event=f"ledger.{kind}", obj=entry,
+              case_id=entry.case_id,
+              changes={"kind": kind, "booked_on": booked_on, "amount": amount, "reverses": reverses.pk if reverses else None,
+                       "lines": [{"account": a, "amount": v} for a, v in lines]})
+    entry.replayed = False
+    return entry
+
+
+def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decimal]]) -> None:
+    """One statement: each account's running balance (and its part booked by returns) goes up by the
+    entry's line on it, the row made on the account's first line. An increment, so that it holds
+    even without the fund lock."""
+    table = AccountBalance._meta.db_table
+    is_return = kind in RETURN_KINDS
+    params = []
+    for account, value in lines:
+        params += [fund.pk, account, value, value if is_return else ZERO]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (fund_id, account, balance, returns) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(lines))
+            + f" ON CONFLICT (fund_id, account) DO UPDATE SET balance = {table}.balance + excluded.balance,"
+            f" returns = {table}.returns + excluded.returns", params)
+
+
+def _figures(fund: Fund) -> dict[str, Decimal]:
+    return liquidity(ledger_totals(fund=fund))
+
+
+# ------------------------------------------------------------------------------------------------
+# The limits (letter, "Financiële omvang Beschermingsvoorziening Economische Veiligheid")
+# ------------------------------------------------------------------------------------------------
+def _check_committed_limit(fund: Fund, figures: dict, amount: Decimal) -> None:
+    """"De totale omvang van de beschermingsvoorziening bedraagt 100 miljoen euro", received as a
+    subordinated loan in tranches: tranches received never exceed the committed capital."""
+    room = fund.committed_limit - figures["received"]
+    if amount > room:
+        raise RuleViolation(
+            _("Deze tranche overschrijdt het toegezegde kapitaal van %(limit)s: nog te ontvangen is %(room)s.")
+            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)}, field="amount")
+
+
+def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal = ZERO) -> None:
+    """A reservation or disbursement never exceeds the available liquidity (liquid minus reserved);
+    a disbursement may also draw on its own position's reservation."""
+    room = figures["available"] + own_reservation
+    if amount > room:
+        raise RuleViolation(
+            _("Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
+              "gevraagd %(amount)s. Er is niets geboekt.") % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
+            field="amount")
+
+
+def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | None) -> JournalEntry | None:
+    """"De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen. Voor
+    zover de liquide middelen dit maximum overschrijden, vloeien ze terug naar de staatskas."
+    Called after every inflow, in the same transaction: no committed state shows more."""
+    figures = _figures(fund)
+    excess = figures["liquid"] - fund.liquid_cap
+    if excess <= 0:
+        return None
+    key = f"sweep:{cause.pk}" if cause else f"sweep:{booked_on.isoformat()}:{timezone.now().timestamp()}"
+    return _post(fund=fund, kind=EntryKind.SWEEP, booked_on=booked_on, key=key, user=user, amount=excess,
+                 description=_("Afdracht aan de staatskas: liquide middelen boven het maximum van %(cap)s.")
+                 % {"cap": euro(fund.liquid_cap, cents=True)},
+                 lines=[(Account.TREASURY, excess), (Account.CASH_AVAILABLE, -excess)])
+
+
+
+def _executed(*, kind: str, position: Position, amount: Decimal, on: date, user, source_key: str) -> None:
+    """Tell the parliament side (inside this transaction) that a fund transaction was executed."""
+    events.transaction_executed(events.TransactionExecuted(
+        kind=str(kind), case_id=position.case_id, position_id=position.pk, amount=amount, executed_on=on,
+        user_id=user.pk, source_key=source_key, actor=user))

@@ -1,0 +1,161 @@
+"""Positions in a case's company, and the reservations of money for them."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from audit.models import AuditRecord
+from audit.services import audit_log, diff
+from cases.constants import State
+from core.exceptions import Conflict, RuleViolation
+from core.formatting import euro
+
+from ..constants import (
+    LOAN_INSTRUMENTS,
+    REFUSED_INSTRUMENT_REASON,
+    REFUSED_INSTRUMENTS,
+    Account,
+    EntryKind,
+    Instrument,
+)
+from ..models import (
+    JournalEntry,
+    Position,
+)
+from ..selectors import fund_get, position_balances
+from .ledger import (
+    PERCENT_PLACES,
+    _booking_date,
+    _check_available,
+    _figures,
+    _key,
+    _lock_fund,
+    _post,
+    _replayed,
+    money,
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# Positions
+# ------------------------------------------------------------------------------------------------
+def _instrument(value: str) -> str:
+    if value in REFUSED_INSTRUMENTS:
+        raise RuleViolation(REFUSED_INSTRUMENT_REASON % {"instrument": REFUSED_INSTRUMENTS[value]}, field="instrument",
+                            code="instrument_not_allowed")
+    if value not in Instrument.values:
+        raise RuleViolation(_("Onbekend instrument. Toegestaan zijn: %(allowed)s.")
+                            % {"allowed": ", ".join(str(label) for label in Instrument.labels)}, field="instrument")
+    return value
+
+
+def _percent(value, *, field: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        percent = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise RuleViolation(_("Geef een percentage op."), field=field) from None
+    if not percent.is_finite() or percent < 0 or percent > 100:
+        raise RuleViolation(_("Een percentage ligt tussen 0 en 100."), field=field)
+    return percent.quantize(PERCENT_PLACES)
+
+
+def _fresh_case(case):
+    from cases.models import Case
+
+    return Case.objects.get(pk=case.pk)
+
+
+@transaction.atomic
+def position_create(*, user, case, instrument: str, shares: int | None = None, ownership_percent=None,
+                    principal=None, interest_rate_percent=None, maturity_date: date | None = None,
+                    conversion_terms: str = "", warrant_terms: str = "", notes: str = "") -> Position:
+    """Record the holding the SPV will take in the case's target company (before the money goes in)."""
+    require(user, "fund.book", case=case)
+    instrument = _instrument(instrument)
+    case = _fresh_case(case)
+    if case.state != State.INVESTMENT_PREPARATION:
+        raise Conflict(_("Een positie wordt vastgelegd wanneer de investering wordt voorbereid."),
+                       code="invalid_state")
+    decision = case.confirmed_cabinet_decision()
+    if decision is None or not decision.deploy:
+        raise Conflict(_("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening."),
+                       code="no_cabinet_decision")
+    ownership = _percent(ownership_percent, field="ownership_percent")
+    principal = money(principal, field="principal") if principal not in (None, "") else None
+    if instrument in LOAN_INSTRUMENTS and principal is None:
+        raise RuleViolation(_("Een lening heeft een hoofdsom."), field="principal")
+    if instrument == Instrument.CONVERTIBLE_LOAN and not conversion_terms.strip():
+        raise RuleViolation(_("Leg de conversievoorwaarden vast."), field="conversion_terms")
+    if instrument == Instrument.LOAN_WITH_WARRANTS and not warrant_terms.strip():
+        raise RuleViolation(_("Leg de warrantvoorwaarden vast."), field="warrant_terms")
+    if instrument == Instrument.EQUITY and ownership is None:
+        raise RuleViolation(_("Leg het belang (%) vast."), field="ownership_percent")
+    position = Position(fund=fund_get(), case=case, instrument=instrument, shares=shares,
+                        ownership_percent=ownership, principal=principal,
+                        interest_rate_percent=interest_rate_percent, maturity_date=maturity_date,
+                        conversion_terms=conversion_terms, warrant_terms=warrant_terms, notes=notes,
+                        created_by=user)
+    position.full_clean()
+    position.save()
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.create", obj=position,
+              case_id=case.pk, changes=diff({}, _position_snapshot(position)))
+    return position
+
+
+def _position_snapshot(position: Position) -> dict:
+    return {name: getattr(position, name) for name in (
+        "instrument", "shares", "ownership_percent", "principal", "interest_rate_percent", "maturity_date",
+        "conversion_terms", "warrant_terms", "exited_on")}
+
+
+def _locked_position(position: Position) -> Position:
+    return Position.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=position.pk)
+
+
+def _require_open(position: Position) -> None:
+    if position.is_exited:
+        raise Conflict(_("Deze positie is volledig afgebouwd."), code="position_exited")
+
+
+@transaction.atomic
+def reservation_book(*, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None,
+                     description: str = "") -> JournalEntry:
+    """Earmark liquidity for an investment being prepared."""
+    require(user, "fund.book", case=position.case)
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=EntryKind.RESERVATION, amount=amount, position=position):
+        return replay
+    position = _locked_position(position)
+    _require_open(position)
+    booked_on = _booking_date(fund, booked_on)
+    _check_available(_figures(fund), amount)
+    return _post(fund=fund, kind=EntryKind.RESERVATION, booked_on=booked_on, key=key, user=user, amount=amount,
+                 position=position, description=description or _("Reservering voor de voorbereide investering."),
+                 lines=[(Account.CASH_RESERVED, amount), (Account.CASH_AVAILABLE, -amount)])
+
+
+@transaction.atomic
+def reservation_release(*, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None,
+                        description: str = "") -> JournalEntry:
+    """Release (part of) a position's reservation back to the available liquidity."""
+    require(user, "fund.book", case=position.case)
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=EntryKind.RELEASE, amount=amount, position=position):
+        return replay
+    booked_on = _booking_date(fund, booked_on)
+    reserved = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
+    if amount > reserved:
+        raise RuleViolation(_("Er is voor deze positie maar %(reserved)s gereserveerd.")
+                            % {"reserved": euro(reserved, cents=True)}, field="amount")
+    return _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=key, user=user, amount=amount,
+                 position=position, description=description or _("Vrijval van de reservering."),
+                 lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)])
