@@ -81,7 +81,7 @@ def test_an_unreachable_cache_costs_time_not_the_answer(manager):
 def _held_figures_key():
     from django.utils import timezone
 
-    from bev import selectors
+    from bev.selectors import overview as selectors
 
     today = timezone.localdate()
     return selectors._cache_key(selectors._fund_state(today), today, None)
@@ -124,7 +124,7 @@ def test_a_miss_is_computed_once_the_other_workers_wait_for_its_figures(manager)
 def test_a_worker_whose_figures_never_come_computes_them_itself(manager, monkeypatch):
     from django.core.cache import cache
 
-    from bev import selectors
+    from bev.selectors import overview as selectors
 
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
     expected = fund_overview()

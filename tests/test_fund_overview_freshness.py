@@ -187,7 +187,7 @@ def test_a_cold_overview_is_one_snapshot_of_a_few_queries_whatever_the_ledger_si
 def test_bookings_that_leave_the_holdings_alone_keep_the_holdings_figures_cached(fund, monkeypatch):
     """A reservation, release, fee or tranche changes the balances (read fresh every time) but not
     the figures over the holdings, which are not computed again."""
-    from bev import selectors
+    from bev.selectors import overview as selectors
 
     fund_overview()
     calls = []

@@ -1,0 +1,40 @@
+"""Reads of the fund, split by subdomain: balances, the overview, the ledger, positions, and what
+the case lifecycle asks. Callers import from `bev.selectors`."""
+
+from .balances import (  # noqa: F401
+    CASH_ACCOUNTS,
+    CASH_FLOW_KINDS,
+    CENT,
+    ZERO,
+    LatestValuation,
+    fund_get,
+    ledger_totals,
+    ledger_totals_from_lines,
+    liquidity,
+    position_balances,
+    running_balance_mismatches,
+)
+from .ledger import (  # noqa: F401
+    CASE_TEXT_HIDDEN,
+    account_history,
+    entry_description,
+    ledger_entries,
+    unbalanced_entries,
+)
+from .lifecycle import (  # noqa: F401
+    case_has_disbursement,
+    case_positions_all_exited,
+)
+from .overview import (  # noqa: F401
+    FIGURES_WAIT_SECONDS,
+    fund_overview,
+)
+from .positions import (  # noqa: F401
+    FOLLOW_UPS,
+    disbursement_get,
+    position_get,
+    position_list,
+    position_metrics,
+    position_summary,
+    positions_metrics,
+)

@@ -1,0 +1,268 @@
+"""Balances from the ledger (sums over JournalLine), today's account balances from the running balances
+kept beside it in the same transactions (`AccountBalance`, reconciled by `running_balance_mismatches`),
+liquidity, and each position's cost, valuation and sales."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from core.exceptions import NotFound
+from core.precompiled import Precompiled
+
+from ..constants import PORTFOLIO_KINDS, RETURN_KINDS, Account, EntryKind
+from ..models import (
+    AccountBalance,
+    Exit,
+    Fund,
+    JournalLine,
+    Valuation,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+_MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
+# Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
+CASH_FLOW_KINDS = PORTFOLIO_KINDS
+CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
+
+logger = logging.getLogger(__name__)
+
+
+def _sum(condition: Q):
+    return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=_MONEY_OUT)
+
+
+def _q(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+# ------------------------------------------------------------------------------------------------
+# The fund
+# ------------------------------------------------------------------------------------------------
+def fund_get() -> Fund:
+    fund = Fund.objects.filter(code="BEV").first()
+    if fund is None:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    return fund
+
+
+def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
+    """Balance of every account (debit positive), plus the returns received.
+
+    Today's balances are the running balances (`AccountBalance`, one small query; under the fund lock
+    they are exact, since every booking holds it); on an earlier date, one aggregate over the
+    ledger."""
+    if as_of is not None:
+        return ledger_totals_from_lines(fund=fund, as_of=as_of)
+    totals = _zero_totals()
+    for account, balance, returns in _RUNNING_BALANCES(fund_id=fund.pk if isinstance(fund, Fund) else fund):
+        totals[account] = _q(balance)
+        if account == Account.CASH_AVAILABLE:
+            totals["returns"] = _q(returns)
+    return totals
+
+
+_RUNNING_BALANCES = Precompiled(lambda fund_id: AccountBalance.objects.filter(fund_id=fund_id).values_list(
+    "account", "balance", "returns"), "fund_id")
+
+
+def ledger_totals_from_lines(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
+    """The same figures summed from the ledger itself: one aggregate query over every line."""
+    lines = JournalLine.objects.filter(fund=fund)
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    aggregates = {account: _sum(Q(account=account)) for account in Account.values}
+    aggregates["returns"] = _sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS))
+    return {key: _q(value) for key, value in lines.aggregate(**aggregates).items()}
+
+
+def _zero_totals() -> dict[str, Decimal]:
+    return {**{account: ZERO for account in Account.values}, "returns": ZERO}
+
+
+def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
+    """Accounts whose running balance differs from the sum of their ledger lines (always empty; a
+    check for tests and audits, like `unbalanced_entries`)."""
+    lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
+    expected = {(row["fund_id"], row["account"]): (_q(row["balance"]), _q(row["returns"]))
+                for row in lines.order_by().values("fund_id", "account").annotate(
+                    balance=_sum(Q()), returns=_sum(Q(kind__in=RETURN_KINDS)))}
+    balances = AccountBalance.objects.all() if fund is None else AccountBalance.objects.filter(fund=fund)
+    running = {(fund_id, account): (_q(balance), _q(returns)) for fund_id, account, balance, returns
+               in balances.values_list("fund_id", "account", "balance", "returns")}
+    mismatches = []
+    for key in sorted(set(expected) | set(running)):
+        ledger, kept = expected.get(key, (ZERO, ZERO)), running.get(key, (ZERO, ZERO))
+        if ledger != kept:
+            mismatches.append({"fund_id": key[0], "account": key[1], "ledger": ledger[0], "running": kept[0],
+                               "ledger_returns": ledger[1], "running_returns": kept[1]})
+    return mismatches
+
+
+def liquidity(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The limit figures. "Liquid" is all cash (free and earmarked); "available" is liquid minus
+    reserved: what a new reservation or disbursement may use."""
+    reserved = totals[Account.CASH_RESERVED]
+    available = totals[Account.CASH_AVAILABLE]
+    return {
+        "received": -totals[Account.MINISTRY_LOAN],
+        "reserved": reserved,
+        "available": available,
+        "liquid": reserved + available,
+        "deployed": totals[Account.INVESTMENTS],
+        "swept_to_treasury": totals[Account.TREASURY],
+        "fees": totals[Account.MANAGEMENT_FEE],
+        "returns": totals["returns"],
+        "realised_result": -totals[Account.REALISED_RESULT],
+        "income": -totals[Account.INVESTMENT_INCOME],
+    }
+
+
+def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: date | None = None) -> dict:
+    """Per position: invested (gross), outstanding cost, reserved, returns, realised result.
+    One aggregate query grouped by position."""
+    lines = JournalLine.objects.filter(position__isnull=False)
+    if fund is not None:
+        lines = lines.filter(fund=fund)
+    if position_ids is not None:
+        lines = lines.filter(position_id__in=list(position_ids))
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    rows = lines.values("position_id").annotate(
+        invested=_sum(Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT)),
+        cost=_sum(Q(account=Account.INVESTMENTS)),
+        reserved=_sum(Q(account=Account.CASH_RESERVED)),
+        returns=_sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)),
+        realised=_sum(Q(account=Account.REALISED_RESULT)),
+    )
+    result = defaultdict(lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO,
+                                  "realised_result": ZERO})
+    for row in rows:
+        result[row["position_id"]] = {"invested": _q(row["invested"]), "cost": _q(row["cost"]),
+                                      "reserved": _q(row["reserved"]), "returns": _q(row["returns"]),
+                                      "realised_result": -_q(row["realised"])}
+    return result
+
+
+@dataclass
+class _PositionSums:
+    """What a position's ledger lines add up to: the balances of `position_balances` and the dated
+    cash flows seen from the fund ({date: amount}, money out negative)."""
+
+    invested: Decimal = ZERO
+    cost: Decimal = ZERO
+    reserved: Decimal = ZERO
+    returns: Decimal = ZERO
+    realised: Decimal = ZERO
+    flows: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+
+
+def _position_sums(lines: QuerySet[JournalLine], as_of: date | None) -> dict[int, _PositionSums]:
+    """Balances and cash flows of every position these lines are on, from one query grouped by
+    position, date, account and kind (the balances and the flows are one read of the lines)."""
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    return _sums_of(_position_sum_rows(lines))
+
+
+def _position_sum_rows(lines: QuerySet[JournalLine]) -> QuerySet:
+    return (lines.filter(position__isnull=False).order_by()
+            .values_list("position_id", "booked_on", "account", "kind").annotate(total=Sum("amount")))
+
+
+#: One position's rows of `_position_sums` to date, compiled once per process (`core.precompiled`).
+_ONE_POSITION_SUM_ROWS = Precompiled(
+    lambda position_id: _position_sum_rows(JournalLine.objects.filter(position_id=position_id)), "position_id")
+
+
+def _sums_of(rows) -> dict[int, _PositionSums]:
+    sums: dict[int, _PositionSums] = defaultdict(_PositionSums)
+    for position_id, booked_on, account, kind, total in rows:
+        amount, s = _q(total), sums[position_id]
+        if account == Account.INVESTMENTS:
+            s.cost += amount
+            if kind == EntryKind.DISBURSEMENT:
+                s.invested += amount
+        elif account == Account.CASH_RESERVED:
+            s.reserved += amount
+        elif account == Account.REALISED_RESULT:
+            s.realised += amount
+        if account == Account.CASH_AVAILABLE and kind in RETURN_KINDS:
+            s.returns += amount
+        if account in CASH_ACCOUNTS and kind in CASH_FLOW_KINDS:
+            s.flows[booked_on] += amount
+    return sums
+
+
+@dataclass(frozen=True)
+class LatestValuation:
+    valued_on: date
+    created_at: datetime
+    fair_value: Decimal
+
+
+def _valuations_and_sales(position_ids, as_of: date | None, *, fund: Fund | int | None = None,
+                          ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+    """Per position its latest valuation and its sales (date, recorded at, % sold): one query, for
+    the given positions or for every position of `fund`."""
+    if fund is not None:
+        valuations, exits = Valuation.objects.filter(position__fund=fund), Exit.objects.filter(position__fund=fund)
+    else:
+        ids = list(position_ids)
+        valuations, exits = Valuation.objects.filter(position_id__in=ids), Exit.objects.filter(position_id__in=ids)
+    if as_of is not None:
+        valuations = valuations.filter(valued_on__lte=as_of)
+        exits = exits.filter(exited_on__lte=as_of)
+    return _latest_valuations_and_sales(_valuation_and_sale_rows(valuations, exits))
+
+
+def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Exit]) -> QuerySet:
+    return valuations.order_by().values_list("position_id", "valued_on", "created_at", "fair_value",
+                                             Value("valuation")).union(
+        exits.order_by().values_list("position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")),
+        all=True)
+
+
+#: One position's rows of `_valuations_and_sales` to date, compiled once per process (`core.precompiled`).
+_ONE_POSITION_VALUATION_ROWS = Precompiled(lambda position_id: _valuation_and_sale_rows(
+    Valuation.objects.filter(position_id=position_id), Exit.objects.filter(position_id=position_id)), "position_id")
+
+
+def _latest_valuations_and_sales(rows) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+    latest: dict[int, LatestValuation] = {}
+    sales: dict[int, list] = defaultdict(list)
+    for position_id, on, created_at, number, what in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+        if what == "sale":
+            sales[position_id].append((on, created_at, Decimal(number)))
+        else:
+            latest[position_id] = LatestValuation(on, created_at, _q(number))
+    return latest, sales
+
+
+def _unrealised(exited_on: date | None, cost: Decimal, valuation: LatestValuation | None, as_of: date | None,
+                sales: list | None = None) -> Decimal:
+    """Fair value of what is still held: the latest valuation, at cost while not yet valued;
+    nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
+    it counts for the part still held."""
+    if exited_on is not None and (as_of is None or exited_on <= as_of):
+        return ZERO
+    if valuation is None:
+        return cost
+    held = Decimal(1)
+    for sold_on, recorded_at, fraction in sales or []:
+        if (sold_on, recorded_at) > (valuation.valued_on, valuation.created_at):
+            held *= (100 - fraction) / 100
+    return (valuation.fair_value * held).quantize(CENT)

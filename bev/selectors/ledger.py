@@ -1,0 +1,89 @@
+"""The ledger as people read it: entries, their descriptions (masked by need-to-know), account history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
+from django.utils.translation import gettext_lazy
+
+from ..models import (
+    Fund,
+    JournalEntry,
+    JournalLine,
+)
+from .balances import ZERO, _q
+
+
+# ------------------------------------------------------------------------------------------------
+# The ledger
+# ------------------------------------------------------------------------------------------------
+def _case_visible(viewer, case_field: str):
+    """True when the viewer is on the case's team (need-to-know for an entry's free text)."""
+    from cases.models import Case
+
+    return Exists(Case.objects.visible_to(viewer).filter(pk=OuterRef(case_field)))
+
+
+def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None = None,
+                   position_id: int | None = None, date_from: date | None = None,
+                   date_to: date | None = None, viewer=None) -> QuerySet[JournalEntry]:
+    """The journal. With `viewer`, each entry says whether its case is visible to them
+    (`case_visible`), so views can hide a case's text from people outside its team."""
+    entries = JournalEntry.objects.filter(fund=fund)
+    if viewer is not None:
+        entries = entries.annotate(case_visible=_case_visible(viewer, "case_id"))
+    if kind:
+        entries = entries.filter(kind=kind)
+    if account:
+        entries = entries.filter(lines__account=account).distinct()
+    if position_id:
+        entries = entries.filter(position_id=position_id)
+    if date_from:
+        entries = entries.filter(booked_on__gte=date_from)
+    if date_to:
+        entries = entries.filter(booked_on__lte=date_to)
+    return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("booked_on", "id")
+
+
+CASE_TEXT_HIDDEN = gettext_lazy("(casusgegevens afgeschermd)")
+
+
+def _text_for(entry: JournalEntry, visible: bool) -> str:
+    return entry.description if entry.case_id is None or visible else str(CASE_TEXT_HIDDEN)
+
+
+def entry_description(entry: JournalEntry) -> str:
+    return _text_for(entry, getattr(entry, "case_visible", True))
+
+
+def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
+    """Ids of entries whose lines do not sum to zero (always empty; a check for tests and audits).
+    Sums are rounded to cents: SQLite adds decimals as floating point."""
+    lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
+    totals = lines.values("entry_id").annotate(total=Sum("amount")).values_list("entry_id", "total")
+    return [entry_id for entry_id, total in totals if _q(total) != 0]
+
+
+def account_history(*, fund: Fund, account: str, as_of: date | None = None, viewer=None) -> list[dict]:
+    """Every line of one account with the running balance (debit positive). With `viewer`, the
+    text of an entry about a case they may not see is left out."""
+    lines = JournalLine.objects.filter(fund=fund, account=account).select_related("entry")
+    if viewer is not None:
+        lines = lines.annotate(case_visible=_case_visible(viewer, "entry__case_id"))
+    if as_of is not None:
+        lines = lines.filter(booked_on__lte=as_of)
+    balance = ZERO
+    history = []
+    for line in lines.order_by("booked_on", "entry_id", "id"):
+        balance += line.amount
+        history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
+                        "description": _text_for(line.entry, getattr(line, "case_visible", True)),
+                        "position_id": line.position_id,
+                        "amount": line.amount, "balance": balance})
+    return history
