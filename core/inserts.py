@@ -11,8 +11,10 @@ Only for models without save signals or overridden `save` behaviour that matters
 
 from __future__ import annotations
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Model
+
+from . import fastpaths
 
 _STATEMENTS: dict = {}
 
@@ -31,6 +33,8 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
         return 0
     if conflict_target and len(instances) > 1:
         raise ValueError("which rows a conflict skipped is not known: one instance at a time")
+    if not fastpaths.enabled():
+        return _orm_insert_many(instances, conflict_target=conflict_target, using=using)
     connection = connections[using]
     model = type(instances[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
@@ -57,6 +61,9 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
 def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Write these fields of `instance` (a stored row) in one prepared UPDATE ... WHERE pk, as
     `save(update_fields=fields)` writes them; returns how many rows it changed (0: the row is gone)."""
+    if not fastpaths.enabled():  # the plain ORM (core.fastpaths)
+        return type(instance)._base_manager.using(using).filter(pk=instance.pk).update(
+            **{name: getattr(instance, name) for name in fields})
     connection = connections[using]
     model = type(instance)
     concrete = [model._meta.get_field(name) for name in fields]
@@ -71,3 +78,22 @@ def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, instance.pk])
         return cursor.rowcount
+
+
+def _orm_insert_many(instances: list[Model], *, conflict_target: tuple[str, ...], using: str) -> int:
+    """The same writes through the ORM (core.fastpaths off)."""
+    model = type(instances[0])
+    if not conflict_target:
+        model._base_manager.using(using).bulk_create(instances)
+        return len(instances)
+    instance = instances[0]
+    try:
+        with transaction.atomic(using=using):
+            instance.save(force_insert=True, using=using)
+    except IntegrityError:
+        taken = model._base_manager.using(using).filter(**{name: getattr(instance, name) for name in conflict_target})
+        if not taken.exists():
+            raise
+        instance.pk = None
+        return 0
+    return 1

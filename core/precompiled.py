@@ -31,6 +31,8 @@ from django.db.models import QuerySet
 from django.db.models.sql import Query
 from django.db.transaction import TransactionManagementError
 
+from . import fastpaths
+
 # Two sets of stand-ins, each within every integer column's range (Django finds no rows for a value
 # out of a column's range and compiles nothing): the query is compiled with both, and the values'
 # places are where the two differ.
@@ -63,6 +65,8 @@ class Precompiled:
         if values.keys() != self.stand_ins.keys():
             raise TypeError(f"expected the values of {sorted(self.stand_ins)}, got {sorted(values)}")
         values = {name: int(value) for name, value in values.items()}  # as the ORM's lookups would: ValueError
+        if not fastpaths.enabled():
+            return self.build(**values).using(using)  # the plain ORM (core.fastpaths)
         template = self._templates.get(using) or self._compile(using)
         queryset, sql, params, slots, state = template
         params = list(params)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSESSMENT_SHARE = float(os.environ.get("BENCH_ASSESSMENT_SHARE", "0.2"))
 # The seeding processes take turns in the assessments and fund services, which deadlock against
 # each other under concurrency (seen while seeding; reported): both lock a shared row FOR UPDATE
-# (`bev.services.ledger._lock_fund`: the fund row; `assessments.services._lock`: through
+# (`bev.services.ledger._lock_fund`: the fund row; `assessments.services.common._lock`: through
 # select_related("framework", "case") also the framework version row) and then wait for the audit
 # chain's advisory lock, while a transaction holding that lock inserts a row referencing the same
 # shared row (a position, an assessment), whose deferred foreign-key check at COMMIT needs

@@ -14,7 +14,7 @@ from cases.selectors import case_list
 from cases.services import case_suspend, case_transition
 from tests.factories import make_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 
 def _plain(data):

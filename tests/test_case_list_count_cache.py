@@ -18,7 +18,7 @@ from cases.models import Case, CaseCategory, CaseTeamMember
 from cases.services import case_team_add, case_team_remove
 from tests.factories import make_case
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.fastpaths, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,7 @@ def test_each_query_answers_as_drfs_path_does(api, cases, officer, officer2, mon
             assert (got.status_code, got.json()) == (expected.status_code, expected.json()), url
 
 
+@pytest.mark.fastpaths
 def test_the_plan_is_shared_but_each_person_sees_their_own_cases(api, cases, officer, officer2, outsider):
     listing._PLANS.clear()
     assert api(officer).get("/api/cases/?page_size=10").json()["count"] == 5
@@ -86,6 +87,7 @@ def test_a_page_past_the_end_is_404(api, cases, officer):
     assert api(officer).get("/api/cases/?page=0").status_code == 404
 
 
+@pytest.mark.fastpaths
 def test_the_page_is_one_query_whatever_its_size(api, cases, officer, django_assert_num_queries):
     # PostgreSQL: the page with its count and categories; SQLite: then the page's categories.
     client = api(officer)
@@ -95,6 +97,7 @@ def test_the_page_is_one_query_whatever_its_size(api, cases, officer, django_ass
             assert len(client.get(f"/api/cases/?page_size={size}").json()["results"]) == size
 
 
+@pytest.mark.fastpaths
 def test_plans_are_bounded(api, cases, officer, monkeypatch):
     listing._PLANS.clear()
     monkeypatch.setattr(listing, "MAX_PLANS", 3)

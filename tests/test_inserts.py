@@ -10,7 +10,7 @@ import pytest
 from core.inserts import insert, insert_many, update
 from parliament.models import LetterRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 
 def _request(case, user, key, amount="12500000.00"):

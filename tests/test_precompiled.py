@@ -18,7 +18,7 @@ from core.exceptions import NotFound
 from core.precompiled import Precompiled, PrecompileError
 from tests.factories import case_to_investment_preparation, fund_with_tranches, invest_in_case, make_case
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 M = Decimal("1000000.00")
 

@@ -24,7 +24,7 @@ from tests.factories import (
     make_case,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 # Queries per request on PostgreSQL (the authenticated user is given, as DRF's force_authenticate
 # does; token authentication adds one). A read of one case file, position or assessment is audited:

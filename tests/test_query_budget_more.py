@@ -33,7 +33,7 @@ from tests.factories import (
     use_tmp_document_storage,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 # Queries per request on PostgreSQL (the authenticated user is given, as DRF's force_authenticate
 # does; token authentication adds one). A write inside a read (an audited read: the consultation

@@ -45,6 +45,7 @@ from django.db.models import BigIntegerField, Func, IntegerField, OuterRef, Subq
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
+from core import fastpaths
 from core.precompiled import Precompiled
 
 from ..models import Case, CaseCategory
@@ -66,7 +67,7 @@ def page_rows(view, request, *, columns):
     answer with them and their count as DRF's `paginate_queryset` leaves it; None where DRF's own
     path must answer."""
     user, paginator = request.user, view.paginator
-    if paginator is None or not (user.is_authenticated and user.is_active):
+    if not fastpaths.enabled() or paginator is None or not (user.is_authenticated and user.is_active):
         return None
     number = request.query_params.get(paginator.page_query_param, "1")
     if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_PAGE:

@@ -341,3 +341,10 @@ AUDIT_SEAL_ON_COMMIT = env_bool("AUDIT_SEAL_ON_COMMIT", False)
 # AUDIT_VERIFY_PARALLEL_FROM sealed records (a million records took 25-38 s in one process).
 AUDIT_VERIFY_WORKERS = int(env("AUDIT_VERIFY_WORKERS", str(min(len(os.sched_getaffinity(0)), 4))))
 AUDIT_VERIFY_PARALLEL_FROM = int(env("AUDIT_VERIFY_PARALLEL_FROM", "100000"))
+
+# ------------------------------------------------------------------------------
+# Fast paths (core.fastpaths)
+# ------------------------------------------------------------------------------
+# BEV_FAST_PATHS: "off" to run every read and write through the plain ORM and DRF (compiled reads,
+# prepared inserts, compiled read serializers and the case list's kept count all fall back).
+BEV_FAST_PATHS = env_bool("BEV_FAST_PATHS", True)

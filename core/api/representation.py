@@ -10,6 +10,8 @@ from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject, RelatedField
 
+from core import fastpaths
+
 _COMPILED: dict = {}
 _MISSING = object()
 
@@ -24,6 +26,8 @@ def represent(serializer_class, instance):
     bound fields' `to_representation` (str/int directly for CharField/IntegerField, which is what
     theirs do); anything the fast path does not cover (a missing key, a dotted or "*" source, a
     related field, a custom serializer) goes through DRF's own code."""
+    if not fastpaths.enabled():
+        return serializer_class(instance).data  # plain DRF (core.fastpaths)
     try:
         convert = _COMPILED[serializer_class]
     except KeyError:

@@ -1,194 +1,47 @@
-"""Services of the afwegingskader: every change to a framework version, an assessment or a
-consultation, each in one transaction with its audit record.
-
-Who does what (access.roles): risk assessors score (`assessment.score`); the lead assessor (who
-started the assessment, `assessment.lead`) records the conditions, checks and scope ground, settles
-disagreeing scores, consults the ministries and submits; a *different* assessor approves or returns
-it (`assessment.approve`, four eyes); department advisors answer the request addressed to them.
-"""
+"""An assessment from start to approval: scope, conditions, checks, scores, submit, four eyes, revise."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.permissions import require
-from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import ScopeGround, State
 from cases.models import Case
-from cases.services import case_note_record
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from documents import services as documents
-from documents.constants import DocumentType
-from documents.models import Document, DocumentLink
 
-from .cabinet_report import render_docx, render_pdf
-from .constants import (
-    AdvicePosition,
+from ..constants import (
     AssessmentKind,
     AssessmentStatus,
     CheckAnswer,
     ConditionStatus,
     ConsultationStatus,
-    FrameworkStatus,
-    Ministry,
     Outcome,
     ReviewDecision,
 )
-from .framework import validate_definition
-from .models import (
+from ..models import (
     Assessment,
     AssessmentReview,
     CheckFinding,
     ConditionFinding,
     ConsultationRequest,
-    FrameworkVersion,
     IndicatorScore,
     IndicatorSettlement,
 )
-from .selectors import assessment_compute, assessment_report_context
-
-# The case state in which each kind of assessment is made: the initial risk assessment in
-# risk_assessment (letter: "Op basis van deze risico-inschatting beslist het kabinet"), risk reviews
-# while the stake is held (letter: the State winds down "zodra de risico's ... tot op een
-# beheersbaar niveau zijn gebracht").
-CASE_STATE_FOR_KIND = {AssessmentKind.INITIAL: State.RISK_ASSESSMENT, AssessmentKind.RISK_REVIEW: State.MONITORING}
-
-
-# ---------------------------------------------------------------------------------------------
-# Framework versions
-# ---------------------------------------------------------------------------------------------
-@transaction.atomic
-def framework_create_draft(*, user, name: str, definition: dict, notes: str = "") -> FrameworkVersion:
-    """A new draft version (an administrator's); it takes the next version number."""
-    require(user, "framework.publish")
-    if not (name or "").strip():
-        raise RuleViolation(_("Een naam is verplicht."), field="name")
-    validate_definition(definition)
-    number = (FrameworkVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
-    version = FrameworkVersion.objects.create(number=number, name=name.strip(), definition=definition,
-                                              notes=notes, created_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="framework.create", obj=version,
-              changes={"number": number, "name": version.name})
-    return version
-
-
-@transaction.atomic
-def framework_update_draft(*, user, framework: FrameworkVersion, name: str | None = None,
-                           definition: dict | None = None, notes: str | None = None) -> FrameworkVersion:
-    require(user, "framework.publish")
-    framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)
-    if framework.is_published:
-        raise Conflict(_("Een gepubliceerde versie verandert nooit: maak een nieuwe versie."), code="published")
-    if definition is not None:
-        framework.definition = validate_definition(definition)
-    if name is not None:
-        framework.name = name.strip()
-    if notes is not None:
-        framework.notes = notes
-    framework.save()
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="framework.update", obj=framework)
-    return framework
-
-
-@transaction.atomic
-def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
-    """Publish a draft: from now on new assessments use it. Existing assessments keep theirs."""
-    require(user, "framework.publish")
-    framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)
-    if framework.is_published:
-        raise Conflict(_("Deze versie is al gepubliceerd."), code="already_published")
-    validate_definition(framework.definition)
-    FrameworkVersion.objects.filter(pk=framework.pk).update(status=FrameworkStatus.PUBLISHED,
-                                                            published_at=timezone.now(), published_by=user)
-    framework.refresh_from_db()
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="framework.publish", obj=framework,
-              changes={"status": {"before": FrameworkStatus.DRAFT, "after": FrameworkStatus.PUBLISHED}})
-    return framework
-
-
-def framework_current() -> FrameworkVersion:
-    """The latest published version. The default version from the letter is always there (the data
-    migration creates it; it is recreated if the table was emptied, e.g. a flushed test database)."""
-    version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
-    if version is None:
-        from .default_framework import ensure_default_framework
-
-        ensure_default_framework()
-        version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
-    if version is None:
-        raise Conflict(_("Er is geen gepubliceerde versie van het afwegingskader."), code="no_framework")
-    return version
-
-
-# ---------------------------------------------------------------------------------------------
-# Helpers
-# ---------------------------------------------------------------------------------------------
-def _lock(assessment: Assessment) -> Assessment:
-    """Re-read the assessment under a row lock: status checks see the committed truth."""
-    locked = Assessment.objects.select_for_update(no_key=True, of=("self",)).select_related("framework", "case").get(pk=assessment.pk)
-    locked.case.forget_team()
-    return locked
-
-
-def _require_draft(assessment: Assessment) -> None:
-    if assessment.status != AssessmentStatus.DRAFT:
-        raise Conflict(_("Alleen een concept kan worden gewijzigd; een goedgekeurde inschatting verandert nooit "
-                         "(maak een nieuwe revisie)."), code="not_draft")
-
-
-def _require_lead(user, assessment: Assessment) -> None:
-    require(user, "assessment.lead", case=assessment.case)
-    if assessment.lead_id != user.pk:
-        raise PermissionDenied(_("Alleen de eerste beoordelaar van deze inschatting kan dit doen."), code="not_lead")
-
-
-def _clean_text(value: str | None, field: str, *, required: bool) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise RuleViolation(_("Een onderbouwing is verplicht."), field=field)
-    return value
-
-
-def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
-    """Evidence: a list of {"title", "source", "document_id", "url"}; a title or a document each.
-    A document must be one of this case's documents that the person may see (need-to-know)."""
-    from documents.selectors import document_list
-
-    if evidence in (None, ""):
-        return []
-    if not isinstance(evidence, list):
-        raise RuleViolation(_("Bewijs is een lijst van bronnen."), field="evidence")
-    cleaned = []
-    for row in evidence:
-        if not isinstance(row, dict):
-            raise RuleViolation(_("Elke bron is een object met een titel of document."), field="evidence")
-        item = {"title": str(row.get("title") or "").strip()[:300], "source": str(row.get("source") or "").strip()[:300],
-                "url": str(row.get("url") or "").strip()[:500], "document_id": row.get("document_id")}
-        if item["document_id"] is not None:
-            if not isinstance(item["document_id"], int) or isinstance(item["document_id"], bool):
-                raise RuleViolation(_("Een document-id is een geheel getal."), field="evidence")
-            document = document_list(user=user, case=case).filter(pk=item["document_id"]).first()
-            if document is None:
-                raise RuleViolation(_("Document %(id)s hoort niet bij het dossier van deze casus.")
-                                    % {"id": item["document_id"]}, field="evidence")
-            item["title"] = item["title"] or document.title
-        if not item["title"]:
-            raise RuleViolation(_("Elke bron heeft een titel of een document."), field="evidence")
-        cleaned.append(item)
-    return cleaned
-
-
-def _timeline(case: Case, *, actor, data: dict) -> None:
-    case_note_record(case=case, actor=actor, data=data)
+from ..selectors import assessment_compute
+from .common import (
+    CASE_STATE_FOR_KIND,
+    _clean_evidence,
+    _clean_text,
+    _lock,
+    _require_draft,
+    _require_lead,
+    _timeline,
+)
+from .frameworks import framework_current
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,163 +340,3 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
                             settled_by=s.settled_by) for s in old.settlements.all()])
     new.refresh_from_db()
     return new
-
-
-# ---------------------------------------------------------------------------------------------
-# Consultation (afstemming)
-# ---------------------------------------------------------------------------------------------
-@transaction.atomic
-def consultation_request(*, user, assessment: Assessment, ministry: str, advisor, question: str,
-                         covers: list[str], due_date: date, ministry_other: str = "") -> ConsultationRequest:
-    """The lead assessor asks a ministry concerned for advice on some parts of the assessment."""
-    assessment = _lock(assessment)
-    _require_lead(user, assessment)
-    require(user, "assessment.request_advice", case=assessment.case)
-    _require_draft(assessment)
-    errors = {}
-    if ministry not in Ministry.values:
-        errors["ministry"] = _("Onbekend ministerie.")
-    elif ministry == Ministry.OTHER and not (ministry_other or "").strip():
-        errors["ministry_other"] = _("Noem het ministerie.")
-    if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
-        errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
-    if not (question or "").strip():
-        errors["question"] = _("Stel de adviesvraag.")
-    codes = list(dict.fromkeys(covers or []))
-    unknown = [c for c in codes if c not in assessment.framework.framework.all_codes]
-    if not codes:
-        errors["covers"] = _("Kies ten minste één onderdeel waarover advies wordt gevraagd.")
-    elif unknown:
-        errors["covers"] = _("Onbekende onderdelen: %(c)s.") % {"c": ", ".join(map(str, unknown))}
-    if not isinstance(due_date, date) or due_date < timezone.localdate():
-        errors["due_date"] = _("De uiterste datum ligt niet in het verleden.")
-    if errors:
-        raise ValidationError(errors)
-    consultation = ConsultationRequest.objects.create(
-        assessment=assessment, ministry=ministry, ministry_other=(ministry_other or "").strip(), advisor=advisor,
-        question=question.strip(), covers=codes, due_date=due_date, requested_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="consultation.request", obj=consultation,
-              case_id=assessment.case_id, changes={"ministry": ministry, "advisor": advisor.username,
-                                                   "covers": codes, "due_date": due_date})
-    return consultation
-
-
-@transaction.atomic
-def consultation_answer(*, user, consultation: ConsultationRequest, position: str, advice: str) -> ConsultationRequest:
-    """The department advisor the request is addressed to answers it."""
-    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
-        pk=consultation.pk)
-    case = consultation.assessment.case
-    if consultation.advisor_id != user.pk:
-        raise NotFound(_("Adviesaanvraag niet gevonden."))
-    require(user, "assessment.answer_advice", case=case)
-    if consultation.status != ConsultationStatus.OPEN:
-        raise Conflict(_("Deze adviesaanvraag is al afgehandeld."), code="not_open")
-    if consultation.assessment.status == AssessmentStatus.APPROVED:
-        raise Conflict(_("De inschatting is al goedgekeurd."), code="approved")
-    errors = {}
-    if position not in AdvicePosition.values:
-        errors["position"] = _("Kies steunt, heeft zorgen of maakt bezwaar.")
-    if not (advice or "").strip():
-        errors["advice"] = _("Licht het advies toe.")
-    if errors:
-        raise ValidationError(errors)
-    consultation.status = ConsultationStatus.ANSWERED
-    consultation.position = position
-    consultation.advice = advice.strip()
-    consultation.answered_by = user
-    consultation.answered_at = timezone.now()
-    consultation.save(update_fields=["status", "position", "advice", "answered_by", "answered_at"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.answer", obj=consultation,
-              case_id=case.pk, changes={"status": {"before": "open", "after": "answered"}, "position": position})
-    return consultation
-
-
-@transaction.atomic
-def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
-    """The lead assessor proceeds without an open advice, recording why."""
-    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
-        pk=consultation.pk)
-    _require_lead(user, consultation.assessment)
-    if consultation.status != ConsultationStatus.OPEN:
-        raise Conflict(_("Deze adviesaanvraag is al afgehandeld."), code="not_open")
-    if consultation.assessment.status == AssessmentStatus.APPROVED:
-        raise Conflict(_("De inschatting is al goedgekeurd."), code="approved")
-    reason = (reason or "").strip()
-    if not reason:
-        raise RuleViolation(_("Een reden is verplicht om af te zien van het advies."), field="reason")
-    consultation.status = ConsultationStatus.WAIVED
-    consultation.waiver_reason = reason
-    consultation.waived_by = user
-    consultation.waived_at = timezone.now()
-    consultation.save(update_fields=["status", "waiver_reason", "waived_by", "waived_at"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.waive", obj=consultation,
-              case_id=consultation.assessment.case_id,
-              changes={"status": {"before": "open", "after": "waived"}, "reason": reason})
-    return consultation
-
-
-def flag_overdue_consultations(*, now: datetime | None = None) -> list[ConsultationRequest]:
-    """Flag each open request past its due date once, and tell the lead assessor and the advisor."""
-    from django.core.mail import send_mail
-
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    flagged = []
-    overdue = (ConsultationRequest.objects.filter(status=ConsultationStatus.OPEN, overdue_flagged_at__isnull=True,
-                                                  due_date__lt=today)
-               .select_related("assessment__case", "assessment__lead", "advisor"))
-    for consultation in overdue:
-        with transaction.atomic():
-            if not ConsultationRequest.objects.filter(pk=consultation.pk, overdue_flagged_at__isnull=True,
-                                                      status=ConsultationStatus.OPEN).update(overdue_flagged_at=now):
-                continue  # answered, waived or flagged by another worker meanwhile
-            case = consultation.assessment.case
-            audit_log(actor=None, action=AuditRecord.Action.OTHER, event="consultation.overdue", obj=consultation,
-                      case_id=case.pk, changes={"due_date": consultation.due_date})
-            recipients = [e for e in (consultation.assessment.lead.email, consultation.advisor.email) if e]
-            # The mail names only the reference: case content stays inside the service.
-            transaction.on_commit(lambda r=recipients, c=case, m=consultation.ministry_label: r and send_mail(
-                subject=f"[BEV] Advies verlopen: {c.reference}",
-                message=f"Het gevraagde advies van {m} voor casus {c.reference} is niet op tijd gegeven.",
-                from_email=None, recipient_list=r, fail_silently=True))
-            flagged.append(consultation)
-    return flagged
-
-
-# ---------------------------------------------------------------------------------------------
-# The cabinet's risk assessment report
-# ---------------------------------------------------------------------------------------------
-def assessment_report_generate(*, user, assessment) -> Document:
-    """Render the approved assessment as the report for the ministerraad (PDF, plus an editable DOCX)
-    and store both as documents of the case; a revised assessment gives new versions of the same
-    two documents. Returns the PDF document.
-
-    Letter, "Afwegingskader": "Op basis van deze risico-inschatting beslist het kabinet over de
-    inzet van de voorziening.\""""
-    case = assessment.case
-    if not Case.objects.case_file_visible_to(user).filter(pk=case.pk).exists():
-        raise NotFound(_("Casus niet gevonden."))
-    require(user, "assessment.generate_report", case=case)
-    if getattr(assessment, "status", None) != "approved":
-        raise Conflict(_("Alleen een goedgekeurde risico-inschatting gaat als rapport naar de ministerraad."),
-                       code="assessment_not_approved")
-    context = assessment_report_context(assessment=assessment)
-    kind = getattr(assessment, "kind", "initial")
-    revision = f"assessment:{assessment.pk}:r{getattr(assessment, 'revision', 1)}"
-    stem = f"risico-inschatting-{case.reference}-r{getattr(assessment, 'revision', 1)}"
-    title = _("Risico-inschatting voor de ministerraad")
-    if kind != "initial":
-        title = _("Periodieke risicoherbeoordeling")
-    stored = {}
-    for extension, render, label in (("pdf", render_pdf, "PDF"), ("docx", render_docx, _("DOCX, bewerkbaar"))):
-        stored[extension] = documents.generated_document_store(
-            user=user, case=case, title=f"{title} ({label})", document_type=DocumentType.ASSESSMENT_REPORT,
-            filename=f"{stem}.{extension}", content=render(context), classification=case.classification,
-            source_key=f"assessment-report:{kind}:{extension}", source_revision=revision)
-    with transaction.atomic():
-        content_type = ContentType.objects.get_for_model(type(assessment))
-        for version in stored.values():
-            DocumentLink.objects.get_or_create(document=version.document, target_type=content_type,
-                                               target_id=str(assessment.pk), defaults={"created_by": user})
-    return stored["pdf"].document

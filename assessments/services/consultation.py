@@ -1,0 +1,150 @@
+"""Consultation of the ministries concerned (afstemming)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from access.roles import Role
+from audit.models import AuditRecord
+from audit.services import audit_log
+from core.exceptions import Conflict, NotFound, RuleViolation
+
+from ..constants import (
+    AdvicePosition,
+    AssessmentStatus,
+    ConsultationStatus,
+    Ministry,
+)
+from ..models import (
+    Assessment,
+    ConsultationRequest,
+)
+from .common import _lock, _require_draft, _require_lead
+
+
+# ---------------------------------------------------------------------------------------------
+# Consultation (afstemming)
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def consultation_request(*, user, assessment: Assessment, ministry: str, advisor, question: str,
+                         covers: list[str], due_date: date, ministry_other: str = "") -> ConsultationRequest:
+    """The lead assessor asks a ministry concerned for advice on some parts of the assessment."""
+    assessment = _lock(assessment)
+    _require_lead(user, assessment)
+    require(user, "assessment.request_advice", case=assessment.case)
+    _require_draft(assessment)
+    errors = {}
+    if ministry not in Ministry.values:
+        errors["ministry"] = _("Onbekend ministerie.")
+    elif ministry == Ministry.OTHER and not (ministry_other or "").strip():
+        errors["ministry_other"] = _("Noem het ministerie.")
+    if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
+        errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
+    if not (question or "").strip():
+        errors["question"] = _("Stel de adviesvraag.")
+    codes = list(dict.fromkeys(covers or []))
+    unknown = [c for c in codes if c not in assessment.framework.framework.all_codes]
+    if not codes:
+        errors["covers"] = _("Kies ten minste één onderdeel waarover advies wordt gevraagd.")
+    elif unknown:
+        errors["covers"] = _("Onbekende onderdelen: %(c)s.") % {"c": ", ".join(map(str, unknown))}
+    if not isinstance(due_date, date) or due_date < timezone.localdate():
+        errors["due_date"] = _("De uiterste datum ligt niet in het verleden.")
+    if errors:
+        raise ValidationError(errors)
+    consultation = ConsultationRequest.objects.create(
+        assessment=assessment, ministry=ministry, ministry_other=(ministry_other or "").strip(), advisor=advisor,
+        question=question.strip(), covers=codes, due_date=due_date, requested_by=user)
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="consultation.request", obj=consultation,
+              case_id=assessment.case_id, changes={"ministry": ministry, "advisor": advisor.username,
+                                                   "covers": codes, "due_date": due_date})
+    return consultation
+
+
+@transaction.atomic
+def consultation_answer(*, user, consultation: ConsultationRequest, position: str, advice: str) -> ConsultationRequest:
+    """The department advisor the request is addressed to answers it."""
+    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
+        pk=consultation.pk)
+    case = consultation.assessment.case
+    if consultation.advisor_id != user.pk:
+        raise NotFound(_("Adviesaanvraag niet gevonden."))
+    require(user, "assessment.answer_advice", case=case)
+    if consultation.status != ConsultationStatus.OPEN:
+        raise Conflict(_("Deze adviesaanvraag is al afgehandeld."), code="not_open")
+    if consultation.assessment.status == AssessmentStatus.APPROVED:
+        raise Conflict(_("De inschatting is al goedgekeurd."), code="approved")
+    errors = {}
+    if position not in AdvicePosition.values:
+        errors["position"] = _("Kies steunt, heeft zorgen of maakt bezwaar.")
+    if not (advice or "").strip():
+        errors["advice"] = _("Licht het advies toe.")
+    if errors:
+        raise ValidationError(errors)
+    consultation.status = ConsultationStatus.ANSWERED
+    consultation.position = position
+    consultation.advice = advice.strip()
+    consultation.answered_by = user
+    consultation.answered_at = timezone.now()
+    consultation.save(update_fields=["status", "position", "advice", "answered_by", "answered_at"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.answer", obj=consultation,
+              case_id=case.pk, changes={"status": {"before": "open", "after": "answered"}, "position": position})
+    return consultation
+
+
+@transaction.atomic
+def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
+    """The lead assessor proceeds without an open advice, recording why."""
+    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
+        pk=consultation.pk)
+    _require_lead(user, consultation.assessment)
+    if consultation.status != ConsultationStatus.OPEN:
+        raise Conflict(_("Deze adviesaanvraag is al afgehandeld."), code="not_open")
+    if consultation.assessment.status == AssessmentStatus.APPROVED:
+        raise Conflict(_("De inschatting is al goedgekeurd."), code="approved")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Een reden is verplicht om af te zien van het advies."), field="reason")
+    consultation.status = ConsultationStatus.WAIVED
+    consultation.waiver_reason = reason
+    consultation.waived_by = user
+    consultation.waived_at = timezone.now()
+    consultation.save(update_fields=["status", "waiver_reason", "waived_by", "waived_at"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.waive", obj=consultation,
+              case_id=consultation.assessment.case_id,
+              changes={"status": {"before": "open", "after": "waived"}, "reason": reason})
+    return consultation
+
+
+def flag_overdue_consultations(*, now: datetime | None = None) -> list[ConsultationRequest]:
+    """Flag each open request past its due date once, and tell the lead assessor and the advisor."""
+    from django.core.mail import send_mail
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    flagged = []
+    overdue = (ConsultationRequest.objects.filter(status=ConsultationStatus.OPEN, overdue_flagged_at__isnull=True,
+                                                  due_date__lt=today)
+               .select_related("assessment__case", "assessment__lead", "advisor"))
+    for consultation in overdue:
+        with transaction.atomic():
+            if not ConsultationRequest.objects.filter(pk=consultation.pk, overdue_flagged_at__isnull=True,
+                                                      status=ConsultationStatus.OPEN).update(overdue_flagged_at=now):
+                continue  # answered, waived or flagged by another worker meanwhile
+            case = consultation.assessment.case
+            audit_log(actor=None, action=AuditRecord.Action.OTHER, event="consultation.overdue", obj=consultation,
+                      case_id=case.pk, changes={"due_date": consultation.due_date})
+            recipients = [e for e in (consultation.assessment.lead.email, consultation.advisor.email) if e]
+            # The mail names only the reference: case content stays inside the service.
+            transaction.on_commit(lambda r=recipients, c=case, m=consultation.ministry_label: r and send_mail(
+                subject=f"[BEV] Advies verlopen: {c.reference}",
+                message=f"Het gevraagde advies van {m} voor casus {c.reference} is niet op tijd gegeven.",
+                from_email=None, recipient_list=r, fail_silently=True))
+            flagged.append(consultation)
+    return flagged
