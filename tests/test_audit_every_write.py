@@ -16,7 +16,7 @@ from audit.models import AuditRecord
 
 from .test_url_walk import METHODS, _request, _verified_client, concrete_paths, project_urls, world  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 ACTORS = ["casus", "risico", "kabinet", "fonds", "kamer", "beheer"]
 NOT_A_CHANGE = {"access:login", "access:logout", "admin:login", "admin:logout", "set_language", "access:enrol"}

@@ -273,6 +273,7 @@ def test_anonymous_requests_are_refused_everywhere(world):
     assert not failures, "Anonymous requests not refused:\n" + "\n".join(failures)
 
 
+@pytest.mark.slow
 def test_people_outside_the_team_get_no_case_data(world):
     """Three kinds of stranger (one test, to build the world once): a case officer, an auditor and
     a superuser administrator, none on any team. The officer also tries every write, the

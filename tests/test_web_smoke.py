@@ -13,7 +13,7 @@ from cases.models import Case
 
 from .factories import web_session
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 LINK = re.compile(r'href="(/(?:cases|assessments|fund|documents|letters|audit)/[^"?#]*)"')
 

@@ -78,7 +78,7 @@ def framework_current() -> FrameworkVersion:
     migration creates it; it is recreated if the table was emptied, e.g. a flushed test database)."""
     version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
-        from .default_framework import ensure_default_framework
+        from ..default_framework import ensure_default_framework
 
         ensure_default_framework()
         version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()

@@ -1,7 +1,14 @@
 """Fast, deterministic test settings. DATABASE_URL and REDIS_URL come from `make test`."""
 
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import BASE_DIR, env
+
+# Under pytest-xdist each worker has its own test database (pytest-django), Redis database and
+# document store, so parallel workers never see each other's data or queues.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INDEX = int(_WORKER[2:]) + 1 if _WORKER.startswith("gw") else 0
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-" + "x" * 40
@@ -10,7 +17,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(BASE_DIR / "var" / "test-documents")},
+        "OPTIONS": {"location": str(BASE_DIR / "var" / f"test-documents{_WORKER_INDEX or ''}")},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -20,6 +27,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "redis://broker.invalid:1/0"
 CELERY_RESULT_BACKEND = "cache+memory://"
 TEST_REDIS_URL = env("REDIS_URL")
+if TEST_REDIS_URL and _WORKER_INDEX:
+    TEST_REDIS_URL = TEST_REDIS_URL.rsplit("/", 1)[0] + f"/{_WORKER_INDEX}"
 # Each test starts with an empty cache of its own (tests/conftest.py); the shared Redis cache is
 # tested explicitly (tests/test_fund_overview_cache.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
