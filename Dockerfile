@@ -4,14 +4,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.s
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 gettext \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 bev
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --no-cache-dir setuptools && mkdir -p /app && touch README.md
+# Dependencies first, exactly as pinned in the lock file (pip-compile from pyproject.toml, see README
+# "Dependencies"): this layer is rebuilt only when the lock file changes, not on every code change.
+# --no-deps: the lock file lists every package; pip check fails the build if one is missing.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --no-deps -r requirements.lock && pip check
 COPY . .
-RUN pip install --no-cache-dir . \
-    && DJANGO_SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+RUN DJANGO_SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
        python manage.py collectstatic --noinput \
-    && python manage.py compilemessages --ignore=.venv \
-    && mkdir -p /app/var && chown -R bev /app/var
+    && python manage.py compilemessages --ignore=.venv
+# Everything written at run time lives under /app/var, owned by bev. The directories exist in the
+# image before a volume is mounted on them, so Docker initialises a new named volume with this
+# owner (an empty root-owned volume would make every document upload fail).
+#   /app/var/documents  the document store (volume "documents", DOCUMENT_STORAGE_ROOT)
+#   /app/var/celery     Celery beat's schedule file (volume "beat")
+RUN mkdir -p /app/var/documents /app/var/celery && chown -R bev:bev /app/var
 USER bev
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--max-requests", "2000", "--max-requests-jitter", "200", "--access-logfile", "-"]

@@ -1,64 +1,302 @@
-"""docker-compose.yml stays valid and simple (no Docker engine here to run it)."""
+"""The deployment files hold together: Dockerfile, docker-compose.yml, the lock file and the Caddyfile.
 
+There is no Docker engine here to run them, so these tests check the properties that made
+`docker compose up` fail or drift before: volumes the app user cannot write, dependencies
+resolved at build time instead of pinned, gunicorn published without TLS in front.
+"""
+
+import re
+import shutil
+import subprocess
+import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_IMAGE = "bev-case-service:latest"
 
 
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
+    text = (ROOT / "Dockerfile").read_text()
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    joined = re.sub(r"\\\n", " ", "\n".join(lines))
+    instructions = []
+    for line in joined.splitlines():
+        if line.strip():
+            keyword, _, rest = line.strip().partition(" ")
+            instructions.append((keyword.upper(), " ".join(rest.split())))
+    return instructions
+
+
+def app_services() -> dict:
+    """The services that run the application image (they share x-app)."""
+    return {name: service for name, service in compose()["services"].items() if service.get("image") == APP_IMAGE}
+
+
+def lock_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, sep, version = line.partition("==")
+        assert sep and version and " " not in version, f"not pinned with ==: {line!r}"
+        pins[canonicalize_name(name)] = version
+    return pins
+
+
+def pyproject_requirements() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [Requirement(spec) for spec in project["dependencies"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dockerfile
+# ---------------------------------------------------------------------------------------------
+def test_every_volume_of_the_app_containers_is_created_and_owned_by_the_app_user():
+    instructions = dockerfile_instructions()
+    user_at = next(i for i, (kw, args) in enumerate(instructions) if kw == "USER")
+    assert instructions[user_at][1] == "bev"
+    runs_as_root = " && ".join(args for kw, args in instructions[:user_at] if kw == "RUN")
+    created = set(re.findall(r"mkdir -p ((?:/\S+ ?)+)", runs_as_root))
+    created = {path for group in created for path in group.split()}
+    owned = {path for group in re.findall(r"chown -R bev(?::bev)? ((?:/\S+ ?)+)", runs_as_root)
+             for path in group.split()}
+
+    targets = set()
+    for name, service in app_services().items():
+        for volume in service.get("volumes", []):
+            source, target = volume.split(":")[:2]
+            if not source.startswith((".", "/")):  # a named volume: Docker copies the image's directory
+                targets.add((name, target))
+    assert targets, "no volumes found on the app services"
+    for name, target in sorted(targets):
+        assert target in created, f"{name}: {target} is not created in the image (mkdir -p before USER)"
+        assert any(target == path or target.startswith(path.rstrip("/") + "/") for path in owned), \
+            f"{name}: {target} is not chowned to bev before USER"
+
+
+def test_the_documents_store_is_a_volume_where_the_settings_put_it():
+    app = compose()["x-app"]
+    assert app["environment"]["DOCUMENT_STORAGE_ROOT"] == "/app/var/documents"
+    assert "documents:/app/var/documents" in app["volumes"]
+
+
+def test_dependencies_come_from_the_lock_file_before_the_source():
+    instructions = dockerfile_instructions()
+    copy_lock = instructions.index(("COPY", "requirements.lock ./"))
+    copy_source = instructions.index(("COPY", ". ."))
+    installs = [i for i, (kw, args) in enumerate(instructions) if kw == "RUN" and "pip install" in args]
+    assert installs, "no pip install in the Dockerfile"
+    lock_install = next(i for i in installs if "-r requirements.lock" in instructions[i][1])
+    assert copy_lock < lock_install < copy_source
+    assert "--no-deps" in instructions[lock_install][1] and "pip check" in instructions[lock_install][1]
+    # Nothing resolves dependencies again from pyproject's ranges (pip install . would).
+    assert installs == [lock_install], [instructions[i] for i in installs]
+    # No source is copied before the install layer (it would invalidate the cache on every change).
+    assert [args for kw, args in instructions[:lock_install] if kw in ("COPY", "ADD")] == ["requirements.lock ./"]
+
+
+def test_secrets_and_certificates_stay_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert ".env" in ignored and "deploy/certs" in ignored
+
+
+# ---------------------------------------------------------------------------------------------
+# The lock file
+# ---------------------------------------------------------------------------------------------
+def test_the_lock_file_pins_every_dependency_of_pyproject_within_its_range():
+    pins = lock_pins()
+    for requirement in pyproject_requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement.name} is in pyproject.toml but not in requirements.lock"
+        assert requirement.specifier.contains(pins[name]), \
+            f"{requirement.name}=={pins[name]} in the lock is outside pyproject's {requirement.specifier}"
+        for extra in requirement.extras:  # celery[redis], psycopg[binary]: what the extra pulls in
+            for needed in _extra_requirements(requirement.name, extra):
+                assert canonicalize_name(needed.name) in pins, \
+                    f"{requirement.name}[{extra}] needs {needed.name}, which the lock file does not pin"
+
+
+def _extra_requirements(name: str, extra: str) -> list[Requirement]:
+    """The requirements an extra adds, read from the installed distribution's metadata."""
+    from importlib.metadata import requires
+
+    added = []
+    for spec in requires(name) or []:
+        requirement = Requirement(spec)
+        if requirement.marker is not None and "extra" in str(requirement.marker) \
+                and requirement.marker.evaluate({"extra": extra}):
+            added.append(requirement)
+    assert added, f"{name}[{extra}] adds nothing: is the extra spelled right?"
+    return added
+
+
+def test_the_lock_file_names_exactly_pyprojects_direct_dependencies():
+    """pip-compile annotates each direct dependency 'via bev-case-service (pyproject.toml)': a package
+    removed from pyproject but still locked, or added but not compiled, shows here."""
+    text = (ROOT / "requirements.lock").read_text()
+    direct = set()
+    for block in re.split(r"\n(?=\S)", text):
+        name = block.split("==", 1)[0].strip()
+        if "==" in block and "bev-case-service (pyproject.toml)" in block:
+            direct.add(canonicalize_name(name))
+    assert direct == {canonicalize_name(r.name) for r in pyproject_requirements()}
+
+
+def test_the_lock_file_says_how_it_was_made():
+    assert "pip-compile" in (ROOT / "requirements.lock").read_text()
+    assert "pip-compile" in (ROOT / "README.md").read_text()  # and how to refresh it
+
+
+# ---------------------------------------------------------------------------------------------
+# docker-compose.yml
+# ---------------------------------------------------------------------------------------------
 def test_compose_has_the_production_shape():
-    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    services = compose()["services"]
+    assert {"postgres", "redis", "migrate", "web", "worker", "beat", "proxy"} <= set(services)
     for name in ("postgres", "redis", "web", "worker"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" in " ".join(services["web"]["command"])
-    assert "worker" in services["worker"]["command"]
     assert "beat" in services["beat"]["command"]
+
+
+def test_the_worker_is_the_prefork_pool_recycling_its_children():
+    command = compose()["services"]["worker"]["command"]
+    assert command[:4] == ["celery", "-A", "config", "worker"]
+    pool = [command[i + 1] for i, arg in enumerate(command) if arg in ("--pool", "-P")]
+    pool += [arg.split("=", 1)[1] for arg in command if arg.startswith("--pool=")]
+    assert pool in ([], ["prefork"]), pool
+    assert "--max-tasks-per-child" in command
+    assert int(command[command.index("--max-tasks-per-child") + 1]) > 0
+
+
+def test_gunicorn_is_reached_only_through_the_proxy():
+    services = compose()["services"]
+    for name, service in app_services().items():
+        assert "ports" not in service, f"{name} publishes {service['ports']} to the host"
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("caddy:")
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    # The Caddyfile forwards to web on the port gunicorn binds.
+    web = services["web"]["command"]
+    bind = web[web.index("--bind") + 1]
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    upstreams = re.findall(r"^\s*reverse_proxy\s+(\S+)", caddyfile, re.MULTILINE)
+    assert upstreams == [f"web:{bind.rsplit(':', 1)[1]}"]
+
+
+def test_the_healthcheck_reaches_gunicorn_on_a_host_django_allows():
+    app = compose()["x-app"]
+    web = compose()["services"]["web"]
+    check = " ".join(web["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/healthz" in check
+    assert "127.0.0.1" in app["environment"]["DJANGO_ALLOWED_HOSTS"].split(",")
+
+
+def test_django_trusts_the_proxys_host_and_origin():
+    env = compose()["x-app"]["environment"]
+    proxy_env = compose()["services"]["proxy"]["environment"]
+    host = proxy_env["BEV_HOSTNAME"]
+    assert host in env["DJANGO_ALLOWED_HOSTS"].split(",")
+    assert env["DJANGO_CSRF_TRUSTED_ORIGINS"] == f"https://{host}"
+    assert env["BEV_TRUSTED_PROXIES"]
 
 
 def test_compose_commits_no_secrets():
     text = (ROOT / "docker-compose.yml").read_text()
-    compose = yaml.safe_load(text)
-    env = compose["x-app"]["environment"]
+    data = yaml.safe_load(text)
+    env = data["x-app"]["environment"]
     assert env["DJANGO_SECRET_KEY"].startswith("${")
     assert "${POSTGRES_PASSWORD" in env["DATABASE_URL"]
-    assert compose["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+    assert data["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+
+
+# ---------------------------------------------------------------------------------------------
+# The Caddyfile, validated by Caddy itself
+# ---------------------------------------------------------------------------------------------
+CADDY = shutil.which("caddy")
+
+
+@pytest.mark.skipif(CADDY is None, reason="caddy is not installed (apt-get install -y caddy); "
+                                          "the Caddyfile is not validated")
+@pytest.mark.parametrize("env, expect", [
+    ({}, '"module":"internal"'),  # the default: tls internal
+    ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "beheer@example.nl"}, '"module":"acme"'),
+    ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "/certs/cert.pem /certs/key.pem"}, '"load_files"'),
+])
+def test_caddy_accepts_the_caddyfile(env, expect, tmp_path):
+    import os
+
+    run_env = {k: v for k, v in os.environ.items() if k not in ("BEV_HOSTNAME", "BEV_TLS")}
+    run_env.update(env, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
+    caddyfile = str(ROOT / "deploy" / "Caddyfile")
+    adapted = subprocess.run([CADDY, "adapt", "--config", caddyfile, "--adapter", "caddyfile"],
+                             capture_output=True, text=True, env=run_env, timeout=60)
+    assert adapted.returncode == 0, adapted.stderr
+    config = adapted.stdout.replace(" ", "")
+    assert expect in config
+    assert f'"host":["{env.get("BEV_HOSTNAME", "localhost")}"]' in config
+    assert '"dial":"web:8000"' in config
+    if "load_files" in expect:
+        return  # validate would load the (absent) certificate files
+    validated = subprocess.run([CADDY, "validate", "--config", caddyfile, "--adapter", "caddyfile"],
+                               capture_output=True, text=True, env=run_env, timeout=60)
+    assert validated.returncode == 0, validated.stderr + validated.stdout
+    assert "Valid configuration" in validated.stdout + validated.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Production settings
+# ---------------------------------------------------------------------------------------------
+def _production(monkeypatch, **env):
+    import importlib
+    import sys
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    # base reads the environment when imported: import a fresh copy, then put the test run's back.
+    base = sys.modules.pop("config.settings.base")
+    sys.modules.pop("config.settings.production", None)
+    try:
+        return importlib.import_module("config.settings.production")
+    finally:
+        sys.modules.pop("config.settings.production", None)
+        sys.modules["config.settings.base"] = base
 
 
 def test_production_settings_refuse_the_default_secret(monkeypatch):
-    import importlib
-    import sys
-
     from django.core.exceptions import ImproperlyConfigured
 
-    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
-    sys.modules.pop("config.settings.production", None)
-    try:
-        importlib.import_module("config.settings.production")
-    except ImproperlyConfigured as exc:
-        assert "DJANGO_SECRET_KEY" in str(exc)
-    else:
-        raise AssertionError("production settings started with the default secret key")
-    finally:
-        sys.modules.pop("config.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        _production(monkeypatch, DJANGO_SECRET_KEY="")
 
 
 def test_production_settings_refuse_debug(monkeypatch):
-    import importlib
-    import sys
-
     from django.core.exceptions import ImproperlyConfigured
 
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
-    monkeypatch.setenv("DJANGO_DEBUG", "true")
-    sys.modules.pop("config.settings.production", None)
-    try:
-        importlib.import_module("config.settings.production")
-    except ImproperlyConfigured as exc:
-        assert "DEBUG" in str(exc)
-    else:
-        raise AssertionError("production settings started with DEBUG on")
-    finally:
-        sys.modules.pop("config.settings.production", None)
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        _production(monkeypatch, DJANGO_DEBUG="true")
+
+
+def test_production_settings_read_the_proxys_headers(monkeypatch):
+    production = _production(monkeypatch, BEV_TRUSTED_PROXIES="172.16.0.0/12",
+                             DJANGO_CSRF_TRUSTED_ORIGINS="https://bev.example.nl")
+    assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert getattr(production, "USE_X_FORWARDED_HOST", False) is False  # Caddy passes Host on; X-Forwarded-Host is not believed
+    assert production.CSRF_TRUSTED_ORIGINS == ["https://bev.example.nl"]
+    assert production.BEV_TRUSTED_PROXIES == ["172.16.0.0/12"]
+    assert production.MIDDLEWARE[0] == "core.proxy.TrustedProxyMiddleware"

@@ -50,12 +50,14 @@ def fund_establish(*, user=None, name: str, policy_owner: str, manager_name: str
         "name": name, "policy_owner": policy_owner, "committed_limit": committed_limit, "liquid_cap": liquid_cap})
     if not created:
         return fund
-    for year, amount in (planned_tranches or {2023: Decimal("50000000.00"), 2024: Decimal("50000000.00")}).items():
+    tranches = planned_tranches or {2023: Decimal("50000000.00"), 2024: Decimal("50000000.00")}
+    for year, amount in tranches.items():
         PlannedTranche.objects.create(fund=fund, year=year, amount=amount)
     ManagerPeriod.objects.create(fund=fund, name=manager_name, valid_from=manager_from)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.establish", obj=fund,
               changes=diff({}, {"name": name, "policy_owner": policy_owner, "committed_limit": committed_limit,
-                                "liquid_cap": liquid_cap, "manager": manager_name, "manager_from": manager_from}))
+                                "liquid_cap": liquid_cap, "manager": manager_name, "manager_from": manager_from,
+                                "planned_tranches": {str(year): amount for year, amount in sorted(tranches.items())}}))
     return fund
 
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool
+from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool, env_list
 
 if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured("DJANGO_DEBUG must not be on in production.")
@@ -23,3 +23,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 # The container healthcheck calls /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Behind the reverse proxy (Caddy in docker-compose.yml), which terminates TLS:
+# - it sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above), so Django knows the request was HTTPS;
+# - it passes the client's Host header unchanged, so ALLOWED_HOSTS and the CSRF origin check see the
+#   public host name and USE_X_FORWARDED_HOST stays off (nobody's X-Forwarded-Host is believed);
+#   DJANGO_CSRF_TRUSTED_ORIGINS (base) lists https://<host> for the proxy's site address;
+# - it sets X-Forwarded-For: from the networks in BEV_TRUSTED_PROXIES (comma separated CIDRs; the
+#   compose network) its last entry becomes REMOTE_ADDR, the address the audit trail and the
+#   login lockout record (core.proxy). Empty: REMOTE_ADDR is used as it is.
+# The proxy's headers are trusted only because gunicorn is not published to the host: only the proxy
+# (and the healthcheck, over loopback) reaches it.
+BEV_TRUSTED_PROXIES = env_list("BEV_TRUSTED_PROXIES")
+MIDDLEWARE = ["core.proxy.TrustedProxyMiddleware", *MIDDLEWARE]  # noqa: F405
