@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service needs, only where missing.
 #   run:   Pango (WeasyPrint PDFs), gettext (translations)
-#   test:  + PostgreSQL 15, Redis, Chromium (browser tests), graphviz
+#   test:  + PostgreSQL 15, Redis, Chromium (browser tests), graphviz, Caddy (the proxy config)
 set -euo pipefail
 mode=${1:-run}
 need=()
@@ -13,6 +13,7 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v dot >/dev/null 2>&1 || need+=(graphviz)
+  command -v caddy >/dev/null 2>&1 || need+=(caddy)  # validates deploy/Caddyfile
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
