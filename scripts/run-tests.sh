@@ -13,12 +13,13 @@ $PY manage.py compilemessages --ignore=.venv >/dev/null
 DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=' | head -c 60)" \
   DJANGO_ALLOWED_HOSTS=bev.example.nl $PY manage.py check --deploy --fail-level WARNING
 # The suite on every core (pytest-xdist: each worker has its own test database, Redis database and
-# document store), then once more with the fast paths off (core.fastpaths), so the plain ORM/DRF
+# document store; `--dist load` hands tests out in pytest-django's order, the transactional tests,
+# which empty the tables, after the others), then once more with the fast paths off (core.fastpaths), so the plain ORM/DRF
 # path every fast path falls back to stays tested; the slow walks run once.
 if [ "$#" -gt 0 ]; then
   exec $PY -m pytest "$@"
 fi
 workers=$(nproc 2>/dev/null || echo 2)
-$PY -m pytest -n "$workers" --dist loadfile -q
+$PY -m pytest -n "$workers" --dist load -q
 echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF):"
-BEV_FAST_PATHS=off $PY -m pytest -n "$workers" --dist loadfile -q -m "not slow"
+BEV_FAST_PATHS=off $PY -m pytest -n "$workers" --dist load -q -m "not slow"

@@ -39,8 +39,15 @@ def configuration(live_redis):
 def worker():
     from celery.contrib.testing.worker import start_worker
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    from celery._state import _set_task_join_will_block
+
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        # The in-process worker marks this process as a worker ("never call result.get() within a
+        # task"); later tests in the same process call .get() on eager results.
+        _set_task_join_will_block(False)
 
 
 @pytest.fixture
