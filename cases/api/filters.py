@@ -5,11 +5,12 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 
 from ..constants import State, StrategicCategory, Urgency
 from ..models import Case, CaseCategory
 from ..selectors import case_search
+from core.api.filters import BoundedSearchFilter
 from core.classification import Classification
 
 
@@ -84,7 +85,7 @@ class CaseOrderingFilter(OrderingFilter):
         return ordering
 
 
-class CaseSearchFilter(SearchFilter):
+class CaseSearchFilter(BoundedSearchFilter):
     """`?search=`: DRF's terms (split on spaces and commas, "quoted phrases" kept), each of which must
     occur in the case's `search_text` (reference, title, target, acquirer, KvK number)."""
 
