@@ -69,7 +69,14 @@ from .models import (
 from .selectors import ZERO, fund_get, ledger_totals, liquidity, position_balances
 
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999999.99")
+# The most a single booking may be (docs/security.md): ten times the fund's committed capital of
+# EUR 100 million and well above its EUR 150 million liquidity cap, so an exit at a multiple of the
+# fund's largest stake still fits, while a typo of a few zeros (a EUR 196 billion dividend on a EUR 10
+# million position, which was booked and swept to the treasury) is refused.
+AMOUNT_CEILING = Decimal("1000000000.00")
+# The most a valuation may be as a multiple of what was invested in the position: MOIC and the
+# position's figures derive from it, and no stake the fund takes grows a thousandfold.
+MAX_VALUATION_MULTIPLE = Decimal("1000")
 PERCENT_PLACES = Decimal("0.000001")
 
 # Case states in which money may go into a position (first investment, then follow-ons).
@@ -93,8 +100,9 @@ def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
         raise RuleViolation(_("Een bedrag heeft ten hoogste twee decimalen (centen)."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise RuleViolation(_("Het bedrag moet groter zijn dan nul."), field=field)
-    if amount > MAX_AMOUNT:
-        raise RuleViolation(_("Het bedrag is te groot."), field=field)
+    if amount > AMOUNT_CEILING:
+        raise RuleViolation(_("Het bedrag is hoger dan het plafond van %(ceiling)s per boeking; controleer het "
+                              "bedrag.") % {"ceiling": eur(AMOUNT_CEILING)}, field=field)
     return amount.quantize(CENT)
 
 
@@ -780,6 +788,11 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
     _lock_fund()  # valuations commit in id order: the overview's cache is keyed on the newest id
     position = _locked_position(position)
     _require_open(position)
+    invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
+    if invested > 0 and fair_value > invested * MAX_VALUATION_MULTIPLE:
+        raise RuleViolation(_("Een reële waarde van meer dan %(multiple)s maal het geïnvesteerde bedrag (%(invested)s) "
+                              "is niet aannemelijk; controleer het bedrag.")
+                            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": eur(invested)}, field="fair_value")
     valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,
                                          notes=notes, valued_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.valuation", obj=valuation,
