@@ -33,8 +33,10 @@ MAX_JSON_DEPTH = 20  # a case file's deepest body (an assessment with its scores
 MAX_SEARCH_TERMS = 10
 MAX_SEARCH_TERM_LENGTH = 100
 
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s].*)?", re.ASCII | re.DOTALL)
-_LOCAL_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s.*)?", re.ASCII | re.DOTALL)
+# A value that is a date or a date and time (as date fields read them), not text that mentions one.
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"\s*", re.ASCII)
+_LOCAL_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME + r"\s*", re.ASCII)
 
 
 def _bad_character(value: str) -> str | None:

@@ -245,6 +245,20 @@ def test_a_date_out_of_range_in_a_web_form_is_refused(client, officer, case, day
     assert response.status_code == 400 and "expected_closing_date" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["9999-12-31 10:00", "0001-01-01T00:00:00Z", "31-12-9999 23:59",
+                                   "1800-02-03T04:05:06.789+01:00", " 0001-01-01 "])
+def test_a_date_and_time_out_of_range_is_refused_wherever_it_is_given(api, case, officer, value):
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": value}, format="json"),
+            "signal_received_at", "niet toegestaan")
+
+
+@pytest.mark.parametrize("text", ["1-1-1850 werd de onderneming opgericht.", "1850-01-01 oprichting",
+                                  "Termijn tot 31-12-9999?", "Sinds 0001"])
+def test_text_that_mentions_an_old_date_is_not_refused(api, case, officer, text):
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    assert response.status_code == 200 and response.json()["summary"] == text
+
+
 @pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31", "2026-06-30"])
 def test_dates_in_range_are_accepted(api, case, officer, day):
     response = api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json")
