@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.roles import Role
 from core.classification import Classification
+from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
     ExistingInstrument,
@@ -42,7 +43,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Zoeken"), required=False,
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_SEARCH_TERM_LENGTH,
                         help_text=_("Kenmerk, titel, onderneming, KvK-nummer of investeerder."),
                         widget=forms.TextInput(attrs={"type": "search"}))
     state = forms.ChoiceField(label=_("Status"), required=False,

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.classification import Classification
+from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import DocumentType
 
 
 class DocumentSearchForm(forms.Form):
-    q = forms.CharField(label=_("Zoeken in titel en tekst"), required=False,
+    q = forms.CharField(label=_("Zoeken in titel en tekst"), required=False, max_length=MAX_SEARCH_TERM_LENGTH,
                         widget=forms.TextInput(attrs={"type": "search"}))
 
 

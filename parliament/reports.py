@@ -14,8 +14,6 @@ executed transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import defaultdict
 from datetime import date, datetime, time
@@ -31,6 +29,7 @@ from cases.constants import State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
+from core.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import services
 from .models import LetterRequest, Report, TransactionKind
@@ -103,39 +102,11 @@ def _row_values(row: dict) -> list:
 
 
 def annual_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(ANNUAL_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in _row_values(row)])
-    return buffer.getvalue().encode("utf-8-sig")  # BOM: Excel opens it in UTF-8
+    return csv_bytes(ANNUAL_COLUMNS, [_row_values(row) for row in rows])  # text cells cannot be formulas
 
 
 def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for values in rows:
-            sheet.append(list(values))
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, Decimal):
-                    cell.number_format = "#,##0.00"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "DD-MM-YYYY"
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column) + 2
-            sheet.column_dimensions[column[0].column_letter].width = min(width, 50)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(sheets)  # text cells cannot be formulas
 
 
 def annual_summary(rows: list[dict]) -> dict:

@@ -37,9 +37,8 @@ def configuration(live_redis):
 
 @contextmanager
 def worker():
-    from celery.contrib.testing.worker import start_worker
-
     from celery._state import _set_task_join_will_block
+    from celery.contrib.testing.worker import start_worker
 
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

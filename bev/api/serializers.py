@@ -35,6 +35,12 @@ AMOUNT_HELP = _("EUR met centen, bijv. \"1250000.00\".")
 KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
 
 
+def derived_field(*, decimal_places: int):
+    """A figure derived from the books (MOIC, IRR): no digit limit, so an extreme but booked value is
+    shown instead of failing the page (DRF refuses to render more digits than `max_digits`)."""
+    return serializers.DecimalField(max_digits=None, decimal_places=decimal_places, allow_null=True, read_only=True)
+
+
 def money_field(**kwargs):
     kwargs.setdefault("help_text", AMOUNT_HELP)
     return serializers.DecimalField(**MONEY, **kwargs)
@@ -66,8 +72,8 @@ class FundOverviewSerializer(serializers.Serializer):
     returns = money_field()
     realised_result = money_field()
     unrealised_value = money_field()
-    moic = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    irr = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+    moic = derived_field(decimal_places=4)
+    irr = derived_field(decimal_places=6)
 
 
 class AsOfSerializer(serializers.Serializer):
@@ -197,8 +203,8 @@ class PositionMetricsSerializer(serializers.Serializer):
     unrealised_value = money_field()
     unrealised_result = money_field()
     latest_valuation_on = serializers.DateField(allow_null=True)
-    moic = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    irr = serializers.DecimalField(max_digits=12, decimal_places=6, allow_null=True)
+    moic = derived_field(decimal_places=4)
+    irr = derived_field(decimal_places=6)
 
 
 class FollowUpSerializer(serializers.ModelSerializer):

@@ -37,10 +37,10 @@ from .holdings import (  # noqa: F401
     valuation_record,
 )
 from .ledger import (  # noqa: F401
+    AMOUNT_CEILING,
     CENT,
     DISBURSEMENT_STATES,
     EXIT_STATES,
-    MAX_AMOUNT,
     PERCENT_PLACES,
     money,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
+from core.formatting import euro
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -29,6 +31,11 @@ from ..selectors import position_balances
 from .ledger import PERCENT_PLACES, _executed, _lock_fund, money
 from .positions import _locked_position, _percent, _position_snapshot, _require_open
 
+# The most a valuation may be as a multiple of what was invested in the position: MOIC and the
+# position's figures derive from it, and no stake the fund takes grows a thousandfold (the service's
+# own assumption, docs/security.md).
+MAX_VALUATION_MULTIPLE = Decimal("1000")
+
 
 # ------------------------------------------------------------------------------------------------
 # Valuations, dilution, conversion
@@ -45,6 +52,12 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
     _lock_fund()  # valuations commit in id order: the overview's cache is keyed on the newest id
     position = _locked_position(position)
     _require_open(position)
+    invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
+    if invested > 0 and fair_value > invested * MAX_VALUATION_MULTIPLE:
+        raise RuleViolation(_("Een reële waarde van meer dan %(multiple)s maal het geïnvesteerde bedrag (%(invested)s) "
+                              "is niet aannemelijk; controleer het bedrag.")
+                            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
+                            field="fair_value")
     valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,
                                          notes=notes, valued_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.valuation", obj=valuation,

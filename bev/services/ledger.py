@@ -50,7 +50,12 @@ from ..models import (
 from ..selectors import ZERO, ledger_totals, liquidity
 
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999999.99")
+# The most a single booking may be (docs/security.md): ten times the fund's committed capital of
+# EUR 100 million and well above its EUR 150 million liquidity cap, so an exit at a multiple of the
+# fund's largest stake still fits, while a typo of a few zeros (a EUR 196 billion dividend on a EUR 10
+# million position, which was booked and swept to the treasury) is refused. The service's own
+# assumption, not the letter's.
+AMOUNT_CEILING = Decimal("1000000000.00")
 PERCENT_PLACES = Decimal("0.000001")
 
 # Case states in which money may go into a position (first investment, then follow-ons).
@@ -74,8 +79,9 @@ def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
         raise RuleViolation(_("Een bedrag heeft ten hoogste twee decimalen (centen)."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise RuleViolation(_("Het bedrag moet groter zijn dan nul."), field=field)
-    if amount > MAX_AMOUNT:
-        raise RuleViolation(_("Het bedrag is te groot."), field=field)
+    if amount > AMOUNT_CEILING:
+        raise RuleViolation(_("Het bedrag is hoger dan het plafond van %(ceiling)s per boeking; controleer het "
+                              "bedrag.") % {"ceiling": euro(AMOUNT_CEILING, cents=True)}, field=field)
     return amount.quantize(CENT)
 
 

@@ -5,8 +5,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.filters import OrderingFilter
 
+from core.api.filters import BoundedSearchFilter
 from core.classification import Classification
 
 from ..constants import State, StrategicCategory, Urgency
@@ -85,7 +86,7 @@ class CaseOrderingFilter(OrderingFilter):
         return ordering
 
 
-class CaseSearchFilter(SearchFilter):
+class CaseSearchFilter(BoundedSearchFilter):
     """`?search=`: DRF's terms (split on spaces and commas, "quoted phrases" kept), each of which must
     occur in the case's `search_text` (reference, title, target, acquirer, KvK number)."""
 

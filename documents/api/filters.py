@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.classification import Classification
+from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from ..constants import DocumentType
 from ..models import Document
@@ -13,7 +14,8 @@ class DocumentFilter(django_filters.FilterSet):
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
     date_from = django_filters.DateFilter(field_name="document_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="document_date", lookup_expr="lte")
-    search = django_filters.CharFilter(method="filter_text", label=_("Zoek in titel en tekst"))
+    search = django_filters.CharFilter(method="filter_text", label=_("Zoek in titel en tekst"),
+                                       max_length=MAX_SEARCH_TERM_LENGTH)
 
     class Meta:
         model = Document

@@ -1,0 +1,84 @@
+"""The JSON parser of the API (`REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]`).
+
+On top of DRF's: a body nested deeper than `MAX_JSON_DEPTH` is refused before it is decoded
+(Python's decoder recursed until RecursionError: a 500), and every key and string in the body
+obeys `core.input_rules` (no control characters, numbers in ASCII digits, sane dates). A refusal
+is a 400 naming the field (`{"field": ["…"]}`, a dotted path for nested values)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, parsers, renderers
+from rest_framework.utils import json as drf_json
+
+from core import input_rules
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}:]', re.DOTALL)
+
+
+def _max_depth() -> int:
+    return getattr(settings, "API_JSON_MAX_DEPTH", input_rules.MAX_JSON_DEPTH)
+
+
+def check_depth(text: str, limit: int) -> None:
+    """Refuse nesting deeper than `limit`, naming the top-level key under which it happens."""
+    depth, key, last_string = 0, None, None
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token[0] == '"':
+            last_string = token
+        elif token == ":":
+            if depth == 1 and last_string is not None:
+                try:
+                    key = json.loads(last_string)
+                except ValueError:
+                    key = None
+        elif token in "[{":
+            depth += 1
+            if depth > limit:
+                raise exceptions.ValidationError(
+                    {key if isinstance(key, str) and key else "non_field_errors":
+                     [_("De gegevens zijn te diep genest (ten hoogste %(max)s niveaus).") % {"max": limit}]})
+        else:
+            depth -= 1
+            if depth <= 1:
+                last_string = None
+
+
+def check_values(data, path: str = "") -> None:
+    """Every key and string of the decoded body obeys `core.input_rules`."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if message := input_rules.refusal(str(key)):
+                raise exceptions.ValidationError({where: [message]})
+            check_values(value, where)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            check_values(value, f"{path}.{index}" if path else str(index))
+    elif isinstance(data, str):
+        if message := input_rules.refusal(data):
+            raise exceptions.ValidationError({path or "non_field_errors": [message]})
+
+
+class GuardedJSONParser(parsers.JSONParser):
+    renderer_class = renderers.JSONRenderer
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = codecs.getreader(encoding)(stream).read()
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        check_depth(text, _max_depth())
+        try:
+            data = drf_json.loads(text, parse_constant=drf_json.strict_constant if self.strict else None)
+        except (ValueError, RecursionError) as exc:
+            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        check_values(data)
+        return data

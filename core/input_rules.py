@@ -1,0 +1,104 @@
+"""Rules every piece of text that enters the service obeys, whatever field it is for.
+
+They are checked at the boundary, before any view, form, serializer or query sees the value:
+JSON bodies by `core.api.parsers.GuardedJSONParser`, query strings, path segments and form
+bodies by `core.input_guard.InputGuardMiddleware`. A refused value is a 400 naming the field;
+nothing is looked up or changed.
+
+- **No control characters** other than tab, newline and carriage return, no surrogates and no
+  U+FFFE/U+FFFF: PostgreSQL refuses NUL (a lookup with one was a 500), and XML 1.0 (DOCX, ODT,
+  XLSX) cannot hold the others, so a title or letter body with one broke every export.
+- **Numbers in ASCII digits only**: Python's `int()` and `Decimal()` read `１２３` (full-width) or
+  `١٢٣` (Arabic-Indic) as 123, so such a value became an id, amount or KvK number nobody typed.
+- **Dates between 1900 and 2200**: year 1 or 9999 is a typo or a probe, and arithmetic on it
+  (a deadline, a period end) overflowed.
+
+Search terms are bounded separately (`search_terms_checked`), where searches are made.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from core.exceptions import RuleViolation
+
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+MAX_JSON_DEPTH = 20  # a case file's deepest body (an assessment with its scores) is 4 levels
+MAX_SEARCH_TERMS = 10
+MAX_SEARCH_TERM_LENGTH = 100
+
+# A value that is a date or a date and time (as date fields read them), not text that mentions one.
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"\s*", re.ASCII)
+_LOCAL_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME + r"\s*", re.ASCII)
+
+
+def _bad_character(value: str) -> str | None:
+    for ch in value:
+        if ch in ALLOWED_CONTROLS:
+            continue
+        code = ord(ch)
+        if code == 0:
+            return _("Een NUL-teken (U+0000) is niet toegestaan.")
+        if unicodedata.category(ch) in ("Cc", "Cs") or code in (0xFFFE, 0xFFFF):
+            return _("Het teken U+%(code)04X is niet toegestaan; van de stuurtekens mogen alleen tab, nieuwe "
+                     "regel en regelterugloop.") % {"code": code}
+    return None
+
+
+def _non_ascii_number(value: str) -> bool:
+    """True if Python would read the value as a number but it has digits other than 0-9."""
+    if all(ch.isascii() or not ch.isdecimal() for ch in value):
+        return False
+    try:
+        Decimal(value.strip())
+    except (InvalidOperation, ValueError):
+        return False
+    return True
+
+
+def _year_out_of_range(value: str) -> str | None:
+    match = _ISO_DATE.fullmatch(value)
+    year = None
+    if match and 1 <= int(match[2]) <= 12 and 1 <= int(match[3]) <= 31:
+        year = int(match[1])
+    else:
+        match = _LOCAL_DATE.fullmatch(value)
+        if match and 1 <= int(match[1]) <= 31 and 1 <= int(match[2]) <= 12:
+            year = int(match[3])
+    if year is None:
+        return None
+    if year < EARLIEST_YEAR:
+        return _("Een datum vóór %(year)s is niet toegestaan.") % {"year": EARLIEST_YEAR}
+    if year > LATEST_YEAR:
+        return _("Een datum na %(year)s is niet toegestaan.") % {"year": LATEST_YEAR}
+    return None
+
+
+def refusal(value: str) -> str | None:
+    """Why this text may not enter the service, or None if it may."""
+    if not value:
+        return None
+    if message := _bad_character(value):
+        return message
+    if _non_ascii_number(value):
+        return _("Gebruik alleen de cijfers 0-9.")
+    return _year_out_of_range(value)
+
+
+def search_terms_checked(terms, *, field: str = "search") -> list[str]:
+    """The search terms, or a field error when there are too many or one is too long: every term is
+    one more `LIKE` over the visible set."""
+    terms = [term for term in terms if term]
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise RuleViolation(_("Zoek met ten hoogste %(max)s termen.") % {"max": MAX_SEARCH_TERMS}, field=field)
+    if any(len(term) > MAX_SEARCH_TERM_LENGTH for term in terms):
+        raise RuleViolation(_("Een zoekterm is ten hoogste %(max)s tekens lang.") % {"max": MAX_SEARCH_TERM_LENGTH},
+                            field=field)
+    return terms

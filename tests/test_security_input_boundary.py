@@ -1,0 +1,295 @@
+"""Bad input at the boundary (issue 22): a clear 400 naming the field, never a 500, and nothing
+changes. One class of fault per section (amounts and derived figures of the fund:
+test_security_fund_amounts.py); each with several inputs, through the API as integrations
+call it and, where a web form takes the same value, through the web UI."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from rest_framework.test import APIClient
+
+from access.roles import Role
+from audit.models import AuditRecord
+from bev.models import JournalEntry
+from parliament import services as letter_services
+from parliament.models import LetterDraft
+from cases.models import Case, CaseTeamMember
+from core import input_rules
+
+from .factories import add_liaisons, fund_with_tranches, transaction_event, web_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    """As conftest's, but a server error is a response (500) here, not an exception in the test."""
+
+    def _client(user):
+        client = APIClient(raise_request_exception=False)
+        client.force_authenticate(user=user)
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("auditor", Role.AUDITOR)
+
+
+def refused(response, field: str, *words: str) -> str:
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    body = response.json()
+    assert field in body, body
+    message = body[field][0]
+    assert all(word in message for word in words), message
+    return message
+
+
+def patch_raw(client, url: str, text: str):
+    return client.generic("PATCH", url, text, content_type="application/json")
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) NUL in a value that is looked up: PostgreSQL refused the statement (500)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("username", ["a\x00b", "\x00", "officer2\x00", "\x00officer2"])
+def test_a_nul_in_a_username_to_add_to_the_team_is_a_field_error(api, case, officer, username):
+    members = CaseTeamMember.objects.filter(case=case).count()
+    refused(api(officer).post(f"/api/cases/{case.pk}/team/", {"username": username, "role": "case_officer"},
+                              format="json"), "username", "NUL")
+    assert CaseTeamMember.objects.filter(case=case).count() == members
+
+
+@pytest.mark.parametrize("path, field", [
+    ("/api/cases/{case}/team/officer2%00/", "username"),
+    ("/api/cases/{case}%00/", "pk"),
+    ("/api/cases/{case}%00/documents/", "case_id"),
+    ("/api/letters/1%00/", "pk"),
+    ("/api/positions/%001/", "pk"),
+])
+def test_a_nul_in_a_path_segment_is_a_field_error(api, case, officer, path, field):
+    response = api(officer).delete(path.format(case=case.pk)) if "team" in path else \
+        api(officer).get(path.format(case=case.pk))
+    refused(response, field, "NUL")
+    assert CaseTeamMember.objects.filter(case=case, user__username="officer2").exists()
+
+
+@pytest.mark.parametrize("query, field", [
+    ("user=a%00b", "user"), ("request_id=%00", "request_id"), ("action=create%00", "action"),
+    ("object_id=1%00", "object_id"), ("case=1%00", "case"), ("a%00b=1", "a\x00b"),
+])
+def test_a_nul_in_an_audit_filter_is_a_field_error(api, auditor, query, field):
+    records = AuditRecord.objects.count()
+    refused(api(auditor).get(f"/api/audit/?{query}"), field, "NUL")
+    assert AuditRecord.objects.count() == records
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/cases/?search=a%00b", "search"), ("/api/cases/?state=signal%00", "state"),
+    ("/api/assessments/?case=1%00", "case"), ("/api/letters/?case=%00", "case"),
+    ("/api/letters/?search=%00", "search"), ("/api/cases/{case}/documents/?search=x%00", "search"),
+])
+def test_a_nul_in_a_list_filter_is_a_field_error(api, case, officer, url, field):
+    refused(api(officer).get(url.format(case=case.pk)), field, "NUL")
+
+
+def test_a_nul_in_web_forms_and_the_login_is_a_400_and_changes_nothing(client, officer, case):
+    assert client.post("/login/", {"username": "officer\x00", "password": "x", "otp_token": "123456"}).status_code == 400
+    web_session(client, officer)
+    members = CaseTeamMember.objects.filter(case=case).count()
+    response = client.post(f"/cases/{case.pk}/team/", {"username": "officer2\x00", "role": "case_officer"})
+    assert response.status_code == 400 and "username" in response.content.decode()
+    assert CaseTeamMember.objects.filter(case=case).count() == members
+    assert client.get("/cases/?q=a%00b").status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) deeply nested JSON: the decoder recursed until RecursionError (500)
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("depth", [input_rules.MAX_JSON_DEPTH + 1, 100, 5_000, 200_000])
+@pytest.mark.parametrize("shape", ["[{}]", '{"x":{}}'])
+def test_a_deeply_nested_body_is_refused_before_it_is_decoded(api, case, officer, depth, shape):
+    opening, closing = ("[", "]") if shape == "[{}]" else ('{"x":', "}")
+    body = '{"title": ' + opening * depth + closing * depth + "}"
+    refused(patch_raw(api(officer), f"/api/cases/{case.pk}/", body), "title", "genest")
+    body = opening * depth + closing * depth
+    response = api(officer).generic("POST", f"/api/cases/{case.pk}/transitions/", body, content_type="application/json")
+    refused(response, "non_field_errors" if shape == "[{}]" else "x", "genest")  # the top-level key, if any
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+def test_nesting_within_the_limit_and_brackets_in_strings_are_not_refused(api, case, officer):
+    nested = json.dumps({"title": "[[[[" * 50 + "{{{{" * 50, "categories": [[[[[]]]]]})
+    response = patch_raw(api(officer), f"/api/cases/{case.pk}/", nested)
+    assert response.status_code == 400 and "categories" in response.json()  # the serializer's own error
+    assert "genest" not in json.dumps(response.json(), ensure_ascii=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# (c) control characters in text that goes into DOCX/XML
+# ---------------------------------------------------------------------------------------------
+CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff"]
+
+
+@pytest.mark.parametrize("char", CONTROL)
+def test_a_control_character_in_a_case_title_is_a_field_error(api, case, officer, char):
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging"}, format="json"),
+            "title", f"U+{ord(char):04X}")
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+@pytest.mark.parametrize("username", ["a\\udc80b", "\\ud800", "officer2\\udfff"])
+def test_a_lone_surrogate_in_a_looked_up_value_is_a_field_error(api, case, officer, username):
+    members = CaseTeamMember.objects.filter(case=case).count()
+    response = api(officer).generic("POST", f"/api/cases/{case.pk}/team/",
+                                    '{"username": "%s", "role": "case_officer"}' % username,
+                                    content_type="application/json")
+    refused(response, "username", "niet toegestaan")
+    assert CaseTeamMember.objects.filter(case=case).count() == members
+
+
+def test_tab_newline_and_carriage_return_are_kept(api, case, officer):
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "regel 1\r\nregel\t2"}, format="json")
+    assert response.status_code == 200 and response.json()["summary"] == "regel 1\r\nregel\t2"
+
+
+@pytest.fixture
+def letter(case, officer, manager, make_user):
+    kamer = make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+    add_liaisons(case, by=officer, liaisons=[kamer])
+    with transaction.atomic():
+        request = letter_services.letter_requests_create(event=transaction_event(case, user=manager))
+    letter_services.letter_drafts_make(request_id=request.pk)
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer"), kamer
+
+
+@pytest.mark.parametrize("field, char", [("body", "\x02"), ("body", "\x0b"), ("subject", "\x1f"),
+                                         ("confidential_annex", "\x7f"), ("note", "\x00")])
+def test_a_control_character_in_a_letter_is_a_field_error_and_the_docx_still_builds(api, letter, field, char):
+    draft, kamer = letter
+    before = LetterDraft.objects.get(pk=draft.pk).body
+    refused(api(kamer).patch(f"/api/letters/{draft.pk}/", {field: f"Geachte{char} Voorzitter"}, format="json"),
+            field, f"U+{ord(char):04X}")
+    assert LetterDraft.objects.get(pk=draft.pk).body == before
+    assert api(kamer).get(f"/api/letters/{draft.pk}/docx/").status_code == 200
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\x1b"])
+def test_a_control_character_in_a_web_form_is_refused(client, officer, case, char):
+    web_session(client, officer)
+    response = client.post(f"/cases/{case.pk}/edit/", {"title": f"Titel{char}", "version": case.version})
+    assert response.status_code == 400 and "title" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) digits other than 0-9, which int() and Decimal() accept
+# ---------------------------------------------------------------------------------------------
+KVK = ["１２３４５６７８", "١٢٣٤٥٦٧٨", "१२३४५६७८", "1234567８", "۱۲۳۴۵۶۷۸"]
+
+
+@pytest.mark.parametrize("kvk", KVK)
+def test_a_kvk_number_in_other_digits_is_a_field_error(api, case, officer, kvk):
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": kvk}, format="json"),
+            "target_kvk_number", "0-9")
+    assert Case.objects.get(pk=case.pk).target_kvk_number == case.target_kvk_number
+
+
+@pytest.mark.parametrize("digit_one", ["１", "١", "१", "𝟏"])
+def test_an_id_in_other_digits_finds_nothing_and_is_a_field_error(api, case, officer, digit_one):
+    from urllib.parse import quote
+
+    other = digit_one * len(str(case.pk)) if case.pk < 10 else digit_one
+    refused(api(officer).get(f"/api/cases/{quote(other)}/"), "pk", "0-9")
+    refused(api(officer).get(f"/api/assessments/?case={quote(other)}"), "case", "0-9")
+    refused(api(officer).get(f"/api/audit/?case={quote(other)}"), "case", "0-9")
+
+
+@pytest.mark.parametrize("amount", ["１０００", "١٠٠٠.٠٠", "1000.0０", "१००"])
+def test_an_amount_in_other_digits_books_nothing(api, manager, amount):
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    refused(api(manager).post("/api/fund/tranches/", {"amount": amount, "idempotency_key": "k"}, format="json"),
+            "amount", "0-9")
+    assert JournalEntry.objects.count() == 1
+
+
+def test_ascii_digits_and_text_with_other_digits_are_accepted(api, case, officer):
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": "12345678",
+                                                             "target_name": "Fabriek ٣ B.V."}, format="json")
+    assert response.status_code == 200, response.json()
+
+
+# ---------------------------------------------------------------------------------------------
+# (e) dates outside 1900-2200
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("day, limit", [("0001-01-01", "1900"), ("0999-12-31", "1900"), ("1899-12-31", "1900"),
+                                        ("2201-01-01", "2200"), ("9999-12-31", "2200")])
+def test_a_date_out_of_range_names_the_limit(api, case, officer, day, limit):
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json"),
+            "expected_closing_date", limit)
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": f"{day}T10:00:00+01:00"},
+                               format="json"), "signal_received_at", limit)
+    refused(api(officer).get(f"/api/cases/?closing_before={day}"), "closing_before", limit)
+    refused(api(officer).get(f"/api/cases/?received_from={day}T00:00:00"), "received_from", limit)
+    assert Case.objects.get(pk=case.pk).expected_closing_date == case.expected_closing_date
+
+
+@pytest.mark.parametrize("day", ["01-01-0001", "31-12-9999", "31/12/9999"])
+def test_a_date_out_of_range_in_a_web_form_is_refused(client, officer, case, day):
+    web_session(client, officer)
+    response = client.post(f"/cases/{case.pk}/edit/", {"expected_closing_date": day, "version": case.version})
+    assert response.status_code == 400 and "expected_closing_date" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["9999-12-31 10:00", "0001-01-01T00:00:00Z", "31-12-9999 23:59",
+                                   "1800-02-03T04:05:06.789+01:00", " 0001-01-01 "])
+def test_a_date_and_time_out_of_range_is_refused_wherever_it_is_given(api, case, officer, value):
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": value}, format="json"),
+            "signal_received_at", "niet toegestaan")
+
+
+@pytest.mark.parametrize("text", ["1-1-1850 werd de onderneming opgericht.", "1850-01-01 oprichting",
+                                  "Termijn tot 31-12-9999?", "Sinds 0001"])
+def test_text_that_mentions_an_old_date_is_not_refused(api, case, officer, text):
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    assert response.status_code == 200 and response.json()["summary"] == text
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31", "2026-06-30"])
+def test_dates_in_range_are_accepted(api, case, officer, day):
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json")
+    assert response.status_code == 200 and response.json()["expected_closing_date"] == day
+
+
+# ---------------------------------------------------------------------------------------------
+# (g) searches of hundreds of terms
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("terms", [[f"t{i}" for i in range(input_rules.MAX_SEARCH_TERMS + 1)],
+                                   [f"t{i}" for i in range(500)], ["x" * (input_rules.MAX_SEARCH_TERM_LENGTH + 1)],
+                                   ["BEV", "y" * 5000]])
+@pytest.mark.parametrize("url", ["/api/cases/?search=", "/api/letters/?search="])
+def test_a_search_of_too_many_or_too_long_terms_is_a_field_error(api, officer, case, terms, url):
+    refused(api(officer).get(url + "+".join(terms)), "search", str(
+        input_rules.MAX_SEARCH_TERMS if len(terms) > input_rules.MAX_SEARCH_TERMS else
+        input_rules.MAX_SEARCH_TERM_LENGTH))
+
+
+@pytest.mark.parametrize("text", ["x" * 101, "a b " * 60])
+def test_a_too_long_document_search_is_a_field_error(api, officer, case, text):
+    refused(api(officer).get(f"/api/cases/{case.pk}/documents/?search={text}"), "search")
+
+
+def test_a_search_within_the_bounds_works(api, officer, case):
+    terms = [case.reference] + ["B"] * (input_rules.MAX_SEARCH_TERMS - 1)
+    response = api(officer).get("/api/cases/?search=" + "+".join(terms))
+    assert response.status_code == 200 and response.json()["count"] == 1
+
+
+def test_a_too_long_web_search_is_a_form_error(client, officer, case):
+    web_session(client, officer)
+    response = client.get("/cases/?q=" + "x" * 101)
+    assert response.status_code == 200 and "100" in response.content.decode()
