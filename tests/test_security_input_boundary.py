@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 from access.roles import Role
 from audit.models import AuditRecord
 from bev.models import JournalEntry
-from parliament import services as letter_services
-from parliament.models import LetterDraft
 from cases.models import Case, CaseTeamMember
 from core import input_rules
+from parliament import services as letter_services
+from parliament.models import LetterDraft
 
 from .factories import add_liaisons, fund_with_tranches, transaction_event, web_session
 

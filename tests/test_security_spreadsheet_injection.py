@@ -12,8 +12,8 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from access.roles import Role
-from parliament import reports, services
 from core.spreadsheets import csv_bytes, safe_cell, xlsx_bytes
+from parliament import reports, services
 
 from .factories import add_liaisons, make_case, transaction_event
 
