@@ -216,3 +216,22 @@ def test_the_hash_of_a_record_never_changes_between_releases():
             "changes": {}}
     assert record_hash(full, GENESIS) == "3389616254b0de0a3bb5cb941e5ca25337c6bcc09a55b01d1f74332c03ac19f3"
     assert record_hash(bare, GENESIS) == "d6241525cceb2e1d03c90a00dc92b9c16e0771c7fe7d9e57cd9c3087539f893d"
+
+
+@pytest.mark.postgres
+def test_the_seal_only_trigger_protects_exactly_the_hashed_columns(db):
+    """The trigger that lets the sealer add seq/hash but nothing else compares the columns the chain
+    hashes (audit.chain.HASHED_FIELDS): a column hashed but not protected, or the reverse, fails here."""
+    import re
+
+    from django.db import connection
+
+    from audit.chain import HASHED_FIELDS
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL trigger")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'bev_audit_seal_only'")
+        source = cursor.fetchone()[0]
+    protected = re.findall(r"NEW\.(\w+)", source.split("IS NOT DISTINCT FROM")[0].split("ROW(", 1)[1])
+    assert tuple(protected) == HASHED_FIELDS

@@ -3,7 +3,28 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from audit.appendonly import AUDIT_SEAL_ONLY_SQL
+# The audit trail's own trigger: append-only like the others, except that the sealer may give an
+# unsealed record its place in the chain (seq, prev_hash, hash) once, without changing its content
+# (the columns of audit.chain.HASHED_FIELDS; tests/test_audit_tamper.py checks they agree). Frozen
+# here, as migrations are.
+_CONTENT = ("id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
+            "object_repr", "case_id", "request_id", "ip_address", "channel", "changes")
+_NEW = "ROW(" + ", ".join(f"NEW.{c}" for c in _CONTENT) + ")"
+_OLD = "ROW(" + ", ".join(f"OLD.{c}" for c in _CONTENT) + ")"
+AUDIT_SEAL_ONLY_SQL = [
+    f"""CREATE OR REPLACE FUNCTION bev_audit_seal_only() RETURNS trigger AS $$
+        BEGIN
+          IF TG_OP = 'UPDATE' AND OLD.hash IS NULL AND OLD.seq IS NULL
+             AND NEW.hash IS NOT NULL AND NEW.seq IS NOT NULL
+             AND {_NEW} IS NOT DISTINCT FROM {_OLD} THEN
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION USING MESSAGE = 'append-only table: ' || TG_TABLE_NAME;
+        END; $$ LANGUAGE plpgsql;""",
+    "DROP TRIGGER IF EXISTS audit_auditrecord_append_only ON audit_auditrecord;",
+    """CREATE TRIGGER audit_auditrecord_append_only BEFORE UPDATE OR DELETE ON audit_auditrecord
+        FOR EACH ROW EXECUTE FUNCTION bev_audit_seal_only();""",
+]
 
 # Records written before this migration were chained at insert, in id order: that is their seq.
 _BACKFILL_PG = [
