@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
+from core.admin import ReadOnlyInline
 from core.exceptions import ApplicationError
 
 from . import selectors, services
@@ -87,17 +88,6 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, _("Versie %(n)s gepubliceerd.") % {"n": version.number})
             except ApplicationError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class ConditionInline(ReadOnlyInline):

@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from access.permissions import can
 from cases.models import Case
+from core.admin import ReadOnlyInline
 
 from .models import (
     Fund,
@@ -30,17 +31,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class LineInline(ReadOnlyInline):

@@ -75,18 +75,14 @@ class _Preview(Exception):
     """Raised inside the preview transaction to roll it back."""
 
 
-def _figures() -> dict:
-    return selectors.fund_overview()
-
-
 def _preview(call) -> tuple[dict, dict]:
     """The fund's figures before and after `call`, which runs and is rolled back."""
-    before = _figures()
+    before = selectors.fund_overview()
     after = None
     try:
         with transaction.atomic():
             call()
-            after = _figures()
+            after = selectors.fund_overview()
             raise _Preview
     except _Preview:
         pass
@@ -208,7 +204,7 @@ def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:
 @web_view
 def fund(request, forms: dict | None = None):
     require(request.user, "fund.view")
-    overview = _figures()
+    overview = selectors.fund_overview()
     fund_row = selectors.fund_get()
     history = {account: _step_series(selectors.account_history(fund=fund_row, account=account))
                for account in (Account.CASH_AVAILABLE, Account.CASH_RESERVED, Account.INVESTMENTS,

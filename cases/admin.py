@@ -3,19 +3,9 @@
 from django.contrib import admin
 
 from access.permissions import can
+from core.admin import ReadOnlyInline
 
 from .models import CabinetDecision, Case, CaseTeamMember, TimelineEvent
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TeamInline(ReadOnlyInline):
