@@ -22,7 +22,7 @@ for model in (TOTPDevice, StaticDevice, TokenProxy):
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "get_full_name", "role", "clearance", "organisation", "is_active"]
     list_filter = ["role", "clearance", "is_active"]
-    fieldsets = DjangoUserAdmin.fieldsets + (("BEV", {"fields": ["role", "clearance", "organisation"]}),)
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("BEV", {"fields": ["role", "clearance", "organisation"]}))
     actions = ["reset_second_factor"]
 
     def has_module_permission(self, request):

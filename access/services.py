@@ -8,6 +8,7 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
@@ -16,6 +17,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import NotFound, PermissionDenied, RuleViolation
 
+from .models import User
 from .permissions import require
 
 ENROLMENT_DEVICE_NAME = "authenticator"
@@ -25,11 +27,11 @@ _TOTP_CODE = re.compile(r"^\d{6}$")
 # ---------------------------------------------------------------------------------------------
 # Second factor
 # ---------------------------------------------------------------------------------------------
-def has_confirmed_totp(user) -> bool:
+def has_confirmed_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def otp_device_matching(*, user, code: str):
+def otp_device_matching(*, user: User, code: str) -> Device | None:
     """The user's confirmed device that accepts `code` (a 6-digit TOTP code or a backup code), or None.
 
     Only devices of the kind the code looks like are tried, so a typo in a TOTP code does not
@@ -48,7 +50,7 @@ def otp_device_matching(*, user, code: str):
     return None
 
 
-def totp_enrolment_device(*, user) -> TOTPDevice:
+def totp_enrolment_device(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator the person is enrolling (made on first call, kept until confirmed)."""
     if has_confirmed_totp(user):
         raise RuleViolation(_("U heeft al een bevestigde authenticator."), code="already_enrolled")
@@ -59,7 +61,7 @@ def totp_enrolment_device(*, user) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_enrolment_confirm(*, user, code: str) -> TOTPDevice:
+def totp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
     """Confirm the authenticator with a code from the app; from then on it is the person's second factor."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False,
                                                           name=ENROLMENT_DEVICE_NAME).first()
@@ -79,7 +81,7 @@ def totp_enrolment_confirm(*, user, code: str) -> TOTPDevice:
 # API tokens (one per person, for integrations)
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def api_token_create(*, user, otp_verified: bool) -> Token:
+def api_token_create(*, user: User, otp_verified: bool) -> Token:
     """A new token for the person, replacing any earlier one. Only from a session verified with
     the second factor: a token can never mint its own successor."""
     if not otp_verified:
@@ -96,7 +98,7 @@ def api_token_create(*, user, otp_verified: bool) -> Token:
 
 
 @transaction.atomic
-def api_token_revoke(*, user) -> None:
+def api_token_revoke(*, user: User) -> None:
     deleted, _rows = Token.objects.filter(user=user).delete()
     if not deleted:
         raise NotFound(_("U heeft geen API-token."))
@@ -110,14 +112,14 @@ def api_token_revoke(*, user) -> None:
 SECURITY_FIELDS = ("username", "role", "clearance", "organisation", "is_active", "is_staff", "is_superuser")
 
 
-def user_snapshot(user) -> dict:
+def user_snapshot(user: User) -> dict:
     if user is None or user.pk is None:
         return {}
     return {name: getattr(user, name) for name in SECURITY_FIELDS}
 
 
 @transaction.atomic
-def user_save_by_admin(*, actor, user, before: dict):
+def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
     """Save a person's account as changed in the admin; role, clearance and access changes are audited."""
     require(actor, "user.manage")
     created = user.pk is None
@@ -132,7 +134,7 @@ def user_save_by_admin(*, actor, user, before: dict):
 
 
 @transaction.atomic
-def user_reset_second_factor(*, actor, user) -> None:
+def user_reset_second_factor(*, actor: User, user: User) -> None:
     """Remove a person's authenticators and backup codes: at the next login they enrol again.
     (For a lost phone; an administrator never sees anyone's secret.)"""
     require(actor, "user.manage")

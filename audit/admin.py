@@ -15,8 +15,8 @@ class AuditRecordAdmin(admin.ModelAdmin):
                     "shown_repr", "case_id"]
     list_filter = ["action", "channel"]
     search_fields = ["actor_username", "event", "object_id", "request_id"]
-    fields = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "shown_repr",
-              "case_id", "request_id", "ip_address", "channel", "shown_changes", "seq", "prev_hash", "hash"]
+    fields = ("id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "shown_repr",
+              "case_id", "request_id", "ip_address", "channel", "shown_changes", "seq", "prev_hash", "hash")
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -3,11 +3,13 @@
 import hashlib
 import ipaddress
 import json
+from collections.abc import Callable
 from datetime import datetime
-from json.encoder import (
-    c_make_encoder as _c_make_encoder,  # None without CPython's _json
-)
 from json.encoder import encode_basestring as _encode_string
+from typing import Any
+
+# CPython's C encoder (json.encoder.c_make_encoder, None without _json); not in the typeshed stubs.
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
@@ -19,11 +21,14 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str
 # with options a whole encoder), which was half the cost of hashing a record when verifying a million.
 # No check for circular references: a record's content comes from JSON. `tests/test_audit_chain_text.py`
 # holds the text to `_CANONICAL.encode`'s.
+canonical_text: Callable[[dict], str]
 if _c_make_encoder is not None:
     _encode_chunks = _c_make_encoder(None, str, _encode_string, None, ":", ",", True, False, True)
 
-    def canonical_text(payload: dict) -> str:
+    def _canonical_text_c(payload: dict) -> str:
         return "".join(_encode_chunks(payload, 0))
+
+    canonical_text = _canonical_text_c
 else:  # pragma: no cover
     canonical_text = _CANONICAL.encode
 

@@ -6,6 +6,8 @@ their who/when/what and lose their content (object_repr and changes are masked).
 
 from __future__ import annotations
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
@@ -17,7 +19,7 @@ from .services import audit_log
 MASKED_REPR = "[afgeschermd]"
 
 
-def with_visibility(qs: QuerySet[AuditRecord], *, user) -> QuerySet[AuditRecord]:
+def with_visibility(qs: QuerySet[AuditRecord], *, user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditRecord]:
     """Annotate `content_visible`: the record is about no case, or about a case this person may see."""
     visible_case = visible_cases(user).filter(pk=OuterRef("case_id"))
     return qs.annotate(case_visible=Exists(visible_case)).annotate(content_visible=CaseWhen(
@@ -25,7 +27,7 @@ def with_visibility(qs: QuerySet[AuditRecord], *, user) -> QuerySet[AuditRecord]
         default=Value(False), output_field=BooleanField()))
 
 
-def audit_record_list(*, user, case_id: int | str | None = None, username: str | None = None,
+def audit_record_list(*, user: AbstractBaseUser | AnonymousUser, case_id: int | str | None = None, username: str | None = None,
                       filters: dict | None = None) -> QuerySet[AuditRecord]:
     require(user, "audit.view")
     qs = AuditRecord.objects.all()

@@ -6,8 +6,11 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -56,8 +59,9 @@ def record_values(record: AuditRecord) -> dict:
     return values
 
 
-def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str = "", object_id: str = "",
-              object_repr: str = "", case_id: int | None = None, changes: dict | None = None) -> AuditRecord:
+def audit_log(*, actor: AbstractBaseUser | AnonymousUser | None, action: str, event: str = "", obj=None,
+              object_type: str = "", object_id: str = "", object_repr: str = "", case_id: int | None = None,
+              changes: dict | None = None) -> AuditRecord:
     """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -66,7 +70,7 @@ def audit_log(*, actor, action: str, event: str = "", obj=None, object_type: str
     ctx = current()
     record = AuditRecord(
         timestamp=timezone.now(),
-        actor=actor if actor is not None and getattr(actor, "pk", None) else None,
+        actor=cast(Any, actor) if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=(getattr(actor, "username", "") or "system")[:150],
         action=action,
         event=event[:100],
@@ -100,7 +104,7 @@ def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
             head = AuditRecord.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
-            seq, prev_hash = head if head else (0, GENESIS)
+            seq, prev_hash = (head[0] or 0, head[1] or GENESIS) if head else (0, GENESIS)
             rows = stored_rows(AuditRecord.objects.filter(hash__isnull=True).order_by("id")[:batch_size])
             updates = []
             for row in rows:

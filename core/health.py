@@ -19,7 +19,7 @@ def broker_ok() -> tuple[bool, str]:
     try:
         import redis
 
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1)
+        client = redis.Redis.from_url(str(settings.CELERY_BROKER_URL), socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         return True, "redis"
     except Exception as exc:  # noqa: BLE001

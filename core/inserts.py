@@ -11,6 +11,8 @@ Only for models without save signals or overridden `save` behaviour that matters
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Model
 
@@ -37,17 +39,17 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
         return _orm_insert_many(instances, conflict_target=conflict_target, using=using)
     connection = connections[using]
     model = type(instances[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
     key = (model, connection.alias, conflict_target, len(instances))
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
-        conflict = (f" ON CONFLICT ({', '.join(quote(model._meta.get_field(name).column) for name in conflict_target)})"
+        conflict = (f" ON CONFLICT ({', '.join(quote(_column(model, name)) for name in conflict_target)})"
                     " DO NOTHING") if conflict_target else ""
         row = f"({', '.join(['%s'] * len(fields))})"
         sql = _STATEMENTS[key] = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES {', '.join([row] * len(instances))}{conflict} RETURNING {quote(model._meta.pk.column)}")
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+            f"VALUES {', '.join([row] * len(instances))}{conflict} RETURNING {quote(_column(model, 'pk'))}")
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -66,18 +68,23 @@ def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_
             **{name: getattr(instance, name) for name in fields})
     connection = connections[using]
     model = type(instance)
-    concrete = [model._meta.get_field(name) for name in fields]
+    concrete: list[Any] = [model._meta.get_field(name) for name in fields]
     key = (model, connection.alias, "update", tuple(fields))
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         sql = _STATEMENTS[key] = (
             f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in concrete)} "
-            f"WHERE {quote(model._meta.pk.column)} = %s")
+            f"WHERE {quote(_column(model, 'pk'))} = %s")
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in concrete]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, instance.pk])
         return cursor.rowcount
+
+
+def _column(model: type[Model], name: str) -> str:
+    field: Any = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    return str(field.column)
 
 
 def _orm_insert_many(instances: list[Model], *, conflict_target: tuple[str, ...], using: str) -> int:

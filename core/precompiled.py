@@ -25,6 +25,7 @@ every precompiled read against the real database, so a Django upgrade that chang
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
@@ -114,8 +115,9 @@ class Precompiled:
         return template
 
 
-def _fresh(queryset: QuerySet, query: Query) -> QuerySet:
-    """A new, unevaluated queryset like `queryset` (its iterable class, fields, prefetches) over `query`."""
+def _fresh(queryset: Any, query: Query) -> QuerySet:
+    """A new, unevaluated queryset like `queryset` (its iterable class, fields, prefetches) over `query`.
+    (Typed Any: it copies the QuerySet's private state, as QuerySet._chain does.)"""
     ready = queryset.__class__(model=queryset.model, query=query, using=queryset._db, hints=queryset._hints)
     ready._iterable_class = queryset._iterable_class
     ready._fields = queryset._fields

@@ -9,6 +9,8 @@ $PY manage.py compilemessages --ignore=.venv >/dev/null
 # Lint and the layers: an app imports only from the apps below it (README "Architecture").
 .venv/bin/ruff check --quiet .
 .venv/bin/lint-imports --no-cache
+# Types of the lower layers ([tool.mypy] in pyproject.toml).
+.venv/bin/mypy
 # Production settings must pass Django's deploy check without warnings.
 DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=' | head -c 60)" \
   DJANGO_ALLOWED_HOSTS=bev.example.nl $PY manage.py check --deploy --fail-level WARNING
