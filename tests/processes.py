@@ -65,6 +65,30 @@ def _forget_connections(app) -> None:
     app.amqp._producer_pool = None
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def compose_command(service: str) -> list[str]:
+    """The command docker-compose.yml runs for `service`, as a list of arguments."""
+    import yaml
+
+    return list(yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"][service]["command"])
+
+
+def start(command: list[str], log_path: Path, *, environment: dict[str, str]) -> subprocess.Popen:
+    """A service process in its own session (so `stop` ends its children too), its output in `log_path`."""
+    if command[0] in ("celery", "gunicorn"):
+        command = [sys.executable, "-m", command[0], *command[1:]]
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
 @contextmanager
 def celery_worker(log_path: Path, *, concurrency: int = 1, extra_args: tuple[str, ...] = ()):
     """`celery -A config worker` as the compose file runs it (the default prefork pool). Yields the
