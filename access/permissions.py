@@ -5,11 +5,12 @@ Without a case the person's organisational role decides; with a case, their role
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from core.exceptions import PermissionDenied
 
-from .roles import roles_for
+from .roles import case_roles_for, roles_for
 
 
 class HasTeam(Protocol):
@@ -23,9 +24,21 @@ def can(user, action: str, *, case: HasTeam | None = None) -> bool:
         return False
     allowed = roles_for(action)
     role = case.role_of(user) if case is not None else user.role
+    if case is not None and role not in case_roles_for(user.role):
+        # A membership the person's organisational role no longer allows (they changed function
+        # since they were added) carries no powers until the team is put right (issue 20).
+        return False
     return role in allowed
 
 
 def require(user, action: str, *, case: HasTeam | None = None) -> None:
     if not can(user, action, case=case):
         raise PermissionDenied(f"Uw rol staat de actie '{action}' niet toe.", code="permission_denied")
+
+
+def require_four_eyes(user, *, involved: Iterable[int | None], message: str) -> None:
+    """Four eyes, by person: whoever wrote, proposed or recorded a thing (`involved`: their user
+    ids, over the thing's whole history) never approves it, whatever role they hold now (issue 20).
+    Raises 403 with the code `four_eyes`."""
+    if user.pk in {pk for pk in involved if pk is not None}:
+        raise PermissionDenied(message, code="four_eyes")

@@ -62,6 +62,8 @@ PERMISSIONS: dict[str, set[str]] = {
                         R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},
     "document.withdraw": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.FUND_MANAGER, R.ADMINISTRATOR},
     "document.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},
+    # Lowering a case's classification: the same right as for its documents (issue 20).
+    "case.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},
     "assessment.generate_report": {R.RISK_ASSESSOR, R.CASE_OFFICER},  # the cabinet report (documents)
     # the fund (not case-scoped: organisational role)
     "fund.view": {R.FUND_MANAGER, R.AUDITOR, R.ADMINISTRATOR, R.PARLIAMENTARY_LIAISON},
@@ -80,6 +82,32 @@ PERMISSIONS: dict[str, set[str]] = {
     # people: accounts, roles, clearance, resetting a second factor (the admin)
     "user.manage": {R.ADMINISTRATOR},
 }
+
+
+# Separation of duties (issue 20): the case roles a person may hold, by their organisational role.
+# A case role is a function on the case, and a person fills on a case only the function they hold in
+# their organisation: only Invest-NL fund managers become a case's fund manager, only EZK risk
+# assessors its assessors, only the ministerraad's secretariat records the kabinetsbesluit, and so
+# on. An administrator manages teams and configuration but takes no case role that acts on the case
+# (no assessor, secretariat or fund manager); an auditor only reads. So nobody can make a colleague
+# an assessor or fund manager to have them "approve" under four eyes, and a case officer who may
+# manage the team cannot hand anyone (or themselves) a second function. A change of function is an
+# administrator's change of the person's organisational role first, then `case_team_change_role`.
+CASE_ROLES_BY_ORGANISATION_ROLE: dict[str, frozenset[str]] = {
+    R.CASE_OFFICER: frozenset({R.CASE_OFFICER}),
+    R.RISK_ASSESSOR: frozenset({R.RISK_ASSESSOR}),
+    R.DEPARTMENT_ADVISOR: frozenset({R.DEPARTMENT_ADVISOR}),
+    R.CABINET_SECRETARIAT: frozenset({R.CABINET_SECRETARIAT}),
+    R.FUND_MANAGER: frozenset({R.FUND_MANAGER}),
+    R.PARLIAMENTARY_LIAISON: frozenset({R.PARLIAMENTARY_LIAISON}),
+    R.AUDITOR: frozenset({R.AUDITOR}),
+    R.ADMINISTRATOR: frozenset({R.ADMINISTRATOR}),
+}
+
+
+def case_roles_for(organisation_role: str) -> frozenset[str]:
+    """The case roles a person with this organisational role may hold (none for an unknown role)."""
+    return CASE_ROLES_BY_ORGANISATION_ROLE.get(organisation_role, frozenset())
 
 
 def roles_for(action: str) -> set[str]:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from access.roles import Role
-from core.classification import Classification
+from core.classification import Classification, accredited_choices
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -69,6 +69,9 @@ class CaseForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple)
     signal_received_at = forms.DateTimeField(label=_("Signaal ontvangen op"), input_formats=DATETIME_INPUT_FORMATS,
                                              widget=DateTimeInput())
+    classification_reason = forms.CharField(label=_("Reden lagere rubricering"), required=False,
+                                            help_text=_("Verplicht bij het verlagen van de rubricering."),
+                                            widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = Case
@@ -86,9 +89,21 @@ class CaseForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.categories
         if allowed_fields is not None:
+            allowed_fields = set(allowed_fields) | ({"classification_reason"} if "classification" in allowed_fields
+                                                    else set())
             for name in list(self.fields):
                 if name not in allowed_fields:
                     del self.fields[name]
+        if not self.instance.pk:
+            self.fields.pop("classification_reason", None)  # a new case is not lowered
+        if "classification" in self.fields:
+            # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION).
+            self.fields["classification"].choices = accredited_choices(keep=self.instance.classification
+                                                                       if self.instance.pk else None)
+            if "classification_reason" in self.fields:
+                order = [n for n in self.fields if n != "classification_reason"]
+                order.insert(order.index("classification") + 1, "classification_reason")
+                self.order_fields(order)
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")
@@ -98,7 +113,8 @@ class CaseForm(forms.ModelForm):
         pass
 
     def service_data(self, *, only_changed: bool = False) -> dict:
-        names = [n for n in self.fields if not only_changed or n in self.changed_data]
+        names = [n for n in self.fields if (not only_changed or n in self.changed_data)
+                 and n != "classification_reason"]
         return {name: self.cleaned_data[name] for name in names}
 
 
@@ -117,6 +133,10 @@ class TransitionForm(ReasonForm):
 class TeamMemberForm(forms.Form):
     username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
     role = forms.ChoiceField(label=_("Rol in de casus"), choices=Role.choices)
+
+
+class TeamRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Wijzigen in"), choices=Role.choices)
 
 
 class CabinetDecisionForm(forms.Form):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from access.permissions import require
-from access.roles import Role
+from access.permissions import can, require, require_four_eyes
+from access.roles import Role, case_roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from .constants import (
@@ -95,6 +96,42 @@ def _next_reference(year: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Classification (issue 20): what this deployment may hold, whom it leaves able to see the case
+# ---------------------------------------------------------------------------------------------
+def _require_classification_allowed(*, user, case: Case, level: str, team_clearances=None) -> None:
+    """A case's classification stays within the deployment's accreditation (400) and never above
+    the clearance of the person setting it, nor above every team member's (409: nobody could see
+    the case any more; DOMAIN "Confidentiality": need-to-know within clearance)."""
+    require_accredited(level)
+    if rank(level) > user.clearance_rank:
+        raise Conflict(_("U kunt een casus niet hoger rubriceren dan uw eigen machtiging (%(clearance)s).")
+                       % {"clearance": user.get_clearance_display()}, code="classification_above_own_clearance")
+    if team_clearances is None:
+        team_clearances = [m.user for m in CaseTeamMember.objects.filter(case=case, user__is_active=True)
+                           .select_related("user")]
+    if not any(rank(level) <= member.clearance_rank for member in team_clearances):
+        raise Conflict(_("Niemand in het casusteam heeft een machtiging voor %(level)s: de casus zou voor iedereen "
+                         "onzichtbaar worden.") % {"level": Classification(level).label},
+                       code="classification_above_team_clearance")
+
+
+def _reclassify(*, user, case: Case, before: str, after: str, reason: str) -> str:
+    """Check a change of the case's classification; lowering needs the right
+    `case.lower_classification` (as documents need `document.lower_classification`) and a reason."""
+    reason = (reason or "").strip()
+    if rank(after) < rank(before):
+        require_accredited(after)
+        if not can(user, "case.lower_classification", case=case):
+            raise PermissionDenied(_("Alleen een daartoe bevoegde gebruiker mag de rubricering van een casus "
+                                     "verlagen."), code="permission_denied")
+        if not reason:
+            raise RuleViolation(_("Geef een reden op om de rubricering te verlagen."), field="classification_reason")
+    else:
+        _require_classification_allowed(user=user, case=case, level=after)
+    return reason
+
+
+# ---------------------------------------------------------------------------------------------
 # Create and update
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
@@ -110,6 +147,7 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     case = Case(created_by=user, **data)
     case.reference = "pending"
     case.full_clean(exclude=["reference", "created_by", "state"])
+    _require_classification_allowed(user=user, case=case, level=case.classification, team_clearances=[user])
     case.reference = _next_reference(timezone.localdate().year)
     case.save()
     CaseCategory.objects.bulk_create([CaseCategory(case=case, category=c) for c in categories])
@@ -122,8 +160,10 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
 
 
 @transaction.atomic
-def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int | None = None) -> Case:
-    """Change the fields the current state allows. A stale `expected_version` gets 409."""
+def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int | None = None,
+                classification_reason: str = "") -> Case:
+    """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
+    classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
     if case.state in END_STATES:
         raise Conflict(_("Een beëindigde casus kan niet meer worden gewijzigd."), code="case_closed")
@@ -140,6 +180,14 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
         categories = _validate_choices(data.pop("categories"), StrategicCategory.values, "categories")
     if "scope_grounds" in data:
         data["scope_grounds"] = _validate_choices(data["scope_grounds"], ScopeGround.values, "scope_grounds")
+    reclassified = None
+    if data.get("classification", case.classification) != case.classification:
+        if data["classification"] not in Classification.values:
+            raise ValidationError({"classification": _("Onbekende rubricering.")})
+        reason = _reclassify(user=user, case=case, before=case.classification, after=data["classification"],
+                             reason=classification_reason)
+        reclassified = {"classification": {"before": case.classification, "after": data["classification"]},
+                        "reason": reason}
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["state"])
@@ -154,10 +202,16 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
                        code="stale_version")
     case.version = version + 1
     changes = diff(before, _snapshot(case))
+    changes.pop("classification", None)  # its own step, below
     if changes:
         _record_event(case=case, actor=user, kind=EventKind.UPDATED, data={"fields": sorted(changes)})
         audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.update", obj=case, case_id=case.pk,
                   changes=changes)
+    if reclassified:
+        _record_event(case=case, actor=user, kind=EventKind.UPDATED, reason=reclassified["reason"],
+                      data={"fields": ["classification"], "classification": reclassified["classification"]})
+        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.reclassify", obj=case, case_id=case.pk,
+                  changes=reclassified)
     return case
 
 
@@ -245,18 +299,72 @@ def blocked_transitions(*, user, case: Case) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 # The case team (need-to-know)
 # ---------------------------------------------------------------------------------------------
-@transaction.atomic
-def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
-    require(user, "case.manage_team", case=case)
+def _require_role_fits(*, member, role: str) -> None:
+    """Separation of duties (issue 20): a person holds on a case only a role that their organisational
+    role allows (`access.roles.CASE_ROLES_BY_ORGANISATION_ROLE`). 400, at the field `role`."""
     if role not in Role.values:
         raise RuleViolation(_("Onbekende rol."), field="role")
+    if role not in case_roles_for(member.role):
+        raise RuleViolation(
+            _("%(user)s is %(org)s en kan in een casus niet de rol %(role)s krijgen (scheiding van functies).")
+            % {"user": member.username, "org": Role(member.role).label if member.role in Role.values else member.role,
+               "role": Role(role).label}, field="role")
+
+
+def _earlier_team_roles(*, case: Case, member) -> list[str]:
+    """The roles `member` held on this case before (from the timeline, which is append-only)."""
+    events = TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).order_by("at", "id").values_list("data",
+                                                                                                        flat=True)
+    roles = []
+    for data in events:
+        if member.username in (data.get("added"), data.get("changed")):
+            roles.append(data.get("role") or data.get("to"))
+    return [r for r in roles if r]
+
+
+@transaction.atomic
+def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
+    """Put a person on the case team in a role their organisational role allows. Re-adding someone
+    who was removed is allowed and shows on the timeline with the roles they held before; it is no
+    way around four eyes, which compares persons over the whole case history (issue 20)."""
+    require(user, "case.manage_team", case=case)
+    _require_role_fits(member=member, role=role)
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
+    earlier = _earlier_team_roles(case=case, member=member)
     row = CaseTeamMember.objects.create(case=case, user=member, role=role, added_by=user)
     case.forget_team()
-    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"added": member.username, "role": role})
+    data = {"added": member.username, "role": role}
+    if earlier:
+        data["earlier_roles"] = earlier
+    _record_event(case=case, actor=user, kind=EventKind.TEAM, data=data)
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_add", obj=case, case_id=case.pk,
-              changes={"team": {"before": None, "after": f"{member.username}:{role}"}})
+              changes={"team": {"before": None, "after": f"{member.username}:{role}"},
+                       **({"earlier_roles": earlier} if earlier else {})})
+    return row
+
+
+@transaction.atomic
+def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMember:
+    """Change a member's role on the case: its own audited step (not remove-and-add). The member
+    keeps no power of the old role; what they did in it stays theirs for four eyes (issue 20)."""
+    require(user, "case.manage_team", case=case)
+    row = CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
+    if row is None:
+        raise NotFound(_("Deze persoon staat niet in het casusteam."))
+    if member.pk == user.pk:
+        raise RuleViolation(_("U kunt uw eigen rol in het casusteam niet wijzigen."), field="role")
+    _require_role_fits(member=member, role=role)
+    before = row.role
+    if before == role:
+        raise RuleViolation(_("%(user)s heeft deze rol al.") % {"user": member.username}, field="role")
+    row.role = role
+    row.save(update_fields=["role"])
+    case.forget_team()
+    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"changed": member.username, "from": before,
+                                                                     "to": role})
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_change_role", obj=case, case_id=case.pk,
+              changes={"team_role": {"before": f"{member.username}:{before}", "after": f"{member.username}:{role}"}})
     return row
 
 
@@ -265,13 +373,14 @@ def case_team_remove(*, user, case: Case, member) -> None:
     require(user, "case.manage_team", case=case)
     if member.pk == user.pk:
         raise RuleViolation(_("U kunt uzelf niet uit het casusteam verwijderen."), field="user")
-    deleted, _rows = CaseTeamMember.objects.filter(case=case, user=member).delete()
-    if not deleted:
+    row = CaseTeamMember.objects.filter(case=case, user=member).first()
+    if row is None:
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
+    row.delete()
     case.forget_team()
-    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username})
+    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username, "role": row.role})
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_remove", obj=case, case_id=case.pk,
-              changes={"team": {"before": member.username, "after": None}})
+              changes={"team": {"before": f"{member.username}:{row.role}", "after": None}})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,9 +413,9 @@ def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecis
     require(user, "cabinet_decision.confirm", case=decision.case)
     if decision.confirmed_at is not None:
         raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
-    if decision.recorded_by_id == user.pk:
-        raise PermissionDenied(_("Vier ogen: wie het besluit vastlegde, kan het niet zelf bevestigen."),
-                               code="four_eyes")
+    # Four eyes by person: who recorded the decision never confirms it, whatever their role now.
+    require_four_eyes(user, involved=[decision.recorded_by_id],
+                      message=_("Vier ogen: wie het besluit vastlegde, kan het niet zelf bevestigen."))
     decision.confirmed_by = user
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["confirmed_by", "confirmed_at"])

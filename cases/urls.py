@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/transitions/<slug:name>/", views.case_transition, name="transition"),
     path("<int:pk>/team/", views.team_add, name="team_add"),
     path("<int:pk>/team/<int:user_id>/remove/", views.team_remove, name="team_remove"),
+    path("<int:pk>/team/<int:user_id>/role/", views.team_change_role, name="team_change_role"),
     path("<int:pk>/cabinet-decision/", views.cabinet_decision_record, name="decision_record"),
     path("<int:pk>/cabinet-decision/<int:decision_id>/confirm/", views.cabinet_decision_confirm,
          name="decision_confirm"),

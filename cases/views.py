@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from access.models import User
 from access.permissions import can
+from access.roles import Role
+from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.views import add_error, web_view
 
@@ -25,6 +27,7 @@ from .forms import (
     CaseForm,
     ReasonForm,
     TeamMemberForm,
+    TeamRoleForm,
     TransitionForm,
 )
 from .lifecycle_diagram import lifecycle_diagram
@@ -175,6 +178,14 @@ ASSESSMENT_STEPS = {
 }
 
 
+def _classification_label(level) -> str:
+    return str(Classification(level).label) if level in Classification.values else str(level or "")
+
+
+def _role_label(role) -> str:
+    return str(Role(role).label) if role in Role.values else str(role or "")
+
+
 def _timeline_rows(case):
     rows = []
     for event in selectors.case_timeline(case=case):
@@ -186,6 +197,15 @@ def _timeline_rows(case):
                 text = _("%(user)s toegevoegd aan het team") % {"user": event.data["added"]}
             elif event.data.get("removed"):
                 text = _("%(user)s verwijderd uit het team") % {"user": event.data["removed"]}
+            elif event.data.get("changed"):
+                text = _("Rol van %(user)s gewijzigd van %(before)s in %(after)s") % {
+                    "user": event.data["changed"], "before": _role_label(event.data.get("from")),
+                    "after": _role_label(event.data.get("to"))}
+            if event.data.get("added"):
+                text += " " + _("als %(role)s") % {"role": _role_label(event.data.get("role"))}
+            if event.data.get("earlier_roles"):
+                text += " " + _("(opnieuw; eerder: %(roles)s)") % {
+                    "roles": ", ".join(_role_label(r) for r in event.data["earlier_roles"])}
         elif event.kind == EventKind.CABINET_DECISION:
             step = event.data.get("step")
             text = _("Kabinetsbesluit vastgelegd") if step == "recorded" else _("Kabinetsbesluit bevestigd (vier ogen)")
@@ -194,6 +214,10 @@ def _timeline_rows(case):
             text = _("Risico-inschatting: %(step)s") % {"step": step or event.data.get("step", "")}
             if event.data.get("outcome"):
                 text += f" ({event.data['outcome']})"
+        elif event.kind == EventKind.UPDATED and event.data.get("classification"):
+            text = _("Rubricering gewijzigd van %(before)s in %(after)s") % {
+                "before": _classification_label(event.data["classification"].get("before")),
+                "after": _classification_label(event.data["classification"].get("after"))}
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
             text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
         rows.append({"event": event, "text": text})
@@ -211,6 +235,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     visited = {row["event"].to_state for row in timeline if row["event"].to_state} | {case.state}
     clock = services.current_clock(case)
     decisions = list(selectors.case_cabinet_decisions(case=case))
+    team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
     may_record = (case.state == State.CABINET_DECISION and pending is None
                   and can(user, "cabinet_decision.record", case=case))
@@ -223,7 +248,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
         "scope_labels": [str(ScopeGround(g).label) for g in case.scope_grounds if g in ScopeGround.values],
         "diagram": lifecycle_diagram(case=case, visited=visited, available={t["name"] for t in transitions}),
         "timeline": timeline,
-        "team": selectors.case_team(case=case),
+        "team": team,
         "clock": clock, "overdue": bool(clock and not clock.is_suspended and clock.due_at < timezone.now()),
         "decisions": decisions, "pending_decision": pending,
         "may_confirm": bool(pending and pending.recorded_by_id != user.pk
@@ -235,6 +260,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
         "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
         "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
         "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
+        "team_rows": [{"member": m, "role_form": forms["role"] if forms.get("role_member") == m.user_id
+                       else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role})} for m in team],
         "related": _related_pages(user, case),
         "end_states": END_STATES,
     }
@@ -283,7 +310,8 @@ def case_edit(request, pk: int):
         version = request.POST.get("version")
         try:
             services.case_update(user=request.user, case=case, data=form.service_data(only_changed=True),
-                                 expected_version=int(version) if version and version.isdigit() else None)
+                                 expected_version=int(version) if version and version.isdigit() else None,
+                                 classification_reason=form.cleaned_data.get("classification_reason", ""))
         except REFUSED as exc:
             add_error(form, exc)
         else:
@@ -327,6 +355,25 @@ def team_remove(request, pk: int, user_id: int):
     else:
         messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
     return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+
+
+@web_view
+@require_POST
+def team_change_role(request, pk: int, user_id: int):
+    case = _case_for_post(request, pk)
+    member = User.objects.filter(pk=user_id).first()
+    if member is None:
+        raise Http404()
+    form = TeamRoleForm(request.POST, prefix=f"role-{member.pk}")
+    if form.is_valid():
+        try:
+            services.case_team_change_role(user=request.user, case=case, member=member, role=form.cleaned_data["role"])
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("De rol van %(user)s in het casusteam is gewijzigd.") % {"user": member})
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+    return _case_page(request, case, forms={"role": form, "role_member": member.pk}, status=400)
 
 
 @web_view

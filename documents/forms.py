@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from core.classification import Classification
+from core.classification import Classification, accredited_choices
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import DocumentType
@@ -27,6 +27,11 @@ class DocumentUploadForm(forms.Form):
                                             widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("Bestand"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION, issue 20).
+        self.fields["classification"].choices = [("", _("Zelfde als de casus"))] + accredited_choices()
+
 
 class VersionAddForm(forms.Form):
     file = forms.FileField(label=_("Nieuwe versie"))
@@ -40,3 +45,7 @@ class ReclassifyForm(forms.Form):
     classification = forms.ChoiceField(label=_("Nieuwe rubricering"), choices=Classification.choices)
     reason = forms.CharField(label=_("Reden (verplicht bij verlagen)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].choices = accredited_choices()  # BEV_MAX_CLASSIFICATION (issue 20)

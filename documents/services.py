@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from access.permissions import can, require
 from audit.models import AuditRecord
 from audit.services import audit_log
-from core.classification import Classification, rank
+from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from .constants import LINKABLE_APPS, DocumentType
@@ -48,6 +48,7 @@ def _check_classification(*, user, case, classification: str, reason: str, curre
     may be lower with a reason: the generating service's own rule is the authorisation."""
     if classification not in Classification.values:
         raise RuleViolation(_("Onbekende rubricering."), field="classification")
+    require_accredited(classification)  # BEV_MAX_CLASSIFICATION (issue 20): 400, never stored here
     if user is not None and rank(classification) > user.clearance_rank:
         raise RuleViolation(_("U kunt een document niet hoger rubriceren dan uw eigen machtiging."),
                             field="classification")

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from access.permissions import require
+from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, RuleViolation
 from core.inserts import insert
 from documents.services import generated_document_store
 
@@ -288,8 +288,12 @@ def letter_return_to_draft(*, user, letter: LetterDraft, reason: str) -> LetterD
 
 
 def letter_authors(letter: LetterDraft) -> set[int]:
-    """Who wrote the letter: whoever edited its text or submitted it for review."""
+    """Who wrote the letter: whoever edited its text or submitted it for review, in any round (the
+    letter keeps only its latest submitter; the audit trail, append-only, has every one: issue 20)."""
     authors = set(letter.revisions.exclude(author=None).values_list("author_id", flat=True))
+    authors.update(AuditRecord.objects.filter(event="letter.submit", object_type=LetterDraft._meta.label_lower,
+                                              object_id=str(letter.pk)).exclude(actor=None)
+                   .values_list("actor_id", flat=True))
     if letter.submitted_by_id:
         authors.add(letter.submitted_by_id)
     return authors
@@ -301,9 +305,9 @@ def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
     require(user, "letter.approve", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.IN_REVIEW)
-    if user.pk in letter_authors(letter):
-        raise PermissionDenied(_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."),
-                               code="four_eyes")
+    # Four eyes by person, over every round of the letter, whatever role its authors hold now.
+    require_four_eyes(user, involved=letter_authors(letter),
+                      message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."))
     letter.approve()
     letter.approved_by = user
     letter.approved_at = timezone.now()

@@ -138,7 +138,7 @@ def test_filters_and_search(api, officer):
 
 def test_team_management(api, officer, outsider, case):
     client = api(officer)
-    response = client.post(f"/api/cases/{case.pk}/team/", {"username": "outsider", "role": "risk_assessor"},
+    response = client.post(f"/api/cases/{case.pk}/team/", {"username": "outsider", "role": "case_officer"},
                            format="json")
     assert response.status_code == 201
     assert api(outsider).get(f"/api/cases/{case.pk}/").status_code == 200

@@ -108,16 +108,20 @@ def test_only_auditors_and_administrators_read_and_verify_the_trail(api, team):
 
 
 def test_case_actions_use_the_role_on_the_team_not_the_organisational_role(team, make_user):
-    """A fund manager by organisation who sits on this team as case officer acts as case officer here."""
+    """A fund manager by organisation acts on a case only from its team, and there only in the role of
+    their own function (separation of duties: tests/test_case_team_roles.py)."""
     case, people = team
     person = make_user("dual", Role.FUND_MANAGER)
     from cases.services import case_team_add
+    from core.exceptions import RuleViolation
 
-    case_team_add(user=people[Role.CASE_OFFICER], case=case, member=person, role=Role.CASE_OFFICER)
-    case.refresh_from_db()
-    assert can(person, "case.transition.withdraw", case=case)
-    assert not can(person, "case.transition.mark_invested", case=case)
+    assert not can(person, "case.transition.mark_invested", case=case)  # not on this team
     assert can(person, "fund.book")  # fund-wide actions follow the organisational role
+    with pytest.raises(RuleViolation):
+        case_team_add(user=people[Role.CASE_OFFICER], case=case, member=person, role=Role.CASE_OFFICER)
+    case_team_add(user=people[Role.CASE_OFFICER], case=case, member=person, role=Role.FUND_MANAGER)
+    assert can(person, "case.transition.mark_invested", case=case)
+    assert not can(person, "case.transition.withdraw", case=case)
 
 
 def test_nobody_acts_on_a_case_above_their_clearance(api, officer, make_user):

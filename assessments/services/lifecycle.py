@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.permissions import require
+from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import ScopeGround, State
 from cases.models import Case
-from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, NotFound, RuleViolation
 
 from ..constants import (
     AssessmentKind,
@@ -238,11 +238,27 @@ def assessment_submit(*, user, assessment: Assessment) -> Assessment:
     return assessment
 
 
+def assessment_authors(assessment: Assessment) -> set[int]:
+    """Who drew up this assessment (letter: "EZK stelt in eerste aanleg de risico-inschatting ... op";
+    issue 20): its lead and submitter, and whoever recorded a finding on a condition or check or
+    settled an indicator, also where a revision carries those over from an earlier one. Scores are
+    not authorship: an independent second assessor's score is an input the lead weighs and settles,
+    and that second assessor may be the one who approves (the letter asks for no third person, and
+    "per direct" cases must not wait for one)."""
+    authors = {assessment.lead_id, assessment.submitted_by_id}
+    authors.update(assessment.conditions.exclude(updated_by=None).values_list("updated_by_id", flat=True))
+    authors.update(assessment.checks.exclude(updated_by=None).values_list("updated_by_id", flat=True))
+    authors.update(assessment.settlements.values_list("settled_by_id", flat=True))
+    authors.discard(None)
+    return authors
+
+
 def _require_other_assessor(user, assessment: Assessment) -> None:
     require(user, "assessment.approve", case=assessment.case)
-    if user.pk in (assessment.lead_id, assessment.submitted_by_id):
-        raise PermissionDenied(_("Vier ogen: wie de inschatting opstelde of indiende, kan haar niet zelf goedkeuren "
-                                 "of terugsturen."), code="four_eyes")
+    # Four eyes by person, whatever role the author holds on the team now (issue 20).
+    require_four_eyes(user, involved=assessment_authors(assessment),
+                      message=_("Vier ogen: wie de inschatting opstelde of indiende, kan haar niet zelf goedkeuren "
+                                "of terugsturen."))
 
 
 @transaction.atomic

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access.permissions import require
+from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import State
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, RuleViolation
 from core.inserts import update
 
 from ..constants import (
@@ -136,9 +136,9 @@ def _approval_refused(disbursement: Disbursement, user) -> bool:
         raise Conflict(_("Deze uitbetaling is al goedgekeurd en geboekt."), code="already_booked")
     if disbursement.status == DisbursementStatus.REJECTED:
         raise Conflict(_("Deze uitbetaling is afgewezen."), code="rejected")
-    if disbursement.proposed_by_id == user.pk:
-        raise PermissionDenied(_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
-                               code="four_eyes")
+    # Four eyes by person: the proposer never approves, whatever role they hold now (issue 20).
+    require_four_eyes(user, involved=[disbursement.proposed_by_id],
+                      message=_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."))
     position = disbursement.position
     _require_open(position)
     if position.case.state not in DISBURSEMENT_STATES:

@@ -68,6 +68,20 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=ExistingInstrument.choices), required=False)
     version = serializers.IntegerField(required=False, write_only=True,
                                        help_text=_("De versie die u bewerkte; een verouderde versie geeft 409."))
+    classification_reason = serializers.CharField(
+        required=False, allow_blank=True, write_only=True,
+        help_text=_("Verplicht bij het verlagen van de rubricering."))
+
+    def validate_classification(self, value):
+        # Shapes only, but a level above this deployment's accreditation is bad input (400) here too.
+        from core.classification import require_accredited
+        from core.exceptions import RuleViolation
+
+        try:
+            require_accredited(value)
+        except RuleViolation as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return value
 
     class Meta:
         model = Case
@@ -76,7 +90,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
                   "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent",
                   "intended_control", "transaction_value", "expected_closing_date",
                   "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
-                  "market_financing_explored", "market_financing_notes", "version"]
+                  "market_financing_explored", "market_financing_notes", "version", "classification_reason"]
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -139,6 +153,12 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         model = CaseTeamMember
         fields = ["username", "role", "added_at"]
         read_only_fields = ["added_at"]
+
+
+class TeamRoleSerializer(serializers.Serializer):
+    """A member's new role on the case; whether it fits their organisational role is the service's rule."""
+
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class CabinetDecisionSerializer(serializers.ModelSerializer):

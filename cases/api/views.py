@@ -20,6 +20,7 @@ from .serializers import (
     ReasonSerializer,
     StageClockSerializer,
     TeamMemberSerializer,
+    TeamRoleSerializer,
     TimelineEventSerializer,
     TransitionSerializer,
 )
@@ -69,6 +70,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        data.pop("classification_reason", None)
         case = services.case_create(user=request.user, data=data)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -79,7 +81,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        case = services.case_update(user=request.user, case=case, data=data, expected_version=version)
+        reason = data.pop("classification_reason", "")
+        case = services.case_update(user=request.user, case=case, data=data, expected_version=version,
+                                    classification_reason=reason)
         return Response(CaseDetailSerializer(case).data)
 
     @extend_schema(responses=AvailableTransitionSerializer(many=True))
@@ -129,6 +133,20 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound("Teamlid niet gevonden.")
         services.case_team_remove(user=request.user, case=case, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=TeamRoleSerializer, responses=TeamMemberSerializer)
+    @team_remove.mapping.patch
+    def team_change_role(self, request, pk=None, username=None):
+        """Change a member's role on the case (its own audited step, issue 20)."""
+        case = self._case()
+        serializer = TeamRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = User.objects.filter(username=username).first()
+        if member is None:
+            raise NotFound("Teamlid niet gevonden.")
+        row = services.case_team_change_role(user=request.user, case=case, member=member,
+                                             role=serializer.validated_data["role"])
+        return Response(TeamMemberSerializer(row).data)
 
     @extend_schema(request=CabinetDecisionSerializer, responses=CabinetDecisionSerializer(many=True))
     @action(detail=True, methods=["get", "post"], url_path="cabinet-decisions")

@@ -336,6 +336,14 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # BEV_DEMO_MODE: the embedded demo prints its users' second factors; never set in production.
 BEV_DEMO_MODE = env_bool("BEV_DEMO_MODE", False)
+# BEV_MAX_CLASSIFICATION: the highest classification (core.classification: openbaar ... zeer_geheim)
+# this deployment is accredited to hold. A case or document above it is refused: such material belongs
+# in a system accredited for it (core.classification.require_accredited; forms offer only the levels
+# up to it). Default "vertrouwelijk", the highest level that is not a state secret: "confidentieel",
+# "geheim" and "zeer geheim" are state-secret levels (Stg., VIR-BI) that only a system accredited by
+# the Beveiligingsautoriteit may hold. Raise it only with that accreditation (docs/security.md).
+# Checked at start-up (core.E002).
+BEV_MAX_CLASSIFICATION = env("BEV_MAX_CLASSIFICATION", "vertrouwelijk")
 OTP_REQUIRED = True  # web sessions and session-authenticated API calls need a verified second factor
 # AUDIT_SEAL_ON_COMMIT: chain each audit record right after its transaction commits, instead of by
 # the beat schedule (the embedded demo has no beat; production leaves this off).

@@ -35,3 +35,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 AXES_ENABLED = True
 LANGUAGE_CODE = "nl"
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405  (demo data: `manage.py seed_demo`)
+# The suite handles geheim material (need-to-know, the Kamerbrief's confidential annex) as a
+# deployment accredited for it would; the tests of the limit itself set their own (issue 20).
+BEV_MAX_CLASSIFICATION = env("BEV_MAX_CLASSIFICATION", "geheim")
