@@ -4,6 +4,8 @@ Used for cases, documents and users' clearance. Ordered by rank so that "at most
 integer comparison in SQL (as Open Zaak does).
 """
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,10 +45,10 @@ def accredited_maximum() -> str:
     """The highest level this deployment may hold (`BEV_MAX_CLASSIFICATION`, config/settings/base.py)."""
     from django.conf import settings
 
-    return settings.BEV_MAX_CLASSIFICATION
+    return str(settings.BEV_MAX_CLASSIFICATION)
 
 
-def accredited_choices(*, keep: str | None = None) -> list[tuple[str, str]]:
+def accredited_choices(*, keep: str | None = None) -> list[tuple[str, Any]]:
     """The levels a form offers: up to the accredited maximum (and `keep`, a value already stored
     above it, so an unchanged form still validates; changing to it is refused by the service)."""
     top = RANK[accredited_maximum()]
