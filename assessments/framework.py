@@ -9,11 +9,21 @@ A definition is a JSON object:
     checks:      [{"code", "label_nl", "label_en", "question_nl", "question_en", "guidance_nl", "guidance_en",
                    "letter_citation"}]                      # phrased so that "yes" means the check passes
     risk_levels: [{"code", "label_nl", "label_en", "min_score": "0.00"}, ...]   # ascending thresholds
-    manageable_risk_levels: ["laag", ...]   # a risk review at one of these levels allows the exit
+    manageable_risk_levels: ["laag", ...]   # v1 only: a risk review at one of these levels allows the exit
+    review_checks: [{"code", "label_nl", "label_en", "question_nl", "question_en", "guidance_nl",
+                     "guidance_en", "letter_citation", "any_of": "group"}]   # optional (v2 and later)
     disagreement_spread: 2                  # scores this many levels apart are flagged
 
 The letter names the two conditions, the indicators and the checks but gives no weights or
 thresholds: those are configuration, and every assessment states which version it used.
+
+`review_checks` are the questions of the risk review (monitoring) that decide whether the risk has
+become manageable (letter: "Zodra de risico's voor de nationale veiligheid tot op een beheersbaar
+niveau zijn gebracht, zal de overheid haar belang ... afbouwen"). Like the checks, "yes" means it
+passes; the review concludes "manageable" when every check passes, where checks sharing an `any_of`
+group need only one of them to pass (e.g. the state actor's influence is gone *or* screening now
+covers the company). A version without them (v1) keeps its rule: the review re-scores the
+indicators and the risk level decides (`manageable_risk_levels`).
 """
 
 from __future__ import annotations
@@ -80,6 +90,9 @@ class Framework:
         self.conditions = [self._item("condition", row) for row in definition["conditions"]]
         self.indicators = [self._item("indicator", row) for row in definition["indicators"]]
         self.checks = [self._item("check", row) for row in definition["checks"]]
+        # The risk review's own questions (answered as checks: same findings, forms and endpoints).
+        self.review_checks = [self._item("check", row) for row in definition.get("review_checks", [])]
+        self.review_groups = {row["code"]: row.get("any_of", "") for row in definition.get("review_checks", [])}
         self.risk_levels = sorted(definition["risk_levels"], key=lambda r: Decimal(str(r["min_score"])))
         self.manageable_risk_levels = list(definition.get("manageable_risk_levels", []))
         self.disagreement_spread = int(definition.get("disagreement_spread", 2))
@@ -101,8 +114,18 @@ class Framework:
     def max_level(self) -> int:
         return max(self.levels)
 
+    @property
+    def reviews_by_questions(self) -> bool:
+        """A risk review with this version answers the review checks instead of re-scoring importance."""
+        return bool(self.review_checks)
+
+    def checks_for(self, kind: str) -> list[Item]:
+        """The checks an assessment of this kind answers: the critical checks of the initial
+        assessment, or the risk review's own questions."""
+        return self.review_checks if kind == "risk_review" else self.checks
+
     def item(self, code: str) -> Item | None:
-        for item in self.conditions + self.indicators + self.checks:
+        for item in self.conditions + self.indicators + self.checks + self.review_checks:
             if item.code == code:
                 return item
         return None
@@ -114,7 +137,7 @@ class Framework:
         return next((i for i in self.conditions if i.code == code), None)
 
     def check(self, code: str) -> Item | None:
-        return next((i for i in self.checks if i.code == code), None)
+        return next((i for i in self.checks + self.review_checks if i.code == code), None)
 
     @property
     def core_indicators(self) -> list[Item]:
@@ -122,7 +145,7 @@ class Framework:
 
     @property
     def all_codes(self) -> set[str]:
-        return {i.code for i in self.conditions + self.indicators + self.checks}
+        return {i.code for i in self.conditions + self.indicators + self.checks + self.review_checks}
 
     def scale_label(self, level: int | None) -> str:
         for row in self.scale:
@@ -187,6 +210,17 @@ def validate_definition(definition) -> dict:
                          _("Indicator %(code)s: gewicht ligt tussen 0 en 100.") % {"code": row["code"]})
                 except ValidationError as exc:
                     errors.extend(exc.message_dict["definition"])
+    review_checks = definition.get("review_checks", [])
+    need(isinstance(review_checks, list), _("'review_checks' is een lijst."))
+    for row in review_checks if isinstance(review_checks, list) else []:
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row.get(k)
+                                                for k in (*_LABEL_KEYS, "question_nl")):
+            errors.append(_("Elke vraag van de risicoheroverweging heeft een code, een Nederlands en Engels label "
+                            "en een vraag."))
+            continue
+        need(isinstance(row.get("any_of", ""), str),
+             _("Vraag %(code)s: 'any_of' is de naam van een groep.") % {"code": row["code"]})
+        codes.append(row["code"])
     need(len(codes) == len(set(codes)), _("Codes van voorwaarden, indicatoren en toetsen moeten uniek zijn."))
     indicators = definition.get("indicators") if isinstance(definition.get("indicators"), list) else []
     need(any(isinstance(r, dict) and r.get("kind") == "core" for r in indicators),

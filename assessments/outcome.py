@@ -16,10 +16,15 @@ no further information can change that. Otherwise, while anything needed is unde
 "insufficient_information", naming what is missing.
 
 The risk level comes from the weighted indicators: the weighted mean of the indicators' levels,
-mapped to the framework version's thresholds. A risk review (monitoring) finds the risk manageable
-when that level is one of the version's `manageable_risk_levels` (letter: "Zodra de risico's voor
+mapped to the framework version's thresholds.
+
+A risk review (monitoring) decides whether the risk is manageable (letter: "Zodra de risico's voor
 de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de overheid haar belang
-... afbouwen").
+... afbouwen"). With a version that has review checks (v2 on, `assessments.review_framework`) the
+review answers them: manageable when every check passes (one per `any_of` group), not manageable as
+soon as one fails (or every check of a group), undetermined otherwise; the answers' rationales are
+the conclusion's reasons. With v1 (assessments pinned to it keep its rule) the review re-scored the
+indicators and the risk level decided: manageable at one of the version's `manageable_risk_levels`.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class Inputs:
     checks: dict[str, str] = field(default_factory=dict)  # code -> CheckAnswer
     scores: dict[str, list[int]] = field(default_factory=dict)  # indicator -> independent levels
     settlements: dict[str, int] = field(default_factory=dict)  # indicator -> settled level
+    rationales: dict[str, str] = field(default_factory=dict)  # check code -> rationale (risk review reasons)
 
 
 def spread(levels: list[int]) -> int:
@@ -97,7 +103,29 @@ def _risk(framework: Framework, rows: list[dict]) -> tuple[Decimal | None, dict 
     return score, framework.risk_level_for(score)
 
 
+def _review_conclusion(framework: Framework, inputs: Inputs, entry) -> tuple[bool | None, list, list, list]:
+    """The risk review's conclusion from its questions: (manageable, failures, missing, supports)."""
+    failures, missing, supports = [], [], []
+    groups: dict[str, list[tuple]] = {}
+    for item in framework.review_checks:
+        answer = inputs.checks.get(item.code, CheckAnswer.UNDETERMINED)
+        groups.setdefault(framework.review_groups.get(item.code) or item.code, []).append((item, answer))
+    for rows in groups.values():
+        passing = [(i, a) for i, a in rows if a == CheckAnswer.YES]
+        if passing:
+            supports.extend(entry("check", i.code, i.label, a, inputs.rationales.get(i.code, "")) for i, a in passing)
+        elif all(a == CheckAnswer.NO for _i, a in rows):
+            failures.extend(entry("check", i.code, i.label, a, inputs.rationales.get(i.code, "")) for i, a in rows)
+        else:
+            missing.extend(entry("check", i.code, i.label, a, _("Vraag nog niet beantwoord."))
+                           for i, a in rows if a != CheckAnswer.NO)
+    manageable = False if failures else (None if missing else True)
+    return manageable, failures, missing, supports
+
+
 def compute(framework: Framework, inputs: Inputs) -> dict:
+    if inputs.kind == AssessmentKind.RISK_REVIEW and framework.reviews_by_questions:
+        return _compute_review(framework, inputs)
     rows = indicator_rows(framework, inputs)
     risk_score, risk_row = _risk(framework, rows)
     failures: list[dict] = []
@@ -170,6 +198,42 @@ def compute(framework: Framework, inputs: Inputs) -> dict:
     }
     result["explanation"] = explain(result)
     return result
+
+
+def _compute_review(framework: Framework, inputs: Inputs) -> dict:
+    """A risk review with the review questions: the importance indicators play no part."""
+
+    def entry(part, code, label, value, text):
+        return {"part": part, "code": code, "label": label, "value": value, "text": text}
+
+    manageable, failures, missing, supports = _review_conclusion(framework, inputs, entry)
+    effect = "blocks" if manageable is False else ("missing" if manageable is None else "supports")
+    decisive = failures if manageable is False else (missing if manageable is None else supports)
+    result = {
+        "kind": inputs.kind, "outcome": "", "outcome_label": "",
+        "reasons": failures if manageable is False else supports,
+        "missing": missing,
+        "drivers": [dict(d, effect=effect) for d in decisive],
+        "indicators": [],
+        "risk_score": None, "risk_level": "", "risk_level_label": "",
+        "risk_manageable": manageable,
+    }
+    result["explanation"] = explain_review(result)
+    return result
+
+
+def explain_review(result: dict) -> str:
+    """The risk review's conclusion in words, with the reasons the assessors gave."""
+    reasons = "; ".join(f"{r['label']}: {r['text']}" if r["text"] else str(r["label"]) for r in result["reasons"])
+    if result["risk_manageable"] is True:
+        return (_("Conclusie: de risico's voor de nationale veiligheid zijn tot een beheersbaar (aanvaardbaar) "
+                  "niveau afgenomen; de afbouw van het belang kan beginnen. Redenen: %(reasons)s.")
+                % {"reasons": reasons})
+    if result["risk_manageable"] is False:
+        return (_("Conclusie: de risico's voor de nationale veiligheid zijn nog niet tot een beheersbaar niveau "
+                  "afgenomen; het belang wordt niet afgebouwd. Redenen: %(reasons)s.") % {"reasons": reasons})
+    return (_("Nog geen conclusie: nog te beantwoorden: %(items)s.")
+            % {"items": "; ".join(str(m["label"]) for m in result["missing"])})
 
 
 def _drivers(outcome, failures, missing, supports, risk_drivers) -> list[dict]:

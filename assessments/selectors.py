@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from access.models import User
 from access.permissions import can
@@ -221,7 +222,8 @@ def _records_query(pk, *, findings: bool) -> QuerySet:
     return branches[0].union(*branches[1:], all=True).order_by("r_code", "r_username")
 
 
-# A risk review has no findings and shows none (so its read leaves them out).
+# A risk review with v1 has no findings and shows none (so its read leaves them out); from v2 on it
+# answers the review checks (`assessments.review_framework`).
 _RECORDS = {True: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=True), "assessment_id"),
             False: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=False), "assessment_id")}
 
@@ -243,12 +245,14 @@ class _Records:
                       conditions={code: row.value for code, row in self.conditions.items()},
                       checks={code: row.value for code, row in self.checks.items()},
                       scores={code: [row.level for row in rows] for code, rows in self.scores.items()},
-                      settlements={code: row.level for code, row in self.settlements.items()})
+                      settlements={code: row.level for code, row in self.settlements.items()},
+                      rationales={code: row.text or "" for code, row in self.checks.items()})
 
 
 def _records(assessment: Assessment) -> _Records:
     records = _Records()
-    for raw in _RECORDS[assessment.kind == AssessmentKind.INITIAL](assessment_id=assessment.pk):
+    findings = assessment.kind == AssessmentKind.INITIAL or assessment.framework.framework.reviews_by_questions
+    for raw in _RECORDS[findings](assessment_id=assessment.pk):
         row = _Row(*raw)
         if row.kind == "condition":
             records.conditions[row.code] = row
@@ -313,7 +317,9 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
     rows = {row["code"]: row for row in computed["indicators"]}
     board = []
     for item in framework.indicators:
-        row = rows[item.code]
+        row = rows.get(item.code)
+        if row is None:  # a risk review with the review questions scores no indicators
+            continue
         settlement = records.settlements.get(item.code)
         board.append({
             **item.as_dict(),
@@ -352,7 +358,7 @@ def _checks(assessment: Assessment, records: _Records | None = None) -> list[dic
     framework = assessment.framework.framework
     findings = (records or _records(assessment)).checks
     rows = []
-    for item in framework.checks:
+    for item in framework.checks_for(assessment.kind):
         f = findings.get(item.code)
         answer = f.value if f else CheckAnswer.UNDETERMINED
         rows.append({**item.as_dict(), "answer": answer, "answer_label": str(CheckAnswer(answer).label),
@@ -415,7 +421,7 @@ def assessment_detail(*, assessment: Assessment) -> dict:
                   "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
                   "confirmed": assessment.scope_ground_confirmed, "rationale": assessment.scope_rationale},
         "conditions": _conditions(assessment, records) if initial else [],
-        "checks": _checks(assessment, records) if initial else [],
+        "checks": _checks(assessment, records) if initial or framework.reviews_by_questions else [],
         "indicators": board,
         "disagreements": [row["code"] for row in board if row["disagreement"] and row["settlement"] is None],
         "consultations": [consultation_summary(c) for c in consultations],
@@ -577,6 +583,15 @@ def risk_review_allows_exit(case_id: int) -> bool:
     return bool(latest and latest.risk_manageable)
 
 
+def latest_risk_review_conclusion(case_id: int) -> dict | None:
+    """The latest approved risk review's conclusion as approved (for the exit letter), or None."""
+    latest = _latest_approved(case_id, AssessmentKind.RISK_REVIEW)
+    if latest is None or latest.risk_manageable is None:
+        return None
+    return {"id": latest.pk, "approved_on": timezone.localdate(latest.approved_at), "manageable": latest.risk_manageable,
+            "framework_number": latest.framework.number, "explanation": (latest.result or {}).get("explanation", "")}
+
+
 # ---------------------------------------------------------------------------------------------
 # The outcome as the inputs stand now
 # ---------------------------------------------------------------------------------------------
@@ -584,11 +599,14 @@ def assessment_inputs(assessment: Assessment):
     scores: dict[str, list[int]] = {}
     for indicator, level in assessment.scores.values_list("indicator", "level"):
         scores.setdefault(indicator, []).append(level)
+    checks = {code: (answer, rationale) for code, answer, rationale
+              in assessment.checks.values_list("code", "answer", "rationale")}
     return Inputs(
         kind=assessment.kind,
         scope_ground_confirmed=assessment.scope_ground_confirmed,
         conditions=dict(assessment.conditions.values_list("code", "status")),
-        checks=dict(assessment.checks.values_list("code", "answer")),
+        checks={code: answer for code, (answer, _r) in checks.items()},
+        rationales={code: rationale for code, (_a, rationale) in checks.items()},
         scores=scores,
         settlements=dict(assessment.settlements.values_list("indicator", "level")),
     )

@@ -8,6 +8,7 @@ class BevConfig(AppConfig):
 
     def ready(self):
         from access.permissions import can
+        from assessments import hooks
         from cases import guards
         from core.extensions import NavItem, nav_items, work_sources
 
@@ -16,6 +17,8 @@ class BevConfig(AppConfig):
         # The lifecycle's guards ask the fund (cases.guards).
         guards.has_disbursement_booked.provide(selectors.case_has_disbursement)
         guards.positions_all_exited.provide(selectors.case_positions_all_exited)
+        # The risk review asks the fund which cabinet conditions are still open (assessments.hooks).
+        hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).
         work_sources.register("bev", views.work_items)
         nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))

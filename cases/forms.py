@@ -147,3 +147,16 @@ class CabinetDecisionForm(forms.Form):
                                              ("no", _("Geen inzet"))])
     conditions = forms.CharField(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, sale_order: bool = False, **kwargs):
+        """`sale_order`: while the stake is held the only decision to record is one ordering its sale."""
+        super().__init__(*args, **kwargs)
+        self.sale_order = sale_order
+        if sale_order:
+            del self.fields["deploy"]
+
+    def clean(self):
+        data = super().clean()
+        if self.sale_order:
+            data.update(deploy=False, orders_sale=True)
+        return data

@@ -4,7 +4,7 @@ Rules owned by apps above `cases` are asked through slots (`core.registry`) that
 their `AppConfig.ready()`; `cases` never imports them, and the service refuses to start while a slot
 is empty (system check core.E001):
 - approved_outcome(case_id) -> "deploy" | "do_not_deploy" | None   (assessments)
-- review_allows_exit(case_id) -> bool                                (assessments)
+- review_allows_exit(case_id) -> bool                                (assessments: the exit gate)
 - has_disbursement_booked(case_id) -> bool                           (bev, the fund)
 - positions_all_exited(case_id) -> bool                              (bev, the fund)
 """
@@ -75,8 +75,16 @@ def has_disbursement(case) -> bool:
     return has_disbursement_booked(case.pk)
 
 
-def risk_review_allows_exit(case) -> bool:
-    return review_allows_exit(case.pk)
+def cabinet_ordered_sale(case) -> bool:
+    return case.confirmed_sale_order() is not None
+
+
+def exit_is_authorised(case) -> bool:
+    """The exit gate (letter, "Werking": "Zodra de risico's voor de nationale veiligheid tot op een
+    beheersbaar niveau zijn gebracht, zal de overheid haar belang ... afbouwen"): the latest approved
+    risk review concluded that the risk is manageable, or a confirmed kabinetsbesluit ordered the sale.
+    The case's move to exit and every sale booked (bev.services.exits.exit_book) ask this."""
+    return bool(review_allows_exit(case.pk)) or cabinet_ordered_sale(case)
 
 
 def all_positions_exited(case) -> bool:

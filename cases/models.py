@@ -200,7 +200,15 @@ class Case(ConcurrentTransitionMixin, models.Model):
             other.__dict__["_team_roles"] = self.__dict__["_team_roles"]
 
     def confirmed_cabinet_decision(self):
-        return self.cabinet_decisions.filter(confirmed_at__isnull=False).order_by("-confirmed_at").first()
+        """The latest confirmed decision on deploying the provision (a decision ordering the sale of
+        the stake is not one: `confirmed_sale_order`)."""
+        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=False)
+                .order_by("-confirmed_at").first())
+
+    def confirmed_sale_order(self):
+        """The latest confirmed kabinetsbesluit ordering the sale of the stake, or None."""
+        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=True)
+                .order_by("-confirmed_at").first())
 
     # ------------------------------------------------------------------------------------------
     # Lifecycle
@@ -256,9 +264,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """The position is held and the risk and the cabinet's conditions are followed."""
 
     @transition(state, source=State.MONITORING, target=State.EXIT, permission=_may("start_exit"),
-                conditions=[guards.risk_review_allows_exit])
+                conditions=[guards.exit_is_authorised])
     def start_exit(self):
-        """A risk review found the risk back at a manageable level: the stake is wound down."""
+        """An approved risk review found the risk back at a manageable level, or the cabinet ordered
+        the sale: the stake is wound down."""
 
     @transition(state, source=State.EXIT, target=State.CLOSED, permission=_may("close"),
                 conditions=[guards.all_positions_exited])
@@ -337,6 +346,11 @@ class CabinetDecision(models.Model):
     meeting_date = models.DateField(_("datum ministerraad"))
     reference = models.CharField(_("kenmerk besluit"), max_length=100)
     deploy = models.BooleanField(_("inzet van de voorziening"))
+    # A later decision, while the stake is held, that orders its sale (partial or full): besides an
+    # approved risk review that found the risk manageable, the only ground for booking a sale
+    # (bev.services.exits; letter: the State winds down "zodra de risico's ... tot op een
+    # beheersbaar niveau zijn gebracht", and the cabinet decides on the provision).
+    orders_sale = models.BooleanField(_("besluit tot verkoop van het belang"), default=False)
     conditions = models.TextField(_("voorwaarden"), blank=True)
     notes = models.TextField(_("toelichting"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -351,7 +365,8 @@ class CabinetDecision(models.Model):
         ordering = ["-recorded_at"]
 
     def __str__(self):
-        return f"{self.reference} ({'inzet' if self.deploy else 'geen inzet'})"
+        what = "verkoop" if self.orders_sale else ("inzet" if self.deploy else "geen inzet")
+        return f"{self.reference} ({what})"
 
 
 class StageClock(models.Model):

@@ -386,24 +386,39 @@ def case_team_remove(*, user, case: Case, member) -> None:
 # ---------------------------------------------------------------------------------------------
 # The kabinetsbesluit (four eyes: entered by one, confirmed by another)
 # ---------------------------------------------------------------------------------------------
+# While the State holds a stake the cabinet may order its sale (cases.guards.exit_is_authorised).
+SALE_ORDER_STATES = (State.INVESTED, State.MONITORING, State.EXIT)
+
+
 @transaction.atomic
 def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, deploy: bool, conditions: str = "",
-                            notes: str = "") -> CabinetDecision:
+                            notes: str = "", orders_sale: bool = False) -> CabinetDecision:
+    """The decision on deploying the provision (case at the cabinet), or, while the stake is held, a
+    decision ordering its sale (`orders_sale`: one of the two grounds of the exit gate,
+    cases.guards.exit_is_authorised)."""
     require(user, "cabinet_decision.record", case=case)
-    if case.state != State.CABINET_DECISION:
+    if orders_sale:
+        if deploy:
+            raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
+        if case.state not in SALE_ORDER_STATES:
+            raise Conflict(_("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
+                           code="invalid_state")
+    elif case.state != State.CABINET_DECISION:
         raise Conflict(_("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."),
                        code="invalid_state")
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
     decision = CabinetDecision(case=case, meeting_date=meeting_date, reference=reference, deploy=deploy,
-                               conditions=conditions, notes=notes, recorded_by=user)
+                               orders_sale=orders_sale, conditions=conditions, notes=notes, recorded_by=user)
     decision.full_clean()
     decision.save()
     _record_event(case=case, actor=user, kind=EventKind.CABINET_DECISION,
-                  data={"decision": decision.pk, "deploy": deploy, "reference": reference, "step": "recorded"})
+                  data={"decision": decision.pk, "deploy": deploy, "orders_sale": orders_sale, "reference": reference,
+                        "step": "recorded"})
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="cabinet_decision.record", obj=decision,
               case_id=case.pk, changes=diff({}, {"meeting_date": meeting_date, "reference": reference,
-                                                 "deploy": deploy, "conditions": conditions}))
+                                                 "deploy": deploy, "orders_sale": orders_sale,
+                                                 "conditions": conditions}))
     return decision
 
 
@@ -420,7 +435,8 @@ def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecis
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["confirmed_by", "confirmed_at"])
     _record_event(case=decision.case, actor=user, kind=EventKind.CABINET_DECISION,
-                  data={"decision": decision.pk, "deploy": decision.deploy, "step": "confirmed"})
+                  data={"decision": decision.pk, "deploy": decision.deploy, "orders_sale": decision.orders_sale,
+                        "step": "confirmed"})
     audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="cabinet_decision.confirm", obj=decision,
               case_id=decision.case_id, changes={"confirmed_by": {"before": None, "after": user.username}})
     return decision

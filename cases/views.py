@@ -46,7 +46,8 @@ GUARD_LABELS = {
     "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
     "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
     "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
-    "risk_review_allows_exit": gettext_lazy("risicoheroverweging die exit toelaat"),
+    "exit_is_authorised": gettext_lazy("goedgekeurde risicoheroverweging die het risico beheersbaar acht, of "
+                                       "bevestigd kabinetsbesluit tot verkoop"),
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
 }
 
@@ -237,7 +238,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     decisions = list(selectors.case_cabinet_decisions(case=case))
     team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
-    may_record = (case.state == State.CABINET_DECISION and pending is None
+    sale_order = case.state in services.SALE_ORDER_STATES
+    may_record = ((case.state == State.CABINET_DECISION or sale_order) and pending is None
                   and can(user, "cabinet_decision.record", case=case))
     context = {
         "case": case, "nav": "cases",
@@ -253,7 +255,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
         "decisions": decisions, "pending_decision": pending,
         "may_confirm": bool(pending and pending.recorded_by_id != user.pk
                             and can(user, "cabinet_decision.confirm", case=case)),
-        "decision_form": forms.get("decision") or (CabinetDecisionForm() if may_record else None),
+        "decision_form": forms.get("decision") or (CabinetDecisionForm(sale_order=sale_order) if may_record else None),
         "confirm_form": forms.get("confirm"),
         "may_suspend": bool(clock and case.state not in END_STATES and can(user, "case.suspend", case=case)),
         "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
@@ -380,7 +382,7 @@ def team_change_role(request, pk: int, user_id: int):
 @require_POST
 def cabinet_decision_record(request, pk: int):
     case = _case_for_post(request, pk)
-    form = CabinetDecisionForm(request.POST)
+    form = CabinetDecisionForm(request.POST, sale_order=case.state in services.SALE_ORDER_STATES)
     if form.is_valid():
         try:
             services.cabinet_decision_record(user=request.user, case=case, **form.cleaned_data)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from assessments.selectors import latest_risk_review_conclusion
 from bev.models import Position
 from bev.selectors import fund_overview, position_summary
 from core.classification import Classification
@@ -89,6 +90,10 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
 
     case = request.case
     decision = case.confirmed_cabinet_decision()
+    exits = request.kind in (TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT)
+    # The ground of a sale (the exit gate, cases.guards.exit_is_authorised): what the letter may say.
+    review = latest_risk_review_conclusion(case.pk) if exits else None
+    sale_order = case.confirmed_sale_order() if exits else None
     fund = _fund_figures(request.executed_on)
     position = _position_figures(request.position_id)
     stake = position.get("ownership_percent")
@@ -110,6 +115,8 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "stake_percent": stake,
         "position_invested": position.get("amount_invested"),
         "cabinet_decision_date": decision.meeting_date if decision else None,
+        "exit_review_date": review["approved_on"] if review and review["manageable"] else None,
+        "sale_order_date": sale_order.meeting_date if sale_order else None,
         "fund_size": fund.get("committed_limit") or FUND_SIZE,
         "fund_deployed": fund.get("deployed"),
         "fund_available": fund.get("available"),
@@ -198,6 +205,24 @@ def _fund_sentence(facts: dict) -> str:
             f"Van de omvang van {size} is nog {euro(facts['fund_available'])} beschikbaar.")
 
 
+def _exit_ground(facts: dict) -> str:
+    """Why the stake is wound down, stating only what is on record: the approved risk review's
+    conclusion that the risk is manageable (letter: "Zodra de risico's voor de nationale veiligheid
+    tot op een beheersbaar niveau zijn gebracht, zal de overheid haar belang ... afbouwen") and/or
+    the kabinetsbesluit ordering the sale."""
+    parts = []
+    if facts.get("exit_review_date"):
+        parts.append(f"Uit de risicoheroverweging van {date_nl(_as_date(facts['exit_review_date']))} blijkt dat de "
+                     "risico’s voor de nationale veiligheid die tot de inzet van de voorziening leidden, tot op een "
+                     "beheersbaar niveau zijn gebracht.")
+    if facts.get("sale_order_date"):
+        parts.append(f"Het kabinet heeft op {date_nl(_as_date(facts['sale_order_date']))} besloten tot verkoop "
+                     "van het belang.")
+    if not parts:
+        return "De Staat bouwt zijn belang in de onderneming af."
+    return " ".join(parts) + " Daarom bouwt de Staat zijn belang af, zoals aangekondigd."
+
+
 def _references_sentence(facts: dict) -> str:
     parts = []
     for ref in facts.get("references") or []:
@@ -262,8 +287,7 @@ def compose_letter(facts: dict) -> ComposedLetter:
                 "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan, met behoud van de "
                 "investeringswaarde.")
         paragraphs.append(
-            "De risico’s voor de nationale veiligheid die tot de inzet van de voorziening leidden, zijn tot op "
-            f"een beheersbaar niveau gebracht. Daarom bouwt de Staat zijn belang af, zoals aangekondigd. {rest} "
+            f"{_exit_ground(facts)} {rest} "
             "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter; liquide "
             f"middelen boven het maximum van {euro(facts.get('liquid_cap') or LIQUID_CAP)} vloeien terug naar "
             "de staatskas.")

@@ -231,13 +231,26 @@ def approve_assessment(case, *, lead, approver, outcome: str = "deploy"):
     return assessment
 
 
+def answer_review_checks(review, *, lead, answer: str = "yes", **answers):
+    """Answer every question of a risk review (v2 on) with `answer`, or per code as given."""
+    from assessments.services import assessment_set_check
+
+    for item in review.framework.framework.checks_for("risk_review"):
+        value = answers.get(item.code, answer)
+        assessment_set_check(user=lead, assessment=review, code=item.code, answer=value,
+                             rationale=f"{item.label_nl}: {value}, zie het dossier.")
+
+
 def approve_risk_review(case, *, lead, approver, manageable: bool = True):
     """Drive the services to an approved risk review (case in monitoring) that finds the risk
-    manageable (all core indicators low) or not (all very high)."""
+    manageable (every question answered yes; v1: all core indicators low) or not (all no; v1: very high)."""
     from assessments.services import assessment_approve, assessment_start, assessment_submit
 
     review = assessment_start(user=lead, case=case, kind="risk_review")
-    score_all_indicators(review, assessor=lead, level=1 if manageable else 4)
+    if review.framework.framework.reviews_by_questions:
+        answer_review_checks(review, lead=lead, answer="yes" if manageable else "no")
+    else:
+        score_all_indicators(review, assessor=lead, level=1 if manageable else 4)
     assessment_submit(user=lead, assessment=review)
     review = assessment_approve(user=approver, assessment=review)
     assert review.risk_manageable is manageable
@@ -286,6 +299,20 @@ def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str
     cabinet_decision_confirm(user=confirmer, decision=decision)
     case = Case.objects.get(pk=case.pk)
     return case_transition(user=recorder, case=case, name="start_investment_preparation")
+
+
+def order_sale(case, *, recorder, confirmer, meeting_date=None):
+    """Test set-up: a confirmed kabinetsbesluit ordering the sale of the stake (the exit gate's
+    other ground besides an approved risk review; recorded by one, confirmed by another)."""
+    from datetime import date
+
+    from cases.models import Case
+    from cases.services import cabinet_decision_confirm, cabinet_decision_record
+
+    case = Case.objects.get(pk=case.pk)
+    decision = cabinet_decision_record(user=recorder, case=case, meeting_date=meeting_date or date.today(),
+                                       reference="MR-2026-VERKOOP", deploy=False, orders_sale=True)
+    return cabinet_decision_confirm(user=confirmer, decision=decision)
 
 
 def invest_in_case(case, *, proposer, approver, amount, instrument="equity", ownership_percent=Decimal("25"),

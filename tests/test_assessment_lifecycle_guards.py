@@ -22,7 +22,7 @@ def assess_through_api(api, case, *, lead, approver, outcome):
     assert response.status_code == 201, response.json()
     body = response.json()
     aid = body["id"]
-    assert body["framework"]["number"] == 1 and body["framework"]["derived_from_letter"] is True
+    assert body["framework"]["number"] == 2 and body["framework"]["derived_from_letter"] is True  # v1 + review
     assert client.put(f"/api/assessments/{aid}/scope/", {"scope_ground": "essential_supplier", "confirmed": True,
                                                          "rationale": "Toeleverancier buiten de Wet vifo."},
                       format="json").status_code == 200
@@ -108,20 +108,23 @@ def test_risk_review_finding_the_risk_manageable_allows_the_exit(api, assessor, 
     case = case_in_monitoring
     response = transition(api(manager), case, "start_exit")
     assert response.status_code == 409
-    assert "risk_review_allows_exit" in response.json()["extra"]["unmet"]
+    assert "exit_is_authorised" in response.json()["extra"]["unmet"]
 
     client = api(assessor)
     review = client.post("/api/assessments/", {"case": case.pk, "kind": "risk_review"}, format="json").json()
-    assert review["conditions"] == [] and review["checks"] == []
-    for indicator in review["indicators"]:
-        if indicator["kind"] == "core":
-            client.post(f"/api/assessments/{review['id']}/scores/",
-                        {"indicator": indicator["code"], "level": 1, "rationale": "Risico gemitigeerd."},
-                        format="json")
+    # The review answers its own questions (framework v2, assessments.review_framework), not the indicators.
+    assert review["conditions"] == [] and review["indicators"] == []
+    assert [c["code"] for c in review["checks"]] == [
+        "state_actor_influence_ended", "covered_by_other_instrument", "trustworthy_market_party",
+        "buyer_no_strategic_behaviour", "cabinet_conditions_settled"]
+    for check in review["checks"]:
+        response = client.put(f"/api/assessments/{review['id']}/checks/{check['code']}/",
+                              {"answer": "yes", "rationale": "Risico gemitigeerd."}, format="json")
+        assert response.status_code == 200, response.json()
     assert client.post(f"/api/assessments/{review['id']}/submit/").status_code == 200
     approved = api(assessor2).post(f"/api/assessments/{review['id']}/approve/", {}, format="json").json()
-    assert approved["result"]["risk_level"] == "laag"
     assert approved["result"]["risk_manageable"] is True
+    assert "beheersbaar" in approved["result"]["explanation"]
 
     response = transition(api(manager), case, "start_exit")
     assert response.status_code == 200, response.json()

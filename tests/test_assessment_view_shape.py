@@ -19,13 +19,14 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
-from assessments.default_framework import DEFINITION
 from assessments.models import ConsultationRequest
+from assessments.review_framework import DEFINITION  # v1 plus the risk review's questions
 from assessments.services import (
     assessment_approve,
     assessment_return,
     assessment_revise,
     assessment_score,
+    assessment_set_check,
     assessment_settle,
     assessment_start,
     assessment_submit,
@@ -36,7 +37,7 @@ from assessments.services import (
 from cases.models import Case
 from cases.services import case_team_add
 
-from .factories import fill_initial_assessment, make_case, score_all_indicators, start_risk_assessment
+from .factories import fill_initial_assessment, make_case, start_risk_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,8 @@ _ITEM_TEXT = ("label_nl", "label_en", "guidance_nl", "guidance_en", "letter_cita
 
 
 def _definition_rows() -> dict:
-    return {row["code"]: row for part in ("conditions", "indicators", "checks") for row in DEFINITION[part]}
+    return {row["code"]: row for part in ("conditions", "indicators", "checks", "review_checks")
+            for row in DEFINITION[part]}
 
 
 def _normalise(value, tokens: dict, key: str = ""):
@@ -131,8 +133,11 @@ def assessments(officer, assessor, assessor2, case, make_user, manager):
                                              manager: Role.FUND_MANAGER})
     Case.objects.filter(pk=other.pk).update(state="monitoring")
     review = assessment_start(user=assessor, case=Case.objects.get(pk=other.pk), kind="risk_review")
-    score_all_indicators(review, assessor=assessor, level=2)
-    assessment_score(user=assessor2, assessment=review, indicator=core[0], level=4, rationale="Zeer hoog.")
+    # The review answers its own questions (v2): one passes, one fails, the rest still open.
+    assessment_set_check(user=assessor, assessment=review, code="covered_by_other_instrument", answer="yes",
+                         rationale="Aangewezen onder de Wet vifo.")
+    assessment_set_check(user=assessor, assessment=review, code="trustworthy_market_party", answer="no",
+                         rationale="Nog geen koper gevonden.")
 
     tokens = {("assessment", first.pk): "first", ("assessment", second.pk): "second",
               ("assessment", review.pk): "review", ("case", case.pk): "case", ("case", other.pk): "other_case",
@@ -206,10 +211,10 @@ EXPECTED = r"""
   "next_revision_id": "second",
   "framework": {
    "id": "framework",
-   "number": 1,
-   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
+   "number": 2,
+   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
    "derived_from_letter": true,
-   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
+   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
   },
   "lead": "assessor",
   "submitted_by": "assessor",
@@ -262,7 +267,7 @@ EXPECTED = r"""
    "risk_level": "hoog",
    "risk_level_label": "hoog",
    "risk_manageable": false,
-   "framework": {"id": "framework", "number": 1, "name": "Standaard afwegingskader uit de Kamerbrief 2023", "derived_from_letter": true}
+   "framework": {"id": "framework", "number": 2, "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)", "derived_from_letter": true}
   }
  },
  "second_nl": {
@@ -278,10 +283,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 1,
-   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
+   "number": 2,
+   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
    "derived_from_letter": true,
-   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
+   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
   },
   "lead": "assessor",
   "submitted_by": null,
@@ -345,10 +350,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 1,
-   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
+   "number": 2,
+   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
    "derived_from_letter": true,
-   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
+   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
   },
   "lead": "assessor",
   "submitted_by": null,
@@ -357,15 +362,15 @@ EXPECTED = r"""
   "approved_at": null,
   "scope": {"ground": "", "ground_label": "", "confirmed": null, "rationale": ""},
   "conditions": [],
-  "checks": [],
-  "indicators": [
-   {"part": "indicator", "code": "unique_knowledge_technology", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}, {"assessor": "assessor2", "assessor_name": "Anne de Beoordelaar", "level": 4, "level_label": "Zeer hoog", "rationale": "Zeer hoog.", "evidence": [], "scored_at": "<ts>"}], "spread": 2, "disagreement": true, "settlement": null, "final_level": null, "final_level_label": "", "how": "disagreement"},
-   {"part": "indicator", "code": "ecosystem_position", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
-   {"part": "indicator", "code": "vital_processes", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
-   {"part": "indicator", "code": "knowledge_integrity", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
-   {"part": "indicator", "code": "societal_challenges", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "broader", "weight": "0.50", "scores": [], "spread": 0, "disagreement": false, "settlement": null, "final_level": null, "final_level_label": "", "how": "unscored"}
+  "checks": [
+   {"part": "check", "code": "state_actor_influence_ended", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null},
+   {"part": "check", "code": "covered_by_other_instrument", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "yes", "answer_label": "Ja", "passes": true, "rationale": "Aangewezen onder de Wet vifo.", "evidence": [], "updated_by": "assessor"},
+   {"part": "check", "code": "trustworthy_market_party", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "no", "answer_label": "Nee", "passes": false, "rationale": "Nog geen koper gevonden.", "evidence": [], "updated_by": "assessor"},
+   {"part": "check", "code": "buyer_no_strategic_behaviour", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null},
+   {"part": "check", "code": "cabinet_conditions_settled", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null}
   ],
-  "disagreements": ["unique_knowledge_technology"],
+  "indicators": [],
+  "disagreements": [],
   "consultations": [],
   "open_consultations": [],
   "reviews": [],
@@ -373,15 +378,15 @@ EXPECTED = r"""
    "kind": "risk_review",
    "outcome": "",
    "outcome_label": "",
-   "explanation": "Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score.",
-   "reasons": [],
-   "missing": [{"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar."}],
-   "drivers": [{"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar.", "effect": "missing"}, {"part": "indicator", "code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "vital_processes", "label": "Belang voor vitale processen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}],
-   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [2, 4], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00"}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00"}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00"}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [], "spread": 0, "disagreement": false, "final_level": null, "final_level_label": "", "how": "unscored", "contribution": null}],
+   "explanation": "Conclusie: de risico's voor de nationale veiligheid zijn nog niet tot een beheersbaar niveau afgenomen; het belang wordt niet afgebouwd. Redenen: Betrouwbare private koper of financiering in de markt: Nog geen koper gevonden..",
+   "reasons": [{"part": "check", "code": "trustworthy_market_party", "label": "Betrouwbare private koper of financiering in de markt", "value": "no", "text": "Nog geen koper gevonden."}],
+   "missing": [{"part": "check", "code": "buyer_no_strategic_behaviour", "label": "Geen strategisch gedrag van de koper of financier", "value": "undetermined", "text": "Vraag nog niet beantwoord."}, {"part": "check", "code": "cabinet_conditions_settled", "label": "Voorwaarden van het kabinet nagekomen", "value": "undetermined", "text": "Vraag nog niet beantwoord."}],
+   "drivers": [{"part": "check", "code": "trustworthy_market_party", "label": "Betrouwbare private koper of financiering in de markt", "value": "no", "text": "Nog geen koper gevonden.", "effect": "blocks"}],
+   "indicators": [],
    "risk_score": null,
    "risk_level": "",
    "risk_level_label": "",
-   "risk_manageable": null
+   "risk_manageable": false
   }
  },
  "second_en": {
@@ -397,10 +402,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 1,
-   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
+   "number": 2,
+   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
    "derived_from_letter": true,
-   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
+   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
   },
   "lead": "assessor",
   "submitted_by": null,

@@ -287,7 +287,8 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assessor = Session(browser, live_server, people["assessor"])
     assessor.login()
     review_url = start_assessment(assessor, case, kind="risk_review")
-    fill_assessment(assessor, level="1")
+    # The review answers its questions (framework v2), not the importance indicators.
+    _fill_each(assessor, "check", {"Antwoord": "yes", "Onderbouwing": "Dreiging weggenomen; betrouwbare koper."})
     assessor.page.get_by_role("button", name="Indienen ter goedkeuring").click()
     assessor.page.wait_for_load_state()
     assessor.close()

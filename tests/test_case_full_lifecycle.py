@@ -66,7 +66,7 @@ def test_signal_to_closed(api, officer, assessor, assessor2, secretariat, secret
     # Monitoring; a risk review finds the risk manageable; the stake is sold.
     assert move(api(manager), case, "start_monitoring") == "monitoring"
     blocked = api(manager).post(f"/api/cases/{case.pk}/transitions/", {"name": "start_exit"}, format="json")
-    assert blocked.status_code == 409 and blocked.json()["extra"]["unmet"] == ["risk_review_allows_exit"]
+    assert blocked.status_code == 409 and blocked.json()["extra"]["unmet"] == ["exit_is_authorised"]
     approve_risk_review(case, lead=assessor, approver=assessor2, manageable=True)
     assert move(api(manager), case, "start_exit") == "exit"
     with django_capture_on_commit_callbacks(execute=True):

@@ -10,7 +10,7 @@ from bev import services
 from bev.models import JournalEntry, JournalLine
 from bev.selectors import fund_overview
 from core.exceptions import RuleViolation
-from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches
+from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches, order_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -152,12 +152,13 @@ def test_one_cent_above_the_liquid_cap_is_swept_in_the_same_transaction(manager,
     assert sweep.idempotency_key == f"sweep:{entry.pk}" and sweep.booked_on == entry.booked_on
 
 
-def test_a_large_exit_is_swept_down_to_the_cap(manager, manager2, position, ready_case):
+def test_a_large_exit_is_swept_down_to_the_cap(manager, manager2, position, ready_case, secretariat, secretariat2):
     from cases.models import Case
 
     fund_with_tranches(user=manager)
     invested_position(manager, manager2, position, 40 * M)
     Case.objects.filter(pk=ready_case.pk).update(state="monitoring")
+    order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     exit_row = services.exit_book(user=manager, position=position, proceeds=130 * M, fraction_sold_percent=100,
                                   idempotency_key="exit")
     overview = fund_overview()
@@ -187,7 +188,8 @@ def test_a_booking_dated_before_the_latest_entry_is_refused(manager):
 
 
 def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_return(manager, manager2, position,
-                                                                                     ready_case):
+                                                                                     ready_case, secretariat,
+                                                                                     secretariat2):
     from bev.selectors import position_metrics
     from cases.models import Case
 
@@ -195,6 +197,7 @@ def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_re
     services.reservation_book(user=manager, position=position, amount=15 * M, idempotency_key="res")
     invested_position(manager, manager2, position, 10 * M)  # 5m of the reservation left over
     Case.objects.filter(pk=ready_case.pk).update(state="monitoring")
+    order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     services.exit_book(user=manager, position=position, proceeds=12 * M, fraction_sold_percent=100,
                        idempotency_key="exit")
     overview = fund_overview()

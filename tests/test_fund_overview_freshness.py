@@ -17,7 +17,7 @@ from access.roles import Role
 from bev import services
 from bev.models import JournalEntry
 from bev.selectors import fund_overview
-from tests.factories import case_to_investment_preparation, fund_with_tranches
+from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,6 +52,7 @@ def fund(case, manager, manager2, secretariat, secretariat2, make_user):
     services.fee_charge(user=manager, amount=M / 4, idempotency_key="setup-fee", booked_on=today - timedelta(days=60))
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="setup-res",
                               booked_on=today - timedelta(days=50))
+    order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     stake.refresh_from_db()
     loan.refresh_from_db()
     return {"stake": stake, "loan": loan, "manager": manager, "manager2": manager2,

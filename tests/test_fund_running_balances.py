@@ -16,7 +16,7 @@ from bev.models import AccountBalance, JournalEntry
 from bev.selectors import fund_get, ledger_totals, ledger_totals_from_lines, running_balance_mismatches
 from core.exceptions import RuleViolation
 from tests.concurrency import race
-from tests.factories import case_to_investment_preparation, fund_with_tranches
+from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale
 
 M = Decimal("1000000.00")
 
@@ -38,7 +38,8 @@ def positions(case, manager, secretariat, secretariat2):
 
 
 @pytest.mark.django_db
-def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(positions, manager, manager2):
+def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(positions, manager, manager2,
+                                                                               secretariat, secretariat2):
     stake, loan = positions
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=2 * M, idempotency_key="res")
@@ -57,6 +58,7 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
     services.entry_reverse(user=manager, entry=fee, reason="Dubbel.", idempotency_key="fee-rev")
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="res2")
+    order_sale(stake.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     services.exit_book(user=manager, position=stake, proceeds=2 * M, fraction_sold_percent=40, idempotency_key="x40")
     assert_reconciled()
     services.exit_book(user=manager, position=stake, proceeds=4 * M, fraction_sold_percent=100,

@@ -19,7 +19,13 @@ from bev import services
 from bev.selectors import fund_overview, unbalanced_entries
 from cases.models import Case
 from core.exceptions import ApplicationError, Conflict, RuleViolation
-from tests.factories import UserFactory, case_to_investment_preparation, fund_establish_default, make_case
+from tests.factories import (
+    UserFactory,
+    case_to_investment_preparation,
+    fund_establish_default,
+    make_case,
+    order_sale,
+)
 
 M = Decimal("1000000.00")
 CAP, COMMITTED = 150 * M, 100 * M
@@ -45,6 +51,8 @@ class FundMachine(RuleBasedStateMachine):
                                                 sec1: Role.CABINET_SECRETARIAT, sec2: Role.CABINET_SECRETARIAT})
         fund_establish_default()
         self.case = case_to_investment_preparation(case, recorder=sec1, confirmer=sec2)
+        self.secretariat = (sec1, sec2)
+        self.sale_ordered = False
         self.positions = [services.position_create(user=self.manager, case=self.case, instrument="equity",
                                                    ownership_percent=Decimal("10")) for _ in range(POSITIONS)]
         self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
@@ -170,9 +178,16 @@ class FundMachine(RuleBasedStateMachine):
     def manual_sweep(self):
         assert services.fund_sweep(user=self.manager) is None  # nothing above the cap is ever left over
 
+    @rule()
+    def cabinet_orders_sale(self):
+        """The exit gate's ground while invested (no risk review before monitoring): a sale order."""
+        if self.case_invested and not self.sale_ordered:
+            order_sale(self.case, recorder=self.secretariat[0], confirmer=self.secretariat[1])
+            self.sale_ordered = True
+
     @rule(i=st.integers(0, POSITIONS - 1), proceeds=amounts, fraction=st.sampled_from([25, 50, 100]))
     def exit(self, i, proceeds, fraction):
-        allowed = self.invested[i] > 0 and not self.exited[i] and self.case_invested
+        allowed = self.invested[i] > 0 and not self.exited[i] and self.case_invested and self.sale_ordered
         if self.expect(allowed, lambda: services.exit_book(user=self.manager, position=self.positions[i],
                                                            proceeds=proceeds, fraction_sold_percent=fraction,
                                                            idempotency_key=self.key()), ApplicationError):

@@ -12,7 +12,7 @@ from bev import services
 from bev.models import Disbursement, JournalEntry, JournalLine
 from bev.selectors import account_history, fund_get, fund_overview, unbalanced_entries
 from core.exceptions import Conflict, RuleViolation
-from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches
+from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches, order_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -133,10 +133,11 @@ def test_a_retried_proposal_and_approval_book_once(manager, manager2, position):
     assert fund_overview()["deployed"] == M
 
 
-def test_a_retried_exit_and_return_book_once(manager, manager2, position):
+def test_a_retried_exit_and_return_book_once(manager, manager2, position, secretariat, secretariat2):
     fund_with_tranches(user=manager)
     proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="p")
     services.disbursement_approve(user=manager2, disbursement=proposal)
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
     for _ in range(2):
         services.return_book(user=manager, position=position, kind="interest", amount=M / 10, idempotency_key="i")
         services.exit_book(user=manager, position=position, proceeds=M / 2, fraction_sold_percent=50,

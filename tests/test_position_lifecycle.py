@@ -17,6 +17,7 @@ from tests.factories import (
     fund_establish_default,
     fund_with_tranches,
     invest_in_case,
+    order_sale,
 )
 
 pytestmark = pytest.mark.django_db
@@ -125,9 +126,11 @@ def test_a_refused_approval_leaves_the_case_where_it_was(manager, manager2, read
     assert Case.objects.get(pk=ready_case.pk).state == "investment_preparation"
 
 
-def test_partial_then_full_exit_lets_the_case_close(manager, manager2, ready_case, executed):
+def test_partial_then_full_exit_lets_the_case_close(manager, manager2, ready_case, executed, secretariat,
+                                                    secretariat2):
     position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=10 * M,
                               ownership_percent=Decimal("40"), shares=4000)
+    order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (test_exit_gate.py)
     case = put_in_state(ready_case, "exit")
     partial = services.exit_book(user=manager, position=position, proceeds=6 * M, fraction_sold_percent=50,
                                  idempotency_key="x1")

@@ -8,7 +8,7 @@ import pytest
 from bev import services
 from bev.metrics import irr, moic
 from bev.selectors import fund_overview, position_metrics
-from tests.factories import case_to_investment_preparation, fund_with_tranches, invest_in_case
+from tests.factories import case_to_investment_preparation, fund_with_tranches, invest_in_case, order_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,10 @@ M = Decimal("1000000.00")
 def position(case, manager, manager2, secretariat, secretariat2):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))  # received 1 December 2023
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    return invest_in_case(ready, proposer=manager, approver=manager2, amount=M, booked_on=date(2024, 1, 1),
-                          ownership_percent=Decimal("10"))
+    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M, booked_on=date(2024, 1, 1),
+                              ownership_percent=Decimal("10"))
+    order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
+    return position
 
 
 # --- the formulas by hand --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from tests.factories import (
     fund_with_tranches,
     invest_in_case,
     make_case,
+    order_sale,
     sample_pdf,
     score_all_indicators,
     start_risk_assessment,
@@ -425,8 +426,11 @@ def test_position_conversions_are_constant(api, officer, team, secretariat, secr
     _position_list(django_assert_max_num_queries, api(manager), loan, "conversions", convert)
 
 
-def test_position_exits_are_constant(api, manager, position, django_assert_max_num_queries):
+def test_position_exits_are_constant(api, manager, position, secretariat, secretariat2,
+                                     django_assert_max_num_queries):
     from bev.services import exit_book
+
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
 
     def sell():
         for i in range(3):

@@ -79,8 +79,10 @@ def framework_current() -> FrameworkVersion:
     version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         from ..default_framework import ensure_default_framework
+        from ..review_framework import ensure_review_framework
 
         ensure_default_framework()
+        ensure_review_framework()
         version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         raise Conflict(_("Er is geen gepubliceerde versie van het afwegingskader."), code="no_framework")

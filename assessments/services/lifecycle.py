@@ -22,6 +22,7 @@ from ..constants import (
     Outcome,
     ReviewDecision,
 )
+from ..hooks import open_cabinet_conditions
 from ..models import (
     Assessment,
     AssessmentReview,
@@ -31,6 +32,7 @@ from ..models import (
     IndicatorScore,
     IndicatorSettlement,
 )
+from ..review_framework import CABINET_CONDITIONS_CHECK
 from ..selectors import assessment_compute
 from .common import (
     CASE_STATE_FOR_KIND,
@@ -78,6 +80,10 @@ def _create(*, user, case, kind, framework, revision, previous) -> Assessment:
                                               for c in definition.conditions])
         CheckFinding.objects.bulk_create([CheckFinding(assessment=assessment, code=c.code)
                                           for c in definition.checks])
+    elif definition.reviews_by_questions:
+        # The risk review answers its own questions (v2 on: assessments.review_framework).
+        CheckFinding.objects.bulk_create([CheckFinding(assessment=assessment, code=c.code)
+                                          for c in definition.checks_for(kind)])
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="assessment.start", obj=assessment,
               case_id=case.pk, changes={"kind": kind, "framework": f"v{framework.number}", "revision": revision,
                                         "previous": previous.pk if previous else None})
@@ -155,6 +161,11 @@ def assessment_set_check(*, user, assessment: Assessment, code: str, answer: str
 
 def _validate_level(assessment: Assessment, indicator: str, level) -> None:
     framework = assessment.framework.framework
+    if assessment.kind == AssessmentKind.RISK_REVIEW and framework.reviews_by_questions:
+        # The company's importance does not fall when the threat goes: the review answers its
+        # questions instead (assessments.review_framework).
+        raise Conflict(_("Deze risicoheroverweging scoort geen indicatoren: beantwoord de vragen van de "
+                         "heroverweging."), code="not_applicable")
     if framework.indicator(indicator) is None:
         raise RuleViolation(_("Deze indicator hoort niet bij de versie van het afwegingskader."), field="indicator")
     if not isinstance(level, int) or isinstance(level, bool) or level not in framework.levels:
@@ -208,8 +219,12 @@ def _require_ready(assessment: Assessment) -> dict:
         raise Conflict(_("Onvoldoende informatie: de inschatting kan nog niet worden afgerond."),
                        code="insufficient_information", extra={"missing": [m["code"] for m in result["missing"]]})
     if assessment.kind == AssessmentKind.RISK_REVIEW and result["risk_manageable"] is None:
-        raise Conflict(_("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score."),
+        raise Conflict(_("Nog geen conclusie: niet alle vragen van de heroverweging zijn beantwoord.")
+                       if assessment.framework.framework.reviews_by_questions else
+                       _("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score."),
                        code="insufficient_information", extra={"missing": [m["code"] for m in result["missing"]]})
+    if assessment.kind == AssessmentKind.RISK_REVIEW:
+        _require_cabinet_conditions_settled(assessment)
     # Letter: EZK draws up the assessment "in afstemming met betrokken (vak)departementen".
     open_requests = _open_consultations(assessment)
     if open_requests:
@@ -217,6 +232,19 @@ def _require_ready(assessment: Assessment) -> dict:
                        % {"m": ", ".join(c.ministry_label for c in open_requests)}, code="consultation_open",
                        extra={"open_consultations": [c.pk for c in open_requests]})
     return result
+
+
+def _require_cabinet_conditions_settled(assessment: Assessment) -> None:
+    """A risk review that answers "the cabinet's conditions are met" is checked against the fund's
+    follow-ups of those conditions (bev DecisionCondition): none may still be open or breached."""
+    answered_yes = assessment.checks.filter(code=CABINET_CONDITIONS_CHECK, answer=CheckAnswer.YES).exists()
+    if not answered_yes:
+        return
+    still_open = open_cabinet_conditions(assessment.case_id)
+    if still_open:
+        raise Conflict(_("De voorwaarden van het kabinet zijn niet allemaal nagekomen: %(c)s staan nog open of zijn "
+                         "niet nagekomen.") % {"c": len(still_open)}, code="cabinet_conditions_open",
+                       extra={"open_conditions": still_open})
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from .ledger import (  # noqa: F401
 )
 from .lifecycle import (  # noqa: F401
     case_has_disbursement,
+    case_open_cabinet_conditions,
     case_positions_all_exited,
 )
 from .overview import (  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from cases.guards import exit_is_authorised
 from core.exceptions import Conflict, RuleViolation
 from core.formatting import euro
 
@@ -85,7 +86,11 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
               exited_on: date | None = None, description: str = "") -> Exit:
     """Sell (part of) the holding: proceeds in, the sold share of the cost off the books, the
     difference realised ("afstoten ... daarbij wordt gestreefd naar het behoud van waarde", letter).
-    A full exit (100%) closes the position and releases what is still reserved for it."""
+    A full exit (100%) closes the position and releases what is still reserved for it.
+
+    The exit gate: no sale, partial or full, without an approved risk review that concluded the
+    risk is manageable or a confirmed kabinetsbesluit ordering the sale (`cases.guards.exit_is_authorised`).
+    Dilution by a third party's round is no sale and is not gated (`dilution_record`)."""
     require(user, "fund.book", case=position.case)
     proceeds, key = money(proceeds, field="proceeds", allow_zero=True), _key(idempotency_key)
     fraction = _percent(fraction_sold_percent, field="fraction_sold_percent")
@@ -103,6 +108,14 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
     if case.state not in EXIT_STATES:
         raise Conflict(_("In de status '%(state)s' kan de positie niet worden afgebouwd.")
                        % {"state": case.get_state_display()}, code="invalid_state")
+    # Letter, "Werking": "Zodra de risico's voor de nationale veiligheid tot op een beheersbaar niveau
+    # zijn gebracht, zal de overheid haar belang in de betreffende onderneming afbouwen"; "Invest-NL
+    # als beheerder": "... als de risico's voor de nationale veiligheid tot een aanvaardbaar niveau
+    # zijn afgenomen". The cabinet, which decides on the provision, may also order the sale.
+    if not exit_is_authorised(case):
+        raise Conflict(_("Het belang kan niet worden verkocht: er is geen goedgekeurde risicoheroverweging die het "
+                         "risico beheersbaar acht, en geen bevestigd kabinetsbesluit tot verkoop."),
+                       code="exit_not_authorised")
     booked_on = _booking_date(fund, exited_on, field="exited_on")
     balance = position_balances(position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:

@@ -167,8 +167,8 @@ class CabinetDecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CabinetDecision
-        fields = ["id", "meeting_date", "reference", "deploy", "conditions", "notes", "recorded_by", "recorded_at",
-                  "confirmed_by", "confirmed_at"]
+        fields = ["id", "meeting_date", "reference", "deploy", "orders_sale", "conditions", "notes", "recorded_by",
+                  "recorded_at", "confirmed_by", "confirmed_at"]
         read_only_fields = ["recorded_at", "confirmed_at"]
 
 

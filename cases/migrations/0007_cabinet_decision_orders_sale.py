@@ -1,0 +1,13 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0006_case_list_changes")]
+
+    operations = [
+        migrations.AddField(
+            model_name="cabinetdecision",
+            name="orders_sale",
+            field=models.BooleanField(default=False, verbose_name="besluit tot verkoop van het belang"),
+        ),
+    ]
