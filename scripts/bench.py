@@ -66,6 +66,9 @@ def parse_args(argv=None):
     parser.add_argument("--timeline-budget", type=float, default=30,
                         help="seconds of suspend/resume through the services to add timeline events")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
+    parser.add_argument("--fast-paths-off", action=argparse.BooleanOptionalAction, default=True,
+                        help="also run the read scenarios on a server with BEV_FAST_PATHS=off (core.fastpaths), "
+                             "so the report shows what each fast path buys")
     parser.add_argument("--only", default="", help="comma separated scenario names (default: all)")
     parser.add_argument("--out", default="", help="report directory (default docs/benchmarks[/tmp])")
     return parser.parse_args(argv)
@@ -355,6 +358,25 @@ def transition_requests(concurrency: int) -> list:
             for index, (name, reason) in enumerate(steps) for pk, state in pool if first_step[state] <= index]
 
 
+def run_reads_without_fast_paths(args, env: dict, log_path: str, tokens: dict, scenarios: list[dict],
+                                 report: dict) -> None:
+    """The read scenarios again, on a second server started with BEV_FAST_PATHS=off (the plain ORM
+    and DRF: core.fastpaths), each level beside its own floor: `report["runs_fast_paths_off"]`."""
+    reads = [s for s in scenarios if s.get("kind") == READ]
+    if not reads:
+        return
+    server = bench_load.Server(python=sys.executable, env={**env, "BEV_FAST_PATHS": "off"}, workers=args.workers,
+                               worker_class=args.worker_class, threads=args.threads, log_path=log_path)
+    try:
+        server.wait_ready(tokens["bench_lead"])
+        log(f"fast paths off: gunicorn on {server.url}")
+        off: dict = {}
+        run_scenarios(args, server, tokens, reads, off)
+        report["runs_fast_paths_off"] = off.get("runs", [])
+    finally:
+        server.stop()
+
+
 def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dict) -> None:
     from bench_load import Request
     from bench_load import run_wrk as _run
@@ -526,6 +548,8 @@ def main(argv=None) -> int:
     finally:
         server.stop()
         report["chain_sealer"] = sealer.stop()
+    if args.fast_paths_off:
+        run_reads_without_fast_paths(args, env, log_path, tokens, scenarios, report)
     log(f"sealer during the load: {report['chain_sealer']}")
     chain = verify_chain()
     report["chain_after_load"] = {"ok": chain.ok, "records": chain.checked, "unsealed": chain.unsealed}

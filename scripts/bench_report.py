@@ -158,6 +158,7 @@ def markdown(report: dict) -> str:
         lines.append(f"| {r['scenario']} | {r['concurrency']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | "
                      f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r.get('p95_ratio', '')} | "
                      f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else ""))
+    lines += fast_paths_section(report)
     missing = [s for s in report.get("scenarios", []) if s.get("missing")]
     if missing:
         lines += ["", "Not measured (the code is not there yet):", ""]
@@ -196,6 +197,28 @@ def markdown(report: dict) -> str:
     if report.get("findings"):
         lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]]
     return "\n".join(lines) + "\n"
+
+
+def fast_paths_section(report: dict) -> list[str]:
+    """The read scenarios with the fast paths on (the run above) and off (BEV_FAST_PATHS=off, the plain
+    ORM and DRF, on a second server in the same run), each as a ratio to its own floor."""
+    off_runs = report.get("runs_fast_paths_off")
+    if not off_runs:
+        return []
+    on = {(r["scenario"], r["concurrency"]): r for r in with_ratios(report) if r.get("kind") == "read"}
+    off = {(r["scenario"], r["concurrency"]): r for r in with_ratios({"runs": off_runs})}
+    lines = ["", "## Fast paths on and off", "",
+             "The read scenarios on a second server with BEV_FAST_PATHS=off (core.fastpaths: compiled reads, "
+             "prepared inserts, compiled read serializers and the case list's kept count fall back to the ORM and "
+             "DRF), each against the floor of its own server and level.", "",
+             "| scenario | clients | p95 on (ms) | p95 off (ms) | p95 / floor on | p95 / floor off | "
+             "req/s / floor on | req/s / floor off |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for key in sorted(set(on) & set(off)):
+        a, b = on[key], off[key]
+        lines.append(f"| {key[0]} | {key[1]} | {a['p95_ms']:.1f} | {b['p95_ms']:.1f} | {a.get('p95_ratio', '')} | "
+                     f"{b.get('p95_ratio', '')} | {a.get('throughput_ratio', '')} | {b.get('throughput_ratio', '')} |")
+    return lines
 
 
 def write(report: dict, out: Path) -> list[Path]:
