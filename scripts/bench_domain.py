@@ -34,28 +34,11 @@ import multiprocessing  # noqa: E402
 SERVICE_TURN = multiprocessing.get_context("fork").Lock()
 
 
-def _available(module: str, *names: str) -> bool:
-    try:
-        mod = __import__(module, fromlist=list(names) or ["__name__"])
-    except ImportError:
-        return False
-    return all(hasattr(mod, n) for n in names)
-
-
-def fund_available() -> bool:
-    return _available("bev.services", "position_create", "disbursement_propose", "disbursement_approve",
-                      "exit_book", "valuation_record", "tranche_receive", "reservation_book", "reservation_release")
-
-
-def assessments_available() -> bool:
-    return _available("assessments.services", "assessment_start", "assessment_submit", "assessment_approve")
-
-
 # ---------------------------------------------------------------------------------------------
 # Seeding hooks, called from scripts/bench_seed.py while a case walks its path
 # ---------------------------------------------------------------------------------------------
 def _hook_assessment(*, case, users, deploy: bool, rng):
-    if not assessments_available() or rng.random() >= ASSESSMENT_SHARE:
+    if rng.random() >= ASSESSMENT_SHARE:
         return
     from tests.factories import approve_assessment
 
@@ -65,7 +48,7 @@ def _hook_assessment(*, case, users, deploy: bool, rng):
 
 
 def _hook_risk_review(*, case, users, rng):
-    if not assessments_available() or rng.random() >= ASSESSMENT_SHARE:
+    if rng.random() >= ASSESSMENT_SHARE:
         return
     from tests.factories import approve_risk_review
 
@@ -76,8 +59,6 @@ def _hook_risk_review(*, case, users, rng):
 def _hook_invest(*, case, users, rng):
     """A position, one disbursement (four eyes; approving it moves the case to invested) and one or
     two valuations."""
-    if not fund_available():
-        return
     with SERVICE_TURN:
         _invest(case=case, users=users, rng=rng)
 
@@ -114,8 +95,6 @@ def _invest(*, case, users, rng):
 
 
 def _hook_exit_positions(*, case, users, rng):
-    if not fund_available():
-        return
     from bev import services
     from bev.models import Position
     from bev.selectors import position_balances
@@ -137,8 +116,6 @@ HOOKS = {"assessment": _hook_assessment, "invest": _hook_invest, "risk_review": 
 # ---------------------------------------------------------------------------------------------
 def prepare(*, users: dict) -> dict:
     """The fund with both tranches received (through the services), before any case invests."""
-    if not fund_available():
-        return {"missing": "bev services (position_create, disbursement_*) not found"}
     from tests.factories import fund_with_tranches
 
     fund_with_tranches(user=users["bench_manager"])
@@ -149,8 +126,6 @@ def seed(*, users: dict, scale: float, rng: random.Random, budget_s: float = 120
     """After the cases: letters drafted from the fund's transactions, and the ledger topped up to
     its target size (through the services for `budget_s`, then bulk-loaded as balanced pairs)."""
     result: dict = {}
-    if not fund_available():
-        return {"missing": "bev services not found"}
     from bev.models import JournalEntry, Position, Valuation
 
     result["positions"] = Position.objects.count()
@@ -168,8 +143,6 @@ def seed(*, users: dict, scale: float, rng: random.Random, budget_s: float = 120
 
 def _make_letters(*, limit: int) -> int:
     """What the outbox worker does: pending letter requests become drafts (parliament's services)."""
-    if not _available("parliament.services", "letter_drafts_make", "pending_letter_request_ids"):
-        return 0
     from parliament.services import letter_drafts_make, pending_letter_request_ids
 
     made = 0
@@ -267,7 +240,7 @@ def scenarios(*, users: dict, rng: random.Random) -> list[dict]:
     from bench_load import Request
 
     out = []
-    if _available("assessments.models", "Assessment") and _url_exists("/api/assessments/"):
+    if _url_exists("/api/assessments/"):
         from assessments.models import Assessment
 
         ids = list(Assessment.objects.values_list("pk", flat=True)[:2000])
@@ -276,7 +249,7 @@ def scenarios(*, users: dict, rng: random.Random) -> list[dict]:
                    if ids else {"name": "assessment_view", "missing": "no assessments were seeded"})
     else:
         out.append({"name": "assessment_view", "missing": "assessments API not found"})
-    if fund_available() and _url_exists("/api/fund/"):
+    if _url_exists("/api/fund/"):
         from bev.models import Position
 
         out.append({"name": "fund_overview", "kind": "read", "user": "bench_manager", "label": "Fund overview",
@@ -312,8 +285,6 @@ def _url_exists(path: str) -> bool:
 
 
 def _letter_ids() -> list[int]:
-    if not _available("parliament.models", "LetterDraft"):
-        return []
     from parliament.models import LetterDraft
 
     return list(LetterDraft.objects.order_by("id").values_list("pk", flat=True)[:200])
@@ -357,8 +328,6 @@ def _disbursement_requests(concurrency: int) -> list:
 # Letter rendering, in-process
 # ---------------------------------------------------------------------------------------------
 def letter_rendering(repeat: int = 5) -> dict:
-    if not _available("parliament.rendering", "letter_docx", "letter_pdf"):
-        return {"missing": "parliament.rendering not found"}
     from parliament.models import LetterDraft
     from parliament.rendering import letter_docx, letter_pdf
 
@@ -383,7 +352,7 @@ def letter_rendering(repeat: int = 5) -> dict:
 # The ledger's hot path, three ways
 # ---------------------------------------------------------------------------------------------
 def ledger_three_ways(*, server, tokens: dict, duration: float, database_url: str, clients: int = 16) -> dict:
-    if not fund_available() or not _url_exists("/api/disbursements/1/approve/"):
+    if not _url_exists("/api/disbursements/1/approve/"):
         return {"missing": "bev disbursement services/API not found"}
     out: dict = {"clients": clients, "duration_s": duration}
     out["pgbench"] = _pgbench(database_url=database_url, clients=clients, duration=duration)
