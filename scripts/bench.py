@@ -115,6 +115,9 @@ def server_env(database_url: str) -> dict:
         "DJANGO_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
         "PYTHONPATH": str(ROOT),
+        # The data set spreads cases over every level up to geheim, as the test suite's does; a real
+        # deployment declares its own accredited maximum (docs/security.md).
+        "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),
     })
     return env
 
