@@ -4,6 +4,8 @@ outbox and reports are read-only here (they change only through their services).
 from django.contrib import admin
 
 from .models import (
+    CountryDisclosurePolicy,
+    EvaluationSchedule,
     LetterDraft,
     LetterReference,
     LetterRequest,
@@ -29,6 +31,21 @@ class MinisterAdmin(admin.ModelAdmin):
 @admin.register(LetterReference)
 class LetterReferenceAdmin(admin.ModelAdmin):
     list_display = ["citation", "description", "position", "valid_from", "valid_to"]
+
+
+@admin.register(CountryDisclosurePolicy)
+class CountryDisclosurePolicyAdmin(admin.ModelAdmin):
+    """Landenneutraliteit: whether a public letter names the acquirer's country is EZK's and BZ's
+    choice; without a row valid on the letter's date it is not named."""
+
+    list_display = ["label", "name_country", "valid_from", "valid_to"]
+    ordering = ["-valid_from"]
+
+
+@admin.register(EvaluationSchedule)
+class EvaluationScheduleAdmin(admin.ModelAdmin):
+    list_display = ["title", "instrument_start", "due_on", "warn_days", "completed_on", "report_citation"]
+    ordering = ["due_on"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -6,9 +6,12 @@ decision, the fund's figures, configuration valid on the letter's date) into a p
 `compose_letter` reads nothing else, so it is tested with hand-built dicts.
 
 The text is a Dutch official document whatever the interface language, so it is not passed
-through gettext. It follows the 2023 letter (Kamerstuk 36 350 XIII, nr. 3 is cited as the letter
-promising this information: "Uw Kamer zal naderhand over de betreffende transactie worden
-geïnformeerd").
+through gettext. It follows the 2023 letter ("Uw Kamer zal naderhand over de betreffende transactie
+worden geïnformeerd").
+
+Every factual sentence follows a recorded fact and changes or disappears with it (issue 21 §3); no
+Kamerstuk number, kenmerk or date is written here. What a sentence left out, and which
+configuration produced a sentence, is told to the liaison in `ComposedLetter.notes`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from decimal import Decimal
 from assessments.selectors import latest_risk_review_conclusion
 from bev.models import Position
 from bev.selectors import fund_overview, position_summary
+from cases.constants import ScopeGround
 from core.classification import Classification
 from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
@@ -32,12 +36,9 @@ ADDRESSEES = {
     Chamber.TWEEDE_KAMER: "De Voorzitter van de Tweede Kamer\nder Staten-Generaal\nPrinses Irenestraat 6\n2595 BD  DEN HAAG",
     Chamber.EERSTE_KAMER: "De Voorzitter van de Eerste Kamer\nder Staten-Generaal\nPostbus 20017\n2500 EA  DEN HAAG",
 }
-CHAMBER_CODE = {Chamber.TWEEDE_KAMER: "TK", Chamber.EERSTE_KAMER: "EK"}
 
 # The fund's size and its maximum in liquid assets (letter 2023, "Financiële omvang"): used only
-# when the fund's own figures are not available.
-FUND_SIZE = Decimal("100000000.00")
-LIQUID_CAP = Decimal("150000000.00")
+# when the fund's own figures are not available (the size is then not stated in the letter).
 
 ANONYMOUS_COMPANY = "een onderneming van strategisch belang"
 
@@ -117,16 +118,50 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "cabinet_decision_date": decision.meeting_date if decision else None,
         "exit_review_date": review["approved_on"] if review and review["manageable"] else None,
         "sale_order_date": sale_order.meeting_date if sale_order else None,
-        "fund_size": fund.get("committed_limit") or FUND_SIZE,
+        "fund_size": fund.get("committed_limit"),
         "fund_deployed": fund.get("deployed"),
         "fund_available": fund.get("available"),
         "fund_returns": fund.get("returns"),
-        "liquid_cap": fund.get("liquid_cap") or LIQUID_CAP,
-        "fund_manager": str(fund.get("manager") or "Invest-NL"),
+        "liquid_cap": fund.get("liquid_cap"),
+        "fund_manager": str(fund.get("manager") or ""),  # the manager on record that day (bev.ManagerPeriod)
         "references": [{"citation": r.citation, "description": r.description}
                        for r in letter_references_on(letter_date)],
         "earlier_letters": [{"date": d.sent_on, "kamerstuk": d.kamerstuk_number}
                             for d in earlier_sent_letters(case_id=case.pk, chamber=chamber, before=letter_date)],
+        **_record_facts(case=case, fund=fund, letter_date=letter_date),
+    }
+
+
+def _record_facts(*, case, fund: dict, letter_date: date) -> dict:
+    """The facts behind the sentences of issue 21 §3: the assessment's confirmed scope ground and
+    the departments that answered its consultation, the fund's gross investment, the country
+    policy and the evaluation valid on the letter's date."""
+    from assessments.constants import AssessmentKind, AssessmentStatus, ConsultationStatus
+    from assessments.models import Assessment
+
+    from .selectors import country_policy_on, evaluation_on
+
+    assessment = (Assessment.objects.filter(case=case, kind=AssessmentKind.INITIAL, status=AssessmentStatus.APPROVED)
+                  .order_by("-approved_at", "-id").first())
+    consulted = []
+    if assessment is not None:
+        for consultation in assessment.consultations.filter(status=ConsultationStatus.ANSWERED).order_by("id"):
+            if consultation.ministry_label not in consulted:
+                consulted.append(consultation.ministry_label)
+    policy = country_policy_on(letter_date)
+    evaluation = evaluation_on(letter_date)
+    return {
+        "scope_ground": (assessment.scope_ground or None)
+        if assessment is not None and assessment.scope_ground_confirmed else None,
+        "consulted_ministries": consulted,
+        "market_financing_explored": case.market_financing_explored,
+        "fund_invested_gross": fund.get("invested"),
+        "country_policy": None if policy is None else {
+            "id": policy.pk, "label": policy.label, "name_country": policy.name_country,
+            "valid_from": policy.valid_from, "valid_to": policy.valid_to},
+        "evaluation": None if evaluation is None else {
+            "id": evaluation.pk, "instrument_start": evaluation.instrument_start, "due_on": evaluation.due_on,
+            "completed_on": evaluation.completed_on, "report_citation": evaluation.report_citation},
     }
 
 
@@ -138,6 +173,7 @@ class ComposedLetter:
     subject: str
     body: str
     confidential_annex: str
+    notes: tuple[str, ...] = ()  # for the liaison: what was left out and why, which policy applied
 
 
 SUBJECTS = {
@@ -170,12 +206,88 @@ def _company(facts: dict, disclosure: Disclosure) -> str:
     return f"{facts['company_name']}{sector}"
 
 
-def _threat(facts: dict, disclosure: Disclosure) -> str:
-    base = "een voorziene investering of overname door een statelijke actor, of een partij die handelt op " \
-           "aanwijzing van een statelijke actor"
+def _acquirer(facts: dict, disclosure: Disclosure) -> str:
+    text = "een statelijke actor, of een partij die handelt op aanwijzing van een statelijke actor"
     if disclosure.country and facts.get("acquirer_country"):
-        base += f" uit {country_name(facts['acquirer_country'])}"
-    return base
+        text += f" uit {country_name(facts['acquirer_country'])}"
+    return text
+
+
+def _threat(facts: dict, disclosure: Disclosure) -> str:
+    """What led to the deployment, per the confirmed scope ground (letter 2023, Reikwijdte)."""
+    ground = facts.get("scope_ground")
+    if ground == ScopeGround.HISTORICAL_TRANSACTION:
+        return (f"een belang dat {_acquirer(facts, disclosure)}, vóór 8 september 2020 in de onderneming heeft "
+                "verworven en dat naar de huidige maatstaf onder de Wet vifo zou vallen, en dat een bedreiging "
+                "vormde voor de nationale veiligheid")
+    if ground == ScopeGround.BLOCKED_STARTUP_FINANCING:
+        return ("dat de financiering van deze strategische start-up of scale-up door een toetsingsbesluit op grond "
+                "van de Wet vifo niet kon plaatsvinden, waardoor de onderneming in de problemen dreigde te komen")
+    if ground in (ScopeGround.NOT_IN_SCREENING, ScopeGround.ESSENTIAL_SUPPLIER):
+        return (f"een voorziene investering of overname door {_acquirer(facts, disclosure)}, die een bedreiging "
+                "vormde voor de nationale veiligheid")
+    return f"een bedreiging van de nationale veiligheid door invloed van {_acquirer(facts, disclosure)}"
+
+
+# The first condition of the afwegingskader in the letter's words, where they fit the ground.
+FIRST_CONDITION = {
+    ScopeGround.NOT_IN_SCREENING: "de voorziene investering of overname heeft risico’s voor de nationale "
+                                  "veiligheid tot gevolg",
+    ScopeGround.ESSENTIAL_SUPPLIER: "de voorziene investering of overname heeft risico’s voor de nationale "
+                                    "veiligheid tot gevolg",
+}
+FIRST_CONDITION_OTHERWISE = "er zijn risico’s voor de nationale veiligheid"
+
+# Why the existing instruments did not suffice, per scope ground; for ground 4 they did work.
+INSTRUMENTS_SENTENCE = {
+    ScopeGround.NOT_IN_SCREENING: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
+                                  "onderneming valt (nog) niet onder het stelsel van investeringstoetsing.",
+    ScopeGround.ESSENTIAL_SUPPLIER: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
+                                    "onderneming is een essentiële toeleverancier die (nog) niet onder het stelsel "
+                                    "van investeringstoetsing valt.",
+    ScopeGround.HISTORICAL_TRANSACTION: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: "
+                                        "de Wet vifo is niet van toepassing op transacties van vóór 8 september 2020.",
+    ScopeGround.BLOCKED_STARTUP_FINANCING: "De voorziening is ingezet om de gevolgen van dat toetsingsbesluit voor de "
+                                           "onderneming te mitigeren.",
+}
+
+
+def _consultation_sentence(facts: dict, disclosure: Disclosure) -> str:
+    ministries = facts.get("consulted_ministries") or []
+    if not ministries:
+        return "Mijn ministerie heeft de risico-inschatting opgesteld."
+    if disclosure.company:
+        named = ministries[0] if len(ministries) == 1 else ", ".join(ministries[:-1]) + " en " + ministries[-1]
+        return f"Mijn ministerie heeft de risico-inschatting opgesteld in afstemming met {named}."
+    which = "het betrokken departement" if len(ministries) == 1 else "de betrokken departementen"
+    return f"Mijn ministerie heeft de risico-inschatting opgesteld in afstemming met {which}."
+
+
+def _last_resort_sentence(facts: dict) -> str:
+    if facts.get("market_financing_explored") is True:
+        return ("Alternatieve financiering in de markt is verkend; de voorziening is ingezet als laatste "
+                "redmiddel.")
+    return ""
+
+
+def _investment_paragraphs(facts: dict, disclosure: Disclosure) -> list[str]:
+    ground = facts.get("scope_ground")
+    decided = (f"op {date_nl(_as_date(facts['cabinet_decision_date']))} "
+               if facts.get("cabinet_decision_date") else "")
+    sentences = [
+        f"Aanleiding was {_threat(facts, disclosure)}.",
+        "Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
+        f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
+        "invloed van een statelijke actor.",
+        _consultation_sentence(facts, disclosure),
+        f"Op basis daarvan heeft het kabinet {decided}besloten tot inzet van de voorziening.",
+        INSTRUMENTS_SENTENCE.get(ground, ""),
+        _last_resort_sentence(facts),
+    ]
+    return [" ".join(s for s in sentences if s),
+            "Zodra de risico’s voor de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de "
+            "Staat het belang in de onderneming afbouwen. Daarbij wordt rekening gehouden met het behoud van de "
+            "investeringswaarde en het beoogde revolverende karakter van de voorziening."]
 
 
 def _amount_sentence(facts: dict) -> str:
@@ -197,12 +309,74 @@ def _amount_sentence(facts: dict) -> str:
 
 
 def _fund_sentence(facts: dict) -> str:
-    size = euro(facts.get("fund_size") or FUND_SIZE)
-    if facts.get("fund_deployed") is None or facts.get("fund_available") is None:
-        return (f"De voorziening heeft een omvang van {size}; de actuele stand wordt gerapporteerd in het "
-                f"jaarverslag van {facts.get('fund_manager') or 'Invest-NL'}.")
-    return (f"Na deze transactie is uit de voorziening in totaal {euro(facts['fund_deployed'])} geïnvesteerd. "
-            f"Van de omvang van {size} is nog {euro(facts['fund_available'])} beschikbaar.")
+    """The committed capital, the gross amount invested to date and the liquid assets available:
+    three figures side by side, none presented as what is "left of" another (returns can make the
+    available assets exceed the committed capital)."""
+    invested = facts.get("fund_invested_gross")
+    if invested is None or facts.get("fund_available") is None or facts.get("fund_size") is None:
+        return ""
+    return (f"Het toegezegde vermogen van de voorziening bedraagt {euro(facts['fund_size'])}. Tot en met deze "
+            f"transactie is uit de voorziening in totaal {euro(invested)} geïnvesteerd. Na deze transactie is "
+            f"{euro(facts['fund_available'])} aan liquide middelen beschikbaar voor nieuwe investeringen.")
+
+
+def _evaluation_sentence(facts: dict) -> str:
+    """"Uiterlijk over twee jaar vindt een evaluatie ... plaats" (letter 2023), as the configured
+    evaluation stands on the letter's date: due, done, or (overdue) not stated."""
+    evaluation = facts.get("evaluation")
+    if not evaluation:
+        return ""
+    letter_date = _as_date(facts["letter_date"])
+    completed = _as_date(evaluation["completed_on"]) if evaluation.get("completed_on") else None
+    if completed is not None and completed <= letter_date:
+        cited = f" ({evaluation['report_citation']})" if evaluation.get("report_citation") else ""
+        return f"De voorziening is op {date_nl(completed)} geëvalueerd{cited}."
+    due = _as_date(evaluation["due_on"])
+    if letter_date <= due:
+        return (f"De voorziening wordt uiterlijk op {date_nl(due)} geëvalueerd op haar werking, doelmatigheid en "
+                "doeltreffendheid.")
+    return ""
+
+
+def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
+    """What the liaison must know about the draft: sentences left out for want of a recorded fact,
+    and the configuration that produced a sentence."""
+    notes = []
+    if not facts.get("references"):
+        notes.append("Er is geen verwijzing naar een Kamerstuk ingesteld (beheer: ‘verwijzingen naar eerdere "
+                     "brieven’); de brief noemt daarom niet waar deze informatie is aangekondigd. Vul de vindplaats "
+                     "zelf in als die er is.")
+    if facts.get("acquirer_country"):
+        policy = facts.get("country_policy")
+        source = (f"beleid ‘{policy['label']}’ (geldig vanaf {date_nl(_as_date(policy['valid_from']))})"
+                  if policy else "geen beleid ingesteld; standaard wordt het land niet genoemd")
+        if disclosure.country:
+            notes.append(f"Het land van de investeerder wordt in de openbare brief genoemd: {source}.")
+        elif disclosure.country_classified:
+            notes.append(f"Het land van de investeerder staat vanwege de rubricering alleen in de vertrouwelijke "
+                         f"bijlage ({source}).")
+        else:
+            notes.append(f"Het land van de investeerder wordt niet genoemd: {source}.")
+    if facts.get("kind") in INVESTMENTS:
+        if not facts.get("scope_ground"):
+            notes.append("Er is geen bevestigde reikwijdtegrond in een goedgekeurde risico-inschatting; de zin over "
+                         "bestaande instrumenten is weggelaten.")
+        if not facts.get("consulted_ministries"):
+            notes.append("Er is geen beantwoorde adviesaanvraag aan een departement vastgelegd; de brief vermeldt "
+                         "daarom geen afstemming.")
+        if facts.get("market_financing_explored") is not True:
+            notes.append("Niet vastgelegd dat financiering in de markt is verkend; ‘laatste redmiddel’ is weggelaten.")
+    if disclosure.amounts and not _fund_sentence(facts):
+        notes.append("De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is "
+                     "weggelaten.")
+    evaluation = facts.get("evaluation")
+    if not evaluation:
+        notes.append("Er is geen evaluatietermijn ingesteld (beheer: ‘evaluatietermijnen’); de zin over de evaluatie "
+                     "is weggelaten.")
+    elif not _evaluation_sentence(facts):
+        notes.append(f"De evaluatie was voorzien uiterlijk op {date_nl(_as_date(evaluation['due_on']))} en is niet "
+                     "als afgerond vastgelegd; de zin over de evaluatie is weggelaten.")
+    return tuple(notes)
 
 
 def _exit_ground(facts: dict) -> str:
@@ -246,7 +420,8 @@ def _as_date(value) -> date:
 def compose_letter(facts: dict) -> ComposedLetter:
     """The subject, public body and confidential annex for one chamber. The public body never holds
     what `disclosure_for(classification)` keeps out of it."""
-    disclosure = disclosure_for(facts.get("classification") or Classification.ZAAKVERTROUWELIJK)
+    disclosure = disclosure_for(facts.get("classification") or Classification.ZAAKVERTROUWELIJK,
+                                name_country=bool((facts.get("country_policy") or {}).get("name_country")))
     kind = facts["kind"]
     executed_on = date_nl(_as_date(facts["executed_on"]))
     company = _company(facts, disclosure)
@@ -257,7 +432,8 @@ def compose_letter(facts: dict) -> ComposedLetter:
     if intro:
         paragraphs.append(intro)
     paragraphs.append(f"Op {executed_on} {WHAT_WAS_DONE[kind].format(company=company)}{annex_note}. "
-                      f"De transactie is uitgevoerd door {facts.get('fund_manager') or 'Invest-NL'}, dat de "
+                      f"De transactie is uitgevoerd door "
+                      f"{(facts['fund_manager'] + ', dat') if facts.get('fund_manager') else 'de fondsbeheerder, die'} de "
                       "voorziening beheert in een Special Purpose Vehicle, waarvan het vermogen en risico zijn "
                       "gescheiden van de andere activiteiten.")
     if disclosure.amounts:
@@ -267,39 +443,30 @@ def compose_letter(facts: dict) -> ComposedLetter:
                           "van de casus opgenomen in de vertrouwelijke bijlage.")
 
     if kind in INVESTMENTS:
-        decided = (f"op {date_nl(_as_date(facts['cabinet_decision_date']))} "
-                   if facts.get("cabinet_decision_date") else "")
-        paragraphs.append(
-            f"Aanleiding was {_threat(facts, disclosure)}, die een bedreiging vormde voor de nationale veiligheid. "
-            "Aan beide voorwaarden van het afwegingskader was voldaan: 1) de voorziene investering of overname "
-            "heeft risico’s voor de nationale veiligheid tot gevolg, en 2) er is sprake van directe of indirecte "
-            "invloed van een statelijke actor. Mijn ministerie heeft de risico-inschatting opgesteld in "
-            f"afstemming met de betrokken departementen. Op basis daarvan heeft het kabinet {decided}besloten tot inzet "
-            "van de voorziening. Bestaande instrumenten en financiering in de markt bleken ontoereikend om de risico’s "
-            "te ondervangen; de voorziening is ingezet als laatste redmiddel.")
-        paragraphs.append(
-            "Zodra de risico’s voor de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de "
-            "Staat het belang in de onderneming afbouwen. Daarbij wordt rekening gehouden met het behoud van de "
-            "investeringswaarde en het beoogde revolverende karakter van de voorziening.")
+        paragraphs.extend(_investment_paragraphs(facts, disclosure))
     else:
         rest = ("Het belang is hiermee volledig afgebouwd."
                 if kind == TransactionKind.FULL_EXIT else
                 "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan, met behoud van de "
                 "investeringswaarde.")
+        cap = facts.get("liquid_cap")
         paragraphs.append(
             f"{_exit_ground(facts)} {rest} "
-            "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter; liquide "
-            f"middelen boven het maximum van {euro(facts.get('liquid_cap') or LIQUID_CAP)} vloeien terug naar "
-            "de staatskas.")
+            "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter"
+            + (f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap
+               else "."))
 
-    if disclosure.amounts:
+    if disclosure.amounts and _fund_sentence(facts):
         paragraphs.append(_fund_sentence(facts))
-    paragraphs.append("Over de transacties van de voorziening wordt daarnaast gerapporteerd in het jaarverslag van "
-                      f"{facts.get('fund_manager') or 'Invest-NL'}. De voorziening wordt twee jaar na de start "
-                      "geëvalueerd.")
+    closing = ("Over de transacties van de voorziening wordt daarnaast gerapporteerd in het jaarverslag van "
+               f"{facts.get('fund_manager') or 'de fondsbeheerder'}.")
+    if _evaluation_sentence(facts):
+        closing += " " + _evaluation_sentence(facts)
+    paragraphs.append(closing)
 
     annex = compose_annex(facts, disclosure) if disclosure.needs_annex else ""
-    return ComposedLetter(subject=SUBJECTS[kind], body="\n\n".join(paragraphs), confidential_annex=annex)
+    return ComposedLetter(subject=SUBJECTS[kind], body="\n\n".join(paragraphs), confidential_annex=annex,
+                          notes=letter_notes(facts, disclosure))
 
 
 def compose_annex(facts: dict, disclosure: Disclosure) -> str:
@@ -313,9 +480,10 @@ def compose_annex(facts: dict, disclosure: Disclosure) -> str:
                        + (f" (KvK {facts['company_kvk']})" if facts.get("company_kvk") else ""))
         if facts.get("company_sector"):
             details.append(f"Sector: {facts['company_sector']}")
-    if not disclosure.country and facts.get("acquirer_country"):
+    if disclosure.country_classified and facts.get("acquirer_country"):
         details.append(f"Land van de beoogde investeerder of overnemer: {country_name(facts['acquirer_country'])}")
     if not disclosure.amounts:
         details.append(_amount_sentence(facts))
-        details.append(_fund_sentence(facts))
+        if _fund_sentence(facts):
+            details.append(_fund_sentence(facts))
     return "\n\n".join(lines + details)

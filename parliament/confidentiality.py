@@ -8,6 +8,10 @@ public body:
 - the company's name (and its sector and KvK number) and the acquirer's country are public only
   when the case is classified at a publicly disclosable level (core.classification.PUBLICLY_DISCLOSABLE);
   above it the public body says "een onderneming van strategisch belang";
+- whether the acquirer's country is named at all is a policy choice of EZK and BZ
+  (landenneutraliteit, `CountryDisclosurePolicy`, dated configuration): even in a public case the
+  country is in the public body only when the policy valid on the letter's date says so. A country
+  withheld by that policy alone goes into no annex (the annex of a public case would be public);
 - amounts (the transaction amount, the stake and the fund's figures, from which the amount could be
   derived) are public unless the case is classified GEHEIM or above.
 """
@@ -25,18 +29,21 @@ AMOUNTS_CONFIDENTIAL_FROM = Classification.GEHEIM
 @dataclass(frozen=True)
 class Disclosure:
     company: bool  # name, sector, KvK number of the target company
-    country: bool  # the acquirer's country
+    country: bool  # the acquirer's country, in the public body
     amounts: bool  # amount, stake, fund figures
+    country_classified: bool = False  # the country is kept out by the classification (so: in the annex)
 
     @property
     def needs_annex(self) -> bool:
-        return not (self.company and self.country and self.amounts)
+        return not (self.company and self.amounts) or self.country_classified
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def disclosure_for(classification: str) -> Disclosure:
+def disclosure_for(classification: str, *, name_country: bool = False) -> Disclosure:
+    """`name_country`: the country policy valid on the letter's date allows naming it (default: no)."""
     details_public = classification in PUBLICLY_DISCLOSABLE
     amounts_public = rank(classification) < rank(AMOUNTS_CONFIDENTIAL_FROM)
-    return Disclosure(company=details_public, country=details_public, amounts=amounts_public)
+    return Disclosure(company=details_public, country=details_public and name_country, amounts=amounts_public,
+                      country_classified=not details_public)

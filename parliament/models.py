@@ -85,8 +85,11 @@ class MinistryProfile(ValidityPeriod):
                                       default="Postbus 20401 2500 EK Den Haag")
     phone = models.CharField(_("telefoon"), max_length=100, blank=True)
     website = models.CharField(_("website"), max_length=100, blank=True)
-    reference_prefix = models.CharField(_("voorvoegsel kenmerk"), max_length=40, default="DGEZK-EV",
-                                        help_text=_("Voor 'Ons kenmerk', bijv. DGBI-I&K."))
+    reference_prefix = models.CharField(_("voorvoegsel kenmerk"), max_length=40, default="",
+                                        blank=True,
+                                        help_text=_("Alleen een voorvoegsel dat het invulveld 'Ons kenmerk' "
+                                                    "voorstelt, bijv. DGBI-I&K; het nummer zelf komt uit het "
+                                                    "documentsysteem en vult de contactpersoon per brief in."))
 
     class Meta:
         verbose_name = _("briefhoofd ministerie")
@@ -114,9 +117,13 @@ class Minister(ValidityPeriod):
 
 
 class LetterReference(ValidityPeriod):
-    """An earlier letter every transaction letter refers to (e.g. Kamerstuk 36 350 XIII, nr. 3)."""
+    """The parliamentary document in which this information was announced, cited by every
+    transaction letter dated within the validity period. Maintained by an administrator: no
+    Kamerstuk number is written in code. Without a row the letter cites none and tells the liaison."""
 
-    citation = models.CharField(_("vindplaats"), max_length=200, help_text=_("Bijv. Kamerstuk 36 350 XIII, nr. 3"))
+    citation = models.CharField(_("vindplaats"), max_length=200,
+                                help_text=_("Het Kamerstuknummer zoals het in de brief moet staan; controleer het "
+                                            "tegen officielebekendmakingen.nl."))
     description = models.CharField(_("omschrijving"), max_length=300)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -129,6 +136,55 @@ class LetterReference(ValidityPeriod):
 
     def __str__(self):
         return self.citation
+
+
+class CountryDisclosurePolicy(ValidityPeriod):
+    """Whether the public letter names the acquirer's country (landenneutraliteit).
+
+    A policy choice of EZK and BZ, not of the case's classification: even for a public case the
+    country is named in the public body only while a row valid on the letter's date says so. With no
+    row the country is not named (the service's default; an assumption, not the 2023 letter's)."""
+
+    name_country = models.BooleanField(_("land noemen in de openbare brief"), default=False)
+    label = models.CharField(_("naam van het beleid"), max_length=200)
+    basis = models.TextField(_("grondslag"), blank=True,
+                             help_text=_("Het besluit van EZK en BZ waarop dit beleid berust, met datum."))
+
+    class Meta:
+        verbose_name = _("beleid landenvermelding")
+        verbose_name_plural = _("beleid landenvermelding")
+        ordering = ["-valid_from"]
+
+    def __str__(self):
+        return f"{self.label} ({self.valid_from}–{self.valid_to or ''})"
+
+
+class EvaluationSchedule(models.Model):
+    """An evaluation of the provision: "Uiterlijk over twee jaar vindt een evaluatie van de
+    beschermingsvoorziening plaats" (letter 2023). The start and due dates are configuration an
+    administrator maintains; the service warns before the due date, marks it overdue after, and the
+    letters state the evaluation only as this row records it."""
+
+    title = models.CharField(_("omschrijving"), max_length=200, default="Evaluatie Beschermingsvoorziening")
+    instrument_start = models.DateField(_("start van de voorziening"))
+    due_on = models.DateField(_("uiterlijk af op"))
+    warn_days = models.PositiveSmallIntegerField(_("waarschuwen vanaf (dagen vooraf)"), default=90)
+    completed_on = models.DateField(_("afgerond op"), null=True, blank=True)
+    report_citation = models.CharField(_("vindplaats evaluatie"), max_length=200, blank=True,
+                                       help_text=_("Bijv. het Kamerstuk waarmee de evaluatie is aangeboden."))
+    basis = models.TextField(_("grondslag"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluatietermijn")
+        verbose_name_plural = _("evaluatietermijnen")
+        ordering = ["due_on", "id"]
+
+    def __str__(self):
+        return f"{self.title} (uiterlijk {self.due_on})"
+
+    def clean(self):
+        if self.instrument_start and self.due_on and self.due_on < self.instrument_start:
+            raise ValidationError({"due_on": _("De einddatum ligt vóór de start.")})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,7 +244,8 @@ class LetterDraft(models.Model):
                       db_index=True)
 
     letter_date = models.DateField(_("datum"))
-    our_reference = models.CharField(_("ons kenmerk"), max_length=100)
+    # The document system's number, entered by the liaison per letter; never generated.
+    our_reference = models.CharField(_("ons kenmerk"), max_length=100, blank=True)
     subject = models.CharField(_("betreft"), max_length=300)
     letterhead = models.JSONField(_("briefhoofd"), default=dict)
     addressee = models.TextField(_("geadresseerde"))
@@ -198,6 +255,8 @@ class LetterDraft(models.Model):
     signatory_name = models.CharField(_("ondertekenaar"), max_length=200)
     signatory_title = models.CharField(_("functie ondertekenaar"), max_length=200)
     facts = models.JSONField(_("feiten"), default=dict, help_text=_("De gegevens waarop de tekst is gebaseerd."))
+    drafting_notes = models.JSONField(_("toelichting bij het concept"), default=list, blank=True,
+                                      help_text=_("Wat de contactpersoon moet weten: weggelaten zinnen, toegepast beleid."))
     revision = models.PositiveIntegerField(_("versie"), default=1)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -227,6 +286,14 @@ class LetterDraft(models.Model):
     @property
     def paragraphs(self) -> list[str]:
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
+
+    @property
+    def signature_title(self) -> str:
+        """The ministry-letter form: the name, then "Minister van ..." (no article, no comma)."""
+        title = self.signatory_title.strip().rstrip(",")
+        if title.lower().startswith("de "):
+            title = title[3:]
+        return title[:1].upper() + title[1:]
 
     @property
     def annex_paragraphs(self) -> list[str]:
@@ -283,6 +350,17 @@ class ReportKind(models.TextChoices):
     EVALUATION = "evaluation", _("Evaluatie (werking, doelmatigheid, doeltreffendheid)")
 
 
+# The questions of the evaluation (letter 2023: "Hierin wordt gekeken naar de werking,
+# doelmatigheid en doeltreffendheid van de voorziening, waarbij ook onderzocht zal worden of deze
+# uitgebreid en/of offensiever ingezet moet worden"): the evaluators' findings go beside the figures.
+EVALUATION_QUESTIONS = {
+    "werking": "Werking",
+    "doelmatigheid": "Doelmatigheid",
+    "doeltreffendheid": "Doeltreffendheid",
+    "uitbreiding": "Moet de voorziening uitgebreid en/of offensiever ingezet worden?",
+}
+
+
 class ReportStatus(models.TextChoices):
     PENDING = "pending", _("In de wachtrij")
     RUNNING = "running", _("Bezig")
@@ -305,6 +383,7 @@ class Report(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    findings = models.JSONField(_("bevindingen van de evaluatoren"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -30,6 +30,8 @@ def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
         "letter_date": date_nl(letter.sent_on or letter.letter_date),
         "include_annex": include_annex,
         "status_mark": STATUS_MARKS.get(letter.status, ""),
+        # "Ons kenmerk" repeated at the top of every page after the first (as the ministry's letters do)
+        "kenmerk_css": _css_string(letter.our_reference) if letter.our_reference.strip() else "",
         # the marking on every page of the confidential annex (a CSS string: no quotes or backslashes)
         "annex_marking": _css_string(letter.annex_paragraphs[0])
         if include_annex and letter.confidential_annex else "",
@@ -72,7 +74,11 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
     if head.get("website"):
         small(head["website"])
     small("Ons kenmerk", bold=True)
-    small(letter.our_reference)
+    small(letter.our_reference or "(nog in te vullen)")
+    if letter.our_reference:  # repeated on the following pages, as in the ministry's letters
+        header = document.sections[0].header
+        document.sections[0].different_first_page_header_footer = True
+        header.paragraphs[0].text = f"Ons kenmerk {letter.our_reference}"
     if include_annex and letter.confidential_annex:
         small("Bijlage(n)", bold=True)
         small("1 (vertrouwelijk)")
@@ -85,8 +91,8 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
     document.add_paragraph(letter.salutation)
     for paragraph in letter.paragraphs:
         document.add_paragraph(paragraph)
-    document.add_paragraph(f"{letter.signatory_title},")
     document.add_paragraph(letter.signatory_name)
+    document.add_paragraph(letter.signature_title)
     mark = STATUS_MARKS.get(letter.status, "")
     if mark:
         small(mark, align_right=False)

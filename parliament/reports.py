@@ -8,6 +8,8 @@
 
 Need-to-know: a report holds only the cases visible to the person who asked for it
 (`Case.objects.visible_to(user)`); fund-wide totals only for people whose role may see the fund.
+The annual report is never silently incomplete: its first page says either that it holds every
+transaction of the fund in the year, or how many were withheld by need-to-know.
 The transactions come from the letter outbox (`LetterRequest`), which the fund fills with every
 executed transaction.
 """
@@ -32,7 +34,7 @@ from core.formatting import date_nl, euro, percent_nl
 from core.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import services
-from .models import LetterRequest, Report, TransactionKind
+from .models import EVALUATION_QUESTIONS, LetterRequest, Report, TransactionKind
 
 ZERO = Decimal("0.00")
 EXITS = {TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT}
@@ -109,6 +111,15 @@ def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     return xlsx_bytes(sheets)  # text cells cannot be formulas
 
 
+def annual_withheld(report: Report) -> tuple[int, int]:
+    """(transactions of the fund in the period, of which outside the requester's need-to-know).
+    Only the count leaves the cases that are withheld, never what they are."""
+    in_period = LetterRequest.objects.filter(executed_on__gte=report.period_start, executed_on__lte=report.period_end)
+    total = in_period.count()
+    visible = in_period.filter(case__in=Case.objects.visible_to(report.requested_by)).count()
+    return total, total - visible
+
+
 def annual_summary(rows: list[dict]) -> dict:
     invested = sum((r["amount"] for r in rows if r["kind_code"] not in EXITS), ZERO)
     proceeds = sum((r["amount"] for r in rows if r["kind_code"] in EXITS), ZERO)
@@ -126,20 +137,40 @@ def _pdf(template: str, context: dict) -> bytes:
     return html_to_pdf(render_to_string(template, context))
 
 
-def build_annual_report(report: Report) -> Report:
-    rows = annual_rows(report)
-    services.report_progress(report=report, progress=30)
-    summary = annual_summary(rows)
-    csv_bytes = annual_csv(rows)
-    xlsx_bytes = _xlsx([(f"Transacties {report.year}", ANNUAL_COLUMNS, [_row_values(r) for r in rows])])
-    services.report_progress(report=report, progress=60)
-    pdf_bytes = _pdf("parliament/report_annual.html", {
+def completeness_text(summary: dict, year) -> str:
+    """The statement on the annual report's first page (and its status page)."""
+    if summary["withheld"]:
+        return (f"Onvolledig: {summary['withheld']} van de {summary['fund_transactions']} transacties van de "
+                f"voorziening in {year} vallen buiten uw need-to-know en zijn niet opgenomen. Een volledig "
+                "jaaroverzicht maakt iemand die voor alle casussen van de voorziening is geautoriseerd.")
+    return (f"Volledig: alle {summary['fund_transactions']} transacties van de voorziening in {year} zijn "
+            "opgenomen.")
+
+
+def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
+    return render_to_string("parliament/report_annual.html", {
         "report": report, "rows": [_formatted(r) for r in rows], "summary": summary,
+        "completeness": completeness_text(summary, report.year),
         "invested": euro(summary["invested"]), "proceeds": euro(summary["proceeds"]),
         "per_kind": [{"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
                      for v in summary["per_kind"].values()],
         "generated": date_nl(timezone.localdate()),
     })
+
+
+def build_annual_report(report: Report) -> Report:
+    from core.pdf import html_to_pdf
+
+    rows = annual_rows(report)
+    services.report_progress(report=report, progress=30)
+    summary = annual_summary(rows)
+    summary["fund_transactions"], summary["withheld"] = annual_withheld(report)
+    summary["complete"] = summary["withheld"] == 0
+    csv_bytes = annual_csv(rows)
+    xlsx_bytes = _xlsx([(f"Transacties {report.year}", ANNUAL_COLUMNS, [_row_values(r) for r in rows]),
+                        ("Volledigheid", ["Toelichting"], [[completeness_text(summary, report.year)]])])
+    services.report_progress(report=report, progress=60)
+    pdf_bytes = html_to_pdf(annual_html(report, rows, summary))
     name = f"transacties-{report.year}"
     return services.report_finish(report=report, summary=summary, files={
         "csv_file": (f"{name}.csv", csv_bytes), "xlsx_file": (f"{name}.xlsx", xlsx_bytes),
@@ -283,6 +314,17 @@ def _num(value) -> float:
     return float(value or 0)
 
 
+def _evaluation_schedule(on: date) -> dict | None:
+    from .selectors import evaluation_on, evaluation_status
+
+    schedule = evaluation_on(on)
+    if schedule is None:
+        return None
+    return {"title": schedule.title, "instrument_start": date_nl(schedule.instrument_start),
+            "due_on": date_nl(schedule.due_on), "status": evaluation_status(schedule, on=on),
+            "completed_on": date_nl(schedule.completed_on) if schedule.completed_on else None}
+
+
 def build_evaluation_report(report: Report) -> Report:
     data = evaluation_data(report)
     services.report_progress(report=report, progress=40)
@@ -306,6 +348,8 @@ def build_evaluation_report(report: Report) -> Report:
     services.report_progress(report=report, progress=60)
     pdf_bytes = _pdf("parliament/report_evaluation.html", {
         "report": report, "data": data, "charts": chart_svgs,
+        "findings": {key: (report.findings or {}).get(key, "").strip() for key in EVALUATION_QUESTIONS},
+        "questions": EVALUATION_QUESTIONS, "schedule": _evaluation_schedule(timezone.localdate()),
         "period": f"{date_nl(report.period_start)} tot en met {date_nl(report.period_end)}",
         "capital": {k: (euro(v) if isinstance(v, Decimal) and not k.endswith(("percent", "ratio")) else v)
                     for k, v in capital.items()},
@@ -326,6 +370,8 @@ def build_evaluation_report(report: Report) -> Report:
                       "Onger. waarde", "MOIC", "IRR (%)"],
          [[p["case"], p["company"], str(p["instrument"]), p["status"], p["invested"], p["returns"], p["unrealised"],
            p["moic"], p["irr"]] for p in data["positions"]]),
+        ("Bevindingen", ["Vraag", "Bevinding van de evaluatoren"],
+         [[label, (report.findings or {}).get(key, "")] for key, label in EVALUATION_QUESTIONS.items()]),
     ])
     name = f"evaluatie-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
     return services.report_finish(report=report, summary={"funnel": flow, "capital": capital}, files={

@@ -21,15 +21,15 @@ MINISTRY_PROFILES = [
     {"valid_from": date(2017, 10, 26), "valid_to": date(2024, 7, 1),
      "ministry_name": "Ministerie van Economische Zaken en Klimaat",
      "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ezk", "reference_prefix": "DGED-EV", **_LETTERHEAD},
+     "website": "www.rijksoverheid.nl/ezk", **_LETTERHEAD},
     {"valid_from": date(2024, 7, 2), "valid_to": date(2026, 2, 22),
      "ministry_name": "Ministerie van Economische Zaken",
      "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ez", "reference_prefix": "DGED-EV", **_LETTERHEAD},
+     "website": "www.rijksoverheid.nl/ez", **_LETTERHEAD},
     {"valid_from": date(2026, 2, 23), "valid_to": None,
      "ministry_name": "Ministerie van Economische Zaken en Klimaat",
      "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ezk", "reference_prefix": "DGED-EV", **_LETTERHEAD},
+     "website": "www.rijksoverheid.nl/ezk", **_LETTERHEAD},
 ]
 
 MINISTERS = [
@@ -43,12 +43,10 @@ MINISTERS = [
      "valid_from": date(2026, 2, 23), "valid_to": None},
 ]
 
-LETTER_REFERENCES = [
-    # The 2023 letter (Kamerstuk 30 821 / 36 350 XIII), cited as its footnote 2 does.
-    {"citation": "Kamerstuk 36 350 XIII, nr. 3",
-     "description": "de brief over de uitwerking van de Beschermingsvoorziening Economische Veiligheid",
-     "position": 1, "valid_from": date(2023, 1, 1), "valid_to": None},
-]
+# No parliamentary reference is seeded: the Kamerstuk that announced this information is entered by
+# an administrator (LetterReference). (0002 once seeded "Kamerstuk 36 350 XIII, nr. 3", which is the
+# document of the toezegging, footnote 2 of the 2023 letter, not the letter itself; 0004 removes it.)
+LETTER_REFERENCES: list[dict] = []
 
 
 def seed_configuration(MinistryProfile, Minister, LetterReference) -> int:

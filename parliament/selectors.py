@@ -16,6 +16,8 @@ from cases.models import Case, CaseTeamMember
 from core.exceptions import NotFound
 
 from .models import (
+    CountryDisclosurePolicy,
+    EvaluationSchedule,
     LetterDraft,
     LetterReference,
     LetterRevision,
@@ -39,6 +41,39 @@ def minister_on(on: date) -> Minister | None:
 
 def letter_references_on(on: date) -> list[LetterReference]:
     return list(LetterReference.objects.valid_on(on).order_by("position", "id"))
+
+
+def country_policy_on(on: date) -> CountryDisclosurePolicy | None:
+    """The policy on naming the acquirer's country valid on that date (None: not named)."""
+    return CountryDisclosurePolicy.objects.valid_on(on).first()
+
+
+def evaluation_on(on: date) -> EvaluationSchedule | None:
+    """The evaluation a letter of that date speaks of: the earliest one not completed by then,
+    else the last one completed (None when no evaluation is configured)."""
+    schedules = list(EvaluationSchedule.objects.filter(instrument_start__lte=on).order_by("due_on", "id"))
+    for schedule in schedules:
+        if schedule.completed_on is None or schedule.completed_on > on:
+            return schedule
+    return schedules[-1] if schedules else None
+
+
+def evaluation_schedules_open() -> list[EvaluationSchedule]:
+    """The evaluations not (yet) recorded as completed, earliest due first."""
+    return list(EvaluationSchedule.objects.filter(completed_on__isnull=True).order_by("due_on", "id"))
+
+
+def evaluation_status(schedule: EvaluationSchedule, *, on: date) -> str:
+    """"completed", "overdue", "due_soon" (within its warning period) or "scheduled"."""
+    from datetime import timedelta
+
+    if schedule.completed_on is not None and schedule.completed_on <= on:
+        return "completed"
+    if on > schedule.due_on:
+        return "overdue"
+    if on >= schedule.due_on - timedelta(days=schedule.warn_days):
+        return "due_soon"
+    return "scheduled"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,13 +27,13 @@ from documents.services import generated_document_store
 
 from .composition import (
     ADDRESSEES,
-    CHAMBER_CODE,
     compose_letter,
     country_name,
     letter_facts,
 )
 from .confidentiality import disclosure_for
 from .models import (
+    EVALUATION_QUESTIONS,
     Chamber,
     LetterDraft,
     LetterRequest,
@@ -125,7 +125,8 @@ def _date_and_sign(letter: LetterDraft, *, on: date):
     letter.letterhead = {
         "ministry_name": profile.ministry_name, "directorate": profile.directorate,
         "visiting_address": profile.visiting_address, "postal_address": profile.postal_address,
-        "return_address": profile.return_address, "phone": profile.phone, "website": profile.website}
+        "return_address": profile.return_address, "phone": profile.phone, "website": profile.website,
+        "reference_prefix": profile.reference_prefix}
     letter.signatory_name = minister.name
     letter.signatory_title = minister.title
     return profile
@@ -134,12 +135,15 @@ def _date_and_sign(letter: LetterDraft, *, on: date):
 def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) -> LetterDraft:
     draft = LetterDraft(request=request, case=request.case, chamber=chamber, kind=request.kind,
                         addressee=ADDRESSEES[chamber])
-    profile = _date_and_sign(draft, on=letter_date)
+    _date_and_sign(draft, on=letter_date)
     # A letter to parliament is a Dutch document, whatever language the person or worker uses.
     with translation.override("nl"):
         facts = letter_facts(request=request, chamber=chamber, letter_date=letter_date)
         composed = compose_letter(facts)
-    draft.our_reference = f"{profile.reference_prefix} / {letter_date.year}-{request.pk:05d}-{CHAMBER_CODE[chamber]}"
+    # "Ons kenmerk" is the document system's number: the liaison enters it (letter_update); the
+    # letter cannot be approved without it (letter_approve).
+    draft.our_reference = ""
+    draft.drafting_notes = list(composed.notes)
     draft.subject = composed.subject
     draft.body = composed.body
     draft.confidential_annex = composed.confidential_annex
@@ -209,7 +213,8 @@ def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
     """The public letter must not carry what the case's classification keeps out of it
     (rule: parliament.confidentiality)."""
     case = letter.case
-    disclosure = disclosure_for(case.classification)
+    policy = (letter.facts or {}).get("country_policy") or {}
+    disclosure = disclosure_for(case.classification, name_country=bool(policy.get("name_country")))
     public_text = f"{subject}\n{body}".lower()
     secrets = []
     if not disclosure.company:
@@ -221,6 +226,35 @@ def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
             raise RuleViolation(_("'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "
                                   "staan; neem het op in de vertrouwelijke bijlage.") % {"secret": secret},
                                 field="body")
+
+
+def our_reference_is_complete(value: str, *, prefix: str = "") -> bool:
+    """A kenmerk from the document system holds its number: more than the configured prefix, with
+    at least one digit."""
+    value = (value or "").strip()
+    rest = value[len(prefix):] if prefix and value.startswith(prefix) else value
+    return any(ch.isdigit() for ch in rest)
+
+
+@transaction.atomic
+def letter_set_reference(*, user, letter: LetterDraft, our_reference: str) -> LetterDraft:
+    """Record "Ons kenmerk", the document system's number of this letter (while it is a draft)."""
+    require(user, "letter.edit", case=letter.case)
+    letter = _locked(letter)
+    _require_status(letter, LetterStatus.DRAFT)
+    value = (our_reference or "").strip()
+    if len(value) > 100:
+        raise RuleViolation(_("Het kenmerk is te lang (maximaal 100 tekens)."), field="our_reference")
+    if any(ord(ch) < 32 for ch in value):
+        raise RuleViolation(_("Het kenmerk bevat een ongeldig teken."), field="our_reference")
+    if value == letter.our_reference:
+        return letter
+    before = letter.our_reference
+    letter.our_reference = value
+    letter.save(update_fields=["our_reference"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="letter.set_reference", obj=letter,
+              case_id=letter.case_id, changes={"our_reference": {"before": before, "after": value}})
+    return letter
 
 
 @transaction.atomic
@@ -308,6 +342,9 @@ def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
     # Four eyes by person, over every round of the letter, whatever role its authors hold now.
     require_four_eyes(user, involved=letter_authors(letter),
                       message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."))
+    if not our_reference_is_complete(letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", "")):
+        raise Conflict(_("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."),
+                       code="our_reference_missing")
     letter.approve()
     letter.approved_by = user
     letter.approved_at = timezone.now()
@@ -382,8 +419,10 @@ def letter_record_download(*, user, letter: LetterDraft, fmt: str) -> None:
 # Reports
 # ---------------------------------------------------------------------------------------------
 def report_request(*, user, kind: str, year: int | None = None, period_start: date | None = None,
-                   period_end: date | None = None) -> Report:
-    """Ask for a report; a worker builds it (status pending → running → done/failed)."""
+                   period_end: date | None = None, findings: dict | None = None) -> Report:
+    """Ask for a report; a worker builds it (status pending → running → done/failed). `findings`:
+    for the evaluation, the evaluators' findings per question (werking, doelmatigheid,
+    doeltreffendheid, uitbreiding), printed beside the figures."""
     require(user, "report.generate")
     if kind not in Report.Kind.values:
         raise RuleViolation(_("Onbekende soort rapportage."), field="kind")
@@ -400,8 +439,11 @@ def report_request(*, user, kind: str, year: int | None = None, period_start: da
         if period_end < period_start:
             raise RuleViolation(_("De periode eindigt vóór het begin."), field="period_end")
     with transaction.atomic():
+        kept = {key: str(value).strip()[:20000] for key, value in (findings or {}).items()
+                if key in EVALUATION_QUESTIONS and value and str(value).strip()}
         report = Report.objects.create(kind=kind, year=year, period_start=period_start, period_end=period_end,
-                                       requested_by=user)
+                                       requested_by=user,
+                                       findings=kept if kind == Report.Kind.EVALUATION else {})
         audit_log(actor=user, action=AuditRecord.Action.EXPORT, event="report.request", obj=report,
                   changes={"kind": kind, "period_start": period_start, "period_end": period_end})
         transaction.on_commit(lambda pk=report.pk: _enqueue("generate_report", pk))

@@ -4,9 +4,12 @@ evaluation reports generated in the background with a status page that polls."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,12 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from access.permissions import can, require
+from access.roles import Role
 from cases.forms import DateInput
 from core.exceptions import ApplicationError
+from core.formatting import date_nl
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .models import LetterStatus, Report
+from .models import EVALUATION_QUESTIONS, LetterStatus, Report
 from .rendering import letter_docx, letter_pdf
 
 REFUSED = (ApplicationError, ValidationError)
@@ -32,6 +37,9 @@ REPORT_FORMATS = {"csv": ("csv_file", "text/csv; charset=utf-8"), "xlsx": ("xlsx
 
 
 class LetterEditForm(forms.Form):
+    our_reference = forms.CharField(label=gettext_lazy("Ons kenmerk"), max_length=100, required=False,
+                                    help_text=gettext_lazy("Het nummer van deze brief in het documentsysteem. "
+                                                           "Zonder kenmerk kan de brief niet worden goedgekeurd."))
     subject = forms.CharField(label=gettext_lazy("Betreft"), max_length=300, required=False)
     body = forms.CharField(label=gettext_lazy("Tekst"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
                            help_text=gettext_lazy("Alinea's gescheiden door een witregel."))
@@ -57,6 +65,14 @@ class ReportRequestForm(forms.Form):
     period_start = forms.DateField(label=gettext_lazy("Periode vanaf (evaluatie)"), required=False, widget=DateInput())
     period_end = forms.DateField(label=gettext_lazy("Periode tot en met (evaluatie)"), required=False,
                                  widget=DateInput())
+    werking = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: werking"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    doelmatigheid = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: doelmatigheid"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    doeltreffendheid = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: doeltreffendheid"),
+                                       required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    uitbreiding = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: uitbreiden en/of offensiever inzetten?"),
+                                  required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,6 +94,30 @@ def work_items(*, user) -> list[dict]:
         items.append({"kind": what, "title": f"{case.reference} · {letter.get_chamber_display()}",
                       "what": letter.subject[:80], "url": reverse("parliament:letter", args=[letter.pk]),
                       "due_at": None, "overdue": False, "urgent": case.urgency == "immediate"})
+    return items + evaluation_work_items(user=user)
+
+
+EVALUATION_WATCHERS = {Role.PARLIAMENTARY_LIAISON, Role.AUDITOR}
+
+
+def evaluation_work_items(*, user) -> list[dict]:
+    """"Uiterlijk over twee jaar vindt een evaluatie ... plaats": the liaison and the auditors are
+    warned from the configured warning period before the due date, and see it overdue after."""
+    if getattr(user, "role", None) not in EVALUATION_WATCHERS:
+        return []
+    today = timezone.localdate()
+    items = []
+    for schedule in selectors.evaluation_schedules_open():
+        status = selectors.evaluation_status(schedule, on=today)
+        if status not in ("due_soon", "overdue"):
+            continue
+        due_at = timezone.make_aware(datetime.combine(schedule.due_on, time.max))
+        items.append({"kind": _("Evaluatie van de voorziening") + (" – " + _("termijn verstreken")
+                                                                     if status == "overdue" else ""),
+                      "title": schedule.title,
+                      "what": _("Uiterlijk af op %(due)s") % {"due": date_nl(schedule.due_on)},
+                      "url": reverse("parliament:reports"), "due_at": due_at, "overdue": status == "overdue",
+                      "urgent": False})
     return items
 
 
@@ -134,15 +174,20 @@ def letter(request, letter_id: int, bound: dict | None = None):
 def letter_edit(request, letter_id: int):
     item = selectors.letter_get(user=request.user, letter_id=letter_id)
     require(request.user, "letter.edit", case=item.case)
+    prefix = (item.letterhead or {}).get("reference_prefix", "")
     form = LetterEditForm(request.POST or None, initial={
+        "our_reference": item.our_reference or (f"{prefix} / " if prefix else ""),
         "subject": item.subject, "body": item.body, "confidential_annex": item.confidential_annex,
         "expected_revision": item.revision})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.letter_update(user=request.user, letter=item, subject=data["subject"], body=data["body"],
-                                   confidential_annex=data["confidential_annex"],
-                                   expected_revision=data["expected_revision"], note=data["note"])
+            with transaction.atomic():  # the kenmerk and the text are saved together or not at all
+                item = services.letter_set_reference(user=request.user, letter=item,
+                                                     our_reference=data["our_reference"])
+                services.letter_update(user=request.user, letter=item, subject=data["subject"], body=data["body"],
+                                       confidential_annex=data["confidential_annex"],
+                                       expected_revision=data["expected_revision"], note=data["note"])
         except REFUSED as exc:
             add_error(form, exc)
         else:
@@ -215,8 +260,10 @@ def reports(request):
     require(request.user, "report.generate")
     form = ReportRequestForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        findings = {key: data.pop(key) for key in EVALUATION_QUESTIONS}
         try:
-            report = services.report_request(user=request.user, **form.cleaned_data)
+            report = services.report_request(user=request.user, findings=findings, **data)
         except REFUSED as exc:
             add_error(form, exc)
         else:

@@ -193,6 +193,7 @@ def letter_in_review(case, officer, manager, liaisons):
         request = services.letter_requests_create(event=transaction_event(case, user=manager))
     services.letter_drafts_make(request_id=request.pk)
     letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    letter = services.letter_set_reference(user=liaisons[0], letter=letter, our_reference="DGED-EV / 99497318")
     return services.letter_submit(user=liaisons[0], letter=letter)
 
 

@@ -32,10 +32,17 @@ def facts(**overrides) -> dict:
         "acquirer_country": "CN", "instrument": "aandelen", "stake_percent": Decimal("25.00"),
         "cabinet_decision_date": date(2026, 11, 13), "fund_size": Decimal("100000000.00"),
         "fund_deployed": Decimal("32500000.00"), "fund_available": Decimal("67500000.00"),
+        "fund_invested_gross": Decimal("32500000.00"),
         "liquid_cap": Decimal("150000000.00"), "fund_manager": "Invest-NL",
-        "references": [{"citation": "Kamerstuk 36 350 XIII, nr. 3",
+        "references": [{"citation": "Kamerstuk 99 999, nr. 1",
                         "description": "de brief over de uitwerking van de Beschermingsvoorziening"}],
         "earlier_letters": [],
+        "scope_ground": "not_in_screening", "consulted_ministries": ["Justitie en Veiligheid (JenV)"],
+        "market_financing_explored": True,
+        "country_policy": {"id": 1, "label": "Land noemen", "name_country": True, "valid_from": date(2023, 1, 1),
+                           "valid_to": None},
+        "evaluation": {"id": 1, "instrument_start": date(2023, 10, 1), "due_on": date(2027, 10, 1),
+                       "completed_on": None, "report_citation": ""},
     }
     data.update(overrides)
     return data
@@ -51,9 +58,11 @@ def test_the_letter_states_what_was_done_and_why_in_dutch_format():
     assert "Aan beide voorwaarden van het afwegingskader was voldaan" in body
     assert "op 13 november 2026 besloten tot inzet" in body
     # the fund's position afterwards, of the € 100m
-    assert "in totaal € 32.500.000 geïnvesteerd" in body and "€ 100.000.000 is nog € 67.500.000 beschikbaar" in body
+    assert "in totaal € 32.500.000 geïnvesteerd" in body
+    assert "Het toegezegde vermogen van de voorziening bedraagt € 100.000.000." in body
+    assert "€ 67.500.000 aan liquide middelen beschikbaar" in body
     assert "het belang in de onderneming afbouwen" in body  # the intention to wind the stake down
-    assert "Kamerstuk 36 350 XIII, nr. 3" in body
+    assert "Kamerstuk 99 999, nr. 1" in body
 
 
 def test_an_exit_letter_reports_the_proceeds_and_the_wind_down():
@@ -144,7 +153,7 @@ def test_a_draft_of_a_confidential_case_keeps_its_details_in_the_annex(letter_ca
     assert letter_case.target_name not in letter.body
     assert letter_case.target_name in letter.confidential_annex
     assert "€ 12.500.000" in letter.body
-    assert letter.our_reference.startswith("DGED-EV / 2026-")
+    assert letter.our_reference == ""  # the liaison enters the document system's number
 
 
 def test_an_editor_cannot_put_the_company_name_into_the_public_text(letter_case, manager, kamer):
@@ -171,7 +180,8 @@ def test_the_letter_uses_the_funds_own_figures(letter_case, officer, manager, ma
     assert "Het gaat om een investering van € 12.500.000 in de vorm van aandelen." in letter.body
     assert "25%" in letter.body
     assert "in totaal € 12.500.000 geïnvesteerd" in letter.body
-    assert "Van de omvang van € 100.000.000 is nog" in letter.body
+    assert "Het toegezegde vermogen van de voorziening bedraagt € 100.000.000." in letter.body
+    assert "is nog" not in letter.body
 
 
 def test_two_ministers_cannot_be_in_office_on_the_same_day():
@@ -203,7 +213,7 @@ def test_no_classified_detail_ever_reaches_the_public_text(name, country, classi
     letter = compose_letter(facts(company_name=company, acquirer_country=country, classification=classification,
                                   kind=kind, amount=amount, company_kvk="99887766"))
     public = f"{letter.subject}\n{letter.body}"
-    disclosure = disclosure_for(classification)
+    disclosure = disclosure_for(classification, name_country=True)
     assert (company in public) == disclosure.company
     assert ("99887766" in public) is False  # the KvK number is never in a public letter
     if not disclosure.country:

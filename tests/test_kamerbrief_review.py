@@ -33,7 +33,9 @@ def letter(case, officer, manager, kamer, kamer2) -> LetterDraft:
     with transaction.atomic():
         request = services.letter_requests_create(event=transaction_event(case, user=manager))
     services.letter_drafts_make(request_id=request.pk)
-    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    # "Ons kenmerk": the document system's number, entered by the liaison (no approval without it)
+    return services.letter_set_reference(user=kamer, letter=letter, our_reference="DGED-EV / 99497318")
 
 
 def url(letter, suffix=""):
@@ -183,6 +185,7 @@ def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, m
     services.letter_drafts_make(request_id=request.pk, today=date(2024, 6, 3))
     letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
     assert letter.signatory_name == "M.A.M. Adriaansens"
+    api(kamer).patch(url(letter), {"our_reference": "DGED-EV / 99497319"}, format="json")
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
     today = timezone.localdate()

@@ -83,7 +83,7 @@ def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(report.xlsx_file.open("rb").read()))
-    assert workbook.sheetnames == ["Instroom", "Doorlooptijden", "Kapitaal", "Posities"]
+    assert workbook.sheetnames == ["Instroom", "Doorlooptijden", "Kapitaal", "Posities", "Bevindingen"]
     positions = list(workbook["Posities"].iter_rows(min_row=2, values_only=True))
     assert positions[0][0] == case.reference and "Verborgen B.V." not in str(positions)
 

@@ -30,7 +30,8 @@ def letter(case, officer, manager, kamer, kamer2):
     with transaction.atomic():
         request = services.letter_requests_create(event=transaction_event(case, user=manager))
     services.letter_drafts_make(request_id=request.pk)
-    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    return services.letter_set_reference(user=kamer, letter=letter, our_reference="DGED-EV / 99497318")
 
 
 def test_letters_list_and_preview(client, kamer, letter):

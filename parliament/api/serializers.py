@@ -26,13 +26,15 @@ class LetterDetailSerializer(LetterListSerializer):
         fields = LetterListSerializer.Meta.fields + [
             "letterhead", "addressee", "salutation", "body", "confidential_annex", "has_confidential_annex",
             "signatory_name", "signatory_title", "submitted_by", "submitted_at", "approved_by", "approved_at",
-            "sent_by"]
+            "sent_by", "drafting_notes"]
 
     def get_has_confidential_annex(self, obj) -> bool:
         return bool(obj.confidential_annex)
 
 
 class LetterUpdateSerializer(serializers.Serializer):
+    our_reference = serializers.CharField(required=False, allow_blank=True, max_length=100,
+                                          help_text="Ons kenmerk: the document system's number of this letter.")
     subject = serializers.CharField(required=False, max_length=300, allow_blank=True)
     body = serializers.CharField(required=False, allow_blank=True)
     confidential_annex = serializers.CharField(required=False, allow_blank=True)
@@ -73,6 +75,9 @@ class ReportRequestSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, allow_null=True, min_value=2023, max_value=2100)
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
+    findings = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=20000), required=False,
+                                     help_text="Evaluation only: the evaluators' findings per question "
+                                               "(werking, doelmatigheid, doeltreffendheid, uitbreiding).")
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -66,7 +66,13 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         serializer = LetterUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        letter = services.letter_update(user=request.user, letter=self._letter(), **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        letter = self._letter()
+        if "our_reference" in data:
+            letter = services.letter_set_reference(user=request.user, letter=letter,
+                                                   our_reference=data.pop("our_reference"))
+        if set(data) - {"expected_revision", "note"}:
+            letter = services.letter_update(user=request.user, letter=letter, **data)
         return Response(LetterDetailSerializer(letter).data)
 
     @extend_schema(request=None, responses=LetterDetailSerializer)
