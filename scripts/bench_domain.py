@@ -95,11 +95,15 @@ def _invest(*, case, users, rng):
 
 
 def _hook_exit_positions(*, case, users, rng):
+    from assessments.selectors import risk_review_allows_exit
     from bev import services
     from bev.models import Position
     from bev.selectors import position_balances
+    from tests.factories import order_sale
 
     with SERVICE_TURN:
+        if not risk_review_allows_exit(case.pk):  # the exit gate: a manageable review, or the cabinet orders it
+            order_sale(case, recorder=users["bench_secretariat"], confirmer=users["bench_secretariat2"])
         for position in Position.objects.filter(case=case, exited_on__isnull=True):
             cost = position_balances(position_ids=[position.pk])[position.pk]["cost"]
             services.exit_book(user=users["bench_manager"], position=position,
