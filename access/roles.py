@@ -68,6 +68,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "fund.book": {R.FUND_MANAGER},
     "fund.approve_disbursement": {R.FUND_MANAGER},
     "fund.configure": {R.ADMINISTRATOR},
+    # Invest-NL's investment proposal under the kabinetsbesluit (case-scoped): proposed by Invest-NL,
+    # approved by EZK's case officer on the team (four eyes across the two organisations)
+    "investment_proposal.propose": {R.FUND_MANAGER},
+    "investment_proposal.approve": {R.CASE_OFFICER},
     # letters to parliament and reports
     "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
     "letter.edit": {R.PARLIAMENTARY_LIAISON},

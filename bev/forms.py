@@ -45,6 +45,13 @@ class BookingForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
+class InvestmentProposalForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
+    amount = MoneyField(label=_("Bedrag"))
+    terms = forms.CharField(label=_("Voorwaarden"), widget=forms.Textarea(attrs={"rows": 3}))
+    valuation_basis = forms.CharField(label=_("Waarderingsgrondslag"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class TrancheForm(BookingForm):
     amount = MoneyField(label=_("Bedrag"))
     received_on = forms.DateField(label=_("Ontvangen op"), required=False, widget=DateInput())

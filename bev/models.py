@@ -23,6 +23,7 @@ from .constants import (
     EntryKind,
     FollowUpStatus,
     Instrument,
+    ProposalStatus,
     RightKind,
     ValuationMethod,
 )
@@ -269,6 +270,43 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.amount} ({self.get_status_display()})"
+
+
+class InvestmentProposal(models.Model):
+    """Invest-NL's investment proposal under a kabinetsbesluit: "Invest-NL is daarbij verantwoordelijk
+    voor het uitwerken van een voorstel voor de meest optimale investeringsmogelijkheid" (letter,
+    "Invest-NL als beheerder"). Proposed by a fund manager, approved by the EZK case officer on the
+    case team (four eyes across the two organisations) before anything is reserved or disbursed
+    under the decision (bev.services.ledger._check_cabinet_decision)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="investment_proposals")
+    decision = models.ForeignKey("cases.CabinetDecision", on_delete=models.PROTECT, related_name="investment_proposals")
+    instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    terms = models.TextField(_("voorwaarden"))
+    valuation_basis = models.TextField(_("waarderingsgrondslag"))
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("investeringsvoorstel")
+        verbose_name_plural = _("investeringsvoorstellen")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], condition=Q(status="approved"),
+                                    name="bev_one_approved_proposal_per_decision"),
+            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"),
+                                    name="bev_one_open_proposal_per_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} {self.amount} ({self.get_status_display()})"
 
 
 class Valuation(models.Model):

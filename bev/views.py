@@ -27,13 +27,14 @@ from core.formatting import date_nl, euro
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .constants import Account, DisbursementStatus
+from .constants import Account, DisbursementStatus, ProposalStatus
 from .forms import (
     ConversionForm,
     DilutionForm,
     DisbursementForm,
     ExitForm,
     FeeForm,
+    InvestmentProposalForm,
     PositionForm,
     RejectForm,
     ReleaseForm,
@@ -285,10 +286,10 @@ def fund_book(request, action: str):
 # Positions
 # ---------------------------------------------------------------------------------------------
 @web_view
-def case_positions(request, pk: int):
+def case_positions(request, pk: int, proposal_forms: dict | None = None):
     case = case_get(user=request.user, case_id=pk, audit_read=False)
-    form = PositionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PositionForm(request.POST if request.method == "POST" and proposal_forms is None else None)
+    if request.method == "POST" and proposal_forms is None and form.is_valid():
         try:
             position = services.position_create(user=request.user, case=case, **{
                 k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
@@ -297,11 +298,70 @@ def case_positions(request, pk: int):
         else:
             messages.success(request, _("Positie vastgelegd."))
             return redirect("bev:position", position_id=position.pk)
+    proposal_forms = proposal_forms or {}
     positions = list(selectors.position_list(user=request.user, case_id=case.pk))
     metrics = selectors.positions_metrics(positions)
+    may_approve = can(request.user, "investment_proposal.approve", case=case)
+    proposals = list(selectors.investment_proposal_list(user=request.user, case_id=case.pk))
+    for p in proposals:
+        p.may_decide = may_approve and p.status == ProposalStatus.PROPOSED and p.proposed_by_id != request.user.pk
+        if p.may_decide:
+            p.approve_form = proposal_forms.get(f"approve:{p.pk}")
+            p.reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
+    may_propose = can(request.user, "investment_proposal.propose", case=case)
     return render(request, "bev/case_positions.html", {
         "case": case, "positions": [{"position": p, "m": metrics[p.pk]} for p in positions], "form": form,
-        "nav": "cases", "may_book": can(request.user, "fund.book", case=case)}, status=400 if form.errors else 200)
+        "nav": "cases", "may_book": can(request.user, "fund.book", case=case),
+        "decision": case.governing_deploy_decision(), "proposals": proposals,
+        "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
+        if may_propose else None,
+    }, status=400 if form.errors or proposal_forms else 200)
+
+
+@web_view
+@require_POST
+def investment_proposal_propose(request, pk: int):
+    case = case_get(user=request.user, case_id=pk, audit_read=False)
+    form = InvestmentProposalForm(request.POST, prefix="proposal")
+    if form.is_valid():
+        try:
+            services.investment_proposal_propose(user=request.user, case=case, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het investeringsvoorstel is ingediend; EZK beoordeelt het."))
+            return redirect(reverse("bev:case_positions", args=[case.pk]) + "#proposals")
+    return case_positions.__wrapped__(request, case.pk, proposal_forms={"propose": form})
+
+
+@web_view
+@require_POST
+def investment_proposal_decide(request, proposal_id: int, decision: str):
+    from django import forms as django_forms
+
+    proposal = selectors.investment_proposal_get(user=request.user, proposal_id=proposal_id)
+    if decision == "reject":
+        form = RejectForm(request.POST, prefix=f"p{proposal.pk}")
+        key = f"reject:{proposal.pk}"
+    elif decision == "approve":
+        form = django_forms.Form(request.POST)
+        key = f"approve:{proposal.pk}"
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                services.investment_proposal_reject(user=request.user, proposal=proposal,
+                                                    reason=form.cleaned_data["reason"])
+            else:
+                services.investment_proposal_approve(user=request.user, proposal=proposal)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het investeringsvoorstel is goedgekeurd.") if decision == "approve"
+                             else _("Het investeringsvoorstel is afgewezen."))
+            return redirect(reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals")
+    return case_positions.__wrapped__(request, proposal.case_id, proposal_forms={key: form})
 
 
 def _valuation_chart(position, metrics) -> dict:

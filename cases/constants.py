@@ -27,6 +27,8 @@ class State(models.TextChoices):
 OPEN_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
                State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT]
 END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
+# States in which a kabinetsbesluit is recorded.
+DECISION_STATES = [State.CABINET_DECISION]
 # "Withdrawn (from any state before invested)".
 WITHDRAWABLE_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
                        State.INVESTMENT_PREPARATION]
@@ -117,3 +119,13 @@ STAGE_DAYS = {
     State.CABINET_DECISION: {Urgency.NORMAL: 14, Urgency.IMMEDIATE: 2},
     State.INVESTMENT_PREPARATION: {Urgency.NORMAL: 42, Urgency.IMMEDIATE: 7},
 }
+
+
+class Instrument(models.TextChoices):
+    """The only instruments the SPV uses: "de financiering zal plaatsvinden in de vorm van aandelen,
+    in aandelen converteerbare leningen of leningen met warrants, waarbij aandelen als beloning
+    worden toegekend" (letter, "Invest-NL als beheerder")."""
+
+    EQUITY = "equity", _("Aandelen")
+    CONVERTIBLE_LOAN = "convertible_loan", _("In aandelen converteerbare lening")
+    LOAN_WITH_WARRANTS = "loan_with_warrants", _("Lening met warrants")

@@ -10,6 +10,7 @@ Guards are named after the rule they check (`cases.guards`). State changes go th
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -26,6 +27,7 @@ from . import guards
 from .constants import (
     WITHDRAWABLE_STATES,
     EventKind,
+    Instrument,
     SignalSource,
     State,
     StateActorStatus,
@@ -202,6 +204,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def confirmed_cabinet_decision(self):
         return self.cabinet_decisions.filter(confirmed_at__isnull=False).order_by("-confirmed_at").first()
 
+    def governing_deploy_decision(self):
+        """The latest confirmed decision to deploy: its maximum, instruments and lapse date govern the
+        money in the case (a follow-on beyond it needs a new decision)."""
+        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, deploy=True)
+                .order_by("-confirmed_at", "-id").first())
+
     # ------------------------------------------------------------------------------------------
     # Lifecycle
     # ------------------------------------------------------------------------------------------
@@ -337,6 +345,17 @@ class CabinetDecision(models.Model):
     meeting_date = models.DateField(_("datum ministerraad"))
     reference = models.CharField(_("kenmerk besluit"), max_length=100)
     deploy = models.BooleanField(_("inzet van de voorziening"))
+    # What a decision to deploy allows: "draag ik zorg dat het kabinetsbesluit om te investeren door
+    # Invest-NL effectief ten uitvoer wordt gebracht" (letter, "Invest-NL als beheerder"). The fund
+    # holds every reservation and disbursement of the case to it (bev.services.ledger._check_cabinet_decision).
+    instruments = models.JSONField(_("toegestane instrumenten"), default=list, blank=True,
+                                   help_text=_("Van de drie die de brief toestaat (constants.Instrument)."))
+    max_amount = models.DecimalField(_("maximaal bedrag voor de casus (EUR)"), max_digits=15, decimal_places=2,
+                                     null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+                                     help_text=_("Het totaal dat in de casus gereserveerd en uitbetaald mag zijn."))
+    lapses_on = models.DateField(_("vervalt na"), null=True, blank=True,
+                                 help_text=_("Na deze datum wordt onder dit besluit niets meer gereserveerd of "
+                                             "uitbetaald."))
     conditions = models.TextField(_("voorwaarden"), blank=True)
     notes = models.TextField(_("toelichting"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -352,6 +371,9 @@ class CabinetDecision(models.Model):
 
     def __str__(self):
         return f"{self.reference} ({'inzet' if self.deploy else 'geen inzet'})"
+
+    def instrument_labels(self) -> list[str]:
+        return [str(Instrument(i).label) if i in Instrument.values else i for i in self.instruments]
 
 
 class StageClock(models.Model):

@@ -32,6 +32,11 @@ from .models import CabinetDecision, StageClock
 
 REFUSED = (ApplicationError, ValidationError)
 
+# The steps of Invest-NL's investment proposal (bev), as the timeline names them.
+PROPOSAL_STEPS = {"proposed": gettext_lazy("ingediend door de beheerder"),
+                  "approved": gettext_lazy("goedgekeurd door EZK"),
+                  "rejected": gettext_lazy("afgewezen door EZK")}
+
 # What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
 GUARD_LABELS = {
     "intake_is_complete": gettext_lazy("intake compleet (reikwijdtegrond, tekortschieten bestaande instrumenten, "
@@ -194,6 +199,11 @@ def _timeline_rows(case):
             text = _("Risico-inschatting: %(step)s") % {"step": step or event.data.get("step", "")}
             if event.data.get("outcome"):
                 text += f" ({event.data['outcome']})"
+        elif event.kind == EventKind.NOTE and event.data.get("investment_proposal"):
+            step = PROPOSAL_STEPS.get(event.data.get("step"), event.data.get("step", ""))
+            text = _("Investeringsvoorstel %(step)s: %(instrument)s, € %(amount)s (kabinetsbesluit %(ref)s)") % {
+                "step": step, "instrument": event.data.get("instrument", ""), "amount": event.data.get("amount", ""),
+                "ref": event.data.get("decision", "")}
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
             text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
         rows.append({"event": event, "text": text})
@@ -346,23 +356,31 @@ def cabinet_decision_record(request, pk: int):
 
 
 @web_view
-@require_POST
 def cabinet_decision_confirm(request, pk: int, decision_id: int):
+    """GET: the confirmation page, showing everything the decision records (instruments, maximum,
+    lapse date, conditions) before the second secretary confirms it; POST: confirm."""
     from django import forms as django_forms
 
     case = _case_for_post(request, pk)
     decision = selectors.case_cabinet_decisions(case=case).filter(pk=decision_id).first()
     if decision is None:
         raise Http404()
-    try:
-        services.cabinet_decision_confirm(user=request.user, decision=decision)
-    except REFUSED as exc:
-        form = django_forms.Form(data={})
-        form.is_valid()
-        add_error(form, exc)
-        return _case_page(request, case, forms={"confirm": form}, status=400)
-    messages.success(request, _("Het kabinetsbesluit is bevestigd."))
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    form = django_forms.Form(data={})
+    form.is_valid()
+    status = 200
+    if request.method == "POST":
+        try:
+            services.cabinet_decision_confirm(user=request.user, decision=decision)
+        except REFUSED as exc:
+            add_error(form, exc)
+            status = 400
+        else:
+            messages.success(request, _("Het kabinetsbesluit is bevestigd."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    return render(request, "cases/decision_confirm.html", {
+        "case": case, "d": decision, "form": form, "nav": "cases",
+        "may_confirm": (decision.confirmed_at is None and decision.recorded_by_id != request.user.pk
+                        and can(request.user, "cabinet_decision.confirm", case=case))}, status=status)
 
 
 def _clock_action(request, pk: int, service, done_message: str):

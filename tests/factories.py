@@ -271,9 +271,16 @@ def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"
     return fund
 
 
-def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = ""):
-    """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) and the
-    case moved on to investment preparation. The earlier steps belong to other apps."""
+ALL_INSTRUMENTS = ("equity", "convertible_loan", "loan_with_warrants")
+
+
+def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = "",
+                                   max_amount=Decimal("150000000.00"), instruments=ALL_INSTRUMENTS, lapses_on=None,
+                                   propose: bool = True, proposal_amount=None, proposal_instrument=None):
+    """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) up to
+    `max_amount` with `instruments`, the case moved on to investment preparation, and (with
+    `propose`) Invest-NL's investment proposal under the decision was proposed by the team's fund
+    manager and approved by its EZK case officer. The earlier steps belong to other apps."""
     from datetime import date
 
     from cases.models import Case
@@ -282,10 +289,29 @@ def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     case = Case.objects.get(pk=case.pk)
     decision = cabinet_decision_record(user=recorder, case=case, meeting_date=date.today(), reference="MR-2026-01",
-                                       deploy=True, conditions=conditions)
+                                       deploy=True, conditions=conditions, instruments=list(instruments),
+                                       max_amount=max_amount, lapses_on=lapses_on)
     cabinet_decision_confirm(user=confirmer, decision=decision)
     case = Case.objects.get(pk=case.pk)
-    return case_transition(user=recorder, case=case, name="start_investment_preparation")
+    case = case_transition(user=recorder, case=case, name="start_investment_preparation")
+    if propose:
+        approve_investment_proposal(case, amount=proposal_amount or max_amount,
+                                    instrument=proposal_instrument or list(instruments)[0])
+    return case
+
+
+def approve_investment_proposal(case, *, amount, instrument="equity", proposer=None, approver=None):
+    """Invest-NL's investment proposal under the case's governing decision, proposed by a fund
+    manager and approved by an EZK case officer of the case team (or the people given)."""
+    from bev.services import investment_proposal_approve, investment_proposal_propose
+
+    team = {member.role: member.user for member in case.team.select_related("user").order_by("-id")}
+    proposer = proposer or team[Role.FUND_MANAGER]
+    approver = approver or team[Role.CASE_OFFICER]
+    proposal = investment_proposal_propose(user=proposer, case=case, instrument=instrument, amount=amount,
+                                           terms="Minderheidsbelang met zetel in de RvC en vetorecht.",
+                                           valuation_basis="Pre-money waardering op basis van de laatste ronde.")
+    return investment_proposal_approve(user=approver, proposal=proposal)
 
 
 def invest_in_case(case, *, proposer, approver, amount, instrument="equity", ownership_percent=Decimal("25"),

@@ -23,6 +23,7 @@ from ..models import (
     Dilution,
     Disbursement,
     Exit,
+    InvestmentProposal,
     JournalEntry,
     JournalLine,
     ManagerPeriod,
@@ -140,6 +141,30 @@ class FeeSerializer(serializers.Serializer):
     booked_on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     idempotency_key = key_field()
+
+
+class InvestmentProposalSerializer(serializers.ModelSerializer):
+    """Invest-NL's investment proposal under the case's governing kabinetsbesluit."""
+
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    decision_reference = serializers.CharField(source="decision.reference", read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = InvestmentProposal
+        fields = ["id", "case", "case_reference", "decision", "decision_reference", "instrument", "amount", "terms",
+                  "valuation_basis", "status", "proposed_by", "proposed_at", "decided_by", "decided_at",
+                  "rejection_reason"]
+        read_only_fields = fields
+
+
+class InvestmentProposalCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    instrument = serializers.CharField(max_length=40)  # the service names a refused or unknown instrument
+    amount = money_field()
+    terms = serializers.CharField()
+    valuation_basis = serializers.CharField()
 
 
 class SweepSerializer(serializers.Serializer):

@@ -290,6 +290,45 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(serializer_class(item).data)
 
 
+class InvestmentProposalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invest-NL's investment proposals (`?case=`): a fund manager proposes, the EZK case officer on
+    the team approves or rejects (four eyes across the two organisations). Case data: 404 for
+    anybody who may not see the case."""
+
+    serializer_class = s.InvestmentProposalSerializer
+    filterset_fields = ["case", "status"]
+    ordering_fields = ["id", "proposed_at"]
+
+    def get_queryset(self):
+        return selectors.investment_proposal_list(user=self.request.user)
+
+    def _proposal(self):
+        return selectors.investment_proposal_get(user=self.request.user, proposal_id=self.kwargs["pk"])
+
+    def retrieve(self, request, pk=None):
+        return Response(s.InvestmentProposalSerializer(self._proposal()).data)
+
+    @extend_schema(request=s.InvestmentProposalCreateSerializer, responses={201: s.InvestmentProposalSerializer})
+    def create(self, request):
+        data = _valid(s.InvestmentProposalCreateSerializer, request)
+        case = case_get(user=request.user, case_id=data.pop("case"), audit_read=False)
+        proposal = services.investment_proposal_propose(user=request.user, case=case, **data)
+        return Response(s.InvestmentProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InvestmentProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = services.investment_proposal_approve(user=request.user, proposal=self._proposal())
+        return Response(s.InvestmentProposalSerializer(proposal).data)
+
+    @extend_schema(request=s.RejectSerializer, responses=s.InvestmentProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = _valid(s.RejectSerializer, request)
+        proposal = services.investment_proposal_reject(user=request.user, proposal=self._proposal(), **data)
+        return Response(s.InvestmentProposalSerializer(proposal).data)
+
+
 class DisbursementViewSet(viewsets.GenericViewSet):
     """Four eyes on disbursement: another Invest-NL manager approves (and so books) or rejects."""
 

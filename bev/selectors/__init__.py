@@ -38,3 +38,7 @@ from .positions import (  # noqa: F401
     position_summary,
     positions_metrics,
 )
+from .proposals import (  # noqa: F401
+    investment_proposal_get,
+    investment_proposal_list,
+)

@@ -49,3 +49,8 @@ from .positions import (  # noqa: F401
     reservation_book,
     reservation_release,
 )
+from .proposals import (  # noqa: F401
+    investment_proposal_approve,
+    investment_proposal_propose,
+    investment_proposal_reject,
+)
