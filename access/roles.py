@@ -72,6 +72,12 @@ PERMISSIONS: dict[str, set[str]] = {
     # approved by EZK's case officer on the team (four eyes across the two organisations)
     "investment_proposal.propose": {R.FUND_MANAGER},
     "investment_proposal.approve": {R.CASE_OFFICER},
+    # the management fee (fund-wide): the year's budget set by the administrator, a fee proposed by
+    # Invest-NL and approved by an EZK official (case officer role), four eyes across the two
+    "fee.view": {R.FUND_MANAGER, R.CASE_OFFICER, R.AUDITOR, R.ADMINISTRATOR, R.PARLIAMENTARY_LIAISON},
+    "fee.propose": {R.FUND_MANAGER},
+    "fee.approve": {R.CASE_OFFICER},
+    "fee_budget.set": {R.ADMINISTRATOR},
     # letters to parliament and reports
     "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
     "letter.edit": {R.PARLIAMENTARY_LIAISON},

@@ -52,6 +52,12 @@ class InvestmentProposalForm(forms.Form):
     valuation_basis = forms.CharField(label=_("Waarderingsgrondslag"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class FeeBudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("Jaar"), min_value=2023, max_value=2100)
+    amount = MoneyField(label=_("Budget beheersvergoeding"))
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class TrancheForm(BookingForm):
     amount = MoneyField(label=_("Bedrag"))
     received_on = forms.DateField(label=_("Ontvangen op"), required=False, widget=DateInput())

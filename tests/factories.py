@@ -375,3 +375,35 @@ def start_risk_assessment(case, *, officer):
     case_transition(user=officer, case=case, name="start_assessment")
     case.refresh_from_db()
     return case
+
+
+# ------------------------------------------------------------------------------------------------
+# The management fee (bev): the year's budget, proposed by Invest-NL, approved by EZK
+# ------------------------------------------------------------------------------------------------
+def fee_approver():
+    """An EZK official who approves management fees (organisational role case officer)."""
+    return UserFactory(username="fee_approver", role=Role.CASE_OFFICER)
+
+
+def fee_year_prepared(year: int, *, budget=Decimal("10000000.00")):
+    """The year's fee budget set by an administrator (when none is set) and the EZK approver made:
+    call it before fees are charged from several threads at once."""
+    from bev.selectors import fee_year
+    from bev.services import fee_budget_set
+
+    fee_approver()
+    if not fee_year(year=year)["budget_set"]:
+        fee_budget_set(user=UserFactory(username="fee_budget_admin", role=Role.ADMINISTRATOR), year=year,
+                       amount=budget)
+
+
+def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="", budget=Decimal("10000000.00")):
+    """A management fee booked the legitimate way: the year's budget set by an administrator (when
+    none is set), proposed by `user` (a fund manager) and approved by an EZK official. Returns the
+    journal entry the approval booked."""
+    from bev.services import fee_approve, fee_propose
+
+    fee_year_prepared((booked_on or timezone.localdate()).year, budget=budget)
+    fee = fee_propose(user=user, amount=amount, idempotency_key=idempotency_key, booked_on=booked_on,
+                      description=description)
+    return fee_approve(user=fee_approver(), fee=fee).entry

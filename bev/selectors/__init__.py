@@ -27,6 +27,7 @@ from .lifecycle import (  # noqa: F401
 )
 from .overview import (  # noqa: F401
     FIGURES_WAIT_SECONDS,
+    fee_year,
     fund_overview,
 )
 from .positions import (  # noqa: F401

@@ -19,7 +19,10 @@ from .exits import (  # noqa: F401
     return_book,
 )
 from .fees import (  # noqa: F401
-    fee_charge,
+    fee_approve,
+    fee_budget_set,
+    fee_propose,
+    fee_reject,
 )
 from .follow_ups import (  # noqa: F401
     follow_up_add,

@@ -11,6 +11,7 @@ and checks that the lock does not protect come before it (see `disbursement_appr
 The limits, each in one place:
 - `_check_committed_limit`: tranches received never exceed the committed capital (€100m).
 - `_check_available`: a reservation or disbursement never exceeds the available liquidity.
+- `_check_fee_budget`: the management fees booked in a year stay within the year's fee budget.
 - `_check_cabinet_decision`: the money in a case stays within what the kabinetsbesluit allowed.
 - `_sweep_excess`: after every inflow, liquid assets above the cap (€150m) go to the treasury.
 """
@@ -229,6 +230,23 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
             _("Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
               "gevraagd %(amount)s. Er is niets geboekt.") % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
             field="amount")
+
+
+def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
+    """"Invest-NL [zal] een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste van
+    het fondsbudget" (letter, "Financiële omvang"): the fees booked in a calendar year never exceed
+    the year's budget (bev.models.FeeBudget; none set: nothing may be booked). Under the fund lock."""
+    from ..selectors import fee_year
+
+    figures = fee_year(year=year)
+    if amount > figures["left"]:
+        raise Conflict(_("Deze beheersvergoeding (%(amount)s) gaat boven het budget beheersvergoeding %(year)s "
+                         "van %(budget)s: geboekt is %(booked)s, over is %(left)s. Er is niets geboekt.")
+                       % {"amount": euro(amount, cents=True), "year": year,
+                          "budget": euro(figures["budget"], cents=True), "booked": euro(figures["booked"], cents=True),
+                          "left": euro(max(figures["left"], ZERO), cents=True)}, code="fee_budget_exceeded",
+                       extra={"year": year, "budget": str(figures["budget"]), "booked": str(figures["booked"]),
+                              "left": str(max(figures["left"], ZERO))})
 
 
 def _governing_decision(case_id: int):
