@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "case.transition.start_exit": {R.FUND_MANAGER},
     "case.transition.close": {R.FUND_MANAGER, R.CASE_OFFICER},
     "case.transition.withdraw": {R.CASE_OFFICER},
+    # a follow-on beyond the decided maximum goes back to the cabinet (EZK sends it)
+    "case.transition.request_follow_on_decision": {R.CASE_OFFICER},
+    "case.transition.resume_after_follow_on_decision": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
     # the kabinetsbesluit (entered by one, confirmed by another)
     "cabinet_decision.record": {R.CABINET_SECRETARIAT},
     "cabinet_decision.confirm": {R.CABINET_SECRETARIAT},

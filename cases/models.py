@@ -263,6 +263,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def start_monitoring(self):
         """The position is held and the risk and the cabinet's conditions are followed."""
 
+    @transition(state, source=[State.INVESTED, State.MONITORING], target=State.FOLLOW_ON_DECISION,
+                permission=_may("request_follow_on_decision"), conditions=[guards.has_disbursement],
+                custom={"reason_required": True})
+    def request_follow_on_decision(self):
+        """A follow-on investment beyond what the kabinetsbesluit allowed needs a new decision
+        ("draag ik zorg dat het kabinetsbesluit ... effectief ten uitvoer wordt gebracht", letter):
+        the case goes back to the cabinet; its positions stay and nothing is invested meanwhile."""
+
+    @transition(state, source=State.FOLLOW_ON_DECISION, target=State.MONITORING,
+                permission=_may("resume_after_follow_on_decision"),
+                conditions=[guards.cabinet_decided_since_follow_on_request])
+    def resume_after_follow_on_decision(self):
+        """The cabinet decided on the follow-on: a decision to deploy now governs the money (the
+        latest confirmed one); after a decline the earlier decision still does."""
+
     @transition(state, source=State.MONITORING, target=State.EXIT, permission=_may("start_exit"),
                 conditions=[guards.risk_review_allows_exit])
     def start_exit(self):

@@ -59,6 +59,7 @@ EDITABLE_FIELDS: dict[str, set[str]] = {
     State.INVESTED: {"title", "summary", "classification"},
     State.MONITORING: {"title", "summary", "classification"},
     State.EXIT: {"title", "summary", "classification"},
+    State.FOLLOW_ON_DECISION: {"title", "summary", "classification"},
 }
 TRACKED_FIELDS = sorted(_SIGNAL_FIELDS - {"categories"})
 

@@ -18,7 +18,7 @@ from core.exceptions import ApplicationError
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .constants import END_STATES, OPEN_STATES, EventKind, ScopeGround, State
+from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
 from .forms import (
     CabinetDecisionForm,
     CaseFilterForm,
@@ -50,6 +50,7 @@ GUARD_LABELS = {
     "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
     "risk_review_allows_exit": gettext_lazy("risicoheroverweging die exit toelaat"),
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
+    "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
 
 
@@ -222,7 +223,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     clock = services.current_clock(case)
     decisions = list(selectors.case_cabinet_decisions(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
-    may_record = (case.state == State.CABINET_DECISION and pending is None
+    may_record = (case.state in DECISION_STATES and pending is None
                   and can(user, "cabinet_decision.record", case=case))
     context = {
         "case": case, "nav": "cases",
