@@ -46,8 +46,8 @@ class BookingForm(forms.Form):
 
 
 class InvestmentProposalForm(forms.Form):
-    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices)
-    amount = MoneyField(label=_("Bedrag"))
+    instrument = forms.ChoiceField(label=_("Instrument van het voorstel"), choices=Instrument.choices)
+    amount = MoneyField(label=_("Bedrag van het voorstel"))
     terms = forms.CharField(label=_("Voorwaarden"), widget=forms.Textarea(attrs={"rows": 3}))
     valuation_basis = forms.CharField(label=_("Waarderingsgrondslag"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -318,11 +318,15 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
         if p.may_decide:
             p.approve_form = proposal_forms.get(f"approve:{p.pk}")
             p.reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
-    may_propose = can(request.user, "investment_proposal.propose", case=case)
+    decision = case.governing_deploy_decision()
+    # a proposal is asked for while none is open or approved under the governing decision
+    may_propose = bool(decision and can(request.user, "investment_proposal.propose", case=case)
+                       and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED
+                                   for p in proposals))
     return render(request, "bev/case_positions.html", {
         "case": case, "positions": [{"position": p, "m": metrics[p.pk]} for p in positions], "form": form,
         "nav": "cases", "may_book": can(request.user, "fund.book", case=case),
-        "decision": case.governing_deploy_decision(), "proposals": proposals,
+        "decision": decision, "proposals": proposals,
         "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
         if may_propose else None,
     }, status=400 if form.errors or proposal_forms else 200)

@@ -19,7 +19,7 @@ from bev import services
 from bev.selectors import fund_overview, unbalanced_entries
 from cases.models import Case
 from core.exceptions import ApplicationError, Conflict, RuleViolation
-from tests.factories import UserFactory, case_to_investment_preparation, fund_establish_default, make_case
+from tests.factories import UserFactory, case_to_investment_preparation, charge_fee, fund_establish_default, make_case
 
 M = Decimal("1000000.00")
 CAP, COMMITTED = 150 * M, 100 * M
@@ -138,7 +138,7 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def fee(self, amount):
-        if entry := self.expect(amount <= self.available, lambda: services.fee_charge(
+        if entry := self.expect(amount <= self.available, lambda: charge_fee(
                 user=self.manager, amount=amount, idempotency_key=self.key())):
             self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount
