@@ -43,6 +43,9 @@ PERMISSIONS: dict[str, set[str]] = {
     "case.transition.start_exit": {R.FUND_MANAGER},
     "case.transition.close": {R.FUND_MANAGER, R.CASE_OFFICER},
     "case.transition.withdraw": {R.CASE_OFFICER},
+    # a follow-on beyond the decided maximum goes back to the cabinet (EZK sends it)
+    "case.transition.request_follow_on_decision": {R.CASE_OFFICER},
+    "case.transition.resume_after_follow_on_decision": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
     # the kabinetsbesluit (entered by one, confirmed by another)
     "cabinet_decision.record": {R.CABINET_SECRETARIAT},
     "cabinet_decision.confirm": {R.CABINET_SECRETARIAT},
@@ -70,6 +73,16 @@ PERMISSIONS: dict[str, set[str]] = {
     "fund.book": {R.FUND_MANAGER},
     "fund.approve_disbursement": {R.FUND_MANAGER},
     "fund.configure": {R.ADMINISTRATOR},
+    # Invest-NL's investment proposal under the kabinetsbesluit (case-scoped): proposed by Invest-NL,
+    # approved by EZK's case officer on the team (four eyes across the two organisations)
+    "investment_proposal.propose": {R.FUND_MANAGER},
+    "investment_proposal.approve": {R.CASE_OFFICER},
+    # the management fee (fund-wide): the year's budget set by the administrator, a fee proposed by
+    # Invest-NL and approved by an EZK official (case officer role), four eyes across the two
+    "fee.view": {R.FUND_MANAGER, R.CASE_OFFICER, R.AUDITOR, R.ADMINISTRATOR, R.PARLIAMENTARY_LIAISON},
+    "fee.propose": {R.FUND_MANAGER},
+    "fee.approve": {R.CASE_OFFICER},
+    "fee_budget.set": {R.ADMINISTRATOR},
     # letters to parliament and reports
     "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
     "letter.edit": {R.PARLIAMENTARY_LIAISON},

@@ -8,6 +8,7 @@ from core.admin import ReadOnlyInline
 
 from .models import (
     Fund,
+    InvestmentProposal,
     JournalEntry,
     JournalLine,
     ManagerPeriod,
@@ -86,3 +87,18 @@ class PositionAdmin(ReadOnlyAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Position._meta.fields]
+
+
+@admin.register(InvestmentProposal)
+class InvestmentProposalAdmin(ReadOnlyAdmin):
+    """Invest-NL's investment proposals, read-only (proposed and decided through bev.services); case
+    data: only those of cases the admin user may see."""
+
+    list_display = ["id", "case", "decision", "instrument", "amount", "status", "proposed_by", "decided_by"]
+    list_filter = ["status", "instrument"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in InvestmentProposal._meta.fields]

@@ -22,3 +22,5 @@ class BevConfig(AppConfig):
         # The shared pages (core.extensions).
         work_sources.register("bev", views.work_items)
         nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))
+        nav_items.register("fees", NavItem(11, "fees", "bev:fees", _("Beheersvergoeding"),
+                                           lambda user: can(user, "fee.view") and not can(user, "fund.view")))

@@ -8,16 +8,9 @@ de Beschermingsvoorziening Economische Veiligheid" (with footnote 12), in shared
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Instrument(models.TextChoices):
-    """The only instruments the SPV uses: "de financiering zal plaatsvinden in de vorm van aandelen,
-    in aandelen converteerbare leningen of leningen met warrants, waarbij aandelen als beloning
-    worden toegekend" (letter, "Invest-NL als beheerder")."""
-
-    EQUITY = "equity", _("Aandelen")
-    CONVERTIBLE_LOAN = "convertible_loan", _("In aandelen converteerbare lening")
-    LOAN_WITH_WARRANTS = "loan_with_warrants", _("Lening met warrants")
-
+# The instruments are part of what the kabinetsbesluit allows (cases.models.CabinetDecision), so the
+# vocabulary lives in `cases` (below `bev`); this is the same list.
+from cases.constants import Instrument  # noqa: F401
 
 # Debt financing the letter rules out, with its reason (letter, footnote 12: "Het verstrekken van
 # financiering in de vorm van vreemd vermogen, zoals reguliere leningen of achtergestelde leningen,
@@ -86,6 +79,14 @@ REVERSIBLE_KINDS = [EntryKind.TRANCHE, EntryKind.RESERVATION, EntryKind.RELEASE,
 class DisbursementStatus(models.TextChoices):
     PROPOSED = "proposed", _("Voorgesteld")
     BOOKED = "booked", _("Goedgekeurd en geboekt")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class ProposalStatus(models.TextChoices):
+    """An Invest-NL proposal (investment proposal, management fee) awaiting or after EZK's decision."""
+
+    PROPOSED = "proposed", _("Voorgesteld")
+    APPROVED = "approved", _("Goedgekeurd")
     REJECTED = "rejected", _("Afgewezen")
 
 

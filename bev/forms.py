@@ -45,6 +45,19 @@ class BookingForm(forms.Form):
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
 
+class InvestmentProposalForm(forms.Form):
+    instrument = forms.ChoiceField(label=_("Instrument van het voorstel"), choices=Instrument.choices)
+    amount = MoneyField(label=_("Bedrag van het voorstel"))
+    terms = forms.CharField(label=_("Voorwaarden"), widget=forms.Textarea(attrs={"rows": 3}))
+    valuation_basis = forms.CharField(label=_("Waarderingsgrondslag"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeeBudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("Jaar"), min_value=2023, max_value=2100)
+    amount = MoneyField(label=_("Budget beheersvergoeding"))
+    notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class TrancheForm(BookingForm):
     amount = MoneyField(label=_("Bedrag"))
     received_on = forms.DateField(label=_("Ontvangen op"), required=False, widget=DateInput())

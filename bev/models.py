@@ -23,6 +23,7 @@ from .constants import (
     EntryKind,
     FollowUpStatus,
     Instrument,
+    ProposalStatus,
     RightKind,
     ValuationMethod,
 )
@@ -266,6 +267,97 @@ class Disbursement(models.Model):
         verbose_name = _("uitbetaling")
         verbose_name_plural = _("uitbetalingen")
         ordering = ["proposed_at", "id"]
+
+    def __str__(self):
+        return f"{self.amount} ({self.get_status_display()})"
+
+
+class InvestmentProposal(models.Model):
+    """Invest-NL's investment proposal under a kabinetsbesluit: "Invest-NL is daarbij verantwoordelijk
+    voor het uitwerken van een voorstel voor de meest optimale investeringsmogelijkheid" (letter,
+    "Invest-NL als beheerder"). Proposed by a fund manager, approved by the EZK case officer on the
+    case team (four eyes across the two organisations) before anything is reserved or disbursed
+    under the decision (bev.services.ledger._check_cabinet_decision)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="investment_proposals")
+    decision = models.ForeignKey("cases.CabinetDecision", on_delete=models.PROTECT, related_name="investment_proposals")
+    instrument = models.CharField(_("instrument"), max_length=30, choices=Instrument.choices)
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    terms = models.TextField(_("voorwaarden"))
+    valuation_basis = models.TextField(_("waarderingsgrondslag"))
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("investeringsvoorstel")
+        verbose_name_plural = _("investeringsvoorstellen")
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], condition=Q(status="approved"),
+                                    name="bev_one_approved_proposal_per_decision"),
+            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"),
+                                    name="bev_one_open_proposal_per_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} {self.amount} ({self.get_status_display()})"
+
+
+class FeeBudget(models.Model):
+    """The year's budget for Invest-NL's management fee: "Voor de uitvoering van deze werkzaamheden
+    zal Invest-NL een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste van het
+    fondsbudget" (letter, "Financiële omvang"). Dated data (one row per calendar year of booking),
+    set by an administrator through bev.services.fee_budget_set (audited); fees booked in a year never
+    exceed it (bev.services.ledger._check_fee_budget)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_budgets")
+    year = models.PositiveIntegerField(_("jaar"), validators=[MinValueValidator(2023), MaxValueValidator(2100)])
+    amount = models.DecimalField(_("budget beheersvergoeding (EUR)"), **MONEY, validators=[MinValueValidator(0)])
+    notes = models.TextField(_("toelichting"), blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("budget beheersvergoeding")
+        verbose_name_plural = _("budgetten beheersvergoeding")
+        ordering = ["year"]
+        constraints = [models.UniqueConstraint(fields=["fund", "year"], name="bev_unique_fee_budget_year")]
+
+    def __str__(self):
+        return f"{self.year}: {self.amount}"
+
+
+class FeeCharge(models.Model):
+    """A management fee proposed by an Invest-NL manager and approved by an EZK official (four eyes
+    across the two organisations); the approval books it through the ledger."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_charges")
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.TextField(_("omschrijving"))
+    booked_on = models.DateField(_("boekdatum"), null=True, blank=True,
+                                 help_text=_("Leeg: de dag van goedkeuring. Het jaar bepaalt het budget."))
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
+                              default=ProposalStatus.PROPOSED)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="fee_charge")
+
+    class Meta:
+        verbose_name = _("beheersvergoeding")
+        verbose_name_plural = _("beheersvergoedingen")
+        ordering = ["-proposed_at", "-id"]
 
     def __str__(self):
         return f"{self.amount} ({self.get_status_display()})"

@@ -27,13 +27,15 @@ from core.formatting import date_nl, euro
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .constants import Account, DisbursementStatus
+from .constants import Account, DisbursementStatus, ProposalStatus
 from .forms import (
     ConversionForm,
     DilutionForm,
     DisbursementForm,
     ExitForm,
+    FeeBudgetForm,
     FeeForm,
+    InvestmentProposalForm,
     PositionForm,
     RejectForm,
     ReleaseForm,
@@ -42,7 +44,7 @@ from .forms import (
     TrancheForm,
     ValuationForm,
 )
-from .models import Disbursement
+from .models import Disbursement, FeeBudget, FeeCharge
 
 REFUSED = (ApplicationError, ValidationError)
 FIGURES = [
@@ -53,11 +55,15 @@ FIGURES = [
     ("received", gettext_lazy("Ontvangen van EZK (max. € 100 mln)")),
     ("swept_to_treasury", gettext_lazy("Afgedragen aan de staatskas")),
     ("fees", gettext_lazy("Beheersvergoeding")),
+    ("fee_budget", gettext_lazy("Budget beheersvergoeding dit jaar")),
+    ("fee_booked", gettext_lazy("Beheersvergoeding geboekt dit jaar")),
+    ("fee_left", gettext_lazy("Budget beheersvergoeding over")),
 ]
 
 FUND_ACTIONS = {
     "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
-    "fee": (FeeForm, services.fee_charge, gettext_lazy("Beheersvergoeding boeken")),
+    # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
+    "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
 }
 POSITION_ACTIONS = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
@@ -103,6 +109,11 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 def work_items(*, user) -> list[dict]:
     items = []
+    if can(user, "fee.approve"):
+        for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user):
+            items.append({"kind": _("Vier ogen: beheersvergoeding goedkeuren"), "title": fee.description,
+                          "what": euro(fee.amount), "url": reverse("bev:fees"), "due_at": None, "overdue": False,
+                          "urgent": False})
     pending = Disbursement.objects.filter(status=DisbursementStatus.PROPOSED,
                                           position__in=selectors.position_list(user=user)).exclude(proposed_by=user)
     for d in pending.select_related("position__case"):
@@ -281,10 +292,10 @@ def fund_book(request, action: str):
 # Positions
 # ---------------------------------------------------------------------------------------------
 @web_view
-def case_positions(request, pk: int):
+def case_positions(request, pk: int, proposal_forms: dict | None = None):
     case = case_get(user=request.user, case_id=pk, audit_read=False)
-    form = PositionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = PositionForm(request.POST if request.method == "POST" and proposal_forms is None else None)
+    if request.method == "POST" and proposal_forms is None and form.is_valid():
         try:
             position = services.position_create(user=request.user, case=case, **{
                 k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
@@ -293,11 +304,74 @@ def case_positions(request, pk: int):
         else:
             messages.success(request, _("Positie vastgelegd."))
             return redirect("bev:position", position_id=position.pk)
+    proposal_forms = proposal_forms or {}
     positions = list(selectors.position_list(user=request.user, case_id=case.pk))
     metrics = selectors.positions_metrics(positions)
+    may_approve = can(request.user, "investment_proposal.approve", case=case)
+    proposals = list(selectors.investment_proposal_list(user=request.user, case_id=case.pk))
+    for p in proposals:
+        p.may_decide = may_approve and p.status == ProposalStatus.PROPOSED and p.proposed_by_id != request.user.pk
+        if p.may_decide:
+            p.approve_form = proposal_forms.get(f"approve:{p.pk}")
+            p.reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
+    decision = case.governing_deploy_decision()
+    # a proposal is asked for while none is open or approved under the governing decision
+    may_propose = bool(decision and can(request.user, "investment_proposal.propose", case=case)
+                       and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED
+                                   for p in proposals))
     return render(request, "bev/case_positions.html", {
         "case": case, "positions": [{"position": p, "m": metrics[p.pk]} for p in positions], "form": form,
-        "nav": "cases", "may_book": can(request.user, "fund.book", case=case)}, status=400 if form.errors else 200)
+        "nav": "cases", "may_book": can(request.user, "fund.book", case=case),
+        "decision": decision, "proposals": proposals,
+        "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
+        if may_propose else None,
+    }, status=400 if form.errors or proposal_forms else 200)
+
+
+@web_view
+@require_POST
+def investment_proposal_propose(request, pk: int):
+    case = case_get(user=request.user, case_id=pk, audit_read=False)
+    form = InvestmentProposalForm(request.POST, prefix="proposal")
+    if form.is_valid():
+        try:
+            services.investment_proposal_propose(user=request.user, case=case, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het investeringsvoorstel is ingediend; EZK beoordeelt het."))
+            return redirect(reverse("bev:case_positions", args=[case.pk]) + "#proposals")
+    return case_positions.__wrapped__(request, case.pk, proposal_forms={"propose": form})
+
+
+@web_view
+@require_POST
+def investment_proposal_decide(request, proposal_id: int, decision: str):
+    from django import forms as django_forms
+
+    proposal = selectors.investment_proposal_get(user=request.user, proposal_id=proposal_id)
+    if decision == "reject":
+        form = RejectForm(request.POST, prefix=f"p{proposal.pk}")
+        key = f"reject:{proposal.pk}"
+    elif decision == "approve":
+        form = django_forms.Form(request.POST)
+        key = f"approve:{proposal.pk}"
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                services.investment_proposal_reject(user=request.user, proposal=proposal,
+                                                    reason=form.cleaned_data["reason"])
+            else:
+                services.investment_proposal_approve(user=request.user, proposal=proposal)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het investeringsvoorstel is goedgekeurd.") if decision == "approve"
+                             else _("Het investeringsvoorstel is afgewezen."))
+            return redirect(reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals")
+    return case_positions.__wrapped__(request, proposal.case_id, proposal_forms={key: form})
 
 
 def _valuation_chart(position, metrics) -> dict:
@@ -385,3 +459,70 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
     return _book(request, form=form, call=call, label=label,
                  action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
                  back_url=back, rerender=refused)
+
+
+# ---------------------------------------------------------------------------------------------
+# The management fee: the year's budget, proposals and EZK's approval
+# ---------------------------------------------------------------------------------------------
+@web_view
+def fees(request, forms: dict | None = None):
+    require(request.user, "fee.view")
+    forms = forms or {}
+    user = request.user
+    may_approve = can(user, "fee.approve")
+    rows = list(FeeCharge.objects.select_related("proposed_by", "decided_by")[:200])
+    for fee in rows:
+        fee.may_decide = may_approve and fee.status == ProposalStatus.PROPOSED and fee.proposed_by_id != user.pk
+        if fee.may_decide:
+            fee.approve_form = forms.get(f"approve:{fee.pk}")
+            fee.reject_form = forms.get(f"reject:{fee.pk}") or RejectForm(prefix=f"f{fee.pk}")
+    year = selectors.fee_year(year=timezone.localdate().year)
+    return render(request, "bev/fees.html", {
+        "nav": "fund", "year": year, "fees": rows, "budgets": FeeBudget.objects.select_related("set_by"),
+        "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget")) if can(user, "fee_budget.set") else None,
+    }, status=400 if forms else 200)
+
+
+@web_view
+@require_POST
+def fee_budget_set(request):
+    form = FeeBudgetForm(request.POST, prefix="budget")
+    if form.is_valid():
+        try:
+            services.fee_budget_set(user=request.user, **form.cleaned_data)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("Het budget beheersvergoeding is vastgelegd."))
+            return redirect("bev:fees")
+    return fees.__wrapped__(request, forms={"budget": form})
+
+
+@web_view
+@require_POST
+def fee_decide(request, fee_id: int, decision: str):
+    from django import forms as django_forms
+
+    require(request.user, "fee.view")
+    fee = FeeCharge.objects.filter(pk=fee_id).first()
+    if fee is None:
+        raise Http404()
+    if decision == "reject":
+        form, key = RejectForm(request.POST, prefix=f"f{fee.pk}"), f"reject:{fee.pk}"
+    elif decision == "approve":
+        form, key = django_forms.Form(request.POST), f"approve:{fee.pk}"
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                services.fee_reject(user=request.user, fee=fee, reason=form.cleaned_data["reason"])
+            else:
+                services.fee_approve(user=request.user, fee=fee)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("De beheersvergoeding is goedgekeurd en geboekt.") if decision == "approve"
+                             else _("De beheersvergoeding is afgewezen."))
+            return redirect("bev:fees")
+    return fees.__wrapped__(request, forms={key: form})

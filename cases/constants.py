@@ -18,6 +18,8 @@ class State(models.TextChoices):
     INVESTED = "invested", _("Geïnvesteerd")
     MONITORING = "monitoring", _("Monitoring")
     EXIT = "exit", _("Exit")
+    # A follow-on investment beyond what the kabinetsbesluit allowed goes back to the cabinet.
+    FOLLOW_ON_DECISION = "follow_on_decision", _("Kabinetsbesluit vervolginvestering")
     CLOSED = "closed", _("Afgesloten")
     NOT_ADMISSIBLE = "not_admissible", _("Niet ontvankelijk")
     WITHDRAWN = "withdrawn", _("Ingetrokken")
@@ -25,8 +27,10 @@ class State(models.TextChoices):
 
 
 OPEN_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
-               State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT]
+               State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT, State.FOLLOW_ON_DECISION]
 END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
+# States in which a kabinetsbesluit is recorded.
+DECISION_STATES = [State.CABINET_DECISION, State.FOLLOW_ON_DECISION]
 # "Withdrawn (from any state before invested)".
 WITHDRAWABLE_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
                        State.INVESTMENT_PREPARATION]
@@ -115,5 +119,16 @@ STAGE_DAYS = {
     State.INTAKE: {Urgency.NORMAL: 10, Urgency.IMMEDIATE: 2},
     State.RISK_ASSESSMENT: {Urgency.NORMAL: 28, Urgency.IMMEDIATE: 5},
     State.CABINET_DECISION: {Urgency.NORMAL: 14, Urgency.IMMEDIATE: 2},
+    State.FOLLOW_ON_DECISION: {Urgency.NORMAL: 14, Urgency.IMMEDIATE: 2},
     State.INVESTMENT_PREPARATION: {Urgency.NORMAL: 42, Urgency.IMMEDIATE: 7},
 }
+
+
+class Instrument(models.TextChoices):
+    """The only instruments the SPV uses: "de financiering zal plaatsvinden in de vorm van aandelen,
+    in aandelen converteerbare leningen of leningen met warrants, waarbij aandelen als beloning
+    worden toegekend" (letter, "Invest-NL als beheerder")."""
+
+    EQUITY = "equity", _("Aandelen")
+    CONVERTIBLE_LOAN = "convertible_loan", _("In aandelen converteerbare lening")
+    LOAN_WITH_WARRANTS = "loan_with_warrants", _("Lening met warrants")

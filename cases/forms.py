@@ -1,5 +1,7 @@
 """Forms of the case pages. They check shapes only; the rules live in cases.services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,7 @@ from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
     ExistingInstrument,
+    Instrument,
     ScopeGround,
     State,
     StrategicCategory,
@@ -145,6 +148,11 @@ class CabinetDecisionForm(forms.Form):
     deploy = forms.TypedChoiceField(label=_("Besluit"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
                                     choices=[("yes", _("Inzet van de voorziening")),
                                              ("no", _("Geen inzet"))])
+    instruments = forms.MultipleChoiceField(label=_("Toegestane instrumenten (bij inzet)"), required=False,
+                                            choices=Instrument.choices, widget=forms.CheckboxSelectMultiple)
+    max_amount = forms.DecimalField(label=_("Maximaal bedrag voor de casus in euro's (bij inzet)"), required=False,
+                                    max_digits=15, decimal_places=2, min_value=Decimal("0.01"))
+    lapses_on = forms.DateField(label=_("Vervalt na (optioneel)"), required=False, widget=DateInput())
     conditions = forms.CharField(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -87,5 +87,13 @@ def exit_is_authorised(case) -> bool:
     return bool(review_allows_exit(case.pk)) or cabinet_ordered_sale(case)
 
 
+def cabinet_decided_since_follow_on_request(case) -> bool:
+    """A follow-on goes on only after the cabinet decided on it: a decision confirmed after the case
+    was last sent back for a follow-on decision."""
+    requested = (case.timeline.filter(transition="request_follow_on_decision").order_by("-at", "-id")
+                 .values_list("at", flat=True).first())
+    return requested is not None and case.cabinet_decisions.filter(confirmed_at__gt=requested).exists()
+
+
 def all_positions_exited(case) -> bool:
     return positions_all_exited(case.pk)

@@ -11,6 +11,8 @@ from .models import Case
 MAIN_LINE = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
              State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT, State.CLOSED]
 END_ROWS = {State.NOT_ADMISSIBLE: 0.6, State.NOT_DEPLOYED: 2.6, State.WITHDRAWN: 4.8}
+# States beside the main line that lead back into it (the follow-on decision).
+SIDE_ROWS = {State.FOLLOW_ON_DECISION: 5.5}
 
 BOX_W, BOX_H, END_W = 220, 34, 200
 PITCH, TOP = 56, 10
@@ -33,7 +35,7 @@ def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> 
     boxes = {}
     for row, state in enumerate(MAIN_LINE):
         boxes[state] = {"x": MAIN_X, "y": TOP + row * PITCH, "w": BOX_W}
-    for state, row in END_ROWS.items():
+    for state, row in {**END_ROWS, **SIDE_ROWS}.items():
         boxes[state] = {"x": END_X, "y": TOP + row * PITCH, "w": END_W}
     for state, box in boxes.items():
         box.update(state=state, label=State(state).label, h=BOX_H, cx=box["x"] + box["w"] / 2,
@@ -45,7 +47,9 @@ def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> 
         if t.source not in boxes or t.target not in boxes:
             continue
         a, b = boxes[t.source], boxes[t.target]
-        if b["end"]:  # right edge of the source to the left edge of the end state
+        if t.source in SIDE_ROWS:  # back from the side: its left edge to the main state's right edge
+            d = f"M{a['x']},{a['y'] + BOX_H / 2} L{b['x'] + b['w'] + 2},{b['y'] + BOX_H / 2}"
+        elif b["end"] or t.target in SIDE_ROWS:  # right edge of the source to the left edge of the end state
             d = f"M{a['x'] + a['w']},{a['y'] + BOX_H / 2} L{b['x'] - 2},{b['y'] + BOX_H / 2}"
         elif MAIN_LINE.index(t.target) == MAIN_LINE.index(t.source) + 1:
             d = f"M{a['cx']},{a['y'] + BOX_H} L{b['cx']},{b['y'] - 2}"

@@ -10,6 +10,7 @@ Guards are named after the rule they check (`cases.guards`). State changes go th
 from __future__ import annotations
 
 import functools
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -26,6 +27,7 @@ from . import guards
 from .constants import (
     WITHDRAWABLE_STATES,
     EventKind,
+    Instrument,
     SignalSource,
     State,
     StateActorStatus,
@@ -210,6 +212,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         return (self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=True)
                 .order_by("-confirmed_at").first())
 
+    def governing_deploy_decision(self):
+        """The latest confirmed decision to deploy: its maximum, instruments and lapse date govern the
+        money in the case (a follow-on beyond it needs a new decision)."""
+        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, deploy=True)
+                .order_by("-confirmed_at", "-id").first())
+
     # ------------------------------------------------------------------------------------------
     # Lifecycle
     # ------------------------------------------------------------------------------------------
@@ -262,6 +270,21 @@ class Case(ConcurrentTransitionMixin, models.Model):
     @transition(state, source=State.INVESTED, target=State.MONITORING, permission=_may("start_monitoring"))
     def start_monitoring(self):
         """The position is held and the risk and the cabinet's conditions are followed."""
+
+    @transition(state, source=[State.INVESTED, State.MONITORING], target=State.FOLLOW_ON_DECISION,
+                permission=_may("request_follow_on_decision"), conditions=[guards.has_disbursement],
+                custom={"reason_required": True})
+    def request_follow_on_decision(self):
+        """A follow-on investment beyond what the kabinetsbesluit allowed needs a new decision
+        ("draag ik zorg dat het kabinetsbesluit ... effectief ten uitvoer wordt gebracht", letter):
+        the case goes back to the cabinet; its positions stay and nothing is invested meanwhile."""
+
+    @transition(state, source=State.FOLLOW_ON_DECISION, target=State.MONITORING,
+                permission=_may("resume_after_follow_on_decision"),
+                conditions=[guards.cabinet_decided_since_follow_on_request])
+    def resume_after_follow_on_decision(self):
+        """The cabinet decided on the follow-on: a decision to deploy now governs the money (the
+        latest confirmed one); after a decline the earlier decision still does."""
 
     @transition(state, source=State.MONITORING, target=State.EXIT, permission=_may("start_exit"),
                 conditions=[guards.exit_is_authorised])
@@ -351,6 +374,17 @@ class CabinetDecision(models.Model):
     # (bev.services.exits; letter: the State winds down "zodra de risico's ... tot op een
     # beheersbaar niveau zijn gebracht", and the cabinet decides on the provision).
     orders_sale = models.BooleanField(_("besluit tot verkoop van het belang"), default=False)
+    # What a decision to deploy allows: "draag ik zorg dat het kabinetsbesluit om te investeren door
+    # Invest-NL effectief ten uitvoer wordt gebracht" (letter, "Invest-NL als beheerder"). The fund
+    # holds every reservation and disbursement of the case to it (bev.services.ledger._check_cabinet_decision).
+    instruments = models.JSONField(_("toegestane instrumenten"), default=list, blank=True,
+                                   help_text=_("Van de drie die de brief toestaat (constants.Instrument)."))
+    max_amount = models.DecimalField(_("maximaal bedrag voor de casus (EUR)"), max_digits=15, decimal_places=2,
+                                     null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+                                     help_text=_("Het totaal dat in de casus gereserveerd en uitbetaald mag zijn."))
+    lapses_on = models.DateField(_("vervalt na"), null=True, blank=True,
+                                 help_text=_("Na deze datum wordt onder dit besluit niets meer gereserveerd of "
+                                             "uitbetaald."))
     conditions = models.TextField(_("voorwaarden"), blank=True)
     notes = models.TextField(_("toelichting"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -367,6 +401,9 @@ class CabinetDecision(models.Model):
     def __str__(self):
         what = "verkoop" if self.orders_sale else ("inzet" if self.deploy else "geen inzet")
         return f"{self.reference} ({what})"
+
+    def instrument_labels(self) -> list[str]:
+        return [str(Instrument(i).label) if i in Instrument.values else i for i in self.instruments]
 
 
 class StageClock(models.Model):

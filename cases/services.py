@@ -21,9 +21,11 @@ from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from .constants import (
+    DECISION_STATES,
     END_STATES,
     STAGE_DAYS,
     EventKind,
+    Instrument,
     ScopeGround,
     State,
     StrategicCategory,
@@ -58,6 +60,7 @@ EDITABLE_FIELDS: dict[str, set[str]] = {
     State.INVESTED: {"title", "summary", "classification"},
     State.MONITORING: {"title", "summary", "classification"},
     State.EXIT: {"title", "summary", "classification"},
+    State.FOLLOW_ON_DECISION: {"title", "summary", "classification"},
 }
 TRACKED_FIELDS = sorted(_SIGNAL_FIELDS - {"categories"})
 
@@ -390,12 +393,23 @@ def case_team_remove(*, user, case: Case, member) -> None:
 SALE_ORDER_STATES = (State.INVESTED, State.MONITORING, State.EXIT)
 
 
+def _decision_instruments(values) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, (list, tuple)):
+        raise ValidationError({"instruments": _("Geef een lijst van instrumenten op.")})
+    values = _validate_choices(values, Instrument.values, "instruments")
+    return [v for v in Instrument.values if v in values]  # in the letter's order
+
+
 @transaction.atomic
 def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, deploy: bool, conditions: str = "",
-                            notes: str = "", orders_sale: bool = False) -> CabinetDecision:
-    """The decision on deploying the provision (case at the cabinet), or, while the stake is held, a
-    decision ordering its sale (`orders_sale`: one of the two grounds of the exit gate,
-    cases.guards.exit_is_authorised)."""
+                            notes: str = "", instruments=None, max_amount=None, lapses_on=None,
+                            orders_sale: bool = False) -> CabinetDecision:
+    """Record the kabinetsbesluit. A decision to deploy states what the cabinet allowed: the
+    instrument(s), the maximum amount for the case and optionally the date after which it lapses
+    (letter, "Invest-NL als beheerder": "draag ik zorg dat het kabinetsbesluit om te investeren door
+    Invest-NL effectief ten uitvoer wordt gebracht"); the fund holds the money in the case to it.
+    While the stake is held, a decision may instead order its sale (`orders_sale`: one of the two
+    grounds of the exit gate, cases.guards.exit_is_authorised)."""
     require(user, "cabinet_decision.record", case=case)
     if orders_sale:
         if deploy:
@@ -403,14 +417,33 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
         if case.state not in SALE_ORDER_STATES:
             raise Conflict(_("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
                            code="invalid_state")
-    elif case.state != State.CABINET_DECISION:
+    elif case.state not in DECISION_STATES:
         raise Conflict(_("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."),
                        code="invalid_state")
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
+    instruments = _decision_instruments(instruments if instruments is not None else [])
+    if deploy:
+        errors = {}
+        if not instruments:
+            errors["instruments"] = _("Een besluit tot inzet noemt het instrument of de instrumenten.")
+        if max_amount in (None, ""):
+            errors["max_amount"] = _("Een besluit tot inzet noemt het maximale bedrag voor de casus.")
+        if errors:
+            raise ValidationError(errors)
+    else:
+        refused = [name for name, value in (("instruments", instruments), ("max_amount", max_amount),
+                                             ("lapses_on", lapses_on)) if value not in (None, "", [])]
+        if refused:
+            raise ValidationError({name: _("Alleen een besluit tot inzet noemt instrumenten, bedrag en "
+                                           "vervaldatum.") for name in refused})
     decision = CabinetDecision(case=case, meeting_date=meeting_date, reference=reference, deploy=deploy,
-                               orders_sale=orders_sale, conditions=conditions, notes=notes, recorded_by=user)
+                               orders_sale=orders_sale, conditions=conditions, notes=notes, recorded_by=user,
+                               instruments=instruments, max_amount=max_amount if max_amount not in (None, "") else None,
+                               lapses_on=lapses_on or None)
     decision.full_clean()
+    if decision.lapses_on and decision.lapses_on < decision.meeting_date:
+        raise ValidationError({"lapses_on": _("De vervaldatum ligt vóór de datum van de ministerraad.")})
     decision.save()
     _record_event(case=case, actor=user, kind=EventKind.CABINET_DECISION,
                   data={"decision": decision.pk, "deploy": deploy, "orders_sale": orders_sale, "reference": reference,
@@ -418,7 +451,8 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="cabinet_decision.record", obj=decision,
               case_id=case.pk, changes=diff({}, {"meeting_date": meeting_date, "reference": reference,
                                                  "deploy": deploy, "orders_sale": orders_sale,
-                                                 "conditions": conditions}))
+                                                 "conditions": conditions, "instruments": instruments,
+                                                 "max_amount": decision.max_amount, "lapses_on": decision.lapses_on}))
     return decision
 
 

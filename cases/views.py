@@ -20,7 +20,7 @@ from core.exceptions import ApplicationError
 from core.views import add_error, web_view
 
 from . import selectors, services
-from .constants import END_STATES, OPEN_STATES, EventKind, ScopeGround, State
+from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
 from .forms import (
     CabinetDecisionForm,
     CaseFilterForm,
@@ -34,6 +34,11 @@ from .lifecycle_diagram import lifecycle_diagram
 from .models import CabinetDecision, StageClock
 
 REFUSED = (ApplicationError, ValidationError)
+
+# The steps of Invest-NL's investment proposal (bev), as the timeline names them.
+PROPOSAL_STEPS = {"proposed": gettext_lazy("ingediend door de beheerder"),
+                  "approved": gettext_lazy("goedgekeurd door EZK"),
+                  "rejected": gettext_lazy("afgewezen door EZK")}
 
 # What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
 GUARD_LABELS = {
@@ -49,6 +54,7 @@ GUARD_LABELS = {
     "exit_is_authorised": gettext_lazy("goedgekeurde risicoheroverweging die het risico beheersbaar acht, of "
                                        "bevestigd kabinetsbesluit tot verkoop"),
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
+    "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
 
 
@@ -219,6 +225,11 @@ def _timeline_rows(case):
             text = _("Rubricering gewijzigd van %(before)s in %(after)s") % {
                 "before": _classification_label(event.data["classification"].get("before")),
                 "after": _classification_label(event.data["classification"].get("after"))}
+        elif event.kind == EventKind.NOTE and event.data.get("investment_proposal"):
+            step = PROPOSAL_STEPS.get(event.data.get("step"), event.data.get("step", ""))
+            text = _("Investeringsvoorstel %(step)s: %(instrument)s, € %(amount)s (kabinetsbesluit %(ref)s)") % {
+                "step": step, "instrument": event.data.get("instrument", ""), "amount": event.data.get("amount", ""),
+                "ref": event.data.get("decision", "")}
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
             text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
         rows.append({"event": event, "text": text})
@@ -239,7 +250,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
     sale_order = case.state in services.SALE_ORDER_STATES
-    may_record = ((case.state == State.CABINET_DECISION or sale_order) and pending is None
+    may_record = ((case.state in DECISION_STATES or sale_order) and pending is None
                   and can(user, "cabinet_decision.record", case=case))
     context = {
         "case": case, "nav": "cases",
@@ -395,23 +406,31 @@ def cabinet_decision_record(request, pk: int):
 
 
 @web_view
-@require_POST
 def cabinet_decision_confirm(request, pk: int, decision_id: int):
+    """GET: the confirmation page, showing everything the decision records (instruments, maximum,
+    lapse date, conditions) before the second secretary confirms it; POST: confirm."""
     from django import forms as django_forms
 
     case = _case_for_post(request, pk)
     decision = selectors.case_cabinet_decisions(case=case).filter(pk=decision_id).first()
     if decision is None:
         raise Http404()
-    try:
-        services.cabinet_decision_confirm(user=request.user, decision=decision)
-    except REFUSED as exc:
-        form = django_forms.Form(data={})
-        form.is_valid()
-        add_error(form, exc)
-        return _case_page(request, case, forms={"confirm": form}, status=400)
-    messages.success(request, _("Het kabinetsbesluit is bevestigd."))
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    form = django_forms.Form(data={})
+    form.is_valid()
+    status = 200
+    if request.method == "POST":
+        try:
+            services.cabinet_decision_confirm(user=request.user, decision=decision)
+        except REFUSED as exc:
+            add_error(form, exc)
+            status = 400
+        else:
+            messages.success(request, _("Het kabinetsbesluit is bevestigd."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    return render(request, "cases/decision_confirm.html", {
+        "case": case, "d": decision, "form": form, "nav": "cases",
+        "may_confirm": (decision.confirmed_at is None and decision.recorded_by_id != request.user.pk
+                        and can(request.user, "cabinet_decision.confirm", case=case))}, status=status)
 
 
 def _clock_action(request, pk: int, service, done_message: str):

@@ -71,6 +71,12 @@ def _invest(*, case, users, rng):
     case.refresh_from_db()
     if case.state != "investment_preparation":  # positions are recorded while the investment is prepared
         return
+    # Invest-NL's investment proposal under the kabinetsbesluit, approved by EZK's case officer
+    # before anything is reserved or disbursed.
+    proposal = services.investment_proposal_propose(
+        user=users["bench_manager"], case=case, instrument="equity", amount=Decimal("1000000.00"),
+        terms="Minderheidsbelang.", valuation_basis="Laatste financieringsronde.")
+    services.investment_proposal_approve(user=users["bench_officer"], proposal=proposal)
     pending = []
     for k in range(rng.choice([1, 2, 2, 3])):
         instrument = "equity" if k == 0 else rng.choice(["convertible_loan", "loan_with_warrants"])

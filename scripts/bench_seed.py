@@ -185,7 +185,8 @@ def _enable(transition: str, case, users: dict, rng: random.Random, stats: SeedS
     elif transition == "start_investment_preparation":
         decision = case_services.cabinet_decision_record(
             user=users["bench_secretariat"], case=case, meeting_date=_date.today(),
-            reference=f"MR-{case.pk}", deploy=True, conditions="Afbouw zodra het risico beheersbaar is.")
+            reference=f"MR-{case.pk}", deploy=True, instruments=["equity", "convertible_loan", "loan_with_warrants"],
+            max_amount=Decimal("100000000.00"), conditions="Afbouw zodra het risico beheersbaar is.")
         case_services.cabinet_decision_confirm(user=users["bench_secretariat2"], decision=decision)
     elif transition == "mark_invested":
         hook = _hook("invest")

@@ -284,9 +284,16 @@ def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"
     return fund
 
 
-def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = ""):
-    """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) and the
-    case moved on to investment preparation. The earlier steps belong to other apps."""
+ALL_INSTRUMENTS = ("equity", "convertible_loan", "loan_with_warrants")
+
+
+def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = "",
+                                   max_amount=Decimal("150000000.00"), instruments=ALL_INSTRUMENTS, lapses_on=None,
+                                   propose: bool = True, proposal_amount=None, proposal_instrument=None):
+    """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) up to
+    `max_amount` with `instruments`, the case moved on to investment preparation, and (with
+    `propose`) Invest-NL's investment proposal under the decision was proposed by the team's fund
+    manager and approved by its EZK case officer. The earlier steps belong to other apps."""
     from datetime import date
 
     from cases.models import Case
@@ -295,10 +302,29 @@ def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     case = Case.objects.get(pk=case.pk)
     decision = cabinet_decision_record(user=recorder, case=case, meeting_date=date.today(), reference="MR-2026-01",
-                                       deploy=True, conditions=conditions)
+                                       deploy=True, conditions=conditions, instruments=list(instruments),
+                                       max_amount=max_amount, lapses_on=lapses_on)
     cabinet_decision_confirm(user=confirmer, decision=decision)
     case = Case.objects.get(pk=case.pk)
-    return case_transition(user=recorder, case=case, name="start_investment_preparation")
+    case = case_transition(user=recorder, case=case, name="start_investment_preparation")
+    if propose:
+        approve_investment_proposal(case, amount=proposal_amount or max_amount,
+                                    instrument=proposal_instrument or list(instruments)[0])
+    return case
+
+
+def approve_investment_proposal(case, *, amount, instrument="equity", proposer=None, approver=None):
+    """Invest-NL's investment proposal under the case's governing decision, proposed by a fund
+    manager and approved by an EZK case officer of the case team (or the people given)."""
+    from bev.services import investment_proposal_approve, investment_proposal_propose
+
+    team = {member.role: member.user for member in case.team.select_related("user").order_by("-id")}
+    proposer = proposer or team[Role.FUND_MANAGER]
+    approver = approver or team[Role.CASE_OFFICER]
+    proposal = investment_proposal_propose(user=proposer, case=case, instrument=instrument, amount=amount,
+                                           terms="Minderheidsbelang met zetel in de RvC en vetorecht.",
+                                           valuation_basis="Pre-money waardering op basis van de laatste ronde.")
+    return investment_proposal_approve(user=approver, proposal=proposal)
 
 
 def order_sale(case, *, recorder, confirmer, meeting_date=None):
@@ -376,3 +402,35 @@ def start_risk_assessment(case, *, officer):
     case_transition(user=officer, case=case, name="start_assessment")
     case.refresh_from_db()
     return case
+
+
+# ------------------------------------------------------------------------------------------------
+# The management fee (bev): the year's budget, proposed by Invest-NL, approved by EZK
+# ------------------------------------------------------------------------------------------------
+def fee_approver():
+    """An EZK official who approves management fees (organisational role case officer)."""
+    return UserFactory(username="fee_approver", role=Role.CASE_OFFICER)
+
+
+def fee_year_prepared(year: int, *, budget=Decimal("1000000000.00")):
+    """The year's fee budget set by an administrator (when none is set) and the EZK approver made:
+    call it before fees are charged from several threads at once."""
+    from bev.selectors import fee_year
+    from bev.services import fee_budget_set
+
+    fee_approver()
+    if not fee_year(year=year)["budget_set"]:
+        fee_budget_set(user=UserFactory(username="fee_budget_admin", role=Role.ADMINISTRATOR), year=year,
+                       amount=budget)
+
+
+def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="", budget=Decimal("1000000000.00")):
+    """A management fee booked the legitimate way: the year's budget set by an administrator (when
+    none is set), proposed by `user` (a fund manager) and approved by an EZK official. Returns the
+    journal entry the approval booked."""
+    from bev.services import fee_approve, fee_propose
+
+    fee_year_prepared((booked_on or timezone.localdate()).year, budget=budget)
+    fee = fee_propose(user=user, amount=amount, idempotency_key=idempotency_key, booked_on=booked_on,
+                      description=description)
+    return fee_approve(user=fee_approver(), fee=fee).entry

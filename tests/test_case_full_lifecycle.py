@@ -37,9 +37,17 @@ def test_signal_to_closed(api, officer, assessor, assessor2, secretariat, secret
     # The cabinet decides: entered by one, confirmed by another.
     decision = api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/", {
         "meeting_date": timezone.localdate().isoformat(), "reference": "MR-2026-101", "deploy": True,
+        "instruments": ["equity"], "max_amount": "25000000.00",
         "conditions": "Zetel in de raad van commissarissen"}, format="json").json()
     api(secretariat2).post(f"/api/cases/{case.pk}/cabinet-decisions/{decision['id']}/confirm/")
     assert move(api(secretariat), case, "start_investment_preparation") == "investment_preparation"
+
+    # Invest-NL's investment proposal under the decision, approved by EZK's case officer.
+    proposal = api(manager).post("/api/investment-proposals/", {
+        "case": case.pk, "instrument": "equity", "amount": "12500000.00", "terms": "25% van de aandelen, zetel RvC",
+        "valuation_basis": "Pre-money € 37,5 mln (laatste ronde)"}, format="json")
+    assert proposal.status_code == 201, proposal.json()
+    assert api(officer).post(f"/api/investment-proposals/{proposal.json()['id']}/approve/").status_code == 200
 
     # Invest-NL: a position in equity, a disbursement proposed by one manager, approved by another.
     position = api(manager).post("/api/positions/", {"case": case.pk, "instrument": "equity",

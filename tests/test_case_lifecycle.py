@@ -137,6 +137,7 @@ class TestCabinetDecision:
     def _record(self, client, case, deploy=True):
         return client.post(f"/api/cases/{case.pk}/cabinet-decisions/", {
             "meeting_date": "2026-11-20", "reference": "MR-2026-47", "deploy": deploy,
+            **({"instruments": ["equity"], "max_amount": "25000000.00"} if deploy else {}),
             "conditions": "Zetel in de raad van commissarissen; informatierechten."}, format="json")
 
     def test_four_eyes_and_deploy(self, api, secretariat, secretariat2, case):

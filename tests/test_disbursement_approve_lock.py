@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from bev import services
 from bev.models import Disbursement
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
-from tests.factories import case_to_investment_preparation, fund_with_tranches
+from tests.factories import case_to_investment_preparation, charge_fee, fund_with_tranches
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_what_changed_after_the_caller_read_it_is_checked_again_under_the_lock(p
         services.disbursement_approve(user=manager3, disbursement=stale)
     assert refused.value.code == "already_booked"
     stale = _proposal(position, manager, "big", amount=9 * M)  # fits when read
-    services.fee_charge(user=manager, amount=M, idempotency_key="fee")
+    charge_fee(user=manager, amount=M, idempotency_key="fee")
     with pytest.raises(RuleViolation) as refused:  # 8m available by now
         services.disbursement_approve(user=manager2, disbursement=stale)
     assert refused.value.field == "amount"

@@ -10,7 +10,13 @@ from bev import services
 from bev.models import JournalEntry, JournalLine
 from bev.selectors import fund_overview
 from core.exceptions import RuleViolation
-from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches, order_sale
+from tests.factories import (
+    case_to_investment_preparation,
+    charge_fee,
+    fund_establish_default,
+    fund_with_tranches,
+    order_sale,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +103,7 @@ def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_book
                                                                                     ready_case):
     fund_with_tranches(user=manager, amounts=(10 * M,))
     proposal = services.disbursement_propose(user=manager, position=position, amount=10 * M, idempotency_key="d1")
-    services.fee_charge(user=manager, amount=CENT, idempotency_key="fee")  # liquidity dropped since the proposal
+    charge_fee(user=manager, amount=CENT, idempotency_key="fee")  # liquidity dropped since the proposal
     before = ledger_count()
     with pytest.raises(RuleViolation) as refused:
         services.disbursement_approve(user=manager2, disbursement=proposal)
@@ -117,9 +123,9 @@ def test_a_proposal_above_the_available_liquidity_is_refused_at_once(manager, po
 
 def test_the_fee_is_charged_to_the_fund_within_its_liquidity(manager):
     fund_with_tranches(user=manager, amounts=(M,))
-    services.fee_charge(user=manager, amount=M, idempotency_key="fee-1")
+    charge_fee(user=manager, amount=M, idempotency_key="fee-1")
     with pytest.raises(RuleViolation):
-        services.fee_charge(user=manager, amount=CENT, idempotency_key="fee-2")
+        charge_fee(user=manager, amount=CENT, idempotency_key="fee-2")
     overview = fund_overview()
     assert (overview["fees"], overview["liquid"]) == (M, 0)
 
@@ -171,7 +177,7 @@ def test_balances_on_an_earlier_date_come_from_the_ledger(manager):
     fund_establish_default()
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t1", received_on=date(2023, 10, 2))
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t2", received_on=date(2024, 4, 2))
-    services.fee_charge(user=manager, amount=M, idempotency_key="f", booked_on=date(2024, 12, 31))
+    charge_fee(user=manager, amount=M, idempotency_key="f", booked_on=date(2024, 12, 31))
     assert fund_overview(as_of=date(2023, 12, 31))["received"] == 50 * M
     assert fund_overview(as_of=date(2024, 6, 30))["liquid"] == 100 * M
     assert fund_overview(as_of=date(2025, 1, 1))["liquid"] == 99 * M

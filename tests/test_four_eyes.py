@@ -48,7 +48,8 @@ def at_cabinet(case):
 
 def _record(api, user, case):
     return api(user).post(f"/api/cases/{case.pk}/cabinet-decisions/",
-                          {"meeting_date": "2026-11-20", "reference": "MR-2026-47", "deploy": True}, format="json")
+                          {"meeting_date": "2026-11-20", "reference": "MR-2026-47", "deploy": True,
+                           "instruments": ["equity"], "max_amount": "25000000.00"}, format="json")
 
 
 def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it(api, at_cabinet, secretariat):

@@ -5,11 +5,20 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from access.roles import Role
 from bev.models import JournalEntry, Position
 from bev.selectors import fund_overview
-from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches
+from tests.factories import (
+    UserFactory,
+    case_to_investment_preparation,
+    charge_fee,
+    fee_approver,
+    fee_year_prepared,
+    fund_establish_default,
+    fund_with_tranches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +48,9 @@ def test_the_overview_shows_the_letters_limits_and_the_ledgers_figures(api, mana
 
 def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
     fund_with_tranches(user=manager)
-    post(api(manager), "/api/fund/fees/", {"amount": "125000.00", "idempotency_key": "fee-q1"})
+    fee_year_prepared(timezone.localdate().year)
+    proposed = post(api(manager), "/api/fund/fees/", {"amount": "125000.00", "idempotency_key": "fee-q1"})
+    post(api(fee_approver()), f"/api/fund/fees/{proposed['id']}/approve/", {}, expect=200)
     client = api(manager)
     ledger = client.get("/api/fund/ledger/").json()
     assert ledger["count"] == 3
@@ -121,7 +132,7 @@ def test_a_conversion_and_a_rejected_proposal(api, manager, manager2, ready_case
 
 def test_a_correction_through_the_api(api, manager):
     fund_with_tranches(user=manager)
-    fee = post(api(manager), "/api/fund/fees/", {"amount": "1000.00", "idempotency_key": "fee"})
+    fee = {"id": charge_fee(user=manager, amount=Decimal("1000.00"), idempotency_key="fee").pk}
     reversal = post(api(manager), f"/api/fund/ledger/{fee['id']}/reverse/", {"reason": "Dubbel ingevoerd",
                                                                               "idempotency_key": "rev"})
     assert reversal["reverses"] == fee["id"]
@@ -164,7 +175,8 @@ def test_the_demo_seed_is_idempotent(manager, manager2):
 
     from demo.seeds import bev as demo
 
-    users = {"fonds": manager, "fonds2": manager2}
+    users = {"fonds": manager, "fonds2": manager2, "casus": fee_approver(),
+             "beheer": UserFactory(username="beheer", role="administrator")}
     demo.seed(users=users, stdout=io.StringIO())
     demo.seed(users=users, stdout=io.StringIO())
     overview = fund_overview()

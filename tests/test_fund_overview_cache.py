@@ -9,7 +9,7 @@ from django.db import connection
 from bev import services
 from bev.selectors import fund_overview
 
-from .factories import fund_with_tranches
+from .factories import charge_fee, fund_with_tranches
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,7 +24,7 @@ def test_a_booking_is_seen_at_once_by_the_next_overview(manager, django_assert_m
     services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
                              received_on=date(2024, 6, 3))
     assert fund_overview()["received"] == Decimal("100000000")
-    services.fee_charge(user=manager, amount=Decimal("250000"), idempotency_key="fee-1")
+    charge_fee(user=manager, amount=Decimal("250000"), idempotency_key="fee-1")
     assert fund_overview()["fees"] == Decimal("250000")
 
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from access.roles import Role
 from bev import services
-from bev.models import JournalEntry
+from bev.models import FeeCharge, JournalEntry
 from bev.selectors import fund_overview
-from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale
+from tests.factories import case_to_investment_preparation, charge_fee, fund_with_tranches, order_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,7 +49,7 @@ def fund(case, manager, manager2, secretariat, secretariat2, make_user):
                               fair_value=6 * M, method="multiples")
     services.return_book(user=manager, position=stake, kind="dividend", amount=M / 10, idempotency_key="setup-div",
                          booked_on=today - timedelta(days=100))
-    services.fee_charge(user=manager, amount=M / 4, idempotency_key="setup-fee", booked_on=today - timedelta(days=60))
+    charge_fee(user=manager, amount=M / 4, idempotency_key="setup-fee", booked_on=today - timedelta(days=60))
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="setup-res",
                               booked_on=today - timedelta(days=50))
     order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
@@ -66,7 +66,7 @@ def _disburse(f):
 
 
 def _fee_reversed(f):
-    fee = JournalEntry.objects.get(idempotency_key="setup-fee")
+    fee = FeeCharge.objects.get(idempotency_key="setup-fee").entry
     services.entry_reverse(user=f["manager"], entry=fee, reason="Dubbel geboekt.", idempotency_key="fee-rev")
 
 
@@ -84,7 +84,7 @@ CHANGES = {
     # name: (change, the figures it must change; none for changes the figures do not depend on)
     "tranche": (lambda f: services.tranche_receive(user=f["manager"], amount=10 * M, idempotency_key="t2"),
                 ["received", "available"]),
-    "fee": (lambda f: services.fee_charge(user=f["manager"], amount=M / 4, idempotency_key="fee"),
+    "fee": (lambda f: charge_fee(user=f["manager"], amount=M / 4, idempotency_key="fee"),
             ["fees", "available"]),
     "reservation": (lambda f: services.reservation_book(user=f["manager"], position=f["stake"], amount=M,
                                                          idempotency_key="res"), ["reserved", "available"]),
@@ -197,7 +197,7 @@ def test_bookings_that_leave_the_holdings_alone_keep_the_holdings_figures_cached
     services.reservation_book(user=fund["manager"], position=fund["stake"], amount=M, idempotency_key="res")
     services.reservation_release(user=fund["manager"], position=fund["stake"], amount=M / 2,
                                  idempotency_key="rel")
-    services.fee_charge(user=fund["manager"], amount=M / 4, idempotency_key="fee")
+    charge_fee(user=fund["manager"], amount=M / 4, idempotency_key="fee")
     cached = fund_overview()
     assert calls == []
     assert cached == computed()

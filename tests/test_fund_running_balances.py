@@ -10,13 +10,20 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.utils import timezone
 
 from bev import services
 from bev.models import AccountBalance, JournalEntry
 from bev.selectors import fund_get, ledger_totals, ledger_totals_from_lines, running_balance_mismatches
 from core.exceptions import RuleViolation
 from tests.concurrency import race
-from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale
+from tests.factories import (
+    case_to_investment_preparation,
+    charge_fee,
+    fee_year_prepared,
+    fund_with_tranches,
+    order_sale,
+)
 
 M = Decimal("1000000.00")
 
@@ -54,7 +61,7 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
         services.return_book(user=manager, position=stake if kind == "dividend" else loan, kind=kind, amount=amount,
                              idempotency_key=kind)
         assert_reconciled()
-    fee = services.fee_charge(user=manager, amount=M / 4, idempotency_key="fee")
+    fee = charge_fee(user=manager, amount=M / 4, idempotency_key="fee")
     services.entry_reverse(user=manager, entry=fee, reason="Dubbel.", idempotency_key="fee-rev")
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="res2")
@@ -144,7 +151,9 @@ def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(posit
             jobs.append(lambda p=position, a=amount, k=f"v{i}": services.return_book(
                 user=manager, position=p, kind="dividend", amount=a, idempotency_key=k))
         else:
-            jobs.append(lambda a=amount, k=f"f{i}": services.fee_charge(user=manager, amount=a, idempotency_key=k))
+            jobs.append(lambda a=amount, k=f"f{i}": charge_fee(user=manager, amount=a, idempotency_key=k))
+    # before the threads: a budget above anything the draw books, and the approver
+    fee_year_prepared(timezone.localdate().year, budget=Decimal("1000000000.00"))
     outcomes = race(jobs)
     assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, RuleViolation)] == []
     assert_reconciled()

@@ -22,6 +22,7 @@ from core.exceptions import ApplicationError, Conflict, RuleViolation
 from tests.factories import (
     UserFactory,
     case_to_investment_preparation,
+    charge_fee,
     fund_establish_default,
     make_case,
     order_sale,
@@ -146,7 +147,7 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def fee(self, amount):
-        if entry := self.expect(amount <= self.available, lambda: services.fee_charge(
+        if entry := self.expect(amount <= self.available, lambda: charge_fee(
                 user=self.manager, amount=amount, idempotency_key=self.key())):
             self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount

@@ -7,12 +7,20 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from bev import services
 from bev.models import Disbursement, JournalEntry, JournalLine
 from bev.selectors import account_history, fund_get, fund_overview, unbalanced_entries
 from core.exceptions import Conflict, RuleViolation
-from tests.factories import case_to_investment_preparation, fund_establish_default, fund_with_tranches, order_sale
+from tests.factories import (
+    case_to_investment_preparation,
+    charge_fee,
+    fee_year_prepared,
+    fund_establish_default,
+    fund_with_tranches,
+    order_sale,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +40,7 @@ def test_every_movement_is_a_balanced_entry(manager, manager2, position):
     proposal = services.disbursement_propose(user=manager, position=position, amount=8 * M, idempotency_key="d")
     services.disbursement_approve(user=manager2, disbursement=proposal)
     services.return_book(user=manager, position=position, kind="dividend", amount=M, idempotency_key="div")
-    services.fee_charge(user=manager, amount=M / 2, idempotency_key="fee")
+    charge_fee(user=manager, amount=M / 2, idempotency_key="fee")
     assert JournalEntry.objects.count() == 6
     assert unbalanced_entries() == []
     assert JournalLine.objects.aggregate(total=Sum("amount"))["total"].quantize(Decimal("0.01")) == 0
@@ -70,7 +78,7 @@ def test_the_database_refuses_to_change_the_ledger(manager, statement):
 
 def test_a_mistake_is_corrected_by_a_reversing_entry(manager):
     fund_with_tranches(user=manager, amounts=(M,))
-    wrong = services.fee_charge(user=manager, amount=Decimal("250000.00"), idempotency_key="fee-typo")
+    wrong = charge_fee(user=manager, amount=Decimal("250000.00"), idempotency_key="fee-typo")
     reversal = services.entry_reverse(user=manager, entry=wrong, reason="Tikfout", idempotency_key="rev-1")
     assert reversal.reverses == wrong and reversal.kind == "fee"
     assert {line.account: line.amount for line in reversal.lines.all()} == {
@@ -96,7 +104,7 @@ def test_a_reversal_that_would_break_a_limit_is_refused(manager, manager2, posit
 def test_account_history_shows_the_running_balance(manager):
     fund_establish_default()
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t1", received_on=date(2023, 10, 2))
-    services.fee_charge(user=manager, amount=M, idempotency_key="f1", booked_on=date(2024, 1, 31))
+    charge_fee(user=manager, amount=M, idempotency_key="f1", booked_on=date(2024, 1, 31))
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t2", received_on=date(2024, 4, 2))
     history = account_history(fund=fund_get(), account="cash_available")
     assert [row["balance"] for row in history] == [50 * M, 49 * M, 99 * M]
@@ -118,8 +126,11 @@ def test_the_same_key_for_a_different_booking_is_refused(manager):
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="k")
     with pytest.raises(Conflict):
         services.tranche_receive(user=manager, amount=40 * M, idempotency_key="k")
+    # a fee proposal has its own keys (its booking's is "fee:<id>"): reused for another amount, refused
+    fee_year_prepared(timezone.localdate().year)
+    services.fee_propose(user=manager, amount=M, idempotency_key="k")
     with pytest.raises(Conflict):
-        services.fee_charge(user=manager, amount=50 * M, idempotency_key="k")
+        services.fee_propose(user=manager, amount=2 * M, idempotency_key="k")
     assert JournalEntry.objects.count() == 1
 
 

@@ -8,7 +8,7 @@ import pytest
 from bev import services
 from bev.metrics import irr, moic
 from bev.selectors import fund_overview, position_metrics
-from tests.factories import case_to_investment_preparation, fund_with_tranches, invest_in_case, order_sale
+from tests.factories import case_to_investment_preparation, charge_fee, fund_with_tranches, invest_in_case, order_sale
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_a_loan_repayment_lowers_the_cost_and_counts_as_a_return(manager, manage
 
 
 def test_fund_totals(manager, position):
-    services.fee_charge(user=manager, amount=Decimal("500000.00"), booked_on=date(2024, 6, 30), idempotency_key="fee")
+    charge_fee(user=manager, amount=Decimal("500000.00"), booked_on=date(2024, 6, 30), idempotency_key="fee")
     services.exit_book(user=manager, position=position, proceeds=Decimal("1500000.00"), fraction_sold_percent=100,
                        exited_on=date(2025, 1, 1), idempotency_key="exit")
     overview = fund_overview()

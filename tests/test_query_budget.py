@@ -125,7 +125,7 @@ def test_cabinet_decisions_list_is_constant(api, officer, case, secretariat, sec
                                            reference="MR-1", deploy=False)
         cabinet_decision_confirm(user=secretariat2, decision=decision)
         cabinet_decision_record(user=secretariat2, case=fresh, meeting_date=date.today(), reference="MR-2",
-                                deploy=True)
+                                deploy=True, instruments=["equity"], max_amount=Decimal("25000000.00"))
 
     _assert_constant(django_assert_max_num_queries, client, "case_cabinet_decisions",
                      f"/api/cases/{case.pk}/cabinet-decisions/", decide, f"/api/cases/{case.pk}/cabinet-decisions/")

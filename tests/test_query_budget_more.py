@@ -308,7 +308,9 @@ def _nonzero(body) -> int:
 
 def test_fund_accounts_are_constant_in_ledger_size(api, officer, team, secretariat, secretariat2, manager, manager2,
                                                    django_assert_max_num_queries):
-    from bev.services import fee_charge, reservation_book
+    from bev.services import reservation_book
+
+    from .factories import charge_fee
 
     fund_with_tranches(user=manager)
     client = api(manager)
@@ -317,7 +319,7 @@ def test_fund_accounts_are_constant_in_ledger_size(api, officer, team, secretari
         position = _invested_case(officer, team, secretariat, secretariat2, manager, manager2)
         reservation_book(user=manager, position=position, amount=Decimal("5000"), idempotency_key="qbm-res")
         for i in range(3):
-            fee_charge(user=manager, amount=Decimal("1000"), idempotency_key=f"qbm-fee-{i}")
+            charge_fee(user=manager, amount=Decimal("1000"), idempotency_key=f"qbm-fee-{i}")
 
     # One row per account whatever the ledger holds: what grows is the accounts with a balance.
     _assert_constant(django_assert_max_num_queries, client, "fund_accounts", "/api/fund/accounts/", book,
@@ -340,7 +342,7 @@ def test_fund_managers_are_constant_in_periods(api, admin, manager, django_asser
                      successors, "/api/fund/managers/", rows=length)
 
 
-@pytest.mark.parametrize("url", ["/api/fund/fees/", "/api/fund/sweeps/", "/api/fund/tranches/"])
+@pytest.mark.parametrize("url", ["/api/fund/sweeps/", "/api/fund/tranches/"])
 def test_fund_movements_answer_no_get(api, manager, url):
     """These take a booking (POST) and list nothing: the ledger (covered in test_query_budget) lists them."""
     fund_with_tranches(user=manager)

@@ -69,7 +69,8 @@ CASE_ACTIONS = {
     "case.manage_team": ("post", "team/", {"username": "matrix_newcomer", "role": Role.CASE_OFFICER}, State.INTAKE),
     "case.suspend": ("post", "suspend/", {"reason": "Wachten op informatie."}, State.INTAKE),
     "cabinet_decision.record": ("post", "cabinet-decisions/", {"meeting_date": "2026-11-20", "reference": "MR-1",
-                                                               "deploy": True}, State.CABINET_DECISION),
+                                                               "deploy": True, "instruments": ["equity"],
+                                                               "max_amount": "25000000.00"}, State.CABINET_DECISION),
 }
 
 

@@ -230,6 +230,7 @@ def leaked(response, markers) -> set[str]:
 
 PAYLOAD = {"name": "withdraw", "reason": "url walk", "username": "walk_officer", "role": "case_officer",
            "summary": "gewijzigd door de url walk", "title": "gewijzigd door de url walk", "deploy": True,
+           "instruments": ["equity"], "max_amount": "25000000.00",
            "meeting_date": "2025-01-01", "reference": "KB-walk", "classification": "openbaar"}
 
 

@@ -109,7 +109,8 @@ def test_cabinet_decision_needs_a_second_person(web, secretariat, secretariat2, 
     Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
     client = web(secretariat)
     response = client.post(reverse("cases:decision_record", args=[case.pk]),
-                           {"meeting_date": "2026-11-20", "reference": "MR-2026-11", "deploy": "yes"})
+                           {"meeting_date": "2026-11-20", "reference": "MR-2026-11", "deploy": "yes",
+                            "instruments": ["equity"], "max_amount": "25000000.00"})
     assert response.status_code == 302
     decision = CabinetDecision.objects.get()
     refused = client.post(reverse("cases:decision_confirm", args=[case.pk, decision.pk]))
@@ -118,7 +119,10 @@ def test_cabinet_decision_needs_a_second_person(web, secretariat, secretariat2, 
     decision.refresh_from_db()
     assert decision.confirmed_at is None
     client = web(secretariat2)
-    assert "Besluit bevestigen" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "Besluit controleren en bevestigen" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    page = client.get(reverse("cases:decision_confirm", args=[case.pk, decision.pk])).content.decode()
+    # the confirming secretary sees what the cabinet allowed before confirming
+    assert "Besluit bevestigen" in page and "€ 25.000.000" in page and "Aandelen" in page
     assert client.post(reverse("cases:decision_confirm", args=[case.pk, decision.pk])).status_code == 302
     decision.refresh_from_db()
     assert decision.confirmed_by == secretariat2

@@ -23,6 +23,9 @@ from ..models import (
     Dilution,
     Disbursement,
     Exit,
+    FeeBudget,
+    FeeCharge,
+    InvestmentProposal,
     JournalEntry,
     JournalLine,
     ManagerPeriod,
@@ -69,6 +72,10 @@ class FundOverviewSerializer(serializers.Serializer):
     liquid_headroom = money_field()
     swept_to_treasury = money_field()
     fees = money_field()
+    fee_year = serializers.IntegerField(help_text=_("Het jaar van de cijfers over de beheersvergoeding."))
+    fee_budget = money_field(help_text=_("Budget beheersvergoeding van het jaar."))
+    fee_booked = money_field(help_text=_("Beheersvergoeding geboekt in het jaar."))
+    fee_left = money_field(help_text=_("Over van het budget beheersvergoeding van het jaar."))
     returns = money_field()
     realised_result = money_field()
     unrealised_value = money_field()
@@ -146,6 +153,58 @@ class FeeSerializer(serializers.Serializer):
     booked_on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     idempotency_key = key_field()
+
+
+class FeeChargeSerializer(serializers.ModelSerializer):
+    """A management fee: proposed by Invest-NL, approved (and so booked) or rejected by EZK."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = FeeCharge
+        fields = ["id", "amount", "description", "booked_on", "status", "proposed_by", "proposed_at", "decided_by",
+                  "decided_at", "rejection_reason", "entry"]
+        read_only_fields = fields
+
+
+class FeeApproveSerializer(serializers.Serializer):
+    booked_on = serializers.DateField(required=False, allow_null=True)
+
+
+class FeeBudgetSerializer(serializers.ModelSerializer):
+    set_by = serializers.CharField(source="set_by.username", read_only=True)
+    amount = money_field()
+
+    class Meta:
+        model = FeeBudget
+        fields = ["year", "amount", "notes", "set_by", "set_at"]
+        read_only_fields = ["set_by", "set_at"]
+        validators = []  # one row per year: setting it again changes it (bev.services.fee_budget_set)
+
+
+class InvestmentProposalSerializer(serializers.ModelSerializer):
+    """Invest-NL's investment proposal under the case's governing kabinetsbesluit."""
+
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    decision_reference = serializers.CharField(source="decision.reference", read_only=True)
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = InvestmentProposal
+        fields = ["id", "case", "case_reference", "decision", "decision_reference", "instrument", "amount", "terms",
+                  "valuation_basis", "status", "proposed_by", "proposed_at", "decided_by", "decided_at",
+                  "rejection_reason"]
+        read_only_fields = fields
+
+
+class InvestmentProposalCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField()
+    instrument = serializers.CharField(max_length=40)  # the service names a refused or unknown instrument
+    amount = money_field()
+    terms = serializers.CharField()
+    valuation_basis = serializers.CharField()
 
 
 class SweepSerializer(serializers.Serializer):

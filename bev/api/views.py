@@ -17,7 +17,7 @@ from core.exceptions import NotFound
 
 from .. import selectors, services
 from ..constants import Account
-from ..models import AcquiredRight, DecisionCondition, JournalEntry, ManagerPeriod
+from ..models import AcquiredRight, DecisionCondition, FeeBudget, FeeCharge, JournalEntry, ManagerPeriod
 from . import serializers as s
 
 AS_OF = OpenApiParameter("as_of", type=str, description="Peildatum (JJJJ-MM-DD); standaard vandaag.")
@@ -98,12 +98,50 @@ class FundViewSet(viewsets.GenericViewSet):
         data = _valid(s.TrancheSerializer, request)
         return _booked(services.tranche_receive(user=request.user, **data))
 
-    @extend_schema(request=s.FeeSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
-    @action(detail=False, methods=["post"])
+    @extend_schema(request=s.FeeSerializer, responses={201: s.FeeChargeSerializer, 200: s.FeeChargeSerializer})
+    @action(detail=False, methods=["get", "post"])
     def fees(self, request):
-        """The management fee (beheersvergoeding), charged to the fund."""
-        data = _valid(s.FeeSerializer, request)
-        return _booked(services.fee_charge(user=request.user, **data))
+        """The management fee (beheersvergoeding), charged to the fund: POST proposes one (Invest-NL);
+        an EZK official approves it (`…/fees/{id}/approve/`), which books it within the year's budget."""
+        if request.method == "POST":
+            data = _valid(s.FeeSerializer, request)
+            return _booked(services.fee_propose(user=request.user, **data), s.FeeChargeSerializer)
+        require(request.user, "fee.view")
+        return Response(s.FeeChargeSerializer(FeeCharge.objects.select_related("proposed_by", "decided_by"),
+                                              many=True).data)
+
+    def _fee(self, fee_id):
+        require(self.request.user, "fee.view")
+        fee = FeeCharge.objects.filter(pk=fee_id).first()
+        if fee is None:
+            raise NotFound("Beheersvergoeding niet gevonden.")
+        return fee
+
+    @extend_schema(request=s.FeeApproveSerializer, responses=s.FeeChargeSerializer)
+    @action(detail=False, methods=["post"], url_path=r"fees/(?P<fee_id>\d+)/approve")
+    def fee_approve(self, request, fee_id=None):
+        """EZK approves a proposed fee (four eyes across the two organisations): it is booked."""
+        data = _valid(s.FeeApproveSerializer, request)
+        return Response(s.FeeChargeSerializer(services.fee_approve(user=request.user, fee=self._fee(fee_id),
+                                                                   **data)).data)
+
+    @extend_schema(request=s.RejectSerializer, responses=s.FeeChargeSerializer)
+    @action(detail=False, methods=["post"], url_path=r"fees/(?P<fee_id>\d+)/reject")
+    def fee_reject(self, request, fee_id=None):
+        data = _valid(s.RejectSerializer, request)
+        return Response(s.FeeChargeSerializer(services.fee_reject(user=request.user, fee=self._fee(fee_id),
+                                                                  **data)).data)
+
+    @extend_schema(request=s.FeeBudgetSerializer, responses=s.FeeBudgetSerializer(many=True))
+    @action(detail=False, methods=["get", "post"], url_path="fee-budgets")
+    def fee_budgets(self, request):
+        """The yearly budgets of the management fee; POST sets one (administrator)."""
+        if request.method == "POST":
+            data = _valid(s.FeeBudgetSerializer, request)
+            budget = services.fee_budget_set(user=request.user, **data)
+            return Response(s.FeeBudgetSerializer(budget).data, status=status.HTTP_201_CREATED)
+        require(request.user, "fee.view")
+        return Response(s.FeeBudgetSerializer(FeeBudget.objects.select_related("set_by"), many=True).data)
 
     @extend_schema(request=s.SweepSerializer, responses={201: s.JournalEntrySerializer,
                                                          204: OpenApiResponse(description="Nothing above the cap")})
@@ -288,6 +326,45 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = _valid(s.FollowUpStatusSerializer, request)
         item = services.follow_up_set_status(user=request.user, item=item, **data)
         return Response(serializer_class(item).data)
+
+
+class InvestmentProposalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invest-NL's investment proposals (`?case=`): a fund manager proposes, the EZK case officer on
+    the team approves or rejects (four eyes across the two organisations). Case data: 404 for
+    anybody who may not see the case."""
+
+    serializer_class = s.InvestmentProposalSerializer
+    filterset_fields = ["case", "status"]
+    ordering_fields = ["id", "proposed_at"]
+
+    def get_queryset(self):
+        return selectors.investment_proposal_list(user=self.request.user)
+
+    def _proposal(self):
+        return selectors.investment_proposal_get(user=self.request.user, proposal_id=self.kwargs["pk"])
+
+    def retrieve(self, request, pk=None):
+        return Response(s.InvestmentProposalSerializer(self._proposal()).data)
+
+    @extend_schema(request=s.InvestmentProposalCreateSerializer, responses={201: s.InvestmentProposalSerializer})
+    def create(self, request):
+        data = _valid(s.InvestmentProposalCreateSerializer, request)
+        case = case_get(user=request.user, case_id=data.pop("case"), audit_read=False)
+        proposal = services.investment_proposal_propose(user=request.user, case=case, **data)
+        return Response(s.InvestmentProposalSerializer(proposal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.InvestmentProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        proposal = services.investment_proposal_approve(user=request.user, proposal=self._proposal())
+        return Response(s.InvestmentProposalSerializer(proposal).data)
+
+    @extend_schema(request=s.RejectSerializer, responses=s.InvestmentProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = _valid(s.RejectSerializer, request)
+        proposal = services.investment_proposal_reject(user=request.user, proposal=self._proposal(), **data)
+        return Response(s.InvestmentProposalSerializer(proposal).data)
 
 
 class DisbursementViewSet(viewsets.GenericViewSet):

@@ -28,6 +28,7 @@ from .lifecycle import (  # noqa: F401
 )
 from .overview import (  # noqa: F401
     FIGURES_WAIT_SECONDS,
+    fee_year,
     fund_overview,
 )
 from .positions import (  # noqa: F401
@@ -38,4 +39,8 @@ from .positions import (  # noqa: F401
     position_metrics,
     position_summary,
     positions_metrics,
+)
+from .proposals import (  # noqa: F401
+    investment_proposal_get,
+    investment_proposal_list,
 )

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -21,6 +22,7 @@ from ..metrics import irr, moic
 from ..models import (
     AccountBalance,
     Conversion,
+    FeeBudget,
     Fund,
     JournalEntry,
     JournalLine,
@@ -60,6 +62,8 @@ class _FundState:
     newest_valuation: int | None
     newest_conversion: int | None
     totals: dict[str, Decimal]
+    fee_budget: Decimal | None = None
+    fee_booked: Decimal = Decimal("0.00")
 
 
 _FUND_STATE_SQL: str | None = None
@@ -74,9 +78,9 @@ def _fund_state_sql() -> str:
     global _FUND_STATE_SQL
     if _FUND_STATE_SQL is None:
         q = connection.ops.quote_name
-        fund, period, balance, entry, valuation, conversion = (
+        fund, period, balance, entry, valuation, conversion, budget, line = (
             q(model._meta.db_table) for model in (Fund, ManagerPeriod, AccountBalance, JournalEntry, Valuation,
-                                                  Conversion))
+                                                  Conversion, FeeBudget, JournalLine))
         kinds = ", ".join(f"'{kind}'" for kind in PORTFOLIO_KINDS)  # constants, not input
 
         def running(account: str, column: str) -> str:
@@ -92,7 +96,12 @@ def _fund_state_sql() -> str:
             f"(SELECT v.id FROM {valuation} v ORDER BY v.id DESC LIMIT 1),",
             f"(SELECT c.id FROM {conversion} c ORDER BY c.id DESC LIMIT 1),",
             running(Account.CASH_AVAILABLE, "returns") + ",",
-            ", ".join(running(account, "balance") for account in Account.values),
+            ", ".join(running(account, "balance") for account in Account.values) + ",",
+            # the year's management-fee budget and the fees booked in the year up to the date
+            # (bev_line_account_date: one range of the fee account's lines)
+            f"(SELECT fb.amount FROM {budget} fb WHERE fb.fund_id = f.id AND fb.year = %s),",
+            f"(SELECT SUM(l.amount) FROM {line} l WHERE l.fund_id = f.id AND l.account = '{Account.MANAGEMENT_FEE}'",
+            " AND l.booked_on >= %s AND l.booked_on <= %s)",
             f"FROM {fund} f WHERE f.code = %s",
         ])
     return _FUND_STATE_SQL
@@ -108,17 +117,20 @@ def _fund_state(on: date) -> _FundState:
     ledger, the valuations and the conversions are append-only and written under the fund lock, so
     their newest ids identify their state."""
     with connection.cursor() as cursor:
-        cursor.execute(_fund_state_sql(), [on.isoformat(), on.isoformat(), "BEV"])
+        cursor.execute(_fund_state_sql(), [on.isoformat(), on.isoformat(), on.year, date(on.year, 1, 1).isoformat(),
+                                           on.isoformat(), "BEV"])
         row = cursor.fetchone()
     if row is None:
         raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
     pk, committed_limit, liquid_cap, policy_owner, manager, *newest, returns = row[:10]
-    totals = {account: _money(value) for account, value in zip(Account.values, row[10:])}
+    balances, (fee_budget, fee_booked) = row[10:-2], row[-2:]
+    totals = {account: _money(value) for account, value in zip(Account.values, balances)}
     totals["returns"] = _money(returns)
     return _FundState(pk=pk, committed_limit=_money(committed_limit), liquid_cap=_money(liquid_cap),
                       policy_owner=policy_owner, manager_name=manager or "", newest_entry=newest[0],
                       newest_portfolio_entry=newest[1], newest_valuation=newest[2], newest_conversion=newest[3],
-                      totals=totals)
+                      totals=totals, fee_budget=_money(fee_budget) if fee_budget is not None else None,
+                      fee_booked=_money(fee_booked))
 
 
 def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
@@ -253,6 +265,11 @@ def _overview(state: _FundState, figures: dict, on: date) -> dict:
         "undrawn_commitment": state.committed_limit - f["received"],
         "swept_to_treasury": f["swept_to_treasury"],
         "fees": f["fees"],
+        # the year's management fee (read fresh with the state, never cached): budget, booked, left
+        "fee_year": on.year,
+        "fee_budget": state.fee_budget or ZERO,
+        "fee_booked": state.fee_booked,
+        "fee_left": (state.fee_budget or ZERO) - state.fee_booked,
         "returns": f["returns"],
         "realised_result": f["realised_result"],
         "unrealised_value": unrealised,
@@ -263,6 +280,27 @@ def _overview(state: _FundState, figures: dict, on: date) -> dict:
         "manager": state.manager_name or "",
         "policy_owner": state.policy_owner,
     }
+
+
+def fee_year(*, year: int, as_of: date | None = None) -> dict:
+    """The management fee of one calendar year: the budget an administrator set, what is booked in
+    the year (the management-fee account's lines dated in it, reversals included) and what is left;
+    one query. No budget set: the budget is zero, so nothing can be booked (ledger._check_fee_budget)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if as_of is not None:
+        end = min(end, as_of)
+    booked = (JournalLine.objects.filter(fund_id=OuterRef("pk"), account=Account.MANAGEMENT_FEE,
+                                         booked_on__gte=start, booked_on__lte=end)
+              .order_by().values("fund_id").annotate(total=Sum("amount")).values("total"))
+    budget = FeeBudget.objects.filter(fund_id=OuterRef("pk"), year=year).values("amount")[:1]
+    row = (Fund.objects.filter(code="BEV").annotate(budget=Subquery(budget), booked=Subquery(booked))
+           .values("budget", "booked").first())
+    if row is None:
+        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    amount = row["budget"] if row["budget"] is not None else ZERO
+    booked_total = row["booked"] or ZERO
+    return {"year": year, "budget": amount, "budget_set": row["budget"] is not None, "booked": booked_total,
+            "left": amount - booked_total}
 
 
 def _with_terminal_value(flows: dict, unrealised: Decimal, on: date) -> list[tuple[date, Decimal]]:

@@ -19,7 +19,10 @@ from .exits import (  # noqa: F401
     return_book,
 )
 from .fees import (  # noqa: F401
-    fee_charge,
+    fee_approve,
+    fee_budget_set,
+    fee_propose,
+    fee_reject,
 )
 from .follow_ups import (  # noqa: F401
     follow_up_add,
@@ -48,4 +51,9 @@ from .positions import (  # noqa: F401
     position_create,
     reservation_book,
     reservation_release,
+)
+from .proposals import (  # noqa: F401
+    investment_proposal_approve,
+    investment_proposal_propose,
+    investment_proposal_reject,
 )

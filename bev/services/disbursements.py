@@ -32,6 +32,7 @@ from .ledger import (
     DISBURSEMENT_STATES,
     _booking_date_after,
     _check_available,
+    _check_cabinet_decision,
     _executed,
     _figures,
     _key,
@@ -65,7 +66,9 @@ def disbursement_propose(*, user, position: Position, amount, idempotency_key: s
         raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
                        % {"state": position.case.get_state_display()}, code="invalid_state")
     own = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
-    _check_available(_figures(fund), amount, own_reservation=own)  # early warning; checked again when booked
+    # early warnings; both checked again when booked
+    _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount - min(own, amount))
+    _check_available(_figures(fund), amount, own_reservation=own)
     disbursement = Disbursement.objects.create(position=position, amount=amount, idempotency_key=key,
                                                description=description or _("Investering."), proposed_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="disbursement.propose", obj=disbursement,
@@ -102,8 +105,10 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     booked_on = _booking_date_after(disbursement.fund_latest_booking, booked_on)
     amount = disbursement.amount
     own, earlier = (disbursement.own_reserved or ZERO).quantize(CENT), disbursement.own_disbursement_lines or 0
-    _check_available(_figures(fund), amount, own_reservation=own)
     from_reservation = min(own, amount)
+    # Only what is not drawn from the position's own reservation adds to the case's committed total.
+    _check_cabinet_decision(case=case, instrument=position.instrument, increase=amount - from_reservation)
+    _check_available(_figures(fund), amount, own_reservation=own)
     first = earlier == 0
     entry = _post(fund=fund, kind=EntryKind.DISBURSEMENT, booked_on=booked_on, key=f"disbursement:{disbursement.pk}",
                   user=proposer, approved_by=user, amount=amount, position=position,

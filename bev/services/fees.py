@@ -1,36 +1,132 @@
-"""Invest-NL's management fee (beheersvergoeding), charged to the fund."""
+"""Invest-NL's management fee (beheersvergoeding), charged to the fund: "Voor de uitvoering van deze
+werkzaamheden zal Invest-NL een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste
+van het fondsbudget" (letter, "Financiële omvang").
+
+An administrator sets the year's fee budget; an Invest-NL manager proposes a fee; an EZK official
+(the case officer role, organisational) approves it, never the proposer nor anybody of Invest-NL
+(four eyes across the two organisations). The approval books it through the ledger, within the
+year's budget (ledger._check_fee_budget)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.permissions import require
+from access.roles import Role
+from audit.models import AuditRecord
+from audit.services import audit_log, diff
+from core.exceptions import Conflict, PermissionDenied, RuleViolation
 
-from ..constants import (
-    Account,
-    EntryKind,
+from ..constants import Account, EntryKind, ProposalStatus
+from ..models import FeeBudget, FeeCharge
+from ..selectors import fee_year
+from .ledger import (
+    _booking_date,
+    _check_available,
+    _check_fee_budget,
+    _figures,
+    _key,
+    _lock_fund,
+    _not_in_future,
+    _post,
+    money,
 )
-from ..models import (
-    JournalEntry,
-)
-from .ledger import _booking_date, _check_available, _figures, _key, _lock_fund, _post, _replayed, money
 
 
 @transaction.atomic
-def fee_charge(*, user, amount, idempotency_key: str, booked_on: date | None = None,
-               description: str = "") -> JournalEntry:
-    """The management fee: "Invest-NL [zal] een gepaste beheersvergoeding ontvangen. Deze vergoeding
-    komt ten laste van het fondsbudget" (letter)."""
-    require(user, "fund.book")
+def fee_budget_set(*, user, year: int, amount, notes: str = "") -> FeeBudget:
+    """Set (or change) the year's fee budget; never below what is already booked in that year."""
+    require(user, "fee_budget.set")
+    amount = money(amount, allow_zero=True)
+    if not isinstance(year, int) or not 2023 <= year <= 2100:
+        raise RuleViolation(_("Geef een jaar tussen 2023 en 2100 op."), field="year")
+    fund = _lock_fund()  # the fee approvals read the budget under the same lock
+    booked = fee_year(year=year)["booked"]
+    if amount < booked:
+        raise Conflict(_("Het budget voor %(year)s kan niet lager zijn dan wat al is geboekt (%(booked)s).")
+                       % {"year": year, "booked": booked}, code="fee_budget_below_booked")
+    budget = FeeBudget.objects.filter(fund=fund, year=year).first()
+    before = {"amount": budget.amount, "notes": budget.notes} if budget else {}
+    if budget is None:
+        budget = FeeBudget(fund=fund, year=year)
+    budget.amount, budget.notes, budget.set_by = amount, (notes or "").strip(), user
+    budget.full_clean()
+    budget.save()
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
+              event="fee_budget.set", obj=budget,
+              changes={"year": year, **diff(before, {"amount": amount, "notes": budget.notes})})
+    return budget
+
+
+@transaction.atomic
+def fee_propose(*, user, amount, idempotency_key: str, description: str = "",
+                booked_on: date | None = None) -> FeeCharge:
+    """An Invest-NL manager proposes a fee; refused early when it is above the year's remaining budget
+    (checked again when approved)."""
+    require(user, "fee.propose")
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.FEE, amount=amount, position=None):
-        return replay
-    booked_on = _booking_date(fund, booked_on)
-    _check_available(_figures(fund), amount)
-    return _post(fund=fund, kind=EntryKind.FEE, booked_on=booked_on, key=key, user=user, amount=amount,
-                 description=description or _("Beheersvergoeding."),
-                 lines=[(Account.MANAGEMENT_FEE, amount), (Account.CASH_AVAILABLE, -amount)])
+    existing = FeeCharge.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.amount != amount:
+            raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."),
+                           code="idempotency_key_reused")
+        existing.replayed = True
+        return existing
+    booked_on = _not_in_future(booked_on)
+    _check_fee_budget(fund, year=(booked_on or timezone.localdate()).year, amount=amount)
+    fee = FeeCharge.objects.create(fund=fund, amount=amount, idempotency_key=key, proposed_by=user, booked_on=booked_on,
+                                   description=(description or "").strip() or _("Beheersvergoeding."))
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fee.propose", obj=fee,
+              changes={"amount": amount, "description": fee.description})
+    return fee
+
+
+def _decidable(fee: FeeCharge, user) -> FeeCharge:
+    fee = FeeCharge.objects.select_for_update(no_key=True).get(pk=fee.pk)
+    if fee.status != ProposalStatus.PROPOSED:
+        raise Conflict(_("Over deze beheersvergoeding is al besloten."), code="already_decided")
+    if fee.proposed_by_id == user.pk or user.role == Role.FUND_MANAGER:
+        raise PermissionDenied(_("Vier ogen: een beheersvergoeding van de beheerder wordt door EZK goedgekeurd, "
+                                 "niet door de indiener of de beheerder zelf."), code="four_eyes")
+    return fee
+
+
+@transaction.atomic
+def fee_approve(*, user, fee: FeeCharge, booked_on: date | None = None) -> FeeCharge:
+    """An EZK official approves: the fee is booked (in the proposer's name, approved by the official)
+    within the year's budget and the available liquidity."""
+    require(user, "fee.approve")
+    _not_in_future(booked_on)
+    fund = _lock_fund()
+    fee = _decidable(fee, user)
+    booked_on = _booking_date(fund, booked_on or fee.booked_on)
+    _check_fee_budget(fund, year=booked_on.year, amount=fee.amount)
+    _check_available(_figures(fund), fee.amount)
+    entry = _post(fund=fund, kind=EntryKind.FEE, booked_on=booked_on, key=f"fee:{fee.pk}", user=fee.proposed_by,
+                  approved_by=user, amount=fee.amount, description=fee.description,
+                  lines=[(Account.MANAGEMENT_FEE, fee.amount), (Account.CASH_AVAILABLE, -fee.amount)])
+    fee.status, fee.decided_by, fee.decided_at, fee.entry = ProposalStatus.APPROVED, user, timezone.now(), entry
+    fee.save(update_fields=["status", "decided_by", "decided_at", "entry"])
+    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="fee.approve", obj=fee,
+              changes={"amount": fee.amount, "entry": entry.pk, "booked_on": booked_on})
+    return fee
+
+
+@transaction.atomic
+def fee_reject(*, user, fee: FeeCharge, reason: str) -> FeeCharge:
+    require(user, "fee.approve")
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    fee = _decidable(fee, user)
+    fee.status, fee.decided_by, fee.decided_at = ProposalStatus.REJECTED, user, timezone.now()
+    fee.rejection_reason = reason.strip()
+    fee.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="fee.reject", obj=fee,
+              changes={"reason": fee.rejection_reason})
+    return fee
+

@@ -11,6 +11,8 @@ and checks that the lock does not protect come before it (see `disbursement_appr
 The limits, each in one place:
 - `_check_committed_limit`: tranches received never exceed the committed capital (€100m).
 - `_check_available`: a reservation or disbursement never exceeds the available liquidity.
+- `_check_fee_budget`: the management fees booked in a year stay within the year's fee budget.
+- `_check_cabinet_decision`: the money in a case stays within what the kabinetsbesluit allowed.
 - `_sweep_excess`: after every inflow, liquid assets above the cap (€150m) go to the treasury.
 """
 
@@ -20,7 +22,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +41,7 @@ from ..constants import (
     RETURN_KINDS,
     Account,
     EntryKind,
+    ProposalStatus,
 )
 from ..models import (
     AccountBalance,
@@ -232,6 +236,87 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
             _("Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
               "gevraagd %(amount)s. Er is niets geboekt.") % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
             field="amount")
+
+
+def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
+    """"Invest-NL [zal] een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste van
+    het fondsbudget" (letter, "Financiële omvang"): the fees booked in a calendar year never exceed
+    the year's budget (bev.models.FeeBudget; none set: nothing may be booked). Under the fund lock."""
+    from ..selectors import fee_year
+
+    figures = fee_year(year=year)
+    if amount > figures["left"]:
+        raise Conflict(_("Deze beheersvergoeding (%(amount)s) gaat boven het budget beheersvergoeding %(year)s "
+                         "van %(budget)s: geboekt is %(booked)s, over is %(left)s. Er is niets geboekt.")
+                       % {"amount": euro(amount, cents=True), "year": year,
+                          "budget": euro(figures["budget"], cents=True), "booked": euro(figures["booked"], cents=True),
+                          "left": euro(max(figures["left"], ZERO), cents=True)}, code="fee_budget_exceeded",
+                       extra={"year": year, "budget": str(figures["budget"]), "booked": str(figures["booked"]),
+                              "left": str(max(figures["left"], ZERO))})
+
+
+def _governing_decision(case_id: int):
+    """The case's governing decision to deploy (its latest confirmed one, `Case.governing_deploy_decision`)
+    with, in the same statement, what is committed in the case under the ledger (reserved plus
+    disbursed, less releases and reversals: the case's reserved balance plus its disbursement lines on
+    the investments account; exits do not give room back) and whether Invest-NL's investment proposal
+    under it was approved. Only under the fund lock: every writer of the ledger holds it."""
+    from cases.models import CabinetDecision
+
+    from ..models import InvestmentProposal
+
+    committed = (JournalLine.objects.filter(position__case_id=OuterRef("case_id"))
+                 .filter(Q(account=Account.CASH_RESERVED) | Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT))
+                 .order_by().values("position__case_id").annotate(total=Sum("amount")).values("total"))
+    approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
+    return (CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
+            .annotate(committed=Coalesce(Subquery(committed), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)),
+                      proposal_approved=Exists(approved))
+            .order_by("-confirmed_at", "-id").first())
+
+
+def _check_cabinet_decision(*, case, instrument: str, increase: Decimal) -> None:
+    """The kabinetsbesluit binds the money: "Als een casus voorkomt die aan de voorwaarden uit het
+    eerdergenoemde afwegingskader voldoet, draag ik zorg dat het kabinetsbesluit om te investeren
+    door Invest-NL effectief ten uitvoer wordt gebracht. Invest-NL is daarbij verantwoordelijk voor
+    het uitwerken van een voorstel voor de meest optimale investeringsmogelijkheid" (letter,
+    "Invest-NL als beheerder").
+
+    Every reservation and disbursement, under the fund lock: there is a confirmed decision to deploy
+    (the latest governs), it has not lapsed, it allows the position's instrument, Invest-NL's
+    investment proposal under it was approved by EZK, and the case's committed total (reserved +
+    disbursed, less releases) plus `increase` stays within the decided maximum. Anything beyond
+    needs a new decision (the follow-on route in the lifecycle). Refusals are 409 and name the
+    decision and what is left under it."""
+    decision = _governing_decision(case.pk)
+    if decision is None:
+        raise Conflict(_("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
+                       code="no_cabinet_decision")
+    left = (decision.max_amount or ZERO) - decision.committed
+    extra = {"decision": decision.reference, "max_amount": str(decision.max_amount),
+             "committed": str(decision.committed), "left": str(max(left, ZERO))}
+    if decision.lapses_on is not None and timezone.localdate() > decision.lapses_on:
+        raise Conflict(_("Kabinetsbesluit %(ref)s is vervallen na %(date)s: onder dit besluit wordt niets meer "
+                         "gereserveerd of uitbetaald (over was %(left)s). Daarvoor is een nieuw kabinetsbesluit nodig.")
+                       % {"ref": decision.reference, "date": decision.lapses_on.isoformat(),
+                          "left": euro(max(left, ZERO), cents=True)}, code="cabinet_decision_lapsed", extra=extra)
+    if instrument not in decision.instruments:
+        raise Conflict(_("Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s); "
+                         "onder het besluit is nog %(left)s over.")
+                       % {"ref": decision.reference, "instrument": instrument,
+                          "allowed": ", ".join(decision.instruments), "left": euro(max(left, ZERO), cents=True)},
+                       code="cabinet_decision_instrument", extra=extra)
+    if not decision.proposal_approved:
+        raise Conflict(_("Er is geen door EZK goedgekeurd investeringsvoorstel van de beheerder onder "
+                         "kabinetsbesluit %(ref)s: er kan nog niets worden gereserveerd of uitbetaald.")
+                       % {"ref": decision.reference}, code="no_approved_proposal", extra=extra)
+    if increase > left:
+        raise Conflict(_("Kabinetsbesluit %(ref)s staat in deze casus ten hoogste %(max)s toe; gereserveerd en "
+                         "uitbetaald is %(committed)s, over is %(left)s, gevraagd %(amount)s. Voor meer is een "
+                         "nieuw kabinetsbesluit nodig (vervolginvestering). Er is niets geboekt.")
+                       % {"ref": decision.reference, "max": euro(decision.max_amount, cents=True),
+                          "committed": euro(decision.committed, cents=True), "left": euro(max(left, ZERO), cents=True),
+                          "amount": euro(increase, cents=True)}, code="cabinet_decision_limit", extra=extra)
 
 
 def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | None) -> JournalEntry | None:

@@ -32,6 +32,7 @@ from .ledger import (
     PERCENT_PLACES,
     _booking_date,
     _check_available,
+    _check_cabinet_decision,
     _figures,
     _key,
     _lock_fund,
@@ -136,6 +137,7 @@ def reservation_book(*, user, position: Position, amount, idempotency_key: str, 
     position = _locked_position(position)
     _require_open(position)
     booked_on = _booking_date(fund, booked_on)
+    _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount)
     _check_available(_figures(fund), amount)
     return _post(fund=fund, kind=EntryKind.RESERVATION, booked_on=booked_on, key=key, user=user, amount=amount,
                  position=position, description=description or _("Reservering voor de voorbereide investering."),

@@ -1,4 +1,5 @@
 import functools
+from decimal import Decimal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from rest_framework import serializers
 from access.models import User
 from access.roles import Role
 
-from ..constants import ExistingInstrument, ScopeGround, StrategicCategory
+from ..constants import ExistingInstrument, Instrument, ScopeGround, StrategicCategory
 from ..models import CabinetDecision, Case, CaseTeamMember, StageClock, TimelineEvent
 
 
@@ -162,13 +163,19 @@ class TeamRoleSerializer(serializers.Serializer):
 
 
 class CabinetDecisionSerializer(serializers.ModelSerializer):
+    """The kabinetsbesluit with what a decision to deploy allows (instruments, maximum, lapse date):
+    the confirming secretary sees all of it before confirming."""
+
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
+    instruments = serializers.ListField(child=serializers.ChoiceField(choices=Instrument.choices), required=False)
+    max_amount = serializers.DecimalField(max_digits=15, decimal_places=2, min_value=Decimal("0.01"), required=False,
+                                          allow_null=True)
 
     class Meta:
         model = CabinetDecision
-        fields = ["id", "meeting_date", "reference", "deploy", "orders_sale", "conditions", "notes", "recorded_by",
-                  "recorded_at", "confirmed_by", "confirmed_at"]
+        fields = ["id", "meeting_date", "reference", "deploy", "orders_sale", "instruments", "max_amount", "lapses_on",
+                  "conditions", "notes", "recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
         read_only_fields = ["recorded_at", "confirmed_at"]
 
 

@@ -5,7 +5,7 @@ a fixed idempotency key, so a second run books nothing."""
 from datetime import date
 from decimal import Decimal
 
-from bev import services
+from bev import selectors, services
 
 POLICY_OWNER = "Ministerie van Economische Zaken en Klimaat"
 TRANCHES = [("demo-tranche-2023", Decimal("50000000.00"), date(2023, 10, 2), "Eerste tranche (2023)"),
@@ -21,5 +21,12 @@ def seed(*, users, stdout) -> None:
         services.tranche_receive(user=manager, amount=amount, received_on=received_on, description=description,
                                  idempotency_key=key)
     key, amount, booked_on, description = FEE
-    services.fee_charge(user=manager, amount=amount, booked_on=booked_on, description=description, idempotency_key=key)
+    # The year's fee budget (administrator), the fee proposed by Invest-NL and approved by EZK.
+    if not selectors.fee_year(year=booked_on.year)["budget_set"]:
+        services.fee_budget_set(user=users["beheer"], year=booked_on.year, amount=Decimal("1000000.00"),
+                                notes="Gepaste beheersvergoeding, ten laste van het fondsbudget.")
+    fee = services.fee_propose(user=manager, amount=amount, booked_on=booked_on, description=description,
+                               idempotency_key=key)
+    if fee.status == "proposed":
+        services.fee_approve(user=users["casus"], fee=fee)
     stdout.write(f"Fonds: {fund.name} (beheerder Invest-NL), tranches en beheersvergoeding geboekt.")

@@ -74,15 +74,22 @@ def _new_case(key: str, users: dict) -> Case | None:
     return case
 
 
-def _cabinet_decides(case, users, *, confirm: bool, reference: str):
+def _cabinet_decides(case, users, *, confirm: bool, reference: str, instrument: str = "equity",
+                     amount: Decimal = Decimal("12500000.00")):
     decision = cases.cabinet_decision_record(
         user=users["kabinet"], case=case, meeting_date=timezone.localdate() - timedelta(days=7), reference=reference,
-        deploy=True, conditions="Zetel in de raad van commissarissen; vetorecht op overdracht van technologie; "
-                                "informatierechten.")
+        deploy=True, instruments=[instrument], max_amount=Decimal("25000000.00"),
+        conditions="Zetel in de raad van commissarissen; vetorecht op overdracht van technologie; informatierechten.")
     if confirm:
         cases.cabinet_decision_confirm(user=users["kabinet2"], decision=decision)
         cases.case_transition(user=users["kabinet"], case=Case.objects.get(pk=case.pk),
                               name="start_investment_preparation")
+        # Invest-NL's investment proposal, approved by EZK's case officer (four eyes across the two).
+        proposal = fund.investment_proposal_propose(
+            user=users["fonds"], case=Case.objects.get(pk=case.pk), instrument=instrument, amount=amount,
+            terms="Minderheidsbelang met zetel in de RvC en vetorecht op overdracht van technologie.",
+            valuation_basis="Pre-money waardering op basis van de laatste financieringsronde.")
+        fund.investment_proposal_approve(user=users["casus"], proposal=proposal)
 
 
 def seed(*, users: dict, stdout) -> None:
@@ -112,7 +119,8 @@ def seed(*, users: dict, stdout) -> None:
 
     case = _new_case("awaiting_disbursement", users)
     if case is not None:
-        _cabinet_decides(case, users, confirm=True, reference="MR-2026-039")
+        _cabinet_decides(case, users, confirm=True, reference="MR-2026-039", instrument="convertible_loan",
+                         amount=Decimal("8000000.00"))
         case = Case.objects.get(pk=case.pk)
         position = fund.position_create(user=users["fonds"], case=case, instrument="convertible_loan",
                                         principal=Decimal("8000000.00"), interest_rate_percent=Decimal("4.5"),

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0006_case_list_changes")]
+    dependencies = [("cases", "0008_follow_on_decision_state")]
 
     operations = [
         migrations.AddField(

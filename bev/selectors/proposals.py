@@ -1,0 +1,31 @@
+"""Reads of Invest-NL's investment proposals: case data, reached only through cases the person may
+see (404 otherwise)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from core.exceptions import NotFound
+
+from ..models import InvestmentProposal
+
+
+def investment_proposal_list(*, user, case_id: int | None = None) -> QuerySet[InvestmentProposal]:
+    from cases.models import Case
+
+    proposals = (InvestmentProposal.objects.filter(case__in=Case.objects.case_file_visible_to(user))
+                 .select_related("case", "decision", "proposed_by", "decided_by"))
+    if case_id is not None:
+        proposals = proposals.filter(case_id=case_id)
+    return proposals.order_by("-proposed_at", "-id")
+
+
+def investment_proposal_get(*, user, proposal_id) -> InvestmentProposal:
+    try:
+        proposal_id = int(proposal_id)
+    except (TypeError, ValueError):
+        raise NotFound("Investeringsvoorstel niet gevonden.") from None
+    found = investment_proposal_list(user=user).filter(pk=proposal_id).first()
+    if found is None:
+        raise NotFound("Investeringsvoorstel niet gevonden.")
+    return found
