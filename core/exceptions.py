@@ -18,9 +18,10 @@ class ApplicationError(Exception):
         self.code = code or self.default_code
 
     def as_dict(self) -> dict:
-        if self.field:
+        if self.field and self.status_code == 400:  # malformed input: DRF's field-error shape
             return {self.field: [self.message]}
-        return {"message": self.message, "code": self.code, **({"extra": self.extra} if self.extra else {})}
+        return {"message": self.message, "code": self.code, **({"field": self.field} if self.field else {}),
+                **({"extra": self.extra} if self.extra else {})}
 
 
 class RuleViolation(ApplicationError):
@@ -42,7 +43,15 @@ class PermissionDenied(ApplicationError):
 
 
 class Conflict(ApplicationError):
-    """The object is not in a state that allows this, or someone else changed it first."""
+    """A rule, limit or state not met: the object is not in a state that allows this, someone else
+    changed it first, or a limit of the fund or of the kabinetsbesluit would be exceeded (409)."""
 
     status_code = 409
     default_code = "conflict"
+
+
+class LimitExceeded(Conflict):
+    """A limit would be exceeded (the committed capital, the available liquidity, a reservation, the
+    outstanding cost): 409 with a stable code, and the field it concerns for forms."""
+
+    default_code = "limit_exceeded"

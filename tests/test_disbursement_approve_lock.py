@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bev import services
 from bev.models import Disbursement
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, PermissionDenied
 from tests.factories import case_to_investment_preparation, charge_fee, fund_with_tranches
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_what_changed_after_the_caller_read_it_is_checked_again_under_the_lock(p
     assert refused.value.code == "already_booked"
     stale = _proposal(position, manager, "big", amount=9 * M)  # fits when read
     charge_fee(user=manager, amount=M, idempotency_key="fee")
-    with pytest.raises(RuleViolation) as refused:  # 8m available by now
+    with pytest.raises(LimitExceeded) as refused:  # 8m available by now
         services.disbursement_approve(user=manager2, disbursement=stale)
     assert refused.value.field == "amount"
 

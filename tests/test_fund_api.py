@@ -71,13 +71,23 @@ def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
     ({"amount": "-5.00", "idempotency_key": "k"}, "amount"),
     ({"amount": "0.00", "idempotency_key": "k"}, "amount"),
     ({"amount": "1.00"}, "idempotency_key"),
-    ({"amount": "50000000.01", "idempotency_key": "k"}, "amount"),  # one cent above the committed €100m
 ])
 def test_bad_tranches_are_field_errors_and_book_nothing(api, manager, body, field):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
     response = api(manager).post("/api/fund/tranches/", body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+    assert JournalEntry.objects.count() == 1
+
+
+def test_a_tranche_above_the_committed_capital_is_a_limit_refusal_409(api, manager):
+    """A limit not met is 409 with a stable code and the field it concerns (README, "Errors"), not a
+    malformed-input 400; nothing is booked."""
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    response = api(manager).post("/api/fund/tranches/", {"amount": "50000000.01", "idempotency_key": "k"},
+                                 format="json")  # one cent above the committed €100m
+    assert response.status_code == 409
+    assert response.json()["code"] == "committed_limit" and response.json()["field"] == "amount"
     assert JournalEntry.objects.count() == 1
 
 

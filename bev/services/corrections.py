@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from access.permissions import require
-from core.exceptions import Conflict, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, RuleViolation
 
 from ..constants import (
     REVERSIBLE_KINDS,
@@ -62,13 +62,17 @@ def _check_reversal_keeps_limits(fund: Fund, entry: JournalEntry, mirror: list[t
     for account, amount in mirror:
         totals[account] += amount
     if totals[Account.CASH_AVAILABLE] < 0:
-        raise RuleViolation(_("Tegenboeken zou de beschikbare liquiditeit negatief maken."), field="amount")
+        raise LimitExceeded(_("Tegenboeken zou de beschikbare liquiditeit negatief maken."), field="amount",
+                            code="available_liquidity")
     if totals[Account.MINISTRY_LOAN] > 0:
-        raise RuleViolation(_("Tegenboeken zou meer terugdraaien dan er is ontvangen."), field="amount")
+        raise LimitExceeded(_("Tegenboeken zou meer terugdraaien dan er is ontvangen."), field="amount",
+                            code="reversal_exceeds_received")
     if entry.position_id:
         balance = position_balances(position_ids=[entry.position_id])[entry.position_id]
         changes = dict(mirror)
         if balance["reserved"] + changes.get(Account.CASH_RESERVED, ZERO) < 0:
-            raise RuleViolation(_("Tegenboeken zou de reservering van de positie negatief maken."), field="amount")
+            raise LimitExceeded(_("Tegenboeken zou de reservering van de positie negatief maken."), field="amount",
+                                code="position_reservation")
         if balance["cost"] + changes.get(Account.INVESTMENTS, ZERO) < 0:
-            raise RuleViolation(_("Tegenboeken zou de kostprijs van de positie negatief maken."), field="amount")
+            raise LimitExceeded(_("Tegenboeken zou de kostprijs van de positie negatief maken."), field="amount",
+                                code="position_cost")

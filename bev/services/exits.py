@@ -12,7 +12,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.guards import exit_is_authorised
-from core.exceptions import Conflict, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, RuleViolation
 from core.formatting import euro
 
 from ..constants import (
@@ -72,8 +72,9 @@ def return_book(*, user, position: Position, kind: str, amount, idempotency_key:
         if position.instrument not in LOAN_INSTRUMENTS:
             raise RuleViolation(_("Alleen een lening wordt afgelost."), field="kind")
         if amount > balance["cost"]:
-            raise RuleViolation(_("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
-                                % {"cost": euro(balance["cost"], cents=True)}, field="amount")
+            raise LimitExceeded(_("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
+                                % {"cost": euro(balance["cost"], cents=True)}, field="amount",
+                                code="position_cost")
     entry = _post(fund=fund, kind=kind, booked_on=booked_on, key=key, user=user, amount=amount, position=position,
                   description=description or EntryKind(kind).label,
                   lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)])

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import State
-from core.exceptions import Conflict, NotFound, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, NotFound, RuleViolation
 from core.formatting import euro
 from core.inserts import insert, insert_many
 from core.precompiled import Precompiled
@@ -222,9 +222,10 @@ def _check_committed_limit(fund: Fund, figures: dict, amount: Decimal) -> None:
     subordinated loan in tranches: tranches received never exceed the committed capital."""
     room = fund.committed_limit - figures["received"]
     if amount > room:
-        raise RuleViolation(
+        raise LimitExceeded(
             _("Deze tranche overschrijdt het toegezegde kapitaal van %(limit)s: nog te ontvangen is %(room)s.")
-            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)}, field="amount")
+            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)}, field="amount",
+            code="committed_limit")
 
 
 def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal = ZERO) -> None:
@@ -232,10 +233,10 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
     a disbursement may also draw on its own position's reservation."""
     room = figures["available"] + own_reservation
     if amount > room:
-        raise RuleViolation(
+        raise LimitExceeded(
             _("Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
               "gevraagd %(amount)s. Er is niets geboekt.") % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
-            field="amount")
+            field="amount", code="available_liquidity")
 
 
 def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:

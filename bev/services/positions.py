@@ -12,7 +12,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
-from core.exceptions import Conflict, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, RuleViolation
 from core.formatting import euro
 
 from ..constants import (
@@ -156,8 +156,9 @@ def reservation_release(*, user, position: Position, amount, idempotency_key: st
     booked_on = _booking_date(fund, booked_on)
     reserved = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
     if amount > reserved:
-        raise RuleViolation(_("Er is voor deze positie maar %(reserved)s gereserveerd.")
-                            % {"reserved": euro(reserved, cents=True)}, field="amount")
+        raise LimitExceeded(_("Er is voor deze positie maar %(reserved)s gereserveerd.")
+                            % {"reserved": euro(reserved, cents=True)}, field="amount",
+                            code="position_reservation")
     return _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=key, user=user, amount=amount,
                  position=position, description=description or _("Vrijval van de reservering."),
                  lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)])
