@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "RightKindEnum": "bev.constants.RightKind",
         "FollowUpStatusEnum": "bev.constants.FollowUpStatus",
         "DisbursementStatusEnum": "bev.constants.DisbursementStatus",
+        "ProposalStatusEnum": "bev.constants.ProposalStatus",
         "InstrumentEnum": "bev.constants.Instrument",
     },
 }
