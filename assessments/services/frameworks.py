@@ -73,14 +73,24 @@ def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
     return framework
 
 
+def restore_seeded_versions() -> None:
+    """Recreate the versions the data migrations publish (v1, v2) where missing, from the migrations'
+    own literal definitions (for a database whose tables were emptied, e.g. a flushed test database)."""
+    import importlib
+
+    from ..default_framework import ensure_default_framework
+
+    ensure_default_framework()
+    importlib.import_module("assessments.migrations.0004_framework_version_2").ensure_version_2(FrameworkVersion)
+
+
 def framework_current() -> FrameworkVersion:
-    """The latest published version. The default version from the letter is always there (the data
-    migration creates it; it is recreated if the table was emptied, e.g. a flushed test database)."""
+    """The latest published version. The versions from the letter are always there (the data
+    migrations create them; they are recreated if the table was emptied, e.g. a flushed test
+    database)."""
     version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
-        from ..default_framework import ensure_default_framework
-
-        ensure_default_framework()
+        restore_seeded_versions()
         version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         raise Conflict(_("Er is geen gepubliceerde versie van het afwegingskader."), code="no_framework")
