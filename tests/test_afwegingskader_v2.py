@@ -447,3 +447,89 @@ def test_ground_4_check_asks_whether_the_consequences_can_be_mitigated(api, offi
     body = api(assessor).get(f"/api/assessments/{plain.pk}/").json()
     check = next(c for c in body["checks"] if c["code"] == "existing_instruments_insufficient")
     assert check["label_nl"] == "Bestaande instrumenten schieten tekort"
+
+
+# ---------------------------------------------------------------------------------------------
+# The web UI: the assessment page and the case intake form
+# ---------------------------------------------------------------------------------------------
+def test_the_assessment_page_records_the_version_2_findings(client, assessor, assessment):
+    from django.urls import reverse
+
+    from .factories import web_session
+
+    web_session(client, assessor)
+    page = reverse("assessments:detail", args=[assessment.pk])
+    body = client.get(page).content.decode()
+    assert "Aannames van de dienst, niet van de brief" in body
+    assert "uitsluitend om bedrijven die cruciaal zijn" in body
+    assert "Dit doet EZK in afstemming met betrokken (vak)departementen" in body
+
+    url = reverse("assessments:act", args=[assessment.pk, "policy_goal"])
+    response = client.post(url, {"crucial": "yes", "rationale": ""})
+    assert response.status_code == 400 and "Een onderbouwing is verplicht" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.policy_goal_crucial is None
+    response = client.post(url, {"crucial": "yes", "rationale": "Enige producent van netcomponenten."})
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.policy_goal_crucial is True
+
+    fill_initial_assessment(assessment, lead=assessor, level=0)
+    Assessment.objects.filter(pk=assessment.pk).update(no_consultation_reason="")
+    assessment_score(user=assessor, assessment=assessment, indicator="vital_processes", level=4,
+                     rationale="Drinkwater.")
+    response = client.post(reverse("assessments:act", args=[assessment.pk, "no_consultation"]),
+                           {"reason": REASON})
+    assert response.status_code == 302
+    body = client.get(page).content.decode()
+    assert "hoogste indicatorniveau" in body and "bepaald door" in body
+    assert "<strong>Belang voor vitale processen</strong>" in body
+    assert "Advies: inzetten" in body and REASON in body
+
+
+def test_the_assessment_page_takes_a_response_to_an_objection(client, assessor, advisor, assessment):
+    from django.urls import reverse
+
+    from .factories import web_session
+
+    fill_initial_assessment(assessment, lead=assessor)
+    request = consultation_request(user=assessor, assessment=assessment, ministry="defensie", advisor=advisor,
+                                   question="Leverancier voor Defensie?", covers=["vital_processes"],
+                                   due_date=timezone.localdate() + timedelta(days=3))
+    consultation_answer(user=advisor, consultation=request, position="objects", advice="Bezwaar.")
+    web_session(client, assessor)
+    page = reverse("assessments:detail", args=[assessment.pk])
+    body = client.get(page).content.decode()
+    assert "Bezwaar of zorgen zonder vastgelegde reactie" in body and "Onvoldoende informatie" in body
+    url = reverse("assessments:act_item", args=[assessment.pk, "respond", request.pk])
+    assert client.post(url, {f"r-{request.pk}-response": ""}).status_code == 400
+    response = client.post(url, {f"r-{request.pk}-response": "Weerlegd in de nota van 3 maart."})
+    assert response.status_code == 302
+    body = client.get(page).content.decode()
+    assert "Weerlegd in de nota van 3 maart." in body and "Advies: inzetten" in body
+
+
+def test_the_case_form_asks_the_facts_of_grounds_3_and_4_and_refuses_a_late_date(client, officer):
+    from django.urls import reverse
+
+    from .factories import web_session
+
+    web_session(client, officer)
+    body = client.get(reverse("cases:create")).content.decode()
+    for name in ("historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
+                 "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall"):
+        assert f'name="{name}"' in body, name
+    assert "vóór 8 september 2020" in body and "om de gevolgen van de inzet van het instrumentarium" in body
+    data = {k: v for k, v in _json(case_data()).items() if not isinstance(v, list)}
+    data.update(scope_grounds=["historical_transaction"], categories=["sensitive_technology"],
+                existing_instruments_considered=["wet_vifo"], market_financing_explored="True",
+                signal_received_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                historical_transaction_date="2020-09-08")
+    before = Case.objects.count()
+    response = client.post(reverse("cases:create"), data)
+    assert response.status_code == 200  # the create page re-renders a refused form (tests/test_web_cases.py)
+    assert "Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020" in response.content.decode()
+    assert Case.objects.count() == before
+    data["historical_transaction_date"] = "2020-09-07"
+    assert client.post(reverse("cases:create"), data).status_code == 302
+    assert Case.objects.count() == before + 1
