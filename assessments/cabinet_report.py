@@ -140,7 +140,7 @@ def _scope_section(scope: dict) -> Section:
         paragraphs=[scope["rationale"]] if scope.get("rationale") else [])
 
 
-def _conditions_section(conditions: list[dict]) -> Section:
+def _conditions_section(conditions: list[dict], justification: str = "") -> Section:
     rows = [[_text(c.get("label") or c.get("label_nl") or c.get("code")),
              _text(c.get("status_label") or c.get("status")),
              _text(c.get("rationale"))] for c in conditions]
@@ -149,7 +149,9 @@ def _conditions_section(conditions: list[dict]) -> Section:
         heading=_("3. Noodzakelijke voorwaarden"),
         paragraphs=[_("Beide voorwaarden moeten zijn vervuld: (1) de voorziene investering of overname heeft "
                       "risico’s voor de nationale veiligheid tot gevolg, en (2) er is sprake van directe of "
-                      "indirecte invloed van een statelijke actor.")],
+                      "indirecte invloed van een statelijke actor.")]
+        + ([_("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn. Onderbouwing: %(text)s")
+            % {"text": justification}] if justification else []),
         table=Table([_("Voorwaarde"), _("Oordeel"), _("Onderbouwing")], rows), notes=notes)
 
 
@@ -163,7 +165,8 @@ def _indicator_rationale(row: dict) -> str:
     return " / ".join(rationales) or "–"
 
 
-def _indicators_section(indicators: list[dict], framework: dict) -> Section:
+def _indicators_section(indicators: list[dict], framework: dict, context: dict | None = None) -> Section:
+    context = context or {}
     rows = []
     for row in indicators:
         scores = ", ".join(f"{s.get('assessor_name') or s.get('assessor')}: {s.get('level_label') or s.get('level')}"
@@ -180,6 +183,19 @@ def _indicators_section(indicators: list[dict], framework: dict) -> Section:
     if framework.get("derived_from_letter"):
         paragraphs.append(_("De brief noemt de indicatoren, maar geen gewichten of drempels; die zijn in deze "
                             "versie van het afwegingskader aannames."))
+    if context.get("risk_rule") == "highest_core":
+        deciding = ", ".join(_text(d.get("label")) for d in context.get("deciding_indicators") or [])
+        paragraphs.append(_("De kernindicatoren zijn alternatieven (de brief: \u201csysteemrelevant en/of van "
+                            "strategisch belang\u201d): de hoogste bepaalt het risiconiveau; gewichten worden niet "
+                            "gebruikt. Bepalend: %(items)s.") % {"items": deciding or "–"})
+        goal = context.get("policy_goal") or {}
+        if goal.get("crucial"):
+            paragraphs.append(_("De onderneming is cruciaal voor het realiseren van beleidsdoelen; de bredere "
+                                "indicator telt daarom mee (alleen verhogend): %(why)s")
+                              % {"why": _text(goal.get("rationale"))})
+        else:
+            paragraphs.append(_("De bredere indicator telt niet mee: niet vastgesteld dat de onderneming cruciaal is "
+                                "voor het realiseren van beleidsdoelen (de brief: \u201cuitsluitend\u201d)."))
     return Section(heading=_("4. Indicatoren"), paragraphs=paragraphs,
                    table=Table([_("Indicator"), _("Soort"), _("Gewicht"), _("Scores"), _("Vastgesteld niveau"),
                                 _("Onderbouwing")], rows))
@@ -196,7 +212,7 @@ def _checks_section(checks: list[dict]) -> Section:
         table=Table([_("Toets"), _("Antwoord"), _("Onderbouwing")], rows))
 
 
-def _advice_section(advice: list[dict]) -> Section:
+def _advice_section(advice: list[dict], no_consultation_reason: str = "") -> Section:
     rows = []
     for item in advice:
         if item.get("status") == "waived":
@@ -205,16 +221,21 @@ def _advice_section(advice: list[dict]) -> Section:
             text = _text(item.get("advice"))
         rows.append([_text(item.get("ministry_label") or item.get("ministry")),
                      _text(item.get("position_label") or item.get("status_label")), text,
+                     _text(item.get("response")) if item.get("response") else "–",
                      _text(item.get("answered_at") or item.get("waived_at"))])
     paragraphs = [] if rows else [_("Er is geen advies van andere departementen gevraagd.")]
+    if not rows and no_consultation_reason:
+        paragraphs.append(_("Reden: %(reason)s") % {"reason": no_consultation_reason})
     return Section(heading=_("6. Advies van de betrokken departementen"), paragraphs=paragraphs,
-                   table=Table([_("Departement"), _("Standpunt"), _("Advies"), _("Datum")], rows) if rows else None)
+                   table=Table([_("Departement"), _("Standpunt"), _("Advies"), _("Reactie EZK"), _("Datum")], rows)
+                   if rows else None)
 
 
 def _outcome_section(context: dict) -> Section:
     facts = [(_("Uitkomst"), _text(context.get("outcome_label") or context.get("outcome"))),
              (_("Risiconiveau"), _text(context.get("risk_level_label") or context.get("risk_level"))),
-             (_("Gewogen risicoscore"), _number(context.get("risk_score")))]
+             (_("Hoogste indicatorniveau") if context.get("risk_rule") == "highest_core" else _("Gewogen risicoscore"),
+              _number(context.get("risk_score")))]
     if (context.get("assessment") or {}).get("kind") == "risk_review" and context.get("risk_manageable") is not None:
         facts.append((_("Risico beheersbaar"), _text(context["risk_manageable"])))
     notes = [f"{r.get('label')}: {r.get('text')}" for r in context.get("reasons") or []]
@@ -242,11 +263,12 @@ def report_outline(context: dict) -> Outline:
     ]
     sections = [_case_section(case), _scope_section(context.get("scope") or {})]
     if context.get("conditions"):
-        sections.append(_conditions_section(context["conditions"]))
-    sections.append(_indicators_section(context.get("indicators") or [], framework))
+        sections.append(_conditions_section(context["conditions"], context.get("low_indicators_justification") or ""))
+    sections.append(_indicators_section(context.get("indicators") or [], framework, context))
     if context.get("checks"):
         sections.append(_checks_section(context["checks"]))
-    sections += [_advice_section(context.get("advice") or []), _outcome_section(context)]
+    sections += [_advice_section(context.get("advice") or [], context.get("no_consultation_reason") or ""),
+                 _outcome_section(context)]
     return Outline(title=_("Risico-inschatting Beschermingsvoorziening Economische Veiligheid"),
                    subtitle=_("Ten behoeve van de besluitvorming in de ministerraad"),
                    marking=classification_marking(case.get("classification", "")),

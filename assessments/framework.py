@@ -14,6 +14,20 @@ A definition is a JSON object:
                      "guidance_en", "letter_citation", "any_of": "group"}]   # optional (v2 and later)
     disagreement_spread: 2                  # scores this many levels apart are flagged
 
+From version 2 (all optional; a definition without them computes as version 1 did):
+    risk_rule: "weighted_mean" | "highest_core"
+        weighted_mean (v1): the weighted mean of the indicators' levels against the thresholds;
+        highest_core (v2): the highest level among the core indicators (and the broader indicator where
+        it counts) against the thresholds: the core indicators are alternatives ("en/of").
+    broader_requires_crucial: true          # a broader indicator counts only for a company recorded as
+                                            # crucial to policy goals ("uitsluitend"), and only upwards
+    low_indicators_risk_levels: ["laag"]    # condition 1 met at one of these levels needs a justification
+    afstemming_in_outcome: true             # objections without a response, and no consultation without
+                                            # a reason, keep the outcome from "deploy"
+    checks[].variants: {scope_ground: {"label_nl", "label_en", "question_nl", "question_en",
+                                       "guidance_nl", "guidance_en", "letter_citation"}}
+                                            # the check's wording for an assessment on that scope ground
+
 The letter names the two conditions, the indicators and the checks but gives no weights or
 thresholds: those are configuration, and every assessment states which version it used.
 
@@ -28,7 +42,7 @@ indicators and the risk level decides (`manageable_risk_levels`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -36,6 +50,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 INDICATOR_KINDS = ("core", "broader")
+RISK_RULES = ("weighted_mean", "highest_core")
+VARIANT_KEYS = ("label_nl", "label_en", "question_nl", "question_en", "guidance_nl", "guidance_en", "letter_citation")
 _LABEL_KEYS = ("code", "label_nl", "label_en")
 
 
@@ -96,6 +112,11 @@ class Framework:
         self.risk_levels = sorted(definition["risk_levels"], key=lambda r: Decimal(str(r["min_score"])))
         self.manageable_risk_levels = list(definition.get("manageable_risk_levels", []))
         self.disagreement_spread = int(definition.get("disagreement_spread", 2))
+        self.risk_rule = definition.get("risk_rule", "weighted_mean")
+        self.broader_requires_crucial = bool(definition.get("broader_requires_crucial", False))
+        self.low_indicators_risk_levels = list(definition.get("low_indicators_risk_levels", []))
+        self.afstemming_in_outcome = bool(definition.get("afstemming_in_outcome", False))
+        self._check_variants = {row["code"]: row.get("variants") or {} for row in definition["checks"]}
 
     @staticmethod
     def _item(part: str, row: dict) -> Item:
@@ -119,11 +140,6 @@ class Framework:
         """A risk review with this version answers the review checks instead of re-scoring importance."""
         return bool(self.review_checks)
 
-    def checks_for(self, kind: str) -> list[Item]:
-        """The checks an assessment of this kind answers: the critical checks of the initial
-        assessment, or the risk review's own questions."""
-        return self.review_checks if kind == "risk_review" else self.checks
-
     def item(self, code: str) -> Item | None:
         for item in self.conditions + self.indicators + self.checks + self.review_checks:
             if item.code == code:
@@ -138,6 +154,20 @@ class Framework:
 
     def check(self, code: str) -> Item | None:
         return next((i for i in self.checks + self.review_checks if i.code == code), None)
+
+    def checks_for(self, kind: str, scope_ground: str | None = None) -> list[Item]:
+        """The checks an assessment of this kind answers: the risk review's own questions, or the
+        critical checks of the initial assessment as worded for its scope ground (a check may have a
+        variant per ground: for ground 4 the last-resort check asks whether the consequences of the
+        Wet vifo decision can be mitigated otherwise, not whether existing instruments cover the risk)."""
+        if kind == "risk_review":
+            return self.review_checks
+        result = []
+        for item in self.checks:
+            variant = self._check_variants.get(item.code, {}).get(scope_ground or "")
+            result.append(replace(item, **{k: variant[k] for k in VARIANT_KEYS if variant.get(k)}) if variant
+                          else item)
+        return result
 
     @property
     def core_indicators(self) -> list[Item]:
@@ -245,9 +275,33 @@ def validate_definition(definition) -> dict:
     manageable = definition.get("manageable_risk_levels", [])
     need(isinstance(manageable, list) and all(code in risk_codes for code in manageable),
          _("'manageable_risk_levels' noemt alleen bestaande risiconiveaus."))
+    need(definition.get("risk_rule", "weighted_mean") in RISK_RULES,
+         _("'risk_rule' is 'weighted_mean' of 'highest_core'."))
+    for flag in ("broader_requires_crucial", "afstemming_in_outcome"):
+        need(isinstance(definition.get(flag, False), bool), _("'%(f)s' is true of false.") % {"f": flag})
+    low = definition.get("low_indicators_risk_levels", [])
+    need(isinstance(low, list) and all(code in risk_codes for code in low),
+         _("'low_indicators_risk_levels' noemt alleen bestaande risiconiveaus."))
+    _validate_variants(definition.get("checks"), need)
     spread = definition.get("disagreement_spread", 2)
     need(isinstance(spread, int) and not isinstance(spread, bool) and spread >= 1,
          _("'disagreement_spread' is een geheel getal van ten minste 1."))
     if errors:
         raise ValidationError({"definition": list(dict.fromkeys(errors))})
     return definition
+
+
+def _validate_variants(checks, need) -> None:
+    """A check's wording per scope ground: known grounds, each wording a set of non-empty texts."""
+    from cases.constants import ScopeGround
+
+    for row in checks if isinstance(checks, list) else []:
+        if not isinstance(row, dict) or "variants" not in row:
+            continue
+        variants = row["variants"]
+        ok = isinstance(variants, dict) and all(
+            ground in ScopeGround.values and isinstance(texts, dict) and texts
+            and all(key in VARIANT_KEYS and isinstance(value, str) and value for key, value in texts.items())
+            for ground, texts in variants.items())
+        need(ok, _("Toets %(code)s: varianten per reikwijdtegrond hebben een bekende grond en niet-lege teksten.")
+             % {"code": row.get("code")})

@@ -117,6 +117,18 @@ class Assessment(models.Model):
     scope_ground_confirmed = models.BooleanField(_("reikwijdtegrond bevestigd"), null=True, blank=True)
     scope_rationale = models.TextField(_("onderbouwing reikwijdte"), blank=True)
 
+    # From framework version 2 (assessments.outcome; each recorded through its own service).
+    # The broader indicator counts only for a company recorded as crucial to policy goals: "Het gaat
+    # hier uitsluitend om bedrijven die cruciaal zijn voor het realiseren van beleidsdoelen".
+    policy_goal_crucial = models.BooleanField(_("cruciaal voor beleidsdoelen"), null=True, blank=True)
+    policy_goal_rationale = models.TextField(_("onderbouwing cruciaal voor beleidsdoelen"), blank=True)
+    # Condition 1 ("de voorziene investering of overname heeft risico's voor de nationale veiligheid
+    # tot gevolg") judged met while every indicator is low: why, shown in the outcome and the report.
+    low_indicators_justification = models.TextField(_("onderbouwing risico bij lage indicatoren"), blank=True)
+    # "Dit doet EZK in afstemming met betrokken (vak)departementen": no request at all only with a
+    # recorded reason why none of the ministries concerned needed to be asked.
+    no_consultation_reason = models.TextField(_("reden geen afstemming"), blank=True)
+
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -288,6 +300,13 @@ class ConsultationRequest(models.Model):
     waived_at = models.DateTimeField(null=True, blank=True)
 
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+
+    # EZK's recorded response to an advice that objects or has concerns (framework version 2: no
+    # "deploy" while such an advice stands unanswered).
+    response = models.TextField(_("reactie op het advies"), blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("adviesaanvraag")

@@ -57,7 +57,7 @@ from .models import (
     IndicatorScore,
     IndicatorSettlement,
 )
-from .outcome import Inputs, compute
+from .outcome import OBJECTING_POSITIONS, Inputs, compute
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,14 +239,29 @@ class _Records:
     case_reference: str = ""
     next_revision_id: int | None = None
 
-    def inputs(self, assessment: Assessment) -> Inputs:
+    def inputs(self, assessment: Assessment, consultations: list | None = None) -> Inputs:
         """The inputs of the outcome (what `assessment_inputs` reads)."""
         return Inputs(kind=assessment.kind, scope_ground_confirmed=assessment.scope_ground_confirmed,
                       conditions={code: row.value for code, row in self.conditions.items()},
                       checks={code: row.value for code, row in self.checks.items()},
                       scores={code: [row.level for row in rows] for code, rows in self.scores.items()},
                       settlements={code: row.level for code, row in self.settlements.items()},
-                      rationales={code: row.text or "" for code, row in self.checks.items()})
+                      rationales={code: row.text or "" for code, row in self.checks.items()},
+                      **_assessment_inputs(assessment, consultations or []))
+
+
+def _consultation_input(c: ConsultationRequest) -> dict:
+    return {"id": c.pk, "ministry_label": c.ministry_label, "status": c.status, "position": c.position,
+            "position_label": str(AdvicePosition(c.position).label) if c.position else "", "response": c.response}
+
+
+def _assessment_inputs(assessment: Assessment, consultations: list) -> dict:
+    """The inputs of version 2's rules recorded on the assessment itself and its advice requests."""
+    return {"scope_ground": assessment.scope_ground, "policy_goal_crucial": assessment.policy_goal_crucial,
+            "policy_goal_rationale": assessment.policy_goal_rationale,
+            "low_indicators_justification": assessment.low_indicators_justification,
+            "no_consultation_reason": assessment.no_consultation_reason,
+            "consultations": [_consultation_input(c) for c in consultations]}
 
 
 def _records(assessment: Assessment) -> _Records:
@@ -358,7 +373,7 @@ def _checks(assessment: Assessment, records: _Records | None = None) -> list[dic
     framework = assessment.framework.framework
     findings = (records or _records(assessment)).checks
     rows = []
-    for item in framework.checks_for(assessment.kind):
+    for item in framework.checks_for(assessment.kind, assessment.scope_ground):
         f = findings.get(item.code)
         answer = f.value if f else CheckAnswer.UNDETERMINED
         rows.append({**item.as_dict(), "answer": answer, "answer_label": str(CheckAnswer(answer).label),
@@ -381,6 +396,9 @@ def consultation_summary(consultation: ConsultationRequest) -> dict:
         "waiver_reason": consultation.waiver_reason,
         "waived_by": consultation.waived_by.username if consultation.waived_by else None,
         "waived_at": consultation.waived_at, "requested_at": consultation.requested_at,
+        "response": consultation.response, "responded_at": consultation.responded_at,
+        "needs_response": (consultation.status == ConsultationStatus.ANSWERED
+                           and consultation.position in OBJECTING_POSITIONS and not consultation.response.strip()),
     }
 
 
@@ -394,9 +412,9 @@ def assessment_detail(*, assessment: Assessment) -> dict:
     version = assessment.framework
     framework = version.framework
     records = _records(assessment)
-    computed = compute(framework, records.inputs(assessment))
-    result = assessment.result if assessment.status == AssessmentStatus.APPROVED and assessment.result else computed
     consultations = _consultations(assessment)
+    computed = compute(framework, records.inputs(assessment, consultations))
+    result = assessment.result if assessment.status == AssessmentStatus.APPROVED and assessment.result else computed
     board = _scoreboard(framework, records, computed)
     initial = assessment.kind == AssessmentKind.INITIAL
     return {
@@ -420,6 +438,13 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "scope": {"ground": assessment.scope_ground,
                   "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
                   "confirmed": assessment.scope_ground_confirmed, "rationale": assessment.scope_rationale},
+        # Version 2's records (see assessments.outcome); empty under version 1.
+        "rules": {"risk_rule": framework.risk_rule, "broader_requires_crucial": framework.broader_requires_crucial,
+                  "low_indicators_rule": bool(framework.low_indicators_risk_levels),
+                  "afstemming_in_outcome": framework.afstemming_in_outcome},
+        "policy_goal": {"crucial": assessment.policy_goal_crucial, "rationale": assessment.policy_goal_rationale},
+        "low_indicators_justification": assessment.low_indicators_justification,
+        "no_consultation_reason": assessment.no_consultation_reason,
         "conditions": _conditions(assessment, records) if initial else [],
         "checks": _checks(assessment, records) if initial or framework.reviews_by_questions else [],
         "indicators": board,
@@ -547,6 +572,12 @@ def assessment_report_context(*, assessment: Assessment) -> dict:
         "indicators": detail["indicators"],
         "checks": detail["checks"],
         "advice": detail["consultations"],
+        "policy_goal": detail["policy_goal"],
+        "no_consultation_reason": detail["no_consultation_reason"],
+        "low_indicators_justification": result.get("low_indicators_justification", ""),
+        "deciding_indicators": result.get("deciding_indicators", []),
+        "afstemming": result.get("afstemming", []),
+        "risk_rule": result.get("risk_rule", "weighted_mean"),
         "outcome": result["outcome"],
         "outcome_label": result["outcome_label"],
         "explanation": result["explanation"],
@@ -601,6 +632,8 @@ def assessment_inputs(assessment: Assessment):
         scores.setdefault(indicator, []).append(level)
     checks = {code: (answer, rationale) for code, answer, rationale
               in assessment.checks.values_list("code", "answer", "rationale")}
+    consultations = (list(assessment.consultations.order_by("requested_at", "id"))
+                     if assessment.framework.framework.afstemming_in_outcome else [])
     return Inputs(
         kind=assessment.kind,
         scope_ground_confirmed=assessment.scope_ground_confirmed,
@@ -609,6 +642,7 @@ def assessment_inputs(assessment: Assessment):
         rationales={code: rationale for code, (_a, rationale) in checks.items()},
         scores=scores,
         settlements=dict(assessment.settlements.values_list("indicator", "level")),
+        **_assessment_inputs(assessment, consultations),
     )
 
 

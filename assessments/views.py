@@ -29,7 +29,11 @@ from .forms import (
     CommentsForm,
     ConditionForm,
     ConsultationForm,
+    LowIndicatorsJustificationForm,
+    NoConsultationReasonForm,
+    PolicyGoalForm,
     ReasonForm,
+    ResponseForm,
     ScopeForm,
     ScoreForm,
     SettleForm,
@@ -169,9 +173,15 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
     advisors = [(m.user.username, f"{m.user} ({m.user.organisation or '–'})")
                 for m in case.team.select_related("user") if m.role == Role.DEPARTMENT_ADVISOR]
     parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
+    rules = detail["rules"]
+    initial = assessment.kind == AssessmentKind.INITIAL
     for c in detail["consultations"]:
         if is_lead and c["status"] == ConsultationStatus.OPEN and assessment.status != AssessmentStatus.APPROVED:
             c["waive_form"] = form_for(f"waive:{c['id']}", lambda c=c: ReasonForm(prefix=f"w-{c['id']}"))
+        if (is_lead and draft and c["status"] == ConsultationStatus.ANSWERED
+                and c["position"] in ("objects", "concerns")):
+            c["respond_form"] = form_for(f"respond:{c['id']}", lambda c=c: ResponseForm(
+                prefix=f"r-{c['id']}", initial={"response": c["response"]}))
     reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
                 and user.pk not in (assessment.lead_id, assessment.submitted_by_id))
     context = {
@@ -184,6 +194,17 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         assessment.kind == AssessmentKind.INITIAL else None,
         "consult_form": form_for("consult", lambda: ConsultationForm(advisors=advisors, parts=parts))
         if is_lead and draft else None,
+        "rules": rules,
+        "policy_goal_form": form_for("policy_goal", lambda: PolicyGoalForm(initial={
+            "crucial": {True: "yes", False: "no"}.get(assessment.policy_goal_crucial, ""),
+            "rationale": assessment.policy_goal_rationale}))
+        if is_lead and draft and rules["broader_requires_crucial"] else None,
+        "low_indicators_form": form_for("low_indicators", lambda: LowIndicatorsJustificationForm(
+            initial={"justification": assessment.low_indicators_justification}))
+        if is_lead and draft and initial and rules["low_indicators_rule"] else None,
+        "no_consultation_form": form_for("no_consultation", lambda: NoConsultationReasonForm(
+            initial={"reason": assessment.no_consultation_reason}))
+        if is_lead and draft and initial and rules["afstemming_in_outcome"] and not detail["consultations"] else None,
         "reviewer": reviewer,
         "review_form": form_for("review", lambda: CommentsForm()),
         "may_revise": (assessment.status == AssessmentStatus.APPROVED and can(user, "assessment.lead", case=case)
@@ -192,6 +213,8 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         "scale": [{"level": lvl["level"], "label": lvl.get("label_en") if (get_language() or "").startswith("en")
                    else lvl.get("label_nl"),
                    "description": _lang_text(lvl, "description")} for lvl in framework.scale],
+        "thresholds": [{"label": framework.risk_level_label(row["code"]), "min_score": row["min_score"]}
+                       for row in framework.risk_levels],
         "general_errors": bound.get("general"),
     }
     return render(request, "assessments/detail.html", context, status=status)
@@ -223,6 +246,22 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         form = ScopeForm(request.POST)
         call = lambda d: services.assessment_set_scope(user=user, assessment=assessment, scope_ground=d["scope_ground"],  # noqa: E731
                                                        confirmed=d["confirmed"], rationale=d["rationale"])
+    elif action == "policy_goal":
+        form = PolicyGoalForm(request.POST)
+        call = lambda d: services.assessment_set_policy_goal(user=user, assessment=assessment, **d)  # noqa: E731
+    elif action == "low_indicators":
+        form = LowIndicatorsJustificationForm(request.POST)
+        call = lambda d: services.assessment_set_low_indicators_justification(  # noqa: E731
+            user=user, assessment=assessment, **d)
+    elif action == "no_consultation":
+        form = NoConsultationReasonForm(request.POST)
+        call = lambda d: services.assessment_set_no_consultation_reason(user=user, assessment=assessment, **d)  # noqa: E731
+    elif action == "respond":
+        consultation = assessment.consultations.filter(pk=code).first() if code.isdigit() else None
+        if consultation is None:
+            raise Http404()
+        form = ResponseForm(request.POST, prefix=f"r-{code}")
+        call = lambda d: services.consultation_respond(user=user, consultation=consultation, **d)  # noqa: E731
     elif action == "condition":
         form = ConditionForm(request.POST, prefix=f"c-{code}")
         call = lambda d: services.assessment_set_condition(user=user, assessment=assessment, code=code, **d)  # noqa: E731
@@ -279,7 +318,9 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
             if action == "revise":
                 return redirect("assessments:detail", assessment_id=result.pk)
             anchor = {"condition": "#conditions", "check": "#checks", "score": "#indicators",
-                      "settle": "#indicators", "consult": "#consultations", "waive": "#consultations"}.get(action, "")
+                      "settle": "#indicators", "consult": "#consultations", "waive": "#consultations",
+                      "policy_goal": "#indicators", "low_indicators": "#conditions",
+                      "no_consultation": "#consultations", "respond": "#consultations"}.get(action, "")
             return redirect(reverse("assessments:detail", args=[assessment.pk]) + anchor)
     assessment.refresh_from_db()
     return _assessment_page(request, assessment, bound={key: form}, status=400)

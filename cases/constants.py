@@ -3,6 +3,8 @@
 Source: Kamerbrief "Beschermingsvoorziening Economische Veiligheid" (2023), in shared/reference/.
 """
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +64,22 @@ class ScopeGround(models.TextChoices):
         "Historische transactie van vóór 8 september 2020 die nu onder de Wet vifo zou vallen")
     BLOCKED_STARTUP_FINANCING = "blocked_startup_financing", _(
         "Financiering van strategische start-up/scale-up onmogelijk door toetsingsbesluit Wet vifo")
+
+
+# Scope ground 3 covers "Historische transacties van vóór 8 september 2020" (letter, "Reikwijdte"):
+# a transaction on or after this date is not historical in the letter's sense.
+HISTORICAL_TRANSACTION_BEFORE = date(2020, 9, 8)
+# Scope ground 4 rests on "een toetsingsbesluit op grond van de Wet vifo"; the letter calls the Wet
+# vifo "recent in werking getreden" (footnote 8): in force since 1 June 2023 (DOMAIN.md: "in force
+# since June 2023"), so no decision under it predates that day.
+WET_VIFO_IN_FORCE_SINCE = date(2023, 6, 1)
+
+# The facts the intake records for each scope ground that needs more than the ground itself.
+SCOPE_GROUND_FACTS = {
+    ScopeGround.HISTORICAL_TRANSACTION: ("historical_transaction_date",),
+    ScopeGround.BLOCKED_STARTUP_FINANCING: ("vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
+                                          "vifo_insolvency_threat", "vifo_mitigation_shortfall"),
+}
 
 
 class ExistingInstrument(models.TextChoices):

@@ -28,6 +28,8 @@ CASE_FORM_FIELDS = [
     "transaction_value", "expected_closing_date",
     "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
     "market_financing_explored", "market_financing_notes",
+    "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
+    "vifo_insolvency_threat", "vifo_mitigation_shortfall",
 ]
 
 
@@ -65,8 +67,13 @@ class CaseForm(forms.ModelForm):
 
     categories = forms.MultipleChoiceField(label=_("Categorieën van strategisch belang"), required=False,
                                            choices=StrategicCategory.choices, widget=forms.CheckboxSelectMultiple)
-    scope_grounds = forms.MultipleChoiceField(label=_("Reikwijdtegronden"), required=False,
-                                              choices=ScopeGround.choices, widget=forms.CheckboxSelectMultiple)
+    scope_grounds = forms.MultipleChoiceField(
+        label=_("Reikwijdtegronden"), required=False, choices=ScopeGround.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kamerbrief 2023, Reikwijdte: “De voorziening grijpt zoals gezegd in waar bestaand "
+                    "instrumentarium ontoereikend is of om de gevolgen van de inzet van het instrumentarium te "
+                    "mitigeren.” Grond 3 vraagt de datum van de transactie (vóór 8 september 2020); grond 4 het "
+                    "toetsingsbesluit (datum, kenmerk), de geblokkeerde financiering en het dreigende faillissement."))
     existing_instruments_considered = forms.MultipleChoiceField(
         label=_("Overwogen bestaande instrumenten"), required=False, choices=ExistingInstrument.choices,
         widget=forms.CheckboxSelectMultiple)
@@ -81,10 +88,21 @@ class CaseForm(forms.ModelForm):
         fields = [f for f in CASE_FORM_FIELDS if f != "categories"]
         widgets = {
             "expected_closing_date": DateInput(),
+            "historical_transaction_date": DateInput(),
+            "vifo_decision_date": DateInput(),
+            "vifo_blocked_financing": forms.Textarea(attrs={"rows": 2}),
+            "vifo_insolvency_threat": forms.Textarea(attrs={"rows": 2}),
+            "vifo_mitigation_shortfall": forms.Textarea(attrs={"rows": 3}),
             "summary": forms.Textarea(attrs={"rows": 4}),
             "intended_control": forms.Textarea(attrs={"rows": 2}),
             "existing_instruments_shortfall": forms.Textarea(attrs={"rows": 3}),
             "market_financing_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "existing_instruments_shortfall": _(
+                "Reikwijdtegrond 1 tot en met 3: “De Beschermingsvoorziening zal worden ingezet als bestaande "
+                "instrumenten, zowel nationaal als op Europees niveau, ontoereikend zijn” (Kamerbrief 2023). "
+                "Bij alleen grond 4 niet nodig: vul dan “waarom de gevolgen niet anders te mitigeren zijn” in."),
         }
 
     def __init__(self, *args, allowed_fields=None, **kwargs):

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from core.registry import Slot
 
-from .constants import StateActorStatus, Urgency
+from .constants import (
+    HISTORICAL_TRANSACTION_BEFORE,
+    SCOPE_GROUND_FACTS,
+    ScopeGround,
+    StateActorStatus,
+    Urgency,
+)
 
 approved_outcome = Slot("cases.guards.approved_outcome",
                         "the outcome (deploy/do_not_deploy/None) of a case's approved risk assessment")
@@ -26,14 +32,32 @@ positions_all_exited = Slot("cases.guards.positions_all_exited",
 
 
 def intake_is_complete(case) -> bool:
-    """Intake establishes the scope ground, that existing instruments fall short and that market
-    financing was explored (letter: the provision is the last resort, "wanneer risico's ... niet
-    adequaat te ondervangen zijn door bestaande wetgeving of door het vinden van alternatieve
-    financiering in de markt")."""
+    """Intake establishes the scope ground with the facts it rests on, that existing instruments fall
+    short and that market financing was explored (letter: the provision is the last resort, "wanneer
+    risico's ... niet adequaat te ondervangen zijn door bestaande wetgeving of door het vinden van
+    alternatieve financiering in de markt").
+
+    The last-resort question follows the ground (letter, "Reikwijdte": the provision steps in "waar
+    bestaand instrumentarium ontoereikend is of om de gevolgen van de inzet van het instrumentarium
+    te mitigeren"): for grounds 1-3, why existing instruments fall short; for ground 4 (a Wet vifo
+    decision blocks the financing) the instrument was used, so why its consequences cannot be
+    mitigated otherwise, with the decision, the blocked financing and the threatened insolvency.
+    Ground 3 needs the transaction's date, before 8 September 2020."""
+    grounds = set(case.scope_grounds or [])
+    if not grounds:
+        return False
+    if grounds - {ScopeGround.BLOCKED_STARTUP_FINANCING} and not case.existing_instruments_shortfall.strip():
+        return False
+    for ground in grounds:
+        for name in SCOPE_GROUND_FACTS.get(ground, ()):
+            value = getattr(case, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                return False
+    if (ScopeGround.HISTORICAL_TRANSACTION in grounds
+            and not case.historical_transaction_date < HISTORICAL_TRANSACTION_BEFORE):
+        return False
     return bool(
-        case.scope_grounds
-        and case.existing_instruments_shortfall.strip()
-        and case.market_financing_explored is not None
+        case.market_financing_explored is not None
         and case.target_name.strip()
         and case.acquirer_name.strip()
     )

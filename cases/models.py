@@ -138,6 +138,36 @@ class Case(ConcurrentTransitionMixin, models.Model):
     market_financing_explored = models.BooleanField(_("marktfinanciering verkend"), null=True, blank=True)
     market_financing_notes = models.TextField(_("toelichting marktfinanciering"), blank=True)
 
+    # The facts of scope ground 3 and 4 (letter, "Reikwijdte"), checked in cases.services and
+    # required at intake by cases.guards.intake_is_complete when the ground is chosen.
+    # Ground 3: "Historische transacties van vóór 8 september 2020 die hedendaags onder de Wet vifo
+    # zouden vallen".
+    historical_transaction_date = models.DateField(
+        _("datum historische transactie"), null=True, blank=True,
+        help_text=_("Reikwijdtegrond 3: “Historische transacties van vóór 8 september 2020 die hedendaags onder "
+                    "de Wet vifo zouden vallen” (Kamerbrief 2023, Reikwijdte). De datum ligt vóór 8 september 2020."))
+    # Ground 4: "Als door een toetsingsbesluit op grond van de Wet vifo financiering van een
+    # strategische start-up of scale-up niet plaats kan vinden en het bedrijf hierdoor in de
+    # problemen komt en failleert."
+    vifo_decision_date = models.DateField(
+        _("datum toetsingsbesluit Wet vifo"), null=True, blank=True,
+        help_text=_("Reikwijdtegrond 4: “Als door een toetsingsbesluit op grond van de Wet vifo financiering van "
+                    "een strategische start-up of scale-up niet plaats kan vinden” (Kamerbrief 2023, Reikwijdte)."))
+    vifo_decision_reference = models.CharField(_("kenmerk toetsingsbesluit Wet vifo"), max_length=100, blank=True)
+    vifo_blocked_financing = models.TextField(
+        _("geblokkeerde financiering"), blank=True,
+        help_text=_("Welke financiering door het toetsingsbesluit niet kan plaatsvinden (partij, vorm, bedrag)."))
+    vifo_insolvency_threat = models.TextField(
+        _("dreigend faillissement"), blank=True,
+        help_text=_("Waarom het bedrijf hierdoor “in de problemen komt en failleert” (Kamerbrief 2023, "
+                    "Reikwijdte): liquiditeit, termijn, onderbouwing."))
+    vifo_mitigation_shortfall = models.TextField(
+        _("waarom de gevolgen niet anders te mitigeren zijn"), blank=True,
+        help_text=_("Bij grond 4 is de vraag niet of bestaand instrumentarium het risico afdekt (het toetsingsbesluit "
+                    "is juist genomen), maar of de gevolgen anders te mitigeren zijn: de voorziening grijpt in "
+                    "“om de gevolgen van de inzet van het instrumentarium te mitigeren” (Kamerbrief 2023, "
+                    "Reikwijdte)."))
+
     # What the case list's search looks in, in capitals, stored by the database: one column to scan
     # instead of five upper-cased per case (`cases.selectors.case_search`). Lines keep a search term
     # (which never holds a line break) from matching across two fields.

@@ -23,7 +23,9 @@ from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 from .constants import (
     DECISION_STATES,
     END_STATES,
+    HISTORICAL_TRANSACTION_BEFORE,
     STAGE_DAYS,
+    WET_VIFO_IN_FORCE_SINCE,
     EventKind,
     Instrument,
     ScopeGround,
@@ -48,13 +50,19 @@ _SIGNAL_FIELDS = {
     "transaction_value", "expected_closing_date",
     "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
     "market_financing_explored", "market_financing_notes",
+    "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
+    "vifo_insolvency_threat", "vifo_mitigation_shortfall",
 }
+# The facts of scope grounds 3 and 4 stay correctable while the risk assessment runs: the assessor
+# confirms the ground on them (assessments.services.assessment_set_scope).
+_SCOPE_FACT_FIELDS = {"historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
+                      "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall"}
 EDITABLE_FIELDS: dict[str, set[str]] = {
     State.SIGNAL: _SIGNAL_FIELDS,
     State.INTAKE: _SIGNAL_FIELDS,
     State.RISK_ASSESSMENT: {"title", "summary", "classification", "urgency", "acquirer_country", "state_actor_status",
                             "intended_stake_percent", "intended_control", "transaction_value",
-                            "expected_closing_date", "target_sector", "categories"},
+                            "expected_closing_date", "target_sector", "categories", *_SCOPE_FACT_FIELDS},
     State.CABINET_DECISION: {"title", "summary", "classification", "urgency", "expected_closing_date"},
     State.INVESTMENT_PREPARATION: {"title", "summary", "classification", "urgency"},
     State.INVESTED: {"title", "summary", "classification"},
@@ -89,6 +97,34 @@ def _validate_choices(values, choices, field: str) -> list[str]:
     if unknown:
         raise ValidationError({field: _("Onbekende waarde(n): %(v)s.") % {"v": ", ".join(map(str, unknown))}})
     return values
+
+
+def scope_fact_errors(case: Case) -> dict[str, str]:
+    """The recorded facts of scope grounds 3 and 4 that contradict the letter, by field.
+
+    Ground 3 (letter, "Reikwijdte"): "Historische transacties van vóór 8 september 2020 die
+    hedendaags onder de Wet vifo zouden vallen": a transaction on or after 8 September 2020 is not
+    one. Ground 4 rests on "een toetsingsbesluit op grond van de Wet vifo": such a decision is not
+    dated before the Wet vifo came into force, nor in the future. (Missing facts are the intake's
+    concern: cases.guards.intake_is_complete.)"""
+    errors = {}
+    today = timezone.localdate()
+    grounds = set(case.scope_grounds or [])
+    when = case.historical_transaction_date
+    if when is not None and ScopeGround.HISTORICAL_TRANSACTION in grounds and when >= HISTORICAL_TRANSACTION_BEFORE:
+        errors["historical_transaction_date"] = _(
+            "Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief 2023, "
+            "Reikwijdte: “Historische transacties van vóór 8 september 2020”). Deze transactie is van "
+            "%(date)s: kies een andere grond.") % {"date": when.strftime("%d-%m-%Y")}
+    elif when is not None and when > today:
+        errors["historical_transaction_date"] = _("Een historische transactie ligt niet in de toekomst.")
+    decided = case.vifo_decision_date
+    if decided is not None and decided < WET_VIFO_IN_FORCE_SINCE:
+        errors["vifo_decision_date"] = _("Een toetsingsbesluit op grond van de Wet vifo is niet van vóór "
+                                         "1 juni 2023, de dag waarop de wet in werking trad.")
+    elif decided is not None and decided > today:
+        errors["vifo_decision_date"] = _("Een genomen toetsingsbesluit ligt niet in de toekomst.")
+    return errors
 
 
 def _next_reference(year: int) -> str:
@@ -150,6 +186,8 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     case = Case(created_by=user, **data)
     case.reference = "pending"
     case.full_clean(exclude=["reference", "created_by", "state"])
+    if errors := scope_fact_errors(case):
+        raise ValidationError(errors)
     _require_classification_allowed(user=user, case=case, level=case.classification, team_clearances=[user])
     case.reference = _next_reference(timezone.localdate().year)
     case.save()
@@ -194,6 +232,8 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["state"])
+    if errors := scope_fact_errors(case):
+        raise ValidationError(errors)
     case.save(update_fields=list(data) + ["classification_rank", "updated_at"] if data else ["updated_at"])
     if categories is not None:
         CaseCategory.objects.filter(case=case).exclude(category__in=categories).delete()

@@ -42,8 +42,10 @@ PROPOSAL_STEPS = {"proposed": gettext_lazy("ingediend door de beheerder"),
 
 # What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
 GUARD_LABELS = {
-    "intake_is_complete": gettext_lazy("intake compleet (reikwijdtegrond, tekortschieten bestaande instrumenten, "
-                                "marktfinanciering verkend, onderneming en investeerder bekend)"),
+    "intake_is_complete": gettext_lazy("intake compleet (reikwijdtegrond met de feiten van grond 3 of 4, "
+                                "tekortschieten bestaande instrumenten of bij grond 4 waarom de gevolgen van het "
+                                "toetsingsbesluit niet anders te mitigeren zijn, marktfinanciering verkend, "
+                                "onderneming en investeerder bekend)"),
     "urgent_and_intake_complete": gettext_lazy("urgentie „per direct” en intake compleet"),
     "state_actor_not_excluded": gettext_lazy("investeerder niet uitgesloten als statelijke actor"),
     "has_approved_assessment_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies tot inzet"),

@@ -215,6 +215,12 @@ def fill_initial_assessment(assessment, *, lead, outcome: str = "deploy", level:
         assessment_set_check(user=lead, assessment=assessment, code=item.code, answer=CheckAnswer.YES,
                              rationale="Beoordeeld en doorstaan.")
     score_all_indicators(assessment, assessor=lead, level=level)
+    if framework.afstemming_in_outcome and not assessment.consultations.exists():
+        # Version 2: no consultation at all only with a recorded reason (assessments.outcome).
+        from assessments.services import assessment_set_no_consultation_reason
+
+        assessment_set_no_consultation_reason(user=lead, assessment=assessment,
+                                              reason="Geen ander departement betrokken: alleen EZK-beleid geraakt.")
     return assessment
 
 

@@ -68,8 +68,8 @@ def test_the_lead_settles_and_the_settlement_counts(api, assessor, assessor2, as
     detail = api(assessor).get(f"/api/assessments/{assessment.pk}/").json()
     assert detail["disagreements"] == []
     assert detail["result"]["outcome"] == "deploy"
-    # (3 + 3 + 2 + 3) / 4 = 2.75
-    assert detail["result"]["risk_score"] == "2.75"
+    # Version 2: the highest core indicator decides (3, 3, 2, 3 -> 3); under v1 the mean was 2.75.
+    assert detail["result"]["risk_score"] == "3.00"
     assert api(assessor).post(f"/api/assessments/{assessment.pk}/submit/").status_code == 200
 
 

@@ -22,7 +22,7 @@ def assess_through_api(api, case, *, lead, approver, outcome):
     assert response.status_code == 201, response.json()
     body = response.json()
     aid = body["id"]
-    assert body["framework"]["number"] == 2 and body["framework"]["derived_from_letter"] is True  # v1 + review
+    assert body["framework"]["number"] == 3 and body["framework"]["derived_from_letter"] is True
     assert client.put(f"/api/assessments/{aid}/scope/", {"scope_ground": "essential_supplier", "confirmed": True,
                                                          "rationale": "Toeleverancier buiten de Wet vifo."},
                       format="json").status_code == 200
@@ -42,6 +42,10 @@ def assess_through_api(api, case, *, lead, approver, outcome):
                             {"indicator": indicator["code"], "level": 3, "rationale": "Moeilijk te vervangen."},
                             format="json")
             assert r.status_code == 201, r.json()
+    # Version 2: no consultation at all only with a recorded reason.
+    r = client.put(f"/api/assessments/{aid}/no-consultation-reason/",
+                   {"reason": "Alleen EZK-beleid geraakt; geen ander departement betrokken."}, format="json")
+    assert r.status_code == 200, r.json()
     assert client.get(f"/api/assessments/{aid}/outcome/").json()["outcome"] == outcome
     r = client.post(f"/api/assessments/{aid}/submit/")
     assert r.status_code == 200, r.json()

@@ -19,14 +19,13 @@ import pytest
 from django.utils import timezone
 
 from access.roles import Role
+from assessments.default_framework import DEFINITION
 from assessments.models import ConsultationRequest
-from assessments.review_framework import DEFINITION  # v1 plus the risk review's questions
 from assessments.services import (
     assessment_approve,
     assessment_return,
     assessment_revise,
     assessment_score,
-    assessment_set_check,
     assessment_settle,
     assessment_start,
     assessment_submit,
@@ -37,7 +36,7 @@ from assessments.services import (
 from cases.models import Case
 from cases.services import case_team_add
 
-from .factories import fill_initial_assessment, make_case, start_risk_assessment
+from .factories import fill_initial_assessment, make_case, score_all_indicators, start_risk_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +45,7 @@ _ITEM_TEXT = ("label_nl", "label_en", "guidance_nl", "guidance_en", "letter_cita
 
 
 def _definition_rows() -> dict:
-    return {row["code"]: row for part in ("conditions", "indicators", "checks", "review_checks")
-            for row in DEFINITION[part]}
+    return {row["code"]: row for part in ("conditions", "indicators", "checks") for row in DEFINITION[part]}
 
 
 def _normalise(value, tokens: dict, key: str = ""):
@@ -100,7 +98,7 @@ def assessments(officer, assessor, assessor2, case, make_user, manager):
     advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     start_risk_assessment(case, officer=officer)
-    first = assessment_start(user=assessor, case=case)
+    first = _pinned_to_version_1(assessment_start(user=assessor, case=case))
     fill_initial_assessment(first, lead=assessor)
     framework = first.framework.framework
     core = [i.code for i in framework.core_indicators]
@@ -132,18 +130,25 @@ def assessments(officer, assessor, assessor2, case, make_user, manager):
     other = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
                                              manager: Role.FUND_MANAGER})
     Case.objects.filter(pk=other.pk).update(state="monitoring")
-    review = assessment_start(user=assessor, case=Case.objects.get(pk=other.pk), kind="risk_review")
-    # The review answers its own questions (v2): one passes, one fails, the rest still open.
-    assessment_set_check(user=assessor, assessment=review, code="covered_by_other_instrument", answer="yes",
-                         rationale="Aangewezen onder de Wet vifo.")
-    assessment_set_check(user=assessor, assessment=review, code="trustworthy_market_party", answer="no",
-                         rationale="Nog geen koper gevonden.")
+    review = _pinned_to_version_1(assessment_start(user=assessor, case=Case.objects.get(pk=other.pk),
+                                                   kind="risk_review"))
+    score_all_indicators(review, assessor=assessor, level=2)
+    assessment_score(user=assessor2, assessment=review, indicator=core[0], level=4, rationale="Zeer hoog.")
 
     tokens = {("assessment", first.pk): "first", ("assessment", second.pk): "second",
               ("assessment", review.pk): "review", ("case", case.pk): "case", ("case", other.pk): "other_case",
               ("framework", first.framework_id): "framework", ("consultation", answered.pk): "answered",
               ("consultation", waived.pk): "waived", ("consultation", open_request.pk): "open"}
     return {"first": first, "second": second, "review": review}, tokens
+
+
+def _pinned_to_version_1(assessment):
+    """The bodies were captured with version 1 (the default then); an assessment made then keeps it."""
+    from assessments.models import Assessment, FrameworkVersion
+
+    Assessment.objects.filter(pk=assessment.pk).update(framework=FrameworkVersion.objects.get(number=1))
+    assessment.refresh_from_db()
+    return assessment
 
 
 def _bodies(api, assessor, assessments) -> dict:
@@ -211,10 +216,10 @@ EXPECTED = r"""
   "next_revision_id": "second",
   "framework": {
    "id": "framework",
-   "number": 2,
-   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
+   "number": 1,
+   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
    "derived_from_letter": true,
-   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
+   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
   },
   "lead": "assessor",
   "submitted_by": "assessor",
@@ -227,6 +232,10 @@ EXPECTED = r"""
    "confirmed": true,
    "rationale": "Toeleverancier valt (nog) niet onder de Wet vifo."
   },
+  "rules": {"risk_rule": "weighted_mean", "broader_requires_crucial": false, "low_indicators_rule": false, "afstemming_in_outcome": false},
+  "policy_goal": {"crucial": null, "rationale": ""},
+  "low_indicators_justification": "",
+  "no_consultation_reason": "",
   "conditions": [
    {"part": "condition", "code": "national_security_risk", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Voldaan", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"},
    {"part": "condition", "code": "state_actor_influence", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Voldaan", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"}
@@ -246,8 +255,8 @@ EXPECTED = r"""
   ],
   "disagreements": [],
   "consultations": [
-   {"id": "answered", "ministry": "defensie", "ministry_label": "Defensie", "advisor": "adviseur", "question": "Leverancier voor Defensie?", "covers": ["vital_processes", "proportionality"], "due_date": "today+2", "status": "answered", "status_label": "Beantwoord", "overdue": false, "position": "concerns", "position_label": "Heeft zorgen", "advice": "Zorgen over de keten.", "answered_at": "<ts>", "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>"},
-   {"id": "waived", "ministry": "other", "ministry_label": "Ministerie X", "advisor": "adviseur", "question": "Rol van X?", "covers": ["ecosystem_position"], "due_date": "today+5", "status": "waived", "status_label": "Afgezien (met reden)", "overdue": false, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "Niet nodig gebleken.", "waived_by": "assessor", "waived_at": "<ts>", "requested_at": "<ts>"}
+   {"id": "answered", "ministry": "defensie", "ministry_label": "Defensie", "advisor": "adviseur", "question": "Leverancier voor Defensie?", "covers": ["vital_processes", "proportionality"], "due_date": "today+2", "status": "answered", "status_label": "Beantwoord", "overdue": false, "position": "concerns", "position_label": "Heeft zorgen", "advice": "Zorgen over de keten.", "answered_at": "<ts>", "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>", "response": "", "responded_at": null, "needs_response": true},
+   {"id": "waived", "ministry": "other", "ministry_label": "Ministerie X", "advisor": "adviseur", "question": "Rol van X?", "covers": ["ecosystem_position"], "due_date": "today+5", "status": "waived", "status_label": "Afgezien (met reden)", "overdue": false, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "Niet nodig gebleken.", "waived_by": "assessor", "waived_at": "<ts>", "requested_at": "<ts>", "response": "", "responded_at": null, "needs_response": false}
   ],
   "open_consultations": [],
   "reviews": [
@@ -262,12 +271,19 @@ EXPECTED = r"""
    "reasons": [],
    "missing": [],
    "drivers": [{"part": "scope", "code": "scope_ground", "label": "Reikwijdtegrond", "value": true, "text": "De reikwijdtegrond is bevestigd.", "effect": "supports"}, {"part": "condition", "code": "national_security_risk", "label": "Risico's voor de nationale veiligheid", "value": "met", "text": "Voorwaarde voldaan.", "effect": "supports"}, {"part": "condition", "code": "state_actor_influence", "label": "Directe of indirecte invloed van een statelijke actor", "value": "met", "text": "Voorwaarde voldaan.", "effect": "supports"}, {"part": "check", "code": "existing_instruments_insufficient", "label": "Bestaande instrumenten schieten tekort", "value": "yes", "text": "Toets doorstaan.", "effect": "supports"}, {"part": "check", "code": "no_market_financing", "label": "Geen alternatieve financiering in de markt", "value": "yes", "text": "Toets doorstaan.", "effect": "supports"}, {"part": "check", "code": "no_strategic_behaviour", "label": "Geen strategisch gedrag van de onderneming", "value": "yes", "text": "Toets doorstaan.", "effect": "supports"}, {"part": "check", "code": "proportionality", "label": "Proportionaliteit", "value": "yes", "text": "Toets doorstaan.", "effect": "supports"}, {"part": "indicator", "code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "value": 3, "text": "Weegt mee in het risiconiveau met bijdrage 3.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "value": 3, "text": "Weegt mee in het risiconiveau met bijdrage 3.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "vital_processes", "label": "Belang voor vitale processen", "value": 3, "text": "Weegt mee in het risiconiveau met bijdrage 3.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 1.00 (gewicht 0.50).", "effect": "risk"}],
-   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Midden", "how": "settled", "contribution": "2.00"}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00"}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00"}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00"}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "1.00"}],
+   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Midden", "how": "settled", "contribution": "2.00", "counts": true}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "1.00", "counts": true}],
    "risk_score": "2.67",
    "risk_level": "hoog",
    "risk_level_label": "hoog",
    "risk_manageable": false,
-   "framework": {"id": "framework", "number": 2, "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)", "derived_from_letter": true}
+   "framework": {"id": "framework", "number": 1, "name": "Standaard afwegingskader uit de Kamerbrief 2023", "derived_from_letter": true},
+   "risk_rule": "weighted_mean",
+   "deciding_indicators": [],
+   "broader_not_counted": [],
+   "policy_goal_crucial": null,
+   "policy_goal_rationale": "",
+   "low_indicators_justification": "",
+   "afstemming": []
   }
  },
  "second_nl": {
@@ -283,10 +299,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 2,
-   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
+   "number": 1,
+   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
    "derived_from_letter": true,
-   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
+   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
   },
   "lead": "assessor",
   "submitted_by": null,
@@ -299,6 +315,10 @@ EXPECTED = r"""
    "confirmed": true,
    "rationale": "Toeleverancier valt (nog) niet onder de Wet vifo."
   },
+  "rules": {"risk_rule": "weighted_mean", "broader_requires_crucial": false, "low_indicators_rule": false, "afstemming_in_outcome": false},
+  "policy_goal": {"crucial": null, "rationale": ""},
+  "low_indicators_justification": "",
+  "no_consultation_reason": "",
   "conditions": [
    {"part": "condition", "code": "national_security_risk", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Voldaan", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"},
    {"part": "condition", "code": "state_actor_influence", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Voldaan", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"}
@@ -318,7 +338,7 @@ EXPECTED = r"""
   ],
   "disagreements": ["ecosystem_position"],
   "consultations": [
-   {"id": "open", "ministry": "jenv", "ministry_label": "Justitie en Veiligheid (JenV)", "advisor": "adviseur", "question": "Nog steeds?", "covers": ["ecosystem_position", "state_actor_influence"], "due_date": "today+1", "status": "open", "status_label": "Openstaand", "overdue": true, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>"}
+   {"id": "open", "ministry": "jenv", "ministry_label": "Justitie en Veiligheid (JenV)", "advisor": "adviseur", "question": "Nog steeds?", "covers": ["ecosystem_position", "state_actor_influence"], "due_date": "today+1", "status": "open", "status_label": "Openstaand", "overdue": true, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>", "response": "", "responded_at": null, "needs_response": false}
   ],
   "open_consultations": ["open"],
   "reviews": [],
@@ -330,11 +350,18 @@ EXPECTED = r"""
    "reasons": [],
    "missing": [{"part": "indicator", "code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar."}],
    "drivers": [{"part": "indicator", "code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar.", "effect": "missing"}, {"part": "indicator", "code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "value": 3, "text": "Weegt mee in het risiconiveau met bijdrage 3.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "vital_processes", "label": "Belang voor vitale processen", "value": 3, "text": "Weegt mee in het risiconiveau met bijdrage 3.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 1.00 (gewicht 0.50).", "effect": "risk"}],
-   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Midden", "how": "settled", "contribution": "2.00"}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00"}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00"}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "1.00"}],
+   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Midden", "how": "settled", "contribution": "2.00", "counts": true}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null, "counts": false}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "Hoog", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "1.00", "counts": true}],
    "risk_score": null,
    "risk_level": "",
    "risk_level_label": "",
-   "risk_manageable": null
+   "risk_manageable": null,
+   "risk_rule": "weighted_mean",
+   "deciding_indicators": [],
+   "broader_not_counted": [],
+   "policy_goal_crucial": null,
+   "policy_goal_rationale": "",
+   "low_indicators_justification": "",
+   "afstemming": []
   }
  },
  "review_nl": {
@@ -350,10 +377,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 2,
-   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
+   "number": 1,
+   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
    "derived_from_letter": true,
-   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
+   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
   },
   "lead": "assessor",
   "submitted_by": null,
@@ -361,16 +388,20 @@ EXPECTED = r"""
   "approved_by": null,
   "approved_at": null,
   "scope": {"ground": "", "ground_label": "", "confirmed": null, "rationale": ""},
+  "rules": {"risk_rule": "weighted_mean", "broader_requires_crucial": false, "low_indicators_rule": false, "afstemming_in_outcome": false},
+  "policy_goal": {"crucial": null, "rationale": ""},
+  "low_indicators_justification": "",
+  "no_consultation_reason": "",
   "conditions": [],
-  "checks": [
-   {"part": "check", "code": "state_actor_influence_ended", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null},
-   {"part": "check", "code": "covered_by_other_instrument", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "yes", "answer_label": "Ja", "passes": true, "rationale": "Aangewezen onder de Wet vifo.", "evidence": [], "updated_by": "assessor"},
-   {"part": "check", "code": "trustworthy_market_party", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "no", "answer_label": "Nee", "passes": false, "rationale": "Nog geen koper gevonden.", "evidence": [], "updated_by": "assessor"},
-   {"part": "check", "code": "buyer_no_strategic_behaviour", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null},
-   {"part": "check", "code": "cabinet_conditions_settled", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "question_nl": "<definition>", "question_en": "<definition>", "answer": "undetermined", "answer_label": "Nog niet vastgesteld", "passes": false, "rationale": "", "evidence": [], "updated_by": null}
+  "checks": [],
+  "indicators": [
+   {"part": "indicator", "code": "unique_knowledge_technology", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}, {"assessor": "assessor2", "assessor_name": "Anne de Beoordelaar", "level": 4, "level_label": "Zeer hoog", "rationale": "Zeer hoog.", "evidence": [], "scored_at": "<ts>"}], "spread": 2, "disagreement": true, "settlement": null, "final_level": null, "final_level_label": "", "how": "disagreement"},
+   {"part": "indicator", "code": "ecosystem_position", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
+   {"part": "indicator", "code": "vital_processes", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
+   {"part": "indicator", "code": "knowledge_integrity", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "core", "weight": "1.00", "scores": [{"assessor": "assessor", "assessor_name": "assessor", "level": 2, "level_label": "Midden", "rationale": "Score 2 op basis van het dossier.", "evidence": [], "scored_at": "<ts>"}], "spread": 0, "disagreement": false, "settlement": null, "final_level": 2, "final_level_label": "Midden", "how": "agreed"},
+   {"part": "indicator", "code": "societal_challenges", "label": "<label_nl>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "kind": "broader", "weight": "0.50", "scores": [], "spread": 0, "disagreement": false, "settlement": null, "final_level": null, "final_level_label": "", "how": "unscored"}
   ],
-  "indicators": [],
-  "disagreements": [],
+  "disagreements": ["unique_knowledge_technology"],
   "consultations": [],
   "open_consultations": [],
   "reviews": [],
@@ -378,15 +409,22 @@ EXPECTED = r"""
    "kind": "risk_review",
    "outcome": "",
    "outcome_label": "",
-   "explanation": "Conclusie: de risico's voor de nationale veiligheid zijn nog niet tot een beheersbaar niveau afgenomen; het belang wordt niet afgebouwd. Redenen: Betrouwbare private koper of financiering in de markt: Nog geen koper gevonden..",
-   "reasons": [{"part": "check", "code": "trustworthy_market_party", "label": "Betrouwbare private koper of financiering in de markt", "value": "no", "text": "Nog geen koper gevonden."}],
-   "missing": [{"part": "check", "code": "buyer_no_strategic_behaviour", "label": "Geen strategisch gedrag van de koper of financier", "value": "undetermined", "text": "Vraag nog niet beantwoord."}, {"part": "check", "code": "cabinet_conditions_settled", "label": "Voorwaarden van het kabinet nagekomen", "value": "undetermined", "text": "Vraag nog niet beantwoord."}],
-   "drivers": [{"part": "check", "code": "trustworthy_market_party", "label": "Betrouwbare private koper of financiering in de markt", "value": "no", "text": "Nog geen koper gevonden.", "effect": "blocks"}],
-   "indicators": [],
+   "explanation": "Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score.",
+   "reasons": [],
+   "missing": [{"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar."}],
+   "drivers": [{"part": "indicator", "code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "value": null, "text": "De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar.", "effect": "missing"}, {"part": "indicator", "code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}, {"part": "indicator", "code": "vital_processes", "label": "Belang voor vitale processen", "value": 2, "text": "Weegt mee in het risiconiveau met bijdrage 2.00 (gewicht 1.00).", "effect": "risk"}],
+   "indicators": [{"code": "unique_knowledge_technology", "label": "Unieke en gevoelige kennis en technologie", "kind": "core", "weight": "1.00", "scores": [2, 4], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null, "counts": false}, {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00", "counts": true}, {"code": "vital_processes", "label": "Belang voor vitale processen", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00", "counts": true}, {"code": "knowledge_integrity", "label": "Integriteit en exclusiviteit van kennis en informatie", "kind": "core", "weight": "1.00", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Midden", "how": "agreed", "contribution": "2.00", "counts": true}, {"code": "societal_challenges", "label": "Bijdrage aan maatschappelijke uitdagingen en beleidsdoelen", "kind": "broader", "weight": "0.50", "scores": [], "spread": 0, "disagreement": false, "final_level": null, "final_level_label": "", "how": "unscored", "contribution": null, "counts": false}],
    "risk_score": null,
    "risk_level": "",
    "risk_level_label": "",
-   "risk_manageable": false
+   "risk_manageable": null,
+   "risk_rule": "weighted_mean",
+   "deciding_indicators": [],
+   "broader_not_counted": [],
+   "policy_goal_crucial": null,
+   "policy_goal_rationale": "",
+   "low_indicators_justification": "",
+   "afstemming": []
   }
  },
  "second_en": {
@@ -402,10 +440,10 @@ EXPECTED = r"""
   "next_revision_id": null,
   "framework": {
    "id": "framework",
-   "number": 2,
-   "name": "Afwegingskader 2023 met vragen voor de risicoheroverweging (afbouw)",
+   "number": 1,
+   "name": "Standaard afwegingskader uit de Kamerbrief 2023",
    "derived_from_letter": true,
-   "notes": "Gelijk aan versie 1 voor de risico-inschatting. Nieuw: de risicoheroverweging tijdens monitoring beantwoordt de vragen die bepalen of het risico beheersbaar is geworden (invloed of oogmerk van de statelijke actor weggenomen of afgedekt door een ander instrument; betrouwbare private koper of financiering zonder strategisch gedrag; voorwaarden van het kabinet nagekomen), in plaats van het belang van de onderneming opnieuw te scoren."
+   "notes": "Voorwaarden, indicatoren en toetsen komen uit de Kamerbrief (2023). De brief geeft geen schaal, gewichten of drempels: die zijn in deze versie aannames (kernindicatoren gewicht 1, bredere indicator 0,5; drempels 1,5 / 2,5 / 3,25 op een schaal van 0 tot 4). Publiceer een nieuwe versie om ze te wijzigen."
   },
   "lead": "assessor",
   "submitted_by": null,
@@ -418,6 +456,10 @@ EXPECTED = r"""
    "confirmed": true,
    "rationale": "Toeleverancier valt (nog) niet onder de Wet vifo."
   },
+  "rules": {"risk_rule": "weighted_mean", "broader_requires_crucial": false, "low_indicators_rule": false, "afstemming_in_outcome": false},
+  "policy_goal": {"crucial": null, "rationale": ""},
+  "low_indicators_justification": "",
+  "no_consultation_reason": "",
   "conditions": [
    {"part": "condition", "code": "national_security_risk", "label": "<label_en>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Met", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"},
    {"part": "condition", "code": "state_actor_influence", "label": "<label_en>", "label_nl": "<definition>", "label_en": "<definition>", "guidance_nl": "<definition>", "guidance_en": "<definition>", "letter_citation": "<definition>", "status": "met", "status_label": "Met", "rationale": "Onderbouwd met de bronnen in het dossier.", "evidence": [{"title": "Analyse", "source": "EZK", "url": "", "document_id": null}], "updated_by": "assessor"}
@@ -437,7 +479,7 @@ EXPECTED = r"""
   ],
   "disagreements": ["ecosystem_position"],
   "consultations": [
-   {"id": "open", "ministry": "jenv", "ministry_label": "Justice and Security (JenV)", "advisor": "adviseur", "question": "Nog steeds?", "covers": ["ecosystem_position", "state_actor_influence"], "due_date": "today+1", "status": "open", "status_label": "Open", "overdue": true, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>"}
+   {"id": "open", "ministry": "jenv", "ministry_label": "Justice and Security (JenV)", "advisor": "adviseur", "question": "Nog steeds?", "covers": ["ecosystem_position", "state_actor_influence"], "due_date": "today+1", "status": "open", "status_label": "Open", "overdue": true, "position": "", "position_label": "", "advice": "", "answered_at": null, "waiver_reason": "", "waived_by": null, "waived_at": null, "requested_at": "<ts>", "response": "", "responded_at": null, "needs_response": false}
   ],
   "open_consultations": ["open"],
   "reviews": [],
@@ -449,11 +491,18 @@ EXPECTED = r"""
    "reasons": [],
    "missing": [{"part": "indicator", "code": "ecosystem_position", "label": "Crucial position in ecosystems", "value": null, "text": "The scores disagree and have not yet been settled by the lead assessor."}],
    "drivers": [{"part": "indicator", "code": "ecosystem_position", "label": "Crucial position in ecosystems", "value": null, "text": "The scores disagree and have not yet been settled by the lead assessor.", "effect": "missing"}, {"part": "indicator", "code": "knowledge_integrity", "label": "Integrity and exclusivity of knowledge and information", "value": 3, "text": "Counts towards the risk level with contribution 3.00 (weight 1.00).", "effect": "risk"}, {"part": "indicator", "code": "vital_processes", "label": "Importance for vital processes", "value": 3, "text": "Counts towards the risk level with contribution 3.00 (weight 1.00).", "effect": "risk"}, {"part": "indicator", "code": "unique_knowledge_technology", "label": "Unique and sensitive knowledge and technology", "value": 2, "text": "Counts towards the risk level with contribution 2.00 (weight 1.00).", "effect": "risk"}, {"part": "indicator", "code": "societal_challenges", "label": "Contribution to societal challenges and policy goals", "value": 2, "text": "Counts towards the risk level with contribution 1.00 (weight 0.50).", "effect": "risk"}],
-   "indicators": [{"code": "unique_knowledge_technology", "label": "Unique and sensitive knowledge and technology", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Medium", "how": "settled", "contribution": "2.00"}, {"code": "ecosystem_position", "label": "Crucial position in ecosystems", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null}, {"code": "vital_processes", "label": "Importance for vital processes", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "High", "how": "agreed", "contribution": "3.00"}, {"code": "knowledge_integrity", "label": "Integrity and exclusivity of knowledge and information", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "High", "how": "agreed", "contribution": "3.00"}, {"code": "societal_challenges", "label": "Contribution to societal challenges and policy goals", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Medium", "how": "agreed", "contribution": "1.00"}],
+   "indicators": [{"code": "unique_knowledge_technology", "label": "Unique and sensitive knowledge and technology", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": 2, "final_level_label": "Medium", "how": "settled", "contribution": "2.00", "counts": true}, {"code": "ecosystem_position", "label": "Crucial position in ecosystems", "kind": "core", "weight": "1.00", "scores": [1, 3], "spread": 2, "disagreement": true, "final_level": null, "final_level_label": "", "how": "disagreement", "contribution": null, "counts": false}, {"code": "vital_processes", "label": "Importance for vital processes", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "High", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "knowledge_integrity", "label": "Integrity and exclusivity of knowledge and information", "kind": "core", "weight": "1.00", "scores": [3], "spread": 0, "disagreement": false, "final_level": 3, "final_level_label": "High", "how": "agreed", "contribution": "3.00", "counts": true}, {"code": "societal_challenges", "label": "Contribution to societal challenges and policy goals", "kind": "broader", "weight": "0.50", "scores": [2], "spread": 0, "disagreement": false, "final_level": 2, "final_level_label": "Medium", "how": "agreed", "contribution": "1.00", "counts": true}],
    "risk_score": null,
    "risk_level": "",
    "risk_level_label": "",
-   "risk_manageable": null
+   "risk_manageable": null,
+   "risk_rule": "weighted_mean",
+   "deciding_indicators": [],
+   "broader_not_counted": [],
+   "policy_goal_crucial": null,
+   "policy_goal_rationale": "",
+   "low_indicators_justification": "",
+   "afstemming": []
   }
  }
 }

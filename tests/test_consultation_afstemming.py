@@ -60,6 +60,12 @@ def test_the_answer_unblocks(api, assessor, advisor, assessment):
                                  format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "answered"
+    # Version 2: an advice with concerns needs EZK's recorded response before "deploy".
+    response = api(assessor).post(f"/api/assessments/{assessment.pk}/submit/")
+    assert response.status_code == 409 and response.json()["code"] == "insufficient_information"
+    response = api(assessor).post(f"/api/consultations/{cid}/respond/",
+                                  {"response": "De termijn is ruim genoeg; toegelicht in het dossier."}, format="json")
+    assert response.status_code == 200, response.json()
     assert api(assessor).post(f"/api/assessments/{assessment.pk}/submit/").status_code == 200
     detail = api(assessor).get(f"/api/assessments/{assessment.pk}/").json()
     assert detail["consultations"][0]["position"] == "concerns"

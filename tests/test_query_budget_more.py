@@ -49,7 +49,7 @@ BUDGET = {
     "consultation_detail": 5,  # the request, the audited read (3), the assessment's records
     "assessment_history": 2,  # the assessment, the revisions of its case and kind (joined)
     "assessment_scores": 2,  # the assessment, its records
-    "assessment_outcome": 5,  # the assessment, its scores, conditions, checks, settlements
+    "assessment_outcome": 6,  # the assessment, its scores, conditions, checks, settlements, advice requests (v2)
     "assessment_consultations": 2,  # the assessment, its requests
     # the fund
     "fund_accounts": 2,  # the fund, the running balances
@@ -215,8 +215,12 @@ def draft(assessor, assessed_case):
 
 
 def _fill(draft, assessor, assessor2):
+    from assessments.services import assessment_set_policy_goal
+
     fill_initial_assessment(draft, lead=assessor)
     score_all_indicators(draft, assessor=assessor2, level=2, core_only=False)
+    # Framework version 2: the broader indicator counts (and is explained) only for a crucial company.
+    assessment_set_policy_goal(user=assessor, assessment=draft, crucial=True, rationale="Cruciaal voor de energietransitie.")
 
 
 def test_assessment_scores_are_constant_in_scores(api, assessor, assessor2, draft, django_assert_max_num_queries):

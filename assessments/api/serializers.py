@@ -152,6 +152,7 @@ class AssessmentResultIndicatorSerializer(serializers.Serializer):
     final_level_label = serializers.CharField()
     how = serializers.CharField()
     contribution = serializers.CharField(allow_null=True)
+    counts = serializers.BooleanField(required=False, help_text=_("Telt mee in het risiconiveau."))
 
 
 class AssessmentResultSerializer(serializers.Serializer):
@@ -171,6 +172,17 @@ class AssessmentResultSerializer(serializers.Serializer):
     risk_level_label = serializers.CharField()
     risk_manageable = serializers.BooleanField(allow_null=True)
     framework = FrameworkRefSerializer(required=False)
+    # From framework version 2 (absent in results frozen under version 1):
+    risk_rule = serializers.CharField(required=False, help_text=_(
+        "weighted_mean (versie 1) of highest_core (versie 2: de hoogste kernindicator bepaalt)."))
+    deciding_indicators = serializers.ListField(child=serializers.DictField(), required=False, help_text=_(
+        "De indicator(en) die het risiconiveau bepalen (versie 2)."))
+    broader_not_counted = serializers.ListField(child=serializers.CharField(), required=False)
+    policy_goal_crucial = serializers.BooleanField(allow_null=True, required=False)
+    policy_goal_rationale = serializers.CharField(required=False)
+    low_indicators_justification = serializers.CharField(required=False, help_text=_(
+        "Onderbouwing van voorwaarde 1 bij louter lage indicatoren."))
+    afstemming = AssessmentResultEntrySerializer(many=True, required=False)
 
 
 class AssessmentScopeSerializer(serializers.Serializer):
@@ -206,6 +218,10 @@ class ConsultationSummarySerializer(serializers.Serializer):
     waived_by = serializers.CharField(allow_null=True)
     waived_at = serializers.DateTimeField(allow_null=True)
     requested_at = serializers.DateTimeField()
+    response = serializers.CharField(required=False, help_text=_("De reactie van EZK op bezwaar of zorgen."))
+    responded_at = serializers.DateTimeField(allow_null=True, required=False)
+    needs_response = serializers.BooleanField(required=False, help_text=_(
+        "Bezwaar of zorgen zonder vastgelegde reactie (versie 2: blokkeert een advies tot inzet)."))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +293,10 @@ class AssessmentDetailSerializer(serializers.Serializer):
     approved_by = serializers.CharField(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     scope = AssessmentScopeSerializer()
+    rules = serializers.DictField(help_text=_("De regels van de versie van het afwegingskader."))
+    policy_goal = serializers.DictField(help_text=_("crucial (true/false/null) en rationale."))
+    low_indicators_justification = serializers.CharField()
+    no_consultation_reason = serializers.CharField()
     conditions = ConditionRowSerializer(many=True)
     checks = CheckRowSerializer(many=True)
     indicators = IndicatorBoardSerializer(many=True)
@@ -393,6 +413,33 @@ class ConsultationAnswerSerializer(serializers.Serializer):
 
 class ConsultationWaiverSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class ConsultationResponseSerializer(serializers.Serializer):
+    response = serializers.CharField(help_text=_(
+        "De reactie van EZK op een advies dat bezwaar maakt of zorgen heeft. Afwegingskader versie 2: geen advies "
+        "tot inzet zolang zo'n advies onbeantwoord is (Kamerbrief 2023: \u201cDit doet EZK in afstemming met "
+        "betrokken (vak)departementen\u201d)."))
+
+
+class PolicyGoalInputSerializer(serializers.Serializer):
+    crucial = serializers.BooleanField(allow_null=True, help_text=_(
+        "Is de onderneming cruciaal voor het realiseren van beleidsdoelen? Alleen dan telt de bredere indicator mee, "
+        "en alleen verhogend (Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor "
+        "het realiseren van beleidsdoelen\u201d). true vraagt een onderbouwing."))
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class LowIndicatorsJustificationSerializer(serializers.Serializer):
+    justification = serializers.CharField(allow_blank=True, help_text=_(
+        "Waarom voorwaarde 1 (\u201cde voorziene investering of overname heeft risico's voor de nationale veiligheid "
+        "tot gevolg\u201d) is voldaan terwijl alle indicatoren laag zijn. Leeg trekt de onderbouwing in."))
+
+
+class NoConsultationReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text=_(
+        "Waarom geen van de betrokken departementen geraadpleegd hoefde te worden (Kamerbrief 2023: \u201cDit doet "
+        "EZK in afstemming met betrokken (vak)departementen\u201d). Leeg trekt de reden in."))
 
 
 class AssessmentReportRequestSerializer(serializers.Serializer):

@@ -35,12 +35,16 @@ from .serializers import (
     ConsultationAnswerSerializer,
     ConsultationCreateSerializer,
     ConsultationDetailSerializer,
+    ConsultationResponseSerializer,
     ConsultationSummarySerializer,
     ConsultationWaiverSerializer,
     FrameworkSerializer,
     FrameworkUpdateSerializer,
     FrameworkWriteSerializer,
     IndicatorBoardSerializer,
+    LowIndicatorsJustificationSerializer,
+    NoConsultationReasonSerializer,
+    PolicyGoalInputSerializer,
     ScopeInputSerializer,
     ScoreInputSerializer,
     SettlementInputSerializer,
@@ -146,6 +150,37 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         assessment = services.assessment_set_scope(user=request.user, assessment=self._assessment(),
                                                    scope_ground=data["scope_ground"], confirmed=data["confirmed"],
                                                    rationale=data["rationale"])
+        return self._detail(assessment)
+
+    @extend_schema(request=PolicyGoalInputSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["put"], url_path="policy-goal")
+    def policy_goal(self, request, pk=None):
+        """Whether the company is crucial to policy goals (version 2: only then the broader indicator counts)."""
+        serializer = PolicyGoalInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.assessment_set_policy_goal(user=request.user, assessment=self._assessment(),
+                                                         **serializer.validated_data)
+        return self._detail(assessment)
+
+    @extend_schema(request=LowIndicatorsJustificationSerializer,
+                   responses={200: AssessmentDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["put"], url_path="low-indicators-justification")
+    def low_indicators_justification(self, request, pk=None):
+        """Why condition 1 is met although every indicator is low (version 2)."""
+        serializer = LowIndicatorsJustificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.assessment_set_low_indicators_justification(
+            user=request.user, assessment=self._assessment(), **serializer.validated_data)
+        return self._detail(assessment)
+
+    @extend_schema(request=NoConsultationReasonSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["put"], url_path="no-consultation-reason")
+    def no_consultation_reason(self, request, pk=None):
+        """Why none of the ministries concerned needed to be asked (version 2)."""
+        serializer = NoConsultationReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment = services.assessment_set_no_consultation_reason(
+            user=request.user, assessment=self._assessment(), **serializer.validated_data)
         return self._detail(assessment)
 
     @extend_schema(parameters=[CODE], request=ConditionInputSerializer,
@@ -297,6 +332,17 @@ class ConsultationViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         consultation = services.consultation_answer(user=request.user, consultation=self._consultation(),
                                                     **serializer.validated_data)
+        return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
+
+    @extend_schema(request=ConsultationResponseSerializer,
+                   responses={200: ConsultationDetailSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """The lead assessor records EZK's response to an advice that objects or has concerns."""
+        serializer = ConsultationResponseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        consultation = services.consultation_respond(user=request.user, consultation=self._consultation(),
+                                                     response=serializer.validated_data["response"])
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
 
     @extend_schema(request=ConsultationWaiverSerializer, responses={200: ConsultationDetailSerializer, 409: CONFLICT})

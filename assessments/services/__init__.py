@@ -13,8 +13,10 @@ from .common import (  # noqa: F401
     CASE_STATE_FOR_KIND,
 )
 from .consultation import (  # noqa: F401
+    assessment_set_no_consultation_reason,
     consultation_answer,
     consultation_request,
+    consultation_respond,
     consultation_waive,
     flag_overdue_consultations,
 )
@@ -31,6 +33,8 @@ from .lifecycle import (  # noqa: F401
     assessment_score,
     assessment_set_check,
     assessment_set_condition,
+    assessment_set_low_indicators_justification,
+    assessment_set_policy_goal,
     assessment_set_scope,
     assessment_settle,
     assessment_start,

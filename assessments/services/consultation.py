@@ -17,6 +17,7 @@ from core.exceptions import Conflict, NotFound, RuleViolation
 
 from ..constants import (
     AdvicePosition,
+    AssessmentKind,
     AssessmentStatus,
     ConsultationStatus,
     Ministry,
@@ -120,6 +121,55 @@ def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) 
               case_id=consultation.assessment.case_id,
               changes={"status": {"before": "open", "after": "waived"}, "reason": reason})
     return consultation
+
+
+@transaction.atomic
+def consultation_respond(*, user, consultation: ConsultationRequest, response: str) -> ConsultationRequest:
+    """The lead assessor records EZK's response to an advice that objects or has concerns. Under
+    framework version 2 no "deploy" stands while such an advice is unanswered (letter: "Dit doet EZK in
+    afstemming met betrokken (vak)departementen"); the response shows in the outcome and the report."""
+    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related(
+        "assessment__case", "assessment__framework").get(pk=consultation.pk)
+    assessment = consultation.assessment
+    _require_lead(user, assessment)
+    _require_draft(assessment)
+    if consultation.status != ConsultationStatus.ANSWERED or consultation.position not in (
+            AdvicePosition.OBJECTS, AdvicePosition.CONCERNS):
+        raise Conflict(_("Alleen op een gegeven advies met bezwaar of zorgen wordt een reactie vastgelegd."),
+                       code="no_objection")
+    response = (response or "").strip()
+    if not response:
+        raise RuleViolation(_("Leg de reactie op het advies vast."), field="response")
+    before = consultation.response
+    consultation.response = response
+    consultation.responded_by = user
+    consultation.responded_at = timezone.now()
+    consultation.save(update_fields=["response", "responded_by", "responded_at"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.respond", obj=consultation,
+              case_id=assessment.case_id, changes={"before": before, "after": response,
+                                                   "position": consultation.position})
+    return consultation
+
+
+@transaction.atomic
+def assessment_set_no_consultation_reason(*, user, assessment: Assessment, reason: str) -> Assessment:
+    """Why none of the ministries concerned needed to be asked (framework version 2: without any
+    request, "deploy" needs this reason). An empty text withdraws it."""
+    assessment = _lock(assessment)
+    _require_lead(user, assessment)
+    _require_draft(assessment)
+    if not assessment.framework.framework.afstemming_in_outcome:
+        raise Conflict(_("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel "
+                         "niet.") % {"n": assessment.framework.number}, code="not_in_version")
+    if assessment.kind != AssessmentKind.INITIAL:
+        raise Conflict(_("Een risicoherbeoordeling heeft geen afstemmingsregel."), code="not_applicable")
+    reason = (reason or "").strip()
+    before = assessment.no_consultation_reason
+    assessment.no_consultation_reason = reason
+    assessment.save(update_fields=["no_consultation_reason"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.no_consultation_reason",
+              obj=assessment, case_id=assessment.case_id, changes={"before": before, "after": reason})
+    return assessment
 
 
 def flag_overdue_consultations(*, now: datetime | None = None) -> list[ConsultationRequest]:

@@ -73,16 +73,26 @@ def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
     return framework
 
 
+def restore_seeded_versions() -> None:
+    """Recreate the versions the data migrations publish (v1, v2, v3) where missing (for a database
+    whose tables were emptied, e.g. a flushed test database); v3 from its migration's own literal."""
+    import importlib
+
+    from ..default_framework import ensure_default_framework
+    from ..review_framework import ensure_review_framework
+
+    ensure_default_framework()
+    ensure_review_framework()
+    importlib.import_module("assessments.migrations.0005_framework_version_3").ensure_version(FrameworkVersion)
+
+
 def framework_current() -> FrameworkVersion:
-    """The latest published version. The default version from the letter is always there (the data
-    migration creates it; it is recreated if the table was emptied, e.g. a flushed test database)."""
+    """The latest published version. The versions from the letter are always there (the data
+    migrations create them; they are recreated if the table was emptied, e.g. a flushed test
+    database)."""
     version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
-        from ..default_framework import ensure_default_framework
-        from ..review_framework import ensure_review_framework
-
-        ensure_default_framework()
-        ensure_review_framework()
+        restore_seeded_versions()
         version = FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         raise Conflict(_("Er is geen gepubliceerde versie van het afwegingskader."), code="no_framework")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log
-from cases.constants import ScopeGround, State
+from cases.constants import HISTORICAL_TRANSACTION_BEFORE, SCOPE_GROUND_FACTS, ScopeGround, State
 from cases.models import Case
 from core.exceptions import Conflict, NotFound, RuleViolation
 
@@ -104,6 +104,8 @@ def assessment_set_scope(*, user, assessment: Assessment, scope_ground: str, con
         raise RuleViolation(_("Onbekende reikwijdtegrond."), field="scope_ground")
     if confirmed is True and not scope_ground:
         raise RuleViolation(_("Kies de reikwijdtegrond die u bevestigt."), field="scope_ground")
+    if confirmed is True:
+        _require_scope_facts(assessment.case, scope_ground)
     rationale = _clean_text(rationale, "scope_rationale", required=confirmed is not None)
     before = {"scope_ground": assessment.scope_ground, "confirmed": assessment.scope_ground_confirmed}
     assessment.scope_ground = scope_ground
@@ -113,6 +115,86 @@ def assessment_set_scope(*, user, assessment: Assessment, scope_ground: str, con
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.scope", obj=assessment,
               case_id=assessment.case_id, changes={"before": before,
                                                    "after": {"scope_ground": scope_ground, "confirmed": confirmed}})
+    return assessment
+
+
+def _require_scope_facts(case: Case, scope_ground: str) -> None:
+    """Grounds 3 and 4 are confirmed only on the facts the case records for them (letter,
+    "Reikwijdte"): ground 3 "Historische transacties van vóór 8 september 2020", with the transaction's
+    date before that day; ground 4 "Als door een toetsingsbesluit op grond van de Wet vifo financiering
+    van een strategische start-up of scale-up niet plaats kan vinden en het bedrijf hierdoor in de
+    problemen komt en failleert", with the decision (date, reference), the blocked financing and the
+    threatened insolvency. The facts are the case's (cases.services); they are refused here as a
+    broken rule (409), naming what the case lacks."""
+    from cases.services import scope_fact_errors
+
+    facts = SCOPE_GROUND_FACTS.get(scope_ground, ())
+    missing = [name for name in facts if getattr(case, name) in (None, "") or
+               (isinstance(getattr(case, name), str) and not getattr(case, name).strip())]
+    if missing:
+        labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in missing)
+        raise Conflict(_("Deze reikwijdtegrond kan pas worden bevestigd als de casus de feiten ervan vastlegt. "
+                         "Ontbreekt: %(fields)s.") % {"fields": labels}, code="scope_facts_missing",
+                       extra={"missing": missing})
+    if scope_ground == ScopeGround.HISTORICAL_TRANSACTION and case.historical_transaction_date >= \
+            HISTORICAL_TRANSACTION_BEFORE:
+        raise Conflict(_("Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief "
+                         "2023, Reikwijdte: \u201cHistorische transacties van vóór 8 september 2020\u201d). De "
+                         "transactie van deze casus is van %(date)s.")
+                       % {"date": case.historical_transaction_date.strftime("%d-%m-%Y")},
+                       code="scope_ground_date")
+    errors = {name: message for name, message in scope_fact_errors(case).items() if name in facts}
+    if errors:
+        raise Conflict(" ".join(errors.values()), code="scope_facts_invalid")
+
+
+def _require_rule(assessment: Assessment, present: bool) -> None:
+    if not present:
+        raise Conflict(_("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel "
+                         "niet.") % {"n": assessment.framework.number}, code="not_in_version")
+
+
+@transaction.atomic
+def assessment_set_policy_goal(*, user, assessment: Assessment, crucial: bool | None,
+                               rationale: str = "") -> Assessment:
+    """Record whether the company is crucial to achieving policy goals: only then does the broader
+    indicator count (letter: "Het gaat hier uitsluitend om bedrijven die cruciaal zijn voor het
+    realiseren van beleidsdoelen, zoals de energietransitie, de woningbouwopgave,
+    gezondheidsopgave"). "Crucial" needs a reason."""
+    assessment = _lock(assessment)
+    _require_lead(user, assessment)
+    _require_draft(assessment)
+    _require_rule(assessment, assessment.framework.framework.broader_requires_crucial)
+    if crucial not in (True, False, None):
+        raise RuleViolation(_("Kies ja, nee of nog niet vastgesteld."), field="crucial")
+    rationale = _clean_text(rationale, "rationale", required=crucial is True)
+    before = {"crucial": assessment.policy_goal_crucial, "rationale": assessment.policy_goal_rationale}
+    assessment.policy_goal_crucial = crucial
+    assessment.policy_goal_rationale = rationale
+    assessment.save(update_fields=["policy_goal_crucial", "policy_goal_rationale"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.policy_goal", obj=assessment,
+              case_id=assessment.case_id, changes={"before": before,
+                                                   "after": {"crucial": crucial, "rationale": rationale}})
+    return assessment
+
+
+@transaction.atomic
+def assessment_set_low_indicators_justification(*, user, assessment: Assessment, justification: str) -> Assessment:
+    """Why condition 1 ("de voorziene investering of overname heeft risico's voor de nationale
+    veiligheid tot gevolg") is met although every indicator is low; shown in the outcome and the
+    cabinet report. An empty text withdraws it."""
+    assessment = _lock(assessment)
+    _require_lead(user, assessment)
+    _require_draft(assessment)
+    _require_rule(assessment, bool(assessment.framework.framework.low_indicators_risk_levels))
+    if assessment.kind != AssessmentKind.INITIAL:
+        raise Conflict(_("Een risicoherbeoordeling heeft geen voorwaarden."), code="not_applicable")
+    justification = _clean_text(justification, "justification", required=False)
+    before = assessment.low_indicators_justification
+    assessment.low_indicators_justification = justification
+    assessment.save(update_fields=["low_indicators_justification"])
+    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.low_indicators_justification",
+              obj=assessment, case_id=assessment.case_id, changes={"before": before, "after": justification})
     return assessment
 
 
@@ -369,7 +451,11 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
                   previous=old)
     Assessment.objects.filter(pk=new.pk).update(scope_ground=old.scope_ground,
                                                 scope_ground_confirmed=old.scope_ground_confirmed,
-                                                scope_rationale=old.scope_rationale)
+                                                scope_rationale=old.scope_rationale,
+                                                policy_goal_crucial=old.policy_goal_crucial,
+                                                policy_goal_rationale=old.policy_goal_rationale,
+                                                low_indicators_justification=old.low_indicators_justification,
+                                                no_consultation_reason=old.no_consultation_reason)
     for row in old.conditions.all():
         new.conditions.filter(code=row.code).update(status=row.status, rationale=row.rationale,
                                                     evidence=row.evidence, updated_by=row.updated_by)

@@ -91,7 +91,10 @@ class CaseWriteSerializer(serializers.ModelSerializer):
                   "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent",
                   "intended_control", "transaction_value", "expected_closing_date",
                   "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
-                  "market_financing_explored", "market_financing_notes", "version", "classification_reason"]
+                  "market_financing_explored", "market_financing_notes",
+                  # the facts of scope grounds 3 and 4 (letter, "Reikwijdte")
+                  "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
+                  "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall", "version", "classification_reason"]
 
 
 class CaseDetailSerializer(CaseListSerializer):
@@ -101,6 +104,8 @@ class CaseDetailSerializer(CaseListSerializer):
             "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
             "transaction_value", "scope_grounds", "existing_instruments_considered",
             "existing_instruments_shortfall", "market_financing_explored", "market_financing_notes",
+            "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
+            "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall",
             "created_at", "updated_at", "closed_at"]
 
 

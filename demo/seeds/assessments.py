@@ -21,6 +21,7 @@ from assessments.services import (
     assessment_score,
     assessment_set_check,
     assessment_set_condition,
+    assessment_set_no_consultation_reason,
     assessment_set_scope,
     assessment_start,
     assessment_submit,
@@ -83,6 +84,11 @@ def seed_for_case(case, *, users: dict, approve: bool = False, outcome: str = "d
                                           "vitale processen?",
                                  covers=["state_actor_influence", "vital_processes"],
                                  due_date=timezone.localdate() + timedelta(days=5))
+        if approve and framework.afstemming_in_outcome and not assessment.consultations.exists():
+            # Framework version 2: no advice request at all only with a recorded reason.
+            assessment_set_no_consultation_reason(
+                user=lead, assessment=assessment,
+                reason="Demo: geen ander departement betrokken; alleen EZ-beleid geraakt.")
         if approve:
             assessment_submit(user=lead, assessment=assessment)
             assessment = assessment_approve(user=second, assessment=assessment, comments="Akkoord (demo).")

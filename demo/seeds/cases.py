@@ -4,7 +4,7 @@ Idempotent: a case is recognised by its title. Later-stage demo cases are moved 
 other apps' demo modules (assessments, bev), through the same services users use.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -64,6 +64,7 @@ DEMO_CASES = [
         "existing_instruments_considered": ["wet_vifo", "telecommunicatiewet"],
         "existing_instruments_shortfall": "De historische transactie valt niet onder de toetsing.",
         "market_financing_explored": True, "signal_source": "intelligence",
+        "historical_transaction_date": date(2019, 6, 12),
     }, "intake"),
 ]
 

@@ -41,6 +41,12 @@ STORY = {
         "existing_instruments_considered": ["wet_vifo"],
         "existing_instruments_shortfall": "Het toetsingsbesluit blokkeert de financiering; het bedrijf dreigt om te vallen.",
         "market_financing_explored": True,
+        # Scope ground 4's facts (letter, "Reikwijdte").
+        "vifo_decision_date": date(2024, 2, 15), "vifo_decision_reference": "BTI-2024-0031",
+        "vifo_blocked_financing": "Serie C van EUR 65 mln door Silicon Dragon Capital.",
+        "vifo_insolvency_threat": "Zonder de serie C is de kas binnen vier maanden op; faillissement dreigt.",
+        "vifo_mitigation_shortfall": "Geen andere financier binnen de termijn; voorwaarden bij het besluit niet "
+                                     "toereikend.",
     }),
     "awaiting_disbursement": ("Converteerbare lening aan batterijmaterialenbedrijf", {
         "summary": "Kabinet besloot tot inzet; Invest-NL stelde een in aandelen converteerbare lening voor, die wacht "
