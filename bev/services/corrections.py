@@ -65,6 +65,10 @@ def _check_reversal_keeps_limits(fund: Fund, entry: JournalEntry, mirror: list[t
         raise RuleViolation(_("Tegenboeken zou de beschikbare liquiditeit negatief maken."), field="amount")
     if totals[Account.MINISTRY_LOAN] > 0:
         raise RuleViolation(_("Tegenboeken zou meer terugdraaien dan er is ontvangen."), field="amount")
+    if totals[Account.MINISTRY_LOAN] + totals[Account.EZK_LOAN_REPAID] > 0:  # bev.services.loan
+        raise RuleViolation(_("Tegenboeken zou de uitstaande hoofdsom van de lening negatief maken."), field="amount")
+    if totals[Account.EZK_INTEREST_PAYABLE] > 0:
+        raise RuleViolation(_("Tegenboeken zou meer rente betaald maken dan er is opgebouwd."), field="amount")
     if entry.position_id:
         balance = position_balances(position_ids=[entry.position_id])[entry.position_id]
         changes = dict(mirror)
