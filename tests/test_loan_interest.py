@@ -180,3 +180,25 @@ def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, admin
         Account.EZK_INTEREST_PAYABLE, EntryKind.EZK_INTEREST, through=date(2025, 12, 31))
     assert Decimal(loan["loan_interest_accrued"]["in_year"]) == accrued_2026
     assert Decimal(loan["swept_to_treasury"]["year_end"]) == expected["swept_to_treasury"]
+
+
+def test_the_fund_page_shows_the_loan_and_books_a_repayment_after_a_preview(manager, administrator, client):
+    from django.urls import reverse
+
+    from tests.factories import web_session
+
+    fund_with_tranches(user=manager)
+    terms(administrator, rate="2.5")
+    web_session(client, manager)
+    page = client.get(reverse("bev:fund")).content.decode()
+    assert "Uitstaande hoofdsom" in page and "2,5% per jaar, rente per kwartaal" in page
+    url = reverse("bev:fund_book", args=["loan-repayment"])
+    data = {"loan-repayment-amount": "10.000.000", "loan-repayment-idempotency_key": "web-r-1"}
+    preview = client.post(url, data)
+    assert preview.status_code == 200 and "€ 90.000.000" in preview.content.decode()  # outstanding after
+    assert not JournalEntry.objects.filter(kind=EntryKind.EZK_REPAYMENT).exists()
+    assert client.post(url, {**data, "confirm": "1"}).status_code == 302
+    assert fund_overview()["loan_principal_outstanding"] == 90 * M
+    refused = client.post(reverse("bev:fund_book", args=["loan-interest"]),
+                          {"loan-interest-amount": "1", "loan-interest-idempotency_key": "web-i-1"})
+    assert refused.status_code == 400 and "onbetaalde rente" in refused.content.decode()
