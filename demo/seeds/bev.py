@@ -5,7 +5,10 @@ a fixed idempotency key, so a second run books nothing."""
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from bev import services
+from bev.selectors import manager_on
 
 POLICY_OWNER = "Ministerie van Economische Zaken en Klimaat"
 TRANCHES = [("demo-tranche-2023", Decimal("50000000.00"), date(2023, 10, 2), "Eerste tranche (2023)"),
@@ -22,4 +25,5 @@ def seed(*, users, stdout) -> None:
                                  idempotency_key=key)
     key, amount, booked_on, description = FEE
     services.fee_charge(user=manager, amount=amount, booked_on=booked_on, description=description, idempotency_key=key)
-    stdout.write(f"Fonds: {fund.name} (beheerder Invest-NL), tranches en beheersvergoeding geboekt.")
+    manager_name = manager_on(timezone.localdate()) or "niet ingesteld"  # the manager is dated data
+    stdout.write(f"Fonds: {fund.name} (beheerder {manager_name}), tranches en beheersvergoeding geboekt.")
