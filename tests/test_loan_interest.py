@@ -85,6 +85,7 @@ def test_interest_accrues_per_period_on_the_principal_outstanding_and_once(manag
 
 def test_the_periodic_task_is_scheduled_accrues_once_and_waits_for_terms(manager, administrator, settings):
     assert "bev.tasks.accrue_loan_interest" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert tasks.accrue_loan_interest() == 0  # no fund yet: nothing to do, no error
     fund_with_tranches(user=manager)
     assert tasks.accrue_loan_interest() == 0  # no terms: nothing booked, no error
     with pytest.raises(Conflict) as refused:  # a person is told
