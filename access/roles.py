@@ -14,7 +14,9 @@ class Role(models.TextChoices):
     RISK_ASSESSOR = "risk_assessor", _("EZK-risicobeoordelaar")
     DEPARTMENT_ADVISOR = "department_advisor", _("Departementaal adviseur")
     CABINET_SECRETARIAT = "cabinet_secretariat", _("Secretariaat ministerraad")
-    FUND_MANAGER = "fund_manager", _("Fondsbeheerder Invest-NL")
+    # Not "Invest-NL": the manager is dated data (bev.models.ManagerPeriod, bev.selectors.manager_on);
+    # the cabinet aims to integrate Invest-NL and Invest International "per 1 januari 2028" (2025 letter).
+    FUND_MANAGER = "fund_manager", _("Fondsbeheerder")
     PARLIAMENTARY_LIAISON = "parliamentary_liaison", _("Parlementaire contactpersoon EZK")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Beheerder")
@@ -99,7 +101,7 @@ PERMISSIONS: dict[str, set[str]] = {
 
 # Separation of duties (issue 20): the case roles a person may hold, by their organisational role.
 # A case role is a function on the case, and a person fills on a case only the function they hold in
-# their organisation: only Invest-NL fund managers become a case's fund manager, only EZK risk
+# their organisation: only the fund manager's staff become a case's fund manager, only EZK risk
 # assessors its assessors, only the ministerraad's secretariat records the kabinetsbesluit, and so
 # on. An administrator manages teams and configuration but takes no case role that acts on the case
 # (no assessor, secretariat or fund manager); an auditor only reads. So nobody can make a colleague

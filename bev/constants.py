@@ -43,6 +43,13 @@ class Account(models.TextChoices):
     MANAGEMENT_FEE = "management_fee", _("Beheersvergoeding")
     INVESTMENT_INCOME = "investment_income", _("Opbrengsten (dividend, rente)")
     REALISED_RESULT = "realised_result", _("Gerealiseerd resultaat")
+    # The EZK loan is revolving: "de middelen terugbetaald dienen te worden en rente betaald moet
+    # worden over de middelen" (letter, footnote 9). MINISTRY_LOAN keeps the tranches received
+    # (gross, for the €100m limit and the tranche schedule); repayments go to their own contra
+    # account, so principal outstanding = received - repaid (bev.selectors.loan).
+    EZK_LOAN_REPAID = "ezk_loan_repaid", _("Afgelost op de lening EZK")
+    EZK_INTEREST = "ezk_interest", _("Rentelasten lening EZK")
+    EZK_INTEREST_PAYABLE = "ezk_interest_payable", _("Te betalen rente lening EZK")
 
 
 class EntryKind(models.TextChoices):
@@ -58,6 +65,10 @@ class EntryKind(models.TextChoices):
     SALE = "sale", _("Verkoopopbrengst (exit)")
     FEE = "fee", _("Beheersvergoeding")
     SWEEP = "sweep", _("Afdracht aan de staatskas")
+    # The EZK loan (bev.services.loan), distinct from the sweep to the staatskas above.
+    EZK_INTEREST = "ezk_interest", _("Rente lening EZK opgebouwd")
+    EZK_INTEREST_PAID = "ezk_interest_paid", _("Rente betaald aan EZK")
+    EZK_REPAYMENT = "ezk_repayment", _("Aflossing lening EZK")
 
 
 # Returns on investments: "rendement op de investering" (letter, "Invest-NL als beheerder").
@@ -73,7 +84,9 @@ INFLOW_KINDS = [EntryKind.TRANCHE, *RETURN_KINDS]
 # Entries that may be corrected by a reversing entry. Sweeps (the money is in the treasury),
 # sales (the exit is a fact on the position) and reversals themselves are not reversed.
 REVERSIBLE_KINDS = [EntryKind.TRANCHE, EntryKind.RESERVATION, EntryKind.RELEASE, EntryKind.DISBURSEMENT,
-                    EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.FEE]
+                    EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.FEE,
+                    # payments to EZK (an accrual is not: it is the period's fixed record, bev.services.loan)
+                    EntryKind.EZK_INTEREST_PAID, EntryKind.EZK_REPAYMENT]
 
 
 class DisbursementStatus(models.TextChoices):
@@ -121,3 +134,18 @@ class TransactionKind(models.TextChoices):
     CONVERSION = "conversion", _("Conversie")
     PARTIAL_EXIT = "partial_exit", _("Gedeeltelijke exit")
     FULL_EXIT = "full_exit", _("Volledige exit")
+
+
+class InterestPeriod(models.TextChoices):
+    """How often interest on the EZK loan is accrued: part of the loan terms (bev.models.LoanTerms)."""
+
+    MONTH = "month", _("Per maand")
+    QUARTER = "quarter", _("Per kwartaal")
+    YEAR = "year", _("Per jaar")
+
+
+class RepaymentBasis(models.TextChoices):
+    """When the EZK loan is repaid: on EZK's demand, or by a schedule of instalments."""
+
+    ON_DEMAND = "on_demand", _("Op verzoek van EZK")
+    SCHEDULE = "schedule", _("Volgens aflossingsschema")

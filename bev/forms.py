@@ -141,3 +141,16 @@ class PositionForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reden van afwijzing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# EZK's loan (bev.services.loan): interest paid and principal repaid to EZK, not the sweep.
+class LoanInterestPaymentForm(BookingForm):
+    amount = MoneyField(label=_("Bedrag"))
+    paid_on = forms.DateField(label=_("Betaald op"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+
+
+class LoanRepaymentForm(BookingForm):
+    amount = MoneyField(label=_("Bedrag"))
+    repaid_on = forms.DateField(label=_("Afgelost op"), required=False, widget=DateInput())
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)

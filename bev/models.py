@@ -23,7 +23,9 @@ from .constants import (
     EntryKind,
     FollowUpStatus,
     Instrument,
+    InterestPeriod,
     ProposalStatus,
+    RepaymentBasis,
     RightKind,
     ValuationMethod,
 )
@@ -459,3 +461,107 @@ class DecisionCondition(FollowUpItem):
     """A condition the cabinet decision attached to the investment, followed during monitoring."""
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="conditions")
+
+
+# ------------------------------------------------------------------------------------------------
+# The EZK loan: its terms as dated data, its interest periods, and overrides of the tranche schedule
+# (bev.services.loan). "Bij een revolverend fonds is sprake van een constructie waarbij financiële
+# middelen beschikbaar worden gesteld in een zodanige vorm dat de middelen terugbetaald dienen te
+# worden en rente betaald moet worden over de middelen" (letter, footnote 9). The letter gives no
+# rate, no interest periods and no repayment dates: they are entered by an official.
+# ------------------------------------------------------------------------------------------------
+class LoanTerms(models.Model):
+    """One version of the terms of EZK's subordinated loan, valid from `valid_from` up to and
+    including `valid_to` (open: until the next version). Recorded by an administrator through
+    `bev.services.loan_terms_record` (audited); a version is never edited, a new one follows it."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_terms")
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    interest_rate_percent = models.DecimalField(_("rente (% per jaar)"), max_digits=7, decimal_places=4,
+                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    interest_period = models.CharField(_("renteperiode"), max_length=20, choices=InterestPeriod.choices)
+    repayment_basis = models.CharField(_("aflossing"), max_length=20, choices=RepaymentBasis.choices)
+    source = models.TextField(_("bron"), help_text=_("Waar de voorwaarden vandaan komen, bijv. de leningsovereenkomst "
+                                                    "met kenmerk en datum."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("leningsvoorwaarden EZK")
+        verbose_name_plural = _("leningsvoorwaarden EZK")
+        ordering = ["valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "valid_from"], name="bev_unique_loan_terms_start"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="bev_loan_terms_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.interest_rate_percent}% ({self.valid_from} – {self.valid_to or '…'})"
+
+
+class LoanRepaymentInstalment(models.Model):
+    """A repayment due under terms with a repayment schedule."""
+
+    terms = models.ForeignKey(LoanTerms, on_delete=models.PROTECT, related_name="instalments")
+    due_on = models.DateField(_("vervaldatum"))
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+
+    class Meta:
+        verbose_name = _("aflossingstermijn")
+        verbose_name_plural = _("aflossingstermijnen")
+        ordering = ["due_on"]
+        constraints = [models.UniqueConstraint(fields=["terms", "due_on"], name="bev_unique_instalment_date")]
+
+    def __str__(self):
+        return f"{self.due_on}: {self.amount}"
+
+
+class LoanInterestAccrual(models.Model):
+    """The interest of one period, accrued once (the unique period start makes accruing a period
+    twice book once). `entry` is the ledger booking (none when the interest is nil); `calculation`
+    keeps the segments it was computed from (principal, rate, days) for the auditor."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_accruals")
+    period_start = models.DateField(_("periode vanaf"))
+    period_end = models.DateField(_("periode tot en met"))
+    amount = models.DecimalField(_("rente (EUR)"), **MONEY, validators=[MinValueValidator(0)])
+    calculation = models.JSONField(_("berekening"), default=list)
+    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="loan_accrual")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("renteopbouw lening EZK")
+        verbose_name_plural = _("renteopbouw lening EZK")
+        ordering = ["period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "period_start"], name="bev_unique_accrual_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="bev_accrual_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_start} – {self.period_end}: {self.amount}"
+
+
+class TrancheScheduleOverride(models.Model):
+    """An administrator's permission, with its reason, to receive up to `amount` more by the end of
+    `year` (and later years) than the tranche schedule plans through it (bev.services.loan)."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="tranche_overrides")
+    year = models.PositiveIntegerField(_("jaar"))
+    amount = models.DecimalField(_("extra bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    reason = models.TextField(_("reden"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("afwijking tranche-schema")
+        verbose_name_plural = _("afwijkingen tranche-schema")
+        ordering = ["year", "id"]
+
+    def __str__(self):
+        return f"{self.year}: +{self.amount}"

@@ -1,4 +1,4 @@
-"""Web pages of the fund (Invest-NL's SPV): figures and charts, positions, and the bookings.
+"""Web pages of the fund (the SPV under its manager of the day): figures and charts, positions, and the bookings.
 
 Every booking has a confirm step: the first POST previews the booking (the service runs inside a
 transaction that is rolled back, so the preview shows exactly what the letter's limits allow and
@@ -36,6 +36,8 @@ from .forms import (
     FeeBudgetForm,
     FeeForm,
     InvestmentProposalForm,
+    LoanInterestPaymentForm,
+    LoanRepaymentForm,
     PositionForm,
     RejectForm,
     ReleaseForm,
@@ -58,12 +60,27 @@ FIGURES = [
     ("fee_budget", gettext_lazy("Budget beheersvergoeding dit jaar")),
     ("fee_booked", gettext_lazy("Beheersvergoeding geboekt dit jaar")),
     ("fee_left", gettext_lazy("Budget beheersvergoeding over")),
+    # EZK's loan (bev.selectors.loan_figures)
+    ("loan_principal_outstanding", gettext_lazy("Uitstaande hoofdsom lening EZK")),
+    ("loan_interest_payable", gettext_lazy("Rente nog te betalen aan EZK")),
+]
+# The loan's figures on the fund page, each a sum of ledger accounts.
+LOAN_FIGURES = [
+    ("loan_received", gettext_lazy("Ontvangen (tranches)")),
+    ("loan_repaid", gettext_lazy("Afgelost aan EZK")),
+    ("loan_principal_outstanding", gettext_lazy("Uitstaande hoofdsom")),
+    ("loan_interest_accrued", gettext_lazy("Rente opgebouwd")),
+    ("loan_interest_paid", gettext_lazy("Rente betaald aan EZK")),
+    ("loan_interest_payable", gettext_lazy("Rente nog te betalen")),
+    ("swept_to_treasury", gettext_lazy("Afgedragen aan de staatskas (boven het maximum; geen aflossing)")),
 ]
 
 FUND_ACTIONS = {
     "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
     # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
     "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
+    "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
+    "loan-repayment": (LoanRepaymentForm, services.loan_repay, gettext_lazy("Aflossen aan EZK")),
 }
 POSITION_ACTIONS = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
@@ -225,8 +242,15 @@ def fund(request, forms: dict | None = None):
     metrics = selectors.positions_metrics(positions)
     may_book = can(request.user, "fund.book")
     forms = forms or {}
+    terms = selectors.loan_terms_on(overview["as_of"], fund=fund_row)
     context = {
         "overview": overview, "nav": "fund",
+        # the manager valid on the page's date (ManagerPeriod), never a constant
+        "manager": overview["manager"] or _("niet ingesteld"),
+        "loan": [{"label": label, "value": euro(overview[key], cents=True)} for key, label in LOAN_FIGURES],
+        "loan_terms": terms,
+        "loan_rate": f"{terms.interest_rate_percent.normalize():f}".replace(".", ",") if terms else "",
+        "repayments_due": euro(selectors.repayments_due(overview["as_of"], fund=fund_row), cents=True),
         "cards": [{"label": label, "value": euro(overview[key])} for key, label in FIGURES],
         "liquid_chart": line_chart(series=[
             {"label": _("Liquide middelen"), "points": liquid},

@@ -1,7 +1,11 @@
 """The reports the 2023 letter promises.
 
 - The annual transaction report: "Invest-NL rapporteert over de transacties in haar jaarverslag":
-  every transaction of a year with instrument, amount and result (CSV, XLSX, PDF with a summary).
+  every transaction of a year with instrument, amount and result (CSV, XLSX, PDF with a summary),
+  the manager valid at the year's end (`bev.selectors.manager_on`: the manager is dated data, the
+  2025 letter aims to integrate Invest-NL and Invest International per 1 januari 2028) and EZK's
+  loan at the year's end and in the year (principal outstanding, interest accrued and paid, repaid,
+  swept to the staatskas), each from the ledger.
 - The evaluation two years after the start: werking, doelmatigheid en doeltreffendheid: the
   funnel of cases, time per stage, capital deployed/returned/swept, fees against deployed capital,
   the revolving ratio and the positions with MOIC/IRR (PDF with charts, XLSX).
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -26,7 +30,7 @@ from django.utils import timezone
 
 from access.permissions import can
 from bev.models import Position
-from bev.selectors import fund_overview, positions_metrics
+from bev.selectors import fund_overview, manager_on, positions_metrics
 from cases.constants import State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
@@ -131,6 +135,31 @@ def annual_summary(rows: list[dict]) -> dict:
             "per_kind": {k: {"label": str(TransactionKind(k).label), **v} for k, v in per_kind.items()}}
 
 
+#: The loan figures of the annual report, in the order shown (keys of `bev.selectors.fund_overview`).
+LOAN_FIGURES = [
+    ("loan_principal_outstanding", "Uitstaande hoofdsom lening EZK"),
+    ("loan_interest_accrued", "Rente lening EZK opgebouwd"),
+    ("loan_interest_paid", "Rente betaald aan EZK"),
+    ("loan_interest_payable", "Rente nog te betalen aan EZK"),
+    ("loan_repaid", "Afgelost aan EZK"),
+    ("swept_to_treasury", "Afgedragen aan de staatskas (liquide middelen boven het maximum)"),
+]
+NOT_SET = "niet ingesteld"
+
+
+def annual_fund(report: Report) -> dict:
+    """The manager on the year's last day and, for people who may see the fund, the loan's figures at
+    the year's end and their change in the year, from the ledger."""
+    on = report.period_end
+    section: dict = {"manager": manager_on(on) or NOT_SET, "manager_on": on}
+    end = _fund_totals(report.requested_by, on)
+    if end:
+        start = _fund_totals(report.requested_by, report.period_start - timedelta(days=1))
+        section["loan"] = {key: {"label": label, "year_end": end[key], "in_year": end[key] - start.get(key, ZERO)}
+                           for key, label in LOAN_FIGURES}
+    return section
+
+
 def _pdf(template: str, context: dict) -> bytes:
     from core.pdf import html_to_pdf
 
@@ -154,6 +183,9 @@ def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
         "invested": euro(summary["invested"]), "proceeds": euro(summary["proceeds"]),
         "per_kind": [{"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
                      for v in summary["per_kind"].values()],
+        "manager": summary["fund"]["manager"], "manager_on": date_nl(summary["fund"]["manager_on"]),
+        "loan": [{"label": v["label"], "year_end": euro(v["year_end"]), "in_year": euro(v["in_year"])}
+                 for v in summary["fund"].get("loan", {}).values()],
         "generated": date_nl(timezone.localdate()),
     })
 
@@ -163,7 +195,7 @@ def build_annual_report(report: Report) -> Report:
 
     rows = annual_rows(report)
     services.report_progress(report=report, progress=30)
-    summary = annual_summary(rows)
+    summary = {**annual_summary(rows), "fund": annual_fund(report)}
     summary["fund_transactions"], summary["withheld"] = annual_withheld(report)
     summary["complete"] = summary["withheld"] == 0
     csv_bytes = annual_csv(rows)

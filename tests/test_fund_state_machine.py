@@ -57,6 +57,7 @@ class FundMachine(RuleBasedStateMachine):
         self.positions = [services.position_create(user=self.manager, case=self.case, instrument="equity",
                                                    ownership_percent=Decimal("10")) for _ in range(POSITIONS)]
         self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
+        self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repay)
         self.reserved = [Decimal("0.00")] * POSITIONS
         self.cost = [Decimal("0.00")] * POSITIONS
         self.invested = [Decimal("0.00")] * POSITIONS
@@ -164,7 +165,8 @@ class FundMachine(RuleBasedStateMachine):
                                               idempotency_key=self.key())
         if reversed_before:
             return self.expect(False, book, Conflict)
-        allowed = kind == "fee" or amount <= self.available
+        # a tranche's reversal also may not leave less received than was repaid to EZK
+        allowed = kind == "fee" or (amount <= self.available and self.received - amount >= self.repaid)
         if self.expect(allowed, book):
             item[3] = True
             if kind == "fee":
@@ -174,6 +176,15 @@ class FundMachine(RuleBasedStateMachine):
             else:
                 self.received -= amount
                 self.available -= amount
+
+    @rule(amount=amounts)
+    def repay_ezk(self, amount):
+        """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep."""
+        allowed = amount <= self.received - self.repaid and amount <= self.available
+        if self.expect(allowed, lambda: services.loan_repay(user=self.manager, amount=amount,
+                                                            idempotency_key=self.key()), ApplicationError):
+            self.repaid += amount
+            self.available -= amount
 
     @rule()
     def manual_sweep(self):
@@ -216,6 +227,9 @@ class FundMachine(RuleBasedStateMachine):
         assert (overview["received"], overview["available"], overview["reserved"], overview["deployed"],
                 overview["swept_to_treasury"], overview["fees"], overview["returns"]) == (
             self.received, self.available, sum(self.reserved), sum(self.cost), self.swept, self.fees, self.returns)
+        assert (overview["loan_repaid"], overview["loan_principal_outstanding"]) == (
+            self.repaid, self.received - self.repaid)
+        assert overview["loan_principal_outstanding"] >= 0
         assert unbalanced_entries() == []
         assert Case.objects.get(pk=self.case.pk).state == ("invested" if self.case_invested
                                                            else "investment_preparation")

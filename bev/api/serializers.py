@@ -28,8 +28,11 @@ from ..models import (
     InvestmentProposal,
     JournalEntry,
     JournalLine,
+    LoanInterestAccrual,
+    LoanTerms,
     ManagerPeriod,
     Position,
+    TrancheScheduleOverride,
     Valuation,
 )
 
@@ -81,6 +84,13 @@ class FundOverviewSerializer(serializers.Serializer):
     unrealised_value = money_field()
     moic = derived_field(decimal_places=4)
     irr = derived_field(decimal_places=6)
+    # EZK's loan (bev.selectors.loan_figures): each a sum of ledger accounts
+    loan_received = money_field(help_text=_("Tranches van de lening EZK ontvangen."))
+    loan_repaid = money_field(help_text=_("Afgelost aan EZK."))
+    loan_principal_outstanding = money_field(help_text=_("Uitstaande hoofdsom van de lening EZK."))
+    loan_interest_accrued = money_field(help_text=_("Rente op de lening EZK opgebouwd."))
+    loan_interest_paid = money_field(help_text=_("Rente betaald aan EZK."))
+    loan_interest_payable = money_field(help_text=_("Opgebouwde rente nog te betalen aan EZK."))
 
 
 class AsOfSerializer(serializers.Serializer):
@@ -222,6 +232,56 @@ class ManagerPeriodSerializer(serializers.ModelSerializer):
         model = ManagerPeriod
         fields = ["id", "name", "valid_from", "valid_to", "notes"]
         read_only_fields = ["id", "valid_to"]
+
+
+# ------------------------------------------------------------------------------------------------
+# EZK's loan (bev.services.loan)
+# ------------------------------------------------------------------------------------------------
+class InstalmentSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    amount = money_field()
+
+
+class LoanTermsSerializer(serializers.ModelSerializer):
+    instalments = InstalmentSerializer(many=True, required=False, default=list)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = LoanTerms
+        fields = ["id", "valid_from", "valid_to", "interest_rate_percent", "interest_period", "repayment_basis",
+                  "source", "instalments", "recorded_by", "created_at"]
+        read_only_fields = ["id", "valid_to", "recorded_by", "created_at"]
+
+
+class LoanInterestAccrueSerializer(serializers.Serializer):
+    through = serializers.DateField(required=False, allow_null=True)
+
+
+class LoanInterestAccrualSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LoanInterestAccrual
+        fields = ["id", "period_start", "period_end", "amount", "entry", "calculation"]
+
+
+class LoanInterestPaymentSerializer(serializers.Serializer):
+    amount = money_field()
+    paid_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class LoanRepaymentSerializer(serializers.Serializer):
+    amount = money_field()
+    repaid_on = serializers.DateField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    idempotency_key = key_field()
+
+
+class TrancheOverrideSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrancheScheduleOverride
+        fields = ["id", "year", "amount", "reason", "created_at"]
+        read_only_fields = ["id", "created_at"]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -17,7 +17,15 @@ from core.exceptions import NotFound
 
 from .. import selectors, services
 from ..constants import Account
-from ..models import AcquiredRight, DecisionCondition, FeeBudget, FeeCharge, JournalEntry, ManagerPeriod
+from ..models import (
+    AcquiredRight,
+    DecisionCondition,
+    FeeBudget,
+    FeeCharge,
+    JournalEntry,
+    LoanInterestAccrual,
+    ManagerPeriod,
+)
 from . import serializers as s
 
 AS_OF = OpenApiParameter("as_of", type=str, description="Peildatum (JJJJ-MM-DD); standaard vandaag.")
@@ -178,6 +186,57 @@ class FundViewSet(viewsets.GenericViewSet):
         periods = ManagerPeriod.objects.filter(fund=selectors.fund_get()).order_by("valid_from")
         return Response(s.ManagerPeriodSerializer(periods, many=True).data,
                         status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+
+
+    # --- EZK's loan (bev.services.loan) ---------------------------------------------------------
+    @extend_schema(request=s.LoanTermsSerializer, responses=s.LoanTermsSerializer(many=True))
+    @action(detail=False, methods=["get", "post"], url_path="loan-terms")
+    def loan_terms(self, request):
+        """The loan's terms with their validity dates; POST (an administrator) records a new version."""
+        if request.method == "POST":
+            data = _valid(s.LoanTermsSerializer, request)
+            data["instalments"] = [(i["due_on"], i["amount"]) for i in data.get("instalments") or []]
+            services.loan_terms_record(user=request.user, **data)
+        require(request.user, "fund.view")
+        return Response(s.LoanTermsSerializer(selectors.loan_terms_list(fund=selectors.fund_get()), many=True).data,
+                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+
+    @extend_schema(request=s.LoanInterestAccrueSerializer, responses=s.LoanInterestAccrualSerializer(many=True))
+    @action(detail=False, methods=["get", "post"], url_path="loan-interest")
+    def loan_interest(self, request):
+        """The interest periods accrued; POST accrues every complete period not yet accrued (idempotent)."""
+        if request.method == "POST":
+            data = _valid(s.LoanInterestAccrueSerializer, request)
+            accrued = services.loan_interest_accrue(user=request.user, through=data.get("through"))
+            return Response(s.LoanInterestAccrualSerializer(accrued, many=True).data,
+                            status=status.HTTP_201_CREATED if accrued else status.HTTP_200_OK)
+        require(request.user, "fund.view")
+        accruals = LoanInterestAccrual.objects.filter(fund=selectors.fund_get()).order_by("period_start")
+        return Response(s.LoanInterestAccrualSerializer(accruals, many=True).data)
+
+    @extend_schema(request=s.LoanInterestPaymentSerializer,
+                   responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=False, methods=["post"], url_path="loan-interest-payments")
+    def loan_interest_payments(self, request):
+        """Interest paid to EZK (never more than accrued and unpaid)."""
+        data = _valid(s.LoanInterestPaymentSerializer, request)
+        return _booked(services.loan_interest_pay(user=request.user, **data))
+
+    @extend_schema(request=s.LoanRepaymentSerializer,
+                   responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @action(detail=False, methods=["post"], url_path="loan-repayments")
+    def loan_repayments(self, request):
+        """Principal repaid to EZK (never more than outstanding); not the sweep to the staatskas."""
+        data = _valid(s.LoanRepaymentSerializer, request)
+        return _booked(services.loan_repay(user=request.user, **data))
+
+    @extend_schema(request=s.TrancheOverrideSerializer, responses={201: s.TrancheOverrideSerializer})
+    @action(detail=False, methods=["post"], url_path="tranche-overrides")
+    def tranche_overrides(self, request):
+        """An administrator allows more to be received by a year's end than the tranche schedule plans."""
+        data = _valid(s.TrancheOverrideSerializer, request)
+        override = services.tranche_schedule_override(user=request.user, **data)
+        return Response(s.TrancheOverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
 
 class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -26,6 +26,14 @@ from .lifecycle import (  # noqa: F401
     case_open_cabinet_conditions,
     case_positions_all_exited,
 )
+from .loan import (  # noqa: F401
+    loan_figures,
+    loan_terms_list,
+    loan_terms_on,
+    manager_on,
+    planned_through,
+    repayments_due,
+)
 from .overview import (  # noqa: F401
     FIGURES_WAIT_SECONDS,
     fee_year,

@@ -40,6 +40,7 @@ from .balances import (
     ledger_totals_from_lines,
     liquidity,
 )
+from .loan import loan_figures
 
 logger = logging.getLogger(__name__)
 
@@ -279,6 +280,8 @@ def _overview(state: _FundState, figures: dict, on: date) -> dict:
         "as_of": on,
         "manager": state.manager_name or "",
         "policy_owner": state.policy_owner,
+        # EZK's loan (bev.selectors.loan): principal outstanding, interest accrued and paid, repaid
+        **loan_figures(totals),
     }
 
 

@@ -2,7 +2,8 @@
 
 Split by subdomain (as Zulip's `zerver/actions/`): `ledger` is the only writer of the ledger (money,
 the fund lock, the limits, the sweep); `fund`, `fees`, `positions`, `disbursements`, `exits`,
-`corrections`, `holdings` and `follow_ups` call it. Callers import from `bev.services`.
+`corrections`, `holdings`, `follow_ups` and `loan` (EZK's loan: tranche schedule, terms, interest,
+repayment) call it. Callers import from `bev.services`.
 """
 
 from .corrections import (  # noqa: F401
@@ -46,6 +47,13 @@ from .ledger import (  # noqa: F401
     EXIT_STATES,
     PERCENT_PLACES,
     money,
+)
+from .loan import (  # noqa: F401
+    loan_interest_accrue,
+    loan_interest_pay,
+    loan_repay,
+    loan_terms_record,
+    tranche_schedule_override,
 )
 from .positions import (  # noqa: F401
     position_create,

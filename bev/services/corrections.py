@@ -67,6 +67,12 @@ def _check_reversal_keeps_limits(fund: Fund, entry: JournalEntry, mirror: list[t
     if totals[Account.MINISTRY_LOAN] > 0:
         raise LimitExceeded(_("Tegenboeken zou meer terugdraaien dan er is ontvangen."), field="amount",
                             code="reversal_exceeds_received")
+    if totals[Account.MINISTRY_LOAN] + totals[Account.EZK_LOAN_REPAID] > 0:  # bev.services.loan
+        raise LimitExceeded(_("Tegenboeken zou de uitstaande hoofdsom van de lening negatief maken."), field="amount",
+                            code="loan_principal_outstanding")
+    if totals[Account.EZK_INTEREST_PAYABLE] > 0:
+        raise LimitExceeded(_("Tegenboeken zou meer rente betaald maken dan er is opgebouwd."), field="amount",
+                            code="loan_interest_payable")
     if entry.position_id:
         balance = position_balances(position_ids=[entry.position_id])[entry.position_id]
         changes = dict(mirror)

@@ -34,6 +34,7 @@ from .ledger import (
     _sweep_excess,
     money,
 )
+from .loan import check_tranche_schedule
 
 
 # ------------------------------------------------------------------------------------------------
@@ -89,14 +90,17 @@ def manager_change(*, user, name: str, valid_from: date, notes: str = "") -> Man
 @transaction.atomic
 def tranche_receive(*, user, amount, idempotency_key: str, received_on: date | None = None,
                     description: str = "") -> JournalEntry:
-    """A tranche of the ministry's subordinated loan is received."""
+    """A tranche of the ministry's subordinated loan is received: within the committed capital and
+    within the tranche schedule (`check_tranche_schedule`, bev.services.loan)."""
     require(user, "fund.book")
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=EntryKind.TRANCHE, amount=amount, position=None):
         return replay
     booked_on = _booking_date(fund, received_on, field="received_on")
-    _check_committed_limit(fund, _figures(fund), amount)
+    figures = _figures(fund)
+    _check_committed_limit(fund, figures, amount)
+    check_tranche_schedule(fund, figures, amount, booked_on)
     entry = _post(fund=fund, kind=EntryKind.TRANCHE, booked_on=booked_on, key=key, user=user, amount=amount,
                   description=description or _("Tranche achtergestelde lening %(owner)s.") % {"owner": fund.policy_owner},
                   lines=[(Account.CASH_AVAILABLE, amount), (Account.MINISTRY_LOAN, -amount)])

@@ -5,7 +5,10 @@ a fixed idempotency key, so a second run books nothing."""
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from bev import selectors, services
+from bev.selectors import manager_on
 
 POLICY_OWNER = "Ministerie van Economische Zaken en Klimaat"
 TRANCHES = [("demo-tranche-2023", Decimal("50000000.00"), date(2023, 10, 2), "Eerste tranche (2023)"),
@@ -29,4 +32,5 @@ def seed(*, users, stdout) -> None:
                                idempotency_key=key)
     if fee.status == "proposed":
         services.fee_approve(user=users["casus"], fee=fee)
-    stdout.write(f"Fonds: {fund.name} (beheerder Invest-NL), tranches en beheersvergoeding geboekt.")
+    manager_name = manager_on(timezone.localdate()) or "niet ingesteld"  # the manager is dated data
+    stdout.write(f"Fonds: {fund.name} (beheerder {manager_name}), tranches en beheersvergoeding geboekt.")

@@ -1,0 +1,278 @@
+"""EZK's subordinated loan: its tranche schedule, its terms, interest and repayment.
+
+"Invest-NL ontvangt het bedrag van 100 miljoen euro van het Ministerie van Economische Zaken en
+Klimaat (EZK) in de vorm van een langlopende achtergestelde lening, met een tranche van 50 miljoen
+euro in 2023 en van 50 miljoen euro in de loop van 2024" (letter, "Financiële omvang"), and the fund
+is revolving: "Bij een revolverend fonds is sprake van een constructie waarbij financiële middelen
+beschikbaar worden gesteld in een zodanige vorm dat de middelen terugbetaald dienen te worden en
+rente betaald moet worden over de middelen" (letter, footnote 9).
+
+Every booking here goes through `ledger._post` under the fund lock, like the other services. The
+accounts (bev.constants.Account):
+- accrual:          debit EZK_INTEREST (the cost), credit EZK_INTEREST_PAYABLE (owed to EZK);
+- interest paid:    debit EZK_INTEREST_PAYABLE, credit CASH_AVAILABLE;
+- repayment:        debit EZK_LOAN_REPAID (contra to MINISTRY_LOAN, which keeps the tranches
+                    received for the €100m limit and the schedule), credit CASH_AVAILABLE.
+None of them is the sweep: "Voor zover de liquide middelen dit maximum overschrijden, vloeien ze
+terug naar de staatskas" is money above the €150m cap going to the treasury (ledger._sweep_excess,
+account TREASURY), it neither repays the loan nor pays its interest.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from access.permissions import require
+from access.roles import Role
+from audit.models import AuditRecord
+from audit.services import audit_log
+from core.exceptions import Conflict, RuleViolation
+from core.formatting import euro
+
+from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
+from ..models import (
+    Fund,
+    JournalEntry,
+    LoanInterestAccrual,
+    LoanRepaymentInstalment,
+    LoanTerms,
+    TrancheScheduleOverride,
+)
+from ..selectors import ledger_totals, liquidity
+from ..selectors.loan import interest_for_period, loan_figures, next_accrual_period, planned_through
+from .ledger import (
+    _LATEST_BOOKING_DATE,
+    _booking_date,
+    _booking_date_after,
+    _check_available,
+    _key,
+    _lock_fund,
+    _post,
+    _replayed,
+    money,
+)
+
+logger = logging.getLogger(__name__)
+
+#: The account in whose name the periodic accrual (bev.tasks) books: inactive, no password, so
+#: nobody signs in with it; the ledger and the audit trail show it as the booker.
+SYSTEM_USERNAME = "bev-systeem"
+
+
+# ------------------------------------------------------------------------------------------------
+# The tranche schedule
+# ------------------------------------------------------------------------------------------------
+def check_tranche_schedule(fund: Fund, figures: dict, amount: Decimal, booked_on: date) -> None:
+    """"met een tranche van 50 miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024"
+    (letter): no tranche before its year, and never more received by the end of a year than the
+    schedule (PlannedTranche) plans through that year, unless an administrator recorded an override
+    with a reason (`tranche_schedule_override`). Called by `tranche_receive` under the fund lock;
+    tranches are never back-dated before the latest entry, so everything received is received by
+    `booked_on`."""
+    allowed = planned_through(booked_on.year, fund=fund)
+    received = figures["received"]
+    if received + amount > allowed:
+        raise Conflict(
+            _("Deze tranche past niet in het tranche-schema van de lening (Kamerbrief: \"met een tranche van 50 "
+              "miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024\"): tot en met %(year)s is %(allowed)s "
+              "gepland, ontvangen is %(received)s. Een beheerder kan een afwijking met reden vastleggen.")
+            % {"year": booked_on.year, "allowed": euro(allowed, cents=True), "received": euro(received, cents=True)},
+            code="tranche_schedule_exceeded",
+            extra={"year": booked_on.year, "planned_through_year": str(allowed), "received": str(received)})
+
+
+@transaction.atomic
+def tranche_schedule_override(*, user, year: int, amount, reason: str) -> TrancheScheduleOverride:
+    """An administrator allows `amount` more to be received by the end of `year` than the schedule
+    plans (e.g. the cabinet moves a tranche forward). Audited with its reason."""
+    require(user, "fund.configure")
+    amount = money(amount)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise RuleViolation(_("Geef een jaar op."), field="year") from None
+    if not 2023 <= year <= 2100:
+        raise RuleViolation(_("Het jaar ligt buiten de looptijd van de voorziening."), field="year")
+    fund = _lock_fund()
+    override = TrancheScheduleOverride.objects.create(fund=fund, year=year, amount=amount, reason=reason.strip(),
+                                                      recorded_by=user)
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.tranche_schedule_override", obj=override,
+              changes={"year": year, "amount": amount, "reason": override.reason})
+    return override
+
+
+# ------------------------------------------------------------------------------------------------
+# The terms (dated data, entered by an administrator)
+# ------------------------------------------------------------------------------------------------
+def _percent(value) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise RuleViolation(_("Geef een rentepercentage op."), field="interest_rate_percent") from None
+    if not rate.is_finite() or rate < 0 or rate > 100 or rate != rate.quantize(Decimal("0.0001")):
+        raise RuleViolation(_("Het rentepercentage ligt tussen 0 en 100, met ten hoogste vier decimalen."),
+                            field="interest_rate_percent")
+    return rate
+
+
+@transaction.atomic
+def loan_terms_record(*, user, valid_from: date, interest_rate_percent, interest_period: str,
+                      repayment_basis: str, source: str, instalments=()) -> LoanTerms:
+    """A new version of the loan terms from `valid_from`; the version in force ends the day before.
+    Periods already accrued keep their interest: terms cannot start on or before their end."""
+    require(user, "fund.configure")
+    rate = _percent(interest_rate_percent)
+    if interest_period not in InterestPeriod.values:
+        raise RuleViolation(_("Kies een renteperiode."), field="interest_period")
+    if repayment_basis not in RepaymentBasis.values:
+        raise RuleViolation(_("Kies hoe de lening wordt afgelost."), field="repayment_basis")
+    if not (source or "").strip():
+        raise RuleViolation(_("Vermeld de bron van de voorwaarden (bijv. de leningsovereenkomst)."), field="source")
+    instalments = [(due_on, money(amount, field="instalments")) for due_on, amount in instalments or ()]
+    if instalments and repayment_basis != RepaymentBasis.SCHEDULE:
+        raise RuleViolation(_("Aflossingstermijnen horen bij een aflossingsschema."), field="instalments")
+    if repayment_basis == RepaymentBasis.SCHEDULE and not instalments:
+        raise RuleViolation(_("Een aflossingsschema heeft ten minste één termijn."), field="instalments")
+    if any(due_on < valid_from for due_on, _amount in instalments) or len({d for d, _a in instalments}) != len(instalments):
+        raise RuleViolation(_("Termijnen vallen op verschillende data, niet vóór de ingangsdatum."), field="instalments")
+    fund = _lock_fund()
+    accrued_to = LoanInterestAccrual.objects.filter(fund=fund).order_by("-period_end").values_list(
+        "period_end", flat=True).first()
+    if accrued_to is not None and valid_from <= accrued_to:
+        raise Conflict(_("De rente is al opgebouwd tot en met %(date)s; nieuwe voorwaarden gaan daarna in.")
+                       % {"date": accrued_to.isoformat()}, code="loan_terms_period_accrued")
+    current = LoanTerms.objects.filter(fund=fund).order_by("-valid_from").first()
+    if current is not None:
+        if valid_from <= current.valid_from:
+            raise RuleViolation(_("Nieuwe voorwaarden gaan in na de huidige (%(since)s).")
+                                % {"since": current.valid_from.isoformat()}, field="valid_from")
+        if current.valid_to is None or current.valid_to >= valid_from:
+            current.valid_to = valid_from - timedelta(days=1)
+            current.save(update_fields=["valid_to"])
+    terms = LoanTerms.objects.create(fund=fund, valid_from=valid_from, interest_rate_percent=rate,
+                                     interest_period=interest_period, repayment_basis=repayment_basis,
+                                     source=source.strip(), recorded_by=user)
+    LoanRepaymentInstalment.objects.bulk_create(
+        [LoanRepaymentInstalment(terms=terms, due_on=due_on, amount=amount) for due_on, amount in instalments])
+    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.loan_terms_record", obj=terms,
+              changes={"valid_from": valid_from, "interest_rate_percent": rate, "interest_period": interest_period,
+                       "repayment_basis": repayment_basis, "source": terms.source,
+                       "instalments": [{"due_on": d, "amount": a} for d, a in instalments],
+                       "previous_ends": current.valid_to if current is not None else None})
+    return terms
+
+
+# ------------------------------------------------------------------------------------------------
+# Interest: accrued per period, paid to EZK
+# ------------------------------------------------------------------------------------------------
+def system_user():
+    """The account the periodic accrual books in the name of (created on first use)."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": Role.AUDITOR, "first_name": "BEV",
+                                            "last_name": "systeem (periodieke taak)"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def loan_interest_accrue(*, user=None, through: date | None = None) -> list[LoanInterestAccrual]:
+    """Accrue the interest of every complete period ending on or before `through` (default
+    yesterday) that is not accrued yet, each once: a period accrued before is skipped (its start is
+    unique), so running this twice books once. `user` None is the periodic task (bev.tasks), which
+    books as the system account and stops quietly where no terms are set; a person (fund.book) is
+    told so (409 loan_terms_not_configured).
+
+    Each accrual is booked on its period's last day, or on the latest booking date if the ledger
+    already has later entries (the ledger is never back-dated)."""
+    if user is not None:
+        require(user, "fund.book")
+    today = timezone.localdate()
+    through = min(through or today, today - timedelta(days=1))
+    fund = _lock_fund()
+    booker = user or system_user()
+    accrued: list[LoanInterestAccrual] = []
+    while True:
+        try:
+            period = next_accrual_period(fund=fund)
+            if period is None or period[1] > through:
+                break
+            start, end = period
+            amount, segments = interest_for_period(fund=fund, start=start, end=end)
+        except LookupError as missing:
+            if user is not None and not accrued:
+                raise Conflict(_("De leningsvoorwaarden (rente, renteperiode) zijn niet ingesteld voor %(day)s.")
+                               % {"day": missing.args[0].isoformat()}, code="loan_terms_not_configured") from None
+            logger.warning("EZK loan interest: no terms for %s, accrual stops there", missing.args[0])
+            break
+        entry = None
+        if amount > 0:
+            last = next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None)
+            booked_on = _booking_date_after(last, max(end, last) if last else end)
+            entry = _post(fund=fund, kind=EntryKind.EZK_INTEREST, booked_on=booked_on, key=f"ezk-interest:{start}",
+                          user=booker, amount=amount,
+                          description=_("Rente lening %(owner)s over %(start)s tot en met %(end)s.")
+                          % {"owner": fund.policy_owner, "start": start.isoformat(), "end": end.isoformat()},
+                          lines=[(Account.EZK_INTEREST, amount), (Account.EZK_INTEREST_PAYABLE, -amount)])
+        accrual = LoanInterestAccrual.objects.create(
+            fund=fund, period_start=start, period_end=end, amount=amount, entry=entry, recorded_by=booker,
+            calculation=[{**s, "from": s["from"].isoformat(), "to": s["to"].isoformat(), "principal": str(s["principal"]),
+                          "rate": str(s["rate"]), "interest": str(s["interest"])} for s in segments])
+        audit_log(actor=booker, action=AuditRecord.Action.CREATE, event="fund.loan_interest_accrue", obj=accrual,
+                  changes={"period_start": start, "period_end": end, "amount": amount,
+                           "entry": entry.pk if entry else None})
+        accrued.append(accrual)
+    return accrued
+
+
+@transaction.atomic
+def loan_interest_pay(*, user, amount, idempotency_key: str, paid_on: date | None = None,
+                      description: str = "") -> JournalEntry:
+    """Interest paid to EZK: never more than is accrued and unpaid, never more than is available."""
+    require(user, "fund.book")
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=EntryKind.EZK_INTEREST_PAID, amount=amount, position=None):
+        return replay
+    booked_on = _booking_date(fund, paid_on, field="paid_on")
+    totals = ledger_totals(fund=fund)
+    payable = loan_figures(totals)["loan_interest_payable"]
+    if amount > payable:
+        raise Conflict(_("Er staat %(payable)s aan opgebouwde, onbetaalde rente open; meer kan niet worden betaald.")
+                       % {"payable": euro(payable, cents=True)}, code="loan_interest_exceeds_payable")
+    _check_available(liquidity(totals), amount)
+    return _post(fund=fund, kind=EntryKind.EZK_INTEREST_PAID, booked_on=booked_on, key=key, user=user, amount=amount,
+                 description=description or _("Rente betaald aan %(owner)s.") % {"owner": fund.policy_owner},
+                 lines=[(Account.EZK_INTEREST_PAYABLE, amount), (Account.CASH_AVAILABLE, -amount)])
+
+
+@transaction.atomic
+def loan_repay(*, user, amount, idempotency_key: str, repaid_on: date | None = None,
+               description: str = "") -> JournalEntry:
+    """A repayment of principal to EZK ("terugbetaald", footnote 9): never more than is outstanding,
+    never more than is available. Repaid principal does not reopen the €100m commitment."""
+    require(user, "fund.book")
+    amount, key = money(amount), _key(idempotency_key)
+    fund = _lock_fund()
+    if replay := _replayed(fund, key, kind=EntryKind.EZK_REPAYMENT, amount=amount, position=None):
+        return replay
+    booked_on = _booking_date(fund, repaid_on, field="repaid_on")
+    totals = ledger_totals(fund=fund)
+    outstanding = loan_figures(totals)["loan_principal_outstanding"]
+    if amount > outstanding:
+        raise Conflict(_("Op de lening staat %(outstanding)s aan hoofdsom uit; meer kan niet worden afgelost.")
+                       % {"outstanding": euro(outstanding, cents=True)}, code="loan_repayment_exceeds_principal")
+    _check_available(liquidity(totals), amount)
+    return _post(fund=fund, kind=EntryKind.EZK_REPAYMENT, booked_on=booked_on, key=key, user=user, amount=amount,
+                 description=description or _("Aflossing lening %(owner)s.") % {"owner": fund.policy_owner},
+                 lines=[(Account.EZK_LOAN_REPAID, amount), (Account.CASH_AVAILABLE, -amount)])
