@@ -276,6 +276,13 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     page.wait_for_load_state()
     letter_url = page.url.replace(live_server.url, "")
     liaison.shot("12-kamerbrief-concept")
+    # "Ons kenmerk" is the document system's number, entered by the liaison (no approval without it).
+    page.get_by_role("link", name="Bewerken").click()
+    page.wait_for_load_state()
+    page.get_by_label("Ons kenmerk").fill("DGED-EV / 26004711")
+    page.get_by_role("button", name="Opslaan als nieuwe versie").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + letter_url)
     page.get_by_role("button", name="Ter beoordeling aanbieden").click()
     page.wait_for_load_state()
     liaison.close()
@@ -403,6 +410,14 @@ def fill_assessment(session, *, level):
         page.wait_for_load_state()
         _fill_each(session, "condition", {"Oordeel": "met", "Onderbouwing": "Onderbouwd met het AIVD-memo."})
         _fill_each(session, "check", {"Antwoord": "yes", "Onderbouwing": "Beoordeeld en doorstaan."})
+        # Afstemming (framework v3): no ministry asked, so the reason why none needed to be is recorded.
+        summary = page.locator("summary", has_text="Reden vastleggen: geen afstemming nodig")
+        if summary.count():
+            summary.click()
+            form = page.locator("details[open] form")
+            form.get_by_label("Reden").fill("Geen vakdepartement betrokken: de onderneming valt onder EZK.")
+            form.get_by_role("button").click()
+            page.wait_for_load_state()
     _fill_each(session, "score", {"Uw score": level, "Onderbouwing": "Op basis van het dossier."})
 
 

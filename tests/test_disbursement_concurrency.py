@@ -13,7 +13,7 @@ from bev import services
 from bev.models import Disbursement, JournalEntry, JournalLine
 from bev.selectors import fund_overview, unbalanced_entries
 from cases.models import Case
-from core.exceptions import RuleViolation
+from core.exceptions import LimitExceeded, RuleViolation
 from tests.factories import case_to_investment_preparation, fund_with_tranches
 
 pytestmark = [
@@ -36,7 +36,7 @@ def race(jobs):
             barrier.wait()
             job()
             outcomes[index] = "booked"
-        except RuleViolation as refused:
+        except (RuleViolation, LimitExceeded) as refused:  # a malformed amount (400) or a limit (409)
             outcomes[index] = f"refused:{refused.field}"
         except Exception as error:  # noqa: BLE001 - reported in the assertion below
             outcomes[index] = f"error:{error!r}"

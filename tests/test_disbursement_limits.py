@@ -9,7 +9,7 @@ import pytest
 from bev import services
 from bev.models import JournalEntry, JournalLine
 from bev.selectors import fund_overview
-from core.exceptions import RuleViolation
+from core.exceptions import LimitExceeded, RuleViolation
 from tests.factories import (
     case_to_investment_preparation,
     charge_fee,
@@ -54,7 +54,7 @@ def test_tranches_up_to_exactly_the_committed_capital_are_received(manager):
 def test_a_tranche_one_cent_over_the_committed_capital_is_refused(manager):
     fund_with_tranches(user=manager, amounts=(50 * M, 50 * M - CENT))
     before = ledger_count()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(LimitExceeded) as refused:
         services.tranche_receive(user=manager, amount=2 * CENT, idempotency_key="t3")
     assert refused.value.field == "amount"
     assert "toegezegde kapitaal" in refused.value.message
@@ -74,7 +74,7 @@ def test_a_reservation_of_exactly_the_available_liquidity_is_booked(manager, pos
 def test_a_reservation_one_cent_over_the_available_liquidity_is_refused(manager, position):
     fund_with_tranches(user=manager, amounts=(10 * M,))
     before = ledger_count()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(LimitExceeded) as refused:
         services.reservation_book(user=manager, position=position, amount=10 * M + CENT, idempotency_key="r1")
     assert refused.value.field == "amount"
     assert "Onvoldoende beschikbare liquiditeit" in refused.value.message
@@ -85,7 +85,7 @@ def test_reserved_money_is_not_available_to_another_position(manager, manager2, 
     fund_with_tranches(user=manager, amounts=(10 * M,))
     other = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=5)
     services.reservation_book(user=manager, position=position, amount=6 * M, idempotency_key="r1")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         propose_and_approve(other, manager, manager2, 4 * M + CENT, "d-other")
     propose_and_approve(other, manager, manager2, 4 * M, "d-other-ok")
     assert fund_overview()["available"] == 0
@@ -105,7 +105,7 @@ def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_book
     proposal = services.disbursement_propose(user=manager, position=position, amount=10 * M, idempotency_key="d1")
     charge_fee(user=manager, amount=CENT, idempotency_key="fee")  # liquidity dropped since the proposal
     before = ledger_count()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(LimitExceeded) as refused:
         services.disbursement_approve(user=manager2, disbursement=proposal)
     assert refused.value.field == "amount"
     assert ledger_count() == before
@@ -116,7 +116,7 @@ def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_book
 
 def test_a_proposal_above_the_available_liquidity_is_refused_at_once(manager, position):
     fund_with_tranches(user=manager, amounts=(10 * M,))
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(LimitExceeded) as refused:
         services.disbursement_propose(user=manager, position=position, amount=10 * M + CENT, idempotency_key="d1")
     assert refused.value.field == "amount"
 
@@ -124,7 +124,7 @@ def test_a_proposal_above_the_available_liquidity_is_refused_at_once(manager, po
 def test_the_fee_is_charged_to_the_fund_within_its_liquidity(manager):
     fund_with_tranches(user=manager, amounts=(M,))
     charge_fee(user=manager, amount=M, idempotency_key="fee-1")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         charge_fee(user=manager, amount=CENT, idempotency_key="fee-2")
     overview = fund_overview()
     assert (overview["fees"], overview["liquid"]) == (M, 0)

@@ -67,7 +67,8 @@ def recorded(case, secretariat):
 
     Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
     return cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
-                                   reference="MR-2026-48", deploy=True)
+                                   reference="MR-2026-48", deploy=True, instruments=["equity"],
+                                   max_amount=Decimal("10000000.00"))
 
 
 def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it_after_a_role_change(case, officer, secretariat,
@@ -137,6 +138,7 @@ def test_an_earlier_submitter_of_a_kamerbrief_cannot_approve_a_later_round(case,
     letter = services.letter_submit(user=first, letter=letter)
     letter = services.letter_return_to_draft(user=second, letter=letter, reason="Alinea 2 aanscherpen.")
     letter = services.letter_update(user=second, letter=letter, body=letter.body + "\n\nAangescherpt.")
+    letter = services.letter_set_reference(user=second, letter=letter, our_reference="DGED-EV / 26001234")
     letter = services.letter_submit(user=second, letter=letter)
     _refused(lambda: services.letter_approve(user=first, letter=letter))
     assert LetterDraft.objects.get(pk=letter.pk).status == "in_review"

@@ -18,6 +18,7 @@ from tests.factories import (
     fee_year_prepared,
     fund_establish_default,
     fund_with_tranches,
+    order_sale,
 )
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def test_a_tranche_above_the_committed_capital_is_a_limit_refusal_409(api, manag
     assert JournalEntry.objects.count() == 1
 
 
-def test_an_investment_through_the_api(api, manager, manager2, ready_case):
+def test_an_investment_through_the_api(api, manager, manager2, ready_case, secretariat, secretariat2):
     client, client2 = api(manager), api(manager2)
     position = post(client, "/api/positions/", {"case": ready_case.pk, "instrument": "equity", "shares": 4000,
                                                 "ownership_percent": "40"})
@@ -99,7 +100,8 @@ def test_an_investment_through_the_api(api, manager, manager2, ready_case):
     post(client, f"{url}/reservations/", {"amount": "5000000.00", "idempotency_key": "res"})
     refused = client.post(f"{url}/disbursements/", {"amount": "100000000.01", "idempotency_key": "too-much"},
                           format="json")
-    assert refused.status_code == 400 and "Onvoldoende beschikbare liquiditeit" in refused.json()["amount"][0]
+    assert refused.status_code == 409 and "Onvoldoende beschikbare liquiditeit" in refused.json()["message"]
+    assert refused.json()["code"] == "available_liquidity" and refused.json()["field"] == "amount"
     proposal = post(client, f"{url}/disbursements/", {"amount": "8000000.00", "idempotency_key": "d1"})
     assert client.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json").status_code == 403
     approved = client2.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json")
@@ -111,6 +113,7 @@ def test_an_investment_through_the_api(api, manager, manager2, ready_case):
     dilution = post(client, f"{url}/dilutions/", {"issued_on": date.today().isoformat(),
                                                   "shares_outstanding_before": 10000, "new_shares_issued": 10000})
     assert Decimal(dilution["ownership_after"]) == Decimal("20")
+    order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     exit_body = {"proceeds": "6000000.00", "fraction_sold_percent": "50", "idempotency_key": "exit-1"}
     first = post(client, f"{url}/exits/", exit_body)
     assert first["realised_result"] == "2000000.00" and first["is_full"] is False

@@ -15,7 +15,7 @@ from django.utils import timezone
 from bev import services
 from bev.models import AccountBalance, JournalEntry
 from bev.selectors import fund_get, ledger_totals, ledger_totals_from_lines, running_balance_mismatches
-from core.exceptions import RuleViolation
+from core.exceptions import LimitExceeded, RuleViolation
 from tests.concurrency import race
 from tests.factories import (
     case_to_investment_preparation,
@@ -82,9 +82,9 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
 def test_a_refused_or_replayed_booking_leaves_the_running_balances_as_they_were(positions, manager):
     stake, _ = positions
     before = list(AccountBalance.objects.order_by("account").values_list("account", "balance", "returns"))
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         services.reservation_book(user=manager, position=stake, amount=41 * M, idempotency_key="too-much")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         services.tranche_receive(user=manager, amount=61 * M, idempotency_key="too-much-2")
     assert list(AccountBalance.objects.order_by("account").values_list("account", "balance", "returns")) == before
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="once")
@@ -155,7 +155,7 @@ def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(posit
     # before the threads: a budget above anything the draw books, and the approver
     fee_year_prepared(timezone.localdate().year, budget=Decimal("1000000000.00"))
     outcomes = race(jobs)
-    assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, RuleViolation)] == []
+    assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, (RuleViolation, LimitExceeded))] == []
     assert_reconciled()
     totals = ledger_totals(fund=fund_get())
     assert totals["cash_available"] >= 0

@@ -18,7 +18,7 @@ from access.roles import Role
 from bev import services
 from bev.selectors import fund_overview, unbalanced_entries
 from cases.models import Case
-from core.exceptions import ApplicationError, Conflict, RuleViolation
+from core.exceptions import ApplicationError, Conflict, LimitExceeded, RuleViolation
 from tests.factories import (
     UserFactory,
     case_to_investment_preparation,
@@ -83,7 +83,7 @@ class FundMachine(RuleBasedStateMachine):
             self.available -= excess
             self.swept += excess
 
-    def expect(self, allowed: bool, action, refusal=RuleViolation):
+    def expect(self, allowed: bool, action, refusal=(RuleViolation, LimitExceeded)):
         if allowed:
             return action()
         with pytest.raises(refusal):

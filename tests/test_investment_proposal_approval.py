@@ -13,7 +13,7 @@ from bev import services
 from bev.models import InvestmentProposal, JournalEntry
 from cases.models import TimelineEvent
 from cases.services import case_team_add
-from core.exceptions import Conflict
+from core.exceptions import Conflict, RuleViolation
 
 from .factories import case_to_investment_preparation, fund_with_tranches, web_session
 
@@ -61,11 +61,15 @@ def test_four_eyes_across_the_two_organisations(api, make_user, officer, manager
     url = f"/api/investment-proposals/{proposal['id']}/approve/"
     assert api(manager).post(url).status_code == 403   # the proposer
     assert api(manager2).post(url).status_code == 403  # another Invest-NL manager
-    # an Invest-NL person put on the team as case officer is still not EZK
-    insider = make_user("insider", Role.FUND_MANAGER)
-    case_team_add(user=officer, case=decided, member=insider, role=Role.CASE_OFFICER)
-    refused = api(insider).post(url)
-    assert refused.status_code == 403 and refused.json()["code"] == "four_eyes"
+    # an Invest-NL person cannot be put on the team as case officer (separation of duties) ...
+    with pytest.raises(RuleViolation):
+        case_team_add(user=officer, case=decided, member=make_user("insider", Role.FUND_MANAGER),
+                      role=Role.CASE_OFFICER)
+    # ... and a case officer who moved to Invest-NL keeps no power to approve
+    mover = make_user("mover", Role.CASE_OFFICER)
+    case_team_add(user=officer, case=decided, member=mover, role=Role.CASE_OFFICER)
+    type(mover).objects.filter(pk=mover.pk).update(role=Role.FUND_MANAGER)
+    assert api(type(mover).objects.get(pk=mover.pk)).post(url).status_code == 403
     # and EZK does not propose
     assert api(officer).post("/api/investment-proposals/", {"case": decided.pk, **PROPOSAL},
                              format="json").status_code == 403

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bev import services
 from bev.models import Disbursement, JournalEntry, JournalLine
 from bev.selectors import account_history, fund_get, fund_overview, unbalanced_entries
-from core.exceptions import Conflict, RuleViolation
+from core.exceptions import Conflict, LimitExceeded
 from tests.factories import (
     case_to_investment_preparation,
     charge_fee,
@@ -96,7 +96,7 @@ def test_a_reversal_that_would_break_a_limit_is_refused(manager, manager2, posit
     tranche = fund_with_tranches(user=manager, amounts=(10 * M,)) and JournalEntry.objects.get(kind="tranche")
     proposal = services.disbursement_propose(user=manager, position=position, amount=4 * M, idempotency_key="d")
     services.disbursement_approve(user=manager2, disbursement=proposal)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         services.entry_reverse(user=manager, entry=tranche, reason="verkeerd", idempotency_key="rev")
     assert fund_overview()["received"] == 10 * M
 

@@ -11,7 +11,7 @@ from bev import services
 from bev.models import JournalEntry, Position
 from cases.models import Case
 from cases.services import case_transition
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, PermissionDenied, RuleViolation
 from tests.factories import (
     case_to_investment_preparation,
     fund_establish_default,
@@ -121,7 +121,7 @@ def test_a_refused_approval_leaves_the_case_where_it_was(manager, manager2, read
     proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="p")
     services.reservation_book(user=manager2, position=services.position_create(
         user=manager, case=ready_case, instrument="equity", ownership_percent=1), amount=100 * M, idempotency_key="r")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         services.disbursement_approve(user=manager2, disbursement=proposal)
     assert Case.objects.get(pk=ready_case.pk).state == "investment_preparation"
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 
 from assessments.models import Assessment, FrameworkVersion
-from assessments.review_framework import NAME as V2_NAME
 from assessments.services import (
     assessment_approve,
     assessment_score,
@@ -45,9 +44,10 @@ def review_with(case, lead, **answers):
     return review
 
 
-def test_a_new_review_uses_v2_and_asks_the_review_questions(assessor, monitored):
+def test_a_new_review_uses_the_current_version_and_asks_the_review_questions(assessor, monitored):
     review = assessment_start(user=assessor, case=monitored, kind="risk_review")
-    assert review.framework.name == V2_NAME
+    assert review.framework.number == 3  # v3 (migration 0005) keeps v2's review questions
+    assert review.framework.framework.reviews_by_questions
     assert sorted(review.checks.values_list("code", flat=True)) == sorted([
         "state_actor_influence_ended", "covered_by_other_instrument", "trustworthy_market_party",
         "buyer_no_strategic_behaviour", "cabinet_conditions_settled"])
