@@ -136,7 +136,7 @@ def _record_facts(*, case, fund: dict, letter_date: date) -> dict:
     """The facts behind the sentences of issue 21 §3: the assessment's confirmed scope ground and
     the departments that answered its consultation, the fund's gross investment, the country
     policy and the evaluation valid on the letter's date."""
-    from assessments.constants import AssessmentKind, AssessmentStatus, ConsultationStatus
+    from assessments.constants import AssessmentKind, AssessmentStatus, ConditionStatus, ConsultationStatus
     from assessments.models import Assessment
 
     from .selectors import country_policy_on, evaluation_on
@@ -154,6 +154,10 @@ def _record_facts(*, case, fund: dict, letter_date: date) -> dict:
         "scope_ground": (assessment.scope_ground or None)
         if assessment is not None and assessment.scope_ground_confirmed else None,
         "consulted_ministries": consulted,
+        # both conditions of the afwegingskader recorded as met in the approved assessment
+        "conditions_met": assessment is not None and len(statuses := list(
+            assessment.conditions.values_list("status", flat=True))) >= 2
+        and all(status == ConditionStatus.MET for status in statuses),
         "market_financing_explored": case.market_financing_explored,
         "fund_invested_gross": fund.get("invested"),
         "country_policy": None if policy is None else {
@@ -276,9 +280,11 @@ def _investment_paragraphs(facts: dict, disclosure: Disclosure) -> list[str]:
                if facts.get("cabinet_decision_date") else "")
     sentences = [
         f"Aanleiding was {_threat(facts, disclosure)}.",
-        "Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
-        f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
-        "invloed van een statelijke actor.",
+        # Only when the approved risk assessment records both conditions as met (the record, not the
+        # lifecycle's assumption).
+        ("Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
+         f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
+         "invloed van een statelijke actor.") if facts.get("conditions_met") else "",
         _consultation_sentence(facts, disclosure),
         f"Op basis daarvan heeft het kabinet {decided}besloten tot inzet van de voorziening.",
         INSTRUMENTS_SENTENCE.get(ground, ""),

@@ -38,7 +38,7 @@ def facts(**overrides) -> dict:
                         "description": "de brief over de uitwerking van de Beschermingsvoorziening"}],
         "earlier_letters": [],
         "scope_ground": "not_in_screening", "consulted_ministries": ["Justitie en Veiligheid (JenV)"],
-        "market_financing_explored": True,
+        "market_financing_explored": True, "conditions_met": True,
         "country_policy": {"id": 1, "label": "Land noemen", "name_country": True, "valid_from": date(2023, 1, 1),
                            "valid_to": None},
         "evaluation": {"id": 1, "instrument_start": date(2023, 10, 1), "due_on": date(2027, 10, 1),

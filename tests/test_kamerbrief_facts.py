@@ -31,6 +31,37 @@ def notes(**overrides) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# "Aan beide voorwaarden van het afwegingskader was voldaan"
+# ---------------------------------------------------------------------------------------------
+def test_the_two_conditions_are_stated_only_when_the_approved_assessment_records_them_met():
+    assert "Aan beide voorwaarden van het afwegingskader was voldaan" in body(conditions_met=True)
+    assert "Aan beide voorwaarden" not in body(conditions_met=False)
+    assert "Aan beide voorwaarden" not in body(conditions_met=None)
+
+
+def test_the_conditions_fact_comes_from_the_approved_assessment(case, officer, assessor, assessor2, manager):
+    from parliament.composition import _record_facts
+
+    from .factories import approve_assessment, start_risk_assessment
+
+    assert _record_facts(case=case, fund={}, letter_date=date(2026, 11, 24))["conditions_met"] is False
+    start_risk_assessment(case, officer=officer)
+    approve_assessment(case, lead=assessor, approver=assessor2)
+    assert _record_facts(case=case, fund={}, letter_date=date(2026, 11, 24))["conditions_met"] is True
+
+
+def test_an_assessment_that_found_a_condition_not_met_states_no_conditions(officer, assessor, assessor2):
+    from parliament.composition import _record_facts
+
+    from .factories import approve_assessment, make_case, start_risk_assessment
+
+    other = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR})
+    start_risk_assessment(other, officer=officer)
+    approve_assessment(other, lead=assessor, approver=assessor2, outcome="do_not_deploy")
+    assert _record_facts(case=other, fund={}, letter_date=date(2026, 11, 24))["conditions_met"] is False
+
+
+# ---------------------------------------------------------------------------------------------
 # "in afstemming met de betrokken departementen"
 # ---------------------------------------------------------------------------------------------
 def test_consultation_is_stated_only_when_a_department_answered():
