@@ -166,6 +166,11 @@ def _pdf(template: str, context: dict) -> bytes:
     return html_to_pdf(render_to_string(template, context))
 
 
+def _a_date(value) -> date:
+    """A date as the summary holds it: a date, or its ISO text once the summary was stored as JSON."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def completeness_text(summary: dict, year) -> str:
     """The statement on the annual report's first page (and its status page)."""
     if summary["withheld"]:
@@ -183,7 +188,7 @@ def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
         "invested": euro(summary["invested"]), "proceeds": euro(summary["proceeds"]),
         "per_kind": [{"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
                      for v in summary["per_kind"].values()],
-        "manager": summary["fund"]["manager"], "manager_on": date_nl(summary["fund"]["manager_on"]),
+        "manager": summary["fund"]["manager"], "manager_on": date_nl(_a_date(summary["fund"]["manager_on"])),
         "loan": [{"label": v["label"], "year_end": euro(v["year_end"]), "in_year": euro(v["in_year"])}
                  for v in summary["fund"].get("loan", {}).values()],
         "generated": date_nl(timezone.localdate()),

@@ -206,7 +206,7 @@ def test_the_fund_page_shows_the_loan_and_books_a_repayment_after_a_preview(mana
 
 
 def test_a_tranche_cannot_be_reversed_below_what_was_repaid(case, manager, manager2, secretariat, secretariat2):
-    from core.exceptions import RuleViolation
+    from core.exceptions import LimitExceeded
     from tests.factories import case_to_investment_preparation, invest_in_case
 
     fund_with_tranches(user=manager)
@@ -215,7 +215,7 @@ def test_a_tranche_cannot_be_reversed_below_what_was_repaid(case, manager, manag
     services.return_book(user=manager, position=stake, kind="dividend", amount=30 * M, idempotency_key="div")
     services.loan_repay(user=manager, amount=60 * M, idempotency_key="r")  # cash left: 60m
     tranche = JournalEntry.objects.get(idempotency_key="factory-tranche-2")
-    with pytest.raises(RuleViolation) as refused:  # outstanding principal would be 50m - 60m
+    with pytest.raises(LimitExceeded) as refused:  # outstanding principal would be 50m - 60m
         services.entry_reverse(user=manager, entry=tranche, reason="Dubbel.", idempotency_key="t2-rev")
     assert "hoofdsom" in refused.value.message
     assert fund_overview()["loan_principal_outstanding"] == 40 * M

@@ -13,7 +13,7 @@ from audit.models import AuditRecord
 from bev import services
 from bev.models import JournalEntry
 from bev.selectors import fund_overview
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, LimitExceeded, PermissionDenied, RuleViolation
 from tests.factories import fund_establish_default
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_an_administrators_override_with_a_reason_lets_a_tranche_come_early_and_
     assert record.changes["reason"] == "Kabinet besloot de tranche 2024 te vervroegen."
     # the override does not lift the committed capital of €100m
     services.tranche_schedule_override(user=administrator, year=2023, amount=M, reason="Proef.")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(LimitExceeded):
         receive(manager, M, date(2023, 12, 2), "over-100")
 
 
