@@ -51,7 +51,11 @@ class FundMachine(RuleBasedStateMachine):
         case = make_case(officer=officer, team={self.manager: Role.FUND_MANAGER, self.manager2: Role.FUND_MANAGER,
                                                 sec1: Role.CABINET_SECRETARIAT, sec2: Role.CABINET_SECRETARIAT})
         fund_establish_default()
-        self.case = case_to_investment_preparation(case, recorder=sec1, confirmer=sec2)
+        # The kabinetsbesluit's own maximum is tested in tests/test_cabinet_decision_limits.py; here it
+        # is set above anything the fund can hold, so the fund's limits are the ones this model checks.
+        self.case = case_to_investment_preparation(case, recorder=sec1, confirmer=sec2,
+                                                   max_amount=Decimal("900000000000.00"),
+                                                   proposal_amount=Decimal("1000000.00"))
         self.secretariat = (sec1, sec2)
         self.sale_ordered = False
         self.positions = [services.position_create(user=self.manager, case=self.case, instrument="equity",
