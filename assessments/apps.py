@@ -14,5 +14,6 @@ class AssessmentsConfig(AppConfig):
 
         # The lifecycle's guards ask the assessment (cases.guards).
         guards.approved_outcome.provide(selectors.approved_outcome_for_case)
+        guards.approved_outcome_since.provide(selectors.approved_outcome_since)
         guards.review_allows_exit.provide(selectors.risk_review_allows_exit)
         work_sources.register("assessments", views.work_items)

@@ -608,6 +608,17 @@ def approved_outcome_for_case(case_id: int) -> str | None:
     return latest.outcome
 
 
+def approved_outcome_since(case_id: int, since) -> str | None:
+    """The outcome of the case's latest initial assessment approved after `since` (a follow-on
+    re-assessment), or None when none was approved since."""
+    latest = (Assessment.objects.filter(case_id=case_id, kind=AssessmentKind.INITIAL,
+                                        status=AssessmentStatus.APPROVED, approved_at__gt=since)
+              .order_by("-approved_at", "-id").first())
+    if latest is None or latest.outcome not in (Outcome.DEPLOY, Outcome.DO_NOT_DEPLOY):
+        return None
+    return latest.outcome
+
+
 def risk_review_allows_exit(case_id: int) -> bool:
     """True when the latest approved risk review in monitoring found the risk manageable."""
     latest = _latest_approved(case_id, AssessmentKind.RISK_REVIEW)

@@ -25,6 +25,8 @@ approved_outcome = Slot("cases.guards.approved_outcome",
                         "the outcome (deploy/do_not_deploy/None) of a case's approved risk assessment")
 review_allows_exit = Slot("cases.guards.review_allows_exit",
                           "whether an approved risk review concluded that the case may be exited")
+approved_outcome_since = Slot("cases.guards.approved_outcome_since",
+                              "the outcome of the case's initial assessment approved after a moment, or None")
 has_disbursement_booked = Slot("cases.guards.has_disbursement_booked",
                                "whether a disbursement was booked on the case")
 positions_all_exited = Slot("cases.guards.positions_all_exited",

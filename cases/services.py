@@ -20,6 +20,7 @@ from audit.services import audit_log, diff
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
+from . import guards
 from .constants import (
     DECISION_STATES,
     END_STATES,
@@ -433,6 +434,19 @@ def case_team_remove(*, user, case: Case, member) -> None:
 SALE_ORDER_STATES = (State.INVESTED, State.MONITORING, State.EXIT)
 
 
+def _require_follow_on_reassessment(case: Case) -> None:
+    """A follow-on beyond the kabinetsbesluit is decided on a fresh risk assessment: an initial
+    assessment approved, with the outcome "deploy", after the case was sent back for the decision
+    (letter: "Op basis van deze risico-inschatting beslist het kabinet over de inzet van de
+    voorziening"; "Steeds zal kritisch worden bekeken ... strategisch gedrag van bedrijven")."""
+    requested = (case.timeline.filter(transition="request_follow_on_decision").order_by("-at", "-id")
+                 .values_list("at", flat=True).first())
+    if requested is None or guards.approved_outcome_since(case.pk, requested) != "deploy":
+        raise Conflict(_("Een vervolginvestering wordt besloten op een nieuwe risico-inschatting: keur eerst een "
+                         "(herziene) risico-inschatting goed die tot inzet adviseert, met de toetsen opnieuw "
+                         "beantwoord."), code="follow_on_assessment_required")
+
+
 def _decision_instruments(values) -> list[str]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise ValidationError({"instruments": _("Geef een lijst van instrumenten op.")})
@@ -462,6 +476,8 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
                        code="invalid_state")
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
+    if deploy and case.state == State.FOLLOW_ON_DECISION:
+        _require_follow_on_reassessment(case)
     instruments = _decision_instruments(instruments if instruments is not None else [])
     if deploy:
         errors = {}

@@ -14,7 +14,12 @@ from cases.models import Case
 from cases.services import cabinet_decision_confirm, cabinet_decision_record, case_transition
 from core.exceptions import Conflict
 
-from .factories import approve_investment_proposal, case_to_investment_preparation, fund_with_tranches
+from .factories import (
+    approve_assessment,
+    approve_investment_proposal,
+    case_to_investment_preparation,
+    fund_with_tranches,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +39,18 @@ def invested(case, manager, manager2, secretariat, secretariat2):
     return position
 
 
+def reassess(case, lead, approver, outcome="deploy"):
+    """The (shortened) re-assessment before the follow-on decision: an initial assessment approved
+    while the case waits for the cabinet."""
+    return approve_assessment(Case.objects.get(pk=case.pk), lead=lead, approver=approver, outcome=outcome)
+
+
 def move(api, user, case, name, reason=""):
     return api(user).post(f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": reason}, format="json")
 
 
-def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat, secretariat2, manager, invested):
+def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat, secretariat2, manager, invested,
+                                                        assessor, assessor2):
     case = invested.case
     with pytest.raises(Conflict) as refused:
         services.reservation_book(user=manager, position=invested, amount=M, idempotency_key="r1")
@@ -55,6 +67,7 @@ def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat
     assert back.status_code == 409 and back.json()["extra"]["unmet"] == ["cabinet_decided_since_follow_on_request"]
 
     case = Case.objects.get(pk=case.pk)
+    reassess(case, assessor, assessor2)  # the cabinet decides on a fresh risk assessment
     decision = cabinet_decision_record(user=secretariat, case=case, meeting_date=date.today(), reference="MR-2026-02",
                                        deploy=True, instruments=["equity"], max_amount=15 * M)
     assert move(api, secretariat, case, "resume_after_follow_on_decision").status_code == 409  # not yet confirmed
@@ -83,3 +96,43 @@ def test_a_declined_follow_on_leaves_the_earlier_decision_in_force(api, officer,
     with pytest.raises(Conflict) as refused:
         services.reservation_book(user=manager, position=invested, amount=M, idempotency_key="r1")
     assert refused.value.code == "cabinet_decision_limit" and "MR-2026-01" in refused.value.message
+
+
+def test_a_follow_on_is_decided_only_on_a_fresh_assessment_advising_deployment(api, officer, secretariat, assessor,
+                                                                              assessor2, invested):
+    """Issue 20: "the case goes back through a (shortened) risk assessment, including the
+    strategic-behaviour check ("steeds"), and a new kabinetsbesluit"."""
+    from assessments.models import Assessment
+
+    case = invested.case
+    move(api, officer, case, "request_follow_on_decision", "Nieuwe financieringsronde")
+
+    def record():
+        return cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
+                                       reference="MR-2026-04", deploy=True, instruments=["equity"], max_amount=15 * M)
+
+    with pytest.raises(Conflict) as refused:  # no assessment since the request
+        record()
+    assert refused.value.code == "follow_on_assessment_required"
+    reassess(case, assessor, assessor2, outcome="do_not_deploy")
+    with pytest.raises(Conflict) as refused:  # the fresh assessment advises against it
+        record()
+    assert refused.value.code == "follow_on_assessment_required"
+
+    # A revision made for the follow-on answers the critical checks afresh (strategic behaviour: "steeds").
+    from assessments.services import assessment_revise
+
+    approved = Assessment.objects.filter(case=case, status="approved").order_by("-approved_at").first()
+    revision = assessment_revise(user=assessor, assessment=approved)
+    assert set(revision.checks.values_list("answer", flat=True)) == {"undetermined"}
+    assert set(revision.conditions.values_list("status", flat=True)) != {"undetermined"}  # carried over
+
+
+def test_a_declined_follow_on_needs_no_fresh_assessment(api, officer, secretariat, secretariat2, invested):
+    """Only a decision *to deploy* rests on the fresh assessment; declining does not."""
+    case = invested.case
+    move(api, officer, case, "request_follow_on_decision", "Extra kapitaal gevraagd")
+    decision = cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
+                                       reference="MR-2026-05", deploy=False)
+    assert decision.pk is not None
+

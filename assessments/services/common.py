@@ -23,6 +23,13 @@ from ..models import (
 # while the stake is held (letter: the State winds down "zodra de risico's ... tot op een
 # beheersbaar niveau zijn gebracht").
 CASE_STATE_FOR_KIND = {AssessmentKind.INITIAL: State.RISK_ASSESSMENT, AssessmentKind.RISK_REVIEW: State.MONITORING}
+# The states in which an assessment of the kind is made, revised and approved. A follow-on investment
+# beyond the kabinetsbesluit goes back through the risk assessment before the cabinet decides again
+# (issue 20; letter, "Afwegingskader": "Steeds zal kritisch worden bekeken of de inzet ... echt
+# noodzakelijk is en er bijvoorbeeld geen sprake is van strategisch gedrag van bedrijven"), so the
+# initial assessment is also made, or revised, while the case waits for that decision.
+CASE_STATES_FOR_KIND = {AssessmentKind.INITIAL: (State.RISK_ASSESSMENT, State.FOLLOW_ON_DECISION),
+                        AssessmentKind.RISK_REVIEW: (State.MONITORING,)}
 
 
 

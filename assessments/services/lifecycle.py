@@ -36,6 +36,7 @@ from ..review_framework import CABINET_CONDITIONS_CHECK
 from ..selectors import assessment_compute
 from .common import (
     CASE_STATE_FOR_KIND,
+    CASE_STATES_FOR_KIND,
     _clean_evidence,
     _clean_text,
     _lock,
@@ -56,7 +57,7 @@ def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) ->
     if kind not in AssessmentKind.values:
         raise RuleViolation(_("Onbekende soort inschatting."), field="kind")
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-    if case.state != CASE_STATE_FOR_KIND[kind]:
+    if case.state not in CASE_STATES_FOR_KIND[kind]:
         raise Conflict(_("Een %(kind)s kan alleen in de status '%(state)s'.")
                        % {"kind": AssessmentKind(kind).label, "state": State(CASE_STATE_FOR_KIND[kind]).label},
                        code="invalid_state")
@@ -379,7 +380,7 @@ def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> A
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise Conflict(_("Alleen een ingediende inschatting kan worden goedgekeurd."), code="not_submitted")
     expected = CASE_STATE_FOR_KIND[assessment.kind]
-    if assessment.case.state != expected:
+    if assessment.case.state not in CASE_STATES_FOR_KIND[assessment.kind]:
         raise Conflict(_("De casus staat niet meer in de status '%(state)s'.") % {"state": State(expected).label},
                        code="invalid_state")
     result = _require_ready(assessment)
@@ -441,7 +442,7 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
     if hasattr(old, "next_revision"):
         raise Conflict(_("Deze inschatting heeft al een nieuwere revisie."), code="already_revised")
     expected = CASE_STATE_FOR_KIND[old.kind]
-    if old.case.state != expected:
+    if old.case.state not in CASE_STATES_FOR_KIND[old.kind]:
         raise Conflict(_("Een revisie kan alleen in de status '%(state)s'.") % {"state": State(expected).label},
                        code="invalid_state")
     if Assessment.objects.filter(case=old.case, kind=old.kind,
@@ -459,7 +460,9 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
     for row in old.conditions.all():
         new.conditions.filter(code=row.code).update(status=row.status, rationale=row.rationale,
                                                     evidence=row.evidence, updated_by=row.updated_by)
-    for row in old.checks.all():
+    # For a follow-on decision the critical checks (last resort, no strategic behaviour: "steeds")
+    # are answered afresh; the indicators and conditions carry over and may be revised.
+    for row in ([] if old.case.state == State.FOLLOW_ON_DECISION else old.checks.all()):
         new.checks.filter(code=row.code).update(answer=row.answer, rationale=row.rationale, evidence=row.evidence,
                                                 updated_by=row.updated_by)
     IndicatorScore.objects.bulk_create([
