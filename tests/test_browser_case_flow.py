@@ -442,9 +442,11 @@ def book_on_position(session, action, values):
 
 
 def confirm_booking(session, shot):
+    from playwright.sync_api import expect
+
     page = session.page
-    assert page.get_by_role("heading", name=re.compile("Controleer en bevestig")).is_visible(), page.content()[:3000]
+    # Playwright's expect waits for the page the previous click is still loading.
+    expect(page.get_by_role("heading", name=re.compile("Controleer en bevestig"))).to_be_visible()
     session.shot(shot)
     page.get_by_role("button", name="Bevestigen en boeken").click()
-    page.wait_for_load_state()
-    assert page.locator(".message-success").count() == 1, page.content()[:3000]
+    expect(page.locator(".message-success")).to_have_count(1)  # waits for the POST's answer
