@@ -128,10 +128,24 @@ def tokens(users: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Cases through the services
 # ---------------------------------------------------------------------------------------------
+# The facts grounds 3 and 4 rest on (letter, "Reikwijdte"; cases.guards.intake_is_complete): without
+# them the intake is incomplete and the case cannot move on.
+GROUND_FACTS = {
+    "historical_transaction": {"historical_transaction_date": date(2019, 6, 1)},
+    "blocked_startup_financing": {
+        "vifo_decision_date": date(2024, 3, 1), "vifo_decision_reference": "BTI-2024-0001",
+        "vifo_blocked_financing": "Serie-B-ronde van een statelijk gelieerd fonds, verboden na toetsing.",
+        "vifo_insolvency_threat": "Zonder de ronde is de kas binnen zes maanden op.",
+        "vifo_mitigation_shortfall": "Geen private partij bereid de ronde over te nemen binnen de termijn."},
+}
+
+
 def case_payload(rng: random.Random, n: int) -> dict:
     from django.utils import timezone
 
     sector = rng.choice(SECTORS)
+    ground = rng.choice(["not_in_screening", "essential_supplier", "historical_transaction",
+                         "blocked_startup_financing"])
     return {
         "title": f"Voorgenomen overname {sector.lower()}bedrijf #{n}",
         "summary": "Signaal over een voorgenomen investering door een partij op aanwijzing van een statelijke actor.",
@@ -150,8 +164,8 @@ def case_payload(rng: random.Random, n: int) -> dict:
         "intended_control": "Meerderheid van de stemrechten",
         "transaction_value": Decimal(rng.randint(1, 400) * 250_000),
         "expected_closing_date": date.today() + timedelta(days=rng.randint(30, 365)),
-        "scope_grounds": [rng.choice(["not_in_screening", "essential_supplier", "historical_transaction",
-                                      "blocked_startup_financing"])],
+        "scope_grounds": [ground],
+        **GROUND_FACTS.get(ground, {}),
         "existing_instruments_considered": ["wet_vifo"],
         "existing_instruments_shortfall": "Toeleverancier valt (nog) niet onder de Wet vifo.",
         "market_financing_explored": True,
