@@ -49,20 +49,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class LineInline(ReadOnlyInline):
     model = JournalLine
-    fields = ["account", "position", "amount"]
-    readonly_fields = fields
+    fields = readonly_fields = ("account", "position", "amount")
 
 
 class ManagerInline(ReadOnlyInline):
     model = ManagerPeriod
-    fields = ["name", "valid_from", "valid_to", "notes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "valid_from", "valid_to", "notes")
 
 
 class TrancheInline(ReadOnlyInline):
     model = PlannedTranche
-    fields = ["year", "amount"]
-    readonly_fields = fields
+    fields = readonly_fields = ("year", "amount")
 
 
 @admin.register(Fund)
@@ -128,7 +125,7 @@ class _DryRun(Exception):
 
 class InstalmentInline(ReadOnlyInline):
     model = LoanRepaymentInstalment
-    fields = readonly_fields = ["due_on", "amount"]
+    fields = readonly_fields = ("due_on", "amount")
 
 
 class LoanTermsForm(forms.ModelForm):

@@ -76,7 +76,7 @@ def irr(flows: list[tuple[date, Decimal]]) -> Decimal | None:
             return None  # no sign change in the range: no meaningful rate
         guess = _float_root(flows, start, float(low), float(high))
         if guess is not None:
-            margin = Decimal("1e-10") * max(1, abs(Decimal(repr(guess))))
+            margin = Decimal("1e-10") * max(Decimal(1), abs(Decimal(repr(guess))))
             near_low = max(low, Decimal(repr(guess)) - margin)
             near_high = min(high, Decimal(repr(guess)) + margin)
             npv_near_low = _npv(near_low, flows, start)

@@ -9,6 +9,7 @@ reconciled by `bev.selectors.running_balance_mismatches`.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -30,8 +31,22 @@ from .constants import (
     ValuationMethod,
 )
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
-PERCENT = {"max_digits": 9, "decimal_places": 6, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+
+class DecimalShape(TypedDict):
+    """The digits a DecimalField shares with its kind (typed, so `**MONEY` type-checks)."""
+
+    max_digits: int
+    decimal_places: int
+
+
+class BoundedDecimalShape(DecimalShape):
+    validators: list[Any]
+
+
+# Euros with cents, thirteen digits before the point: far above any amount the fund may book (the
+# ledger refuses amounts over its AMOUNT_CEILING).
+MONEY: DecimalShape = {"max_digits": 15, "decimal_places": 2}
+PERCENT: BoundedDecimalShape = {"max_digits": 9, "decimal_places": 6, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
 
 
 class Fund(models.Model):
@@ -131,6 +146,10 @@ class AppendOnlyModel(models.Model):
 class JournalEntry(AppendOnlyModel):
     """One movement of money: dated, with who and why, and an idempotency key so that a retried
     request never books twice. Corrected only by a reversing entry."""
+
+    # Set on the row a booking service returns: True when a repeated idempotency key gave back the
+    # earlier booking instead of booking again (the API then answers 200 instead of 201).
+    replayed: bool = False
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(_("soort"), max_length=20, choices=EntryKind.choices)
@@ -251,6 +270,10 @@ class Position(models.Model):
 class Disbursement(models.Model):
     """Four eyes: proposed by one Invest-NL manager, approved by another; the approval books it."""
 
+    # Set on the row a booking service returns: True when a repeated idempotency key gave back the
+    # earlier booking instead of booking again (the API then answers 200 instead of 201).
+    replayed: bool = False
+
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="disbursements")
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.TextField(_("omschrijving"))
@@ -339,6 +362,10 @@ class FeeCharge(models.Model):
     """A management fee proposed by an Invest-NL manager and approved by an EZK official (four eyes
     across the two organisations); the approval books it through the ledger."""
 
+    # Set on the row a booking service returns: True when a repeated idempotency key gave back the
+    # earlier booking instead of booking again (the API then answers 200 instead of 201).
+    replayed: bool = False
+
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_charges")
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.TextField(_("omschrijving"))
@@ -420,6 +447,10 @@ class Conversion(models.Model):
 
 class Exit(models.Model):
     """A partial or full sale of the holding: proceeds, cost taken off the books, realised result."""
+
+    # Set on the row a booking service returns: True when a repeated idempotency key gave back the
+    # earlier booking instead of booking again (the API then answers 200 instead of 201).
+    replayed: bool = False
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="exits")
     exited_on = models.DateField(_("datum"))

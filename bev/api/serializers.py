@@ -17,6 +17,7 @@ from ..constants import (
     ValuationMethod,
 )
 from ..models import (
+    MONEY,
     AcquiredRight,
     Conversion,
     DecisionCondition,
@@ -36,7 +37,6 @@ from ..models import (
     Valuation,
 )
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
 AMOUNT_HELP = _("EUR met centen, bijv. \"1250000.00\".")
 KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
 
@@ -137,7 +137,7 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 
 class AccountBalanceSerializer(serializers.Serializer):
     account = serializers.ChoiceField(choices=Account.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the API field `label`, not Field.label
     balance = money_field(help_text=_("Saldo: debet positief, credit negatief."))
 
 
@@ -190,7 +190,7 @@ class FeeBudgetSerializer(serializers.ModelSerializer):
         model = FeeBudget
         fields = ["year", "amount", "notes", "set_by", "set_at"]
         read_only_fields = ["set_by", "set_at"]
-        validators = []  # one row per year: setting it again changes it (bev.services.fee_budget_set)
+        validators: list = []  # one row per year: setting it again changes it (bev.services.fee_budget_set)
 
 
 class InvestmentProposalSerializer(serializers.ModelSerializer):

@@ -79,7 +79,7 @@ _RUNNING_BALANCES = Precompiled(lambda fund_id: AccountBalance.objects.filter(fu
     "account", "balance", "returns"), "fund_id")
 
 
-def ledger_totals_from_lines(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
+def ledger_totals_from_lines(*, fund: Fund | int, as_of: date | None = None) -> dict[str, Decimal]:
     """The same figures summed from the ledger itself: one aggregate query over every line."""
     lines = JournalLine.objects.filter(fund=fund)
     if as_of is not None:
@@ -148,7 +148,7 @@ def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: dat
         returns=_sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)),
         realised=_sum(Q(account=Account.REALISED_RESULT)),
     )
-    result = defaultdict(lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO,
+    result: defaultdict[int, dict[str, Decimal]] = defaultdict(lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO,
                                   "realised_result": ZERO})
     for row in rows:
         result[row["position_id"]] = {"invested": _q(row["invested"]), "cost": _q(row["cost"]),

@@ -127,10 +127,11 @@ def next_accrual_period(*, fund: Fund | int) -> tuple[date, date] | None:
     if last is not None:
         start = last + timedelta(days=1)
     else:
-        start = (JournalLine.objects.filter(fund=fund, account=Account.MINISTRY_LOAN, kind=EntryKind.TRANCHE)
-                 .order_by("booked_on").values_list("booked_on", flat=True).first())
-        if start is None:
+        first_tranche = (JournalLine.objects.filter(fund=fund, account=Account.MINISTRY_LOAN, kind=EntryKind.TRANCHE)
+                         .order_by("booked_on").values_list("booked_on", flat=True).first())
+        if first_tranche is None:
             return None
+        start = first_tranche
     terms = loan_terms_on(start, fund=fund)
     if terms is None:
         raise LookupError(start)

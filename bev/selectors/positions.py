@@ -53,7 +53,8 @@ def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
     return positions.order_by("id")
 
 
-FOLLOW_UPS = {"rights": AcquiredRight, "conditions": DecisionCondition}
+FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {"rights": AcquiredRight,
+                                                                       "conditions": DecisionCondition}
 
 
 def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool = False) -> Position:

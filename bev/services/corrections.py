@@ -31,7 +31,7 @@ def entry_reverse(*, user, entry: JournalEntry, reason: str, idempotency_key: st
                   booked_on: date | None = None) -> JournalEntry:
     """Correct a mistake by booking the entry's mirror image. The limits hold afterwards too."""
     require(user, "fund.book")
-    if entry.position_id:
+    if entry.position is not None:
         require(user, "fund.book", case=entry.position.case)
     key = _key(idempotency_key)
     if not (reason or "").strip():

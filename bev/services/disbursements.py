@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +43,9 @@ from .ledger import (
     money,
 )
 from .positions import _locked_position, _require_open
+
+if TYPE_CHECKING:
+    from .ledger import LockedDisbursement
 
 
 # ------------------------------------------------------------------------------------------------
@@ -94,7 +98,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     proposer = disbursement.proposed_by  # never changes; the booking is in the proposer's name
     _not_in_future(booked_on)
     fund = _lock_fund()
-    disbursement = list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0]
+    disbursement = cast("LockedDisbursement", list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0])
     disbursement.proposed_by = proposer  # the row's proposer, already read (the response shows them)
     if _approval_refused(disbursement, user):  # again, now that nobody else can book or decide
         return disbursement

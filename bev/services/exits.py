@@ -60,6 +60,7 @@ def return_book(*, user, position: Position, kind: str, amount, idempotency_key:
     require(user, "fund.book", case=position.case)
     if kind not in RETURN_ACCOUNTS:
         raise RuleViolation(_("Soort opbrengst: dividend, rente of aflossing."), field="kind")
+    kind = EntryKind(kind)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=kind, amount=amount, position=position):
@@ -76,7 +77,7 @@ def return_book(*, user, position: Position, kind: str, amount, idempotency_key:
                                 % {"cost": euro(balance["cost"], cents=True)}, field="amount",
                                 code="position_cost")
     entry = _post(fund=fund, kind=kind, booked_on=booked_on, key=key, user=user, amount=amount, position=position,
-                  description=description or EntryKind(kind).label,
+                  description=description or str(kind.label),
                   lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)])
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
     return entry

@@ -29,7 +29,7 @@ from ..models import (
 # ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _FollowUp:
-    model: type
+    model: type[AcquiredRight] | type[DecisionCondition]
     event: str
 
 

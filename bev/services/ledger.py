@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
@@ -102,6 +103,15 @@ def _lock_fund() -> Fund:
 _FUND_FOR_UPDATE = Precompiled(lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1])
 _LATEST_BOOKING_DATE = Precompiled(lambda fund_id: JournalEntry.objects.filter(fund_id=fund_id)
                                    .order_by("-booked_on").values_list("booked_on", flat=True)[:1], "fund_id")
+
+
+if TYPE_CHECKING:
+    class LockedDisbursement(Disbursement):
+        """For the type checker only: the disbursement as `_disbursement_for_update` reads it."""
+
+        fund_latest_booking: date | None
+        own_reserved: Decimal | None
+        own_disbursement_lines: int | None
 
 
 def _disbursement_for_update(disbursement_id: int):
@@ -199,7 +209,7 @@ def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decim
     even without the fund lock."""
     table = AccountBalance._meta.db_table
     is_return = kind in RETURN_KINDS
-    params = []
+    params: list[Any] = []
     for account, value in lines:
         params += [fund.pk, account, value, value if is_return else ZERO]
     with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
-from cases.models import Case
+from cases.models import CabinetDecision, Case
 from cases.services import case_note_record
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
 from core.formatting import euro
@@ -27,7 +27,7 @@ from .ledger import DISBURSEMENT_STATES, money
 from .positions import _instrument
 
 
-def _fits_decision(*, case: Case, instrument: str, amount) -> object:
+def _fits_decision(*, case: Case, instrument: str, amount) -> CabinetDecision:
     """The case's governing decision to deploy, which the proposal must fit: not lapsed, the
     instrument allowed, the amount within its maximum."""
     decision = case.governing_deploy_decision()
