@@ -5,6 +5,5 @@ from . import views
 app_name = "audit"
 urlpatterns = [
     path("", views.trail, name="trail"),
-    path("cases/<int:pk>/", views.case_trail, name="case"),
     path("verify/", views.verify, name="verify"),
 ]

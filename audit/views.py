@@ -1,4 +1,5 @@
-"""Web pages of the audit trail: per case, per person, and the chain verification (auditors)."""
+"""Web pages of the audit trail: filtered by case or person, and the chain verification (auditors).
+A case's own trail page lives with the case (`cases.views.case_audit_trail`)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def _rows(records):
                                                                              indent=1)[:1500]}
 
 
-def _trail_page(request, *, case_id=None, title=None):
+def trail_page(request, *, case_id=None, title=None):
+    """The trail page, filtered by the form; a case's own trail page (in `cases`) passes its case."""
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     case_id = case_id or filters.get("case") or None
@@ -52,12 +54,7 @@ def _trail_page(request, *, case_id=None, title=None):
 
 @web_view
 def trail(request):
-    return _trail_page(request)
-
-
-@web_view
-def case_trail(request, pk: int):
-    return _trail_page(request, case_id=pk, title=_("Audittrail van casus %(id)s") % {"id": pk})
+    return trail_page(request)
 
 
 @web_view

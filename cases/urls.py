@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/transitions/<slug:name>/", views.case_transition, name="transition"),
+    path("<int:pk>/audit/", views.case_audit_trail, name="audit"),
     path("<int:pk>/team/", views.team_add, name="team_add"),
     path("<int:pk>/team/<int:user_id>/remove/", views.team_remove, name="team_remove"),
     path("<int:pk>/team/<int:user_id>/role/", views.team_change_role, name="team_change_role"),

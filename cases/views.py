@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from access.models import User
 from access.permissions import can
 from access.roles import Role
+from audit.views import trail_page
 from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.views import add_error, web_view
@@ -168,7 +169,7 @@ def _related_pages(user, case) -> list[dict]:
         ("assessments:case", _("Risico-inschatting (afwegingskader)"), "case.view"),
         ("documents:case", _("Documenten"), "case.view"),
         ("bev:case_positions", _("Posities en transacties"), "case.view"),
-        ("audit:case", _("Audittrail van deze casus"), "case.view_audit"),
+        ("cases:audit", _("Audittrail van deze casus"), "case.view_audit"),
     ]
     result = []
     for name, label, action in pages:
@@ -287,6 +288,14 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, case_id=pk)
     return _case_page(request, case)
+
+
+@web_view
+def case_audit_trail(request, pk: int):
+    """The case's own audit trail (auditors and administrators on its team: audit.view)."""
+    case = selectors.case_header(user=request.user, case_id=pk)
+    return trail_page(request, case_id=case.pk,
+                      title=_("Audittrail van %(reference)s") % {"reference": case.reference})
 
 
 def _case_for_post(request, pk):

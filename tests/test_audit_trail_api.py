@@ -41,6 +41,24 @@ def test_an_auditor_on_the_team_reads_the_whole_trail_of_the_case(api, audited_c
     assert AuditRecord.objects.filter(event="audit.read_case_trail", actor=auditor, case_id=audited_case.pk).exists()
 
 
+def test_the_case_api_serves_the_case_trail(api, audited_case, officer, auditor):
+    """The per-case trail lives with the case: /api/cases/{id}/audit/ (issue 19)."""
+    case_update(user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"})
+    response = api(auditor).get(f"/api/cases/{audited_case.pk}/audit/")
+    assert response.status_code == 200
+    records = response.json()["results"]
+    assert {"case.create", "case.team_add", "case.update"} <= {r["event"] for r in records}
+    assert all(r["case_id"] == audited_case.pk for r in records)
+    assert [r["id"] for r in records] == sorted((r["id"] for r in records), reverse=True)
+    assert AuditRecord.objects.filter(event="audit.read_case_trail", actor=auditor, case_id=audited_case.pk).exists()
+
+
+def test_the_case_trail_needs_the_case_and_the_auditors_right(api, case, officer, auditor):
+    # off the team: the case does not exist for the auditor; on the team without audit.view: refused
+    assert api(auditor).get(f"/api/cases/{case.pk}/audit/").status_code == 404
+    assert api(officer).get(f"/api/cases/{case.pk}/audit/").status_code == 403
+
+
 def test_an_auditor_not_on_the_team_gets_404_for_the_case_trail(api, case, auditor):
     assert api(auditor).get(f"/api/audit/?case={case.pk}").status_code == 404
 

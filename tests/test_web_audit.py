@@ -26,7 +26,7 @@ def test_auditor_sees_the_trail_of_a_person(client, auditor, officer, case):
 
 def test_case_trail_is_404_for_a_case_the_auditor_cannot_see(client, auditor, case):
     web_session(client, auditor)
-    assert client.get(reverse("audit:case", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:audit", args=[case.pk])).status_code == 404
 
 
 def test_case_trail_for_an_auditor_on_the_team(client, auditor, officer, case):
@@ -34,7 +34,7 @@ def test_case_trail_for_an_auditor_on_the_team(client, auditor, officer, case):
 
     case_team_add(user=officer, case=case, member=auditor, role=Role.AUDITOR)
     web_session(client, auditor)
-    body = client.get(reverse("audit:case", args=[case.pk])).content.decode()
+    body = client.get(reverse("cases:audit", args=[case.pk])).content.decode()
     assert "case.team_add" in body
     assert case.reference in body
 

@@ -4,6 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access.models import User
+from audit.api.serializers import AuditRecordSerializer
+from audit.selectors import audit_record_list
 from core.api.representation import represent
 from core.exceptions import NotFound
 
@@ -112,6 +114,14 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def timeline(self, request, pk=None):
         case = self._case_header()
         return Response(TimelineEventSerializer.rows(selectors.case_timeline_rows(case=case)))
+
+    @extend_schema(responses=AuditRecordSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="audit")
+    def audit_trail(self, request, pk=None):
+        """The case's audit trail, newest first (auditors and administrators on its team: audit.view)."""
+        case = self._case_header()
+        page = self.paginate_queryset(audit_record_list(user=request.user, case_id=case.pk))
+        return self.get_paginated_response(AuditRecordSerializer(page, many=True).data)
 
     @extend_schema(responses=TeamMemberSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
