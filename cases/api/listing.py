@@ -27,8 +27,10 @@ committed changes, hence the same count for the same person, clearance and filte
 the generation its kept count was made at takes that count; any other generation counts again (a
 second round trip) and keeps the new count. Inside a transaction (`atomic`) the statement sees that
 transaction's own uncommitted changes, which the generation does not tell apart: it always counts.
-Readers fold the log into one row of the same sum when it grows (`_fold_changes`). After restoring
-the database from a backup, restart the web workers (their kept counts are of the old generations).
+Readers fold the log into one row of the same sum when it grows (`_fold_changes`). Each change adds
+a random step (1 to 2^31 - 1, migration 0012), not 1: a database restored from a backup and then
+changed goes on with generations that no worker kept a count for (but for a chance of about one in
+two billion), so a restore needs no restart of the web workers.
 `tests/test_case_list_count_cache.py` changes each table, from another connection too."""
 
 from __future__ import annotations
