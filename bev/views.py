@@ -176,14 +176,20 @@ def _short_euro(value: Decimal) -> str:
 
 def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label: str = "",
                width: int = 640, height: int = 260) -> dict:
-    """Step lines over time in euros, with an optional horizontal limit line."""
+    """Step lines over time in euros, with an optional horizontal limit line.
+
+    Every series starts at zero on the chart's first day (an account has no balance before its first
+    line) and is drawn to the right edge, which lies a little after today: a balance booked today is
+    a visible step, not a line of no length at the edge. Each series keeps its colour (`index`) in the
+    legend too, also when an empty series before it is left out."""
     left, right, top, bottom = 90, 20, 20, 40
     points = [p for s in series for p in s["points"]]
     today = timezone.localdate()
     if not points:
         return {"empty": True}
-    end = max(max(d for d, _v in points), today)
-    start = min(min(d for d, _v in points), end - timedelta(days=30))  # at least a month wide
+    last_day = max(max(d for d, _v in points), today)
+    start = min(min(d for d, _v in points), last_day - timedelta(days=30))  # at least a month wide
+    end = last_day + timedelta(days=max(2, (last_day - start).days // 30))  # room after the last step
     span = max((end - start).days, 1)
     peak = max([v for _d, v in points] + [limit or 0]) or Decimal(1)
     peak = peak * Decimal("1.1")
@@ -199,19 +205,19 @@ def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label:
         pts = s["points"]
         if not pts:
             continue
-        d = f"M{x(pts[0][0])},{y(pts[0][1])}"
-        for (day, value), (_prev_day, _prev) in zip(pts[1:], pts[:-1]):
+        d = f"M{x(start)},{y(0)}"
+        for day, value in pts:
             d += f" H{x(day)} V{y(value)}"
         d += f" H{x(end)}"
-        drawn.append({"d": d, "css": f"series-{index}", "label": s["label"],
-                      "last": euro(pts[-1][1])})
+        drawn.append({"d": d, "css": f"series-{index}", "index": index, "label": s["label"],
+                      "last": euro(pts[-1][1]), "last_value": pts[-1][1]})
     steps = 4
     ticks = [{"y": y(peak / Decimal("1.1") * i / steps), "label": _short_euro(peak / Decimal("1.1") * i / steps)}
              for i in range(steps + 1)]
     return {"empty": False, "width": width, "height": height, "series": drawn, "ticks": ticks,
             "left": left, "right": width - right, "bottom": height - bottom,
             "limit": {"y": y(limit), "label": limit_label} if limit else None,
-            "start": date_nl(start), "end": date_nl(end), "label_y": height - 12}
+            "start": date_nl(start), "end": date_nl(last_day), "end_x": x(last_day), "label_y": height - 12}
 
 
 def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:

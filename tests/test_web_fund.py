@@ -99,3 +99,44 @@ def test_fund_page_in_english(client, manager, prepared):
     assert 'lang="en"' in body
     assert "Liquid assets over time against the € 150m maximum" in body
     assert "Bookings at fund level" in body
+
+
+def _steps(path: str) -> list[tuple[str, float]]:
+    import re
+
+    return [(cmd, float(value)) for cmd, value in re.findall(r"([MHV])(-?[\d.]+)", path)]
+
+
+def test_the_deployed_chart_draws_the_ledger_including_a_booking_of_today(client, manager, manager2, prepared):
+    """Issue 23: the chart drew €0 while €22.5m was invested (a balance booked today was a line of no
+    length at the right edge) and its legend's colours did not follow the lines. The chart's data is
+    the ledger's: each line ends at its account's balance, visibly, in its own colour."""
+    import re
+
+    from bev import selectors
+    from bev.constants import Account
+    from core.formatting import euro
+
+    from .factories import charge_fee, invest_in_case
+
+    invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("22500000.00"))
+    charge_fee(user=manager, amount=Decimal("250000.00"), idempotency_key="chart-fee")
+    web_session(client, manager)
+    response = client.get(reverse("bev:fund"))
+    chart = response.context["deployed_chart"]
+    invested = next(s for s in chart["series"] if s["label"] == "Geïnvesteerd (kostprijs)")
+    balance = selectors.account_history(fund=selectors.fund_get(), account=Account.INVESTMENTS)[-1]["balance"]
+    assert balance == Decimal("22500000.00") and invested["last"] == euro(balance)
+    steps = _steps(invested["d"])
+    # the step up to the balance, then a line of positive length after it
+    last_v = max(i for i, (cmd, _v) in enumerate(steps) if cmd == "V")
+    x_of_step = next(v for cmd, v in reversed(steps[:last_v]) if cmd == "H")
+    assert steps[-1][0] == "H" and steps[-1][1] > x_of_step
+    # its height is the balance on the chart's scale (the line starts at €0 on the first day)
+    zero_y = float(invested["d"].split()[0].split(",")[1])
+    assert steps[last_v][1] < zero_y
+    # legend and lines agree on colours, also with an empty series left out (nothing swept to the treasury)
+    figure = response.content.decode().split('id="deployed-title"')[1].split("</figure>")[0]
+    lines = re.findall(r'<path class="series-(\d)"', figure)
+    swatches = re.findall(r'class="swatch swatch-(\d)"', figure)
+    assert len(lines) == 2 and lines == swatches
