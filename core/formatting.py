@@ -39,3 +39,21 @@ def percent_nl(value: Decimal | None, places: int = 2) -> str:
         return "–"
     text = f"{Decimal(value):.{places}f}".replace(".", ",")
     return f"{text}%"
+
+
+def multiple_nl(value: Decimal | None, places: int = 2) -> str:
+    """A multiple such as the MOIC: 1,06×."""
+    if value is None:
+        return "–"
+    return f"{Decimal(value):.{places}f}".replace(".", ",") + "×"
+
+
+def count_nl(value: int | Decimal | None) -> str:
+    """A count such as a number of shares, with thousands separators: 1.250.000."""
+    if value is None:
+        return "–"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"{int(number):,}".replace(",", ".")
+    whole, _sep, fraction = f"{number:f}".partition(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + fraction

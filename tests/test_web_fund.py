@@ -140,3 +140,26 @@ def test_the_deployed_chart_draws_the_ledger_including_a_booking_of_today(client
     lines = re.findall(r'<path class="series-(\d)"', figure)
     swatches = re.findall(r'class="swatch swatch-(\d)"', figure)
     assert len(lines) == 2 and lines == swatches
+
+
+def test_numbers_read_as_dutch_officials_write_them(client, manager, manager2, prepared):
+    """Issue 23: MOIC as "1,06×", share counts with thousands separators."""
+    from django.utils import timezone
+
+    from bev.constants import ValuationMethod
+    from bev.services import valuation_record
+    from core.formatting import count_nl, multiple_nl
+
+    from .factories import invest_in_case
+
+    assert multiple_nl(Decimal("1.0625")) == "1,06×" and multiple_nl(None) == "–"
+    assert count_nl(1250000) == "1.250.000" and count_nl(Decimal("12.5")) == "12,5" and count_nl(None) == "–"
+    position = invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("22500000.00"),
+                              shares=1250000)
+    valuation_record(user=manager, position=position, valued_on=timezone.localdate(),
+                     fair_value=Decimal("23850000.00"), method=ValuationMethod.values[0])
+    web_session(client, manager)
+    body = client.get(reverse("bev:position", args=[position.pk])).content.decode()
+    assert "1.250.000" in body and ">1250000<" not in body
+    assert "1,06×" in body
+    assert "1,06×" in client.get(reverse("bev:fund")).content.decode()

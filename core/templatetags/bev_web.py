@@ -33,6 +33,16 @@ def percent_nl(value):
 
 
 @register.filter
+def multiple_nl(value):
+    return formatting.multiple_nl(value)
+
+
+@register.filter
+def count_nl(value):
+    return formatting.count_nl(value)
+
+
+@register.filter
 def get_item(mapping, key):
     try:
         return mapping.get(key)
