@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 
-from .constants import RETURN_KINDS, EntryKind, Instrument, ValuationMethod
+from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMethod
 
 
 class MoneyField(forms.DecimalField):
@@ -137,6 +137,23 @@ class PositionForm(forms.Form):
     warrant_terms = forms.CharField(label=_("Warrantvoorwaarden"), required=False,
                                     widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LedgerFilterForm(forms.Form):
+    """The fund-wide ledger's filters (web)."""
+
+    kind = forms.ChoiceField(label=_("Soort boeking"), required=False,
+                             choices=[("", _("Alle"))] + list(EntryKind.choices))
+    account = forms.ChoiceField(label=_("Rekening"), required=False,
+                                choices=[("", _("Alle"))] + list(Account.choices))
+    date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", _("De einddatum ligt voor de begindatum."))
+        return data
 
 
 class RejectForm(forms.Form):

@@ -6,6 +6,7 @@ app_name = "bev"
 urlpatterns = [
     path("", views.fund, name="fund"),
     path("book/<slug:action>/", views.fund_book, name="fund_book"),
+    path("ledger/", views.ledger, name="ledger"),
     path("fees/", views.fees, name="fees"),
     path("fees/budget/", views.fee_budget_set, name="fee_budget_set"),
     path("fees/<int:fee_id>/<slug:decision>/", views.fee_decide, name="fee_decide"),

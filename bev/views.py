@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
 from core.formatting import date_nl, euro
+from core.spreadsheets import csv_bytes, xlsx_bytes
 from core.views import add_error, web_view
 
 from . import selectors, services
@@ -36,6 +38,7 @@ from .forms import (
     FeeBudgetForm,
     FeeForm,
     InvestmentProposalForm,
+    LedgerFilterForm,
     LoanInterestPaymentForm,
     LoanRepaymentForm,
     PositionForm,
@@ -275,6 +278,54 @@ def fund(request, forms: dict | None = None):
                        for a, (form_class, _s, label) in FUND_ACTIONS.items()] if may_book else [],
     }
     return render(request, "bev/fund.html", context, status=400 if forms else 200)
+
+
+LEDGER_PAGE_SIZE = 50
+
+
+@web_view
+def ledger(request):
+    """The fund-wide ledger, newest first, with filters, paging and CSV/XLSX export (fund.view). An
+    entry about a case the reader is not on the team of shows its amounts, not its text."""
+    require(request.user, "fund.view")
+    form = LedgerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.ledger_entries(fund=selectors.fund_get(), kind=filters.get("kind") or None,
+                                       account=filters.get("account") or None, date_from=filters.get("date_from"),
+                                       date_to=filters.get("date_to"), viewer=request.user)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx") and not form.errors:
+        return _ledger_export(entries, export)
+    page = Paginator(entries, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    rows = [{"entry": e, "description": selectors.entry_description(e),
+             "lines": [(line.get_account_display(), line.amount) for line in e.lines.all()]}
+            for e in page.object_list]
+    return render(request, "bev/ledger.html", {"form": form, "page": page, "rows": rows, "nav": "fund",
+                                               "query": query.urlencode()}, status=400 if form.errors else 200)
+
+
+def _ledger_export(entries, export: str) -> HttpResponse:
+    header = [_("Boeking"), _("Datum"), _("Soort"), _("Omschrijving"), _("Bedrag (EUR)"), _("Rekening"),
+              _("Regel (EUR)"), _("Positie"), _("Casus"), _("Geboekt door"), _("Goedgekeurd door")]
+    rows = []
+    for e in entries:
+        description = selectors.entry_description(e)
+        for line in e.lines.all():
+            rows.append([e.pk, e.booked_on, e.get_kind_display(), description, e.amount, line.get_account_display(),
+                         line.amount, e.position_id, e.case_id if getattr(e, "case_visible", True) else None,
+                         e.created_by.get_full_name() or e.created_by.username,
+                         (e.approved_by.get_full_name() or e.approved_by.username) if e.approved_by else ""])
+    stamp = timezone.localdate().isoformat()
+    if export == "csv":
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes([(_("Grootboek"), header, rows)]),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="bev-grootboek-{stamp}.{export}"'
+    return response
 
 
 def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=()):

@@ -55,7 +55,9 @@ def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
     client = api(manager)
     ledger = client.get("/api/fund/ledger/").json()
     assert ledger["count"] == 3
-    fee = ledger["results"][-1]
+    fee = ledger["results"][0]  # newest first
+    dates = [(entry["booked_on"], entry["id"]) for entry in ledger["results"]]
+    assert dates == sorted(dates, reverse=True)
     assert fee["kind"] == "fee" and fee["created_by"] == "manager"
     assert sorted((line["account"], line["amount"]) for line in fee["lines"]) == [
         ("cash_available", "-125000.00"), ("management_fee", "125000.00")]

@@ -163,3 +163,51 @@ def test_numbers_read_as_dutch_officials_write_them(client, manager, manager2, p
     assert "1.250.000" in body and ">1250000<" not in body
     assert "1,06×" in body
     assert "1,06×" in client.get(reverse("bev:fund")).content.decode()
+
+
+def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(client, manager, manager2, prepared,
+                                                                          make_user):
+    """Issue 23: the fund-wide ledger in the web UI (newest first, filters, paging, CSV/XLSX) and the
+    API in the same order; a case's text stays hidden from people outside its team, in the export too."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from access.roles import Role
+    from bev import selectors
+    from bev.services import reservation_book
+
+    from .factories import invest_in_case
+
+    position = invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("2000000.00"))
+    reservation_book(user=manager, position=position, amount=Decimal("1000.00"), idempotency_key="ledger-r",
+                     description="Reservering Voorbeeld Photonics")
+    entries = list(selectors.ledger_entries(fund=selectors.fund_get()))
+    assert [(e.booked_on, e.pk) for e in entries] == sorted(((e.booked_on, e.pk) for e in entries), reverse=True)
+
+    web_session(client, manager)
+    page = client.get(reverse("bev:ledger"))
+    body = page.content.decode()
+    assert page.status_code == 200 and "Voorbeeld Photonics" in body
+    assert body.index("Voorbeeld Photonics") < body.index("Tranche achtergestelde lening")  # newest first (the tranches last)
+    only = client.get(reverse("bev:ledger"), {"kind": "reservation"})
+    assert only.context["page"].paginator.count == 1
+    bad = client.get(reverse("bev:ledger"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    assert bad.status_code == 400 and "De einddatum ligt voor de begindatum." in bad.content.decode()
+    csv = client.get(reverse("bev:ledger"), {"kind": "reservation", "export": "csv"})
+    text = csv.content.decode("utf-8-sig")
+    assert csv["Content-Disposition"].startswith("attachment;") and "Voorbeeld Photonics" in text
+    xlsx = client.get(reverse("bev:ledger"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row - 1 == sum(len(e.lines.all()) for e in entries)
+
+    # someone with fund.view who is not on the case's team: amounts yes, the case's text no
+    auditor = make_user("ledger_auditor", Role.AUDITOR)
+    client.logout()
+    web_session(client, auditor)
+    hidden = client.get(reverse("bev:ledger"), {"kind": "reservation"})
+    assert hidden.status_code == 200 and "Photonics" not in hidden.content.decode()
+    assert "(casusgegevens afgeschermd)" in hidden.content.decode()
+    assert "Photonics" not in client.get(reverse("bev:ledger"), {"export": "csv"}).content.decode("utf-8-sig")
+    # paging: 50 per page
+    assert client.get(reverse("bev:ledger")).context["page"].paginator.per_page == 50

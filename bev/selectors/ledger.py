@@ -33,7 +33,7 @@ def _case_visible(viewer, case_field: str):
 def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None = None,
                    position_id: int | None = None, date_from: date | None = None,
                    date_to: date | None = None, viewer=None) -> QuerySet[JournalEntry]:
-    """The journal. With `viewer`, each entry says whether its case is visible to them
+    """The journal, newest first. With `viewer`, each entry says whether its case is visible to them
     (`case_visible`), so views can hide a case's text from people outside its team."""
     entries = JournalEntry.objects.filter(fund=fund)
     if viewer is not None:
@@ -48,7 +48,7 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
         entries = entries.filter(booked_on__gte=date_from)
     if date_to:
         entries = entries.filter(booked_on__lte=date_to)
-    return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("booked_on", "id")
+    return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("-booked_on", "-id")
 
 
 CASE_TEXT_HIDDEN = gettext_lazy("(casusgegevens afgeschermd)")
