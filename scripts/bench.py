@@ -69,6 +69,9 @@ def parse_args(argv=None):
     parser.add_argument("--fast-paths-off", action=argparse.BooleanOptionalAction, default=True,
                         help="also run the read scenarios on a server with BEV_FAST_PATHS=off (core.fastpaths), "
                              "so the report shows what each fast path buys")
+    parser.add_argument("--anchors", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve a bare Django view and a bare DRF view with token authentication "
+                             "(scripts/bench_anchor) beside the floor and report the floor against them")
     parser.add_argument("--only", default="", help="comma separated scenario names (default: all)")
     parser.add_argument("--out", default="", help="report directory (default docs/benchmarks[/tmp])")
     return parser.parse_args(argv)
@@ -380,7 +383,48 @@ def run_reads_without_fast_paths(args, env: dict, log_path: str, tokens: dict, s
         server.stop()
 
 
-def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dict) -> None:
+class Anchors:
+    """The anchors of issue 25: a bare Django project (scripts/bench_anchor) on a second gunicorn with the
+    same settings, its own database on the same PostgreSQL server (DRF's token table in it)."""
+
+    def __init__(self, args, env: dict, database_url: str, log_path: str):
+        parsed = urlparse(database_url)
+        name = parsed.path.lstrip("/") + "_anchor"
+        recreate_database(database_url, name)
+        self.env = {**env, "ANCHOR_DATABASE_URL": urlunparse(parsed._replace(path="/" + name)),
+                    "DJANGO_SETTINGS_MODULE": "bench_anchor.settings",
+                    "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT)])}
+        setup = subprocess.run([sys.executable, "-m", "bench_anchor.setup"], env=self.env, cwd=ROOT / "scripts",
+                               capture_output=True, text=True, check=True)
+        self.token = setup.stdout.strip().splitlines()[-1]
+        self.server = bench_load.Server(python=sys.executable, env=self.env, workers=args.workers,
+                                        worker_class=args.worker_class, threads=args.threads, log_path=log_path,
+                                        app="bench_anchor.wsgi:application", ready_path="/anchor/drf/")
+        self.server.wait_ready(self.token)
+
+    def run(self, *, level: int, duration: float, results: list) -> None:
+        from bench_load import Request, run_wrk
+
+        for scenario, path in (("anchor_django", "/anchor/django/"), ("anchor_drf", "/anchor/drf/")):
+            self.server.settle(self.token)
+            result = run_wrk(base_url=self.server.url, scenario=scenario, requests=[Request("GET", path)],
+                             token=self.token, concurrency=level, duration=duration)
+            results.append({**result.as_dict(), "kind": "anchor"})
+            log(f"c={level:<3} {scenario}: {_fmt(result)}")
+
+    def warm(self, level: int) -> None:
+        from bench_load import Request, run_wrk
+
+        for path in ("/anchor/django/", "/anchor/drf/"):
+            run_wrk(base_url=self.server.url, scenario="warm", requests=[Request("GET", path)], token=self.token,
+                    concurrency=level, duration=2)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dict, anchors: Anchors | None = None
+                  ) -> None:
     from bench_load import Request
     from bench_load import run_wrk as _run
 
@@ -396,6 +440,8 @@ def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dic
                                                                                if s["kind"] in (READ, "render")]:
         run_wrk(base_url=server.url, scenario=s["name"], requests=s["requests"], token=tokens[s["user"]],
                 concurrency=max(levels), duration=2)
+    if anchors is not None:
+        anchors.warm(max(levels))
     report["rss_mb_at_start"] = server.worker_rss_mb()
     results = report.setdefault("runs", [])
     for level in levels:
@@ -403,6 +449,8 @@ def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dic
         floors.append(run_wrk(base_url=server.url, scenario="floor", requests=floor, token=tokens["bench_lead"],
                               concurrency=level, duration=args.duration))
         log(f"c={level:<3} floor: {_fmt(floors[-1])}")
+        if anchors is not None:
+            anchors.run(level=level, duration=args.duration, results=results)
         for s in runnable:
             requests = s["prepare"](level) if "prepare" in s else s["requests"]
             if not requests:
@@ -537,11 +585,15 @@ def main(argv=None) -> int:
                                threads=args.threads, log_path=log_path)
     report["server"] = {"workers": args.workers, "worker_class": args.worker_class,
                         "threads": args.threads if args.worker_class == "gthread" else 1}
+    anchors = None
     try:
         server.wait_ready(tokens["bench_lead"])
         log(f"gunicorn on {server.url} with {args.workers} {args.worker_class} workers")
+        if args.anchors:
+            anchors = Anchors(args, env, url, str(ROOT / "var" / "bench-anchor-gunicorn.log"))
+            log(f"anchors (bare Django, bare DRF with token authentication) on {anchors.server.url}")
         sealer.start()
-        run_scenarios(args, server, tokens, scenarios, report)
+        run_scenarios(args, server, tokens, scenarios, report, anchors)
         report["ledger"] = bench_domain.ledger_three_ways(server=server, tokens=tokens, duration=args.duration,
                                                           database_url=url)
         log(f"ledger: {report['ledger']}")
@@ -550,6 +602,8 @@ def main(argv=None) -> int:
         report["rss_mb_at_end"] = server.worker_rss_mb()
     finally:
         server.stop()
+        if anchors is not None:
+            anchors.stop()
         report["chain_sealer"] = sealer.stop()
     if args.fast_paths_off:
         run_reads_without_fast_paths(args, env, log_path, tokens, scenarios, report)

@@ -167,12 +167,15 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving config.wsgi with production settings on a free loopback port."""
+    """gunicorn serving config.wsgi with production settings on a free loopback port (or, with `app`
+    and `ready_path`, the anchors' bare project: scripts/bench_anchor)."""
 
-    def __init__(self, *, python: str, env: dict, workers: int, worker_class: str, threads: int, log_path: str):
+    def __init__(self, *, python: str, env: dict, workers: int, worker_class: str, threads: int, log_path: str,
+                 app: str = "config.wsgi:application", ready_path: str = "/api/bench/floor/"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+        self.ready_path = ready_path
+        cmd = [python, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
                "--workers", str(workers), "--worker-class", worker_class, "--timeout", "120",
                "--backlog", "2048", "--log-level", "warning"]
         if worker_class == "gthread":
@@ -191,7 +194,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
             try:
-                req = urllib.request.Request(self.url + "/api/bench/floor/", headers={"Authorization": f"Token {token}"})
+                req = urllib.request.Request(self.url + self.ready_path, headers={"Authorization": f"Token {token}"})
                 with urllib.request.urlopen(req, timeout=2) as resp:
                     if resp.status == 200 and len(self.worker_pids()) >= self.workers:
                         return
@@ -211,7 +214,7 @@ class Server:
         while quick < 3 and time.monotonic() - started < timeout:
             t0 = time.monotonic()
             try:
-                req = urllib.request.Request(self.url + "/api/bench/floor/", headers={"Authorization": f"Token {token}"})
+                req = urllib.request.Request(self.url + self.ready_path, headers={"Authorization": f"Token {token}"})
                 with urllib.request.urlopen(req, timeout=30) as resp:
                     resp.read()
             except OSError:

@@ -14,6 +14,7 @@ LETTER_MAX_S = 1.0
 CHAIN_MAX_S = 30.0
 CHAIN_RECORDS = 1_000_000
 RSS_GROWTH_MAX = 0.10  # "flat": at most 10 % growth from start to end of the run
+FLOOR_VS_BARE_DRF_MIN = 0.5  # issue 25: the floor at least half the bare DRF view's throughput
 
 
 def floor_by_level(runs: list[dict]) -> dict[int, dict]:
@@ -36,7 +37,7 @@ def with_ratios(report: dict) -> list[dict]:
     floors = floor_by_level(runs)
     rows = []
     for r in runs:
-        if r["kind"] == "floor":
+        if r["kind"] in ("floor", "anchor"):
             continue
         floor = floors.get(r["concurrency"])
         row = dict(r)
@@ -97,6 +98,15 @@ def verdicts(report: dict) -> list[dict]:
         breaches = ledger.get("limit_breaches")
         if breaches is not None:
             out.append({"target": "zero limit breaches", "met": breaches == 0, "figure": str(breaches)})
+    anchors = anchors_by_level(report)
+    if anchors:
+        top_anchor = max(anchors)
+        a = anchors[top_anchor]
+        if a.get("anchor_drf"):
+            ratio = a["floor"]["throughput"] / a["anchor_drf"]["throughput"]
+            out.append({"target": f"floor >= 1/2 of a bare DRF view's throughput with token authentication "
+                                  f"(c={top_anchor})", "met": ratio >= FLOOR_VS_BARE_DRF_MIN,
+                        "figure": f"{a['floor']['throughput']:.1f} / {a['anchor_drf']['throughput']:.1f} = {ratio:.2f}"})
     start, end = report.get("rss_mb_at_start") or {}, report.get("rss_mb_at_end") or {}
     samples = [x["rss_mb"] for x in report.get("soak", {}).get("rss_samples", []) if x["rss_mb"]]
     if start and end:
@@ -158,6 +168,7 @@ def markdown(report: dict) -> str:
         lines.append(f"| {r['scenario']} | {r['concurrency']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | "
                      f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r.get('p95_ratio', '')} | "
                      f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else ""))
+    lines += anchors_section(report)
     lines += fast_paths_section(report)
     missing = [s for s in report.get("scenarios", []) if s.get("missing")]
     if missing:
@@ -197,6 +208,40 @@ def markdown(report: dict) -> str:
     if report.get("findings"):
         lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]]
     return "\n".join(lines) + "\n"
+
+
+def anchors_by_level(report: dict) -> dict[int, dict]:
+    """Per level: the floor (mean of its runs) and each anchor's run (scripts/bench_anchor)."""
+    runs = report.get("runs", [])
+    floors = floor_by_level(runs)
+    result: dict[int, dict] = {}
+    for r in runs:
+        if r["kind"] == "anchor" and r["concurrency"] in floors:
+            result.setdefault(r["concurrency"], {"floor": floors[r["concurrency"]]})[r["scenario"]] = r
+    return result
+
+
+def anchors_section(report: dict) -> list[str]:
+    anchors = anchors_by_level(report)
+    if not anchors:
+        return []
+    lines = ["", "## Anchors: the floor against the framework's own", "",
+             "A bare Django JSON view (no authentication) and a bare DRF view with DRF's token authentication "
+             "(token table in PostgreSQL), served by a bare project (scripts/bench_anchor: startproject's "
+             "middleware) on a second gunicorn with the same settings in the same run, its own database on the "
+             "same PostgreSQL server. The service's floor is the same answer as the DRF anchor through the "
+             "service's whole stack.", "",
+             "| clients | bare Django req/s | bare DRF + token req/s | floor req/s | floor / bare DRF | "
+             "floor / bare Django | p95 bare DRF (ms) | p95 floor (ms) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for level, a in sorted(anchors.items()):
+        dj, drf, fl = a.get("anchor_django"), a.get("anchor_drf"), a["floor"]
+        if not (dj and drf):
+            continue
+        lines.append(f"| {level} | {dj['throughput']:.1f} | {drf['throughput']:.1f} | {fl['throughput']:.1f} | "
+                     f"{fl['throughput'] / drf['throughput']:.2f} | {fl['throughput'] / dj['throughput']:.2f} | "
+                     f"{drf['p95_ms']:.1f} | {fl['p95_ms']:.1f} |")
+    return lines
 
 
 def fast_paths_section(report: dict) -> list[str]:
