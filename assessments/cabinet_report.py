@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -298,6 +299,9 @@ def render_docx(context: dict) -> bytes:
     document.core_properties.title = outline.title
     document.core_properties.subject = outline.reference
     document.core_properties.keywords = outline.marking
+    document.core_properties.author = document.core_properties.last_modified_by = settings.BEV_DOCUMENT_AUTHOR
+    document.core_properties.language = "nl-NL"
+    document.core_properties.created = document.core_properties.modified = timezone.now().replace(tzinfo=None)
     style = document.styles["Normal"]
     style.font.name = "Calibri"
     style.font.size = Pt(10)

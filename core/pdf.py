@@ -62,9 +62,14 @@ def _discard() -> None:
 def _render(html: str, fetch_resources: bool) -> bytes:  # runs in the child
     from weasyprint import HTML
 
+    # PDF/UA-1: a tagged PDF (headings, paragraphs, tables and lists in the structure tree, the
+    # document's language and title from the HTML), readable by screen readers (issue 23).
     if fetch_resources:
-        return HTML(string=html).write_pdf()
-    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
+        return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+PDF_VARIANT = "pdf/ua-1"
 
 
 def _refuse_fetch(url: str, *args, **kwargs):

@@ -107,6 +107,18 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         document.add_paragraph(f"Kenmerk: {letter.our_reference}")
 
+    _describe(document, title=letter.subject, author=head.get("ministry_name", ""),
+              subject=f"Kamerbrief {letter.our_reference}".strip(), day=letter.letter_date)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _describe(document, *, title: str, author: str, subject: str, day) -> None:
+    """The file's own properties (issue 23): its title, the ministry as author, the letter's date, Dutch."""
+    from datetime import datetime, time
+
+    properties = document.core_properties
+    properties.title, properties.author, properties.subject = title, author, subject
+    properties.last_modified_by, properties.language = author, "nl-NL"
+    properties.created = properties.modified = datetime.combine(day, time(12, 0))

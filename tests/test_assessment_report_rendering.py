@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import docx
 
-from assessments.cabinet_report import render_docx, render_html, render_pdf
+from assessments.cabinet_report import render_docx, render_html, render_pdf, report_outline
 
 
 def report_context(**overrides) -> dict:
@@ -171,3 +171,33 @@ def test_docx_is_a_real_office_document():
     archive = zipfile.ZipFile(io.BytesIO(render_docx(report_context())))
     assert "word/document.xml" in archive.namelist()
     assert "word/header1.xml" in archive.namelist() or any("header" in n for n in archive.namelist())
+
+
+def test_docx_says_what_it_is_in_its_properties(settings):
+    settings.BEV_DOCUMENT_AUTHOR = "Ministerie van Economische Zaken en Klimaat"
+    properties = docx.Document(io.BytesIO(render_docx(report_context()))).core_properties
+    assert properties.author == "Ministerie van Economische Zaken en Klimaat"
+    assert properties.title and properties.title == report_outline(report_context()).title
+    assert properties.created.year >= 2026 and properties.language == "nl-NL"
+
+
+def _pdf_text(content: bytes) -> bytes:
+    """The PDF's bytes with every compressed stream (object streams too) inflated, for searching."""
+    import zlib
+
+    parts = [content]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_generated_pdfs_are_tagged_for_screen_readers():
+    """Issue 23: PDF/UA-1 (a structure tree, marked content, the document's language and title shown
+    as the title): the cabinet report and the Kamerbrief go through core.pdf."""
+    text = _pdf_text(render_pdf(report_context()))
+    assert b"/StructTreeRoot" in text and b"/MarkInfo" in text
+    assert b"/Lang" in text and b"pdfuaid:part" in text
+    assert b"/DisplayDocTitle true" in text

@@ -59,6 +59,17 @@ def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
     assert letter.case.target_name not in public_text and "Geachte Voorzitter," in public_text
 
 
+def test_the_docx_says_what_it_is_in_its_properties(api, letter, kamer):
+    """Issue 23: title, author (the ministry of the letterhead), date and language in the file itself."""
+    from docx import Document
+
+    properties = Document(io.BytesIO(api(kamer).get(f"/api/letters/{letter.pk}/docx/").content)).core_properties
+    assert properties.title == letter.subject
+    assert properties.author == letter.letterhead["ministry_name"] and properties.author.startswith("Ministerie van")
+    assert properties.created.date() == letter.letter_date and properties.language == "nl-NL"
+    assert letter.our_reference in properties.subject
+
+
 def test_the_pdf_is_a_pdf_made_from_the_same_letter(api, letter, kamer):
     response = api(kamer).get(f"/api/letters/{letter.pk}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -362,3 +362,8 @@ AUDIT_VERIFY_PARALLEL_FROM = int(env("AUDIT_VERIFY_PARALLEL_FROM", "100000"))
 # BEV_FAST_PATHS: "off" to run every read and write through the plain ORM and DRF (compiled reads,
 # prepared inserts, compiled read serializers and the case list's kept count all fall back).
 BEV_FAST_PATHS = env_bool("BEV_FAST_PATHS", True)
+
+# The author named in the properties of the documents the service generates (the cabinet report's
+# DOCX; a Kamerbrief names the ministry of its letterhead). Default: the ministry that sent the 2023
+# letter ("Ministerie van Economische Zaken en Klimaat", its letterhead).
+BEV_DOCUMENT_AUTHOR = env("BEV_DOCUMENT_AUTHOR", "Ministerie van Economische Zaken en Klimaat")
