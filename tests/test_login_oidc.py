@@ -1,11 +1,13 @@
 """Sign-in through the ministry's identity provider (issue 24; access.oidc), against a local OpenID
 Connect provider started by the test (tests/oidc_provider.py) and reached over real HTTP."""
 
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
@@ -239,3 +241,22 @@ def test_the_start_sends_pkce_state_and_nonce(client, provider):
     query = parse_qs(urlsplit(client.get("/login/oidc/")["Location"]).query)
     assert query["code_challenge_method"] == ["S256"]
     assert query["state"] and query["nonce"] and query["redirect_uri"] == [CALLBACK]
+
+
+def test_the_discovery_document_gives_the_settings(provider):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("oidc_discover", provider.issuer, "--allow-http", stdout=out, stderr=err)
+    lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    expected = provider.django_settings()
+    for name in ("OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
+                 "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"):
+        assert lines[name] == expected[name]
+    assert err.getvalue() == ""
+
+
+def test_a_discovery_document_of_another_issuer_is_refused(provider):
+    as_localhost = provider.issuer.replace("127.0.0.1", "localhost")  # the document names 127.0.0.1
+    with pytest.raises(CommandError, match="is for issuer"):
+        call_command("oidc_discover", as_localhost, "--allow-http", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="https"):
+        call_command("oidc_discover", provider.issuer, stdout=io.StringIO())
