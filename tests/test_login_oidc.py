@@ -260,3 +260,11 @@ def test_a_discovery_document_of_another_issuer_is_refused(provider):
         call_command("oidc_discover", as_localhost, "--allow-http", stdout=io.StringIO())
     with pytest.raises(CommandError, match="https"):
         call_command("oidc_discover", provider.issuer, stdout=io.StringIO())
+
+
+def test_the_providers_error_answer_is_refused_and_audited(client, provider):
+    client.get("/login/oidc/")
+    response = client.get("/login/oidc/callback/?error=access_denied&state=whatever")
+    assert response.status_code == 403
+    assert "niet gelukt" in response.content.decode()
+    assert _refusals("provider_error").filter(changes__detail__after="access_denied").exists()
