@@ -9,7 +9,7 @@ class AccessConfig(AppConfig):
     def ready(self):
         from audit import readers
 
-        from . import schema, signals  # noqa: F401  (OpenAPI extension; login audit records)
+        from . import checks, schema, signals  # noqa: F401  (OIDC settings checks; OpenAPI extension; login audit records)
         from .permissions import can
 
         readers.may.provide(can)  # who may read and verify the audit trail

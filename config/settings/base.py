@@ -176,6 +176,42 @@ CSRF_COOKIE_HTTPONLY = True
 # OTP: the TOTP issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = "BEV"
 
+# Sign-in through the ministry's identity provider: OpenID Connect, authorisation code flow with
+# PKCE (mozilla-django-oidc; access/oidc.py). Off unless OIDC_RP_CLIENT_ID is set; then every
+# OIDC_* value below is required (check access.E001). It only signs a person into their EXISTING
+# account: accounts, roles and clearance stay managed in the service (README "Deploying").
+# OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET: the service's registration at the identity provider.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", "") or ""
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", "") or ""
+BEV_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+# OIDC_OP_ISSUER: the provider's issuer (the "iss" of its ID tokens, as in its discovery document);
+# OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT:
+# the endpoints of its discovery document (/.well-known/openid-configuration).
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", "") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", "") or ""
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", "") or ""
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", "") or ""
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", "") or ""
+# OIDC_RP_SIGN_ALGO: the ID token's signature algorithm (RS256 or ES256; keys from the JWKS endpoint).
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256") or "RS256"
+# OIDC_RP_SCOPES: must hold the claim BEV_OIDC_USERNAME_CLAIM names.
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid profile email") or "openid profile email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # never: an unknown person is refused (access.oidc)
+OIDC_TIMEOUT = 10  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "access:oidc_callback"
+# BEV_OIDC_PROVIDER_NAME: shown on the login page's button ("Inloggen via ...").
+BEV_OIDC_PROVIDER_NAME = env("BEV_OIDC_PROVIDER_NAME", "het ministerie") or "het ministerie"
+# BEV_OIDC_USERNAME_CLAIM: the ID token (or userinfo) claim whose value is the account's username.
+# Choose one the ministry manages and nobody can edit themselves (e.g. the UPN or employee number).
+BEV_OIDC_USERNAME_CLAIM = env("BEV_OIDC_USERNAME_CLAIM", "preferred_username") or "preferred_username"
+# The provider's word on the second factor, read from the signed ID token only: any "amr" value in
+# BEV_OIDC_ACCEPTED_AMR (RFC 8176; comma separated, default "mfa,otp"; add "sc" for a smart card
+# such as the Rijkspas) or an "acr" in BEV_OIDC_ACCEPTED_ACR (comma separated, default none). Without
+# it the person enters the service's own second factor after the provider's login.
+BEV_OIDC_ACCEPTED_AMR = env_list("BEV_OIDC_ACCEPTED_AMR", "mfa,otp")
+BEV_OIDC_ACCEPTED_ACR = env_list("BEV_OIDC_ACCEPTED_ACR", "")
+
 # ------------------------------------------------------------------------------
 # Internationalisation: Dutch first, English available
 # ------------------------------------------------------------------------------
