@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.formatting import date_nl, euro
+from core.formatting import date_display, euro
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from core.views import add_error, web_view
 
@@ -220,7 +220,7 @@ def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label:
     return {"empty": False, "width": width, "height": height, "series": drawn, "ticks": ticks,
             "left": left, "right": width - right, "bottom": height - bottom,
             "limit": {"y": y(limit), "label": limit_label} if limit else None,
-            "start": date_nl(start), "end": date_nl(last_day), "end_x": x(last_day), "label_y": height - 12}
+            "start": date_display(start), "end": date_display(last_day), "end_x": x(last_day), "label_y": height - 12}
 
 
 def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:

@@ -34,6 +34,25 @@ def date_nl(value: date | datetime | None) -> str:
     return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
 
 
+MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+
+
+def date_display(value: date | datetime | None) -> str:
+    """A date on a web page, in the page's language: 24 november 2026, or 24 November 2026 on an
+    English page. Documents (letters, reports) are Dutch and use `date_nl`."""
+    from django.utils import translation
+
+    language = translation.get_language() or "nl"
+    if not language.startswith("en") or value is None:
+        return date_nl(value)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
 def percent_nl(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "–"

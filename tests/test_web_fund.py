@@ -99,6 +99,16 @@ def test_fund_page_in_english(client, manager, prepared):
     assert 'lang="en"' in body
     assert "Liquid assets over time against the € 150m maximum" in body
     assert "Bookings at fund level" in body
+    # dates in English too (issue 23): the page's "as of" date and the charts' axes
+    from django.utils import timezone
+
+    from core.formatting import MONTHS_EN, MONTHS_NL
+
+    today = timezone.localdate()
+    assert f"as of {today.day} {MONTHS_EN[today.month - 1]} {today.year}." in body  # the template filter
+    chart = client.get(reverse("bev:fund")).context["liquid_chart"]
+    assert chart["end"] == f"{today.day} {MONTHS_EN[today.month - 1]} {today.year}"  # the charts' axes
+    assert MONTHS_NL[today.month - 1] == MONTHS_EN[today.month - 1] or MONTHS_NL[today.month - 1] not in body
 
 
 def _steps(path: str) -> list[tuple[str, float]]:

@@ -24,7 +24,8 @@ def euro(value):
 
 @register.filter
 def date_nl(value):
-    return formatting.date_nl(value)
+    """The page's language: Dutch month names, English ones on an English page (issue 23)."""
+    return formatting.date_display(value)
 
 
 @register.filter
