@@ -128,7 +128,7 @@ def test_saving_the_person_without_a_password_change_keeps_the_token(client, beh
 # Second-factor reset
 # ---------------------------------------------------------------------------------------------
 def test_a_second_factor_reset_revokes_the_token(client, beheer, officer):
-    _session, key = _officer_with_session_and_token(officer)
+    session, key = _officer_with_session_and_token(officer)
     web_session(client, beheer)
     response = client.post("/admin/access/user/", {"action": "reset_second_factor",
                                                    "_selected_action": [officer.pk]})
@@ -136,6 +136,8 @@ def test_a_second_factor_reset_revokes_the_token(client, beheer, officer):
     assert not _token_works(key)
     assert not ApiToken.objects.filter(user=officer).exists()
     assert _revocations(officer, "second_factor_reset").get().actor == beheer
+    # the session was verified with a device that is gone: django-otp no longer counts it as verified
+    assert not _session_works(session)
 
 
 # ---------------------------------------------------------------------------------------------
