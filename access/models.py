@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -38,6 +39,21 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def check_password(self, raw_password):
+        """Django's, except that a hash upgrade (a newer Django's hasher or iteration count, at the
+        next login) keeps the API token bound: the password is the same, so it is no change that
+        revokes the token (password_fingerprint)."""
+
+        def setter(raw):
+            before = password_fingerprint(self)
+            self.set_password(raw)
+            self._password = None  # as Django's: an upgrade is no password change
+            self.save(update_fields=["password"])
+            ApiToken.objects.filter(user=self, password_fingerprint=before).update(
+                password_fingerprint=password_fingerprint(self))
+
+        return check_password(raw_password, self.password, setter)
 
 
 def api_token_digest(key: str) -> str:

@@ -175,3 +175,13 @@ def test_someone_elses_lockout_does_not_stop_the_token(officer, outsider):
     _lock_out("outsider")
     assert _token_works(key)
     assert _session_works(session)
+
+
+def test_a_password_hash_upgrade_at_login_keeps_the_token(settings, officer):
+    """A newer hasher re-encodes the same password at the next login: that is no password change."""
+    key = api_token(officer)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    web_login(Client(), officer)
+    officer.refresh_from_db()
+    assert officer.password.startswith("pbkdf2_sha256$")  # upgraded from the test settings' MD5
+    assert _token_works(key)
