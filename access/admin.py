@@ -7,13 +7,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import TokenProxy
 
 from .models import User
 from .permissions import can
 from .services import user_reset_second_factor, user_save_by_admin, user_snapshot
 
-for model in (TOTPDevice, StaticDevice, TokenProxy):
+for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

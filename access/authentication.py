@@ -1,5 +1,20 @@
 from django.conf import settings
-from rest_framework.authentication import SessionAuthentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from .selectors import api_token_authenticate
+
+
+class ApiTokenAuthentication(TokenAuthentication):
+    """`Authorization: Token <key>`, as DRF's, against the stored digest of the key. Refused (401):
+    an unknown, expired or password-revoked token, and the token of a deactivated or locked-out person."""
+
+    def authenticate_credentials(self, key):
+        found = api_token_authenticate(key=key)
+        if found is None:
+            raise AuthenticationFailed(_("Ongeldig of verlopen API-token."))
+        return found
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

@@ -1,6 +1,11 @@
+import hashlib
+import secrets
+
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
@@ -36,6 +41,55 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def check_password(self, raw_password):
+        """Django's, except that a hash upgrade (a newer Django's hasher or iteration count, at the
+        next login) keeps the API token bound: the password is the same, so it is no change that
+        revokes the token (password_fingerprint)."""
+
+        def setter(raw):
+            before = password_fingerprint(self)
+            self.set_password(raw)
+            self._password = None  # as Django's: an upgrade is no password change
+            self.save(update_fields=["password"])
+            ApiToken.objects.filter(user=self, password_fingerprint=before).update(
+                password_fingerprint=password_fingerprint(self))
+
+        return check_password(raw_password, self.password, setter)
+
+
+def api_token_digest(key: str) -> str:
+    """What is stored of an API token: the SHA-256 of its key (the key itself is shown once)."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def password_fingerprint(user: User) -> str:
+    """Binds a token to the password it was created under: any change of the password, by whatever
+    path (admin, `changepassword`, a script), changes this and the token stops working. The password
+    hash is salted already; this adds nothing a reader of the table does not see in `access_user`."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A person's API token for integrations (one per person). Only the key's digest is stored; the
+    token expires (BEV_API_TOKEN_TTL_DAYS) and is bound to the password (docs/security.md)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="api_token")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    password_fingerprint = models.CharField(max_length=64, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self):
+        return f"API-token {self.user.username}"
+
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_hex(20)  # 160 random bits, the shape DRF's keys had
 
 
 class IdentityProviderDevice(Device):

@@ -4,20 +4,22 @@ each with its audit record."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import NotFound, PermissionDenied, RuleViolation
 
-from .models import User
+from .models import ApiToken, User, api_token_digest, password_fingerprint
 from .permissions import require
 
 ENROLMENT_DEVICE_NAME = "authenticator"
@@ -81,29 +83,43 @@ def totp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
 # API tokens (one per person, for integrations)
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def api_token_create(*, user: User, otp_verified: bool) -> Token:
-    """A new token for the person, replacing any earlier one. Only from a session verified with
-    the second factor: a token can never mint its own successor."""
+def api_token_create(*, user: User, otp_verified: bool) -> tuple[ApiToken, str]:
+    """A new token for the person, replacing any earlier one; returns the token and its key, which
+    is shown once (only its digest is stored). Only from a session verified with the second factor:
+    a token can never mint its own successor."""
     if not otp_verified:
         raise PermissionDenied(_("Een API-token maakt u aan vanuit een sessie die met de tweede factor is geverifieerd."),
                                code="otp_required")
-    previous = Token.objects.select_for_update().filter(user=user).first()
+    previous = ApiToken.objects.select_for_update().filter(user=user).first()
     if previous is not None:
         previous.delete()
-    token = Token.objects.create(user=user)
+    key = ApiToken.new_key()
+    now = timezone.now()
+    token = ApiToken.objects.create(user=user, digest=api_token_digest(key), password_fingerprint=password_fingerprint(user),
+                                    created=now, expires_at=now + timedelta(days=settings.BEV_API_TOKEN_TTL_DAYS))
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.token_create", obj=user,
               object_repr=user.username,
-              changes={"token": {"before": "replaced" if previous else None, "after": "created"}})
-    return token
+              changes={"token": {"before": "replaced" if previous else None, "after": "created"},
+                       "expires_at": {"before": None, "after": token.expires_at.isoformat()}})
+    return token, key
 
 
 @transaction.atomic
 def api_token_revoke(*, user: User) -> None:
-    deleted, _rows = Token.objects.filter(user=user).delete()
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
     if not deleted:
         raise NotFound(_("U heeft geen API-token."))
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
               object_repr=user.username, changes={"token": {"before": "active", "after": None}})
+
+
+def _revoke_token_of(*, actor: User, user: User, reason: str) -> None:
+    """Part of another service's transaction: remove the person's token, recorded with the reason."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    if deleted:
+        audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
+                  object_repr=user.username,
+                  changes={"token": {"before": "active", "after": None}, "reason": {"before": None, "after": reason}})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,6 +141,10 @@ def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
     created = user.pk is None
     user.full_clean(exclude=["password"])
     user.save()
+    if not created and before.get("is_active") and not user.is_active:
+        # deactivated: the token goes (it would otherwise work again on reactivation); the open
+        # sessions are refused by the auth backend on their next request
+        _revoke_token_of(actor=actor, user=user, reason="deactivated")
     changes = diff(before, user_snapshot(user))
     if changes or created:
         audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
@@ -142,5 +162,6 @@ def user_reset_second_factor(*, actor: User, user: User) -> None:
     for device in devices_for_user(user, confirmed=None):
         device.delete()
         removed += 1
+    _revoke_token_of(actor=actor, user=user, reason="second_factor_reset")
     audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.reset_second_factor", obj=user,
               object_repr=user.username, changes={"devices": {"before": removed, "after": 0}})

@@ -80,7 +80,7 @@ def enrol_view(request):
         else:
             next_url = request.session[ENROL_SESSION_KEY].get("next") or ""
             request.session.pop(ENROL_SESSION_KEY, None)
-            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            auth_login(request, user, backend="access.backends.AccountBackend")
             otp_login(request, device)
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):

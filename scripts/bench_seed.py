@@ -120,9 +120,11 @@ def ensure_users() -> dict:
 
 
 def tokens(users: dict) -> dict:
-    from rest_framework.authtoken.models import Token
+    """A fresh API token per bench user (only a token's digest is stored, so an earlier run's key
+    cannot be read back; each run replaces it)."""
+    from access.services import api_token_create
 
-    return {name: Token.objects.get_or_create(user=user)[0].key for name, user in users.items()}
+    return {name: api_token_create(user=user, otp_verified=True)[1] for name, user in users.items()}
 
 
 # ---------------------------------------------------------------------------------------------

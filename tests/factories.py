@@ -72,6 +72,13 @@ def give_totp(user):
     return TOTPDevice.objects.create(user=user, name="test-totp", confirmed=True)
 
 
+def api_token(user) -> str:
+    """A new API token for `user` (as created from a verified session); returns the key."""
+    from access.services import api_token_create
+
+    return api_token_create(user=user, otp_verified=True)[1]
+
+
 def totp_code(device) -> str:
     """The code the authenticator app shows now."""
     from django_otp.oath import TOTP

@@ -20,12 +20,11 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
-from rest_framework.authtoken.models import Token
 
 from access.roles import Role
 from parliament.models import LetterDraft, LetterRequest, Report
 
-from .factories import add_liaisons, case_to_investment_preparation, fund_with_tranches
+from .factories import add_liaisons, api_token, case_to_investment_preparation, fund_with_tranches
 from .processes import celery_broker, compose_command, free_port, production_environment, start, stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -102,7 +101,7 @@ def world(tmp_path, officer, manager, manager2, secretariat, secretariat2, case,
     add_liaisons(case, by=officer, liaisons=[kamer])
     case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = position_create(user=manager, case=case, instrument="equity", ownership_percent=Decimal("25"))
-    tokens = {user.username: Token.objects.create(user=user).key for user in (manager, manager2, kamer)}
+    tokens = {user.username: api_token(user) for user in (manager, manager2, kamer)}
     return {"position": position, "tokens": tokens, "manager": manager.username, "manager2": manager2.username,
             "kamer": kamer.username}
 

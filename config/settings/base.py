@@ -62,7 +62,6 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "django_fsm",
@@ -145,7 +144,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # ------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "access.backends.AccountBackend",  # ModelBackend that also refuses a locked-out person's session
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +164,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "access.views.lockout_response"
+
+# BEV_API_TOKEN_TTL_DAYS: an API token works this many days after it was created (default 90);
+# a password change, a second-factor reset or deactivation revokes it earlier (docs/security.md).
+BEV_API_TOKEN_TTL_DAYS = int(env("BEV_API_TOKEN_TTL_DAYS", "90"))
 
 # Sessions expire after SESSION_IDLE_TIMEOUT_SECONDS of inactivity (default 30 minutes).
 SESSION_IDLE_TIMEOUT_SECONDS = int(env("SESSION_IDLE_TIMEOUT_SECONDS", "1800"))
@@ -248,7 +251,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "access.authentication.ApiTokenAuthentication",  # `Token <key>`, stored hashed, expiring
         "access.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0002_fund_manager_label'),
+        ('access', '0003_api_token_hashed'),
     ]
 
     operations = [
