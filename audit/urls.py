@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.trail, name="trail"),
     path("cases/<int:pk>/", views.case_trail, name="case"),
     path("verify/", views.verify, name="verify"),
+    path("verify/<int:pk>/evidence/", views.verification_evidence, name="verification_evidence"),
 ]
