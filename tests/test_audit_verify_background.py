@@ -82,6 +82,18 @@ def test_other_roles_may_not_ask_see_or_download(api, auditor, username, request
     assert ChainVerification.objects.count() == 1
 
 
+def test_the_services_refuse_other_roles_whatever_calls_them(auditor, officer, case):
+    from core.exceptions import PermissionDenied
+
+    verification = services.chain_verification_request(user=auditor)
+    tasks.verify_chain(verification.pk)
+    verification.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        services.chain_verification_request(user=officer)
+    with pytest.raises(PermissionDenied):
+        services.chain_verification_evidence(user=officer, verification=verification)
+
+
 # ---------------------------------------------------------------------------------------------
 # Evidence
 # ---------------------------------------------------------------------------------------------
