@@ -86,3 +86,42 @@ class AuditRecord(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ChainVerification(models.Model):
+    """One verification of the chain, asked for in the web UI or the API and done by a Celery worker
+    (`audit.tasks.verify_chain`): who asked, when, its status and what it found. A finished one can be
+    downloaded as evidence, signed with its time and the chain's last hash (`audit.evidence`).
+
+    Not part of the trail (asking for and downloading one are records of it); its result is set once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In de wachtrij")
+        RUNNING = "running", _("Bezig")
+        DONE = "done", _("Klaar")
+        FAILED = "failed", _("Mislukt")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by_username = models.CharField(max_length=150)
+    requested_at = models.DateTimeField(_("gevraagd op"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    # The result (status done): what a walk of the chain found.
+    ok = models.BooleanField(null=True)
+    checked = models.BigIntegerField(null=True, help_text=_("Regels geverifieerd (vóór de eerste afwijking)."))
+    unsealed = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField(null=True, help_text=_("Plaats van de laatste goed bevonden regel."))
+    last_hash = models.CharField(max_length=64, blank=True)
+    first_bad_id = models.BigIntegerField(null=True)
+    problem = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("ketenverificatie")
+        verbose_name_plural = _("ketenverificaties")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.requested_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"

@@ -11,8 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value, When
 from django.db.models import Case as CaseWhen
+from django.utils.translation import gettext as _
 
-from .models import AuditRecord
+from .models import AuditRecord, ChainVerification
 from .readers import find_case, require, visible_cases
 from .services import audit_log
 
@@ -46,3 +47,18 @@ def audit_record_list(*, user: AbstractBaseUser | AnonymousUser, case_id: int | 
 
 def masked(record: AuditRecord) -> bool:
     return not getattr(record, "content_visible", False)
+
+
+def chain_verification_list(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[ChainVerification]:
+    """The verifications of the chain, newest first: for those who may verify it (audit.verify)."""
+    require(user, "audit.verify")
+    return ChainVerification.objects.all()
+
+
+def chain_verification_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> ChainVerification:
+    from core.exceptions import NotFound
+
+    verification = chain_verification_list(user=user).filter(pk=pk).first()
+    if verification is None:
+        raise NotFound(_("Verificatie niet gevonden."))
+    return verification

@@ -3,8 +3,10 @@ or rolls back with the change it describes."""
 
 from __future__ import annotations
 
+import functools
 import json
-from datetime import date, datetime
+import logging
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -12,13 +14,18 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.inserts import insert
 
 from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
 from .context import current
-from .models import AuditRecord
+from .models import AuditRecord, ChainVerification
+from .readers import require
+
+logger = logging.getLogger(__name__)
 
 # The chain is built after commit, not in the request: `audit_log` is one INSERT in the caller's
 # transaction (no lock, so no audited request waits for another), and `audit_chain_seal` chains the
@@ -119,3 +126,116 @@ def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
         sealed += len(rows)
         if len(rows) < batch_size:
             return sealed
+
+
+# ---------------------------------------------------------------------------------------------
+# Chain verification as a background task (issue 22): asked for in a request, done by a worker
+# ---------------------------------------------------------------------------------------------
+# A verification running longer than this is taken to have lost its worker (killed mid-walk; with
+# acks_late the task is redelivered, but the row says running): the sweep starts it again.
+VERIFICATION_STALE_RUNNING = timedelta(hours=1)
+VERIFICATION_STALE_PENDING = timedelta(minutes=2)
+
+
+def chain_verification_request(*, user: AbstractBaseUser | AnonymousUser) -> ChainVerification:
+    """Record that `user` asked for a verification of the chain; a worker does it after commit. A
+    broker that is down loses nothing: the row stays pending and the periodic sweep
+    (`audit.tasks.retry_chain_verifications`) hands it out again."""
+    require(user, "audit.verify")
+    with transaction.atomic():
+        verification = ChainVerification.objects.create(
+            requested_by=cast(Any, user), requested_by_username=getattr(user, "username", "")[:150],
+            requested_at=timezone.now())
+        audit_log(actor=user, action=AuditRecord.Action.OTHER, event="audit.verify_request", obj=verification,
+                  object_type="audit.chainverification")
+        transaction.on_commit(functools.partial(_enqueue_verification, verification.pk))
+    return verification
+
+
+def _enqueue_verification(verification_id: int) -> None:
+    from . import tasks
+
+    try:
+        tasks.verify_chain.delay(verification_id)
+    except Exception:  # noqa: BLE001 - any broker error: the row stays pending for the sweep
+        logger.warning("Could not enqueue the chain verification %s; the periodic sweep will pick it up.",
+                       verification_id, exc_info=True)
+
+
+def chain_verification_start(*, verification_id: int) -> ChainVerification | None:
+    """Claim a pending verification (or one whose worker was lost) for this worker; None when
+    another worker has it or it is finished, so a redelivered task does nothing twice."""
+    with transaction.atomic():
+        verification = (ChainVerification.objects.select_for_update(skip_locked=True).filter(pk=verification_id)
+                        .filter(Q(status=ChainVerification.Status.PENDING)
+                                | Q(status=ChainVerification.Status.RUNNING,
+                                    started_at__lt=timezone.now() - VERIFICATION_STALE_RUNNING)).first())
+        if verification is None:
+            return None
+        verification.status = ChainVerification.Status.RUNNING
+        verification.started_at = timezone.now()
+        verification.attempts += 1
+        verification.save(update_fields=["status", "started_at", "attempts"])
+        return verification
+
+
+def chain_verification_run(*, verification_id: int) -> ChainVerification | None:
+    """Seal, walk the chain and keep what it found (`audit.verify.verify_chain`)."""
+    from .verify import verify_chain
+
+    verification = chain_verification_start(verification_id=verification_id)
+    if verification is None:
+        return None
+    audit_chain_seal()
+    report = verify_chain()
+    with transaction.atomic():
+        verification = ChainVerification.objects.select_for_update().get(pk=verification_id)
+        verification.status = ChainVerification.Status.DONE
+        verification.finished_at = timezone.now()
+        verification.error = ""
+        for field in ("ok", "checked", "unsealed", "last_seq", "last_hash", "first_bad_id", "problem"):
+            setattr(verification, field, getattr(report, field))
+        verification.save()
+        audit_log(actor=verification.requested_by, action=AuditRecord.Action.OTHER, event="audit.verify",
+                  obj=verification, object_type="audit.chainverification",
+                  changes={"ok": report.ok, "checked": report.checked, "first_bad_id": report.first_bad_id,
+                           "last_seq": report.last_seq, "last_hash": report.last_hash})
+    return verification
+
+
+def chain_verification_fail(*, verification_id: int, error: str) -> None:
+    with transaction.atomic():
+        ChainVerification.objects.filter(pk=verification_id).exclude(status=ChainVerification.Status.DONE).update(
+            status=ChainVerification.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def chain_verifications_to_retry(*, limit: int = 20) -> list[int]:
+    """Verifications whose hand-off was lost (broker down when asked) or whose worker died."""
+    now = timezone.now()
+    return list(ChainVerification.objects.filter(
+        Q(status=ChainVerification.Status.PENDING, requested_at__lt=now - VERIFICATION_STALE_PENDING)
+        | Q(status=ChainVerification.Status.RUNNING, started_at__lt=now - VERIFICATION_STALE_RUNNING))
+        .order_by("requested_at", "id").values_list("pk", flat=True)[:limit])
+
+
+def chain_verification_evidence(*, user: AbstractBaseUser | AnonymousUser, verification: ChainVerification) -> dict:
+    """The signed evidence document of a finished verification (`audit.evidence`); the download is
+    recorded in the trail."""
+    from core.exceptions import Conflict
+
+    from . import evidence
+
+    require(user, "audit.verify")
+    if verification.status != ChainVerification.Status.DONE:
+        raise Conflict(_("De verificatie is nog niet klaar of is mislukt; er is geen bewijsstuk."),
+                       code="not_finished")
+    document = evidence.sign({
+        "verification": verification.pk, "requested_by": verification.requested_by_username,
+        "requested_at": _jsonable(verification.requested_at), "finished_at": _jsonable(verification.finished_at),
+        "ok": verification.ok, "checked": verification.checked, "unsealed": verification.unsealed,
+        "last_seq": verification.last_seq, "last_hash": verification.last_hash,
+        "first_bad_id": verification.first_bad_id, "problem": verification.problem})
+    with transaction.atomic():
+        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event="audit.verify_evidence", obj=verification,
+                  object_type="audit.chainverification", changes={"signature": document["signature"]})
+    return document

@@ -37,6 +37,8 @@ class ChainReport:
     problem: str = ""
     unsealed: int = 0  # committed records the sealer has not chained yet (not verified)
     workers: int = 1  # processes that verified it
+    last_seq: int | None = None  # the last record verified good (before the break, if any)
+    last_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class _Range:
     checked: int
     bad_id: int | None = None
     problem: str = ""
+    last_seq: int | None = None  # of the record whose hash is last_hash
 
 
 def verify_chain(*, batch_size: int = 20000, workers: int | None = None) -> ChainReport:
@@ -68,17 +71,25 @@ def verify_chain(*, batch_size: int = 20000, workers: int | None = None) -> Chai
 
 
 def _join(ranges: list[_Range], workers: int) -> ChainReport:
-    prev_hash, checked = GENESIS, 0
+    prev_hash, checked, last_seq = GENESIS, 0, None
     for found in ranges:
         if found.first_id is None:
             continue
         if found.first_prev != prev_hash:
-            return ChainReport(False, checked, found.first_id, LINK_BROKEN, workers=workers)
+            return ChainReport(False, checked, found.first_id, LINK_BROKEN, workers=workers, last_seq=last_seq,
+                               last_hash=_known(prev_hash))
         checked += found.checked
+        if found.last_seq is not None:
+            last_seq, prev_hash = found.last_seq, found.last_hash
         if found.problem:
-            return ChainReport(False, checked, found.bad_id, found.problem, workers=workers)
-        prev_hash = found.last_hash
-    return ChainReport(True, checked, unsealed=AuditRecord.objects.filter(hash__isnull=True).count(), workers=workers)
+            return ChainReport(False, checked, found.bad_id, found.problem, workers=workers, last_seq=last_seq,
+                               last_hash=_known(prev_hash))
+    return ChainReport(True, checked, unsealed=AuditRecord.objects.filter(hash__isnull=True).count(), workers=workers,
+                       last_seq=last_seq, last_hash=_known(prev_hash))
+
+
+def _known(hash_: str) -> str:
+    return "" if hash_ == GENESIS else hash_
 
 
 def _verify_range(lo: int, hi: int | None, batch_size: int) -> _Range:
@@ -89,6 +100,7 @@ def _verify_range(lo: int, hi: int | None, batch_size: int) -> _Range:
     if hi is not None:
         sealed = sealed.filter(seq__lte=hi)
     first_id, first_prev, prev_hash, checked, last_seq = None, "", "", 0, lo
+    good_seq: int | None = None  # the last record verified good
     while True:
         rows = stored_rows(sealed.filter(seq__gt=last_seq)[:batch_size], extra=("seq", "prev_hash", "hash"))
         if not rows:
@@ -99,13 +111,13 @@ def _verify_range(lo: int, hi: int | None, batch_size: int) -> _Range:
         for row in rows:
             stored_prev, stored_hash = row[n + 1:]
             if stored_prev != prev_hash:
-                return _Range(first_id, first_prev, prev_hash, checked, row[0], LINK_BROKEN)
+                return _Range(first_id, first_prev, prev_hash, checked, row[0], LINK_BROKEN, good_seq)
             if content_hash(row, prev_hash) != stored_hash:
-                return _Range(first_id, first_prev, prev_hash, checked, row[0], CONTENT_ALTERED)
-            prev_hash = stored_hash
+                return _Range(first_id, first_prev, prev_hash, checked, row[0], CONTENT_ALTERED, good_seq)
+            prev_hash, good_seq = stored_hash, row[n]
             checked += 1
         last_seq = rows[-1][n]
-    return _Range(first_id, first_prev, prev_hash, checked)
+    return _Range(first_id, first_prev, prev_hash, checked, last_seq=good_seq)
 
 
 def _cut(lo: int, hi: int, parts: int) -> list[tuple[int, int | None]]:

@@ -1,19 +1,28 @@
 """Recognising an uploaded file by its content (magic bytes and structure), never by its name or
-the type the client claims, and extracting searchable text from the text formats."""
+the type the client claims, and extracting searchable text from the text formats. Zip-based Office
+files are inspected in a child process with limits on entries, size, XML and time (issue 22)."""
 
 from __future__ import annotations
 
-import io
+import json
+import logging
 import re
-import zipfile
+import subprocess
+import sys
+from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
+from pathlib import Path
+from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
 from core.exceptions import RuleViolation
 
+from . import office_inspection
 from .constants import EXTENSIONS, FileKind
+
+logger = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -24,42 +33,66 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Outlook .msg files are OLE2 compound files whose streams are named "__substg1.0_<tag>"
 # (directory entries are UTF-16LE). Other OLE2 files (old .doc/.xls, possibly with macros) are refused.
 MSG_STREAM_MARKER = "__substg1.0_".encode("utf-16-le")
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-# A zip whose members would unpack to more than this is refused (zip bomb).
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024
 MAX_EXTRACTED_CHARS = 1_000_000
 # An RFC 822 header line: a field name of printable characters except ":" then ":".
 _HEADER_LINE = re.compile(rb"^[!-9;-~]+:")
 _EMAIL_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "mime-version"}
 
 
-def _refuse(message: str):
+def _refuse(message: str) -> NoReturn:
     raise RuleViolation(message, field="file")
 
 
-def _zip_kind(content: bytes) -> FileKind:
+def _office_kind(content: bytes) -> tuple[FileKind, str]:
+    """A zip upload is inspected in a child process with limits (`documents/office_inspection.py`,
+    issue 22): the kind of Office file and the DOCX body's text, or a refusal naming the limit."""
+    result = _run_office_inspection(content)
+    if "kind" in result:
+        return FileKind(result["kind"]), result.get("text", "")
+    reason, limit = result.get("refused"), result.get("limit")
+    messages = {
+        "corrupt": _("Het bestand is een beschadigd zip-archief."),
+        "not_office": _("Dit zip-bestand is geen DOCX-, XLSX- of ODT-document; andere archieven zijn niet toegestaan."),
+        "macros": _("Bestanden met macro's zijn niet toegestaan."),
+        "entries": _("Het bestand bevat meer dan %(limit)s onderdelen (zip-items) en wordt geweigerd."),
+        "unpacked": _("Het bestand pakt uit tot meer dan %(limit)s MB en wordt geweigerd."),
+        "ratio": _("Het bestand is meer dan %(limit)s keer samengeperst (zip-bom) en wordt geweigerd."),
+        "elements": _("Het bestand bevat meer dan %(limit)s XML-elementen en wordt geweigerd."),
+        "depth": _("Het bestand bevat XML dat dieper dan %(limit)s niveaus genest is en wordt geweigerd."),
+        "doctype": _("Het bestand bevat een XML-DTD, die in Office-documenten niet hoort, en wordt geweigerd."),
+        "timeout": _("Het bestand kon niet binnen %(limit)s seconden worden gecontroleerd en wordt geweigerd."),
+        "failed": _("Het bestand kon niet binnen de reken- en geheugenlimiet van de controle worden "
+                    "gecontroleerd en wordt geweigerd."),
+    }
+    if reason == "unpacked":
+        limit = limit // (1024 * 1024)
+    _refuse(messages.get(reason, messages["failed"]) % {"limit": limit})
+
+
+def _run_office_inspection(content: bytes) -> dict:
+    """Runs `office_inspection.py` as a child process and kills it after its timeout.
+
+    A plain subprocess rather than a multiprocessing pool (as `core/pdf.py` uses): a Celery prefork
+    child is daemonic and may not start multiprocessing children, but it may start a subprocess, so
+    the same bounded path serves web workers and tasks. `-I -S`: the child sees neither the
+    environment's Python settings nor site-packages; it needs the standard library only."""
+    command = [sys.executable, "-I", "-S", str(Path(office_inspection.__file__))]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        _refuse(_("Het bestand is een beschadigd zip-archief."))
-    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-        _refuse(_("Het bestand pakt uit tot een onredelijke grootte en wordt geweigerd."))
-    names = {info.filename for info in infos}
+        finished = subprocess.run(command, input=content, capture_output=True,
+                                  timeout=office_inspection.TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        logger.warning("Office file inspection refused: over %s s", office_inspection.TIMEOUT_SECONDS)
+        return {"refused": "timeout", "limit": office_inspection.TIMEOUT_SECONDS}
     try:
-        if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-            return FileKind.ODT
-        if "[Content_Types].xml" in names:
-            content_types = archive.read("[Content_Types].xml")
-            if b"macroEnabled" in content_types or any(n.lower().endswith("vbaproject.bin") for n in names):
-                _refuse(_("Bestanden met macro's zijn niet toegestaan."))
-            if "word/document.xml" in names and b"wordprocessingml.document.main+xml" in content_types:
-                return FileKind.DOCX
-            if "xl/workbook.xml" in names and b"spreadsheetml.sheet.main+xml" in content_types:
-                return FileKind.XLSX
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        _refuse(_("Het bestand is een beschadigd zip-archief."))
-    _refuse(_("Dit zip-bestand is geen DOCX-, XLSX- of ODT-document; andere archieven zijn niet toegestaan."))
+        result = json.loads(finished.stdout)
+    except ValueError:
+        result = None
+    if finished.returncode != 0 or not isinstance(result, dict):
+        # killed by its CPU limit (SIGXCPU) or out of its memory (MemoryError)
+        logger.warning("Office file inspection failed (exit %s): %s", finished.returncode,
+                       finished.stderr[-500:].decode(errors="replace"))
+        return {"refused": "failed"}
+    return result
 
 
 def _looks_like_email(content: bytes) -> bool:
@@ -88,8 +121,23 @@ def _is_utf8_text(content: bytes) -> bool:
     return True
 
 
-def detect_file_kind(content: bytes) -> FileKind:
-    """The kind of file, from its content; a RuleViolation on "file" for anything not allowed."""
+@dataclass(frozen=True)
+class InspectedFile:
+    kind: FileKind
+    text: str  # searchable text ("" for kinds without)
+
+
+def inspect_file(content: bytes) -> InspectedFile:
+    """The kind of file, from its content, and its searchable text; a RuleViolation on "file" for
+    anything not allowed."""
+    if content.startswith(ZIP_MAGIC):
+        kind, text = _office_kind(content)
+        return InspectedFile(kind=kind, text=text[:MAX_EXTRACTED_CHARS])
+    kind = _detect_kind(content)
+    return InspectedFile(kind=kind, text=_extract_text(content, kind))
+
+
+def _detect_kind(content: bytes) -> FileKind:
     if not content:
         _refuse(_("Het bestand is leeg."))
     if content.startswith(PDF_MAGIC):
@@ -100,8 +148,6 @@ def detect_file_kind(content: bytes) -> FileKind:
         return FileKind.JPEG
     if content.startswith(GIF_MAGICS):
         return FileKind.GIF
-    if content.startswith(ZIP_MAGIC):
-        return _zip_kind(content)
     if content.startswith(OLE2_MAGIC):
         if MSG_STREAM_MARKER in content:
             return FileKind.MSG
@@ -125,15 +171,13 @@ def safe_filename(name: str, kind: FileKind) -> str:
     return base
 
 
-def extract_text(content: bytes, kind: FileKind) -> str:
-    """Searchable text of text/plain, .eml and DOCX (paragraphs and tables); "" for other kinds."""
+def _extract_text(content: bytes, kind: FileKind) -> str:
+    """Searchable text of text/plain and .eml; "" for other kinds (DOCX: from its inspection)."""
     try:
         if kind == FileKind.TEXT:
             text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         elif kind == FileKind.EML:
             text = _email_text(content)
-        elif kind == FileKind.DOCX:
-            text = _docx_text(content)
         else:
             return ""
     except Exception:  # noqa: BLE001 - text extraction is a convenience, never a reason to refuse
@@ -148,14 +192,3 @@ def _email_text(content: bytes) -> str:
     if body is not None:
         parts.append(body.get_content())
     return "\n".join(parts)
-
-
-def _docx_text(content: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(content))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(line for line in lines if line)

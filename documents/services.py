@@ -30,7 +30,7 @@ from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from .constants import LINKABLE_APPS, DocumentType
-from .filetypes import detect_file_kind, extract_text, safe_filename
+from .filetypes import inspect_file, safe_filename
 from .models import Document, DocumentLink, DocumentVersion
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class CheckedFile:
     kind: str
     filename: str
     sha256: str
+    text: str
 
 
 def _check_file(*, content: bytes, filename: str) -> CheckedFile:
@@ -79,9 +80,9 @@ def _check_file(*, content: bytes, filename: str) -> CheckedFile:
     if len(content) > limit:
         raise RuleViolation(_("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
                             field="file")
-    kind = detect_file_kind(content)
-    return CheckedFile(content=content, kind=kind, filename=safe_filename(filename, kind),
-                       sha256=hashlib.sha256(content).hexdigest())
+    inspected = inspect_file(content)
+    return CheckedFile(content=content, kind=inspected.kind, filename=safe_filename(filename, inspected.kind),
+                       sha256=hashlib.sha256(content).hexdigest(), text=inspected.text)
 
 
 def read_upload(file) -> tuple[bytes, str]:
@@ -123,7 +124,7 @@ def _new_version(*, document: Document, stored: _StoredFile, user, source_revisi
     return DocumentVersion.objects.create(
         document=document, number=last + 1, storage_name=stored.name, original_filename=checked.filename,
         file_kind=checked.kind, size=len(checked.content), sha256=checked.sha256,
-        extracted_text=extract_text(checked.content, checked.kind), source_revision=source_revision,
+        extracted_text=checked.text, source_revision=source_revision,
         uploaded_by=user if user is not None and user.pk else None)
 
 

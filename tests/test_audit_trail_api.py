@@ -100,12 +100,14 @@ def test_other_roles_may_not_read_the_trail(api, case, username, request):
     user = request.getfixturevalue(username)
     assert api(user).get("/api/audit/").status_code == 403
     assert api(user).get(f"/api/audit/?case={case.pk}").status_code == 403
-    assert api(user).get("/api/audit/verify/").status_code == 403
+    assert api(user).get("/api/audit/verifications/").status_code == 403
+    assert api(user).post("/api/audit/verifications/").status_code == 403
 
 
 def test_anonymous_may_not_read_the_trail(api):
     assert api().get("/api/audit/").status_code in (401, 403)
-    assert api().get("/api/audit/verify/").status_code in (401, 403)
+    assert api().get("/api/audit/verifications/").status_code in (401, 403)
+    assert api().post("/api/audit/verifications/").status_code in (401, 403)
 
 
 def test_bad_filter_input_is_a_field_error(api, auditor):
@@ -113,10 +115,11 @@ def test_bad_filter_input_is_a_field_error(api, auditor):
     assert response.status_code == 400 and "case" in response.json()
 
 
-def test_verify_reports_an_intact_chain(api, case, auditor):
-    response = api(auditor).get("/api/audit/verify/")
-    assert response.status_code == 200
-    body = response.json()
+def test_verify_reports_an_intact_chain(api, case, auditor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(auditor).post("/api/audit/verifications/")
+    assert response.status_code == 202
+    body = api(auditor).get(f"/api/audit/verifications/{response.json()['id']}/").json()
     assert body["ok"] is True and body["first_bad_id"] is None and body["checked"] >= 1
     assert AuditRecord.objects.filter(event="audit.verify", actor=auditor).exists()
 

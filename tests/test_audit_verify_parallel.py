@@ -47,8 +47,16 @@ def range_starts(trail):
 def both():
     parallel, serial = verify_chain(workers=WORKERS), verify_chain(workers=1)
     assert parallel.workers == WORKERS and serial.workers == 1
-    assert (parallel.ok, parallel.checked, parallel.first_bad_id, parallel.problem) == \
-        (serial.ok, serial.checked, serial.first_bad_id, serial.problem)
+    fields = ("ok", "checked", "first_bad_id", "problem", "last_seq", "last_hash")
+    assert [getattr(parallel, f) for f in fields] == [getattr(serial, f) for f in fields]
+    # the last record verified good is the one before the first bad one (or the chain's last)
+    good = AuditRecord.objects.filter(seq__isnull=False).order_by("seq")
+    if serial.first_bad_id is not None:
+        bad_seq = AuditRecord.objects.get(pk=serial.first_bad_id).seq
+        good = good.filter(seq__lt=bad_seq)
+    last = good.last()
+    if serial.checked:
+        assert (serial.last_seq, serial.last_hash) == (last.seq, last.hash)
     return parallel
 
 

@@ -170,6 +170,13 @@ def test_compose_has_the_production_shape():
     assert "beat" in services["beat"]["command"]
 
 
+def test_gunicorn_keeps_a_normal_timeout_as_no_request_does_long_work():
+    """Verifying the audit chain is a Celery task, Office uploads are inspected within 10 s (issue 22):
+    nothing needs the 120 s gunicorn once had for the verification."""
+    command = compose()["services"]["web"]["command"]
+    assert int(command[command.index("--timeout") + 1]) <= 30
+
+
 def test_the_worker_is_the_prefork_pool_recycling_its_children():
     command = compose()["services"]["worker"]["command"]
     assert command[:4] == ["celery", "-A", "config", "worker"]

@@ -105,7 +105,8 @@ def test_only_auditors_and_administrators_read_and_verify_the_trail(api, team):
     for role, user in people.items():
         expected = 200 if role in (Role.AUDITOR, Role.ADMINISTRATOR) else 403
         assert api(user).get("/api/audit/").status_code == expected, role
-        assert api(user).get("/api/audit/verify/").status_code == expected, role
+        assert api(user).get("/api/audit/verifications/").status_code == expected, role
+        assert api(user).post("/api/audit/verifications/").status_code == (202 if expected == 200 else 403), role
 
 
 def test_case_actions_use_the_role_on_the_team_not_the_organisational_role(team, make_user):

@@ -250,7 +250,7 @@ def _request(client, method, path, *, api: bool):
 # ------------------------------------------------------------------------------------------------
 def test_the_walk_finds_the_urls_of_every_app():
     names = {u.name for u in project_urls()}
-    assert {"case-list", "case-detail", "audit-list", "audit-verify", "auth-token", "access:login",
+    assert {"case-list", "case-detail", "audit-list", "audit-verification-list", "auth-token", "access:login",
             "admin:index"} <= names
 
 

@@ -45,14 +45,19 @@ def test_others_may_not_read_the_trail(client, officer):
     assert client.get(reverse("audit:verify")).status_code == 403
 
 
-def test_chain_verification_result(client, auditor, case):
+def test_chain_verification_result(client, auditor, case, django_capture_on_commit_callbacks):
     web_session(client, auditor)
-    body = client.post(reverse("audit:verify")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:verify"))
+    body = client.get(response["Location"]).content.decode()
     assert "Keten intact." in body
 
 
-def test_chain_verification_in_english(client, auditor, case):
+def test_chain_verification_in_english(client, auditor, case, django_capture_on_commit_callbacks):
     web_session(client, auditor)
     client.post(reverse("set_language"), {"language": "en"})
-    body = client.post(reverse("audit:verify")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:verify"))
+    body = client.get(response["Location"]).content.decode()
     assert "Chain intact." in body
+    assert "Download evidence" in body

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import AuditRecord
+from ..models import AuditRecord, ChainVerification
 from ..selectors import MASKED_REPR, masked
 
 
@@ -31,9 +31,16 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         return masked(obj)
 
 
-class ChainReportSerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
-    checked = serializers.IntegerField()
-    first_bad_id = serializers.IntegerField(allow_null=True)
-    unsealed = serializers.IntegerField(help_text="Records committed after the last seal (none: the verification seals first).")
-    problem = serializers.CharField(allow_blank=True)
+class ChainVerificationSerializer(serializers.ModelSerializer):
+    """One verification of the chain: asked for by whom and when, its status, and (done) what it found:
+    records verified, the last good record's seq and hash, the first bad record if any."""
+
+    class Meta:
+        model = ChainVerification
+        fields = ["id", "requested_by_username", "requested_at", "status", "started_at", "finished_at", "error",
+                  "ok", "checked", "unsealed", "last_seq", "last_hash", "first_bad_id", "problem"]
+        read_only_fields = fields
+
+
+class EvidenceCheckSerializer(serializers.Serializer):
+    valid = serializers.BooleanField(help_text="The document is one this service signed, unchanged.")

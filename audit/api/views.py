@@ -1,22 +1,23 @@
-from dataclasses import asdict
+import json
 
-from django.db import transaction
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ..models import AuditRecord
+from .. import evidence
+from ..models import AuditRecord, ChainVerification
 from ..readers import require
-from ..selectors import audit_record_list
-from ..services import audit_chain_seal, audit_log
-from ..verify import verify_chain
+from ..selectors import audit_record_list, chain_verification_get, chain_verification_list
+from ..services import chain_verification_evidence, chain_verification_request
 from .filters import AuditRecordFilter
 from .serializers import (
     AuditQuerySerializer,
     AuditRecordSerializer,
-    ChainReportSerializer,
+    ChainVerificationSerializer,
+    EvidenceCheckSerializer,
 )
 
 
@@ -41,16 +42,40 @@ class AuditRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                  username=query.validated_data.get("user"))
 
 
-class AuditVerifyView(APIView):
-    """Walk the hash chain: intact, or the first record that was altered, removed or reordered."""
+class ChainVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Verifications of the hash chain (audit.verify): POST asks for one (202; a worker walks the
+    chain), GET shows its status and what it found, `evidence/` downloads the signed result."""
 
-    @extend_schema(responses=ChainReportSerializer)
-    def get(self, request):
+    serializer_class = ChainVerificationSerializer
+    search_fields: list = []
+    filterset_class = None
+    ordering_fields = ["id", "requested_at"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ChainVerification.objects.none()
+        return chain_verification_list(user=self.request.user)
+
+    def get_object(self):
+        return chain_verification_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=None, responses={202: ChainVerificationSerializer})
+    def create(self, request):
+        verification = chain_verification_request(user=request.user)
+        verification.refresh_from_db()  # eagerly run (the embedded demo): already done
+        return Response(ChainVerificationSerializer(verification).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        document = chain_verification_evidence(user=request.user, verification=self.get_object())
+        response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{evidence.filename(document)}"'
+        return response
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=EvidenceCheckSerializer)
+    @action(detail=False, methods=["post"], url_path="evidence-check")
+    def evidence_check(self, request):
+        """Check a downloaded evidence document (the JSON as downloaded, as the request body)."""
         require(request.user, "audit.verify")
-        audit_chain_seal()
-        report = verify_chain()
-        with transaction.atomic():
-            audit_log(actor=request.user, action=AuditRecord.Action.OTHER, event="audit.verify",
-                      object_type="audit.auditrecord", object_id="chain",
-                      changes={"ok": report.ok, "checked": report.checked, "first_bad_id": report.first_bad_id})
-        return Response(ChainReportSerializer(asdict(report)).data)
+        return Response({"valid": evidence.check(request.data)})

@@ -328,6 +328,8 @@ CELERY_BEAT_SCHEDULE = {
     "flag-overdue-stages": {"task": "cases.tasks.flag_overdue_stages", "schedule": 15 * 60},
     "flag-overdue-consultations": {"task": "assessments.tasks.flag_overdue_consultations", "schedule": 15 * 60},
     "process-letter-outbox": {"task": "parliament.tasks.process_outbox", "schedule": 60},
+    # Chain verifications whose hand-off was lost (broker down when asked) or whose worker died.
+    "retry-chain-verifications": {"task": "audit.tasks.retry_chain_verifications", "schedule": 60},
     # EZK's loan: interest of each complete period, accrued once (bev.services.loan_interest_accrue).
     "accrue-ezk-loan-interest": {"task": "bev.tasks.accrue_loan_interest", "schedule": 6 * 60 * 60},
 }
