@@ -17,3 +17,9 @@ class AssessmentsConfig(AppConfig):
         guards.approved_outcome_since.provide(selectors.approved_outcome_since)
         guards.review_allows_exit.provide(selectors.risk_review_allows_exit)
         work_sources.register("assessments", views.work_items)
+        # Timeline events carry the outcome's code; the case page shows its label (core.extensions).
+        from core.extensions import code_labels
+
+        from .constants import Outcome
+
+        code_labels.register("outcome", dict(Outcome.choices))

@@ -21,6 +21,11 @@ class BevConfig(AppConfig):
         hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).
         work_sources.register("bev", views.work_items)
+        from core.extensions import code_labels
+
+        from .constants import Instrument
+
+        code_labels.register("instrument", dict(Instrument.choices))
         nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))
         nav_items.register("fees", NavItem(11, "fees", "bev:fees", _("Beheersvergoeding"),
                                            lambda user: can(user, "fee.view") and not can(user, "fund.view")))

@@ -115,6 +115,14 @@ _CATEGORIES_OF_CASE = Precompiled(
     lambda case_id: CaseCategory.objects.filter(case_id=case_id).order_by("category"), "case_id")
 
 
+def people_names(*, usernames) -> dict[str, str]:
+    """Usernames to the names people know each other by (one query); a username without a name stays."""
+    from access.models import User
+
+    wanted = [u for u in usernames if u]
+    return {user.username: str(user) for user in User.objects.filter(username__in=wanted)} if wanted else {}
+
+
 def case_timeline(*, case: Case) -> QuerySet[TimelineEvent]:
     return case.timeline.select_related("actor").order_by("at", "id")
 

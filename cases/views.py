@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +20,8 @@ from access.roles import Role
 from audit.views import trail_page
 from core.classification import Classification
 from core.exceptions import ApplicationError
+from core.extensions import code_label
+from core.formatting import euro
 from core.views import add_error, web_view
 
 from . import selectors, services
@@ -32,7 +36,7 @@ from .forms import (
     TransitionForm,
 )
 from .lifecycle_diagram import lifecycle_diagram
-from .models import CabinetDecision, StageClock
+from .models import CabinetDecision, Case, StageClock
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -196,20 +200,43 @@ def _role_label(role) -> str:
     return str(Role(role).label) if role in Role.values else str(role or "")
 
 
+def _field_label(name: str) -> str:
+    try:
+        return str(Case._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _amount_label(amount) -> str:
+    try:
+        return euro(Decimal(str(amount)))
+    except (InvalidOperation, ValueError):
+        return str(amount or "")
+
+
 def _timeline_rows(case):
+    """Each event as a sentence with labels and people's names, never codes or usernames (issue 23)."""
     rows = []
-    for event in selectors.case_timeline(case=case):
+    events = list(selectors.case_timeline(case=case))
+    usernames = {event.data.get(key) for event in events if event.kind == EventKind.TEAM
+                 for key in ("added", "removed", "changed") if event.data.get(key)}
+    names = selectors.people_names(usernames=usernames)
+
+    def person(username) -> str:
+        return names.get(username, username)
+
+    for event in events:
         text = event.get_kind_display()
         if event.kind == EventKind.TRANSITION:
             text = _("Van %(a)s naar %(b)s") % {"a": event.get_from_state_display(), "b": event.get_to_state_display()}
         elif event.kind == EventKind.TEAM:
             if event.data.get("added"):
-                text = _("%(user)s toegevoegd aan het team") % {"user": event.data["added"]}
+                text = _("%(user)s toegevoegd aan het team") % {"user": person(event.data["added"])}
             elif event.data.get("removed"):
-                text = _("%(user)s verwijderd uit het team") % {"user": event.data["removed"]}
+                text = _("%(user)s verwijderd uit het team") % {"user": person(event.data["removed"])}
             elif event.data.get("changed"):
                 text = _("Rol van %(user)s gewijzigd van %(before)s in %(after)s") % {
-                    "user": event.data["changed"], "before": _role_label(event.data.get("from")),
+                    "user": person(event.data["changed"]), "before": _role_label(event.data.get("from")),
                     "after": _role_label(event.data.get("to"))}
             if event.data.get("added"):
                 text += " " + _("als %(role)s") % {"role": _role_label(event.data.get("role"))}
@@ -223,18 +250,18 @@ def _timeline_rows(case):
             step = ASSESSMENT_STEPS.get(event.data.get("step") or "started")
             text = _("Risico-inschatting: %(step)s") % {"step": step or event.data.get("step", "")}
             if event.data.get("outcome"):
-                text += f" ({event.data['outcome']})"
+                text += f" ({code_label('outcome', event.data['outcome'])})"
         elif event.kind == EventKind.UPDATED and event.data.get("classification"):
             text = _("Rubricering gewijzigd van %(before)s in %(after)s") % {
                 "before": _classification_label(event.data["classification"].get("before")),
                 "after": _classification_label(event.data["classification"].get("after"))}
         elif event.kind == EventKind.NOTE and event.data.get("investment_proposal"):
             step = PROPOSAL_STEPS.get(event.data.get("step"), event.data.get("step", ""))
-            text = _("Investeringsvoorstel %(step)s: %(instrument)s, € %(amount)s (kabinetsbesluit %(ref)s)") % {
-                "step": step, "instrument": event.data.get("instrument", ""), "amount": event.data.get("amount", ""),
-                "ref": event.data.get("decision", "")}
+            text = _("Investeringsvoorstel %(step)s: %(instrument)s, %(amount)s (kabinetsbesluit %(ref)s)") % {
+                "step": step, "instrument": code_label("instrument", event.data.get("instrument")),
+                "amount": _amount_label(event.data.get("amount")), "ref": event.data.get("decision", "")}
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
-            text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(event.data["fields"])}
+            text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(_field_label(f) for f in event.data["fields"])}
         rows.append({"event": event, "text": text})
     return rows
 

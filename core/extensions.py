@@ -19,5 +19,16 @@ class NavItem:
 
 
 nav_items = Registry("core.nav_items")
+# Labels of codes that the apps above write into shared records (a timeline event's data): key "outcome"
+# (assessments), "instrument" (bev), ... -> {code: label}. Records keep the code; pages show the label.
+code_labels = Registry("core.code_labels")
+
+
+def code_label(kind: str, code) -> str:
+    """The label of `code` among the codes of `kind`, else the code itself (an unknown code shows as is)."""
+    for key, labels in code_labels.items():
+        if key == kind and code in labels:
+            return str(labels[code])
+    return "" if code is None else str(code)
 # Callables `work_items(*, user) -> list[dict]`: what waits on this person.
 work_sources = Registry("core.work_sources")

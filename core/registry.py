@@ -62,6 +62,9 @@ class Registry:
     def __iter__(self):
         return iter(list(self._items.values()))
 
+    def items(self) -> list[tuple[str, Any]]:
+        return list(self._items.items())
+
     def __len__(self) -> int:
         return len(self._items)
 

@@ -210,3 +210,33 @@ def test_case_list_is_paginated(web, officer):
     assert "51 casussen gevonden." in first and "Pagina 1 van 2" in first
     second = client.get(reverse("cases:list"), {"page": 2}).content.decode()
     assert "Pagina 2 van 2" in second
+
+
+def test_the_timeline_reads_as_sentences_with_names_and_labels(web, officer, make_user):
+    """Issue 23: the timeline shows people's names and labels, not usernames, field codes or the
+    outcome's and instrument's codes."""
+    from decimal import Decimal
+
+    from access.roles import Role
+    from cases.constants import EventKind
+    from cases.models import TimelineEvent
+    from cases.services import case_team_add, case_update
+
+    case = make_case(officer=officer)
+    advisor = make_user("jdevries", Role.DEPARTMENT_ADVISOR, first_name="Jan", last_name="de Vries")
+    case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
+    case_update(user=officer, case=case, data={"summary": "Nieuwe samenvatting"})
+    # what assessments and the fund write into the case's timeline (their codes)
+    from django.utils import timezone
+
+    TimelineEvent.objects.create(case=case, kind=EventKind.NOTE, actor=officer, at=timezone.now(),
+                                 data={"assessment": 1, "step": "approved", "outcome": "deploy"})
+    TimelineEvent.objects.create(case=case, kind=EventKind.NOTE, actor=officer, at=timezone.now(),
+                                 data={"investment_proposal": 1, "step": "proposed", "instrument": "equity",
+                                       "amount": str(Decimal("12500000.00")), "decision": "KB-1"})
+    body = web(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    timeline = body.split('id="timeline-h"')[1].split("</ol>")[0]
+    assert "Jan de Vries toegevoegd aan het team" in timeline and "jdevries" not in timeline
+    assert "Gewijzigd: samenvatting" in timeline and "summary" not in timeline
+    assert "(deploy)" not in timeline and "Inzetten" in timeline
+    assert ": equity," not in timeline and "€ 12.500.000" in timeline
