@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,41 +41,6 @@ from .forms import (
 from .models import Assessment
 
 REFUSED = (ApplicationError, ValidationError)
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the assessment part
-# ---------------------------------------------------------------------------------------------
-def _stage_deadline(case) -> dict:
-    """The running stage's due date of the case (the risk assessment's clock), for "my work"."""
-    from cases.services import current_clock
-
-    clock = current_clock(case)
-    if clock is None:
-        return {"due_at": None, "overdue": False}
-    return {"due_at": clock.due_at, "overdue": not clock.is_suspended and clock.due_at < timezone.now()}
-
-
-def work_items(*, user) -> list[dict]:
-    items = []
-    today = timezone.localdate()
-    for c in selectors.consultation_list(user=user).filter(advisor=user, status=ConsultationStatus.OPEN):
-        due = timezone.make_aware(timezone.datetime.combine(c.due_date, timezone.datetime.min.time()))
-        items.append({"kind": _("Adviesaanvraag beantwoorden"), "title": f"{c.assessment.case.reference}",
-                      "what": c.question[:80], "url": reverse("assessments:consultation", args=[c.pk]),
-                      "due_at": due, "overdue": c.due_date < today, "urgent": c.assessment.case.urgency == "immediate"})
-    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.SUBMITTED).exclude(lead=user) \
-            .exclude(submitted_by=user):
-        if can(user, "assessment.approve", case=a.case):
-            items.append({"kind": _("Vier ogen: risico-inschatting beoordelen"),
-                          "title": f"{a.case.reference} {a.case.title}", "what": a.get_kind_display(),
-                          "url": reverse("assessments:detail", args=[a.pk]), **_stage_deadline(a.case),
-                          "urgent": a.case.urgency == "immediate"})
-    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.DRAFT, lead=user):
-        items.append({"kind": _("Risico-inschatting afronden"), "title": f"{a.case.reference} {a.case.title}",
-                      "what": a.get_kind_display(), "url": reverse("assessments:detail", args=[a.pk]),
-                      **_stage_deadline(a.case), "urgent": a.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from .forms import (
     TrancheForm,
     ValuationForm,
 )
-from .models import Disbursement, FeeBudget, FeeCharge
+from .models import FeeBudget, FeeCharge
 
 REFUSED = (ApplicationError, ValidationError)
 FIGURES = [
@@ -119,27 +119,6 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
         rows.append({"label": label, "before": euro(before[key]), "after": euro(after[key]),
                      "change": (("+" if change > 0 else "") + euro(change)) if change else "–", "changed": bool(change)})
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the fund part
-# ---------------------------------------------------------------------------------------------
-def work_items(*, user) -> list[dict]:
-    items = []
-    if can(user, "fee.approve"):
-        for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user):
-            items.append({"kind": _("Vier ogen: beheersvergoeding goedkeuren"), "title": fee.description,
-                          "what": euro(fee.amount), "url": reverse("bev:fees"), "due_at": None, "overdue": False,
-                          "urgent": False})
-    pending = Disbursement.objects.filter(status=DisbursementStatus.PROPOSED,
-                                          position__in=selectors.position_list(user=user)).exclude(proposed_by=user)
-    for d in pending.select_related("position__case"):
-        if can(user, "fund.approve_disbursement", case=d.position.case):
-            items.append({"kind": _("Vier ogen: uitbetaling goedkeuren"),
-                          "title": f"{d.position.case.reference} {d.position.case.title}", "what": euro(d.amount),
-                          "url": reverse("bev:position", args=[d.position_id]) + "#disbursements",
-                          "due_at": None, "overdue": False, "urgent": d.position.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ from .forms import (
     TransitionForm,
 )
 from .lifecycle_diagram import lifecycle_diagram
-from .models import CabinetDecision, StageClock
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -58,37 +57,6 @@ GUARD_LABELS = {
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
     "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the case part
-# ---------------------------------------------------------------------------------------------
-def work_items(*, user) -> list[dict]:
-    """Transitions this person may take now, and cabinet decisions waiting for their second pair of eyes."""
-    items = []
-    now = timezone.now()
-    cases = list(selectors.case_list(user=user).filter(state__in=OPEN_STATES)[:200])
-    clocks = {c.case_id: c for c in StageClock.objects.filter(case__in=cases, completed_at__isnull=True)}
-    for case in cases:
-        clock = clocks.get(case.pk) if clocks.get(case.pk) and clocks[case.pk].stage == case.state else None
-        due_at = clock.due_at if clock else None
-        overdue = bool(clock and not clock.is_suspended and clock.due_at < now)
-        for t in services.available_transitions(user=user, case=case):
-            items.append({"kind": _("Statusovergang"), "title": f"{case.reference} {case.title}",
-                          "what": t["target_label"], "url": reverse("cases:detail", args=[case.pk]) + "#actions",
-                          "due_at": due_at, "overdue": overdue, "urgent": case.urgency == "immediate"})
-        if overdue and not any(i["url"].startswith(reverse("cases:detail", args=[case.pk])) for i in items):
-            items.append({"kind": _("Termijn verstreken"), "title": f"{case.reference} {case.title}",
-                          "what": case.get_state_display(), "url": reverse("cases:detail", args=[case.pk]),
-                          "due_at": due_at, "overdue": True, "urgent": case.urgency == "immediate"})
-    pending = CabinetDecision.objects.filter(case__in=cases, confirmed_at__isnull=True).exclude(recorded_by=user)
-    for decision in pending.select_related("case"):
-        if can(user, "cabinet_decision.confirm", case=decision.case):
-            items.append({"kind": _("Vier ogen: kabinetsbesluit bevestigen"),
-                          "title": f"{decision.case.reference} {decision.case.title}", "what": decision.reference,
-                          "url": reverse("cases:detail", args=[decision.case_id]) + "#cabinet-decision",
-                          "due_at": None, "overdue": False, "urgent": decision.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,13 +94,21 @@ def home(request):
     return my_work(request)
 
 
+def work_for(request) -> list[dict]:
+    """Every task waiting on the person of this request (each app's source, core.extensions), overdue
+    first, then by due date: gathered once per request, for the page and for the menu's count."""
+    items = getattr(request, "_bev_work", None)
+    if items is None:
+        items = []
+        for work_items in work_sources:
+            items += work_items(user=request.user)
+        far = timezone.now() + timedelta(days=3650)
+        items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
+        request._bev_work = items
+    return items
+
+
 @web_view
 def my_work(request):
-    """Cases and tasks waiting for this person, overdue items first."""
-    items = []
-    for work_items in work_sources:  # each app's (core.extensions)
-        items += work_items(user=request.user)
-    now = timezone.now()
-    far = now + timedelta(days=3650)
-    items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
-    return render(request, "core/my_work.html", {"items": items, "nav": "home", "now": now})
+    """The tasks waiting for this person, overdue items first."""
+    return render(request, "core/my_work.html", {"items": work_for(request), "nav": "home", "now": timezone.now()})
