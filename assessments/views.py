@@ -39,6 +39,7 @@ from .forms import (
     evidence_text,
 )
 from .models import Assessment
+from .services.lifecycle import assessment_authors
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -146,8 +147,9 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
                 and c["position"] in ("objects", "concerns")):
             c["respond_form"] = form_for(f"respond:{c['id']}", lambda c=c: ResponseForm(
                 prefix=f"r-{c['id']}", initial={"response": c["response"]}))
+    # Four eyes: nobody who drew it up is offered the review the service would refuse them.
     reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
-                and user.pk not in (assessment.lead_id, assessment.submitted_by_id))
+                and user.pk not in assessment_authors(assessment))
     context = {
         "case": case, "assessment": assessment, "detail": detail, "result": detail["result"], "nav": "cases",
         "assessors": assessors, "is_lead": is_lead, "draft": draft, "may_score": may_score,

@@ -82,6 +82,8 @@ FUND_ACTIONS = {
     "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
     "loan-repayment": (LoanRepaymentForm, services.loan_repay, gettext_lazy("Aflossen aan EZK")),
 }
+# Steps that only propose: nothing is booked until a second person approves (four eyes).
+PROPOSALS = {"disburse", "fee"}
 POSITION_ACTIONS = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
@@ -250,14 +252,17 @@ def fund(request, forms: dict | None = None):
     return render(request, "bev/fund.html", context, status=400 if forms else 200)
 
 
-def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=()):
+def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False):
     return render(request, "bev/confirm.html", {"form": form, "label": label, "action_url": action_url,
                                                 "rows": rows, "back_url": back_url, "notes": notes,
-                                                "nav": "fund"})
+                                                "facts": facts or [], "proposal": proposal, "nav": "fund"})
 
 
-def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True):
-    """Preview on the first POST, book on the second (confirm=1); refusals at the field."""
+def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None,
+          proposal=False):
+    """Preview on the first POST, book on the second (confirm=1); refusals at the field. The
+    confirmation shows what is confirmed (`facts(data)`: label and value pairs); a `proposal` books
+    nothing (a second person approves it, four eyes), and says so instead of "geboekt"."""
     if not form.is_valid():
         return rerender(form)
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -268,14 +273,26 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
             add_error(form, exc)
             return rerender(form)
         return _confirm_page(request, form=form, label=label, action_url=action_url,
-                             rows=_effect_rows(before, after), back_url=back_url)
+                             rows=[] if proposal else _effect_rows(before, after), back_url=back_url,
+                             facts=facts(data) if facts else None, proposal=proposal)
     try:
         call(data)
     except REFUSED as exc:
         add_error(form, exc)
         return rerender(form)
-    messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
+    if proposal:
+        messages.success(request, _("Voorgesteld: %(what)s. Een tweede persoon keurt het goed (vier ogen); pas dan "
+                                    "wordt het geboekt.") % {"what": label})
+    else:
+        messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
     return redirect(back_url)
+
+
+def _position_facts(position) -> list[tuple[str, str]]:
+    case = position.case
+    return [(_("Positie"), _("%(instrument)s, positie %(id)s") % {"instrument": position.get_instrument_display(),
+                                                                 "id": position.pk}),
+            (_("Casus"), f"{case.reference} {case.title}")]
 
 
 @web_view
@@ -286,9 +303,13 @@ def fund_book(request, action: str):
     require(request.user, "fund.view")
     form_class, service, label = FUND_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
+    proposal = action in PROPOSALS
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, **d),
                  action_url=reverse("bev:fund_book", args=[action]), back_url=reverse("bev:fund"),
-                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}))
+                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}), proposal=proposal,
+                 facts=(lambda d: [(_("Bedrag"), euro(d["amount"])),
+                                   (_("Omschrijving"), d.get("description") or "–"),
+                                   (_("Status na bevestigen"), _("voorgesteld"))]) if proposal else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -421,10 +442,18 @@ def position_book(request, position_id: int, action: str):
     item = selectors.position_get(user=request.user, position_id=position_id, audit_read=False)
     form_class, service, label = POSITION_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
+    proposal = action in PROPOSALS
+
+    def facts(data):
+        rows = [(_("Bedrag"), euro(data["amount"]))] if "amount" in data else []
+        rows += _position_facts(item)
+        return rows + ([(_("Status na bevestigen"), _("voorgesteld"))] if proposal else [])
+
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, position=item, **d),
                  action_url=reverse("bev:position_book", args=[item.pk, action]),
                  back_url=reverse("bev:position", args=[item.pk]),
-                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}))
+                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}),
+                 facts=facts, proposal=proposal)
 
 
 @web_view
@@ -461,7 +490,9 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
 
     return _book(request, form=form, call=call, label=label,
                  action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
-                 back_url=back, rerender=refused)
+                 back_url=back, rerender=refused,
+                 facts=lambda _data: [(_("Bedrag"), euro(disbursement.amount)), *_position_facts(disbursement.position),
+                                      (_("Voorgesteld door"), str(disbursement.proposed_by))])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from .forms import (
     TransitionForm,
 )
 from .lifecycle_diagram import lifecycle_diagram
+from .work import decided_this_round
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -220,7 +221,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
     sale_order = case.state in services.SALE_ORDER_STATES
-    may_record = ((case.state in DECISION_STATES or sale_order) and pending is None
+    # Once the decision the case waits for is confirmed, it is not offered again (cases.work).
+    may_record = (((case.state in DECISION_STATES and not decided_this_round(case)) or sale_order) and pending is None
                   and can(user, "cabinet_decision.record", case=case))
     context = {
         "case": case, "nav": "cases",

@@ -448,5 +448,6 @@ def confirm_booking(session, shot):
     # Playwright's expect waits for the page the previous click is still loading.
     expect(page.get_by_role("heading", name=re.compile("Controleer en bevestig"))).to_be_visible()
     session.shot(shot)
-    page.get_by_role("button", name="Bevestigen en boeken").click()
+    # A booking is confirmed "en boeken"; a proposal (four eyes) "en voorstellen".
+    page.get_by_role("button", name=re.compile("^Bevestigen en (boeken|voorstellen)$")).click()
     expect(page.locator(".message-success")).to_have_count(1)  # waits for the POST's answer
