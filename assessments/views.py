@@ -18,7 +18,7 @@ from access.permissions import can
 from access.roles import Role
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus
@@ -197,6 +197,21 @@ def _levels(assessment):
     return [(level, str(level)) for level in framework.levels]
 
 
+def _step_confirmation(assessment: Assessment, action: str, data: dict) -> dict:
+    """What submitting or approving an assessment confirms (core.views.confirm_first)."""
+    case = assessment.case
+    facts = [(_("Casus"), f"{case.reference} {case.title}"), (_("Risico-inschatting"), assessment.get_kind_display())]
+    if action == "submit":
+        return {"title": _("Indienen ter goedkeuring"), "facts": facts, "button": _("Bevestigen en indienen"),
+                "consequence": _("De inschatting gaat naar een tweede beoordelaar (vier ogen) en kan niet meer worden "
+                                 "gewijzigd, tenzij zij wordt teruggestuurd."),
+                "back_url": reverse("assessments:detail", args=[assessment.pk])}
+    return {"title": _("Risico-inschatting goedkeuren"), "facts": [*facts, (_("Opmerkingen"), data.get("comments"))],
+            "button": _("Bevestigen en goedkeuren"),
+            "consequence": _("De uitkomst wordt vastgelegd en verandert daarna nooit meer."),
+            "back_url": reverse("assessments:detail", args=[assessment.pk]) + "#review"}
+
+
 @web_view
 @require_POST
 def assessment_act(request, assessment_id: int, action: str, code: str = ""):
@@ -276,6 +291,11 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         raise Http404()
     if form.is_valid():
         try:
+            if action in ("submit", "approve"):
+                asked = confirm_first(request, **_step_confirmation(assessment, action, form.cleaned_data),
+                                      dry_run=lambda: call(form.cleaned_data))
+                if asked is not None:
+                    return asked
             result = call(form.cleaned_data)
         except REFUSED as exc:
             add_error(form, exc)

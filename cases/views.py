@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,7 +19,7 @@ from access.permissions import can
 from access.roles import Role
 from core.classification import Classification
 from core.exceptions import ApplicationError
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
@@ -207,7 +209,7 @@ def _timeline_rows(case):
     return rows
 
 
-def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
+def _case_page(request, case, *, forms: dict | None = None, status: int = 200, undo: dict | None = None):
     user = request.user
     forms = forms or {}
     transitions = services.available_transitions(user=user, case=case)
@@ -244,6 +246,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
         "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
         "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
         "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
+        "undo_removal": undo,
         "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
         "team_rows": [{"member": m, "role_form": forms["role"] if forms.get("role_member") == m.user_id
                        else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role})} for m in team],
@@ -256,7 +259,20 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
 @web_view
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, case_id=pk)
-    return _case_page(request, case)
+    return _case_page(request, case, undo=_undo_removal(request, case))
+
+
+def _undo_removal(request, case) -> dict | None:
+    """Right after a removal: the person and role to add back, while they are off the team."""
+    try:
+        removed = User.objects.filter(pk=int(request.GET.get("removed", ""))).first()
+    except ValueError:
+        return None
+    role = request.GET.get("role", "")
+    if removed is None or role not in Role.values or case.role_of(removed) is not None \
+            or not can(request.user, "case.manage_team", case=case):
+        return None
+    return {"member": removed, "role": role, "role_label": Role(role).label}
 
 
 def _case_for_post(request, pk):
@@ -333,13 +349,26 @@ def team_remove(request, pk: int, user_id: int):
     member = User.objects.filter(pk=user_id).first()
     if member is None:
         raise Http404()
+    role = case.role_of(member)
+    back = reverse("cases:detail", args=[case.pk])
     try:
+        asked = confirm_first(
+            request, title=_("Teamlid verwijderen"), back_url=back + "#team",
+            facts=[(_("Persoon"), member), (_("Rol in de casus"), Role(role).label if role in Role.values else role),
+                   (_("Casus"), f"{case.reference} {case.title}")],
+            consequence=_("De persoon ziet de casus daarna niet meer. U kunt het direct daarna ongedaan maken; de "
+                          "tijdlijn houdt beide stappen bij."),
+            button=_("Bevestigen en verwijderen"),
+            dry_run=lambda: services.case_team_remove(user=request.user, case=case, member=member))
+        if asked is not None:
+            return asked
         services.case_team_remove(user=request.user, case=case, member=member)
     except REFUSED as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-    else:
-        messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+        return redirect(back + "#team")
+    messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
+    # Undo: the case page offers to add them back in the role they had (cases:team_add, all its checks).
+    return redirect(f"{back}?{urlencode({'removed': member.pk, 'role': role or ''})}#team")
 
 
 @web_view

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,6 +80,36 @@ def add_error(form, exc: Exception) -> None:
                 form.add_error(None, message)
         return
     raise exc
+
+
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back."""
+
+
+def confirm_first(request, *, title: str, facts: list[tuple[str, object]], consequence: str, button: str,
+                  back_url: str, dry_run=None):
+    """An irreversible step asks first (issue 23): the first POST (already valid) shows *what* is being
+    confirmed (`facts`: label and value pairs) and what follows (`consequence`); the same POST again
+    with confirm=1 does it. Returns the confirmation page, or None once confirmed.
+
+    `dry_run`, the service call itself, runs first in a transaction that is rolled back (nothing is
+    kept, no mail goes out: on_commit work of a rolled-back transaction is dropped), so a step the
+    service would refuse is refused at once, as its refusal, instead of being offered for confirmation.
+    Only for services that change nothing outside the database."""
+    if request.POST.get("confirm") == "1":
+        return None
+    if dry_run is not None:
+        try:
+            with transaction.atomic():
+                dry_run()
+                raise _DryRun
+        except _DryRun:
+            pass
+    carried = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "confirm")
+               for value in values]
+    return render(request, "core/confirm.html", {
+        "title": title, "facts": facts, "consequence": consequence, "button": button, "back_url": back_url,
+        "carried": carried, "action_url": request.path})
 
 
 def user_verified(user) -> bool:

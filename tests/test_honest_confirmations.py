@@ -87,3 +87,31 @@ def test_the_confirmed_kabinetsbesluit_is_not_offered_again(client, case, secret
     for person in (secretariat, secretariat2):
         client.logout()
         assert record not in web_session(client, person).get(detail).content.decode()
+
+
+def test_removing_a_team_member_asks_first_and_can_be_undone(client, case, officer, assessor2):
+    from cases.models import CaseTeamMember
+
+    web_session(client, officer)
+    url = reverse("cases:team_remove", args=[case.pk, assessor2.pk])
+    asked = client.post(url)
+    body = asked.content.decode()
+    assert asked.status_code == 200 and "Bevestigen en verwijderen" in body
+    facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", body))
+    assert facts["Persoon"] == str(assessor2) and facts["Rol in de casus"] == "EZK-risicobeoordelaar"
+    assert facts["Casus"] == f"{case.reference} {case.title}"
+    assert CaseTeamMember.objects.filter(case=case, user=assessor2).exists()  # nothing removed yet
+
+    page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
+    assert not CaseTeamMember.objects.filter(case=case, user=assessor2).exists()
+    assert "Ongedaan maken" in page
+    undo = client.post(reverse("cases:team_add", args=[case.pk]),
+                       {"team-username": assessor2.username, "team-role": Role.RISK_ASSESSOR})
+    assert undo.status_code == 302
+    assert CaseTeamMember.objects.get(case=case, user=assessor2).role == Role.RISK_ASSESSOR
+
+
+def test_a_step_the_service_would_refuse_is_refused_before_any_confirmation(client, case, officer):
+    web_session(client, officer)
+    refused = client.post(reverse("cases:team_remove", args=[case.pk, officer.pk]), follow=True)
+    assert "Bevestigen en verwijderen" not in refused.content.decode()
