@@ -24,7 +24,7 @@ from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
 from core.formatting import date_nl, euro
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import Account, DisbursementStatus, ProposalStatus
@@ -388,6 +388,17 @@ def investment_proposal_decide(request, proposal_id: int, decision: str):
                 services.investment_proposal_reject(user=request.user, proposal=proposal,
                                                     reason=form.cleaned_data["reason"])
             else:
+                asked = confirm_first(
+                    request, title=_("Investeringsvoorstel goedkeuren"), button=_("Bevestigen en goedkeuren"),
+                    facts=[(_("Casus"), f"{proposal.case.reference} {proposal.case.title}"),
+                           (_("Instrument"), proposal.get_instrument_display()), (_("Bedrag"), euro(proposal.amount)),
+                           (_("Kabinetsbesluit"), proposal.decision.reference),
+                           (_("Voorgesteld door"), str(proposal.proposed_by))],
+                    consequence=_("Daarna mag de beheerder onder het kabinetsbesluit reserveren en uitbetalen."),
+                    back_url=reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals",
+                    dry_run=lambda: services.investment_proposal_approve(user=request.user, proposal=proposal))
+                if asked is not None:
+                    return asked
                 services.investment_proposal_approve(user=request.user, proposal=proposal)
         except REFUSED as exc:
             add_error(form, exc)
@@ -552,6 +563,15 @@ def fee_decide(request, fee_id: int, decision: str):
             if decision == "reject":
                 services.fee_reject(user=request.user, fee=fee, reason=form.cleaned_data["reason"])
             else:
+                asked = confirm_first(
+                    request, title=_("Beheersvergoeding goedkeuren en boeken"), button=_("Bevestigen en boeken"),
+                    facts=[(_("Bedrag"), euro(fee.amount)), (_("Omschrijving"), fee.description),
+                           (_("Voorgesteld door"), str(fee.proposed_by))],
+                    consequence=_("De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."),
+                    back_url=reverse("bev:fees"),
+                    dry_run=lambda: services.fee_approve(user=request.user, fee=fee))
+                if asked is not None:
+                    return asked
                 services.fee_approve(user=request.user, fee=fee)
         except REFUSED as exc:
             add_error(form, exc)

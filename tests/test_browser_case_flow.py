@@ -230,7 +230,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     ezk.login()
     page = ezk.goto(f"/fund/cases/{case.pk}/")
     page.get_by_role("button", name="Goedkeuren (EZK, vier ogen)").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen en goedkeuren")
     assert page.get_by_text("Goedgekeurd (officer)").is_visible(), page.locator("main").inner_text()[:2000]
     ezk.close()
 
