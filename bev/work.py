@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from access.permissions import can
 from access.roles import Role
 from cases.constants import State
+from cases.models import CabinetDecision
 from cases.work import my_cases, task
 from core.formatting import euro
 
@@ -47,15 +48,33 @@ def work_items(*, user) -> list[dict]:
         proposing = {p.case_id: p for p in proposals if p.case_id in preparing}
         disbursing = set(Disbursement.objects.filter(position__case_id__in=preparing).exclude(
             status=DisbursementStatus.REJECTED).values_list("position__case_id", flat=True))
+        lapsing = _decision_lapse_dates(preparing)
         for pk in preparing:
             case, url = cases[pk], reverse("bev:case_positions", args=[pk])
             proposal = proposing.get(pk)
+            # Under a decision that lapses, the work is due before it does (nothing is reserved or
+            # disbursed under it afterwards); otherwise the stage's deadline.
+            due = lapsing.get(pk) or {}
             if proposal is None and can(user, "investment_proposal.propose", case=case):
                 items.append(task(case=case, kind=_("Investeringsvoorstel indienen"),
-                                  what=case.get_state_display(), url=url + "#proposals"))
+                                  what=case.get_state_display(), url=url + "#proposals", **due))
             elif proposal is not None and proposal.status == ProposalStatus.APPROVED and pk not in disbursing:
-                items.append(task(case=case, kind=_("Investering uitvoeren"), what=euro(proposal.amount), url=url))
+                items.append(task(case=case, kind=_("Investering uitvoeren"), what=euro(proposal.amount), url=url,
+                                  **due))
     return items + _follow_up_items(user, cases)
+
+
+def _decision_lapse_dates(case_ids: list[int]) -> dict[int, dict]:
+    """The lapse date of each case's governing decision to deploy (Case.governing_deploy_decision:
+    the latest confirmed one), as a due date: one query."""
+    latest: dict[int, object] = {}
+    decisions = (CabinetDecision.objects.filter(case_id__in=case_ids, confirmed_at__isnull=False, deploy=True)
+                 .order_by("case_id", "-confirmed_at", "-id").values_list("case_id", "lapses_on"))
+    for case_id, lapses_on in decisions:
+        latest.setdefault(case_id, lapses_on)
+    today = timezone.localdate()
+    return {case_id: {"due_at": timezone.make_aware(datetime.combine(day, time.max)), "overdue": day < today}
+            for case_id, day in latest.items() if day is not None}
 
 
 def _fee_items(user) -> list[dict]:

@@ -137,3 +137,19 @@ def test_the_proposer_does_not_see_the_approval_of_their_proposal(client, case, 
 def test_the_menu_counts_the_tasks(client, case, officer):
     body = web_session(client, officer).get(reverse("cases:list")).content.decode()
     assert COUNT.search(body).group(1) == "1"
+
+
+def test_the_investment_is_due_before_the_kabinetsbesluit_lapses(client, case, manager, secretariat, secretariat2):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.formatting import date_nl
+
+    fund_with_tranches(user=manager)
+    lapses = timezone.localdate() + timedelta(days=20)
+    case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, propose=False,
+                                          lapses_on=lapses)
+    [row] = [r for r in inbox(client, manager) if case.reference in r["title"]]
+    assert row["kind"].startswith("Investeringsvoorstel indienen")
+    assert date_nl(lapses) in row["due"]
