@@ -50,3 +50,12 @@ class LoginForm(AuthenticationForm):
 class EnrolmentForm(forms.Form):
     code = forms.CharField(label=_("Zescijferige code uit de app"), max_length=8,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class NotificationSettingsForm(forms.Form):
+    """The person's own settings page: task mails on or off (issue 23)."""
+
+    notify_by_email = forms.BooleanField(
+        label=_("Taken per e-mail melden"), required=False,
+        help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht. De e-mail "
+                    "noemt alleen het kenmerk van de casus, de soort taak en een link."))

@@ -28,6 +28,11 @@ class User(AbstractUser):
     clearance_rank = models.PositiveSmallIntegerField(default=2, editable=False)
     organisation = models.CharField(_("organisatie"), max_length=100, blank=True,
                                     help_text=_("Bijv. EZ, JenV, BZ, Defensie, Invest-NL."))
+    # Per person (issue 23): a mail when a four-eyes approval or an advice waits on them
+    # (access.notifications); they switch it off on their settings page.
+    notify_by_email = models.BooleanField(
+        _("taken per e-mail melden"), default=True,
+        help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht."))
 
     class Meta:
         verbose_name = _("gebruiker")

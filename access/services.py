@@ -123,6 +123,23 @@ def _revoke_token_of(*, actor: User, user: User, reason: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# The person's own settings
+# ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def user_set_notify_by_email(*, user: User, enabled: bool) -> User:
+    """Task mails (access.notifications) on or off, by the person themselves (issue 23)."""
+    enabled = bool(enabled)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    before = user.notify_by_email
+    if before != enabled:
+        user.notify_by_email = enabled
+        user.save(update_fields=["notify_by_email"])
+        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="user.notify_by_email", obj=user,
+                  object_repr=user.username, changes={"notify_by_email": {"before": before, "after": enabled}})
+    return user
+
+
+# ---------------------------------------------------------------------------------------------
 # People (the admin)
 # ---------------------------------------------------------------------------------------------
 SECURITY_FIELDS = ("username", "role", "clearance", "organisation", "is_active", "is_staff", "is_superuser")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("login/oidc/", oidc_views.OIDCStartView.as_view(), name="oidc_start"),
     path("login/oidc/callback/", oidc_views.oidc_callback, name="oidc_callback"),
     path("login/oidc/code/", oidc_views.oidc_code_view, name="oidc_code"),
+    path("instellingen/", views.settings_view, name="settings"),
 ]

@@ -4,6 +4,7 @@ import time
 
 import qrcode
 import qrcode.image.svg
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView as DjangoLoginView
@@ -11,16 +12,18 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from core.exceptions import RuleViolation
+from core.views import web_view
 
-from .forms import EnrolmentForm, LoginForm
+from .forms import EnrolmentForm, LoginForm, NotificationSettingsForm
 from .models import User
-from .services import has_confirmed_totp, totp_enrolment_confirm, totp_enrolment_device
+from .services import has_confirmed_totp, totp_enrolment_confirm, totp_enrolment_device, user_set_notify_by_email
 
 # Password checked, authenticator not yet enrolled: the person may only finish enrolment, for a
 # short while, and has no session until they do.
@@ -92,6 +95,18 @@ def enrol_view(request):
         "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), "otpauth_uri": device.config_url,
         "enrolling_user": user,
     })
+
+
+@web_view
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    """The person's own settings: task mails on or off."""
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, initial={"notify_by_email": request.user.notify_by_email})
+    if request.method == "POST" and form.is_valid():
+        user_set_notify_by_email(user=request.user, enabled=form.cleaned_data["notify_by_email"])
+        messages.success(request, _("Uw instellingen zijn opgeslagen."))
+        return redirect("access:settings")
+    return render(request, "access/settings.html", {"form": form, "nav": "settings"})
 
 
 @require_POST

@@ -10,13 +10,13 @@ class AssessmentsConfig(AppConfig):
         from cases import guards
         from core.extensions import work_sources
 
-        from . import selectors, views
+        from . import selectors, work
 
         # The lifecycle's guards ask the assessment (cases.guards).
         guards.approved_outcome.provide(selectors.approved_outcome_for_case)
         guards.approved_outcome_since.provide(selectors.approved_outcome_since)
         guards.review_allows_exit.provide(selectors.risk_review_allows_exit)
-        work_sources.register("assessments", views.work_items)
+        work_sources.register("assessments", work.work_items)
         # Timeline events carry the outcome's code; the case page shows its label (core.extensions).
         from core.extensions import code_labels
 

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from access.permissions import can
 from access.roles import Role
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus
@@ -40,43 +39,9 @@ from .forms import (
     evidence_text,
 )
 from .models import Assessment
+from .services.lifecycle import assessment_authors
 
 REFUSED = (ApplicationError, ValidationError)
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the assessment part
-# ---------------------------------------------------------------------------------------------
-def _stage_deadline(case) -> dict:
-    """The running stage's due date of the case (the risk assessment's clock), for "my work"."""
-    from cases.services import current_clock
-
-    clock = current_clock(case)
-    if clock is None:
-        return {"due_at": None, "overdue": False}
-    return {"due_at": clock.due_at, "overdue": not clock.is_suspended and clock.due_at < timezone.now()}
-
-
-def work_items(*, user) -> list[dict]:
-    items = []
-    today = timezone.localdate()
-    for c in selectors.consultation_list(user=user).filter(advisor=user, status=ConsultationStatus.OPEN):
-        due = timezone.make_aware(timezone.datetime.combine(c.due_date, timezone.datetime.min.time()))
-        items.append({"kind": _("Adviesaanvraag beantwoorden"), "title": f"{c.assessment.case.reference}",
-                      "what": c.question[:80], "url": reverse("assessments:consultation", args=[c.pk]),
-                      "due_at": due, "overdue": c.due_date < today, "urgent": c.assessment.case.urgency == "immediate"})
-    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.SUBMITTED).exclude(lead=user) \
-            .exclude(submitted_by=user):
-        if can(user, "assessment.approve", case=a.case):
-            items.append({"kind": _("Vier ogen: risico-inschatting beoordelen"),
-                          "title": f"{a.case.reference} {a.case.title}", "what": a.get_kind_display(),
-                          "url": reverse("assessments:detail", args=[a.pk]), **_stage_deadline(a.case),
-                          "urgent": a.case.urgency == "immediate"})
-    for a in selectors.assessment_list(user=user).filter(status=AssessmentStatus.DRAFT, lead=user):
-        items.append({"kind": _("Risico-inschatting afronden"), "title": f"{a.case.reference} {a.case.title}",
-                      "what": a.get_kind_display(), "url": reverse("assessments:detail", args=[a.pk]),
-                      **_stage_deadline(a.case), "urgent": a.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,8 +147,9 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
                 and c["position"] in ("objects", "concerns")):
             c["respond_form"] = form_for(f"respond:{c['id']}", lambda c=c: ResponseForm(
                 prefix=f"r-{c['id']}", initial={"response": c["response"]}))
+    # Four eyes: nobody who drew it up is offered the review the service would refuse them.
     reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
-                and user.pk not in (assessment.lead_id, assessment.submitted_by_id))
+                and user.pk not in assessment_authors(assessment))
     context = {
         "case": case, "assessment": assessment, "detail": detail, "result": detail["result"], "nav": "cases",
         "assessors": assessors, "is_lead": is_lead, "draft": draft, "may_score": may_score,
@@ -229,6 +195,21 @@ def assessment_detail(request, assessment_id: int):
 def _levels(assessment):
     framework = assessment.framework.framework
     return [(level, str(level)) for level in framework.levels]
+
+
+def _step_confirmation(assessment: Assessment, action: str, data: dict) -> dict:
+    """What submitting or approving an assessment confirms (core.views.confirm_first)."""
+    case = assessment.case
+    facts = [(_("Casus"), f"{case.reference} {case.title}"), (_("Risico-inschatting"), assessment.get_kind_display())]
+    if action == "submit":
+        return {"title": _("Indienen ter goedkeuring"), "facts": facts, "button": _("Bevestigen en indienen"),
+                "consequence": _("De inschatting gaat naar een tweede beoordelaar (vier ogen) en kan niet meer worden "
+                                 "gewijzigd, tenzij zij wordt teruggestuurd."),
+                "back_url": reverse("assessments:detail", args=[assessment.pk])}
+    return {"title": _("Risico-inschatting goedkeuren"), "facts": [*facts, (_("Opmerkingen"), data.get("comments"))],
+            "button": _("Bevestigen en goedkeuren"),
+            "consequence": _("De uitkomst wordt vastgelegd en verandert daarna nooit meer."),
+            "back_url": reverse("assessments:detail", args=[assessment.pk]) + "#review"}
 
 
 @web_view
@@ -310,6 +291,11 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         raise Http404()
     if form.is_valid():
         try:
+            if action in ("submit", "approve"):
+                asked = confirm_first(request, **_step_confirmation(assessment, action, form.cleaned_data),
+                                      dry_run=lambda: call(form.cleaned_data))
+                if asked is not None:
+                    return asked
             result = call(form.cleaned_data)
         except REFUSED as exc:
             add_error(form, exc)

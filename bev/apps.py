@@ -12,7 +12,7 @@ class BevConfig(AppConfig):
         from cases import guards
         from core.extensions import NavItem, nav_items, work_sources
 
-        from . import selectors, views
+        from . import selectors, work
 
         # The lifecycle's guards ask the fund (cases.guards).
         guards.has_disbursement_booked.provide(selectors.case_has_disbursement)
@@ -20,7 +20,7 @@ class BevConfig(AppConfig):
         # The risk review asks the fund which cabinet conditions are still open (assessments.hooks).
         hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).
-        work_sources.register("bev", views.work_items)
+        work_sources.register("bev", work.work_items)
         from core.extensions import code_labels
 
         from .constants import Instrument

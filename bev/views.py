@@ -26,7 +26,7 @@ from cases.selectors import case_get
 from core.exceptions import ApplicationError
 from core.formatting import date_display, euro
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import Account, DisbursementStatus, ProposalStatus
@@ -49,7 +49,7 @@ from .forms import (
     TrancheForm,
     ValuationForm,
 )
-from .models import Disbursement, FeeBudget, FeeCharge
+from .models import FeeBudget, FeeCharge
 
 REFUSED = (ApplicationError, ValidationError)
 FIGURES = [
@@ -85,6 +85,8 @@ FUND_ACTIONS = {
     "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
     "loan-repayment": (LoanRepaymentForm, services.loan_repay, gettext_lazy("Aflossen aan EZK")),
 }
+# Steps that only propose: nothing is booked until a second person approves (four eyes).
+PROPOSALS = {"disburse", "fee"}
 POSITION_ACTIONS = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
@@ -122,27 +124,6 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
         rows.append({"label": label, "before": euro(before[key]), "after": euro(after[key]),
                      "change": (("+" if change > 0 else "") + euro(change)) if change else "–", "changed": bool(change)})
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the fund part
-# ---------------------------------------------------------------------------------------------
-def work_items(*, user) -> list[dict]:
-    items = []
-    if can(user, "fee.approve"):
-        for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user):
-            items.append({"kind": _("Vier ogen: beheersvergoeding goedkeuren"), "title": fee.description,
-                          "what": euro(fee.amount), "url": reverse("bev:fees"), "due_at": None, "overdue": False,
-                          "urgent": False})
-    pending = Disbursement.objects.filter(status=DisbursementStatus.PROPOSED,
-                                          position__in=selectors.position_list(user=user)).exclude(proposed_by=user)
-    for d in pending.select_related("position__case"):
-        if can(user, "fund.approve_disbursement", case=d.position.case):
-            items.append({"kind": _("Vier ogen: uitbetaling goedkeuren"),
-                          "title": f"{d.position.case.reference} {d.position.case.title}", "what": euro(d.amount),
-                          "url": reverse("bev:position", args=[d.position_id]) + "#disbursements",
-                          "due_at": None, "overdue": False, "urgent": d.position.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,14 +309,17 @@ def _ledger_export(entries, export: str) -> HttpResponse:
     return response
 
 
-def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=()):
+def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False):
     return render(request, "bev/confirm.html", {"form": form, "label": label, "action_url": action_url,
                                                 "rows": rows, "back_url": back_url, "notes": notes,
-                                                "nav": "fund"})
+                                                "facts": facts or [], "proposal": proposal, "nav": "fund"})
 
 
-def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True):
-    """Preview on the first POST, book on the second (confirm=1); refusals at the field."""
+def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None,
+          proposal=False):
+    """Preview on the first POST, book on the second (confirm=1); refusals at the field. The
+    confirmation shows what is confirmed (`facts(data)`: label and value pairs); a `proposal` books
+    nothing (a second person approves it, four eyes), and says so instead of "geboekt"."""
     if not form.is_valid():
         return rerender(form)
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
@@ -346,14 +330,26 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
             add_error(form, exc)
             return rerender(form)
         return _confirm_page(request, form=form, label=label, action_url=action_url,
-                             rows=_effect_rows(before, after), back_url=back_url)
+                             rows=[] if proposal else _effect_rows(before, after), back_url=back_url,
+                             facts=facts(data) if facts else None, proposal=proposal)
     try:
         call(data)
     except REFUSED as exc:
         add_error(form, exc)
         return rerender(form)
-    messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
+    if proposal:
+        messages.success(request, _("Voorgesteld: %(what)s. Een tweede persoon keurt het goed (vier ogen); pas dan "
+                                    "wordt het geboekt.") % {"what": label})
+    else:
+        messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
     return redirect(back_url)
+
+
+def _position_facts(position) -> list[tuple[str, str]]:
+    case = position.case
+    return [(_("Positie"), _("%(instrument)s, positie %(id)s") % {"instrument": position.get_instrument_display(),
+                                                                 "id": position.pk}),
+            (_("Casus"), f"{case.reference} {case.title}")]
 
 
 @web_view
@@ -364,9 +360,13 @@ def fund_book(request, action: str):
     require(request.user, "fund.view")
     form_class, service, label = FUND_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
+    proposal = action in PROPOSALS
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, **d),
                  action_url=reverse("bev:fund_book", args=[action]), back_url=reverse("bev:fund"),
-                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}))
+                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}), proposal=proposal,
+                 facts=(lambda d: [(_("Bedrag"), euro(d["amount"])),
+                                   (_("Omschrijving"), d.get("description") or "–"),
+                                   (_("Status na bevestigen"), _("voorgesteld"))]) if proposal else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,6 +445,17 @@ def investment_proposal_decide(request, proposal_id: int, decision: str):
                 services.investment_proposal_reject(user=request.user, proposal=proposal,
                                                     reason=form.cleaned_data["reason"])
             else:
+                asked = confirm_first(
+                    request, title=_("Investeringsvoorstel goedkeuren"), button=_("Bevestigen en goedkeuren"),
+                    facts=[(_("Casus"), f"{proposal.case.reference} {proposal.case.title}"),
+                           (_("Instrument"), proposal.get_instrument_display()), (_("Bedrag"), euro(proposal.amount)),
+                           (_("Kabinetsbesluit"), proposal.decision.reference),
+                           (_("Voorgesteld door"), str(proposal.proposed_by))],
+                    consequence=_("Daarna mag de beheerder onder het kabinetsbesluit reserveren en uitbetalen."),
+                    back_url=reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals",
+                    dry_run=lambda: services.investment_proposal_approve(user=request.user, proposal=proposal))
+                if asked is not None:
+                    return asked
                 services.investment_proposal_approve(user=request.user, proposal=proposal)
         except REFUSED as exc:
             add_error(form, exc)
@@ -499,10 +510,18 @@ def position_book(request, position_id: int, action: str):
     item = selectors.position_get(user=request.user, position_id=position_id, audit_read=False)
     form_class, service, label = POSITION_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
+    proposal = action in PROPOSALS
+
+    def facts(data):
+        rows = [(_("Bedrag"), euro(data["amount"]))] if "amount" in data else []
+        rows += _position_facts(item)
+        return rows + ([(_("Status na bevestigen"), _("voorgesteld"))] if proposal else [])
+
     return _book(request, form=form, label=label, call=lambda d: service(user=request.user, position=item, **d),
                  action_url=reverse("bev:position_book", args=[item.pk, action]),
                  back_url=reverse("bev:position", args=[item.pk]),
-                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}))
+                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}),
+                 facts=facts, proposal=proposal)
 
 
 @web_view
@@ -539,7 +558,9 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
 
     return _book(request, form=form, call=call, label=label,
                  action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
-                 back_url=back, rerender=refused)
+                 back_url=back, rerender=refused,
+                 facts=lambda _data: [(_("Bedrag"), euro(disbursement.amount)), *_position_facts(disbursement.position),
+                                      (_("Voorgesteld door"), str(disbursement.proposed_by))])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -599,6 +620,15 @@ def fee_decide(request, fee_id: int, decision: str):
             if decision == "reject":
                 services.fee_reject(user=request.user, fee=fee, reason=form.cleaned_data["reason"])
             else:
+                asked = confirm_first(
+                    request, title=_("Beheersvergoeding goedkeuren en boeken"), button=_("Bevestigen en boeken"),
+                    facts=[(_("Bedrag"), euro(fee.amount)), (_("Omschrijving"), fee.description),
+                           (_("Voorgesteld door"), str(fee.proposed_by))],
+                    consequence=_("De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."),
+                    back_url=reverse("bev:fees"),
+                    dry_run=lambda: services.fee_approve(user=request.user, fee=fee))
+                if asked is not None:
+                    return asked
                 services.fee_approve(user=request.user, fee=fee)
         except REFUSED as exc:
             add_error(form, exc)

@@ -10,11 +10,11 @@ class CasesConfig(AppConfig):
         from audit import readers
         from core.extensions import work_sources
 
-        from . import views
+        from . import work
         from .models import Case
         from .selectors import case_header
 
         # The audit trail masks what need-to-know hides (audit.readers).
         readers.visible_cases.provide(lambda user: Case.objects.visible_to(user))
         readers.find_case.provide(lambda user, case_id: case_header(user=user, case_id=case_id))
-        work_sources.register("cases", views.work_items)
+        work_sources.register("cases", work.work_items)

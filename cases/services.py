@@ -9,10 +9,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from access.notifications import notify_task
 from access.permissions import can, require, require_four_eyes
 from access.roles import Role, case_roles_for
 from audit.models import AuditRecord
@@ -42,6 +45,7 @@ from .models import (
     StageClock,
     TimelineEvent,
 )
+from .selectors import team_members_who_may
 
 # Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
 _SIGNAL_FIELDS = {
@@ -509,6 +513,10 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
                                                  "deploy": deploy, "orders_sale": orders_sale,
                                                  "conditions": conditions, "instruments": instruments,
                                                  "max_amount": decision.max_amount, "lapses_on": decision.lapses_on}))
+    # Four eyes: the secretariat's others are told a decision waits for their confirmation.
+    notify_task(recipients=team_members_who_may(case=case, action="cabinet_decision.confirm", exclude=[user.pk]),
+                kind=gettext_lazy("Vier ogen: kabinetsbesluit bevestigen"), reference=case.reference,
+                path=reverse("cases:decision_confirm", args=[case.pk, decision.pk]))
     return decision
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -22,7 +23,7 @@ from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.extensions import code_label
 from core.formatting import euro
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
@@ -36,7 +37,8 @@ from .forms import (
     TransitionForm,
 )
 from .lifecycle_diagram import lifecycle_diagram
-from .models import CabinetDecision, Case, StageClock
+from .models import Case
+from .work import decided_this_round
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -63,37 +65,6 @@ GUARD_LABELS = {
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
     "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: the case part
-# ---------------------------------------------------------------------------------------------
-def work_items(*, user) -> list[dict]:
-    """Transitions this person may take now, and cabinet decisions waiting for their second pair of eyes."""
-    items = []
-    now = timezone.now()
-    cases = list(selectors.case_list(user=user).filter(state__in=OPEN_STATES)[:200])
-    clocks = {c.case_id: c for c in StageClock.objects.filter(case__in=cases, completed_at__isnull=True)}
-    for case in cases:
-        clock = clocks.get(case.pk) if clocks.get(case.pk) and clocks[case.pk].stage == case.state else None
-        due_at = clock.due_at if clock else None
-        overdue = bool(clock and not clock.is_suspended and clock.due_at < now)
-        for t in services.available_transitions(user=user, case=case):
-            items.append({"kind": _("Statusovergang"), "title": f"{case.reference} {case.title}",
-                          "what": t["target_label"], "url": reverse("cases:detail", args=[case.pk]) + "#actions",
-                          "due_at": due_at, "overdue": overdue, "urgent": case.urgency == "immediate"})
-        if overdue and not any(i["url"].startswith(reverse("cases:detail", args=[case.pk])) for i in items):
-            items.append({"kind": _("Termijn verstreken"), "title": f"{case.reference} {case.title}",
-                          "what": case.get_state_display(), "url": reverse("cases:detail", args=[case.pk]),
-                          "due_at": due_at, "overdue": True, "urgent": case.urgency == "immediate"})
-    pending = CabinetDecision.objects.filter(case__in=cases, confirmed_at__isnull=True).exclude(recorded_by=user)
-    for decision in pending.select_related("case"):
-        if can(user, "cabinet_decision.confirm", case=decision.case):
-            items.append({"kind": _("Vier ogen: kabinetsbesluit bevestigen"),
-                          "title": f"{decision.case.reference} {decision.case.title}", "what": decision.reference,
-                          "url": reverse("cases:detail", args=[decision.case_id]) + "#cabinet-decision",
-                          "due_at": None, "overdue": False, "urgent": decision.case.urgency == "immediate"})
-    return items
 
 
 # ---------------------------------------------------------------------------------------------
@@ -266,7 +237,7 @@ def _timeline_rows(case):
     return rows
 
 
-def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
+def _case_page(request, case, *, forms: dict | None = None, status: int = 200, undo: dict | None = None):
     user = request.user
     forms = forms or {}
     transitions = services.available_transitions(user=user, case=case)
@@ -280,7 +251,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
     team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.confirmed_at is None), None)
     sale_order = case.state in services.SALE_ORDER_STATES
-    may_record = ((case.state in DECISION_STATES or sale_order) and pending is None
+    # Once the decision the case waits for is confirmed, it is not offered again (cases.work).
+    may_record = (((case.state in DECISION_STATES and not decided_this_round(case)) or sale_order) and pending is None
                   and can(user, "cabinet_decision.record", case=case))
     context = {
         "case": case, "nav": "cases",
@@ -302,6 +274,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
         "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
         "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
         "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
+        "undo_removal": undo,
         "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
         "team_rows": [{"member": m, "role_form": forms["role"] if forms.get("role_member") == m.user_id
                        else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role})} for m in team],
@@ -314,7 +287,20 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200):
 @web_view
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, case_id=pk)
-    return _case_page(request, case)
+    return _case_page(request, case, undo=_undo_removal(request, case))
+
+
+def _undo_removal(request, case) -> dict | None:
+    """Right after a removal: the person and role to add back, while they are off the team."""
+    try:
+        removed = User.objects.filter(pk=int(request.GET.get("removed", ""))).first()
+    except ValueError:
+        return None
+    role = request.GET.get("role", "")
+    if removed is None or role not in Role.values or case.role_of(removed) is not None \
+            or not can(request.user, "case.manage_team", case=case):
+        return None
+    return {"member": removed, "role": role, "role_label": Role(role).label}
 
 
 @web_view
@@ -399,13 +385,26 @@ def team_remove(request, pk: int, user_id: int):
     member = User.objects.filter(pk=user_id).first()
     if member is None:
         raise Http404()
+    role = case.role_of(member)
+    back = reverse("cases:detail", args=[case.pk])
     try:
+        asked = confirm_first(
+            request, title=_("Teamlid verwijderen"), back_url=back + "#team",
+            facts=[(_("Persoon"), member), (_("Rol in de casus"), Role(role).label if role in Role.values else role),
+                   (_("Casus"), f"{case.reference} {case.title}")],
+            consequence=_("De persoon ziet de casus daarna niet meer. U kunt het direct daarna ongedaan maken; de "
+                          "tijdlijn houdt beide stappen bij."),
+            button=_("Bevestigen en verwijderen"),
+            dry_run=lambda: services.case_team_remove(user=request.user, case=case, member=member))
+        if asked is not None:
+            return asked
         services.case_team_remove(user=request.user, case=case, member=member)
     except REFUSED as exc:
         messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
-    else:
-        messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
-    return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+        return redirect(back + "#team")
+    messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
+    # Undo: the case page offers to add them back in the role they had (cases:team_add, all its checks).
+    return redirect(f"{back}?{urlencode({'removed': member.pk, 'role': role or ''})}#team")
 
 
 @web_view

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,6 +82,36 @@ def add_error(form, exc: Exception) -> None:
     raise exc
 
 
+class _DryRun(Exception):
+    """Raised inside a dry run's transaction to roll it back."""
+
+
+def confirm_first(request, *, title: str, facts: list[tuple[str, object]], consequence: str, button: str,
+                  back_url: str, dry_run=None):
+    """An irreversible step asks first (issue 23): the first POST (already valid) shows *what* is being
+    confirmed (`facts`: label and value pairs) and what follows (`consequence`); the same POST again
+    with confirm=1 does it. Returns the confirmation page, or None once confirmed.
+
+    `dry_run`, the service call itself, runs first in a transaction that is rolled back (nothing is
+    kept, no mail goes out: on_commit work of a rolled-back transaction is dropped), so a step the
+    service would refuse is refused at once, as its refusal, instead of being offered for confirmation.
+    Only for services that change nothing outside the database."""
+    if request.POST.get("confirm") == "1":
+        return None
+    if dry_run is not None:
+        try:
+            with transaction.atomic():
+                dry_run()
+                raise _DryRun
+        except _DryRun:
+            pass
+    carried = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "confirm")
+               for value in values]
+    return render(request, "core/confirm.html", {
+        "title": title, "facts": facts, "consequence": consequence, "button": button, "back_url": back_url,
+        "carried": carried, "action_url": request.path})
+
+
 def user_verified(user) -> bool:
     return bool(user and user.is_authenticated and user.is_verified())
 
@@ -94,13 +125,21 @@ def home(request):
     return my_work(request)
 
 
+def work_for(request) -> list[dict]:
+    """Every task waiting on the person of this request (each app's source, core.extensions), overdue
+    first, then by due date: gathered once per request, for the page and for the menu's count."""
+    items = getattr(request, "_bev_work", None)
+    if items is None:
+        items = []
+        for work_items in work_sources:
+            items += work_items(user=request.user)
+        far = timezone.now() + timedelta(days=3650)
+        items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
+        request._bev_work = items
+    return items
+
+
 @web_view
 def my_work(request):
-    """Cases and tasks waiting for this person, overdue items first."""
-    items = []
-    for work_items in work_sources:  # each app's (core.extensions)
-        items += work_items(user=request.user)
-    now = timezone.now()
-    far = now + timedelta(days=3650)
-    items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
-    return render(request, "core/my_work.html", {"items": items, "nav": "home", "now": now})
+    """The tasks waiting for this person, overdue items first."""
+    return render(request, "core/my_work.html", {"items": work_for(request), "nav": "home", "now": timezone.now()})

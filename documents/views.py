@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from access.permissions import can
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .forms import (
@@ -102,8 +103,21 @@ def version_withdraw(request, pk: int, document_id: int, number: int):
     version = selectors.document_version_get(user=request.user, document_id=document.pk, number=number, case=case)
     form = WithdrawForm(request.POST or None, prefix=f"w{number}")
     if request.method == "POST" and form.is_valid():
+        def withdraw():
+            return services.document_version_withdraw(user=request.user, version=version,
+                                                      reason=form.cleaned_data["reason"])
+
         try:
-            services.document_version_withdraw(user=request.user, version=version, reason=form.cleaned_data["reason"])
+            asked = confirm_first(
+                request, title=_("Versie intrekken"), button=_("Bevestigen en intrekken"),
+                facts=[(_("Document"), document.title), (_("Versie"), number),
+                       (_("Casus"), f"{case.reference} {case.title}"), (_("Reden"), form.cleaned_data["reason"])],
+                consequence=_("De versie blijft leesbaar en in het dossier, gemarkeerd als ingetrokken; dat kan niet "
+                              "ongedaan worden gemaakt."),
+                back_url=reverse("documents:detail", args=[case.pk, document.pk]), dry_run=withdraw)
+            if asked is not None:
+                return asked
+            withdraw()
         except REFUSED as exc:
             add_error(form, exc)
         else:

@@ -15,12 +15,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, RuleViolation
 from core.inserts import insert
 from documents.services import generated_document_store
@@ -303,6 +307,11 @@ def letter_submit(*, user, letter: LetterDraft) -> LetterDraft:
     letter.save(update_fields=["status", "submitted_by", "submitted_at"])
     audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.submit", obj=letter,
               case_id=letter.case_id, changes={"status": {"before": LetterStatus.DRAFT, "after": letter.status}})
+    # Four eyes: the case's liaisons who did not write it are told it waits for their review.
+    notify_task(recipients=team_members_who_may(case=letter.case, action="letter.approve",
+                                                exclude=letter_authors(letter)),
+                kind=gettext_lazy("Vier ogen: Kamerbrief beoordelen"), reference=letter.case.reference,
+                path=reverse("parliament:letter", args=[letter.pk]))
     return letter
 
 

@@ -23,7 +23,7 @@ from access.roles import Role
 from cases.forms import DateInput
 from core.exceptions import ApplicationError
 from core.formatting import date_nl
-from core.views import add_error, web_view
+from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
 from .models import EVALUATION_QUESTIONS, LetterStatus, Report
@@ -197,6 +197,19 @@ def letter_edit(request, letter_id: int):
                                                  "nav": "letters"}, status=400 if form.errors else 200)
 
 
+# The letter's irreversible steps ask first (core.views.confirm_first): title, button, consequence.
+LETTER_CONFIRMATIONS = {
+    "submit": (gettext_lazy("Ter beoordeling aanbieden"), gettext_lazy("Bevestigen en aanbieden"),
+               gettext_lazy("Een andere parlementaire contactpersoon beoordeelt de brief (vier ogen); tot hij wordt "
+                            "teruggestuurd, kunt u hem niet bewerken.")),
+    "approve": (gettext_lazy("Kamerbrief goedkeuren"), gettext_lazy("Bevestigen en goedkeuren"),
+                gettext_lazy("De tekst ligt daarna vast; de brief kan worden verzonden.")),
+    "send": (gettext_lazy("Verzending vastleggen"), gettext_lazy("Bevestigen: verzonden"),
+             gettext_lazy("De brief wordt als verzonden vastgelegd en als document in het dossier opgenomen; dat "
+                          "kan niet ongedaan worden gemaakt.")),
+}
+
+
 @web_view
 @require_POST
 def letter_act(request, letter_id: int, action: str):
@@ -220,6 +233,17 @@ def letter_act(request, letter_id: int, action: str):
         raise Http404()
     if form.is_valid():
         try:
+            if action in LETTER_CONFIRMATIONS:
+                title, button, consequence = LETTER_CONFIRMATIONS[action]
+                facts = [(_("Brief"), item.subject), (_("Kamer"), item.get_chamber_display()),
+                         (_("Casus"), item.case.reference),
+                         *[(form.fields[name].label, value) for name, value in form.cleaned_data.items()]]
+                # Sending stores the letter as case documents (files): no dry run for it.
+                asked = confirm_first(request, title=str(title), facts=facts, consequence=str(consequence),
+                                      button=str(button), back_url=reverse("parliament:letter", args=[item.pk]),
+                                      dry_run=None if action == "send" else (lambda: call(form.cleaned_data)))
+                if asked is not None:
+                    return asked
             call(form.cleaned_data)
         except REFUSED as exc:
             add_error(form, exc)

@@ -176,7 +176,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     fill_assessment(assessor, level="3")
     assessor.shot("05-risico-inschatting")
     assessor.page.get_by_role("button", name="Indienen ter goedkeuring").click()
-    assessor.page.wait_for_load_state()
+    confirm_step(assessor.page, "Bevestigen en indienen")
     assessor.close()
     assessor2 = Session(browser, live_server, people["assessor2"])
     assessor2.login()
@@ -230,7 +230,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     ezk.login()
     page = ezk.goto(f"/fund/cases/{case.pk}/")
     page.get_by_role("button", name="Goedkeuren (EZK, vier ogen)").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen en goedkeuren")
     assert page.get_by_text("Goedgekeurd (officer)").is_visible(), page.locator("main").inner_text()[:2000]
     ezk.close()
 
@@ -284,13 +284,13 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     page.wait_for_load_state()
     page.goto(live_server.url + letter_url)
     page.get_by_role("button", name="Ter beoordeling aanbieden").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen en aanbieden")
     liaison.close()
     liaison2 = Session(browser, live_server, people["liaison2"])
     liaison2.login()
     page = liaison2.goto(letter_url)
     page.get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen en goedkeuren")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download DOCX").click()
     download = download_info.value
@@ -299,7 +299,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assert target.read_bytes()[:2] == b"PK"
     page.get_by_label("Kamerstuknummer").fill("Kamerstuk 30 821, nr. 999")
     page.get_by_role("button", name="Verzonden").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen: verzonden")
     liaison2.shot("13-kamerbrief-verzonden")
     page = liaison2.goto("/letters/reports/")
     page.get_by_label("Soort rapportage").select_option("annual_transactions")
@@ -322,7 +322,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     # The review answers its questions (framework v2), not the importance indicators.
     _fill_each(assessor, "check", {"Antwoord": "yes", "Onderbouwing": "Dreiging weggenomen; betrouwbare koper."})
     assessor.page.get_by_role("button", name="Indienen ter goedkeuring").click()
-    assessor.page.wait_for_load_state()
+    confirm_step(assessor.page, "Bevestigen en indienen")
     assessor.close()
     assessor2 = Session(browser, live_server, people["assessor2"])
     assessor2.login()
@@ -425,8 +425,17 @@ def approve_assessment(session, url):
     page = session.goto(url)
     page.locator("#review").get_by_label("Opmerkingen").fill("Akkoord.")
     page.locator("#review").get_by_role("button", name="Goedkeuren").click()
-    page.wait_for_load_state()
+    confirm_step(page, "Bevestigen en goedkeuren")
     assert page.get_by_text("De risico-inschatting is goedgekeurd.").is_visible()
+
+
+def confirm_step(page, button):
+    """An irreversible step asks first (issue 23): the confirmation page, then its button."""
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", name=re.compile("Controleer en bevestig"))).to_be_visible()
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".message-success")).to_have_count(1)  # waits for the POST's answer
 
 
 def book_on_position(session, action, values):
@@ -448,5 +457,6 @@ def confirm_booking(session, shot):
     # Playwright's expect waits for the page the previous click is still loading.
     expect(page.get_by_role("heading", name=re.compile("Controleer en bevestig"))).to_be_visible()
     session.shot(shot)
-    page.get_by_role("button", name="Bevestigen en boeken").click()
+    # A booking is confirmed "en boeken"; a proposal (four eyes) "en voorstellen".
+    page.get_by_role("button", name=re.compile("^Bevestigen en (boeken|voorstellen)$")).click()
     expect(page.locator(".message-success")).to_have_count(1)  # waits for the POST's answer

@@ -129,7 +129,9 @@ def test_web_fees_page_approve_and_refusal_at_the_form(client, manager, officer,
     assert refused.status_code == 400 and "budget beheersvergoeding" in refused.content.decode()
     assert not JournalEntry.objects.filter(kind="fee").exists()
     FeeCharge.objects.filter(pk=fee.pk).update(amount=100 * K)
-    assert client.post(reverse("bev:fee_decide", args=[fee.pk, "approve"])).status_code == 302
+    asked = client.post(reverse("bev:fee_decide", args=[fee.pk, "approve"]))  # asks first, shows what
+    assert asked.status_code == 200 and "Bevestigen en boeken" in asked.content.decode()
+    assert client.post(reverse("bev:fee_decide", args=[fee.pk, "approve"]), {"confirm": "1"}).status_code == 302
     assert JournalEntry.objects.filter(kind="fee").count() == 1
     client.logout()
     web_session(client, manager)

@@ -125,7 +125,9 @@ def test_web_propose_and_approve(client, manager, officer, decided):
     web_session(client, officer)
     body = client.get(page).content.decode()
     assert "20% van de aandelen" in body and "Goedkeuren (EZK" in body
-    assert client.post(reverse("bev:proposal_decide", args=[proposal.pk, "approve"])).status_code == 302
+    asked = client.post(reverse("bev:proposal_decide", args=[proposal.pk, "approve"]))  # asks first, shows what
+    assert asked.status_code == 200 and "Bevestigen en goedkeuren" in asked.content.decode()
+    assert client.post(reverse("bev:proposal_decide", args=[proposal.pk, "approve"]), {"confirm": "1"}).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "approved" and proposal.decided_by == officer
     timeline = client.get(reverse("cases:detail", args=[decided.pk])).content.decode()

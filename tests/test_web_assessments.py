@@ -63,13 +63,13 @@ def test_assessors_side_by_side_with_disagreement_marked(client, started, assess
 
 def test_four_eyes_approval_then_the_case_can_go_to_the_cabinet(client, started, assessor, assessor2, officer):
     fill_initial_assessment(started, lead=assessor)
-    assert client.post(reverse("assessments:act", args=[started.pk, "submit"])).status_code == 302
+    assert client.post(reverse("assessments:act", args=[started.pk, "submit"]), {"confirm": "1"}).status_code == 302
     refused = client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": ""})
     assert refused.status_code in (400, 403)
     client.logout()
     web_session(client, assessor2)
     assert "Goedkeuren" in client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
-    assert client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "Akkoord"}).status_code == 302
+    assert client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "Akkoord", "confirm": "1"}).status_code == 302
     started.refresh_from_db()
     assert started.status == "approved"
     body = client.get(reverse("cases:detail", args=[started.case_id])).content.decode()

@@ -60,5 +60,8 @@ def test_withdraw_needs_a_reason(client, officer, case):
     document = Document.objects.get()
     url = reverse("documents:withdraw", args=[case.pk, document.pk, 1])
     assert client.post(url, {"w1-reason": ""}).status_code == 400
-    assert client.post(url, {"w1-reason": "Verkeerd bestand"}).status_code == 302
+    asked = client.post(url, {"w1-reason": "Verkeerd bestand"})  # an irreversible step asks first
+    assert asked.status_code == 200 and "Bevestigen en intrekken" in asked.content.decode()
+    assert document.versions.get().withdrawn_at is None
+    assert client.post(url, {"w1-reason": "Verkeerd bestand", "confirm": "1"}).status_code == 302
     assert document.versions.get().withdrawn_at is not None

@@ -64,13 +64,13 @@ def test_company_name_in_the_public_text_is_refused_at_the_field(client, kamer, 
 
 def test_four_eyes_review_and_downloads(client, kamer, kamer2, letter):
     web_session(client, kamer)
-    client.post(reverse("parliament:act", args=[letter.pk, "submit"]))
+    client.post(reverse("parliament:act", args=[letter.pk, "submit"]), {"confirm": "1"})
     refused = client.post(reverse("parliament:act", args=[letter.pk, "approve"]))
     assert refused.status_code == 400 and "Vier ogen" in refused.content.decode()
     client.logout()
     web_session(client, kamer2)
     assert "Vier ogen: Kamerbrief beoordelen" in client.get(reverse("core:home")).content.decode()
-    assert client.post(reverse("parliament:act", args=[letter.pk, "approve"])).status_code == 302
+    assert client.post(reverse("parliament:act", args=[letter.pk, "approve"]), {"confirm": "1"}).status_code == 302
     letter.refresh_from_db()
     assert letter.status == "approved"
     docx = client.get(reverse("parliament:download", args=[letter.pk, "docx"]))

@@ -6,9 +6,12 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.notifications import notify_task
 from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
@@ -65,6 +68,8 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="consultation.request", obj=consultation,
               case_id=assessment.case_id, changes={"ministry": ministry, "advisor": advisor.username,
                                                    "covers": codes, "due_date": due_date})
+    notify_task(recipients=[advisor], kind=gettext_lazy("Adviesaanvraag beantwoorden"),
+                reference=assessment.case.reference, path=reverse("assessments:consultation", args=[consultation.pk]))
     return consultation
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import HISTORICAL_TRANSACTION_BEFORE, SCOPE_GROUND_FACTS, ScopeGround, State
 from cases.models import Case
+from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, NotFound, RuleViolation
 
 from ..constants import (
@@ -346,6 +350,11 @@ def assessment_submit(*, user, assessment: Assessment) -> Assessment:
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.submit", obj=assessment,
               case_id=assessment.case_id, changes={"status": {"before": "draft", "after": "submitted"},
                                                    "outcome": result["outcome"], "risk_level": result["risk_level"]})
+    # Four eyes: the assessors who may approve it (never its authors) are told it waits on them.
+    notify_task(recipients=team_members_who_may(case=assessment.case, action="assessment.approve",
+                                                 exclude=assessment_authors(assessment)),
+                kind=gettext_lazy("Vier ogen: risico-inschatting beoordelen"), reference=assessment.case.reference,
+                path=reverse("assessments:detail", args=[assessment.pk]))
     return assessment
 
 

@@ -6,13 +6,17 @@ from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import State
+from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, RuleViolation
 from core.inserts import update
 
@@ -77,6 +81,11 @@ def disbursement_propose(*, user, position: Position, amount, idempotency_key: s
                                                description=description or _("Investering."), proposed_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="disbursement.propose", obj=disbursement,
               case_id=position.case_id, changes={"amount": amount, "position": position.pk})
+    # Four eyes: the case's other fund managers are told it waits for their approval.
+    notify_task(recipients=team_members_who_may(case=position.case, action="fund.approve_disbursement",
+                                                exclude=[user.pk]),
+                kind=gettext_lazy("Vier ogen: uitbetaling goedkeuren"), reference=position.case.reference,
+                path=reverse("bev:position", args=[position.pk]) + "#disbursements")
     return disbursement
 
 

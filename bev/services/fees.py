@@ -12,11 +12,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.models import User
+from access.notifications import notify_task
 from access.permissions import require
-from access.roles import Role
+from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
@@ -83,6 +87,10 @@ def fee_propose(*, user, amount, idempotency_key: str, description: str = "",
                                    description=(description or "").strip() or _("Beheersvergoeding."))
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fee.propose", obj=fee,
               changes={"amount": amount, "description": fee.description})
+    # Four eyes across the two organisations: EZK's officials who approve fees (organisational role).
+    approvers = User.objects.filter(role__in=roles_for("fee.approve"), is_active=True).exclude(pk=user.pk)
+    notify_task(recipients=approvers, kind=gettext_lazy("Vier ogen: beheersvergoeding goedkeuren"),
+                reference=str(gettext_lazy("beheersvergoeding")), path=reverse("bev:fees"))
     return fee
 
 

@@ -9,14 +9,18 @@ the case before the proposal under its governing decision is approved (ledger._c
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from access.notifications import notify_task
 from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.models import CabinetDecision, Case
+from cases.selectors import team_members_who_may
 from cases.services import case_note_record
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
 from core.formatting import euro
@@ -79,6 +83,10 @@ def investment_proposal_propose(*, user, case: Case, instrument: str, amount, te
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="investment_proposal.propose", obj=proposal,
               case_id=case.pk, changes={"decision": decision.reference, "instrument": instrument, "amount": amount,
                                         "terms": proposal.terms, "valuation_basis": proposal.valuation_basis})
+    # Four eyes across the two organisations: the case's EZK case officers are told it waits on them.
+    notify_task(recipients=team_members_who_may(case=case, action="investment_proposal.approve", exclude=[user.pk]),
+                kind=gettext_lazy("Vier ogen: investeringsvoorstel goedkeuren"), reference=case.reference,
+                path=reverse("bev:case_positions", args=[case.pk]) + "#proposals")
     return proposal
 
 

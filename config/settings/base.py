@@ -337,11 +337,21 @@ CELERY_BEAT_SCHEDULE = {
 # ------------------------------------------------------------------------------
 # E-mail
 # ------------------------------------------------------------------------------
-# EMAIL_URL-like settings kept simple: DJANGO_EMAIL_BACKEND and the usual SMTP variables.
+# EMAIL_URL-like settings kept simple: DJANGO_EMAIL_BACKEND (default: the console; production: SMTP)
+# and the usual SMTP variables EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL, EMAIL_TIMEOUT (seconds). Mails tell people a task waits
+# on them (access.notifications): the case reference, the kind of task and a link, nothing more.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bev-noreply@minez.example")
+# BEV_SITE_URL: the service's address as people open it, for the links in those mails.
+BEV_SITE_URL = env("BEV_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # ------------------------------------------------------------------------------
 # Security headers

@@ -23,6 +23,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 # The container healthcheck calls /healthz over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Mail goes out through SMTP (EMAIL_HOST etc., base.py), never to the console.
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # Behind the reverse proxy (Caddy in docker-compose.yml), which terminates TLS:
 # - it sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above), so Django knows the request was HTTPS;

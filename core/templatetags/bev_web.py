@@ -17,6 +17,17 @@ def main_nav(context):
             for item in sorted(nav_items, key=lambda item: item.order) if item.allowed(user)]
 
 
+@register.simple_tag(takes_context=True)
+def my_work_count(context) -> int:
+    """How many tasks wait on this person, for the menu (the same list as "Mijn werk")."""
+    from core.views import work_for
+
+    request = context.get("request")
+    if request is None or not (request.user.is_authenticated and request.user.is_verified()):
+        return 0
+    return len(work_for(request))
+
+
 @register.filter
 def euro(value):
     return formatting.euro(value)

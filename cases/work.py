@@ -1,0 +1,150 @@
+"""What waits on a person in the case file ("Mijn werk", core.extensions.work_sources), and the helpers
+the higher apps' sources use: the person's open cases with their role on each and the running
+stage's deadline, read in two queries whatever the number of cases.
+
+A task is a dict: `kind` (what to do), `title` (the case), `what` (a detail), `url` (the page of the
+action), `due_at` (aware datetime or None), `overdue`, `urgent`. A task appears only for the person
+it waits on: their role on the case team (which must fit their organisational role, as in
+`access.permissions.can`) does the next step, and under four eyes they are not the one who
+prepared it. Optional steps that are always possible (withdrawing a case, ending it as not
+admissible, a follow-on request) are no tasks."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from access.roles import Role, case_roles_for, roles_for
+
+from .constants import DECISION_STATES, OPEN_STATES, State, Urgency
+from .models import CabinetDecision, Case, CaseTeamMember, StageClock
+
+# Steps a person may take but that nobody waits for.
+OPTIONAL_TRANSITIONS = {"withdraw", "reject_not_admissible", "request_follow_on_decision"}
+# The lifecycle's own work per state, when the rules for the next step are not met yet: who does it.
+PREPARATION = {
+    State.INTAKE: (Role.CASE_OFFICER, gettext_lazy("Intake aanvullen")),
+}
+# Each step as a task.
+STEP_LABELS = {
+    "start_intake": gettext_lazy("Intake starten"),
+    "start_assessment": gettext_lazy("Risico-inschatting starten"),
+    "fast_track_to_assessment": gettext_lazy("Per direct naar de risico-inschatting"),
+    "submit_to_cabinet": gettext_lazy("Aan het kabinet voorleggen"),
+    "conclude_not_deployed": gettext_lazy("Afsluiten: geen inzet"),
+    "start_investment_preparation": gettext_lazy("Investering laten voorbereiden"),
+    "record_cabinet_declined": gettext_lazy("Afsluiten: kabinet besloot tot geen inzet"),
+    "mark_invested": gettext_lazy("Als geïnvesteerd markeren"),
+    "start_monitoring": gettext_lazy("Monitoring starten"),
+    "resume_after_follow_on_decision": gettext_lazy("Monitoring hervatten"),
+    "start_exit": gettext_lazy("Exit starten"),
+    "close": gettext_lazy("Casus afsluiten"),
+}
+
+
+def my_cases(*, user, states=None) -> list[Case]:
+    """The open cases whose file this person may open, each with `my_role` (their role on its team,
+    None where their organisational role no longer allows it) and `clock` (the running stage's
+    StageClock or None). Two queries."""
+    membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk).values("role")[:1]
+    cases = list(Case.objects.case_file_visible_to(user).filter(state__in=states or OPEN_STATES)
+                 .annotate(my_role=Subquery(membership)).order_by("id")[:500])
+    allowed = case_roles_for(getattr(user, "role", ""))
+    clocks = {}
+    if cases:
+        for clock in StageClock.objects.filter(case__in=[c.pk for c in cases], completed_at__isnull=True):
+            clocks[clock.case_id] = clock
+    for case in cases:
+        if case.my_role not in allowed:
+            case.my_role = None
+        clock = clocks.get(case.pk)
+        case.clock = clock if clock is not None and clock.stage == case.state else None
+    return cases
+
+
+def deadline(case: Case) -> dict:
+    """The running stage's due date of a case from `my_cases`, and whether it passed."""
+    clock = getattr(case, "clock", None)
+    if clock is None:
+        return {"due_at": None, "overdue": False}
+    return {"due_at": clock.due_at, "overdue": not clock.is_suspended and clock.due_at < timezone.now()}
+
+
+def task(*, case: Case, kind: str, what: str, url: str, **due) -> dict:
+    due = due or deadline(case)
+    return {"kind": kind, "title": f"{case.reference} {case.title}", "what": what, "url": url,
+            "due_at": due.get("due_at"), "overdue": bool(due.get("overdue")),
+            "urgent": case.urgency == Urgency.IMMEDIATE}
+
+
+def _may_transition(role: str | None, transition) -> bool:
+    """The transition's permission (cases.models._may) for a role, without reading the team again."""
+    action = transition.permission.__name__.removeprefix("may_")
+    return role is not None and role in roles_for(f"case.transition.{action}")
+
+
+def _next_steps(case: Case) -> list:
+    """The lifecycle's steps out of the case's state that this person's role may take and whose
+    rules are met (the guards are read only for these)."""
+    steps = []
+    for t in case.get_all_state_transitions():
+        if t.source != case.state or t.name in OPTIONAL_TRANSITIONS or not _may_transition(case.my_role, t):
+            continue
+        if all(condition(case) for condition in t.conditions):
+            steps.append(t)
+    return steps
+
+
+def work_items(*, user) -> list[dict]:
+    """Lifecycle steps that wait on this person, and the kabinetsbesluit to record or confirm."""
+    items: list[dict] = []
+    cases = [c for c in my_cases(user=user) if c.my_role is not None]
+    decision_cases = [c.pk for c in cases if c.state in DECISION_STATES]
+    decisions: dict[int, list[CabinetDecision]] = {}
+    if decision_cases:
+        for decision in CabinetDecision.objects.filter(case__in=decision_cases).order_by("recorded_at", "id"):
+            decisions.setdefault(decision.case_id, []).append(decision)
+    for case in cases:
+        detail = reverse("cases:detail", args=[case.pk])
+        if case.state in DECISION_STATES and case.my_role == Role.CABINET_SECRETARIAT:
+            items += _decision_items(user, case, decisions.get(case.pk, []))
+        steps = _next_steps(case)
+        if steps:
+            items.append(task(case=case, kind=_("Statusovergang"), what=" / ".join(
+                str(STEP_LABELS.get(t.name, State(t.target).label)) for t in steps), url=detail + "#actions"))
+        elif case.state in PREPARATION and PREPARATION[case.state][0] == case.my_role:
+            items.append(task(case=case, kind=str(PREPARATION[case.state][1]), what=case.get_state_display(),
+                              url=detail + "#actions"))
+    return items
+
+
+def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[dict]:
+    """The secretariat: record the kabinetsbesluit while none is recorded for this round; confirm one
+    another recorded (four eyes). Nothing while their own recording waits for a colleague."""
+    pending = [d for d in decisions if d.confirmed_at is None]
+    if pending:
+        decision = pending[-1]
+        if decision.recorded_by_id == user.pk:
+            return []
+        return [task(case=case, kind=_("Vier ogen: kabinetsbesluit bevestigen"), what=decision.reference,
+                     url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]))]
+    if decided_this_round(case, decisions):
+        return []
+    return [task(case=case, kind=_("Kabinetsbesluit vastleggen"), what=case.get_state_display(),
+                 url=reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")]
+
+
+def decided_this_round(case: Case, decisions: list[CabinetDecision] | None = None) -> bool:
+    """Whether the cabinet's decision the case waits for is recorded and confirmed: any confirmed
+    decision on deploying in `cabinet_decision`, one confirmed after the follow-on request in
+    `follow_on_decision` (cases.guards.cabinet_decided_since_follow_on_request)."""
+    from . import guards
+
+    if case.state == State.FOLLOW_ON_DECISION:
+        return guards.cabinet_decided_since_follow_on_request(case)
+    if decisions is None:
+        decisions = list(case.cabinet_decisions.all())
+    return any(d.confirmed_at is not None and not d.orders_sale for d in decisions)
