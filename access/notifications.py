@@ -22,12 +22,13 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
 
-def notify_task(*, recipients: Iterable, kind: str, reference: str, path: str) -> int:
+def notify_task(*, recipients: Iterable, kind: str | Promise, reference: str, path: str) -> int:
     """Schedule a mail about a task (`kind`, e.g. "Vier ogen: uitbetaling goedkeuren") on the case
     `reference` (or another neutral reference), whose page is `path`, to each of `recipients` who
     wants one. Returns how many mails are scheduled."""

@@ -5,7 +5,7 @@ whose date is near or passed. Each with its due date where one exists and the pa
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +67,7 @@ def work_items(*, user) -> list[dict]:
 def _decision_lapse_dates(case_ids: list[int]) -> dict[int, dict]:
     """The lapse date of each case's governing decision to deploy (Case.governing_deploy_decision:
     the latest confirmed one), as a due date: one query."""
-    latest: dict[int, object] = {}
+    latest: dict[int, date | None] = {}
     decisions = (CabinetDecision.objects.filter(case_id__in=case_ids, confirmed_at__isnull=False, deploy=True)
                  .order_by("case_id", "-confirmed_at", "-id").values_list("case_id", "lapses_on"))
     for case_id, lapses_on in decisions:
@@ -97,8 +97,10 @@ def _follow_up_items(user, cases: dict) -> list[dict]:
         rows = model.objects.filter(owner=user, status=FollowUpStatus.OPEN, due_date__lte=horizon,
                                     position__case_id__in=list(cases)).select_related("position")
         for row in rows:
+            due = row.due_date
+            if due is None:  # not reached: the filter asks for a date
+                continue
             items.append(task(case=cases[row.position.case_id], kind=kind, what=row.description[:80],
                               url=reverse("bev:position", args=[row.position_id]),
-                              due_at=timezone.make_aware(datetime.combine(row.due_date, time.max)),
-                              overdue=row.due_date < today))
+                              due_at=timezone.make_aware(datetime.combine(due, time.max)), overdue=due < today))
     return items
