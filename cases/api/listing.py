@@ -27,8 +27,10 @@ committed changes, hence the same count for the same person, clearance and filte
 the generation its kept count was made at takes that count; any other generation counts again (a
 second round trip) and keeps the new count. Inside a transaction (`atomic`) the statement sees that
 transaction's own uncommitted changes, which the generation does not tell apart: it always counts.
-Readers fold the log into one row of the same sum when it grows (`_fold_changes`). After restoring
-the database from a backup, restart the web workers (their kept counts are of the old generations).
+Readers fold the log into one row of the same sum when it grows (`_fold_changes`). A restored
+database starts again at the backup's generation: a kept count is also keyed on the database's
+incarnation (`core.incarnation`), so counts kept before a restore are never taken after it, without a
+restart of the web workers (tests/test_backup_restore.py).
 `tests/test_case_list_count_cache.py` changes each table, from another connection too."""
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from core import fastpaths
+from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
 from ..models import Case, CaseCategory
@@ -105,6 +108,7 @@ def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
     kept count where the page was read at its generation, else the statement's (kept where sound)."""
     keep = plan.uncounted is not None and _may_keep_counts()
     if keep:
+        count_key = (database_incarnation(), *count_key)
         with _LOCK:
             kept = _COUNTS.get(count_key)
         if kept is not None:
