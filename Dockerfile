@@ -1,7 +1,9 @@
 # Production image: the same code as everywhere, configured through environment variables.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 gettext \
+# postgresql-client: pg_dump and pg_restore for scripts/backup.sh and restore.sh (bookworm's 15, as the
+# postgres:15 service; README "Backups and restore").
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 bev
 WORKDIR /app
 # Dependencies first, exactly as pinned in the lock file (pip-compile from pyproject.toml, see README

@@ -96,6 +96,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "audit.verify": {R.AUDITOR, R.ADMINISTRATOR},
     # people: accounts, roles, clearance, resetting a second factor (the admin)
     "user.manage": {R.ADMINISTRATOR},
+    "operations.view": {R.ADMINISTRATOR},  # failed background tasks (admin; README "Operations")
 }
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditRecord
+from .models import AuditRecord, TaskFailure
 from .readers import may
 from .selectors import MASKED_REPR, masked, with_visibility
 
@@ -35,6 +35,33 @@ class AuditRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may(request.user, "audit.view")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Background tasks that failed (audit.task_signals), read-only, for the administrator: what did
+    not get done, with the task id and request id to find the log lines (README "Operations")."""
+
+    list_display = ["failed_at", "task_name", "exception", "task_id", "request_id"]
+    list_filter = ["task_name", "exception"]
+    search_fields = ["task_name", "task_id", "request_id"]
+    fields = ("failed_at", "task_name", "task_id", "request_id", "exception", "message")
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return may(request.user, "operations.view")
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, "operations.view")
 
     def has_add_permission(self, request):
         return False

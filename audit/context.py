@@ -25,8 +25,20 @@ def current() -> RequestContext:
 
 @contextmanager
 def acting(*, channel: str, request_id: str | None = None, ip_address: str | None = None):
-    token = _current.set(RequestContext(request_id=request_id or uuid.uuid4().hex, ip_address=ip_address, channel=channel))
+    """Who acts within the block. Without a request id it keeps the one already current (a Celery
+    task started from a request carries that request's id: audit.celery), else a fresh one."""
+    token = _current.set(RequestContext(request_id=request_id or _current.get().request_id or uuid.uuid4().hex,
+                                        ip_address=ip_address, channel=channel))
     try:
         yield
     finally:
         _current.reset(token)
+
+
+def enter(*, channel: str, request_id: str) -> contextvars.Token:
+    """As `acting`, for code that cannot wrap a block (Celery's task_prerun/task_postrun signals)."""
+    return _current.set(RequestContext(request_id=request_id, channel=channel))
+
+
+def leave(token: contextvars.Token) -> None:
+    _current.reset(token)

@@ -125,3 +125,23 @@ class ChainVerification(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.requested_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+class TaskFailure(models.Model):
+    """A background (Celery) task that ended in an exception, written by `audit.celery` when it
+    failed, for the administrator (admin, "Mislukte achtergrondtaken") and the metrics. Not an audit record:
+    what the task did is in the trail; this says what it did not finish. The traceback is in the
+    log line with the same task id."""
+
+    task_name = models.CharField(_("naam van de taak"), max_length=200)
+    task_id = models.CharField(_("id van de taak"), max_length=64)
+    request_id = models.CharField(_("id van het verzoek"), max_length=64, blank=True)
+    exception = models.CharField(_("soort fout"), max_length=200)
+    message = models.TextField(_("melding van de fout"), blank=True)
+    failed_at = models.DateTimeField(_("taak mislukt op"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-failed_at", "-id"]
+        verbose_name = _("mislukte achtergrondtaak")
+        verbose_name_plural = _("mislukte achtergrondtaken")
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({self.task_id})"

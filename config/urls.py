@@ -4,6 +4,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.bench_views import floor_view
+from core.metrics import metrics
 from core.views import healthz
 
 # The admin, like the web UI, requires a verified second factor.
@@ -25,6 +26,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),  # bearer token only (core.metrics)
     path("api/bench/floor/", floor_view),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),

@@ -32,3 +32,6 @@ def code_label(kind: str, code) -> str:
     return "" if code is None else str(code)
 # Callables `work_items(*, user) -> list[dict]`: what waits on this person.
 work_sources = Registry("core.work_sources")
+# Callables `collect() -> Iterable[prometheus_client.Metric]`: figures read from the database when
+# Prometheus scrapes /metrics (core.metrics), so every web worker answers the same.
+metric_sources = Registry("core.metric_sources")

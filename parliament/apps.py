@@ -13,14 +13,15 @@ class ParliamentConfig(AppConfig):
     def ready(self):
         from access.permissions import can
         from bev.events import TransactionExecuted, executed
-        from core.extensions import NavItem, nav_items, work_sources
+        from core.extensions import NavItem, metric_sources, nav_items, work_sources
 
-        from . import views
+        from . import metrics, views
         from .services import letter_requests_on_transaction
 
         executed.connect(letter_requests_on_transaction, sender=TransactionExecuted,
                          dispatch_uid="parliament.letter_requests")
         work_sources.register("parliament", views.work_items)
+        metric_sources.register("parliament", metrics.collect)
         nav_items.register("letters", NavItem(20, "letters", "parliament:letters", _("Kamerbrieven"),
                                               lambda user: can(user, "letter.view")))
         nav_items.register("reports", NavItem(30, "reports", "parliament:reports", _("Rapportages"),

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from core.exceptions import NotFound
+from core.incarnation import incarnation_sql
 
 from ..constants import PORTFOLIO_KINDS, Account
 from ..metrics import irr, moic
@@ -65,6 +66,7 @@ class _FundState:
     totals: dict[str, Decimal]
     fee_budget: Decimal | None = None
     fee_booked: Decimal = Decimal("0.00")
+    incarnation: str = "-"  # the database's (core.incarnation): ids start again after a restore
 
 
 _FUND_STATE_SQL: str | None = None
@@ -102,7 +104,8 @@ def _fund_state_sql() -> str:
             # (bev_line_account_date: one range of the fee account's lines)
             f"(SELECT fb.amount FROM {budget} fb WHERE fb.fund_id = f.id AND fb.year = %s),",
             f"(SELECT SUM(l.amount) FROM {line} l WHERE l.fund_id = f.id AND l.account = '{Account.MANAGEMENT_FEE}'",
-            " AND l.booked_on >= %s AND l.booked_on <= %s)",
+            " AND l.booked_on >= %s AND l.booked_on <= %s),",
+            incarnation_sql(connection.vendor),  # what the cached figures are keyed on, with the ids
             f"FROM {fund} f WHERE f.code = %s",
         ])
     return _FUND_STATE_SQL
@@ -123,6 +126,7 @@ def _fund_state(on: date) -> _FundState:
         row = cursor.fetchone()
     if row is None:
         raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+    row, incarnation = row[:-1], row[-1]
     pk, committed_limit, liquid_cap, policy_owner, manager, *newest, returns = row[:10]
     balances, (fee_budget, fee_booked) = row[10:-2], row[-2:]
     totals = {account: _money(value) for account, value in zip(Account.values, balances)}
@@ -131,17 +135,19 @@ def _fund_state(on: date) -> _FundState:
                       policy_owner=policy_owner, manager_name=manager or "", newest_entry=newest[0],
                       newest_portfolio_entry=newest[1], newest_valuation=newest[2], newest_conversion=newest[3],
                       totals=totals, fee_budget=_money(fee_budget) if fee_budget is not None else None,
-                      fee_booked=_money(fee_booked))
+                      fee_booked=_money(fee_booked), incarnation=incarnation)
 
 
 def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
     """Today's figures depend on the holdings' entries, the valuations and the conversions (the
-    balances are read fresh every time); a past date's also on every other entry."""
+    balances are read fresh every time); a past date's also on every other entry. The ids start
+    again where a backup left them once it is restored: the database's incarnation tells the figures
+    of the restored database from those cached before the restore (core.incarnation)."""
     if as_of is None:
         parts = ("now", on.isoformat(), state.newest_portfolio_entry, state.newest_valuation, state.newest_conversion)
     else:
         parts = ("on", as_of.isoformat(), state.newest_entry, state.newest_valuation, state.newest_conversion)
-    return f"bev:overview:{state.pk}:" + ":".join(str(part or 0) for part in parts)
+    return f"bev:overview:{state.incarnation}:{state.pk}:" + ":".join(str(part or 0) for part in parts)
 
 
 @contextmanager

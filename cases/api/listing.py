@@ -28,9 +28,10 @@ the generation its kept count was made at takes that count; any other generation
 second round trip) and keeps the new count. Inside a transaction (`atomic`) the statement sees that
 transaction's own uncommitted changes, which the generation does not tell apart: it always counts.
 Readers fold the log into one row of the same sum when it grows (`_fold_changes`). Each change adds
-a random step (1 to 2^31 - 1, migration 0012), not 1: a database restored from a backup and then
-changed goes on with generations that no worker kept a count for (but for a chance of about one in
-two billion), so a restore needs no restart of the web workers.
+a random step (1 to 2^31 - 1, migration 0012), not 1, and a kept count is also keyed on the database's
+incarnation (`core.incarnation`): a database restored from a backup and then changed goes on with
+generations that no worker kept a count for, so a restore needs no restart of the web workers
+(tests/test_backup_restore.py).
 `tests/test_case_list_count_cache.py` changes each table, from another connection too."""
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from core import fastpaths
+from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
 from ..models import Case, CaseCategory
@@ -107,6 +109,7 @@ def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
     kept count where the page was read at its generation, else the statement's (kept where sound)."""
     keep = plan.uncounted is not None and _may_keep_counts()
     if keep:
+        count_key = (database_incarnation(), *count_key)
         with _LOCK:
             kept = _COUNTS.get(count_key)
         if kept is not None:

@@ -85,6 +85,7 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    "core.metrics.RequestMetricsMiddleware",  # first: counts every answer, refusals included
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -377,13 +378,34 @@ CONTENT_SECURITY_POLICY = {
 # ------------------------------------------------------------------------------
 # Logging
 # ------------------------------------------------------------------------------
+# Every line carries the request id of its request or Celery task (audit.logging; the id is the
+# request's X-Request-ID and is in its audit records). DJANGO_LOG_FORMAT: "json" (one JSON object a
+# line, for a log collector; the production default) or "plain" (readable; the default elsewhere).
+# DJANGO_LOG_LEVEL: the root level (default INFO).
+LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "audit.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "audit.logging.JsonLogFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_context"],
+                             "formatter": LOG_FORMAT if LOG_FORMAT in {"plain", "json"} else "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Celery workers log through the same configuration (JSON in production) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# ------------------------------------------------------------------------------
+# Metrics (core.metrics)
+# ------------------------------------------------------------------------------
+# BEV_METRICS_TOKEN: the bearer token Prometheus sends to /metrics (32+ random characters). Unset:
+# /metrics answers 404. PROMETHEUS_MULTIPROC_DIR (prometheus_client): a directory the gunicorn
+# workers share, so the request figures are the service's, not one worker's.
+BEV_METRICS_TOKEN = env("BEV_METRICS_TOKEN", "") or ""
 
 # ------------------------------------------------------------------------------
 # Domain configuration

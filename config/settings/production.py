@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool, env_list
+from .base import BEV_METRICS_TOKEN, INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env, env_bool, env_list
 
 if env_bool("DJANGO_DEBUG", False):
     raise ImproperlyConfigured("DJANGO_DEBUG must not be on in production.")
@@ -21,10 +21,14 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(env("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-# The container healthcheck calls /healthz over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Mail goes out through SMTP (EMAIL_HOST etc., base.py), never to the console.
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The container healthcheck calls /healthz, and Prometheus /metrics, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+if BEV_METRICS_TOKEN and len(BEV_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("BEV_METRICS_TOKEN must be at least 32 characters (or unset: no /metrics).")
+# Logs as JSON, one object a line, for the log collector (DJANGO_LOG_FORMAT=plain to read them by eye).
+LOGGING["handlers"]["console"]["formatter"] = "plain" if env("DJANGO_LOG_FORMAT", "json") == "plain" else "json"  # noqa: F405
 
 # Behind the reverse proxy (Caddy in docker-compose.yml), which terminates TLS:
 # - it sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER above), so Django knows the request was HTTPS;
