@@ -19,6 +19,7 @@ from .serializers import (
     CaseWriteSerializer,
     ReasonSerializer,
     StageClockSerializer,
+    TeamMemberAddSerializer,
     TeamMemberSerializer,
     TeamRoleSerializer,
     TimelineEventSerializer,
@@ -113,12 +114,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case_header()
         return Response(TimelineEventSerializer.rows(selectors.case_timeline_rows(case=case)))
 
-    @extend_schema(responses=TeamMemberSerializer(many=True))
+    @extend_schema(request=TeamMemberAddSerializer, responses=TeamMemberSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def team(self, request, pk=None):
         case = self._case()
         if request.method == "POST":
-            serializer = TeamMemberSerializer(data=request.data)
+            serializer = TeamMemberAddSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             services.case_team_add(user=request.user, case=case, member=serializer.validated_data["user"],
                                    role=serializer.validated_data["role"])
@@ -128,9 +129,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
     def team_remove(self, request, pk=None, username=None):
         case = self._case()
-        member = User.objects.filter(username=username).first()
-        if member is None:
-            raise NotFound("Teamlid niet gevonden.")
+        member = User.objects.filter(username=username).first()  # None: the service's 404
         services.case_team_remove(user=request.user, case=case, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -141,9 +140,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case()
         serializer = TeamRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = User.objects.filter(username=username).first()
-        if member is None:
-            raise NotFound("Teamlid niet gevonden.")
+        member = User.objects.filter(username=username).first()  # None: the service's 404
         row = services.case_team_change_role(user=request.user, case=case, member=member,
                                              role=serializer.validated_data["role"])
         return Response(TeamMemberSerializer(row).data)
