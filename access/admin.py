@@ -1,4 +1,5 @@
-"""People in the admin: only administrators (user.manage), changes audited. Authenticator devices
+"""People in the admin: only administrators (user.manage), changes audited (the form's through
+`user_save_by_admin`; the password form, groups and permissions through access.signals). Authenticator devices
 and API tokens are not shown: nobody sees another person's TOTP secret or token; an administrator
 can only reset a lost second factor (the person enrols again at the next login)."""
 
@@ -10,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 from .permissions import can
-from .services import user_reset_second_factor, user_save_by_admin, user_snapshot
+from .services import account_snapshot, user_reset_second_factor, user_save_by_admin
 
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
@@ -40,7 +41,7 @@ class UserAdmin(DjangoUserAdmin):
         return False  # people stay in the audit trail: deactivate instead
 
     def save_model(self, request, obj, form, change):
-        before = user_snapshot(User.objects.get(pk=obj.pk)) if change else {}
+        before = account_snapshot(User.objects.get(pk=obj.pk)) if change else {}
         user_save_by_admin(actor=request.user, user=obj, before=before)
 
     @admin.action(description=_("Tweede factor opnieuw laten instellen"))

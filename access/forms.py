@@ -6,43 +6,52 @@ from django.utils.translation import gettext_lazy as _
 from .services import has_confirmed_totp, otp_device_matching
 
 
+class CodeInput(forms.TextInput):
+    """A text input that never writes the submitted code back into the page: a re-shown form is the
+    same whichever part of the login was wrong."""
+
+    def format_value(self, value):
+        return None
+
+
 class LoginForm(AuthenticationForm):
     """Username, password and the second factor (a TOTP code or a backup code) in one form.
 
     The device is chosen from the code's shape, so nobody picks a device from a list. A person
     without a confirmed authenticator logs in with the password alone and is sent to enrolment
-    (`needs_enrolment`), without a session. A wrong second factor counts as a failed login, so
-    the lockout (django-axes) covers guessing codes too."""
+    (`needs_enrolment`), without a session.
+
+    A refusal reveals nothing about which part was wrong: a wrong password, and a right password
+    with a missing or wrong code, give the same error on the same page (issue 22). Each of them is
+    a failed login (`user_login_failed`: Django sends it for the password, this form for the code),
+    so django-axes' lockout per username and address covers guessing codes too."""
 
     otp_token = forms.CharField(
         label=_("Code uit de authenticator-app of back-upcode"), required=False, max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=CodeInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "otp_required": _("Voer de code uit uw authenticator-app of een back-upcode in."),
-        "otp_invalid": _("De code klopt niet of is al gebruikt."),
+        "invalid_login": _("Gebruikersnaam, wachtwoord of code klopt niet. Een back-upcode werkt maar één keer."),
     }
 
     needs_enrolment = False
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # a wrong password: invalid_login (Django sent user_login_failed)
         user = self.get_user()
         if user is None:
             return cleaned
         if not has_confirmed_totp(user):
             self.needs_enrolment = True
             return cleaned
-        code = cleaned.get("otp_token", "")
-        if not code:
-            raise forms.ValidationError(self.error_messages["otp_required"], code="otp_required")
-        device = otp_device_matching(user=user, code=code)
-        if device is None:
+        device = otp_device_matching(user=user, code=cleaned.get("otp_token", ""))
+        if device is None:  # missing or wrong code: a failed login like a wrong password, told the same way
+            self.user_cache = None
             user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
                                    request=self.request)
-            raise forms.ValidationError(self.error_messages["otp_invalid"], code="otp_invalid")
+            raise self.get_invalid_login_error()
         user.otp_device = device  # django_otp persists it in the session at login
         return cleaned
 

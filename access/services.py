@@ -58,7 +58,13 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
         raise RuleViolation(_("U heeft al een bevestigde authenticator."), code="already_enrolled")
     device = TOTPDevice.objects.filter(user=user, confirmed=False, name=ENROLMENT_DEVICE_NAME).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+        with transaction.atomic():
+            device = TOTPDevice(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
+            setattr(device, AUDITED_FLAG, True)
+            device.save()
+            audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.totp_enrol_start", obj=user,
+                      object_repr=user.username,
+                      changes={"totp_device": {"before": None, "after": f"{device.pk} (unconfirmed)"}})
     return device
 
 
@@ -143,6 +149,10 @@ def user_set_notify_by_email(*, user: User, enabled: bool) -> User:
 # People (the admin)
 # ---------------------------------------------------------------------------------------------
 SECURITY_FIELDS = ("username", "role", "clearance", "organisation", "is_active", "is_staff", "is_superuser")
+# Everything about an account that is audited when it changes (issue 22); the password only as the
+# fact that it changed, never its hash.
+ACCOUNT_FIELDS = (*SECURITY_FIELDS, "first_name", "last_name", "email", "password")
+AUDITED_FLAG = "_account_audited"  # set on an instance whose change the calling service audits itself
 
 
 def user_snapshot(user: User) -> dict:
@@ -151,23 +161,73 @@ def user_snapshot(user: User) -> dict:
     return {name: getattr(user, name) for name in SECURITY_FIELDS}
 
 
+def account_snapshot(user: User | None) -> dict:
+    """The audited fields of a saved account as stored (the password's hash only to compare)."""
+    if user is None or user.pk is None:
+        return {}
+    return {name: getattr(user, name) for name in ACCOUNT_FIELDS}
+
+
+def account_changes(before: dict, after: dict) -> dict:
+    """The audited changes between two snapshots, the password as "changed" (or "set"/"unusable")."""
+    changes = diff({k: v for k, v in before.items() if k != "password"},
+                   {k: v for k, v in after.items() if k != "password"})
+    if before.get("password") != after.get("password"):
+        unusable = (after.get("password") or "").startswith("!")
+        changes["password"] = {"before": "(set)" if before.get("password") else None,
+                               "after": "(unusable)" if unusable else "(changed)" if before else "(set)"}
+    return changes
+
+
+def account_change_audit(*, actor, user: User, before: dict, created: bool) -> AuditRecord | None:
+    """The audit record of a change to an account that no service recorded: Django's own password
+    views (the admin's form for another person, a person's own change), `manage.py changepassword`,
+    `createsuperuser`, a shell. Written right after the save (in its transaction where there is one)."""
+    changes = account_changes(before, account_snapshot(user))
+    if not changes and not created:
+        return None
+    event = ("user.create" if created else
+             "user.password_change" if set(changes) == {"password"} else "user.update")
+    return audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
+                     event=event, obj=user, object_repr=user.username, changes=changes)
+
+
 @transaction.atomic
 def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
-    """Save a person's account as changed in the admin; role, clearance and access changes are audited."""
+    """Save a person's account as changed in the admin; every change (role, clearance, access, name,
+    e-mail, the password set when adding a person) is audited."""
     require(actor, "user.manage")
     created = user.pk is None
     user.full_clean(exclude=["password"])
+    setattr(user, AUDITED_FLAG, True)
     user.save()
     if not created and before.get("is_active") and not user.is_active:
         # deactivated: the token goes (it would otherwise work again on reactivation); the open
         # sessions are refused by the auth backend on their next request
         _revoke_token_of(actor=actor, user=user, reason="deactivated")
-    changes = diff(before, user_snapshot(user))
+    changes = account_changes(before, account_snapshot(user))
     if changes or created:
         audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
                   event="user.create" if created else "user.update", obj=user, object_repr=user.username,
                   changes=changes)
     return user
+
+
+@transaction.atomic
+def user_groups_change_audit(*, actor, user: User, field: str, added: list[str], removed: list[str]) -> None:
+    """A person's groups or extra permissions changed (the admin's form): who, which, added/removed."""
+    if added or removed:
+        audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.update", obj=user,
+                  object_repr=user.username, changes={field: {"added": sorted(added), "removed": sorted(removed)}})
+
+
+@transaction.atomic
+def second_factor_change_audit(*, actor, user_id: int, device: str, change: str) -> None:
+    """A second-factor device or backup code added or removed outside the services (the demo's seed,
+    a shell): the kind of device, never its secret."""
+    audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.second_factor_change",
+              object_type="access.user", object_id=str(user_id),
+              changes={"second_factor": {"device": device, "change": change}})
 
 
 @transaction.atomic
@@ -177,6 +237,7 @@ def user_reset_second_factor(*, actor: User, user: User) -> None:
     require(actor, "user.manage")
     removed = 0
     for device in devices_for_user(user, confirmed=None):
+        setattr(device, AUDITED_FLAG, True)
         device.delete()
         removed += 1
     _revoke_token_of(actor=actor, user=user, reason="second_factor_reset")

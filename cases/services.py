@@ -370,13 +370,26 @@ def _earlier_team_roles(*, case: Case, member) -> list[str]:
     return [r for r in roles if r]
 
 
+def _team_candidate_refused() -> RuleViolation:
+    """One answer for "no such (active) person" and "this person may not hold that role": the team
+    form does not tell who exists, nor anyone's organisational role (issue 22)."""
+    return RuleViolation(_("Onbekende gebruiker, of deze persoon kan in een casus niet deze rol krijgen "
+                           "(scheiding van functies)."), field="role")
+
+
 @transaction.atomic
 def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
     """Put a person on the case team in a role their organisational role allows. Re-adding someone
     who was removed is allowed and shows on the timeline with the roles they held before; it is no
-    way around four eyes, which compares persons over the whole case history (issue 20)."""
+    way around four eyes, which compares persons over the whole case history (issue 20).
+
+    `member` is None when the username entered names no active person: refused exactly as a person
+    whose organisational role does not allow `role`, and only after the permission check."""
     require(user, "case.manage_team", case=case)
-    _require_role_fits(member=member, role=role)
+    if role not in Role.values:
+        raise RuleViolation(_("Onbekende rol."), field="role")
+    if member is None or not member.is_active or role not in case_roles_for(member.role):
+        raise _team_candidate_refused()
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
     earlier = _earlier_team_roles(case=case, member=member)
@@ -397,8 +410,9 @@ def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMem
     """Change a member's role on the case: its own audited step (not remove-and-add). The member
     keeps no power of the old role; what they did in it stays theirs for four eyes (issue 20)."""
     require(user, "case.manage_team", case=case)
-    row = CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
-    if row is None:
+    row = (CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
+           if member is not None else None)
+    if row is None:  # no such person, or not on the team: one answer (issue 22)
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
     if member.pk == user.pk:
         raise RuleViolation(_("U kunt uw eigen rol in het casusteam niet wijzigen."), field="role")
@@ -419,10 +433,10 @@ def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMem
 @transaction.atomic
 def case_team_remove(*, user, case: Case, member) -> None:
     require(user, "case.manage_team", case=case)
-    if member.pk == user.pk:
+    if member is not None and member.pk == user.pk:
         raise RuleViolation(_("U kunt uzelf niet uit het casusteam verwijderen."), field="user")
-    row = CaseTeamMember.objects.filter(case=case, user=member).first()
-    if row is None:
+    row = CaseTeamMember.objects.filter(case=case, user=member).first() if member is not None else None
+    if row is None:  # no such person, or not on the team: one answer (issue 22)
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
     row.delete()
     case.forget_team()

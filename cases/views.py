@@ -364,17 +364,16 @@ def team_add(request, pk: int):
     case = _case_for_post(request, pk)
     form = TeamMemberForm(request.POST, prefix="team")
     if form.is_valid():
+        # None when nobody active has this username: the service refuses it as it refuses a person
+        # who may not hold the role (issue 22: the form does not tell who exists).
         member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
-        if member is None:
-            form.add_error("username", _("Onbekende gebruiker."))
+        try:
+            services.case_team_add(user=request.user, case=case, member=member, role=form.cleaned_data["role"])
+        except REFUSED as exc:
+            add_error(form, exc)
         else:
-            try:
-                services.case_team_add(user=request.user, case=case, member=member, role=form.cleaned_data["role"])
-            except REFUSED as exc:
-                add_error(form, exc)
-            else:
-                messages.success(request, _("%(user)s is toegevoegd aan het casusteam.") % {"user": member})
-                return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
+            messages.success(request, _("%(user)s is toegevoegd aan het casusteam.") % {"user": member})
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#team")
     return _case_page(request, case, forms={"team": form}, status=400)
 
 

@@ -1,5 +1,7 @@
 """Auditors read the trail per case and per person; content of cases they cannot see stays masked."""
 
+import re
+
 import pytest
 
 from access.roles import Role
@@ -125,9 +127,26 @@ def test_verify_reports_an_intact_chain(api, case, auditor, django_capture_on_co
 
 
 def test_records_carry_request_id_address_and_channel(api, officer, case):
-    response = api(officer).get(f"/api/cases/{case.pk}/", HTTP_X_REQUEST_ID="req-12345", REMOTE_ADDR="10.1.2.3")
-    assert response["X-Request-ID"] == "req-12345"
+    response = api(officer).get(f"/api/cases/{case.pk}/", REMOTE_ADDR="10.1.2.3")
     read = AuditRecord.objects.filter(event="case.read").latest("id")
-    assert (read.actor_username, read.request_id, read.ip_address, read.channel) == ("officer", "req-12345",
-                                                                                     "10.1.2.3", "api")
+    assert (read.actor_username, read.request_id, read.ip_address, read.channel) == (
+        "officer", response["X-Request-ID"], "10.1.2.3", "api")
     assert read.case_id == case.pk and read.object_type == "cases.case"
+
+
+@pytest.mark.parametrize("sent", ["evil", "req-12345", "x" * 65, "a b", "a\u00e9", ""])
+def test_the_trail_records_the_servers_request_id_not_the_clients(api, officer, case, sent):
+    """Issue 22: a client cannot choose the id its records carry (nor make two requests share one)."""
+    first = api(officer).get(f"/api/cases/{case.pk}/", HTTP_X_REQUEST_ID=sent)
+    second = api(officer).get(f"/api/cases/{case.pk}/", HTTP_X_REQUEST_ID=sent)
+    ids = [first["X-Request-ID"], second["X-Request-ID"]]
+    assert sent not in ids and ids[0] != ids[1]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", request_id) for request_id in ids)  # uuid4, the server's
+    reads = AuditRecord.objects.filter(event="case.read").order_by("id")
+    assert list(reads.values_list("request_id", flat=True))[-2:] == ids
+    assert not sent or not AuditRecord.objects.filter(request_id=sent).exists()
+    # the client's own id comes back beside the server's only when it is short and plain
+    if sent in ("evil", "req-12345"):
+        assert first["X-Client-Request-ID"] == sent
+    else:
+        assert "X-Client-Request-ID" not in first

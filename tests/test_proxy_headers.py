@@ -83,3 +83,51 @@ def test_the_healthcheck_over_loopback_is_not_redirected(client):
     response = client.get("/healthz", HTTP_HOST="127.0.0.1", REMOTE_ADDR="127.0.0.1")
     assert response.status_code in (200, 503)  # 503: the test settings' broker does not exist
     assert "database" in response.json()
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 22: django-axes keys the lockout on the client's address as core.proxy reads it
+# ------------------------------------------------------------------------------------------------
+def _axes_addresses(username):
+    from axes.models import AccessAttempt
+
+    return set(AccessAttempt.objects.filter(username=username).values_list("ip_address", flat=True))
+
+
+@override_settings(**{**BEHIND_THE_PROXY, "MIDDLEWARE": list(settings.MIDDLEWARE)})
+def test_axes_takes_the_client_from_the_trusted_proxy_itself(client, make_user):
+    """Without core.proxy's middleware in front (or behind axes), axes still reads the client from
+    the trusted proxy's X-Forwarded-For: AXES_CLIENT_IP_CALLABLE, not REMOTE_ADDR alone."""
+    make_user("officer")
+    client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
+                HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"10.9.9.9, {CLIENT}")
+    assert _axes_addresses("officer") == {CLIENT}
+
+
+@override_settings(**{**BEHIND_THE_PROXY, "AXES_FAILURE_LIMIT": 3})
+def test_a_client_not_behind_the_proxy_cannot_escape_the_lockout_with_x_forwarded_for(client, make_user):
+    make_user("officer")
+    attacker = "198.51.100.3"
+    for n in range(3):
+        client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
+                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+    assert _axes_addresses("officer") == {attacker}
+    locked = client.post("/login/", {"username": "officer", "password": "correct-horse-battery"},
+                         HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=attacker,
+                         HTTP_X_FORWARDED_FOR="203.0.113.200")
+    assert locked.status_code == 429
+
+
+@override_settings(**{**BEHIND_THE_PROXY, "AXES_FAILURE_LIMIT": 2})
+def test_behind_the_proxy_a_spoofed_first_entry_does_not_move_the_lockout(client, make_user):
+    """Caddy appends the address it saw: whatever the client put in front is not its address."""
+    make_user("officer")
+    for n in range(2):
+        client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
+                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
+                    HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, {CLIENT}")
+    assert _axes_addresses("officer") == {CLIENT}
+    locked = client.post("/login/", {"username": "officer", "password": "correct-horse-battery"},
+                         HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
+                         HTTP_X_FORWARDED_FOR=f"10.0.0.99, {CLIENT}")
+    assert locked.status_code == 429

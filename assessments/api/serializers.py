@@ -5,7 +5,7 @@ assessments.services."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from access.models import User
+from access.api.fields import PersonField
 from cases.constants import ScopeGround
 
 from ..constants import (
@@ -365,9 +365,7 @@ class ConsultationCreateSerializer(serializers.Serializer):
     ministry = serializers.CharField(help_text=_choices(Ministry))
     validate_ministry = _one_of(Ministry)
     ministry_other = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
-    advisor = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.filter(is_active=True),
-                                           help_text=_("Gebruikersnaam van de departementaal adviseur in het "
-                                                       "casusteam."))
+    advisor = PersonField(help_text=_("Gebruikersnaam van de departementaal adviseur in het casusteam."))
     question = serializers.CharField()
     covers = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False,
                                    help_text=_("Codes van voorwaarden, indicatoren en toetsen."))

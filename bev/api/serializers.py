@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from access.models import User
+from access.api.fields import PersonField
 from core.api.representation import represent
 
 from ..constants import (
@@ -327,7 +327,7 @@ class PositionMetricsSerializer(serializers.Serializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
+    owner = PersonField(help_text=_("Gebruikersnaam van een lid van het casusteam."))
     status = serializers.ChoiceField(choices=FollowUpStatus.choices, read_only=True)
 
     class Meta:

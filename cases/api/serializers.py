@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from access.models import User
+from access.api.fields import PersonField
 from access.roles import Role
 
 from ..constants import ExistingInstrument, Instrument, ScopeGround, StrategicCategory
@@ -152,13 +152,21 @@ class AvailableTransitionSerializer(serializers.Serializer):
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
-    username = serializers.SlugRelatedField(source="user", slug_field="username", queryset=User.objects.all())
+    username = serializers.CharField(source="user.username", read_only=True)
     role = serializers.ChoiceField(choices=Role.choices)
 
     class Meta:
         model = CaseTeamMember
         fields = ["username", "role", "added_at"]
         read_only_fields = ["added_at"]
+
+
+class TeamMemberAddSerializer(serializers.Serializer):
+    """A person to add: an unknown username is refused by the service as a person who may not hold
+    the role, so the answer does not tell who exists (issue 22)."""
+
+    username = PersonField(source="user")
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class TeamRoleSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from .serializers import (
     CaseWriteSerializer,
     ReasonSerializer,
     StageClockSerializer,
+    TeamMemberAddSerializer,
     TeamMemberSerializer,
     TeamRoleSerializer,
     TimelineEventSerializer,
@@ -123,12 +124,12 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(audit_record_list(user=request.user, case_id=case.pk))
         return self.get_paginated_response(AuditRecordSerializer(page, many=True).data)
 
-    @extend_schema(responses=TeamMemberSerializer(many=True))
+    @extend_schema(request=TeamMemberAddSerializer, responses=TeamMemberSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def team(self, request, pk=None):
         case = self._case()
         if request.method == "POST":
-            serializer = TeamMemberSerializer(data=request.data)
+            serializer = TeamMemberAddSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             services.case_team_add(user=request.user, case=case, member=serializer.validated_data["user"],
                                    role=serializer.validated_data["role"])
@@ -138,9 +139,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
     def team_remove(self, request, pk=None, username=None):
         case = self._case()
-        member = User.objects.filter(username=username).first()
-        if member is None:
-            raise NotFound("Teamlid niet gevonden.")
+        member = User.objects.filter(username=username).first()  # None: the service's 404
         services.case_team_remove(user=request.user, case=case, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -151,9 +150,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case()
         serializer = TeamRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = User.objects.filter(username=username).first()
-        if member is None:
-            raise NotFound("Teamlid niet gevonden.")
+        member = User.objects.filter(username=username).first()  # None: the service's 404
         row = services.case_team_change_role(user=request.user, case=case, member=member,
                                              role=serializer.validated_data["role"])
         return Response(TeamMemberSerializer(row).data)

@@ -165,6 +165,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "access.views.lockout_response"
+# The address a lockout is keyed on: the client's as core.proxy reads it (X-Forwarded-For only from a
+# proxy in BEV_TRUSTED_PROXIES, production), never a header anyone can send; not django-ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "core.proxy.client_ip"
 
 # BEV_API_TOKEN_TTL_DAYS: an API token works this many days after it was created (default 90);
 # a password change, a second-factor reset or deactivation revokes it earlier (docs/security.md).

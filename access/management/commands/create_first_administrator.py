@@ -27,7 +27,7 @@ from django.db import transaction
 
 from access.models import User
 from access.roles import Role
-from access.services import user_snapshot
+from access.services import AUDITED_FLAG, user_snapshot
 from audit.context import acting
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
@@ -79,6 +79,7 @@ class Command(BaseCommand):
             # Two runs at once: the second waits here and then finds the first one's administrator.
             list(User.objects.select_for_update().filter(role=Role.ADMINISTRATOR))
             self._refuse_if_an_administrator_exists()
+            setattr(user, AUDITED_FLAG, True)  # recorded below, once, with what the command knows
             user.save()
             audit_log(actor=None, action=AuditRecord.Action.CREATE, event="user.create_first_administrator",
                       obj=user, object_repr=user.username,
