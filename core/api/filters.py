@@ -3,6 +3,8 @@ of a query parameter that takes an id."""
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
 from core.input_rules import search_terms_checked
@@ -17,6 +19,7 @@ class BoundedSearchFilter(SearchFilter):
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT64)
 class IdFilter(django_filters.NumberFilter):
     """A query parameter that takes an object's id (`?case=`): a whole number from 1 to `MAX_ID`,
     else 400 at the parameter. Used on a queryset the person may see, so an id of an object they
