@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
+from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyInline
 from core.exceptions import ApplicationError
 
@@ -120,7 +121,7 @@ class ReviewInline(ReadOnlyInline):
     fields = readonly_fields = ["decision", "reviewer", "comments", "at"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CaseScopedAdmin):
     def has_module_permission(self, request):
         return _staff(request)
 
@@ -152,6 +153,7 @@ class AssessmentAdmin(ReadOnlyAdmin):
 
 @admin.register(ConsultationRequest)
 class ConsultationRequestAdmin(ReadOnlyAdmin):
+    case_lookup = "assessment__case"
     list_display = ["id", "assessment", "ministry", "advisor", "due_date", "status", "overdue_flagged_at"]
     list_filter = ["status", "ministry"]
 

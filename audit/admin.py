@@ -1,34 +1,69 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditRecord, TaskFailure
 from .readers import may
-from .selectors import MASKED_REPR, masked, with_visibility
+from .selectors import shown, with_visibility
 
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin):
-    """Read-only; only auditors and administrators see it, with the same masking as the API:
-    records about a case the reader cannot see show who/when/what, not the case's content."""
+    """Read-only; only auditors and administrators see it, with the same masking as the API
+    (`audit.selectors.shown`): a record about a case the reader cannot see shows its id, place in
+    the chain, time, hashes, who and the kind of action and event, nothing that identifies the case.
+    Its masked fields are not searched either: a search is no oracle for them."""
 
-    list_display = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id",
-                    "shown_repr", "case_id"]
+    list_display = ["id", "timestamp", "actor_username", "action", "shown_event", "object_type", "shown_object_id",
+                    "shown_repr", "shown_case_id"]
     list_filter = ["action", "channel"]
     search_fields = ["actor_username", "event", "object_id", "request_id"]
-    fields = ("id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "shown_repr",
-              "case_id", "request_id", "ip_address", "channel", "shown_changes", "seq", "prev_hash", "hash")
+    # Searched in every record; the other search fields only in records whose case the reader may see.
+    unmasked_search_fields = ("actor_username", "request_id")
+    fields = ("id", "timestamp", "actor_username", "action", "shown_event", "object_type", "shown_object_id",
+              "shown_repr", "shown_case_id", "request_id", "ip_address", "channel", "shown_changes", "seq",
+              "prev_hash", "hash")
     readonly_fields = fields
 
     def get_queryset(self, request):
         return with_visibility(super().get_queryset(request), user=request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return results, may_have_duplicates
+        in_masked = Q()
+        for term in search_term.split():
+            in_masked &= Q(*[Q(**{f"{field}__icontains": term}) for field in self.unmasked_search_fields],
+                           _connector=Q.OR)
+        return results.filter(Q(content_visible=True) | in_masked), may_have_duplicates
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    @admin.display(description=_("gebeurtenis"))
+    def shown_event(self, obj):
+        return shown(obj)["event"]
+
+    @admin.display(description=_("object-id"))
+    def shown_object_id(self, obj):
+        return shown(obj)["object_id"]
+
     @admin.display(description=_("object"))
     def shown_repr(self, obj):
-        return MASKED_REPR if masked(obj) else obj.object_repr
+        return shown(obj)["object_repr"]
+
+    @admin.display(description=_("casus"))
+    def shown_case_id(self, obj):
+        return shown(obj)["case_id"]
 
     @admin.display(description=_("wijzigingen"))
     def shown_changes(self, obj):
-        return MASKED_REPR if masked(obj) else obj.changes
+        return shown(obj)["changes"]
 
     def has_module_permission(self, request):
         return may(request.user, "audit.view")

@@ -85,7 +85,9 @@ class AuditRecord(models.Model):
         return self.hash is not None
 
     def __str__(self):
-        return f"#{self.pk} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+        # Who and what only: the admin titles its pages with this, also for a record whose case the
+        # reader may not see (audit.selectors.shown).
+        return f"#{self.pk} {self.actor_username} {self.action}"
 
 
 class ChainVerification(models.Model):

@@ -2,7 +2,8 @@
 
 Per case: only for a case the reader can see (on its team, within clearance), else 404.
 Per person or unfiltered: across the system, but records about a case the reader cannot see keep
-their who/when/what and lose their content (object_repr and changes are masked)."""
+what an auditor needs to count them (id, place in the chain, time, hashes, who, the kind of action,
+the event's category, the object's type) and lose what identifies the case (`shown`)."""
 
 from __future__ import annotations
 
@@ -62,3 +63,24 @@ def chain_verification_get(*, user: AbstractBaseUser | AnonymousUser, pk: int) -
     if verification is None:
         raise NotFound(_("Verificatie niet gevonden."))
     return verification
+
+
+def event_category(event: str) -> str:
+    """The part of an event before its first dot (`case.withdraw` -> `case`): what kind of thing
+    happened, not which step of which case."""
+    return event.split(".", 1)[0]
+
+
+# The fields that identify the case of a record and what a reader who may not see the case gets instead.
+MASKED_FIELDS = ("case_id", "object_id", "object_repr", "changes", "event")
+
+
+def shown(record: AuditRecord) -> dict:
+    """The identifying fields of a record as this reader may see them (`with_visibility`): as
+    recorded, or for a case they may not see, no case id, object id or changes, the object's repr
+    masked and the event reduced to its category (the API, the web trail and the admin alike)."""
+    if not masked(record):
+        return {"case_id": record.case_id, "object_id": record.object_id, "object_repr": record.object_repr,
+                "changes": record.changes, "event": record.event}
+    return {"case_id": None, "object_id": "", "object_repr": MASKED_REPR, "changes": {},
+            "event": event_category(record.event)}

@@ -17,7 +17,7 @@ from core.views import web_view
 from . import evidence
 from .models import AuditRecord, ChainVerification
 from .readers import require
-from .selectors import MASKED_REPR, audit_record_list, chain_verification_get, chain_verification_list, masked
+from .selectors import audit_record_list, chain_verification_get, chain_verification_list, masked, shown
 from .services import chain_verification_evidence, chain_verification_request
 
 
@@ -30,11 +30,11 @@ class AuditFilterForm(forms.Form):
 
 def _rows(records):
     for record in records:
-        hidden = masked(record)
-        yield {"record": record, "masked": hidden,
-               "object_repr": MASKED_REPR if hidden else record.object_repr,
-               "changes": "" if hidden or not record.changes else json.dumps(record.changes, ensure_ascii=False,
-                                                                             indent=1)[:1500]}
+        fields = shown(record)
+        yield {"record": record, "masked": masked(record), "event": fields["event"], "case_id": fields["case_id"],
+               "object_repr": fields["object_repr"],
+               "changes": "" if not fields["changes"] else json.dumps(fields["changes"], ensure_ascii=False,
+                                                                      indent=1)[:1500]}
 
 
 def trail_page(request, *, case_id=None, title=None):

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
-from cases.models import Case
+from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyInline
 from core.exceptions import ApplicationError
 
@@ -70,8 +70,14 @@ class FundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
-    """The ledger, read-only: a mistake is corrected by a reversing entry through the service."""
+class JournalEntryAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+    """The ledger, read-only: a mistake is corrected by a reversing entry through the service.
+    Fund-wide entries, and those of cases the person may see: the free text of an entry about a
+    case ("Storting voor 25% van de aandelen ...") is case data (the API masks it), and a search
+    over it would tell whether such an entry exists."""
+
+    case_lookup = "case_id"
+    rows_without_case = True
 
     list_display = ["id", "booked_on", "kind", "amount", "position", "created_by", "approved_by", "reverses"]
     list_filter = ["kind", "booked_on"]
@@ -86,29 +92,23 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(ReadOnlyAdmin):
-    """Positions are case data: only those of cases the admin user may see."""
+class PositionAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+    """Positions are case data: only those of cases the admin user may see (as the API)."""
 
     list_display = ["id", "case", "instrument", "ownership_percent", "exited_on"]
     list_filter = ["instrument"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Position._meta.fields]
 
 
 @admin.register(InvestmentProposal)
-class InvestmentProposalAdmin(ReadOnlyAdmin):
+class InvestmentProposalAdmin(CaseScopedAdmin, ReadOnlyAdmin):
     """Invest-NL's investment proposals, read-only (proposed and decided through bev.services); case
     data: only those of cases the admin user may see."""
 
     list_display = ["id", "case", "decision", "instrument", "amount", "status", "proposed_by", "decided_by"]
     list_filter = ["status", "instrument"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in InvestmentProposal._meta.fields]
@@ -206,7 +206,12 @@ class LoanTermsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LoanInterestAccrual)
-class LoanInterestAccrualAdmin(ReadOnlyAdmin):
+class LoanInterestAccrualAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+    """Interest accrued on EZK's loan: fund-wide (scoped like any model whose rows can name a case)."""
+
+    case_lookup = "entry__case_id"
+    rows_without_case = True
+
     list_display = ["period_start", "period_end", "amount", "entry", "recorded_by"]
     readonly_fields = ["fund", "period_start", "period_end", "amount", "calculation", "entry", "recorded_by",
                        "created_at"]

@@ -3,6 +3,8 @@ Files are never served from here: downloads go through the audited, checked view
 
 from django.contrib import admin
 
+from cases.admin_scope import CaseScopedAdmin
+
 from .models import Document, DocumentVersion
 
 
@@ -22,7 +24,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(CaseScopedAdmin):
     list_display = ["title", "case", "document_type", "document_date", "classification", "created_at"]
     list_filter = ["document_type", "classification"]
     search_fields = ["title"]

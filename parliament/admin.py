@@ -1,8 +1,12 @@
 """Admin: the configuration (letterhead, ministers, references) is edited here; letters, the
-outbox and reports are read-only here (they change only through their services)."""
+outbox and reports are read-only here (they change only through their services), letters and
+requests only of cases the person may see (`cases.admin_scope`)."""
 
 from django.contrib import admin
 
+from cases.admin_scope import CaseScopedAdmin
+
+from . import selectors
 from .models import (
     CountryDisclosurePolicy,
     EvaluationSchedule,
@@ -60,18 +64,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterRequest)
-class LetterRequestAdmin(ReadOnlyAdmin):
+class LetterRequestAdmin(CaseScopedAdmin, ReadOnlyAdmin):
     """The outbox: a row that stays pending shows its last error."""
 
     list_display = ["source_key", "kind", "case", "executed_on", "status", "attempts", "created_at", "processed_at"]
     list_filter = ["status", "kind"]
     search_fields = ["source_key"]
-
-    def get_queryset(self, request):
-        # Need-to-know holds in the admin too: only requests about cases the person may see.
-        from cases.models import Case
-
-        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
 
 
 class LetterRevisionInline(admin.TabularInline):
@@ -86,15 +84,13 @@ class LetterRevisionInline(admin.TabularInline):
 
 
 @admin.register(LetterDraft)
-class LetterDraftAdmin(ReadOnlyAdmin):
+class LetterDraftAdmin(CaseScopedAdmin, ReadOnlyAdmin):
     list_display = ["our_reference", "chamber", "kind", "status", "letter_date", "sent_on", "kamerstuk_number"]
     list_filter = ["status", "chamber", "kind"]
     inlines = [LetterRevisionInline]
 
     def get_queryset(self, request):
-        from cases.models import Case
-
-        return super().get_queryset(request).filter(case__in=Case.objects.visible_to(request.user))
+        return selectors.letter_list(user=request.user)  # as the API: the team's letter readers
 
 
 @admin.register(Report)

@@ -57,5 +57,5 @@ def test_assessments_in_the_admin_only_for_the_case_team(client, make_user, offi
     assessment = approve_assessment(case, lead=assessor, approver=assessor2)
     stranger = make_user("beheer", Role.ADMINISTRATOR, is_staff=True)
     web_session(client, stranger)
-    assert client.get(f"/admin/assessments/assessment/{assessment.pk}/change/").status_code == 302  # not found
+    assert client.get(f"/admin/assessments/assessment/{assessment.pk}/change/").status_code == 404  # as if missing
     assert client.get("/admin/assessments/assessment/").status_code == 200

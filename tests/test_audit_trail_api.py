@@ -77,12 +77,14 @@ def test_the_per_person_trail_masks_cases_the_auditor_cannot_see(api, case, offi
     assert response.status_code == 200
     records = response.json()["results"]
     assert records and all(r["actor_username"] == "officer" for r in records)
-    case_records = [r for r in records if r["case_id"] == case.pk]
+    of_case = set(AuditRecord.objects.filter(case_id=case.pk).values_list("id", flat=True))
+    case_records = [r for r in records if r["id"] in of_case]
     assert case_records
     for record in case_records:
         assert record["masked"] is True
         assert record["object_repr"] == "[afgeschermd]"
         assert record["changes"] == {}
+        assert record["case_id"] is None and record["object_id"] == ""
     body = response.content.decode()
     assert case.title not in body and "Geheime details" not in body and case.target_name not in body
 
@@ -90,8 +92,9 @@ def test_the_per_person_trail_masks_cases_the_auditor_cannot_see(api, case, offi
 def test_the_unfiltered_trail_masks_too_but_not_for_cases_on_the_team(api, audited_case, officer, auditor, make_user):
     other = make_case(officer=officer, title="Onbekende casus voor de auditor")
     records = api(auditor).get("/api/audit/?page_size=200").json()["results"]
+    of_other = set(AuditRecord.objects.filter(case_id=other.pk).values_list("id", flat=True))
     visible = [r for r in records if r["case_id"] == audited_case.pk]
-    hidden = [r for r in records if r["case_id"] == other.pk]
+    hidden = [r for r in records if r["id"] in of_other]
     assert visible and all(not r["masked"] for r in visible)
     assert hidden and all(r["masked"] for r in hidden)
     assert "Onbekende casus" not in str(records)
@@ -150,3 +153,57 @@ def test_the_trail_records_the_servers_request_id_not_the_clients(api, officer, 
         assert first["X-Client-Request-ID"] == sent
     else:
         assert "X-Client-Request-ID" not in first
+
+
+# ------------------------------------------------------------------------------------------------
+# Masked records (issue 22): what identifies the case goes, what an auditor counts stays
+# ------------------------------------------------------------------------------------------------
+def _masked_record_of(case) -> AuditRecord:
+    from audit.services import audit_chain_seal
+
+    audit_chain_seal()
+    return AuditRecord.objects.filter(case_id=case.pk, event="case.update").latest("id")
+
+
+def test_a_masked_record_names_neither_the_case_nor_its_object(api, case, officer, auditor):
+    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    stored = _masked_record_of(case)
+    body = api(auditor).get("/api/audit/?user=officer&page_size=200").json()["results"]
+    shown = next(r for r in body if r["id"] == stored.pk)
+    assert shown["masked"] is True
+    assert (shown["case_id"], shown["object_id"], shown["object_repr"], shown["changes"]) == (
+        None, "", "[afgeschermd]", {})
+    assert shown["event"] == "case"  # the category, not the step
+    # what an auditor needs to count stays
+    assert (shown["seq"], shown["hash"], shown["prev_hash"]) == (stored.seq, stored.hash, stored.prev_hash)
+    assert stored.seq is not None and shown["timestamp"] and shown["action"] == stored.action
+    assert shown["actor_username"] == "officer" and shown["object_type"] == "cases.case"
+
+
+def test_the_web_trail_masks_the_same(client, case, officer, auditor):
+    from .factories import web_session
+
+    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    stored = _masked_record_of(case)
+    web_session(client, auditor)
+    page = client.get("/audit/", {"user": "officer"}).content.decode()
+    assert f'<td class="num">{stored.pk}</td>' in page
+    assert f"/audit/cases/{case.pk}/" not in page and "case.update" not in page
+    assert case.reference not in page and "Geheime details" not in page
+
+
+def test_the_admin_masks_the_same(client, case, officer, make_user):
+    from .factories import web_session
+
+    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    stored = _masked_record_of(case)
+    staff_auditor = make_user("staffauditor", Role.AUDITOR, is_staff=True)
+    web_session(client, staff_auditor)
+    listing = client.get("/admin/audit/auditrecord/", {"q": "officer"})
+    row = next(r for r in listing.context["cl"].result_list if r.pk == stored.pk)
+    model_admin = listing.context["cl"].model_admin
+    assert (model_admin.shown_case_id(row), model_admin.shown_object_id(row), model_admin.shown_event(row),
+            model_admin.shown_changes(row)) == (None, "", "case", {})
+    page = client.get(f"/admin/audit/auditrecord/{stored.pk}/change/").content.decode()
+    assert "case.update" not in page and "Geheime details" not in page and case.reference not in page
+    assert stored.hash in page  # the chain stays

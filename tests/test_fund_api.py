@@ -211,7 +211,13 @@ def test_fund_wide_views_hide_case_text_from_people_outside_the_case(api, manage
     entries = api(auditor).get("/api/fund/ledger/?kind=reservation").json()["results"]
     assert entries[0]["description"] == "(casusgegevens afgeschermd)"
     assert entries[0]["lines"][0]["amount"] in ("1000.00", "-1000.00")
+    # nor which case or position (issue 22): the amounts are fund data, the case is not
+    assert entries[0]["case_id"] is None and entries[0]["position"] is None
+    assert all(line["position"] is None for line in entries[0]["lines"])
     history = api(auditor).get("/api/fund/accounts/cash_reserved/").json()
     assert "Photonics" not in str(history)
+    assert history and all(line["position_id"] is None for line in history)
     own = api(manager).get("/api/fund/ledger/?kind=reservation").json()["results"]
     assert own[0]["description"] == "Reservering Voorbeeld Photonics"
+    assert own[0]["case_id"] == ready_case.pk and own[0]["position"] == position.pk
+    assert api(manager).get(f"/api/fund/ledger/?position={position.pk}").json()["count"] == 1

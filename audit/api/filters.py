@@ -5,9 +5,12 @@ from ..models import AuditRecord
 
 class AuditRecordFilter(django_filters.FilterSet):
     action = django_filters.MultipleChoiceFilter(choices=AuditRecord.Action.choices)
-    event = django_filters.CharFilter()
+    # A record about a case the reader may not see shows neither its event (only the category) nor
+    # its object id, so it is not found by them either: an object id of an invisible case answers
+    # as one that does not exist (`audit.selectors.shown`).
+    event = django_filters.CharFilter(method="filter_unmasked")
     object_type = django_filters.CharFilter()
-    object_id = django_filters.CharFilter()
+    object_id = django_filters.CharFilter(method="filter_unmasked")
     request_id = django_filters.CharFilter()
     after = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     before = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
@@ -15,3 +18,6 @@ class AuditRecordFilter(django_filters.FilterSet):
     class Meta:
         model = AuditRecord
         fields = ["action", "event", "object_type", "object_id", "request_id"]
+
+    def filter_unmasked(self, queryset, name, value):
+        return queryset.filter(**{name: value, "content_visible": True})

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ..models import AuditRecord, ChainVerification
-from ..selectors import MASKED_REPR, masked
+from ..selectors import masked, shown
 
 
 class AuditQuerySerializer(serializers.Serializer):
@@ -10,9 +10,14 @@ class AuditQuerySerializer(serializers.Serializer):
 
 
 class AuditRecordSerializer(serializers.ModelSerializer):
-    """One record. For a case the reader cannot see, object_repr and changes are masked."""
+    """One record. For a case the reader cannot see, what identifies the case is masked
+    (`audit.selectors.shown`): `case_id` null, `object_id` empty, `object_repr` masked, `changes`
+    empty, `event` only its category; `masked` is true."""
 
+    event = serializers.SerializerMethodField()
+    object_id = serializers.SerializerMethodField()
     object_repr = serializers.SerializerMethodField()
+    case_id = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField()
     masked = serializers.SerializerMethodField()
 
@@ -21,11 +26,20 @@ class AuditRecordSerializer(serializers.ModelSerializer):
         fields = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "object_repr",
                   "case_id", "request_id", "ip_address", "channel", "changes", "masked", "seq", "prev_hash", "hash"]
 
+    def get_event(self, obj) -> str:
+        return shown(obj)["event"]
+
+    def get_object_id(self, obj) -> str:
+        return shown(obj)["object_id"]
+
     def get_object_repr(self, obj) -> str:
-        return MASKED_REPR if masked(obj) else obj.object_repr
+        return shown(obj)["object_repr"]
+
+    def get_case_id(self, obj) -> int | None:
+        return shown(obj)["case_id"]
 
     def get_changes(self, obj) -> dict:
-        return {} if masked(obj) else obj.changes
+        return shown(obj)["changes"]
 
     def get_masked(self, obj) -> bool:
         return masked(obj)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from access.api.fields import PersonField
+from core.api.filters import MAX_ID
 from core.api.representation import represent
 
 from ..constants import (
@@ -100,7 +101,7 @@ class AsOfSerializer(serializers.Serializer):
 class LedgerFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
     account = serializers.ChoiceField(choices=Account.choices, required=False)
-    position = serializers.IntegerField(required=False)
+    position = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -128,6 +129,17 @@ class JournalEntrySerializer(serializers.ModelSerializer):
         from ..selectors import entry_description
 
         return entry_description(obj)
+
+    def to_representation(self, instance):
+        """Nor which case or position an entry of a case off the reader's team is about."""
+        from ..selectors import entry_case_shown
+
+        data = super().to_representation(instance)
+        if not entry_case_shown(instance):
+            data["case_id"] = data["position"] = None
+            for line in data["lines"]:
+                line["position"] = None
+        return data
 
     class Meta:
         model = JournalEntry

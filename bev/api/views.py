@@ -27,6 +27,7 @@ from ..models import (
     ManagerPeriod,
 )
 from . import serializers as s
+from .filters import InvestmentProposalFilter, PositionFilter
 
 AS_OF = OpenApiParameter("as_of", type=str, description="Peildatum (JJJJ-MM-DD); standaard vandaag.")
 
@@ -243,7 +244,7 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """SPV positions: case data, visible through the case team (404 for everybody else)."""
 
     serializer_class = s.PositionSerializer
-    filterset_fields = ["case", "instrument"]
+    filterset_class = PositionFilter
     ordering_fields = ["id", "created_at"]
 
     def get_queryset(self):
@@ -393,7 +394,7 @@ class InvestmentProposalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     anybody who may not see the case."""
 
     serializer_class = s.InvestmentProposalSerializer
-    filterset_fields = ["case", "status"]
+    filterset_class = InvestmentProposalFilter
     ordering_fields = ["id", "proposed_at"]
 
     def get_queryset(self):

@@ -17,6 +17,7 @@ from .balances import (  # noqa: F401
 from .ledger import (  # noqa: F401
     CASE_TEXT_HIDDEN,
     account_history,
+    entry_case_shown,
     entry_description,
     ledger_entries,
     unbalanced_entries,

@@ -34,7 +34,9 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
                    position_id: int | None = None, date_from: date | None = None,
                    date_to: date | None = None, viewer=None) -> QuerySet[JournalEntry]:
     """The journal, newest first. With `viewer`, each entry says whether its case is visible to them
-    (`case_visible`), so views can hide a case's text from people outside its team."""
+    (`case_visible`), so views can hide a case's text and ids from people outside its team, and
+    `position_id` finds only entries of a case they may see: a position they may not see answers
+    as one that does not exist (no entries)."""
     entries = JournalEntry.objects.filter(fund=fund)
     if viewer is not None:
         entries = entries.annotate(case_visible=_case_visible(viewer, "case_id"))
@@ -44,6 +46,8 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
         entries = entries.filter(lines__account=account).distinct()
     if position_id:
         entries = entries.filter(position_id=position_id)
+        if viewer is not None:
+            entries = entries.filter(case_visible=True)
     if date_from:
         entries = entries.filter(booked_on__gte=date_from)
     if date_to:
@@ -60,6 +64,13 @@ def _text_for(entry: JournalEntry, visible: bool) -> str:
 
 def entry_description(entry: JournalEntry) -> str:
     return _text_for(entry, getattr(entry, "case_visible", True))
+
+
+def entry_case_shown(entry: JournalEntry) -> bool:
+    """Whether the reader may see which case (and position) the entry is about: a fund-wide entry,
+    or one of a case on whose team they are. Otherwise the amounts and accounts stay (fund data),
+    the description, case id and position id do not."""
+    return entry.case_id is None or getattr(entry, "case_visible", True)
 
 
 def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
@@ -82,8 +93,9 @@ def account_history(*, fund: Fund, account: str, as_of: date | None = None, view
     history = []
     for line in lines.order_by("booked_on", "entry_id", "id"):
         balance += line.amount
+        visible = line.entry.case_id is None or getattr(line, "case_visible", True)
         history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
-                        "description": _text_for(line.entry, getattr(line, "case_visible", True)),
-                        "position_id": line.position_id,
+                        "description": _text_for(line.entry, visible),
+                        "position_id": line.position_id if visible else None,
                         "amount": line.amount, "balance": balance})
     return history

@@ -1,5 +1,7 @@
 import django_filters
 
+from core.api.filters import IdFilter
+
 from ..models import Chamber, LetterDraft, LetterStatus, TransactionKind
 
 
@@ -7,7 +9,7 @@ class LetterFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=LetterStatus.choices)
     chamber = django_filters.ChoiceFilter(choices=Chamber.choices)
     kind = django_filters.ChoiceFilter(choices=TransactionKind.choices)
-    case = django_filters.NumberFilter(field_name="case_id")
+    case = IdFilter(field_name="case_id")
 
     class Meta:
         model = LetterDraft
