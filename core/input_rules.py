@@ -10,6 +10,8 @@ nothing is looked up or changed.
   XLSX) cannot hold the others, so a title or letter body with one broke every export.
 - **Numbers in ASCII digits only**: Python's `int()` and `Decimal()` read `１２３` (full-width) or
   `١٢٣` (Arabic-Indic) as 123, so such a value became an id, amount or KvK number nobody typed.
+- **At most `MAX_TEXT_LENGTH` characters in one value**: a 5 MB reason was stored in the case, its
+  audit record and timeline (every read of them carried it).
 - **Dates between 1900 and 2200**: year 1 or 9999 is a typo or a probe, and arithmetic on it
   (a deadline, a period end) overflowed.
 
@@ -28,6 +30,8 @@ from core.exceptions import RuleViolation
 ALLOWED_CONTROLS = frozenset("\t\n\r")  # the only control characters text may hold (_FORBIDDEN)
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
+# The longest real text (a Kamerbrief body, an assessment's rationale) is a few thousand characters.
+MAX_TEXT_LENGTH = 100_000
 MAX_JSON_DEPTH = 20  # a case file's deepest body (an assessment with its scores) is 4 levels
 MAX_SEARCH_TERMS = 10
 MAX_SEARCH_TERM_LENGTH = 100
@@ -89,6 +93,8 @@ def refusal(value: str) -> str | None:
     """Why this text may not enter the service, or None if it may."""
     if not value:
         return None
+    if len(value) > MAX_TEXT_LENGTH:
+        return _("Ten hoogste %(max)s tekens.") % {"max": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}
     if message := _bad_character(value):
         return message
     if _non_ascii_number(value):

@@ -345,6 +345,34 @@ def test_dates_in_range_are_accepted(api, case, officer, day):
 
 
 # ---------------------------------------------------------------------------------------------
+# (i) very long strings: stored in the case, its audit record and its timeline
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("length", [input_rules.MAX_TEXT_LENGTH + 1, 1_000_000, 3_000_000])
+def test_a_very_long_text_is_a_field_error_and_stores_nothing(api, case, officer, length):
+    records = AuditRecord.objects.count()
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "x" * length}, format="json"),
+            "summary", "100.000")
+    refused(api(officer).post(f"/api/cases/{case.pk}/suspend/", {"reason": "y" * length}, format="json"),
+            "reason", "100.000")
+    assert Case.objects.get(pk=case.pk).summary == case.summary
+    assert AuditRecord.objects.count() == records
+
+
+def test_a_long_text_within_the_limit_is_kept(api, case, officer):
+    text = ("Overname van de onderneming. " * (input_rules.MAX_TEXT_LENGTH // 29)).strip()
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    assert response.status_code == 200 and len(response.json()["summary"]) == len(text)
+
+
+def test_a_very_long_text_in_a_web_form_is_refused(client, officer, case):
+    web_session(client, officer)
+    response = client.post(f"/cases/{case.pk}/edit/", {"summary": "x" * (input_rules.MAX_TEXT_LENGTH + 1),
+                                                        "title": case.title, "version": case.version})
+    assert response.status_code == 400 and "summary" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).summary == case.summary
+
+
+# ---------------------------------------------------------------------------------------------
 # (g) searches of hundreds of terms
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("terms", [[f"t{i}" for i in range(input_rules.MAX_SEARCH_TERMS + 1)],
