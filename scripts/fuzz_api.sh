@@ -32,8 +32,8 @@ echo "Preparing a fresh demo database (var/fuzz.sqlite3)"
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py seed_demo >/dev/null
 
-DEMO_PASSWORD=$($PY -c 'from demo.seeds.access import DEMO_PASSWORD; print(DEMO_PASSWORD)')
-DEMO_CODE=$($PY -c 'from demo.seeds.access import DEMO_BACKUP_CODES; print(DEMO_BACKUP_CODES[0])')
+DEMO_PASSWORD=$($PY -c 'import django; django.setup(); from demo.seeds.access import DEMO_PASSWORD; print(DEMO_PASSWORD)')
+DEMO_CODE=$($PY -c 'import django; django.setup(); from demo.seeds.access import DEMO_BACKUP_CODES; print(DEMO_BACKUP_CODES[0])')
 
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 BASE="http://127.0.0.1:$PORT"
