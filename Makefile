@@ -31,6 +31,10 @@ run: install system-deps
 test: install
 	@bash scripts/with-services.sh bash scripts/run-tests.sh
 
+# Hostile input against every API operation as every role, 60 s (FUZZ_SECONDS, FUZZ_SEED; scripts/fuzz_api.sh).
+fuzz: install
+	@bash scripts/fuzz_api.sh
+
 bench: install
 	@bash scripts/with-services.sh $(PY) scripts/bench.py
 

@@ -89,6 +89,9 @@ class ReturnForm(BookingForm):
     amount = MoneyField(label=_("Bedrag"))
     booked_on = forms.DateField(label=_("Boekdatum"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
+    confirm_outside_scale = forms.BooleanField(
+        label=_("Ik heb gecontroleerd dat dit bedrag klopt, ook al is het veel hoger dan wat in de positie is "
+                "geïnvesteerd"), required=False)
 
 
 class ExitForm(BookingForm):

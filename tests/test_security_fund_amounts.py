@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from audit.models import AuditRecord
 from bev.models import JournalEntry, Valuation
 
 from .factories import (
@@ -101,3 +102,53 @@ def test_a_position_page_with_an_extreme_multiple_does_not_fail(api, manager, ma
     assert Decimal(response.json()["metrics"]["moic"]) == (Decimal(fair_value) / Decimal("0.01")).quantize(
         Decimal("0.0001"))
     assert api(manager).get("/api/positions/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# (f) income far outside the position's scale: booked only when explicitly confirmed
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind, amount", [("dividend", "100000000.01"), ("dividend", "196000000.00"),
+                                          ("interest", "999999999.99"), ("dividend", "500000000")])
+def test_income_far_above_what_was_invested_needs_explicit_confirmation(api, manager, position, kind, amount):
+    """EUR 10 million invested: more than 10 times that as one dividend or interest payment is
+    refused at `amount`, naming the multiple and the invested amount, until confirmed."""
+    entries = JournalEntry.objects.count()
+    body = {"kind": kind, "amount": amount, "idempotency_key": f"scale-{kind}-{amount}"}
+    refused(api(manager).post(f"/api/positions/{position.pk}/returns/", body, format="json"),
+            "amount", "10 maal", "€ 10.000.000,00", "bevestig")
+    assert JournalEntry.objects.count() == entries
+    response = api(manager).post(f"/api/positions/{position.pk}/returns/", {**body, "confirm_outside_scale": True},
+                                 format="json")
+    assert response.status_code == 201, response.content[:300]
+    entry = JournalEntry.objects.get(pk=response.json()["id"])
+    assert entry.amount == Decimal(amount)
+    confirmed = AuditRecord.objects.get(event="ledger.confirm_outside_scale", object_id=str(entry.pk))
+    assert confirmed.actor == manager
+
+
+@pytest.mark.parametrize("amount", ["100000000.00", "2500000.00", "0.01"])
+def test_income_within_the_scale_needs_no_confirmation(api, manager, position, amount):
+    response = api(manager).post(f"/api/positions/{position.pk}/returns/",
+                                 {"kind": "dividend", "amount": amount, "idempotency_key": f"in-{amount}"},
+                                 format="json")
+    assert response.status_code == 201, response.content[:300]
+    assert not AuditRecord.objects.filter(event="ledger.confirm_outside_scale").exists()
+
+
+def test_the_web_form_asks_for_the_confirmation_at_the_amount(client, manager, position):
+    from django.urls import reverse
+
+    from .factories import web_session
+
+    web_session(client, manager)
+    url = reverse("bev:position_book", args=[position.pk, "return"])
+    entries = JournalEntry.objects.count()
+    form = {"return-kind": "dividend", "return-amount": "196.000.000,00", "return-idempotency_key": "web-scale"}
+    response = client.post(url, form)
+    assert response.status_code == 400 and "10 maal" in response.content.decode()
+    response = client.post(url, {**form, "return-confirm_outside_scale": "on"})
+    assert response.status_code == 200 and "Controleer en bevestig" in response.content.decode()
+    assert JournalEntry.objects.count() == entries  # the preview books nothing
+    response = client.post(url, {**form, "return-confirm_outside_scale": "True", "confirm": "1"})
+    assert response.status_code == 302, response.content[:500]
+    assert JournalEntry.objects.filter(amount=Decimal("196000000.00")).exists()

@@ -107,6 +107,54 @@ def test_a_nul_in_web_forms_and_the_login_is_a_400_and_changes_nothing(client, o
     assert client.get("/cases/?q=a%00b").status_code == 400
 
 
+@pytest.fixture
+def position(case, manager, manager2, secretariat, secretariat2):
+    from datetime import date
+
+    from .factories import case_to_investment_preparation, invest_in_case
+
+    fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+    return invest_in_case(ready, proposer=manager, approver=manager2, amount=Decimal("1000000.00"),
+                          booked_on=date(2024, 1, 1))
+
+
+@pytest.mark.parametrize("what", ["conditions", "rights"])
+@pytest.mark.parametrize("owner", ["manager\x00", "\x00", "man\x00ager2", "manager\x1b"])
+def test_a_nul_or_control_character_in_a_condition_or_right_owner_is_a_field_error(api, manager, position, what,
+                                                                                   owner):
+    from bev.models import AcquiredRight, DecisionCondition
+
+    body = {"description": "Zetel in de raad van commissarissen", "owner": owner, "due_date": "2026-06-30",
+            **({"kind": "board_seat"} if what == "rights" else {})}
+    refused(api(manager).post(f"/api/positions/{position.pk}/{what}/", body, format="json"), "owner",
+            "niet toegestaan")
+    assert not DecisionCondition.objects.exists() and not AcquiredRight.objects.exists()
+
+
+@pytest.mark.parametrize("zero", ["０", "٠", "०", None])
+def test_a_condition_id_in_other_digits_or_with_a_nul_changes_nothing(api, manager, position, zero):
+    """`\\d+` in a URL pattern matches every script's digits: `１` reached `int()` as condition 1."""
+    from urllib.parse import quote
+
+    from bev.models import DecisionCondition
+
+    response = api(manager).post(f"/api/positions/{position.pk}/conditions/",
+                                 {"description": "Vestiging blijft in Nederland", "owner": manager.username,
+                                  "due_date": "2026-06-30"}, format="json")
+    assert response.status_code == 201, response.content[:300]
+    condition = DecisionCondition.objects.get()
+    if zero is None:
+        path = f"{condition.pk}%00"
+    else:
+        path = quote("".join(chr(ord(zero) + int(digit)) for digit in str(condition.pk)))
+    response = api(manager).patch(f"/api/positions/{position.pk}/conditions/{path}/", {"status": "met"}, format="json")
+    assert response.status_code in (400, 404), response.content[:300]
+    if zero is not None:
+        refused(response, "item_id", "0-9")
+    assert DecisionCondition.objects.get(pk=condition.pk).status == condition.status
+
+
 # ---------------------------------------------------------------------------------------------
 # (b) deeply nested JSON: the decoder recursed until RecursionError (500)
 # ---------------------------------------------------------------------------------------------
@@ -176,6 +224,37 @@ def test_a_control_character_in_a_letter_is_a_field_error_and_the_docx_still_bui
             field, f"U+{ord(char):04X}")
     assert LetterDraft.objects.get(pk=draft.pk).body == before
     assert api(kamer).get(f"/api/letters/{draft.pk}/docx/").status_code == 200
+
+
+@pytest.mark.parametrize("char", ["\x02", "\x0b", "\x1f", "\ufffe"])
+def test_a_control_character_in_the_title_is_refused_and_the_cabinet_report_still_exports(api, settings, tmp_path, case,
+                                                                                           officer, assessor, assessor2,
+                                                                                           char):
+    """The title goes into the cabinet report's DOCX (XML 1.0 cannot hold the character)."""
+    import io
+
+    import docx
+
+    from documents.models import Document
+    from documents.services import document_version_download
+
+    from .factories import approve_assessment, use_tmp_document_storage
+
+    use_tmp_document_storage(settings, tmp_path)
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging", "target_name": f"X{char}"},
+                               format="json"), "title", f"U+{ord(char):04X}")
+    Case.objects.filter(pk=case.pk).update(state="risk_assessment")
+    assessment = approve_assessment(Case.objects.get(pk=case.pk), lead=assessor, approver=assessor2)
+    response = api(assessor).post(f"/api/cases/{case.pk}/documents/assessment-report/",
+                                  {"assessment": assessment.pk}, format="json")
+    assert response.status_code == 201, response.content[:300]
+    version = Document.objects.filter(case=case, document_type="assessment_report",
+                                      versions__original_filename__endswith=".docx").get().versions.get()
+    content = document_version_download(user=assessor, version=version)
+    report = docx.Document(io.BytesIO(content))
+    text = "\n".join([p.text for p in report.paragraphs] +
+                     [cell.text for table in report.tables for row in table.rows for cell in row.cells])
+    assert case.reference in text and char not in text
 
 
 @pytest.mark.parametrize("char", ["\x01", "\x0b", "\x1b"])
@@ -263,6 +342,34 @@ def test_text_that_mentions_an_old_date_is_not_refused(api, case, officer, text)
 def test_dates_in_range_are_accepted(api, case, officer, day):
     response = api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json")
     assert response.status_code == 200 and response.json()["expected_closing_date"] == day
+
+
+# ---------------------------------------------------------------------------------------------
+# (i) very long strings: stored in the case, its audit record and its timeline
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("length", [input_rules.MAX_TEXT_LENGTH + 1, 1_000_000, 3_000_000])
+def test_a_very_long_text_is_a_field_error_and_stores_nothing(api, case, officer, length):
+    records = AuditRecord.objects.count()
+    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "x" * length}, format="json"),
+            "summary", "100.000")
+    refused(api(officer).post(f"/api/cases/{case.pk}/suspend/", {"reason": "y" * length}, format="json"),
+            "reason", "100.000")
+    assert Case.objects.get(pk=case.pk).summary == case.summary
+    assert AuditRecord.objects.count() == records
+
+
+def test_a_long_text_within_the_limit_is_kept(api, case, officer):
+    text = ("Overname van de onderneming. " * (input_rules.MAX_TEXT_LENGTH // 29)).strip()
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    assert response.status_code == 200 and len(response.json()["summary"]) == len(text)
+
+
+def test_a_very_long_text_in_a_web_form_is_refused(client, officer, case):
+    web_session(client, officer)
+    response = client.post(f"/cases/{case.pk}/edit/", {"summary": "x" * (input_rules.MAX_TEXT_LENGTH + 1),
+                                                        "title": case.title, "version": case.version})
+    assert response.status_code == 400 and "summary" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).summary == case.summary
 
 
 # ---------------------------------------------------------------------------------------------

@@ -390,6 +390,8 @@ class MovementSerializer(serializers.Serializer):
 
 class PositionReturnSerializer(MovementSerializer):
     kind = serializers.ChoiceField(choices=RETURN_KIND_CHOICES)
+    # Income far above what was invested is booked only when confirmed (bev.services.RETURN_SCALE_MULTIPLE).
+    confirm_outside_scale = serializers.BooleanField(required=False, default=False)
 
 
 class DisbursementSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from .disbursements import (  # noqa: F401
 )
 from .exits import (  # noqa: F401
     RETURN_ACCOUNTS,
+    RETURN_SCALE_MULTIPLE,
     exit_book,
     return_book,
 )

@@ -51,12 +51,20 @@ RETURN_ACCOUNTS = {
     EntryKind.INTEREST: Account.INVESTMENT_INCOME,
     EntryKind.REPAYMENT: Account.INVESTMENTS,
 }
+# A dividend or interest above this multiple of what was invested in the position is outside the
+# position's scale: booked only when the fund manager confirms the amount (`confirm_outside_scale`),
+# so that a few zeros too many (EUR 196 billion on EUR 10 million; issue 22) are not booked and swept
+# to the treasury unnoticed. Anything above `AMOUNT_CEILING` stays refused. The service's own
+# assumption, not the letter's (docs/security.md).
+RETURN_SCALE_MULTIPLE = Decimal("10")
 
 
 @transaction.atomic
 def return_book(*, user, position: Position, kind: str, amount, idempotency_key: str,
-                booked_on: date | None = None, description: str = "") -> JournalEntry:
-    """A dividend, interest or repayment received on a position (sale proceeds: `exit_book`)."""
+                booked_on: date | None = None, description: str = "",
+                confirm_outside_scale: bool = False) -> JournalEntry:
+    """A dividend, interest or repayment received on a position (sale proceeds: `exit_book`).
+    Income above `RETURN_SCALE_MULTIPLE` times the invested amount needs `confirm_outside_scale`."""
     require(user, "fund.book", case=position.case)
     if kind not in RETURN_ACCOUNTS:
         raise RuleViolation(_("Soort opbrengst: dividend, rente of aflossing."), field="kind")
@@ -76,9 +84,19 @@ def return_book(*, user, position: Position, kind: str, amount, idempotency_key:
             raise LimitExceeded(_("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
                                 % {"cost": euro(balance["cost"], cents=True)}, field="amount",
                                 code="position_cost")
+    outside_scale = kind != EntryKind.REPAYMENT and amount > balance["invested"] * RETURN_SCALE_MULTIPLE
+    if outside_scale and not confirm_outside_scale:
+        raise RuleViolation(_("Dit bedrag is meer dan %(multiple)s maal wat in de positie is geïnvesteerd "
+                              "(%(invested)s): controleer het en bevestig het uitdrukkelijk als het klopt.")
+                            % {"multiple": RETURN_SCALE_MULTIPLE, "invested": euro(balance["invested"], cents=True)},
+                            field="amount", code="amount_outside_scale")
     entry = _post(fund=fund, kind=kind, booked_on=booked_on, key=key, user=user, amount=amount, position=position,
                   description=description or str(kind.label),
                   lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)])
+    if outside_scale:
+        audit_log(actor=user, action=AuditRecord.Action.BOOKING, event="ledger.confirm_outside_scale", obj=entry,
+                  case_id=entry.case_id, changes={"amount": amount, "invested": balance["invested"],
+                                                  "multiple": RETURN_SCALE_MULTIPLE})
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
     return entry
 
