@@ -47,7 +47,7 @@ def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None =
     if position_id:
         entries = entries.filter(position_id=position_id)
         if viewer is not None:
-            entries = entries.filter(case_visible=True)
+            entries = entries.filter(_case_visible(viewer, "case_id"))
     if date_from:
         entries = entries.filter(booked_on__gte=date_from)
     if date_to:
