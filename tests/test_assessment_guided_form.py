@@ -98,7 +98,8 @@ def test_a_refused_submit_on_the_page_lists_the_missing_items(client, assessor, 
     assert response.status_code == 400
     body = response.content.decode()
     submit = body[body.index('id="submit"'):]
-    assert "Reikwijdtegrond: De reikwijdtegrond is nog niet bevestigd." in submit
+    # one line per missing item, not one long sentence
+    assert "<li>Reikwijdtegrond: De reikwijdtegrond is nog niet bevestigd.</li>" in submit
     for item in assessment.framework.framework.conditions + assessment.framework.framework.checks:
         assert escape(str(item.label)) in submit
     assessment.refresh_from_db()
@@ -208,3 +209,13 @@ def test_the_outcomes_text_uses_dutch_numbers(assessor, assessment):
     result = assessment_compute(assessment)
     assert "gewogen score 3,00" in result["explanation"]
     assert any("bijdrage 3,00 (gewicht 1,00)" in d["text"] for d in result["drivers"])
+
+
+def test_the_guided_form_in_english(client, assessor, assessment):
+    web_session(client, assessor)
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("assessments:detail", args=[assessment.pk])).content.decode()
+    assert "Progress" in body and "Indicators and scores" in body and "Outcome and reasoning" in body
+    assert "The scope ground has not been confirmed yet." in body
+    assert "Cannot be submitted yet. Missing:" in body
+    assert "There is no department advisor on the case team yet" in body
