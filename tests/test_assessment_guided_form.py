@@ -219,3 +219,17 @@ def test_the_guided_form_in_english(client, assessor, assessment):
     assert "The scope ground has not been confirmed yet." in body
     assert "Cannot be submitted yet. Missing:" in body
     assert "There is no department advisor on the case team yet" in body
+
+
+def test_a_risk_reviews_progress_lists_its_open_questions(client, case, assessor):
+    from cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(state="monitoring")
+    review = assessment_start(user=assessor, case=Case.objects.get(pk=case.pk), kind="risk_review")
+    body = page(client, assessor, review)
+    assert 'href="#scope"' not in body[body.index('id="progress"'):]
+    questions = _section(body, "checks")
+    assert "Vragen van de risicoheroverweging" in questions and "Vraag nog niet beantwoord." in questions
+    progress = assessment_progress(assessment=review)
+    assert [s["key"] for s in progress["sections"]] == ["checks", "consultations", "outcome"]
+    assert not progress["may_submit"]
