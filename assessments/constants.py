@@ -62,6 +62,20 @@ class Ministry(models.TextChoices):
     OTHER = "other", _("Ander ministerie")
 
 
+# The organisation names (`access.User.organisation`, compared case-insensitively, without a leading
+# "Ministerie van") under which each ministry's advisors are registered: a consultation goes to an
+# advisor of the ministry asked (issue 23). An advisor asked for "another ministry" is registered
+# under the name given for it.
+MINISTRY_ORGANISATIONS: dict[str, frozenset[str]] = {
+    Ministry.JENV: frozenset({"jenv", "j&v", "justitie en veiligheid"}),
+    Ministry.BZ: frozenset({"bz", "buza", "buitenlandse zaken"}),
+    Ministry.DEFENSIE: frozenset({"defensie", "def", "mindef"}),
+    Ministry.BZK: frozenset({"bzk", "binnenlandse zaken en koninkrijksrelaties", "binnenlandse zaken"}),
+    Ministry.OCW: frozenset({"ocw", "onderwijs, cultuur en wetenschap"}),
+    Ministry.FINANCIEN: frozenset({"financien", "financiën", "fin"}),
+}
+
+
 class ConsultationStatus(models.TextChoices):
     OPEN = "open", _("Openstaand")
     ANSWERED = "answered", _("Beantwoord")

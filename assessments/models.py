@@ -28,6 +28,7 @@ from .constants import (
     ConsultationStatus,
     FrameworkStatus,
     Ministry,
+    Outcome,
     ReviewDecision,
 )
 
@@ -158,6 +159,11 @@ class Assessment(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def outcome_label(self) -> str:
+        """The approved outcome's label ("Inzetten"), never its code ("deploy"), for the pages."""
+        return str(Outcome(self.outcome).label) if self.outcome in Outcome.values else self.outcome
 
 
 def _evidence_default():

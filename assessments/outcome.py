@@ -53,6 +53,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .constants import AdvicePosition, AssessmentKind, CheckAnswer, ConditionStatus, ConsultationStatus, Outcome
@@ -107,6 +108,12 @@ def final_level(levels: list[int], settled: int | None, disagreement_spread: int
 
 def _q(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _number(value) -> str:
+    """A figure in the texts of the outcome in the reader's language: "2,67" in Dutch, "2.67" in
+    English (the machine fields, `risk_score`, `contribution`, `weight`, keep the plain decimal)."""
+    return number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True)
 
 
 def _counts(framework: Framework, item, level: int | None, inputs: Inputs) -> bool:
@@ -381,7 +388,7 @@ def _drivers(outcome, failures, missing, supports, risk_drivers, risk_rule="weig
         return decisive + risk
     risk = [{"part": "indicator", "code": r["code"], "label": r["label"], "value": r["final_level"],
              "effect": "risk", "text": _("Weegt mee in het risiconiveau met bijdrage %(c)s (gewicht %(w)s).")
-             % {"c": r["contribution"], "w": r["weight"]}} for r in risk_drivers]
+             % {"c": _number(r["contribution"]), "w": _number(r["weight"])}} for r in risk_drivers]
     return decisive + risk
 
 
@@ -418,7 +425,7 @@ def explain(result: dict) -> str:
     elif result["risk_level"]:
         top = [d for d in result["drivers"] if d["effect"] == "risk"][:3]
         parts.append(_("Risiconiveau: %(level)s (gewogen score %(score)s), vooral bepaald door: %(items)s.")
-                     % {"level": result["risk_level_label"], "score": result["risk_score"], "items": names(top)})
+                     % {"level": result["risk_level_label"], "score": _number(result["risk_score"]), "items": names(top)})
     else:
         parts.append(_("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score."))
     if result["kind"] == AssessmentKind.RISK_REVIEW and result["risk_manageable"] is not None:

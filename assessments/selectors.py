@@ -25,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.models import User
 from access.permissions import can
@@ -662,3 +663,80 @@ def assessment_compute(assessment: Assessment) -> dict:
     return compute(assessment.framework.framework, assessment_inputs(assessment))
 
 
+
+
+# ---------------------------------------------------------------------------------------------
+# What is still missing: the submit check and the page's progress list (issue 23)
+# ---------------------------------------------------------------------------------------------
+# The section of the assessment page where each part of the outcome is recorded.
+SECTION_OF_PART = {"scope": "scope", "condition": "conditions", "indicator": "indicators", "check": "checks",
+                   "afstemming": "consultations"}
+
+
+def assessment_open_items(assessment: Assessment, *, result: dict | None = None,
+                          consultations: list[dict] | None = None) -> list[dict]:
+    """Every item of the assessment not yet settled, in page order, each with the section it is
+    recorded in and whether it keeps the assessment from being submitted (`blocks_submit`).
+    `result` and `consultations` (summaries: id, status, ministry_label) save the reads when the
+    caller has them.
+
+    The one statement of the submit rules (`assessments.services.assessment_submit` and
+    `assessment_approve` refuse on the blocking items, the page lists them): an initial assessment
+    needs a definite outcome (not "insufficient_information": its missing scope ground, conditions,
+    indicators, checks and afstemming); a risk review needs a conclusion; and no advice request may
+    still be open (letter: EZK draws up the assessment "in afstemming met betrokken
+    (vak)departementen"). Items missing while the outcome is already definite ("do not deploy") are
+    listed but do not block."""
+    result = result if result is not None else assessment_compute(assessment)
+    if assessment.kind == AssessmentKind.INITIAL:
+        undecided = result["outcome"] == Outcome.INSUFFICIENT_INFORMATION
+    else:
+        undecided = result["risk_manageable"] is None
+    items = [{"section": SECTION_OF_PART.get(m["part"], "outcome"), "code": m["code"], "label": str(m["label"]),
+              "text": str(m["text"]), "rule": "insufficient_information", "blocks_submit": undecided}
+             for m in result["missing"]]
+    if consultations is None:
+        consultations = [{"id": c.pk, "status": c.status, "ministry_label": c.ministry_label}
+                         for c in assessment.consultations.filter(status=ConsultationStatus.OPEN)]
+    for c in consultations:
+        if c["status"] != ConsultationStatus.OPEN:
+            continue
+        items.append({"section": "consultations", "code": f"consultation_{c['id']}", "consultation_id": c["id"],
+                      "ministry_label": c["ministry_label"],
+                      "label": _("Adviesaanvraag: %(m)s") % {"m": c["ministry_label"]},
+                      "text": _("Het advies is nog niet gegeven: wacht het af of zie er met reden van af."),
+                      "rule": "consultation_open", "blocks_submit": True})
+    order = list(SECTION_OF_PART.values()) + ["outcome"]
+    return sorted(items, key=lambda item: order.index(item["section"]))
+
+
+def assessment_progress(*, assessment: Assessment, result: dict | None = None,
+                        consultations: list[dict] | None = None) -> dict:
+    """The progress list at the top of the assessment page: each section of the page in order, done
+    or with what it still misses (from `assessment_open_items`, the submit rules), and whether the
+    assessment may be submitted now."""
+    result = result if result is not None else assessment_compute(assessment)
+    items = assessment_open_items(assessment, result=result, consultations=consultations)
+    framework = assessment.framework.framework
+    initial = assessment.kind == AssessmentKind.INITIAL
+    by_questions = not initial and framework.reviews_by_questions
+    sections = []
+    if initial:
+        sections += [("scope", _("Reikwijdte")), ("conditions", _("Noodzakelijke voorwaarden"))]
+    if not by_questions:
+        sections.append(("indicators", _("Indicatoren en scores")))
+    if initial or by_questions:
+        sections.append(("checks", _("Kritische toetsen") if initial else _("Vragen van de risicoheroverweging")))
+    sections.append(("consultations", _("Afstemming met de departementen")))
+    rows = []
+    for key, label in sections:
+        missing = [i for i in items if i["section"] == key]
+        rows.append({"key": key, "label": label, "anchor": f"#{key}", "done": not missing, "missing": missing})
+    blocking = [i for i in items if i["blocks_submit"]]
+    undecided = any(i["rule"] == "insufficient_information" for i in blocking)
+    outcome_missing = ([{"section": "outcome", "code": "outcome", "label": _("Uitkomst"),
+                         "text": _("De uitkomst is nog niet te bepalen; vul eerst de onderdelen hierboven aan."),
+                         "rule": "insufficient_information", "blocks_submit": True}] if undecided else [])
+    rows.append({"key": "outcome", "label": _("Uitkomst en motivering"), "anchor": "#outcome",
+                 "done": not undecided, "missing": outcome_missing})
+    return {"sections": rows, "blocking": blocking, "may_submit": not blocking}

@@ -21,7 +21,7 @@ from core.exceptions import ApplicationError
 from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
-from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus
+from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus, Outcome, ReviewDecision
 from .forms import (
     AnswerForm,
     CheckForm,
@@ -89,6 +89,16 @@ def _profile_chart(indicators: list[dict], levels: list[int]) -> dict:
             "height": 40 + len(indicators) * row_h, "axis_y": 30 + len(indicators) * row_h}
 
 
+def _consult_choices(assessment: Assessment) -> tuple[list, list]:
+    """The consultation form's advisors (the case team's department advisors, with their
+    organisation) and parts (labels, not codes)."""
+    framework = assessment.framework.framework
+    advisors = [(m.user.username, f"{m.user} ({m.user.organisation or '–'})")
+                for m in assessment.case.team.select_related("user") if m.role == Role.DEPARTMENT_ADVISOR]
+    parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
+    return advisors, parts
+
+
 def _assessment_page(request, assessment: Assessment, *, bound: dict | None = None, status: int = 200):
     user = request.user
     bound = bound or {}
@@ -135,9 +145,7 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         by = {s["assessor"]: s for s in row["scores"]}
         row["columns"] = [by.get(a["username"]) for a in assessors]
 
-    advisors = [(m.user.username, f"{m.user} ({m.user.organisation or '–'})")
-                for m in case.team.select_related("user") if m.role == Role.DEPARTMENT_ADVISOR]
-    parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
+    advisors, parts = _consult_choices(assessment)
     rules = detail["rules"]
     initial = assessment.kind == AssessmentKind.INITIAL
     for c in detail["consultations"]:
@@ -147,6 +155,9 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
                 and c["position"] in ("objects", "concerns")):
             c["respond_form"] = form_for(f"respond:{c['id']}", lambda c=c: ResponseForm(
                 prefix=f"r-{c['id']}", initial={"response": c["response"]}))
+    for r in detail["reviews"]:
+        r["decision_label"] = ReviewDecision(r["decision"]).label if r["decision"] in ReviewDecision.values \
+            else r["decision"]
     # Four eyes: nobody who drew it up is offered the review the service would refuse them.
     reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
                 and user.pk not in assessment_authors(assessment))
@@ -181,7 +192,16 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
                    "description": _lang_text(lvl, "description")} for lvl in framework.scale],
         "thresholds": [{"label": framework.risk_level_label(row["code"]), "min_score": row["min_score"]}
                        for row in framework.risk_levels],
+        # The outcome's label in the reader's language (an approved result keeps the label of its day).
+        "outcome_label": Outcome(detail["result"]["outcome"]).label
+        if detail["result"].get("outcome") in Outcome.values else "",
         "general_errors": bound.get("general"),
+        "submit_form": bound.get("submit"),
+        # The progress list and the submit box: the submit rules' open items (selectors).
+        "progress": selectors.assessment_progress(assessment=assessment, result=detail["result"],
+                                                  consultations=detail["consultations"])
+        if assessment.status != AssessmentStatus.APPROVED else None,
+        "advisors_on_team": bool(advisors),
     }
     return render(request, "assessments/detail.html", context, status=status)
 
@@ -220,7 +240,6 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
 
     user = request.user
     assessment = selectors.assessment_get(user=user, assessment_id=assessment_id)
-    case = assessment.case
     done = _("Opgeslagen.")
     key = f"{action}:{code}" if code else action
     if action == "scope":
@@ -256,10 +275,7 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         form = SettleForm(request.POST, prefix=f"v-{code}", levels=_levels(assessment))
         call = lambda d: services.assessment_settle(user=user, assessment=assessment, indicator=code, **d)  # noqa: E731
     elif action == "consult":
-        advisors = [(m.user.username, m.user.username) for m in case.team.select_related("user")
-                    if m.role == Role.DEPARTMENT_ADVISOR]
-        framework = assessment.framework.framework
-        parts = [(i.code, i.code) for i in framework.conditions + framework.indicators + framework.checks]
+        advisors, parts = _consult_choices(assessment)
         form = ConsultationForm(request.POST, advisors=advisors, parts=parts)
 
         def call(d):
@@ -275,7 +291,7 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         call = lambda d: services.consultation_waive(user=user, consultation=consultation, reason=d["reason"])  # noqa: E731
     elif action in ("submit", "revise"):
         form = django_forms.Form(request.POST)
-        key = "general"
+        key = action if action == "submit" else "general"
         service = services.assessment_submit if action == "submit" else services.assessment_revise
         call = lambda d: service(user=user, assessment=assessment)  # noqa: E731
         done = _("Ingediend ter goedkeuring door een tweede beoordelaar.") if action == "submit" else \
@@ -298,7 +314,12 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
                     return asked
             result = call(form.cleaned_data)
         except REFUSED as exc:
-            add_error(form, exc)
+            missing = getattr(exc, "extra", {}).get("missing_items") if action == "submit" else None
+            if missing:  # name each missing item, as the progress list does
+                for item in missing:
+                    form.add_error(None, f"{item['label']}: {item['text']}")
+            else:
+                add_error(form, exc)
         else:
             messages.success(request, done)
             if action == "revise":

@@ -109,7 +109,7 @@ def test_version_1_assessments_keep_the_weighted_mean(v1):
     result = compute(v1, inputs(v1, [0, 0, 4, 0]))
     assert result["risk_rule"] == "weighted_mean"
     assert result["risk_level"] == "laag" and result["risk_score"] == "1.00"
-    assert "gewogen score 1.00" in result["explanation"]
+    assert "gewogen score 1,00" in result["explanation"]
     # Version 1 has no afstemming rule and no low-indicator rule: deploy as it always did.
     assert compute(v1, inputs(v1, [1, 1, 1, 1], no_consultation_reason=""))["outcome"] == Outcome.DEPLOY
     assert compute(v1, inputs(v1, [3, 3, 3, 3], consultations=[advice("objects")]))["outcome"] == Outcome.DEPLOY
@@ -323,7 +323,7 @@ def test_the_cabinet_report_shows_the_justification_and_the_response(assessor, a
     fill_initial_assessment(assessment, lead=assessor, level=1)
     assessment_set_low_indicators_justification(user=assessor, assessment=assessment,
                                                 justification="Enige toegang tot de sleutelinfrastructuur.")
-    request = consultation_request(user=assessor, assessment=assessment, ministry="bzk", advisor=advisor,
+    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
                                    question="Zorgen?", covers=["national_security_risk"],
                                    due_date=timezone.localdate() + timedelta(days=3))
     consultation_answer(user=advisor, consultation=request, position="concerns", advice="Zorgen over de termijn.")
@@ -493,7 +493,7 @@ def test_the_assessment_page_takes_a_response_to_an_objection(client, assessor, 
     from .factories import web_session
 
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="defensie", advisor=advisor,
+    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
                                    question="Leverancier voor Defensie?", covers=["vital_processes"],
                                    due_date=timezone.localdate() + timedelta(days=3))
     consultation_answer(user=advisor, consultation=request, position="objects", advice="Bezwaar.")

@@ -55,7 +55,7 @@ def test_approve_and_return_at_once_one_wins(officer, assessor, assessor2, make_
 
 
 def test_answer_and_waiver_at_once_one_wins(officer, assessor, make_user, case):
-    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
+    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR, organisation="JenV")
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     start_risk_assessment(case, officer=officer)
     assessment = services.assessment_start(user=assessor, case=case)

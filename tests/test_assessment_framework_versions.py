@@ -128,7 +128,7 @@ def test_demo_seed_is_idempotent_and_gives_a_case_an_assessment(officer, assesso
     from cases.services import case_team_add
     from demo.seeds import assessments as demo
 
-    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
+    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR, organisation="JenV")
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     users = {"risico": assessor, "risico2": assessor2, "adviseur": advisor}
     out = io.StringIO()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_report_context_holds_everything_the_cabinet_needs(officer, assessor, assessor2, case, make_user):
-    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR)
+    advisor = make_user("adviseur", Role.DEPARTMENT_ADVISOR, organisation="Defensie")
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)

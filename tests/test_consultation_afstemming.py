@@ -97,7 +97,8 @@ def test_answered_or_waived_requests_cannot_be_answered_again(api, assessor, adv
     assert response.status_code == 409
 
 
-def test_request_needs_an_advisor_on_the_team_covered_parts_and_a_future_date(api, assessor, make_user, assessment):
+def test_request_needs_an_advisor_on_the_team_covered_parts_and_a_future_date(api, officer, assessor, make_user,
+                                                                             assessment):
     make_user("adviseur2", Role.DEPARTMENT_ADVISOR)
     client = api(assessor)
     for overrides, field in [({"advisor": "adviseur2"}, "advisor"),   # not on the case team
@@ -110,7 +111,10 @@ def test_request_needs_an_advisor_on_the_team_covered_parts_and_a_future_date(ap
         response = request_advice(client, assessment, **overrides)
         assert response.status_code == 400 and field in response.json(), (overrides, response.json())
     assert not ConsultationRequest.objects.exists()
-    response = request_advice(client, assessment, ministry="other", ministry_other="Infrastructuur en Waterstaat")
+    ienw = make_user("adviseur_ienw", Role.DEPARTMENT_ADVISOR, organisation="Infrastructuur en Waterstaat")
+    case_team_add(user=officer, case=assessment.case, member=ienw, role=Role.DEPARTMENT_ADVISOR)
+    response = request_advice(client, assessment, ministry="other", ministry_other="Infrastructuur en Waterstaat",
+                              advisor="adviseur_ienw")
     assert response.status_code == 201 and response.json()["ministry_label"] == "Infrastructuur en Waterstaat"
 
 

@@ -77,7 +77,7 @@ def test_four_eyes_approval_then_the_case_can_go_to_the_cabinet(client, started,
 
 
 def test_consultation_request_and_the_advisors_reply(client, started, officer, make_user):
-    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR)
+    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR, organisation="JenV")
     case_team_add(user=officer, case=started.case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     code = started.framework.framework.conditions[0].code
     response = client.post(reverse("assessments:act", args=[started.pk, "consult"]), {

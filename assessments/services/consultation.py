@@ -19,6 +19,7 @@ from audit.services import audit_log
 from core.exceptions import Conflict, NotFound, RuleViolation
 
 from ..constants import (
+    MINISTRY_ORGANISATIONS,
     AdvicePosition,
     AssessmentKind,
     AssessmentStatus,
@@ -35,6 +36,22 @@ from .common import _lock, _require_draft, _require_lead
 # ---------------------------------------------------------------------------------------------
 # Consultation (afstemming)
 # ---------------------------------------------------------------------------------------------
+def _organisation_key(name: str) -> str:
+    key = " ".join((name or "").split()).casefold()
+    return key.removeprefix("ministerie van ").strip()
+
+
+def advisor_belongs_to_ministry(advisor, ministry: str, ministry_other: str = "") -> bool:
+    """Whether the advisor's organisation is the ministry asked (`MINISTRY_ORGANISATIONS`; for
+    "another ministry", the name given for it)."""
+    organisation = _organisation_key(advisor.organisation)
+    if not organisation:
+        return False
+    if ministry == Ministry.OTHER:
+        return organisation == _organisation_key(ministry_other)
+    return organisation in MINISTRY_ORGANISATIONS.get(ministry, frozenset())
+
+
 @transaction.atomic
 def consultation_request(*, user, assessment: Assessment, ministry: str, advisor, question: str,
                          covers: list[str], due_date: date, ministry_other: str = "") -> ConsultationRequest:
@@ -50,6 +67,15 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
         errors["ministry_other"] = _("Noem het ministerie.")
     if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
         errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
+    elif "ministry" not in errors and "ministry_other" not in errors and not advisor_belongs_to_ministry(
+            advisor, ministry, ministry_other):
+        # The advice is the ministry's: its own advisor gives it (letter: "in afstemming met betrokken
+        # (vak)departementen"), not a colleague of another ministry on the same team.
+        errors["advisor"] = _("%(advisor)s hoort niet bij het gevraagde ministerie (%(ministry)s): de "
+                              "organisatie van de adviseur is “%(organisation)s”. Kies een adviseur van "
+                              "dat ministerie.") % {
+            "advisor": advisor, "ministry": ministry_other.strip() if ministry == Ministry.OTHER
+            else Ministry(ministry).label, "organisation": advisor.organisation or "–"}
     if not (question or "").strip():
         errors["question"] = _("Stel de adviesvraag.")
     codes = list(dict.fromkeys(covers or []))

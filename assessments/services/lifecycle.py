@@ -22,8 +22,6 @@ from ..constants import (
     AssessmentStatus,
     CheckAnswer,
     ConditionStatus,
-    ConsultationStatus,
-    Outcome,
     ReviewDecision,
 )
 from ..hooks import open_cabinet_conditions
@@ -32,12 +30,11 @@ from ..models import (
     AssessmentReview,
     CheckFinding,
     ConditionFinding,
-    ConsultationRequest,
     IndicatorScore,
     IndicatorSettlement,
 )
 from ..review_framework import CABINET_CONDITIONS_CHECK
-from ..selectors import assessment_compute
+from ..selectors import assessment_compute, assessment_open_items
 from .common import (
     CASE_STATE_FOR_KIND,
     CASE_STATES_FOR_KIND,
@@ -295,29 +292,37 @@ def assessment_settle(*, user, assessment: Assessment, indicator: str, level: in
     return settlement
 
 
-def _open_consultations(assessment: Assessment) -> list[ConsultationRequest]:
-    return list(assessment.consultations.filter(status=ConsultationStatus.OPEN))
+def _missing_text(items: list[dict]) -> str:
+    return "; ".join(f"{item['label']}: {item['text']}" for item in items)
 
 
 def _require_ready(assessment: Assessment) -> dict:
-    """The assessment can be finalised: a definite outcome and no open advice request."""
+    """The assessment can be finalised: a definite outcome and no open advice request. The rules are
+    `assessments.selectors.assessment_open_items` (the page's progress list shows the same items);
+    the refusal names each missing item (`extra.missing`: the codes, `extra.missing_items`: code,
+    label, text and the page's section)."""
     result = assessment_compute(assessment)
-    if assessment.kind == AssessmentKind.INITIAL and result["outcome"] == Outcome.INSUFFICIENT_INFORMATION:
-        raise Conflict(_("Onvoldoende informatie: de inschatting kan nog niet worden afgerond."),
-                       code="insufficient_information", extra={"missing": [m["code"] for m in result["missing"]]})
-    if assessment.kind == AssessmentKind.RISK_REVIEW and result["risk_manageable"] is None:
-        raise Conflict(_("Nog geen conclusie: niet alle vragen van de heroverweging zijn beantwoord.")
-                       if assessment.framework.framework.reviews_by_questions else
-                       _("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score."),
-                       code="insufficient_information", extra={"missing": [m["code"] for m in result["missing"]]})
+    blocking = [i for i in assessment_open_items(assessment, result=result) if i["blocks_submit"]]
+    undecided = [i for i in blocking if i["rule"] == "insufficient_information"]
+    if undecided:
+        if assessment.kind == AssessmentKind.INITIAL:
+            message = _("Onvoldoende informatie: de inschatting kan nog niet worden afgerond.")
+        elif assessment.framework.framework.reviews_by_questions:
+            message = _("Nog geen conclusie: niet alle vragen van de heroverweging zijn beantwoord.")
+        else:
+            message = _("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score.")
+        raise Conflict(_("%(message)s Ontbreekt: %(items)s.") % {"message": message, "items": _missing_text(undecided)},
+                       code="insufficient_information",
+                       extra={"missing": [i["code"] for i in undecided], "missing_items": undecided})
     if assessment.kind == AssessmentKind.RISK_REVIEW:
         _require_cabinet_conditions_settled(assessment)
     # Letter: EZK draws up the assessment "in afstemming met betrokken (vak)departementen".
-    open_requests = _open_consultations(assessment)
+    open_requests = [i for i in blocking if i["rule"] == "consultation_open"]
     if open_requests:
         raise Conflict(_("Er staan nog adviesaanvragen open: %(m)s. Wacht het advies af of zie er met reden van af.")
-                       % {"m": ", ".join(c.ministry_label for c in open_requests)}, code="consultation_open",
-                       extra={"open_consultations": [c.pk for c in open_requests]})
+                       % {"m": ", ".join(i["ministry_label"] for i in open_requests)}, code="consultation_open",
+                       extra={"open_consultations": [i["consultation_id"] for i in open_requests],
+                              "missing": [i["code"] for i in open_requests], "missing_items": open_requests})
     return result
 
 
