@@ -39,7 +39,7 @@ from .views import ENROL_MAX_SECONDS, ENROL_SESSION_KEY, lockout_response
 PENDING_SESSION_KEY = "access_oidc_pending_user"
 PENDING_MAX_SECONDS = ENROL_MAX_SECONDS
 # The sessions django-otp verifies log in through the ordinary backend (as the enrolment does).
-SESSION_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SESSION_BACKEND = "access.backends.AccountBackend"
 
 
 class SecondFactorForm(forms.Form):
