@@ -18,7 +18,7 @@ def auditor(make_user):
 def test_auditor_sees_the_trail_of_a_person(client, auditor, officer, case):
     web_session(client, auditor)
     body = client.get(reverse("audit:trail"), {"user": "officer"}).content.decode()
-    assert "case.create" in body
+    assert "Casus aangemaakt" in body
     # a case the auditor is not on: who/when/what, not the content
     assert "[afgeschermd]" in body
     assert case.title not in body
@@ -35,7 +35,7 @@ def test_case_trail_for_an_auditor_on_the_team(client, auditor, officer, case):
     case_team_add(user=officer, case=case, member=auditor, role=Role.AUDITOR)
     web_session(client, auditor)
     body = client.get(reverse("cases:audit", args=[case.pk])).content.decode()
-    assert "case.team_add" in body
+    assert "Teamlid toegevoegd" in body
     assert case.reference in body
 
 

@@ -1,0 +1,17 @@
+"""The labels of the events `access` writes to the audit trail (audit.labels.event_labels)."""
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_LABELS = {
+    "auth.login": _("Ingelogd"),
+    "auth.login_failed": _("Inloggen mislukt"),
+    "auth.logout": _("Uitgelogd"),
+    "auth.idp_second_factor": _("Tweede factor bij de identiteitsprovider"),
+    "auth.totp_enrol": _("Authenticator-app gekoppeld"),
+    "auth.token_create": _("API-token aangemaakt"),
+    "auth.token_revoke": _("API-token ingetrokken"),
+    "user.create": _("Gebruiker aangemaakt"),
+    "user.create_first_administrator": _("Eerste beheerder aangemaakt"),
+    "user.notify_by_email": _("E-mailmeldingen gewijzigd"),
+    "user.reset_second_factor": _("Tweede factor opnieuw ingesteld"),
+}

@@ -1,0 +1,114 @@
+"""How a record of the trail reads for people (issue 23, "Readable records"): the event by its label,
+the object by its kind, a change as "field: before → after" with the field's verbose name, the
+actor by their name. Records keep their codes; only the presentation changes.
+
+The apps above `audit` write the events, so they name them: each registers `{event code: label}`
+in `event_labels` in its AppConfig.ready(), and `audit` imports none of them."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Registry
+
+from .models import AuditRecord
+
+# Each app's {event code: label}. A key ending in "." labels every event that starts with it and has
+# no label of its own (events whose code is built from a name, as "ledger.<kind>").
+event_labels = Registry("audit.event_labels")
+event_labels.register("audit", {
+    "audit.read_case_trail": _("Audittrail van een casus ingezien"),
+    "audit.export": _("Audittrail geëxporteerd"),
+    "audit.verify_request": _("Verificatie van de keten aangevraagd"),
+    "audit.verify": _("Keten geverifieerd"),
+    "audit.verify_evidence": _("Bewijsstuk van een verificatie gedownload"),
+})
+
+ARROW = "→"
+
+
+def event_label(code: str) -> str:
+    """The label of an event code; an event nobody named shows its code (better than nothing)."""
+    if not code:
+        return ""
+    registered = [labels for _key, labels in event_labels.items()]
+    for labels in registered:
+        if code in labels:
+            return str(labels[code])
+    for labels in registered:
+        for key, label in labels.items():
+            if key.endswith(".") and code.startswith(key):
+                return str(label)
+    return code
+
+
+def _model(object_type: str):
+    try:
+        return apps.get_model(object_type) if "." in object_type else None
+    except (LookupError, ValueError):
+        return None
+
+
+def object_label(record: AuditRecord) -> str:
+    """The kind of object a record is about, by its model's name ("casus", "document")."""
+    model = _model(record.object_type)
+    return str(model._meta.verbose_name) if model is not None else record.object_type
+
+
+def field_label(model, name: str) -> str:
+    if model is not None:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        if field is not None and hasattr(field, "verbose_name"):  # a reverse relation has none
+            return str(field.verbose_name)
+    return name.replace("_", " ")
+
+
+def _value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("ja"))
+    if value is False:
+        return str(_("nee"))
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')}: {_value(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value(v) for v in value)
+    return str(value)
+
+
+def change_lines(record: AuditRecord) -> list[str]:
+    """The record's changes as lines "field: before → after" (or "field: value" for a fact that is no
+    change), the field by its verbose name where the object's model is known; never raw JSON."""
+    changes = record.changes
+    if not changes:
+        return []
+    if not isinstance(changes, dict):
+        return [_value(changes)]
+    model = _model(record.object_type)
+    lines = []
+    for name, value in changes.items():
+        label = field_label(model, str(name))
+        if isinstance(value, dict) and set(value) <= {"before", "after"} and value:
+            lines.append(f"{label}: {_value(value.get('before'))} {ARROW} {_value(value.get('after'))}")
+        else:
+            lines.append(f"{label}: {_value(value)}")
+    return lines
+
+
+def person_name(record: AuditRecord) -> str:
+    """The actor's name (their full name; the username where they have none; "systeem" for none)."""
+    try:
+        actor = record.actor if record.actor_id else None
+    except ObjectDoesNotExist:  # no foreign key constraint: a removed account leaves its username
+        actor = None
+    if actor is not None:
+        return str(actor)
+    if record.actor_username in ("", "system"):
+        return str(_("systeem"))
+    return record.actor_username
