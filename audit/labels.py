@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import Registry
@@ -57,34 +61,61 @@ def object_label(record: AuditRecord) -> str:
     return str(model._meta.verbose_name) if model is not None else record.object_type
 
 
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if hasattr(field, "verbose_name") else None  # a reverse relation has no label
+
+
 def field_label(model, name: str) -> str:
-    if model is not None:
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            field = None
-        if field is not None and hasattr(field, "verbose_name"):  # a reverse relation has none
-            return str(field.verbose_name)
-    return name.replace("_", " ")
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name.replace("_", " ")
 
 
-def _value(value) -> str:
-    if value is None or value == "":
+def _choice_labels(field) -> dict:
+    """The labels of a field's choices (of its items' choices for a list field), by stored value."""
+    for candidate in (field, getattr(field, "base_field", None)):
+        if candidate is not None and candidate.choices:
+            return {str(value): label for value, label in candidate.flatchoices}
+    return {}
+
+
+def _value(value, field=None) -> str:
+    """A stored value as people read it: a choice by its label, a moment in Dutch time, yes/no."""
+    if value is None or value == "" or value == []:
         return "—"
     if value is True:
         return str(_("ja"))
     if value is False:
         return str(_("nee"))
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {_value(v)}" for k, v in value.items())
+        return ", ".join(f"{str(k).replace('_', ' ')}: {_value(v)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v) for v in value)
+        return ", ".join(_value(v, field) for v in value)
+    if field is not None:
+        labels = _choice_labels(field)
+        if str(value) in labels:
+            return str(labels[str(value)])
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            moment = parse_datetime(value)
+            if moment is not None:
+                return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment,
+                                   "j-n-Y H:i")
+        if isinstance(field, models.DateField) and isinstance(value, str):
+            day = parse_date(value)
+            if day is not None:
+                return date_format(day, "j-n-Y")
     return str(value)
 
 
 def change_lines(record: AuditRecord) -> list[str]:
     """The record's changes as lines "field: before → after" (or "field: value" for a fact that is no
-    change), the field by its verbose name where the object's model is known; never raw JSON."""
+    change), the field by its verbose name and a choice by its label where the object's model is
+    known; never raw JSON."""
     changes = record.changes
     if not changes:
         return []
@@ -93,11 +124,12 @@ def change_lines(record: AuditRecord) -> list[str]:
     model = _model(record.object_type)
     lines = []
     for name, value in changes.items():
-        label = field_label(model, str(name))
-        if isinstance(value, dict) and set(value) <= {"before", "after"} and value:
-            lines.append(f"{label}: {_value(value.get('before'))} {ARROW} {_value(value.get('after'))}")
+        field = _field(model, str(name))
+        label = str(field.verbose_name) if field is not None else str(name).replace("_", " ")
+        if isinstance(value, dict) and value and set(value) <= {"before", "after"}:
+            lines.append(f"{label}: {_value(value.get('before'), field)} {ARROW} {_value(value.get('after'), field)}")
         else:
-            lines.append(f"{label}: {_value(value)}")
+            lines.append(f"{label}: {_value(value, field)}")
     return lines
 
 
