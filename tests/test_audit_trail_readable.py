@@ -133,3 +133,11 @@ def test_every_event_written_has_a_label():
         codes.update(re.findall(r'event="([a-z_]+\.[a-z_.]+)"', path.read_text()))
     assert codes
     assert sorted(code for code in codes if event_label(code) == code) == []
+
+
+def test_the_trail_in_english(client, auditor, named_officer):
+    make_case(officer=named_officer)
+    web_session(client, auditor)
+    client.post(reverse("set_language"), {"language": "en"})
+    body = client.get(reverse("audit:trail")).content.decode()
+    assert "Case created" in _table(body) and "Export (CSV)" in body and "Up to and including (date)" in body
