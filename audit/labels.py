@@ -30,6 +30,10 @@ event_labels.register("audit", {
     "audit.verify_evidence": _("Bewijsstuk van een verificatie gedownload"),
 })
 
+# Each app's {event code: callable(record) -> list of lines}, for changes whose values only the app
+# that wrote them can read (a team member as "username:role"); other changes read field by field.
+change_formatters = Registry("audit.change_formatters")
+
 ARROW = "→"
 
 
@@ -119,6 +123,9 @@ def change_lines(record: AuditRecord) -> list[str]:
     changes = record.changes
     if not changes:
         return []
+    for _key, formatters in change_formatters.items():
+        if record.event in formatters:
+            return list(formatters[record.event](record))
     if not isinstance(changes, dict):
         return [_value(changes)]
     model = _model(record.object_type)

@@ -8,11 +8,12 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The trail shows each event by its label (audit.labels), without audit importing this app.
-        from audit.labels import event_labels
+        from audit.labels import change_formatters, event_labels
 
-        from .audit_events import EVENT_LABELS
+        from .audit_events import CHANGE_FORMATTERS, EVENT_LABELS
 
         event_labels.register(self.name, EVENT_LABELS)
+        change_formatters.register(self.name, CHANGE_FORMATTERS)
         from audit import readers
         from core.extensions import work_sources
 

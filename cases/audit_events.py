@@ -1,6 +1,10 @@
 """The labels of the events `cases` writes to the audit trail (audit.labels.event_labels)."""
 
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from access.models import User
+from access.roles import Role
 
 EVENT_LABELS = {
     "case.create": _("Casus aangemaakt"),
@@ -33,3 +37,30 @@ EVENT_LABELS = {
     "cabinet_decision.record": _("Kabinetsbesluit vastgelegd"),
     "cabinet_decision.confirm": _("Kabinetsbesluit bevestigd"),
 }
+
+
+def _member(value) -> str:
+    """A team member as the trail stores them ("username:role") as people read it: "Jan de Vries
+    (Departementaal adviseur)"."""
+    if not value:
+        return "—"
+    username, _sep, role = str(value).partition(":")
+    user = User.objects.filter(username=username).first()
+    name = str(user) if user is not None else username
+    role_label = str(Role(role).label) if role in Role.values else role
+    return f"{name} ({role_label})" if role_label else name
+
+
+def _team_lines(record) -> list[str]:
+    lines = []
+    for key, value in (record.changes or {}).items():
+        if key in ("team", "team_role") and isinstance(value, dict):
+            lines.append(f"{gettext_now('Teamlid')}: {_member(value.get('before'))} → {_member(value.get('after'))}")
+        elif key == "earlier_roles":
+            roles = [str(Role(r).label) if r in Role.values else str(r) for r in value or []]
+            lines.append(f"{gettext_now('Eerdere rollen')}: {', '.join(roles)}")
+    return lines
+
+
+CHANGE_FORMATTERS = {"case.team_add": _team_lines, "case.team_remove": _team_lines,
+                     "case.team_change_role": _team_lines}

@@ -45,6 +45,7 @@ def test_a_record_reads_as_a_name_a_label_and_a_change(client, auditor, named_of
     assert "Casus gewijzigd" in rows and "Teamlid toegevoegd" in rows
     assert "case.update" not in rows and "case.team_add" not in rows
     assert "samenvatting: Oude samenvatting → Nieuwe samenvatting" in rows
+    assert "Teamlid: — → Anna Smit (Auditor)" in rows and "auditor:auditor" not in rows
     assert "urgentie: — → Normaal" in rows and "→ normal<" not in rows  # a choice by its label
     assert "{" not in rows and "&quot;before&quot;" not in rows
 
