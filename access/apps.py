@@ -7,6 +7,12 @@ class AccessConfig(AppConfig):
     verbose_name = _("Toegang")
 
     def ready(self):
+        # The trail shows each event by its label (audit.labels), without audit importing this app.
+        from audit.labels import event_labels
+
+        from .audit_events import EVENT_LABELS
+
+        event_labels.register(self.name, EVENT_LABELS)
         from audit import readers
 
         from . import checks, schema, signals  # noqa: F401  (OIDC settings checks; OpenAPI extension; login audit records)

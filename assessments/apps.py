@@ -7,6 +7,12 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Afwegingskader")
 
     def ready(self):
+        # The trail shows each event by its label (audit.labels), without audit importing this app.
+        from audit.labels import event_labels
+
+        from .audit_events import EVENT_LABELS
+
+        event_labels.register(self.name, EVENT_LABELS)
         from cases import guards
         from core.extensions import work_sources
 

@@ -84,3 +84,12 @@ def shown(record: AuditRecord) -> dict:
                 "changes": record.changes, "event": record.event}
     return {"case_id": None, "object_id": "", "object_repr": MASKED_REPR, "changes": {},
             "event": event_category(record.event)}
+
+
+def case_references(*, user: AbstractBaseUser | AnonymousUser, case_ids) -> dict[int, str]:
+    """The references ("BEV-2026-0001") of those of `case_ids` this person may see (one query): pages
+    name a case by its reference, never by its internal number."""
+    wanted = {case_id for case_id in case_ids if case_id is not None}
+    if not wanted:
+        return {}
+    return dict(visible_cases(user).filter(pk__in=wanted).values_list("pk", "reference"))

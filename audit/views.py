@@ -4,21 +4,30 @@ A case's own trail page lives with the case (`cases.views.case_audit_trail`)."""
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict
 from core.views import web_view
 
-from . import evidence
+from . import evidence, labels
 from .models import AuditRecord, ChainVerification
-from .readers import require
-from .selectors import audit_record_list, chain_verification_get, chain_verification_list, masked, shown
-from .services import chain_verification_evidence, chain_verification_request
+from .readers import find_case, require
+from .selectors import (
+    audit_record_list,
+    case_references,
+    chain_verification_get,
+    chain_verification_list,
+    masked,
+    shown,
+)
+from .services import EXPORT_MAX_ROWS, audit_trail_export, chain_verification_evidence, chain_verification_request
 
 
 class AuditFilterForm(forms.Form):
@@ -26,30 +35,94 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Handeling"), required=False,
                                choices=[("", _("Alle"))] + list(AuditRecord.Action.choices))
+    date_from = forms.DateField(label=_("Vanaf (datum)"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Tot en met (datum)"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+    def record_filters(self) -> dict:
+        """The filters on the records: the action, and the period as whole days in Dutch time (both
+        dates included)."""
+        data, filters = self.cleaned_data, {}
+        if data.get("action"):
+            filters["action"] = data["action"]
+        if data.get("date_from"):
+            filters["timestamp__gte"] = _start_of(data["date_from"])
+        if data.get("date_to"):
+            filters["timestamp__lt"] = _start_of(data["date_to"] + timedelta(days=1))
+        return filters
 
 
-def _rows(records):
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+def _rows(records, *, references):
+    """Each record as people read it: the actor's name (the username only in a title, to tell two
+    people with one name apart), the event's label, the object's kind and the changes as lines
+    "field: before → after". A masked record stays masked (audit.selectors.masked)."""
     for record in records:
-        fields = shown(record)
-        yield {"record": record, "masked": masked(record), "event": fields["event"], "case_id": fields["case_id"],
+        hidden, fields = masked(record), shown(record)  # masked: the event's category only (issue 22)
+        yield {"record": record, "masked": hidden, "person": labels.person_name(record),
+               "event": labels.event_label(fields["event"]), "object_label": labels.object_label(record),
                "object_repr": fields["object_repr"],
-               "changes": "" if not fields["changes"] else json.dumps(fields["changes"], ensure_ascii=False,
-                                                                      indent=1)[:1500]}
+               "case_reference": "" if hidden else references.get(record.case_id, ""),
+               "changes": [] if hidden else labels.change_lines(record)}
+
+
+def _filtered(request, *, case_id=None):
+    """The form and the records it selects (None while the form is invalid: no rows for bad input)."""
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    filters = form.cleaned_data if form.is_bound else {}
+    case_id = case_id or filters.get("case") or None
+    qs = audit_record_list(user=request.user, case_id=case_id, username=filters.get("user") or None,
+                           filters=form.record_filters() if form.is_bound else None)
+    return form, qs.select_related("actor")
 
 
 def trail_page(request, *, case_id=None, title=None):
     """The trail page, filtered by the form; a case's own trail page (in `cases`) passes its case."""
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    case_id = case_id or filters.get("case") or None
-    qs = audit_record_list(user=request.user, case_id=case_id, username=filters.get("user") or None,
-                           filters={"action": filters["action"]} if filters.get("action") else None)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    form, qs = _filtered(request, case_id=case_id)
+    page = Paginator(qs if qs is not None else AuditRecord.objects.none(), 50).get_page(request.GET.get("page"))
+    records = list(page.object_list)
+    references = case_references(user=request.user, case_ids={r.case_id for r in records if not masked(r)})
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/trail.html", {"form": form, "page": page, "rows": list(_rows(page.object_list)),
+    export_query = query.copy()
+    if case_id:
+        export_query["case"] = case_id
+    if title is None and qs is not None and form.is_bound and form.cleaned_data.get("case"):
+        # A heading names the case by its reference, whether it was asked for by number or reference.
+        title = _("Audittrail van %(reference)s") % {
+            "reference": find_case(request.user, form.cleaned_data["case"]).reference}
+    return render(request, "audit/trail.html", {"form": form, "page": page, "rows": list(_rows(records, references=references)),
                                                 "title": title or _("Audittrail"), "nav": "audit",
-                                                "query": query.urlencode()})
+                                                "query": query.urlencode(), "export_query": export_query.urlencode()},
+                  status=400 if qs is None else 200)
+
+
+@web_view
+def trail_export(request):
+    """The filtered trail as a CSV file (what the page shows, all pages); recorded as an export."""
+    form, qs = _filtered(request)
+    if qs is None:
+        return trail_page(request)
+    records = list(qs[:EXPORT_MAX_ROWS])
+    references = case_references(user=request.user, case_ids={r.case_id for r in records if not masked(r)})
+    content = audit_trail_export(user=request.user, records=records, case_references=references,
+                                 filters=dict(form.cleaned_data) if form.is_bound else {})
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audittrail-{timezone.localdate():%Y%m%d}.csv"'
+    return response
 
 
 @web_view

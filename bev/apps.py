@@ -7,6 +7,12 @@ class BevConfig(AppConfig):
     verbose_name = _("Fonds (BEV)")
 
     def ready(self):
+        # The trail shows each event by its label (audit.labels), without audit importing this app.
+        from audit.labels import event_labels
+
+        from .audit_events import EVENT_LABELS
+
+        event_labels.register(self.name, EVENT_LABELS)
         from access.permissions import can
         from assessments import hooks
         from cases import guards

@@ -7,6 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("Casussen")
 
     def ready(self):
+        # The trail shows each event by its label (audit.labels), without audit importing this app.
+        from audit.labels import change_formatters, event_labels
+
+        from .audit_events import CHANGE_FORMATTERS, EVENT_LABELS
+
+        event_labels.register(self.name, EVENT_LABELS)
+        change_formatters.register(self.name, CHANGE_FORMATTERS)
         from audit import readers
         from core.extensions import work_sources
 

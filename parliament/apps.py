@@ -11,6 +11,12 @@ class ParliamentConfig(AppConfig):
     verbose_name = _("Kamerbrieven en rapportages")
 
     def ready(self):
+        # The trail shows each event by its label (audit.labels), without audit importing this app.
+        from audit.labels import event_labels
+
+        from .audit_events import EVENT_LABELS
+
+        event_labels.register(self.name, EVENT_LABELS)
         from access.permissions import can
         from bev.events import TransactionExecuted, executed
         from core.extensions import NavItem, metric_sources, nav_items, work_sources

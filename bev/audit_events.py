@@ -1,0 +1,37 @@
+"""The labels of the events `bev` writes to the audit trail (audit.labels.event_labels)."""
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .constants import EntryKind
+
+EVENT_LABELS = {
+    "fund.establish": _("Fonds ingesteld"),
+    "fund.manager_change": _("Fondsbeheerder gewijzigd"),
+    "fund.tranche_schedule_override": _("Trancheschema aangepast"),
+    "fund.loan_terms_record": _("Leningsvoorwaarden vastgelegd"),
+    "fund.loan_interest_accrue": _("Rente op lening opgebouwd"),
+    "fee_budget.set": _("Budget beheersvergoeding vastgesteld"),
+    "fee.propose": _("Beheersvergoeding voorgesteld"),
+    "fee.approve": _("Beheersvergoeding goedgekeurd"),
+    "fee.reject": _("Beheersvergoeding afgewezen"),
+    "disbursement.propose": _("Uitbetaling voorgesteld"),
+    "disbursement.approve": _("Uitbetaling goedgekeurd"),
+    "disbursement.reject": _("Uitbetaling afgewezen"),
+    "investment_proposal.propose": _("Investeringsvoorstel ingediend"),
+    "investment_proposal.approve": _("Investeringsvoorstel goedgekeurd"),
+    "investment_proposal.reject": _("Investeringsvoorstel afgewezen"),
+    "position.create": _("Positie vastgelegd"),
+    "position.read": _("Positie ingezien"),
+    "position.valuation": _("Waardering vastgelegd"),
+    "position.conversion": _("Conversie vastgelegd"),
+    "position.dilution": _("Verwatering vastgelegd"),
+    "position.exit": _("Exit vastgelegd"),
+    "position.right.add": _("Verworven recht toegevoegd"),
+    "position.right.status": _("Status van een verworven recht gewijzigd"),
+    "position.condition.add": _("Voorwaarde van het kabinetsbesluit toegevoegd"),
+    "position.condition.status": _("Status van een voorwaarde gewijzigd"),
+    # Bookings (ledger.<entry kind>).
+    **{f"ledger.{kind}": format_lazy("{}: {}", _("Geboekt"), label) for kind, label in EntryKind.choices},
+    "ledger.": _("Geboekt"),
+}

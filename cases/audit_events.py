@@ -1,0 +1,66 @@
+"""The labels of the events `cases` writes to the audit trail (audit.labels.event_labels)."""
+
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
+
+from access.models import User
+from access.roles import Role
+
+EVENT_LABELS = {
+    "case.create": _("Casus aangemaakt"),
+    "case.read": _("Casus ingezien"),
+    "case.update": _("Casus gewijzigd"),
+    "case.reclassify": _("Rubricering van de casus gewijzigd"),
+    "case.overdue": _("Termijn van de casus verstreken"),
+    "case.suspend": _("Casus opgeschort"),
+    "case.resume": _("Casus hervat"),
+    "case.team_add": _("Teamlid toegevoegd"),
+    "case.team_remove": _("Teamlid verwijderd"),
+    "case.team_change_role": _("Rol van een teamlid gewijzigd"),
+    # The lifecycle's transitions (case.<transition>).
+    "case.start_intake": _("Intake gestart"),
+    "case.reject_not_admissible": _("Niet ontvankelijk verklaard"),
+    "case.start_assessment": _("Risico-inschatting gestart"),
+    "case.fast_track_to_assessment": _("Per direct naar de risico-inschatting"),
+    "case.submit_to_cabinet": _("Aan het kabinet voorgelegd"),
+    "case.conclude_not_deployed": _("Afgesloten: geen inzet"),
+    "case.start_investment_preparation": _("Investering in voorbereiding"),
+    "case.record_cabinet_declined": _("Afgesloten: kabinet besloot tot geen inzet"),
+    "case.mark_invested": _("Als geïnvesteerd gemarkeerd"),
+    "case.start_monitoring": _("Monitoring gestart"),
+    "case.request_follow_on_decision": _("Vervolgbesluit aangevraagd"),
+    "case.resume_after_follow_on_decision": _("Monitoring hervat na vervolgbesluit"),
+    "case.start_exit": _("Exit gestart"),
+    "case.close": _("Casus afgesloten"),
+    "case.withdraw": _("Casus ingetrokken"),
+    "case.": _("Statusovergang van de casus"),
+    "cabinet_decision.record": _("Kabinetsbesluit vastgelegd"),
+    "cabinet_decision.confirm": _("Kabinetsbesluit bevestigd"),
+}
+
+
+def _member(value) -> str:
+    """A team member as the trail stores them ("username:role") as people read it: "Jan de Vries
+    (Departementaal adviseur)"."""
+    if not value:
+        return "—"
+    username, _sep, role = str(value).partition(":")
+    user = User.objects.filter(username=username).first()
+    name = str(user) if user is not None else username
+    role_label = str(Role(role).label) if role in Role.values else role
+    return f"{name} ({role_label})" if role_label else name
+
+
+def _team_lines(record) -> list[str]:
+    lines = []
+    for key, value in (record.changes or {}).items():
+        if key in ("team", "team_role") and isinstance(value, dict):
+            lines.append(f"{gettext_now('Teamlid')}: {_member(value.get('before'))} → {_member(value.get('after'))}")
+        elif key == "earlier_roles":
+            roles = [str(Role(r).label) if r in Role.values else str(r) for r in value or []]
+            lines.append(f"{gettext_now('Eerdere rollen')}: {', '.join(roles)}")
+    return lines
+
+
+CHANGE_FORMATTERS = {"case.team_add": _team_lines, "case.team_remove": _team_lines,
+                     "case.team_change_role": _team_lines}
