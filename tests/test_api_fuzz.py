@@ -18,10 +18,10 @@ import time
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 
 from access.models import User
 
+from .factories import api_token
 from .processes import ROOT, compose_command, free_port, production_environment, start, stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def tokens(configuration):
     by_role: dict[str, str] = {}
     for username, _first, _last, role, _clearance, _organisation in DEMO_USERS:
         if role not in by_role:
-            by_role[role] = Token.objects.create(user=User.objects.get(username=username)).key
+            by_role[role] = api_token(User.objects.get(username=username))
     return by_role
 
 

@@ -119,7 +119,8 @@ CHANGES = {
     "reversal of a reservation": (_reservation_reversed, ["reserved", "available"]),
     "reversal of a disbursement": (_disbursement_reversed, ["deployed", "invested", "available"]),
     "sweep above the cap": (lambda f: services.return_book(user=f["manager"], position=f["stake"], kind="dividend",
-                                                           amount=120 * M, idempotency_key="big"),
+                                                           amount=120 * M, idempotency_key="big",
+                                                           confirm_outside_scale=True),
                             ["swept_to_treasury", "returns", "liquid"]),
 }
 

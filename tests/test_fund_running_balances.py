@@ -72,7 +72,8 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
                        idempotency_key="x100")  # also releases the stake's reservation
     assert_reconciled()
     services.tranche_receive(user=manager, amount=60 * M, idempotency_key="t2")
-    services.return_book(user=manager, position=loan, kind="interest", amount=110 * M, idempotency_key="big")
+    services.return_book(user=manager, position=loan, kind="interest", amount=110 * M, idempotency_key="big",
+                         confirm_outside_scale=True)  # far above the position's scale: confirmed
     assert JournalEntry.objects.filter(kind="sweep").exists()
     assert_reconciled()
     assert ledger_totals(fund=fund_get())["cash_reserved"] == 0

@@ -106,7 +106,7 @@ def test_a_consultation_request_mails_the_advisor(case, officer, assessor, make_
                                                  django_capture_on_commit_callbacks):
     from assessments.services import assessment_start, consultation_request
 
-    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR)
+    advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR, organisation="Justitie en Veiligheid")
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)
