@@ -419,7 +419,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     manager.shot("15-casus-afgesloten")
     # responsive: on a phone the page reflows instead of scrolling sideways
     manager.page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
-    for path in (f"/cases/{case.pk}/", "/fund/", "/cases/", position_url.replace(live_server.url, "")):
+    for path in (f"/cases/{case.pk}/", "/fund/", "/cases/", position_url.replace(live_server.url, ""), "/fund/ledger/"):
         page = manager.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH + 1, path
         # charts stay readable: their text is not shrunk below 10 px on the screen (issue 23)
