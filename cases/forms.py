@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices
@@ -62,6 +63,16 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(label=_("Signaal ontvangen tot en met"), required=False, widget=DateInput())
 
 
+def country_choices(current: str = "") -> list[tuple[str, str]]:
+    """ISO 3166-1 alpha-2 codes, named in the current language (Dutch first) and sorted by that name.
+    The case stores the code, as before; a stored code outside the list stays selectable."""
+    choices = [("", _("Onbekend of niet van toepassing"))]
+    choices += [(code, f"{name} ({code})") for code, name in countries]
+    if current and current not in countries:
+        choices.append((current, current))
+    return choices
+
+
 class CaseForm(forms.ModelForm):
     """Record a new signal, or change what the case's state allows (`allowed_fields`)."""
 
@@ -99,6 +110,8 @@ class CaseForm(forms.ModelForm):
             "market_financing_notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
+            "target_kvk_number": _("8 cijfers, zonder spaties of punten, bijv. 12345678."),
+            "acquirer_country": _("Kies het land; de casus bewaart de ISO 3166-1-landcode van twee letters."),
             "existing_instruments_shortfall": _(
                 "Reikwijdtegrond 1 tot en met 3: “De Beschermingsvoorziening zal worden ingezet als bestaande "
                 "instrumenten, zowel nationaal als op Europees niveau, ontoereikend zijn” (Kamerbrief 2023). "
@@ -125,6 +138,9 @@ class CaseForm(forms.ModelForm):
                 order = [n for n in self.fields if n != "classification_reason"]
                 order.insert(order.index("classification") + 1, "classification_reason")
                 self.order_fields(order)
+        if "acquirer_country" in self.fields:
+            self.fields["acquirer_country"].widget = forms.Select(choices=country_choices(
+                self.instance.acquirer_country if self.instance.pk else ""))
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")

@@ -1,13 +1,22 @@
 """Forms of the document pages (shapes only; documents.services decides)."""
 
 from django import forms
+from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.classification import Classification, accredited_choices
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
-from .constants import DocumentType
+from .constants import DocumentType, FileKind
+
+
+def file_types_hint():
+    """The hint before the file input: which formats are accepted (by content) and how large."""
+    return format_lazy(_("Toegestaan: {kinds}; hoogstens {megabytes} MB. Het formaat wordt aan de inhoud herkend."),
+                       kinds=", ".join(str(label) for label in FileKind.labels),
+                       megabytes=settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024))
 
 
 class DocumentSearchForm(forms.Form):
@@ -29,12 +38,17 @@ class DocumentUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = file_types_hint()
         # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION, issue 20).
         self.fields["classification"].choices = [("", _("Zelfde als de casus"))] + accredited_choices()
 
 
 class VersionAddForm(forms.Form):
     file = forms.FileField(label=_("Nieuwe versie"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = file_types_hint()
 
 
 class WithdrawForm(forms.Form):

@@ -70,6 +70,7 @@ THIRD_PARTY_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_countries",  # the country names' translations (CaseForm's picker); no models
 ]
 # The service's apps, bottom layer first (README "Architecture"; import-linter checks the layers).
 LOCAL_APPS = [
