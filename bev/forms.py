@@ -101,9 +101,17 @@ class ExitForm(BookingForm):
 
 class ValuationForm(forms.Form):
     valued_on = forms.DateField(label=_("Waarderingsdatum"), widget=DateInput())
-    fair_value = MoneyField(label=_("Reële waarde"))
+    fair_value = MoneyField(label=_("Reële waarde"),
+                            help_text=_("In euro's. Aanname van deze dienst: wijkt de waarde meer dan 3× af van de "
+                                        "vorige waardering (of, zonder waardering, van het geïnvesteerde bedrag), "
+                                        "dan vraagt de bevestigingsstap om een uitdrukkelijke bevestiging."))
     method = forms.ChoiceField(label=_("Methode"), choices=ValuationMethod.choices)
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Ticked on the confirm page only, under the warning (bev.services.holdings.valuation_jump).
+    confirm_implausible = forms.BooleanField(label=_("Ik bevestig dat deze waardering klopt"), required=False,
+                                             widget=forms.HiddenInput)
+
+    acknowledgements = ("confirm_implausible",)
 
 
 class DilutionForm(forms.Form):

@@ -409,10 +409,15 @@ class RejectSerializer(serializers.Serializer):
 class ValuationSerializer(serializers.ModelSerializer):
     valued_by = serializers.CharField(source="valued_by.username", read_only=True)
     method = serializers.ChoiceField(choices=ValuationMethod.choices)
+    confirm_implausible = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text=_("Verplicht `true` bij een waardering meer dan 3× hoger of lager dan de vorige (of, zonder "
+                    "waardering, dan het geïnvesteerde bedrag): een aanname van deze dienst; zonder: 400 met de "
+                    "regel bij dit veld."))
 
     class Meta:
         model = Valuation
-        fields = ["id", "valued_on", "fair_value", "method", "notes", "valued_by", "created_at"]
+        fields = ["id", "valued_on", "fair_value", "method", "notes", "valued_by", "created_at", "confirm_implausible"]
         read_only_fields = ["id", "valued_by", "created_at"]
 
 

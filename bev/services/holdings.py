@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import euro
+from core.formatting import date_display, euro, multiple_nl
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -36,13 +37,62 @@ from .positions import _locked_position, _percent, _position_snapshot, _require_
 # own assumption, docs/security.md).
 MAX_VALUATION_MULTIPLE = Decimal("1000")
 
+# A valuation more than this factor above, or below one over this factor of, the position's last
+# valuation (or, before the first, of the invested cost) is implausible enough to need an explicit
+# acknowledgement from the manager (issue 23). Not a rule of the letter: the service's own
+# assumption, stated on the form and in docs/security.md.
+IMPLAUSIBLE_VALUATION_FACTOR = Decimal("3")
+
+
+@dataclass(frozen=True)
+class ValuationJump:
+    """How far a new fair value lies from what it is compared with."""
+
+    reference: Decimal  # the last valuation's fair value, or the invested cost
+    reference_date: date | None  # the last valuation's date; None when compared with the cost
+    factor: Decimal  # new fair value / reference
+
+    def message(self, fair_value: Decimal) -> str:
+        values = {"new": euro(fair_value, cents=True), "reference": euro(self.reference, cents=True),
+                  "factor": multiple_nl(self.factor), "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0)}
+        if self.reference_date is None:
+            text = _("De reële waarde (%(new)s) is %(factor)s het geïnvesteerde bedrag (%(reference)s).")
+        else:
+            values["date"] = date_display(self.reference_date)
+            text = _("De reële waarde (%(new)s) is %(factor)s de vorige waardering van %(date)s (%(reference)s).")
+        return (text % values) + " " + (_(
+            "Aanname van deze dienst: een waardering meer dan %(limit)s hoger of lager dan de vorige is niet "
+            "aannemelijk zonder uitdrukkelijke bevestiging. Controleer het bedrag en bevestig dat deze waardering "
+            "klopt.") % values)
+
+
+def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal | None = None) -> ValuationJump | None:
+    """The plausibility rule for a new valuation, in one place (web preview, web booking, API): the jump
+    from the last valuation (by date; a zero one, a write-off, does not count) or, without one, from the
+    invested cost, when it exceeds IMPLAUSIBLE_VALUATION_FACTOR either way; None when plausible or when
+    there is nothing to compare with."""
+    last = position.valuations.filter(fair_value__gt=0).order_by("-valued_on", "-id").first()
+    if last is not None:
+        reference, reference_date = last.fair_value, last.valued_on
+    else:
+        if invested is None:
+            invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
+        reference, reference_date = invested, None
+    if reference <= 0:
+        return None
+    if reference / IMPLAUSIBLE_VALUATION_FACTOR <= fair_value <= reference * IMPLAUSIBLE_VALUATION_FACTOR:
+        return None
+    return ValuationJump(reference=reference, reference_date=reference_date, factor=fair_value / reference)
+
 
 # ------------------------------------------------------------------------------------------------
 # Valuations, dilution, conversion
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
 def valuation_record(*, user, position: Position, valued_on: date, fair_value, method: str,
-                     notes: str = "") -> Valuation:
+                     notes: str = "", confirm_implausible: bool = False) -> Valuation:
+    """A fair value on a date. One far from the last (valuation_jump) is booked only with
+    confirm_implausible, the manager's explicit acknowledgement."""
     require(user, "fund.book", case=position.case)
     fair_value = money(fair_value, field="fair_value", allow_zero=True)
     if method not in ValuationMethod.values:
@@ -58,10 +108,14 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
                               "is niet aannemelijk; controleer het bedrag.")
                             % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
                             field="fair_value")
+    jump = valuation_jump(position=position, fair_value=fair_value, invested=invested)
+    if jump is not None and not confirm_implausible:
+        raise RuleViolation(jump.message(fair_value), field="confirm_implausible", code="implausible_valuation")
     valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,
                                          notes=notes, valued_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.valuation", obj=valuation,
-              case_id=position.case_id, changes={"valued_on": valued_on, "fair_value": fair_value, "method": method})
+              case_id=position.case_id, changes={"valued_on": valued_on, "fair_value": fair_value, "method": method,
+                       **({"confirmed_implausible": True} if jump is not None else {})})
     return valuation
 
 
