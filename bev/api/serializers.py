@@ -422,13 +422,19 @@ class ValuationSerializer(serializers.ModelSerializer):
 
 
 class DilutionSerializer(serializers.ModelSerializer):
+    """Give `new_shares_issued` or `ownership_after` (the new stake, %), exactly one; the service
+    computes the other (`shares_outstanding_before` may be left out when the position's shares are known)."""
+
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
 
     class Meta:
         model = Dilution
         fields = ["id", "issued_on", "shares_outstanding_before", "new_shares_issued", "ownership_before",
                   "ownership_after", "notes", "recorded_by", "created_at"]
-        read_only_fields = ["id", "ownership_before", "ownership_after", "recorded_by", "created_at"]
+        read_only_fields = ["id", "ownership_before", "recorded_by", "created_at"]
+        extra_kwargs = {"ownership_after": {"required": False, "allow_null": True},
+                        "shares_outstanding_before": {"required": False, "allow_null": True},
+                        "new_shares_issued": {"required": False, "allow_null": True}}
 
 
 class ConversionSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import date_display, euro, multiple_nl
+from core.formatting import date_display, euro, multiple_nl, percent_nl
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -120,33 +120,65 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
 
 
 @transaction.atomic
-def dilution_record(*, user, position: Position, issued_on: date, shares_outstanding_before: int,
-                    new_shares_issued: int, notes: str = "") -> Dilution:
-    """A new share issue without the SPV: its stake becomes before × outstanding / (outstanding + new)."""
+def dilution_record(*, user, position: Position, issued_on: date, shares_outstanding_before: int | None = None,
+                    new_shares_issued: int | None = None, ownership_after=None, notes: str = "") -> Dilution:
+    """A new share issue without the SPV, entered as the shares issued or as the new stake (%): exactly
+    one of them; the other follows from stake after = before × outstanding / (outstanding + new).
+
+    The outstanding shares before the issue are given, or follow from the position's own share count
+    (outstanding = shares × 100 / stake). Without either only the percentage path is possible; the
+    share counts are then not known and stay empty."""
     require(user, "fund.book", case=position.case)
     position = _locked_position(position)
     _require_open(position)
     if position.ownership_percent is None:
         raise Conflict(_("Deze positie heeft (nog) geen aandelenbelang om te verwateren."), code="no_stake")
-    if shares_outstanding_before <= 0:
-        raise RuleViolation(_("Geef het aantal uitstaande aandelen vóór de uitgifte op."),
-                            field="shares_outstanding_before")
-    if position.shares and position.shares > shares_outstanding_before:
-        raise RuleViolation(_("Er stonden minder aandelen uit dan de positie zelf houdt."),
-                            field="shares_outstanding_before")
-    if new_shares_issued <= 0:
-        raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
+    if new_shares_issued is not None and ownership_after is not None:
+        raise RuleViolation(_("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet "
+                              "allebei."), field="ownership_after")
+    if new_shares_issued is None and ownership_after is None:
+        raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen of het nieuwe belang (%) op."),
+                            field="new_shares_issued")
     before = position.ownership_percent
-    after = (before * shares_outstanding_before / (shares_outstanding_before + new_shares_issued)).quantize(
-        PERCENT_PLACES)
+    if shares_outstanding_before is not None:
+        if shares_outstanding_before <= 0:
+            raise RuleViolation(_("Geef het aantal uitstaande aandelen vóór de uitgifte op."),
+                                field="shares_outstanding_before")
+        if position.shares and position.shares > shares_outstanding_before:
+            raise RuleViolation(_("Er stonden minder aandelen uit dan de positie zelf houdt."),
+                                field="shares_outstanding_before")
+        outstanding: int | None = shares_outstanding_before
+    elif position.shares and before > 0:
+        outstanding = int((Decimal(position.shares) * 100 / before).to_integral_value())
+    else:
+        outstanding = None
+    if ownership_after is None:  # the share path
+        if outstanding is None:
+            raise RuleViolation(_("Deze positie heeft geen aantal aandelen: geef het aantal uitstaande aandelen vóór "
+                                  "de uitgifte op, of het nieuwe belang (%)."), field="shares_outstanding_before")
+        if new_shares_issued is None or new_shares_issued <= 0:
+            raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
+        after = (before * outstanding / (outstanding + new_shares_issued)).quantize(PERCENT_PLACES)
+    else:  # the percentage path
+        given = _percent(ownership_after, field="ownership_after")
+        if given is None or given <= 0 or given >= before:
+            raise RuleViolation(_("Het nieuwe belang ligt boven 0%% en onder het huidige belang (%(before)s).")
+                                % {"before": percent_nl(before)}, field="ownership_after")
+        after = given
+        if outstanding is not None:
+            new_shares_issued = int((outstanding * (before - after) / after).to_integral_value())
+            if new_shares_issued <= 0:
+                raise RuleViolation(_("Bij dit aantal uitstaande aandelen verandert het belang zo weinig niet: er "
+                                      "is geen aandeel uitgegeven."), field="ownership_after")
     dilution = Dilution.objects.create(position=position, issued_on=issued_on,
-                                       shares_outstanding_before=shares_outstanding_before,
+                                       shares_outstanding_before=outstanding,
                                        new_shares_issued=new_shares_issued, ownership_before=before,
                                        ownership_after=after, notes=notes, recorded_by=user)
     position.ownership_percent = after
     position.save(update_fields=["ownership_percent"])
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.dilution", obj=position,
-              case_id=position.case_id, changes={"ownership_percent": {"before": before, "after": after}})
+              case_id=position.case_id, changes={"ownership_percent": {"before": before, "after": after},
+                                                 "new_shares_issued": new_shares_issued})
     return dilution
 
 
