@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,13 @@ class EnrolmentForm(forms.Form):
 
 
 class NotificationSettingsForm(forms.Form):
-    """The person's own settings page: task mails on or off (issue 23)."""
+    """The person's own settings page: task mails on or off, the language of the pages (issue 23)."""
+
+    language = forms.ChoiceField(
+        label=_("Taal"), required=False,
+        choices=[("", _("Zoals de browser vraagt"))] + [(code, name) for code, name in settings.LANGUAGES],
+        help_text=_("De taal van de webpagina's, ook als uw browser om een andere vraagt. De taalkeuze bovenaan "
+                    "de pagina past deze instelling ook aan."))
 
     notify_by_email = forms.BooleanField(
         label=_("Taken per e-mail melden"), required=False,

@@ -33,6 +33,11 @@ class User(AbstractUser):
     notify_by_email = models.BooleanField(
         _("taken per e-mail melden"), default=True,
         help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht."))
+    # Per person (issue 23): the language of the web pages, whatever the browser asks for
+    # (access.middleware.UserLanguageMiddleware); empty: the browser's (or the language switch's cookie).
+    language = models.CharField(
+        _("taal"), max_length=8, blank=True, default="", choices=settings.LANGUAGES,
+        help_text=_("De taal van de webpagina's; leeg: die van de browser."))
 
     class Meta:
         verbose_name = _("gebruiker")

@@ -145,6 +145,23 @@ def user_set_notify_by_email(*, user: User, enabled: bool) -> User:
     return user
 
 
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> User:
+    """The person's language for the web pages (issue 23): one of settings.LANGUAGES, or "" to follow
+    the browser. Set on the settings page and by the language switch."""
+    language = (language or "").strip()
+    if language and language not in dict(settings.LANGUAGES):
+        raise RuleViolation(_("Kies een van de talen van de dienst."), field="language")
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    before = user.language
+    if before != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="user.language", obj=user,
+                  object_repr=user.username, changes={"language": {"before": before, "after": language}})
+    return user
+
+
 # ---------------------------------------------------------------------------------------------
 # People (the admin)
 # ---------------------------------------------------------------------------------------------

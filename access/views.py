@@ -4,18 +4,22 @@ import time
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView as DjangoLoginView
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 
 from core.exceptions import RuleViolation
@@ -23,7 +27,13 @@ from core.views import web_view
 
 from .forms import EnrolmentForm, LoginForm, NotificationSettingsForm
 from .models import User
-from .services import has_confirmed_totp, totp_enrolment_confirm, totp_enrolment_device, user_set_notify_by_email
+from .services import (
+    has_confirmed_totp,
+    totp_enrolment_confirm,
+    totp_enrolment_device,
+    user_set_language,
+    user_set_notify_by_email,
+)
 
 # Password checked, authenticator not yet enrolled: the person may only finish enrolment, for a
 # short while, and has no session until they do.
@@ -100,13 +110,38 @@ def enrol_view(request):
 @web_view
 @require_http_methods(["GET", "POST"])
 def settings_view(request):
-    """The person's own settings: task mails on or off."""
-    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, initial={"notify_by_email": request.user.notify_by_email})
+    """The person's own settings: task mails on or off, the language of the pages."""
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None,
+                                    initial={"notify_by_email": request.user.notify_by_email,
+                                             "language": request.user.language})
     if request.method == "POST" and form.is_valid():
-        user_set_notify_by_email(user=request.user, enabled=form.cleaned_data["notify_by_email"])
+        with transaction.atomic():
+            user_set_notify_by_email(user=request.user, enabled=form.cleaned_data["notify_by_email"])
+            user = user_set_language(user=request.user, language=form.cleaned_data["language"])
+        translation.activate(user.language or translation.get_language_from_request(request))
         messages.success(request, _("Uw instellingen zijn opgeslagen."))
-        return redirect("access:settings")
+        return _remember_language(redirect("access:settings"), user.language)
     return render(request, "access/settings.html", {"form": form, "nav": "settings"})
+
+
+def _remember_language(response, language: str):
+    """The language cookie too, so the login page after a logout speaks the person's language."""
+    if language:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+    return response
+
+
+def set_language_view(request):
+    """Django's language switch (a cookie), and for a logged-in person also their stored choice
+    (User.language), which access.middleware.UserLanguageMiddleware activates on every request."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_set_language(user=request.user, language=language)
+    return response
 
 
 @require_POST

@@ -104,15 +104,32 @@ class ExitForm(BookingForm):
 
 class ValuationForm(forms.Form):
     valued_on = forms.DateField(label=_("Waarderingsdatum"), widget=DateInput())
-    fair_value = MoneyField(label=_("Reële waarde"))
+    fair_value = MoneyField(label=_("Reële waarde"),
+                            help_text=_("In euro's. Aanname van deze dienst: wijkt de waarde meer dan 3× af van de "
+                                        "vorige waardering (of, zonder waardering, van het geïnvesteerde bedrag), "
+                                        "dan vraagt de bevestigingsstap om een uitdrukkelijke bevestiging."))
     method = forms.ChoiceField(label=_("Methode"), choices=ValuationMethod.choices)
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Ticked on the confirm page only, under the warning (bev.services.holdings.valuation_jump).
+    confirm_implausible = forms.BooleanField(label=_("Ik bevestig dat deze waardering klopt"), required=False,
+                                             widget=forms.HiddenInput)
+
+    acknowledgements = ("confirm_implausible",)
 
 
 class DilutionForm(forms.Form):
+    """The new share issue as the shares issued or as the new stake (%): one of the two; the service
+    (bev.services.holdings.dilution_record) computes the other."""
+
     issued_on = forms.DateField(label=_("Datum uitgifte"), widget=DateInput())
-    shares_outstanding_before = forms.IntegerField(label=_("Uitstaande aandelen vóór uitgifte"), min_value=0)
-    new_shares_issued = forms.IntegerField(label=_("Nieuw uitgegeven aandelen"), min_value=0)
+    shares_outstanding_before = forms.IntegerField(
+        label=_("Uitstaande aandelen vóór uitgifte"), min_value=0, required=False,
+        help_text=_("Leeg: afgeleid uit het aantal aandelen van de positie, als dat bekend is."))
+    new_shares_issued = forms.IntegerField(label=_("Nieuw uitgegeven aandelen"), min_value=0, required=False,
+                                           help_text=_("Of vul hieronder het nieuwe belang in, niet allebei."))
+    ownership_after = forms.DecimalField(
+        label=_("Of: nieuw belang na de uitgifte (%)"), required=False, max_digits=9, decimal_places=6, localize=True,
+        help_text=_("Zonder bekend aantal aandelen kan de verwatering alleen zo worden vastgelegd."))
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -417,8 +417,10 @@ class Dilution(models.Model):
 
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="dilutions")
     issued_on = models.DateField(_("datum uitgifte"))
-    shares_outstanding_before = models.PositiveBigIntegerField(_("uitstaande aandelen vóór uitgifte"))
-    new_shares_issued = models.PositiveBigIntegerField(_("nieuw uitgegeven aandelen"))
+    # Empty when entered as the new stake (%) of a position whose share counts are not known.
+    shares_outstanding_before = models.PositiveBigIntegerField(_("uitstaande aandelen vóór uitgifte"), null=True,
+                                                               blank=True)
+    new_shares_issued = models.PositiveBigIntegerField(_("nieuw uitgegeven aandelen"), null=True, blank=True)
     ownership_before = models.DecimalField(**PERCENT)
     ownership_after = models.DecimalField(**PERCENT)
     notes = models.TextField(blank=True)

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms import CheckboxInput
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -309,32 +310,73 @@ def _ledger_export(entries, export: str) -> HttpResponse:
     return response
 
 
-def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False):
+def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False,
+                  warned=None, status=200):
+    """The confirm step; `warned` (field name: warning) are acknowledgements the booking needs: each
+    warning is shown with its checkbox, to be ticked on this page."""
+    warned = warned or {}
+    for name in warned:
+        form.fields[name].widget = CheckboxInput()
     return render(request, "bev/confirm.html", {"form": form, "label": label, "action_url": action_url,
                                                 "rows": rows, "back_url": back_url, "notes": notes,
-                                                "facts": facts or [], "proposal": proposal, "nav": "fund"})
+                                                "facts": facts or [], "proposal": proposal, "nav": "fund",
+                                                "warnings": [(form[name], text) for name, text in warned.items()],
+                                                "warned_names": list(warned)},
+                  status=status)
+
+
+def _preview_warned(call, data: dict, acknowledgements) -> tuple[dict, dict, dict]:
+    """Preview `call`; a refusal at an acknowledgement (`form.acknowledgements`, e.g. an implausible
+    valuation) is a warning for the confirm page, not a refusal: the preview goes on as if it were
+    given. Acknowledgements are previewed as not given, so the warning shows even if one was sent."""
+    data = {**data, **{name: False for name in acknowledgements}}
+    warned: dict[str, str] = {}
+    while True:
+        try:
+            before, after = _preview(lambda: call(data))
+            return before, after, warned
+        except ApplicationError as exc:
+            if exc.field not in acknowledgements or exc.field in warned:
+                raise
+            warned[exc.field] = exc.message
+            data[exc.field] = True
 
 
 def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None,
           proposal=False):
     """Preview on the first POST, book on the second (confirm=1); refusals at the field. The
     confirmation shows what is confirmed (`facts(data)`: label and value pairs); a `proposal` books
-    nothing (a second person approves it, four eyes), and says so instead of "geboekt"."""
+    nothing (a second person approves it, four eyes), and says so instead of "geboekt". A rule that
+    asks for an acknowledgement (`form.acknowledgements`) is a warning with a checkbox on the confirm
+    page; confirmed without the tick, the confirm page comes back with the error at the checkbox."""
     if not form.is_valid():
         return rerender(form)
     data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    acknowledgements = getattr(form, "acknowledgements", ())
+
+    def confirm_page(error=None):
+        before, after, warned = _preview_warned(call, data, acknowledgements)
+        if error is not None:
+            form.add_error(error.field, error.message)
+        return _confirm_page(request, form=form, label=label, action_url=action_url,
+                             rows=[] if proposal else _effect_rows(before, after), back_url=back_url,
+                             facts=facts(data) if facts else None, proposal=proposal, warned=warned,
+                             status=400 if error is not None else 200)
+
     if previewable and request.POST.get("confirm") != "1":
         try:
-            before, after = _preview(lambda: call(data))
+            return confirm_page()
         except REFUSED as exc:
             add_error(form, exc)
             return rerender(form)
-        return _confirm_page(request, form=form, label=label, action_url=action_url,
-                             rows=[] if proposal else _effect_rows(before, after), back_url=back_url,
-                             facts=facts(data) if facts else None, proposal=proposal)
     try:
         call(data)
     except REFUSED as exc:
+        if previewable and isinstance(exc, ApplicationError) and exc.field in acknowledgements:
+            try:
+                return confirm_page(error=exc)
+            except REFUSED as other:
+                exc = other
         add_error(form, exc)
         return rerender(form)
     if proposal:

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from access.views import set_language_view
 from core.bench_views import floor_view
 from core.metrics import metrics
 from core.views import healthz
@@ -30,7 +31,8 @@ urlpatterns = [
     path("api/bench/floor/", floor_view),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also stores a logged-in person's choice (access.views)
+    path("i18n/setlang/", set_language_view, name="set_language"),
     path("", include("access.urls")),
     path("", include("core.urls")),
     path("cases/", include("cases.urls")),

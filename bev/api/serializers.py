@@ -423,21 +423,32 @@ class RejectSerializer(serializers.Serializer):
 class ValuationSerializer(serializers.ModelSerializer):
     valued_by = serializers.CharField(source="valued_by.username", read_only=True)
     method = serializers.ChoiceField(choices=ValuationMethod.choices)
+    confirm_implausible = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text=_("Verplicht `true` bij een waardering meer dan 3× hoger of lager dan de vorige (of, zonder "
+                    "waardering, dan het geïnvesteerde bedrag): een aanname van deze dienst; zonder: 400 met de "
+                    "regel bij dit veld."))
 
     class Meta:
         model = Valuation
-        fields = ["id", "valued_on", "fair_value", "method", "notes", "valued_by", "created_at"]
+        fields = ["id", "valued_on", "fair_value", "method", "notes", "valued_by", "created_at", "confirm_implausible"]
         read_only_fields = ["id", "valued_by", "created_at"]
 
 
 class DilutionSerializer(serializers.ModelSerializer):
+    """Give `new_shares_issued` or `ownership_after` (the new stake, %), exactly one; the service
+    computes the other (`shares_outstanding_before` may be left out when the position's shares are known)."""
+
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
 
     class Meta:
         model = Dilution
         fields = ["id", "issued_on", "shares_outstanding_before", "new_shares_issued", "ownership_before",
                   "ownership_after", "notes", "recorded_by", "created_at"]
-        read_only_fields = ["id", "ownership_before", "ownership_after", "recorded_by", "created_at"]
+        read_only_fields = ["id", "ownership_before", "recorded_by", "created_at"]
+        extra_kwargs = {"ownership_after": {"required": False, "allow_null": True},
+                        "shares_outstanding_before": {"required": False, "allow_null": True},
+                        "new_shares_issued": {"required": False, "allow_null": True}}
 
 
 class ConversionSerializer(serializers.ModelSerializer):

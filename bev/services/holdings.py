@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import euro
+from core.formatting import date_display, euro, multiple_nl, percent_nl
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -36,13 +37,62 @@ from .positions import _locked_position, _percent, _position_snapshot, _require_
 # own assumption, docs/security.md).
 MAX_VALUATION_MULTIPLE = Decimal("1000")
 
+# A valuation more than this factor above, or below one over this factor of, the position's last
+# valuation (or, before the first, of the invested cost) is implausible enough to need an explicit
+# acknowledgement from the manager (issue 23). Not a rule of the letter: the service's own
+# assumption, stated on the form and in docs/security.md.
+IMPLAUSIBLE_VALUATION_FACTOR = Decimal("3")
+
+
+@dataclass(frozen=True)
+class ValuationJump:
+    """How far a new fair value lies from what it is compared with."""
+
+    reference: Decimal  # the last valuation's fair value, or the invested cost
+    reference_date: date | None  # the last valuation's date; None when compared with the cost
+    factor: Decimal  # new fair value / reference
+
+    def message(self, fair_value: Decimal) -> str:
+        values = {"new": euro(fair_value, cents=True), "reference": euro(self.reference, cents=True),
+                  "factor": multiple_nl(self.factor), "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0)}
+        if self.reference_date is None:
+            text = _("De reële waarde (%(new)s) is %(factor)s het geïnvesteerde bedrag (%(reference)s).")
+        else:
+            values["date"] = date_display(self.reference_date)
+            text = _("De reële waarde (%(new)s) is %(factor)s de vorige waardering van %(date)s (%(reference)s).")
+        return (text % values) + " " + (_(
+            "Aanname van deze dienst: een waardering meer dan %(limit)s hoger of lager dan de vorige is niet "
+            "aannemelijk zonder uitdrukkelijke bevestiging. Controleer het bedrag en bevestig dat deze waardering "
+            "klopt.") % values)
+
+
+def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal | None = None) -> ValuationJump | None:
+    """The plausibility rule for a new valuation, in one place (web preview, web booking, API): the jump
+    from the last valuation (by date; a zero one, a write-off, does not count) or, without one, from the
+    invested cost, when it exceeds IMPLAUSIBLE_VALUATION_FACTOR either way; None when plausible or when
+    there is nothing to compare with."""
+    last = position.valuations.filter(fair_value__gt=0).order_by("-valued_on", "-id").first()
+    if last is not None:
+        reference, reference_date = last.fair_value, last.valued_on
+    else:
+        if invested is None:
+            invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
+        reference, reference_date = invested, None
+    if reference <= 0:
+        return None
+    if reference / IMPLAUSIBLE_VALUATION_FACTOR <= fair_value <= reference * IMPLAUSIBLE_VALUATION_FACTOR:
+        return None
+    return ValuationJump(reference=reference, reference_date=reference_date, factor=fair_value / reference)
+
 
 # ------------------------------------------------------------------------------------------------
 # Valuations, dilution, conversion
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
 def valuation_record(*, user, position: Position, valued_on: date, fair_value, method: str,
-                     notes: str = "") -> Valuation:
+                     notes: str = "", confirm_implausible: bool = False) -> Valuation:
+    """A fair value on a date. One far from the last (valuation_jump) is booked only with
+    confirm_implausible, the manager's explicit acknowledgement."""
     require(user, "fund.book", case=position.case)
     fair_value = money(fair_value, field="fair_value", allow_zero=True)
     if method not in ValuationMethod.values:
@@ -58,41 +108,77 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
                               "is niet aannemelijk; controleer het bedrag.")
                             % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
                             field="fair_value")
+    jump = valuation_jump(position=position, fair_value=fair_value, invested=invested)
+    if jump is not None and not confirm_implausible:
+        raise RuleViolation(jump.message(fair_value), field="confirm_implausible", code="implausible_valuation")
     valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,
                                          notes=notes, valued_by=user)
     audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.valuation", obj=valuation,
-              case_id=position.case_id, changes={"valued_on": valued_on, "fair_value": fair_value, "method": method})
+              case_id=position.case_id, changes={"valued_on": valued_on, "fair_value": fair_value, "method": method,
+                       **({"confirmed_implausible": True} if jump is not None else {})})
     return valuation
 
 
 @transaction.atomic
-def dilution_record(*, user, position: Position, issued_on: date, shares_outstanding_before: int,
-                    new_shares_issued: int, notes: str = "") -> Dilution:
-    """A new share issue without the SPV: its stake becomes before × outstanding / (outstanding + new)."""
+def dilution_record(*, user, position: Position, issued_on: date, shares_outstanding_before: int | None = None,
+                    new_shares_issued: int | None = None, ownership_after=None, notes: str = "") -> Dilution:
+    """A new share issue without the SPV, entered as the shares issued or as the new stake (%): exactly
+    one of them; the other follows from stake after = before × outstanding / (outstanding + new).
+
+    The outstanding shares before the issue are given, or follow from the position's own share count
+    (outstanding = shares × 100 / stake). Without either only the percentage path is possible; the
+    share counts are then not known and stay empty."""
     require(user, "fund.book", case=position.case)
     position = _locked_position(position)
     _require_open(position)
     if position.ownership_percent is None:
         raise Conflict(_("Deze positie heeft (nog) geen aandelenbelang om te verwateren."), code="no_stake")
-    if shares_outstanding_before <= 0:
-        raise RuleViolation(_("Geef het aantal uitstaande aandelen vóór de uitgifte op."),
-                            field="shares_outstanding_before")
-    if position.shares and position.shares > shares_outstanding_before:
-        raise RuleViolation(_("Er stonden minder aandelen uit dan de positie zelf houdt."),
-                            field="shares_outstanding_before")
-    if new_shares_issued <= 0:
-        raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
+    if new_shares_issued is not None and ownership_after is not None:
+        raise RuleViolation(_("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet "
+                              "allebei."), field="ownership_after")
+    if new_shares_issued is None and ownership_after is None:
+        raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen of het nieuwe belang (%) op."),
+                            field="new_shares_issued")
     before = position.ownership_percent
-    after = (before * shares_outstanding_before / (shares_outstanding_before + new_shares_issued)).quantize(
-        PERCENT_PLACES)
+    if shares_outstanding_before is not None:
+        if shares_outstanding_before <= 0:
+            raise RuleViolation(_("Geef het aantal uitstaande aandelen vóór de uitgifte op."),
+                                field="shares_outstanding_before")
+        if position.shares and position.shares > shares_outstanding_before:
+            raise RuleViolation(_("Er stonden minder aandelen uit dan de positie zelf houdt."),
+                                field="shares_outstanding_before")
+        outstanding: int | None = shares_outstanding_before
+    elif position.shares and before > 0:
+        outstanding = int((Decimal(position.shares) * 100 / before).to_integral_value())
+    else:
+        outstanding = None
+    if ownership_after is None:  # the share path
+        if outstanding is None:
+            raise RuleViolation(_("Deze positie heeft geen aantal aandelen: geef het aantal uitstaande aandelen vóór "
+                                  "de uitgifte op, of het nieuwe belang (%)."), field="shares_outstanding_before")
+        if new_shares_issued is None or new_shares_issued <= 0:
+            raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
+        after = (before * outstanding / (outstanding + new_shares_issued)).quantize(PERCENT_PLACES)
+    else:  # the percentage path
+        given = _percent(ownership_after, field="ownership_after")
+        if given is None or given <= 0 or given >= before:
+            raise RuleViolation(_("Het nieuwe belang ligt boven 0%% en onder het huidige belang (%(before)s).")
+                                % {"before": percent_nl(before)}, field="ownership_after")
+        after = given
+        if outstanding is not None:
+            new_shares_issued = int((outstanding * (before - after) / after).to_integral_value())
+            if new_shares_issued <= 0:
+                raise RuleViolation(_("Bij dit aantal uitstaande aandelen verandert het belang zo weinig niet: er "
+                                      "is geen aandeel uitgegeven."), field="ownership_after")
     dilution = Dilution.objects.create(position=position, issued_on=issued_on,
-                                       shares_outstanding_before=shares_outstanding_before,
+                                       shares_outstanding_before=outstanding,
                                        new_shares_issued=new_shares_issued, ownership_before=before,
                                        ownership_after=after, notes=notes, recorded_by=user)
     position.ownership_percent = after
     position.save(update_fields=["ownership_percent"])
     audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.dilution", obj=position,
-              case_id=position.case_id, changes={"ownership_percent": {"before": before, "after": after}})
+              case_id=position.case_id, changes={"ownership_percent": {"before": before, "after": after},
+                                                 "new_shares_issued": new_shares_issued})
     return dilution
 
 

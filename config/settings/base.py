@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "audit.middleware.RequestContextMiddleware",
     "access.middleware.SessionIdleTimeoutMiddleware",
+    "access.middleware.UserLanguageMiddleware",  # the person's stored language over the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
