@@ -17,5 +17,6 @@ EVENT_LABELS = {
     "user.password_change": _("Wachtwoord gewijzigd"),
     "user.create_first_administrator": _("Eerste beheerder aangemaakt"),
     "user.notify_by_email": _("E-mailmeldingen gewijzigd"),
+    "user.language": _("Taalvoorkeur gewijzigd"),
     "user.reset_second_factor": _("Tweede factor opnieuw ingesteld"),
 }
