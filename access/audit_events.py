@@ -3,6 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "auth": _("Aanmelden"),
+    "user": _("Gebruiker"),
     "auth.login": _("Ingelogd"),
     "auth.login_failed": _("Inloggen mislukt"),
     "auth.logout": _("Uitgelogd"),

@@ -3,6 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "assessment": _("Risico-inschatting"),
+    "consultation": _("Afstemming met een ministerie"),
+    "framework": _("Afwegingskader"),
     "assessment.start": _("Risico-inschatting gestart"),
     "assessment.read": _("Risico-inschatting ingezien"),
     "assessment.scope": _("Reikwijdte beoordeeld"),

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from .constants import EntryKind
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "disbursement": _("Uitbetaling"),
+    "investment_proposal": _("Investeringsvoorstel"),
+    "position": _("Positie"),
+    "ledger": _("Grootboek"),
+    "fund": _("Fonds"),
+    "fee": _("Beheersvergoeding"),
+    "fee_budget": _("Budget beheersvergoeding"),
     "fund.establish": _("Fonds ingesteld"),
     "fund.manager_change": _("Fondsbeheerder gewijzigd"),
     "fund.tranche_schedule_override": _("Trancheschema aangepast"),

@@ -7,6 +7,9 @@ from access.models import User
 from access.roles import Role
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "case": _("Casus"),
+    "cabinet_decision": _("Kabinetsbesluit"),
     "case.create": _("Casus aangemaakt"),
     "case.read": _("Casus ingezien"),
     "case.update": _("Casus gewijzigd"),

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "document": _("Document"),
     "document.upload": _("Document geüpload"),
     "document.version_add": _("Nieuwe versie van een document"),
     "document.download": _("Document gedownload"),

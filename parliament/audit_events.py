@@ -3,6 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
+    # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
+    "letter": _("Kamerbrief"),
+    "letter_request": _("Verzoek om een Kamerbrief"),
+    "parliament": _("Parlement"),
+    "report": _("Rapportage"),
     "letter_request.create": _("Verzoek om een Kamerbrief aangemaakt"),
     "letter.draft_create": _("Concept-Kamerbrief aangemaakt"),
     "letter.update": _("Kamerbrief gewijzigd"),

@@ -440,7 +440,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     auditor.check()
     page = auditor.goto("/audit/?user=manager2")
     # not on the team: who, when and the kind of event only (issue 22), not the step or the case
-    assert page.get_by_text("disbursement", exact=True).count() >= 1
+    assert page.get_by_text("Disbursement", exact=True).count() >= 1  # the category by its label
     assert page.get_by_text("disbursement.approve").count() == 0
     assert page.get_by_text("[afgeschermd]").count() >= 1
     auditor.shot("16-audittrail-en")
