@@ -8,8 +8,29 @@ from .readers import may
 from .selectors import shown, with_visibility
 
 
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen by those with `view_permission`, changed by nobody (records the service writes itself)."""
+
+    view_permission = ""
+
+    def has_module_permission(self, request):
+        return may(request.user, self.view_permission)
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, self.view_permission)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(_ReadOnlyAdmin):
     """Read-only; only auditors and administrators see it, with the same masking as the API
     (`audit.selectors.shown`): a record about a case the reader cannot see shows its id, place in
     the chain, time, hashes, who and the kind of action and event, nothing that identifies the case.
@@ -65,24 +86,11 @@ class AuditRecordAdmin(admin.ModelAdmin):
     def shown_changes(self, obj):
         return shown(obj)["changes"]
 
-    def has_module_permission(self, request):
-        return may(request.user, "audit.view")
-
-    def has_view_permission(self, request, obj=None):
-        return may(request.user, "audit.view")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_permission = "audit.view"
 
 
 @admin.register(TaskFailure)
-class TaskFailureAdmin(admin.ModelAdmin):
+class TaskFailureAdmin(_ReadOnlyAdmin):
     """Background tasks that failed (audit.task_signals), read-only, for the administrator: what did
     not get done, with the task id and request id to find the log lines (README "Operations")."""
 
@@ -92,17 +100,4 @@ class TaskFailureAdmin(admin.ModelAdmin):
     fields = ("failed_at", "task_name", "task_id", "request_id", "exception", "message")
     readonly_fields = fields
 
-    def has_module_permission(self, request):
-        return may(request.user, "operations.view")
-
-    def has_view_permission(self, request, obj=None):
-        return may(request.user, "operations.view")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_permission = "operations.view"

@@ -26,9 +26,9 @@ code_labels = Registry("core.code_labels")
 
 def code_label(kind: str, code) -> str:
     """The label of `code` among the codes of `kind`, else the code itself (an unknown code shows as is)."""
-    for key, labels in code_labels.items():
-        if key == kind and code in labels:
-            return str(labels[code])
+    labels = dict(code_labels.items()).get(kind, {})
+    if code in labels:
+        return str(labels[code])
     return "" if code is None else str(code)
 # Callables `work_items(*, user) -> list[dict]`: what waits on this person.
 work_sources = Registry("core.work_sources")
