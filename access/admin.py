@@ -48,5 +48,8 @@ class UserAdmin(DjangoUserAdmin):
     def reset_second_factor(self, request, queryset):
         for user in queryset:
             user_reset_second_factor(actor=request.user, user=user)
-        self.message_user(request, _("De tweede factor is verwijderd; bij de volgende login stelt men hem opnieuw in."),
-                          messages.SUCCESS)
+        self.message_user(
+            request,
+            _("De tweede factor is verwijderd; bij de volgende login stelt men hem opnieuw in."),
+            messages.SUCCESS,
+        )

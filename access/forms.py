@@ -28,7 +28,9 @@ class LoginForm(AuthenticationForm):
     so django-axes' lockout per username and address covers guessing codes too."""
 
     otp_token = forms.CharField(
-        label=_("Code uit de authenticator-app of back-upcode"), required=False, max_length=16,
+        label=_("Code uit de authenticator-app of back-upcode"),
+        required=False,
+        max_length=16,
         widget=CodeInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
@@ -50,28 +52,38 @@ class LoginForm(AuthenticationForm):
         device = otp_device_matching(user=user, code=cleaned.get("otp_token", ""))
         if device is None:  # missing or wrong code: a failed login like a wrong password, told the same way
             self.user_cache = None
-            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()},
-                                   request=self.request)
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=self.request)
             raise self.get_invalid_login_error()
         user.otp_device = device  # django_otp persists it in the session at login
         return cleaned
 
 
 class EnrolmentForm(forms.Form):
-    code = forms.CharField(label=_("Zescijferige code uit de app"), max_length=8,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+    code = forms.CharField(
+        label=_("Zescijferige code uit de app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 class NotificationSettingsForm(forms.Form):
     """The person's own settings page: task mails on or off, the language of the pages (issue 23)."""
 
     language = forms.ChoiceField(
-        label=_("Taal"), required=False,
+        label=_("Taal"),
+        required=False,
         choices=[("", _("Zoals de browser vraagt"))] + [(code, name) for code, name in settings.LANGUAGES],
-        help_text=_("De taal van de webpagina's, ook als uw browser om een andere vraagt. De taalkeuze bovenaan "
-                    "de pagina past deze instelling ook aan."))
+        help_text=_(
+            "De taal van de webpagina's, ook als uw browser om een andere vraagt. De taalkeuze bovenaan "
+            "de pagina past deze instelling ook aan."
+        ),
+    )
 
     notify_by_email = forms.BooleanField(
-        label=_("Taken per e-mail melden"), required=False,
-        help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht. De e-mail "
-                    "noemt alleen het kenmerk van de casus, de soort taak en een link."))
+        label=_("Taken per e-mail melden"),
+        required=False,
+        help_text=_(
+            "Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht. De e-mail "
+            "noemt alleen het kenmerk van de casus, de soort taak en een link."
+        ),
+    )

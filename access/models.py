@@ -26,18 +26,26 @@ class User(AbstractUser):
         help_text=_("Zaken boven dit niveau zijn onzichtbaar voor deze persoon, ook als teamlid."),
     )
     clearance_rank = models.PositiveSmallIntegerField(default=2, editable=False)
-    organisation = models.CharField(_("organisatie"), max_length=100, blank=True,
-                                    help_text=_("Bijv. EZ, JenV, BZ, Defensie, Invest-NL."))
+    organisation = models.CharField(
+        _("organisatie"), max_length=100, blank=True, help_text=_("Bijv. EZ, JenV, BZ, Defensie, Invest-NL.")
+    )
     # Per person (issue 23): a mail when a four-eyes approval or an advice waits on them
     # (access.notifications); they switch it off on their settings page.
     notify_by_email = models.BooleanField(
-        _("taken per e-mail melden"), default=True,
-        help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht."))
+        _("taken per e-mail melden"),
+        default=True,
+        help_text=_("Een e-mail wanneer een goedkeuring (vier ogen) of een adviesaanvraag op u wacht."),
+    )
     # Per person (issue 23): the language of the web pages, whatever the browser asks for
     # (access.middleware.UserLanguageMiddleware); empty: the browser's (or the language switch's cookie).
     language = models.CharField(
-        _("taal"), max_length=8, blank=True, default="", choices=settings.LANGUAGES,
-        help_text=_("De taal van de webpagina's; leeg: die van de browser."))
+        _("taal"),
+        max_length=8,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("De taal van de webpagina's; leeg: die van de browser."),
+    )
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -63,7 +71,8 @@ class User(AbstractUser):
             self._password = None  # as Django's: an upgrade is no password change
             self.save(update_fields=["password"])
             ApiToken.objects.filter(user=self, password_fingerprint=before).update(
-                password_fingerprint=password_fingerprint(self))
+                password_fingerprint=password_fingerprint(self)
+            )
 
         return check_password(raw_password, self.password, setter)
 
@@ -110,10 +119,18 @@ class IdentityProviderDevice(Device):
     opnieuw laten instellen") ends the sessions it verified."""
 
     # No reverse accessor on User: django-otp finds devices through their own managers.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                             help_text="The user that this device belongs to.")
-    last_assertion = models.CharField(_("laatste bevestiging"), max_length=200, blank=True,
-                                      help_text=_("De amr/acr-waarden van de laatste aanmelding."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The user that this device belongs to.",
+    )
+    last_assertion = models.CharField(
+        _("laatste bevestiging"),
+        max_length=200,
+        blank=True,
+        help_text=_("De amr/acr-waarden van de laatste aanmelding."),
+    )
 
     class Meta:
         verbose_name = _("tweede factor van de identiteitsprovider")

@@ -32,22 +32,26 @@ def notify_task(*, recipients: Iterable, kind: str | Promise, reference: str, pa
     """Schedule a mail about a task (`kind`, e.g. "Vier ogen: uitbetaling goedkeuren") on the case
     `reference` (or another neutral reference), whose page is `path`, to each of `recipients` who
     wants one. Returns how many mails are scheduled."""
-    addresses = sorted({u.email for u in recipients
-                        if u.email and u.is_active and getattr(u, "notify_by_email", True)})
+    addresses = sorted({u.email for u in recipients if u.email and u.is_active and getattr(u, "notify_by_email", True)})
     if not addresses:
         return 0
     with translation.override(settings.LANGUAGE_CODE):  # the service's language, not the sender's
         subject = f"[BEV] {kind}: {reference}"
-        body = "\n".join([
-            _("Er wacht een taak op u in de Beschermingsvoorziening Economische Veiligheid."),
-            "",
-            f"{_('Taak')}: {kind}",
-            f"{_('Betreft')}: {reference}",
-            f"{_('Openen')}: {settings.BEV_SITE_URL}{path}",
-            "",
-            _("Dit bericht bevat bewust geen inhoud van het dossier. U kunt deze e-mails uitzetten bij "
-              "Instellingen: %(url)s") % {"url": f"{settings.BEV_SITE_URL}{reverse('access:settings')}"},
-        ])
+        body = "\n".join(
+            [
+                _("Er wacht een taak op u in de Beschermingsvoorziening Economische Veiligheid."),
+                "",
+                f"{_('Taak')}: {kind}",
+                f"{_('Betreft')}: {reference}",
+                f"{_('Openen')}: {settings.BEV_SITE_URL}{path}",
+                "",
+                _(
+                    "Dit bericht bevat bewust geen inhoud van het dossier. U kunt deze e-mails uitzetten bij "
+                    "Instellingen: %(url)s"
+                )
+                % {"url": f"{settings.BEV_SITE_URL}{reverse('access:settings')}"},
+            ]
+        )
     transaction.on_commit(lambda: _send(subject, body, addresses))
     return len(addresses)
 

@@ -73,9 +73,15 @@ class ProviderClient(OIDCAuthenticationBackend):
         if alg != self.OIDC_RP_SIGN_ALGO:
             raise SuspiciousOperation(f"ID token algorithm {alg!r} is not {self.OIDC_RP_SIGN_ALGO!r}")
         try:
-            claims = jwt.decode(payload, key, algorithms=[self.OIDC_RP_SIGN_ALGO], audience=self.OIDC_RP_CLIENT_ID,
-                                issuer=settings.OIDC_OP_ISSUER, leeway=CLOCK_LEEWAY_SECONDS,
-                                options={"require": ["iss", "aud", "sub", "exp", "iat"]})
+            claims = jwt.decode(
+                payload,
+                key,
+                algorithms=[self.OIDC_RP_SIGN_ALGO],
+                audience=self.OIDC_RP_CLIENT_ID,
+                issuer=settings.OIDC_OP_ISSUER,
+                leeway=CLOCK_LEEWAY_SECONDS,
+                options={"require": ["iss", "aud", "sub", "exp", "iat"]},
+            )
         except jwt.InvalidTokenError as exc:
             raise SuspiciousOperation(f"ID token refused: {exc}") from exc
         audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
@@ -94,8 +100,11 @@ class ProviderClient(OIDCAuthenticationBackend):
             if userinfo.get("sub") != payload.get("sub"):  # OIDC Core 5.3.2
                 raise SuspiciousOperation("userinfo is about another subject than the ID token")
             account = userinfo.get(claim)
-        return ProviderIdentity(subject=str(payload["sub"]), account=account if isinstance(account, str) else "",
-                                second_factor=asserted_second_factor(payload))
+        return ProviderIdentity(
+            subject=str(payload["sub"]),
+            account=account if isinstance(account, str) else "",
+            second_factor=asserted_second_factor(payload),
+        )
 
     def identity(self, request, *, nonce: str, code_verifier: str | None) -> ProviderIdentity:
         """The code in the callback's query exchanged for the provider's verified identity."""
@@ -131,8 +140,14 @@ def oidc_login_refused(*, reason: str, account: str = "", detail: str = "") -> N
     if detail:
         changes["detail"] = {"before": None, "after": detail[:200]}
     with transaction.atomic():
-        audit_log(actor=None, action=AuditRecord.Action.LOGIN_FAILED, event="auth.login_failed",
-                  object_type="access.user", object_id=account[:64], changes=changes)
+        audit_log(
+            actor=None,
+            action=AuditRecord.Action.LOGIN_FAILED,
+            event="auth.login_failed",
+            object_type="access.user",
+            object_id=account[:64],
+            changes=changes,
+        )
 
 
 def oidc_account_for(*, identity: ProviderIdentity, locked_out) -> User:
@@ -143,17 +158,25 @@ def oidc_account_for(*, identity: ProviderIdentity, locked_out) -> User:
     if user is None:
         oidc_login_refused(reason="unknown_account", account=identity.account or f"sub:{identity.subject}")
         raise PermissionDenied(
-            _("U bent bij de identiteitsprovider aangemeld als %(account)s, maar daarvoor is in deze dienst "
-              "geen account. Vraag de functioneel beheerder van de BEV-dienst om een account.")
-            % {"account": identity.account or _("(onbekend)")}, code="oidc_unknown_account")
+            _(
+                "U bent bij de identiteitsprovider aangemeld als %(account)s, maar daarvoor is in deze dienst "
+                "geen account. Vraag de functioneel beheerder van de BEV-dienst om een account."
+            )
+            % {"account": identity.account or _("(onbekend)")},
+            code="oidc_unknown_account",
+        )
     if not user.is_active:
         oidc_login_refused(reason="inactive", account=user.username)
-        raise PermissionDenied(_("Uw account in deze dienst is gedeactiveerd. Neem contact op met de beheerder."),
-                               code="oidc_inactive_account")
+        raise PermissionDenied(
+            _("Uw account in deze dienst is gedeactiveerd. Neem contact op met de beheerder."),
+            code="oidc_inactive_account",
+        )
     if locked_out(user.username):
         oidc_login_refused(reason="locked_out", account=user.username)
-        raise PermissionDenied(_("Te veel mislukte inlogpogingen. Probeer het later opnieuw of neem contact op "
-                                 "met de beheerder."), code="oidc_locked_out")
+        raise PermissionDenied(
+            _("Te veel mislukte inlogpogingen. Probeer het later opnieuw of neem contact op met de beheerder."),
+            code="oidc_locked_out",
+        )
     return user
 
 
@@ -163,10 +186,17 @@ def oidc_idp_second_factor(*, user: User, assertion: str) -> IdentityProviderDev
     such sign-in, audited), with the assertion of this sign-in."""
     device = IdentityProviderDevice.objects.select_for_update().filter(user=user, name=IDP_DEVICE_NAME).first()
     if device is None:
-        device = IdentityProviderDevice.objects.create(user=user, name=IDP_DEVICE_NAME, confirmed=True,
-                                                       last_assertion=assertion[:200])
-        audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.idp_second_factor", obj=user,
-                  object_repr=user.username, changes={"idp_device": {"before": None, "after": device.pk}})
+        device = IdentityProviderDevice.objects.create(
+            user=user, name=IDP_DEVICE_NAME, confirmed=True, last_assertion=assertion[:200]
+        )
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.CREATE,
+            event="auth.idp_second_factor",
+            obj=user,
+            object_repr=user.username,
+            changes={"idp_device": {"before": None, "after": device.pk}},
+        )
         return device
     device.last_assertion = assertion[:200]
     device.confirmed = True

@@ -44,7 +44,8 @@ SESSION_BACKEND = "access.backends.AccountBackend"
 
 class SecondFactorForm(forms.Form):
     otp_token = forms.CharField(
-        label=_("Code uit de authenticator-app of back-upcode"), max_length=16,
+        label=_("Code uit de authenticator-app of back-upcode"),
+        max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
 
@@ -64,8 +65,9 @@ def _refused(request, message: str):
 
 
 def _safe_next(request, next_url: str | None) -> str:
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                    require_https=request.is_secure()):
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return next_url
     return ""
 
@@ -87,17 +89,26 @@ def oidc_callback(request):
     pending = states.pop(state, None) if state else None  # used once: a replayed callback finds nothing
     request.session["oidc_states"] = states
     if request.GET.get("error") or pending is None or not request.GET.get("code"):
-        oidc_login_refused(reason="provider_error" if request.GET.get("error") else "state_unknown",
-                           detail=str(request.GET.get("error", ""))[:100])
-        return _refused(request, _("Het inloggen bij de identiteitsprovider is niet gelukt of verlopen. "
-                                   "Probeer het opnieuw."))
+        oidc_login_refused(
+            reason="provider_error" if request.GET.get("error") else "state_unknown",
+            detail=str(request.GET.get("error", ""))[:100],
+        )
+        return _refused(
+            request, _("Het inloggen bij de identiteitsprovider is niet gelukt of verlopen. Probeer het opnieuw.")
+        )
     try:
-        identity = ProviderClient().identity(request, nonce=pending.get("nonce"),
-                                             code_verifier=pending.get("code_verifier"))
+        identity = ProviderClient().identity(
+            request, nonce=pending.get("nonce"), code_verifier=pending.get("code_verifier")
+        )
     except IdentityProviderError as exc:
         oidc_login_refused(reason="token_refused", detail=str(exc))
-        return _refused(request, _("Het antwoord van de identiteitsprovider is geweigerd. Probeer het opnieuw; "
-                                   "blijft dit gebeuren, neem dan contact op met de beheerder."))
+        return _refused(
+            request,
+            _(
+                "Het antwoord van de identiteitsprovider is geweigerd. Probeer het opnieuw; "
+                "blijft dit gebeuren, neem dan contact op met de beheerder."
+            ),
+        )
     try:
         user = oidc_account_for(identity=identity, locked_out=_locked_out(request))
     except PermissionDenied as exc:

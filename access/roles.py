@@ -63,8 +63,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "framework.view": set(R.values),
     # documents
     # Department advisors answer in their consultation; the case file itself is not theirs to see.
-    "document.upload": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.CABINET_SECRETARIAT,
-                        R.FUND_MANAGER, R.PARLIAMENTARY_LIAISON},
+    "document.upload": {
+        R.CASE_OFFICER,
+        R.RISK_ASSESSOR,
+        R.CABINET_SECRETARIAT,
+        R.FUND_MANAGER,
+        R.PARLIAMENTARY_LIAISON,
+    },
     "document.withdraw": {R.CASE_OFFICER, R.RISK_ASSESSOR, R.FUND_MANAGER, R.ADMINISTRATOR},
     "document.lower_classification": {R.CASE_OFFICER, R.ADMINISTRATOR},
     # Lowering a case's classification: the same right as for its documents (issue 20).

@@ -8,5 +8,9 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     name = "sessionAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
-                "description": "Web session after login with a verified second factor."}
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "Web session after login with a verified second factor.",
+        }

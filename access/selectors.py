@@ -22,9 +22,12 @@ def locked_out(username_ref: str = "username") -> Exists:
     attempts = AccessAttempt.objects.filter(username=OuterRef(username_ref))
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    per_address = (attempts.order_by().values("ip_address")
-                   .annotate(failures=Sum("failures_since_start"))
-                   .filter(failures__gte=settings.AXES_FAILURE_LIMIT))
+    per_address = (
+        attempts.order_by()
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
     return Exists(per_address)
 
 
@@ -47,12 +50,14 @@ def api_token_of(*, user: User) -> ApiToken | None:
 def api_token_authenticate(*, key: str) -> tuple[User, ApiToken] | None:
     """The person and token for `key`, or None when the key is unknown, expired, revoked by a
     password change, or its owner is deactivated or locked out. One query."""
-    token = (ApiToken.objects.select_related("user")
-             .annotate(owner_locked_out=locked_out("user__username"))
-             .filter(digest=api_token_digest(key)).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(owner_locked_out=locked_out("user__username"))
+        .filter(digest=api_token_digest(key))
+        .first()
+    )
     if token is None or not token.user.is_active or token.owner_locked_out:
         return None
     if not api_token_usable(token):
         return None
     return token.user, token
-

@@ -62,17 +62,23 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
             device = TOTPDevice(user=user, name=ENROLMENT_DEVICE_NAME, confirmed=False)
             setattr(device, AUDITED_FLAG, True)
             device.save()
-            audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.totp_enrol_start", obj=user,
-                      object_repr=user.username,
-                      changes={"totp_device": {"before": None, "after": f"{device.pk} (unconfirmed)"}})
+            audit_log(
+                actor=user,
+                action=AuditRecord.Action.CREATE,
+                event="auth.totp_enrol_start",
+                obj=user,
+                object_repr=user.username,
+                changes={"totp_device": {"before": None, "after": f"{device.pk} (unconfirmed)"}},
+            )
     return device
 
 
 @transaction.atomic
 def totp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
     """Confirm the authenticator with a code from the app; from then on it is the person's second factor."""
-    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False,
-                                                          name=ENROLMENT_DEVICE_NAME).first()
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False, name=ENROLMENT_DEVICE_NAME).first()
+    )
     if device is None:
         raise RuleViolation(_("Er is geen authenticator om te bevestigen. Begin opnieuw."), field="code")
     code = (code or "").strip().replace(" ", "")
@@ -80,8 +86,14 @@ def totp_enrolment_confirm(*, user: User, code: str) -> TOTPDevice:
         raise RuleViolation(_("Deze code klopt niet. Voer de zescijferige code uit de app in."), field="code")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.totp_enrol", obj=user,
-              object_repr=user.username, changes={"totp_device": {"before": None, "after": device.pk}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="auth.totp_enrol",
+        obj=user,
+        object_repr=user.username,
+        changes={"totp_device": {"before": None, "after": device.pk}},
+    )
     return device
 
 
@@ -94,19 +106,33 @@ def api_token_create(*, user: User, otp_verified: bool) -> tuple[ApiToken, str]:
     is shown once (only its digest is stored). Only from a session verified with the second factor:
     a token can never mint its own successor."""
     if not otp_verified:
-        raise PermissionDenied(_("Een API-token maakt u aan vanuit een sessie die met de tweede factor is geverifieerd."),
-                               code="otp_required")
+        raise PermissionDenied(
+            _("Een API-token maakt u aan vanuit een sessie die met de tweede factor is geverifieerd."),
+            code="otp_required",
+        )
     previous = ApiToken.objects.select_for_update().filter(user=user).first()
     if previous is not None:
         previous.delete()
     key = ApiToken.new_key()
     now = timezone.now()
-    token = ApiToken.objects.create(user=user, digest=api_token_digest(key), password_fingerprint=password_fingerprint(user),
-                                    created=now, expires_at=now + timedelta(days=settings.BEV_API_TOKEN_TTL_DAYS))
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="auth.token_create", obj=user,
-              object_repr=user.username,
-              changes={"token": {"before": "replaced" if previous else None, "after": "created"},
-                       "expires_at": {"before": None, "after": token.expires_at.isoformat()}})
+    token = ApiToken.objects.create(
+        user=user,
+        digest=api_token_digest(key),
+        password_fingerprint=password_fingerprint(user),
+        created=now,
+        expires_at=now + timedelta(days=settings.BEV_API_TOKEN_TTL_DAYS),
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="auth.token_create",
+        obj=user,
+        object_repr=user.username,
+        changes={
+            "token": {"before": "replaced" if previous else None, "after": "created"},
+            "expires_at": {"before": None, "after": token.expires_at.isoformat()},
+        },
+    )
     return token, key
 
 
@@ -115,17 +141,28 @@ def api_token_revoke(*, user: User) -> None:
     deleted, _rows = ApiToken.objects.filter(user=user).delete()
     if not deleted:
         raise NotFound(_("U heeft geen API-token."))
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
-              object_repr=user.username, changes={"token": {"before": "active", "after": None}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="auth.token_revoke",
+        obj=user,
+        object_repr=user.username,
+        changes={"token": {"before": "active", "after": None}},
+    )
 
 
 def _revoke_token_of(*, actor: User, user: User, reason: str) -> None:
     """Part of another service's transaction: remove the person's token, recorded with the reason."""
     deleted, _rows = ApiToken.objects.filter(user=user).delete()
     if deleted:
-        audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="auth.token_revoke", obj=user,
-                  object_repr=user.username,
-                  changes={"token": {"before": "active", "after": None}, "reason": {"before": None, "after": reason}})
+        audit_log(
+            actor=actor,
+            action=AuditRecord.Action.UPDATE,
+            event="auth.token_revoke",
+            obj=user,
+            object_repr=user.username,
+            changes={"token": {"before": "active", "after": None}, "reason": {"before": None, "after": reason}},
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,8 +177,14 @@ def user_set_notify_by_email(*, user: User, enabled: bool) -> User:
     if before != enabled:
         user.notify_by_email = enabled
         user.save(update_fields=["notify_by_email"])
-        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="user.notify_by_email", obj=user,
-                  object_repr=user.username, changes={"notify_by_email": {"before": before, "after": enabled}})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.UPDATE,
+            event="user.notify_by_email",
+            obj=user,
+            object_repr=user.username,
+            changes={"notify_by_email": {"before": before, "after": enabled}},
+        )
     return user
 
 
@@ -157,8 +200,14 @@ def user_set_language(*, user: User, language: str) -> User:
     if before != language:
         user.language = language
         user.save(update_fields=["language"])
-        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="user.language", obj=user,
-                  object_repr=user.username, changes={"language": {"before": before, "after": language}})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.UPDATE,
+            event="user.language",
+            obj=user,
+            object_repr=user.username,
+            changes={"language": {"before": before, "after": language}},
+        )
     return user
 
 
@@ -187,12 +236,15 @@ def account_snapshot(user: User | None) -> dict:
 
 def account_changes(before: dict, after: dict) -> dict:
     """The audited changes between two snapshots, the password as "changed" (or "set"/"unusable")."""
-    changes = diff({k: v for k, v in before.items() if k != "password"},
-                   {k: v for k, v in after.items() if k != "password"})
+    changes = diff(
+        {k: v for k, v in before.items() if k != "password"}, {k: v for k, v in after.items() if k != "password"}
+    )
     if before.get("password") != after.get("password"):
         unusable = (after.get("password") or "").startswith("!")
-        changes["password"] = {"before": "(set)" if before.get("password") else None,
-                               "after": "(unusable)" if unusable else "(changed)" if before else "(set)"}
+        changes["password"] = {
+            "before": "(set)" if before.get("password") else None,
+            "after": "(unusable)" if unusable else "(changed)" if before else "(set)",
+        }
     return changes
 
 
@@ -203,10 +255,15 @@ def account_change_audit(*, actor, user: User, before: dict, created: bool) -> A
     changes = account_changes(before, account_snapshot(user))
     if not changes and not created:
         return None
-    event = ("user.create" if created else
-             "user.password_change" if set(changes) == {"password"} else "user.update")
-    return audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
-                     event=event, obj=user, object_repr=user.username, changes=changes)
+    event = "user.create" if created else "user.password_change" if set(changes) == {"password"} else "user.update"
+    return audit_log(
+        actor=actor,
+        action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
+        event=event,
+        obj=user,
+        object_repr=user.username,
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -224,9 +281,14 @@ def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
         _revoke_token_of(actor=actor, user=user, reason="deactivated")
     changes = account_changes(before, account_snapshot(user))
     if changes or created:
-        audit_log(actor=actor, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
-                  event="user.create" if created else "user.update", obj=user, object_repr=user.username,
-                  changes=changes)
+        audit_log(
+            actor=actor,
+            action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
+            event="user.create" if created else "user.update",
+            obj=user,
+            object_repr=user.username,
+            changes=changes,
+        )
     return user
 
 
@@ -234,17 +296,28 @@ def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
 def user_groups_change_audit(*, actor, user: User, field: str, added: list[str], removed: list[str]) -> None:
     """A person's groups or extra permissions changed (the admin's form): who, which, added/removed."""
     if added or removed:
-        audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.update", obj=user,
-                  object_repr=user.username, changes={field: {"added": sorted(added), "removed": sorted(removed)}})
+        audit_log(
+            actor=actor,
+            action=AuditRecord.Action.UPDATE,
+            event="user.update",
+            obj=user,
+            object_repr=user.username,
+            changes={field: {"added": sorted(added), "removed": sorted(removed)}},
+        )
 
 
 @transaction.atomic
 def second_factor_change_audit(*, actor, user_id: int, device: str, change: str) -> None:
     """A second-factor device or backup code added or removed outside the services (the demo's seed,
     a shell): the kind of device, never its secret."""
-    audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.second_factor_change",
-              object_type="access.user", object_id=str(user_id),
-              changes={"second_factor": {"device": device, "change": change}})
+    audit_log(
+        actor=actor,
+        action=AuditRecord.Action.UPDATE,
+        event="user.second_factor_change",
+        object_type="access.user",
+        object_id=str(user_id),
+        changes={"second_factor": {"device": device, "change": change}},
+    )
 
 
 @transaction.atomic
@@ -258,5 +331,11 @@ def user_reset_second_factor(*, actor: User, user: User) -> None:
         device.delete()
         removed += 1
     _revoke_token_of(actor=actor, user=user, reason="second_factor_reset")
-    audit_log(actor=actor, action=AuditRecord.Action.UPDATE, event="user.reset_second_factor", obj=user,
-              object_repr=user.username, changes={"devices": {"before": removed, "after": 0}})
+    audit_log(
+        actor=actor,
+        action=AuditRecord.Action.UPDATE,
+        event="user.reset_second_factor",
+        obj=user,
+        object_repr=user.username,
+        changes={"devices": {"before": removed, "after": 0}},
+    )

@@ -50,8 +50,13 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     with transaction.atomic():
-        audit_log(actor=None, action=AuditRecord.Action.LOGIN_FAILED, event="auth.login_failed",
-                  object_type="access.user", object_id=str(credentials.get("username", ""))[:64])
+        audit_log(
+            actor=None,
+            action=AuditRecord.Action.LOGIN_FAILED,
+            event="auth.login_failed",
+            object_type="access.user",
+            object_id=str(credentials.get("username", ""))[:64],
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,11 +105,19 @@ def _groups_changed(field):
             return
         if action not in ("post_add", "post_remove", "post_clear"):
             return
-        names = (instance.__dict__.pop(f"_cleared_{field}", []) if action == "post_clear"
-                 else [str(o) for o in model.objects.filter(pk__in=pk_set or ())])
-        user_groups_change_audit(actor=_actor(), user=instance, field=field,
-                                 added=names if action == "post_add" else [],
-                                 removed=names if action != "post_add" else [])
+        names = (
+            instance.__dict__.pop(f"_cleared_{field}", [])
+            if action == "post_clear"
+            else [str(o) for o in model.objects.filter(pk__in=pk_set or ())]
+        )
+        user_groups_change_audit(
+            actor=_actor(),
+            user=instance,
+            field=field,
+            added=names if action == "post_add" else [],
+            removed=names if action != "post_add" else [],
+        )
+
     return handler
 
 
@@ -126,13 +139,13 @@ def _device_added(sender, instance, created, raw=False, **kwargs):
 @receiver(post_delete, sender=StaticDevice)
 def _device_removed(sender, instance, **kwargs):
     if not _audited_by_service(instance):
-        second_factor_change_audit(actor=_actor(), user_id=instance.user_id, device=sender.__name__,
-                                   change="removed")
+        second_factor_change_audit(actor=_actor(), user_id=instance.user_id, device=sender.__name__, change="removed")
 
 
 @receiver(post_save, sender=StaticToken)
 def _backup_code_added(sender, instance, created, raw=False, **kwargs):
     # A used backup code is deleted at login (auth.login records that); adding one is a change.
     if created and not raw and not _audited_by_service(instance):
-        second_factor_change_audit(actor=_actor(), user_id=instance.device.user_id, device="StaticToken",
-                                   change="added")
+        second_factor_change_audit(
+            actor=_actor(), user_id=instance.device.user_id, device="StaticToken", change="added"
+        )

@@ -52,8 +52,11 @@ class LoginView(DjangoLoginView):
         user = form.get_user()
         if form.needs_enrolment:
             self.request.session.cycle_key()
-            self.request.session[ENROL_SESSION_KEY] = {"user": user.pk, "since": int(time.time()),
-                                                       "next": self.get_redirect_url()}
+            self.request.session[ENROL_SESSION_KEY] = {
+                "user": user.pk,
+                "since": int(time.time()),
+                "next": self.get_redirect_url(),
+            }
             return redirect("access:enrol")
         return super().form_valid(form)  # auth login; django_otp marks the session verified
 
@@ -95,25 +98,33 @@ def enrol_view(request):
             request.session.pop(ENROL_SESSION_KEY, None)
             auth_login(request, user, backend="access.backends.AccountBackend")
             otp_login(request, device)
-            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
                 next_url = ""
             return redirect(next_url or "core:home")
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
-    return render(request, "access/enrol.html", {
-        "form": form, "qr_svg": qr_svg_data_uri(device.config_url),
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)), "otpauth_uri": device.config_url,
-        "enrolling_user": user,
-    })
+    return render(
+        request,
+        "access/enrol.html",
+        {
+            "form": form,
+            "qr_svg": qr_svg_data_uri(device.config_url),
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "otpauth_uri": device.config_url,
+            "enrolling_user": user,
+        },
+    )
 
 
 @web_view
 @require_http_methods(["GET", "POST"])
 def settings_view(request):
     """The person's own settings: task mails on or off, the language of the pages."""
-    form = NotificationSettingsForm(request.POST if request.method == "POST" else None,
-                                    initial={"notify_by_email": request.user.notify_by_email,
-                                             "language": request.user.language})
+    form = NotificationSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"notify_by_email": request.user.notify_by_email, "language": request.user.language},
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user_set_notify_by_email(user=request.user, enabled=form.cleaned_data["notify_by_email"])
@@ -127,10 +138,16 @@ def settings_view(request):
 def _remember_language(response, language: str):
     """The language cookie too, so the login page after a logout speaks the person's language."""
     if language:
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                            path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
-                            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                            samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 

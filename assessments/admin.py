@@ -43,13 +43,22 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
     form = FrameworkVersionForm
     list_display = ["number", "name", "status", "derived_from_letter", "published_at", "published_by"]
     list_filter = ["status", "derived_from_letter"]
-    fields = ["number", "name", "status", "derived_from_letter", "notes", "definition", "created_by", "created_at",
-              "published_at", "published_by"]
+    fields = [
+        "number",
+        "name",
+        "status",
+        "derived_from_letter",
+        "notes",
+        "definition",
+        "created_by",
+        "created_at",
+        "published_at",
+        "published_by",
+    ]
     actions = ["publish"]
 
     def get_readonly_fields(self, request, obj=None):
-        always = ["number", "status", "derived_from_letter", "created_by", "created_at", "published_at",
-                  "published_by"]
+        always = ["number", "status", "derived_from_letter", "created_by", "created_at", "published_at", "published_by"]
         if obj is not None and obj.is_published:
             return self.fields
         return always
@@ -74,11 +83,13 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Through the services, so the change is audited (the form validated the definition)."""
         if change:
-            saved = services.framework_update_draft(user=request.user, framework=obj, name=obj.name,
-                                                    definition=obj.definition, notes=obj.notes)
+            saved = services.framework_update_draft(
+                user=request.user, framework=obj, name=obj.name, definition=obj.definition, notes=obj.notes
+            )
         else:
-            saved = services.framework_create_draft(user=request.user, name=obj.name, definition=obj.definition,
-                                                    notes=obj.notes)
+            saved = services.framework_create_draft(
+                user=request.user, name=obj.name, definition=obj.definition, notes=obj.notes
+            )
         obj.pk, obj.number = saved.pk, saved.number
 
     @admin.action(description=_("Publiceren (daarna onveranderlijk)"))

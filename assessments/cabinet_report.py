@@ -32,8 +32,10 @@ from core.formatting import date_nl, euro, percent_nl
 # WeasyPrint reports every layout step at INFO; one report is one line in our own log, not twenty.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-LETTER_BASIS = ("Op basis van deze risico-inschatting beslist het kabinet over de inzet van de voorziening "
-                "(Kamerbrief Beschermingsvoorziening Economische Veiligheid, 2023, ‘Afwegingskader’).")
+LETTER_BASIS = (
+    "Op basis van deze risico-inschatting beslist het kabinet over de inzet van de voorziening "
+    "(Kamerbrief Beschermingsvoorziening Economische Veiligheid, 2023, ‘Afwegingskader’)."
+)
 
 
 @dataclass
@@ -103,8 +105,17 @@ def _evidence_lines(evidence) -> list[str]:
     lines = []
     for item in evidence or []:
         if isinstance(item, dict):
-            lines.append(" – ".join(str(v) for v in (item.get("title") or item.get("label"), item.get("source"),
-                                                    item.get("reference") or item.get("url")) if v))
+            lines.append(
+                " – ".join(
+                    str(v)
+                    for v in (
+                        item.get("title") or item.get("label"),
+                        item.get("source"),
+                        item.get("reference") or item.get("url"),
+                    )
+                    if v
+                )
+            )
         elif item:
             lines.append(str(item))
     return [line for line in lines if line]
@@ -122,10 +133,16 @@ def _case_section(case: dict) -> Section:
         (_("Beoogde investeerder/overnemer"), _text(case.get("acquirer_name"))),
         (_("Land van de investeerder"), _text(case.get("acquirer_country"))),
         (_("Statelijke actor"), _text(case.get("state_actor_status_label") or case.get("state_actor_status"))),
-        (_("Beoogd belang"), percent_nl(Decimal(str(case["intended_stake_percent"])))
-         if case.get("intended_stake_percent") not in (None, "") else "–"),
-        (_("Transactiewaarde"), euro(Decimal(str(case["transaction_value"])))
-         if case.get("transaction_value") not in (None, "") else "–"),
+        (
+            _("Beoogd belang"),
+            percent_nl(Decimal(str(case["intended_stake_percent"])))
+            if case.get("intended_stake_percent") not in (None, "")
+            else "–",
+        ),
+        (
+            _("Transactiewaarde"),
+            euro(Decimal(str(case["transaction_value"]))) if case.get("transaction_value") not in (None, "") else "–",
+        ),
         (_("Verwachte sluitingsdatum"), _text(case.get("expected_closing_date"))),
     ]
     paragraphs = [case["summary"]] if case.get("summary") else []
@@ -136,33 +153,60 @@ def _scope_section(scope: dict) -> Section:
     confirmed = scope.get("confirmed")
     return Section(
         heading=_("2. Reikwijdte"),
-        facts=[(_("Reikwijdtegrond"), _text(scope.get("ground_label") or scope.get("ground"))),
-               (_("Bevestigd"), _text(confirmed) if confirmed is not None else _("nog niet vastgesteld"))],
-        paragraphs=[scope["rationale"]] if scope.get("rationale") else [])
+        facts=[
+            (_("Reikwijdtegrond"), _text(scope.get("ground_label") or scope.get("ground"))),
+            (_("Bevestigd"), _text(confirmed) if confirmed is not None else _("nog niet vastgesteld")),
+        ],
+        paragraphs=[scope["rationale"]] if scope.get("rationale") else [],
+    )
 
 
 def _conditions_section(conditions: list[dict], justification: str = "") -> Section:
-    rows = [[_text(c.get("label") or c.get("label_nl") or c.get("code")),
-             _text(c.get("status_label") or c.get("status")),
-             _text(c.get("rationale"))] for c in conditions]
-    notes = [f"{c.get('label') or c.get('code')}: {line}" for c in conditions for line in _evidence_lines(c.get("evidence"))]
+    rows = [
+        [
+            _text(c.get("label") or c.get("label_nl") or c.get("code")),
+            _text(c.get("status_label") or c.get("status")),
+            _text(c.get("rationale")),
+        ]
+        for c in conditions
+    ]
+    notes = [
+        f"{c.get('label') or c.get('code')}: {line}" for c in conditions for line in _evidence_lines(c.get("evidence"))
+    ]
     return Section(
         heading=_("3. Noodzakelijke voorwaarden"),
-        paragraphs=[_("Beide voorwaarden moeten zijn vervuld: (1) de voorziene investering of overname heeft "
-                      "risico’s voor de nationale veiligheid tot gevolg, en (2) er is sprake van directe of "
-                      "indirecte invloed van een statelijke actor.")]
-        + ([_("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn. Onderbouwing: %(text)s")
-            % {"text": justification}] if justification else []),
-        table=Table([_("Voorwaarde"), _("Oordeel"), _("Onderbouwing")], rows), notes=notes)
+        paragraphs=[
+            _(
+                "Beide voorwaarden moeten zijn vervuld: (1) de voorziene investering of overname heeft "
+                "risico’s voor de nationale veiligheid tot gevolg, en (2) er is sprake van directe of "
+                "indirecte invloed van een statelijke actor."
+            )
+        ]
+        + (
+            [
+                _("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn. Onderbouwing: %(text)s")
+                % {"text": justification}
+            ]
+            if justification
+            else []
+        ),
+        table=Table([_("Voorwaarde"), _("Oordeel"), _("Onderbouwing")], rows),
+        notes=notes,
+    )
 
 
 def _indicator_rationale(row: dict) -> str:
     settlement = row.get("settlement")
     if settlement:
-        return _("Vastgesteld door %(who)s: %(why)s") % {"who": settlement.get("settled_by", ""),
-                                                         "why": settlement.get("rationale", "")}
-    rationales = [f"{s.get('assessor_name') or s.get('assessor')}: {s.get('rationale')}"
-                  for s in row.get("scores") or [] if s.get("rationale")]
+        return _("Vastgesteld door %(who)s: %(why)s") % {
+            "who": settlement.get("settled_by", ""),
+            "why": settlement.get("rationale", ""),
+        }
+    rationales = [
+        f"{s.get('assessor_name') or s.get('assessor')}: {s.get('rationale')}"
+        for s in row.get("scores") or []
+        if s.get("rationale")
+    ]
     return " / ".join(rationales) or "–"
 
 
@@ -170,47 +214,87 @@ def _indicators_section(indicators: list[dict], framework: dict, context: dict |
     context = context or {}
     rows = []
     for row in indicators:
-        scores = ", ".join(f"{s.get('assessor_name') or s.get('assessor')}: {s.get('level_label') or s.get('level')}"
-                           for s in row.get("scores") or [])
-        rows.append([_text(row.get("label") or row.get("label_nl") or row.get("code")),
-                     str(INDICATOR_KINDS.get(row.get("kind"), row.get("kind") or "–")),
-                     _number(row.get("weight")),
-                     scores or "–",
-                     _text(row.get("final_level_label") or row.get("final_level")),
-                     _indicator_rationale(row)])
-    version = _("Afwegingskader versie %(number)s – %(name)s") % {"number": framework.get("number", "?"),
-                                                                  "name": framework.get("name", "")}
+        scores = ", ".join(
+            f"{s.get('assessor_name') or s.get('assessor')}: {s.get('level_label') or s.get('level')}"
+            for s in row.get("scores") or []
+        )
+        rows.append(
+            [
+                _text(row.get("label") or row.get("label_nl") or row.get("code")),
+                str(INDICATOR_KINDS.get(row.get("kind"), row.get("kind") or "–")),
+                _number(row.get("weight")),
+                scores or "–",
+                _text(row.get("final_level_label") or row.get("final_level")),
+                _indicator_rationale(row),
+            ]
+        )
+    version = _("Afwegingskader versie %(number)s – %(name)s") % {
+        "number": framework.get("number", "?"),
+        "name": framework.get("name", ""),
+    }
     paragraphs = [version]
     if framework.get("derived_from_letter"):
-        paragraphs.append(_("De brief noemt de indicatoren, maar geen gewichten of drempels; die zijn in deze "
-                            "versie van het afwegingskader aannames."))
+        paragraphs.append(
+            _(
+                "De brief noemt de indicatoren, maar geen gewichten of drempels; die zijn in deze "
+                "versie van het afwegingskader aannames."
+            )
+        )
     if context.get("risk_rule") == "highest_core":
         deciding = ", ".join(_text(d.get("label")) for d in context.get("deciding_indicators") or [])
-        paragraphs.append(_("De kernindicatoren zijn alternatieven (de brief: \u201csysteemrelevant en/of van "
-                            "strategisch belang\u201d): de hoogste bepaalt het risiconiveau; gewichten worden niet "
-                            "gebruikt. Bepalend: %(items)s.") % {"items": deciding or "–"})
+        paragraphs.append(
+            _(
+                "De kernindicatoren zijn alternatieven (de brief: \u201csysteemrelevant en/of van "
+                "strategisch belang\u201d): de hoogste bepaalt het risiconiveau; gewichten worden niet "
+                "gebruikt. Bepalend: %(items)s."
+            )
+            % {"items": deciding or "–"}
+        )
         goal = context.get("policy_goal") or {}
         if goal.get("crucial"):
-            paragraphs.append(_("De onderneming is cruciaal voor het realiseren van beleidsdoelen; de bredere "
-                                "indicator telt daarom mee (alleen verhogend): %(why)s")
-                              % {"why": _text(goal.get("rationale"))})
+            paragraphs.append(
+                _(
+                    "De onderneming is cruciaal voor het realiseren van beleidsdoelen; de bredere "
+                    "indicator telt daarom mee (alleen verhogend): %(why)s"
+                )
+                % {"why": _text(goal.get("rationale"))}
+            )
         else:
-            paragraphs.append(_("De bredere indicator telt niet mee: niet vastgesteld dat de onderneming cruciaal is "
-                                "voor het realiseren van beleidsdoelen (de brief: \u201cuitsluitend\u201d)."))
-    return Section(heading=_("4. Indicatoren"), paragraphs=paragraphs,
-                   table=Table([_("Indicator"), _("Soort"), _("Gewicht"), _("Scores"), _("Vastgesteld niveau"),
-                                _("Onderbouwing")], rows))
+            paragraphs.append(
+                _(
+                    "De bredere indicator telt niet mee: niet vastgesteld dat de onderneming cruciaal is "
+                    "voor het realiseren van beleidsdoelen (de brief: \u201cuitsluitend\u201d)."
+                )
+            )
+    return Section(
+        heading=_("4. Indicatoren"),
+        paragraphs=paragraphs,
+        table=Table(
+            [_("Indicator"), _("Soort"), _("Gewicht"), _("Scores"), _("Vastgesteld niveau"), _("Onderbouwing")], rows
+        ),
+    )
 
 
 def _checks_section(checks: list[dict]) -> Section:
-    rows = [[_text(c.get("question_nl") or c.get("label") or c.get("code")),
-             _text(c.get("answer_label") or c.get("answer")), _text(c.get("rationale"))] for c in checks]
+    rows = [
+        [
+            _text(c.get("question_nl") or c.get("label") or c.get("code")),
+            _text(c.get("answer_label") or c.get("answer")),
+            _text(c.get("rationale")),
+        ]
+        for c in checks
+    ]
     return Section(
         heading=_("5. Toetsen"),
-        paragraphs=[_("Altijd kritisch getoetst: is inzet echt noodzakelijk (bestaande instrumenten en "
-                      "marktfinanciering schieten tekort; laatste redmiddel) en is er geen strategisch gedrag "
-                      "van de onderneming om onnodig een beroep op de voorziening te doen.")],
-        table=Table([_("Toets"), _("Antwoord"), _("Onderbouwing")], rows))
+        paragraphs=[
+            _(
+                "Altijd kritisch getoetst: is inzet echt noodzakelijk (bestaande instrumenten en "
+                "marktfinanciering schieten tekort; laatste redmiddel) en is er geen strategisch gedrag "
+                "van de onderneming om onnodig een beroep op de voorziening te doen."
+            )
+        ],
+        table=Table([_("Toets"), _("Antwoord"), _("Onderbouwing")], rows),
+    )
 
 
 def _advice_section(advice: list[dict], no_consultation_reason: str = "") -> Section:
@@ -220,29 +304,46 @@ def _advice_section(advice: list[dict], no_consultation_reason: str = "") -> Sec
             text = _("Afgezien: %(reason)s") % {"reason": item.get("waiver_reason", "")}
         else:
             text = _text(item.get("advice"))
-        rows.append([_text(item.get("ministry_label") or item.get("ministry")),
-                     _text(item.get("position_label") or item.get("status_label")), text,
-                     _text(item.get("response")) if item.get("response") else "–",
-                     _text(item.get("answered_at") or item.get("waived_at"))])
+        rows.append(
+            [
+                _text(item.get("ministry_label") or item.get("ministry")),
+                _text(item.get("position_label") or item.get("status_label")),
+                text,
+                _text(item.get("response")) if item.get("response") else "–",
+                _text(item.get("answered_at") or item.get("waived_at")),
+            ]
+        )
     paragraphs = [] if rows else [_("Er is geen advies van andere departementen gevraagd.")]
     if not rows and no_consultation_reason:
         paragraphs.append(_("Reden: %(reason)s") % {"reason": no_consultation_reason})
-    return Section(heading=_("6. Advies van de betrokken departementen"), paragraphs=paragraphs,
-                   table=Table([_("Departement"), _("Standpunt"), _("Advies"), _("Reactie EZK"), _("Datum")], rows)
-                   if rows else None)
+    return Section(
+        heading=_("6. Advies van de betrokken departementen"),
+        paragraphs=paragraphs,
+        table=Table([_("Departement"), _("Standpunt"), _("Advies"), _("Reactie EZK"), _("Datum")], rows)
+        if rows
+        else None,
+    )
 
 
 def _outcome_section(context: dict) -> Section:
-    facts = [(_("Uitkomst"), _text(context.get("outcome_label") or context.get("outcome"))),
-             (_("Risiconiveau"), _text(context.get("risk_level_label") or context.get("risk_level"))),
-             (_("Hoogste indicatorniveau") if context.get("risk_rule") == "highest_core" else _("Gewogen risicoscore"),
-              _number(context.get("risk_score")))]
+    facts = [
+        (_("Uitkomst"), _text(context.get("outcome_label") or context.get("outcome"))),
+        (_("Risiconiveau"), _text(context.get("risk_level_label") or context.get("risk_level"))),
+        (
+            _("Hoogste indicatorniveau") if context.get("risk_rule") == "highest_core" else _("Gewogen risicoscore"),
+            _number(context.get("risk_score")),
+        ),
+    ]
     if (context.get("assessment") or {}).get("kind") == "risk_review" and context.get("risk_manageable") is not None:
         facts.append((_("Risico beheersbaar"), _text(context["risk_manageable"])))
     notes = [f"{r.get('label')}: {r.get('text')}" for r in context.get("reasons") or []]
     notes += [f"{r.get('label')}: {r.get('text')}" for r in context.get("missing") or []]
-    return Section(heading=_("7. Uitkomst en toelichting"), facts=facts,
-                   paragraphs=[context["explanation"]] if context.get("explanation") else [], notes=notes)
+    return Section(
+        heading=_("7. Uitkomst en toelichting"),
+        facts=facts,
+        paragraphs=[context["explanation"]] if context.get("explanation") else [],
+        notes=notes,
+    )
 
 
 def report_outline(context: dict) -> Outline:
@@ -254,8 +355,11 @@ def report_outline(context: dict) -> Outline:
         (_("Casus"), f"{case.get('reference', '')} – {case.get('title', '')}"),
         (_("Soort"), _text(assessment.get("kind_label") or _("Risico-inschatting"))),
         (_("Revisie"), _text(assessment.get("revision"))),
-        (_("Afwegingskader"), _("versie %(number)s – %(name)s") % {"number": framework.get("number", "?"),
-                                                                   "name": framework.get("name", "")}),
+        (
+            _("Afwegingskader"),
+            _("versie %(number)s – %(name)s")
+            % {"number": framework.get("number", "?"), "name": framework.get("name", "")},
+        ),
         (_("Eerste beoordelaar"), _text(assessment.get("lead"))),
         (_("Goedgekeurd door"), _text(assessment.get("approved_by"))),
         (_("Goedgekeurd op"), _text(assessment.get("approved_at"))),
@@ -268,12 +372,18 @@ def report_outline(context: dict) -> Outline:
     sections.append(_indicators_section(context.get("indicators") or [], framework, context))
     if context.get("checks"):
         sections.append(_checks_section(context["checks"]))
-    sections += [_advice_section(context.get("advice") or [], context.get("no_consultation_reason") or ""),
-                 _outcome_section(context)]
-    return Outline(title=_("Risico-inschatting Beschermingsvoorziening Economische Veiligheid"),
-                   subtitle=_("Ten behoeve van de besluitvorming in de ministerraad"),
-                   marking=classification_marking(case.get("classification", "")),
-                   reference=case.get("reference", ""), meta=meta, sections=sections)
+    sections += [
+        _advice_section(context.get("advice") or [], context.get("no_consultation_reason") or ""),
+        _outcome_section(context),
+    ]
+    return Outline(
+        title=_("Risico-inschatting Beschermingsvoorziening Economische Veiligheid"),
+        subtitle=_("Ten behoeve van de besluitvorming in de ministerraad"),
+        marking=classification_marking(case.get("classification", "")),
+        reference=case.get("reference", ""),
+        meta=meta,
+        sections=sections,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

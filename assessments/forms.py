@@ -47,12 +47,20 @@ def evidence_text(evidence) -> str:
 
 
 class ScopeForm(forms.Form):
-    scope_ground = forms.ChoiceField(label=_("Reikwijdtegrond"), required=False,
-                                     choices=[("", "–")] + list(ScopeGround.choices))
-    confirmed = forms.TypedChoiceField(label=_("Oordeel"), required=False, empty_value=None,
-                                       coerce=lambda v: {"yes": True, "no": False}.get(v),
-                                       choices=[("", _("Nog niet vastgesteld")), ("yes", _("Grond bevestigd")),
-                                                ("no", _("Geen grond van toepassing"))])
+    scope_ground = forms.ChoiceField(
+        label=_("Reikwijdtegrond"), required=False, choices=[("", "–")] + list(ScopeGround.choices)
+    )
+    confirmed = forms.TypedChoiceField(
+        label=_("Oordeel"),
+        required=False,
+        empty_value=None,
+        coerce=lambda v: {"yes": True, "no": False}.get(v),
+        choices=[
+            ("", _("Nog niet vastgesteld")),
+            ("yes", _("Grond bevestigd")),
+            ("no", _("Geen grond van toepassing")),
+        ],
+    )
     rationale = forms.CharField(label=_("Onderbouwing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -60,40 +68,64 @@ class PolicyGoalForm(forms.Form):
     """Version 2: only for a company crucial to policy goals does the broader indicator count."""
 
     crucial = forms.TypedChoiceField(
-        label=_("Cruciaal voor het realiseren van beleidsdoelen?"), required=False, empty_value=None,
+        label=_("Cruciaal voor het realiseren van beleidsdoelen?"),
+        required=False,
+        empty_value=None,
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         choices=[("", _("Nog niet vastgesteld")), ("yes", _("Ja, cruciaal")), ("no", _("Nee"))],
-        help_text=_("Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor het "
-                    "realiseren van beleidsdoelen, zoals de energietransitie, de woningbouwopgave, "
-                    "gezondheidsopgave.\u201d Alleen bij \u201cja\u201d telt de bredere indicator mee, en dan "
-                    "alleen verhogend (keuze van de dienst)."))
-    rationale = forms.CharField(label=_("Onderbouwing"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                help_text=_("Verplicht bij \u201cja\u201d: welk beleidsdoel, en waarom cruciaal."))
+        help_text=_(
+            "Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor het "
+            "realiseren van beleidsdoelen, zoals de energietransitie, de woningbouwopgave, "
+            "gezondheidsopgave.\u201d Alleen bij \u201cja\u201d telt de bredere indicator mee, en dan "
+            "alleen verhogend (keuze van de dienst)."
+        ),
+    )
+    rationale = forms.CharField(
+        label=_("Onderbouwing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht bij \u201cja\u201d: welk beleidsdoel, en waarom cruciaal."),
+    )
 
 
 class LowIndicatorsJustificationForm(forms.Form):
     justification = forms.CharField(
-        label=_("Onderbouwing"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Voorwaarde 1 van de brief: \u201cde voorziene investering of overname heeft risico's voor de "
-                    "nationale veiligheid tot gevolg\u201d. Staan alle indicatoren op laag, leg dan uitdrukkelijk "
-                    "vast waarom er toch een risico is; zonder onderbouwing geen advies tot inzet. Leeg trekt haar "
-                    "in."))
+        label=_("Onderbouwing"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Voorwaarde 1 van de brief: \u201cde voorziene investering of overname heeft risico's voor de "
+            "nationale veiligheid tot gevolg\u201d. Staan alle indicatoren op laag, leg dan uitdrukkelijk "
+            "vast waarom er toch een risico is; zonder onderbouwing geen advies tot inzet. Leeg trekt haar "
+            "in."
+        ),
+    )
 
 
 class NoConsultationReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Kamerbrief 2023: \u201cDit doet EZK in afstemming met betrokken (vak)departementen.\u201d "
-                    "Zonder adviesaanvraag alleen met een reden waarom geen van de betrokken departementen "
-                    "geraadpleegd hoefde te worden."))
+        label=_("Reden"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Kamerbrief 2023: \u201cDit doet EZK in afstemming met betrokken (vak)departementen.\u201d "
+            "Zonder adviesaanvraag alleen met een reden waarom geen van de betrokken departementen "
+            "geraadpleegd hoefde te worden."
+        ),
+    )
 
 
 class ResponseForm(forms.Form):
     response = forms.CharField(
-        label=_("Reactie van EZK"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Een advies dat bezwaar maakt of zorgen heeft, vraagt een vastgelegde reactie voordat de "
-                    "uitkomst \u201cinzetten\u201d kan zijn; de reactie staat in de uitkomst en in het rapport "
-                    "voor de ministerraad."))
+        label=_("Reactie van EZK"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Een advies dat bezwaar maakt of zorgen heeft, vraagt een vastgelegde reactie voordat de "
+            "uitkomst \u201cinzetten\u201d kan zijn; de reactie staat in de uitkomst en in het rapport "
+            "voor de ministerraad."
+        ),
+    )
 
 
 class ConditionForm(forms.Form):
@@ -130,8 +162,12 @@ class ConsultationForm(forms.Form):
     ministry_other = forms.CharField(label=_("Ander ministerie"), required=False, max_length=120)
     advisor = forms.ChoiceField(label=_("Adviseur (teamlid)"), choices=[])
     question = forms.CharField(label=_("Adviesvraag"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    covers = forms.MultipleChoiceField(label=_("Onderdelen waarover advies wordt gevraagd"), required=False,
-                                       widget=forms.CheckboxSelectMultiple, choices=[])
+    covers = forms.MultipleChoiceField(
+        label=_("Onderdelen waarover advies wordt gevraagd"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
     due_date = forms.DateField(label=_("Uiterste datum"), widget=DateInput())
 
     def __init__(self, *args, advisors=(), parts=(), **kwargs):
@@ -149,6 +185,7 @@ class CommentsForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    position = forms.ChoiceField(label=_("Standpunt"), choices=[("", "–")] + list(AdvicePosition.choices),
-                                 required=False)
+    position = forms.ChoiceField(
+        label=_("Standpunt"), choices=[("", "–")] + list(AdvicePosition.choices), required=False
+    )
     advice = forms.CharField(label=_("Advies"), widget=forms.Textarea(attrs={"rows": 5}), required=False)

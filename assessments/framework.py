@@ -76,9 +76,16 @@ class Item:
         return self.label_en if (get_language() or "nl").startswith("en") else self.label_nl
 
     def as_dict(self) -> dict:
-        data = {"part": self.part, "code": self.code, "label": self.label, "label_nl": self.label_nl,
-                "label_en": self.label_en, "guidance_nl": self.guidance_nl, "guidance_en": self.guidance_en,
-                "letter_citation": self.letter_citation}
+        data = {
+            "part": self.part,
+            "code": self.code,
+            "label": self.label,
+            "label_nl": self.label_nl,
+            "label_en": self.label_en,
+            "guidance_nl": self.guidance_nl,
+            "guidance_en": self.guidance_en,
+            "letter_citation": self.letter_citation,
+        }
         if self.part == "indicator":
             data.update(kind=self.kind, weight=str(self.weight))
         if self.part == "check":
@@ -120,11 +127,19 @@ class Framework:
 
     @staticmethod
     def _item(part: str, row: dict) -> Item:
-        return Item(part=part, code=row["code"], label_nl=row["label_nl"], label_en=row["label_en"],
-                    guidance_nl=row.get("guidance_nl", ""), guidance_en=row.get("guidance_en", ""),
-                    letter_citation=row.get("letter_citation", ""), kind=row.get("kind", ""),
-                    weight=Decimal(str(row.get("weight", "0"))), question_nl=row.get("question_nl", ""),
-                    question_en=row.get("question_en", ""))
+        return Item(
+            part=part,
+            code=row["code"],
+            label_nl=row["label_nl"],
+            label_en=row["label_en"],
+            guidance_nl=row.get("guidance_nl", ""),
+            guidance_en=row.get("guidance_en", ""),
+            letter_citation=row.get("letter_citation", ""),
+            kind=row.get("kind", ""),
+            weight=Decimal(str(row.get("weight", "0"))),
+            question_nl=row.get("question_nl", ""),
+            question_en=row.get("question_en", ""),
+        )
 
     # lookups -------------------------------------------------------------------------------
     @property
@@ -165,8 +180,7 @@ class Framework:
         result = []
         for item in self.checks:
             variant = self._check_variants.get(item.code, {}).get(scope_ground or "")
-            result.append(replace(item, **{k: variant[k] for k in VARIANT_KEYS if variant.get(k)}) if variant
-                          else item)
+            result.append(replace(item, **{k: variant[k] for k in VARIANT_KEYS if variant.get(k)}) if variant else item)
         return result
 
     @property
@@ -215,8 +229,10 @@ def validate_definition(definition) -> dict:
         numbers = []
         for row in levels:
             ok = isinstance(row, dict) and isinstance(row.get("level"), int) and not isinstance(row.get("level"), bool)
-            need(ok and all(row.get(k) for k in ("label_nl", "label_en", "description_nl")),
-                 _("Elk schaalniveau heeft een geheel getal, een Nederlands en Engels label en een omschrijving."))
+            need(
+                ok and all(row.get(k) for k in ("label_nl", "label_en", "description_nl")),
+                _("Elk schaalniveau heeft een geheel getal, een Nederlands en Engels label en een omschrijving."),
+            )
             if ok:
                 numbers.append(row["level"])
         need(len(numbers) == len(set(numbers)), _("Schaalniveaus moeten uniek zijn."))
@@ -227,34 +243,45 @@ def validate_definition(definition) -> dict:
         need(isinstance(rows, list) and len(rows) >= minimum, _("'%(part)s' ontbreekt of is leeg.") % {"part": part})
         for row in rows if isinstance(rows, list) else []:
             if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row.get(k) for k in _LABEL_KEYS):
-                errors.append(_("Elk onderdeel van '%(part)s' heeft een code en een Nederlands en Engels label.")
-                              % {"part": part})
+                errors.append(
+                    _("Elk onderdeel van '%(part)s' heeft een code en een Nederlands en Engels label.") % {"part": part}
+                )
                 continue
             codes.append(row["code"])
             if part == "indicators":
-                need(row.get("kind") in INDICATOR_KINDS,
-                     _("Indicator %(code)s: soort moet 'core' of 'broader' zijn.") % {"code": row["code"]})
+                need(
+                    row.get("kind") in INDICATOR_KINDS,
+                    _("Indicator %(code)s: soort moet 'core' of 'broader' zijn.") % {"code": row["code"]},
+                )
                 try:
                     weight = _decimal(row.get("weight"), row["code"])
-                    need(0 <= weight <= 100,
-                         _("Indicator %(code)s: gewicht ligt tussen 0 en 100.") % {"code": row["code"]})
+                    need(
+                        0 <= weight <= 100,
+                        _("Indicator %(code)s: gewicht ligt tussen 0 en 100.") % {"code": row["code"]},
+                    )
                 except ValidationError as exc:
                     errors.extend(exc.message_dict["definition"])
     review_checks = definition.get("review_checks", [])
     need(isinstance(review_checks, list), _("'review_checks' is een lijst."))
     for row in review_checks if isinstance(review_checks, list) else []:
-        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row.get(k)
-                                                for k in (*_LABEL_KEYS, "question_nl")):
-            errors.append(_("Elke vraag van de risicoheroverweging heeft een code, een Nederlands en Engels label "
-                            "en een vraag."))
+        if not isinstance(row, dict) or not all(
+            isinstance(row.get(k), str) and row.get(k) for k in (*_LABEL_KEYS, "question_nl")
+        ):
+            errors.append(
+                _("Elke vraag van de risicoheroverweging heeft een code, een Nederlands en Engels label en een vraag.")
+            )
             continue
-        need(isinstance(row.get("any_of", ""), str),
-             _("Vraag %(code)s: 'any_of' is de naam van een groep.") % {"code": row["code"]})
+        need(
+            isinstance(row.get("any_of", ""), str),
+            _("Vraag %(code)s: 'any_of' is de naam van een groep.") % {"code": row["code"]},
+        )
         codes.append(row["code"])
     need(len(codes) == len(set(codes)), _("Codes van voorwaarden, indicatoren en toetsen moeten uniek zijn."))
     indicators = definition.get("indicators") if isinstance(definition.get("indicators"), list) else []
-    need(any(isinstance(r, dict) and r.get("kind") == "core" for r in indicators),
-         _("Er is ten minste één kernindicator nodig."))
+    need(
+        any(isinstance(r, dict) and r.get("kind") == "core" for r in indicators),
+        _("Er is ten minste één kernindicator nodig."),
+    )
     risk_levels = definition.get("risk_levels")
     need(isinstance(risk_levels, list) and len(risk_levels) >= 2, _("Er zijn ten minste twee risiconiveaus nodig."))
     risk_codes = []
@@ -264,8 +291,10 @@ def validate_definition(definition) -> dict:
             continue
         risk_codes.append(row["code"])
         try:
-            need(0 <= _decimal(row.get("min_score"), row["code"]) <= 100,
-                 _("Risiconiveau %(code)s: drempel ligt tussen 0 en 100.") % {"code": row["code"]})
+            need(
+                0 <= _decimal(row.get("min_score"), row["code"]) <= 100,
+                _("Risiconiveau %(code)s: drempel ligt tussen 0 en 100.") % {"code": row["code"]},
+            )
         except ValidationError as exc:
             errors.extend(exc.message_dict["definition"])
     if isinstance(risk_levels, list) and not errors:
@@ -273,19 +302,27 @@ def validate_definition(definition) -> dict:
         need(lowest == 0, _("Het laagste risiconiveau begint bij 0."))
         need(len(risk_codes) == len(set(risk_codes)), _("Codes van risiconiveaus moeten uniek zijn."))
     manageable = definition.get("manageable_risk_levels", [])
-    need(isinstance(manageable, list) and all(code in risk_codes for code in manageable),
-         _("'manageable_risk_levels' noemt alleen bestaande risiconiveaus."))
-    need(definition.get("risk_rule", "weighted_mean") in RISK_RULES,
-         _("'risk_rule' is 'weighted_mean' of 'highest_core'."))
+    need(
+        isinstance(manageable, list) and all(code in risk_codes for code in manageable),
+        _("'manageable_risk_levels' noemt alleen bestaande risiconiveaus."),
+    )
+    need(
+        definition.get("risk_rule", "weighted_mean") in RISK_RULES,
+        _("'risk_rule' is 'weighted_mean' of 'highest_core'."),
+    )
     for flag in ("broader_requires_crucial", "afstemming_in_outcome"):
         need(isinstance(definition.get(flag, False), bool), _("'%(f)s' is true of false.") % {"f": flag})
     low = definition.get("low_indicators_risk_levels", [])
-    need(isinstance(low, list) and all(code in risk_codes for code in low),
-         _("'low_indicators_risk_levels' noemt alleen bestaande risiconiveaus."))
+    need(
+        isinstance(low, list) and all(code in risk_codes for code in low),
+        _("'low_indicators_risk_levels' noemt alleen bestaande risiconiveaus."),
+    )
     _validate_variants(definition.get("checks"), need)
     spread = definition.get("disagreement_spread", 2)
-    need(isinstance(spread, int) and not isinstance(spread, bool) and spread >= 1,
-         _("'disagreement_spread' is een geheel getal van ten minste 1."))
+    need(
+        isinstance(spread, int) and not isinstance(spread, bool) and spread >= 1,
+        _("'disagreement_spread' is een geheel getal van ten minste 1."),
+    )
     if errors:
         raise ValidationError({"definition": list(dict.fromkeys(errors))})
     return definition
@@ -300,8 +337,14 @@ def _validate_variants(checks, need) -> None:
             continue
         variants = row["variants"]
         ok = isinstance(variants, dict) and all(
-            ground in ScopeGround.values and isinstance(texts, dict) and texts
+            ground in ScopeGround.values
+            and isinstance(texts, dict)
+            and texts
             and all(key in VARIANT_KEYS and isinstance(value, str) and value for key, value in texts.items())
-            for ground, texts in variants.items())
-        need(ok, _("Toets %(code)s: varianten per reikwijdtegrond hebben een bekende grond en niet-lege teksten.")
-             % {"code": row.get("code")})
+            for ground, texts in variants.items()
+        )
+        need(
+            ok,
+            _("Toets %(code)s: varianten per reikwijdtegrond hebben een bekende grond en niet-lege teksten.")
+            % {"code": row.get("code")},
+        )

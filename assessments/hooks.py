@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from core.registry import Slot
 
-open_cabinet_conditions = Slot("assessments.hooks.open_cabinet_conditions",
-                               "the cabinet conditions of a case's positions still open or breached")
+open_cabinet_conditions = Slot(
+    "assessments.hooks.open_cabinet_conditions", "the cabinet conditions of a case's positions still open or breached"
+)

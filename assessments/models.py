@@ -40,20 +40,27 @@ class FrameworkVersion(models.Model):
 
     number = models.PositiveIntegerField(_("versienummer"), unique=True)
     name = models.CharField(_("naam"), max_length=200)
-    status = models.CharField(_("status"), max_length=16, choices=FrameworkStatus.choices,
-                              default=FrameworkStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
     definition = models.JSONField(_("inhoud"), default=dict)
     derived_from_letter = models.BooleanField(
-        _("standaardversie uit de brief"), default=False,
-        help_text=_("De brief noemt voorwaarden, indicatoren en toetsen, maar geen gewichten of drempels: "
-                    "die zijn in deze versie aannames."))
+        _("standaardversie uit de brief"),
+        default=False,
+        help_text=_(
+            "De brief noemt voorwaarden, indicatoren en toetsen, maar geen gewichten of drempels: "
+            "die zijn in deze versie aannames."
+        ),
+    )
     notes = models.TextField(_("toelichting"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("versie afwegingskader")
@@ -103,15 +110,24 @@ class Assessment(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="assessments")
     kind = models.CharField(_("soort"), max_length=16, choices=AssessmentKind.choices, default=AssessmentKind.INITIAL)
-    framework = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="assessments",
-                                  verbose_name=_("versie afwegingskader"))
+    framework = models.ForeignKey(
+        FrameworkVersion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("versie afwegingskader")
+    )
     revision = models.PositiveIntegerField(_("revisie"), default=1)
-    previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="next_revision", verbose_name=_("vorige revisie"))
-    status = models.CharField(_("status"), max_length=16, choices=AssessmentStatus.choices,
-                              default=AssessmentStatus.DRAFT, db_index=True)
-    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("eerste beoordelaar"))
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_revision",
+        verbose_name=_("vorige revisie"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT, db_index=True
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eerste beoordelaar")
+    )
 
     # The scope ground (reikwijdte) the provision steps in on, confirmed by the assessor.
     scope_ground = models.CharField(_("reikwijdtegrond"), max_length=40, choices=ScopeGround.choices, blank=True)
@@ -132,11 +148,13 @@ class Assessment(models.Model):
 
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True, db_index=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     # Frozen at approval: the computed result as it was approved (see assessments.outcome).
     outcome = models.CharField(_("uitkomst"), max_length=32, blank=True)
@@ -149,8 +167,11 @@ class Assessment(models.Model):
         verbose_name_plural = _("risico-inschattingen")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind"], condition=Q(status__in=OPEN_STATUSES),
-                                    name="one_open_assessment_per_case_and_kind"),
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="one_open_assessment_per_case_and_kind",
+            ),
         ]
 
     def __str__(self):
@@ -178,8 +199,9 @@ class Finding(models.Model):
     rationale = models.TextField(_("onderbouwing"), blank=True)
     evidence = models.JSONField(_("bewijs"), default=_evidence_default, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         abstract = True
@@ -189,8 +211,9 @@ class ConditionFinding(Finding):
     """One of the two necessary conditions: met / not met / undetermined, with rationale and evidence."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="conditions")
-    status = models.CharField(_("oordeel"), max_length=16, choices=ConditionStatus.choices,
-                              default=ConditionStatus.UNDETERMINED)
+    status = models.CharField(
+        _("oordeel"), max_length=16, choices=ConditionStatus.choices, default=ConditionStatus.UNDETERMINED
+    )
 
     class Meta:
         verbose_name = _("voorwaarde")
@@ -205,8 +228,9 @@ class CheckFinding(Finding):
     """One of the critical checks (last resort, no strategic behaviour, proportionality)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="checks")
-    answer = models.CharField(_("antwoord"), max_length=16, choices=CheckAnswer.choices,
-                              default=CheckAnswer.UNDETERMINED)
+    answer = models.CharField(
+        _("antwoord"), max_length=16, choices=CheckAnswer.choices, default=CheckAnswer.UNDETERMINED
+    )
 
     class Meta:
         verbose_name = _("toets")
@@ -232,8 +256,11 @@ class IndicatorScore(models.Model):
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         ordering = ["indicator", "assessor_id"]
-        constraints = [models.UniqueConstraint(fields=["assessment", "indicator", "assessor"],
-                                               name="one_score_per_assessor_and_indicator")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator", "assessor"], name="one_score_per_assessor_and_indicator"
+            )
+        ]
 
     def __str__(self):
         return f"{self.indicator}={self.level} ({self.assessor_id})"
@@ -283,26 +310,36 @@ class ConsultationRequest(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="consultations")
     ministry = models.CharField(_("ministerie"), max_length=16, choices=Ministry.choices)
     ministry_other = models.CharField(_("ander ministerie"), max_length=120, blank=True)
-    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations",
-                                verbose_name=_("departementaal adviseur"))
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("departementaal adviseur"),
+    )
     question = models.TextField(_("adviesvraag"))
-    covers = models.JSONField(_("betreft onderdelen"), default=list,
-                              help_text=_("Codes van de voorwaarden, indicatoren en toetsen waarover advies wordt gevraagd."))
+    covers = models.JSONField(
+        _("betreft onderdelen"),
+        default=list,
+        help_text=_("Codes van de voorwaarden, indicatoren en toetsen waarover advies wordt gevraagd."),
+    )
     due_date = models.DateField(_("uiterste datum"))
-    status = models.CharField(_("status"), max_length=16, choices=ConsultationStatus.choices,
-                              default=ConsultationStatus.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ConsultationStatus.choices, default=ConsultationStatus.OPEN, db_index=True
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
 
     position = models.CharField(_("standpunt"), max_length=16, choices=AdvicePosition.choices, blank=True)
     advice = models.TextField(_("advies"), blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
 
     waiver_reason = models.TextField(_("reden van afzien"), blank=True)
-    waived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     waived_at = models.DateTimeField(null=True, blank=True)
 
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
@@ -310,8 +347,9 @@ class ConsultationRequest(models.Model):
     # EZK's recorded response to an advice that objects or has concerns (framework version 2: no
     # "deploy" while such an advice stands unanswered).
     response = models.TextField(_("reactie op het advies"), blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -137,15 +137,22 @@ def indicator_rows(framework: Framework, inputs: Inputs) -> list[dict]:
             contribution = str(_q(Decimal(level))) if counts else None
         else:
             contribution = str(_q(item.weight * level)) if level is not None else None
-        rows.append({
-            "code": item.code, "label": item.label, "kind": item.kind, "weight": str(item.weight),
-            "scores": levels, "spread": spread(levels),
-            "disagreement": len(levels) > 1 and spread(levels) >= framework.disagreement_spread,
-            "final_level": level, "final_level_label": framework.scale_label(level) if level is not None else "",
-            "how": how,
-            "contribution": contribution,
-            "counts": counts,
-        })
+        rows.append(
+            {
+                "code": item.code,
+                "label": item.label,
+                "kind": item.kind,
+                "weight": str(item.weight),
+                "scores": levels,
+                "spread": spread(levels),
+                "disagreement": len(levels) > 1 and spread(levels) >= framework.disagreement_spread,
+                "final_level": level,
+                "final_level_label": framework.scale_label(level) if level is not None else "",
+                "how": how,
+                "contribution": contribution,
+                "counts": counts,
+            }
+        )
     return rows
 
 
@@ -180,8 +187,11 @@ def _review_conclusion(framework: Framework, inputs: Inputs, entry) -> tuple[boo
         elif all(a == CheckAnswer.NO for _i, a in rows):
             failures.extend(entry("check", i.code, i.label, a, inputs.rationales.get(i.code, "")) for i, a in rows)
         else:
-            missing.extend(entry("check", i.code, i.label, a, _("Vraag nog niet beantwoord."))
-                           for i, a in rows if a != CheckAnswer.NO)
+            missing.extend(
+                entry("check", i.code, i.label, a, _("Vraag nog niet beantwoord."))
+                for i, a in rows
+                if a != CheckAnswer.NO
+            )
     manageable = False if failures else (None if missing else True)
     return manageable, failures, missing, supports
 
@@ -200,30 +210,44 @@ def compute(framework: Framework, inputs: Inputs) -> dict:
 
     for row in rows:
         if row["kind"] == "core" and row["final_level"] is None:
-            text = (_("De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar.")
-                    if row["how"] == "disagreement" else _("Nog niet gescoord."))
+            text = (
+                _("De scores lopen uiteen en zijn nog niet vastgesteld door de eerste beoordelaar.")
+                if row["how"] == "disagreement"
+                else _("Nog niet gescoord.")
+            )
             missing.append(entry("indicator", row["code"], row["label"], None, text))
 
     if inputs.kind == AssessmentKind.INITIAL:
         if inputs.scope_ground_confirmed is None:
-            missing.append(entry("scope", "scope_ground", _("Reikwijdtegrond"), None,
-                                 _("De reikwijdtegrond is nog niet bevestigd.")))
+            missing.append(
+                entry(
+                    "scope", "scope_ground", _("Reikwijdtegrond"), None, _("De reikwijdtegrond is nog niet bevestigd.")
+                )
+            )
         elif inputs.scope_ground_confirmed is False:
-            failures.append(entry("scope", "scope_ground", _("Reikwijdtegrond"), False,
-                                  _("Geen van de gronden uit de reikwijdte van de brief is van toepassing.")))
+            failures.append(
+                entry(
+                    "scope",
+                    "scope_ground",
+                    _("Reikwijdtegrond"),
+                    False,
+                    _("Geen van de gronden uit de reikwijdte van de brief is van toepassing."),
+                )
+            )
         else:
-            supports.append(entry("scope", "scope_ground", _("Reikwijdtegrond"), True,
-                                  _("De reikwijdtegrond is bevestigd.")))
+            supports.append(
+                entry("scope", "scope_ground", _("Reikwijdtegrond"), True, _("De reikwijdtegrond is bevestigd."))
+            )
         for item in framework.conditions:
             status = inputs.conditions.get(item.code, ConditionStatus.UNDETERMINED)
             if status == ConditionStatus.MET:
                 supports.append(entry("condition", item.code, item.label, status, _("Voorwaarde voldaan.")))
             elif status == ConditionStatus.NOT_MET:
-                failures.append(entry("condition", item.code, item.label, status,
-                                      _("Noodzakelijke voorwaarde niet voldaan.")))
+                failures.append(
+                    entry("condition", item.code, item.label, status, _("Noodzakelijke voorwaarde niet voldaan."))
+                )
             else:
-                missing.append(entry("condition", item.code, item.label, status,
-                                     _("Voorwaarde nog niet vastgesteld.")))
+                missing.append(entry("condition", item.code, item.label, status, _("Voorwaarde nog niet vastgesteld.")))
         _condition_one_consistency(framework, inputs, risk_row, entry, supports, missing)
         for item in framework.checks_for(inputs.kind, inputs.scope_ground):
             answer = inputs.checks.get(item.code, CheckAnswer.UNDETERMINED)
@@ -247,10 +271,14 @@ def compute(framework: Framework, inputs: Inputs) -> dict:
 
     risk_level = risk_row["code"] if risk_row else ""
     manageable = (risk_level in framework.manageable_risk_levels) if risk_row else None
-    risk_drivers = sorted((r for r in rows if r["contribution"] is not None),
-                          key=lambda r: (-Decimal(r["contribution"]), r["code"]))
-    deciding = ([r for r in risk_drivers if Decimal(r["contribution"]) == risk_score]
-                if risk_row and framework.risk_rule == "highest_core" else [])
+    risk_drivers = sorted(
+        (r for r in rows if r["contribution"] is not None), key=lambda r: (-Decimal(r["contribution"]), r["code"])
+    )
+    deciding = (
+        [r for r in risk_drivers if Decimal(r["contribution"]) == risk_score]
+        if risk_row and framework.risk_rule == "highest_core"
+        else []
+    )
     result = {
         "kind": inputs.kind,
         "outcome": outcome or "",
@@ -264,15 +292,26 @@ def compute(framework: Framework, inputs: Inputs) -> dict:
         "risk_level_label": framework.risk_level_label(risk_level) if risk_level else "",
         "risk_manageable": manageable,
         "risk_rule": framework.risk_rule,
-        "deciding_indicators": [{"code": r["code"], "label": r["label"], "kind": r["kind"],
-                                 "level": r["final_level"], "level_label": r["final_level_label"]} for r in deciding],
-        "broader_not_counted": [r["label"] for r in rows if r["kind"] == "broader" and r["final_level"] is not None
-                                and not r["counts"]],
+        "deciding_indicators": [
+            {
+                "code": r["code"],
+                "label": r["label"],
+                "kind": r["kind"],
+                "level": r["final_level"],
+                "level_label": r["final_level_label"],
+            }
+            for r in deciding
+        ],
+        "broader_not_counted": [
+            r["label"] for r in rows if r["kind"] == "broader" and r["final_level"] is not None and not r["counts"]
+        ],
         "policy_goal_crucial": inputs.policy_goal_crucial if framework.broader_requires_crucial else None,
-        "policy_goal_rationale": (inputs.policy_goal_rationale if framework.broader_requires_crucial
-                                  and inputs.policy_goal_crucial else ""),
+        "policy_goal_rationale": (
+            inputs.policy_goal_rationale if framework.broader_requires_crucial and inputs.policy_goal_crucial else ""
+        ),
         "low_indicators_justification": next(
-            (d["value"] for d in supports if d["code"] == "low_indicators_justification"), ""),
+            (d["value"] for d in supports if d["code"] == "low_indicators_justification"), ""
+        ),
         "afstemming": [d for d in supports + missing if d["part"] == "afstemming"],
     }
     result["explanation"] = explain(result)
@@ -289,12 +328,16 @@ def _compute_review(framework: Framework, inputs: Inputs) -> dict:
     effect = "blocks" if manageable is False else ("missing" if manageable is None else "supports")
     decisive = failures if manageable is False else (missing if manageable is None else supports)
     result = {
-        "kind": inputs.kind, "outcome": "", "outcome_label": "",
+        "kind": inputs.kind,
+        "outcome": "",
+        "outcome_label": "",
         "reasons": failures if manageable is False else supports,
         "missing": missing,
         "drivers": [dict(d, effect=effect) for d in decisive],
         "indicators": [],
-        "risk_score": None, "risk_level": "", "risk_level_label": "",
+        "risk_score": None,
+        "risk_level": "",
+        "risk_level_label": "",
         "risk_manageable": manageable,
     }
     result["explanation"] = explain_review(result)
@@ -305,16 +348,18 @@ def explain_review(result: dict) -> str:
     """The risk review's conclusion in words, with the reasons the assessors gave."""
     reasons = "; ".join(f"{r['label']}: {r['text']}" if r["text"] else str(r["label"]) for r in result["reasons"])
     if result["risk_manageable"] is True:
-        return (_("Conclusie: de risico's voor de nationale veiligheid zijn tot een beheersbaar (aanvaardbaar) "
-                  "niveau afgenomen; de afbouw van het belang kan beginnen. Redenen: %(reasons)s.")
-                % {"reasons": reasons})
+        return _(
+            "Conclusie: de risico's voor de nationale veiligheid zijn tot een beheersbaar (aanvaardbaar) "
+            "niveau afgenomen; de afbouw van het belang kan beginnen. Redenen: %(reasons)s."
+        ) % {"reasons": reasons}
     if result["risk_manageable"] is False:
-        return (_("Conclusie: de risico's voor de nationale veiligheid zijn nog niet tot een beheersbaar niveau "
-                  "afgenomen; het belang wordt niet afgebouwd. Redenen: %(reasons)s.") % {"reasons": reasons})
-    return (_("Nog geen conclusie: nog te beantwoorden: %(items)s.")
-            % {"items": "; ".join(str(m["label"]) for m in result["missing"])})
-
-
+        return _(
+            "Conclusie: de risico's voor de nationale veiligheid zijn nog niet tot een beheersbaar niveau "
+            "afgenomen; het belang wordt niet afgebouwd. Redenen: %(reasons)s."
+        ) % {"reasons": reasons}
+    return _("Nog geen conclusie: nog te beantwoorden: %(items)s.") % {
+        "items": "; ".join(str(m["label"]) for m in result["missing"])
+    }
 
 
 def _condition_one_consistency(framework: Framework, inputs: Inputs, risk_row, entry, supports, missing) -> None:
@@ -329,13 +374,29 @@ def _condition_one_consistency(framework: Framework, inputs: Inputs, risk_row, e
     label = _("Voorwaarde 1 bij lage indicatoren")
     justification = (inputs.low_indicators_justification or "").strip()
     if justification:
-        supports.append(entry("condition", "low_indicators_justification", label, justification,
-                              _("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn. Onderbouwing: "
-                                "%(text)s") % {"text": justification}))
+        supports.append(
+            entry(
+                "condition",
+                "low_indicators_justification",
+                label,
+                justification,
+                _("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn. Onderbouwing: %(text)s")
+                % {"text": justification},
+            )
+        )
     else:
-        missing.append(entry("condition", "low_indicators_justification", label, None,
-                             _("Voorwaarde 1 (risico's voor de nationale veiligheid) is voldaan geacht terwijl alle "
-                               "indicatoren laag zijn: leg uitdrukkelijk vast waarom er toch een risico is.")))
+        missing.append(
+            entry(
+                "condition",
+                "low_indicators_justification",
+                label,
+                None,
+                _(
+                    "Voorwaarde 1 (risico's voor de nationale veiligheid) is voldaan geacht terwijl alle "
+                    "indicatoren laag zijn: leg uitdrukkelijk vast waarom er toch een risico is."
+                ),
+            )
+        )
 
 
 def _afstemming(inputs: Inputs, entry, supports, missing) -> None:
@@ -348,27 +409,59 @@ def _afstemming(inputs: Inputs, entry, supports, missing) -> None:
         label = _("Afstemming: %(m)s") % {"m": c["ministry_label"]}
         response = (c.get("response") or "").strip()
         if response:
-            supports.append(entry("afstemming", code, label, c["position"],
-                                  _("%(position)s; reactie van EZK: %(response)s")
-                                  % {"position": c["position_label"], "response": response}))
+            supports.append(
+                entry(
+                    "afstemming",
+                    code,
+                    label,
+                    c["position"],
+                    _("%(position)s; reactie van EZK: %(response)s")
+                    % {"position": c["position_label"], "response": response},
+                )
+            )
         else:
-            missing.append(entry("afstemming", code, label, c["position"],
-                                 _("%(position)s, nog zonder vastgelegde reactie: geen advies tot inzet zolang het "
-                                   "advies onbeantwoord is.") % {"position": c["position_label"]}))
+            missing.append(
+                entry(
+                    "afstemming",
+                    code,
+                    label,
+                    c["position"],
+                    _(
+                        "%(position)s, nog zonder vastgelegde reactie: geen advies tot inzet zolang het "
+                        "advies onbeantwoord is."
+                    )
+                    % {"position": c["position_label"]},
+                )
+            )
     if not inputs.consultations:
         reason = (inputs.no_consultation_reason or "").strip()
         label = _("Afstemming met de departementen")
         if reason:
-            supports.append(entry("afstemming", "no_consultation", label, None,
-                                  _("Geen departement geraadpleegd. Reden: %(reason)s") % {"reason": reason}))
+            supports.append(
+                entry(
+                    "afstemming",
+                    "no_consultation",
+                    label,
+                    None,
+                    _("Geen departement geraadpleegd. Reden: %(reason)s") % {"reason": reason},
+                )
+            )
         else:
-            missing.append(entry("afstemming", "no_consultation", label, None,
-                                 _("Er is geen departement om advies gevraagd en niet vastgelegd waarom geen van de "
-                                   "betrokken departementen geraadpleegd hoefde te worden.")))
+            missing.append(
+                entry(
+                    "afstemming",
+                    "no_consultation",
+                    label,
+                    None,
+                    _(
+                        "Er is geen departement om advies gevraagd en niet vastgelegd waarom geen van de "
+                        "betrokken departementen geraadpleegd hoefde te worden."
+                    ),
+                )
+            )
 
 
-def _drivers(outcome, failures, missing, supports, risk_drivers, risk_rule="weighted_mean",
-             deciding=()) -> list[dict]:
+def _drivers(outcome, failures, missing, supports, risk_drivers, risk_rule="weighted_mean", deciding=()) -> list[dict]:
     """The inputs that drove the outcome, most decisive first."""
     if outcome == Outcome.DO_NOT_DEPLOY:
         decisive = [dict(d, effect="blocks") for d in failures]
@@ -380,15 +473,35 @@ def _drivers(outcome, failures, missing, supports, risk_drivers, risk_rule="weig
         decisive = [dict(d, effect="missing") for d in missing]
     if risk_rule == "highest_core":
         deciding_codes = {r["code"] for r in deciding}
-        risk = [{"part": "indicator", "code": r["code"], "label": r["label"], "value": r["final_level"],
-                 "effect": "risk",
-                 "text": (_("Bepaalt het risiconiveau: hoogste indicator, niveau %(l)s.") if r["code"] in deciding_codes
-                          else _("Telt mee op niveau %(l)s; niet bepalend (de hoogste indicator beslist)."))
-                 % {"l": r["final_level"]}} for r in risk_drivers]
+        risk = [
+            {
+                "part": "indicator",
+                "code": r["code"],
+                "label": r["label"],
+                "value": r["final_level"],
+                "effect": "risk",
+                "text": (
+                    _("Bepaalt het risiconiveau: hoogste indicator, niveau %(l)s.")
+                    if r["code"] in deciding_codes
+                    else _("Telt mee op niveau %(l)s; niet bepalend (de hoogste indicator beslist).")
+                )
+                % {"l": r["final_level"]},
+            }
+            for r in risk_drivers
+        ]
         return decisive + risk
-    risk = [{"part": "indicator", "code": r["code"], "label": r["label"], "value": r["final_level"],
-             "effect": "risk", "text": _("Weegt mee in het risiconiveau met bijdrage %(c)s (gewicht %(w)s).")
-             % {"c": _number(r["contribution"]), "w": _number(r["weight"])}} for r in risk_drivers]
+    risk = [
+        {
+            "part": "indicator",
+            "code": r["code"],
+            "label": r["label"],
+            "value": r["final_level"],
+            "effect": "risk",
+            "text": _("Weegt mee in het risiconiveau met bijdrage %(c)s (gewicht %(w)s).")
+            % {"c": _number(r["contribution"]), "w": _number(r["weight"])},
+        }
+        for r in risk_drivers
+    ]
     return decisive + risk
 
 
@@ -398,38 +511,69 @@ def explain(result: dict) -> str:
     names = lambda items: "; ".join(str(i["label"]) for i in items)  # noqa: E731
     outcome = result["outcome"]
     if outcome == Outcome.DEPLOY:
-        parts.append(_("Advies: inzetten. De reikwijdtegrond is bevestigd, aan beide noodzakelijke voorwaarden is "
-                       "voldaan en alle toetsen zijn doorstaan."))
+        parts.append(
+            _(
+                "Advies: inzetten. De reikwijdtegrond is bevestigd, aan beide noodzakelijke voorwaarden is "
+                "voldaan en alle toetsen zijn doorstaan."
+            )
+        )
     elif outcome == Outcome.DO_NOT_DEPLOY:
-        parts.append(_("Advies: niet inzetten, omdat niet is voldaan aan: %(items)s.") % {"items": names(result["reasons"])})
+        parts.append(
+            _("Advies: niet inzetten, omdat niet is voldaan aan: %(items)s.") % {"items": names(result["reasons"])}
+        )
     elif outcome == Outcome.INSUFFICIENT_INFORMATION:
-        parts.append(_("Onvoldoende informatie voor een advies. Nog vast te stellen: %(items)s.")
-                     % {"items": names(result["missing"])})
+        parts.append(
+            _("Onvoldoende informatie voor een advies. Nog vast te stellen: %(items)s.")
+            % {"items": names(result["missing"])}
+        )
     if outcome and result.get("low_indicators_justification"):
-        parts.append(_("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn; onderbouwing: %(text)s")
-                     % {"text": result["low_indicators_justification"]})
+        parts.append(
+            _("Voorwaarde 1 is voldaan geacht terwijl alle indicatoren laag zijn; onderbouwing: %(text)s")
+            % {"text": result["low_indicators_justification"]}
+        )
     for d in result.get("afstemming", []):
         parts.append(f"{d['label']}: {d['text']}")
     if result["risk_level"] and result.get("risk_rule") == "highest_core":
         deciding = result["deciding_indicators"]
-        parts.append(_("Risiconiveau: %(level)s, bepaald door de hoogste indicator: %(items)s (niveau %(n)s). De "
-                       "kernindicatoren zijn alternatieven (\u201cen/of\u201d): één hoge kernindicator volstaat.")
-                     % {"level": result["risk_level_label"], "items": names(deciding),
-                        "n": deciding[0]["level_label"] if deciding else ""})
+        parts.append(
+            _(
+                "Risiconiveau: %(level)s, bepaald door de hoogste indicator: %(items)s (niveau %(n)s). De "
+                "kernindicatoren zijn alternatieven (\u201cen/of\u201d): één hoge kernindicator volstaat."
+            )
+            % {
+                "level": result["risk_level_label"],
+                "items": names(deciding),
+                "n": deciding[0]["level_label"] if deciding else "",
+            }
+        )
         if any(d["kind"] == "broader" for d in deciding):
-            parts.append(_("De bredere indicator telt mee omdat de onderneming is vastgelegd als cruciaal voor het "
-                           "realiseren van beleidsdoelen: %(why)s") % {"why": result["policy_goal_rationale"]})
+            parts.append(
+                _(
+                    "De bredere indicator telt mee omdat de onderneming is vastgelegd als cruciaal voor het "
+                    "realiseren van beleidsdoelen: %(why)s"
+                )
+                % {"why": result["policy_goal_rationale"]}
+            )
         if result["broader_not_counted"]:
-            parts.append(_("Niet meegeteld: %(items)s (niet vastgelegd dat de onderneming cruciaal is voor het "
-                           "realiseren van beleidsdoelen).") % {"items": "; ".join(result["broader_not_counted"])})
+            parts.append(
+                _(
+                    "Niet meegeteld: %(items)s (niet vastgelegd dat de onderneming cruciaal is voor het "
+                    "realiseren van beleidsdoelen)."
+                )
+                % {"items": "; ".join(result["broader_not_counted"])}
+            )
     elif result["risk_level"]:
         top = [d for d in result["drivers"] if d["effect"] == "risk"][:3]
-        parts.append(_("Risiconiveau: %(level)s (gewogen score %(score)s), vooral bepaald door: %(items)s.")
-                     % {"level": result["risk_level_label"], "score": _number(result["risk_score"]), "items": names(top)})
+        parts.append(
+            _("Risiconiveau: %(level)s (gewogen score %(score)s), vooral bepaald door: %(items)s.")
+            % {"level": result["risk_level_label"], "score": _number(result["risk_score"]), "items": names(top)}
+        )
     else:
         parts.append(_("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score."))
     if result["kind"] == AssessmentKind.RISK_REVIEW and result["risk_manageable"] is not None:
-        parts.append(_("Het risico is terug op een beheersbaar niveau: de afbouw van het belang kan beginnen.")
-                     if result["risk_manageable"] else
-                     _("Het risico is nog niet op een beheersbaar niveau."))
+        parts.append(
+            _("Het risico is terug op een beheersbaar niveau: de afbouw van het belang kan beginnen.")
+            if result["risk_manageable"]
+            else _("Het risico is nog niet op een beheersbaar niveau.")
+        )
     return " ".join(parts)

@@ -83,8 +83,12 @@ def framework_description(framework: FrameworkVersion) -> dict:
     """A version in full, with its items (labels, guidance citing the letter), scale and thresholds."""
     f = framework.framework
     return {
-        "id": framework.pk, "number": framework.number, "name": framework.name, "status": framework.status,
-        "derived_from_letter": framework.derived_from_letter, "notes": framework.notes,
+        "id": framework.pk,
+        "number": framework.number,
+        "name": framework.name,
+        "status": framework.status,
+        "derived_from_letter": framework.derived_from_letter,
+        "notes": framework.notes,
         "published_at": framework.published_at,
         "scale": f.scale,
         "conditions": [i.as_dict() for i in f.conditions],
@@ -119,24 +123,36 @@ def assessment_get(*, user, assessment_id, audit_read: bool = False, for_detail:
     found = []
     if user is not None and user.is_authenticated and user.is_active:
         try:
-            found = list(_ASSESSMENT_OF_MEMBER[for_detail](user_id=user.pk, clearance_rank=user.clearance_rank,
-                                                           assessment_id=assessment_id))
+            found = list(
+                _ASSESSMENT_OF_MEMBER[for_detail](
+                    user_id=user.pk, clearance_rank=user.clearance_rank, assessment_id=assessment_id
+                )
+            )
         except (ValueError, TypeError):
             pass
     if not found:
         raise NotFound("Risico-inschatting niet gevonden.")
     assessment = found[0]
     if audit_read:
-        audit_log(actor=user, action=AuditRecord.Action.READ, event="assessment.read", obj=assessment,
-                  case_id=assessment.case_id)  # one INSERT: atomic by itself
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.READ,
+            event="assessment.read",
+            obj=assessment,
+            case_id=assessment.case_id,
+        )  # one INSERT: atomic by itself
     return assessment
 
 
 def _assessments_of_member(*, user_id: int, clearance_rank: int) -> QuerySet[Assessment]:
-    readable_cases = (Case.objects.visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
-                      .filter(team__user_id=user_id, team__role__in=roles_for("assessment.view")))
-    return Assessment.objects.filter(case__in=readable_cases).select_related(
-        "case", "framework", "lead", "approved_by", "submitted_by").order_by("-created_at", "-id")
+    readable_cases = Case.objects.visible_to_member(user_id=user_id, clearance_rank=clearance_rank).filter(
+        team__user_id=user_id, team__role__in=roles_for("assessment.view")
+    )
+    return (
+        Assessment.objects.filter(case__in=readable_cases)
+        .select_related("case", "framework", "lead", "approved_by", "submitted_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def _assessment_of_member(*, user_id, clearance_rank, assessment_id, for_detail: bool) -> QuerySet[Assessment]:
@@ -146,10 +162,14 @@ def _assessment_of_member(*, user_id, clearance_rank, assessment_id, for_detail:
 
 #: `assessment_get`'s lookup, compiled once per process (`core.precompiled`).
 _ASSESSMENT_OF_MEMBER = {
-    for_detail: Precompiled(lambda for_detail=for_detail, **values: _assessment_of_member(for_detail=for_detail,
-                                                                                         **values),
-                            "user_id", "clearance_rank", "assessment_id")
-    for for_detail in (False, True)}
+    for_detail: Precompiled(
+        lambda for_detail=for_detail, **values: _assessment_of_member(for_detail=for_detail, **values),
+        "user_id",
+        "clearance_rank",
+        "assessment_id",
+    )
+    for for_detail in (False, True)
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -183,17 +203,37 @@ def _text(value=None):
     return Cast(Value(value), CharField())
 
 
-def _branch(qs: QuerySet, kind: str, *, row_id="id", code=None, value=None, level=None, text=None, evidence=None,
-            user: str | None = None, names: bool = False, at=None) -> QuerySet:
-    return qs.order_by().annotate(
-        r_kind=_text(kind), r_id=F(row_id), r_code=F(code) if code else _text(), r_value=F(value) if value else _text(),
-        r_level=F(level) if level else Cast(Value(None), IntegerField()), r_text=F(text) if text else _text(),
-        r_evidence=F(evidence) if evidence else Cast(Value(None), JSONField()),
-        r_username=F(f"{user}__username") if user else _text(),
-        r_first_name=F(f"{user}__first_name") if names else _text(),
-        r_last_name=F(f"{user}__last_name") if names else _text(),
-        r_at=F(at) if at else Cast(Value(None), DateTimeField()),
-    ).values_list(*_RECORD_COLUMNS)
+def _branch(
+    qs: QuerySet,
+    kind: str,
+    *,
+    row_id="id",
+    code=None,
+    value=None,
+    level=None,
+    text=None,
+    evidence=None,
+    user: str | None = None,
+    names: bool = False,
+    at=None,
+) -> QuerySet:
+    return (
+        qs.order_by()
+        .annotate(
+            r_kind=_text(kind),
+            r_id=F(row_id),
+            r_code=F(code) if code else _text(),
+            r_value=F(value) if value else _text(),
+            r_level=F(level) if level else Cast(Value(None), IntegerField()),
+            r_text=F(text) if text else _text(),
+            r_evidence=F(evidence) if evidence else Cast(Value(None), JSONField()),
+            r_username=F(f"{user}__username") if user else _text(),
+            r_first_name=F(f"{user}__first_name") if names else _text(),
+            r_last_name=F(f"{user}__last_name") if names else _text(),
+            r_at=F(at) if at else Cast(Value(None), DateTimeField()),
+        )
+        .values_list(*_RECORD_COLUMNS)
+    )
 
 
 def _records_query(pk, *, findings: bool) -> QuerySet:
@@ -201,19 +241,59 @@ def _records_query(pk, *, findings: bool) -> QuerySet:
     assessment; its lead, submitter and approver, its case's reference and its next revision: one
     UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
     this = Assessment.objects.filter(pk=pk)
-    branches = [
-        _branch(ConditionFinding.objects.filter(assessment_id=pk), "condition", code="code", value="status",
-                text="rationale", evidence="evidence", user="updated_by"),
-        _branch(CheckFinding.objects.filter(assessment_id=pk), "check", code="code", value="answer",
-                text="rationale", evidence="evidence", user="updated_by"),
-    ] if findings else []
+    branches = (
+        [
+            _branch(
+                ConditionFinding.objects.filter(assessment_id=pk),
+                "condition",
+                code="code",
+                value="status",
+                text="rationale",
+                evidence="evidence",
+                user="updated_by",
+            ),
+            _branch(
+                CheckFinding.objects.filter(assessment_id=pk),
+                "check",
+                code="code",
+                value="answer",
+                text="rationale",
+                evidence="evidence",
+                user="updated_by",
+            ),
+        ]
+        if findings
+        else []
+    )
     branches += [
-        _branch(IndicatorScore.objects.filter(assessment_id=pk), "score", code="indicator", level="level",
-                text="rationale", evidence="evidence", user="assessor", names=True, at="scored_at"),
-        _branch(IndicatorSettlement.objects.filter(assessment_id=pk), "settlement", code="indicator", level="level",
-                text="rationale", user="settled_by", at="settled_at"),
-        _branch(AssessmentReview.objects.filter(assessment_id=pk), "review", value="decision", text="comments",
-                user="reviewer", at="at"),
+        _branch(
+            IndicatorScore.objects.filter(assessment_id=pk),
+            "score",
+            code="indicator",
+            level="level",
+            text="rationale",
+            evidence="evidence",
+            user="assessor",
+            names=True,
+            at="scored_at",
+        ),
+        _branch(
+            IndicatorSettlement.objects.filter(assessment_id=pk),
+            "settlement",
+            code="indicator",
+            level="level",
+            text="rationale",
+            user="settled_by",
+            at="settled_at",
+        ),
+        _branch(
+            AssessmentReview.objects.filter(assessment_id=pk),
+            "review",
+            value="decision",
+            text="comments",
+            user="reviewer",
+            at="at",
+        ),
         _branch(this, "lead", row_id="lead_id", user="lead"),
         _branch(this, "submitted_by", row_id="submitted_by_id", user="submitted_by"),
         _branch(this, "approved_by", row_id="approved_by_id", user="approved_by"),
@@ -225,8 +305,10 @@ def _records_query(pk, *, findings: bool) -> QuerySet:
 
 # A risk review with v1 has no findings and shows none (so its read leaves them out); from v2 on it
 # answers the review checks (`assessments.review_framework`).
-_RECORDS = {True: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=True), "assessment_id"),
-            False: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=False), "assessment_id")}
+_RECORDS = {
+    True: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=True), "assessment_id"),
+    False: Precompiled(lambda assessment_id: _records_query(assessment_id, findings=False), "assessment_id"),
+}
 
 
 @dataclass
@@ -242,27 +324,39 @@ class _Records:
 
     def inputs(self, assessment: Assessment, consultations: list | None = None) -> Inputs:
         """The inputs of the outcome (what `assessment_inputs` reads)."""
-        return Inputs(kind=assessment.kind, scope_ground_confirmed=assessment.scope_ground_confirmed,
-                      conditions={code: row.value for code, row in self.conditions.items()},
-                      checks={code: row.value for code, row in self.checks.items()},
-                      scores={code: [row.level for row in rows] for code, rows in self.scores.items()},
-                      settlements={code: row.level for code, row in self.settlements.items()},
-                      rationales={code: row.text or "" for code, row in self.checks.items()},
-                      **_assessment_inputs(assessment, consultations or []))
+        return Inputs(
+            kind=assessment.kind,
+            scope_ground_confirmed=assessment.scope_ground_confirmed,
+            conditions={code: row.value for code, row in self.conditions.items()},
+            checks={code: row.value for code, row in self.checks.items()},
+            scores={code: [row.level for row in rows] for code, rows in self.scores.items()},
+            settlements={code: row.level for code, row in self.settlements.items()},
+            rationales={code: row.text or "" for code, row in self.checks.items()},
+            **_assessment_inputs(assessment, consultations or []),
+        )
 
 
 def _consultation_input(c: ConsultationRequest) -> dict:
-    return {"id": c.pk, "ministry_label": c.ministry_label, "status": c.status, "position": c.position,
-            "position_label": str(AdvicePosition(c.position).label) if c.position else "", "response": c.response}
+    return {
+        "id": c.pk,
+        "ministry_label": c.ministry_label,
+        "status": c.status,
+        "position": c.position,
+        "position_label": str(AdvicePosition(c.position).label) if c.position else "",
+        "response": c.response,
+    }
 
 
 def _assessment_inputs(assessment: Assessment, consultations: list) -> dict:
     """The inputs of version 2's rules recorded on the assessment itself and its advice requests."""
-    return {"scope_ground": assessment.scope_ground, "policy_goal_crucial": assessment.policy_goal_crucial,
-            "policy_goal_rationale": assessment.policy_goal_rationale,
-            "low_indicators_justification": assessment.low_indicators_justification,
-            "no_consultation_reason": assessment.no_consultation_reason,
-            "consultations": [_consultation_input(c) for c in consultations]}
+    return {
+        "scope_ground": assessment.scope_ground,
+        "policy_goal_crucial": assessment.policy_goal_crucial,
+        "policy_goal_rationale": assessment.policy_goal_rationale,
+        "low_indicators_justification": assessment.low_indicators_justification,
+        "no_consultation_reason": assessment.no_consultation_reason,
+        "consultations": [_consultation_input(c) for c in consultations],
+    }
 
 
 def _records(assessment: Assessment) -> _Records:
@@ -291,10 +385,14 @@ def _records(assessment: Assessment) -> _Records:
 
 
 _CONSULTATION_FIELDS = [f.attname for f in ConsultationRequest._meta.concrete_fields]
-_CONSULTATIONS = Precompiled(lambda assessment_id: ConsultationRequest.objects.filter(assessment_id=assessment_id)
-                             .order_by("requested_at", "id")
-                             .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username"),
-                             "assessment_id")
+_CONSULTATIONS = Precompiled(
+    lambda assessment_id: (
+        ConsultationRequest.objects.filter(assessment_id=assessment_id)
+        .order_by("requested_at", "id")
+        .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username")
+    ),
+    "assessment_id",
+)
 
 
 def _consultations(assessment: Assessment) -> list[ConsultationRequest]:
@@ -337,23 +435,39 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
         if row is None:  # a risk review with the review questions scores no indicators
             continue
         settlement = records.settlements.get(item.code)
-        board.append({
-            **item.as_dict(),
-            "scores": [{"assessor": s.username,
-                        "assessor_name": str(User(username=s.username, first_name=s.first_name,
-                                                  last_name=s.last_name)),
-                        "level": s.level, "level_label": framework.scale_label(s.level), "rationale": s.text,
-                        "evidence": _evidence(s.evidence), "scored_at": s.at}
-                       for s in records.scores.get(item.code, [])],
-            "spread": row["spread"],
-            "disagreement": row["disagreement"],
-            "settlement": ({"level": settlement.level, "level_label": framework.scale_label(settlement.level),
-                            "rationale": settlement.text, "settled_by": settlement.username,
-                            "settled_at": settlement.at} if settlement else None),
-            "final_level": row["final_level"],
-            "final_level_label": row["final_level_label"],
-            "how": row["how"],
-        })
+        board.append(
+            {
+                **item.as_dict(),
+                "scores": [
+                    {
+                        "assessor": s.username,
+                        "assessor_name": str(User(username=s.username, first_name=s.first_name, last_name=s.last_name)),
+                        "level": s.level,
+                        "level_label": framework.scale_label(s.level),
+                        "rationale": s.text,
+                        "evidence": _evidence(s.evidence),
+                        "scored_at": s.at,
+                    }
+                    for s in records.scores.get(item.code, [])
+                ],
+                "spread": row["spread"],
+                "disagreement": row["disagreement"],
+                "settlement": (
+                    {
+                        "level": settlement.level,
+                        "level_label": framework.scale_label(settlement.level),
+                        "rationale": settlement.text,
+                        "settled_by": settlement.username,
+                        "settled_at": settlement.at,
+                    }
+                    if settlement
+                    else None
+                ),
+                "final_level": row["final_level"],
+                "final_level_label": row["final_level_label"],
+                "how": row["how"],
+            }
+        )
     return board
 
 
@@ -364,9 +478,16 @@ def _conditions(assessment: Assessment, records: _Records | None = None) -> list
     for item in framework.conditions:
         f = findings.get(item.code)
         status = f.value if f else ConditionStatus.UNDETERMINED
-        rows.append({**item.as_dict(), "status": status, "status_label": str(ConditionStatus(status).label),
-                     "rationale": f.text if f else "", "evidence": _evidence(f.evidence if f else []),
-                     "updated_by": f.username if f else None})
+        rows.append(
+            {
+                **item.as_dict(),
+                "status": status,
+                "status_label": str(ConditionStatus(status).label),
+                "rationale": f.text if f else "",
+                "evidence": _evidence(f.evidence if f else []),
+                "updated_by": f.username if f else None,
+            }
+        )
     return rows
 
 
@@ -377,29 +498,47 @@ def _checks(assessment: Assessment, records: _Records | None = None) -> list[dic
     for item in framework.checks_for(assessment.kind, assessment.scope_ground):
         f = findings.get(item.code)
         answer = f.value if f else CheckAnswer.UNDETERMINED
-        rows.append({**item.as_dict(), "answer": answer, "answer_label": str(CheckAnswer(answer).label),
-                     "passes": answer == CheckAnswer.YES,
-                     "rationale": f.text if f else "", "evidence": _evidence(f.evidence if f else []),
-                     "updated_by": f.username if f else None})
+        rows.append(
+            {
+                **item.as_dict(),
+                "answer": answer,
+                "answer_label": str(CheckAnswer(answer).label),
+                "passes": answer == CheckAnswer.YES,
+                "rationale": f.text if f else "",
+                "evidence": _evidence(f.evidence if f else []),
+                "updated_by": f.username if f else None,
+            }
+        )
     return rows
 
 
 def consultation_summary(consultation: ConsultationRequest) -> dict:
     return {
-        "id": consultation.pk, "ministry": consultation.ministry, "ministry_label": consultation.ministry_label,
-        "advisor": consultation.advisor.username, "question": consultation.question,
-        "covers": list(consultation.covers), "due_date": consultation.due_date, "status": consultation.status,
+        "id": consultation.pk,
+        "ministry": consultation.ministry,
+        "ministry_label": consultation.ministry_label,
+        "advisor": consultation.advisor.username,
+        "question": consultation.question,
+        "covers": list(consultation.covers),
+        "due_date": consultation.due_date,
+        "status": consultation.status,
         "status_label": str(ConsultationStatus(consultation.status).label),
         "overdue": consultation.overdue_flagged_at is not None,
         "position": consultation.position,
         "position_label": str(AdvicePosition(consultation.position).label) if consultation.position else "",
-        "advice": consultation.advice, "answered_at": consultation.answered_at,
+        "advice": consultation.advice,
+        "answered_at": consultation.answered_at,
         "waiver_reason": consultation.waiver_reason,
         "waived_by": consultation.waived_by.username if consultation.waived_by else None,
-        "waived_at": consultation.waived_at, "requested_at": consultation.requested_at,
-        "response": consultation.response, "responded_at": consultation.responded_at,
-        "needs_response": (consultation.status == ConsultationStatus.ANSWERED
-                           and consultation.position in OBJECTING_POSITIONS and not consultation.response.strip()),
+        "waived_at": consultation.waived_at,
+        "requested_at": consultation.requested_at,
+        "response": consultation.response,
+        "responded_at": consultation.responded_at,
+        "needs_response": (
+            consultation.status == ConsultationStatus.ANSWERED
+            and consultation.position in OBJECTING_POSITIONS
+            and not consultation.response.strip()
+        ),
     }
 
 
@@ -429,20 +568,31 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "revision": assessment.revision,
         "previous_id": assessment.previous_id,
         "next_revision_id": records.next_revision_id,
-        "framework": {"id": version.pk, "number": version.number, "name": version.name,
-                      "derived_from_letter": version.derived_from_letter, "notes": version.notes},
+        "framework": {
+            "id": version.pk,
+            "number": version.number,
+            "name": version.name,
+            "derived_from_letter": version.derived_from_letter,
+            "notes": version.notes,
+        },
         "lead": records.usernames["lead"],
         "submitted_by": records.usernames["submitted_by"],
         "submitted_at": assessment.submitted_at,
         "approved_by": records.usernames["approved_by"],
         "approved_at": assessment.approved_at,
-        "scope": {"ground": assessment.scope_ground,
-                  "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
-                  "confirmed": assessment.scope_ground_confirmed, "rationale": assessment.scope_rationale},
+        "scope": {
+            "ground": assessment.scope_ground,
+            "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
+            "confirmed": assessment.scope_ground_confirmed,
+            "rationale": assessment.scope_rationale,
+        },
         # Version 2's records (see assessments.outcome); empty under version 1.
-        "rules": {"risk_rule": framework.risk_rule, "broader_requires_crucial": framework.broader_requires_crucial,
-                  "low_indicators_rule": bool(framework.low_indicators_risk_levels),
-                  "afstemming_in_outcome": framework.afstemming_in_outcome},
+        "rules": {
+            "risk_rule": framework.risk_rule,
+            "broader_requires_crucial": framework.broader_requires_crucial,
+            "low_indicators_rule": bool(framework.low_indicators_risk_levels),
+            "afstemming_in_outcome": framework.afstemming_in_outcome,
+        },
         "policy_goal": {"crucial": assessment.policy_goal_crucial, "rationale": assessment.policy_goal_rationale},
         "low_indicators_justification": assessment.low_indicators_justification,
         "no_consultation_reason": assessment.no_consultation_reason,
@@ -452,8 +602,9 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "disagreements": [row["code"] for row in board if row["disagreement"] and row["settlement"] is None],
         "consultations": [consultation_summary(c) for c in consultations],
         "open_consultations": [c.pk for c in consultations if c.status == ConsultationStatus.OPEN],
-        "reviews": [{"decision": r.value, "comments": r.text, "reviewer": r.username, "at": r.at}
-                    for r in records.reviews],
+        "reviews": [
+            {"decision": r.value, "comments": r.text, "reviewer": r.username, "at": r.at} for r in records.reviews
+        ],
         "result": result,
     }
 
@@ -461,8 +612,12 @@ def assessment_detail(*, assessment: Assessment) -> dict:
 def assessment_history(*, assessment: Assessment) -> list[Assessment]:
     """The revision chain, oldest first: the assessments of the case and kind in one query (with
     what the history lists of them), linked through `previous` from this one in both directions."""
-    same_case = {a.pk: a for a in Assessment.objects.filter(case_id=assessment.case_id, kind=assessment.kind)
-                 .select_related("case", "framework", "lead", "approved_by")}
+    same_case = {
+        a.pk: a
+        for a in Assessment.objects.filter(case_id=assessment.case_id, kind=assessment.kind).select_related(
+            "case", "framework", "lead", "approved_by"
+        )
+    }
     next_of = {a.previous_id: a for a in same_case.values() if a.previous_id is not None}
     chain = []
     node = same_case.get(assessment.pk, assessment)
@@ -486,10 +641,17 @@ def consultation_list(*, user, assessment_id: int | None = None) -> QuerySet[Con
     visible_cases = Case.objects.visible_to(user)
     team_readers = ConsultationRequest.objects.filter(assessment__in=assessment_list(user=user))
     addressed = ConsultationRequest.objects.filter(
-        advisor=user, assessment__case__in=visible_cases,
-        assessment__case__team__user=user, assessment__case__team__role=Role.DEPARTMENT_ADVISOR)
-    qs = (team_readers | addressed).distinct().select_related(
-        "assessment__case", "assessment__framework", "advisor", "waived_by").order_by("requested_at", "id")
+        advisor=user,
+        assessment__case__in=visible_cases,
+        assessment__case__team__user=user,
+        assessment__case__team__role=Role.DEPARTMENT_ADVISOR,
+    )
+    qs = (
+        (team_readers | addressed)
+        .distinct()
+        .select_related("assessment__case", "assessment__framework", "advisor", "waived_by")
+        .order_by("requested_at", "id")
+    )
     if assessment_id is not None:
         qs = qs.filter(assessment_id=assessment_id)
     return qs
@@ -502,8 +664,13 @@ def consultation_get(*, user, consultation_id, audit_read: bool = False) -> Cons
         raise NotFound("Adviesaanvraag niet gevonden.") from None
     if audit_read:
         with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.READ, event="consultation.read", obj=consultation,
-                      case_id=consultation.assessment.case_id)
+            audit_log(
+                actor=user,
+                action=AuditRecord.Action.READ,
+                event="consultation.read",
+                obj=consultation,
+                case_id=consultation.assessment.case_id,
+            )
     return consultation
 
 
@@ -519,27 +686,57 @@ def consultation_detail(*, consultation: ConsultationRequest) -> dict:
     board = _scoreboard(definition, records, compute(definition, records.inputs(assessment)))
     parts = {
         "conditions": [row for row in _conditions(assessment, records) if row["code"] in covers]
-        if assessment.kind == AssessmentKind.INITIAL else [],
+        if assessment.kind == AssessmentKind.INITIAL
+        else [],
         "indicators": [_advisor_indicator(row) for row in board if row["code"] in covers],
         "checks": [row for row in _checks(assessment, records) if row["code"] in covers]
-        if assessment.kind == AssessmentKind.INITIAL else [],
+        if assessment.kind == AssessmentKind.INITIAL
+        else [],
     }
     return {
         **consultation_summary(consultation),
-        "case": {"reference": case.reference, "title": case.title, "target_name": case.target_name,
-                 "acquirer_name": case.acquirer_name, "acquirer_country": case.acquirer_country},
-        "assessment": {"id": assessment.pk, "kind": assessment.kind, "revision": assessment.revision,
-                       "status": assessment.status},
-        "framework": {"id": framework.pk, "number": framework.number, "name": framework.name,
-                      "derived_from_letter": framework.derived_from_letter},
+        "case": {
+            "reference": case.reference,
+            "title": case.title,
+            "target_name": case.target_name,
+            "acquirer_name": case.acquirer_name,
+            "acquirer_country": case.acquirer_country,
+        },
+        "assessment": {
+            "id": assessment.pk,
+            "kind": assessment.kind,
+            "revision": assessment.revision,
+            "status": assessment.status,
+        },
+        "framework": {
+            "id": framework.pk,
+            "number": framework.number,
+            "name": framework.name,
+            "derived_from_letter": framework.derived_from_letter,
+        },
         "parts": parts,
     }
 
 
 def _advisor_indicator(row: dict) -> dict:
-    return {key: row[key] for key in ("part", "code", "label", "label_nl", "label_en", "guidance_nl", "guidance_en",
-                                      "letter_citation", "kind", "weight", "final_level", "final_level_label",
-                                      "settlement")}
+    return {
+        key: row[key]
+        for key in (
+            "part",
+            "code",
+            "label",
+            "label_nl",
+            "label_en",
+            "guidance_nl",
+            "guidance_en",
+            "letter_citation",
+            "kind",
+            "weight",
+            "final_level",
+            "final_level_label",
+            "settlement",
+        )
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -552,21 +749,44 @@ def assessment_report_context(*, assessment: Assessment) -> dict:
     result = detail["result"]
     return {
         "case": {
-            "id": case.pk, "reference": case.reference, "title": case.title, "summary": case.summary,
-            "classification": case.classification, "classification_label": case.get_classification_display(),
-            "urgency": case.urgency, "urgency_label": case.get_urgency_display(),
-            "target_name": case.target_name, "target_kvk_number": case.target_kvk_number,
+            "id": case.pk,
+            "reference": case.reference,
+            "title": case.title,
+            "summary": case.summary,
+            "classification": case.classification,
+            "classification_label": case.get_classification_display(),
+            "urgency": case.urgency,
+            "urgency_label": case.get_urgency_display(),
+            "target_name": case.target_name,
+            "target_kvk_number": case.target_kvk_number,
             "target_sector": case.target_sector,
             "categories": [row.get_category_display() for row in case.category_rows.all()],
-            "acquirer_name": case.acquirer_name, "acquirer_country": case.acquirer_country,
+            "acquirer_name": case.acquirer_name,
+            "acquirer_country": case.acquirer_country,
             "state_actor_status": case.state_actor_status,
             "state_actor_status_label": case.get_state_actor_status_display(),
-            "intended_stake_percent": case.intended_stake_percent, "transaction_value": case.transaction_value,
+            "intended_stake_percent": case.intended_stake_percent,
+            "transaction_value": case.transaction_value,
             "expected_closing_date": case.expected_closing_date,
         },
-        "assessment": {key: detail[key] for key in ("id", "kind", "kind_label", "status", "status_label", "revision",
-                                                    "previous_id", "lead", "submitted_by", "submitted_at",
-                                                    "approved_by", "approved_at", "reviews")},
+        "assessment": {
+            key: detail[key]
+            for key in (
+                "id",
+                "kind",
+                "kind_label",
+                "status",
+                "status_label",
+                "revision",
+                "previous_id",
+                "lead",
+                "submitted_by",
+                "submitted_at",
+                "approved_by",
+                "approved_at",
+                "reviews",
+            )
+        },
         "framework": detail["framework"],
         "scope": detail["scope"],
         "conditions": detail["conditions"],
@@ -596,8 +816,11 @@ def assessment_report_context(*, assessment: Assessment) -> dict:
 # Hooks asked by the case lifecycle (cases.guards)
 # ---------------------------------------------------------------------------------------------
 def _latest_approved(case_id: int, kind: str) -> Assessment | None:
-    return (Assessment.objects.filter(case_id=case_id, kind=kind, status=AssessmentStatus.APPROVED)
-            .order_by("-approved_at", "-id").first())
+    return (
+        Assessment.objects.filter(case_id=case_id, kind=kind, status=AssessmentStatus.APPROVED)
+        .order_by("-approved_at", "-id")
+        .first()
+    )
 
 
 def approved_outcome_for_case(case_id: int) -> str | None:
@@ -612,9 +835,13 @@ def approved_outcome_for_case(case_id: int) -> str | None:
 def approved_outcome_since(case_id: int, since) -> str | None:
     """The outcome of the case's latest initial assessment approved after `since` (a follow-on
     re-assessment), or None when none was approved since."""
-    latest = (Assessment.objects.filter(case_id=case_id, kind=AssessmentKind.INITIAL,
-                                        status=AssessmentStatus.APPROVED, approved_at__gt=since)
-              .order_by("-approved_at", "-id").first())
+    latest = (
+        Assessment.objects.filter(
+            case_id=case_id, kind=AssessmentKind.INITIAL, status=AssessmentStatus.APPROVED, approved_at__gt=since
+        )
+        .order_by("-approved_at", "-id")
+        .first()
+    )
     if latest is None or latest.outcome not in (Outcome.DEPLOY, Outcome.DO_NOT_DEPLOY):
         return None
     return latest.outcome
@@ -631,8 +858,13 @@ def latest_risk_review_conclusion(case_id: int) -> dict | None:
     latest = _latest_approved(case_id, AssessmentKind.RISK_REVIEW)
     if latest is None or latest.risk_manageable is None:
         return None
-    return {"id": latest.pk, "approved_on": timezone.localdate(latest.approved_at), "manageable": latest.risk_manageable,
-            "framework_number": latest.framework.number, "explanation": (latest.result or {}).get("explanation", "")}
+    return {
+        "id": latest.pk,
+        "approved_on": timezone.localdate(latest.approved_at),
+        "manageable": latest.risk_manageable,
+        "framework_number": latest.framework.number,
+        "explanation": (latest.result or {}).get("explanation", ""),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -642,10 +874,15 @@ def assessment_inputs(assessment: Assessment):
     scores: dict[str, list[int]] = {}
     for indicator, level in assessment.scores.values_list("indicator", "level"):
         scores.setdefault(indicator, []).append(level)
-    checks = {code: (answer, rationale) for code, answer, rationale
-              in assessment.checks.values_list("code", "answer", "rationale")}
-    consultations = (list(assessment.consultations.order_by("requested_at", "id"))
-                     if assessment.framework.framework.afstemming_in_outcome else [])
+    checks = {
+        code: (answer, rationale)
+        for code, answer, rationale in assessment.checks.values_list("code", "answer", "rationale")
+    }
+    consultations = (
+        list(assessment.consultations.order_by("requested_at", "id"))
+        if assessment.framework.framework.afstemming_in_outcome
+        else []
+    )
     return Inputs(
         kind=assessment.kind,
         scope_ground_confirmed=assessment.scope_ground_confirmed,
@@ -663,18 +900,22 @@ def assessment_compute(assessment: Assessment) -> dict:
     return compute(assessment.framework.framework, assessment_inputs(assessment))
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # What is still missing: the submit check and the page's progress list (issue 23)
 # ---------------------------------------------------------------------------------------------
 # The section of the assessment page where each part of the outcome is recorded.
-SECTION_OF_PART = {"scope": "scope", "condition": "conditions", "indicator": "indicators", "check": "checks",
-                   "afstemming": "consultations"}
+SECTION_OF_PART = {
+    "scope": "scope",
+    "condition": "conditions",
+    "indicator": "indicators",
+    "check": "checks",
+    "afstemming": "consultations",
+}
 
 
-def assessment_open_items(assessment: Assessment, *, result: dict | None = None,
-                          consultations: list[dict] | None = None) -> list[dict]:
+def assessment_open_items(
+    assessment: Assessment, *, result: dict | None = None, consultations: list[dict] | None = None
+) -> list[dict]:
     """Every item of the assessment not yet settled, in page order, each with the section it is
     recorded in and whether it keeps the assessment from being submitted (`blocks_submit`).
     `result` and `consultations` (summaries: id, status, ministry_label) save the reads when the
@@ -692,26 +933,44 @@ def assessment_open_items(assessment: Assessment, *, result: dict | None = None,
         undecided = result["outcome"] == Outcome.INSUFFICIENT_INFORMATION
     else:
         undecided = result["risk_manageable"] is None
-    items = [{"section": SECTION_OF_PART.get(m["part"], "outcome"), "code": m["code"], "label": str(m["label"]),
-              "text": str(m["text"]), "rule": "insufficient_information", "blocks_submit": undecided}
-             for m in result["missing"]]
+    items = [
+        {
+            "section": SECTION_OF_PART.get(m["part"], "outcome"),
+            "code": m["code"],
+            "label": str(m["label"]),
+            "text": str(m["text"]),
+            "rule": "insufficient_information",
+            "blocks_submit": undecided,
+        }
+        for m in result["missing"]
+    ]
     if consultations is None:
-        consultations = [{"id": c.pk, "status": c.status, "ministry_label": c.ministry_label}
-                         for c in assessment.consultations.filter(status=ConsultationStatus.OPEN)]
+        consultations = [
+            {"id": c.pk, "status": c.status, "ministry_label": c.ministry_label}
+            for c in assessment.consultations.filter(status=ConsultationStatus.OPEN)
+        ]
     for c in consultations:
         if c["status"] != ConsultationStatus.OPEN:
             continue
-        items.append({"section": "consultations", "code": f"consultation_{c['id']}", "consultation_id": c["id"],
-                      "ministry_label": c["ministry_label"],
-                      "label": _("Adviesaanvraag: %(m)s") % {"m": c["ministry_label"]},
-                      "text": _("Het advies is nog niet gegeven: wacht het af of zie er met reden van af."),
-                      "rule": "consultation_open", "blocks_submit": True})
+        items.append(
+            {
+                "section": "consultations",
+                "code": f"consultation_{c['id']}",
+                "consultation_id": c["id"],
+                "ministry_label": c["ministry_label"],
+                "label": _("Adviesaanvraag: %(m)s") % {"m": c["ministry_label"]},
+                "text": _("Het advies is nog niet gegeven: wacht het af of zie er met reden van af."),
+                "rule": "consultation_open",
+                "blocks_submit": True,
+            }
+        )
     order = list(SECTION_OF_PART.values()) + ["outcome"]
     return sorted(items, key=lambda item: order.index(item["section"]))
 
 
-def assessment_progress(*, assessment: Assessment, result: dict | None = None,
-                        consultations: list[dict] | None = None) -> dict:
+def assessment_progress(
+    *, assessment: Assessment, result: dict | None = None, consultations: list[dict] | None = None
+) -> dict:
     """The progress list at the top of the assessment page: each section of the page in order, done
     or with what it still misses (from `assessment_open_items`, the submit rules), and whether the
     assessment may be submitted now."""
@@ -734,9 +993,27 @@ def assessment_progress(*, assessment: Assessment, result: dict | None = None,
         rows.append({"key": key, "label": label, "anchor": f"#{key}", "done": not missing, "missing": missing})
     blocking = [i for i in items if i["blocks_submit"]]
     undecided = any(i["rule"] == "insufficient_information" for i in blocking)
-    outcome_missing = ([{"section": "outcome", "code": "outcome", "label": _("Uitkomst"),
-                         "text": _("De uitkomst is nog niet te bepalen; vul eerst de onderdelen hierboven aan."),
-                         "rule": "insufficient_information", "blocks_submit": True}] if undecided else [])
-    rows.append({"key": "outcome", "label": _("Uitkomst en motivering"), "anchor": "#outcome",
-                 "done": not undecided, "missing": outcome_missing})
+    outcome_missing = (
+        [
+            {
+                "section": "outcome",
+                "code": "outcome",
+                "label": _("Uitkomst"),
+                "text": _("De uitkomst is nog niet te bepalen; vul eerst de onderdelen hierboven aan."),
+                "rule": "insufficient_information",
+                "blocks_submit": True,
+            }
+        ]
+        if undecided
+        else []
+    )
+    rows.append(
+        {
+            "key": "outcome",
+            "label": _("Uitkomst en motivering"),
+            "anchor": "#outcome",
+            "done": not undecided,
+            "missing": outcome_missing,
+        }
+    )
     return {"sections": rows, "blocking": blocking, "may_submit": not blocking}

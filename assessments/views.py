@@ -59,10 +59,17 @@ def case_assessments(request, pk: int):
             return redirect("assessments:case", pk=case.pk)
         return redirect("assessments:detail", assessment_id=assessment.pk)
     assessments = selectors.assessment_list(user=request.user, case_id=case.pk)
-    return render(request, "assessments/case.html", {
-        "case": case, "assessments": assessments, "nav": "cases",
-        "may_start": can(request.user, "assessment.lead", case=case),
-        "kinds": AssessmentKind.choices})
+    return render(
+        request,
+        "assessments/case.html",
+        {
+            "case": case,
+            "assessments": assessments,
+            "nav": "cases",
+            "may_start": can(request.user, "assessment.lead", case=case),
+            "kinds": AssessmentKind.choices,
+        },
+    )
 
 
 def _lang_text(row: dict, key: str) -> str:
@@ -78,23 +85,46 @@ def _profile_chart(indicators: list[dict], levels: list[int]) -> dict:
     for i, row in enumerate(indicators):
         y = 30 + i * row_h
         final = row["final_level"]
-        rows.append({"label": row["label"][:42], "y": y, "ty": y + 14,
-                     "w": round(bar_w * final / top, 1) if final is not None else 0,
-                     "value": row["final_level_label"] or "–",
-                     "dots": [{"x": round(label_w + bar_w * s["level"] / top, 1), "cy": y + 10,
-                               "who": s["assessor_name"], "level": s["level"]} for s in row["scores"]],
-                     "disagreement": row["disagreement"]})
+        rows.append(
+            {
+                "label": row["label"][:42],
+                "y": y,
+                "ty": y + 14,
+                "w": round(bar_w * final / top, 1) if final is not None else 0,
+                "value": row["final_level_label"] or "–",
+                "dots": [
+                    {
+                        "x": round(label_w + bar_w * s["level"] / top, 1),
+                        "cy": y + 10,
+                        "who": s["assessor_name"],
+                        "level": s["level"],
+                    }
+                    for s in row["scores"]
+                ],
+                "disagreement": row["disagreement"],
+            }
+        )
     ticks = [{"x": round(label_w + bar_w * level / top, 1), "label": level} for level in levels]
-    return {"rows": rows, "ticks": ticks, "x0": label_w, "bar_w": bar_w, "width": label_w + bar_w + 120,
-            "height": 40 + len(indicators) * row_h, "axis_y": 30 + len(indicators) * row_h}
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "x0": label_w,
+        "bar_w": bar_w,
+        "width": label_w + bar_w + 120,
+        "height": 40 + len(indicators) * row_h,
+        "axis_y": 30 + len(indicators) * row_h,
+    }
 
 
 def _consult_choices(assessment: Assessment) -> tuple[list, list]:
     """The consultation form's advisors (the case team's department advisors, with their
     organisation) and parts (labels, not codes)."""
     framework = assessment.framework.framework
-    advisors = [(m.user.username, f"{m.user} ({m.user.organisation or '–'})")
-                for m in assessment.case.team.select_related("user") if m.role == Role.DEPARTMENT_ADVISOR]
+    advisors = [
+        (m.user.username, f"{m.user} ({m.user.organisation or '–'})")
+        for m in assessment.case.team.select_related("user")
+        if m.role == Role.DEPARTMENT_ADVISOR
+    ]
     parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
     return advisors, parts
 
@@ -116,16 +146,32 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
     for row in detail["conditions"]:
         row["guidance"] = _lang_text(row, "guidance")
         if is_lead and draft:
-            row["form"] = form_for(f"condition:{row['code']}", lambda r=row: ConditionForm(
-                prefix=f"c-{r['code']}", initial={"status": r["status"], "rationale": r["rationale"],
-                                                  "evidence": evidence_text(r["evidence"])}))
+            row["form"] = form_for(
+                f"condition:{row['code']}",
+                lambda r=row: ConditionForm(
+                    prefix=f"c-{r['code']}",
+                    initial={
+                        "status": r["status"],
+                        "rationale": r["rationale"],
+                        "evidence": evidence_text(r["evidence"]),
+                    },
+                ),
+            )
     for row in detail["checks"]:
         row["guidance"] = _lang_text(row, "guidance")
         row["question"] = _lang_text(row, "question")
         if is_lead and draft:
-            row["form"] = form_for(f"check:{row['code']}", lambda r=row: CheckForm(
-                prefix=f"k-{r['code']}", initial={"answer": r["answer"], "rationale": r["rationale"],
-                                                  "evidence": evidence_text(r["evidence"])}))
+            row["form"] = form_for(
+                f"check:{row['code']}",
+                lambda r=row: CheckForm(
+                    prefix=f"k-{r['code']}",
+                    initial={
+                        "answer": r["answer"],
+                        "rationale": r["rationale"],
+                        "evidence": evidence_text(r["evidence"]),
+                    },
+                ),
+            )
     assessors = []
     for row in detail["indicators"]:
         row["guidance"] = _lang_text(row, "guidance")
@@ -134,13 +180,20 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
                 assessors.append({"username": s["assessor"], "name": s["assessor_name"]})
         mine = next((s for s in row["scores"] if s["assessor"] == user.username), None)
         if may_score:
-            row["form"] = form_for(f"score:{row['code']}", lambda r=row, m=mine: ScoreForm(
-                prefix=f"s-{r['code']}", levels=levels,
-                initial={"level": m["level"], "rationale": m["rationale"], "evidence": evidence_text(m["evidence"])}
-                if m else None))
+            row["form"] = form_for(
+                f"score:{row['code']}",
+                lambda r=row, m=mine: ScoreForm(
+                    prefix=f"s-{r['code']}",
+                    levels=levels,
+                    initial={"level": m["level"], "rationale": m["rationale"], "evidence": evidence_text(m["evidence"])}
+                    if m
+                    else None,
+                ),
+            )
         if is_lead and draft and row["disagreement"]:
-            row["settle_form"] = form_for(f"settle:{row['code']}", lambda r=row: SettleForm(
-                prefix=f"v-{r['code']}", levels=levels))
+            row["settle_form"] = form_for(
+                f"settle:{row['code']}", lambda r=row: SettleForm(prefix=f"v-{r['code']}", levels=levels)
+            )
     for row in detail["indicators"]:
         by = {s["assessor"]: s for s in row["scores"]}
         row["columns"] = [by.get(a["username"]) for a in assessors]
@@ -151,56 +204,106 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
     for c in detail["consultations"]:
         if is_lead and c["status"] == ConsultationStatus.OPEN and assessment.status != AssessmentStatus.APPROVED:
             c["waive_form"] = form_for(f"waive:{c['id']}", lambda c=c: ReasonForm(prefix=f"w-{c['id']}"))
-        if (is_lead and draft and c["status"] == ConsultationStatus.ANSWERED
-                and c["position"] in ("objects", "concerns")):
-            c["respond_form"] = form_for(f"respond:{c['id']}", lambda c=c: ResponseForm(
-                prefix=f"r-{c['id']}", initial={"response": c["response"]}))
+        if (
+            is_lead
+            and draft
+            and c["status"] == ConsultationStatus.ANSWERED
+            and c["position"] in ("objects", "concerns")
+        ):
+            c["respond_form"] = form_for(
+                f"respond:{c['id']}",
+                lambda c=c: ResponseForm(prefix=f"r-{c['id']}", initial={"response": c["response"]}),
+            )
     for r in detail["reviews"]:
-        r["decision_label"] = ReviewDecision(r["decision"]).label if r["decision"] in ReviewDecision.values \
-            else r["decision"]
+        r["decision_label"] = (
+            ReviewDecision(r["decision"]).label if r["decision"] in ReviewDecision.values else r["decision"]
+        )
     # Four eyes: nobody who drew it up is offered the review the service would refuse them.
-    reviewer = (assessment.status == AssessmentStatus.SUBMITTED and can(user, "assessment.approve", case=case)
-                and user.pk not in assessment_authors(assessment))
+    reviewer = (
+        assessment.status == AssessmentStatus.SUBMITTED
+        and can(user, "assessment.approve", case=case)
+        and user.pk not in assessment_authors(assessment)
+    )
     context = {
-        "case": case, "assessment": assessment, "detail": detail, "result": detail["result"], "nav": "cases",
-        "assessors": assessors, "is_lead": is_lead, "draft": draft, "may_score": may_score,
-        "scope_form": form_for("scope", lambda: ScopeForm(initial={
-            "scope_ground": assessment.scope_ground or (case.scope_grounds[0] if case.scope_grounds else ""),
-            "confirmed": {True: "yes", False: "no"}.get(assessment.scope_ground_confirmed, ""),
-            "rationale": assessment.scope_rationale})) if is_lead and draft and
-        assessment.kind == AssessmentKind.INITIAL else None,
+        "case": case,
+        "assessment": assessment,
+        "detail": detail,
+        "result": detail["result"],
+        "nav": "cases",
+        "assessors": assessors,
+        "is_lead": is_lead,
+        "draft": draft,
+        "may_score": may_score,
+        "scope_form": form_for(
+            "scope",
+            lambda: ScopeForm(
+                initial={
+                    "scope_ground": assessment.scope_ground or (case.scope_grounds[0] if case.scope_grounds else ""),
+                    "confirmed": {True: "yes", False: "no"}.get(assessment.scope_ground_confirmed, ""),
+                    "rationale": assessment.scope_rationale,
+                }
+            ),
+        )
+        if is_lead and draft and assessment.kind == AssessmentKind.INITIAL
+        else None,
         "consult_form": form_for("consult", lambda: ConsultationForm(advisors=advisors, parts=parts))
-        if is_lead and draft else None,
+        if is_lead and draft
+        else None,
         "rules": rules,
-        "policy_goal_form": form_for("policy_goal", lambda: PolicyGoalForm(initial={
-            "crucial": {True: "yes", False: "no"}.get(assessment.policy_goal_crucial, ""),
-            "rationale": assessment.policy_goal_rationale}))
-        if is_lead and draft and rules["broader_requires_crucial"] else None,
-        "low_indicators_form": form_for("low_indicators", lambda: LowIndicatorsJustificationForm(
-            initial={"justification": assessment.low_indicators_justification}))
-        if is_lead and draft and initial and rules["low_indicators_rule"] else None,
-        "no_consultation_form": form_for("no_consultation", lambda: NoConsultationReasonForm(
-            initial={"reason": assessment.no_consultation_reason}))
-        if is_lead and draft and initial and rules["afstemming_in_outcome"] and not detail["consultations"] else None,
+        "policy_goal_form": form_for(
+            "policy_goal",
+            lambda: PolicyGoalForm(
+                initial={
+                    "crucial": {True: "yes", False: "no"}.get(assessment.policy_goal_crucial, ""),
+                    "rationale": assessment.policy_goal_rationale,
+                }
+            ),
+        )
+        if is_lead and draft and rules["broader_requires_crucial"]
+        else None,
+        "low_indicators_form": form_for(
+            "low_indicators",
+            lambda: LowIndicatorsJustificationForm(initial={"justification": assessment.low_indicators_justification}),
+        )
+        if is_lead and draft and initial and rules["low_indicators_rule"]
+        else None,
+        "no_consultation_form": form_for(
+            "no_consultation", lambda: NoConsultationReasonForm(initial={"reason": assessment.no_consultation_reason})
+        )
+        if is_lead and draft and initial and rules["afstemming_in_outcome"] and not detail["consultations"]
+        else None,
         "reviewer": reviewer,
         "review_form": form_for("review", lambda: CommentsForm()),
-        "may_revise": (assessment.status == AssessmentStatus.APPROVED and can(user, "assessment.lead", case=case)
-                       and not detail["next_revision_id"]),
+        "may_revise": (
+            assessment.status == AssessmentStatus.APPROVED
+            and can(user, "assessment.lead", case=case)
+            and not detail["next_revision_id"]
+        ),
         "chart": _profile_chart(detail["indicators"], framework.levels),
-        "scale": [{"level": lvl["level"], "label": lvl.get("label_en") if (get_language() or "").startswith("en")
-                   else lvl.get("label_nl"),
-                   "description": _lang_text(lvl, "description")} for lvl in framework.scale],
-        "thresholds": [{"label": framework.risk_level_label(row["code"]), "min_score": row["min_score"]}
-                       for row in framework.risk_levels],
+        "scale": [
+            {
+                "level": lvl["level"],
+                "label": lvl.get("label_en") if (get_language() or "").startswith("en") else lvl.get("label_nl"),
+                "description": _lang_text(lvl, "description"),
+            }
+            for lvl in framework.scale
+        ],
+        "thresholds": [
+            {"label": framework.risk_level_label(row["code"]), "min_score": row["min_score"]}
+            for row in framework.risk_levels
+        ],
         # The outcome's label in the reader's language (an approved result keeps the label of its day).
         "outcome_label": Outcome(detail["result"]["outcome"]).label
-        if detail["result"].get("outcome") in Outcome.values else "",
+        if detail["result"].get("outcome") in Outcome.values
+        else "",
         "general_errors": bound.get("general"),
         "submit_form": bound.get("submit"),
         # The progress list and the submit box: the submit rules' open items (selectors).
-        "progress": selectors.assessment_progress(assessment=assessment, result=detail["result"],
-                                                  consultations=detail["consultations"])
-        if assessment.status != AssessmentStatus.APPROVED else None,
+        "progress": selectors.assessment_progress(
+            assessment=assessment, result=detail["result"], consultations=detail["consultations"]
+        )
+        if assessment.status != AssessmentStatus.APPROVED
+        else None,
         "advisors_on_team": bool(advisors),
     }
     return render(request, "assessments/detail.html", context, status=status)
@@ -222,14 +325,23 @@ def _step_confirmation(assessment: Assessment, action: str, data: dict) -> dict:
     case = assessment.case
     facts = [(_("Casus"), f"{case.reference} {case.title}"), (_("Risico-inschatting"), assessment.get_kind_display())]
     if action == "submit":
-        return {"title": _("Indienen ter goedkeuring"), "facts": facts, "button": _("Bevestigen en indienen"),
-                "consequence": _("De inschatting gaat naar een tweede beoordelaar (vier ogen) en kan niet meer worden "
-                                 "gewijzigd, tenzij zij wordt teruggestuurd."),
-                "back_url": reverse("assessments:detail", args=[assessment.pk])}
-    return {"title": _("Risico-inschatting goedkeuren"), "facts": [*facts, (_("Opmerkingen"), data.get("comments"))],
-            "button": _("Bevestigen en goedkeuren"),
-            "consequence": _("De uitkomst wordt vastgelegd en verandert daarna nooit meer."),
-            "back_url": reverse("assessments:detail", args=[assessment.pk]) + "#review"}
+        return {
+            "title": _("Indienen ter goedkeuring"),
+            "facts": facts,
+            "button": _("Bevestigen en indienen"),
+            "consequence": _(
+                "De inschatting gaat naar een tweede beoordelaar (vier ogen) en kan niet meer worden "
+                "gewijzigd, tenzij zij wordt teruggestuurd."
+            ),
+            "back_url": reverse("assessments:detail", args=[assessment.pk]),
+        }
+    return {
+        "title": _("Risico-inschatting goedkeuren"),
+        "facts": [*facts, (_("Opmerkingen"), data.get("comments"))],
+        "button": _("Bevestigen en goedkeuren"),
+        "consequence": _("De uitkomst wordt vastgelegd en verandert daarna nooit meer."),
+        "back_url": reverse("assessments:detail", args=[assessment.pk]) + "#review",
+    }
 
 
 @web_view
@@ -244,15 +356,23 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
     key = f"{action}:{code}" if code else action
     if action == "scope":
         form = ScopeForm(request.POST)
-        call = lambda d: services.assessment_set_scope(user=user, assessment=assessment, scope_ground=d["scope_ground"],  # noqa: E731
-                                                       confirmed=d["confirmed"], rationale=d["rationale"])
+
+        def call(d):
+            return services.assessment_set_scope(
+                user=user,
+                assessment=assessment,
+                scope_ground=d["scope_ground"],
+                confirmed=d["confirmed"],
+                rationale=d["rationale"],
+            )
     elif action == "policy_goal":
         form = PolicyGoalForm(request.POST)
         call = lambda d: services.assessment_set_policy_goal(user=user, assessment=assessment, **d)  # noqa: E731
     elif action == "low_indicators":
         form = LowIndicatorsJustificationForm(request.POST)
         call = lambda d: services.assessment_set_low_indicators_justification(  # noqa: E731
-            user=user, assessment=assessment, **d)
+            user=user, assessment=assessment, **d
+        )
     elif action == "no_consultation":
         form = NoConsultationReasonForm(request.POST)
         call = lambda d: services.assessment_set_no_consultation_reason(user=user, assessment=assessment, **d)  # noqa: E731
@@ -282,6 +402,7 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
             d = dict(d)
             d["advisor"] = User.objects.filter(username=d["advisor"]).first()
             return services.consultation_request(user=user, assessment=assessment, **d)
+
         done = _("De adviesaanvraag is verstuurd.")
     elif action == "waive":
         consultation = assessment.consultations.filter(pk=code).first()
@@ -294,22 +415,31 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         key = action if action == "submit" else "general"
         service = services.assessment_submit if action == "submit" else services.assessment_revise
         call = lambda d: service(user=user, assessment=assessment)  # noqa: E731
-        done = _("Ingediend ter goedkeuring door een tweede beoordelaar.") if action == "submit" else \
-            _("Een nieuwe revisie is aangemaakt.")
+        done = (
+            _("Ingediend ter goedkeuring door een tweede beoordelaar.")
+            if action == "submit"
+            else _("Een nieuwe revisie is aangemaakt.")
+        )
     elif action in ("approve", "return"):
         form = CommentsForm(request.POST)
         key = "review"
         service = services.assessment_approve if action == "approve" else services.assessment_return
         call = lambda d: service(user=user, assessment=assessment, comments=d["comments"])  # noqa: E731
-        done = _("De risico-inschatting is goedgekeurd.") if action == "approve" else \
-            _("De risico-inschatting is teruggestuurd.")
+        done = (
+            _("De risico-inschatting is goedgekeurd.")
+            if action == "approve"
+            else _("De risico-inschatting is teruggestuurd.")
+        )
     else:
         raise Http404()
     if form.is_valid():
         try:
             if action in ("submit", "approve"):
-                asked = confirm_first(request, **_step_confirmation(assessment, action, form.cleaned_data),
-                                      dry_run=lambda: call(form.cleaned_data))
+                asked = confirm_first(
+                    request,
+                    **_step_confirmation(assessment, action, form.cleaned_data),
+                    dry_run=lambda: call(form.cleaned_data),
+                )
                 if asked is not None:
                     return asked
             result = call(form.cleaned_data)
@@ -324,10 +454,18 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
             messages.success(request, done)
             if action == "revise":
                 return redirect("assessments:detail", assessment_id=result.pk)
-            anchor = {"condition": "#conditions", "check": "#checks", "score": "#indicators",
-                      "settle": "#indicators", "consult": "#consultations", "waive": "#consultations",
-                      "policy_goal": "#indicators", "low_indicators": "#conditions",
-                      "no_consultation": "#consultations", "respond": "#consultations"}.get(action, "")
+            anchor = {
+                "condition": "#conditions",
+                "check": "#checks",
+                "score": "#indicators",
+                "settle": "#indicators",
+                "consult": "#consultations",
+                "waive": "#consultations",
+                "policy_goal": "#indicators",
+                "low_indicators": "#conditions",
+                "no_consultation": "#consultations",
+                "respond": "#consultations",
+            }.get(action, "")
             return redirect(reverse("assessments:detail", args=[assessment.pk]) + anchor)
     assessment.refresh_from_db()
     return _assessment_page(request, assessment, bound={key: form}, status=400)
@@ -352,7 +490,15 @@ def consultation(request, consultation_id: int):
     for part in ("conditions", "indicators", "checks"):
         for row in detail["parts"][part]:
             row["guidance"] = _lang_text(row, "guidance")
-    return render(request, "assessments/consultation.html", {
-        "consultation": item, "detail": detail, "case": item.assessment.case, "nav": "home",
-        "form": form if item.status == ConsultationStatus.OPEN and item.advisor_id == request.user.pk else None,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "assessments/consultation.html",
+        {
+            "consultation": item,
+            "detail": detail,
+            "case": item.assessment.case,
+            "nav": "home",
+            "form": form if item.status == ConsultationStatus.OPEN and item.advisor_id == request.user.pk else None,
+        },
+        status=400 if form.errors else 200,
+    )

@@ -26,11 +26,17 @@ def work_items(*, user) -> list[dict]:
     cases = {c.pk: c for c in my_cases(user=user) if c.my_role == Role.RISK_ASSESSOR}
     if not cases:
         return items
-    assessments = list(Assessment.objects.filter(case_id__in=list(cases), status__in=OPEN_STATUSES)
-                       .order_by("id"))
+    assessments = list(Assessment.objects.filter(case_id__in=list(cases), status__in=OPEN_STATUSES).order_by("id"))
     drafts = [a.pk for a in assessments if a.status == AssessmentStatus.DRAFT and a.lead_id != user.pk]
-    scored = set(IndicatorScore.objects.filter(assessment_id__in=drafts, assessor=user)
-                 .values_list("assessment_id", flat=True)) if drafts else set()
+    scored = (
+        set(
+            IndicatorScore.objects.filter(assessment_id__in=drafts, assessor=user).values_list(
+                "assessment_id", flat=True
+            )
+        )
+        if drafts
+        else set()
+    )
     for a in assessments:
         case = a.case = cases[a.case_id]
         url = reverse("assessments:detail", args=[a.pk])
@@ -39,17 +45,32 @@ def work_items(*, user) -> list[dict]:
         elif a.status == AssessmentStatus.DRAFT and a.pk not in scored:
             items.append(task(case=case, kind=_("Scores geven"), what=a.get_kind_display(), url=url + "#indicators"))
         elif a.status == AssessmentStatus.SUBMITTED and user.pk not in assessment_authors(a):
-            items.append(task(case=case, kind=_("Vier ogen: risico-inschatting beoordelen"),
-                              what=a.get_kind_display(), url=url + "#review"))
+            items.append(
+                task(
+                    case=case,
+                    kind=_("Vier ogen: risico-inschatting beoordelen"),
+                    what=a.get_kind_display(),
+                    url=url + "#review",
+                )
+            )
     # A case entering risk assessment waits on its assessors until an initial assessment is started.
     entering = [pk for pk, c in cases.items() if c.state == State.RISK_ASSESSMENT]
     if entering:
-        started = set(Assessment.objects.filter(case_id__in=entering, kind=AssessmentKind.INITIAL)
-                      .values_list("case_id", flat=True))
+        started = set(
+            Assessment.objects.filter(case_id__in=entering, kind=AssessmentKind.INITIAL).values_list(
+                "case_id", flat=True
+            )
+        )
         for pk in entering:
             if pk not in started:
-                items.append(task(case=cases[pk], kind=_("Risico-inschatting opstellen"),
-                                  what=cases[pk].get_state_display(), url=reverse("assessments:case", args=[pk])))
+                items.append(
+                    task(
+                        case=cases[pk],
+                        kind=_("Risico-inschatting opstellen"),
+                        what=cases[pk].get_state_display(),
+                        url=reverse("assessments:case", args=[pk]),
+                    )
+                )
     return items
 
 
@@ -60,15 +81,31 @@ def _consultation_items(user) -> list[dict]:
     today = timezone.localdate()
     for c in consultation_list(user=user).filter(status=ConsultationStatus.OPEN, advisor=user):
         case = c.assessment.case
-        items.append(task(case=case, kind=_("Adviesaanvraag beantwoorden"), what=c.question[:80],
-                          url=reverse("assessments:consultation", args=[c.pk]),
-                          due_at=timezone.make_aware(datetime.combine(c.due_date, time.max)),
-                          overdue=c.due_date < today))
+        items.append(
+            task(
+                case=case,
+                kind=_("Adviesaanvraag beantwoorden"),
+                what=c.question[:80],
+                url=reverse("assessments:consultation", args=[c.pk]),
+                due_at=timezone.make_aware(datetime.combine(c.due_date, time.max)),
+                overdue=c.due_date < today,
+            )
+        )
         items[-1]["title"] = case.reference  # the advisor sees the consultation, not the case file
     waiting = consultation_list(user=user).filter(
-        status=ConsultationStatus.ANSWERED, position__in=[AdvicePosition.OBJECTS, AdvicePosition.CONCERNS],
-        response="", assessment__lead=user, assessment__status=AssessmentStatus.DRAFT)
+        status=ConsultationStatus.ANSWERED,
+        position__in=[AdvicePosition.OBJECTS, AdvicePosition.CONCERNS],
+        response="",
+        assessment__lead=user,
+        assessment__status=AssessmentStatus.DRAFT,
+    )
     for c in waiting:
-        items.append(task(case=c.assessment.case, kind=_("Reageren op advies"), what=c.ministry_label,
-                          url=reverse("assessments:detail", args=[c.assessment_id])))
+        items.append(
+            task(
+                case=c.assessment.case,
+                kind=_("Reageren op advies"),
+                what=c.ministry_label,
+                url=reverse("assessments:detail", args=[c.assessment_id]),
+            )
+        )
     return items

@@ -36,15 +36,39 @@ class AuditRecordAdmin(_ReadOnlyAdmin):
     the chain, time, hashes, who and the kind of action and event, nothing that identifies the case.
     Its masked fields are not searched either: a search is no oracle for them."""
 
-    list_display = ["id", "timestamp", "actor_username", "action", "shown_event", "object_type", "shown_object_id",
-                    "shown_repr", "shown_case_id"]
+    list_display = [
+        "id",
+        "timestamp",
+        "actor_username",
+        "action",
+        "shown_event",
+        "object_type",
+        "shown_object_id",
+        "shown_repr",
+        "shown_case_id",
+    ]
     list_filter = ["action", "channel"]
     search_fields = ["actor_username", "event", "object_id", "request_id"]
     # Searched in every record; the other search fields only in records whose case the reader may see.
     unmasked_search_fields = ("actor_username", "request_id")
-    fields = ("id", "timestamp", "actor_username", "action", "shown_event", "object_type", "shown_object_id",
-              "shown_repr", "shown_case_id", "request_id", "ip_address", "channel", "shown_changes", "seq",
-              "prev_hash", "hash")
+    fields = (
+        "id",
+        "timestamp",
+        "actor_username",
+        "action",
+        "shown_event",
+        "object_type",
+        "shown_object_id",
+        "shown_repr",
+        "shown_case_id",
+        "request_id",
+        "ip_address",
+        "channel",
+        "shown_changes",
+        "seq",
+        "prev_hash",
+        "hash",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -56,8 +80,9 @@ class AuditRecordAdmin(_ReadOnlyAdmin):
             return results, may_have_duplicates
         in_masked = Q()
         for term in search_term.split():
-            in_masked &= Q(*[Q(**{f"{field}__icontains": term}) for field in self.unmasked_search_fields],
-                           _connector=Q.OR)
+            in_masked &= Q(
+                *[Q(**{f"{field}__icontains": term}) for field in self.unmasked_search_fields], _connector=Q.OR
+            )
         return results.filter(Q(content_visible=True) | in_masked), may_have_duplicates
 
     def get_object(self, request, object_id, from_field=None):

@@ -15,5 +15,6 @@ class AuditConfig(AppConfig):
         task_signals.connect()
         metric_sources.register("audit", metrics.collect)
 
-        nav_items.register("audit", NavItem(40, "audit", "audit:trail", _("Audittrail"),
-                                            lambda user: may(user, "audit.view")))
+        nav_items.register(
+            "audit", NavItem(40, "audit", "audit:trail", _("Audittrail"), lambda user: may(user, "audit.view"))
+        )

@@ -12,8 +12,22 @@ from typing import Any
 _c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 
 GENESIS = "0" * 64
-HASHED_FIELDS = ("id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
-                 "object_repr", "case_id", "request_id", "ip_address", "channel", "changes")
+HASHED_FIELDS = (
+    "id",
+    "timestamp",
+    "actor_id",
+    "actor_username",
+    "action",
+    "event",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "case_id",
+    "request_id",
+    "ip_address",
+    "channel",
+    "changes",
+)
 
 # The canonical text: keys sorted, no spaces, non-ASCII as itself, anything else as str().
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
@@ -89,8 +103,10 @@ def stored_rows(queryset, *, extra: tuple[str, ...] = ()) -> list[tuple]:
 
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
-        return [tuple(_normalise(value) for value in row[:len(HASHED_FIELDS)]) + tuple(row[len(HASHED_FIELDS):])
-                for row in queryset.values_list(*HASHED_FIELDS, *extra)]
+        return [
+            tuple(_normalise(value) for value in row[: len(HASHED_FIELDS)]) + tuple(row[len(HASHED_FIELDS) :])
+            for row in queryset.values_list(*HASHED_FIELDS, *extra)
+        ]
     text = Func(F("timestamp"), template=_PG_TIMESTAMP_TEXT, output_field=CharField())
     names = ["_timestamp_text" if name == "timestamp" else name for name in (*HASHED_FIELDS, *extra)]
     sql, params = queryset.annotate(_timestamp_text=text).values_list(*names).query.sql_with_params()
@@ -99,4 +115,4 @@ def stored_rows(queryset, *, extra: tuple[str, ...] = ()) -> list[tuple]:
         rows = cursor.fetchall()
     # `changes` comes as JSON text (Django's loader leaves decoding to the field); most are empty.
     c = _CHANGES
-    return [(*row[:c], {} if row[c] == "{}" else _decode(row[c]), *row[c + 1:]) for row in rows]
+    return [(*row[:c], {} if row[c] == "{}" else _decode(row[c]), *row[c + 1 :]) for row in rows]

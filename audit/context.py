@@ -20,7 +20,9 @@ class RequestContext:
     actor: Any = None
 
 
-_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar("audit_request_context", default=RequestContext())
+_current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
+    "audit_request_context", default=RequestContext()
+)
 
 
 def current() -> RequestContext:
@@ -31,8 +33,14 @@ def current() -> RequestContext:
 def acting(*, channel: str, request_id: str | None = None, ip_address: str | None = None, actor: Any = None):
     """Who acts within the block. Without a request id it keeps the one already current (a Celery
     task started from a request carries that request's id: audit.celery), else a fresh one."""
-    token = _current.set(RequestContext(request_id=request_id or _current.get().request_id or uuid.uuid4().hex,
-                                        ip_address=ip_address, channel=channel, actor=actor))
+    token = _current.set(
+        RequestContext(
+            request_id=request_id or _current.get().request_id or uuid.uuid4().hex,
+            ip_address=ip_address,
+            channel=channel,
+            actor=actor,
+        )
+    )
     try:
         yield
     finally:

@@ -17,13 +17,26 @@ from django.core import signing
 
 FORMAT = "bev-audit-chain-verification/1"
 _SALT = "audit.evidence.chain-verification"
-_SIGNED_FIELDS = ("format", "verification", "requested_by", "requested_at", "finished_at", "ok", "checked",
-                  "unsealed", "last_seq", "last_hash", "first_bad_id", "problem")
+_SIGNED_FIELDS = (
+    "format",
+    "verification",
+    "requested_by",
+    "requested_at",
+    "finished_at",
+    "ok",
+    "checked",
+    "unsealed",
+    "last_seq",
+    "last_hash",
+    "first_bad_id",
+    "problem",
+)
 
 
 def _canonical(result: dict[str, Any]) -> str:
-    return json.dumps({key: result.get(key) for key in _SIGNED_FIELDS}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True)
+    return json.dumps(
+        {key: result.get(key) for key in _SIGNED_FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
 
 
 def _signer() -> signing.Signer:

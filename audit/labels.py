@@ -22,13 +22,16 @@ from .models import AuditRecord
 # Each app's {event code: label}. A key ending in "." labels every event that starts with it and has
 # no label of its own (events whose code is built from a name, as "ledger.<kind>").
 event_labels = Registry("audit.event_labels")
-event_labels.register("audit", {
-    "audit.read_case_trail": _("Audittrail van een casus ingezien"),
-    "audit.export": _("Audittrail geëxporteerd"),
-    "audit.verify_request": _("Verificatie van de keten aangevraagd"),
-    "audit.verify": _("Keten geverifieerd"),
-    "audit.verify_evidence": _("Bewijsstuk van een verificatie gedownload"),
-})
+event_labels.register(
+    "audit",
+    {
+        "audit.read_case_trail": _("Audittrail van een casus ingezien"),
+        "audit.export": _("Audittrail geëxporteerd"),
+        "audit.verify_request": _("Verificatie van de keten aangevraagd"),
+        "audit.verify": _("Keten geverifieerd"),
+        "audit.verify_evidence": _("Bewijsstuk van een verificatie gedownload"),
+    },
+)
 
 # Each app's {event code: callable(record) -> list of lines}, for changes whose values only the app
 # that wrote them can read (a team member as "username:role"); other changes read field by field.
@@ -107,8 +110,7 @@ def _value(value, field=None) -> str:
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             moment = parse_datetime(value)
             if moment is not None:
-                return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment,
-                                   "j-n-Y H:i")
+                return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
         if isinstance(field, models.DateField) and isinstance(value, str):
             day = parse_date(value)
             if day is not None:

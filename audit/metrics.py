@@ -9,12 +9,14 @@ from .models import AuditRecord, TaskFailure
 
 
 def collect():
-    failures = CounterMetricFamily("bev_celery_task_failures", "Celery tasks that ended in an exception, by task",
-                                   labels=["task"])
+    failures = CounterMetricFamily(
+        "bev_celery_task_failures", "Celery tasks that ended in an exception, by task", labels=["task"]
+    )
     for row in TaskFailure.objects.values("task_name").annotate(n=Count("id")).order_by("task_name"):
         failures.add_metric([row["task_name"]], row["n"])
     yield failures
-    unsealed = GaugeMetricFamily("bev_audit_unsealed_records",
-                                 "Committed audit records not yet chained (grows when Celery beat stops)")
+    unsealed = GaugeMetricFamily(
+        "bev_audit_unsealed_records", "Committed audit records not yet chained (grows when Celery beat stops)"
+    )
     unsealed.add_metric([], AuditRecord.objects.filter(seq__isnull=True).count())
     yield unsealed

@@ -33,8 +33,12 @@ class RequestContextMiddleware:
         request_id = uuid.uuid4().hex
         request.request_id = request_id
         request.client_request_id = client_request_id(request.headers.get("X-Request-ID", ""))
-        with acting(channel=_channel(request.path), request_id=request_id, ip_address=request.META.get("REMOTE_ADDR"),
-                    actor=getattr(request, "user", None)):
+        with acting(
+            channel=_channel(request.path),
+            request_id=request_id,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            actor=getattr(request, "user", None),
+        ):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
         if request.client_request_id:

@@ -41,8 +41,9 @@ class AuditRecord(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     timestamp = models.DateTimeField(_("tijdstip"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+", db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     event = models.CharField(max_length=100, blank=True, help_text=_("Bijv. case.withdraw, ledger.disbursement"))
@@ -127,6 +128,8 @@ class ChainVerification(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.requested_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
 class TaskFailure(models.Model):
     """A background (Celery) task that ended in an exception, written by `audit.celery` when it
     failed, for the administrator (admin, "Mislukte achtergrondtaken") and the metrics. Not an audit record:

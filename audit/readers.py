@@ -5,10 +5,12 @@ who may read or verify it (access fills `may`) and which cases a person may see 
 from core.registry import Slot
 
 may = Slot("audit.readers.may", "whether a person may do an audit action (audit.view, audit.verify)")
-visible_cases = Slot("audit.readers.visible_cases",
-                     "the cases (a QuerySet) a person may see: team membership and clearance")
-find_case = Slot("audit.readers.find_case",
-                 "a case by id or reference if the person may see it, else core.exceptions.NotFound")
+visible_cases = Slot(
+    "audit.readers.visible_cases", "the cases (a QuerySet) a person may see: team membership and clearance"
+)
+find_case = Slot(
+    "audit.readers.find_case", "a case by id or reference if the person may see it, else core.exceptions.NotFound"
+)
 
 
 def require(user, action: str) -> None:

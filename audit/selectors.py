@@ -24,21 +24,32 @@ MASKED_REPR = "[afgeschermd]"
 def with_visibility(qs: QuerySet[AuditRecord], *, user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditRecord]:
     """Annotate `content_visible`: the record is about no case, or about a case this person may see."""
     visible_case = visible_cases(user).filter(pk=OuterRef("case_id"))
-    return qs.annotate(case_visible=Exists(visible_case)).annotate(content_visible=CaseWhen(
-        When(case_id__isnull=True, then=Value(True)), When(case_visible=True, then=Value(True)),
-        default=Value(False), output_field=BooleanField()))
+    return qs.annotate(case_visible=Exists(visible_case)).annotate(
+        content_visible=CaseWhen(
+            When(case_id__isnull=True, then=Value(True)),
+            When(case_visible=True, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
-def audit_record_list(*, user: AbstractBaseUser | AnonymousUser, case_id: int | str | None = None, username: str | None = None,
-                      filters: dict | None = None) -> QuerySet[AuditRecord]:
+def audit_record_list(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    case_id: int | str | None = None,
+    username: str | None = None,
+    filters: dict | None = None,
+) -> QuerySet[AuditRecord]:
     require(user, "audit.view")
     qs = AuditRecord.objects.all()
     if case_id not in (None, ""):
         case = find_case(user, case_id)  # NotFound for others
         qs = qs.filter(case_id=case.pk)
         with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.READ, event="audit.read_case_trail", obj=case,
-                      case_id=case.pk)
+            audit_log(
+                actor=user, action=AuditRecord.Action.READ, event="audit.read_case_trail", obj=case, case_id=case.pk
+            )
     if username:
         qs = qs.filter(actor_username=username)
     for key, value in (filters or {}).items():
@@ -80,10 +91,20 @@ def shown(record: AuditRecord) -> dict:
     recorded, or for a case they may not see, no case id, object id or changes, the object's repr
     masked and the event reduced to its category (the API, the web trail and the admin alike)."""
     if not masked(record):
-        return {"case_id": record.case_id, "object_id": record.object_id, "object_repr": record.object_repr,
-                "changes": record.changes, "event": record.event}
-    return {"case_id": None, "object_id": "", "object_repr": MASKED_REPR, "changes": {},
-            "event": event_category(record.event)}
+        return {
+            "case_id": record.case_id,
+            "object_id": record.object_id,
+            "object_repr": record.object_repr,
+            "changes": record.changes,
+            "event": record.event,
+        }
+    return {
+        "case_id": None,
+        "object_id": "",
+        "object_repr": MASKED_REPR,
+        "changes": {},
+        "event": event_category(record.event),
+    }
 
 
 def case_references(*, user: AbstractBaseUser | AnonymousUser, case_ids) -> dict[int, str]:

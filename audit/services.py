@@ -66,9 +66,18 @@ def record_values(record: AuditRecord) -> dict:
     return values
 
 
-def audit_log(*, actor: AbstractBaseUser | AnonymousUser | None, action: str, event: str = "", obj=None,
-              object_type: str = "", object_id: str = "", object_repr: str = "", case_id: int | None = None,
-              changes: dict | None = None) -> AuditRecord:
+def audit_log(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    event: str = "",
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    case_id: int | None = None,
+    changes: dict | None = None,
+) -> AuditRecord:
     """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -121,8 +130,7 @@ def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
                 prev_hash = digest
             if updates:
                 with connection.cursor() as cursor:
-                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                                       updates)
+                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s", updates)
         sealed += len(rows)
         if len(rows) < batch_size:
             return sealed
@@ -144,10 +152,17 @@ def chain_verification_request(*, user: AbstractBaseUser | AnonymousUser) -> Cha
     require(user, "audit.verify")
     with transaction.atomic():
         verification = ChainVerification.objects.create(
-            requested_by=cast(Any, user), requested_by_username=getattr(user, "username", "")[:150],
-            requested_at=timezone.now())
-        audit_log(actor=user, action=AuditRecord.Action.OTHER, event="audit.verify_request", obj=verification,
-                  object_type="audit.chainverification")
+            requested_by=cast(Any, user),
+            requested_by_username=getattr(user, "username", "")[:150],
+            requested_at=timezone.now(),
+        )
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.OTHER,
+            event="audit.verify_request",
+            obj=verification,
+            object_type="audit.chainverification",
+        )
         transaction.on_commit(functools.partial(_enqueue_verification, verification.pk))
     return verification
 
@@ -158,18 +173,26 @@ def _enqueue_verification(verification_id: int) -> None:
     try:
         tasks.verify_chain.delay(verification_id)
     except Exception:  # noqa: BLE001 - any broker error: the row stays pending for the sweep
-        logger.warning("Could not enqueue the chain verification %s; the periodic sweep will pick it up.",
-                       verification_id, exc_info=True)
+        logger.warning(
+            "Could not enqueue the chain verification %s; the periodic sweep will pick it up.",
+            verification_id,
+            exc_info=True,
+        )
 
 
 def chain_verification_start(*, verification_id: int) -> ChainVerification | None:
     """Claim a pending verification (or one whose worker was lost) for this worker; None when
     another worker has it or it is finished, so a redelivered task does nothing twice."""
     with transaction.atomic():
-        verification = (ChainVerification.objects.select_for_update(skip_locked=True).filter(pk=verification_id)
-                        .filter(Q(status=ChainVerification.Status.PENDING)
-                                | Q(status=ChainVerification.Status.RUNNING,
-                                    started_at__lt=timezone.now() - VERIFICATION_STALE_RUNNING)).first())
+        verification = (
+            ChainVerification.objects.select_for_update(skip_locked=True)
+            .filter(pk=verification_id)
+            .filter(
+                Q(status=ChainVerification.Status.PENDING)
+                | Q(status=ChainVerification.Status.RUNNING, started_at__lt=timezone.now() - VERIFICATION_STALE_RUNNING)
+            )
+            .first()
+        )
         if verification is None:
             return None
         verification.status = ChainVerification.Status.RUNNING
@@ -196,26 +219,41 @@ def chain_verification_run(*, verification_id: int) -> ChainVerification | None:
         for field in ("ok", "checked", "unsealed", "last_seq", "last_hash", "first_bad_id", "problem"):
             setattr(verification, field, getattr(report, field))
         verification.save()
-        audit_log(actor=verification.requested_by, action=AuditRecord.Action.OTHER, event="audit.verify",
-                  obj=verification, object_type="audit.chainverification",
-                  changes={"ok": report.ok, "checked": report.checked, "first_bad_id": report.first_bad_id,
-                           "last_seq": report.last_seq, "last_hash": report.last_hash})
+        audit_log(
+            actor=verification.requested_by,
+            action=AuditRecord.Action.OTHER,
+            event="audit.verify",
+            obj=verification,
+            object_type="audit.chainverification",
+            changes={
+                "ok": report.ok,
+                "checked": report.checked,
+                "first_bad_id": report.first_bad_id,
+                "last_seq": report.last_seq,
+                "last_hash": report.last_hash,
+            },
+        )
     return verification
 
 
 def chain_verification_fail(*, verification_id: int, error: str) -> None:
     with transaction.atomic():
         ChainVerification.objects.filter(pk=verification_id).exclude(status=ChainVerification.Status.DONE).update(
-            status=ChainVerification.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+            status=ChainVerification.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+        )
 
 
 def chain_verifications_to_retry(*, limit: int = 20) -> list[int]:
     """Verifications whose hand-off was lost (broker down when asked) or whose worker died."""
     now = timezone.now()
-    return list(ChainVerification.objects.filter(
-        Q(status=ChainVerification.Status.PENDING, requested_at__lt=now - VERIFICATION_STALE_PENDING)
-        | Q(status=ChainVerification.Status.RUNNING, started_at__lt=now - VERIFICATION_STALE_RUNNING))
-        .order_by("requested_at", "id").values_list("pk", flat=True)[:limit])
+    return list(
+        ChainVerification.objects.filter(
+            Q(status=ChainVerification.Status.PENDING, requested_at__lt=now - VERIFICATION_STALE_PENDING)
+            | Q(status=ChainVerification.Status.RUNNING, started_at__lt=now - VERIFICATION_STALE_RUNNING)
+        )
+        .order_by("requested_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def chain_verification_evidence(*, user: AbstractBaseUser | AnonymousUser, verification: ChainVerification) -> dict:
@@ -227,17 +265,31 @@ def chain_verification_evidence(*, user: AbstractBaseUser | AnonymousUser, verif
 
     require(user, "audit.verify")
     if verification.status != ChainVerification.Status.DONE:
-        raise Conflict(_("De verificatie is nog niet klaar of is mislukt; er is geen bewijsstuk."),
-                       code="not_finished")
-    document = evidence.sign({
-        "verification": verification.pk, "requested_by": verification.requested_by_username,
-        "requested_at": _jsonable(verification.requested_at), "finished_at": _jsonable(verification.finished_at),
-        "ok": verification.ok, "checked": verification.checked, "unsealed": verification.unsealed,
-        "last_seq": verification.last_seq, "last_hash": verification.last_hash,
-        "first_bad_id": verification.first_bad_id, "problem": verification.problem})
+        raise Conflict(_("De verificatie is nog niet klaar of is mislukt; er is geen bewijsstuk."), code="not_finished")
+    document = evidence.sign(
+        {
+            "verification": verification.pk,
+            "requested_by": verification.requested_by_username,
+            "requested_at": _jsonable(verification.requested_at),
+            "finished_at": _jsonable(verification.finished_at),
+            "ok": verification.ok,
+            "checked": verification.checked,
+            "unsealed": verification.unsealed,
+            "last_seq": verification.last_seq,
+            "last_hash": verification.last_hash,
+            "first_bad_id": verification.first_bad_id,
+            "problem": verification.problem,
+        }
+    )
     with transaction.atomic():
-        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event="audit.verify_evidence", obj=verification,
-                  object_type="audit.chainverification", changes={"signature": document["signature"]})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.DOWNLOAD,
+            event="audit.verify_evidence",
+            obj=verification,
+            object_type="audit.chainverification",
+            changes={"signature": document["signature"]},
+        )
     return document
 
 
@@ -247,8 +299,9 @@ def chain_verification_evidence(*, user: AbstractBaseUser | AnonymousUser, verif
 EXPORT_MAX_ROWS = 50_000
 
 
-def audit_trail_export(*, user: AbstractBaseUser | AnonymousUser, records, case_references: dict[int, str],
-                       filters: dict) -> bytes:
+def audit_trail_export(
+    *, user: AbstractBaseUser | AnonymousUser, records, case_references: dict[int, str], filters: dict
+) -> bytes:
     """The filtered trail (`audit.selectors.audit_record_list`, newest first) as a formula-safe CSV
     (core.spreadsheets); a record about a case this person may not see keeps who/when/what and
     loses its content, as on the page. The export itself is a record of the trail."""
@@ -258,22 +311,45 @@ def audit_trail_export(*, user: AbstractBaseUser | AnonymousUser, records, case_
     from .selectors import MASKED_REPR, masked, shown
 
     require(user, "audit.view")
-    header = [_("Nr."), _("Tijdstip"), _("Wie"), _("Gebruikersnaam"), _("Handeling"), _("Gebeurtenis"),
-              _("Object"), _("Omschrijving"), _("Casus"), _("Wijzigingen")]
+    header = [
+        _("Nr."),
+        _("Tijdstip"),
+        _("Wie"),
+        _("Gebruikersnaam"),
+        _("Handeling"),
+        _("Gebeurtenis"),
+        _("Object"),
+        _("Omschrijving"),
+        _("Casus"),
+        _("Wijzigingen"),
+    ]
     rows = []
     for record in records[:EXPORT_MAX_ROWS]:
         hidden = masked(record)
-        rows.append([
-            record.pk, timezone.localtime(record.timestamp).strftime("%d-%m-%Y %H:%M:%S"),
-            labels.person_name(record), record.actor_username, record.get_action_display(),
-            labels.event_label(shown(record)["event"]), labels.object_label(record),
-            MASKED_REPR if hidden else record.object_repr,
-            "" if hidden else case_references.get(record.case_id, ""),
-            _("afgeschermd") if hidden else "; ".join(labels.change_lines(record)),
-        ])
+        rows.append(
+            [
+                record.pk,
+                timezone.localtime(record.timestamp).strftime("%d-%m-%Y %H:%M:%S"),
+                labels.person_name(record),
+                record.actor_username,
+                record.get_action_display(),
+                labels.event_label(shown(record)["event"]),
+                labels.object_label(record),
+                MASKED_REPR if hidden else record.object_repr,
+                "" if hidden else case_references.get(record.case_id, ""),
+                _("afgeschermd") if hidden else "; ".join(labels.change_lines(record)),
+            ]
+        )
     with transaction.atomic():
-        audit_log(actor=user, action=AuditRecord.Action.EXPORT, event="audit.export",
-                  object_type="audit.auditrecord", object_repr=_("Audittrail (CSV)"),
-                  changes={"filters": {key: value for key, value in filters.items() if value not in (None, "")},
-                           "rows": len(rows)})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.EXPORT,
+            event="audit.export",
+            object_type="audit.auditrecord",
+            object_repr=_("Audittrail (CSV)"),
+            changes={
+                "filters": {key: value for key, value in filters.items() if value not in (None, "")},
+                "rows": len(rows),
+            },
+        )
     return csv_bytes(header, rows)

@@ -51,11 +51,20 @@ def _record_failure(sender=None, task_id=None, exception=None, traceback=None, *
 
     name = getattr(sender, "name", str(sender))
     kind = type(exception).__name__
-    logger.error("Celery task failed: %s", name, exc_info=(type(exception), exception, traceback),
-                 extra={"task_name": name, "task_id": task_id, "exception": kind})
+    logger.error(
+        "Celery task failed: %s",
+        name,
+        exc_info=(type(exception), exception, traceback),
+        extra={"task_name": name, "task_id": task_id, "exception": kind},
+    )
     try:
-        TaskFailure.objects.create(task_name=name[:200], task_id=str(task_id or "")[:64], exception=kind[:200],
-                                   request_id=context.current().request_id[:64], message=str(exception)[:2000])
+        TaskFailure.objects.create(
+            task_name=name[:200],
+            task_id=str(task_id or "")[:64],
+            exception=kind[:200],
+            request_id=context.current().request_id[:64],
+            message=str(exception)[:2000],
+        )
     except DatabaseError:  # the database may be why the task failed: the log line above remains
         logger.exception("Could not record the failure of task %s (%s)", name, task_id)
 

@@ -44,6 +44,7 @@ class ChainReport:
 @dataclass(frozen=True)
 class _Range:
     """What verifying the records with lo < seq <= hi found (hi None: to the end of the chain)."""
+
     first_id: int | None  # None: no record in the range
     first_prev: str
     last_hash: str
@@ -76,16 +77,36 @@ def _join(ranges: list[_Range], workers: int) -> ChainReport:
         if found.first_id is None:
             continue
         if found.first_prev != prev_hash:
-            return ChainReport(False, checked, found.first_id, LINK_BROKEN, workers=workers, last_seq=last_seq,
-                               last_hash=_known(prev_hash))
+            return ChainReport(
+                False,
+                checked,
+                found.first_id,
+                LINK_BROKEN,
+                workers=workers,
+                last_seq=last_seq,
+                last_hash=_known(prev_hash),
+            )
         checked += found.checked
         if found.last_seq is not None:
             last_seq, prev_hash = found.last_seq, found.last_hash
         if found.problem:
-            return ChainReport(False, checked, found.bad_id, found.problem, workers=workers, last_seq=last_seq,
-                               last_hash=_known(prev_hash))
-    return ChainReport(True, checked, unsealed=AuditRecord.objects.filter(hash__isnull=True).count(), workers=workers,
-                       last_seq=last_seq, last_hash=_known(prev_hash))
+            return ChainReport(
+                False,
+                checked,
+                found.bad_id,
+                found.problem,
+                workers=workers,
+                last_seq=last_seq,
+                last_hash=_known(prev_hash),
+            )
+    return ChainReport(
+        True,
+        checked,
+        unsealed=AuditRecord.objects.filter(hash__isnull=True).count(),
+        workers=workers,
+        last_seq=last_seq,
+        last_hash=_known(prev_hash),
+    )
 
 
 def _known(hash_: str) -> str:
@@ -109,7 +130,7 @@ def _verify_range(lo: int, hi: int | None, batch_size: int) -> _Range:
             first_id, first_prev = rows[0][0], rows[0][n + 1]
             prev_hash = first_prev
         for row in rows:
-            stored_prev, stored_hash = row[n + 1:]
+            stored_prev, stored_hash = row[n + 1 :]
             if stored_prev != prev_hash:
                 return _Range(first_id, first_prev, prev_hash, checked, row[0], LINK_BROKEN, good_seq)
             if content_hash(row, prev_hash) != stored_hash:
@@ -149,10 +170,15 @@ def _verify_in_parallel(bounds: list[tuple[int, int | None]], workers: int, batc
     if multiprocessing.current_process().daemon:  # e.g. a Celery prefork child may not have children
         return None
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=init_worker, initargs=_worker_setup()) as pool:
-            return list(pool.map(_verify_range, [lo for lo, _ in bounds], [hi for _, hi in bounds],
-                                 [batch_size] * len(bounds)))
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=_worker_setup(),
+        ) as pool:
+            return list(
+                pool.map(_verify_range, [lo for lo, _ in bounds], [hi for _, hi in bounds], [batch_size] * len(bounds))
+            )
     except Exception:
         logger.exception("Parallel verification of the audit chain failed; verifying it in one process")
         return None

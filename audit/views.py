@@ -33,12 +33,15 @@ from .services import EXPORT_MAX_ROWS, audit_trail_export, chain_verification_ev
 class AuditFilterForm(forms.Form):
     case = forms.CharField(label=_("Casus (nummer of kenmerk)"), required=False, max_length=30)
     user = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Handeling"), required=False,
-                               choices=[("", _("Alle"))] + list(AuditRecord.Action.choices))
-    date_from = forms.DateField(label=_("Vanaf (datum)"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label=_("Tot en met (datum)"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    action = forms.ChoiceField(
+        label=_("Handeling"), required=False, choices=[("", _("Alle"))] + list(AuditRecord.Action.choices)
+    )
+    date_from = forms.DateField(
+        label=_("Vanaf (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("Tot en met (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -70,11 +73,16 @@ def _rows(records, *, references):
     "field: before → after". A masked record stays masked (audit.selectors.masked)."""
     for record in records:
         hidden, fields = masked(record), shown(record)  # masked: the event's category only (issue 22)
-        yield {"record": record, "masked": hidden, "person": labels.person_name(record),
-               "event": labels.event_label(fields["event"]), "object_label": labels.object_label(record),
-               "object_repr": fields["object_repr"],
-               "case_reference": "" if hidden else references.get(record.case_id, ""),
-               "changes": [] if hidden else labels.change_lines(record)}
+        yield {
+            "record": record,
+            "masked": hidden,
+            "person": labels.person_name(record),
+            "event": labels.event_label(fields["event"]),
+            "object_label": labels.object_label(record),
+            "object_repr": fields["object_repr"],
+            "case_reference": "" if hidden else references.get(record.case_id, ""),
+            "changes": [] if hidden else labels.change_lines(record),
+        }
 
 
 def _filtered(request, *, case_id=None):
@@ -84,8 +92,12 @@ def _filtered(request, *, case_id=None):
         return form, None
     filters = form.cleaned_data if form.is_bound else {}
     case_id = case_id or filters.get("case") or None
-    qs = audit_record_list(user=request.user, case_id=case_id, username=filters.get("user") or None,
-                           filters=form.record_filters() if form.is_bound else None)
+    qs = audit_record_list(
+        user=request.user,
+        case_id=case_id,
+        username=filters.get("user") or None,
+        filters=form.record_filters() if form.is_bound else None,
+    )
     return form, qs.select_related("actor")
 
 
@@ -103,11 +115,22 @@ def trail_page(request, *, case_id=None, title=None):
     if title is None and qs is not None and form.is_bound and form.cleaned_data.get("case"):
         # A heading names the case by its reference, whether it was asked for by number or reference.
         title = _("Audittrail van %(reference)s") % {
-            "reference": find_case(request.user, form.cleaned_data["case"]).reference}
-    return render(request, "audit/trail.html", {"form": form, "page": page, "rows": list(_rows(records, references=references)),
-                                                "title": title or _("Audittrail"), "nav": "audit",
-                                                "query": query.urlencode(), "export_query": export_query.urlencode()},
-                  status=400 if qs is None else 200)
+            "reference": find_case(request.user, form.cleaned_data["case"]).reference
+        }
+    return render(
+        request,
+        "audit/trail.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": list(_rows(records, references=references)),
+            "title": title or _("Audittrail"),
+            "nav": "audit",
+            "query": query.urlencode(),
+            "export_query": export_query.urlencode(),
+        },
+        status=400 if qs is None else 200,
+    )
 
 
 @web_view
@@ -118,8 +141,12 @@ def trail_export(request):
         return trail_page(request)
     records = list(qs[:EXPORT_MAX_ROWS])
     references = case_references(user=request.user, case_ids={r.case_id for r in records if not masked(r)})
-    content = audit_trail_export(user=request.user, records=records, case_references=references,
-                                 filters=dict(form.cleaned_data) if form.is_bound else {})
+    content = audit_trail_export(
+        user=request.user,
+        records=records,
+        case_references=references,
+        filters=dict(form.cleaned_data) if form.is_bound else {},
+    )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audittrail-{timezone.localdate():%Y%m%d}.csv"'
     return response
@@ -136,7 +163,9 @@ class EvidenceCheckForm(forms.Form):
     def clean_document(self):
         upload = self.cleaned_data["document"]
         if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("Een bewijsstuk is kleiner dan %(kb)s KB.") % {"kb": EVIDENCE_MAX_BYTES // 1024})
+            raise forms.ValidationError(
+                _("Een bewijsstuk is kleiner dan %(kb)s KB.") % {"kb": EVIDENCE_MAX_BYTES // 1024}
+            )
         try:
             return json.loads(upload.read(EVIDENCE_MAX_BYTES + 1))
         except ValueError:
@@ -160,17 +189,28 @@ def verify(request):
         return redirect("audit:verify")
     verifications = list(chain_verification_list(user=request.user)[:20])
     busy = any(v.status in (ChainVerification.Status.PENDING, ChainVerification.Status.RUNNING) for v in verifications)
-    return render(request, "audit/verify.html", {
-        "verifications": verifications, "latest": verifications[0] if verifications else None, "busy": busy,
-        "check_form": check_form, "checked": checked, "nav": "audit"}, status=400 if check_form.errors else 200)
+    return render(
+        request,
+        "audit/verify.html",
+        {
+            "verifications": verifications,
+            "latest": verifications[0] if verifications else None,
+            "busy": busy,
+            "check_form": check_form,
+            "checked": checked,
+            "nav": "audit",
+        },
+        status=400 if check_form.errors else 200,
+    )
 
 
 @web_view
 def verification_evidence(request, pk: int):
     """The signed result of a finished verification, as a JSON download."""
     try:
-        document = chain_verification_evidence(user=request.user,
-                                               verification=chain_verification_get(user=request.user, pk=pk))
+        document = chain_verification_evidence(
+            user=request.user, verification=chain_verification_get(user=request.user, pk=pk)
+        )
     except Conflict as exc:
         return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json")

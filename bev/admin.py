@@ -83,8 +83,20 @@ class JournalEntryAdmin(CaseScopedAdmin, ReadOnlyAdmin):
     list_filter = ["kind", "booked_on"]
     search_fields = ["description", "idempotency_key"]
     date_hierarchy = "booked_on"
-    readonly_fields = ["fund", "kind", "booked_on", "amount", "description", "idempotency_key", "position", "case_id",
-                       "reverses", "created_by", "approved_by", "created_at"]
+    readonly_fields = [
+        "fund",
+        "kind",
+        "booked_on",
+        "amount",
+        "description",
+        "idempotency_key",
+        "position",
+        "case_id",
+        "reverses",
+        "created_by",
+        "approved_by",
+        "created_at",
+    ]
     inlines = [LineInline]
 
     def get_actions(self, request):
@@ -130,9 +142,14 @@ class InstalmentInline(ReadOnlyInline):
 
 class LoanTermsForm(forms.ModelForm):
     instalments_text = forms.CharField(
-        label=_("aflossingstermijnen"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Alleen bij een aflossingsschema: één termijn per regel, \"JJJJ-MM-DD bedrag\", bijv. "
-                    "\"2030-12-31 50000000.00\"."))
+        label=_("aflossingstermijnen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'Alleen bij een aflossingsschema: één termijn per regel, "JJJJ-MM-DD bedrag", bijv. '
+            '"2030-12-31 50000000.00".'
+        ),
+    )
 
     class Meta:
         model = LoanTerms
@@ -147,14 +164,19 @@ class LoanTermsForm(forms.ModelForm):
                 due_on, amount = line.split()
                 instalments.append((date.fromisoformat(due_on), amount))
             except ValueError:
-                raise ValidationError(_("Regel \"%(line)s\": verwacht \"JJJJ-MM-DD bedrag\".") % {"line": line}) from None
+                raise ValidationError(_('Regel "%(line)s": verwacht "JJJJ-MM-DD bedrag".') % {"line": line}) from None
         return instalments
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        return {"valid_from": data["valid_from"], "interest_rate_percent": data["interest_rate_percent"],
-                "interest_period": data["interest_period"], "repayment_basis": data["repayment_basis"],
-                "source": data["source"], "instalments": data.get("instalments_text") or []}
+        return {
+            "valid_from": data["valid_from"],
+            "interest_rate_percent": data["interest_rate_percent"],
+            "interest_period": data["interest_period"],
+            "repayment_basis": data["repayment_basis"],
+            "source": data["source"],
+            "instalments": data.get("instalments_text") or [],
+        }
 
     def clean(self):
         """The service's own checks, run and rolled back, so that a refusal is a form error."""
@@ -174,8 +196,14 @@ class LoanTermsForm(forms.ModelForm):
 @admin.register(LoanTerms)
 class LoanTermsAdmin(ReadOnlyAdmin):
     form = LoanTermsForm
-    list_display = ["valid_from", "valid_to", "interest_rate_percent", "interest_period", "repayment_basis",
-                    "recorded_by"]
+    list_display = [
+        "valid_from",
+        "valid_to",
+        "interest_rate_percent",
+        "interest_period",
+        "repayment_basis",
+        "recorded_by",
+    ]
     inlines = [InstalmentInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -213,8 +241,16 @@ class LoanInterestAccrualAdmin(CaseScopedAdmin, ReadOnlyAdmin):
     rows_without_case = True
 
     list_display = ["period_start", "period_end", "amount", "entry", "recorded_by"]
-    readonly_fields = ["fund", "period_start", "period_end", "amount", "calculation", "entry", "recorded_by",
-                       "created_at"]
+    readonly_fields = [
+        "fund",
+        "period_start",
+        "period_end",
+        "amount",
+        "calculation",
+        "entry",
+        "recorded_by",
+        "created_at",
+    ]
 
 
 @admin.register(TrancheScheduleOverride)

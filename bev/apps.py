@@ -33,5 +33,13 @@ class BevConfig(AppConfig):
 
         code_labels.register("instrument", dict(Instrument.choices))
         nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))
-        nav_items.register("fees", NavItem(11, "fees", "bev:fees", _("Beheersvergoeding"),
-                                           lambda user: can(user, "fee.view") and not can(user, "fund.view")))
+        nav_items.register(
+            "fees",
+            NavItem(
+                11,
+                "fees",
+                "bev:fees",
+                _("Beheersvergoeding"),
+                lambda user: can(user, "fee.view") and not can(user, "fund.view"),
+            ),
+        )

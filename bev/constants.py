@@ -25,7 +25,8 @@ REFUSED_INSTRUMENT_REASON = _(
     "%(instrument)s is niet toegestaan: financiering in de vorm van vreemd vermogen, zoals reguliere "
     "leningen of achtergestelde leningen, of garanties is niet van toepassing (Kamerbrief "
     "Beschermingsvoorziening Economische Veiligheid, voetnoot 12). Toegestaan zijn aandelen, in "
-    "aandelen converteerbare leningen en leningen met warrants.")
+    "aandelen converteerbare leningen en leningen met warrants."
+)
 
 # Instruments with a loan component (principal, interest) and those that can become shares.
 LOAN_INSTRUMENTS = {Instrument.CONVERTIBLE_LOAN, Instrument.LOAN_WITH_WARRANTS}
@@ -83,10 +84,19 @@ PORTFOLIO_KINDS = [EntryKind.DISBURSEMENT, *RETURN_KINDS]
 INFLOW_KINDS = [EntryKind.TRANCHE, *RETURN_KINDS]
 # Entries that may be corrected by a reversing entry. Sweeps (the money is in the treasury),
 # sales (the exit is a fact on the position) and reversals themselves are not reversed.
-REVERSIBLE_KINDS = [EntryKind.TRANCHE, EntryKind.RESERVATION, EntryKind.RELEASE, EntryKind.DISBURSEMENT,
-                    EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.FEE,
-                    # payments to EZK (an accrual is not: it is the period's fixed record, bev.services.loan)
-                    EntryKind.EZK_INTEREST_PAID, EntryKind.EZK_REPAYMENT]
+REVERSIBLE_KINDS = [
+    EntryKind.TRANCHE,
+    EntryKind.RESERVATION,
+    EntryKind.RELEASE,
+    EntryKind.DISBURSEMENT,
+    EntryKind.DIVIDEND,
+    EntryKind.INTEREST,
+    EntryKind.REPAYMENT,
+    EntryKind.FEE,
+    # payments to EZK (an accrual is not: it is the period's fixed record, bev.services.loan)
+    EntryKind.EZK_INTEREST_PAID,
+    EntryKind.EZK_REPAYMENT,
+]
 
 
 class DisbursementStatus(models.TextChoices):

@@ -19,13 +19,13 @@ executed = Signal()
 
 @dataclass(frozen=True)
 class TransactionExecuted:
-    kind: str            # "first_investment" | "follow_on_investment" | "conversion" | "partial_exit" | "full_exit"
+    kind: str  # "first_investment" | "follow_on_investment" | "conversion" | "partial_exit" | "full_exit"
     case_id: int
     position_id: int
-    amount: Decimal      # euros: invested amount, or sale proceeds for exits
+    amount: Decimal  # euros: invested amount, or sale proceeds for exits
     executed_on: date
     user_id: int
-    source_key: str      # unique per executed transaction (e.g. "journal:<entry id>"), for idempotency
+    source_key: str  # unique per executed transaction (e.g. "journal:<entry id>"), for idempotency
     actor: object = field(default=None, compare=False, repr=False)  # the user of user_id, if at hand
 
 
@@ -38,6 +38,10 @@ def transaction_executed(event: TransactionExecuted) -> None:
 def someone_listens(app_configs=None, **kwargs):
     if executed.has_listeners(TransactionExecuted):
         return []
-    return [Error("Nobody receives bev.events.executed: executed transactions would not reach parliament.",
-                  hint="Install the parliament app (it connects the receiver in its AppConfig.ready()).",
-                  id="bev.E001")]
+    return [
+        Error(
+            "Nobody receives bev.events.executed: executed transactions would not reach parliament.",
+            hint="Install the parliament app (it connects the receiver in its AppConfig.ready()).",
+            id="bev.E001",
+        )
+    ]

@@ -84,35 +84,45 @@ class DisbursementForm(BookingForm):
 
 
 class ReturnForm(BookingForm):
-    kind = forms.ChoiceField(label=_("Soort opbrengst"),
-                             choices=[(k, EntryKind(k).label) for k in RETURN_KINDS if k != EntryKind.SALE])
+    kind = forms.ChoiceField(
+        label=_("Soort opbrengst"), choices=[(k, EntryKind(k).label) for k in RETURN_KINDS if k != EntryKind.SALE]
+    )
     amount = MoneyField(label=_("Bedrag"))
     booked_on = forms.DateField(label=_("Boekdatum"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
     confirm_outside_scale = forms.BooleanField(
-        label=_("Ik heb gecontroleerd dat dit bedrag klopt, ook al is het veel hoger dan wat in de positie is "
-                "geïnvesteerd"), required=False)
+        label=_(
+            "Ik heb gecontroleerd dat dit bedrag klopt, ook al is het veel hoger dan wat in de positie is geïnvesteerd"
+        ),
+        required=False,
+    )
 
 
 class ExitForm(BookingForm):
     proceeds = MoneyField(label=_("Opbrengst"))
-    fraction_sold_percent = forms.DecimalField(label=_("Verkocht deel van het belang (%)"), max_digits=7,
-                                               decimal_places=4, localize=True)
+    fraction_sold_percent = forms.DecimalField(
+        label=_("Verkocht deel van het belang (%)"), max_digits=7, decimal_places=4, localize=True
+    )
     exited_on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
 
 
 class ValuationForm(forms.Form):
     valued_on = forms.DateField(label=_("Waarderingsdatum"), widget=DateInput())
-    fair_value = MoneyField(label=_("Reële waarde"),
-                            help_text=_("In euro's. Aanname van deze dienst: wijkt de waarde meer dan 3× af van de "
-                                        "vorige waardering (of, zonder waardering, van het geïnvesteerde bedrag), "
-                                        "dan vraagt de bevestigingsstap om een uitdrukkelijke bevestiging."))
+    fair_value = MoneyField(
+        label=_("Reële waarde"),
+        help_text=_(
+            "In euro's. Aanname van deze dienst: wijkt de waarde meer dan 3× af van de "
+            "vorige waardering (of, zonder waardering, van het geïnvesteerde bedrag), "
+            "dan vraagt de bevestigingsstap om een uitdrukkelijke bevestiging."
+        ),
+    )
     method = forms.ChoiceField(label=_("Methode"), choices=ValuationMethod.choices)
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     # Ticked on the confirm page only, under the warning (bev.services.holdings.valuation_jump).
-    confirm_implausible = forms.BooleanField(label=_("Ik bevestig dat deze waardering klopt"), required=False,
-                                             widget=forms.HiddenInput)
+    confirm_implausible = forms.BooleanField(
+        label=_("Ik bevestig dat deze waardering klopt"), required=False, widget=forms.HiddenInput
+    )
 
     acknowledgements = ("confirm_implausible",)
 
@@ -123,49 +133,71 @@ class DilutionForm(forms.Form):
 
     issued_on = forms.DateField(label=_("Datum uitgifte"), widget=DateInput())
     shares_outstanding_before = forms.IntegerField(
-        label=_("Uitstaande aandelen vóór uitgifte"), min_value=0, required=False,
-        help_text=_("Leeg: afgeleid uit het aantal aandelen van de positie, als dat bekend is."))
-    new_shares_issued = forms.IntegerField(label=_("Nieuw uitgegeven aandelen"), min_value=0, required=False,
-                                           help_text=_("Of vul hieronder het nieuwe belang in, niet allebei."))
+        label=_("Uitstaande aandelen vóór uitgifte"),
+        min_value=0,
+        required=False,
+        help_text=_("Leeg: afgeleid uit het aantal aandelen van de positie, als dat bekend is."),
+    )
+    new_shares_issued = forms.IntegerField(
+        label=_("Nieuw uitgegeven aandelen"),
+        min_value=0,
+        required=False,
+        help_text=_("Of vul hieronder het nieuwe belang in, niet allebei."),
+    )
     ownership_after = forms.DecimalField(
-        label=_("Of: nieuw belang na de uitgifte (%)"), required=False, max_digits=9, decimal_places=6, localize=True,
-        help_text=_("Zonder bekend aantal aandelen kan de verwatering alleen zo worden vastgelegd."))
+        label=_("Of: nieuw belang na de uitgifte (%)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        localize=True,
+        help_text=_("Zonder bekend aantal aandelen kan de verwatering alleen zo worden vastgelegd."),
+    )
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ConversionForm(forms.Form):
     converted_on = forms.DateField(label=_("Conversiedatum"), widget=DateInput())
     shares = forms.IntegerField(label=_("Verkregen aandelen"), min_value=0)
-    ownership_percent = forms.DecimalField(label=_("Belang na conversie (%)"), max_digits=7, decimal_places=4,
-                                           localize=True)
+    ownership_percent = forms.DecimalField(
+        label=_("Belang na conversie (%)"), max_digits=7, decimal_places=4, localize=True
+    )
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PositionForm(forms.Form):
-    instrument = forms.ChoiceField(label=_("Instrument"), choices=Instrument.choices,
-                                   help_text=_("De brief staat alleen aandelen, converteerbare leningen en leningen "
-                                               "met warrants toe; geen gewone leningen of garanties."))
+    instrument = forms.ChoiceField(
+        label=_("Instrument"),
+        choices=Instrument.choices,
+        help_text=_(
+            "De brief staat alleen aandelen, converteerbare leningen en leningen "
+            "met warrants toe; geen gewone leningen of garanties."
+        ),
+    )
     shares = forms.IntegerField(label=_("Aantal aandelen"), required=False, min_value=0)
-    ownership_percent = forms.DecimalField(label=_("Belang (%)"), required=False, max_digits=7, decimal_places=4,
-                                           localize=True)
+    ownership_percent = forms.DecimalField(
+        label=_("Belang (%)"), required=False, max_digits=7, decimal_places=4, localize=True
+    )
     principal = MoneyField(label=_("Hoofdsom (lening)"), required=False)
-    interest_rate_percent = forms.DecimalField(label=_("Rente (%)"), required=False, max_digits=7, decimal_places=4,
-                                               localize=True)
+    interest_rate_percent = forms.DecimalField(
+        label=_("Rente (%)"), required=False, max_digits=7, decimal_places=4, localize=True
+    )
     maturity_date = forms.DateField(label=_("Looptijd tot"), required=False, widget=DateInput())
-    conversion_terms = forms.CharField(label=_("Conversievoorwaarden"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
-    warrant_terms = forms.CharField(label=_("Warrantvoorwaarden"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 2}))
+    conversion_terms = forms.CharField(
+        label=_("Conversievoorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    warrant_terms = forms.CharField(
+        label=_("Warrantvoorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class LedgerFilterForm(forms.Form):
     """The fund-wide ledger's filters (web)."""
 
-    kind = forms.ChoiceField(label=_("Soort boeking"), required=False,
-                             choices=[("", _("Alle"))] + list(EntryKind.choices))
-    account = forms.ChoiceField(label=_("Rekening"), required=False,
-                                choices=[("", _("Alle"))] + list(Account.choices))
+    kind = forms.ChoiceField(
+        label=_("Soort boeking"), required=False, choices=[("", _("Alle"))] + list(EntryKind.choices)
+    )
+    account = forms.ChoiceField(label=_("Rekening"), required=False, choices=[("", _("Alle"))] + list(Account.choices))
     date_from = forms.DateField(label=_("Vanaf"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
 

@@ -26,7 +26,7 @@ def _npv(rate: Decimal, flows: list[tuple[date, Decimal]], start: date) -> Decim
     total = Decimal(0)
     for day, amount in flows:
         years = Decimal((day - start).days) / Decimal(365)
-        total += amount / (base ** years)
+        total += amount / (base**years)
     return total
 
 

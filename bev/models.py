@@ -46,7 +46,11 @@ class BoundedDecimalShape(DecimalShape):
 # Euros with cents, thirteen digits before the point: far above any amount the fund may book (the
 # ledger refuses amounts over its AMOUNT_CEILING).
 MONEY: DecimalShape = {"max_digits": 15, "decimal_places": 2}
-PERCENT: BoundedDecimalShape = {"max_digits": 9, "decimal_places": 6, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
+PERCENT: BoundedDecimalShape = {
+    "max_digits": 9,
+    "decimal_places": 6,
+    "validators": [MinValueValidator(0), MaxValueValidator(100)],
+}
 
 
 class Fund(models.Model):
@@ -57,14 +61,15 @@ class Fund(models.Model):
 
     code = models.CharField(max_length=20, unique=True, default="BEV")
     name = models.CharField(_("naam"), max_length=200)
-    policy_owner = models.CharField(_("beleidseigenaar"), max_length=200,
-                                    help_text=_("Het ministerie dat de lening verstrekt, bijv. EZK/EZ."))
+    policy_owner = models.CharField(
+        _("beleidseigenaar"), max_length=200, help_text=_("Het ministerie dat de lening verstrekt, bijv. EZK/EZ.")
+    )
     # "De totale omvang van de beschermingsvoorziening bedraagt 100 miljoen euro" (letter).
-    committed_limit = models.DecimalField(_("maximaal toegezegd kapitaal (EUR)"), **MONEY,
-                                          default=Decimal("100000000.00"))
+    committed_limit = models.DecimalField(
+        _("maximaal toegezegd kapitaal (EUR)"), **MONEY, default=Decimal("100000000.00")
+    )
     # "De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen" (letter).
-    liquid_cap = models.DecimalField(_("maximum liquide middelen (EUR)"), **MONEY,
-                                     default=Decimal("150000000.00"))
+    liquid_cap = models.DecimalField(_("maximum liquide middelen (EUR)"), **MONEY, default=Decimal("150000000.00"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,8 +110,10 @@ class ManagerPeriod(models.Model):
         ordering = ["valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "valid_from"], name="bev_unique_manager_start"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="bev_manager_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="bev_manager_period_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -157,14 +164,13 @@ class JournalEntry(AppendOnlyModel):
     description = models.TextField(_("omschrijving"))
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, help_text=_("Het hoofdbedrag van de beweging."))
     idempotency_key = models.CharField(max_length=100)
-    position = models.ForeignKey("Position", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="entries")
+    position = models.ForeignKey("Position", on_delete=models.PROTECT, null=True, blank=True, related_name="entries")
     case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="reversed_by")
+    reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -219,8 +225,9 @@ class AccountBalance(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="balances")
     account = models.CharField(_("rekening"), max_length=30, choices=Account.choices)
     balance = models.DecimalField(_("saldo (EUR)"), max_digits=17, decimal_places=2, default=Decimal("0.00"))
-    returns = models.DecimalField(_("waarvan opbrengsten (EUR)"), max_digits=17, decimal_places=2,
-                                  default=Decimal("0.00"))
+    returns = models.DecimalField(
+        _("waarvan opbrengsten (EUR)"), max_digits=17, decimal_places=2, default=Decimal("0.00")
+    )
 
     class Meta:
         verbose_name = _("rekeningsaldo")
@@ -244,8 +251,9 @@ class Position(models.Model):
     shares = models.PositiveBigIntegerField(_("aantal aandelen"), null=True, blank=True)
     ownership_percent = models.DecimalField(_("belang (%)"), **PERCENT, null=True, blank=True)
     principal = models.DecimalField(_("hoofdsom (EUR)"), **MONEY, null=True, blank=True)
-    interest_rate_percent = models.DecimalField(_("rente (%)"), max_digits=7, decimal_places=4, null=True,
-                                                blank=True, validators=[MinValueValidator(0)])
+    interest_rate_percent = models.DecimalField(
+        _("rente (%)"), max_digits=7, decimal_places=4, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     maturity_date = models.DateField(_("looptijd tot"), null=True, blank=True)
     conversion_terms = models.TextField(_("conversievoorwaarden"), blank=True)
     warrant_terms = models.TextField(_("warrantvoorwaarden"), blank=True)
@@ -281,12 +289,14 @@ class Disbursement(models.Model):
     idempotency_key = models.CharField(max_length=100, unique=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="disbursement")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="disbursement"
+    )
 
     class Meta:
         verbose_name = _("uitbetaling")
@@ -310,12 +320,14 @@ class InvestmentProposal(models.Model):
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     terms = models.TextField(_("voorwaarden"))
     valuation_basis = models.TextField(_("waarderingsgrondslag"))
-    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
-                              default=ProposalStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
 
@@ -324,10 +336,12 @@ class InvestmentProposal(models.Model):
         verbose_name_plural = _("investeringsvoorstellen")
         ordering = ["proposed_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["decision"], condition=Q(status="approved"),
-                                    name="bev_one_approved_proposal_per_decision"),
-            models.UniqueConstraint(fields=["case"], condition=Q(status="proposed"),
-                                    name="bev_one_open_proposal_per_case"),
+            models.UniqueConstraint(
+                fields=["decision"], condition=Q(status="approved"), name="bev_one_approved_proposal_per_decision"
+            ),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="proposed"), name="bev_one_open_proposal_per_case"
+            ),
         ]
 
     def __str__(self):
@@ -369,19 +383,23 @@ class FeeCharge(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_charges")
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.TextField(_("omschrijving"))
-    booked_on = models.DateField(_("boekdatum"), null=True, blank=True,
-                                 help_text=_("Leeg: de dag van goedkeuring. Het jaar bepaalt het budget."))
-    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
-                              default=ProposalStatus.PROPOSED)
+    booked_on = models.DateField(
+        _("boekdatum"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring. Het jaar bepaalt het budget.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="fee_charge")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="fee_charge"
+    )
 
     class Meta:
         verbose_name = _("beheersvergoeding")
@@ -418,8 +436,9 @@ class Dilution(models.Model):
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="dilutions")
     issued_on = models.DateField(_("datum uitgifte"))
     # Empty when entered as the new stake (%) of a position whose share counts are not known.
-    shares_outstanding_before = models.PositiveBigIntegerField(_("uitstaande aandelen vóór uitgifte"), null=True,
-                                                               blank=True)
+    shares_outstanding_before = models.PositiveBigIntegerField(
+        _("uitstaande aandelen vóór uitgifte"), null=True, blank=True
+    )
     new_shares_issued = models.PositiveBigIntegerField(_("nieuw uitgegeven aandelen"), null=True, blank=True)
     ownership_before = models.DecimalField(**PERCENT)
     ownership_after = models.DecimalField(**PERCENT)
@@ -472,8 +491,7 @@ class Exit(models.Model):
 class FollowUpItem(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("uiterste datum"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices,
-                              default=FollowUpStatus.OPEN)
+    status = models.CharField(_("status"), max_length=20, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
     description = models.TextField(_("omschrijving"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -511,12 +529,17 @@ class LoanTerms(models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_terms")
     valid_from = models.DateField(_("geldig vanaf"))
     valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
-    interest_rate_percent = models.DecimalField(_("rente (% per jaar)"), max_digits=7, decimal_places=4,
-                                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+    interest_rate_percent = models.DecimalField(
+        _("rente (% per jaar)"),
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     interest_period = models.CharField(_("renteperiode"), max_length=20, choices=InterestPeriod.choices)
     repayment_basis = models.CharField(_("aflossing"), max_length=20, choices=RepaymentBasis.choices)
-    source = models.TextField(_("bron"), help_text=_("Waar de voorwaarden vandaan komen, bijv. de leningsovereenkomst "
-                                                    "met kenmerk en datum."))
+    source = models.TextField(
+        _("bron"), help_text=_("Waar de voorwaarden vandaan komen, bijv. de leningsovereenkomst met kenmerk en datum.")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -526,8 +549,10 @@ class LoanTerms(models.Model):
         ordering = ["valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "valid_from"], name="bev_unique_loan_terms_start"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="bev_loan_terms_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="bev_loan_terms_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -561,8 +586,9 @@ class LoanInterestAccrual(models.Model):
     period_end = models.DateField(_("periode tot en met"))
     amount = models.DecimalField(_("rente (EUR)"), **MONEY, validators=[MinValueValidator(0)])
     calculation = models.JSONField(_("berekening"), default=list)
-    entry = models.OneToOneField(JournalEntry, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="loan_accrual")
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="loan_accrual"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -572,8 +598,9 @@ class LoanInterestAccrual(models.Model):
         ordering = ["period_start"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "period_start"], name="bev_unique_accrual_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
-                                   name="bev_accrual_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="bev_accrual_period_ordered"
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,5 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/<slug:decision>/", views.investment_proposal_decide, name="proposal_decide"),
     path("positions/<int:position_id>/", views.position, name="position"),
     path("positions/<int:position_id>/<slug:action>/", views.position_book, name="position_book"),
-    path("disbursements/<int:disbursement_id>/<slug:decision>/", views.disbursement_decide,
-         name="disbursement_decide"),
+    path("disbursements/<int:disbursement_id>/<slug:decision>/", views.disbursement_decide, name="disbursement_decide"),
 ]

@@ -122,8 +122,15 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
     rows = []
     for key, label in FIGURES:
         change = after[key] - before[key]
-        rows.append({"label": label, "before": euro(before[key]), "after": euro(after[key]),
-                     "change": (("+" if change > 0 else "") + euro(change)) if change else "–", "changed": bool(change)})
+        rows.append(
+            {
+                "label": label,
+                "before": euro(before[key]),
+                "after": euro(after[key]),
+                "change": (("+" if change > 0 else "") + euro(change)) if change else "–",
+                "changed": bool(change),
+            }
+        )
     return rows
 
 
@@ -159,8 +166,9 @@ def _short_euro(value: Decimal) -> str:
     return euro(Decimal(value).quantize(Decimal(1)))
 
 
-def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label: str = "",
-               width: int = 640, height: int = 260) -> dict:
+def line_chart(
+    *, series: list[dict], limit: Decimal | None = None, limit_label: str = "", width: int = 640, height: int = 260
+) -> dict:
     """Step lines over time in euros, with an optional horizontal limit line.
 
     Every series starts at zero on the chart's first day (an account has no balance before its first
@@ -194,15 +202,36 @@ def line_chart(*, series: list[dict], limit: Decimal | None = None, limit_label:
         for day, value in pts:
             d += f" H{x(day)} V{y(value)}"
         d += f" H{x(end)}"
-        drawn.append({"d": d, "css": f"series-{index}", "index": index, "label": s["label"],
-                      "last": euro(pts[-1][1]), "last_value": pts[-1][1]})
+        drawn.append(
+            {
+                "d": d,
+                "css": f"series-{index}",
+                "index": index,
+                "label": s["label"],
+                "last": euro(pts[-1][1]),
+                "last_value": pts[-1][1],
+            }
+        )
     steps = 4
-    ticks = [{"y": y(peak / Decimal("1.1") * i / steps), "label": _short_euro(peak / Decimal("1.1") * i / steps)}
-             for i in range(steps + 1)]
-    return {"empty": False, "width": width, "height": height, "series": drawn, "ticks": ticks,
-            "left": left, "right": width - right, "bottom": height - bottom,
-            "limit": {"y": y(limit), "label": limit_label} if limit else None,
-            "start": date_display(start), "end": date_display(last_day), "end_x": x(last_day), "label_y": height - 12}
+    ticks = [
+        {"y": y(peak / Decimal("1.1") * i / steps), "label": _short_euro(peak / Decimal("1.1") * i / steps)}
+        for i in range(steps + 1)
+    ]
+    return {
+        "empty": False,
+        "width": width,
+        "height": height,
+        "series": drawn,
+        "ticks": ticks,
+        "left": left,
+        "right": width - right,
+        "bottom": height - bottom,
+        "limit": {"y": y(limit), "label": limit_label} if limit else None,
+        "start": date_display(start),
+        "end": date_display(last_day),
+        "end_x": x(last_day),
+        "label_y": height - 12,
+    }
 
 
 def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:
@@ -211,10 +240,17 @@ def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:
     bars = []
     for i, (label, value) in enumerate(rows):
         yy = 10 + i * row_h
-        bars.append({"label": label, "y": yy, "ty": yy + 15, "w": round(float(bar_w * value / peak), 1),
-                     "value": euro(value), "css": f"bar-{(i % 3) + 1}"})
-    return {"width": width, "height": 20 + len(rows) * row_h, "x0": label_w, "bars": bars,
-            "vx": label_w + bar_w + 10}
+        bars.append(
+            {
+                "label": label,
+                "y": yy,
+                "ty": yy + 15,
+                "w": round(float(bar_w * value / peak), 1),
+                "value": euro(value),
+                "css": f"bar-{(i % 3) + 1}",
+            }
+        )
+    return {"width": width, "height": 20 + len(rows) * row_h, "x0": label_w, "bars": bars, "vx": label_w + bar_w + 10}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,9 +261,16 @@ def fund(request, forms: dict | None = None):
     require(request.user, "fund.view")
     overview = selectors.fund_overview()
     fund_row = selectors.fund_get()
-    history = {account: _step_series(selectors.account_history(fund=fund_row, account=account))
-               for account in (Account.CASH_AVAILABLE, Account.CASH_RESERVED, Account.INVESTMENTS,
-                               Account.TREASURY, Account.MANAGEMENT_FEE)}
+    history = {
+        account: _step_series(selectors.account_history(fund=fund_row, account=account))
+        for account in (
+            Account.CASH_AVAILABLE,
+            Account.CASH_RESERVED,
+            Account.INVESTMENTS,
+            Account.TREASURY,
+            Account.MANAGEMENT_FEE,
+        )
+    }
     liquid = _combine(history[Account.CASH_AVAILABLE], history[Account.CASH_RESERVED])
     positions = list(selectors.position_list(user=request.user))
     metrics = selectors.positions_metrics(positions)
@@ -235,7 +278,8 @@ def fund(request, forms: dict | None = None):
     forms = forms or {}
     terms = selectors.loan_terms_on(overview["as_of"], fund=fund_row)
     context = {
-        "overview": overview, "nav": "fund",
+        "overview": overview,
+        "nav": "fund",
         # the manager valid on the page's date (ManagerPeriod), never a constant
         "manager": overview["manager"] or _("niet ingesteld"),
         "loan": [{"label": label, "value": euro(overview[key], cents=True)} for key, label in LOAN_FIGURES],
@@ -243,21 +287,32 @@ def fund(request, forms: dict | None = None):
         "loan_rate": f"{terms.interest_rate_percent.normalize():f}".replace(".", ",") if terms else "",
         "repayments_due": euro(selectors.repayments_due(overview["as_of"], fund=fund_row), cents=True),
         "cards": [{"label": label, "value": euro(overview[key])} for key, label in FIGURES],
-        "liquid_chart": line_chart(series=[
-            {"label": _("Liquide middelen"), "points": liquid},
-            {"label": _("waarvan gereserveerd"), "points": history[Account.CASH_RESERVED]}],
-            limit=overview["liquid_cap"], limit_label=_("maximum %(cap)s") % {"cap": euro(overview["liquid_cap"])}),
-        "deployed_chart": line_chart(series=[
-            {"label": _("Geïnvesteerd (kostprijs)"), "points": history[Account.INVESTMENTS]},
-            {"label": _("Afgedragen aan de staatskas"), "points": history[Account.TREASURY]},
-            {"label": _("Beheersvergoeding"), "points": history[Account.MANAGEMENT_FEE]}],
+        "liquid_chart": line_chart(
+            series=[
+                {"label": _("Liquide middelen"), "points": liquid},
+                {"label": _("waarvan gereserveerd"), "points": history[Account.CASH_RESERVED]},
+            ],
+            limit=overview["liquid_cap"],
+            limit_label=_("maximum %(cap)s") % {"cap": euro(overview["liquid_cap"])},
+        ),
+        "deployed_chart": line_chart(
+            series=[
+                {"label": _("Geïnvesteerd (kostprijs)"), "points": history[Account.INVESTMENTS]},
+                {"label": _("Afgedragen aan de staatskas"), "points": history[Account.TREASURY]},
+                {"label": _("Beheersvergoeding"), "points": history[Account.MANAGEMENT_FEE]},
+            ],
             limit=overview["committed_limit"],
-            limit_label=_("omvang %(limit)s") % {"limit": euro(overview["committed_limit"])}),
+            limit_label=_("omvang %(limit)s") % {"limit": euro(overview["committed_limit"])},
+        ),
         "bars": _bar_chart([(str(FIGURES[i][1]), overview[FIGURES[i][0]]) for i in (0, 1, 3, 5, 6)]),
         "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
         "may_book": may_book,
-        "fund_forms": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
-                       for a, (form_class, _s, label) in FUND_ACTIONS.items()] if may_book else [],
+        "fund_forms": [
+            {"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
+            for a, (form_class, _s, label) in FUND_ACTIONS.items()
+        ]
+        if may_book
+        else [],
     }
     return render(request, "bev/fund.html", context, status=400 if forms else 200)
 
@@ -272,9 +327,14 @@ def ledger(request):
     require(request.user, "fund.view")
     form = LedgerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.ledger_entries(fund=selectors.fund_get(), kind=filters.get("kind") or None,
-                                       account=filters.get("account") or None, date_from=filters.get("date_from"),
-                                       date_to=filters.get("date_to"), viewer=request.user)
+    entries = selectors.ledger_entries(
+        fund=selectors.fund_get(),
+        kind=filters.get("kind") or None,
+        account=filters.get("account") or None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+        viewer=request.user,
+    )
     export = request.GET.get("export")
     if export in ("csv", "xlsx") and not form.errors:
         return _ledger_export(entries, export)
@@ -282,47 +342,93 @@ def ledger(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
-    rows = [{"entry": e, "description": selectors.entry_description(e),
-             "lines": [(line.get_account_display(), line.amount) for line in e.lines.all()]}
-            for e in page.object_list]
-    return render(request, "bev/ledger.html", {"form": form, "page": page, "rows": rows, "nav": "fund",
-                                               "query": query.urlencode()}, status=400 if form.errors else 200)
+    rows = [
+        {
+            "entry": e,
+            "description": selectors.entry_description(e),
+            "lines": [(line.get_account_display(), line.amount) for line in e.lines.all()],
+        }
+        for e in page.object_list
+    ]
+    return render(
+        request,
+        "bev/ledger.html",
+        {"form": form, "page": page, "rows": rows, "nav": "fund", "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
 
 
 def _ledger_export(entries, export: str) -> HttpResponse:
-    header = [_("Boeking"), _("Datum"), _("Soort"), _("Omschrijving"), _("Bedrag (EUR)"), _("Rekening"),
-              _("Regel (EUR)"), _("Positie"), _("Casus"), _("Geboekt door"), _("Goedgekeurd door")]
+    header = [
+        _("Boeking"),
+        _("Datum"),
+        _("Soort"),
+        _("Omschrijving"),
+        _("Bedrag (EUR)"),
+        _("Rekening"),
+        _("Regel (EUR)"),
+        _("Positie"),
+        _("Casus"),
+        _("Geboekt door"),
+        _("Goedgekeurd door"),
+    ]
     rows = []
     for e in entries:
         description = selectors.entry_description(e)
         for line in e.lines.all():
-            rows.append([e.pk, e.booked_on, e.get_kind_display(), description, e.amount, line.get_account_display(),
-                         line.amount, e.position_id, e.case_id if getattr(e, "case_visible", True) else None,
-                         e.created_by.get_full_name() or e.created_by.username,
-                         (e.approved_by.get_full_name() or e.approved_by.username) if e.approved_by else ""])
+            rows.append(
+                [
+                    e.pk,
+                    e.booked_on,
+                    e.get_kind_display(),
+                    description,
+                    e.amount,
+                    line.get_account_display(),
+                    line.amount,
+                    e.position_id,
+                    e.case_id if getattr(e, "case_visible", True) else None,
+                    e.created_by.get_full_name() or e.created_by.username,
+                    (e.approved_by.get_full_name() or e.approved_by.username) if e.approved_by else "",
+                ]
+            )
     stamp = timezone.localdate().isoformat()
     if export == "csv":
         response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(xlsx_bytes([(_("Grootboek"), header, rows)]),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            xlsx_bytes([(_("Grootboek"), header, rows)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="bev-grootboek-{stamp}.{export}"'
     return response
 
 
-def _confirm_page(request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False,
-                  warned=None, status=200):
+def _confirm_page(
+    request, *, form, label, action_url, rows, back_url, notes=(), facts=None, proposal=False, warned=None, status=200
+):
     """The confirm step; `warned` (field name: warning) are acknowledgements the booking needs: each
     warning is shown with its checkbox, to be ticked on this page."""
     warned = warned or {}
     for name in warned:
         form.fields[name].widget = CheckboxInput()
-    return render(request, "bev/confirm.html", {"form": form, "label": label, "action_url": action_url,
-                                                "rows": rows, "back_url": back_url, "notes": notes,
-                                                "facts": facts or [], "proposal": proposal, "nav": "fund",
-                                                "warnings": [(form[name], text) for name, text in warned.items()],
-                                                "warned_names": list(warned)},
-                  status=status)
+    return render(
+        request,
+        "bev/confirm.html",
+        {
+            "form": form,
+            "label": label,
+            "action_url": action_url,
+            "rows": rows,
+            "back_url": back_url,
+            "notes": notes,
+            "facts": facts or [],
+            "proposal": proposal,
+            "nav": "fund",
+            "warnings": [(form[name], text) for name, text in warned.items()],
+            "warned_names": list(warned),
+        },
+        status=status,
+    )
 
 
 def _preview_warned(call, data: dict, acknowledgements) -> tuple[dict, dict, dict]:
@@ -342,8 +448,7 @@ def _preview_warned(call, data: dict, acknowledgements) -> tuple[dict, dict, dic
             data[exc.field] = True
 
 
-def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None,
-          proposal=False):
+def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None, proposal=False):
     """Preview on the first POST, book on the second (confirm=1); refusals at the field. The
     confirmation shows what is confirmed (`facts(data)`: label and value pairs); a `proposal` books
     nothing (a second person approves it, four eyes), and says so instead of "geboekt". A rule that
@@ -358,10 +463,18 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
         before, after, warned = _preview_warned(call, data, acknowledgements)
         if error is not None:
             form.add_error(error.field, error.message)
-        return _confirm_page(request, form=form, label=label, action_url=action_url,
-                             rows=[] if proposal else _effect_rows(before, after), back_url=back_url,
-                             facts=facts(data) if facts else None, proposal=proposal, warned=warned,
-                             status=400 if error is not None else 200)
+        return _confirm_page(
+            request,
+            form=form,
+            label=label,
+            action_url=action_url,
+            rows=[] if proposal else _effect_rows(before, after),
+            back_url=back_url,
+            facts=facts(data) if facts else None,
+            proposal=proposal,
+            warned=warned,
+            status=400 if error is not None else 200,
+        )
 
     if previewable and request.POST.get("confirm") != "1":
         try:
@@ -380,8 +493,11 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
         add_error(form, exc)
         return rerender(form)
     if proposal:
-        messages.success(request, _("Voorgesteld: %(what)s. Een tweede persoon keurt het goed (vier ogen); pas dan "
-                                    "wordt het geboekt.") % {"what": label})
+        messages.success(
+            request,
+            _("Voorgesteld: %(what)s. Een tweede persoon keurt het goed (vier ogen); pas dan wordt het geboekt.")
+            % {"what": label},
+        )
     else:
         messages.success(request, _("Geboekt: %(what)s.") % {"what": label})
     return redirect(back_url)
@@ -389,9 +505,13 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
 
 def _position_facts(position) -> list[tuple[str, str]]:
     case = position.case
-    return [(_("Positie"), _("%(instrument)s, positie %(id)s") % {"instrument": position.get_instrument_display(),
-                                                                 "id": position.pk}),
-            (_("Casus"), f"{case.reference} {case.title}")]
+    return [
+        (
+            _("Positie"),
+            _("%(instrument)s, positie %(id)s") % {"instrument": position.get_instrument_display(), "id": position.pk},
+        ),
+        (_("Casus"), f"{case.reference} {case.title}"),
+    ]
 
 
 @web_view
@@ -403,12 +523,25 @@ def fund_book(request, action: str):
     form_class, service, label = FUND_ACTIONS[action]
     form = form_class(request.POST, prefix=action)
     proposal = action in PROPOSALS
-    return _book(request, form=form, label=label, call=lambda d: service(user=request.user, **d),
-                 action_url=reverse("bev:fund_book", args=[action]), back_url=reverse("bev:fund"),
-                 rerender=lambda f: fund.__wrapped__(request, forms={action: f}), proposal=proposal,
-                 facts=(lambda d: [(_("Bedrag"), euro(d["amount"])),
-                                   (_("Omschrijving"), d.get("description") or "–"),
-                                   (_("Status na bevestigen"), _("voorgesteld"))]) if proposal else None)
+    return _book(
+        request,
+        form=form,
+        label=label,
+        call=lambda d: service(user=request.user, **d),
+        action_url=reverse("bev:fund_book", args=[action]),
+        back_url=reverse("bev:fund"),
+        rerender=lambda f: fund.__wrapped__(request, forms={action: f}),
+        proposal=proposal,
+        facts=(
+            lambda d: [
+                (_("Bedrag"), euro(d["amount"])),
+                (_("Omschrijving"), d.get("description") or "–"),
+                (_("Status na bevestigen"), _("voorgesteld")),
+            ]
+        )
+        if proposal
+        else None,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,8 +553,9 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     form = PositionForm(request.POST if request.method == "POST" and proposal_forms is None else None)
     if request.method == "POST" and proposal_forms is None and form.is_valid():
         try:
-            position = services.position_create(user=request.user, case=case, **{
-                k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+            position = services.position_create(
+                user=request.user, case=case, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            )
         except REFUSED as exc:
             add_error(form, exc)
         else:
@@ -439,16 +573,28 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
             p.reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
     decision = case.governing_deploy_decision()
     # a proposal is asked for while none is open or approved under the governing decision
-    may_propose = bool(decision and can(request.user, "investment_proposal.propose", case=case)
-                       and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED
-                                   for p in proposals))
-    return render(request, "bev/case_positions.html", {
-        "case": case, "positions": [{"position": p, "m": metrics[p.pk]} for p in positions], "form": form,
-        "nav": "cases", "may_book": can(request.user, "fund.book", case=case),
-        "decision": decision, "proposals": proposals,
-        "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
-        if may_propose else None,
-    }, status=400 if form.errors or proposal_forms else 200)
+    may_propose = bool(
+        decision
+        and can(request.user, "investment_proposal.propose", case=case)
+        and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED for p in proposals)
+    )
+    return render(
+        request,
+        "bev/case_positions.html",
+        {
+            "case": case,
+            "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
+            "form": form,
+            "nav": "cases",
+            "may_book": can(request.user, "fund.book", case=case),
+            "decision": decision,
+            "proposals": proposals,
+            "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
+            if may_propose
+            else None,
+        },
+        status=400 if form.errors or proposal_forms else 200,
+    )
 
 
 @web_view
@@ -484,35 +630,48 @@ def investment_proposal_decide(request, proposal_id: int, decision: str):
     if form.is_valid():
         try:
             if decision == "reject":
-                services.investment_proposal_reject(user=request.user, proposal=proposal,
-                                                    reason=form.cleaned_data["reason"])
+                services.investment_proposal_reject(
+                    user=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+                )
             else:
                 asked = confirm_first(
-                    request, title=_("Investeringsvoorstel goedkeuren"), button=_("Bevestigen en goedkeuren"),
-                    facts=[(_("Casus"), f"{proposal.case.reference} {proposal.case.title}"),
-                           (_("Instrument"), proposal.get_instrument_display()), (_("Bedrag"), euro(proposal.amount)),
-                           (_("Kabinetsbesluit"), proposal.decision.reference),
-                           (_("Voorgesteld door"), str(proposal.proposed_by))],
+                    request,
+                    title=_("Investeringsvoorstel goedkeuren"),
+                    button=_("Bevestigen en goedkeuren"),
+                    facts=[
+                        (_("Casus"), f"{proposal.case.reference} {proposal.case.title}"),
+                        (_("Instrument"), proposal.get_instrument_display()),
+                        (_("Bedrag"), euro(proposal.amount)),
+                        (_("Kabinetsbesluit"), proposal.decision.reference),
+                        (_("Voorgesteld door"), str(proposal.proposed_by)),
+                    ],
                     consequence=_("Daarna mag de beheerder onder het kabinetsbesluit reserveren en uitbetalen."),
                     back_url=reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals",
-                    dry_run=lambda: services.investment_proposal_approve(user=request.user, proposal=proposal))
+                    dry_run=lambda: services.investment_proposal_approve(user=request.user, proposal=proposal),
+                )
                 if asked is not None:
                     return asked
                 services.investment_proposal_approve(user=request.user, proposal=proposal)
         except REFUSED as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("Het investeringsvoorstel is goedgekeurd.") if decision == "approve"
-                             else _("Het investeringsvoorstel is afgewezen."))
+            messages.success(
+                request,
+                _("Het investeringsvoorstel is goedgekeurd.")
+                if decision == "approve"
+                else _("Het investeringsvoorstel is afgewezen."),
+            )
             return redirect(reverse("bev:case_positions", args=[proposal.case_id]) + "#proposals")
     return case_positions.__wrapped__(request, proposal.case_id, proposal_forms={key: form})
 
 
 def _valuation_chart(position, metrics) -> dict:
     points = [(v.valued_on, v.fair_value) for v in position.valuations.order_by("valued_on", "id")]
-    return line_chart(series=[{"label": _("Reële waarde"), "points": points}],
-                      limit=metrics["cost_outstanding"] or None,
-                      limit_label=_("kostprijs %(cost)s") % {"cost": euro(metrics["cost_outstanding"])})
+    return line_chart(
+        series=[{"label": _("Reële waarde"), "points": points}],
+        limit=metrics["cost_outstanding"] or None,
+        limit_label=_("kostprijs %(cost)s") % {"cost": euro(metrics["cost_outstanding"])},
+    )
 
 
 @web_view
@@ -528,20 +687,32 @@ def position(request, position_id: int, forms: dict | None = None):
         d.may_decide = may_approve and d.status == DisbursementStatus.PROPOSED and d.proposed_by_id != request.user.pk
         if d.may_decide:
             d.reject_form = forms.get(f"reject:{d.pk}") or RejectForm(prefix=f"r{d.pk}")
-    return render(request, "bev/position.html", {
-        "case": case, "position": item, "m": metrics, "nav": "cases",
-        "summary": selectors.position_summary(item),
-        "valuation_chart": _valuation_chart(item, metrics),
-        "valuations": item.valuations.select_related("valued_by").order_by("-valued_on", "-id"),
-        "dilutions": item.dilutions.order_by("-issued_on", "-id"),
-        "conversions": item.conversions.order_by("-converted_on", "-id"),
-        "exits": item.exits.order_by("-exited_on", "-id"),
-        "disbursements": disbursements,
-        "entries": selectors.ledger_entries(fund=item.fund, position_id=item.pk),
-        "actions": [{"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
-                    for a, (form_class, _s, label) in POSITION_ACTIONS.items()] if may_book else [],
-        "open_action": next(iter(forms), None),
-    }, status=400 if forms else 200)
+    return render(
+        request,
+        "bev/position.html",
+        {
+            "case": case,
+            "position": item,
+            "m": metrics,
+            "nav": "cases",
+            "summary": selectors.position_summary(item),
+            "valuation_chart": _valuation_chart(item, metrics),
+            "valuations": item.valuations.select_related("valued_by").order_by("-valued_on", "-id"),
+            "dilutions": item.dilutions.order_by("-issued_on", "-id"),
+            "conversions": item.conversions.order_by("-converted_on", "-id"),
+            "exits": item.exits.order_by("-exited_on", "-id"),
+            "disbursements": disbursements,
+            "entries": selectors.ledger_entries(fund=item.fund, position_id=item.pk),
+            "actions": [
+                {"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
+                for a, (form_class, _s, label) in POSITION_ACTIONS.items()
+            ]
+            if may_book
+            else [],
+            "open_action": next(iter(forms), None),
+        },
+        status=400 if forms else 200,
+    )
 
 
 @web_view
@@ -559,11 +730,17 @@ def position_book(request, position_id: int, action: str):
         rows += _position_facts(item)
         return rows + ([(_("Status na bevestigen"), _("voorgesteld"))] if proposal else [])
 
-    return _book(request, form=form, label=label, call=lambda d: service(user=request.user, position=item, **d),
-                 action_url=reverse("bev:position_book", args=[item.pk, action]),
-                 back_url=reverse("bev:position", args=[item.pk]),
-                 rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}),
-                 facts=facts, proposal=proposal)
+    return _book(
+        request,
+        form=form,
+        label=label,
+        call=lambda d: service(user=request.user, position=item, **d),
+        action_url=reverse("bev:position_book", args=[item.pk, action]),
+        back_url=reverse("bev:position", args=[item.pk]),
+        rerender=lambda f: position.__wrapped__(request, item.pk, forms={action: f}),
+        facts=facts,
+        proposal=proposal,
+    )
 
 
 @web_view
@@ -575,8 +752,9 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
         form = RejectForm(request.POST, prefix=f"r{disbursement.pk}")
         if form.is_valid():
             try:
-                services.disbursement_reject(user=request.user, disbursement=disbursement,
-                                             reason=form.cleaned_data["reason"])
+                services.disbursement_reject(
+                    user=request.user, disbursement=disbursement, reason=form.cleaned_data["reason"]
+                )
             except REFUSED as exc:
                 add_error(form, exc)
             else:
@@ -598,11 +776,20 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
         messages.error(request, " ".join(str(e) for e in f.non_field_errors()))
         return redirect(back)
 
-    return _book(request, form=form, call=call, label=label,
-                 action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
-                 back_url=back, rerender=refused,
-                 facts=lambda _data: [(_("Bedrag"), euro(disbursement.amount)), *_position_facts(disbursement.position),
-                                      (_("Voorgesteld door"), str(disbursement.proposed_by))])
+    return _book(
+        request,
+        form=form,
+        call=call,
+        label=label,
+        action_url=reverse("bev:disbursement_decide", args=[disbursement.pk, "approve"]),
+        back_url=back,
+        rerender=refused,
+        facts=lambda _data: [
+            (_("Bedrag"), euro(disbursement.amount)),
+            *_position_facts(disbursement.position),
+            (_("Voorgesteld door"), str(disbursement.proposed_by)),
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -621,10 +808,20 @@ def fees(request, forms: dict | None = None):
             fee.approve_form = forms.get(f"approve:{fee.pk}")
             fee.reject_form = forms.get(f"reject:{fee.pk}") or RejectForm(prefix=f"f{fee.pk}")
     year = selectors.fee_year(year=timezone.localdate().year)
-    return render(request, "bev/fees.html", {
-        "nav": "fund", "year": year, "fees": rows, "budgets": FeeBudget.objects.select_related("set_by"),
-        "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget")) if can(user, "fee_budget.set") else None,
-    }, status=400 if forms else 200)
+    return render(
+        request,
+        "bev/fees.html",
+        {
+            "nav": "fund",
+            "year": year,
+            "fees": rows,
+            "budgets": FeeBudget.objects.select_related("set_by"),
+            "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget"))
+            if can(user, "fee_budget.set")
+            else None,
+        },
+        status=400 if forms else 200,
+    )
 
 
 @web_view
@@ -663,19 +860,31 @@ def fee_decide(request, fee_id: int, decision: str):
                 services.fee_reject(user=request.user, fee=fee, reason=form.cleaned_data["reason"])
             else:
                 asked = confirm_first(
-                    request, title=_("Beheersvergoeding goedkeuren en boeken"), button=_("Bevestigen en boeken"),
-                    facts=[(_("Bedrag"), euro(fee.amount)), (_("Omschrijving"), fee.description),
-                           (_("Voorgesteld door"), str(fee.proposed_by))],
-                    consequence=_("De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."),
+                    request,
+                    title=_("Beheersvergoeding goedkeuren en boeken"),
+                    button=_("Bevestigen en boeken"),
+                    facts=[
+                        (_("Bedrag"), euro(fee.amount)),
+                        (_("Omschrijving"), fee.description),
+                        (_("Voorgesteld door"), str(fee.proposed_by)),
+                    ],
+                    consequence=_(
+                        "De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."
+                    ),
                     back_url=reverse("bev:fees"),
-                    dry_run=lambda: services.fee_approve(user=request.user, fee=fee))
+                    dry_run=lambda: services.fee_approve(user=request.user, fee=fee),
+                )
                 if asked is not None:
                     return asked
                 services.fee_approve(user=request.user, fee=fee)
         except REFUSED as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("De beheersvergoeding is goedgekeurd en geboekt.") if decision == "approve"
-                             else _("De beheersvergoeding is afgewezen."))
+            messages.success(
+                request,
+                _("De beheersvergoeding is goedgekeurd en geboekt.")
+                if decision == "approve"
+                else _("De beheersvergoeding is afgewezen."),
+            )
             return redirect("bev:fees")
     return fees.__wrapped__(request, forms={key: form})

@@ -32,22 +32,43 @@ def work_items(*, user) -> list[dict]:
         return items
     managed = [pk for pk, c in cases.items() if c.my_role == Role.FUND_MANAGER]
     officer_of = [pk for pk, c in cases.items() if c.my_role == Role.CASE_OFFICER]
-    for d in (Disbursement.objects.filter(status=DisbursementStatus.PROPOSED, position__case_id__in=managed)
-              .exclude(proposed_by=user).select_related("position")):
+    for d in (
+        Disbursement.objects.filter(status=DisbursementStatus.PROPOSED, position__case_id__in=managed)
+        .exclude(proposed_by=user)
+        .select_related("position")
+    ):
         case = cases[d.position.case_id]
-        items.append(task(case=case, kind=_("Vier ogen: uitbetaling goedkeuren"), what=euro(d.amount),
-                          url=reverse("bev:position", args=[d.position_id]) + "#disbursements"))
-    proposals = list(InvestmentProposal.objects.filter(case_id__in=list(cases)).exclude(
-        status=ProposalStatus.REJECTED).order_by("id"))
+        items.append(
+            task(
+                case=case,
+                kind=_("Vier ogen: uitbetaling goedkeuren"),
+                what=euro(d.amount),
+                url=reverse("bev:position", args=[d.position_id]) + "#disbursements",
+            )
+        )
+    proposals = list(
+        InvestmentProposal.objects.filter(case_id__in=list(cases))
+        .exclude(status=ProposalStatus.REJECTED)
+        .order_by("id")
+    )
     for p in proposals:
         if p.status == ProposalStatus.PROPOSED and p.case_id in officer_of and p.proposed_by_id != user.pk:
-            items.append(task(case=cases[p.case_id], kind=_("Vier ogen: investeringsvoorstel goedkeuren"),
-                              what=euro(p.amount), url=reverse("bev:case_positions", args=[p.case_id]) + "#proposals"))
+            items.append(
+                task(
+                    case=cases[p.case_id],
+                    kind=_("Vier ogen: investeringsvoorstel goedkeuren"),
+                    what=euro(p.amount),
+                    url=reverse("bev:case_positions", args=[p.case_id]) + "#proposals",
+                )
+            )
     preparing = [pk for pk in managed if cases[pk].state == State.INVESTMENT_PREPARATION]
     if preparing:
         proposing = {p.case_id: p for p in proposals if p.case_id in preparing}
-        disbursing = set(Disbursement.objects.filter(position__case_id__in=preparing).exclude(
-            status=DisbursementStatus.REJECTED).values_list("position__case_id", flat=True))
+        disbursing = set(
+            Disbursement.objects.filter(position__case_id__in=preparing)
+            .exclude(status=DisbursementStatus.REJECTED)
+            .values_list("position__case_id", flat=True)
+        )
         lapsing = _decision_lapse_dates(preparing)
         for pk in preparing:
             case, url = cases[pk], reverse("bev:case_positions", args=[pk])
@@ -56,11 +77,19 @@ def work_items(*, user) -> list[dict]:
             # disbursed under it afterwards); otherwise the stage's deadline.
             due = lapsing.get(pk) or {}
             if proposal is None and can(user, "investment_proposal.propose", case=case):
-                items.append(task(case=case, kind=_("Investeringsvoorstel indienen"),
-                                  what=case.get_state_display(), url=url + "#proposals", **due))
+                items.append(
+                    task(
+                        case=case,
+                        kind=_("Investeringsvoorstel indienen"),
+                        what=case.get_state_display(),
+                        url=url + "#proposals",
+                        **due,
+                    )
+                )
             elif proposal is not None and proposal.status == ProposalStatus.APPROVED and pk not in disbursing:
-                items.append(task(case=case, kind=_("Investering uitvoeren"), what=euro(proposal.amount), url=url,
-                                  **due))
+                items.append(
+                    task(case=case, kind=_("Investering uitvoeren"), what=euro(proposal.amount), url=url, **due)
+                )
     return items + _follow_up_items(user, cases)
 
 
@@ -68,22 +97,37 @@ def _decision_lapse_dates(case_ids: list[int]) -> dict[int, dict]:
     """The lapse date of each case's governing decision to deploy (Case.governing_deploy_decision:
     the latest confirmed one), as a due date: one query."""
     latest: dict[int, date | None] = {}
-    decisions = (CabinetDecision.objects.filter(case_id__in=case_ids, confirmed_at__isnull=False, deploy=True)
-                 .order_by("case_id", "-confirmed_at", "-id").values_list("case_id", "lapses_on"))
+    decisions = (
+        CabinetDecision.objects.filter(case_id__in=case_ids, confirmed_at__isnull=False, deploy=True)
+        .order_by("case_id", "-confirmed_at", "-id")
+        .values_list("case_id", "lapses_on")
+    )
     for case_id, lapses_on in decisions:
         latest.setdefault(case_id, lapses_on)
     today = timezone.localdate()
-    return {case_id: {"due_at": timezone.make_aware(datetime.combine(day, time.max)), "overdue": day < today}
-            for case_id, day in latest.items() if day is not None}
+    return {
+        case_id: {"due_at": timezone.make_aware(datetime.combine(day, time.max)), "overdue": day < today}
+        for case_id, day in latest.items()
+        if day is not None
+    }
 
 
 def _fee_items(user) -> list[dict]:
     """Fund-wide: an EZK official approves Invest-NL's management fee (organisational role)."""
     if not can(user, "fee.approve"):
         return []
-    return [{"kind": _("Vier ogen: beheersvergoeding goedkeuren"), "title": fee.description, "what": euro(fee.amount),
-             "url": reverse("bev:fees"), "due_at": None, "overdue": False, "urgent": False}
-            for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user)]
+    return [
+        {
+            "kind": _("Vier ogen: beheersvergoeding goedkeuren"),
+            "title": fee.description,
+            "what": euro(fee.amount),
+            "url": reverse("bev:fees"),
+            "due_at": None,
+            "overdue": False,
+            "urgent": False,
+        }
+        for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user)
+    ]
 
 
 def _follow_up_items(user, cases: dict) -> list[dict]:
@@ -92,15 +136,25 @@ def _follow_up_items(user, cases: dict) -> list[dict]:
     today = timezone.localdate()
     horizon = today + timedelta(days=FOLLOW_UP_WARNING_DAYS)
     items = []
-    for model, kind in ((DecisionCondition, _("Voorwaarde van het kabinet opvolgen")),
-                        (AcquiredRight, _("Verworven recht opvolgen"))):
-        rows = model.objects.filter(owner=user, status=FollowUpStatus.OPEN, due_date__lte=horizon,
-                                    position__case_id__in=list(cases)).select_related("position")
+    for model, kind in (
+        (DecisionCondition, _("Voorwaarde van het kabinet opvolgen")),
+        (AcquiredRight, _("Verworven recht opvolgen")),
+    ):
+        rows = model.objects.filter(
+            owner=user, status=FollowUpStatus.OPEN, due_date__lte=horizon, position__case_id__in=list(cases)
+        ).select_related("position")
         for row in rows:
             due = row.due_date
             if due is None:  # not reached: the filter asks for a date
                 continue
-            items.append(task(case=cases[row.position.case_id], kind=kind, what=row.description[:80],
-                              url=reverse("bev:position", args=[row.position_id]),
-                              due_at=timezone.make_aware(datetime.combine(due, time.max)), overdue=due < today))
+            items.append(
+                task(
+                    case=cases[row.position.case_id],
+                    kind=kind,
+                    what=row.description[:80],
+                    url=reverse("bev:position", args=[row.position_id]),
+                    due_at=timezone.make_aware(datetime.combine(due, time.max)),
+                    overdue=due < today,
+                )
+            )
     return items

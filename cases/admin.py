@@ -42,7 +42,11 @@ class CaseAdmin(CaseScopedAdmin):
         return [f.name for f in Case._meta.fields]
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and (obj is None or can(request.user, "case.view", case=obj))
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (obj is None or can(request.user, "case.view", case=obj))
+        )
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff

@@ -65,5 +65,8 @@ def _team_lines(record) -> list[str]:
     return lines
 
 
-CHANGE_FORMATTERS = {"case.team_add": _team_lines, "case.team_remove": _team_lines,
-                     "case.team_change_role": _team_lines}
+CHANGE_FORMATTERS = {
+    "case.team_add": _team_lines,
+    "case.team_remove": _team_lines,
+    "case.team_change_role": _team_lines,
+}

@@ -28,14 +28,28 @@ class State(models.TextChoices):
     NOT_DEPLOYED = "not_deployed", _("Geen inzet")
 
 
-OPEN_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
-               State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT, State.FOLLOW_ON_DECISION]
+OPEN_STATES = [
+    State.SIGNAL,
+    State.INTAKE,
+    State.RISK_ASSESSMENT,
+    State.CABINET_DECISION,
+    State.INVESTMENT_PREPARATION,
+    State.INVESTED,
+    State.MONITORING,
+    State.EXIT,
+    State.FOLLOW_ON_DECISION,
+]
 END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
 # States in which a kabinetsbesluit is recorded.
 DECISION_STATES = [State.CABINET_DECISION, State.FOLLOW_ON_DECISION]
 # "Withdrawn (from any state before invested)".
-WITHDRAWABLE_STATES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
-                       State.INVESTMENT_PREPARATION]
+WITHDRAWABLE_STATES = [
+    State.SIGNAL,
+    State.INTAKE,
+    State.RISK_ASSESSMENT,
+    State.CABINET_DECISION,
+    State.INVESTMENT_PREPARATION,
+]
 
 
 class StrategicCategory(models.TextChoices):
@@ -48,22 +62,31 @@ class StrategicCategory(models.TextChoices):
     SENSITIVE_TECHNOLOGY = "sensitive_technology", _("Sensitieve technologie")
     HIGHLY_SENSITIVE_TECHNOLOGY = "highly_sensitive_technology", _("Zeer sensitieve technologie")
     WBNI = "wbni", _("Onder de Wbni")
-    DEFENCE_INTELLIGENCE_SUPPLIER = "defence_intelligence_supplier", _(
-        "Essentiële leverancier Defensie / inlichtingen- en veiligheidsdiensten")
+    DEFENCE_INTELLIGENCE_SUPPLIER = (
+        "defence_intelligence_supplier",
+        _("Essentiële leverancier Defensie / inlichtingen- en veiligheidsdiensten"),
+    )
 
 
 class ScopeGround(models.TextChoices):
     """The four cases where the provision steps in (letter, "Reikwijdte van de
     Beschermingsvoorziening Economische Veiligheid")."""
 
-    NOT_IN_SCREENING = "not_in_screening", _(
-        "Onderneming valt (nog) niet onder het stelsel van investeringstoetsing")
-    ESSENTIAL_SUPPLIER = "essential_supplier", _(
-        "Essentiële toeleverancier van vitale aanbieders of sensitieve-technologiebedrijven, (nog) niet binnen de toetsing")
-    HISTORICAL_TRANSACTION = "historical_transaction", _(
-        "Historische transactie van vóór 8 september 2020 die nu onder de Wet vifo zou vallen")
-    BLOCKED_STARTUP_FINANCING = "blocked_startup_financing", _(
-        "Financiering van strategische start-up/scale-up onmogelijk door toetsingsbesluit Wet vifo")
+    NOT_IN_SCREENING = "not_in_screening", _("Onderneming valt (nog) niet onder het stelsel van investeringstoetsing")
+    ESSENTIAL_SUPPLIER = (
+        "essential_supplier",
+        _(
+            "Essentiële toeleverancier van vitale aanbieders of sensitieve-technologiebedrijven, (nog) niet binnen de toetsing"
+        ),
+    )
+    HISTORICAL_TRANSACTION = (
+        "historical_transaction",
+        _("Historische transactie van vóór 8 september 2020 die nu onder de Wet vifo zou vallen"),
+    )
+    BLOCKED_STARTUP_FINANCING = (
+        "blocked_startup_financing",
+        _("Financiering van strategische start-up/scale-up onmogelijk door toetsingsbesluit Wet vifo"),
+    )
 
 
 # Scope ground 3 covers "Historische transacties van vóór 8 september 2020" (letter, "Reikwijdte"):
@@ -77,8 +100,13 @@ WET_VIFO_IN_FORCE_SINCE = date(2023, 6, 1)
 # The facts the intake records for each scope ground that needs more than the ground itself.
 SCOPE_GROUND_FACTS = {
     ScopeGround.HISTORICAL_TRANSACTION: ("historical_transaction_date",),
-    ScopeGround.BLOCKED_STARTUP_FINANCING: ("vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
-                                          "vifo_insolvency_threat", "vifo_mitigation_shortfall"),
+    ScopeGround.BLOCKED_STARTUP_FINANCING: (
+        "vifo_decision_date",
+        "vifo_decision_reference",
+        "vifo_blocked_financing",
+        "vifo_insolvency_threat",
+        "vifo_mitigation_shortfall",
+    ),
 }
 
 

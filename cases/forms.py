@@ -23,14 +23,34 @@ from .models import Case
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 CASE_FORM_FIELDS = [
-    "title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
-    "target_name", "target_kvk_number", "target_sector", "categories",
-    "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
-    "transaction_value", "expected_closing_date",
-    "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
-    "market_financing_explored", "market_financing_notes",
-    "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
-    "vifo_insolvency_threat", "vifo_mitigation_shortfall",
+    "title",
+    "summary",
+    "classification",
+    "signal_source",
+    "signal_received_at",
+    "urgency",
+    "target_name",
+    "target_kvk_number",
+    "target_sector",
+    "categories",
+    "acquirer_name",
+    "acquirer_country",
+    "state_actor_status",
+    "intended_stake_percent",
+    "intended_control",
+    "transaction_value",
+    "expected_closing_date",
+    "scope_grounds",
+    "existing_instruments_considered",
+    "existing_instruments_shortfall",
+    "market_financing_explored",
+    "market_financing_notes",
+    "historical_transaction_date",
+    "vifo_decision_date",
+    "vifo_decision_reference",
+    "vifo_blocked_financing",
+    "vifo_insolvency_threat",
+    "vifo_mitigation_shortfall",
 ]
 
 
@@ -49,16 +69,23 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_SEARCH_TERM_LENGTH,
-                        help_text=_("Kenmerk, titel, onderneming, KvK-nummer of investeerder."),
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    state = forms.ChoiceField(label=_("Status"), required=False,
-                              choices=[("", _("Alle")), ("open", _("Alle lopende"))] + list(State.choices))
+    q = forms.CharField(
+        label=_("Zoeken"),
+        required=False,
+        max_length=MAX_SEARCH_TERM_LENGTH,
+        help_text=_("Kenmerk, titel, onderneming, KvK-nummer of investeerder."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    state = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Alle")), ("open", _("Alle lopende"))] + list(State.choices)
+    )
     urgency = forms.ChoiceField(label=_("Urgentie"), required=False, choices=[("", _("Alle"))] + list(Urgency.choices))
-    classification = forms.ChoiceField(label=_("Rubricering"), required=False,
-                                       choices=[("", _("Alle"))] + list(Classification.choices))
-    category = forms.ChoiceField(label=_("Categorie"), required=False,
-                                 choices=[("", _("Alle"))] + list(StrategicCategory.choices))
+    classification = forms.ChoiceField(
+        label=_("Rubricering"), required=False, choices=[("", _("Alle"))] + list(Classification.choices)
+    )
+    category = forms.ChoiceField(
+        label=_("Categorie"), required=False, choices=[("", _("Alle"))] + list(StrategicCategory.choices)
+    )
     received_from = forms.DateField(label=_("Signaal ontvangen vanaf"), required=False, widget=DateInput())
     received_to = forms.DateField(label=_("Signaal ontvangen tot en met"), required=False, widget=DateInput())
 
@@ -76,23 +103,39 @@ def country_choices(current: str = "") -> list[tuple[str, str]]:
 class CaseForm(forms.ModelForm):
     """Record a new signal, or change what the case's state allows (`allowed_fields`)."""
 
-    categories = forms.MultipleChoiceField(label=_("Categorieën van strategisch belang"), required=False,
-                                           choices=StrategicCategory.choices, widget=forms.CheckboxSelectMultiple)
-    scope_grounds = forms.MultipleChoiceField(
-        label=_("Reikwijdtegronden"), required=False, choices=ScopeGround.choices,
+    categories = forms.MultipleChoiceField(
+        label=_("Categorieën van strategisch belang"),
+        required=False,
+        choices=StrategicCategory.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Kamerbrief 2023, Reikwijdte: “De voorziening grijpt zoals gezegd in waar bestaand "
-                    "instrumentarium ontoereikend is of om de gevolgen van de inzet van het instrumentarium te "
-                    "mitigeren.” Grond 3 vraagt de datum van de transactie (vóór 8 september 2020); grond 4 het "
-                    "toetsingsbesluit (datum, kenmerk), de geblokkeerde financiering en het dreigende faillissement."))
+    )
+    scope_grounds = forms.MultipleChoiceField(
+        label=_("Reikwijdtegronden"),
+        required=False,
+        choices=ScopeGround.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Kamerbrief 2023, Reikwijdte: “De voorziening grijpt zoals gezegd in waar bestaand "
+            "instrumentarium ontoereikend is of om de gevolgen van de inzet van het instrumentarium te "
+            "mitigeren.” Grond 3 vraagt de datum van de transactie (vóór 8 september 2020); grond 4 het "
+            "toetsingsbesluit (datum, kenmerk), de geblokkeerde financiering en het dreigende faillissement."
+        ),
+    )
     existing_instruments_considered = forms.MultipleChoiceField(
-        label=_("Overwogen bestaande instrumenten"), required=False, choices=ExistingInstrument.choices,
-        widget=forms.CheckboxSelectMultiple)
-    signal_received_at = forms.DateTimeField(label=_("Signaal ontvangen op"), input_formats=DATETIME_INPUT_FORMATS,
-                                             widget=DateTimeInput())
-    classification_reason = forms.CharField(label=_("Reden lagere rubricering"), required=False,
-                                            help_text=_("Verplicht bij het verlagen van de rubricering."),
-                                            widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Overwogen bestaande instrumenten"),
+        required=False,
+        choices=ExistingInstrument.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    signal_received_at = forms.DateTimeField(
+        label=_("Signaal ontvangen op"), input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeInput()
+    )
+    classification_reason = forms.CharField(
+        label=_("Reden lagere rubricering"),
+        required=False,
+        help_text=_("Verplicht bij het verlagen van de rubricering."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     class Meta:
         model = Case
@@ -115,7 +158,8 @@ class CaseForm(forms.ModelForm):
             "existing_instruments_shortfall": _(
                 "Reikwijdtegrond 1 tot en met 3: “De Beschermingsvoorziening zal worden ingezet als bestaande "
                 "instrumenten, zowel nationaal als op Europees niveau, ontoereikend zijn” (Kamerbrief 2023). "
-                "Bij alleen grond 4 niet nodig: vul dan “waarom de gevolgen niet anders te mitigeren zijn” in."),
+                "Bij alleen grond 4 niet nodig: vul dan “waarom de gevolgen niet anders te mitigeren zijn” in."
+            ),
         }
 
     def __init__(self, *args, allowed_fields=None, **kwargs):
@@ -123,8 +167,9 @@ class CaseForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.categories
         if allowed_fields is not None:
-            allowed_fields = set(allowed_fields) | ({"classification_reason"} if "classification" in allowed_fields
-                                                    else set())
+            allowed_fields = set(allowed_fields) | (
+                {"classification_reason"} if "classification" in allowed_fields else set()
+            )
             for name in list(self.fields):
                 if name not in allowed_fields:
                     del self.fields[name]
@@ -132,15 +177,17 @@ class CaseForm(forms.ModelForm):
             self.fields.pop("classification_reason", None)  # a new case is not lowered
         if "classification" in self.fields:
             # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION).
-            self.fields["classification"].choices = accredited_choices(keep=self.instance.classification
-                                                                       if self.instance.pk else None)
+            self.fields["classification"].choices = accredited_choices(
+                keep=self.instance.classification if self.instance.pk else None
+            )
             if "classification_reason" in self.fields:
                 order = [n for n in self.fields if n != "classification_reason"]
                 order.insert(order.index("classification") + 1, "classification_reason")
                 self.order_fields(order)
         if "acquirer_country" in self.fields:
-            self.fields["acquirer_country"].widget = forms.Select(choices=country_choices(
-                self.instance.acquirer_country if self.instance.pk else ""))
+            self.fields["acquirer_country"].widget = forms.Select(
+                choices=country_choices(self.instance.acquirer_country if self.instance.pk else "")
+            )
         for name, field in self.fields.items():
             if field.help_text:
                 field.widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")
@@ -150,8 +197,9 @@ class CaseForm(forms.ModelForm):
         pass
 
     def service_data(self, *, only_changed: bool = False) -> dict:
-        names = [n for n in self.fields if (not only_changed or n in self.changed_data)
-                 and n != "classification_reason"]
+        names = [
+            n for n in self.fields if (not only_changed or n in self.changed_data) and n != "classification_reason"
+        ]
         return {name: self.cleaned_data[name] for name in names}
 
 
@@ -179,13 +227,25 @@ class TeamRoleForm(forms.Form):
 class CabinetDecisionForm(forms.Form):
     meeting_date = forms.DateField(label=_("Datum ministerraad"), widget=DateInput())
     reference = forms.CharField(label=_("Kenmerk besluit"), max_length=100)
-    deploy = forms.TypedChoiceField(label=_("Besluit"), coerce=lambda v: v == "yes", widget=forms.RadioSelect,
-                                    choices=[("yes", _("Inzet van de voorziening")),
-                                             ("no", _("Geen inzet"))])
-    instruments = forms.MultipleChoiceField(label=_("Toegestane instrumenten (bij inzet)"), required=False,
-                                            choices=Instrument.choices, widget=forms.CheckboxSelectMultiple)
-    max_amount = forms.DecimalField(label=_("Maximaal bedrag voor de casus in euro's (bij inzet)"), required=False,
-                                    max_digits=15, decimal_places=2, min_value=Decimal("0.01"))
+    deploy = forms.TypedChoiceField(
+        label=_("Besluit"),
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Inzet van de voorziening")), ("no", _("Geen inzet"))],
+    )
+    instruments = forms.MultipleChoiceField(
+        label=_("Toegestane instrumenten (bij inzet)"),
+        required=False,
+        choices=Instrument.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_amount = forms.DecimalField(
+        label=_("Maximaal bedrag voor de casus in euro's (bij inzet)"),
+        required=False,
+        max_digits=15,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
     lapses_on = forms.DateField(label=_("Vervalt na (optioneel)"), required=False, widget=DateInput())
     conditions = forms.CharField(label=_("Voorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

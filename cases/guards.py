@@ -21,16 +21,18 @@ from .constants import (
     Urgency,
 )
 
-approved_outcome = Slot("cases.guards.approved_outcome",
-                        "the outcome (deploy/do_not_deploy/None) of a case's approved risk assessment")
-review_allows_exit = Slot("cases.guards.review_allows_exit",
-                          "whether an approved risk review concluded that the case may be exited")
-approved_outcome_since = Slot("cases.guards.approved_outcome_since",
-                              "the outcome of the case's initial assessment approved after a moment, or None")
-has_disbursement_booked = Slot("cases.guards.has_disbursement_booked",
-                               "whether a disbursement was booked on the case")
-positions_all_exited = Slot("cases.guards.positions_all_exited",
-                            "whether every position of the case is fully exited")
+approved_outcome = Slot(
+    "cases.guards.approved_outcome", "the outcome (deploy/do_not_deploy/None) of a case's approved risk assessment"
+)
+review_allows_exit = Slot(
+    "cases.guards.review_allows_exit", "whether an approved risk review concluded that the case may be exited"
+)
+approved_outcome_since = Slot(
+    "cases.guards.approved_outcome_since",
+    "the outcome of the case's initial assessment approved after a moment, or None",
+)
+has_disbursement_booked = Slot("cases.guards.has_disbursement_booked", "whether a disbursement was booked on the case")
+positions_all_exited = Slot("cases.guards.positions_all_exited", "whether every position of the case is fully exited")
 
 
 def intake_is_complete(case) -> bool:
@@ -55,18 +57,16 @@ def intake_is_complete(case) -> bool:
             value = getattr(case, name)
             if value is None or (isinstance(value, str) and not value.strip()):
                 return False
-    if (ScopeGround.HISTORICAL_TRANSACTION in grounds
-            and not case.historical_transaction_date < HISTORICAL_TRANSACTION_BEFORE):
+    if (
+        ScopeGround.HISTORICAL_TRANSACTION in grounds
+        and not case.historical_transaction_date < HISTORICAL_TRANSACTION_BEFORE
+    ):
         return False
-    return bool(
-        case.market_financing_explored is not None
-        and case.target_name.strip()
-        and case.acquirer_name.strip()
-    )
+    return bool(case.market_financing_explored is not None and case.target_name.strip() and case.acquirer_name.strip())
 
 
 def is_urgent(case) -> bool:
-    """"Per direct" cases may skip the separate intake step (nothing forces a wait)."""
+    """ "Per direct" cases may skip the separate intake step (nothing forces a wait)."""
     return case.urgency == Urgency.IMMEDIATE
 
 
@@ -116,8 +116,12 @@ def exit_is_authorised(case) -> bool:
 def cabinet_decided_since_follow_on_request(case) -> bool:
     """A follow-on goes on only after the cabinet decided on it: a decision confirmed after the case
     was last sent back for a follow-on decision."""
-    requested = (case.timeline.filter(transition="request_follow_on_decision").order_by("-at", "-id")
-                 .values_list("at", flat=True).first())
+    requested = (
+        case.timeline.filter(transition="request_follow_on_decision")
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
     return requested is not None and case.cabinet_decisions.filter(confirmed_at__gt=requested).exists()
 
 

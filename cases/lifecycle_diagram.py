@@ -8,8 +8,17 @@ from .models import Case
 
 # The main line top to bottom, and where each end state sits in the right-hand column
 # (as a row number, between the rows of the states that lead there).
-MAIN_LINE = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION,
-             State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING, State.EXIT, State.CLOSED]
+MAIN_LINE = [
+    State.SIGNAL,
+    State.INTAKE,
+    State.RISK_ASSESSMENT,
+    State.CABINET_DECISION,
+    State.INVESTMENT_PREPARATION,
+    State.INVESTED,
+    State.MONITORING,
+    State.EXIT,
+    State.CLOSED,
+]
 END_ROWS = {State.NOT_ADMISSIBLE: 0.6, State.NOT_DEPLOYED: 2.6, State.WITHDRAWN: 4.8}
 # States beside the main line that lead back into it (the follow-on decision).
 SIDE_ROWS = {State.FOLLOW_ON_DECISION: 5.5}
@@ -38,9 +47,16 @@ def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> 
     for state, row in {**END_ROWS, **SIDE_ROWS}.items():
         boxes[state] = {"x": END_X, "y": TOP + row * PITCH, "w": END_W}
     for state, box in boxes.items():
-        box.update(state=state, label=State(state).label, h=BOX_H, cx=box["x"] + box["w"] / 2,
-                   ty=box["y"] + BOX_H / 2 + 5, end=state in END_ROWS, current=state == case.state,
-                   visited=state in visited)
+        box.update(
+            state=state,
+            label=State(state).label,
+            h=BOX_H,
+            cx=box["x"] + box["w"] / 2,
+            ty=box["y"] + BOX_H / 2 + 5,
+            end=state in END_ROWS,
+            current=state == case.state,
+            visited=state in visited,
+        )
 
     edges = []
     for t in _transitions():
@@ -58,5 +74,10 @@ def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> 
             d = f"M{a['x']},{y1} C{a['x'] - 35},{y1} {b['x'] - 35},{y2} {b['x'] - 2},{y2}"
         edges.append({"d": d, "name": t.name, "available": t.name in available and t.source == case.state})
     height = TOP + len(MAIN_LINE) * PITCH
-    return {"boxes": list(boxes.values()), "edges": edges, "width": WIDTH, "height": height,
-            "current_label": case.get_state_display()}
+    return {
+        "boxes": list(boxes.values()),
+        "edges": edges,
+        "width": WIDTH,
+        "height": height,
+        "current_label": case.get_state_display(),
+    }

@@ -56,8 +56,10 @@ def _team_roles_read():
     """(user id, role) of every member of a case's team: a query compiled once (`core.precompiled`)."""
     from core.precompiled import Precompiled
 
-    return Precompiled(lambda case_id: CaseTeamMember.objects.filter(case_id=case_id).order_by()
-                       .values_list("user_id", "role"), "case_id")
+    return Precompiled(
+        lambda case_id: CaseTeamMember.objects.filter(case_id=case_id).order_by().values_list("user_id", "role"),
+        "case_id",
+    )
 
 
 class CaseQuerySet(models.QuerySet):
@@ -87,19 +89,24 @@ class CaseQuerySet(models.QuerySet):
         compiled once with stand-ins for both: `core.precompiled`)."""
         # One membership per person and case (unique_case_member): on the team in another role than
         # department advisor. One EXISTS instead of "member and not advisor": half the planning.
-        membership = (CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user_id)
-                      .exclude(role=Role.DEPARTMENT_ADVISOR))
+        membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user_id).exclude(
+            role=Role.DEPARTMENT_ADVISOR
+        )
         return self.filter(Exists(membership), classification_rank__lte=clearance_rank)
 
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("titel"), max_length=200)
-    state = FSMField(_("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True,
-                     db_index=True)
-    version = models.PositiveIntegerField(default=1, help_text=_("Verhoogd bij elke wijziging (optimistische vergrendeling)."))
-    classification = models.CharField(_("rubricering"), max_length=32, choices=Classification.choices,
-                                      default=Classification.ZAAKVERTROUWELIJK)
+    state = FSMField(
+        _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text=_("Verhoogd bij elke wijziging (optimistische vergrendeling).")
+    )
+    classification = models.CharField(
+        _("rubricering"), max_length=32, choices=Classification.choices, default=Classification.ZAAKVERTROUWELIJK
+    )
     classification_rank = models.PositiveSmallIntegerField(editable=False, default=3, db_index=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -109,8 +116,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # The signal
     signal_source = models.CharField(_("bron van het signaal"), max_length=32, choices=SignalSource.choices)
     signal_received_at = models.DateTimeField(_("signaal ontvangen op"))
-    urgency = models.CharField(_("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL,
-                               db_index=True)
+    urgency = models.CharField(
+        _("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL, db_index=True
+    )
     summary = models.TextField(_("samenvatting"), blank=True)
 
     # The target company (doelonderneming)
@@ -120,15 +128,29 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     # The threatening transaction
     acquirer_name = models.CharField(_("beoogde investeerder/overnemer"), max_length=200, blank=True)
-    acquirer_country = models.CharField(_("land van de investeerder"), max_length=2, blank=True,
-                                        validators=[country_validator])
-    state_actor_status = models.CharField(_("statelijke actor"), max_length=32, choices=StateActorStatus.choices,
-                                          default=StateActorStatus.UNKNOWN)
-    intended_stake_percent = models.DecimalField(_("beoogd belang (%)"), max_digits=5, decimal_places=2, null=True,
-                                                 blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    acquirer_country = models.CharField(
+        _("land van de investeerder"), max_length=2, blank=True, validators=[country_validator]
+    )
+    state_actor_status = models.CharField(
+        _("statelijke actor"), max_length=32, choices=StateActorStatus.choices, default=StateActorStatus.UNKNOWN
+    )
+    intended_stake_percent = models.DecimalField(
+        _("beoogd belang (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     intended_control = models.TextField(_("beoogde zeggenschap/invloed"), blank=True)
-    transaction_value = models.DecimalField(_("transactiewaarde (EUR)"), max_digits=15, decimal_places=2, null=True,
-                                            blank=True, validators=[MinValueValidator(0)])
+    transaction_value = models.DecimalField(
+        _("transactiewaarde (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     expected_closing_date = models.DateField(_("verwachte sluitingsdatum"), null=True, blank=True)
 
     # Intake
@@ -143,39 +165,72 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # Ground 3: "Historische transacties van vóór 8 september 2020 die hedendaags onder de Wet vifo
     # zouden vallen".
     historical_transaction_date = models.DateField(
-        _("datum historische transactie"), null=True, blank=True,
-        help_text=_("Reikwijdtegrond 3: “Historische transacties van vóór 8 september 2020 die hedendaags onder "
-                    "de Wet vifo zouden vallen” (Kamerbrief 2023, Reikwijdte). De datum ligt vóór 8 september 2020."))
+        _("datum historische transactie"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Reikwijdtegrond 3: “Historische transacties van vóór 8 september 2020 die hedendaags onder "
+            "de Wet vifo zouden vallen” (Kamerbrief 2023, Reikwijdte). De datum ligt vóór 8 september 2020."
+        ),
+    )
     # Ground 4: "Als door een toetsingsbesluit op grond van de Wet vifo financiering van een
     # strategische start-up of scale-up niet plaats kan vinden en het bedrijf hierdoor in de
     # problemen komt en failleert."
     vifo_decision_date = models.DateField(
-        _("datum toetsingsbesluit Wet vifo"), null=True, blank=True,
-        help_text=_("Reikwijdtegrond 4: “Als door een toetsingsbesluit op grond van de Wet vifo financiering van "
-                    "een strategische start-up of scale-up niet plaats kan vinden” (Kamerbrief 2023, Reikwijdte)."))
+        _("datum toetsingsbesluit Wet vifo"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Reikwijdtegrond 4: “Als door een toetsingsbesluit op grond van de Wet vifo financiering van "
+            "een strategische start-up of scale-up niet plaats kan vinden” (Kamerbrief 2023, Reikwijdte)."
+        ),
+    )
     vifo_decision_reference = models.CharField(_("kenmerk toetsingsbesluit Wet vifo"), max_length=100, blank=True)
     vifo_blocked_financing = models.TextField(
-        _("geblokkeerde financiering"), blank=True,
-        help_text=_("Welke financiering door het toetsingsbesluit niet kan plaatsvinden (partij, vorm, bedrag)."))
+        _("geblokkeerde financiering"),
+        blank=True,
+        help_text=_("Welke financiering door het toetsingsbesluit niet kan plaatsvinden (partij, vorm, bedrag)."),
+    )
     vifo_insolvency_threat = models.TextField(
-        _("dreigend faillissement"), blank=True,
-        help_text=_("Waarom het bedrijf hierdoor “in de problemen komt en failleert” (Kamerbrief 2023, "
-                    "Reikwijdte): liquiditeit, termijn, onderbouwing."))
+        _("dreigend faillissement"),
+        blank=True,
+        help_text=_(
+            "Waarom het bedrijf hierdoor “in de problemen komt en failleert” (Kamerbrief 2023, "
+            "Reikwijdte): liquiditeit, termijn, onderbouwing."
+        ),
+    )
     vifo_mitigation_shortfall = models.TextField(
-        _("waarom de gevolgen niet anders te mitigeren zijn"), blank=True,
-        help_text=_("Bij grond 4 is de vraag niet of bestaand instrumentarium het risico afdekt (het toetsingsbesluit "
-                    "is juist genomen), maar of de gevolgen anders te mitigeren zijn: de voorziening grijpt in "
-                    "“om de gevolgen van de inzet van het instrumentarium te mitigeren” (Kamerbrief 2023, "
-                    "Reikwijdte)."))
+        _("waarom de gevolgen niet anders te mitigeren zijn"),
+        blank=True,
+        help_text=_(
+            "Bij grond 4 is de vraag niet of bestaand instrumentarium het risico afdekt (het toetsingsbesluit "
+            "is juist genomen), maar of de gevolgen anders te mitigeren zijn: de voorziening grijpt in "
+            "“om de gevolgen van de inzet van het instrumentarium te mitigeren” (Kamerbrief 2023, "
+            "Reikwijdte)."
+        ),
+    )
 
     # What the case list's search looks in, in capitals, stored by the database: one column to scan
     # instead of five upper-cased per case (`cases.selectors.case_search`). Lines keep a search term
     # (which never holds a line break) from matching across two fields.
     search_text = models.GeneratedField(
-        expression=Upper(Concat("reference", Value("\n"), "title", Value("\n"), "target_name", Value("\n"),
-                                "acquirer_name", Value("\n"), "target_kvk_number",
-                                output_field=models.TextField())),
-        output_field=models.TextField(), db_persist=True)
+        expression=Upper(
+            Concat(
+                "reference",
+                Value("\n"),
+                "title",
+                Value("\n"),
+                "target_name",
+                Value("\n"),
+                "acquirer_name",
+                Value("\n"),
+                "target_kvk_number",
+                output_field=models.TextField(),
+            )
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -192,8 +247,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             # The list's count from the index alone, in case id order to merge with the user's team
             # memberships: every case (and by urgency, classification), and the cases in one state.
             # (Key columns, not INCLUDE: SQLite, the embedded default, has no covering indexes.)
-            models.Index(fields=["id", "classification_rank", "state", "urgency", "classification"],
-                         name="case_visibility_count"),
+            models.Index(
+                fields=["id", "classification_rank", "state", "urgency", "classification"], name="case_visibility_count"
+            ),
             models.Index(fields=["state", "id", "classification_rank"], name="case_state_count"),
         ]
 
@@ -234,19 +290,28 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def confirmed_cabinet_decision(self):
         """The latest confirmed decision on deploying the provision (a decision ordering the sale of
         the stake is not one: `confirmed_sale_order`)."""
-        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=False)
-                .order_by("-confirmed_at").first())
+        return (
+            self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=False)
+            .order_by("-confirmed_at")
+            .first()
+        )
 
     def confirmed_sale_order(self):
         """The latest confirmed kabinetsbesluit ordering the sale of the stake, or None."""
-        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=True)
-                .order_by("-confirmed_at").first())
+        return (
+            self.cabinet_decisions.filter(confirmed_at__isnull=False, orders_sale=True)
+            .order_by("-confirmed_at")
+            .first()
+        )
 
     def governing_deploy_decision(self):
         """The latest confirmed decision to deploy: its maximum, instruments and lapse date govern the
         money in the case (a follow-on beyond it needs a new decision)."""
-        return (self.cabinet_decisions.filter(confirmed_at__isnull=False, deploy=True)
-                .order_by("-confirmed_at", "-id").first())
+        return (
+            self.cabinet_decisions.filter(confirmed_at__isnull=False, deploy=True)
+            .order_by("-confirmed_at", "-id")
+            .first()
+        )
 
     # ------------------------------------------------------------------------------------------
     # Lifecycle
@@ -255,45 +320,85 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def start_intake(self):
         """A case officer takes the signal into intake."""
 
-    @transition(state, source=State.INTAKE, target=State.NOT_ADMISSIBLE, permission=_may("reject_not_admissible"),
-                custom={"reason_required": True})
+    @transition(
+        state,
+        source=State.INTAKE,
+        target=State.NOT_ADMISSIBLE,
+        permission=_may("reject_not_admissible"),
+        custom={"reason_required": True},
+    )
     def reject_not_admissible(self):
         """Outside the letter's scope (reikwijdte) or covered by existing instruments."""
 
-    @transition(state, source=State.INTAKE, target=State.RISK_ASSESSMENT, permission=_may("start_assessment"),
-                conditions=[guards.intake_is_complete, guards.state_actor_not_excluded])
+    @transition(
+        state,
+        source=State.INTAKE,
+        target=State.RISK_ASSESSMENT,
+        permission=_may("start_assessment"),
+        conditions=[guards.intake_is_complete, guards.state_actor_not_excluded],
+    )
     def start_assessment(self):
         """EZK starts the risk assessment (risico-inschatting) with the afwegingskader."""
 
-    @transition(state, source=State.SIGNAL, target=State.RISK_ASSESSMENT, permission=_may("start_assessment"),
-                conditions=[guards.urgent_and_intake_complete, guards.state_actor_not_excluded])
+    @transition(
+        state,
+        source=State.SIGNAL,
+        target=State.RISK_ASSESSMENT,
+        permission=_may("start_assessment"),
+        conditions=[guards.urgent_and_intake_complete, guards.state_actor_not_excluded],
+    )
     def fast_track_to_assessment(self):
         """A "per direct" case whose intake facts are known goes straight to assessment."""
 
-    @transition(state, source=State.RISK_ASSESSMENT, target=State.CABINET_DECISION,
-                permission=_may("submit_to_cabinet"), conditions=[guards.has_approved_assessment_to_deploy])
+    @transition(
+        state,
+        source=State.RISK_ASSESSMENT,
+        target=State.CABINET_DECISION,
+        permission=_may("submit_to_cabinet"),
+        conditions=[guards.has_approved_assessment_to_deploy],
+    )
     def submit_to_cabinet(self):
         """The approved assessment (both conditions met, every check passed) goes to the ministerraad."""
 
-    @transition(state, source=State.RISK_ASSESSMENT, target=State.NOT_DEPLOYED,
-                permission=_may("conclude_not_deployed"), conditions=[guards.has_approved_assessment_not_to_deploy],
-                custom={"reason_required": True})
+    @transition(
+        state,
+        source=State.RISK_ASSESSMENT,
+        target=State.NOT_DEPLOYED,
+        permission=_may("conclude_not_deployed"),
+        conditions=[guards.has_approved_assessment_not_to_deploy],
+        custom={"reason_required": True},
+    )
     def conclude_not_deployed(self):
         """The approved assessment concludes the instrument is not to be deployed."""
 
-    @transition(state, source=State.CABINET_DECISION, target=State.INVESTMENT_PREPARATION,
-                permission=_may("start_investment_preparation"), conditions=[guards.cabinet_decided_to_deploy])
+    @transition(
+        state,
+        source=State.CABINET_DECISION,
+        target=State.INVESTMENT_PREPARATION,
+        permission=_may("start_investment_preparation"),
+        conditions=[guards.cabinet_decided_to_deploy],
+    )
     def start_investment_preparation(self):
         """The cabinet decided to deploy; Invest-NL works out the investment proposal."""
 
-    @transition(state, source=State.CABINET_DECISION, target=State.NOT_DEPLOYED,
-                permission=_may("record_cabinet_declined"), conditions=[guards.cabinet_declined],
-                custom={"reason_required": True})
+    @transition(
+        state,
+        source=State.CABINET_DECISION,
+        target=State.NOT_DEPLOYED,
+        permission=_may("record_cabinet_declined"),
+        conditions=[guards.cabinet_declined],
+        custom={"reason_required": True},
+    )
     def record_cabinet_declined(self):
         """The cabinet decided not to deploy."""
 
-    @transition(state, source=State.INVESTMENT_PREPARATION, target=State.INVESTED,
-                permission=_may("mark_invested"), conditions=[guards.has_disbursement])
+    @transition(
+        state,
+        source=State.INVESTMENT_PREPARATION,
+        target=State.INVESTED,
+        permission=_may("mark_invested"),
+        conditions=[guards.has_disbursement],
+    )
     def mark_invested(self):
         """The first disbursement into an SPV position was made (bev moves the case here)."""
 
@@ -301,34 +406,58 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def start_monitoring(self):
         """The position is held and the risk and the cabinet's conditions are followed."""
 
-    @transition(state, source=[State.INVESTED, State.MONITORING], target=State.FOLLOW_ON_DECISION,
-                permission=_may("request_follow_on_decision"), conditions=[guards.has_disbursement],
-                custom={"reason_required": True})
+    @transition(
+        state,
+        source=[State.INVESTED, State.MONITORING],
+        target=State.FOLLOW_ON_DECISION,
+        permission=_may("request_follow_on_decision"),
+        conditions=[guards.has_disbursement],
+        custom={"reason_required": True},
+    )
     def request_follow_on_decision(self):
         """A follow-on investment beyond what the kabinetsbesluit allowed needs a new decision
         ("draag ik zorg dat het kabinetsbesluit ... effectief ten uitvoer wordt gebracht", letter):
         the case goes back to the cabinet; its positions stay and nothing is invested meanwhile."""
 
-    @transition(state, source=State.FOLLOW_ON_DECISION, target=State.MONITORING,
-                permission=_may("resume_after_follow_on_decision"),
-                conditions=[guards.cabinet_decided_since_follow_on_request])
+    @transition(
+        state,
+        source=State.FOLLOW_ON_DECISION,
+        target=State.MONITORING,
+        permission=_may("resume_after_follow_on_decision"),
+        conditions=[guards.cabinet_decided_since_follow_on_request],
+    )
     def resume_after_follow_on_decision(self):
         """The cabinet decided on the follow-on: a decision to deploy now governs the money (the
         latest confirmed one); after a decline the earlier decision still does."""
 
-    @transition(state, source=State.MONITORING, target=State.EXIT, permission=_may("start_exit"),
-                conditions=[guards.exit_is_authorised])
+    @transition(
+        state,
+        source=State.MONITORING,
+        target=State.EXIT,
+        permission=_may("start_exit"),
+        conditions=[guards.exit_is_authorised],
+    )
     def start_exit(self):
         """An approved risk review found the risk back at a manageable level, or the cabinet ordered
         the sale: the stake is wound down."""
 
-    @transition(state, source=State.EXIT, target=State.CLOSED, permission=_may("close"),
-                conditions=[guards.all_positions_exited])
+    @transition(
+        state,
+        source=State.EXIT,
+        target=State.CLOSED,
+        permission=_may("close"),
+        conditions=[guards.all_positions_exited],
+    )
     def close(self):
         """Every position is fully exited."""
 
-    @transition(state, source=WITHDRAWABLE_STATES, target=State.WITHDRAWN, permission=_may("withdraw"),
-                custom={"reason_required": True})
+    @transition(
+        state,
+        source=WITHDRAWABLE_STATES,
+        target=State.WITHDRAWN,
+        permission=_may("withdraw"),
+        custom={"reason_required": True},
+    )
     def withdraw(self):
         """The threat went away (the acquirer withdrew, the company found other finance, ...)."""
 
@@ -407,20 +536,34 @@ class CabinetDecision(models.Model):
     # What a decision to deploy allows: "draag ik zorg dat het kabinetsbesluit om te investeren door
     # Invest-NL effectief ten uitvoer wordt gebracht" (letter, "Invest-NL als beheerder"). The fund
     # holds every reservation and disbursement of the case to it (bev.services.ledger._check_cabinet_decision).
-    instruments = models.JSONField(_("toegestane instrumenten"), default=list, blank=True,
-                                   help_text=_("Van de drie die de brief toestaat (constants.Instrument)."))
-    max_amount = models.DecimalField(_("maximaal bedrag voor de casus (EUR)"), max_digits=15, decimal_places=2,
-                                     null=True, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
-                                     help_text=_("Het totaal dat in de casus gereserveerd en uitbetaald mag zijn."))
-    lapses_on = models.DateField(_("vervalt na"), null=True, blank=True,
-                                 help_text=_("Na deze datum wordt onder dit besluit niets meer gereserveerd of "
-                                             "uitbetaald."))
+    instruments = models.JSONField(
+        _("toegestane instrumenten"),
+        default=list,
+        blank=True,
+        help_text=_("Van de drie die de brief toestaat (constants.Instrument)."),
+    )
+    max_amount = models.DecimalField(
+        _("maximaal bedrag voor de casus (EUR)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Het totaal dat in de casus gereserveerd en uitbetaald mag zijn."),
+    )
+    lapses_on = models.DateField(
+        _("vervalt na"),
+        null=True,
+        blank=True,
+        help_text=_("Na deze datum wordt onder dit besluit niets meer gereserveerd of uitbetaald."),
+    )
     conditions = models.TextField(_("voorwaarden"), blank=True)
     notes = models.TextField(_("toelichting"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-                                     blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,17 +24,27 @@ def team_members_who_may(*, case: Case, action: str, exclude=()) -> list:
     classification, except the user ids in `exclude` (under four eyes: who prepared the thing).
     Whom a task mail goes to (access.notifications). One query."""
     excluded = [pk for pk in exclude if pk is not None]
-    members = (CaseTeamMember.objects.filter(case_id=case.pk, role__in=roles_for(action), user__is_active=True,
-                                             user__clearance_rank__gte=case.classification_rank)
-               .exclude(user_id__in=excluded).select_related("user").order_by("user_id"))
+    members = (
+        CaseTeamMember.objects.filter(
+            case_id=case.pk,
+            role__in=roles_for(action),
+            user__is_active=True,
+            user__clearance_rank__gte=case.classification_rank,
+        )
+        .exclude(user_id__in=excluded)
+        .select_related("user")
+        .order_by("user_id")
+    )
     return [m.user for m in members if m.role in case_roles_for(m.user.role)]
 
 
 def case_list(*, user) -> QuerySet[Case]:
     """Case files this person may open (department advisors reach only their consultation)."""
-    return (Case.objects.case_file_visible_to(user)
-            .select_related("created_by")
-            .prefetch_related(Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category"))))
+    return (
+        Case.objects.case_file_visible_to(user)
+        .select_related("created_by")
+        .prefetch_related(Prefetch("category_rows", queryset=CaseCategory.objects.order_by("category")))
+    )
 
 
 def case_list_rows(*, user) -> QuerySet[Case]:
@@ -73,9 +83,11 @@ def case_categories(*, case_ids) -> dict[int, list[str]]:
         table, case_column = CaseCategory._meta.db_table, CaseCategory._meta.get_field("case").column
         category_column = CaseCategory._meta.get_field("category").column
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {case_column}, {category_column} FROM {table} "
-                           f"WHERE {case_column} IN ({', '.join(['%s'] * len(categories))}) ORDER BY {category_column}",
-                           list(categories))
+            cursor.execute(
+                f"SELECT {case_column}, {category_column} FROM {table} "
+                f"WHERE {case_column} IN ({', '.join(['%s'] * len(categories))}) ORDER BY {category_column}",
+                list(categories),
+            )
             for case_id, category in cursor.fetchall():
                 categories[case_id].append(category)
     return categories
@@ -122,10 +134,15 @@ def _case_lookup(user, case_id: int | str) -> Case:
 
 _CASE_FILE_OF_MEMBER = Precompiled(
     lambda user_id, clearance_rank, case_id: Case.objects.case_file_visible_to_member(
-        user_id=user_id, clearance_rank=clearance_rank).filter(pk=case_id),
-    "user_id", "clearance_rank", "case_id")
+        user_id=user_id, clearance_rank=clearance_rank
+    ).filter(pk=case_id),
+    "user_id",
+    "clearance_rank",
+    "case_id",
+)
 _CATEGORIES_OF_CASE = Precompiled(
-    lambda case_id: CaseCategory.objects.filter(case_id=case_id).order_by("category"), "case_id")
+    lambda case_id: CaseCategory.objects.filter(case_id=case_id).order_by("category"), "case_id"
+)
 
 
 def people_names(*, usernames) -> dict[str, str]:

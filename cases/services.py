@@ -49,25 +49,63 @@ from .selectors import team_members_who_may
 
 # Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
 _SIGNAL_FIELDS = {
-    "title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
-    "target_name", "target_kvk_number", "target_sector", "categories",
-    "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
-    "transaction_value", "expected_closing_date",
-    "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
-    "market_financing_explored", "market_financing_notes",
-    "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing",
-    "vifo_insolvency_threat", "vifo_mitigation_shortfall",
+    "title",
+    "summary",
+    "classification",
+    "signal_source",
+    "signal_received_at",
+    "urgency",
+    "target_name",
+    "target_kvk_number",
+    "target_sector",
+    "categories",
+    "acquirer_name",
+    "acquirer_country",
+    "state_actor_status",
+    "intended_stake_percent",
+    "intended_control",
+    "transaction_value",
+    "expected_closing_date",
+    "scope_grounds",
+    "existing_instruments_considered",
+    "existing_instruments_shortfall",
+    "market_financing_explored",
+    "market_financing_notes",
+    "historical_transaction_date",
+    "vifo_decision_date",
+    "vifo_decision_reference",
+    "vifo_blocked_financing",
+    "vifo_insolvency_threat",
+    "vifo_mitigation_shortfall",
 }
 # The facts of scope grounds 3 and 4 stay correctable while the risk assessment runs: the assessor
 # confirms the ground on them (assessments.services.assessment_set_scope).
-_SCOPE_FACT_FIELDS = {"historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
-                      "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall"}
+_SCOPE_FACT_FIELDS = {
+    "historical_transaction_date",
+    "vifo_decision_date",
+    "vifo_decision_reference",
+    "vifo_blocked_financing",
+    "vifo_insolvency_threat",
+    "vifo_mitigation_shortfall",
+}
 EDITABLE_FIELDS: dict[str, set[str]] = {
     State.SIGNAL: _SIGNAL_FIELDS,
     State.INTAKE: _SIGNAL_FIELDS,
-    State.RISK_ASSESSMENT: {"title", "summary", "classification", "urgency", "acquirer_country", "state_actor_status",
-                            "intended_stake_percent", "intended_control", "transaction_value",
-                            "expected_closing_date", "target_sector", "categories", *_SCOPE_FACT_FIELDS},
+    State.RISK_ASSESSMENT: {
+        "title",
+        "summary",
+        "classification",
+        "urgency",
+        "acquirer_country",
+        "state_actor_status",
+        "intended_stake_percent",
+        "intended_control",
+        "transaction_value",
+        "expected_closing_date",
+        "target_sector",
+        "categories",
+        *_SCOPE_FACT_FIELDS,
+    },
     State.CABINET_DECISION: {"title", "summary", "classification", "urgency", "expected_closing_date"},
     State.INVESTMENT_PREPARATION: {"title", "summary", "classification", "urgency"},
     State.INVESTED: {"title", "summary", "classification"},
@@ -84,10 +122,28 @@ def _snapshot(case: Case) -> dict[str, Any]:
     return data
 
 
-def _record_event(*, case: Case, actor, kind: str, transition: str = "", from_state: str = "", to_state: str = "",
-                  reason: str = "", data: dict | None = None) -> TimelineEvent:
-    return TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind, transition=transition,
-                                        from_state=from_state, to_state=to_state, reason=reason, data=data or {})
+def _record_event(
+    *,
+    case: Case,
+    actor,
+    kind: str,
+    transition: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind=kind,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )
 
 
 def case_note_record(*, case: Case, actor, data: dict) -> TimelineEvent:
@@ -120,13 +176,16 @@ def scope_fact_errors(case: Case) -> dict[str, str]:
         errors["historical_transaction_date"] = _(
             "Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief 2023, "
             "Reikwijdte: “Historische transacties van vóór 8 september 2020”). Deze transactie is van "
-            "%(date)s: kies een andere grond.") % {"date": when.strftime("%d-%m-%Y")}
+            "%(date)s: kies een andere grond."
+        ) % {"date": when.strftime("%d-%m-%Y")}
     elif when is not None and when > today:
         errors["historical_transaction_date"] = _("Een historische transactie ligt niet in de toekomst.")
     decided = case.vifo_decision_date
     if decided is not None and decided < WET_VIFO_IN_FORCE_SINCE:
-        errors["vifo_decision_date"] = _("Een toetsingsbesluit op grond van de Wet vifo is niet van vóór "
-                                         "1 juni 2023, de dag waarop de wet in werking trad.")
+        errors["vifo_decision_date"] = _(
+            "Een toetsingsbesluit op grond van de Wet vifo is niet van vóór "
+            "1 juni 2023, de dag waarop de wet in werking trad."
+        )
     elif decided is not None and decided > today:
         errors["vifo_decision_date"] = _("Een genomen toetsingsbesluit ligt niet in de toekomst.")
     return errors
@@ -148,15 +207,24 @@ def _require_classification_allowed(*, user, case: Case, level: str, team_cleara
     the case any more; DOMAIN "Confidentiality": need-to-know within clearance)."""
     require_accredited(level)
     if rank(level) > user.clearance_rank:
-        raise Conflict(_("U kunt een casus niet hoger rubriceren dan uw eigen machtiging (%(clearance)s).")
-                       % {"clearance": user.get_clearance_display()}, code="classification_above_own_clearance")
+        raise Conflict(
+            _("U kunt een casus niet hoger rubriceren dan uw eigen machtiging (%(clearance)s).")
+            % {"clearance": user.get_clearance_display()},
+            code="classification_above_own_clearance",
+        )
     if team_clearances is None:
-        team_clearances = [m.user for m in CaseTeamMember.objects.filter(case=case, user__is_active=True)
-                           .select_related("user")]
+        team_clearances = [
+            m.user for m in CaseTeamMember.objects.filter(case=case, user__is_active=True).select_related("user")
+        ]
     if not any(rank(level) <= member.clearance_rank for member in team_clearances):
-        raise Conflict(_("Niemand in het casusteam heeft een machtiging voor %(level)s: de casus zou voor iedereen "
-                         "onzichtbaar worden.") % {"level": Classification(level).label},
-                       code="classification_above_team_clearance")
+        raise Conflict(
+            _(
+                "Niemand in het casusteam heeft een machtiging voor %(level)s: de casus zou voor iedereen "
+                "onzichtbaar worden."
+            )
+            % {"level": Classification(level).label},
+            code="classification_above_team_clearance",
+        )
 
 
 def _reclassify(*, user, case: Case, before: str, after: str, reason: str) -> str:
@@ -166,8 +234,10 @@ def _reclassify(*, user, case: Case, before: str, after: str, reason: str) -> st
     if rank(after) < rank(before):
         require_accredited(after)
         if not can(user, "case.lower_classification", case=case):
-            raise PermissionDenied(_("Alleen een daartoe bevoegde gebruiker mag de rubricering van een casus "
-                                     "verlagen."), code="permission_denied")
+            raise PermissionDenied(
+                _("Alleen een daartoe bevoegde gebruiker mag de rubricering van een casus verlagen."),
+                code="permission_denied",
+            )
         if not reason:
             raise RuleViolation(_("Geef een reden op om de rubricering te verlagen."), field="classification_reason")
     else:
@@ -200,14 +270,21 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
     CaseTeamMember.objects.create(case=case, user=user, role=Role.CASE_OFFICER, added_by=user)
     _record_event(case=case, actor=user, kind=EventKind.CREATED, to_state=case.state)
     _start_clock(case=case, stage=case.state)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="case.create", obj=case, case_id=case.pk,
-              changes=diff({}, _snapshot(case)))
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="case.create",
+        obj=case,
+        case_id=case.pk,
+        changes=diff({}, _snapshot(case)),
+    )
     return case
 
 
 @transaction.atomic
-def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int | None = None,
-                classification_reason: str = "") -> Case:
+def case_update(
+    *, user, case: Case, data: dict[str, Any], expected_version: int | None = None, classification_reason: str = ""
+) -> Case:
     """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
     classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
@@ -216,8 +293,13 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
     allowed = EDITABLE_FIELDS.get(case.state, set())
     refused = sorted(set(data) - allowed)
     if refused:
-        raise ValidationError({name: _("Dit veld kan in de status '%(state)s' niet worden gewijzigd.")
-                               % {"state": case.get_state_display()} for name in refused})
+        raise ValidationError(
+            {
+                name: _("Dit veld kan in de status '%(state)s' niet worden gewijzigd.")
+                % {"state": case.get_state_display()}
+                for name in refused
+            }
+        )
     version = expected_version if expected_version is not None else case.version
     before = _snapshot(case)
     data = dict(data)
@@ -230,10 +312,13 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
     if data.get("classification", case.classification) != case.classification:
         if data["classification"] not in Classification.values:
             raise ValidationError({"classification": _("Onbekende rubricering.")})
-        reason = _reclassify(user=user, case=case, before=case.classification, after=data["classification"],
-                             reason=classification_reason)
-        reclassified = {"classification": {"before": case.classification, "after": data["classification"]},
-                        "reason": reason}
+        reason = _reclassify(
+            user=user, case=case, before=case.classification, after=data["classification"], reason=classification_reason
+        )
+        reclassified = {
+            "classification": {"before": case.classification, "after": data["classification"]},
+            "reason": reason,
+        }
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["state"])
@@ -246,20 +331,38 @@ def case_update(*, user, case: Case, data: dict[str, Any], expected_version: int
         CaseCategory.objects.bulk_create([CaseCategory(case=case, category=c) for c in categories if c not in existing])
     # Optimistic lock: only one of two concurrent editors of the same version wins.
     if not Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1):
-        raise Conflict(_("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."),
-                       code="stale_version")
+        raise Conflict(
+            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
+        )
     case.version = version + 1
     changes = diff(before, _snapshot(case))
     changes.pop("classification", None)  # its own step, below
     if changes:
         _record_event(case=case, actor=user, kind=EventKind.UPDATED, data={"fields": sorted(changes)})
-        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.update", obj=case, case_id=case.pk,
-                  changes=changes)
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.UPDATE,
+            event="case.update",
+            obj=case,
+            case_id=case.pk,
+            changes=changes,
+        )
     if reclassified:
-        _record_event(case=case, actor=user, kind=EventKind.UPDATED, reason=reclassified["reason"],
-                      data={"fields": ["classification"], "classification": reclassified["classification"]})
-        audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.reclassify", obj=case, case_id=case.pk,
-                  changes=reclassified)
+        _record_event(
+            case=case,
+            actor=user,
+            kind=EventKind.UPDATED,
+            reason=reclassified["reason"],
+            data={"fields": ["classification"], "classification": reclassified["classification"]},
+        )
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.UPDATE,
+            event="case.reclassify",
+            obj=case,
+            case_id=case.pk,
+            changes=reclassified,
+        )
     return case
 
 
@@ -291,15 +394,21 @@ def case_transition(*, user, case: Case, name: str, reason: str = "", data: dict
     method = transition_method(case, name)
     meta = method._django_fsm
     if not meta.has_transition(case.state):
-        raise Conflict(_("De overgang '%(name)s' is niet mogelijk vanuit de status '%(state)s'.")
-                       % {"name": name, "state": case.get_state_display()}, code="invalid_state")
+        raise Conflict(
+            _("De overgang '%(name)s' is niet mogelijk vanuit de status '%(state)s'.")
+            % {"name": name, "state": case.get_state_display()},
+            code="invalid_state",
+        )
     found = meta.get_transition(case.state)
     if not found.has_perm(case, user):
         raise PermissionDenied(_("Uw rol in deze casus staat de overgang '%(name)s' niet toe.") % {"name": name})
     if not can_proceed(method):
         blocked = unmet_guards(case, name)
-        raise Conflict(_("Niet voldaan aan: %(rules)s.") % {"rules": ", ".join(blocked)}, code="guard_failed",
-                       extra={"unmet": blocked})
+        raise Conflict(
+            _("Niet voldaan aan: %(rules)s.") % {"rules": ", ".join(blocked)},
+            code="guard_failed",
+            extra={"unmet": blocked},
+        )
     reason = (reason or "").strip()
     if found.custom.get("reason_required") and not reason:
         raise RuleViolation(_("Een reden is verplicht voor deze overgang."), field="reason")
@@ -311,14 +420,29 @@ def case_transition(*, user, case: Case, name: str, reason: str = "", data: dict
     try:
         case.save()
     except ConcurrentTransition:
-        raise Conflict(_("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."),
-                       code="concurrent_transition") from None
-    _record_event(case=case, actor=user, kind=EventKind.TRANSITION, transition=name, from_state=from_state,
-                  to_state=case.state, reason=reason, data=data or {})
+        raise Conflict(
+            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
+        ) from None
+    _record_event(
+        case=case,
+        actor=user,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        data=data or {},
+    )
     _complete_clock(case=case, stage=from_state)
     _start_clock(case=case, stage=case.state)
-    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event=f"case.{name}", obj=case, case_id=case.pk,
-              changes={"state": {"before": from_state, "after": case.state}, "reason": reason})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.TRANSITION,
+        event=f"case.{name}",
+        obj=case,
+        case_id=case.pk,
+        changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
+    )
     return case
 
 
@@ -326,9 +450,15 @@ def available_transitions(*, user, case: Case) -> list[dict[str, Any]]:
     """Transitions this person may take now (their role allows it and every rule is met)."""
     result = []
     for t in case.get_available_user_state_transitions(user):
-        result.append({"name": t.name, "target": t.target, "target_label": State(t.target).label,
-                       "reason_required": bool(t.custom.get("reason_required")),
-                       "description": (t.method.__doc__ or "").strip()})
+        result.append(
+            {
+                "name": t.name,
+                "target": t.target,
+                "target_label": State(t.target).label,
+                "reason_required": bool(t.custom.get("reason_required")),
+                "description": (t.method.__doc__ or "").strip(),
+            }
+        )
     return result
 
 
@@ -355,14 +485,20 @@ def _require_role_fits(*, member, role: str) -> None:
     if role not in case_roles_for(member.role):
         raise RuleViolation(
             _("%(user)s is %(org)s en kan in een casus niet de rol %(role)s krijgen (scheiding van functies).")
-            % {"user": member.username, "org": Role(member.role).label if member.role in Role.values else member.role,
-               "role": Role(role).label}, field="role")
+            % {
+                "user": member.username,
+                "org": Role(member.role).label if member.role in Role.values else member.role,
+                "role": Role(role).label,
+            },
+            field="role",
+        )
 
 
 def _earlier_team_roles(*, case: Case, member) -> list[str]:
     """The roles `member` held on this case before (from the timeline, which is append-only)."""
-    events = TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).order_by("at", "id").values_list("data",
-                                                                                                        flat=True)
+    events = (
+        TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).order_by("at", "id").values_list("data", flat=True)
+    )
     roles = []
     for data in events:
         if member.username in (data.get("added"), data.get("changed")):
@@ -373,8 +509,10 @@ def _earlier_team_roles(*, case: Case, member) -> list[str]:
 def _team_candidate_refused() -> RuleViolation:
     """One answer for "no such (active) person" and "this person may not hold that role": the team
     form does not tell who exists, nor anyone's organisational role (issue 22)."""
-    return RuleViolation(_("Onbekende gebruiker, of deze persoon kan in een casus niet deze rol krijgen "
-                           "(scheiding van functies)."), field="role")
+    return RuleViolation(
+        _("Onbekende gebruiker, of deze persoon kan in een casus niet deze rol krijgen (scheiding van functies)."),
+        field="role",
+    )
 
 
 @transaction.atomic
@@ -399,9 +537,17 @@ def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
     if earlier:
         data["earlier_roles"] = earlier
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data=data)
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_add", obj=case, case_id=case.pk,
-              changes={"team": {"before": None, "after": f"{member.username}:{role}"},
-                       **({"earlier_roles": earlier} if earlier else {})})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="case.team_add",
+        obj=case,
+        case_id=case.pk,
+        changes={
+            "team": {"before": None, "after": f"{member.username}:{role}"},
+            **({"earlier_roles": earlier} if earlier else {}),
+        },
+    )
     return row
 
 
@@ -410,8 +556,11 @@ def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMem
     """Change a member's role on the case: its own audited step (not remove-and-add). The member
     keeps no power of the old role; what they did in it stays theirs for four eyes (issue 20)."""
     require(user, "case.manage_team", case=case)
-    row = (CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
-           if member is not None else None)
+    row = (
+        CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
+        if member is not None
+        else None
+    )
     if row is None:  # no such person, or not on the team: one answer (issue 22)
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
     if member.pk == user.pk:
@@ -423,10 +572,17 @@ def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMem
     row.role = role
     row.save(update_fields=["role"])
     case.forget_team()
-    _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"changed": member.username, "from": before,
-                                                                     "to": role})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_change_role", obj=case, case_id=case.pk,
-              changes={"team_role": {"before": f"{member.username}:{before}", "after": f"{member.username}:{role}"}})
+    _record_event(
+        case=case, actor=user, kind=EventKind.TEAM, data={"changed": member.username, "from": before, "to": role}
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="case.team_change_role",
+        obj=case,
+        case_id=case.pk,
+        changes={"team_role": {"before": f"{member.username}:{before}", "after": f"{member.username}:{role}"}},
+    )
     return row
 
 
@@ -441,8 +597,14 @@ def case_team_remove(*, user, case: Case, member) -> None:
     row.delete()
     case.forget_team()
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username, "role": row.role})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.team_remove", obj=case, case_id=case.pk,
-              changes={"team": {"before": f"{member.username}:{row.role}", "after": None}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="case.team_remove",
+        obj=case,
+        case_id=case.pk,
+        changes={"team": {"before": f"{member.username}:{row.role}", "after": None}},
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,12 +619,21 @@ def _require_follow_on_reassessment(case: Case) -> None:
     assessment approved, with the outcome "deploy", after the case was sent back for the decision
     (letter: "Op basis van deze risico-inschatting beslist het kabinet over de inzet van de
     voorziening"; "Steeds zal kritisch worden bekeken ... strategisch gedrag van bedrijven")."""
-    requested = (case.timeline.filter(transition="request_follow_on_decision").order_by("-at", "-id")
-                 .values_list("at", flat=True).first())
+    requested = (
+        case.timeline.filter(transition="request_follow_on_decision")
+        .order_by("-at", "-id")
+        .values_list("at", flat=True)
+        .first()
+    )
     if requested is None or guards.approved_outcome_since(case.pk, requested) != "deploy":
-        raise Conflict(_("Een vervolginvestering wordt besloten op een nieuwe risico-inschatting: keur eerst een "
-                         "(herziene) risico-inschatting goed die tot inzet adviseert, met de toetsen opnieuw "
-                         "beantwoord."), code="follow_on_assessment_required")
+        raise Conflict(
+            _(
+                "Een vervolginvestering wordt besloten op een nieuwe risico-inschatting: keur eerst een "
+                "(herziene) risico-inschatting goed die tot inzet adviseert, met de toetsen opnieuw "
+                "beantwoord."
+            ),
+            code="follow_on_assessment_required",
+        )
 
 
 def _decision_instruments(values) -> list[str]:
@@ -473,9 +644,20 @@ def _decision_instruments(values) -> list[str]:
 
 
 @transaction.atomic
-def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, deploy: bool, conditions: str = "",
-                            notes: str = "", instruments=None, max_amount=None, lapses_on=None,
-                            orders_sale: bool = False) -> CabinetDecision:
+def cabinet_decision_record(
+    *,
+    user,
+    case: Case,
+    meeting_date,
+    reference: str,
+    deploy: bool,
+    conditions: str = "",
+    notes: str = "",
+    instruments=None,
+    max_amount=None,
+    lapses_on=None,
+    orders_sale: bool = False,
+) -> CabinetDecision:
     """Record the kabinetsbesluit. A decision to deploy states what the cabinet allowed: the
     instrument(s), the maximum amount for the case and optionally the date after which it lapses
     (letter, "Invest-NL als beheerder": "draag ik zorg dat het kabinetsbesluit om te investeren door
@@ -487,11 +669,14 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
         if deploy:
             raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
         if case.state not in SALE_ORDER_STATES:
-            raise Conflict(_("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
-                           code="invalid_state")
+            raise Conflict(
+                _("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
+                code="invalid_state",
+            )
     elif case.state not in DECISION_STATES:
-        raise Conflict(_("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."),
-                       code="invalid_state")
+        raise Conflict(
+            _("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."), code="invalid_state"
+        )
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
     if deploy and case.state == State.FOLLOW_ON_DECISION:
@@ -506,31 +691,71 @@ def cabinet_decision_record(*, user, case: Case, meeting_date, reference: str, d
         if errors:
             raise ValidationError(errors)
     else:
-        refused = [name for name, value in (("instruments", instruments), ("max_amount", max_amount),
-                                             ("lapses_on", lapses_on)) if value not in (None, "", [])]
+        refused = [
+            name
+            for name, value in (("instruments", instruments), ("max_amount", max_amount), ("lapses_on", lapses_on))
+            if value not in (None, "", [])
+        ]
         if refused:
-            raise ValidationError({name: _("Alleen een besluit tot inzet noemt instrumenten, bedrag en "
-                                           "vervaldatum.") for name in refused})
-    decision = CabinetDecision(case=case, meeting_date=meeting_date, reference=reference, deploy=deploy,
-                               orders_sale=orders_sale, conditions=conditions, notes=notes, recorded_by=user,
-                               instruments=instruments, max_amount=max_amount if max_amount not in (None, "") else None,
-                               lapses_on=lapses_on or None)
+            raise ValidationError(
+                {name: _("Alleen een besluit tot inzet noemt instrumenten, bedrag en vervaldatum.") for name in refused}
+            )
+    decision = CabinetDecision(
+        case=case,
+        meeting_date=meeting_date,
+        reference=reference,
+        deploy=deploy,
+        orders_sale=orders_sale,
+        conditions=conditions,
+        notes=notes,
+        recorded_by=user,
+        instruments=instruments,
+        max_amount=max_amount if max_amount not in (None, "") else None,
+        lapses_on=lapses_on or None,
+    )
     decision.full_clean()
     if decision.lapses_on and decision.lapses_on < decision.meeting_date:
         raise ValidationError({"lapses_on": _("De vervaldatum ligt vóór de datum van de ministerraad.")})
     decision.save()
-    _record_event(case=case, actor=user, kind=EventKind.CABINET_DECISION,
-                  data={"decision": decision.pk, "deploy": deploy, "orders_sale": orders_sale, "reference": reference,
-                        "step": "recorded"})
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="cabinet_decision.record", obj=decision,
-              case_id=case.pk, changes=diff({}, {"meeting_date": meeting_date, "reference": reference,
-                                                 "deploy": deploy, "orders_sale": orders_sale,
-                                                 "conditions": conditions, "instruments": instruments,
-                                                 "max_amount": decision.max_amount, "lapses_on": decision.lapses_on}))
+    _record_event(
+        case=case,
+        actor=user,
+        kind=EventKind.CABINET_DECISION,
+        data={
+            "decision": decision.pk,
+            "deploy": deploy,
+            "orders_sale": orders_sale,
+            "reference": reference,
+            "step": "recorded",
+        },
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="cabinet_decision.record",
+        obj=decision,
+        case_id=case.pk,
+        changes=diff(
+            {},
+            {
+                "meeting_date": meeting_date,
+                "reference": reference,
+                "deploy": deploy,
+                "orders_sale": orders_sale,
+                "conditions": conditions,
+                "instruments": instruments,
+                "max_amount": decision.max_amount,
+                "lapses_on": decision.lapses_on,
+            },
+        ),
+    )
     # Four eyes: the secretariat's others are told a decision waits for their confirmation.
-    notify_task(recipients=team_members_who_may(case=case, action="cabinet_decision.confirm", exclude=[user.pk]),
-                kind=gettext_lazy("Vier ogen: kabinetsbesluit bevestigen"), reference=case.reference,
-                path=reverse("cases:decision_confirm", args=[case.pk, decision.pk]))
+    notify_task(
+        recipients=team_members_who_may(case=case, action="cabinet_decision.confirm", exclude=[user.pk]),
+        kind=gettext_lazy("Vier ogen: kabinetsbesluit bevestigen"),
+        reference=case.reference,
+        path=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
+    )
     return decision
 
 
@@ -541,16 +766,33 @@ def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecis
     if decision.confirmed_at is not None:
         raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
     # Four eyes by person: who recorded the decision never confirms it, whatever their role now.
-    require_four_eyes(user, involved=[decision.recorded_by_id],
-                      message=_("Vier ogen: wie het besluit vastlegde, kan het niet zelf bevestigen."))
+    require_four_eyes(
+        user,
+        involved=[decision.recorded_by_id],
+        message=_("Vier ogen: wie het besluit vastlegde, kan het niet zelf bevestigen."),
+    )
     decision.confirmed_by = user
     decision.confirmed_at = timezone.now()
     decision.save(update_fields=["confirmed_by", "confirmed_at"])
-    _record_event(case=decision.case, actor=user, kind=EventKind.CABINET_DECISION,
-                  data={"decision": decision.pk, "deploy": decision.deploy, "orders_sale": decision.orders_sale,
-                        "step": "confirmed"})
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="cabinet_decision.confirm", obj=decision,
-              case_id=decision.case_id, changes={"confirmed_by": {"before": None, "after": user.username}})
+    _record_event(
+        case=decision.case,
+        actor=user,
+        kind=EventKind.CABINET_DECISION,
+        data={
+            "decision": decision.pk,
+            "deploy": decision.deploy,
+            "orders_sale": decision.orders_sale,
+            "step": "confirmed",
+        },
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="cabinet_decision.confirm",
+        obj=decision,
+        case_id=decision.case_id,
+        changes={"confirmed_by": {"before": None, "after": user.username}},
+    )
     return decision
 
 
@@ -599,8 +841,14 @@ def case_suspend(*, user, case: Case, reason: str) -> StageClock:
     clock.suspension_reason = reason.strip()
     clock.save(update_fields=["suspended_since", "suspension_reason"])
     _record_event(case=case, actor=user, kind=EventKind.SUSPENDED, reason=reason.strip(), data={"stage": clock.stage})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.suspend", obj=case, case_id=case.pk,
-              changes={"suspended": {"before": False, "after": True}, "reason": reason.strip()})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="case.suspend",
+        obj=case,
+        case_id=case.pk,
+        changes={"suspended": {"before": False, "after": True}, "reason": reason.strip()},
+    )
     return clock
 
 
@@ -619,11 +867,24 @@ def case_resume(*, user, case: Case, reason: str) -> StageClock:
     clock.due_at = clock.due_at + paused
     clock.suspended_since = None
     clock.save(update_fields=["due_at", "suspended_since"])
-    _record_event(case=case, actor=user, kind=EventKind.RESUMED, reason=reason.strip(),
-                  data={"stage": clock.stage, "suspended_seconds": int(paused.total_seconds())})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="case.resume", obj=case, case_id=case.pk,
-              changes={"due_at": {"before": old_due.isoformat(), "after": clock.due_at.isoformat()},
-                       "reason": reason.strip()})
+    _record_event(
+        case=case,
+        actor=user,
+        kind=EventKind.RESUMED,
+        reason=reason.strip(),
+        data={"stage": clock.stage, "suspended_seconds": int(paused.total_seconds())},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="case.resume",
+        obj=case,
+        case_id=case.pk,
+        changes={
+            "due_at": {"before": old_due.isoformat(), "after": clock.due_at.isoformat()},
+            "reason": reason.strip(),
+        },
+    )
     return clock
 
 
@@ -633,22 +894,43 @@ def flag_overdue_stages(*, now: datetime | None = None) -> list[StageClock]:
 
     now = now or timezone.now()
     flagged = []
-    overdue = StageClock.objects.filter(completed_at__isnull=True, suspended_since__isnull=True,
-                                        overdue_flagged_at__isnull=True, due_at__lt=now).select_related("case")
+    overdue = StageClock.objects.filter(
+        completed_at__isnull=True, suspended_since__isnull=True, overdue_flagged_at__isnull=True, due_at__lt=now
+    ).select_related("case")
     for clock in overdue:
         with transaction.atomic():
-            if not StageClock.objects.filter(pk=clock.pk, overdue_flagged_at__isnull=True).update(overdue_flagged_at=now):
+            if not StageClock.objects.filter(pk=clock.pk, overdue_flagged_at__isnull=True).update(
+                overdue_flagged_at=now
+            ):
                 continue  # another worker flagged it first
             case = clock.case
-            _record_event(case=case, actor=None, kind=EventKind.OVERDUE, data={"stage": clock.stage,
-                                                                              "due_at": clock.due_at.isoformat()})
-            audit_log(actor=None, action=AuditRecord.Action.OTHER, event="case.overdue", obj=case, case_id=case.pk,
-                      changes={"stage": clock.stage})
+            _record_event(
+                case=case,
+                actor=None,
+                kind=EventKind.OVERDUE,
+                data={"stage": clock.stage, "due_at": clock.due_at.isoformat()},
+            )
+            audit_log(
+                actor=None,
+                action=AuditRecord.Action.OTHER,
+                event="case.overdue",
+                obj=case,
+                case_id=case.pk,
+                changes={"stage": clock.stage},
+            )
             recipients = [e for e in case.team.values_list("user__email", flat=True) if e]
             # The mail names only the reference: case content stays inside the service.
-            transaction.on_commit(lambda r=recipients, c=case, s=clock.stage: r and send_mail(
-                subject=f"[BEV] Termijn verstreken: {c.reference}",
-                message=f"De termijn van de fase '{State(s).label}' van casus {c.reference} is verstreken.",
-                from_email=None, recipient_list=r, fail_silently=True))
+            transaction.on_commit(
+                lambda r=recipients, c=case, s=clock.stage: (
+                    r
+                    and send_mail(
+                        subject=f"[BEV] Termijn verstreken: {c.reference}",
+                        message=f"De termijn van de fase '{State(s).label}' van casus {c.reference} is verstreken.",
+                        from_email=None,
+                        recipient_list=r,
+                        fail_silently=True,
+                    )
+                )
+            )
             flagged.append(clock)
     return flagged

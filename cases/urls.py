@@ -14,8 +14,9 @@ urlpatterns = [
     path("<int:pk>/team/<int:user_id>/remove/", views.team_remove, name="team_remove"),
     path("<int:pk>/team/<int:user_id>/role/", views.team_change_role, name="team_change_role"),
     path("<int:pk>/cabinet-decision/", views.cabinet_decision_record, name="decision_record"),
-    path("<int:pk>/cabinet-decision/<int:decision_id>/confirm/", views.cabinet_decision_confirm,
-         name="decision_confirm"),
+    path(
+        "<int:pk>/cabinet-decision/<int:decision_id>/confirm/", views.cabinet_decision_confirm, name="decision_confirm"
+    ),
     path("<int:pk>/suspend/", views.case_suspend, name="suspend"),
     path("<int:pk>/resume/", views.case_resume, name="resume"),
 ]

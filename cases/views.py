@@ -43,16 +43,20 @@ from .work import decided_this_round
 REFUSED = (ApplicationError, ValidationError)
 
 # The steps of Invest-NL's investment proposal (bev), as the timeline names them.
-PROPOSAL_STEPS = {"proposed": gettext_lazy("ingediend door de beheerder"),
-                  "approved": gettext_lazy("goedgekeurd door EZK"),
-                  "rejected": gettext_lazy("afgewezen door EZK")}
+PROPOSAL_STEPS = {
+    "proposed": gettext_lazy("ingediend door de beheerder"),
+    "approved": gettext_lazy("goedgekeurd door EZK"),
+    "rejected": gettext_lazy("afgewezen door EZK"),
+}
 
 # What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
 GUARD_LABELS = {
-    "intake_is_complete": gettext_lazy("intake compleet (reikwijdtegrond met de feiten van grond 3 of 4, "
-                                "tekortschieten bestaande instrumenten of bij grond 4 waarom de gevolgen van het "
-                                "toetsingsbesluit niet anders te mitigeren zijn, marktfinanciering verkend, "
-                                "onderneming en investeerder bekend)"),
+    "intake_is_complete": gettext_lazy(
+        "intake compleet (reikwijdtegrond met de feiten van grond 3 of 4, "
+        "tekortschieten bestaande instrumenten of bij grond 4 waarom de gevolgen van het "
+        "toetsingsbesluit niet anders te mitigeren zijn, marktfinanciering verkend, "
+        "onderneming en investeerder bekend)"
+    ),
     "urgent_and_intake_complete": gettext_lazy("urgentie „per direct” en intake compleet"),
     "state_actor_not_excluded": gettext_lazy("investeerder niet uitgesloten als statelijke actor"),
     "has_approved_assessment_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies tot inzet"),
@@ -60,8 +64,9 @@ GUARD_LABELS = {
     "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
     "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
     "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
-    "exit_is_authorised": gettext_lazy("goedgekeurde risicoheroverweging die het risico beheersbaar acht, of "
-                                       "bevestigd kabinetsbesluit tot verkoop"),
+    "exit_is_authorised": gettext_lazy(
+        "goedgekeurde risicoheroverweging die het risico beheersbaar acht, of bevestigd kabinetsbesluit tot verkoop"
+    ),
     "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
     "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
@@ -100,17 +105,28 @@ def case_list(request):
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/list.html", {"form": form, "cases": page.object_list, "page": page,
-                                               "total": page.paginator.count, "query": query.urlencode(),
-                                               "nav": "cases", "may_create": can(request.user, "case.create")})
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "form": form,
+            "cases": page.object_list,
+            "page": page,
+            "total": page.paginator.count,
+            "query": query.urlencode(),
+            "nav": "cases",
+            "may_create": can(request.user, "case.create"),
+        },
+    )
 
 
 @web_view
 def case_create(request):
     if not can(request.user, "case.create"):
         raise_forbidden()
-    form = CaseForm(request.POST or None, initial={"signal_received_at": timezone.localtime().replace(second=0,
-                                                                                                  microsecond=0)})
+    form = CaseForm(
+        request.POST or None, initial={"signal_received_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_create(user=request.user, data=form.service_data())
@@ -189,8 +205,13 @@ def _timeline_rows(case):
     """Each event as a sentence with labels and people's names, never codes or usernames (issue 23)."""
     rows = []
     events = list(selectors.case_timeline(case=case))
-    usernames = {event.data.get(key) for event in events if event.kind == EventKind.TEAM
-                 for key in ("added", "removed", "changed") if event.data.get(key)}
+    usernames = {
+        event.data.get(key)
+        for event in events
+        if event.kind == EventKind.TEAM
+        for key in ("added", "removed", "changed")
+        if event.data.get(key)
+    }
     names = selectors.people_names(usernames=usernames)
 
     def person(username) -> str:
@@ -207,13 +228,16 @@ def _timeline_rows(case):
                 text = _("%(user)s verwijderd uit het team") % {"user": person(event.data["removed"])}
             elif event.data.get("changed"):
                 text = _("Rol van %(user)s gewijzigd van %(before)s in %(after)s") % {
-                    "user": person(event.data["changed"]), "before": _role_label(event.data.get("from")),
-                    "after": _role_label(event.data.get("to"))}
+                    "user": person(event.data["changed"]),
+                    "before": _role_label(event.data.get("from")),
+                    "after": _role_label(event.data.get("to")),
+                }
             if event.data.get("added"):
                 text += " " + _("als %(role)s") % {"role": _role_label(event.data.get("role"))}
             if event.data.get("earlier_roles"):
                 text += " " + _("(opnieuw; eerder: %(roles)s)") % {
-                    "roles": ", ".join(_role_label(r) for r in event.data["earlier_roles"])}
+                    "roles": ", ".join(_role_label(r) for r in event.data["earlier_roles"])
+                }
         elif event.kind == EventKind.CABINET_DECISION:
             step = event.data.get("step")
             text = _("Kabinetsbesluit vastgelegd") if step == "recorded" else _("Kabinetsbesluit bevestigd (vier ogen)")
@@ -225,12 +249,16 @@ def _timeline_rows(case):
         elif event.kind == EventKind.UPDATED and event.data.get("classification"):
             text = _("Rubricering gewijzigd van %(before)s in %(after)s") % {
                 "before": _classification_label(event.data["classification"].get("before")),
-                "after": _classification_label(event.data["classification"].get("after"))}
+                "after": _classification_label(event.data["classification"].get("after")),
+            }
         elif event.kind == EventKind.NOTE and event.data.get("investment_proposal"):
             step = PROPOSAL_STEPS.get(event.data.get("step"), event.data.get("step", ""))
             text = _("Investeringsvoorstel %(step)s: %(instrument)s, %(amount)s (kabinetsbesluit %(ref)s)") % {
-                "step": step, "instrument": code_label("instrument", event.data.get("instrument")),
-                "amount": _amount_label(event.data.get("amount")), "ref": event.data.get("decision", "")}
+                "step": step,
+                "instrument": code_label("instrument", event.data.get("instrument")),
+                "amount": _amount_label(event.data.get("amount")),
+                "ref": event.data.get("decision", ""),
+            }
         elif event.kind == EventKind.UPDATED and event.data.get("fields"):
             text = _("Gewijzigd: %(fields)s") % {"fields": ", ".join(_field_label(f) for f in event.data["fields"])}
         rows.append({"event": event, "text": text})
@@ -242,8 +270,9 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     forms = forms or {}
     transitions = services.available_transitions(user=user, case=case)
     for t in transitions:
-        t["form"] = forms.get(f"transition:{t['name']}") or TransitionForm(prefix=t["name"],
-                                                                         reason_required=t["reason_required"])
+        t["form"] = forms.get(f"transition:{t['name']}") or TransitionForm(
+            prefix=t["name"], reason_required=t["reason_required"]
+        )
     timeline = _timeline_rows(case)
     visited = {row["event"].to_state for row in timeline if row["event"].to_state} | {case.state}
     clock = services.current_clock(case)
@@ -252,22 +281,32 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     pending = next((d for d in decisions if d.confirmed_at is None), None)
     sale_order = case.state in services.SALE_ORDER_STATES
     # Once the decision the case waits for is confirmed, it is not offered again (cases.work).
-    may_record = (((case.state in DECISION_STATES and not decided_this_round(case)) or sale_order) and pending is None
-                  and can(user, "cabinet_decision.record", case=case))
+    may_record = (
+        ((case.state in DECISION_STATES and not decided_this_round(case)) or sale_order)
+        and pending is None
+        and can(user, "cabinet_decision.record", case=case)
+    )
     context = {
-        "case": case, "nav": "cases",
+        "case": case,
+        "nav": "cases",
         "transitions": transitions,
-        "blocked": [dict(b, target_label=State(b["target"]).label,
-                         unmet_labels=[str(GUARD_LABELS.get(g, g)) for g in b["unmet"]])
-                    for b in services.blocked_transitions(user=user, case=case)],
+        "blocked": [
+            dict(
+                b, target_label=State(b["target"]).label, unmet_labels=[str(GUARD_LABELS.get(g, g)) for g in b["unmet"]]
+            )
+            for b in services.blocked_transitions(user=user, case=case)
+        ],
         "scope_labels": [str(ScopeGround(g).label) for g in case.scope_grounds if g in ScopeGround.values],
         "diagram": lifecycle_diagram(case=case, visited=visited, available={t["name"] for t in transitions}),
         "timeline": timeline,
         "team": team,
-        "clock": clock, "overdue": bool(clock and not clock.is_suspended and clock.due_at < timezone.now()),
-        "decisions": decisions, "pending_decision": pending,
-        "may_confirm": bool(pending and pending.recorded_by_id != user.pk
-                            and can(user, "cabinet_decision.confirm", case=case)),
+        "clock": clock,
+        "overdue": bool(clock and not clock.is_suspended and clock.due_at < timezone.now()),
+        "decisions": decisions,
+        "pending_decision": pending,
+        "may_confirm": bool(
+            pending and pending.recorded_by_id != user.pk and can(user, "cabinet_decision.confirm", case=case)
+        ),
         "decision_form": forms.get("decision") or (CabinetDecisionForm(sale_order=sale_order) if may_record else None),
         "confirm_form": forms.get("confirm"),
         "may_suspend": bool(clock and case.state not in END_STATES and can(user, "case.suspend", case=case)),
@@ -276,8 +315,15 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
         "undo_removal": undo,
         "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
-        "team_rows": [{"member": m, "role_form": forms["role"] if forms.get("role_member") == m.user_id
-                       else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role})} for m in team],
+        "team_rows": [
+            {
+                "member": m,
+                "role_form": forms["role"]
+                if forms.get("role_member") == m.user_id
+                else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role}),
+            }
+            for m in team
+        ],
         "related": _related_pages(user, case),
         "end_states": END_STATES,
     }
@@ -297,8 +343,12 @@ def _undo_removal(request, case) -> dict | None:
     except ValueError:
         return None
     role = request.GET.get("role", "")
-    if removed is None or role not in Role.values or case.role_of(removed) is not None \
-            or not can(request.user, "case.manage_team", case=case):
+    if (
+        removed is None
+        or role not in Role.values
+        or case.role_of(removed) is not None
+        or not can(request.user, "case.manage_team", case=case)
+    ):
         return None
     return {"member": removed, "role": role, "role_label": Role(role).label}
 
@@ -307,8 +357,7 @@ def _undo_removal(request, case) -> dict | None:
 def case_audit_trail(request, pk: int):
     """The case's own audit trail (auditors and administrators on its team: audit.view)."""
     case = selectors.case_header(user=request.user, case_id=pk)
-    return trail_page(request, case_id=case.pk,
-                      title=_("Audittrail van %(reference)s") % {"reference": case.reference})
+    return trail_page(request, case_id=case.pk, title=_("Audittrail van %(reference)s") % {"reference": case.reference})
 
 
 def _case_for_post(request, pk):
@@ -323,15 +372,16 @@ def case_transition(request, pk: int, name: str):
     form = TransitionForm(request.POST, prefix=name, reason_required=bool(meta and meta["reason_required"]))
     if form.is_valid():
         try:
-            case = services.case_transition(user=request.user, case=case, name=name,
-                                            reason=form.cleaned_data["reason"])
+            case = services.case_transition(user=request.user, case=case, name=name, reason=form.cleaned_data["reason"])
         except REFUSED as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("De casus staat nu op: %(state)s.") % {"state": case.get_state_display()})
             return redirect("cases:detail", pk=case.pk)
     if meta is None:  # not offered (any more): show why above the actions
-        messages.error(request, "; ".join(str(e) for e in form.non_field_errors()) or _("Deze stap is nu niet mogelijk."))
+        messages.error(
+            request, "; ".join(str(e) for e in form.non_field_errors()) or _("Deze stap is nu niet mogelijk.")
+        )
         return redirect("cases:detail", pk=case.pk)
     return _case_page(request, case, forms={f"transition:{name}": form}, status=400)
 
@@ -346,16 +396,23 @@ def case_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version")
         try:
-            services.case_update(user=request.user, case=case, data=form.service_data(only_changed=True),
-                                 expected_version=int(version) if version and version.isdigit() else None,
-                                 classification_reason=form.cleaned_data.get("classification_reason", ""))
+            services.case_update(
+                user=request.user,
+                case=case,
+                data=form.service_data(only_changed=True),
+                expected_version=int(version) if version and version.isdigit() else None,
+                classification_reason=form.cleaned_data.get("classification_reason", ""),
+            )
         except REFUSED as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("De casus is bijgewerkt."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "nav": "cases", "case": case,
-                                               "title": _("Casus %(ref)s wijzigen") % {"ref": case.reference}})
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "nav": "cases", "case": case, "title": _("Casus %(ref)s wijzigen") % {"ref": case.reference}},
+    )
 
 
 @web_view
@@ -388,13 +445,21 @@ def team_remove(request, pk: int, user_id: int):
     back = reverse("cases:detail", args=[case.pk])
     try:
         asked = confirm_first(
-            request, title=_("Teamlid verwijderen"), back_url=back + "#team",
-            facts=[(_("Persoon"), member), (_("Rol in de casus"), Role(role).label if role in Role.values else role),
-                   (_("Casus"), f"{case.reference} {case.title}")],
-            consequence=_("De persoon ziet de casus daarna niet meer. U kunt het direct daarna ongedaan maken; de "
-                          "tijdlijn houdt beide stappen bij."),
+            request,
+            title=_("Teamlid verwijderen"),
+            back_url=back + "#team",
+            facts=[
+                (_("Persoon"), member),
+                (_("Rol in de casus"), Role(role).label if role in Role.values else role),
+                (_("Casus"), f"{case.reference} {case.title}"),
+            ],
+            consequence=_(
+                "De persoon ziet de casus daarna niet meer. U kunt het direct daarna ongedaan maken; de "
+                "tijdlijn houdt beide stappen bij."
+            ),
             button=_("Bevestigen en verwijderen"),
-            dry_run=lambda: services.case_team_remove(user=request.user, case=case, member=member))
+            dry_run=lambda: services.case_team_remove(user=request.user, case=case, member=member),
+        )
         if asked is not None:
             return asked
         services.case_team_remove(user=request.user, case=case, member=member)
@@ -463,10 +528,22 @@ def cabinet_decision_confirm(request, pk: int, decision_id: int):
         else:
             messages.success(request, _("Het kabinetsbesluit is bevestigd."))
             return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
-    return render(request, "cases/decision_confirm.html", {
-        "case": case, "d": decision, "form": form, "nav": "cases",
-        "may_confirm": (decision.confirmed_at is None and decision.recorded_by_id != request.user.pk
-                        and can(request.user, "cabinet_decision.confirm", case=case))}, status=status)
+    return render(
+        request,
+        "cases/decision_confirm.html",
+        {
+            "case": case,
+            "d": decision,
+            "form": form,
+            "nav": "cases",
+            "may_confirm": (
+                decision.confirmed_at is None
+                and decision.recorded_by_id != request.user.pk
+                and can(request.user, "cabinet_decision.confirm", case=case)
+            ),
+        },
+        status=status,
+    )
 
 
 def _clock_action(request, pk: int, service, done_message: str):

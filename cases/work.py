@@ -48,6 +48,7 @@ STEP_LABELS = {
 
 
 if TYPE_CHECKING:
+
     class MyCase(Case):
         """For the type checker only: a case as `my_cases` gives it."""
 
@@ -60,8 +61,15 @@ def my_cases(*, user, states=None) -> list[MyCase]:
     None where their organisational role no longer allows it) and `clock` (the running stage's
     StageClock or None). Two queries."""
     membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk).values("role")[:1]
-    cases = cast("list[MyCase]", list(Case.objects.case_file_visible_to(user).filter(state__in=states or OPEN_STATES)
-                                      .annotate(my_role=Subquery(membership)).order_by("id")[:500]))
+    cases = cast(
+        "list[MyCase]",
+        list(
+            Case.objects.case_file_visible_to(user)
+            .filter(state__in=states or OPEN_STATES)
+            .annotate(my_role=Subquery(membership))
+            .order_by("id")[:500]
+        ),
+    )
     allowed = case_roles_for(getattr(user, "role", ""))
     clocks = {}
     if cases:
@@ -85,9 +93,15 @@ def deadline(case: Case) -> dict:
 
 def task(*, case: Case, kind: str, what: str, url: str, **due) -> dict:
     due = due or deadline(case)
-    return {"kind": kind, "title": f"{case.reference} {case.title}", "what": what, "url": url,
-            "due_at": due.get("due_at"), "overdue": bool(due.get("overdue")),
-            "urgent": case.urgency == Urgency.IMMEDIATE}
+    return {
+        "kind": kind,
+        "title": f"{case.reference} {case.title}",
+        "what": what,
+        "url": url,
+        "due_at": due.get("due_at"),
+        "overdue": bool(due.get("overdue")),
+        "urgent": case.urgency == Urgency.IMMEDIATE,
+    }
 
 
 def _may_transition(role: str | None, transition) -> bool:
@@ -123,11 +137,23 @@ def work_items(*, user) -> list[dict]:
             items += _decision_items(user, case, decisions.get(case.pk, []))
         steps = _next_steps(case)
         if steps:
-            items.append(task(case=case, kind=_("Statusovergang"), what=" / ".join(
-                str(STEP_LABELS.get(t.name, State(t.target).label)) for t in steps), url=detail + "#actions"))
+            items.append(
+                task(
+                    case=case,
+                    kind=_("Statusovergang"),
+                    what=" / ".join(str(STEP_LABELS.get(t.name, State(t.target).label)) for t in steps),
+                    url=detail + "#actions",
+                )
+            )
         elif case.state in PREPARATION and PREPARATION[case.state][0] == case.my_role:
-            items.append(task(case=case, kind=str(PREPARATION[case.state][1]), what=case.get_state_display(),
-                              url=detail + "#actions"))
+            items.append(
+                task(
+                    case=case,
+                    kind=str(PREPARATION[case.state][1]),
+                    what=case.get_state_display(),
+                    url=detail + "#actions",
+                )
+            )
     return items
 
 
@@ -139,12 +165,24 @@ def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[
         decision = pending[-1]
         if decision.recorded_by_id == user.pk:
             return []
-        return [task(case=case, kind=_("Vier ogen: kabinetsbesluit bevestigen"), what=decision.reference,
-                     url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]))]
+        return [
+            task(
+                case=case,
+                kind=_("Vier ogen: kabinetsbesluit bevestigen"),
+                what=decision.reference,
+                url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
+            )
+        ]
     if decided_this_round(case, decisions):
         return []
-    return [task(case=case, kind=_("Kabinetsbesluit vastleggen"), what=case.get_state_display(),
-                 url=reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")]
+    return [
+        task(
+            case=case,
+            kind=_("Kabinetsbesluit vastleggen"),
+            what=case.get_state_display(),
+            url=reverse("cases:detail", args=[case.pk]) + "#cabinet-decision",
+        )
+    ]
 
 
 def decided_this_round(case: Case, decisions: list[CabinetDecision] | None = None) -> bool:

@@ -65,7 +65,11 @@ def require_accredited(level: str, *, field: str = "classification") -> None:
     maximum = accredited_maximum()
     if level in RANK and RANK[level] > RANK[maximum]:
         raise RuleViolation(
-            _("Deze omgeving is geaccrediteerd tot en met %(max)s. Informatie gerubriceerd als %(level)s hoort "
-              "in een daarvoor geaccrediteerd systeem, niet hier.")
+            _(
+                "Deze omgeving is geaccrediteerd tot en met %(max)s. Informatie gerubriceerd als %(level)s hoort "
+                "in een daarvoor geaccrediteerd systeem, niet hier."
+            )
             % {"max": Classification(maximum).label, "level": Classification(level).label},
-            field=field, code="classification_not_accredited")
+            field=field,
+            code="classification_not_accredited",
+        )

@@ -20,8 +20,12 @@ class ApplicationError(Exception):
     def as_dict(self) -> dict:
         if self.field and self.status_code == 400:  # malformed input: DRF's field-error shape
             return {self.field: [self.message]}
-        return {"message": self.message, "code": self.code, **({"field": self.field} if self.field else {}),
-                **({"extra": self.extra} if self.extra else {})}
+        return {
+            "message": self.message,
+            "code": self.code,
+            **({"field": self.field} if self.field else {}),
+            **({"extra": self.extra} if self.extra else {}),
+        }
 
 
 class RuleViolation(ApplicationError):

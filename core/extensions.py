@@ -11,8 +11,8 @@ from .registry import Registry
 
 @dataclass(frozen=True)
 class NavItem:
-    order: int                      # position in the menu, left to right
-    key: str                        # the page's `nav` value that marks the item as current
+    order: int  # position in the menu, left to right
+    key: str  # the page's `nav` value that marks the item as current
     url_name: str
     label: str
     allowed: Callable[[object], bool]  # may this person open it (their organisational role)
@@ -30,6 +30,8 @@ def code_label(kind: str, code) -> str:
     if code in labels:
         return str(labels[code])
     return "" if code is None else str(code)
+
+
 # Callables `work_items(*, user) -> list[dict]`: what waits on this person.
 work_sources = Registry("core.work_sources")
 # Callables `collect() -> Iterable[prometheus_client.Metric]`: figures read from the database when

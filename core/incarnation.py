@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from django.db import connection
 
-_EXPRESSION = ("(SELECT d.oid::text || '@' || extract(epoch FROM pg_postmaster_start_time())::text "
-               "FROM pg_database d WHERE d.datname = current_database())")
+_EXPRESSION = (
+    "(SELECT d.oid::text || '@' || extract(epoch FROM pg_postmaster_start_time())::text "
+    "FROM pg_database d WHERE d.datname = current_database())"
+)
 
 
 def incarnation_sql(vendor: str) -> str:

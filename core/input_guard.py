@@ -55,5 +55,8 @@ class InputGuardMiddleware:
         field, message = refused
         if request.path_info.startswith("/api/"):
             return JsonResponse({field: [message]}, status=400, json_dumps_params={"ensure_ascii": False})
-        return HttpResponse(_("Ongeldige invoer in „%(field)s”: %(message)s") % {"field": field, "message": message},
-                            status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Ongeldige invoer in „%(field)s”: %(message)s") % {"field": field, "message": message},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )

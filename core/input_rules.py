@@ -56,8 +56,10 @@ def _bad_character(value: str) -> str | None:
     code = ord(found.group())
     if code == 0:
         return _("Een NUL-teken (U+0000) is niet toegestaan.")
-    return _("Het teken U+%(code)04X is niet toegestaan; van de stuurtekens mogen alleen tab, nieuwe "
-             "regel en regelterugloop.") % {"code": code}
+    return _(
+        "Het teken U+%(code)04X is niet toegestaan; van de stuurtekens mogen alleen tab, nieuwe "
+        "regel en regelterugloop."
+    ) % {"code": code}
 
 
 def _non_ascii_number(value: str) -> bool:
@@ -109,6 +111,7 @@ def search_terms_checked(terms, *, field: str = "search") -> list[str]:
     if len(terms) > MAX_SEARCH_TERMS:
         raise RuleViolation(_("Zoek met ten hoogste %(max)s termen.") % {"max": MAX_SEARCH_TERMS}, field=field)
     if any(len(term) > MAX_SEARCH_TERM_LENGTH for term in terms):
-        raise RuleViolation(_("Een zoekterm is ten hoogste %(max)s tekens lang.") % {"max": MAX_SEARCH_TERM_LENGTH},
-                            field=field)
+        raise RuleViolation(
+            _("Een zoekterm is ten hoogste %(max)s tekens lang.") % {"max": MAX_SEARCH_TERM_LENGTH}, field=field
+        )
     return terms

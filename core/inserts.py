@@ -26,8 +26,7 @@ def insert(instance: Model, *, conflict_target: tuple[str, ...] = (), using: str
     return bool(insert_many([instance], conflict_target=conflict_target, using=using))
 
 
-def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = (),
-                using: str = DEFAULT_DB_ALIAS) -> int:
+def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = (), using: str = DEFAULT_DB_ALIAS) -> int:
     """Write these instances of one model in one statement (a statement per number of rows); returns
     how many were written. Without `conflict_target` every row is written and each gets its pk (the
     RETURNING rows come in the order of the VALUES, which Django's bulk_create relies on as well)."""
@@ -39,17 +38,23 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
         return _orm_insert_many(instances, conflict_target=conflict_target, using=using)
     connection = connections[using]
     model = type(instances[0])
-    fields: list[Any] = [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    fields: list[Any] = [
+        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+    ]
     key = (model, connection.alias, conflict_target, len(instances))
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
-        conflict = (f" ON CONFLICT ({', '.join(quote(_column(model, name)) for name in conflict_target)})"
-                    " DO NOTHING") if conflict_target else ""
+        conflict = (
+            (f" ON CONFLICT ({', '.join(quote(_column(model, name)) for name in conflict_target)}) DO NOTHING")
+            if conflict_target
+            else ""
+        )
         row = f"({', '.join(['%s'] * len(fields))})"
         sql = _STATEMENTS[key] = (
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-            f"VALUES {', '.join([row] * len(instances))}{conflict} RETURNING {quote(_column(model, 'pk'))}")
+            f"VALUES {', '.join([row] * len(instances))}{conflict} RETURNING {quote(_column(model, 'pk'))}"
+        )
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -64,8 +69,12 @@ def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_
     """Write these fields of `instance` (a stored row) in one prepared UPDATE ... WHERE pk, as
     `save(update_fields=fields)` writes them; returns how many rows it changed (0: the row is gone)."""
     if not fastpaths.enabled():  # the plain ORM (core.fastpaths)
-        return type(instance)._base_manager.using(using).filter(pk=instance.pk).update(
-            **{name: getattr(instance, name) for name in fields})
+        return (
+            type(instance)
+            ._base_manager.using(using)
+            .filter(pk=instance.pk)
+            .update(**{name: getattr(instance, name) for name in fields})
+        )
     connection = connections[using]
     model = type(instance)
     concrete: list[Any] = [model._meta.get_field(name) for name in fields]
@@ -75,7 +84,8 @@ def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_
         quote = connection.ops.quote_name
         sql = _STATEMENTS[key] = (
             f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in concrete)} "
-            f"WHERE {quote(_column(model, 'pk'))} = %s")
+            f"WHERE {quote(_column(model, 'pk'))} = %s"
+        )
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in concrete]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, instance.pk])

@@ -33,8 +33,11 @@ from .extensions import metric_sources
 logger = logging.getLogger(__name__)
 
 REQUESTS = Counter("bev_http_requests", "HTTP requests answered, by method and status", ["method", "status"])
-DURATION = Histogram("bev_http_request_duration_seconds", "Time to answer an HTTP request",
-                     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+DURATION = Histogram(
+    "bev_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 

@@ -45,8 +45,9 @@ def _pool() -> ProcessPoolExecutor:
     global _executor, _owner_pid
     with _lock:
         if _executor is None or _owner_pid != os.getpid():  # none yet, or inherited through a fork
-            _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            max_tasks_per_child=RENDERS_PER_CHILD)
+            _executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=RENDERS_PER_CHILD
+            )
             _owner_pid = os.getpid()
         return _executor
 

@@ -84,8 +84,7 @@ class Precompiled:
 
     def _compile(self, using: str) -> tuple:
         connection = connections[using]
-        first, second = ({name: base + index for index, name in enumerate(self.stand_ins)}
-                         for base in _STAND_IN_BASES)
+        first, second = ({name: base + index for index, name in enumerate(self.stand_ins)} for base in _STAND_IN_BASES)
         queryset = self.build(**first)
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
@@ -109,7 +108,7 @@ class Precompiled:
             raise PrecompileError(f"not parameters of the compiled SQL: {sorted(set(self.stand_ins) - found)}")
         state = {name: getattr(compiler, name) for name in _COMPILER_STATE}
         # results_iter asks for the converters of the select's columns on every run: the same ones.
-        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[:compiler.col_count]])
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select[: compiler.col_count]])
         state["get_converters"] = lambda expressions: converters
         template = self._templates[using] = (queryset, sql, tuple(params), tuple(slots), state)
         return template

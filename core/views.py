@@ -34,9 +34,11 @@ def healthz(request):
     mq_ok, mq_detail = broker_ok()
     healthy = db_ok and mq_ok
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable",
-         "database": {"ok": db_ok, "detail": db_detail},
-         "broker": {"ok": mq_ok, "detail": mq_detail}},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "database": {"ok": db_ok, "detail": db_detail},
+            "broker": {"ok": mq_ok, "detail": mq_detail},
+        },
         status=200 if healthy else 503,
     )
 
@@ -86,8 +88,9 @@ class _DryRun(Exception):
     """Raised inside a dry run's transaction to roll it back."""
 
 
-def confirm_first(request, *, title: str, facts: list[tuple[str, object]], consequence: str, button: str,
-                  back_url: str, dry_run=None):
+def confirm_first(
+    request, *, title: str, facts: list[tuple[str, object]], consequence: str, button: str, back_url: str, dry_run=None
+):
     """An irreversible step asks first (issue 23): the first POST (already valid) shows *what* is being
     confirmed (`facts`: label and value pairs) and what follows (`consequence`); the same POST again
     with confirm=1 does it. Returns the confirmation page, or None once confirmed.
@@ -105,11 +108,25 @@ def confirm_first(request, *, title: str, facts: list[tuple[str, object]], conse
                 raise _DryRun
         except _DryRun:
             pass
-    carried = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "confirm")
-               for value in values]
-    return render(request, "core/confirm.html", {
-        "title": title, "facts": facts, "consequence": consequence, "button": button, "back_url": back_url,
-        "carried": carried, "action_url": request.path})
+    carried = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirm")
+        for value in values
+    ]
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": title,
+            "facts": facts,
+            "consequence": consequence,
+            "button": button,
+            "back_url": back_url,
+            "carried": carried,
+            "action_url": request.path,
+        },
+    )
 
 
 def user_verified(user) -> bool:

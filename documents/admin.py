@@ -12,8 +12,17 @@ class VersionInline(admin.TabularInline):
     model = DocumentVersion
     extra = 0
     can_delete = False
-    fields = ["number", "original_filename", "file_kind", "size", "sha256", "uploaded_at", "uploaded_by",
-              "withdrawn_at", "withdrawal_reason"]
+    fields = [
+        "number",
+        "original_filename",
+        "file_kind",
+        "size",
+        "sha256",
+        "uploaded_at",
+        "uploaded_by",
+        "withdrawn_at",
+        "withdrawal_reason",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -61,8 +61,10 @@ def _office_kind(content: bytes) -> tuple[FileKind, str]:
         "depth": _("Het bestand bevat XML dat dieper dan %(limit)s niveaus genest is en wordt geweigerd."),
         "doctype": _("Het bestand bevat een XML-DTD, die in Office-documenten niet hoort, en wordt geweigerd."),
         "timeout": _("Het bestand kon niet binnen %(limit)s seconden worden gecontroleerd en wordt geweigerd."),
-        "failed": _("Het bestand kon niet binnen de reken- en geheugenlimiet van de controle worden "
-                    "gecontroleerd en wordt geweigerd."),
+        "failed": _(
+            "Het bestand kon niet binnen de reken- en geheugenlimiet van de controle worden "
+            "gecontroleerd en wordt geweigerd."
+        ),
     }
     if reason == "unpacked":
         limit = limit // (1024 * 1024)
@@ -78,8 +80,9 @@ def _run_office_inspection(content: bytes) -> dict:
     environment's Python settings nor site-packages; it needs the standard library only."""
     command = [sys.executable, "-I", "-S", str(Path(office_inspection.__file__))]
     try:
-        finished = subprocess.run(command, input=content, capture_output=True,
-                                  timeout=office_inspection.TIMEOUT_SECONDS, check=False)
+        finished = subprocess.run(
+            command, input=content, capture_output=True, timeout=office_inspection.TIMEOUT_SECONDS, check=False
+        )
     except subprocess.TimeoutExpired:  # run() has killed the child
         logger.warning("Office file inspection refused: over %s s", office_inspection.TIMEOUT_SECONDS)
         return {"refused": "timeout", "limit": office_inspection.TIMEOUT_SECONDS}
@@ -89,8 +92,11 @@ def _run_office_inspection(content: bytes) -> dict:
         result = None
     if finished.returncode != 0 or not isinstance(result, dict):
         # killed by its CPU limit (SIGXCPU) or out of its memory (MemoryError)
-        logger.warning("Office file inspection failed (exit %s): %s", finished.returncode,
-                       finished.stderr[-500:].decode(errors="replace"))
+        logger.warning(
+            "Office file inspection failed (exit %s): %s",
+            finished.returncode,
+            finished.stderr[-500:].decode(errors="replace"),
+        )
         return {"refused": "failed"}
     return result
 
@@ -156,8 +162,12 @@ def _detect_kind(content: bytes) -> FileKind:
         return FileKind.EML
     if _is_utf8_text(content.removeprefix(b"\xef\xbb\xbf")):
         return FileKind.TEXT
-    _refuse(_("Dit bestandstype is niet toegestaan. Toegestaan zijn: PDF, DOCX, XLSX, ODT, PNG, JPEG, GIF, "
-              "platte tekst (UTF-8) en e-mail (.eml, .msg)."))
+    _refuse(
+        _(
+            "Dit bestandstype is niet toegestaan. Toegestaan zijn: PDF, DOCX, XLSX, ODT, PNG, JPEG, GIF, "
+            "platte tekst (UTF-8) en e-mail (.eml, .msg)."
+        )
+    )
 
 
 def safe_filename(name: str, kind: FileKind) -> str:

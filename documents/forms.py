@@ -14,14 +14,20 @@ from .constants import DocumentType, FileKind
 
 def file_types_hint():
     """The hint before the file input: which formats are accepted (by content) and how large."""
-    return format_lazy(_("Toegestaan: {kinds}; hoogstens {megabytes} MB. Het formaat wordt aan de inhoud herkend."),
-                       kinds=", ".join(str(label) for label in FileKind.labels),
-                       megabytes=settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024))
+    return format_lazy(
+        _("Toegestaan: {kinds}; hoogstens {megabytes} MB. Het formaat wordt aan de inhoud herkend."),
+        kinds=", ".join(str(label) for label in FileKind.labels),
+        megabytes=settings.DOCUMENT_MAX_UPLOAD_BYTES // (1024 * 1024),
+    )
 
 
 class DocumentSearchForm(forms.Form):
-    q = forms.CharField(label=_("Zoeken in titel en tekst"), required=False, max_length=MAX_SEARCH_TERM_LENGTH,
-                        widget=forms.TextInput(attrs={"type": "search"}))
+    q = forms.CharField(
+        label=_("Zoeken in titel en tekst"),
+        required=False,
+        max_length=MAX_SEARCH_TERM_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
 
 
 class DocumentUploadForm(forms.Form):
@@ -29,11 +35,15 @@ class DocumentUploadForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Documenttype"), choices=DocumentType.choices)
     document_date = forms.DateField(label=_("Documentdatum"), required=False, widget=DateInput())
     author = forms.CharField(label=_("Auteur"), required=False, max_length=200)
-    classification = forms.ChoiceField(label=_("Rubricering"), required=False,
-                                       choices=[("", _("Zelfde als de casus"))] + list(Classification.choices))
-    classification_reason = forms.CharField(label=_("Reden lagere rubricering"), required=False,
-                                            help_text=_("Verplicht wanneer het document lager is gerubriceerd dan de casus."),
-                                            widget=forms.Textarea(attrs={"rows": 2}))
+    classification = forms.ChoiceField(
+        label=_("Rubricering"), required=False, choices=[("", _("Zelfde als de casus"))] + list(Classification.choices)
+    )
+    classification_reason = forms.CharField(
+        label=_("Reden lagere rubricering"),
+        required=False,
+        help_text=_("Verplicht wanneer het document lager is gerubriceerd dan de casus."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     file = forms.FileField(label=_("Bestand"))
 
     def __init__(self, *args, **kwargs):
@@ -57,8 +67,9 @@ class WithdrawForm(forms.Form):
 
 class ReclassifyForm(forms.Form):
     classification = forms.ChoiceField(label=_("Nieuwe rubricering"), choices=Classification.choices)
-    reason = forms.CharField(label=_("Reden (verplicht bij verlagen)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reden (verplicht bij verlagen)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

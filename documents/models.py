@@ -33,8 +33,9 @@ class DocumentQuerySet(NeverDeletedQuerySet):
 
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        return self.filter(case__in=Case.objects.case_file_visible_to(user).values("pk"),
-                           classification_rank__lte=user.clearance_rank)
+        return self.filter(
+            case__in=Case.objects.case_file_visible_to(user).values("pk"), classification_rank__lte=user.clearance_rank
+        )
 
 
 class Document(models.Model):
@@ -46,14 +47,20 @@ class Document(models.Model):
     classification = models.CharField(_("rubricering"), max_length=32, choices=Classification.choices)
     classification_rank = models.PositiveSmallIntegerField(editable=False, default=0, db_index=True)
     classification_reason = models.TextField(
-        _("reden lagere rubricering"), blank=True,
-        help_text=_("Verplicht wanneer het document lager is gerubriceerd dan de casus."))
+        _("reden lagere rubricering"),
+        blank=True,
+        help_text=_("Verplicht wanneer het document lager is gerubriceerd dan de casus."),
+    )
     source_key = models.CharField(
-        _("bronsleutel"), max_length=200, blank=True,
-        help_text=_("Voor gegenereerde documenten: dezelfde sleutel geeft een nieuwe versie van hetzelfde document."))
+        _("bronsleutel"),
+        max_length=200,
+        blank=True,
+        help_text=_("Voor gegenereerde documenten: dezelfde sleutel geeft een nieuwe versie van hetzelfde document."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -62,8 +69,9 @@ class Document(models.Model):
         verbose_name_plural = _("documenten")
         ordering = ["-document_date", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "source_key"], condition=~Q(source_key=""),
-                                    name="unique_document_source_key_per_case"),
+            models.UniqueConstraint(
+                fields=["case", "source_key"], condition=~Q(source_key=""), name="unique_document_source_key_per_case"
+            ),
         ]
 
     def __str__(self):
@@ -87,8 +95,9 @@ class Document(models.Model):
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("versie"))
-    storage_name = models.CharField(max_length=255, editable=False,
-                                    help_text=_("Naam in de opslag (uuid), nooit door de uploader gekozen."))
+    storage_name = models.CharField(
+        max_length=255, editable=False, help_text=_("Naam in de opslag (uuid), nooit door de uploader gekozen.")
+    )
     original_filename = models.CharField(_("bestandsnaam"), max_length=255)
     file_kind = models.CharField(_("bestandssoort"), max_length=16, choices=FileKind.choices)
     size = models.PositiveBigIntegerField(_("grootte (bytes)"))
@@ -96,11 +105,13 @@ class DocumentVersion(models.Model):
     extracted_text = models.TextField(blank=True, editable=False)
     source_revision = models.CharField(max_length=200, blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("toegevoegd op"), default=timezone.now, editable=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     withdrawal_reason = models.TextField(_("reden intrekking"), blank=True)
 
     objects = NeverDeletedQuerySet.as_manager()
@@ -142,8 +153,9 @@ class DocumentLink(models.Model):
     class Meta:
         verbose_name = _("documentkoppeling")
         verbose_name_plural = _("documentkoppelingen")
-        constraints = [models.UniqueConstraint(fields=["document", "target_type", "target_id"],
-                                               name="unique_document_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "target_type", "target_id"], name="unique_document_link")
+        ]
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):

@@ -71,8 +71,17 @@ def _inspect(content: bytes) -> dict:
         text = _check_xml(archive, infos, extract_text=kind == "docx")
     except Refused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, RuntimeError, ValueError, EOFError,
-            NotImplementedError, expat.ExpatError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        OSError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        expat.ExpatError,
+    ):
         raise Refused("corrupt") from None
     return {"kind": kind, "text": text}
 

@@ -15,10 +15,13 @@ def document_list(*, user, case=None) -> QuerySet[Document]:
     qs = Document.objects.visible_to(user)
     if case is not None:
         qs = qs.filter(case=case)
-    return (qs.select_related("case", "created_by")
-            .prefetch_related(Prefetch("versions", queryset=DocumentVersion.objects.select_related(
-                                  "uploaded_by", "withdrawn_by").order_by("-number")),
-                              Prefetch("links", queryset=DocumentLink.objects.select_related("target_type"))))
+    return qs.select_related("case", "created_by").prefetch_related(
+        Prefetch(
+            "versions",
+            queryset=DocumentVersion.objects.select_related("uploaded_by", "withdrawn_by").order_by("-number"),
+        ),
+        Prefetch("links", queryset=DocumentLink.objects.select_related("target_type")),
+    )
 
 
 def document_search(qs: QuerySet[Document], text: str) -> QuerySet[Document]:

@@ -39,8 +39,9 @@ logger = logging.getLogger(__name__)
 # ---------------------------------------------------------------------------------------------
 # Rules
 # ---------------------------------------------------------------------------------------------
-def _check_classification(*, user, case, classification: str, reason: str, current: str | None = None,
-                          generated: bool = False) -> None:
+def _check_classification(
+    *, user, case, classification: str, reason: str, current: str | None = None, generated: bool = False
+) -> None:
     """The one place of the classification rule (issue 6; DOMAIN "Confidentiality"): a document is
     classified at least as high as its case, and never lowered silently. Lowering (below the
     case's level, or below the document's present level) needs a reason, and for people the action
@@ -50,19 +51,23 @@ def _check_classification(*, user, case, classification: str, reason: str, curre
         raise RuleViolation(_("Onbekende rubricering."), field="classification")
     require_accredited(classification)  # BEV_MAX_CLASSIFICATION (issue 20): 400, never stored here
     if user is not None and rank(classification) > user.clearance_rank:
-        raise RuleViolation(_("U kunt een document niet hoger rubriceren dan uw eigen machtiging."),
-                            field="classification")
+        raise RuleViolation(
+            _("U kunt een document niet hoger rubriceren dan uw eigen machtiging."), field="classification"
+        )
     floor = rank(case.classification)
     if current is not None:
         floor = max(floor, rank(current))
     if rank(classification) >= floor:
         return
     if not generated and not can(user, "document.lower_classification", case=case):
-        raise PermissionDenied(_("Alleen een daartoe bevoegde gebruiker mag de rubricering verlagen."),
-                               code="permission_denied")
+        raise PermissionDenied(
+            _("Alleen een daartoe bevoegde gebruiker mag de rubricering verlagen."), code="permission_denied"
+        )
     if not (reason or "").strip():
-        raise RuleViolation(_("Geef een reden op om lager te rubriceren dan de casus of dan het document nu is."),
-                            field="classification_reason")
+        raise RuleViolation(
+            _("Geef een reden op om lager te rubriceren dan de casus of dan het document nu is."),
+            field="classification_reason",
+        )
 
 
 @dataclass(frozen=True)
@@ -78,19 +83,26 @@ def _check_file(*, content: bytes, filename: str) -> CheckedFile:
     """Size limit and allowed types, checked by content (issue 6, "Safe handling")."""
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if len(content) > limit:
-        raise RuleViolation(_("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-                            field="file")
+        raise RuleViolation(
+            _("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="file"
+        )
     inspected = inspect_file(content)
-    return CheckedFile(content=content, kind=inspected.kind, filename=safe_filename(filename, inspected.kind),
-                       sha256=hashlib.sha256(content).hexdigest(), text=inspected.text)
+    return CheckedFile(
+        content=content,
+        kind=inspected.kind,
+        filename=safe_filename(filename, inspected.kind),
+        sha256=hashlib.sha256(content).hexdigest(),
+        text=inspected.text,
+    )
 
 
 def read_upload(file) -> tuple[bytes, str]:
     """Content and name of an uploaded file, refusing an oversized one before reading it."""
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if getattr(file, "size", None) is not None and file.size > limit:
-        raise RuleViolation(_("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-                            field="file")
+        raise RuleViolation(
+            _("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="file"
+        )
     return file.read(limit + 1), getattr(file, "name", "") or ""
 
 
@@ -122,15 +134,27 @@ def _new_version(*, document: Document, stored: _StoredFile, user, source_revisi
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     checked = stored.checked
     return DocumentVersion.objects.create(
-        document=document, number=last + 1, storage_name=stored.name, original_filename=checked.filename,
-        file_kind=checked.kind, size=len(checked.content), sha256=checked.sha256,
-        extracted_text=checked.text, source_revision=source_revision,
-        uploaded_by=user if user is not None and user.pk else None)
+        document=document,
+        number=last + 1,
+        storage_name=stored.name,
+        original_filename=checked.filename,
+        file_kind=checked.kind,
+        size=len(checked.content),
+        sha256=checked.sha256,
+        extracted_text=checked.text,
+        source_revision=source_revision,
+        uploaded_by=user if user is not None and user.pk else None,
+    )
 
 
 def _version_audit(version: DocumentVersion) -> dict:
-    return {"number": version.number, "filename": version.original_filename, "kind": version.file_kind,
-            "size": version.size, "sha256": version.sha256}
+    return {
+        "number": version.number,
+        "filename": version.original_filename,
+        "kind": version.file_kind,
+        "size": version.size,
+        "sha256": version.sha256,
+    }
 
 
 def _require_on_case(user, action: str, case) -> None:
@@ -145,9 +169,19 @@ def _require_on_case(user, action: str, case) -> None:
 # ---------------------------------------------------------------------------------------------
 # Upload, versions, withdrawal, links, classification
 # ---------------------------------------------------------------------------------------------
-def document_upload(*, user, case, title: str, document_type: str, content: bytes, filename: str,
-                    document_date: date | None = None, author: str = "", classification: str | None = None,
-                    classification_reason: str = "") -> Document:
+def document_upload(
+    *,
+    user,
+    case,
+    title: str,
+    document_type: str,
+    content: bytes,
+    filename: str,
+    document_date: date | None = None,
+    author: str = "",
+    classification: str | None = None,
+    classification_reason: str = "",
+) -> Document:
     """A new document of the case with its first version. Classification defaults to the case's."""
     _require_on_case(user, "document.upload", case)
     classification = classification or case.classification
@@ -158,18 +192,33 @@ def document_upload(*, user, case, title: str, document_type: str, content: byte
     _check_classification(user=user, case=case, classification=classification, reason=classification_reason)
     checked = _check_file(content=content, filename=filename)
     with _StoredFile(checked) as stored, transaction.atomic():
-        document = Document(case=case, title=title.strip(), document_type=document_type,
-                            document_date=document_date or timezone.localdate(), author=author,
-                            classification=classification, created_by=user,
-                            classification_reason=classification_reason if rank(classification) < rank(case.classification) else "")
+        document = Document(
+            case=case,
+            title=title.strip(),
+            document_type=document_type,
+            document_date=document_date or timezone.localdate(),
+            author=author,
+            classification=classification,
+            created_by=user,
+            classification_reason=classification_reason if rank(classification) < rank(case.classification) else "",
+        )
         document.full_clean(exclude=["case", "created_by"])
         document.save()
         version = _new_version(document=document, stored=stored, user=user)
-        audit_log(actor=user, action=AuditRecord.Action.CREATE, event="document.upload", obj=document,
-                  case_id=case.pk, changes={"title": document.title, "document_type": document_type,
-                                            "classification": classification,
-                                            "classification_reason": document.classification_reason,
-                                            "version": _version_audit(version)})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.CREATE,
+            event="document.upload",
+            obj=document,
+            case_id=case.pk,
+            changes={
+                "title": document.title,
+                "document_type": document_type,
+                "classification": classification,
+                "classification_reason": document.classification_reason,
+                "version": _version_audit(version),
+            },
+        )
     return document
 
 
@@ -182,8 +231,14 @@ def document_version_add(*, user, document: Document, content: bytes, filename: 
     with _StoredFile(checked) as stored, transaction.atomic():
         document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
         version = _new_version(document=document, stored=stored, user=user)
-        audit_log(actor=user, action=AuditRecord.Action.CREATE, event="document.version_add", obj=version,
-                  case_id=document.case_id, changes=_version_audit(version))
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.CREATE,
+            event="document.version_add",
+            obj=version,
+            case_id=document.case_id,
+            changes=_version_audit(version),
+        )
     return version
 
 
@@ -201,8 +256,14 @@ def document_version_withdraw(*, user, version: DocumentVersion, reason: str) ->
     version.withdrawn_by = user
     version.withdrawal_reason = reason.strip()
     version.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="document.withdraw", obj=version,
-              case_id=document.case_id, changes={"number": version.number, "reason": version.withdrawal_reason})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="document.withdraw",
+        obj=version,
+        case_id=document.case_id,
+        changes={"number": version.number, "reason": version.withdrawal_reason},
+    )
     return version
 
 
@@ -240,10 +301,17 @@ def document_link(*, user, document: Document, target_type: str, target_id: str)
     if target is None or _target_case_id(target) != document.case_id:
         raise RuleViolation(_("Dit object bestaat niet in deze casus."), field="target_id")
     link, created = DocumentLink.objects.get_or_create(
-        document=document, target_type=content_type, target_id=str(target.pk), defaults={"created_by": user})
+        document=document, target_type=content_type, target_id=str(target.pk), defaults={"created_by": user}
+    )
     if created:
-        audit_log(actor=user, action=AuditRecord.Action.CREATE, event="document.link", obj=document,
-                  case_id=document.case_id, changes={"target": f"{link.target_label}:{link.target_id}"})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.CREATE,
+            event="document.link",
+            obj=document,
+            case_id=document.case_id,
+            changes={"target": f"{link.target_label}:{link.target_id}"},
+        )
     return link
 
 
@@ -254,8 +322,9 @@ def document_reclassify(*, user, document: Document, classification: str, reason
     document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
     if document.classification_rank > user.clearance_rank:
         raise NotFound(_("Document niet gevonden."))
-    _check_classification(user=user, case=document.case, classification=classification, reason=reason,
-                          current=document.classification)
+    _check_classification(
+        user=user, case=document.case, classification=classification, reason=reason, current=document.classification
+    )
     before = document.classification
     if before == classification:
         return document
@@ -265,9 +334,14 @@ def document_reclassify(*, user, document: Document, classification: str, reason
     elif rank(classification) >= rank(document.case.classification):
         document.classification_reason = ""
     document.save(update_fields=["classification", "classification_reason"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="document.reclassify", obj=document,
-              case_id=document.case_id, changes={"classification": {"before": before, "after": classification},
-                                                 "reason": (reason or "").strip()})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="document.reclassify",
+        obj=document,
+        case_id=document.case_id,
+        changes={"classification": {"before": before, "after": classification}, "reason": (reason or "").strip()},
+    )
     return document
 
 
@@ -288,28 +362,62 @@ def document_version_download(*, user, version: DocumentVersion) -> bytes:
         content = None
     if content is None or hashlib.sha256(content).hexdigest() != version.sha256:
         problem = "missing" if content is None else "checksum_mismatch"
-        logger.error("Document version %s (document %s, case %s): stored file %s (%s).", version.pk,
-                     document.pk, document.case_id, problem, version.storage_name)
+        logger.error(
+            "Document version %s (document %s, case %s): stored file %s (%s).",
+            version.pk,
+            document.pk,
+            document.case_id,
+            problem,
+            version.storage_name,
+        )
         with transaction.atomic():
-            audit_log(actor=user, action=AuditRecord.Action.OTHER, event=f"document.{problem}", obj=version,
-                      case_id=document.case_id, changes={"number": version.number, "storage_name": version.storage_name,
-                                                         "expected_sha256": version.sha256})
-        raise Conflict(_("Het opgeslagen bestand komt niet overeen met de vastgelegde controlesom en wordt niet "
-                         "geleverd. Het incident is vastgelegd; neem contact op met de beheerder."),
-                       code="checksum_mismatch")
+            audit_log(
+                actor=user,
+                action=AuditRecord.Action.OTHER,
+                event=f"document.{problem}",
+                obj=version,
+                case_id=document.case_id,
+                changes={
+                    "number": version.number,
+                    "storage_name": version.storage_name,
+                    "expected_sha256": version.sha256,
+                },
+            )
+        raise Conflict(
+            _(
+                "Het opgeslagen bestand komt niet overeen met de vastgelegde controlesom en wordt niet "
+                "geleverd. Het incident is vastgelegd; neem contact op met de beheerder."
+            ),
+            code="checksum_mismatch",
+        )
     with transaction.atomic():
-        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event="document.download", obj=version,
-                  case_id=document.case_id, changes={"document_id": document.pk, "number": version.number,
-                                                     "sha256": version.sha256})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.DOWNLOAD,
+            event="document.download",
+            obj=version,
+            case_id=document.case_id,
+            changes={"document_id": document.pk, "number": version.number, "sha256": version.sha256},
+        )
     return content
 
 
 # ---------------------------------------------------------------------------------------------
 # Generated documents (letters to parliament, reports, the cabinet's risk assessment)
 # ---------------------------------------------------------------------------------------------
-def generated_document_store(*, user, case, title: str, document_type: str, filename: str, content: bytes,
-                             classification: str, source_key: str, classification_reason: str = "",
-                             source_revision: str = "") -> DocumentVersion:
+def generated_document_store(
+    *,
+    user,
+    case,
+    title: str,
+    document_type: str,
+    filename: str,
+    content: bytes,
+    classification: str,
+    source_key: str,
+    classification_reason: str = "",
+    source_revision: str = "",
+) -> DocumentVersion:
     """Store a generated letter or report as a document of the case.
 
     The same `source_key` (per case) gives a new version of the same document. When
@@ -321,8 +429,9 @@ def generated_document_store(*, user, case, title: str, document_type: str, file
         raise ValueError("generated_document_store needs a source_key")
     if document_type not in DocumentType.values:
         raise RuleViolation(_("Onbekend documenttype."), field="document_type")
-    _check_classification(user=None, case=case, classification=classification, reason=classification_reason,
-                          generated=True)
+    _check_classification(
+        user=None, case=case, classification=classification, reason=classification_reason, generated=True
+    )
     checked = _check_file(content=content, filename=filename)
     actor = user if user is not None and getattr(user, "pk", None) else None
     with transaction.atomic():
@@ -338,26 +447,48 @@ def generated_document_store(*, user, case, title: str, document_type: str, file
             try:
                 with transaction.atomic():
                     document = Document.objects.create(
-                        case=case, title=title, document_type=document_type, classification=classification,
-                        classification_reason=classification_reason if rank(classification) < rank(case.classification) else "",
-                        source_key=source_key, author=_("gegenereerd door BEV"), created_by=actor)
+                        case=case,
+                        title=title,
+                        document_type=document_type,
+                        classification=classification,
+                        classification_reason=classification_reason
+                        if rank(classification) < rank(case.classification)
+                        else "",
+                        source_key=source_key,
+                        author=_("gegenereerd door BEV"),
+                        created_by=actor,
+                    )
             except IntegrityError:  # generated concurrently: use the other's document
                 created = False
                 document = Document.objects.select_for_update(no_key=True).get(case=case, source_key=source_key)
         if not created:
             changed = {}
-            for field, value in (("title", title), ("document_type", document_type),
-                                 ("classification", classification)):
+            for field, value in (
+                ("title", title),
+                ("document_type", document_type),
+                ("classification", classification),
+            ):
                 if getattr(document, field) != value:
                     changed[field] = {"before": getattr(document, field), "after": value}
                     setattr(document, field, value)
             if changed:
-                document.classification_reason = (classification_reason
-                                                  if rank(classification) < rank(case.classification) else "")
+                document.classification_reason = (
+                    classification_reason if rank(classification) < rank(case.classification) else ""
+                )
                 document.document_date = timezone.localdate()
                 document.save(update_fields=list(changed) + ["classification_reason", "document_date"])
         version = _new_version(document=document, stored=stored, user=actor, source_revision=source_revision)
-        audit_log(actor=actor, action=AuditRecord.Action.CREATE, event="document.generate", obj=version,
-                  case_id=case.pk, changes={"source_key": source_key, "title": title,
-                                            "classification": classification, "version": _version_audit(version)})
+        audit_log(
+            actor=actor,
+            action=AuditRecord.Action.CREATE,
+            event="document.generate",
+            obj=version,
+            case_id=case.pk,
+            changes={
+                "source_key": source_key,
+                "title": title,
+                "classification": classification,
+                "version": _version_audit(version),
+            },
+        )
     return version

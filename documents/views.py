@@ -34,8 +34,13 @@ def case_documents(request, pk: int):
         data = dict(upload_form.cleaned_data)
         try:
             content, filename = services.read_upload(data.pop("file"))
-            document = services.document_upload(user=request.user, case=case, content=content, filename=filename,
-                                                **{k: v for k, v in data.items() if v not in ("", None)})
+            document = services.document_upload(
+                user=request.user,
+                case=case,
+                content=content,
+                filename=filename,
+                **{k: v for k, v in data.items() if v not in ("", None)},
+            )
         except REFUSED as exc:
             add_error(upload_form, exc)
         else:
@@ -45,9 +50,19 @@ def case_documents(request, pk: int):
     documents = selectors.document_list(user=request.user, case=case)
     if search.is_valid():
         documents = selectors.document_search(documents, search.cleaned_data["q"])
-    return render(request, "web/documents/list.html", {
-        "case": case, "documents": documents, "search": search, "form": upload_form, "nav": "cases",
-        "may_upload": can(request.user, "document.upload", case=case)}, status=400 if upload_form.errors else 200)
+    return render(
+        request,
+        "web/documents/list.html",
+        {
+            "case": case,
+            "documents": documents,
+            "search": search,
+            "form": upload_form,
+            "nav": "cases",
+            "may_upload": can(request.user, "document.upload", case=case),
+        },
+        status=400 if upload_form.errors else 200,
+    )
 
 
 @web_view
@@ -55,14 +70,22 @@ def document_detail(request, pk: int, document_id: int, forms: dict | None = Non
     case = case_get(user=request.user, case_id=pk, audit_read=False)
     document = selectors.document_get(user=request.user, document_id=document_id, case=case)
     forms = forms or {}
-    return render(request, "web/documents/detail.html", {
-        "case": case, "document": document, "versions": _with_withdraw_forms(document, forms.get("withdraw")),
-        "nav": "cases",
-        "version_form": forms.get("version") or VersionAddForm(),
-        "reclassify_form": forms.get("reclassify") or ReclassifyForm(initial={"classification": document.classification}),
-        "may_upload": can(request.user, "document.upload", case=case),
-        "may_withdraw": can(request.user, "document.withdraw", case=case),
-    }, status=400 if forms else 200)
+    return render(
+        request,
+        "web/documents/detail.html",
+        {
+            "case": case,
+            "document": document,
+            "versions": _with_withdraw_forms(document, forms.get("withdraw")),
+            "nav": "cases",
+            "version_form": forms.get("version") or VersionAddForm(),
+            "reclassify_form": forms.get("reclassify")
+            or ReclassifyForm(initial={"classification": document.classification}),
+            "may_upload": can(request.user, "document.upload", case=case),
+            "may_withdraw": can(request.user, "document.withdraw", case=case),
+        },
+        status=400 if forms else 200,
+    )
 
 
 def _with_withdraw_forms(document, bound):
@@ -87,8 +110,9 @@ def version_add(request, pk: int, document_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             content, filename = services.read_upload(form.cleaned_data["file"])
-            version = services.document_version_add(user=request.user, document=document, content=content,
-                                                    filename=filename)
+            version = services.document_version_add(
+                user=request.user, document=document, content=content, filename=filename
+            )
         except REFUSED as exc:
             add_error(form, exc)
         else:
@@ -103,18 +127,30 @@ def version_withdraw(request, pk: int, document_id: int, number: int):
     version = selectors.document_version_get(user=request.user, document_id=document.pk, number=number, case=case)
     form = WithdrawForm(request.POST or None, prefix=f"w{number}")
     if request.method == "POST" and form.is_valid():
+
         def withdraw():
-            return services.document_version_withdraw(user=request.user, version=version,
-                                                      reason=form.cleaned_data["reason"])
+            return services.document_version_withdraw(
+                user=request.user, version=version, reason=form.cleaned_data["reason"]
+            )
 
         try:
             asked = confirm_first(
-                request, title=_("Versie intrekken"), button=_("Bevestigen en intrekken"),
-                facts=[(_("Document"), document.title), (_("Versie"), number),
-                       (_("Casus"), f"{case.reference} {case.title}"), (_("Reden"), form.cleaned_data["reason"])],
-                consequence=_("De versie blijft leesbaar en in het dossier, gemarkeerd als ingetrokken; dat kan niet "
-                              "ongedaan worden gemaakt."),
-                back_url=reverse("documents:detail", args=[case.pk, document.pk]), dry_run=withdraw)
+                request,
+                title=_("Versie intrekken"),
+                button=_("Bevestigen en intrekken"),
+                facts=[
+                    (_("Document"), document.title),
+                    (_("Versie"), number),
+                    (_("Casus"), f"{case.reference} {case.title}"),
+                    (_("Reden"), form.cleaned_data["reason"]),
+                ],
+                consequence=_(
+                    "De versie blijft leesbaar en in het dossier, gemarkeerd als ingetrokken; dat kan niet "
+                    "ongedaan worden gemaakt."
+                ),
+                back_url=reverse("documents:detail", args=[case.pk, document.pk]),
+                dry_run=withdraw,
+            )
             if asked is not None:
                 return asked
             withdraw()

@@ -24,11 +24,16 @@ class ParliamentConfig(AppConfig):
         from . import metrics, views
         from .services import letter_requests_on_transaction
 
-        executed.connect(letter_requests_on_transaction, sender=TransactionExecuted,
-                         dispatch_uid="parliament.letter_requests")
+        executed.connect(
+            letter_requests_on_transaction, sender=TransactionExecuted, dispatch_uid="parliament.letter_requests"
+        )
         work_sources.register("parliament", views.work_items)
         metric_sources.register("parliament", metrics.collect)
-        nav_items.register("letters", NavItem(20, "letters", "parliament:letters", _("Kamerbrieven"),
-                                              lambda user: can(user, "letter.view")))
-        nav_items.register("reports", NavItem(30, "reports", "parliament:reports", _("Rapportages"),
-                                              lambda user: can(user, "report.generate")))
+        nav_items.register(
+            "letters",
+            NavItem(20, "letters", "parliament:letters", _("Kamerbrieven"), lambda user: can(user, "letter.view")),
+        )
+        nav_items.register(
+            "reports",
+            NavItem(30, "reports", "parliament:reports", _("Rapportages"), lambda user: can(user, "report.generate")),
+        )

@@ -43,9 +43,20 @@ ADDRESSEES = {
 ANONYMOUS_COMPANY = "een onderneming van strategisch belang"
 
 COUNTRY_NAMES_NL = {
-    "CN": "China", "RU": "Rusland", "IR": "Iran", "KP": "Noord-Korea", "BY": "Belarus", "HK": "Hongkong",
-    "AE": "de Verenigde Arabische Emiraten", "SA": "Saoedi-Arabië", "QA": "Qatar", "TR": "Turkije",
-    "US": "de Verenigde Staten", "GB": "het Verenigd Koninkrijk", "IN": "India", "SG": "Singapore",
+    "CN": "China",
+    "RU": "Rusland",
+    "IR": "Iran",
+    "KP": "Noord-Korea",
+    "BY": "Belarus",
+    "HK": "Hongkong",
+    "AE": "de Verenigde Arabische Emiraten",
+    "SA": "Saoedi-Arabië",
+    "QA": "Qatar",
+    "TR": "Turkije",
+    "US": "de Verenigde Staten",
+    "GB": "het Verenigd Koninkrijk",
+    "IN": "India",
+    "SG": "Singapore",
 }
 
 INSTRUMENT_NAMES_NL = {
@@ -124,10 +135,13 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "fund_returns": fund.get("returns"),
         "liquid_cap": fund.get("liquid_cap"),
         "fund_manager": str(fund.get("manager") or ""),  # the manager on record that day (bev.ManagerPeriod)
-        "references": [{"citation": r.citation, "description": r.description}
-                       for r in letter_references_on(letter_date)],
-        "earlier_letters": [{"date": d.sent_on, "kamerstuk": d.kamerstuk_number}
-                            for d in earlier_sent_letters(case_id=case.pk, chamber=chamber, before=letter_date)],
+        "references": [
+            {"citation": r.citation, "description": r.description} for r in letter_references_on(letter_date)
+        ],
+        "earlier_letters": [
+            {"date": d.sent_on, "kamerstuk": d.kamerstuk_number}
+            for d in earlier_sent_letters(case_id=case.pk, chamber=chamber, before=letter_date)
+        ],
         **_record_facts(case=case, fund=fund, letter_date=letter_date),
     }
 
@@ -141,8 +155,11 @@ def _record_facts(*, case, fund: dict, letter_date: date) -> dict:
 
     from .selectors import country_policy_on, evaluation_on
 
-    assessment = (Assessment.objects.filter(case=case, kind=AssessmentKind.INITIAL, status=AssessmentStatus.APPROVED)
-                  .order_by("-approved_at", "-id").first())
+    assessment = (
+        Assessment.objects.filter(case=case, kind=AssessmentKind.INITIAL, status=AssessmentStatus.APPROVED)
+        .order_by("-approved_at", "-id")
+        .first()
+    )
     consulted = []
     if assessment is not None:
         for consultation in assessment.consultations.filter(status=ConsultationStatus.ANSWERED).order_by("id"):
@@ -152,20 +169,33 @@ def _record_facts(*, case, fund: dict, letter_date: date) -> dict:
     evaluation = evaluation_on(letter_date)
     return {
         "scope_ground": (assessment.scope_ground or None)
-        if assessment is not None and assessment.scope_ground_confirmed else None,
+        if assessment is not None and assessment.scope_ground_confirmed
+        else None,
         "consulted_ministries": consulted,
         # both conditions of the afwegingskader recorded as met in the approved assessment
-        "conditions_met": assessment is not None and len(statuses := list(
-            assessment.conditions.values_list("status", flat=True))) >= 2
+        "conditions_met": assessment is not None
+        and len(statuses := list(assessment.conditions.values_list("status", flat=True))) >= 2
         and all(status == ConditionStatus.MET for status in statuses),
         "market_financing_explored": case.market_financing_explored,
         "fund_invested_gross": fund.get("invested"),
-        "country_policy": None if policy is None else {
-            "id": policy.pk, "label": policy.label, "name_country": policy.name_country,
-            "valid_from": policy.valid_from, "valid_to": policy.valid_to},
-        "evaluation": None if evaluation is None else {
-            "id": evaluation.pk, "instrument_start": evaluation.instrument_start, "due_on": evaluation.due_on,
-            "completed_on": evaluation.completed_on, "report_citation": evaluation.report_citation},
+        "country_policy": None
+        if policy is None
+        else {
+            "id": policy.pk,
+            "label": policy.label,
+            "name_country": policy.name_country,
+            "valid_from": policy.valid_from,
+            "valid_to": policy.valid_to,
+        },
+        "evaluation": None
+        if evaluation is None
+        else {
+            "id": evaluation.pk,
+            "instrument_start": evaluation.instrument_start,
+            "due_on": evaluation.due_on,
+            "completed_on": evaluation.completed_on,
+            "report_citation": evaluation.report_citation,
+        },
     }
 
 
@@ -190,15 +220,15 @@ SUBJECTS = {
 
 WHAT_WAS_DONE = {
     TransactionKind.FIRST_INVESTMENT: "heeft de Staat via de Beschermingsvoorziening Economische Veiligheid "
-                                      "een belang genomen in {company}",
+    "een belang genomen in {company}",
     TransactionKind.FOLLOW_ON_INVESTMENT: "heeft de Staat via de Beschermingsvoorziening Economische Veiligheid "
-                                          "een vervolginvestering gedaan in {company}",
+    "een vervolginvestering gedaan in {company}",
     TransactionKind.CONVERSION: "is de lening die de Beschermingsvoorziening Economische Veiligheid verstrekte aan "
-                                "{company} omgezet in aandelen",
+    "{company} omgezet in aandelen",
     TransactionKind.PARTIAL_EXIT: "heeft de Staat zijn belang in {company} via de Beschermingsvoorziening "
-                                  "Economische Veiligheid gedeeltelijk afgebouwd",
+    "Economische Veiligheid gedeeltelijk afgebouwd",
     TransactionKind.FULL_EXIT: "heeft de Staat zijn volledige belang in {company} via de Beschermingsvoorziening "
-                               "Economische Veiligheid afgebouwd",
+    "Economische Veiligheid afgebouwd",
 }
 INVESTMENTS = {TransactionKind.FIRST_INVESTMENT, TransactionKind.FOLLOW_ON_INVESTMENT, TransactionKind.CONVERSION}
 
@@ -221,38 +251,44 @@ def _threat(facts: dict, disclosure: Disclosure) -> str:
     """What led to the deployment, per the confirmed scope ground (letter 2023, Reikwijdte)."""
     ground = facts.get("scope_ground")
     if ground == ScopeGround.HISTORICAL_TRANSACTION:
-        return (f"een belang dat {_acquirer(facts, disclosure)}, vóór 8 september 2020 in de onderneming heeft "
-                "verworven en dat naar de huidige maatstaf onder de Wet vifo zou vallen, en dat een bedreiging "
-                "vormde voor de nationale veiligheid")
+        return (
+            f"een belang dat {_acquirer(facts, disclosure)}, vóór 8 september 2020 in de onderneming heeft "
+            "verworven en dat naar de huidige maatstaf onder de Wet vifo zou vallen, en dat een bedreiging "
+            "vormde voor de nationale veiligheid"
+        )
     if ground == ScopeGround.BLOCKED_STARTUP_FINANCING:
-        return ("dat de financiering van deze strategische start-up of scale-up door een toetsingsbesluit op grond "
-                "van de Wet vifo niet kon plaatsvinden, waardoor de onderneming in de problemen dreigde te komen")
+        return (
+            "dat de financiering van deze strategische start-up of scale-up door een toetsingsbesluit op grond "
+            "van de Wet vifo niet kon plaatsvinden, waardoor de onderneming in de problemen dreigde te komen"
+        )
     if ground in (ScopeGround.NOT_IN_SCREENING, ScopeGround.ESSENTIAL_SUPPLIER):
-        return (f"een voorziene investering of overname door {_acquirer(facts, disclosure)}, die een bedreiging "
-                "vormde voor de nationale veiligheid")
+        return (
+            f"een voorziene investering of overname door {_acquirer(facts, disclosure)}, die een bedreiging "
+            "vormde voor de nationale veiligheid"
+        )
     return f"een bedreiging van de nationale veiligheid door invloed van {_acquirer(facts, disclosure)}"
 
 
 # The first condition of the afwegingskader in the letter's words, where they fit the ground.
 FIRST_CONDITION = {
     ScopeGround.NOT_IN_SCREENING: "de voorziene investering of overname heeft risico’s voor de nationale "
-                                  "veiligheid tot gevolg",
+    "veiligheid tot gevolg",
     ScopeGround.ESSENTIAL_SUPPLIER: "de voorziene investering of overname heeft risico’s voor de nationale "
-                                    "veiligheid tot gevolg",
+    "veiligheid tot gevolg",
 }
 FIRST_CONDITION_OTHERWISE = "er zijn risico’s voor de nationale veiligheid"
 
 # Why the existing instruments did not suffice, per scope ground; for ground 4 they did work.
 INSTRUMENTS_SENTENCE = {
     ScopeGround.NOT_IN_SCREENING: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
-                                  "onderneming valt (nog) niet onder het stelsel van investeringstoetsing.",
+    "onderneming valt (nog) niet onder het stelsel van investeringstoetsing.",
     ScopeGround.ESSENTIAL_SUPPLIER: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
-                                    "onderneming is een essentiële toeleverancier die (nog) niet onder het stelsel "
-                                    "van investeringstoetsing valt.",
+    "onderneming is een essentiële toeleverancier die (nog) niet onder het stelsel "
+    "van investeringstoetsing valt.",
     ScopeGround.HISTORICAL_TRANSACTION: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: "
-                                        "de Wet vifo is niet van toepassing op transacties van vóór 8 september 2020.",
+    "de Wet vifo is niet van toepassing op transacties van vóór 8 september 2020.",
     ScopeGround.BLOCKED_STARTUP_FINANCING: "De voorziening is ingezet om de gevolgen van dat toetsingsbesluit voor de "
-                                           "onderneming te mitigeren.",
+    "onderneming te mitigeren.",
 }
 
 
@@ -269,31 +305,35 @@ def _consultation_sentence(facts: dict, disclosure: Disclosure) -> str:
 
 def _last_resort_sentence(facts: dict) -> str:
     if facts.get("market_financing_explored") is True:
-        return ("Alternatieve financiering in de markt is verkend; de voorziening is ingezet als laatste "
-                "redmiddel.")
+        return "Alternatieve financiering in de markt is verkend; de voorziening is ingezet als laatste redmiddel."
     return ""
 
 
 def _investment_paragraphs(facts: dict, disclosure: Disclosure) -> list[str]:
     ground = facts.get("scope_ground")
-    decided = (f"op {date_nl(_as_date(facts['cabinet_decision_date']))} "
-               if facts.get("cabinet_decision_date") else "")
+    decided = f"op {date_nl(_as_date(facts['cabinet_decision_date']))} " if facts.get("cabinet_decision_date") else ""
     sentences = [
         f"Aanleiding was {_threat(facts, disclosure)}.",
         # Only when the approved risk assessment records both conditions as met (the record, not the
         # lifecycle's assumption).
-        ("Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
-         f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
-         "invloed van een statelijke actor.") if facts.get("conditions_met") else "",
+        (
+            "Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
+            f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
+            "invloed van een statelijke actor."
+        )
+        if facts.get("conditions_met")
+        else "",
         _consultation_sentence(facts, disclosure),
         f"Op basis daarvan heeft het kabinet {decided}besloten tot inzet van de voorziening.",
         INSTRUMENTS_SENTENCE.get(ground, ""),
         _last_resort_sentence(facts),
     ]
-    return [" ".join(s for s in sentences if s),
-            "Zodra de risico’s voor de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de "
-            "Staat het belang in de onderneming afbouwen. Daarbij wordt rekening gehouden met het behoud van de "
-            "investeringswaarde en het beoogde revolverende karakter van de voorziening."]
+    return [
+        " ".join(s for s in sentences if s),
+        "Zodra de risico’s voor de nationale veiligheid tot op een beheersbaar niveau zijn gebracht, zal de "
+        "Staat het belang in de onderneming afbouwen. Daarbij wordt rekening gehouden met het behoud van de "
+        "investeringswaarde en het beoogde revolverende karakter van de voorziening.",
+    ]
 
 
 def _amount_sentence(facts: dict) -> str:
@@ -321,13 +361,15 @@ def _fund_sentence(facts: dict) -> str:
     invested = facts.get("fund_invested_gross")
     if invested is None or facts.get("fund_available") is None or facts.get("fund_size") is None:
         return ""
-    return (f"Het toegezegde vermogen van de voorziening bedraagt {euro(facts['fund_size'])}. Tot en met deze "
-            f"transactie is uit de voorziening in totaal {euro(invested)} geïnvesteerd. Na deze transactie is "
-            f"{euro(facts['fund_available'])} aan liquide middelen beschikbaar voor nieuwe investeringen.")
+    return (
+        f"Het toegezegde vermogen van de voorziening bedraagt {euro(facts['fund_size'])}. Tot en met deze "
+        f"transactie is uit de voorziening in totaal {euro(invested)} geïnvesteerd. Na deze transactie is "
+        f"{euro(facts['fund_available'])} aan liquide middelen beschikbaar voor nieuwe investeringen."
+    )
 
 
 def _evaluation_sentence(facts: dict) -> str:
-    """"Uiterlijk over twee jaar vindt een evaluatie ... plaats" (letter 2023), as the configured
+    """ "Uiterlijk over twee jaar vindt een evaluatie ... plaats" (letter 2023), as the configured
     evaluation stands on the letter's date: due, done, or (overdue) not stated."""
     evaluation = facts.get("evaluation")
     if not evaluation:
@@ -339,8 +381,10 @@ def _evaluation_sentence(facts: dict) -> str:
         return f"De voorziening is op {date_nl(completed)} geëvalueerd{cited}."
     due = _as_date(evaluation["due_on"])
     if letter_date <= due:
-        return (f"De voorziening wordt uiterlijk op {date_nl(due)} geëvalueerd op haar werking, doelmatigheid en "
-                "doeltreffendheid.")
+        return (
+            f"De voorziening wordt uiterlijk op {date_nl(due)} geëvalueerd op haar werking, doelmatigheid en "
+            "doeltreffendheid."
+        )
     return ""
 
 
@@ -349,39 +393,55 @@ def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
     and the configuration that produced a sentence."""
     notes = []
     if not facts.get("references"):
-        notes.append("Er is geen verwijzing naar een Kamerstuk ingesteld (beheer: ‘verwijzingen naar eerdere "
-                     "brieven’); de brief noemt daarom niet waar deze informatie is aangekondigd. Vul de vindplaats "
-                     "zelf in als die er is.")
+        notes.append(
+            "Er is geen verwijzing naar een Kamerstuk ingesteld (beheer: ‘verwijzingen naar eerdere "
+            "brieven’); de brief noemt daarom niet waar deze informatie is aangekondigd. Vul de vindplaats "
+            "zelf in als die er is."
+        )
     if facts.get("acquirer_country"):
         policy = facts.get("country_policy")
-        source = (f"beleid ‘{policy['label']}’ (geldig vanaf {date_nl(_as_date(policy['valid_from']))})"
-                  if policy else "geen beleid ingesteld; standaard wordt het land niet genoemd")
+        source = (
+            f"beleid ‘{policy['label']}’ (geldig vanaf {date_nl(_as_date(policy['valid_from']))})"
+            if policy
+            else "geen beleid ingesteld; standaard wordt het land niet genoemd"
+        )
         if disclosure.country:
             notes.append(f"Het land van de investeerder wordt in de openbare brief genoemd: {source}.")
         elif disclosure.country_classified:
-            notes.append(f"Het land van de investeerder staat vanwege de rubricering alleen in de vertrouwelijke "
-                         f"bijlage ({source}).")
+            notes.append(
+                f"Het land van de investeerder staat vanwege de rubricering alleen in de vertrouwelijke "
+                f"bijlage ({source})."
+            )
         else:
             notes.append(f"Het land van de investeerder wordt niet genoemd: {source}.")
     if facts.get("kind") in INVESTMENTS:
         if not facts.get("scope_ground"):
-            notes.append("Er is geen bevestigde reikwijdtegrond in een goedgekeurde risico-inschatting; de zin over "
-                         "bestaande instrumenten is weggelaten.")
+            notes.append(
+                "Er is geen bevestigde reikwijdtegrond in een goedgekeurde risico-inschatting; de zin over "
+                "bestaande instrumenten is weggelaten."
+            )
         if not facts.get("consulted_ministries"):
-            notes.append("Er is geen beantwoorde adviesaanvraag aan een departement vastgelegd; de brief vermeldt "
-                         "daarom geen afstemming.")
+            notes.append(
+                "Er is geen beantwoorde adviesaanvraag aan een departement vastgelegd; de brief vermeldt "
+                "daarom geen afstemming."
+            )
         if facts.get("market_financing_explored") is not True:
             notes.append("Niet vastgelegd dat financiering in de markt is verkend; ‘laatste redmiddel’ is weggelaten.")
     if disclosure.amounts and not _fund_sentence(facts):
-        notes.append("De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is "
-                     "weggelaten.")
+        notes.append(
+            "De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is weggelaten."
+        )
     evaluation = facts.get("evaluation")
     if not evaluation:
-        notes.append("Er is geen evaluatietermijn ingesteld (beheer: ‘evaluatietermijnen’); de zin over de evaluatie "
-                     "is weggelaten.")
+        notes.append(
+            "Er is geen evaluatietermijn ingesteld (beheer: ‘evaluatietermijnen’); de zin over de evaluatie "
+            "is weggelaten."
+        )
     elif not _evaluation_sentence(facts):
-        notes.append(f"De evaluatie was voorzien uiterlijk op {date_nl(_as_date(evaluation['due_on']))} en is niet "
-                     "als afgerond vastgelegd; de zin over de evaluatie is weggelaten.")
+        notes.append(
+            f"De evaluatie was voorzien uiterlijk op {date_nl(_as_date(evaluation['due_on']))} en is niet "
+            "als afgerond vastgelegd; de zin over de evaluatie is weggelaten."
+        )
     return tuple(notes)
 
 
@@ -392,12 +452,15 @@ def _exit_ground(facts: dict) -> str:
     the kabinetsbesluit ordering the sale."""
     parts = []
     if facts.get("exit_review_date"):
-        parts.append(f"Uit de risicoheroverweging van {date_nl(_as_date(facts['exit_review_date']))} blijkt dat de "
-                     "risico’s voor de nationale veiligheid die tot de inzet van de voorziening leidden, tot op een "
-                     "beheersbaar niveau zijn gebracht.")
+        parts.append(
+            f"Uit de risicoheroverweging van {date_nl(_as_date(facts['exit_review_date']))} blijkt dat de "
+            "risico’s voor de nationale veiligheid die tot de inzet van de voorziening leidden, tot op een "
+            "beheersbaar niveau zijn gebracht."
+        )
     if facts.get("sale_order_date"):
-        parts.append(f"Het kabinet heeft op {date_nl(_as_date(facts['sale_order_date']))} besloten tot verkoop "
-                     "van het belang.")
+        parts.append(
+            f"Het kabinet heeft op {date_nl(_as_date(facts['sale_order_date']))} besloten tot verkoop van het belang."
+        )
     if not parts:
         return "De Staat bouwt zijn belang in de onderneming af."
     return " ".join(parts) + " Daarom bouwt de Staat zijn belang af, zoals aangekondigd."
@@ -409,12 +472,17 @@ def _references_sentence(facts: dict) -> str:
         parts.append(f"{ref['description']} ({ref['citation']})" if ref.get("description") else ref["citation"])
     text = ""
     if parts:
-        text = ("Met deze brief informeer ik uw Kamer naderhand over deze transactie, zoals aangekondigd in "
-                + "; ".join(parts) + ".")
+        text = (
+            "Met deze brief informeer ik uw Kamer naderhand over deze transactie, zoals aangekondigd in "
+            + "; ".join(parts)
+            + "."
+        )
     earlier = [e for e in facts.get("earlier_letters") or [] if e.get("date")]
     if earlier:
-        cited = "; ".join(f"brief van {date_nl(_as_date(e['date']))}"
-                          + (f" ({e['kamerstuk']})" if e.get("kamerstuk") else "") for e in earlier)
+        cited = "; ".join(
+            f"brief van {date_nl(_as_date(e['date']))}" + (f" ({e['kamerstuk']})" if e.get("kamerstuk") else "")
+            for e in earlier
+        )
         text += (" " if text else "") + f"Eerder informeerde ik uw Kamer over deze onderneming bij {cited}."
     return text
 
@@ -426,8 +494,10 @@ def _as_date(value) -> date:
 def compose_letter(facts: dict) -> ComposedLetter:
     """The subject, public body and confidential annex for one chamber. The public body never holds
     what `disclosure_for(classification)` keeps out of it."""
-    disclosure = disclosure_for(facts.get("classification") or Classification.ZAAKVERTROUWELIJK,
-                                name_country=bool((facts.get("country_policy") or {}).get("name_country")))
+    disclosure = disclosure_for(
+        facts.get("classification") or Classification.ZAAKVERTROUWELIJK,
+        name_country=bool((facts.get("country_policy") or {}).get("name_country")),
+    )
     kind = facts["kind"]
     executed_on = date_nl(_as_date(facts["executed_on"]))
     company = _company(facts, disclosure)
@@ -437,53 +507,69 @@ def compose_letter(facts: dict) -> ComposedLetter:
     intro = _references_sentence(facts)
     if intro:
         paragraphs.append(intro)
-    paragraphs.append(f"Op {executed_on} {WHAT_WAS_DONE[kind].format(company=company)}{annex_note}. "
-                      f"De transactie is uitgevoerd door "
-                      f"{(facts['fund_manager'] + ', dat') if facts.get('fund_manager') else 'de fondsbeheerder, die'} de "
-                      "voorziening beheert in een Special Purpose Vehicle, waarvan het vermogen en risico zijn "
-                      "gescheiden van de andere activiteiten.")
+    paragraphs.append(
+        f"Op {executed_on} {WHAT_WAS_DONE[kind].format(company=company)}{annex_note}. "
+        f"De transactie is uitgevoerd door "
+        f"{(facts['fund_manager'] + ', dat') if facts.get('fund_manager') else 'de fondsbeheerder, die'} de "
+        "voorziening beheert in een Special Purpose Vehicle, waarvan het vermogen en risico zijn "
+        "gescheiden van de andere activiteiten."
+    )
     if disclosure.amounts:
         paragraphs.append(_amount_sentence(facts))
     else:
-        paragraphs.append("Het bedrag van de transactie en het belang van de Staat zijn vanwege de rubricering "
-                          "van de casus opgenomen in de vertrouwelijke bijlage.")
+        paragraphs.append(
+            "Het bedrag van de transactie en het belang van de Staat zijn vanwege de rubricering "
+            "van de casus opgenomen in de vertrouwelijke bijlage."
+        )
 
     if kind in INVESTMENTS:
         paragraphs.extend(_investment_paragraphs(facts, disclosure))
     else:
-        rest = ("Het belang is hiermee volledig afgebouwd."
-                if kind == TransactionKind.FULL_EXIT else
-                "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan, met behoud van de "
-                "investeringswaarde.")
+        rest = (
+            "Het belang is hiermee volledig afgebouwd."
+            if kind == TransactionKind.FULL_EXIT
+            else "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan, met behoud van de "
+            "investeringswaarde."
+        )
         cap = facts.get("liquid_cap")
         paragraphs.append(
             f"{_exit_ground(facts)} {rest} "
             "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter"
-            + (f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap
-               else "."))
+            + (f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap else ".")
+        )
 
     if disclosure.amounts and _fund_sentence(facts):
         paragraphs.append(_fund_sentence(facts))
-    closing = ("Over de transacties van de voorziening wordt daarnaast gerapporteerd in het jaarverslag van "
-               f"{facts.get('fund_manager') or 'de fondsbeheerder'}.")
+    closing = (
+        "Over de transacties van de voorziening wordt daarnaast gerapporteerd in het jaarverslag van "
+        f"{facts.get('fund_manager') or 'de fondsbeheerder'}."
+    )
     if _evaluation_sentence(facts):
         closing += " " + _evaluation_sentence(facts)
     paragraphs.append(closing)
 
     annex = compose_annex(facts, disclosure) if disclosure.needs_annex else ""
-    return ComposedLetter(subject=SUBJECTS[kind], body="\n\n".join(paragraphs), confidential_annex=annex,
-                          notes=letter_notes(facts, disclosure))
+    return ComposedLetter(
+        subject=SUBJECTS[kind],
+        body="\n\n".join(paragraphs),
+        confidential_annex=annex,
+        notes=letter_notes(facts, disclosure),
+    )
 
 
 def compose_annex(facts: dict, disclosure: Disclosure) -> str:
     level = Classification(facts.get("classification") or Classification.ZAAKVERTROUWELIJK).label
-    lines = [f"VERTROUWELIJKE BIJLAGE – {str(level).upper()} – NIET OPENBAAR",
-             "Deze bijlage hoort bij de brief over de transactie van "
-             f"{date_nl(_as_date(facts['executed_on']))} en wordt vertrouwelijk ter inzage gelegd."]
+    lines = [
+        f"VERTROUWELIJKE BIJLAGE – {str(level).upper()} – NIET OPENBAAR",
+        "Deze bijlage hoort bij de brief over de transactie van "
+        f"{date_nl(_as_date(facts['executed_on']))} en wordt vertrouwelijk ter inzage gelegd.",
+    ]
     details = []
     if not disclosure.company:
-        details.append(f"Onderneming: {facts['company_name']}"
-                       + (f" (KvK {facts['company_kvk']})" if facts.get("company_kvk") else ""))
+        details.append(
+            f"Onderneming: {facts['company_name']}"
+            + (f" (KvK {facts['company_kvk']})" if facts.get("company_kvk") else "")
+        )
         if facts.get("company_sector"):
             details.append(f"Sector: {facts['company_sector']}")
     if disclosure.country_classified and facts.get("acquirer_country"):

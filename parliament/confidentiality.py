@@ -45,5 +45,9 @@ def disclosure_for(classification: str, *, name_country: bool = False) -> Disclo
     """`name_country`: the country policy valid on the letter's date allows naming it (default: no)."""
     details_public = classification in PUBLICLY_DISCLOSABLE
     amounts_public = rank(classification) < rank(AMOUNTS_CONFIDENTIAL_FROM)
-    return Disclosure(company=details_public, country=details_public and name_country, amounts=amounts_public,
-                      country_classified=not details_public)
+    return Disclosure(
+        company=details_public,
+        country=details_public and name_country,
+        amounts=amounts_public,
+        country_classified=not details_public,
+    )

@@ -15,9 +15,11 @@ def collect():
     for status in ReportStatus.values:
         reports.add_metric([status], counted.get(status, 0))
     yield reports
-    pending = GaugeMetricFamily("bev_letter_requests_pending",
-                                "Letter requests (outbox) not yet drafted, and of those the ones that failed at least once",
-                                labels=["failed"])
+    pending = GaugeMetricFamily(
+        "bev_letter_requests_pending",
+        "Letter requests (outbox) not yet drafted, and of those the ones that failed at least once",
+        labels=["failed"],
+    )
     waiting = LetterRequest.objects.filter(status=LetterRequest.Status.PENDING)
     failed = waiting.exclude(last_error="").count()
     pending.add_metric(["true"], failed)

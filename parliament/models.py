@@ -44,8 +44,11 @@ class Chamber(models.TextChoices):
 # ---------------------------------------------------------------------------------------------
 class ValidityQuerySet(models.QuerySet):
     def valid_on(self, on: date):
-        return (self.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-                .order_by("-valid_from", "-id"))
+        return (
+            self.filter(valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            .order_by("-valid_from", "-id")
+        )
 
 
 class ValidityPeriod(models.Model):
@@ -63,13 +66,20 @@ class ValidityPeriod(models.Model):
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("De einddatum ligt vóór de begindatum.")})
         if self.exclusive_periods and self.valid_from:
-            others = type(self).objects.exclude(pk=self.pk).filter(
-                Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+            others = (
+                type(self)
+                .objects.exclude(pk=self.pk)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+            )
             if self.valid_to:
                 others = others.filter(valid_from__lte=self.valid_to)
             if others.exists():
-                raise ValidationError({"valid_from": _("Deze periode overlapt met %(other)s; sluit die eerst af.")
-                                       % {"other": others.first()}})
+                raise ValidationError(
+                    {
+                        "valid_from": _("Deze periode overlapt met %(other)s; sluit die eerst af.")
+                        % {"other": others.first()}
+                    }
+                )
 
 
 class MinistryProfile(ValidityPeriod):
@@ -77,19 +87,25 @@ class MinistryProfile(ValidityPeriod):
     (The ministry was renamed from "Economische Zaken en Klimaat" to "Economische Zaken" in 2024.)"""
 
     ministry_name = models.CharField(_("naam ministerie"), max_length=200)
-    directorate = models.CharField(_("directoraat-generaal / directie"), max_length=300,
-                                   help_text=_("Eén regel per onderdeel."))
+    directorate = models.CharField(
+        _("directoraat-generaal / directie"), max_length=300, help_text=_("Eén regel per onderdeel.")
+    )
     visiting_address = models.TextField(_("bezoekadres"), help_text=_("Eén regel per adresregel."))
     postal_address = models.TextField(_("postadres"))
-    return_address = models.CharField(_("retouradres"), max_length=200,
-                                      default="Postbus 20401 2500 EK Den Haag")
+    return_address = models.CharField(_("retouradres"), max_length=200, default="Postbus 20401 2500 EK Den Haag")
     phone = models.CharField(_("telefoon"), max_length=100, blank=True)
     website = models.CharField(_("website"), max_length=100, blank=True)
-    reference_prefix = models.CharField(_("voorvoegsel kenmerk"), max_length=40, default="",
-                                        blank=True,
-                                        help_text=_("Alleen een voorvoegsel dat het invulveld 'Ons kenmerk' "
-                                                    "voorstelt, bijv. DGBI-I&K; het nummer zelf komt uit het "
-                                                    "documentsysteem en vult de contactpersoon per brief in."))
+    reference_prefix = models.CharField(
+        _("voorvoegsel kenmerk"),
+        max_length=40,
+        default="",
+        blank=True,
+        help_text=_(
+            "Alleen een voorvoegsel dat het invulveld 'Ons kenmerk' "
+            "voorstelt, bijv. DGBI-I&K; het nummer zelf komt uit het "
+            "documentsysteem en vult de contactpersoon per brief in."
+        ),
+    )
 
     class Meta:
         verbose_name = _("briefhoofd ministerie")
@@ -104,8 +120,9 @@ class Minister(ValidityPeriod):
     """The minister in office, who signs the letters dated within the validity period."""
 
     name = models.CharField(_("naam"), max_length=200, help_text=_("Zoals onder de brief, bijv. M.A.M. Adriaansens."))
-    title = models.CharField(_("functie"), max_length=200,
-                             help_text=_("Bijv. De Minister van Economische Zaken en Klimaat"))
+    title = models.CharField(
+        _("functie"), max_length=200, help_text=_("Bijv. De Minister van Economische Zaken en Klimaat")
+    )
 
     class Meta:
         verbose_name = _("minister")
@@ -121,9 +138,13 @@ class LetterReference(ValidityPeriod):
     transaction letter dated within the validity period. Maintained by an administrator: no
     Kamerstuk number is written in code. Without a row the letter cites none and tells the liaison."""
 
-    citation = models.CharField(_("vindplaats"), max_length=200,
-                                help_text=_("Het Kamerstuknummer zoals het in de brief moet staan; controleer het "
-                                            "tegen officielebekendmakingen.nl."))
+    citation = models.CharField(
+        _("vindplaats"),
+        max_length=200,
+        help_text=_(
+            "Het Kamerstuknummer zoals het in de brief moet staan; controleer het tegen officielebekendmakingen.nl."
+        ),
+    )
     description = models.CharField(_("omschrijving"), max_length=300)
     position = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -147,8 +168,9 @@ class CountryDisclosurePolicy(ValidityPeriod):
 
     name_country = models.BooleanField(_("land noemen in de openbare brief"), default=False)
     label = models.CharField(_("naam van het beleid"), max_length=200)
-    basis = models.TextField(_("grondslag"), blank=True,
-                             help_text=_("Het besluit van EZK en BZ waarop dit beleid berust, met datum."))
+    basis = models.TextField(
+        _("grondslag"), blank=True, help_text=_("Het besluit van EZK en BZ waarop dit beleid berust, met datum.")
+    )
 
     class Meta:
         verbose_name = _("beleid landenvermelding")
@@ -170,8 +192,12 @@ class EvaluationSchedule(models.Model):
     due_on = models.DateField(_("uiterlijk af op"))
     warn_days = models.PositiveSmallIntegerField(_("waarschuwen vanaf (dagen vooraf)"), default=90)
     completed_on = models.DateField(_("afgerond op"), null=True, blank=True)
-    report_citation = models.CharField(_("vindplaats evaluatie"), max_length=200, blank=True,
-                                       help_text=_("Bijv. het Kamerstuk waarmee de evaluatie is aangeboden."))
+    report_citation = models.CharField(
+        _("vindplaats evaluatie"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijv. het Kamerstuk waarmee de evaluatie is aangeboden."),
+    )
     basis = models.TextField(_("grondslag"), blank=True)
 
     class Meta:
@@ -203,8 +229,9 @@ class LetterRequest(models.Model):
     position_id = models.BigIntegerField(_("positie"), null=True, blank=True)
     amount = models.DecimalField(_("bedrag (EUR)"), max_digits=15, decimal_places=2)
     executed_on = models.DateField(_("uitgevoerd op"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -240,8 +267,9 @@ class LetterDraft(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
     chamber = models.CharField(_("Kamer"), max_length=16, choices=Chamber.choices)
     kind = models.CharField(_("soort transactie"), max_length=32, choices=TransactionKind.choices)
-    status = FSMField(_("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.DRAFT,
-                      db_index=True)
+    status = FSMField(
+        _("status"), max_length=16, choices=LetterStatus.choices, default=LetterStatus.DRAFT, db_index=True
+    )
 
     letter_date = models.DateField(_("datum"))
     # The document system's number, entered by the liaison per letter; never generated.
@@ -255,19 +283,26 @@ class LetterDraft(models.Model):
     signatory_name = models.CharField(_("ondertekenaar"), max_length=200)
     signatory_title = models.CharField(_("functie ondertekenaar"), max_length=200)
     facts = models.JSONField(_("feiten"), default=dict, help_text=_("De gegevens waarop de tekst is gebaseerd."))
-    drafting_notes = models.JSONField(_("toelichting bij het concept"), default=list, blank=True,
-                                      help_text=_("Wat de contactpersoon moet weten: weggelaten zinnen, toegepast beleid."))
+    drafting_notes = models.JSONField(
+        _("toelichting bij het concept"),
+        default=list,
+        blank=True,
+        help_text=_("Wat de contactpersoon moet weten: weggelaten zinnen, toegepast beleid."),
+    )
     revision = models.PositiveIntegerField(_("versie"), default=1)
 
     created_at = models.DateTimeField(auto_now_add=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     sent_on = models.DateField(_("verzonden op"), null=True, blank=True)
     kamerstuk_number = models.CharField(_("Kamerstuknummer"), max_length=100, blank=True)
 
@@ -327,8 +362,9 @@ class LetterRevision(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     confidential_annex = models.TextField(blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,18 +24,22 @@ def _css_string(text: str) -> str:
 
 
 def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
-    return render_to_string("parliament/letter.html", {
-        "letter": letter,
-        "letterhead": letter.letterhead,
-        "letter_date": date_nl(letter.sent_on or letter.letter_date),
-        "include_annex": include_annex,
-        "status_mark": STATUS_MARKS.get(letter.status, ""),
-        # "Ons kenmerk" repeated at the top of every page after the first (as the ministry's letters do)
-        "kenmerk_css": _css_string(letter.our_reference) if letter.our_reference.strip() else "",
-        # the marking on every page of the confidential annex (a CSS string: no quotes or backslashes)
-        "annex_marking": _css_string(letter.annex_paragraphs[0])
-        if include_annex and letter.confidential_annex else "",
-    })
+    return render_to_string(
+        "parliament/letter.html",
+        {
+            "letter": letter,
+            "letterhead": letter.letterhead,
+            "letter_date": date_nl(letter.sent_on or letter.letter_date),
+            "include_annex": include_annex,
+            "status_mark": STATUS_MARKS.get(letter.status, ""),
+            # "Ons kenmerk" repeated at the top of every page after the first (as the ministry's letters do)
+            "kenmerk_css": _css_string(letter.our_reference) if letter.our_reference.strip() else "",
+            # the marking on every page of the confidential annex (a CSS string: no quotes or backslashes)
+            "annex_marking": _css_string(letter.annex_paragraphs[0])
+            if include_annex and letter.confidential_annex
+            else "",
+        },
+    )
 
 
 def letter_pdf(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
@@ -107,8 +111,13 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         document.add_paragraph(f"Kenmerk: {letter.our_reference}")
 
-    _describe(document, title=letter.subject, author=head.get("ministry_name", ""),
-              subject=f"Kamerbrief {letter.our_reference}".strip(), day=letter.letter_date)
+    _describe(
+        document,
+        title=letter.subject,
+        author=head.get("ministry_name", ""),
+        subject=f"Kamerbrief {letter.our_reference}".strip(),
+        day=letter.letter_date,
+    )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -71,40 +71,68 @@ def _fund_totals(user, as_of: date) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The annual transaction report
 # ---------------------------------------------------------------------------------------------
-ANNUAL_COLUMNS = ["Datum", "Casus", "Onderneming", "Soort transactie", "Instrument", "Bedrag (EUR)", "Belang (%)",
-                  "Resultaat positie (EUR)", "MOIC", "IRR (%)"]
+ANNUAL_COLUMNS = [
+    "Datum",
+    "Casus",
+    "Onderneming",
+    "Soort transactie",
+    "Instrument",
+    "Bedrag (EUR)",
+    "Belang (%)",
+    "Resultaat positie (EUR)",
+    "MOIC",
+    "IRR (%)",
+]
 
 
 def annual_rows(report: Report) -> list[dict]:
     user = report.requested_by
     cases = Case.objects.visible_to(user)
-    requests = (LetterRequest.objects.filter(case__in=cases, executed_on__gte=report.period_start,
-                                             executed_on__lte=report.period_end)
-                .select_related("case").order_by("executed_on", "id"))
+    requests = (
+        LetterRequest.objects.filter(
+            case__in=cases, executed_on__gte=report.period_start, executed_on__lte=report.period_end
+        )
+        .select_related("case")
+        .order_by("executed_on", "id")
+    )
     positions = {row["position"].pk: row for row in _positions_with_metrics(cases, report.period_end)}
     rows = []
     for request in requests:
         position = positions.get(request.position_id) or {}
         p = position.get("position")
-        rows.append({
-            "date": request.executed_on,
-            "case": request.case.reference,
-            "company": request.case.target_name,
-            "kind": TransactionKind(request.kind).label,
-            "kind_code": request.kind,
-            "instrument": p.get_instrument_display() if p is not None else "",
-            "amount": request.amount,
-            "stake": p.ownership_percent if p is not None else None,
-            "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO)) if p else None,
-            "moic": position.get("moic"),
-            "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
-        })
+        rows.append(
+            {
+                "date": request.executed_on,
+                "case": request.case.reference,
+                "company": request.case.target_name,
+                "kind": TransactionKind(request.kind).label,
+                "kind_code": request.kind,
+                "instrument": p.get_instrument_display() if p is not None else "",
+                "amount": request.amount,
+                "stake": p.ownership_percent if p is not None else None,
+                "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO))
+                if p
+                else None,
+                "moic": position.get("moic"),
+                "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
+            }
+        )
     return rows
 
 
 def _row_values(row: dict) -> list:
-    return [row["date"], row["case"], row["company"], str(row["kind"]), row["instrument"], row["amount"],
-            row["stake"], row["result"], row["moic"], row["irr"]]
+    return [
+        row["date"],
+        row["case"],
+        row["company"],
+        str(row["kind"]),
+        row["instrument"],
+        row["amount"],
+        row["stake"],
+        row["result"],
+        row["moic"],
+        row["irr"],
+    ]
 
 
 def annual_csv(rows: list[dict]) -> bytes:
@@ -131,8 +159,12 @@ def annual_summary(rows: list[dict]) -> dict:
     for r in rows:
         per_kind[r["kind_code"]]["count"] += 1
         per_kind[r["kind_code"]]["amount"] += r["amount"]
-    return {"transactions": len(rows), "invested": invested, "proceeds": proceeds,
-            "per_kind": {k: {"label": str(TransactionKind(k).label), **v} for k, v in per_kind.items()}}
+    return {
+        "transactions": len(rows),
+        "invested": invested,
+        "proceeds": proceeds,
+        "per_kind": {k: {"label": str(TransactionKind(k).label), **v} for k, v in per_kind.items()},
+    }
 
 
 #: The loan figures of the annual report, in the order shown (keys of `bev.selectors.fund_overview`).
@@ -155,8 +187,10 @@ def annual_fund(report: Report) -> dict:
     end = _fund_totals(report.requested_by, on)
     if end:
         start = _fund_totals(report.requested_by, report.period_start - timedelta(days=1))
-        section["loan"] = {key: {"label": label, "year_end": end[key], "in_year": end[key] - start.get(key, ZERO)}
-                           for key, label in LOAN_FIGURES}
+        section["loan"] = {
+            key: {"label": label, "year_end": end[key], "in_year": end[key] - start.get(key, ZERO)}
+            for key, label in LOAN_FIGURES
+        }
     return section
 
 
@@ -174,25 +208,37 @@ def _a_date(value) -> date:
 def completeness_text(summary: dict, year) -> str:
     """The statement on the annual report's first page (and its status page)."""
     if summary["withheld"]:
-        return (f"Onvolledig: {summary['withheld']} van de {summary['fund_transactions']} transacties van de "
-                f"voorziening in {year} vallen buiten uw need-to-know en zijn niet opgenomen. Een volledig "
-                "jaaroverzicht maakt iemand die voor alle casussen van de voorziening is geautoriseerd.")
-    return (f"Volledig: alle {summary['fund_transactions']} transacties van de voorziening in {year} zijn "
-            "opgenomen.")
+        return (
+            f"Onvolledig: {summary['withheld']} van de {summary['fund_transactions']} transacties van de "
+            f"voorziening in {year} vallen buiten uw need-to-know en zijn niet opgenomen. Een volledig "
+            "jaaroverzicht maakt iemand die voor alle casussen van de voorziening is geautoriseerd."
+        )
+    return f"Volledig: alle {summary['fund_transactions']} transacties van de voorziening in {year} zijn opgenomen."
 
 
 def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
-    return render_to_string("parliament/report_annual.html", {
-        "report": report, "rows": [_formatted(r) for r in rows], "summary": summary,
-        "completeness": completeness_text(summary, report.year),
-        "invested": euro(summary["invested"]), "proceeds": euro(summary["proceeds"]),
-        "per_kind": [{"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
-                     for v in summary["per_kind"].values()],
-        "manager": summary["fund"]["manager"], "manager_on": date_nl(_a_date(summary["fund"]["manager_on"])),
-        "loan": [{"label": v["label"], "year_end": euro(v["year_end"]), "in_year": euro(v["in_year"])}
-                 for v in summary["fund"].get("loan", {}).values()],
-        "generated": date_nl(timezone.localdate()),
-    })
+    return render_to_string(
+        "parliament/report_annual.html",
+        {
+            "report": report,
+            "rows": [_formatted(r) for r in rows],
+            "summary": summary,
+            "completeness": completeness_text(summary, report.year),
+            "invested": euro(summary["invested"]),
+            "proceeds": euro(summary["proceeds"]),
+            "per_kind": [
+                {"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
+                for v in summary["per_kind"].values()
+            ],
+            "manager": summary["fund"]["manager"],
+            "manager_on": date_nl(_a_date(summary["fund"]["manager_on"])),
+            "loan": [
+                {"label": v["label"], "year_end": euro(v["year_end"]), "in_year": euro(v["in_year"])}
+                for v in summary["fund"].get("loan", {}).values()
+            ],
+            "generated": date_nl(timezone.localdate()),
+        },
+    )
 
 
 def build_annual_report(report: Report) -> Report:
@@ -204,29 +250,51 @@ def build_annual_report(report: Report) -> Report:
     summary["fund_transactions"], summary["withheld"] = annual_withheld(report)
     summary["complete"] = summary["withheld"] == 0
     csv_bytes = annual_csv(rows)
-    xlsx_bytes = _xlsx([(f"Transacties {report.year}", ANNUAL_COLUMNS, [_row_values(r) for r in rows]),
-                        ("Volledigheid", ["Toelichting"], [[completeness_text(summary, report.year)]])])
+    xlsx_bytes = _xlsx(
+        [
+            (f"Transacties {report.year}", ANNUAL_COLUMNS, [_row_values(r) for r in rows]),
+            ("Volledigheid", ["Toelichting"], [[completeness_text(summary, report.year)]]),
+        ]
+    )
     services.report_progress(report=report, progress=60)
     pdf_bytes = html_to_pdf(annual_html(report, rows, summary))
     name = f"transacties-{report.year}"
-    return services.report_finish(report=report, summary=summary, files={
-        "csv_file": (f"{name}.csv", csv_bytes), "xlsx_file": (f"{name}.xlsx", xlsx_bytes),
-        "pdf_file": (f"{name}.pdf", pdf_bytes)})
+    return services.report_finish(
+        report=report,
+        summary=summary,
+        files={
+            "csv_file": (f"{name}.csv", csv_bytes),
+            "xlsx_file": (f"{name}.xlsx", xlsx_bytes),
+            "pdf_file": (f"{name}.pdf", pdf_bytes),
+        },
+    )
 
 
 def _formatted(row: dict) -> dict:
-    return {**row, "date": date_nl(row["date"]), "amount": euro(row["amount"]),
-            "stake": percent_nl(row["stake"]) if row["stake"] is not None else "–",
-            "result": euro(row["result"]) if row["result"] is not None else "–",
-            "moic": f"{row['moic']}".replace(".", ",") + "x" if row["moic"] is not None else "–",
-            "irr": percent_nl(row["irr"], 1) if row["irr"] is not None else "–"}
+    return {
+        **row,
+        "date": date_nl(row["date"]),
+        "amount": euro(row["amount"]),
+        "stake": percent_nl(row["stake"]) if row["stake"] is not None else "–",
+        "result": euro(row["result"]) if row["result"] is not None else "–",
+        "moic": f"{row['moic']}".replace(".", ",") + "x" if row["moic"] is not None else "–",
+        "irr": percent_nl(row["irr"], 1) if row["irr"] is not None else "–",
+    }
 
 
 # ---------------------------------------------------------------------------------------------
 # The evaluation report
 # ---------------------------------------------------------------------------------------------
-STAGES = [State.SIGNAL, State.INTAKE, State.RISK_ASSESSMENT, State.CABINET_DECISION, State.INVESTMENT_PREPARATION,
-          State.INVESTED, State.MONITORING, State.EXIT]
+STAGES = [
+    State.SIGNAL,
+    State.INTAKE,
+    State.RISK_ASSESSMENT,
+    State.CABINET_DECISION,
+    State.INVESTMENT_PREPARATION,
+    State.INVESTED,
+    State.MONITORING,
+    State.EXIT,
+]
 
 
 def _aware(day: date, end: bool = False) -> datetime:
@@ -234,8 +302,16 @@ def _aware(day: date, end: bool = False) -> datetime:
 
 
 # A case counts at a step of the funnel once it reached any state from that step on.
-ADMITTED_STATES = {State.RISK_ASSESSMENT, State.CABINET_DECISION, State.INVESTMENT_PREPARATION, State.INVESTED,
-                   State.MONITORING, State.EXIT, State.CLOSED, State.NOT_DEPLOYED}
+ADMITTED_STATES = {
+    State.RISK_ASSESSMENT,
+    State.CABINET_DECISION,
+    State.INVESTMENT_PREPARATION,
+    State.INVESTED,
+    State.MONITORING,
+    State.EXIT,
+    State.CLOSED,
+    State.NOT_DEPLOYED,
+}
 ASSESSED_STATES = ADMITTED_STATES - {State.RISK_ASSESSMENT}
 DEPLOYED_STATES = {State.INVESTED, State.MONITORING, State.EXIT, State.CLOSED}
 
@@ -268,8 +344,11 @@ def stage_durations(cases, *, until: datetime) -> dict[str, list[float]]:
     until the end of the period)."""
     days = defaultdict(list)
     current: dict[int, tuple[str, datetime]] = {}
-    events = (TimelineEvent.objects.filter(case__in=cases, kind__in=["created", "transition"], at__lte=until)
-              .order_by("case_id", "at", "id").values_list("case_id", "kind", "to_state", "at"))
+    events = (
+        TimelineEvent.objects.filter(case__in=cases, kind__in=["created", "transition"], at__lte=until)
+        .order_by("case_id", "at", "id")
+        .values_list("case_id", "kind", "to_state", "at")
+    )
     for case_id, kind, to_state, at in events:
         if case_id in current:
             stage, since = current[case_id]
@@ -286,13 +365,30 @@ def duration_stats(days: dict[str, list[float]]) -> list[dict]:
     for stage in STAGES:
         values = sorted(days.get(stage, []))
         if not values:
-            rows.append({"stage": str(State(stage).label), "count": 0, "median": None, "q1": None, "q3": None,
-                         "min": None, "max": None})
+            rows.append(
+                {
+                    "stage": str(State(stage).label),
+                    "count": 0,
+                    "median": None,
+                    "q1": None,
+                    "q3": None,
+                    "min": None,
+                    "max": None,
+                }
+            )
             continue
         quartiles = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
-        rows.append({"stage": str(State(stage).label), "count": len(values),
-                     "median": round(statistics.median(values), 1), "q1": round(quartiles[0], 1),
-                     "q3": round(quartiles[2], 1), "min": round(values[0], 1), "max": round(values[-1], 1)})
+        rows.append(
+            {
+                "stage": str(State(stage).label),
+                "count": len(values),
+                "median": round(statistics.median(values), 1),
+                "q1": round(quartiles[0], 1),
+                "q3": round(quartiles[2], 1),
+                "min": round(values[0], 1),
+                "max": round(values[-1], 1),
+            }
+        )
     return rows
 
 
@@ -305,11 +401,25 @@ def bar_chart(title: str, bars: list[tuple[str, float, str]], *, width: int = 46
     rows = []
     for index, (label, value, text) in enumerate(bars):
         y = top + index * (bar_height + gap)
-        rows.append({"label": label, "text": text, "y": y, "text_y": y + bar_height - 5,
-                     "width": max(1, round(area * float(value) / largest)) if value else 0})
+        rows.append(
+            {
+                "label": label,
+                "text": text,
+                "y": y,
+                "text_y": y + bar_height - 5,
+                "width": max(1, round(area * float(value) / largest)) if value else 0,
+            }
+        )
     height = top + len(bars) * (bar_height + gap) + 4
-    return {"title": title, "rows": rows, "width": width, "height": height, "bar_height": bar_height,
-            "label_width": label_width, "value_x": label_width + area + 6}
+    return {
+        "title": title,
+        "rows": rows,
+        "width": width,
+        "height": height,
+        "bar_height": bar_height,
+        "label_width": label_width,
+        "value_x": label_width + area + 6,
+    }
 
 
 def evaluation_data(report: Report) -> dict:
@@ -334,16 +444,24 @@ def evaluation_data(report: Report) -> dict:
             "swept_to_treasury": fund.get("swept_to_treasury"),
             "fees": fees,
             "fees_to_deployed_percent": (fees / deployed * 100).quantize(Decimal("0.01"))
-            if fees is not None and deployed else None,
+            if fees is not None and deployed
+            else None,
             "revolving_ratio": (returned / invested).quantize(Decimal("0.01")) if invested else None,
         },
-        "positions": [{
-            "case": p["case"].reference, "company": p["case"].target_name,
-            "instrument": p["position"].get_instrument_display(),
-            "status": "uitgetreden" if p["position"].is_exited else "open",
-            "invested": p["invested"], "returns": p["returns"], "unrealised": p["unrealised_value"],
-            "moic": p["moic"], "irr": (p["irr"] * 100).quantize(Decimal("0.1")) if p["irr"] is not None else None,
-        } for p in positions],
+        "positions": [
+            {
+                "case": p["case"].reference,
+                "company": p["case"].target_name,
+                "instrument": p["position"].get_instrument_display(),
+                "status": "uitgetreden" if p["position"].is_exited else "open",
+                "invested": p["invested"],
+                "returns": p["returns"],
+                "unrealised": p["unrealised_value"],
+                "moic": p["moic"],
+                "irr": (p["irr"] * 100).quantize(Decimal("0.1")) if p["irr"] is not None else None,
+            }
+            for p in positions
+        ],
     }
 
 
@@ -357,9 +475,13 @@ def _evaluation_schedule(on: date) -> dict | None:
     schedule = evaluation_on(on)
     if schedule is None:
         return None
-    return {"title": schedule.title, "instrument_start": date_nl(schedule.instrument_start),
-            "due_on": date_nl(schedule.due_on), "status": evaluation_status(schedule, on=on),
-            "completed_on": date_nl(schedule.completed_on) if schedule.completed_on else None}
+    return {
+        "title": schedule.title,
+        "instrument_start": date_nl(schedule.instrument_start),
+        "due_on": date_nl(schedule.due_on),
+        "status": evaluation_status(schedule, on=on),
+        "completed_on": date_nl(schedule.completed_on) if schedule.completed_on else None,
+    }
 
 
 def build_evaluation_report(report: Report) -> Report:
@@ -367,49 +489,118 @@ def build_evaluation_report(report: Report) -> Report:
     services.report_progress(report=report, progress=40)
     flow, capital = data["funnel"], data["capital"]
     charts = [
-        bar_chart("Instroom en inzet (aantal casussen)", [
-            ("Signalen ontvangen", flow["received"], str(flow["received"])),
-            ("Ontvankelijk", flow["admitted"], str(flow["admitted"])),
-            ("Risico-inschatting afgerond", flow["assessed"], str(flow["assessed"])),
-            ("Voorziening ingezet", flow["deployed"], str(flow["deployed"]))]),
-        bar_chart("Mediane doorlooptijd per fase (dagen)", [
-            (row["stage"], _num(row["median"]), "–" if row["median"] is None else f"{row['median']}".replace(".", ","))
-            for row in data["durations"]]),
-        bar_chart("Kapitaal (EUR)", [
-            ("Geïnvesteerd", _num(capital["invested"]), euro(capital["invested"])),
-            ("Teruggevloeid", _num(capital["returned"]), euro(capital["returned"])),
-            ("Naar de staatskas", _num(capital["swept_to_treasury"]), euro(capital["swept_to_treasury"])),
-            ("Beheersvergoeding", _num(capital["fees"]), euro(capital["fees"]))]),
+        bar_chart(
+            "Instroom en inzet (aantal casussen)",
+            [
+                ("Signalen ontvangen", flow["received"], str(flow["received"])),
+                ("Ontvankelijk", flow["admitted"], str(flow["admitted"])),
+                ("Risico-inschatting afgerond", flow["assessed"], str(flow["assessed"])),
+                ("Voorziening ingezet", flow["deployed"], str(flow["deployed"])),
+            ],
+        ),
+        bar_chart(
+            "Mediane doorlooptijd per fase (dagen)",
+            [
+                (
+                    row["stage"],
+                    _num(row["median"]),
+                    "–" if row["median"] is None else f"{row['median']}".replace(".", ","),
+                )
+                for row in data["durations"]
+            ],
+        ),
+        bar_chart(
+            "Kapitaal (EUR)",
+            [
+                ("Geïnvesteerd", _num(capital["invested"]), euro(capital["invested"])),
+                ("Teruggevloeid", _num(capital["returned"]), euro(capital["returned"])),
+                ("Naar de staatskas", _num(capital["swept_to_treasury"]), euro(capital["swept_to_treasury"])),
+                ("Beheersvergoeding", _num(capital["fees"]), euro(capital["fees"])),
+            ],
+        ),
     ]
     chart_svgs = [render_to_string("parliament/bar_chart.svg", chart) for chart in charts]
     services.report_progress(report=report, progress=60)
-    pdf_bytes = _pdf("parliament/report_evaluation.html", {
-        "report": report, "data": data, "charts": chart_svgs,
-        "findings": {key: (report.findings or {}).get(key, "").strip() for key in EVALUATION_QUESTIONS},
-        "questions": EVALUATION_QUESTIONS, "schedule": _evaluation_schedule(timezone.localdate()),
-        "period": f"{date_nl(report.period_start)} tot en met {date_nl(report.period_end)}",
-        "capital": {k: (euro(v) if isinstance(v, Decimal) and not k.endswith(("percent", "ratio")) else v)
-                    for k, v in capital.items()},
-        "fees_percent": percent_nl(capital["fees_to_deployed_percent"]),
-        "positions": [{**p, "invested": euro(p["invested"]), "returns": euro(p["returns"]),
-                       "unrealised": euro(p["unrealised"]),
-                       "moic": f"{p['moic']}".replace(".", ",") + "x" if p["moic"] is not None else "–",
-                       "irr": percent_nl(p["irr"], 1)} for p in data["positions"]],
-        "generated": date_nl(timezone.localdate()),
-    })
+    pdf_bytes = _pdf(
+        "parliament/report_evaluation.html",
+        {
+            "report": report,
+            "data": data,
+            "charts": chart_svgs,
+            "findings": {key: (report.findings or {}).get(key, "").strip() for key in EVALUATION_QUESTIONS},
+            "questions": EVALUATION_QUESTIONS,
+            "schedule": _evaluation_schedule(timezone.localdate()),
+            "period": f"{date_nl(report.period_start)} tot en met {date_nl(report.period_end)}",
+            "capital": {
+                k: (euro(v) if isinstance(v, Decimal) and not k.endswith(("percent", "ratio")) else v)
+                for k, v in capital.items()
+            },
+            "fees_percent": percent_nl(capital["fees_to_deployed_percent"]),
+            "positions": [
+                {
+                    **p,
+                    "invested": euro(p["invested"]),
+                    "returns": euro(p["returns"]),
+                    "unrealised": euro(p["unrealised"]),
+                    "moic": f"{p['moic']}".replace(".", ",") + "x" if p["moic"] is not None else "–",
+                    "irr": percent_nl(p["irr"], 1),
+                }
+                for p in data["positions"]
+            ],
+            "generated": date_nl(timezone.localdate()),
+        },
+    )
     services.report_progress(report=report, progress=80)
-    xlsx_bytes = _xlsx([
-        ("Instroom", ["Stap", "Aantal"], [[k, v] for k, v in flow.items()]),
-        ("Doorlooptijden", ["Fase", "Aantal", "Mediaan (dagen)", "Q1", "Q3", "Min", "Max"],
-         [[r["stage"], r["count"], r["median"], r["q1"], r["q3"], r["min"], r["max"]] for r in data["durations"]]),
-        ("Kapitaal", ["Grootheid", "Waarde"], [[k, v] for k, v in capital.items()]),
-        ("Posities", ["Casus", "Onderneming", "Instrument", "Status", "Geïnvesteerd", "Teruggevloeid",
-                      "Onger. waarde", "MOIC", "IRR (%)"],
-         [[p["case"], p["company"], str(p["instrument"]), p["status"], p["invested"], p["returns"], p["unrealised"],
-           p["moic"], p["irr"]] for p in data["positions"]]),
-        ("Bevindingen", ["Vraag", "Bevinding van de evaluatoren"],
-         [[label, (report.findings or {}).get(key, "")] for key, label in EVALUATION_QUESTIONS.items()]),
-    ])
+    xlsx_bytes = _xlsx(
+        [
+            ("Instroom", ["Stap", "Aantal"], [[k, v] for k, v in flow.items()]),
+            (
+                "Doorlooptijden",
+                ["Fase", "Aantal", "Mediaan (dagen)", "Q1", "Q3", "Min", "Max"],
+                [
+                    [r["stage"], r["count"], r["median"], r["q1"], r["q3"], r["min"], r["max"]]
+                    for r in data["durations"]
+                ],
+            ),
+            ("Kapitaal", ["Grootheid", "Waarde"], [[k, v] for k, v in capital.items()]),
+            (
+                "Posities",
+                [
+                    "Casus",
+                    "Onderneming",
+                    "Instrument",
+                    "Status",
+                    "Geïnvesteerd",
+                    "Teruggevloeid",
+                    "Onger. waarde",
+                    "MOIC",
+                    "IRR (%)",
+                ],
+                [
+                    [
+                        p["case"],
+                        p["company"],
+                        str(p["instrument"]),
+                        p["status"],
+                        p["invested"],
+                        p["returns"],
+                        p["unrealised"],
+                        p["moic"],
+                        p["irr"],
+                    ]
+                    for p in data["positions"]
+                ],
+            ),
+            (
+                "Bevindingen",
+                ["Vraag", "Bevinding van de evaluatoren"],
+                [[label, (report.findings or {}).get(key, "")] for key, label in EVALUATION_QUESTIONS.items()],
+            ),
+        ]
+    )
     name = f"evaluatie-{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}"
-    return services.report_finish(report=report, summary={"funnel": flow, "capital": capital}, files={
-        "xlsx_file": (f"{name}.xlsx", xlsx_bytes), "pdf_file": (f"{name}.pdf", pdf_bytes)})
+    return services.report_finish(
+        report=report,
+        summary={"funnel": flow, "capital": capital},
+        files={"xlsx_file": (f"{name}.xlsx", xlsx_bytes), "pdf_file": (f"{name}.pdf", pdf_bytes)},
+    )

@@ -18,29 +18,57 @@ _LETTERHEAD = {
 }
 
 MINISTRY_PROFILES = [
-    {"valid_from": date(2017, 10, 26), "valid_to": date(2024, 7, 1),
-     "ministry_name": "Ministerie van Economische Zaken en Klimaat",
-     "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ezk", **_LETTERHEAD},
-    {"valid_from": date(2024, 7, 2), "valid_to": date(2026, 2, 22),
-     "ministry_name": "Ministerie van Economische Zaken",
-     "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ez", **_LETTERHEAD},
-    {"valid_from": date(2026, 2, 23), "valid_to": None,
-     "ministry_name": "Ministerie van Economische Zaken en Klimaat",
-     "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
-     "website": "www.rijksoverheid.nl/ezk", **_LETTERHEAD},
+    {
+        "valid_from": date(2017, 10, 26),
+        "valid_to": date(2024, 7, 1),
+        "ministry_name": "Ministerie van Economische Zaken en Klimaat",
+        "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
+        "website": "www.rijksoverheid.nl/ezk",
+        **_LETTERHEAD,
+    },
+    {
+        "valid_from": date(2024, 7, 2),
+        "valid_to": date(2026, 2, 22),
+        "ministry_name": "Ministerie van Economische Zaken",
+        "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
+        "website": "www.rijksoverheid.nl/ez",
+        **_LETTERHEAD,
+    },
+    {
+        "valid_from": date(2026, 2, 23),
+        "valid_to": None,
+        "ministry_name": "Ministerie van Economische Zaken en Klimaat",
+        "directorate": "Directoraat-generaal Economie en Digitalisering\nDirectie Economische Veiligheid",
+        "website": "www.rijksoverheid.nl/ezk",
+        **_LETTERHEAD,
+    },
 ]
 
 MINISTERS = [
-    {"name": "M.A.M. Adriaansens", "title": "De Minister van Economische Zaken en Klimaat",
-     "valid_from": date(2022, 1, 10), "valid_to": date(2024, 7, 1)},
-    {"name": "D.S. Beljaarts", "title": "De Minister van Economische Zaken",
-     "valid_from": date(2024, 7, 2), "valid_to": date(2025, 6, 2)},
-    {"name": "V. Karremans", "title": "De Minister van Economische Zaken",
-     "valid_from": date(2025, 6, 3), "valid_to": date(2026, 2, 22)},
-    {"name": "Heleen Herbert", "title": "De Minister van Economische Zaken en Klimaat",
-     "valid_from": date(2026, 2, 23), "valid_to": None},
+    {
+        "name": "M.A.M. Adriaansens",
+        "title": "De Minister van Economische Zaken en Klimaat",
+        "valid_from": date(2022, 1, 10),
+        "valid_to": date(2024, 7, 1),
+    },
+    {
+        "name": "D.S. Beljaarts",
+        "title": "De Minister van Economische Zaken",
+        "valid_from": date(2024, 7, 2),
+        "valid_to": date(2025, 6, 2),
+    },
+    {
+        "name": "V. Karremans",
+        "title": "De Minister van Economische Zaken",
+        "valid_from": date(2025, 6, 3),
+        "valid_to": date(2026, 2, 22),
+    },
+    {
+        "name": "Heleen Herbert",
+        "title": "De Minister van Economische Zaken en Klimaat",
+        "valid_from": date(2026, 2, 23),
+        "valid_to": None,
+    },
 ]
 
 # No parliamentary reference is seeded: the Kamerstuk that announced this information is entered by

@@ -64,7 +64,7 @@ def evaluation_schedules_open() -> list[EvaluationSchedule]:
 
 
 def evaluation_status(schedule: EvaluationSchedule, *, on: date) -> str:
-    """"completed", "overdue", "due_soon" (within its warning period) or "scheduled"."""
+    """ "completed", "overdue", "due_soon" (within its warning period) or "scheduled"."""
     from datetime import timedelta
 
     if schedule.completed_on is not None and schedule.completed_on <= on:
@@ -80,8 +80,9 @@ def evaluation_status(schedule: EvaluationSchedule, *, on: date) -> str:
 # Letters (need-to-know through the case)
 # ---------------------------------------------------------------------------------------------
 def _letters_of_visible_cases(user) -> QuerySet[LetterDraft]:
-    return (LetterDraft.objects.filter(case__in=Case.objects.visible_to(user))
-            .select_related("case", "request", "approved_by", "submitted_by", "sent_by"))
+    return LetterDraft.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
+        "case", "request", "approved_by", "submitted_by", "sent_by"
+    )
 
 
 def letter_list(*, user) -> QuerySet[LetterDraft]:
@@ -119,17 +120,22 @@ def letter_revision_diff(*, letter: LetterDraft, from_number: int, to_number: in
     if missing:
         raise NotFound(f"Versie {missing[0]} bestaat niet.")
     before, after = _revision_text(revisions[from_number]), _revision_text(revisions[to_number])
-    unified = "\n".join(difflib.unified_diff(before, after, fromfile=f"versie {from_number}",
-                                             tofile=f"versie {to_number}", lineterm=""))
-    html = difflib.HtmlDiff(wrapcolumn=80).make_table(before, after, f"versie {from_number}", f"versie {to_number}",
-                                                      context=True, numlines=2)
+    unified = "\n".join(
+        difflib.unified_diff(before, after, fromfile=f"versie {from_number}", tofile=f"versie {to_number}", lineterm="")
+    )
+    html = difflib.HtmlDiff(wrapcolumn=80).make_table(
+        before, after, f"versie {from_number}", f"versie {to_number}", context=True, numlines=2
+    )
     return {"from_number": from_number, "to_number": to_number, "unified": unified, "html": html}
 
 
 def earlier_sent_letters(*, case_id: int, chamber: str, before: date) -> list[LetterDraft]:
     """Letters about the same case already sent to the same chamber (cited in the next one)."""
-    return list(LetterDraft.objects.filter(case_id=case_id, chamber=chamber, status="sent", sent_on__lte=before)
-                .order_by("sent_on", "id"))
+    return list(
+        LetterDraft.objects.filter(case_id=case_id, chamber=chamber, status="sent", sent_on__lte=before).order_by(
+            "sent_on", "id"
+        )
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -73,8 +73,9 @@ def _enqueue(task_name: str, object_id: int) -> None:
     try:
         getattr(tasks, task_name).delay(object_id)
     except Exception:  # noqa: BLE001 - any broker error: log, the outbox keeps the work
-        logger.warning("Could not enqueue %s(%s); the periodic outbox run will pick it up.", task_name, object_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not enqueue %s(%s); the periodic outbox run will pick it up.", task_name, object_id, exc_info=True
+        )
 
 
 def letter_requests_on_transaction(sender, *, event, **kwargs) -> None:
@@ -91,16 +92,27 @@ def letter_requests_create(*, event, actor=None) -> LetterRequest:
     `event.user_id` when the caller has them at hand (else read for the audit record)."""
     if event.kind not in TransactionKind.values:
         raise RuleViolation(_("Onbekende soort transactie."), field="kind")
-    request = LetterRequest(source_key=event.source_key, kind=event.kind, case_id=event.case_id,
-                            position_id=event.position_id, amount=event.amount, executed_on=event.executed_on,
-                            requested_by_id=event.user_id)
+    request = LetterRequest(
+        source_key=event.source_key,
+        kind=event.kind,
+        case_id=event.case_id,
+        position_id=event.position_id,
+        amount=event.amount,
+        executed_on=event.executed_on,
+        requested_by_id=event.user_id,
+    )
     if not insert(request, conflict_target=("source_key",)):
         return LetterRequest.objects.get(source_key=event.source_key)
     if actor is not None and getattr(actor, "pk", None) == event.user_id:
         request.requested_by = actor
-    audit_log(actor=request.requested_by, action=AuditRecord.Action.CREATE, event="letter_request.create",
-              obj=request, case_id=request.case_id,
-              changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on})
+    audit_log(
+        actor=request.requested_by,
+        action=AuditRecord.Action.CREATE,
+        event="letter_request.create",
+        obj=request,
+        case_id=request.case_id,
+        changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on},
+    )
     transaction.on_commit(lambda pk=request.pk: _enqueue("make_letter_drafts", pk))
     return request
 
@@ -127,18 +139,24 @@ def _date_and_sign(letter: LetterDraft, *, on: date):
         raise RuntimeError(f"No ministry letterhead or minister configured for {on.isoformat()}")
     letter.letter_date = on
     letter.letterhead = {
-        "ministry_name": profile.ministry_name, "directorate": profile.directorate,
-        "visiting_address": profile.visiting_address, "postal_address": profile.postal_address,
-        "return_address": profile.return_address, "phone": profile.phone, "website": profile.website,
-        "reference_prefix": profile.reference_prefix}
+        "ministry_name": profile.ministry_name,
+        "directorate": profile.directorate,
+        "visiting_address": profile.visiting_address,
+        "postal_address": profile.postal_address,
+        "return_address": profile.return_address,
+        "phone": profile.phone,
+        "website": profile.website,
+        "reference_prefix": profile.reference_prefix,
+    }
     letter.signatory_name = minister.name
     letter.signatory_title = minister.title
     return profile
 
 
 def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) -> LetterDraft:
-    draft = LetterDraft(request=request, case=request.case, chamber=chamber, kind=request.kind,
-                        addressee=ADDRESSEES[chamber])
+    draft = LetterDraft(
+        request=request, case=request.case, chamber=chamber, kind=request.kind, addressee=ADDRESSEES[chamber]
+    )
     _date_and_sign(draft, on=letter_date)
     # A letter to parliament is a Dutch document, whatever language the person or worker uses.
     with translation.override("nl"):
@@ -153,11 +171,23 @@ def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) ->
     draft.confidential_annex = composed.confidential_annex
     draft.facts = _jsonable(facts)
     draft.save()
-    LetterRevision.objects.create(draft=draft, number=1, subject=draft.subject, body=draft.body,
-                                  confidential_annex=draft.confidential_annex, author=None,
-                                  note="Gegenereerd na de transactie")
-    audit_log(actor=None, action=AuditRecord.Action.CREATE, event="letter.draft_create", obj=draft,
-              case_id=draft.case_id, changes={"chamber": chamber, "kind": draft.kind, "request": request.pk})
+    LetterRevision.objects.create(
+        draft=draft,
+        number=1,
+        subject=draft.subject,
+        body=draft.body,
+        confidential_annex=draft.confidential_annex,
+        author=None,
+        note="Gegenereerd na de transactie",
+    )
+    audit_log(
+        actor=None,
+        action=AuditRecord.Action.CREATE,
+        event="letter.draft_create",
+        obj=draft,
+        case_id=draft.case_id,
+        changes={"chamber": chamber, "kind": draft.kind, "request": request.pk},
+    )
     return draft
 
 
@@ -167,13 +197,19 @@ def letter_drafts_make(*, request_id: int, today: date | None = None) -> list[Le
     is done already or another worker holds it."""
     letter_date = today or timezone.localdate()
     with transaction.atomic():
-        request = (LetterRequest.objects.select_for_update(skip_locked=True, of=("self",))
-                   .select_related("case").filter(pk=request_id, status=LetterRequest.Status.PENDING).first())
+        request = (
+            LetterRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("case")
+            .filter(pk=request_id, status=LetterRequest.Status.PENDING)
+            .first()
+        )
         if request is None:
             return []
-        drafts = [_draft_create(request=request, chamber=chamber, letter_date=letter_date)
-                  for chamber in (Chamber.TWEEDE_KAMER, Chamber.EERSTE_KAMER)
-                  if not request.drafts.filter(chamber=chamber).exists()]
+        drafts = [
+            _draft_create(request=request, chamber=chamber, letter_date=letter_date)
+            for chamber in (Chamber.TWEEDE_KAMER, Chamber.EERSTE_KAMER)
+            if not request.drafts.filter(chamber=chamber).exists()
+        ]
         request.status = LetterRequest.Status.DONE
         request.processed_at = timezone.now()
         request.attempts += 1
@@ -194,8 +230,11 @@ def letter_request_record_failure(*, request_id: int, error: str) -> None:
 
 
 def pending_letter_request_ids(*, limit: int = 100) -> list[int]:
-    return list(LetterRequest.objects.filter(status=LetterRequest.Status.PENDING)
-                .order_by("created_at", "id").values_list("pk", flat=True)[:limit])
+    return list(
+        LetterRequest.objects.filter(status=LetterRequest.Status.PENDING)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,8 +248,10 @@ def _locked(letter: LetterDraft) -> LetterDraft:
 
 def _require_status(letter: LetterDraft, *allowed: str) -> None:
     if letter.status not in allowed:
-        raise Conflict(_("Dit kan niet bij een Kamerbrief met de status '%(status)s'.")
-                       % {"status": letter.get_status_display()}, code="invalid_state")
+        raise Conflict(
+            _("Dit kan niet bij een Kamerbrief met de status '%(status)s'.") % {"status": letter.get_status_display()},
+            code="invalid_state",
+        )
 
 
 def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
@@ -227,16 +268,21 @@ def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
         secrets.append(country_name(case.acquirer_country))
     for secret in secrets:
         if secret and len(secret) > 2 and secret.lower() in public_text:
-            raise RuleViolation(_("'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "
-                                  "staan; neem het op in de vertrouwelijke bijlage.") % {"secret": secret},
-                                field="body")
+            raise RuleViolation(
+                _(
+                    "'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "
+                    "staan; neem het op in de vertrouwelijke bijlage."
+                )
+                % {"secret": secret},
+                field="body",
+            )
 
 
 def our_reference_is_complete(value: str, *, prefix: str = "") -> bool:
     """A kenmerk from the document system holds its number: more than the configured prefix, with
     at least one digit."""
     value = (value or "").strip()
-    rest = value[len(prefix):] if prefix and value.startswith(prefix) else value
+    rest = value[len(prefix) :] if prefix and value.startswith(prefix) else value
     return any(ch.isdigit() for ch in rest)
 
 
@@ -256,25 +302,41 @@ def letter_set_reference(*, user, letter: LetterDraft, our_reference: str) -> Le
     before = letter.our_reference
     letter.our_reference = value
     letter.save(update_fields=["our_reference"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="letter.set_reference", obj=letter,
-              case_id=letter.case_id, changes={"our_reference": {"before": before, "after": value}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="letter.set_reference",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={"our_reference": {"before": before, "after": value}},
+    )
     return letter
 
 
 @transaction.atomic
-def letter_update(*, user, letter: LetterDraft, subject: str | None = None, body: str | None = None,
-                  confidential_annex: str | None = None, expected_revision: int | None = None,
-                  note: str = "") -> LetterDraft:
+def letter_update(
+    *,
+    user,
+    letter: LetterDraft,
+    subject: str | None = None,
+    body: str | None = None,
+    confidential_annex: str | None = None,
+    expected_revision: int | None = None,
+    note: str = "",
+) -> LetterDraft:
     """Edit the text of a draft; every change is kept as a new revision."""
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.DRAFT)
     if expected_revision is not None and expected_revision != letter.revision:
-        raise Conflict(_("De brief is intussen door iemand anders gewijzigd. Laad de brief opnieuw."),
-                       code="stale_revision")
-    new = {"subject": letter.subject if subject is None else subject.strip(),
-           "body": letter.body if body is None else body.strip(),
-           "confidential_annex": letter.confidential_annex if confidential_annex is None else confidential_annex.strip()}
+        raise Conflict(
+            _("De brief is intussen door iemand anders gewijzigd. Laad de brief opnieuw."), code="stale_revision"
+        )
+    new = {
+        "subject": letter.subject if subject is None else subject.strip(),
+        "body": letter.body if body is None else body.strip(),
+        "confidential_annex": letter.confidential_annex if confidential_annex is None else confidential_annex.strip(),
+    }
     if not new["subject"]:
         raise RuleViolation(_("Het onderwerp (Betreft) is verplicht."), field="subject")
     if len(new["subject"]) > 300:
@@ -291,8 +353,14 @@ def letter_update(*, user, letter: LetterDraft, subject: str | None = None, body
     letter.revision += 1
     letter.save(update_fields=[*new, "revision"])
     LetterRevision.objects.create(draft=letter, number=letter.revision, author=user, note=note[:300], **new)
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="letter.update", obj=letter,
-              case_id=letter.case_id, changes={"revision": letter.revision, "fields": sorted(changes)})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="letter.update",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={"revision": letter.revision, "fields": sorted(changes)},
+    )
     return letter
 
 
@@ -305,13 +373,21 @@ def letter_submit(*, user, letter: LetterDraft) -> LetterDraft:
     letter.submitted_by = user
     letter.submitted_at = timezone.now()
     letter.save(update_fields=["status", "submitted_by", "submitted_at"])
-    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.submit", obj=letter,
-              case_id=letter.case_id, changes={"status": {"before": LetterStatus.DRAFT, "after": letter.status}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.TRANSITION,
+        event="letter.submit",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={"status": {"before": LetterStatus.DRAFT, "after": letter.status}},
+    )
     # Four eyes: the case's liaisons who did not write it are told it waits for their review.
-    notify_task(recipients=team_members_who_may(case=letter.case, action="letter.approve",
-                                                exclude=letter_authors(letter)),
-                kind=gettext_lazy("Vier ogen: Kamerbrief beoordelen"), reference=letter.case.reference,
-                path=reverse("parliament:letter", args=[letter.pk]))
+    notify_task(
+        recipients=team_members_who_may(case=letter.case, action="letter.approve", exclude=letter_authors(letter)),
+        kind=gettext_lazy("Vier ogen: Kamerbrief beoordelen"),
+        reference=letter.case.reference,
+        path=reverse("parliament:letter", args=[letter.pk]),
+    )
     return letter
 
 
@@ -324,9 +400,14 @@ def letter_return_to_draft(*, user, letter: LetterDraft, reason: str) -> LetterD
         raise RuleViolation(_("Geef aan wat er aan de brief moet veranderen."), field="reason")
     letter.return_to_draft()
     letter.save(update_fields=["status"])
-    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.return_to_draft", obj=letter,
-              case_id=letter.case_id, changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status},
-                                               "reason": reason.strip()})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.TRANSITION,
+        event="letter.return_to_draft",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status}, "reason": reason.strip()},
+    )
     return letter
 
 
@@ -334,9 +415,13 @@ def letter_authors(letter: LetterDraft) -> set[int]:
     """Who wrote the letter: whoever edited its text or submitted it for review, in any round (the
     letter keeps only its latest submitter; the audit trail, append-only, has every one: issue 20)."""
     authors = set(letter.revisions.exclude(author=None).values_list("author_id", flat=True))
-    authors.update(AuditRecord.objects.filter(event="letter.submit", object_type=LetterDraft._meta.label_lower,
-                                              object_id=str(letter.pk)).exclude(actor=None)
-                   .values_list("actor_id", flat=True))
+    authors.update(
+        AuditRecord.objects.filter(
+            event="letter.submit", object_type=LetterDraft._meta.label_lower, object_id=str(letter.pk)
+        )
+        .exclude(actor=None)
+        .values_list("actor_id", flat=True)
+    )
     if letter.submitted_by_id:
         authors.add(letter.submitted_by_id)
     return authors
@@ -349,18 +434,30 @@ def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
     letter = _locked(letter)
     _require_status(letter, LetterStatus.IN_REVIEW)
     # Four eyes by person, over every round of the letter, whatever role its authors hold now.
-    require_four_eyes(user, involved=letter_authors(letter),
-                      message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."))
-    if not our_reference_is_complete(letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", "")):
-        raise Conflict(_("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."),
-                       code="our_reference_missing")
+    require_four_eyes(
+        user,
+        involved=letter_authors(letter),
+        message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."),
+    )
+    if not our_reference_is_complete(
+        letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", "")
+    ):
+        raise Conflict(
+            _("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."),
+            code="our_reference_missing",
+        )
     letter.approve()
     letter.approved_by = user
     letter.approved_at = timezone.now()
     letter.save(update_fields=["status", "approved_by", "approved_at"])
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="letter.approve", obj=letter,
-              case_id=letter.case_id, changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status},
-                                               "revision": letter.revision})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="letter.approve",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={"status": {"before": LetterStatus.IN_REVIEW, "after": letter.status}, "revision": letter.revision},
+    )
     return letter
 
 
@@ -378,21 +475,44 @@ def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_numb
         raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
     if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():
         raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
-    before = {"letter_date": letter.letter_date, "signatory_name": letter.signatory_name,
-              "signatory_title": letter.signatory_title, "letterhead": letter.letterhead}
+    before = {
+        "letter_date": letter.letter_date,
+        "signatory_name": letter.signatory_name,
+        "signatory_title": letter.signatory_title,
+        "letterhead": letter.letterhead,
+    }
     letter.mark_sent()
     letter.sent_on = sent_on
     letter.sent_by = user
     letter.kamerstuk_number = kamerstuk_number
     # The letter is dated the day it is sent, and signed by the minister in office on that day.
     _date_and_sign(letter, on=sent_on)
-    letter.save(update_fields=["status", "sent_on", "sent_by", "kamerstuk_number", "letter_date", "signatory_name",
-                               "signatory_title", "letterhead"])
+    letter.save(
+        update_fields=[
+            "status",
+            "sent_on",
+            "sent_by",
+            "kamerstuk_number",
+            "letter_date",
+            "signatory_name",
+            "signatory_title",
+            "letterhead",
+        ]
+    )
     after = {name: getattr(letter, name) for name in before}
-    audit_log(actor=user, action=AuditRecord.Action.TRANSITION, event="letter.mark_sent", obj=letter,
-              case_id=letter.case_id, changes={"status": {"before": LetterStatus.APPROVED, "after": letter.status},
-                                               "sent_on": sent_on, "kamerstuk_number": kamerstuk_number,
-                                               **diff(before, after)})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.TRANSITION,
+        event="letter.mark_sent",
+        obj=letter,
+        case_id=letter.case_id,
+        changes={
+            "status": {"before": LetterStatus.APPROVED, "after": letter.status},
+            "sent_on": sent_on,
+            "kamerstuk_number": kamerstuk_number,
+            **diff(before, after),
+        },
+    )
     _store_as_case_documents(user=user, letter=letter)
     return letter
 
@@ -405,30 +525,54 @@ def _store_as_case_documents(*, user, letter: LetterDraft) -> None:
 
     chamber = letter.get_chamber_display()
     generated_document_store(
-        user=user, case=letter.case, title=f"Kamerbrief {chamber} {letter.kamerstuk_number}", document_type="letter",
-        filename=f"kamerbrief-{letter.pk}.pdf", content=letter_pdf(letter, include_annex=False),
-        classification=Classification.OPENBAAR, source_key=f"parliament:letter:{letter.pk}",
+        user=user,
+        case=letter.case,
+        title=f"Kamerbrief {chamber} {letter.kamerstuk_number}",
+        document_type="letter",
+        filename=f"kamerbrief-{letter.pk}.pdf",
+        content=letter_pdf(letter, include_annex=False),
+        classification=Classification.OPENBAAR,
+        source_key=f"parliament:letter:{letter.pk}",
         classification_reason="Openbare Kamerbrief; gerubriceerde gegevens staan in de vertrouwelijke bijlage.",
-        source_revision=str(letter.revision))
+        source_revision=str(letter.revision),
+    )
     if letter.confidential_annex:
         generated_document_store(
-            user=user, case=letter.case, title=f"Vertrouwelijke bijlage Kamerbrief {chamber}", document_type="letter",
-            filename=f"kamerbrief-{letter.pk}-bijlage.pdf", content=letter_pdf(letter, include_annex=True),
-            classification=letter.case.classification, source_key=f"parliament:letter:{letter.pk}:annex",
-            source_revision=str(letter.revision))
+            user=user,
+            case=letter.case,
+            title=f"Vertrouwelijke bijlage Kamerbrief {chamber}",
+            document_type="letter",
+            filename=f"kamerbrief-{letter.pk}-bijlage.pdf",
+            content=letter_pdf(letter, include_annex=True),
+            classification=letter.case.classification,
+            source_key=f"parliament:letter:{letter.pk}:annex",
+            source_revision=str(letter.revision),
+        )
 
 
 def letter_record_download(*, user, letter: LetterDraft, fmt: str) -> None:
     with transaction.atomic():
-        audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event=f"letter.download_{fmt}", obj=letter,
-                  case_id=letter.case_id)
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.DOWNLOAD,
+            event=f"letter.download_{fmt}",
+            obj=letter,
+            case_id=letter.case_id,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
 # Reports
 # ---------------------------------------------------------------------------------------------
-def report_request(*, user, kind: str, year: int | None = None, period_start: date | None = None,
-                   period_end: date | None = None, findings: dict | None = None) -> Report:
+def report_request(
+    *,
+    user,
+    kind: str,
+    year: int | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    findings: dict | None = None,
+) -> Report:
     """Ask for a report; a worker builds it (status pending → running → done/failed). `findings`:
     for the evaluation, the evaluators' findings per question (werking, doelmatigheid,
     doeltreffendheid, uitbreiding), printed beside the figures."""
@@ -448,13 +592,26 @@ def report_request(*, user, kind: str, year: int | None = None, period_start: da
         if period_end < period_start:
             raise RuleViolation(_("De periode eindigt vóór het begin."), field="period_end")
     with transaction.atomic():
-        kept = {key: str(value).strip()[:20000] for key, value in (findings or {}).items()
-                if key in EVALUATION_QUESTIONS and value and str(value).strip()}
-        report = Report.objects.create(kind=kind, year=year, period_start=period_start, period_end=period_end,
-                                       requested_by=user,
-                                       findings=kept if kind == Report.Kind.EVALUATION else {})
-        audit_log(actor=user, action=AuditRecord.Action.EXPORT, event="report.request", obj=report,
-                  changes={"kind": kind, "period_start": period_start, "period_end": period_end})
+        kept = {
+            key: str(value).strip()[:20000]
+            for key, value in (findings or {}).items()
+            if key in EVALUATION_QUESTIONS and value and str(value).strip()
+        }
+        report = Report.objects.create(
+            kind=kind,
+            year=year,
+            period_start=period_start,
+            period_end=period_end,
+            requested_by=user,
+            findings=kept if kind == Report.Kind.EVALUATION else {},
+        )
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.EXPORT,
+            event="report.request",
+            obj=report,
+            changes={"kind": kind, "period_start": period_start, "period_end": period_end},
+        )
         transaction.on_commit(lambda pk=report.pk: _enqueue("generate_report", pk))
     return report
 
@@ -462,8 +619,11 @@ def report_request(*, user, kind: str, year: int | None = None, period_start: da
 def report_start(*, report_id: int) -> Report | None:
     """Claim a pending report for this worker (None when another has it or it is finished)."""
     with transaction.atomic():
-        report = (Report.objects.select_for_update(skip_locked=True)
-                  .filter(pk=report_id, status=Report.Status.PENDING).first())
+        report = (
+            Report.objects.select_for_update(skip_locked=True)
+            .filter(pk=report_id, status=Report.Status.PENDING)
+            .first()
+        )
         if report is None:
             return None
         report.status = Report.Status.RUNNING
@@ -488,14 +648,20 @@ def report_finish(*, report: Report, files: dict[str, tuple[str, bytes]], summar
         report.progress = 100
         report.finished_at = timezone.now()
         report.save()
-        audit_log(actor=report.requested_by, action=AuditRecord.Action.EXPORT, event="report.done", obj=report,
-                  changes={"files": sorted(files)})
+        audit_log(
+            actor=report.requested_by,
+            action=AuditRecord.Action.EXPORT,
+            event="report.done",
+            obj=report,
+            changes={"files": sorted(files)},
+        )
     return report
 
 
 def report_fail(*, report_id: int, error: str) -> None:
-    Report.objects.filter(pk=report_id).update(status=Report.Status.FAILED, error=error[:2000],
-                                               finished_at=timezone.now())
+    Report.objects.filter(pk=report_id).update(
+        status=Report.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
 
 
 def report_record_download(*, user, report: Report, fmt: str) -> None:
@@ -505,5 +671,8 @@ def report_record_download(*, user, report: Report, fmt: str) -> None:
 
 def stale_pending_report_ids(*, older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     """Reports whose hand-off to a worker was lost (broker down when requested)."""
-    return list(Report.objects.filter(status=Report.Status.PENDING, created_at__lt=timezone.now() - older_than)
-                .values_list("pk", flat=True)[:20])
+    return list(
+        Report.objects.filter(status=Report.Status.PENDING, created_at__lt=timezone.now() - older_than).values_list(
+            "pk", flat=True
+        )[:20]
+    )

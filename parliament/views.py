@@ -32,26 +32,40 @@ from .rendering import letter_docx, letter_pdf
 REFUSED = (ApplicationError, ValidationError)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REPORT_FORMATS = {"csv": ("csv_file", "text/csv; charset=utf-8"), "xlsx": ("xlsx_file", XLSX_TYPE),
-                  "pdf": ("pdf_file", "application/pdf")}
+REPORT_FORMATS = {
+    "csv": ("csv_file", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx_file", XLSX_TYPE),
+    "pdf": ("pdf_file", "application/pdf"),
+}
 
 
 class LetterEditForm(forms.Form):
-    our_reference = forms.CharField(label=gettext_lazy("Ons kenmerk"), max_length=100, required=False,
-                                    help_text=gettext_lazy("Het nummer van deze brief in het documentsysteem. "
-                                                           "Zonder kenmerk kan de brief niet worden goedgekeurd."))
+    our_reference = forms.CharField(
+        label=gettext_lazy("Ons kenmerk"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy(
+            "Het nummer van deze brief in het documentsysteem. Zonder kenmerk kan de brief niet worden goedgekeurd."
+        ),
+    )
     subject = forms.CharField(label=gettext_lazy("Betreft"), max_length=300, required=False)
-    body = forms.CharField(label=gettext_lazy("Tekst"), required=False, widget=forms.Textarea(attrs={"rows": 16}),
-                           help_text=gettext_lazy("Alinea's gescheiden door een witregel."))
-    confidential_annex = forms.CharField(label=gettext_lazy("Vertrouwelijke bijlage"), required=False,
-                                         widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(
+        label=gettext_lazy("Tekst"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=gettext_lazy("Alinea's gescheiden door een witregel."),
+    )
+    confidential_annex = forms.CharField(
+        label=gettext_lazy("Vertrouwelijke bijlage"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     note = forms.CharField(label=gettext_lazy("Toelichting bij deze versie"), required=False, max_length=300)
     expected_revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Wat moet er veranderen?"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Wat moet er veranderen?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SentForm(forms.Form):
@@ -63,16 +77,27 @@ class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Soort rapportage"), choices=Report.Kind.choices)
     year = forms.IntegerField(label=gettext_lazy("Jaar (jaaroverzicht)"), required=False)
     period_start = forms.DateField(label=gettext_lazy("Periode vanaf (evaluatie)"), required=False, widget=DateInput())
-    period_end = forms.DateField(label=gettext_lazy("Periode tot en met (evaluatie)"), required=False,
-                                 widget=DateInput())
-    werking = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: werking"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-    doelmatigheid = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: doelmatigheid"), required=False,
-                                    widget=forms.Textarea(attrs={"rows": 3}))
-    doeltreffendheid = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: doeltreffendheid"),
-                                       required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    uitbreiding = forms.CharField(label=gettext_lazy("Bevindingen evaluatoren: uitbreiden en/of offensiever inzetten?"),
-                                  required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    period_end = forms.DateField(
+        label=gettext_lazy("Periode tot en met (evaluatie)"), required=False, widget=DateInput()
+    )
+    werking = forms.CharField(
+        label=gettext_lazy("Bevindingen evaluatoren: werking"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    doelmatigheid = forms.CharField(
+        label=gettext_lazy("Bevindingen evaluatoren: doelmatigheid"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    doeltreffendheid = forms.CharField(
+        label=gettext_lazy("Bevindingen evaluatoren: doeltreffendheid"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    uitbreiding = forms.CharField(
+        label=gettext_lazy("Bevindingen evaluatoren: uitbreiden en/of offensiever inzetten?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,8 +107,11 @@ def work_items(*, user) -> list[dict]:
     items = []
     for letter in selectors.letter_list(user=user).exclude(status=LetterStatus.SENT):
         case = letter.case
-        if letter.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case) \
-                and user.pk not in services.letter_authors(letter):
+        if (
+            letter.status == LetterStatus.IN_REVIEW
+            and can(user, "letter.approve", case=case)
+            and user.pk not in services.letter_authors(letter)
+        ):
             what = _("Vier ogen: Kamerbrief beoordelen")
         elif letter.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case):
             what = _("Concept-Kamerbrief afmaken")
@@ -91,9 +119,17 @@ def work_items(*, user) -> list[dict]:
             what = _("Kamerbrief verzenden")
         else:
             continue
-        items.append({"kind": what, "title": f"{case.reference} · {letter.get_chamber_display()}",
-                      "what": letter.subject[:80], "url": reverse("parliament:letter", args=[letter.pk]),
-                      "due_at": None, "overdue": False, "urgent": case.urgency == "immediate"})
+        items.append(
+            {
+                "kind": what,
+                "title": f"{case.reference} · {letter.get_chamber_display()}",
+                "what": letter.subject[:80],
+                "url": reverse("parliament:letter", args=[letter.pk]),
+                "due_at": None,
+                "overdue": False,
+                "urgent": case.urgency == "immediate",
+            }
+        )
     return items + evaluation_work_items(user=user)
 
 
@@ -101,7 +137,7 @@ EVALUATION_WATCHERS = {Role.PARLIAMENTARY_LIAISON, Role.AUDITOR}
 
 
 def evaluation_work_items(*, user) -> list[dict]:
-    """"Uiterlijk over twee jaar vindt een evaluatie ... plaats": the liaison and the auditors are
+    """ "Uiterlijk over twee jaar vindt een evaluatie ... plaats": the liaison and the auditors are
     warned from the configured warning period before the due date, and see it overdue after."""
     if getattr(user, "role", None) not in EVALUATION_WATCHERS:
         return []
@@ -112,12 +148,18 @@ def evaluation_work_items(*, user) -> list[dict]:
         if status not in ("due_soon", "overdue"):
             continue
         due_at = timezone.make_aware(datetime.combine(schedule.due_on, time.max))
-        items.append({"kind": _("Evaluatie van de voorziening") + (" – " + _("termijn verstreken")
-                                                                     if status == "overdue" else ""),
-                      "title": schedule.title,
-                      "what": _("Uiterlijk af op %(due)s") % {"due": date_nl(schedule.due_on)},
-                      "url": reverse("parliament:reports"), "due_at": due_at, "overdue": status == "overdue",
-                      "urgent": False})
+        items.append(
+            {
+                "kind": _("Evaluatie van de voorziening")
+                + (" – " + _("termijn verstreken") if status == "overdue" else ""),
+                "title": schedule.title,
+                "what": _("Uiterlijk af op %(due)s") % {"due": date_nl(schedule.due_on)},
+                "url": reverse("parliament:reports"),
+                "due_at": due_at,
+                "overdue": status == "overdue",
+                "urgent": False,
+            }
+        )
     return items
 
 
@@ -126,16 +168,22 @@ def evaluation_work_items(*, user) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 @web_view
 def letters(request):
-    return render(request, "letters/list.html", {"letters": selectors.letter_list(user=request.user),
-                                                 "nav": "letters"})
+    return render(request, "letters/list.html", {"letters": selectors.letter_list(user=request.user), "nav": "letters"})
 
 
 def _diff_lines(letter, from_number: int, to_number: int) -> list[dict]:
     diff = selectors.letter_revision_diff(letter=letter, from_number=from_number, to_number=to_number)
     rows = []
     for line in diff["unified"].splitlines()[2:]:
-        kind = "add" if line.startswith("+") else "del" if line.startswith("-") else \
-            "hunk" if line.startswith("@@") else "same"
+        kind = (
+            "add"
+            if line.startswith("+")
+            else "del"
+            if line.startswith("-")
+            else "hunk"
+            if line.startswith("@@")
+            else "same"
+        )
         rows.append({"kind": kind, "text": line[1:] if kind in ("add", "del", "same") else line})
     return rows
 
@@ -157,13 +205,18 @@ def letter(request, letter_id: int, bound: dict | None = None):
     user = request.user
     is_author = user.pk in services.letter_authors(item)
     context = {
-        "letter": item, "case": case, "nav": "letters", "revisions": revisions, "diff": diff,
+        "letter": item,
+        "case": case,
+        "nav": "letters",
+        "revisions": revisions,
+        "diff": diff,
         "may_edit": item.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case),
         "may_review": item.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case),
         "is_author": is_author,
         "return_form": bound.get("return") or ReturnForm(),
         "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()}))
-        if item.status == LetterStatus.APPROVED and can(user, "letter.send", case=case) else None,
+        if item.status == LetterStatus.APPROVED and can(user, "letter.send", case=case)
+        else None,
         "general": bound.get("general"),
         "letter_date": item.sent_on or item.letter_date,
     }
@@ -175,38 +228,68 @@ def letter_edit(request, letter_id: int):
     item = selectors.letter_get(user=request.user, letter_id=letter_id)
     require(request.user, "letter.edit", case=item.case)
     prefix = (item.letterhead or {}).get("reference_prefix", "")
-    form = LetterEditForm(request.POST or None, initial={
-        "our_reference": item.our_reference or (f"{prefix} / " if prefix else ""),
-        "subject": item.subject, "body": item.body, "confidential_annex": item.confidential_annex,
-        "expected_revision": item.revision})
+    form = LetterEditForm(
+        request.POST or None,
+        initial={
+            "our_reference": item.our_reference or (f"{prefix} / " if prefix else ""),
+            "subject": item.subject,
+            "body": item.body,
+            "confidential_annex": item.confidential_annex,
+            "expected_revision": item.revision,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():  # the kenmerk and the text are saved together or not at all
-                item = services.letter_set_reference(user=request.user, letter=item,
-                                                     our_reference=data["our_reference"])
-                services.letter_update(user=request.user, letter=item, subject=data["subject"], body=data["body"],
-                                       confidential_annex=data["confidential_annex"],
-                                       expected_revision=data["expected_revision"], note=data["note"])
+                item = services.letter_set_reference(
+                    user=request.user, letter=item, our_reference=data["our_reference"]
+                )
+                services.letter_update(
+                    user=request.user,
+                    letter=item,
+                    subject=data["subject"],
+                    body=data["body"],
+                    confidential_annex=data["confidential_annex"],
+                    expected_revision=data["expected_revision"],
+                    note=data["note"],
+                )
         except REFUSED as exc:
             add_error(form, exc)
         else:
             messages.success(request, _("De brief is opgeslagen als nieuwe versie."))
             return redirect("parliament:letter", letter_id=item.pk)
-    return render(request, "letters/edit.html", {"letter": item, "case": item.case, "form": form,
-                                                 "nav": "letters"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "letters/edit.html",
+        {"letter": item, "case": item.case, "form": form, "nav": "letters"},
+        status=400 if form.errors else 200,
+    )
 
 
 # The letter's irreversible steps ask first (core.views.confirm_first): title, button, consequence.
 LETTER_CONFIRMATIONS = {
-    "submit": (gettext_lazy("Ter beoordeling aanbieden"), gettext_lazy("Bevestigen en aanbieden"),
-               gettext_lazy("Een andere parlementaire contactpersoon beoordeelt de brief (vier ogen); tot hij wordt "
-                            "teruggestuurd, kunt u hem niet bewerken.")),
-    "approve": (gettext_lazy("Kamerbrief goedkeuren"), gettext_lazy("Bevestigen en goedkeuren"),
-                gettext_lazy("De tekst ligt daarna vast; de brief kan worden verzonden.")),
-    "send": (gettext_lazy("Verzending vastleggen"), gettext_lazy("Bevestigen: verzonden"),
-             gettext_lazy("De brief wordt als verzonden vastgelegd en als document in het dossier opgenomen; dat "
-                          "kan niet ongedaan worden gemaakt.")),
+    "submit": (
+        gettext_lazy("Ter beoordeling aanbieden"),
+        gettext_lazy("Bevestigen en aanbieden"),
+        gettext_lazy(
+            "Een andere parlementaire contactpersoon beoordeelt de brief (vier ogen); tot hij wordt "
+            "teruggestuurd, kunt u hem niet bewerken."
+        ),
+    ),
+    "approve": (
+        gettext_lazy("Kamerbrief goedkeuren"),
+        gettext_lazy("Bevestigen en goedkeuren"),
+        gettext_lazy("De tekst ligt daarna vast; de brief kan worden verzonden."),
+    ),
+    "send": (
+        gettext_lazy("Verzending vastleggen"),
+        gettext_lazy("Bevestigen: verzonden"),
+        gettext_lazy(
+            "De brief wordt als verzonden vastgelegd en als document in het dossier opgenomen; dat "
+            "kan niet ongedaan worden gemaakt."
+        ),
+    ),
 }
 
 
@@ -235,13 +318,22 @@ def letter_act(request, letter_id: int, action: str):
         try:
             if action in LETTER_CONFIRMATIONS:
                 title, button, consequence = LETTER_CONFIRMATIONS[action]
-                facts = [(_("Brief"), item.subject), (_("Kamer"), item.get_chamber_display()),
-                         (_("Casus"), item.case.reference),
-                         *[(form.fields[name].label, value) for name, value in form.cleaned_data.items()]]
+                facts = [
+                    (_("Brief"), item.subject),
+                    (_("Kamer"), item.get_chamber_display()),
+                    (_("Casus"), item.case.reference),
+                    *[(form.fields[name].label, value) for name, value in form.cleaned_data.items()],
+                ]
                 # Sending stores the letter as case documents (files): no dry run for it.
-                asked = confirm_first(request, title=str(title), facts=facts, consequence=str(consequence),
-                                      button=str(button), back_url=reverse("parliament:letter", args=[item.pk]),
-                                      dry_run=None if action == "send" else (lambda: call(form.cleaned_data)))
+                asked = confirm_first(
+                    request,
+                    title=str(title),
+                    facts=facts,
+                    consequence=str(consequence),
+                    button=str(button),
+                    back_url=reverse("parliament:letter", args=[item.pk]),
+                    dry_run=None if action == "send" else (lambda: call(form.cleaned_data)),
+                )
                 if asked is not None:
                     return asked
             call(form.cleaned_data)
@@ -292,23 +384,35 @@ def reports(request):
             add_error(form, exc)
         else:
             return redirect("parliament:report", report_id=report.pk)
-    return render(request, "letters/reports.html", {"form": form, "reports": selectors.report_list(user=request.user),
-                                                    "nav": "reports"}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "letters/reports.html",
+        {"form": form, "reports": selectors.report_list(user=request.user), "nav": "reports"},
+        status=400 if form.errors else 200,
+    )
 
 
 @web_view
 def report(request, report_id: int):
     item = selectors.report_get(user=request.user, report_id=report_id)
-    return render(request, "letters/report.html", {"report": item, "nav": "reports",
-                                                   "running": item.status in (Report.Status.PENDING,
-                                                                              Report.Status.RUNNING)})
+    return render(
+        request,
+        "letters/report.html",
+        {"report": item, "nav": "reports", "running": item.status in (Report.Status.PENDING, Report.Status.RUNNING)},
+    )
 
 
 @web_view
 def report_status(request, report_id: int):
     item = selectors.report_get(user=request.user, report_id=report_id)
-    return JsonResponse({"status": item.status, "status_label": str(item.get_status_display()),
-                         "progress": item.progress, "done": item.status in (Report.Status.DONE, Report.Status.FAILED)})
+    return JsonResponse(
+        {
+            "status": item.status,
+            "status_label": str(item.get_status_display()),
+            "progress": item.progress,
+            "done": item.status in (Report.Status.DONE, Report.Status.FAILED),
+        }
+    )
 
 
 @web_view

@@ -57,21 +57,43 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread only)")
-    parser.add_argument("--soak", type=float, default=600, help="seconds of mixed load for the memory check (the issue: 10 minutes)")
+    parser.add_argument(
+        "--soak", type=float, default=600, help="seconds of mixed load for the memory check (the issue: 10 minutes)"
+    )
     parser.add_argument("--seed-jobs", type=int, default=3, help="processes seeding cases in parallel")
-    parser.add_argument("--ledger-budget", type=float, default=45,
-                        help="seconds of ledger bookings through the services before the rest is bulk-loaded")
-    parser.add_argument("--case-budget", type=float, default=240,
-                        help="seconds for making cases through the services; copies fill up the count")
-    parser.add_argument("--timeline-budget", type=float, default=30,
-                        help="seconds of suspend/resume through the services to add timeline events")
+    parser.add_argument(
+        "--ledger-budget",
+        type=float,
+        default=45,
+        help="seconds of ledger bookings through the services before the rest is bulk-loaded",
+    )
+    parser.add_argument(
+        "--case-budget",
+        type=float,
+        default=240,
+        help="seconds for making cases through the services; copies fill up the count",
+    )
+    parser.add_argument(
+        "--timeline-budget",
+        type=float,
+        default=30,
+        help="seconds of suspend/resume through the services to add timeline events",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database")
-    parser.add_argument("--fast-paths-off", action=argparse.BooleanOptionalAction, default=True,
-                        help="also run the read scenarios on a server with BEV_FAST_PATHS=off (core.fastpaths), "
-                             "so the report shows what each fast path buys")
-    parser.add_argument("--anchors", action=argparse.BooleanOptionalAction, default=True,
-                        help="serve a bare Django view and a bare DRF view with token authentication "
-                             "(scripts/bench_anchor) beside the floor and report the floor against them")
+    parser.add_argument(
+        "--fast-paths-off",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the read scenarios on a server with BEV_FAST_PATHS=off (core.fastpaths), "
+        "so the report shows what each fast path buys",
+    )
+    parser.add_argument(
+        "--anchors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="serve a bare Django view and a bare DRF view with token authentication "
+        "(scripts/bench_anchor) beside the floor and report the floor against them",
+    )
     parser.add_argument("--only", default="", help="comma separated scenario names (default: all)")
     parser.add_argument("--out", default="", help="report directory (default docs/benchmarks[/tmp])")
     return parser.parse_args(argv)
@@ -110,28 +132,33 @@ def recreate_database(url: str, name: str) -> None:
 
 def server_env(database_url: str) -> dict:
     env = dict(os.environ)
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DATABASE_URL": database_url,
-        "PYTHONPATH": str(ROOT),
-        # The data set spreads cases over every level up to geheim, as the test suite's does; a real
-        # deployment declares its own accredited maximum (docs/security.md).
-        "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "DATABASE_URL": database_url,
+            "PYTHONPATH": str(ROOT),
+            # The data set spreads cases over every level up to geheim, as the test suite's does; a real
+            # deployment declares its own accredited maximum (docs/security.md).
+            "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),
+        }
+    )
     return env
 
 
 def machine_description(pg_version: str) -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-               platform.processor())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.processor(),
+    )
     mem_kb = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         commit = ""
     wrk = subprocess.run([bench_load.ensure_wrk(), "--version"], capture_output=True, text=True)
@@ -186,8 +213,13 @@ class ChainSealer:
         from audit.services import audit_chain_seal
 
         self.sealed += audit_chain_seal()
-        return {"interval_s": self.interval, "runs": self.runs, "sealed": self.sealed,
-                "busy_s": round(self.busy, 2), "longest_s": round(self.longest, 3)}
+        return {
+            "interval_s": self.interval,
+            "runs": self.runs,
+            "sealed": self.sealed,
+            "busy_s": round(self.busy, 2),
+            "longest_s": round(self.longest, 3),
+        }
 
 
 def seed(args, report: dict) -> None:
@@ -214,8 +246,14 @@ def seed(args, report: dict) -> None:
     refs = [(i, f"BEV-{year}-{i:04d}", "Voorgenomen overname") for i in range(1, n_cases + 1)]
     history = max(0, audit_total - n_cases * 16)
     now = datetime.now(dt_timezone.utc)
-    loaded = bench_seed.bulk_load_audit(count=history, users=users, case_refs=refs, rng=rng,
-                                        start=now - timedelta(days=3 * 365), end=now - timedelta(hours=1))
+    loaded = bench_seed.bulk_load_audit(
+        count=history,
+        users=users,
+        case_refs=refs,
+        rng=rng,
+        start=now - timedelta(days=3 * 365),
+        end=now - timedelta(hours=1),
+    )
     log(f"audit history: {loaded['added']} records bulk-loaded in {loaded['seconds']} s")
 
     prepared = bench_domain.prepare(users=users)
@@ -227,7 +265,7 @@ def seed(args, report: dict) -> None:
     n_service = min(n_cases, max(40, int(2_000 * args.scale)))
     targets = bench_seed.plan_mix(n_service, bench_seed.SERVICE_MIX, rng)
     chunk = 10
-    jobs = [(i + 1, targets[i:i + chunk], 1000 + i) for i in range(0, len(targets), chunk)]
+    jobs = [(i + 1, targets[i : i + chunk], 1000 + i) for i in range(0, len(targets), chunk)]
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     done = 0
@@ -254,8 +292,10 @@ def seed(args, report: dict) -> None:
     connections.close_all()
     stats.seconds["cases"] = round(time.perf_counter() - t0, 1)
     service_made = Case.objects.count()
-    log(f"cases: {service_made} through the services in {stats.seconds['cases']} s "
-        f"({stats.direct_state_steps} direct state steps)")
+    log(
+        f"cases: {service_made} through the services in {stats.seconds['cases']} s "
+        f"({stats.direct_state_steps} direct state steps)"
+    )
     cloned = bench_seed.clone_cases(count=n_cases - service_made, pool=pool, rng=rng, pool_mark=TRANSITION_POOL_MARK)
     log(f"cases: {cloned}")
     pool_ids = list(Case.objects.filter(title__contains=TRANSITION_POOL_MARK).values_list("pk", flat=True))
@@ -276,15 +316,21 @@ def seed(args, report: dict) -> None:
     last_ts = AuditRecord.objects.order_by("-id").values_list("timestamp", flat=True).first()
     top = audit_total - AuditRecord.objects.count()
     real_refs = list(Case.objects.values_list("pk", "reference", "title")[:20_000])
-    loaded2 = bench_seed.bulk_load_audit(count=top, users=users, case_refs=real_refs, rng=rng,
-                                         start=last_ts + timedelta(milliseconds=1),
-                                         end=last_ts + timedelta(milliseconds=1) + timedelta(microseconds=max(top, 1) * 10))
+    loaded2 = bench_seed.bulk_load_audit(
+        count=top,
+        users=users,
+        case_refs=real_refs,
+        rng=rng,
+        start=last_ts + timedelta(milliseconds=1),
+        end=last_ts + timedelta(milliseconds=1) + timedelta(microseconds=max(top, 1) * 10),
+    )
     with connections["default"].cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     report["seed"] = {
         "cases": Case.objects.count(),
-        "cases_by_state": dict(sorted(
-            (row["state"], row["n"]) for row in Case.objects.values("state").annotate(n=_count()).order_by())),
+        "cases_by_state": dict(
+            sorted((row["state"], row["n"]) for row in Case.objects.values("state").annotate(n=_count()).order_by())
+        ),
         "timeline_events": TimelineEvent.objects.count(),
         "timeline_events_from_suspend_resume_top_up": made,
         "timeline_notes_bulk_loaded": notes,
@@ -325,27 +371,54 @@ def case_scenarios(rng: random.Random) -> list[dict]:
     list_paths = [f"/api/cases/?page_size=25&page={p}" for p in range(1, pages + 1)]
     # Counted without the transition pool, whose cases leave `signal` during the run: every page
     # listed here exists for the whole run.
-    by_state = dict((row["state"], row["n"]) for row in Case.objects.exclude(title__contains=TRANSITION_POOL_MARK)
-                    .values("state").annotate(n=_count()).order_by())
+    by_state = dict(
+        (row["state"], row["n"])
+        for row in Case.objects.exclude(title__contains=TRANSITION_POOL_MARK)
+        .values("state")
+        .annotate(n=_count())
+        .order_by()
+    )
     for state, n in by_state.items():
         for p in range(1, max(1, min(3, n // 25)) + 1):
             list_paths.append(f"/api/cases/?state={state}&page_size=25&page={p}")
-    list_paths += ["/api/cases/?state=monitoring&state=exit&ordering=-signal_received_at&page_size=25",
-                   "/api/cases/?urgency=immediate&page_size=25",
-                   "/api/cases/?category=wbni&page_size=25",
-                   "/api/cases/?classification=vertrouwelijk&ordering=reference&page_size=25",
-                   "/api/cases/?search=Fotonica&page_size=25",
-                   "/api/cases/?page_size=100"]
+    list_paths += [
+        "/api/cases/?state=monitoring&state=exit&ordering=-signal_received_at&page_size=25",
+        "/api/cases/?urgency=immediate&page_size=25",
+        "/api/cases/?category=wbni&page_size=25",
+        "/api/cases/?classification=vertrouwelijk&ordering=reference&page_size=25",
+        "/api/cases/?search=Fotonica&page_size=25",
+        "/api/cases/?page_size=100",
+    ]
     rng.shuffle(list_paths)
     return [
-        {"name": "case_list", "kind": READ, "user": "bench_lead",
-         "label": "Case list (filtered, paginated)", "requests": [Request("GET", p) for p in list_paths]},
-        {"name": "case_detail", "kind": READ, "user": "bench_lead",
-         "label": "Case detail", "requests": [Request("GET", f"/api/cases/{pk}/") for pk in ids]},
-        {"name": "case_timeline", "kind": READ, "user": "bench_lead",
-         "label": "Case timeline", "requests": [Request("GET", f"/api/cases/{pk}/timeline/") for pk in ids]},
-        {"name": "transition", "kind": WRITE, "user": "bench_lead",
-         "label": "Transition (start_intake / start_assessment / withdraw)", "prepare": transition_requests},
+        {
+            "name": "case_list",
+            "kind": READ,
+            "user": "bench_lead",
+            "label": "Case list (filtered, paginated)",
+            "requests": [Request("GET", p) for p in list_paths],
+        },
+        {
+            "name": "case_detail",
+            "kind": READ,
+            "user": "bench_lead",
+            "label": "Case detail",
+            "requests": [Request("GET", f"/api/cases/{pk}/") for pk in ids],
+        },
+        {
+            "name": "case_timeline",
+            "kind": READ,
+            "user": "bench_lead",
+            "label": "Case timeline",
+            "requests": [Request("GET", f"/api/cases/{pk}/timeline/") for pk in ids],
+        },
+        {
+            "name": "transition",
+            "kind": WRITE,
+            "user": "bench_lead",
+            "label": "Transition (start_intake / start_assessment / withdraw)",
+            "prepare": transition_requests,
+        },
     ]
 
 
@@ -358,21 +431,35 @@ def transition_requests(concurrency: int) -> list:
 
     steps = [("start_intake", ""), ("start_assessment", ""), ("withdraw", "De overnemer trok zich terug.")]
     first_step = {"signal": 0, "intake": 1, "risk_assessment": 2}
-    pool = list(Case.objects.filter(title__contains=TRANSITION_POOL_MARK, state__in=list(first_step))
-                .order_by("id").values_list("pk", "state"))
-    return [Request("POST", f"/api/cases/{pk}/transitions/", json.dumps({"name": name, "reason": reason}))
-            for index, (name, reason) in enumerate(steps) for pk, state in pool if first_step[state] <= index]
+    pool = list(
+        Case.objects.filter(title__contains=TRANSITION_POOL_MARK, state__in=list(first_step))
+        .order_by("id")
+        .values_list("pk", "state")
+    )
+    return [
+        Request("POST", f"/api/cases/{pk}/transitions/", json.dumps({"name": name, "reason": reason}))
+        for index, (name, reason) in enumerate(steps)
+        for pk, state in pool
+        if first_step[state] <= index
+    ]
 
 
-def run_reads_without_fast_paths(args, env: dict, log_path: str, tokens: dict, scenarios: list[dict],
-                                 report: dict) -> None:
+def run_reads_without_fast_paths(
+    args, env: dict, log_path: str, tokens: dict, scenarios: list[dict], report: dict
+) -> None:
     """The read scenarios again, on a second server started with BEV_FAST_PATHS=off (the plain ORM
     and DRF: core.fastpaths), each level beside its own floor: `report["runs_fast_paths_off"]`."""
     reads = [s for s in scenarios if s.get("kind") == READ]
     if not reads:
         return
-    server = bench_load.Server(python=sys.executable, env={**env, "BEV_FAST_PATHS": "off"}, workers=args.workers,
-                               worker_class=args.worker_class, threads=args.threads, log_path=log_path)
+    server = bench_load.Server(
+        python=sys.executable,
+        env={**env, "BEV_FAST_PATHS": "off"},
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        log_path=log_path,
+    )
     try:
         server.wait_ready(tokens["bench_lead"])
         log(f"fast paths off: gunicorn on {server.url}")
@@ -391,15 +478,31 @@ class Anchors:
         parsed = urlparse(database_url)
         name = parsed.path.lstrip("/") + "_anchor"
         recreate_database(database_url, name)
-        self.env = {**env, "ANCHOR_DATABASE_URL": urlunparse(parsed._replace(path="/" + name)),
-                    "DJANGO_SETTINGS_MODULE": "bench_anchor.settings",
-                    "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT)])}
-        setup = subprocess.run([sys.executable, "-m", "bench_anchor.setup"], env=self.env, cwd=ROOT / "scripts",
-                               capture_output=True, text=True, check=True)
+        self.env = {
+            **env,
+            "ANCHOR_DATABASE_URL": urlunparse(parsed._replace(path="/" + name)),
+            "DJANGO_SETTINGS_MODULE": "bench_anchor.settings",
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT)]),
+        }
+        setup = subprocess.run(
+            [sys.executable, "-m", "bench_anchor.setup"],
+            env=self.env,
+            cwd=ROOT / "scripts",
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         self.token = setup.stdout.strip().splitlines()[-1]
-        self.server = bench_load.Server(python=sys.executable, env=self.env, workers=args.workers,
-                                        worker_class=args.worker_class, threads=args.threads, log_path=log_path,
-                                        app="bench_anchor.wsgi:application", ready_path="/anchor/drf/")
+        self.server = bench_load.Server(
+            python=sys.executable,
+            env=self.env,
+            workers=args.workers,
+            worker_class=args.worker_class,
+            threads=args.threads,
+            log_path=log_path,
+            app="bench_anchor.wsgi:application",
+            ready_path="/anchor/drf/",
+        )
         self.server.wait_ready(self.token)
 
     def run(self, *, level: int, duration: float, results: list) -> None:
@@ -407,8 +510,14 @@ class Anchors:
 
         for scenario, path in (("anchor_django", "/anchor/django/"), ("anchor_drf", "/anchor/drf/")):
             self.server.settle(self.token)
-            result = run_wrk(base_url=self.server.url, scenario=scenario, requests=[Request("GET", path)],
-                             token=self.token, concurrency=level, duration=duration)
+            result = run_wrk(
+                base_url=self.server.url,
+                scenario=scenario,
+                requests=[Request("GET", path)],
+                token=self.token,
+                concurrency=level,
+                duration=duration,
+            )
             results.append({**result.as_dict(), "kind": "anchor"})
             log(f"c={level:<3} {scenario}: {_fmt(result)}")
 
@@ -416,15 +525,22 @@ class Anchors:
         from bench_load import Request, run_wrk
 
         for path in ("/anchor/django/", "/anchor/drf/"):
-            run_wrk(base_url=self.server.url, scenario="warm", requests=[Request("GET", path)], token=self.token,
-                    concurrency=level, duration=2)
+            run_wrk(
+                base_url=self.server.url,
+                scenario="warm",
+                requests=[Request("GET", path)],
+                token=self.token,
+                concurrency=level,
+                duration=2,
+            )
 
     def stop(self) -> None:
         self.server.stop()
 
 
-def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dict, anchors: Anchors | None = None
-                  ) -> None:
+def run_scenarios(
+    args, server, tokens: dict, scenarios: list[dict], report: dict, anchors: Anchors | None = None
+) -> None:
     from bench_load import Request
     from bench_load import run_wrk as _run
 
@@ -436,44 +552,81 @@ def run_scenarios(args, server, tokens: dict, scenarios: list[dict], report: dic
     levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     runnable = [s for s in scenarios if not s.get("missing")]
     # Warm every worker on every read path before measuring (not recorded).
-    for s in [{"name": "floor", "requests": floor, "user": "bench_lead"}] + [s for s in runnable
-                                                                               if s["kind"] in (READ, "render")]:
-        run_wrk(base_url=server.url, scenario=s["name"], requests=s["requests"], token=tokens[s["user"]],
-                concurrency=max(levels), duration=2)
+    for s in [{"name": "floor", "requests": floor, "user": "bench_lead"}] + [
+        s for s in runnable if s["kind"] in (READ, "render")
+    ]:
+        run_wrk(
+            base_url=server.url,
+            scenario=s["name"],
+            requests=s["requests"],
+            token=tokens[s["user"]],
+            concurrency=max(levels),
+            duration=2,
+        )
     if anchors is not None:
         anchors.warm(max(levels))
     report["rss_mb_at_start"] = server.worker_rss_mb()
     results = report.setdefault("runs", [])
     for level in levels:
         floors = []
-        floors.append(run_wrk(base_url=server.url, scenario="floor", requests=floor, token=tokens["bench_lead"],
-                              concurrency=level, duration=args.duration))
+        floors.append(
+            run_wrk(
+                base_url=server.url,
+                scenario="floor",
+                requests=floor,
+                token=tokens["bench_lead"],
+                concurrency=level,
+                duration=args.duration,
+            )
+        )
         log(f"c={level:<3} floor: {_fmt(floors[-1])}")
         if anchors is not None:
             anchors.run(level=level, duration=args.duration, results=results)
         for s in runnable:
             requests = s["prepare"](level) if "prepare" in s else s["requests"]
             if not requests:
-                results.append({**bench_load.RunResult(s["name"], level, note="no requests (pool empty)").as_dict(),
-                                "kind": s["kind"]})
+                results.append(
+                    {
+                        **bench_load.RunResult(s["name"], level, note="no requests (pool empty)").as_dict(),
+                        "kind": s["kind"],
+                    }
+                )
                 continue
-            result = run_wrk(base_url=server.url, scenario=s["name"], requests=requests, token=tokens[s["user"]],
-                             concurrency=level, duration=args.duration)
+            result = run_wrk(
+                base_url=server.url,
+                scenario=s["name"],
+                requests=requests,
+                token=tokens[s["user"]],
+                concurrency=level,
+                duration=args.duration,
+            )
             if s["kind"] == WRITE and result.requests > len(requests):
-                result.note = (f"pool of {len(requests)} requests exhausted: later requests repeat one already taken "
-                               "(a transition: 409; an approval by the same manager: idempotent 200)")
+                result.note = (
+                    f"pool of {len(requests)} requests exhausted: later requests repeat one already taken "
+                    "(a transition: 409; an approval by the same manager: idempotent 200)"
+                )
             results.append({**result.as_dict(), "kind": s["kind"]})
             log(f"c={level:<3} {s['name']}: {_fmt(result)}")
-        floors.append(run_wrk(base_url=server.url, scenario="floor", requests=floor, token=tokens["bench_lead"],
-                              concurrency=level, duration=args.duration))
+        floors.append(
+            run_wrk(
+                base_url=server.url,
+                scenario="floor",
+                requests=floor,
+                token=tokens["bench_lead"],
+                concurrency=level,
+                duration=args.duration,
+            )
+        )
         log(f"c={level:<3} floor (again): {_fmt(floors[-1])}")
         for f in floors:
             results.append({**f.as_dict(), "kind": "floor"})
 
 
 def _fmt(r) -> str:
-    return (f"{r.throughput:8.1f} req/s  p50 {r.p50_ms:7.1f} ms  p95 {r.p95_ms:7.1f} ms  p99 {r.p99_ms:7.1f} ms"
-            f"  errors {r.errors}{'  ' + r.note if r.note else ''}")
+    return (
+        f"{r.throughput:8.1f} req/s  p50 {r.p50_ms:7.1f} ms  p95 {r.p95_ms:7.1f} ms  p99 {r.p99_ms:7.1f} ms"
+        f"  errors {r.errors}{'  ' + r.note if r.note else ''}"
+    )
 
 
 def soak(args, server, tokens: dict, scenarios: list[dict], report: dict) -> None:
@@ -484,16 +637,29 @@ def soak(args, server, tokens: dict, scenarios: list[dict], report: dict) -> Non
     reads = [Request("GET", "/api/bench/floor/")]
     for s in scenarios:
         if not s.get("missing") and s["kind"] in (READ, "render"):
-            reads += [Request(r.method, r.path, r.body, tokens[s["user"]])
-                      for r in s["requests"][:(200 if s["kind"] == READ else 4)]]
+            reads += [
+                Request(r.method, r.path, r.body, tokens[s["user"]])
+                for r in s["requests"][: (200 if s["kind"] == READ else 4)]
+            ]
     random.Random(7).shuffle(reads)
     server.settle(tokens["bench_lead"])
     sampler = RssSampler(server, interval=max(2.0, min(10.0, args.soak / 6)))
     sampler.start()
-    result = run_wrk(base_url=server.url, scenario="soak", requests=reads, token=tokens["bench_lead"],
-                     concurrency=16, duration=args.soak)
+    result = run_wrk(
+        base_url=server.url,
+        scenario="soak",
+        requests=reads,
+        token=tokens["bench_lead"],
+        concurrency=16,
+        duration=args.soak,
+    )
     sampler.stop()
-    report["soak"] = {"seconds": args.soak, "concurrency": 16, "result": result.as_dict(), "rss_samples": sampler.samples}
+    report["soak"] = {
+        "seconds": args.soak,
+        "concurrency": 16,
+        "result": result.as_dict(),
+        "rss_samples": sampler.samples,
+    }
     log(f"soak {args.soak:.0f} s: {_fmt(result)}")
 
 
@@ -504,8 +670,11 @@ def main(argv=None) -> int:
         raise SystemExit("The benchmark needs PostgreSQL: run it through `make bench` (or set DATABASE_URL).")
     bench_load.ensure_wrk()
     url, name = bench_database_url(os.environ["DATABASE_URL"])
-    report: dict = {"started_at": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
-                    "args": vars(args), "database": name}
+    report: dict = {
+        "started_at": datetime.now(dt_timezone.utc).isoformat(timespec="seconds"),
+        "args": vars(args),
+        "database": name,
+    }
     if not args.reuse:
         log(f"fresh database {name}")
         recreate_database(os.environ["DATABASE_URL"], name)
@@ -530,8 +699,11 @@ def main(argv=None) -> int:
     t_all = time.perf_counter()
     if args.reuse and Case.objects.exists():
         log("reusing the seeded data")
-        report["seed"] = json.loads((ROOT / "var" / "bench-seed.json").read_text()) \
-            if (ROOT / "var" / "bench-seed.json").exists() else {"reused": True}
+        report["seed"] = (
+            json.loads((ROOT / "var" / "bench-seed.json").read_text())
+            if (ROOT / "var" / "bench-seed.json").exists()
+            else {"reused": True}
+        )
     else:
         with acting(channel="command"):
             seed(args, report)
@@ -544,8 +716,10 @@ def main(argv=None) -> int:
     from audit.verify import verify_chain
 
     t0 = time.perf_counter()
-    report["chain_seal_before_verification"] = {"sealed": audit_chain_seal(),
-                                                "seconds": round(time.perf_counter() - t0, 2)}
+    report["chain_seal_before_verification"] = {
+        "sealed": audit_chain_seal(),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
     # Sealing wrote every live record again (seq and hash): vacuumed now, and the seed's writes
     # checkpointed, so that neither autovacuum on the million-record table nor a checkpoint of the
     # seed runs inside the measurements (the first full run on a slower machine had tails of ~2 s).
@@ -560,8 +734,13 @@ def main(argv=None) -> int:
     connection.close()
     t0 = time.perf_counter()
     chain = verify_chain()
-    report["chain_verification"] = {"ok": chain.ok, "records": chain.checked, "workers": chain.workers,
-                                    "seconds": round(time.perf_counter() - t0, 2), "problem": chain.problem}
+    report["chain_verification"] = {
+        "ok": chain.ok,
+        "records": chain.checked,
+        "workers": chain.workers,
+        "seconds": round(time.perf_counter() - t0, 2),
+        "problem": chain.problem,
+    }
     log(f"chain verification: {report['chain_verification']}")
     report["letter_rendering"] = bench_domain.letter_rendering()
     log(f"letter rendering: {report['letter_rendering']}")
@@ -573,18 +752,30 @@ def main(argv=None) -> int:
     if args.only:
         wanted = set(args.only.split(","))
         scenarios = [s for s in scenarios if s["name"] in wanted]
-    report["scenarios"] = [{"name": s["name"], "label": s.get("label", s["name"]), "kind": s.get("kind"),
-                            "missing": s.get("missing", "")} for s in scenarios]
+    report["scenarios"] = [
+        {"name": s["name"], "label": s.get("label", s["name"]), "kind": s.get("kind"), "missing": s.get("missing", "")}
+        for s in scenarios
+    ]
 
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
-                   check=False)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=False
+    )
     connection.close()
     log_path = str(ROOT / "var" / "bench-gunicorn.log")
     sealer = ChainSealer(interval=float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "5")))
-    server = bench_load.Server(python=sys.executable, env=env, workers=args.workers, worker_class=args.worker_class,
-                               threads=args.threads, log_path=log_path)
-    report["server"] = {"workers": args.workers, "worker_class": args.worker_class,
-                        "threads": args.threads if args.worker_class == "gthread" else 1}
+    server = bench_load.Server(
+        python=sys.executable,
+        env=env,
+        workers=args.workers,
+        worker_class=args.worker_class,
+        threads=args.threads,
+        log_path=log_path,
+    )
+    report["server"] = {
+        "workers": args.workers,
+        "worker_class": args.worker_class,
+        "threads": args.threads if args.worker_class == "gthread" else 1,
+    }
     anchors = None
     try:
         server.wait_ready(tokens["bench_lead"])
@@ -594,8 +785,9 @@ def main(argv=None) -> int:
             log(f"anchors (bare Django, bare DRF with token authentication) on {anchors.server.url}")
         sealer.start()
         run_scenarios(args, server, tokens, scenarios, report, anchors)
-        report["ledger"] = bench_domain.ledger_three_ways(server=server, tokens=tokens, duration=args.duration,
-                                                          database_url=url)
+        report["ledger"] = bench_domain.ledger_three_ways(
+            server=server, tokens=tokens, duration=args.duration, database_url=url
+        )
         log(f"ledger: {report['ledger']}")
         if args.soak > 0:
             soak(args, server, tokens, scenarios, report)

@@ -43,8 +43,12 @@ def _hook_assessment(*, case, users, deploy: bool, rng):
     from tests.factories import approve_assessment
 
     with SERVICE_TURN:
-        approve_assessment(case, lead=users["bench_assessor"], approver=users["bench_assessor2"],
-                           outcome="deploy" if deploy else "do_not_deploy")
+        approve_assessment(
+            case,
+            lead=users["bench_assessor"],
+            approver=users["bench_assessor2"],
+            outcome="deploy" if deploy else "do_not_deploy",
+        )
 
 
 def _hook_risk_review(*, case, users, rng):
@@ -74,30 +78,47 @@ def _invest(*, case, users, rng):
     # Invest-NL's investment proposal under the kabinetsbesluit, approved by EZK's case officer
     # before anything is reserved or disbursed.
     proposal = services.investment_proposal_propose(
-        user=users["bench_manager"], case=case, instrument="equity", amount=Decimal("1000000.00"),
-        terms="Minderheidsbelang.", valuation_basis="Laatste financieringsronde.")
+        user=users["bench_manager"],
+        case=case,
+        instrument="equity",
+        amount=Decimal("1000000.00"),
+        terms="Minderheidsbelang.",
+        valuation_basis="Laatste financieringsronde.",
+    )
     services.investment_proposal_approve(user=users["bench_officer"], proposal=proposal)
     pending = []
     for k in range(rng.choice([1, 2, 2, 3])):
         instrument = "equity" if k == 0 else rng.choice(["convertible_loan", "loan_with_warrants"])
         amount = Decimal(rng.randint(10, 30) * 1000)
-        terms = {"ownership_percent": Decimal(rng.randint(5, 49))} if instrument == "equity" else {
-            "principal": amount, "interest_rate_percent": Decimal("4.0"),
-            **({"conversion_terms": "Converteerbaar tegen de prijs van de volgende financieringsronde."}
-               if instrument == "convertible_loan" else
-               {"warrant_terms": "Warrants op 5% van de aandelen, uitoefenprijs nominaal."})}
+        terms = (
+            {"ownership_percent": Decimal(rng.randint(5, 49))}
+            if instrument == "equity"
+            else {
+                "principal": amount,
+                "interest_rate_percent": Decimal("4.0"),
+                **(
+                    {"conversion_terms": "Converteerbaar tegen de prijs van de volgende financieringsronde."}
+                    if instrument == "convertible_loan"
+                    else {"warrant_terms": "Warrants op 5% van de aandelen, uitoefenprijs nominaal."}
+                ),
+            }
+        )
         position = services.position_create(user=users["bench_manager"], case=case, instrument=instrument, **terms)
-        proposal = services.disbursement_propose(user=users["bench_manager"], position=position, amount=amount,
-                                                 idempotency_key=f"bench-first-{position.pk}")
+        proposal = services.disbursement_propose(
+            user=users["bench_manager"], position=position, amount=amount, idempotency_key=f"bench-first-{position.pk}"
+        )
         pending.append((position, proposal))
     # Approving the first disbursement moves the case to invested; every position is recorded before.
     for position, proposal in pending:
         services.disbursement_approve(user=users["bench_manager2"], disbursement=proposal)
         for months in range(rng.randint(1, 2)):
-            services.valuation_record(user=users["bench_manager"], position=position,
-                                      valued_on=date.today() - timedelta(days=30 * months),
-                                      fair_value=proposal.amount * Decimal(rng.randint(80, 130)) / 100,
-                                      method=rng.choice(["cost", "recent_transaction", "multiples", "dcf"]))
+            services.valuation_record(
+                user=users["bench_manager"],
+                position=position,
+                valued_on=date.today() - timedelta(days=30 * months),
+                fair_value=proposal.amount * Decimal(rng.randint(80, 130)) / 100,
+                method=rng.choice(["cost", "recent_transaction", "multiples", "dcf"]),
+            )
 
 
 def _hook_exit_positions(*, case, users, rng):
@@ -112,13 +133,21 @@ def _hook_exit_positions(*, case, users, rng):
             order_sale(case, recorder=users["bench_secretariat"], confirmer=users["bench_secretariat2"])
         for position in Position.objects.filter(case=case, exited_on__isnull=True):
             cost = position_balances(position_ids=[position.pk])[position.pk]["cost"]
-            services.exit_book(user=users["bench_manager"], position=position,
-                               proceeds=(cost * Decimal(rng.randint(90, 140)) / 100).quantize(Decimal("0.01")),
-                               fraction_sold_percent=Decimal("100"), idempotency_key=f"bench-exit-{position.pk}")
+            services.exit_book(
+                user=users["bench_manager"],
+                position=position,
+                proceeds=(cost * Decimal(rng.randint(90, 140)) / 100).quantize(Decimal("0.01")),
+                fraction_sold_percent=Decimal("100"),
+                idempotency_key=f"bench-exit-{position.pk}",
+            )
 
 
-HOOKS = {"assessment": _hook_assessment, "invest": _hook_invest, "risk_review": _hook_risk_review,
-         "exit_positions": _hook_exit_positions}
+HOOKS = {
+    "assessment": _hook_assessment,
+    "invest": _hook_invest,
+    "risk_review": _hook_risk_review,
+    "exit_positions": _hook_exit_positions,
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -165,8 +194,11 @@ def _open_positions(limit: int = 5000):
     from bev.models import Position
     from bev.services import DISBURSEMENT_STATES
 
-    return list(Position.objects.filter(exited_on__isnull=True, case__state__in=DISBURSEMENT_STATES)
-                .select_related("case").order_by("id")[:limit])
+    return list(
+        Position.objects.filter(exited_on__isnull=True, case__state__in=DISBURSEMENT_STATES)
+        .select_related("case")
+        .order_by("id")[:limit]
+    )
 
 
 def _ledger_through_services(*, users, target: int, rng, budget_s: float) -> int:
@@ -183,10 +215,12 @@ def _ledger_through_services(*, users, target: int, rng, budget_s: float) -> int
         for _ in range(50):
             position = positions[i % len(positions)]
             amount = Decimal(rng.randint(1, 50) * 100)
-            services.reservation_book(user=users["bench_manager"], position=position, amount=amount,
-                                      idempotency_key=f"bench-res-{i}")
-            services.reservation_release(user=users["bench_manager"], position=position, amount=amount,
-                                         idempotency_key=f"bench-rel-{i}")
+            services.reservation_book(
+                user=users["bench_manager"], position=position, amount=amount, idempotency_key=f"bench-res-{i}"
+            )
+            services.reservation_release(
+                user=users["bench_manager"], position=position, amount=amount, idempotency_key=f"bench-rel-{i}"
+            )
             made += 2
             i += 1
     return made
@@ -214,31 +248,77 @@ def _ledger_bulk(*, users, target: int, rng) -> int:
     now = timezone.now().isoformat()
     entry_table, line_table = JournalEntry._meta.db_table, JournalLine._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{entry_table}', 'id')) FROM generate_series(1, %s)",
-                       [pairs * 2])
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{entry_table}', 'id')) FROM generate_series(1, %s)", [pairs * 2]
+        )
         ids = [row[0] for row in cursor.fetchall()]
     entries, lines = io.StringIO(), io.StringIO()
     for n in range(pairs):
         position = positions[rng.randrange(len(positions))]
         amount = f"{rng.randint(1, 50) * 100}.00"
-        for k, (kind, reserved_sign, desc) in enumerate((("reservation", "", "Reservering (bench)"),
-                                                         ("release", "-", "Vrijval (bench)"))):
+        for k, (kind, reserved_sign, desc) in enumerate(
+            (("reservation", "", "Reservering (bench)"), ("release", "-", "Vrijval (bench)"))
+        ):
             entry_id = ids[2 * n + k]
-            entries.write("\t".join([str(entry_id), str(fund.pk), kind, booked_on.isoformat(), desc, amount,
-                                     f"bench-bulk-{entry_id}", str(position.pk), str(position.case_id), "\\N",
-                                     str(user_id), "\\N", now]) + "\n")
+            entries.write(
+                "\t".join(
+                    [
+                        str(entry_id),
+                        str(fund.pk),
+                        kind,
+                        booked_on.isoformat(),
+                        desc,
+                        amount,
+                        f"bench-bulk-{entry_id}",
+                        str(position.pk),
+                        str(position.case_id),
+                        "\\N",
+                        str(user_id),
+                        "\\N",
+                        now,
+                    ]
+                )
+                + "\n"
+            )
             other = "-" if reserved_sign == "" else ""
-            lines.write("\t".join([str(entry_id), str(fund.pk), "cash_reserved", str(position.pk), kind,
-                                   booked_on.isoformat(), reserved_sign + amount]) + "\n")
-            lines.write("\t".join([str(entry_id), str(fund.pk), "cash_available", str(position.pk), kind,
-                                   booked_on.isoformat(), other + amount]) + "\n")
+            lines.write(
+                "\t".join(
+                    [
+                        str(entry_id),
+                        str(fund.pk),
+                        "cash_reserved",
+                        str(position.pk),
+                        kind,
+                        booked_on.isoformat(),
+                        reserved_sign + amount,
+                    ]
+                )
+                + "\n"
+            )
+            lines.write(
+                "\t".join(
+                    [
+                        str(entry_id),
+                        str(fund.pk),
+                        "cash_available",
+                        str(position.pk),
+                        kind,
+                        booked_on.isoformat(),
+                        other + amount,
+                    ]
+                )
+                + "\n"
+            )
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {entry_table} (id, fund_id, kind, booked_on, description, amount, "
-                                "idempotency_key, position_id, case_id, reverses_id, created_by_id, approved_by_id, "
-                                "created_at) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY {entry_table} (id, fund_id, kind, booked_on, description, amount, "
+            "idempotency_key, position_id, case_id, reverses_id, created_by_id, approved_by_id, "
+            "created_at) FROM STDIN"
+        ) as copy:
             copy.write(entries.getvalue())
-        with cursor.cursor.copy(f"COPY {line_table} (entry_id, fund_id, account, position_id, kind, booked_on, "
-                                "amount) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY {line_table} (entry_id, fund_id, account, position_id, kind, booked_on, amount) FROM STDIN"
+        ) as copy:
             copy.write(lines.getvalue())
     return pairs * 2
 
@@ -254,31 +334,69 @@ def scenarios(*, users: dict, rng: random.Random) -> list[dict]:
         from assessments.models import Assessment
 
         ids = list(Assessment.objects.values_list("pk", flat=True)[:2000])
-        out.append({"name": "assessment_view", "kind": "read", "user": "bench_assessor",
-                    "label": "Assessment view", "requests": [Request("GET", f"/api/assessments/{pk}/") for pk in ids]}
-                   if ids else {"name": "assessment_view", "missing": "no assessments were seeded"})
+        out.append(
+            {
+                "name": "assessment_view",
+                "kind": "read",
+                "user": "bench_assessor",
+                "label": "Assessment view",
+                "requests": [Request("GET", f"/api/assessments/{pk}/") for pk in ids],
+            }
+            if ids
+            else {"name": "assessment_view", "missing": "no assessments were seeded"}
+        )
     else:
         out.append({"name": "assessment_view", "missing": "assessments API not found"})
     if _url_exists("/api/fund/"):
         from bev.models import Position
 
-        out.append({"name": "fund_overview", "kind": "read", "user": "bench_manager", "label": "Fund overview",
-                    "requests": [Request("GET", "/api/fund/")]})
+        out.append(
+            {
+                "name": "fund_overview",
+                "kind": "read",
+                "user": "bench_manager",
+                "label": "Fund overview",
+                "requests": [Request("GET", "/api/fund/")],
+            }
+        )
         ids = list(Position.objects.values_list("pk", flat=True)[:2000])
         rng.shuffle(ids)
-        out.append({"name": "position_detail", "kind": "read", "user": "bench_manager", "label": "Position detail",
-                    "requests": [Request("GET", f"/api/positions/{pk}/") for pk in ids]}
-                   if ids else {"name": "position_detail", "missing": "no positions were seeded"})
-        out.append({"name": "disbursement", "kind": "write", "user": "bench_manager2",
-                    "label": "Disbursement (approve = book, four eyes)", "prepare": _disbursement_requests})
+        out.append(
+            {
+                "name": "position_detail",
+                "kind": "read",
+                "user": "bench_manager",
+                "label": "Position detail",
+                "requests": [Request("GET", f"/api/positions/{pk}/") for pk in ids],
+            }
+            if ids
+            else {"name": "position_detail", "missing": "no positions were seeded"}
+        )
+        out.append(
+            {
+                "name": "disbursement",
+                "kind": "write",
+                "user": "bench_manager2",
+                "label": "Disbursement (approve = book, four eyes)",
+                "prepare": _disbursement_requests,
+            }
+        )
     else:
-        out += [{"name": n, "missing": "bev API not found"} for n in ("fund_overview", "position_detail",
-                                                                      "disbursement")]
+        out += [
+            {"name": n, "missing": "bev API not found"} for n in ("fund_overview", "position_detail", "disbursement")
+        ]
     letters = _letter_ids()
     if letters and _url_exists(f"/api/letters/{letters[0]}/docx/"):
         reqs = [Request("GET", f"/api/letters/{pk}/{fmt}/") for pk in letters[:50] for fmt in ("docx", "pdf")]
-        out.append({"name": "kamerbrief_render", "kind": "render", "user": "bench_liaison",
-                    "label": "Kamerbrief render (DOCX and PDF download)", "requests": reqs})
+        out.append(
+            {
+                "name": "kamerbrief_render",
+                "kind": "render",
+                "user": "bench_liaison",
+                "label": "Kamerbrief render (DOCX and PDF download)",
+                "requests": reqs,
+            }
+        )
     else:
         out.append({"name": "kamerbrief_render", "missing": "no letter drafts or no letters API"})
     return out
@@ -321,8 +439,14 @@ def propose_disbursements(*, count: int, users: dict | None = None, tag: str = "
     stamp = f"{tag}{time.time_ns()}"
     for i in range(count):
         position = positions[i % len(positions)]
-        made.append(services.disbursement_propose(user=users["bench_manager"], position=position,
-                                                  amount=Decimal("1.00"), idempotency_key=f"bench-{stamp}-{i}"))
+        made.append(
+            services.disbursement_propose(
+                user=users["bench_manager"],
+                position=position,
+                amount=Decimal("1.00"),
+                idempotency_key=f"bench-{stamp}-{i}",
+            )
+        )
     return made
 
 
@@ -330,8 +454,10 @@ def _disbursement_requests(concurrency: int) -> list:
     from bench_load import Request
 
     count = int(os.environ.get("BENCH_DISBURSEMENTS_PER_LEVEL", _prepared_per_level))
-    return [Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}") for d in
-            propose_disbursements(count=count, tag=f"api{concurrency}-")]
+    return [
+        Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}")
+        for d in propose_disbursements(count=count, tag=f"api{concurrency}-")
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -353,8 +479,12 @@ def letter_rendering(repeat: int = 5) -> dict:
             content = render(letter)
             times.append(time.perf_counter() - t0)
         times.sort()
-        out[fmt] = {"median_s": round(statistics.median(times), 3), "p95_s": round(times[-1], 3),
-                    "runs": repeat, "bytes": len(content)}
+        out[fmt] = {
+            "median_s": round(statistics.median(times), 3),
+            "p95_s": round(times[-1], 3),
+            "runs": repeat,
+            "bytes": len(content),
+        }
     return out
 
 
@@ -371,12 +501,22 @@ def ledger_three_ways(*, server, tokens: dict, duration: float, database_url: st
 
     server.settle(tokens["bench_lead"])
     proposals = propose_disbursements(count=_hot_pool(duration), tag="apihot-")
-    result = run_wrk(base_url=server.url, scenario="disbursement_api", token=tokens["bench_manager2"],
-                     requests=[Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}") for d in proposals],
-                     concurrency=clients, duration=duration)
-    out["api"] = {"throughput": result.throughput, "p50_ms": result.p50_ms, "p95_ms": result.p95_ms,
-                  "errors": result.errors, "requests": result.requests,
-                  "note": (f"pool of {len(proposals)} proposals exhausted" if result.requests > len(proposals) else "")}
+    result = run_wrk(
+        base_url=server.url,
+        scenario="disbursement_api",
+        token=tokens["bench_manager2"],
+        requests=[Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}") for d in proposals],
+        concurrency=clients,
+        duration=duration,
+    )
+    out["api"] = {
+        "throughput": result.throughput,
+        "p50_ms": result.p50_ms,
+        "p95_ms": result.p95_ms,
+        "errors": result.errors,
+        "requests": result.requests,
+        "note": (f"pool of {len(proposals)} proposals exhausted" if result.requests > len(proposals) else ""),
+    }
     out["limit_breaches"] = limit_breaches()
     return out
 
@@ -402,12 +542,35 @@ def _pgbench(*, database_url: str, clients: int, duration: float) -> dict:
     key_prefix, user = proposals[0].idempotency_key[:-1], users["bench_manager2"]
     assert all(p.idempotency_key == f"{key_prefix}{i}" for i, p in enumerate(proposals))
     url = urlparse(database_url)
-    env = {**os.environ, "PGPASSWORD": url.password or "", "PGHOST": url.hostname or "127.0.0.1",
-           "PGPORT": str(url.port or 5432), "PGUSER": url.username or "postgres", "PGDATABASE": url.path.lstrip("/")}
+    env = {
+        **os.environ,
+        "PGPASSWORD": url.password or "",
+        "PGHOST": url.hostname or "127.0.0.1",
+        "PGPORT": str(url.port or 5432),
+        "PGUSER": url.username or "postgres",
+        "PGDATABASE": url.path.lstrip("/"),
+    }
     script = ROOT / "scripts" / "bench" / "disbursement.sql"
-    cmd = [str(bins[-1]), "-n", "-c", str(clients), "-j", "2", "-T", str(int(duration)), "-f", str(script),
-           "-D", f"fund_id={fund.pk}", "-D", f"user_id={user.pk}", "-D", f"key_prefix='{key_prefix}'",
-           "-D", f"proposals={len(proposals)}"]
+    cmd = [
+        str(bins[-1]),
+        "-n",
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(int(duration)),
+        "-f",
+        str(script),
+        "-D",
+        f"fund_id={fund.pk}",
+        "-D",
+        f"user_id={user.pk}",
+        "-D",
+        f"key_prefix='{key_prefix}'",
+        "-D",
+        f"proposals={len(proposals)}",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=duration + 60)
     out = {"command": " ".join(cmd[1:])}
     for line in proc.stdout.splitlines():
@@ -469,12 +632,19 @@ def _service_threads(*, clients: int, duration: float) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     latencies.sort()
+
     def pct(q):
         return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
 
-    return {"throughput": round(len(latencies) / elapsed, 1), "p50_ms": pct(0.5), "p95_ms": pct(0.95),
-            "errors": len(errors), "error_kinds": sorted(set(errors)), "booked": len(latencies),
-            "note": "proposal pool exhausted" if not queue and elapsed < duration * 0.95 else ""}
+    return {
+        "throughput": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors)),
+        "booked": len(latencies),
+        "note": "proposal pool exhausted" if not queue and elapsed < duration * 0.95 else "",
+    }
 
 
 def limit_breaches() -> int:
@@ -486,7 +656,8 @@ def limit_breaches() -> int:
 
     fund = Fund.objects.get(code="BEV")
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             WITH per_entry AS (
                 SELECT entry_id,
                        SUM(amount) FILTER (WHERE account = 'cash_available') AS available,
@@ -498,5 +669,6 @@ def limit_breaches() -> int:
                        -SUM(COALESCE(loan, 0)) OVER (ORDER BY entry_id) AS received
                 FROM per_entry)
             SELECT COUNT(*) FROM running WHERE available < 0 OR received > %s""",
-                       [fund.pk, fund.committed_limit])
+            [fund.pk, fund.committed_limit],
+        )
         return cursor.fetchone()[0]

@@ -107,31 +107,68 @@ def ensure_wrk() -> str:
         raise SystemExit("The benchmark needs wrk (Debian package 'wrk'); install it as root.")
     print("Installing Debian package wrk")
     subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
-    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     return wrk_path()
 
 
-def run_wrk(*, base_url: str, scenario: str, requests: list[Request], token: str, concurrency: int,
-            duration: float, timeout_s: int = 10) -> RunResult:
+def run_wrk(
+    *,
+    base_url: str,
+    scenario: str,
+    requests: list[Request],
+    token: str,
+    concurrency: int,
+    duration: float,
+    timeout_s: int = 10,
+) -> RunResult:
     nthreads = max(1, min(concurrency, 2))
     reqs = ",\n".join(
-        "{%s, %s, %s, %s}" % (_lua_string(r.method), _lua_string(r.path), _lua_string(r.body) if r.body else "nil",
-                              _lua_string(f"Token {r.token}") if r.token else "nil")
-        for r in requests)
-    headers = {"Authorization": f"Token {token}", "Accept": "application/json",
-               "Content-Type": "application/json", "Accept-Language": "nl"}
+        "{%s, %s, %s, %s}"
+        % (
+            _lua_string(r.method),
+            _lua_string(r.path),
+            _lua_string(r.body) if r.body else "nil",
+            _lua_string(f"Token {r.token}") if r.token else "nil",
+        )
+        for r in requests
+    )
+    headers = {
+        "Authorization": f"Token {token}",
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "Accept-Language": "nl",
+    }
     header_lua = ",\n".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
     probe = any(r.method != "GET" for r in requests)
-    script = LUA_TEMPLATE % {"reqs": reqs, "headers": header_lua, "nthreads": nthreads,
-                             "probe": "true" if probe else "false",
-                             "auth": _lua_string(f"Token {token}")}
+    script = LUA_TEMPLATE % {
+        "reqs": reqs,
+        "headers": header_lua,
+        "nthreads": nthreads,
+        "probe": "true" if probe else "false",
+        "auth": _lua_string(f"Token {token}"),
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
         path = handle.name
     try:
-        cmd = [ensure_wrk(), "-t", str(nthreads), "-c", str(concurrency), "-d", f"{max(1, int(duration))}s",
-               "--timeout", f"{timeout_s}s", "-s", path, base_url]
+        cmd = [
+            ensure_wrk(),
+            "-t",
+            str(nthreads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, int(duration))}s",
+            "--timeout",
+            f"{timeout_s}s",
+            "-s",
+            path,
+            base_url,
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120)
     finally:
         os.unlink(path)
@@ -141,7 +178,7 @@ def run_wrk(*, base_url: str, scenario: str, requests: list[Request], token: str
         result.note = f"wrk failed: {proc.stderr.strip()[:300] or proc.stdout.strip()[:300]}"
         result.errors = -1
         return result
-    data = json.loads(line[len("BENCHJSON "):])
+    data = json.loads(line[len("BENCHJSON ") :])
     result.requests = data["requests"]
     result.seconds = data["duration_us"] / 1e6
     result.throughput = round(result.requests / result.seconds, 1) if result.seconds else 0.0
@@ -149,7 +186,7 @@ def run_wrk(*, base_url: str, scenario: str, requests: list[Request], token: str
     result.p95_ms = round(data["p95_us"] / 1000, 2)
     result.p99_ms = round(data["p99_us"] / 1000, 2)
     result.max_ms = round(data["max_us"] / 1000, 2)
-    detail = {k[len("errors_"):]: v for k, v in data.items() if k.startswith("errors_") and v}
+    detail = {k[len("errors_") :]: v for k, v in data.items() if k.startswith("errors_") and v}
     result.errors = sum(detail.values())
     result.error_detail = detail
     return result
@@ -170,19 +207,49 @@ class Server:
     """gunicorn serving config.wsgi with production settings on a free loopback port (or, with `app`
     and `ready_path`, the anchors' bare project: scripts/bench_anchor)."""
 
-    def __init__(self, *, python: str, env: dict, workers: int, worker_class: str, threads: int, log_path: str,
-                 app: str = "config.wsgi:application", ready_path: str = "/api/bench/floor/"):
+    def __init__(
+        self,
+        *,
+        python: str,
+        env: dict,
+        workers: int,
+        worker_class: str,
+        threads: int,
+        log_path: str,
+        app: str = "config.wsgi:application",
+        ready_path: str = "/api/bench/floor/",
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ready_path = ready_path
-        cmd = [python, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{self.port}",
-               "--workers", str(workers), "--worker-class", worker_class, "--timeout", "120",
-               "--backlog", "2048", "--log-level", "warning"]
+        cmd = [
+            python,
+            "-m",
+            "gunicorn",
+            app,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            worker_class,
+            "--timeout",
+            "120",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ]
         if worker_class == "gthread":
             cmd += ["--threads", str(threads)]
         self.log = open(log_path, "w")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self.proc = subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        )
         self.workers = workers
 
     def wait_ready(self, token: str, timeout: float = 60) -> None:

@@ -55,46 +55,82 @@ def verdicts(report: dict) -> list[dict]:
     levels = sorted({r["concurrency"] for r in rows}) or [0]
     top = max(levels)
     for row in [r for r in rows if r["kind"] == "read" and r["concurrency"] == top]:
-        ok = (row.get("p95_ratio", 99) <= READ_P95_MAX_RATIO
-              and row.get("throughput_ratio", 0) >= READ_THROUGHPUT_MIN_RATIO and row["errors"] == 0)
-        out.append({"target": f"{row['scenario']}: p95 <= 3x floor, throughput >= 1/3 floor, 0 errors (c={top})",
-                    "met": ok,
-                    "figure": f"p95 x{row.get('p95_ratio')}, throughput x{row.get('throughput_ratio')}, "
-                              f"errors {row['errors']}"})
+        ok = (
+            row.get("p95_ratio", 99) <= READ_P95_MAX_RATIO
+            and row.get("throughput_ratio", 0) >= READ_THROUGHPUT_MIN_RATIO
+            and row["errors"] == 0
+        )
+        out.append(
+            {
+                "target": f"{row['scenario']}: p95 <= 3x floor, throughput >= 1/3 floor, 0 errors (c={top})",
+                "met": ok,
+                "figure": f"p95 x{row.get('p95_ratio')}, throughput x{row.get('throughput_ratio')}, "
+                f"errors {row['errors']}",
+            }
+        )
     for row in [r for r in rows if r["kind"] == "render" and r["concurrency"] == min(levels)]:
-        out.append({"target": f"{row['scenario']} over HTTP (c={row['concurrency']}): p95 < 1 s, 0 errors",
-                    "met": row["p95_ms"] < LETTER_MAX_S * 1000 and row["errors"] == 0,
-                    "figure": f"p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, errors {row['errors']}"})
+        out.append(
+            {
+                "target": f"{row['scenario']} over HTTP (c={row['concurrency']}): p95 < 1 s, 0 errors",
+                "met": row["p95_ms"] < LETTER_MAX_S * 1000 and row["errors"] == 0,
+                "figure": f"p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, errors {row['errors']}",
+            }
+        )
     for row in [r for r in rows if r["kind"] in ("write", "render") and r["errors"]]:
-        out.append({"target": f"{row['scenario']} (c={row['concurrency']}): zero errors", "met": False,
-                    "figure": f"errors {row['errors']} {row.get('error_detail')} {row.get('note', '')}"})
+        out.append(
+            {
+                "target": f"{row['scenario']} (c={row['concurrency']}): zero errors",
+                "met": False,
+                "figure": f"errors {row['errors']} {row.get('error_detail')} {row.get('note', '')}",
+            }
+        )
     for missing in [s for s in report.get("scenarios", []) if s.get("missing")]:
         out.append({"target": f"{missing['name']}: measured", "met": False, "figure": f"MISSING: {missing['missing']}"})
     chain = report.get("chain_verification", {})
     if chain:
-        out.append({"target": "chain verification of 1,000,000 records < 30 s",
-                    "met": chain.get("ok") and chain.get("seconds", 99) < CHAIN_MAX_S
-                    and chain.get("records", 0) >= CHAIN_RECORDS,
-                    "figure": f"{chain.get('records')} records in {chain.get('seconds')} s, intact={chain.get('ok')}"})
+        out.append(
+            {
+                "target": "chain verification of 1,000,000 records < 30 s",
+                "met": chain.get("ok")
+                and chain.get("seconds", 99) < CHAIN_MAX_S
+                and chain.get("records", 0) >= CHAIN_RECORDS,
+                "figure": f"{chain.get('records')} records in {chain.get('seconds')} s, intact={chain.get('ok')}",
+            }
+        )
     letter = report.get("letter_rendering", {})
     if letter.get("missing"):
         out.append({"target": "Kamerbrief DOCX and PDF < 1 s", "met": False, "figure": f"MISSING: {letter['missing']}"})
     elif letter:
         for fmt in ("docx", "pdf"):
             if fmt in letter:
-                out.append({"target": f"Kamerbrief {fmt.upper()} < 1 s", "met": letter[fmt]["p95_s"] < LETTER_MAX_S,
-                            "figure": f"median {letter[fmt]['median_s']} s, p95 {letter[fmt]['p95_s']} s"})
+                out.append(
+                    {
+                        "target": f"Kamerbrief {fmt.upper()} < 1 s",
+                        "met": letter[fmt]["p95_s"] < LETTER_MAX_S,
+                        "figure": f"median {letter[fmt]['median_s']} s, p95 {letter[fmt]['p95_s']} s",
+                    }
+                )
     ledger = report.get("ledger", {})
     if ledger.get("missing"):
         out.append({"target": "ledger hot path three ways", "met": False, "figure": f"MISSING: {ledger['missing']}"})
     elif ledger:
         pg, svc, api = (ledger.get(k, {}).get("throughput") for k in ("pgbench", "service", "api"))
         if svc and api:
-            out.append({"target": "disbursements: API >= 1/2 of the service's throughput",
-                        "met": api / svc >= API_VS_SERVICE_MIN, "figure": f"{api:.1f} / {svc:.1f} = {api / svc:.2f}"})
+            out.append(
+                {
+                    "target": "disbursements: API >= 1/2 of the service's throughput",
+                    "met": api / svc >= API_VS_SERVICE_MIN,
+                    "figure": f"{api:.1f} / {svc:.1f} = {api / svc:.2f}",
+                }
+            )
         if pg and svc:
-            out.append({"target": "disbursements: service >= 1/4 of raw pgbench's throughput",
-                        "met": svc / pg >= SERVICE_VS_PGBENCH_MIN, "figure": f"{svc:.1f} / {pg:.1f} = {svc / pg:.2f}"})
+            out.append(
+                {
+                    "target": "disbursements: service >= 1/4 of raw pgbench's throughput",
+                    "met": svc / pg >= SERVICE_VS_PGBENCH_MIN,
+                    "figure": f"{svc:.1f} / {pg:.1f} = {svc / pg:.2f}",
+                }
+            )
         breaches = ledger.get("limit_breaches")
         if breaches is not None:
             out.append({"target": "zero limit breaches", "met": breaches == 0, "figure": str(breaches)})
@@ -104,70 +140,111 @@ def verdicts(report: dict) -> list[dict]:
         a = anchors[top_anchor]
         if a.get("anchor_drf"):
             ratio = a["floor"]["throughput"] / a["anchor_drf"]["throughput"]
-            out.append({"target": f"floor >= 1/2 of a bare DRF view's throughput with token authentication "
-                                  f"(c={top_anchor})", "met": ratio >= FLOOR_VS_BARE_DRF_MIN,
-                        "figure": f"{a['floor']['throughput']:.1f} / {a['anchor_drf']['throughput']:.1f} = {ratio:.2f}"})
+            out.append(
+                {
+                    "target": f"floor >= 1/2 of a bare DRF view's throughput with token authentication "
+                    f"(c={top_anchor})",
+                    "met": ratio >= FLOOR_VS_BARE_DRF_MIN,
+                    "figure": f"{a['floor']['throughput']:.1f} / {a['anchor_drf']['throughput']:.1f} = {ratio:.2f}",
+                }
+            )
     start, end = report.get("rss_mb_at_start") or {}, report.get("rss_mb_at_end") or {}
     samples = [x["rss_mb"] for x in report.get("soak", {}).get("rss_samples", []) if x["rss_mb"]]
     if start and end:
         s, e = sum(start.values()) / len(start), sum(end.values()) / len(end)
         soak = report.get("soak", {}).get("seconds", 0)
-        figure = f"mean worker RSS {s:.1f} MB after warm-up, {e:.1f} MB at the end of the run ({(e / s - 1) * 100:+.1f} %)"
+        figure = (
+            f"mean worker RSS {s:.1f} MB after warm-up, {e:.1f} MB at the end of the run ({(e / s - 1) * 100:+.1f} %)"
+        )
         met = e <= s * (1 + RSS_GROWTH_MAX)
         if len(samples) >= 2:
             first, last = sum(samples[0]) / len(samples[0]), sum(samples[-1]) / len(samples[-1])
             figure += f"; during the soak {first:.1f} -> {last:.1f} MB ({(last / first - 1) * 100:+.1f} %)"
             met = last <= first * (1 + RSS_GROWTH_MAX)
-        out.append({"target": f"worker memory flat during the soak ({soak:.0f} s; the target soak is 600 s)",
-                    "met": met, "figure": figure})
+        out.append(
+            {
+                "target": f"worker memory flat during the soak ({soak:.0f} s; the target soak is 600 s)",
+                "met": met,
+                "figure": figure,
+            }
+        )
     return out
 
 
 def markdown(report: dict) -> str:
     m = report.get("machine", {})
     lines = ["# BEV case service: benchmark report", ""]
-    lines.append(f"Run {report.get('started_at')} – {report.get('finished_at')} "
-                 f"(commit {m.get('git_commit', '?')}), `python scripts/bench.py "
-                 + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in report.get("args", {}).items()
-                            if k in ("scale", "duration", "concurrency", "workers", "soak")) + "`.")
-    lines += ["", "## Machine", "",
-              f"- {m.get('nproc')} CPUs ({m.get('cpu_model')}), {m.get('memory_gb')} GB memory, kernel {m.get('kernel')}",
-              f"- PostgreSQL {m.get('postgresql')}, Python {m.get('python')}, load generator {m.get('load_generator')}",
-              f"- load average at start: {m.get('load_average_at_start')} (a shared machine: others' work "
-              "competes for the same CPUs; that is why every figure is a ratio to the floor measured in the same run)",
-              f"- server: gunicorn, {report.get('server', {}).get('workers')} "
-              f"{report.get('server', {}).get('worker_class')} workers, production settings, token authentication"]
+    lines.append(
+        f"Run {report.get('started_at')} – {report.get('finished_at')} "
+        f"(commit {m.get('git_commit', '?')}), `python scripts/bench.py "
+        + " ".join(
+            f"--{k.replace('_', '-')} {v}"
+            for k, v in report.get("args", {}).items()
+            if k in ("scale", "duration", "concurrency", "workers", "soak")
+        )
+        + "`."
+    )
+    lines += [
+        "",
+        "## Machine",
+        "",
+        f"- {m.get('nproc')} CPUs ({m.get('cpu_model')}), {m.get('memory_gb')} GB memory, kernel {m.get('kernel')}",
+        f"- PostgreSQL {m.get('postgresql')}, Python {m.get('python')}, load generator {m.get('load_generator')}",
+        f"- load average at start: {m.get('load_average_at_start')} (a shared machine: others' work "
+        "competes for the same CPUs; that is why every figure is a ratio to the floor measured in the same run)",
+        f"- server: gunicorn, {report.get('server', {}).get('workers')} "
+        f"{report.get('server', {}).get('worker_class')} workers, production settings, token authentication",
+    ]
     seed = report.get("seed", {})
     if seed:
-        lines += ["", "## Data set", "",
-                  f"- cases: {seed.get('cases')} by state {seed.get('cases_by_state')}",
-                  f"- timeline events: {seed.get('timeline_events')}",
-                  f"- audit records: {seed.get('audit_records')} ({seed.get('audit_bulk_loaded')} bulk-loaded with "
-                  "a valid chain, the rest written by the services)",
-                  f"- fund and assessments: {seed.get('domain')}",
-                  f"- lifecycle steps through the services: {seed.get('transitions_by_service')}; steps set directly "
-                  "(labelled in the timeline) because the guard's assessment or risk review was not driven "
-                  f"through the services for that case (a 20 % share is): {seed.get('direct_state_steps')} "
-                  f"{seed.get('direct_steps_by_transition') or ''}",
-                  f"- seeding took {seed.get('seconds_total')} s"]
-    lines += ["", "## Targets", "",
-              "What falls short is named here; what limits it, and what was ruled out, is in docs/benchmarks/README.md.", "",
-              "| target | met | figure |", "| --- | --- | --- |"]
+        lines += [
+            "",
+            "## Data set",
+            "",
+            f"- cases: {seed.get('cases')} by state {seed.get('cases_by_state')}",
+            f"- timeline events: {seed.get('timeline_events')}",
+            f"- audit records: {seed.get('audit_records')} ({seed.get('audit_bulk_loaded')} bulk-loaded with "
+            "a valid chain, the rest written by the services)",
+            f"- fund and assessments: {seed.get('domain')}",
+            f"- lifecycle steps through the services: {seed.get('transitions_by_service')}; steps set directly "
+            "(labelled in the timeline) because the guard's assessment or risk review was not driven "
+            f"through the services for that case (a 20 % share is): {seed.get('direct_state_steps')} "
+            f"{seed.get('direct_steps_by_transition') or ''}",
+            f"- seeding took {seed.get('seconds_total')} s",
+        ]
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "What falls short is named here; what limits it, and what was ruled out, is in docs/benchmarks/README.md.",
+        "",
+        "| target | met | figure |",
+        "| --- | --- | --- |",
+    ]
     for v in verdicts(report):
         lines.append(f"| {v['target']} | {'yes' if v['met'] else '**NO**'} | {v['figure']} |")
     floors = floor_by_level(report.get("runs", []))
-    lines += ["", "## Scenarios", "",
-              "Latency in ms; ratios against the floor of the same concurrency level (mean of the floor runs "
-              "before and after that level).", "",
-              "| scenario | clients | req/s | p50 | p95 | p99 | errors | p95 / floor | req/s / floor |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        "## Scenarios",
+        "",
+        "Latency in ms; ratios against the floor of the same concurrency level (mean of the floor runs "
+        "before and after that level).",
+        "",
+        "| scenario | clients | req/s | p50 | p95 | p99 | errors | p95 / floor | req/s / floor |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for level, f in floors.items():
-        lines.append(f"| floor | {level} | {f['throughput']:.1f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
-                     f"{f['p99_ms']:.1f} | {f['errors']} | 1 | 1 |")
+        lines.append(
+            f"| floor | {level} | {f['throughput']:.1f} | {f['p50_ms']:.1f} | {f['p95_ms']:.1f} | "
+            f"{f['p99_ms']:.1f} | {f['errors']} | 1 | 1 |"
+        )
     for r in sorted(with_ratios(report), key=lambda r: (r["scenario"], r["concurrency"])):
-        lines.append(f"| {r['scenario']} | {r['concurrency']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | "
-                     f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r.get('p95_ratio', '')} | "
-                     f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else ""))
+        lines.append(
+            f"| {r['scenario']} | {r['concurrency']} | {r['throughput']:.1f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {r.get('p95_ratio', '')} | "
+            f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else "")
+        )
     lines += anchors_section(report)
     lines += fast_paths_section(report)
     missing = [s for s in report.get("scenarios", []) if s.get("missing")]
@@ -176,21 +253,33 @@ def markdown(report: dict) -> str:
         lines += [f"- {s['name']}: {s['missing']}" for s in missing]
     chain = report.get("chain_verification")
     if chain:
-        lines += ["", "## Audit chain verification", "",
-                  f"{chain['records']} records verified in {chain['seconds']} s (intact: {chain['ok']}) "
-                  f"by audit.verify.verify_chain with {chain.get('workers', 1)} worker process(es)."]
-        seal, sealer, after = (report.get(k) for k in ("chain_seal_before_verification", "chain_sealer",
-                                                       "chain_after_load"))
+        lines += [
+            "",
+            "## Audit chain verification",
+            "",
+            f"{chain['records']} records verified in {chain['seconds']} s (intact: {chain['ok']}) "
+            f"by audit.verify.verify_chain with {chain.get('workers', 1)} worker process(es).",
+        ]
+        seal, sealer, after = (
+            report.get(k) for k in ("chain_seal_before_verification", "chain_sealer", "chain_after_load")
+        )
         if seal:
-            lines += ["", f"Sealed before it (the records the services wrote while seeding): {seal['sealed']} in "
-                          f"{seal['seconds']} s."]
+            lines += [
+                "",
+                f"Sealed before it (the records the services wrote while seeding): {seal['sealed']} in "
+                f"{seal['seconds']} s.",
+            ]
         if sealer:
-            lines += [f"During the load a sealer ran every {sealer['interval_s']} s, as Celery beat does in "
-                      f"production: {sealer['sealed']} records sealed in {sealer['runs']} runs, "
-                      f"{sealer['busy_s']} s busy in all, longest run {sealer['longest_s']} s."]
+            lines += [
+                f"During the load a sealer ran every {sealer['interval_s']} s, as Celery beat does in "
+                f"production: {sealer['sealed']} records sealed in {sealer['runs']} runs, "
+                f"{sealer['busy_s']} s busy in all, longest run {sealer['longest_s']} s."
+            ]
         if after:
-            lines += [f"After the load: {after['records']} records verified, intact: {after['ok']}, "
-                      f"unsealed: {after['unsealed']}."]
+            lines += [
+                f"After the load: {after['records']} records verified, intact: {after['ok']}, "
+                f"unsealed: {after['unsealed']}."
+            ]
     letter = report.get("letter_rendering")
     if letter:
         lines += ["", "## Kamerbrief rendering", "", f"```\n{json.dumps(letter, indent=1)}\n```"]
@@ -198,13 +287,19 @@ def markdown(report: dict) -> str:
     if ledger:
         lines += ["", "## The ledger's hot path, three ways", "", f"```\n{json.dumps(ledger, indent=1)}\n```"]
     soak = report.get("soak")
-    lines += ["", "## Worker memory (RSS, MB)", "",
-              f"- at start (after warm-up): {sorted((report.get('rss_mb_at_start') or {}).values())}",
-              f"- at end: {sorted((report.get('rss_mb_at_end') or {}).values())}"]
+    lines += [
+        "",
+        "## Worker memory (RSS, MB)",
+        "",
+        f"- at start (after warm-up): {sorted((report.get('rss_mb_at_start') or {}).values())}",
+        f"- at end: {sorted((report.get('rss_mb_at_end') or {}).values())}",
+    ]
     if soak:
-        lines.append(f"- soak: {soak['seconds']:.0f} s of mixed reads at 16 clients "
-                     f"({soak['result']['throughput']} req/s, {soak['result']['errors']} errors); samples: "
-                     + ", ".join(f"{s['t_s']} s: {s['rss_mb']}" for s in soak["rss_samples"]))
+        lines.append(
+            f"- soak: {soak['seconds']:.0f} s of mixed reads at 16 clients "
+            f"({soak['result']['throughput']} req/s, {soak['result']['errors']} errors); samples: "
+            + ", ".join(f"{s['t_s']} s: {s['rss_mb']}" for s in soak["rss_samples"])
+        )
     if report.get("findings"):
         lines += ["", "## Findings", ""] + [f"- {f}" for f in report["findings"]]
     return "\n".join(lines) + "\n"
@@ -225,22 +320,29 @@ def anchors_section(report: dict) -> list[str]:
     anchors = anchors_by_level(report)
     if not anchors:
         return []
-    lines = ["", "## Anchors: the floor against the framework's own", "",
-             "A bare Django JSON view (no authentication) and a bare DRF view with DRF's token authentication "
-             "(token table in PostgreSQL), served by a bare project (scripts/bench_anchor: startproject's "
-             "middleware) on a second gunicorn with the same settings in the same run, its own database on the "
-             "same PostgreSQL server. The service's floor is the same answer as the DRF anchor through the "
-             "service's whole stack.", "",
-             "| clients | bare Django req/s | bare DRF + token req/s | floor req/s | floor / bare DRF | "
-             "floor / bare Django | p95 bare DRF (ms) | p95 floor (ms) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "",
+        "## Anchors: the floor against the framework's own",
+        "",
+        "A bare Django JSON view (no authentication) and a bare DRF view with DRF's token authentication "
+        "(token table in PostgreSQL), served by a bare project (scripts/bench_anchor: startproject's "
+        "middleware) on a second gunicorn with the same settings in the same run, its own database on the "
+        "same PostgreSQL server. The service's floor is the same answer as the DRF anchor through the "
+        "service's whole stack.",
+        "",
+        "| clients | bare Django req/s | bare DRF + token req/s | floor req/s | floor / bare DRF | "
+        "floor / bare Django | p95 bare DRF (ms) | p95 floor (ms) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for level, a in sorted(anchors.items()):
         dj, drf, fl = a.get("anchor_django"), a.get("anchor_drf"), a["floor"]
         if not (dj and drf):
             continue
-        lines.append(f"| {level} | {dj['throughput']:.1f} | {drf['throughput']:.1f} | {fl['throughput']:.1f} | "
-                     f"{fl['throughput'] / drf['throughput']:.2f} | {fl['throughput'] / dj['throughput']:.2f} | "
-                     f"{drf['p95_ms']:.1f} | {fl['p95_ms']:.1f} |")
+        lines.append(
+            f"| {level} | {dj['throughput']:.1f} | {drf['throughput']:.1f} | {fl['throughput']:.1f} | "
+            f"{fl['throughput'] / drf['throughput']:.2f} | {fl['throughput'] / dj['throughput']:.2f} | "
+            f"{drf['p95_ms']:.1f} | {fl['p95_ms']:.1f} |"
+        )
     return lines
 
 
@@ -252,17 +354,24 @@ def fast_paths_section(report: dict) -> list[str]:
         return []
     on = {(r["scenario"], r["concurrency"]): r for r in with_ratios(report) if r.get("kind") == "read"}
     off = {(r["scenario"], r["concurrency"]): r for r in with_ratios({"runs": off_runs})}
-    lines = ["", "## Fast paths on and off", "",
-             "The read scenarios on a second server with BEV_FAST_PATHS=off (core.fastpaths: compiled reads, "
-             "prepared inserts, compiled read serializers and the case list's kept count fall back to the ORM and "
-             "DRF), each against the floor of its own server and level.", "",
-             "| scenario | clients | p95 on (ms) | p95 off (ms) | p95 / floor on | p95 / floor off | "
-             "req/s / floor on | req/s / floor off |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "",
+        "## Fast paths on and off",
+        "",
+        "The read scenarios on a second server with BEV_FAST_PATHS=off (core.fastpaths: compiled reads, "
+        "prepared inserts, compiled read serializers and the case list's kept count fall back to the ORM and "
+        "DRF), each against the floor of its own server and level.",
+        "",
+        "| scenario | clients | p95 on (ms) | p95 off (ms) | p95 / floor on | p95 / floor off | "
+        "req/s / floor on | req/s / floor off |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for key in sorted(set(on) & set(off)):
         a, b = on[key], off[key]
-        lines.append(f"| {key[0]} | {key[1]} | {a['p95_ms']:.1f} | {b['p95_ms']:.1f} | {a.get('p95_ratio', '')} | "
-                     f"{b.get('p95_ratio', '')} | {a.get('throughput_ratio', '')} | {b.get('throughput_ratio', '')} |")
+        lines.append(
+            f"| {key[0]} | {key[1]} | {a['p95_ms']:.1f} | {b['p95_ms']:.1f} | {a.get('p95_ratio', '')} | "
+            f"{b.get('p95_ratio', '')} | {a.get('throughput_ratio', '')} | {b.get('throughput_ratio', '')} |"
+        )
     return lines
 
 

@@ -44,22 +44,54 @@ PATHS = {
     "risk_assessment": ["start_intake", "start_assessment"],
     "not_deployed": ["start_intake", "start_assessment", "conclude_not_deployed"],
     "cabinet_decision": ["start_intake", "start_assessment", "submit_to_cabinet"],
-    "investment_preparation": ["start_intake", "start_assessment", "submit_to_cabinet",
-                               "start_investment_preparation"],
-    "invested": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
-                 "mark_invested"],
-    "monitoring": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
-                   "mark_invested", "start_monitoring"],
-    "exit": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
-             "mark_invested", "start_monitoring", "start_exit"],
-    "closed": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation",
-               "mark_invested", "start_monitoring", "start_exit", "close"],
+    "investment_preparation": ["start_intake", "start_assessment", "submit_to_cabinet", "start_investment_preparation"],
+    "invested": [
+        "start_intake",
+        "start_assessment",
+        "submit_to_cabinet",
+        "start_investment_preparation",
+        "mark_invested",
+    ],
+    "monitoring": [
+        "start_intake",
+        "start_assessment",
+        "submit_to_cabinet",
+        "start_investment_preparation",
+        "mark_invested",
+        "start_monitoring",
+    ],
+    "exit": [
+        "start_intake",
+        "start_assessment",
+        "submit_to_cabinet",
+        "start_investment_preparation",
+        "mark_invested",
+        "start_monitoring",
+        "start_exit",
+    ],
+    "closed": [
+        "start_intake",
+        "start_assessment",
+        "submit_to_cabinet",
+        "start_investment_preparation",
+        "mark_invested",
+        "start_monitoring",
+        "start_exit",
+        "close",
+    ],
 }
 TARGET_OF = {
-    "start_intake": "intake", "reject_not_admissible": "not_admissible", "withdraw": "withdrawn",
-    "start_assessment": "risk_assessment", "conclude_not_deployed": "not_deployed",
-    "submit_to_cabinet": "cabinet_decision", "start_investment_preparation": "investment_preparation",
-    "mark_invested": "invested", "start_monitoring": "monitoring", "start_exit": "exit", "close": "closed",
+    "start_intake": "intake",
+    "reject_not_admissible": "not_admissible",
+    "withdraw": "withdrawn",
+    "start_assessment": "risk_assessment",
+    "conclude_not_deployed": "not_deployed",
+    "submit_to_cabinet": "cabinet_decision",
+    "start_investment_preparation": "investment_preparation",
+    "mark_invested": "invested",
+    "start_monitoring": "monitoring",
+    "start_exit": "exit",
+    "close": "closed",
 }
 REASONS = {
     "reject_not_admissible": "Valt onder de Wet vifo; bestaande instrumenten volstaan.",
@@ -80,15 +112,36 @@ BENCH_USERS = [
     ("bench_liaison", "parliamentary_liaison"),
     ("bench_auditor", "auditor"),
 ]
-TEAM_ROLES = {"bench_lead": "case_officer", "bench_assessor": "risk_assessor", "bench_assessor2": "risk_assessor",
-              "bench_secretariat": "cabinet_secretariat", "bench_secretariat2": "cabinet_secretariat",
-              "bench_manager": "fund_manager", "bench_manager2": "fund_manager",
-              "bench_liaison": "parliamentary_liaison"}
-SECTORS = ["Halfgeleiders", "Fotonica", "Drinkwater", "Betalingsverkeer", "Datacenters", "Defensie-elektronica",
-           "Kwantumtechnologie", "Havenlogistiek", "Energienetten", "Biotechnologie"]
+TEAM_ROLES = {
+    "bench_lead": "case_officer",
+    "bench_assessor": "risk_assessor",
+    "bench_assessor2": "risk_assessor",
+    "bench_secretariat": "cabinet_secretariat",
+    "bench_secretariat2": "cabinet_secretariat",
+    "bench_manager": "fund_manager",
+    "bench_manager2": "fund_manager",
+    "bench_liaison": "parliamentary_liaison",
+}
+SECTORS = [
+    "Halfgeleiders",
+    "Fotonica",
+    "Drinkwater",
+    "Betalingsverkeer",
+    "Datacenters",
+    "Defensie-elektronica",
+    "Kwantumtechnologie",
+    "Havenlogistiek",
+    "Energienetten",
+    "Biotechnologie",
+]
 COUNTRIES = ["CN", "RU", "IR", "KP", "BY", "AE", "SA", "QA", "TR", "VE"]
-CATEGORY_VALUES = ["vital_provider", "sensitive_technology", "highly_sensitive_technology", "wbni",
-                   "defence_intelligence_supplier"]
+CATEGORY_VALUES = [
+    "vital_provider",
+    "sensitive_technology",
+    "highly_sensitive_technology",
+    "wbni",
+    "defence_intelligence_supplier",
+]
 
 
 @dataclass
@@ -111,7 +164,8 @@ def ensure_users() -> dict:
     users = {}
     for username, role in BENCH_USERS:
         user, _created = User.objects.get_or_create(
-            username=username, defaults={"role": role, "clearance": "geheim", "email": f"{username}@bench.example"})
+            username=username, defaults={"role": role, "clearance": "geheim", "email": f"{username}@bench.example"}
+        )
         if user.role != role or user.clearance != "geheim":
             user.role, user.clearance = role, "geheim"
             user.save()
@@ -135,10 +189,12 @@ def tokens(users: dict) -> dict:
 GROUND_FACTS = {
     "historical_transaction": {"historical_transaction_date": date(2019, 6, 1)},
     "blocked_startup_financing": {
-        "vifo_decision_date": date(2024, 3, 1), "vifo_decision_reference": "BTI-2024-0001",
+        "vifo_decision_date": date(2024, 3, 1),
+        "vifo_decision_reference": "BTI-2024-0001",
         "vifo_blocked_financing": "Serie-B-ronde van een statelijk gelieerd fonds, verboden na toetsing.",
         "vifo_insolvency_threat": "Zonder de ronde is de kas binnen zes maanden op.",
-        "vifo_mitigation_shortfall": "Geen private partij bereid de ronde over te nemen binnen de termijn."},
+        "vifo_mitigation_shortfall": "Geen private partij bereid de ronde over te nemen binnen de termijn.",
+    },
 }
 
 
@@ -146,8 +202,9 @@ def case_payload(rng: random.Random, n: int) -> dict:
     from django.utils import timezone
 
     sector = rng.choice(SECTORS)
-    ground = rng.choice(["not_in_screening", "essential_supplier", "historical_transaction",
-                         "blocked_startup_financing"])
+    ground = rng.choice(
+        ["not_in_screening", "essential_supplier", "historical_transaction", "blocked_startup_financing"]
+    )
     return {
         "title": f"Voorgenomen overname {sector.lower()}bedrijf #{n}",
         "summary": "Signaal over een voorgenomen investering door een partij op aanwijzing van een statelijke actor.",
@@ -200,9 +257,15 @@ def _enable(transition: str, case, users: dict, rng: random.Random, stats: SeedS
             hook(case=case, users=users, deploy=(transition == "submit_to_cabinet"), rng=rng)
     elif transition == "start_investment_preparation":
         decision = case_services.cabinet_decision_record(
-            user=users["bench_secretariat"], case=case, meeting_date=_date.today(),
-            reference=f"MR-{case.pk}", deploy=True, instruments=["equity", "convertible_loan", "loan_with_warrants"],
-            max_amount=Decimal("100000000.00"), conditions="Afbouw zodra het risico beheersbaar is.")
+            user=users["bench_secretariat"],
+            case=case,
+            meeting_date=_date.today(),
+            reference=f"MR-{case.pk}",
+            deploy=True,
+            instruments=["equity", "convertible_loan", "loan_with_warrants"],
+            max_amount=Decimal("100000000.00"),
+            conditions="Afbouw zodra het risico beheersbaar is.",
+        )
         case_services.cabinet_decision_confirm(user=users["bench_secretariat2"], decision=decision)
     elif transition == "mark_invested":
         hook = _hook("invest")
@@ -238,9 +301,16 @@ def _direct_step(case, transition: str, actor, stats: SeedStats) -> None:
     if target in END_STATES:
         updates["closed_at"] = timezone.now()
     Case.objects.filter(pk=case.pk).update(**updates)
-    TimelineEvent.objects.create(case=case, at=timezone.now(), actor=actor, kind="transition", transition=transition,
-                                 from_state=case.state, to_state=target,
-                                 data={"bench_seed": "state set directly: the guarding app has no service yet"})
+    TimelineEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        actor=actor,
+        kind="transition",
+        transition=transition,
+        from_state=case.state,
+        to_state=target,
+        data={"bench_seed": "state set directly: the guarding app has no service yet"},
+    )
     stats.direct_state_steps += 1
     stats.direct_steps_by_transition[transition] = stats.direct_steps_by_transition.get(transition, 0) + 1
     case.refresh_from_db()
@@ -266,8 +336,9 @@ def seed_case(*, n: int, target: str, users: dict, rng: random.Random, stats: Se
             stats.transitions_by_service += 1
             continue
         try:
-            case = case_services.case_transition(user=actor, case=case, name=transition,
-                                                 reason=REASONS.get(transition, ""))
+            case = case_services.case_transition(
+                user=actor, case=case, name=transition, reason=REASONS.get(transition, "")
+            )
             stats.transitions_by_service += 1
         except Conflict as exc:
             if exc.code != "guard_failed":
@@ -330,9 +401,11 @@ def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budg
     made = 0
     deadline = time.monotonic() + budget_s
     with acting(channel="command"):
-        case_ids = list(StageClock.objects.filter(completed_at__isnull=True, suspended_since__isnull=True,
-                                                  stage=F("case__state"))
-                        .exclude(case__title__contains="transitiepool").values_list("case_id", flat=True))
+        case_ids = list(
+            StageClock.objects.filter(completed_at__isnull=True, suspended_since__isnull=True, stage=F("case__state"))
+            .exclude(case__title__contains="transitiepool")
+            .values_list("case_id", flat=True)
+        )
         rng.shuffle(case_ids)
         i = 0
         while TimelineEvent.objects.count() < target_events and case_ids and time.monotonic() < deadline:
@@ -341,7 +414,9 @@ def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budg
                 i += 1
                 actor = users["bench_lead"]
                 try:
-                    case_services.case_suspend(user=actor, case=case, reason="Wachten op informatie van de onderneming.")
+                    case_services.case_suspend(
+                        user=actor, case=case, reason="Wachten op informatie van de onderneming."
+                    )
                     case_services.case_resume(user=actor, case=case, reason="Informatie ontvangen.")
                 except Conflict:
                     continue
@@ -352,8 +427,25 @@ def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budg
 # ---------------------------------------------------------------------------------------------
 # The audit trail: bulk-loaded with a valid chain
 # ---------------------------------------------------------------------------------------------
-AUDIT_COLUMNS = ["id", "timestamp", "actor_id", "actor_username", "action", "event", "object_type", "object_id",
-                 "object_repr", "case_id", "request_id", "ip_address", "channel", "changes", "seq", "prev_hash", "hash"]
+AUDIT_COLUMNS = [
+    "id",
+    "timestamp",
+    "actor_id",
+    "actor_username",
+    "action",
+    "event",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "case_id",
+    "request_id",
+    "ip_address",
+    "channel",
+    "changes",
+    "seq",
+    "prev_hash",
+    "hash",
+]
 
 
 def _copy_text(value) -> str:
@@ -363,8 +455,9 @@ def _copy_text(value) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Random, start, end,
-                    batch: int = 50_000) -> dict:
+def bulk_load_audit(
+    *, count: int, users: dict, case_refs: list, rng: random.Random, start, end, batch: int = 50_000
+) -> dict:
     """Append `count` sealed audit records continuing the existing chain, timestamps spread from start
     to end. What the services wrote is sealed first (`audit_chain_seal`), so the loaded records follow it.
 
@@ -387,8 +480,15 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
     step = (end - start) / count
     ts = start.astimezone(dt_timezone.utc)
     table = AuditRecord._meta.db_table
-    kinds = [("read", "case.read"), ("read", "case.read"), ("read", "case.read"), ("update", "case.update"),
-             ("export", "report.export"), ("login", "access.login"), ("download", "document.download")]
+    kinds = [
+        ("read", "case.read"),
+        ("read", "case.read"),
+        ("read", "case.read"),
+        ("update", "case.update"),
+        ("export", "report.export"),
+        ("login", "access.login"),
+        ("download", "document.download"),
+    ]
     added = 0
     while added < count:
         n = min(batch, count - added)
@@ -415,9 +515,25 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
                 "changes": ({"summary": {"before": "oud", "after": "nieuw"}} if action == "update" else {}),
             }
             digest = record_hash(values, prev_hash)
-            row = [next_id, ts.isoformat(), actor_id, username, action, event, values["object_type"],
-                   values["object_id"], values["object_repr"], values["case_id"], values["request_id"],
-                   values["ip_address"], values["channel"], json.dumps(values["changes"]), next_seq, prev_hash, digest]
+            row = [
+                next_id,
+                ts.isoformat(),
+                actor_id,
+                username,
+                action,
+                event,
+                values["object_type"],
+                values["object_id"],
+                values["object_repr"],
+                values["case_id"],
+                values["request_id"],
+                values["ip_address"],
+                values["channel"],
+                json.dumps(values["changes"]),
+                next_seq,
+                prev_hash,
+                digest,
+            ]
             buf.write("\t".join(_copy_text(v) for v in row))
             buf.write("\n")
             prev_hash = digest
@@ -444,9 +560,18 @@ def bulk_load_audit(*, count: int, users: dict, case_refs: list, rng: random.Ran
 # (with their timeline, team, categories, deadlines and cabinet decisions), moved back in time.
 FUND_STATES = {"invested", "monitoring", "exit", "closed"}
 SERVICE_MIX = {
-    "signal": 0.02, "intake": 0.02, "not_admissible": 0.02, "withdrawn": 0.02, "risk_assessment": 0.02,
-    "not_deployed": 0.03, "cabinet_decision": 0.02, "investment_preparation": 0.03,
-    "invested": 0.20, "monitoring": 0.34, "exit": 0.12, "closed": 0.16,
+    "signal": 0.02,
+    "intake": 0.02,
+    "not_admissible": 0.02,
+    "withdrawn": 0.02,
+    "risk_assessment": 0.02,
+    "not_deployed": 0.03,
+    "cabinet_decision": 0.02,
+    "investment_preparation": 0.03,
+    "invested": 0.20,
+    "monitoring": 0.34,
+    "exit": 0.12,
+    "closed": 0.16,
 }
 
 
@@ -472,30 +597,54 @@ def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, ba
     started = time.perf_counter()
     free_mix = {s: share for s, share in STATE_MIX.items() if s not in FUND_STATES}
     templates: dict[str, list[int]] = {}
-    for pk, state in Case.objects.exclude(title__contains=pool_mark).exclude(state__in=FUND_STATES) \
-            .values_list("pk", "state"):
+    for pk, state in (
+        Case.objects.exclude(title__contains=pool_mark).exclude(state__in=FUND_STATES).values_list("pk", "state")
+    ):
         templates.setdefault(state, []).append(pk)
     if not templates:
         return {"cloned": 0}
-    wanted = ["signal"] * pool + plan_mix(max(0, count - pool), {s: v for s, v in free_mix.items() if s in templates},
-                                          rng)
+    wanted = ["signal"] * pool + plan_mix(
+        max(0, count - pool), {s: v for s, v in free_mix.items() if s in templates}, rng
+    )
     case_fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in ("id",)]
     made = events = 0
     year_counter: dict[int, int] = {}
     for start in range(0, len(wanted), batch):
-        chunk = wanted[start:start + batch]
+        chunk = wanted[start : start + batch]
         picks = [rng.choice(templates.get(state) or templates["signal"]) for state in chunk]
         ids = set(picks)
         rows = {r["id"]: r for r in Case.objects.filter(pk__in=ids).values("id", *case_fields)}
         kids = {}
-        for model, fields in ((TimelineEvent, ["at", "actor_id", "kind", "transition", "from_state", "to_state",
-                                               "reason", "data"]),
-                              (CaseTeamMember, ["user_id", "role", "added_by_id"]),
-                              (CaseCategory, ["category"]),
-                              (StageClock, ["stage", "started_at", "due_at", "suspended_since", "suspension_reason",
-                                            "completed_at", "overdue_flagged_at"]),
-                              (CabinetDecision, ["meeting_date", "reference", "deploy", "conditions", "notes",
-                                                 "recorded_by_id", "confirmed_by_id", "confirmed_at"])):
+        for model, fields in (
+            (TimelineEvent, ["at", "actor_id", "kind", "transition", "from_state", "to_state", "reason", "data"]),
+            (CaseTeamMember, ["user_id", "role", "added_by_id"]),
+            (CaseCategory, ["category"]),
+            (
+                StageClock,
+                [
+                    "stage",
+                    "started_at",
+                    "due_at",
+                    "suspended_since",
+                    "suspension_reason",
+                    "completed_at",
+                    "overdue_flagged_at",
+                ],
+            ),
+            (
+                CabinetDecision,
+                [
+                    "meeting_date",
+                    "reference",
+                    "deploy",
+                    "conditions",
+                    "notes",
+                    "recorded_by_id",
+                    "confirmed_by_id",
+                    "confirmed_at",
+                ],
+            ),
+        ):
             grouped: dict[int, list] = {}
             for r in model.objects.filter(case_id__in=ids).values("case_id", *fields):
                 grouped.setdefault(r.pop("case_id"), []).append(r)
@@ -521,8 +670,15 @@ def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, ba
             for model, grouped in kids.items():
                 for r in grouped.get(template_pk, []):
                     r = dict(r)
-                    for name in ("at", "started_at", "due_at", "suspended_since", "completed_at",
-                                 "overdue_flagged_at", "confirmed_at"):
+                    for name in (
+                        "at",
+                        "started_at",
+                        "due_at",
+                        "suspended_since",
+                        "completed_at",
+                        "overdue_flagged_at",
+                        "confirmed_at",
+                    ):
                         if r.get(name):
                             r[name] = r[name] - shift
                     children[model].append(model(case_id=case.pk, **r))
@@ -545,7 +701,14 @@ def bulk_notes(*, target_events: int, rng: random.Random) -> int:
         return 0
     ids = list(Case.objects.values_list("pk", flat=True))
     now = timezone.now()
-    objs = [TimelineEvent(case_id=ids[rng.randrange(len(ids))], at=now - timedelta(days=rng.randint(0, 900)),
-                          kind="note", data={"note": "Overleg met de onderneming gevoerd."}) for _ in range(missing)]
+    objs = [
+        TimelineEvent(
+            case_id=ids[rng.randrange(len(ids))],
+            at=now - timedelta(days=rng.randint(0, 900)),
+            kind="note",
+            data={"note": "Overleg met de onderneming gevoerd."},
+        )
+        for _ in range(missing)
+    ]
     TimelineEvent.objects.bulk_create(objs, batch_size=5000)
     return missing

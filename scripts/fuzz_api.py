@@ -45,22 +45,94 @@ DEEP = 100_000
 SEARCH_TERMS = " ".join(f"term{i}" for i in range(500))
 # Text values: every class of issue 22, plus the ordinary probes.
 HOSTILE_TEXT = [
-    "\x00", "a\x00b", "1\x00", "\x01\x02\x08\x0b\x0c\x1b\x1f", "\x7f\x85", "\ufffe\uffff", "\ud800", "x\udfffy",
-    "x" * 100_000, "１２３", "١٢٣٤٥٦٧٨", "१२३४५६७८", "۱۲۳", "𝟏𝟐𝟑", "1000.0０",
-    "0001-01-01", "9999-12-31", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59+14:00", "31-12-9999", "2024-02-30",
-    "-1", "0", "99999999999999999999999", "-99999999999999999999999", "1e308", "-1.7976931348623157e+308",
-    "196000000000.00", "9" * 40 + ".99", "NaN", "Infinity", "0x10", "1_000",
-    SEARCH_TERMS, "' OR 1=1 --", "%", "%%00", "../../../etc/passwd", "<script>alert(1)</script>", "=HYPERLINK(\"x\")",
-    "\u202e\u200b\u00ad", "🙂" * 1000, "", " ", "null", "true", "[]", "{}",
+    "\x00",
+    "a\x00b",
+    "1\x00",
+    "\x01\x02\x08\x0b\x0c\x1b\x1f",
+    "\x7f\x85",
+    "\ufffe\uffff",
+    "\ud800",
+    "x\udfffy",
+    "x" * 100_000,
+    "１２３",
+    "١٢٣٤٥٦٧٨",
+    "१२३४५६७८",
+    "۱۲۳",
+    "𝟏𝟐𝟑",
+    "1000.0０",
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59+14:00",
+    "31-12-9999",
+    "2024-02-30",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "-99999999999999999999999",
+    "1e308",
+    "-1.7976931348623157e+308",
+    "196000000000.00",
+    "9" * 40 + ".99",
+    "NaN",
+    "Infinity",
+    "0x10",
+    "1_000",
+    SEARCH_TERMS,
+    "' OR 1=1 --",
+    "%",
+    "%%00",
+    "../../../etc/passwd",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("x")',
+    "\u202e\u200b\u00ad",
+    "🙂" * 1000,
+    "",
+    " ",
+    "null",
+    "true",
+    "[]",
+    "{}",
 ]
 # The classes of issue 22, one of which every parameter and field meets first, before the rest.
-CORE_TEXT = ["\x00", "a\x00b", "\x01\x02\x08\x0b\x0c\x1b\x1f", "x\udfffy", "x" * 100_000, "１２３", "١٢٣٤٥٦٧٨",
-             "0001-01-01", "9999-12-31", "99999999999999999999999", "-1", "196000000000.00", SEARCH_TERMS]
+CORE_TEXT = [
+    "\x00",
+    "a\x00b",
+    "\x01\x02\x08\x0b\x0c\x1b\x1f",
+    "x\udfffy",
+    "x" * 100_000,
+    "１２３",
+    "١٢٣٤٥٦٧٨",
+    "0001-01-01",
+    "9999-12-31",
+    "99999999999999999999999",
+    "-1",
+    "196000000000.00",
+    SEARCH_TERMS,
+]
 CORE_JSON = [*CORE_TEXT, None, [], {"id": 1}, 2**63, True]
 # Any JSON value: the texts above and the wrong types.
 HOSTILE_JSON = [
-    *HOSTILE_TEXT, None, True, False, 0, -1, 2**63, -(2**63) - 1, 10**400 // 10**300, 1.5, -0.0, 1e308,
-    [], {}, [1, 2, 3], ["\x00"], {"id": 1}, {"\x00": "x"}, [[[[[[[[[[[]]]]]]]]]]], "x" * 3_000_000,
+    *HOSTILE_TEXT,
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**63,
+    -(2**63) - 1,
+    10**400 // 10**300,
+    1.5,
+    -0.0,
+    1e308,
+    [],
+    {},
+    [1, 2, 3],
+    ["\x00"],
+    {"id": 1},
+    {"\x00": "x"},
+    [[[[[[[[[[[]]]]]]]]]]],
+    "x" * 3_000_000,
 ]
 
 
@@ -124,13 +196,22 @@ def operations(schema: dict, exclude: set[str]) -> list[Operation]:
                 continue
             parameters = [*item.get("parameters", []), *spec.get("parameters", [])]
             content = spec.get("requestBody", {}).get("content", {})
-            body_schema = content.get("application/json") or content.get("multipart/form-data") or \
-                content.get("application/x-www-form-urlencoded")
+            body_schema = (
+                content.get("application/json")
+                or content.get("multipart/form-data")
+                or content.get("application/x-www-form-urlencoded")
+            )
             body = resolve(body_schema["schema"], components) if body_schema else None
-            found.append(Operation(method=method.upper(), template=template,
-                                   path_params=[p["name"] for p in parameters if p.get("in") == "path"],
-                                   query_params=sorted({p["name"] for p in parameters if p.get("in") == "query"}),
-                                   body=body, form_only=bool(content) and "application/json" not in content))
+            found.append(
+                Operation(
+                    method=method.upper(),
+                    template=template,
+                    path_params=[p["name"] for p in parameters if p.get("in") == "path"],
+                    query_params=sorted({p["name"] for p in parameters if p.get("in") == "query"}),
+                    body=body,
+                    form_only=bool(content) and "application/json" not in content,
+                )
+            )
     return found
 
 
@@ -158,13 +239,21 @@ def plausible(schema: dict, components=None, name: str = "") -> object:
     if kind == "array":
         return [plausible(schema.get("items") or {}, name=name)]
     if kind == "object" or "properties" in schema:
-        return {key: plausible(sub, name=key) for key, sub in schema.get("properties", {}).items()
-                if not sub.get("readOnly")}
+        return {
+            key: plausible(sub, name=key)
+            for key, sub in schema.get("properties", {}).items()
+            if not sub.get("readOnly")
+        }
     return "fuzz"
 
 
-ID_FIELDS = {"username": ("username", "user"), "code": ("code",), "number": ("number",), "account": ("account", "code"),
-             "fmt": ("format", "fmt")}
+ID_FIELDS = {
+    "username": ("username", "user"),
+    "code": ("code",),
+    "number": ("number",),
+    "account": ("account", "code"),
+    "fmt": ("format", "fmt"),
+}
 
 
 class Fuzzer:
@@ -177,8 +266,9 @@ class Fuzzer:
         self.slowest: list[tuple[float, str]] = []  # the five slowest requests, to see where the time went
 
     # -- requests ---------------------------------------------------------------------------
-    def send(self, role: Role, method: str, url: str, *, data=None, json_text: str | None = None,
-             form: dict | None = None):
+    def send(
+        self, role: Role, method: str, url: str, *, data=None, json_text: str | None = None, form: dict | None = None
+    ):
         headers = {}
         if json_text is not None:
             data, headers["Content-Type"] = json_text.encode("utf-8", "surrogatepass"), "application/json"
@@ -186,19 +276,21 @@ class Fuzzer:
             data = urlencode(form, errors="surrogatepass")
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         self.sent[role.name] = self.sent.get(role.name, 0) + 1
-        shown = (json_text if json_text is not None else repr(form) if form is not None else "")
+        shown = json_text if json_text is not None else repr(form) if form is not None else ""
         shown = shown if len(shown) <= 300 else shown[:300] + f"… ({len(shown)} characters)"
         started = time.monotonic()
         try:
-            response = role.session.request(method, self.base + url, data=data, headers=headers, timeout=TIMEOUT,
-                                            allow_redirects=False)
+            response = role.session.request(
+                method, self.base + url, data=data, headers=headers, timeout=TIMEOUT, allow_redirects=False
+            )
         except requests.RequestException as error:
             self.failures.append(Failure(role.name, method, url[:500], shown, f"no answer ({type(error).__name__})"))
             self.statuses["none"] = self.statuses.get("none", 0) + 1
             return None
         status = response.status_code
-        self.slowest = sorted([*self.slowest, (time.monotonic() - started, f"{status} {method} {url[:120]} {shown[:80]}")],
-                              reverse=True)[:5]
+        self.slowest = sorted(
+            [*self.slowest, (time.monotonic() - started, f"{status} {method} {url[:120]} {shown[:80]}")], reverse=True
+        )[:5]
         self.statuses[f"{status // 100}xx"] = self.statuses.get(f"{status // 100}xx", 0) + 1
         if status >= 500:
             self.failures.append(Failure(role.name, method, url[:500], shown, status))
@@ -261,10 +353,24 @@ class Fuzzer:
             fields = list(op.body.get("properties", {})) if op.body else ["x"]
             targets += [("field", name) for name in fields]
             rest += [("field", (name, value)) for value in HOSTILE_JSON for name in fields]
-            shapes = [("body", shape) for shape in ("deep-list", "deep-object", "not-json", "list", "string", "null",
-                                                    "nul-key", "all", "form", "huge")]
-        first = [(kind, (name, self.random.choice(CORE_JSON if kind == "field" else CORE_TEXT)))
-                 for kind, name in targets]
+            shapes = [
+                ("body", shape)
+                for shape in (
+                    "deep-list",
+                    "deep-object",
+                    "not-json",
+                    "list",
+                    "string",
+                    "null",
+                    "nul-key",
+                    "all",
+                    "form",
+                    "huge",
+                )
+            ]
+        first = [
+            (kind, (name, self.random.choice(CORE_JSON if kind == "field" else CORE_TEXT))) for kind, name in targets
+        ]
         self.random.shuffle(first)
         self.random.shuffle(shapes)
         for index, shape in enumerate(shapes):  # the whole-body shapes early, among the others
@@ -278,9 +384,16 @@ class Fuzzer:
         hostile_path = {detail[0]: detail[1]} if kind == "path" else None
         url = self.concrete(role, op, hostile_path)
         if url is None:  # the role saw nothing to name: an unknown id
-            url = self.concrete(role, op, {name: self.random.choice(["1", "999999", "０"])
-                                           for name in op.path_params if name not in (hostile_path or {})}
-                                | (hostile_path or {}))
+            url = self.concrete(
+                role,
+                op,
+                {
+                    name: self.random.choice(["1", "999999", "０"])
+                    for name in op.path_params
+                    if name not in (hostile_path or {})
+                }
+                | (hostile_path or {}),
+            )
         if kind == "query":
             url += f"?{quote(detail[0])}={quote(detail[1], safe='')}"
         elif op.query_params and self.random.random() < 0.2:
@@ -322,8 +435,9 @@ class Fuzzer:
         elif shape == "nul-key":
             text = json.dumps({**base, "a\x00b": 1})
         elif shape == "all":
-            text = json.dumps({key: self.random.choice(HOSTILE_JSON[:-1]) for key in base} or {"x": "\x00"},
-                              ensure_ascii=False)
+            text = json.dumps(
+                {key: self.random.choice(HOSTILE_JSON[:-1]) for key in base} or {"x": "\x00"}, ensure_ascii=False
+            )
         elif shape == "huge":
             text = json.dumps({first: "9" * 5_000_000})
         else:  # form: the middleware's side of the boundary
@@ -366,8 +480,9 @@ class Fuzzer:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True)
-    parser.add_argument("--token", action="append", required=True, metavar="ROLE=KEY",
-                        help="an API token per role to fuzz as (repeat)")
+    parser.add_argument(
+        "--token", action="append", required=True, metavar="ROLE=KEY", help="an API token per role to fuzz as (repeat)"
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="time budget for the whole run (default 60)")
     parser.add_argument("--seed", type=int, default=None, help="to reproduce a run (default: random, printed)")
     parser.add_argument("--exclude", action="append", default=list(DEFAULT_EXCLUDE), metavar="'METHOD /path/'")
@@ -389,14 +504,20 @@ def main(argv=None) -> int:
     response = roles[0].session.get(args.base_url.rstrip("/") + "/api/schema/?format=json", timeout=TIMEOUT)
     response.raise_for_status()
     ops = operations(response.json(), set(args.exclude))
-    print(f"Fuzzing {len(ops)} operations of {args.base_url} as {', '.join(r.name for r in roles)} "
-          f"for {args.seconds:.0f} s (seed {seed})", flush=True)
+    print(
+        f"Fuzzing {len(ops)} operations of {args.base_url} as {', '.join(r.name for r in roles)} "
+        f"for {args.seconds:.0f} s (seed {seed})",
+        flush=True,
+    )
     fuzzer = Fuzzer(args.base_url, roles, ops, seed=seed, deadline=deadline)
     fuzzer.run()
     total = sum(fuzzer.sent.values())
-    print(f"{total} requests in {getattr(fuzzer, 'rounds', 0)} rounds over every operation; "
-          f"per role: {', '.join(f'{k} {v}' for k, v in fuzzer.sent.items())}; "
-          f"answers: {', '.join(f'{k} {v}' for k, v in sorted(fuzzer.statuses.items()))}", flush=True)
+    print(
+        f"{total} requests in {getattr(fuzzer, 'rounds', 0)} rounds over every operation; "
+        f"per role: {', '.join(f'{k} {v}' for k, v in fuzzer.sent.items())}; "
+        f"answers: {', '.join(f'{k} {v}' for k, v in sorted(fuzzer.statuses.items()))}",
+        flush=True,
+    )
     print("slowest: " + "; ".join(f"{seconds:.1f} s {what}" for seconds, what in fuzzer.slowest), flush=True)
     if fuzzer.failures:
         print(f"{len(fuzzer.failures)} server errors (seed {seed}):", file=sys.stderr)

@@ -32,9 +32,15 @@ def main() -> int:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("needs PostgreSQL: run through scripts/with-services.sh")
-    os.environ.update({"DJANGO_SETTINGS_MODULE": "config.settings.production",
-                       "DJANGO_SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_SECURE_SSL_REDIRECT": "false",
-                       "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1", "DJANGO_LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+    )
     import django
 
     django.setup()
@@ -56,7 +62,9 @@ def main() -> int:
         client.get("/api/bench/floor/")
     profiler.disable()
     took = time.perf_counter() - started
-    print(f"{args.requests} floor requests in {took:.2f} s under the profiler: {took / args.requests * 1000:.2f} ms each")
+    print(
+        f"{args.requests} floor requests in {took:.2f} s under the profiler: {took / args.requests * 1000:.2f} ms each"
+    )
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(args.top)

@@ -8,6 +8,7 @@ case "$DATABASE_URL" in postgres*) ;; *) echo "make test needs PostgreSQL" >&2; 
 $PY manage.py compilemessages --ignore=.venv >/dev/null
 # Lint and the layers: an app imports only from the apps below it (README "Architecture").
 .venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
 .venv/bin/lint-imports --no-cache
 # Types of the lower layers ([tool.mypy] in pyproject.toml).
 .venv/bin/mypy

@@ -5,8 +5,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-POSTGRES_ONLY = [pytest.mark.django_db(transaction=True), pytest.mark.postgres,
-                 pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")]
+POSTGRES_ONLY = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking"),
+]
 
 
 def race(functions):

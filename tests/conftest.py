@@ -76,10 +76,18 @@ def outsider(make_user):
 @pytest.fixture
 def case(officer, officer2, assessor, assessor2, secretariat, secretariat2, manager, manager2):
     """A case whose team holds one or two people of each acting role."""
-    return make_case(officer=officer, team={
-        officer2: Role.CASE_OFFICER, assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
-        secretariat: Role.CABINET_SECRETARIAT, secretariat2: Role.CABINET_SECRETARIAT,
-        manager: Role.FUND_MANAGER, manager2: Role.FUND_MANAGER})
+    return make_case(
+        officer=officer,
+        team={
+            officer2: Role.CASE_OFFICER,
+            assessor: Role.RISK_ASSESSOR,
+            assessor2: Role.RISK_ASSESSOR,
+            secretariat: Role.CABINET_SECRETARIAT,
+            secretariat2: Role.CABINET_SECRETARIAT,
+            manager: Role.FUND_MANAGER,
+            manager2: Role.FUND_MANAGER,
+        },
+    )
 
 
 @pytest.fixture

@@ -89,8 +89,7 @@ def totp_code(device) -> str:
 def web_login(client, user, *, password: str = "correct-horse-battery") -> None:
     """Log `client` in through the login form with a fresh TOTP device: an OTP-verified web session."""
     device = give_totp(user)
-    response = client.post("/login/", {"username": user.username, "password": password,
-                                       "otp_token": totp_code(device)})
+    response = client.post("/login/", {"username": user.username, "password": password, "otp_token": totp_code(device)})
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
@@ -99,9 +98,13 @@ def web_login(client, user, *, password: str = "correct-horse-battery") -> None:
 # ---------------------------------------------------------------------------------------------
 def use_tmp_document_storage(settings, tmp_path):
     """Point default_storage at a fresh directory for one test."""
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                     "OPTIONS": {"location": str(tmp_path / "documents")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
     return tmp_path / "documents"
 
 
@@ -147,15 +150,18 @@ def sample_odt() -> bytes:
 
 
 def sample_eml(body: str = "Zie bijlage.", subject: str = "Signaal") -> bytes:
-    return (f"From: analist@aivd.example\r\nTo: casus@minez.example\r\nSubject: {subject}\r\n"
-            f"Date: Mon, 2 Jun 2025 10:00:00 +0200\r\nMIME-Version: 1.0\r\n"
-            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").encode()
+    return (
+        f"From: analist@aivd.example\r\nTo: casus@minez.example\r\nSubject: {subject}\r\n"
+        f"Date: Mon, 2 Jun 2025 10:00:00 +0200\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
 
 
 def sample_msg() -> bytes:
     """Enough of an Outlook .msg for content detection: OLE2 magic and a __substg1.0_ stream name."""
-    return (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "__substg1.0_0037001F".encode("utf-16-le")
-            + b"\x00" * 64)
+    return (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "__substg1.0_0037001F".encode("utf-16-le") + b"\x00" * 64
+    )
 
 
 SAMPLE_PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
@@ -199,9 +205,14 @@ def score_all_indicators(assessment, *, assessor, level: int, core_only: bool = 
     from assessments.services import assessment_score
 
     framework = assessment.framework.framework
-    for item in (framework.core_indicators if core_only else framework.indicators):
-        assessment_score(user=assessor, assessment=assessment, indicator=item.code, level=level,
-                         rationale=f"Score {level} op basis van het dossier.")
+    for item in framework.core_indicators if core_only else framework.indicators:
+        assessment_score(
+            user=assessor,
+            assessment=assessment,
+            indicator=item.code,
+            level=level,
+            rationale=f"Score {level} op basis van het dossier.",
+        )
 
 
 def fill_initial_assessment(assessment, *, lead, outcome: str = "deploy", level: int = 3):
@@ -210,24 +221,39 @@ def fill_initial_assessment(assessment, *, lead, outcome: str = "deploy", level:
     from assessments.services import assessment_set_check, assessment_set_condition, assessment_set_scope
 
     framework = assessment.framework.framework
-    assessment_set_scope(user=lead, assessment=assessment, scope_ground="essential_supplier", confirmed=True,
-                         rationale="Toeleverancier valt (nog) niet onder de Wet vifo.")
+    assessment_set_scope(
+        user=lead,
+        assessment=assessment,
+        scope_ground="essential_supplier",
+        confirmed=True,
+        rationale="Toeleverancier valt (nog) niet onder de Wet vifo.",
+    )
     for i, item in enumerate(framework.conditions):
         not_met = outcome == "do_not_deploy" and i == len(framework.conditions) - 1
-        assessment_set_condition(user=lead, assessment=assessment, code=item.code,
-                                 status=ConditionStatus.NOT_MET if not_met else ConditionStatus.MET,
-                                 rationale="Onderbouwd met de bronnen in het dossier.",
-                                 evidence=[{"title": "Analyse", "source": "EZK"}])
+        assessment_set_condition(
+            user=lead,
+            assessment=assessment,
+            code=item.code,
+            status=ConditionStatus.NOT_MET if not_met else ConditionStatus.MET,
+            rationale="Onderbouwd met de bronnen in het dossier.",
+            evidence=[{"title": "Analyse", "source": "EZK"}],
+        )
     for item in framework.checks:
-        assessment_set_check(user=lead, assessment=assessment, code=item.code, answer=CheckAnswer.YES,
-                             rationale="Beoordeeld en doorstaan.")
+        assessment_set_check(
+            user=lead,
+            assessment=assessment,
+            code=item.code,
+            answer=CheckAnswer.YES,
+            rationale="Beoordeeld en doorstaan.",
+        )
     score_all_indicators(assessment, assessor=lead, level=level)
     if framework.afstemming_in_outcome and not assessment.consultations.exists():
         # Version 2: no consultation at all only with a recorded reason (assessments.outcome).
         from assessments.services import assessment_set_no_consultation_reason
 
-        assessment_set_no_consultation_reason(user=lead, assessment=assessment,
-                                              reason="Geen ander departement betrokken: alleen EZK-beleid geraakt.")
+        assessment_set_no_consultation_reason(
+            user=lead, assessment=assessment, reason="Geen ander departement betrokken: alleen EZK-beleid geraakt."
+        )
     return assessment
 
 
@@ -250,8 +276,13 @@ def answer_review_checks(review, *, lead, answer: str = "yes", **answers):
 
     for item in review.framework.framework.checks_for("risk_review"):
         value = answers.get(item.code, answer)
-        assessment_set_check(user=lead, assessment=review, code=item.code, answer=value,
-                             rationale=f"{item.label_nl}: {value}, zie het dossier.")
+        assessment_set_check(
+            user=lead,
+            assessment=review,
+            code=item.code,
+            answer=value,
+            rationale=f"{item.label_nl}: {value}, zie het dossier.",
+        )
 
 
 def approve_risk_review(case, *, lead, approver, manageable: bool = True):
@@ -279,8 +310,12 @@ def fund_establish_default():
 
     from bev.services import fund_establish
 
-    return fund_establish(name="BEV SPV (Invest-NL)", policy_owner="Ministerie van Economische Zaken en Klimaat",
-                          manager_name="Invest-NL", manager_from=date(2023, 9, 1))
+    return fund_establish(
+        name="BEV SPV (Invest-NL)",
+        policy_owner="Ministerie van Economische Zaken en Klimaat",
+        manager_name="Invest-NL",
+        manager_from=date(2023, 9, 1),
+    )
 
 
 def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"))):
@@ -292,17 +327,28 @@ def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"
     fund = fund_establish_default()
     for index, amount in enumerate(amounts):
         received_on = date(2023, 12, 1) if index == 0 else date(2024, 6, 3) + timedelta(days=index - 1)
-        tranche_receive(user=user, amount=amount, idempotency_key=f"factory-tranche-{index + 1}",
-                        received_on=received_on)
+        tranche_receive(
+            user=user, amount=amount, idempotency_key=f"factory-tranche-{index + 1}", received_on=received_on
+        )
     return fund
 
 
 ALL_INSTRUMENTS = ("equity", "convertible_loan", "loan_with_warrants")
 
 
-def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str = "",
-                                   max_amount=Decimal("150000000.00"), instruments=ALL_INSTRUMENTS, lapses_on=None,
-                                   propose: bool = True, proposal_amount=None, proposal_instrument=None):
+def case_to_investment_preparation(
+    case,
+    *,
+    recorder,
+    confirmer,
+    conditions: str = "",
+    max_amount=Decimal("150000000.00"),
+    instruments=ALL_INSTRUMENTS,
+    lapses_on=None,
+    propose: bool = True,
+    proposal_amount=None,
+    proposal_instrument=None,
+):
     """Test set-up: the cabinet decided to deploy (recorded by one, confirmed by another) up to
     `max_amount` with `instruments`, the case moved on to investment preparation, and (with
     `propose`) Invest-NL's investment proposal under the decision was proposed by the team's fund
@@ -314,15 +360,24 @@ def case_to_investment_preparation(case, *, recorder, confirmer, conditions: str
 
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     case = Case.objects.get(pk=case.pk)
-    decision = cabinet_decision_record(user=recorder, case=case, meeting_date=date.today(), reference="MR-2026-01",
-                                       deploy=True, conditions=conditions, instruments=list(instruments),
-                                       max_amount=max_amount, lapses_on=lapses_on)
+    decision = cabinet_decision_record(
+        user=recorder,
+        case=case,
+        meeting_date=date.today(),
+        reference="MR-2026-01",
+        deploy=True,
+        conditions=conditions,
+        instruments=list(instruments),
+        max_amount=max_amount,
+        lapses_on=lapses_on,
+    )
     cabinet_decision_confirm(user=confirmer, decision=decision)
     case = Case.objects.get(pk=case.pk)
     case = case_transition(user=recorder, case=case, name="start_investment_preparation")
     if propose:
-        approve_investment_proposal(case, amount=proposal_amount or max_amount,
-                                    instrument=proposal_instrument or list(instruments)[0])
+        approve_investment_proposal(
+            case, amount=proposal_amount or max_amount, instrument=proposal_instrument or list(instruments)[0]
+        )
     return case
 
 
@@ -334,9 +389,14 @@ def approve_investment_proposal(case, *, amount, instrument="equity", proposer=N
     team = {member.role: member.user for member in case.team.select_related("user").order_by("-id")}
     proposer = proposer or team[Role.FUND_MANAGER]
     approver = approver or team[Role.CASE_OFFICER]
-    proposal = investment_proposal_propose(user=proposer, case=case, instrument=instrument, amount=amount,
-                                           terms="Minderheidsbelang met zetel in de RvC en vetorecht.",
-                                           valuation_basis="Pre-money waardering op basis van de laatste ronde.")
+    proposal = investment_proposal_propose(
+        user=proposer,
+        case=case,
+        instrument=instrument,
+        amount=amount,
+        terms="Minderheidsbelang met zetel in de RvC en vetorecht.",
+        valuation_basis="Pre-money waardering op basis van de laatste ronde.",
+    )
     return investment_proposal_approve(user=approver, proposal=proposal)
 
 
@@ -349,13 +409,20 @@ def order_sale(case, *, recorder, confirmer, meeting_date=None):
     from cases.services import cabinet_decision_confirm, cabinet_decision_record
 
     case = Case.objects.get(pk=case.pk)
-    decision = cabinet_decision_record(user=recorder, case=case, meeting_date=meeting_date or date.today(),
-                                       reference="MR-2026-VERKOOP", deploy=False, orders_sale=True)
+    decision = cabinet_decision_record(
+        user=recorder,
+        case=case,
+        meeting_date=meeting_date or date.today(),
+        reference="MR-2026-VERKOOP",
+        deploy=False,
+        orders_sale=True,
+    )
     return cabinet_decision_confirm(user=confirmer, decision=decision)
 
 
-def invest_in_case(case, *, proposer, approver, amount, instrument="equity", ownership_percent=Decimal("25"),
-                   booked_on=None, **terms):
+def invest_in_case(
+    case, *, proposer, approver, amount, instrument="equity", ownership_percent=Decimal("25"), booked_on=None, **terms
+):
     """A position in `case` (in investment_preparation) with one disbursement proposed by
     `proposer` and approved (booked) by `approver`."""
     from bev.services import disbursement_approve, disbursement_propose, position_create
@@ -369,11 +436,16 @@ def invest_in_case(case, *, proposer, approver, amount, instrument="equity", own
             terms.pop("warrant_terms")
         elif instrument == "loan_with_warrants":
             terms.pop("conversion_terms")
-    position = position_create(user=proposer, case=case, instrument=instrument,
-                               ownership_percent=ownership_percent if instrument == "equity" else
-                               terms.pop("ownership_percent", None), **terms)
-    disbursement = disbursement_propose(user=proposer, position=position, amount=amount,
-                                        idempotency_key=f"factory-disbursement-{position.pk}")
+    position = position_create(
+        user=proposer,
+        case=case,
+        instrument=instrument,
+        ownership_percent=ownership_percent if instrument == "equity" else terms.pop("ownership_percent", None),
+        **terms,
+    )
+    disbursement = disbursement_propose(
+        user=proposer, position=position, amount=amount, idempotency_key=f"factory-disbursement-{position.pk}"
+    )
     disbursement_approve(user=approver, disbursement=disbursement, booked_on=booked_on)
     position.refresh_from_db()
     return position
@@ -385,16 +457,30 @@ def invest_in_case(case, *, proposer, approver, amount, instrument="equity", own
 _event_counter = iter(range(1, 10**9))
 
 
-def transaction_event(case, *, kind="first_investment", amount=Decimal("12500000.00"), executed_on=None,
-                      user=None, position_id=None, source_key=None):
+def transaction_event(
+    case,
+    *,
+    kind="first_investment",
+    amount=Decimal("12500000.00"),
+    executed_on=None,
+    user=None,
+    position_id=None,
+    source_key=None,
+):
     """A `bev.events.TransactionExecuted` about `case`, as the fund sends it after a transaction."""
     from datetime import date
 
     from bev.events import TransactionExecuted
 
-    return TransactionExecuted(kind=kind, case_id=case.pk, position_id=position_id, amount=Decimal(amount),
-                               executed_on=executed_on or date(2026, 11, 24), user_id=getattr(user, "pk", None),
-                               source_key=source_key or f"test:transaction:{next(_event_counter)}")
+    return TransactionExecuted(
+        kind=kind,
+        case_id=case.pk,
+        position_id=position_id,
+        amount=Decimal(amount),
+        executed_on=executed_on or date(2026, 11, 24),
+        user_id=getattr(user, "pk", None),
+        source_key=source_key or f"test:transaction:{next(_event_counter)}",
+    )
 
 
 def add_liaisons(case, *, by, liaisons):
@@ -433,8 +519,7 @@ def fee_year_prepared(year: int, *, budget=Decimal("1000000000.00")):
 
     fee_approver()
     if not fee_year(year=year)["budget_set"]:
-        fee_budget_set(user=UserFactory(username="fee_budget_admin", role=Role.ADMINISTRATOR), year=year,
-                       amount=budget)
+        fee_budget_set(user=UserFactory(username="fee_budget_admin", role=Role.ADMINISTRATOR), year=year, amount=budget)
 
 
 def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="", budget=Decimal("1000000000.00")):
@@ -444,6 +529,7 @@ def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="",
     from bev.services import fee_approve, fee_propose
 
     fee_year_prepared((booked_on or timezone.localdate()).year, budget=budget)
-    fee = fee_propose(user=user, amount=amount, idempotency_key=idempotency_key, booked_on=booked_on,
-                      description=description)
+    fee = fee_propose(
+        user=user, amount=amount, idempotency_key=idempotency_key, booked_on=booked_on, description=description
+    )
     return fee_approve(user=fee_approver(), fee=fee).entry

@@ -107,11 +107,18 @@ class OIDCTestProvider:
     # --- the protocol --------------------------------------------------------------------------
     def jwks(self) -> dict:
         numbers = self.key.public_key().public_numbers()
-        return {"keys": [{
-            "kty": "RSA", "use": "sig", "alg": "RS256", "kid": self.kid,
-            "n": _b64url(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
-            "e": _b64url(numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")),
-        }]}
+        return {
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "use": "sig",
+                    "alg": "RS256",
+                    "kid": self.kid,
+                    "n": _b64url(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
+                    "e": _b64url(numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")),
+                }
+            ]
+        }
 
     def authorize(self, query: dict) -> tuple[int, str]:
         """(status, Location or error): the person in `next_login` signs in at once."""
@@ -124,8 +131,12 @@ class OIDCTestProvider:
         if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
             return 400, "PKCE (S256) required"
         code = secrets.token_urlsafe(24)
-        self._codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"),
-                             "code_challenge": query["code_challenge"], "login": dict(self.next_login)}
+        self._codes[code] = {
+            "redirect_uri": query["redirect_uri"],
+            "nonce": query.get("nonce"),
+            "code_challenge": query["code_challenge"],
+            "login": dict(self.next_login),
+        }
         return 302, f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query.get('state', '')})}"
 
     def token(self, form: dict, authorization: str | None) -> tuple[int, dict]:
@@ -145,8 +156,15 @@ class OIDCTestProvider:
             return 400, {"error": "invalid_grant", "error_description": "PKCE verifier does not match"}
         login = grant["login"]
         now = int(time.time())
-        claims = {"iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 300, "auth_time": now,
-                  "nonce": grant["nonce"], **login}
+        claims = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "iat": now,
+            "exp": now + 300,
+            "auth_time": now,
+            "nonce": grant["nonce"],
+            **login,
+        }
         claims.update(self.id_token_changes)
         key = self.other_key if self.sign_with_other_key else self.key
         id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})

@@ -23,7 +23,9 @@ def production_environment(**extra: str) -> dict[str, str]:
     """The environment docker-compose gives the app containers, pointed at the test database (the
     one pytest-django created) and the test Redis, with the test's document store."""
     db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -85,19 +87,39 @@ def start(command: list[str], log_path: Path, *, environment: dict[str, str]) ->
     if command[0] in ("celery", "gunicorn"):
         command = [sys.executable, "-m", command[0], *command[1:]]
     with open(log_path, "ab") as log:
-        return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 @contextmanager
 def celery_worker(log_path: Path, *, concurrency: int = 1, extra_args: tuple[str, ...] = ()):
     """`celery -A config worker` as the compose file runs it (the default prefork pool). Yields the
     process; waits until the worker says it is ready, and stops it (TERM, then KILL) afterwards."""
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-               "--concurrency", str(concurrency), "--without-gossip", "--without-mingle", *extra_args]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--concurrency",
+        str(concurrency),
+        "--without-gossip",
+        "--without-mingle",
+        *extra_args,
+    ]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=production_environment(), stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=production_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for_log(log_path, "ready.", process=process, timeout=60)
         yield process

@@ -42,8 +42,10 @@ def _no_secrets(user):
 
 def test_the_admins_password_form_for_another_person_is_audited(client, beheer, officer):
     web_session(client, beheer)
-    response = client.post(f"/admin/access/user/{officer.pk}/password/",
-                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    response = client.post(
+        f"/admin/access/user/{officer.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     officer.refresh_from_db()
     assert officer.check_password(NEW_PASSWORD)
@@ -55,8 +57,10 @@ def test_the_admins_password_form_for_another_person_is_audited(client, beheer, 
 
 def test_a_persons_own_password_change_is_audited(client, beheer):
     web_session(client, beheer)
-    response = client.post("/admin/password_change/", {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                                       "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/admin/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     record = _records(beheer, "user.password_change").get()
     assert record.actor == beheer
@@ -64,8 +68,9 @@ def test_a_persons_own_password_change_is_audited(client, beheer):
 
 
 def test_the_changepassword_command_is_audited(officer, monkeypatch):
-    monkeypatch.setattr("django.contrib.auth.management.commands.changepassword.getpass.getpass",
-                        lambda prompt="": NEW_PASSWORD)
+    monkeypatch.setattr(
+        "django.contrib.auth.management.commands.changepassword.getpass.getpass", lambda prompt="": NEW_PASSWORD
+    )
     call_command("changepassword", "officer", stdout=open("/dev/null", "w"))
     record = _records(officer, "user.password_change").get()
     assert record.actor is None and record.actor_username == "system"
@@ -74,10 +79,22 @@ def test_the_changepassword_command_is_audited(officer, monkeypatch):
 
 def test_the_admins_change_form_audits_names_and_e_mail_too(client, beheer, officer):
     web_session(client, beheer)
-    form = {"username": "officer", "first_name": "Anna", "last_name": "de Vries", "email": "anna@example.nl",
-            "is_active": "on", "role": officer.role, "clearance": officer.clearance, "organisation": "EZ",
-            "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
-            "initial-date_joined_0": "2026-01-01", "initial-date_joined_1": "00:00:00"}
+    form = {
+        "username": "officer",
+        "first_name": "Anna",
+        "last_name": "de Vries",
+        "email": "anna@example.nl",
+        "is_active": "on",
+        "role": officer.role,
+        "clearance": officer.clearance,
+        "organisation": "EZ",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "00:00:00",
+    }
     assert client.post(f"/admin/access/user/{officer.pk}/change/", form).status_code == 302
     record = _records(officer, "user.update").get()
     assert record.actor == beheer
@@ -87,8 +104,10 @@ def test_the_admins_change_form_audits_names_and_e_mail_too(client, beheer, offi
 
 def test_adding_a_person_in_the_admin_records_that_a_password_was_set(client, beheer):
     web_session(client, beheer)
-    response = client.post("/admin/access/user/add/", {"username": "nieuw", "password1": NEW_PASSWORD,
-                                                       "password2": NEW_PASSWORD, "usable_password": "true"})
+    response = client.post(
+        "/admin/access/user/add/",
+        {"username": "nieuw", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     person = User.objects.get(username="nieuw")
     record = _records(person, "user.create").get()
@@ -121,8 +140,12 @@ def test_second_factor_changes_are_audited_without_secrets(officer):
     StaticToken.objects.create(device=backup, token="abcd1234")
     device.delete()
     changes = [r.changes["second_factor"] for r in _records(officer, "user.second_factor_change").order_by("id")]
-    assert changes == [{"device": "TOTPDevice", "change": "added"}, {"device": "StaticDevice", "change": "added"},
-                       {"device": "StaticToken", "change": "added"}, {"device": "TOTPDevice", "change": "removed"}]
+    assert changes == [
+        {"device": "TOTPDevice", "change": "added"},
+        {"device": "StaticDevice", "change": "added"},
+        {"device": "StaticToken", "change": "added"},
+        {"device": "TOTPDevice", "change": "removed"},
+    ]
     assert "abcd1234" not in json.dumps(list(_records(officer).values_list("changes", flat=True)))
 
 

@@ -55,8 +55,7 @@ def _officer_with_session_and_token(officer):
 
 
 def _revocations(user, reason):
-    return AuditRecord.objects.filter(event="auth.token_revoke", object_id=str(user.pk),
-                                      changes__reason__after=reason)
+    return AuditRecord.objects.filter(event="auth.token_revoke", object_id=str(user.pk), changes__reason__after=reason)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,8 +90,9 @@ def test_a_deactivated_persons_token_and_session_are_refused_however_deactivated
 def test_an_administrator_changes_the_password_token_and_other_sessions_end(client, beheer, officer):
     session, key = _officer_with_session_and_token(officer)
     web_session(client, beheer)
-    response = client.post(f"/admin/access/user/{officer.pk}/password/",
-                           {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(
+        f"/admin/access/user/{officer.pk}/password/", {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     officer.refresh_from_db()
     assert officer.check_password(NEW_PASSWORD)
@@ -130,8 +130,7 @@ def test_saving_the_person_without_a_password_change_keeps_the_token(client, beh
 def test_a_second_factor_reset_revokes_the_token(client, beheer, officer):
     session, key = _officer_with_session_and_token(officer)
     web_session(client, beheer)
-    response = client.post("/admin/access/user/", {"action": "reset_second_factor",
-                                                   "_selected_action": [officer.pk]})
+    response = client.post("/admin/access/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk]})
     assert response.status_code == 302
     assert not _token_works(key)
     assert not ApiToken.objects.filter(user=officer).exists()

@@ -90,8 +90,10 @@ def markers_of_hidden(hidden_ids) -> set[str]:
         path = case_path(model)
         fields = MASKED_FIELDS if model is AuditRecord else None
         for obj in model._default_manager.all().iterator():
-            in_hidden = path is not None and model._default_manager.filter(
-                pk=obj.pk, **{f"{path}__in": list(hidden_ids)}).exists()
+            in_hidden = (
+                path is not None
+                and model._default_manager.filter(pk=obj.pk, **{f"{path}__in": list(hidden_ids)}).exists()
+            )
             if in_hidden:
                 hidden |= _strings(obj, fields)
                 if model is not AuditRecord and len(str(obj).strip()) >= MIN_MARKER:
@@ -120,8 +122,14 @@ def world(settings, tmp_path, make_user):
     # The case with the demo's booked disbursement ("Storting voor 25% van de aandelen"): off the team.
     hidden_case = Case.objects.get(pk=JournalEntry.objects.filter(description__startswith="Storting").get().case_id)
     officer = hidden_case.team.filter(role=Role.CASE_OFFICER).first().user
-    document_upload(user=officer, case=hidden_case, title="Verborgen memo over de overnemer", document_type="memo",
-                    content=sample_pdf("Verborgen"), filename="verborgen-memo.pdf")
+    document_upload(
+        user=officer,
+        case=hidden_case,
+        title="Verborgen memo over de overnemer",
+        document_type="memo",
+        content=sample_pdf("Verborgen"),
+        filename="verborgen-memo.pdf",
+    )
     for request in LetterRequest.objects.filter(case=hidden_case):
         letter_drafts_make(request_id=request.pk, today=date(2026, 11, 25))
 
@@ -129,17 +137,28 @@ def world(settings, tmp_path, make_user):
     seen_case = Position.objects.exclude(case=hidden_case).order_by("pk").first().case
     manager = seen_case.team.filter(role=Role.FUND_MANAGER).first().user
     position = seen_case.positions.get()
-    fund.reservation_book(user=manager, position=position, amount=Decimal("1000.00"), idempotency_key="nk-zichtbaar",
-                          description="Reservering voor de zichtbare casus")
+    fund.reservation_book(
+        user=manager,
+        position=position,
+        amount=Decimal("1000.00"),
+        idempotency_key="nk-zichtbaar",
+        description="Reservering voor de zichtbare casus",
+    )
 
-    people = {"administrator": make_user("nk_beheer", Role.ADMINISTRATOR, clearance=Classification.GEHEIM,
-                                         is_staff=True),
-              "auditor": make_user("nk_auditor", Role.AUDITOR, clearance=Classification.GEHEIM, is_staff=True)}
+    people = {
+        "administrator": make_user("nk_beheer", Role.ADMINISTRATOR, clearance=Classification.GEHEIM, is_staff=True),
+        "auditor": make_user("nk_auditor", Role.AUDITOR, clearance=Classification.GEHEIM, is_staff=True),
+    }
     for role, person in people.items():
         CaseTeamMember.objects.create(case=seen_case, user=person, role=role)
     hidden_ids = set(Case.objects.exclude(pk=seen_case.pk).values_list("pk", flat=True))
-    return {"people": people, "seen": seen_case, "hidden": hidden_case, "hidden_ids": hidden_ids,
-            "markers": markers_of_hidden(hidden_ids)}
+    return {
+        "people": people,
+        "seen": seen_case,
+        "hidden": hidden_case,
+        "hidden_ids": hidden_ids,
+        "markers": markers_of_hidden(hidden_ids),
+    }
 
 
 def _client(user) -> Client:
@@ -224,8 +243,11 @@ def test_the_world_is_not_vacuous(world):
     markers = world["markers"]
     assert "Storting voor 25% van de aandelen" in markers
     assert world["hidden"].title in markers and "Verborgen memo over de overnemer" in markers
-    assert any(objects_of(m, [world["hidden"].pk]).exists() for m in admin.site._registry
-               if m._meta.label == "parliament.LetterDraft")
+    assert any(
+        objects_of(m, [world["hidden"].pk]).exists()
+        for m in admin.site._registry
+        if m._meta.label == "parliament.LetterDraft"
+    )
 
 
 @pytest.mark.parametrize("who", ["administrator", "auditor"])
@@ -264,14 +286,21 @@ def test_no_admin_page_shows_a_case_off_the_team(world, who):
                 if model is not AuditRecord:
                     missing = client.get(_admin_url(model, view, MISSING_PK))
                     if (response.status_code, missing.status_code) != (404, 404):
-                        failures.append(f"GET {url} -> {response.status_code}, a missing object -> "
-                                        f"{missing.status_code}")
+                        failures.append(
+                            f"GET {url} -> {response.status_code}, a missing object -> {missing.status_code}"
+                        )
         # The autocomplete: every relation of the model, searched for the hidden case's title.
         for field in model._meta.concrete_fields:
             if field.is_relation:
-                response = client.get("/admin/autocomplete/", {
-                    "app_label": model._meta.app_label, "model_name": model._meta.model_name,
-                    "field_name": field.name, "term": world["hidden"].title.split()[0]})
+                response = client.get(
+                    "/admin/autocomplete/",
+                    {
+                        "app_label": model._meta.app_label,
+                        "model_name": model._meta.model_name,
+                        "field_name": field.name,
+                        "term": world["hidden"].title.split()[0],
+                    },
+                )
                 check(response, f"autocomplete {model._meta.label}.{field.name}", model)
     assert not failures, f"The admin shows {who} a case off their team:\n" + "\n".join(failures)
 

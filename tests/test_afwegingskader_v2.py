@@ -56,24 +56,46 @@ def v2():
     return FrameworkVersion.objects.get(number=3).framework
 
 
-def inputs(framework, core_levels, *, broader=None, crucial=None, justification="", consultations=None,
-           no_consultation_reason=REASON, conditions=ConditionStatus.MET, checks=CheckAnswer.YES,
-           scope_ground="essential_supplier"):
+def inputs(
+    framework,
+    core_levels,
+    *,
+    broader=None,
+    crucial=None,
+    justification="",
+    consultations=None,
+    no_consultation_reason=REASON,
+    conditions=ConditionStatus.MET,
+    checks=CheckAnswer.YES,
+    scope_ground="essential_supplier",
+):
     scores = {code: [level] for code, level in zip(CORE, core_levels)}
     if broader is not None:
         scores[BROADER] = [broader]
-    return Inputs(kind=AssessmentKind.INITIAL, scope_ground_confirmed=True, scope_ground=scope_ground,
-                  conditions={c.code: conditions for c in framework.conditions},
-                  checks={c.code: checks for c in framework.checks}, scores=scores,
-                  policy_goal_crucial=crucial, policy_goal_rationale="Cruciaal voor de energietransitie."
-                  if crucial else "", low_indicators_justification=justification,
-                  consultations=consultations or [], no_consultation_reason=no_consultation_reason)
+    return Inputs(
+        kind=AssessmentKind.INITIAL,
+        scope_ground_confirmed=True,
+        scope_ground=scope_ground,
+        conditions={c.code: conditions for c in framework.conditions},
+        checks={c.code: checks for c in framework.checks},
+        scores=scores,
+        policy_goal_crucial=crucial,
+        policy_goal_rationale="Cruciaal voor de energietransitie." if crucial else "",
+        low_indicators_justification=justification,
+        consultations=consultations or [],
+        no_consultation_reason=no_consultation_reason,
+    )
 
 
 def advice(position, response="", status="answered", pk=7):
-    return {"id": pk, "ministry_label": "Justitie en Veiligheid (JenV)", "status": status, "position": position,
-            "position_label": {"objects": "Maakt bezwaar", "concerns": "Heeft zorgen", "supports": "Steunt"}[position],
-            "response": response}
+    return {
+        "id": pk,
+        "ministry_label": "Justitie en Veiligheid (JenV)",
+        "status": status,
+        "position": position,
+        "position_label": {"objects": "Maakt bezwaar", "concerns": "Heeft zorgen", "supports": "Steunt"}[position],
+        "response": response,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,9 +114,18 @@ def test_a_drinking_water_supplier_high_on_one_indicator_is_of_high_importance(v
     assert deciding and "Bepaalt het risiconiveau" in deciding[0]["text"]
 
 
-@pytest.mark.parametrize("levels,expected", [
-    ([0, 0, 0, 0], "laag"), ([1, 1, 1, 1], "laag"), ([2, 0, 0, 0], "midden"), ([1, 3, 1, 0], "hoog"),
-    ([3, 3, 3, 3], "hoog"), ([4, 4, 4, 4], "zeer_hoog"), ([0, 0, 0, 4], "zeer_hoog")])
+@pytest.mark.parametrize(
+    "levels,expected",
+    [
+        ([0, 0, 0, 0], "laag"),
+        ([1, 1, 1, 1], "laag"),
+        ([2, 0, 0, 0], "midden"),
+        ([1, 3, 1, 0], "hoog"),
+        ([3, 3, 3, 3], "hoog"),
+        ([4, 4, 4, 4], "zeer_hoog"),
+        ([0, 0, 0, 4], "zeer_hoog"),
+    ],
+)
 def test_the_highest_core_indicator_sets_the_risk_level(v2, levels, expected):
     assert compute(v2, inputs(v2, levels, justification="x"))["risk_level"] == expected
 
@@ -214,8 +245,13 @@ def test_new_assessments_pin_version_2(assessment):
 
 def test_a_drinking_water_assessment_is_approved_as_zeer_hoog_through_the_services(assessment, assessor, assessor2):
     fill_initial_assessment(assessment, lead=assessor, level=0)
-    assessment_score(user=assessor, assessment=assessment, indicator="vital_processes", level=4,
-                     rationale="Enige drinkwaterleverancier in de regio.")
+    assessment_score(
+        user=assessor,
+        assessment=assessment,
+        indicator="vital_processes",
+        level=4,
+        rationale="Enige drinkwaterleverancier in de regio.",
+    )
     assessment_submit(user=assessor, assessment=assessment)
     approved = assessment_approve(user=assessor2, assessment=assessment)
     assert approved.outcome == "deploy" and approved.risk_level == "zeer_hoog"
@@ -229,8 +265,11 @@ def test_policy_goal_through_the_api(api, assessor, assessor2, assessment):
     assessment.refresh_from_db()
     assert assessment.policy_goal_crucial is None  # nothing changed
     assert api(assessor2).put(url, {"crucial": True, "rationale": "x"}, format="json").status_code == 403
-    response = api(assessor).put(url, {"crucial": True, "rationale": "Cruciaal voor de energietransitie: enige "
-                                                                      "producent van elektrolysers."}, format="json")
+    response = api(assessor).put(
+        url,
+        {"crucial": True, "rationale": "Cruciaal voor de energietransitie: enige producent van elektrolysers."},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["policy_goal"]["crucial"] is True and body["rules"]["broader_requires_crucial"] is True
@@ -242,9 +281,11 @@ def test_low_indicators_justification_through_the_api(api, assessor, assessment)
     assert outcome["outcome"] == "insufficient_information"
     response = api(assessor).post(f"/api/assessments/{assessment.pk}/submit/")
     assert response.status_code == 409 and "low_indicators_justification" in response.json()["extra"]["missing"]
-    response = api(assessor).put(f"/api/assessments/{assessment.pk}/low-indicators-justification/",
-                                 {"justification": "Toegang tot het netwerk van Defensie via onderhoud."},
-                                 format="json")
+    response = api(assessor).put(
+        f"/api/assessments/{assessment.pk}/low-indicators-justification/",
+        {"justification": "Toegang tot het netwerk van Defensie via onderhoud."},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["result"]["outcome"] == "deploy"
     assert "Toegang tot het netwerk van Defensie" in response.json()["result"]["explanation"]
@@ -252,9 +293,15 @@ def test_low_indicators_justification_through_the_api(api, assessor, assessment)
 
 def test_an_objection_needs_a_response_from_the_lead(api, assessor, assessor2, advisor, assessment):
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                   question="Deelt JenV de inschatting?", covers=["state_actor_influence"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Deelt JenV de inschatting?",
+        covers=["state_actor_influence"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     consultation_answer(user=advisor, consultation=request, position="objects", advice="Bezwaar: niet proportioneel.")
     assessment.refresh_from_db()
     result = assessment_compute(assessment)
@@ -277,9 +324,15 @@ def test_an_objection_needs_a_response_from_the_lead(api, assessor, assessor2, a
 
 
 def test_a_supporting_advice_takes_no_response(api, assessor, advisor, assessment):
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                   question="Deelt JenV de inschatting?", covers=["state_actor_influence"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Deelt JenV de inschatting?",
+        covers=["state_actor_influence"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     consultation_answer(user=advisor, consultation=request, position="supports", advice="Steun.")
     response = api(assessor).post(f"/api/consultations/{request.pk}/respond/", {"response": "x"}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "no_objection"
@@ -292,8 +345,9 @@ def test_no_consultation_reason_through_the_api(api, assessor, assessment):
     result = assessment_compute(assessment)
     assert result["outcome"] == "insufficient_information"
     assert [m["code"] for m in result["missing"]] == ["no_consultation"]
-    response = api(assessor).put(f"/api/assessments/{assessment.pk}/no-consultation-reason/",
-                                 {"reason": REASON}, format="json")
+    response = api(assessor).put(
+        f"/api/assessments/{assessment.pk}/no-consultation-reason/", {"reason": REASON}, format="json"
+    )
     assert response.status_code == 200 and response.json()["result"]["outcome"] == "deploy"
     assert response.json()["no_consultation_reason"] == REASON
 
@@ -310,9 +364,11 @@ def test_a_version_1_assessment_computes_as_before_and_refuses_version_2_records
     assert result["outcome"] == "deploy", result["missing"]  # no afstemming or low-indicator rule in v1
     assert result["risk_level"] == "laag" and result["risk_score"] == "1.00"
     assert api(assessor).get(f"/api/assessments/{assessment.pk}/").json()["framework"]["number"] == 1
-    for path, data in (("policy-goal", {"crucial": True, "rationale": "x"}),
-                       ("low-indicators-justification", {"justification": "x"}),
-                       ("no-consultation-reason", {"reason": "x"})):
+    for path, data in (
+        ("policy-goal", {"crucial": True, "rationale": "x"}),
+        ("low-indicators-justification", {"justification": "x"}),
+        ("no-consultation-reason", {"reason": "x"}),
+    ):
         response = api(assessor).put(f"/api/assessments/{assessment.pk}/{path}/", data, format="json")
         assert response.status_code == 409 and response.json()["code"] == "not_in_version", path
 
@@ -321,11 +377,18 @@ def test_the_cabinet_report_shows_the_justification_and_the_response(assessor, a
     from assessments.services import assessment_set_low_indicators_justification, consultation_respond
 
     fill_initial_assessment(assessment, lead=assessor, level=1)
-    assessment_set_low_indicators_justification(user=assessor, assessment=assessment,
-                                                justification="Enige toegang tot de sleutelinfrastructuur.")
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                   question="Zorgen?", covers=["national_security_risk"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    assessment_set_low_indicators_justification(
+        user=assessor, assessment=assessment, justification="Enige toegang tot de sleutelinfrastructuur."
+    )
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Zorgen?",
+        covers=["national_security_risk"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     consultation_answer(user=advisor, consultation=request, position="concerns", advice="Zorgen over de termijn.")
     consultation_respond(user=assessor, consultation=request, response="Termijn verlengd tot de closing.")
     assessment_submit(user=assessor, assessment=assessment)
@@ -344,8 +407,10 @@ def test_the_cabinet_report_shows_the_justification_and_the_response(assessor, a
 # Scope grounds 3 and 4
 # ---------------------------------------------------------------------------------------------
 def _json(data):
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if not isinstance(v, (list, bool, str))
-                else v) for k, v in data.items()}
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else str(v) if not isinstance(v, (list, bool, str)) else v)
+        for k, v in data.items()
+    }
 
 
 def test_ground_3_refuses_a_transaction_on_or_after_8_september_2020(api, officer):
@@ -359,8 +424,9 @@ def test_ground_3_refuses_a_transaction_on_or_after_8_september_2020(api, office
     response = api(officer).post("/api/cases/", data, format="json")
     assert response.status_code == 201, response.json()
     case_id = response.json()["id"]
-    response = api(officer).patch(f"/api/cases/{case_id}/", {"historical_transaction_date": "2021-01-01"},
-                                  format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case_id}/", {"historical_transaction_date": "2021-01-01"}, format="json"
+    )
     assert response.status_code == 400 and "historical_transaction_date" in response.json()
     assert Case.objects.get(pk=case_id).historical_transaction_date == date(2020, 9, 7)
 
@@ -380,11 +446,15 @@ def test_ground_3_intake_needs_the_date(officer):
     assert Case.objects.get(pk=case.pk).state == "risk_assessment"
 
 
-GROUND_4 = {"scope_grounds": ["blocked_startup_financing"], "existing_instruments_shortfall": "",
-            "vifo_decision_date": date(2024, 3, 1), "vifo_decision_reference": "BTI-2024-017",
-            "vifo_blocked_financing": "Serie B van EUR 30 mln door een fonds op aanwijzing van een statelijke actor.",
-            "vifo_insolvency_threat": "Kaspositie reikt tot juni; zonder serie B volgt faillissement.",
-            "vifo_mitigation_shortfall": "Geen andere financier bereid; voorwaarden niet mogelijk."}
+GROUND_4 = {
+    "scope_grounds": ["blocked_startup_financing"],
+    "existing_instruments_shortfall": "",
+    "vifo_decision_date": date(2024, 3, 1),
+    "vifo_decision_reference": "BTI-2024-017",
+    "vifo_blocked_financing": "Serie B van EUR 30 mln door een fonds op aanwijzing van een statelijke actor.",
+    "vifo_insolvency_threat": "Kaspositie reikt tot juni; zonder serie B volgt faillissement.",
+    "vifo_mitigation_shortfall": "Geen andere financier bereid; voorwaarden niet mogelijk.",
+}
 
 
 def test_ground_4_intake_asks_the_decision_the_financing_the_insolvency_and_the_mitigation(officer):
@@ -392,8 +462,13 @@ def test_ground_4_intake_asks_the_decision_the_financing_the_insolvency_and_the_
 
     case = make_case(officer=officer, **GROUND_4)
     assert intake_is_complete(case)  # no "existing instruments fall short" needed for ground 4 alone
-    for name in ("vifo_decision_date", "vifo_decision_reference", "vifo_blocked_financing", "vifo_insolvency_threat",
-                 "vifo_mitigation_shortfall"):
+    for name in (
+        "vifo_decision_date",
+        "vifo_decision_reference",
+        "vifo_blocked_financing",
+        "vifo_insolvency_threat",
+        "vifo_mitigation_shortfall",
+    ):
         setattr(case, name, None if name == "vifo_decision_date" else "")
         assert not intake_is_complete(case), name
         setattr(case, name, GROUND_4[name])
@@ -413,12 +488,22 @@ def test_confirming_ground_3_or_4_needs_the_case_facts(officer, assessor, case):
     from core.exceptions import Conflict
 
     with pytest.raises(Conflict) as refused:
-        assessment_set_scope(user=assessor, assessment=assessment, scope_ground="historical_transaction",
-                             confirmed=True, rationale="Overname uit 2019.")
+        assessment_set_scope(
+            user=assessor,
+            assessment=assessment,
+            scope_ground="historical_transaction",
+            confirmed=True,
+            rationale="Overname uit 2019.",
+        )
     assert refused.value.code == "scope_facts_missing"
     with pytest.raises(Conflict):
-        assessment_set_scope(user=assessor, assessment=assessment, scope_ground="blocked_startup_financing",
-                             confirmed=True, rationale="Financiering geblokkeerd.")
+        assessment_set_scope(
+            user=assessor,
+            assessment=assessment,
+            scope_ground="blocked_startup_financing",
+            confirmed=True,
+            rationale="Financiering geblokkeerd.",
+        )
     assessment.refresh_from_db()
     assert assessment.scope_ground_confirmed is None
 
@@ -427,12 +512,23 @@ def test_ground_4_check_asks_whether_the_consequences_can_be_mitigated(api, offi
     case = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR}, **GROUND_4)
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)
-    assessment_set_scope(user=assessor, assessment=assessment, scope_ground="blocked_startup_financing",
-                         confirmed=True, rationale="Toetsingsbesluit BTI-2024-017 blokkeert serie B.")
-    assessment_set_check(user=assessor, assessment=assessment, code="existing_instruments_insufficient",
-                         answer="no", rationale="Een andere financier staat klaar.")
-    assessment_set_condition(user=assessor, assessment=assessment, code="national_security_risk", status="met",
-                             rationale="x")
+    assessment_set_scope(
+        user=assessor,
+        assessment=assessment,
+        scope_ground="blocked_startup_financing",
+        confirmed=True,
+        rationale="Toetsingsbesluit BTI-2024-017 blokkeert serie B.",
+    )
+    assessment_set_check(
+        user=assessor,
+        assessment=assessment,
+        code="existing_instruments_insufficient",
+        answer="no",
+        rationale="Een andere financier staat klaar.",
+    )
+    assessment_set_condition(
+        user=assessor, assessment=assessment, code="national_security_risk", status="met", rationale="x"
+    )
     detail = api(assessor).get(f"/api/assessments/{assessment.pk}/").json()
     check = next(c for c in detail["checks"] if c["code"] == "existing_instruments_insufficient")
     assert check["label_nl"] == "Gevolgen van het toetsingsbesluit niet anders te mitigeren"
@@ -476,10 +572,10 @@ def test_the_assessment_page_records_the_version_2_findings(client, assessor, as
 
     fill_initial_assessment(assessment, lead=assessor, level=0)
     Assessment.objects.filter(pk=assessment.pk).update(no_consultation_reason="")
-    assessment_score(user=assessor, assessment=assessment, indicator="vital_processes", level=4,
-                     rationale="Drinkwater.")
-    response = client.post(reverse("assessments:act", args=[assessment.pk, "no_consultation"]),
-                           {"reason": REASON})
+    assessment_score(
+        user=assessor, assessment=assessment, indicator="vital_processes", level=4, rationale="Drinkwater."
+    )
+    response = client.post(reverse("assessments:act", args=[assessment.pk, "no_consultation"]), {"reason": REASON})
     assert response.status_code == 302
     body = client.get(page).content.decode()
     assert "hoogste indicatorniveau" in body and "bepaald door" in body
@@ -493,9 +589,15 @@ def test_the_assessment_page_takes_a_response_to_an_objection(client, assessor, 
     from .factories import web_session
 
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                   question="Leverancier voor Defensie?", covers=["vital_processes"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Leverancier voor Defensie?",
+        covers=["vital_processes"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     consultation_answer(user=advisor, consultation=request, position="objects", advice="Bezwaar.")
     web_session(client, assessor)
     page = reverse("assessments:detail", args=[assessment.pk])
@@ -516,15 +618,25 @@ def test_the_case_form_asks_the_facts_of_grounds_3_and_4_and_refuses_a_late_date
 
     web_session(client, officer)
     body = client.get(reverse("cases:create")).content.decode()
-    for name in ("historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
-                 "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall"):
+    for name in (
+        "historical_transaction_date",
+        "vifo_decision_date",
+        "vifo_decision_reference",
+        "vifo_blocked_financing",
+        "vifo_insolvency_threat",
+        "vifo_mitigation_shortfall",
+    ):
         assert f'name="{name}"' in body, name
     assert "vóór 8 september 2020" in body and "om de gevolgen van de inzet van het instrumentarium" in body
     data = {k: v for k, v in _json(case_data()).items() if not isinstance(v, list)}
-    data.update(scope_grounds=["historical_transaction"], categories=["sensitive_technology"],
-                existing_instruments_considered=["wet_vifo"], market_financing_explored="True",
-                signal_received_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-                historical_transaction_date="2020-09-08")
+    data.update(
+        scope_grounds=["historical_transaction"],
+        categories=["sensitive_technology"],
+        existing_instruments_considered=["wet_vifo"],
+        market_financing_explored="True",
+        signal_received_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        historical_transaction_date="2020-09-08",
+    )
     before = Case.objects.count()
     response = client.post(reverse("cases:create"), data)
     assert response.status_code == 200  # the create page re-renders a refused form (tests/test_web_cases.py)

@@ -25,8 +25,10 @@ from .factories import api_token
 from .processes import ROOT, compose_command, free_port, production_environment, start, stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-QUIET = re.compile(r"(Bad Request|Forbidden|Not Found|Conflict|Unauthorized|Method Not Allowed|Unsupported Media "
-                   r"Type|Too Many Requests|Request Entity Too Large|Gone|Precondition Failed|Payload Too Large): ")
+QUIET = re.compile(
+    r"(Bad Request|Forbidden|Not Found|Conflict|Unauthorized|Method Not Allowed|Unsupported Media "
+    r"Type|Too Many Requests|Request Entity Too Large|Gone|Precondition Failed|Payload Too Large): "
+)
 FUZZ_SECONDS = float(os.environ.get("BEV_FUZZ_SECONDS", "75"))
 
 
@@ -55,9 +57,23 @@ def tokens(configuration):
 @pytest.fixture
 def server(tmp_path):
     redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no", "--dir", str(tmp_path)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     port = free_port()
     web = compose_command("web")
     web[web.index("--bind") + 1] = f"127.0.0.1:{port}"
@@ -84,8 +100,13 @@ def _collect_static(environment: dict[str, str]) -> None:
     sources = [ROOT / "requirements.lock", ROOT / "pyproject.toml", *(ROOT / "static").rglob("*")]
     if manifest.exists() and all(path.stat().st_mtime < manifest.stat().st_mtime for path in sources):
         return
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=environment,
-                   check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=600,
+    )
 
 
 def _wait_for(base: str, timeout: float = 90) -> None:
@@ -106,15 +127,24 @@ def _wait_for(base: str, timeout: float = 90) -> None:
 
 def test_no_hostile_request_as_any_role_is_a_server_error(tokens, server):
     base, log = server
-    command = [sys.executable, str(ROOT / "scripts" / "fuzz_api.py"), "--base-url", base,
-               "--seconds", str(FUZZ_SECONDS), "--header", "X-Forwarded-Proto:https",
-               *[argument for role, key in tokens.items() for argument in ("--token", f"{role}={key}")]]
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "fuzz_api.py"),
+        "--base-url",
+        base,
+        "--seconds",
+        str(FUZZ_SECONDS),
+        "--header",
+        "X-Forwarded-Proto:https",
+        *[argument for role, key in tokens.items() for argument in ("--token", f"{role}={key}")],
+    ]
     if os.environ.get("BEV_FUZZ_SEED"):
         command += ["--seed", os.environ["BEV_FUZZ_SEED"]]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=FUZZ_SECONDS + 300)
     print(result.stdout)
     server_log = log.read_text(errors="replace")
-    tracebacks = "\n".join(line for line in server_log.splitlines()
-                           if not line.startswith("127.0.0.1") and not QUIET.match(line))
+    tracebacks = "\n".join(
+        line for line in server_log.splitlines() if not line.startswith("127.0.0.1") and not QUIET.match(line)
+    )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}\n--- server log ---\n{tracebacks[-20000:]}"
     assert len(tokens) == 8 and "0 server errors" in result.stdout

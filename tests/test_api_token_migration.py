@@ -27,10 +27,14 @@ def test_existing_drf_tokens_are_hashed_and_the_plaintext_table_dropped(officer,
     MigrationExecutor(connection).migrate([("access", "0002_fund_manager_label")])
     now = timezone.now()
     with connection.cursor() as cursor:  # what rest_framework.authtoken left in a database
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
-                       "created timestamp with time zone NOT NULL, user_id bigint NOT NULL UNIQUE)")
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s, %s), (%s, %s, %s)",
-                       [RECENT_KEY, now - timedelta(days=10), officer.pk, OLD_KEY, now - timedelta(days=100), outsider.pk])
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, "
+            "created timestamp with time zone NOT NULL, user_id bigint NOT NULL UNIQUE)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s, %s), (%s, %s, %s)",
+            [RECENT_KEY, now - timedelta(days=10), officer.pk, OLD_KEY, now - timedelta(days=100), outsider.pk],
+        )
         cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('authtoken', '0001_initial', now())")
 
     MigrationExecutor(connection).migrate([("access", "0003_api_token_hashed")])

@@ -33,21 +33,25 @@ def test_administrator_adds_and_publishes_a_draft_in_the_admin(admin_client):
     definition = copy.deepcopy(FrameworkVersion.objects.get(number=1).definition)
     import json
 
-    response = admin_client.post("/admin/assessments/frameworkversion/add/",
-                                 {"name": "Versie 2", "notes": "", "definition": json.dumps(definition)})
+    response = admin_client.post(
+        "/admin/assessments/frameworkversion/add/",
+        {"name": "Versie 2", "notes": "", "definition": json.dumps(definition)},
+    )
     assert response.status_code == 302, response.content[:2000]
     draft = FrameworkVersion.objects.get(number=4)  # v1, v2 and v3 come from the migrations
     assert draft.status == "draft" and draft.created_by.username == "beheer"
-    response = admin_client.post("/admin/assessments/frameworkversion/",
-                                 {"action": "publish", "_selected_action": [draft.pk]})
+    response = admin_client.post(
+        "/admin/assessments/frameworkversion/", {"action": "publish", "_selected_action": [draft.pk]}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == "published"
 
 
 def test_invalid_definition_is_refused_in_the_admin(admin_client):
-    response = admin_client.post("/admin/assessments/frameworkversion/add/",
-                                 {"name": "Kapot", "notes": "", "definition": "{}"})
+    response = admin_client.post(
+        "/admin/assessments/frameworkversion/add/", {"name": "Kapot", "notes": "", "definition": "{}"}
+    )
     assert response.status_code == 200  # the form again, with errors
     assert not FrameworkVersion.objects.filter(name="Kapot").exists()
 

@@ -43,8 +43,9 @@ def test_approve_and_return_at_once_one_wins(officer, assessor, assessor2, make_
         return services.assessment_approve(user=assessor2, assessment=Assessment.objects.get(pk=assessment.pk))
 
     def send_back():
-        return services.assessment_return(user=assessor3, assessment=Assessment.objects.get(pk=assessment.pk),
-                                          comments="Nog niet.")
+        return services.assessment_return(
+            user=assessor3, assessment=Assessment.objects.get(pk=assessment.pk), comments="Nog niet."
+        )
 
     results = race([approve, send_back])
     assert sum(isinstance(r, Assessment) for r in results) == 1, results
@@ -59,17 +60,28 @@ def test_answer_and_waiver_at_once_one_wins(officer, assessor, make_user, case):
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     start_risk_assessment(case, officer=officer)
     assessment = services.assessment_start(user=assessor, case=case)
-    request = services.consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                            question="?", covers=["vital_processes"],
-                                            due_date=timezone.localdate() + timedelta(days=1))
+    request = services.consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="?",
+        covers=["vital_processes"],
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
 
     def answer():
-        return services.consultation_answer(user=advisor, consultation=ConsultationRequest.objects.get(pk=request.pk),
-                                            position="supports", advice="Steun.")
+        return services.consultation_answer(
+            user=advisor,
+            consultation=ConsultationRequest.objects.get(pk=request.pk),
+            position="supports",
+            advice="Steun.",
+        )
 
     def waive():
-        return services.consultation_waive(user=assessor, consultation=ConsultationRequest.objects.get(pk=request.pk),
-                                           reason="Haast.")
+        return services.consultation_waive(
+            user=assessor, consultation=ConsultationRequest.objects.get(pk=request.pk), reason="Haast."
+        )
 
     results = race([answer, waive])
     assert sum(isinstance(r, ConsultationRequest) for r in results) == 1, results

@@ -19,8 +19,11 @@ def assessment(officer, assessor, case):
 
 
 def score(client, assessment, indicator, level, rationale="Eigen beoordeling."):
-    return client.post(f"/api/assessments/{assessment.pk}/scores/",
-                       {"indicator": indicator, "level": level, "rationale": rationale}, format="json")
+    return client.post(
+        f"/api/assessments/{assessment.pk}/scores/",
+        {"indicator": indicator, "level": level, "rationale": rationale},
+        format="json",
+    )
 
 
 def row(board, code):
@@ -54,12 +57,17 @@ def test_one_level_apart_is_not_a_disagreement(api, assessor, assessor2, assessm
 def test_the_lead_settles_and_the_settlement_counts(api, assessor, assessor2, assessment):
     score(api(assessor2), assessment, "vital_processes", 1)
     # Only the lead settles.
-    r = api(assessor2).post(f"/api/assessments/{assessment.pk}/settle/",
-                            {"indicator": "vital_processes", "level": 1, "rationale": "x"}, format="json")
+    r = api(assessor2).post(
+        f"/api/assessments/{assessment.pk}/settle/",
+        {"indicator": "vital_processes", "level": 1, "rationale": "x"},
+        format="json",
+    )
     assert r.status_code == 403
-    r = api(assessor).post(f"/api/assessments/{assessment.pk}/settle/",
-                           {"indicator": "vital_processes", "level": 2,
-                            "rationale": "Datacentrum is vervangbaar binnen een jaar."}, format="json")
+    r = api(assessor).post(
+        f"/api/assessments/{assessment.pk}/settle/",
+        {"indicator": "vital_processes", "level": 2, "rationale": "Datacentrum is vervangbaar binnen een jaar."},
+        format="json",
+    )
     assert r.status_code == 200
     vital = row(r.json(), "vital_processes")
     assert vital["disagreement"] is True  # the scores still differ; the settlement is shown beside them

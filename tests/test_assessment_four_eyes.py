@@ -31,13 +31,14 @@ def test_the_lead_cannot_approve_their_own_assessment(api, assessor, submitted):
 
 
 def test_a_different_assessor_approves_and_the_result_is_frozen(api, assessor2, submitted):
-    response = api(assessor2).post(f"/api/assessments/{submitted.pk}/approve/", {"comments": "Akkoord."},
-                                   format="json")
+    response = api(assessor2).post(f"/api/assessments/{submitted.pk}/approve/", {"comments": "Akkoord."}, format="json")
     assert response.status_code == 200
     body = response.json()
     assert body["approved_by"] == "assessor2"
     assert body["result"]["outcome"] == "deploy"
-    assert body["result"]["framework"]["number"] == 3  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
+    assert (
+        body["result"]["framework"]["number"] == 3
+    )  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
     assert body["reviews"][-1]["decision"] == "approved"
     assert AuditRecord.objects.filter(event="assessment.approve", case_id=submitted.case_id).count() == 1
 
@@ -51,16 +52,26 @@ def test_return_needs_comments_and_sends_it_back_to_draft(api, assessor, assesso
     response = client.post(f"/api/assessments/{submitted.pk}/return/", {}, format="json")
     assert response.status_code == 400
     assert "comments" in response.json()
-    response = client.post(f"/api/assessments/{submitted.pk}/return/",
-                           {"comments": "Onderbouw de toets op marktfinanciering."}, format="json")
+    response = client.post(
+        f"/api/assessments/{submitted.pk}/return/",
+        {"comments": "Onderbouw de toets op marktfinanciering."},
+        format="json",
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "draft"
-    assert body["reviews"][-1] == {**body["reviews"][-1], "decision": "returned",
-                                   "comments": "Onderbouw de toets op marktfinanciering.", "reviewer": "assessor2"}
+    assert body["reviews"][-1] == {
+        **body["reviews"][-1],
+        "decision": "returned",
+        "comments": "Onderbouw de toets op marktfinanciering.",
+        "reviewer": "assessor2",
+    }
     # Back in draft: the lead can change it again and resubmit.
-    r = api(assessor).put(f"/api/assessments/{submitted.pk}/checks/no_market_financing/",
-                          {"answer": "yes", "rationale": "Drie partijen benaderd, geen bod."}, format="json")
+    r = api(assessor).put(
+        f"/api/assessments/{submitted.pk}/checks/no_market_financing/",
+        {"answer": "yes", "rationale": "Drie partijen benaderd, geen bod."},
+        format="json",
+    )
     assert r.status_code == 200
     assert api(assessor).post(f"/api/assessments/{submitted.pk}/submit/").status_code == 200
 
@@ -71,8 +82,11 @@ def test_the_lead_cannot_return_their_own(api, assessor, submitted):
 
 
 def test_a_submitted_assessment_cannot_be_edited(api, assessor, submitted):
-    r = api(assessor).put(f"/api/assessments/{submitted.pk}/conditions/state_actor_influence/",
-                          {"status": "not_met", "rationale": "x"}, format="json")
+    r = api(assessor).put(
+        f"/api/assessments/{submitted.pk}/conditions/state_actor_influence/",
+        {"status": "not_met", "rationale": "x"},
+        format="json",
+    )
     assert r.status_code == 409
 
 
@@ -92,13 +106,22 @@ def test_approved_assessments_never_change(api, officer, assessor, assessor2, ca
     approved = approve_assessment(case, lead=assessor, approver=assessor2)
     client = api(assessor)
     for method, url, data in [
-        ("put", f"/api/assessments/{approved.pk}/conditions/national_security_risk/", {"status": "not_met",
-                                                                                        "rationale": "x"}),
+        (
+            "put",
+            f"/api/assessments/{approved.pk}/conditions/national_security_risk/",
+            {"status": "not_met", "rationale": "x"},
+        ),
         ("put", f"/api/assessments/{approved.pk}/checks/proportionality/", {"answer": "no", "rationale": "x"}),
-        ("post", f"/api/assessments/{approved.pk}/scores/", {"indicator": "vital_processes", "level": 0,
-                                                             "rationale": "x"}),
-        ("post", f"/api/assessments/{approved.pk}/settle/", {"indicator": "vital_processes", "level": 0,
-                                                             "rationale": "x"}),
+        (
+            "post",
+            f"/api/assessments/{approved.pk}/scores/",
+            {"indicator": "vital_processes", "level": 0, "rationale": "x"},
+        ),
+        (
+            "post",
+            f"/api/assessments/{approved.pk}/settle/",
+            {"indicator": "vital_processes", "level": 0, "rationale": "x"},
+        ),
         ("put", f"/api/assessments/{approved.pk}/scope/", {"scope_ground": "", "confirmed": None}),
         ("post", f"/api/assessments/{approved.pk}/submit/", {}),
     ]:
@@ -120,8 +143,11 @@ def test_a_change_is_a_new_revision_linked_to_the_old_one(api, officer, assessor
     assert new["result"]["outcome"] == "deploy"
     from assessments.selectors import approved_outcome_for_case
 
-    api(assessor).put(f"/api/assessments/{new['id']}/conditions/state_actor_influence/",
-                      {"status": "not_met", "rationale": "Nieuwe informatie: geen statelijke actor."}, format="json")
+    api(assessor).put(
+        f"/api/assessments/{new['id']}/conditions/state_actor_influence/",
+        {"status": "not_met", "rationale": "Nieuwe informatie: geen statelijke actor."},
+        format="json",
+    )
     assert approved_outcome_for_case(case.pk) == "deploy"
     old.refresh_from_db()
     assert old.result["outcome"] == "deploy"
@@ -145,11 +171,15 @@ def test_only_one_open_assessment_per_case(api, officer, assessor, assessor2, ca
 def test_only_the_lead_records_findings_but_every_assessor_scores(api, officer, assessor, assessor2, case):
     start_risk_assessment(case, officer=officer)
     aid = api(assessor).post("/api/assessments/", {"case": case.pk}, format="json").json()["id"]
-    r = api(assessor2).put(f"/api/assessments/{aid}/conditions/national_security_risk/",
-                           {"status": "met", "rationale": "x"}, format="json")
+    r = api(assessor2).put(
+        f"/api/assessments/{aid}/conditions/national_security_risk/", {"status": "met", "rationale": "x"}, format="json"
+    )
     assert r.status_code == 403
-    r = api(assessor2).post(f"/api/assessments/{aid}/scores/",
-                            {"indicator": "vital_processes", "level": 2, "rationale": "Eigen oordeel."}, format="json")
+    r = api(assessor2).post(
+        f"/api/assessments/{aid}/scores/",
+        {"indicator": "vital_processes", "level": 2, "rationale": "Eigen oordeel."},
+        format="json",
+    )
     assert r.status_code == 201
 
 
@@ -160,19 +190,22 @@ def test_bad_input_is_a_field_error_and_changes_nothing(api, officer, assessor, 
     cases = [
         (f"/api/assessments/{aid}/scores/", {"indicator": "vital_processes", "level": 9, "rationale": "x"}, "level"),
         (f"/api/assessments/{aid}/scores/", {"indicator": "nope", "level": 2, "rationale": "x"}, "indicator"),
-        (f"/api/assessments/{aid}/scores/", {"indicator": "vital_processes", "level": 2, "rationale": ""},
-         "rationale"),
+        (f"/api/assessments/{aid}/scores/", {"indicator": "vital_processes", "level": 2, "rationale": ""}, "rationale"),
     ]
     for url, data, field in cases:
         response = client.post(url, data, format="json")
         assert response.status_code == 400 and field in response.json(), response.json()
     r = client.put(f"/api/assessments/{aid}/conditions/national_security_risk/", {"status": "met"}, format="json")
     assert r.status_code == 400 and "rationale" in r.json()
-    r = client.put(f"/api/assessments/{aid}/conditions/national_security_risk/",
-                   {"status": "maybe", "rationale": "x"}, format="json")
+    r = client.put(
+        f"/api/assessments/{aid}/conditions/national_security_risk/",
+        {"status": "maybe", "rationale": "x"},
+        format="json",
+    )
     assert r.status_code == 400 and "status" in r.json()
-    r = client.put(f"/api/assessments/{aid}/scope/", {"scope_ground": "", "confirmed": True, "rationale": "x"},
-                   format="json")
+    r = client.put(
+        f"/api/assessments/{aid}/scope/", {"scope_ground": "", "confirmed": True, "rationale": "x"}, format="json"
+    )
     assert r.status_code == 400 and "scope_ground" in r.json()
     detail = client.get(f"/api/assessments/{aid}/").json()
     assert all(not row["scores"] for row in detail["indicators"])
@@ -186,18 +219,35 @@ def test_evidence_can_point_at_documents_of_this_case_only(api, officer, assesso
     from .factories import make_case
 
     start_risk_assessment(case, officer=officer)
-    own = document_upload(user=officer, case=case, title="AIVD-ambtsbericht", document_type="memo",
-                          content=b"Ambtsbericht", filename="ambtsbericht.txt")
+    own = document_upload(
+        user=officer,
+        case=case,
+        title="AIVD-ambtsbericht",
+        document_type="memo",
+        content=b"Ambtsbericht",
+        filename="ambtsbericht.txt",
+    )
     other_case = make_case(officer=officer)
-    foreign = document_upload(user=officer, case=other_case, title="Ander dossier", document_type="memo",
-                              content=b"Elders", filename="elders.txt")
+    foreign = document_upload(
+        user=officer,
+        case=other_case,
+        title="Ander dossier",
+        document_type="memo",
+        content=b"Elders",
+        filename="elders.txt",
+    )
     aid = api(assessor).post("/api/assessments/", {"case": case.pk}, format="json").json()["id"]
     url = f"/api/assessments/{aid}/conditions/state_actor_influence/"
-    response = api(assessor).put(url, {"status": "met", "rationale": "Zie ambtsbericht.",
-                                       "evidence": [{"document_id": foreign.pk}]}, format="json")
+    response = api(assessor).put(
+        url,
+        {"status": "met", "rationale": "Zie ambtsbericht.", "evidence": [{"document_id": foreign.pk}]},
+        format="json",
+    )
     assert response.status_code == 400 and "evidence" in response.json()
-    response = api(assessor).put(url, {"status": "met", "rationale": "Zie ambtsbericht.",
-                                       "evidence": [{"document_id": own.pk}]}, format="json")
+    response = api(assessor).put(
+        url, {"status": "met", "rationale": "Zie ambtsbericht.", "evidence": [{"document_id": own.pk}]}, format="json"
+    )
     assert response.status_code == 200, response.json()
-    assert response.json()["evidence"] == [{"title": "AIVD-ambtsbericht", "source": "", "url": "",
-                                            "document_id": own.pk}]
+    assert response.json()["evidence"] == [
+        {"title": "AIVD-ambtsbericht", "source": "", "url": "", "document_id": own.pk}
+    ]

@@ -36,8 +36,12 @@ def test_the_default_version_comes_from_the_letter_and_says_so(api, assessor):
     core = [i for i in body["indicators"] if i["kind"] == "core"]
     broader = [i for i in body["indicators"] if i["kind"] == "broader"]
     assert len(core) == 4 and len(broader) == 1
-    assert {c["code"] for c in body["checks"]} == {"existing_instruments_insufficient", "no_market_financing",
-                                                   "no_strategic_behaviour", "proportionality"}
+    assert {c["code"] for c in body["checks"]} == {
+        "existing_instruments_insufficient",
+        "no_market_financing",
+        "no_strategic_behaviour",
+        "proportionality",
+    }
     for item in body["conditions"] + body["indicators"] + body["checks"]:
         assert item["label_nl"] and item["label_en"] and "Kamerbrief" in item["letter_citation"]
     assert [r["code"] for r in body["risk_levels"]] == ["laag", "midden", "hoog", "zeer_hoog"]
@@ -47,8 +51,9 @@ def test_the_default_version_comes_from_the_letter_and_says_so(api, assessor):
 def test_an_administrator_publishes_a_new_version(api, admin, assessor):
     client = api(admin)
     definition = new_definition(disagreement_spread=3)
-    response = client.post("/api/frameworks/", {"name": "Versie 2", "definition": definition,
-                                                "notes": "Ruimere spreiding."}, format="json")
+    response = client.post(
+        "/api/frameworks/", {"name": "Versie 2", "definition": definition, "notes": "Ruimere spreiding."}, format="json"
+    )
     assert response.status_code == 201, response.json()
     draft = response.json()
     assert draft["number"] == 4 and draft["status"] == "draft"  # v1, v2, v3: the migrations
@@ -108,7 +113,8 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
     assert after["framework"]["number"] == 3
     assert after["result"]["risk_level"] == "hoog" and after["result"]["outcome"] == "deploy"
     assert after["result"] == api(assessor).get(f"/api/assessments/{approved.pk}/outcome/").json() | {
-        "framework": after["result"]["framework"]}
+        "framework": after["result"]["framework"]
+    }
 
     # A draft revision keeps its version too; a new case's assessment takes the new version 4.
     from .factories import make_case

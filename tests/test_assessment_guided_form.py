@@ -43,10 +43,10 @@ def page(client, user, assessment) -> str:
 def _section(body: str, anchor: str) -> str:
     """The progress list's line of one section."""
     begin = body.index('id="progress"')
-    progress = body[begin:body.index("</nav>", begin)]
+    progress = body[begin : body.index("</nav>", begin)]
     start = progress.index(f'href="#{anchor}"')
     end = progress.find("<li><a href=", start + 1)
-    return progress[start:end if end != -1 else len(progress)]
+    return progress[start : end if end != -1 else len(progress)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,9 +78,15 @@ def test_the_progress_list_marks_a_complete_assessment_done(client, assessor, as
 def test_the_page_and_the_service_apply_the_same_rules(api, assessor, assessment, jenv_advisor):
     """One rule set: what the page lists as blocking is what the submit refuses on."""
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=jenv_advisor,
-                                   question="?", covers=["vital_processes"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=jenv_advisor,
+        question="?",
+        covers=["vital_processes"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     assessment.refresh_from_db()
     blocking = [i["code"] for i in assessment_open_items(assessment) if i["blocks_submit"]]
     assert blocking == [f"consultation_{request.pk}"]
@@ -97,7 +103,7 @@ def test_a_refused_submit_on_the_page_lists_the_missing_items(client, assessor, 
     response = client.post(reverse("assessments:act", args=[assessment.pk, "submit"]))
     assert response.status_code == 400
     body = response.content.decode()
-    submit = body[body.index('id="submit"'):]
+    submit = body[body.index('id="submit"') :]
     # one line per missing item, not one long sentence
     assert "<li>Reikwijdtegrond: De reikwijdtegrond is nog niet bevestigd.</li>" in submit
     for item in assessment.framework.framework.conditions + assessment.framework.framework.checks:
@@ -116,9 +122,16 @@ def test_a_refused_submit_in_the_api_names_the_missing_items(api, assessor, asse
     assert body["extra"]["missing"] == ["state_actor_influence"]
     label = str(assessment.framework.framework.condition("state_actor_influence").label)
     assert label in body["message"]
-    assert body["extra"]["missing_items"] == [{
-        "section": "conditions", "code": "state_actor_influence", "label": label,
-        "text": "Voorwaarde nog niet vastgesteld.", "rule": "insufficient_information", "blocks_submit": True}]
+    assert body["extra"]["missing_items"] == [
+        {
+            "section": "conditions",
+            "code": "state_actor_influence",
+            "label": label,
+            "text": "Voorwaarde nog niet vastgesteld.",
+            "rule": "insufficient_information",
+            "blocks_submit": True,
+        }
+    ]
     assessment.refresh_from_db()
     assert assessment.status == "draft"
 
@@ -128,13 +141,19 @@ def test_a_refused_submit_in_the_api_names_the_missing_items(api, assessor, asse
 # ---------------------------------------------------------------------------------------------
 def test_the_departments_advice_is_shown_beside_the_outcome(client, assessor, assessment, jenv_advisor):
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=jenv_advisor,
-                                   question="Deelt JenV de analyse?", covers=["vital_processes"],
-                                   due_date=timezone.localdate() + timedelta(days=3))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=jenv_advisor,
+        question="Deelt JenV de analyse?",
+        covers=["vital_processes"],
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
     consultation_answer(user=jenv_advisor, consultation=request, position="supports", advice="JenV steunt dit.")
     body = page(client, assessor, assessment)
-    outcome = body[body.index('id="outcome"'):body.index('id="consultations"')]
-    advice = outcome[outcome.index('id="advice"'):]
+    outcome = body[body.index('id="outcome"') : body.index('id="consultations"')]
+    advice = outcome[outcome.index('id="advice"') :]
     assert "Justitie en Veiligheid (JenV)" in advice and "Steunt" in advice and "JenV steunt dit." in advice
 
 
@@ -142,8 +161,13 @@ def test_the_departments_advice_is_shown_beside_the_outcome(client, assessor, as
 # The advisor belongs to the ministry asked
 # ---------------------------------------------------------------------------------------------
 def _ask(client, assessment, **overrides):
-    data = {"ministry": "jenv", "advisor": "adviseur", "question": "Deelt uw ministerie de analyse?",
-            "covers": ["vital_processes"], "due_date": (timezone.localdate() + timedelta(days=5)).isoformat()}
+    data = {
+        "ministry": "jenv",
+        "advisor": "adviseur",
+        "question": "Deelt uw ministerie de analyse?",
+        "covers": ["vital_processes"],
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    }
     data.update(overrides)
     return client.post(f"/api/assessments/{assessment.pk}/consultations/", data, format="json")
 
@@ -168,9 +192,16 @@ def test_an_advisor_without_an_organisation_is_refused(api, officer, make_user, 
 
 def test_the_page_refuses_an_advisor_of_another_ministry_at_the_field(client, assessor, assessment, jenv_advisor):
     web_session(client, assessor)
-    response = client.post(reverse("assessments:act", args=[assessment.pk, "consult"]), {
-        "ministry": "defensie", "advisor": "adviseur", "question": "Leverancier voor Defensie?",
-        "covers": ["vital_processes"], "due_date": (timezone.localdate() + timedelta(days=5)).isoformat()})
+    response = client.post(
+        reverse("assessments:act", args=[assessment.pk, "consult"]),
+        {
+            "ministry": "defensie",
+            "advisor": "adviseur",
+            "question": "Leverancier voor Defensie?",
+            "covers": ["vital_processes"],
+            "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "hoort niet bij het gevraagde ministerie (Defensie)" in body
@@ -227,7 +258,7 @@ def test_a_risk_reviews_progress_lists_its_open_questions(client, case, assessor
     Case.objects.filter(pk=case.pk).update(state="monitoring")
     review = assessment_start(user=assessor, case=Case.objects.get(pk=case.pk), kind="risk_review")
     body = page(client, assessor, review)
-    assert 'href="#scope"' not in body[body.index('id="progress"'):]
+    assert 'href="#scope"' not in body[body.index('id="progress"') :]
     questions = _section(body, "checks")
     assert "Vragen van de risicoheroverweging" in questions and "Vraag nog niet beantwoord." in questions
     progress = assessment_progress(assessment=review)

@@ -23,28 +23,51 @@ def assess_through_api(api, case, *, lead, approver, outcome):
     body = response.json()
     aid = body["id"]
     assert body["framework"]["number"] == 3 and body["framework"]["derived_from_letter"] is True
-    assert client.put(f"/api/assessments/{aid}/scope/", {"scope_ground": "essential_supplier", "confirmed": True,
-                                                         "rationale": "Toeleverancier buiten de Wet vifo."},
-                      format="json").status_code == 200
+    assert (
+        client.put(
+            f"/api/assessments/{aid}/scope/",
+            {
+                "scope_ground": "essential_supplier",
+                "confirmed": True,
+                "rationale": "Toeleverancier buiten de Wet vifo.",
+            },
+            format="json",
+        ).status_code
+        == 200
+    )
     for condition in body["conditions"]:
         status = "not_met" if outcome == "do_not_deploy" and condition["code"] == "state_actor_influence" else "met"
-        r = client.put(f"/api/assessments/{aid}/conditions/{condition['code']}/",
-                       {"status": status, "rationale": "Zie de analyse.",
-                        "evidence": [{"title": "AIVD-notitie", "source": "AIVD"}]}, format="json")
+        r = client.put(
+            f"/api/assessments/{aid}/conditions/{condition['code']}/",
+            {
+                "status": status,
+                "rationale": "Zie de analyse.",
+                "evidence": [{"title": "AIVD-notitie", "source": "AIVD"}],
+            },
+            format="json",
+        )
         assert r.status_code == 200, r.json()
     for check in body["checks"]:
-        r = client.put(f"/api/assessments/{aid}/checks/{check['code']}/",
-                       {"answer": "yes", "rationale": "Nagegaan."}, format="json")
+        r = client.put(
+            f"/api/assessments/{aid}/checks/{check['code']}/",
+            {"answer": "yes", "rationale": "Nagegaan."},
+            format="json",
+        )
         assert r.status_code == 200, r.json()
     for indicator in body["indicators"]:
         if indicator["kind"] == "core":
-            r = client.post(f"/api/assessments/{aid}/scores/",
-                            {"indicator": indicator["code"], "level": 3, "rationale": "Moeilijk te vervangen."},
-                            format="json")
+            r = client.post(
+                f"/api/assessments/{aid}/scores/",
+                {"indicator": indicator["code"], "level": 3, "rationale": "Moeilijk te vervangen."},
+                format="json",
+            )
             assert r.status_code == 201, r.json()
     # Version 2: no consultation at all only with a recorded reason.
-    r = client.put(f"/api/assessments/{aid}/no-consultation-reason/",
-                   {"reason": "Alleen EZK-beleid geraakt; geen ander departement betrokken."}, format="json")
+    r = client.put(
+        f"/api/assessments/{aid}/no-consultation-reason/",
+        {"reason": "Alleen EZK-beleid geraakt; geen ander departement betrokken."},
+        format="json",
+    )
     assert r.status_code == 200, r.json()
     assert client.get(f"/api/assessments/{aid}/outcome/").json()["outcome"] == outcome
     r = client.post(f"/api/assessments/{aid}/submit/")
@@ -80,8 +103,9 @@ def test_approved_do_not_deploy_lets_ezk_end_the_case(api, officer, assessor, as
     assess_through_api(api, case, lead=assessor, approver=assessor2, outcome="do_not_deploy")
 
     assert transition(api(assessor), case, "submit_to_cabinet").status_code == 409
-    response = transition(api(assessor), case, "conclude_not_deployed",
-                          reason="Geen invloed van een statelijke actor vastgesteld.")
+    response = transition(
+        api(assessor), case, "conclude_not_deployed", reason="Geen invloed van een statelijke actor vastgesteld."
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["state"] == "not_deployed"
 
@@ -107,8 +131,7 @@ def case_in_monitoring(case):
     return case
 
 
-def test_risk_review_finding_the_risk_manageable_allows_the_exit(api, assessor, assessor2, manager,
-                                                                 case_in_monitoring):
+def test_risk_review_finding_the_risk_manageable_allows_the_exit(api, assessor, assessor2, manager, case_in_monitoring):
     case = case_in_monitoring
     response = transition(api(manager), case, "start_exit")
     assert response.status_code == 409
@@ -119,11 +142,18 @@ def test_risk_review_finding_the_risk_manageable_allows_the_exit(api, assessor, 
     # The review answers its own questions (framework v2, assessments.review_framework), not the indicators.
     assert review["conditions"] == [] and review["indicators"] == []
     assert [c["code"] for c in review["checks"]] == [
-        "state_actor_influence_ended", "covered_by_other_instrument", "trustworthy_market_party",
-        "buyer_no_strategic_behaviour", "cabinet_conditions_settled"]
+        "state_actor_influence_ended",
+        "covered_by_other_instrument",
+        "trustworthy_market_party",
+        "buyer_no_strategic_behaviour",
+        "cabinet_conditions_settled",
+    ]
     for check in review["checks"]:
-        response = client.put(f"/api/assessments/{review['id']}/checks/{check['code']}/",
-                              {"answer": "yes", "rationale": "Risico gemitigeerd."}, format="json")
+        response = client.put(
+            f"/api/assessments/{review['id']}/checks/{check['code']}/",
+            {"answer": "yes", "rationale": "Risico gemitigeerd."},
+            format="json",
+        )
         assert response.status_code == 200, response.json()
     assert client.post(f"/api/assessments/{review['id']}/submit/").status_code == 200
     approved = api(assessor2).post(f"/api/assessments/{review['id']}/approve/", {}, format="json").json()
@@ -135,8 +165,9 @@ def test_risk_review_finding_the_risk_manageable_allows_the_exit(api, assessor, 
     assert response.json()["state"] == "exit"
 
 
-def test_risk_review_finding_the_risk_still_high_keeps_the_exit_closed(api, assessor, assessor2, manager,
-                                                                       case_in_monitoring):
+def test_risk_review_finding_the_risk_still_high_keeps_the_exit_closed(
+    api, assessor, assessor2, manager, case_in_monitoring
+):
     approve_risk_review(case_in_monitoring, lead=assessor, approver=assessor2, manageable=False)
     assert transition(api(manager), case_in_monitoring, "start_exit").status_code == 409
 

@@ -25,15 +25,20 @@ def expected_outcome(scope, conditions, checks, core_scored=True) -> str:
     """The rule as the issue states it, written independently of the implementation."""
     if scope is False or ConditionStatus.NOT_MET in conditions or CheckAnswer.NO in checks:
         return Outcome.DO_NOT_DEPLOY
-    if (scope is None or ConditionStatus.UNDETERMINED in conditions or CheckAnswer.UNDETERMINED in checks
-            or not core_scored):
+    if (
+        scope is None
+        or ConditionStatus.UNDETERMINED in conditions
+        or CheckAnswer.UNDETERMINED in checks
+        or not core_scored
+    ):
         return Outcome.INSUFFICIENT_INFORMATION
     return Outcome.DEPLOY
 
 
 def inputs(framework, conditions, checks, scope=True, level=3):
     return Inputs(
-        kind=AssessmentKind.INITIAL, scope_ground_confirmed=scope,
+        kind=AssessmentKind.INITIAL,
+        scope_ground_confirmed=scope,
         conditions=dict(zip([c.code for c in framework.conditions], conditions)),
         checks=dict(zip([c.code for c in framework.checks], checks)),
         scores={i.code: [level] for i in framework.core_indicators},
@@ -50,10 +55,12 @@ def test_every_combination_of_conditions_and_checks(framework):
 
 
 @settings(max_examples=200, deadline=None)
-@given(scope=st.sampled_from([True, False, None]),
-       conditions=st.lists(st.sampled_from(CONDITION_VALUES), min_size=2, max_size=2),
-       checks=st.lists(st.sampled_from(CHECK_VALUES), min_size=4, max_size=4),
-       core_scored=st.booleans())
+@given(
+    scope=st.sampled_from([True, False, None]),
+    conditions=st.lists(st.sampled_from(CONDITION_VALUES), min_size=2, max_size=2),
+    checks=st.lists(st.sampled_from(CHECK_VALUES), min_size=4, max_size=4),
+    core_scored=st.booleans(),
+)
 def test_outcome_rule_with_scope_and_scores(scope, conditions, checks, core_scored):
     framework = FrameworkVersion.objects.get(number=1).framework
     data = inputs(framework, conditions, checks, scope=scope)
@@ -70,8 +77,12 @@ def test_deploy_is_explained_with_the_inputs_that_drove_it(framework):
     assert result["outcome"] == "deploy"
     assert "inzetten" in result["explanation"]
     supporting = {d["code"] for d in result["drivers"] if d["effect"] == "supports"}
-    assert supporting == {"scope_ground", "national_security_risk", "state_actor_influence",
-                          *[c.code for c in framework.checks]}
+    assert supporting == {
+        "scope_ground",
+        "national_security_risk",
+        "state_actor_influence",
+        *[c.code for c in framework.checks],
+    }
     assert result["risk_level"] == "hoog"  # all core indicators at 3, weight 1: mean 3.00
 
 
@@ -89,8 +100,17 @@ def test_insufficient_information_names_what_is_missing(framework):
     assert [m["code"] for m in result["missing"]] == ["state_actor_influence"]
 
 
-@pytest.mark.parametrize("levels,expected", [([0] * 4, "laag"), ([1, 1, 2, 2], "midden"), ([2, 3, 3, 2], "hoog"),
-                                             ([4, 4, 3, 3], "zeer_hoog"), ([3, 3, 4, 2], "hoog"), ([3, 3, 4, 3], "zeer_hoog")])
+@pytest.mark.parametrize(
+    "levels,expected",
+    [
+        ([0] * 4, "laag"),
+        ([1, 1, 2, 2], "midden"),
+        ([2, 3, 3, 2], "hoog"),
+        ([4, 4, 3, 3], "zeer_hoog"),
+        ([3, 3, 4, 2], "hoog"),
+        ([3, 3, 4, 3], "zeer_hoog"),
+    ],
+)
 def test_risk_level_comes_from_the_weighted_indicators(framework, levels, expected):
     data = inputs(framework, ["met", "met"], ["yes"] * 4)
     data.scores = {item.code: [level] for item, level in zip(framework.core_indicators, levels)}
@@ -104,14 +124,17 @@ def test_broader_indicator_weighs_with_its_own_weight(framework):
     assert compute(framework, data)["risk_score"] == "2.22"
 
 
-@pytest.mark.parametrize("levels,settled,expected", [
-    ([], None, (None, "unscored")),
-    ([2], None, (2, "agreed")),
-    ([2, 3], None, (3, "agreed")),  # ties go to the higher level
-    ([2, 2, 3], None, (2, "agreed")),
-    ([1, 3], None, (None, "disagreement")),
-    ([1, 3], 2, (2, "settled")),
-])
+@pytest.mark.parametrize(
+    "levels,settled,expected",
+    [
+        ([], None, (None, "unscored")),
+        ([2], None, (2, "agreed")),
+        ([2, 3], None, (3, "agreed")),  # ties go to the higher level
+        ([2, 2, 3], None, (2, "agreed")),
+        ([1, 3], None, (None, "disagreement")),
+        ([1, 3], 2, (2, "settled")),
+    ],
+)
 def test_final_level_of_an_indicator(levels, settled, expected):
     assert final_level(levels, settled, 2) == expected
 
@@ -119,13 +142,28 @@ def test_final_level_of_an_indicator(levels, settled, expected):
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 20) | st.text(max_size=5) | st.sampled_from(["1e999999", "NaN", "0.5"]),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(mutation=st.dictionaries(st.sampled_from(["scale", "conditions", "indicators", "checks", "risk_levels",
-                                                 "manageable_risk_levels", "disagreement_spread"]),
-                                json_values, max_size=3))
+@given(
+    mutation=st.dictionaries(
+        st.sampled_from(
+            [
+                "scale",
+                "conditions",
+                "indicators",
+                "checks",
+                "risk_levels",
+                "manageable_risk_levels",
+                "disagreement_spread",
+            ]
+        ),
+        json_values,
+        max_size=3,
+    )
+)
 def test_a_definition_is_either_refused_or_computes(mutation):
     """Whatever an administrator sends, the version is refused with a message or it works."""
     from django.core.exceptions import ValidationError
@@ -139,9 +177,12 @@ def test_a_definition_is_either_refused_or_computes(mutation):
         assert exc.message_dict["definition"]
         return
     framework = Framework(definition)
-    data = Inputs(conditions={c.code: "met" for c in framework.conditions},
-                  checks={c.code: "yes" for c in framework.checks},
-                  scope_ground_confirmed=True, scores={i.code: [framework.max_level] for i in framework.indicators})
+    data = Inputs(
+        conditions={c.code: "met" for c in framework.conditions},
+        checks={c.code: "yes" for c in framework.checks},
+        scope_ground_confirmed=True,
+        scores={i.code: [framework.max_level] for i in framework.indicators},
+    )
     assert compute(framework, data)["outcome"] == Outcome.DEPLOY
 
 

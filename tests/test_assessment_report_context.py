@@ -28,9 +28,15 @@ def test_report_context_holds_everything_the_cabinet_needs(officer, assessor, as
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)
     fill_initial_assessment(assessment, lead=assessor)
-    request = consultation_request(user=assessor, assessment=assessment, ministry="defensie", advisor=advisor,
-                                   question="Leverancier voor Defensie?", covers=["vital_processes"],
-                                   due_date=timezone.localdate() + timedelta(days=2))
+    request = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="defensie",
+        advisor=advisor,
+        question="Leverancier voor Defensie?",
+        covers=["vital_processes"],
+        due_date=timezone.localdate() + timedelta(days=2),
+    )
     consultation_answer(user=advisor, consultation=request, position="supports", advice="Defensie steunt inzet.")
     assessment_submit(user=assessor, assessment=assessment)
     assessment = assessment_approve(user=assessor2, assessment=assessment)
@@ -40,8 +46,9 @@ def test_report_context_holds_everything_the_cabinet_needs(officer, assessor, as
     assert context["case"]["acquirer_name"] == case.acquirer_name
     assert context["scope"]["ground"] == "essential_supplier" and context["scope"]["confirmed"] is True
     assert [c["status"] for c in context["conditions"]] == ["met", "met"]
-    assert context["conditions"][0]["evidence"] == [{"title": "Analyse", "source": "EZK", "url": "",
-                                                     "document_id": None}]
+    assert context["conditions"][0]["evidence"] == [
+        {"title": "Analyse", "source": "EZK", "url": "", "document_id": None}
+    ]
     assert context["framework"]["number"] == 3 and context["framework"]["derived_from_letter"] is True
     assert all(row["final_level"] == 3 for row in context["indicators"] if row["kind"] == "core")
     assert context["indicators"][0]["scores"][0]["assessor"] == "assessor"

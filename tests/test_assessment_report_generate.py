@@ -52,8 +52,9 @@ def test_report_is_stored_as_pdf_and_docx_documents_of_the_case(approved, assess
     assert pdf_document.classification == case.classification
     pdf = document_version_download(user=assessor, version=pdf_document.versions.get())
     assert pdf.startswith(b"%PDF")
-    docx_document = Document.objects.filter(case=case, document_type="assessment_report").exclude(
-        pk=pdf_document.pk).get()
+    docx_document = (
+        Document.objects.filter(case=case, document_type="assessment_report").exclude(pk=pdf_document.pk).get()
+    )
     text = docx_text(document_version_download(user=assessor, version=docx_document.versions.get()))
     assert case.reference in text and case.target_name in text
     assert f"versie {approved.framework.number}" in text

@@ -17,68 +17,168 @@ from assessments.cabinet_report import render_docx, render_html, render_pdf, rep
 def report_context(**overrides) -> dict:
     context = {
         "case": {
-            "id": 1, "reference": "BEV-2025-0007", "title": "Voorgenomen overname chipleverancier",
+            "id": 1,
+            "reference": "BEV-2025-0007",
+            "title": "Voorgenomen overname chipleverancier",
             "summary": "Signaal over een voorgenomen overname door een partij op aanwijzing van een statelijke actor.",
-            "classification": "geheim", "classification_label": "geheim", "urgency": "urgent",
-            "urgency_label": "Per direct", "target_name": "Voorbeeld Photonics B.V.", "target_kvk_number": "12345678",
-            "target_sector": "Halfgeleiders", "categories": ["Gevoelige technologie"],
-            "acquirer_name": "Example State Holdings Ltd.", "acquirer_country": "CN",
-            "state_actor_status": "on_instructions", "state_actor_status_label": "Handelt op aanwijzing van een staat",
-            "intended_stake_percent": Decimal("51.00"), "transaction_value": Decimal("25000000.00"),
+            "classification": "geheim",
+            "classification_label": "geheim",
+            "urgency": "urgent",
+            "urgency_label": "Per direct",
+            "target_name": "Voorbeeld Photonics B.V.",
+            "target_kvk_number": "12345678",
+            "target_sector": "Halfgeleiders",
+            "categories": ["Gevoelige technologie"],
+            "acquirer_name": "Example State Holdings Ltd.",
+            "acquirer_country": "CN",
+            "state_actor_status": "on_instructions",
+            "state_actor_status_label": "Handelt op aanwijzing van een staat",
+            "intended_stake_percent": Decimal("51.00"),
+            "transaction_value": Decimal("25000000.00"),
             "expected_closing_date": date(2025, 9, 1),
         },
-        "assessment": {"id": 3, "kind": "initial", "kind_label": "Risico-inschatting", "status": "approved",
-                       "status_label": "Goedgekeurd", "revision": 2, "previous_id": 2, "lead": "assessor",
-                       "submitted_by": "assessor", "submitted_at": datetime(2025, 6, 1, 10, tzinfo=dt_timezone.utc),
-                       "approved_by": "assessor2", "approved_at": datetime(2025, 6, 2, 10, tzinfo=dt_timezone.utc),
-                       "reviews": []},
-        "framework": {"id": 1, "number": 4, "name": "Afwegingskader 2023 (uit de brief)", "derived_from_letter": True,
-                      "notes": ""},
-        "scope": {"ground": "essential_supplier", "ground_label": "Essentiële toeleverancier", "confirmed": True,
-                  "rationale": "Toeleverancier van Defensie, valt niet onder de Wet vifo."},
+        "assessment": {
+            "id": 3,
+            "kind": "initial",
+            "kind_label": "Risico-inschatting",
+            "status": "approved",
+            "status_label": "Goedgekeurd",
+            "revision": 2,
+            "previous_id": 2,
+            "lead": "assessor",
+            "submitted_by": "assessor",
+            "submitted_at": datetime(2025, 6, 1, 10, tzinfo=dt_timezone.utc),
+            "approved_by": "assessor2",
+            "approved_at": datetime(2025, 6, 2, 10, tzinfo=dt_timezone.utc),
+            "reviews": [],
+        },
+        "framework": {
+            "id": 1,
+            "number": 4,
+            "name": "Afwegingskader 2023 (uit de brief)",
+            "derived_from_letter": True,
+            "notes": "",
+        },
+        "scope": {
+            "ground": "essential_supplier",
+            "ground_label": "Essentiële toeleverancier",
+            "confirmed": True,
+            "rationale": "Toeleverancier van Defensie, valt niet onder de Wet vifo.",
+        },
         "conditions": [
-            {"code": "national_security_risk", "label": "Risico voor de nationale veiligheid", "status": "met",
-             "status_label": "Voldaan", "rationale": "Unieke fotonicakennis zonder substitutie.",
-             "evidence": [{"title": "Ambtsbericht AIVD", "reference": "AB-2025-12"}]},
-            {"code": "state_actor_influence", "label": "Invloed van een statelijke actor", "status": "met",
-             "status_label": "Voldaan", "rationale": "Koper handelt op aanwijzing van een staat.", "evidence": []},
+            {
+                "code": "national_security_risk",
+                "label": "Risico voor de nationale veiligheid",
+                "status": "met",
+                "status_label": "Voldaan",
+                "rationale": "Unieke fotonicakennis zonder substitutie.",
+                "evidence": [{"title": "Ambtsbericht AIVD", "reference": "AB-2025-12"}],
+            },
+            {
+                "code": "state_actor_influence",
+                "label": "Invloed van een statelijke actor",
+                "status": "met",
+                "status_label": "Voldaan",
+                "rationale": "Koper handelt op aanwijzing van een staat.",
+                "evidence": [],
+            },
         ],
         "indicators": [
-            {"code": "unique_knowledge", "label": "Unieke en gevoelige kennis en technologie", "kind": "core",
-             "weight": "3", "scores": [
-                 {"assessor": "assessor", "assessor_name": "A. Beoordelaar", "level": 4, "level_label": "Hoog",
-                  "rationale": "Moeilijk reproduceerbaar."},
-                 {"assessor": "assessor2", "assessor_name": "B. Beoordelaar", "level": 4, "level_label": "Hoog",
-                  "rationale": "Geen alternatief op middellange termijn."}],
-             "settlement": None, "final_level": 4, "final_level_label": "Hoog"},
-            {"code": "ecosystem_position", "label": "Cruciale positie in ecosystemen", "kind": "core", "weight": "2",
-             "scores": [{"assessor": "assessor", "level": 2, "level_label": "Laag", "rationale": "Kleine rol."},
-                        {"assessor": "assessor2", "level": 4, "level_label": "Hoog", "rationale": "Clusterrol."}],
-             "settlement": {"level": 3, "level_label": "Midden", "rationale": "Clusterrol in de regio.",
-                            "settled_by": "assessor"},
-             "final_level": 3, "final_level_label": "Midden"},
+            {
+                "code": "unique_knowledge",
+                "label": "Unieke en gevoelige kennis en technologie",
+                "kind": "core",
+                "weight": "3",
+                "scores": [
+                    {
+                        "assessor": "assessor",
+                        "assessor_name": "A. Beoordelaar",
+                        "level": 4,
+                        "level_label": "Hoog",
+                        "rationale": "Moeilijk reproduceerbaar.",
+                    },
+                    {
+                        "assessor": "assessor2",
+                        "assessor_name": "B. Beoordelaar",
+                        "level": 4,
+                        "level_label": "Hoog",
+                        "rationale": "Geen alternatief op middellange termijn.",
+                    },
+                ],
+                "settlement": None,
+                "final_level": 4,
+                "final_level_label": "Hoog",
+            },
+            {
+                "code": "ecosystem_position",
+                "label": "Cruciale positie in ecosystemen",
+                "kind": "core",
+                "weight": "2",
+                "scores": [
+                    {"assessor": "assessor", "level": 2, "level_label": "Laag", "rationale": "Kleine rol."},
+                    {"assessor": "assessor2", "level": 4, "level_label": "Hoog", "rationale": "Clusterrol."},
+                ],
+                "settlement": {
+                    "level": 3,
+                    "level_label": "Midden",
+                    "rationale": "Clusterrol in de regio.",
+                    "settled_by": "assessor",
+                },
+                "final_level": 3,
+                "final_level_label": "Midden",
+            },
         ],
         "checks": [
-            {"code": "last_resort", "label": "Laatste redmiddel", "question_nl": "Schieten bestaande instrumenten en "
-             "marktfinanciering tekort?", "answer": "yes", "answer_label": "Ja",
-             "rationale": "Geen private partij bereid binnen de termijn."},
-            {"code": "no_strategic_behaviour", "label": "Geen strategisch gedrag",
-             "question_nl": "Is er geen strategisch gedrag van de onderneming?", "answer": "yes",
-             "answer_label": "Ja", "rationale": "Onderneming zocht zelf geen beroep op de voorziening."},
+            {
+                "code": "last_resort",
+                "label": "Laatste redmiddel",
+                "question_nl": "Schieten bestaande instrumenten en marktfinanciering tekort?",
+                "answer": "yes",
+                "answer_label": "Ja",
+                "rationale": "Geen private partij bereid binnen de termijn.",
+            },
+            {
+                "code": "no_strategic_behaviour",
+                "label": "Geen strategisch gedrag",
+                "question_nl": "Is er geen strategisch gedrag van de onderneming?",
+                "answer": "yes",
+                "answer_label": "Ja",
+                "rationale": "Onderneming zocht zelf geen beroep op de voorziening.",
+            },
         ],
         "advice": [
-            {"ministry": "jenv", "ministry_label": "Justitie en Veiligheid (JenV)", "status": "answered",
-             "status_label": "Beantwoord", "position": "supports", "position_label": "Steunt",
-             "advice": "JenV onderschrijft het risico voor de nationale veiligheid.",
-             "answered_at": datetime(2025, 5, 30, 9, tzinfo=dt_timezone.utc)},
-            {"ministry": "defensie", "ministry_label": "Defensie", "status": "waived", "status_label": "Afgezien",
-             "position": "", "position_label": "", "advice": "", "waiver_reason": "Spoed: per direct."},
+            {
+                "ministry": "jenv",
+                "ministry_label": "Justitie en Veiligheid (JenV)",
+                "status": "answered",
+                "status_label": "Beantwoord",
+                "position": "supports",
+                "position_label": "Steunt",
+                "advice": "JenV onderschrijft het risico voor de nationale veiligheid.",
+                "answered_at": datetime(2025, 5, 30, 9, tzinfo=dt_timezone.utc),
+            },
+            {
+                "ministry": "defensie",
+                "ministry_label": "Defensie",
+                "status": "waived",
+                "status_label": "Afgezien",
+                "position": "",
+                "position_label": "",
+                "advice": "",
+                "waiver_reason": "Spoed: per direct.",
+            },
         ],
-        "outcome": "deploy", "outcome_label": "Inzetten",
+        "outcome": "deploy",
+        "outcome_label": "Inzetten",
         "explanation": "Advies: inzetten. De reikwijdtegrond is bevestigd, aan beide noodzakelijke voorwaarden is "
-                       "voldaan en alle toetsen zijn doorstaan.",
-        "reasons": [], "missing": [], "drivers": [], "risk_score": "3.60", "risk_level": "high",
-        "risk_level_label": "Hoog", "risk_manageable": False,
+        "voldaan en alle toetsen zijn doorstaan.",
+        "reasons": [],
+        "missing": [],
+        "drivers": [],
+        "risk_score": "3.60",
+        "risk_level": "high",
+        "risk_level_label": "Hoog",
+        "risk_manageable": False,
     }
     context.update(overrides)
     return context
@@ -94,14 +194,25 @@ def docx_text(content: bytes) -> str:
 
 
 EXPECTED = [
-    "BEV-2025-0007", "Voorgenomen overname chipleverancier", "Voorbeeld Photonics B.V.",  # the case summary
-    "Essentiële toeleverancier", "valt niet onder de Wet vifo",  # the scope ground
-    "Risico voor de nationale veiligheid", "Invloed van een statelijke actor", "Unieke fotonicakennis",  # conditions
-    "Unieke en gevoelige kennis en technologie", "Moeilijk reproduceerbaar", "Clusterrol in de regio",  # indicators
+    "BEV-2025-0007",
+    "Voorgenomen overname chipleverancier",
+    "Voorbeeld Photonics B.V.",  # the case summary
+    "Essentiële toeleverancier",
+    "valt niet onder de Wet vifo",  # the scope ground
+    "Risico voor de nationale veiligheid",
+    "Invloed van een statelijke actor",
+    "Unieke fotonicakennis",  # conditions
+    "Unieke en gevoelige kennis en technologie",
+    "Moeilijk reproduceerbaar",
+    "Clusterrol in de regio",  # indicators
     "versie 4",  # the framework version
-    "Laatste redmiddel", "Geen private partij bereid",  # the checks (question or label)
-    "Justitie en Veiligheid (JenV)", "onderschrijft het risico", "Spoed: per direct.",  # the ministries' advice
-    "Inzetten", "Advies: inzetten.",  # outcome and explanation
+    "Laatste redmiddel",
+    "Geen private partij bereid",  # the checks (question or label)
+    "Justitie en Veiligheid (JenV)",
+    "onderschrijft het risico",
+    "Spoed: per direct.",  # the ministries' advice
+    "Inzetten",
+    "Advies: inzetten.",  # outcome and explanation
     "Op basis van deze risico-inschatting beslist het kabinet",
 ]
 
@@ -142,12 +253,18 @@ def test_pdf_layout_puts_the_marking_on_every_page_and_holds_the_assessment():
     assert len(rendered.pages) >= 2
     body = ""
     for page in rendered.pages:
-        margins = {box.at_keyword: _box_text(box) for box in page._page_box.children
-                   if type(box).__name__ == "MarginBox"}
+        margins = {
+            box.at_keyword: _box_text(box) for box in page._page_box.children if type(box).__name__ == "MarginBox"
+        }
         assert margins["@top-center"] == "GEHEIM" and margins["@bottom-center"] == "GEHEIM"
         body += _box_text(page._page_box)
-    for expected in ("BEV-2025-0007", "Voorbeeld Photonics", "Invloed van een statelijke actor", "Inzetten",
-                     "onderschrijft het risico"):
+    for expected in (
+        "BEV-2025-0007",
+        "Voorbeeld Photonics",
+        "Invloed van een statelijke actor",
+        "Inzetten",
+        "onderschrijft het risico",
+    ):
         assert expected in body
 
 
@@ -155,14 +272,25 @@ def test_html_is_dutch_and_escapes_content():
     html = render_html(report_context(explanation="<script>alert(1)</script>"))
     assert '<html lang="nl">' in html
     assert "<script>alert" not in html and "&lt;script&gt;" in html
-    for expected in ("Noodzakelijke voorwaarden", "Indicatoren", "Toetsen", "Advies van de betrokken departementen",
-                     "Uitkomst en toelichting"):
+    for expected in (
+        "Noodzakelijke voorwaarden",
+        "Indicatoren",
+        "Toetsen",
+        "Advies van de betrokken departementen",
+        "Uitkomst en toelichting",
+    ):
         assert expected in html
 
 
 def test_a_sparse_context_still_renders():
-    context = report_context(conditions=[], checks=[], advice=[], indicators=[], explanation="",
-                             scope={"ground": "", "confirmed": None, "rationale": ""})
+    context = report_context(
+        conditions=[],
+        checks=[],
+        advice=[],
+        indicators=[],
+        explanation="",
+        scope={"ground": "", "confirmed": None, "rationale": ""},
+    )
     assert "Er is geen advies" in docx_text(render_docx(context))
     assert render_pdf(context).startswith(b"%PDF")
 

@@ -106,17 +106,36 @@ def assessments(officer, assessor, assessor2, case, make_user, manager):
     framework = first.framework.framework
     core = [i.code for i in framework.core_indicators]
     broader = [i.code for i in framework.indicators if i.kind == "broader"]
-    assessment_score(user=assessor2, assessment=first, indicator=core[0], level=1, rationale="Lager ingeschat.",
-                     evidence=[{"title": "Notitie", "source": "AIVD", "url": "https://example.org/n"}])
+    assessment_score(
+        user=assessor2,
+        assessment=first,
+        indicator=core[0],
+        level=1,
+        rationale="Lager ingeschat.",
+        evidence=[{"title": "Notitie", "source": "AIVD", "url": "https://example.org/n"}],
+    )
     assessment_settle(user=assessor, assessment=first, indicator=core[0], level=2, rationale="Midden gekozen.")
     assessment_score(user=assessor2, assessment=first, indicator=broader[0], level=2, rationale="Enige rol.")
-    answered = consultation_request(user=assessor, assessment=first, ministry="defensie", advisor=advisor,
-                                    question="Leverancier voor Defensie?", covers=[core[2], "proportionality"],
-                                    due_date=timezone.localdate() + timedelta(days=2))
+    answered = consultation_request(
+        user=assessor,
+        assessment=first,
+        ministry="defensie",
+        advisor=advisor,
+        question="Leverancier voor Defensie?",
+        covers=[core[2], "proportionality"],
+        due_date=timezone.localdate() + timedelta(days=2),
+    )
     consultation_answer(user=advisor, consultation=answered, position="concerns", advice="Zorgen over de keten.")
-    waived = consultation_request(user=assessor, assessment=first, ministry="other", ministry_other="Ministerie X",
-                                  advisor=advisor_x, question="Rol van X?", covers=[core[1]],
-                                  due_date=timezone.localdate() + timedelta(days=5))
+    waived = consultation_request(
+        user=assessor,
+        assessment=first,
+        ministry="other",
+        ministry_other="Ministerie X",
+        advisor=advisor_x,
+        question="Rol van X?",
+        covers=[core[1]],
+        due_date=timezone.localdate() + timedelta(days=5),
+    )
     consultation_waive(user=assessor, consultation=waived, reason="Niet nodig gebleken.")
     assessment_submit(user=assessor, assessment=first)
     assessment_return(user=assessor2, assessment=first, comments="Onderbouw de keten beter.")
@@ -125,23 +144,38 @@ def assessments(officer, assessor, assessor2, case, make_user, manager):
 
     second = assessment_revise(user=assessor, assessment=first)
     assessment_score(user=assessor2, assessment=second, indicator=core[1], level=1, rationale="Veel lager.")
-    open_request = consultation_request(user=assessor, assessment=second, ministry="jenv", advisor=advisor_jenv,
-                                        question="Nog steeds?", covers=[core[1], "state_actor_influence"],
-                                        due_date=timezone.localdate() + timedelta(days=1))
+    open_request = consultation_request(
+        user=assessor,
+        assessment=second,
+        ministry="jenv",
+        advisor=advisor_jenv,
+        question="Nog steeds?",
+        covers=[core[1], "state_actor_influence"],
+        due_date=timezone.localdate() + timedelta(days=1),
+    )
     ConsultationRequest.objects.filter(pk=open_request.pk).update(overdue_flagged_at=timezone.now())
 
-    other = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
-                                             manager: Role.FUND_MANAGER})
+    other = make_case(
+        officer=officer, team={assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR, manager: Role.FUND_MANAGER}
+    )
     Case.objects.filter(pk=other.pk).update(state="monitoring")
-    review = _pinned_to_version_1(assessment_start(user=assessor, case=Case.objects.get(pk=other.pk),
-                                                   kind="risk_review"))
+    review = _pinned_to_version_1(
+        assessment_start(user=assessor, case=Case.objects.get(pk=other.pk), kind="risk_review")
+    )
     score_all_indicators(review, assessor=assessor, level=2)
     assessment_score(user=assessor2, assessment=review, indicator=core[0], level=4, rationale="Zeer hoog.")
 
-    tokens = {("assessment", first.pk): "first", ("assessment", second.pk): "second",
-              ("assessment", review.pk): "review", ("case", case.pk): "case", ("case", other.pk): "other_case",
-              ("framework", first.framework_id): "framework", ("consultation", answered.pk): "answered",
-              ("consultation", waived.pk): "waived", ("consultation", open_request.pk): "open"}
+    tokens = {
+        ("assessment", first.pk): "first",
+        ("assessment", second.pk): "second",
+        ("assessment", review.pk): "review",
+        ("case", case.pk): "case",
+        ("case", other.pk): "other_case",
+        ("framework", first.framework_id): "framework",
+        ("consultation", answered.pk): "answered",
+        ("consultation", waived.pk): "waived",
+        ("consultation", open_request.pk): "open",
+    }
     return {"first": first, "second": second, "review": review}, tokens
 
 
@@ -167,6 +201,7 @@ def _bodies(api, assessor, assessments) -> dict:
 
 def _dump(bodies: dict) -> str:
     """One line per top-level key, one line per row of a list of rows (readable diffs)."""
+
     def one(value):
         return json.dumps(value, ensure_ascii=False)
 
@@ -181,8 +216,10 @@ def _dump(bodies: dict) -> str:
                 lines.append(f"  ]{end}")
             elif isinstance(value, dict) and len(one(value)) > 200:
                 lines.append(f"  {one(key)}: {{")
-                lines.extend(f"   {one(kk)}: {one(vv)}{',' if r < len(value) - 1 else ''}"
-                             for r, (kk, vv) in enumerate(value.items()))
+                lines.extend(
+                    f"   {one(kk)}: {one(vv)}{',' if r < len(value) - 1 else ''}"
+                    for r, (kk, vv) in enumerate(value.items())
+                )
                 lines.append(f"  }}{end}")
             else:
                 lines.append(f"  {one(key)}: {one(value)}{end}")
@@ -199,8 +236,9 @@ def test_assessment_detail_body_is_unchanged(api, assessor, assessments):
     expected = json.loads(EXPECTED)
     for name, body in bodies.items():
         # Compared as text: the order of the keys is part of the shape.
-        assert json.dumps(body, ensure_ascii=False, indent=1) == json.dumps(expected[name], ensure_ascii=False,
-                                                                            indent=1), name
+        assert json.dumps(body, ensure_ascii=False, indent=1) == json.dumps(
+            expected[name], ensure_ascii=False, indent=1
+        ), name
     assert list(bodies) == list(expected)
 
 

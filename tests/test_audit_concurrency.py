@@ -68,8 +68,13 @@ def test_concurrent_writers_and_sealers_form_one_chain():
             return
         for i in range(PER_THREAD):
             with transaction.atomic():
-                audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="test.concurrent",
-                          object_type="test.thing", object_id=f"{n}-{i}")
+                audit_log(
+                    actor=user,
+                    action=AuditRecord.Action.UPDATE,
+                    event="test.concurrent",
+                    object_type="test.thing",
+                    object_id=f"{n}-{i}",
+                )
 
     _run_in_threads(work)
     audit_chain_seal()
@@ -86,10 +91,20 @@ def test_rolled_back_records_leave_no_hole_in_the_chain():
         for i in range(PER_THREAD):
             try:
                 with transaction.atomic():
-                    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="test.concurrent",
-                              object_type="test.thing", object_id=f"{n}-{i}")
-                    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="test.concurrent.second",
-                              object_type="test.thing", object_id=f"{n}-{i}")
+                    audit_log(
+                        actor=user,
+                        action=AuditRecord.Action.UPDATE,
+                        event="test.concurrent",
+                        object_type="test.thing",
+                        object_id=f"{n}-{i}",
+                    )
+                    audit_log(
+                        actor=user,
+                        action=AuditRecord.Action.UPDATE,
+                        event="test.concurrent.second",
+                        object_type="test.thing",
+                        object_id=f"{n}-{i}",
+                    )
                     if i % 3 == 0:
                         raise Rollback  # the change failed: its records go with it
             except Rollback:

@@ -54,8 +54,10 @@ def test_every_successful_write_has_an_audit_record(world):
                     writes += 1
                     request_id = response.get("X-Request-ID", "")
                     if not AuditRecord.objects.filter(request_id=request_id).exists():
-                        unrecorded.append(f"{username}: {method.upper()} {path} ({url.name}) -> "
-                                          f"{response.status_code} wrote {sorted(tables)} without an audit record")
+                        unrecorded.append(
+                            f"{username}: {method.upper()} {path} ({url.name}) -> "
+                            f"{response.status_code} wrote {sorted(tables)} without an audit record"
+                        )
     assert writes, "the walk made no successful write at all: it proves nothing"
     assert not unrecorded, "Writes without a trace:\n" + "\n".join(unrecorded)
 
@@ -72,6 +74,7 @@ def test_reading_a_case_file_or_a_position_is_recorded(world):
             if response.status_code != 200:
                 continue
             checked += 1
-            assert AuditRecord.objects.filter(request_id=response["X-Request-ID"], action="read",
-                                              actor=user).exists(), path
+            assert AuditRecord.objects.filter(
+                request_id=response["X-Request-ID"], action="read", actor=user
+            ).exists(), path
     assert checked, "no case file or position was readable: the test proves nothing"

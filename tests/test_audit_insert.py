@@ -17,12 +17,22 @@ COLUMNS = [f.attname for f in AuditRecord._meta.concrete_fields if f.attname not
 
 
 def test_the_stored_record_equals_one_saved_by_the_orm(officer):
-    changes = {"amount": {"before": Decimal("1.50"), "after": Decimal("2000000.00")},
-               "on": date(2026, 12, 2), "nested": [{"ü": "€"}]}
+    changes = {
+        "amount": {"before": Decimal("1.50"), "after": Decimal("2000000.00")},
+        "on": date(2026, 12, 2),
+        "nested": [{"ü": "€"}],
+    }
     with acting(request_id="req-1", ip_address="2001:db8::1", channel="api"):
-        record = audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="case.update",
-                           object_type="cases.case", object_id="12", object_repr="BEV-2026-0012", case_id=12,
-                           changes=changes)
+        record = audit_log(
+            actor=officer,
+            action=AuditRecord.Action.UPDATE,
+            event="case.update",
+            object_type="cases.case",
+            object_id="12",
+            object_repr="BEV-2026-0012",
+            case_id=12,
+            changes=changes,
+        )
     assert record.pk is not None and not record._state.adding
     stored = AuditRecord.objects.get(pk=record.pk)
     orm = AuditRecord(**{name: getattr(record, name) for name in COLUMNS})

@@ -30,19 +30,29 @@ CONTENTS = [
 @pytest.mark.parametrize("content", CONTENTS)
 def test_stored_rows_hash_what_the_orm_reads(officer, content, ip):
     with transaction.atomic(), acting(channel="api", request_id="r-1", ip_address=ip):
-        audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_type="test.thing",
-                  object_id="1", object_repr=content.get("object_repr", "ding"), changes=content.get("changes"))
+        audit_log(
+            actor=officer,
+            action=AuditRecord.Action.UPDATE,
+            event="test.change",
+            object_type="test.thing",
+            object_id="1",
+            object_repr=content.get("object_repr", "ding"),
+            changes=content.get("changes"),
+        )
     record = AuditRecord.objects.order_by("-id").first()
     assert record.changes == content.get("changes", {})
     (row,) = stored_rows(AuditRecord.objects.filter(pk=record.pk))
     assert content_hash(row, "0" * 64) == record_hash(record_values(record), "0" * 64)
 
 
-@pytest.mark.parametrize("moment", [
-    datetime(2026, 3, 29, 1, 0, 0, 0, tzinfo=dt_timezone.utc),  # the summer-time switch, no microseconds
-    datetime(2026, 10, 25, 0, 59, 59, 999999, tzinfo=dt_timezone.utc),
-    datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=dt_timezone.utc),
-])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 29, 1, 0, 0, 0, tzinfo=dt_timezone.utc),  # the summer-time switch, no microseconds
+        datetime(2026, 10, 25, 0, 59, 59, 999999, tzinfo=dt_timezone.utc),
+        datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=dt_timezone.utc),
+    ],
+)
 def test_every_timestamp_is_spelled_as_the_orm_reads_it(officer, moment):
     with transaction.atomic():
         record = audit_log(actor=officer, action=AuditRecord.Action.READ, event="test.read")

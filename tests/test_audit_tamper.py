@@ -19,8 +19,15 @@ def trail(officer):
     """Ten records; returns their ids in order."""
     with transaction.atomic():
         for n in range(10):
-            audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_type="test.thing",
-                      object_id=str(n), object_repr=f"ding {n}", changes={"amount": {"before": str(n), "after": str(n + 1)}})
+            audit_log(
+                actor=officer,
+                action=AuditRecord.Action.UPDATE,
+                event="test.change",
+                object_type="test.thing",
+                object_id=str(n),
+                object_repr=f"ding {n}",
+                changes={"amount": {"before": str(n), "after": str(n + 1)}},
+            )
     assert audit_chain_seal() == 10
     return list(AuditRecord.objects.order_by("id").values_list("id", flat=True))
 
@@ -48,11 +55,19 @@ def test_an_untouched_trail_verifies(trail, capsys):
     assert verify_chain().checked == len(trail)
 
 
-@pytest.mark.parametrize("column,value", [
-    ("object_repr", "iets anders"), ("actor_username", "someone_else"), ("action", "read"),
-    ("changes", '{"amount": {"before": "0", "after": "999"}}'), ("object_id", "42"), ("case_id", 7),
-    ("ip_address", "10.9.9.9"), ("timestamp", "2020-01-01 00:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("object_repr", "iets anders"),
+        ("actor_username", "someone_else"),
+        ("action", "read"),
+        ("changes", '{"amount": {"before": "0", "after": "999"}}'),
+        ("object_id", "42"),
+        ("case_id", 7),
+        ("ip_address", "10.9.9.9"),
+        ("timestamp", "2020-01-01 00:00:00+00:00"),
+    ],
+)
 def test_altering_a_record_names_it(trail, column, value):
     target = trail[4]
     if column == "changes" and connection.vendor == "postgresql":
@@ -105,8 +120,10 @@ def test_unsealing_and_resealing_an_altered_record_is_found(trail):
     """Someone with the trigger disabled clears a record's seal and alters it: the sealer puts it at
     the end of the chain, and the chain breaks where it was taken out."""
     target = trail[4]
-    tamper("UPDATE audit_auditrecord SET seq = NULL, prev_hash = '', hash = NULL, object_repr = 'vervalst' "
-           "WHERE id = %s", [target])
+    tamper(
+        "UPDATE audit_auditrecord SET seq = NULL, prev_hash = '', hash = NULL, object_repr = 'vervalst' WHERE id = %s",
+        [target],
+    )
     audit_chain_seal()
     assert_broken_at(trail[5])
 
@@ -119,7 +136,8 @@ def test_inserting_a_forged_record_is_found(trail):
         "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
         "object_repr, request_id, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', '', "
         "'', '', %s, %s, %s, %s)",
-        [trail[-1] + 1000, last.timestamp, json.dumps({}), last.seq + 1, last.hash, "f" * 64])
+        [trail[-1] + 1000, last.timestamp, json.dumps({}), last.seq + 1, last.hash, "f" * 64],
+    )
     assert_broken_at(trail[-1] + 1000)
 
 
@@ -137,7 +155,8 @@ def test_a_correctly_hashed_record_slipped_in_before_the_first_is_found(trail):
         "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
         "object_repr, request_id, ip_address, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', "
         "'', '', '', '', '', NULL, '', %s, 0, %s, %s)",
-        [forged_id, first.timestamp, json.dumps({}), GENESIS, "0" * 64])
+        [forged_id, first.timestamp, json.dumps({}), GENESIS, "0" * 64],
+    )
     forged = record_hash(record_values(AuditRecord.objects.get(pk=forged_id)), GENESIS)
     tamper("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", [forged, forged_id])
     assert_broken_at(trail[0])
@@ -161,10 +180,12 @@ def test_the_application_refuses_to_change_or_delete_records(trail):
 def test_the_database_refuses_update_and_delete(trail):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL")
-    for sql in ("UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
-                "UPDATE audit_auditrecord SET hash = repeat('a', 64) WHERE id = %s",
-                "UPDATE audit_auditrecord SET seq = seq + 1000 WHERE id = %s",
-                "DELETE FROM audit_auditrecord WHERE id = %s"):
+    for sql in (
+        "UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
+        "UPDATE audit_auditrecord SET hash = repeat('a', 64) WHERE id = %s",
+        "UPDATE audit_auditrecord SET seq = seq + 1000 WHERE id = %s",
+        "DELETE FROM audit_auditrecord WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [trail[0]])
@@ -178,10 +199,12 @@ def test_the_database_lets_the_sealer_only_seal_an_unsealed_record(officer):
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL")
     record = audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_id="1")
-    for sql in ("UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
-                "UPDATE audit_auditrecord SET object_repr = 'x', seq = 1, hash = repeat('a', 64) WHERE id = %s",
-                "UPDATE audit_auditrecord SET seq = 1 WHERE id = %s",
-                "DELETE FROM audit_auditrecord WHERE id = %s"):
+    for sql in (
+        "UPDATE audit_auditrecord SET object_repr = 'x' WHERE id = %s",
+        "UPDATE audit_auditrecord SET object_repr = 'x', seq = 1, hash = repeat('a', 64) WHERE id = %s",
+        "UPDATE audit_auditrecord SET seq = 1 WHERE id = %s",
+        "DELETE FROM audit_auditrecord WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [record.pk])
@@ -205,15 +228,38 @@ def test_the_hash_of_a_record_never_changes_between_releases():
 
     from audit.chain import GENESIS, record_hash
 
-    full = {"id": 7, "timestamp": datetime(2026, 3, 1, 9, 30, 0, 120, tzinfo=timezone.utc), "actor_id": 3,
-            "actor_username": "jansen", "action": "update", "event": "case.update", "object_type": "cases.case",
-            "object_id": "12", "object_repr": "BEV-2026-0012 Fotonica B.V. — overname", "case_id": 12,
-            "request_id": "ab" * 16, "ip_address": "::ffff:10.0.0.1", "channel": "web",
-            "changes": {"b": {"before": "€ 1", "after": None}, "a": [1, 2]}}
-    bare = {"id": 8, "timestamp": datetime(2026, 3, 1, 9, 30, 0, tzinfo=timezone.utc), "actor_id": None,
-            "actor_username": "system", "action": "read", "event": "", "object_type": "", "object_id": "",
-            "object_repr": "", "case_id": None, "request_id": "", "ip_address": "192.168.1.20", "channel": "task",
-            "changes": {}}
+    full = {
+        "id": 7,
+        "timestamp": datetime(2026, 3, 1, 9, 30, 0, 120, tzinfo=timezone.utc),
+        "actor_id": 3,
+        "actor_username": "jansen",
+        "action": "update",
+        "event": "case.update",
+        "object_type": "cases.case",
+        "object_id": "12",
+        "object_repr": "BEV-2026-0012 Fotonica B.V. — overname",
+        "case_id": 12,
+        "request_id": "ab" * 16,
+        "ip_address": "::ffff:10.0.0.1",
+        "channel": "web",
+        "changes": {"b": {"before": "€ 1", "after": None}, "a": [1, 2]},
+    }
+    bare = {
+        "id": 8,
+        "timestamp": datetime(2026, 3, 1, 9, 30, 0, tzinfo=timezone.utc),
+        "actor_id": None,
+        "actor_username": "system",
+        "action": "read",
+        "event": "",
+        "object_type": "",
+        "object_id": "",
+        "object_repr": "",
+        "case_id": None,
+        "request_id": "",
+        "ip_address": "192.168.1.20",
+        "channel": "task",
+        "changes": {},
+    }
     assert record_hash(full, GENESIS) == "3389616254b0de0a3bb5cb941e5ca25337c6bcc09a55b01d1f74332c03ac19f3"
     assert record_hash(bare, GENESIS) == "d6241525cceb2e1d03c90a00dc92b9c16e0771c7fe7d9e57cd9c3087539f893d"
 

@@ -133,7 +133,11 @@ def test_records_carry_request_id_address_and_channel(api, officer, case):
     response = api(officer).get(f"/api/cases/{case.pk}/", REMOTE_ADDR="10.1.2.3")
     read = AuditRecord.objects.filter(event="case.read").latest("id")
     assert (read.actor_username, read.request_id, read.ip_address, read.channel) == (
-        "officer", response["X-Request-ID"], "10.1.2.3", "api")
+        "officer",
+        response["X-Request-ID"],
+        "10.1.2.3",
+        "api",
+    )
     assert read.case_id == case.pk and read.object_type == "cases.case"
 
 
@@ -172,7 +176,11 @@ def test_a_masked_record_names_neither_the_case_nor_its_object(api, case, office
     shown = next(r for r in body if r["id"] == stored.pk)
     assert shown["masked"] is True
     assert (shown["case_id"], shown["object_id"], shown["object_repr"], shown["changes"]) == (
-        None, "", "[afgeschermd]", {})
+        None,
+        "",
+        "[afgeschermd]",
+        {},
+    )
     assert shown["event"] == "case"  # the category, not the step
     # what an auditor needs to count stays
     assert (shown["seq"], shown["hash"], shown["prev_hash"]) == (stored.seq, stored.hash, stored.prev_hash)
@@ -202,8 +210,12 @@ def test_the_admin_masks_the_same(client, case, officer, make_user):
     listing = client.get("/admin/audit/auditrecord/", {"q": "officer"})
     row = next(r for r in listing.context["cl"].result_list if r.pk == stored.pk)
     model_admin = listing.context["cl"].model_admin
-    assert (model_admin.shown_case_id(row), model_admin.shown_object_id(row), model_admin.shown_event(row),
-            model_admin.shown_changes(row)) == (None, "", "case", {})
+    assert (
+        model_admin.shown_case_id(row),
+        model_admin.shown_object_id(row),
+        model_admin.shown_event(row),
+        model_admin.shown_changes(row),
+    ) == (None, "", "case", {})
     page = client.get(f"/admin/audit/auditrecord/{stored.pk}/change/").content.decode()
     assert "case.update" not in page and "Geheime details" not in page and case.reference not in page
     assert stored.hash in page  # the chain stays

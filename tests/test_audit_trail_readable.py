@@ -62,8 +62,14 @@ def test_headings_and_links_name_the_case_by_its_reference(client, auditor, name
 
 
 def _record(user, *, when, repr_):
-    return AuditRecord.objects.create(timestamp=when, actor=user, actor_username=user.username,
-                                      action=AuditRecord.Action.CREATE, event="case.create", object_repr=repr_)
+    return AuditRecord.objects.create(
+        timestamp=when,
+        actor=user,
+        actor_username=user.username,
+        action=AuditRecord.Action.CREATE,
+        event="case.create",
+        object_repr=repr_,
+    )
 
 
 def test_date_filters_narrow_the_rows_and_refuse_an_inverted_range(client, auditor, named_officer):
@@ -72,11 +78,17 @@ def test_date_filters_narrow_the_rows_and_refuse_an_inverted_range(client, audit
     _record(named_officer, when=now, repr_="Nieuwe regel")
     web_session(client, auditor)
     today, earlier = timezone.localdate(), timezone.localdate() - timedelta(days=10)
-    rows = _table(client.get(reverse("audit:trail"), {"date_from": today.isoformat(),
-                                                       "date_to": today.isoformat()}).content.decode())
+    rows = _table(
+        client.get(
+            reverse("audit:trail"), {"date_from": today.isoformat(), "date_to": today.isoformat()}
+        ).content.decode()
+    )
     assert "Nieuwe regel" in rows and "Oude regel" not in rows
-    rows = _table(client.get(reverse("audit:trail"), {"date_from": earlier.isoformat(),
-                                                       "date_to": earlier.isoformat()}).content.decode())
+    rows = _table(
+        client.get(
+            reverse("audit:trail"), {"date_from": earlier.isoformat(), "date_to": earlier.isoformat()}
+        ).content.decode()
+    )
     assert "Oude regel" in rows and "Nieuwe regel" not in rows  # the end date is included
     rows = _table(client.get(reverse("audit:trail"), {"date_to": earlier.isoformat()}).content.decode())
     assert "Oude regel" in rows and "Nieuwe regel" not in rows
@@ -87,7 +99,8 @@ def test_date_filters_narrow_the_rows_and_refuse_an_inverted_range(client, audit
 
 
 def test_csv_export_holds_the_filtered_rows_masked_where_the_page_masks_and_is_recorded(
-        client, auditor, named_officer, make_user):
+    client, auditor, named_officer, make_user
+):
     visible = make_case(officer=named_officer, title="Zichtbare casus")
     case_team_add(user=named_officer, case=visible, member=auditor, role=Role.AUDITOR)
     case_update(user=named_officer, case=visible, data={"summary": "Zichtbare samenvatting"})
@@ -114,8 +127,9 @@ def test_csv_export_holds_the_filtered_rows_masked_where_the_page_masks_and_is_r
 def test_csv_export_refuses_an_inverted_range_and_records_nothing(client, auditor):
     web_session(client, auditor)
     today = timezone.localdate()
-    response = client.get(reverse("audit:export"), {"date_from": today.isoformat(),
-                                                     "date_to": (today - timedelta(days=1)).isoformat()})
+    response = client.get(
+        reverse("audit:export"), {"date_from": today.isoformat(), "date_to": (today - timedelta(days=1)).isoformat()}
+    )
     assert response.status_code == 400
     assert not AuditRecord.objects.filter(event="audit.export").exists()
 

@@ -40,8 +40,9 @@ def last_sealed() -> AuditRecord:
     return AuditRecord.objects.filter(seq__isnull=False).order_by("-seq").first()
 
 
-def test_an_auditor_asks_for_a_verification_and_gets_its_stored_result(api, auditor, case,
-                                                                       django_capture_on_commit_callbacks):
+def test_an_auditor_asks_for_a_verification_and_gets_its_stored_result(
+    api, auditor, case, django_capture_on_commit_callbacks
+):
     response = ask(api, auditor, django_capture_on_commit_callbacks)
     assert response.status_code == 202, response.json()
     pk = response.json()["id"]
@@ -56,8 +57,9 @@ def test_an_auditor_asks_for_a_verification_and_gets_its_stored_result(api, audi
     assert AuditRecord.objects.filter(event="audit.verify", actor=auditor, object_id=str(pk)).exists()
 
 
-def test_a_broken_chain_is_kept_with_its_first_bad_record(api, auditor, officer, case,
-                                                          django_capture_on_commit_callbacks):
+def test_a_broken_chain_is_kept_with_its_first_bad_record(
+    api, auditor, officer, case, django_capture_on_commit_callbacks
+):
     services.audit_chain_seal()
     records = list(AuditRecord.objects.filter(seq__isnull=False).order_by("seq"))
     assert len(records) >= 3
@@ -66,8 +68,7 @@ def test_a_broken_chain_is_kept_with_its_first_bad_record(api, auditor, officer,
     verification = ChainVerification.objects.get(pk=pk)
     assert verification.status == "done" and verification.ok is False
     assert verification.first_bad_id == records[1].pk and "altered" in verification.problem
-    assert (verification.checked, verification.last_seq, verification.last_hash) == (1, records[0].seq,
-                                                                                     records[0].hash)
+    assert (verification.checked, verification.last_seq, verification.last_hash) == (1, records[0].seq, records[0].hash)
 
 
 @pytest.mark.parametrize("username", ["officer", "assessor", "manager", "secretariat"])
@@ -110,8 +111,9 @@ def check(api, user, document) -> bool:
     return response.json()["valid"]
 
 
-def test_the_result_downloads_as_signed_evidence_that_checks(api, auditor, make_user, case,
-                                                             django_capture_on_commit_callbacks):
+def test_the_result_downloads_as_signed_evidence_that_checks(
+    api, auditor, make_user, case, django_capture_on_commit_callbacks
+):
     pk = ask(api, auditor, django_capture_on_commit_callbacks).json()["id"]
     document = download(api, auditor, pk)
     verification = ChainVerification.objects.get(pk=pk)
@@ -125,19 +127,29 @@ def test_the_result_downloads_as_signed_evidence_that_checks(api, auditor, make_
     assert check(api, make_user("beheer", Role.ADMINISTRATOR), document) is True
 
 
-@pytest.mark.parametrize("field, value", [
-    ("ok", False), ("checked", 1), ("last_hash", "0" * 64), ("last_seq", 1), ("finished_at", "2030-01-01T00:00:00+00:00"),
-    ("first_bad_id", 7), ("signature", "x"),
-])
-def test_a_changed_evidence_document_does_not_check(api, auditor, case, field, value,
-                                                    django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("ok", False),
+        ("checked", 1),
+        ("last_hash", "0" * 64),
+        ("last_seq", 1),
+        ("finished_at", "2030-01-01T00:00:00+00:00"),
+        ("first_bad_id", 7),
+        ("signature", "x"),
+    ],
+)
+def test_a_changed_evidence_document_does_not_check(
+    api, auditor, case, field, value, django_capture_on_commit_callbacks
+):
     document = download(api, auditor, ask(api, auditor, django_capture_on_commit_callbacks).json()["id"])
     assert check(api, auditor, document) is True
     assert check(api, auditor, {**document, field: value}) is False
 
 
-def test_evidence_signed_with_another_key_does_not_check(api, auditor, case, settings,
-                                                         django_capture_on_commit_callbacks):
+def test_evidence_signed_with_another_key_does_not_check(
+    api, auditor, case, settings, django_capture_on_commit_callbacks
+):
     document = download(api, auditor, ask(api, auditor, django_capture_on_commit_callbacks).json()["id"])
     settings.SECRET_KEY = "another-deployment-" + "k" * 50
     assert check(api, auditor, document) is False
@@ -177,7 +189,8 @@ def test_a_verification_whose_worker_died_is_done_by_the_sweep(auditor, case):
     assert services.chain_verification_start(verification_id=verification.pk) is not None  # then the worker dies
     assert tasks.retry_chain_verifications() == 0  # running, not stale yet
     ChainVerification.objects.filter(pk=verification.pk).update(
-        started_at=timezone.now() - services.VERIFICATION_STALE_RUNNING - timedelta(minutes=1))
+        started_at=timezone.now() - services.VERIFICATION_STALE_RUNNING - timedelta(minutes=1)
+    )
     assert tasks.retry_chain_verifications() == 1
     verification.refresh_from_db()
     assert verification.status == "done" and verification.ok is True and verification.attempts == 2
@@ -209,7 +222,8 @@ def test_a_broker_outage_when_asked_loses_nothing(api, auditor, case, caplog):
     assert "periodic sweep will pick it up" in caplog.text
     assert tasks.retry_chain_verifications() == 0  # within the hand-off's grace period
     ChainVerification.objects.filter(pk=verification.pk).update(
-        requested_at=timezone.now() - services.VERIFICATION_STALE_PENDING - timedelta(seconds=1))
+        requested_at=timezone.now() - services.VERIFICATION_STALE_PENDING - timedelta(seconds=1)
+    )
     assert tasks.retry_chain_verifications() == 1
     verification.refresh_from_db()
     assert verification.status == "done" and verification.ok is True
@@ -241,8 +255,9 @@ def test_the_prefork_worker_verifies_the_chain(auditor, case, tmp_path):
 # ---------------------------------------------------------------------------------------------
 # Web UI
 # ---------------------------------------------------------------------------------------------
-def test_the_web_page_asks_shows_and_offers_the_evidence(client, auditor, case, tmp_path,
-                                                         django_capture_on_commit_callbacks):
+def test_the_web_page_asks_shows_and_offers_the_evidence(
+    client, auditor, case, tmp_path, django_capture_on_commit_callbacks
+):
     web_session(client, auditor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("audit:verify"))

@@ -32,8 +32,15 @@ def _postgres_only():
 def trail(officer):
     with transaction.atomic():
         for n in range(30):
-            audit_log(actor=officer, action=AuditRecord.Action.UPDATE, event="test.change", object_type="test.thing",
-                      object_id=str(n), object_repr=f"ding {n}", changes={"n": {"before": n, "after": n + 1}})
+            audit_log(
+                actor=officer,
+                action=AuditRecord.Action.UPDATE,
+                event="test.change",
+                object_type="test.thing",
+                object_id=str(n),
+                object_repr=f"ding {n}",
+                changes={"n": {"before": n, "after": n + 1}},
+            )
     assert audit_chain_seal() == 30
     return list(AuditRecord.objects.order_by("seq").values_list("id", flat=True))
 
@@ -99,8 +106,10 @@ def test_an_altered_record_whose_hash_was_recomputed_breaks_the_next_range(trail
     target = trail[start - 1]
     tamper("UPDATE audit_auditrecord SET object_repr = 'vervalst' WHERE id = %s", [target])
     record = AuditRecord.objects.get(pk=target)
-    tamper("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", [record_hash(record_values(record), record.prev_hash),
-                                                                    target])
+    tamper(
+        "UPDATE audit_auditrecord SET hash = %s WHERE id = %s",
+        [record_hash(record_values(record), record.prev_hash), target],
+    )
     report = both()
     assert not report.ok and report.first_bad_id == trail[start]
 
@@ -119,9 +128,12 @@ def test_records_swapped_between_ranges_are_found_at_the_first(trail):
 def test_a_forged_record_before_the_first_is_found(trail):
     first = AuditRecord.objects.get(pk=trail[0])
     forged_id = trail[-1] + 1000
-    tamper("INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
-           "object_repr, request_id, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', "
-           "'', '', '', %s, %s, %s, %s)", [forged_id, first.timestamp, json.dumps({}), first.seq - 1, GENESIS, "0" * 64])
+    tamper(
+        "INSERT INTO audit_auditrecord (id, timestamp, actor_username, action, event, object_type, object_id, "
+        "object_repr, request_id, channel, changes, seq, prev_hash, hash) VALUES (%s, %s, 'x', 'read', '', '', '', "
+        "'', '', '', %s, %s, %s, %s)",
+        [forged_id, first.timestamp, json.dumps({}), first.seq - 1, GENESIS, "0" * 64],
+    )
     forged = record_hash(record_values(AuditRecord.objects.get(pk=forged_id)), GENESIS)
     tamper("UPDATE audit_auditrecord SET hash = %s WHERE id = %s", [forged, forged_id])
     report = both()

@@ -60,10 +60,16 @@ def _tables(name: str) -> int:
 
 
 def _script(name: str, *args: str, database: str, documents: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": _url(database), "DOCUMENT_STORAGE_ROOT": str(documents),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base", "BEV_MAX_CLASSIFICATION": "geheim"}
-    return subprocess.run(["bash", str(ROOT / "scripts" / name), *args], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
+    env = {
+        **os.environ,
+        "DATABASE_URL": _url(database),
+        "DOCUMENT_STORAGE_ROOT": str(documents),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "BEV_MAX_CLASSIFICATION": "geheim",
+    }
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / name), *args], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
 
 
 def _generation() -> int:
@@ -76,8 +82,14 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
     storage = use_tmp_document_storage(settings, tmp_path)
     fund_establish_default()
     cases = [make_case(officer=officer, title=f"Chip {n}", team={officer2: Role.CASE_OFFICER}) for n in range(3)]
-    document_upload(user=officer, case=cases[0], title="Inlichtingenmemo", document_type="memo",
-                    content=sample_pdf("voor de back-up"), filename="memo.pdf")
+    document_upload(
+        user=officer,
+        case=cases[0],
+        title="Inlichtingenmemo",
+        document_type="memo",
+        content=sample_pdf("voor de back-up"),
+        filename="memo.pdf",
+    )
     audit_chain_seal()
     today = timezone.localdate()
     key_before = fund_overview._cache_key(fund_overview._fund_state(today), today, None)
@@ -94,8 +106,14 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
     # After the backup: two more cases and a document; the list keeps its count of five.
     for n in range(2):
         make_case(officer=officer, title=f"Later {n}", team={officer2: Role.CASE_OFFICER})
-    document_upload(user=officer, case=cases[1], title="Na de back-up", document_type="memo",
-                    content=sample_pdf("na de back-up"), filename="later.pdf")
+    document_upload(
+        user=officer,
+        case=cases[1],
+        title="Na de back-up",
+        document_type="memo",
+        content=sample_pdf("na de back-up"),
+        filename="later.pdf",
+    )
     client = api(officer)
     assert client.get("/api/cases/").json()["count"] == 5
     generation_kept = _generation()
@@ -106,8 +124,12 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
         restored_documents = tmp_path / "restored-documents"
 
         # Tampered backups are refused before anything is written.
-        for tamper, why in (("changed", "does not match its SHA-256"), ("added", "not in the manifest: documents/"),
-                            ("missing", "missing: documents/"), ("manifest", "the manifest's SHA-256 is")):
+        for tamper, why in (
+            ("changed", "does not match its SHA-256"),
+            ("added", "not in the manifest: documents/"),
+            ("missing", "missing: documents/"),
+            ("manifest", "the manifest's SHA-256 is"),
+        ):
             copy = tmp_path / f"tampered-{tamper}"
             shutil.copytree(backup, copy)
             pdf = next(path for path in copy.joinpath("documents").rglob("*") if path.is_file())
@@ -119,16 +141,38 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
                 pdf.unlink()
             else:  # files and manifest changed together: only the printed manifest SHA-256 tells
                 pdf.write_bytes(pdf.read_bytes().replace(b"voor", b"VOOR"))
-                (copy / "MANIFEST.sha256").write_text(subprocess.run(
-                    ["bash", "-c", "find . -type f ! -name MANIFEST.sha256 -printf '%P\\0' | LC_ALL=C sort -z"
-                                   " | xargs -0 sha256sum --"], cwd=copy, capture_output=True, text=True).stdout)
-            refused = _script("restore.sh", "--manifest-sha256", manifest_sha256, str(copy),
-                              database=target, documents=restored_documents)
+                (copy / "MANIFEST.sha256").write_text(
+                    subprocess.run(
+                        [
+                            "bash",
+                            "-c",
+                            "find . -type f ! -name MANIFEST.sha256 -printf '%P\\0' | LC_ALL=C sort -z"
+                            " | xargs -0 sha256sum --",
+                        ],
+                        cwd=copy,
+                        capture_output=True,
+                        text=True,
+                    ).stdout
+                )
+            refused = _script(
+                "restore.sh",
+                "--manifest-sha256",
+                manifest_sha256,
+                str(copy),
+                database=target,
+                documents=restored_documents,
+            )
             assert refused.returncode != 0 and why in refused.stderr and "refused" in refused.stderr, refused.stderr
             assert _tables(target) == 0 and not restored_documents.exists(), tamper
 
-        restored = _script("restore.sh", "--manifest-sha256", manifest_sha256, str(backup),
-                           database=target, documents=restored_documents)
+        restored = _script(
+            "restore.sh",
+            "--manifest-sha256",
+            manifest_sha256,
+            str(backup),
+            database=target,
+            documents=restored_documents,
+        )
         assert restored.returncode == 0, restored.stdout + restored.stderr
         assert "Audit chain intact" in restored.stdout and "document versions match" in restored.stdout
 
@@ -140,8 +184,10 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
         connection.settings_dict["NAME"] = target
         try:
             use_tmp_document_storage(settings, tmp_path / "restored")  # tmp_path/restored/documents
-            settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"],
-                                                                  "OPTIONS": {"location": str(restored_documents)}}}
+            settings.STORAGES = {
+                **settings.STORAGES,
+                "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(restored_documents)}},
+            }
             report = verify_chain()
             assert report.ok and report.checked > 0, report
             call_command("verify_documents")  # raises CommandError when a file is missing or differs

@@ -24,8 +24,16 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs a
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 DOC_SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PHONE_WIDTH = 390
@@ -180,7 +188,9 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     page.get_by_label("Statelijke actor").select_option("on_instructions")
     page.get_by_label(re.compile("Essentiële toeleverancier")).check()
     page.get_by_label("Wet vifo (veiligheidstoets", exact=False).check()
-    page.get_by_label("Waarom bestaande instrumenten tekortschieten").fill("Toeleverancier valt niet onder de Wet vifo.")
+    page.get_by_label("Waarom bestaande instrumenten tekortschieten").fill(
+        "Toeleverancier valt niet onder de Wet vifo."
+    )
     page.get_by_label("Marktfinanciering verkend").select_option("true")
     page.get_by_role("button", name="Signaal vastleggen").click()
     assert page.locator(".field-invalid .field-error").first.is_visible()
@@ -200,10 +210,16 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assert page.evaluate(HINT_BEFORE_INPUT, "file")
     assert "Toegestaan: PDF, DOCX" in page.locator("#id_file_helptext").inner_text()
     page = officer.goto(f"/cases/{case.pk}/")
-    for username, role in [("assessor", "risk_assessor"), ("assessor2", "risk_assessor"),
-                           ("secretariat", "cabinet_secretariat"), ("secretariat2", "cabinet_secretariat"),
-                           ("manager", "fund_manager"), ("manager2", "fund_manager"),
-                           ("liaison", "parliamentary_liaison"), ("liaison2", "parliamentary_liaison")]:
+    for username, role in [
+        ("assessor", "risk_assessor"),
+        ("assessor2", "risk_assessor"),
+        ("secretariat", "cabinet_secretariat"),
+        ("secretariat2", "cabinet_secretariat"),
+        ("manager", "fund_manager"),
+        ("manager2", "fund_manager"),
+        ("liaison", "parliamentary_liaison"),
+        ("liaison2", "parliamentary_liaison"),
+    ]:
         page.locator("summary", has_text="Teamlid toevoegen").click()
         page.get_by_label("Gebruikersnaam").fill(username)
         page.get_by_label("Rol in de casus").select_option(role)
@@ -409,8 +425,9 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     manager.transition("Exit")
     assert_state(case, "exit")
     page = manager.goto(position_url.replace(live_server.url, ""))
-    book_on_position(manager, "Exit boeken (verkoop)", {"Opbrengst": "15.000.000",
-                                                        "Verkocht deel van het belang (%)": "100"})
+    book_on_position(
+        manager, "Exit boeken (verkoop)", {"Opbrengst": "15.000.000", "Verkocht deel van het belang (%)": "100"}
+    )
     confirm_booking(manager, "14-bevestigen-exit")
     manager.goto(f"/cases/{case.pk}/")
     manager.transition("Afgesloten")

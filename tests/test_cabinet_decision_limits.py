@@ -26,8 +26,9 @@ M = Decimal("1000000.00")
 def decided(case, manager, secretariat, secretariat2):
     """The cabinet allowed €10m in equity; Invest-NL's proposal under it is approved."""
     fund_with_tranches(user=manager)
-    return case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2,
-                                          max_amount=10 * M, instruments=["equity"])
+    return case_to_investment_preparation(
+        case, recorder=secretariat, confirmer=secretariat2, max_amount=10 * M, instruments=["equity"]
+    )
 
 
 @pytest.fixture
@@ -47,24 +48,55 @@ def propose(user, position, amount, key):
 def test_a_decision_to_deploy_names_instruments_and_maximum(api, secretariat, case):
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     url = f"/api/cases/{case.pk}/cabinet-decisions/"
-    bare = api(secretariat).post(url, {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": True},
-                                 format="json")
+    bare = api(secretariat).post(
+        url, {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": True}, format="json"
+    )
     assert bare.status_code == 400
     assert set(bare.json()) == {"instruments", "max_amount"}
-    debt = api(secretariat).post(url, {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": True,
-                                       "instruments": ["guarantee"], "max_amount": "1000.00"}, format="json")
+    debt = api(secretariat).post(
+        url,
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-1",
+            "deploy": True,
+            "instruments": ["guarantee"],
+            "max_amount": "1000.00",
+        },
+        format="json",
+    )
     assert debt.status_code == 400 and "instruments" in debt.json()
-    declined_with_money = api(secretariat).post(url, {"meeting_date": "2026-11-20", "reference": "MR-1",
-                                                      "deploy": False, "max_amount": "1000.00"}, format="json")
+    declined_with_money = api(secretariat).post(
+        url,
+        {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": False, "max_amount": "1000.00"},
+        format="json",
+    )
     assert declined_with_money.status_code == 400 and "max_amount" in declined_with_money.json()
-    early = api(secretariat).post(url, {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": True,
-                                        "instruments": ["equity"], "max_amount": "1000.00",
-                                        "lapses_on": "2026-11-19"}, format="json")
+    early = api(secretariat).post(
+        url,
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-1",
+            "deploy": True,
+            "instruments": ["equity"],
+            "max_amount": "1000.00",
+            "lapses_on": "2026-11-19",
+        },
+        format="json",
+    )
     assert early.status_code == 400 and "lapses_on" in early.json()
     assert not CabinetDecision.objects.exists()
-    ok = api(secretariat).post(url, {"meeting_date": "2026-11-20", "reference": "MR-1", "deploy": True,
-                                     "instruments": ["loan_with_warrants", "equity"], "max_amount": "12500000.00",
-                                     "lapses_on": "2027-05-20"}, format="json")
+    ok = api(secretariat).post(
+        url,
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-1",
+            "deploy": True,
+            "instruments": ["loan_with_warrants", "equity"],
+            "max_amount": "12500000.00",
+            "lapses_on": "2027-05-20",
+        },
+        format="json",
+    )
     assert ok.status_code == 201, ok.json()
     # the confirming secretary reads all of it in the API response
     listed = api(secretariat).get(url).json()[0]
@@ -76,8 +108,9 @@ def test_a_decision_to_deploy_names_instruments_and_maximum(api, secretariat, ca
 def test_a_reservation_above_the_decided_maximum_is_refused_with_what_is_left(api, manager, position):
     assert reserve(manager, position, 6 * M, "r1")
     before = JournalEntry.objects.count()
-    response = api(manager).post(f"/api/positions/{position.pk}/reservations/",
-                                 {"amount": "4000000.01", "idempotency_key": "r2"}, format="json")
+    response = api(manager).post(
+        f"/api/positions/{position.pk}/reservations/", {"amount": "4000000.01", "idempotency_key": "r2"}, format="json"
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "cabinet_decision_limit"
@@ -116,10 +149,16 @@ def test_two_disbursements_within_the_maximum_apart_but_not_together(manager, ma
 
 # -- the instrument and the lapse date --------------------------------------------------------
 def test_an_instrument_the_decision_does_not_allow_is_refused(api, manager, decided):
-    loan = services.position_create(user=manager, case=decided, instrument="convertible_loan", principal=M,
-                                    conversion_terms="Tegen de prijs van de volgende ronde.")
-    response = api(manager).post(f"/api/positions/{loan.pk}/reservations/",
-                                 {"amount": "1000.00", "idempotency_key": "r1"}, format="json")
+    loan = services.position_create(
+        user=manager,
+        case=decided,
+        instrument="convertible_loan",
+        principal=M,
+        conversion_terms="Tegen de prijs van de volgende ronde.",
+    )
+    response = api(manager).post(
+        f"/api/positions/{loan.pk}/reservations/", {"amount": "1000.00", "idempotency_key": "r1"}, format="json"
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "cabinet_decision_instrument"
     assert "MR-2026-01" in response.json()["message"]
@@ -131,8 +170,9 @@ def test_an_instrument_the_decision_does_not_allow_is_refused(api, manager, deci
 def test_a_lapsed_decision_allows_nothing_more(manager, manager2, position):
     pending = propose(manager, position, M, "d1")
     # the decision's lapse date passes
-    CabinetDecision.objects.update(meeting_date=timezone.localdate() - timedelta(days=30),
-                                   lapses_on=timezone.localdate() - timedelta(days=1))
+    CabinetDecision.objects.update(
+        meeting_date=timezone.localdate() - timedelta(days=30), lapses_on=timezone.localdate() - timedelta(days=1)
+    )
     with pytest.raises(Conflict) as refused:
         reserve(manager, position, M, "r1")
     assert refused.value.code == "cabinet_decision_lapsed"
@@ -145,8 +185,10 @@ def test_a_lapsed_decision_allows_nothing_more(manager, manager2, position):
 # -- the web UI shows the refusal at the form ---------------------------------------------------
 def test_web_reservation_above_the_maximum_is_a_form_error(client, manager, position):
     web_session(client, manager)
-    response = client.post(reverse("bev:position_book", args=[position.pk, "reserve"]),
-                           {"reserve-amount": "10.000.000,01", "reserve-idempotency_key": "web-r1"})
+    response = client.post(
+        reverse("bev:position_book", args=[position.pk, "reserve"]),
+        {"reserve-amount": "10.000.000,01", "reserve-idempotency_key": "web-r1"},
+    )
     assert response.status_code == 400
     assert "Kabinetsbesluit MR-2026-01" in response.content.decode()
     assert not JournalEntry.objects.filter(kind="reservation").exists()

@@ -31,11 +31,20 @@ def test_create_case_gets_a_reference_and_its_author_on_the_team(api, officer):
     assert second["reference"] == f"BEV-{year}-0002"
 
 
-@pytest.mark.parametrize("field,value", [
-    ("target_kvk_number", "1234567"), ("target_kvk_number", "1234567a"), ("acquirer_country", "China"),
-    ("categories", ["bakery"]), ("scope_grounds", ["because"]), ("intended_stake_percent", "101"),
-    ("urgency", "yesterday"), ("classification", "topsecret"), ("title", ""),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("target_kvk_number", "1234567"),
+        ("target_kvk_number", "1234567a"),
+        ("acquirer_country", "China"),
+        ("categories", ["bakery"]),
+        ("scope_grounds", ["because"]),
+        ("intended_stake_percent", "101"),
+        ("urgency", "yesterday"),
+        ("classification", "topsecret"),
+        ("title", ""),
+    ],
+)
 def test_bad_input_is_a_field_error_and_creates_nothing(api, officer, field, value):
     payload = case_data()
     payload["signal_received_at"] = payload["signal_received_at"].isoformat()
@@ -138,8 +147,9 @@ def test_filters_and_search(api, officer):
 
 def test_team_management(api, officer, outsider, case):
     client = api(officer)
-    response = client.post(f"/api/cases/{case.pk}/team/", {"username": "outsider", "role": "case_officer"},
-                           format="json")
+    response = client.post(
+        f"/api/cases/{case.pk}/team/", {"username": "outsider", "role": "case_officer"}, format="json"
+    )
     assert response.status_code == 201
     assert api(outsider).get(f"/api/cases/{case.pk}/").status_code == 200
     assert client.delete(f"/api/cases/{case.pk}/team/outsider/").status_code == 204
@@ -159,8 +169,9 @@ def test_list_query_count_does_not_grow_with_cases(api, officer, django_assert_m
 
 def test_department_advisor_on_the_team_does_not_open_the_case_file(api, officer, make_user, case):
     advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR)
-    api(officer).post(f"/api/cases/{case.pk}/team/", {"username": "advisor", "role": "department_advisor"},
-                      format="json")
+    api(officer).post(
+        f"/api/cases/{case.pk}/team/", {"username": "advisor", "role": "department_advisor"}, format="json"
+    )
     client = api(advisor)
     assert client.get(f"/api/cases/{case.pk}/").status_code == 404
     assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404

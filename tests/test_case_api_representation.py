@@ -24,14 +24,22 @@ def _plain(data):
 @pytest.fixture
 def cases(officer, officer2, assessor):
     team = {officer2: Role.CASE_OFFICER, assessor: Role.RISK_ASSESSOR}
-    made = [make_case(officer=officer, team=team, title=f"Signaal {n}", categories=["wbni", "vital_provider"][: n % 3])
-            for n in range(3)]
+    made = [
+        make_case(officer=officer, team=team, title=f"Signaal {n}", categories=["wbni", "vital_provider"][: n % 3])
+        for n in range(3)
+    ]
     first = made[0]
     case_transition(user=officer, case=first, name="start_intake")
     first.refresh_from_db()
     case_suspend(user=officer, case=first, reason="Wachten op informatie van de doelonderneming.")
-    TimelineEvent.objects.create(case=first, actor=None, at=timezone.now(), kind=TimelineEvent._meta.get_field("kind").choices[0][0],
-                                 reason="Door het systeem", data={"bron": "taak", "bedrag": "12500000.00"})
+    TimelineEvent.objects.create(
+        case=first,
+        actor=None,
+        at=timezone.now(),
+        kind=TimelineEvent._meta.get_field("kind").choices[0][0],
+        reason="Door het systeem",
+        data={"bron": "taak", "bedrag": "12500000.00"},
+    )
     return made
 
 

@@ -41,24 +41,33 @@ def test_lowering_a_case_needs_a_reason(api, officer, secret_case):
 
 def test_lowering_a_case_needs_the_right_to_lower(api, assessor, secret_case):
     """A risk assessor may change the case, but not lower its classification (case.lower_classification)."""
-    response = api(assessor).patch(f"/api/cases/{secret_case.pk}/",
-                                   {"classification": "openbaar", "classification_reason": "Openbaar geworden."},
-                                   format="json")
+    response = api(assessor).patch(
+        f"/api/cases/{secret_case.pk}/",
+        {"classification": "openbaar", "classification_reason": "Openbaar geworden."},
+        format="json",
+    )
     assert response.status_code == 403
     _unchanged(secret_case, Classification.GEHEIM)
 
 
 def test_lowering_with_a_reason_is_audited_and_on_the_timeline(api, officer, secret_case):
-    response = api(officer).patch(f"/api/cases/{secret_case.pk}/",
-                                  {"classification": "vertrouwelijk", "title": "Nieuwe titel",
-                                   "classification_reason": "Het ambtsbericht is niet meer in het dossier."},
-                                  format="json")
+    response = api(officer).patch(
+        f"/api/cases/{secret_case.pk}/",
+        {
+            "classification": "vertrouwelijk",
+            "title": "Nieuwe titel",
+            "classification_reason": "Het ambtsbericht is niet meer in het dossier.",
+        },
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert Case.objects.get(pk=secret_case.pk).classification == Classification.VERTROUWELIJK
     record = AuditRecord.objects.get(event="case.reclassify", case_id=secret_case.pk)
     assert record.actor_id == officer.pk
-    assert record.changes == {"classification": {"before": "geheim", "after": "vertrouwelijk"},
-                              "reason": "Het ambtsbericht is niet meer in het dossier."}
+    assert record.changes == {
+        "classification": {"before": "geheim", "after": "vertrouwelijk"},
+        "reason": "Het ambtsbericht is niet meer in het dossier.",
+    }
     update = AuditRecord.objects.get(event="case.update", case_id=secret_case.pk)
     assert "classification" not in update.changes and "title" in update.changes
     timeline = api(officer).get(f"/api/cases/{secret_case.pk}/timeline/").json()
@@ -74,12 +83,15 @@ def test_raising_above_ones_own_clearance_is_refused(api, make_user, officer):
     assert response.status_code == 409 and response.json()["code"] == "classification_above_own_clearance"
     _unchanged(case, Classification.VERTROUWELIJK)
     # within one's clearance, raising needs no reason and is on the timeline too
-    assert api(limited).patch(f"/api/cases/{case.pk}/", {"classification": "vertrouwelijk"},
-                              format="json").status_code == 200
-    assert api(officer).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"},
-                              format="json").status_code == 200
+    assert (
+        api(limited).patch(f"/api/cases/{case.pk}/", {"classification": "vertrouwelijk"}, format="json").status_code
+        == 200
+    )
+    assert api(officer).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json").status_code == 200
     assert AuditRecord.objects.get(event="case.reclassify", case_id=case.pk).changes["classification"] == {
-        "before": "vertrouwelijk", "after": "geheim"}
+        "before": "vertrouwelijk",
+        "after": "geheim",
+    }
 
 
 def test_a_new_case_above_its_authors_clearance_is_refused(api, make_user):
@@ -126,9 +138,11 @@ def test_a_document_above_the_accreditation_is_refused(api, officer, accredited_
 
     use_tmp_document_storage(accredited_up_to_vertrouwelijk, tmp_path)
     case = make_case(officer=officer)
-    response = api(officer).post(f"/api/cases/{case.pk}/documents/",
-                                 {"title": "Ambtsbericht", "document_type": "memo", "classification": "geheim",
-                                  "file": _upload(sample_pdf())}, format="multipart")
+    response = api(officer).post(
+        f"/api/cases/{case.pk}/documents/",
+        {"title": "Ambtsbericht", "document_type": "memo", "classification": "geheim", "file": _upload(sample_pdf())},
+        format="multipart",
+    )
     assert response.status_code == 400 and "geaccrediteerd systeem" in response.json()["classification"][0]
     assert not Document.objects.exists()
 
@@ -144,7 +158,7 @@ def test_the_forms_offer_only_the_accredited_levels(accredited_up_to_vertrouweli
     from documents.forms import DocumentUploadForm, ReclassifyForm
 
     offered = {value for value, _label in CaseForm().fields["classification"].choices}
-    assert offered == set(Classification.values[:Classification.values.index("vertrouwelijk") + 1])
+    assert offered == set(Classification.values[: Classification.values.index("vertrouwelijk") + 1])
     for form in (DocumentUploadForm(), ReclassifyForm()):
         assert not {"confidentieel", "geheim", "zeer_geheim"} & {v for v, _l in form.fields["classification"].choices}
 
@@ -152,15 +166,17 @@ def test_the_forms_offer_only_the_accredited_levels(accredited_up_to_vertrouweli
 def test_the_web_form_shows_a_refused_lowering_as_a_form_error(client, officer, secret_case):
     Case.objects.filter(pk=secret_case.pk).update(state=State.MONITORING)
     web_session(client, officer)
-    response = client.post(f"/cases/{secret_case.pk}/edit/", {"title": "Titel", "summary": "",
-                                                              "classification": "openbaar",
-                                                              "classification_reason": ""})
+    response = client.post(
+        f"/cases/{secret_case.pk}/edit/",
+        {"title": "Titel", "summary": "", "classification": "openbaar", "classification_reason": ""},
+    )
     assert response.status_code in (200, 400)
     assert "Geef een reden op om de rubricering te verlagen." in response.content.decode()
     _unchanged(secret_case, Classification.GEHEIM)
-    done = client.post(f"/cases/{secret_case.pk}/edit/", {"title": "Titel", "summary": "",
-                                                          "classification": "openbaar",
-                                                          "classification_reason": "Openbaar gemaakt."})
+    done = client.post(
+        f"/cases/{secret_case.pk}/edit/",
+        {"title": "Titel", "summary": "", "classification": "openbaar", "classification_reason": "Openbaar gemaakt."},
+    )
     assert done.status_code == 302
     page = client.get(f"/cases/{secret_case.pk}/").content.decode()
     assert "Rubricering gewijzigd van geheim in openbaar" in page and "Openbaar gemaakt." in page

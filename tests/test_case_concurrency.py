@@ -38,6 +38,7 @@ def test_concurrent_edits_of_the_same_version_one_wins(officer, officer2, case):
         def run():
             c = Case.objects.get(pk=case.pk)
             return services.case_update(user=user, case=c, data={"title": title}, expected_version=version)
+
         return run
 
     results = race([edit(officer, "A"), edit(officer2, "B")])

@@ -1,6 +1,5 @@
 """The case lifecycle through the API: each step recorded in the timeline, refusals change nothing."""
 
-
 import pytest
 
 from audit.models import AuditRecord
@@ -28,8 +27,10 @@ def test_intake_then_assessment_records_the_timeline(api, officer, case):
     assert response.json()["state"] == "risk_assessment"
     timeline = client.get(f"/api/cases/{case.pk}/timeline/").json()
     steps = [(e["kind"], e["from_state"], e["to_state"], e["actor"]) for e in timeline if e["kind"] == "transition"]
-    assert steps == [("transition", "signal", "intake", "officer"),
-                     ("transition", "intake", "risk_assessment", "officer")]
+    assert steps == [
+        ("transition", "signal", "intake", "officer"),
+        ("transition", "intake", "risk_assessment", "officer"),
+    ]
     assert AuditRecord.objects.filter(case_id=case.pk, event="case.start_assessment").count() == 1
 
 
@@ -135,10 +136,17 @@ def test_available_transitions_depend_on_role(api, officer, assessor, case):
 
 class TestCabinetDecision:
     def _record(self, client, case, deploy=True):
-        return client.post(f"/api/cases/{case.pk}/cabinet-decisions/", {
-            "meeting_date": "2026-11-20", "reference": "MR-2026-47", "deploy": deploy,
-            **({"instruments": ["equity"], "max_amount": "25000000.00"} if deploy else {}),
-            "conditions": "Zetel in de raad van commissarissen; informatierechten."}, format="json")
+        return client.post(
+            f"/api/cases/{case.pk}/cabinet-decisions/",
+            {
+                "meeting_date": "2026-11-20",
+                "reference": "MR-2026-47",
+                "deploy": deploy,
+                **({"instruments": ["equity"], "max_amount": "25000000.00"} if deploy else {}),
+                "conditions": "Zetel in de raad van commissarissen; informatierechten.",
+            },
+            format="json",
+        )
 
     def test_four_eyes_and_deploy(self, api, secretariat, secretariat2, case):
         put_in_state(case, "cabinet_decision")
@@ -173,7 +181,10 @@ class TestCabinetDecision:
 
     def test_bad_date_is_a_field_error(self, api, secretariat, case):
         put_in_state(case, "cabinet_decision")
-        response = api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/",
-                                         {"meeting_date": "gisteren", "reference": "x", "deploy": True}, format="json")
+        response = api(secretariat).post(
+            f"/api/cases/{case.pk}/cabinet-decisions/",
+            {"meeting_date": "gisteren", "reference": "x", "deploy": True},
+            format="json",
+        )
         assert response.status_code == 400
         assert "meeting_date" in response.json()

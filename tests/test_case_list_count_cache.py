@@ -31,8 +31,15 @@ def _postgres_only():
 @pytest.fixture
 def cases(officer, officer2):
     # Case 0 is wbni: a filter that finds nothing keeps no count (an empty page tells no generation).
-    return [make_case(officer=officer, title=f"Chip {n}", categories=["sensitive_technology"] + ["wbni"] * (n == 0),
-                      team={officer2: Role.CASE_OFFICER}) for n in range(3)]
+    return [
+        make_case(
+            officer=officer,
+            title=f"Chip {n}",
+            categories=["sensitive_technology"] + ["wbni"] * (n == 0),
+            team={officer2: Role.CASE_OFFICER},
+        )
+        for n in range(3)
+    ]
 
 
 def _count(client, query=""):
@@ -92,8 +99,9 @@ def _other_connection(officer, officer2, cases):
     thread.join()
 
 
-@pytest.mark.parametrize("change", [_new_case, _team_removal, _queryset_update, _raw_sql, _category, _advisor_role,
-                                    _other_connection])
+@pytest.mark.parametrize(
+    "change", [_new_case, _team_removal, _queryset_update, _raw_sql, _category, _advisor_role, _other_connection]
+)
 @pytest.mark.parametrize("query", ["", "?state=signal", "?urgency=normal", "?category=wbni", "?page_size=1&page=2"])
 def test_every_change_gives_the_next_page_the_new_count(api, cases, officer, officer2, monkeypatch, change, query):
     client, url = api(officer2), f"/api/cases/{query}"
@@ -169,8 +177,9 @@ def test_after_a_restore_the_kept_counts_of_the_lost_history_are_not_taken(api, 
         cursor.execute("DELETE FROM cases_case_list_change")
         cursor.executemany("INSERT INTO cases_case_list_change (id, n) VALUES (%s, %s)", backup_log)
     # after the restore, one other change (one statement): both cases get the category
-    CaseCategory.objects.bulk_create([CaseCategory(case=cases[1], category="wbni"),
-                                      CaseCategory(case=cases[2], category="wbni")])
+    CaseCategory.objects.bulk_create(
+        [CaseCategory(case=cases[1], category="wbni"), CaseCategory(case=cases[2], category="wbni")]
+    )
     assert _count(client, "?category=wbni") == 3
 
 

@@ -16,12 +16,26 @@ from tests.factories import make_case
 pytestmark = pytest.mark.django_db
 
 QUERIES = [
-    "", "?page_size=2", "?page_size=2&page=2", "?page_size=2&page=3", "?page=last&page_size=2",
-    "?state=signal", "?state=signal&state=withdrawn", "?urgency=immediate", "?category=wbni",
-    "?search=photonics", "?search=Chip%20Voorbeeld", "?search=100%25", "?ordering=reference",
-    "?ordering=-expected_closing_date&page_size=3", "?classification=geheim",
-    "?received_from=2020-01-01T00:00:00Z&page_size=1&page=2", "?closing_before=2099-01-01",
-    "?page_size=500", "?page_size=abc", "?state=signal&search=foto&ordering=-signal_received_at&page_size=1",
+    "",
+    "?page_size=2",
+    "?page_size=2&page=2",
+    "?page_size=2&page=3",
+    "?page=last&page_size=2",
+    "?state=signal",
+    "?state=signal&state=withdrawn",
+    "?urgency=immediate",
+    "?category=wbni",
+    "?search=photonics",
+    "?search=Chip%20Voorbeeld",
+    "?search=100%25",
+    "?ordering=reference",
+    "?ordering=-expected_closing_date&page_size=3",
+    "?classification=geheim",
+    "?received_from=2020-01-01T00:00:00Z&page_size=1&page=2",
+    "?closing_before=2099-01-01",
+    "?page_size=500",
+    "?page_size=abc",
+    "?state=signal&search=foto&ordering=-signal_received_at&page_size=1",
 ]
 
 
@@ -29,11 +43,17 @@ QUERIES = [
 def cases(officer, officer2):
     made = []
     for n in range(5):
-        made.append(make_case(officer=officer, title=f"Chip {n}", target_name=f"Foto {n} Photonics B.V.",
-                              urgency="immediate" if n % 2 else "normal",
-                              categories=["wbni"] if n == 3 else ["sensitive_technology"],
-                              expected_closing_date=timezone.localdate() + timedelta(days=10 * (5 - n)),
-                              team={officer2: Role.CASE_OFFICER} if n < 3 else None))
+        made.append(
+            make_case(
+                officer=officer,
+                title=f"Chip {n}",
+                target_name=f"Foto {n} Photonics B.V.",
+                urgency="immediate" if n % 2 else "normal",
+                categories=["wbni"] if n == 3 else ["sensitive_technology"],
+                expected_closing_date=timezone.localdate() + timedelta(days=10 * (5 - n)),
+                team={officer2: Role.CASE_OFFICER} if n < 3 else None,
+            )
+        )
     Case.objects.filter(pk=made[4].pk).update(state="withdrawn")
     return made
 
@@ -60,8 +80,12 @@ def test_the_plan_is_shared_but_each_person_sees_their_own_cases(api, cases, off
     listing._PLANS.clear()
     assert api(officer).get("/api/cases/?page_size=10").json()["count"] == 5
     assert api(officer2).get("/api/cases/?page_size=10").json()["count"] == 3
-    assert api(outsider).get("/api/cases/?page_size=10").json() == {"count": 0, "next": None, "previous": None,
-                                                                    "results": []}
+    assert api(outsider).get("/api/cases/?page_size=10").json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
     assert len(listing._PLANS) == 1
 
 

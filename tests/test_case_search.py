@@ -12,10 +12,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cases(officer):
     return {
-        "chips": make_case(officer=officer, title="Overname chipleverancier", target_name="Fotonica Delft B.V.",
-                           acquirer_name="Red River Holdings", target_kvk_number="11112222"),
-        "water": make_case(officer=officer, title="Belang in drinkwaterbedrijf", target_name="Aqua 100% B.V.",
-                           acquirer_name="Blue_Lake Capital", target_kvk_number="33334444"),
+        "chips": make_case(
+            officer=officer,
+            title="Overname chipleverancier",
+            target_name="Fotonica Delft B.V.",
+            acquirer_name="Red River Holdings",
+            target_kvk_number="11112222",
+        ),
+        "water": make_case(
+            officer=officer,
+            title="Belang in drinkwaterbedrijf",
+            target_name="Aqua 100% B.V.",
+            acquirer_name="Blue_Lake Capital",
+            target_kvk_number="33334444",
+        ),
     }
 
 
@@ -24,20 +34,23 @@ def found(client, query: str) -> set[str]:
     return {row["title"] for row in body["results"]}
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("fotonica", {"Overname chipleverancier"}),  # target, lower case
-    ("CHIPLEVERANCIER", {"Overname chipleverancier"}),  # title, upper case
-    ("river hold", {"Overname chipleverancier"}),  # acquirer, two terms
-    ("33334444", {"Belang in drinkwaterbedrijf"}),  # KvK number
-    ("BEV-", {"Overname chipleverancier", "Belang in drinkwaterbedrijf"}),  # reference
-    ("fotonica drinkwater", set()),  # every term must occur
-    ('"delft b.v."', {"Overname chipleverancier"}),  # a quoted phrase
-    ("B.V. Red", {"Overname chipleverancier"}),  # terms in different fields
-    ("100%", {"Belang in drinkwaterbedrijf"}),
-    ("%", {"Belang in drinkwaterbedrijf"}),  # a literal percent sign, not "anything"
-    ("blue_lake", {"Belang in drinkwaterbedrijf"}),
-    ("e_b", set()),  # a literal underscore, not "any character" (waterbedrijf)
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("fotonica", {"Overname chipleverancier"}),  # target, lower case
+        ("CHIPLEVERANCIER", {"Overname chipleverancier"}),  # title, upper case
+        ("river hold", {"Overname chipleverancier"}),  # acquirer, two terms
+        ("33334444", {"Belang in drinkwaterbedrijf"}),  # KvK number
+        ("BEV-", {"Overname chipleverancier", "Belang in drinkwaterbedrijf"}),  # reference
+        ("fotonica drinkwater", set()),  # every term must occur
+        ('"delft b.v."', {"Overname chipleverancier"}),  # a quoted phrase
+        ("B.V. Red", {"Overname chipleverancier"}),  # terms in different fields
+        ("100%", {"Belang in drinkwaterbedrijf"}),
+        ("%", {"Belang in drinkwaterbedrijf"}),  # a literal percent sign, not "anything"
+        ("blue_lake", {"Belang in drinkwaterbedrijf"}),
+        ("e_b", set()),  # a literal underscore, not "any character" (waterbedrijf)
+    ],
+)
 def test_search_terms(api, officer, cases, query, expected):
     assert found(api(officer), query) == expected
 

@@ -22,19 +22,23 @@ PAIRS = [(org, case_role) for org in Role.values for case_role in Role.values]
 
 
 def _state(case):
-    return (list(CaseTeamMember.objects.filter(case=case).order_by("user_id").values_list("user_id", "role")),
-            TimelineEvent.objects.filter(case=case).count(),
-            AuditRecord.objects.filter(case_id=case.pk).count())
+    return (
+        list(CaseTeamMember.objects.filter(case=case).order_by("user_id").values_list("user_id", "role")),
+        TimelineEvent.objects.filter(case=case).count(),
+        AuditRecord.objects.filter(case_id=case.pk).count(),
+    )
 
 
 @pytest.mark.parametrize(("organisation_role", "case_role"), PAIRS)
-def test_a_person_gets_only_a_case_role_their_organisational_role_allows(api, make_user, officer,
-                                                                          organisation_role, case_role):
+def test_a_person_gets_only_a_case_role_their_organisational_role_allows(
+    api, make_user, officer, organisation_role, case_role
+):
     case = make_case(officer=officer)
     person = make_user("person", organisation_role)
     before = _state(case)
-    response = api(officer).post(f"/api/cases/{case.pk}/team/", {"username": "person", "role": case_role},
-                                 format="json")
+    response = api(officer).post(
+        f"/api/cases/{case.pk}/team/", {"username": "person", "role": case_role}, format="json"
+    )
     if case_role in CASE_ROLES_BY_ORGANISATION_ROLE[organisation_role]:
         assert response.status_code == 201, response.json()
         assert Case.objects.get(pk=case.pk).role_of(person) == case_role
@@ -48,8 +52,13 @@ def test_the_table_gives_each_organisational_role_its_own_function_and_administr
     assert set(CASE_ROLES_BY_ORGANISATION_ROLE) == set(Role.values)
     for organisation_role, case_roles in CASE_ROLES_BY_ORGANISATION_ROLE.items():
         assert case_roles == {organisation_role}
-    acting = {Role.CASE_OFFICER, Role.RISK_ASSESSOR, Role.CABINET_SECRETARIAT, Role.FUND_MANAGER,
-              Role.PARLIAMENTARY_LIAISON}
+    acting = {
+        Role.CASE_OFFICER,
+        Role.RISK_ASSESSOR,
+        Role.CABINET_SECRETARIAT,
+        Role.FUND_MANAGER,
+        Role.PARLIAMENTARY_LIAISON,
+    }
     assert not CASE_ROLES_BY_ORGANISATION_ROLE[Role.ADMINISTRATOR] & acting
     assert not CASE_ROLES_BY_ORGANISATION_ROLE[Role.AUDITOR] & acting
 
@@ -62,11 +71,14 @@ def test_three_case_officers_cannot_take_a_case_from_signal_to_disbursement(api,
     make_user("third", Role.CASE_OFFICER, clearance=Classification.INTERN)
     case = make_case(officer=first)
     before = _state(case)
-    for username, role in (("second", Role.RISK_ASSESSOR), ("third", Role.RISK_ASSESSOR),
-                           ("second", Role.CABINET_SECRETARIAT), ("third", Role.FUND_MANAGER),
-                           ("first", Role.FUND_MANAGER)):
-        response = api(first).post(f"/api/cases/{case.pk}/team/", {"username": username, "role": role},
-                                   format="json")
+    for username, role in (
+        ("second", Role.RISK_ASSESSOR),
+        ("third", Role.RISK_ASSESSOR),
+        ("second", Role.CABINET_SECRETARIAT),
+        ("third", Role.FUND_MANAGER),
+        ("first", Role.FUND_MANAGER),
+    ):
+        response = api(first).post(f"/api/cases/{case.pk}/team/", {"username": username, "role": role}, format="json")
         assert response.status_code in (400, 409), (username, role, response.json())
     assert _state(case) == before
     assert Case.objects.get(pk=case.pk).role_of(first) == Role.CASE_OFFICER
@@ -163,8 +175,9 @@ def test_re_adding_a_removed_member_shows_the_roles_they_held_before(api, office
     assert api(officer).delete(f"/api/cases/{case.pk}/team/assessor/").status_code == 204
     removed = TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).last()
     assert removed.data == {"removed": "assessor", "role": Role.RISK_ASSESSOR}
-    again = api(officer).post(f"/api/cases/{case.pk}/team/", {"username": "assessor", "role": Role.RISK_ASSESSOR},
-                              format="json")
+    again = api(officer).post(
+        f"/api/cases/{case.pk}/team/", {"username": "assessor", "role": Role.RISK_ASSESSOR}, format="json"
+    )
     assert again.status_code == 201
     added = TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).last()
     assert added.data["earlier_roles"] == [Role.RISK_ASSESSOR]
@@ -180,8 +193,7 @@ def test_the_web_team_form_shows_the_refusal_as_a_form_error(client, officer, ma
     make_user("colleague", Role.CASE_OFFICER)
     web_session(client, officer)
     before = _state(case)
-    response = client.post(f"/cases/{case.pk}/team/", {"team-username": "colleague",
-                                                        "team-role": Role.FUND_MANAGER})
+    response = client.post(f"/cases/{case.pk}/team/", {"team-username": "colleague", "team-role": Role.FUND_MANAGER})
     assert response.status_code == 400
     assert "scheiding van functies" in response.content.decode()
     assert _state(case) == before

@@ -33,14 +33,28 @@ def setting(officer, assessor, assessor2, advisor, advisor2, case):
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)
     fill_initial_assessment(assessment, lead=assessor)
-    assessment_score(user=assessor2, assessment=assessment, indicator="vital_processes", level=2,
-                     rationale="Tweede oordeel.")
+    assessment_score(
+        user=assessor2, assessment=assessment, indicator="vital_processes", level=2, rationale="Tweede oordeel."
+    )
     due = timezone.localdate() + timedelta(days=3)
-    mine = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                question="Deelt u de inschatting van de statelijke invloed?",
-                                covers=["state_actor_influence", "vital_processes"], due_date=due)
-    theirs = consultation_request(user=assessor, assessment=assessment, ministry="bz", advisor=advisor2,
-                                  question="Diplomatieke gevolgen?", covers=["proportionality"], due_date=due)
+    mine = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Deelt u de inschatting van de statelijke invloed?",
+        covers=["state_actor_influence", "vital_processes"],
+        due_date=due,
+    )
+    theirs = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="bz",
+        advisor=advisor2,
+        question="Diplomatieke gevolgen?",
+        covers=["proportionality"],
+        due_date=due,
+    )
     return assessment, mine, theirs
 
 
@@ -56,7 +70,9 @@ def test_the_advisor_sees_their_request_and_only_the_parts_it_covers(api, adviso
     assert "scores" not in body["parts"]["indicators"][0]  # individual assessors' scores are not shown
     assert body["parts"]["checks"] == []
     assert body["case"]["reference"] == assessment.case.reference
-    assert body["framework"]["number"] == 3  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
+    assert (
+        body["framework"]["number"] == 3
+    )  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
     listed = api(advisor).get("/api/consultations/").json()["results"]
     assert [c["id"] for c in listed] == [mine.pk]
     from audit.models import AuditRecord
@@ -69,23 +85,38 @@ def test_everything_else_is_404_for_the_advisor(api, advisor, setting):
     assessment, mine, theirs = setting
     client = api(advisor)
     assert client.get(f"/api/consultations/{theirs.pk}/").status_code == 404
-    assert client.post(f"/api/consultations/{theirs.pk}/answer/", {"position": "supports", "advice": "x"},
-                       format="json").status_code == 404
-    for url in [f"/api/assessments/{assessment.pk}/", f"/api/assessments/{assessment.pk}/scores/",
-                f"/api/assessments/{assessment.pk}/outcome/", f"/api/assessments/{assessment.pk}/consultations/",
-                f"/api/assessments/{assessment.pk}/history/"]:
+    assert (
+        client.post(
+            f"/api/consultations/{theirs.pk}/answer/", {"position": "supports", "advice": "x"}, format="json"
+        ).status_code
+        == 404
+    )
+    for url in [
+        f"/api/assessments/{assessment.pk}/",
+        f"/api/assessments/{assessment.pk}/scores/",
+        f"/api/assessments/{assessment.pk}/outcome/",
+        f"/api/assessments/{assessment.pk}/consultations/",
+        f"/api/assessments/{assessment.pk}/history/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.get("/api/assessments/").json()["results"] == []
-    assert client.post(f"/api/assessments/{assessment.pk}/scores/",
-                       {"indicator": "vital_processes", "level": 1, "rationale": "x"},
-                       format="json").status_code == 404
+    assert (
+        client.post(
+            f"/api/assessments/{assessment.pk}/scores/",
+            {"indicator": "vital_processes", "level": 1, "rationale": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )
 
 
 def test_the_advisor_answers_their_own_request(api, advisor, assessor, setting):
     assessment, mine, theirs = setting
-    response = api(advisor).post(f"/api/consultations/{mine.pk}/answer/",
-                                 {"position": "objects", "advice": "JenV ziet geen aanwijzing van statelijke sturing."},
-                                 format="json")
+    response = api(advisor).post(
+        f"/api/consultations/{mine.pk}/answer/",
+        {"position": "objects", "advice": "JenV ziet geen aanwijzing van statelijke sturing."},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["position"] == "objects"
     # The team sees the answer with the assessment.
@@ -96,8 +127,9 @@ def test_the_advisor_answers_their_own_request(api, advisor, assessor, setting):
 
 def test_bad_answer_is_a_field_error(api, advisor, setting):
     _assessment, mine, _theirs = setting
-    response = api(advisor).post(f"/api/consultations/{mine.pk}/answer/", {"position": "maybe", "advice": ""},
-                                 format="json")
+    response = api(advisor).post(
+        f"/api/consultations/{mine.pk}/answer/", {"position": "maybe", "advice": ""}, format="json"
+    )
     assert response.status_code == 400
     assert {"position", "advice"} <= set(response.json())
     mine.refresh_from_db()

@@ -36,9 +36,13 @@ def assessment(officer, assessor, advisor, case):
 
 
 def request_advice(client, assessment, **overrides):
-    data = {"ministry": "jenv", "advisor": "adviseur", "question": "Deelt JenV de inschatting van de dreiging?",
-            "covers": ["state_actor_influence", "vital_processes"],
-            "due_date": (timezone.localdate() + timedelta(days=5)).isoformat()}
+    data = {
+        "ministry": "jenv",
+        "advisor": "adviseur",
+        "question": "Deelt JenV de inschatting van de dreiging?",
+        "covers": ["state_actor_influence", "vital_processes"],
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    }
     data.update(overrides)
     return client.post(f"/api/assessments/{assessment.pk}/consultations/", data, format="json")
 
@@ -55,16 +59,21 @@ def test_an_open_advice_blocks_submission(api, assessor, assessment):
 
 def test_the_answer_unblocks(api, assessor, advisor, assessment):
     cid = request_advice(api(assessor), assessment).json()["id"]
-    response = api(advisor).post(f"/api/consultations/{cid}/answer/",
-                                 {"position": "concerns", "advice": "Steun, met zorgen over de termijn."},
-                                 format="json")
+    response = api(advisor).post(
+        f"/api/consultations/{cid}/answer/",
+        {"position": "concerns", "advice": "Steun, met zorgen over de termijn."},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "answered"
     # Version 2: an advice with concerns needs EZK's recorded response before "deploy".
     response = api(assessor).post(f"/api/assessments/{assessment.pk}/submit/")
     assert response.status_code == 409 and response.json()["code"] == "insufficient_information"
-    response = api(assessor).post(f"/api/consultations/{cid}/respond/",
-                                  {"response": "De termijn is ruim genoeg; toegelicht in het dossier."}, format="json")
+    response = api(assessor).post(
+        f"/api/consultations/{cid}/respond/",
+        {"response": "De termijn is ruim genoeg; toegelicht in het dossier."},
+        format="json",
+    )
     assert response.status_code == 200, response.json()
     assert api(assessor).post(f"/api/assessments/{assessment.pk}/submit/").status_code == 200
     detail = api(assessor).get(f"/api/assessments/{assessment.pk}/").json()
@@ -76,10 +85,14 @@ def test_a_waiver_needs_a_reason_and_unblocks(api, assessor, assessor2, assessme
     cid = request_advice(api(assessor), assessment).json()["id"]
     response = api(assessor).post(f"/api/consultations/{cid}/waive/", {"reason": ""}, format="json")
     assert response.status_code == 400 and "reason" in response.json()
-    assert api(assessor2).post(f"/api/consultations/{cid}/waive/", {"reason": "x"},
-                               format="json").status_code == 403  # only the lead
-    response = api(assessor).post(f"/api/consultations/{cid}/waive/",
-                                  {"reason": "Transactie sluit morgen; advies mondeling ontvangen."}, format="json")
+    assert (
+        api(assessor2).post(f"/api/consultations/{cid}/waive/", {"reason": "x"}, format="json").status_code == 403
+    )  # only the lead
+    response = api(assessor).post(
+        f"/api/consultations/{cid}/waive/",
+        {"reason": "Transactie sluit morgen; advies mondeling ontvangen."},
+        format="json",
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "waived" and response.json()["waived_by"] == "assessor"
     assert AuditRecord.objects.filter(event="consultation.waive").count() == 1
@@ -92,29 +105,34 @@ def test_a_waiver_needs_a_reason_and_unblocks(api, assessor, assessor2, assessme
 def test_answered_or_waived_requests_cannot_be_answered_again(api, assessor, advisor, assessment):
     cid = request_advice(api(assessor), assessment).json()["id"]
     api(assessor).post(f"/api/consultations/{cid}/waive/", {"reason": "Niet meer nodig."}, format="json")
-    response = api(advisor).post(f"/api/consultations/{cid}/answer/", {"position": "supports", "advice": "Ok"},
-                                 format="json")
+    response = api(advisor).post(
+        f"/api/consultations/{cid}/answer/", {"position": "supports", "advice": "Ok"}, format="json"
+    )
     assert response.status_code == 409
 
 
-def test_request_needs_an_advisor_on_the_team_covered_parts_and_a_future_date(api, officer, assessor, make_user,
-                                                                             assessment):
+def test_request_needs_an_advisor_on_the_team_covered_parts_and_a_future_date(
+    api, officer, assessor, make_user, assessment
+):
     make_user("adviseur2", Role.DEPARTMENT_ADVISOR)
     client = api(assessor)
-    for overrides, field in [({"advisor": "adviseur2"}, "advisor"),   # not on the case team
-                             ({"advisor": "assessor2"}, "advisor"),   # on the team, but not as advisor
-                             ({"covers": ["no_such_part"]}, "covers"),
-                             ({"covers": []}, "covers"),
-                             ({"due_date": "2020-01-01"}, "due_date"),
-                             ({"ministry": "other"}, "ministry_other"),
-                             ({"ministry": "xx"}, "ministry")]:
+    for overrides, field in [
+        ({"advisor": "adviseur2"}, "advisor"),  # not on the case team
+        ({"advisor": "assessor2"}, "advisor"),  # on the team, but not as advisor
+        ({"covers": ["no_such_part"]}, "covers"),
+        ({"covers": []}, "covers"),
+        ({"due_date": "2020-01-01"}, "due_date"),
+        ({"ministry": "other"}, "ministry_other"),
+        ({"ministry": "xx"}, "ministry"),
+    ]:
         response = request_advice(client, assessment, **overrides)
         assert response.status_code == 400 and field in response.json(), (overrides, response.json())
     assert not ConsultationRequest.objects.exists()
     ienw = make_user("adviseur_ienw", Role.DEPARTMENT_ADVISOR, organisation="Infrastructuur en Waterstaat")
     case_team_add(user=officer, case=assessment.case, member=ienw, role=Role.DEPARTMENT_ADVISOR)
-    response = request_advice(client, assessment, ministry="other", ministry_other="Infrastructuur en Waterstaat",
-                              advisor="adviseur_ienw")
+    response = request_advice(
+        client, assessment, ministry="other", ministry_other="Infrastructuur en Waterstaat", advisor="adviseur_ienw"
+    )
     assert response.status_code == 201 and response.json()["ministry_label"] == "Infrastructuur en Waterstaat"
 
 
@@ -122,8 +140,9 @@ def test_only_the_lead_requests_advice(api, assessor2, assessment):
     assert request_advice(api(assessor2), assessment).status_code == 403
 
 
-def test_overdue_requests_are_flagged_once_and_the_lead_told(api, assessor, assessment,
-                                                              django_capture_on_commit_callbacks):
+def test_overdue_requests_are_flagged_once_and_the_lead_told(
+    api, assessor, assessment, django_capture_on_commit_callbacks
+):
     cid = request_advice(api(assessor), assessment).json()["id"]
     ConsultationRequest.objects.filter(pk=cid).update(due_date=timezone.localdate() - timedelta(days=1))
     mail.outbox.clear()

@@ -31,7 +31,9 @@ def test_establish_fund_from_the_letter():
     assert fund.liquid_cap == Decimal("150000000.00")
     assert fund.policy_owner == "Ministerie van Economische Zaken en Klimaat"
     assert {t.year: t.amount for t in PlannedTranche.objects.filter(fund=fund)} == {
-        2023: Decimal("50000000.00"), 2024: Decimal("50000000.00")}
+        2023: Decimal("50000000.00"),
+        2024: Decimal("50000000.00"),
+    }
     manager = ManagerPeriod.objects.get(fund=fund)
     assert (manager.name, manager.valid_from, manager.valid_to) == ("Invest-NL", date(2023, 9, 1), None)
     record = AuditRecord.objects.get(event="fund.establish")
@@ -70,21 +72,35 @@ def test_the_manager_start_date_is_the_officials_to_set():
 
 
 def test_options_override_the_letter_with_exact_amounts():
-    run("bev_establish_fund", "--manager-from", "2023-09-01", "--manager", "Invest-NL N.V.",
-        "--tranche", "2023=40000000.10", "--tranche", "2024=59999999.90")
+    run(
+        "bev_establish_fund",
+        "--manager-from",
+        "2023-09-01",
+        "--manager",
+        "Invest-NL N.V.",
+        "--tranche",
+        "2023=40000000.10",
+        "--tranche",
+        "2024=59999999.90",
+    )
     assert {t.year: t.amount for t in PlannedTranche.objects.all()} == {
-        2023: Decimal("40000000.10"), 2024: Decimal("59999999.90")}
+        2023: Decimal("40000000.10"),
+        2024: Decimal("59999999.90"),
+    }
     assert ManagerPeriod.objects.get().name == "Invest-NL N.V."
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--tranche", "2023=50000000.005"], "two decimals"),
-    (["--tranche", "2023=60000000", "--tranche", "2024=50000000"], "more than the fund's size"),
-    (["--tranche", "2023=50000000", "--tranche", "2023=50000000"], "given twice"),
-    (["--committed-limit", "-5"], "greater than zero"),
-    (["--committed-limit", "200000000"], "exceeds the maximum of liquid assets"),
-    (["--manager", " "], "must not be empty"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--tranche", "2023=50000000.005"], "two decimals"),
+        (["--tranche", "2023=60000000", "--tranche", "2024=50000000"], "more than the fund's size"),
+        (["--tranche", "2023=50000000", "--tranche", "2023=50000000"], "given twice"),
+        (["--committed-limit", "-5"], "greater than zero"),
+        (["--committed-limit", "200000000"], "exceeds the maximum of liquid assets"),
+        (["--manager", " "], "must not be empty"),
+    ],
+)
 def test_bad_figures_are_refused_before_anything_is_written(args, fragment):
     with pytest.raises(CommandError, match=fragment):
         run("bev_establish_fund", "--manager-from", "2023-09-01", *args)

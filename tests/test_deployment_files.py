@@ -69,8 +69,9 @@ def test_every_volume_of_the_app_containers_is_created_and_owned_by_the_app_user
     runs_as_root = " && ".join(args for kw, args in instructions[:user_at] if kw == "RUN")
     created = set(re.findall(r"mkdir -p ((?:/\S+ ?)+)", runs_as_root))
     created = {path for group in created for path in group.split()}
-    owned = {path for group in re.findall(r"chown -R bev(?::bev)? ((?:/\S+ ?)+)", runs_as_root)
-             for path in group.split()}
+    owned = {
+        path for group in re.findall(r"chown -R bev(?::bev)? ((?:/\S+ ?)+)", runs_as_root) for path in group.split()
+    }
 
     targets = set()
     for name, service in app_services().items():
@@ -81,8 +82,9 @@ def test_every_volume_of_the_app_containers_is_created_and_owned_by_the_app_user
     assert targets, "no volumes found on the app services"
     for name, target in sorted(targets):
         assert target in created, f"{name}: {target} is not created in the image (mkdir -p before USER)"
-        assert any(target == path or target.startswith(path.rstrip("/") + "/") for path in owned), \
+        assert any(target == path or target.startswith(path.rstrip("/") + "/") for path in owned), (
             f"{name}: {target} is not chowned to bev before USER"
+        )
 
 
 def test_the_documents_store_is_a_volume_where_the_settings_put_it():
@@ -119,12 +121,14 @@ def test_the_lock_file_pins_every_dependency_of_pyproject_within_its_range():
     for requirement in pyproject_requirements():
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement.name} is in pyproject.toml but not in requirements.lock"
-        assert requirement.specifier.contains(pins[name]), \
+        assert requirement.specifier.contains(pins[name]), (
             f"{requirement.name}=={pins[name]} in the lock is outside pyproject's {requirement.specifier}"
+        )
         for extra in requirement.extras:  # celery[redis], psycopg[binary]: what the extra pulls in
             for needed in _extra_requirements(requirement.name, extra):
-                assert canonicalize_name(needed.name) in pins, \
+                assert canonicalize_name(needed.name) in pins, (
                     f"{requirement.name}[{extra}] needs {needed.name}, which the lock file does not pin"
+                )
 
 
 def _extra_requirements(name: str, extra: str) -> list[Requirement]:
@@ -134,8 +138,11 @@ def _extra_requirements(name: str, extra: str) -> list[Requirement]:
     added = []
     for spec in requires(name) or []:
         requirement = Requirement(spec)
-        if requirement.marker is not None and "extra" in str(requirement.marker) \
-                and requirement.marker.evaluate({"extra": extra}):
+        if (
+            requirement.marker is not None
+            and "extra" in str(requirement.marker)
+            and requirement.marker.evaluate({"extra": extra})
+        ):
             added.append(requirement)
     assert added, f"{name}[{extra}] adds nothing: is the extra spelled right?"
     return added
@@ -236,21 +243,30 @@ def test_compose_commits_no_secrets():
 CADDY = shutil.which("caddy")
 
 
-@pytest.mark.skipif(CADDY is None, reason="caddy is not installed (apt-get install -y caddy); "
-                                          "the Caddyfile is not validated")
-@pytest.mark.parametrize("env, expect", [
-    ({}, '"module":"internal"'),  # the default: tls internal
-    ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "beheer@example.nl"}, '"module":"acme"'),
-    ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "/certs/cert.pem /certs/key.pem"}, '"load_files"'),
-])
+@pytest.mark.skipif(
+    CADDY is None, reason="caddy is not installed (apt-get install -y caddy); the Caddyfile is not validated"
+)
+@pytest.mark.parametrize(
+    "env, expect",
+    [
+        ({}, '"module":"internal"'),  # the default: tls internal
+        ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "beheer@example.nl"}, '"module":"acme"'),
+        ({"BEV_HOSTNAME": "bev.example.nl", "BEV_TLS": "/certs/cert.pem /certs/key.pem"}, '"load_files"'),
+    ],
+)
 def test_caddy_accepts_the_caddyfile(env, expect, tmp_path):
     import os
 
     run_env = {k: v for k, v in os.environ.items() if k not in ("BEV_HOSTNAME", "BEV_TLS")}
     run_env.update(env, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path))
     caddyfile = str(ROOT / "deploy" / "Caddyfile")
-    adapted = subprocess.run([CADDY, "adapt", "--config", caddyfile, "--adapter", "caddyfile"],
-                             capture_output=True, text=True, env=run_env, timeout=60)
+    adapted = subprocess.run(
+        [CADDY, "adapt", "--config", caddyfile, "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=60,
+    )
     assert adapted.returncode == 0, adapted.stderr
     config = adapted.stdout.replace(" ", "")
     assert expect in config
@@ -258,8 +274,13 @@ def test_caddy_accepts_the_caddyfile(env, expect, tmp_path):
     assert '"dial":"web:8000"' in config
     if "load_files" in expect:
         return  # validate would load the (absent) certificate files
-    validated = subprocess.run([CADDY, "validate", "--config", caddyfile, "--adapter", "caddyfile"],
-                               capture_output=True, text=True, env=run_env, timeout=60)
+    validated = subprocess.run(
+        [CADDY, "validate", "--config", caddyfile, "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        env=run_env,
+        timeout=60,
+    )
     assert validated.returncode == 0, validated.stderr + validated.stdout
     assert "Valid configuration" in validated.stdout + validated.stderr
 
@@ -300,10 +321,13 @@ def test_production_settings_refuse_debug(monkeypatch):
 
 
 def test_production_settings_read_the_proxys_headers(monkeypatch):
-    production = _production(monkeypatch, BEV_TRUSTED_PROXIES="172.16.0.0/12",
-                             DJANGO_CSRF_TRUSTED_ORIGINS="https://bev.example.nl")
+    production = _production(
+        monkeypatch, BEV_TRUSTED_PROXIES="172.16.0.0/12", DJANGO_CSRF_TRUSTED_ORIGINS="https://bev.example.nl"
+    )
     assert production.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
-    assert getattr(production, "USE_X_FORWARDED_HOST", False) is False  # Caddy passes Host on; X-Forwarded-Host is not believed
+    assert (
+        getattr(production, "USE_X_FORWARDED_HOST", False) is False
+    )  # Caddy passes Host on; X-Forwarded-Host is not believed
     assert production.CSRF_TRUSTED_ORIGINS == ["https://bev.example.nl"]
     assert production.BEV_TRUSTED_PROXIES == ["172.16.0.0/12"]
     assert production.MIDDLEWARE[0] == "core.proxy.TrustedProxyMiddleware"

@@ -29,8 +29,9 @@ def ready(case, manager, secretariat, secretariat2):
 @pytest.fixture
 def with_shares(ready, manager, manager2):
     """40% held as 4,000 shares: 10,000 outstanding."""
-    return invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"),
-                          shares=4000)
+    return invest_in_case(
+        ready, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"), shares=4000
+    )
 
 
 @pytest.fixture
@@ -39,8 +40,9 @@ def without_shares(ready, manager, manager2):
 
 
 def test_the_new_stake_gives_the_shares_issued(manager, with_shares):
-    dilution = services.dilution_record(user=manager, position=with_shares, issued_on=DAY,
-                                        ownership_after=Decimal("32"))
+    dilution = services.dilution_record(
+        user=manager, position=with_shares, issued_on=DAY, ownership_after=Decimal("32")
+    )
     with_shares.refresh_from_db()
     assert with_shares.ownership_percent == Decimal("32")
     assert (dilution.shares_outstanding_before, dilution.new_shares_issued) == (10000, 2500)
@@ -48,10 +50,16 @@ def test_the_new_stake_gives_the_shares_issued(manager, with_shares):
 
 
 def test_both_paths_agree(manager, with_shares):
-    by_shares = services.dilution_record(user=manager, position=with_shares, issued_on=DAY,
-                                         shares_outstanding_before=10000, new_shares_issued=2500)
-    by_stake = services.dilution_record(user=manager, position=with_shares, issued_on=DAY,
-                                        shares_outstanding_before=12500, ownership_after=Decimal("16"))
+    by_shares = services.dilution_record(
+        user=manager, position=with_shares, issued_on=DAY, shares_outstanding_before=10000, new_shares_issued=2500
+    )
+    by_stake = services.dilution_record(
+        user=manager,
+        position=with_shares,
+        issued_on=DAY,
+        shares_outstanding_before=12500,
+        ownership_after=Decimal("16"),
+    )
     assert by_shares.ownership_after == Decimal("32") and by_stake.new_shares_issued == 12500
 
 
@@ -59,8 +67,9 @@ def test_without_share_counts_only_the_percentage_path(manager, without_shares):
     with pytest.raises(RuleViolation) as refused:
         services.dilution_record(user=manager, position=without_shares, issued_on=DAY, new_shares_issued=2500)
     assert refused.value.field == "shares_outstanding_before" and "nieuwe belang" in str(refused.value)
-    dilution = services.dilution_record(user=manager, position=without_shares, issued_on=DAY,
-                                        ownership_after=Decimal("24"))
+    dilution = services.dilution_record(
+        user=manager, position=without_shares, issued_on=DAY, ownership_after=Decimal("24")
+    )
     assert (dilution.shares_outstanding_before, dilution.new_shares_issued) == (None, None)
     assert Position.objects.get(pk=without_shares.pk).ownership_percent == Decimal("24")
     with pytest.raises(RuleViolation) as higher:  # a dilution lowers the stake
@@ -68,14 +77,17 @@ def test_without_share_counts_only_the_percentage_path(manager, without_shares):
     assert higher.value.field == "ownership_after"
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({}, "new_shares_issued"),
-    ({"new_shares_issued": 100, "ownership_after": Decimal("30")}, "ownership_after"),
-    ({"ownership_after": Decimal("40")}, "ownership_after"),  # no lower than before
-    ({"ownership_after": Decimal("55")}, "ownership_after"),
-    ({"ownership_after": Decimal("0")}, "ownership_after"),
-    ({"ownership_after": Decimal("39.9999")}, "ownership_after"),  # not one share at 10,000 outstanding
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({}, "new_shares_issued"),
+        ({"new_shares_issued": 100, "ownership_after": Decimal("30")}, "ownership_after"),
+        ({"ownership_after": Decimal("40")}, "ownership_after"),  # no lower than before
+        ({"ownership_after": Decimal("55")}, "ownership_after"),
+        ({"ownership_after": Decimal("0")}, "ownership_after"),
+        ({"ownership_after": Decimal("39.9999")}, "ownership_after"),  # not one share at 10,000 outstanding
+    ],
+)
 def test_exactly_one_and_a_lower_stake(manager, with_shares, kwargs, field):
     with pytest.raises(RuleViolation) as refused:
         services.dilution_record(user=manager, position=with_shares, issued_on=DAY, **kwargs)
@@ -99,8 +111,9 @@ def test_api_takes_the_new_stake_or_refuses_at_the_field(api, manager, without_s
     url = f"/api/positions/{without_shares.pk}/dilutions/"
     refused = api(manager).post(url, {"issued_on": "2026-05-01", "new_shares_issued": 10}, format="json")
     assert refused.status_code == 400 and "shares_outstanding_before" in refused.json()
-    both = api(manager).post(url, {"issued_on": "2026-05-01", "new_shares_issued": 10, "ownership_after": "20"},
-                             format="json")
+    both = api(manager).post(
+        url, {"issued_on": "2026-05-01", "new_shares_issued": 10, "ownership_after": "20"}, format="json"
+    )
     assert both.status_code == 400 and "ownership_after" in both.json()
     booked = api(manager).post(url, {"issued_on": "2026-05-01", "ownership_after": "20"}, format="json")
     assert booked.status_code == 201, booked.json()

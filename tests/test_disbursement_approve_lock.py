@@ -62,8 +62,14 @@ def test_under_the_lock_only_what_it_protects(position, manager, manager2, first
     assert not any("cases_caseteammember" in q for q in under[:6])
     ledger_reads = [q for q in under if q.startswith("SELECT") and 'FROM "bev_journalline"' in q]
     scans = [scan for q in ledger_reads for scan in re.findall(r'FROM "bev_journalline"(?: U\d+)? WHERE [^)]*', q)]
-    assert scans and all(re.match(r'FROM "bev_journalline"(?: (U\d+))? WHERE \(?(?:"bev_journalline"|U\d+)'
-                                  r'\."position_id" = ', scan) for scan in scans), scans  # one position's lines
+    assert scans and all(
+        re.match(
+            r'FROM "bev_journalline"(?: (U\d+))? WHERE \(?(?:"bev_journalline"|U\d+)'
+            r'\."position_id" = ',
+            scan,
+        )
+        for scan in scans
+    ), scans  # one position's lines
     assert any('"bev_accountbalance"' in q for q in under)  # the balances the limit is checked against
     if not first:
         assert len(under) <= QUERIES_UNDER_THE_LOCK, "\n".join(under)
@@ -94,8 +100,9 @@ def test_a_retried_approval_returns_without_the_lock(position, manager, manager2
     assert _fund_lock(sql) is None
 
 
-def test_what_changed_after_the_caller_read_it_is_checked_again_under_the_lock(position, manager, manager2,
-                                                                              make_user, officer):
+def test_what_changed_after_the_caller_read_it_is_checked_again_under_the_lock(
+    position, manager, manager2, make_user, officer
+):
     from access.roles import Role
     from cases.services import case_team_add
 

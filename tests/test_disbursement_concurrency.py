@@ -18,7 +18,9 @@ from tests.factories import case_to_investment_preparation, fund_with_tranches
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite serialises writers; the race needs PostgreSQL"
+    ),
     pytest.mark.django_db(transaction=True),
 ]
 
@@ -64,8 +66,10 @@ def ready_case(case, manager, secretariat, secretariat2):
 
 def test_parallel_approvals_never_book_more_than_the_available_liquidity(manager, manager2, ready_case):
     position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=30)
-    proposals = [services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key=f"p{i}")
-                 for i in range(WORKERS)]
+    proposals = [
+        services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key=f"p{i}")
+        for i in range(WORKERS)
+    ]
     outcomes = race([lambda p=p: services.disbursement_approve(user=manager2, disbursement=p) for p in proposals])
     assert sorted(set(outcomes)) == ["booked", "refused:amount"], outcomes
     assert outcomes.count("booked") == 10
@@ -79,20 +83,26 @@ def test_parallel_approvals_never_book_more_than_the_available_liquidity(manager
 
 
 def test_parallel_reservations_and_disbursements_of_random_sizes(manager, manager2, ready_case):
-    positions = [services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=5)
-                 for _ in range(3)]
+    positions = [
+        services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=5)
+        for _ in range(3)
+    ]
     rng = random.Random(2023)
     jobs = []
     for i in range(WORKERS):
         amount = Decimal(rng.randint(10_000, 1_500_000_00)) / 100
         position = positions[i % 3]
         if i % 2:
-            proposal = services.disbursement_propose(user=manager, position=position, amount=amount,
-                                                     idempotency_key=f"d{i}")
+            proposal = services.disbursement_propose(
+                user=manager, position=position, amount=amount, idempotency_key=f"d{i}"
+            )
             jobs.append(lambda p=proposal: services.disbursement_approve(user=manager2, disbursement=p))
         else:
-            jobs.append(lambda p=position, a=amount, k=f"r{i}": services.reservation_book(
-                user=manager2, position=p, amount=a, idempotency_key=k))
+            jobs.append(
+                lambda p=position, a=amount, k=f"r{i}": services.reservation_book(
+                    user=manager2, position=p, amount=a, idempotency_key=k
+                )
+            )
     outcomes = race(jobs)
     assert all(o in ("booked", "refused:amount") for o in outcomes), outcomes
     assert "refused:amount" in outcomes  # the race did hit the limit
@@ -106,10 +116,15 @@ def test_parallel_tranches_and_returns_keep_both_caps(manager, manager2, ready_c
     position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=30)
     proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="p")
     services.disbursement_approve(user=manager2, disbursement=proposal)
-    jobs = [lambda i=i: services.tranche_receive(user=manager, amount=10 * M, idempotency_key=f"t{i}")
-            for i in range(12)]
-    jobs += [lambda i=i: services.return_book(user=manager2, position=position, kind="dividend", amount=10 * M,
-                                              idempotency_key=f"div{i}") for i in range(12)]
+    jobs = [
+        lambda i=i: services.tranche_receive(user=manager, amount=10 * M, idempotency_key=f"t{i}") for i in range(12)
+    ]
+    jobs += [
+        lambda i=i: services.return_book(
+            user=manager2, position=position, kind="dividend", amount=10 * M, idempotency_key=f"div{i}"
+        )
+        for i in range(12)
+    ]
     outcomes = race(jobs)
     assert all(o in ("booked", "refused:amount") for o in outcomes), outcomes
     assert outcomes[:12].count("booked") == 9  # 10m received before, 9 x 10m fit under the €100m
@@ -125,8 +140,11 @@ def test_parallel_tranches_and_returns_keep_both_caps(manager, manager2, ready_c
 def test_a_request_retried_in_parallel_books_once(manager, manager2, ready_case):
     position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=30)
     jobs = [lambda: services.tranche_receive(user=manager, amount=5 * M, idempotency_key="same-tranche")] * 10
-    jobs += [lambda: services.disbursement_propose(user=manager, position=position, amount=M,
-                                                   idempotency_key="same-proposal")] * 10
+    jobs += [
+        lambda: services.disbursement_propose(
+            user=manager, position=position, amount=M, idempotency_key="same-proposal"
+        )
+    ] * 10
     outcomes = race(jobs)
     assert outcomes == ["booked"] * 20, outcomes
     assert JournalEntry.objects.filter(kind="tranche").count() == 2  # the factory's and this one

@@ -32,8 +32,9 @@ def ready_case(case, secretariat, secretariat2):
 
 @pytest.fixture
 def position(ready_case, manager):
-    return services.position_create(user=manager, case=ready_case, instrument="equity",
-                                     ownership_percent=Decimal("30"), shares=3000)
+    return services.position_create(
+        user=manager, case=ready_case, instrument="equity", ownership_percent=Decimal("30"), shares=3000
+    )
 
 
 def ledger_count():
@@ -99,8 +100,9 @@ def test_a_disbursement_may_use_its_own_reservation_plus_what_is_available(manag
     assert (overview["deployed"], overview["reserved"], overview["available"], overview["liquid"]) == (10 * M, 0, 0, 0)
 
 
-def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_booked(manager, manager2, position,
-                                                                                    ready_case):
+def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_booked(
+    manager, manager2, position, ready_case
+):
     fund_with_tranches(user=manager, amounts=(10 * M,))
     proposal = services.disbursement_propose(user=manager, position=position, amount=10 * M, idempotency_key="d1")
     charge_fee(user=manager, amount=CENT, idempotency_key="fee")  # liquidity dropped since the proposal
@@ -149,8 +151,9 @@ def test_returns_up_to_exactly_the_liquid_cap_stay_in_the_fund(manager, manager2
 def test_one_cent_above_the_liquid_cap_is_swept_in_the_same_transaction(manager, manager2, position):
     fund_with_tranches(user=manager)
     invested_position(manager, manager2, position, 10 * M)
-    entry = services.return_book(user=manager, position=position, kind="dividend", amount=60 * M + CENT,
-                                 idempotency_key="div")
+    entry = services.return_book(
+        user=manager, position=position, kind="dividend", amount=60 * M + CENT, idempotency_key="div"
+    )
     overview = fund_overview()
     assert overview["liquid"] == 150 * M
     assert overview["swept_to_treasury"] == CENT
@@ -165,8 +168,9 @@ def test_a_large_exit_is_swept_down_to_the_cap(manager, manager2, position, read
     invested_position(manager, manager2, position, 40 * M)
     Case.objects.filter(pk=ready_case.pk).update(state="monitoring")
     order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
-    exit_row = services.exit_book(user=manager, position=position, proceeds=130 * M, fraction_sold_percent=100,
-                                  idempotency_key="exit")
+    exit_row = services.exit_book(
+        user=manager, position=position, proceeds=130 * M, fraction_sold_percent=100, idempotency_key="exit"
+    )
     overview = fund_overview()
     assert overview["liquid"] == 150 * M
     assert overview["swept_to_treasury"] == 40 * M  # 60m left + 130m proceeds - 150m cap
@@ -193,9 +197,9 @@ def test_a_booking_dated_before_the_latest_entry_is_refused(manager):
     assert refused.value.field == "received_on"
 
 
-def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_return(manager, manager2, position,
-                                                                                     ready_case, secretariat,
-                                                                                     secretariat2):
+def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_return(
+    manager, manager2, position, ready_case, secretariat, secretariat2
+):
     from bev.selectors import position_metrics
     from cases.models import Case
 
@@ -204,8 +208,9 @@ def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_re
     invested_position(manager, manager2, position, 10 * M)  # 5m of the reservation left over
     Case.objects.filter(pk=ready_case.pk).update(state="monitoring")
     order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
-    services.exit_book(user=manager, position=position, proceeds=12 * M, fraction_sold_percent=100,
-                       idempotency_key="exit")
+    services.exit_book(
+        user=manager, position=position, proceeds=12 * M, fraction_sold_percent=100, idempotency_key="exit"
+    )
     overview = fund_overview()
     assert overview["returns"] == 12 * M  # the proceeds, not proceeds + the 5m released
     assert overview["reserved"] == 0 and overview["liquid"] == 102 * M

@@ -42,8 +42,9 @@ def test_lower_than_the_case_by_someone_without_the_right_is_refused(api, case, 
 
 
 def test_authorised_user_lowers_with_a_reason_and_it_is_audited(api, case, officer):
-    response = upload(api(officer), case, classification=Classification.OPENBAAR,
-                      classification_reason="Gepubliceerd persbericht")
+    response = upload(
+        api(officer), case, classification=Classification.OPENBAAR, classification_reason="Gepubliceerd persbericht"
+    )
     assert response.status_code == 201
     assert response.json()["classification"] == "openbaar"
     assert response.json()["classification_reason"] == "Gepubliceerd persbericht"
@@ -63,8 +64,15 @@ def test_above_ones_own_clearance_is_refused(api, case, officer, make_user):
 
 @pytest.fixture
 def secret_document(case, officer):
-    return document_upload(user=officer, case=case, title="Ambtsbericht", document_type="memo", content=sample_pdf(),
-                           filename="a.pdf", classification=Classification.GEHEIM)
+    return document_upload(
+        user=officer,
+        case=case,
+        title="Ambtsbericht",
+        document_type="memo",
+        content=sample_pdf(),
+        filename="a.pdf",
+        classification=Classification.GEHEIM,
+    )
 
 
 def reclassify(client, document, **data):
@@ -84,8 +92,9 @@ def test_lowering_an_existing_document_needs_the_right(api, secret_document, ass
 
 
 def test_lowering_with_right_and_reason_is_recorded(api, secret_document, officer):
-    response = reclassify(api(officer), secret_document, classification="vertrouwelijk",
-                          reason="Bronbescherming niet meer nodig")
+    response = reclassify(
+        api(officer), secret_document, classification="vertrouwelijk", reason="Bronbescherming niet meer nodig"
+    )
     assert response.status_code == 200 and response.json()["classification"] == "vertrouwelijk"
     record = AuditRecord.objects.get(event="document.reclassify")
     assert record.changes["classification"] == {"before": "geheim", "after": "vertrouwelijk"}
@@ -93,7 +102,8 @@ def test_lowering_with_right_and_reason_is_recorded(api, secret_document, office
 
 
 def test_raising_needs_no_reason(api, case, officer, assessor):
-    document = document_upload(user=officer, case=case, title="Memo", document_type="memo", content=sample_pdf(),
-                               filename="a.pdf")
+    document = document_upload(
+        user=officer, case=case, title="Memo", document_type="memo", content=sample_pdf(), filename="a.pdf"
+    )
     response = reclassify(api(assessor), document, classification="geheim")
     assert response.status_code == 200 and response.json()["classification"] == "geheim"

@@ -23,8 +23,14 @@ def storage(settings, tmp_path):
 
 @pytest.fixture
 def document(case, officer):
-    return document_upload(user=officer, case=case, title="Inlichtingenmemo", document_type="memo",
-                           content=sample_pdf("geheim memo"), filename="memo.pdf")
+    return document_upload(
+        user=officer,
+        case=case,
+        title="Inlichtingenmemo",
+        document_type="memo",
+        content=sample_pdf("geheim memo"),
+        filename="memo.pdf",
+    )
 
 
 def url(document, number=1):
@@ -48,8 +54,14 @@ def test_team_member_downloads_an_attachment_that_cannot_run(api, document, asse
 
 
 def test_text_is_served_as_plain_text_never_as_html(api, case, officer):
-    doc = document_upload(user=officer, case=case, title="Notitie", document_type="memo",
-                          content=b"<html><script>alert(1)</script></html>", filename="notitie.html")
+    doc = document_upload(
+        user=officer,
+        case=case,
+        title="Notitie",
+        document_type="memo",
+        content=b"<html><script>alert(1)</script></html>",
+        filename="notitie.html",
+    )
     response = api(officer).get(url(doc))
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -74,8 +86,15 @@ def test_non_members_get_404(api, document, outsider):
 def test_member_cleared_below_the_documents_classification_gets_404(api, case, officer, make_user):
     cleared_vertrouwelijk = make_user("junior", Role.RISK_ASSESSOR, clearance=Classification.VERTROUWELIJK)
     case_team_add(user=officer, case=case, member=cleared_vertrouwelijk, role=Role.RISK_ASSESSOR)
-    secret = document_upload(user=officer, case=case, title="AIVD-ambtsbericht", document_type="memo",
-                             content=sample_pdf(), filename="ambtsbericht.pdf", classification=Classification.GEHEIM)
+    secret = document_upload(
+        user=officer,
+        case=case,
+        title="AIVD-ambtsbericht",
+        document_type="memo",
+        content=sample_pdf(),
+        filename="ambtsbericht.pdf",
+        classification=Classification.GEHEIM,
+    )
     client = api(cleared_vertrouwelijk)
     assert client.get(url(secret)).status_code == 404
     assert client.get(f"/api/cases/{case.pk}/documents/{secret.pk}/").status_code == 404

@@ -13,14 +13,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES,
-                         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                                     "OPTIONS": {"location": str(tmp_path / "documents")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
 
 
 def _store(case, user, content=b"%PDF-1.7\nbrief", **kw):
-    args = dict(user=user, case=case, title="Kamerbrief inzet BEV", document_type="letter", filename="brief.pdf",
-                content=content, classification=case.classification, source_key="letter:1")
+    args = dict(
+        user=user,
+        case=case,
+        title="Kamerbrief inzet BEV",
+        document_type="letter",
+        filename="brief.pdf",
+        content=content,
+        classification=case.classification,
+        source_key="letter:1",
+    )
     args.update(kw)
     return generated_document_store(**args)
 
@@ -52,8 +64,12 @@ def test_unchanged_source_revision_is_not_stored_again(case, officer):
 def test_a_public_letter_below_the_case_needs_a_reason(case, officer):
     with pytest.raises(RuleViolation):
         _store(case, officer, classification=Classification.OPENBAAR)
-    version = _store(case, officer, classification=Classification.OPENBAAR,
-                     classification_reason="Openbare Kamerbrief: alleen openbaar te maken gegevens.")
+    version = _store(
+        case,
+        officer,
+        classification=Classification.OPENBAAR,
+        classification_reason="Openbare Kamerbrief: alleen openbaar te maken gegevens.",
+    )
     assert version.document.classification == Classification.OPENBAAR
     assert version.document.classification_reason
 

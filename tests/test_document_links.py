@@ -20,18 +20,27 @@ def storage(settings, tmp_path):
 
 @pytest.fixture
 def document(case, officer):
-    return document_upload(user=officer, case=case, title="Besluitenlijst ministerraad",
-                           document_type="cabinet_decision", content=sample_pdf(), filename="besluit.pdf")
+    return document_upload(
+        user=officer,
+        case=case,
+        title="Besluitenlijst ministerraad",
+        document_type="cabinet_decision",
+        content=sample_pdf(),
+        filename="besluit.pdf",
+    )
 
 
 def decision_of(case, user):
-    return CabinetDecision.objects.create(case=case, meeting_date=timezone.localdate(), reference="MR-2025-12",
-                                          deploy=True, recorded_by=user)
+    return CabinetDecision.objects.create(
+        case=case, meeting_date=timezone.localdate(), reference="MR-2025-12", deploy=True, recorded_by=user
+    )
 
 
 def link(client, document, target_type, target_id):
-    return client.post(f"/api/cases/{document.case_id}/documents/{document.pk}/links/",
-                       {"target_type": target_type, "target_id": str(target_id)})
+    return client.post(
+        f"/api/cases/{document.case_id}/documents/{document.pk}/links/",
+        {"target_type": target_type, "target_id": str(target_id)},
+    )
 
 
 def test_link_to_an_object_of_the_same_case(api, case, document, secretariat):
@@ -83,8 +92,14 @@ def test_link_to_an_indicator_score_and_a_condition_of_the_cases_assessment(api,
 
     Case.objects.filter(pk=case.pk).update(state="risk_assessment")
     assessment = factories.approve_assessment(Case.objects.get(pk=case.pk), lead=assessor, approver=assessor2)
-    document = document_upload(user=assessor, case=case, title="Onderbouwing score", document_type="memo",
-                               content=sample_pdf(), filename="onderbouwing.pdf")
+    document = document_upload(
+        user=assessor,
+        case=case,
+        title="Onderbouwing score",
+        document_type="memo",
+        content=sample_pdf(),
+        filename="onderbouwing.pdf",
+    )
     score = assessment.scores.first()
     condition = assessment.conditions.first()
     client = api(assessor)
@@ -92,6 +107,7 @@ def test_link_to_an_indicator_score_and_a_condition_of_the_cases_assessment(api,
     assert link(client, document, "assessments.conditionfinding", condition.pk).status_code == 201
     assert list(documents_linked_to(user=assessor, obj=score)) == [document]
     other = make_case(officer=officer)
-    foreign = document_upload(user=officer, case=other, title="Ander", document_type="memo", content=sample_pdf(),
-                              filename="a.pdf")
+    foreign = document_upload(
+        user=officer, case=other, title="Ander", document_type="memo", content=sample_pdf(), filename="a.pdf"
+    )
     assert link(api(officer), foreign, "assessments.indicatorscore", score.pk).status_code == 400

@@ -21,19 +21,36 @@ def storage(settings, tmp_path):
 @pytest.fixture
 def documents(case, officer):
     def add(title, document_type, content, filename, **kw):
-        return document_upload(user=officer, case=case, title=title, document_type=document_type, content=content,
-                               filename=filename, **kw)
+        return document_upload(
+            user=officer, case=case, title=title, document_type=document_type, content=content, filename=filename, **kw
+        )
 
     return {
-        "signal": add("Melding BTI", "signal", sample_eml("De koper handelt op aanwijzing van een staat.",
-                                                          subject="Melding overname"), "melding.eml",
-                      document_date=date(2025, 3, 1)),
-        "memo": add("Analyse toeleveringsketen", "memo", "Fotonica is kritiek voor Defensie.".encode(), "memo.txt",
-                    document_date=date(2025, 4, 1), classification=Classification.GEHEIM),
-        "advice": add("Advies JenV", "advice", sample_docx("Het departement adviseert inzet.", "Vitale processen."),
-                      "advies.docx", document_date=date(2025, 5, 1)),
-        "valuation": add("Waardering Q2", "valuation", sample_pdf("fotonica"), "waardering.pdf",
-                         document_date=date(2025, 6, 1)),
+        "signal": add(
+            "Melding BTI",
+            "signal",
+            sample_eml("De koper handelt op aanwijzing van een staat.", subject="Melding overname"),
+            "melding.eml",
+            document_date=date(2025, 3, 1),
+        ),
+        "memo": add(
+            "Analyse toeleveringsketen",
+            "memo",
+            "Fotonica is kritiek voor Defensie.".encode(),
+            "memo.txt",
+            document_date=date(2025, 4, 1),
+            classification=Classification.GEHEIM,
+        ),
+        "advice": add(
+            "Advies JenV",
+            "advice",
+            sample_docx("Het departement adviseert inzet.", "Vitale processen."),
+            "advies.docx",
+            document_date=date(2025, 5, 1),
+        ),
+        "valuation": add(
+            "Waardering Q2", "valuation", sample_pdf("fotonica"), "waardering.pdf", document_date=date(2025, 6, 1)
+        ),
     }
 
 
@@ -50,7 +67,9 @@ def test_filter_by_type(api, case, officer, documents):
 
 def test_filter_by_date(api, case, officer, documents):
     assert titles(api(officer), case, "?date_from=2025-04-01&date_to=2025-05-31") == [
-        "Advies JenV", "Analyse toeleveringsketen"]
+        "Advies JenV",
+        "Analyse toeleveringsketen",
+    ]
 
 
 def test_filter_by_classification(api, case, officer, documents):
@@ -71,8 +90,12 @@ def test_search_in_the_text_of_text_email_and_docx(api, case, officer, documents
 
 
 def test_search_finds_text_of_a_later_version(api, case, officer, documents):
-    document_version_add(user=officer, document=documents["advice"],
-                         content=sample_docx("Herzien: voorwaarde exclusiviteit."), filename="advies-v2.docx")
+    document_version_add(
+        user=officer,
+        document=documents["advice"],
+        content=sample_docx("Herzien: voorwaarde exclusiviteit."),
+        filename="advies-v2.docx",
+    )
     assert titles(api(officer), case, "?search=exclusiviteit") == ["Advies JenV"]
 
 

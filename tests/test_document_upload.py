@@ -29,8 +29,12 @@ def storage(settings, tmp_path):
 
 
 def upload(client, case, content: bytes, name: str, **fields):
-    data = {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
-            "title": "Inlichtingenmemo", "document_type": "memo", **fields}
+    data = {
+        "file": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
+        "title": "Inlichtingenmemo",
+        "document_type": "memo",
+        **fields,
+    }
     return client.post(f"/api/cases/{case.pk}/documents/", data, format="multipart")
 
 
@@ -38,18 +42,21 @@ def stored_files(storage) -> list:
     return [p for p in storage.rglob("*") if p.is_file()] if storage.exists() else []
 
 
-@pytest.mark.parametrize("content, name, kind", [
-    (sample_pdf(), "memo.pdf", "pdf"),
-    (sample_docx("Analyse"), "memo.docx", "docx"),
-    (sample_xlsx(), "waardering.xlsx", "xlsx"),
-    (sample_odt(), "memo.odt", "odt"),
-    (SAMPLE_PNG, "grafiek.png", "png"),
-    (SAMPLE_JPEG, "foto.jpg", "jpeg"),
-    (SAMPLE_GIF, "logo.gif", "gif"),
-    ("Platte tekst met é en ü".encode(), "notitie.txt", "text"),
-    (sample_eml(), "signaal.eml", "eml"),
-    (sample_msg(), "signaal.msg", "msg"),
-])
+@pytest.mark.parametrize(
+    "content, name, kind",
+    [
+        (sample_pdf(), "memo.pdf", "pdf"),
+        (sample_docx("Analyse"), "memo.docx", "docx"),
+        (sample_xlsx(), "waardering.xlsx", "xlsx"),
+        (sample_odt(), "memo.odt", "odt"),
+        (SAMPLE_PNG, "grafiek.png", "png"),
+        (SAMPLE_JPEG, "foto.jpg", "jpeg"),
+        (SAMPLE_GIF, "logo.gif", "gif"),
+        ("Platte tekst met é en ü".encode(), "notitie.txt", "text"),
+        (sample_eml(), "signaal.eml", "eml"),
+        (sample_msg(), "signaal.msg", "msg"),
+    ],
+)
 def test_allowed_types_are_recognised_by_content(api, case, officer, storage, content, name, kind):
     response = upload(api(officer), case, content, name)
     assert response.status_code == 201, response.json()
@@ -69,13 +76,16 @@ def test_document_is_created_with_the_cases_classification_and_audited(api, case
     assert AuditRecord.objects.filter(event="document.upload", case_id=case.pk, actor=officer).exists()
 
 
-@pytest.mark.parametrize("content, name", [
-    (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 50, "rapport.pdf"),  # a Windows executable, renamed
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud.doc"),  # OLE2 but not an Outlook message
-    (b"\x00\x01binary\x00junk", "data.txt"),  # NUL bytes: not text
-    (b"\xff\xfe\xfa not utf-8", "notitie.txt"),  # invalid UTF-8
-    (b"", "leeg.pdf"),
-])
+@pytest.mark.parametrize(
+    "content, name",
+    [
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 50, "rapport.pdf"),  # a Windows executable, renamed
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "oud.doc"),  # OLE2 but not an Outlook message
+        (b"\x00\x01binary\x00junk", "data.txt"),  # NUL bytes: not text
+        (b"\xff\xfe\xfa not utf-8", "notitie.txt"),  # invalid UTF-8
+        (b"", "leeg.pdf"),
+    ],
+)
 def test_other_types_are_refused_with_a_field_error_and_nothing_changes(api, case, officer, storage, content, name):
     response = upload(api(officer), case, content, name)
     assert response.status_code == 400
@@ -120,8 +130,9 @@ def test_too_large_a_file_is_refused(api, case, officer, settings, storage):
 
 
 def test_missing_file_and_bad_fields_are_field_errors(api, case, officer):
-    response = api(officer).post(f"/api/cases/{case.pk}/documents/", {"title": "", "document_type": "poster"},
-                                 format="multipart")
+    response = api(officer).post(
+        f"/api/cases/{case.pk}/documents/", {"title": "", "document_type": "poster"}, format="multipart"
+    )
     assert response.status_code == 400
     assert {"file", "title", "document_type"} <= set(response.json())
     assert not Document.objects.exists()

@@ -28,8 +28,11 @@ def storage(settings, tmp_path):
 
 
 def upload(client, case, content: bytes, name: str = "memo.docx"):
-    data = {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
-            "title": "Inlichtingenmemo", "document_type": "memo"}
+    data = {
+        "file": SimpleUploadedFile(name, content, content_type="application/octet-stream"),
+        "title": "Inlichtingenmemo",
+        "document_type": "memo",
+    }
     return client.post(f"/api/cases/{case.pk}/documents/", data, format="multipart")
 
 
@@ -74,8 +77,10 @@ PARAGRAPH = "<w:p><w:r><w:t>x</w:t></w:r></w:p>"
 
 def test_a_normal_docx_and_xlsx_are_accepted_and_the_docx_text_is_searchable(api, case, officer):
     body = "".join(f"<w:p><w:r><w:t>Alinea {n}</w:t></w:r></w:p>" for n in range(2000))
-    table = ("<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Koper</w:t></w:r></w:p></w:tc>"
-             "<w:tc><w:p><w:r><w:t>Staatsfonds</w:t><w:tab/><w:t>X</w:t></w:r></w:p></w:tc></w:tr></w:tbl>")
+    table = (
+        "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>Koper</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>Staatsfonds</w:t><w:tab/><w:t>X</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    )
     response = upload(api(officer), case, docx_with_body(body + table))
     assert response.status_code == 201, response.json()
     version = DocumentVersion.objects.get()
@@ -91,20 +96,24 @@ def test_a_normal_docx_and_xlsx_are_accepted_and_the_docx_text_is_searchable(api
 def test_a_docx_of_200000_paragraphs_is_refused_at_the_element_limit(api, case, officer, storage):
     content = docx_with_body(PARAGRAPH * 200_000)
     assert len(content) < 100_000  # small on the wire: the work is in the unpacking
-    assert_refused(upload(api(officer), case, content), storage,
-                   f"meer dan {office_inspection.MAX_XML_ELEMENTS} XML-elementen")
+    assert_refused(
+        upload(api(officer), case, content), storage, f"meer dan {office_inspection.MAX_XML_ELEMENTS} XML-elementen"
+    )
 
 
 def test_deeply_nested_xml_is_refused_at_the_depth_limit(api, case, officer, storage):
     depth = 10_000
     content = docx_with_body("<w:p>" + "<w:sdt>" * depth + "</w:sdt>" * depth + "</w:p>")
-    assert_refused(upload(api(officer), case, content), storage,
-                   f"dieper dan {office_inspection.MAX_XML_DEPTH} niveaus")
+    assert_refused(
+        upload(api(officer), case, content), storage, f"dieper dan {office_inspection.MAX_XML_DEPTH} niveaus"
+    )
 
 
 def test_a_dtd_with_entities_is_refused(api, case, officer, storage):
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">'
-              '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>'
+    )
     content = docx_with_body(PARAGRAPH, extra={"word/custom.xml": laughs})
     assert_refused(upload(api(officer), case, content), storage, "XML-DTD")
 
@@ -124,8 +133,11 @@ def test_a_zip_bomb_is_refused_at_the_unpacked_size(api, case, officer, storage)
 
 def test_a_zip_bomb_below_the_size_limit_is_refused_at_the_compression_ratio(api, case, officer, storage):
     content = docx_with_zeros("word/media/bomb.bin", office_inspection.RATIO_FROM_BYTES + MIB)
-    assert_refused(upload(api(officer), case, content), storage,
-                   f"meer dan {office_inspection.MAX_COMPRESSION_RATIO} keer samengeperst")
+    assert_refused(
+        upload(api(officer), case, content),
+        storage,
+        f"meer dan {office_inspection.MAX_COMPRESSION_RATIO} keer samengeperst",
+    )
 
 
 def test_an_inspection_that_overruns_its_time_is_killed_and_refused(api, case, officer, storage, monkeypatch):
@@ -136,8 +148,11 @@ def test_an_inspection_that_overruns_its_time_is_killed_and_refused(api, case, o
 
 def test_the_web_form_shows_the_limit_at_the_file_field(client, officer, case, storage):
     web_session(client, officer)
-    data = {"title": "Inlichtingenmemo", "document_type": "memo",
-            "file": SimpleUploadedFile("memo.docx", docx_with_body(PARAGRAPH * 200_000))}
+    data = {
+        "title": "Inlichtingenmemo",
+        "document_type": "memo",
+        "file": SimpleUploadedFile("memo.docx", docx_with_body(PARAGRAPH * 200_000)),
+    }
     response = client.post(reverse("documents:case", args=[case.pk]), data)
     assert response.status_code == 400
     assert f"meer dan {office_inspection.MAX_XML_ELEMENTS} XML-elementen" in response.content.decode()

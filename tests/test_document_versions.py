@@ -20,8 +20,14 @@ def storage(settings, tmp_path):
 
 @pytest.fixture
 def document(case, officer):
-    return document_upload(user=officer, case=case, title="Waarderingsrapport", document_type="valuation",
-                           content=sample_pdf("v1"), filename="waardering.pdf")
+    return document_upload(
+        user=officer,
+        case=case,
+        title="Waarderingsrapport",
+        document_type="valuation",
+        content=sample_pdf("v1"),
+        filename="waardering.pdf",
+    )
 
 
 def base(document):

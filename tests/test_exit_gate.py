@@ -39,8 +39,9 @@ def position(case, manager, manager2, secretariat, secretariat2):
     """An equity stake, invested (the case is in 'invested')."""
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    return invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M,
-                          ownership_percent=Decimal("40"), shares=4000)
+    return invest_in_case(
+        ready, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"), shares=4000
+    )
 
 
 def in_monitoring(position):
@@ -49,8 +50,9 @@ def in_monitoring(position):
 
 
 def sell(manager, position, fraction=50, key="x1"):
-    return services.exit_book(user=manager, position=position, proceeds=6 * M, fraction_sold_percent=fraction,
-                              idempotency_key=key)
+    return services.exit_book(
+        user=manager, position=position, proceeds=6 * M, fraction_sold_percent=fraction, idempotency_key=key
+    )
 
 
 def nothing_sold():
@@ -110,8 +112,14 @@ def test_a_submitted_but_unapproved_review_does_not_open_the_gate(manager, asses
 
 
 def test_a_confirmed_kabinetsbesluit_ordering_the_sale_opens_the_gate(manager, secretariat, secretariat2, position):
-    decision = cabinet_decision_record(user=secretariat, case=position.case, meeting_date=date(2026, 3, 6),
-                                       reference="MR-2026-11", deploy=False, orders_sale=True)
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=position.case,
+        meeting_date=date(2026, 3, 6),
+        reference="MR-2026-11",
+        deploy=False,
+        orders_sale=True,
+    )
     with pytest.raises(Conflict):  # recorded, not yet confirmed by a second person
         sell(manager, position)
     with pytest.raises(PermissionDenied):  # four eyes on the decision
@@ -122,8 +130,14 @@ def test_a_confirmed_kabinetsbesluit_ordering_the_sale_opens_the_gate(manager, s
 
 def test_a_sale_order_is_not_a_decision_to_deploy(secretariat, position):
     with pytest.raises(RuleViolation) as refused:
-        cabinet_decision_record(user=secretariat, case=position.case, meeting_date=date(2026, 3, 6),
-                                reference="MR-2026-11", deploy=True, orders_sale=True)
+        cabinet_decision_record(
+            user=secretariat,
+            case=position.case,
+            meeting_date=date(2026, 3, 6),
+            reference="MR-2026-11",
+            deploy=True,
+            orders_sale=True,
+        )
     assert refused.value.field == "deploy"
     assert not CabinetDecision.objects.filter(orders_sale=True).exists()
 
@@ -131,8 +145,14 @@ def test_a_sale_order_is_not_a_decision_to_deploy(secretariat, position):
 def test_a_sale_order_needs_a_stake(case, secretariat):
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     with pytest.raises(Conflict) as refused:
-        cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date(2026, 3, 6),
-                                reference="MR-2026-11", deploy=False, orders_sale=True)
+        cabinet_decision_record(
+            user=secretariat,
+            case=Case.objects.get(pk=case.pk),
+            meeting_date=date(2026, 3, 6),
+            reference="MR-2026-11",
+            deploy=False,
+            orders_sale=True,
+        )
     assert refused.value.code == "invalid_state"
 
 
@@ -156,17 +176,24 @@ def test_the_case_moves_to_exit_on_a_sale_order(api, manager, secretariat, secre
 @pytest.mark.parametrize("state", ["invested", "monitoring", "exit"])
 def test_dilution_is_no_sale_and_is_recorded_at_any_time(manager, position, state):
     Case.objects.filter(pk=position.case_id).update(state=state)
-    services.dilution_record(user=manager, position=position, issued_on=date(2026, 5, 1),
-                             shares_outstanding_before=10000, new_shares_issued=2500)
+    services.dilution_record(
+        user=manager,
+        position=position,
+        issued_on=date(2026, 5, 1),
+        shares_outstanding_before=10000,
+        new_shares_issued=2500,
+    )
     position.refresh_from_db()
     assert position.ownership_percent == Decimal("32") and Dilution.objects.count() == 1
     assert nothing_sold()
 
 
 def test_the_api_refuses_a_sale_with_409_and_a_stable_code(api, manager, position):
-    response = api(manager).post(f"/api/positions/{position.pk}/exits/",
-                                 {"proceeds": "6000000", "fraction_sold_percent": "50", "idempotency_key": "api-x"},
-                                 format="json")
+    response = api(manager).post(
+        f"/api/positions/{position.pk}/exits/",
+        {"proceeds": "6000000", "fraction_sold_percent": "50", "idempotency_key": "api-x"},
+        format="json",
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "exit_not_authorised"
     assert nothing_sold()
@@ -174,11 +201,17 @@ def test_the_api_refuses_a_sale_with_409_and_a_stable_code(api, manager, positio
 
 def test_the_api_records_a_sale_order(api, secretariat, secretariat2, manager, position):
     url = f"/api/cases/{position.case_id}/cabinet-decisions/"
-    bad = api(secretariat).post(url, {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": True,
-                                      "orders_sale": True}, format="json")
+    bad = api(secretariat).post(
+        url,
+        {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": True, "orders_sale": True},
+        format="json",
+    )
     assert bad.status_code == 400 and "deploy" in bad.json()
-    created = api(secretariat).post(url, {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": False,
-                                          "orders_sale": True}, format="json")
+    created = api(secretariat).post(
+        url,
+        {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": False, "orders_sale": True},
+        format="json",
+    )
     assert created.status_code in (200, 201), created.json()
     decision = CabinetDecision.objects.get(orders_sale=True)
     confirm = api(secretariat2).post(f"{url}{decision.pk}/confirm/", {}, format="json")
@@ -188,9 +221,15 @@ def test_the_api_records_a_sale_order(api, secretariat, secretariat2, manager, p
 
 def test_the_web_form_shows_the_refusal_as_a_form_error(client, manager, position):
     web_session(client, manager)
-    response = client.post(reverse("bev:position_book", args=[position.pk, "exit"]),
-                           {"exit-proceeds": "6.000.000", "exit-fraction_sold_percent": "50",
-                            "exit-idempotency_key": "web-x", "confirm": "1"})
+    response = client.post(
+        reverse("bev:position_book", args=[position.pk, "exit"]),
+        {
+            "exit-proceeds": "6.000.000",
+            "exit-fraction_sold_percent": "50",
+            "exit-idempotency_key": "web-x",
+            "confirm": "1",
+        },
+    )
     assert response.status_code == 400
     assert "geen goedgekeurde risicoheroverweging" in response.content.decode()
     assert nothing_sold()
@@ -200,8 +239,10 @@ def test_the_web_records_a_sale_order_while_the_stake_is_held(client, secretaria
     web_session(client, secretariat)
     page = client.get(reverse("cases:detail", args=[position.case_id])).content.decode()
     assert "Kabinetsbesluit tot verkoop van het belang vastleggen" in page
-    response = client.post(reverse("cases:decision_record", args=[position.case_id]),
-                           {"meeting_date": "2026-03-06", "reference": "MR-2026-11"})
+    response = client.post(
+        reverse("cases:decision_record", args=[position.case_id]),
+        {"meeting_date": "2026-03-06", "reference": "MR-2026-11"},
+    )
     assert response.status_code == 302
     decision = CabinetDecision.objects.get(orders_sale=True)
     assert decision.deploy is False and decision.confirmed_at is None
@@ -217,8 +258,9 @@ REVIEW_SENTENCE = "Uit de risicoheroverweging van"
 ORDER_SENTENCE = "Het kabinet heeft op 6 maart 2026 besloten tot verkoop van het belang."
 
 
-def test_the_exit_letter_states_the_review_conclusion_when_the_review_opened_the_gate(manager, assessor, assessor2,
-                                                                                      position):
+def test_the_exit_letter_states_the_review_conclusion_when_the_review_opened_the_gate(
+    manager, assessor, assessor2, position
+):
     case = in_monitoring(position)
     approve_risk_review(case, lead=assessor, approver=assessor2, manageable=True)
     sell(manager, position)
@@ -227,8 +269,9 @@ def test_the_exit_letter_states_the_review_conclusion_when_the_review_opened_the
     assert "besloten tot verkoop" not in body
 
 
-def test_the_exit_letter_states_the_decision_when_the_cabinet_ordered_the_sale(manager, secretariat, secretariat2,
-                                                                               position):
+def test_the_exit_letter_states_the_decision_when_the_cabinet_ordered_the_sale(
+    manager, secretariat, secretariat2, position
+):
     order_sale(position.case, recorder=secretariat, confirmer=secretariat2, meeting_date=date(2026, 3, 6))
     sell(manager, position)
     body = _exit_letter(position)

@@ -50,7 +50,10 @@ def test_a_fee_is_booked_only_when_ezk_approves(api, manager, officer, fund):
     assert entry.created_by == manager and entry.approved_by == officer and entry.amount == 125 * K
     overview = api(manager).get("/api/fund/").json()
     assert (overview["fee_budget"], overview["fee_booked"], overview["fee_left"]) == (
-        "500000.00", "125000.00", "375000.00")
+        "500000.00",
+        "125000.00",
+        "375000.00",
+    )
     events = list(AuditRecord.objects.filter(event__startswith="fee").order_by("id").values_list("event", flat=True))
     assert events == ["fee_budget.set", "fee.propose", "fee.approve"]
 
@@ -97,12 +100,17 @@ def test_no_budget_no_fee_and_the_budget_is_the_administrators(api, manager, off
     fund_with_tranches(user=manager)
     with pytest.raises(Conflict):
         propose(manager, K)
-    assert api(officer).post("/api/fund/fee-budgets/", {"year": 2026, "amount": "1000.00"},
-                             format="json").status_code == 403
-    assert api(admin).post("/api/fund/fee-budgets/", {"year": 2026, "amount": "-1"},
-                           format="json").status_code == 400
-    assert api(admin).post("/api/fund/fee-budgets/", {"year": timezone.localdate().year, "amount": "1000.00"},
-                           format="json").status_code == 201
+    assert (
+        api(officer).post("/api/fund/fee-budgets/", {"year": 2026, "amount": "1000.00"}, format="json").status_code
+        == 403
+    )
+    assert api(admin).post("/api/fund/fee-budgets/", {"year": 2026, "amount": "-1"}, format="json").status_code == 400
+    assert (
+        api(admin)
+        .post("/api/fund/fee-budgets/", {"year": timezone.localdate().year, "amount": "1000.00"}, format="json")
+        .status_code
+        == 201
+    )
     assert services.fee_approve(user=officer, fee=propose(manager, K)).status == "approved"
     with pytest.raises(Conflict):  # never below what is booked
         services.fee_budget_set(user=admin, year=timezone.localdate().year, amount=K - Decimal("0.01"))
@@ -111,8 +119,9 @@ def test_no_budget_no_fee_and_the_budget_is_the_administrators(api, manager, off
 def test_the_budget_year_is_the_booking_year(manager, officer, admin, fund):
     services.fee_budget_set(user=admin, year=2024, amount=10 * K)
     with pytest.raises(Conflict):
-        services.fee_propose(user=manager, amount=10 * K + Decimal("0.01"), idempotency_key="old",
-                             booked_on=date(2024, 12, 31))
+        services.fee_propose(
+            user=manager, amount=10 * K + Decimal("0.01"), idempotency_key="old", booked_on=date(2024, 12, 31)
+        )
     fee = services.fee_propose(user=manager, amount=10 * K, idempotency_key="old2", booked_on=date(2024, 12, 31))
     services.fee_approve(user=officer, fee=fee)
     assert JournalEntry.objects.get(kind="fee").booked_on == date(2024, 12, 31)

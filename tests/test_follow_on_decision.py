@@ -30,8 +30,9 @@ M = Decimal("1000000.00")
 def invested(case, manager, manager2, secretariat, secretariat2):
     """€10m decided and invested in equity; the case in monitoring."""
     fund_with_tranches(user=manager)
-    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, max_amount=10 * M,
-                                           instruments=["equity"])
+    ready = case_to_investment_preparation(
+        case, recorder=secretariat, confirmer=secretariat2, max_amount=10 * M, instruments=["equity"]
+    )
     position = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=Decimal("20"))
     disbursement = services.disbursement_propose(user=manager, position=position, amount=10 * M, idempotency_key="d1")
     services.disbursement_approve(user=manager2, disbursement=disbursement)
@@ -49,8 +50,9 @@ def move(api, user, case, name, reason=""):
     return api(user).post(f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": reason}, format="json")
 
 
-def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat, secretariat2, manager, invested,
-                                                        assessor, assessor2):
+def test_more_than_decided_needs_a_new_kabinetsbesluit(
+    api, officer, secretariat, secretariat2, manager, invested, assessor, assessor2
+):
     case = invested.case
     with pytest.raises(Conflict) as refused:
         services.reservation_book(user=manager, position=invested, amount=M, idempotency_key="r1")
@@ -68,8 +70,15 @@ def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat
 
     case = Case.objects.get(pk=case.pk)
     reassess(case, assessor, assessor2)  # the cabinet decides on a fresh risk assessment
-    decision = cabinet_decision_record(user=secretariat, case=case, meeting_date=date.today(), reference="MR-2026-02",
-                                       deploy=True, instruments=["equity"], max_amount=15 * M)
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=case,
+        meeting_date=date.today(),
+        reference="MR-2026-02",
+        deploy=True,
+        instruments=["equity"],
+        max_amount=15 * M,
+    )
     assert move(api, secretariat, case, "resume_after_follow_on_decision").status_code == 409  # not yet confirmed
     cabinet_decision_confirm(user=secretariat2, decision=decision)
     assert move(api, secretariat, case, "resume_after_follow_on_decision").json()["state"] == "monitoring"
@@ -85,12 +94,18 @@ def test_more_than_decided_needs_a_new_kabinetsbesluit(api, officer, secretariat
     assert refused.value.code == "cabinet_decision_limit" and "MR-2026-02" in refused.value.message
 
 
-def test_a_declined_follow_on_leaves_the_earlier_decision_in_force(api, officer, secretariat, secretariat2, manager,
-                                                                   invested):
+def test_a_declined_follow_on_leaves_the_earlier_decision_in_force(
+    api, officer, secretariat, secretariat2, manager, invested
+):
     case = invested.case
     move(api, officer, case, "request_follow_on_decision", "Extra kapitaal gevraagd")
-    decision = cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
-                                       reference="MR-2026-03", deploy=False)
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=Case.objects.get(pk=case.pk),
+        meeting_date=date.today(),
+        reference="MR-2026-03",
+        deploy=False,
+    )
     cabinet_decision_confirm(user=secretariat2, decision=decision)
     assert move(api, secretariat, case, "resume_after_follow_on_decision").json()["state"] == "monitoring"
     with pytest.raises(Conflict) as refused:
@@ -98,8 +113,9 @@ def test_a_declined_follow_on_leaves_the_earlier_decision_in_force(api, officer,
     assert refused.value.code == "cabinet_decision_limit" and "MR-2026-01" in refused.value.message
 
 
-def test_a_follow_on_is_decided_only_on_a_fresh_assessment_advising_deployment(api, officer, secretariat, assessor,
-                                                                              assessor2, invested):
+def test_a_follow_on_is_decided_only_on_a_fresh_assessment_advising_deployment(
+    api, officer, secretariat, assessor, assessor2, invested
+):
     """Issue 20: "the case goes back through a (shortened) risk assessment, including the
     strategic-behaviour check ("steeds"), and a new kabinetsbesluit"."""
     from assessments.models import Assessment
@@ -108,8 +124,15 @@ def test_a_follow_on_is_decided_only_on_a_fresh_assessment_advising_deployment(a
     move(api, officer, case, "request_follow_on_decision", "Nieuwe financieringsronde")
 
     def record():
-        return cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
-                                       reference="MR-2026-04", deploy=True, instruments=["equity"], max_amount=15 * M)
+        return cabinet_decision_record(
+            user=secretariat,
+            case=Case.objects.get(pk=case.pk),
+            meeting_date=date.today(),
+            reference="MR-2026-04",
+            deploy=True,
+            instruments=["equity"],
+            max_amount=15 * M,
+        )
 
     with pytest.raises(Conflict) as refused:  # no assessment since the request
         record()
@@ -132,7 +155,11 @@ def test_a_declined_follow_on_needs_no_fresh_assessment(api, officer, secretaria
     """Only a decision *to deploy* rests on the fresh assessment; declining does not."""
     case = invested.case
     move(api, officer, case, "request_follow_on_decision", "Extra kapitaal gevraagd")
-    decision = cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
-                                       reference="MR-2026-05", deploy=False)
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=Case.objects.get(pk=case.pk),
+        meeting_date=date.today(),
+        reference="MR-2026-05",
+        deploy=False,
+    )
     assert decision.pk is not None
-

@@ -47,9 +47,17 @@ def at_cabinet(case):
 
 
 def _record(api, user, case):
-    return api(user).post(f"/api/cases/{case.pk}/cabinet-decisions/",
-                          {"meeting_date": "2026-11-20", "reference": "MR-2026-47", "deploy": True,
-                           "instruments": ["equity"], "max_amount": "25000000.00"}, format="json")
+    return api(user).post(
+        f"/api/cases/{case.pk}/cabinet-decisions/",
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-2026-47",
+            "deploy": True,
+            "instruments": ["equity"],
+            "max_amount": "25000000.00",
+        },
+        format="json",
+    )
 
 
 def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it(api, at_cabinet, secretariat):
@@ -58,8 +66,9 @@ def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it(api, at_cabinet, s
     assert response.status_code == 403 and response.json()["code"] == "four_eyes"
     assert CabinetDecision.objects.get(pk=decision_id).confirmed_at is None
     # and the case cannot move on an unconfirmed decision
-    moved = api(secretariat).post(f"/api/cases/{at_cabinet.pk}/transitions/",
-                                  {"name": "start_investment_preparation"}, format="json")
+    moved = api(secretariat).post(
+        f"/api/cases/{at_cabinet.pk}/transitions/", {"name": "start_investment_preparation"}, format="json"
+    )
     assert moved.status_code == 409
     assert Case.objects.get(pk=at_cabinet.pk).state == State.CABINET_DECISION
 
@@ -68,8 +77,9 @@ def test_a_second_person_confirms_and_the_case_moves_on(api, at_cabinet, secreta
     decision_id = _record(api, secretariat, at_cabinet).json()["id"]
     confirmed = api(secretariat2).post(f"/api/cases/{at_cabinet.pk}/cabinet-decisions/{decision_id}/confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["confirmed_by"] == "secretariat2"
-    moved = api(secretariat).post(f"/api/cases/{at_cabinet.pk}/transitions/",
-                                  {"name": "start_investment_preparation"}, format="json")
+    moved = api(secretariat).post(
+        f"/api/cases/{at_cabinet.pk}/transitions/", {"name": "start_investment_preparation"}, format="json"
+    )
     assert moved.status_code == 200 and moved.json()["state"] == State.INVESTMENT_PREPARATION
     recorded = AuditRecord.objects.get(event="cabinet_decision.record", object_id=str(decision_id))
     approved = AuditRecord.objects.get(event="cabinet_decision.confirm", object_id=str(decision_id))
@@ -109,10 +119,13 @@ def test_another_assessor_approves_the_assessment(submitted_assessment, assessor
 
     approved = assessment_approve(user=assessor2, assessment=submitted_assessment)
     assert approved.outcome == "deploy"
-    events = AuditRecord.objects.filter(object_id=str(submitted_assessment.pk),
-                                        event__in=["assessment.submit", "assessment.approve"])
-    assert {e.event: e.actor_username for e in events} == {"assessment.submit": "assessor",
-                                                          "assessment.approve": "assessor2"}
+    events = AuditRecord.objects.filter(
+        object_id=str(submitted_assessment.pk), event__in=["assessment.submit", "assessment.approve"]
+    )
+    assert {e.event: e.actor_username for e in events} == {
+        "assessment.submit": "assessor",
+        "assessment.approve": "assessor2",
+    }
 
 
 # ------------------------------------------------------------------------------------------------
@@ -124,10 +137,12 @@ def proposed_disbursement(case, secretariat, secretariat2, manager):
 
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = services.position_create(user=manager, case=ready, instrument="equity",
-                                         ownership_percent=Decimal("30"), shares=3000)
-    return services.disbursement_propose(user=manager, position=position, amount=Decimal("10000000.00"),
-                                         idempotency_key="four-eyes-1")
+    position = services.position_create(
+        user=manager, case=ready, instrument="equity", ownership_percent=Decimal("30"), shares=3000
+    )
+    return services.disbursement_propose(
+        user=manager, position=position, amount=Decimal("10000000.00"), idempotency_key="four-eyes-1"
+    )
 
 
 def test_the_proposer_of_a_disbursement_cannot_approve_it(proposed_disbursement, manager):
@@ -148,8 +163,9 @@ def test_another_fund_manager_approves_and_books(proposed_disbursement, manager,
     assert Case.objects.get(pk=proposed_disbursement.position.case_id).state == State.INVESTED
 
 
-def test_a_disbursement_outside_ones_need_to_know_is_not_found_and_stays_proposed(proposed_disbursement, manager2,
-                                                                                  make_user, api):
+def test_a_disbursement_outside_ones_need_to_know_is_not_found_and_stays_proposed(
+    proposed_disbursement, manager2, make_user, api
+):
     """Approving needs the case file: a fund manager off the team, or on it without the clearance
     for the case's classification, gets 404 (not even that it exists), and nothing is booked."""
     from bev.models import Disbursement, JournalEntry
@@ -226,12 +242,12 @@ def test_another_liaison_approves_the_kamerbrief(letter_in_review, liaisons):
 # ------------------------------------------------------------------------------------------------
 # Across the service
 # ------------------------------------------------------------------------------------------------
-def test_every_approval_in_the_trail_is_by_someone_other_than_its_preparer(
-        api, at_cabinet, secretariat, secretariat2):
+def test_every_approval_in_the_trail_is_by_someone_other_than_its_preparer(api, at_cabinet, secretariat, secretariat2):
     decision_id = _record(api, secretariat, at_cabinet).json()["id"]
     api(secretariat2).post(f"/api/cases/{at_cabinet.pk}/cabinet-decisions/{decision_id}/confirm/")
     for approval in AuditRecord.objects.filter(action=AuditRecord.Action.APPROVE):
-        created = AuditRecord.objects.filter(object_type=approval.object_type, object_id=approval.object_id,
-                                             action=AuditRecord.Action.CREATE).first()
+        created = AuditRecord.objects.filter(
+            object_type=approval.object_type, object_id=approval.object_id, action=AuditRecord.Action.CREATE
+        ).first()
         if created is not None and created.actor_id is not None:
             assert created.actor_id != approval.actor_id, approval

@@ -40,17 +40,20 @@ def _change_function(*, officer, case, person, role):
     case_team_change_role(user=officer, case=Case.objects.get(pk=case.pk), member=person, role=role)
 
 
-def test_the_proposer_of_a_disbursement_cannot_approve_it_after_a_role_change(case, officer, secretariat,
-                                                                              secretariat2, manager, manager2):
+def test_the_proposer_of_a_disbursement_cannot_approve_it_after_a_role_change(
+    case, officer, secretariat, secretariat2, manager, manager2
+):
     from bev import services
     from bev.models import Disbursement
 
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = services.position_create(user=manager, case=ready, instrument="equity",
-                                        ownership_percent=Decimal("30"), shares=3000)
-    proposal = services.disbursement_propose(user=manager, position=position, amount=Decimal("10000000.00"),
-                                             idempotency_key="by-person-1")
+    position = services.position_create(
+        user=manager, case=ready, instrument="equity", ownership_percent=Decimal("30"), shares=3000
+    )
+    proposal = services.disbursement_propose(
+        user=manager, position=position, amount=Decimal("10000000.00"), idempotency_key="by-person-1"
+    )
     _change_function(officer=officer, case=case, person=manager, role=Role.CASE_OFFICER)
     _refused(lambda: services.disbursement_approve(user=manager, disbursement=proposal), code="permission_denied")
     _change_function(officer=officer, case=case, person=manager, role=Role.FUND_MANAGER)
@@ -66,13 +69,18 @@ def recorded(case, secretariat):
     from cases.services import cabinet_decision_record
 
     Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
-    return cabinet_decision_record(user=secretariat, case=Case.objects.get(pk=case.pk), meeting_date=date.today(),
-                                   reference="MR-2026-48", deploy=True, instruments=["equity"],
-                                   max_amount=Decimal("10000000.00"))
+    return cabinet_decision_record(
+        user=secretariat,
+        case=Case.objects.get(pk=case.pk),
+        meeting_date=date.today(),
+        reference="MR-2026-48",
+        deploy=True,
+        instruments=["equity"],
+        max_amount=Decimal("10000000.00"),
+    )
 
 
-def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it_after_a_role_change(case, officer, secretariat,
-                                                                                  recorded):
+def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it_after_a_role_change(case, officer, secretariat, recorded):
     from cases.services import cabinet_decision_confirm
 
     _change_function(officer=officer, case=case, person=secretariat, role=Role.CASE_OFFICER)
@@ -83,9 +91,14 @@ def test_the_recorder_of_a_cabinet_decision_cannot_confirm_it_after_a_role_chang
 
 def test_removing_and_adding_the_recorder_again_does_not_let_them_confirm(api, case, officer, secretariat, recorded):
     assert api(officer).delete(f"/api/cases/{case.pk}/team/secretariat/").status_code == 204
-    assert api(officer).post(f"/api/cases/{case.pk}/team/", {"username": "secretariat",
-                                                             "role": Role.CABINET_SECRETARIAT},
-                             format="json").status_code == 201
+    assert (
+        api(officer)
+        .post(
+            f"/api/cases/{case.pk}/team/", {"username": "secretariat", "role": Role.CABINET_SECRETARIAT}, format="json"
+        )
+        .status_code
+        == 201
+    )
     response = api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/{recorded.pk}/confirm/")
     assert response.status_code == 403 and response.json()["code"] == "four_eyes"
     assert CabinetDecision.objects.get(pk=recorded.pk).confirmed_at is None
@@ -105,8 +118,9 @@ def test_the_lead_of_an_assessment_cannot_approve_it_after_a_role_change(case, o
     _refused(lambda: assessment_approve(user=assessor, assessment=assessment))
 
 
-def test_who_drew_up_an_assessment_cannot_approve_a_revision_that_carries_their_findings(case, officer, assessor,
-                                                                                          assessor2, make_user):
+def test_who_drew_up_an_assessment_cannot_approve_a_revision_that_carries_their_findings(
+    case, officer, assessor, assessor2, make_user
+):
     """A revision led by someone else still holds the conditions and checks its first lead recorded:
     that first lead does not approve it; a third assessor does."""
     from assessments.models import Assessment

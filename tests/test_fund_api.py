@@ -60,7 +60,9 @@ def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
     assert dates == sorted(dates, reverse=True)
     assert fee["kind"] == "fee" and fee["created_by"] == "manager"
     assert sorted((line["account"], line["amount"]) for line in fee["lines"]) == [
-        ("cash_available", "-125000.00"), ("management_fee", "125000.00")]
+        ("cash_available", "-125000.00"),
+        ("management_fee", "125000.00"),
+    ]
     assert client.get("/api/fund/ledger/?kind=tranche").json()["count"] == 2
     accounts = {row["account"]: row["balance"] for row in client.get("/api/fund/accounts/").json()}
     assert accounts["ministry_loan"] == "-100000000.00" and accounts["cash_available"] == "99875000.00"
@@ -69,12 +71,15 @@ def test_the_ledger_and_accounts_are_read_from_the_journal(api, manager):
     assert client.get("/api/fund/accounts/nonsense/").status_code == 404
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"amount": "100.001", "idempotency_key": "k"}, "amount"),
-    ({"amount": "-5.00", "idempotency_key": "k"}, "amount"),
-    ({"amount": "0.00", "idempotency_key": "k"}, "amount"),
-    ({"amount": "1.00"}, "idempotency_key"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"amount": "100.001", "idempotency_key": "k"}, "amount"),
+        ({"amount": "-5.00", "idempotency_key": "k"}, "amount"),
+        ({"amount": "0.00", "idempotency_key": "k"}, "amount"),
+        ({"amount": "1.00"}, "idempotency_key"),
+    ],
+)
 def test_bad_tranches_are_field_errors_and_book_nothing(api, manager, body, field):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
     response = api(manager).post("/api/fund/tranches/", body, format="json")
@@ -87,8 +92,9 @@ def test_a_tranche_above_the_committed_capital_is_a_limit_refusal_409(api, manag
     """A limit not met is 409 with a stable code and the field it concerns (README, "Errors"), not a
     malformed-input 400; nothing is booked."""
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
-    response = api(manager).post("/api/fund/tranches/", {"amount": "50000000.01", "idempotency_key": "k"},
-                                 format="json")  # one cent above the committed €100m
+    response = api(manager).post(
+        "/api/fund/tranches/", {"amount": "50000000.01", "idempotency_key": "k"}, format="json"
+    )  # one cent above the committed €100m
     assert response.status_code == 409
     assert response.json()["code"] == "committed_limit" and response.json()["field"] == "amount"
     assert JournalEntry.objects.count() == 1
@@ -96,12 +102,16 @@ def test_a_tranche_above_the_committed_capital_is_a_limit_refusal_409(api, manag
 
 def test_an_investment_through_the_api(api, manager, manager2, ready_case, secretariat, secretariat2):
     client, client2 = api(manager), api(manager2)
-    position = post(client, "/api/positions/", {"case": ready_case.pk, "instrument": "equity", "shares": 4000,
-                                                "ownership_percent": "40"})
+    position = post(
+        client,
+        "/api/positions/",
+        {"case": ready_case.pk, "instrument": "equity", "shares": 4000, "ownership_percent": "40"},
+    )
     url = f"/api/positions/{position['id']}"
     post(client, f"{url}/reservations/", {"amount": "5000000.00", "idempotency_key": "res"})
-    refused = client.post(f"{url}/disbursements/", {"amount": "100000000.01", "idempotency_key": "too-much"},
-                          format="json")
+    refused = client.post(
+        f"{url}/disbursements/", {"amount": "100000000.01", "idempotency_key": "too-much"}, format="json"
+    )
     assert refused.status_code == 409 and "Onvoldoende beschikbare liquiditeit" in refused.json()["message"]
     assert refused.json()["code"] == "available_liquidity" and refused.json()["field"] == "amount"
     proposal = post(client, f"{url}/disbursements/", {"amount": "8000000.00", "idempotency_key": "d1"})
@@ -110,10 +120,16 @@ def test_an_investment_through_the_api(api, manager, manager2, ready_case, secre
     assert approved.status_code == 200 and approved.json()["status"] == "booked"
     assert client.get(f"/api/cases/{ready_case.pk}/").json()["state"] == "invested"
     post(client, f"{url}/returns/", {"kind": "dividend", "amount": "400000.00", "idempotency_key": "div"})
-    post(client, f"{url}/valuations/", {"valued_on": date.today().isoformat(), "fair_value": "9000000.00",
-                                        "method": "multiples"})
-    dilution = post(client, f"{url}/dilutions/", {"issued_on": date.today().isoformat(),
-                                                  "shares_outstanding_before": 10000, "new_shares_issued": 10000})
+    post(
+        client,
+        f"{url}/valuations/",
+        {"valued_on": date.today().isoformat(), "fair_value": "9000000.00", "method": "multiples"},
+    )
+    dilution = post(
+        client,
+        f"{url}/dilutions/",
+        {"issued_on": date.today().isoformat(), "shares_outstanding_before": 10000, "new_shares_issued": 10000},
+    )
     assert Decimal(dilution["ownership_after"]) == Decimal("20")
     order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     exit_body = {"proceeds": "6000000.00", "fraction_sold_percent": "50", "idempotency_key": "exit-1"}
@@ -129,17 +145,32 @@ def test_an_investment_through_the_api(api, manager, manager2, ready_case, secre
 
 def test_a_conversion_and_a_rejected_proposal(api, manager, manager2, ready_case):
     client, client2 = api(manager), api(manager2)
-    position = post(client, "/api/positions/", {"case": ready_case.pk, "instrument": "convertible_loan",
-                                                "principal": "2000000.00", "interest_rate_percent": "5",
-                                                "conversion_terms": "Bij de volgende ronde tegen 20% korting."})
+    position = post(
+        client,
+        "/api/positions/",
+        {
+            "case": ready_case.pk,
+            "instrument": "convertible_loan",
+            "principal": "2000000.00",
+            "interest_rate_percent": "5",
+            "conversion_terms": "Bij de volgende ronde tegen 20% korting.",
+        },
+    )
     url = f"/api/positions/{position['id']}"
     rejected = post(client, f"{url}/disbursements/", {"amount": "2000000.00", "idempotency_key": "d0"})
-    assert client2.post(f"/api/disbursements/{rejected['id']}/reject/", {"reason": "Termsheet nog niet getekend"},
-                        format="json").json()["status"] == "rejected"
+    assert (
+        client2.post(
+            f"/api/disbursements/{rejected['id']}/reject/", {"reason": "Termsheet nog niet getekend"}, format="json"
+        ).json()["status"]
+        == "rejected"
+    )
     proposal = post(client, f"{url}/disbursements/", {"amount": "2000000.00", "idempotency_key": "d1"})
     client2.post(f"/api/disbursements/{proposal['id']}/approve/", {}, format="json")
-    conversion = post(client, f"{url}/conversions/", {"converted_on": date.today().isoformat(), "shares": 800,
-                                                      "ownership_percent": "8"})
+    conversion = post(
+        client,
+        f"{url}/conversions/",
+        {"converted_on": date.today().isoformat(), "shares": 800, "ownership_percent": "8"},
+    )
     assert conversion["from_instrument"] == "convertible_loan"
     assert client.get(f"{url}/").json()["instrument"] == "equity"
     assert len(client.get(f"{url}/disbursements/").json()) == 2
@@ -148,8 +179,9 @@ def test_a_conversion_and_a_rejected_proposal(api, manager, manager2, ready_case
 def test_a_correction_through_the_api(api, manager):
     fund_with_tranches(user=manager)
     fee = {"id": charge_fee(user=manager, amount=Decimal("1000.00"), idempotency_key="fee").pk}
-    reversal = post(api(manager), f"/api/fund/ledger/{fee['id']}/reverse/", {"reason": "Dubbel ingevoerd",
-                                                                              "idempotency_key": "rev"})
+    reversal = post(
+        api(manager), f"/api/fund/ledger/{fee['id']}/reverse/", {"reason": "Dubbel ingevoerd", "idempotency_key": "rev"}
+    )
     assert reversal["reverses"] == fee["id"]
     assert fund_overview()["fees"] == 0
 
@@ -157,14 +189,19 @@ def test_a_correction_through_the_api(api, manager):
 def test_a_successor_manager_takes_over_on_its_date(api, make_user, manager):
     fund_establish_default()
     admin = make_user("admin", Role.ADMINISTRATOR)
-    periods = post(api(admin), "/api/fund/managers/", {"name": "Nationale Investeringsinstelling",
-                                                       "valid_from": "2028-01-01"})
-    assert [(p["name"], p["valid_to"]) for p in periods] == [("Invest-NL", "2027-12-31"),
-                                                             ("Nationale Investeringsinstelling", None)]
+    periods = post(
+        api(admin), "/api/fund/managers/", {"name": "Nationale Investeringsinstelling", "valid_from": "2028-01-01"}
+    )
+    assert [(p["name"], p["valid_to"]) for p in periods] == [
+        ("Invest-NL", "2027-12-31"),
+        ("Nationale Investeringsinstelling", None),
+    ]
     assert fund_overview(as_of=date(2027, 12, 31))["manager"] == "Invest-NL"
     assert fund_overview(as_of=date(2028, 1, 1))["manager"] == "Nationale Investeringsinstelling"
-    assert api(manager).post("/api/fund/managers/", {"name": "X", "valid_from": "2029-01-01"},
-                             format="json").status_code == 403
+    assert (
+        api(manager).post("/api/fund/managers/", {"name": "X", "valid_from": "2029-01-01"}, format="json").status_code
+        == 403
+    )
 
 
 def test_the_admin_shows_the_ledger_read_only(client, make_user, manager):
@@ -190,8 +227,12 @@ def test_the_demo_seed_is_idempotent(manager, manager2):
 
     from demo.seeds import bev as demo
 
-    users = {"fonds": manager, "fonds2": manager2, "casus": fee_approver(),
-             "beheer": UserFactory(username="beheer", role="administrator")}
+    users = {
+        "fonds": manager,
+        "fonds2": manager2,
+        "casus": fee_approver(),
+        "beheer": UserFactory(username="beheer", role="administrator"),
+    }
     demo.seed(users=users, stdout=io.StringIO())
     demo.seed(users=users, stdout=io.StringIO())
     overview = fund_overview()
@@ -205,8 +246,13 @@ def test_fund_wide_views_hide_case_text_from_people_outside_the_case(api, manage
     from bev import services
 
     position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=10)
-    services.reservation_book(user=manager, position=position, amount=Decimal("1000.00"), idempotency_key="r",
-                              description="Reservering Voorbeeld Photonics")
+    services.reservation_book(
+        user=manager,
+        position=position,
+        amount=Decimal("1000.00"),
+        idempotency_key="r",
+        description="Reservering Voorbeeld Photonics",
+    )
     auditor = make_user("auditor", Role.AUDITOR)
     entries = api(auditor).get("/api/fund/ledger/?kind=reservation").json()["results"]
     assert entries[0]["description"] == "(casusgegevens afgeschermd)"

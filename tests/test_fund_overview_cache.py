@@ -21,21 +21,27 @@ def test_a_booking_is_seen_at_once_by_the_next_overview(manager, django_assert_m
     assert first["received"] == Decimal("50000000")
     with django_assert_max_num_queries(5):  # served from the cache: only the version lookups
         assert fund_overview() == first
-    services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
-                             received_on=date(2024, 6, 3))
+    services.tranche_receive(
+        user=manager, amount=Decimal("50000000"), idempotency_key="second", received_on=date(2024, 6, 3)
+    )
     assert fund_overview()["received"] == Decimal("100000000")
     charge_fee(user=manager, amount=Decimal("250000"), idempotency_key="fee-1")
     assert fund_overview()["fees"] == Decimal("250000")
 
 
 def _redis_caches(location: str, prefix: str) -> dict:
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location,
-                        "KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 
 
 @pytest.mark.redis
-def test_the_figures_are_shared_through_redis_and_still_never_stale(manager, settings,
-                                                                     django_assert_max_num_queries):
+def test_the_figures_are_shared_through_redis_and_still_never_stale(manager, settings, django_assert_max_num_queries):
     """With Redis (production), the figures computed by one web worker are read by every other: they
     live in Redis, not in the process, and a booking still shows at once."""
     if not settings.TEST_REDIS_URL:
@@ -55,8 +61,9 @@ def test_the_figures_are_shared_through_redis_and_still_never_stale(manager, set
             assert stored, "the figures were not stored in Redis"
             with django_assert_max_num_queries(5):  # another worker: only the version lookups
                 assert fund_overview() == first
-            services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
-                                     received_on=date(2024, 6, 3))
+            services.tranche_receive(
+                user=manager, amount=Decimal("50000000"), idempotency_key="second", received_on=date(2024, 6, 3)
+            )
             assert fund_overview()["received"] == Decimal("100000000")
         finally:
             for key in server.scan_iter(f"{prefix}:*"):
@@ -73,8 +80,9 @@ def test_an_unreachable_cache_costs_time_not_the_answer(manager):
     expected = fund_overview()
     with override_settings(CACHES=_redis_caches("redis://127.0.0.1:1/0", "bev-down")):
         assert fund_overview() == expected
-        services.tranche_receive(user=manager, amount=Decimal("50000000"), idempotency_key="second",
-                                 received_on=date(2024, 6, 3))
+        services.tranche_receive(
+            user=manager, amount=Decimal("50000000"), idempotency_key="second", received_on=date(2024, 6, 3)
+        )
         assert fund_overview()["received"] == Decimal("100000000")
 
 
@@ -117,8 +125,9 @@ def test_a_miss_is_computed_once_the_other_workers_wait_for_its_figures(manager)
     thread.join(10)
     assert result["overview"]["invested"] == Decimal("123.45")
     derived = {"invested", "moic"}  # the multiple is over what was invested
-    assert {k: v for k, v in result["overview"].items() if k not in derived} == \
-        {k: v for k, v in expected.items() if k not in derived}
+    assert {k: v for k, v in result["overview"].items() if k not in derived} == {
+        k: v for k, v in expected.items() if k not in derived
+    }
 
 
 def test_a_worker_whose_figures_never_come_computes_them_itself(manager, monkeypatch):

@@ -37,31 +37,49 @@ def fund(case, manager, manager2, secretariat, secretariat2, make_user):
     today = timezone.localdate()
     fund_with_tranches(user=manager, amounts=(50 * M,))
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30,
-                                     shares=3000)
-    loan = services.position_create(user=manager, case=ready, instrument="convertible_loan", principal=2 * M,
-                                    interest_rate_percent=Decimal("4"), conversion_terms="Bij de volgende ronde.")
+    stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30, shares=3000)
+    loan = services.position_create(
+        user=manager,
+        case=ready,
+        instrument="convertible_loan",
+        principal=2 * M,
+        interest_rate_percent=Decimal("4"),
+        conversion_terms="Bij de volgende ronde.",
+    )
     for position, amount in ((stake, 5 * M), (loan, 2 * M)):
-        proposal = services.disbursement_propose(user=manager, position=position, amount=amount,
-                                                 idempotency_key=f"setup-{position.pk}")
+        proposal = services.disbursement_propose(
+            user=manager, position=position, amount=amount, idempotency_key=f"setup-{position.pk}"
+        )
         services.disbursement_approve(user=manager2, disbursement=proposal, booked_on=today - timedelta(days=365))
-    services.valuation_record(user=manager, position=stake, valued_on=today - timedelta(days=30),
-                              fair_value=6 * M, method="multiples")
-    services.return_book(user=manager, position=stake, kind="dividend", amount=M / 10, idempotency_key="setup-div",
-                         booked_on=today - timedelta(days=100))
+    services.valuation_record(
+        user=manager, position=stake, valued_on=today - timedelta(days=30), fair_value=6 * M, method="multiples"
+    )
+    services.return_book(
+        user=manager,
+        position=stake,
+        kind="dividend",
+        amount=M / 10,
+        idempotency_key="setup-div",
+        booked_on=today - timedelta(days=100),
+    )
     charge_fee(user=manager, amount=M / 4, idempotency_key="setup-fee", booked_on=today - timedelta(days=60))
-    services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="setup-res",
-                              booked_on=today - timedelta(days=50))
+    services.reservation_book(
+        user=manager, position=stake, amount=M, idempotency_key="setup-res", booked_on=today - timedelta(days=50)
+    )
     order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     stake.refresh_from_db()
     loan.refresh_from_db()
-    return {"stake": stake, "loan": loan, "manager": manager, "manager2": manager2,
-            "admin": make_user("admin", Role.ADMINISTRATOR)}
+    return {
+        "stake": stake,
+        "loan": loan,
+        "manager": manager,
+        "manager2": manager2,
+        "admin": make_user("admin", Role.ADMINISTRATOR),
+    }
 
 
 def _disburse(f):
-    proposal = services.disbursement_propose(user=f["manager"], position=f["stake"], amount=M,
-                                             idempotency_key="more")
+    proposal = services.disbursement_propose(user=f["manager"], position=f["stake"], amount=M, idempotency_key="more")
     services.disbursement_approve(user=f["manager2"], disbursement=proposal)
 
 
@@ -82,46 +100,98 @@ def _disbursement_reversed(f):
 
 CHANGES = {
     # name: (change, the figures it must change; none for changes the figures do not depend on)
-    "tranche": (lambda f: services.tranche_receive(user=f["manager"], amount=10 * M, idempotency_key="t2"),
-                ["received", "available"]),
-    "fee": (lambda f: charge_fee(user=f["manager"], amount=M / 4, idempotency_key="fee"),
-            ["fees", "available"]),
-    "reservation": (lambda f: services.reservation_book(user=f["manager"], position=f["stake"], amount=M,
-                                                         idempotency_key="res"), ["reserved", "available"]),
-    "release": (lambda f: services.reservation_release(user=f["manager"], position=f["stake"], amount=M / 2,
-                                                        idempotency_key="rel"), ["reserved", "available"]),
+    "tranche": (
+        lambda f: services.tranche_receive(user=f["manager"], amount=10 * M, idempotency_key="t2"),
+        ["received", "available"],
+    ),
+    "fee": (lambda f: charge_fee(user=f["manager"], amount=M / 4, idempotency_key="fee"), ["fees", "available"]),
+    "reservation": (
+        lambda f: services.reservation_book(user=f["manager"], position=f["stake"], amount=M, idempotency_key="res"),
+        ["reserved", "available"],
+    ),
+    "release": (
+        lambda f: services.reservation_release(
+            user=f["manager"], position=f["stake"], amount=M / 2, idempotency_key="rel"
+        ),
+        ["reserved", "available"],
+    ),
     "disbursement": (_disburse, ["deployed", "invested", "irr"]),
-    "dividend": (lambda f: services.return_book(user=f["manager"], position=f["stake"], kind="dividend",
-                                                amount=M / 2, idempotency_key="div"), ["returns", "moic", "irr"]),
-    "interest": (lambda f: services.return_book(user=f["manager"], position=f["loan"], kind="interest",
-                                                amount=M / 20, idempotency_key="int"), ["returns", "irr"]),
-    "repayment": (lambda f: services.return_book(user=f["manager"], position=f["loan"], kind="repayment",
-                                                 amount=M / 2, idempotency_key="rep"),
-                  ["deployed", "unrealised_value", "returns"]),
-    "valuation": (lambda f: services.valuation_record(user=f["manager"], position=f["stake"],
-                                                      valued_on=timezone.localdate(), fair_value=8 * M,
-                                                      method="dcf"), ["unrealised_value", "moic", "irr"]),
-    "partial exit": (lambda f: services.exit_book(user=f["manager"], position=f["stake"], proceeds=3 * M,
-                                                  fraction_sold_percent=40, idempotency_key="exit-40"),
-                     ["realised_result", "unrealised_value", "deployed"]),
-    "full exit": (lambda f: services.exit_book(user=f["manager"], position=f["stake"], proceeds=7 * M,
-                                               fraction_sold_percent=100, idempotency_key="exit-100"),
-                  ["realised_result", "unrealised_value", "reserved"]),
-    "conversion": (lambda f: services.conversion_record(user=f["manager"], position=f["loan"],
-                                                        converted_on=timezone.localdate(), shares=1000,
-                                                        ownership_percent=12), []),
-    "dilution": (lambda f: services.dilution_record(user=f["manager"], position=f["stake"],
-                                                    issued_on=timezone.localdate(), shares_outstanding_before=10000,
-                                                    new_shares_issued=2500), []),
-    "manager change": (lambda f: services.manager_change(user=f["admin"], name="Nationale Investeringsinstelling",
-                                                         valid_from=timezone.localdate()), ["manager"]),
+    "dividend": (
+        lambda f: services.return_book(
+            user=f["manager"], position=f["stake"], kind="dividend", amount=M / 2, idempotency_key="div"
+        ),
+        ["returns", "moic", "irr"],
+    ),
+    "interest": (
+        lambda f: services.return_book(
+            user=f["manager"], position=f["loan"], kind="interest", amount=M / 20, idempotency_key="int"
+        ),
+        ["returns", "irr"],
+    ),
+    "repayment": (
+        lambda f: services.return_book(
+            user=f["manager"], position=f["loan"], kind="repayment", amount=M / 2, idempotency_key="rep"
+        ),
+        ["deployed", "unrealised_value", "returns"],
+    ),
+    "valuation": (
+        lambda f: services.valuation_record(
+            user=f["manager"], position=f["stake"], valued_on=timezone.localdate(), fair_value=8 * M, method="dcf"
+        ),
+        ["unrealised_value", "moic", "irr"],
+    ),
+    "partial exit": (
+        lambda f: services.exit_book(
+            user=f["manager"], position=f["stake"], proceeds=3 * M, fraction_sold_percent=40, idempotency_key="exit-40"
+        ),
+        ["realised_result", "unrealised_value", "deployed"],
+    ),
+    "full exit": (
+        lambda f: services.exit_book(
+            user=f["manager"],
+            position=f["stake"],
+            proceeds=7 * M,
+            fraction_sold_percent=100,
+            idempotency_key="exit-100",
+        ),
+        ["realised_result", "unrealised_value", "reserved"],
+    ),
+    "conversion": (
+        lambda f: services.conversion_record(
+            user=f["manager"], position=f["loan"], converted_on=timezone.localdate(), shares=1000, ownership_percent=12
+        ),
+        [],
+    ),
+    "dilution": (
+        lambda f: services.dilution_record(
+            user=f["manager"],
+            position=f["stake"],
+            issued_on=timezone.localdate(),
+            shares_outstanding_before=10000,
+            new_shares_issued=2500,
+        ),
+        [],
+    ),
+    "manager change": (
+        lambda f: services.manager_change(
+            user=f["admin"], name="Nationale Investeringsinstelling", valid_from=timezone.localdate()
+        ),
+        ["manager"],
+    ),
     "reversal of a fee": (_fee_reversed, ["fees", "available"]),
     "reversal of a reservation": (_reservation_reversed, ["reserved", "available"]),
     "reversal of a disbursement": (_disbursement_reversed, ["deployed", "invested", "available"]),
-    "sweep above the cap": (lambda f: services.return_book(user=f["manager"], position=f["stake"], kind="dividend",
-                                                           amount=120 * M, idempotency_key="big",
-                                                           confirm_outside_scale=True),
-                            ["swept_to_treasury", "returns", "liquid"]),
+    "sweep above the cap": (
+        lambda f: services.return_book(
+            user=f["manager"],
+            position=f["stake"],
+            kind="dividend",
+            amount=120 * M,
+            idempotency_key="big",
+            confirm_outside_scale=True,
+        ),
+        ["swept_to_treasury", "returns", "liquid"],
+    ),
 }
 
 
@@ -150,8 +220,13 @@ def test_an_overview_on_a_date_shows_changes_dated_up_to_it(fund, name):
 def test_a_back_dated_valuation_changes_an_earlier_overview(fund):
     earlier = timezone.localdate() - timedelta(days=10)
     before = fund_overview(as_of=earlier)
-    services.valuation_record(user=fund["manager"], position=fund["stake"], valued_on=earlier - timedelta(days=1),
-                              fair_value=9 * M, method="dcf")
+    services.valuation_record(
+        user=fund["manager"],
+        position=fund["stake"],
+        valued_on=earlier - timedelta(days=1),
+        fair_value=9 * M,
+        method="dcf",
+    )
     after = fund_overview(as_of=earlier)
     assert after == computed(as_of=earlier)
     assert after["unrealised_value"] - before["unrealised_value"] == 3 * M  # the stake at 9m instead of 6m
@@ -179,10 +254,15 @@ def test_a_cold_overview_is_one_snapshot_of_a_few_queries_whatever_the_ledger_si
 
     small = cold()
     for i in range(5):
-        services.reservation_book(user=fund["manager"], position=fund["stake"], amount=M / 100,
-                                  idempotency_key=f"r{i}")
-        services.return_book(user=fund["manager"], position=fund["loan"], kind="interest", amount=M / 100,
-                             booked_on=timezone.localdate(), idempotency_key=f"i{i}")
+        services.reservation_book(user=fund["manager"], position=fund["stake"], amount=M / 100, idempotency_key=f"r{i}")
+        services.return_book(
+            user=fund["manager"],
+            position=fund["loan"],
+            kind="interest",
+            amount=M / 100,
+            booked_on=timezone.localdate(),
+            idempotency_key=f"i{i}",
+        )
     assert cold() == small <= 8  # the state, then in one transaction: state, positions, lines, valuations
 
 
@@ -196,8 +276,7 @@ def test_bookings_that_leave_the_holdings_alone_keep_the_holdings_figures_cached
     real = selectors._figure_rows
     monkeypatch.setattr(selectors, "_figure_rows", lambda *a, **k: calls.append(a) or real(*a, **k))
     services.reservation_book(user=fund["manager"], position=fund["stake"], amount=M, idempotency_key="res")
-    services.reservation_release(user=fund["manager"], position=fund["stake"], amount=M / 2,
-                                 idempotency_key="rel")
+    services.reservation_release(user=fund["manager"], position=fund["stake"], amount=M / 2, idempotency_key="rel")
     charge_fee(user=fund["manager"], amount=M / 4, idempotency_key="fee")
     cached = fund_overview()
     assert calls == []
@@ -210,8 +289,9 @@ def test_valuations_are_recorded_under_the_fund_lock(fund):
     """The overview's cache is keyed on the newest valuation id: valuations must commit in id order,
     so each takes the fund lock before it gets its id."""
     with CaptureQueriesContext(connection) as ctx:
-        services.valuation_record(user=fund["manager"], position=fund["stake"], valued_on=date.today(),
-                                  fair_value=5 * M, method="cost")  # near the last (6 M): no acknowledgement
+        services.valuation_record(
+            user=fund["manager"], position=fund["stake"], valued_on=date.today(), fair_value=5 * M, method="cost"
+        )  # near the last (6 M): no acknowledgement
     sql = [q["sql"] for q in ctx.captured_queries]
     lock = next(i for i, q in enumerate(sql) if "bev_fund" in q and "FOR NO KEY UPDATE" in q)
     insert = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "bev_valuation"'))

@@ -39,14 +39,21 @@ def positions(case, manager, secretariat, secretariat2):
     fund_with_tranches(user=manager, amounts=(40 * M,))
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30)
-    loan = services.position_create(user=manager, case=ready, instrument="loan_with_warrants", principal=3 * M,
-                                    interest_rate_percent=Decimal("5"), warrant_terms="Warrants op 5%.")
+    loan = services.position_create(
+        user=manager,
+        case=ready,
+        instrument="loan_with_warrants",
+        principal=3 * M,
+        interest_rate_percent=Decimal("5"),
+        warrant_terms="Warrants op 5%.",
+    )
     return stake, loan
 
 
 @pytest.mark.django_db
-def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(positions, manager, manager2,
-                                                                               secretariat, secretariat2):
+def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(
+    positions, manager, manager2, secretariat, secretariat2
+):
     stake, loan = positions
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=2 * M, idempotency_key="res")
@@ -58,8 +65,9 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
         services.disbursement_approve(user=manager2, disbursement=proposal)
         assert_reconciled()
     for kind, amount in (("dividend", M / 10), ("interest", M / 20), ("repayment", M)):
-        services.return_book(user=manager, position=stake if kind == "dividend" else loan, kind=kind, amount=amount,
-                             idempotency_key=kind)
+        services.return_book(
+            user=manager, position=stake if kind == "dividend" else loan, kind=kind, amount=amount, idempotency_key=kind
+        )
         assert_reconciled()
     fee = charge_fee(user=manager, amount=M / 4, idempotency_key="fee")
     services.entry_reverse(user=manager, entry=fee, reason="Dubbel.", idempotency_key="fee-rev")
@@ -68,12 +76,14 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(po
     order_sale(stake.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     services.exit_book(user=manager, position=stake, proceeds=2 * M, fraction_sold_percent=40, idempotency_key="x40")
     assert_reconciled()
-    services.exit_book(user=manager, position=stake, proceeds=4 * M, fraction_sold_percent=100,
-                       idempotency_key="x100")  # also releases the stake's reservation
+    services.exit_book(
+        user=manager, position=stake, proceeds=4 * M, fraction_sold_percent=100, idempotency_key="x100"
+    )  # also releases the stake's reservation
     assert_reconciled()
     services.tranche_receive(user=manager, amount=60 * M, idempotency_key="t2")
-    services.return_book(user=manager, position=loan, kind="interest", amount=110 * M, idempotency_key="big",
-                         confirm_outside_scale=True)  # far above the position's scale: confirmed
+    services.return_book(
+        user=manager, position=loan, kind="interest", amount=110 * M, idempotency_key="big", confirm_outside_scale=True
+    )  # far above the position's scale: confirmed
     assert JournalEntry.objects.filter(kind="sweep").exists()
     assert_reconciled()
     assert ledger_totals(fund=fund_get())["cash_reserved"] == 0
@@ -101,8 +111,16 @@ def test_a_line_of_another_kind_on_the_investments_account_is_refused(positions,
     from bev.services.ledger import _post
 
     with pytest.raises(ValueError):
-        _post(fund=fund_get(), kind="fee", booked_on=date.today(), description="x", key="bad", user=manager,
-              amount=M, lines=[("investments", M), ("cash_available", -M)])
+        _post(
+            fund=fund_get(),
+            kind="fee",
+            booked_on=date.today(),
+            description="x",
+            key="bad",
+            user=manager,
+            amount=M,
+            lines=[("investments", M), ("cash_available", -M)],
+        )
 
 
 @pytest.mark.django_db
@@ -142,15 +160,22 @@ def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(posit
         amount = Decimal(rng.randint(100_000, 4_000_000_00)) / 100
         kind = i % 4
         if kind == 0:
-            jobs.append(lambda p=position, a=amount, k=f"r{i}": services.reservation_book(
-                user=manager2, position=p, amount=a, idempotency_key=k))
+            jobs.append(
+                lambda p=position, a=amount, k=f"r{i}": services.reservation_book(
+                    user=manager2, position=p, amount=a, idempotency_key=k
+                )
+            )
         elif kind == 1:
-            proposal = services.disbursement_propose(user=manager, position=position, amount=amount,
-                                                     idempotency_key=f"d{i}")
+            proposal = services.disbursement_propose(
+                user=manager, position=position, amount=amount, idempotency_key=f"d{i}"
+            )
             jobs.append(lambda p=proposal: services.disbursement_approve(user=manager2, disbursement=p))
         elif kind == 2:
-            jobs.append(lambda p=position, a=amount, k=f"v{i}": services.return_book(
-                user=manager, position=p, kind="dividend", amount=a, idempotency_key=k))
+            jobs.append(
+                lambda p=position, a=amount, k=f"v{i}": services.return_book(
+                    user=manager, position=p, kind="dividend", amount=a, idempotency_key=k
+                )
+            )
         else:
             jobs.append(lambda a=amount, k=f"f{i}": charge_fee(user=manager, amount=a, idempotency_key=k))
     # before the threads: a budget above anything the draw books, and the approver

@@ -31,8 +31,9 @@ from tests.factories import (
 M = Decimal("1000000.00")
 CAP, COMMITTED = 150 * M, 100 * M
 EDGES = [Decimal("0.01"), M, 10 * M, 50 * M, 50 * M - Decimal("0.01"), 50 * M + Decimal("0.01"), 100 * M]
-amounts = st.one_of(st.sampled_from(EDGES),
-                    st.integers(min_value=1, max_value=80 * 10**8).map(lambda cents: Decimal(cents) / 100))
+amounts = st.one_of(
+    st.sampled_from(EDGES), st.integers(min_value=1, max_value=80 * 10**8).map(lambda cents: Decimal(cents) / 100)
+)
 POSITIONS = 3
 
 
@@ -48,18 +49,33 @@ class FundMachine(RuleBasedStateMachine):
         self.manager2 = UserFactory(username="sm-manager2", role=Role.FUND_MANAGER)
         sec1 = UserFactory(username="sm-sec1", role=Role.CABINET_SECRETARIAT)
         sec2 = UserFactory(username="sm-sec2", role=Role.CABINET_SECRETARIAT)
-        case = make_case(officer=officer, team={self.manager: Role.FUND_MANAGER, self.manager2: Role.FUND_MANAGER,
-                                                sec1: Role.CABINET_SECRETARIAT, sec2: Role.CABINET_SECRETARIAT})
+        case = make_case(
+            officer=officer,
+            team={
+                self.manager: Role.FUND_MANAGER,
+                self.manager2: Role.FUND_MANAGER,
+                sec1: Role.CABINET_SECRETARIAT,
+                sec2: Role.CABINET_SECRETARIAT,
+            },
+        )
         fund_establish_default()
         # The kabinetsbesluit's own maximum is tested in tests/test_cabinet_decision_limits.py; here it
         # is set above anything the fund can hold, so the fund's limits are the ones this model checks.
-        self.case = case_to_investment_preparation(case, recorder=sec1, confirmer=sec2,
-                                                   max_amount=Decimal("900000000000.00"),
-                                                   proposal_amount=Decimal("1000000.00"))
+        self.case = case_to_investment_preparation(
+            case,
+            recorder=sec1,
+            confirmer=sec2,
+            max_amount=Decimal("900000000000.00"),
+            proposal_amount=Decimal("1000000.00"),
+        )
         self.secretariat = (sec1, sec2)
         self.sale_ordered = False
-        self.positions = [services.position_create(user=self.manager, case=self.case, instrument="equity",
-                                                   ownership_percent=Decimal("10")) for _ in range(POSITIONS)]
+        self.positions = [
+            services.position_create(
+                user=self.manager, case=self.case, instrument="equity", ownership_percent=Decimal("10")
+            )
+            for _ in range(POSITIONS)
+        ]
         self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
         self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repay)
         self.reserved = [Decimal("0.00")] * POSITIONS
@@ -98,8 +114,9 @@ class FundMachine(RuleBasedStateMachine):
     @rule(amount=amounts)
     def tranche(self, amount):
         allowed = self.received + amount <= COMMITTED
-        if entry := self.expect(allowed, lambda: services.tranche_receive(user=self.manager, amount=amount,
-                                                                          idempotency_key=self.key())):
+        if entry := self.expect(
+            allowed, lambda: services.tranche_receive(user=self.manager, amount=amount, idempotency_key=self.key())
+        ):
             self.corrigible.append([entry, "tranche", amount, False])
             self.received += amount
             self.available += amount
@@ -108,17 +125,30 @@ class FundMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
     def reserve(self, i, amount):
         if self.exited[i]:
-            return self.expect(False, lambda: services.reservation_book(
-                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()), Conflict)
-        if self.expect(amount <= self.available, lambda: services.reservation_book(
-                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key())):
+            return self.expect(
+                False,
+                lambda: services.reservation_book(
+                    user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()
+                ),
+                Conflict,
+            )
+        if self.expect(
+            amount <= self.available,
+            lambda: services.reservation_book(
+                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()
+            ),
+        ):
             self.available -= amount
             self.reserved[i] += amount
 
     @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
     def release(self, i, amount):
-        if self.expect(amount <= self.reserved[i], lambda: services.reservation_release(
-                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key())):
+        if self.expect(
+            amount <= self.reserved[i],
+            lambda: services.reservation_release(
+                user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()
+            ),
+        ):
             self.available += amount
             self.reserved[i] -= amount
 
@@ -127,8 +157,9 @@ class FundMachine(RuleBasedStateMachine):
         position = self.positions[i]
 
         def book():
-            proposal = services.disbursement_propose(user=self.manager, position=position, amount=amount,
-                                                     idempotency_key=self.key())
+            proposal = services.disbursement_propose(
+                user=self.manager, position=position, amount=amount, idempotency_key=self.key()
+            )
             return services.disbursement_approve(user=self.manager2, disbursement=proposal)
 
         if self.exited[i]:
@@ -144,16 +175,22 @@ class FundMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, POSITIONS - 1), amount=amounts, kind=st.sampled_from(["dividend", "interest"]))
     def income(self, i, amount, kind):
         allowed = self.invested[i] > 0
-        if self.expect(allowed, lambda: services.return_book(user=self.manager, position=self.positions[i], kind=kind,
-                                                             amount=amount, idempotency_key=self.key()), Conflict):
+        if self.expect(
+            allowed,
+            lambda: services.return_book(
+                user=self.manager, position=self.positions[i], kind=kind, amount=amount, idempotency_key=self.key()
+            ),
+            Conflict,
+        ):
             self.available += amount
             self.returns += amount
             self.sweep()
 
     @rule(amount=amounts)
     def fee(self, amount):
-        if entry := self.expect(amount <= self.available, lambda: charge_fee(
-                user=self.manager, amount=amount, idempotency_key=self.key())):
+        if entry := self.expect(
+            amount <= self.available, lambda: charge_fee(user=self.manager, amount=amount, idempotency_key=self.key())
+        ):
             self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount
             self.fees += amount
@@ -165,8 +202,15 @@ class FundMachine(RuleBasedStateMachine):
             return
         item = data.draw(st.sampled_from(self.corrigible))
         entry, kind, amount, reversed_before = item
-        book = lambda: services.entry_reverse(user=self.manager2, entry=entry, reason="correctie",  # noqa: E731
-                                              idempotency_key=self.key())
+
+        def book():
+            return services.entry_reverse(
+                user=self.manager2,
+                entry=entry,
+                reason="correctie",
+                idempotency_key=self.key(),
+            )
+
         if reversed_before:
             return self.expect(False, book, Conflict)
         # a tranche's reversal also may not leave less received than was repaid to EZK
@@ -185,8 +229,11 @@ class FundMachine(RuleBasedStateMachine):
     def repay_ezk(self, amount):
         """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep."""
         allowed = amount <= self.received - self.repaid and amount <= self.available
-        if self.expect(allowed, lambda: services.loan_repay(user=self.manager, amount=amount,
-                                                            idempotency_key=self.key()), ApplicationError):
+        if self.expect(
+            allowed,
+            lambda: services.loan_repay(user=self.manager, amount=amount, idempotency_key=self.key()),
+            ApplicationError,
+        ):
             self.repaid += amount
             self.available -= amount
 
@@ -204,9 +251,17 @@ class FundMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, POSITIONS - 1), proceeds=amounts, fraction=st.sampled_from([25, 50, 100]))
     def exit(self, i, proceeds, fraction):
         allowed = self.invested[i] > 0 and not self.exited[i] and self.case_invested and self.sale_ordered
-        if self.expect(allowed, lambda: services.exit_book(user=self.manager, position=self.positions[i],
-                                                           proceeds=proceeds, fraction_sold_percent=fraction,
-                                                           idempotency_key=self.key()), ApplicationError):
+        if self.expect(
+            allowed,
+            lambda: services.exit_book(
+                user=self.manager,
+                position=self.positions[i],
+                proceeds=proceeds,
+                fraction_sold_percent=fraction,
+                idempotency_key=self.key(),
+            ),
+            ApplicationError,
+        ):
             full = fraction == 100
             sold_cost = self.cost[i] if full else (self.cost[i] * fraction / 100).quantize(Decimal("0.01"))
             self.cost[i] -= sold_cost
@@ -228,19 +283,34 @@ class FundMachine(RuleBasedStateMachine):
         assert overview["liquid"] <= CAP
         assert overview["available"] >= 0 and overview["reserved"] >= 0 and overview["deployed"] >= 0
         assert overview["liquid"] == overview["available"] + overview["reserved"]
-        assert (overview["received"], overview["available"], overview["reserved"], overview["deployed"],
-                overview["swept_to_treasury"], overview["fees"], overview["returns"]) == (
-            self.received, self.available, sum(self.reserved), sum(self.cost), self.swept, self.fees, self.returns)
+        assert (
+            overview["received"],
+            overview["available"],
+            overview["reserved"],
+            overview["deployed"],
+            overview["swept_to_treasury"],
+            overview["fees"],
+            overview["returns"],
+        ) == (self.received, self.available, sum(self.reserved), sum(self.cost), self.swept, self.fees, self.returns)
         assert (overview["loan_repaid"], overview["loan_principal_outstanding"]) == (
-            self.repaid, self.received - self.repaid)
+            self.repaid,
+            self.received - self.repaid,
+        )
         assert overview["loan_principal_outstanding"] >= 0
         assert unbalanced_entries() == []
-        assert Case.objects.get(pk=self.case.pk).state == ("invested" if self.case_invested
-                                                           else "investment_preparation")
+        assert Case.objects.get(pk=self.case.pk).state == (
+            "invested" if self.case_invested else "investment_preparation"
+        )
 
 
 @pytest.mark.django_db
 def test_random_sequences_of_movements_keep_every_rule():
-    run_state_machine_as_test(FundMachine, settings=settings(
-        max_examples=25, stateful_step_count=30, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]))
+    run_state_machine_as_test(
+        FundMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+        ),
+    )

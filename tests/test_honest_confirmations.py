@@ -28,8 +28,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_confirmation_of_a_proposed_disbursement_shows_what_is_proposed(client, case, manager, secretariat,
-                                                                           secretariat2):
+def test_the_confirmation_of_a_proposed_disbursement_shows_what_is_proposed(
+    client, case, manager, secretariat, secretariat2
+):
     from bev.services import position_create
 
     fund_with_tranches(user=manager)
@@ -81,8 +82,15 @@ def test_the_confirmed_kabinetsbesluit_is_not_offered_again(client, case, secret
     record = reverse("cases:decision_record", args=[case.pk])
     detail = reverse("cases:detail", args=[case.pk])
     assert record in web_session(client, secretariat).get(detail).content.decode()
-    decision = cabinet_decision_record(user=secretariat, case=case, meeting_date=date.today(), reference="MR-7",
-                                       deploy=True, instruments=["equity"], max_amount=Decimal("1000000"))
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=case,
+        meeting_date=date.today(),
+        reference="MR-7",
+        deploy=True,
+        instruments=["equity"],
+        max_amount=Decimal("1000000"),
+    )
     cabinet_decision_confirm(user=secretariat2, decision=decision)
     for person in (secretariat, secretariat2):
         client.logout()
@@ -105,8 +113,10 @@ def test_removing_a_team_member_asks_first_and_can_be_undone(client, case, offic
     page = client.post(url, {"confirm": "1"}, follow=True).content.decode()
     assert not CaseTeamMember.objects.filter(case=case, user=assessor2).exists()
     assert "Ongedaan maken" in page
-    undo = client.post(reverse("cases:team_add", args=[case.pk]),
-                       {"team-username": assessor2.username, "team-role": Role.RISK_ASSESSOR})
+    undo = client.post(
+        reverse("cases:team_add", args=[case.pk]),
+        {"team-username": assessor2.username, "team-role": Role.RISK_ASSESSOR},
+    )
     assert undo.status_code == 302
     assert CaseTeamMember.objects.get(case=case, user=assessor2).role == Role.RISK_ASSESSOR
 

@@ -64,8 +64,9 @@ def _answer(response) -> tuple[int, bytes]:
     return response.status_code, response.content
 
 
-@pytest.mark.parametrize(("path", "param", "names", "numeric"), ID_PARAMETERS,
-                         ids=[f"{p}?{q}" for p, q, _n, _i in ID_PARAMETERS])
+@pytest.mark.parametrize(
+    ("path", "param", "names", "numeric"), ID_PARAMETERS, ids=[f"{p}?{q}" for p, q, _n, _i in ID_PARAMETERS]
+)
 def test_an_invisible_id_answers_as_a_missing_one(world, path, param, names, numeric):
     client = _api(world["stranger"])
     invisible = client.get(path, {param: world["ids"][names]})
@@ -75,8 +76,9 @@ def test_an_invisible_id_answers_as_a_missing_one(world, path, param, names, num
     assert world["hidden"].title not in invisible.content.decode()
 
 
-@pytest.mark.parametrize(("path", "param", "names", "numeric"), ID_PARAMETERS,
-                         ids=[f"{p}?{q}" for p, q, _n, _i in ID_PARAMETERS])
+@pytest.mark.parametrize(
+    ("path", "param", "names", "numeric"), ID_PARAMETERS, ids=[f"{p}?{q}" for p, q, _n, _i in ID_PARAMETERS]
+)
 def test_a_malformed_id_is_a_400_at_the_parameter(make_user, path, param, names, numeric):
     client = _api(make_user("id_auditor", Role.AUDITOR))
     for value in ["abc", "1\x00", "１", str(2**70), "-1", "1.5"]:
@@ -103,15 +105,15 @@ def test_every_id_filter_of_the_api_is_covered():
     """A filter added later that takes an id (a number or a model choice, or named after an id) must
     be added to ID_PARAMETERS above, so that it is tested for the oracle."""
     covered = {(path, param) for path, param, _names, _numeric in ID_PARAMETERS} | NOT_CASE_IDS
-    id_like = (django_filters.NumberFilter, django_filters.ModelChoiceFilter,
-               django_filters.ModelMultipleChoiceFilter)
+    id_like = (django_filters.NumberFilter, django_filters.ModelChoiceFilter, django_filters.ModelMultipleChoiceFilter)
     uncovered = []
     for pattern, prefix in _api_views(get_resolver().url_patterns, ""):
         view = getattr(pattern.callback, "cls", None)
         if view is None:
             continue
-        assert not {"case", "position", "assessment", "letter"} & set(getattr(view, "filterset_fields", None) or []), \
+        assert not {"case", "position", "assessment", "letter"} & set(getattr(view, "filterset_fields", None) or []), (
             f"{view.__name__}: a relation in filterset_fields checks ids against every row (use IdFilter)"
+        )
         filterset = getattr(view, "filterset_class", None)
         if filterset is None:
             continue

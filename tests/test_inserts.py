@@ -14,8 +14,15 @@ pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 
 
 def _request(case, user, key, amount="12500000.00"):
-    return LetterRequest(source_key=key, kind="first_investment", case_id=case.pk, position_id=None,
-                         amount=Decimal(amount), executed_on=date(2026, 12, 1), requested_by_id=user.pk)
+    return LetterRequest(
+        source_key=key,
+        kind="first_investment",
+        case_id=case.pk,
+        position_id=None,
+        amount=Decimal(amount),
+        executed_on=date(2026, 12, 1),
+        requested_by_id=user.pk,
+    )
 
 
 def test_a_row_equals_the_orms_and_a_conflict_writes_nothing(case, manager):
@@ -23,8 +30,9 @@ def test_a_row_equals_the_orms_and_a_conflict_writes_nothing(case, manager):
     assert insert(mine, conflict_target=("source_key",)) and mine.pk and not mine._state.adding
     orm = _request(case, manager, "journal:2")
     orm.save(force_insert=True)
-    columns = [f.attname for f in LetterRequest._meta.concrete_fields if f.attname not in ("id", "source_key",
-                                                                                          "created_at")]
+    columns = [
+        f.attname for f in LetterRequest._meta.concrete_fields if f.attname not in ("id", "source_key", "created_at")
+    ]
     stored, saved = LetterRequest.objects.get(pk=mine.pk), LetterRequest.objects.get(pk=orm.pk)
     assert [getattr(stored, c) for c in columns] == [getattr(saved, c) for c in columns]
     assert stored.created_at is not None  # auto_now_add through the field's own pre_save

@@ -36,7 +36,7 @@ def irr_by_full_bisection(flows):
         return ((low + high) / 2).quantize(RATE_PLACES)
 
 
-cents = st.integers(min_value=-10**10, max_value=3 * 10**10).map(lambda c: Decimal(c) / 100)
+cents = st.integers(min_value=-(10**10), max_value=3 * 10**10).map(lambda c: Decimal(c) / 100)
 flow_lists = st.tuples(
     st.integers(min_value=1, max_value=10**10).map(lambda c: -Decimal(c) / 100),  # the investment
     st.lists(st.tuples(st.integers(min_value=0, max_value=3000), cents), min_size=1, max_size=8),
@@ -53,4 +53,5 @@ def test_known_rates():
     m = Decimal("1000000.00")
     assert irr([(date(2025, 1, 1), -m), (date(2026, 1, 1), Decimal("1100000.00"))]) == Decimal("0.100000")
     assert irr([(date(2024, 1, 1), -m), (date(2024, 1, 2), 50 * m)]) == irr_by_full_bisection(
-        [(date(2024, 1, 1), -m), (date(2024, 1, 2), 50 * m)])  # beyond the float guess's comfort: same answer
+        [(date(2024, 1, 1), -m), (date(2024, 1, 2), 50 * m)]
+    )  # beyond the float guess's comfort: same answer

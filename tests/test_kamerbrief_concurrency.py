@@ -58,4 +58,6 @@ def test_two_workers_on_the_same_request_make_one_draft_per_chamber(case, office
 
     assert LetterDraft.objects.filter(request=request).count() == 2
     assert sorted(LetterDraft.objects.filter(request=request).values_list("chamber", flat=True)) == [
-        "eerste_kamer", "tweede_kamer"]
+        "eerste_kamer",
+        "tweede_kamer",
+    ]

@@ -26,23 +26,50 @@ pytestmark = pytest.mark.django_db
 def facts(**overrides) -> dict:
     """A hand-built letter context, as `letter_facts` gathers it."""
     data = {
-        "kind": "first_investment", "chamber": "tweede_kamer", "letter_date": date(2026, 11, 24),
-        "executed_on": date(2026, 11, 24), "amount": Decimal("12500000.00"), "classification": "openbaar",
-        "company_name": "Voorbeeld Photonics B.V.", "company_sector": "Halfgeleiders", "company_kvk": "12345678",
-        "acquirer_country": "CN", "instrument": "aandelen", "stake_percent": Decimal("25.00"),
-        "cabinet_decision_date": date(2026, 11, 13), "fund_size": Decimal("100000000.00"),
-        "fund_deployed": Decimal("32500000.00"), "fund_available": Decimal("67500000.00"),
+        "kind": "first_investment",
+        "chamber": "tweede_kamer",
+        "letter_date": date(2026, 11, 24),
+        "executed_on": date(2026, 11, 24),
+        "amount": Decimal("12500000.00"),
+        "classification": "openbaar",
+        "company_name": "Voorbeeld Photonics B.V.",
+        "company_sector": "Halfgeleiders",
+        "company_kvk": "12345678",
+        "acquirer_country": "CN",
+        "instrument": "aandelen",
+        "stake_percent": Decimal("25.00"),
+        "cabinet_decision_date": date(2026, 11, 13),
+        "fund_size": Decimal("100000000.00"),
+        "fund_deployed": Decimal("32500000.00"),
+        "fund_available": Decimal("67500000.00"),
         "fund_invested_gross": Decimal("32500000.00"),
-        "liquid_cap": Decimal("150000000.00"), "fund_manager": "Invest-NL",
-        "references": [{"citation": "Kamerstuk 99 999, nr. 1",
-                        "description": "de brief over de uitwerking van de Beschermingsvoorziening"}],
+        "liquid_cap": Decimal("150000000.00"),
+        "fund_manager": "Invest-NL",
+        "references": [
+            {
+                "citation": "Kamerstuk 99 999, nr. 1",
+                "description": "de brief over de uitwerking van de Beschermingsvoorziening",
+            }
+        ],
         "earlier_letters": [],
-        "scope_ground": "not_in_screening", "consulted_ministries": ["Justitie en Veiligheid (JenV)"],
-        "market_financing_explored": True, "conditions_met": True,
-        "country_policy": {"id": 1, "label": "Land noemen", "name_country": True, "valid_from": date(2023, 1, 1),
-                           "valid_to": None},
-        "evaluation": {"id": 1, "instrument_start": date(2023, 10, 1), "due_on": date(2027, 10, 1),
-                       "completed_on": None, "report_citation": ""},
+        "scope_ground": "not_in_screening",
+        "consulted_ministries": ["Justitie en Veiligheid (JenV)"],
+        "market_financing_explored": True,
+        "conditions_met": True,
+        "country_policy": {
+            "id": 1,
+            "label": "Land noemen",
+            "name_country": True,
+            "valid_from": date(2023, 1, 1),
+            "valid_to": None,
+        },
+        "evaluation": {
+            "id": 1,
+            "instrument_start": date(2023, 10, 1),
+            "due_on": date(2027, 10, 1),
+            "completed_on": None,
+            "report_citation": "",
+        },
     }
     data.update(overrides)
     return data
@@ -73,8 +100,12 @@ def test_an_exit_letter_reports_the_proceeds_and_the_wind_down():
 
 
 def test_earlier_letters_to_the_chamber_are_cited():
-    body = compose_letter(facts(kind="follow_on_investment", earlier_letters=[
-        {"date": date(2026, 3, 2), "kamerstuk": "Kamerstuk 30 821, nr. 260"}])).body
+    body = compose_letter(
+        facts(
+            kind="follow_on_investment",
+            earlier_letters=[{"date": date(2026, 3, 2), "kamerstuk": "Kamerstuk 30 821, nr. 260"}],
+        )
+    ).body
     assert "bij brief van 2 maart 2026 (Kamerstuk 30 821, nr. 260)" in body
 
 
@@ -86,8 +117,9 @@ def test_a_publicly_disclosable_case_is_named_in_the_public_letter(classificatio
     assert letter.confidential_annex == ""
 
 
-@pytest.mark.parametrize("classification", [Classification.INTERN, Classification.VERTROUWELIJK,
-                                            Classification.CONFIDENTIEEL])
+@pytest.mark.parametrize(
+    "classification", [Classification.INTERN, Classification.VERTROUWELIJK, Classification.CONFIDENTIEEL]
+)
 def test_company_and_country_of_a_classified_case_go_to_the_confidential_annex(classification):
     letter = compose_letter(facts(classification=classification))
     for secret in ("Voorbeeld Photonics", "12345678", "China", "Halfgeleiders"):
@@ -127,11 +159,14 @@ def _draft(case, manager, *, today, **event) -> LetterDraft:
     return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
 
 
-@pytest.mark.parametrize("today, minister, ministry", [
-    (date(2023, 11, 1), "M.A.M. Adriaansens", "Ministerie van Economische Zaken en Klimaat"),
-    (date(2024, 12, 2), "D.S. Beljaarts", "Ministerie van Economische Zaken"),
-    (date(2025, 7, 4), "V. Karremans", "Ministerie van Economische Zaken"),
-])
+@pytest.mark.parametrize(
+    "today, minister, ministry",
+    [
+        (date(2023, 11, 1), "M.A.M. Adriaansens", "Ministerie van Economische Zaken en Klimaat"),
+        (date(2024, 12, 2), "D.S. Beljaarts", "Ministerie van Economische Zaken"),
+        (date(2025, 7, 4), "V. Karremans", "Ministerie van Economische Zaken"),
+    ],
+)
 def test_the_minister_in_office_on_the_letter_date_signs(letter_case, manager, today, minister, ministry):
     letter = _draft(letter_case, manager, today=today, executed_on=today)
     assert letter.signatory_name == minister
@@ -141,8 +176,9 @@ def test_the_minister_in_office_on_the_letter_date_signs(letter_case, manager, t
 
 def test_a_new_minister_is_a_data_row_not_a_code_change(letter_case, manager):
     Minister.objects.filter(valid_to__isnull=True).update(valid_to=date(2026, 11, 30))
-    Minister.objects.create(name="A. Nieuw", title="De Minister van Economische Zaken en Klimaat",
-                            valid_from=date(2026, 12, 1))
+    Minister.objects.create(
+        name="A. Nieuw", title="De Minister van Economische Zaken en Klimaat", valid_from=date(2026, 12, 1)
+    )
     assert minister_on(date(2026, 11, 30)).name != "A. Nieuw"
     assert _draft(letter_case, manager, today=date(2026, 12, 1)).signatory_name == "A. Nieuw"
 
@@ -165,16 +201,18 @@ def test_an_editor_cannot_put_the_company_name_into_the_public_text(letter_case,
     assert letter.revision == 1 and "Voorbeeld Photonics" not in letter.body
 
 
-def test_the_letter_uses_the_funds_own_figures(letter_case, officer, manager, manager2, secretariat, secretariat2,
-                                               django_capture_on_commit_callbacks):
+def test_the_letter_uses_the_funds_own_figures(
+    letter_case, officer, manager, manager2, secretariat, secretariat2, django_capture_on_commit_callbacks
+):
     factories = pytest.importorskip("tests.factories")
     if not hasattr(factories, "invest_in_case"):
         pytest.skip("fund helpers not available")
     factories.fund_with_tranches(user=manager)
     case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
     with django_capture_on_commit_callbacks(execute=True):
-        position = factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("12500000"),
-                                            ownership_percent=Decimal("25"))
+        position = factories.invest_in_case(
+            case, proposer=manager, approver=manager2, amount=Decimal("12500000"), ownership_percent=Decimal("25")
+        )
     letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
     assert letter.request.position_id == position.pk
     assert "Het gaat om een investering van € 12.500.000 in de vorm van aandelen." in letter.body
@@ -187,8 +225,12 @@ def test_the_letter_uses_the_funds_own_figures(letter_case, officer, manager, ma
 def test_two_ministers_cannot_be_in_office_on_the_same_day():
     from django.core.exceptions import ValidationError
 
-    overlapping = Minister(name="B. Dubbel", title="De Minister van Economische Zaken",
-                           valid_from=date(2025, 1, 1), valid_to=date(2025, 3, 1))
+    overlapping = Minister(
+        name="B. Dubbel",
+        title="De Minister van Economische Zaken",
+        valid_from=date(2025, 1, 1),
+        valid_to=date(2025, 3, 1),
+    )
     with pytest.raises(ValidationError) as refused:
         overlapping.full_clean()
     assert "valid_from" in refused.value.message_dict
@@ -198,11 +240,13 @@ def test_two_ministers_cannot_be_in_office_on_the_same_day():
     assert "valid_to" in refused.value.message_dict
 
 
-@given(name=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-", min_size=4, max_size=30),
-       country=st.sampled_from(["CN", "RU", "IR", "KP", "BY"]),
-       classification=st.sampled_from(Classification.values),
-       kind=st.sampled_from(["first_investment", "follow_on_investment", "conversion", "partial_exit", "full_exit"]),
-       amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2))
+@given(
+    name=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-", min_size=4, max_size=30),
+    country=st.sampled_from(["CN", "RU", "IR", "KP", "BY"]),
+    classification=st.sampled_from(Classification.values),
+    kind=st.sampled_from(["first_investment", "follow_on_investment", "conversion", "partial_exit", "full_exit"]),
+    amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2),
+)
 @settings(max_examples=150, deadline=None)
 def test_no_classified_detail_ever_reaches_the_public_text(name, country, classification, kind, amount):
     from core.formatting import euro
@@ -210,8 +254,16 @@ def test_no_classified_detail_ever_reaches_the_public_text(name, country, classi
     from parliament.confidentiality import disclosure_for
 
     company = f"{name} Holding B.V."
-    letter = compose_letter(facts(company_name=company, acquirer_country=country, classification=classification,
-                                  kind=kind, amount=amount, company_kvk="99887766"))
+    letter = compose_letter(
+        facts(
+            company_name=company,
+            acquirer_country=country,
+            classification=classification,
+            kind=kind,
+            amount=amount,
+            company_kvk="99887766",
+        )
+    )
     public = f"{letter.subject}\n{letter.body}"
     disclosure = disclosure_for(classification, name_country=True)
     assert (company in public) == disclosure.company
@@ -227,8 +279,9 @@ def test_no_classified_detail_ever_reaches_the_public_text(name, country, classi
         assert euro(amount) in letter.confidential_annex or disclosure.amounts
 
 
-def test_the_letter_is_dutch_whatever_the_language_of_the_person(letter_case, manager, manager2, secretariat,
-                                                                  secretariat2, django_capture_on_commit_callbacks):
+def test_the_letter_is_dutch_whatever_the_language_of_the_person(
+    letter_case, manager, manager2, secretariat, secretariat2, django_capture_on_commit_callbacks
+):
     from django.utils import translation
 
     from . import factories
@@ -236,7 +289,8 @@ def test_the_letter_is_dutch_whatever_the_language_of_the_person(letter_case, ma
     factories.fund_with_tranches(user=manager)
     case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
-        factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("12500000"),
-                                 ownership_percent=Decimal("25"))
+        factories.invest_in_case(
+            case, proposer=manager, approver=manager2, amount=Decimal("12500000"), ownership_percent=Decimal("25")
+        )
     letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
     assert "in de vorm van aandelen" in letter.body

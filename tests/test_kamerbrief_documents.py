@@ -32,9 +32,19 @@ def test_the_html_preview_has_the_parts_of_a_ministry_letter(api, letter, kamer)
     response = api(kamer).get(f"/api/letters/{letter.pk}/preview/")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     html = response.content.decode()
-    for part in ("&gt; Retouradres Postbus 20401 2500 EK Den Haag", "De Voorzitter van de Tweede Kamer",
-                 "Prinses Irenestraat 6", "Datum", "Betreft", "Ons kenmerk", letter.our_reference,
-                 "Geachte Voorzitter,", letter.signatory_name, "Bezuidenhoutseweg 73", "VERTROUWELIJKE BIJLAGE"):
+    for part in (
+        "&gt; Retouradres Postbus 20401 2500 EK Den Haag",
+        "De Voorzitter van de Tweede Kamer",
+        "Prinses Irenestraat 6",
+        "Datum",
+        "Betreft",
+        "Ons kenmerk",
+        letter.our_reference,
+        "Geachte Voorzitter,",
+        letter.signatory_name,
+        "Bezuidenhoutseweg 73",
+        "VERTROUWELIJKE BIJLAGE",
+    ):
         assert part in html, part
     public = api(kamer).get(f"/api/letters/{letter.pk}/preview/", {"annex": "false"}).content.decode()
     assert "VERTROUWELIJKE BIJLAGE" not in public and letter.case.target_name not in public

@@ -41,7 +41,8 @@ def hold_position_as_a_booking(case):
 
 @pytest.mark.parametrize("hold", [hold_case_as_a_transition, hold_position_as_a_booking])
 def test_drafts_are_made_while_another_transaction_works_on_the_case(
-        case, officer, manager, secretariat, secretariat2, make_user, hold):
+    case, officer, manager, secretariat, secretariat2, make_user, hold
+):
     if hold is hold_position_as_a_booking:
         from bev.services import position_create
 

@@ -133,8 +133,10 @@ def test_without_the_funds_figures_no_figure_is_stated():
 # The parliamentary reference
 # ---------------------------------------------------------------------------------------------
 def test_a_configured_reference_is_cited_and_none_is_invented():
-    assert "zoals aangekondigd in de brief over de uitwerking van de Beschermingsvoorziening (Kamerstuk 99 999, " \
-           "nr. 1)" in body()
+    assert (
+        "zoals aangekondigd in de brief over de uitwerking van de Beschermingsvoorziening (Kamerstuk 99 999, "
+        "nr. 1)" in body()
+    )
     text = body(references=[])
     assert "aangekondigd" not in text and "Kamerstuk" not in text
     assert "geen verwijzing naar een Kamerstuk ingesteld" in notes(references=[])
@@ -148,8 +150,13 @@ def test_no_kamerstuk_number_is_seeded():
 # The evaluation
 # ---------------------------------------------------------------------------------------------
 def _evaluation(**overrides):
-    data = {"id": 1, "instrument_start": date(2023, 10, 1), "due_on": date(2027, 10, 1), "completed_on": None,
-            "report_citation": ""}
+    data = {
+        "id": 1,
+        "instrument_start": date(2023, 10, 1),
+        "due_on": date(2027, 10, 1),
+        "completed_on": None,
+        "report_citation": "",
+    }
     data.update(overrides)
     return data
 
@@ -173,14 +180,17 @@ def test_the_country_is_named_only_when_the_policy_says_so():
     named = compose_letter(facts())
     assert "uit China" in named.body
     assert "wordt in de openbare brief genoemd: beleid ‘Land noemen’" in "\n".join(named.notes)
-    for policy in (None, {"id": 2, "label": "Landenneutraal", "name_country": False, "valid_from": date(2023, 1, 1),
-                          "valid_to": None}):
+    for policy in (
+        None,
+        {"id": 2, "label": "Landenneutraal", "name_country": False, "valid_from": date(2023, 1, 1), "valid_to": None},
+    ):
         letter = compose_letter(facts(country_policy=policy))
         assert "China" not in letter.body
         assert letter.confidential_annex == ""  # a public case gets no annex for the country alone
         assert "wordt niet genoemd" in "\n".join(letter.notes)
-    assert "beleid ‘Landenneutraal’" in notes(country_policy={"id": 2, "label": "Landenneutraal",
-                                                             "name_country": False, "valid_from": date(2023, 1, 1)})
+    assert "beleid ‘Landenneutraal’" in notes(
+        country_policy={"id": 2, "label": "Landenneutraal", "name_country": False, "valid_from": date(2023, 1, 1)}
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,8 +226,9 @@ def test_the_default_policy_keeps_the_country_out_and_a_new_policy_row_names_it(
     assert "China" not in letter.body
     assert any("Land niet noemen (standaard van de dienst)" in n for n in letter.drafting_notes)
     CountryDisclosurePolicy.objects.filter(valid_to__isnull=True).update(valid_to=date(2026, 11, 30))
-    CountryDisclosurePolicy.objects.create(valid_from=date(2026, 12, 1), name_country=True,
-                                           label="Besluit EZK/BZ: land noemen", basis="Test")
+    CountryDisclosurePolicy.objects.create(
+        valid_from=date(2026, 12, 1), name_country=True, label="Besluit EZK/BZ: land noemen", basis="Test"
+    )
     later = _draft(public_case, manager, today=date(2026, 12, 2))
     assert "uit China" in later.body
     assert any("Besluit EZK/BZ: land noemen" in n for n in later.drafting_notes)
@@ -234,8 +245,9 @@ def test_the_policy_holds_when_the_liaison_edits_the_text(public_case, manager, 
 def test_a_configured_reference_and_evaluation_reach_the_draft(public_case, manager):
     letter = _draft(public_case, manager)
     assert "aangekondigd" not in letter.body and "geëvalueerd" not in letter.body
-    LetterReference.objects.create(citation="Kamerstuk 77 777, nr. 7", description="de brief van de minister",
-                                   valid_from=date(2023, 1, 1))
+    LetterReference.objects.create(
+        citation="Kamerstuk 77 777, nr. 7", description="de brief van de minister", valid_from=date(2023, 1, 1)
+    )
     EvaluationSchedule.objects.create(instrument_start=date(2023, 10, 1), due_on=date(2027, 10, 1))
     later = _draft(public_case, manager)
     assert "zoals aangekondigd in de brief van de minister (Kamerstuk 77 777, nr. 7)." in later.body
@@ -288,9 +300,17 @@ def test_the_web_form_shows_the_missing_kenmerk(client, public_case, manager, ka
 def test_the_liaison_enters_the_kenmerk_in_the_edit_form(client, public_case, manager, kamer):
     letter = _draft(public_case, manager)
     web_login(client, kamer)
-    response = client.post(reverse("parliament:edit", args=[letter.pk]), {
-        "our_reference": "BPZ / 107452619", "subject": letter.subject, "body": letter.body,
-        "confidential_annex": letter.confidential_annex, "note": "", "expected_revision": letter.revision})
+    response = client.post(
+        reverse("parliament:edit", args=[letter.pk]),
+        {
+            "our_reference": "BPZ / 107452619",
+            "subject": letter.subject,
+            "body": letter.body,
+            "confidential_annex": letter.confidential_annex,
+            "note": "",
+            "expected_revision": letter.revision,
+        },
+    )
     assert response.status_code == 302
     letter.refresh_from_db()
     assert letter.our_reference == "BPZ / 107452619"
@@ -325,6 +345,7 @@ def test_the_pdf_repeats_the_kenmerk_on_the_following_pages(public_case, manager
                 texts.append(box.text)
             for child in getattr(box, "children", []) or []:
                 walk(child)
+
         for box in page._page_box.children:
             if type(box).__name__ == "MarginBox":
                 walk(box)
@@ -337,8 +358,9 @@ def test_the_pdf_repeats_the_kenmerk_on_the_following_pages(public_case, manager
 def test_due_date_far_ahead_then_near_then_overdue(make_user, kamer):
     from parliament.selectors import evaluation_status
 
-    schedule = EvaluationSchedule.objects.create(instrument_start=date(2023, 10, 1), due_on=date(2025, 10, 1),
-                                                 warn_days=60)
+    schedule = EvaluationSchedule.objects.create(
+        instrument_start=date(2023, 10, 1), due_on=date(2025, 10, 1), warn_days=60
+    )
     assert evaluation_status(schedule, on=date(2025, 7, 1)) == "scheduled"
     assert evaluation_status(schedule, on=date(2025, 8, 15)) == "due_soon"
     assert evaluation_status(schedule, on=date(2025, 10, 2)) == "overdue"

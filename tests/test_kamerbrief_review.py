@@ -46,7 +46,8 @@ def test_liaisons_list_and_read_the_letters_of_their_cases(api, letter, kamer):
     listing = api(kamer).get("/api/letters/")
     assert listing.status_code == 200
     assert {row["id"] for row in listing.json()["results"]} == set(
-        LetterDraft.objects.filter(case=letter.case).values_list("pk", flat=True))
+        LetterDraft.objects.filter(case=letter.case).values_list("pk", flat=True)
+    )
     detail = api(kamer).get(url(letter)).json()
     assert detail["status"] == "draft" and detail["body"] == letter.body
     assert detail["has_confidential_annex"] is True
@@ -74,8 +75,10 @@ def test_a_team_member_whose_role_does_not_handle_letters_is_refused(api, letter
 
 
 def test_an_edit_makes_a_revision_and_the_difference_is_visible(api, letter, kamer):
-    response = api(kamer).patch(url(letter), {"body": letter.body + "\n\nEen extra alinea.", "expected_revision": 1,
-                                              "note": "alinea toegevoegd"})
+    response = api(kamer).patch(
+        url(letter),
+        {"body": letter.body + "\n\nEen extra alinea.", "expected_revision": 1, "note": "alinea toegevoegd"},
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["revision"] == 2
     assert LetterRevision.objects.filter(draft=letter).count() == 2
@@ -133,8 +136,10 @@ def test_an_approved_letter_is_marked_sent_with_date_and_kamerstuk_number(api, l
     future = timezone.localdate() + timedelta(days=3)
     bad = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(future), "kamerstuk_number": "30 821, nr. 300"})
     assert bad.status_code == 400 and "sent_on" in bad.json()
-    sent = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()),
-                                                       "kamerstuk_number": "Kamerstuk 30 821, nr. 300"})
+    sent = api(kamer).post(
+        url(letter, "mark-sent/"),
+        {"sent_on": str(timezone.localdate()), "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    )
     assert sent.status_code == 200, sent.json()
     letter.refresh_from_db()
     assert letter.status == "sent" and letter.sent_on == timezone.localdate()
@@ -150,11 +155,14 @@ def test_an_approved_letter_is_marked_sent_with_date_and_kamerstuk_number(api, l
 def test_a_sent_letter_is_cited_in_the_next_letter_to_the_same_chamber(api, letter, kamer, kamer2, manager):
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
-    api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()),
-                                                "kamerstuk_number": "Kamerstuk 30 821, nr. 300"})
+    api(kamer).post(
+        url(letter, "mark-sent/"),
+        {"sent_on": str(timezone.localdate()), "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    )
     with transaction.atomic():
-        request = services.letter_requests_create(event=transaction_event(letter.case, kind="follow_on_investment",
-                                                                          user=manager))
+        request = services.letter_requests_create(
+            event=transaction_event(letter.case, kind="follow_on_investment", user=manager)
+        )
     services.letter_drafts_make(request_id=request.pk, today=timezone.localdate() + timedelta(days=1))
     follow_on = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
     assert "(Kamerstuk 30 821, nr. 300)" in follow_on.body
@@ -171,8 +179,11 @@ def test_a_returned_letter_can_be_edited_again(api, letter, kamer, kamer2):
 def test_the_workflow_is_in_the_audit_trail(api, letter, kamer, kamer2):
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
-    events = set(AuditRecord.objects.filter(object_id=str(letter.pk), object_type="parliament.letterdraft")
-                 .values_list("event", flat=True))
+    events = set(
+        AuditRecord.objects.filter(object_id=str(letter.pk), object_type="parliament.letterdraft").values_list(
+            "event", flat=True
+        )
+    )
     assert {"letter.draft_create", "letter.submit", "letter.approve"} <= events
 
 
@@ -180,8 +191,9 @@ def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, m
     from parliament.selectors import minister_on
 
     with transaction.atomic():
-        request = services.letter_requests_create(event=transaction_event(case, user=manager,
-                                                                          executed_on=date(2024, 6, 1)))
+        request = services.letter_requests_create(
+            event=transaction_event(case, user=manager, executed_on=date(2024, 6, 1))
+        )
     services.letter_drafts_make(request_id=request.pk, today=date(2024, 6, 3))
     letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
     assert letter.signatory_name == "M.A.M. Adriaansens"
@@ -189,10 +201,15 @@ def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, m
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
     today = timezone.localdate()
-    assert api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(today),
-                                                       "kamerstuk_number": "Kamerstuk 30 821, nr. 301"}).status_code == 200
+    assert (
+        api(kamer)
+        .post(url(letter, "mark-sent/"), {"sent_on": str(today), "kamerstuk_number": "Kamerstuk 30 821, nr. 301"})
+        .status_code
+        == 200
+    )
     letter.refresh_from_db()
     assert letter.letter_date == today
     assert letter.signatory_name == minister_on(today).name != "M.A.M. Adriaansens"
-    assert AuditRecord.objects.filter(event="letter.mark_sent", object_id=str(letter.pk),
-                                      changes__has_key="signatory_name").exists()
+    assert AuditRecord.objects.filter(
+        event="letter.mark_sent", object_id=str(letter.pk), changes__has_key="signatory_name"
+    ).exists()

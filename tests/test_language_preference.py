@@ -46,8 +46,9 @@ def test_the_settings_page_stores_the_choice_audited(client, manager):
     web_session(client, manager)
     page = client.get(reverse("access:settings"))
     assert 'name="language"' in page.content.decode()
-    response = client.post(reverse("access:settings"), {"notify_by_email": "on", "language": "en"},
-                           HTTP_ACCEPT_LANGUAGE="nl")
+    response = client.post(
+        reverse("access:settings"), {"notify_by_email": "on", "language": "en"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.language == "en" and manager.notify_by_email is True

@@ -38,4 +38,3 @@ def test_a_fund_transaction_nobody_listens_to_stops_the_start():
         events.executed.receivers = receivers
         events.executed.sender_receivers_cache.clear()
     assert "bev.E001" not in error_ids()
-

@@ -65,9 +65,14 @@ def test_entries_and_lines_cannot_be_changed_or_deleted_through_the_models(manag
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-@pytest.mark.parametrize("statement", ["UPDATE bev_journalline SET amount = amount * 2",
-                                       "DELETE FROM bev_journalline",
-                                       "UPDATE bev_journalentry SET description = 'x'"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE bev_journalline SET amount = amount * 2",
+        "DELETE FROM bev_journalline",
+        "UPDATE bev_journalentry SET description = 'x'",
+    ],
+)
 def test_the_database_refuses_to_change_the_ledger(manager, statement):
     fund_with_tranches(user=manager, amounts=(M,))
     with pytest.raises(Exception, match="append-only"):
@@ -82,7 +87,9 @@ def test_a_mistake_is_corrected_by_a_reversing_entry(manager):
     reversal = services.entry_reverse(user=manager, entry=wrong, reason="Tikfout", idempotency_key="rev-1")
     assert reversal.reverses == wrong and reversal.kind == "fee"
     assert {line.account: line.amount for line in reversal.lines.all()} == {
-        "management_fee": Decimal("-250000.00"), "cash_available": Decimal("250000.00")}
+        "management_fee": Decimal("-250000.00"),
+        "cash_available": Decimal("250000.00"),
+    }
     overview = fund_overview()
     assert (overview["fees"], overview["liquid"]) == (0, M)
     assert JournalEntry.objects.count() == 3  # the tranche, the mistake and its reversal: nothing deleted
@@ -108,8 +115,9 @@ def test_account_history_shows_the_running_balance(manager):
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t2", received_on=date(2024, 4, 2))
     history = account_history(fund=fund_get(), account="cash_available")
     assert [row["balance"] for row in history] == [50 * M, 49 * M, 99 * M]
-    assert [row["balance"] for row in account_history(fund=fund_get(), account="cash_available",
-                                                       as_of=date(2024, 3, 1))] == [50 * M, 49 * M]
+    assert [
+        row["balance"] for row in account_history(fund=fund_get(), account="cash_available", as_of=date(2024, 3, 1))
+    ] == [50 * M, 49 * M]
 
 
 # --- idempotent retries ---------------------------------------------------------------------------
@@ -148,11 +156,14 @@ def test_a_retried_exit_and_return_book_once(manager, manager2, position, secret
     fund_with_tranches(user=manager)
     proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="p")
     services.disbursement_approve(user=manager2, disbursement=proposal)
-    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
+    order_sale(
+        position.case, recorder=secretariat, confirmer=secretariat2
+    )  # the exit gate's ground while invested (tests/test_exit_gate.py)
     for _ in range(2):
         services.return_book(user=manager, position=position, kind="interest", amount=M / 10, idempotency_key="i")
-        services.exit_book(user=manager, position=position, proceeds=M / 2, fraction_sold_percent=50,
-                           idempotency_key="x")
+        services.exit_book(
+            user=manager, position=position, proceeds=M / 2, fraction_sold_percent=50, idempotency_key="x"
+        )
     assert JournalEntry.objects.filter(kind="interest").count() == 1
     assert JournalEntry.objects.filter(kind="sale").count() == 1
     assert fund_overview()["returns"] == M / 10 + M / 2

@@ -10,6 +10,10 @@ DOT = Path(__file__).resolve().parent.parent / "docs" / "lifecycle.dot"
 
 def test_committed_diagram_matches_the_declared_transitions():
     text = DOT.read_text()
-    edges = set(re.findall(r'"cases\.casus\.state\.(\w+)"\s*->\s*"cases\.casus\.state\.(\w+)"\s*\[[^\]]*?label=(\w+)', text, re.S))
+    edges = set(
+        re.findall(
+            r'"cases\.casus\.state\.(\w+)"\s*->\s*"cases\.casus\.state\.(\w+)"\s*\[[^\]]*?label=(\w+)', text, re.S
+        )
+    )
     declared = {(t.source, t.target, t.name) for t in Case._meta.get_field("state").get_all_transitions(Case)}
     assert edges == declared, "run `make graph` to regenerate docs/lifecycle.*"

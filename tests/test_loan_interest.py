@@ -31,9 +31,15 @@ def administrator(make_user):
 
 
 def terms(user, valid_from=date(2023, 12, 1), rate="2", period="quarter", **kw):
-    return services.loan_terms_record(user=user, valid_from=valid_from, interest_rate_percent=rate,
-                                      interest_period=period, repayment_basis=kw.pop("basis", "on_demand"),
-                                      source="Leningsovereenkomst EZK-Invest-NL (proef)", **kw)
+    return services.loan_terms_record(
+        user=user,
+        valid_from=valid_from,
+        interest_rate_percent=rate,
+        interest_period=period,
+        repayment_basis=kw.pop("basis", "on_demand"),
+        source="Leningsovereenkomst EZK-Invest-NL (proef)",
+        **kw,
+    )
 
 
 def ledger_sum(account, kind=None, through=None) -> Decimal:
@@ -55,9 +61,14 @@ def test_terms_are_dated_data_an_administrator_records_and_the_audit_trail_keeps
     first.refresh_from_db()
     assert first.valid_to == date(2024, 12, 31) and second.valid_to is None
     assert AuditRecord.objects.filter(event="fund.loan_terms_record", actor=administrator).count() == 2
-    body = {"valid_from": "2026-01-01", "interest_rate_percent": "3.0000", "interest_period": "month",
-            "repayment_basis": "schedule", "source": "Addendum 2026",
-            "instalments": [{"due_on": "2030-12-31", "amount": "50000000.00"}]}
+    body = {
+        "valid_from": "2026-01-01",
+        "interest_rate_percent": "3.0000",
+        "interest_period": "month",
+        "repayment_basis": "schedule",
+        "source": "Addendum 2026",
+        "instalments": [{"due_on": "2030-12-31", "amount": "50000000.00"}],
+    }
     assert api(manager).post("/api/fund/loan-terms/", body, format="json").status_code == 403
     response = api(administrator).post("/api/fund/loan-terms/", body, format="json")
     assert response.status_code == 201, response.json()
@@ -70,12 +81,17 @@ def test_interest_accrues_per_period_on_the_principal_outstanding_and_once(manag
     terms(administrator)  # 2% a year, quarterly
     accrued = services.loan_interest_accrue(user=manager, through=date(2024, 6, 30))
     assert [(a.period_start, a.period_end) for a in accrued] == [
-        (date(2023, 12, 1), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 3, 31)),
-        (date(2024, 4, 1), date(2024, 6, 30))]
+        (date(2023, 12, 1), date(2023, 12, 31)),
+        (date(2024, 1, 1), date(2024, 3, 31)),
+        (date(2024, 4, 1), date(2024, 6, 30)),
+    ]
     # actual/365, from the day after receipt: 30 days of 50m in December; 91 days in Q1;
     # Q2: 91 days of 50m plus 27 days (4-30 June) of the second 50m
-    assert [a.amount for a in accrued] == [Decimal("82191.78"), Decimal("249315.07"),
-                                           Decimal("249315.07") + Decimal("73972.60")]
+    assert [a.amount for a in accrued] == [
+        Decimal("82191.78"),
+        Decimal("249315.07"),
+        Decimal("249315.07") + Decimal("73972.60"),
+    ]
     again = services.loan_interest_accrue(user=manager, through=date(2024, 6, 30))
     assert again == []  # accruing the periods twice books them once
     assert JournalEntry.objects.filter(kind=EntryKind.EZK_INTEREST).count() == 3
@@ -109,15 +125,21 @@ def test_a_rate_change_counts_from_its_day(manager, administrator):
     terms(administrator, valid_from=date(2024, 7, 1), rate="4", period="year")
     accrued = services.loan_interest_accrue(user=manager, through=date(2024, 12, 31))
     # 2024 is one period (year); 182 days at 2% and 184 days at 4% on 50m
-    assert accrued[-1].amount == (Decimal(50 * M) * Decimal("0.02") * 182 / 365
-                                  + Decimal(50 * M) * Decimal("0.04") * 184 / 365).quantize(Decimal("0.01"))
+    assert accrued[-1].amount == (
+        Decimal(50 * M) * Decimal("0.02") * 182 / 365 + Decimal(50 * M) * Decimal("0.04") * 184 / 365
+    ).quantize(Decimal("0.01"))
     assert [s["rate"] for s in accrued[-1].calculation] == ["2.0000", "4.0000"]
 
 
 def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep(manager, administrator, api):
     # a cap of €60m so that the second tranche is partly swept to the staatskas
-    services.fund_establish(name="BEV SPV", policy_owner="EZK", manager_name="Invest-NL",
-                            manager_from=date(2023, 9, 1), liquid_cap=Decimal("60000000.00"))
+    services.fund_establish(
+        name="BEV SPV",
+        policy_owner="EZK",
+        manager_name="Invest-NL",
+        manager_from=date(2023, 9, 1),
+        liquid_cap=Decimal("60000000.00"),
+    )
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t1", received_on=date(2023, 12, 1))
     services.tranche_receive(user=manager, amount=50 * M, idempotency_key="t2", received_on=date(2024, 6, 3))
     assert fund_overview()["swept_to_treasury"] == 40 * M
@@ -131,13 +153,22 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     with pytest.raises(Conflict) as refused:
         services.loan_repay(user=manager, amount=100 * M + Decimal("0.01"), idempotency_key="r0")
     assert refused.value.code == "loan_repayment_exceeds_principal"
-    response = api(manager).post("/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"},
-                                 format="json")
+    response = api(manager).post(
+        "/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"}, format="json"
+    )
     assert response.status_code == 201 and response.json()["kind"] == "ezk_repayment"
-    assert api(manager).post("/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"},
-                             format="json").status_code == 200  # a retry books nothing
-    assert api(manager).post("/api/fund/loan-interest-payments/", {"amount": "1000.00", "idempotency_key": "p2"},
-                             format="json").status_code == 201
+    assert (
+        api(manager)
+        .post("/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"}, format="json")
+        .status_code
+        == 200
+    )  # a retry books nothing
+    assert (
+        api(manager)
+        .post("/api/fund/loan-interest-payments/", {"amount": "1000.00", "idempotency_key": "p2"}, format="json")
+        .status_code
+        == 201
+    )
     overview = fund_overview()
     assert overview["loan_repaid"] == 10 * M and overview["loan_principal_outstanding"] == 90 * M
     assert overview["loan_interest_paid"] == accrued and overview["loan_interest_payable"] == 0
@@ -171,14 +202,20 @@ def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, admin
         assert Decimal(body[key]) == value, key
     assert not running_balance_mismatches() and not unbalanced_entries()
     # the annual report of 2026: the year-end figures and the year's movements, from the ledger
-    report = Report.objects.create(kind=Report.Kind.ANNUAL_TRANSACTIONS, year=2026, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 12, 31), requested_by=manager)
+    report = Report.objects.create(
+        kind=Report.Kind.ANNUAL_TRANSACTIONS,
+        year=2026,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        requested_by=manager,
+    )
     loan = build_annual_report(report).summary["fund"]["loan"]
     assert Decimal(loan["loan_principal_outstanding"]["year_end"]) == expected["loan_principal_outstanding"]
     assert Decimal(loan["loan_repaid"]["in_year"]) == 5 * M
     assert Decimal(loan["loan_interest_paid"]["in_year"]) == Decimal("500000.00")
     accrued_2026 = -ledger_sum(Account.EZK_INTEREST_PAYABLE, EntryKind.EZK_INTEREST) - -ledger_sum(
-        Account.EZK_INTEREST_PAYABLE, EntryKind.EZK_INTEREST, through=date(2025, 12, 31))
+        Account.EZK_INTEREST_PAYABLE, EntryKind.EZK_INTEREST, through=date(2025, 12, 31)
+    )
     assert Decimal(loan["loan_interest_accrued"]["in_year"]) == accrued_2026
     assert Decimal(loan["swept_to_treasury"]["year_end"]) == expected["swept_to_treasury"]
 
@@ -200,8 +237,10 @@ def test_the_fund_page_shows_the_loan_and_books_a_repayment_after_a_preview(mana
     assert not JournalEntry.objects.filter(kind=EntryKind.EZK_REPAYMENT).exists()
     assert client.post(url, {**data, "confirm": "1"}).status_code == 302
     assert fund_overview()["loan_principal_outstanding"] == 90 * M
-    refused = client.post(reverse("bev:fund_book", args=["loan-interest"]),
-                          {"loan-interest-amount": "1", "loan-interest-idempotency_key": "web-i-1"})
+    refused = client.post(
+        reverse("bev:fund_book", args=["loan-interest"]),
+        {"loan-interest-amount": "1", "loan-interest-idempotency_key": "web-i-1"},
+    )
     assert refused.status_code == 400 and "onbetaalde rente" in refused.content.decode()
 
 

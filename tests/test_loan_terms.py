@@ -16,9 +16,15 @@ URL = "/admin/bev/loanterms/add/"
 
 
 def form(**overrides) -> dict:
-    return {"valid_from": "2023-12-01", "interest_rate_percent": "2.5", "interest_period": "quarter",
-            "repayment_basis": "schedule", "source": "Leningsovereenkomst (proef)",
-            "instalments_text": "2030-12-31 50000000.00\n2033-12-31 50000000.00", **overrides}
+    return {
+        "valid_from": "2023-12-01",
+        "interest_rate_percent": "2.5",
+        "interest_period": "quarter",
+        "repayment_basis": "schedule",
+        "source": "Leningsovereenkomst (proef)",
+        "instalments_text": "2030-12-31 50000000.00\n2033-12-31 50000000.00",
+        **overrides,
+    }
 
 
 def test_an_administrator_adds_terms_in_the_admin_and_it_is_audited(client, make_user):
@@ -30,7 +36,9 @@ def test_an_administrator_adds_terms_in_the_admin_and_it_is_audited(client, make
     terms = LoanTerms.objects.get()
     assert terms.interest_rate_percent == Decimal("2.5") and terms.recorded_by == beheer
     assert [(i.due_on, i.amount) for i in terms.instalments.all()] == [
-        (date(2030, 12, 31), Decimal("50000000.00")), (date(2033, 12, 31), Decimal("50000000.00"))]
+        (date(2030, 12, 31), Decimal("50000000.00")),
+        (date(2033, 12, 31), Decimal("50000000.00")),
+    ]
     assert AuditRecord.objects.get(event="fund.loan_terms_record").channel == "admin"
     # the service's refusal (instalments without a schedule) is a form error; nothing is saved
     refused = client.post(URL, form(valid_from="2025-01-01", repayment_basis="on_demand"))

@@ -24,8 +24,9 @@ CALLBACK = "http://testserver/login/oidc/callback/"
 
 @pytest.fixture
 def provider():
-    idp = OIDCTestProvider(client_id="bev-service", client_secret="s3cret-of-the-registration",
-                           redirect_uris=[CALLBACK]).start()
+    idp = OIDCTestProvider(
+        client_id="bev-service", client_secret="s3cret-of-the-registration", redirect_uris=[CALLBACK]
+    ).start()
     try:
         with override_settings(**idp.django_settings()):
             yield idp
@@ -82,8 +83,9 @@ def test_on_without_the_providers_settings_the_service_does_not_start(settings):
 # ---------------------------------------------------------------------------------------------
 def test_provider_asserting_mfa_logs_in_without_the_services_code(client, provider, officer):
     give_totp(officer)  # has one, is not asked for it
-    response = _sign_in(client, provider, {"sub": "idp-1", "preferred_username": "officer", "amr": ["pwd", "mfa"]},
-                        next_url="/cases/")
+    response = _sign_in(
+        client, provider, {"sub": "idp-1", "preferred_username": "officer", "amr": ["pwd", "mfa"]}, next_url="/cases/"
+    )
     assert response.status_code == 302 and response["Location"] == "/cases/"
     assert _verified(client)
     # the same audit record as a password login, and the provider's factor on record
@@ -94,8 +96,11 @@ def test_provider_asserting_mfa_logs_in_without_the_services_code(client, provid
 
 def test_an_accepted_acr_counts_as_the_providers_second_factor(client, provider, officer):
     with override_settings(BEV_OIDC_ACCEPTED_ACR=["http://eidas.europa.eu/LoA/substantial"]):
-        _sign_in(client, provider, {"sub": "idp-1", "preferred_username": "officer",
-                                    "acr": "http://eidas.europa.eu/LoA/substantial"})
+        _sign_in(
+            client,
+            provider,
+            {"sub": "idp-1", "preferred_username": "officer", "acr": "http://eidas.europa.eu/LoA/substantial"},
+        )
     assert _verified(client)
 
 
@@ -198,14 +203,18 @@ def test_locked_out_account_is_refused(client, provider, officer):
     assert _refusals("locked_out").filter(object_id="officer").exists()
 
 
-@pytest.mark.parametrize("spoil", [
-    {"sign_with_other_key": True},
-    {"id_token_changes": {"nonce": "another-nonce"}},
-    {"id_token_changes": {"aud": "another-client"}},
-    {"id_token_changes": {"aud": ["another-client", "bev-service"]}},  # several audiences, no azp
-    {"id_token_changes": {"iss": "https://elsewhere.example"}},
-    {"id_token_changes": {"exp": 1_000_000_000}},
-], ids=["signature", "nonce", "audience", "audiences-without-azp", "issuer", "expired"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        {"sign_with_other_key": True},
+        {"id_token_changes": {"nonce": "another-nonce"}},
+        {"id_token_changes": {"aud": "another-client"}},
+        {"id_token_changes": {"aud": ["another-client", "bev-service"]}},  # several audiences, no azp
+        {"id_token_changes": {"iss": "https://elsewhere.example"}},
+        {"id_token_changes": {"exp": 1_000_000_000}},
+    ],
+    ids=["signature", "nonce", "audience", "audiences-without-azp", "issuer", "expired"],
+)
 def test_a_spoilt_id_token_is_refused(client, provider, officer, spoil):
     for name, value in spoil.items():
         setattr(provider, name, value)
@@ -248,8 +257,13 @@ def test_the_discovery_document_gives_the_settings(provider):
     call_command("oidc_discover", provider.issuer, "--allow-http", stdout=out, stderr=err)
     lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
     expected = provider.django_settings()
-    for name in ("OIDC_OP_ISSUER", "OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT",
-                 "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"):
+    for name in (
+        "OIDC_OP_ISSUER",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+        "OIDC_OP_JWKS_ENDPOINT",
+    ):
         assert lines[name] == expected[name]
     assert err.getvalue() == ""
 

@@ -31,14 +31,16 @@ def _wrong(code: str) -> str:
 def test_a_wrong_password_and_a_wrong_or_missing_code_look_the_same(client, officer):
     device = give_totp(officer)
     wrong_code = _wrong(totp_code(device))
-    wrong_password = client.post("/login/", {"username": "officer", "password": "not-the-password",
-                                             "otp_token": wrong_code})
-    right_password_wrong_code = client.post("/login/", {"username": "officer", "password": PASSWORD,
-                                                        "otp_token": wrong_code})
-    wrong_password_no_code = client.post("/login/", {"username": "officer", "password": "not-the-password",
-                                                     "otp_token": ""})
-    right_password_no_code = client.post("/login/", {"username": "officer", "password": PASSWORD,
-                                                     "otp_token": ""})
+    wrong_password = client.post(
+        "/login/", {"username": "officer", "password": "not-the-password", "otp_token": wrong_code}
+    )
+    right_password_wrong_code = client.post(
+        "/login/", {"username": "officer", "password": PASSWORD, "otp_token": wrong_code}
+    )
+    wrong_password_no_code = client.post(
+        "/login/", {"username": "officer", "password": "not-the-password", "otp_token": ""}
+    )
+    right_password_no_code = client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": ""})
     assert _page(wrong_password)[0] == 200
     assert _page(wrong_password) == _page(right_password_wrong_code)
     assert _page(wrong_password_no_code) == _page(right_password_no_code)
@@ -63,8 +65,10 @@ def test_failed_second_factors_lock_the_account_and_the_lock_holds_for_the_right
         response = client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": attempt})
         assert response.status_code in (200, 429)
     assert _failures("officer") == settings.AXES_FAILURE_LIMIT
-    assert AuditRecord.objects.filter(event="auth.login_failed",
-                                      object_id="officer").count() == settings.AXES_FAILURE_LIMIT
+    assert (
+        AuditRecord.objects.filter(event="auth.login_failed", object_id="officer").count()
+        == settings.AXES_FAILURE_LIMIT
+    )
     locked = client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": totp_code(device)})
     assert locked.status_code == 429
     assert client.get("/api/cases/").status_code in (401, 403)

@@ -63,8 +63,9 @@ def test_a_backup_code_logs_in_once(client, officer):
 def test_another_persons_code_does_not_work(client, officer, outsider):
     give_totp(officer)
     other_device = give_totp(outsider)
-    response = client.post("/login/", {"username": "officer", "password": PASSWORD,
-                                       "otp_token": totp_code(other_device)})
+    response = client.post(
+        "/login/", {"username": "officer", "password": PASSWORD, "otp_token": totp_code(other_device)}
+    )
     assert response.status_code == 200
     assert not _verified(client)
 
@@ -106,8 +107,9 @@ def test_enrolled_person_cannot_enrol_a_second_authenticator_by_password_alone(c
 
 def test_wrong_password_with_right_code_is_refused(client, officer):
     device = give_totp(officer)
-    response = client.post("/login/", {"username": "officer", "password": "wrong-password-1",
-                                       "otp_token": totp_code(device)})
+    response = client.post(
+        "/login/", {"username": "officer", "password": "wrong-password-1", "otp_token": totp_code(device)}
+    )
     assert response.status_code == 200
     assert not _verified(client)
 
@@ -117,8 +119,9 @@ def test_the_demo_prints_a_second_factor_that_works(client, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     assert DEMO_BACKUP_CODES[0] in out and DEMO_PASSWORD in out
-    response = client.post("/login/", {"username": "casus", "password": DEMO_PASSWORD,
-                                       "otp_token": DEMO_BACKUP_CODES[0]})
+    response = client.post(
+        "/login/", {"username": "casus", "password": DEMO_PASSWORD, "otp_token": DEMO_BACKUP_CODES[0]}
+    )
     assert response.status_code == 302, response.content.decode()[:1000]
     assert _verified(client)
     # the printed TOTP secret works too
@@ -127,9 +130,11 @@ def test_the_demo_prints_a_second_factor_that_works(client, capsys):
     device = TOTPDevice.objects.get(user__username="casus", name="demo-totp")
     assert secret in device.config_url
     import base64
+
     code = f"{TOTP(base64.b32decode(secret), device.step, device.t0, device.digits).token():06d}"
-    assert client.post("/login/", {"username": "casus", "password": DEMO_PASSWORD,
-                                   "otp_token": code}).status_code == 302
+    assert (
+        client.post("/login/", {"username": "casus", "password": DEMO_PASSWORD, "otp_token": code}).status_code == 302
+    )
 
 
 @override_settings(BEV_DEMO_MODE=False)
@@ -138,8 +143,9 @@ def test_outside_demo_mode_the_demo_users_cannot_log_in(client, capsys):
     out = capsys.readouterr().out
     assert DEMO_BACKUP_CODES[0] not in out
     assert "(hidden)" in out
-    response = client.post("/login/", {"username": "casus", "password": DEMO_PASSWORD,
-                                       "otp_token": DEMO_BACKUP_CODES[0]})
+    response = client.post(
+        "/login/", {"username": "casus", "password": DEMO_PASSWORD, "otp_token": DEMO_BACKUP_CODES[0]}
+    )
     assert response.status_code == 200
     assert not StaticToken.objects.filter(device__user__username="casus").exists()
 

@@ -23,13 +23,22 @@ INTEGRATED = "Geïntegreerde nationale financieringsinstelling (Invest-NL en Inv
 def integrated(manager, make_user):
     fund_with_tranches(user=manager)  # Invest-NL manages from 1 September 2023
     administrator = make_user("beheerder", Role.ADMINISTRATOR)
-    return services.manager_change(user=administrator, name=INTEGRATED, valid_from=date(2028, 1, 1),
-                                   notes="Kamerbrief 4 juli 2025: integratie per 1 januari 2028.")
+    return services.manager_change(
+        user=administrator,
+        name=INTEGRATED,
+        valid_from=date(2028, 1, 1),
+        notes="Kamerbrief 4 juli 2025: integratie per 1 januari 2028.",
+    )
 
 
 def annual(year: int, user) -> dict:
-    report = Report.objects.create(kind=Report.Kind.ANNUAL_TRANSACTIONS, year=year, period_start=date(year, 1, 1),
-                                   period_end=date(year, 12, 31), requested_by=user)
+    report = Report.objects.create(
+        kind=Report.Kind.ANNUAL_TRANSACTIONS,
+        year=year,
+        period_start=date(year, 1, 1),
+        period_end=date(year, 12, 31),
+        requested_by=user,
+    )
     return build_annual_report(report).summary["fund"]
 
 
@@ -58,7 +67,8 @@ def test_the_fund_page_names_the_manager_of_today_and_the_role_not_invest_nl(int
 
 def test_a_successor_already_in_office_is_named_on_the_page(manager, make_user, client):
     fund_with_tranches(user=manager)
-    services.manager_change(user=make_user("beheerder", Role.ADMINISTRATOR), name=INTEGRATED,
-                            valid_from=date(2026, 1, 1))
+    services.manager_change(
+        user=make_user("beheerder", Role.ADMINISTRATOR), name=INTEGRATED, valid_from=date(2026, 1, 1)
+    )
     web_session(client, manager)
     assert f"Beheerder: {INTEGRATED}" in client.get(reverse("bev:fund")).content.decode()

@@ -1,4 +1,4 @@
-""""Mijn werk" is an inbox of real tasks per person (issue 23): what waits on *them*, by their role on
+""" "Mijn werk" is an inbox of real tasks per person (issue 23): what waits on *them*, by their role on
 the case and never the approval of what they prepared themselves (four eyes), each with its due date
 and the page of the action; the menu shows how many."""
 
@@ -16,8 +16,11 @@ from .factories import case_to_investment_preparation, fund_with_tranches, start
 
 pytestmark = pytest.mark.django_db
 
-ROW = re.compile(r"<tr[^>]*>\s*<td>(?P<kind>.*?)</td>\s*<td><a href=\"(?P<url>[^\"]*)\">(?P<title>.*?)</a></td>"
-                 r"\s*<td>(?P<what>.*?)</td>\s*<td>(?P<due>.*?)</td>", re.S)
+ROW = re.compile(
+    r"<tr[^>]*>\s*<td>(?P<kind>.*?)</td>\s*<td><a href=\"(?P<url>[^\"]*)\">(?P<title>.*?)</a></td>"
+    r"\s*<td>(?P<what>.*?)</td>\s*<td>(?P<due>.*?)</td>",
+    re.S,
+)
 COUNT = re.compile(r'class="nav-count"[^>]*>(\d+)<')
 
 
@@ -40,8 +43,7 @@ def to_state(case, state: str) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
-def test_a_new_signal_waits_on_the_case_officers_only(client, case, officer, officer2, assessor, secretariat,
-                                                      manager):
+def test_a_new_signal_waits_on_the_case_officers_only(client, case, officer, officer2, assessor, secretariat, manager):
     assert kinds(inbox(client, officer), case) == ["Statusovergang: Intake starten"]
     assert kinds(inbox(client, officer2), case) == ["Statusovergang: Intake starten"]
     for other in (assessor, secretariat, manager):
@@ -82,12 +84,12 @@ def test_the_author_of_an_assessment_does_not_see_its_approval(client, case, off
     fill_initial_assessment(assessment, lead=assessor)
     assessment_submit(user=assessor, assessment=assessment)
     assert kinds(inbox(client, assessor), case) == []
-    assert kinds(inbox(client, assessor2), case) == ["Vier ogen: risico-inschatting beoordelen: "
-                                                     "Risico-inschatting"]
+    assert kinds(inbox(client, assessor2), case) == ["Vier ogen: risico-inschatting beoordelen: Risico-inschatting"]
 
 
-def test_a_case_waiting_for_a_kabinetsbesluit_waits_on_the_secretariat(client, case, officer, secretariat,
-                                                                      secretariat2, assessor):
+def test_a_case_waiting_for_a_kabinetsbesluit_waits_on_the_secretariat(
+    client, case, officer, secretariat, secretariat2, assessor
+):
     case = to_state(case, "cabinet_decision")
     for person in (secretariat, secretariat2):
         [row] = [r for r in inbox(client, person) if case.reference in r["title"]]
@@ -96,8 +98,15 @@ def test_a_case_waiting_for_a_kabinetsbesluit_waits_on_the_secretariat(client, c
     assert kinds(inbox(client, officer), case) == []
     assert kinds(inbox(client, assessor), case) == []
 
-    decision = cabinet_decision_record(user=secretariat, case=case, meeting_date=date.today(), reference="MR-1",
-                                       deploy=True, instruments=["equity"], max_amount=Decimal("1000000"))
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=case,
+        meeting_date=date.today(),
+        reference="MR-1",
+        deploy=True,
+        instruments=["equity"],
+        max_amount=Decimal("1000000"),
+    )
     assert kinds(inbox(client, secretariat), case) == []  # waits on a colleague
     [row] = [r for r in inbox(client, secretariat2) if case.reference in r["title"]]
     assert row["kind"].startswith("Vier ogen: kabinetsbesluit bevestigen")
@@ -109,15 +118,22 @@ def test_a_case_waiting_for_a_kabinetsbesluit_waits_on_the_secretariat(client, c
     assert kinds(inbox(client, officer), case) == expected
 
 
-def test_the_proposer_does_not_see_the_approval_of_their_proposal(client, case, officer, officer2, manager, manager2,
-                                                                  secretariat, secretariat2):
+def test_the_proposer_does_not_see_the_approval_of_their_proposal(
+    client, case, officer, officer2, manager, manager2, secretariat, secretariat2
+):
     from bev.services import disbursement_propose, investment_proposal_propose, position_create
 
     fund_with_tranches(user=manager)
     case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, propose=False)
     assert [k.split(":")[0] for k in kinds(inbox(client, manager), case)] == ["Investeringsvoorstel indienen"]
-    investment_proposal_propose(user=manager, case=case, instrument="equity", amount=Decimal("2000000"),
-                                terms="Minderheidsbelang.", valuation_basis="Laatste ronde.")
+    investment_proposal_propose(
+        user=manager,
+        case=case,
+        instrument="equity",
+        amount=Decimal("2000000"),
+        terms="Minderheidsbelang.",
+        valuation_basis="Laatste ronde.",
+    )
     assert kinds(inbox(client, manager), case) == []
     assert kinds(inbox(client, officer2), case) == ["Vier ogen: investeringsvoorstel goedkeuren: € 2.000.000"]
 
@@ -148,8 +164,9 @@ def test_the_investment_is_due_before_the_kabinetsbesluit_lapses(client, case, m
 
     fund_with_tranches(user=manager)
     lapses = timezone.localdate() + timedelta(days=20)
-    case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, propose=False,
-                                          lapses_on=lapses)
+    case = case_to_investment_preparation(
+        case, recorder=secretariat, confirmer=secretariat2, propose=False, lapses_on=lapses
+    )
     [row] = [r for r in inbox(client, manager) if case.reference in r["title"]]
     assert row["kind"].startswith("Investeringsvoorstel indienen")
     assert date_nl(lapses) in row["due"]

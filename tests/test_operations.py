@@ -56,12 +56,24 @@ def test_a_log_line_of_a_request_is_json_with_the_request_id(client, json_lines)
 def test_production_settings_log_json_and_local_settings_log_plain_text():
     code = "import django, logging; django.setup(); logging.getLogger('bev.check').warning('hallo')"
     env = {**os.environ, "DJANGO_SECRET_KEY": "s" * 60, "DJANGO_ALLOWED_HOSTS": "bev.example.nl"}
-    production = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                                env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"})
+    production = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.production"},
+    )
     line = json.loads(production.stderr.strip().splitlines()[-1])
     assert (line["message"], line["level"], line["logger"], line["request_id"]) == ("hallo", "WARNING", "bev.check", "")
-    local = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                           env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"})
+    local = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings.local"},
+    )
     assert local.stderr.strip().splitlines()[-1].endswith("WARNING [] bev.check: hallo")
 
 
@@ -106,12 +118,21 @@ def test_a_failing_task_is_logged_kept_and_counted(client, settings, json_lines)
 
     failure = TaskFailure.objects.get()
     assert (failure.task_name, failure.exception, failure.message, failure.request_id) == (
-        "tests.failing_task", "RuntimeError", "kapot: rapport", "req-task-1")
+        "tests.failing_task",
+        "RuntimeError",
+        "kapot: rapport",
+        "req-task-1",
+    )
     lines = json_lines()
     logged = [line for line in lines if line["logger"] == "bev.tasks"]
     assert len(logged) == 1
-    assert (logged[0]["task_name"], logged[0]["task_id"], logged[0]["exception"], logged[0]["request_id"],
-            logged[0]["level"]) == ("tests.failing_task", failure.task_id, "RuntimeError", "req-task-1", "ERROR")
+    assert (
+        logged[0]["task_name"],
+        logged[0]["task_id"],
+        logged[0]["exception"],
+        logged[0]["request_id"],
+        logged[0]["level"],
+    ) == ("tests.failing_task", failure.task_id, "RuntimeError", "req-task-1", "ERROR")
     assert "RuntimeError: kapot: rapport" in logged[0]["exc_info"]
     # the task's own lines carry the request that queued it, and the channel "task"
     worked = [line for line in lines if line["logger"] == "tests.failing_task"]
@@ -122,8 +143,9 @@ def test_a_failing_task_is_logged_kept_and_counted(client, settings, json_lines)
 
 
 def test_the_administrator_sees_failed_tasks_in_the_admin_and_others_do_not(client, make_user):
-    TaskFailure.objects.create(task_name="parliament.tasks.generate_report", task_id="abc", exception="OSError",
-                               message="schijf vol")
+    TaskFailure.objects.create(
+        task_name="parliament.tasks.generate_report", task_id="abc", exception="OSError", message="schijf vol"
+    )
     web_session(client, make_user("beheer", Role.ADMINISTRATOR, is_staff=True))
     page = client.get("/admin/audit/taskfailure/")
     assert page.status_code == 200 and "parliament.tasks.generate_report" in page.content.decode()

@@ -48,14 +48,18 @@ def test_the_worker_logs_the_queuing_request_and_keeps_a_failed_task(broker, tmp
 
     failure = TaskFailure.objects.get()
     assert (failure.task_name, failure.exception, failure.request_id) == (
-        "audit.tasks.seal_chain", "TypeError", "req-worker-1")
+        "audit.tasks.seal_chain",
+        "TypeError",
+        "req-worker-1",
+    )
     lines = _json_lines(log)
     assert lines, log.read_text()[-3000:]
     succeeded = [line for line in lines if "succeeded" in line["message"]]
     assert succeeded and {line["request_id"] for line in succeeded} == {"req-worker-1"}
     failed = [line for line in lines if line["logger"] == "bev.tasks"]
-    assert [(line["task_name"], line["task_id"], line["exception"], line["request_id"], line["channel"])
-            for line in failed] == [("audit.tasks.seal_chain", failure.task_id, "TypeError", "req-worker-1", "task")]
+    assert [
+        (line["task_name"], line["task_id"], line["exception"], line["request_id"], line["channel"]) for line in failed
+    ] == [("audit.tasks.seal_chain", failure.task_id, "TypeError", "req-worker-1", "task")]
 
     settings.BEV_METRICS_TOKEN = "m" * 40
     body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer " + "m" * 40).content.decode()

@@ -33,48 +33,92 @@ def _get(client, position):
     return response.json(), len(ctx.captured_queries)
 
 
-def test_the_detail_is_a_fixed_number_of_queries_whatever_its_rights_and_conditions(api, position, manager,
-                                                                                      manager2, officer):
+def test_the_detail_is_a_fixed_number_of_queries_whatever_its_rights_and_conditions(
+    api, position, manager, manager2, officer
+):
     client = api(manager)
     body, queries = _get(client, position)
     assert queries == DETAIL_QUERIES
     assert body["rights"] == [] and body["conditions"] == []
-    services.follow_up_add(user=manager, position=position, what="right", kind="veto", description="Veto",
-                           owner=manager2)
+    services.follow_up_add(
+        user=manager, position=position, what="right", kind="veto", description="Veto", owner=manager2
+    )
     body, one_right = _get(client, position)
     assert one_right == DETAIL_QUERIES + 1
     assert [r["owner"] for r in body["rights"]] == ["manager2"] and body["conditions"] == []
     for i, owner in enumerate((manager, officer)):
-        services.follow_up_add(user=manager, position=position, what="right", kind="board_seat",
-                               description=f"Zetel {i}", owner=owner)
+        services.follow_up_add(
+            user=manager, position=position, what="right", kind="board_seat", description=f"Zetel {i}", owner=owner
+        )
     for i, owner in enumerate((manager, manager2, officer)):
-        services.follow_up_add(user=manager, position=position, what="condition", description=f"Voorwaarde {i}",
-                               owner=owner)
+        services.follow_up_add(
+            user=manager, position=position, what="condition", description=f"Voorwaarde {i}", owner=owner
+        )
     services.reservation_book(user=manager, position=position, amount=M, idempotency_key="r")
-    services.valuation_record(user=manager, position=position, valued_on=position.created_at.date(),
-                              fair_value=2 * M, method="multiples")
+    services.valuation_record(
+        user=manager, position=position, valued_on=position.created_at.date(), fair_value=2 * M, method="multiples"
+    )
     body, more = _get(client, position)
     assert more == DETAIL_QUERIES + 2
     assert [r["owner"] for r in body["rights"]] == ["manager2", "manager", "officer"]
     assert [c["owner"] for c in body["conditions"]] == ["manager", "manager2", "officer"]
-    assert set(body["rights"][0]) == {"id", "description", "owner", "due_date", "status", "created_at", "updated_at",
-                                      "kind"}
-    assert set(body["conditions"][0]) == {"id", "description", "owner", "due_date", "status", "created_at",
-                                          "updated_at"}
+    assert set(body["rights"][0]) == {
+        "id",
+        "description",
+        "owner",
+        "due_date",
+        "status",
+        "created_at",
+        "updated_at",
+        "kind",
+    }
+    assert set(body["conditions"][0]) == {
+        "id",
+        "description",
+        "owner",
+        "due_date",
+        "status",
+        "created_at",
+        "updated_at",
+    }
 
 
 def test_the_detail_keeps_its_shape_and_figures(api, position, manager):
     services.reservation_book(user=manager, position=position, amount=M / 2, idempotency_key="r")
     services.return_book(user=manager, position=position, kind="dividend", amount=M / 10, idempotency_key="d")
     body, _ = _get(api(manager), position)
-    assert list(body) == ["id", "case", "case_reference", "instrument", "instrument_label", "shares",
-                          "ownership_percent", "principal", "interest_rate_percent", "maturity_date",
-                          "conversion_terms", "warrant_terms", "notes", "exited_on", "created_at", "metrics",
-                          "rights", "conditions"]
+    assert list(body) == [
+        "id",
+        "case",
+        "case_reference",
+        "instrument",
+        "instrument_label",
+        "shares",
+        "ownership_percent",
+        "principal",
+        "interest_rate_percent",
+        "maturity_date",
+        "conversion_terms",
+        "warrant_terms",
+        "notes",
+        "exited_on",
+        "created_at",
+        "metrics",
+        "rights",
+        "conditions",
+    ]
     assert body["metrics"] == {
-        "invested": "1000000.00", "cost_outstanding": "1000000.00", "reserved": "500000.00", "returns": "100000.00",
-        "realised_result": "0.00", "unrealised_value": "1000000.00", "unrealised_result": "0.00",
-        "latest_valuation_on": None, "moic": "1.1000", "irr": body["metrics"]["irr"]}
+        "invested": "1000000.00",
+        "cost_outstanding": "1000000.00",
+        "reserved": "500000.00",
+        "returns": "100000.00",
+        "realised_result": "0.00",
+        "unrealised_value": "1000000.00",
+        "unrealised_result": "0.00",
+        "latest_valuation_on": None,
+        "moic": "1.1000",
+        "irr": body["metrics"]["irr"],
+    }
 
 
 def test_reading_the_detail_is_audited_and_need_to_know_holds(api, position, manager, outsider):
@@ -82,8 +126,7 @@ def test_reading_the_detail_is_audited_and_need_to_know_holds(api, position, man
     _get(api(manager), position)
     record = AuditRecord.objects.filter(event="position.read").latest("id")
     assert AuditRecord.objects.filter(event="position.read").count() == before + 1
-    assert (record.actor_username, record.object_id, record.case_id) == ("manager", str(position.pk),
-                                                                           position.case_id)
+    assert (record.actor_username, record.object_id, record.case_id) == ("manager", str(position.pk), position.case_id)
     assert api(outsider).get(f"/api/positions/{position.pk}/").status_code == 404
     assert AuditRecord.objects.filter(event="position.read").count() == before + 1
 
@@ -98,14 +141,17 @@ def test_the_detail_is_what_its_serializer_gives(api, position, manager, languag
     from bev.api.serializers import PositionDetailSerializer
     from bev.selectors import position_get
 
-    services.follow_up_add(user=manager, position=position, what="right", kind="veto", description="Veto",
-                           owner=manager)
-    services.follow_up_add(user=manager, position=position, what="condition", description="Exit binnen 5 jaar",
-                           owner=manager)
+    services.follow_up_add(
+        user=manager, position=position, what="right", kind="veto", description="Veto", owner=manager
+    )
+    services.follow_up_add(
+        user=manager, position=position, what="condition", description="Exit binnen 5 jaar", owner=manager
+    )
     services.return_book(user=manager, position=position, kind="dividend", amount=M / 10, idempotency_key="d")
     with translation.override(language):
         body = api(manager).get(f"/api/positions/{position.pk}/", HTTP_ACCEPT_LANGUAGE=language).json()
-        expected = PositionDetailSerializer(position_get(user=manager, position_id=position.pk, audit_read=False,
-                                                         follow_ups=True)).data
+        expected = PositionDetailSerializer(
+            position_get(user=manager, position_id=position.pk, audit_read=False, follow_ups=True)
+        ).data
     assert body["rights"] and body["conditions"] and body["metrics"]
     assert body == json.loads(json.dumps(expected, default=str))

@@ -28,8 +28,9 @@ M = Decimal("1000000.00")
 @pytest.fixture
 def ready_case(case, manager, secretariat, secretariat2):
     fund_with_tranches(user=manager)
-    return case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2,
-                                          conditions="Informatierechten en een zetel in de RvC.")
+    return case_to_investment_preparation(
+        case, recorder=secretariat, confirmer=secretariat2, conditions="Informatierechten en een zetel in de RvC."
+    )
 
 
 @pytest.fixture
@@ -89,8 +90,9 @@ def test_a_convertible_loan_needs_its_conversion_terms(manager, ready_case):
 def test_no_position_without_a_cabinet_decision_to_deploy(manager, case):
     fund_establish_default()
     with pytest.raises(Conflict):
-        services.position_create(user=manager, case=put_in_state(case, "investment_preparation"), instrument="equity",
-                                 ownership_percent=10)
+        services.position_create(
+            user=manager, case=put_in_state(case, "investment_preparation"), instrument="equity", ownership_percent=10
+        )
 
 
 # --- four eyes and the lifecycle link -------------------------------------------------------------
@@ -102,15 +104,17 @@ def test_the_proposer_cannot_approve_their_own_disbursement(manager, ready_case)
     assert not JournalEntry.objects.filter(kind="disbursement").exists()
 
 
-def test_the_first_disbursement_moves_the_case_to_invested_and_informs_parliament(manager, manager2, ready_case,
-                                                                                  executed):
+def test_the_first_disbursement_moves_the_case_to_invested_and_informs_parliament(
+    manager, manager2, ready_case, executed
+):
     position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=7 * M)
     case = Case.objects.get(pk=ready_case.pk)
     assert case.state == "invested"
     assert case.timeline.filter(transition="mark_invested", actor=manager2).exists()
     entry = JournalEntry.objects.get(kind="disbursement")
     assert [(e.kind, e.amount, e.position_id, e.source_key) for e in executed] == [
-        ("first_investment", 7 * M, position.pk, f"journal:{entry.pk}")]
+        ("first_investment", 7 * M, position.pk, f"journal:{entry.pk}")
+    ]
     follow_on = services.disbursement_propose(user=manager2, position=position, amount=M, idempotency_key="f")
     services.disbursement_approve(user=manager, disbursement=follow_on)
     assert executed[-1].kind == "follow_on_investment" and executed[-1].amount == M
@@ -119,28 +123,34 @@ def test_the_first_disbursement_moves_the_case_to_invested_and_informs_parliamen
 def test_a_refused_approval_leaves_the_case_where_it_was(manager, manager2, ready_case):
     position = services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=10)
     proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="p")
-    services.reservation_book(user=manager2, position=services.position_create(
-        user=manager, case=ready_case, instrument="equity", ownership_percent=1), amount=100 * M, idempotency_key="r")
+    services.reservation_book(
+        user=manager2,
+        position=services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=1),
+        amount=100 * M,
+        idempotency_key="r",
+    )
     with pytest.raises(LimitExceeded):
         services.disbursement_approve(user=manager2, disbursement=proposal)
     assert Case.objects.get(pk=ready_case.pk).state == "investment_preparation"
 
 
-def test_partial_then_full_exit_lets_the_case_close(manager, manager2, ready_case, executed, secretariat,
-                                                    secretariat2):
-    position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=10 * M,
-                              ownership_percent=Decimal("40"), shares=4000)
+def test_partial_then_full_exit_lets_the_case_close(manager, manager2, ready_case, executed, secretariat, secretariat2):
+    position = invest_in_case(
+        ready_case, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"), shares=4000
+    )
     order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (test_exit_gate.py)
     case = put_in_state(ready_case, "exit")
-    partial = services.exit_book(user=manager, position=position, proceeds=6 * M, fraction_sold_percent=50,
-                                 idempotency_key="x1")
+    partial = services.exit_book(
+        user=manager, position=position, proceeds=6 * M, fraction_sold_percent=50, idempotency_key="x1"
+    )
     position.refresh_from_db()
     assert (partial.cost_derecognised, partial.realised_result, partial.is_full) == (5 * M, M, False)
     assert position.ownership_percent == Decimal("20") and position.shares == 2000 and not position.is_exited
     with pytest.raises(Conflict):
         case_transition(user=manager, case=case, name="close")  # a position is still held
-    full = services.exit_book(user=manager, position=position, proceeds=4 * M, fraction_sold_percent=100,
-                              idempotency_key="x2")
+    full = services.exit_book(
+        user=manager, position=position, proceeds=4 * M, fraction_sold_percent=100, idempotency_key="x2"
+    )
     assert (full.cost_derecognised, full.realised_result, full.is_full) == (5 * M, -M, True)
     position.refresh_from_db()
     assert position.is_exited and position.ownership_percent == 0
@@ -158,44 +168,72 @@ def test_a_case_without_positions_cannot_close_through_the_fund_rule(manager, ca
 
 # --- dilution, conversion, rights and conditions ---------------------------------------------------
 def test_dilution_at_a_new_share_issue_lowers_the_stake(manager, manager2, ready_case):
-    position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=M, ownership_percent=Decimal("30"))
-    dilution = services.dilution_record(user=manager, position=position, issued_on=ready_case.created_at.date(),
-                                        shares_outstanding_before=10_000, new_shares_issued=2_500)
+    position = invest_in_case(
+        ready_case, proposer=manager, approver=manager2, amount=M, ownership_percent=Decimal("30")
+    )
+    dilution = services.dilution_record(
+        user=manager,
+        position=position,
+        issued_on=ready_case.created_at.date(),
+        shares_outstanding_before=10_000,
+        new_shares_issued=2_500,
+    )
     position.refresh_from_db()
     assert (dilution.ownership_before, dilution.ownership_after) == (Decimal("30"), Decimal("24"))
     assert position.ownership_percent == Decimal("24")
 
 
 def test_conversion_turns_the_loan_into_shares_and_informs_parliament(manager, manager2, ready_case, executed):
-    position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=3 * M,
-                              instrument="convertible_loan")
-    conversion = services.conversion_record(user=manager, position=position, converted_on=ready_case.created_at.date(),
-                                            shares=1500, ownership_percent=Decimal("15"))
+    position = invest_in_case(
+        ready_case, proposer=manager, approver=manager2, amount=3 * M, instrument="convertible_loan"
+    )
+    conversion = services.conversion_record(
+        user=manager,
+        position=position,
+        converted_on=ready_case.created_at.date(),
+        shares=1500,
+        ownership_percent=Decimal("15"),
+    )
     position.refresh_from_db()
     assert (position.instrument, position.shares, position.ownership_percent) == ("equity", 1500, Decimal("15"))
     assert conversion.from_instrument == "convertible_loan"
     assert (executed[-1].kind, executed[-1].amount, executed[-1].source_key) == (
-        "conversion", 3 * M, f"conversion:{conversion.pk}")
+        "conversion",
+        3 * M,
+        f"conversion:{conversion.pk}",
+    )
     with pytest.raises(Conflict):
-        services.conversion_record(user=manager, position=position, converted_on=conversion.converted_on, shares=1,
-                                   ownership_percent=1)
+        services.conversion_record(
+            user=manager, position=position, converted_on=conversion.converted_on, shares=1, ownership_percent=1
+        )
 
 
-def test_rights_and_conditions_are_followed_with_owner_due_date_and_status(api, manager, manager2, ready_case,
-                                                                           outsider):
+def test_rights_and_conditions_are_followed_with_owner_due_date_and_status(
+    api, manager, manager2, ready_case, outsider
+):
     position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=M)
     client = api(manager)
-    right = client.post(f"/api/positions/{position.pk}/rights/", {
-        "kind": "board_seat", "description": "Zetel in de RvC", "owner": "manager2", "due_date": "2027-01-31"},
-        format="json")
+    right = client.post(
+        f"/api/positions/{position.pk}/rights/",
+        {"kind": "board_seat", "description": "Zetel in de RvC", "owner": "manager2", "due_date": "2027-01-31"},
+        format="json",
+    )
     assert right.status_code == 201, right.json()
-    condition = client.post(f"/api/positions/{position.pk}/conditions/", {
-        "description": "Kwartaalrapportage over de beveiliging", "owner": "manager"}, format="json")
+    condition = client.post(
+        f"/api/positions/{position.pk}/conditions/",
+        {"description": "Kwartaalrapportage over de beveiliging", "owner": "manager"},
+        format="json",
+    )
     assert condition.status_code == 201
-    assert client.post(f"/api/positions/{position.pk}/conditions/", {
-        "description": "x", "owner": "outsider"}, format="json").status_code == 400  # not on the case team
-    updated = client.patch(f"/api/positions/{position.pk}/rights/{right.json()['id']}/", {"status": "met"},
-                           format="json")
+    assert (
+        client.post(
+            f"/api/positions/{position.pk}/conditions/", {"description": "x", "owner": "outsider"}, format="json"
+        ).status_code
+        == 400
+    )  # not on the case team
+    updated = client.patch(
+        f"/api/positions/{position.pk}/rights/{right.json()['id']}/", {"status": "met"}, format="json"
+    )
     assert updated.status_code == 200 and updated.json()["status"] == "met"
     detail = client.get(f"/api/positions/{position.pk}/").json()
     assert [r["status"] for r in detail["rights"]] == ["met"]
@@ -211,8 +249,14 @@ def test_positions_are_reached_only_through_visible_cases(api, manager, manager2
         client = api(user)
         assert client.get(f"/api/positions/{position.pk}/").status_code == 404
         assert client.get("/api/positions/").json()["count"] == 0
-        assert client.post(f"/api/positions/{position.pk}/exits/", {
-            "proceeds": "1.00", "fraction_sold_percent": "100", "idempotency_key": "x"}, format="json").status_code == 404
+        assert (
+            client.post(
+                f"/api/positions/{position.pk}/exits/",
+                {"proceeds": "1.00", "fraction_sold_percent": "100", "idempotency_key": "x"},
+                format="json",
+            ).status_code
+            == 404
+        )
     assert api(auditor).get("/api/fund/").status_code == 200  # fund-wide figures need fund.view only
 
 
@@ -221,13 +265,19 @@ def test_reading_a_position_is_audited(api, manager, manager2, ready_case):
     response = api(manager).get(f"/api/positions/{position.pk}/")
     assert response.status_code == 200
     assert response.json()["metrics"]["invested"] == "1000000.00"
-    assert AuditRecord.objects.filter(action="read", event="position.read", object_id=str(position.pk),
-                                      actor=manager).count() == 1
+    assert (
+        AuditRecord.objects.filter(
+            action="read", event="position.read", object_id=str(position.pk), actor=manager
+        ).count()
+        == 1
+    )
 
 
 def test_fund_views_need_fund_view(api, officer, manager):
     fund_with_tranches(user=manager)
     assert api(officer).get("/api/fund/").status_code == 403
     assert api(officer).get("/api/fund/ledger/").status_code == 403
-    assert api(officer).post("/api/fund/fees/", {"amount": "1.00", "idempotency_key": "f"},
-                             format="json").status_code == 403
+    assert (
+        api(officer).post("/api/fund/fees/", {"amount": "1.00", "idempotency_key": "f"}, format="json").status_code
+        == 403
+    )

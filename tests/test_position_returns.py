@@ -19,9 +19,17 @@ M = Decimal("1000000.00")
 def position(case, manager, manager2, secretariat, secretariat2):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))  # received 1 December 2023
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M, booked_on=date(2024, 1, 1),
-                              ownership_percent=Decimal("10"))
-    order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
+    position = invest_in_case(
+        ready,
+        proposer=manager,
+        approver=manager2,
+        amount=M,
+        booked_on=date(2024, 1, 1),
+        ownership_percent=Decimal("10"),
+    )
+    order_sale(
+        ready, recorder=secretariat, confirmer=secretariat2
+    )  # the exit gate's ground while invested (tests/test_exit_gate.py)
     return position
 
 
@@ -32,8 +40,11 @@ def test_irr_of_ten_percent_over_exactly_one_year():
 
 def test_irr_with_an_interim_dividend():
     # -1,000,000 + 100,000 / 1.1 + 1,100,000 / 1.21 = 0 (365 and 730 days)
-    flows = [(date(2024, 1, 1), -M), (date(2024, 12, 31), Decimal("100000.00")),
-             (date(2025, 12, 31), Decimal("1100000.00"))]
+    flows = [
+        (date(2024, 1, 1), -M),
+        (date(2024, 12, 31), Decimal("100000.00")),
+        (date(2025, 12, 31), Decimal("1100000.00")),
+    ]
     assert irr(flows) == Decimal("0.100000")
 
 
@@ -48,10 +59,22 @@ def test_irr_is_undefined_without_money_back():
 
 # --- from the ledger -------------------------------------------------------------------------------
 def test_position_with_dividend_and_full_exit(manager, position):
-    services.return_book(user=manager, position=position, kind="dividend", amount=Decimal("100000.00"),
-                         booked_on=date(2024, 12, 31), idempotency_key="div")
-    services.exit_book(user=manager, position=position, proceeds=Decimal("1100000.00"), fraction_sold_percent=100,
-                       exited_on=date(2025, 12, 31), idempotency_key="exit")
+    services.return_book(
+        user=manager,
+        position=position,
+        kind="dividend",
+        amount=Decimal("100000.00"),
+        booked_on=date(2024, 12, 31),
+        idempotency_key="div",
+    )
+    services.exit_book(
+        user=manager,
+        position=position,
+        proceeds=Decimal("1100000.00"),
+        fraction_sold_percent=100,
+        exited_on=date(2025, 12, 31),
+        idempotency_key="exit",
+    )
     metrics = position_metrics(position)
     assert metrics["invested"] == M
     assert metrics["returns"] == Decimal("1200000.00")
@@ -62,10 +85,20 @@ def test_position_with_dividend_and_full_exit(manager, position):
 
 
 def test_unrealised_value_counts_at_the_latest_valuation(manager, position):
-    services.valuation_record(user=manager, position=position, valued_on=date(2024, 6, 30),
-                              fair_value=Decimal("900000.00"), method="multiples")
-    services.valuation_record(user=manager, position=position, valued_on=date(2025, 12, 31),
-                              fair_value=Decimal("1210000.00"), method="recent_transaction")
+    services.valuation_record(
+        user=manager,
+        position=position,
+        valued_on=date(2024, 6, 30),
+        fair_value=Decimal("900000.00"),
+        method="multiples",
+    )
+    services.valuation_record(
+        user=manager,
+        position=position,
+        valued_on=date(2025, 12, 31),
+        fair_value=Decimal("1210000.00"),
+        method="recent_transaction",
+    )
     metrics = position_metrics(position, as_of=date(2025, 12, 31))
     assert metrics["unrealised_value"] == Decimal("1210000.00")
     assert metrics["unrealised_result"] == Decimal("210000.00")
@@ -74,25 +107,42 @@ def test_unrealised_value_counts_at_the_latest_valuation(manager, position):
     assert position_metrics(position, as_of=date(2024, 12, 31))["unrealised_value"] == Decimal("900000.00")
 
 
-def test_a_loan_repayment_lowers_the_cost_and_counts_as_a_return(manager, manager2, case, secretariat,
-                                                                 secretariat2):
+def test_a_loan_repayment_lowers_the_cost_and_counts_as_a_return(manager, manager2, case, secretariat, secretariat2):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    loan = invest_in_case(ready, proposer=manager, approver=manager2, amount=2 * M, instrument="loan_with_warrants",
-                          booked_on=date(2024, 1, 1))
-    services.return_book(user=manager, position=loan, kind="interest", amount=Decimal("80000.00"),
-                         booked_on=date(2024, 12, 31), idempotency_key="int")
-    services.return_book(user=manager, position=loan, kind="repayment", amount=M, booked_on=date(2024, 12, 31),
-                         idempotency_key="rep")
+    loan = invest_in_case(
+        ready,
+        proposer=manager,
+        approver=manager2,
+        amount=2 * M,
+        instrument="loan_with_warrants",
+        booked_on=date(2024, 1, 1),
+    )
+    services.return_book(
+        user=manager,
+        position=loan,
+        kind="interest",
+        amount=Decimal("80000.00"),
+        booked_on=date(2024, 12, 31),
+        idempotency_key="int",
+    )
+    services.return_book(
+        user=manager, position=loan, kind="repayment", amount=M, booked_on=date(2024, 12, 31), idempotency_key="rep"
+    )
     metrics = position_metrics(loan)
-    assert (metrics["invested"], metrics["cost_outstanding"], metrics["returns"]) == (
-        2 * M, M, Decimal("1080000.00"))
+    assert (metrics["invested"], metrics["cost_outstanding"], metrics["returns"]) == (2 * M, M, Decimal("1080000.00"))
 
 
 def test_fund_totals(manager, position):
     charge_fee(user=manager, amount=Decimal("500000.00"), booked_on=date(2024, 6, 30), idempotency_key="fee")
-    services.exit_book(user=manager, position=position, proceeds=Decimal("1500000.00"), fraction_sold_percent=100,
-                       exited_on=date(2025, 1, 1), idempotency_key="exit")
+    services.exit_book(
+        user=manager,
+        position=position,
+        proceeds=Decimal("1500000.00"),
+        fraction_sold_percent=100,
+        exited_on=date(2025, 1, 1),
+        idempotency_key="exit",
+    )
     overview = fund_overview()
     assert overview["received"] == 50 * M
     assert overview["invested"] == M and overview["deployed"] == 0
@@ -106,14 +156,26 @@ def test_fund_totals(manager, position):
 
 
 def test_a_valuation_before_a_partial_sale_counts_for_the_part_still_held(manager, position):
-    services.valuation_record(user=manager, position=position, valued_on=date(2024, 6, 30),
-                              fair_value=Decimal("2000000.00"), method="dcf")
-    services.exit_book(user=manager, position=position, proceeds=M, fraction_sold_percent=50,
-                       exited_on=date(2024, 12, 31), idempotency_key="half")
+    services.valuation_record(
+        user=manager, position=position, valued_on=date(2024, 6, 30), fair_value=Decimal("2000000.00"), method="dcf"
+    )
+    services.exit_book(
+        user=manager,
+        position=position,
+        proceeds=M,
+        fraction_sold_percent=50,
+        exited_on=date(2024, 12, 31),
+        idempotency_key="half",
+    )
     metrics = position_metrics(position)
     assert metrics["unrealised_value"] == M  # half of the 2m valuation
     assert metrics["cost_outstanding"] == M / 2 and metrics["realised_result"] == M / 2
     assert metrics["moic"] == Decimal("2.0000")
-    services.valuation_record(user=manager, position=position, valued_on=date(2024, 12, 31),
-                              fair_value=Decimal("1200000.00"), method="recent_transaction")
+    services.valuation_record(
+        user=manager,
+        position=position,
+        valued_on=date(2024, 12, 31),
+        fair_value=Decimal("1200000.00"),
+        method="recent_transaction",
+    )
     assert position_metrics(position)["unrealised_value"] == Decimal("1200000.00")

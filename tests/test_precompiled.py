@@ -24,15 +24,18 @@ M = Decimal("1000000.00")
 
 
 def _members_cases(user_id, clearance_rank):
-    return (Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
-            .select_related("created_by").annotate(
-                has_advisor=Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), role=Role.DEPARTMENT_ADVISOR)))
-            .order_by("id"))
+    return (
+        Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
+        .select_related("created_by")
+        .annotate(has_advisor=Exists(CaseTeamMember.objects.filter(case=OuterRef("pk"), role=Role.DEPARTMENT_ADVISOR)))
+        .order_by("id")
+    )
 
 
 def _as_compared(cases):
-    return [(c.pk, c.reference, c.title, c.state, c.created_by.username, c.has_advisor, c.signal_received_at)
-            for c in cases]
+    return [
+        (c.pk, c.reference, c.title, c.state, c.created_by.username, c.has_advisor, c.signal_received_at) for c in cases
+    ]
 
 
 def test_model_rows_with_joins_and_annotations_equal_the_orms_for_every_person(officer, officer2, secretariat):
@@ -61,18 +64,23 @@ def test_values_list_unions_equal_the_orms(case, manager, manager2, secretariat,
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M)
-    Valuation.objects.create(position=position, valued_on="2026-06-30", fair_value=Decimal("1250000.50"),
-                             method="dcf", valued_by=manager)
+    Valuation.objects.create(
+        position=position, valued_on="2026-06-30", fair_value=Decimal("1250000.50"), method="dcf", valued_by=manager
+    )
 
     def rows(position_id):
         valuations = Valuation.objects.filter(position_id=position_id).order_by()
-        return (valuations.values_list("position_id", "fair_value", Value("v"))
-                .union(valuations.values_list("position_id", "fair_value", Value("w")), all=True))
+        return valuations.values_list("position_id", "fair_value", Value("v")).union(
+            valuations.values_list("position_id", "fair_value", Value("w")), all=True
+        )
 
     read = Precompiled(rows, "position_id")
     got = sorted(read(position_id=position.pk))
-    assert got == sorted(rows(position.pk)) == [(position.pk, Decimal("1250000.50"), "v"),
-                                                (position.pk, Decimal("1250000.50"), "w")]
+    assert (
+        got
+        == sorted(rows(position.pk))
+        == [(position.pk, Decimal("1250000.50"), "v"), (position.pk, Decimal("1250000.50"), "w")]
+    )
     assert isinstance(got[0][1], Decimal)  # converted as the ORM converts
     assert list(read(position_id=position.pk + 1)) == []
 
@@ -85,8 +93,12 @@ def test_deriving_from_a_precompiled_queryset_is_an_ordinary_query(officer, offi
     assert ready.filter(title="Mijn casus").get() == mine
     assert read(user_id=officer2.pk, clearance_rank=officer2.clearance_rank).count() == 1
     assert read(user_id=officer.pk, clearance_rank=officer.clearance_rank)[1:].get().title == "Andere casus"
-    assert Case.objects.filter(pk__in=read(user_id=officer2.pk, clearance_rank=officer2.clearance_rank)
-                               .values("pk")).get().title == "Andere casus"
+    assert (
+        Case.objects.filter(pk__in=read(user_id=officer2.pk, clearance_rank=officer2.clearance_rank).values("pk"))
+        .get()
+        .title
+        == "Andere casus"
+    )
 
 
 def test_a_constant_equal_to_a_stand_in_stays_a_constant(officer):
@@ -132,14 +144,21 @@ def test_the_position_detail_equals_the_orms_read(case, manager, manager2, secre
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M)
-    services.valuation_record(user=manager, position=position, valued_on=date(2026, 6, 30),
-                              fair_value=Decimal("1400000.00"), method="dcf")
-    services.return_book(user=manager, position=position, kind="dividend", amount=Decimal("25000.00"),
-                         idempotency_key="precompiled-dividend")
+    services.valuation_record(
+        user=manager, position=position, valued_on=date(2026, 6, 30), fair_value=Decimal("1400000.00"), method="dcf"
+    )
+    services.return_book(
+        user=manager,
+        position=position,
+        kind="dividend",
+        amount=Decimal("25000.00"),
+        idempotency_key="precompiled-dividend",
+    )
     got = selectors.position_get(user=manager, position_id=position.pk, follow_ups=True, audit_read=False)
     orm = selectors.position_list(user=manager).get(pk=position.pk)
-    assert [getattr(got, f.attname) for f in Position._meta.concrete_fields] == \
-        [getattr(orm, f.attname) for f in Position._meta.concrete_fields]
+    assert [getattr(got, f.attname) for f in Position._meta.concrete_fields] == [
+        getattr(orm, f.attname) for f in Position._meta.concrete_fields
+    ]
     assert got.case.reference == orm.case.reference and got.case.title == orm.case.title
     assert (got.has_rights, got.has_conditions) == (False, False)
     # One position's metrics (the precompiled reads) equal those of the ORM's reads for several.

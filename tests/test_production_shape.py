@@ -48,11 +48,32 @@ class PrivateRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
     def start(self):
-        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.dir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        until(lambda: subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True,
-                                     text=True).stdout.strip() == "PONG", "Redis answers")
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        until(
+            lambda: (
+                subprocess.run(
+                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+                ).stdout.strip()
+                == "PONG"
+            ),
+            "Redis answers",
+        )
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -77,10 +98,16 @@ class Client:
         self.base = f"http://127.0.0.1:{port}"
 
     def call(self, method: str, path: str, *, token: str | None = None, body: dict | None = None):
-        request = urllib.request.Request(self.base + path, method=method,
-                                         data=json.dumps(body).encode() if body is not None else None,
-                                         headers={"X-Forwarded-Proto": "https", "Content-Type": "application/json",
-                                                  **({"Authorization": f"Token {token}"} if token else {})})
+        request = urllib.request.Request(
+            self.base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={
+                "X-Forwarded-Proto": "https",
+                "Content-Type": "application/json",
+                **({"Authorization": f"Token {token}"} if token else {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -102,8 +129,13 @@ def world(tmp_path, officer, manager, manager2, secretariat, secretariat2, case,
     case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = position_create(user=manager, case=case, instrument="equity", ownership_percent=Decimal("25"))
     tokens = {user.username: api_token(user) for user in (manager, manager2, kamer)}
-    return {"position": position, "tokens": tokens, "manager": manager.username, "manager2": manager2.username,
-            "kamer": kamer.username}
+    return {
+        "position": position,
+        "tokens": tokens,
+        "manager": manager.username,
+        "manager2": manager2.username,
+        "kamer": kamer.username,
+    }
 
 
 @pytest.fixture
@@ -117,8 +149,10 @@ def stack(tmp_path):
     web[web.index("--workers") + 1] = "2"
     beat = compose_command("beat")
     beat[beat.index("--schedule") + 1] = str(tmp_path / "celerybeat-schedule")
-    processes = {"web": start(web, tmp_path / "web.log", environment=environment),
-                 "beat": start(beat, tmp_path / "beat.log", environment=environment)}
+    processes = {
+        "web": start(web, tmp_path / "web.log", environment=environment),
+        "beat": start(beat, tmp_path / "beat.log", environment=environment),
+    }
     worker_command = [*compose_command("worker"), "--without-gossip", "--without-mingle"]
     worker_command[worker_command.index("--concurrency") + 1] = "1"
 
@@ -132,8 +166,7 @@ def stack(tmp_path):
     client = Client(port)
     try:
         until(lambda: client.call("GET", "/healthz")[0] == 200, "gunicorn answers /healthz")
-        yield {"client": client, "redis": redis, "start_worker": start_worker, "processes": processes,
-               "logs": tmp_path}
+        yield {"client": client, "redis": redis, "start_worker": start_worker, "processes": processes, "logs": tmp_path}
     finally:
         for process in processes.values():
             stop(process)
@@ -149,20 +182,26 @@ def outbox_run(redis_url: str) -> None:
 def test_a_disbursement_through_the_api_gives_both_drafts_once_though_the_worker_is_killed(world, stack):
     client, tokens = stack["client"], world["tokens"]
     worker = stack["start_worker"]()
-    status, proposed = client.call("POST", f"/api/positions/{world['position'].pk}/disbursements/",
-                                   token=tokens[world["manager"]],
-                                   body={"amount": "10000000.00", "idempotency_key": "prod-shape-1"})
+    status, proposed = client.call(
+        "POST",
+        f"/api/positions/{world['position'].pk}/disbursements/",
+        token=tokens[world["manager"]],
+        body={"amount": "10000000.00", "idempotency_key": "prod-shape-1"},
+    )
     assert status == 201, proposed
 
     # The drafting blocks on this lock in the middle of its transaction; the worker is killed there.
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE parliament_letterdraft IN ACCESS EXCLUSIVE MODE")
-        status, approved = client.call("POST", f"/api/disbursements/{proposed['id']}/approve/",
-                                       token=tokens[world["manager2"]], body={})
+        status, approved = client.call(
+            "POST", f"/api/disbursements/{proposed['id']}/approve/", token=tokens[world["manager2"]], body={}
+        )
         assert status == 200, approved
-        until(lambda: "make_letter_drafts" in (stack["logs"] / "worker.log").read_text(errors="replace"),
-              "the worker took the drafting task")
+        until(
+            lambda: "make_letter_drafts" in (stack["logs"] / "worker.log").read_text(errors="replace"),
+            "the worker took the drafting task",
+        )
         time.sleep(1)  # it is now waiting for the lock, inside its transaction
         stop(worker, sig=signal.SIGKILL)
     request = LetterRequest.objects.get(case=world["position"].case_id)
@@ -180,7 +219,9 @@ def test_a_disbursement_through_the_api_gives_both_drafts_once_though_the_worker
     outbox_run(stack["redis"].url)  # once more: nothing new
     time.sleep(2)
     assert sorted(LetterDraft.objects.filter(request=request).values_list("chamber", flat=True)) == [
-        "eerste_kamer", "tweede_kamer"]
+        "eerste_kamer",
+        "tweede_kamer",
+    ]
     request.refresh_from_db()
     assert request.status == LetterRequest.Status.DONE
 

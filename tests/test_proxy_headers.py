@@ -23,8 +23,13 @@ BEHIND_THE_PROXY = {
 
 
 def _fail_login(client, **meta):
-    client.post("/login/", {"username": "nobody", "password": "wrong-password"}, HTTP_HOST="localhost",
-                HTTP_X_FORWARDED_PROTO="https", **meta)
+    client.post(
+        "/login/",
+        {"username": "nobody", "password": "wrong-password"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        **meta,
+    )
     return AuditRecord.objects.filter(event="auth.login_failed").latest("id")
 
 
@@ -57,11 +62,22 @@ def test_a_garbled_x_forwarded_for_keeps_the_proxys_address(client):
 def test_the_lockout_holds_the_client_not_everyone_behind_the_proxy(client, make_user):
     make_user("officer")
     for _ in range(2):
-        client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
-                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT)
-    locked = client.post("/login/", {"username": "officer", "password": "correct-horse-battery"},
-                         HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
-                         HTTP_X_FORWARDED_FOR=CLIENT)
+        client.post(
+            "/login/",
+            {"username": "officer", "password": "wrong"},
+            HTTP_HOST="localhost",
+            HTTP_X_FORWARDED_PROTO="https",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=CLIENT,
+        )
+    locked = client.post(
+        "/login/",
+        {"username": "officer", "password": "correct-horse-battery"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=CLIENT,
+    )
     assert locked.status_code == 429
     # The lock is the client's address, not the proxy's: the others behind the same proxy log in.
     # (A lock ends the locked person's own sessions and token from any address: docs/security.md.)
@@ -69,9 +85,14 @@ def test_the_lockout_holds_the_client_not_everyone_behind_the_proxy(client, make
 
     assert set(AccessAttempt.objects.filter(username="officer").values_list("ip_address", flat=True)) == {CLIENT}
     make_user("colleague")
-    other = client.post("/login/", {"username": "colleague", "password": "correct-horse-battery"},
-                        HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
-                        HTTP_X_FORWARDED_FOR="203.0.113.99")
+    other = client.post(
+        "/login/",
+        {"username": "colleague", "password": "correct-horse-battery"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.99",
+    )
     assert other.status_code == 302
 
 
@@ -79,8 +100,9 @@ def test_the_lockout_holds_the_client_not_everyone_behind_the_proxy(client, make
 def test_https_is_what_the_proxy_reports(client):
     plain = client.get("/login/", HTTP_HOST="localhost")
     assert plain.status_code == 301 and plain["Location"] == "https://localhost/login/"
-    proxied = client.get("/login/", HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https",
-                         REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT)
+    proxied = client.get(
+        "/login/", HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT
+    )
     assert proxied.status_code == 200
 
 
@@ -105,8 +127,14 @@ def test_axes_takes_the_client_from_the_trusted_proxy_itself(client, make_user):
     """Without core.proxy's middleware in front (or behind axes), axes still reads the client from
     the trusted proxy's X-Forwarded-For: AXES_CLIENT_IP_CALLABLE, not REMOTE_ADDR alone."""
     make_user("officer")
-    client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
-                HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"10.9.9.9, {CLIENT}")
+    client.post(
+        "/login/",
+        {"username": "officer", "password": "wrong"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"10.9.9.9, {CLIENT}",
+    )
     assert _axes_addresses("officer") == {CLIENT}
 
 
@@ -115,12 +143,23 @@ def test_a_client_not_behind_the_proxy_cannot_escape_the_lockout_with_x_forwarde
     make_user("officer")
     attacker = "198.51.100.3"
     for n in range(3):
-        client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
-                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=attacker, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        client.post(
+            "/login/",
+            {"username": "officer", "password": "wrong"},
+            HTTP_HOST="localhost",
+            HTTP_X_FORWARDED_PROTO="https",
+            REMOTE_ADDR=attacker,
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
     assert _axes_addresses("officer") == {attacker}
-    locked = client.post("/login/", {"username": "officer", "password": "correct-horse-battery"},
-                         HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=attacker,
-                         HTTP_X_FORWARDED_FOR="203.0.113.200")
+    locked = client.post(
+        "/login/",
+        {"username": "officer", "password": "correct-horse-battery"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR=attacker,
+        HTTP_X_FORWARDED_FOR="203.0.113.200",
+    )
     assert locked.status_code == 429
 
 
@@ -129,11 +168,21 @@ def test_behind_the_proxy_a_spoofed_first_entry_does_not_move_the_lockout(client
     """Caddy appends the address it saw: whatever the client put in front is not its address."""
     make_user("officer")
     for n in range(2):
-        client.post("/login/", {"username": "officer", "password": "wrong"}, HTTP_HOST="localhost",
-                    HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
-                    HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, {CLIENT}")
+        client.post(
+            "/login/",
+            {"username": "officer", "password": "wrong"},
+            HTTP_HOST="localhost",
+            HTTP_X_FORWARDED_PROTO="https",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, {CLIENT}",
+        )
     assert _axes_addresses("officer") == {CLIENT}
-    locked = client.post("/login/", {"username": "officer", "password": "correct-horse-battery"},
-                         HTTP_HOST="localhost", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=PROXY,
-                         HTTP_X_FORWARDED_FOR=f"10.0.0.99, {CLIENT}")
+    locked = client.post(
+        "/login/",
+        {"username": "officer", "password": "correct-horse-battery"},
+        HTTP_HOST="localhost",
+        HTTP_X_FORWARDED_PROTO="https",
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=f"10.0.0.99, {CLIENT}",
+    )
     assert locked.status_code == 429

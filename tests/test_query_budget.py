@@ -66,15 +66,25 @@ def _assert_constant(django_assert_max_num_queries, client, name: str, small_url
 
 @pytest.fixture
 def team(officer, officer2, assessor, assessor2, secretariat, secretariat2, manager, manager2):
-    return {officer2: Role.CASE_OFFICER, assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
-            secretariat: Role.CABINET_SECRETARIAT, secretariat2: Role.CABINET_SECRETARIAT,
-            manager: Role.FUND_MANAGER, manager2: Role.FUND_MANAGER}
+    return {
+        officer2: Role.CASE_OFFICER,
+        assessor: Role.RISK_ASSESSOR,
+        assessor2: Role.RISK_ASSESSOR,
+        secretariat: Role.CABINET_SECRETARIAT,
+        secretariat2: Role.CABINET_SECRETARIAT,
+        manager: Role.FUND_MANAGER,
+        manager2: Role.FUND_MANAGER,
+    }
 
 
 def _more_cases(officer, team, n: int):
     for i in range(n):
-        make_case(officer=officer, team=team, title=f"Signaal {i}",
-                  categories=["vital_provider", "wbni", "sensitive_technology"][: 1 + i % 3])
+        make_case(
+            officer=officer,
+            team=team,
+            title=f"Signaal {i}",
+            categories=["vital_provider", "wbni", "sensitive_technology"][: 1 + i % 3],
+        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -83,8 +93,14 @@ def _more_cases(officer, team, n: int):
 def test_case_list_is_constant_in_page_size_and_cases(api, officer, team, django_assert_max_num_queries):
     _more_cases(officer, team, 2)
     client = api(officer)
-    _assert_constant(django_assert_max_num_queries, client, "case_list", "/api/cases/?page_size=2",
-                     lambda: _more_cases(officer, team, 8), "/api/cases/?page_size=50&state=signal")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_list",
+        "/api/cases/?page_size=2",
+        lambda: _more_cases(officer, team, 8),
+        "/api/cases/?page_size=50&state=signal",
+    )
 
 
 def test_case_detail_and_its_lists_are_constant_in_history(api, officer, case, team, django_assert_max_num_queries):
@@ -99,20 +115,51 @@ def test_case_detail_and_its_lists_are_constant_in_history(api, officer, case, t
         case_transition(user=officer, case=case, name="start_intake")
         _more_cases(officer, team, 3)
 
-    _assert_constant(django_assert_max_num_queries, client, "case_detail", f"/api/cases/{case.pk}/",
-                     lambda: None, f"/api/cases/{case.pk}/")
-    _assert_constant(django_assert_max_num_queries, client, "case_timeline", f"/api/cases/{case.pk}/timeline/",
-                     more_history, f"/api/cases/{case.pk}/timeline/")
-    _assert_constant(django_assert_max_num_queries, client, "case_detail", f"/api/cases/{case.pk}/",
-                     lambda: None, f"/api/cases/{case.pk}/")
-    _assert_constant(django_assert_max_num_queries, client, "case_team", f"/api/cases/{case.pk}/team/",
-                     lambda: None, f"/api/cases/{case.pk}/team/")
-    _assert_constant(django_assert_max_num_queries, client, "case_deadlines", f"/api/cases/{case.pk}/deadlines/",
-                     lambda: None, f"/api/cases/{case.pk}/deadlines/")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_detail",
+        f"/api/cases/{case.pk}/",
+        lambda: None,
+        f"/api/cases/{case.pk}/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_timeline",
+        f"/api/cases/{case.pk}/timeline/",
+        more_history,
+        f"/api/cases/{case.pk}/timeline/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_detail",
+        f"/api/cases/{case.pk}/",
+        lambda: None,
+        f"/api/cases/{case.pk}/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_team",
+        f"/api/cases/{case.pk}/team/",
+        lambda: None,
+        f"/api/cases/{case.pk}/team/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_deadlines",
+        f"/api/cases/{case.pk}/deadlines/",
+        lambda: None,
+        f"/api/cases/{case.pk}/deadlines/",
+    )
 
 
-def test_cabinet_decisions_list_is_constant(api, officer, case, secretariat, secretariat2,
-                                            django_assert_max_num_queries):
+def test_cabinet_decisions_list_is_constant(
+    api, officer, case, secretariat, secretariat2, django_assert_max_num_queries
+):
     from cases.models import Case
     from cases.services import cabinet_decision_confirm, cabinet_decision_record
 
@@ -121,14 +168,28 @@ def test_cabinet_decisions_list_is_constant(api, officer, case, secretariat, sec
 
     def decide():
         fresh = Case.objects.get(pk=case.pk)
-        decision = cabinet_decision_record(user=secretariat, case=fresh, meeting_date=date.today(),
-                                           reference="MR-1", deploy=False)
+        decision = cabinet_decision_record(
+            user=secretariat, case=fresh, meeting_date=date.today(), reference="MR-1", deploy=False
+        )
         cabinet_decision_confirm(user=secretariat2, decision=decision)
-        cabinet_decision_record(user=secretariat2, case=fresh, meeting_date=date.today(), reference="MR-2",
-                                deploy=True, instruments=["equity"], max_amount=Decimal("25000000.00"))
+        cabinet_decision_record(
+            user=secretariat2,
+            case=fresh,
+            meeting_date=date.today(),
+            reference="MR-2",
+            deploy=True,
+            instruments=["equity"],
+            max_amount=Decimal("25000000.00"),
+        )
 
-    _assert_constant(django_assert_max_num_queries, client, "case_cabinet_decisions",
-                     f"/api/cases/{case.pk}/cabinet-decisions/", decide, f"/api/cases/{case.pk}/cabinet-decisions/")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "case_cabinet_decisions",
+        f"/api/cases/{case.pk}/cabinet-decisions/",
+        decide,
+        f"/api/cases/{case.pk}/cabinet-decisions/",
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -155,31 +216,75 @@ def _more_positions_and_entries(officer, team, secretariat, secretariat2, manage
         reservation_book(user=manager, position=position, amount=Decimal("1000"), idempotency_key=f"qb-res-{i}")
         reservation_release(user=manager, position=position, amount=Decimal("1000"), idempotency_key=f"qb-rel-{i}")
     for month in (1, 2, 3):
-        valuation_record(user=manager, position=position, valued_on=date(2026, month, 1),
-                         fair_value=Decimal("1100000"), method="multiples")
+        valuation_record(
+            user=manager,
+            position=position,
+            valued_on=date(2026, month, 1),
+            fair_value=Decimal("1100000"),
+            method="multiples",
+        )
 
 
-def test_fund_overview_and_ledger_are_constant_in_ledger_size(api, officer, team, secretariat, secretariat2, manager,
-                                                              manager2, fund_with_position,
-                                                              django_assert_max_num_queries):
+def test_fund_overview_and_ledger_are_constant_in_ledger_size(
+    api, officer, team, secretariat, secretariat2, manager, manager2, fund_with_position, django_assert_max_num_queries
+):
     client = api(manager)
-    grow = lambda: _more_positions_and_entries(officer, team, secretariat, secretariat2, manager, manager2,  # noqa: E731
-                                               fund_with_position)
+
+    def grow():
+        return _more_positions_and_entries(
+            officer,
+            team,
+            secretariat,
+            secretariat2,
+            manager,
+            manager2,
+            fund_with_position,
+        )
+
     _assert_constant(django_assert_max_num_queries, client, "fund_overview", "/api/fund/", grow, "/api/fund/")
-    _assert_constant(django_assert_max_num_queries, client, "fund_ledger", "/api/fund/ledger/?page_size=2",
-                     lambda: None, "/api/fund/ledger/?page_size=50")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "fund_ledger",
+        "/api/fund/ledger/?page_size=2",
+        lambda: None,
+        "/api/fund/ledger/?page_size=50",
+    )
 
 
-def test_positions_are_constant_in_positions_and_entries(api, officer, team, secretariat, secretariat2, manager,
-                                                         manager2, fund_with_position, django_assert_max_num_queries):
+def test_positions_are_constant_in_positions_and_entries(
+    api, officer, team, secretariat, secretariat2, manager, manager2, fund_with_position, django_assert_max_num_queries
+):
     client = api(manager)
     position = fund_with_position
-    grow = lambda: _more_positions_and_entries(officer, team, secretariat, secretariat2, manager, manager2,  # noqa: E731
-                                               position)
-    _assert_constant(django_assert_max_num_queries, client, "position_detail", f"/api/positions/{position.pk}/",
-                     grow, f"/api/positions/{position.pk}/")
-    _assert_constant(django_assert_max_num_queries, client, "position_list", "/api/positions/?page_size=1",
-                     lambda: None, "/api/positions/?page_size=50")
+
+    def grow():
+        return _more_positions_and_entries(
+            officer,
+            team,
+            secretariat,
+            secretariat2,
+            manager,
+            manager2,
+            position,
+        )
+
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "position_detail",
+        f"/api/positions/{position.pk}/",
+        grow,
+        f"/api/positions/{position.pk}/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "position_list",
+        "/api/positions/?page_size=1",
+        lambda: None,
+        "/api/positions/?page_size=50",
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -202,10 +307,22 @@ def test_assessments_are_constant_in_count(api, officer, team, assessor, assesso
         for _ in range(2):
             _case_with_assessment(officer, team, assessor, assessor2)
 
-    _assert_constant(django_assert_max_num_queries, client, "assessment_detail", f"/api/assessments/{first.pk}/",
-                     lambda: None, f"/api/assessments/{first.pk}/")
-    _assert_constant(django_assert_max_num_queries, client, "assessment_list", "/api/assessments/?page_size=1",
-                     more, "/api/assessments/?page_size=50")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "assessment_detail",
+        f"/api/assessments/{first.pk}/",
+        lambda: None,
+        f"/api/assessments/{first.pk}/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "assessment_list",
+        "/api/assessments/?page_size=1",
+        more,
+        "/api/assessments/?page_size=50",
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -217,8 +334,9 @@ def _drafts():
     return [d for request_id in pending_letter_request_ids() for d in letter_drafts_make(request_id=request_id)]
 
 
-def test_letters_are_constant_in_count(api, make_user, officer, team, secretariat, secretariat2, manager, manager2,
-                                       django_assert_max_num_queries):
+def test_letters_are_constant_in_count(
+    api, make_user, officer, team, secretariat, secretariat2, manager, manager2, django_assert_max_num_queries
+):
     liaison = make_user("liaison", Role.PARLIAMENTARY_LIAISON)
     fund_with_tranches(user=manager)
     position = _invested_case(officer, team, secretariat, secretariat2, manager, manager2)
@@ -232,7 +350,19 @@ def test_letters_are_constant_in_count(api, make_user, officer, team, secretaria
             add_liaisons(other.case, by=officer, liaisons=[liaison])
         _drafts()
 
-    _assert_constant(django_assert_max_num_queries, client, "letter_detail", f"/api/letters/{letter.pk}/",
-                     lambda: None, f"/api/letters/{letter.pk}/")
-    _assert_constant(django_assert_max_num_queries, client, "letter_list", "/api/letters/?page_size=1",
-                     more, "/api/letters/?page_size=50")
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "letter_detail",
+        f"/api/letters/{letter.pk}/",
+        lambda: None,
+        f"/api/letters/{letter.pk}/",
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "letter_list",
+        "/api/letters/?page_size=1",
+        more,
+        "/api/letters/?page_size=50",
+    )

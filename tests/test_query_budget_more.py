@@ -86,8 +86,7 @@ def _read(client, url: str):
     return len(ctx.captured_queries), response.json()
 
 
-def _assert_constant(django_assert_max_num_queries, client, name: str, small_url: str, grow, large_url: str, *,
-                     rows):
+def _assert_constant(django_assert_max_num_queries, client, name: str, small_url: str, grow, large_url: str, *, rows):
     """`rows(body)` counts the rows a response holds; the larger read must hold more."""
     with django_assert_max_num_queries(BUDGET[name]):
         small, small_body = _read(client, small_url)
@@ -95,7 +94,8 @@ def _assert_constant(django_assert_max_num_queries, client, name: str, small_url
     with django_assert_max_num_queries(BUDGET[name]):
         large, large_body = _read(client, large_url)
     assert rows(large_body) > rows(small_body), (
-        f"{name}: the larger read holds {rows(large_body)} rows, the smaller {rows(small_body)}: grow more")
+        f"{name}: the larger read holds {rows(large_body)} rows, the smaller {rows(small_body)}: grow more"
+    )
     assert small == large, f"{name}: {small} queries with little data, {large} with more (an N+1?)"
 
 
@@ -109,9 +109,15 @@ def length(body) -> int:
 
 @pytest.fixture
 def team(officer2, assessor, assessor2, secretariat, secretariat2, manager, manager2):
-    return {officer2: Role.CASE_OFFICER, assessor: Role.RISK_ASSESSOR, assessor2: Role.RISK_ASSESSOR,
-            secretariat: Role.CABINET_SECRETARIAT, secretariat2: Role.CABINET_SECRETARIAT,
-            manager: Role.FUND_MANAGER, manager2: Role.FUND_MANAGER}
+    return {
+        officer2: Role.CASE_OFFICER,
+        assessor: Role.RISK_ASSESSOR,
+        assessor2: Role.RISK_ASSESSOR,
+        secretariat: Role.CABINET_SECRETARIAT,
+        secretariat2: Role.CABINET_SECRETARIAT,
+        manager: Role.FUND_MANAGER,
+        manager2: Role.FUND_MANAGER,
+    }
 
 
 @pytest.fixture
@@ -145,9 +151,14 @@ def _publish_version(admin, *, extra_indicators: int = 0):
     definition = copy.deepcopy(FrameworkVersion.objects.get(number=1).definition)
     broader = next(i for i in definition["indicators"] if i["kind"] == "broader")
     for n in range(extra_indicators):
-        definition["indicators"].append(dict(broader, code=f"{broader['code']}_{n + 2}",
-                                             label_nl=f"{broader['label_nl']} {n + 2}",
-                                             label_en=f"{broader['label_en']} {n + 2}"))
+        definition["indicators"].append(
+            dict(
+                broader,
+                code=f"{broader['code']}_{n + 2}",
+                label_nl=f"{broader['label_nl']} {n + 2}",
+                label_en=f"{broader['label_en']} {n + 2}",
+            )
+        )
     draft = framework_create_draft(user=admin, name=f"Versie met {extra_indicators} extra", definition=definition)
     return framework_publish(user=admin, framework=draft)
 
@@ -161,12 +172,25 @@ def test_frameworks_are_constant_in_versions_and_items(api, assessor, admin, dja
 
     client = api(assessor)
     default = FrameworkVersion.objects.get(number=1)
-    _assert_constant(django_assert_max_num_queries, client, "framework_list", "/api/frameworks/?page_size=1",
-                     lambda: [_publish_version(admin) for _ in range(3)], "/api/frameworks/?page_size=50",
-                     rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "framework_list",
+        "/api/frameworks/?page_size=1",
+        lambda: [_publish_version(admin) for _ in range(3)],
+        "/api/frameworks/?page_size=50",
+        rows=page,
+    )
     larger = _publish_version(admin, extra_indicators=4)
-    _assert_constant(django_assert_max_num_queries, client, "framework_detail", f"/api/frameworks/{default.pk}/",
-                     lambda: None, f"/api/frameworks/{larger.pk}/", rows=_items)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "framework_detail",
+        f"/api/frameworks/{default.pk}/",
+        lambda: None,
+        f"/api/frameworks/{larger.pk}/",
+        rows=_items,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -180,13 +204,20 @@ def assessed_case(case, officer):
 def _request_advice(assessment, *, lead, advisor, covers):
     from assessments.services import consultation_request
 
-    return consultation_request(user=lead, assessment=assessment, ministry="jenv", advisor=advisor,
-                                question="Deelt JenV de inschatting van de dreiging?", covers=covers,
-                                due_date=timezone.localdate() + timedelta(days=5))
+    return consultation_request(
+        user=lead,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Deelt JenV de inschatting van de dreiging?",
+        covers=covers,
+        due_date=timezone.localdate() + timedelta(days=5),
+    )
 
 
-def test_assessment_history_is_constant_in_revisions(api, assessor, assessor2, assessed_case,
-                                                     django_assert_max_num_queries):
+def test_assessment_history_is_constant_in_revisions(
+    api, assessor, assessor2, assessed_case, django_assert_max_num_queries
+):
     from assessments.services import assessment_approve, assessment_revise, assessment_submit
 
     first = approve_assessment(assessed_case, lead=assessor, approver=assessor2)
@@ -198,9 +229,15 @@ def test_assessment_history_is_constant_in_revisions(api, assessor, assessor2, a
             assessment_submit(user=assessor, assessment=draft)
             latest = assessment_approve(user=assessor2, assessment=draft)
 
-    _assert_constant(django_assert_max_num_queries, api(assessor), "assessment_history",
-                     f"/api/assessments/{first.pk}/history/", revise_twice, f"/api/assessments/{first.pk}/history/",
-                     rows=length)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(assessor),
+        "assessment_history",
+        f"/api/assessments/{first.pk}/history/",
+        revise_twice,
+        f"/api/assessments/{first.pk}/history/",
+        rows=length,
+    )
 
 
 def _scores(body) -> int:
@@ -220,29 +257,46 @@ def _fill(draft, assessor, assessor2):
     fill_initial_assessment(draft, lead=assessor)
     score_all_indicators(draft, assessor=assessor2, level=2, core_only=False)
     # Framework version 2: the broader indicator counts (and is explained) only for a crucial company.
-    assessment_set_policy_goal(user=assessor, assessment=draft, crucial=True, rationale="Cruciaal voor de energietransitie.")
+    assessment_set_policy_goal(
+        user=assessor, assessment=draft, crucial=True, rationale="Cruciaal voor de energietransitie."
+    )
 
 
 def test_assessment_scores_are_constant_in_scores(api, assessor, assessor2, draft, django_assert_max_num_queries):
     url = f"/api/assessments/{draft.pk}/scores/"
-    _assert_constant(django_assert_max_num_queries, api(assessor), "assessment_scores", url,
-                     lambda: _fill(draft, assessor, assessor2), url, rows=_scores)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(assessor),
+        "assessment_scores",
+        url,
+        lambda: _fill(draft, assessor, assessor2),
+        url,
+        rows=_scores,
+    )
 
 
 def test_assessment_outcome_is_constant_in_inputs(api, assessor, assessor2, draft, django_assert_max_num_queries):
     """One outcome, computed from every score, condition and check: filled in, it names more reasons
     and drivers."""
     url = f"/api/assessments/{draft.pk}/outcome/"
-    _assert_constant(django_assert_max_num_queries, api(assessor), "assessment_outcome", url,
-                     lambda: _fill(draft, assessor, assessor2), url, rows=_explained)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(assessor),
+        "assessment_outcome",
+        url,
+        lambda: _fill(draft, assessor, assessor2),
+        url,
+        rows=_explained,
+    )
 
 
 def _explained(body) -> int:
     return len(body["reasons"]) + len(body["drivers"])
 
 
-def test_assessment_consultations_are_constant_in_requests(api, assessor, advisor, officer, assessed_case, draft,
-                                                           django_assert_max_num_queries):
+def test_assessment_consultations_are_constant_in_requests(
+    api, assessor, advisor, officer, assessed_case, draft, django_assert_max_num_queries
+):
     from cases.services import case_team_add
 
     case_team_add(user=officer, case=assessed_case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
@@ -254,9 +308,15 @@ def test_assessment_consultations_are_constant_in_requests(api, assessor, adviso
         for covers in (["national_security_risk"], ["proportionality"], ["state_actor_influence"]):
             _request_advice(assessment, lead=assessor, advisor=advisor, covers=covers)
 
-    _assert_constant(django_assert_max_num_queries, client, "assessment_consultations",
-                     f"/api/assessments/{assessment.pk}/consultations/", more,
-                     f"/api/assessments/{assessment.pk}/consultations/", rows=length)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "assessment_consultations",
+        f"/api/assessments/{assessment.pk}/consultations/",
+        more,
+        f"/api/assessments/{assessment.pk}/consultations/",
+        rows=length,
+    )
 
 
 def _advised_assessment(officer, team, assessor, advisor, n: int, covers=("state_actor_influence",)):
@@ -270,31 +330,53 @@ def _advised_assessment(officer, team, assessor, advisor, n: int, covers=("state
     return [_request_advice(assessment, lead=assessor, advisor=advisor, covers=list(covers)) for _ in range(n)]
 
 
-def test_consultation_lists_are_constant_in_requests(api, officer, team, assessor, advisor,
-                                                     django_assert_max_num_queries):
+def test_consultation_lists_are_constant_in_requests(
+    api, officer, team, assessor, advisor, django_assert_max_num_queries
+):
     _advised_assessment(officer, team, assessor, advisor, 2)
     more = lambda: [_advised_assessment(officer, team, assessor, advisor, 2) for _ in range(2)]  # noqa: E731
-    _assert_constant(django_assert_max_num_queries, api(assessor), "consultation_list",
-                     "/api/consultations/?page_size=1", more, "/api/consultations/?page_size=50", rows=page)
-    _assert_constant(django_assert_max_num_queries, api(advisor), "consultation_list_advisor",
-                     "/api/consultations/?page_size=1", lambda: None, "/api/consultations/?page_size=50", rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(assessor),
+        "consultation_list",
+        "/api/consultations/?page_size=1",
+        more,
+        "/api/consultations/?page_size=50",
+        rows=page,
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(advisor),
+        "consultation_list_advisor",
+        "/api/consultations/?page_size=1",
+        lambda: None,
+        "/api/consultations/?page_size=50",
+        rows=page,
+    )
 
 
 def _covered(body) -> int:
     return sum(len(rows) for rows in body["parts"].values())
 
 
-def test_consultation_detail_is_constant_in_what_it_covers(api, officer, team, assessor, advisor,
-                                                           django_assert_max_num_queries):
+def test_consultation_detail_is_constant_in_what_it_covers(
+    api, officer, team, assessor, advisor, django_assert_max_num_queries
+):
     from assessments.framework import Framework
     from assessments.models import FrameworkVersion
 
     everything = sorted(Framework(FrameworkVersion.objects.get(number=1).definition).all_codes)
     narrow = _advised_assessment(officer, team, assessor, advisor, 1)[0]
     wide = _advised_assessment(officer, team, assessor, advisor, 1, covers=everything)[0]
-    _assert_constant(django_assert_max_num_queries, api(advisor), "consultation_detail",
-                     f"/api/consultations/{narrow.pk}/", lambda: None, f"/api/consultations/{wide.pk}/",
-                     rows=_covered)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(advisor),
+        "consultation_detail",
+        f"/api/consultations/{narrow.pk}/",
+        lambda: None,
+        f"/api/consultations/{wide.pk}/",
+        rows=_covered,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -310,8 +392,9 @@ def _nonzero(body) -> int:
     return sum(1 for row in body if Decimal(row["balance"]) != 0)
 
 
-def test_fund_accounts_are_constant_in_ledger_size(api, officer, team, secretariat, secretariat2, manager, manager2,
-                                                   django_assert_max_num_queries):
+def test_fund_accounts_are_constant_in_ledger_size(
+    api, officer, team, secretariat, secretariat2, manager, manager2, django_assert_max_num_queries
+):
     from bev.services import reservation_book
 
     from .factories import charge_fee
@@ -326,11 +409,24 @@ def test_fund_accounts_are_constant_in_ledger_size(api, officer, team, secretari
             charge_fee(user=manager, amount=Decimal("1000"), idempotency_key=f"qbm-fee-{i}")
 
     # One row per account whatever the ledger holds: what grows is the accounts with a balance.
-    _assert_constant(django_assert_max_num_queries, client, "fund_accounts", "/api/fund/accounts/", book,
-                     "/api/fund/accounts/", rows=_nonzero)
-    _assert_constant(django_assert_max_num_queries, client, "fund_account_history",
-                     "/api/fund/accounts/ministry_loan/", lambda: None, "/api/fund/accounts/cash_available/",
-                     rows=length)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "fund_accounts",
+        "/api/fund/accounts/",
+        book,
+        "/api/fund/accounts/",
+        rows=_nonzero,
+    )
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "fund_account_history",
+        "/api/fund/accounts/ministry_loan/",
+        lambda: None,
+        "/api/fund/accounts/cash_available/",
+        rows=length,
+    )
 
 
 def test_fund_managers_are_constant_in_periods(api, admin, manager, django_assert_max_num_queries):
@@ -342,8 +438,15 @@ def test_fund_managers_are_constant_in_periods(api, admin, manager, django_asser
         for year in (2028, 2030, 2032):
             manager_change(user=admin, name=f"Investeringsinstelling {year}", valid_from=date(year, 1, 1))
 
-    _assert_constant(django_assert_max_num_queries, api(manager), "fund_managers", "/api/fund/managers/",
-                     successors, "/api/fund/managers/", rows=length)
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(manager),
+        "fund_managers",
+        "/api/fund/managers/",
+        successors,
+        "/api/fund/managers/",
+        rows=length,
+    )
 
 
 @pytest.mark.parametrize("url", ["/api/fund/sweeps/", "/api/fund/tranches/"])
@@ -372,21 +475,34 @@ def test_position_valuations_are_constant(api, manager, position, django_assert_
 
     def value():
         for month in (1, 2, 3):
-            valuation_record(user=manager, position=position, valued_on=date(2026, month, 1),
-                             fair_value=Decimal("1100000"), method="multiples")
+            valuation_record(
+                user=manager,
+                position=position,
+                valued_on=date(2026, month, 1),
+                fair_value=Decimal("1100000"),
+                method="multiples",
+            )
 
     _position_list(django_assert_max_num_queries, api(manager), position, "valuations", value)
 
 
 @pytest.mark.parametrize("what", ["conditions", "rights"])
-def test_position_follow_ups_are_constant(api, manager, officer, secretariat, position, what,
-                                         django_assert_max_num_queries):
+def test_position_follow_ups_are_constant(
+    api, manager, officer, secretariat, position, what, django_assert_max_num_queries
+):
     from bev.services import follow_up_add
 
     def add():
         for i, owner in enumerate([manager, officer, secretariat]):
-            follow_up_add(user=manager, position=position, what=what[:-1], description=f"Afspraak {i}", owner=owner,
-                          due_date=date(2027, 1, 1) + timedelta(days=i), kind="veto" if what == "rights" else None)
+            follow_up_add(
+                user=manager,
+                position=position,
+                what=what[:-1],
+                description=f"Afspraak {i}",
+                owner=owner,
+                due_date=date(2027, 1, 1) + timedelta(days=i),
+                kind="veto" if what == "rights" else None,
+            )
 
     _position_list(django_assert_max_num_queries, api(manager), position, what, add)
 
@@ -396,8 +512,9 @@ def test_position_disbursements_are_constant(api, manager, manager2, position, d
 
     def propose():
         for i in range(4):
-            disbursement = disbursement_propose(user=manager, position=position, amount=Decimal("10000"),
-                                                idempotency_key=f"qbm-disb-{i}")
+            disbursement = disbursement_propose(
+                user=manager, position=position, amount=Decimal("10000"), idempotency_key=f"qbm-disb-{i}"
+            )
             if i == 0:
                 disbursement_approve(user=manager2, disbursement=disbursement)
             elif i == 1:
@@ -411,37 +528,49 @@ def test_position_dilutions_are_constant(api, manager, position, django_assert_m
 
     def dilute():
         for i in range(3):
-            dilution_record(user=manager, position=position, issued_on=date(2026, 1, 1 + i),
-                            shares_outstanding_before=1000 + 100 * i, new_shares_issued=100)
+            dilution_record(
+                user=manager,
+                position=position,
+                issued_on=date(2026, 1, 1 + i),
+                shares_outstanding_before=1000 + 100 * i,
+                new_shares_issued=100,
+            )
 
     _position_list(django_assert_max_num_queries, api(manager), position, "dilutions", dilute)
 
 
-def test_position_conversions_are_constant(api, officer, team, secretariat, secretariat2, manager, manager2,
-                                          django_assert_max_num_queries):
+def test_position_conversions_are_constant(
+    api, officer, team, secretariat, secretariat2, manager, manager2, django_assert_max_num_queries
+):
     from bev.services import conversion_record
 
     fund_with_tranches(user=manager)
-    loan = _invested_case(officer, team, secretariat, secretariat2, manager, manager2,
-                          instrument="convertible_loan")
+    loan = _invested_case(officer, team, secretariat, secretariat2, manager, manager2, instrument="convertible_loan")
 
     def convert():  # a loan converts once: the list goes from none to one
-        conversion_record(user=manager, position=loan, converted_on=timezone.localdate(), shares=500,
-                          ownership_percent=Decimal("10"))
+        conversion_record(
+            user=manager, position=loan, converted_on=timezone.localdate(), shares=500, ownership_percent=Decimal("10")
+        )
 
     _position_list(django_assert_max_num_queries, api(manager), loan, "conversions", convert)
 
 
-def test_position_exits_are_constant(api, manager, position, secretariat, secretariat2,
-                                     django_assert_max_num_queries):
+def test_position_exits_are_constant(api, manager, position, secretariat, secretariat2, django_assert_max_num_queries):
     from bev.services import exit_book
 
-    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground while invested (tests/test_exit_gate.py)
+    order_sale(
+        position.case, recorder=secretariat, confirmer=secretariat2
+    )  # the exit gate's ground while invested (tests/test_exit_gate.py)
 
     def sell():
         for i in range(3):
-            exit_book(user=manager, position=position, proceeds=Decimal("100000"),
-                      fraction_sold_percent=Decimal("10"), idempotency_key=f"qbm-exit-{i}")
+            exit_book(
+                user=manager,
+                position=position,
+                proceeds=Decimal("100000"),
+                fraction_sold_percent=Decimal("10"),
+                idempotency_key=f"qbm-exit-{i}",
+            )
 
     _position_list(django_assert_max_num_queries, api(manager), position, "exits", sell)
 
@@ -478,8 +607,9 @@ def test_letter_revisions_are_constant(api, officer, case, liaison, django_asser
     _assert_constant(django_assert_max_num_queries, api(liaison), "letter_revisions", url, edit, url, rows=length)
 
 
-def test_reports_are_constant(api, officer, case, liaison, django_assert_max_num_queries,
-                              django_capture_on_commit_callbacks):
+def test_reports_are_constant(
+    api, officer, case, liaison, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     from parliament.services import letter_requests_create, report_request
 
     add_liaisons(case, by=officer, liaisons=[liaison])
@@ -490,16 +620,30 @@ def test_reports_are_constant(api, officer, case, liaison, django_assert_max_num
         for year in (2023, 2024, 2025):
             report_request(user=liaison, kind="annual_transactions", year=year)
 
-    _assert_constant(django_assert_max_num_queries, client, "report_list", "/api/reports/?page_size=1", more,
-                     "/api/reports/?page_size=50", rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "report_list",
+        "/api/reports/?page_size=1",
+        more,
+        "/api/reports/?page_size=50",
+        rows=page,
+    )
 
     with transaction.atomic():  # a transaction of 2025 for the report to hold
         letter_requests_create(event=transaction_event(case, executed_on=date(2025, 5, 1)))
     with django_capture_on_commit_callbacks(execute=True):
         done = report_request(user=liaison, kind="annual_transactions", year=2025)
     # One row: what grows is the files it offers (none while pending; CSV, XLSX and PDF when done).
-    _assert_constant(django_assert_max_num_queries, client, "report_detail", f"/api/reports/{pending.pk}/",
-                     lambda: None, f"/api/reports/{done.pk}/", rows=lambda body: len(body["files"]))
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "report_detail",
+        f"/api/reports/{pending.pk}/",
+        lambda: None,
+        f"/api/reports/{done.pk}/",
+        rows=lambda body: len(body["files"]),
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -513,8 +657,14 @@ def storage(settings, tmp_path):
 def _upload(case, user, title="Memo"):
     from documents.services import document_upload
 
-    return document_upload(user=user, case=case, title=title, document_type="cabinet_decision",
-                           content=sample_pdf(title), filename="memo.pdf")
+    return document_upload(
+        user=user,
+        case=case,
+        title=title,
+        document_type="cabinet_decision",
+        content=sample_pdf(title),
+        filename="memo.pdf",
+    )
 
 
 def _versions_and_links(document, user, secretariat, n: int = 3):
@@ -522,12 +672,18 @@ def _versions_and_links(document, user, secretariat, n: int = 3):
     from documents.services import document_link, document_version_add, document_version_withdraw
 
     for i in range(n):
-        version = document_version_add(user=user, document=document, content=sample_pdf(f"v{i}"),
-                                       filename=f"memo-{i}.pdf")
+        version = document_version_add(
+            user=user, document=document, content=sample_pdf(f"v{i}"), filename=f"memo-{i}.pdf"
+        )
         if i == 0:
             document_version_withdraw(user=user, version=version, reason="Verkeerde bijlage.")
-        decision = CabinetDecision.objects.create(case=document.case, meeting_date=timezone.localdate(),
-                                                  reference=f"MR-{i}", deploy=True, recorded_by=secretariat)
+        decision = CabinetDecision.objects.create(
+            case=document.case,
+            meeting_date=timezone.localdate(),
+            reference=f"MR-{i}",
+            deploy=True,
+            recorded_by=secretariat,
+        )
         document_link(user=user, document=document, target_type="cases.cabinetdecision", target_id=str(decision.pk))
 
 
@@ -535,8 +691,9 @@ def _versions_plus_links(body) -> int:
     return len(body["versions"]) + len(body["links"])
 
 
-def test_documents_are_constant_in_documents_versions_and_links(api, storage, officer, secretariat, case,
-                                                                django_assert_max_num_queries):
+def test_documents_are_constant_in_documents_versions_and_links(
+    api, storage, officer, secretariat, case, django_assert_max_num_queries
+):
     document = _upload(case, officer)
     _upload(case, officer, "Tweede memo")
     client = api(officer)
@@ -546,15 +703,35 @@ def test_documents_are_constant_in_documents_versions_and_links(api, storage, of
         for i in range(3):
             _versions_and_links(_upload(case, officer, f"Memo {i}"), officer, secretariat, n=2)
 
-    _assert_constant(django_assert_max_num_queries, client, "document_list", f"{base}?page_size=1", more_documents,
-                     f"{base}?page_size=50", rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "document_list",
+        f"{base}?page_size=1",
+        more_documents,
+        f"{base}?page_size=50",
+        rows=page,
+    )
     grow = lambda: _versions_and_links(document, officer, secretariat)  # noqa: E731
-    _assert_constant(django_assert_max_num_queries, client, "document_detail", f"{base}{document.pk}/", grow,
-                     f"{base}{document.pk}/", rows=_versions_plus_links)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "document_detail",
+        f"{base}{document.pk}/",
+        grow,
+        f"{base}{document.pk}/",
+        rows=_versions_plus_links,
+    )
     other = _upload(case, officer, "Derde memo")
-    _assert_constant(django_assert_max_num_queries, client, "document_versions", f"{base}{other.pk}/versions/",
-                     lambda: _versions_and_links(other, officer, secretariat), f"{base}{other.pk}/versions/",
-                     rows=length)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "document_versions",
+        f"{base}{other.pk}/versions/",
+        lambda: _versions_and_links(other, officer, secretariat),
+        f"{base}{other.pk}/versions/",
+        rows=length,
+    )
 
 
 def test_document_links_answer_no_get(api, storage, officer, case):
@@ -585,18 +762,33 @@ def test_audit_trail_is_constant_in_records(api, officer, case, auditor, django_
         _edits(case, officer, 4)
         _edits(hidden, officer, 4)
 
-    _assert_constant(django_assert_max_num_queries, client, "audit_case", f"/api/audit/?case={case.pk}&page_size=2",
-                     more, f"/api/audit/?case={case.pk}&page_size=100", rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "audit_case",
+        f"/api/audit/?case={case.pk}&page_size=2",
+        more,
+        f"/api/audit/?case={case.pk}&page_size=100",
+        rows=page,
+    )
     # Per person: records of cases on the auditor's team and (masked) of others.
-    _assert_constant(django_assert_max_num_queries, client, "audit_user", "/api/audit/?user=officer&page_size=2",
-                     lambda: _edits(hidden, officer, 3), "/api/audit/?user=officer&page_size=100", rows=page)
+    _assert_constant(
+        django_assert_max_num_queries,
+        client,
+        "audit_user",
+        "/api/audit/?user=officer&page_size=2",
+        lambda: _edits(hidden, officer, 3),
+        "/api/audit/?user=officer&page_size=100",
+        rows=page,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # The case lifecycle: GET /api/cases/{id}/transitions/
 # ------------------------------------------------------------------------------------------------
-def test_case_transitions_are_constant_in_history(api, officer, assessor, assessor2, assessed_case,
-                                                  django_assert_max_num_queries):
+def test_case_transitions_are_constant_in_history(
+    api, officer, assessor, assessor2, assessed_case, django_assert_max_num_queries
+):
     """The transitions come from the state machine; the guards read the case's assessments. Approving
     one (and a revision of it) makes `submit_to_cabinet` available: one more row."""
     from assessments.services import assessment_approve, assessment_revise, assessment_submit
@@ -609,6 +801,12 @@ def test_case_transitions_are_constant_in_history(api, officer, assessor, assess
         _edits(assessed_case, officer, 3)
 
     url = f"/api/cases/{assessed_case.pk}/transitions/"
-    _assert_constant(django_assert_max_num_queries, api(officer), "case_transitions", url, approve, url,
-                     rows=lambda body: len(body["available"]))
-
+    _assert_constant(
+        django_assert_max_num_queries,
+        api(officer),
+        "case_transitions",
+        url,
+        approve,
+        url,
+        rows=lambda body: len(body["available"]),
+    )

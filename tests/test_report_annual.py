@@ -30,14 +30,18 @@ def transactions(case, officer, officer2, manager, kamer):
     add_liaisons(case, by=officer, liaisons=[kamer])
     hidden = make_case(officer=officer2, target_name="Verborgen Systems B.V.", target_kvk_number="87654321")
     with transaction.atomic():
-        for kind, amount, day in [("first_investment", "10000000", date(2026, 2, 1)),
-                                  ("follow_on_investment", "2500000.50", date(2026, 6, 1)),
-                                  ("partial_exit", "4000000", date(2026, 10, 1)),
-                                  ("first_investment", "1000000", date(2025, 5, 1))]:
-            services.letter_requests_create(event=transaction_event(case, kind=kind, amount=Decimal(amount),
-                                                                    executed_on=day, user=manager))
-        services.letter_requests_create(event=transaction_event(hidden, amount=Decimal("99000000"),
-                                                                executed_on=date(2026, 3, 1), user=manager))
+        for kind, amount, day in [
+            ("first_investment", "10000000", date(2026, 2, 1)),
+            ("follow_on_investment", "2500000.50", date(2026, 6, 1)),
+            ("partial_exit", "4000000", date(2026, 10, 1)),
+            ("first_investment", "1000000", date(2025, 5, 1)),
+        ]:
+            services.letter_requests_create(
+                event=transaction_event(case, kind=kind, amount=Decimal(amount), executed_on=day, user=manager)
+            )
+        services.letter_requests_create(
+            event=transaction_event(hidden, amount=Decimal("99000000"), executed_on=date(2026, 3, 1), user=manager)
+        )
     return case
 
 
@@ -47,7 +51,8 @@ def request_report(api, user, django_capture_on_commit_callbacks, **data):
 
 
 def test_the_annual_report_lists_the_years_transactions_of_visible_cases(
-        api, kamer, transactions, django_capture_on_commit_callbacks):
+    api, kamer, transactions, django_capture_on_commit_callbacks
+):
     response = request_report(api, kamer, django_capture_on_commit_callbacks, kind="annual_transactions", year=2026)
     assert response.status_code == 202, response.json()
     report_id = response.json()["id"]
@@ -76,10 +81,12 @@ def test_the_annual_report_lists_the_years_transactions_of_visible_cases(
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 
-def test_a_report_is_only_for_the_person_who_asked_for_it(api, kamer, make_user, transactions,
-                                                          django_capture_on_commit_callbacks):
-    report_id = request_report(api, kamer, django_capture_on_commit_callbacks, kind="annual_transactions",
-                               year=2026).json()["id"]
+def test_a_report_is_only_for_the_person_who_asked_for_it(
+    api, kamer, make_user, transactions, django_capture_on_commit_callbacks
+):
+    report_id = request_report(
+        api, kamer, django_capture_on_commit_callbacks, kind="annual_transactions", year=2026
+    ).json()["id"]
     auditor = make_user("auditor", Role.AUDITOR)
     assert api(auditor).get(f"/api/reports/{report_id}/").status_code == 404
     assert api(auditor).get(f"/api/reports/{report_id}/download/pdf/").status_code == 404
@@ -87,17 +94,20 @@ def test_a_report_is_only_for_the_person_who_asked_for_it(api, kamer, make_user,
 
 
 def test_a_role_that_does_not_report_is_refused(api, officer, django_capture_on_commit_callbacks):
-    response = request_report(api, officer, django_capture_on_commit_callbacks, kind="annual_transactions",
-                              year=2026)
+    response = request_report(api, officer, django_capture_on_commit_callbacks, kind="annual_transactions", year=2026)
     assert response.status_code == 403
     assert not Report.objects.exists()
 
 
-@pytest.mark.parametrize("data, field", [({"kind": "annual_transactions"}, "year"),
-                                         ({"kind": "annual_transactions", "year": 2019}, "year"),
-                                         ({"kind": "whatever", "year": 2026}, "kind"),
-                                         ({"kind": "evaluation", "period_start": "2026-01-01",
-                                           "period_end": "2025-01-01"}, "period_end")])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"kind": "annual_transactions"}, "year"),
+        ({"kind": "annual_transactions", "year": 2019}, "year"),
+        ({"kind": "whatever", "year": 2026}, "kind"),
+        ({"kind": "evaluation", "period_start": "2026-01-01", "period_end": "2025-01-01"}, "period_end"),
+    ],
+)
 def test_bad_report_requests_are_field_errors(api, kamer, data, field, django_capture_on_commit_callbacks):
     response = request_report(api, kamer, django_capture_on_commit_callbacks, **data)
     assert response.status_code == 400 and field in response.json()
@@ -107,8 +117,13 @@ def test_bad_report_requests_are_field_errors(api, kamer, data, field, django_ca
 def test_a_failing_build_is_reported_as_failed(kamer, monkeypatch):
     from parliament import reports, tasks
 
-    report = Report.objects.create(kind="annual_transactions", year=2026, period_start=date(2026, 1, 1),
-                                   period_end=date(2026, 12, 31), requested_by=kamer)
+    report = Report.objects.create(
+        kind="annual_transactions",
+        year=2026,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+        requested_by=kamer,
+    )
     monkeypatch.setattr(reports, "annual_rows", lambda report: 1 / 0)
     assert tasks.generate_report(report.pk) == "failed"
     report.refresh_from_db()

@@ -40,8 +40,17 @@ def test_bar_chart_bars_are_proportional():
 
 
 def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
-        case, officer, officer2, manager, manager2, secretariat, secretariat2, kamer, make_user,
-        django_capture_on_commit_callbacks):
+    case,
+    officer,
+    officer2,
+    manager,
+    manager2,
+    secretariat,
+    secretariat2,
+    kamer,
+    make_user,
+    django_capture_on_commit_callbacks,
+):
     from tests import factories
 
     add_liaisons(case, by=officer, liaisons=[kamer])
@@ -57,8 +66,9 @@ def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
     case = factories.case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("12500000"))
 
-    report = Report.objects.create(kind="evaluation", period_start=date(2023, 1, 1),
-                                   period_end=timezone.localdate(), requested_by=kamer)
+    report = Report.objects.create(
+        kind="evaluation", period_start=date(2023, 1, 1), period_end=timezone.localdate(), requested_by=kamer
+    )
     data = reports.evaluation_data(report)
     assert data["funnel"]["received"] == 2
     assert data["funnel"]["admitted"] == 1

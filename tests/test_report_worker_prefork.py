@@ -40,12 +40,14 @@ def wait_until_finished(report: Report, timeout: float = 90) -> Report:
 
 
 def test_the_prefork_worker_builds_the_annual_and_the_evaluation_report(
-        broker, case, officer, manager, make_user, tmp_path):
+    broker, case, officer, manager, make_user, tmp_path
+):
     kamer = make_user("kamer", Role.PARLIAMENTARY_LIAISON)
     add_liaisons(case, by=officer, liaisons=[kamer])
     with transaction.atomic():
-        services.letter_requests_create(event=transaction_event(
-            case, amount=Decimal("10000000"), executed_on=date(2026, 2, 1), user=manager))
+        services.letter_requests_create(
+            event=transaction_event(case, amount=Decimal("10000000"), executed_on=date(2026, 2, 1), user=manager)
+        )
 
     with celery_worker(tmp_path / "worker.log"):
         annual = services.report_request(user=kamer, kind=Report.Kind.ANNUAL_TRANSACTIONS, year=2026)

@@ -48,9 +48,15 @@ def test_a_new_review_uses_the_current_version_and_asks_the_review_questions(ass
     review = assessment_start(user=assessor, case=monitored, kind="risk_review")
     assert review.framework.number == 3  # v3 (migration 0005) keeps v2's review questions
     assert review.framework.framework.reviews_by_questions
-    assert sorted(review.checks.values_list("code", flat=True)) == sorted([
-        "state_actor_influence_ended", "covered_by_other_instrument", "trustworthy_market_party",
-        "buyer_no_strategic_behaviour", "cabinet_conditions_settled"])
+    assert sorted(review.checks.values_list("code", flat=True)) == sorted(
+        [
+            "state_actor_influence_ended",
+            "covered_by_other_instrument",
+            "trustworthy_market_party",
+            "buyer_no_strategic_behaviour",
+            "cabinet_conditions_settled",
+        ]
+    )
 
 
 def test_all_answers_yes_concludes_manageable_with_the_reasons(assessor, assessor2, monitored):
@@ -69,12 +75,15 @@ def test_either_way_of_removing_the_threat_suffices(assessor, monitored):
     assert assessment_compute(review)["risk_manageable"] is True  # screening now covers the company
 
 
-@pytest.mark.parametrize("answers", [
-    {"state_actor_influence_ended": "no", "covered_by_other_instrument": "no"},
-    {"trustworthy_market_party": "no"},
-    {"buyer_no_strategic_behaviour": "no"},
-    {"cabinet_conditions_settled": "no"},
-])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"state_actor_influence_ended": "no", "covered_by_other_instrument": "no"},
+        {"trustworthy_market_party": "no"},
+        {"buyer_no_strategic_behaviour": "no"},
+        {"cabinet_conditions_settled": "no"},
+    ],
+)
 def test_a_failing_answer_concludes_not_manageable(assessor, assessor2, monitored, answers):
     review = review_with(monitored, assessor, answer="yes", **answers)
     assessment_submit(user=assessor, assessment=review)
@@ -100,8 +109,11 @@ def test_the_lead_never_approves_their_own_review(api, assessor, monitored):
 
 def test_an_answer_needs_its_reason(api, assessor, monitored):
     review = assessment_start(user=assessor, case=monitored, kind="risk_review")
-    response = api(assessor).put(f"/api/assessments/{review.pk}/checks/trustworthy_market_party/",
-                                 {"answer": "yes", "rationale": ""}, format="json")
+    response = api(assessor).put(
+        f"/api/assessments/{review.pk}/checks/trustworthy_market_party/",
+        {"answer": "yes", "rationale": ""},
+        format="json",
+    )
     assert response.status_code == 400 and "rationale" in response.json()
 
 
@@ -112,13 +124,19 @@ def test_the_review_no_longer_rescores_importance(assessor, monitored):
     assert refused.value.code == "not_applicable"
 
 
-def test_open_cabinet_conditions_refuse_the_answer_that_they_are_met(case, officer, assessor, assessor2, manager,
-                                                                     manager2, secretariat, secretariat2):
+def test_open_cabinet_conditions_refuse_the_answer_that_they_are_met(
+    case, officer, assessor, assessor2, manager, manager2, secretariat, secretariat2
+):
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(ready, proposer=manager, approver=manager2, amount=Decimal("1000000"))
-    condition = follow_up_add(user=manager, position=position, what="condition", owner=manager,
-                              description="Geen zetel in de raad van commissarissen voor de investeerder.")
+    condition = follow_up_add(
+        user=manager,
+        position=position,
+        what="condition",
+        owner=manager,
+        description="Geen zetel in de raad van commissarissen voor de investeerder.",
+    )
     Case.objects.filter(pk=case.pk).update(state="monitoring")
     review = review_with(Case.objects.get(pk=case.pk), assessor, answer="yes")
     with pytest.raises(Conflict) as refused:

@@ -22,10 +22,22 @@ def beheer(make_user):
 
 
 def _change_form(user):
-    return {"username": user.username, "first_name": "", "last_name": "", "email": user.email,
-            "is_active": "on", "role": user.role, "clearance": user.clearance, "organisation": "EZ",
-            "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
-            "initial-date_joined_0": "2026-01-01", "initial-date_joined_1": "00:00:00"}
+    return {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": user.email,
+        "is_active": "on",
+        "role": user.role,
+        "clearance": user.clearance,
+        "organisation": "EZ",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "00:00:00",
+    }
 
 
 def test_an_administrator_changes_a_clearance_and_it_is_audited(client, beheer, officer):
@@ -45,8 +57,13 @@ def test_other_staff_cannot_manage_people(client, make_user, officer, role):
     staff = make_user(f"staff_{role}", role, is_staff=True)
     web_session(client, staff)
     assert client.get("/admin/access/user/").status_code == 403
-    assert client.post(f"/admin/access/user/{officer.pk}/change/",
-                       _change_form(officer) | {"clearance": Classification.ZEER_GEHEIM}).status_code == 403
+    assert (
+        client.post(
+            f"/admin/access/user/{officer.pk}/change/",
+            _change_form(officer) | {"clearance": Classification.ZEER_GEHEIM},
+        ).status_code
+        == 403
+    )
     assert User.objects.get(pk=officer.pk).clearance == Classification.GEHEIM
 
 
@@ -70,13 +87,13 @@ def test_second_factors_and_tokens_are_not_in_the_admin():
 def test_an_administrator_resets_a_lost_second_factor(client, beheer, officer):
     give_totp(officer)
     web_session(client, beheer)
-    response = client.post("/admin/access/user/", {"action": "reset_second_factor",
-                                                   "_selected_action": [officer.pk]})
+    response = client.post("/admin/access/user/", {"action": "reset_second_factor", "_selected_action": [officer.pk]})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=officer).exists()
     assert not StaticDevice.objects.filter(user=officer).exists()
-    assert AuditRecord.objects.filter(event="user.reset_second_factor", object_id=str(officer.pk),
-                                      actor=beheer).exists()
+    assert AuditRecord.objects.filter(
+        event="user.reset_second_factor", object_id=str(officer.pk), actor=beheer
+    ).exists()
     # at the next login the person enrols again
     login = client.__class__().post("/login/", {"username": "officer", "password": "correct-horse-battery"})
     assert login["Location"] == "/login/enrol/"

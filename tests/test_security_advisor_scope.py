@@ -31,14 +31,28 @@ def consulted(officer, assessor, assessor2, case, make_user):
     start_risk_assessment(case, officer=officer)
     assessment = assessment_start(user=assessor, case=case)
     fill_initial_assessment(assessment, lead=assessor)
-    assessment_score(user=assessor2, assessment=assessment, indicator="vital_processes", level=2,
-                     rationale=SECOND_OPINION)
+    assessment_score(
+        user=assessor2, assessment=assessment, indicator="vital_processes", level=2, rationale=SECOND_OPINION
+    )
     due = timezone.localdate() + timedelta(days=3)
-    mine = consultation_request(user=assessor, assessment=assessment, ministry="jenv", advisor=advisor,
-                                question="Deelt u de inschatting van de statelijke invloed?",
-                                covers=["state_actor_influence"], due_date=due)
-    consultation_request(user=assessor, assessment=assessment, ministry="bz", advisor=other,
-                         question=OTHER_QUESTION, covers=["proportionality"], due_date=due)
+    mine = consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="jenv",
+        advisor=advisor,
+        question="Deelt u de inschatting van de statelijke invloed?",
+        covers=["state_actor_influence"],
+        due_date=due,
+    )
+    consultation_request(
+        user=assessor,
+        assessment=assessment,
+        ministry="bz",
+        advisor=other,
+        question=OTHER_QUESTION,
+        covers=["proportionality"],
+        due_date=due,
+    )
     case.refresh_from_db()
     return {"advisor": advisor, "assessment": assessment, "mine": mine, "cases": [case], "own": case}
 
@@ -49,13 +63,17 @@ def test_an_advisor_sees_nothing_of_the_assessment_beyond_their_request_anywhere
     own = client.get(f"/api/consultations/{consulted['mine'].pk}/")
     assert own.status_code == 200 and "statelijke invloed" in body_text(own)
 
-    hidden = {OTHER_QUESTION, SECOND_OPINION,
-              "Beoordeeld en doorstaan.",  # rationale of the checks, which the request does not cover
-              "Score 3 op basis van het dossier."}  # the assessors' own scores
+    hidden = {
+        OTHER_QUESTION,
+        SECOND_OPINION,
+        "Beoordeeld en doorstaan.",  # rationale of the checks, which the request does not cover
+        "Score 3 op basis van het dossier.",
+    }  # the assessors' own scores
     failures = []
     for url in project_urls():
-        if url.name in ("access:logout", "admin:logout", "healthz", "schema", "swagger-ui") \
-                or any(name == "format" for _c, name in url.params):
+        if url.name in ("access:logout", "admin:logout", "healthz", "schema", "swagger-ui") or any(
+            name == "format" for _c, name in url.params
+        ):
             continue
         for path in concrete_paths(url, consulted):
             response = client.get(path)

@@ -86,9 +86,20 @@ def test_a_session_needs_the_csrf_token_to_create_one(officer):
     client.get("/login/")
     csrf = client.cookies["csrftoken"].value
     from .factories import give_totp, totp_code
+
     device = give_totp(officer)
-    assert client.post("/login/", {"username": "officer", "password": "correct-horse-battery",
-                                   "otp_token": totp_code(device), "csrfmiddlewaretoken": csrf}).status_code == 302
+    assert (
+        client.post(
+            "/login/",
+            {
+                "username": "officer",
+                "password": "correct-horse-battery",
+                "otp_token": totp_code(device),
+                "csrfmiddlewaretoken": csrf,
+            },
+        ).status_code
+        == 302
+    )
     assert client.post("/api/auth/token/").status_code == 403
     csrf = client.cookies["csrftoken"].value
     assert client.post("/api/auth/token/", HTTP_X_CSRFTOKEN=csrf).status_code == 201
@@ -114,8 +125,11 @@ def test_the_token_shows_when_it_expires(client, officer, settings):
     created = client.post("/api/auth/token/").json()
     expires_at = parse_datetime(created["expires_at"])
     assert expires_at - parse_datetime(created["created"]) == timedelta(days=7)
-    assert client.get("/api/auth/token/").json() == {"exists": True, "created": created["created"],
-                                                     "expires_at": created["expires_at"]}
+    assert client.get("/api/auth/token/").json() == {
+        "exists": True,
+        "created": created["created"],
+        "expires_at": created["expires_at"],
+    }
     record = AuditRecord.objects.get(event="auth.token_create", actor=officer)
     assert parse_datetime(record.changes["expires_at"]["after"]) == expires_at
 

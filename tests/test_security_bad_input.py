@@ -7,12 +7,15 @@ from access.roles import Role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", [
-    "/api/assessments/?case=-4.8243587144087686e%2B107",
-    "/api/letters/?case=-1.7976931348623157e%2B308",
-    "/api/cases/?page=99999999999999999999999",
-    "/api/cases/99999999999999999999999/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/assessments/?case=-4.8243587144087686e%2B107",
+        "/api/letters/?case=-1.7976931348623157e%2B308",
+        "/api/cases/?page=99999999999999999999999",
+        "/api/cases/99999999999999999999999/",
+    ],
+)
 def test_huge_numbers_are_not_a_server_error(api, officer, path):
     assert api(officer).get(path).status_code < 500
 

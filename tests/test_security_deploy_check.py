@@ -16,11 +16,17 @@ def _manage(*args, **env):
     # A clean environment, like a production host's: nothing the test process (or another test,
     # e.g. DJANGO_ALLOW_ASYNC_UNSAFE from the browser tests) has set leaks in.
     environment = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
-    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production",
-                        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "DJANGO_ALLOWED_HOSTS": "bev.example.nl"})
+    environment.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+            "DJANGO_ALLOWED_HOSTS": "bev.example.nl",
+        }
+    )
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_deploy_check_passes_without_warnings():
@@ -28,23 +34,29 @@ def test_the_deploy_check_passes_without_warnings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("env,message", [
-    ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
-    ({"BEV_DEMO_MODE": "true"}, "BEV_DEMO_MODE"),
-    ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
-])
+@pytest.mark.parametrize(
+    "env,message",
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
+        ({"BEV_DEMO_MODE": "true"}, "BEV_DEMO_MODE"),
+        ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+    ],
+)
 def test_production_refuses_to_start_misconfigured(env, message):
     result = _manage("check", **env)
     assert result.returncode != 0 and message in result.stderr
 
 
 def test_production_cookies_and_headers():
-    code = ("from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, "
-            "s.SECURE_SSL_REDIRECT, s.DEBUG, s.BEV_DEMO_MODE, "
-            "min(v.get('OPTIONS', {}).get('min_length', 0) for v in s.AUTH_PASSWORD_VALIDATORS "
-            "if 'MinimumLength' in v['NAME']) >= 12, "
-            "'unsafe-inline' not in str(s.CONTENT_SECURITY_POLICY))")
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000, "
+        "s.SECURE_SSL_REDIRECT, s.DEBUG, s.BEV_DEMO_MODE, "
+        "min(v.get('OPTIONS', {}).get('min_length', 0) for v in s.AUTH_PASSWORD_VALIDATORS "
+        "if 'MinimumLength' in v['NAME']) >= 12, "
+        "'unsafe-inline' not in str(s.CONTENT_SECURITY_POLICY))"
+    )
     result = _manage("shell", "-v", "0", "-c", code)
-    assert result.stdout.split() == ["True", "True", "True", "True", "False", "False", "True", "True"], \
+    assert result.stdout.split() == ["True", "True", "True", "True", "False", "False", "True", "True"], (
         result.stdout + result.stderr
+    )

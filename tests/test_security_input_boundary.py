@@ -59,46 +59,70 @@ def patch_raw(client, url: str, text: str):
 @pytest.mark.parametrize("username", ["a\x00b", "\x00", "officer2\x00", "\x00officer2"])
 def test_a_nul_in_a_username_to_add_to_the_team_is_a_field_error(api, case, officer, username):
     members = CaseTeamMember.objects.filter(case=case).count()
-    refused(api(officer).post(f"/api/cases/{case.pk}/team/", {"username": username, "role": "case_officer"},
-                              format="json"), "username", "NUL")
+    refused(
+        api(officer).post(f"/api/cases/{case.pk}/team/", {"username": username, "role": "case_officer"}, format="json"),
+        "username",
+        "NUL",
+    )
     assert CaseTeamMember.objects.filter(case=case).count() == members
 
 
-@pytest.mark.parametrize("path, field", [
-    ("/api/cases/{case}/team/officer2%00/", "username"),
-    ("/api/cases/{case}%00/", "pk"),
-    ("/api/cases/{case}%00/documents/", "case_id"),
-    ("/api/letters/1%00/", "pk"),
-    ("/api/positions/%001/", "pk"),
-])
+@pytest.mark.parametrize(
+    "path, field",
+    [
+        ("/api/cases/{case}/team/officer2%00/", "username"),
+        ("/api/cases/{case}%00/", "pk"),
+        ("/api/cases/{case}%00/documents/", "case_id"),
+        ("/api/letters/1%00/", "pk"),
+        ("/api/positions/%001/", "pk"),
+    ],
+)
 def test_a_nul_in_a_path_segment_is_a_field_error(api, case, officer, path, field):
-    response = api(officer).delete(path.format(case=case.pk)) if "team" in path else \
-        api(officer).get(path.format(case=case.pk))
+    response = (
+        api(officer).delete(path.format(case=case.pk))
+        if "team" in path
+        else api(officer).get(path.format(case=case.pk))
+    )
     refused(response, field, "NUL")
     assert CaseTeamMember.objects.filter(case=case, user__username="officer2").exists()
 
 
-@pytest.mark.parametrize("query, field", [
-    ("user=a%00b", "user"), ("request_id=%00", "request_id"), ("action=create%00", "action"),
-    ("object_id=1%00", "object_id"), ("case=1%00", "case"), ("a%00b=1", "a\x00b"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("user=a%00b", "user"),
+        ("request_id=%00", "request_id"),
+        ("action=create%00", "action"),
+        ("object_id=1%00", "object_id"),
+        ("case=1%00", "case"),
+        ("a%00b=1", "a\x00b"),
+    ],
+)
 def test_a_nul_in_an_audit_filter_is_a_field_error(api, auditor, query, field):
     records = AuditRecord.objects.count()
     refused(api(auditor).get(f"/api/audit/?{query}"), field, "NUL")
     assert AuditRecord.objects.count() == records
 
 
-@pytest.mark.parametrize("url, field", [
-    ("/api/cases/?search=a%00b", "search"), ("/api/cases/?state=signal%00", "state"),
-    ("/api/assessments/?case=1%00", "case"), ("/api/letters/?case=%00", "case"),
-    ("/api/letters/?search=%00", "search"), ("/api/cases/{case}/documents/?search=x%00", "search"),
-])
+@pytest.mark.parametrize(
+    "url, field",
+    [
+        ("/api/cases/?search=a%00b", "search"),
+        ("/api/cases/?state=signal%00", "state"),
+        ("/api/assessments/?case=1%00", "case"),
+        ("/api/letters/?case=%00", "case"),
+        ("/api/letters/?search=%00", "search"),
+        ("/api/cases/{case}/documents/?search=x%00", "search"),
+    ],
+)
 def test_a_nul_in_a_list_filter_is_a_field_error(api, case, officer, url, field):
     refused(api(officer).get(url.format(case=case.pk)), field, "NUL")
 
 
 def test_a_nul_in_web_forms_and_the_login_is_a_400_and_changes_nothing(client, officer, case):
-    assert client.post("/login/", {"username": "officer\x00", "password": "x", "otp_token": "123456"}).status_code == 400
+    assert (
+        client.post("/login/", {"username": "officer\x00", "password": "x", "otp_token": "123456"}).status_code == 400
+    )
     web_session(client, officer)
     members = CaseTeamMember.objects.filter(case=case).count()
     response = client.post(f"/cases/{case.pk}/team/", {"username": "officer2\x00", "role": "case_officer"})
@@ -115,20 +139,23 @@ def position(case, manager, manager2, secretariat, secretariat2):
 
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    return invest_in_case(ready, proposer=manager, approver=manager2, amount=Decimal("1000000.00"),
-                          booked_on=date(2024, 1, 1))
+    return invest_in_case(
+        ready, proposer=manager, approver=manager2, amount=Decimal("1000000.00"), booked_on=date(2024, 1, 1)
+    )
 
 
 @pytest.mark.parametrize("what", ["conditions", "rights"])
 @pytest.mark.parametrize("owner", ["manager\x00", "\x00", "man\x00ager2", "manager\x1b"])
-def test_a_nul_or_control_character_in_a_condition_or_right_owner_is_a_field_error(api, manager, position, what,
-                                                                                   owner):
+def test_a_nul_or_control_character_in_a_condition_or_right_owner_is_a_field_error(api, manager, position, what, owner):
     from bev.models import AcquiredRight, DecisionCondition
 
-    body = {"description": "Zetel in de raad van commissarissen", "owner": owner, "due_date": "2026-06-30",
-            **({"kind": "board_seat"} if what == "rights" else {})}
-    refused(api(manager).post(f"/api/positions/{position.pk}/{what}/", body, format="json"), "owner",
-            "niet toegestaan")
+    body = {
+        "description": "Zetel in de raad van commissarissen",
+        "owner": owner,
+        "due_date": "2026-06-30",
+        **({"kind": "board_seat"} if what == "rights" else {}),
+    }
+    refused(api(manager).post(f"/api/positions/{position.pk}/{what}/", body, format="json"), "owner", "niet toegestaan")
     assert not DecisionCondition.objects.exists() and not AcquiredRight.objects.exists()
 
 
@@ -139,9 +166,11 @@ def test_a_condition_id_in_other_digits_or_with_a_nul_changes_nothing(api, manag
 
     from bev.models import DecisionCondition
 
-    response = api(manager).post(f"/api/positions/{position.pk}/conditions/",
-                                 {"description": "Vestiging blijft in Nederland", "owner": manager.username,
-                                  "due_date": "2026-06-30"}, format="json")
+    response = api(manager).post(
+        f"/api/positions/{position.pk}/conditions/",
+        {"description": "Vestiging blijft in Nederland", "owner": manager.username, "due_date": "2026-06-30"},
+        format="json",
+    )
     assert response.status_code == 201, response.content[:300]
     condition = DecisionCondition.objects.get()
     if zero is None:
@@ -185,17 +214,23 @@ CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\uff
 
 @pytest.mark.parametrize("char", CONTROL)
 def test_a_control_character_in_a_case_title_is_a_field_error(api, case, officer, char):
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging"}, format="json"),
-            "title", f"U+{ord(char):04X}")
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging"}, format="json"),
+        "title",
+        f"U+{ord(char):04X}",
+    )
     assert Case.objects.get(pk=case.pk).title == case.title
 
 
 @pytest.mark.parametrize("username", ["a\\udc80b", "\\ud800", "officer2\\udfff"])
 def test_a_lone_surrogate_in_a_looked_up_value_is_a_field_error(api, case, officer, username):
     members = CaseTeamMember.objects.filter(case=case).count()
-    response = api(officer).generic("POST", f"/api/cases/{case.pk}/team/",
-                                    '{"username": "%s", "role": "case_officer"}' % username,
-                                    content_type="application/json")
+    response = api(officer).generic(
+        "POST",
+        f"/api/cases/{case.pk}/team/",
+        '{"username": "%s", "role": "case_officer"}' % username,
+        content_type="application/json",
+    )
     refused(response, "username", "niet toegestaan")
     assert CaseTeamMember.objects.filter(case=case).count() == members
 
@@ -215,21 +250,26 @@ def letter(case, officer, manager, make_user):
     return LetterDraft.objects.get(request=request, chamber="tweede_kamer"), kamer
 
 
-@pytest.mark.parametrize("field, char", [("body", "\x02"), ("body", "\x0b"), ("subject", "\x1f"),
-                                         ("confidential_annex", "\x7f"), ("note", "\x00")])
+@pytest.mark.parametrize(
+    "field, char",
+    [("body", "\x02"), ("body", "\x0b"), ("subject", "\x1f"), ("confidential_annex", "\x7f"), ("note", "\x00")],
+)
 def test_a_control_character_in_a_letter_is_a_field_error_and_the_docx_still_builds(api, letter, field, char):
     draft, kamer = letter
     before = LetterDraft.objects.get(pk=draft.pk).body
-    refused(api(kamer).patch(f"/api/letters/{draft.pk}/", {field: f"Geachte{char} Voorzitter"}, format="json"),
-            field, f"U+{ord(char):04X}")
+    refused(
+        api(kamer).patch(f"/api/letters/{draft.pk}/", {field: f"Geachte{char} Voorzitter"}, format="json"),
+        field,
+        f"U+{ord(char):04X}",
+    )
     assert LetterDraft.objects.get(pk=draft.pk).body == before
     assert api(kamer).get(f"/api/letters/{draft.pk}/docx/").status_code == 200
 
 
 @pytest.mark.parametrize("char", ["\x02", "\x0b", "\x1f", "\ufffe"])
-def test_a_control_character_in_the_title_is_refused_and_the_cabinet_report_still_exports(api, settings, tmp_path, case,
-                                                                                           officer, assessor, assessor2,
-                                                                                           char):
+def test_a_control_character_in_the_title_is_refused_and_the_cabinet_report_still_exports(
+    api, settings, tmp_path, case, officer, assessor, assessor2, char
+):
     """The title goes into the cabinet report's DOCX (XML 1.0 cannot hold the character)."""
     import io
 
@@ -241,19 +281,32 @@ def test_a_control_character_in_the_title_is_refused_and_the_cabinet_report_stil
     from .factories import approve_assessment, use_tmp_document_storage
 
     use_tmp_document_storage(settings, tmp_path)
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging", "target_name": f"X{char}"},
-                               format="json"), "title", f"U+{ord(char):04X}")
+    refused(
+        api(officer).patch(
+            f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging", "target_name": f"X{char}"}, format="json"
+        ),
+        "title",
+        f"U+{ord(char):04X}",
+    )
     Case.objects.filter(pk=case.pk).update(state="risk_assessment")
     assessment = approve_assessment(Case.objects.get(pk=case.pk), lead=assessor, approver=assessor2)
-    response = api(assessor).post(f"/api/cases/{case.pk}/documents/assessment-report/",
-                                  {"assessment": assessment.pk}, format="json")
+    response = api(assessor).post(
+        f"/api/cases/{case.pk}/documents/assessment-report/", {"assessment": assessment.pk}, format="json"
+    )
     assert response.status_code == 201, response.content[:300]
-    version = Document.objects.filter(case=case, document_type="assessment_report",
-                                      versions__original_filename__endswith=".docx").get().versions.get()
+    version = (
+        Document.objects.filter(
+            case=case, document_type="assessment_report", versions__original_filename__endswith=".docx"
+        )
+        .get()
+        .versions.get()
+    )
     content = document_version_download(user=assessor, version=version)
     report = docx.Document(io.BytesIO(content))
-    text = "\n".join([p.text for p in report.paragraphs] +
-                     [cell.text for table in report.tables for row in table.rows for cell in row.cells])
+    text = "\n".join(
+        [p.text for p in report.paragraphs]
+        + [cell.text for table in report.tables for row in table.rows for cell in row.cells]
+    )
     assert case.reference in text and char not in text
 
 
@@ -273,8 +326,11 @@ KVK = ["１２３４５６７８", "١٢٣٤٥٦٧٨", "१२३४५६७८
 
 @pytest.mark.parametrize("kvk", KVK)
 def test_a_kvk_number_in_other_digits_is_a_field_error(api, case, officer, kvk):
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": kvk}, format="json"),
-            "target_kvk_number", "0-9")
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": kvk}, format="json"),
+        "target_kvk_number",
+        "0-9",
+    )
     assert Case.objects.get(pk=case.pk).target_kvk_number == case.target_kvk_number
 
 
@@ -291,27 +347,45 @@ def test_an_id_in_other_digits_finds_nothing_and_is_a_field_error(api, case, off
 @pytest.mark.parametrize("amount", ["１０００", "١٠٠٠.٠٠", "1000.0０", "१००"])
 def test_an_amount_in_other_digits_books_nothing(api, manager, amount):
     fund_with_tranches(user=manager, amounts=(Decimal("50000000"),))
-    refused(api(manager).post("/api/fund/tranches/", {"amount": amount, "idempotency_key": "k"}, format="json"),
-            "amount", "0-9")
+    refused(
+        api(manager).post("/api/fund/tranches/", {"amount": amount, "idempotency_key": "k"}, format="json"),
+        "amount",
+        "0-9",
+    )
     assert JournalEntry.objects.count() == 1
 
 
 def test_ascii_digits_and_text_with_other_digits_are_accepted(api, case, officer):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": "12345678",
-                                                             "target_name": "Fabriek ٣ B.V."}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"target_kvk_number": "12345678", "target_name": "Fabriek ٣ B.V."}, format="json"
+    )
     assert response.status_code == 200, response.json()
 
 
 # ---------------------------------------------------------------------------------------------
 # (e) dates outside 1900-2200
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("day, limit", [("0001-01-01", "1900"), ("0999-12-31", "1900"), ("1899-12-31", "1900"),
-                                        ("2201-01-01", "2200"), ("9999-12-31", "2200")])
+@pytest.mark.parametrize(
+    "day, limit",
+    [
+        ("0001-01-01", "1900"),
+        ("0999-12-31", "1900"),
+        ("1899-12-31", "1900"),
+        ("2201-01-01", "2200"),
+        ("9999-12-31", "2200"),
+    ],
+)
 def test_a_date_out_of_range_names_the_limit(api, case, officer, day, limit):
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json"),
-            "expected_closing_date", limit)
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": f"{day}T10:00:00+01:00"},
-                               format="json"), "signal_received_at", limit)
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json"),
+        "expected_closing_date",
+        limit,
+    )
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": f"{day}T10:00:00+01:00"}, format="json"),
+        "signal_received_at",
+        limit,
+    )
     refused(api(officer).get(f"/api/cases/?closing_before={day}"), "closing_before", limit)
     refused(api(officer).get(f"/api/cases/?received_from={day}T00:00:00"), "received_from", limit)
     assert Case.objects.get(pk=case.pk).expected_closing_date == case.expected_closing_date
@@ -324,15 +398,22 @@ def test_a_date_out_of_range_in_a_web_form_is_refused(client, officer, case, day
     assert response.status_code == 400 and "expected_closing_date" in response.content.decode()
 
 
-@pytest.mark.parametrize("value", ["9999-12-31 10:00", "0001-01-01T00:00:00Z", "31-12-9999 23:59",
-                                   "1800-02-03T04:05:06.789+01:00", " 0001-01-01 "])
+@pytest.mark.parametrize(
+    "value",
+    ["9999-12-31 10:00", "0001-01-01T00:00:00Z", "31-12-9999 23:59", "1800-02-03T04:05:06.789+01:00", " 0001-01-01 "],
+)
 def test_a_date_and_time_out_of_range_is_refused_wherever_it_is_given(api, case, officer, value):
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": value}, format="json"),
-            "signal_received_at", "niet toegestaan")
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": value}, format="json"),
+        "signal_received_at",
+        "niet toegestaan",
+    )
 
 
-@pytest.mark.parametrize("text", ["1-1-1850 werd de onderneming opgericht.", "1850-01-01 oprichting",
-                                  "Termijn tot 31-12-9999?", "Sinds 0001"])
+@pytest.mark.parametrize(
+    "text",
+    ["1-1-1850 werd de onderneming opgericht.", "1850-01-01 oprichting", "Termijn tot 31-12-9999?", "Sinds 0001"],
+)
 def test_text_that_mentions_an_old_date_is_not_refused(api, case, officer, text):
     response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
     assert response.status_code == 200 and response.json()["summary"] == text
@@ -350,10 +431,14 @@ def test_dates_in_range_are_accepted(api, case, officer, day):
 @pytest.mark.parametrize("length", [input_rules.MAX_TEXT_LENGTH + 1, 1_000_000, 3_000_000])
 def test_a_very_long_text_is_a_field_error_and_stores_nothing(api, case, officer, length):
     records = AuditRecord.objects.count()
-    refused(api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "x" * length}, format="json"),
-            "summary", "100.000")
-    refused(api(officer).post(f"/api/cases/{case.pk}/suspend/", {"reason": "y" * length}, format="json"),
-            "reason", "100.000")
+    refused(
+        api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "x" * length}, format="json"), "summary", "100.000"
+    )
+    refused(
+        api(officer).post(f"/api/cases/{case.pk}/suspend/", {"reason": "y" * length}, format="json"),
+        "reason",
+        "100.000",
+    )
     assert Case.objects.get(pk=case.pk).summary == case.summary
     assert AuditRecord.objects.count() == records
 
@@ -366,8 +451,10 @@ def test_a_long_text_within_the_limit_is_kept(api, case, officer):
 
 def test_a_very_long_text_in_a_web_form_is_refused(client, officer, case):
     web_session(client, officer)
-    response = client.post(f"/cases/{case.pk}/edit/", {"summary": "x" * (input_rules.MAX_TEXT_LENGTH + 1),
-                                                        "title": case.title, "version": case.version})
+    response = client.post(
+        f"/cases/{case.pk}/edit/",
+        {"summary": "x" * (input_rules.MAX_TEXT_LENGTH + 1), "title": case.title, "version": case.version},
+    )
     assert response.status_code == 400 and "summary" in response.content.decode()
     assert Case.objects.get(pk=case.pk).summary == case.summary
 
@@ -375,14 +462,26 @@ def test_a_very_long_text_in_a_web_form_is_refused(client, officer, case):
 # ---------------------------------------------------------------------------------------------
 # (g) searches of hundreds of terms
 # ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("terms", [[f"t{i}" for i in range(input_rules.MAX_SEARCH_TERMS + 1)],
-                                   [f"t{i}" for i in range(500)], ["x" * (input_rules.MAX_SEARCH_TERM_LENGTH + 1)],
-                                   ["BEV", "y" * 5000]])
+@pytest.mark.parametrize(
+    "terms",
+    [
+        [f"t{i}" for i in range(input_rules.MAX_SEARCH_TERMS + 1)],
+        [f"t{i}" for i in range(500)],
+        ["x" * (input_rules.MAX_SEARCH_TERM_LENGTH + 1)],
+        ["BEV", "y" * 5000],
+    ],
+)
 @pytest.mark.parametrize("url", ["/api/cases/?search=", "/api/letters/?search="])
 def test_a_search_of_too_many_or_too_long_terms_is_a_field_error(api, officer, case, terms, url):
-    refused(api(officer).get(url + "+".join(terms)), "search", str(
-        input_rules.MAX_SEARCH_TERMS if len(terms) > input_rules.MAX_SEARCH_TERMS else
-        input_rules.MAX_SEARCH_TERM_LENGTH))
+    refused(
+        api(officer).get(url + "+".join(terms)),
+        "search",
+        str(
+            input_rules.MAX_SEARCH_TERMS
+            if len(terms) > input_rules.MAX_SEARCH_TERMS
+            else input_rules.MAX_SEARCH_TERM_LENGTH
+        ),
+    )
 
 
 @pytest.mark.parametrize("text", ["x" * 101, "a b " * 60])

@@ -21,10 +21,20 @@ def _ids(response):
 @pytest.fixture
 def cases(officer, make_user):
     low = make_user("low", Role.CASE_OFFICER, clearance=Classification.VERTROUWELIJK)
-    mine = make_case(officer=officer, team={low: Role.CASE_OFFICER}, title="Casus Vertrouwelijk",
-                     classification=Classification.VERTROUWELIJK, target_name="Alpha Sensors B.V.")
-    secret = make_case(officer=officer, team={low: Role.CASE_OFFICER}, title="Casus Geheim",
-                       classification=Classification.GEHEIM, target_name="Alpha Quantum B.V.")
+    mine = make_case(
+        officer=officer,
+        team={low: Role.CASE_OFFICER},
+        title="Casus Vertrouwelijk",
+        classification=Classification.VERTROUWELIJK,
+        target_name="Alpha Sensors B.V.",
+    )
+    secret = make_case(
+        officer=officer,
+        team={low: Role.CASE_OFFICER},
+        title="Casus Geheim",
+        classification=Classification.GEHEIM,
+        target_name="Alpha Quantum B.V.",
+    )
     return {"low": low, "mine": mine, "secret": secret}
 
 

@@ -48,12 +48,16 @@ def _transitions():
 @pytest.mark.parametrize("name,source", _transitions())
 def test_each_role_may_take_a_transition_or_gets_403(api, team, name, source):
     case, people = team
-    allowed = PERMISSIONS[f"case.transition.{name}"] if f"case.transition.{name}" in PERMISSIONS else \
-        PERMISSIONS[f"case.transition.{'start_assessment' if name == 'fast_track_to_assessment' else name}"]
+    allowed = (
+        PERMISSIONS[f"case.transition.{name}"]
+        if f"case.transition.{name}" in PERMISSIONS
+        else PERMISSIONS[f"case.transition.{'start_assessment' if name == 'fast_track_to_assessment' else name}"]
+    )
     for role, user in people.items():
         _place(case, source)
-        response = api(user).post(f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": "Matrix-test."},
-                                  format="json")
+        response = api(user).post(
+            f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": "Matrix-test."}, format="json"
+        )
         if role in allowed:
             assert response.status_code in (200, 409), (role, name, response.status_code, response.json())
         else:
@@ -68,9 +72,18 @@ CASE_ACTIONS = {
     "case.update": ("patch", "", {"summary": "Matrix"}, State.INTAKE),
     "case.manage_team": ("post", "team/", {"username": "matrix_newcomer", "role": Role.CASE_OFFICER}, State.INTAKE),
     "case.suspend": ("post", "suspend/", {"reason": "Wachten op informatie."}, State.INTAKE),
-    "cabinet_decision.record": ("post", "cabinet-decisions/", {"meeting_date": "2026-11-20", "reference": "MR-1",
-                                                               "deploy": True, "instruments": ["equity"],
-                                                               "max_amount": "25000000.00"}, State.CABINET_DECISION),
+    "cabinet_decision.record": (
+        "post",
+        "cabinet-decisions/",
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-1",
+            "deploy": True,
+            "instruments": ["equity"],
+            "max_amount": "25000000.00",
+        },
+        State.CABINET_DECISION,
+    ),
 }
 
 
@@ -93,8 +106,9 @@ def test_only_case_officers_file_a_signal(api, team):
     from .factories import case_data
 
     _case, people = team
-    payload = case_data(signal_received_at=timezone.now().isoformat(),
-                        expected_closing_date=timezone.localdate().isoformat())
+    payload = case_data(
+        signal_received_at=timezone.now().isoformat(), expected_closing_date=timezone.localdate().isoformat()
+    )
     for role, user in people.items():
         status = api(user).post("/api/cases/", payload, format="json").status_code
         assert status == (201 if role == Role.CASE_OFFICER else 403), role
@@ -157,8 +171,13 @@ def test_the_matrix_follows_the_letters_division_of_duties(action):
 
 def test_auditors_change_nothing():
     """Auditors and evaluators are read-only (DOMAIN: "read-only")."""
-    writes = [a for a, roles in PERMISSIONS.items() if Role.AUDITOR in roles
-              and not a.endswith((".view", ".verify", ".view_audit")) and a not in ("report.generate",)]
+    writes = [
+        a
+        for a, roles in PERMISSIONS.items()
+        if Role.AUDITOR in roles
+        and not a.endswith((".view", ".verify", ".view_audit"))
+        and a not in ("report.generate",)
+    ]
     assert writes == []
 
 

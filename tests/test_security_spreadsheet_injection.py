@@ -57,8 +57,15 @@ def test_the_csv_writer_quotes_every_dangerous_text_cell_and_keeps_numbers():
 
 
 def test_the_xlsx_writer_writes_text_never_formulas_and_numbers_as_numbers():
-    content = xlsx_bytes([("Blad", ["=kop", "Bedrag", "Datum"],
-                           [[text, Decimal("-12.50"), date(2026, 1, 2)] for text in DANGEROUS + HARMLESS])])
+    content = xlsx_bytes(
+        [
+            (
+                "Blad",
+                ["=kop", "Bedrag", "Datum"],
+                [[text, Decimal("-12.50"), date(2026, 1, 2)] for text in DANGEROUS + HARMLESS],
+            )
+        ]
+    )
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.cell(row=1, column=1).value == "'=kop"
     for index, text in enumerate(DANGEROUS + HARMLESS, start=2):
@@ -70,27 +77,40 @@ def test_the_xlsx_writer_writes_text_never_formulas_and_numbers_as_numbers():
 
 @pytest.mark.parametrize("company", DANGEROUS[:5])
 def test_the_report_writers_quote_a_company_name(company):
-    row = {"date": date(2026, 2, 1), "case": "BEV-2026-0001", "company": company, "kind": "Eerste investering",
-           "kind_code": "first_investment", "instrument": "-", "amount": Decimal("-1.00"), "stake": None,
-           "result": Decimal("-3.00"), "moic": None, "irr": None}
+    row = {
+        "date": date(2026, 2, 1),
+        "case": "BEV-2026-0001",
+        "company": company,
+        "kind": "Eerste investering",
+        "kind_code": "first_investment",
+        "instrument": "-",
+        "amount": Decimal("-1.00"),
+        "stake": None,
+        "result": Decimal("-3.00"),
+        "moic": None,
+        "irr": None,
+    }
     csv_row = _csv_rows(reports.annual_csv([row]))[1]
     assert csv_row[2] == "'" + company and csv_row[4] == "'-" and csv_row[5] == "-1.00"
-    sheet = load_workbook(io.BytesIO(reports._xlsx([("Posities", ["Onderneming", "Resultaat"],
-                                                      [[company, Decimal("-3.00")]])]))).active
+    sheet = load_workbook(
+        io.BytesIO(reports._xlsx([("Posities", ["Onderneming", "Resultaat"], [[company, Decimal("-3.00")]])]))
+    ).active
     assert sheet["A2"].value == "'" + company and sheet["A2"].data_type == "s"
     assert sheet["B2"].data_type == "n"
 
 
 @pytest.mark.django_db
-def test_a_hostile_target_name_is_text_in_the_annual_report(api, make_user, officer, manager,
-                                                              django_capture_on_commit_callbacks):
+def test_a_hostile_target_name_is_text_in_the_annual_report(
+    api, make_user, officer, manager, django_capture_on_commit_callbacks
+):
     kamer = make_user("kamer", Role.PARLIAMENTARY_LIAISON)
     name = '=HYPERLINK("https://evil.example","Klik")'
     case = make_case(officer=officer, team={manager: Role.FUND_MANAGER}, target_name=name)
     add_liaisons(case, by=officer, liaisons=[kamer])
     with transaction.atomic():
-        services.letter_requests_create(event=transaction_event(case, amount=Decimal("10000000"),
-                                                                executed_on=date(2026, 2, 1), user=manager))
+        services.letter_requests_create(
+            event=transaction_event(case, amount=Decimal("10000000"), executed_on=date(2026, 2, 1), user=manager)
+        )
     with django_capture_on_commit_callbacks(execute=True):
         report_id = api(kamer).post("/api/reports/", {"kind": "annual_transactions", "year": 2026}).json()["id"]
     content = api(kamer).get(f"/api/reports/{report_id}/download/csv/").content

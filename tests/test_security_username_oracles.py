@@ -45,10 +45,14 @@ def _same(responses: dict) -> None:
 def test_the_team_api_answers_alike_for_unknown_and_unchoosable_people(api, officer, others):
     case = make_case(officer=officer)
     before = list(CaseTeamMember.objects.filter(case=case).values_list("user_id", "role"))
-    answers = {name: api(officer).post(f"/api/cases/{case.pk}/team/", {"username": name, "role": role},
-                                       format="json")
-               for name, role in (("bestaat-niet", Role.RISK_ASSESSOR), ("fondsbeheerder", Role.RISK_ASSESSOR),
-                                  ("vertrokken", Role.CASE_OFFICER))}
+    answers = {
+        name: api(officer).post(f"/api/cases/{case.pk}/team/", {"username": name, "role": role}, format="json")
+        for name, role in (
+            ("bestaat-niet", Role.RISK_ASSESSOR),
+            ("fondsbeheerder", Role.RISK_ASSESSOR),
+            ("vertrokken", Role.CASE_OFFICER),
+        )
+    }
     _same(answers)
     assert answers["bestaat-niet"].status_code == 400 and "role" in answers["bestaat-niet"].json()
     assert list(CaseTeamMember.objects.filter(case=case).values_list("user_id", "role")) == before
@@ -56,18 +60,30 @@ def test_the_team_api_answers_alike_for_unknown_and_unchoosable_people(api, offi
 
 def test_who_may_not_manage_the_team_learns_nothing_either(api, officer, assessor, others):
     case = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR})
-    _same({name: api(assessor).post(f"/api/cases/{case.pk}/team/", {"username": name, "role": Role.CASE_OFFICER},
-                                    format="json")
-           for name in ("bestaat-niet", "buitenstaander")})
-    _same({name: api(assessor).delete(f"/api/cases/{case.pk}/team/{name}/") for name in ("bestaat-niet",
-                                                                                         "buitenstaander")})
+    _same(
+        {
+            name: api(assessor).post(
+                f"/api/cases/{case.pk}/team/", {"username": name, "role": Role.CASE_OFFICER}, format="json"
+            )
+            for name in ("bestaat-niet", "buitenstaander")
+        }
+    )
+    _same(
+        {
+            name: api(assessor).delete(f"/api/cases/{case.pk}/team/{name}/")
+            for name in ("bestaat-niet", "buitenstaander")
+        }
+    )
 
 
 def test_changing_or_removing_a_non_member_answers_alike(api, officer, others):
     case = make_case(officer=officer)
-    for call in (lambda name: api(officer).delete(f"/api/cases/{case.pk}/team/{name}/"),
-                 lambda name: api(officer).patch(f"/api/cases/{case.pk}/team/{name}/", {"role": Role.CASE_OFFICER},
-                                                 format="json")):
+    for call in (
+        lambda name: api(officer).delete(f"/api/cases/{case.pk}/team/{name}/"),
+        lambda name: api(officer).patch(
+            f"/api/cases/{case.pk}/team/{name}/", {"role": Role.CASE_OFFICER}, format="json"
+        ),
+    ):
         answers = {name: call(name) for name in ("bestaat-niet", "buitenstaander")}
         _same(answers)
         assert answers["bestaat-niet"].status_code == 404
@@ -80,9 +96,14 @@ def _error_summary(response) -> str:
 def test_the_web_team_form_answers_alike(client, officer, others):
     case = make_case(officer=officer)
     web_session(client, officer)
-    answers = {name: client.post(f"/cases/{case.pk}/team/", {"team-username": name, "team-role": role})
-               for name, role in (("bestaat-niet", Role.RISK_ASSESSOR), ("fondsbeheerder", Role.RISK_ASSESSOR),
-                                  ("vertrokken", Role.CASE_OFFICER))}
+    answers = {
+        name: client.post(f"/cases/{case.pk}/team/", {"team-username": name, "team-role": role})
+        for name, role in (
+            ("bestaat-niet", Role.RISK_ASSESSOR),
+            ("fondsbeheerder", Role.RISK_ASSESSOR),
+            ("vertrokken", Role.CASE_OFFICER),
+        )
+    }
     assert {r.status_code for r in answers.values()} == {400}
     assert len({_error_summary(r) for r in answers.values()}) == 1
     assert "scheiding van functies" in _error_summary(answers["bestaat-niet"])
@@ -97,10 +118,17 @@ def test_the_consultation_api_answers_alike(api, officer, assessor, case, make_u
     fill_initial_assessment(assessment, lead=assessor)
 
     def ask(name):
-        return api(assessor).post(f"/api/assessments/{assessment.pk}/consultations/", {
-            "ministry": "jenv", "advisor": name, "question": "Deelt JenV de inschatting?",
-            "covers": ["state_actor_influence"], "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
-        }, format="json")
+        return api(assessor).post(
+            f"/api/assessments/{assessment.pk}/consultations/",
+            {
+                "ministry": "jenv",
+                "advisor": name,
+                "question": "Deelt JenV de inschatting?",
+                "covers": ["state_actor_influence"],
+                "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+            },
+            format="json",
+        )
 
     answers = {name: ask(name) for name in ("bestaat-niet", "adviseur-elders", "buitenstaander", "assessor")}
     _same(answers)
@@ -112,8 +140,13 @@ def test_the_owner_of_a_right_answers_alike(api, case, manager, manager2, secret
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(ready, proposer=manager, approver=manager2, amount=Decimal("1000000.00"))
-    answers = {name: api(manager).post(f"/api/positions/{position.pk}/conditions/",
-                                       {"description": "Kwartaalrapportage", "owner": name}, format="json")
-               for name in ("bestaat-niet", "buitenstaander", "vertrokken")}
+    answers = {
+        name: api(manager).post(
+            f"/api/positions/{position.pk}/conditions/",
+            {"description": "Kwartaalrapportage", "owner": name},
+            format="json",
+        )
+        for name in ("bestaat-niet", "buitenstaander", "vertrokken")
+    }
     _same(answers)
     assert answers["bestaat-niet"].status_code == 400 and list(answers["bestaat-niet"].json()) == ["owner"]

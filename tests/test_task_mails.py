@@ -38,7 +38,8 @@ def preparing(case, manager, secretariat, secretariat2):
 
 
 def test_a_proposed_disbursement_mails_the_other_fund_managers_after_commit(
-        preparing, manager, manager2, django_capture_on_commit_callbacks):
+    preparing, manager, manager2, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         disbursement = propose_disbursement(preparing, manager=manager)
     assert recipients() == [manager2.email]
@@ -61,8 +62,9 @@ def test_a_rolled_back_proposal_sends_nothing(preparing, manager, django_capture
     assert mail.outbox == []
 
 
-def test_who_switched_mails_off_on_the_settings_page_gets_none(client, preparing, manager, manager2,
-                                                              django_capture_on_commit_callbacks):
+def test_who_switched_mails_off_on_the_settings_page_gets_none(
+    client, preparing, manager, manager2, django_capture_on_commit_callbacks
+):
     page = web_session(client, manager2).get(reverse("access:settings"))
     assert page.status_code == 200 and 'name="notify_by_email"' in page.content.decode()
     assert client.post(reverse("access:settings"), {}).status_code == 302  # the box unticked
@@ -77,19 +79,22 @@ def test_who_switched_mails_off_on_the_settings_page_gets_none(client, preparing
     assert recipients() == [manager2.email]
 
 
-def test_a_recorded_kabinetsbesluit_mails_the_other_secretariat(case, secretariat, secretariat2,
-                                                               django_capture_on_commit_callbacks):
+def test_a_recorded_kabinetsbesluit_mails_the_other_secretariat(
+    case, secretariat, secretariat2, django_capture_on_commit_callbacks
+):
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
     case = Case.objects.get(pk=case.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        decision = cabinet_decision_record(user=secretariat, case=case, meeting_date=date.today(), reference="MR-9",
-                                           deploy=False)
+        decision = cabinet_decision_record(
+            user=secretariat, case=case, meeting_date=date.today(), reference="MR-9", deploy=False
+        )
     assert recipients() == [secretariat2.email]
     assert reverse("cases:decision_confirm", args=[case.pk, decision.pk]) in mail.outbox[0].body
 
 
-def test_a_submitted_assessment_mails_the_assessors_who_did_not_write_it(case, officer, assessor, assessor2,
-                                                                        django_capture_on_commit_callbacks):
+def test_a_submitted_assessment_mails_the_assessors_who_did_not_write_it(
+    case, officer, assessor, assessor2, django_capture_on_commit_callbacks
+):
     from assessments.services import assessment_start, assessment_submit
 
     from .factories import fill_initial_assessment
@@ -102,8 +107,9 @@ def test_a_submitted_assessment_mails_the_assessors_who_did_not_write_it(case, o
     assert recipients() == [assessor2.email]
 
 
-def test_a_consultation_request_mails_the_advisor(case, officer, assessor, make_user,
-                                                 django_capture_on_commit_callbacks):
+def test_a_consultation_request_mails_the_advisor(
+    case, officer, assessor, make_user, django_capture_on_commit_callbacks
+):
     from assessments.services import assessment_start, consultation_request
 
     advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR, organisation="Justitie en Veiligheid")
@@ -112,9 +118,14 @@ def test_a_consultation_request_mails_the_advisor(case, officer, assessor, make_
     assessment = assessment_start(user=assessor, case=case)
     with django_capture_on_commit_callbacks(execute=True):
         consultation = consultation_request(
-            user=assessor, assessment=assessment, ministry="jenv", advisor=advisor, question="Invloed statelijke actor?",
+            user=assessor,
+            assessment=assessment,
+            ministry="jenv",
+            advisor=advisor,
+            question="Invloed statelijke actor?",
             covers=[assessment.framework.framework.conditions[0].code],
-            due_date=timezone.localdate() + timedelta(days=5))
+            due_date=timezone.localdate() + timedelta(days=5),
+        )
     assert recipients() == [advisor.email]
     [message] = mail.outbox
     assert "Adviesaanvraag beantwoorden" in message.subject

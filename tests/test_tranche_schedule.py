@@ -63,8 +63,9 @@ def test_an_administrators_override_with_a_reason_lets_a_tranche_come_early_and_
         services.tranche_schedule_override(user=manager, year=2023, amount=50 * M, reason="Vervroegd.")
     with pytest.raises(RuleViolation):
         services.tranche_schedule_override(user=administrator, year=2023, amount=50 * M, reason="  ")
-    override = services.tranche_schedule_override(user=administrator, year=2023, amount=50 * M,
-                                                  reason="Kabinet besloot de tranche 2024 te vervroegen.")
+    override = services.tranche_schedule_override(
+        user=administrator, year=2023, amount=50 * M, reason="Kabinet besloot de tranche 2024 te vervroegen."
+    )
     receive(manager, 50 * M, date(2023, 12, 1), "t2024-early")
     record = AuditRecord.objects.get(event="fund.tranche_schedule_override")
     assert record.object_id == str(override.pk) and record.actor_id == administrator.pk

@@ -106,10 +106,13 @@ def _markers(cases) -> set[str]:
 def world(officer, assessor, secretariat, manager, make_user):
     with override_settings(BEV_DEMO_MODE=True):
         call_command("seed_demo", stdout=io.StringIO())
-    own = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR, secretariat: Role.CABINET_SECRETARIAT,
-                                           manager: Role.FUND_MANAGER},
-                    title="Walk-marker: overname Zeldzaamheid", target_name="Zeldzaamheid Optics B.V.",
-                    acquirer_name="Markeer Staatsholding Ltd.")
+    own = make_case(
+        officer=officer,
+        team={assessor: Role.RISK_ASSESSOR, secretariat: Role.CABINET_SECRETARIAT, manager: Role.FUND_MANAGER},
+        title="Walk-marker: overname Zeldzaamheid",
+        target_name="Zeldzaamheid Optics B.V.",
+        acquirer_name="Markeer Staatsholding Ltd.",
+    )
     cases = list(Case.objects.all())
     outsiders = {
         "case_officer": make_user("walk_officer", Role.CASE_OFFICER),
@@ -138,8 +141,7 @@ def _models_for_stem(stem: str) -> list:
     LetterDraft, LetterRequest, ... (exact name first, then ...stem, then stem...; a case's own
     objects first)."""
     stem = stem.replace("_", "").replace("-", "")
-    local = sorted((m for m in apps.get_models() if m._meta.app_label in LOCAL_APPS),
-                   key=lambda m: _case_fk(m) is None)
+    local = sorted((m for m in apps.get_models() if m._meta.app_label in LOCAL_APPS), key=lambda m: _case_fk(m) is None)
     found = []
     for match in (lambda n: n == stem, lambda n: n.endswith(stem), lambda n: n.startswith(stem)):
         found += [m for m in local if match(m._meta.model_name) and m not in found]
@@ -172,8 +174,11 @@ def _values_for(url: Url, position: int, conv: str, name: str, world) -> list:
         except LookupError:
             model = None
         if model is not None:
-            objs = _objects_of_cases(model, case_ids) if (model is Case or _case_fk(model)) \
+            objs = (
+                _objects_of_cases(model, case_ids)
+                if (model is Case or _case_fk(model))
                 else list(model._default_manager.order_by("pk")[:2])
+            )
             return [o.pk for o in objs] or [1]
     if before.endswith("/cases/") or name in ("case_id", "case_pk", "case"):
         return case_ids + ([world["own"].reference] if conv in ("", "str", "path") else [])
@@ -228,10 +233,20 @@ def leaked(response, markers) -> set[str]:
     return {m for m in markers if m in text}
 
 
-PAYLOAD = {"name": "withdraw", "reason": "url walk", "username": "walk_officer", "role": "case_officer",
-           "summary": "gewijzigd door de url walk", "title": "gewijzigd door de url walk", "deploy": True,
-           "instruments": ["equity"], "max_amount": "25000000.00",
-           "meeting_date": "2025-01-01", "reference": "KB-walk", "classification": "openbaar"}
+PAYLOAD = {
+    "name": "withdraw",
+    "reason": "url walk",
+    "username": "walk_officer",
+    "role": "case_officer",
+    "summary": "gewijzigd door de url walk",
+    "title": "gewijzigd door de url walk",
+    "deploy": True,
+    "instruments": ["equity"],
+    "max_amount": "25000000.00",
+    "meeting_date": "2025-01-01",
+    "reference": "KB-walk",
+    "classification": "openbaar",
+}
 
 
 def _request(client, method, path, *, api: bool):
@@ -250,8 +265,15 @@ def _request(client, method, path, *, api: bool):
 # ------------------------------------------------------------------------------------------------
 def test_the_walk_finds_the_urls_of_every_app():
     names = {u.name for u in project_urls()}
-    assert {"case-list", "case-detail", "audit-list", "audit-verification-list", "auth-token", "access:login",
-            "admin:index"} <= names
+    assert {
+        "case-list",
+        "case-detail",
+        "audit-list",
+        "audit-verification-list",
+        "auth-token",
+        "access:login",
+        "admin:index",
+    } <= names
 
 
 def test_anonymous_requests_are_refused_everywhere(world):
@@ -293,8 +315,9 @@ def test_people_outside_the_team_get_no_case_data(world):
         failures += _walk_as(world["outsiders"][kind], world, writes=writes)
     assert not failures, "People outside the team got case data (or crashed the service):\n" + "\n".join(failures)
     assert _snapshot(world) == before, "a request by someone outside the team changed a case"
-    assert not AuditRecord.objects.filter(actor__in=world["outsiders"].values(),
-                                          case_id__in=[c.pk for c in world["cases"]]).exists()
+    assert not AuditRecord.objects.filter(
+        actor__in=world["outsiders"].values(), case_id__in=[c.pk for c in world["cases"]]
+    ).exists()
 
 
 def _queries(path: str, world) -> list[str]:
@@ -319,7 +342,7 @@ def _walk_as(user, world, *, writes: str | None) -> list[str]:
             continue  # a format twin runs the same view as its plain URL (see the test below)
         for path in concrete_paths(url, world):
             api = path.startswith("/api/")
-            for query in (_queries(path, world) if not url.params else [""]):
+            for query in _queries(path, world) if not url.params else [""]:
                 _check(client.get(path + query), "GET", path + query, url, markers, failures, user)
             for method in METHODS[1:] if writes and path.startswith(writes) else []:
                 _check(_request(client, method, path, api=api), method.upper(), path, url, markers, failures, user)
@@ -359,8 +382,10 @@ def test_format_suffix_twins_do_not_crash(world):
         response = client.get(path)
         if response.status_code >= 500:
             failures.append(f"GET {path} ({url.name}) -> {response.status_code}")
-    assert not failures, ("Format-suffix URLs crash; views take **kwargs or routers use "
-                          "include_format_suffixes=False:\n" + "\n".join(failures))
+    assert not failures, (
+        "Format-suffix URLs crash; views take **kwargs or routers use "
+        "include_format_suffixes=False:\n" + "\n".join(failures)
+    )
 
 
 def _check(response, method, path, url, markers, failures, user):
@@ -380,10 +405,16 @@ def _check(response, method, path, url, markers, failures, user):
 def _snapshot(world) -> dict:
     """Everything about the cases that a stranger's request could change."""
     case_ids = [c.pk for c in world["cases"]]
-    state = {"cases": list(Case.objects.filter(pk__in=case_ids).order_by("pk")
-                           .values_list("pk", "state", "version", "title", "summary", "classification"))}
+    state = {
+        "cases": list(
+            Case.objects.filter(pk__in=case_ids)
+            .order_by("pk")
+            .values_list("pk", "state", "version", "title", "summary", "classification")
+        )
+    }
     for model in apps.get_models():
         if model._meta.app_label in LOCAL_APPS and model is not AuditRecord and _case_fk(model):
             state[model._meta.label] = model._default_manager.filter(
-                **{f"{_case_fk(model)}__in" if _case_fk(model) != "case_id" else "case_id__in": case_ids}).count()
+                **{f"{_case_fk(model)}__in" if _case_fk(model) != "case_id" else "case_id__in": case_ids}
+            ).count()
     return state

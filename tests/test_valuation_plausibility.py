@@ -24,10 +24,12 @@ def position(case, manager, manager2, secretariat, secretariat2):
     """An equity stake with € 10 mln invested, valued at € 12 mln on 30 June 2025."""
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M,
-                              ownership_percent=Decimal("40"), shares=4000)
-    services.valuation_record(user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=12 * M,
-                              method="multiples")
+    position = invest_in_case(
+        ready, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"), shares=4000
+    )
+    services.valuation_record(
+        user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=12 * M, method="multiples"
+    )
     return position
 
 
@@ -36,32 +38,44 @@ def test_the_first_valuation_is_compared_with_the_invested_cost(case, manager, m
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M)
     with pytest.raises(RuleViolation) as refused:
-        services.valuation_record(user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=31 * M,
-                                  method="multiples")
-    assert refused.value.field == "confirm_implausible" and "geïnvesteerde bedrag (€ 10.000.000,00)" in str(refused.value)
+        services.valuation_record(
+            user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=31 * M, method="multiples"
+        )
+    assert refused.value.field == "confirm_implausible" and "geïnvesteerde bedrag (€ 10.000.000,00)" in str(
+        refused.value
+    )
     assert "3,10×" in str(refused.value)
-    services.valuation_record(user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=30 * M,
-                              method="multiples")  # exactly 3×: plausible
+    services.valuation_record(
+        user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=30 * M, method="multiples"
+    )  # exactly 3×: plausible
 
 
 @pytest.mark.parametrize("fair_value", [Decimal("36000000.01"), Decimal("3999999.99"), Decimal("0")])
 def test_far_from_the_last_valuation_needs_the_acknowledgement(manager, position, fair_value):
     with pytest.raises(RuleViolation) as refused:
-        services.valuation_record(user=manager, position=position, valued_on=date(2025, 12, 31),
-                                  fair_value=fair_value, method="multiples")
+        services.valuation_record(
+            user=manager, position=position, valued_on=date(2025, 12, 31), fair_value=fair_value, method="multiples"
+        )
     message = str(refused.value)
     assert refused.value.field == "confirm_implausible"
     assert "30 juni 2025" in message and "€ 12.000.000,00" in message and "3×" in message
     assert Valuation.objects.count() == 1  # nothing booked
-    services.valuation_record(user=manager, position=position, valued_on=date(2025, 12, 31), fair_value=fair_value,
-                              method="multiples", confirm_implausible=True)
+    services.valuation_record(
+        user=manager,
+        position=position,
+        valued_on=date(2025, 12, 31),
+        fair_value=fair_value,
+        method="multiples",
+        confirm_implausible=True,
+    )
     assert Valuation.objects.count() == 2
 
 
 @pytest.mark.parametrize("fair_value", [Decimal("36000000"), Decimal("4000000"), Decimal("12000000")])
 def test_within_the_factor_needs_nothing(manager, position, fair_value):
-    services.valuation_record(user=manager, position=position, valued_on=date(2025, 12, 31), fair_value=fair_value,
-                              method="multiples")
+    services.valuation_record(
+        user=manager, position=position, valued_on=date(2025, 12, 31), fair_value=fair_value, method="multiples"
+    )
     assert Valuation.objects.count() == 2
 
 

@@ -41,8 +41,10 @@ def test_scoring_page_shows_the_letters_guidance_and_the_outcome(client, started
 
 def test_score_without_rationale_is_refused_at_the_field(client, started):
     code = started.framework.framework.core_indicators[0].code
-    response = client.post(reverse("assessments:act_item", args=[started.pk, "score", code]),
-                           {f"s-{code}-level": "3", f"s-{code}-rationale": ""})
+    response = client.post(
+        reverse("assessments:act_item", args=[started.pk, "score", code]),
+        {f"s-{code}-level": "3", f"s-{code}-rationale": ""},
+    )
     assert response.status_code == 400
     assert "Een onderbouwing is verplicht." in response.content.decode()
     assert started.scores.count() == 0
@@ -51,8 +53,13 @@ def test_score_without_rationale_is_refused_at_the_field(client, started):
 def test_assessors_side_by_side_with_disagreement_marked(client, started, assessor2):
     code = started.framework.framework.core_indicators[0].code
     url = reverse("assessments:act_item", args=[started.pk, "score", code])
-    assert client.post(url, {f"s-{code}-level": "0", f"s-{code}-rationale": "Laag.",
-                             f"s-{code}-evidence": "Analyse AIVD | AIVD | "}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {f"s-{code}-level": "0", f"s-{code}-rationale": "Laag.", f"s-{code}-evidence": "Analyse AIVD | AIVD | "},
+        ).status_code
+        == 302
+    )
     client.logout()
     web_session(client, assessor2)
     assert client.post(url, {f"s-{code}-level": "4", f"s-{code}-rationale": "Zeer hoog."}).status_code == 302
@@ -69,7 +76,12 @@ def test_four_eyes_approval_then_the_case_can_go_to_the_cabinet(client, started,
     client.logout()
     web_session(client, assessor2)
     assert "Goedkeuren" in client.get(reverse("assessments:detail", args=[started.pk])).content.decode()
-    assert client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "Akkoord", "confirm": "1"}).status_code == 302
+    assert (
+        client.post(
+            reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "Akkoord", "confirm": "1"}
+        ).status_code
+        == 302
+    )
     started.refresh_from_db()
     assert started.status == "approved"
     body = client.get(reverse("cases:detail", args=[started.case_id])).content.decode()
@@ -80,9 +92,16 @@ def test_consultation_request_and_the_advisors_reply(client, started, officer, m
     advisor = make_user("advisor", Role.DEPARTMENT_ADVISOR, organisation="JenV")
     case_team_add(user=officer, case=started.case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
     code = started.framework.framework.conditions[0].code
-    response = client.post(reverse("assessments:act", args=[started.pk, "consult"]), {
-        "ministry": "jenv", "advisor": "advisor", "question": "Is er invloed van een statelijke actor?",
-        "covers": [code], "due_date": (timezone.localdate() + timedelta(days=5)).isoformat()})
+    response = client.post(
+        reverse("assessments:act", args=[started.pk, "consult"]),
+        {
+            "ministry": "jenv",
+            "advisor": "advisor",
+            "question": "Is er invloed van een statelijke actor?",
+            "covers": [code],
+            "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     consultation = started.consultations.get()
     client.logout()
@@ -94,8 +113,10 @@ def test_consultation_request_and_the_advisors_reply(client, started, officer, m
     assert "Adviesaanvraag beantwoorden" in client.get(reverse("core:home")).content.decode()
     empty = client.post(reverse("assessments:consultation", args=[consultation.pk]), {"position": "", "advice": ""})
     assert empty.status_code == 400
-    ok = client.post(reverse("assessments:consultation", args=[consultation.pk]),
-                     {"position": "supports", "advice": "JenV steunt de analyse."})
+    ok = client.post(
+        reverse("assessments:consultation", args=[consultation.pk]),
+        {"position": "supports", "advice": "JenV steunt de analyse."},
+    )
     assert ok.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == "answered"

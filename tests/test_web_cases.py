@@ -22,8 +22,9 @@ def web(client):
 
 def test_login_with_password_and_backup_code_lands_on_my_work(client, officer):
     give_second_factor(officer, backup_codes=["12345678"])
-    response = client.post(reverse("access:login"), {"username": "officer", "password": "correct-horse-battery",
-                                                      "otp_token": "12345678"})
+    response = client.post(
+        reverse("access:login"), {"username": "officer", "password": "correct-horse-battery", "otp_token": "12345678"}
+    )
     assert response.status_code == 302
     page = client.get(reverse("core:home"))
     assert page.status_code == 200
@@ -69,12 +70,19 @@ def test_new_signal_form_records_a_case(web, officer):
 
 
 def test_bad_signal_is_refused_at_the_field_and_nothing_is_saved(web, officer):
-    response = web(officer).post(reverse("cases:create"), {"title": "X", "target_kvk_number": "123",
-                                                           "signal_source": "other", "urgency": "normal",
-                                                           "classification": "vertrouwelijk",
-                                                           "state_actor_status": "unknown",
-                                                           "signal_received_at": "2026-11-01T10:00",
-                                                           "target_name": "Y"})
+    response = web(officer).post(
+        reverse("cases:create"),
+        {
+            "title": "X",
+            "target_kvk_number": "123",
+            "signal_source": "other",
+            "urgency": "normal",
+            "classification": "vertrouwelijk",
+            "state_actor_status": "unknown",
+            "signal_received_at": "2026-11-01T10:00",
+            "target_name": "Y",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "precies 8 cijfers" in body
@@ -98,8 +106,9 @@ def test_transition_needing_a_reason_shows_the_error_at_the_field(web, officer, 
     assert "Een reden is verplicht" in response.content.decode()
     case.refresh_from_db()
     assert case.state == State.INTAKE
-    response = client.post(reverse("cases:transition", args=[case.pk, "withdraw"]),
-                           {"withdraw-reason": "De overnemer trok zich terug."})
+    response = client.post(
+        reverse("cases:transition", args=[case.pk, "withdraw"]), {"withdraw-reason": "De overnemer trok zich terug."}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == State.WITHDRAWN
@@ -108,9 +117,16 @@ def test_transition_needing_a_reason_shows_the_error_at_the_field(web, officer, 
 def test_cabinet_decision_needs_a_second_person(web, secretariat, secretariat2, case):
     Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
     client = web(secretariat)
-    response = client.post(reverse("cases:decision_record", args=[case.pk]),
-                           {"meeting_date": "2026-11-20", "reference": "MR-2026-11", "deploy": "yes",
-                            "instruments": ["equity"], "max_amount": "25000000.00"})
+    response = client.post(
+        reverse("cases:decision_record", args=[case.pk]),
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-2026-11",
+            "deploy": "yes",
+            "instruments": ["equity"],
+            "max_amount": "25000000.00",
+        },
+    )
     assert response.status_code == 302
     decision = CabinetDecision.objects.get()
     refused = client.post(reverse("cases:decision_confirm", args=[case.pk, decision.pk]))
@@ -131,10 +147,17 @@ def test_cabinet_decision_needs_a_second_person(web, secretariat, secretariat2, 
 def test_suspend_and_resume_the_deadline(web, officer, case):
     client = web(officer)
     assert client.post(reverse("cases:suspend", args=[case.pk]), {"suspend-reason": ""}).status_code == 400
-    assert client.post(reverse("cases:suspend", args=[case.pk]),
-                       {"suspend-reason": "Wachten op informatie AIVD"}).status_code == 302
+    assert (
+        client.post(
+            reverse("cases:suspend", args=[case.pk]), {"suspend-reason": "Wachten op informatie AIVD"}
+        ).status_code
+        == 302
+    )
     assert "Opgeschort" in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert client.post(reverse("cases:resume", args=[case.pk]), {"suspend-reason": "Informatie ontvangen"}).status_code == 302
+    assert (
+        client.post(reverse("cases:resume", args=[case.pk]), {"suspend-reason": "Informatie ontvangen"}).status_code
+        == 302
+    )
 
 
 def test_my_work_lists_the_transitions_waiting(web, officer, case):
@@ -181,14 +204,25 @@ def test_edit_offers_only_the_fields_the_state_allows(web, officer, case):
     case.refresh_from_db()
     page = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
     assert 'name="target_kvk_number"' in page
-    response = client.post(reverse("cases:edit", args=[case.pk]), {
-        "title": "Nieuwe titel", "classification": case.classification, "signal_source": case.signal_source,
-        "signal_received_at": timezone_local(case.signal_received_at), "urgency": "immediate",
-        "target_name": case.target_name, "target_kvk_number": case.target_kvk_number,
-        "state_actor_status": case.state_actor_status, "version": case.version,
-        "categories": case.categories, "scope_grounds": case.scope_grounds,
-        "market_financing_explored": "true", "existing_instruments_shortfall": case.existing_instruments_shortfall,
-        "acquirer_name": case.acquirer_name})
+    response = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {
+            "title": "Nieuwe titel",
+            "classification": case.classification,
+            "signal_source": case.signal_source,
+            "signal_received_at": timezone_local(case.signal_received_at),
+            "urgency": "immediate",
+            "target_name": case.target_name,
+            "target_kvk_number": case.target_kvk_number,
+            "state_actor_status": case.state_actor_status,
+            "version": case.version,
+            "categories": case.categories,
+            "scope_grounds": case.scope_grounds,
+            "market_financing_explored": "true",
+            "existing_instruments_shortfall": case.existing_instruments_shortfall,
+            "acquirer_name": case.acquirer_name,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
     assert case.title == "Nieuwe titel" and case.urgency == "immediate"
@@ -229,11 +263,26 @@ def test_the_timeline_reads_as_sentences_with_names_and_labels(web, officer, mak
     # what assessments and the fund write into the case's timeline (their codes)
     from django.utils import timezone
 
-    TimelineEvent.objects.create(case=case, kind=EventKind.NOTE, actor=officer, at=timezone.now(),
-                                 data={"assessment": 1, "step": "approved", "outcome": "deploy"})
-    TimelineEvent.objects.create(case=case, kind=EventKind.NOTE, actor=officer, at=timezone.now(),
-                                 data={"investment_proposal": 1, "step": "proposed", "instrument": "equity",
-                                       "amount": str(Decimal("12500000.00")), "decision": "KB-1"})
+    TimelineEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        actor=officer,
+        at=timezone.now(),
+        data={"assessment": 1, "step": "approved", "outcome": "deploy"},
+    )
+    TimelineEvent.objects.create(
+        case=case,
+        kind=EventKind.NOTE,
+        actor=officer,
+        at=timezone.now(),
+        data={
+            "investment_proposal": 1,
+            "step": "proposed",
+            "instrument": "equity",
+            "amount": str(Decimal("12500000.00")),
+            "decision": "KB-1",
+        },
+    )
     body = web(officer).get(reverse("cases:detail", args=[case.pk])).content.decode()
     timeline = body.split('id="timeline-h"')[1].split("</ol>")[0]
     assert "Jan de Vries toegevoegd aan het team" in timeline and "jdevries" not in timeline

@@ -17,8 +17,11 @@ def storage(settings, tmp_path):
 
 
 def _upload(client, case, **extra):
-    data = {"title": "Inlichtingenmemo", "document_type": "memo",
-            "file": SimpleUploadedFile("memo.txt", b"Memo over de overnemer.", content_type="text/plain")}
+    data = {
+        "title": "Inlichtingenmemo",
+        "document_type": "memo",
+        "file": SimpleUploadedFile("memo.txt", b"Memo over de overnemer.", content_type="text/plain"),
+    }
     data.update(extra)
     return client.post(reverse("documents:case", args=[case.pk]), data)
 

@@ -62,8 +62,10 @@ def test_reservation_previews_then_books_once(client, manager, position):
 
 def test_over_limit_disbursement_is_refused_at_the_amount(client, manager, position):
     web_session(client, manager)
-    response = client.post(reverse("bev:position_book", args=[position.pk, "disburse"]),
-                           {"disburse-amount": "150000000", "disburse-idempotency_key": "web-d-1"})
+    response = client.post(
+        reverse("bev:position_book", args=[position.pk, "disburse"]),
+        {"disburse-amount": "150000000", "disburse-idempotency_key": "web-d-1"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "Onvoldoende beschikbare liquiditeit" in body
@@ -164,10 +166,16 @@ def test_numbers_read_as_dutch_officials_write_them(client, manager, manager2, p
 
     assert multiple_nl(Decimal("1.0625")) == "1,06×" and multiple_nl(None) == "–"
     assert count_nl(1250000) == "1.250.000" and count_nl(Decimal("12.5")) == "12,5" and count_nl(None) == "–"
-    position = invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("22500000.00"),
-                              shares=1250000)
-    valuation_record(user=manager, position=position, valued_on=timezone.localdate(),
-                     fair_value=Decimal("23850000.00"), method=ValuationMethod.values[0])
+    position = invest_in_case(
+        prepared, proposer=manager, approver=manager2, amount=Decimal("22500000.00"), shares=1250000
+    )
+    valuation_record(
+        user=manager,
+        position=position,
+        valued_on=timezone.localdate(),
+        fair_value=Decimal("23850000.00"),
+        method=ValuationMethod.values[0],
+    )
     web_session(client, manager)
     body = client.get(reverse("bev:position", args=[position.pk])).content.decode()
     assert "1.250.000" in body and ">1250000<" not in body
@@ -175,8 +183,9 @@ def test_numbers_read_as_dutch_officials_write_them(client, manager, manager2, p
     assert "1,06×" in client.get(reverse("bev:fund")).content.decode()
 
 
-def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(client, manager, manager2, prepared,
-                                                                          make_user):
+def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(
+    client, manager, manager2, prepared, make_user
+):
     """Issue 23: the fund-wide ledger in the web UI (newest first, filters, paging, CSV/XLSX) and the
     API in the same order; a case's text stays hidden from people outside its team, in the export too."""
     import io
@@ -190,8 +199,13 @@ def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(client
     from .factories import invest_in_case
 
     position = invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("2000000.00"))
-    reservation_book(user=manager, position=position, amount=Decimal("1000.00"), idempotency_key="ledger-r",
-                     description="Reservering Voorbeeld Photonics")
+    reservation_book(
+        user=manager,
+        position=position,
+        amount=Decimal("1000.00"),
+        idempotency_key="ledger-r",
+        description="Reservering Voorbeeld Photonics",
+    )
     entries = list(selectors.ledger_entries(fund=selectors.fund_get()))
     assert [(e.booked_on, e.pk) for e in entries] == sorted(((e.booked_on, e.pk) for e in entries), reverse=True)
 
@@ -199,7 +213,9 @@ def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(client
     page = client.get(reverse("bev:ledger"))
     body = page.content.decode()
     assert page.status_code == 200 and "Voorbeeld Photonics" in body
-    assert body.index("Voorbeeld Photonics") < body.index("Tranche achtergestelde lening")  # newest first (the tranches last)
+    assert body.index("Voorbeeld Photonics") < body.index(
+        "Tranche achtergestelde lening"
+    )  # newest first (the tranches last)
     only = client.get(reverse("bev:ledger"), {"kind": "reservation"})
     assert only.context["page"].paginator.count == 1
     bad = client.get(reverse("bev:ledger"), {"date_from": "2026-02-01", "date_to": "2026-01-01"})

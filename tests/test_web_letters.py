@@ -45,9 +45,16 @@ def test_letters_list_and_preview(client, kamer, letter):
 def test_edit_makes_a_revision_and_shows_the_differences(client, kamer, letter):
     web_session(client, kamer)
     url = reverse("parliament:edit", args=[letter.pk])
-    response = client.post(url, {"subject": letter.subject, "body": letter.body + "\n\nEen extra alinea.",
-                                 "confidential_annex": letter.confidential_annex, "expected_revision": letter.revision,
-                                 "note": "alinea toegevoegd"})
+    response = client.post(
+        url,
+        {
+            "subject": letter.subject,
+            "body": letter.body + "\n\nEen extra alinea.",
+            "confidential_annex": letter.confidential_annex,
+            "expected_revision": letter.revision,
+            "note": "alinea toegevoegd",
+        },
+    )
     assert response.status_code == 302
     body = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
     assert "<ins>+ Een extra alinea.</ins>" in body
@@ -55,9 +62,15 @@ def test_edit_makes_a_revision_and_shows_the_differences(client, kamer, letter):
 
 def test_company_name_in_the_public_text_is_refused_at_the_field(client, kamer, letter, case):
     web_session(client, kamer)
-    response = client.post(reverse("parliament:edit", args=[letter.pk]), {
-        "subject": letter.subject, "body": f"{letter.body}\n\n{case.target_name}",
-        "confidential_annex": letter.confidential_annex, "expected_revision": letter.revision})
+    response = client.post(
+        reverse("parliament:edit", args=[letter.pk]),
+        {
+            "subject": letter.subject,
+            "body": f"{letter.body}\n\n{case.target_name}",
+            "confidential_annex": letter.confidential_annex,
+            "expected_revision": letter.revision,
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_body_error"' in response.content.decode()
 

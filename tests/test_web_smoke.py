@@ -20,8 +20,10 @@ LINK = re.compile(r'href="(/(?:cases|assessments|fund|documents|letters|audit)/[
 
 @pytest.fixture
 def demo(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     call_command("seed_demo", stdout=io.StringIO())
 
 

@@ -10,4 +10,6 @@ class TokenStatusSerializer(serializers.Serializer):
 class TokenCreatedSerializer(serializers.Serializer):
     token = serializers.CharField(help_text="Shown once: store it in the integration's secret store.")
     created = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField(help_text="After this moment the token is refused (401); create a new one before.")
+    expires_at = serializers.DateTimeField(
+        help_text="After this moment the token is refused (401); create a new one before."
+    )

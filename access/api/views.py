@@ -25,17 +25,26 @@ class OwnTokenView(APIView):
     @extend_schema(responses=TokenStatusSerializer)
     def get(self, request):
         token = api_token_of(user=request.user)
-        return Response(TokenStatusSerializer({"exists": token is not None,
-                                               "created": token.created if token else None,
-                                               "expires_at": token.expires_at if token else None}).data)
+        return Response(
+            TokenStatusSerializer(
+                {
+                    "exists": token is not None,
+                    "created": token.created if token else None,
+                    "expires_at": token.expires_at if token else None,
+                }
+            ).data
+        )
 
-    @extend_schema(request=None, responses={201: TokenCreatedSerializer,
-                                            403: OpenApiResponse(description="Not an OTP-verified web session")})
+    @extend_schema(
+        request=None,
+        responses={201: TokenCreatedSerializer, 403: OpenApiResponse(description="Not an OTP-verified web session")},
+    )
     def post(self, request):
         token, key = api_token_create(user=request.user, otp_verified=_otp_verified_session(request))
-        return Response(TokenCreatedSerializer({"token": key, "created": token.created,
-                                                "expires_at": token.expires_at}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            TokenCreatedSerializer({"token": key, "created": token.created, "expires_at": token.expires_at}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description="No token")})
     def delete(self, request):

@@ -40,8 +40,9 @@ class AssessmentEvidenceSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
     source = serializers.CharField(required=False, allow_blank=True, max_length=300)
     url = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    document_id = serializers.IntegerField(required=False, allow_null=True,
-                                           help_text=_("Een document in het casusdossier."))
+    document_id = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("Een document in het casusdossier.")
+    )
 
 
 class FrameworkItemSerializer(serializers.Serializer):
@@ -159,8 +160,9 @@ class AssessmentResultSerializer(serializers.Serializer):
     """The computed outcome, explained in words, with the inputs that drove it."""
 
     kind = serializers.CharField(help_text=_("initial of risk_review."))
-    outcome = serializers.CharField(help_text=_("deploy, do_not_deploy, insufficient_information; leeg bij een "
-                                                "risicoherbeoordeling."))
+    outcome = serializers.CharField(
+        help_text=_("deploy, do_not_deploy, insufficient_information; leeg bij een risicoherbeoordeling.")
+    )
     outcome_label = serializers.CharField()
     explanation = serializers.CharField()
     reasons = AssessmentResultEntrySerializer(many=True)
@@ -173,15 +175,21 @@ class AssessmentResultSerializer(serializers.Serializer):
     risk_manageable = serializers.BooleanField(allow_null=True)
     framework = FrameworkRefSerializer(required=False)
     # From framework version 2 (absent in results frozen under version 1):
-    risk_rule = serializers.CharField(required=False, help_text=_(
-        "weighted_mean (versie 1) of highest_core (versie 2: de hoogste kernindicator bepaalt)."))
-    deciding_indicators = serializers.ListField(child=serializers.DictField(), required=False, help_text=_(
-        "De indicator(en) die het risiconiveau bepalen (versie 2)."))
+    risk_rule = serializers.CharField(
+        required=False,
+        help_text=_("weighted_mean (versie 1) of highest_core (versie 2: de hoogste kernindicator bepaalt)."),
+    )
+    deciding_indicators = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text=_("De indicator(en) die het risiconiveau bepalen (versie 2)."),
+    )
     broader_not_counted = serializers.ListField(child=serializers.CharField(), required=False)
     policy_goal_crucial = serializers.BooleanField(allow_null=True, required=False)
     policy_goal_rationale = serializers.CharField(required=False)
-    low_indicators_justification = serializers.CharField(required=False, help_text=_(
-        "Onderbouwing van voorwaarde 1 bij louter lage indicatoren."))
+    low_indicators_justification = serializers.CharField(
+        required=False, help_text=_("Onderbouwing van voorwaarde 1 bij louter lage indicatoren.")
+    )
     afstemming = AssessmentResultEntrySerializer(many=True, required=False)
 
 
@@ -220,8 +228,10 @@ class ConsultationSummarySerializer(serializers.Serializer):
     requested_at = serializers.DateTimeField()
     response = serializers.CharField(required=False, help_text=_("De reactie van EZK op bezwaar of zorgen."))
     responded_at = serializers.DateTimeField(allow_null=True, required=False)
-    needs_response = serializers.BooleanField(required=False, help_text=_(
-        "Bezwaar of zorgen zonder vastgelegde reactie (versie 2: blokkeert een advies tot inzet)."))
+    needs_response = serializers.BooleanField(
+        required=False,
+        help_text=_("Bezwaar of zorgen zonder vastgelegde reactie (versie 2: blokkeert een advies tot inzet)."),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,9 +279,25 @@ class AssessmentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "case", "case_reference", "kind", "status", "revision", "previous", "framework",
-                  "framework_number", "lead", "outcome", "risk_level", "risk_manageable", "created_at",
-                  "submitted_at", "approved_at", "approved_by"]
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "kind",
+            "status",
+            "revision",
+            "previous",
+            "framework",
+            "framework_number",
+            "lead",
+            "outcome",
+            "risk_level",
+            "risk_manageable",
+            "created_at",
+            "submitted_at",
+            "approved_at",
+            "approved_by",
+        ]
         read_only_fields = fields
 
 
@@ -300,9 +326,10 @@ class AssessmentDetailSerializer(serializers.Serializer):
     conditions = ConditionRowSerializer(many=True)
     checks = CheckRowSerializer(many=True)
     indicators = IndicatorBoardSerializer(many=True)
-    disagreements = serializers.ListField(child=serializers.CharField(),
-                                          help_text=_("Indicatoren met uiteenlopende scores die nog niet zijn "
-                                                      "vastgesteld."))
+    disagreements = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Indicatoren met uiteenlopende scores die nog niet zijn vastgesteld."),
+    )
     consultations = ConsultationSummarySerializer(many=True)
     open_consultations = serializers.ListField(child=serializers.IntegerField())
     reviews = AssessmentReviewSerializer(many=True)
@@ -318,8 +345,9 @@ class AssessmentCreateSerializer(serializers.Serializer):
 class ScopeInputSerializer(serializers.Serializer):
     scope_ground = serializers.CharField(allow_blank=True, help_text=_choices(ScopeGround))
     validate_scope_ground = _one_of(ScopeGround, blank=True)
-    confirmed = serializers.BooleanField(allow_null=True, help_text=_("true: bevestigd; false: geen grond van "
-                                                                      "toepassing; null: nog niet vastgesteld."))
+    confirmed = serializers.BooleanField(
+        allow_null=True, help_text=_("true: bevestigd; false: geen grond van toepassing; null: nog niet vastgesteld.")
+    )
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
 
 
@@ -367,15 +395,19 @@ class ConsultationCreateSerializer(serializers.Serializer):
     ministry_other = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
     advisor = PersonField(help_text=_("Gebruikersnaam van de departementaal adviseur in het casusteam."))
     question = serializers.CharField()
-    covers = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False,
-                                   help_text=_("Codes van voorwaarden, indicatoren en toetsen."))
+    covers = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        allow_empty=False,
+        help_text=_("Codes van voorwaarden, indicatoren en toetsen."),
+    )
     due_date = serializers.DateField()
 
 
 class ConsultationPartsSerializer(serializers.Serializer):
     conditions = ConditionRowSerializer(many=True)
-    indicators = serializers.ListField(child=serializers.DictField(), help_text=_(
-        "Per indicator: label, richtlijn, vastgestelde score."))
+    indicators = serializers.ListField(
+        child=serializers.DictField(), help_text=_("Per indicator: label, richtlijn, vastgestelde score.")
+    )
     checks = CheckRowSerializer(many=True)
 
 
@@ -414,30 +446,45 @@ class ConsultationWaiverSerializer(serializers.Serializer):
 
 
 class ConsultationResponseSerializer(serializers.Serializer):
-    response = serializers.CharField(help_text=_(
-        "De reactie van EZK op een advies dat bezwaar maakt of zorgen heeft. Afwegingskader versie 2: geen advies "
-        "tot inzet zolang zo'n advies onbeantwoord is (Kamerbrief 2023: \u201cDit doet EZK in afstemming met "
-        "betrokken (vak)departementen\u201d)."))
+    response = serializers.CharField(
+        help_text=_(
+            "De reactie van EZK op een advies dat bezwaar maakt of zorgen heeft. Afwegingskader versie 2: geen advies "
+            "tot inzet zolang zo'n advies onbeantwoord is (Kamerbrief 2023: \u201cDit doet EZK in afstemming met "
+            "betrokken (vak)departementen\u201d)."
+        )
+    )
 
 
 class PolicyGoalInputSerializer(serializers.Serializer):
-    crucial = serializers.BooleanField(allow_null=True, help_text=_(
-        "Is de onderneming cruciaal voor het realiseren van beleidsdoelen? Alleen dan telt de bredere indicator mee, "
-        "en alleen verhogend (Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor "
-        "het realiseren van beleidsdoelen\u201d). true vraagt een onderbouwing."))
+    crucial = serializers.BooleanField(
+        allow_null=True,
+        help_text=_(
+            "Is de onderneming cruciaal voor het realiseren van beleidsdoelen? Alleen dan telt de bredere indicator mee, "
+            "en alleen verhogend (Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor "
+            "het realiseren van beleidsdoelen\u201d). true vraagt een onderbouwing."
+        ),
+    )
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class LowIndicatorsJustificationSerializer(serializers.Serializer):
-    justification = serializers.CharField(allow_blank=True, help_text=_(
-        "Waarom voorwaarde 1 (\u201cde voorziene investering of overname heeft risico's voor de nationale veiligheid "
-        "tot gevolg\u201d) is voldaan terwijl alle indicatoren laag zijn. Leeg trekt de onderbouwing in."))
+    justification = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "Waarom voorwaarde 1 (\u201cde voorziene investering of overname heeft risico's voor de nationale veiligheid "
+            "tot gevolg\u201d) is voldaan terwijl alle indicatoren laag zijn. Leeg trekt de onderbouwing in."
+        ),
+    )
 
 
 class NoConsultationReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, help_text=_(
-        "Waarom geen van de betrokken departementen geraadpleegd hoefde te worden (Kamerbrief 2023: \u201cDit doet "
-        "EZK in afstemming met betrokken (vak)departementen\u201d). Leeg trekt de reden in."))
+    reason = serializers.CharField(
+        allow_blank=True,
+        help_text=_(
+            "Waarom geen van de betrokken departementen geraadpleegd hoefde te worden (Kamerbrief 2023: \u201cDit doet "
+            "EZK in afstemming met betrokken (vak)departementen\u201d). Leeg trekt de reden in."
+        ),
+    )
 
 
 class AssessmentReportRequestSerializer(serializers.Serializer):

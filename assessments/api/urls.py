@@ -17,7 +17,10 @@ router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("consultations", ConsultationViewSet, basename="consultation")
 
 urlpatterns = [
-    path("cases/<str:case_id>/documents/assessment-report/", AssessmentReportView.as_view(),
-         name="case-assessment-report"),
+    path(
+        "cases/<str:case_id>/documents/assessment-report/",
+        AssessmentReportView.as_view(),
+        name="case-assessment-report",
+    ),
     *router.urls,
 ]

@@ -82,16 +82,16 @@ class FrameworkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = FrameworkWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         framework = services.framework_create_draft(user=request.user, **serializer.validated_data)
-        return Response(FrameworkSerializer(selectors.framework_description(framework)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            FrameworkSerializer(selectors.framework_description(framework)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(request=FrameworkUpdateSerializer, responses={200: FrameworkSerializer, 409: CONFLICT})
     def partial_update(self, request, pk=None):
         framework = selectors.framework_get(user=request.user, framework_id=pk)
         serializer = FrameworkUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        framework = services.framework_update_draft(user=request.user, framework=framework,
-                                                    **serializer.validated_data)
+        framework = services.framework_update_draft(user=request.user, framework=framework, **serializer.validated_data)
         return Response(FrameworkSerializer(selectors.framework_description(framework)).data)
 
     @extend_schema(request=None, responses={200: FrameworkSerializer, 409: CONFLICT})
@@ -116,8 +116,9 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.assessment_list(user=self.request.user)
 
     def _assessment(self, *, audit_read=False, for_detail=False):
-        return selectors.assessment_get(user=self.request.user, assessment_id=self.kwargs["pk"],
-                                        audit_read=audit_read, for_detail=for_detail)
+        return selectors.assessment_get(
+            user=self.request.user, assessment_id=self.kwargs["pk"], audit_read=audit_read, for_detail=for_detail
+        )
 
     def _detail(self, assessment, *, code=status.HTTP_200_OK):
         """The detail of an assessment a service just changed or created, read again as it now is."""
@@ -126,8 +127,9 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @staticmethod
     def _detail_response(assessment, *, code=status.HTTP_200_OK):
-        return Response(represent(AssessmentDetailSerializer, selectors.assessment_detail(assessment=assessment)),
-                        status=code)
+        return Response(
+            represent(AssessmentDetailSerializer, selectors.assessment_detail(assessment=assessment)), status=code
+        )
 
     @extend_schema(responses=AssessmentDetailSerializer)
     def retrieve(self, request, pk=None):
@@ -147,9 +149,13 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = ScopeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        assessment = services.assessment_set_scope(user=request.user, assessment=self._assessment(),
-                                                   scope_ground=data["scope_ground"], confirmed=data["confirmed"],
-                                                   rationale=data["rationale"])
+        assessment = services.assessment_set_scope(
+            user=request.user,
+            assessment=self._assessment(),
+            scope_ground=data["scope_ground"],
+            confirmed=data["confirmed"],
+            rationale=data["rationale"],
+        )
         return self._detail(assessment)
 
     @extend_schema(request=PolicyGoalInputSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT})
@@ -158,19 +164,22 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """Whether the company is crucial to policy goals (version 2: only then the broader indicator counts)."""
         serializer = PolicyGoalInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        assessment = services.assessment_set_policy_goal(user=request.user, assessment=self._assessment(),
-                                                         **serializer.validated_data)
+        assessment = services.assessment_set_policy_goal(
+            user=request.user, assessment=self._assessment(), **serializer.validated_data
+        )
         return self._detail(assessment)
 
-    @extend_schema(request=LowIndicatorsJustificationSerializer,
-                   responses={200: AssessmentDetailSerializer, 409: CONFLICT})
+    @extend_schema(
+        request=LowIndicatorsJustificationSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["put"], url_path="low-indicators-justification")
     def low_indicators_justification(self, request, pk=None):
         """Why condition 1 is met although every indicator is low (version 2)."""
         serializer = LowIndicatorsJustificationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_set_low_indicators_justification(
-            user=request.user, assessment=self._assessment(), **serializer.validated_data)
+            user=request.user, assessment=self._assessment(), **serializer.validated_data
+        )
         return self._detail(assessment)
 
     @extend_schema(request=NoConsultationReasonSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT})
@@ -180,18 +189,21 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = NoConsultationReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_set_no_consultation_reason(
-            user=request.user, assessment=self._assessment(), **serializer.validated_data)
+            user=request.user, assessment=self._assessment(), **serializer.validated_data
+        )
         return self._detail(assessment)
 
-    @extend_schema(parameters=[CODE], request=ConditionInputSerializer,
-                   responses={200: ConditionRowSerializer, 409: CONFLICT})
+    @extend_schema(
+        parameters=[CODE], request=ConditionInputSerializer, responses={200: ConditionRowSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["put"], url_path=r"conditions/(?P<code>[\w-]+)")
     def condition(self, request, pk=None, code=None):
         serializer = ConditionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = self._assessment()
-        services.assessment_set_condition(user=request.user, assessment=assessment, code=code,
-                                          **serializer.validated_data)
+        services.assessment_set_condition(
+            user=request.user, assessment=assessment, code=code, **serializer.validated_data
+        )
         row = next(r for r in selectors.assessment_detail(assessment=assessment)["conditions"] if r["code"] == code)
         return Response(ConditionRowSerializer(row).data)
 
@@ -201,8 +213,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = CheckInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = self._assessment()
-        services.assessment_set_check(user=request.user, assessment=assessment, code=code,
-                                      **serializer.validated_data)
+        services.assessment_set_check(user=request.user, assessment=assessment, code=code, **serializer.validated_data)
         row = next(r for r in selectors.assessment_detail(assessment=assessment)["checks"] if r["code"] == code)
         return Response(CheckRowSerializer(row).data)
 
@@ -224,8 +235,9 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         board = selectors.assessment_scoreboard(assessment=assessment)
         return Response(IndicatorBoardSerializer(board, many=True).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=SettlementInputSerializer, responses={200: IndicatorBoardSerializer(many=True),
-                                                                 409: CONFLICT})
+    @extend_schema(
+        request=SettlementInputSerializer, responses={200: IndicatorBoardSerializer(many=True), 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def settle(self, request, pk=None):
         """The lead assessor settles an indicator's level."""
@@ -233,8 +245,9 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         assessment = self._assessment()
         services.assessment_settle(user=request.user, assessment=assessment, **serializer.validated_data)
-        return Response(IndicatorBoardSerializer(selectors.assessment_scoreboard(assessment=assessment),
-                                                 many=True).data)
+        return Response(
+            IndicatorBoardSerializer(selectors.assessment_scoreboard(assessment=assessment), many=True).data
+        )
 
     @extend_schema(responses=AssessmentResultSerializer)
     @action(detail=True, methods=["get"])
@@ -252,16 +265,22 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def approve(self, request, pk=None):
         serializer = AssessmentApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._detail(services.assessment_approve(user=request.user, assessment=self._assessment(),
-                                                        comments=serializer.validated_data["comments"]))
+        return self._detail(
+            services.assessment_approve(
+                user=request.user, assessment=self._assessment(), comments=serializer.validated_data["comments"]
+            )
+        )
 
     @extend_schema(request=AssessmentReturnSerializer, responses={200: AssessmentDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def send_back(self, request, pk=None):
         serializer = AssessmentReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        return self._detail(services.assessment_return(user=request.user, assessment=self._assessment(),
-                                                       comments=serializer.validated_data["comments"]))
+        return self._detail(
+            services.assessment_return(
+                user=request.user, assessment=self._assessment(), comments=serializer.validated_data["comments"]
+            )
+        )
 
     @extend_schema(request=None, responses={201: AssessmentDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
@@ -282,20 +301,23 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def consultations(self, request, pk=None):
         assessment = self._assessment()
         rows = selectors.consultation_list(user=request.user, assessment_id=assessment.pk)
-        return Response(ConsultationSummarySerializer([selectors.consultation_summary(c) for c in rows],
-                                                      many=True).data)
+        return Response(
+            ConsultationSummarySerializer([selectors.consultation_summary(c) for c in rows], many=True).data
+        )
 
-    @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationDetailSerializer,
-                                                                    409: CONFLICT})
+    @extend_schema(request=ConsultationCreateSerializer, responses={201: ConsultationDetailSerializer, 409: CONFLICT})
     @consultations.mapping.post
     def request_consultation(self, request, pk=None):
         """The lead assessor asks a ministry concerned for advice, with a due date."""
         serializer = ConsultationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consultation = services.consultation_request(user=request.user, assessment=self._assessment(),
-                                                     **serializer.validated_data)
-        return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data,
-                        status=status.HTTP_201_CREATED)
+        consultation = services.consultation_request(
+            user=request.user, assessment=self._assessment(), **serializer.validated_data
+        )
+        return Response(
+            ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ConsultationViewSet(viewsets.GenericViewSet):
@@ -311,38 +333,44 @@ class ConsultationViewSet(viewsets.GenericViewSet):
         return selectors.consultation_list(user=self.request.user)
 
     def _consultation(self, *, audit_read=False):
-        return selectors.consultation_get(user=self.request.user, consultation_id=self.kwargs["pk"],
-                                          audit_read=audit_read)
+        return selectors.consultation_get(
+            user=self.request.user, consultation_id=self.kwargs["pk"], audit_read=audit_read
+        )
 
     @extend_schema(responses=ConsultationSummarySerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(
-            ConsultationSummarySerializer([selectors.consultation_summary(c) for c in page], many=True).data)
+            ConsultationSummarySerializer([selectors.consultation_summary(c) for c in page], many=True).data
+        )
 
     @extend_schema(responses=ConsultationDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(ConsultationDetailSerializer(selectors.consultation_detail(
-            consultation=self._consultation(audit_read=True))).data)
+        return Response(
+            ConsultationDetailSerializer(
+                selectors.consultation_detail(consultation=self._consultation(audit_read=True))
+            ).data
+        )
 
     @extend_schema(request=ConsultationAnswerSerializer, responses={200: ConsultationDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
         serializer = ConsultationAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consultation = services.consultation_answer(user=request.user, consultation=self._consultation(),
-                                                    **serializer.validated_data)
+        consultation = services.consultation_answer(
+            user=request.user, consultation=self._consultation(), **serializer.validated_data
+        )
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
 
-    @extend_schema(request=ConsultationResponseSerializer,
-                   responses={200: ConsultationDetailSerializer, 409: CONFLICT})
+    @extend_schema(request=ConsultationResponseSerializer, responses={200: ConsultationDetailSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """The lead assessor records EZK's response to an advice that objects or has concerns."""
         serializer = ConsultationResponseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consultation = services.consultation_respond(user=request.user, consultation=self._consultation(),
-                                                     response=serializer.validated_data["response"])
+        consultation = services.consultation_respond(
+            user=request.user, consultation=self._consultation(), response=serializer.validated_data["response"]
+        )
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
 
     @extend_schema(request=ConsultationWaiverSerializer, responses={200: ConsultationDetailSerializer, 409: CONFLICT})
@@ -350,21 +378,31 @@ class ConsultationViewSet(viewsets.GenericViewSet):
     def waive(self, request, pk=None):
         serializer = ConsultationWaiverSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        consultation = services.consultation_waive(user=request.user, consultation=self._consultation(),
-                                                   reason=serializer.validated_data["reason"])
+        consultation = services.consultation_waive(
+            user=request.user, consultation=self._consultation(), reason=serializer.validated_data["reason"]
+        )
         return Response(ConsultationDetailSerializer(selectors.consultation_detail(consultation=consultation)).data)
 
 
-@extend_schema(parameters=[OpenApiParameter("case_id", str, OpenApiParameter.PATH,
-                                            description="Id of kenmerk (BEV-2025-0001) van de casus.")])
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "case_id", str, OpenApiParameter.PATH, description="Id of kenmerk (BEV-2025-0001) van de casus."
+        )
+    ]
+)
 class AssessmentReportView(APIView):
     """Generate the risk assessment report for the ministerraad (PDF, plus an editable DOCX) from an
     approved assessment of this case; stored as documents of the case, versioned per revision."""
 
-    @extend_schema(request=AssessmentReportRequestSerializer,
-                   responses={201: DocumentDetailSerializer,
-                              404: OpenApiResponse(description="Geen casus voor deze gebruiker (need-to-know)."),
-                              409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd.")})
+    @extend_schema(
+        request=AssessmentReportRequestSerializer,
+        responses={
+            201: DocumentDetailSerializer,
+            404: OpenApiResponse(description="Geen casus voor deze gebruiker (need-to-know)."),
+            409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd."),
+        },
+    )
     def post(self, request, case_id):
         case = case_get(user=request.user, case_id=case_id, audit_read=False)
         serializer = AssessmentReportRequestSerializer(data=request.data)

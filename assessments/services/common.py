@@ -28,9 +28,10 @@ CASE_STATE_FOR_KIND = {AssessmentKind.INITIAL: State.RISK_ASSESSMENT, Assessment
 # (issue 20; letter, "Afwegingskader": "Steeds zal kritisch worden bekeken of de inzet ... echt
 # noodzakelijk is en er bijvoorbeeld geen sprake is van strategisch gedrag van bedrijven"), so the
 # initial assessment is also made, or revised, while the case waits for that decision.
-CASE_STATES_FOR_KIND = {AssessmentKind.INITIAL: (State.RISK_ASSESSMENT, State.FOLLOW_ON_DECISION),
-                        AssessmentKind.RISK_REVIEW: (State.MONITORING,)}
-
+CASE_STATES_FOR_KIND = {
+    AssessmentKind.INITIAL: (State.RISK_ASSESSMENT, State.FOLLOW_ON_DECISION),
+    AssessmentKind.RISK_REVIEW: (State.MONITORING,),
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -38,15 +39,24 @@ CASE_STATES_FOR_KIND = {AssessmentKind.INITIAL: (State.RISK_ASSESSMENT, State.FO
 # ---------------------------------------------------------------------------------------------
 def _lock(assessment: Assessment) -> Assessment:
     """Re-read the assessment under a row lock: status checks see the committed truth."""
-    locked = Assessment.objects.select_for_update(no_key=True, of=("self",)).select_related("framework", "case").get(pk=assessment.pk)
+    locked = (
+        Assessment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("framework", "case")
+        .get(pk=assessment.pk)
+    )
     locked.case.forget_team()
     return locked
 
 
 def _require_draft(assessment: Assessment) -> None:
     if assessment.status != AssessmentStatus.DRAFT:
-        raise Conflict(_("Alleen een concept kan worden gewijzigd; een goedgekeurde inschatting verandert nooit "
-                         "(maak een nieuwe revisie)."), code="not_draft")
+        raise Conflict(
+            _(
+                "Alleen een concept kan worden gewijzigd; een goedgekeurde inschatting verandert nooit "
+                "(maak een nieuwe revisie)."
+            ),
+            code="not_draft",
+        )
 
 
 def _require_lead(user, assessment: Assessment) -> None:
@@ -75,15 +85,21 @@ def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
     for row in evidence:
         if not isinstance(row, dict):
             raise RuleViolation(_("Elke bron is een object met een titel of document."), field="evidence")
-        item = {"title": str(row.get("title") or "").strip()[:300], "source": str(row.get("source") or "").strip()[:300],
-                "url": str(row.get("url") or "").strip()[:500], "document_id": row.get("document_id")}
+        item = {
+            "title": str(row.get("title") or "").strip()[:300],
+            "source": str(row.get("source") or "").strip()[:300],
+            "url": str(row.get("url") or "").strip()[:500],
+            "document_id": row.get("document_id"),
+        }
         if item["document_id"] is not None:
             if not isinstance(item["document_id"], int) or isinstance(item["document_id"], bool):
                 raise RuleViolation(_("Een document-id is een geheel getal."), field="evidence")
             document = document_list(user=user, case=case).filter(pk=item["document_id"]).first()
             if document is None:
-                raise RuleViolation(_("Document %(id)s hoort niet bij het dossier van deze casus.")
-                                    % {"id": item["document_id"]}, field="evidence")
+                raise RuleViolation(
+                    _("Document %(id)s hoort niet bij het dossier van deze casus.") % {"id": item["document_id"]},
+                    field="evidence",
+                )
             item["title"] = item["title"] or document.title
         if not item["title"]:
             raise RuleViolation(_("Elke bron heeft een titel of een document."), field="evidence")

@@ -53,8 +53,17 @@ def advisor_belongs_to_ministry(advisor, ministry: str, ministry_other: str = ""
 
 
 @transaction.atomic
-def consultation_request(*, user, assessment: Assessment, ministry: str, advisor, question: str,
-                         covers: list[str], due_date: date, ministry_other: str = "") -> ConsultationRequest:
+def consultation_request(
+    *,
+    user,
+    assessment: Assessment,
+    ministry: str,
+    advisor,
+    question: str,
+    covers: list[str],
+    due_date: date,
+    ministry_other: str = "",
+) -> ConsultationRequest:
     """The lead assessor asks a ministry concerned for advice on some parts of the assessment."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
@@ -67,15 +76,22 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
         errors["ministry_other"] = _("Noem het ministerie.")
     if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
         errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
-    elif "ministry" not in errors and "ministry_other" not in errors and not advisor_belongs_to_ministry(
-            advisor, ministry, ministry_other):
+    elif (
+        "ministry" not in errors
+        and "ministry_other" not in errors
+        and not advisor_belongs_to_ministry(advisor, ministry, ministry_other)
+    ):
         # The advice is the ministry's: its own advisor gives it (letter: "in afstemming met betrokken
         # (vak)departementen"), not a colleague of another ministry on the same team.
-        errors["advisor"] = _("%(advisor)s hoort niet bij het gevraagde ministerie (%(ministry)s): de "
-                              "organisatie van de adviseur is “%(organisation)s”. Kies een adviseur van "
-                              "dat ministerie.") % {
-            "advisor": advisor, "ministry": ministry_other.strip() if ministry == Ministry.OTHER
-            else Ministry(ministry).label, "organisation": advisor.organisation or "–"}
+        errors["advisor"] = _(
+            "%(advisor)s hoort niet bij het gevraagde ministerie (%(ministry)s): de "
+            "organisatie van de adviseur is “%(organisation)s”. Kies een adviseur van "
+            "dat ministerie."
+        ) % {
+            "advisor": advisor,
+            "ministry": ministry_other.strip() if ministry == Ministry.OTHER else Ministry(ministry).label,
+            "organisation": advisor.organisation or "–",
+        }
     if not (question or "").strip():
         errors["question"] = _("Stel de adviesvraag.")
     codes = list(dict.fromkeys(covers or []))
@@ -89,21 +105,40 @@ def consultation_request(*, user, assessment: Assessment, ministry: str, advisor
     if errors:
         raise ValidationError(errors)
     consultation = ConsultationRequest.objects.create(
-        assessment=assessment, ministry=ministry, ministry_other=(ministry_other or "").strip(), advisor=advisor,
-        question=question.strip(), covers=codes, due_date=due_date, requested_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="consultation.request", obj=consultation,
-              case_id=assessment.case_id, changes={"ministry": ministry, "advisor": advisor.username,
-                                                   "covers": codes, "due_date": due_date})
-    notify_task(recipients=[advisor], kind=gettext_lazy("Adviesaanvraag beantwoorden"),
-                reference=assessment.case.reference, path=reverse("assessments:consultation", args=[consultation.pk]))
+        assessment=assessment,
+        ministry=ministry,
+        ministry_other=(ministry_other or "").strip(),
+        advisor=advisor,
+        question=question.strip(),
+        covers=codes,
+        due_date=due_date,
+        requested_by=user,
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="consultation.request",
+        obj=consultation,
+        case_id=assessment.case_id,
+        changes={"ministry": ministry, "advisor": advisor.username, "covers": codes, "due_date": due_date},
+    )
+    notify_task(
+        recipients=[advisor],
+        kind=gettext_lazy("Adviesaanvraag beantwoorden"),
+        reference=assessment.case.reference,
+        path=reverse("assessments:consultation", args=[consultation.pk]),
+    )
     return consultation
 
 
 @transaction.atomic
 def consultation_answer(*, user, consultation: ConsultationRequest, position: str, advice: str) -> ConsultationRequest:
     """The department advisor the request is addressed to answers it."""
-    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
-        pk=consultation.pk)
+    consultation = (
+        ConsultationRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("assessment__case")
+        .get(pk=consultation.pk)
+    )
     case = consultation.assessment.case
     if consultation.advisor_id != user.pk:
         raise NotFound(_("Adviesaanvraag niet gevonden."))
@@ -125,16 +160,25 @@ def consultation_answer(*, user, consultation: ConsultationRequest, position: st
     consultation.answered_by = user
     consultation.answered_at = timezone.now()
     consultation.save(update_fields=["status", "position", "advice", "answered_by", "answered_at"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.answer", obj=consultation,
-              case_id=case.pk, changes={"status": {"before": "open", "after": "answered"}, "position": position})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="consultation.answer",
+        obj=consultation,
+        case_id=case.pk,
+        changes={"status": {"before": "open", "after": "answered"}, "position": position},
+    )
     return consultation
 
 
 @transaction.atomic
 def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
     """The lead assessor proceeds without an open advice, recording why."""
-    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("assessment__case").get(
-        pk=consultation.pk)
+    consultation = (
+        ConsultationRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("assessment__case")
+        .get(pk=consultation.pk)
+    )
     _require_lead(user, consultation.assessment)
     if consultation.status != ConsultationStatus.OPEN:
         raise Conflict(_("Deze adviesaanvraag is al afgehandeld."), code="not_open")
@@ -148,9 +192,14 @@ def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) 
     consultation.waived_by = user
     consultation.waived_at = timezone.now()
     consultation.save(update_fields=["status", "waiver_reason", "waived_by", "waived_at"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.waive", obj=consultation,
-              case_id=consultation.assessment.case_id,
-              changes={"status": {"before": "open", "after": "waived"}, "reason": reason})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="consultation.waive",
+        obj=consultation,
+        case_id=consultation.assessment.case_id,
+        changes={"status": {"before": "open", "after": "waived"}, "reason": reason},
+    )
     return consultation
 
 
@@ -159,15 +208,21 @@ def consultation_respond(*, user, consultation: ConsultationRequest, response: s
     """The lead assessor records EZK's response to an advice that objects or has concerns. Under
     framework version 2 no "deploy" stands while such an advice is unanswered (letter: "Dit doet EZK in
     afstemming met betrokken (vak)departementen"); the response shows in the outcome and the report."""
-    consultation = ConsultationRequest.objects.select_for_update(no_key=True, of=("self",)).select_related(
-        "assessment__case", "assessment__framework").get(pk=consultation.pk)
+    consultation = (
+        ConsultationRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("assessment__case", "assessment__framework")
+        .get(pk=consultation.pk)
+    )
     assessment = consultation.assessment
     _require_lead(user, assessment)
     _require_draft(assessment)
     if consultation.status != ConsultationStatus.ANSWERED or consultation.position not in (
-            AdvicePosition.OBJECTS, AdvicePosition.CONCERNS):
-        raise Conflict(_("Alleen op een gegeven advies met bezwaar of zorgen wordt een reactie vastgelegd."),
-                       code="no_objection")
+        AdvicePosition.OBJECTS,
+        AdvicePosition.CONCERNS,
+    ):
+        raise Conflict(
+            _("Alleen op een gegeven advies met bezwaar of zorgen wordt een reactie vastgelegd."), code="no_objection"
+        )
     response = (response or "").strip()
     if not response:
         raise RuleViolation(_("Leg de reactie op het advies vast."), field="response")
@@ -176,9 +231,14 @@ def consultation_respond(*, user, consultation: ConsultationRequest, response: s
     consultation.responded_by = user
     consultation.responded_at = timezone.now()
     consultation.save(update_fields=["response", "responded_by", "responded_at"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="consultation.respond", obj=consultation,
-              case_id=assessment.case_id, changes={"before": before, "after": response,
-                                                   "position": consultation.position})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="consultation.respond",
+        obj=consultation,
+        case_id=assessment.case_id,
+        changes={"before": before, "after": response, "position": consultation.position},
+    )
     return consultation
 
 
@@ -190,16 +250,25 @@ def assessment_set_no_consultation_reason(*, user, assessment: Assessment, reaso
     _require_lead(user, assessment)
     _require_draft(assessment)
     if not assessment.framework.framework.afstemming_in_outcome:
-        raise Conflict(_("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel "
-                         "niet.") % {"n": assessment.framework.number}, code="not_in_version")
+        raise Conflict(
+            _("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel niet.")
+            % {"n": assessment.framework.number},
+            code="not_in_version",
+        )
     if assessment.kind != AssessmentKind.INITIAL:
         raise Conflict(_("Een risicoherbeoordeling heeft geen afstemmingsregel."), code="not_applicable")
     reason = (reason or "").strip()
     before = assessment.no_consultation_reason
     assessment.no_consultation_reason = reason
     assessment.save(update_fields=["no_consultation_reason"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.no_consultation_reason",
-              obj=assessment, case_id=assessment.case_id, changes={"before": before, "after": reason})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.no_consultation_reason",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"before": before, "after": reason},
+    )
     return assessment
 
 
@@ -210,22 +279,37 @@ def flag_overdue_consultations(*, now: datetime | None = None) -> list[Consultat
     now = now or timezone.now()
     today = timezone.localdate(now)
     flagged = []
-    overdue = (ConsultationRequest.objects.filter(status=ConsultationStatus.OPEN, overdue_flagged_at__isnull=True,
-                                                  due_date__lt=today)
-               .select_related("assessment__case", "assessment__lead", "advisor"))
+    overdue = ConsultationRequest.objects.filter(
+        status=ConsultationStatus.OPEN, overdue_flagged_at__isnull=True, due_date__lt=today
+    ).select_related("assessment__case", "assessment__lead", "advisor")
     for consultation in overdue:
         with transaction.atomic():
-            if not ConsultationRequest.objects.filter(pk=consultation.pk, overdue_flagged_at__isnull=True,
-                                                      status=ConsultationStatus.OPEN).update(overdue_flagged_at=now):
+            if not ConsultationRequest.objects.filter(
+                pk=consultation.pk, overdue_flagged_at__isnull=True, status=ConsultationStatus.OPEN
+            ).update(overdue_flagged_at=now):
                 continue  # answered, waived or flagged by another worker meanwhile
             case = consultation.assessment.case
-            audit_log(actor=None, action=AuditRecord.Action.OTHER, event="consultation.overdue", obj=consultation,
-                      case_id=case.pk, changes={"due_date": consultation.due_date})
+            audit_log(
+                actor=None,
+                action=AuditRecord.Action.OTHER,
+                event="consultation.overdue",
+                obj=consultation,
+                case_id=case.pk,
+                changes={"due_date": consultation.due_date},
+            )
             recipients = [e for e in (consultation.assessment.lead.email, consultation.advisor.email) if e]
             # The mail names only the reference: case content stays inside the service.
-            transaction.on_commit(lambda r=recipients, c=case, m=consultation.ministry_label: r and send_mail(
-                subject=f"[BEV] Advies verlopen: {c.reference}",
-                message=f"Het gevraagde advies van {m} voor casus {c.reference} is niet op tijd gegeven.",
-                from_email=None, recipient_list=r, fail_silently=True))
+            transaction.on_commit(
+                lambda r=recipients, c=case, m=consultation.ministry_label: (
+                    r
+                    and send_mail(
+                        subject=f"[BEV] Advies verlopen: {c.reference}",
+                        message=f"Het gevraagde advies van {m} voor casus {c.reference} is niet op tijd gegeven.",
+                        from_email=None,
+                        recipient_list=r,
+                        fail_silently=True,
+                    )
+                )
+            )
             flagged.append(consultation)
     return flagged

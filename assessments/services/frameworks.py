@@ -32,16 +32,28 @@ def framework_create_draft(*, user, name: str, definition: dict, notes: str = ""
         raise RuleViolation(_("Een naam is verplicht."), field="name")
     validate_definition(definition)
     number = (FrameworkVersion.objects.select_for_update().aggregate(n=Max("number"))["n"] or 0) + 1
-    version = FrameworkVersion.objects.create(number=number, name=name.strip(), definition=definition,
-                                              notes=notes, created_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="framework.create", obj=version,
-              changes={"number": number, "name": version.name})
+    version = FrameworkVersion.objects.create(
+        number=number, name=name.strip(), definition=definition, notes=notes, created_by=user
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="framework.create",
+        obj=version,
+        changes={"number": number, "name": version.name},
+    )
     return version
 
 
 @transaction.atomic
-def framework_update_draft(*, user, framework: FrameworkVersion, name: str | None = None,
-                           definition: dict | None = None, notes: str | None = None) -> FrameworkVersion:
+def framework_update_draft(
+    *,
+    user,
+    framework: FrameworkVersion,
+    name: str | None = None,
+    definition: dict | None = None,
+    notes: str | None = None,
+) -> FrameworkVersion:
     require(user, "framework.publish")
     framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)
     if framework.is_published:
@@ -65,11 +77,17 @@ def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
     if framework.is_published:
         raise Conflict(_("Deze versie is al gepubliceerd."), code="already_published")
     validate_definition(framework.definition)
-    FrameworkVersion.objects.filter(pk=framework.pk).update(status=FrameworkStatus.PUBLISHED,
-                                                            published_at=timezone.now(), published_by=user)
+    FrameworkVersion.objects.filter(pk=framework.pk).update(
+        status=FrameworkStatus.PUBLISHED, published_at=timezone.now(), published_by=user
+    )
     framework.refresh_from_db()
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="framework.publish", obj=framework,
-              changes={"status": {"before": FrameworkStatus.DRAFT, "after": FrameworkStatus.PUBLISHED}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="framework.publish",
+        obj=framework,
+        changes={"status": {"before": FrameworkStatus.DRAFT, "after": FrameworkStatus.PUBLISHED}},
+    )
     return framework
 
 

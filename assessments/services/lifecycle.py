@@ -59,11 +59,14 @@ def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) ->
         raise RuleViolation(_("Onbekende soort inschatting."), field="kind")
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if case.state not in CASE_STATES_FOR_KIND[kind]:
-        raise Conflict(_("Een %(kind)s kan alleen in de status '%(state)s'.")
-                       % {"kind": AssessmentKind(kind).label, "state": State(CASE_STATE_FOR_KIND[kind]).label},
-                       code="invalid_state")
-    if Assessment.objects.filter(case=case, kind=kind, status__in=[AssessmentStatus.DRAFT,
-                                                                   AssessmentStatus.SUBMITTED]).exists():
+        raise Conflict(
+            _("Een %(kind)s kan alleen in de status '%(state)s'.")
+            % {"kind": AssessmentKind(kind).label, "state": State(CASE_STATE_FOR_KIND[kind]).label},
+            code="invalid_state",
+        )
+    if Assessment.objects.filter(
+        case=case, kind=kind, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED]
+    ).exists():
         raise Conflict(_("Er loopt al een inschatting van deze soort voor deze casus."), code="already_open")
     framework = framework_current()
     return _create(user=user, case=case, kind=kind, framework=framework, revision=1, previous=None)
@@ -72,29 +75,42 @@ def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) ->
 def _create(*, user, case, kind, framework, revision, previous) -> Assessment:
     try:
         with transaction.atomic():
-            assessment = Assessment.objects.create(case=case, kind=kind, framework=framework, revision=revision,
-                                                   previous=previous, lead=user)
+            assessment = Assessment.objects.create(
+                case=case, kind=kind, framework=framework, revision=revision, previous=previous, lead=user
+            )
     except IntegrityError:
         raise Conflict(_("Er loopt al een inschatting van deze soort voor deze casus."), code="already_open") from None
     definition = framework.framework
     if kind == AssessmentKind.INITIAL:
-        ConditionFinding.objects.bulk_create([ConditionFinding(assessment=assessment, code=c.code)
-                                              for c in definition.conditions])
-        CheckFinding.objects.bulk_create([CheckFinding(assessment=assessment, code=c.code)
-                                          for c in definition.checks])
+        ConditionFinding.objects.bulk_create(
+            [ConditionFinding(assessment=assessment, code=c.code) for c in definition.conditions]
+        )
+        CheckFinding.objects.bulk_create([CheckFinding(assessment=assessment, code=c.code) for c in definition.checks])
     elif definition.reviews_by_questions:
         # The risk review answers its own questions (v2 on: assessments.review_framework).
-        CheckFinding.objects.bulk_create([CheckFinding(assessment=assessment, code=c.code)
-                                          for c in definition.checks_for(kind)])
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="assessment.start", obj=assessment,
-              case_id=case.pk, changes={"kind": kind, "framework": f"v{framework.number}", "revision": revision,
-                                        "previous": previous.pk if previous else None})
+        CheckFinding.objects.bulk_create(
+            [CheckFinding(assessment=assessment, code=c.code) for c in definition.checks_for(kind)]
+        )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="assessment.start",
+        obj=assessment,
+        case_id=case.pk,
+        changes={
+            "kind": kind,
+            "framework": f"v{framework.number}",
+            "revision": revision,
+            "previous": previous.pk if previous else None,
+        },
+    )
     return assessment
 
 
 @transaction.atomic
-def assessment_set_scope(*, user, assessment: Assessment, scope_ground: str, confirmed: bool | None,
-                         rationale: str = "") -> Assessment:
+def assessment_set_scope(
+    *, user, assessment: Assessment, scope_ground: str, confirmed: bool | None, rationale: str = ""
+) -> Assessment:
     """Confirm the scope ground (reikwijdte) the provision steps in on, or record that none applies."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
@@ -114,9 +130,14 @@ def assessment_set_scope(*, user, assessment: Assessment, scope_ground: str, con
     assessment.scope_ground_confirmed = confirmed
     assessment.scope_rationale = rationale
     assessment.save(update_fields=["scope_ground", "scope_ground_confirmed", "scope_rationale"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.scope", obj=assessment,
-              case_id=assessment.case_id, changes={"before": before,
-                                                   "after": {"scope_ground": scope_ground, "confirmed": confirmed}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.scope",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"before": before, "after": {"scope_ground": scope_ground, "confirmed": confirmed}},
+    )
     return assessment
 
 
@@ -131,20 +152,36 @@ def _require_scope_facts(case: Case, scope_ground: str) -> None:
     from cases.services import scope_fact_errors
 
     facts = SCOPE_GROUND_FACTS.get(scope_ground, ())
-    missing = [name for name in facts if getattr(case, name) in (None, "") or
-               (isinstance(getattr(case, name), str) and not getattr(case, name).strip())]
+    missing = [
+        name
+        for name in facts
+        if getattr(case, name) in (None, "")
+        or (isinstance(getattr(case, name), str) and not getattr(case, name).strip())
+    ]
     if missing:
         labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in missing)
-        raise Conflict(_("Deze reikwijdtegrond kan pas worden bevestigd als de casus de feiten ervan vastlegt. "
-                         "Ontbreekt: %(fields)s.") % {"fields": labels}, code="scope_facts_missing",
-                       extra={"missing": missing})
-    if scope_ground == ScopeGround.HISTORICAL_TRANSACTION and case.historical_transaction_date >= \
-            HISTORICAL_TRANSACTION_BEFORE:
-        raise Conflict(_("Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief "
-                         "2023, Reikwijdte: \u201cHistorische transacties van vóór 8 september 2020\u201d). De "
-                         "transactie van deze casus is van %(date)s.")
-                       % {"date": case.historical_transaction_date.strftime("%d-%m-%Y")},
-                       code="scope_ground_date")
+        raise Conflict(
+            _(
+                "Deze reikwijdtegrond kan pas worden bevestigd als de casus de feiten ervan vastlegt. "
+                "Ontbreekt: %(fields)s."
+            )
+            % {"fields": labels},
+            code="scope_facts_missing",
+            extra={"missing": missing},
+        )
+    if (
+        scope_ground == ScopeGround.HISTORICAL_TRANSACTION
+        and case.historical_transaction_date >= HISTORICAL_TRANSACTION_BEFORE
+    ):
+        raise Conflict(
+            _(
+                "Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief "
+                "2023, Reikwijdte: \u201cHistorische transacties van vóór 8 september 2020\u201d). De "
+                "transactie van deze casus is van %(date)s."
+            )
+            % {"date": case.historical_transaction_date.strftime("%d-%m-%Y")},
+            code="scope_ground_date",
+        )
     errors = {name: message for name, message in scope_fact_errors(case).items() if name in facts}
     if errors:
         raise Conflict(" ".join(errors.values()), code="scope_facts_invalid")
@@ -152,13 +189,17 @@ def _require_scope_facts(case: Case, scope_ground: str) -> None:
 
 def _require_rule(assessment: Assessment, present: bool) -> None:
     if not present:
-        raise Conflict(_("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel "
-                         "niet.") % {"n": assessment.framework.number}, code="not_in_version")
+        raise Conflict(
+            _("De versie van het afwegingskader van deze inschatting (versie %(n)s) kent dit onderdeel niet.")
+            % {"n": assessment.framework.number},
+            code="not_in_version",
+        )
 
 
 @transaction.atomic
-def assessment_set_policy_goal(*, user, assessment: Assessment, crucial: bool | None,
-                               rationale: str = "") -> Assessment:
+def assessment_set_policy_goal(
+    *, user, assessment: Assessment, crucial: bool | None, rationale: str = ""
+) -> Assessment:
     """Record whether the company is crucial to achieving policy goals: only then does the broader
     indicator count (letter: "Het gaat hier uitsluitend om bedrijven die cruciaal zijn voor het
     realiseren van beleidsdoelen, zoals de energietransitie, de woningbouwopgave,
@@ -174,9 +215,14 @@ def assessment_set_policy_goal(*, user, assessment: Assessment, crucial: bool | 
     assessment.policy_goal_crucial = crucial
     assessment.policy_goal_rationale = rationale
     assessment.save(update_fields=["policy_goal_crucial", "policy_goal_rationale"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.policy_goal", obj=assessment,
-              case_id=assessment.case_id, changes={"before": before,
-                                                   "after": {"crucial": crucial, "rationale": rationale}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.policy_goal",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"before": before, "after": {"crucial": crucial, "rationale": rationale}},
+    )
     return assessment
 
 
@@ -195,13 +241,32 @@ def assessment_set_low_indicators_justification(*, user, assessment: Assessment,
     before = assessment.low_indicators_justification
     assessment.low_indicators_justification = justification
     assessment.save(update_fields=["low_indicators_justification"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.low_indicators_justification",
-              obj=assessment, case_id=assessment.case_id, changes={"before": before, "after": justification})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.low_indicators_justification",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"before": before, "after": justification},
+    )
     return assessment
 
 
-def _finding_set(*, user, assessment: Assessment, findings: str, code: str, field: str, value: str,
-                 choices, undetermined: str, unknown: str, not_in_version: str, rationale: str, evidence):
+def _finding_set(
+    *,
+    user,
+    assessment: Assessment,
+    findings: str,
+    code: str,
+    field: str,
+    value: str,
+    choices,
+    undetermined: str,
+    unknown: str,
+    not_in_version: str,
+    rationale: str,
+    evidence,
+):
     """Record the answer to one condition or check of the assessment's framework version."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
@@ -217,30 +282,55 @@ def _finding_set(*, user, assessment: Assessment, findings: str, code: str, fiel
     finding.evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     finding.updated_by = user
     finding.save()
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event=f"assessment.{findings[:-1]}", obj=assessment,
-              case_id=assessment.case_id, changes={"code": code, "before": before,
-                                                   "after": {field: value, "rationale": finding.rationale}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event=f"assessment.{findings[:-1]}",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"code": code, "before": before, "after": {field: value, "rationale": finding.rationale}},
+    )
     return finding
 
 
 @transaction.atomic
-def assessment_set_condition(*, user, assessment: Assessment, code: str, status: str, rationale: str = "",
-                             evidence=None) -> ConditionFinding:
-    return _finding_set(user=user, assessment=assessment, findings="conditions", code=code, field="status",
-                        value=status, choices=ConditionStatus.values, undetermined=ConditionStatus.UNDETERMINED,
-                        unknown=_("Onbekend oordeel."),
-                        not_in_version=_("Deze voorwaarde hoort niet bij de versie van het afwegingskader."),
-                        rationale=rationale, evidence=evidence)
+def assessment_set_condition(
+    *, user, assessment: Assessment, code: str, status: str, rationale: str = "", evidence=None
+) -> ConditionFinding:
+    return _finding_set(
+        user=user,
+        assessment=assessment,
+        findings="conditions",
+        code=code,
+        field="status",
+        value=status,
+        choices=ConditionStatus.values,
+        undetermined=ConditionStatus.UNDETERMINED,
+        unknown=_("Onbekend oordeel."),
+        not_in_version=_("Deze voorwaarde hoort niet bij de versie van het afwegingskader."),
+        rationale=rationale,
+        evidence=evidence,
+    )
 
 
 @transaction.atomic
-def assessment_set_check(*, user, assessment: Assessment, code: str, answer: str, rationale: str = "",
-                         evidence=None) -> CheckFinding:
-    return _finding_set(user=user, assessment=assessment, findings="checks", code=code, field="answer",
-                        value=answer, choices=CheckAnswer.values, undetermined=CheckAnswer.UNDETERMINED,
-                        unknown=_("Onbekend antwoord."),
-                        not_in_version=_("Deze toets hoort niet bij de versie van het afwegingskader."),
-                        rationale=rationale, evidence=evidence)
+def assessment_set_check(
+    *, user, assessment: Assessment, code: str, answer: str, rationale: str = "", evidence=None
+) -> CheckFinding:
+    return _finding_set(
+        user=user,
+        assessment=assessment,
+        findings="checks",
+        code=code,
+        field="answer",
+        value=answer,
+        choices=CheckAnswer.values,
+        undetermined=CheckAnswer.UNDETERMINED,
+        unknown=_("Onbekend antwoord."),
+        not_in_version=_("Deze toets hoort niet bij de versie van het afwegingskader."),
+        rationale=rationale,
+        evidence=evidence,
+    )
 
 
 def _validate_level(assessment: Assessment, indicator: str, level) -> None:
@@ -248,18 +338,23 @@ def _validate_level(assessment: Assessment, indicator: str, level) -> None:
     if assessment.kind == AssessmentKind.RISK_REVIEW and framework.reviews_by_questions:
         # The company's importance does not fall when the threat goes: the review answers its
         # questions instead (assessments.review_framework).
-        raise Conflict(_("Deze risicoheroverweging scoort geen indicatoren: beantwoord de vragen van de "
-                         "heroverweging."), code="not_applicable")
+        raise Conflict(
+            _("Deze risicoheroverweging scoort geen indicatoren: beantwoord de vragen van de heroverweging."),
+            code="not_applicable",
+        )
     if framework.indicator(indicator) is None:
         raise RuleViolation(_("Deze indicator hoort niet bij de versie van het afwegingskader."), field="indicator")
     if not isinstance(level, int) or isinstance(level, bool) or level not in framework.levels:
-        raise RuleViolation(_("Kies een niveau van de schaal (%(levels)s).")
-                            % {"levels": ", ".join(map(str, framework.levels))}, field="level")
+        raise RuleViolation(
+            _("Kies een niveau van de schaal (%(levels)s).") % {"levels": ", ".join(map(str, framework.levels))},
+            field="level",
+        )
 
 
 @transaction.atomic
-def assessment_score(*, user, assessment: Assessment, indicator: str, level: int, rationale: str,
-                     evidence=None) -> IndicatorScore:
+def assessment_score(
+    *, user, assessment: Assessment, indicator: str, level: int, rationale: str, evidence=None
+) -> IndicatorScore:
     """An assessor's own, independent score of one indicator (scoring again replaces it)."""
     assessment = _lock(assessment)
     require(user, "assessment.score", case=assessment.case)
@@ -268,16 +363,26 @@ def assessment_score(*, user, assessment: Assessment, indicator: str, level: int
     rationale = _clean_text(rationale, "rationale", required=True)
     evidence = _clean_evidence(evidence, user=user, case=assessment.case)
     score, created = IndicatorScore.objects.update_or_create(
-        assessment=assessment, indicator=indicator, assessor=user,
-        defaults={"level": level, "rationale": rationale, "evidence": evidence})
-    audit_log(actor=user, action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
-              event="assessment.score", obj=assessment, case_id=assessment.case_id,
-              changes={"indicator": indicator, "level": level})
+        assessment=assessment,
+        indicator=indicator,
+        assessor=user,
+        defaults={"level": level, "rationale": rationale, "evidence": evidence},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE if created else AuditRecord.Action.UPDATE,
+        event="assessment.score",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"indicator": indicator, "level": level},
+    )
     return score
 
 
 @transaction.atomic
-def assessment_settle(*, user, assessment: Assessment, indicator: str, level: int, rationale: str) -> IndicatorSettlement:
+def assessment_settle(
+    *, user, assessment: Assessment, indicator: str, level: int, rationale: str
+) -> IndicatorSettlement:
     """The lead assessor settles an indicator's level (needed where the scores disagree)."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
@@ -285,10 +390,18 @@ def assessment_settle(*, user, assessment: Assessment, indicator: str, level: in
     _validate_level(assessment, indicator, level)
     rationale = _clean_text(rationale, "rationale", required=True)
     settlement, _created = IndicatorSettlement.objects.update_or_create(
-        assessment=assessment, indicator=indicator,
-        defaults={"level": level, "rationale": rationale, "settled_by": user})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.settle", obj=assessment,
-              case_id=assessment.case_id, changes={"indicator": indicator, "level": level, "rationale": rationale})
+        assessment=assessment,
+        indicator=indicator,
+        defaults={"level": level, "rationale": rationale, "settled_by": user},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.settle",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"indicator": indicator, "level": level, "rationale": rationale},
+    )
     return settlement
 
 
@@ -311,18 +424,26 @@ def _require_ready(assessment: Assessment) -> dict:
             message = _("Nog geen conclusie: niet alle vragen van de heroverweging zijn beantwoord.")
         else:
             message = _("Het risiconiveau is nog niet te bepalen: niet alle kernindicatoren hebben een score.")
-        raise Conflict(_("%(message)s Ontbreekt: %(items)s.") % {"message": message, "items": _missing_text(undecided)},
-                       code="insufficient_information",
-                       extra={"missing": [i["code"] for i in undecided], "missing_items": undecided})
+        raise Conflict(
+            _("%(message)s Ontbreekt: %(items)s.") % {"message": message, "items": _missing_text(undecided)},
+            code="insufficient_information",
+            extra={"missing": [i["code"] for i in undecided], "missing_items": undecided},
+        )
     if assessment.kind == AssessmentKind.RISK_REVIEW:
         _require_cabinet_conditions_settled(assessment)
     # Letter: EZK draws up the assessment "in afstemming met betrokken (vak)departementen".
     open_requests = [i for i in blocking if i["rule"] == "consultation_open"]
     if open_requests:
-        raise Conflict(_("Er staan nog adviesaanvragen open: %(m)s. Wacht het advies af of zie er met reden van af.")
-                       % {"m": ", ".join(i["ministry_label"] for i in open_requests)}, code="consultation_open",
-                       extra={"open_consultations": [i["consultation_id"] for i in open_requests],
-                              "missing": [i["code"] for i in open_requests], "missing_items": open_requests})
+        raise Conflict(
+            _("Er staan nog adviesaanvragen open: %(m)s. Wacht het advies af of zie er met reden van af.")
+            % {"m": ", ".join(i["ministry_label"] for i in open_requests)},
+            code="consultation_open",
+            extra={
+                "open_consultations": [i["consultation_id"] for i in open_requests],
+                "missing": [i["code"] for i in open_requests],
+                "missing_items": open_requests,
+            },
+        )
     return result
 
 
@@ -334,9 +455,15 @@ def _require_cabinet_conditions_settled(assessment: Assessment) -> None:
         return
     still_open = open_cabinet_conditions(assessment.case_id)
     if still_open:
-        raise Conflict(_("De voorwaarden van het kabinet zijn niet allemaal nagekomen: %(c)s staan nog open of zijn "
-                         "niet nagekomen.") % {"c": len(still_open)}, code="cabinet_conditions_open",
-                       extra={"open_conditions": still_open})
+        raise Conflict(
+            _(
+                "De voorwaarden van het kabinet zijn niet allemaal nagekomen: %(c)s staan nog open of zijn "
+                "niet nagekomen."
+            )
+            % {"c": len(still_open)},
+            code="cabinet_conditions_open",
+            extra={"open_conditions": still_open},
+        )
 
 
 @transaction.atomic
@@ -350,16 +477,32 @@ def assessment_submit(*, user, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = user
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
-    _timeline(assessment.case, actor=user, data={"assessment": assessment.pk, "step": "submitted",
-                                                 "outcome": result["outcome"]})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.submit", obj=assessment,
-              case_id=assessment.case_id, changes={"status": {"before": "draft", "after": "submitted"},
-                                                   "outcome": result["outcome"], "risk_level": result["risk_level"]})
+    _timeline(
+        assessment.case,
+        actor=user,
+        data={"assessment": assessment.pk, "step": "submitted", "outcome": result["outcome"]},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.submit",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={
+            "status": {"before": "draft", "after": "submitted"},
+            "outcome": result["outcome"],
+            "risk_level": result["risk_level"],
+        },
+    )
     # Four eyes: the assessors who may approve it (never its authors) are told it waits on them.
-    notify_task(recipients=team_members_who_may(case=assessment.case, action="assessment.approve",
-                                                 exclude=assessment_authors(assessment)),
-                kind=gettext_lazy("Vier ogen: risico-inschatting beoordelen"), reference=assessment.case.reference,
-                path=reverse("assessments:detail", args=[assessment.pk]))
+    notify_task(
+        recipients=team_members_who_may(
+            case=assessment.case, action="assessment.approve", exclude=assessment_authors(assessment)
+        ),
+        kind=gettext_lazy("Vier ogen: risico-inschatting beoordelen"),
+        reference=assessment.case.reference,
+        path=reverse("assessments:detail", args=[assessment.pk]),
+    )
     return assessment
 
 
@@ -381,9 +524,11 @@ def assessment_authors(assessment: Assessment) -> set[int]:
 def _require_other_assessor(user, assessment: Assessment) -> None:
     require(user, "assessment.approve", case=assessment.case)
     # Four eyes by person, whatever role the author holds on the team now (issue 20).
-    require_four_eyes(user, involved=assessment_authors(assessment),
-                      message=_("Vier ogen: wie de inschatting opstelde of indiende, kan haar niet zelf goedkeuren "
-                                "of terugsturen."))
+    require_four_eyes(
+        user,
+        involved=assessment_authors(assessment),
+        message=_("Vier ogen: wie de inschatting opstelde of indiende, kan haar niet zelf goedkeuren of terugsturen."),
+    )
 
 
 @transaction.atomic
@@ -395,12 +540,17 @@ def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> A
         raise Conflict(_("Alleen een ingediende inschatting kan worden goedgekeurd."), code="not_submitted")
     expected = CASE_STATE_FOR_KIND[assessment.kind]
     if assessment.case.state not in CASE_STATES_FOR_KIND[assessment.kind]:
-        raise Conflict(_("De casus staat niet meer in de status '%(state)s'.") % {"state": State(expected).label},
-                       code="invalid_state")
+        raise Conflict(
+            _("De casus staat niet meer in de status '%(state)s'.") % {"state": State(expected).label},
+            code="invalid_state",
+        )
     result = _require_ready(assessment)
-    result["framework"] = {"id": assessment.framework_id, "number": assessment.framework.number,
-                           "name": assessment.framework.name,
-                           "derived_from_letter": assessment.framework.derived_from_letter}
+    result["framework"] = {
+        "id": assessment.framework_id,
+        "number": assessment.framework.number,
+        "name": assessment.framework.name,
+        "derived_from_letter": assessment.framework.derived_from_letter,
+    }
     assessment.status = AssessmentStatus.APPROVED
     assessment.approved_at = timezone.now()
     assessment.approved_by = user
@@ -408,16 +558,35 @@ def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> A
     assessment.risk_level = result["risk_level"]
     assessment.risk_manageable = result["risk_manageable"]
     assessment.result = result
-    assessment.save(update_fields=["status", "approved_at", "approved_by", "outcome", "risk_level",
-                                   "risk_manageable", "result"])
-    AssessmentReview.objects.create(assessment=assessment, decision=ReviewDecision.APPROVED,
-                                    comments=(comments or "").strip(), reviewer=user)
-    _timeline(assessment.case, actor=user, data={"assessment": assessment.pk, "step": "approved",
-                                                 "outcome": result["outcome"], "risk_level": result["risk_level"]})
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="assessment.approve", obj=assessment,
-              case_id=assessment.case_id, changes={"status": {"before": "submitted", "after": "approved"},
-                                                   "outcome": result["outcome"], "risk_level": result["risk_level"],
-                                                   "risk_manageable": result["risk_manageable"]})
+    assessment.save(
+        update_fields=["status", "approved_at", "approved_by", "outcome", "risk_level", "risk_manageable", "result"]
+    )
+    AssessmentReview.objects.create(
+        assessment=assessment, decision=ReviewDecision.APPROVED, comments=(comments or "").strip(), reviewer=user
+    )
+    _timeline(
+        assessment.case,
+        actor=user,
+        data={
+            "assessment": assessment.pk,
+            "step": "approved",
+            "outcome": result["outcome"],
+            "risk_level": result["risk_level"],
+        },
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="assessment.approve",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={
+            "status": {"before": "submitted", "after": "approved"},
+            "outcome": result["outcome"],
+            "risk_level": result["risk_level"],
+            "risk_manageable": result["risk_manageable"],
+        },
+    )
     return assessment
 
 
@@ -435,12 +604,18 @@ def assessment_return(*, user, assessment: Assessment, comments: str) -> Assessm
     assessment.submitted_at = None
     assessment.submitted_by = None
     assessment.save(update_fields=["status", "submitted_at", "submitted_by"])
-    AssessmentReview.objects.create(assessment=assessment, decision=ReviewDecision.RETURNED, comments=comments,
-                                    reviewer=user)
+    AssessmentReview.objects.create(
+        assessment=assessment, decision=ReviewDecision.RETURNED, comments=comments, reviewer=user
+    )
     _timeline(assessment.case, actor=user, data={"assessment": assessment.pk, "step": "returned"})
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="assessment.return", obj=assessment,
-              case_id=assessment.case_id, changes={"status": {"before": "submitted", "after": "draft"},
-                                                   "comments": comments})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="assessment.return",
+        obj=assessment,
+        case_id=assessment.case_id,
+        changes={"status": {"before": "submitted", "after": "draft"}, "comments": comments},
+    )
     return assessment
 
 
@@ -451,39 +626,63 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
     old = _lock(assessment)
     require(user, "assessment.lead", case=old.case)
     if old.status != AssessmentStatus.APPROVED:
-        raise Conflict(_("Alleen een goedgekeurde inschatting krijgt een nieuwe revisie; wijzig het concept."),
-                       code="not_approved")
+        raise Conflict(
+            _("Alleen een goedgekeurde inschatting krijgt een nieuwe revisie; wijzig het concept."), code="not_approved"
+        )
     if hasattr(old, "next_revision"):
         raise Conflict(_("Deze inschatting heeft al een nieuwere revisie."), code="already_revised")
     expected = CASE_STATE_FOR_KIND[old.kind]
     if old.case.state not in CASE_STATES_FOR_KIND[old.kind]:
-        raise Conflict(_("Een revisie kan alleen in de status '%(state)s'.") % {"state": State(expected).label},
-                       code="invalid_state")
-    if Assessment.objects.filter(case=old.case, kind=old.kind,
-                                 status__in=[AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED]).exists():
+        raise Conflict(
+            _("Een revisie kan alleen in de status '%(state)s'.") % {"state": State(expected).label},
+            code="invalid_state",
+        )
+    if Assessment.objects.filter(
+        case=old.case, kind=old.kind, status__in=[AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED]
+    ).exists():
         raise Conflict(_("Er loopt al een inschatting van deze soort voor deze casus."), code="already_open")
-    new = _create(user=user, case=old.case, kind=old.kind, framework=old.framework, revision=old.revision + 1,
-                  previous=old)
-    Assessment.objects.filter(pk=new.pk).update(scope_ground=old.scope_ground,
-                                                scope_ground_confirmed=old.scope_ground_confirmed,
-                                                scope_rationale=old.scope_rationale,
-                                                policy_goal_crucial=old.policy_goal_crucial,
-                                                policy_goal_rationale=old.policy_goal_rationale,
-                                                low_indicators_justification=old.low_indicators_justification,
-                                                no_consultation_reason=old.no_consultation_reason)
+    new = _create(
+        user=user, case=old.case, kind=old.kind, framework=old.framework, revision=old.revision + 1, previous=old
+    )
+    Assessment.objects.filter(pk=new.pk).update(
+        scope_ground=old.scope_ground,
+        scope_ground_confirmed=old.scope_ground_confirmed,
+        scope_rationale=old.scope_rationale,
+        policy_goal_crucial=old.policy_goal_crucial,
+        policy_goal_rationale=old.policy_goal_rationale,
+        low_indicators_justification=old.low_indicators_justification,
+        no_consultation_reason=old.no_consultation_reason,
+    )
     for row in old.conditions.all():
-        new.conditions.filter(code=row.code).update(status=row.status, rationale=row.rationale,
-                                                    evidence=row.evidence, updated_by=row.updated_by)
+        new.conditions.filter(code=row.code).update(
+            status=row.status, rationale=row.rationale, evidence=row.evidence, updated_by=row.updated_by
+        )
     # For a follow-on decision the critical checks (last resort, no strategic behaviour: "steeds")
     # are answered afresh; the indicators and conditions carry over and may be revised.
-    for row in ([] if old.case.state == State.FOLLOW_ON_DECISION else old.checks.all()):
-        new.checks.filter(code=row.code).update(answer=row.answer, rationale=row.rationale, evidence=row.evidence,
-                                                updated_by=row.updated_by)
-    IndicatorScore.objects.bulk_create([
-        IndicatorScore(assessment=new, indicator=s.indicator, assessor=s.assessor, level=s.level,
-                       rationale=s.rationale, evidence=s.evidence) for s in old.scores.all()])
-    IndicatorSettlement.objects.bulk_create([
-        IndicatorSettlement(assessment=new, indicator=s.indicator, level=s.level, rationale=s.rationale,
-                            settled_by=s.settled_by) for s in old.settlements.all()])
+    for row in [] if old.case.state == State.FOLLOW_ON_DECISION else old.checks.all():
+        new.checks.filter(code=row.code).update(
+            answer=row.answer, rationale=row.rationale, evidence=row.evidence, updated_by=row.updated_by
+        )
+    IndicatorScore.objects.bulk_create(
+        [
+            IndicatorScore(
+                assessment=new,
+                indicator=s.indicator,
+                assessor=s.assessor,
+                level=s.level,
+                rationale=s.rationale,
+                evidence=s.evidence,
+            )
+            for s in old.scores.all()
+        ]
+    )
+    IndicatorSettlement.objects.bulk_create(
+        [
+            IndicatorSettlement(
+                assessment=new, indicator=s.indicator, level=s.level, rationale=s.rationale, settled_by=s.settled_by
+            )
+            for s in old.settlements.all()
+        ]
+    )
     new.refresh_from_db()
     return new

@@ -32,8 +32,10 @@ def assessment_report_generate(*, user, assessment) -> Document:
         raise NotFound(_("Casus niet gevonden."))
     require(user, "assessment.generate_report", case=case)
     if getattr(assessment, "status", None) != "approved":
-        raise Conflict(_("Alleen een goedgekeurde risico-inschatting gaat als rapport naar de ministerraad."),
-                       code="assessment_not_approved")
+        raise Conflict(
+            _("Alleen een goedgekeurde risico-inschatting gaat als rapport naar de ministerraad."),
+            code="assessment_not_approved",
+        )
     context = assessment_report_context(assessment=assessment)
     kind = getattr(assessment, "kind", "initial")
     revision = f"assessment:{assessment.pk}:r{getattr(assessment, 'revision', 1)}"
@@ -44,12 +46,23 @@ def assessment_report_generate(*, user, assessment) -> Document:
     stored = {}
     for extension, render, label in (("pdf", render_pdf, "PDF"), ("docx", render_docx, _("DOCX, bewerkbaar"))):
         stored[extension] = documents.generated_document_store(
-            user=user, case=case, title=f"{title} ({label})", document_type=DocumentType.ASSESSMENT_REPORT,
-            filename=f"{stem}.{extension}", content=render(context), classification=case.classification,
-            source_key=f"assessment-report:{kind}:{extension}", source_revision=revision)
+            user=user,
+            case=case,
+            title=f"{title} ({label})",
+            document_type=DocumentType.ASSESSMENT_REPORT,
+            filename=f"{stem}.{extension}",
+            content=render(context),
+            classification=case.classification,
+            source_key=f"assessment-report:{kind}:{extension}",
+            source_revision=revision,
+        )
     with transaction.atomic():
         content_type = ContentType.objects.get_for_model(type(assessment))
         for version in stored.values():
-            DocumentLink.objects.get_or_create(document=version.document, target_type=content_type,
-                                               target_id=str(assessment.pk), defaults={"created_by": user})
+            DocumentLink.objects.get_or_create(
+                document=version.document,
+                target_type=content_type,
+                target_id=str(assessment.pk),
+                defaults={"created_by": user},
+            )
     return stored["pdf"].document

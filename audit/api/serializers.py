@@ -5,7 +5,9 @@ from ..selectors import masked, shown
 
 
 class AuditQuerySerializer(serializers.Serializer):
-    case = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="Case id: its whole trail.")
+    case = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Case id: its whole trail."
+    )
     user = serializers.CharField(required=False, max_length=150, help_text="Username: that person's trail.")
 
 
@@ -23,8 +25,25 @@ class AuditRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditRecord
-        fields = ["id", "timestamp", "actor_username", "action", "event", "object_type", "object_id", "object_repr",
-                  "case_id", "request_id", "ip_address", "channel", "changes", "masked", "seq", "prev_hash", "hash"]
+        fields = [
+            "id",
+            "timestamp",
+            "actor_username",
+            "action",
+            "event",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "case_id",
+            "request_id",
+            "ip_address",
+            "channel",
+            "changes",
+            "masked",
+            "seq",
+            "prev_hash",
+            "hash",
+        ]
 
     def get_event(self, obj) -> str:
         return shown(obj)["event"]
@@ -51,8 +70,22 @@ class ChainVerificationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChainVerification
-        fields = ["id", "requested_by_username", "requested_at", "status", "started_at", "finished_at", "error",
-                  "ok", "checked", "unsealed", "last_seq", "last_hash", "first_bad_id", "problem"]
+        fields = [
+            "id",
+            "requested_by_username",
+            "requested_at",
+            "status",
+            "started_at",
+            "finished_at",
+            "error",
+            "ok",
+            "checked",
+            "unsealed",
+            "last_seq",
+            "last_hash",
+            "first_bad_id",
+            "problem",
+        ]
         read_only_fields = fields
 
 

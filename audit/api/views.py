@@ -21,10 +21,12 @@ from .serializers import (
 )
 
 
-@extend_schema(parameters=[
-    OpenApiParameter("case", OpenApiTypes.INT, description="Case id: its whole trail (404 if you cannot see it)."),
-    OpenApiParameter("user", OpenApiTypes.STR, description="Username: that person's trail."),
-])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("case", OpenApiTypes.INT, description="Case id: its whole trail (404 if you cannot see it)."),
+        OpenApiParameter("user", OpenApiTypes.STR, description="Username: that person's trail."),
+    ]
+)
 class AuditRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The audit trail for auditors and administrators (audit.view), newest first."""
 
@@ -38,8 +40,9 @@ class AuditRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return AuditRecord.objects.none()
         query = AuditQuerySerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return audit_record_list(user=self.request.user, case_id=query.validated_data.get("case"),
-                                 username=query.validated_data.get("user"))
+        return audit_record_list(
+            user=self.request.user, case_id=query.validated_data.get("case"), username=query.validated_data.get("user")
+        )
 
 
 class ChainVerificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -38,7 +38,7 @@ from ..models import (
     Valuation,
 )
 
-AMOUNT_HELP = _("EUR met centen, bijv. \"1250000.00\".")
+AMOUNT_HELP = _('EUR met centen, bijv. "1250000.00".')
 KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
 
 
@@ -143,8 +143,22 @@ class JournalEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JournalEntry
-        fields = ["id", "kind", "kind_label", "booked_on", "amount", "description", "idempotency_key", "position",
-                  "case_id", "reverses", "created_by", "approved_by", "created_at", "lines"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "booked_on",
+            "amount",
+            "description",
+            "idempotency_key",
+            "position",
+            "case_id",
+            "reverses",
+            "created_by",
+            "approved_by",
+            "created_at",
+            "lines",
+        ]
 
 
 class AccountBalanceSerializer(serializers.Serializer):
@@ -185,8 +199,19 @@ class FeeChargeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FeeCharge
-        fields = ["id", "amount", "description", "booked_on", "status", "proposed_by", "proposed_at", "decided_by",
-                  "decided_at", "rejection_reason", "entry"]
+        fields = [
+            "id",
+            "amount",
+            "description",
+            "booked_on",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "entry",
+        ]
         read_only_fields = fields
 
 
@@ -215,9 +240,23 @@ class InvestmentProposalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InvestmentProposal
-        fields = ["id", "case", "case_reference", "decision", "decision_reference", "instrument", "amount", "terms",
-                  "valuation_basis", "status", "proposed_by", "proposed_at", "decided_by", "decided_at",
-                  "rejection_reason"]
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "decision",
+            "decision_reference",
+            "instrument",
+            "amount",
+            "terms",
+            "valuation_basis",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+        ]
         read_only_fields = fields
 
 
@@ -260,8 +299,18 @@ class LoanTermsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LoanTerms
-        fields = ["id", "valid_from", "valid_to", "interest_rate_percent", "interest_period", "repayment_basis",
-                  "source", "instalments", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "valid_from",
+            "valid_to",
+            "interest_rate_percent",
+            "interest_period",
+            "repayment_basis",
+            "source",
+            "instalments",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "valid_to", "recorded_by", "created_at"]
 
 
@@ -305,20 +354,34 @@ class PositionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Position
-        fields = ["id", "case", "case_reference", "instrument", "instrument_label", "shares", "ownership_percent",
-                  "principal", "interest_rate_percent", "maturity_date", "conversion_terms", "warrant_terms",
-                  "notes", "exited_on", "created_at"]
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "instrument",
+            "instrument_label",
+            "shares",
+            "ownership_percent",
+            "principal",
+            "interest_rate_percent",
+            "maturity_date",
+            "conversion_terms",
+            "warrant_terms",
+            "notes",
+            "exited_on",
+            "created_at",
+        ]
 
 
 class PositionCreateSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     instrument = serializers.CharField(
-        help_text=_("equity, convertible_loan of loan_with_warrants (leningen en garanties worden geweigerd)."))
+        help_text=_("equity, convertible_loan of loan_with_warrants (leningen en garanties worden geweigerd).")
+    )
     shares = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     ownership_percent = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     principal = money_field(required=False, allow_null=True)
-    interest_rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False,
-                                                     allow_null=True)
+    interest_rate_percent = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
     maturity_date = serializers.DateField(required=False, allow_null=True)
     conversion_terms = serializers.CharField(required=False, allow_blank=True, default="")
     warrant_terms = serializers.CharField(required=False, allow_blank=True, default="")
@@ -402,8 +465,21 @@ class DisbursementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Disbursement
-        fields = ["id", "position", "amount", "description", "status", "status_label", "idempotency_key",
-                  "proposed_by", "proposed_at", "decided_by", "decided_at", "rejection_reason", "entry"]
+        fields = [
+            "id",
+            "position",
+            "amount",
+            "description",
+            "status",
+            "status_label",
+            "idempotency_key",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "entry",
+        ]
 
 
 class DisbursementProposeSerializer(serializers.Serializer):
@@ -424,10 +500,15 @@ class ValuationSerializer(serializers.ModelSerializer):
     valued_by = serializers.CharField(source="valued_by.username", read_only=True)
     method = serializers.ChoiceField(choices=ValuationMethod.choices)
     confirm_implausible = serializers.BooleanField(
-        required=False, default=False, write_only=True,
-        help_text=_("Verplicht `true` bij een waardering meer dan 3× hoger of lager dan de vorige (of, zonder "
-                    "waardering, dan het geïnvesteerde bedrag): een aanname van deze dienst; zonder: 400 met de "
-                    "regel bij dit veld."))
+        required=False,
+        default=False,
+        write_only=True,
+        help_text=_(
+            "Verplicht `true` bij een waardering meer dan 3× hoger of lager dan de vorige (of, zonder "
+            "waardering, dan het geïnvesteerde bedrag): een aanname van deze dienst; zonder: 400 met de "
+            "regel bij dit veld."
+        ),
+    )
 
     class Meta:
         model = Valuation
@@ -443,12 +524,23 @@ class DilutionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Dilution
-        fields = ["id", "issued_on", "shares_outstanding_before", "new_shares_issued", "ownership_before",
-                  "ownership_after", "notes", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "issued_on",
+            "shares_outstanding_before",
+            "new_shares_issued",
+            "ownership_before",
+            "ownership_after",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "ownership_before", "recorded_by", "created_at"]
-        extra_kwargs = {"ownership_after": {"required": False, "allow_null": True},
-                        "shares_outstanding_before": {"required": False, "allow_null": True},
-                        "new_shares_issued": {"required": False, "allow_null": True}}
+        extra_kwargs = {
+            "ownership_after": {"required": False, "allow_null": True},
+            "shares_outstanding_before": {"required": False, "allow_null": True},
+            "new_shares_issued": {"required": False, "allow_null": True},
+        }
 
 
 class ConversionSerializer(serializers.ModelSerializer):
@@ -458,8 +550,16 @@ class ConversionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Conversion
-        fields = ["id", "converted_on", "from_instrument", "shares", "ownership_percent", "notes", "recorded_by",
-                  "created_at"]
+        fields = [
+            "id",
+            "converted_on",
+            "from_instrument",
+            "shares",
+            "ownership_percent",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["id", "from_instrument", "recorded_by", "created_at"]
 
 
@@ -468,16 +568,26 @@ class ExitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Exit
-        fields = ["id", "exited_on", "fraction_sold_percent", "proceeds", "cost_derecognised", "realised_result",
-                  "is_full", "entry", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "exited_on",
+            "fraction_sold_percent",
+            "proceeds",
+            "cost_derecognised",
+            "realised_result",
+            "is_full",
+            "entry",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
 class ExitCreateSerializer(serializers.Serializer):
     proceeds = money_field()
     fraction_sold_percent = serializers.DecimalField(
-        max_digits=9, decimal_places=6, help_text=_("Verkocht deel van het huidige belang; 100 = volledige exit."))
+        max_digits=9, decimal_places=6, help_text=_("Verkocht deel van het huidige belang; 100 = volledige exit.")
+    )
     exited_on = serializers.DateField(required=False, allow_null=True)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     idempotency_key = key_field()
-

@@ -44,8 +44,10 @@ def _as_of(request):
 
 def _booked(entry, serializer_class=s.JournalEntrySerializer, obj=None):
     replayed = getattr(entry, "replayed", False)
-    return Response(serializer_class(obj if obj is not None else entry).data,
-                    status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+    return Response(
+        serializer_class(obj if obj is not None else entry).data,
+        status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
+    )
 
 
 def _valid(serializer_class, request):
@@ -74,9 +76,15 @@ class FundViewSet(viewsets.GenericViewSet):
         """The journal entries with their lines (read-only: corrections are reversing entries)."""
         require(request.user, "fund.view")
         f = _valid_query(s.LedgerFilterSerializer, request)
-        entries = selectors.ledger_entries(fund=selectors.fund_get(), kind=f.get("kind"), account=f.get("account"),
-                                           position_id=f.get("position"), date_from=f.get("date_from"),
-                                           date_to=f.get("date_to"), viewer=request.user)
+        entries = selectors.ledger_entries(
+            fund=selectors.fund_get(),
+            kind=f.get("kind"),
+            account=f.get("account"),
+            position_id=f.get("position"),
+            date_from=f.get("date_from"),
+            date_to=f.get("date_to"),
+            viewer=request.user,
+        )
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(s.JournalEntrySerializer(page, many=True).data)
 
@@ -89,18 +97,23 @@ class FundViewSet(viewsets.GenericViewSet):
         rows = [{"account": a, "label": str(Account(a).label), "balance": totals[a]} for a in Account.values]
         return Response(s.AccountBalanceSerializer(rows, many=True).data)
 
-    @extend_schema(parameters=[AS_OF], responses=s.AccountLineSerializer(many=True), operation_id="fund_account_history")
+    @extend_schema(
+        parameters=[AS_OF], responses=s.AccountLineSerializer(many=True), operation_id="fund_account_history"
+    )
     @action(detail=False, methods=["get"], url_path=r"accounts/(?P<account>[a-z_]+)")
     def account_history(self, request, account=None):
         """Every line of one account with its running balance."""
         require(request.user, "fund.view")
         if account not in Account.values:
             raise NotFound("Onbekende rekening.")
-        history = selectors.account_history(fund=selectors.fund_get(), account=account, as_of=_as_of(request),
-                                            viewer=request.user)
+        history = selectors.account_history(
+            fund=selectors.fund_get(), account=account, as_of=_as_of(request), viewer=request.user
+        )
         return Response(s.AccountLineSerializer(history, many=True).data)
 
-    @extend_schema(request=s.TrancheSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.TrancheSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=False, methods=["post"])
     def tranches(self, request):
         """A tranche of the ministry's subordinated loan received (never above the committed €100m)."""
@@ -116,8 +129,9 @@ class FundViewSet(viewsets.GenericViewSet):
             data = _valid(s.FeeSerializer, request)
             return _booked(services.fee_propose(user=request.user, **data), s.FeeChargeSerializer)
         require(request.user, "fee.view")
-        return Response(s.FeeChargeSerializer(FeeCharge.objects.select_related("proposed_by", "decided_by"),
-                                              many=True).data)
+        return Response(
+            s.FeeChargeSerializer(FeeCharge.objects.select_related("proposed_by", "decided_by"), many=True).data
+        )
 
     def _fee(self, fee_id):
         require(self.request.user, "fee.view")
@@ -131,15 +145,17 @@ class FundViewSet(viewsets.GenericViewSet):
     def fee_approve(self, request, fee_id=None):
         """EZK approves a proposed fee (four eyes across the two organisations): it is booked."""
         data = _valid(s.FeeApproveSerializer, request)
-        return Response(s.FeeChargeSerializer(services.fee_approve(user=request.user, fee=self._fee(fee_id),
-                                                                   **data)).data)
+        return Response(
+            s.FeeChargeSerializer(services.fee_approve(user=request.user, fee=self._fee(fee_id), **data)).data
+        )
 
     @extend_schema(request=s.RejectSerializer, responses=s.FeeChargeSerializer)
     @action(detail=False, methods=["post"], url_path=r"fees/(?P<fee_id>\d+)/reject")
     def fee_reject(self, request, fee_id=None):
         data = _valid(s.RejectSerializer, request)
-        return Response(s.FeeChargeSerializer(services.fee_reject(user=request.user, fee=self._fee(fee_id),
-                                                                  **data)).data)
+        return Response(
+            s.FeeChargeSerializer(services.fee_reject(user=request.user, fee=self._fee(fee_id), **data)).data
+        )
 
     @extend_schema(request=s.FeeBudgetSerializer, responses=s.FeeBudgetSerializer(many=True))
     @action(detail=False, methods=["get", "post"], url_path="fee-budgets")
@@ -152,8 +168,10 @@ class FundViewSet(viewsets.GenericViewSet):
         require(request.user, "fee.view")
         return Response(s.FeeBudgetSerializer(FeeBudget.objects.select_related("set_by"), many=True).data)
 
-    @extend_schema(request=s.SweepSerializer, responses={201: s.JournalEntrySerializer,
-                                                         204: OpenApiResponse(description="Nothing above the cap")})
+    @extend_schema(
+        request=s.SweepSerializer,
+        responses={201: s.JournalEntrySerializer, 204: OpenApiResponse(description="Nothing above the cap")},
+    )
     @action(detail=False, methods=["post"])
     def sweeps(self, request):
         """Sweep liquid assets above the €150m cap to the State treasury (also automatic after inflows)."""
@@ -163,7 +181,9 @@ class FundViewSet(viewsets.GenericViewSet):
             return Response(status=status.HTTP_204_NO_CONTENT)
         return _booked(entry)
 
-    @extend_schema(request=s.ReverseSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.ReverseSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=False, methods=["post"], url_path=r"ledger/(?P<entry_id>\d+)/reverse")
     def reverse(self, request, entry_id=None):
         """Correct a mistake with a reversing entry."""
@@ -185,9 +205,10 @@ class FundViewSet(viewsets.GenericViewSet):
             services.manager_change(user=request.user, **data)
         require(request.user, "fund.view")
         periods = ManagerPeriod.objects.filter(fund=selectors.fund_get()).order_by("valid_from")
-        return Response(s.ManagerPeriodSerializer(periods, many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
-
+        return Response(
+            s.ManagerPeriodSerializer(periods, many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
 
     # --- EZK's loan (bev.services.loan) ---------------------------------------------------------
     @extend_schema(request=s.LoanTermsSerializer, responses=s.LoanTermsSerializer(many=True))
@@ -199,8 +220,10 @@ class FundViewSet(viewsets.GenericViewSet):
             data["instalments"] = [(i["due_on"], i["amount"]) for i in data.get("instalments") or []]
             services.loan_terms_record(user=request.user, **data)
         require(request.user, "fund.view")
-        return Response(s.LoanTermsSerializer(selectors.loan_terms_list(fund=selectors.fund_get()), many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+        return Response(
+            s.LoanTermsSerializer(selectors.loan_terms_list(fund=selectors.fund_get()), many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
 
     @extend_schema(request=s.LoanInterestAccrueSerializer, responses=s.LoanInterestAccrualSerializer(many=True))
     @action(detail=False, methods=["get", "post"], url_path="loan-interest")
@@ -209,22 +232,27 @@ class FundViewSet(viewsets.GenericViewSet):
         if request.method == "POST":
             data = _valid(s.LoanInterestAccrueSerializer, request)
             accrued = services.loan_interest_accrue(user=request.user, through=data.get("through"))
-            return Response(s.LoanInterestAccrualSerializer(accrued, many=True).data,
-                            status=status.HTTP_201_CREATED if accrued else status.HTTP_200_OK)
+            return Response(
+                s.LoanInterestAccrualSerializer(accrued, many=True).data,
+                status=status.HTTP_201_CREATED if accrued else status.HTTP_200_OK,
+            )
         require(request.user, "fund.view")
         accruals = LoanInterestAccrual.objects.filter(fund=selectors.fund_get()).order_by("period_start")
         return Response(s.LoanInterestAccrualSerializer(accruals, many=True).data)
 
-    @extend_schema(request=s.LoanInterestPaymentSerializer,
-                   responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.LoanInterestPaymentSerializer,
+        responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer},
+    )
     @action(detail=False, methods=["post"], url_path="loan-interest-payments")
     def loan_interest_payments(self, request):
         """Interest paid to EZK (never more than accrued and unpaid)."""
         data = _valid(s.LoanInterestPaymentSerializer, request)
         return _booked(services.loan_interest_pay(user=request.user, **data))
 
-    @extend_schema(request=s.LoanRepaymentSerializer,
-                   responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.LoanRepaymentSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=False, methods=["post"], url_path="loan-repayments")
     def loan_repayments(self, request):
         """Principal repaid to EZK (never more than outstanding); not the sweep to the staatskas."""
@@ -251,8 +279,9 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.position_list(user=self.request.user)
 
     def _position(self, *, audit_read=False, follow_ups=False):
-        return selectors.position_get(user=self.request.user, position_id=self.kwargs["pk"], audit_read=audit_read,
-                                      follow_ups=follow_ups)
+        return selectors.position_get(
+            user=self.request.user, position_id=self.kwargs["pk"], audit_read=audit_read, follow_ups=follow_ups
+        )
 
     @extend_schema(responses=s.PositionDetailSerializer)
     def retrieve(self, request, pk=None):
@@ -266,14 +295,18 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         position = services.position_create(user=request.user, case=case, **data)
         return Response(s.PositionSerializer(position).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=True, methods=["post"])
     def reservations(self, request, pk=None):
         """Earmark liquidity for this investment (never above the available liquidity)."""
         data = _valid(s.MovementSerializer, request)
         return _booked(services.reservation_book(user=request.user, position=self._position(), **data))
 
-    @extend_schema(request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.MovementSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=True, methods=["post"])
     def releases(self, request, pk=None):
         """Release (part of) this position's reservation."""
@@ -289,12 +322,17 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             data = _valid(s.DisbursementProposeSerializer, request)
             disbursement = services.disbursement_propose(user=request.user, position=position, **data)
             replayed = getattr(disbursement, "replayed", False)
-            return Response(s.DisbursementSerializer(disbursement).data,
-                            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
-        return Response(s.DisbursementSerializer(position.disbursements.select_related("proposed_by", "decided_by"),
-                                                 many=True).data)
+            return Response(
+                s.DisbursementSerializer(disbursement).data,
+                status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
+            )
+        return Response(
+            s.DisbursementSerializer(position.disbursements.select_related("proposed_by", "decided_by"), many=True).data
+        )
 
-    @extend_schema(request=s.PositionReturnSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer})
+    @extend_schema(
+        request=s.PositionReturnSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+    )
     @action(detail=True, methods=["post"])
     def returns(self, request, pk=None):
         """A dividend, interest or repayment received (liquid assets above the cap are swept)."""
@@ -343,8 +381,9 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             data = _valid(s.ExitCreateSerializer, request)
             exit_row = services.exit_book(user=request.user, position=position, **data)
             replayed = getattr(exit_row, "replayed", False)
-            return Response(s.ExitSerializer(exit_row).data,
-                            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED)
+            return Response(
+                s.ExitSerializer(exit_row).data, status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED
+            )
         return Response(s.ExitSerializer(position.exits.select_related("recorded_by"), many=True).data)
 
     def _follow_ups(self, request, what, model, serializer_class):
@@ -353,8 +392,9 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             data = _valid(serializer_class, request)
             item = services.follow_up_add(user=request.user, position=position, what=what, **data)
             return Response(serializer_class(item).data, status=status.HTTP_201_CREATED)
-        return Response(serializer_class(model.objects.filter(position=position).select_related("owner"),
-                                         many=True).data)
+        return Response(
+            serializer_class(model.objects.filter(position=position).select_related("owner"), many=True).data
+        )
 
     @extend_schema(request=s.RightSerializer, responses=s.RightSerializer(many=True))
     @action(detail=True, methods=["get", "post"])

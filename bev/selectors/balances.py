@@ -75,8 +75,10 @@ def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal
     return totals
 
 
-_RUNNING_BALANCES = Precompiled(lambda fund_id: AccountBalance.objects.filter(fund_id=fund_id).values_list(
-    "account", "balance", "returns"), "fund_id")
+_RUNNING_BALANCES = Precompiled(
+    lambda fund_id: AccountBalance.objects.filter(fund_id=fund_id).values_list("account", "balance", "returns"),
+    "fund_id",
+)
 
 
 def ledger_totals_from_lines(*, fund: Fund | int, as_of: date | None = None) -> dict[str, Decimal]:
@@ -97,18 +99,31 @@ def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
     """Accounts whose running balance differs from the sum of their ledger lines (always empty; a
     check for tests and audits, like `unbalanced_entries`)."""
     lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
-    expected = {(row["fund_id"], row["account"]): (_q(row["balance"]), _q(row["returns"]))
-                for row in lines.order_by().values("fund_id", "account").annotate(
-                    balance=_sum(Q()), returns=_sum(Q(kind__in=RETURN_KINDS)))}
+    expected = {
+        (row["fund_id"], row["account"]): (_q(row["balance"]), _q(row["returns"]))
+        for row in lines.order_by()
+        .values("fund_id", "account")
+        .annotate(balance=_sum(Q()), returns=_sum(Q(kind__in=RETURN_KINDS)))
+    }
     balances = AccountBalance.objects.all() if fund is None else AccountBalance.objects.filter(fund=fund)
-    running = {(fund_id, account): (_q(balance), _q(returns)) for fund_id, account, balance, returns
-               in balances.values_list("fund_id", "account", "balance", "returns")}
+    running = {
+        (fund_id, account): (_q(balance), _q(returns))
+        for fund_id, account, balance, returns in balances.values_list("fund_id", "account", "balance", "returns")
+    }
     mismatches = []
     for key in sorted(set(expected) | set(running)):
         ledger, kept = expected.get(key, (ZERO, ZERO)), running.get(key, (ZERO, ZERO))
         if ledger != kept:
-            mismatches.append({"fund_id": key[0], "account": key[1], "ledger": ledger[0], "running": kept[0],
-                               "ledger_returns": ledger[1], "running_returns": kept[1]})
+            mismatches.append(
+                {
+                    "fund_id": key[0],
+                    "account": key[1],
+                    "ledger": ledger[0],
+                    "running": kept[0],
+                    "ledger_returns": ledger[1],
+                    "running_returns": kept[1],
+                }
+            )
     return mismatches
 
 
@@ -148,12 +163,17 @@ def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: dat
         returns=_sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)),
         realised=_sum(Q(account=Account.REALISED_RESULT)),
     )
-    result: defaultdict[int, dict[str, Decimal]] = defaultdict(lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO,
-                                  "realised_result": ZERO})
+    result: defaultdict[int, dict[str, Decimal]] = defaultdict(
+        lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO, "realised_result": ZERO}
+    )
     for row in rows:
-        result[row["position_id"]] = {"invested": _q(row["invested"]), "cost": _q(row["cost"]),
-                                      "reserved": _q(row["reserved"]), "returns": _q(row["returns"]),
-                                      "realised_result": -_q(row["realised"])}
+        result[row["position_id"]] = {
+            "invested": _q(row["invested"]),
+            "cost": _q(row["cost"]),
+            "reserved": _q(row["reserved"]),
+            "returns": _q(row["returns"]),
+            "realised_result": -_q(row["realised"]),
+        }
     return result
 
 
@@ -179,13 +199,18 @@ def _position_sums(lines: QuerySet[JournalLine], as_of: date | None) -> dict[int
 
 
 def _position_sum_rows(lines: QuerySet[JournalLine]) -> QuerySet:
-    return (lines.filter(position__isnull=False).order_by()
-            .values_list("position_id", "booked_on", "account", "kind").annotate(total=Sum("amount")))
+    return (
+        lines.filter(position__isnull=False)
+        .order_by()
+        .values_list("position_id", "booked_on", "account", "kind")
+        .annotate(total=Sum("amount"))
+    )
 
 
 #: One position's rows of `_position_sums` to date, compiled once per process (`core.precompiled`).
 _ONE_POSITION_SUM_ROWS = Precompiled(
-    lambda position_id: _position_sum_rows(JournalLine.objects.filter(position_id=position_id)), "position_id")
+    lambda position_id: _position_sum_rows(JournalLine.objects.filter(position_id=position_id)), "position_id"
+)
 
 
 def _sums_of(rows) -> dict[int, _PositionSums]:
@@ -214,8 +239,12 @@ class LatestValuation:
     fair_value: Decimal
 
 
-def _valuations_and_sales(position_ids, as_of: date | None, *, fund: Fund | int | None = None,
-                          ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+def _valuations_and_sales(
+    position_ids,
+    as_of: date | None,
+    *,
+    fund: Fund | int | None = None,
+) -> tuple[dict[int, LatestValuation], dict[int, list]]:
     """Per position its latest valuation and its sales (date, recorded at, % sold): one query, for
     the given positions or for every position of `fund`."""
     if fund is not None:
@@ -230,15 +259,25 @@ def _valuations_and_sales(position_ids, as_of: date | None, *, fund: Fund | int 
 
 
 def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Exit]) -> QuerySet:
-    return valuations.order_by().values_list("position_id", "valued_on", "created_at", "fair_value",
-                                             Value("valuation")).union(
-        exits.order_by().values_list("position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")),
-        all=True)
+    return (
+        valuations.order_by()
+        .values_list("position_id", "valued_on", "created_at", "fair_value", Value("valuation"))
+        .union(
+            exits.order_by().values_list(
+                "position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")
+            ),
+            all=True,
+        )
+    )
 
 
 #: One position's rows of `_valuations_and_sales` to date, compiled once per process (`core.precompiled`).
-_ONE_POSITION_VALUATION_ROWS = Precompiled(lambda position_id: _valuation_and_sale_rows(
-    Valuation.objects.filter(position_id=position_id), Exit.objects.filter(position_id=position_id)), "position_id")
+_ONE_POSITION_VALUATION_ROWS = Precompiled(
+    lambda position_id: _valuation_and_sale_rows(
+        Valuation.objects.filter(position_id=position_id), Exit.objects.filter(position_id=position_id)
+    ),
+    "position_id",
+)
 
 
 def _latest_valuations_and_sales(rows) -> tuple[dict[int, LatestValuation], dict[int, list]]:
@@ -252,8 +291,13 @@ def _latest_valuations_and_sales(rows) -> tuple[dict[int, LatestValuation], dict
     return latest, sales
 
 
-def _unrealised(exited_on: date | None, cost: Decimal, valuation: LatestValuation | None, as_of: date | None,
-                sales: list | None = None) -> Decimal:
+def _unrealised(
+    exited_on: date | None,
+    cost: Decimal,
+    valuation: LatestValuation | None,
+    as_of: date | None,
+    sales: list | None = None,
+) -> Decimal:
     """Fair value of what is still held: the latest valuation, at cost while not yet valued;
     nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
     it counts for the part still held."""

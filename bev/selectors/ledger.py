@@ -30,9 +30,16 @@ def _case_visible(viewer, case_field: str):
     return Exists(Case.objects.visible_to(viewer).filter(pk=OuterRef(case_field)))
 
 
-def ledger_entries(*, fund: Fund, kind: str | None = None, account: str | None = None,
-                   position_id: int | None = None, date_from: date | None = None,
-                   date_to: date | None = None, viewer=None) -> QuerySet[JournalEntry]:
+def ledger_entries(
+    *,
+    fund: Fund,
+    kind: str | None = None,
+    account: str | None = None,
+    position_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    viewer=None,
+) -> QuerySet[JournalEntry]:
     """The journal, newest first. With `viewer`, each entry says whether its case is visible to them
     (`case_visible`), so views can hide a case's text and ids from people outside its team, and
     `position_id` finds only entries of a case they may see: a position they may not see answers
@@ -94,8 +101,15 @@ def account_history(*, fund: Fund, account: str, as_of: date | None = None, view
     for line in lines.order_by("booked_on", "entry_id", "id"):
         balance += line.amount
         visible = line.entry.case_id is None or getattr(line, "case_visible", True)
-        history.append({"entry_id": line.entry_id, "booked_on": line.booked_on, "kind": line.kind,
-                        "description": _text_for(line.entry, visible),
-                        "position_id": line.position_id if visible else None,
-                        "amount": line.amount, "balance": balance})
+        history.append(
+            {
+                "entry_id": line.entry_id,
+                "booked_on": line.booked_on,
+                "kind": line.kind,
+                "description": _text_for(line.entry, visible),
+                "position_id": line.position_id if visible else None,
+                "amount": line.amount,
+                "balance": balance,
+            }
+        )
     return history

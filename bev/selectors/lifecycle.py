@@ -27,6 +27,10 @@ def case_positions_all_exited(case_id: int) -> bool:
 def case_open_cabinet_conditions(case_id: int) -> list[str]:
     """The cabinet's conditions on the case's positions still open or breached (asked by the risk
     review: `assessments.hooks.open_cabinet_conditions`)."""
-    return list(DecisionCondition.objects.filter(position__case_id=case_id,
-                                                 status__in=[FollowUpStatus.OPEN, FollowUpStatus.BREACHED])
-                .order_by("id").values_list("description", flat=True))
+    return list(
+        DecisionCondition.objects.filter(
+            position__case_id=case_id, status__in=[FollowUpStatus.OPEN, FollowUpStatus.BREACHED]
+        )
+        .order_by("id")
+        .values_list("description", flat=True)
+    )

@@ -78,8 +78,13 @@ def loan_figures(totals: dict[str, Decimal]) -> dict[str, Decimal]:
 # ------------------------------------------------------------------------------------------------
 def loan_terms_on(on: date, *, fund: Fund | int) -> LoanTerms | None:
     """The version of the loan terms valid on `on`, None when none is ("niet ingesteld")."""
-    return (LoanTerms.objects.filter(fund=fund, valid_from__lte=on).exclude(valid_to__lt=on)
-            .prefetch_related("instalments").order_by("-valid_from").first())
+    return (
+        LoanTerms.objects.filter(fund=fund, valid_from__lte=on)
+        .exclude(valid_to__lt=on)
+        .prefetch_related("instalments")
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def loan_terms_list(*, fund: Fund | int):
@@ -100,8 +105,11 @@ def repayments_due(on: date, *, fund: Fund | int) -> Decimal:
     total = ZERO
     for terms in LoanTerms.objects.filter(fund=fund, valid_from__lte=on).prefetch_related("instalments"):
         for instalment in terms.instalments.all():
-            if instalment.due_on <= on and terms.valid_from <= instalment.due_on and (
-                    terms.valid_to is None or instalment.due_on <= terms.valid_to):
+            if (
+                instalment.due_on <= on
+                and terms.valid_from <= instalment.due_on
+                and (terms.valid_to is None or instalment.due_on <= terms.valid_to)
+            ):
                 total += instalment.amount
     return total
 
@@ -122,13 +130,21 @@ def next_accrual_period(*, fund: Fund | int) -> tuple[date, date] | None:
     """The next period to accrue: from the day after the last accrued period (or from the first
     tranche) to the end of its calendar period under the terms valid on its first day. None while
     no tranche was received; raises LookupError (with the start) when no terms cover its start."""
-    last = LoanInterestAccrual.objects.filter(fund=fund).order_by("-period_end").values_list(
-        "period_end", flat=True).first()
+    last = (
+        LoanInterestAccrual.objects.filter(fund=fund)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
     if last is not None:
         start = last + timedelta(days=1)
     else:
-        first_tranche = (JournalLine.objects.filter(fund=fund, account=Account.MINISTRY_LOAN, kind=EntryKind.TRANCHE)
-                         .order_by("booked_on").values_list("booked_on", flat=True).first())
+        first_tranche = (
+            JournalLine.objects.filter(fund=fund, account=Account.MINISTRY_LOAN, kind=EntryKind.TRANCHE)
+            .order_by("booked_on")
+            .values_list("booked_on", flat=True)
+            .first()
+        )
         if first_tranche is None:
             return None
         start = first_tranche
@@ -142,11 +158,17 @@ def interest_for_period(*, fund: Fund | int, start: date, end: date) -> tuple[De
     """The interest of [start, end] and the segments it is the sum of (from, to, principal, rate,
     days, interest before rounding). Raises LookupError (with the first such day) when no terms
     cover a day of the period."""
-    terms = list(LoanTerms.objects.filter(fund=fund, valid_from__lte=end).exclude(valid_to__lt=start)
-                 .order_by("valid_from"))
+    terms = list(
+        LoanTerms.objects.filter(fund=fund, valid_from__lte=end).exclude(valid_to__lt=start).order_by("valid_from")
+    )
     # principal outstanding at the end of each day before the period's last day, from the ledger
-    changes = dict(JournalLine.objects.filter(fund=fund, account__in=LOAN_ACCOUNTS, booked_on__lt=end)
-                   .order_by().values_list("booked_on").annotate(total=Sum("amount")).values_list("booked_on", "total"))
+    changes = dict(
+        JournalLine.objects.filter(fund=fund, account__in=LOAN_ACCOUNTS, booked_on__lt=end)
+        .order_by()
+        .values_list("booked_on")
+        .annotate(total=Sum("amount"))
+        .values_list("booked_on", "total")
+    )
     opening = -_q(sum((v for d, v in changes.items() if d < start - timedelta(days=1)), ZERO))
     principal = opening
     segments: list[dict] = []
@@ -155,12 +177,22 @@ def interest_for_period(*, fund: Fund | int, start: date, end: date) -> tuple[De
         previous = day - timedelta(days=1)
         if previous in changes:
             principal -= _q(changes[previous])
-        rate = next((t.interest_rate_percent for t in reversed(terms)
-                     if t.valid_from <= day and (t.valid_to is None or t.valid_to >= day)), None)
+        rate = next(
+            (
+                t.interest_rate_percent
+                for t in reversed(terms)
+                if t.valid_from <= day and (t.valid_to is None or t.valid_to >= day)
+            ),
+            None,
+        )
         if rate is None:
             raise LookupError(day)
-        if segments and segments[-1]["principal"] == principal and segments[-1]["rate"] == rate \
-                and segments[-1]["to"] == previous:
+        if (
+            segments
+            and segments[-1]["principal"] == principal
+            and segments[-1]["rate"] == rate
+            and segments[-1]["to"] == previous
+        ):
             segments[-1]["to"] = day
             segments[-1]["days"] += 1
         else:

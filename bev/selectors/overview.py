@@ -82,32 +82,44 @@ def _fund_state_sql() -> str:
     if _FUND_STATE_SQL is None:
         q = connection.ops.quote_name
         fund, period, balance, entry, valuation, conversion, budget, line = (
-            q(model._meta.db_table) for model in (Fund, ManagerPeriod, AccountBalance, JournalEntry, Valuation,
-                                                  Conversion, FeeBudget, JournalLine))
+            q(model._meta.db_table)
+            for model in (
+                Fund,
+                ManagerPeriod,
+                AccountBalance,
+                JournalEntry,
+                Valuation,
+                Conversion,
+                FeeBudget,
+                JournalLine,
+            )
+        )
         kinds = ", ".join(f"'{kind}'" for kind in PORTFOLIO_KINDS)  # constants, not input
 
         def running(account: str, column: str) -> str:
             assert account.replace("_", "").isalpha()
             return f"(SELECT b.{column} FROM {balance} b WHERE b.fund_id = f.id AND b.account = '{account}')"
 
-        _FUND_STATE_SQL = " ".join([
-            "SELECT f.id, f.committed_limit, f.liquid_cap, f.policy_owner,",
-            f"(SELECT m.name FROM {period} m WHERE m.fund_id = f.id AND m.valid_from <= %s",
-            " AND (m.valid_to IS NULL OR m.valid_to >= %s) ORDER BY m.valid_from DESC LIMIT 1),",
-            f"(SELECT e.id FROM {entry} e ORDER BY e.id DESC LIMIT 1),",
-            f"(SELECT e.id FROM {entry} e WHERE e.kind IN ({kinds}) ORDER BY e.id DESC LIMIT 1),",
-            f"(SELECT v.id FROM {valuation} v ORDER BY v.id DESC LIMIT 1),",
-            f"(SELECT c.id FROM {conversion} c ORDER BY c.id DESC LIMIT 1),",
-            running(Account.CASH_AVAILABLE, "returns") + ",",
-            ", ".join(running(account, "balance") for account in Account.values) + ",",
-            # the year's management-fee budget and the fees booked in the year up to the date
-            # (bev_line_account_date: one range of the fee account's lines)
-            f"(SELECT fb.amount FROM {budget} fb WHERE fb.fund_id = f.id AND fb.year = %s),",
-            f"(SELECT SUM(l.amount) FROM {line} l WHERE l.fund_id = f.id AND l.account = '{Account.MANAGEMENT_FEE}'",
-            " AND l.booked_on >= %s AND l.booked_on <= %s),",
-            incarnation_sql(connection.vendor),  # what the cached figures are keyed on, with the ids
-            f"FROM {fund} f WHERE f.code = %s",
-        ])
+        _FUND_STATE_SQL = " ".join(
+            [
+                "SELECT f.id, f.committed_limit, f.liquid_cap, f.policy_owner,",
+                f"(SELECT m.name FROM {period} m WHERE m.fund_id = f.id AND m.valid_from <= %s",
+                " AND (m.valid_to IS NULL OR m.valid_to >= %s) ORDER BY m.valid_from DESC LIMIT 1),",
+                f"(SELECT e.id FROM {entry} e ORDER BY e.id DESC LIMIT 1),",
+                f"(SELECT e.id FROM {entry} e WHERE e.kind IN ({kinds}) ORDER BY e.id DESC LIMIT 1),",
+                f"(SELECT v.id FROM {valuation} v ORDER BY v.id DESC LIMIT 1),",
+                f"(SELECT c.id FROM {conversion} c ORDER BY c.id DESC LIMIT 1),",
+                running(Account.CASH_AVAILABLE, "returns") + ",",
+                ", ".join(running(account, "balance") for account in Account.values) + ",",
+                # the year's management-fee budget and the fees booked in the year up to the date
+                # (bev_line_account_date: one range of the fee account's lines)
+                f"(SELECT fb.amount FROM {budget} fb WHERE fb.fund_id = f.id AND fb.year = %s),",
+                f"(SELECT SUM(l.amount) FROM {line} l WHERE l.fund_id = f.id AND l.account = '{Account.MANAGEMENT_FEE}'",
+                " AND l.booked_on >= %s AND l.booked_on <= %s),",
+                incarnation_sql(connection.vendor),  # what the cached figures are keyed on, with the ids
+                f"FROM {fund} f WHERE f.code = %s",
+            ]
+        )
     return _FUND_STATE_SQL
 
 
@@ -121,8 +133,10 @@ def _fund_state(on: date) -> _FundState:
     ledger, the valuations and the conversions are append-only and written under the fund lock, so
     their newest ids identify their state."""
     with connection.cursor() as cursor:
-        cursor.execute(_fund_state_sql(), [on.isoformat(), on.isoformat(), on.year, date(on.year, 1, 1).isoformat(),
-                                           on.isoformat(), "BEV"])
+        cursor.execute(
+            _fund_state_sql(),
+            [on.isoformat(), on.isoformat(), on.year, date(on.year, 1, 1).isoformat(), on.isoformat(), "BEV"],
+        )
         row = cursor.fetchone()
     if row is None:
         raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
@@ -131,11 +145,21 @@ def _fund_state(on: date) -> _FundState:
     balances, (fee_budget, fee_booked) = row[10:-2], row[-2:]
     totals = {account: _money(value) for account, value in zip(Account.values, balances)}
     totals["returns"] = _money(returns)
-    return _FundState(pk=pk, committed_limit=_money(committed_limit), liquid_cap=_money(liquid_cap),
-                      policy_owner=policy_owner, manager_name=manager or "", newest_entry=newest[0],
-                      newest_portfolio_entry=newest[1], newest_valuation=newest[2], newest_conversion=newest[3],
-                      totals=totals, fee_budget=_money(fee_budget) if fee_budget is not None else None,
-                      fee_booked=_money(fee_booked), incarnation=incarnation)
+    return _FundState(
+        pk=pk,
+        committed_limit=_money(committed_limit),
+        liquid_cap=_money(liquid_cap),
+        policy_owner=policy_owner,
+        manager_name=manager or "",
+        newest_entry=newest[0],
+        newest_portfolio_entry=newest[1],
+        newest_valuation=newest[2],
+        newest_conversion=newest[3],
+        totals=totals,
+        fee_budget=_money(fee_budget) if fee_budget is not None else None,
+        fee_booked=_money(fee_booked),
+        incarnation=incarnation,
+    )
 
 
 def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
@@ -252,8 +276,12 @@ def _figures_from_rows(rows: dict, as_of: date | None, on: date) -> dict:
         invested += s.invested
         for day, amount in s.flows.items():
             flows[day] += amount
-    return {"totals": rows["totals"], "unrealised_value": unrealised, "invested": invested,
-            "irr": irr(_with_terminal_value(flows, unrealised, on))}
+    return {
+        "totals": rows["totals"],
+        "unrealised_value": unrealised,
+        "invested": invested,
+        "irr": irr(_with_terminal_value(flows, unrealised, on)),
+    }
 
 
 def _overview(state: _FundState, figures: dict, on: date) -> dict:
@@ -298,18 +326,33 @@ def fee_year(*, year: int, as_of: date | None = None) -> dict:
     start, end = date(year, 1, 1), date(year, 12, 31)
     if as_of is not None:
         end = min(end, as_of)
-    booked = (JournalLine.objects.filter(fund_id=OuterRef("pk"), account=Account.MANAGEMENT_FEE,
-                                         booked_on__gte=start, booked_on__lte=end)
-              .order_by().values("fund_id").annotate(total=Sum("amount")).values("total"))
+    booked = (
+        JournalLine.objects.filter(
+            fund_id=OuterRef("pk"), account=Account.MANAGEMENT_FEE, booked_on__gte=start, booked_on__lte=end
+        )
+        .order_by()
+        .values("fund_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     budget = FeeBudget.objects.filter(fund_id=OuterRef("pk"), year=year).values("amount")[:1]
-    row = (Fund.objects.filter(code="BEV").annotate(budget=Subquery(budget), booked=Subquery(booked))
-           .values("budget", "booked").first())
+    row = (
+        Fund.objects.filter(code="BEV")
+        .annotate(budget=Subquery(budget), booked=Subquery(booked))
+        .values("budget", "booked")
+        .first()
+    )
     if row is None:
         raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
     amount = row["budget"] if row["budget"] is not None else ZERO
     booked_total = row["booked"] or ZERO
-    return {"year": year, "budget": amount, "budget_set": row["budget"] is not None, "booked": booked_total,
-            "left": amount - booked_total}
+    return {
+        "year": year,
+        "budget": amount,
+        "budget_set": row["budget"] is not None,
+        "booked": booked_total,
+        "left": amount - booked_total,
+    }
 
 
 def _with_terminal_value(flows: dict, unrealised: Decimal, on: date) -> list[tuple[date, Decimal]]:

@@ -53,8 +53,10 @@ def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
     return positions.order_by("id")
 
 
-FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {"rights": AcquiredRight,
-                                                                       "conditions": DecisionCondition}
+FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {
+    "rights": AcquiredRight,
+    "conditions": DecisionCondition,
+}
 
 
 def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool = False) -> Position:
@@ -69,21 +71,30 @@ def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool
             position_id = int(position_id)
         except (ValueError, TypeError):
             raise NotFound("Positie niet gevonden.") from None
-        found = list(_POSITION_OF_MEMBER[follow_ups](user_id=user.pk, clearance_rank=user.clearance_rank,
-                                                     position_id=position_id))
+        found = list(
+            _POSITION_OF_MEMBER[follow_ups](
+                user_id=user.pk, clearance_rank=user.clearance_rank, position_id=position_id
+            )
+        )
         position = found[0] if found else None
     if position is None:
         raise NotFound("Positie niet gevonden.")
     if follow_ups:
-        prefetch_related_objects([position], *[
-            Prefetch(name, model.objects.select_related("owner"), to_attr=f"follow_up_{name}")
-            for name, model in FOLLOW_UPS.items() if getattr(position, f"has_{name}")])
+        prefetch_related_objects(
+            [position],
+            *[
+                Prefetch(name, model.objects.select_related("owner"), to_attr=f"follow_up_{name}")
+                for name, model in FOLLOW_UPS.items()
+                if getattr(position, f"has_{name}")
+            ],
+        )
         for name in FOLLOW_UPS:
             if not getattr(position, f"has_{name}"):
                 setattr(position, f"follow_up_{name}", [])
     if audit_read:
-        audit_log(actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position,
-                  case_id=position.case_id)
+        audit_log(
+            actor=user, action=AuditRecord.Action.READ, event="position.read", obj=position, case_id=position.case_id
+        )
     return position
 
 
@@ -91,29 +102,48 @@ def _position_of_member(*, user_id, clearance_rank, position_id, follow_ups: boo
     """`position_list(user)` narrowed to one position, for an active person given by id and rank."""
     from cases.models import Case
 
-    positions = Position.objects.filter(case__in=Case.objects.case_file_visible_to_member(
-        user_id=user_id, clearance_rank=clearance_rank)).select_related("case").filter(pk=position_id)
+    positions = (
+        Position.objects.filter(
+            case__in=Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
+        )
+        .select_related("case")
+        .filter(pk=position_id)
+    )
     if follow_ups:
-        positions = positions.annotate(**{f"has_{name}": Exists(model.objects.filter(position=OuterRef("pk")))
-                                          for name, model in FOLLOW_UPS.items()})
+        positions = positions.annotate(
+            **{
+                f"has_{name}": Exists(model.objects.filter(position=OuterRef("pk")))
+                for name, model in FOLLOW_UPS.items()
+            }
+        )
     return positions
 
 
 #: The detail's lookup, compiled once per process (`core.precompiled`): its need-to-know subquery,
 #: join and annotations cost the ORM ~1.5 ms to build, the database a tenth of that to run.
 _POSITION_OF_MEMBER = {
-    follow_ups: Precompiled(lambda follow_ups=follow_ups, **values: _position_of_member(follow_ups=follow_ups, **values),
-                            "user_id", "clearance_rank", "position_id")
-    for follow_ups in (False, True)}
+    follow_ups: Precompiled(
+        lambda follow_ups=follow_ups, **values: _position_of_member(follow_ups=follow_ups, **values),
+        "user_id",
+        "clearance_rank",
+        "position_id",
+    )
+    for follow_ups in (False, True)
+}
 
 
 def _disbursement_of_member(*, user_id, clearance_rank, disbursement_id) -> QuerySet[Disbursement]:
     """The disbursement if its position's case file is visible to an active person (by id and rank)."""
     from cases.models import Case
 
-    return (Disbursement.objects.select_related("position__case", "proposed_by")
-            .filter(pk=disbursement_id, position__case__in=Case.objects.case_file_visible_to_member(
-                user_id=user_id, clearance_rank=clearance_rank)).order_by())
+    return (
+        Disbursement.objects.select_related("position__case", "proposed_by")
+        .filter(
+            pk=disbursement_id,
+            position__case__in=Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank),
+        )
+        .order_by()
+    )
 
 
 #: Every approval and rejection reads the disbursement first: compiled once (`core.precompiled`).
@@ -128,8 +158,11 @@ def disbursement_get(*, user, disbursement_id) -> Disbursement:
             disbursement_id = int(disbursement_id)
         except (ValueError, TypeError):
             raise NotFound("Uitbetaling niet gevonden.") from None
-        found = list(_DISBURSEMENT_OF_MEMBER(user_id=user.pk, clearance_rank=user.clearance_rank,
-                                             disbursement_id=disbursement_id))
+        found = list(
+            _DISBURSEMENT_OF_MEMBER(
+                user_id=user.pk, clearance_rank=user.clearance_rank, disbursement_id=disbursement_id
+            )
+        )
     if not found:
         raise NotFound("Uitbetaling niet gevonden.")
     return found[0]

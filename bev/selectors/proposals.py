@@ -13,8 +13,9 @@ from ..models import InvestmentProposal
 def investment_proposal_list(*, user, case_id: int | None = None) -> QuerySet[InvestmentProposal]:
     from cases.models import Case
 
-    proposals = (InvestmentProposal.objects.filter(case__in=Case.objects.case_file_visible_to(user))
-                 .select_related("case", "decision", "proposed_by", "decided_by"))
+    proposals = InvestmentProposal.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related(
+        "case", "decision", "proposed_by", "decided_by"
+    )
     if case_id is not None:
         proposals = proposals.filter(case_id=case_id)
     return proposals.order_by("-proposed_at", "-id")

@@ -56,36 +56,54 @@ if TYPE_CHECKING:
 # Disbursement: four eyes (proposed by one manager, approved by another; the approval books it)
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
-def disbursement_propose(*, user, position: Position, amount, idempotency_key: str,
-                         description: str = "") -> Disbursement:
+def disbursement_propose(
+    *, user, position: Position, amount, idempotency_key: str, description: str = ""
+) -> Disbursement:
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()  # also serialises retries of the same proposal
     existing = Disbursement.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.position_id != position.pk or existing.amount != amount:
-            raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."),
-                           code="idempotency_key_reused")
+            raise Conflict(
+                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+            )
         existing.replayed = True
         return existing
     position = _locked_position(position)
     _require_open(position)
     if position.case.state not in DISBURSEMENT_STATES:
-        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
-                       % {"state": position.case.get_state_display()}, code="invalid_state")
+        raise Conflict(
+            _("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
+            % {"state": position.case.get_state_display()},
+            code="invalid_state",
+        )
     own = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
     # early warnings; both checked again when booked
     _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount - min(own, amount))
     _check_available(_figures(fund), amount, own_reservation=own)
-    disbursement = Disbursement.objects.create(position=position, amount=amount, idempotency_key=key,
-                                               description=description or _("Investering."), proposed_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="disbursement.propose", obj=disbursement,
-              case_id=position.case_id, changes={"amount": amount, "position": position.pk})
+    disbursement = Disbursement.objects.create(
+        position=position,
+        amount=amount,
+        idempotency_key=key,
+        description=description or _("Investering."),
+        proposed_by=user,
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="disbursement.propose",
+        obj=disbursement,
+        case_id=position.case_id,
+        changes={"amount": amount, "position": position.pk},
+    )
     # Four eyes: the case's other fund managers are told it waits for their approval.
-    notify_task(recipients=team_members_who_may(case=position.case, action="fund.approve_disbursement",
-                                                exclude=[user.pk]),
-                kind=gettext_lazy("Vier ogen: uitbetaling goedkeuren"), reference=position.case.reference,
-                path=reverse("bev:position", args=[position.pk]) + "#disbursements")
+    notify_task(
+        recipients=team_members_who_may(case=position.case, action="fund.approve_disbursement", exclude=[user.pk]),
+        kind=gettext_lazy("Vier ogen: uitbetaling goedkeuren"),
+        reference=position.case.reference,
+        path=reverse("bev:position", args=[position.pk]) + "#disbursements",
+    )
     return disbursement
 
 
@@ -123,24 +141,47 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     _check_cabinet_decision(case=case, instrument=position.instrument, increase=amount - from_reservation)
     _check_available(_figures(fund), amount, own_reservation=own)
     first = earlier == 0
-    entry = _post(fund=fund, kind=EntryKind.DISBURSEMENT, booked_on=booked_on, key=f"disbursement:{disbursement.pk}",
-                  user=proposer, approved_by=user, amount=amount, position=position,
-                  description=disbursement.description,
-                  lines=[(Account.INVESTMENTS, amount), (Account.CASH_RESERVED, -from_reservation),
-                         (Account.CASH_AVAILABLE, -(amount - from_reservation))])
+    entry = _post(
+        fund=fund,
+        kind=EntryKind.DISBURSEMENT,
+        booked_on=booked_on,
+        key=f"disbursement:{disbursement.pk}",
+        user=proposer,
+        approved_by=user,
+        amount=amount,
+        position=position,
+        description=disbursement.description,
+        lines=[
+            (Account.INVESTMENTS, amount),
+            (Account.CASH_RESERVED, -from_reservation),
+            (Account.CASH_AVAILABLE, -(amount - from_reservation)),
+        ],
+    )
     disbursement.status = DisbursementStatus.BOOKED
     disbursement.decided_by = user
     disbursement.decided_at = timezone.now()
     disbursement.entry = entry
     update(disbursement, ("status", "decided_by", "decided_at", "entry"))  # one prepared UPDATE (core.inserts)
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="disbursement.approve", obj=disbursement,
-              case_id=case.pk, changes={"amount": amount, "entry": entry.pk})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="disbursement.approve",
+        obj=disbursement,
+        case_id=case.pk,
+        changes={"amount": amount, "entry": entry.pk},
+    )
     if first and case.state == State.INVESTMENT_PREPARATION:
         from cases.services import case_transition
 
         case_transition(user=user, case=case, name="mark_invested")
-    _executed(kind=TransactionKind.FIRST_INVESTMENT if first else TransactionKind.FOLLOW_ON_INVESTMENT,
-              position=position, amount=amount, on=booked_on, user=user, source_key=f"journal:{entry.pk}")
+    _executed(
+        kind=TransactionKind.FIRST_INVESTMENT if first else TransactionKind.FOLLOW_ON_INVESTMENT,
+        position=position,
+        amount=amount,
+        on=booked_on,
+        user=user,
+        source_key=f"journal:{entry.pk}",
+    )
     return disbursement
 
 
@@ -155,13 +196,19 @@ def _approval_refused(disbursement: Disbursement, user) -> bool:
     if disbursement.status == DisbursementStatus.REJECTED:
         raise Conflict(_("Deze uitbetaling is afgewezen."), code="rejected")
     # Four eyes by person: the proposer never approves, whatever role they hold now (issue 20).
-    require_four_eyes(user, involved=[disbursement.proposed_by_id],
-                      message=_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."))
+    require_four_eyes(
+        user,
+        involved=[disbursement.proposed_by_id],
+        message=_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
+    )
     position = disbursement.position
     _require_open(position)
     if position.case.state not in DISBURSEMENT_STATES:
-        raise Conflict(_("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
-                       % {"state": position.case.get_state_display()}, code="invalid_state")
+        raise Conflict(
+            _("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
+            % {"state": position.case.get_state_display()},
+            code="invalid_state",
+        )
     return False
 
 
@@ -178,6 +225,12 @@ def disbursement_reject(*, user, disbursement: Disbursement, reason: str) -> Dis
     disbursement.decided_at = timezone.now()
     disbursement.rejection_reason = reason.strip()
     disbursement.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="disbursement.reject", obj=disbursement,
-              case_id=disbursement.position.case_id, changes={"reason": reason.strip()})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="disbursement.reject",
+        obj=disbursement,
+        case_id=disbursement.position.case_id,
+        changes={"reason": reason.strip()},
+    )
     return disbursement

@@ -60,9 +60,17 @@ RETURN_SCALE_MULTIPLE = Decimal("10")
 
 
 @transaction.atomic
-def return_book(*, user, position: Position, kind: str, amount, idempotency_key: str,
-                booked_on: date | None = None, description: str = "",
-                confirm_outside_scale: bool = False) -> JournalEntry:
+def return_book(
+    *,
+    user,
+    position: Position,
+    kind: str,
+    amount,
+    idempotency_key: str,
+    booked_on: date | None = None,
+    description: str = "",
+    confirm_outside_scale: bool = False,
+) -> JournalEntry:
     """A dividend, interest or repayment received on a position (sale proceeds: `exit_book`).
     Income above `RETURN_SCALE_MULTIPLE` times the invested amount needs `confirm_outside_scale`."""
     require(user, "fund.book", case=position.case)
@@ -81,29 +89,58 @@ def return_book(*, user, position: Position, kind: str, amount, idempotency_key:
         if position.instrument not in LOAN_INSTRUMENTS:
             raise RuleViolation(_("Alleen een lening wordt afgelost."), field="kind")
         if amount > balance["cost"]:
-            raise LimitExceeded(_("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
-                                % {"cost": euro(balance["cost"], cents=True)}, field="amount",
-                                code="position_cost")
+            raise LimitExceeded(
+                _("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
+                % {"cost": euro(balance["cost"], cents=True)},
+                field="amount",
+                code="position_cost",
+            )
     outside_scale = kind != EntryKind.REPAYMENT and amount > balance["invested"] * RETURN_SCALE_MULTIPLE
     if outside_scale and not confirm_outside_scale:
-        raise RuleViolation(_("Dit bedrag is meer dan %(multiple)s maal wat in de positie is geïnvesteerd "
-                              "(%(invested)s): controleer het en bevestig het uitdrukkelijk als het klopt.")
-                            % {"multiple": RETURN_SCALE_MULTIPLE, "invested": euro(balance["invested"], cents=True)},
-                            field="amount", code="amount_outside_scale")
-    entry = _post(fund=fund, kind=kind, booked_on=booked_on, key=key, user=user, amount=amount, position=position,
-                  description=description or str(kind.label),
-                  lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)])
+        raise RuleViolation(
+            _(
+                "Dit bedrag is meer dan %(multiple)s maal wat in de positie is geïnvesteerd "
+                "(%(invested)s): controleer het en bevestig het uitdrukkelijk als het klopt."
+            )
+            % {"multiple": RETURN_SCALE_MULTIPLE, "invested": euro(balance["invested"], cents=True)},
+            field="amount",
+            code="amount_outside_scale",
+        )
+    entry = _post(
+        fund=fund,
+        kind=kind,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        position=position,
+        description=description or str(kind.label),
+        lines=[(Account.CASH_AVAILABLE, amount), (RETURN_ACCOUNTS[kind], -amount)],
+    )
     if outside_scale:
-        audit_log(actor=user, action=AuditRecord.Action.BOOKING, event="ledger.confirm_outside_scale", obj=entry,
-                  case_id=entry.case_id, changes={"amount": amount, "invested": balance["invested"],
-                                                  "multiple": RETURN_SCALE_MULTIPLE})
+        audit_log(
+            actor=user,
+            action=AuditRecord.Action.BOOKING,
+            event="ledger.confirm_outside_scale",
+            obj=entry,
+            case_id=entry.case_id,
+            changes={"amount": amount, "invested": balance["invested"], "multiple": RETURN_SCALE_MULTIPLE},
+        )
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
     return entry
 
 
 @transaction.atomic
-def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idempotency_key: str,
-              exited_on: date | None = None, description: str = "") -> Exit:
+def exit_book(
+    *,
+    user,
+    position: Position,
+    proceeds,
+    fraction_sold_percent,
+    idempotency_key: str,
+    exited_on: date | None = None,
+    description: str = "",
+) -> Exit:
     """Sell (part of) the holding: proceeds in, the sold share of the cost off the books, the
     difference realised ("afstoten ... daarbij wordt gestreefd naar het behoud van waarde", letter).
     A full exit (100%) closes the position and releases what is still reserved for it.
@@ -115,8 +152,10 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
     proceeds, key = money(proceeds, field="proceeds", allow_zero=True), _key(idempotency_key)
     fraction = _percent(fraction_sold_percent, field="fraction_sold_percent")
     if fraction is None or fraction <= 0:
-        raise RuleViolation(_("Geef het verkochte deel van het belang op (meer dan 0%, ten hoogste 100%)."),
-                            field="fraction_sold_percent")
+        raise RuleViolation(
+            _("Geef het verkochte deel van het belang op (meer dan 0%, ten hoogste 100%)."),
+            field="fraction_sold_percent",
+        )
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=EntryKind.SALE, amount=proceeds, position=position):
         exit_row = replay.exit
@@ -126,16 +165,22 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
     _require_open(position)
     case = _fresh_case(position.case)
     if case.state not in EXIT_STATES:
-        raise Conflict(_("In de status '%(state)s' kan de positie niet worden afgebouwd.")
-                       % {"state": case.get_state_display()}, code="invalid_state")
+        raise Conflict(
+            _("In de status '%(state)s' kan de positie niet worden afgebouwd.") % {"state": case.get_state_display()},
+            code="invalid_state",
+        )
     # Letter, "Werking": "Zodra de risico's voor de nationale veiligheid tot op een beheersbaar niveau
     # zijn gebracht, zal de overheid haar belang in de betreffende onderneming afbouwen"; "Invest-NL
     # als beheerder": "... als de risico's voor de nationale veiligheid tot een aanvaardbaar niveau
     # zijn afgenomen". The cabinet, which decides on the provision, may also order the sale.
     if not exit_is_authorised(case):
-        raise Conflict(_("Het belang kan niet worden verkocht: er is geen goedgekeurde risicoheroverweging die het "
-                         "risico beheersbaar acht, en geen bevestigd kabinetsbesluit tot verkoop."),
-                       code="exit_not_authorised")
+        raise Conflict(
+            _(
+                "Het belang kan niet worden verkocht: er is geen goedgekeurde risicoheroverweging die het "
+                "risico beheersbaar acht, en geen bevestigd kabinetsbesluit tot verkoop."
+            ),
+            code="exit_not_authorised",
+        )
     booked_on = _booking_date(fund, exited_on, field="exited_on")
     balance = position_balances(position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:
@@ -143,20 +188,43 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
     full = fraction == 100
     cost = balance["cost"] if full else (balance["cost"] * fraction / 100).quantize(CENT)
     result = proceeds - cost
-    entry = _post(fund=fund, kind=EntryKind.SALE, booked_on=booked_on, key=key, user=user, amount=proceeds,
-                  position=position, description=description or (_("Volledige exit.") if full else _("Gedeeltelijke exit.")),
-                  lines=[(Account.CASH_AVAILABLE, proceeds), (Account.INVESTMENTS, -cost),
-                         (Account.REALISED_RESULT, -result)])
+    entry = _post(
+        fund=fund,
+        kind=EntryKind.SALE,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=proceeds,
+        position=position,
+        description=description or (_("Volledige exit.") if full else _("Gedeeltelijke exit.")),
+        lines=[(Account.CASH_AVAILABLE, proceeds), (Account.INVESTMENTS, -cost), (Account.REALISED_RESULT, -result)],
+    )
     if full and balance["reserved"] > 0:
         # What was still reserved for it is released in an entry of its own: a release, not a return
         # (in the sale's entry it counted as proceeds in the returns, MOIC and IRR).
         release = balance["reserved"]
-        _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=f"release-after-sale:{entry.pk}", user=user,
-              amount=release, position=position, description=_("Vrijval van de reservering bij de volledige exit."),
-              lines=[(Account.CASH_AVAILABLE, release), (Account.CASH_RESERVED, -release)])
-    exit_row = Exit.objects.create(position=position, exited_on=booked_on, fraction_sold_percent=fraction,
-                                   proceeds=proceeds, cost_derecognised=cost, realised_result=result, is_full=full,
-                                   entry=entry, recorded_by=user)
+        _post(
+            fund=fund,
+            kind=EntryKind.RELEASE,
+            booked_on=booked_on,
+            key=f"release-after-sale:{entry.pk}",
+            user=user,
+            amount=release,
+            position=position,
+            description=_("Vrijval van de reservering bij de volledige exit."),
+            lines=[(Account.CASH_AVAILABLE, release), (Account.CASH_RESERVED, -release)],
+        )
+    exit_row = Exit.objects.create(
+        position=position,
+        exited_on=booked_on,
+        fraction_sold_percent=fraction,
+        proceeds=proceeds,
+        cost_derecognised=cost,
+        realised_result=result,
+        is_full=full,
+        entry=entry,
+        recorded_by=user,
+    )
     before = _position_snapshot(position)
     if full:
         position.exited_on = booked_on
@@ -169,10 +237,26 @@ def exit_book(*, user, position: Position, proceeds, fraction_sold_percent, idem
         if position.shares is not None:
             position.shares = int((Decimal(position.shares) * remaining).to_integral_value())
     position.save(update_fields=["exited_on", "ownership_percent", "shares"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.exit", obj=position, case_id=case.pk,
-              changes={**diff(before, _position_snapshot(position)), "proceeds": proceeds, "cost": cost,
-                       "realised_result": result})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="position.exit",
+        obj=position,
+        case_id=case.pk,
+        changes={
+            **diff(before, _position_snapshot(position)),
+            "proceeds": proceeds,
+            "cost": cost,
+            "realised_result": result,
+        },
+    )
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
-    _executed(kind=TransactionKind.FULL_EXIT if full else TransactionKind.PARTIAL_EXIT, position=position,
-              amount=proceeds, on=booked_on, user=user, source_key=f"journal:{entry.pk}")
+    _executed(
+        kind=TransactionKind.FULL_EXIT if full else TransactionKind.PARTIAL_EXIT,
+        position=position,
+        amount=proceeds,
+        on=booked_on,
+        user=user,
+        source_key=f"journal:{entry.pk}",
+    )
     return exit_row

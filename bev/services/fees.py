@@ -51,8 +51,11 @@ def fee_budget_set(*, user, year: int, amount, notes: str = "") -> FeeBudget:
     fund = _lock_fund()  # the fee approvals read the budget under the same lock
     booked = fee_year(year=year)["booked"]
     if amount < booked:
-        raise Conflict(_("Het budget voor %(year)s kan niet lager zijn dan wat al is geboekt (%(booked)s).")
-                       % {"year": year, "booked": booked}, code="fee_budget_below_booked")
+        raise Conflict(
+            _("Het budget voor %(year)s kan niet lager zijn dan wat al is geboekt (%(booked)s).")
+            % {"year": year, "booked": booked},
+            code="fee_budget_below_booked",
+        )
     budget = FeeBudget.objects.filter(fund=fund, year=year).first()
     before = {"amount": budget.amount, "notes": budget.notes} if budget else {}
     if budget is None:
@@ -60,15 +63,20 @@ def fee_budget_set(*, user, year: int, amount, notes: str = "") -> FeeBudget:
     budget.amount, budget.notes, budget.set_by = amount, (notes or "").strip(), user
     budget.full_clean()
     budget.save()
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
-              event="fee_budget.set", obj=budget,
-              changes={"year": year, **diff(before, {"amount": amount, "notes": budget.notes})})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE if before else AuditRecord.Action.CREATE,
+        event="fee_budget.set",
+        obj=budget,
+        changes={"year": year, **diff(before, {"amount": amount, "notes": budget.notes})},
+    )
     return budget
 
 
 @transaction.atomic
-def fee_propose(*, user, amount, idempotency_key: str, description: str = "",
-                booked_on: date | None = None) -> FeeCharge:
+def fee_propose(
+    *, user, amount, idempotency_key: str, description: str = "", booked_on: date | None = None
+) -> FeeCharge:
     """An Invest-NL manager proposes a fee; refused early when it is above the year's remaining budget
     (checked again when approved)."""
     require(user, "fee.propose")
@@ -77,20 +85,36 @@ def fee_propose(*, user, amount, idempotency_key: str, description: str = "",
     existing = FeeCharge.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.amount != amount:
-            raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."),
-                           code="idempotency_key_reused")
+            raise Conflict(
+                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+            )
         existing.replayed = True
         return existing
     booked_on = _not_in_future(booked_on)
     _check_fee_budget(fund, year=(booked_on or timezone.localdate()).year, amount=amount)
-    fee = FeeCharge.objects.create(fund=fund, amount=amount, idempotency_key=key, proposed_by=user, booked_on=booked_on,
-                                   description=(description or "").strip() or _("Beheersvergoeding."))
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fee.propose", obj=fee,
-              changes={"amount": amount, "description": fee.description})
+    fee = FeeCharge.objects.create(
+        fund=fund,
+        amount=amount,
+        idempotency_key=key,
+        proposed_by=user,
+        booked_on=booked_on,
+        description=(description or "").strip() or _("Beheersvergoeding."),
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="fee.propose",
+        obj=fee,
+        changes={"amount": amount, "description": fee.description},
+    )
     # Four eyes across the two organisations: EZK's officials who approve fees (organisational role).
     approvers = User.objects.filter(role__in=roles_for("fee.approve"), is_active=True).exclude(pk=user.pk)
-    notify_task(recipients=approvers, kind=gettext_lazy("Vier ogen: beheersvergoeding goedkeuren"),
-                reference=str(gettext_lazy("beheersvergoeding")), path=reverse("bev:fees"))
+    notify_task(
+        recipients=approvers,
+        kind=gettext_lazy("Vier ogen: beheersvergoeding goedkeuren"),
+        reference=str(gettext_lazy("beheersvergoeding")),
+        path=reverse("bev:fees"),
+    )
     return fee
 
 
@@ -99,8 +123,13 @@ def _decidable(fee: FeeCharge, user) -> FeeCharge:
     if fee.status != ProposalStatus.PROPOSED:
         raise Conflict(_("Over deze beheersvergoeding is al besloten."), code="already_decided")
     if fee.proposed_by_id == user.pk or user.role == Role.FUND_MANAGER:
-        raise PermissionDenied(_("Vier ogen: een beheersvergoeding van de beheerder wordt door EZK goedgekeurd, "
-                                 "niet door de indiener of de beheerder zelf."), code="four_eyes")
+        raise PermissionDenied(
+            _(
+                "Vier ogen: een beheersvergoeding van de beheerder wordt door EZK goedgekeurd, "
+                "niet door de indiener of de beheerder zelf."
+            ),
+            code="four_eyes",
+        )
     return fee
 
 
@@ -115,13 +144,26 @@ def fee_approve(*, user, fee: FeeCharge, booked_on: date | None = None) -> FeeCh
     booked_on = _booking_date(fund, booked_on or fee.booked_on)
     _check_fee_budget(fund, year=booked_on.year, amount=fee.amount)
     _check_available(_figures(fund), fee.amount)
-    entry = _post(fund=fund, kind=EntryKind.FEE, booked_on=booked_on, key=f"fee:{fee.pk}", user=fee.proposed_by,
-                  approved_by=user, amount=fee.amount, description=fee.description,
-                  lines=[(Account.MANAGEMENT_FEE, fee.amount), (Account.CASH_AVAILABLE, -fee.amount)])
+    entry = _post(
+        fund=fund,
+        kind=EntryKind.FEE,
+        booked_on=booked_on,
+        key=f"fee:{fee.pk}",
+        user=fee.proposed_by,
+        approved_by=user,
+        amount=fee.amount,
+        description=fee.description,
+        lines=[(Account.MANAGEMENT_FEE, fee.amount), (Account.CASH_AVAILABLE, -fee.amount)],
+    )
     fee.status, fee.decided_by, fee.decided_at, fee.entry = ProposalStatus.APPROVED, user, timezone.now(), entry
     fee.save(update_fields=["status", "decided_by", "decided_at", "entry"])
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="fee.approve", obj=fee,
-              changes={"amount": fee.amount, "entry": entry.pk, "booked_on": booked_on})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="fee.approve",
+        obj=fee,
+        changes={"amount": fee.amount, "entry": entry.pk, "booked_on": booked_on},
+    )
     return fee
 
 
@@ -134,7 +176,11 @@ def fee_reject(*, user, fee: FeeCharge, reason: str) -> FeeCharge:
     fee.status, fee.decided_by, fee.decided_at = ProposalStatus.REJECTED, user, timezone.now()
     fee.rejection_reason = reason.strip()
     fee.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="fee.reject", obj=fee,
-              changes={"reason": fee.rejection_reason})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="fee.reject",
+        obj=fee,
+        changes={"reason": fee.rejection_reason},
+    )
     return fee
-

@@ -33,13 +33,23 @@ class _FollowUp:
     event: str
 
 
-_FOLLOW_UPS = {"right": _FollowUp(AcquiredRight, "position.right"),
-               "condition": _FollowUp(DecisionCondition, "position.condition")}
+_FOLLOW_UPS = {
+    "right": _FollowUp(AcquiredRight, "position.right"),
+    "condition": _FollowUp(DecisionCondition, "position.condition"),
+}
 
 
 @transaction.atomic
-def follow_up_add(*, user, position: Position, what: str, description: str, owner, due_date: date | None = None,
-                  kind: str | None = None):
+def follow_up_add(
+    *,
+    user,
+    position: Position,
+    what: str,
+    description: str,
+    owner,
+    due_date: date | None = None,
+    kind: str | None = None,
+):
     """Add an acquired right (`what="right"`, with its kind) or a condition of the cabinet decision."""
     require(user, "fund.book", case=position.case)
     spec = _FOLLOW_UPS[what]
@@ -54,9 +64,16 @@ def follow_up_add(*, user, position: Position, what: str, description: str, owne
             raise RuleViolation(_("Onbekende soort recht."), field="kind")
         values["kind"] = kind
     item = spec.model.objects.create(**values)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event=f"{spec.event}.add", obj=item,
-              case_id=position.case_id, changes=diff({}, {"description": item.description, "owner": owner.username,
-                                                          "due_date": due_date, "kind": kind}))
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event=f"{spec.event}.add",
+        obj=item,
+        case_id=position.case_id,
+        changes=diff(
+            {}, {"description": item.description, "owner": owner.username, "due_date": due_date, "kind": kind}
+        ),
+    )
     return item
 
 
@@ -71,6 +88,12 @@ def follow_up_set_status(*, user, item, status: str, note: str = ""):
     item.status = status
     item.save(update_fields=["status", "updated_at"])
     event = "position.right" if isinstance(item, AcquiredRight) else "position.condition"
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event=f"{event}.status", obj=item,
-              case_id=position.case_id, changes={"status": {"before": before, "after": status}, "note": note})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event=f"{event}.status",
+        obj=item,
+        case_id=position.case_id,
+        changes={"status": {"before": before, "after": status}, "note": note},
+    )
     return item

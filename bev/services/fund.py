@@ -41,24 +41,53 @@ from .loan import check_tranche_schedule
 # The fund and its manager
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
-def fund_establish(*, user=None, name: str, policy_owner: str, manager_name: str, manager_from: date,
-                   committed_limit: Decimal = Decimal("100000000.00"), liquid_cap: Decimal = Decimal("150000000.00"),
-                   planned_tranches: dict[int, Decimal] | None = None) -> Fund:
+def fund_establish(
+    *,
+    user=None,
+    name: str,
+    policy_owner: str,
+    manager_name: str,
+    manager_from: date,
+    committed_limit: Decimal = Decimal("100000000.00"),
+    liquid_cap: Decimal = Decimal("150000000.00"),
+    planned_tranches: dict[int, Decimal] | None = None,
+) -> Fund:
     """Set up the SPV with its limits, its tranche schedule and its first manager (idempotent)."""
     if user is not None:
         require(user, "fund.configure")
-    fund, created = Fund.objects.get_or_create(code="BEV", defaults={
-        "name": name, "policy_owner": policy_owner, "committed_limit": committed_limit, "liquid_cap": liquid_cap})
+    fund, created = Fund.objects.get_or_create(
+        code="BEV",
+        defaults={
+            "name": name,
+            "policy_owner": policy_owner,
+            "committed_limit": committed_limit,
+            "liquid_cap": liquid_cap,
+        },
+    )
     if not created:
         return fund
     tranches = planned_tranches or {2023: Decimal("50000000.00"), 2024: Decimal("50000000.00")}
     for year, amount in tranches.items():
         PlannedTranche.objects.create(fund=fund, year=year, amount=amount)
     ManagerPeriod.objects.create(fund=fund, name=manager_name, valid_from=manager_from)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.establish", obj=fund,
-              changes=diff({}, {"name": name, "policy_owner": policy_owner, "committed_limit": committed_limit,
-                                "liquid_cap": liquid_cap, "manager": manager_name, "manager_from": manager_from,
-                                "planned_tranches": {str(year): amount for year, amount in sorted(tranches.items())}}))
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="fund.establish",
+        obj=fund,
+        changes=diff(
+            {},
+            {
+                "name": name,
+                "policy_owner": policy_owner,
+                "committed_limit": committed_limit,
+                "liquid_cap": liquid_cap,
+                "manager": manager_name,
+                "manager_from": manager_from,
+                "planned_tranches": {str(year): amount for year, amount in sorted(tranches.items())},
+            },
+        ),
+    )
     return fund
 
 
@@ -73,14 +102,23 @@ def manager_change(*, user, name: str, valid_from: date, notes: str = "") -> Man
     current = fund.manager_periods.filter(valid_to__isnull=True).order_by("-valid_from").first()
     if current is not None:
         if valid_from <= current.valid_from:
-            raise RuleViolation(_("Een nieuwe beheerder begint na de huidige (%(since)s).")
-                                % {"since": current.valid_from.isoformat()}, field="valid_from")
+            raise RuleViolation(
+                _("Een nieuwe beheerder begint na de huidige (%(since)s).") % {"since": current.valid_from.isoformat()},
+                field="valid_from",
+            )
         current.valid_to = valid_from - timedelta(days=1)
         current.save(update_fields=["valid_to"])
     period = ManagerPeriod.objects.create(fund=fund, name=name.strip(), valid_from=valid_from, notes=notes)
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="fund.manager_change", obj=period,
-              changes={"manager": {"before": current.name if current else None, "after": period.name},
-                       "valid_from": valid_from})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="fund.manager_change",
+        obj=period,
+        changes={
+            "manager": {"before": current.name if current else None, "after": period.name},
+            "valid_from": valid_from,
+        },
+    )
     return period
 
 
@@ -88,8 +126,9 @@ def manager_change(*, user, name: str, valid_from: date, notes: str = "") -> Man
 # Fund-wide movements
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
-def tranche_receive(*, user, amount, idempotency_key: str, received_on: date | None = None,
-                    description: str = "") -> JournalEntry:
+def tranche_receive(
+    *, user, amount, idempotency_key: str, received_on: date | None = None, description: str = ""
+) -> JournalEntry:
     """A tranche of the ministry's subordinated loan is received: within the committed capital and
     within the tranche schedule (`check_tranche_schedule`, bev.services.loan)."""
     require(user, "fund.book")
@@ -101,12 +140,18 @@ def tranche_receive(*, user, amount, idempotency_key: str, received_on: date | N
     figures = _figures(fund)
     _check_committed_limit(fund, figures, amount)
     check_tranche_schedule(fund, figures, amount, booked_on)
-    entry = _post(fund=fund, kind=EntryKind.TRANCHE, booked_on=booked_on, key=key, user=user, amount=amount,
-                  description=description or _("Tranche achtergestelde lening %(owner)s.") % {"owner": fund.policy_owner},
-                  lines=[(Account.CASH_AVAILABLE, amount), (Account.MINISTRY_LOAN, -amount)])
+    entry = _post(
+        fund=fund,
+        kind=EntryKind.TRANCHE,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        description=description or _("Tranche achtergestelde lening %(owner)s.") % {"owner": fund.policy_owner},
+        lines=[(Account.CASH_AVAILABLE, amount), (Account.MINISTRY_LOAN, -amount)],
+    )
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=entry)
     return entry
-
 
 
 @transaction.atomic

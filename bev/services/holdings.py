@@ -53,17 +53,29 @@ class ValuationJump:
     factor: Decimal  # new fair value / reference
 
     def message(self, fair_value: Decimal) -> str:
-        values = {"new": euro(fair_value, cents=True), "reference": euro(self.reference, cents=True),
-                  "factor": multiple_nl(self.factor), "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0)}
+        values = {
+            "new": euro(fair_value, cents=True),
+            "reference": euro(self.reference, cents=True),
+            "factor": multiple_nl(self.factor),
+            "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0),
+        }
         if self.reference_date is None:
             text = _("De reële waarde (%(new)s) is %(factor)s het geïnvesteerde bedrag (%(reference)s).")
         else:
             values["date"] = date_display(self.reference_date)
             text = _("De reële waarde (%(new)s) is %(factor)s de vorige waardering van %(date)s (%(reference)s).")
-        return (text % values) + " " + (_(
-            "Aanname van deze dienst: een waardering meer dan %(limit)s hoger of lager dan de vorige is niet "
-            "aannemelijk zonder uitdrukkelijke bevestiging. Controleer het bedrag en bevestig dat deze waardering "
-            "klopt.") % values)
+        return (
+            (text % values)
+            + " "
+            + (
+                _(
+                    "Aanname van deze dienst: een waardering meer dan %(limit)s hoger of lager dan de vorige is niet "
+                    "aannemelijk zonder uitdrukkelijke bevestiging. Controleer het bedrag en bevestig dat deze waardering "
+                    "klopt."
+                )
+                % values
+            )
+        )
 
 
 def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal | None = None) -> ValuationJump | None:
@@ -89,8 +101,16 @@ def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal
 # Valuations, dilution, conversion
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
-def valuation_record(*, user, position: Position, valued_on: date, fair_value, method: str,
-                     notes: str = "", confirm_implausible: bool = False) -> Valuation:
+def valuation_record(
+    *,
+    user,
+    position: Position,
+    valued_on: date,
+    fair_value,
+    method: str,
+    notes: str = "",
+    confirm_implausible: bool = False,
+) -> Valuation:
     """A fair value on a date. One far from the last (valuation_jump) is booked only with
     confirm_implausible, the manager's explicit acknowledgement."""
     require(user, "fund.book", case=position.case)
@@ -104,24 +124,47 @@ def valuation_record(*, user, position: Position, valued_on: date, fair_value, m
     _require_open(position)
     invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
     if invested > 0 and fair_value > invested * MAX_VALUATION_MULTIPLE:
-        raise RuleViolation(_("Een reële waarde van meer dan %(multiple)s maal het geïnvesteerde bedrag (%(invested)s) "
-                              "is niet aannemelijk; controleer het bedrag.")
-                            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
-                            field="fair_value")
+        raise RuleViolation(
+            _(
+                "Een reële waarde van meer dan %(multiple)s maal het geïnvesteerde bedrag (%(invested)s) "
+                "is niet aannemelijk; controleer het bedrag."
+            )
+            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
+            field="fair_value",
+        )
     jump = valuation_jump(position=position, fair_value=fair_value, invested=invested)
     if jump is not None and not confirm_implausible:
         raise RuleViolation(jump.message(fair_value), field="confirm_implausible", code="implausible_valuation")
-    valuation = Valuation.objects.create(position=position, valued_on=valued_on, fair_value=fair_value, method=method,
-                                         notes=notes, valued_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.valuation", obj=valuation,
-              case_id=position.case_id, changes={"valued_on": valued_on, "fair_value": fair_value, "method": method,
-                       **({"confirmed_implausible": True} if jump is not None else {})})
+    valuation = Valuation.objects.create(
+        position=position, valued_on=valued_on, fair_value=fair_value, method=method, notes=notes, valued_by=user
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="position.valuation",
+        obj=valuation,
+        case_id=position.case_id,
+        changes={
+            "valued_on": valued_on,
+            "fair_value": fair_value,
+            "method": method,
+            **({"confirmed_implausible": True} if jump is not None else {}),
+        },
+    )
     return valuation
 
 
 @transaction.atomic
-def dilution_record(*, user, position: Position, issued_on: date, shares_outstanding_before: int | None = None,
-                    new_shares_issued: int | None = None, ownership_after=None, notes: str = "") -> Dilution:
+def dilution_record(
+    *,
+    user,
+    position: Position,
+    issued_on: date,
+    shares_outstanding_before: int | None = None,
+    new_shares_issued: int | None = None,
+    ownership_after=None,
+    notes: str = "",
+) -> Dilution:
     """A new share issue without the SPV, entered as the shares issued or as the new stake (%): exactly
     one of them; the other follows from stake after = before × outstanding / (outstanding + new).
 
@@ -134,19 +177,24 @@ def dilution_record(*, user, position: Position, issued_on: date, shares_outstan
     if position.ownership_percent is None:
         raise Conflict(_("Deze positie heeft (nog) geen aandelenbelang om te verwateren."), code="no_stake")
     if new_shares_issued is not None and ownership_after is not None:
-        raise RuleViolation(_("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet "
-                              "allebei."), field="ownership_after")
+        raise RuleViolation(
+            _("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet allebei."),
+            field="ownership_after",
+        )
     if new_shares_issued is None and ownership_after is None:
-        raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen of het nieuwe belang (%) op."),
-                            field="new_shares_issued")
+        raise RuleViolation(
+            _("Geef het aantal nieuw uitgegeven aandelen of het nieuwe belang (%) op."), field="new_shares_issued"
+        )
     before = position.ownership_percent
     if shares_outstanding_before is not None:
         if shares_outstanding_before <= 0:
-            raise RuleViolation(_("Geef het aantal uitstaande aandelen vóór de uitgifte op."),
-                                field="shares_outstanding_before")
+            raise RuleViolation(
+                _("Geef het aantal uitstaande aandelen vóór de uitgifte op."), field="shares_outstanding_before"
+            )
         if position.shares and position.shares > shares_outstanding_before:
-            raise RuleViolation(_("Er stonden minder aandelen uit dan de positie zelf houdt."),
-                                field="shares_outstanding_before")
+            raise RuleViolation(
+                _("Er stonden minder aandelen uit dan de positie zelf houdt."), field="shares_outstanding_before"
+            )
         outstanding: int | None = shares_outstanding_before
     elif position.shares and before > 0:
         outstanding = int((Decimal(position.shares) * 100 / before).to_integral_value())
@@ -154,45 +202,71 @@ def dilution_record(*, user, position: Position, issued_on: date, shares_outstan
         outstanding = None
     if ownership_after is None:  # the share path
         if outstanding is None:
-            raise RuleViolation(_("Deze positie heeft geen aantal aandelen: geef het aantal uitstaande aandelen vóór "
-                                  "de uitgifte op, of het nieuwe belang (%)."), field="shares_outstanding_before")
+            raise RuleViolation(
+                _(
+                    "Deze positie heeft geen aantal aandelen: geef het aantal uitstaande aandelen vóór "
+                    "de uitgifte op, of het nieuwe belang (%)."
+                ),
+                field="shares_outstanding_before",
+            )
         if new_shares_issued is None or new_shares_issued <= 0:
             raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
         after = (before * outstanding / (outstanding + new_shares_issued)).quantize(PERCENT_PLACES)
     else:  # the percentage path
         given = _percent(ownership_after, field="ownership_after")
         if given is None or given <= 0 or given >= before:
-            raise RuleViolation(_("Het nieuwe belang ligt boven 0%% en onder het huidige belang (%(before)s).")
-                                % {"before": percent_nl(before)}, field="ownership_after")
+            raise RuleViolation(
+                _("Het nieuwe belang ligt boven 0%% en onder het huidige belang (%(before)s).")
+                % {"before": percent_nl(before)},
+                field="ownership_after",
+            )
         after = given
         if outstanding is not None:
             new_shares_issued = int((outstanding * (before - after) / after).to_integral_value())
             if new_shares_issued <= 0:
-                raise RuleViolation(_("Bij dit aantal uitstaande aandelen verandert het belang zo weinig niet: er "
-                                      "is geen aandeel uitgegeven."), field="ownership_after")
-    dilution = Dilution.objects.create(position=position, issued_on=issued_on,
-                                       shares_outstanding_before=outstanding,
-                                       new_shares_issued=new_shares_issued, ownership_before=before,
-                                       ownership_after=after, notes=notes, recorded_by=user)
+                raise RuleViolation(
+                    _(
+                        "Bij dit aantal uitstaande aandelen verandert het belang zo weinig niet: er "
+                        "is geen aandeel uitgegeven."
+                    ),
+                    field="ownership_after",
+                )
+    dilution = Dilution.objects.create(
+        position=position,
+        issued_on=issued_on,
+        shares_outstanding_before=outstanding,
+        new_shares_issued=new_shares_issued,
+        ownership_before=before,
+        ownership_after=after,
+        notes=notes,
+        recorded_by=user,
+    )
     position.ownership_percent = after
     position.save(update_fields=["ownership_percent"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.dilution", obj=position,
-              case_id=position.case_id, changes={"ownership_percent": {"before": before, "after": after},
-                                                 "new_shares_issued": new_shares_issued})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="position.dilution",
+        obj=position,
+        case_id=position.case_id,
+        changes={"ownership_percent": {"before": before, "after": after}, "new_shares_issued": new_shares_issued},
+    )
     return dilution
 
 
 @transaction.atomic
-def conversion_record(*, user, position: Position, converted_on: date, shares: int, ownership_percent,
-                      notes: str = "") -> Conversion:
+def conversion_record(
+    *, user, position: Position, converted_on: date, shares: int, ownership_percent, notes: str = ""
+) -> Conversion:
     """The convertible loan converts (or the warrants are exercised): the SPV now holds shares."""
     require(user, "fund.book", case=position.case)
     fund = _lock_fund()
     position = _locked_position(position)
     _require_open(position)
     if position.instrument not in LOAN_INSTRUMENTS:
-        raise Conflict(_("Alleen een converteerbare lening of lening met warrants wordt geconverteerd."),
-                       code="not_convertible")
+        raise Conflict(
+            _("Alleen een converteerbare lening of lening met warrants wordt geconverteerd."), code="not_convertible"
+        )
     if shares is None or shares <= 0:
         raise RuleViolation(_("Geef het aantal verkregen aandelen op."), field="shares")
     ownership = _percent(ownership_percent, field="ownership_percent")
@@ -204,15 +278,33 @@ def conversion_record(*, user, position: Position, converted_on: date, shares: i
     if balance["invested"] <= 0:
         raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
     before = _position_snapshot(position)
-    conversion = Conversion.objects.create(position=position, converted_on=converted_on,
-                                           from_instrument=position.instrument, shares=shares,
-                                           ownership_after=ownership, notes=notes, recorded_by=user)
+    conversion = Conversion.objects.create(
+        position=position,
+        converted_on=converted_on,
+        from_instrument=position.instrument,
+        shares=shares,
+        ownership_after=ownership,
+        notes=notes,
+        recorded_by=user,
+    )
     position.instrument = Instrument.EQUITY
     position.shares = shares
     position.ownership_percent = ownership
     position.save(update_fields=["instrument", "shares", "ownership_percent"])
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="position.conversion", obj=position,
-              case_id=position.case_id, changes=diff(before, _position_snapshot(position)))
-    _executed(kind=TransactionKind.CONVERSION, position=position, amount=balance["cost"], on=converted_on, user=user,
-              source_key=f"conversion:{conversion.pk}")
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="position.conversion",
+        obj=position,
+        case_id=position.case_id,
+        changes=diff(before, _position_snapshot(position)),
+    )
+    _executed(
+        kind=TransactionKind.CONVERSION,
+        position=position,
+        amount=balance["cost"],
+        on=converted_on,
+        user=user,
+        source_key=f"conversion:{conversion.pk}",
+    )
     return conversion

@@ -85,8 +85,11 @@ def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
     if amount < 0 or (amount == 0 and not allow_zero):
         raise RuleViolation(_("Het bedrag moet groter zijn dan nul."), field=field)
     if amount > AMOUNT_CEILING:
-        raise RuleViolation(_("Het bedrag is hoger dan het plafond van %(ceiling)s per boeking; controleer het "
-                              "bedrag.") % {"ceiling": euro(AMOUNT_CEILING, cents=True)}, field=field)
+        raise RuleViolation(
+            _("Het bedrag is hoger dan het plafond van %(ceiling)s per boeking; controleer het bedrag.")
+            % {"ceiling": euro(AMOUNT_CEILING, cents=True)},
+            field=field,
+        )
     return amount.quantize(CENT)
 
 
@@ -100,12 +103,19 @@ def _lock_fund() -> Fund:
 
 # The statements every booking runs under the fund lock, compiled once (`core.precompiled`): the lock
 # is held while Django builds each query, so their building is the bookings' serial part.
-_FUND_FOR_UPDATE = Precompiled(lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1])
-_LATEST_BOOKING_DATE = Precompiled(lambda fund_id: JournalEntry.objects.filter(fund_id=fund_id)
-                                   .order_by("-booked_on").values_list("booked_on", flat=True)[:1], "fund_id")
+_FUND_FOR_UPDATE = Precompiled(
+    lambda: Fund.objects.select_for_update(no_key=True).filter(code="BEV").order_by("pk")[:1]
+)
+_LATEST_BOOKING_DATE = Precompiled(
+    lambda fund_id: (
+        JournalEntry.objects.filter(fund_id=fund_id).order_by("-booked_on").values_list("booked_on", flat=True)[:1]
+    ),
+    "fund_id",
+)
 
 
 if TYPE_CHECKING:
+
     class LockedDisbursement(Disbursement):
         """For the type checker only: the disbursement as `_disbursement_for_update` reads it."""
 
@@ -121,14 +131,24 @@ def _disbursement_for_update(disbursement_id: int):
     its position). Only under the fund lock: every writer of the ledger holds it, so the
     statement's snapshot, taken after the lock was granted, is the ledger as this booking finds it."""
     own_lines = JournalLine.objects.filter(position_id=OuterRef("position_id")).order_by().values("position_id")
-    return Disbursement.objects.select_for_update(no_key=True, of=("self",)).select_related("position__case").filter(
-        pk=disbursement_id).annotate(
-        fund_latest_booking=Subquery(JournalEntry.objects.filter(fund_id=OuterRef("position__fund_id"))
-                                     .order_by("-booked_on").values("booked_on")[:1]),
-        own_reserved=Subquery(own_lines.annotate(total=Sum("amount", filter=Q(account=Account.CASH_RESERVED)))
-                              .values("total")),
-        own_disbursement_lines=Subquery(own_lines.annotate(n=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT)))
-                                        .values("n")))
+    return (
+        Disbursement.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("position__case")
+        .filter(pk=disbursement_id)
+        .annotate(
+            fund_latest_booking=Subquery(
+                JournalEntry.objects.filter(fund_id=OuterRef("position__fund_id"))
+                .order_by("-booked_on")
+                .values("booked_on")[:1]
+            ),
+            own_reserved=Subquery(
+                own_lines.annotate(total=Sum("amount", filter=Q(account=Account.CASH_RESERVED))).values("total")
+            ),
+            own_disbursement_lines=Subquery(
+                own_lines.annotate(n=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT))).values("n")
+            ),
+        )
+    )
 
 
 _DISBURSEMENT_FOR_UPDATE = Precompiled(_disbursement_for_update, "disbursement_id")
@@ -144,8 +164,11 @@ def _booking_date_after(last: date | None, booked_on: date | None, *, field: str
     """`_booking_date` given the fund's latest booking date, read under the fund lock."""
     booked_on = _not_in_future(booked_on, field=field) or timezone.localdate()
     if last is not None and booked_on < last:
-        raise RuleViolation(_("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
-                            % {"last": last.isoformat()}, field=field)
+        raise RuleViolation(
+            _("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
+            % {"last": last.isoformat()},
+            field=field,
+        )
     return booked_on
 
 
@@ -169,15 +192,27 @@ def _replayed(fund: Fund, key: str, *, kind: str, amount: Decimal, position: Pos
     if entry is None:
         return None
     if entry.kind != kind or entry.amount != amount or entry.position_id != (position.pk if position else None):
-        raise Conflict(_("Deze idempotentiesleutel is al gebruikt voor een andere boeking."),
-                       code="idempotency_key_reused")
+        raise Conflict(
+            _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
+        )
     entry.replayed = True
     return entry
 
 
-def _post(*, fund: Fund, kind: str, booked_on: date, description: str, key: str, user, amount: Decimal,
-          lines: list[tuple[str, Decimal]], position: Position | None = None, reverses: JournalEntry | None = None,
-          approved_by=None) -> JournalEntry:
+def _post(
+    *,
+    fund: Fund,
+    kind: str,
+    booked_on: date,
+    description: str,
+    key: str,
+    user,
+    amount: Decimal,
+    lines: list[tuple[str, Decimal]],
+    position: Position | None = None,
+    reverses: JournalEntry | None = None,
+    approved_by=None,
+) -> JournalEntry:
     """Write one balanced entry and its lines (the only place that writes the ledger), and add the
     lines to the running balances in the same transaction."""
     lines = [(account, value.quantize(CENT)) for account, value in lines if value]
@@ -186,19 +221,45 @@ def _post(*, fund: Fund, kind: str, booked_on: date, description: str, key: str,
     if kind not in PORTFOLIO_KINDS and any(account == Account.INVESTMENTS for account, _ in lines):
         # the overview's cached figures over the holdings are keyed on PORTFOLIO_KINDS entries only
         raise ValueError(f"A {kind} entry may not touch the investments account")  # a programming error
-    entry = JournalEntry(fund=fund, kind=kind, booked_on=booked_on, description=description.strip(),
-                         idempotency_key=key, position=position, case_id=position.case_id if position else None,
-                         reverses=reverses, created_by=user, approved_by=approved_by, amount=amount)
+    entry = JournalEntry(
+        fund=fund,
+        kind=kind,
+        booked_on=booked_on,
+        description=description.strip(),
+        idempotency_key=key,
+        position=position,
+        case_id=position.case_id if position else None,
+        reverses=reverses,
+        created_by=user,
+        approved_by=approved_by,
+        amount=amount,
+    )
     # Append-only rows, each a prepared INSERT (`core.inserts`): the ORM's InsertQuery compiled for
     # every booking was a large part of the time the fund lock is held.
     insert(entry)
-    insert_many([JournalLine(entry=entry, fund=fund, account=account, position=position, kind=kind,
-                             booked_on=booked_on, amount=value) for account, value in lines])
+    insert_many(
+        [
+            JournalLine(
+                entry=entry, fund=fund, account=account, position=position, kind=kind, booked_on=booked_on, amount=value
+            )
+            for account, value in lines
+        ]
+    )
     _add_to_running_balances(fund, kind, lines)
-    audit_log(actor=user, action=AuditRecord.Action.BOOKING, event=f"ledger.{kind}", obj=entry,
-              case_id=entry.case_id,
-              changes={"kind": kind, "booked_on": booked_on, "amount": amount, "reverses": reverses.pk if reverses else None,
-                       "lines": [{"account": a, "amount": v} for a, v in lines]})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.BOOKING,
+        event=f"ledger.{kind}",
+        obj=entry,
+        case_id=entry.case_id,
+        changes={
+            "kind": kind,
+            "booked_on": booked_on,
+            "amount": amount,
+            "reverses": reverses.pk if reverses else None,
+            "lines": [{"account": a, "amount": v} for a, v in lines],
+        },
+    )
     entry.replayed = False
     return entry
 
@@ -217,7 +278,9 @@ def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decim
             f"INSERT INTO {table} (fund_id, account, balance, returns) VALUES "
             + ", ".join(["(%s, %s, %s, %s)"] * len(lines))
             + f" ON CONFLICT (fund_id, account) DO UPDATE SET balance = {table}.balance + excluded.balance,"
-            f" returns = {table}.returns + excluded.returns", params)
+            f" returns = {table}.returns + excluded.returns",
+            params,
+        )
 
 
 def _figures(fund: Fund) -> dict[str, Decimal]:
@@ -228,14 +291,16 @@ def _figures(fund: Fund) -> dict[str, Decimal]:
 # The limits (letter, "Financiële omvang Beschermingsvoorziening Economische Veiligheid")
 # ------------------------------------------------------------------------------------------------
 def _check_committed_limit(fund: Fund, figures: dict, amount: Decimal) -> None:
-    """"De totale omvang van de beschermingsvoorziening bedraagt 100 miljoen euro", received as a
+    """ "De totale omvang van de beschermingsvoorziening bedraagt 100 miljoen euro", received as a
     subordinated loan in tranches: tranches received never exceed the committed capital."""
     room = fund.committed_limit - figures["received"]
     if amount > room:
         raise LimitExceeded(
             _("Deze tranche overschrijdt het toegezegde kapitaal van %(limit)s: nog te ontvangen is %(room)s.")
-            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)}, field="amount",
-            code="committed_limit")
+            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)},
+            field="amount",
+            code="committed_limit",
+        )
 
 
 def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal = ZERO) -> None:
@@ -244,26 +309,44 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
     room = figures["available"] + own_reservation
     if amount > room:
         raise LimitExceeded(
-            _("Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
-              "gevraagd %(amount)s. Er is niets geboekt.") % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
-            field="amount", code="available_liquidity")
+            _(
+                "Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
+                "gevraagd %(amount)s. Er is niets geboekt."
+            )
+            % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
+            field="amount",
+            code="available_liquidity",
+        )
 
 
 def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
-    """"Invest-NL [zal] een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste van
+    """ "Invest-NL [zal] een gepaste beheersvergoeding ontvangen. Deze vergoeding komt ten laste van
     het fondsbudget" (letter, "Financiële omvang"): the fees booked in a calendar year never exceed
     the year's budget (bev.models.FeeBudget; none set: nothing may be booked). Under the fund lock."""
     from ..selectors import fee_year
 
     figures = fee_year(year=year)
     if amount > figures["left"]:
-        raise Conflict(_("Deze beheersvergoeding (%(amount)s) gaat boven het budget beheersvergoeding %(year)s "
-                         "van %(budget)s: geboekt is %(booked)s, over is %(left)s. Er is niets geboekt.")
-                       % {"amount": euro(amount, cents=True), "year": year,
-                          "budget": euro(figures["budget"], cents=True), "booked": euro(figures["booked"], cents=True),
-                          "left": euro(max(figures["left"], ZERO), cents=True)}, code="fee_budget_exceeded",
-                       extra={"year": year, "budget": str(figures["budget"]), "booked": str(figures["booked"]),
-                              "left": str(max(figures["left"], ZERO))})
+        raise Conflict(
+            _(
+                "Deze beheersvergoeding (%(amount)s) gaat boven het budget beheersvergoeding %(year)s "
+                "van %(budget)s: geboekt is %(booked)s, over is %(left)s. Er is niets geboekt."
+            )
+            % {
+                "amount": euro(amount, cents=True),
+                "year": year,
+                "budget": euro(figures["budget"], cents=True),
+                "booked": euro(figures["booked"], cents=True),
+                "left": euro(max(figures["left"], ZERO), cents=True),
+            },
+            code="fee_budget_exceeded",
+            extra={
+                "year": year,
+                "budget": str(figures["budget"]),
+                "booked": str(figures["booked"]),
+                "left": str(max(figures["left"], ZERO)),
+            },
+        )
 
 
 def _governing_decision(case_id: int):
@@ -276,14 +359,26 @@ def _governing_decision(case_id: int):
 
     from ..models import InvestmentProposal
 
-    committed = (JournalLine.objects.filter(position__case_id=OuterRef("case_id"))
-                 .filter(Q(account=Account.CASH_RESERVED) | Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT))
-                 .order_by().values("position__case_id").annotate(total=Sum("amount")).values("total"))
+    committed = (
+        JournalLine.objects.filter(position__case_id=OuterRef("case_id"))
+        .filter(Q(account=Account.CASH_RESERVED) | Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT))
+        .order_by()
+        .values("position__case_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
-    return (CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
-            .annotate(committed=Coalesce(Subquery(committed), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)),
-                      proposal_approved=Exists(approved))
-            .order_by("-confirmed_at", "-id").first())
+    return (
+        CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
+        .annotate(
+            committed=Coalesce(
+                Subquery(committed), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)
+            ),
+            proposal_approved=Exists(approved),
+        )
+        .order_by("-confirmed_at", "-id")
+        .first()
+    )
 
 
 def _check_cabinet_decision(*, case, instrument: str, increase: Decimal) -> None:
@@ -301,37 +396,77 @@ def _check_cabinet_decision(*, case, instrument: str, increase: Decimal) -> None
     decision and what is left under it."""
     decision = _governing_decision(case.pk)
     if decision is None:
-        raise Conflict(_("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
-                       code="no_cabinet_decision")
+        raise Conflict(
+            _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
+            code="no_cabinet_decision",
+        )
     left = (decision.max_amount or ZERO) - decision.committed
-    extra = {"decision": decision.reference, "max_amount": str(decision.max_amount),
-             "committed": str(decision.committed), "left": str(max(left, ZERO))}
+    extra = {
+        "decision": decision.reference,
+        "max_amount": str(decision.max_amount),
+        "committed": str(decision.committed),
+        "left": str(max(left, ZERO)),
+    }
     if decision.lapses_on is not None and timezone.localdate() > decision.lapses_on:
-        raise Conflict(_("Kabinetsbesluit %(ref)s is vervallen na %(date)s: onder dit besluit wordt niets meer "
-                         "gereserveerd of uitbetaald (over was %(left)s). Daarvoor is een nieuw kabinetsbesluit nodig.")
-                       % {"ref": decision.reference, "date": decision.lapses_on.isoformat(),
-                          "left": euro(max(left, ZERO), cents=True)}, code="cabinet_decision_lapsed", extra=extra)
+        raise Conflict(
+            _(
+                "Kabinetsbesluit %(ref)s is vervallen na %(date)s: onder dit besluit wordt niets meer "
+                "gereserveerd of uitbetaald (over was %(left)s). Daarvoor is een nieuw kabinetsbesluit nodig."
+            )
+            % {
+                "ref": decision.reference,
+                "date": decision.lapses_on.isoformat(),
+                "left": euro(max(left, ZERO), cents=True),
+            },
+            code="cabinet_decision_lapsed",
+            extra=extra,
+        )
     if instrument not in decision.instruments:
-        raise Conflict(_("Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s); "
-                         "onder het besluit is nog %(left)s over.")
-                       % {"ref": decision.reference, "instrument": instrument,
-                          "allowed": ", ".join(decision.instruments), "left": euro(max(left, ZERO), cents=True)},
-                       code="cabinet_decision_instrument", extra=extra)
+        raise Conflict(
+            _(
+                "Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s); "
+                "onder het besluit is nog %(left)s over."
+            )
+            % {
+                "ref": decision.reference,
+                "instrument": instrument,
+                "allowed": ", ".join(decision.instruments),
+                "left": euro(max(left, ZERO), cents=True),
+            },
+            code="cabinet_decision_instrument",
+            extra=extra,
+        )
     if not decision.proposal_approved:
-        raise Conflict(_("Er is geen door EZK goedgekeurd investeringsvoorstel van de beheerder onder "
-                         "kabinetsbesluit %(ref)s: er kan nog niets worden gereserveerd of uitbetaald.")
-                       % {"ref": decision.reference}, code="no_approved_proposal", extra=extra)
+        raise Conflict(
+            _(
+                "Er is geen door EZK goedgekeurd investeringsvoorstel van de beheerder onder "
+                "kabinetsbesluit %(ref)s: er kan nog niets worden gereserveerd of uitbetaald."
+            )
+            % {"ref": decision.reference},
+            code="no_approved_proposal",
+            extra=extra,
+        )
     if increase > left:
-        raise Conflict(_("Kabinetsbesluit %(ref)s staat in deze casus ten hoogste %(max)s toe; gereserveerd en "
-                         "uitbetaald is %(committed)s, over is %(left)s, gevraagd %(amount)s. Voor meer is een "
-                         "nieuw kabinetsbesluit nodig (vervolginvestering). Er is niets geboekt.")
-                       % {"ref": decision.reference, "max": euro(decision.max_amount, cents=True),
-                          "committed": euro(decision.committed, cents=True), "left": euro(max(left, ZERO), cents=True),
-                          "amount": euro(increase, cents=True)}, code="cabinet_decision_limit", extra=extra)
+        raise Conflict(
+            _(
+                "Kabinetsbesluit %(ref)s staat in deze casus ten hoogste %(max)s toe; gereserveerd en "
+                "uitbetaald is %(committed)s, over is %(left)s, gevraagd %(amount)s. Voor meer is een "
+                "nieuw kabinetsbesluit nodig (vervolginvestering). Er is niets geboekt."
+            )
+            % {
+                "ref": decision.reference,
+                "max": euro(decision.max_amount, cents=True),
+                "committed": euro(decision.committed, cents=True),
+                "left": euro(max(left, ZERO), cents=True),
+                "amount": euro(increase, cents=True),
+            },
+            code="cabinet_decision_limit",
+            extra=extra,
+        )
 
 
 def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | None) -> JournalEntry | None:
-    """"De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen. Voor
+    """ "De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen. Voor
     zover de liquide middelen dit maximum overschrijden, vloeien ze terug naar de staatskas."
     Called after every inflow, in the same transaction: no committed state shows more."""
     figures = _figures(fund)
@@ -339,15 +474,30 @@ def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | No
     if excess <= 0:
         return None
     key = f"sweep:{cause.pk}" if cause else f"sweep:{booked_on.isoformat()}:{timezone.now().timestamp()}"
-    return _post(fund=fund, kind=EntryKind.SWEEP, booked_on=booked_on, key=key, user=user, amount=excess,
-                 description=_("Afdracht aan de staatskas: liquide middelen boven het maximum van %(cap)s.")
-                 % {"cap": euro(fund.liquid_cap, cents=True)},
-                 lines=[(Account.TREASURY, excess), (Account.CASH_AVAILABLE, -excess)])
-
+    return _post(
+        fund=fund,
+        kind=EntryKind.SWEEP,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=excess,
+        description=_("Afdracht aan de staatskas: liquide middelen boven het maximum van %(cap)s.")
+        % {"cap": euro(fund.liquid_cap, cents=True)},
+        lines=[(Account.TREASURY, excess), (Account.CASH_AVAILABLE, -excess)],
+    )
 
 
 def _executed(*, kind: str, position: Position, amount: Decimal, on: date, user, source_key: str) -> None:
     """Tell the parliament side (inside this transaction) that a fund transaction was executed."""
-    events.transaction_executed(events.TransactionExecuted(
-        kind=str(kind), case_id=position.case_id, position_id=position.pk, amount=amount, executed_on=on,
-        user_id=user.pk, source_key=source_key, actor=user))
+    events.transaction_executed(
+        events.TransactionExecuted(
+            kind=str(kind),
+            case_id=position.case_id,
+            position_id=position.pk,
+            amount=amount,
+            executed_on=on,
+            user_id=user.pk,
+            source_key=source_key,
+            actor=user,
+        )
+    )

@@ -70,7 +70,7 @@ SYSTEM_USERNAME = "bev-systeem"
 # The tranche schedule
 # ------------------------------------------------------------------------------------------------
 def check_tranche_schedule(fund: Fund, figures: dict, amount: Decimal, booked_on: date) -> None:
-    """"met een tranche van 50 miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024"
+    """ "met een tranche van 50 miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024"
     (letter): no tranche before its year, and never more received by the end of a year than the
     schedule (PlannedTranche) plans through that year, unless an administrator recorded an override
     with a reason (`tranche_schedule_override`). Called by `tranche_receive` under the fund lock;
@@ -80,12 +80,15 @@ def check_tranche_schedule(fund: Fund, figures: dict, amount: Decimal, booked_on
     received = figures["received"]
     if received + amount > allowed:
         raise Conflict(
-            _("Deze tranche past niet in het tranche-schema van de lening (Kamerbrief: \"met een tranche van 50 "
-              "miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024\"): tot en met %(year)s is %(allowed)s "
-              "gepland, ontvangen is %(received)s. Een beheerder kan een afwijking met reden vastleggen.")
+            _(
+                'Deze tranche past niet in het tranche-schema van de lening (Kamerbrief: "met een tranche van 50 '
+                'miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024"): tot en met %(year)s is %(allowed)s '
+                "gepland, ontvangen is %(received)s. Een beheerder kan een afwijking met reden vastleggen."
+            )
             % {"year": booked_on.year, "allowed": euro(allowed, cents=True), "received": euro(received, cents=True)},
             code="tranche_schedule_exceeded",
-            extra={"year": booked_on.year, "planned_through_year": str(allowed), "received": str(received)})
+            extra={"year": booked_on.year, "planned_through_year": str(allowed), "received": str(received)},
+        )
 
 
 @transaction.atomic
@@ -103,10 +106,16 @@ def tranche_schedule_override(*, user, year: int, amount, reason: str) -> Tranch
     if not 2023 <= year <= 2100:
         raise RuleViolation(_("Het jaar ligt buiten de looptijd van de voorziening."), field="year")
     fund = _lock_fund()
-    override = TrancheScheduleOverride.objects.create(fund=fund, year=year, amount=amount, reason=reason.strip(),
-                                                      recorded_by=user)
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.tranche_schedule_override", obj=override,
-              changes={"year": year, "amount": amount, "reason": override.reason})
+    override = TrancheScheduleOverride.objects.create(
+        fund=fund, year=year, amount=amount, reason=reason.strip(), recorded_by=user
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="fund.tranche_schedule_override",
+        obj=override,
+        changes={"year": year, "amount": amount, "reason": override.reason},
+    )
     return override
 
 
@@ -119,14 +128,24 @@ def _percent(value) -> Decimal:
     except (InvalidOperation, TypeError, ValueError):
         raise RuleViolation(_("Geef een rentepercentage op."), field="interest_rate_percent") from None
     if not rate.is_finite() or rate < 0 or rate > 100 or rate != rate.quantize(Decimal("0.0001")):
-        raise RuleViolation(_("Het rentepercentage ligt tussen 0 en 100, met ten hoogste vier decimalen."),
-                            field="interest_rate_percent")
+        raise RuleViolation(
+            _("Het rentepercentage ligt tussen 0 en 100, met ten hoogste vier decimalen."),
+            field="interest_rate_percent",
+        )
     return rate
 
 
 @transaction.atomic
-def loan_terms_record(*, user, valid_from: date, interest_rate_percent, interest_period: str,
-                      repayment_basis: str, source: str, instalments=()) -> LoanTerms:
+def loan_terms_record(
+    *,
+    user,
+    valid_from: date,
+    interest_rate_percent,
+    interest_period: str,
+    repayment_basis: str,
+    source: str,
+    instalments=(),
+) -> LoanTerms:
     """A new version of the loan terms from `valid_from`; the version in force ends the day before.
     Periods already accrued keep their interest: terms cannot start on or before their end."""
     require(user, "fund.configure")
@@ -142,32 +161,62 @@ def loan_terms_record(*, user, valid_from: date, interest_rate_percent, interest
         raise RuleViolation(_("Aflossingstermijnen horen bij een aflossingsschema."), field="instalments")
     if repayment_basis == RepaymentBasis.SCHEDULE and not instalments:
         raise RuleViolation(_("Een aflossingsschema heeft ten minste één termijn."), field="instalments")
-    if any(due_on < valid_from for due_on, _amount in instalments) or len({d for d, _a in instalments}) != len(instalments):
-        raise RuleViolation(_("Termijnen vallen op verschillende data, niet vóór de ingangsdatum."), field="instalments")
+    if any(due_on < valid_from for due_on, _amount in instalments) or len({d for d, _a in instalments}) != len(
+        instalments
+    ):
+        raise RuleViolation(
+            _("Termijnen vallen op verschillende data, niet vóór de ingangsdatum."), field="instalments"
+        )
     fund = _lock_fund()
-    accrued_to = LoanInterestAccrual.objects.filter(fund=fund).order_by("-period_end").values_list(
-        "period_end", flat=True).first()
+    accrued_to = (
+        LoanInterestAccrual.objects.filter(fund=fund)
+        .order_by("-period_end")
+        .values_list("period_end", flat=True)
+        .first()
+    )
     if accrued_to is not None and valid_from <= accrued_to:
-        raise Conflict(_("De rente is al opgebouwd tot en met %(date)s; nieuwe voorwaarden gaan daarna in.")
-                       % {"date": accrued_to.isoformat()}, code="loan_terms_period_accrued")
+        raise Conflict(
+            _("De rente is al opgebouwd tot en met %(date)s; nieuwe voorwaarden gaan daarna in.")
+            % {"date": accrued_to.isoformat()},
+            code="loan_terms_period_accrued",
+        )
     current = LoanTerms.objects.filter(fund=fund).order_by("-valid_from").first()
     if current is not None:
         if valid_from <= current.valid_from:
-            raise RuleViolation(_("Nieuwe voorwaarden gaan in na de huidige (%(since)s).")
-                                % {"since": current.valid_from.isoformat()}, field="valid_from")
+            raise RuleViolation(
+                _("Nieuwe voorwaarden gaan in na de huidige (%(since)s).") % {"since": current.valid_from.isoformat()},
+                field="valid_from",
+            )
         if current.valid_to is None or current.valid_to >= valid_from:
             current.valid_to = valid_from - timedelta(days=1)
             current.save(update_fields=["valid_to"])
-    terms = LoanTerms.objects.create(fund=fund, valid_from=valid_from, interest_rate_percent=rate,
-                                     interest_period=interest_period, repayment_basis=repayment_basis,
-                                     source=source.strip(), recorded_by=user)
+    terms = LoanTerms.objects.create(
+        fund=fund,
+        valid_from=valid_from,
+        interest_rate_percent=rate,
+        interest_period=interest_period,
+        repayment_basis=repayment_basis,
+        source=source.strip(),
+        recorded_by=user,
+    )
     LoanRepaymentInstalment.objects.bulk_create(
-        [LoanRepaymentInstalment(terms=terms, due_on=due_on, amount=amount) for due_on, amount in instalments])
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="fund.loan_terms_record", obj=terms,
-              changes={"valid_from": valid_from, "interest_rate_percent": rate, "interest_period": interest_period,
-                       "repayment_basis": repayment_basis, "source": terms.source,
-                       "instalments": [{"due_on": d, "amount": a} for d, a in instalments],
-                       "previous_ends": current.valid_to if current is not None else None})
+        [LoanRepaymentInstalment(terms=terms, due_on=due_on, amount=amount) for due_on, amount in instalments]
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="fund.loan_terms_record",
+        obj=terms,
+        changes={
+            "valid_from": valid_from,
+            "interest_rate_percent": rate,
+            "interest_period": interest_period,
+            "repayment_basis": repayment_basis,
+            "source": terms.source,
+            "instalments": [{"due_on": d, "amount": a} for d, a in instalments],
+            "previous_ends": current.valid_to if current is not None else None,
+        },
+    )
     return terms
 
 
@@ -177,8 +226,14 @@ def loan_terms_record(*, user, valid_from: date, interest_rate_percent, interest
 def system_user():
     """The account the periodic accrual books in the name of (created on first use)."""
     user, created = get_user_model().objects.get_or_create(
-        username=SYSTEM_USERNAME, defaults={"is_active": False, "role": Role.AUDITOR, "first_name": "BEV",
-                                            "last_name": "systeem (periodieke taak)"})
+        username=SYSTEM_USERNAME,
+        defaults={
+            "is_active": False,
+            "role": Role.AUDITOR,
+            "first_name": "BEV",
+            "last_name": "systeem (periodieke taak)",
+        },
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -211,33 +266,62 @@ def loan_interest_accrue(*, user=None, through: date | None = None) -> list[Loan
             amount, segments = interest_for_period(fund=fund, start=start, end=end)
         except LookupError as missing:
             if user is not None and not accrued:
-                raise Conflict(_("De leningsvoorwaarden (rente, renteperiode) zijn niet ingesteld voor %(day)s.")
-                               % {"day": missing.args[0].isoformat()}, code="loan_terms_not_configured") from None
+                raise Conflict(
+                    _("De leningsvoorwaarden (rente, renteperiode) zijn niet ingesteld voor %(day)s.")
+                    % {"day": missing.args[0].isoformat()},
+                    code="loan_terms_not_configured",
+                ) from None
             logger.warning("EZK loan interest: no terms for %s, accrual stops there", missing.args[0])
             break
         entry = None
         if amount > 0:
             last = next(iter(_LATEST_BOOKING_DATE(fund_id=fund.pk)), None)
             booked_on = _booking_date_after(last, max(end, last) if last else end)
-            entry = _post(fund=fund, kind=EntryKind.EZK_INTEREST, booked_on=booked_on, key=f"ezk-interest:{start}",
-                          user=booker, amount=amount,
-                          description=_("Rente lening %(owner)s over %(start)s tot en met %(end)s.")
-                          % {"owner": fund.policy_owner, "start": start.isoformat(), "end": end.isoformat()},
-                          lines=[(Account.EZK_INTEREST, amount), (Account.EZK_INTEREST_PAYABLE, -amount)])
+            entry = _post(
+                fund=fund,
+                kind=EntryKind.EZK_INTEREST,
+                booked_on=booked_on,
+                key=f"ezk-interest:{start}",
+                user=booker,
+                amount=amount,
+                description=_("Rente lening %(owner)s over %(start)s tot en met %(end)s.")
+                % {"owner": fund.policy_owner, "start": start.isoformat(), "end": end.isoformat()},
+                lines=[(Account.EZK_INTEREST, amount), (Account.EZK_INTEREST_PAYABLE, -amount)],
+            )
         accrual = LoanInterestAccrual.objects.create(
-            fund=fund, period_start=start, period_end=end, amount=amount, entry=entry, recorded_by=booker,
-            calculation=[{**s, "from": s["from"].isoformat(), "to": s["to"].isoformat(), "principal": str(s["principal"]),
-                          "rate": str(s["rate"]), "interest": str(s["interest"])} for s in segments])
-        audit_log(actor=booker, action=AuditRecord.Action.CREATE, event="fund.loan_interest_accrue", obj=accrual,
-                  changes={"period_start": start, "period_end": end, "amount": amount,
-                           "entry": entry.pk if entry else None})
+            fund=fund,
+            period_start=start,
+            period_end=end,
+            amount=amount,
+            entry=entry,
+            recorded_by=booker,
+            calculation=[
+                {
+                    **s,
+                    "from": s["from"].isoformat(),
+                    "to": s["to"].isoformat(),
+                    "principal": str(s["principal"]),
+                    "rate": str(s["rate"]),
+                    "interest": str(s["interest"]),
+                }
+                for s in segments
+            ],
+        )
+        audit_log(
+            actor=booker,
+            action=AuditRecord.Action.CREATE,
+            event="fund.loan_interest_accrue",
+            obj=accrual,
+            changes={"period_start": start, "period_end": end, "amount": amount, "entry": entry.pk if entry else None},
+        )
         accrued.append(accrual)
     return accrued
 
 
 @transaction.atomic
-def loan_interest_pay(*, user, amount, idempotency_key: str, paid_on: date | None = None,
-                      description: str = "") -> JournalEntry:
+def loan_interest_pay(
+    *, user, amount, idempotency_key: str, paid_on: date | None = None, description: str = ""
+) -> JournalEntry:
     """Interest paid to EZK: never more than is accrued and unpaid, never more than is available."""
     require(user, "fund.book")
     amount, key = money(amount), _key(idempotency_key)
@@ -248,17 +332,28 @@ def loan_interest_pay(*, user, amount, idempotency_key: str, paid_on: date | Non
     totals = ledger_totals(fund=fund)
     payable = loan_figures(totals)["loan_interest_payable"]
     if amount > payable:
-        raise Conflict(_("Er staat %(payable)s aan opgebouwde, onbetaalde rente open; meer kan niet worden betaald.")
-                       % {"payable": euro(payable, cents=True)}, code="loan_interest_exceeds_payable")
+        raise Conflict(
+            _("Er staat %(payable)s aan opgebouwde, onbetaalde rente open; meer kan niet worden betaald.")
+            % {"payable": euro(payable, cents=True)},
+            code="loan_interest_exceeds_payable",
+        )
     _check_available(liquidity(totals), amount)
-    return _post(fund=fund, kind=EntryKind.EZK_INTEREST_PAID, booked_on=booked_on, key=key, user=user, amount=amount,
-                 description=description or _("Rente betaald aan %(owner)s.") % {"owner": fund.policy_owner},
-                 lines=[(Account.EZK_INTEREST_PAYABLE, amount), (Account.CASH_AVAILABLE, -amount)])
+    return _post(
+        fund=fund,
+        kind=EntryKind.EZK_INTEREST_PAID,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        description=description or _("Rente betaald aan %(owner)s.") % {"owner": fund.policy_owner},
+        lines=[(Account.EZK_INTEREST_PAYABLE, amount), (Account.CASH_AVAILABLE, -amount)],
+    )
 
 
 @transaction.atomic
-def loan_repay(*, user, amount, idempotency_key: str, repaid_on: date | None = None,
-               description: str = "") -> JournalEntry:
+def loan_repay(
+    *, user, amount, idempotency_key: str, repaid_on: date | None = None, description: str = ""
+) -> JournalEntry:
     """A repayment of principal to EZK ("terugbetaald", footnote 9): never more than is outstanding,
     never more than is available. Repaid principal does not reopen the €100m commitment."""
     require(user, "fund.book")
@@ -270,9 +365,19 @@ def loan_repay(*, user, amount, idempotency_key: str, repaid_on: date | None = N
     totals = ledger_totals(fund=fund)
     outstanding = loan_figures(totals)["loan_principal_outstanding"]
     if amount > outstanding:
-        raise Conflict(_("Op de lening staat %(outstanding)s aan hoofdsom uit; meer kan niet worden afgelost.")
-                       % {"outstanding": euro(outstanding, cents=True)}, code="loan_repayment_exceeds_principal")
+        raise Conflict(
+            _("Op de lening staat %(outstanding)s aan hoofdsom uit; meer kan niet worden afgelost.")
+            % {"outstanding": euro(outstanding, cents=True)},
+            code="loan_repayment_exceeds_principal",
+        )
     _check_available(liquidity(totals), amount)
-    return _post(fund=fund, kind=EntryKind.EZK_REPAYMENT, booked_on=booked_on, key=key, user=user, amount=amount,
-                 description=description or _("Aflossing lening %(owner)s.") % {"owner": fund.policy_owner},
-                 lines=[(Account.EZK_LOAN_REPAID, amount), (Account.CASH_AVAILABLE, -amount)])
+    return _post(
+        fund=fund,
+        kind=EntryKind.EZK_REPAYMENT,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        description=description or _("Aflossing lening %(owner)s.") % {"owner": fund.policy_owner},
+        lines=[(Account.EZK_LOAN_REPAID, amount), (Account.CASH_AVAILABLE, -amount)],
+    )

@@ -47,11 +47,17 @@ from .ledger import (
 # ------------------------------------------------------------------------------------------------
 def _instrument(value: str) -> str:
     if value in REFUSED_INSTRUMENTS:
-        raise RuleViolation(REFUSED_INSTRUMENT_REASON % {"instrument": REFUSED_INSTRUMENTS[value]}, field="instrument",
-                            code="instrument_not_allowed")
+        raise RuleViolation(
+            REFUSED_INSTRUMENT_REASON % {"instrument": REFUSED_INSTRUMENTS[value]},
+            field="instrument",
+            code="instrument_not_allowed",
+        )
     if value not in Instrument.values:
-        raise RuleViolation(_("Onbekend instrument. Toegestaan zijn: %(allowed)s.")
-                            % {"allowed": ", ".join(str(label) for label in Instrument.labels)}, field="instrument")
+        raise RuleViolation(
+            _("Onbekend instrument. Toegestaan zijn: %(allowed)s.")
+            % {"allowed": ", ".join(str(label) for label in Instrument.labels)},
+            field="instrument",
+        )
     return value
 
 
@@ -74,20 +80,31 @@ def _fresh_case(case):
 
 
 @transaction.atomic
-def position_create(*, user, case, instrument: str, shares: int | None = None, ownership_percent=None,
-                    principal=None, interest_rate_percent=None, maturity_date: date | None = None,
-                    conversion_terms: str = "", warrant_terms: str = "", notes: str = "") -> Position:
+def position_create(
+    *,
+    user,
+    case,
+    instrument: str,
+    shares: int | None = None,
+    ownership_percent=None,
+    principal=None,
+    interest_rate_percent=None,
+    maturity_date: date | None = None,
+    conversion_terms: str = "",
+    warrant_terms: str = "",
+    notes: str = "",
+) -> Position:
     """Record the holding the SPV will take in the case's target company (before the money goes in)."""
     require(user, "fund.book", case=case)
     instrument = _instrument(instrument)
     case = _fresh_case(case)
     if case.state != State.INVESTMENT_PREPARATION:
-        raise Conflict(_("Een positie wordt vastgelegd wanneer de investering wordt voorbereid."),
-                       code="invalid_state")
+        raise Conflict(_("Een positie wordt vastgelegd wanneer de investering wordt voorbereid."), code="invalid_state")
     decision = case.confirmed_cabinet_decision()
     if decision is None or not decision.deploy:
-        raise Conflict(_("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening."),
-                       code="no_cabinet_decision")
+        raise Conflict(
+            _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening."), code="no_cabinet_decision"
+        )
     ownership = _percent(ownership_percent, field="ownership_percent")
     principal = money(principal, field="principal") if principal not in (None, "") else None
     if instrument in LOAN_INSTRUMENTS and principal is None:
@@ -98,22 +115,48 @@ def position_create(*, user, case, instrument: str, shares: int | None = None, o
         raise RuleViolation(_("Leg de warrantvoorwaarden vast."), field="warrant_terms")
     if instrument == Instrument.EQUITY and ownership is None:
         raise RuleViolation(_("Leg het belang (%) vast."), field="ownership_percent")
-    position = Position(fund=fund_get(), case=case, instrument=instrument, shares=shares,
-                        ownership_percent=ownership, principal=principal,
-                        interest_rate_percent=interest_rate_percent, maturity_date=maturity_date,
-                        conversion_terms=conversion_terms, warrant_terms=warrant_terms, notes=notes,
-                        created_by=user)
+    position = Position(
+        fund=fund_get(),
+        case=case,
+        instrument=instrument,
+        shares=shares,
+        ownership_percent=ownership,
+        principal=principal,
+        interest_rate_percent=interest_rate_percent,
+        maturity_date=maturity_date,
+        conversion_terms=conversion_terms,
+        warrant_terms=warrant_terms,
+        notes=notes,
+        created_by=user,
+    )
     position.full_clean()
     position.save()
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="position.create", obj=position,
-              case_id=case.pk, changes=diff({}, _position_snapshot(position)))
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="position.create",
+        obj=position,
+        case_id=case.pk,
+        changes=diff({}, _position_snapshot(position)),
+    )
     return position
 
 
 def _position_snapshot(position: Position) -> dict:
-    return {name: getattr(position, name) for name in (
-        "instrument", "shares", "ownership_percent", "principal", "interest_rate_percent", "maturity_date",
-        "conversion_terms", "warrant_terms", "exited_on")}
+    return {
+        name: getattr(position, name)
+        for name in (
+            "instrument",
+            "shares",
+            "ownership_percent",
+            "principal",
+            "interest_rate_percent",
+            "maturity_date",
+            "conversion_terms",
+            "warrant_terms",
+            "exited_on",
+        )
+    }
 
 
 def _locked_position(position: Position) -> Position:
@@ -126,8 +169,9 @@ def _require_open(position: Position) -> None:
 
 
 @transaction.atomic
-def reservation_book(*, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None,
-                     description: str = "") -> JournalEntry:
+def reservation_book(
+    *, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None, description: str = ""
+) -> JournalEntry:
     """Earmark liquidity for an investment being prepared."""
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
@@ -139,14 +183,23 @@ def reservation_book(*, user, position: Position, amount, idempotency_key: str, 
     booked_on = _booking_date(fund, booked_on)
     _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount)
     _check_available(_figures(fund), amount)
-    return _post(fund=fund, kind=EntryKind.RESERVATION, booked_on=booked_on, key=key, user=user, amount=amount,
-                 position=position, description=description or _("Reservering voor de voorbereide investering."),
-                 lines=[(Account.CASH_RESERVED, amount), (Account.CASH_AVAILABLE, -amount)])
+    return _post(
+        fund=fund,
+        kind=EntryKind.RESERVATION,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        position=position,
+        description=description or _("Reservering voor de voorbereide investering."),
+        lines=[(Account.CASH_RESERVED, amount), (Account.CASH_AVAILABLE, -amount)],
+    )
 
 
 @transaction.atomic
-def reservation_release(*, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None,
-                        description: str = "") -> JournalEntry:
+def reservation_release(
+    *, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None, description: str = ""
+) -> JournalEntry:
     """Release (part of) a position's reservation back to the available liquidity."""
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
@@ -156,9 +209,19 @@ def reservation_release(*, user, position: Position, amount, idempotency_key: st
     booked_on = _booking_date(fund, booked_on)
     reserved = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
     if amount > reserved:
-        raise LimitExceeded(_("Er is voor deze positie maar %(reserved)s gereserveerd.")
-                            % {"reserved": euro(reserved, cents=True)}, field="amount",
-                            code="position_reservation")
-    return _post(fund=fund, kind=EntryKind.RELEASE, booked_on=booked_on, key=key, user=user, amount=amount,
-                 position=position, description=description or _("Vrijval van de reservering."),
-                 lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)])
+        raise LimitExceeded(
+            _("Er is voor deze positie maar %(reserved)s gereserveerd.") % {"reserved": euro(reserved, cents=True)},
+            field="amount",
+            code="position_reservation",
+        )
+    return _post(
+        fund=fund,
+        kind=EntryKind.RELEASE,
+        booked_on=booked_on,
+        key=key,
+        user=user,
+        amount=amount,
+        position=position,
+        description=description or _("Vrijval van de reservering."),
+        lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)],
+    )

@@ -36,70 +36,122 @@ def _fits_decision(*, case: Case, instrument: str, amount) -> CabinetDecision:
     instrument allowed, the amount within its maximum."""
     decision = case.governing_deploy_decision()
     if decision is None:
-        raise Conflict(_("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
-                       code="no_cabinet_decision")
+        raise Conflict(
+            _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
+            code="no_cabinet_decision",
+        )
     if decision.lapses_on is not None and timezone.localdate() > decision.lapses_on:
-        raise Conflict(_("Kabinetsbesluit %(ref)s is vervallen na %(date)s.")
-                       % {"ref": decision.reference, "date": decision.lapses_on.isoformat()},
-                       code="cabinet_decision_lapsed")
+        raise Conflict(
+            _("Kabinetsbesluit %(ref)s is vervallen na %(date)s.")
+            % {"ref": decision.reference, "date": decision.lapses_on.isoformat()},
+            code="cabinet_decision_lapsed",
+        )
     if instrument not in decision.instruments:
-        raise Conflict(_("Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s).")
-                       % {"ref": decision.reference, "instrument": instrument,
-                          "allowed": ", ".join(decision.instruments)}, code="cabinet_decision_instrument")
+        raise Conflict(
+            _("Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s).")
+            % {"ref": decision.reference, "instrument": instrument, "allowed": ", ".join(decision.instruments)},
+            code="cabinet_decision_instrument",
+        )
     if decision.max_amount is None or amount > decision.max_amount:
-        raise Conflict(_("Het voorstel (%(amount)s) gaat boven het maximum van kabinetsbesluit %(ref)s (%(max)s).")
-                       % {"amount": euro(amount, cents=True), "ref": decision.reference,
-                          "max": euro(decision.max_amount, cents=True)}, code="cabinet_decision_limit")
+        raise Conflict(
+            _("Het voorstel (%(amount)s) gaat boven het maximum van kabinetsbesluit %(ref)s (%(max)s).")
+            % {
+                "amount": euro(amount, cents=True),
+                "ref": decision.reference,
+                "max": euro(decision.max_amount, cents=True),
+            },
+            code="cabinet_decision_limit",
+        )
     return decision
 
 
 def _note(*, proposal: InvestmentProposal, actor, step: str) -> None:
-    case_note_record(case=proposal.case, actor=actor, data={
-        "investment_proposal": proposal.pk, "step": step, "instrument": proposal.instrument,
-        "amount": str(proposal.amount), "decision": proposal.decision.reference})
+    case_note_record(
+        case=proposal.case,
+        actor=actor,
+        data={
+            "investment_proposal": proposal.pk,
+            "step": step,
+            "instrument": proposal.instrument,
+            "amount": str(proposal.amount),
+            "decision": proposal.decision.reference,
+        },
+    )
 
 
 @transaction.atomic
-def investment_proposal_propose(*, user, case: Case, instrument: str, amount, terms: str,
-                                valuation_basis: str) -> InvestmentProposal:
+def investment_proposal_propose(
+    *, user, case: Case, instrument: str, amount, terms: str, valuation_basis: str
+) -> InvestmentProposal:
     """A fund manager records Invest-NL's proposal (terms, instrument, amount, valuation basis)."""
     require(user, "investment_proposal.propose", case=case)
     instrument, amount = _instrument(instrument), money(amount)
-    errors = [name for name, value in (("terms", terms), ("valuation_basis", valuation_basis))
-              if not (value or "").strip()]
+    errors = [
+        name for name, value in (("terms", terms), ("valuation_basis", valuation_basis)) if not (value or "").strip()
+    ]
     if errors:
         raise RuleViolation(_("Dit veld is verplicht."), field=errors[0])
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if case.state not in DISBURSEMENT_STATES:
-        raise Conflict(_("In de status '%(state)s' wordt geen investeringsvoorstel gedaan.")
-                       % {"state": case.get_state_display()}, code="invalid_state")
+        raise Conflict(
+            _("In de status '%(state)s' wordt geen investeringsvoorstel gedaan.") % {"state": case.get_state_display()},
+            code="invalid_state",
+        )
     decision = _fits_decision(case=case, instrument=instrument, amount=amount)
     if InvestmentProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).exists():
         raise Conflict(_("Er staat al een investeringsvoorstel klaar voor beoordeling."), code="pending_proposal")
-    proposal = InvestmentProposal.objects.create(case=case, decision=decision, instrument=instrument, amount=amount,
-                                                 terms=terms.strip(), valuation_basis=valuation_basis.strip(),
-                                                 proposed_by=user)
+    proposal = InvestmentProposal.objects.create(
+        case=case,
+        decision=decision,
+        instrument=instrument,
+        amount=amount,
+        terms=terms.strip(),
+        valuation_basis=valuation_basis.strip(),
+        proposed_by=user,
+    )
     _note(proposal=proposal, actor=user, step="proposed")
-    audit_log(actor=user, action=AuditRecord.Action.CREATE, event="investment_proposal.propose", obj=proposal,
-              case_id=case.pk, changes={"decision": decision.reference, "instrument": instrument, "amount": amount,
-                                        "terms": proposal.terms, "valuation_basis": proposal.valuation_basis})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="investment_proposal.propose",
+        obj=proposal,
+        case_id=case.pk,
+        changes={
+            "decision": decision.reference,
+            "instrument": instrument,
+            "amount": amount,
+            "terms": proposal.terms,
+            "valuation_basis": proposal.valuation_basis,
+        },
+    )
     # Four eyes across the two organisations: the case's EZK case officers are told it waits on them.
-    notify_task(recipients=team_members_who_may(case=case, action="investment_proposal.approve", exclude=[user.pk]),
-                kind=gettext_lazy("Vier ogen: investeringsvoorstel goedkeuren"), reference=case.reference,
-                path=reverse("bev:case_positions", args=[case.pk]) + "#proposals")
+    notify_task(
+        recipients=team_members_who_may(case=case, action="investment_proposal.approve", exclude=[user.pk]),
+        kind=gettext_lazy("Vier ogen: investeringsvoorstel goedkeuren"),
+        reference=case.reference,
+        path=reverse("bev:case_positions", args=[case.pk]) + "#proposals",
+    )
     return proposal
 
 
 def _decidable(proposal: InvestmentProposal, user) -> InvestmentProposal:
-    proposal = (InvestmentProposal.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("case", "decision").get(pk=proposal.pk))
+    proposal = (
+        InvestmentProposal.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("case", "decision")
+        .get(pk=proposal.pk)
+    )
     if proposal.status != ProposalStatus.PROPOSED:
         raise Conflict(_("Over dit investeringsvoorstel is al besloten."), code="already_decided")
     # Four eyes across the two organisations: the proposer (Invest-NL) never decides, nor does
     # anybody whose own organisational role is Invest-NL's.
     if proposal.proposed_by_id == user.pk or user.role == Role.FUND_MANAGER:
-        raise PermissionDenied(_("Vier ogen: een investeringsvoorstel van de beheerder wordt door EZK beoordeeld, "
-                                 "niet door de indiener of de beheerder zelf."), code="four_eyes")
+        raise PermissionDenied(
+            _(
+                "Vier ogen: een investeringsvoorstel van de beheerder wordt door EZK beoordeeld, "
+                "niet door de indiener of de beheerder zelf."
+            ),
+            code="four_eyes",
+        )
     return proposal
 
 
@@ -111,16 +163,24 @@ def investment_proposal_approve(*, user, proposal: InvestmentProposal) -> Invest
     proposal = _decidable(proposal, user)
     governing = _fits_decision(case=proposal.case, instrument=proposal.instrument, amount=proposal.amount)
     if governing.pk != proposal.decision_id:
-        raise Conflict(_("Het voorstel hoort bij een eerder kabinetsbesluit; doe een nieuw voorstel onder %(ref)s.")
-                       % {"ref": governing.reference}, code="decision_superseded")
+        raise Conflict(
+            _("Het voorstel hoort bij een eerder kabinetsbesluit; doe een nieuw voorstel onder %(ref)s.")
+            % {"ref": governing.reference},
+            code="decision_superseded",
+        )
     proposal.status = ProposalStatus.APPROVED
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     _note(proposal=proposal, actor=user, step="approved")
-    audit_log(actor=user, action=AuditRecord.Action.APPROVE, event="investment_proposal.approve", obj=proposal,
-              case_id=proposal.case_id, changes={"status": {"before": ProposalStatus.PROPOSED,
-                                                            "after": ProposalStatus.APPROVED}})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="investment_proposal.approve",
+        obj=proposal,
+        case_id=proposal.case_id,
+        changes={"status": {"before": ProposalStatus.PROPOSED, "after": ProposalStatus.APPROVED}},
+    )
     return proposal
 
 
@@ -136,6 +196,12 @@ def investment_proposal_reject(*, user, proposal: InvestmentProposal, reason: st
     proposal.rejection_reason = reason.strip()
     proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
     _note(proposal=proposal, actor=user, step="rejected")
-    audit_log(actor=user, action=AuditRecord.Action.UPDATE, event="investment_proposal.reject", obj=proposal,
-              case_id=proposal.case_id, changes={"reason": reason.strip()})
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="investment_proposal.reject",
+        obj=proposal,
+        case_id=proposal.case_id,
+        changes={"reason": reason.strip()},
+    )
     return proposal

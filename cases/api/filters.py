@@ -70,8 +70,7 @@ class CaseFilterBackend(DjangoFilterBackend):
 def _with_filters(filterset_class, names: frozenset):
     """`filterset_class` narrowed to the filters `names` (one class per combination, made once)."""
     narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
-    narrowed.base_filters = {name: filter_ for name, filter_ in filterset_class.base_filters.items()
-                             if name in names}
+    narrowed.base_filters = {name: filter_ for name, filter_ in filterset_class.base_filters.items() if name in names}
     return narrowed
 
 

@@ -78,8 +78,11 @@ def page_rows(view, request, *, columns):
         return None
     page_size = paginator.get_page_size(request)
     number, offset = int(number), (int(number) - 1) * page_size
-    query = tuple(sorted((name, tuple(values)) for name, values in request.query_params.lists()
-                         if name != paginator.page_query_param))
+    query = tuple(
+        sorted(
+            (name, tuple(values)) for name, values in request.query_params.lists() if name != paginator.page_query_param
+        )
+    )
     key = (type(view), query, page_size, offset)
     with _LOCK:
         plan = _PLANS.get(key)
@@ -145,7 +148,8 @@ def _fold_changes() -> None:
             cursor.execute(
                 "WITH folded AS (DELETE FROM cases_case_list_change WHERE id IN "
                 "(SELECT id FROM cases_case_list_change FOR UPDATE SKIP LOCKED) RETURNING n) "
-                "INSERT INTO cases_case_list_change (n) SELECT SUM(n) FROM folded HAVING COUNT(*) > 0")
+                "INSERT INTO cases_case_list_change (n) SELECT SUM(n) FROM folded HAVING COUNT(*) > 0"
+            )
     except DatabaseError:
         logger.warning("case list: could not fold the change log", exc_info=True)
 
@@ -164,17 +168,26 @@ class _Plan:
                 cases = backend().filter_queryset(request, cases, view)
             extra = {}
             if counted:
-                count = (cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField()))
-                         .values("_n"))
+                count = (
+                    cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField())).values("_n")
+                )
                 extra["_total"] = Subquery(count, output_field=IntegerField())
             if postgresql:
-                extra["_categories"] = ArraySubquery(CaseCategory.objects.filter(case=OuterRef("pk"))
-                                                     .order_by("category").values("category"))
+                extra["_categories"] = ArraySubquery(
+                    CaseCategory.objects.filter(case=OuterRef("pk")).order_by("category").values("category")
+                )
                 extra["_generation"] = RawSQL(_GENERATION_SQL, (), output_field=BigIntegerField())
                 if counted:
                     extra["_changes"] = RawSQL(_CHANGES_SQL, (), output_field=BigIntegerField())
-            return cases.annotate(**extra).values(*columns, *extra)[offset:offset + limit]
+            return cases.annotate(**extra).values(*columns, *extra)[offset : offset + limit]
 
         self.counted = Precompiled(build, "user_id", "clearance_rank")
-        self.uncounted = (Precompiled(lambda user_id, clearance_rank: build(user_id, clearance_rank, counted=False),
-                                      "user_id", "clearance_rank") if postgresql else None)
+        self.uncounted = (
+            Precompiled(
+                lambda user_id, clearance_rank: build(user_id, clearance_rank, counted=False),
+                "user_id",
+                "clearance_rank",
+            )
+            if postgresql
+            else None
+        )

@@ -19,15 +19,37 @@ class CaseListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         # The list view renders these with `rows()` below: change both together.
-        fields = ["id", "reference", "title", "state", "state_label", "urgency", "classification",
-                  "target_name", "categories", "signal_received_at", "expected_closing_date", "version"]
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "state",
+            "state_label",
+            "urgency",
+            "classification",
+            "target_name",
+            "categories",
+            "signal_received_at",
+            "expected_closing_date",
+            "version",
+        ]
 
     def get_categories(self, obj) -> list[str]:
         return [row.category for row in obj.category_rows.all()]
 
     #: The columns `rows()` reads: the list view selects only these (`.values()`).
-    row_columns = ("id", "reference", "title", "state", "urgency", "classification", "target_name",
-                   "signal_received_at", "expected_closing_date", "version")
+    row_columns = (
+        "id",
+        "reference",
+        "title",
+        "state",
+        "urgency",
+        "classification",
+        "target_name",
+        "signal_received_at",
+        "expected_closing_date",
+        "version",
+    )
 
     @classmethod
     def rows(cls, values, categories: dict[int, list[str]]) -> list[dict]:
@@ -37,20 +59,23 @@ class CaseListSerializer(serializers.ModelSerializer):
         state_labels = _state_labels(get_language())
         received_at = serializers.DateTimeField().to_representation  # ISO 8601 in the current time zone
         closing_date = serializers.DateField().to_representation
-        return [{
-            "id": row["id"],
-            "reference": row["reference"],
-            "title": row["title"],
-            "state": row["state"],
-            "state_label": state_labels.get(row["state"], row["state"]),
-            "urgency": row["urgency"],
-            "classification": row["classification"],
-            "target_name": row["target_name"],
-            "categories": categories[row["id"]],
-            "signal_received_at": received_at(row["signal_received_at"]),
-            "expected_closing_date": closing_date(row["expected_closing_date"]),
-            "version": row["version"],
-        } for row in values]
+        return [
+            {
+                "id": row["id"],
+                "reference": row["reference"],
+                "title": row["title"],
+                "state": row["state"],
+                "state_label": state_labels.get(row["state"], row["state"]),
+                "urgency": row["urgency"],
+                "classification": row["classification"],
+                "target_name": row["target_name"],
+                "categories": categories[row["id"]],
+                "signal_received_at": received_at(row["signal_received_at"]),
+                "expected_closing_date": closing_date(row["expected_closing_date"]),
+                "version": row["version"],
+            }
+            for row in values
+        ]
 
 
 @functools.cache
@@ -62,16 +87,17 @@ def _state_labels(language) -> dict[str, str]:
 class CaseWriteSerializer(serializers.ModelSerializer):
     """Validates shapes; the rules (what may change when) live in cases.services."""
 
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=StrategicCategory.choices),
-                                       required=False)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=StrategicCategory.choices), required=False)
     scope_grounds = serializers.ListField(child=serializers.ChoiceField(choices=ScopeGround.choices), required=False)
     existing_instruments_considered = serializers.ListField(
-        child=serializers.ChoiceField(choices=ExistingInstrument.choices), required=False)
-    version = serializers.IntegerField(required=False, write_only=True,
-                                       help_text=_("De versie die u bewerkte; een verouderde versie geeft 409."))
+        child=serializers.ChoiceField(choices=ExistingInstrument.choices), required=False
+    )
+    version = serializers.IntegerField(
+        required=False, write_only=True, help_text=_("De versie die u bewerkte; een verouderde versie geeft 409.")
+    )
     classification_reason = serializers.CharField(
-        required=False, allow_blank=True, write_only=True,
-        help_text=_("Verplicht bij het verlagen van de rubricering."))
+        required=False, allow_blank=True, write_only=True, help_text=_("Verplicht bij het verlagen van de rubricering.")
+    )
 
     def validate_classification(self, value):
         # Shapes only, but a level above this deployment's accreditation is bad input (400) here too.
@@ -86,27 +112,69 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["title", "summary", "classification", "signal_source", "signal_received_at", "urgency",
-                  "target_name", "target_kvk_number", "target_sector", "categories",
-                  "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent",
-                  "intended_control", "transaction_value", "expected_closing_date",
-                  "scope_grounds", "existing_instruments_considered", "existing_instruments_shortfall",
-                  "market_financing_explored", "market_financing_notes",
-                  # the facts of scope grounds 3 and 4 (letter, "Reikwijdte")
-                  "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
-                  "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall", "version", "classification_reason"]
+        fields = [
+            "title",
+            "summary",
+            "classification",
+            "signal_source",
+            "signal_received_at",
+            "urgency",
+            "target_name",
+            "target_kvk_number",
+            "target_sector",
+            "categories",
+            "acquirer_name",
+            "acquirer_country",
+            "state_actor_status",
+            "intended_stake_percent",
+            "intended_control",
+            "transaction_value",
+            "expected_closing_date",
+            "scope_grounds",
+            "existing_instruments_considered",
+            "existing_instruments_shortfall",
+            "market_financing_explored",
+            "market_financing_notes",
+            # the facts of scope grounds 3 and 4 (letter, "Reikwijdte")
+            "historical_transaction_date",
+            "vifo_decision_date",
+            "vifo_decision_reference",
+            "vifo_blocked_financing",
+            "vifo_insolvency_threat",
+            "vifo_mitigation_shortfall",
+            "version",
+            "classification_reason",
+        ]
 
 
 class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
         fields = CaseListSerializer.Meta.fields + [
-            "summary", "signal_source", "target_kvk_number", "target_sector",
-            "acquirer_name", "acquirer_country", "state_actor_status", "intended_stake_percent", "intended_control",
-            "transaction_value", "scope_grounds", "existing_instruments_considered",
-            "existing_instruments_shortfall", "market_financing_explored", "market_financing_notes",
-            "historical_transaction_date", "vifo_decision_date", "vifo_decision_reference",
-            "vifo_blocked_financing", "vifo_insolvency_threat", "vifo_mitigation_shortfall",
-            "created_at", "updated_at", "closed_at"]
+            "summary",
+            "signal_source",
+            "target_kvk_number",
+            "target_sector",
+            "acquirer_name",
+            "acquirer_country",
+            "state_actor_status",
+            "intended_stake_percent",
+            "intended_control",
+            "transaction_value",
+            "scope_grounds",
+            "existing_instruments_considered",
+            "existing_instruments_shortfall",
+            "market_financing_explored",
+            "market_financing_notes",
+            "historical_transaction_date",
+            "vifo_decision_date",
+            "vifo_decision_reference",
+            "vifo_blocked_financing",
+            "vifo_insolvency_threat",
+            "vifo_mitigation_shortfall",
+            "created_at",
+            "updated_at",
+            "closed_at",
+        ]
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
@@ -124,18 +192,21 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         DRF's per-field machinery cost a tenth of a millisecond per event."""
         kind_labels = {value: str(label) for value, label in TimelineEvent._meta.get_field("kind").flatchoices}
         at = serializers.DateTimeField().to_representation  # ISO 8601 in the current time zone
-        return [{
-            "id": row["id"],
-            "at": at(row["at"]),
-            "actor": row["actor__username"],
-            "kind": row["kind"],
-            "kind_label": kind_labels.get(row["kind"], row["kind"]),
-            "transition": row["transition"],
-            "from_state": row["from_state"],
-            "to_state": row["to_state"],
-            "reason": row["reason"],
-            "data": row["data"],
-        } for row in values]
+        return [
+            {
+                "id": row["id"],
+                "at": at(row["at"]),
+                "actor": row["actor__username"],
+                "kind": row["kind"],
+                "kind_label": kind_labels.get(row["kind"], row["kind"]),
+                "transition": row["transition"],
+                "from_state": row["from_state"],
+                "to_state": row["to_state"],
+                "reason": row["reason"],
+                "data": row["data"],
+            }
+            for row in values
+        ]
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -182,13 +253,28 @@ class CabinetDecisionSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
     instruments = serializers.ListField(child=serializers.ChoiceField(choices=Instrument.choices), required=False)
-    max_amount = serializers.DecimalField(max_digits=15, decimal_places=2, min_value=Decimal("0.01"), required=False,
-                                          allow_null=True)
+    max_amount = serializers.DecimalField(
+        max_digits=15, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    )
 
     class Meta:
         model = CabinetDecision
-        fields = ["id", "meeting_date", "reference", "deploy", "orders_sale", "instruments", "max_amount", "lapses_on",
-                  "conditions", "notes", "recorded_by", "recorded_at", "confirmed_by", "confirmed_at"]
+        fields = [
+            "id",
+            "meeting_date",
+            "reference",
+            "deploy",
+            "orders_sale",
+            "instruments",
+            "max_amount",
+            "lapses_on",
+            "conditions",
+            "notes",
+            "recorded_by",
+            "recorded_at",
+            "confirmed_by",
+            "confirmed_at",
+        ]
         read_only_fields = ["recorded_at", "confirmed_at"]
 
 
@@ -199,5 +285,12 @@ class ReasonSerializer(serializers.Serializer):
 class StageClockSerializer(serializers.ModelSerializer):
     class Meta:
         model = StageClock
-        fields = ["stage", "started_at", "due_at", "suspended_since", "suspension_reason", "completed_at",
-                  "overdue_flagged_at"]
+        fields = [
+            "stage",
+            "started_at",
+            "due_at",
+            "suspended_since",
+            "suspension_reason",
+            "completed_at",
+            "overdue_flagged_at",
+        ]

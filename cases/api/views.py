@@ -85,8 +85,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         reason = data.pop("classification_reason", "")
-        case = services.case_update(user=request.user, case=case, data=data, expected_version=version,
-                                    classification_reason=reason)
+        case = services.case_update(
+            user=request.user, case=case, data=data, expected_version=version, classification_reason=reason
+        )
         return Response(CaseDetailSerializer(case).data)
 
     @extend_schema(responses=AvailableTransitionSerializer(many=True))
@@ -94,17 +95,27 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def transitions(self, request, pk=None):
         """The transitions the current user may take now."""
         case = self._case()
-        return Response({"available": services.available_transitions(user=request.user, case=case),
-                         "blocked": services.blocked_transitions(user=request.user, case=case)})
+        return Response(
+            {
+                "available": services.available_transitions(user=request.user, case=case),
+                "blocked": services.blocked_transitions(user=request.user, case=case),
+            }
+        )
 
-    @extend_schema(request=TransitionSerializer, responses={200: CaseDetailSerializer,
-                                                            409: OpenApiResponse(description="Wrong state or rule unmet")})
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer, 409: OpenApiResponse(description="Wrong state or rule unmet")},
+    )
     @transitions.mapping.post
     def transition(self, request, pk=None):
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.case_transition(user=request.user, case=self._case(), name=serializer.validated_data["name"],
-                                        reason=serializer.validated_data["reason"])
+        case = services.case_transition(
+            user=request.user,
+            case=self._case(),
+            name=serializer.validated_data["name"],
+            reason=serializer.validated_data["reason"],
+        )
         return Response(CaseDetailSerializer(case).data)
 
     def _case_header(self):
@@ -131,10 +142,16 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if request.method == "POST":
             serializer = TeamMemberAddSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            services.case_team_add(user=request.user, case=case, member=serializer.validated_data["user"],
-                                   role=serializer.validated_data["role"])
-        return Response(TeamMemberSerializer(selectors.case_team(case=case), many=True).data,
-                        status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK)
+            services.case_team_add(
+                user=request.user,
+                case=case,
+                member=serializer.validated_data["user"],
+                role=serializer.validated_data["role"],
+            )
+        return Response(
+            TeamMemberSerializer(selectors.case_team(case=case), many=True).data,
+            status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
 
     @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
     def team_remove(self, request, pk=None, username=None):
@@ -151,8 +168,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = TeamRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = User.objects.filter(username=username).first()  # None: the service's 404
-        row = services.case_team_change_role(user=request.user, case=case, member=member,
-                                             role=serializer.validated_data["role"])
+        row = services.case_team_change_role(
+            user=request.user, case=case, member=member, role=serializer.validated_data["role"]
+        )
         return Response(TeamMemberSerializer(row).data)
 
     @extend_schema(request=CabinetDecisionSerializer, responses=CabinetDecisionSerializer(many=True))

@@ -261,8 +261,11 @@ REST_FRAMEWORK = {
         "access.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.GuardedJSONParser", "rest_framework.parsers.FormParser",
-                               "rest_framework.parsers.MultiPartParser"],  # JSON: depth limit, input rules
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.GuardedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],  # JSON: depth limit, input rules
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -313,10 +316,15 @@ REDIS_URL = env("REDIS_URL")
 # bev.selectors computes the figures fresh when the cache cannot be reached.
 CACHE_URL = env("CACHE_URL", REDIS_URL)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
-                "KEY_PREFIX": "bev", "TIMEOUT": 3600,
-                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
-    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": "bev",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
@@ -396,8 +404,13 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {"()": "audit.logging.JsonLogFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_context"],
-                             "formatter": LOG_FORMAT if LOG_FORMAT in {"plain", "json"} else "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"plain", "json"} else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -35,5 +35,8 @@ def exception_handler(exc, context):
         exc = drf_exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"message": str(response.data["detail"]), "code": getattr(response.data["detail"], "code", "error")}
+        response.data = {
+            "message": str(response.data["detail"]),
+            "code": getattr(response.data["detail"], "code", "error"),
+        }
     return response

@@ -45,8 +45,12 @@ def check_depth(text: str, limit: int) -> None:
             depth += 1
             if depth > limit:
                 raise exceptions.ValidationError(
-                    {key if isinstance(key, str) and key else "non_field_errors":
-                     [_("De gegevens zijn te diep genest (ten hoogste %(max)s niveaus).") % {"max": limit}]})
+                    {
+                        key if isinstance(key, str) and key else "non_field_errors": [
+                            _("De gegevens zijn te diep genest (ten hoogste %(max)s niveaus).") % {"max": limit}
+                        ]
+                    }
+                )
         else:
             depth -= 1
             if depth <= 1:

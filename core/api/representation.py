@@ -44,6 +44,7 @@ def _compile(field):
         def many(data):
             iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
             return [child(item) for item in iterable]
+
         return many
     if isinstance(field, serializers.Serializer):
         if type(field).to_representation is not serializers.Serializer.to_representation:
@@ -60,8 +61,10 @@ def _compile(field):
 
 
 def _compile_serializer(serializer):
-    plan = [(f.field_name, f.source_attrs == [f.field_name] and not isinstance(f, RelatedField), f, _compile(f))
-            for f in serializer._readable_fields]
+    plan = [
+        (f.field_name, f.source_attrs == [f.field_name] and not isinstance(f, RelatedField), f, _compile(f))
+        for f in serializer._readable_fields
+    ]
 
     def one(instance):
         ret = {}
@@ -77,4 +80,5 @@ def _compile_serializer(serializer):
                     value = None
             ret[name] = None if value is None else convert(value)
         return ret
+
     return one

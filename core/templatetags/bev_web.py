@@ -8,13 +8,17 @@ from core.extensions import nav_items
 
 register = template.Library()
 
+
 @register.simple_tag(takes_context=True)
 def main_nav(context):
     """Menu items beyond "my work" and "cases" that this person's organisational role may open
     (each app registers its own: core.extensions.nav_items)."""
     user = context.get("user")
-    return [{"key": item.key, "url": reverse(item.url_name), "label": item.label}
-            for item in sorted(nav_items, key=lambda item: item.order) if item.allowed(user)]
+    return [
+        {"key": item.key, "url": reverse(item.url_name), "label": item.label}
+        for item in sorted(nav_items, key=lambda item: item.order)
+        if item.allowed(user)
+    ]
 
 
 @register.simple_tag(takes_context=True)

@@ -39,9 +39,15 @@ def seed(*, users: dict, stdout) -> None:
     for username, first, last, role, clearance, organisation in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "role": role, "clearance": clearance,
-                      "organisation": organisation, "email": f"{username}@demo.bev.example",
-                      "is_staff": role == Role.ADMINISTRATOR or role == Role.AUDITOR},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "clearance": clearance,
+                "organisation": organisation,
+                "email": f"{username}@demo.bev.example",
+                "is_staff": role == Role.ADMINISTRATOR or role == Role.AUDITOR,
+            },
         )
         if created:
             if settings.BEV_DEMO_MODE:

@@ -42,8 +42,10 @@ _DEMO_SCORES = {
 def seed(*, users: dict, stdout) -> None:
     ensure_default_framework()
     version = FrameworkVersion.objects.get(number=1)
-    stdout.write(f"  afwegingskader: {FrameworkVersion.objects.count()} versie(s), "
-                 f"standaard v{version.number} ({'uit de brief' if version.derived_from_letter else 'eigen'})\n")
+    stdout.write(
+        f"  afwegingskader: {FrameworkVersion.objects.count()} versie(s), "
+        f"standaard v{version.number} ({'uit de brief' if version.derived_from_letter else 'eigen'})\n"
+    )
 
 
 def seed_for_case(case, *, users: dict, approve: bool = False, outcome: str = "deploy") -> Assessment | None:
@@ -60,35 +62,69 @@ def seed_for_case(case, *, users: dict, approve: bool = False, outcome: str = "d
         assessment = assessment_start(user=lead, case=case)
         framework = assessment.framework.framework
         ground = (case.scope_grounds or ["not_in_screening"])[0]
-        assessment_set_scope(user=lead, assessment=assessment, scope_ground=ground, confirmed=True,
-                             rationale="Bevestigd op basis van de intake.")
+        assessment_set_scope(
+            user=lead,
+            assessment=assessment,
+            scope_ground=ground,
+            confirmed=True,
+            rationale="Bevestigd op basis van de intake.",
+        )
         for item in framework.conditions:
-            status = (ConditionStatus.NOT_MET if outcome == "do_not_deploy" and item.code == "state_actor_influence"
-                      else ConditionStatus.MET)
-            assessment_set_condition(user=lead, assessment=assessment, code=item.code, status=status,
-                                     rationale="Onderbouwd met de bronnen in het dossier.",
-                                     evidence=[{"title": "Ambtelijke analyse", "source": "EZ"}])
+            status = (
+                ConditionStatus.NOT_MET
+                if outcome == "do_not_deploy" and item.code == "state_actor_influence"
+                else ConditionStatus.MET
+            )
+            assessment_set_condition(
+                user=lead,
+                assessment=assessment,
+                code=item.code,
+                status=status,
+                rationale="Onderbouwd met de bronnen in het dossier.",
+                evidence=[{"title": "Ambtelijke analyse", "source": "EZ"}],
+            )
         for item in framework.checks:
-            assessment_set_check(user=lead, assessment=assessment, code=item.code, answer=CheckAnswer.YES,
-                                 rationale="Nagegaan en doorstaan.")
+            assessment_set_check(
+                user=lead,
+                assessment=assessment,
+                code=item.code,
+                answer=CheckAnswer.YES,
+                rationale="Nagegaan en doorstaan.",
+            )
         for code, (first, other) in _DEMO_SCORES.items():
-            assessment_score(user=lead, assessment=assessment, indicator=code, level=first,
-                             rationale="Eerste beoordeling op basis van het dossier.")
+            assessment_score(
+                user=lead,
+                assessment=assessment,
+                indicator=code,
+                level=first,
+                rationale="Eerste beoordeling op basis van het dossier.",
+            )
             if not approve:
-                assessment_score(user=second, assessment=assessment, indicator=code, level=other,
-                                 rationale="Onafhankelijke tweede beoordeling.")
+                assessment_score(
+                    user=second,
+                    assessment=assessment,
+                    indicator=code,
+                    level=other,
+                    rationale="Onafhankelijke tweede beoordeling.",
+                )
         advisor = users.get("adviseur")
         if not approve and advisor is not None and case.role_of(advisor) == Role.DEPARTMENT_ADVISOR:
-            consultation_request(user=lead, assessment=assessment, ministry="jenv", advisor=advisor,
-                                 question="Deelt JenV de inschatting van de statelijke invloed en het belang voor "
-                                          "vitale processen?",
-                                 covers=["state_actor_influence", "vital_processes"],
-                                 due_date=timezone.localdate() + timedelta(days=5))
+            consultation_request(
+                user=lead,
+                assessment=assessment,
+                ministry="jenv",
+                advisor=advisor,
+                question="Deelt JenV de inschatting van de statelijke invloed en het belang voor vitale processen?",
+                covers=["state_actor_influence", "vital_processes"],
+                due_date=timezone.localdate() + timedelta(days=5),
+            )
         if approve and framework.afstemming_in_outcome and not assessment.consultations.exists():
             # Framework version 2: no advice request at all only with a recorded reason.
             assessment_set_no_consultation_reason(
-                user=lead, assessment=assessment,
-                reason="Demo: geen ander departement betrokken; alleen EZ-beleid geraakt.")
+                user=lead,
+                assessment=assessment,
+                reason="Demo: geen ander departement betrokken; alleen EZ-beleid geraakt.",
+            )
         if approve:
             assessment_submit(user=lead, assessment=assessment)
             assessment = assessment_approve(user=second, assessment=assessment, comments="Akkoord (demo).")

@@ -14,8 +14,9 @@ class DocumentFilter(django_filters.FilterSet):
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
     date_from = django_filters.DateFilter(field_name="document_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="document_date", lookup_expr="lte")
-    search = django_filters.CharFilter(method="filter_text", label=_("Zoek in titel en tekst"),
-                                       max_length=MAX_SEARCH_TERM_LENGTH)
+    search = django_filters.CharFilter(
+        method="filter_text", label=_("Zoek in titel en tekst"), max_length=MAX_SEARCH_TERM_LENGTH
+    )
 
     class Meta:
         model = Document

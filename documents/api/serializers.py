@@ -15,8 +15,20 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DocumentVersion
-        fields = ["number", "original_filename", "file_kind", "media_type", "size", "sha256", "uploaded_at",
-                  "uploaded_by", "is_withdrawn", "withdrawn_at", "withdrawn_by", "withdrawal_reason"]
+        fields = [
+            "number",
+            "original_filename",
+            "file_kind",
+            "media_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "uploaded_by",
+            "is_withdrawn",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
+        ]
         read_only_fields = fields
 
 
@@ -35,8 +47,19 @@ class DocumentListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "title", "document_type", "document_type_label", "document_date", "author",
-                  "classification", "classification_reason", "source_key", "created_at", "current_version"]
+        fields = [
+            "id",
+            "title",
+            "document_type",
+            "document_type_label",
+            "document_date",
+            "author",
+            "classification",
+            "classification_reason",
+            "source_key",
+            "created_at",
+            "current_version",
+        ]
         read_only_fields = fields
 
     def get_current_version(self, obj) -> int | None:
@@ -61,10 +84,12 @@ class DocumentUploadSerializer(serializers.Serializer):
     document_type = serializers.ChoiceField(choices=DocumentType.choices)
     document_date = serializers.DateField(required=False)
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    classification = serializers.ChoiceField(choices=Classification.choices, required=False,
-                                             help_text=_("Standaard de rubricering van de casus."))
-    classification_reason = serializers.CharField(required=False, allow_blank=True, default="",
-                                                  help_text=_("Verplicht bij een lagere rubricering dan de casus."))
+    classification = serializers.ChoiceField(
+        choices=Classification.choices, required=False, help_text=_("Standaard de rubricering van de casus.")
+    )
+    classification_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Verplicht bij een lagere rubricering dan de casus.")
+    )
 
 
 class DocumentVersionUploadSerializer(serializers.Serializer):

@@ -27,8 +27,9 @@ from .serializers import (
     WithdrawSerializer,
 )
 
-CASE_ID = OpenApiParameter("case_id", OpenApiTypes.STR, OpenApiParameter.PATH,
-                           description="Id of kenmerk (BEV-2025-0001) van de casus.")
+CASE_ID = OpenApiParameter(
+    "case_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Id of kenmerk (BEV-2025-0001) van de casus."
+)
 DOCUMENT_ID = OpenApiParameter("document_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, description="Versienummer.")
 NOT_FOUND = OpenApiResponse(description="Geen casus of document voor deze gebruiker (need-to-know, machtiging).")
@@ -39,8 +40,9 @@ class CaseDocumentMixin:
         return case_get(user=self.request.user, case_id=self.kwargs["case_id"], audit_read=False)
 
     def get_document(self) -> Document:
-        return selectors.document_get(user=self.request.user, document_id=self.kwargs["document_id"],
-                                      case=self.get_case())
+        return selectors.document_get(
+            user=self.request.user, document_id=self.kwargs["document_id"], case=self.get_case()
+        )
 
 
 @extend_schema(parameters=[CASE_ID])
@@ -87,15 +89,15 @@ class DocumentVersionListView(CaseDocumentMixin, APIView):
     def get(self, request, case_id, document_id):
         return Response(DocumentVersionSerializer(self.get_document().versions.all(), many=True).data)
 
-    @extend_schema(request=DocumentVersionUploadSerializer, responses={201: DocumentVersionSerializer,
-                                                                       404: NOT_FOUND})
+    @extend_schema(request=DocumentVersionUploadSerializer, responses={201: DocumentVersionSerializer, 404: NOT_FOUND})
     def post(self, request, case_id, document_id):
         document = self.get_document()
         serializer = DocumentVersionUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         content, filename = services.read_upload(serializer.validated_data["file"])
-        version = services.document_version_add(user=request.user, document=document, content=content,
-                                                filename=filename)
+        version = services.document_version_add(
+            user=request.user, document=document, content=content, filename=filename
+        )
         return Response(DocumentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,11 +106,17 @@ class DocumentVersionDownloadView(CaseDocumentMixin, APIView):
     """The stored file, as an attachment, after the need-to-know, clearance and checksum checks.
     Every download is recorded in the audit trail."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND,
-                              409: OpenApiResponse(description="Het opgeslagen bestand klopt niet met de controlesom.")})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Het opgeslagen bestand klopt niet met de controlesom."),
+        }
+    )
     def get(self, request, case_id, document_id, number):
-        version = selectors.document_version_get(user=request.user, document_id=document_id, number=number,
-                                                 case=self.get_case())
+        version = selectors.document_version_get(
+            user=request.user, document_id=document_id, number=number, case=self.get_case()
+        )
         content = services.document_version_download(user=request.user, version=version)
         return version_download_response(version, content)
 
@@ -119,12 +127,14 @@ class DocumentVersionWithdrawView(CaseDocumentMixin, APIView):
 
     @extend_schema(request=WithdrawSerializer, responses={200: DocumentVersionSerializer, 404: NOT_FOUND})
     def post(self, request, case_id, document_id, number):
-        version = selectors.document_version_get(user=request.user, document_id=document_id, number=number,
-                                                 case=self.get_case())
+        version = selectors.document_version_get(
+            user=request.user, document_id=document_id, number=number, case=self.get_case()
+        )
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        version = services.document_version_withdraw(user=request.user, version=version,
-                                                     reason=serializer.validated_data["reason"])
+        version = services.document_version_withdraw(
+            user=request.user, version=version, reason=serializer.validated_data["reason"]
+        )
         return Response(DocumentVersionSerializer(version).data)
 
 

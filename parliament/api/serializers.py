@@ -11,9 +11,24 @@ class LetterListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LetterDraft
-        fields = ["id", "case", "case_reference", "chamber", "chamber_display", "kind", "kind_display", "status",
-                  "status_display", "letter_date", "our_reference", "subject", "revision", "sent_on",
-                  "kamerstuk_number", "created_at"]
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "chamber",
+            "chamber_display",
+            "kind",
+            "kind_display",
+            "status",
+            "status_display",
+            "letter_date",
+            "our_reference",
+            "subject",
+            "revision",
+            "sent_on",
+            "kamerstuk_number",
+            "created_at",
+        ]
 
 
 class LetterDetailSerializer(LetterListSerializer):
@@ -24,22 +39,39 @@ class LetterDetailSerializer(LetterListSerializer):
 
     class Meta(LetterListSerializer.Meta):
         fields = LetterListSerializer.Meta.fields + [
-            "letterhead", "addressee", "salutation", "body", "confidential_annex", "has_confidential_annex",
-            "signatory_name", "signatory_title", "submitted_by", "submitted_at", "approved_by", "approved_at",
-            "sent_by", "drafting_notes"]
+            "letterhead",
+            "addressee",
+            "salutation",
+            "body",
+            "confidential_annex",
+            "has_confidential_annex",
+            "signatory_name",
+            "signatory_title",
+            "submitted_by",
+            "submitted_at",
+            "approved_by",
+            "approved_at",
+            "sent_by",
+            "drafting_notes",
+        ]
 
     def get_has_confidential_annex(self, obj) -> bool:
         return bool(obj.confidential_annex)
 
 
 class LetterUpdateSerializer(serializers.Serializer):
-    our_reference = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                          help_text="Ons kenmerk: the document system's number of this letter.")
+    our_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Ons kenmerk: the document system's number of this letter.",
+    )
     subject = serializers.CharField(required=False, max_length=300, allow_blank=True)
     body = serializers.CharField(required=False, allow_blank=True)
     confidential_annex = serializers.CharField(required=False, allow_blank=True)
-    expected_revision = serializers.IntegerField(required=False, min_value=1,
-                                                 help_text="The revision you edited; 409 if someone saved another.")
+    expected_revision = serializers.IntegerField(
+        required=False, min_value=1, help_text="The revision you edited; 409 if someone saved another."
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
@@ -75,9 +107,12 @@ class ReportRequestSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, allow_null=True, min_value=2023, max_value=2100)
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(required=False, allow_null=True)
-    findings = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=20000), required=False,
-                                     help_text="Evaluation only: the evaluators' findings per question "
-                                               "(werking, doelmatigheid, doeltreffendheid, uitbreiding).")
+    findings = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=20000),
+        required=False,
+        help_text="Evaluation only: the evaluators' findings per question "
+        "(werking, doelmatigheid, doeltreffendheid, uitbreiding).",
+    )
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -87,11 +122,23 @@ class ReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = ["id", "kind", "kind_display", "year", "period_start", "period_end", "status", "status_display",
-                  "progress", "error", "summary", "created_at", "started_at", "finished_at", "files"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "year",
+            "period_start",
+            "period_end",
+            "status",
+            "status_display",
+            "progress",
+            "error",
+            "summary",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "files",
+        ]
 
     def get_files(self, obj) -> list[str]:
-        return [fmt for fmt, field in (("csv", obj.csv_file), ("xlsx", obj.xlsx_file), ("pdf", obj.pdf_file))
-                if field]
-
-
+        return [fmt for fmt, field in (("csv", obj.csv_file), ("xlsx", obj.xlsx_file), ("pdf", obj.pdf_file)) if field]

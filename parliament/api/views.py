@@ -27,8 +27,11 @@ from .serializers import (
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ANNEX_PARAMETER = OpenApiParameter("annex", OpenApiTypes.BOOL, description="Include the confidential annex "
-                                   "(default true); false gives the public letter only.")
+ANNEX_PARAMETER = OpenApiParameter(
+    "annex",
+    OpenApiTypes.BOOL,
+    description="Include the confidential annex (default true); false gives the public letter only.",
+)
 
 
 def _include_annex(request) -> bool:
@@ -69,8 +72,9 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = dict(serializer.validated_data)
         letter = self._letter()
         if "our_reference" in data:
-            letter = services.letter_set_reference(user=request.user, letter=letter,
-                                                   our_reference=data.pop("our_reference"))
+            letter = services.letter_set_reference(
+                user=request.user, letter=letter, our_reference=data.pop("our_reference")
+            )
         if set(data) - {"expected_revision", "note"}:
             letter = services.letter_update(user=request.user, letter=letter, **data)
         return Response(LetterDetailSerializer(letter).data)
@@ -86,8 +90,9 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def return_to_draft(self, request, pk=None):
         serializer = LetterReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        letter = services.letter_return_to_draft(user=request.user, letter=self._letter(),
-                                                 reason=serializer.validated_data["reason"])
+        letter = services.letter_return_to_draft(
+            user=request.user, letter=self._letter(), reason=serializer.validated_data["reason"]
+        )
         return Response(LetterDetailSerializer(letter).data)
 
     @extend_schema(request=None, responses=LetterDetailSerializer)
@@ -109,9 +114,13 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def revisions(self, request, pk=None):
         return Response(LetterRevisionSerializer(selectors.letter_revisions(letter=self._letter()), many=True).data)
 
-    @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.INT, required=True),
-                               OpenApiParameter("to", OpenApiTypes.INT, required=True)],
-                   responses=LetterDiffSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.INT, required=True),
+            OpenApiParameter("to", OpenApiTypes.INT, required=True),
+        ],
+        responses=LetterDiffSerializer,
+    )
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
         letter = self._letter()
@@ -126,8 +135,9 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         letter = self._letter()
-        response = HttpResponse(letter_html(letter, include_annex=_include_annex(request)),
-                                content_type="text/html; charset=utf-8")
+        response = HttpResponse(
+            letter_html(letter, include_annex=_include_annex(request)), content_type="text/html; charset=utf-8"
+        )
         # The letter's own stylesheet is inline; nothing else may load or run.
         response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
         return response
@@ -149,8 +159,11 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return _attachment(content, "application/pdf", f"kamerbrief-{letter.pk}.pdf")
 
 
-REPORT_FORMATS = {"csv": ("csv_file", "text/csv; charset=utf-8"), "xlsx": ("xlsx_file", XLSX_TYPE),
-                  "pdf": ("pdf_file", "application/pdf")}
+REPORT_FORMATS = {
+    "csv": ("csv_file", "text/csv; charset=utf-8"),
+    "xlsx": ("xlsx_file", XLSX_TYPE),
+    "pdf": ("pdf_file", "application/pdf"),
+}
 
 
 class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -27,11 +27,17 @@ SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"  # no session
 ROOT_URLCONF = "bench_anchor.urls"
 WSGI_APPLICATION = "bench_anchor.wsgi.application"
 _db = urlparse(os.environ["ANCHOR_DATABASE_URL"])
-DATABASES = {"default": {
-    "ENGINE": "django.db.backends.postgresql", "NAME": _db.path.lstrip("/"), "USER": _db.username or "",
-    "PASSWORD": _db.password or "", "HOST": _db.hostname or "", "PORT": str(_db.port or ""),
-    "CONN_MAX_AGE": 600,
-}}
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": _db.path.lstrip("/"),
+        "USER": _db.username or "",
+        "PASSWORD": _db.password or "",
+        "HOST": _db.hostname or "",
+        "PORT": str(_db.port or ""),
+        "CONN_MAX_AGE": 600,
+    }
+}
 USE_TZ = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],

@@ -37,9 +37,11 @@ PASSWORD_ENV = "BEV_FIRST_ADMIN_PASSWORD"
 
 
 class Command(BaseCommand):
-    help = ("Create the first administrator (role 'beheerder', admin access); refused when an administrator "
-            f"exists. The password comes from ${PASSWORD_ENV} or a prompt; the second factor is enrolled at "
-            "the first login.")
+    help = (
+        "Create the first administrator (role 'beheerder', admin access); refused when an administrator "
+        f"exists. The password comes from ${PASSWORD_ENV} or a prompt; the second factor is enrolled at "
+        "the first login."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", required=True)
@@ -47,9 +49,13 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--organisation", default="EZ", help="e.g. EZ (default), Invest-NL")
-        parser.add_argument("--clearance", default=Classification.INTERN, choices=Classification.values,
-                            help="the highest classification this person may see (default: intern); an "
-                                 "administrator manages people and configuration, not case files")
+        parser.add_argument(
+            "--clearance",
+            default=Classification.INTERN,
+            choices=Classification.values,
+            help="the highest classification this person may see (default: intern); an "
+            "administrator manages people and configuration, not case files",
+        )
 
     def handle(self, *args, **options):
         username = options["username"].strip()
@@ -59,10 +65,18 @@ class Command(BaseCommand):
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"A user named {username!r} exists already; choose another username.")
 
-        user = User(username=username, email=options["email"].strip(), first_name=options["first_name"].strip(),
-                    last_name=options["last_name"].strip(), organisation=options["organisation"].strip(),
-                    role=Role.ADMINISTRATOR, clearance=options["clearance"], is_staff=True, is_superuser=False,
-                    is_active=True)
+        user = User(
+            username=username,
+            email=options["email"].strip(),
+            first_name=options["first_name"].strip(),
+            last_name=options["last_name"].strip(),
+            organisation=options["organisation"].strip(),
+            role=Role.ADMINISTRATOR,
+            clearance=options["clearance"],
+            is_staff=True,
+            is_superuser=False,
+            is_active=True,
+        )
         password = self._password()
         try:
             validate_password(password, user=user)
@@ -72,8 +86,10 @@ class Command(BaseCommand):
         try:
             user.full_clean(exclude=["password"])
         except ValidationError as exc:
-            raise CommandError("The administrator is refused: " + "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())) from None
+            raise CommandError(
+                "The administrator is refused: "
+                + "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items())
+            ) from None
 
         with acting(channel="command"), transaction.atomic():
             # Two runs at once: the second waits here and then finds the first one's administrator.
@@ -81,28 +97,46 @@ class Command(BaseCommand):
             self._refuse_if_an_administrator_exists()
             setattr(user, AUDITED_FLAG, True)  # recorded below, once, with what the command knows
             user.save()
-            audit_log(actor=None, action=AuditRecord.Action.CREATE, event="user.create_first_administrator",
-                      obj=user, object_repr=user.username,
-                      changes={**diff({}, user_snapshot(user)), "clearance_level": user.clearance,
-                               "second_factor": "enrolment at first login", "os_user": _os_user()})
-        self.stdout.write(self.style.SUCCESS(
-            f"Created the administrator {user.username!r}. At the first login (/login/) the password leads to the "
-            "enrolment of an authenticator app; the service and the admin open only after that."))
+            audit_log(
+                actor=None,
+                action=AuditRecord.Action.CREATE,
+                event="user.create_first_administrator",
+                obj=user,
+                object_repr=user.username,
+                changes={
+                    **diff({}, user_snapshot(user)),
+                    "clearance_level": user.clearance,
+                    "second_factor": "enrolment at first login",
+                    "os_user": _os_user(),
+                },
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created the administrator {user.username!r}. At the first login (/login/) the password leads to the "
+                "enrolment of an authenticator app; the service and the admin open only after that."
+            )
+        )
 
     @staticmethod
     def _refuse_if_an_administrator_exists() -> None:
-        existing = list(User.objects.filter(role=Role.ADMINISTRATOR).order_by("id").values_list("username", flat=True)[:3])
+        existing = list(
+            User.objects.filter(role=Role.ADMINISTRATOR).order_by("id").values_list("username", flat=True)[:3]
+        )
         if existing:
-            raise CommandError(f"An administrator exists already ({', '.join(existing)}); nothing was changed. "
-                               "Further accounts are created by an administrator in the admin (/admin/).")
+            raise CommandError(
+                f"An administrator exists already ({', '.join(existing)}); nothing was changed. "
+                "Further accounts are created by an administrator in the admin (/admin/)."
+            )
 
     def _password(self) -> str:
         password = os.environ.get(PASSWORD_ENV)
         if password:
             return password
         if not sys.stdin.isatty():
-            raise CommandError(f"No password: set {PASSWORD_ENV} or run the command on a terminal "
-                               "(docker compose run, not -T) to be asked for it.")
+            raise CommandError(
+                f"No password: set {PASSWORD_ENV} or run the command on a terminal "
+                "(docker compose run, not -T) to be asked for it."
+            )
         first = getpass.getpass("Password for the administrator: ")
         second = getpass.getpass("The same password again: ")
         if first != second:

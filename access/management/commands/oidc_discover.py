@@ -28,7 +28,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("issuer", help="the provider's issuer URL (https)")
-        parser.add_argument("--allow-http", action="store_true", help="accept http:// (a provider on loopback for a trial)")
+        parser.add_argument(
+            "--allow-http", action="store_true", help="accept http:// (a provider on loopback for a trial)"
+        )
 
     def handle(self, *args, issuer: str, allow_http: bool, **options):
         issuer = issuer.rstrip("/")
@@ -51,8 +53,9 @@ class Command(BaseCommand):
             problems.append("the authorisation code flow (response_types_supported)")
         if "S256" not in document.get("code_challenge_methods_supported", ["S256"]):
             problems.append("PKCE with S256 (code_challenge_methods_supported)")
-        if settings.OIDC_RP_SIGN_ALGO not in document.get("id_token_signing_alg_values_supported",
-                                                          [settings.OIDC_RP_SIGN_ALGO]):
+        if settings.OIDC_RP_SIGN_ALGO not in document.get(
+            "id_token_signing_alg_values_supported", [settings.OIDC_RP_SIGN_ALGO]
+        ):
             problems.append(f"ID tokens signed {settings.OIDC_RP_SIGN_ALGO} (set OIDC_RP_SIGN_ALGO)")
         for name, key in SETTINGS_FROM_DOCUMENT:
             if document.get(key):

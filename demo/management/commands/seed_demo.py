@@ -29,8 +29,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\nDemo ready. Log in at /login/ with any of these users:"))
         self.stdout.write(f"  password (all): {DEMO_PASSWORD}")
         if settings.BEV_DEMO_MODE:
-            self.stdout.write(f"  second factor: any backup code of {', '.join(DEMO_BACKUP_CODES[:3])} "
-                              "(demo only), or the TOTP secret below in an authenticator app")
+            self.stdout.write(
+                f"  second factor: any backup code of {', '.join(DEMO_BACKUP_CODES[:3])} "
+                "(demo only), or the TOTP secret below in an authenticator app"
+            )
         for username, first, last, role, clearance, org in DEMO_USERS:
             secret = users.get(f"{username}__totp_secret", "") if settings.BEV_DEMO_MODE else "(hidden)"
             self.stdout.write(f"  {username:<10} {role.label:<34} clearance {clearance:<12} TOTP {secret}")

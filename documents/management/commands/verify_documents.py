@@ -22,8 +22,10 @@ def _sha256(name: str) -> str | None:
 
 
 class Command(BaseCommand):
-    help = ("Recompute the SHA-256 of every stored document version; lists the versions whose file is missing "
-            "or no longer matches, records them in the audit trail and exits non-zero.")
+    help = (
+        "Recompute the SHA-256 of every stored document version; lists the versions whose file is missing "
+        "or no longer matches, records them in the audit trail and exits non-zero."
+    )
 
     def handle(self, *args, **options):
         checked = 0
@@ -35,14 +37,24 @@ class Command(BaseCommand):
             if actual != version.sha256:
                 problems.append((version, "missing" if actual is None else "checksum_mismatch"))
         for version, problem in problems:
-            self.stdout.write(f"{problem.upper()}: case {version.document.case_id}, document {version.document_id} "
-                              f"\"{version.document.title}\" v{version.number} ({version.storage_name})")
+            self.stdout.write(
+                f"{problem.upper()}: case {version.document.case_id}, document {version.document_id} "
+                f'"{version.document.title}" v{version.number} ({version.storage_name})'
+            )
         if problems:
             with acting(channel="command"):
                 for version, problem in problems:
-                    audit_log(actor=None, action=AuditRecord.Action.OTHER, event=f"document.{problem}", obj=version,
-                              case_id=version.document.case_id,
-                              changes={"number": version.number, "expected_sha256": version.sha256,
-                                       "found_by": "verify_documents"})
+                    audit_log(
+                        actor=None,
+                        action=AuditRecord.Action.OTHER,
+                        event=f"document.{problem}",
+                        obj=version,
+                        case_id=version.document.case_id,
+                        changes={
+                            "number": version.number,
+                            "expected_sha256": version.sha256,
+                            "found_by": "verify_documents",
+                        },
+                    )
             raise CommandError(f"{len(problems)} of {checked} document versions do not match their checksum.")
         self.stdout.write(self.style.SUCCESS(f"All {checked} document versions match their checksum."))

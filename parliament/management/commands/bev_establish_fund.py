@@ -83,27 +83,45 @@ def _tranches(values: list[str] | None) -> dict[int, Decimal]:
 
 
 class Command(BaseCommand):
-    help = ("Establish the BEV fund (the SPV at the fund manager) with the 2023 letter's limits, tranche "
-            "schedule and first manager. Safe to run again: an existing, identical fund is left alone; "
-            "a different one is refused.")
+    help = (
+        "Establish the BEV fund (the SPV at the fund manager) with the 2023 letter's limits, tranche "
+        "schedule and first manager. Safe to run again: an existing, identical fund is left alone; "
+        "a different one is refused."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--manager-from", required=True, metavar="YYYY-MM-DD",
-                            help="the date from which the fund manager manages the fund (not in the letter: "
-                                 "an official sets it)")
-        parser.add_argument("--manager", default=LETTER_MANAGER,
-                            help=f"the fund manager (default: {LETTER_MANAGER})")
+        parser.add_argument(
+            "--manager-from",
+            required=True,
+            metavar="YYYY-MM-DD",
+            help="the date from which the fund manager manages the fund (not in the letter: an official sets it)",
+        )
+        parser.add_argument("--manager", default=LETTER_MANAGER, help=f"the fund manager (default: {LETTER_MANAGER})")
         parser.add_argument("--name", default=LETTER_NAME, help=f"the fund's name (default: {LETTER_NAME})")
-        parser.add_argument("--policy-owner", default=LETTER_POLICY_OWNER,
-                            help=f"the ministry lending to the fund (default: {LETTER_POLICY_OWNER})")
-        parser.add_argument("--committed-limit", default=str(LETTER_COMMITTED_LIMIT), metavar="EUR",
-                            help=f"the fund's size (default: {LETTER_COMMITTED_LIMIT})")
-        parser.add_argument("--liquid-cap", default=str(LETTER_LIQUID_CAP), metavar="EUR",
-                            help=f"the maximum of liquid assets; above it money flows back to the treasury "
-                                 f"(default: {LETTER_LIQUID_CAP})")
-        parser.add_argument("--tranche", action="append", metavar="YEAR=EUR",
-                            help="a tranche of the subordinated loan; repeat per year "
-                                 "(default: 2023=50000000.00 and 2024=50000000.00)")
+        parser.add_argument(
+            "--policy-owner",
+            default=LETTER_POLICY_OWNER,
+            help=f"the ministry lending to the fund (default: {LETTER_POLICY_OWNER})",
+        )
+        parser.add_argument(
+            "--committed-limit",
+            default=str(LETTER_COMMITTED_LIMIT),
+            metavar="EUR",
+            help=f"the fund's size (default: {LETTER_COMMITTED_LIMIT})",
+        )
+        parser.add_argument(
+            "--liquid-cap",
+            default=str(LETTER_LIQUID_CAP),
+            metavar="EUR",
+            help=f"the maximum of liquid assets; above it money flows back to the treasury "
+            f"(default: {LETTER_LIQUID_CAP})",
+        )
+        parser.add_argument(
+            "--tranche",
+            action="append",
+            metavar="YEAR=EUR",
+            help="a tranche of the subordinated loan; repeat per year (default: 2023=50000000.00 and 2024=50000000.00)",
+        )
 
     def handle(self, *args, **options):
         wanted = {
@@ -120,11 +138,14 @@ class Command(BaseCommand):
                 raise CommandError(f"--{key.replace('_', '-')} must not be empty.")
         total = sum(wanted["planned_tranches"].values(), Decimal("0"))
         if total > wanted["committed_limit"]:
-            raise CommandError(f"The tranches add up to {total}, more than the fund's size "
-                               f"{wanted['committed_limit']}.")
+            raise CommandError(
+                f"The tranches add up to {total}, more than the fund's size {wanted['committed_limit']}."
+            )
         if wanted["committed_limit"] > wanted["liquid_cap"]:
-            raise CommandError(f"The fund's size {wanted['committed_limit']} exceeds the maximum of liquid "
-                               f"assets {wanted['liquid_cap']}: every tranche would flow back to the treasury.")
+            raise CommandError(
+                f"The fund's size {wanted['committed_limit']} exceeds the maximum of liquid "
+                f"assets {wanted['liquid_cap']}: every tranche would flow back to the treasury."
+            )
 
         with acting(channel="command"), transaction.atomic():
             existing = Fund.objects.select_for_update().filter(code="BEV").first()
@@ -133,22 +154,33 @@ class Command(BaseCommand):
                 if differences:
                     raise CommandError(
                         "The fund is already established with another configuration; nothing was changed.\n"
-                        + "\n".join(f"  {field}: established {have}, given {given}"
-                                    for field, have, given in differences)
+                        + "\n".join(
+                            f"  {field}: established {have}, given {given}" for field, have, given in differences
+                        )
                         + "\nA new manager is recorded with bev.services.manager_change (a new period), "
-                          "never by establishing the fund again.")
-                self.stdout.write(f"The fund '{existing.name}' is already established with this configuration; "
-                                  "nothing changed.")
+                        "never by establishing the fund again."
+                    )
+                self.stdout.write(
+                    f"The fund '{existing.name}' is already established with this configuration; nothing changed."
+                )
             else:
-                fund = fund_establish(name=wanted["name"], policy_owner=wanted["policy_owner"],
-                                      manager_name=wanted["manager"], manager_from=wanted["manager_from"],
-                                      committed_limit=wanted["committed_limit"], liquid_cap=wanted["liquid_cap"],
-                                      planned_tranches=wanted["planned_tranches"])
+                fund = fund_establish(
+                    name=wanted["name"],
+                    policy_owner=wanted["policy_owner"],
+                    manager_name=wanted["manager"],
+                    manager_from=wanted["manager_from"],
+                    committed_limit=wanted["committed_limit"],
+                    liquid_cap=wanted["liquid_cap"],
+                    planned_tranches=wanted["planned_tranches"],
+                )
                 tranches = ", ".join(f"{year}: {amount}" for year, amount in sorted(wanted["planned_tranches"].items()))
-                self.stdout.write(self.style.SUCCESS(
-                    f"Established the fund '{fund.name}': size {fund.committed_limit}, liquid assets at most "
-                    f"{fund.liquid_cap}, tranches {tranches}; manager {wanted['manager']} from "
-                    f"{wanted['manager_from'].isoformat()} (audit record fund.establish)."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Established the fund '{fund.name}': size {fund.committed_limit}, liquid assets at most "
+                        f"{fund.liquid_cap}, tranches {tranches}; manager {wanted['manager']} from "
+                        f"{wanted['manager_from'].isoformat()} (audit record fund.establish)."
+                    )
+                )
             self._parliament_configuration()
 
     @staticmethod
@@ -169,9 +201,14 @@ class Command(BaseCommand):
         """Seed the letters' letterhead and ministers where none exist; report what is valid today."""
         if not (MinistryProfile.objects.exists() or Minister.objects.exists() or LetterReference.objects.exists()):
             created = seed_configuration(MinistryProfile, Minister, LetterReference)
-            audit_log(actor=None, action=AuditRecord.Action.CREATE, event="parliament.seed_configuration",
-                      object_type="parliament.configuration", object_repr="letterhead, ministers, references",
-                      changes={"rows_created": created, "os_user": _os_user()})
+            audit_log(
+                actor=None,
+                action=AuditRecord.Action.CREATE,
+                event="parliament.seed_configuration",
+                object_type="parliament.configuration",
+                object_repr="letterhead, ministers, references",
+                changes={"rows_created": created, "os_user": _os_user()},
+            )
             self.stdout.write(f"Seeded the letterhead, ministers and references from the letters ({created} rows).")
         today = timezone.localdate()
         profile = MinistryProfile.objects.valid_on(today).first()
@@ -179,12 +216,19 @@ class Command(BaseCommand):
         if profile is not None:
             self.stdout.write(f"Letterhead valid today: {profile.ministry_name} (from {profile.valid_from}).")
         if minister is not None:
-            self.stdout.write(f"Minister signing today: {minister.name}, {minister.title} (from {minister.valid_from}).")
+            self.stdout.write(
+                f"Minister signing today: {minister.name}, {minister.title} (from {minister.valid_from})."
+            )
         if profile is None or minister is None:
-            missing = " and ".join(what for what, row in (("letterhead", profile), ("minister", minister)) if row is None)
-            self.stderr.write(self.style.WARNING(
-                f"No {missing} is valid today ({today.isoformat()}): letters to parliament cannot be drafted "
-                "until an administrator adds one in the admin (Kamerbrieven configuration)."))
+            missing = " and ".join(
+                what for what, row in (("letterhead", profile), ("minister", minister)) if row is None
+            )
+            self.stderr.write(
+                self.style.WARNING(
+                    f"No {missing} is valid today ({today.isoformat()}): letters to parliament cannot be drafted "
+                    "until an administrator adds one in the admin (Kamerbrieven configuration)."
+                )
+            )
 
 
 def _os_user() -> str:
