@@ -17,6 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from access.roles import Role
 from bev import services
 from bev.selectors import fund_overview, unbalanced_entries
+from bev.services.exits import RETURN_SCALE_MULTIPLE
 from cases.models import Case
 from core.exceptions import ApplicationError, Conflict, LimitExceeded, RuleViolation
 from tests.factories import (
@@ -172,19 +173,33 @@ class FundMachine(RuleBasedStateMachine):
             self.invested[i] += amount
             self.case_invested = True
 
-    @rule(i=st.integers(0, POSITIONS - 1), amount=amounts, kind=st.sampled_from(["dividend", "interest"]))
-    def income(self, i, amount, kind):
-        allowed = self.invested[i] > 0
-        if self.expect(
-            allowed,
-            lambda: services.return_book(
-                user=self.manager, position=self.positions[i], kind=kind, amount=amount, idempotency_key=self.key()
-            ),
-            Conflict,
-        ):
+    @rule(
+        i=st.integers(0, POSITIONS - 1),
+        amount=amounts,
+        kind=st.sampled_from(["dividend", "interest"]),
+        confirm=st.booleans(),
+    )
+    def income(self, i, amount, kind, confirm):
+        """Income on an invested position; above RETURN_SCALE_MULTIPLE times the invested amount only
+        when the fund manager confirms it (issue 22)."""
+        if self.invested[i] <= 0:
+            self.expect(False, lambda: self._income(i, amount, kind, confirm), Conflict)
+            return
+        outside_scale = amount > self.invested[i] * RETURN_SCALE_MULTIPLE
+        if self.expect(not outside_scale or confirm, lambda: self._income(i, amount, kind, confirm), RuleViolation):
             self.available += amount
             self.returns += amount
             self.sweep()
+
+    def _income(self, i, amount, kind, confirm):
+        return services.return_book(
+            user=self.manager,
+            position=self.positions[i],
+            kind=kind,
+            amount=amount,
+            idempotency_key=self.key(),
+            confirm_outside_scale=confirm,
+        )
 
     @rule(amount=amounts)
     def fee(self, amount):
