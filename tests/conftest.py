@@ -7,17 +7,32 @@ from core.classification import Classification
 from .factories import UserFactory, make_case
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """With the fast paths off (BEV_FAST_PATHS=off, the plain ORM and DRF), the tests of a fast path
+    """After pytest-django's order: within each of its groups the slow tests first, so that on
+    several workers (pytest-xdist) a long walk starts early instead of running alone at the end.
+    With the fast paths off (BEV_FAST_PATHS=off, the plain ORM and DRF), the tests of a fast path
     itself (its query counts, its kept state) do not apply; everything else runs unchanged."""
     from django.conf import settings
 
+    items.sort(key=lambda item: (_django_group(item), "slow" not in item.keywords))
     if settings.BEV_FAST_PATHS:
         return
     skip = pytest.mark.skip(reason="tests a fast path; BEV_FAST_PATHS is off")
     for item in items:
         if "fastpaths" in item.keywords:
             item.add_marker(skip)
+
+
+def _django_group(item) -> int:
+    """pytest-django's order: tests in a rolled-back transaction (0), transactional tests, which
+    empty the tables (1), tests without the database (2). A test never moves to another group."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if (marker or "db" in fixtures) else 2
 
 
 @pytest.fixture
