@@ -862,6 +862,10 @@ def case_resume(*, user, case: Case, reason: str) -> StageClock:
     if clock is None or not clock.is_suspended:
         raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
     clock = StageClock.objects.select_for_update(no_key=True).get(pk=clock.pk)
+    # Checked again under the lock: a resume that committed while this one waited for it has
+    # ended the suspension (mypy found the unguarded subtraction; it raised TypeError, a 500).
+    if clock.suspended_since is None:
+        raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
     paused = timezone.now() - clock.suspended_since
     old_due = clock.due_at
     clock.due_at = clock.due_at + paused
