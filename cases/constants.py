@@ -160,7 +160,7 @@ class EventKind(models.TextChoices):
 # Stage deadlines (working norms, not rules of the letter, which only says "per direct" when
 # needed): days per stage, shorter for urgent cases; never later than the threatening
 # transaction's expected closing date.
-STAGE_DAYS = {
+STAGE_DAYS: dict[str, dict[str, int]] = {
     State.SIGNAL: {Urgency.NORMAL: 5, Urgency.IMMEDIATE: 1},
     State.INTAKE: {Urgency.NORMAL: 10, Urgency.IMMEDIATE: 2},
     State.RISK_ASSESSMENT: {Urgency.NORMAL: 28, Urgency.IMMEDIATE: 5},
