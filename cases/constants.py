@@ -98,7 +98,7 @@ HISTORICAL_TRANSACTION_BEFORE = date(2020, 9, 8)
 WET_VIFO_IN_FORCE_SINCE = date(2023, 6, 1)
 
 # The facts the intake records for each scope ground that needs more than the ground itself.
-SCOPE_GROUND_FACTS = {
+SCOPE_GROUND_FACTS: dict[str, tuple[str, ...]] = {
     ScopeGround.HISTORICAL_TRANSACTION: ("historical_transaction_date",),
     ScopeGround.BLOCKED_STARTUP_FINANCING: (
         "vifo_decision_date",
