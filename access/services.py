@@ -248,7 +248,7 @@ def account_changes(before: dict, after: dict) -> dict:
     return changes
 
 
-def account_change_audit(*, actor, user: User, before: dict, created: bool) -> AuditRecord | None:
+def account_change_audit(*, actor: User | None, user: User, before: dict, created: bool) -> AuditRecord | None:
     """The audit record of a change to an account that no service recorded: Django's own password
     views (the admin's form for another person, a person's own change), `manage.py changepassword`,
     `createsuperuser`, a shell. Written right after the save (in its transaction where there is one)."""
@@ -293,7 +293,9 @@ def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
 
 
 @transaction.atomic
-def user_groups_change_audit(*, actor, user: User, field: str, added: list[str], removed: list[str]) -> None:
+def user_groups_change_audit(
+    *, actor: User | None, user: User, field: str, added: list[str], removed: list[str]
+) -> None:
     """A person's groups or extra permissions changed (the admin's form): who, which, added/removed."""
     if added or removed:
         audit_log(
@@ -307,7 +309,7 @@ def user_groups_change_audit(*, actor, user: User, field: str, added: list[str],
 
 
 @transaction.atomic
-def second_factor_change_audit(*, actor, user_id: int, device: str, change: str) -> None:
+def second_factor_change_audit(*, actor: User | None, user_id: int, device: str, change: str) -> None:
     """A second-factor device or backup code added or removed outside the services (the demo's seed,
     a shell): the kind of device, never its secret."""
     audit_log(

@@ -104,32 +104,32 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
 class ConditionInline(ReadOnlyInline):
     model = ConditionFinding
-    fields = readonly_fields = ["code", "status", "rationale", "updated_by"]
+    fields = readonly_fields = ("code", "status", "rationale", "updated_by")
 
 
 class CheckInline(ReadOnlyInline):
     model = CheckFinding
-    fields = readonly_fields = ["code", "answer", "rationale", "updated_by"]
+    fields = readonly_fields = ("code", "answer", "rationale", "updated_by")
 
 
 class ScoreInline(ReadOnlyInline):
     model = IndicatorScore
-    fields = readonly_fields = ["indicator", "assessor", "level", "rationale"]
+    fields = readonly_fields = ("indicator", "assessor", "level", "rationale")
 
 
 class SettlementInline(ReadOnlyInline):
     model = IndicatorSettlement
-    fields = readonly_fields = ["indicator", "level", "rationale", "settled_by"]
+    fields = readonly_fields = ("indicator", "level", "rationale", "settled_by")
 
 
 class ConsultationInline(ReadOnlyInline):
     model = ConsultationRequest
-    fields = readonly_fields = ["ministry", "advisor", "due_date", "status", "position", "waiver_reason"]
+    fields = readonly_fields = ("ministry", "advisor", "due_date", "status", "position", "waiver_reason")
 
 
 class ReviewInline(ReadOnlyInline):
     model = AssessmentReview
-    fields = readonly_fields = ["decision", "reviewer", "comments", "at"]
+    fields = readonly_fields = ("decision", "reviewer", "comments", "at")
 
 
 class ReadOnlyAdmin(CaseScopedAdmin):

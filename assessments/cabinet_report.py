@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -28,6 +29,9 @@ from django.utils.translation import gettext_lazy
 
 from core.classification import Classification
 from core.formatting import date_nl, euro, percent_nl
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # WeasyPrint reports every layout step at INFO; one report is one line in our own log, not twenty.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -91,7 +95,7 @@ def _number(value) -> str:
         return str(value)
 
 
-INDICATOR_KINDS = {"core": gettext_lazy("kern"), "broader": gettext_lazy("breder")}
+INDICATOR_KINDS: dict[str | None, StrOrPromise] = {"core": gettext_lazy("kern"), "broader": gettext_lazy("breder")}
 
 
 def classification_marking(level: str) -> str:

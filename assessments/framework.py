@@ -277,7 +277,9 @@ def validate_definition(definition) -> dict:
         )
         codes.append(row["code"])
     need(len(codes) == len(set(codes)), _("Codes van voorwaarden, indicatoren en toetsen moeten uniek zijn."))
-    indicators = definition.get("indicators") if isinstance(definition.get("indicators"), list) else []
+    indicators = definition.get("indicators")
+    if not isinstance(indicators, list):
+        indicators = []
     need(
         any(isinstance(r, dict) and r.get("kind") == "core" for r in indicators),
         _("Er is ten minste één kernindicator nodig."),

@@ -134,7 +134,7 @@ def indicator_rows(framework: Framework, inputs: Inputs) -> list[dict]:
         level, how = final_level(levels, inputs.settlements.get(item.code), framework.disagreement_spread)
         counts = _counts(framework, item, level, inputs)
         if highest:
-            contribution = str(_q(Decimal(level))) if counts else None
+            contribution = str(_q(Decimal(level))) if counts and level is not None else None  # counts: a level
         else:
             contribution = str(_q(item.weight * level)) if level is not None else None
         rows.append(
@@ -175,7 +175,9 @@ def _risk(framework: Framework, rows: list[dict]) -> tuple[Decimal | None, dict 
 
 def _review_conclusion(framework: Framework, inputs: Inputs, entry) -> tuple[bool | None, list, list, list]:
     """The risk review's conclusion from its questions: (manageable, failures, missing, supports)."""
-    failures, missing, supports = [], [], []
+    failures: list = []
+    missing: list = []
+    supports: list = []
     groups: dict[str, list[tuple]] = {}
     for item in framework.review_checks:
         answer = inputs.checks.get(item.code, CheckAnswer.UNDETERMINED)

@@ -7,6 +7,8 @@ the event's category, the object's type) and lose what identifies the case (`sho
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
@@ -107,7 +109,7 @@ def shown(record: AuditRecord) -> dict:
     }
 
 
-def case_references(*, user: AbstractBaseUser | AnonymousUser, case_ids) -> dict[int, str]:
+def case_references(*, user: AbstractBaseUser | AnonymousUser, case_ids: Iterable[int | None]) -> dict[int, str]:
     """The references ("BEV-2026-0001") of those of `case_ids` this person may see (one query): pages
     name a case by its reference, never by its internal number."""
     wanted = {case_id for case_id in case_ids if case_id is not None}

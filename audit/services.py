@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ _SEAL_LOCK_KEY = 0x4245_5641  # "BEVA"
 SEAL_BATCH = 5000
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, (Decimal,)):
         return str(value)
     if isinstance(value, (datetime, date)):
@@ -71,7 +72,7 @@ def audit_log(
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     event: str = "",
-    obj=None,
+    obj: Model | None = None,
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
@@ -300,7 +301,11 @@ EXPORT_MAX_ROWS = 50_000
 
 
 def audit_trail_export(
-    *, user: AbstractBaseUser | AnonymousUser, records, case_references: dict[int, str], filters: dict
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    records: Sequence[AuditRecord],
+    case_references: dict[int, str],
+    filters: dict,
 ) -> bytes:
     """The filtered trail (`audit.selectors.audit_record_list`, newest first) as a formula-safe CSV
     (core.spreadsheets); a record about a case this person may not see keeps who/when/what and
@@ -336,7 +341,7 @@ def audit_trail_export(
                 labels.event_label(shown(record)["event"]),
                 labels.object_label(record),
                 MASKED_REPR if hidden else record.object_repr,
-                "" if hidden else case_references.get(record.case_id, ""),
+                "" if hidden or record.case_id is None else case_references.get(record.case_id, ""),
                 _("afgeschermd") if hidden else "; ".join(labels.change_lines(record)),
             ]
         )

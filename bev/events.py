@@ -6,12 +6,18 @@ connects in its `AppConfig.ready()`) commit or roll back with the booking. The f
 who listens; the system check `bev.E001` refuses to start when nobody does, since the 2023 letter
 requires that parliament is informed after every transaction."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.checks import Error, register
 from django.dispatch import Signal
+
+if TYPE_CHECKING:
+    from access.models import User
 
 # Sent with `event=TransactionExecuted(...)`.
 executed = Signal()
@@ -26,7 +32,7 @@ class TransactionExecuted:
     executed_on: date
     user_id: int
     source_key: str  # unique per executed transaction (e.g. "journal:<entry id>"), for idempotency
-    actor: object = field(default=None, compare=False, repr=False)  # the user of user_id, if at hand
+    actor: User | None = field(default=None, compare=False, repr=False)  # the user of user_id, if at hand
 
 
 def transaction_executed(event: TransactionExecuted) -> None:

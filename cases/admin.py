@@ -11,20 +11,17 @@ from .models import CabinetDecision, Case, CaseTeamMember, TimelineEvent
 
 class TeamInline(ReadOnlyInline):
     model = CaseTeamMember
-    fields = ["user", "role", "added_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "role", "added_at")
 
 
 class TimelineInline(ReadOnlyInline):
     model = TimelineEvent
-    fields = ["at", "actor", "kind", "transition", "from_state", "to_state", "reason"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "kind", "transition", "from_state", "to_state", "reason")
 
 
 class DecisionInline(ReadOnlyInline):
     model = CabinetDecision
-    fields = ["meeting_date", "reference", "deploy", "recorded_by", "confirmed_by", "confirmed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("meeting_date", "reference", "deploy", "recorded_by", "confirmed_by", "confirmed_at")
 
 
 @admin.register(Case)

@@ -98,7 +98,7 @@ HISTORICAL_TRANSACTION_BEFORE = date(2020, 9, 8)
 WET_VIFO_IN_FORCE_SINCE = date(2023, 6, 1)
 
 # The facts the intake records for each scope ground that needs more than the ground itself.
-SCOPE_GROUND_FACTS = {
+SCOPE_GROUND_FACTS: dict[str, tuple[str, ...]] = {
     ScopeGround.HISTORICAL_TRANSACTION: ("historical_transaction_date",),
     ScopeGround.BLOCKED_STARTUP_FINANCING: (
         "vifo_decision_date",
@@ -160,7 +160,7 @@ class EventKind(models.TextChoices):
 # Stage deadlines (working norms, not rules of the letter, which only says "per direct" when
 # needed): days per stage, shorter for urgent cases; never later than the threatening
 # transaction's expected closing date.
-STAGE_DAYS = {
+STAGE_DAYS: dict[str, dict[str, int]] = {
     State.SIGNAL: {Urgency.NORMAL: 5, Urgency.IMMEDIATE: 1},
     State.INTAKE: {Urgency.NORMAL: 10, Urgency.IMMEDIATE: 2},
     State.RISK_ASSESSMENT: {Urgency.NORMAL: 28, Urgency.IMMEDIATE: 5},

@@ -1,6 +1,9 @@
 """Forms of the case pages. They check shapes only; the rules live in cases.services."""
 
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,9 @@ from .constants import (
     Urgency,
 )
 from .models import Case
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -90,10 +96,10 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(label=_("Signaal ontvangen tot en met"), required=False, widget=DateInput())
 
 
-def country_choices(current: str = "") -> list[tuple[str, str]]:
+def country_choices(current: str = "") -> list[tuple[str, StrOrPromise]]:
     """ISO 3166-1 alpha-2 codes, named in the current language (Dutch first) and sorted by that name.
     The case stores the code, as before; a stored code outside the list stays selectable."""
-    choices = [("", _("Onbekend of niet van toepassing"))]
+    choices: list[tuple[str, StrOrPromise]] = [("", _("Onbekend of niet van toepassing"))]
     choices += [(code, f"{name} ({code})") for code, name in countries]
     if current and current not in countries:
         choices.append((current, current))
@@ -208,8 +214,8 @@ class ReasonForm(forms.Form):
 
 
 class TransitionForm(ReasonForm):
-    def __init__(self, *args, reason_required: bool = False, prefix=None, **kwargs):
-        super().__init__(*args, prefix=prefix, **kwargs)
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if reason_required:
             self.fields["reason"].label = _("Reden (verplicht)")
             self.fields["reason"].widget.attrs["aria-required"] = "true"

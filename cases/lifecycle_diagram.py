@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .constants import State
 from .models import Case
 
@@ -41,11 +43,11 @@ def _transitions():
 
 def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> dict:
     """Boxes and edges for `templates/cases/_lifecycle.svg.html`."""
-    boxes = {}
-    for row, state in enumerate(MAIN_LINE):
-        boxes[state] = {"x": MAIN_X, "y": TOP + row * PITCH, "w": BOX_W}
-    for state, row in {**END_ROWS, **SIDE_ROWS}.items():
-        boxes[state] = {"x": END_X, "y": TOP + row * PITCH, "w": END_W}
+    boxes: dict[str, dict[str, Any]] = {}
+    for index, main_state in enumerate(MAIN_LINE):
+        boxes[main_state] = {"x": MAIN_X, "y": TOP + index * PITCH, "w": BOX_W}
+    for side_state, row in {**END_ROWS, **SIDE_ROWS}.items():
+        boxes[side_state] = {"x": END_X, "y": TOP + row * PITCH, "w": END_W}
     for state, box in boxes.items():
         box.update(
             state=state,

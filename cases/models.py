@@ -10,15 +10,19 @@ Guards are named after the rule they check (`cases.guards`). State changes go th
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, Transition, transition
 
 from access.roles import Role
 from core.classification import Classification, rank
@@ -101,6 +105,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True, db_index=True
     )
+    if TYPE_CHECKING:
+        # Added to the class by FSMField for the field `state` (django-fsm's partialmethods).
+        def get_all_state_transitions(self) -> Iterator[Transition]: ...
+
+        def get_available_user_state_transitions(
+            self, user: AbstractBaseUser | AnonymousUser
+        ) -> Iterator[Transition]: ...
+
     version = models.PositiveIntegerField(
         default=1, help_text=_("Verhoogd bij elke wijziging (optimistische vergrendeling).")
     )

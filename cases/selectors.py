@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Prefetch, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 
+from access.models import User
 from access.roles import case_roles_for, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log
@@ -18,7 +21,7 @@ from core.precompiled import Precompiled
 from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, TimelineEvent
 
 
-def team_members_who_may(*, case: Case, action: str, exclude=()) -> list:
+def team_members_who_may(*, case: Case, action: str, exclude: Iterable[int | None] = ()) -> list[User]:
     """The people on the case team who may do `action` on it (their role there allows it and fits their
     organisational role, as `access.permissions.can` asks), active and cleared for the case's
     classification, except the user ids in `exclude` (under four eyes: who prepared the thing).
@@ -38,7 +41,7 @@ def team_members_who_may(*, case: Case, action: str, exclude=()) -> list:
     return [m.user for m in members if m.role in case_roles_for(m.user.role)]
 
 
-def case_list(*, user) -> QuerySet[Case]:
+def case_list(*, user: User | AnonymousUser | None) -> QuerySet[Case]:
     """Case files this person may open (department advisors reach only their consultation)."""
     return (
         Case.objects.case_file_visible_to(user)
@@ -47,7 +50,7 @@ def case_list(*, user) -> QuerySet[Case]:
     )
 
 
-def case_list_rows(*, user) -> QuerySet[Case]:
+def case_list_rows(*, user: User | AnonymousUser | None) -> QuerySet[Case]:
     """The cases of the API list: exactly those of `case_list`, without its join and prefetch. The list
     reads only the page's columns (`.values()`) and their categories (`case_categories`).
 
@@ -61,12 +64,12 @@ def case_list_rows(*, user) -> QuerySet[Case]:
 
 
 @lru_cache(maxsize=512)
-def _case_file_visible_to(pk, is_active, clearance_rank, user) -> QuerySet[Case]:
+def _case_file_visible_to(pk: int, is_active: bool, clearance_rank: int, user: User) -> QuerySet[Case]:
     # `user` adds nothing to the key (model instances compare by pk): it is what the query is built from.
     return Case.objects.case_file_visible_to(user)
 
 
-def case_search(queryset: QuerySet[Case], *, terms) -> QuerySet[Case]:
+def case_search(queryset: QuerySet[Case], *, terms: Iterable[str]) -> QuerySet[Case]:
     """Cases whose reference, title, target, acquirer or KvK number contains every term, in any case:
     the database upper-cases the term as it upper-cased `search_text`, and escapes % and _."""
     for term in terms:
@@ -75,10 +78,10 @@ def case_search(queryset: QuerySet[Case], *, terms) -> QuerySet[Case]:
     return queryset
 
 
-def case_categories(*, case_ids) -> dict[int, list[str]]:
+def case_categories(*, case_ids: Iterable[int]) -> dict[int, list[str]]:
     """The categories of these cases, each list in alphabetical order (as `case_list` prefetches them):
     one query, none for no cases. Plain SQL: the ORM's `case_id__in` costs more than the query."""
-    categories = {case_id: [] for case_id in case_ids}
+    categories: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
     if categories:
         table, case_column = CaseCategory._meta.db_table, CaseCategory._meta.get_field("case").column
         category_column = CaseCategory._meta.get_field("category").column
@@ -93,7 +96,9 @@ def case_categories(*, case_ids) -> dict[int, list[str]]:
     return categories
 
 
-def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: bool = False) -> Case:
+def case_get(
+    *, user: User | AnonymousUser | None, case_id: int | str, audit_read: bool = True, for_update: bool = False
+) -> Case:
     """The case if this person may see it, else NotFound (never "forbidden": it does not exist for them).
 
     Reading a case file is recorded in the audit trail."""
@@ -101,20 +106,21 @@ def case_get(*, user, case_id: int | str, audit_read: bool = True, for_update: b
     # Its categories as `case_list` prefetches them (ordered), read by a query compiled once.
     categories = _CATEGORIES_OF_CASE(case_id=case.pk)
     len(categories)  # evaluated: the prefetch cache holds rows, as Django's own prefetch leaves it
-    case._prefetched_objects_cache = {"category_rows": categories}
+    # Django's own prefetch cache, which django-stubs does not declare on Model.
+    case._prefetched_objects_cache = {"category_rows": categories}  # type: ignore[attr-defined]
     if audit_read:
         # One INSERT: atomic by itself (an audited read writes nothing else).
         audit_log(actor=user, action=AuditRecord.Action.READ, event="case.read", obj=case, case_id=case.pk)
     return case
 
 
-def case_header(*, user, case_id: int | str) -> Case:
+def case_header(*, user: User | AnonymousUser | None, case_id: int | str) -> Case:
     """The case without its categories, for reading its sub-lists (timeline, team, deadlines,
     decisions): one query. The same need-to-know as `case_get`."""
     return _case_lookup(user, case_id)
 
 
-def _case_lookup(user, case_id: int | str) -> Case:
+def _case_lookup(user: User | AnonymousUser | None, case_id: int | str) -> Case:
     """The case file by id or reference ("BEV-..."), if this person may see it. By id (every API and web
     URL) through the need-to-know lookup compiled once (`core.precompiled`: the ORM builds its EXISTS
     subquery in ~1 ms, the database runs it in a tenth of that)."""
@@ -145,10 +151,8 @@ _CATEGORIES_OF_CASE = Precompiled(
 )
 
 
-def people_names(*, usernames) -> dict[str, str]:
+def people_names(*, usernames: Iterable[str]) -> dict[str, str]:
     """Usernames to the names people know each other by (one query); a username without a name stays."""
-    from access.models import User
-
     wanted = [u for u in usernames if u]
     return {user.username: str(user) for user in User.objects.filter(username__in=wanted)} if wanted else {}
 

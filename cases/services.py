@@ -3,7 +3,10 @@ writing the timeline and the audit trail with the change."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+import functools
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import can, require, require_four_eyes
 from access.roles import Role, case_roles_for
@@ -125,7 +129,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
 def _record_event(
     *,
     case: Case,
-    actor,
+    actor: User | None,
     kind: str,
     transition: str = "",
     from_state: str = "",
@@ -146,13 +150,13 @@ def _record_event(
     )
 
 
-def case_note_record(*, case: Case, actor, data: dict) -> TimelineEvent:
+def case_note_record(*, case: Case, actor: User, data: dict) -> TimelineEvent:
     """A note on the case's timeline from another part of the service (an assessment's step);
     called inside that part's transaction, which also writes its audit record."""
     return _record_event(case=case, actor=actor, kind=EventKind.NOTE, data=data)
 
 
-def _validate_choices(values, choices, field: str) -> list[str]:
+def _validate_choices(values: Iterable[str] | None, choices: Collection[str], field: str) -> list[str]:
     values = list(dict.fromkeys(values or []))
     unknown = [v for v in values if v not in choices]
     if unknown:
@@ -201,7 +205,9 @@ def _next_reference(year: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # Classification (issue 20): what this deployment may hold, whom it leaves able to see the case
 # ---------------------------------------------------------------------------------------------
-def _require_classification_allowed(*, user, case: Case, level: str, team_clearances=None) -> None:
+def _require_classification_allowed(
+    *, user: User, case: Case, level: str, team_clearances: Iterable[User] | None = None
+) -> None:
     """A case's classification stays within the deployment's accreditation (400) and never above
     the clearance of the person setting it, nor above every team member's (409: nobody could see
     the case any more; DOMAIN "Confidentiality": need-to-know within clearance)."""
@@ -227,7 +233,7 @@ def _require_classification_allowed(*, user, case: Case, level: str, team_cleara
         )
 
 
-def _reclassify(*, user, case: Case, before: str, after: str, reason: str) -> str:
+def _reclassify(*, user: User, case: Case, before: str, after: str, reason: str) -> str:
     """Check a change of the case's classification; lowering needs the right
     `case.lower_classification` (as documents need `document.lower_classification`) and a reason."""
     reason = (reason or "").strip()
@@ -249,7 +255,7 @@ def _reclassify(*, user, case: Case, before: str, after: str, reason: str) -> st
 # Create and update
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def case_create(*, user, data: dict[str, Any]) -> Case:
+def case_create(*, user: User, data: dict[str, Any]) -> Case:
     """Record a signal as a new case; its author joins the case team as case officer."""
     require(user, "case.create")
     data = dict(data)
@@ -283,7 +289,12 @@ def case_create(*, user, data: dict[str, Any]) -> Case:
 
 @transaction.atomic
 def case_update(
-    *, user, case: Case, data: dict[str, Any], expected_version: int | None = None, classification_reason: str = ""
+    *,
+    user: User,
+    case: Case,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    classification_reason: str = "",
 ) -> Case:
     """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
     classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
@@ -308,7 +319,7 @@ def case_update(
         categories = _validate_choices(data.pop("categories"), StrategicCategory.values, "categories")
     if "scope_grounds" in data:
         data["scope_grounds"] = _validate_choices(data["scope_grounds"], ScopeGround.values, "scope_grounds")
-    reclassified = None
+    reclassified: dict[str, Any] | None = None
     if data.get("classification", case.classification) != case.classification:
         if data["classification"] not in Classification.values:
             raise ValidationError({"classification": _("Onbekende rubricering.")})
@@ -369,7 +380,7 @@ def case_update(
 # ---------------------------------------------------------------------------------------------
 # The lifecycle
 # ---------------------------------------------------------------------------------------------
-def transition_method(case: Case, name: str):
+def transition_method(case: Case, name: str) -> Any:
     method = getattr(case, name, None)
     if name.startswith("_") or method is None or not hasattr(method, "_django_fsm"):
         raise RuleViolation(_("Onbekende statusovergang '%(name)s'.") % {"name": name}, field="transition")
@@ -386,7 +397,7 @@ def unmet_guards(case: Case, name: str) -> list[str]:
 
 
 @transaction.atomic
-def case_transition(*, user, case: Case, name: str, reason: str = "", data: dict | None = None) -> Case:
+def case_transition(*, user: User, case: Case, name: str, reason: str = "", data: dict | None = None) -> Case:
     """Move a case along its lifecycle.
 
     404 is the caller's business (need-to-know); here: unknown name 400, role 403, wrong state or
@@ -446,7 +457,7 @@ def case_transition(*, user, case: Case, name: str, reason: str = "", data: dict
     return case
 
 
-def available_transitions(*, user, case: Case) -> list[dict[str, Any]]:
+def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
     """Transitions this person may take now (their role allows it and every rule is met)."""
     result = []
     for t in case.get_available_user_state_transitions(user):
@@ -454,7 +465,7 @@ def available_transitions(*, user, case: Case) -> list[dict[str, Any]]:
             {
                 "name": t.name,
                 "target": t.target,
-                "target_label": State(t.target).label,
+                "target_label": State(str(t.target)).label,
                 "reason_required": bool(t.custom.get("reason_required")),
                 "description": (t.method.__doc__ or "").strip(),
             }
@@ -462,7 +473,7 @@ def available_transitions(*, user, case: Case) -> list[dict[str, Any]]:
     return result
 
 
-def blocked_transitions(*, user, case: Case) -> list[dict[str, Any]]:
+def blocked_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
     """Transitions this person's role allows from the current state but whose rules are not met yet."""
     result = []
     for t in case.get_all_state_transitions():
@@ -477,7 +488,7 @@ def blocked_transitions(*, user, case: Case) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 # The case team (need-to-know)
 # ---------------------------------------------------------------------------------------------
-def _require_role_fits(*, member, role: str) -> None:
+def _require_role_fits(*, member: User, role: str) -> None:
     """Separation of duties (issue 20): a person holds on a case only a role that their organisational
     role allows (`access.roles.CASE_ROLES_BY_ORGANISATION_ROLE`). 400, at the field `role`."""
     if role not in Role.values:
@@ -494,7 +505,7 @@ def _require_role_fits(*, member, role: str) -> None:
         )
 
 
-def _earlier_team_roles(*, case: Case, member) -> list[str]:
+def _earlier_team_roles(*, case: Case, member: User) -> list[str]:
     """The roles `member` held on this case before (from the timeline, which is append-only)."""
     events = (
         TimelineEvent.objects.filter(case=case, kind=EventKind.TEAM).order_by("at", "id").values_list("data", flat=True)
@@ -516,7 +527,7 @@ def _team_candidate_refused() -> RuleViolation:
 
 
 @transaction.atomic
-def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
+def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> CaseTeamMember:
     """Put a person on the case team in a role their organisational role allows. Re-adding someone
     who was removed is allowed and shows on the timeline with the roles they held before; it is no
     way around four eyes, which compares persons over the whole case history (issue 20).
@@ -533,7 +544,7 @@ def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
     earlier = _earlier_team_roles(case=case, member=member)
     row = CaseTeamMember.objects.create(case=case, user=member, role=role, added_by=user)
     case.forget_team()
-    data = {"added": member.username, "role": role}
+    data: dict[str, Any] = {"added": member.username, "role": role}
     if earlier:
         data["earlier_roles"] = earlier
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data=data)
@@ -552,7 +563,7 @@ def case_team_add(*, user, case: Case, member, role: str) -> CaseTeamMember:
 
 
 @transaction.atomic
-def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMember:
+def case_team_change_role(*, user: User, case: Case, member: User, role: str) -> CaseTeamMember:
     """Change a member's role on the case: its own audited step (not remove-and-add). The member
     keeps no power of the old role; what they did in it stays theirs for four eyes (issue 20)."""
     require(user, "case.manage_team", case=case)
@@ -587,7 +598,7 @@ def case_team_change_role(*, user, case: Case, member, role: str) -> CaseTeamMem
 
 
 @transaction.atomic
-def case_team_remove(*, user, case: Case, member) -> None:
+def case_team_remove(*, user: User, case: Case, member: User) -> None:
     require(user, "case.manage_team", case=case)
     if member is not None and member.pk == user.pk:
         raise RuleViolation(_("U kunt uzelf niet uit het casusteam verwijderen."), field="user")
@@ -636,7 +647,7 @@ def _require_follow_on_reassessment(case: Case) -> None:
         )
 
 
-def _decision_instruments(values) -> list[str]:
+def _decision_instruments(values: object) -> list[str]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise ValidationError({"instruments": _("Geef een lijst van instrumenten op.")})
     values = _validate_choices(values, Instrument.values, "instruments")
@@ -646,16 +657,16 @@ def _decision_instruments(values) -> list[str]:
 @transaction.atomic
 def cabinet_decision_record(
     *,
-    user,
+    user: User,
     case: Case,
-    meeting_date,
+    meeting_date: date,
     reference: str,
     deploy: bool,
     conditions: str = "",
     notes: str = "",
-    instruments=None,
-    max_amount=None,
-    lapses_on=None,
+    instruments: list[str] | None = None,
+    max_amount: Decimal | None = None,
+    lapses_on: date | None = None,
     orders_sale: bool = False,
 ) -> CabinetDecision:
     """Record the kabinetsbesluit. A decision to deploy states what the cabinet allowed: the
@@ -760,7 +771,7 @@ def cabinet_decision_record(
 
 
 @transaction.atomic
-def cabinet_decision_confirm(*, user, decision: CabinetDecision) -> CabinetDecision:
+def cabinet_decision_confirm(*, user: User, decision: CabinetDecision) -> CabinetDecision:
     decision = CabinetDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
     require(user, "cabinet_decision.confirm", case=decision.case)
     if decision.confirmed_at is not None:
@@ -827,7 +838,7 @@ def current_clock(case: Case) -> StageClock | None:
 
 
 @transaction.atomic
-def case_suspend(*, user, case: Case, reason: str) -> StageClock:
+def case_suspend(*, user: User, case: Case, reason: str) -> StageClock:
     require(user, "case.suspend", case=case)
     if not (reason or "").strip():
         raise RuleViolation(_("Een reden is verplicht bij opschorting."), field="reason")
@@ -853,7 +864,7 @@ def case_suspend(*, user, case: Case, reason: str) -> StageClock:
 
 
 @transaction.atomic
-def case_resume(*, user, case: Case, reason: str) -> StageClock:
+def case_resume(*, user: User, case: Case, reason: str) -> StageClock:
     """Resume the stage's clock; its due date moves by the time it was suspended."""
     require(user, "case.suspend", case=case)
     if not (reason or "").strip():
@@ -862,6 +873,10 @@ def case_resume(*, user, case: Case, reason: str) -> StageClock:
     if clock is None or not clock.is_suspended:
         raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
     clock = StageClock.objects.select_for_update(no_key=True).get(pk=clock.pk)
+    # Checked again under the lock: a resume that committed while this one waited for it has
+    # ended the suspension (mypy found the unguarded subtraction; it raised TypeError, a 500).
+    if clock.suspended_since is None:
+        raise Conflict(_("De termijn is niet opgeschort."), code="not_suspended")
     paused = timezone.now() - clock.suspended_since
     old_due = clock.due_at
     clock.due_at = clock.due_at + paused
@@ -888,9 +903,23 @@ def case_resume(*, user, case: Case, reason: str) -> StageClock:
     return clock
 
 
+def _mail_overdue(recipients: list[str], reference: str, stage: str) -> None:
+    """Tell the team a stage is overdue. The mail names only the reference: case content stays
+    inside the service."""
+    from django.core.mail import send_mail
+
+    if recipients:
+        send_mail(
+            subject=f"[BEV] Termijn verstreken: {reference}",
+            message=f"De termijn van de fase '{State(stage).label}' van casus {reference} is verstreken.",
+            from_email=None,
+            recipient_list=recipients,
+            fail_silently=True,
+        )
+
+
 def flag_overdue_stages(*, now: datetime | None = None) -> list[StageClock]:
     """Flag each running, unsuspended stage past its due date once, and notify the case team."""
-    from django.core.mail import send_mail
 
     now = now or timezone.now()
     flagged = []
@@ -919,18 +948,6 @@ def flag_overdue_stages(*, now: datetime | None = None) -> list[StageClock]:
                 changes={"stage": clock.stage},
             )
             recipients = [e for e in case.team.values_list("user__email", flat=True) if e]
-            # The mail names only the reference: case content stays inside the service.
-            transaction.on_commit(
-                lambda r=recipients, c=case, s=clock.stage: (
-                    r
-                    and send_mail(
-                        subject=f"[BEV] Termijn verstreken: {c.reference}",
-                        message=f"De termijn van de fase '{State(s).label}' van casus {c.reference} is verstreken.",
-                        from_email=None,
-                        recipient_list=r,
-                        fail_silently=True,
-                    )
-                )
-            )
+            transaction.on_commit(functools.partial(_mail_overdue, recipients, case.reference, clock.stage))
             flagged.append(clock)
     return flagged

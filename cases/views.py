@@ -464,7 +464,7 @@ def team_remove(request, pk: int, user_id: int):
             return asked
         services.case_team_remove(user=request.user, case=case, member=member)
     except REFUSED as exc:
-        messages.error(request, getattr(exc, "message", None) or "; ".join(exc.messages))
+        messages.error(request, exc.message if isinstance(exc, ApplicationError) else "; ".join(exc.messages))
         return redirect(back + "#team")
     messages.success(request, _("%(user)s is uit het casusteam verwijderd.") % {"user": member})
     # Undo: the case page offers to add them back in the role they had (cases:team_add, all its checks).

@@ -78,8 +78,8 @@ def my_cases(*, user, states=None) -> list[MyCase]:
     for case in cases:
         if case.my_role not in allowed:
             case.my_role = None
-        clock = clocks.get(case.pk)
-        case.clock = clock if clock is not None and clock.stage == case.state else None
+        running = clocks.get(case.pk)
+        case.clock = running if running is not None and running.stage == case.state else None
     return cases
 
 
@@ -110,7 +110,7 @@ def _may_transition(role: str | None, transition) -> bool:
     return role is not None and role in roles_for(f"case.transition.{action}")
 
 
-def _next_steps(case: Case) -> list:
+def _next_steps(case: MyCase) -> list:
     """The lifecycle's steps out of the case's state that this person's role may take and whose
     rules are met (the guards are read only for these)."""
     steps = []

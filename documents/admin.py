@@ -12,7 +12,7 @@ class VersionInline(admin.TabularInline):
     model = DocumentVersion
     extra = 0
     can_delete = False
-    fields = [
+    fields = readonly_fields = (
         "number",
         "original_filename",
         "file_kind",
@@ -22,8 +22,7 @@ class VersionInline(admin.TabularInline):
         "uploaded_by",
         "withdrawn_at",
         "withdrawal_reason",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -33,7 +33,7 @@ class FileKind(models.TextChoices):
 
 
 # Served media type and canonical extension per kind.
-MEDIA_TYPES = {
+MEDIA_TYPES: dict[str, str] = {
     FileKind.PDF: "application/pdf",
     FileKind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     FileKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ def _office_kind(content: bytes) -> tuple[FileKind, str]:
     result = _run_office_inspection(content)
     if "kind" in result:
         return FileKind(result["kind"]), result.get("text", "")
-    reason, limit = result.get("refused"), result.get("limit")
+    reason, limit = result.get("refused") or "failed", result.get("limit")
     messages = {
         "corrupt": _("Het bestand is een beschadigd zip-archief."),
         "not_office": _("Dit zip-bestand is geen DOCX-, XLSX- of ODT-document; andere archieven zijn niet toegestaan."),
@@ -66,12 +66,12 @@ def _office_kind(content: bytes) -> tuple[FileKind, str]:
             "gecontroleerd en wordt geweigerd."
         ),
     }
-    if reason == "unpacked":
+    if reason == "unpacked" and limit is not None:
         limit = limit // (1024 * 1024)
     _refuse(messages.get(reason, messages["failed"]) % {"limit": limit})
 
 
-def _run_office_inspection(content: bytes) -> dict:
+def _run_office_inspection(content: bytes) -> dict[str, Any]:
     """Runs `office_inspection.py` as a child process and kills it after its timeout.
 
     A plain subprocess rather than a multiprocessing pool (as `core/pdf.py` uses): a Celery prefork

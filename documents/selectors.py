@@ -3,15 +3,18 @@ documents of cases the person is on the team of, up to their clearance. Anything
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from access.models import User
+from cases.models import Case
 from core.exceptions import NotFound
 
 from .models import Document, DocumentLink, DocumentVersion
 
 
-def document_list(*, user, case=None) -> QuerySet[Document]:
+def document_list(*, user: User | AnonymousUser | None, case: Case | None = None) -> QuerySet[Document]:
     qs = Document.objects.visible_to(user)
     if case is not None:
         qs = qs.filter(case=case)
@@ -33,14 +36,16 @@ def document_search(qs: QuerySet[Document], text: str) -> QuerySet[Document]:
     return qs.filter(Q(title__icontains=text) | Q(pk__in=matching))
 
 
-def document_get(*, user, document_id, case=None) -> Document:
+def document_get(*, user: User | AnonymousUser | None, document_id: int | str, case: Case | None = None) -> Document:
     try:
         return document_list(user=user, case=case).get(pk=document_id)
     except (Document.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Document niet gevonden.")) from None
 
 
-def document_version_get(*, user, document_id, number, case=None) -> DocumentVersion:
+def document_version_get(
+    *, user: User | AnonymousUser | None, document_id: int | str, number: int | str, case: Case | None = None
+) -> DocumentVersion:
     document = document_get(user=user, document_id=document_id, case=case)
     try:
         version = document.versions.get(number=number)
@@ -50,7 +55,7 @@ def document_version_get(*, user, document_id, number, case=None) -> DocumentVer
     return version
 
 
-def documents_linked_to(*, user, obj) -> QuerySet[Document]:
+def documents_linked_to(*, user: User | AnonymousUser | None, obj: Model) -> QuerySet[Document]:
     """The documents (visible to this person) linked to an object, e.g. an advice or a decision."""
     from django.contrib.contenttypes.models import ContentType
 

@@ -13,19 +13,25 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from types import TracebackType
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import can, require
 from audit.models import AuditRecord
 from audit.services import audit_log
+from cases.models import Case
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
@@ -40,7 +46,13 @@ logger = logging.getLogger(__name__)
 # Rules
 # ---------------------------------------------------------------------------------------------
 def _check_classification(
-    *, user, case, classification: str, reason: str, current: str | None = None, generated: bool = False
+    *,
+    user: User | None,
+    case: Case,
+    classification: str,
+    reason: str,
+    current: str | None = None,
+    generated: bool = False,
 ) -> None:
     """The one place of the classification rule (issue 6; DOMAIN "Confidentiality"): a document is
     classified at least as high as its case, and never lowered silently. Lowering (below the
@@ -96,10 +108,11 @@ def _check_file(*, content: bytes, filename: str) -> CheckedFile:
     )
 
 
-def read_upload(file) -> tuple[bytes, str]:
+def read_upload(file: UploadedFile) -> tuple[bytes, str]:
     """Content and name of an uploaded file, refusing an oversized one before reading it."""
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
-    if getattr(file, "size", None) is not None and file.size > limit:
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
         raise RuleViolation(
             _("Het bestand is te groot: maximaal %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="file"
         )
@@ -123,13 +136,17 @@ class _StoredFile:
         self.name = _store_file(self.checked)
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if exc_type is not None and self.name:
             default_storage.delete(self.name)
         return False
 
 
-def _new_version(*, document: Document, stored: _StoredFile, user, source_revision: str = "") -> DocumentVersion:
+def _new_version(
+    *, document: Document, stored: _StoredFile, user: User | None, source_revision: str = ""
+) -> DocumentVersion:
     """A new version; the caller holds the document row lock (select_for_update)."""
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     checked = stored.checked
@@ -157,10 +174,8 @@ def _version_audit(version: DocumentVersion) -> dict:
     }
 
 
-def _require_on_case(user, action: str, case) -> None:
+def _require_on_case(user: User, action: str, case: Case) -> None:
     """Need-to-know first (404 for people who may not see the case), then the role (403)."""
-    from cases.models import Case
-
     if not Case.objects.case_file_visible_to(user).filter(pk=case.pk).exists():
         raise NotFound(_("Casus niet gevonden."))
     require(user, action, case=case)
@@ -171,8 +186,8 @@ def _require_on_case(user, action: str, case) -> None:
 # ---------------------------------------------------------------------------------------------
 def document_upload(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     title: str,
     document_type: str,
     content: bytes,
@@ -222,7 +237,7 @@ def document_upload(
     return document
 
 
-def document_version_add(*, user, document: Document, content: bytes, filename: str) -> DocumentVersion:
+def document_version_add(*, user: User, document: Document, content: bytes, filename: str) -> DocumentVersion:
     """A new upload of the same document is a new version; earlier versions stay readable."""
     _require_on_case(user, "document.upload", document.case)
     if document.classification_rank > user.clearance_rank:
@@ -243,7 +258,7 @@ def document_version_add(*, user, document: Document, content: bytes, filename: 
 
 
 @transaction.atomic
-def document_version_withdraw(*, user, version: DocumentVersion, reason: str) -> DocumentVersion:
+def document_version_withdraw(*, user: User, version: DocumentVersion, reason: str) -> DocumentVersion:
     """Documents are never deleted: a version is marked withdrawn, with a reason, and stays readable."""
     document = version.document
     _require_on_case(user, "document.withdraw", document.case)
@@ -267,14 +282,13 @@ def document_version_withdraw(*, user, version: DocumentVersion, reason: str) ->
     return version
 
 
-def _target_case_id(target) -> int | None:
+def _target_case_id(target: Model) -> int | None:
     """The case an object belongs to: itself, its `case`, or its parent's (e.g. a score's assessment's)."""
-    from cases.models import Case
-
     if isinstance(target, Case):
         return target.pk
-    if getattr(target, "case_id", None) is not None:
-        return target.case_id
+    case_id = getattr(target, "case_id", None)
+    if case_id is not None:
+        return case_id
     for field in target._meta.concrete_fields:
         if field.is_relation and field.many_to_one and field.name != "document":
             parent = getattr(target, field.name, None)
@@ -284,7 +298,7 @@ def _target_case_id(target) -> int | None:
 
 
 @transaction.atomic
-def document_link(*, user, document: Document, target_type: str, target_id: str) -> DocumentLink:
+def document_link(*, user: User, document: Document, target_type: str, target_id: str) -> DocumentLink:
     """Link the document to an object of the same case, e.g. "assessments.indicatorscore" 12."""
     _require_on_case(user, "document.upload", document.case)
     app_label, _sep, model = (target_type or "").lower().partition(".")
@@ -316,7 +330,7 @@ def document_link(*, user, document: Document, target_type: str, target_id: str)
 
 
 @transaction.atomic
-def document_reclassify(*, user, document: Document, classification: str, reason: str = "") -> Document:
+def document_reclassify(*, user: User, document: Document, classification: str, reason: str = "") -> Document:
     """Change the classification; lowering it is never silent (see `_check_classification`)."""
     _require_on_case(user, "document.upload", document.case)
     document = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
@@ -348,7 +362,7 @@ def document_reclassify(*, user, document: Document, classification: str, reason
 # ---------------------------------------------------------------------------------------------
 # Download: need-to-know, clearance, checksum, audit
 # ---------------------------------------------------------------------------------------------
-def document_version_download(*, user, version: DocumentVersion) -> bytes:
+def document_version_download(*, user: User, version: DocumentVersion) -> bytes:
     """The stored bytes of a version, after checking them against the version's SHA-256.
 
     The caller obtained `version` through `documents.selectors` (need-to-know and clearance).
@@ -407,8 +421,8 @@ def document_version_download(*, user, version: DocumentVersion) -> bytes:
 # ---------------------------------------------------------------------------------------------
 def generated_document_store(
     *,
-    user,
-    case,
+    user: User | None,
+    case: Case,
     title: str,
     document_type: str,
     filename: str,
@@ -443,7 +457,7 @@ def generated_document_store(
     with _StoredFile(checked) as stored, transaction.atomic():
         document = Document.objects.select_for_update(no_key=True).filter(case=case, source_key=source_key).first()
         created = document is None
-        if created:
+        if document is None:
             try:
                 with transaction.atomic():
                     document = Document.objects.create(

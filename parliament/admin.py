@@ -74,8 +74,7 @@ class LetterRequestAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
 class LetterRevisionInline(admin.TabularInline):
     model = LetterRevision
-    fields = ["number", "author", "note", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "author", "note", "created_at")
     extra = 0
     can_delete = False
 

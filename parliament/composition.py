@@ -32,7 +32,7 @@ from .confidentiality import Disclosure, disclosure_for
 from .models import Chamber, LetterRequest, TransactionKind
 
 # The two addressees (the format of the ministry's letters, shared/reference/kamerbrief-format-examples.txt).
-ADDRESSEES = {
+ADDRESSEES: dict[str, str] = {
     Chamber.TWEEDE_KAMER: "De Voorzitter van de Tweede Kamer\nder Staten-Generaal\nPrinses Irenestraat 6\n2595 BD  DEN HAAG",
     Chamber.EERSTE_KAMER: "De Voorzitter van de Eerste Kamer\nder Staten-Generaal\nPostbus 20017\n2500 EA  DEN HAAG",
 }
@@ -270,7 +270,7 @@ def _threat(facts: dict, disclosure: Disclosure) -> str:
 
 
 # The first condition of the afwegingskader in the letter's words, where they fit the ground.
-FIRST_CONDITION = {
+FIRST_CONDITION: dict[str | None, str] = {
     ScopeGround.NOT_IN_SCREENING: "de voorziene investering of overname heeft risico’s voor de nationale "
     "veiligheid tot gevolg",
     ScopeGround.ESSENTIAL_SUPPLIER: "de voorziene investering of overname heeft risico’s voor de nationale "
@@ -279,7 +279,7 @@ FIRST_CONDITION = {
 FIRST_CONDITION_OTHERWISE = "er zijn risico’s voor de nationale veiligheid"
 
 # Why the existing instruments did not suffice, per scope ground; for ground 4 they did work.
-INSTRUMENTS_SENTENCE = {
+INSTRUMENTS_SENTENCE: dict[str | None, str] = {
     ScopeGround.NOT_IN_SCREENING: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
     "onderneming valt (nog) niet onder het stelsel van investeringstoetsing.",
     ScopeGround.ESSENTIAL_SUPPLIER: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "

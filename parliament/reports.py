@@ -24,6 +24,7 @@ import statistics
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -85,17 +86,23 @@ ANNUAL_COLUMNS = [
 ]
 
 
+def _period(report: Report) -> tuple[date, date]:
+    """The period of an annual report or an evaluation, which report_request always gives them."""
+    if report.period_start is None or report.period_end is None:
+        raise ValueError(f"report {report.pk} ({report.kind}) has no period")
+    return report.period_start, report.period_end
+
+
 def annual_rows(report: Report) -> list[dict]:
     user = report.requested_by
+    period_start, period_end = _period(report)
     cases = Case.objects.visible_to(user)
     requests = (
-        LetterRequest.objects.filter(
-            case__in=cases, executed_on__gte=report.period_start, executed_on__lte=report.period_end
-        )
+        LetterRequest.objects.filter(case__in=cases, executed_on__gte=period_start, executed_on__lte=period_end)
         .select_related("case")
         .order_by("executed_on", "id")
     )
-    positions = {row["position"].pk: row for row in _positions_with_metrics(cases, report.period_end)}
+    positions = {row["position"].pk: row for row in _positions_with_metrics(cases, period_end)}
     rows = []
     for request in requests:
         position = positions.get(request.position_id) or {}
@@ -155,7 +162,7 @@ def annual_withheld(report: Report) -> tuple[int, int]:
 def annual_summary(rows: list[dict]) -> dict:
     invested = sum((r["amount"] for r in rows if r["kind_code"] not in EXITS), ZERO)
     proceeds = sum((r["amount"] for r in rows if r["kind_code"] in EXITS), ZERO)
-    per_kind = defaultdict(lambda: {"count": 0, "amount": ZERO})
+    per_kind: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "amount": ZERO})
     for r in rows:
         per_kind[r["kind_code"]]["count"] += 1
         per_kind[r["kind_code"]]["amount"] += r["amount"]
@@ -182,11 +189,11 @@ NOT_SET = "niet ingesteld"
 def annual_fund(report: Report) -> dict:
     """The manager on the year's last day and, for people who may see the fund, the loan's figures at
     the year's end and their change in the year, from the ledger."""
-    on = report.period_end
+    period_start, on = _period(report)
     section: dict = {"manager": manager_on(on) or NOT_SET, "manager_on": on}
     end = _fund_totals(report.requested_by, on)
     if end:
-        start = _fund_totals(report.requested_by, report.period_start - timedelta(days=1))
+        start = _fund_totals(report.requested_by, period_start - timedelta(days=1))
         section["loan"] = {
             key: {"label": label, "year_end": end[key], "in_year": end[key] - start.get(key, ZERO)}
             for key, label in LOAN_FIGURES
@@ -424,14 +431,15 @@ def bar_chart(title: str, bars: list[tuple[str, float, str]], *, width: int = 46
 
 def evaluation_data(report: Report) -> dict:
     user = report.requested_by
-    start, end = _aware(report.period_start), _aware(report.period_end, end=True)
+    period_start, period_end = _period(report)
+    start, end = _aware(period_start), _aware(period_end, end=True)
     cases = Case.objects.visible_to(user).filter(signal_received_at__gte=start, signal_received_at__lte=end)
     flow = funnel(cases)
     durations = duration_stats(stage_durations(cases, until=min(end, timezone.now())))
-    positions = _positions_with_metrics(Case.objects.visible_to(user), report.period_end)
+    positions = _positions_with_metrics(Case.objects.visible_to(user), period_end)
     invested = sum((p["invested"] for p in positions), ZERO)
     returned = sum((p["returns"] for p in positions), ZERO)
-    fund = _fund_totals(user, report.period_end)
+    fund = _fund_totals(user, period_end)
     fees = fund.get("fees")
     deployed = fund.get("deployed", invested) if fund else invested
     return {

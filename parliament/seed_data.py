@@ -9,6 +9,7 @@ signed by Heleen Herbert, Minister van Economische Zaken en Klimaat). The change
 """
 
 from datetime import date
+from typing import Any
 
 _LETTERHEAD = {
     "visiting_address": "Bezuidenhoutseweg 73\n2594 AC Den Haag",
@@ -17,7 +18,7 @@ _LETTERHEAD = {
     "phone": "070 379 8911 (algemeen)",
 }
 
-MINISTRY_PROFILES = [
+MINISTRY_PROFILES: list[dict[str, Any]] = [
     {
         "valid_from": date(2017, 10, 26),
         "valid_to": date(2024, 7, 1),
@@ -44,7 +45,7 @@ MINISTRY_PROFILES = [
     },
 ]
 
-MINISTERS = [
+MINISTERS: list[dict[str, Any]] = [
     {
         "name": "M.A.M. Adriaansens",
         "title": "De Minister van Economische Zaken en Klimaat",

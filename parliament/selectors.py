@@ -8,8 +8,10 @@ from __future__ import annotations
 import difflib
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from access.models import User
 from access.permissions import require
 from access.roles import roles_for
 from cases.models import Case, CaseTeamMember
@@ -79,19 +81,19 @@ def evaluation_status(schedule: EvaluationSchedule, *, on: date) -> str:
 # ---------------------------------------------------------------------------------------------
 # Letters (need-to-know through the case)
 # ---------------------------------------------------------------------------------------------
-def _letters_of_visible_cases(user) -> QuerySet[LetterDraft]:
+def _letters_of_visible_cases(user: User | AnonymousUser | None) -> QuerySet[LetterDraft]:
     return LetterDraft.objects.filter(case__in=Case.objects.visible_to(user)).select_related(
         "case", "request", "approved_by", "submitted_by", "sent_by"
     )
 
 
-def letter_list(*, user) -> QuerySet[LetterDraft]:
+def letter_list(*, user: User) -> QuerySet[LetterDraft]:
     """Letters of the cases this person may see and on whose team their role may read letters."""
     readers = CaseTeamMember.objects.filter(user=user, role__in=roles_for("letter.view")).values("case_id")
     return _letters_of_visible_cases(user).filter(case_id__in=readers).order_by("-created_at", "-id")
 
 
-def letter_get(*, user, letter_id) -> LetterDraft:
+def letter_get(*, user: User | AnonymousUser | None, letter_id: int | str) -> LetterDraft:
     """The letter if its case is visible to this person (else NotFound) and their role on the case
     may read letters (else PermissionDenied)."""
     try:
@@ -141,12 +143,12 @@ def earlier_sent_letters(*, case_id: int, chamber: str, before: date) -> list[Le
 # ---------------------------------------------------------------------------------------------
 # Reports
 # ---------------------------------------------------------------------------------------------
-def report_list(*, user) -> QuerySet[Report]:
+def report_list(*, user: User) -> QuerySet[Report]:
     """A person sees the reports they requested: each holds only the cases visible to them."""
     return Report.objects.filter(requested_by=user).order_by("-created_at", "-id")
 
 
-def report_get(*, user, report_id) -> Report:
+def report_get(*, user: User, report_id: int | str) -> Report:
     try:
         return report_list(user=user).get(pk=report_id)
     except (Report.DoesNotExist, ValueError, TypeError):

@@ -10,9 +10,11 @@ twice makes the drafts once (row lock with SKIP LOCKED, status check, unique con
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -20,10 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from bev.events import TransactionExecuted
 from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, RuleViolation
 from core.inserts import insert
@@ -43,6 +47,7 @@ from .models import (
     LetterRequest,
     LetterRevision,
     LetterStatus,
+    MinistryProfile,
     Report,
     TransactionKind,
 )
@@ -51,7 +56,7 @@ from .selectors import minister_on, ministry_profile_on
 logger = logging.getLogger(__name__)
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     """Facts and summaries are kept as JSON: money as strings (never floats), dates as ISO."""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -78,12 +83,14 @@ def _enqueue(task_name: str, object_id: int) -> None:
         )
 
 
-def letter_requests_on_transaction(sender, *, event, **kwargs) -> None:
+def letter_requests_on_transaction(
+    sender: type[TransactionExecuted], *, event: TransactionExecuted, **kwargs: Any
+) -> None:
     """Receiver of `bev.events.executed` (connected in ParliamentConfig.ready())."""
     letter_requests_create(event=event, actor=event.actor)
 
 
-def letter_requests_create(*, event, actor=None) -> LetterRequest:
+def letter_requests_create(*, event: TransactionExecuted, actor: User | None = None) -> LetterRequest:
     """Record that parliament is to be informed about an executed fund transaction.
 
     Called by `bev.events.transaction_executed` inside the fund transaction's database
@@ -113,24 +120,24 @@ def letter_requests_create(*, event, actor=None) -> LetterRequest:
         case_id=request.case_id,
         changes={"kind": request.kind, "amount": request.amount, "executed_on": request.executed_on},
     )
-    transaction.on_commit(lambda pk=request.pk: _enqueue("make_letter_drafts", pk))
+    transaction.on_commit(functools.partial(_enqueue, "make_letter_drafts", request.pk))
     return request
 
 
 def _configuration_is_empty() -> bool:
-    from .models import Minister, MinistryProfile
+    from .models import Minister
 
     return not MinistryProfile.objects.exists() and not Minister.objects.exists()
 
 
-def _date_and_sign(letter: LetterDraft, *, on: date):
+def _date_and_sign(letter: LetterDraft, *, on: date) -> MinistryProfile:
     """Date the letter `on`, with the letterhead and the minister in office valid on that date."""
     profile = ministry_profile_on(on)
     minister = minister_on(on)
     if profile is None and minister is None and _configuration_is_empty():
         # A database emptied after migrating (a restore, a test flush) lacks the rows migration
         # 0002 seeded: put the defaults back rather than fail. A deliberate gap stays an error.
-        from .models import LetterReference, Minister, MinistryProfile
+        from .models import LetterReference, Minister
         from .seed_data import seed_configuration
 
         seed_configuration(MinistryProfile, Minister, LetterReference)
@@ -287,7 +294,7 @@ def our_reference_is_complete(value: str, *, prefix: str = "") -> bool:
 
 
 @transaction.atomic
-def letter_set_reference(*, user, letter: LetterDraft, our_reference: str) -> LetterDraft:
+def letter_set_reference(*, user: User, letter: LetterDraft, our_reference: str) -> LetterDraft:
     """Record "Ons kenmerk", the document system's number of this letter (while it is a draft)."""
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
@@ -316,7 +323,7 @@ def letter_set_reference(*, user, letter: LetterDraft, our_reference: str) -> Le
 @transaction.atomic
 def letter_update(
     *,
-    user,
+    user: User,
     letter: LetterDraft,
     subject: str | None = None,
     body: str | None = None,
@@ -365,7 +372,7 @@ def letter_update(
 
 
 @transaction.atomic
-def letter_submit(*, user, letter: LetterDraft) -> LetterDraft:
+def letter_submit(*, user: User, letter: LetterDraft) -> LetterDraft:
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.DRAFT)
@@ -392,7 +399,7 @@ def letter_submit(*, user, letter: LetterDraft) -> LetterDraft:
 
 
 @transaction.atomic
-def letter_return_to_draft(*, user, letter: LetterDraft, reason: str) -> LetterDraft:
+def letter_return_to_draft(*, user: User, letter: LetterDraft, reason: str) -> LetterDraft:
     require(user, "letter.approve", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.IN_REVIEW)
@@ -428,7 +435,7 @@ def letter_authors(letter: LetterDraft) -> set[int]:
 
 
 @transaction.atomic
-def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
+def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
     """Four eyes: a letter is approved by someone other than its authors."""
     require(user, "letter.approve", case=letter.case)
     letter = _locked(letter)
@@ -462,7 +469,7 @@ def letter_approve(*, user, letter: LetterDraft) -> LetterDraft:
 
 
 @transaction.atomic
-def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> LetterDraft:
+def letter_mark_sent(*, user: User, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> LetterDraft:
     """Record that the approved letter went to the chamber, with its Kamerstuk number; the letter
     (and its confidential annex) are kept as documents of the case."""
     require(user, "letter.send", case=letter.case)
@@ -517,7 +524,7 @@ def letter_mark_sent(*, user, letter: LetterDraft, sent_on: date, kamerstuk_numb
     return letter
 
 
-def _store_as_case_documents(*, user, letter: LetterDraft) -> None:
+def _store_as_case_documents(*, user: User, letter: LetterDraft) -> None:
     """The sent letter as a public document of the case; its annex at the case's classification."""
     from core.classification import Classification
 
@@ -550,7 +557,7 @@ def _store_as_case_documents(*, user, letter: LetterDraft) -> None:
         )
 
 
-def letter_record_download(*, user, letter: LetterDraft, fmt: str) -> None:
+def letter_record_download(*, user: User, letter: LetterDraft, fmt: str) -> None:
     with transaction.atomic():
         audit_log(
             actor=user,
@@ -566,7 +573,7 @@ def letter_record_download(*, user, letter: LetterDraft, fmt: str) -> None:
 # ---------------------------------------------------------------------------------------------
 def report_request(
     *,
-    user,
+    user: User,
     kind: str,
     year: int | None = None,
     period_start: date | None = None,
@@ -612,7 +619,7 @@ def report_request(
             obj=report,
             changes={"kind": kind, "period_start": period_start, "period_end": period_end},
         )
-        transaction.on_commit(lambda pk=report.pk: _enqueue("generate_report", pk))
+        transaction.on_commit(functools.partial(_enqueue, "generate_report", report.pk))
     return report
 
 
@@ -664,7 +671,7 @@ def report_fail(*, report_id: int, error: str) -> None:
     )
 
 
-def report_record_download(*, user, report: Report, fmt: str) -> None:
+def report_record_download(*, user: User, report: Report, fmt: str) -> None:
     with transaction.atomic():
         audit_log(actor=user, action=AuditRecord.Action.DOWNLOAD, event=f"report.download_{fmt}", obj=report)
 

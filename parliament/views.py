@@ -322,7 +322,7 @@ def letter_act(request, letter_id: int, action: str):
                     (_("Brief"), item.subject),
                     (_("Kamer"), item.get_chamber_display()),
                     (_("Casus"), item.case.reference),
-                    *[(form.fields[name].label, value) for name, value in form.cleaned_data.items()],
+                    *[(str(form.fields[name].label), value) for name, value in form.cleaned_data.items()],
                 ]
                 # Sending stores the letter as case documents (files): no dry run for it.
                 asked = confirm_first(

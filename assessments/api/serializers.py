@@ -38,7 +38,7 @@ def _one_of(choices, *, blank: bool = False):
 # ---------------------------------------------------------------------------------------------
 class AssessmentEvidenceSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    source = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=300)  # type: ignore[assignment]  # a field named as a Field attribute: DRF's metaclass moves it off the class
     url = serializers.CharField(required=False, allow_blank=True, max_length=500)
     document_id = serializers.IntegerField(
         required=False, allow_null=True, help_text=_("Een document in het casusdossier.")
@@ -50,7 +50,7 @@ class FrameworkItemSerializer(serializers.Serializer):
 
     part = serializers.CharField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named as a Field attribute: DRF's metaclass moves it off the class
     label_nl = serializers.CharField()
     label_en = serializers.CharField()
     guidance_nl = serializers.CharField()
@@ -135,7 +135,7 @@ class IndicatorBoardSerializer(FrameworkItemSerializer):
 class AssessmentResultEntrySerializer(serializers.Serializer):
     part = serializers.CharField()
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named as a Field attribute: DRF's metaclass moves it off the class
     value = serializers.JSONField(allow_null=True)
     text = serializers.CharField()
     effect = serializers.CharField(required=False, help_text=_("supports, blocks, missing of risk."))
@@ -143,7 +143,7 @@ class AssessmentResultEntrySerializer(serializers.Serializer):
 
 class AssessmentResultIndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named as a Field attribute: DRF's metaclass moves it off the class
     kind = serializers.CharField()
     weight = serializers.CharField()
     scores = serializers.ListField(child=serializers.IntegerField())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from cases.constants import State
 from cases.models import Case
@@ -22,13 +23,16 @@ from ..models import (
 # risk_assessment (letter: "Op basis van deze risico-inschatting beslist het kabinet"), risk reviews
 # while the stake is held (letter: the State winds down "zodra de risico's ... tot op een
 # beheersbaar niveau zijn gebracht").
-CASE_STATE_FOR_KIND = {AssessmentKind.INITIAL: State.RISK_ASSESSMENT, AssessmentKind.RISK_REVIEW: State.MONITORING}
+CASE_STATE_FOR_KIND: dict[str, State] = {
+    AssessmentKind.INITIAL: State.RISK_ASSESSMENT,
+    AssessmentKind.RISK_REVIEW: State.MONITORING,
+}
 # The states in which an assessment of the kind is made, revised and approved. A follow-on investment
 # beyond the kabinetsbesluit goes back through the risk assessment before the cabinet decides again
 # (issue 20; letter, "Afwegingskader": "Steeds zal kritisch worden bekeken of de inzet ... echt
 # noodzakelijk is en er bijvoorbeeld geen sprake is van strategisch gedrag van bedrijven"), so the
 # initial assessment is also made, or revised, while the case waits for that decision.
-CASE_STATES_FOR_KIND = {
+CASE_STATES_FOR_KIND: dict[str, tuple[State, ...]] = {
     AssessmentKind.INITIAL: (State.RISK_ASSESSMENT, State.FOLLOW_ON_DECISION),
     AssessmentKind.RISK_REVIEW: (State.MONITORING,),
 }
@@ -59,7 +63,7 @@ def _require_draft(assessment: Assessment) -> None:
         )
 
 
-def _require_lead(user, assessment: Assessment) -> None:
+def _require_lead(user: User, assessment: Assessment) -> None:
     require(user, "assessment.lead", case=assessment.case)
     if assessment.lead_id != user.pk:
         raise PermissionDenied(_("Alleen de eerste beoordelaar van deze inschatting kan dit doen."), code="not_lead")
@@ -72,7 +76,7 @@ def _clean_text(value: str | None, field: str, *, required: bool) -> str:
     return value
 
 
-def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
+def _clean_evidence(evidence: object, *, user: User, case: Case) -> list[dict]:
     """Evidence: a list of {"title", "source", "document_id", "url"}; a title or a document each.
     A document must be one of this case's documents that the person may see (need-to-know)."""
     from documents.selectors import document_list
@@ -107,5 +111,5 @@ def _clean_evidence(evidence, *, user, case: Case) -> list[dict]:
     return cleaned
 
 
-def _timeline(case: Case, *, actor, data: dict) -> None:
+def _timeline(case: Case, *, actor: User, data: dict) -> None:
     case_note_record(case=case, actor=actor, data=data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import require
 from access.roles import Role
@@ -41,7 +43,7 @@ def _organisation_key(name: str) -> str:
     return key.removeprefix("ministerie van ").strip()
 
 
-def advisor_belongs_to_ministry(advisor, ministry: str, ministry_other: str = "") -> bool:
+def advisor_belongs_to_ministry(advisor: User, ministry: str, ministry_other: str = "") -> bool:
     """Whether the advisor's organisation is the ministry asked (`MINISTRY_ORGANISATIONS`; for
     "another ministry", the name given for it)."""
     organisation = _organisation_key(advisor.organisation)
@@ -55,10 +57,10 @@ def advisor_belongs_to_ministry(advisor, ministry: str, ministry_other: str = ""
 @transaction.atomic
 def consultation_request(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     ministry: str,
-    advisor,
+    advisor: User | None,
     question: str,
     covers: list[str],
     due_date: date,
@@ -102,7 +104,7 @@ def consultation_request(
         errors["covers"] = _("Onbekende onderdelen: %(c)s.") % {"c": ", ".join(map(str, unknown))}
     if not isinstance(due_date, date) or due_date < timezone.localdate():
         errors["due_date"] = _("De uiterste datum ligt niet in het verleden.")
-    if errors:
+    if errors or advisor is None:  # no advisor: refused above, at the field `advisor`
         raise ValidationError(errors)
     consultation = ConsultationRequest.objects.create(
         assessment=assessment,
@@ -132,7 +134,9 @@ def consultation_request(
 
 
 @transaction.atomic
-def consultation_answer(*, user, consultation: ConsultationRequest, position: str, advice: str) -> ConsultationRequest:
+def consultation_answer(
+    *, user: User, consultation: ConsultationRequest, position: str, advice: str
+) -> ConsultationRequest:
     """The department advisor the request is addressed to answers it."""
     consultation = (
         ConsultationRequest.objects.select_for_update(no_key=True, of=("self",))
@@ -172,7 +176,7 @@ def consultation_answer(*, user, consultation: ConsultationRequest, position: st
 
 
 @transaction.atomic
-def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
+def consultation_waive(*, user: User, consultation: ConsultationRequest, reason: str) -> ConsultationRequest:
     """The lead assessor proceeds without an open advice, recording why."""
     consultation = (
         ConsultationRequest.objects.select_for_update(no_key=True, of=("self",))
@@ -204,7 +208,7 @@ def consultation_waive(*, user, consultation: ConsultationRequest, reason: str) 
 
 
 @transaction.atomic
-def consultation_respond(*, user, consultation: ConsultationRequest, response: str) -> ConsultationRequest:
+def consultation_respond(*, user: User, consultation: ConsultationRequest, response: str) -> ConsultationRequest:
     """The lead assessor records EZK's response to an advice that objects or has concerns. Under
     framework version 2 no "deploy" stands while such an advice is unanswered (letter: "Dit doet EZK in
     afstemming met betrokken (vak)departementen"); the response shows in the outcome and the report."""
@@ -243,7 +247,7 @@ def consultation_respond(*, user, consultation: ConsultationRequest, response: s
 
 
 @transaction.atomic
-def assessment_set_no_consultation_reason(*, user, assessment: Assessment, reason: str) -> Assessment:
+def assessment_set_no_consultation_reason(*, user: User, assessment: Assessment, reason: str) -> Assessment:
     """Why none of the ministries concerned needed to be asked (framework version 2: without any
     request, "deploy" needs this reason). An empty text withdraws it."""
     assessment = _lock(assessment)
@@ -272,10 +276,23 @@ def assessment_set_no_consultation_reason(*, user, assessment: Assessment, reaso
     return assessment
 
 
-def flag_overdue_consultations(*, now: datetime | None = None) -> list[ConsultationRequest]:
-    """Flag each open request past its due date once, and tell the lead assessor and the advisor."""
+def _mail_overdue(recipients: list[str], reference: str, ministry: str) -> None:
+    """Tell the lead assessor and the advisor an advice is overdue. The mail names only the
+    reference: case content stays inside the service."""
     from django.core.mail import send_mail
 
+    if recipients:
+        send_mail(
+            subject=f"[BEV] Advies verlopen: {reference}",
+            message=f"Het gevraagde advies van {ministry} voor casus {reference} is niet op tijd gegeven.",
+            from_email=None,
+            recipient_list=recipients,
+            fail_silently=True,
+        )
+
+
+def flag_overdue_consultations(*, now: datetime | None = None) -> list[ConsultationRequest]:
+    """Flag each open request past its due date once, and tell the lead assessor and the advisor."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     flagged = []
@@ -298,18 +315,8 @@ def flag_overdue_consultations(*, now: datetime | None = None) -> list[Consultat
                 changes={"due_date": consultation.due_date},
             )
             recipients = [e for e in (consultation.assessment.lead.email, consultation.advisor.email) if e]
-            # The mail names only the reference: case content stays inside the service.
             transaction.on_commit(
-                lambda r=recipients, c=case, m=consultation.ministry_label: (
-                    r
-                    and send_mail(
-                        subject=f"[BEV] Advies verlopen: {c.reference}",
-                        message=f"Het gevraagde advies van {m} voor casus {c.reference} is niet op tijd gegeven.",
-                        from_email=None,
-                        recipient_list=r,
-                        fail_silently=True,
-                    )
-                )
+                functools.partial(_mail_overdue, recipients, case.reference, str(consultation.ministry_label))
             )
             flagged.append(consultation)
     return flagged

@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log
@@ -25,7 +26,7 @@ from ..models import (
 # Framework versions
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def framework_create_draft(*, user, name: str, definition: dict, notes: str = "") -> FrameworkVersion:
+def framework_create_draft(*, user: User, name: str, definition: dict, notes: str = "") -> FrameworkVersion:
     """A new draft version (an administrator's); it takes the next version number."""
     require(user, "framework.publish")
     if not (name or "").strip():
@@ -48,7 +49,7 @@ def framework_create_draft(*, user, name: str, definition: dict, notes: str = ""
 @transaction.atomic
 def framework_update_draft(
     *,
-    user,
+    user: User,
     framework: FrameworkVersion,
     name: str | None = None,
     definition: dict | None = None,
@@ -70,7 +71,7 @@ def framework_update_draft(
 
 
 @transaction.atomic
-def framework_publish(*, user, framework: FrameworkVersion) -> FrameworkVersion:
+def framework_publish(*, user: User, framework: FrameworkVersion) -> FrameworkVersion:
     """Publish a draft: from now on new assessments use it. Existing assessments keep theirs."""
     require(user, "framework.publish")
     framework = FrameworkVersion.objects.select_for_update(no_key=True).get(pk=framework.pk)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import cast
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
@@ -30,6 +34,7 @@ from ..models import (
     AssessmentReview,
     CheckFinding,
     ConditionFinding,
+    FrameworkVersion,
     IndicatorScore,
     IndicatorSettlement,
 )
@@ -52,7 +57,7 @@ from .frameworks import framework_current
 # Assessments
 # ---------------------------------------------------------------------------------------------
 @transaction.atomic
-def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) -> Assessment:
+def assessment_start(*, user: User, case: Case, kind: str = AssessmentKind.INITIAL) -> Assessment:
     """Start an assessment with the current published framework version; its starter leads it."""
     require(user, "assessment.lead", case=case)
     if kind not in AssessmentKind.values:
@@ -72,7 +77,9 @@ def assessment_start(*, user, case: Case, kind: str = AssessmentKind.INITIAL) ->
     return _create(user=user, case=case, kind=kind, framework=framework, revision=1, previous=None)
 
 
-def _create(*, user, case, kind, framework, revision, previous) -> Assessment:
+def _create(
+    *, user: User, case: Case, kind: str, framework: FrameworkVersion, revision: int, previous: Assessment | None
+) -> Assessment:
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -109,7 +116,7 @@ def _create(*, user, case, kind, framework, revision, previous) -> Assessment:
 
 @transaction.atomic
 def assessment_set_scope(
-    *, user, assessment: Assessment, scope_ground: str, confirmed: bool | None, rationale: str = ""
+    *, user: User, assessment: Assessment, scope_ground: str, confirmed: bool | None, rationale: str = ""
 ) -> Assessment:
     """Confirm the scope ground (reikwijdte) the provision steps in on, or record that none applies."""
     assessment = _lock(assessment)
@@ -171,6 +178,7 @@ def _require_scope_facts(case: Case, scope_ground: str) -> None:
         )
     if (
         scope_ground == ScopeGround.HISTORICAL_TRANSACTION
+        and case.historical_transaction_date is not None  # a missing date was refused above
         and case.historical_transaction_date >= HISTORICAL_TRANSACTION_BEFORE
     ):
         raise Conflict(
@@ -198,7 +206,7 @@ def _require_rule(assessment: Assessment, present: bool) -> None:
 
 @transaction.atomic
 def assessment_set_policy_goal(
-    *, user, assessment: Assessment, crucial: bool | None, rationale: str = ""
+    *, user: User, assessment: Assessment, crucial: bool | None, rationale: str = ""
 ) -> Assessment:
     """Record whether the company is crucial to achieving policy goals: only then does the broader
     indicator count (letter: "Het gaat hier uitsluitend om bedrijven die cruciaal zijn voor het
@@ -227,7 +235,9 @@ def assessment_set_policy_goal(
 
 
 @transaction.atomic
-def assessment_set_low_indicators_justification(*, user, assessment: Assessment, justification: str) -> Assessment:
+def assessment_set_low_indicators_justification(
+    *, user: User, assessment: Assessment, justification: str
+) -> Assessment:
     """Why condition 1 ("de voorziene investering of overname heeft risico's voor de nationale
     veiligheid tot gevolg") is met although every indicator is low; shown in the outcome and the
     cabinet report. An empty text withdraws it."""
@@ -254,19 +264,19 @@ def assessment_set_low_indicators_justification(*, user, assessment: Assessment,
 
 def _finding_set(
     *,
-    user,
+    user: User,
     assessment: Assessment,
     findings: str,
     code: str,
     field: str,
     value: str,
-    choices,
+    choices: Collection[str],
     undetermined: str,
     unknown: str,
     not_in_version: str,
     rationale: str,
-    evidence,
-):
+    evidence: object,
+) -> ConditionFinding | CheckFinding:
     """Record the answer to one condition or check of the assessment's framework version."""
     assessment = _lock(assessment)
     _require_lead(user, assessment)
@@ -295,9 +305,9 @@ def _finding_set(
 
 @transaction.atomic
 def assessment_set_condition(
-    *, user, assessment: Assessment, code: str, status: str, rationale: str = "", evidence=None
+    *, user: User, assessment: Assessment, code: str, status: str, rationale: str = "", evidence: object = None
 ) -> ConditionFinding:
-    return _finding_set(
+    finding = _finding_set(
         user=user,
         assessment=assessment,
         findings="conditions",
@@ -311,13 +321,14 @@ def assessment_set_condition(
         rationale=rationale,
         evidence=evidence,
     )
+    return cast(ConditionFinding, finding)  # the row of `conditions`
 
 
 @transaction.atomic
 def assessment_set_check(
-    *, user, assessment: Assessment, code: str, answer: str, rationale: str = "", evidence=None
+    *, user: User, assessment: Assessment, code: str, answer: str, rationale: str = "", evidence: object = None
 ) -> CheckFinding:
-    return _finding_set(
+    finding = _finding_set(
         user=user,
         assessment=assessment,
         findings="checks",
@@ -331,9 +342,10 @@ def assessment_set_check(
         rationale=rationale,
         evidence=evidence,
     )
+    return cast(CheckFinding, finding)  # the row of `checks`
 
 
-def _validate_level(assessment: Assessment, indicator: str, level) -> None:
+def _validate_level(assessment: Assessment, indicator: str, level: object) -> None:
     framework = assessment.framework.framework
     if assessment.kind == AssessmentKind.RISK_REVIEW and framework.reviews_by_questions:
         # The company's importance does not fall when the threat goes: the review answers its
@@ -353,7 +365,7 @@ def _validate_level(assessment: Assessment, indicator: str, level) -> None:
 
 @transaction.atomic
 def assessment_score(
-    *, user, assessment: Assessment, indicator: str, level: int, rationale: str, evidence=None
+    *, user: User, assessment: Assessment, indicator: str, level: int, rationale: str, evidence: object = None
 ) -> IndicatorScore:
     """An assessor's own, independent score of one indicator (scoring again replaces it)."""
     assessment = _lock(assessment)
@@ -381,7 +393,7 @@ def assessment_score(
 
 @transaction.atomic
 def assessment_settle(
-    *, user, assessment: Assessment, indicator: str, level: int, rationale: str
+    *, user: User, assessment: Assessment, indicator: str, level: int, rationale: str
 ) -> IndicatorSettlement:
     """The lead assessor settles an indicator's level (needed where the scores disagree)."""
     assessment = _lock(assessment)
@@ -467,7 +479,7 @@ def _require_cabinet_conditions_settled(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def assessment_submit(*, user, assessment: Assessment) -> Assessment:
+def assessment_submit(*, user: User, assessment: Assessment) -> Assessment:
     assessment = _lock(assessment)
     _require_lead(user, assessment)
     if assessment.status != AssessmentStatus.DRAFT:
@@ -517,11 +529,10 @@ def assessment_authors(assessment: Assessment) -> set[int]:
     authors.update(assessment.conditions.exclude(updated_by=None).values_list("updated_by_id", flat=True))
     authors.update(assessment.checks.exclude(updated_by=None).values_list("updated_by_id", flat=True))
     authors.update(assessment.settlements.values_list("settled_by_id", flat=True))
-    authors.discard(None)
-    return authors
+    return {author for author in authors if author is not None}
 
 
-def _require_other_assessor(user, assessment: Assessment) -> None:
+def _require_other_assessor(user: User, assessment: Assessment) -> None:
     require(user, "assessment.approve", case=assessment.case)
     # Four eyes by person, whatever role the author holds on the team now (issue 20).
     require_four_eyes(
@@ -532,7 +543,7 @@ def _require_other_assessor(user, assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> Assessment:
+def assessment_approve(*, user: User, assessment: Assessment, comments: str = "") -> Assessment:
     """A different assessor approves: the result is frozen and the assessment never changes again."""
     assessment = _lock(assessment)
     _require_other_assessor(user, assessment)
@@ -591,7 +602,7 @@ def assessment_approve(*, user, assessment: Assessment, comments: str = "") -> A
 
 
 @transaction.atomic
-def assessment_return(*, user, assessment: Assessment, comments: str) -> Assessment:
+def assessment_return(*, user: User, assessment: Assessment, comments: str) -> Assessment:
     """A different assessor sends the submitted assessment back to the lead, with comments."""
     assessment = _lock(assessment)
     _require_other_assessor(user, assessment)
@@ -620,7 +631,7 @@ def assessment_return(*, user, assessment: Assessment, comments: str) -> Assessm
 
 
 @transaction.atomic
-def assessment_revise(*, user, assessment: Assessment) -> Assessment:
+def assessment_revise(*, user: User, assessment: Assessment) -> Assessment:
     """A change to an approved assessment: a new draft revision that links to it, with its inputs
     copied and the same framework version (the old one stays as it was approved)."""
     old = _lock(assessment)
@@ -659,9 +670,9 @@ def assessment_revise(*, user, assessment: Assessment) -> Assessment:
         )
     # For a follow-on decision the critical checks (last resort, no strategic behaviour: "steeds")
     # are answered afresh; the indicators and conditions carry over and may be revised.
-    for row in [] if old.case.state == State.FOLLOW_ON_DECISION else old.checks.all():
-        new.checks.filter(code=row.code).update(
-            answer=row.answer, rationale=row.rationale, evidence=row.evidence, updated_by=row.updated_by
+    for check in [] if old.case.state == State.FOLLOW_ON_DECISION else old.checks.all():
+        new.checks.filter(code=check.code).update(
+            answer=check.answer, rationale=check.rationale, evidence=check.evidence, updated_by=check.updated_by
         )
     IndicatorScore.objects.bulk_create(
         [

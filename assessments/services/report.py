@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from cases.models import Case
 from core.exceptions import Conflict, NotFound
@@ -14,13 +15,14 @@ from documents.constants import DocumentType
 from documents.models import Document, DocumentLink
 
 from ..cabinet_report import render_docx, render_pdf
+from ..models import Assessment
 from ..selectors import assessment_report_context
 
 
 # ---------------------------------------------------------------------------------------------
 # The cabinet's risk assessment report
 # ---------------------------------------------------------------------------------------------
-def assessment_report_generate(*, user, assessment) -> Document:
+def assessment_report_generate(*, user: User, assessment: Assessment) -> Document:
     """Render the approved assessment as the report for the ministerraad (PDF, plus an editable DOCX)
     and store both as documents of the case; a revised assessment gives new versions of the same
     two documents. Returns the PDF document.

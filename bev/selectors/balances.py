@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,11 +42,11 @@ CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
 logger = logging.getLogger(__name__)
 
 
-def _sum(condition: Q):
+def _sum(condition: Q) -> Coalesce:
     return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=_MONEY_OUT)
 
 
-def _q(value) -> Decimal:
+def _q(value: Decimal | int | None) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
@@ -146,7 +147,9 @@ def liquidity(totals: dict[str, Decimal]) -> dict[str, Decimal]:
     }
 
 
-def position_balances(*, fund: Fund | None = None, position_ids=None, as_of: date | None = None) -> dict:
+def position_balances(
+    *, fund: Fund | None = None, position_ids: Iterable[int] | None = None, as_of: date | None = None
+) -> dict:
     """Per position: invested (gross), outstanding cost, reserved, returns, realised result.
     One aggregate query grouped by position."""
     lines = JournalLine.objects.filter(position__isnull=False)
@@ -213,7 +216,7 @@ _ONE_POSITION_SUM_ROWS = Precompiled(
 )
 
 
-def _sums_of(rows) -> dict[int, _PositionSums]:
+def _sums_of(rows: Iterable[tuple[int, date, str, str, Decimal | None]]) -> dict[int, _PositionSums]:
     sums: dict[int, _PositionSums] = defaultdict(_PositionSums)
     for position_id, booked_on, account, kind, total in rows:
         amount, s = _q(total), sums[position_id]
@@ -240,7 +243,7 @@ class LatestValuation:
 
 
 def _valuations_and_sales(
-    position_ids,
+    position_ids: Iterable[int] | None,
     as_of: date | None,
     *,
     fund: Fund | int | None = None,
@@ -249,6 +252,8 @@ def _valuations_and_sales(
     the given positions or for every position of `fund`."""
     if fund is not None:
         valuations, exits = Valuation.objects.filter(position__fund=fund), Exit.objects.filter(position__fund=fund)
+    elif position_ids is None:
+        raise TypeError("_valuations_and_sales: give the positions or the fund")  # as list(None) did
     else:
         ids = list(position_ids)
         valuations, exits = Valuation.objects.filter(position_id__in=ids), Exit.objects.filter(position_id__in=ids)
@@ -280,7 +285,9 @@ _ONE_POSITION_VALUATION_ROWS = Precompiled(
 )
 
 
-def _latest_valuations_and_sales(rows) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+def _latest_valuations_and_sales(
+    rows: Iterable[tuple[int, date, datetime, Decimal, str]],
+) -> tuple[dict[int, LatestValuation], dict[int, list]]:
     latest: dict[int, LatestValuation] = {}
     sales: dict[int, list] = defaultdict(list)
     for position_id, on, created_at, number, what in sorted(rows, key=lambda r: (r[0], r[1], r[2])):

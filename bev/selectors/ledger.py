@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Exists,
     OuterRef,
@@ -11,6 +12,8 @@ from django.db.models import (
     Sum,
 )
 from django.utils.translation import gettext_lazy
+
+from access.models import User
 
 from ..models import (
     Fund,
@@ -23,7 +26,7 @@ from .balances import ZERO, _q
 # ------------------------------------------------------------------------------------------------
 # The ledger
 # ------------------------------------------------------------------------------------------------
-def _case_visible(viewer, case_field: str):
+def _case_visible(viewer: User | AnonymousUser | None, case_field: str) -> Exists:
     """True when the viewer is on the case's team (need-to-know for an entry's free text)."""
     from cases.models import Case
 
@@ -38,7 +41,7 @@ def ledger_entries(
     position_id: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    viewer=None,
+    viewer: User | AnonymousUser | None = None,
 ) -> QuerySet[JournalEntry]:
     """The journal, newest first. With `viewer`, each entry says whether its case is visible to them
     (`case_visible`), so views can hide a case's text and ids from people outside its team, and
@@ -88,7 +91,9 @@ def unbalanced_entries(*, fund: Fund | None = None) -> list[int]:
     return [entry_id for entry_id, total in totals if _q(total) != 0]
 
 
-def account_history(*, fund: Fund, account: str, as_of: date | None = None, viewer=None) -> list[dict]:
+def account_history(
+    *, fund: Fund, account: str, as_of: date | None = None, viewer: User | AnonymousUser | None = None
+) -> list[dict]:
     """Every line of one account with the running balance (debit positive). With `viewer`, the
     text of an entry about a case they may not see is left out."""
     lines = JournalLine.objects.filter(fund=fund, account=account).select_related("entry")

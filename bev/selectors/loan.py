@@ -22,7 +22,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from ..constants import Account, EntryKind, InterestPeriod
 from ..models import (
@@ -87,7 +87,7 @@ def loan_terms_on(on: date, *, fund: Fund | int) -> LoanTerms | None:
     )
 
 
-def loan_terms_list(*, fund: Fund | int):
+def loan_terms_list(*, fund: Fund | int) -> QuerySet[LoanTerms]:
     return LoanTerms.objects.filter(fund=fund).prefetch_related("instalments").select_related("recorded_by")
 
 

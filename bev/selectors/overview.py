@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -123,7 +125,7 @@ def _fund_state_sql() -> str:
     return _FUND_STATE_SQL
 
 
-def _money(value) -> Decimal:
+def _money(value: Decimal | int | str | None) -> Decimal:
     return _q(Decimal(str(value)) if value is not None else None)
 
 
@@ -175,7 +177,7 @@ def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
 
 
 @contextmanager
-def _one_snapshot():
+def _one_snapshot() -> Iterator[None]:
     """A read-only transaction in which every query sees the same committed state (PostgreSQL's
     REPEATABLE READ; SQLite serialises anyway), so that figures cached under a state's ids are
     exactly that state's."""
@@ -240,7 +242,7 @@ def _figures_once(key: str, state: _FundState, on: date, as_of: date | None) -> 
     return state, figures
 
 
-def _cache_safely(operation: str, failed, *args, **kwargs):
+def _cache_safely(operation: str, failed: Any, *args: Any, **kwargs: Any) -> Any:
     """`cache.<operation>(...)`, or `failed` when the cache cannot be reached: it holds derived
     figures only, so a cache that is down costs time, never an answer."""
     try:

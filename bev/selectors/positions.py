@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Exists,
     OuterRef,
@@ -13,6 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from access.models import User
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import NotFound
@@ -44,7 +47,7 @@ from .overview import _with_terminal_value
 # ------------------------------------------------------------------------------------------------
 # Positions: case data, reached only through cases the user may see
 # ------------------------------------------------------------------------------------------------
-def position_list(*, user, case_id: int | None = None) -> QuerySet[Position]:
+def position_list(*, user: User | AnonymousUser, case_id: int | None = None) -> QuerySet[Position]:
     from cases.models import Case
 
     positions = Position.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related("case")
@@ -59,7 +62,9 @@ FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {
 }
 
 
-def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool = False) -> Position:
+def position_get(
+    *, user: User | AnonymousUser | None, position_id: int | str, audit_read: bool = True, follow_ups: bool = False
+) -> Position:
     """The position if its case is visible to this person, else NotFound. Reading is audited (one
     INSERT, committed before anything is shown).
 
@@ -98,7 +103,7 @@ def position_get(*, user, position_id, audit_read: bool = True, follow_ups: bool
     return position
 
 
-def _position_of_member(*, user_id, clearance_rank, position_id, follow_ups: bool) -> QuerySet[Position]:
+def _position_of_member(*, user_id: int, clearance_rank: int, position_id: int, follow_ups: bool) -> QuerySet[Position]:
     """`position_list(user)` narrowed to one position, for an active person given by id and rank."""
     from cases.models import Case
 
@@ -132,7 +137,7 @@ _POSITION_OF_MEMBER = {
 }
 
 
-def _disbursement_of_member(*, user_id, clearance_rank, disbursement_id) -> QuerySet[Disbursement]:
+def _disbursement_of_member(*, user_id: int, clearance_rank: int, disbursement_id: int) -> QuerySet[Disbursement]:
     """The disbursement if its position's case file is visible to an active person (by id and rank)."""
     from cases.models import Case
 
@@ -150,7 +155,7 @@ def _disbursement_of_member(*, user_id, clearance_rank, disbursement_id) -> Quer
 _DISBURSEMENT_OF_MEMBER = Precompiled(_disbursement_of_member, "user_id", "clearance_rank", "disbursement_id")
 
 
-def disbursement_get(*, user, disbursement_id) -> Disbursement:
+def disbursement_get(*, user: User | AnonymousUser | None, disbursement_id: int | str) -> Disbursement:
     """The disbursement if its case file is visible to this person, else NotFound."""
     found = []
     if user is not None and user.is_authenticated and user.is_active:
@@ -173,7 +178,7 @@ def position_metrics(position: Position, *, as_of: date | None = None) -> dict:
     return positions_metrics([position], as_of=as_of)[position.pk]
 
 
-def positions_metrics(positions, *, as_of: date | None = None) -> dict[int, dict]:
+def positions_metrics(positions: Iterable[Position], *, as_of: date | None = None) -> dict[int, dict]:
     """Per position its metrics: two queries (its lines grouped, its valuations and sales)."""
     positions = list(positions)
     ids = [p.pk for p in positions]

@@ -3,14 +3,16 @@ see (404 otherwise)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from access.models import User
 from core.exceptions import NotFound
 
 from ..models import InvestmentProposal
 
 
-def investment_proposal_list(*, user, case_id: int | None = None) -> QuerySet[InvestmentProposal]:
+def investment_proposal_list(*, user: User | AnonymousUser, case_id: int | None = None) -> QuerySet[InvestmentProposal]:
     from cases.models import Case
 
     proposals = InvestmentProposal.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related(
@@ -21,7 +23,7 @@ def investment_proposal_list(*, user, case_id: int | None = None) -> QuerySet[In
     return proposals.order_by("-proposed_at", "-id")
 
 
-def investment_proposal_get(*, user, proposal_id) -> InvestmentProposal:
+def investment_proposal_get(*, user: User | AnonymousUser, proposal_id: int | str) -> InvestmentProposal:
     try:
         proposal_id = int(proposal_id)
     except (TypeError, ValueError):

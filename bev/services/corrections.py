@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
 
@@ -28,7 +29,7 @@ from .ledger import _booking_date, _key, _lock_fund, _post, _replayed, _sweep_ex
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
 def entry_reverse(
-    *, user, entry: JournalEntry, reason: str, idempotency_key: str, booked_on: date | None = None
+    *, user: User, entry: JournalEntry, reason: str, idempotency_key: str, booked_on: date | None = None
 ) -> JournalEntry:
     """Correct a mistake by booking the entry's mirror image. The limits hold afterwards too."""
     require(user, "fund.book")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
@@ -35,6 +36,7 @@ from .ledger import (
     _DISBURSEMENT_FOR_UPDATE,
     CENT,
     DISBURSEMENT_STATES,
+    NumberInput,
     _booking_date_after,
     _check_available,
     _check_cabinet_decision,
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
 def disbursement_propose(
-    *, user, position: Position, amount, idempotency_key: str, description: str = ""
+    *, user: User, position: Position, amount: NumberInput, idempotency_key: str, description: str = ""
 ) -> Disbursement:
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
@@ -108,7 +110,7 @@ def disbursement_propose(
 
 
 @transaction.atomic
-def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | None = None) -> Disbursement:
+def disbursement_approve(*, user: User, disbursement: Disbursement, booked_on: date | None = None) -> Disbursement:
     """The second manager approves: the disbursement is booked within the limits, the case moves to
     invested on the position's first disbursement, and parliament is to be informed.
 
@@ -185,7 +187,7 @@ def disbursement_approve(*, user, disbursement: Disbursement, booked_on: date | 
     return disbursement
 
 
-def _approval_refused(disbursement: Disbursement, user) -> bool:
+def _approval_refused(disbursement: Disbursement, user: User) -> bool:
     """Raise if this disbursement cannot be approved by `user`; True for a retried approval (already
     booked by them). Every refusal is final (a decided disbursement, an exited position and a case
     past investing stay so), so it may be checked on a copy read before the lock."""
@@ -213,7 +215,7 @@ def _approval_refused(disbursement: Disbursement, user) -> bool:
 
 
 @transaction.atomic
-def disbursement_reject(*, user, disbursement: Disbursement, reason: str) -> Disbursement:
+def disbursement_reject(*, user: User, disbursement: Disbursement, reason: str) -> Disbursement:
     require(user, "fund.approve_disbursement", case=disbursement.position.case)
     if not (reason or "").strip():
         raise RuleViolation(_("Een reden is verplicht."), field="reason")

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
@@ -31,6 +32,7 @@ from .ledger import (
     CENT,
     EXIT_STATES,
     PERCENT_PLACES,
+    NumberInput,
     _booking_date,
     _executed,
     _key,
@@ -62,10 +64,10 @@ RETURN_SCALE_MULTIPLE = Decimal("10")
 @transaction.atomic
 def return_book(
     *,
-    user,
+    user: User,
     position: Position,
     kind: str,
-    amount,
+    amount: NumberInput,
     idempotency_key: str,
     booked_on: date | None = None,
     description: str = "",
@@ -133,10 +135,10 @@ def return_book(
 @transaction.atomic
 def exit_book(
     *,
-    user,
+    user: User,
     position: Position,
-    proceeds,
-    fraction_sold_percent,
+    proceeds: NumberInput,
+    fraction_sold_percent: NumberInput,
     idempotency_key: str,
     exited_on: date | None = None,
     description: str = "",

@@ -29,6 +29,7 @@ from ..constants import Account, EntryKind, ProposalStatus
 from ..models import FeeBudget, FeeCharge
 from ..selectors import fee_year
 from .ledger import (
+    NumberInput,
     _booking_date,
     _check_available,
     _check_fee_budget,
@@ -42,7 +43,7 @@ from .ledger import (
 
 
 @transaction.atomic
-def fee_budget_set(*, user, year: int, amount, notes: str = "") -> FeeBudget:
+def fee_budget_set(*, user: User, year: int, amount: NumberInput, notes: str = "") -> FeeBudget:
     """Set (or change) the year's fee budget; never below what is already booked in that year."""
     require(user, "fee_budget.set")
     amount = money(amount, allow_zero=True)
@@ -75,7 +76,7 @@ def fee_budget_set(*, user, year: int, amount, notes: str = "") -> FeeBudget:
 
 @transaction.atomic
 def fee_propose(
-    *, user, amount, idempotency_key: str, description: str = "", booked_on: date | None = None
+    *, user: User, amount: NumberInput, idempotency_key: str, description: str = "", booked_on: date | None = None
 ) -> FeeCharge:
     """An Invest-NL manager proposes a fee; refused early when it is above the year's remaining budget
     (checked again when approved)."""
@@ -118,7 +119,7 @@ def fee_propose(
     return fee
 
 
-def _decidable(fee: FeeCharge, user) -> FeeCharge:
+def _decidable(fee: FeeCharge, user: User) -> FeeCharge:
     fee = FeeCharge.objects.select_for_update(no_key=True).get(pk=fee.pk)
     if fee.status != ProposalStatus.PROPOSED:
         raise Conflict(_("Over deze beheersvergoeding is al besloten."), code="already_decided")
@@ -134,7 +135,7 @@ def _decidable(fee: FeeCharge, user) -> FeeCharge:
 
 
 @transaction.atomic
-def fee_approve(*, user, fee: FeeCharge, booked_on: date | None = None) -> FeeCharge:
+def fee_approve(*, user: User, fee: FeeCharge, booked_on: date | None = None) -> FeeCharge:
     """An EZK official approves: the fee is booked (in the proposer's name, approved by the official)
     within the year's budget and the available liquidity."""
     require(user, "fee.approve")
@@ -168,7 +169,7 @@ def fee_approve(*, user, fee: FeeCharge, booked_on: date | None = None) -> FeeCh
 
 
 @transaction.atomic
-def fee_reject(*, user, fee: FeeCharge, reason: str) -> FeeCharge:
+def fee_reject(*, user: User, fee: FeeCharge, reason: str) -> FeeCharge:
     require(user, "fee.approve")
     if not (reason or "").strip():
         raise RuleViolation(_("Een reden is verplicht."), field="reason")

@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
@@ -42,14 +43,14 @@ _FOLLOW_UPS = {
 @transaction.atomic
 def follow_up_add(
     *,
-    user,
+    user: User,
     position: Position,
     what: str,
     description: str,
-    owner,
+    owner: User | None,
     due_date: date | None = None,
     kind: str | None = None,
-):
+) -> AcquiredRight | DecisionCondition:
     """Add an acquired right (`what="right"`, with its kind) or a condition of the cabinet decision."""
     require(user, "fund.book", case=position.case)
     spec = _FOLLOW_UPS[what]
@@ -78,7 +79,9 @@ def follow_up_add(
 
 
 @transaction.atomic
-def follow_up_set_status(*, user, item, status: str, note: str = ""):
+def follow_up_set_status(
+    *, user: User, item: AcquiredRight | DecisionCondition, status: str, note: str = ""
+) -> AcquiredRight | DecisionCondition:
     position = item.position
     require(user, "fund.book", case=position.case)
     if status not in FollowUpStatus.values:

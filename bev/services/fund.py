@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
@@ -24,6 +25,7 @@ from ..models import (
     PlannedTranche,
 )
 from .ledger import (
+    NumberInput,
     _booking_date,
     _check_committed_limit,
     _figures,
@@ -43,7 +45,7 @@ from .loan import check_tranche_schedule
 @transaction.atomic
 def fund_establish(
     *,
-    user=None,
+    user: User | None = None,
     name: str,
     policy_owner: str,
     manager_name: str,
@@ -92,7 +94,7 @@ def fund_establish(
 
 
 @transaction.atomic
-def manager_change(*, user, name: str, valid_from: date, notes: str = "") -> ManagerPeriod:
+def manager_change(*, user: User, name: str, valid_from: date, notes: str = "") -> ManagerPeriod:
     """A new manager takes over from `valid_from` (e.g. the integrated investment institution,
     aimed for 1 January 2028 in the 2025 letter); the current period ends the day before."""
     require(user, "fund.configure")
@@ -127,7 +129,7 @@ def manager_change(*, user, name: str, valid_from: date, notes: str = "") -> Man
 # ------------------------------------------------------------------------------------------------
 @transaction.atomic
 def tranche_receive(
-    *, user, amount, idempotency_key: str, received_on: date | None = None, description: str = ""
+    *, user: User, amount: NumberInput, idempotency_key: str, received_on: date | None = None, description: str = ""
 ) -> JournalEntry:
     """A tranche of the ministry's subordinated loan is received: within the committed capital and
     within the tranche schedule (`check_tranche_schedule`, bev.services.loan)."""
@@ -155,7 +157,7 @@ def tranche_receive(
 
 
 @transaction.atomic
-def fund_sweep(*, user, booked_on: date | None = None) -> JournalEntry | None:
+def fund_sweep(*, user: User, booked_on: date | None = None) -> JournalEntry | None:
     """Sweep any liquid assets above the cap now (normally done automatically after each inflow)."""
     require(user, "fund.book")
     fund = _lock_fund()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
@@ -29,7 +30,7 @@ from ..models import (
     Valuation,
 )
 from ..selectors import position_balances
-from .ledger import PERCENT_PLACES, _executed, _lock_fund, money
+from .ledger import PERCENT_PLACES, NumberInput, _executed, _lock_fund, money
 from .positions import _locked_position, _percent, _position_snapshot, _require_open
 
 # The most a valuation may be as a multiple of what was invested in the position: MOIC and the
@@ -103,10 +104,10 @@ def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal
 @transaction.atomic
 def valuation_record(
     *,
-    user,
+    user: User,
     position: Position,
     valued_on: date,
-    fair_value,
+    fair_value: NumberInput,
     method: str,
     notes: str = "",
     confirm_implausible: bool = False,
@@ -157,12 +158,12 @@ def valuation_record(
 @transaction.atomic
 def dilution_record(
     *,
-    user,
+    user: User,
     position: Position,
     issued_on: date,
     shares_outstanding_before: int | None = None,
     new_shares_issued: int | None = None,
-    ownership_after=None,
+    ownership_after: NumberInput | None = None,
     notes: str = "",
 ) -> Dilution:
     """A new share issue without the SPV, entered as the shares issued or as the new stake (%): exactly
@@ -256,7 +257,7 @@ def dilution_record(
 
 @transaction.atomic
 def conversion_record(
-    *, user, position: Position, converted_on: date, shares: int, ownership_percent, notes: str = ""
+    *, user: User, position: Position, converted_on: date, shares: int, ownership_percent: NumberInput, notes: str = ""
 ) -> Conversion:
     """The convertible loan converts (or the warrants are exercised): the SPV now holds shares."""
     require(user, "fund.book", case=position.case)

@@ -20,17 +20,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.models import User
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import State
+from cases.models import CabinetDecision, Case
 from core.exceptions import Conflict, LimitExceeded, NotFound, RuleViolation
 from core.formatting import euro
 from core.inserts import insert, insert_many
@@ -62,6 +64,10 @@ CENT = Decimal("0.01")
 # assumption, not the letter's.
 AMOUNT_CEILING = Decimal("1000000000.00")
 PERCENT_PLACES = Decimal("0.000001")
+# An amount or percentage as a service takes it: what the API, a form or a command hands over (a
+# Decimal, an int, the text of a number). `money` and the services' `_percent` check it and refuse
+# anything else with a field error.
+NumberInput = Decimal | int | str
 
 # Case states in which money may go into a position (first investment, then follow-ons).
 DISBURSEMENT_STATES = [State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING]
@@ -72,7 +78,7 @@ EXIT_STATES = [State.INVESTED, State.MONITORING, State.EXIT]
 # ------------------------------------------------------------------------------------------------
 # Helpers
 # ------------------------------------------------------------------------------------------------
-def money(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
+def money(value: object, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
     """EUR with cents: a positive Decimal with at most two decimals, else a field error."""
     try:
         amount = Decimal(str(value))
@@ -123,8 +129,14 @@ if TYPE_CHECKING:
         own_reserved: Decimal | None
         own_disbursement_lines: int | None
 
+    class GoverningDecision(CabinetDecision):
+        """For the type checker only: the decision as `_governing_decision` reads it."""
 
-def _disbursement_for_update(disbursement_id: int):
+        committed: Decimal
+        proposal_approved: bool
+
+
+def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
     """The disbursement (its row locked) with its position and case, and, read in the same statement:
     the fund's latest booking date, the position's reservation and how many disbursement lines it
     has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
@@ -206,12 +218,12 @@ def _post(
     booked_on: date,
     description: str,
     key: str,
-    user,
+    user: User,
     amount: Decimal,
     lines: list[tuple[str, Decimal]],
     position: Position | None = None,
     reverses: JournalEntry | None = None,
-    approved_by=None,
+    approved_by: User | None = None,
 ) -> JournalEntry:
     """Write one balanced entry and its lines (the only place that writes the ledger), and add the
     lines to the running balances in the same transaction."""
@@ -349,7 +361,7 @@ def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
         )
 
 
-def _governing_decision(case_id: int):
+def _governing_decision(case_id: int) -> GoverningDecision | None:
     """The case's governing decision to deploy (its latest confirmed one, `Case.governing_deploy_decision`)
     with, in the same statement, what is committed in the case under the ledger (reserved plus
     disbursed, less releases and reversals: the case's reserved balance plus its disbursement lines on
@@ -368,7 +380,7 @@ def _governing_decision(case_id: int):
         .values("total")
     )
     approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
-    return (
+    decision = (
         CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
         .annotate(
             committed=Coalesce(
@@ -379,9 +391,10 @@ def _governing_decision(case_id: int):
         .order_by("-confirmed_at", "-id")
         .first()
     )
+    return cast("GoverningDecision | None", decision)
 
 
-def _check_cabinet_decision(*, case, instrument: str, increase: Decimal) -> None:
+def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -> None:
     """The kabinetsbesluit binds the money: "Als een casus voorkomt die aan de voorwaarden uit het
     eerdergenoemde afwegingskader voldoet, draag ik zorg dat het kabinetsbesluit om te investeren
     door Invest-NL effectief ten uitvoer wordt gebracht. Invest-NL is daarbij verantwoordelijk voor
@@ -465,7 +478,7 @@ def _check_cabinet_decision(*, case, instrument: str, increase: Decimal) -> None
         )
 
 
-def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | None) -> JournalEntry | None:
+def _sweep_excess(*, fund: Fund, user: User, booked_on: date, cause: JournalEntry | None) -> JournalEntry | None:
     """ "De maximale omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen. Voor
     zover de liquide middelen dit maximum overschrijden, vloeien ze terug naar de staatskas."
     Called after every inflow, in the same transaction: no committed state shows more."""
@@ -487,7 +500,7 @@ def _sweep_excess(*, fund: Fund, user, booked_on: date, cause: JournalEntry | No
     )
 
 
-def _executed(*, kind: str, position: Position, amount: Decimal, on: date, user, source_key: str) -> None:
+def _executed(*, kind: str, position: Position, amount: Decimal, on: date, user: User, source_key: str) -> None:
     """Tell the parliament side (inside this transaction) that a fund transaction was executed."""
     events.transaction_executed(
         events.TransactionExecuted(

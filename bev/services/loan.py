@@ -21,6 +21,7 @@ account TREASURY), it neither repays the loan nor pays its interest.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
@@ -49,6 +51,7 @@ from ..selectors import ledger_totals, liquidity
 from ..selectors.loan import interest_for_period, loan_figures, next_accrual_period, planned_through
 from .ledger import (
     _LATEST_BOOKING_DATE,
+    NumberInput,
     _booking_date,
     _booking_date_after,
     _check_available,
@@ -92,7 +95,7 @@ def check_tranche_schedule(fund: Fund, figures: dict, amount: Decimal, booked_on
 
 
 @transaction.atomic
-def tranche_schedule_override(*, user, year: int, amount, reason: str) -> TrancheScheduleOverride:
+def tranche_schedule_override(*, user: User, year: int, amount: NumberInput, reason: str) -> TrancheScheduleOverride:
     """An administrator allows `amount` more to be received by the end of `year` than the schedule
     plans (e.g. the cabinet moves a tranche forward). Audited with its reason."""
     require(user, "fund.configure")
@@ -122,7 +125,7 @@ def tranche_schedule_override(*, user, year: int, amount, reason: str) -> Tranch
 # ------------------------------------------------------------------------------------------------
 # The terms (dated data, entered by an administrator)
 # ------------------------------------------------------------------------------------------------
-def _percent(value) -> Decimal:
+def _percent(value: NumberInput) -> Decimal:
     try:
         rate = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
@@ -138,13 +141,13 @@ def _percent(value) -> Decimal:
 @transaction.atomic
 def loan_terms_record(
     *,
-    user,
+    user: User,
     valid_from: date,
-    interest_rate_percent,
+    interest_rate_percent: NumberInput,
     interest_period: str,
     repayment_basis: str,
     source: str,
-    instalments=(),
+    instalments: Iterable[tuple[date, NumberInput]] = (),
 ) -> LoanTerms:
     """A new version of the loan terms from `valid_from`; the version in force ends the day before.
     Periods already accrued keep their interest: terms cannot start on or before their end."""
@@ -156,14 +159,12 @@ def loan_terms_record(
         raise RuleViolation(_("Kies hoe de lening wordt afgelost."), field="repayment_basis")
     if not (source or "").strip():
         raise RuleViolation(_("Vermeld de bron van de voorwaarden (bijv. de leningsovereenkomst)."), field="source")
-    instalments = [(due_on, money(amount, field="instalments")) for due_on, amount in instalments or ()]
-    if instalments and repayment_basis != RepaymentBasis.SCHEDULE:
+    schedule = [(due_on, money(amount, field="instalments")) for due_on, amount in instalments or ()]
+    if schedule and repayment_basis != RepaymentBasis.SCHEDULE:
         raise RuleViolation(_("Aflossingstermijnen horen bij een aflossingsschema."), field="instalments")
-    if repayment_basis == RepaymentBasis.SCHEDULE and not instalments:
+    if repayment_basis == RepaymentBasis.SCHEDULE and not schedule:
         raise RuleViolation(_("Een aflossingsschema heeft ten minste één termijn."), field="instalments")
-    if any(due_on < valid_from for due_on, _amount in instalments) or len({d for d, _a in instalments}) != len(
-        instalments
-    ):
+    if any(due_on < valid_from for due_on, _amount in schedule) or len({d for d, _a in schedule}) != len(schedule):
         raise RuleViolation(
             _("Termijnen vallen op verschillende data, niet vóór de ingangsdatum."), field="instalments"
         )
@@ -200,7 +201,7 @@ def loan_terms_record(
         recorded_by=user,
     )
     LoanRepaymentInstalment.objects.bulk_create(
-        [LoanRepaymentInstalment(terms=terms, due_on=due_on, amount=amount) for due_on, amount in instalments]
+        [LoanRepaymentInstalment(terms=terms, due_on=due_on, amount=amount) for due_on, amount in schedule]
     )
     audit_log(
         actor=user,
@@ -213,7 +214,7 @@ def loan_terms_record(
             "interest_period": interest_period,
             "repayment_basis": repayment_basis,
             "source": terms.source,
-            "instalments": [{"due_on": d, "amount": a} for d, a in instalments],
+            "instalments": [{"due_on": d, "amount": a} for d, a in schedule],
             "previous_ends": current.valid_to if current is not None else None,
         },
     )
@@ -223,7 +224,7 @@ def loan_terms_record(
 # ------------------------------------------------------------------------------------------------
 # Interest: accrued per period, paid to EZK
 # ------------------------------------------------------------------------------------------------
-def system_user():
+def system_user() -> User:
     """The account the periodic accrual books in the name of (created on first use)."""
     user, created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME,
@@ -241,7 +242,7 @@ def system_user():
 
 
 @transaction.atomic
-def loan_interest_accrue(*, user=None, through: date | None = None) -> list[LoanInterestAccrual]:
+def loan_interest_accrue(*, user: User | None = None, through: date | None = None) -> list[LoanInterestAccrual]:
     """Accrue the interest of every complete period ending on or before `through` (default
     yesterday) that is not accrued yet, each once: a period accrued before is skipped (its start is
     unique), so running this twice books once. `user` None is the periodic task (bev.tasks), which
@@ -320,7 +321,7 @@ def loan_interest_accrue(*, user=None, through: date | None = None) -> list[Loan
 
 @transaction.atomic
 def loan_interest_pay(
-    *, user, amount, idempotency_key: str, paid_on: date | None = None, description: str = ""
+    *, user: User, amount: NumberInput, idempotency_key: str, paid_on: date | None = None, description: str = ""
 ) -> JournalEntry:
     """Interest paid to EZK: never more than is accrued and unpaid, never more than is available."""
     require(user, "fund.book")
@@ -352,7 +353,7 @@ def loan_interest_pay(
 
 @transaction.atomic
 def loan_repay(
-    *, user, amount, idempotency_key: str, repaid_on: date | None = None, description: str = ""
+    *, user: User, amount: NumberInput, idempotency_key: str, repaid_on: date | None = None, description: str = ""
 ) -> JournalEntry:
     """A repayment of principal to EZK ("terugbetaald", footnote 9): never more than is outstanding,
     never more than is available. Repaid principal does not reopen the €100m commitment."""

@@ -8,10 +8,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from access.models import User
 from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
+from cases.models import Case
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
 from core.formatting import euro
 
@@ -30,6 +32,7 @@ from ..models import (
 from ..selectors import fund_get, position_balances
 from .ledger import (
     PERCENT_PLACES,
+    NumberInput,
     _booking_date,
     _check_available,
     _check_cabinet_decision,
@@ -61,7 +64,7 @@ def _instrument(value: str) -> str:
     return value
 
 
-def _percent(value, *, field: str) -> Decimal | None:
+def _percent(value: NumberInput | None, *, field: str) -> Decimal | None:
     if value is None:
         return None
     try:
@@ -73,22 +76,20 @@ def _percent(value, *, field: str) -> Decimal | None:
     return percent.quantize(PERCENT_PLACES)
 
 
-def _fresh_case(case):
-    from cases.models import Case
-
+def _fresh_case(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
 
 @transaction.atomic
 def position_create(
     *,
-    user,
-    case,
+    user: User,
+    case: Case,
     instrument: str,
     shares: int | None = None,
-    ownership_percent=None,
-    principal=None,
-    interest_rate_percent=None,
+    ownership_percent: NumberInput | None = None,
+    principal: NumberInput | None = None,
+    interest_rate_percent: NumberInput | None = None,
     maturity_date: date | None = None,
     conversion_terms: str = "",
     warrant_terms: str = "",
@@ -170,7 +171,13 @@ def _require_open(position: Position) -> None:
 
 @transaction.atomic
 def reservation_book(
-    *, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None, description: str = ""
+    *,
+    user: User,
+    position: Position,
+    amount: NumberInput,
+    idempotency_key: str,
+    booked_on: date | None = None,
+    description: str = "",
 ) -> JournalEntry:
     """Earmark liquidity for an investment being prepared."""
     require(user, "fund.book", case=position.case)
@@ -198,7 +205,13 @@ def reservation_book(
 
 @transaction.atomic
 def reservation_release(
-    *, user, position: Position, amount, idempotency_key: str, booked_on: date | None = None, description: str = ""
+    *,
+    user: User,
+    position: Position,
+    amount: NumberInput,
+    idempotency_key: str,
+    booked_on: date | None = None,
+    description: str = "",
 ) -> JournalEntry:
     """Release (part of) a position's reservation back to the available liquidity."""
     require(user, "fund.book", case=position.case)

@@ -8,12 +8,15 @@ the case before the proposal under its governing decision is approved (ledger._c
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from access.models import User
 from access.notifications import notify_task
 from access.permissions import require
 from access.roles import Role
@@ -27,11 +30,11 @@ from core.formatting import euro
 
 from ..constants import ProposalStatus
 from ..models import InvestmentProposal
-from .ledger import DISBURSEMENT_STATES, money
+from .ledger import DISBURSEMENT_STATES, NumberInput, money
 from .positions import _instrument
 
 
-def _fits_decision(*, case: Case, instrument: str, amount) -> CabinetDecision:
+def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDecision:
     """The case's governing decision to deploy, which the proposal must fit: not lapsed, the
     instrument allowed, the amount within its maximum."""
     decision = case.governing_deploy_decision()
@@ -65,7 +68,7 @@ def _fits_decision(*, case: Case, instrument: str, amount) -> CabinetDecision:
     return decision
 
 
-def _note(*, proposal: InvestmentProposal, actor, step: str) -> None:
+def _note(*, proposal: InvestmentProposal, actor: User, step: str) -> None:
     case_note_record(
         case=proposal.case,
         actor=actor,
@@ -81,7 +84,7 @@ def _note(*, proposal: InvestmentProposal, actor, step: str) -> None:
 
 @transaction.atomic
 def investment_proposal_propose(
-    *, user, case: Case, instrument: str, amount, terms: str, valuation_basis: str
+    *, user: User, case: Case, instrument: str, amount: NumberInput, terms: str, valuation_basis: str
 ) -> InvestmentProposal:
     """A fund manager records Invest-NL's proposal (terms, instrument, amount, valuation basis)."""
     require(user, "investment_proposal.propose", case=case)
@@ -134,7 +137,7 @@ def investment_proposal_propose(
     return proposal
 
 
-def _decidable(proposal: InvestmentProposal, user) -> InvestmentProposal:
+def _decidable(proposal: InvestmentProposal, user: User) -> InvestmentProposal:
     proposal = (
         InvestmentProposal.objects.select_for_update(no_key=True, of=("self",))
         .select_related("case", "decision")
@@ -156,7 +159,7 @@ def _decidable(proposal: InvestmentProposal, user) -> InvestmentProposal:
 
 
 @transaction.atomic
-def investment_proposal_approve(*, user, proposal: InvestmentProposal) -> InvestmentProposal:
+def investment_proposal_approve(*, user: User, proposal: InvestmentProposal) -> InvestmentProposal:
     """The EZK case officer approves: from now on money may be reserved and disbursed in the case,
     within the decision."""
     require(user, "investment_proposal.approve", case=proposal.case)
@@ -185,7 +188,7 @@ def investment_proposal_approve(*, user, proposal: InvestmentProposal) -> Invest
 
 
 @transaction.atomic
-def investment_proposal_reject(*, user, proposal: InvestmentProposal, reason: str) -> InvestmentProposal:
+def investment_proposal_reject(*, user: User, proposal: InvestmentProposal, reason: str) -> InvestmentProposal:
     require(user, "investment_proposal.approve", case=proposal.case)
     if not (reason or "").strip():
         raise RuleViolation(_("Een reden is verplicht."), field="reason")

@@ -1,9 +1,10 @@
 import functools
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
-from django_filters import utils
+from django_filters import FilterSet, utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
@@ -34,7 +35,7 @@ class CaseFilter(django_filters.FilterSet):
         """Cases with this category: a semi-join (each case lists a category once), so no DISTINCT."""
         return queryset.filter(Exists(CaseCategory.objects.filter(case=OuterRef("pk"), category=value)))
 
-    _form_classes = {}
+    _form_classes: dict[tuple[type, str], type[forms.Form]] = {}
 
     def get_form_class(self):
         """The form that validates the query string, built once per language rather than on every
@@ -67,9 +68,11 @@ class CaseFilterBackend(DjangoFilterBackend):
 
 
 @functools.cache
-def _with_filters(filterset_class, names: frozenset):
+def _with_filters(filterset_class: type[FilterSet], names: frozenset[str]) -> type[FilterSet]:
     """`filterset_class` narrowed to the filters `names` (one class per combination, made once)."""
-    narrowed = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+    narrowed: type[FilterSet] = type(
+        filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__}
+    )
     narrowed.base_filters = {name: filter_ for name, filter_ in filterset_class.base_filters.items() if name in names}
     return narrowed
 

@@ -1,5 +1,7 @@
 """Documents of a case: /api/cases/{case_id}/documents/... Thin views: selectors read, services change."""
 
+from typing import TYPE_CHECKING
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -35,7 +37,15 @@ NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, des
 NOT_FOUND = OpenApiResponse(description="Geen casus of document voor deze gebruiker (need-to-know, machtiging).")
 
 
-class CaseDocumentMixin:
+if TYPE_CHECKING:
+    _DocumentViewBase = generics.GenericAPIView
+else:
+    _DocumentViewBase = object
+
+
+class CaseDocumentMixin(_DocumentViewBase):
+    """Mixed into the DRF views below (for the type checker, one of them)."""
+
     def get_case(self):
         return case_get(user=self.request.user, case_id=self.kwargs["case_id"], audit_read=False)
 

@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from rest_framework import serializers
+
+from access.models import User
 
 from ..models import LetterDraft, LetterRevision, Report
 
@@ -32,9 +36,9 @@ class LetterListSerializer(serializers.ModelSerializer):
 
 
 class LetterDetailSerializer(LetterListSerializer):
-    submitted_by = serializers.StringRelatedField()
-    approved_by = serializers.StringRelatedField()
-    sent_by = serializers.StringRelatedField()
+    submitted_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    approved_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
+    sent_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     has_confidential_annex = serializers.SerializerMethodField()
 
     class Meta(LetterListSerializer.Meta):
