@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bev import services
@@ -19,6 +20,7 @@ from core.exceptions import Conflict
 from .factories import (
     case_to_investment_preparation,
     fund_with_tranches,
+    web_session,
 )
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +151,70 @@ def test_a_kabinetsbesluit_of_today_in_amsterdam_is_recorded(case, secretariat):
         max_amount=30 * M,
     )
     assert decision.meeting_date == timezone.localdate()
+
+
+# ---------------------------------------------------------------------------------------------
+# The fund page states the fund's own limits, not constants
+# ---------------------------------------------------------------------------------------------
+def test_the_fund_page_states_the_letters_limits_from_the_funds_configuration(client, manager):
+    fund_with_tranches(user=manager)
+    web_session(client, manager)
+    page = client.get(reverse("bev:fund")).content.decode()
+    assert "Liquide middelen (max. € 150.000.000)" in page
+    assert "Ontvangen van EZK (max. € 100.000.000)" in page
+    assert "tegen het maximum van € 150.000.000" in page
+    assert "tegen de omvang van € 100.000.000" in page
+
+
+def test_a_fund_established_with_other_limits_shows_those_limits(client, manager):
+    """`bev_establish_fund --committed-limit/--liquid-cap`: the page follows the fund's figures."""
+    from datetime import date
+
+    from bev.services import fund_establish
+
+    fund_establish(
+        name="BEV SPV",
+        policy_owner="Ministerie van Economische Zaken",
+        manager_name="Invest-NL",
+        manager_from=date(2023, 9, 1),
+        committed_limit=120 * M,
+        liquid_cap=180 * M,
+    )
+    web_session(client, manager)
+    page = client.get(reverse("bev:fund")).content.decode()
+    assert "€ 150 mln" not in page and "€ 100 mln" not in page
+    assert "Liquide middelen (max. € 180.000.000)" in page
+    assert "Ontvangen van EZK (max. € 120.000.000)" in page
+
+
+def test_the_fund_page_in_english_states_the_same_limits(client, manager):
+    from access.models import User
+
+    fund_with_tranches(user=manager)
+    User.objects.filter(pk=manager.pk).update(language="en")
+    web_session(client, manager)
+    page = client.get(reverse("bev:fund")).content.decode()
+    assert "Liquid assets (max. € 150.000.000)" in page or "Liquid assets (max. €150,000,000)" in page
+    assert "Liquid assets over time against the maximum of € 150.000.000" in page
+    assert (
+        "Invested against the fund's size of € 100.000.000" in page
+        or "Invested against the fund&#x27;s size of € 100.000.000" in page
+    )
+
+
+def test_the_fees_page_names_the_manager_of_the_day(client, manager):
+    """The manager is data with validity dates (2025 letter: integration "per 1 januari 2028")."""
+    from datetime import date
+
+    from bev.services import fund_establish
+
+    fund_establish(
+        name="BEV SPV",
+        policy_owner="Ministerie van Economische Zaken",
+        manager_name="Nationale Investeringsinstelling",
+        manager_from=date(2023, 9, 1),
+    )
+    web_session(client, manager)
+    page = client.get(reverse("bev:fees")).content.decode()
+    assert "Beheersvergoeding Nationale Investeringsinstelling" in page
+    assert "Beheersvergoeding Invest-NL" not in page
