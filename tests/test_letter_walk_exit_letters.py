@@ -1,0 +1,62 @@
+"""The Kamerbrief after an exit, for the exits the letter's figures allow: a sale at a profit, at a
+loss, a full write-off for nothing, in a public case and in one whose company and amounts are
+classified. "Uw Kamer zal naderhand over de betreffende transactie worden geïnformeerd" and "Hierbij
+wordt rekening gehouden met het behoud van de investeringswaarde en het beoogde revolverende karakter
+van de beschermingsvoorziening" (letter 2023, "Werking")."""
+
+from decimal import Decimal
+
+import pytest
+
+from parliament.composition import compose_letter
+
+from .test_kamerbrief_content import facts
+
+pytestmark = pytest.mark.django_db
+
+
+def letter(**overrides):
+    return compose_letter(facts(**overrides))
+
+
+def test_a_full_write_off_does_not_say_proceeds_flow_back_to_the_fund():
+    body = letter(kind="full_exit", amount=Decimal("0.00")).body
+    assert "Er is geen opbrengst voor de voorziening." in body
+    assert "De opbrengst voor de voorziening bedraagt" not in body
+    assert "De opbrengst vloeit terug naar de voorziening" not in body
+    assert "Het belang is hiermee volledig afgebouwd." in body
+
+
+def test_a_sale_with_proceeds_says_they_flow_back_and_names_the_funds_maximum():
+    body = letter(kind="partial_exit", amount=Decimal("4000000.00")).body
+    assert "De opbrengst voor de voorziening bedraagt € 4.000.000." in body
+    assert (
+        "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter; liquide middelen "
+        "boven het maximum van € 150.000.000 vloeien terug naar de staatskas." in body
+    )
+
+
+def test_a_partial_exit_at_a_loss_does_not_promise_that_the_value_is_kept():
+    """The letter: the wind-down takes the investment's value into account ("rekening gehouden met"),
+    it does not say the value is kept; a sale at a loss must not read as if it was."""
+    body = letter(kind="partial_exit", amount=Decimal("1.00")).body
+    assert "met behoud van de investeringswaarde." not in body
+    assert "daarbij wordt rekening gehouden met het behoud van de investeringswaarde" in body
+
+
+def test_a_classified_write_off_keeps_the_amount_out_of_the_public_letter():
+    """GEHEIM: the amounts are in the annex only. The public letter states the rule on proceeds,
+    not whether this sale brought anything in (that would disclose the amount)."""
+    composed = letter(kind="full_exit", amount=Decimal("0.00"), classification="geheim")
+    assert "geen opbrengst" not in composed.body
+    assert "Opbrengsten vloeien terug naar de voorziening" in composed.body
+    assert "Voorbeeld Photonics" not in composed.body
+    assert "Er is geen opbrengst voor de voorziening." in composed.confidential_annex
+    assert "Voorbeeld Photonics B.V." in composed.confidential_annex
+
+
+def test_a_classified_sale_with_proceeds_states_neither_the_amount_nor_the_company_in_public():
+    composed = letter(kind="partial_exit", amount=Decimal("123456789012.34"), classification="geheim")
+    assert "123.456.789.012,34" not in composed.body
+    assert "De opbrengst voor de voorziening bedraagt € 123.456.789.012,34." in composed.confidential_annex
+    assert "een onderneming van strategisch belang" in composed.body
