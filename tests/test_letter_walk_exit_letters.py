@@ -60,3 +60,36 @@ def test_a_classified_sale_with_proceeds_states_neither_the_amount_nor_the_compa
     assert "123.456.789.012,34" not in composed.body
     assert "De opbrengst voor de voorziening bedraagt € 123.456.789.012,34." in composed.confidential_annex
     assert "een onderneming van strategisch belang" in composed.body
+
+
+# ---------------------------------------------------------------------------------------------
+# The evaluation: "Uiterlijk over twee jaar vindt een evaluatie ... plaats"; "Dit instrument zal
+# twee jaar na inwerkingtreding worden geëvalueerd" (letter 2023)
+# ---------------------------------------------------------------------------------------------
+def test_an_evaluation_due_exactly_two_years_after_the_start_is_accepted():
+    from datetime import date
+
+    from parliament.models import EvaluationSchedule
+
+    EvaluationSchedule(instrument_start=date(2023, 10, 1), due_on=date(2025, 10, 1)).full_clean()
+    EvaluationSchedule(instrument_start=date(2024, 2, 29), due_on=date(2026, 2, 28)).full_clean()
+
+
+def test_an_evaluation_due_a_day_later_than_two_years_needs_its_ground():
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from parliament.models import EvaluationSchedule
+
+    with pytest.raises(ValidationError) as refused:
+        EvaluationSchedule(instrument_start=date(2023, 10, 1), due_on=date(2025, 10, 2)).full_clean()
+    assert "basis" in refused.value.message_dict
+    assert "2025-10-01" in refused.value.message_dict["basis"][0]
+    with pytest.raises(ValidationError):
+        EvaluationSchedule(instrument_start=date(2024, 2, 29), due_on=date(2026, 3, 1)).full_clean()
+    EvaluationSchedule(
+        instrument_start=date(2023, 10, 1),
+        due_on=date(2026, 4, 1),
+        basis="Kabinetsbesluit van 1 juni 2025: evaluatie uitgesteld tot na de integratie.",
+    ).full_clean()
