@@ -90,11 +90,14 @@ def _position_figures(position_id: int | None) -> dict:
 
 
 def _instrument_text(position: dict) -> str:
+    """The instrument as the Dutch sentence needs it ("in de vorm van een in aandelen converteerbare
+    lening"), by its code: the letter is Dutch whatever language the person who set off the drafting
+    reads the UI in, and the display label has no article."""
+    code = str(position.get("instrument") or "")
+    if code in INSTRUMENT_NAMES_NL:
+        return INSTRUMENT_NAMES_NL[code]
     label = position.get("instrument_label") or position.get("instrument_display")
-    if label:
-        return str(label).lower()
-    code = position.get("instrument") or ""
-    return INSTRUMENT_NAMES_NL.get(str(code), str(code).replace("_", " "))
+    return str(label).lower() if label else code.replace("_", " ")
 
 
 def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> dict:

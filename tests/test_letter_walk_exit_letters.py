@@ -93,3 +93,43 @@ def test_an_evaluation_due_a_day_later_than_two_years_needs_its_ground():
         due_on=date(2026, 4, 1),
         basis="Kabinetsbesluit van 1 juni 2025: evaluatie uitgesteld tot na de integratie.",
     ).full_clean()
+
+
+# ---------------------------------------------------------------------------------------------
+# The instrument in the investment letter: "in de vorm van aandelen, in aandelen converteerbare
+# leningen of leningen met warrants" (letter 2023, "Invest-NL als beheerder")
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "instrument, expected",
+    [
+        ("equity", "in de vorm van aandelen."),
+        ("convertible_loan", "in de vorm van een in aandelen converteerbare lening."),
+        ("loan_with_warrants", "in de vorm van een lening met warrants."),
+    ],
+)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_investment_letter_names_the_instrument_in_dutch_with_its_article(
+    case,
+    officer,
+    manager,
+    manager2,
+    secretariat,
+    secretariat2,
+    django_capture_on_commit_callbacks,
+    instrument,
+    expected,
+    language,
+):
+    """The letter is Dutch also when the transaction is booked by someone reading the UI in English."""
+    from django.utils import translation
+
+    from parliament.models import LetterDraft
+
+    from .factories import case_to_investment_preparation, fund_with_tranches, invest_in_case
+
+    fund_with_tranches(user=manager)
+    prepared = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+    with translation.override(language), django_capture_on_commit_callbacks(execute=True):
+        invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("10000000"), instrument=instrument)
+    body = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment").body
+    assert f"Het gaat om een investering van € 10.000.000 {expected}" in body
