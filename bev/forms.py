@@ -131,7 +131,18 @@ class DilutionForm(forms.Form):
     """The new share issue as the shares issued or as the new stake (%): one of the two; the service
     (bev.services.holdings.dilution_record) computes the other."""
 
-    issued_on = forms.DateField(label=_("Datum uitgifte"), widget=DateInput())
+    # Whether parliament is informed of a dilution the letter does not say: it names dilution as a way
+    # of winding down ("afstoten of verwateren") and informs parliament "na een transactie". The
+    # service's reading, labelled as such: a third party's issue is no transaction of the fund.
+    issued_on = forms.DateField(
+        label=_("Datum uitgifte"),
+        widget=DateInput(),
+        help_text=_(
+            "Een verwatering door een uitgifte aan derden is geen transactie van het fonds: er wordt geen "
+            "Kamerbrief voor opgesteld; de volgende brief noemt het belang van dat moment (aanname van de "
+            "dienst, de brief van 2023 regelt dit niet)."
+        ),
+    )
     shares_outstanding_before = forms.IntegerField(
         label=_("Uitstaande aandelen vóór uitgifte"),
         min_value=0,

@@ -56,9 +56,9 @@ REFUSED = (ApplicationError, ValidationError)
 FIGURES = [
     ("available", gettext_lazy("Beschikbaar")),
     ("reserved", gettext_lazy("Gereserveerd")),
-    ("liquid", gettext_lazy("Liquide middelen (max. € 150 mln)")),
+    ("liquid", gettext_lazy("Liquide middelen")),
     ("deployed", gettext_lazy("Geïnvesteerd (kostprijs)")),
-    ("received", gettext_lazy("Ontvangen van EZK (max. € 100 mln)")),
+    ("received", gettext_lazy("Ontvangen van EZK")),
     ("swept_to_treasury", gettext_lazy("Afgedragen aan de staatskas")),
     ("fees", gettext_lazy("Beheersvergoeding")),
     ("fee_budget", gettext_lazy("Budget beheersvergoeding dit jaar")),
@@ -68,6 +68,22 @@ FIGURES = [
     ("loan_principal_outstanding", gettext_lazy("Uitstaande hoofdsom lening EZK")),
     ("loan_interest_payable", gettext_lazy("Rente nog te betalen aan EZK")),
 ]
+# The figures shown against one of the letter's limits name the limit as the fund was established with it
+# (Fund.liquid_cap, Fund.committed_limit: "150 miljoen euro in liquide middelen", "100 miljoen euro"), never
+# a constant in the label.
+LIMIT_LABELS = {
+    "liquid": (gettext_lazy("Liquide middelen (max. %(limit)s)"), "liquid_cap"),
+    "received": (gettext_lazy("Ontvangen van EZK (max. %(limit)s)"), "committed_limit"),
+}
+
+
+def _figure_label(key: str, label, overview: dict) -> str:
+    if key in LIMIT_LABELS and overview.get(LIMIT_LABELS[key][1]) is not None:
+        text, limit = LIMIT_LABELS[key]
+        return str(text) % {"limit": euro(overview[limit])}
+    return str(label)
+
+
 # The loan's figures on the fund page, each a sum of ledger accounts.
 LOAN_FIGURES = [
     ("loan_received", gettext_lazy("Ontvangen (tranches)")),
@@ -124,7 +140,7 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
         change = after[key] - before[key]
         rows.append(
             {
-                "label": label,
+                "label": _figure_label(key, label, before),
                 "before": euro(before[key]),
                 "after": euro(after[key]),
                 "change": (("+" if change > 0 else "") + euro(change)) if change else "–",
@@ -286,7 +302,9 @@ def fund(request, forms: dict | None = None):
         "loan_terms": terms,
         "loan_rate": f"{terms.interest_rate_percent.normalize():f}".replace(".", ",") if terms else "",
         "repayments_due": euro(selectors.repayments_due(overview["as_of"], fund=fund_row), cents=True),
-        "cards": [{"label": label, "value": euro(overview[key])} for key, label in FIGURES],
+        "cards": [
+            {"label": _figure_label(key, label, overview), "value": euro(overview[key])} for key, label in FIGURES
+        ],
         "liquid_chart": line_chart(
             series=[
                 {"label": _("Liquide middelen"), "points": liquid},
@@ -813,6 +831,8 @@ def fees(request, forms: dict | None = None):
         "bev/fees.html",
         {
             "nav": "fund",
+            # the manager valid today (ManagerPeriod), never a constant
+            "manager": selectors.manager_on(timezone.localdate()) or "",
             "year": year,
             "fees": rows,
             "budgets": FeeBudget.objects.select_related("set_by"),

@@ -725,6 +725,13 @@ def cabinet_decision_record(
         lapses_on=lapses_on or None,
     )
     decision.full_clean()
+    # "Op basis van deze risico-inschatting beslist het kabinet over de inzet van de voorziening"
+    # (letter, "Afwegingskader"): what is recorded is a decision taken, and the Kamerbrief states "heeft
+    # het kabinet op <datum> besloten". A meeting after today (Amsterdam's date) has not taken place.
+    if decision.meeting_date > timezone.localdate():
+        raise ValidationError(
+            {"meeting_date": _("De ministerraad heeft op die datum nog niet vergaderd: leg een genomen besluit vast.")}
+        )
     if decision.lapses_on and decision.lapses_on < decision.meeting_date:
         raise ValidationError({"lapses_on": _("De vervaldatum ligt vóór de datum van de ministerraad.")})
     decision.save()

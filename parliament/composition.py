@@ -90,11 +90,14 @@ def _position_figures(position_id: int | None) -> dict:
 
 
 def _instrument_text(position: dict) -> str:
+    """The instrument as the Dutch sentence needs it ("in de vorm van een in aandelen converteerbare
+    lening"), by its code: the letter is Dutch whatever language the person who set off the drafting
+    reads the UI in, and the display label has no article."""
+    code = str(position.get("instrument") or "")
+    if code in INSTRUMENT_NAMES_NL:
+        return INSTRUMENT_NAMES_NL[code]
     label = position.get("instrument_label") or position.get("instrument_display")
-    if label:
-        return str(label).lower()
-    code = position.get("instrument") or ""
-    return INSTRUMENT_NAMES_NL.get(str(code), str(code).replace("_", " "))
+    return str(label).lower() if label else code.replace("_", " ")
 
 
 def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> dict:
@@ -340,7 +343,12 @@ def _amount_sentence(facts: dict) -> str:
     kind = facts["kind"]
     amount = euro(facts["amount"])
     if kind in (TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT):
-        text = f"De opbrengst voor de voorziening bedraagt {amount}."
+        # a sale for nothing (a write-off) has no proceeds to state
+        text = (
+            f"De opbrengst voor de voorziening bedraagt {amount}."
+            if _has_proceeds(facts)
+            else "Er is geen opbrengst voor de voorziening."
+        )
     elif kind == TransactionKind.CONVERSION:
         text = f"Het omgezette bedrag bedraagt {amount}."
     else:
@@ -352,6 +360,25 @@ def _amount_sentence(facts: dict) -> str:
         if kind != TransactionKind.FULL_EXIT:
             text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
     return text
+
+
+def _has_proceeds(facts: dict) -> bool:
+    return Decimal(str(facts.get("amount") or 0)) > 0
+
+
+def _proceeds_sentence(facts: dict, disclosure: Disclosure) -> str:
+    """ "Hierbij wordt rekening gehouden met het behoud van de investeringswaarde en het beoogde
+    revolverende karakter van de beschermingsvoorziening" (letter 2023, "Werking"): proceeds flow back
+    to the fund, and only liquid assets above its maximum to the treasury. A sale without proceeds (a
+    write-off) returns nothing, so the letter does not say it does; where the amounts are classified
+    the public letter states the rule, not whether this sale brought anything in."""
+    cap = facts.get("liquid_cap")
+    treasury = f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap else "."
+    if not disclosure.amounts:
+        return "Opbrengsten vloeien terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
+    if not _has_proceeds(facts):
+        return ""
+    return "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
 
 
 def _fund_sentence(facts: dict) -> str:
@@ -528,15 +555,12 @@ def compose_letter(facts: dict) -> ComposedLetter:
         rest = (
             "Het belang is hiermee volledig afgebouwd."
             if kind == TransactionKind.FULL_EXIT
-            else "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan, met behoud van de "
-            "investeringswaarde."
+            # the letter's own words: "Hierbij wordt rekening gehouden met het behoud van de
+            # investeringswaarde" (a consideration, not a promise that the value is kept)
+            else "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan; daarbij wordt "
+            "rekening gehouden met het behoud van de investeringswaarde."
         )
-        cap = facts.get("liquid_cap")
-        paragraphs.append(
-            f"{_exit_ground(facts)} {rest} "
-            "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter"
-            + (f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap else ".")
-        )
+        paragraphs.append(" ".join(s for s in (_exit_ground(facts), rest, _proceeds_sentence(facts, disclosure)) if s))
 
     if disclosure.amounts and _fund_sentence(facts):
         paragraphs.append(_fund_sentence(facts))

@@ -211,6 +211,32 @@ class EvaluationSchedule(models.Model):
     def clean(self):
         if self.instrument_start and self.due_on and self.due_on < self.instrument_start:
             raise ValidationError({"due_on": _("De einddatum ligt vóór de start.")})
+        # "Uiterlijk over twee jaar vindt een evaluatie van de beschermingsvoorziening plaats" and "Dit
+        # instrument zal twee jaar na inwerkingtreding worden geëvalueerd" (letter 2023): a later due
+        # date, which the letters then state, needs its own ground (a later decision) in `basis`.
+        if (
+            self.instrument_start
+            and self.due_on
+            and self.due_on > two_years_after(self.instrument_start)
+            and not (self.basis or "").strip()
+        ):
+            raise ValidationError(
+                {
+                    "basis": _(
+                        "De brief van 2023 noemt een evaluatie uiterlijk twee jaar na de start (%(latest)s); "
+                        "een latere datum heeft een grondslag nodig (bijv. het latere besluit)."
+                    )
+                    % {"latest": two_years_after(self.instrument_start).isoformat()}
+                }
+            )
+
+
+def two_years_after(start):
+    """The same day two years later (29 February: 28 February)."""
+    try:
+        return start.replace(year=start.year + 2)
+    except ValueError:
+        return start.replace(year=start.year + 2, day=28)
 
 
 # ---------------------------------------------------------------------------------------------

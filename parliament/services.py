@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -261,20 +262,40 @@ def _require_status(letter: LetterDraft, *allowed: str) -> None:
         )
 
 
+# The legal form a company's name is often written without ("Voorbeeld Photonics" for "Voorbeeld
+# Photonics B.V."): the name is classified either way.
+_LEGAL_FORM = re.compile(r"[\s,]+(b\.?\s?v\.?|n\.?\s?v\.?|v\.?o\.?f\.?)\s*$", re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """Lower case, runs of white space as one space: how a name is compared with the letter's text."""
+    return " ".join((text or "").split()).lower()
+
+
+def company_name_forms(name: str) -> list[str]:
+    """The classified company name as the letter might carry it: in full, and without its legal form
+    (B.V., N.V., V.O.F.) when what remains is still a name (four characters or more)."""
+    name = (name or "").strip()
+    if not name:
+        return []
+    shorter = _LEGAL_FORM.sub("", name).strip(" ,")
+    return [name, shorter] if shorter != name and len(shorter) >= 4 else [name]
+
+
 def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
     """The public letter must not carry what the case's classification keeps out of it
     (rule: parliament.confidentiality)."""
     case = letter.case
     policy = (letter.facts or {}).get("country_policy") or {}
     disclosure = disclosure_for(case.classification, name_country=bool(policy.get("name_country")))
-    public_text = f"{subject}\n{body}".lower()
+    public_text = _plain(f"{subject}\n{body}")
     secrets = []
     if not disclosure.company:
-        secrets += [case.target_name, case.target_kvk_number]
+        secrets += [*company_name_forms(case.target_name), case.target_kvk_number]
     if not disclosure.country and case.acquirer_country:
         secrets.append(country_name(case.acquirer_country))
     for secret in secrets:
-        if secret and len(secret) > 2 and secret.lower() in public_text:
+        if secret and len(secret) > 2 and _plain(secret) in public_text:
             raise RuleViolation(
                 _(
                     "'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..selectors import fund_get, position_balances
 from .ledger import (
+    DISBURSEMENT_STATES,
     PERCENT_PLACES,
     NumberInput,
     _booking_date,
@@ -187,6 +188,16 @@ def reservation_book(
         return replay
     position = _locked_position(position)
     _require_open(position)
+    # Money is earmarked only while the case is being invested in, as for a disbursement: a case
+    # withdrawn (or sent back to the cabinet) after the kabinetsbesluit keeps that decision on record,
+    # but "het kabinetsbesluit om te investeren ... effectief ten uitvoer" (letter, "Invest-NL als
+    # beheerder") no longer applies to it. What was reserved before can still be released.
+    if position.case.state not in DISBURSEMENT_STATES:
+        raise Conflict(
+            _("In de status '%(state)s' wordt in deze casus niets (meer) gereserveerd.")
+            % {"state": position.case.get_state_display()},
+            code="invalid_state",
+        )
     booked_on = _booking_date(fund, booked_on)
     _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount)
     _check_available(_figures(fund), amount)

@@ -1,0 +1,72 @@
+"""A Kamerbrief about a case whose company name is classified (vertrouwelijk, the default maximum of a
+deployment): the public letter says "een onderneming van strategisch belang" and the name goes into
+the confidential annex (parliament.confidentiality). An editor who writes the name without its legal
+form, in capitals or with a line break inside it is refused just as for the full name."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from core.classification import Classification
+from core.exceptions import RuleViolation
+from parliament import services
+from parliament.models import LetterDraft
+
+from .factories import add_liaisons, transaction_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kamer(make_user):
+    return make_user("kamer", role="parliamentary_liaison")
+
+
+@pytest.fixture
+def draft(case, officer, manager, kamer):
+    add_liaisons(case, by=officer, liaisons=[kamer])
+    with transaction.atomic():
+        request = services.letter_requests_create(
+            event=transaction_event(case, user=manager, amount=Decimal("30000000.00"))
+        )
+    services.letter_drafts_make(request_id=request.pk, today=date(2026, 11, 24))
+    return LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Voorbeeld Photonics",  # without "B.V."
+        "VOORBEELD PHOTONICS",
+        "Voorbeeld\nPhotonics",
+        "Voorbeeld  Photonics B.V.",
+    ],
+)
+def test_the_classified_name_in_another_form_is_refused(draft, kamer, written):
+    assert draft.case.classification == Classification.VERTROUWELIJK
+    assert draft.case.target_name == "Voorbeeld Photonics B.V."
+    assert "Voorbeeld Photonics" not in draft.body and "Voorbeeld Photonics B.V." in draft.confidential_annex
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_update(user=kamer, letter=draft, body=draft.body + f"\n\nHet betreft {written}.")
+    assert refused.value.field == "body"
+    draft.refresh_from_db()
+    assert draft.revision == 1 and "photonics" not in draft.body.lower()
+
+
+def test_an_unrelated_word_of_the_name_is_not_refused(draft, kamer):
+    """Only the name is withheld, not each of its words ("Photonics" alone names a field)."""
+    updated = services.letter_update(
+        user=kamer, letter=draft, body=draft.body + "\n\nHet gaat om een bedrijf in de fotonica (photonics)."
+    )
+    assert updated.revision == 2
+
+
+def test_the_name_forms():
+    from parliament.services import company_name_forms
+
+    assert company_name_forms("Voorbeeld Photonics B.V.") == ["Voorbeeld Photonics B.V.", "Voorbeeld Photonics"]
+    assert company_name_forms("Chips Holding N.V.") == ["Chips Holding N.V.", "Chips Holding"]
+    assert company_name_forms("Voorbeeld Photonics") == ["Voorbeeld Photonics"]
+    assert company_name_forms("AB BV") == ["AB BV"]  # "AB" alone is no name
