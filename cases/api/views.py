@@ -157,7 +157,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     @extend_schema(parameters=[TeamCandidateQuerySerializer], responses=TeamCandidateSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="team/candidates")
+    @action(detail=True, methods=["get"], url_path="team/candidates", filter_backends=[])
     def team_candidates(self, request, pk=None):
         """The people who may be added to the case team (in `role`), by organisation and name: the
         people picker. Only for who may add team members (`case.manage_team`, else 403)."""
