@@ -131,6 +131,12 @@ def case_roles_for(organisation_role: str) -> frozenset[str]:
     return CASE_ROLES_BY_ORGANISATION_ROLE.get(organisation_role, frozenset())
 
 
+def organisation_roles_for(case_role: str) -> frozenset[str]:
+    """The organisational roles whose holders may take `case_role` on a case: the same table read the
+    other way (none for an unknown case role)."""
+    return frozenset(org for org, case_roles in CASE_ROLES_BY_ORGANISATION_ROLE.items() if case_role in case_roles)
+
+
 def roles_for(action: str) -> set[str]:
     try:
         return PERMISSIONS[action]

@@ -1,14 +1,16 @@
-"""Reads about people's access: whether an account is locked out, their API token."""
+"""Reads about people's access: whether an account is locked out, who may hold a case role, their API
+token."""
 
 from __future__ import annotations
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from .models import ApiToken, User, api_token_digest, password_fingerprint
+from .roles import organisation_roles_for
 
 
 def locked_out(username_ref: str = "username") -> Exists:
@@ -29,6 +31,20 @@ def locked_out(username_ref: str = "username") -> Exists:
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
     )
     return Exists(per_address)
+
+
+def people_who_may_hold_case_role(*case_roles: str) -> QuerySet[User]:
+    """The accounts that may be put on a case team in one of `case_roles`: active, not locked out, and
+    with an organisational role that allows the case role (separation of duties,
+    `access.roles.CASE_ROLES_BY_ORGANISATION_ROLE`). The one rule: `cases.services.case_team_add`
+    refuses anyone outside it and the team's people picker offers only them (issue 23)."""
+    organisation_roles = set().union(*(organisation_roles_for(role) for role in case_roles))
+    return User.objects.filter(is_active=True, role__in=organisation_roles).filter(~locked_out())
+
+
+def may_hold_case_role(*, person: User | None, case_role: str) -> bool:
+    """Whether `person` is one of `people_who_may_hold_case_role(case_role)` (None: no such person)."""
+    return person is not None and people_who_may_hold_case_role(case_role).filter(pk=person.pk).exists()
 
 
 def user_is_locked_out(user: User) -> bool:

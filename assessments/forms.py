@@ -160,7 +160,13 @@ class SettleForm(ScoreForm):
 class ConsultationForm(forms.Form):
     ministry = forms.ChoiceField(label=_("Ministerie"), choices=Ministry.choices)
     ministry_other = forms.CharField(label=_("Ander ministerie"), required=False, max_length=120)
-    advisor = forms.ChoiceField(label=_("Adviseur (teamlid)"), choices=[])
+    advisor = forms.ChoiceField(
+        label=_("Adviseur (teamlid)"),
+        choices=[],
+        help_text=_(
+            "De departementaal adviseurs in het casusteam, per organisatie; kies er een van het gevraagde ministerie."
+        ),
+    )
     question = forms.CharField(label=_("Adviesvraag"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     covers = forms.MultipleChoiceField(
         label=_("Onderdelen waarover advies wordt gevraagd"),

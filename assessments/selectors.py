@@ -33,10 +33,11 @@ from django.utils.translation import gettext as _
 from access.models import User
 from access.permissions import can
 from access.roles import Role, roles_for
+from access.selectors import people_who_may_hold_case_role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.constants import ScopeGround
-from cases.models import Case
+from cases.models import Case, CaseTeamMember
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
@@ -106,6 +107,18 @@ def framework_description(framework: FrameworkVersion) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Assessments
 # ---------------------------------------------------------------------------------------------
+def consultation_advisors(*, case: Case) -> QuerySet[User]:
+    """Whom a consultation on this case may be addressed to: its team's department advisors whom the
+    service would take in that role (`access.selectors.people_who_may_hold_case_role`: active, not
+    locked out, of that function), by organisation and name. The list `consultation_request` checks
+    and the consultation form offers (issue 23); the ministry asked is the service's second check."""
+    return (
+        people_who_may_hold_case_role(Role.DEPARTMENT_ADVISOR)
+        .filter(pk__in=CaseTeamMember.objects.filter(case_id=case.pk, role=Role.DEPARTMENT_ADVISOR).values("user_id"))
+        .order_by("organisation", "last_name", "first_name", "username", "pk")
+    )
+
+
 def assessment_list(*, user: User | AnonymousUser | None, case_id: int | None = None) -> QuerySet[Assessment]:
     """Assessments of the cases visible to this person on whose team they have a role that may read
     them. (One subquery holding both conditions: PostgreSQL plans it in half the time of the

@@ -120,11 +120,15 @@ def _consult_choices(assessment: Assessment) -> tuple[list, list]:
     """The consultation form's advisors (the case team's department advisors, with their
     organisation) and parts (labels, not codes)."""
     framework = assessment.framework.framework
-    advisors = [
-        (m.user.username, f"{m.user} ({m.user.organisation or '–'})")
-        for m in assessment.case.team.select_related("user")
-        if m.role == Role.DEPARTMENT_ADVISOR
-    ]
+    # The people picker (issue 23): "Name — organisation — role", grouped by organisation, of exactly
+    # whom the service takes (selectors.consultation_advisors).
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for person in selectors.consultation_advisors(case=assessment.case):
+        organisation = person.organisation or "–"
+        groups.setdefault(organisation, []).append(
+            (person.username, f"{person} — {organisation} — {Role.DEPARTMENT_ADVISOR.label}")
+        )
+    advisors = list(groups.items())
     parts = [(i.code, i.label) for i in framework.conditions + framework.indicators + framework.checks]
     return advisors, parts
 

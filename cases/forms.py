@@ -222,8 +222,38 @@ class TransitionForm(ReasonForm):
 
 
 class TeamMemberForm(forms.Form):
-    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
-    role = forms.ChoiceField(label=_("Rol in de casus"), choices=Role.choices)
+    """The people picker of the case team (issue 23): one choice per person and case role they may
+    take, "Name — organisation — role", grouped by organisation. `candidates` are
+    `cases.selectors.team_candidates` with their roles; anything else posted (a person not offered,
+    a role not theirs) is refused here, with one message whoever it names (issue 22)."""
+
+    member = forms.ChoiceField(
+        label=_("Persoon en rol"),
+        help_text=_(
+            "Alleen wie in die rol aan dit team kan worden toegevoegd: actieve accounts van wie de "
+            "functie bij de rol past en die nog niet in het team staan. Typ in de lijst om te zoeken."
+        ),
+        error_messages={"invalid_choice": _("Kies een persoon uit de lijst.")},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        """`candidates`: (person, [case roles]) pairs, in the order to show them."""
+        super().__init__(*args, **kwargs)
+        self.offered: dict[str, tuple] = {}
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for person, roles in candidates:
+            organisation = person.organisation or "–"
+            for role in roles:
+                value = f"{person.pk}:{role}"
+                self.offered[value] = (person, role)
+                groups.setdefault(organisation, []).append((value, f"{person} — {organisation} — {Role(role).label}"))
+        field = self.fields["member"]
+        field.choices = [("", _("Kies een persoon"))] + list(groups.items())
+        field.widget.attrs["data-person-picker"] = ""
+
+    def clean_member(self):
+        """The chosen person and role: (User, role)."""
+        return self.offered[self.cleaned_data["member"]]
 
 
 class TeamRoleForm(forms.Form):

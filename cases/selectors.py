@@ -12,7 +12,8 @@ from django.db.models import Prefetch, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 
 from access.models import User
-from access.roles import case_roles_for, roles_for
+from access.roles import Role, case_roles_for, roles_for
+from access.selectors import people_who_may_hold_case_role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import NotFound
@@ -174,6 +175,24 @@ def case_timeline_rows(*, case: Case) -> list[dict]:
 
 def case_team(*, case: Case) -> QuerySet[CaseTeamMember]:
     return case.team.select_related("user").order_by("added_at")
+
+
+def team_candidates(*, case: Case, role: str | None = None) -> QuerySet:
+    """The people who may be added to this case's team (in `role`, else in any case role): those the
+    service takes (`access.selectors.people_who_may_hold_case_role`, the same rule) and who are not on
+    the team yet, by organisation and name. Each may take the case roles `team_candidate_roles` gives.
+    Only for someone who may manage the team: the caller checks `case.manage_team` first."""
+    roles = [role] if role else list(Role.values)
+    return (
+        people_who_may_hold_case_role(*roles)
+        .exclude(pk__in=CaseTeamMember.objects.filter(case_id=case.pk).values("user_id"))
+        .order_by("organisation", "last_name", "first_name", "username", "pk")
+    )
+
+
+def team_candidate_roles(person: User, *, role: str | None = None) -> list[str]:
+    """The case roles a candidate of `team_candidates` may take (only `role` when it was asked for)."""
+    return [r for r in Role.values if r in case_roles_for(person.role) and (role is None or r == role)]
 
 
 def case_cabinet_decisions(*, case: Case) -> QuerySet[CabinetDecision]:

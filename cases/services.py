@@ -22,6 +22,7 @@ from access.models import User
 from access.notifications import notify_task
 from access.permissions import can, require, require_four_eyes
 from access.roles import Role, case_roles_for
+from access.selectors import may_hold_case_role
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.classification import Classification, rank, require_accredited
@@ -533,11 +534,14 @@ def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> 
     way around four eyes, which compares persons over the whole case history (issue 20).
 
     `member` is None when the username entered names no active person: refused exactly as a person
-    whose organisational role does not allow `role`, and only after the permission check."""
+    whose organisational role does not allow `role` (or who is locked out), and only after the
+    permission check."""
     require(user, "case.manage_team", case=case)
     if role not in Role.values:
         raise RuleViolation(_("Onbekende rol."), field="role")
-    if member is None or not member.is_active or role not in case_roles_for(member.role):
+    # The one rule of who may join in a role (active, not locked out, the function fits), which the
+    # team's people picker offers from too (access.selectors.people_who_may_hold_case_role).
+    if member is None or not may_hold_case_role(person=member, case_role=role):
         raise _team_candidate_refused()
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")

@@ -286,6 +286,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         and pending is None
         and can(user, "cabinet_decision.record", case=case)
     )
+    may_manage_team = case.state not in END_STATES and can(user, "case.manage_team", case=case)
     context = {
         "case": case,
         "nav": "cases",
@@ -312,9 +313,11 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "may_suspend": bool(clock and case.state not in END_STATES and can(user, "case.suspend", case=case)),
         "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
         "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
-        "may_manage_team": case.state not in END_STATES and can(user, "case.manage_team", case=case),
+        "may_manage_team": may_manage_team,
         "undo_removal": undo,
-        "team_form": forms.get("team") or TeamMemberForm(prefix="team"),
+        # The people picker lists colleagues only to whoever may change this case's team.
+        "team_form": forms.get("team")
+        or (TeamMemberForm(prefix="team", candidates=_team_candidates(case)) if may_manage_team else None),
         "team_rows": [
             {
                 "member": m,
@@ -334,6 +337,11 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
 def case_detail(request, pk: int):
     case = selectors.case_get(user=request.user, case_id=pk)
     return _case_page(request, case, undo=_undo_removal(request, case))
+
+
+def _team_candidates(case) -> list[tuple]:
+    """The people picker's people, each with the case roles they may take (cases.selectors)."""
+    return [(person, selectors.team_candidate_roles(person)) for person in selectors.team_candidates(case=case)]
 
 
 def _undo_removal(request, case) -> dict | None:
@@ -419,13 +427,15 @@ def case_edit(request, pk: int):
 @require_POST
 def team_add(request, pk: int):
     case = _case_for_post(request, pk)
-    form = TeamMemberForm(request.POST, prefix="team")
+    if not can(request.user, "case.manage_team", case=case):
+        raise_forbidden()  # nor the picker's list: it is for whoever may change the team
+    # Only a person and role the picker offers now passes the form; anyone else (unknown, inactive,
+    # locked out, not of that function, on the team already) gets one message (issue 22).
+    form = TeamMemberForm(request.POST, prefix="team", candidates=_team_candidates(case))
     if form.is_valid():
-        # None when nobody active has this username: the service refuses it as it refuses a person
-        # who may not hold the role (issue 22: the form does not tell who exists).
-        member = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+        member, role = form.cleaned_data["member"]
         try:
-            services.case_team_add(user=request.user, case=case, member=member, role=form.cleaned_data["role"])
+            services.case_team_add(user=request.user, case=case, member=member, role=role)
         except REFUSED as exc:
             add_error(form, exc)
         else:

@@ -220,9 +220,10 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
         ("liaison", "parliamentary_liaison"),
         ("liaison2", "parliamentary_liaison"),
     ]:
+        # The people picker (issue 23): the script's filter box narrows the list, the <select> picks.
         page.locator("summary", has_text="Teamlid toevoegen").click()
-        page.get_by_label("Gebruikersnaam").fill(username)
-        page.get_by_label("Rol in de casus").select_option(role)
+        page.get_by_label("Zoeken in de lijst").fill(username)
+        page.get_by_label("Persoon en rol").select_option(f"{people[username].pk}:{role}")
         page.get_by_role("button", name="Toevoegen", exact=True).click()
         page.wait_for_load_state()
         officer.check()

@@ -190,12 +190,15 @@ def test_re_adding_a_removed_member_shows_the_roles_they_held_before(api, office
 # ------------------------------------------------------------------------------------------------
 def test_the_web_team_form_shows_the_refusal_as_a_form_error(client, officer, make_user):
     case = make_case(officer=officer)
-    make_user("colleague", Role.CASE_OFFICER)
     web_session(client, officer)
+    colleague = make_user("colleague", Role.CASE_OFFICER)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert f'value="{colleague.pk}:{Role.CASE_OFFICER}"' in page  # offered in their own function only
+    assert f'value="{colleague.pk}:{Role.FUND_MANAGER}"' not in page
     before = _state(case)
-    response = client.post(f"/cases/{case.pk}/team/", {"team-username": "colleague", "team-role": Role.FUND_MANAGER})
+    response = client.post(f"/cases/{case.pk}/team/", {"team-member": f"{colleague.pk}:{Role.FUND_MANAGER}"})
     assert response.status_code == 400
-    assert "scheiding van functies" in response.content.decode()
+    assert "Kies een persoon uit de lijst." in response.content.decode()
     assert _state(case) == before
 
 

@@ -115,7 +115,7 @@ def test_removing_a_team_member_asks_first_and_can_be_undone(client, case, offic
     assert "Ongedaan maken" in page
     undo = client.post(
         reverse("cases:team_add", args=[case.pk]),
-        {"team-username": assessor2.username, "team-role": Role.RISK_ASSESSOR},
+        {"team-member": f"{assessor2.pk}:{Role.RISK_ASSESSOR}"},
     )
     assert undo.status_code == 302
     assert CaseTeamMember.objects.get(case=case, user=assessor2).role == Role.RISK_ASSESSOR

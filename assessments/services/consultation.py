@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from access.models import User
 from access.notifications import notify_task
 from access.permissions import require
-from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, NotFound, RuleViolation
@@ -32,6 +31,7 @@ from ..models import (
     Assessment,
     ConsultationRequest,
 )
+from ..selectors import consultation_advisors
 from .common import _lock, _require_draft, _require_lead
 
 
@@ -76,7 +76,8 @@ def consultation_request(
         errors["ministry"] = _("Onbekend ministerie.")
     elif ministry == Ministry.OTHER and not (ministry_other or "").strip():
         errors["ministry_other"] = _("Noem het ministerie.")
-    if advisor is None or assessment.case.role_of(advisor) != Role.DEPARTMENT_ADVISOR:
+    # The case's department advisors who may act (active, not locked out): what the form offers.
+    if advisor is None or not consultation_advisors(case=assessment.case).filter(pk=advisor.pk).exists():
         errors["advisor"] = _("De adviseur moet als departementaal adviseur in het casusteam staan.")
     elif (
         "ministry" not in errors

@@ -240,6 +240,37 @@ class TeamMemberAddSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
+class TeamCandidateRoleSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    # DRF's metaclass takes declared fields off the class, so this does not replace Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
+
+
+class TeamCandidateSerializer(serializers.Serializer):
+    """A person the people picker offers for the case team (`cases.selectors.team_candidates`), with
+    the case roles they may take there; `username` is what `POST …/team/` takes."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+    roles = TeamCandidateRoleSerializer(many=True)
+
+    @staticmethod
+    def row(person, roles: list[str]) -> dict:
+        return {
+            "id": person.pk,
+            "username": person.username,
+            "name": str(person),
+            "organisation": person.organisation,
+            "roles": [{"role": role, "label": str(Role(role).label)} for role in roles],
+        }
+
+
+class TeamCandidateQuerySerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+
+
 class TeamRoleSerializer(serializers.Serializer):
     """A member's new role on the case; whether it fits their organisational role is the service's rule."""
 

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from access.models import User
+from access.permissions import require
 from audit.api.serializers import AuditRecordSerializer
 from audit.selectors import audit_record_list
 from core.api.representation import represent
@@ -21,6 +22,8 @@ from .serializers import (
     CaseWriteSerializer,
     ReasonSerializer,
     StageClockSerializer,
+    TeamCandidateQuerySerializer,
+    TeamCandidateSerializer,
     TeamMemberAddSerializer,
     TeamMemberSerializer,
     TeamRoleSerializer,
@@ -151,6 +154,22 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(
             TeamMemberSerializer(selectors.case_team(case=case), many=True).data,
             status=status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK,
+        )
+
+    @extend_schema(parameters=[TeamCandidateQuerySerializer], responses=TeamCandidateSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="team-candidates", filter_backends=[])
+    def team_candidates(self, request, pk=None):
+        """The people who may be added to the case team (in `role`), by organisation and name: the
+        people picker. Only for who may add team members (`case.manage_team`, else 403)."""
+        # Its own path, not `team/candidates/`: `team/{username}/` would shadow a person named "candidates".
+        case = self._case()
+        require(request.user, "case.manage_team", case=case)
+        query = TeamCandidateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        role = query.validated_data.get("role")
+        page = self.paginate_queryset(selectors.team_candidates(case=case, role=role))
+        return self.get_paginated_response(
+            [TeamCandidateSerializer.row(p, selectors.team_candidate_roles(p, role=role)) for p in page]
         )
 
     @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
