@@ -216,3 +216,14 @@ def test_the_service_refuses_a_locked_out_person_as_it_refuses_an_unknown_one(ap
         f"/api/cases/{team_case.pk}/team/", {"username": "k.geblokkeerd", "role": Role.RISK_ASSESSOR}, format="json"
     )
     assert again.status_code == 201
+
+
+def test_a_team_member_named_candidates_can_still_be_removed(api, officer, team_case, make_user):
+    """The candidates list has its own path (`team-candidates/`), so `team/{username}/` reaches
+    every member, whatever their username."""
+    make_user("candidates", Role.RISK_ASSESSOR)
+    client = api(officer)
+    added = client.post(f"/api/cases/{team_case.pk}/team/", {"username": "candidates", "role": Role.RISK_ASSESSOR})
+    assert added.status_code == 201, added.content
+    assert client.delete(f"/api/cases/{team_case.pk}/team/candidates/").status_code == 204
+    assert not CaseTeamMember.objects.filter(case=team_case, user__username="candidates").exists()

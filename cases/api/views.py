@@ -161,7 +161,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def team_candidates(self, request, pk=None):
         """The people who may be added to the case team (in `role`), by organisation and name: the
         people picker. Only for who may add team members (`case.manage_team`, else 403)."""
-        # Its own path, not `team/candidates/`: `team/{username}/` would shadow a person named "candidates".
+        # Its own path: `team/candidates/` would shadow a team member named "candidates" (`team/{username}/`).
         case = self._case()
         require(request.user, "case.manage_team", case=case)
         query = TeamCandidateQuerySerializer(data=request.query_params)
