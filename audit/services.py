@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.inserts import insert
+from core.work_count import work_changed
 
 from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
 from .context import current
@@ -66,6 +67,19 @@ def record_values(record: AuditRecord) -> dict:
     return values
 
 
+# Records of actions that change nothing anyone's tasks follow from.
+UNCHANGING_ACTIONS = frozenset(
+    {
+        AuditRecord.Action.READ,
+        AuditRecord.Action.EXPORT,
+        AuditRecord.Action.DOWNLOAD,
+        AuditRecord.Action.LOGIN,
+        AuditRecord.Action.LOGIN_FAILED,
+        AuditRecord.Action.LOGOUT,
+    }
+)
+
+
 def audit_log(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -100,6 +114,8 @@ def audit_log(
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
     )
     insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
+    if action not in UNCHANGING_ACTIONS:
+        work_changed()  # "Mijn werk": counts kept in the menu are counted again (core.work_count)
     if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
         transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
     return record
