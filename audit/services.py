@@ -340,7 +340,9 @@ def audit_trail_export(
         _("Wijzigingen"),
     ]
     rows = []
-    for record in records[:EXPORT_MAX_ROWS]:
+    records = list(records[:EXPORT_MAX_ROWS])
+    prepared = labels.prepare_changes(r for r in records if not masked(r))  # one read for all rows
+    for record in records:
         hidden = masked(record)
         rows.append(
             [
@@ -353,7 +355,7 @@ def audit_trail_export(
                 labels.object_label(record),
                 MASKED_REPR if hidden else record.object_repr,
                 "" if hidden else case_references.get(record.case_id, ""),
-                _("afgeschermd") if hidden else "; ".join(labels.change_lines(record)),
+                _("afgeschermd") if hidden else "; ".join(labels.change_lines(record, prepared=prepared)),
             ]
         )
     with transaction.atomic():
