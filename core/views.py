@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import exceptions as app_exceptions
-from core.extensions import work_sources
+from core.extensions import work_round, work_sources
 from core.health import broker_ok, database_ok
 from core.work_count import current_generation, keep_work_count
 
@@ -151,8 +151,9 @@ def work_for(request) -> list[dict]:
     if items is None:
         generation = current_generation()  # before listing: a change meanwhile makes the count stale
         items = []
-        for work_items in work_sources:
-            items += work_items(user=request.user)
+        with work_round():  # the sources share what they all read (the person's open cases)
+            for work_items in work_sources:
+                items += work_items(user=request.user)
         far = timezone.now() + timedelta(days=3650)
         items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
         request._bev_work = items
