@@ -20,6 +20,8 @@ class AssessmentsConfig(AppConfig):
 
         # The lifecycle's guards ask the assessment (cases.guards).
         guards.approved_outcome.provide(selectors.approved_outcome_for_case)
+        guards.approved_outcomes.provide(selectors.approved_outcomes_for_cases)
+        guards.cases_allowing_exit.provide(selectors.cases_whose_review_allows_exit)
         guards.approved_outcome_since.provide(selectors.approved_outcome_since)
         guards.review_allows_exit.provide(selectors.risk_review_allows_exit)
         work_sources.register("assessments", work.work_items)

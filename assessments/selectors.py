@@ -846,10 +846,23 @@ def _latest_approved(case_id: int, kind: str) -> Assessment | None:
 def approved_outcome_for_case(case_id: int) -> str | None:
     """The outcome ("deploy" / "do_not_deploy") of the case's latest approved initial assessment,
     or None. ("insufficient_information" cannot be approved.)"""
-    latest = _latest_approved(case_id, AssessmentKind.INITIAL)
-    if latest is None or latest.outcome not in (Outcome.DEPLOY, Outcome.DO_NOT_DEPLOY):
-        return None
-    return latest.outcome
+    return approved_outcomes_for_cases([case_id]).get(case_id)
+
+
+def approved_outcomes_for_cases(case_ids: list[int]) -> dict[int, str]:
+    """`approved_outcome_for_case` of many cases in one query: {case id: outcome}, without the cases
+    that have none."""
+    latest: dict[int, str] = {}
+    approved = (
+        Assessment.objects.filter(case_id__in=case_ids, kind=AssessmentKind.INITIAL, status=AssessmentStatus.APPROVED)
+        .order_by("case_id", "-approved_at", "-id")
+        .values_list("case_id", "outcome")
+    )
+    for case_id, outcome in approved:
+        latest.setdefault(case_id, outcome)
+    return {
+        case_id: outcome for case_id, outcome in latest.items() if outcome in (Outcome.DEPLOY, Outcome.DO_NOT_DEPLOY)
+    }
 
 
 def approved_outcome_since(case_id: int, since: datetime) -> str | None:
@@ -869,8 +882,22 @@ def approved_outcome_since(case_id: int, since: datetime) -> str | None:
 
 def risk_review_allows_exit(case_id: int) -> bool:
     """True when the latest approved risk review in monitoring found the risk manageable."""
-    latest = _latest_approved(case_id, AssessmentKind.RISK_REVIEW)
-    return bool(latest and latest.risk_manageable)
+    return bool(cases_whose_review_allows_exit([case_id]).get(case_id))
+
+
+def cases_whose_review_allows_exit(case_ids: list[int]) -> dict[int, bool]:
+    """`risk_review_allows_exit` of many cases in one query: {case id: True} for those it allows."""
+    latest: dict[int, bool | None] = {}
+    reviews = (
+        Assessment.objects.filter(
+            case_id__in=case_ids, kind=AssessmentKind.RISK_REVIEW, status=AssessmentStatus.APPROVED
+        )
+        .order_by("case_id", "-approved_at", "-id")
+        .values_list("case_id", "risk_manageable")
+    )
+    for case_id, manageable in reviews:
+        latest.setdefault(case_id, manageable)
+    return {case_id: True for case_id, manageable in latest.items() if manageable}
 
 
 def latest_risk_review_conclusion(case_id: int) -> dict | None:

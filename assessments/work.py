@@ -18,7 +18,7 @@ from cases.work import my_cases, task
 from .constants import OPEN_STATUSES, AdvicePosition, AssessmentKind, AssessmentStatus, ConsultationStatus
 from .models import Assessment, IndicatorScore
 from .selectors import consultation_list
-from .services.lifecycle import assessment_authors
+from .services.lifecycle import assessment_authors_of
 
 
 def work_items(*, user) -> list[dict]:
@@ -37,6 +37,8 @@ def work_items(*, user) -> list[dict]:
         if drafts
         else set()
     )
+    # four eyes: the authors of the submitted ones, read for all of them at once
+    authors = assessment_authors_of([a for a in assessments if a.status == AssessmentStatus.SUBMITTED])
     for a in assessments:
         case = a.case = cases[a.case_id]
         url = reverse("assessments:detail", args=[a.pk])
@@ -44,7 +46,7 @@ def work_items(*, user) -> list[dict]:
             items.append(task(case=case, kind=_("Risico-inschatting afronden"), what=a.get_kind_display(), url=url))
         elif a.status == AssessmentStatus.DRAFT and a.pk not in scored:
             items.append(task(case=case, kind=_("Scores geven"), what=a.get_kind_display(), url=url + "#indicators"))
-        elif a.status == AssessmentStatus.SUBMITTED and user.pk not in assessment_authors(a):
+        elif a.status == AssessmentStatus.SUBMITTED and user.pk not in authors[a.pk]:
             items.append(
                 task(
                     case=case,

@@ -7,6 +7,10 @@ in `event_labels` in its AppConfig.ready(), and `audit` imports none of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
@@ -33,8 +37,18 @@ event_labels.register(
     },
 )
 
-# Each app's {event code: callable(record) -> list of lines}, for changes whose values only the app
-# that wrote them can read (a team member as "username:role"); other changes read field by field.
+
+@dataclass(frozen=True)
+class ChangeReader:
+    """How an app reads the changes only it can read (a team member as "username:role"): `lines` per
+    event code, given what `prepare` read once for all of a page's records of those events (the
+    people they name: one query for the page, not one per row)."""
+
+    lines: dict[str, Callable[[AuditRecord, Any], list[str]]]
+    prepare: Callable[[list[AuditRecord]], Any]
+
+
+# Each app's ChangeReader; other changes read field by field.
 change_formatters = Registry("audit.change_formatters")
 
 ARROW = "→"
@@ -118,16 +132,29 @@ def _value(value, field=None) -> str:
     return str(value)
 
 
-def change_lines(record: AuditRecord) -> list[str]:
+def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:
+    """What each app's ChangeReader reads once for these records (the rows of a page or an export),
+    for `change_lines(record, prepared=...)`: a constant number of queries however many rows."""
+    records = list(records)
+    prepared = {}
+    for key, reader in change_formatters.items():
+        theirs = [r for r in records if r.changes and r.event in reader.lines]
+        if theirs:
+            prepared[key] = reader.prepare(theirs)
+    return prepared
+
+
+def change_lines(record: AuditRecord, *, prepared: dict[str, Any] | None = None) -> list[str]:
     """The record's changes as lines "field: before → after" (or "field: value" for a fact that is no
     change), the field by its verbose name and a choice by its label where the object's model is
-    known; never raw JSON."""
+    known; never raw JSON. `prepared` (`prepare_changes`) for many records at once."""
     changes = record.changes
     if not changes:
         return []
-    for _key, formatters in change_formatters.items():
-        if record.event in formatters:
-            return list(formatters[record.event](record))
+    for key, reader in change_formatters.items():
+        if record.event in reader.lines:
+            read = prepared[key] if prepared is not None and key in prepared else reader.prepare([record])
+            return list(reader.lines[record.event](record, read))
     if not isinstance(changes, dict):
         return [_value(changes)]
     model = _model(record.object_type)

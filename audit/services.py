@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.inserts import insert
+from core.work_count import work_changed
 
 from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
 from .context import current
@@ -67,6 +68,19 @@ def record_values(record: AuditRecord) -> dict:
     return values
 
 
+# Records of actions that change nothing anyone's tasks follow from.
+UNCHANGING_ACTIONS = frozenset(
+    {
+        AuditRecord.Action.READ,
+        AuditRecord.Action.EXPORT,
+        AuditRecord.Action.DOWNLOAD,
+        AuditRecord.Action.LOGIN,
+        AuditRecord.Action.LOGIN_FAILED,
+        AuditRecord.Action.LOGOUT,
+    }
+)
+
+
 def audit_log(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -101,6 +115,8 @@ def audit_log(
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
     )
     insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
+    if action not in UNCHANGING_ACTIONS:
+        work_changed()  # "Mijn werk": counts kept in the menu are counted again (core.work_count)
     if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
         transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
     return record
@@ -329,7 +345,9 @@ def audit_trail_export(
         _("Wijzigingen"),
     ]
     rows = []
-    for record in records[:EXPORT_MAX_ROWS]:
+    records = list(records[:EXPORT_MAX_ROWS])
+    prepared = labels.prepare_changes(r for r in records if not masked(r))  # one read for all rows
+    for record in records:
         hidden = masked(record)
         rows.append(
             [
@@ -342,7 +360,7 @@ def audit_trail_export(
                 labels.object_label(record),
                 MASKED_REPR if hidden else record.object_repr,
                 "" if hidden or record.case_id is None else case_references.get(record.case_id, ""),
-                _("afgeschermd") if hidden else "; ".join(labels.change_lines(record)),
+                _("afgeschermd") if hidden else "; ".join(labels.change_lines(record, prepared=prepared)),
             ]
         )
     with transaction.atomic():

@@ -70,7 +70,9 @@ def _start_of(day: date) -> datetime:
 def _rows(records, *, references):
     """Each record as people read it: the actor's name (the username only in a title, to tell two
     people with one name apart), the event's label, the object's kind and the changes as lines
-    "field: before → after". A masked record stays masked (audit.selectors.masked)."""
+    "field: before → after". A masked record stays masked (audit.selectors.masked). The people and
+    values the changes name are read once for all rows (labels.prepare_changes)."""
+    prepared = labels.prepare_changes(r for r in records if not masked(r))
     for record in records:
         hidden, fields = masked(record), shown(record)  # masked: the event's category only (issue 22)
         yield {
@@ -81,7 +83,7 @@ def _rows(records, *, references):
             "object_label": labels.object_label(record),
             "object_repr": fields["object_repr"],
             "case_reference": "" if hidden else references.get(record.case_id, ""),
-            "changes": [] if hidden else labels.change_lines(record),
+            "changes": [] if hidden else labels.change_lines(record, prepared=prepared),
         }
 
 

@@ -23,6 +23,8 @@ class BevConfig(AppConfig):
         # The lifecycle's guards ask the fund (cases.guards).
         guards.has_disbursement_booked.provide(selectors.case_has_disbursement)
         guards.positions_all_exited.provide(selectors.case_positions_all_exited)
+        guards.cases_with_disbursement.provide(selectors.cases_with_disbursement)
+        guards.cases_all_exited.provide(selectors.cases_positions_all_exited)
         # The risk review asks the fund which cabinet conditions are still open (assessments.hooks).
         hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).

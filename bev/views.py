@@ -6,9 +6,13 @@ what the booking would do to the liquidity), the second POST with confirm=1 book
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Generic, TypeVar
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -50,7 +54,10 @@ from .forms import (
     TrancheForm,
     ValuationForm,
 )
-from .models import FeeBudget, FeeCharge
+from .models import Disbursement, FeeBudget, FeeCharge, InvestmentProposal
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 REFUSED = (ApplicationError, ValidationError)
 FIGURES = [
@@ -95,7 +102,10 @@ LOAN_FIGURES = [
     ("swept_to_treasury", gettext_lazy("Afgedragen aan de staatskas (boven het maximum; geen aflossing)")),
 ]
 
-FUND_ACTIONS = {
+# A booking form: its form, the service it calls (keyword arguments: the form's cleaned data) and its title.
+BookingAction = tuple[type[django_forms.Form], Callable[..., object], "StrOrPromise"]
+
+FUND_ACTIONS: dict[str, BookingAction] = {
     "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
     # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
     "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
@@ -104,7 +114,7 @@ FUND_ACTIONS = {
 }
 # Steps that only propose: nothing is booked until a second person approves (four eyes).
 PROPOSALS = {"disburse", "fee"}
-POSITION_ACTIONS = {
+POSITION_ACTIONS: dict[str, BookingAction] = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
     "disburse": (DisbursementForm, services.disbursement_propose, gettext_lazy("Uitbetaling voorstellen")),
@@ -116,22 +126,38 @@ POSITION_ACTIONS = {
 }
 
 
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True)
+class DecisionRow(Generic[Item]):
+    """A proposal, disbursement or management fee as its table row shows it: whether this person may
+    decide on it now (four eyes: never its proposer) and the forms that bring a refused decision back
+    to its row (the approval's errors, the rejection's reason)."""
+
+    item: Item
+    may_decide: bool = False
+    approve_form: django_forms.Form | None = None
+    reject_form: RejectForm | None = None
+
+
 class _Preview(Exception):
-    """Raised inside the preview transaction to roll it back."""
+    """Raised inside the preview transaction to roll it back, carrying the figures after the call."""
+
+    def __init__(self, after: dict) -> None:
+        super().__init__()
+        self.after = after
 
 
 def _preview(call) -> tuple[dict, dict]:
     """The fund's figures before and after `call`, which runs and is rolled back."""
     before = selectors.fund_overview()
-    after = None
     try:
         with transaction.atomic():
             call()
-            after = selectors.fund_overview()
-            raise _Preview
-    except _Preview:
-        pass
-    return before, after
+            raise _Preview(selectors.fund_overview())
+    except _Preview as preview:
+        return before, preview.after
 
 
 def _effect_rows(before: dict, after: dict) -> list[dict]:
@@ -170,7 +196,7 @@ def _combine(*series_list) -> list[tuple[date, Decimal]]:
         for i, lookup in enumerate(lookups):
             if day in lookup:
                 last[i] = lookup[day]
-        result.append((day, sum(last)))
+        result.append((day, sum(last, Decimal(0))))
     return result
 
 
@@ -460,10 +486,11 @@ def _preview_warned(call, data: dict, acknowledgements) -> tuple[dict, dict, dic
             before, after = _preview(lambda: call(data))
             return before, after, warned
         except ApplicationError as exc:
-            if exc.field not in acknowledgements or exc.field in warned:
+            field = exc.field
+            if field is None or field not in acknowledgements or field in warned:
                 raise
-            warned[exc.field] = exc.message
-            data[exc.field] = True
+            warned[field] = exc.message
+            data[field] = True
 
 
 def _book(request, *, form, call, label, action_url, back_url, rerender, previewable=True, facts=None, proposal=False):
@@ -584,11 +611,14 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     metrics = selectors.positions_metrics(positions)
     may_approve = can(request.user, "investment_proposal.approve", case=case)
     proposals = list(selectors.investment_proposal_list(user=request.user, case_id=case.pk))
+    rows: list[DecisionRow[InvestmentProposal]] = []
     for p in proposals:
-        p.may_decide = may_approve and p.status == ProposalStatus.PROPOSED and p.proposed_by_id != request.user.pk
-        if p.may_decide:
-            p.approve_form = proposal_forms.get(f"approve:{p.pk}")
-            p.reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
+        if may_approve and p.status == ProposalStatus.PROPOSED and p.proposed_by_id != request.user.pk:
+            approve_form = proposal_forms.get(f"approve:{p.pk}")
+            reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
+            rows.append(DecisionRow(p, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:
+            rows.append(DecisionRow(p))
     decision = case.governing_deploy_decision()
     # a proposal is asked for while none is open or approved under the governing decision
     may_propose = bool(
@@ -606,7 +636,7 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
             "nav": "cases",
             "may_book": can(request.user, "fund.book", case=case),
             "decision": decision,
-            "proposals": proposals,
+            "proposals": rows,
             "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
             if may_propose
             else None,
@@ -634,11 +664,10 @@ def investment_proposal_propose(request, pk: int):
 @web_view
 @require_POST
 def investment_proposal_decide(request, proposal_id: int, decision: str):
-    from django import forms as django_forms
 
     proposal = selectors.investment_proposal_get(user=request.user, proposal_id=proposal_id)
     if decision == "reject":
-        form = RejectForm(request.POST, prefix=f"p{proposal.pk}")
+        form: django_forms.Form = RejectForm(request.POST, prefix=f"p{proposal.pk}")
         key = f"reject:{proposal.pk}"
     elif decision == "approve":
         form = django_forms.Form(request.POST)
@@ -700,11 +729,13 @@ def position(request, position_id: int, forms: dict | None = None):
     forms = forms or {}
     may_book = can(request.user, "fund.book", case=case) and not item.is_exited
     may_approve = can(request.user, "fund.approve_disbursement", case=case)
-    disbursements = list(item.disbursements.select_related("proposed_by", "decided_by").order_by("-proposed_at"))
-    for d in disbursements:
-        d.may_decide = may_approve and d.status == DisbursementStatus.PROPOSED and d.proposed_by_id != request.user.pk
-        if d.may_decide:
-            d.reject_form = forms.get(f"reject:{d.pk}") or RejectForm(prefix=f"r{d.pk}")
+    disbursements: list[DecisionRow[Disbursement]] = []
+    for d in item.disbursements.select_related("proposed_by", "decided_by").order_by("-proposed_at"):
+        if may_approve and d.status == DisbursementStatus.PROPOSED and d.proposed_by_id != request.user.pk:
+            reject_form = forms.get(f"reject:{d.pk}") or RejectForm(prefix=f"r{d.pk}")
+            disbursements.append(DecisionRow(d, may_decide=True, reject_form=reject_form))
+        else:
+            disbursements.append(DecisionRow(d))
     return render(
         request,
         "bev/position.html",
@@ -767,7 +798,7 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
     disbursement = selectors.disbursement_get(user=request.user, disbursement_id=disbursement_id)
     back = reverse("bev:position", args=[disbursement.position_id]) + "#disbursements"
     if decision == "reject":
-        form = RejectForm(request.POST, prefix=f"r{disbursement.pk}")
+        form: django_forms.Form = RejectForm(request.POST, prefix=f"r{disbursement.pk}")
         if form.is_valid():
             try:
                 services.disbursement_reject(
@@ -782,7 +813,6 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
     if decision != "approve":
         raise Http404()
     label = _("Uitbetaling van %(amount)s goedkeuren en boeken") % {"amount": euro(disbursement.amount)}
-    from django import forms as django_forms
 
     form = django_forms.Form(request.POST)
     form.is_valid()
@@ -819,12 +849,14 @@ def fees(request, forms: dict | None = None):
     forms = forms or {}
     user = request.user
     may_approve = can(user, "fee.approve")
-    rows = list(FeeCharge.objects.select_related("proposed_by", "decided_by")[:200])
-    for fee in rows:
-        fee.may_decide = may_approve and fee.status == ProposalStatus.PROPOSED and fee.proposed_by_id != user.pk
-        if fee.may_decide:
-            fee.approve_form = forms.get(f"approve:{fee.pk}")
-            fee.reject_form = forms.get(f"reject:{fee.pk}") or RejectForm(prefix=f"f{fee.pk}")
+    rows: list[DecisionRow[FeeCharge]] = []
+    for fee in FeeCharge.objects.select_related("proposed_by", "decided_by")[:200]:
+        if may_approve and fee.status == ProposalStatus.PROPOSED and fee.proposed_by_id != user.pk:
+            approve_form = forms.get(f"approve:{fee.pk}")
+            reject_form = forms.get(f"reject:{fee.pk}") or RejectForm(prefix=f"f{fee.pk}")
+            rows.append(DecisionRow(fee, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:
+            rows.append(DecisionRow(fee))
     year = selectors.fee_year(year=timezone.localdate().year)
     return render(
         request,
@@ -862,14 +894,14 @@ def fee_budget_set(request):
 @web_view
 @require_POST
 def fee_decide(request, fee_id: int, decision: str):
-    from django import forms as django_forms
 
     require(request.user, "fee.view")
     fee = FeeCharge.objects.filter(pk=fee_id).first()
     if fee is None:
         raise Http404()
     if decision == "reject":
-        form, key = RejectForm(request.POST, prefix=f"f{fee.pk}"), f"reject:{fee.pk}"
+        form: django_forms.Form = RejectForm(request.POST, prefix=f"f{fee.pk}")
+        key = f"reject:{fee.pk}"
     elif decision == "approve":
         form, key = django_forms.Form(request.POST), f"approve:{fee.pk}"
     else:

@@ -15,7 +15,7 @@ from access.permissions import can
 from access.roles import Role
 from cases.constants import State
 from cases.models import CabinetDecision
-from cases.work import my_cases, task
+from cases.work import may, my_cases, task
 from core.formatting import euro
 
 from .constants import DisbursementStatus, FollowUpStatus, ProposalStatus
@@ -76,7 +76,7 @@ def work_items(*, user) -> list[dict]:
             # Under a decision that lapses, the work is due before it does (nothing is reserved or
             # disbursed under it afterwards); otherwise the stage's deadline.
             due = lapsing.get(pk) or {}
-            if proposal is None and can(user, "investment_proposal.propose", case=case):
+            if proposal is None and may(case, "investment_proposal.propose"):
                 items.append(
                     task(
                         case=case,

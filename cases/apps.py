@@ -10,10 +10,10 @@ class CasesConfig(AppConfig):
         # The trail shows each event by its label (audit.labels), without audit importing this app.
         from audit.labels import change_formatters, event_labels
 
-        from .audit_events import CHANGE_FORMATTERS, EVENT_LABELS
+        from .audit_events import CHANGE_READER, EVENT_LABELS
 
         event_labels.register(self.name, EVENT_LABELS)
-        change_formatters.register(self.name, CHANGE_FORMATTERS)
+        change_formatters.register(self.name, CHANGE_READER)
         from audit import readers
         from core.extensions import work_sources
 

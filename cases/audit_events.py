@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models import User
 from access.roles import Role
+from audit.labels import ChangeReader
 
 EVENT_LABELS = {
     # Categories: what a record of a case the reader may not see shows instead of its step (audit.selectors.shown)
@@ -42,31 +43,54 @@ EVENT_LABELS = {
 }
 
 
-def _member(value) -> str:
+def _usernames(records) -> set[str]:
+    """The people team changes name ("username:role")."""
+    names = set()
+    for record in records:
+        for key, value in (record.changes or {}).items():
+            if key in ("team", "team_role") and isinstance(value, dict):
+                for member in (value.get("before"), value.get("after")):
+                    if member:
+                        names.add(str(member).partition(":")[0])
+    return names
+
+
+def _names(records) -> dict[str, str]:
+    """{username: name} of everyone the records' team changes name: one query for them all."""
+    usernames = _usernames(records)
+    if not usernames:
+        return {}
+    return {user.username: str(user) for user in User.objects.filter(username__in=usernames)}
+
+
+def _member(value, names: dict[str, str]) -> str:
     """A team member as the trail stores them ("username:role") as people read it: "Jan de Vries
     (Departementaal adviseur)"."""
     if not value:
         return "—"
     username, _sep, role = str(value).partition(":")
-    user = User.objects.filter(username=username).first()
-    name = str(user) if user is not None else username
+    name = names.get(username, username)
     role_label = str(Role(role).label) if role in Role.values else role
     return f"{name} ({role_label})" if role_label else name
 
 
-def _team_lines(record) -> list[str]:
+def _team_lines(record, names: dict[str, str]) -> list[str]:
     lines = []
     for key, value in (record.changes or {}).items():
         if key in ("team", "team_role") and isinstance(value, dict):
-            lines.append(f"{gettext_now('Teamlid')}: {_member(value.get('before'))} → {_member(value.get('after'))}")
+            before, after = _member(value.get("before"), names), _member(value.get("after"), names)
+            lines.append(f"{gettext_now('Teamlid')}: {before} → {after}")
         elif key == "earlier_roles":
             roles = [str(Role(r).label) if r in Role.values else str(r) for r in value or []]
             lines.append(f"{gettext_now('Eerdere rollen')}: {', '.join(roles)}")
     return lines
 
 
-CHANGE_FORMATTERS = {
-    "case.team_add": _team_lines,
-    "case.team_remove": _team_lines,
-    "case.team_change_role": _team_lines,
-}
+CHANGE_READER = ChangeReader(
+    lines={
+        "case.team_add": _team_lines,
+        "case.team_remove": _team_lines,
+        "case.team_change_role": _team_lines,
+    },
+    prepare=_names,
+)

@@ -11,6 +11,11 @@ is empty (system check core.E001):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
 from core.registry import Slot
 
 from .constants import (
@@ -33,6 +38,70 @@ approved_outcome_since = Slot(
 )
 has_disbursement_booked = Slot("cases.guards.has_disbursement_booked", "whether a disbursement was booked on the case")
 positions_all_exited = Slot("cases.guards.positions_all_exited", "whether every position of the case is fully exited")
+# The same for many cases at once ({case id: outcome}), for lists that ask the guards of every case
+# ("Mijn werk"); the single form answers from it, so the rule is stated once.
+approved_outcomes = Slot(
+    "cases.guards.approved_outcomes", "{case id: outcome} of the approved risk assessments of many cases"
+)
+cases_allowing_exit = Slot(
+    "cases.guards.cases_allowing_exit", "{case id: True} of the cases whose latest approved risk review allows exit"
+)
+cases_with_disbursement = Slot("cases.guards.cases_with_disbursement", "{case id: True} of cases with a disbursement")
+cases_all_exited = Slot("cases.guards.cases_all_exited", "{case id: True} of cases whose positions are all exited")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts read once for many cases
+# ---------------------------------------------------------------------------------------------
+class _Facts:
+    """What the guards of a list of cases ask, each fact read for all of them the first time one
+    case asks it (one query per fact, not one per case)."""
+
+    def __init__(self, case_ids: Iterable[int]) -> None:
+        self.case_ids = sorted(set(case_ids))
+        self.read: dict[str, dict[int, Any]] = {}
+
+    def of(self, name: str, case_id: int, read_all: Callable[[list[int]], dict[int, Any]]) -> Any:
+        if name not in self.read:
+            self.read[name] = read_all(self.case_ids)
+        return self.read[name].get(case_id)
+
+
+_facts: ContextVar[_Facts | None] = ContextVar("cases.guards.facts", default=None)
+
+
+@contextmanager
+def facts_for(case_ids: Iterable[int]) -> Iterator[None]:
+    """Within, the guards of these cases answer from facts read once for all of them (the lists that
+    ask the guards of every case: "Mijn werk", cases.work). Read-only use: a guard after a change
+    inside would answer from before it."""
+    token = _facts.set(_Facts(case_ids))
+    try:
+        yield
+    finally:
+        _facts.reset(token)
+
+
+def _confirmed_decisions(case_ids: list[int]) -> dict[int, list]:
+    """{case id: its confirmed kabinetsbesluiten, latest first} (Case.confirmed_cabinet_decision)."""
+    from .models import CabinetDecision
+
+    decisions: dict[int, list] = {}
+    for decision in CabinetDecision.objects.filter(case_id__in=case_ids, confirmed_at__isnull=False).order_by(
+        "-confirmed_at", "-id"
+    ):
+        decisions.setdefault(decision.case_id, []).append(decision)
+    return decisions
+
+
+def _latest_confirmed(case, *, orders_sale: bool):
+    """The latest confirmed decision on deploying (or ordering the sale), from the facts where the
+    case is among them, else from the case (Case.confirmed_cabinet_decision, confirmed_sale_order)."""
+    facts = _facts.get()
+    if facts is None or case.pk not in facts.case_ids:
+        return case.confirmed_sale_order() if orders_sale else case.confirmed_cabinet_decision()
+    decisions = facts.of("confirmed_decisions", case.pk, _confirmed_decisions) or []
+    return next((d for d in decisions if d.orders_sale == orders_sale), None)
 
 
 def intake_is_complete(case) -> bool:
@@ -79,30 +148,42 @@ def state_actor_not_excluded(case) -> bool:
     return case.state_actor_status != StateActorStatus.NOT_STATE_ACTOR
 
 
+def _asked(case, one: Slot, many: Slot) -> Any:
+    """A slot's answer for a case: from the facts read for many cases where it is among them."""
+    facts = _facts.get()
+    if facts is None or case.pk not in facts.case_ids:
+        return one(case.pk)
+    return facts.of(many.name, case.pk, many)
+
+
+def _approved_outcome(case) -> str | None:
+    return _asked(case, approved_outcome, approved_outcomes)
+
+
 def has_approved_assessment_to_deploy(case) -> bool:
-    return approved_outcome(case.pk) == "deploy"
+    return _approved_outcome(case) == "deploy"
 
 
 def has_approved_assessment_not_to_deploy(case) -> bool:
-    return approved_outcome(case.pk) == "do_not_deploy"
+    return _approved_outcome(case) == "do_not_deploy"
 
 
 def cabinet_decided_to_deploy(case) -> bool:
-    decision = case.confirmed_cabinet_decision()
+    decision = _latest_confirmed(case, orders_sale=False)
     return decision is not None and decision.deploy
 
 
 def cabinet_declined(case) -> bool:
-    decision = case.confirmed_cabinet_decision()
+    decision = _latest_confirmed(case, orders_sale=False)
     return decision is not None and not decision.deploy
 
 
 def has_disbursement(case) -> bool:
-    return has_disbursement_booked(case.pk)
+    return bool(_asked(case, has_disbursement_booked, cases_with_disbursement))
 
 
 def cabinet_ordered_sale(case) -> bool:
-    return case.confirmed_sale_order() is not None
+    return _latest_confirmed(case, orders_sale=True) is not None
 
 
 def exit_is_authorised(case) -> bool:
@@ -110,7 +191,7 @@ def exit_is_authorised(case) -> bool:
     beheersbaar niveau zijn gebracht, zal de overheid haar belang ... afbouwen"): the latest approved
     risk review concluded that the risk is manageable, or a confirmed kabinetsbesluit ordered the sale.
     The case's move to exit and every sale booked (bev.services.exits.exit_book) ask this."""
-    return bool(review_allows_exit(case.pk)) or cabinet_ordered_sale(case)
+    return bool(_asked(case, review_allows_exit, cases_allowing_exit)) or cabinet_ordered_sale(case)
 
 
 def cabinet_decided_since_follow_on_request(case) -> bool:
@@ -126,4 +207,4 @@ def cabinet_decided_since_follow_on_request(case) -> bool:
 
 
 def all_positions_exited(case) -> bool:
-    return positions_all_exited(case.pk)
+    return bool(_asked(case, positions_all_exited, cases_all_exited))

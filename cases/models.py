@@ -291,6 +291,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
             roles = self.__dict__["_team_roles"] = dict(_team_roles_read()(case_id=self.pk))
         return roles.get(user.pk)
 
+    @staticmethod
+    def read_teams(cases: "list[Case]") -> None:
+        """Read the teams of many cases in one query, so `role_of` on each asks nothing more (lists
+        that check a permission per case: "Mijn werk")."""
+        teams: dict[int, dict[int, str]] = {case.pk: {} for case in cases}
+        rows = CaseTeamMember.objects.filter(case_id__in=list(teams)).order_by()
+        for case_id, user_id, role in rows.values_list("case_id", "user_id", "role"):
+            teams[case_id][user_id] = role
+        for case in cases:
+            case.__dict__["_team_roles"] = teams[case.pk]
+
     def forget_team(self) -> None:
         self.__dict__.pop("_team_roles", None)
 

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.roles import Role, case_roles_for, roles_for
+from core.extensions import work_round_memo
 
+from . import guards
 from .constants import DECISION_STATES, OPEN_STATES, State, Urgency
 from .models import CabinetDecision, Case, CaseTeamMember, StageClock
 
@@ -59,7 +61,12 @@ if TYPE_CHECKING:
 def my_cases(*, user, states=None) -> list[MyCase]:
     """The open cases whose file this person may open, each with `my_role` (their role on its team,
     None where their organisational role no longer allows it) and `clock` (the running stage's
-    StageClock or None). Two queries."""
+    StageClock or None). Two queries, once per gathering of the person's work (core.extensions.work_round):
+    every source reads them."""
+    memo = work_round_memo()
+    key = ("cases.work.my_cases", user.pk, tuple(states or OPEN_STATES))
+    if memo is not None and key in memo:
+        return memo[key]
     membership = CaseTeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk).values("role")[:1]
     cases = cast(
         "list[MyCase]",
@@ -80,6 +87,8 @@ def my_cases(*, user, states=None) -> list[MyCase]:
             case.my_role = None
         running = clocks.get(case.pk)
         case.clock = running if running is not None and running.stage == case.state else None
+    if memo is not None:
+        memo[key] = cases
     return cases
 
 
@@ -102,6 +111,13 @@ def task(*, case: Case, kind: str, what: str, url: str, **due) -> dict:
         "overdue": bool(due.get("overdue")),
         "urgent": case.urgency == Urgency.IMMEDIATE,
     }
+
+
+def may(case: MyCase, action: str) -> bool:
+    """`access.permissions.can(user, action, case=case)` for a case from `my_cases`: its `my_role` is
+    the person's role on the team where their organisational role allows it, so the team is not read
+    again for every case."""
+    return case.my_role is not None and case.my_role in roles_for(action)
 
 
 def _may_transition(role: str | None, transition) -> bool:
@@ -131,29 +147,37 @@ def work_items(*, user) -> list[dict]:
     if decision_cases:
         for decision in CabinetDecision.objects.filter(case__in=decision_cases).order_by("recorded_at", "id"):
             decisions.setdefault(decision.case_id, []).append(decision)
-    for case in cases:
-        detail = reverse("cases:detail", args=[case.pk])
-        if case.state in DECISION_STATES and case.my_role == Role.CABINET_SECRETARIAT:
-            items += _decision_items(user, case, decisions.get(case.pk, []))
-        steps = _next_steps(case)
-        if steps:
-            items.append(
-                task(
-                    case=case,
-                    kind=_("Statusovergang"),
-                    what=" / ".join(str(STEP_LABELS.get(t.name, State(t.target).label)) for t in steps),
-                    url=detail + "#actions",
-                )
+    with guards.facts_for(c.pk for c in cases):  # each fact the guards ask read once for all cases
+        for case in cases:
+            items += _case_items(user, case, decisions)
+    return items
+
+
+def _case_items(user, case: MyCase, decisions: dict[int, list[CabinetDecision]]) -> list[dict]:
+    """The case's next lifecycle steps for this person, or its preparation, and the kabinetsbesluit."""
+    items: list[dict] = []
+    detail = reverse("cases:detail", args=[case.pk])
+    if case.state in DECISION_STATES and case.my_role == Role.CABINET_SECRETARIAT:
+        items += _decision_items(user, case, decisions.get(case.pk, []))
+    steps = _next_steps(case)
+    if steps:
+        items.append(
+            task(
+                case=case,
+                kind=_("Statusovergang"),
+                what=" / ".join(str(STEP_LABELS.get(t.name, State(t.target).label)) for t in steps),
+                url=detail + "#actions",
             )
-        elif case.state in PREPARATION and PREPARATION[case.state][0] == case.my_role:
-            items.append(
-                task(
-                    case=case,
-                    kind=str(PREPARATION[case.state][1]),
-                    what=case.get_state_display(),
-                    url=detail + "#actions",
-                )
+        )
+    elif case.state in PREPARATION and PREPARATION[case.state][0] == case.my_role:
+        items.append(
+            task(
+                case=case,
+                kind=str(PREPARATION[case.state][1]),
+                what=case.get_state_display(),
+                url=detail + "#actions",
             )
+        )
     return items
 
 

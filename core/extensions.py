@@ -3,7 +3,9 @@ main menu and the sources of "Mijn werk". Each app registers in its AppConfig.re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .registry import Registry
@@ -34,6 +36,26 @@ def code_label(kind: str, code) -> str:
 
 # Callables `work_items(*, user) -> list[dict]`: what waits on this person.
 work_sources = Registry("core.work_sources")
+
+_work_round: ContextVar[dict | None] = ContextVar("core.work_round", default=None)
+
+
+@contextmanager
+def work_round() -> Iterator[dict]:
+    """While the sources gather one person's work: what several of them read (the person's open
+    cases, `cases.work.my_cases`) is read once and shared through this memo."""
+    token = _work_round.set({})
+    try:
+        yield _work_round.get() or {}
+    finally:
+        _work_round.reset(token)
+
+
+def work_round_memo() -> dict | None:
+    """The memo of the work round under way, or None outside one (read afresh)."""
+    return _work_round.get()
+
+
 # Callables `collect() -> Iterable[prometheus_client.Metric]`: figures read from the database when
 # Prometheus scrapes /metrics (core.metrics), so every web worker answers the same.
 metric_sources = Registry("core.metric_sources")

@@ -21,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import exceptions as app_exceptions
-from core.extensions import work_sources
+from core.extensions import work_round, work_sources
 from core.health import broker_ok, database_ok
+from core.work_count import current_generation, keep_work_count
 
 logger = logging.getLogger(__name__)
 
@@ -144,15 +145,19 @@ def home(request):
 
 def work_for(request) -> list[dict]:
     """Every task waiting on the person of this request (each app's source, core.extensions), overdue
-    first, then by due date: gathered once per request, for the page and for the menu's count."""
+    first, then by due date: gathered once per request; their number is kept for the menu's count
+    (core.work_count)."""
     items = getattr(request, "_bev_work", None)
     if items is None:
+        generation = current_generation()  # before listing: a change meanwhile makes the count stale
         items = []
-        for work_items in work_sources:
-            items += work_items(user=request.user)
+        with work_round():  # the sources share what they all read (the person's open cases)
+            for work_items in work_sources:
+                items += work_items(user=request.user)
         far = timezone.now() + timedelta(days=3650)
         items.sort(key=lambda i: (not i.get("overdue"), i.get("due_at") or far))
         request._bev_work = items
+        keep_work_count(request.user, len(items), generation=generation)
     return items
 
 

@@ -442,16 +442,31 @@ def letter_return_to_draft(*, user: User, letter: LetterDraft, reason: str) -> L
 def letter_authors(letter: LetterDraft) -> set[int]:
     """Who wrote the letter: whoever edited its text or submitted it for review, in any round (the
     letter keeps only its latest submitter; the audit trail, append-only, has every one: issue 20)."""
-    authors = set(letter.revisions.exclude(author=None).values_list("author_id", flat=True))
-    authors.update(
+    return letter_authors_of([letter])[letter.pk]
+
+
+def letter_authors_of(letters: list[LetterDraft]) -> dict[int, set[int]]:
+    """`letter_authors` of many letters in two queries ("Mijn werk"): {letter id: authors}."""
+    authors: dict[int, set[int]] = {letter.pk: set() for letter in letters}
+    if not authors:
+        return authors
+    revisions = LetterRevision.objects.filter(draft_id__in=list(authors)).exclude(author=None)
+    for letter_id, author_id in revisions.values_list("draft_id", "author_id"):
+        authors[letter_id].add(author_id)
+    submits = (
         AuditRecord.objects.filter(
-            event="letter.submit", object_type=LetterDraft._meta.label_lower, object_id=str(letter.pk)
+            event="letter.submit",
+            object_type=LetterDraft._meta.label_lower,
+            object_id__in=[str(pk) for pk in authors],
         )
         .exclude(actor=None)
-        .values_list("actor_id", flat=True)
+        .values_list("object_id", "actor_id")
     )
-    if letter.submitted_by_id:
-        authors.add(letter.submitted_by_id)
+    for object_id, actor_id in submits:
+        authors[int(object_id)].add(actor_id)
+    for letter in letters:
+        if letter.submitted_by_id:
+            authors[letter.pk].add(letter.submitted_by_id)
     return authors
 
 

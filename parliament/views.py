@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from access.permissions import can, require
 from access.roles import Role
 from cases.forms import DateInput
+from cases.models import Case
 from core.exceptions import ApplicationError
 from core.formatting import date_nl
 from core.views import add_error, confirm_first, web_view
@@ -105,12 +106,15 @@ class ReportRequestForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 def work_items(*, user) -> list[dict]:
     items = []
-    for letter in selectors.letter_list(user=user).exclude(status=LetterStatus.SENT):
+    letters = list(selectors.letter_list(user=user).exclude(status=LetterStatus.SENT).select_related("case"))
+    Case.read_teams([letter.case for letter in letters])  # the permissions below ask no query per letter
+    authors = services.letter_authors_of([letter for letter in letters if letter.status == LetterStatus.IN_REVIEW])
+    for letter in letters:
         case = letter.case
         if (
             letter.status == LetterStatus.IN_REVIEW
             and can(user, "letter.approve", case=case)
-            and user.pk not in services.letter_authors(letter)
+            and user.pk not in authors[letter.pk]
         ):
             what = _("Vier ogen: Kamerbrief beoordelen")
         elif letter.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case):

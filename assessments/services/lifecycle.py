@@ -525,11 +525,22 @@ def assessment_authors(assessment: Assessment) -> set[int]:
     not authorship: an independent second assessor's score is an input the lead weighs and settles,
     and that second assessor may be the one who approves (the letter asks for no third person, and
     "per direct" cases must not wait for one)."""
-    authors = {assessment.lead_id, assessment.submitted_by_id}
-    authors.update(assessment.conditions.exclude(updated_by=None).values_list("updated_by_id", flat=True))
-    authors.update(assessment.checks.exclude(updated_by=None).values_list("updated_by_id", flat=True))
-    authors.update(assessment.settlements.values_list("settled_by_id", flat=True))
-    return {author for author in authors if author is not None}
+    return assessment_authors_of([assessment])[assessment.pk]
+
+
+def assessment_authors_of(assessments: list[Assessment]) -> dict[int, set[int]]:
+    """`assessment_authors` of many assessments in three queries ("Mijn werk"): {assessment id: authors}."""
+    authors: dict[int, set[int | None]] = {a.pk: {a.lead_id, a.submitted_by_id} for a in assessments}
+    ids = list(authors)
+    for model, field in (
+        (ConditionFinding, "updated_by_id"),
+        (CheckFinding, "updated_by_id"),
+        (IndicatorSettlement, "settled_by_id"),
+    ):
+        rows = model.objects.filter(assessment_id__in=ids).exclude(**{field: None}).values_list("assessment_id", field)
+        for assessment_id, user_id in rows:
+            authors[assessment_id].add(user_id)
+    return {pk: {author for author in found if author is not None} for pk, found in authors.items()}
 
 
 def _require_other_assessor(user: User, assessment: Assessment) -> None:

@@ -26,6 +26,8 @@ from .lifecycle import (  # noqa: F401
     case_has_disbursement,
     case_open_cabinet_conditions,
     case_positions_all_exited,
+    cases_positions_all_exited,
+    cases_with_disbursement,
 )
 from .loan import (  # noqa: F401
     loan_figures,

@@ -15,13 +15,27 @@ from ..models import (
 # ------------------------------------------------------------------------------------------------
 def case_has_disbursement(case_id: int) -> bool:
     """A disbursement into one of the case's positions was booked."""
-    return JournalEntry.objects.filter(case_id=case_id, kind=EntryKind.DISBURSEMENT, reverses__isnull=True).exists()
+    return bool(cases_with_disbursement([case_id]).get(case_id))
+
+
+def cases_with_disbursement(case_ids: list[int]) -> dict[int, bool]:
+    """`case_has_disbursement` of many cases in one query: {case id: True} for those with one."""
+    booked = JournalEntry.objects.filter(case_id__in=case_ids, kind=EntryKind.DISBURSEMENT, reverses__isnull=True)
+    return {case_id: True for case_id in booked.values_list("case_id", flat=True).distinct() if case_id is not None}
 
 
 def case_positions_all_exited(case_id: int) -> bool:
     """The case has at least one position and every one of them is fully exited."""
-    positions = Position.objects.filter(case_id=case_id)
-    return positions.exists() and not positions.filter(exited_on__isnull=True).exists()
+    return bool(cases_positions_all_exited([case_id]).get(case_id))
+
+
+def cases_positions_all_exited(case_ids: list[int]) -> dict[int, bool]:
+    """`case_positions_all_exited` of many cases in one query: {case id: True} for those whose
+    positions (at least one) are all exited."""
+    exited: dict[int, bool] = {}
+    for case_id, exited_on in Position.objects.filter(case_id__in=case_ids).values_list("case_id", "exited_on"):
+        exited[case_id] = exited.get(case_id, True) and exited_on is not None
+    return {case_id: True for case_id, all_exited in exited.items() if all_exited}
 
 
 def case_open_cabinet_conditions(case_id: int) -> list[str]:

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from core import formatting
 from core.extensions import nav_items
+from core.work_count import kept_work_count
 
 register = template.Library()
 
@@ -23,13 +24,16 @@ def main_nav(context):
 
 @register.simple_tag(takes_context=True)
 def my_work_count(context) -> int:
-    """How many tasks wait on this person, for the menu (the same list as "Mijn werk")."""
+    """How many tasks wait on this person, for the menu (the same list as "Mijn werk"): the list's own
+    length where the page lists it, else the count kept while nothing changed (core.work_count)."""
     from core.views import work_for
 
     request = context.get("request")
     if request is None or not (request.user.is_authenticated and request.user.is_verified()):
         return 0
-    return len(work_for(request))
+    if getattr(request, "_bev_work", None) is not None:
+        return len(request._bev_work)
+    return kept_work_count(request.user, lambda: len(work_for(request)))
 
 
 @register.filter

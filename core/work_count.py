@@ -1,0 +1,88 @@
+"""The menu's count of "Mijn werk", kept per person in the shared cache (issue 23: the count cost every
+page the whole inbox, 6-18 queries).
+
+The tasks follow from the lifecycle's rules (guards, four eyes, roles on the team), which live in one
+place each; counting them in one aggregate query per source would state those rules a second time in
+SQL. So the count is the inbox's own list, counted once and kept:
+
+- under a **generation** every write that may change someone's tasks moves on (`work_changed`, called
+  by `audit.services.audit_log` for every audited change: every state change is audited in its
+  service's transaction). It moves at once and again after the commit, so a count made meanwhile
+  from what was not yet committed is not kept either;
+- per person, keyed on their id, username, role and clearance: never another person's count, and
+  counted again when their function or clearance changes;
+- for `WORK_COUNT_SECONDS` at most, for the tasks that appear with time alone (a follow-up item a
+  fortnight before its date, the evaluation's warning period) and writes made outside the services;
+- the inbox page counts afresh (what it lists) and keeps that count.
+
+Without the cache (Redis unreachable) every page counts afresh, as before."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+WORK_COUNT_SECONDS = 60
+GENERATION_KEY = "work:generation"
+
+
+def work_changed() -> None:
+    """Something that may change someone's tasks is being written: counts kept so far are stale."""
+    _next_generation()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # none yet (or evicted): a fresh random one, never one an older count was kept under
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
+    except Exception:  # the cache is down: counts kept there cannot be read either
+        logger.warning("Could not move the work generation on", exc_info=True)
+
+
+def _person_key(user) -> str:
+    return f"work:count:{user.pk}:{user.username}:{getattr(user, 'role', '')}:{getattr(user, 'clearance', '')}"
+
+
+def kept_work_count(user, count) -> int:
+    """The number of tasks waiting on `user`: the kept one while nothing changed since it was
+    counted, else `count()` (which lists them afresh and keeps their number: `keep_work_count`)."""
+    key = _person_key(user)
+    try:
+        kept = cache.get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.warning("Could not read the kept work count", exc_info=True)
+        return count()
+    mine = kept.get(key)
+    if mine is not None and kept.get(GENERATION_KEY) is not None and mine[0] == kept[GENERATION_KEY]:
+        return mine[1]
+    return count()
+
+
+def current_generation():
+    """The generation now (None without a cache): read before the tasks are listed, to keep their count."""
+    try:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        return generation
+    except Exception:
+        logger.warning("Could not read the work generation", exc_info=True)
+        return None
+
+
+def keep_work_count(user, number: int, *, generation) -> None:
+    """Keep `number` as `user`'s count under the generation read before it was counted."""
+    if generation is None:
+        return
+    try:
+        cache.set(_person_key(user), (generation, number), timeout=WORK_COUNT_SECONDS)
+    except Exception:
+        logger.warning("Could not keep the work count", exc_info=True)
