@@ -218,3 +218,22 @@ def test_the_fees_page_names_the_manager_of_the_day(client, manager):
     page = client.get(reverse("bev:fees")).content.decode()
     assert "Beheersvergoeding Nationale Investeringsinstelling" in page
     assert "Beheersvergoeding Invest-NL" not in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Stage deadlines are the service's working norms: the letter only asks for "per direct"
+# ---------------------------------------------------------------------------------------------
+def test_the_case_page_labels_the_stage_deadline_as_the_services_norm(client, officer, case):
+    web_session(client, officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "uiterlijk" in page
+    assert "Een werknorm van deze dienst, geen termijn uit de Kamerbrief van 2023" in page
+
+
+def test_the_english_case_page_labels_it_too(client, officer, case):
+    from access.models import User
+
+    User.objects.filter(pk=officer.pk).update(language="en")
+    web_session(client, officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "A working norm of this service, not a term from the 2023 letter to parliament" in page
