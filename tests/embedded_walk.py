@@ -345,6 +345,15 @@ def main() -> None:
     xlsx = answer(manager.get("/fund/ledger/?export=xlsx"), 200, "ledger XLSX")
     check(xlsx.content[:2] == b"PK", "the ledger XLSX is a spreadsheet")
 
+    # --- the management fee: the administrator sets the year's budget, Invest-NL proposes, EZK approves;
+    # what is left is money with cents, as on PostgreSQL (SQLite sums as floats: core.sqlite_backend)
+    api(admin, "post", "/api/fund/fee-budgets/", 201, {"year": today.year, "amount": "1000000.00", "notes": "Budget"})
+    fee = api(manager, "post", "/api/fund/fees/", 201, {"amount": "400000.10", "idempotency_key": "embedded-fee-1"})
+    api(officer, "post", f"/api/fund/fees/{fee['id']}/approve/", 200, {})
+    refused = api(manager, "post", "/api/fund/fees/", 409, {"amount": "600000.00", "idempotency_key": "embedded-fee-2"})
+    check(refused["extra"]["left"] == "599999.90", f"the fee budget's remainder: {refused}")
+    check(api(manager, "get", "/api/fund/", 200)["fee_left"] == "599999.90", "the fund page's fee remainder")
+
     # --- parliament: the drafts are there (eager Celery), reviewed, DOCX and PDF --------------------
     letters = api(liaison, "get", f"/api/letters/?case={case_id}", 200)
     letters = letters["results"] if isinstance(letters, dict) else letters

@@ -148,6 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # seconds for another to finish: writers take turns, as the row locks make them on PostgreSQL. WAL lets
 # readers go on beside the one writer. (tests/test_embedded_default.py, its concurrent signals.)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "core.sqlite_backend"  # Django's, with money as PostgreSQL gives it
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         transaction_mode="IMMEDIATE",
         timeout=30,
