@@ -67,10 +67,10 @@ def test_make_run_walk_each_role(tmp_path):
     environment = embedded_environment(tmp_path)
     run("manage.py", "migrate", "--noinput", environment=environment)
     first = run("manage.py", "seed_demo", environment=environment)
-    assert "Demo ready" in first and "11111111" in first
+    assert "Demo ready" in first and "11111111" in first and "Added:" in first
     seeded = counts(environment)
     again = run("manage.py", "seed_demo", environment=environment)  # `make run` a second time
-    assert "Demo ready" in again
+    assert "Demo ready" in again and "no users, cases, bookings or letters added" in again
     assert counts(environment) == seeded, "seed_demo adds nothing the second time"
     output = run("tests/embedded_walk.py", environment=environment)
     assert "embedded walk: ok" in output
