@@ -21,6 +21,8 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh run
 
+# The task mails' links (console) point at this server unless BEV_SITE_URL says otherwise.
+run: export BEV_SITE_URL ?= http://$(HOST):$(PORT)
 run: install system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true

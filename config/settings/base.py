@@ -141,6 +141,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _prepare = (env("DATABASE_PREPARE_THRESHOLD", "5") or "off").strip().lower()
     if _prepare not in {"off", "none", "no", "false"}:
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=int(_prepare))
+# SQLite (the embedded default, `make run`): runserver answers each request in its own thread. SQLite
+# ignores select_for_update, and a transaction that began reading and then writes fails at once with
+# "database is locked" (a 500) when another thread writes meanwhile: it cannot wait for the lock. So
+# every transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up to `timeout`
+# seconds for another to finish: writers take turns, as the row locks make them on PostgreSQL. WAL lets
+# readers go on beside the one writer. (tests/test_embedded_default.py, its concurrent signals.)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "core.sqlite_backend"  # Django's, with money as PostgreSQL gives it
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=30,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 # ------------------------------------------------------------------------------
 # Authentication and passwords
