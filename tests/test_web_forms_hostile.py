@@ -107,7 +107,8 @@ TEXT_VALUES = {
 }
 # Values no field may accept as given: they are not numbers, or not dates that exist. When a form
 # field of a kind (number, date) takes one and the service stores something, that is a silent change.
-NOT_A_NUMBER = {"1e309", "NaN", "40 nines", "euro sign", "english thousands", "date 0000", "month 13"}
+# (An amount field reads "€ 5" as five euros and "1.000.000,50" in Dutch notation, as its help says.)
+NOT_A_NUMBER = {"1e309", "NaN", "40 nines", "english thousands", "date 0000", "month 13"}
 NOT_A_DATE = {"date 0000", "date 9999", "date 31-02", "month 13", "NaN", "1e309", "40 nines"}
 # Bytes no text can be: invalid UTF-8 and a lone surrogate (CESU-8 of U+D800), in a multipart body.
 RAW_VALUES = {"invalid utf-8": b"\xff\xfe\xc3(", "lone surrogate": b"a\xed\xa0\x80b"}
@@ -483,7 +484,7 @@ def judge(client, form: Form, sub: Submission, response, world, before, tables, 
         if changed or writes:
             problems.append(f"{where} -> {status} (refused or asked to confirm), yet changed {changed or writes}")
         if sub.target is not None and CONFIRM_SIGN not in text and not any(sign in text for sign in ERROR_SIGNS):
-            if sub.label not in ("unknown field", "repeated") and sub.hostile_kind:
+            if sub.label not in ("unknown field", "repeated") and (sub.hostile_kind or status == 400):
                 problems.append(f"{where} -> {status} without a visible error")
         return problems
     if status in (403, 404, 405, 409, 429):
