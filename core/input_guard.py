@@ -4,13 +4,13 @@ A value that is looked up rather than stored (a username to add to a team, `?use
 the path) went straight into a query: a NUL in it made PostgreSQL refuse the statement (a 500), and
 `int("１")` found case 1. Here every such value is checked once, for every URL, before the view:
 a refusal is a 400 naming the parameter, in the API's error shape (`{"field": ["…"]}`) under
-`/api/`, as plain text elsewhere. JSON bodies are checked by the API's parser
+`/api/`, elsewhere as a page of the web UI naming the field (`400_input.html`; nothing is saved). JSON bodies are checked by the API's parser
 (`core.api.parsers.GuardedJSONParser`)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
+from django.http import JsonResponse
+from django.shortcuts import render
 
 from core import input_rules
 
@@ -55,8 +55,4 @@ class InputGuardMiddleware:
         field, message = refused
         if request.path_info.startswith("/api/"):
             return JsonResponse({field: [message]}, status=400, json_dumps_params={"ensure_ascii": False})
-        return HttpResponse(
-            _("Ongeldige invoer in „%(field)s”: %(message)s") % {"field": field, "message": message},
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return render(request, "400_input.html", {"field": field, "message": message}, status=400)

@@ -131,6 +131,17 @@ def test_a_nul_in_web_forms_and_the_login_is_a_400_and_changes_nothing(client, o
     assert client.get("/cases/?q=a%00b").status_code == 400
 
 
+def test_a_refused_web_input_is_a_page_of_the_ui_naming_the_field(client, officer, case):
+    """Not a bare text: the web UI's own page, its error summary naming the field, saying nothing
+    was saved, with the way back to work."""
+    web_session(client, officer)
+    response = client.post(f"/cases/{case.pk}/team/", {"username": "officer2\x00", "role": "case_officer"})
+    page = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert 'class="error-summary"' in page and "„username”" in page and "niets opgeslagen" in page
+    assert 'href="/"' in page or "Naar mijn werk" in page
+
+
 @pytest.fixture
 def position(case, manager, manager2, secretariat, secretariat2):
     from datetime import date
