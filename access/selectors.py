@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
@@ -66,8 +66,9 @@ def api_token_authenticate(*, key: str) -> tuple[User, ApiToken] | None:
     password change, or its owner is deactivated or locked out. One query, on every API request."""
     digest = api_token_digest(key)
     since, limit = _cool_off_since(), settings.AXES_FAILURE_LIMIT
-    if fastpaths.enabled():
-        found = _token_owner_compiled(digest=digest, since=since, limit=limit)
+    statement = _token_statement(using=DEFAULT_DB_ALIAS, with_since=since is not None) if fastpaths.enabled() else None
+    if statement is not None:
+        found = _token_owner_compiled(statement, digest=digest, since=since, limit=limit)
     else:
         found = _token_owner_orm(digest=digest, since=since, limit=limit)
     if found is None:
@@ -88,7 +89,7 @@ _TOKEN_FIELDS = ("id", "user_id", "digest", "password_fingerprint", "created", "
 _DIGEST_STAND_IN = "stand-in: not a digest"  # a digest is 64 hex digits
 _SINCE_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 _LIMIT_STAND_IN = 918_273_645
-_token_statements: dict[tuple[str, bool], tuple[str, tuple, dict[str, int]]] = {}
+_token_statements: dict[tuple[str, bool], tuple[str, tuple, dict[str, int]] | None] = {}
 
 
 def _token_owner_orm(*, digest: str, since: datetime | None, limit: int) -> tuple[User, ApiToken, bool] | None:
@@ -114,7 +115,9 @@ def _token_owner_query(*, digest: str, since: datetime | None, limit: int) -> Qu
     )
 
 
-def _token_statement(*, using: str, with_since: bool) -> tuple[str, tuple, dict[str, int]]:
+def _token_statement(*, using: str, with_since: bool) -> tuple[str, tuple, dict[str, int]] | None:
+    """The compiled statement, or None where the backend does not take the values as they are given
+    (SQLite, the embedded default, passes a datetime as text): there the ORM's lookup runs."""
     key = (using, with_since)
     if key not in _token_statements:
         since = _SINCE_STAND_IN if with_since else None
@@ -124,16 +127,22 @@ def _token_statement(*, using: str, with_since: bool) -> tuple[str, tuple, dict[
         if with_since:
             stand_ins["since"] = _SINCE_STAND_IN
         places = {name: [i for i, param in enumerate(params) if param == value] for name, value in stand_ins.items()}
-        if any(len(found) != 1 for found in places.values()):  # the others are constants
-            raise RuntimeError(f"the token lookup's statement takes its values otherwise: {params!r}")
-        _token_statements[key] = (sql, tuple(params), {name: found[0] for name, found in places.items()})
+        if connections[using].vendor != "postgresql" or any(len(found) != 1 for found in places.values()):
+            _token_statements[key] = None  # the other parameters are constants
+        else:
+            _token_statements[key] = (sql, tuple(params), {name: found[0] for name, found in places.items()})
     return _token_statements[key]
 
 
 def _token_owner_compiled(
-    *, digest: str, since: datetime | None, limit: int, using: str = DEFAULT_DB_ALIAS
+    statement: tuple[str, tuple, dict[str, int]],
+    *,
+    digest: str,
+    since: datetime | None,
+    limit: int,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> tuple[User, ApiToken, bool] | None:
-    sql, template, places = _token_statement(using=using, with_since=since is not None)
+    sql, template, places = statement
     params = list(template)
     for name, value in (("digest", digest), ("since", since), ("limit", limit)):
         if name in places:

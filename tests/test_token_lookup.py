@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from access.models import ApiToken
-from access.selectors import api_token_authenticate
+from access.selectors import _token_statement, api_token_authenticate
 
 from .factories import api_token
 
@@ -43,6 +43,8 @@ def test_a_valid_token_finds_its_owner_with_the_token_in_one_query(settings, off
     with CaptureQueriesContext(connection) as queries:
         user, found = api_token_authenticate(key=key)
     assert len(queries) == 1
+    if connection.vendor == "postgresql":  # the compiled statement ran, not the ORM's fallback
+        assert _token_statement(using="default", with_since=True) is not None
     assert (user.pk, user.role, user.clearance, user.language) == (officer.pk, officer.role, officer.clearance, "")
     assert (found.pk, found.digest, found.password_fingerprint) == (token.pk, token.digest, token.password_fingerprint)
     assert (found.created, found.expires_at) == (token.created, token.expires_at)
