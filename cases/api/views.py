@@ -119,7 +119,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             name=serializer.validated_data["name"],
             reason=serializer.validated_data["reason"],
         )
-        return Response(CaseDetailSerializer(case).data)
+        return Response(represent(CaseDetailSerializer, case))
 
     def _case_header(self):
         return selectors.case_header(user=self.request.user, case_id=self.kwargs["pk"])

@@ -1,0 +1,49 @@
+"""What a case transition writes (issue 25, "Writes"): the case's state, version and dates and nothing
+else, so a transition taken on a case read before someone else's edit keeps that edit; and a fixed
+number of statements per transition, whatever the case's history."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case
+from cases.selectors import case_get
+from cases.services import case_transition, case_update
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+# Statements per POST /api/cases/{id}/transitions/ (authenticated as force_authenticate does; a token
+# adds one): the case and its categories, the team's roles (the permission), the case's UPDATE, the
+# timeline event, the stage clocks (the old one completed, the new one started, where the stage has a
+# deadline), the audit record; and the test's savepoint and its release.
+TRANSITION_BUDGET = 10
+
+
+def test_a_transition_keeps_an_edit_made_after_the_case_was_read(officer):
+    case = make_case(officer=officer)
+    read_before = case_get(user=officer, case_id=case.pk, audit_read=False)
+    case_update(user=officer, case=Case.objects.get(pk=case.pk), data={"title": "Nieuwe titel na het lezen"})
+    case_transition(user=officer, case=read_before, name="start_intake")
+    case.refresh_from_db()
+    assert (case.state, case.title) == ("intake", "Nieuwe titel na het lezen")
+
+
+def test_a_transition_updates_only_what_it_changes_in_a_fixed_number_of_statements(api, officer):
+    case = make_case(officer=officer)
+    client = api(officer)
+    for name, reason in [("start_intake", ""), ("start_assessment", ""), ("withdraw", "Teruggetrokken.")]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": reason}, format="json"
+            )
+        assert response.status_code == 200, response.content
+        assert len(queries) <= TRANSITION_BUDGET, [q["sql"][:120] for q in queries]
+        updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "cases_case"')]
+        assert len(updates) == 1
+        assigned = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+        columns = {part.split(" = ", 1)[0].strip('"') for part in assigned.split(", ")}
+        assert columns == {"state", "version", "updated_at", "closed_at"}, assigned
+    case.refresh_from_db()
+    assert case.state == "withdrawn" and case.closed_at is not None
+    assert response.json()["state"] == "withdrawn" and response.json()["version"] == case.version
