@@ -34,8 +34,8 @@ from access.models import User
 from access.permissions import can
 from access.roles import Role, roles_for
 from access.selectors import people_who_may_hold_case_role
+from audit.log import audit_log
 from audit.models import AuditRecord
-from audit.services import audit_log
 from cases.constants import ScopeGround
 from cases.models import Case, CaseTeamMember
 from core.exceptions import NotFound

@@ -16,9 +16,9 @@ from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Value, Wh
 from django.db.models import Case as CaseWhen
 from django.utils.translation import gettext as _
 
+from .log import audit_log
 from .models import AuditRecord, ChainVerification
 from .readers import find_case, require, visible_cases
-from .services import audit_log
 
 MASKED_REPR = "[afgeschermd]"
 

@@ -1,156 +1,36 @@
-"""Writing the audit trail. Call `audit_log` inside the service's transaction: the record commits
-or rolls back with the change it describes."""
+"""The audit trail's services: chain verification as a task, its evidence, the export. Call
+`audit_log` (audit.log, re-exported here) inside the service's transaction: the record commits or
+rolls back with the change it describes."""
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.inserts import insert
-from core.work_count import work_changed
+from .chain import HASHED_FIELDS
 
-from .chain import GENESIS, HASHED_FIELDS, content_hash, stored_rows
-from .context import current
+# Recording lives in audit.log (selectors write audited reads too); the services re-export it.
+from .log import SEAL_BATCH, UNCHANGING_ACTIONS, _jsonable, audit_chain_seal, audit_log, diff  # noqa: F401
 from .models import AuditRecord, ChainVerification
 from .readers import require
 
 logger = logging.getLogger(__name__)
-
-# The chain is built after commit, not in the request: `audit_log` is one INSERT in the caller's
-# transaction (no lock, so no audited request waits for another), and `audit_chain_seal` chains the
-# committed records in batches. Only the sealer takes this lock (transaction-scoped advisory lock on
-# PostgreSQL; SQLite serialises writers itself), so two sealers never give out the same seq. Under
-# READ COMMITTED a sealer sees only committed records: one whose transaction commits after a later
-# id was sealed is sealed in the next batch with the next seq, so seq, not id, is chain order.
-_SEAL_LOCK_KEY = 0x4245_5641  # "BEVA"
-SEAL_BATCH = 5000
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, (Decimal,)):
-        return str(value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def diff(before: dict, after: dict) -> dict:
-    """{"field": {"before": x, "after": y}} for the fields that changed."""
-    changed = {}
-    for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key):
-            changed[key] = {"before": _jsonable(before.get(key)), "after": _jsonable(after.get(key))}
-    return changed
 
 
 def record_values(record: AuditRecord) -> dict:
     values = {name: getattr(record, name) for name in HASHED_FIELDS if name != "actor_id"}
     values["actor_id"] = record.actor_id
     return values
-
-
-# Records of actions that change nothing anyone's tasks follow from.
-UNCHANGING_ACTIONS = frozenset(
-    {
-        AuditRecord.Action.READ,
-        AuditRecord.Action.EXPORT,
-        AuditRecord.Action.DOWNLOAD,
-        AuditRecord.Action.LOGIN,
-        AuditRecord.Action.LOGIN_FAILED,
-        AuditRecord.Action.LOGOUT,
-    }
-)
-
-
-def audit_log(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
-    event: str = "",
-    obj: Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    case_id: int | None = None,
-    changes: dict | None = None,
-) -> AuditRecord:
-    """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:200]
-    ctx = current()
-    record = AuditRecord(
-        timestamp=timezone.now(),
-        actor=cast(Any, actor) if actor is not None and getattr(actor, "pk", None) else None,
-        actor_username=(getattr(actor, "username", "") or "system")[:150],
-        action=action,
-        event=event[:100],
-        object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=str(object_repr)[:200],
-        case_id=case_id,
-        request_id=ctx.request_id,
-        ip_address=ctx.ip_address,
-        channel=ctx.channel,
-        changes=json.loads(json.dumps(_jsonable(changes or {}))),
-    )
-    insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
-    if action not in UNCHANGING_ACTIONS:
-        work_changed()  # "Mijn werk": counts kept in the menu are counted again (core.work_count)
-    if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
-        transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
-    return record
-
-
-def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:
-    """Give every committed, unsealed record its place in the chain; returns how many were sealed.
-
-    Each batch is one transaction: lock, read the chain's head, hash the next records in id order
-    from their stored content (what the verifier will read), write seq, prev_hash and hash. Run by
-    the beat schedule in production, after each commit in the embedded demo, and before every
-    verification."""
-    sealed = 0
-    table = AuditRecord._meta.db_table
-    while True:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
-            head = AuditRecord.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "hash").first()
-            seq, prev_hash = (head[0] or 0, head[1] or GENESIS) if head else (0, GENESIS)
-            rows = stored_rows(AuditRecord.objects.filter(hash__isnull=True).order_by("id")[:batch_size])
-            updates = []
-            for row in rows:
-                seq += 1
-                digest = content_hash(row, prev_hash)
-                updates.append((seq, prev_hash, digest, row[0]))
-                prev_hash = digest
-            if updates:
-                with connection.cursor() as cursor:
-                    cursor.executemany(f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s", updates)
-        sealed += len(rows)
-        if len(rows) < batch_size:
-            return sealed
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from django.db.models.functions import Upper
 from access.models import User
 from access.roles import Role, case_roles_for, roles_for
 from access.selectors import people_who_may_hold_case_role
+from audit.log import audit_log
 from audit.models import AuditRecord
-from audit.services import audit_log
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 

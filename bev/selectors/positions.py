@@ -16,8 +16,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from access.models import User
+from audit.log import audit_log
 from audit.models import AuditRecord
-from audit.services import audit_log
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
