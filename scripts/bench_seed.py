@@ -587,9 +587,12 @@ def plan_mix(n: int, mix: dict, rng: random.Random) -> list[str]:
     return states
 
 
-def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, batch: int = 500) -> dict:
+def clone_cases(
+    *, count: int, pool: int, rng: random.Random, pool_mark: str, batch: int = 500, reference_tag: str = "K"
+) -> dict:
     """`count` copies of service-made cases in money-free states, following STATE_MIX; the first
-    `pool` are signal cases marked for the transition scenario."""
+    `pool` are signal cases marked for the transition scenario. Their references are
+    BEV-<year>-<reference_tag><serial>: each call (the scale curve grows in steps) takes its own tag."""
     from datetime import timedelta as _td
 
     from cases.models import CabinetDecision, Case, CaseCategory, CaseTeamMember, StageClock, TimelineEvent
@@ -656,7 +659,7 @@ def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, ba
             shift = _td(days=rng.randint(30, 3 * 365), minutes=rng.randint(0, 1440))
             year = (row["signal_received_at"] - shift).year
             year_counter[year] = year_counter.get(year, 0) + 1
-            row["reference"] = f"BEV-{year}-K{year_counter[year]:05d}"
+            row["reference"] = f"BEV-{year}-{reference_tag}{year_counter[year]:05d}"
             for name in ("signal_received_at", "closed_at"):
                 if row.get(name):
                     row[name] = row[name] - shift
