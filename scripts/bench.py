@@ -830,7 +830,14 @@ def main(argv=None) -> int:
         import bench_curve
 
         bench_curve.run_curve(
-            args=args, env=env, url=url, tokens=tokens, users=users, report=report, hooks=sys.modules[__name__]
+            args=args,
+            env=env,
+            url=url,
+            tokens=tokens,
+            users=users,
+            report=report,
+            hooks=sys.modules[__name__],
+            checkpoint=lambda: finish(args, report, t_all, quiet=True),
         )
         chain = verify_chain()
         report["chain_after_load"] = {"ok": chain.ok, "records": chain.checked, "unsealed": chain.unsealed}
@@ -879,7 +886,7 @@ def main(argv=None) -> int:
     return finish(args, report, t_all)
 
 
-def finish(args, report: dict, t_all: float) -> int:
+def finish(args, report: dict, t_all: float, quiet: bool = False) -> int:
     report["finished_at"] = datetime.now(dt_timezone.utc).isoformat(timespec="seconds")
     report["seconds_total"] = round(time.perf_counter() - t_all, 1)
     if args.curve:
@@ -893,7 +900,8 @@ def finish(args, report: dict, t_all: float) -> int:
         f"{datetime.now(dt_timezone.utc):%Y-%m-%d}-curve" if args.curve and not args.quick else "latest"
     )
     paths = bench_report.write(report, out, name=name)
-    print(bench_report.markdown(report))
+    if not quiet:
+        print(bench_report.markdown(report))
     log(f"report written: {', '.join(str(p) for p in paths)}")
     return 0
 
