@@ -193,7 +193,12 @@ def markdown(report: dict) -> str:
         + " ".join(
             f"--{k.replace('_', '-')} {v}"
             for k, v in report.get("args", {}).items()
-            if k in ("scale", "duration", "concurrency", "workers", "soak", "curve", "curve_duration", "quick")
+            if k
+            in (
+                ("curve", "curve_duration", "curve_concurrency", "workers", "soak", "quick")
+                if report.get("args", {}).get("curve")
+                else ("scale", "duration", "concurrency", "workers", "soak")
+            )
             and v not in ("", None, False)
         )
         + "`."
