@@ -42,7 +42,7 @@ bench: install
 bench-quick: install
 	@bash scripts/with-services.sh $(PY) scripts/bench.py --quick
 
-# The scale curve at 1k, 10k and 100k cases in one growing database (about 40 minutes on 2 CPUs).
+# The scale curve at 1k, 10k and 100k cases in one growing database (36 minutes on a loaded 2-CPU machine).
 bench-curve: install
 	@bash scripts/with-services.sh $(PY) scripts/bench.py --curve 1000,10000,100000 --soak 0
 
