@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install system-deps migrate demo graph messages fuzz clean
+.PHONY: run test bench bench-quick bench-curve install system-deps migrate demo graph messages fuzz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { command -v python3 >/dev/null && python3 -m venv $(VENV); }
@@ -39,6 +39,14 @@ fuzz: install
 
 bench: install
 	@bash scripts/with-services.sh $(PY) scripts/bench.py
+
+# About 10 minutes on 2 CPUs: the curve at 1k and 10k cases, short runs and soak (docs/benchmarks/README.md).
+bench-quick: install
+	@bash scripts/with-services.sh $(PY) scripts/bench.py --quick
+
+# The scale curve at 1k, 10k and 100k cases in one growing database (36 minutes on a loaded 2-CPU machine).
+bench-curve: install
+	@bash scripts/with-services.sh $(PY) scripts/bench.py --curve 1000,10000,100000 --soak 0
 
 # Regenerate the lifecycle diagram in docs/ from the state machine's declaration.
 graph: install

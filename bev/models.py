@@ -207,6 +207,15 @@ class JournalLine(AppendOnlyModel):
         indexes = [
             models.Index(fields=["fund", "account", "booked_on"], name="bev_line_account_date"),
             models.Index(fields=["position", "account", "booked_on"], name="bev_line_position_account"),
+            # The lines that change the holdings or their cash flows, which the fund overview's figures
+            # sum (bev.selectors.overview._figure_rows): without it that read scanned every line of
+            # the ledger, reservations and releases included, and grew with them (the scale curve of
+            # issue 25, docs/benchmarks/README.md).
+            models.Index(
+                fields=["fund", "position", "booked_on"],
+                condition=Q(kind__in=PORTFOLIO_KINDS),
+                name="bev_line_portfolio",
+            ),
         ]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="bev_line_amount_not_zero")]
 

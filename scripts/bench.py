@@ -18,7 +18,8 @@ PostgreSQL) and REDIS_URL. The script
      docs/benchmarks/tmp/ (any --scale below 1, not committed).
 
 Flags: --scale (data size, 1 = the issue's sizes), --duration (seconds per scenario and level),
---concurrency (levels), --soak (seconds; the target is 600), --workers, --reuse (keep seeded data).
+--concurrency (levels), --soak (seconds; the target is 600), --workers, --reuse (keep seeded data),
+--curve 1000,10000,100000 (the scale curve: scripts/bench_curve.py), --quick (`make bench-quick`).
 """
 
 from __future__ import annotations
@@ -96,7 +97,67 @@ def parse_args(argv=None):
     )
     parser.add_argument("--only", default="", help="comma separated scenario names (default: all)")
     parser.add_argument("--out", default="", help="report directory (default docs/benchmarks[/tmp])")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--report-name",
+        default="",
+        help="file name of the report without .md/.json (default latest; with --curve and no --quick, <date>-curve)",
+    )
+    parser.add_argument(
+        "--curve",
+        default="",
+        help="comma separated case counts, e.g. 1000,10000,100000: seed the smallest, measure, grow the same "
+        "database to the next size (bulk-loaded, labelled), measure again (scripts/bench_curve.py)",
+    )
+    parser.add_argument("--curve-duration", type=float, default=5, help="seconds per scenario and level in the curve")
+    parser.add_argument("--curve-concurrency", default="1,16", help="client counts in the curve")
+    parser.add_argument(
+        "--curve-audit-per-case", type=int, default=100, help="audit records per case as the curve grows"
+    )
+    parser.add_argument(
+        "--curve-audit-budget",
+        type=float,
+        default=600,
+        help="seconds one growth step may spend loading audit records (at the rate measured in the step "
+        "before); the rest is left out and the cap labelled in the report",
+    )
+    parser.add_argument(
+        "--curve-ledger",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure the ledger's hot path three ways at the curve's largest size (default: with --quick)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        default=os.environ.get("BENCH_QUICK", "") not in ("", "0"),
+        help="the quick mode (`make bench-quick`, BENCH_QUICK=1; about 10 minutes on 2 CPUs): the curve at "
+        "1,000 and 10,000 cases, 3 s per scenario at 1 and 16 clients, the ledger three ways and a 30 s soak "
+        "at 10,000, short seeding budgets, no fast-paths-off run; each explicitly given flag still wins",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        given = {a.split("=")[0] for a in (argv if argv is not None else sys.argv[1:]) if a.startswith("--")}
+        quick = {
+            "curve": "1000,10000",
+            "curve_duration": 3.0,
+            "curve_concurrency": "1,16",
+            "soak": 30.0,
+            "case_budget": 60.0,
+            "ledger_budget": 10.0,
+            "timeline_budget": 5.0,
+            "fast_paths_off": False,
+        }
+        for name, value in quick.items():
+            flag = name.replace("_", "-")
+            if f"--{flag}" not in given and f"--no-{flag}" not in given:
+                setattr(args, name, value)
+    if args.curve_ledger is None:
+        args.curve_ledger = args.quick
+    if args.curve:
+        import bench_curve
+
+        args.scale = bench_curve.parse_sizes(args.curve)[0] / 10_000
+    return args
 
 
 def log(message: str) -> None:
@@ -237,6 +298,10 @@ def seed(args, report: dict) -> None:
     # Signal cases for the transition scenario: three steps each, enough for every level's 10 s at
     # ~500 transitions/s (fewer, and later requests repeat a step already taken: 409s counted as errors).
     pool = max(60, int(3_000 * args.scale))
+    if getattr(args, "curve", ""):  # the curve's first size: as many as a size's transition scenario takes
+        import bench_curve
+
+        pool = min(n_cases // 2, max(pool, bench_curve.transition_pool_size(args)))
     audit_total = max(1_000, int(1_000_000 * args.scale))
     events_target = max(200, int(100_000 * args.scale))
 
@@ -761,6 +826,22 @@ def main(argv=None) -> int:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=False
     )
     connection.close()
+    if args.curve:
+        import bench_curve
+
+        bench_curve.run_curve(
+            args=args,
+            env=env,
+            url=url,
+            tokens=tokens,
+            users=users,
+            report=report,
+            hooks=sys.modules[__name__],
+            checkpoint=lambda: finish(args, report, t_all, quiet=True),
+        )
+        chain = verify_chain()
+        report["chain_after_load"] = {"ok": chain.ok, "records": chain.checked, "unsealed": chain.unsealed}
+        return finish(args, report, t_all)
     log_path = str(ROOT / "var" / "bench-gunicorn.log")
     sealer = ChainSealer(interval=float(os.environ.get("AUDIT_SEAL_INTERVAL_SECONDS", "5")))
     server = bench_load.Server(
@@ -802,11 +883,25 @@ def main(argv=None) -> int:
     log(f"sealer during the load: {report['chain_sealer']}")
     chain = verify_chain()
     report["chain_after_load"] = {"ok": chain.ok, "records": chain.checked, "unsealed": chain.unsealed}
+    return finish(args, report, t_all)
+
+
+def finish(args, report: dict, t_all: float, quiet: bool = False) -> int:
     report["finished_at"] = datetime.now(dt_timezone.utc).isoformat(timespec="seconds")
     report["seconds_total"] = round(time.perf_counter() - t_all, 1)
-    out = Path(args.out) if args.out else (ROOT / "docs" / "benchmarks" / ("" if args.scale >= 1 else "tmp"))
-    paths = bench_report.write(report, out)
-    print(bench_report.markdown(report))
+    if args.curve:
+        import bench_curve
+
+        committed = bench_curve.parse_sizes(args.curve)[-1] >= 10_000 and not args.quick
+    else:
+        committed = args.scale >= 1
+    out = Path(args.out) if args.out else (ROOT / "docs" / "benchmarks" / ("" if committed else "tmp"))
+    name = args.report_name or (
+        f"{datetime.now(dt_timezone.utc):%Y-%m-%d}-curve" if args.curve and not args.quick else "latest"
+    )
+    paths = bench_report.write(report, out, name=name)
+    if not quiet:
+        print(bench_report.markdown(report))
     log(f"report written: {', '.join(str(p) for p in paths)}")
     return 0
 

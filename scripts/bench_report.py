@@ -15,6 +15,7 @@ CHAIN_MAX_S = 30.0
 CHAIN_RECORDS = 1_000_000
 RSS_GROWTH_MAX = 0.10  # "flat": at most 10 % growth from start to end of the run
 FLOOR_VS_BARE_DRF_MIN = 0.5  # issue 25: the floor at least half the bare DRF view's throughput
+SCALE_P95_MAX_GROWTH = 1.2  # issue 25: p95 at the curve's largest size within 1.2x of the size before
 
 
 def floor_by_level(runs: list[dict]) -> dict[int, dict]:
@@ -88,12 +89,14 @@ def verdicts(report: dict) -> list[dict]:
         out.append({"target": f"{missing['name']}: measured", "met": False, "figure": f"MISSING: {missing['missing']}"})
     chain = report.get("chain_verification", {})
     if chain:
+        records = chain.get("records", 0) or 0
+        # A larger trail (the scale curve's) is held to the same rate: 30 s per million records.
+        limit = CHAIN_MAX_S * max(1.0, records / CHAIN_RECORDS)
         out.append(
             {
-                "target": "chain verification of 1,000,000 records < 30 s",
-                "met": chain.get("ok")
-                and chain.get("seconds", 99) < CHAIN_MAX_S
-                and chain.get("records", 0) >= CHAIN_RECORDS,
+                "target": "chain verification of 1,000,000 records < 30 s"
+                + (f" (here {records:,} records: < {limit:.0f} s)" if records > CHAIN_RECORDS else ""),
+                "met": chain.get("ok") and chain.get("seconds", 99) < limit and records >= CHAIN_RECORDS,
                 "figure": f"{chain.get('records')} records in {chain.get('seconds')} s, intact={chain.get('ok')}",
             }
         )
@@ -148,6 +151,16 @@ def verdicts(report: dict) -> list[dict]:
                     "figure": f"{a['floor']['throughput']:.1f} / {a['anchor_drf']['throughput']:.1f} = {ratio:.2f}",
                 }
             )
+    for g in [g for g in curve_growth(report) if g["scenario"] != "floor"]:
+        out.append(
+            {
+                "target": f"{g['scenario']}: p95 at {g['to']:,} cases within {SCALE_P95_MAX_GROWTH}x of "
+                f"{g['from']:,} (each over its own floor)",
+                "met": g["met"],
+                "figure": f"over the floor x{g['p95_over_floor_growth']}; absolute {g['p95_from_ms']} -> "
+                f"{g['p95_to_ms']} ms = x{g['p95_growth']}; errors {g['errors']}",
+            }
+        )
     start, end = report.get("rss_mb_at_start") or {}, report.get("rss_mb_at_end") or {}
     samples = [x["rss_mb"] for x in report.get("soak", {}).get("rss_samples", []) if x["rss_mb"]]
     if start and end:
@@ -180,7 +193,13 @@ def markdown(report: dict) -> str:
         + " ".join(
             f"--{k.replace('_', '-')} {v}"
             for k, v in report.get("args", {}).items()
-            if k in ("scale", "duration", "concurrency", "workers", "soak")
+            if k
+            in (
+                ("curve", "curve_duration", "curve_concurrency", "workers", "soak", "quick")
+                if report.get("args", {}).get("curve")
+                else ("scale", "duration", "concurrency", "workers", "soak")
+            )
+            and v not in ("", None, False)
         )
         + "`."
     )
@@ -246,6 +265,7 @@ def markdown(report: dict) -> str:
             f"{r.get('throughput_ratio', '')} |" + (f" {r['note']}" if r.get("note") else "")
         )
     lines += anchors_section(report)
+    lines += curve_section(report)
     lines += fast_paths_section(report)
     missing = [s for s in report.get("scenarios", []) if s.get("missing")]
     if missing:
@@ -375,12 +395,182 @@ def fast_paths_section(report: dict) -> list[str]:
     return lines
 
 
-def write(report: dict, out: Path) -> list[Path]:
+def curve_rows(report: dict) -> list[dict]:
+    """Per scenario per size of the scale curve, at its highest concurrency level: p95 and throughput,
+    each also as a ratio to the floor of the same size and level."""
+    curve = report.get("curve") or {}
+    rows = []
+    for entry in curve.get("sizes", []):
+        runs = entry.get("runs", [])
+        levels = sorted({r["concurrency"] for r in runs}) or [0]
+        floors = floor_by_level(runs)
+        for r in with_ratios({"runs": runs}):
+            rows.append(
+                {
+                    "size": entry["size"],
+                    "scenario": r["scenario"],
+                    "kind": r["kind"],
+                    "concurrency": r["concurrency"],
+                    "top": r["concurrency"] == max(levels),
+                    "p95_ms": r["p95_ms"],
+                    "p50_ms": r["p50_ms"],
+                    "throughput": r["throughput"],
+                    "p95_ratio": r.get("p95_ratio"),
+                    "throughput_ratio": r.get("throughput_ratio"),
+                    "errors": r["errors"],
+                    "note": r.get("note", ""),
+                }
+            )
+        for level, f in floors.items():
+            rows.append(
+                {
+                    "size": entry["size"],
+                    "scenario": "floor",
+                    "kind": "floor",
+                    "concurrency": level,
+                    "top": level == max(levels),
+                    "p95_ms": round(f["p95_ms"], 2),
+                    "p50_ms": round(f["p50_ms"], 2),
+                    "throughput": round(f["throughput"], 1),
+                    "p95_ratio": 1,
+                    "throughput_ratio": 1,
+                    "errors": f["errors"],
+                    "note": "",
+                }
+            )
+    return rows
+
+
+def curve_growth(report: dict) -> list[dict]:
+    """Each scenario's p95 at the largest size against the size before (the issue's target: within
+    SCALE_P95_MAX_GROWTH), at the curve's highest level; also the same with both as ratios to their
+    own floor, which takes out a machine that got busier or quieter between the two sizes."""
+    sizes = [e["size"] for e in (report.get("curve") or {}).get("sizes", [])]
+    if len(sizes) < 2:
+        return []
+    big, small = sizes[-1], sizes[-2]
+    rows = {(r["size"], r["scenario"]): r for r in curve_rows(report) if r["top"]}
+    out = []
+    for (size, scenario), b in sorted(rows.items()):
+        a = rows.get((small, scenario))
+        if size != big or a is None or not a["p95_ms"]:
+            continue
+        growth = b["p95_ms"] / a["p95_ms"]
+        rel = b["p95_ratio"] / a["p95_ratio"] if a.get("p95_ratio") and b.get("p95_ratio") else None
+        out.append(
+            {
+                "scenario": scenario,
+                "from": small,
+                "to": big,
+                "p95_from_ms": a["p95_ms"],
+                "p95_to_ms": b["p95_ms"],
+                "p95_growth": round(growth, 2),
+                "p95_over_floor_growth": round(rel, 2) if rel is not None else None,
+                "throughput_growth": round(b["throughput"] / a["throughput"], 2) if a["throughput"] else None,
+                # Judged on the p95 over its own size's floor, as every target here is: on a shared
+                # machine the floor itself moves between sizes (the absolute growth is shown beside it).
+                "met": (rel if rel is not None else growth) <= SCALE_P95_MAX_GROWTH and b["errors"] == 0,
+                "errors": b["errors"],
+            }
+        )
+    return out
+
+
+def curve_section(report: dict) -> list[str]:
+    curve = report.get("curve") or {}
+    if not curve.get("sizes"):
+        return []
+    lines = [
+        "",
+        "## Scale curve",
+        "",
+        f"The same database grown from size to size (`--curve`; scripts/bench_curve.py): at each size a fresh "
+        f"gunicorn, every read and write scenario for {curve.get('duration_s')} s at {curve.get('concurrency')} "
+        "clients beside the floor of the same size, the sealer running beside the load. The smallest size is "
+        "seeded as `make bench` seeds (cases through the services, then copies); each larger size is reached by "
+        "**bulk-loading**: copies of service-made money-free cases with their timeline, team, categories, "
+        "deadlines and cabinet decisions, timeline notes up to "
+        f"{curve.get('timeline_events_per_case')} events per case, ledger reservation/release pairs up to "
+        f"{curve.get('ledger_entries_per_case')} entries per case, audit records with a valid chain (COPY) up to "
+        f"{curve.get('audit_per_case')} per case (unless capped below). Positions, valuations, assessments and "
+        "letters stay as the services made them at the smallest size.",
+        "",
+        "| size (cases) | timeline events | ledger entries | audit records | positions | grown in (s) | "
+        "vacuum (s) | chain verification (s) | load average at start / end |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for e in curve["sizes"]:
+        d, chain = e.get("data", {}), e.get("chain_verification", {})
+        lines.append(
+            f"| {e['size']:,} | {d.get('timeline_events', 0):,} | {d.get('ledger_entries', 0):,} | "
+            f"{d.get('audit_records', 0):,} | {d.get('positions', 0):,} | "
+            f"{(e.get('growth') or {}).get('seconds', 'seeded')} | {e.get('vacuum_seconds')} | "
+            f"{chain.get('seconds')} ({'intact' if chain.get('ok') else 'NOT INTACT'}) | "
+            f"{e.get('load_average_at_start')} / {e.get('load_average_at_end')} |"
+        )
+    capped = [
+        (e["size"], e["growth"]["audit_capped"]) for e in curve["sizes"] if (e.get("growth") or {}).get("audit_capped")
+    ]
+    for size, text in capped:
+        lines += ["", f"Audit trail at {size:,} cases **capped**: {text}."]
+    rows = curve_rows(report)
+    sizes = [e["size"] for e in curve["sizes"]]
+    lines += [
+        "",
+        "p95 in ms (p95 / floor of the same size and level; req/s / floor), per scenario per size:",
+        "",
+        "| scenario | clients | " + " | ".join(f"{s:,} cases" for s in sizes) + " |",
+        "| --- | ---: | " + " | ".join("---" for _ in sizes) + " |",
+    ]
+    by = {(r["scenario"], r["concurrency"], r["size"]): r for r in rows}
+    for scenario, level in sorted(
+        {(r["scenario"], r["concurrency"]) for r in rows}, key=lambda k: (k[0] != "floor", k)
+    ):
+        cells = []
+        for s in sizes:
+            r = by.get((scenario, level, s))
+            if r is None:
+                cells.append("")
+                continue
+            cell = f"{r['p95_ms']:.1f} ({r['p95_ratio']}x; {r['throughput']:.0f}/s, {r['throughput_ratio']})"
+            if r["errors"]:
+                cell += f" **{r['errors']} errors**"
+            if r["note"]:
+                cell += " [pool exhausted]" if "exhausted" in r["note"] else f" [{r['note']}]"
+            cells.append(cell)
+        lines.append(f"| {scenario} | {level} | " + " | ".join(cells) + " |")
+    growth = curve_growth(report)
+    if growth:
+        g0 = growth[0]
+        lines += [
+            "",
+            f"The largest size against the one before ({g0['from']:,} -> {g0['to']:,} cases), at the highest level; "
+            f"target: p95 within {SCALE_P95_MAX_GROWTH}x, judged on 'p95 / floor growth' (each p95 divided by its "
+            "own size's floor first: on a shared machine the load changes between sizes; the floor's own row shows "
+            "by how much). The absolute growth is beside it.",
+            "",
+            "| scenario | p95 (ms) | p95 growth | p95 / floor growth | throughput growth | met |",
+            "| --- | --- | ---: | ---: | ---: | --- |",
+        ]
+        for g in growth:
+            lines.append(
+                f"| {g['scenario']} | {g['p95_from_ms']:.1f} -> {g['p95_to_ms']:.1f} | {g['p95_growth']} | "
+                f"{g['p95_over_floor_growth']} | {g['throughput_growth']} | "
+                + ("–" if g["scenario"] == "floor" else ("yes" if g["met"] else "**NO**"))
+                + " |"
+            )
+    return lines
+
+
+def write(report: dict, out: Path, name: str = "latest") -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     report = dict(report)
     report["results_with_ratios"] = with_ratios(report)
     report["targets"] = verdicts(report)
-    json_path, md_path = out / "latest.json", out / "latest.md"
+    if report.get("curve"):
+        report["curve_rows"] = curve_rows(report)
+        report["curve_growth"] = curve_growth(report)
+    json_path, md_path = out / f"{name}.json", out / f"{name}.md"
     json_path.write_text(json.dumps(report, indent=1, default=str))
     md_path.write_text(markdown(report))
     return [json_path, md_path]

@@ -587,9 +587,12 @@ def plan_mix(n: int, mix: dict, rng: random.Random) -> list[str]:
     return states
 
 
-def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, batch: int = 500) -> dict:
+def clone_cases(
+    *, count: int, pool: int, rng: random.Random, pool_mark: str, batch: int = 500, reference_tag: str = "K"
+) -> dict:
     """`count` copies of service-made cases in money-free states, following STATE_MIX; the first
-    `pool` are signal cases marked for the transition scenario."""
+    `pool` are signal cases marked for the transition scenario. Their references are
+    BEV-<year>-<reference_tag><serial>: each call (the scale curve grows in steps) takes its own tag."""
     from datetime import timedelta as _td
 
     from cases.models import CabinetDecision, Case, CaseCategory, CaseTeamMember, StageClock, TimelineEvent
@@ -656,7 +659,7 @@ def clone_cases(*, count: int, pool: int, rng: random.Random, pool_mark: str, ba
             shift = _td(days=rng.randint(30, 3 * 365), minutes=rng.randint(0, 1440))
             year = (row["signal_received_at"] - shift).year
             year_counter[year] = year_counter.get(year, 0) + 1
-            row["reference"] = f"BEV-{year}-K{year_counter[year]:05d}"
+            row["reference"] = f"BEV-{year}-{reference_tag}{year_counter[year]:05d}"
             for name in ("signal_received_at", "closed_at"):
                 if row.get(name):
                     row[name] = row[name] - shift
@@ -712,3 +715,100 @@ def bulk_notes(*, target_events: int, rng: random.Random) -> int:
     ]
     TimelineEvent.objects.bulk_create(objs, batch_size=5000)
     return missing
+
+
+def clone_cases_sql(*, count: int, pool: int, rng: random.Random, pool_mark: str, reference_tag: str) -> dict:
+    """What `clone_cases` does, in SQL (the scale curve's growth to 100,000 cases: the ORM's copy
+    costs ~14 model instances per case in Python). The copies are chosen and moved back in time
+    here; PostgreSQL copies each case row and every row of its timeline, team, categories,
+    deadlines and cabinet decisions (every column, the times moved back by the same shift)."""
+    from django.db import connection, transaction
+
+    from cases.models import CabinetDecision, Case, CaseCategory, CaseTeamMember, StageClock, TimelineEvent
+
+    started = time.perf_counter()
+    free_mix = {s: share for s, share in STATE_MIX.items() if s not in FUND_STATES}
+    templates: dict[str, list[int]] = {}
+    for pk, state in (
+        Case.objects.exclude(title__contains=pool_mark).exclude(state__in=FUND_STATES).values_list("pk", "state")
+    ):
+        templates.setdefault(state, []).append(pk)
+    if not templates or count <= 0:
+        return {"cloned": 0}
+    wanted = ["signal"] * pool + plan_mix(
+        max(0, count - pool), {s: v for s, v in free_mix.items() if s in templates}, rng
+    )
+    buf = io.StringIO()
+    for n, state in enumerate(wanted):
+        template = rng.choice(templates.get(state) or templates["signal"])
+        shift_s = rng.randint(30, 3 * 365) * 86400 + rng.randint(0, 1440) * 60
+        buf.write(f"{n}\t{template}\t{shift_s}\t{'t' if n < pool else 'f'}\n")
+    q = connection.ops.quote_name
+
+    def columns(model, skip=("id",)):
+        return [
+            f.column for f in model._meta.concrete_fields if f.column not in skip and not getattr(f, "generated", False)
+        ]
+
+    times = {
+        "signal_received_at",
+        "closed_at",
+        "at",
+        "started_at",
+        "due_at",
+        "suspended_since",
+        "completed_at",
+        "overdue_flagged_at",
+        "confirmed_at",
+    }
+    case_table = q(Case._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_clone (n int, template_id bigint, shift_s bigint, pool boolean) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY bench_clone (n, template_id, shift_s, pool) FROM STDIN") as copy:
+            copy.write(buf.getvalue())
+        cursor.execute("ALTER TABLE bench_clone ADD COLUMN new_id bigint")
+        cursor.execute(
+            f"UPDATE bench_clone SET new_id = nextval(pg_get_serial_sequence('{Case._meta.db_table}', 'id'))"
+        )
+        case_cols = columns(Case)
+        exprs = []
+        for col in case_cols:
+            if col == "reference":
+                exprs.append(
+                    f"'BEV-' || extract(year FROM c.signal_received_at - m.shift)::int || '-{reference_tag}' || "
+                    "lpad((row_number() OVER (PARTITION BY extract(year FROM c.signal_received_at - m.shift) "
+                    "ORDER BY m.n))::text, 5, '0')"
+                )
+            elif col == "title":
+                exprs.append(f"CASE WHEN m.pool THEN 'Signaal {pool_mark} ' || m.n ELSE c.title END")
+            elif col in times:
+                exprs.append(f"c.{q(col)} - m.shift")
+            else:
+                exprs.append(f"c.{q(col)}")
+        shifted = "(SELECT *, make_interval(secs => shift_s) AS shift FROM bench_clone)"
+        cursor.execute(
+            f"INSERT INTO {case_table} (id, {', '.join(q(c) for c in case_cols)}) "
+            f"SELECT m.new_id, {', '.join(exprs)} FROM {shifted} m JOIN {case_table} c ON c.id = m.template_id"
+        )
+        made = cursor.rowcount
+        children = {}
+        for model in (TimelineEvent, CaseTeamMember, CaseCategory, StageClock, CabinetDecision):
+            cols = columns(model)
+            exprs = [
+                "m.new_id" if col == "case_id" else (f"x.{q(col)} - m.shift" if col in times else f"x.{q(col)}")
+                for col in cols
+            ]
+            table = q(model._meta.db_table)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(q(c) for c in cols)}) SELECT {', '.join(exprs)} "
+                f"FROM {shifted} m JOIN {table} x ON x.case_id = m.template_id"
+            )
+            children[model._meta.model_name] = cursor.rowcount
+    return {
+        "cloned": made,
+        "cloned_children": children,
+        "seconds": round(time.perf_counter() - started, 1),
+        "how": "SQL (INSERT ... SELECT)",
+    }
