@@ -141,8 +141,13 @@ def web_signal(client: Client) -> int:
     response = client.post("/cases/new/", data)
     check(response.status_code == 302, f"web signal: {response.status_code} {response.content[-3000:]!r}")
     case_id = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
-    answer(client.get(response["Location"]), 200, "the new case's page")
-    response = client.post(f"/cases/{case_id}/team/", {"team-username": "risico", "team-role": "risk_assessor"})
+    page = answer(client.get(response["Location"]), 200, "the new case's page").content.decode()
+    # The people picker offers the demo's risk assessor ("name — organisation — role").
+    from access.models import User
+
+    choice = f"{User.objects.get(username='risico').pk}:risk_assessor"
+    check(f'<option value="{choice}"' in page, "the team's people picker offers the risk assessor")
+    response = client.post(f"/cases/{case_id}/team/", {"team-member": choice})
     check(response.status_code == 302, f"web team add: {response.status_code}")
     response = client.post(f"/cases/{case_id}/transitions/start_intake/", {"start_intake-reason": ""})
     check(response.status_code == 302, f"web transition: {response.status_code}")
