@@ -2,7 +2,10 @@
 proposed that needs another's approval) or a consultation request.
 
 Called by the service that created the task, inside its transaction; the mail goes out after the
-commit (`transaction.on_commit`), so a rolled-back change sends nothing. One mail per person (nobody
+commit (`transaction.on_commit`), so a rolled-back change sends nothing, and is handed to the Celery
+worker (`access.tasks.deliver_task_mail`), so a slow or unreachable mail server never holds the
+request; with the broker down it is sent from the request instead (a notification, not a fact: the
+task is on "Mijn werk" either way). One mail per person (nobody
 sees who else was told), only to active people with an address who did not switch mails off
 (`User.notify_by_email`, their settings page). Through Django's mail backend: the console in the
 embedded demo, SMTP in production (EMAIL_HOST etc., config/settings), in memory in the tests.
@@ -52,11 +55,21 @@ def notify_task(*, recipients: Iterable, kind: str | Promise, reference: str, pa
                 % {"url": f"{settings.BEV_SITE_URL}{reverse('access:settings')}"},
             ]
         )
-    transaction.on_commit(lambda: _send(subject, body, addresses))
+    transaction.on_commit(lambda: _hand_to_worker(subject, body, addresses))
     return len(addresses)
 
 
-def _send(subject: str, body: str, addresses: list[str]) -> None:
+def _hand_to_worker(subject: str, body: str, addresses: list[str]) -> None:
+    from . import tasks
+
+    try:
+        tasks.deliver_task_mail.delay(subject, body, addresses)
+    except Exception:  # noqa: BLE001 - any broker error: send it from here, bounded by EMAIL_TIMEOUT
+        logger.warning("Could not hand the task mail %r to the worker; sending it now", subject, exc_info=True)
+        send_task_mail(subject, body, addresses)
+
+
+def send_task_mail(subject: str, body: str, addresses: list[str]) -> None:
     """After the commit: a mail server that is down must not turn the committed step into an error."""
     try:
         with get_connection() as connection:

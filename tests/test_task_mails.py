@@ -131,3 +131,44 @@ def test_a_consultation_request_mails_the_advisor(
     assert "Adviesaanvraag beantwoorden" in message.subject
     assert reverse("assessments:consultation", args=[consultation.pk]) in message.body
     assert "Invloed statelijke actor" not in message.body
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_is_handed_to_the_worker_not_sent_in_the_request(preparing, manager, manager2):
+    """A slow or unreachable mail server must not hold the request that made the task: after the
+    commit the mail is a task on the real broker, sent by the worker."""
+    import redis
+    from django.conf import settings
+
+    from access import tasks
+
+    from .processes import celery_broker
+
+    if not settings.TEST_REDIS_URL:
+        pytest.skip("REDIS_URL not set: this test needs a real broker")
+    broker = redis.Redis.from_url(settings.TEST_REDIS_URL)
+    mail.outbox.clear()
+    with celery_broker(settings.TEST_REDIS_URL):
+        propose_disbursement(preparing, manager=manager)  # autocommit: the on-commit hand-off runs now
+    assert mail.outbox == []
+    queued = [m for m in broker.lrange("celery", 0, -1) if b"access.tasks.deliver_task_mail" in m]
+    assert len(queued) == 1
+    for message in queued:
+        broker.lrem("celery", 0, message)
+    tasks.deliver_task_mail.run(mail_subject := "[BEV] x: y", "body", [manager2.email])  # what the worker runs
+    assert [m.subject for m in mail.outbox] == [mail_subject]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_mail_is_sent_from_the_request(preparing, manager, manager2, caplog):
+    import logging
+
+    from .processes import DEAD_BROKER, celery_broker
+
+    mail.outbox.clear()
+    with celery_broker(DEAD_BROKER), caplog.at_level(logging.WARNING, logger="access.notifications"):
+        propose_disbursement(preparing, manager=manager)
+    assert recipients() == [manager2.email]
+    assert "Could not hand the task mail" in caplog.text
