@@ -178,3 +178,38 @@ class Instrument(models.TextChoices):
     EQUITY = "equity", _("Aandelen")
     CONVERTIBLE_LOAN = "convertible_loan", _("In aandelen converteerbare lening")
     LOAN_WITH_WARRANTS = "loan_with_warrants", _("Lening met warrants")
+
+
+# The facts of a case as the case officer files them, in the order the form and the API give them:
+# the signal, the target and the acquirer, the letter's scope grounds ("Reikwijdte"; the facts of
+# grounds 3 and 4 last). The form, the API and the services' editable fields all start from this.
+CASE_FACT_FIELDS = (
+    "title",
+    "summary",
+    "classification",
+    "signal_source",
+    "signal_received_at",
+    "urgency",
+    "target_name",
+    "target_kvk_number",
+    "target_sector",
+    "categories",
+    "acquirer_name",
+    "acquirer_country",
+    "state_actor_status",
+    "intended_stake_percent",
+    "intended_control",
+    "transaction_value",
+    "expected_closing_date",
+    "scope_grounds",
+    "existing_instruments_considered",
+    "existing_instruments_shortfall",
+    "market_financing_explored",
+    "market_financing_notes",
+    "historical_transaction_date",
+    "vifo_decision_date",
+    "vifo_decision_reference",
+    "vifo_blocked_financing",
+    "vifo_insolvency_threat",
+    "vifo_mitigation_shortfall",
+)

@@ -14,6 +14,7 @@ from core.classification import Classification, accredited_choices
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
+    CASE_FACT_FIELDS,
     ExistingInstrument,
     Instrument,
     ScopeGround,
@@ -28,36 +29,7 @@ if TYPE_CHECKING:
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
-CASE_FORM_FIELDS = [
-    "title",
-    "summary",
-    "classification",
-    "signal_source",
-    "signal_received_at",
-    "urgency",
-    "target_name",
-    "target_kvk_number",
-    "target_sector",
-    "categories",
-    "acquirer_name",
-    "acquirer_country",
-    "state_actor_status",
-    "intended_stake_percent",
-    "intended_control",
-    "transaction_value",
-    "expected_closing_date",
-    "scope_grounds",
-    "existing_instruments_considered",
-    "existing_instruments_shortfall",
-    "market_financing_explored",
-    "market_financing_notes",
-    "historical_transaction_date",
-    "vifo_decision_date",
-    "vifo_decision_reference",
-    "vifo_blocked_financing",
-    "vifo_insolvency_threat",
-    "vifo_mitigation_shortfall",
-]
+CASE_FORM_FIELDS = list(CASE_FACT_FIELDS)
 
 
 class DateInput(forms.DateInput):

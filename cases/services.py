@@ -30,6 +30,7 @@ from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from . import guards
 from .constants import (
+    CASE_FACT_FIELDS,
     DECISION_STATES,
     END_STATES,
     HISTORICAL_TRANSACTION_BEFORE,
@@ -53,36 +54,7 @@ from .models import (
 from .selectors import team_members_who_may
 
 # Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
-_SIGNAL_FIELDS = {
-    "title",
-    "summary",
-    "classification",
-    "signal_source",
-    "signal_received_at",
-    "urgency",
-    "target_name",
-    "target_kvk_number",
-    "target_sector",
-    "categories",
-    "acquirer_name",
-    "acquirer_country",
-    "state_actor_status",
-    "intended_stake_percent",
-    "intended_control",
-    "transaction_value",
-    "expected_closing_date",
-    "scope_grounds",
-    "existing_instruments_considered",
-    "existing_instruments_shortfall",
-    "market_financing_explored",
-    "market_financing_notes",
-    "historical_transaction_date",
-    "vifo_decision_date",
-    "vifo_decision_reference",
-    "vifo_blocked_financing",
-    "vifo_insolvency_threat",
-    "vifo_mitigation_shortfall",
-}
+_SIGNAL_FIELDS = set(CASE_FACT_FIELDS)
 # The facts of scope grounds 3 and 4 stay correctable while the risk assessment runs: the assessor
 # confirms the ground on them (assessments.services.assessment_set_scope).
 _SCOPE_FACT_FIELDS = {

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from access.api.fields import PersonField
 from access.roles import Role
 
-from ..constants import ExistingInstrument, Instrument, ScopeGround, StrategicCategory
+from ..constants import CASE_FACT_FIELDS, ExistingInstrument, Instrument, ScopeGround, StrategicCategory
 from ..models import CabinetDecision, Case, CaseTeamMember, StageClock, TimelineEvent
 
 
@@ -113,35 +113,7 @@ class CaseWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
-            "title",
-            "summary",
-            "classification",
-            "signal_source",
-            "signal_received_at",
-            "urgency",
-            "target_name",
-            "target_kvk_number",
-            "target_sector",
-            "categories",
-            "acquirer_name",
-            "acquirer_country",
-            "state_actor_status",
-            "intended_stake_percent",
-            "intended_control",
-            "transaction_value",
-            "expected_closing_date",
-            "scope_grounds",
-            "existing_instruments_considered",
-            "existing_instruments_shortfall",
-            "market_financing_explored",
-            "market_financing_notes",
-            # the facts of scope grounds 3 and 4 (letter, "Reikwijdte")
-            "historical_transaction_date",
-            "vifo_decision_date",
-            "vifo_decision_reference",
-            "vifo_blocked_financing",
-            "vifo_insolvency_threat",
-            "vifo_mitigation_shortfall",
+            *CASE_FACT_FIELDS,
             "version",
             "classification_reason",
         ]
