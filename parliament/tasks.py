@@ -29,11 +29,12 @@ def make_letter_drafts(request_id: int) -> int:
 @shared_task
 def process_outbox() -> int:
     """Every minute (beat "process-letter-outbox"): whatever was not done yet, including requests
-    whose hand-off failed because the broker was down, and reports never picked up."""
+    whose hand-off failed because the broker was down, reports never picked up and reports whose
+    worker died while building them."""
     made = 0
     for request_id in services.pending_letter_request_ids():
         made += make_letter_drafts(request_id)
-    for report_id in services.stale_pending_report_ids():
+    for report_id in services.stale_report_ids():
         generate_report(report_id)
     return made
 

@@ -145,3 +145,29 @@ def test_a_report_whose_hand_off_was_lost_is_built_by_the_periodic_run(kamer, tr
     tasks.process_outbox()
     report.refresh_from_db()
     assert report.status == "done" and report.summary["transactions"] == 3
+
+
+def test_a_report_whose_worker_died_is_built_by_the_sweep(api, kamer, transactions):
+    """A worker killed while building leaves the row "running"; Celery redelivers the task (acks_late)
+    but the row says another worker has it. The outbox sweep builds it once the row is stale."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parliament import tasks
+
+    response = api(kamer).post("/api/reports/", {"kind": "annual_transactions", "year": 2026})  # on_commit not run
+    report_id = response.json()["id"]
+    assert services.report_start(report_id=report_id) is not None  # a worker claims it, then dies
+    assert tasks.generate_report(report_id) == "skipped"  # the redelivered task: not stale yet
+    tasks.process_outbox()
+    assert Report.objects.get(pk=report_id).status == Report.Status.RUNNING
+
+    Report.objects.filter(pk=report_id).update(
+        started_at=timezone.now() - services.REPORT_STALE_RUNNING - timedelta(minutes=1)
+    )
+    tasks.process_outbox()
+    report = Report.objects.get(pk=report_id)
+    assert report.status == Report.Status.DONE and report.summary["transactions"] == 3
+    assert api(kamer).get(f"/api/reports/{report_id}/").json()["status"] == "done"
+    assert tasks.generate_report(report_id) == "skipped"  # done is done: a late redelivery builds nothing
