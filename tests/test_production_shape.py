@@ -5,7 +5,8 @@ and a Redis of the test's own, driven over HTTP as a client behind the proxy wou
 - a disbursement proposed and approved through the API gives both Kamerbrief drafts exactly once,
   even when the worker is killed (SIGKILL) in the middle of drafting them;
 - the annual and the evaluation report are built by that worker (CSV, XLSX, PDF);
-- /healthz says 503 while Redis is down and 200 once it is back."""
+- /healthz says 503 while Redis is down and 200 once it is back;
+- gunicorn's own lines are JSON, the access line without the query string (config/gunicorn.py)."""
 
 from __future__ import annotations
 
@@ -253,3 +254,26 @@ def test_the_worker_builds_the_reports_and_healthz_follows_redis(world, stack):
     stack["redis"].start()
     until(lambda: client.call("GET", "/healthz")[0] == 200, "/healthz is 200 again")
     assert settings.TEST_REDIS_URL != stack["redis"].url  # the suite's own Redis was never touched
+
+
+def test_gunicorn_logs_json_and_never_the_query_string(world, stack):
+    """A search for a classified company's name must not reach the log in clear: gunicorn's default
+    access line prints the whole request line."""
+    client, kamer = stack["client"], world["tokens"][world["kamer"]]
+    status, _ = client.call("GET", "/api/cases/?q=Geheimhouding%20Zeta%20B.V.", token=kamer)
+    assert status == 200
+
+    def access_line():
+        for line in (stack["logs"] / "web.log").read_text(errors="replace").splitlines():
+            entry = json.loads(line) if line.startswith("{") else None
+            if entry and entry.get("logger") == "gunicorn.access" and entry.get("path") == "/api/cases/":
+                return entry
+        return None
+
+    entry = until(access_line, "gunicorn wrote the access line")
+    assert entry["method"] == "GET" and entry["status"] == 200 and entry["request_id"]
+    assert entry["duration_ms"] >= 0 and entry["channel"] == "http"
+    log = (stack["logs"] / "web.log").read_text(errors="replace")
+    assert "Geheimhouding" not in log and "Zeta" not in log
+    lines = [line for line in log.splitlines() if line.strip()]
+    assert lines and all(line.startswith("{") for line in lines), [x for x in lines if not x.startswith("{")][:3]

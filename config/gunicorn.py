@@ -1,0 +1,50 @@
+"""gunicorn's settings in production (docker-compose.yml and the Dockerfile: `--config
+python:config.gunicorn`): its own lines as JSON, one object a line, like the service's
+(audit.logging, DJANGO_LOG_FORMAT), so one log pipeline reads both.
+
+The access line of a request names the method, the path **without its query string**, the status,
+the size, the duration and the request id the service answered with (X-Request-ID, also in the
+request's audit records). gunicorn's default access line prints the request line whole: a search for
+a classified company's name (`/zaken/?q=…`) would be written to the log in clear."""
+
+from __future__ import annotations
+
+import os
+
+from gunicorn.glogging import Logger
+
+from audit.logging import JsonLogFormatter
+
+
+class JsonLogger(Logger):
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if os.environ.get("DJANGO_LOG_FORMAT", "json") == "plain":
+            return  # as the service's own lines (config.settings.production)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(JsonLogFormatter())
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if not self.access_log.handlers:
+            return  # no --access-logfile
+        status = str(resp.status).split(None, 1)[0]
+        request_id = next((value for name, value in resp.headers if name.lower() == "x-request-id"), "")
+        self.access_log.info(
+            "%s %s %s",
+            req.method,
+            req.path,
+            status,
+            extra={
+                "method": req.method,
+                "path": req.path,
+                "status": int(status) if status.isdigit() else status,
+                "bytes": getattr(resp, "sent", None),
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                "request_id": request_id,
+                "channel": "http",
+            },
+        )
+
+
+logger_class = JsonLogger
