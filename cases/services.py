@@ -28,7 +28,7 @@ from audit.services import audit_log, diff
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
-from . import guards
+from . import guards, hooks
 from .constants import (
     CASE_FACT_FIELDS,
     DECISION_STATES,
@@ -457,6 +457,8 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         case_id=case.pk,
         changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
     )
+    if case.state in END_STATES:  # the fund releases what is still reserved, in this transaction
+        hooks.case_ended(case=case, user=user, reason=reason)
     return case
 
 
