@@ -47,18 +47,29 @@ def _locked_out(username_ref: str, *, since: datetime | None, limit: int) -> Exi
     return Exists(per_address)
 
 
-def people_who_may_hold_case_role(*case_roles: str) -> QuerySet[User]:
-    """The accounts that may be put on a case team in one of `case_roles`: active, not locked out, and
+def people_who_may_hold_case_role(*case_roles: str, classification_rank: int) -> QuerySet[User]:
+    """The accounts that may be put on a case team in one of `case_roles`: active, not locked out,
     with an organisational role that allows the case role (separation of duties,
-    `access.roles.CASE_ROLES_BY_ORGANISATION_ROLE`). The one rule: `cases.services.case_team_add`
-    refuses anyone outside it and the team's people picker offers only them (issue 23)."""
+    `access.roles.CASE_ROLES_BY_ORGANISATION_ROLE`), and cleared for the case's classification
+    (`classification_rank`, `core.classification.rank`): a member without that clearance would see
+    nothing of the case (DOMAIN "Confidentiality": need-to-know within clearance), yet count as its
+    assessor or fund manager. The one rule: `cases.services.case_team_add` refuses anyone outside
+    it and the team's people picker offers only them (issue 23)."""
     organisation_roles = set().union(*(organisation_roles_for(role) for role in case_roles))
-    return User.objects.filter(is_active=True, role__in=organisation_roles).filter(~locked_out())
+    return User.objects.filter(
+        is_active=True, role__in=organisation_roles, clearance_rank__gte=classification_rank
+    ).filter(~locked_out())
 
 
-def may_hold_case_role(*, person: User | None, case_role: str) -> bool:
-    """Whether `person` is one of `people_who_may_hold_case_role(case_role)` (None: no such person)."""
-    return person is not None and people_who_may_hold_case_role(case_role).filter(pk=person.pk).exists()
+def may_hold_case_role(*, person: User | None, case_role: str, classification_rank: int) -> bool:
+    """Whether `person` is one of `people_who_may_hold_case_role(case_role)` on a case of that
+    classification (None: no such person)."""
+    return (
+        person is not None
+        and people_who_may_hold_case_role(case_role, classification_rank=classification_rank)
+        .filter(pk=person.pk)
+        .exists()
+    )
 
 
 def user_is_locked_out(user: User) -> bool:

@@ -110,10 +110,11 @@ def framework_description(framework: FrameworkVersion) -> dict:
 def consultation_advisors(*, case: Case) -> QuerySet[User]:
     """Whom a consultation on this case may be addressed to: its team's department advisors whom the
     service would take in that role (`access.selectors.people_who_may_hold_case_role`: active, not
-    locked out, of that function), by organisation and name. The list `consultation_request` checks
-    and the consultation form offers (issue 23); the ministry asked is the service's second check."""
+    locked out, of that function, cleared for the case's classification), by organisation and name.
+    The list `consultation_request` checks and the consultation form offers (issue 23); the ministry
+    asked is the service's second check."""
     return (
-        people_who_may_hold_case_role(Role.DEPARTMENT_ADVISOR)
+        people_who_may_hold_case_role(Role.DEPARTMENT_ADVISOR, classification_rank=case.classification_rank)
         .filter(pk__in=CaseTeamMember.objects.filter(case_id=case.pk, role=Role.DEPARTMENT_ADVISOR).values("user_id"))
         .order_by("organisation", "last_name", "first_name", "username", "pk")
     )

@@ -25,6 +25,12 @@ class BevConfig(AppConfig):
         guards.positions_all_exited.provide(selectors.case_positions_all_exited)
         guards.cases_with_disbursement.provide(selectors.cases_with_disbursement)
         guards.cases_all_exited.provide(selectors.cases_positions_all_exited)
+        # A case that ends releases what is still reserved for it (cases.hooks).
+        from cases import hooks as case_hooks
+
+        from .services import reservations_release_on_case_end
+
+        case_hooks.case_ended.provide(reservations_release_on_case_end)
         # The risk review asks the fund which cabinet conditions are still open (assessments.hooks).
         hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).

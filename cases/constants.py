@@ -8,6 +8,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from access.roles import Role
+
 
 class State(models.TextChoices):
     """The lifecycle of a case (the transitions are declared on `cases.models.Case`)."""
@@ -40,6 +42,12 @@ OPEN_STATES = [
     State.FOLLOW_ON_DECISION,
 ]
 END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
+# An ended case's team stays as it was when the case ended: the record of who worked on it. Only the
+# read-only oversight role still joins or leaves it: the letter's evaluation ("Dit instrument zal twee
+# jaar na inwerkingtreding worden geëvalueerd", "Evaluatieparagraaf") reads ended cases, and an
+# auditor sees a case only as a member of its team (README, Roles). The exception is the service's
+# own reading (cases.services._require_team_open).
+ENDED_CASE_TEAM_ROLES = (Role.AUDITOR,)
 # States in which a kabinetsbesluit is recorded.
 DECISION_STATES = [State.CABINET_DECISION, State.FOLLOW_ON_DECISION]
 # "Withdrawn (from any state before invested)".

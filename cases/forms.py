@@ -203,7 +203,8 @@ class TeamMemberForm(forms.Form):
         label=_("Persoon en rol"),
         help_text=_(
             "Alleen wie in die rol aan dit team kan worden toegevoegd: actieve accounts van wie de "
-            "functie bij de rol past en die nog niet in het team staan. Typ in de lijst om te zoeken."
+            "functie bij de rol past, met een machtiging voor de rubricering van de casus, en die nog "
+            "niet in het team staan. Typ in de lijst om te zoeken."
         ),
         error_messages={"invalid_choice": _("Kies een persoon uit de lijst.")},
     )

@@ -19,6 +19,7 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
+from .constants import END_STATES, ENDED_CASE_TEAM_ROLES
 from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, TimelineEvent
 
 
@@ -179,20 +180,32 @@ def case_team(*, case: Case) -> QuerySet[CaseTeamMember]:
 
 def team_candidates(*, case: Case, role: str | None = None) -> QuerySet:
     """The people who may be added to this case's team (in `role`, else in any case role): those the
-    service takes (`access.selectors.people_who_may_hold_case_role`, the same rule) and who are not on
-    the team yet, by organisation and name. Each may take the case roles `team_candidate_roles` gives.
-    Only for someone who may manage the team: the caller checks `case.manage_team` first."""
+    service takes (`access.selectors.people_who_may_hold_case_role`, the same rule: of the role's
+    function and cleared for the case's classification) and who are not on the team yet, by
+    organisation and name. Each may take the case roles `team_candidate_roles` gives. Only for
+    someone who may manage the team: the caller checks `case.manage_team` first."""
     roles = [role] if role else list(Role.values)
+    if case.state in END_STATES:  # an ended case's team changes only in the oversight role
+        roles = [r for r in roles if r in ENDED_CASE_TEAM_ROLES]
+        if not roles:
+            return User.objects.none()
     return (
-        people_who_may_hold_case_role(*roles)
+        people_who_may_hold_case_role(*roles, classification_rank=case.classification_rank)
         .exclude(pk__in=CaseTeamMember.objects.filter(case_id=case.pk).values("user_id"))
         .order_by("organisation", "last_name", "first_name", "username", "pk")
     )
 
 
-def team_candidate_roles(person: User, *, role: str | None = None) -> list[str]:
-    """The case roles a candidate of `team_candidates` may take (only `role` when it was asked for)."""
-    return [r for r in Role.values if r in case_roles_for(person.role) and (role is None or r == role)]
+def team_candidate_roles(person: User, *, case: Case, role: str | None = None) -> list[str]:
+    """The case roles a candidate of `team_candidates` may take on `case` (only `role` when it was
+    asked for; on an ended case only ENDED_CASE_TEAM_ROLES)."""
+    return [
+        r
+        for r in Role.values
+        if r in case_roles_for(person.role)
+        and (role is None or r == role)
+        and (case.state not in END_STATES or r in ENDED_CASE_TEAM_ROLES)
+    ]
 
 
 def case_cabinet_decisions(*, case: Case) -> QuerySet[CabinetDecision]:

@@ -28,11 +28,12 @@ from audit.services import audit_log, diff
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
-from . import guards
+from . import guards, hooks
 from .constants import (
     CASE_FACT_FIELDS,
     DECISION_STATES,
     END_STATES,
+    ENDED_CASE_TEAM_ROLES,
     HISTORICAL_TRANSACTION_BEFORE,
     STAGE_DAYS,
     WET_VIFO_IN_FORCE_SINCE,
@@ -221,7 +222,34 @@ def _reclassify(*, user: User, case: Case, before: str, after: str, reason: str)
             raise RuleViolation(_("Geef een reden op om de rubricering te verlagen."), field="classification_reason")
     else:
         _require_classification_allowed(user=user, case=case, level=after)
+        _require_team_cleared(case=case, level=after)
     return reason
+
+
+def _require_team_cleared(*, case: Case, level: str) -> None:
+    """Raising a case above an active member's clearance is refused (409, naming them), not done
+    with them losing sight: the case would vanish mid-work from its assessor's or fund manager's
+    lists and tasks while they still count as its team. Whoever raises it first takes them off the
+    team or has an administrator raise their clearance: each its own audited step. The service's own
+    choice (docs/security.md, "Classification changes"); the team rule it keeps is
+    `access.selectors.people_who_may_hold_case_role`."""
+    short = (
+        CaseTeamMember.objects.filter(case=case, user__is_active=True, user__clearance_rank__lt=rank(level))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    members = [m.user for m in short]
+    if members:
+        raise Conflict(
+            _(
+                "Niet iedereen in het casusteam heeft een machtiging voor %(level)s: %(members)s. Haal hen "
+                "eerst uit het team of laat hun machtiging verhogen."
+            )
+            % {"level": Classification(level).label, "members": ", ".join(str(m) for m in members)},
+            code="classification_above_member_clearance",
+            field="classification",
+            extra={"members": [m.username for m in members]},
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,6 +457,8 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         case_id=case.pk,
         changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
     )
+    if case.state in END_STATES:  # the fund releases what is still reserved, in this transaction
+        hooks.case_ended(case=case, user=user, reason=reason)
     return case
 
 
@@ -492,18 +522,38 @@ def _earlier_team_roles(*, case: Case, member: User) -> list[str]:
     return [r for r in roles if r]
 
 
-def _team_candidate_refused() -> RuleViolation:
-    """One answer for "no such (active) person" and "this person may not hold that role": the team
-    form does not tell who exists, nor anyone's organisational role (issue 22)."""
+def _team_candidate_refused(case: Case) -> RuleViolation:
+    """One answer for "no such (active) person", "this person may not hold that role" and "not
+    cleared for the case's classification": the team form does not tell who exists, nor anyone's
+    organisational role or clearance (issue 22)."""
     return RuleViolation(
-        _("Onbekende gebruiker, of deze persoon kan in een casus niet deze rol krijgen (scheiding van functies)."),
+        _(
+            "Onbekende gebruiker, of deze persoon kan in een casus niet deze rol krijgen (scheiding van "
+            "functies), of heeft geen machtiging voor de rubricering van deze casus (%(level)s)."
+        )
+        % {"level": case.get_classification_display()},
         field="role",
     )
 
 
+def _require_team_open(*, case: Case, roles: Iterable[str]) -> None:
+    """A team change on an ended case (closed, withdrawn, not admissible, not deployed) is 409
+    `case_closed`, unless every role it touches is in ENDED_CASE_TEAM_ROLES."""
+    if case.state in END_STATES and not all(role in ENDED_CASE_TEAM_ROLES for role in roles):
+        raise Conflict(
+            _(
+                "De casus is beëindigd (%(state)s): het casusteam blijft zoals het was; alleen een "
+                "auditor kan nog worden toegevoegd of verwijderd."
+            )
+            % {"state": case.get_state_display()},
+            code="case_closed",
+        )
+
+
 @transaction.atomic
 def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> CaseTeamMember:
-    """Put a person on the case team in a role their organisational role allows. Re-adding someone
+    """Put a person on the case team in a role their organisational role allows, cleared for the
+    case's classification; on an ended case only an auditor (ENDED_CASE_TEAM_ROLES). Re-adding someone
     who was removed is allowed and shows on the timeline with the roles they held before; it is no
     way around four eyes, which compares persons over the whole case history (issue 20).
 
@@ -513,10 +563,14 @@ def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> 
     require(user, "case.manage_team", case=case)
     if role not in Role.values:
         raise RuleViolation(_("Onbekende rol."), field="role")
-    # The one rule of who may join in a role (active, not locked out, the function fits), which the
-    # team's people picker offers from too (access.selectors.people_who_may_hold_case_role).
-    if member is None or not may_hold_case_role(person=member, case_role=role):
-        raise _team_candidate_refused()
+    _require_team_open(case=case, roles=[role])
+    # The one rule of who may join in a role (active, not locked out, the function fits, cleared for
+    # the case's classification), which the team's people picker offers from too
+    # (access.selectors.people_who_may_hold_case_role).
+    if member is None or not may_hold_case_role(
+        person=member, case_role=role, classification_rank=case.classification_rank
+    ):
+        raise _team_candidate_refused(case)
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
     earlier = _earlier_team_roles(case=case, member=member)
@@ -554,6 +608,7 @@ def case_team_change_role(*, user: User, case: Case, member: User, role: str) ->
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
     if member.pk == user.pk:
         raise RuleViolation(_("U kunt uw eigen rol in het casusteam niet wijzigen."), field="role")
+    _require_team_open(case=case, roles=[row.role, role])
     _require_role_fits(member=member, role=role)
     before = row.role
     if before == role:
@@ -583,6 +638,7 @@ def case_team_remove(*, user: User, case: Case, member: User) -> None:
     row = CaseTeamMember.objects.filter(case=case, user=member).first() if member is not None else None
     if row is None:  # no such person, or not on the team: one answer (issue 22)
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
+    _require_team_open(case=case, roles=[row.role])
     row.delete()
     case.forget_team()
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username, "role": row.role})

@@ -286,7 +286,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         and pending is None
         and can(user, "cabinet_decision.record", case=case)
     )
-    may_manage_team = case.state not in END_STATES and can(user, "case.manage_team", case=case)
+    may_change_team = can(user, "case.manage_team", case=case)
+    may_manage_team = case.state not in END_STATES and may_change_team
     context = {
         "case": case,
         "nav": "cases",
@@ -314,10 +315,12 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "suspend_form": forms.get("suspend") or ReasonForm(prefix="suspend"),
         "may_edit": case.state not in END_STATES and can(user, "case.update", case=case),
         "may_manage_team": may_manage_team,
+        # On an ended case the picker offers only the oversight role (cases.constants.ENDED_CASE_TEAM_ROLES).
+        "may_add_to_team": may_change_team,
         "undo_removal": undo,
         # The people picker lists colleagues only to whoever may change this case's team.
         "team_form": forms.get("team")
-        or (TeamMemberForm(prefix="team", candidates=_team_candidates(case)) if may_manage_team else None),
+        or (TeamMemberForm(prefix="team", candidates=_team_candidates(case)) if may_change_team else None),
         "team_rows": [
             {
                 "member": m,
@@ -341,7 +344,9 @@ def case_detail(request, pk: int):
 
 def _team_candidates(case) -> list[tuple]:
     """The people picker's people, each with the case roles they may take (cases.selectors)."""
-    return [(person, selectors.team_candidate_roles(person)) for person in selectors.team_candidates(case=case)]
+    return [
+        (person, selectors.team_candidate_roles(person, case=case)) for person in selectors.team_candidates(case=case)
+    ]
 
 
 def _undo_removal(request, case) -> dict | None:

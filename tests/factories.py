@@ -64,6 +64,15 @@ def make_case(*, officer, team: dict | None = None, **overrides):
     return case
 
 
+def lower_clearance(user, level: str):
+    """The person's clearance lowered after they joined a team (an administrator's change): the one
+    way a member is now cleared below their case, since `case_team_add` refuses such a person
+    (access.selectors.people_who_may_hold_case_role); `Case.objects.visible_to` still hides it."""
+    user.clearance = level
+    user.save()
+    return user
+
+
 # --- second factor and web login (security) -----------------------------------------------------
 def give_totp(user):
     """A confirmed TOTP device for `user` (what enrolment leaves behind)."""

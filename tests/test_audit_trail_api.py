@@ -9,7 +9,7 @@ from audit.models import AuditRecord
 from cases.services import case_update
 from core.classification import Classification
 
-from .factories import make_case
+from .factories import lower_clearance, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,9 @@ def test_an_auditor_not_on_the_team_gets_404_for_the_case_trail(api, case, audit
 
 
 def test_an_auditor_without_clearance_gets_404_even_on_the_team(api, officer, make_user):
-    low = make_user("lowauditor", Role.AUDITOR, clearance=Classification.INTERN)
+    low = make_user("lowauditor", Role.AUDITOR, clearance=Classification.GEHEIM)
     secret = make_case(officer=officer, team={low: Role.AUDITOR}, classification=Classification.GEHEIM)
+    lower_clearance(low, Classification.INTERN)
     assert api(low).get(f"/api/audit/?case={secret.pk}").status_code == 404
 
 

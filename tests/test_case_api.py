@@ -10,7 +10,7 @@ from audit.models import AuditRecord
 from cases.models import Case
 from core.classification import Classification
 
-from .factories import case_data, make_case
+from .factories import case_data, lower_clearance, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,9 @@ def test_non_member_gets_404_and_an_empty_list(api, outsider, case):
 
 
 def test_clearance_below_the_case_hides_it_even_from_the_team(api, officer, make_user):
-    intern = make_user("intern", Role.CASE_OFFICER, clearance=Classification.INTERN)
+    intern = make_user("intern", Role.CASE_OFFICER, clearance=Classification.GEHEIM)
     case = make_case(officer=officer, team={intern: Role.CASE_OFFICER}, classification=Classification.GEHEIM)
+    lower_clearance(intern, Classification.INTERN)
     assert api(intern).get(f"/api/cases/{case.pk}/").status_code == 404
     assert api(intern).get("/api/cases/").json()["count"] == 0
     assert api(officer).get(f"/api/cases/{case.pk}/").status_code == 200

@@ -87,6 +87,9 @@ def test_raising_above_ones_own_clearance_is_refused(api, make_user, officer):
         api(limited).patch(f"/api/cases/{case.pk}/", {"classification": "vertrouwelijk"}, format="json").status_code
         == 200
     )
+    # a member cleared below the new level keeps it from being raised (tests/test_case_team_clearance.py)
+    # until they are off the team
+    assert api(officer).delete(f"/api/cases/{case.pk}/team/limited/").status_code == 204
     assert api(officer).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json").status_code == 200
     assert AuditRecord.objects.get(event="case.reclassify", case_id=case.pk).changes["classification"] == {
         "before": "vertrouwelijk",

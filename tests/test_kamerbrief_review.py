@@ -12,7 +12,7 @@ from audit.models import AuditRecord
 from parliament import services
 from parliament.models import LetterDraft, LetterRevision
 
-from .factories import add_liaisons, transaction_event
+from .factories import add_liaisons, lower_clearance, transaction_event
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,9 @@ def test_a_letter_does_not_exist_for_someone_who_cannot_see_its_case(api, letter
 def test_a_liaison_without_clearance_for_the_case_cannot_see_its_letter(api, letter, officer, make_user):
     from core.classification import Classification
 
-    low = make_user("lowclear", Role.PARLIAMENTARY_LIAISON, clearance=Classification.INTERN)
+    low = make_user("lowclear", Role.PARLIAMENTARY_LIAISON, clearance=Classification.GEHEIM)
     add_liaisons(letter.case, by=officer, liaisons=[low])
+    lower_clearance(low, Classification.INTERN)
     assert api(low).get(url(letter)).status_code == 404
 
 

@@ -71,10 +71,9 @@ def test_the_api_answers_409_for_a_reservation_on_a_withdrawn_case(withdrawn_aft
     assert fund_overview()["reserved"] == 0
 
 
-def test_a_reservation_made_before_the_withdrawal_can_still_be_released(
-    case, manager, secretariat, secretariat2, officer
-):
-    """What was earmarked before the withdrawal goes back to the available liquidity."""
+def test_a_reservation_made_before_the_withdrawal_is_released_by_it(case, manager, secretariat, secretariat2, officer):
+    """What was earmarked before the withdrawal goes back to the available liquidity, with the
+    withdrawal itself (tests/test_case_end_releases_reservation.py): nothing is left to release."""
     fund_with_tranches(user=manager)
     prepared = case_to_investment_preparation(
         case, recorder=secretariat, confirmer=secretariat2, max_amount=30 * M, instruments=("equity",)
@@ -84,10 +83,11 @@ def test_a_reservation_made_before_the_withdrawal_can_still_be_released(
     )
     services.reservation_book(user=manager, position=position, amount=30 * M, idempotency_key="r-before")
     case_transition(user=officer, case=Case.objects.get(pk=case.pk), name="withdraw", reason="Teruggetrokken.")
-    assert fund_overview()["available"] == 70 * M
-    services.reservation_release(user=manager, position=position, amount=30 * M, idempotency_key="r-release")
     overview = fund_overview()
     assert (overview["reserved"], overview["available"]) == (0, 100 * M)
+    with pytest.raises(Conflict) as refused:
+        services.reservation_release(user=manager, position=position, amount=30 * M, idempotency_key="r-release")
+    assert refused.value.code == "position_reservation"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from access.roles import Role
 from cases.models import Case
 from cases.services import case_team_remove, case_update
 from core.classification import Classification
+from core.exceptions import Conflict
 
-from .factories import make_case
+from .factories import lower_clearance, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def _ids(response):
 
 @pytest.fixture
 def cases(officer, make_user):
-    low = make_user("low", Role.CASE_OFFICER, clearance=Classification.VERTROUWELIJK)
+    low = make_user("low", Role.CASE_OFFICER, clearance=Classification.GEHEIM)
     mine = make_case(
         officer=officer,
         team={low: Role.CASE_OFFICER},
@@ -35,6 +36,7 @@ def cases(officer, make_user):
         classification=Classification.GEHEIM,
         target_name="Alpha Quantum B.V.",
     )
+    lower_clearance(low, Classification.VERTROUWELIJK)  # after joining: the team takes only the cleared
     return {"low": low, "mine": mine, "secret": secret}
 
 
@@ -74,9 +76,13 @@ def test_a_superuser_outside_the_team_sees_nothing(api, make_user, cases):
     assert api(root).get(f"/api/cases/{cases['mine'].pk}/").status_code == 404
 
 
-def test_raising_the_classification_hides_the_case_from_members_below_it(api, officer, cases):
-    case_update(user=officer, case=cases["mine"], data={"classification": Classification.GEHEIM})
-    assert _ids(api(cases["low"]).get("/api/cases/")) == ([], 0)
+def test_raising_the_classification_above_a_member_is_refused_not_hidden(api, officer, cases):
+    """Not silently hidden from a member below the new level: refused, naming them
+    (tests/test_case_team_clearance.py; docs/security.md "Classification changes")."""
+    with pytest.raises(Conflict) as refused:
+        case_update(user=officer, case=cases["mine"], data={"classification": Classification.GEHEIM})
+    assert refused.value.code == "classification_above_member_clearance"
+    assert _ids(api(cases["low"]).get("/api/cases/")) == ([cases["mine"].pk], 1)
 
 
 def test_leaving_the_team_ends_access(api, officer, cases):

@@ -13,7 +13,7 @@ from cases.constants import State
 from cases.models import Case
 from core.classification import Classification
 
-from .factories import make_case
+from .factories import lower_clearance, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +141,9 @@ def test_case_actions_use_the_role_on_the_team_not_the_organisational_role(team,
 
 
 def test_nobody_acts_on_a_case_above_their_clearance(api, officer, make_user):
-    low = make_user("low_officer", Role.CASE_OFFICER, clearance=Classification.INTERN)
+    low = make_user("low_officer", Role.CASE_OFFICER, clearance=Classification.GEHEIM)
     case = make_case(officer=officer, team={low: Role.CASE_OFFICER}, classification=Classification.GEHEIM)
+    lower_clearance(low, Classification.INTERN)
     response = api(low).post(f"/api/cases/{case.pk}/transitions/", {"name": "start_intake"}, format="json")
     assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).state == State.SIGNAL

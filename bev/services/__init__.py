@@ -60,6 +60,7 @@ from .positions import (  # noqa: F401
     position_create,
     reservation_book,
     reservation_release,
+    reservations_release_on_case_end,
 )
 from .proposals import (  # noqa: F401
     investment_proposal_approve,

@@ -268,6 +268,19 @@ def conversion_record(
         raise Conflict(
             _("Alleen een converteerbare lening of lening met warrants wordt geconverteerd."), code="not_convertible"
         )
+    # Letter ("Invest-NL als beheerder"): "leningen met warrants, waarbij aandelen als beloning worden
+    # toegekend": the warrants give shares besides the loan, which stays to be repaid. Recording that
+    # as a conversion turned the whole loan into equity (its principal, interest and repayments off
+    # the books) and told parliament the loan was "omgezet in aandelen". Refused until the exercise of
+    # warrants is modelled as its own step (shares beside the loan).
+    if position.instrument == Instrument.LOAN_WITH_WARRANTS:
+        raise Conflict(
+            _(
+                "Een lening met warrants wordt niet geconverteerd: de warrants geven aandelen als beloning en "
+                "de lening blijft staan. Het uitoefenen van warrants kan hier nog niet worden vastgelegd."
+            ),
+            code="warrants_not_conversion",
+        )
     if shares is None or shares <= 0:
         raise RuleViolation(_("Geef het aantal verkregen aandelen op."), field="shares")
     ownership = _percent(ownership_percent, field="ownership_percent")

@@ -249,3 +249,44 @@ def reservation_release(
         description=description or _("Vrijval van de reservering."),
         lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)],
     )
+
+
+def reservations_release_on_case_end(*, case: Case, user: User, reason: str = "") -> list[JournalEntry]:
+    """Release what is still reserved for a case that ended (closed, withdrawn, not admissible, not
+    deployed): the investment it was earmarked for will not be made, so the money goes back to the
+    available liquidity (letter, "Invest-NL als beheerder": reservations serve "het kabinetsbesluit
+    om te investeren ... effectief ten uitvoer"; the fund is "revolverend"). One release entry per
+    position, through the ledger (`_post`, audited as `ledger.release`), with the case's end and its
+    reason as the description. Runs inside the case's transition (`cases.hooks.case_ended`), whose
+    permission it rides on: the case officer who withdraws a case does not book in the fund, the
+    release is the transition's consequence. Nothing reserved: no query under the fund lock."""
+    position_ids = list(Position.objects.filter(case_id=case.pk).values_list("pk", flat=True))
+    if not position_ids or not any(b["reserved"] > 0 for b in position_balances(position_ids=position_ids).values()):
+        return []
+    fund = _lock_fund()
+    reserved = {
+        pk: b["reserved"] for pk, b in position_balances(position_ids=position_ids).items() if b["reserved"] > 0
+    }
+    booked_on = _booking_date(fund, None)
+    description = _("Vrijval van de reservering: de casus is beëindigd (%(state)s).") % {
+        "state": case.get_state_display()
+    }
+    if reason.strip():
+        description += " " + _("Reden: %(reason)s") % {"reason": reason.strip()}
+    entries = []
+    for position in Position.objects.filter(pk__in=reserved).order_by("pk"):
+        amount = reserved[position.pk]
+        entries.append(
+            _post(
+                fund=fund,
+                kind=EntryKind.RELEASE,
+                booked_on=booked_on,
+                key=f"case-end:{case.pk}:{case.version}:{position.pk}",
+                user=user,
+                amount=amount,
+                position=position,
+                description=description,
+                lines=[(Account.CASH_AVAILABLE, amount), (Account.CASH_RESERVED, -amount)],
+            )
+        )
+    return entries

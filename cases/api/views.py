@@ -169,7 +169,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         role = query.validated_data.get("role")
         page = self.paginate_queryset(selectors.team_candidates(case=case, role=role))
         return self.get_paginated_response(
-            [TeamCandidateSerializer.row(p, selectors.team_candidate_roles(p, role=role)) for p in page]
+            [TeamCandidateSerializer.row(p, selectors.team_candidate_roles(p, case=case, role=role)) for p in page]
         )
 
     @action(detail=True, methods=["delete"], url_path=r"team/(?P<username>[^/]+)")
