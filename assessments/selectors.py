@@ -259,8 +259,8 @@ def _branch(
 
 def _records_query(pk: int, *, findings: bool) -> QuerySet:
     """Condition and check findings (`findings`), scores, settlements and four-eyes reviews of the
-    assessment; its lead, submitter and approver, its case's reference and its next revision: one
-    UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
+    assessment; its lead, submitter and approver, its case's reference, its next revision and the ids
+    of its advice requests: one UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
     this = Assessment.objects.filter(pk=pk)
     branches = (
         [
@@ -320,6 +320,8 @@ def _records_query(pk: int, *, findings: bool) -> QuerySet:
         _branch(this, "approved_by", row_id="approved_by_id", user="approved_by"),
         _branch(this, "case", row_id="case_id", text="case__reference"),
         _branch(Assessment.objects.filter(previous_id=pk), "next_revision"),
+        # Whether it has advice requests at all: the detail reads them only then (`assessment_detail`).
+        _branch(ConsultationRequest.objects.filter(assessment_id=pk), "consultation"),
     ]
     return branches[0].union(*branches[1:], all=True).order_by("r_code", "r_username")
 
@@ -342,6 +344,7 @@ class _Records:
     usernames: dict = field(default_factory=dict)  # lead, submitted_by, approved_by -> username or None
     case_reference: str = ""
     next_revision_id: int | None = None
+    consultation_ids: list = field(default_factory=list)  # its advice requests (their rows: `_consultations`)
 
     def inputs(self, assessment: Assessment, consultations: list | None = None) -> Inputs:
         """The inputs of the outcome (what `assessment_inputs` reads)."""
@@ -399,6 +402,8 @@ def _records(assessment: Assessment) -> _Records:
             records.case_reference = row.text or ""  # the case's reference, never empty
         elif row.kind == "next_revision":
             records.next_revision_id = row.id
+        elif row.kind == "consultation":
+            records.consultation_ids.append(row.id)
         else:
             records.usernames[row.kind] = row.username
     records.reviews.sort(key=lambda row: (row.at, row.id))  # the reviews' own order (Meta.ordering)
@@ -568,12 +573,13 @@ def assessment_detail(*, assessment: Assessment) -> dict:
 
     Two queries besides the assessment row (which needs only its framework version joined:
     `assessment_get(for_detail=True)`): its records and the people and case named on it
-    (`_records`), and its advice requests. The outcome is computed once from those records, for the
+    (`_records`), and its advice requests (only where the records name any: one query without). The outcome is computed once from those records, for the
     scoreboard and (unless frozen at approval) the result."""
     version = assessment.framework
     framework = version.framework
     records = _records(assessment)
-    consultations = _consultations(assessment)
+    # Most assessments have no advice requests: their records say so, and their read is left out.
+    consultations = _consultations(assessment) if records.consultation_ids else []
     computed = compute(framework, records.inputs(assessment, consultations))
     result = assessment.result if assessment.status == AssessmentStatus.APPROVED and assessment.result else computed
     board = _scoreboard(framework, records, computed)

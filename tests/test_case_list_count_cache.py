@@ -62,6 +62,43 @@ def test_a_kept_count_answers_without_counting_again(api, cases, officer):
     assert len(queries) == 1 and "COUNT(*)" not in queries[0]["sql"]
 
 
+def test_another_worker_takes_the_count_one_worker_made(api, cases, officer):
+    """The count is kept in the shared cache too: a worker that kept none (here: this process's kept
+    counts dropped, as another gunicorn worker has none) takes it there without counting again."""
+    assert _count(api(officer), "?page_size=2") == 3
+    listing._COUNTS.clear()
+    with CaptureQueriesContext(connection) as queries:
+        body = api(officer).get("/api/cases/?page_size=2&page=2").json()
+    assert body["count"] == 3 and len(body["results"]) == 1
+    assert len(queries) == 1 and "COUNT(*)" not in queries[0]["sql"]
+
+
+@pytest.mark.parametrize(("query", "before", "after"), [("", 3, 2), ("?category=wbni", 1, 2)])
+def test_another_worker_counts_again_after_a_change(api, cases, officer, officer2, query, before, after):
+    """A shared count belongs to the generation it was made at: after a change, a worker that kept
+    none must not take the count of before (another worker's, still in the shared cache)."""
+    client = api(officer2)
+    assert _count(client, query) == before
+    CaseCategory.objects.create(case=cases[1], category="wbni")
+    case_team_remove(user=officer, case=cases[2], member=officer2)
+    listing._COUNTS.clear()
+    assert _count(client, query) == after
+
+
+def test_an_unreachable_shared_cache_costs_a_count_not_an_answer(api, cases, officer, monkeypatch):
+    from django.core.cache.backends.redis import RedisCache
+
+    nowhere = RedisCache(  # the discard port: nothing answers
+        "redis://127.0.0.1:9/0", {"OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1}}
+    )
+    monkeypatch.setattr(listing, "cache", nowhere)
+    client = api(officer)
+    assert _count(client) == 3
+    listing._COUNTS.clear()
+    assert _count(client, "?page_size=1&page=2") == 3
+    assert _count(client, "?page_size=1&page=3") == 3  # kept in this worker all the same
+
+
 def _new_case(officer, officer2, cases):
     make_case(officer=officer, title="Nieuw", team={officer2: Role.CASE_OFFICER})
 

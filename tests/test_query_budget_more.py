@@ -810,3 +810,20 @@ def test_case_transitions_are_constant_in_history(
         url,
         rows=lambda body: len(body["available"]),
     )
+
+
+def test_an_assessment_without_advice_requests_is_read_without_their_query(api, assessor, advisor, officer, draft):
+    """Its records tell it has none (one branch of their UNION ALL): the read of the requests is left
+    out; once it has one, the request is read and shown."""
+    from cases.services import case_team_add
+
+    client, url = api(assessor), f"/api/assessments/{draft.pk}/"
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(url).json()["consultations"] == []
+    assert not [q for q in without.captured_queries if 'assessments_consultationrequest"."ministry' in q["sql"]]
+    case_team_add(user=officer, case=draft.case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
+    request = _request_advice(draft, lead=assessor, advisor=advisor, covers=["state_actor_influence"])
+    with CaptureQueriesContext(connection) as with_one:
+        body = client.get(url).json()
+    assert [c["id"] for c in body["consultations"]] == [request.pk] and body["open_consultations"] == [request.pk]
+    assert len(with_one.captured_queries) == len(without.captured_queries) + 1
