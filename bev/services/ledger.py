@@ -50,6 +50,7 @@ from ..models import (
     AccountBalance,
     Disbursement,
     Fund,
+    InvestmentProposal,
     JournalEntry,
     JournalLine,
     Position,
@@ -459,12 +460,14 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
     """The case's governing decision to deploy (its latest confirmed one, `Case.governing_deploy_decision`)
     with, in the same statement, what is committed in the case under the ledger (reserved plus
     disbursed, less releases and reversals: the case's reserved balance plus its disbursement lines on
-    the investments account, from its positions' running figures; exits do not give room back) and whether Invest-NL's investment proposal
-    under it was approved. Only under the fund lock: every writer of the ledger holds it."""
-    from cases.models import CabinetDecision
+    the investments account, from its positions' running figures; exits do not give room back) and
+    whether Invest-NL's investment proposal under it was approved. Only under the fund lock: every
+    writer of the ledger holds it. Compiled once (`core.precompiled`): it is built under the lock."""
+    found = list(_GOVERNING_DECISION(case_id=case_id))
+    return cast("GoverningDecision | None", found[0] if found else None)
 
-    from ..models import InvestmentProposal
 
+def _governing_decision_query(case_id: int) -> QuerySet[CabinetDecision]:
     committed = (
         PositionBalance.objects.filter(position__case_id=OuterRef("case_id"))
         .order_by()
@@ -473,7 +476,7 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
         .values("total")
     )
     approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
-    decision = (
+    return (
         CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
         .annotate(
             committed=Coalesce(
@@ -481,10 +484,11 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
             ),
             proposal_approved=Exists(approved),
         )
-        .order_by("-confirmed_at", "-id")
-        .first()
+        .order_by("-confirmed_at", "-id")[:1]
     )
-    return cast("GoverningDecision | None", decision)
+
+
+_GOVERNING_DECISION = Precompiled(_governing_decision_query, "case_id")
 
 
 def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -> None:
