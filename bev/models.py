@@ -1,9 +1,10 @@
 """The fund (the SPV), its append-only double-entry ledger and its positions.
 
 The ledger is the source of truth: every balance is a sum over `JournalLine` (see bev.selectors).
-`AccountBalance` keeps the current sum of each account beside it, written in the same transaction
-as every entry, so that a booking and the overview need not sum the whole ledger; the two are
-reconciled by `bev.selectors.running_balance_mismatches`.
+`AccountBalance` keeps the current sum of each account beside it, and `PositionBalance` /
+`PositionFlow` each position's figures and daily cash flows, written in the same transaction as every
+entry, so that a booking, the overview and a position's detail need not sum the ledger; they are
+reconciled with it by `bev.selectors.running_balance_mismatches` (`manage.py verify_ledger`).
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Every booking service starts by locking the fund row (`_lock_fund`, select_for_u
 against the fund are serialised, so the limits below hold however many managers book at once.
 Limits are checked against the balances read *after* the lock, and a refusal raises before
 anything is written (the transaction rolls back). The balances are the running balances that
-`_post` adds every entry to in the entry's own transaction (`AccountBalance`; the ledger remains the
-truth they are reconciled with), so a booking does not sum the whole ledger under the lock. Reads
+`_post` adds every entry to in the entry's own transaction (`AccountBalance`, and per position
+`PositionBalance` and `PositionFlow`; the ledger remains the truth they are reconciled with, see
+`manage.py verify_ledger`), so a booking sums no ledger lines under the lock. Reads
 and checks that the lock does not protect come before it (see `disbursement_approve`).
 
 The limits, each in one place:
