@@ -270,10 +270,12 @@ def _one_position_running_rows(position_id: int) -> QuerySet:
     (its figures repeated on each), or the figures alone with no flow."""
     return (
         PositionBalance.objects.filter(position_id=position_id)
+        .order_by()
         .annotate(flow_on=Value(None, output_field=DateField()), flow=Value(None, output_field=_MONEY_OUT))
         .values_list("invested", "cost", "reserved", "returns", "realised", "flow_on", "flow")
         .union(
             PositionFlow.objects.filter(position_id=position_id)
+            .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
             .annotate(
                 invested=Value(None, output_field=_MONEY_OUT),
                 cost=Value(None, output_field=_MONEY_OUT),
