@@ -1,9 +1,10 @@
 """The fund (the SPV), its append-only double-entry ledger and its positions.
 
 The ledger is the source of truth: every balance is a sum over `JournalLine` (see bev.selectors).
-`AccountBalance` keeps the current sum of each account beside it, written in the same transaction
-as every entry, so that a booking and the overview need not sum the whole ledger; the two are
-reconciled by `bev.selectors.running_balance_mismatches`.
+`AccountBalance` keeps the current sum of each account beside it, and `PositionBalance` /
+`PositionFlow` each position's figures and daily cash flows, written in the same transaction as every
+entry, so that a booking, the overview and a position's detail need not sum the ledger; they are
+reconciled with it by `bev.selectors.running_balance_mismatches` (`manage.py verify_ledger`).
 """
 
 from __future__ import annotations
@@ -245,6 +246,53 @@ class AccountBalance(models.Model):
 
     def __str__(self):
         return f"{self.account} {self.balance}"
+
+
+class PositionBalance(models.Model):
+    """A position's running figures: the sums of its ledger lines that its detail, the disbursement
+    and the limits read (debit positive, as the lines), so that none of them sums all of a position's
+    lines. `invested`: the investments account's disbursement lines (reversals included); `cost`: the
+    investments account; `reserved`: the reserved cash account; `returns`: the available cash account's
+    return lines; `realised`: the realised result account (credit negative); `disbursement_lines`: how
+    many disbursement lines the position has (none: its next disbursement is its first investment).
+
+    Written only by `bev.services.ledger._post`, in the transaction that writes the entry, as an
+    increment (like `AccountBalance`). Not a second truth: `bev.selectors.position_balance_mismatches`
+    compares it with the ledger (`manage.py verify_ledger`)."""
+
+    position = models.OneToOneField("Position", on_delete=models.PROTECT, primary_key=True, related_name="balance")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    invested = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    cost = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    reserved = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    returns = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    realised = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+    disbursement_lines = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("positiesaldo")
+        verbose_name_plural = _("positiesaldi")
+
+    def __str__(self):
+        return f"{self.position_id}: {self.cost}"
+
+
+class PositionFlow(models.Model):
+    """A position's cash flow on one day, seen from the fund (money out negative): the sum of its
+    lines on the cash accounts booked by disbursements and returns that day (`bev.selectors`'
+    CASH_FLOW_KINDS), from which its IRR is computed. One row per position and booking day, so it
+    grows with the days money moved, not with the ledger. Written and checked as `PositionBalance`."""
+
+    position = models.ForeignKey("Position", on_delete=models.PROTECT, related_name="+")
+    booked_on = models.DateField()
+    amount = models.DecimalField(max_digits=17, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["position", "booked_on"]
+        constraints = [models.UniqueConstraint(fields=["position", "booked_on"], name="bev_unique_position_flow")]
+
+    def __str__(self):
+        return f"{self.position_id} {self.booked_on}: {self.amount}"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -234,6 +234,7 @@ def _ledger_bulk(*, users, target: int, rng) -> int:
     from django.utils import timezone
 
     from bev.models import Fund, JournalEntry, JournalLine
+    from bev.services.ledger import running_balances_rebuild
 
     missing = target - JournalEntry.objects.count()
     if missing <= 0:
@@ -320,6 +321,9 @@ def _ledger_bulk(*, users, target: int, rng) -> int:
             f"COPY {line_table} (entry_id, fund_id, account, position_id, kind, booked_on, amount) FROM STDIN"
         ) as copy:
             copy.write(lines.getvalue())
+    # The running balances (the accounts', the positions' figures and flows) are the ledger's sums
+    # again: `_post` keeps them for every booking, a COPY does not.
+    running_balances_rebuild()
     return pairs * 2
 
 

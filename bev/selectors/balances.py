@@ -12,6 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
+    DateField,
     DecimalField,
     Q,
     QuerySet,
@@ -29,6 +31,8 @@ from ..models import (
     Exit,
     Fund,
     JournalLine,
+    PositionBalance,
+    PositionFlow,
     Valuation,
 )
 
@@ -97,8 +101,9 @@ def _zero_totals() -> dict[str, Decimal]:
 
 
 def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
-    """Accounts whose running balance differs from the sum of their ledger lines (always empty; a
-    check for tests and audits, like `unbalanced_entries`)."""
+    """Accounts whose running balance differs from the sum of their ledger lines, then the positions'
+    running figures that differ from theirs (`position_balance_mismatches`). Always empty; the check of
+    `manage.py verify_ledger`, for tests and audits, like `unbalanced_entries`."""
     lines = JournalLine.objects.all() if fund is None else JournalLine.objects.filter(fund=fund)
     expected = {
         (row["fund_id"], row["account"]): (_q(row["balance"]), _q(row["returns"]))
@@ -111,7 +116,7 @@ def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
         (fund_id, account): (_q(balance), _q(returns))
         for fund_id, account, balance, returns in balances.values_list("fund_id", "account", "balance", "returns")
     }
-    mismatches = []
+    mismatches: list[dict] = []
     for key in sorted(set(expected) | set(running)):
         ledger, kept = expected.get(key, (ZERO, ZERO)), running.get(key, (ZERO, ZERO))
         if ledger != kept:
@@ -125,7 +130,7 @@ def running_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
                     "running_returns": kept[1],
                 }
             )
-    return mismatches
+    return mismatches + position_balance_mismatches(fund=fund)
 
 
 def liquidity(totals: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -151,23 +156,38 @@ def position_balances(
     *, fund: Fund | None = None, position_ids: Iterable[int] | None = None, as_of: date | None = None
 ) -> dict:
     """Per position: invested (gross), outstanding cost, reserved, returns, realised result.
-    One aggregate query grouped by position."""
+    Today's from the positions' running figures (`PositionBalance`, one row per position); on an
+    earlier date, one aggregate query over the lines grouped by position."""
+    result: defaultdict[int, dict[str, Decimal]] = defaultdict(
+        lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO, "realised_result": ZERO}
+    )
+    if as_of is None:
+        balances = PositionBalance.objects.all()
+        if fund is not None:
+            balances = balances.filter(fund=fund)
+        if position_ids is not None:
+            balances = balances.filter(position_id__in=list(position_ids))
+        for position_id, sums in _running_sums(balances).items():
+            result[position_id] = {
+                "invested": sums.invested,
+                "cost": sums.cost,
+                "reserved": sums.reserved,
+                "returns": sums.returns,
+                "realised_result": -sums.realised,
+            }
+        return result
     lines = JournalLine.objects.filter(position__isnull=False)
     if fund is not None:
         lines = lines.filter(fund=fund)
     if position_ids is not None:
         lines = lines.filter(position_id__in=list(position_ids))
-    if as_of is not None:
-        lines = lines.filter(booked_on__lte=as_of)
+    lines = lines.filter(booked_on__lte=as_of)
     rows = lines.values("position_id").annotate(
         invested=_sum(Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT)),
         cost=_sum(Q(account=Account.INVESTMENTS)),
         reserved=_sum(Q(account=Account.CASH_RESERVED)),
         returns=_sum(Q(account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)),
         realised=_sum(Q(account=Account.REALISED_RESULT)),
-    )
-    result: defaultdict[int, dict[str, Decimal]] = defaultdict(
-        lambda: {"invested": ZERO, "cost": ZERO, "reserved": ZERO, "returns": ZERO, "realised_result": ZERO}
     )
     for row in rows:
         result[row["position_id"]] = {
@@ -210,12 +230,6 @@ def _position_sum_rows(lines: QuerySet[JournalLine]) -> QuerySet:
     )
 
 
-#: One position's rows of `_position_sums` to date, compiled once per process (`core.precompiled`).
-_ONE_POSITION_SUM_ROWS = Precompiled(
-    lambda position_id: _position_sum_rows(JournalLine.objects.filter(position_id=position_id)), "position_id"
-)
-
-
 def _sums_of(rows: Iterable[tuple[int, date, str, str, Decimal | None]]) -> dict[int, _PositionSums]:
     sums: dict[int, _PositionSums] = defaultdict(_PositionSums)
     for position_id, booked_on, account, kind, total in rows:
@@ -233,6 +247,131 @@ def _sums_of(rows: Iterable[tuple[int, date, str, str, Decimal | None]]) -> dict
         if account in CASH_ACCOUNTS and kind in CASH_FLOW_KINDS:
             s.flows[booked_on] += amount
     return sums
+
+
+def _running_sums(balances: QuerySet[PositionBalance], *, flows: bool = False) -> dict[int, _PositionSums]:
+    """`_position_sums` to date from the positions' running figures (and, with `flows`, their daily
+    cash flows): what a position's lines add up to, read without summing them."""
+    sums: dict[int, _PositionSums] = {}
+    for position_id, invested, cost, reserved, returns, realised in balances.values_list(
+        "position_id", "invested", "cost", "reserved", "returns", "realised"
+    ):
+        sums[position_id] = _PositionSums(_q(invested), _q(cost), _q(reserved), _q(returns), _q(realised))
+    if flows and sums:
+        for position_id, booked_on, amount in PositionFlow.objects.filter(position_id__in=list(sums)).values_list(
+            "position_id", "booked_on", "amount"
+        ):
+            sums[position_id].flows[booked_on] += _q(amount)
+    return sums
+
+
+def _one_position_running_rows(position_id: int) -> QuerySet:
+    """One position's running figures and daily flows in one statement: a row per day with a flow
+    (its figures repeated on each), or the figures alone with no flow."""
+    return (
+        PositionBalance.objects.filter(position_id=position_id)
+        .order_by()
+        .annotate(flow_on=Value(None, output_field=DateField()), flow=Value(None, output_field=_MONEY_OUT))
+        .values_list("invested", "cost", "reserved", "returns", "realised", "flow_on", "flow")
+        .union(
+            PositionFlow.objects.filter(position_id=position_id)
+            .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
+            .annotate(
+                invested=Value(None, output_field=_MONEY_OUT),
+                cost=Value(None, output_field=_MONEY_OUT),
+                reserved=Value(None, output_field=_MONEY_OUT),
+                returns=Value(None, output_field=_MONEY_OUT),
+                realised=Value(None, output_field=_MONEY_OUT),
+            )
+            .values_list("invested", "cost", "reserved", "returns", "realised", "booked_on", "amount"),
+            all=True,
+        )
+    )
+
+
+#: One position's `_running_sums` (figures and flows), one statement compiled once (`core.precompiled`).
+_ONE_POSITION_RUNNING_ROWS = Precompiled(_one_position_running_rows, "position_id")
+
+
+def _one_position_running_sums(position_id: int) -> dict[int, _PositionSums]:
+    sums = _PositionSums()
+    found = False
+    for invested, cost, reserved, returns, realised, flow_on, flow in _ONE_POSITION_RUNNING_ROWS(
+        position_id=position_id
+    ):
+        if flow_on is None:
+            found = True
+            sums.invested, sums.cost, sums.reserved = _q(invested), _q(cost), _q(reserved)
+            sums.returns, sums.realised = _q(returns), _q(realised)
+        else:
+            sums.flows[flow_on] += _q(flow)
+    return {position_id: sums} if found else {}
+
+
+def position_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
+    """Positions whose running figures (`PositionBalance`) or daily cash flows (`PositionFlow`) differ
+    from the sums of their ledger lines: each mismatch with the position, the figure (or `flow` and
+    its date), the ledger's sum and the running one. Always empty; part of `running_balance_mismatches`."""
+    lines = JournalLine.objects.filter(position__isnull=False)
+    balances, flows = PositionBalance.objects.all(), PositionFlow.objects.all()
+    if fund is not None:
+        lines, balances = lines.filter(fund=fund), balances.filter(fund=fund)
+        flows = flows.filter(position__fund=fund)
+    expected_sums = _position_sums(lines, None)
+    running_sums = _running_sums(balances)
+    mismatches = []
+    zero = _PositionSums()
+    for position_id in sorted(set(expected_sums) | set(running_sums)):
+        ledger, kept = expected_sums.get(position_id, zero), running_sums.get(position_id, zero)
+        for figure in ("invested", "cost", "reserved", "returns", "realised"):
+            if getattr(ledger, figure) != getattr(kept, figure):
+                mismatches.append(
+                    {
+                        "position_id": position_id,
+                        "figure": figure,
+                        "ledger": getattr(ledger, figure),
+                        "running": getattr(kept, figure),
+                    }
+                )
+    counted = dict(
+        lines.filter(kind=EntryKind.DISBURSEMENT)
+        .order_by()
+        .values("position_id")
+        .annotate(n=Count("id"))
+        .values_list("position_id", "n")
+    )
+    kept_counts = dict(balances.values_list("position_id", "disbursement_lines"))
+    for position_id in sorted(set(counted) | set(kept_counts)):
+        if counted.get(position_id, 0) != kept_counts.get(position_id, 0):
+            mismatches.append(
+                {
+                    "position_id": position_id,
+                    "figure": "disbursement_lines",
+                    "ledger": counted.get(position_id, 0),
+                    "running": kept_counts.get(position_id, 0),
+                }
+            )
+    kept_flows: dict[tuple[int, date], Decimal] = defaultdict(lambda: ZERO)
+    for position_id, booked_on, amount in flows.values_list("position_id", "booked_on", "amount"):
+        kept_flows[(position_id, booked_on)] += _q(amount)
+    ledger_flows = {
+        (position_id, booked_on): amount
+        for position_id, s in expected_sums.items()
+        for booked_on, amount in s.flows.items()
+    }
+    for position_id, booked_on in sorted(set(ledger_flows) | set(kept_flows)):
+        ledger_flow = ledger_flows.get((position_id, booked_on), ZERO)
+        kept_flow = kept_flows.get((position_id, booked_on), ZERO)
+        if ledger_flow != kept_flow:
+            mismatches.append(
+                {
+                    "position_id": position_id,
+                    "figure": f"flow {booked_on.isoformat()}",
+                    "ledger": ledger_flow,
+                    "running": kept_flow,
+                }
+            )
+    return mismatches
 
 
 @dataclass(frozen=True)

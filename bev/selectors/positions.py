@@ -29,15 +29,16 @@ from ..models import (
     Disbursement,
     JournalLine,
     Position,
+    PositionBalance,
 )
 from .balances import (
-    _ONE_POSITION_SUM_ROWS,
     _ONE_POSITION_VALUATION_ROWS,
     ZERO,
     _latest_valuations_and_sales,
+    _one_position_running_sums,
     _position_sums,
     _PositionSums,
-    _sums_of,
+    _running_sums,
     _unrealised,
     _valuations_and_sales,
 )
@@ -179,12 +180,16 @@ def position_metrics(position: Position, *, as_of: date | None = None) -> dict:
 
 
 def positions_metrics(positions: Iterable[Position], *, as_of: date | None = None) -> dict[int, dict]:
-    """Per position its metrics: two queries (its lines grouped, its valuations and sales)."""
+    """Per position its metrics: today's from its running figures and daily flows (`PositionBalance`,
+    `PositionFlow`), on an earlier date from its lines grouped; and its valuations and sales."""
     positions = list(positions)
     ids = [p.pk for p in positions]
     if len(ids) == 1 and as_of is None:  # a position's detail: the reads compiled once
-        sums = _sums_of(_ONE_POSITION_SUM_ROWS(position_id=ids[0]))
+        sums = _one_position_running_sums(ids[0])
         valuations, sales = _latest_valuations_and_sales(_ONE_POSITION_VALUATION_ROWS(position_id=ids[0]))
+    elif as_of is None:  # today's: the running figures, not the lines
+        sums = _running_sums(PositionBalance.objects.filter(position_id__in=ids), flows=True) if ids else {}
+        valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})
     else:
         sums = _position_sums(JournalLine.objects.filter(position_id__in=ids), as_of) if ids else {}
         valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})

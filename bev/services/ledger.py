@@ -4,8 +4,9 @@ Every booking service starts by locking the fund row (`_lock_fund`, select_for_u
 against the fund are serialised, so the limits below hold however many managers book at once.
 Limits are checked against the balances read *after* the lock, and a refusal raises before
 anything is written (the transaction rolls back). The balances are the running balances that
-`_post` adds every entry to in the entry's own transaction (`AccountBalance`; the ledger remains the
-truth they are reconciled with), so a booking does not sum the whole ledger under the lock. Reads
+`_post` adds every entry to in the entry's own transaction (`AccountBalance`, and per position
+`PositionBalance` and `PositionFlow`; the ledger remains the truth they are reconciled with, see
+`manage.py verify_ledger`), so a booking sums no ledger lines under the lock. Reads
 and checks that the lock does not protect come before it (see `disbursement_approve`).
 
 The limits, each in one place:
@@ -23,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,11 +51,14 @@ from ..models import (
     AccountBalance,
     Disbursement,
     Fund,
+    InvestmentProposal,
     JournalEntry,
     JournalLine,
     Position,
+    PositionBalance,
+    PositionFlow,
 )
-from ..selectors import ZERO, ledger_totals, liquidity
+from ..selectors import CASH_ACCOUNTS, ZERO, ledger_totals, liquidity
 
 CENT = Decimal("0.01")
 # The most a single booking may be (docs/security.md): ten times the fund's committed capital of
@@ -140,9 +144,9 @@ def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
     """The disbursement (its row locked) with its position and case, and, read in the same statement:
     the fund's latest booking date, the position's reservation and how many disbursement lines it
     has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
-    its position). Only under the fund lock: every writer of the ledger holds it, so the
+    its position), both from its running figures (`PositionBalance`), not summed from its lines. Only under the fund lock: every writer of the ledger holds it, so the
     statement's snapshot, taken after the lock was granted, is the ledger as this booking finds it."""
-    own_lines = JournalLine.objects.filter(position_id=OuterRef("position_id")).order_by().values("position_id")
+    own = PositionBalance.objects.filter(position_id=OuterRef("position_id"))
     return (
         Disbursement.objects.select_for_update(no_key=True, of=("self",))
         .select_related("position__case")
@@ -153,12 +157,8 @@ def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
                 .order_by("-booked_on")
                 .values("booked_on")[:1]
             ),
-            own_reserved=Subquery(
-                own_lines.annotate(total=Sum("amount", filter=Q(account=Account.CASH_RESERVED))).values("total")
-            ),
-            own_disbursement_lines=Subquery(
-                own_lines.annotate(n=Count("id", filter=Q(kind=EntryKind.DISBURSEMENT))).values("n")
-            ),
+            own_reserved=Subquery(own.values("reserved")[:1]),
+            own_disbursement_lines=Subquery(own.values("disbursement_lines")[:1]),
         )
     )
 
@@ -258,6 +258,8 @@ def _post(
         ]
     )
     _add_to_running_balances(fund, kind, lines)
+    if position is not None:
+        _add_to_position_balance(fund, position, kind, booked_on, lines)
     audit_log(
         actor=user,
         action=AuditRecord.Action.BOOKING,
@@ -293,6 +295,100 @@ def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decim
             f" returns = {table}.returns + excluded.returns",
             params,
         )
+
+
+def _add_to_position_balance(
+    fund: Fund, position: Position, kind: str, booked_on: date, lines: list[tuple[str, Decimal]]
+) -> None:
+    """The entry's lines added to its position's running figures (`PositionBalance`) and, for a cash
+    flow, to the position's flow of the day (`PositionFlow`): increments, one statement each, the rows
+    made by the position's first line (and its first flow on a day)."""
+    by_account: dict[str, Decimal] = {}
+    for account, value in lines:  # an entry may have more than one line on an account
+        by_account[account] = by_account.get(account, ZERO) + value
+    investments = by_account.get(Account.INVESTMENTS, ZERO)
+    figures: list[Decimal | int] = [
+        investments if kind == EntryKind.DISBURSEMENT else ZERO,  # invested
+        investments,  # cost
+        by_account.get(Account.CASH_RESERVED, ZERO),  # reserved
+        by_account.get(Account.CASH_AVAILABLE, ZERO) if kind in RETURN_KINDS else ZERO,  # returns
+        by_account.get(Account.REALISED_RESULT, ZERO),  # realised
+        len(lines) if kind == EntryKind.DISBURSEMENT else 0,  # disbursement_lines
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_POSITION_BALANCE_ADD, [position.pk, fund.pk, *figures])
+        if kind in PORTFOLIO_KINDS:
+            flow = sum((value for account, value in lines if account in CASH_ACCOUNTS), ZERO)
+            cursor.execute(_POSITION_FLOW_ADD, [position.pk, booked_on, flow])
+
+
+_FIGURES = ("invested", "cost", "reserved", "returns", "realised", "disbursement_lines")
+_POSITION_BALANCE_ADD = (
+    f"INSERT INTO {PositionBalance._meta.db_table} (position_id, fund_id, {', '.join(_FIGURES)})"
+    f" VALUES (%s, %s, {', '.join(['%s'] * len(_FIGURES))}) ON CONFLICT (position_id) DO UPDATE SET "
+    + ", ".join(f"{name} = {PositionBalance._meta.db_table}.{name} + excluded.{name}" for name in _FIGURES)
+)
+_POSITION_FLOW_ADD = (
+    f"INSERT INTO {PositionFlow._meta.db_table} (position_id, booked_on, amount) VALUES (%s, %s, %s)"
+    f" ON CONFLICT (position_id, booked_on) DO UPDATE SET amount = {PositionFlow._meta.db_table}.amount + excluded.amount"
+)
+
+
+def running_balances_rebuild() -> None:
+    """Set every running balance (the accounts' and the positions', their daily flows) to the sums of
+    the ledger's lines, in one transaction under the fund lock. Not for normal operation (`_post`
+    keeps them): for a ledger loaded in bulk (the benchmarks' COPY of reservation/release pairs)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        fund = _lock_fund()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {AccountBalance._meta.db_table} WHERE fund_id = %s", [fund.pk])
+            cursor.execute(
+                f"DELETE FROM {PositionFlow._meta.db_table} WHERE position_id IN"
+                f" (SELECT id FROM {Position._meta.db_table} WHERE fund_id = %s)",
+                [fund.pk],
+            )
+            cursor.execute(f"DELETE FROM {PositionBalance._meta.db_table} WHERE fund_id = %s", [fund.pk])
+            returns = ", ".join(["%s"] * len(RETURN_KINDS))
+            portfolio = ", ".join(["%s"] * len(PORTFOLIO_KINDS))
+            cursor.execute(
+                f"INSERT INTO {AccountBalance._meta.db_table} (fund_id, account, balance, returns)"
+                " SELECT fund_id, account, SUM(amount),"
+                f" COALESCE(SUM(CASE WHEN kind IN ({returns}) THEN amount END), 0)"
+                f" FROM {JournalLine._meta.db_table} WHERE fund_id = %s GROUP BY fund_id, account",
+                [*RETURN_KINDS, fund.pk],
+            )
+            cursor.execute(
+                f"INSERT INTO {PositionBalance._meta.db_table} (position_id, fund_id, {', '.join(_FIGURES)})"
+                " SELECT position_id, fund_id,"
+                " COALESCE(SUM(CASE WHEN account = %s AND kind = %s THEN amount END), 0),"
+                " COALESCE(SUM(CASE WHEN account = %s THEN amount END), 0),"
+                " COALESCE(SUM(CASE WHEN account = %s THEN amount END), 0),"
+                f" COALESCE(SUM(CASE WHEN account = %s AND kind IN ({returns}) THEN amount END), 0),"
+                " COALESCE(SUM(CASE WHEN account = %s THEN amount END), 0),"
+                " COUNT(CASE WHEN kind = %s THEN 1 END)"
+                f" FROM {JournalLine._meta.db_table} WHERE fund_id = %s AND position_id IS NOT NULL"
+                " GROUP BY position_id, fund_id",
+                [
+                    Account.INVESTMENTS,
+                    EntryKind.DISBURSEMENT,
+                    Account.INVESTMENTS,
+                    Account.CASH_RESERVED,
+                    Account.CASH_AVAILABLE,
+                    *RETURN_KINDS,
+                    Account.REALISED_RESULT,
+                    EntryKind.DISBURSEMENT,
+                    fund.pk,
+                ],
+            )
+            cursor.execute(
+                f"INSERT INTO {PositionFlow._meta.db_table} (position_id, booked_on, amount)"
+                f" SELECT position_id, booked_on, SUM(amount) FROM {JournalLine._meta.db_table}"
+                f" WHERE fund_id = %s AND position_id IS NOT NULL AND account IN (%s, %s) AND kind IN ({portfolio})"
+                " GROUP BY position_id, booked_on",
+                [fund.pk, *CASH_ACCOUNTS, *PORTFOLIO_KINDS],
+            )
 
 
 def _figures(fund: Fund) -> dict[str, Decimal]:
@@ -365,22 +461,23 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
     """The case's governing decision to deploy (its latest confirmed one, `Case.governing_deploy_decision`)
     with, in the same statement, what is committed in the case under the ledger (reserved plus
     disbursed, less releases and reversals: the case's reserved balance plus its disbursement lines on
-    the investments account; exits do not give room back) and whether Invest-NL's investment proposal
-    under it was approved. Only under the fund lock: every writer of the ledger holds it."""
-    from cases.models import CabinetDecision
+    the investments account, from its positions' running figures; exits do not give room back) and
+    whether Invest-NL's investment proposal under it was approved. Only under the fund lock: every
+    writer of the ledger holds it. Compiled once (`core.precompiled`): it is built under the lock."""
+    found = list(_GOVERNING_DECISION(case_id=case_id))
+    return cast("GoverningDecision | None", found[0] if found else None)
 
-    from ..models import InvestmentProposal
 
+def _governing_decision_query(case_id: int) -> QuerySet[CabinetDecision]:
     committed = (
-        JournalLine.objects.filter(position__case_id=OuterRef("case_id"))
-        .filter(Q(account=Account.CASH_RESERVED) | Q(account=Account.INVESTMENTS, kind=EntryKind.DISBURSEMENT))
+        PositionBalance.objects.filter(position__case_id=OuterRef("case_id"))
         .order_by()
         .values("position__case_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(F("reserved") + F("invested")))
         .values("total")
     )
     approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
-    decision = (
+    return (
         CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
         .annotate(
             committed=Coalesce(
@@ -388,10 +485,11 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
             ),
             proposal_approved=Exists(approved),
         )
-        .order_by("-confirmed_at", "-id")
-        .first()
+        .order_by("-confirmed_at", "-id")[:1]
     )
-    return cast("GoverningDecision | None", decision)
+
+
+_GOVERNING_DECISION = Precompiled(_governing_decision_query, "case_id")
 
 
 def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -> None:

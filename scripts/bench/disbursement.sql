@@ -5,8 +5,9 @@
 -- transaction as the API finds it. Then every statement bev.services.disbursement_approve
 -- sends in its transaction, in its order: the permission's team read, the fund lock; the
 -- disbursement (its row locked) with the fund's latest booking date and the position's own
--- reservation and earlier disbursements; the running balances the limit is checked against; the
--- entry (only when the limit allows), its lines and the running balances; the entry's audit record;
+-- reservation and earlier disbursements (its running figures); the running balances the limit is checked
+-- against; the entry (only when the limit allows), its lines, the running balances and the position's
+-- running figures and flow of the day; the entry's audit record;
 -- the disbursement's status and its audit record; the letter request to parliament and its audit
 -- record. What it leaves out is what the comparison measures: Django and Python.
 \set n random(0, :proposals - 1)
@@ -18,10 +19,10 @@ SELECT id FROM bev_fund WHERE id = :fund_id FOR NO KEY UPDATE;
 SELECT d.id, d.status, p.id, c.state,
        (SELECT e.booked_on FROM bev_journalentry e WHERE e.fund_id = p.fund_id ORDER BY e.booked_on DESC LIMIT 1)
          AS last_booked,
-       (SELECT COALESCE(SUM(l.amount) FILTER (WHERE l.account = 'cash_reserved'), 0) FROM bev_journalline l
-         WHERE l.position_id = d.position_id) AS own_reserved,
-       (SELECT COUNT(l.id) FILTER (WHERE l.kind = 'disbursement') FROM bev_journalline l
-         WHERE l.position_id = d.position_id) AS own_disbursements
+       COALESCE((SELECT b.reserved FROM bev_positionbalance b WHERE b.position_id = d.position_id), 0)
+         AS own_reserved,
+       COALESCE((SELECT b.disbursement_lines FROM bev_positionbalance b WHERE b.position_id = d.position_id), 0)
+         AS own_disbursements
 FROM bev_disbursement d JOIN bev_position p ON p.id = d.position_id JOIN cases_case c ON c.id = p.case_id
 WHERE d.id = :disbursement_id FOR NO KEY UPDATE OF d \gset
 SELECT COALESCE(MAX(balance) FILTER (WHERE account = 'cash_available'), 0) AS available
@@ -39,6 +40,14 @@ INSERT INTO bev_accountbalance (fund_id, account, balance, returns) VALUES
   (:fund_id, 'investments', 1.00, 0), (:fund_id, 'cash_available', -1.00, 0)
 ON CONFLICT (fund_id, account) DO UPDATE SET balance = bev_accountbalance.balance + excluded.balance,
                                              returns = bev_accountbalance.returns + excluded.returns;
+INSERT INTO bev_positionbalance (position_id, fund_id, invested, cost, reserved, returns, realised, disbursement_lines)
+VALUES (:position_id, :fund_id, 1.00, 1.00, 0, 0, 0, 2)
+ON CONFLICT (position_id) DO UPDATE SET invested = bev_positionbalance.invested + excluded.invested,
+  cost = bev_positionbalance.cost + excluded.cost, reserved = bev_positionbalance.reserved + excluded.reserved,
+  returns = bev_positionbalance.returns + excluded.returns, realised = bev_positionbalance.realised + excluded.realised,
+  disbursement_lines = bev_positionbalance.disbursement_lines + excluded.disbursement_lines;
+INSERT INTO bev_positionflow (position_id, booked_on, amount) VALUES (:position_id, CURRENT_DATE, -1.00)
+ON CONFLICT (position_id, booked_on) DO UPDATE SET amount = bev_positionflow.amount + excluded.amount;
 INSERT INTO audit_auditrecord (timestamp, actor_id, actor_username, action, event, object_type, object_id,
                                object_repr, case_id, request_id, ip_address, channel, changes, prev_hash)
 VALUES (now(), :user_id, 'pgbench', 'booking', 'ledger.disbursement', 'bev.journalentry', :entry_id,
