@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,10 @@ from access.roles import Role, case_roles_for
 from access.selectors import may_hold_case_role
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+from core.inserts import insert_parts, stored
 
 from . import guards
 from .constants import (
@@ -409,18 +411,7 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         raise Conflict(
             _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
         ) from None
-    _record_event(
-        case=case,
-        actor=user,
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=case.state,
-        reason=reason,
-        data=data or {},
-    )
-    _complete_clock(case=case, stage=from_state)
-    _start_clock(case=case, stage=case.state)
+    _record_transition(case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {})
     audit_log(
         actor=user,
         action=AuditRecord.Action.TRANSITION,
@@ -430,6 +421,52 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
     )
     return case
+
+
+def _record_transition(*, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict) -> None:
+    """The rows a transition writes besides the case: its timeline event, the left stage's clock
+    completed and the new stage's clock started (where the stage has a deadline). On PostgreSQL one
+    statement (a data-modifying WITH: one round trip instead of three, issue 25), else one each."""
+    now = timezone.now()
+    event = TimelineEvent(
+        case=case,
+        at=now,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        data=data,
+    )
+    due = stage_due_at(case, case.state, now)
+    clock = StageClock(case=case, stage=case.state, started_at=now, due_at=due) if due is not None else None
+    if not fastpaths.enabled() or connection.vendor != "postgresql":
+        event.save(force_insert=True)
+        _complete_clock(case=case, stage=from_state, at=now)
+        if clock is not None:
+            clock.save(force_insert=True)
+        return
+    event_sql, event_params = insert_parts(event)
+    parts = [f"completed AS ({_CLOCK_COMPLETION})"]
+    params: list[Any] = [now, case.pk, from_state]
+    if clock is not None:
+        clock_sql, clock_params = insert_parts(clock)
+        parts.append(f"started AS ({clock_sql} RETURNING id)")
+        params += clock_params
+    returning = "id, (SELECT id FROM started)" if clock is not None else "id, NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} {event_sql} RETURNING {returning}", [*params, *event_params])
+        event_id, clock_id = cursor.fetchone()
+    stored(event, event_id)
+    if clock is not None:
+        stored(clock, clock_id)
+
+
+# The open clock of the stage a case leaves, completed (as `_complete_clock`).
+_CLOCK_COMPLETION = (
+    'UPDATE "cases_stageclock" SET "completed_at" = %s WHERE "case_id" = %s AND "stage" = %s AND "completed_at" IS NULL'
+)
 
 
 def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
@@ -814,8 +851,10 @@ def _start_clock(*, case: Case, stage: str) -> StageClock | None:
     return StageClock.objects.create(case=case, stage=stage, started_at=now, due_at=due)
 
 
-def _complete_clock(*, case: Case, stage: str) -> None:
-    StageClock.objects.filter(case=case, stage=stage, completed_at__isnull=True).update(completed_at=timezone.now())
+def _complete_clock(*, case: Case, stage: str, at: datetime | None = None) -> None:
+    StageClock.objects.filter(case=case, stage=stage, completed_at__isnull=True).update(
+        completed_at=at or timezone.now()
+    )
 
 
 def current_clock(case: Case) -> StageClock | None:
