@@ -24,11 +24,11 @@ from access.permissions import can, require, require_four_eyes
 from access.roles import Role, case_roles_for
 from access.selectors import may_hold_case_role
 from audit.models import AuditRecord
-from audit.services import audit_log, diff
+from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.inserts import insert_parts, stored
+from core.inserts import insert, insert_parts, stored
 
 from . import guards
 from .constants import (
@@ -411,8 +411,7 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         raise Conflict(
             _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
         ) from None
-    _record_transition(case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {})
-    audit_log(
+    record = audit_record(
         actor=user,
         action=AuditRecord.Action.TRANSITION,
         event=f"case.{name}",
@@ -420,13 +419,20 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         case_id=case.pk,
         changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
     )
+    _record_transition(
+        case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
+    )
+    audit_written(record)
     return case
 
 
-def _record_transition(*, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict) -> None:
+def _record_transition(
+    *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
+) -> None:
     """The rows a transition writes besides the case: its timeline event, the left stage's clock
-    completed and the new stage's clock started (where the stage has a deadline). On PostgreSQL one
-    statement (a data-modifying WITH: one round trip instead of three, issue 25), else one each."""
+    completed, the new stage's clock started (where the stage has a deadline) and its audit record
+    (`record`, from audit_record; the caller calls audit_written after). On PostgreSQL one statement
+    (a data-modifying WITH: one round trip instead of four, issue 25), else one each."""
     now = timezone.now()
     event = TimelineEvent(
         case=case,
@@ -446,19 +452,22 @@ def _record_transition(*, case: Case, actor: User, name: str, from_state: str, r
         _complete_clock(case=case, stage=from_state, at=now)
         if clock is not None:
             clock.save(force_insert=True)
+        insert(record)
         return
     event_sql, event_params = insert_parts(event)
-    parts = [f"completed AS ({_CLOCK_COMPLETION})"]
-    params: list[Any] = [now, case.pk, from_state]
+    record_sql, record_params = insert_parts(record)
+    parts = [f"completed AS ({_CLOCK_COMPLETION})", f"audited AS ({record_sql} RETURNING id)"]
+    params: list[Any] = [now, case.pk, from_state, *record_params]
     if clock is not None:
         clock_sql, clock_params = insert_parts(clock)
         parts.append(f"started AS ({clock_sql} RETURNING id)")
         params += clock_params
-    returning = "id, (SELECT id FROM started)" if clock is not None else "id, NULL"
+    returning = "id, (SELECT id FROM audited), " + ("(SELECT id FROM started)" if clock is not None else "NULL")
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} {event_sql} RETURNING {returning}", [*params, *event_params])
-        event_id, clock_id = cursor.fetchone()
+        event_id, record_id, clock_id = cursor.fetchone()
     stored(event, event_id)
+    stored(record, record_id)
     if clock is not None:
         stored(clock, clock_id)
 

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 # Statements per POST /api/cases/{id}/transitions/ (authenticated as force_authenticate does; a token
 # adds one): the case and its categories, the team's roles (the permission), the case's UPDATE, the
-# timeline event with the stage clocks (the old one completed, the new one started, where the stage
-# has a deadline: one statement on PostgreSQL, three with the fast paths off), the audit record; and
-# the test's savepoint and its release.
-TRANSITION_BUDGET = 8
+# timeline event, the stage clocks (the old one completed, the new one started, where the stage has a
+# deadline) and the audit record: one statement on PostgreSQL, four with the fast paths off; and the
+# test's savepoint and its release.
+TRANSITION_BUDGET = 7
 TRANSITION_BUDGET_PLAIN = 10  # core.fastpaths off
 
 
@@ -53,9 +53,11 @@ def test_a_transition_updates_only_what_it_changes_in_a_fixed_number_of_statemen
     assert response.json()["state"] == "withdrawn" and response.json()["version"] == case.version
 
 
-def test_a_transition_writes_its_event_and_the_stage_clocks(api, officer):
-    """The timeline event and the clocks, written in one statement with the fast paths: the left
-    stage's clock completed, the new stage's started with its deadline, none for an end state."""
+def test_a_transition_writes_its_event_the_stage_clocks_and_its_audit_record(api, officer):
+    """The timeline event, the clocks and the audit record, written in one statement with the fast
+    paths: the left stage's clock completed, the new stage's started with its deadline, none for an
+    end state; the record of who moved the case from where to where, and why."""
+    from audit.models import AuditRecord
     from cases.models import StageClock, TimelineEvent
     from cases.services import stage_due_at
 
@@ -83,4 +85,12 @@ def test_a_transition_writes_its_event_and_the_stage_clocks(api, officer):
             [clock] = started
             assert (clock.started_at, clock.completed_at) == (event.at, None)
             assert clock.due_at == stage_due_at(case, event.to_state, event.at)
+        record = AuditRecord.objects.filter(case_id=case.pk).latest("id")
+        assert (record.action, record.event, record.actor, record.object_id) == (
+            "transition",
+            f"case.{name}",
+            officer,
+            str(case.pk),
+        )
+        assert record.changes == {"state": {"before": before, "after": event.to_state}, "reason": reason}
     assert not StageClock.objects.filter(case=case, completed_at__isnull=True).exists()
