@@ -403,14 +403,10 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
     case.version += 1
     if case.state in END_STATES:
         case.closed_at = timezone.now()
-    try:
-        # Only what a transition changes: a full-row save would also write back every other field as
-        # this request read it, over a concurrent edit (case_update), and costs more to build.
-        case.save(update_fields=["state", "version", "closed_at", "updated_at"])
-    except ConcurrentTransition:
+    if not _save_transition(case, from_state=from_state):
         raise Conflict(
             _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
-        ) from None
+        )
     record = audit_record(
         actor=user,
         action=AuditRecord.Action.TRANSITION,
@@ -424,6 +420,36 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
     )
     audit_written(record)
     return case
+
+
+# What a transition changes, while the case is still in the state the transition left (the lost-update
+# check of django-fsm's ConcurrentTransitionMixin, in the same statement).
+_TRANSITION_UPDATE = (
+    'UPDATE "cases_case" SET "state" = %s, "version" = %s, "closed_at" = %s, "updated_at" = %s '
+    'WHERE "id" = %s AND "state" = %s'
+)
+
+
+def _save_transition(case: Case, *, from_state: str) -> bool:
+    """Write the case's state, version and dates (only what a transition changes: a full-row save would
+    also write back every other field as this request read it, over a concurrent edit); False when
+    someone else moved the case first. With the fast paths one prepared statement (the ORM's save
+    builds and compiles its UPDATE every time, issue 25), else django-fsm's save."""
+    if not fastpaths.enabled():
+        try:
+            case.save(update_fields=["state", "version", "closed_at", "updated_at"])
+        except ConcurrentTransition:
+            return False
+        return True
+    case.updated_at = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TRANSITION_UPDATE, [case.state, case.version, case.closed_at, case.updated_at, case.pk, from_state]
+        )
+        if cursor.rowcount != 1:
+            return False
+    case._update_initial_state()  # as django-fsm's save: a later save of this instance checks the new state
+    return True
 
 
 def _record_transition(

@@ -94,3 +94,21 @@ def test_a_transition_writes_its_event_the_stage_clocks_and_its_audit_record(api
         )
         assert record.changes == {"state": {"before": before, "after": event.to_state}, "reason": reason}
     assert not StageClock.objects.filter(case=case, completed_at__isnull=True).exists()
+
+
+def test_a_transition_on_a_case_someone_else_moved_first_is_refused_and_writes_nothing(officer):
+    """The lost-update check: the case's UPDATE applies only while the case is still in the state the
+    transition leaves; else 409 and no timeline event, clock or audit record."""
+    from audit.models import AuditRecord
+    from cases.models import StageClock, TimelineEvent
+    from core.exceptions import Conflict
+
+    case = case_transition(user=officer, case=make_case(officer=officer), name="start_intake")
+    stale = Case.objects.get(pk=case.pk)  # read in intake
+    case_transition(user=officer, case=Case.objects.get(pk=case.pk), name="withdraw", reason="Teruggetrokken.")
+    counts = (TimelineEvent.objects.count(), StageClock.objects.count(), AuditRecord.objects.count())
+    with pytest.raises(Conflict) as refused:
+        case_transition(user=officer, case=stale, name="reject_not_admissible", reason="Buiten de reikwijdte.")
+    assert refused.value.code == "concurrent_transition"
+    assert (TimelineEvent.objects.count(), StageClock.objects.count(), AuditRecord.objects.count()) == counts
+    assert Case.objects.get(pk=case.pk).state == "withdrawn"
