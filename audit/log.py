@@ -85,12 +85,43 @@ def audit_log(
     changes: dict | None = None,
 ) -> AuditRecord:
     """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
+    record = audit_record(
+        actor=actor,
+        action=action,
+        event=event,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        case_id=case_id,
+        changes=changes,
+    )
+    insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
+    audit_written(record)
+    return record
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    event: str = "",
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    case_id: int | None = None,
+    changes: dict | None = None,
+) -> AuditRecord:
+    """The record `audit_log` appends, not yet written: for a hot path that writes it in one statement
+    with its own rows (core.inserts.insert_parts, in the same transaction) and then calls
+    `audit_written(record)`. Anywhere else, call `audit_log`."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     ctx = current()
-    record = AuditRecord(
+    return AuditRecord(
         timestamp=timezone.now(),
         actor=cast(Any, actor) if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=(getattr(actor, "username", "") or "system")[:150],
@@ -105,12 +136,14 @@ def audit_log(
         channel=ctx.channel,
         changes=json.loads(json.dumps(_jsonable(changes or {}))),
     )
-    insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
-    if action not in UNCHANGING_ACTIONS:
+
+
+def audit_written(record: AuditRecord) -> None:
+    """What follows a record's INSERT: the menu's work counts and, where configured, the seal."""
+    if record.action not in UNCHANGING_ACTIONS:
         work_changed()  # "Mijn werk": counts kept in the menu are counted again (core.work_count)
     if getattr(settings, "AUDIT_SEAL_ON_COMMIT", False):
         transaction.on_commit(audit_chain_seal, robust=True)  # a failed seal is retried by the next one
-    return record
 
 
 def audit_chain_seal(*, batch_size: int = SEAL_BATCH) -> int:

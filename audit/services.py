@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 from .chain import HASHED_FIELDS
 
 # Recording lives in audit.log (selectors write audited reads too); the services re-export it.
-from .log import SEAL_BATCH, UNCHANGING_ACTIONS, _jsonable, audit_chain_seal, audit_log, diff  # noqa: F401
+from .log import (  # noqa: F401
+    SEAL_BATCH,
+    UNCHANGING_ACTIONS,
+    _jsonable,
+    audit_chain_seal,
+    audit_log,
+    audit_record,
+    audit_written,
+    diff,
+)
 from .models import AuditRecord, ChainVerification
 from .readers import require
 

@@ -65,6 +65,32 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
     return len(ids)
 
 
+def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
+    """The INSERT of `instance` (without RETURNING; its text made once per model) and its values, to
+    be written in one statement with other writes (a data-modifying WITH on PostgreSQL): the caller
+    runs it and sets the pk. For the fast path only (`fastpaths.enabled()`)."""
+    connection = connections[using]
+    model = type(instance)
+    fields: list[Any] = [
+        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+    ]
+    key = (model, connection.alias, "parts")
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _STATEMENTS[key] = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def stored(instance: Model, pk: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Mark `instance` as the row written with `pk` (after a statement built with `insert_parts`)."""
+    instance.pk = pk
+    instance._state.adding, instance._state.db = False, using
+
+
 def update(instance: Model, fields: tuple[str, ...], *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Write these fields of `instance` (a stored row) in one prepared UPDATE ... WHERE pk, as
     `save(update_fields=fields)` writes them; returns how many rows it changed (0: the row is gone)."""

@@ -22,8 +22,10 @@ from __future__ import annotations
 import logging
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,28 @@ def work_changed() -> None:
     transaction.on_commit(_next_generation)
 
 
+# On Redis the step is one round trip (issue 25: Django's `incr` asks EXISTS, then INCRBY, twice per
+# audited write): the same rule in one script, run by its digest (EVALSHA; redis-py loads it again
+# after a Redis restart).
+_NEXT_GENERATION_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return 0
+"""
+_script: Script | None = None
+
+
 def _next_generation() -> None:
     try:
+        backend = caches[DEFAULT_CACHE_ALIAS]
+        if isinstance(backend, RedisCache):
+            global _script
+            key = backend.make_and_validate_key(GENERATION_KEY)
+            client = backend._cache.get_client(key, write=True)  # Django's own client, pool and options
+            if _script is None:
+                _script = client.register_script(_NEXT_GENERATION_SCRIPT)
+            _script(keys=[key], args=[secrets.randbits(62)], client=client)
+            return
         cache.incr(GENERATION_KEY)
     except ValueError:  # none yet (or evicted): a fresh random one, never one an older count was kept under
         cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
