@@ -23,6 +23,15 @@ if [ "$#" -gt 0 ]; then
   exec $PY -m pytest "$@"
 fi
 workers=$(nproc 2>/dev/null || echo 2)
+# The migrations once, into a template database; each worker of both passes copies it (CREATE DATABASE
+# ... TEMPLATE, config/settings/test.py) instead of running them again (about 10 s of CPU each).
+template=bev_test_template_$$
+pg_admin() { $PY -c 'import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])' "$DATABASE_URL" "$1"; }
+pg_admin "CREATE DATABASE \"$template\""
+trap 'pg_admin "DROP DATABASE IF EXISTS \"$template\"" || true' EXIT
+DATABASE_URL="${DATABASE_URL%/*}/$template" DJANGO_SETTINGS_MODULE=config.settings.test \
+  $PY manage.py migrate --noinput -v 0
+export BEV_TEST_DB_TEMPLATE=$template
 $PY -m pytest -n "$workers" --dist load -q
 echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF):"
 BEV_FAST_PATHS=off $PY -m pytest -n "$workers" --dist load -q -m "not slow"

@@ -8,6 +8,8 @@ every app plus a case made here), chosen by the parameter's name.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import io
 import itertools
 import json
@@ -19,9 +21,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admindocs.views import extract_views_from_urlpatterns, simplify_regex
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import models
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -51,16 +54,42 @@ class Url:
     template: str  # e.g. /api/cases/<pk>/team/<username>/
     name: str  # namespace:name, or the template when unnamed
     params: tuple[tuple[str, str], ...]  # (converter, name)
+    # The AdminSite whose admin_view wraps the view (its own pages and every ModelAdmin's), else None
+    admin_site: object = dataclasses.field(default=None, compare=False)
 
 
 def project_urls() -> list[Url]:
     found = {}
-    for _func, regex, namespaces, name in extract_views_from_urlpatterns(get_resolver().url_patterns):
+    for func, regex, namespaces, name in extract_views_from_urlpatterns(get_resolver().url_patterns):
         template = simplify_regex(regex).replace("\\.", ".")
         full_name = ":".join([*(namespaces or []), name]) if name else template
         params = tuple((m.group("conv") or "", m.group("name")) for m in PARAM.finditer(template))
-        found[template] = Url(template, full_name, params)
+        site = getattr(func, "admin_site", None) or getattr(getattr(func, "model_admin", None), "admin_site", None)
+        found[template] = Url(template, full_name, params, site)
     return sorted(found.values(), key=lambda u: u.template)
+
+
+def admin_site_refuses(url: Url, user, *, verified: bool = True) -> bool:
+    """True when the URL's view is wrapped by AdminSite.admin_view and the site refuses this person
+    (not staff, or no second factor: OTPAdminSite.has_permission). admin_view then answers every
+    method and every object id with a redirect to the admin's login before the view runs, so the walks
+    request each such URL once (one method, one id) and check it is that redirect
+    (`admin_refusal_failures`) instead of every method on every id."""
+    if url.admin_site is None:
+        return False
+    person = copy.copy(user)
+    person.is_verified = lambda: verified  # what django_otp's middleware sets on request.user
+    request = RequestFactory().get(url.template)
+    request.user = person
+    return not url.admin_site.has_permission(request)  # type: ignore[attr-defined]
+
+
+def admin_refusal_failures(response, method: str, path: str, who: str) -> list[str]:
+    """The one request to an admin URL for someone the admin site refuses: it must be admin_view's
+    redirect to the admin's login, the premise on which its other methods and ids are not requested."""
+    if response.status_code == 302 and response["Location"].split("?")[0].endswith("/admin/login/"):
+        return []
+    return [f"{who}: {method.upper()} {path} -> {response.status_code}, not the admin's redirect to its login"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -282,9 +311,12 @@ def test_anonymous_requests_are_refused_everywhere(world):
     for url in project_urls():
         if url.name in PUBLIC:
             continue
-        for path in concrete_paths(url, world):
-            for method in METHODS:
+        refused = admin_site_refuses(url, AnonymousUser())  # one POST, which must be admin_view's redirect
+        for path in concrete_paths(url, world)[: 1 if refused else None]:
+            for method in ["post"] if refused else METHODS:
                 response = _request(client, method, path, api=path.startswith("/api/"))
+                if refused:
+                    failures += admin_refusal_failures(response, method, path, "anonymous")
                 status = response.status_code
                 if status in (401, 403, 405):
                     continue
@@ -340,6 +372,13 @@ def _walk_as(user, world, *, writes: str | None) -> list[str]:
     for url in project_urls():
         if url.name in SKIP_FOR_MEMBERS_OF_NOTHING or _is_format_twin(url):
             continue  # a format twin runs the same view as its plain URL (see the test below)
+        refused = admin_site_refuses(url, user)
+        if refused:  # one GET, which must be admin_view's redirect (so would every method and value)
+            path = concrete_paths(url, world)[0]
+            response = client.get(path)
+            _check(response, "GET", path, url, markers, failures, user)
+            failures += admin_refusal_failures(response, "get", path, user.username)
+            continue
         for path in concrete_paths(url, world):
             api = path.startswith("/api/")
             for query in _queries(path, world) if not url.params else [""]:
@@ -358,8 +397,11 @@ def test_a_session_without_the_second_factor_gets_no_case_data(world):
     for url in project_urls():
         if url.name in PUBLIC or url.name in SKIP_FOR_MEMBERS_OF_NOTHING or _is_format_twin(url):
             continue
-        for path in concrete_paths(url, world)[:2]:
+        refused = admin_site_refuses(url, world["member"], verified=False)  # one GET: admin_view's redirect
+        for path in concrete_paths(url, world)[: 1 if refused else 2]:
             response = client.get(path)
+            if refused:
+                failures += admin_refusal_failures(response, "get", path, "unverified")
             if 200 <= response.status_code < 300 and leaked(response, world["markers"]):
                 failures.append(f"GET {path} ({url.name}) -> {response.status_code} with case data")
             elif response.status_code >= 500:

@@ -10,6 +10,12 @@ from .base import BASE_DIR, env
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _WORKER_INDEX = int(_WORKER[2:]) + 1 if _WORKER.startswith("gw") else 0
 
+# BEV_TEST_DB_TEMPLATE (scripts/run-tests.sh): a database the migrations already ran in. Each worker's
+# test database is then a copy of it (CREATE DATABASE ... TEMPLATE), and `migrate` finds nothing left
+# to apply, instead of every worker of both passes running the migrations again.
+if env("BEV_TEST_DB_TEMPLATE", "") and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"TEMPLATE": env("BEV_TEST_DB_TEMPLATE")}  # noqa: F405
+
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-" + "x" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
