@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db
 # test's savepoint and its release.
 TRANSITION_BUDGET = 7
 TRANSITION_BUDGET_PLAIN = 10  # core.fastpaths off
+# A transition that ends the case also asks the fund what is still reserved for it (cases.hooks.case_ended:
+# one read of its positions when it has none).
+ENDING = {"withdraw": 1}
 
 
 def test_a_transition_keeps_an_edit_made_after_the_case_was_read(officer):
@@ -41,7 +44,7 @@ def test_a_transition_updates_only_what_it_changes_in_a_fixed_number_of_statemen
                 f"/api/cases/{case.pk}/transitions/", {"name": name, "reason": reason}, format="json"
             )
         assert response.status_code == 200, response.content
-        budget = TRANSITION_BUDGET if fastpaths.enabled() else TRANSITION_BUDGET_PLAIN
+        budget = (TRANSITION_BUDGET if fastpaths.enabled() else TRANSITION_BUDGET_PLAIN) + ENDING.get(name, 0)
         assert len(queries) <= budget, [q["sql"][:120] for q in queries]
         updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "cases_case"')]
         assert len(updates) == 1
