@@ -37,6 +37,7 @@ from .constants import (
     END_STATES,
     ENDED_CASE_TEAM_ROLES,
     HISTORICAL_TRANSACTION_BEFORE,
+    SCOPE_GROUND_FACTS,
     STAGE_DAYS,
     WET_VIFO_IN_FORCE_SINCE,
     EventKind,
@@ -60,14 +61,7 @@ from .selectors import team_members_who_may
 _SIGNAL_FIELDS = set(CASE_FACT_FIELDS)
 # The facts of scope grounds 3 and 4 stay correctable while the risk assessment runs: the assessor
 # confirms the ground on them (assessments.services.assessment_set_scope).
-_SCOPE_FACT_FIELDS = {
-    "historical_transaction_date",
-    "vifo_decision_date",
-    "vifo_decision_reference",
-    "vifo_blocked_financing",
-    "vifo_insolvency_threat",
-    "vifo_mitigation_shortfall",
-}
+_SCOPE_FACT_FIELDS = {name for names in SCOPE_GROUND_FACTS.values() for name in names}
 EDITABLE_FIELDS: dict[str, set[str]] = {
     State.SIGNAL: _SIGNAL_FIELDS,
     State.INTAKE: _SIGNAL_FIELDS,

@@ -121,28 +121,10 @@ class CaseWriteSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseListSerializer):
     class Meta(CaseListSerializer.Meta):
-        fields = CaseListSerializer.Meta.fields + [
-            "summary",
-            "signal_source",
-            "target_kvk_number",
-            "target_sector",
-            "acquirer_name",
-            "acquirer_country",
-            "state_actor_status",
-            "intended_stake_percent",
-            "intended_control",
-            "transaction_value",
-            "scope_grounds",
-            "existing_instruments_considered",
-            "existing_instruments_shortfall",
-            "market_financing_explored",
-            "market_financing_notes",
-            "historical_transaction_date",
-            "vifo_decision_date",
-            "vifo_decision_reference",
-            "vifo_blocked_financing",
-            "vifo_insolvency_threat",
-            "vifo_mitigation_shortfall",
+        # The list's columns, then the rest of the case's facts in their order, then the timestamps.
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            *(name for name in CASE_FACT_FIELDS if name not in CaseListSerializer.Meta.fields),
             "created_at",
             "updated_at",
             "closed_at",
