@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, Required, TypedDict, Unpack, cast
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -59,6 +59,27 @@ def diff(before: dict, after: dict) -> dict:
     return changed
 
 
+class AuditFields(TypedDict, total=False):
+    """What the writer of a record says of it (`audit_log`, `audit_record`): who acted and what they
+    did, always; the event, and the object as `obj` or spelled out (`obj` fills what is not given);
+    the case, for the case's trail; the changes, made JSON-safe. The rest (time, request, channel)
+    comes from the context."""
+
+    actor: Required[AbstractBaseUser | AnonymousUser | None]
+    action: Required[str]
+    event: str
+    obj: Model | None
+    object_type: str
+    object_id: str
+    object_repr: str
+    case_id: int | None
+    changes: dict | None
+
+
+# A misspelt field is refused (as a keyword-only signature did), not left out of the record.
+_AUDIT_FIELD_NAMES = frozenset(AuditFields.__annotations__)
+
+
 # Records of actions that change nothing anyone's tasks follow from.
 UNCHANGING_ACTIONS = frozenset(
     {
@@ -72,50 +93,26 @@ UNCHANGING_ACTIONS = frozenset(
 )
 
 
-def audit_log(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
-    event: str = "",
-    obj: Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    case_id: int | None = None,
-    changes: dict | None = None,
-) -> AuditRecord:
+def audit_log(**fields: Unpack[AuditFields]) -> AuditRecord:
     """Append one record to the trail, in the caller's transaction; the sealer chains it after commit."""
-    record = audit_record(
-        actor=actor,
-        action=action,
-        event=event,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        case_id=case_id,
-        changes=changes,
-    )
+    record = audit_record(**fields)
     insert(record)  # one prepared INSERT (core.inserts); the model has no save signals
     audit_written(record)
     return record
 
 
-def audit_record(
-    *,
-    actor: AbstractBaseUser | AnonymousUser | None,
-    action: str,
-    event: str = "",
-    obj: Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    case_id: int | None = None,
-    changes: dict | None = None,
-) -> AuditRecord:
+def audit_record(**fields: Unpack[AuditFields]) -> AuditRecord:
     """The record `audit_log` appends, not yet written: for a hot path that writes it in one statement
     with its own rows (core.inserts.insert_parts, in the same transaction) and then calls
     `audit_written(record)`. Anywhere else, call `audit_log`."""
+    if unknown := fields.keys() - _AUDIT_FIELD_NAMES:
+        raise TypeError(f"audit_record() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    actor = fields["actor"]
+    event = fields.get("event", "")
+    object_type = fields.get("object_type", "")
+    object_id = fields.get("object_id", "")
+    object_repr = fields.get("object_repr", "")
+    obj = fields.get("obj")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -125,16 +122,16 @@ def audit_record(
         timestamp=timezone.now(),
         actor=cast(Any, actor) if actor is not None and getattr(actor, "pk", None) else None,
         actor_username=(getattr(actor, "username", "") or "system")[:150],
-        action=action,
+        action=fields["action"],
         event=event[:100],
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
         object_repr=str(object_repr)[:200],
-        case_id=case_id,
+        case_id=fields.get("case_id"),
         request_id=ctx.request_id,
         ip_address=ctx.ip_address,
         channel=ctx.channel,
-        changes=json.loads(json.dumps(_jsonable(changes or {}))),
+        changes=json.loads(json.dumps(_jsonable(fields.get("changes") or {}))),
     )
 
 

@@ -50,3 +50,11 @@ def test_a_system_record_has_no_actor_and_is_chained_by_the_sealer():
     assert audit_chain_seal() >= 1
     assert AuditRecord.objects.get(pk=record.pk).hash
     assert verify_chain().ok
+
+
+def test_a_misspelt_field_is_refused_and_nothing_is_written(officer):
+    """The fields are one TypedDict (audit.log.AuditFields): a name it does not have is a TypeError,
+    as it was with keyword-only parameters, not a record without it."""
+    with pytest.raises(TypeError, match="evnt"):
+        audit_log(actor=officer, action=AuditRecord.Action.UPDATE, evnt="case.update")  # type: ignore[call-arg]
+    assert not AuditRecord.objects.exists()
