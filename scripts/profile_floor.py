@@ -13,16 +13,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
-import secrets
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from profile_stack import production_stack
 
 
 def main() -> int:
@@ -30,29 +25,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--top", type=int, default=35)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("needs PostgreSQL: run through scripts/with-services.sh")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "DJANGO_LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.test import Client
-
-    call_command("migrate", verbosity=0, interactive=False)
-    import bench_seed
-
-    users = bench_seed.ensure_users()
-    token = bench_seed.tokens(users)["bench_lead"]
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", REMOTE_ADDR="127.0.0.1")
+    _, client = production_stack()
     for _ in range(200):  # warm: imports, prepared statements, caches
         assert client.get("/api/bench/floor/").status_code == 200
     profiler = cProfile.Profile()

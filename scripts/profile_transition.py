@@ -21,15 +21,11 @@ import os
 import pstats
 import random
 import re
-import secrets
 import sys
 import time
 from collections import Counter, defaultdict
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
+from profile_stack import ROOT, production_stack
 
 STEPS = [("start_intake", ""), ("start_assessment", ""), ("withdraw", "De overnemer trok zich terug.")]
 
@@ -56,32 +52,13 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--trace-begin", action="store_true", help="print where one transition's transactions begin")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("needs PostgreSQL: run through scripts/with-services.sh")
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
-            "DJANGO_LOG_LEVEL": "WARNING",
-            "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),  # as scripts/bench.py
-        }
-    )
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-
-    call_command("migrate", verbosity=0, interactive=False)
+    # BEV_MAX_CLASSIFICATION as scripts/bench.py
+    users, client = production_stack(BEV_MAX_CLASSIFICATION=os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"))
     import bench_seed
+    from django.db import connection
 
     from audit.context import acting
 
-    users = bench_seed.ensure_users()
-    token = bench_seed.tokens(users)["bench_lead"]
     rng = random.Random(25)
     stats = bench_seed.SeedStats()
     warm = 10
@@ -90,7 +67,6 @@ def main() -> int:
             bench_seed.seed_case(n=900_000 + n, target="pool", users=users, rng=rng, stats=stats).pk
             for n in range(args.cases + warm)
         ]
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", REMOTE_ADDR="127.0.0.1")
 
     def run(case_ids):
         for name, reason in STEPS:
