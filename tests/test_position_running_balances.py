@@ -126,7 +126,11 @@ def test_verify_ledger_reports_a_corrupted_running_figure_and_flow(positions, ma
     with pytest.raises(CommandError):
         call_command("verify_ledger", stdout=out)
     assert f"MISMATCH: position {stake.pk} reserved: ledger 0.00, running 1.00" in out.getvalue()
-    assert AuditRecord.objects.filter(event="ledger.verification_failed").count() == 1
+    record = AuditRecord.objects.get(event="ledger.verification_failed")  # one, by the system, from the command
+    assert (record.actor_id, record.channel, record.changes["found_by"]) == (None, "command", "verify_ledger")
+    assert record.changes["mismatches"] == [
+        {"position_id": str(stake.pk), "figure": "reserved", "ledger": "0.00", "running": "1.00"}
+    ]
     _corrupt("UPDATE bev_positionbalance SET reserved = reserved - 1 WHERE position_id = %s", [stake.pk])
     call_command("verify_ledger", stdout=StringIO())
     _corrupt("UPDATE bev_positionflow SET amount = amount + 5 WHERE position_id = %s", [stake.pk])

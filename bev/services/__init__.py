@@ -47,6 +47,7 @@ from .ledger import (  # noqa: F401
     DISBURSEMENT_STATES,
     EXIT_STATES,
     PERCENT_PLACES,
+    ledger_verify,
     money,
 )
 from .loan import (  # noqa: F401

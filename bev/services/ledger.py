@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -58,7 +58,15 @@ from ..models import (
     PositionBalance,
     PositionFlow,
 )
-from ..selectors import CASH_ACCOUNTS, ZERO, ledger_totals, liquidity
+from ..selectors import (
+    CASH_ACCOUNTS,
+    ZERO,
+    fund_get,
+    ledger_totals,
+    liquidity,
+    running_balance_mismatches,
+    unbalanced_entries,
+)
 
 CENT = Decimal("0.01")
 # The most a single booking may be (docs/security.md): ten times the fund's committed capital of
@@ -389,6 +397,30 @@ def running_balances_rebuild() -> None:
                 " GROUP BY position_id, booked_on",
                 [fund.pk, *CASH_ACCOUNTS, *PORTFOLIO_KINDS],
             )
+
+
+def ledger_verify(*, found_by: str) -> tuple[list[int], list[dict]]:
+    """Check the ledger (`manage.py verify_ledger`): every entry balances, and the running balances
+    kept beside it equal the sums of its lines. What differs is recorded in the audit trail
+    (`ledger.verification_failed`, by the system, in its own transaction); returns the unbalanced
+    entries' ids and the running balances that differ (`running_balance_mismatches`)."""
+    fund = fund_get()
+    unbalanced = unbalanced_entries(fund=fund)
+    mismatches = running_balance_mismatches(fund=fund)
+    if unbalanced or mismatches:
+        with transaction.atomic():
+            audit_log(
+                actor=None,
+                action=AuditRecord.Action.OTHER,
+                event="ledger.verification_failed",
+                obj=fund,
+                changes={
+                    "unbalanced_entries": unbalanced,
+                    "mismatches": [{k: str(v) for k, v in m.items()} for m in mismatches],
+                    "found_by": found_by,
+                },
+            )
+    return unbalanced, mismatches
 
 
 def _figures(fund: Fund) -> dict[str, Decimal]:

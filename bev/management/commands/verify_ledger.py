@@ -1,9 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting
-from audit.models import AuditRecord
-from audit.services import audit_log
-from bev.selectors import fund_get, running_balance_mismatches, unbalanced_entries
+from bev.services import ledger_verify
 
 
 class Command(BaseCommand):
@@ -14,27 +12,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        fund = fund_get()
-        unbalanced = unbalanced_entries(fund=fund)
-        mismatches = running_balance_mismatches(fund=fund)
+        with acting(channel="command"):
+            unbalanced, mismatches = ledger_verify(found_by="verify_ledger")
         for entry_id in unbalanced:
             self.stdout.write(f"UNBALANCED: entry {entry_id}")
         for m in mismatches:
             where = f"position {m['position_id']} {m['figure']}" if "position_id" in m else f"account {m['account']}"
             self.stdout.write(f"MISMATCH: {where}: ledger {m['ledger']}, running {m['running']}")
         if unbalanced or mismatches:
-            with acting(channel="command"):
-                audit_log(
-                    actor=None,
-                    action=AuditRecord.Action.OTHER,
-                    event="ledger.verification_failed",
-                    obj=fund,
-                    changes={
-                        "unbalanced_entries": unbalanced,
-                        "mismatches": [{k: str(v) for k, v in m.items()} for m in mismatches],
-                        "found_by": "verify_ledger",
-                    },
-                )
             raise CommandError(
                 f"The ledger does not verify: {len(unbalanced)} unbalanced entries, "
                 f"{len(mismatches)} running balances that differ from the ledger."
