@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -103,6 +105,29 @@ def case(officer, officer2, assessor, assessor2, secretariat, secretariat2, mana
             manager2: Role.FUND_MANAGER,
         },
     )
+
+
+@pytest.fixture
+def stake_and_loan(case, manager, secretariat, secretariat2):
+    """The booking set-up of the running-balance tests: a fund with 40m received and, on `case`
+    ready for investment, an equity stake (30%) and a 3m loan with warrants at 5%, nothing booked."""
+    from bev import services
+
+    from .factories import case_to_investment_preparation, fund_with_tranches
+
+    million = Decimal("1000000.00")
+    fund_with_tranches(user=manager, amounts=(40 * million,))
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+    stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30)
+    loan = services.position_create(
+        user=manager,
+        case=ready,
+        instrument="loan_with_warrants",
+        principal=3 * million,
+        interest_rate_percent=Decimal("5"),
+        warrant_terms="Warrants op 5%.",
+    )
+    return stake, loan
 
 
 @pytest.fixture

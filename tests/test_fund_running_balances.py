@@ -18,10 +18,8 @@ from bev.selectors import fund_get, ledger_totals, ledger_totals_from_lines, run
 from core.exceptions import LimitExceeded, RuleViolation
 from tests.concurrency import race
 from tests.factories import (
-    case_to_investment_preparation,
     charge_fee,
     fee_year_prepared,
-    fund_with_tranches,
     order_sale,
 )
 
@@ -34,27 +32,11 @@ def assert_reconciled():
     assert ledger_totals(fund=fund) == ledger_totals_from_lines(fund=fund)
 
 
-@pytest.fixture
-def positions(case, manager, secretariat, secretariat2):
-    fund_with_tranches(user=manager, amounts=(40 * M,))
-    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30)
-    loan = services.position_create(
-        user=manager,
-        case=ready,
-        instrument="loan_with_warrants",
-        principal=3 * M,
-        interest_rate_percent=Decimal("5"),
-        warrant_terms="Warrants op 5%.",
-    )
-    return stake, loan
-
-
 @pytest.mark.django_db
 def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(
-    positions, manager, manager2, secretariat, secretariat2
+    stake_and_loan, manager, manager2, secretariat, secretariat2
 ):
-    stake, loan = positions
+    stake, loan = stake_and_loan
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=2 * M, idempotency_key="res")
     assert_reconciled()
@@ -90,8 +72,8 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(
 
 
 @pytest.mark.django_db
-def test_a_refused_or_replayed_booking_leaves_the_running_balances_as_they_were(positions, manager):
-    stake, _ = positions
+def test_a_refused_or_replayed_booking_leaves_the_running_balances_as_they_were(stake_and_loan, manager):
+    stake, _ = stake_and_loan
     before = list(AccountBalance.objects.order_by("account").values_list("account", "balance", "returns"))
     with pytest.raises(LimitExceeded):
         services.reservation_book(user=manager, position=stake, amount=41 * M, idempotency_key="too-much")
@@ -105,7 +87,7 @@ def test_a_refused_or_replayed_booking_leaves_the_running_balances_as_they_were(
 
 
 @pytest.mark.django_db
-def test_a_line_of_another_kind_on_the_investments_account_is_refused(positions, manager):
+def test_a_line_of_another_kind_on_the_investments_account_is_refused(stake_and_loan, manager):
     """The overview's cached figures over the holdings are keyed on the entries of PORTFOLIO_KINDS
     only; an entry of another kind may not change them."""
     from bev.services.ledger import _post
@@ -124,8 +106,8 @@ def test_a_line_of_another_kind_on_the_investments_account_is_refused(positions,
 
 
 @pytest.mark.django_db
-def test_the_migration_fills_the_running_balances_from_an_existing_ledger(positions, manager, manager2):
-    stake, _ = positions
+def test_the_migration_fills_the_running_balances_from_an_existing_ledger(stake_and_loan, manager, manager2):
+    stake, _ = stake_and_loan
     proposal = services.disbursement_propose(user=manager, position=stake, amount=M, idempotency_key="d")
     services.disbursement_approve(user=manager2, disbursement=proposal)
     services.return_book(user=manager, position=stake, kind="dividend", amount=M / 10, idempotency_key="div")
@@ -139,7 +121,7 @@ def test_the_migration_fills_the_running_balances_from_an_existing_ledger(positi
 
 
 @pytest.mark.django_db
-def test_a_missing_running_balance_is_reported(positions):
+def test_a_missing_running_balance_is_reported(stake_and_loan):
     AccountBalance.objects.filter(account="cash_available").delete()
     assert [m["account"] for m in running_balance_mismatches()] == ["cash_available"]
 
@@ -148,8 +130,8 @@ def test_a_missing_running_balance_is_reported(positions):
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking")
-def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(positions, manager, manager2, seed):
-    stake, loan = positions
+def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(stake_and_loan, manager, manager2, seed):
+    stake, loan = stake_and_loan
     for position, key in ((stake, "first-s"), (loan, "first-l")):
         proposal = services.disbursement_propose(user=manager, position=position, amount=M, idempotency_key=key)
         services.disbursement_approve(user=manager2, disbursement=proposal)

@@ -40,22 +40,6 @@ def assert_reconciled():
     assert positions_metrics(positions) == positions_metrics(positions, as_of=today)  # many at once
 
 
-@pytest.fixture
-def positions(case, manager, secretariat, secretariat2):
-    fund_with_tranches(user=manager, amounts=(40 * M,))
-    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    stake = services.position_create(user=manager, case=ready, instrument="equity", ownership_percent=30)
-    loan = services.position_create(
-        user=manager,
-        case=ready,
-        instrument="loan_with_warrants",
-        principal=3 * M,
-        interest_rate_percent=Decimal("5"),
-        warrant_terms="Warrants op 5%.",
-    )
-    return stake, loan
-
-
 def _disburse(position, amount, key, manager, manager2, **kwargs):
     proposal = services.disbursement_propose(user=manager, position=position, amount=amount, idempotency_key=key)
     return services.disbursement_approve(user=manager2, disbursement=proposal, **kwargs)
@@ -63,9 +47,9 @@ def _disburse(position, amount, key, manager, manager2, **kwargs):
 
 @pytest.mark.django_db
 def test_every_booking_on_a_position_keeps_its_running_figures_equal_to_its_lines(
-    positions, manager, manager2, secretariat, secretariat2
+    stake_and_loan, manager, manager2, secretariat, secretariat2
 ):
-    stake, loan = positions
+    stake, loan = stake_and_loan
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=2 * M, idempotency_key="res")
     services.reservation_release(user=manager, position=stake, amount=M / 2, idempotency_key="rel")
@@ -94,8 +78,8 @@ def test_every_booking_on_a_position_keeps_its_running_figures_equal_to_its_line
 
 
 @pytest.mark.django_db
-def test_a_refused_booking_leaves_the_running_figures_as_they_were(positions, manager, manager2):
-    stake, _ = positions
+def test_a_refused_booking_leaves_the_running_figures_as_they_were(stake_and_loan, manager, manager2):
+    stake, _ = stake_and_loan
     _disburse(stake, M, "d", manager, manager2)
     before = list(PositionBalance.objects.values_list("position_id", "cost", "reserved", "disbursement_lines"))
     flows = list(PositionFlow.objects.values_list("position_id", "booked_on", "amount"))
@@ -115,8 +99,8 @@ def _corrupt(sql, params):
 
 
 @pytest.mark.django_db
-def test_verify_ledger_reports_a_corrupted_running_figure_and_flow(positions, manager, manager2):
-    stake, _ = positions
+def test_verify_ledger_reports_a_corrupted_running_figure_and_flow(stake_and_loan, manager, manager2):
+    stake, _ = stake_and_loan
     _disburse(stake, M, "d", manager, manager2)
     out = StringIO()
     call_command("verify_ledger", stdout=out)
@@ -153,8 +137,8 @@ def _figures():
 
 
 @pytest.mark.django_db
-def test_the_migration_and_the_rebuild_fill_the_running_figures_from_the_ledger(positions, manager, manager2):
-    stake, loan = positions
+def test_the_migration_and_the_rebuild_fill_the_running_figures_from_the_ledger(stake_and_loan, manager, manager2):
+    stake, loan = stake_and_loan
     services.reservation_book(user=manager, position=loan, amount=M, idempotency_key="res")
     _disburse(stake, M, "d", manager, manager2)
     services.return_book(user=manager, position=stake, kind="dividend", amount=M / 10, idempotency_key="div")
