@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
+from audit.chain import HASHED_FIELDS  # stdlib only: importable before django.setup()
+
 # Share of the cases per end state (the rest of the lifecycle follows from the path to it).
 STATE_MIX = {
     "signal": 0.08,
@@ -427,25 +429,9 @@ def top_up_timeline(*, target_events: int, users: dict, rng: random.Random, budg
 # ---------------------------------------------------------------------------------------------
 # The audit trail: bulk-loaded with a valid chain
 # ---------------------------------------------------------------------------------------------
-AUDIT_COLUMNS = [
-    "id",
-    "timestamp",
-    "actor_id",
-    "actor_username",
-    "action",
-    "event",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "case_id",
-    "request_id",
-    "ip_address",
-    "channel",
-    "changes",
-    "seq",
-    "prev_hash",
-    "hash",
-]
+# The columns the COPY writes: the hashed ones (audit.chain.HASHED_FIELDS, what `record_hash` hashes),
+# then the chain's own.
+AUDIT_COLUMNS = [*HASHED_FIELDS, "seq", "prev_hash", "hash"]
 
 
 def _copy_text(value) -> str:
@@ -515,25 +501,8 @@ def bulk_load_audit(
                 "changes": ({"summary": {"before": "oud", "after": "nieuw"}} if action == "update" else {}),
             }
             digest = record_hash(values, prev_hash)
-            row = [
-                next_id,
-                ts.isoformat(),
-                actor_id,
-                username,
-                action,
-                event,
-                values["object_type"],
-                values["object_id"],
-                values["object_repr"],
-                values["case_id"],
-                values["request_id"],
-                values["ip_address"],
-                values["channel"],
-                json.dumps(values["changes"]),
-                next_seq,
-                prev_hash,
-                digest,
-            ]
+            copied = {**values, "timestamp": ts.isoformat(), "changes": json.dumps(values["changes"])}
+            row = [*(copied[name] for name in HASHED_FIELDS), next_seq, prev_hash, digest]
             buf.write("\t".join(_copy_text(v) for v in row))
             buf.write("\n")
             prev_hash = digest
