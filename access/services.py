@@ -171,21 +171,7 @@ def _revoke_token_of(*, actor: User, user: User, reason: str) -> None:
 @transaction.atomic
 def user_set_notify_by_email(*, user: User, enabled: bool) -> User:
     """Task mails (access.notifications) on or off, by the person themselves (issue 23)."""
-    enabled = bool(enabled)
-    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
-    before = user.notify_by_email
-    if before != enabled:
-        user.notify_by_email = enabled
-        user.save(update_fields=["notify_by_email"])
-        audit_log(
-            actor=user,
-            action=AuditRecord.Action.UPDATE,
-            event="user.notify_by_email",
-            obj=user,
-            object_repr=user.username,
-            changes={"notify_by_email": {"before": before, "after": enabled}},
-        )
-    return user
+    return _own_setting_set(user=user, name="notify_by_email", value=bool(enabled))
 
 
 @transaction.atomic
@@ -195,18 +181,23 @@ def user_set_language(*, user: User, language: str) -> User:
     language = (language or "").strip()
     if language and language not in dict(settings.LANGUAGES):
         raise RuleViolation(_("Kies een van de talen van de dienst."), field="language")
+    return _own_setting_set(user=user, name="language", value=language)
+
+
+def _own_setting_set(*, user: User, name: str, value: object) -> User:
+    """One of the person's own settings, under the row lock, audited as `user.<name>` when it changes."""
     user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
-    before = user.language
-    if before != language:
-        user.language = language
-        user.save(update_fields=["language"])
+    before = getattr(user, name)
+    if before != value:
+        setattr(user, name, value)
+        user.save(update_fields=[name])
         audit_log(
             actor=user,
             action=AuditRecord.Action.UPDATE,
-            event="user.language",
+            event=f"user.{name}",
             obj=user,
             object_repr=user.username,
-            changes={"language": {"before": before, "after": language}},
+            changes={name: {"before": before, "after": value}},
         )
     return user
 
