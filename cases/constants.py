@@ -30,7 +30,10 @@ class State(models.TextChoices):
     NOT_DEPLOYED = "not_deployed", _("Geen inzet")
 
 
-OPEN_STATES = [
+# The lifecycle's main line from the signal to the exit, in order: the stages an open case passes
+# through (the evaluation report's, parliament.reports); the lifecycle diagram draws them top to
+# bottom and then the closed case (cases.lifecycle_diagram).
+MAIN_STAGES = [
     State.SIGNAL,
     State.INTAKE,
     State.RISK_ASSESSMENT,
@@ -39,8 +42,8 @@ OPEN_STATES = [
     State.INVESTED,
     State.MONITORING,
     State.EXIT,
-    State.FOLLOW_ON_DECISION,
 ]
+OPEN_STATES = [*MAIN_STAGES, State.FOLLOW_ON_DECISION]
 END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEPLOYED]
 # An ended case's team stays as it was when the case ended: the record of who worked on it. Only the
 # read-only oversight role still joins or leaves it: the letter's evaluation ("Dit instrument zal twee

@@ -5,22 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .constants import State
+from .constants import MAIN_STAGES, State
 from .models import Case
 
 # The main line top to bottom, and where each end state sits in the right-hand column
 # (as a row number, between the rows of the states that lead there).
-MAIN_LINE = [
-    State.SIGNAL,
-    State.INTAKE,
-    State.RISK_ASSESSMENT,
-    State.CABINET_DECISION,
-    State.INVESTMENT_PREPARATION,
-    State.INVESTED,
-    State.MONITORING,
-    State.EXIT,
-    State.CLOSED,
-]
+MAIN_LINE = [*MAIN_STAGES, State.CLOSED]
 END_ROWS = {State.NOT_ADMISSIBLE: 0.6, State.NOT_DEPLOYED: 2.6, State.WITHDRAWN: 4.8}
 # States beside the main line that lead back into it (the follow-on decision).
 SIDE_ROWS = {State.FOLLOW_ON_DECISION: 5.5}

@@ -32,7 +32,7 @@ from django.utils import timezone
 from access.permissions import can
 from bev.models import Position
 from bev.selectors import fund_overview, manager_on, positions_metrics
-from cases.constants import State
+from cases.constants import MAIN_STAGES, State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
@@ -292,18 +292,6 @@ def _formatted(row: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The evaluation report
 # ---------------------------------------------------------------------------------------------
-STAGES = [
-    State.SIGNAL,
-    State.INTAKE,
-    State.RISK_ASSESSMENT,
-    State.CABINET_DECISION,
-    State.INVESTMENT_PREPARATION,
-    State.INVESTED,
-    State.MONITORING,
-    State.EXIT,
-]
-
-
 def _aware(day: date, end: bool = False) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
 
@@ -362,14 +350,14 @@ def stage_durations(cases, *, until: datetime) -> dict[str, list[float]]:
             days[stage].append((at - since).total_seconds() / 86400)
         current[case_id] = (to_state, at)
     for stage, since in current.values():
-        if stage in STAGES:
+        if stage in MAIN_STAGES:
             days[stage].append((until - since).total_seconds() / 86400)
     return days
 
 
 def duration_stats(days: dict[str, list[float]]) -> list[dict]:
     rows = []
-    for stage in STAGES:
+    for stage in MAIN_STAGES:
         values = sorted(days.get(stage, []))
         if not values:
             rows.append(
