@@ -73,13 +73,7 @@ def disbursement_propose(
         existing.replayed = True
         return existing
     position = _locked_position(position)
-    _require_open(position)
-    if position.case.state not in DISBURSEMENT_STATES:
-        raise Conflict(
-            _("In de status '%(state)s' wordt niet (meer) in deze casus geïnvesteerd.")
-            % {"state": position.case.get_state_display()},
-            code="invalid_state",
-        )
+    _require_investable(position)
     own = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
     # early warnings; both checked again when booked
     _check_cabinet_decision(case=position.case, instrument=position.instrument, increase=amount - min(own, amount))
@@ -204,6 +198,12 @@ def _approval_refused(disbursement: Disbursement, user: User) -> bool:
         message=_("Vier ogen: wie de uitbetaling voorstelde, kan haar niet zelf goedkeuren."),
     )
     position = disbursement.position
+    _require_investable(position)
+    return False
+
+
+def _require_investable(position: Position) -> None:
+    """Money goes into a position only while it is open and its case is being invested in."""
     _require_open(position)
     if position.case.state not in DISBURSEMENT_STATES:
         raise Conflict(
@@ -211,7 +211,6 @@ def _approval_refused(disbursement: Disbursement, user: User) -> bool:
             % {"state": position.case.get_state_display()},
             code="invalid_state",
         )
-    return False
 
 
 @transaction.atomic
