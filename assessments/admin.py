@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
 from cases.admin_scope import CaseScopedAdmin
-from core.admin import ReadOnlyInline
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from core.exceptions import ApplicationError
 
 from . import selectors, services
@@ -132,21 +132,12 @@ class ReviewInline(ReadOnlyInline):
     fields = readonly_fields = ("decision", "reviewer", "comments", "at")
 
 
-class ReadOnlyAdmin(CaseScopedAdmin):
+class ReadOnlyAdmin(CaseScopedAdmin, ReadOnlyModelAdmin):
     def has_module_permission(self, request):
         return _staff(request)
 
     def has_view_permission(self, request, obj=None):
         return _staff(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)

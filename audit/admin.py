@@ -3,12 +3,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyModelAdmin
+
 from .models import AuditRecord, TaskFailure
 from .readers import may
 from .selectors import shown, with_visibility
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(ReadOnlyModelAdmin):
     """Seen by those with `view_permission`, changed by nobody (records the service writes itself)."""
 
     view_permission = ""
@@ -18,15 +20,6 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return may(request.user, self.view_permission)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditRecord)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
 from cases.admin_scope import CaseScopedAdmin
-from core.admin import ReadOnlyInline
+from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from core.exceptions import ApplicationError
 
 from . import services
@@ -30,16 +30,7 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff and can(request.user, "fund.view")
 

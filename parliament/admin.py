@@ -5,6 +5,7 @@ requests only of cases the person may see (`cases.admin_scope`)."""
 from django.contrib import admin
 
 from cases.admin_scope import CaseScopedAdmin
+from core.admin import ReadOnlyModelAdmin
 
 from . import selectors
 from .models import (
@@ -52,19 +53,8 @@ class EvaluationScheduleAdmin(admin.ModelAdmin):
     ordering = ["due_on"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(LetterRequest)
-class LetterRequestAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class LetterRequestAdmin(CaseScopedAdmin, ReadOnlyModelAdmin):
     """The outbox: a row that stays pending shows its last error."""
 
     list_display = ["source_key", "kind", "case", "executed_on", "status", "attempts", "created_at", "processed_at"]
@@ -83,7 +73,7 @@ class LetterRevisionInline(admin.TabularInline):
 
 
 @admin.register(LetterDraft)
-class LetterDraftAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class LetterDraftAdmin(CaseScopedAdmin, ReadOnlyModelAdmin):
     list_display = ["our_reference", "chamber", "kind", "status", "letter_date", "sent_on", "kamerstuk_number"]
     list_filter = ["status", "chamber", "kind"]
     inlines = [LetterRevisionInline]
@@ -93,7 +83,7 @@ class LetterDraftAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ReadOnlyModelAdmin):
     list_display = ["kind", "year", "period_start", "period_end", "requested_by", "status", "progress", "created_at"]
     list_filter = ["kind", "status"]
 
