@@ -656,7 +656,11 @@ def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> 
     _require_team_open(state=state, roles=[role])
     # The one rule of who may join in a role (active, not locked out, the function fits, cleared for
     # the case's classification), which the team's people picker offers from too
-    # (access.selectors.people_who_may_hold_case_role).
+    # (access.selectors.people_who_may_hold_case_role), on the person's row as it is now, locked (after
+    # the case's): an administrator lowering their clearance meanwhile waits and then sees this case
+    # (access.services.user_require_clearance_covers_teams).
+    if member is not None:
+        list(User.objects.select_for_update(no_key=True).filter(pk=member.pk).values_list("pk"))
     if member is None or not may_hold_case_role(person=member, case_role=role, classification_rank=classification_rank):
         raise _team_candidate_refused(case)
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
