@@ -608,6 +608,13 @@ def _team_candidate_refused(case: Case) -> RuleViolation:
     )
 
 
+def _locked_case_state(case: Case) -> str:
+    """Lock the case's row (FOR NO KEY UPDATE: the lock a transition's UPDATE takes, and the first
+    lock it takes, so a service that takes it first keeps the transitions' lock order) and return its
+    state as it is now: a check against it holds until the transaction ends (a transition waits)."""
+    return str(Case.objects.select_for_update(no_key=True).filter(pk=case.pk).values_list("state", flat=True).get())
+
+
 def _lock_team(*, user: User, case: Case) -> tuple[str, int]:
     """Begin a team change: lock the case row, check the permission on the team as it is now and
     return the case's state and classification rank as they are under the lock.
@@ -800,23 +807,28 @@ def cabinet_decision_record(
     (letter, "Invest-NL als beheerder": "draag ik zorg dat het kabinetsbesluit om te investeren door
     Invest-NL effectief ten uitvoer wordt gebracht"); the fund holds the money in the case to it.
     While the stake is held, a decision may instead order its sale (`orders_sale`: one of the two
-    grounds of the exit gate, cases.guards.exit_is_authorised)."""
+    grounds of the exit gate, cases.guards.exit_is_authorised).
+
+    The state and the pending decision are checked on the case's row locked (`_locked_case_state`):
+    two secretaries recording at once leave one decision to confirm, and a decision racing the
+    transition that ends or moves the case is recorded before it or refused."""
     require(user, "cabinet_decision.record", case=case)
+    state = _locked_case_state(case)
     if orders_sale:
         if deploy:
             raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
-        if case.state not in SALE_ORDER_STATES:
+        if state not in SALE_ORDER_STATES:
             raise Conflict(
                 _("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
                 code="invalid_state",
             )
-    elif case.state not in DECISION_STATES:
+    elif state not in DECISION_STATES:
         raise Conflict(
             _("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."), code="invalid_state"
         )
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
-    if deploy and case.state == State.FOLLOW_ON_DECISION:
+    if deploy and state == State.FOLLOW_ON_DECISION:
         _require_follow_on_reassessment(case)
     instruments = _decision_instruments(instruments if instruments is not None else [])
     if deploy:
