@@ -302,8 +302,16 @@ def case_update(
     """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
     classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
-    if case.state in END_STATES:
+    # On the case's row locked (a transition waits): the state the fields are allowed by is the one
+    # saved with them. A copy read before a transition committed is stale: 409, not the save's
+    # ConcurrentTransition (a 500).
+    state = _locked_case_state(case)
+    if state in END_STATES:
         raise Conflict(_("Een beëindigde casus kan niet meer worden gewijzigd."), code="case_closed")
+    if state != case.state:
+        raise Conflict(
+            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
+        )
     allowed = EDITABLE_FIELDS.get(case.state, set())
     refused = sorted(set(data) - allowed)
     if refused:
