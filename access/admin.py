@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .forms import UserAdminChangeForm
 from .models import User
 from .permissions import can
 from .services import account_snapshot, user_reset_second_factor, user_save_by_admin
@@ -24,6 +25,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["role", "clearance", "is_active"]
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("BEV", {"fields": ["role", "clearance", "organisation"]}))
     actions = ["reset_second_factor"]
+    form = UserAdminChangeForm
 
     def has_module_permission(self, request):
         return can(request.user, "user.manage")

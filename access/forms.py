@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .services import has_confirmed_totp, otp_device_matching
+from .services import has_confirmed_totp, otp_device_matching, user_require_clearance_covers_teams
 
 
 class CodeInput(forms.TextInput):
@@ -87,3 +88,21 @@ class NotificationSettingsForm(forms.Form):
             "noemt alleen het kenmerk van de casus, de soort taak en een link."
         ),
     )
+
+
+class UserAdminChangeForm(UserChangeForm):
+    """The admin's form for a person: a clearance lowered below an open case of their team is a
+    form error at the field, naming the cases (the rule is the service's,
+    `access.services.user_require_clearance_covers_teams`; `user_save_by_admin` checks it again)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        clearance = cleaned.get("clearance")
+        if clearance and self.instance.pk is not None and clearance != self.initial.get("clearance"):
+            try:
+                user_require_clearance_covers_teams(
+                    user=self.instance, clearance=clearance, is_active=bool(cleaned.get("is_active"))
+                )
+            except ValidationError as refused:
+                self.add_error(None, refused)
+        return cleaned

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from core.classification import Classification, rank
 from core.exceptions import NotFound, PermissionDenied, RuleViolation
 
+from . import hooks
 from .models import ApiToken, User, api_token_digest, password_fingerprint
 from .permissions import require
 
@@ -257,13 +260,42 @@ def account_change_audit(*, actor: User | None, user: User, before: dict, create
     )
 
 
+def user_require_clearance_covers_teams(*, user: User, clearance: str, is_active: bool) -> None:
+    """A clearance is not lowered below a case not ended on whose team the person is: they would lose
+    sight of it mid-work while still counting as its assessor or fund manager (the team rule, cleared
+    for the classification, would no longer hold). Refused at the field `clearance`, naming the
+    cases, as raising a case above a member's clearance is refused naming them
+    (`classification_above_member_clearance`). Whoever lowers it first has the person taken off
+    those teams (or the case lowered), each its own audited step; a deactivated person counts on no
+    team. An ended case's frozen team does not block it (docs/security.md, "Classification changes")."""
+    if user.pk is None or not is_active or clearance not in Classification.values:
+        return
+    references = hooks.open_cases_above_clearance(user_id=user.pk, clearance_rank=rank(clearance))
+    if references:
+        raise ValidationError(
+            {
+                "clearance": _(
+                    "%(user)s staat in het team van casussen met een hogere rubricering dan %(level)s: "
+                    "%(cases)s. Haal deze persoon daar eerst uit het team, of verlaag de rubricering van die casussen."
+                )
+                % {"user": user.username, "level": Classification(clearance).label, "cases": ", ".join(references)}
+            }
+        )
+
+
 @transaction.atomic
 def user_save_by_admin(*, actor: User, user: User, before: dict) -> User:
     """Save a person's account as changed in the admin; every change (role, clearance, access, name,
-    e-mail, the password set when adding a person) is audited."""
+    e-mail, the password set when adding a person) is audited. A clearance is not lowered below an
+    open case of the person's team (`user_require_clearance_covers_teams`): the person's row is
+    locked first, and a team add locks it too (`cases.services.case_team_add`), so the check holds."""
     require(actor, "user.manage")
     created = user.pk is None
     user.full_clean(exclude=["password"])
+    if not created:
+        stored = User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("clearance_rank").get()[0]
+        if rank(user.clearance) < stored:
+            user_require_clearance_covers_teams(user=user, clearance=user.clearance, is_active=user.is_active)
     setattr(user, AUDITED_FLAG, True)
     user.save()
     if not created and before.get("is_active") and not user.is_active:

@@ -4,6 +4,7 @@ consultations are read-only here and reached only through the selectors (need-to
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
@@ -31,7 +32,12 @@ class FrameworkVersionForm(forms.ModelForm):
         fields = ["name", "notes", "definition"]
 
     def clean_definition(self):
-        return validate_definition(self.cleaned_data.get("definition"))
+        # validate_definition names the model's field ({"definition": [...]}, as the services raise
+        # it); a field's clean raises its messages alone (a dict here was a 500 for any refusal).
+        try:
+            return validate_definition(self.cleaned_data.get("definition"))
+        except ValidationError as refused:
+            raise ValidationError(refused.messages) from None
 
 
 def _staff(request) -> bool:

@@ -25,3 +25,9 @@ class CasesConfig(AppConfig):
         readers.visible_cases.provide(lambda user: Case.objects.visible_to(user))
         readers.find_case.provide(lambda user, case_id: case_header(user=user, case_id=case_id))
         work_sources.register("cases", work.work_items)
+        # Lowering a person's clearance below an open case of their team is refused (access.hooks).
+        from access import hooks as access_hooks
+
+        from .selectors import open_cases_above_clearance
+
+        access_hooks.open_cases_above_clearance.provide(open_cases_above_clearance)

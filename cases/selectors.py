@@ -178,6 +178,19 @@ def case_team(*, case: Case) -> QuerySet[CaseTeamMember]:
     return case.team.select_related("user").order_by("added_at")
 
 
+def open_cases_above_clearance(*, user_id: int, clearance_rank: int) -> list[str]:
+    """The references of the cases not ended on whose team the person is, classified above
+    `clearance_rank` (`access.hooks.open_cases_above_clearance`: lowering a clearance below them is
+    refused). An ended case's team is frozen and acts no more: its need-to-know follows the clearance."""
+    return list(
+        Case.objects.filter(team__user_id=user_id, classification_rank__gt=clearance_rank)
+        .exclude(state__in=END_STATES)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+        .distinct()
+    )
+
+
 def team_candidates(*, case: Case, role: str | None = None) -> QuerySet:
     """The people who may be added to this case's team (in `role`, else in any case role): those the
     service takes (`access.selectors.people_who_may_hold_case_role`, the same rule: of the role's

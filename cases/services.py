@@ -296,8 +296,16 @@ def case_update(
     """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
     classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
-    if case.state in END_STATES:
+    # On the case's row locked (a transition waits): the state the fields are allowed by is the one
+    # saved with them. A copy read before a transition committed is stale: 409, not the save's
+    # ConcurrentTransition (a 500).
+    state = _locked_case_state(case)
+    if state in END_STATES:
         raise Conflict(_("Een beëindigde casus kan niet meer worden gewijzigd."), code="case_closed")
+    if state != case.state:
+        raise Conflict(
+            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
+        )
     allowed = EDITABLE_FIELDS.get(case.state, set())
     refused = sorted(set(data) - allowed)
     if refused:
@@ -602,16 +610,41 @@ def _team_candidate_refused(case: Case) -> RuleViolation:
     )
 
 
-def _require_team_open(*, case: Case, roles: Iterable[str]) -> None:
+def _locked_case_state(case: Case) -> str:
+    """Lock the case's row (FOR NO KEY UPDATE: the lock a transition's UPDATE takes, and the first
+    lock it takes, so a service that takes it first keeps the transitions' lock order) and return its
+    state as it is now: a check against it holds until the transaction ends (a transition waits)."""
+    return str(Case.objects.select_for_update(no_key=True).filter(pk=case.pk).values_list("state", flat=True).get())
+
+
+def _lock_team(*, user: User, case: Case) -> tuple[str, int]:
+    """Begin a team change: lock the case row, check the permission on the team as it is now and
+    return the case's state and classification rank as they are under the lock.
+
+    The lock is FOR NO KEY UPDATE, the lock a transition's UPDATE takes and the first one it takes,
+    so taking it first here keeps the transitions' lock order (then the member's row). Every team
+    change of the case waits for the others and for a transition in flight: the state returned (to
+    `_require_team_open`) and the team the permission is checked on hold until this transaction
+    ends. Without it, a member added while a withdrawal commits sits on the ended case's team."""
+    state, classification_rank = (
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).values_list("state", "classification_rank").get()
+    )
+    case.forget_team()  # the permission is checked on the team read under the lock
+    require(user, "case.manage_team", case=case)
+    return str(state), int(classification_rank)
+
+
+def _require_team_open(*, state: str, roles: Iterable[str]) -> None:
     """A team change on an ended case (closed, withdrawn, not admissible, not deployed) is 409
-    `case_closed`, unless every role it touches is in ENDED_CASE_TEAM_ROLES."""
-    if case.state in END_STATES and not all(role in ENDED_CASE_TEAM_ROLES for role in roles):
+    `case_closed`, unless every role it touches is in ENDED_CASE_TEAM_ROLES. `state` is the one read
+    under the case's lock (`_lock_team`), not the caller's copy."""
+    if state in END_STATES and not all(role in ENDED_CASE_TEAM_ROLES for role in roles):
         raise Conflict(
             _(
                 "De casus is beëindigd (%(state)s): het casusteam blijft zoals het was; alleen een "
                 "auditor kan nog worden toegevoegd of verwijderd."
             )
-            % {"state": case.get_state_display()},
+            % {"state": State(state).label},
             code="case_closed",
         )
 
@@ -626,16 +659,18 @@ def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> 
     `member` is None when the username entered names no active person: refused exactly as a person
     whose organisational role does not allow `role` (or who is locked out), and only after the
     permission check."""
-    require(user, "case.manage_team", case=case)
+    state, classification_rank = _lock_team(user=user, case=case)
     if role not in Role.values:
         raise RuleViolation(_("Onbekende rol."), field="role")
-    _require_team_open(case=case, roles=[role])
+    _require_team_open(state=state, roles=[role])
     # The one rule of who may join in a role (active, not locked out, the function fits, cleared for
     # the case's classification), which the team's people picker offers from too
-    # (access.selectors.people_who_may_hold_case_role).
-    if member is None or not may_hold_case_role(
-        person=member, case_role=role, classification_rank=case.classification_rank
-    ):
+    # (access.selectors.people_who_may_hold_case_role), on the person's row as it is now, locked (after
+    # the case's): an administrator lowering their clearance meanwhile waits and then sees this case
+    # (access.services.user_require_clearance_covers_teams).
+    if member is not None:
+        list(User.objects.select_for_update(no_key=True).filter(pk=member.pk).values_list("pk"))
+    if member is None or not may_hold_case_role(person=member, case_role=role, classification_rank=classification_rank):
         raise _team_candidate_refused(case)
     if CaseTeamMember.objects.filter(case=case, user=member).exists():
         raise Conflict(_("Deze persoon staat al in het casusteam."), code="already_member")
@@ -664,7 +699,7 @@ def case_team_add(*, user: User, case: Case, member: User | None, role: str) -> 
 def case_team_change_role(*, user: User, case: Case, member: User, role: str) -> CaseTeamMember:
     """Change a member's role on the case: its own audited step (not remove-and-add). The member
     keeps no power of the old role; what they did in it stays theirs for four eyes (issue 20)."""
-    require(user, "case.manage_team", case=case)
+    state, _rank = _lock_team(user=user, case=case)
     row = (
         CaseTeamMember.objects.select_for_update(no_key=True).filter(case=case, user=member).first()
         if member is not None
@@ -674,7 +709,7 @@ def case_team_change_role(*, user: User, case: Case, member: User, role: str) ->
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
     if member.pk == user.pk:
         raise RuleViolation(_("U kunt uw eigen rol in het casusteam niet wijzigen."), field="role")
-    _require_team_open(case=case, roles=[row.role, role])
+    _require_team_open(state=state, roles=[row.role, role])
     _require_role_fits(member=member, role=role)
     before = row.role
     if before == role:
@@ -698,13 +733,13 @@ def case_team_change_role(*, user: User, case: Case, member: User, role: str) ->
 
 @transaction.atomic
 def case_team_remove(*, user: User, case: Case, member: User) -> None:
-    require(user, "case.manage_team", case=case)
+    state, _rank = _lock_team(user=user, case=case)
     if member is not None and member.pk == user.pk:
         raise RuleViolation(_("U kunt uzelf niet uit het casusteam verwijderen."), field="user")
     row = CaseTeamMember.objects.filter(case=case, user=member).first() if member is not None else None
     if row is None:  # no such person, or not on the team: one answer (issue 22)
         raise NotFound(_("Deze persoon staat niet in het casusteam."))
-    _require_team_open(case=case, roles=[row.role])
+    _require_team_open(state=state, roles=[row.role])
     row.delete()
     case.forget_team()
     _record_event(case=case, actor=user, kind=EventKind.TEAM, data={"removed": member.username, "role": row.role})
@@ -774,23 +809,28 @@ def cabinet_decision_record(
     (letter, "Invest-NL als beheerder": "draag ik zorg dat het kabinetsbesluit om te investeren door
     Invest-NL effectief ten uitvoer wordt gebracht"); the fund holds the money in the case to it.
     While the stake is held, a decision may instead order its sale (`orders_sale`: one of the two
-    grounds of the exit gate, cases.guards.exit_is_authorised)."""
+    grounds of the exit gate, cases.guards.exit_is_authorised).
+
+    The state and the pending decision are checked on the case's row locked (`_locked_case_state`):
+    two secretaries recording at once leave one decision to confirm, and a decision racing the
+    transition that ends or moves the case is recorded before it or refused."""
     require(user, "cabinet_decision.record", case=case)
+    state = _locked_case_state(case)
     if orders_sale:
         if deploy:
             raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
-        if case.state not in SALE_ORDER_STATES:
+        if state not in SALE_ORDER_STATES:
             raise Conflict(
                 _("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
                 code="invalid_state",
             )
-    elif case.state not in DECISION_STATES:
+    elif state not in DECISION_STATES:
         raise Conflict(
             _("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."), code="invalid_state"
         )
     if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
-    if deploy and case.state == State.FOLLOW_ON_DECISION:
+    if deploy and state == State.FOLLOW_ON_DECISION:
         _require_follow_on_reassessment(case)
     instruments = _decision_instruments(instruments if instruments is not None else [])
     if deploy:

@@ -48,7 +48,7 @@ from .ledger import (
     _post,
     money,
 )
-from .positions import _locked_position, _require_open
+from .positions import _lock_case, _locked_position, _require_open
 
 if TYPE_CHECKING:
     from .ledger import LockedDisbursement
@@ -120,6 +120,7 @@ def disbursement_approve(*, user: User, disbursement: Disbursement, booked_on: d
         return disbursement
     proposer = disbursement.proposed_by  # never changes; the booking is in the proposer's name
     _not_in_future(booked_on)
+    _lock_case(position.case_id)  # before the fund's, as a transition (the first one moves the case)
     fund = _lock_fund()
     disbursement = cast("LockedDisbursement", list(_DISBURSEMENT_FOR_UPDATE(disbursement_id=disbursement.pk))[0])
     disbursement.proposed_by = proposer  # the row's proposer, already read (the response shows them)

@@ -161,6 +161,14 @@ def _position_snapshot(position: Position) -> dict:
     }
 
 
+def _lock_case(case_id: int) -> str:
+    """Lock the case's row before the fund's, and return its state as it is now. A transition locks
+    the case first (its UPDATE) and then, ending the case, the fund (`reservations_release_on_case_end`);
+    a booking that depends on the case's state, or moves it (the first disbursement's `mark_invested`),
+    takes the two in the same order, so neither waits for the other in a cycle."""
+    return str(Case.objects.select_for_update(no_key=True).filter(pk=case_id).values_list("state", flat=True).get())
+
+
 def _locked_position(position: Position) -> Position:
     return Position.objects.select_for_update(no_key=True, of=("self",)).select_related("case").get(pk=position.pk)
 
@@ -183,6 +191,12 @@ def reservation_book(
     """Earmark liquidity for an investment being prepared."""
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
+    # The case's row is locked before the fund's, in the order of a transition (its UPDATE, then the
+    # fund lock of `reservations_release_on_case_end`): a reservation racing the withdrawal or end
+    # of the case is either booked first, and released by the end, or sees the end and is refused.
+    # Without it a reservation committed after the end's release would leave money earmarked for an
+    # ended case (tests/test_reservation_races.py).
+    case_state = _lock_case(position.case_id)
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=EntryKind.RESERVATION, amount=amount, position=position):
         return replay
@@ -192,10 +206,10 @@ def reservation_book(
     # withdrawn (or sent back to the cabinet) after the kabinetsbesluit keeps that decision on record,
     # but "het kabinetsbesluit om te investeren ... effectief ten uitvoer" (letter, "Invest-NL als
     # beheerder") no longer applies to it. What was reserved before can still be released.
-    if position.case.state not in DISBURSEMENT_STATES:
+    if case_state not in DISBURSEMENT_STATES:
         raise Conflict(
             _("In de status '%(state)s' wordt in deze casus niets (meer) gereserveerd.")
-            % {"state": position.case.get_state_display()},
+            % {"state": State(case_state).label},
             code="invalid_state",
         )
     booked_on = _booking_date(fund, booked_on)
