@@ -296,3 +296,25 @@ def test_valuations_are_recorded_under_the_fund_lock(fund):
     lock = next(i for i, q in enumerate(sql) if "bev_fund" in q and "FOR NO KEY UPDATE" in q)
     insert = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "bev_valuation"'))
     assert lock < insert
+
+
+@pytest.mark.parametrize("days_back", [0, 1])  # the latest booking date, the day before it
+def test_an_overview_on_the_latest_booking_date_takes_the_running_balances(fund, monkeypatch, days_back):
+    """On a date with no entry after it (a Kamerbrief's, drafted after the transaction) the totals are
+    the running balances, not a sum over every ledger line; on an earlier date they are summed from the
+    lines. Either way the figures are those summed from the lines (`_booked_after` forced)."""
+    from django.db import connection
+    from django.db.models import Max
+    from django.test.utils import CaptureQueriesContext
+
+    from bev.models import JournalEntry
+    from bev.selectors import overview
+
+    on = JournalEntry.objects.aggregate(latest=Max("booked_on"))["latest"] - timedelta(days=days_back)
+    with CaptureQueriesContext(connection) as queries:
+        got = computed(as_of=on)
+    summed = [q["sql"] for q in queries if "FILTER (WHERE" in q["sql"] and "ministry_loan" in q["sql"]]
+    assert len(summed) == days_back, summed
+    with monkeypatch.context() as patched:
+        patched.setattr(overview, "_booked_after", lambda fund_id, as_of: as_of is not None)
+        assert computed(as_of=on) == got

@@ -257,15 +257,24 @@ def _figures(state: _FundState, as_of: date | None, on: date) -> dict:
 
 
 def _figure_rows(state: _FundState, as_of: date | None) -> dict:
-    """What the cached figures are computed from (three queries, four on a past date): the
+    """What the cached figures are computed from (three queries, four or five on a date): the
     positions, their lines of the kinds that change the holdings (grouped), their valuations and
-    sales, and on a past date the ledger's totals on that date."""
+    sales, and on a date before the ledger's latest entry the ledger's totals on that date."""
     return {
-        "totals": ledger_totals_from_lines(fund=state.pk, as_of=as_of) if as_of is not None else None,
+        "totals": ledger_totals_from_lines(fund=state.pk, as_of=as_of) if _booked_after(state.pk, as_of) else None,
         "positions": list(Position.objects.filter(fund=state.pk).order_by().values_list("pk", "exited_on")),
         "sums": _position_sums(JournalLine.objects.filter(fund=state.pk, kind__in=PORTFOLIO_KINDS), as_of),
         "valuations": _valuations_and_sales(None, as_of, fund=state.pk),
     }
+
+
+def _booked_after(fund_id: int, as_of: date | None) -> bool:
+    """Whether the ledger holds an entry dated after `as_of` (one index lookup). Without one, the
+    totals on `as_of` are the running balances read with the fund (`_fund_state`, read before this),
+    so an overview on the latest booking date, as every Kamerbrief drafted after a transaction
+    asks, does not sum every line of the ledger (0.6 s at 500,000 entries). Entries are never dated
+    before the fund's latest (`bev.services.ledger._booking_date`)."""
+    return as_of is not None and JournalEntry.objects.filter(fund_id=fund_id, booked_on__gt=as_of).exists()
 
 
 def _figures_from_rows(rows: dict, as_of: date | None, on: date) -> dict:

@@ -41,7 +41,17 @@ case was made some eighty times after each change, which is what the case list's
 generation, hence the key); the page's own statement tells the generation, so a worker without its
 own kept count reads the page first and asks the cache before it counts. The cache unreachable
 costs a count, never an answer.
-`tests/test_case_list_count_cache.py` changes each table, from another connection too."""
+`tests/test_case_list_count_cache.py` changes each table, from another connection too.
+
+The most read lists need neither: the unfiltered list and the list filtered by state and/or
+classification (with any ordering and page size) take their count from `cases_case_list_count`
+(migration 0014), rows per person, classification and state that triggers keep in the same
+transaction as every write to cases and teams. The page's statement sums the person's rows up to their
+clearance: exact in the statement's own snapshot (inside a transaction too), a few dozen rows whatever
+the number of cases, so a change costs the next page nothing more. Each write adds rows (+n / -n);
+the page folds the person's rows into one per key when they pass `COUNT_ROWS_TO_FOLD`
+(`_fold_counts`). `tests/test_case_list_counts.py` checks the sums against the cases after every kind
+of write, concurrent writers and a restore."""
 
 from __future__ import annotations
 
@@ -60,10 +70,13 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
 from core import fastpaths
+from core.classification import Classification
 from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
+from ..constants import State
 from ..models import Case, CaseCategory
+from .filters import CaseFilter
 
 logger = logging.getLogger(__name__)
 _LOCK = threading.Lock()  # gthread workers share the plans and the counts
@@ -76,6 +89,15 @@ SHARED_TIMEOUT = 3600  # seconds; a later generation's count replaces it anyway
 CHANGES_TO_FOLD = 64  # the log's rows beyond which a reader folds them into one
 _GENERATION_SQL = "SELECT COALESCE(SUM(n), 0) FROM cases_case_list_change"
 _CHANGES_SQL = "SELECT COUNT(*) FROM cases_case_list_change"
+COUNT_ROWS_TO_FOLD = 256  # a person's rows in cases_case_list_count beyond which a page folds them
+# The count of the cases a person's list shows, per classification and state (migration 0014): the
+# person, their clearance, then the filters' values (`_table_count_sql`).
+_TABLE_COUNT_SQL = (
+    "SELECT COALESCE(SUM(n), 0)::bigint FROM cases_case_list_count WHERE user_id = %s AND classification_rank <= %s"
+)
+_TABLE_ROWS_SQL = "SELECT COUNT(*) FROM cases_case_list_count WHERE user_id = %s"
+# Query-string parameters that do not change which cases are counted (besides the paginator's own).
+_UNCOUNTED_PARAMETERS = frozenset({"ordering"})
 MAX_PAGE = 1_000_000  # beyond: DRF's path (a page past the end is its 404; an OFFSET must fit in a bigint)
 
 
@@ -122,8 +144,14 @@ def page_rows(view, request, *, columns):
 
 def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
     """The page's rows and the count of the cases it pages through, both as of one snapshot: the
-    kept count where the page was read at its generation (this worker's, else the shared cache's),
-    else the statement's (kept where sound)."""
+    counts table's sum where the filters allow it (one statement), else the kept count where the page
+    was read at its generation (this worker's, else the shared cache's), else the statement's (kept
+    where sound)."""
+    if plan.table_counted:
+        rows = list(plan.counted(**values))
+        if rows and rows[0]["_count_rows"] > COUNT_ROWS_TO_FOLD and _may_keep_counts():
+            _fold_counts(values["user_id"])
+        return rows, rows[0]["_total"] if rows else 0
     keep = plan.uncounted is not None and _may_keep_counts()
     if keep:
         count_key = (database_incarnation(), *count_key)
@@ -205,6 +233,53 @@ def _fold_changes() -> None:
         logger.warning("case list: could not fold the change log", exc_info=True)
 
 
+def _fold_counts(user_id: int) -> None:
+    """A person's rows of the counts table folded into one per key, in one statement (its own
+    transaction): the sums never change. Rows another reader is folding are skipped (and folded by it);
+    a writer's rows not yet committed are not seen (and folded later). A failure leaves the rows as they
+    were: the page is answered all the same."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH folded AS (DELETE FROM cases_case_list_count WHERE id IN "
+                "(SELECT id FROM cases_case_list_count WHERE user_id = %s FOR UPDATE SKIP LOCKED) "
+                "RETURNING user_id, classification_rank, classification, state, n) "
+                "INSERT INTO cases_case_list_count (user_id, classification_rank, classification, state, n) "
+                "SELECT user_id, classification_rank, classification, state, SUM(n) FROM folded "
+                "GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                [user_id],
+            )
+    except DatabaseError:
+        logger.warning("case list: could not fold the counts", exc_info=True)
+
+
+def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | None:
+    """The condition and values that narrow the counts table as the query string's filters narrow the
+    list, where the table can answer (`CaseFilter` by state and classification only); else None. Only
+    values the filters take as they are (valid, non-empty) qualify: anything else is counted."""
+    if getattr(view_class, "filterset_class", None) is not CaseFilter:
+        return None
+    pagination = getattr(view_class, "pagination_class", None)
+    paging = {getattr(pagination, "page_query_param", "page"), getattr(pagination, "page_size_query_param", None)}
+    names = set(query_params) - _UNCOUNTED_PARAMETERS - paging
+    if not names <= {"state", "classification"}:
+        return None
+    sql, params = "", []
+    if "state" in names:
+        states = query_params.getlist("state")
+        if not states or not set(states) <= set(State.values):
+            return None
+        sql += f" AND state IN ({', '.join(['%s'] * len(states))})"
+        params += states
+    if "classification" in names:
+        levels = query_params.getlist("classification")
+        if len(levels) != 1 or levels[0] not in Classification.values:
+            return None
+        sql += " AND classification = %s"
+        params += levels
+    return sql, params
+
+
 class _Plan:
     """The page's statement with its count (`counted`) and, on PostgreSQL, without it (`uncounted`),
     both with the generation of the change log they read."""
@@ -212,13 +287,21 @@ class _Plan:
     def __init__(self, view_class, query_params: QueryDict, columns, offset: int, limit: int):
         request, view = SimpleNamespace(query_params=query_params, user=None), view_class()
         postgresql = connection.vendor == "postgresql"
+        table_filters = _table_filters(view_class, query_params) if postgresql else None
+        self.table_counted = table_filters is not None
 
         def build(user_id, clearance_rank, counted=True):
             cases = Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
             for backend in view.filter_backends:
                 cases = backend().filter_queryset(request, cases, view)
             extra = {}
-            if counted:
+            if counted and table_filters is not None:
+                condition, filter_values = table_filters
+                extra["_total"] = RawSQL(
+                    _TABLE_COUNT_SQL + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
+                )
+                extra["_count_rows"] = RawSQL(_TABLE_ROWS_SQL, (user_id,), BigIntegerField())
+            elif counted:
                 count = (
                     cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField())).values("_n")
                 )
@@ -227,8 +310,9 @@ class _Plan:
                 extra["_categories"] = ArraySubquery(
                     CaseCategory.objects.filter(case=OuterRef("pk")).order_by("category").values("category")
                 )
-                extra["_generation"] = RawSQL(_GENERATION_SQL, (), output_field=BigIntegerField())
-                if counted:
+                if table_filters is None:
+                    extra["_generation"] = RawSQL(_GENERATION_SQL, (), output_field=BigIntegerField())
+                if counted and table_filters is None:
                     extra["_changes"] = RawSQL(_CHANGES_SQL, (), output_field=BigIntegerField())
             return cases.annotate(**extra).values(*columns, *extra)[offset : offset + limit]
 
@@ -239,6 +323,6 @@ class _Plan:
                 "user_id",
                 "clearance_rank",
             )
-            if postgresql
+            if postgresql and not self.table_counted
             else None
         )
