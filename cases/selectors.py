@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, TextField, Value
+from django.db.models import OuterRef, Prefetch, QuerySet, TextField, Value
 from django.db.models.functions import Upper
 
 from access.models import User
@@ -116,6 +116,35 @@ def case_get(
     return case
 
 
+def case_to_change(*, user: User | AnonymousUser | None, case_id: int | str) -> Case:
+    """The case as `case_get` reads it (need-to-know, its categories; not an audited read) with its
+    team's roles, which the permission of any change asks first (`Case.role_of`): what a transition
+    reads. On PostgreSQL one statement (issue 25: the categories and the team as arrays beside the
+    row, instead of two more round trips), else `case_get`'s."""
+    if (
+        connection.vendor != "postgresql"
+        or user is None
+        or not user.is_authenticated
+        or not user.is_active
+        or (isinstance(case_id, str) and case_id.startswith("BEV-"))
+    ):
+        return case_get(user=user, case_id=case_id, audit_read=False)
+    try:
+        found = list(
+            _CASE_FILE_WITH_TEAM_OF_MEMBER(user_id=user.pk, clearance_rank=user.clearance_rank, case_id=case_id)
+        )
+    except (ValueError, TypeError):
+        found = []
+    if not found:
+        raise NotFound("Casus niet gevonden.")
+    case = found[0]
+    # As case_get leaves them: the categories in the prefetch cache, ordered; the team as role_of keeps it.
+    rows = [CaseCategory(case_id=case.pk, category=category) for category in case._category_list]
+    case._prefetched_objects_cache = {"category_rows": rows}
+    case.__dict__["_team_roles"] = dict(zip(case._team_user_ids, case._team_member_roles, strict=True))
+    return case
+
+
 def case_header(*, user: User | AnonymousUser | None, case_id: int | str) -> Case:
     """The case without its categories, for reading its sub-lists (timeline, team, deadlines,
     decisions): one query. The same need-to-know as `case_get`."""
@@ -148,6 +177,26 @@ _CASE_FILE_OF_MEMBER = Precompiled(
     "clearance_rank",
     "case_id",
 )
+
+
+def _case_file_with_team_of_member(*, user_id: int, clearance_rank: int, case_id: int) -> QuerySet[Case]:
+    from django.contrib.postgres.expressions import ArraySubquery  # PostgreSQL only (case_to_change)
+
+    team = CaseTeamMember.objects.filter(case_id=OuterRef("pk")).order_by("pk")
+    return (
+        Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
+        .filter(pk=case_id)
+        .annotate(
+            _category_list=ArraySubquery(
+                CaseCategory.objects.filter(case_id=OuterRef("pk")).order_by("category").values("category")
+            ),
+            _team_user_ids=ArraySubquery(team.values("user_id")),
+            _team_member_roles=ArraySubquery(team.values("role")),
+        )
+    )
+
+
+_CASE_FILE_WITH_TEAM_OF_MEMBER = Precompiled(_case_file_with_team_of_member, "user_id", "clearance_rank", "case_id")
 _CATEGORIES_OF_CASE = Precompiled(
     lambda case_id: CaseCategory.objects.filter(case_id=case_id).order_by("category"), "case_id"
 )

@@ -28,7 +28,7 @@ from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.inserts import insert, insert_parts, stored
+from core.inserts import insert, insert_parts, insert_select_parts, stored
 
 from . import guards, hooks
 from .constants import (
@@ -401,12 +401,16 @@ def unmet_guards(case: Case, name: str) -> list[str]:
     return [condition.__name__ for condition in found.conditions if not condition(case)]
 
 
-@transaction.atomic
 def case_transition(*, user: User, case: Case, name: str, reason: str = "", data: dict | None = None) -> Case:
     """Move a case along its lifecycle.
 
     404 is the caller's business (need-to-know); here: unknown name 400, role 403, wrong state or
-    unmet rule 409, missing reason 400, someone else first 409. Nothing changes on refusal."""
+    unmet rule 409, missing reason 400, someone else first 409. Nothing changes on refusal.
+
+    The checks only read; the writes (the case, its timeline event, the stage clocks, the audit record)
+    are one transaction: on PostgreSQL with the fast paths one statement, atomic by itself (issue 25:
+    no BEGIN and COMMIT round trips), unless the transition ends the case (the fund's release joins
+    its transaction)."""
     method = transition_method(case, name)
     meta = method._django_fsm
     if not meta.has_transition(case.state):
@@ -433,10 +437,42 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
     case.version += 1
     if case.state in END_STATES:
         case.closed_at = timezone.now()
-    if not _save_transition(case, from_state=from_state):
-        raise Conflict(
-            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
+    if case.state in END_STATES or not fastpaths.enabled() or connection.vendor != "postgresql":
+        return _transition_in_transaction(
+            user=user, case=case, name=name, from_state=from_state, reason=reason, data=data or {}
         )
+    record = _transition_record(user=user, case=case, name=name, from_state=from_state, reason=reason)
+    if not _write_transition_at_once(
+        case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
+    ):
+        raise _concurrent_transition()
+    audit_written(record)
+    return case
+
+
+def _concurrent_transition() -> Conflict:
+    return Conflict(
+        _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="concurrent_transition"
+    )
+
+
+def _transition_record(*, user: User, case: Case, name: str, from_state: str, reason: str) -> AuditRecord:
+    return audit_record(
+        actor=user,
+        action=AuditRecord.Action.TRANSITION,
+        event=f"case.{name}",
+        obj=case,
+        case_id=case.pk,
+        changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
+    )
+
+
+@transaction.atomic
+def _transition_in_transaction(*, user: User, case: Case, name: str, from_state: str, reason: str, data: dict) -> Case:
+    """The transition's writes statement by statement, in one transaction (and the fund's release when
+    it ends the case)."""
+    if not _save_transition(case, from_state=from_state):
+        raise _concurrent_transition()
     record = audit_record(
         actor=user,
         action=AuditRecord.Action.TRANSITION,
@@ -445,9 +481,7 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
         case_id=case.pk,
         changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
     )
-    _record_transition(
-        case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
-    )
+    _record_transition(case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data, record=record)
     audit_written(record)
     if case.state in END_STATES:  # the fund releases what is still reserved, in this transaction
         hooks.case_ended(case=case, user=user, reason=reason)
@@ -528,6 +562,62 @@ def _record_transition(
     stored(record, record_id)
     if clock is not None:
         stored(clock, clock_id)
+
+
+def _write_transition_at_once(
+    *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
+) -> bool:
+    """Every write of a transition that does not end the case in one data-modifying WITH (PostgreSQL,
+    the fast path): the case's UPDATE with its lost-update check (as `_TRANSITION_UPDATE`), and only
+    when it moved the case, the left stage's clock completed, the new one started, the audit record and
+    the timeline event. One statement is one transaction (in autocommit) or part of the caller's: all or
+    nothing. False, and nothing written, when someone else moved the case first."""
+    now = case.updated_at = timezone.now()
+    event = TimelineEvent(
+        case=case,
+        at=now,
+        actor=actor,
+        kind=EventKind.TRANSITION,
+        transition=name,
+        from_state=from_state,
+        to_state=case.state,
+        reason=reason,
+        data=data,
+    )
+    due = stage_due_at(case, case.state, now)
+    clock = StageClock(case=case, stage=case.state, started_at=now, due_at=due) if due is not None else None
+    event_sql, event_params = insert_select_parts(event, source="moved")
+    record_sql, record_params = insert_select_parts(record, source="moved")
+    parts = [
+        f"moved AS ({_TRANSITION_UPDATE} RETURNING id)",
+        f"completed AS ({_CLOCK_COMPLETION_IF_MOVED})",
+        f"audited AS ({record_sql} RETURNING id)",
+    ]
+    params: list[Any] = [case.state, case.version, case.closed_at, now, case.pk, from_state]
+    params += [now, from_state, *record_params]
+    if clock is not None:
+        clock_sql, clock_params = insert_select_parts(clock, source="moved")
+        parts.append(f"started AS ({clock_sql} RETURNING id)")
+        params += clock_params
+    returning = "id, (SELECT id FROM audited), " + ("(SELECT id FROM started)" if clock is not None else "NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} {event_sql} RETURNING {returning}", [*params, *event_params])
+        row = cursor.fetchone()
+    if row is None:  # the UPDATE found the case no longer in `from_state`: nothing was written
+        return False
+    event_id, record_id, clock_id = row
+    case._update_initial_state()  # as django-fsm's save: a later save of this instance checks the new state
+    stored(event, event_id)
+    stored(record, record_id)
+    if clock is not None:
+        stored(clock, clock_id)
+    return True
+
+
+_CLOCK_COMPLETION_IF_MOVED = (
+    'UPDATE "cases_stageclock" SET "completed_at" = %s '
+    'WHERE "case_id" = (SELECT id FROM moved) AND "stage" = %s AND "completed_at" IS NULL'
+)
 
 
 # The open clock of the stage a case leaves, completed (as `_complete_clock`).

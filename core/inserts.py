@@ -85,6 +85,27 @@ def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str
     return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
 
+def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
+    """As `insert_parts`, but the row is written once per row of `source` (a WITH's name): `INSERT ...
+    SELECT <values> FROM source`, so a data-modifying WITH writes it only when the statement it depends
+    on changed a row. Each value is cast to its column's type (in a SELECT list PostgreSQL does not
+    take it from the INSERT's columns). PostgreSQL and the fast path only."""
+    connection = connections[using]
+    model = type(instance)
+    fields: list[Any] = [
+        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
+    ]
+    key = (model, connection.alias, "select", source)
+    sql = _STATEMENTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _STATEMENTS[key] = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+            f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)} FROM {quote(source)}"
+        )
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
 def stored(instance: Model, pk: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Mark `instance` as the row written with `pk` (after a statement built with `insert_parts`)."""
     instance.pk = pk

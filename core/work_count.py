@@ -7,8 +7,13 @@ SQL. So the count is the inbox's own list, counted once and kept:
 
 - under a **generation** every write that may change someone's tasks moves on (`work_changed`, called
   by `audit.services.audit_log` for every audited change: every state change is audited in its
-  service's transaction). It moves at once and again after the commit, so a count made meanwhile
-  from what was not yet committed is not kept either;
+  service's transaction). It moves after the commit (once per transaction: one Redis round trip),
+  so a count another connection made meanwhile, from what was not yet committed, is not kept;
+- within the writing transaction (whose reads see its own uncommitted writes) a count is kept under
+  the generation and a token of that transaction, fresh after each of its writes, held by the
+  transaction's pending step (`_GenerationStep`): a count kept before a write is not read after it,
+  and one kept in a transaction that is rolled back (the step goes with it) is never read again.
+  (Until issue 25 the generation also moved at once, a second round trip per write.);
 - per person, keyed on their id, username, role and clearance: never another person's count, and
   counted again when their function or clearance changes;
 - for `WORK_COUNT_SECONDS` at most, for the tasks that appear with time alone (a follow-up item a
@@ -35,8 +40,44 @@ GENERATION_KEY = "work:generation"
 
 def work_changed() -> None:
     """Something that may change someone's tasks is being written: counts kept so far are stale."""
-    _next_generation()
-    transaction.on_commit(_next_generation)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the write is committed already
+        _next_generation()
+        return
+    step = _pending_step(connection)
+    if step is None:
+        step = _GenerationStep()
+        transaction.on_commit(step)
+    step.token = secrets.randbits(62)  # a count kept in this transaction before this write is not read after it
+
+
+class _GenerationStep:
+    """The generation's step after a transaction's commit, and the token that sets the counts kept
+    in that transaction apart (see the module). Django drops it with the transaction or savepoint
+    that registered it when that is rolled back."""
+
+    token = 0
+
+    def __call__(self) -> None:
+        _next_generation()
+
+
+def _pending_step(connection=None) -> _GenerationStep | None:
+    """This connection's step waiting for the commit, if its transaction wrote work already."""
+    connection = connection or transaction.get_connection()
+    if not connection.in_atomic_block:
+        return None
+    for _savepoints, func, _robust in reversed(connection.run_on_commit):
+        if isinstance(func, _GenerationStep):
+            return func
+    return None
+
+
+def _as_seen_here(generation):
+    """The generation as this connection sees it: with its transaction's token while it has
+    uncommitted writes (a count kept under it is read only in that transaction)."""
+    step = _pending_step()
+    return generation if step is None or generation is None else f"{generation}:{step.token}"
 
 
 # On Redis the step is one round trip (issue 25: Django's `incr` asks EXISTS, then INCRBY, twice per
@@ -82,7 +123,7 @@ def kept_work_count(user, count) -> int:
         logger.warning("Could not read the kept work count", exc_info=True)
         return count()
     mine = kept.get(key)
-    if mine is not None and kept.get(GENERATION_KEY) is not None and mine[0] == kept[GENERATION_KEY]:
+    if mine is not None and kept.get(GENERATION_KEY) is not None and mine[0] == _as_seen_here(kept[GENERATION_KEY]):
         return mine[1]
     return count()
 
@@ -94,7 +135,7 @@ def current_generation():
         if generation is None:
             cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
             generation = cache.get(GENERATION_KEY)
-        return generation
+        return _as_seen_here(generation)
     except Exception:
         logger.warning("Could not read the work generation", exc_info=True)
         return None

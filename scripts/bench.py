@@ -295,13 +295,16 @@ def seed(args, report: dict) -> None:
     stats = bench_seed.SeedStats()
     users = bench_seed.ensure_users()
     n_cases = max(40, int(10_000 * args.scale))
-    # Signal cases for the transition scenario: three steps each, enough for every level's 10 s at
-    # ~500 transitions/s (fewer, and later requests repeat a step already taken: 409s counted as errors).
-    pool = max(60, int(3_000 * args.scale))
-    if getattr(args, "curve", ""):  # the curve's first size: as many as a size's transition scenario takes
-        import bench_curve
+    # Signal cases for the transition scenario: three steps each, enough for every level at
+    # bench_curve.TRANSITION_STEPS_PER_S (fewer, and later requests repeat a step already taken: 409s,
+    # which the report notes as "pool ... exhausted"). At a small scale they come on top of the cases
+    # the scale asks for (the read scenarios leave the pool out).
+    import bench_curve
 
-        pool = min(n_cases // 2, max(pool, bench_curve.transition_pool_size(args)))
+    levels = len([c for c in str(args.concurrency).split(",") if c.strip()])
+    pool = max(60, int(3_000 * args.scale), bench_curve.transition_pool_cases(duration=args.duration, levels=levels))
+    if getattr(args, "curve", ""):  # the curve's first size: as many as a size's transition scenario takes
+        pool = min(n_cases // 2, max(int(3_000 * args.scale), bench_curve.transition_pool_size(args)))
     audit_total = max(1_000, int(1_000_000 * args.scale))
     events_target = max(200, int(100_000 * args.scale))
 

@@ -31,6 +31,30 @@ def test_concurrent_transitions_one_wins(officer, officer2, case):
     assert TimelineEvent.objects.filter(case=case, kind="transition").count() == 2  # intake + the winner
 
 
+def test_concurrent_steps_that_do_not_end_the_case_one_wins(officer, officer2, case):
+    """The same on the one-statement path (`_write_transition_at_once`): the loser's UPDATE waits for the
+    winner's row lock, finds the case moved on and writes nothing."""
+    from audit.models import AuditRecord
+
+    def start_intake(user):
+        read = Case.objects.get(pk=case.pk)  # both read in signal before either moves it
+
+        def step():
+            return services.case_transition(user=user, case=read, name="start_intake")
+
+        return step
+
+    results = race([start_intake(officer), start_intake(officer2)])
+    wins = [r for r in results if isinstance(r, Case)]
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(wins) == 1 and len(conflicts) == 1, results
+    assert conflicts[0].code == "concurrent_transition"
+    case.refresh_from_db()
+    assert case.state == "intake"
+    assert TimelineEvent.objects.filter(case=case, kind="transition").count() == 1
+    assert AuditRecord.objects.filter(case_id=case.pk, action="transition").count() == 1
+
+
 def test_concurrent_edits_of_the_same_version_one_wins(officer, officer2, case):
     version = case.version
 

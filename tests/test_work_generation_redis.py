@@ -1,13 +1,15 @@
 """The generation of "Mijn werk" (core.work_count) on Redis, as production keeps it: every audited
-write moves it on (twice: at once and after the commit), so each step is one round trip (issue 25),
-and it still follows the rule: one more each step, a fresh random one when there is none, a kept
-count counted again after a step, nothing raised when Redis is down."""
+write moves it on after the commit, once per transaction, in one round trip (issue 25), and it still
+follows the rule: one more each step, a fresh random one when there is none, a kept count counted
+again after a step, nothing raised when Redis is down. Within the writing transaction a count kept
+before a write is not read after it, and one kept in a transaction that was rolled back never."""
 
 import uuid
 from types import SimpleNamespace
 
 import pytest
 import redis
+from django.db import transaction
 from django.test import override_settings
 
 from core import work_count
@@ -84,7 +86,7 @@ def test_a_kept_count_is_counted_again_after_a_step(redis_cache):
     person = SimpleNamespace(pk=1, username="ambtenaar", role="case_officer", clearance="vertrouwelijk")
     work_count.keep_work_count(person, 3, generation=work_count.current_generation())
     assert work_count.kept_work_count(person, lambda: 99) == 3
-    work_count.work_changed()  # outside a transaction: at once and "after the commit" at once too
+    work_count.work_changed()  # in the test's transaction: its own token until the commit
     assert work_count.kept_work_count(person, lambda: 99) == 99
 
 
@@ -92,3 +94,43 @@ def test_a_step_with_redis_down_is_a_warning_not_an_error(settings, caplog):
     with override_settings(CACHES=_caches("redis://127.0.0.1:1/0", "bev-down")):
         work_count._next_generation()
     assert "Could not move the work generation on" in caplog.text
+
+
+PERSON = SimpleNamespace(pk=2, username="beoordelaar", role="risk_assessor", clearance="geheim")
+
+
+def _keep(number):
+    work_count.keep_work_count(PERSON, number, generation=work_count.current_generation())
+
+
+def test_in_a_transaction_a_count_kept_before_a_write_is_counted_again_after_it(
+    redis_cache, commands, django_capture_on_commit_callbacks
+):
+    """Reads in the writing transaction see its uncommitted writes: the per-transaction token, not a
+    Redis round trip per write (issue 25), keeps them from a count kept before the write."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            _keep(3)
+            assert work_count.kept_work_count(PERSON, lambda: 99) == 3
+            commands.clear()
+            work_count.work_changed()
+            assert "EVALSHA" not in commands  # nothing sent until the commit
+            assert work_count.kept_work_count(PERSON, lambda: 4) == 4  # counted again
+            _keep(4)
+            assert work_count.kept_work_count(PERSON, lambda: 99) == 4  # kept within the transaction
+            work_count.work_changed()
+            assert work_count.kept_work_count(PERSON, lambda: 5) == 5  # after the next write: again
+            _keep(5)
+    assert commands.count("EVALSHA") == 1  # one step for the transaction, after its commit
+    assert work_count.kept_work_count(PERSON, lambda: 6) == 6  # what it kept is not read after the commit
+
+
+def test_a_count_kept_in_a_transaction_that_was_rolled_back_is_not_read_again(redis_cache):
+    _keep(3)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        work_count.work_changed()
+        _keep(99)  # counted from what is rolled back
+        raise RuntimeError
+    assert work_count.kept_work_count(PERSON, lambda: 3) == 3
+    _keep(3)
+    assert work_count.kept_work_count(PERSON, lambda: 7) == 3

@@ -115,7 +115,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         case = services.case_transition(
             user=request.user,
-            case=self._case(),
+            case=selectors.case_to_change(user=request.user, case_id=pk),
             name=serializer.validated_data["name"],
             reason=serializer.validated_data["reason"],
         )
