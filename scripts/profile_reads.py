@@ -104,6 +104,7 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(SCENARIOS))
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--quiet", action="store_true", help="the summary only, no function lists")
+    parser.add_argument("--callers", default="", help="print the callers of the functions matching this pattern")
     parser.add_argument(
         "--no-profile", action="store_true", help="no cProfile (e.g. under a sampling profiler: py-spy record)"
     )
@@ -214,7 +215,7 @@ def main() -> int:
             print(f"  {count / args.requests:5.2f}  {statement_time[kind] / count * 1000:6.3f} ms each  {kind}")
         if args.quiet or args.no_profile:
             continue
-        for order in ("tottime", "cumulative"):
+        for order in ("tottime", "cumulative", "ncalls"):
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)
             print(out.getvalue()[out.getvalue().find("   ncalls") :])
@@ -223,6 +224,10 @@ def main() -> int:
             re.escape(str(ROOT)) + r"/(?!\.venv)", args.top
         )
         print(out.getvalue()[out.getvalue().find("   ncalls") :])
+        if args.callers:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).print_callers(args.callers)
+            print(out.getvalue())
 
     print("\n=== summary (per request; CPU: Django's process + the PostgreSQL backend; x: against the floor)")
     floor = summary.get("floor")
