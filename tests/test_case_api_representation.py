@@ -105,3 +105,15 @@ def test_datetimes_are_written_as_drf_writes_them(zone):
         assert [convert(v) for v in values] == [drf(v) for v in values]
     if zone == "UTC":
         assert convert(values[0]) == "2026-01-15T09:30:00Z"
+
+    # And a compiled serializer's DateTimeField (`represent`), whose zone is looked up per value.
+    class Times(serializers.Serializer):
+        at = serializers.DateTimeField()
+        many = serializers.ListField(child=serializers.DateTimeField())
+
+    from core.api.representation import represent
+
+    data = {"at": values[1], "many": values[:-1]}
+    for current in ("UTC", zone):
+        with timezone.override(current):
+            assert represent(Times, data) == Times(data).data

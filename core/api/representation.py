@@ -63,6 +63,24 @@ def datetime_representation():
     return convert
 
 
+def _datetime_field(field):
+    """A DateTimeField with the defaults, as `datetime_representation` writes it, the current time zone
+    looked up per value (a compiled serializer outlives the request)."""
+    if not settings.USE_TZ or str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return field.to_representation
+
+    def convert(value):
+        if isinstance(value, str) or value.utcoffset() is None:
+            return field.to_representation(value)
+        try:
+            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+        except OverflowError:
+            return field.to_representation(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
 def _compile(field):
     if isinstance(field, serializers.ListSerializer):
         if type(field).to_representation is not serializers.ListSerializer.to_representation:
@@ -81,6 +99,8 @@ def _compile(field):
     if type(field) is serializers.ListField:
         child = _compile(field.child)
         return lambda data: [child(item) if item is not None else None for item in data]
+    if type(field) is serializers.DateTimeField and not hasattr(field, "format") and not hasattr(field, "timezone"):
+        return _datetime_field(field)
     if type(field) is serializers.CharField:
         return str
     if type(field) is serializers.IntegerField:
