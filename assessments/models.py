@@ -92,15 +92,26 @@ class FrameworkVersion(models.Model):
         used only while it equals the definition, a comparison in C far cheaper than the build)."""
         from .framework import Framework
 
+        published = self.status == FrameworkStatus.PUBLISHED
+        if published and "definition" in self.get_deferred_fields():
+            # Read without its definition (the assessment's detail): a published version's definition
+            # never changes (`save` refuses), so the one built from it is the one. Else it is read now.
+            cached = _PUBLISHED_FRAMEWORKS.get(self.pk)
+            if cached is not None:
+                return cached
         cached = _FRAMEWORKS.get(self.pk)
         if cached is None or cached.definition != self.definition:
             cached = Framework(self.definition)
             if self.pk is not None:
                 _FRAMEWORKS[self.pk] = cached
+        if published and self.pk is not None:
+            _PUBLISHED_FRAMEWORKS[self.pk] = cached
         return cached
 
 
 _FRAMEWORKS: dict = {}  # FrameworkVersion pk -> Framework (its definition kept to compare)
+# FrameworkVersion pk -> Framework, only as built from the version's definition once it was published
+_PUBLISHED_FRAMEWORKS: dict = {}
 
 
 class Assessment(models.Model):

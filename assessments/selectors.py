@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -51,7 +52,7 @@ from .constants import (
     FrameworkStatus,
     Outcome,
 )
-from .framework import Framework
+from .framework import Framework, Item
 from .models import (
     Assessment,
     AssessmentReview,
@@ -178,7 +179,10 @@ def _assessment_of_member(
     *, user_id: int, clearance_rank: int, assessment_id: int | str, for_detail: bool
 ) -> QuerySet[Assessment]:
     qs = _assessments_of_member(user_id=user_id, clearance_rank=clearance_rank).filter(pk=assessment_id)
-    return qs.select_related(None).select_related("framework") if for_detail else qs
+    # The detail takes the framework of a published version (all an assessment is made with) from
+    # the one built once per process (`FrameworkVersion.framework`): its definition (~19 kB of JSON)
+    # is neither sent by PostgreSQL nor decoded on every read.
+    return qs.select_related(None).select_related("framework").defer("framework__definition") if for_detail else qs
 
 
 #: `assessment_get`'s lookup, compiled once per process (`core.precompiled`).
@@ -360,13 +364,39 @@ class _Records:
         )
 
 
+# Labels in the active language, translated once per process and language: a detail names ~40
+# (each item's label, each answer's and status's), and every `str()` of a lazy label or
+# `get_language()` is a gettext lookup through the thread's translation (scripts/profile_reads.py:
+# about a tenth of the assessment view's CPU). Catalogs do not change while the process runs.
+_LABELS: dict = {}
+_ITEM_DICTS: dict = {}
+
+
+def _label(choices: type, value: str) -> str:
+    """`str(choices(value).label)` in the active language."""
+    key = (get_language(), choices, value)
+    text = _LABELS.get(key)
+    if text is None:
+        text = _LABELS[key] = str(choices(value).label)
+    return text
+
+
+def _item_dict(item: Item) -> dict:
+    """`item.as_dict()` in the active language (to be copied, never changed: callers spread it)."""
+    key = (get_language(), item)
+    data = _ITEM_DICTS.get(key)
+    if data is None:
+        data = _ITEM_DICTS[key] = item.as_dict()
+    return data
+
+
 def _consultation_input(c: ConsultationRequest) -> dict:
     return {
         "id": c.pk,
         "ministry_label": c.ministry_label,
         "status": c.status,
         "position": c.position,
-        "position_label": str(AdvicePosition(c.position).label) if c.position else "",
+        "position_label": _label(AdvicePosition, c.position) if c.position else "",
         "response": c.response,
     }
 
@@ -463,7 +493,7 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
         settlement = records.settlements.get(item.code)
         board.append(
             {
-                **item.as_dict(),
+                **_item_dict(item),
                 "scores": [
                     {
                         "assessor": s.username,
@@ -506,9 +536,9 @@ def _conditions(assessment: Assessment, records: _Records | None = None) -> list
         status = f.value if f else ConditionStatus.UNDETERMINED
         rows.append(
             {
-                **item.as_dict(),
+                **_item_dict(item),
                 "status": status,
-                "status_label": str(ConditionStatus(status).label),
+                "status_label": _label(ConditionStatus, status),
                 "rationale": f.text if f else "",
                 "evidence": _evidence(f.evidence if f else []),
                 "updated_by": f.username if f else None,
@@ -526,9 +556,9 @@ def _checks(assessment: Assessment, records: _Records | None = None) -> list[dic
         answer = f.value if f else CheckAnswer.UNDETERMINED
         rows.append(
             {
-                **item.as_dict(),
+                **_item_dict(item),
                 "answer": answer,
-                "answer_label": str(CheckAnswer(answer).label),
+                "answer_label": _label(CheckAnswer, answer),
                 "passes": answer == CheckAnswer.YES,
                 "rationale": f.text if f else "",
                 "evidence": _evidence(f.evidence if f else []),
@@ -548,10 +578,10 @@ def consultation_summary(consultation: ConsultationRequest) -> dict:
         "covers": list(consultation.covers),
         "due_date": consultation.due_date,
         "status": consultation.status,
-        "status_label": str(ConsultationStatus(consultation.status).label),
+        "status_label": _label(ConsultationStatus, consultation.status),
         "overdue": consultation.overdue_flagged_at is not None,
         "position": consultation.position,
-        "position_label": str(AdvicePosition(consultation.position).label) if consultation.position else "",
+        "position_label": _label(AdvicePosition, consultation.position) if consultation.position else "",
         "advice": consultation.advice,
         "answered_at": consultation.answered_at,
         "waiver_reason": consultation.waiver_reason,
@@ -589,9 +619,9 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "case_id": assessment.case_id,
         "case_reference": records.case_reference,
         "kind": assessment.kind,
-        "kind_label": str(AssessmentKind(assessment.kind).label),
+        "kind_label": _label(AssessmentKind, assessment.kind),
         "status": assessment.status,
-        "status_label": str(AssessmentStatus(assessment.status).label),
+        "status_label": _label(AssessmentStatus, assessment.status),
         "revision": assessment.revision,
         "previous_id": assessment.previous_id,
         "next_revision_id": records.next_revision_id,
@@ -609,7 +639,7 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "approved_at": assessment.approved_at,
         "scope": {
             "ground": assessment.scope_ground,
-            "ground_label": str(ScopeGround(assessment.scope_ground).label) if assessment.scope_ground else "",
+            "ground_label": _label(ScopeGround, assessment.scope_ground) if assessment.scope_ground else "",
             "confirmed": assessment.scope_ground_confirmed,
             "rationale": assessment.scope_rationale,
         },

@@ -217,10 +217,17 @@ TIMELINE_COLUMNS = ("id", "at", "actor__username", "kind", "transition", "from_s
 
 
 def case_timeline_rows(*, case: Case) -> list[dict]:
-    """The timeline as `.values()` rows of TIMELINE_COLUMNS, in order: one query, no model instances."""
-    # The plain ORM: the benchmark's timeline meets its target with the fast paths off (run of
-    # 5 December, docs/benchmarks), so its compiled query was removed (issue 19).
-    return list(TimelineEvent.objects.filter(case_id=case.pk).order_by("at", "id").values(*TIMELINE_COLUMNS))
+    """The timeline as `.values()` rows of TIMELINE_COLUMNS, in order: one query, no model instances,
+    compiled once per process (`core.precompiled`). It was the plain ORM while the timeline met its
+    target without it (5 December); at 3.12x the floor's p95 (6 December) building and compiling
+    the query was ~10 % of the request's CPU (scripts/profile_reads.py, docs/benchmarks)."""
+    return list(_TIMELINE_ROWS(case_id=case.pk))
+
+
+_TIMELINE_ROWS = Precompiled(
+    lambda case_id: TimelineEvent.objects.filter(case_id=case_id).order_by("at", "id").values(*TIMELINE_COLUMNS),
+    "case_id",
+)
 
 
 def case_team(*, case: Case) -> QuerySet[CaseTeamMember]:

@@ -76,3 +76,44 @@ def test_the_case_file_is_what_its_serializer_gives(api, officer, cases, languag
         expected = CaseDetailSerializer(case_get(user=officer, case_id=case.pk, audit_read=False)).data
     assert body["categories"] == ["wbni"] and body["closed_at"] is None
     assert body == _plain(expected)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "UTC", "America/St_Johns"])
+def test_datetimes_are_written_as_drf_writes_them(zone):
+    """`core.api.representation.datetime_representation` (the list's and the timeline's times) gives
+    DRF's DateTimeField string for every value: ISO 8601 in the current time zone, "Z" for UTC,
+    summer and winter time, microseconds or none, and None for None."""
+    from datetime import UTC, datetime, timedelta
+    from datetime import timezone as fixed
+
+    from rest_framework import serializers
+
+    from core.api.representation import datetime_representation
+
+    values = [
+        datetime(2026, 1, 15, 9, 30, tzinfo=UTC),
+        datetime(2026, 7, 15, 9, 30, 12, 345678, tzinfo=UTC),
+        datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC),  # the night summer time starts in Amsterdam
+        datetime(2026, 10, 25, 1, 0, tzinfo=UTC),  # and ends
+        datetime(1900, 1, 1, tzinfo=fixed(timedelta(hours=5, minutes=30))),
+        timezone.now(),
+        None,
+    ]
+    with timezone.override(zone):
+        convert = datetime_representation()
+        drf = serializers.DateTimeField().to_representation
+        assert [convert(v) for v in values] == [drf(v) for v in values]
+    if zone == "UTC":
+        assert convert(values[0]) == "2026-01-15T09:30:00Z"
+
+    # And a compiled serializer's DateTimeField (`represent`), whose zone is looked up per value.
+    class Times(serializers.Serializer):
+        at = serializers.DateTimeField()
+        many = serializers.ListField(child=serializers.DateTimeField())
+
+    from core.api.representation import represent
+
+    data = {"at": values[1], "many": values[:-1]}
+    for current in ("UTC", zone):
+        with timezone.override(current):
+            assert represent(Times, data) == Times(data).data

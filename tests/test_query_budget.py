@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.fastpaths, pytest.mark.django_db]
 BUDGET = {
     "case_list": 3,
     "case_detail": 3,  # the case, its categories, the audit record
-    "case_timeline": 3,
+    "case_timeline": 2,  # the case, its events
     "case_team": 3,
     "case_deadlines": 3,
     "case_cabinet_decisions": 3,
@@ -42,7 +42,7 @@ BUDGET = {
     "position_list": 2,
     "position_detail": 4,  # +1 for its rights, +1 for its conditions, when it has any
     "assessment_list": 2,
-    "assessment_detail": 6,  # the row, the audit record, its records and people (one UNION ALL), its advice
+    "assessment_detail": 4,  # the row, the audit record, its records and people (one UNION ALL), its advice
     "letter_list": 2,
     "letter_detail": 2,
 }

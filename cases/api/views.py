@@ -7,7 +7,7 @@ from access.models import User
 from access.permissions import require
 from audit.api.serializers import AuditRecordSerializer
 from audit.selectors import audit_record_list
-from core.api.representation import represent
+from core.api.representation import datetime_representation, represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
@@ -57,7 +57,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             categories = {row["id"]: row["_categories"] for row in rows}
         else:
             categories = selectors.case_categories(case_ids=[row["id"] for row in rows])
-        data = CaseListSerializer.rows(rows, categories)
+        data = CaseListSerializer.rows(rows, categories, datetime_representation=datetime_representation())
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def get_serializer_class(self):
@@ -128,7 +128,8 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         case = self._case_header()
-        return Response(TimelineEventSerializer.rows(selectors.case_timeline_rows(case=case)))
+        rows = selectors.case_timeline_rows(case=case)
+        return Response(TimelineEventSerializer.rows(rows, datetime_representation=datetime_representation()))
 
     @extend_schema(responses=AuditRecordSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="audit")

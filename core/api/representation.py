@@ -5,10 +5,13 @@ classes stay what documents the API (OpenAPI) and what writes validate with."""
 
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import models
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject, RelatedField
+from rest_framework.settings import api_settings
 
 from core import fastpaths
 
@@ -35,6 +38,49 @@ def represent(serializer_class, instance):
     return convert(instance)
 
 
+def datetime_representation():
+    """`serializers.DateTimeField().to_representation`, for the rows of one response: ISO 8601 in the
+    current time zone (looked up once, here), "Z" for UTC, as DRF writes it.
+
+    DRF's goes through `enforce_timezone`, `default_timezone`, the settings and the current time zone
+    for every value (~20 us; a timeline has dozens of events, a list page 25 rows); this is the same
+    string from `astimezone` and `isoformat` (~5 us). Anything else (a naive or a far-off value, a
+    non-ISO output format, no time zones) goes through DRF's own."""
+    drf = serializers.DateTimeField().to_representation
+    if not fastpaths.enabled() or not settings.USE_TZ or str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return drf  # plain DRF (core.fastpaths)
+    zone = timezone.get_current_timezone()
+
+    def convert(value):
+        if not value or isinstance(value, str) or value.utcoffset() is None:
+            return drf(value)
+        try:
+            text = value.astimezone(zone).isoformat()
+        except OverflowError:
+            return drf(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _datetime_field(field):
+    """A DateTimeField with the defaults, as `datetime_representation` writes it, the current time zone
+    looked up per value (a compiled serializer outlives the request)."""
+    if not settings.USE_TZ or str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return field.to_representation
+
+    def convert(value):
+        if isinstance(value, str) or value.utcoffset() is None:
+            return field.to_representation(value)
+        try:
+            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+        except OverflowError:
+            return field.to_representation(value)
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
 def _compile(field):
     if isinstance(field, serializers.ListSerializer):
         if type(field).to_representation is not serializers.ListSerializer.to_representation:
@@ -53,6 +99,8 @@ def _compile(field):
     if type(field) is serializers.ListField:
         child = _compile(field.child)
         return lambda data: [child(item) if item is not None else None for item in data]
+    if type(field) is serializers.DateTimeField and not hasattr(field, "format") and not hasattr(field, "timezone"):
+        return _datetime_field(field)
     if type(field) is serializers.CharField:
         return str
     if type(field) is serializers.IntegerField:
