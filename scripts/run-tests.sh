@@ -32,6 +32,11 @@ trap 'pg_admin "DROP DATABASE IF EXISTS \"$template\"" || true' EXIT
 DATABASE_URL="${DATABASE_URL%/*}/$template" DJANGO_SETTINGS_MODULE=config.settings.test \
   $PY manage.py migrate --noinput -v 0
 export BEV_TEST_DB_TEMPLATE=$template
-$PY -m pytest -n "$workers" --dist load -q
-echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF):"
-BEV_FAST_PATHS=off $PY -m pytest -n "$workers" --dist load -q -m "not slow"
+# The first pass notes which tests ask the fast paths' switch (or start a process, which asks it
+# unseen); the second runs those again, and any test the first did not run (tests/fastpath_need.py):
+# a test that never asks the switch runs the same code with it off.
+need=$(mktemp -d)
+trap 'pg_admin "DROP DATABASE IF EXISTS \"$template\"" || true; rm -rf "$need"' EXIT
+BEV_FAST_PATHS_RECORD=$need $PY -m pytest -n "$workers" --dist load -q
+echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF), the tests that ask the switch:"
+BEV_FAST_PATHS=off BEV_FAST_PATHS_NEED=$need $PY -m pytest -n "$workers" --dist load -q -m "not slow"
