@@ -10,8 +10,12 @@ $PY manage.py compilemessages --ignore=.venv >/dev/null
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
 .venv/bin/lint-imports --no-cache
-# Types of the lower layers ([tool.mypy] in pyproject.toml).
-.venv/bin/mypy
+# Types of the lower layers ([tool.mypy] in pyproject.toml), on the other core while the deploy check
+# and the migrations run. Its cache lives outside the checkout (BEV_MYPY_CACHE), so a fresh clone does
+# not start it cold; mypy checks each cached module against its source's hash before using it.
+mypy_cache=${BEV_MYPY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bev-mypy}
+.venv/bin/mypy --cache-dir "$mypy_cache" &
+mypy_pid=$!
 # Production settings must pass Django's deploy check without warnings.
 DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$(head -c 64 /dev/urandom | base64 | tr -d '\n/+=' | head -c 60)" \
   DJANGO_ALLOWED_HOSTS=bev.example.nl $PY manage.py check --deploy --fail-level WARNING
@@ -20,6 +24,7 @@ DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY="$(head -c 6
 # which empty the tables, after the others), then once more with the fast paths off (core.fastpaths), so the plain ORM/DRF
 # path every fast path falls back to stays tested; the slow walks run once.
 if [ "$#" -gt 0 ]; then
+  wait "$mypy_pid"
   exec $PY -m pytest "$@"
 fi
 workers=$(nproc 2>/dev/null || echo 2)
@@ -32,6 +37,12 @@ trap 'pg_admin "DROP DATABASE IF EXISTS \"$template\"" || true' EXIT
 DATABASE_URL="${DATABASE_URL%/*}/$template" DJANGO_SETTINGS_MODULE=config.settings.test \
   $PY manage.py migrate --noinput -v 0
 export BEV_TEST_DB_TEMPLATE=$template
-$PY -m pytest -n "$workers" --dist load -q
-echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF):"
-BEV_FAST_PATHS=off $PY -m pytest -n "$workers" --dist load -q -m "not slow"
+wait "$mypy_pid"
+# The first pass notes which tests ask the fast paths' switch (or start a process, which asks it
+# unseen); the second runs those again, and any test the first did not run (tests/fastpath_need.py):
+# a test that never asks the switch runs the same code with it off.
+need=$(mktemp -d)
+trap 'pg_admin "DROP DATABASE IF EXISTS \"$template\"" || true; rm -rf "$need"' EXIT
+BEV_FAST_PATHS_RECORD=$need $PY -m pytest -n "$workers" --dist load -q
+echo "The suite again with BEV_FAST_PATHS=off (the plain ORM and DRF), the tests that ask the switch:"
+BEV_FAST_PATHS=off BEV_FAST_PATHS_NEED=$need $PY -m pytest -n "$workers" --dist load -q -m "not slow"

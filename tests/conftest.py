@@ -1,3 +1,4 @@
+import os
 from decimal import Decimal
 
 import pytest
@@ -6,7 +7,24 @@ from rest_framework.test import APIClient
 from access.roles import Role
 from core.classification import Classification
 
+from . import fastpath_need
 from .factories import UserFactory, make_case
+
+
+def pytest_configure(config):
+    """The first pass notes which tests ask the fast paths' switch (tests/fastpath_need.py)."""
+    if os.environ.get(fastpath_need.RECORD):
+        fastpath_need.install()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    directory = os.environ.get(fastpath_need.RECORD)
+    if directory:
+        fastpath_need.begin()
+    yield
+    if directory:
+        fastpath_need.end(item.nodeid, directory)
 
 
 @pytest.hookimpl(trylast=True)
@@ -20,6 +38,13 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: (_django_group(item), "slow" not in item.keywords))
     if settings.BEV_FAST_PATHS:
         return
+    # BEV_FAST_PATHS_NEED (scripts/run-tests.sh): the tests the first pass saw run without asking the
+    # switch run the same code now; only the others run again (tests/fastpath_need.py).
+    need = os.environ.get(fastpath_need.NEED)
+    if need:
+        same = fastpath_need.not_needed(need)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid in same])
+        items[:] = [item for item in items if item.nodeid not in same]
     skip = pytest.mark.skip(reason="tests a fast path; BEV_FAST_PATHS is off")
     for item in items:
         if "fastpaths" in item.keywords:

@@ -9,7 +9,9 @@ import re
 
 import django_filters
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import override_settings
 from django.urls import get_resolver
 from rest_framework.test import APIClient
@@ -18,12 +20,14 @@ from access.roles import Role
 from audit.models import AuditRecord
 from bev.models import JournalEntry, Position
 from cases.models import Case
+from core.classification import Classification
 
-from .factories import web_session
+from .factories import UserFactory, web_session
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "987654321"
+User = get_user_model()
 
 # Every query parameter of the API (and the web's audit trail) that takes the id of a case or of an
 # object of one: (path, parameter, what the id names, numeric).
@@ -41,17 +45,41 @@ WEB_ID_PARAMETERS = [("/audit/", "case")]
 NOT_CASE_IDS = {("/api/audit/", "request_id")}  # a request's id, shown for every record, masked or not
 
 
-@pytest.fixture
-def world(make_user):
-    with override_settings(BEV_DEMO_MODE=True):
-        call_command("seed_demo", stdout=io.StringIO())
-    hidden = Case.objects.get(pk=JournalEntry.objects.filter(description__startswith="Storting").get().case_id)
-    # An auditor (audit.view, fund.view) on no team: every case is hidden from them.
-    stranger = make_user("id_auditor", Role.AUDITOR, is_staff=True)
-    position = Position.objects.filter(case=hidden).first()
-    record = AuditRecord.objects.filter(case_id=hidden.pk).exclude(object_id="").order_by("id").first()
-    ids = {"case": str(hidden.pk), "position": str(position.pk), "audited object": record.object_id}
-    return {"stranger": stranger, "hidden": hidden, "ids": ids}
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo data, seeded once per module (and xdist worker) instead of once per test: in a
+    transaction rolled back after the module's last test. Each test runs inside it in a savepoint of
+    its own (pytest-django's atomic), rolled back after the test, so no test sees another's writes."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        # object_id is text shared by every object type, and on a fresh database the people's ids (1, 2,
+        # ...) are the case's objects' ids too: their records, outside any case, would answer for the
+        # case's. People get ids of their own (on a used database the sequences' luck gave them).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 100000)", [User._meta.db_table])
+        with override_settings(BEV_DEMO_MODE=True):
+            call_command("seed_demo", stdout=io.StringIO())
+        hidden = Case.objects.get(pk=JournalEntry.objects.filter(description__startswith="Storting").get().case_id)
+        # An auditor (audit.view, fund.view) on no team: every case is hidden from them.
+        stranger = UserFactory(
+            username="id_stranger", role=Role.AUDITOR, clearance=Classification.GEHEIM, is_staff=True
+        )
+        position = Position.objects.filter(case=hidden).first()
+        seen = AuditRecord.objects.filter(case_id__isnull=True).values("object_id")  # an id no one may see
+        record = (
+            AuditRecord.objects.filter(case_id=hidden.pk)
+            .exclude(object_id="")
+            .exclude(object_id__in=seen)
+            .order_by("id")
+        ).first()
+        ids = {"case": str(hidden.pk), "position": str(position.pk), "audited object": record.object_id}
+    yield {"stranger": stranger, "hidden": hidden, "ids": ids}
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+        assert not Case.objects.exists(), "the demo data outlived the module"  # rolled back, not committed
 
 
 def _api(user) -> APIClient:
@@ -67,7 +95,7 @@ def _answer(response) -> tuple[int, bytes]:
 @pytest.mark.parametrize(
     ("path", "param", "names", "numeric"), ID_PARAMETERS, ids=[f"{p}?{q}" for p, q, _n, _i in ID_PARAMETERS]
 )
-def test_an_invisible_id_answers_as_a_missing_one(world, path, param, names, numeric):
+def test_an_invisible_id_answers_as_a_missing_one(db, world, path, param, names, numeric):
     client = _api(world["stranger"])
     invisible = client.get(path, {param: world["ids"][names]})
     missing = client.get(path, {param: MISSING})
@@ -92,7 +120,7 @@ def test_a_malformed_id_is_a_400_at_the_parameter(make_user, path, param, names,
 
 
 @pytest.mark.parametrize(("path", "param"), WEB_ID_PARAMETERS)
-def test_the_web_answers_an_invisible_id_as_a_missing_one(client, world, path, param):
+def test_the_web_answers_an_invisible_id_as_a_missing_one(db, client, world, path, param):
     web_session(client, world["stranger"])
     invisible = client.get(path, {param: world["ids"]["case"]})
     missing = client.get(path, {param: MISSING})
