@@ -518,14 +518,11 @@ def _save_transition(case: Case, *, from_state: str) -> bool:
     return True
 
 
-def _record_transition(
-    *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
-) -> None:
-    """The rows a transition writes besides the case: its timeline event, the left stage's clock
-    completed, the new stage's clock started (where the stage has a deadline) and its audit record
-    (`record`, from audit_record; the caller calls audit_written after). On PostgreSQL one statement
-    (a data-modifying WITH: one round trip instead of four, issue 25), else one each."""
-    now = timezone.now()
+def _transition_rows(
+    *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, now: datetime
+) -> tuple[TimelineEvent, StageClock | None]:
+    """A transition's timeline event and the new stage's clock (None where the stage has no deadline),
+    not yet written."""
     event = TimelineEvent(
         case=case,
         at=now,
@@ -539,6 +536,20 @@ def _record_transition(
     )
     due = stage_due_at(case, case.state, now)
     clock = StageClock(case=case, stage=case.state, started_at=now, due_at=due) if due is not None else None
+    return event, clock
+
+
+def _record_transition(
+    *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
+) -> None:
+    """The rows a transition writes besides the case: its timeline event, the left stage's clock
+    completed, the new stage's clock started (where the stage has a deadline) and its audit record
+    (`record`, from audit_record; the caller calls audit_written after). On PostgreSQL one statement
+    (a data-modifying WITH: one round trip instead of four, issue 25), else one each."""
+    now = timezone.now()
+    event, clock = _transition_rows(
+        case=case, actor=actor, name=name, from_state=from_state, reason=reason, data=data, now=now
+    )
     if not fastpaths.enabled() or connection.vendor != "postgresql":
         event.save(force_insert=True)
         _complete_clock(case=case, stage=from_state, at=now)
@@ -573,19 +584,9 @@ def _write_transition_at_once(
     the timeline event. One statement is one transaction (in autocommit) or part of the caller's: all or
     nothing. False, and nothing written, when someone else moved the case first."""
     now = case.updated_at = timezone.now()
-    event = TimelineEvent(
-        case=case,
-        at=now,
-        actor=actor,
-        kind=EventKind.TRANSITION,
-        transition=name,
-        from_state=from_state,
-        to_state=case.state,
-        reason=reason,
-        data=data,
+    event, clock = _transition_rows(
+        case=case, actor=actor, name=name, from_state=from_state, reason=reason, data=data, now=now
     )
-    due = stage_due_at(case, case.state, now)
-    clock = StageClock(case=case, stage=case.state, started_at=now, due_at=due) if due is not None else None
     event_sql, event_params = insert_select_parts(event, source="moved")
     record_sql, record_params = insert_select_parts(record, source="moved")
     parts = [

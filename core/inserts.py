@@ -38,9 +38,7 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
         return _orm_insert_many(instances, conflict_target=conflict_target, using=using)
     connection = connections[using]
     model = type(instances[0])
-    fields: list[Any] = [
-        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
-    ]
+    fields = _written_fields(model)
     key = (model, connection.alias, conflict_target, len(instances))
     sql = _STATEMENTS.get(key)
     if sql is None:
@@ -71,9 +69,7 @@ def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str
     runs it and sets the pk. For the fast path only (`fastpaths.enabled()`)."""
     connection = connections[using]
     model = type(instance)
-    fields: list[Any] = [
-        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
-    ]
+    fields = _written_fields(model)
     key = (model, connection.alias, "parts")
     sql = _STATEMENTS.get(key)
     if sql is None:
@@ -85,6 +81,11 @@ def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str
     return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
 
+def _written_fields(model: type[Model]) -> list[Any]:
+    """The columns an INSERT of `model` writes: every concrete field but the key and generated ones."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+
+
 def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
     """As `insert_parts`, but the row is written once per row of `source` (a WITH's name): `INSERT ...
     SELECT <values> FROM source`, so a data-modifying WITH writes it only when the statement it depends
@@ -92,9 +93,7 @@ def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB
     take it from the INSERT's columns). PostgreSQL and the fast path only."""
     connection = connections[using]
     model = type(instance)
-    fields: list[Any] = [
-        f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)
-    ]
+    fields = _written_fields(model)
     key = (model, connection.alias, "select", source)
     sql = _STATEMENTS.get(key)
     if sql is None:
