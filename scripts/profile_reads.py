@@ -27,29 +27,15 @@ import re
 import secrets
 import sys
 import time
-from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from profile_stack import StatementTally  # noqa: E402
+
 SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view")
-
-
-def _kind(sql: str) -> str:
-    if sql.startswith("WITH"):
-        tables = re.findall(r'(?:INSERT INTO|UPDATE) "?(\w+)', sql)
-        return "WITH " + " + ".join(tables)
-    words = sql.split()
-    upper = [w.upper() for w in words]
-    head = upper[0] if upper else "?"
-    for marker in ("FROM", "INTO", "UPDATE"):
-        if marker in upper:
-            index = upper.index(marker)
-            if index + 1 < len(words):
-                return f"{head} {words[index + 1].strip(chr(34) + '(')}"
-    return head
 
 
 collections: dict = {}  # generation -> [count, seconds]
@@ -160,17 +146,8 @@ def main() -> int:
                 assert response.status_code == 200, (url, response.status_code, response.content[:300])
 
         run(cycle[:100])  # imports, prepared statements, caches
-        statements: Counter = Counter()
-        statement_time: defaultdict = defaultdict(float)
-
-        def wrapper(execute, sql, params, many, context, statements=statements, statement_time=statement_time):
-            started = time.perf_counter()
-            try:
-                return execute(sql, params, many, context)
-            finally:
-                kind = _kind(sql)
-                statements[kind] += 1
-                statement_time[kind] += time.perf_counter() - started
+        wrapper = StatementTally()
+        statements, statement_time = wrapper.count, wrapper.seconds
 
         with connection.execute_wrapper(wrapper):
             run()

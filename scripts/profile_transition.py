@@ -23,27 +23,11 @@ import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
-from profile_stack import ROOT, production_stack
+from profile_stack import ROOT, StatementTally, production_stack
 
 STEPS = [("start_intake", ""), ("start_assessment", ""), ("withdraw", "De overnemer trok zich terug.")]
-
-
-def _kind(sql: str) -> str:
-    if sql.startswith("WITH"):  # several writes in one statement: the tables they write
-        tables = re.findall(r'(?:INSERT INTO|UPDATE) "?(\w+)', sql)
-        return "WITH " + " + ".join(tables)
-    words = sql.split()
-    head = words[0].upper() if words else "?"
-    table = ""
-    for marker in ("FROM", "INTO", "UPDATE"):
-        if marker in (w.upper() for w in words):
-            index = [w.upper() for w in words].index(marker)
-            if index + 1 < len(words):
-                table = words[index + 1].strip('"(')
-                break
-    return f"{head} {table}".strip()
 
 
 def main() -> int:
@@ -98,17 +82,8 @@ def main() -> int:
     measured = ids[warm:]
 
     # 1. Statements and cache calls, per transition.
-    statements: Counter = Counter()
-    statement_time: defaultdict = defaultdict(float)
-
-    def wrapper(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            kind = _kind(sql)
-            statements[kind] += 1
-            statement_time[kind] += time.perf_counter() - started
+    wrapper = StatementTally()
+    statements, statement_time = wrapper.count, wrapper.seconds
 
     redis_commands: Counter = Counter()
     import redis
