@@ -457,6 +457,7 @@ def _concurrent_transition() -> Conflict:
 
 
 def _transition_record(*, user: User, case: Case, name: str, from_state: str, reason: str) -> AuditRecord:
+    """The transition's audit record (not yet written): who moved the case from where to where, and why."""
     return audit_record(
         actor=user,
         action=AuditRecord.Action.TRANSITION,
@@ -473,14 +474,7 @@ def _transition_in_transaction(*, user: User, case: Case, name: str, from_state:
     it ends the case)."""
     if not _save_transition(case, from_state=from_state):
         raise _concurrent_transition()
-    record = audit_record(
-        actor=user,
-        action=AuditRecord.Action.TRANSITION,
-        event=f"case.{name}",
-        obj=case,
-        case_id=case.pk,
-        changes={"state": {"before": from_state, "after": case.state}, "reason": reason},
-    )
+    record = _transition_record(user=user, case=case, name=name, from_state=from_state, reason=reason)
     _record_transition(case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data, record=record)
     audit_written(record)
     if case.state in END_STATES:  # the fund releases what is still reserved, in this transaction
