@@ -67,23 +67,7 @@ def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str
     """The INSERT of `instance` (without RETURNING; its text made once per model) and its values, to
     be written in one statement with other writes (a data-modifying WITH on PostgreSQL): the caller
     runs it and sets the pk. For the fast path only (`fastpaths.enabled()`)."""
-    connection = connections[using]
-    model = type(instance)
-    fields = _written_fields(model)
-    key = (model, connection.alias, "parts")
-    sql = _STATEMENTS.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        sql = _STATEMENTS[key] = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-
-
-def _written_fields(model: type[Model]) -> list[Any]:
-    """The columns an INSERT of `model` writes: every concrete field but the key and generated ones."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
+    return _parts(instance, using=using, source=None)
 
 
 def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
@@ -91,18 +75,32 @@ def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB
     SELECT <values> FROM source`, so a data-modifying WITH writes it only when the statement it depends
     on changed a row. Each value is cast to its column's type (in a SELECT list PostgreSQL does not
     take it from the INSERT's columns). PostgreSQL and the fast path only."""
+    return _parts(instance, using=using, source=source)
+
+
+def _parts(instance: Model, *, using: str, source: str | None) -> tuple[str, list]:
+    """The INSERT's text (made once per model, connection and `source`) and the instance's values:
+    `VALUES (...)` without a source, `SELECT <values cast to their columns' types> FROM source` with one."""
     connection = connections[using]
     model = type(instance)
     fields = _written_fields(model)
-    key = (model, connection.alias, "select", source)
+    key = (model, connection.alias, "parts", source)
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
+        if source is None:
+            values = f"VALUES ({', '.join(['%s'] * len(fields))})"
+        else:
+            values = f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)} FROM {quote(source)}"
         sql = _STATEMENTS[key] = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-            f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)} FROM {quote(source)}"
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) {values}"
         )
     return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def _written_fields(model: type[Model]) -> list[Any]:
+    """The columns an INSERT of `model` writes: every concrete field but the key and generated ones."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and not getattr(f, "generated", False)]
 
 
 def stored(instance: Model, pk: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
