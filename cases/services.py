@@ -1002,12 +1002,42 @@ def cabinet_decision_record(
     return decision
 
 
+def decision_stage_allows_confirmation(*, state: str, orders_sale: bool) -> bool:
+    """Whether a case in `state` is at the stage its pending decision (a sale order or not) is
+    confirmed in; the web pages offer "Bevestigen" only then (the service checks it locked)."""
+    return state in (SALE_ORDER_STATES if orders_sale else DECISION_STATES)
+
+
+def _require_decision_stage(*, state: str, orders_sale: bool) -> None:
+    """A kabinetsbesluit is confirmed in the stage it was recorded in: at the cabinet (a decision to
+    deploy or not), or while the stake is held (an order to sell). An ended case (closed, withdrawn,
+    not admissible, not deployed) takes no decision any more: what the cabinet decides on is the case
+    the risk assessment put before it ("Op basis van deze risico-inschatting beslist het kabinet",
+    letter, "Afwegingskader"), and a case withdrawn meanwhile has none."""
+    if state in END_STATES:
+        raise Conflict(
+            _("De casus is beëindigd (%(state)s): een kabinetsbesluit wordt niet meer bevestigd.")
+            % {"state": State(state).label},
+            code="case_closed",
+        )
+    if not decision_stage_allows_confirmation(state=state, orders_sale=orders_sale):
+        raise Conflict(
+            _("In de status '%(state)s' wordt dit kabinetsbesluit niet bevestigd.") % {"state": State(state).label},
+            code="invalid_state",
+        )
+
+
 @transaction.atomic
 def cabinet_decision_confirm(*, user: User, decision: CabinetDecision) -> CabinetDecision:
+    """The second secretary confirms. The state is checked on the case's row locked, taken before the
+    decision's (the transitions' lock order): a withdrawal racing the confirmation commits first and
+    the confirmation is refused, or waits for it."""
+    state = _locked_case_state(decision.case)
     decision = CabinetDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
     require(user, "cabinet_decision.confirm", case=decision.case)
     if decision.confirmed_at is not None:
         raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
+    _require_decision_stage(state=state, orders_sale=decision.orders_sale)
     # Four eyes by person: who recorded the decision never confirms it, whatever their role now.
     require_four_eyes(
         user,

@@ -307,7 +307,10 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "decisions": decisions,
         "pending_decision": pending,
         "may_confirm": bool(
-            pending and pending.recorded_by_id != user.pk and can(user, "cabinet_decision.confirm", case=case)
+            pending
+            and pending.recorded_by_id != user.pk
+            and services.decision_stage_allows_confirmation(state=case.state, orders_sale=pending.orders_sale)
+            and can(user, "cabinet_decision.confirm", case=case)
         ),
         "decision_form": forms.get("decision") or (CabinetDecisionForm(sale_order=sale_order) if may_record else None),
         "confirm_form": forms.get("confirm"),
@@ -554,6 +557,7 @@ def cabinet_decision_confirm(request, pk: int, decision_id: int):
             "may_confirm": (
                 decision.confirmed_at is None
                 and decision.recorded_by_id != request.user.pk
+                and services.decision_stage_allows_confirmation(state=case.state, orders_sale=decision.orders_sale)
                 and can(request.user, "cabinet_decision.confirm", case=case)
             ),
         },
