@@ -609,7 +609,10 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     proposal_forms = proposal_forms or {}
     positions = list(selectors.position_list(user=request.user, case_id=case.pk))
     metrics = selectors.positions_metrics(positions)
-    may_approve = can(request.user, "investment_proposal.approve", case=case)
+    # approved only while money may go into the case (the service checks it on the locked row)
+    may_approve = case.state in services.DISBURSEMENT_STATES and can(
+        request.user, "investment_proposal.approve", case=case
+    )
     proposals = list(selectors.investment_proposal_list(user=request.user, case_id=case.pk))
     rows: list[DecisionRow[InvestmentProposal]] = []
     for p in proposals:
@@ -617,8 +620,8 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
             approve_form = proposal_forms.get(f"approve:{p.pk}")
             reject_form = proposal_forms.get(f"reject:{p.pk}") or RejectForm(prefix=f"p{p.pk}")
             rows.append(DecisionRow(p, may_decide=True, approve_form=approve_form, reject_form=reject_form))
-        else:
-            rows.append(DecisionRow(p))
+        else:  # a refused approval's reason still shows at its row, with no button to try again
+            rows.append(DecisionRow(p, approve_form=proposal_forms.get(f"approve:{p.pk}")))
     decision = case.governing_deploy_decision()
     # a proposal is asked for while none is open or approved under the governing decision
     may_propose = bool(

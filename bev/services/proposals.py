@@ -22,6 +22,7 @@ from access.permissions import require
 from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
+from cases.constants import END_STATES, State
 from cases.models import CabinetDecision, Case
 from cases.selectors import team_members_who_may
 from cases.services import case_note_record
@@ -161,8 +162,24 @@ def _decidable(proposal: InvestmentProposal, user: User) -> InvestmentProposal:
 @transaction.atomic
 def investment_proposal_approve(*, user: User, proposal: InvestmentProposal) -> InvestmentProposal:
     """The EZK case officer approves: from now on money may be reserved and disbursed in the case,
-    within the decision."""
+    within the decision. Only while money may go into the case (the states it was proposed in),
+    checked on the case's row locked before the proposal's (the transitions' lock order): an ended
+    case (closed, withdrawn, not admissible, not deployed) is 409 `case_closed`."""
     require(user, "investment_proposal.approve", case=proposal.case)
+    state = (
+        Case.objects.select_for_update(no_key=True).filter(pk=proposal.case_id).values_list("state", flat=True).get()
+    )
+    if state in END_STATES:
+        raise Conflict(
+            _("De casus is beëindigd (%(state)s): een investeringsvoorstel wordt niet meer goedgekeurd.")
+            % {"state": State(state).label},
+            code="case_closed",
+        )
+    if state not in DISBURSEMENT_STATES:
+        raise Conflict(
+            _("In de status '%(state)s' wordt geen investeringsvoorstel goedgekeurd.") % {"state": State(state).label},
+            code="invalid_state",
+        )
     proposal = _decidable(proposal, user)
     governing = _fits_decision(case=proposal.case, instrument=proposal.instrument, amount=proposal.amount)
     if governing.pk != proposal.decision_id:
