@@ -1,6 +1,24 @@
 import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from ..models import AuditRecord
+
+
+class AuditRecordFilterForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        # An object's id is unique only within its type (a person and a case may both be 7): an
+        # object_id alone would mix the records of every object that has it.
+        if data.get("object_id") and not data.get("object_type"):
+            self.add_error(
+                "object_id",
+                _(
+                    "Geef bij object_id ook object_type op (bijv. cases.case of access.user): een id is "
+                    "alleen binnen één soort object uniek."
+                ),
+            )
+        return data
 
 
 class AuditRecordFilter(django_filters.FilterSet):
@@ -17,6 +35,7 @@ class AuditRecordFilter(django_filters.FilterSet):
 
     class Meta:
         model = AuditRecord
+        form = AuditRecordFilterForm
         fields = ["action", "event", "object_type", "object_id", "request_id"]
 
     def filter_unmasked(self, queryset, name, value):
