@@ -1,37 +1,14 @@
 """Forms of the fund pages (shapes only; bev.services applies the letter's limits)."""
 
 import uuid
-from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
+from core.forms import MoneyField
 
 from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMethod
-
-
-class MoneyField(forms.DecimalField):
-    """Euros with cents; accepts Dutch notation (12.500.000,50) and plain digits (12500000.50)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("In euro's, bijv. 12.500.000 of 12.500.000,50."))
-        super().__init__(max_digits=15, decimal_places=2, **kwargs)
-        self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        text = str(value).strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif text.count(".") > 1:
-            text = text.replace(".", "")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(_("Geef een bedrag in euro's op."), code="invalid") from None
 
 
 class BookingForm(forms.Form):

@@ -11,6 +11,7 @@ from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices
+from core.forms import MoneyField
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -248,11 +249,9 @@ class CabinetDecisionForm(forms.Form):
         choices=Instrument.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    max_amount = forms.DecimalField(
+    max_amount = MoneyField(
         label=_("Maximaal bedrag voor de casus in euro's (bij inzet)"),
         required=False,
-        max_digits=15,
-        decimal_places=2,
         min_value=Decimal("0.01"),
     )
     lapses_on = forms.DateField(label=_("Vervalt na (optioneel)"), required=False, widget=DateInput())

@@ -1,0 +1,73 @@
+"""Amounts as Dutch people type them, in every money field of the web forms (core.forms.MoneyField):
+accepted with the value they mean, or refused at the field; never read as something else. "25.000"
+is twenty-five thousand euros (was refused as "more than 2 decimals", the Dutch way read as English),
+and the kabinetsbesluit's maximum takes the same notation as the fund's fields (it refused
+"25.000.000" and "€ 1.000.000,50" with "Voer een getal in.")."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cases.constants import State
+from cases.models import CabinetDecision, Case
+from core.forms import MoneyField
+
+from .factories import web_session
+
+ACCEPTED = [
+    ("1.000.000,50", Decimal("1000000.50")),
+    ("€ 1.000.000,50", Decimal("1000000.50")),
+    ("25.000.000", Decimal("25000000")),
+    ("25.000", Decimal("25000")),
+    ("500.000", Decimal("500000")),
+    ("1 000 000", Decimal("1000000")),
+    ("12500000.50", Decimal("12500000.50")),
+    ("25,5", Decimal("25.5")),
+    ("25.00", Decimal("25.00")),
+]
+REFUSED = ["€ 25 mln", "1,000,000.50", "1e6", "NaN", "Infinity", "١٢٣", "1.00.000", "25,000,5", "12,50.00"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), ACCEPTED)
+def test_a_dutch_amount_means_what_it_says(typed, meant):
+    assert MoneyField().clean(typed) == meant
+
+
+@pytest.mark.parametrize("typed", REFUSED)
+def test_an_amount_it_cannot_read_is_refused_at_the_field(typed):
+    form = _decision_form(typed)
+    assert not form.is_valid() and "max_amount" in form.errors
+
+
+def _decision_form(max_amount):
+    from cases.forms import CabinetDecisionForm
+
+    return CabinetDecisionForm(
+        data={
+            "meeting_date": "2026-11-20",
+            "reference": "MR-2026-11",
+            "deploy": "yes",
+            "instruments": ["equity"],
+            "max_amount": max_amount,
+        }
+    )
+
+
+@pytest.mark.django_db
+def test_the_cabinet_decision_takes_the_maximum_the_dutch_way(secretariat, case):
+    Case.objects.filter(pk=case.pk).update(state=State.CABINET_DECISION)
+    client = web_session(Client(), secretariat)
+    response = client.post(
+        reverse("cases:decision_record", args=[case.pk]),
+        {
+            "meeting_date": "2026-11-20",
+            "reference": "MR-2026-11",
+            "deploy": "yes",
+            "instruments": ["equity"],
+            "max_amount": "€ 25.000.000,00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert CabinetDecision.objects.get().max_amount == Decimal("25000000.00")
