@@ -339,7 +339,9 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+# Without Redis the broker is kombu's in-memory one. It names a host: Celery takes a producer from the
+# broker's pool even for an eager task, and a bare memory:// made kombu warn of a missing hostname.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)
 CELERY_TASK_EAGER_PROPAGATES = True
