@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from core.forms import MoneyField
+from core.forms import MoneyField, PercentField
 
 from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMethod
 
@@ -77,9 +77,7 @@ class ReturnForm(BookingForm):
 
 class ExitForm(BookingForm):
     proceeds = MoneyField(label=_("Opbrengst"))
-    fraction_sold_percent = forms.DecimalField(
-        label=_("Verkocht deel van het belang (%)"), max_digits=7, decimal_places=4, localize=True
-    )
+    fraction_sold_percent = PercentField(label=_("Verkocht deel van het belang (%)"), max_digits=7, decimal_places=4)
     exited_on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
 
@@ -132,12 +130,11 @@ class DilutionForm(forms.Form):
         required=False,
         help_text=_("Of vul hieronder het nieuwe belang in, niet allebei."),
     )
-    ownership_after = forms.DecimalField(
+    ownership_after = PercentField(
         label=_("Of: nieuw belang na de uitgifte (%)"),
         required=False,
         max_digits=9,
         decimal_places=6,
-        localize=True,
         help_text=_("Zonder bekend aantal aandelen kan de verwatering alleen zo worden vastgelegd."),
     )
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -146,9 +143,7 @@ class DilutionForm(forms.Form):
 class ConversionForm(forms.Form):
     converted_on = forms.DateField(label=_("Conversiedatum"), widget=DateInput())
     shares = forms.IntegerField(label=_("Verkregen aandelen"), min_value=0)
-    ownership_percent = forms.DecimalField(
-        label=_("Belang na conversie (%)"), max_digits=7, decimal_places=4, localize=True
-    )
+    ownership_percent = PercentField(label=_("Belang na conversie (%)"), max_digits=7, decimal_places=4)
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -162,13 +157,9 @@ class PositionForm(forms.Form):
         ),
     )
     shares = forms.IntegerField(label=_("Aantal aandelen"), required=False, min_value=0)
-    ownership_percent = forms.DecimalField(
-        label=_("Belang (%)"), required=False, max_digits=7, decimal_places=4, localize=True
-    )
+    ownership_percent = PercentField(label=_("Belang (%)"), required=False, max_digits=7, decimal_places=4)
     principal = MoneyField(label=_("Hoofdsom (lening)"), required=False)
-    interest_rate_percent = forms.DecimalField(
-        label=_("Rente (%)"), required=False, max_digits=7, decimal_places=4, localize=True
-    )
+    interest_rate_percent = PercentField(label=_("Rente (%)"), required=False, max_digits=7, decimal_places=4)
     maturity_date = forms.DateField(label=_("Looptijd tot"), required=False, widget=DateInput())
     conversion_terms = forms.CharField(
         label=_("Conversievoorwaarden"), required=False, widget=forms.Textarea(attrs={"rows": 2})

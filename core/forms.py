@@ -36,3 +36,19 @@ class MoneyField(forms.DecimalField):
             return Decimal(text)
         except InvalidOperation:
             raise ValidationError(_("Geef een bedrag in euro's op."), code="invalid") from None
+
+
+class PercentField(forms.DecimalField):
+    """A percentage as people write it: "25", "25,5" (Dutch UI), "25.5", with or without "%"
+    ("25 %", "25,5%"); the number is read in the page's language (localize)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\u00a0", " ").strip()
+            if value.endswith("%"):
+                value = value[:-1].rstrip()
+        return super().to_python(value)

@@ -71,3 +71,32 @@ def test_the_cabinet_decision_takes_the_maximum_the_dutch_way(secretariat, case)
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert CabinetDecision.objects.get().max_amount == Decimal("25000000.00")
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "meant"),
+    [
+        ("nl", "25 %", Decimal("25")),
+        ("nl", "25,5%", Decimal("25.5")),
+        ("nl", "25,5", Decimal("25.5")),
+        ("en", "12.5 %", Decimal("12.5")),
+    ],
+)
+def test_a_percentage_may_carry_its_percent_sign(language, typed, meant):
+    """The exit's "Verkocht deel van het belang (%)" and the other percentages of the fund's forms
+    refused "25 %" with "Voer een getal in."."""
+    from django.utils import translation
+
+    from bev.forms import ExitForm
+
+    with translation.override(language):
+        form = ExitForm(data={"idempotency_key": "k", "proceeds": "1.000", "fraction_sold_percent": typed})
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["fraction_sold_percent"] == meant
+
+
+def test_a_percentage_it_cannot_read_is_refused():
+    from bev.forms import ExitForm
+
+    form = ExitForm(data={"idempotency_key": "k", "proceeds": "1.000", "fraction_sold_percent": "25 %%"})
+    assert not form.is_valid() and "fraction_sold_percent" in form.errors
