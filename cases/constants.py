@@ -53,6 +53,8 @@ END_STATES = [State.CLOSED, State.NOT_ADMISSIBLE, State.WITHDRAWN, State.NOT_DEP
 ENDED_CASE_TEAM_ROLES = (Role.AUDITOR,)
 # States in which a kabinetsbesluit is recorded.
 DECISION_STATES = [State.CABINET_DECISION, State.FOLLOW_ON_DECISION]
+# States in which the State holds a stake, and a kabinetsbesluit may order its sale.
+SALE_ORDER_STATES = (State.INVESTED, State.MONITORING, State.EXIT)
 # "Withdrawn (from any state before invested)".
 WITHDRAWABLE_STATES = [
     State.SIGNAL,

@@ -37,6 +37,7 @@ from .constants import (
     END_STATES,
     ENDED_CASE_TEAM_ROLES,
     HISTORICAL_TRANSACTION_BEFORE,
+    SALE_ORDER_STATES,
     SCOPE_GROUND_FACTS,
     STAGE_DAYS,
     WET_VIFO_IN_FORCE_SINCE,
@@ -842,7 +843,6 @@ def case_team_remove(*, user: User, case: Case, member: User) -> None:
 # The kabinetsbesluit (four eyes: entered by one, confirmed by another)
 # ---------------------------------------------------------------------------------------------
 # While the State holds a stake the cabinet may order its sale (cases.guards.exit_is_authorised).
-SALE_ORDER_STATES = (State.INVESTED, State.MONITORING, State.EXIT)
 
 
 def _require_follow_on_reassessment(case: Case) -> None:

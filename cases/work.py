@@ -23,7 +23,7 @@ from access.roles import Role, case_roles_for, roles_for
 from core.extensions import work_round_memo
 
 from . import guards
-from .constants import DECISION_STATES, OPEN_STATES, State, Urgency
+from .constants import DECISION_STATES, OPEN_STATES, SALE_ORDER_STATES, State, Urgency
 from .models import CabinetDecision, Case, CaseTeamMember, StageClock
 
 # Steps a person may take but that nobody waits for.
@@ -142,7 +142,7 @@ def work_items(*, user) -> list[dict]:
     """Lifecycle steps that wait on this person, and the kabinetsbesluit to record or confirm."""
     items: list[dict] = []
     cases = [c for c in my_cases(user=user) if c.my_role is not None]
-    decision_cases = [c.pk for c in cases if c.state in DECISION_STATES]
+    decision_cases = [c.pk for c in cases if c.state in DECISION_STATES or c.state in SALE_ORDER_STATES]
     decisions: dict[int, list[CabinetDecision]] = {}
     if decision_cases:
         for decision in CabinetDecision.objects.filter(case__in=decision_cases).order_by("recorded_at", "id"):
@@ -159,6 +159,9 @@ def _case_items(user, case: MyCase, decisions: dict[int, list[CabinetDecision]])
     detail = reverse("cases:detail", args=[case.pk])
     if case.state in DECISION_STATES and case.my_role == Role.CABINET_SECRETARIAT:
         items += _decision_items(user, case, decisions.get(case.pk, []))
+    elif case.state in SALE_ORDER_STATES and case.my_role == Role.CABINET_SECRETARIAT:
+        # a decision ordering the stake's sale, recorded while it is held, waits for its confirmation
+        items += _confirmation_items(user, case, [d for d in decisions.get(case.pk, []) if d.orders_sale])
     steps = _next_steps(case)
     if steps:
         items.append(
@@ -184,19 +187,8 @@ def _case_items(user, case: MyCase, decisions: dict[int, list[CabinetDecision]])
 def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[dict]:
     """The secretariat: record the kabinetsbesluit while none is recorded for this round; confirm one
     another recorded (four eyes). Nothing while their own recording waits for a colleague."""
-    pending = [d for d in decisions if d.confirmed_at is None]
-    if pending:
-        decision = pending[-1]
-        if decision.recorded_by_id == user.pk:
-            return []
-        return [
-            task(
-                case=case,
-                kind=_("Vier ogen: kabinetsbesluit bevestigen"),
-                what=decision.reference,
-                url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
-            )
-        ]
+    if any(d.confirmed_at is None for d in decisions):
+        return _confirmation_items(user, case, decisions)
     if decided_this_round(case, decisions):
         return []
     return [
@@ -205,6 +197,22 @@ def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[
             kind=_("Kabinetsbesluit vastleggen"),
             what=case.get_state_display(),
             url=reverse("cases:detail", args=[case.pk]) + "#cabinet-decision",
+        )
+    ]
+
+
+def _confirmation_items(user, case: Case, decisions: list[CabinetDecision]) -> list[dict]:
+    """Confirm the decision another secretary recorded (four eyes); nothing for its recorder."""
+    pending = [d for d in decisions if d.confirmed_at is None]
+    if not pending or pending[-1].recorded_by_id == user.pk:
+        return []
+    decision = pending[-1]
+    return [
+        task(
+            case=case,
+            kind=_("Vier ogen: kabinetsbesluit bevestigen"),
+            what=decision.reference,
+            url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
         )
     ]
 

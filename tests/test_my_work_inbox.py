@@ -170,3 +170,19 @@ def test_the_investment_is_due_before_the_kabinetsbesluit_lapses(client, case, m
     [row] = [r for r in inbox(client, manager) if case.reference in r["title"]]
     assert row["kind"].startswith("Investeringsvoorstel indienen")
     assert date_nl(lapses) in row["due"]
+
+
+def test_a_sale_order_waits_on_the_other_secretary(client, case, secretariat, secretariat2):
+    """A kabinetsbesluit ordering the stake's sale is recorded while the stake is held (monitoring);
+    its confirmation waits on the other secretary's "Mijn werk" like a decision to deploy (it was
+    listed only at the cabinet stages: mailed, but on nobody's inbox)."""
+    case = to_state(case, "monitoring")
+    decision = cabinet_decision_record(
+        user=secretariat, case=case, meeting_date=date.today(), reference="MR-VERKOOP", deploy=False, orders_sale=True
+    )
+    confirm = "Vier ogen: kabinetsbesluit bevestigen: MR-VERKOOP"
+    assert confirm not in kinds(inbox(client, secretariat), case)  # never its recorder
+    [row] = [r for r in inbox(client, secretariat2) if case.reference in r["title"] and "MR-VERKOOP" in r["what"]]
+    assert row["url"] == reverse("cases:decision_confirm", args=[case.pk, decision.pk])
+    cabinet_decision_confirm(user=secretariat2, decision=decision)
+    assert confirm not in kinds(inbox(client, secretariat2), case)
