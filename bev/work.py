@@ -20,6 +20,7 @@ from core.formatting import euro
 
 from .constants import DisbursementStatus, FollowUpStatus, ProposalStatus
 from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal
+from .services.ledger import DISBURSEMENT_STATES
 
 # A follow-up item appears this many days before its date.
 FOLLOW_UP_WARNING_DAYS = 14
@@ -52,7 +53,12 @@ def work_items(*, user) -> list[dict]:
         .order_by("id")
     )
     for p in proposals:
-        if p.status == ProposalStatus.PROPOSED and p.case_id in officer_of and p.proposed_by_id != user.pk:
+        if (
+            p.status == ProposalStatus.PROPOSED
+            and p.case_id in officer_of
+            and p.proposed_by_id != user.pk
+            and cases[p.case_id].state in DISBURSEMENT_STATES  # approved only while money may go in
+        ):
             items.append(
                 task(
                     case=cases[p.case_id],

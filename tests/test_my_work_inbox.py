@@ -186,3 +186,19 @@ def test_a_sale_order_waits_on_the_other_secretary(client, case, secretariat, se
     assert row["url"] == reverse("cases:decision_confirm", args=[case.pk, decision.pk])
     cabinet_decision_confirm(user=secretariat2, decision=decision)
     assert confirm not in kinds(inbox(client, secretariat2), case)
+
+
+def test_a_proposal_at_the_cabinet_again_is_no_task(client, case, officer2, manager, secretariat, secretariat2):
+    """While the case is back at the cabinet for a follow-on decision no money goes in, so Invest-NL's
+    open proposal is no approval task (bev.services.investment_proposal_approve refuses it there)."""
+    from bev.services import investment_proposal_propose
+
+    fund_with_tranches(user=manager)
+    case = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, propose=False)
+    investment_proposal_propose(
+        user=manager, case=case, instrument="equity", amount=Decimal("2000000"), terms="T.", valuation_basis="V."
+    )
+    approve = "Vier ogen: investeringsvoorstel goedkeuren: € 2.000.000"
+    assert approve in kinds(inbox(client, officer2), case)
+    case = to_state(case, "follow_on_decision")
+    assert approve not in kinds(inbox(client, officer2), case)
