@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import euro
 from core.registry import Registry
 
 from .models import AuditRecord
@@ -105,6 +107,12 @@ def _choice_labels(field) -> dict:
     return {}
 
 
+def _is_money(field) -> bool:
+    """An amount in euros: the apps' money fields have cents and room for the fund's figures
+    (bev.models.MONEY, 15 digits or more); a percentage with two decimals has far fewer."""
+    return isinstance(field, models.DecimalField) and field.decimal_places == 2 and (field.max_digits or 0) >= 15
+
+
 def _value(value, field=None) -> str:
     """A stored value as people read it: a choice by its label, a moment in Dutch time, yes/no."""
     if value is None or value == "" or value == []:
@@ -121,6 +129,11 @@ def _value(value, field=None) -> str:
         labels = _choice_labels(field)
         if str(value) in labels:
             return str(labels[str(value)])
+        if _is_money(field):
+            try:
+                return euro(Decimal(str(value)), cents=True)
+            except (InvalidOperation, ValueError, TypeError):
+                return str(value)
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             moment = parse_datetime(value)
             if moment is not None:

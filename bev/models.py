@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import euro
+
 from .constants import (
     PORTFOLIO_KINDS,
     Account,
@@ -94,7 +96,7 @@ class PlannedTranche(models.Model):
         constraints = [models.UniqueConstraint(fields=["fund", "year"], name="bev_unique_planned_tranche")]
 
     def __str__(self):
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {euro(self.amount, cents=True)}"
 
 
 class ManagerPeriod(models.Model):
@@ -221,7 +223,7 @@ class JournalLine(AppendOnlyModel):
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="bev_line_amount_not_zero")]
 
     def __str__(self):
-        return f"{self.account} {self.amount}"
+        return f"{self.account} {euro(self.amount, cents=True)}"
 
 
 class AccountBalance(models.Model):
@@ -292,7 +294,7 @@ class PositionFlow(models.Model):
         constraints = [models.UniqueConstraint(fields=["position", "booked_on"], name="bev_unique_position_flow")]
 
     def __str__(self):
-        return f"{self.position_id} {self.booked_on}: {self.amount}"
+        return f"{self.position_id} {self.booked_on}: {euro(self.amount, cents=True)}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -361,7 +363,7 @@ class Disbursement(models.Model):
         ordering = ["proposed_at", "id"]
 
     def __str__(self):
-        return f"{self.amount} ({self.get_status_display()})"
+        return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
 class InvestmentProposal(models.Model):
@@ -402,7 +404,7 @@ class InvestmentProposal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_instrument_display()} {self.amount} ({self.get_status_display()})"
+        return f"{self.get_instrument_display()} {euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
 class FeeBudget(models.Model):
@@ -426,7 +428,7 @@ class FeeBudget(models.Model):
         constraints = [models.UniqueConstraint(fields=["fund", "year"], name="bev_unique_fee_budget_year")]
 
     def __str__(self):
-        return f"{self.year}: {self.amount}"
+        return f"{self.year}: {euro(self.amount, cents=True)}"
 
 
 class FeeCharge(models.Model):
@@ -464,7 +466,7 @@ class FeeCharge(models.Model):
         ordering = ["-proposed_at", "-id"]
 
     def __str__(self):
-        return f"{self.amount} ({self.get_status_display()})"
+        return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
 class Valuation(models.Model):
@@ -630,7 +632,7 @@ class LoanRepaymentInstalment(models.Model):
         constraints = [models.UniqueConstraint(fields=["terms", "due_on"], name="bev_unique_instalment_date")]
 
     def __str__(self):
-        return f"{self.due_on}: {self.amount}"
+        return f"{self.due_on}: {euro(self.amount, cents=True)}"
 
 
 class LoanInterestAccrual(models.Model):
@@ -661,7 +663,7 @@ class LoanInterestAccrual(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period_start} – {self.period_end}: {self.amount}"
+        return f"{self.period_start} – {self.period_end}: {euro(self.amount, cents=True)}"
 
 
 class TrancheScheduleOverride(models.Model):
@@ -681,4 +683,4 @@ class TrancheScheduleOverride(models.Model):
         ordering = ["year", "id"]
 
     def __str__(self):
-        return f"{self.year}: +{self.amount}"
+        return f"{self.year}: +{euro(self.amount, cents=True)}"
