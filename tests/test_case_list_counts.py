@@ -24,13 +24,13 @@ from tests.factories import make_case
 pytestmark = [pytest.mark.fastpaths, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 KEPT = (
-    "SELECT user_id, classification_rank, classification, state, SUM(n) FROM cases_case_list_count "
-    "GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0"
+    "SELECT user_id, classification_rank, classification, state, urgency, SUM(n) FROM cases_case_list_count "
+    "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0"
 )
 TRUTH = (
-    "SELECT m.user_id, c.classification_rank, c.classification, c.state, COUNT(*) "
+    "SELECT m.user_id, c.classification_rank, c.classification, c.state, c.urgency, COUNT(*) "
     "FROM cases_caseteammember m JOIN cases_case c ON c.id = m.case_id "
-    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3, 4"
+    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3, 4, 5"
 )
 
 
@@ -89,6 +89,14 @@ def _raw_sql_update(ctx):
         cursor.execute(
             "UPDATE cases_case SET state = 'withdrawn', classification_rank = 1 WHERE id = %s", [ctx["cases"][2].pk]
         )
+
+
+def _urgency_change(ctx):
+    Case.objects.filter(pk__in=[c.pk for c in ctx["cases"][1:]]).update(urgency="immediate")
+
+
+def _urgency_and_state_at_once(ctx):
+    Case.objects.filter(pk=ctx["cases"][0].pk).update(urgency="immediate", state="intake")
 
 
 def _version_only(ctx):
@@ -189,6 +197,8 @@ WRITES = [
     _state_by_queryset,
     _reclassify,
     _raw_sql_update,
+    _urgency_change,
+    _urgency_and_state_at_once,
     _version_only,
     _team_add,
     _team_remove,
@@ -210,7 +220,15 @@ def test_every_kind_of_write_keeps_the_counts_exact(api, cases, officer, officer
     assert_list_counts_exact()
     for user in (officer, officer2, outsider):
         client = api(user)
-        for query in ("", "?state=signal", "?state=withdrawn&state=intake", "?classification=intern"):
+        for query in (
+            "",
+            "?state=signal",
+            "?state=withdrawn&state=intake",
+            "?classification=intern",
+            "?urgency=immediate",
+            "?urgency=normal&state=signal",
+            "?urgency=immediate&classification=vertrouwelijk&state=intake",
+        ):
             with monkeypatch.context() as patched:  # DRF's own path: the ORM's COUNT(*)
                 patched.setattr(listing, "page_rows", lambda *args, **kwargs: None)
                 expected = client.get(f"/api/cases/{query}").json()
@@ -231,6 +249,10 @@ def test_the_writes_above_do_change_what_is_counted(api, cases, officer, officer
     assert count(officer2, "?state=withdrawn") == 1 and count(officer2, "?state=signal") == 2
     _reclassify(ctx)
     assert count(officer2, "?classification=intern") == 1
+    assert count(officer2, "?urgency=immediate") == 0
+    _urgency_change(ctx)
+    assert count(officer2, "?urgency=immediate") == 2 and count(outsider, "?urgency=immediate") == 0
+    assert count(officer2, "?urgency=immediate&classification=intern") == 1
     _advisor_role(ctx)
     assert count(officer2) == 2
     _bulk_copy(ctx)
@@ -245,7 +267,13 @@ def test_the_count_is_read_from_the_table_in_the_pages_own_statement(api, cases,
     client = api(officer2)
     assert client.get("/api/cases/?state=signal").json()["count"] == 3
     _create({"officer": officer, "officer2": officer2, "cases": cases})
-    for query in ("", "?state=signal", "?classification=vertrouwelijk&ordering=reference&page_size=2&page=2"):
+    for query in (
+        "",
+        "?state=signal",
+        "?classification=vertrouwelijk&ordering=reference&page_size=2&page=2",
+        "?urgency=normal",
+        "?urgency=normal&state=signal&ordering=-signal_received_at",
+    ):
         with CaptureQueriesContext(connection) as queries:
             body = client.get(f"/api/cases/{query}").json()
         assert body["count"] == 4 and body["results"]
@@ -258,7 +286,7 @@ def test_the_count_is_read_from_the_table_in_the_pages_own_statement(api, cases,
 
 def test_filters_the_table_does_not_hold_are_counted(api, cases, officer2):
     client = api(officer2)
-    for query in ("?urgency=normal", "?search=Chip", "?category=wbni", "?state=", "?state=bestaat_niet"):
+    for query in ("?search=Chip", "?category=wbni", "?state=", "?state=bestaat_niet", "?urgency=bestaat_niet"):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/api/cases/{query}")
         assert all("cases_case_list_count" not in q["sql"] for q in queries), query
@@ -274,9 +302,22 @@ def test_a_transactions_own_writes_are_in_its_count(api, cases, officer, officer
 
 
 def test_a_clearance_below_a_case_hides_it_from_the_count(api, cases, officer2):
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(urgency="immediate")
     Case.objects.filter(pk=cases[0].pk).update(classification_rank=officer2.clearance_rank + 1)
     assert_list_counts_exact()
-    assert api(officer2).get("/api/cases/").json()["count"] == 2
+    for query in ("", "?urgency=immediate", "?urgency=immediate&state=signal"):
+        assert api(officer2).get(f"/api/cases/{query}").json()["count"] == 2, query
+
+
+def test_a_case_outside_the_persons_teams_is_not_in_the_count(api, cases, officer, officer2):
+    """Need-to-know: the count by urgency is the person's own (cases on their teams, not an
+    advisor's), never all cases of that urgency."""
+    make_case(officer=officer, title="Niet van officer2", urgency="immediate")
+    advised = make_case(officer=officer, title="Adviseur", urgency="immediate", team={officer2: Role.CASE_OFFICER})
+    CaseTeamMember.objects.filter(case=advised, user=officer2).update(role=Role.DEPARTMENT_ADVISOR)
+    assert api(officer).get("/api/cases/?urgency=immediate").json()["count"] == 2
+    assert api(officer2).get("/api/cases/?urgency=immediate").json()["count"] == 0
+    assert api(officer2).get("/api/cases/?urgency=normal").json()["count"] == 3
 
 
 def test_a_truncate_empties_the_counts(cases):

@@ -74,7 +74,7 @@ from core.classification import Classification
 from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
-from ..constants import State
+from ..constants import State, Urgency
 from ..models import Case, CaseCategory
 from .filters import CaseFilter
 
@@ -98,6 +98,8 @@ _TABLE_COUNT_SQL = (
 _TABLE_ROWS_SQL = "SELECT COUNT(*) FROM cases_case_list_count WHERE user_id = %s"
 # Query-string parameters that do not change which cases are counted (besides the paginator's own).
 _UNCOUNTED_PARAMETERS = frozenset({"ordering"})
+# A search's count stops here (`_count_bound`): the answer then says `count_is_exact: false` (README, API).
+SEARCH_COUNT_BOUND = 1_000
 MAX_PAGE = 1_000_000  # beyond: DRF's path (a page past the end is its 404; an OFFSET must fit in a bigint)
 
 
@@ -124,10 +126,12 @@ def page_rows(view, request, *, columns):
         if plan is not None:
             _PLANS.move_to_end(key)
     values = {"user_id": user.pk, "clearance_rank": user.clearance_rank}
-    count_key = (type(view), query, user.pk, user.clearance_rank)
     made = plan is None
     if made:
         plan = _Plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
+    # A bounded count (a search) is kept per bound: the bound follows the page (`_count_bound`).
+    counted_query = query if plan.count_bound is None else (*query, ("", (str(plan.count_bound),)))
+    count_key = (type(view), counted_query, user.pk, user.clearance_rank)
     rows, total = _rows_and_count(plan, count_key, values)  # a 400 here keeps nothing
     if made:
         with _LOCK:
@@ -138,8 +142,38 @@ def page_rows(view, request, *, columns):
         return None  # past the last page: DRF's 404
     pages = paginator.django_paginator_class([], page_size)
     pages.__dict__["count"] = total  # Paginator.count is a cached_property: the statement's count
+    if plan.count_bound is not None and total > plan.count_bound:
+        # More than the bound: the page's links go on (the count says one case more than the bound,
+        # so a full page has a next one), the answer says "more than" (`count_fields`).
+        paginator.count_bound = plan.count_bound
     paginator.page, paginator.request = Page(rows, number, pages), request
     return rows
+
+
+def count_fields(paginator, request, body: dict) -> dict:
+    """The paginated answer of a search with `count_is_exact`: false where the page's count stopped
+    at its bound (`SEARCH_COUNT_BOUND`, `_count_bound`; `count` is then the bound: more than that
+    many cases match), true where it counted them all (DRF's path always does). Other lists count
+    exactly and answer as DRF does."""
+    if not _searching(request.query_params):
+        return body
+    bound = getattr(paginator, "count_bound", None)
+    count = body.pop("count")
+    return {"count": count if bound is None else bound, "count_is_exact": bound is None, **body}
+
+
+def _searching(query_params) -> bool:
+    return any(value.strip() for value in query_params.getlist("search"))
+
+
+def _count_bound(query_params: QueryDict, offset: int, limit: int) -> int | None:
+    """The number the count of a search stops at (PostgreSQL), else None (an exact count): counting
+    every case a free-text search finds grows with the data the page does not show; a bound of
+    `SEARCH_COUNT_BOUND` (or the end of the page asked for, if further) keeps the count's cost flat
+    and still tells whether a next page exists."""
+    if not _searching(query_params):
+        return None
+    return max(SEARCH_COUNT_BOUND, offset + limit)
 
 
 def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
@@ -243,10 +277,10 @@ def _fold_counts(user_id: int) -> None:
             cursor.execute(
                 "WITH folded AS (DELETE FROM cases_case_list_count WHERE id IN "
                 "(SELECT id FROM cases_case_list_count WHERE user_id = %s FOR UPDATE SKIP LOCKED) "
-                "RETURNING user_id, classification_rank, classification, state, n) "
-                "INSERT INTO cases_case_list_count (user_id, classification_rank, classification, state, n) "
-                "SELECT user_id, classification_rank, classification, state, SUM(n) FROM folded "
-                "GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                "RETURNING user_id, classification_rank, classification, state, urgency, n) "
+                "INSERT INTO cases_case_list_count (user_id, classification_rank, classification, state, urgency, n) "
+                "SELECT user_id, classification_rank, classification, state, urgency, SUM(n) FROM folded "
+                "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0",
                 [user_id],
             )
     except DatabaseError:
@@ -255,14 +289,14 @@ def _fold_counts(user_id: int) -> None:
 
 def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | None:
     """The condition and values that narrow the counts table as the query string's filters narrow the
-    list, where the table can answer (`CaseFilter` by state and classification only); else None. Only
+    list, where the table can answer (`CaseFilter` by state, classification and urgency); else None. Only
     values the filters take as they are (valid, non-empty) qualify: anything else is counted."""
     if getattr(view_class, "filterset_class", None) is not CaseFilter:
         return None
     pagination = getattr(view_class, "pagination_class", None)
     paging = {getattr(pagination, "page_query_param", "page"), getattr(pagination, "page_size_query_param", None)}
     names = set(query_params) - _UNCOUNTED_PARAMETERS - paging
-    if not names <= {"state", "classification"}:
+    if not names <= {"state", "classification", "urgency"}:
         return None
     sql, params = "", []
     if "state" in names:
@@ -277,6 +311,12 @@ def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | No
             return None
         sql += " AND classification = %s"
         params += levels
+    if "urgency" in names:
+        urgencies = query_params.getlist("urgency")
+        if len(urgencies) != 1 or urgencies[0] not in Urgency.values:
+            return None
+        sql += " AND urgency = %s"
+        params += urgencies
     return sql, params
 
 
@@ -289,6 +329,8 @@ class _Plan:
         postgresql = connection.vendor == "postgresql"
         table_filters = _table_filters(view_class, query_params) if postgresql else None
         self.table_counted = table_filters is not None
+        self.count_bound = _count_bound(query_params, offset, limit) if postgresql and not table_filters else None
+        bound = self.count_bound
 
         def build(user_id, clearance_rank, counted=True):
             cases = Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
@@ -301,6 +343,11 @@ class _Plan:
                     _TABLE_COUNT_SQL + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
                 )
                 extra["_count_rows"] = RawSQL(_TABLE_ROWS_SQL, (user_id,), BigIntegerField())
+            elif counted and bound is not None:
+                found = Subquery(cases.order_by().values("pk")[: bound + 1])
+                extra["_total"] = Func(
+                    found, template="(SELECT COUNT(*) FROM %(expressions)s AS found)", output_field=IntegerField()
+                )
             elif counted:
                 count = (
                     cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField())).values("_n")
