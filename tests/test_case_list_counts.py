@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from access.models import Role
 from cases.api import listing
-from cases.models import Case, CaseTeamMember
+from cases.models import Case, CaseCategory, CaseTeamMember
 from cases.services import case_team_add, case_team_change_role, case_team_remove
 from core.classification import Classification, rank
 from tests.factories import make_case
@@ -34,6 +34,18 @@ TRUTH = (
 )
 
 
+CATEGORY_KEPT = (
+    "SELECT user_id, classification_rank, category, SUM(n) FROM cases_case_list_category_count "
+    "GROUP BY 1, 2, 3 HAVING SUM(n) <> 0"
+)
+CATEGORY_TRUTH = (
+    "SELECT m.user_id, c.classification_rank, k.category, COUNT(*) "
+    "FROM cases_caseteammember m JOIN cases_case c ON c.id = m.case_id "
+    "JOIN cases_casecategory k ON k.case_id = m.case_id "
+    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3"
+)
+
+
 def _rows(cursor, sql) -> set[tuple]:
     cursor.execute(sql)
     return {tuple(row) for row in cursor.fetchall()}
@@ -42,15 +54,16 @@ def _rows(cursor, sql) -> set[tuple]:
 def assert_list_counts_exact() -> None:
     """The counts table's sums equal the cases on each person's list, read from another connection
     (what is committed) and from this one."""
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            kept, truth = _rows(cursor, KEPT), _rows(cursor, TRUTH)
-    finally:
-        other.close()
-    assert kept == truth, {"kept only": kept - truth, "missing": truth - kept}
-    with connection.cursor() as cursor:
-        assert _rows(cursor, KEPT) == _rows(cursor, TRUTH)
+    for kept_sql, truth_sql in ((KEPT, TRUTH), (CATEGORY_KEPT, CATEGORY_TRUTH)):
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                kept, truth = _rows(cursor, kept_sql), _rows(cursor, truth_sql)
+        finally:
+            other.close()
+        assert kept == truth, {"kept only": kept - truth, "missing": truth - kept}
+        with connection.cursor() as cursor:
+            assert _rows(cursor, kept_sql) == _rows(cursor, truth_sql)
 
 
 @pytest.fixture(autouse=True)
@@ -97,6 +110,25 @@ def _urgency_change(ctx):
 
 def _urgency_and_state_at_once(ctx):
     Case.objects.filter(pk=ctx["cases"][0].pk).update(urgency="immediate", state="intake")
+
+
+def _category_added(ctx):
+    CaseCategory.objects.create(case=ctx["cases"][0], category="wbni")
+
+
+def _category_removed(ctx):
+    CaseCategory.objects.filter(case=ctx["cases"][1], category="sensitive_technology").delete()
+
+
+def _category_changed(ctx):
+    CaseCategory.objects.filter(case=ctx["cases"][2], category="sensitive_technology").update(category="wbni")
+
+
+def _categories_by_service(ctx):
+    from cases.services import case_update
+
+    case = Case.objects.get(pk=ctx["cases"][0].pk)
+    case_update(user=ctx["officer"], case=case, data={"categories": ["wbni", "vital_provider"]})
 
 
 def _version_only(ctx):
@@ -200,6 +232,10 @@ WRITES = [
     _urgency_change,
     _urgency_and_state_at_once,
     _version_only,
+    _category_added,
+    _category_removed,
+    _category_changed,
+    _categories_by_service,
     _team_add,
     _team_remove,
     _advisor_role,
@@ -228,6 +264,8 @@ def test_every_kind_of_write_keeps_the_counts_exact(api, cases, officer, officer
             "?urgency=immediate",
             "?urgency=normal&state=signal",
             "?urgency=immediate&classification=vertrouwelijk&state=intake",
+            "?category=wbni",
+            "?category=sensitive_technology&ordering=reference&page_size=1",
         ):
             with monkeypatch.context() as patched:  # DRF's own path: the ORM's COUNT(*)
                 patched.setattr(listing, "page_rows", lambda *args, **kwargs: None)
@@ -273,6 +311,7 @@ def test_the_count_is_read_from_the_table_in_the_pages_own_statement(api, cases,
         "?classification=vertrouwelijk&ordering=reference&page_size=2&page=2",
         "?urgency=normal",
         "?urgency=normal&state=signal&ordering=-signal_received_at",
+        "?category=sensitive_technology",
     ):
         with CaptureQueriesContext(connection) as queries:
             body = client.get(f"/api/cases/{query}").json()
@@ -280,13 +319,20 @@ def test_the_count_is_read_from_the_table_in_the_pages_own_statement(api, cases,
         assert len(queries) == 1, [q["sql"] for q in queries]
         sql = queries[0]["sql"]
         assert "SUM(n)" in sql and sql.count("COUNT(*)") == 1  # the only COUNT(*): the person's rows
-        assert "COUNT(*) FROM cases_case_list_count WHERE" in sql
+        table = "cases_case_list_category_count" if "category" in query else "cases_case_list_count"
+        assert f"COUNT(*) FROM {table} WHERE" in sql
         assert "cases_case_list_change" not in sql
 
 
 def test_filters_the_table_does_not_hold_are_counted(api, cases, officer2):
     client = api(officer2)
-    for query in ("?search=Chip", "?category=wbni", "?state=", "?state=bestaat_niet", "?urgency=bestaat_niet"):
+    for query in (
+        "?search=Chip",
+        "?category=wbni&state=signal",
+        "?state=",
+        "?state=bestaat_niet",
+        "?urgency=bestaat_niet",
+    ):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/api/cases/{query}")
         assert all("cases_case_list_count" not in q["sql"] for q in queries), query
@@ -305,7 +351,7 @@ def test_a_clearance_below_a_case_hides_it_from_the_count(api, cases, officer2):
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(urgency="immediate")
     Case.objects.filter(pk=cases[0].pk).update(classification_rank=officer2.clearance_rank + 1)
     assert_list_counts_exact()
-    for query in ("", "?urgency=immediate", "?urgency=immediate&state=signal"):
+    for query in ("", "?urgency=immediate", "?urgency=immediate&state=signal", "?category=sensitive_technology"):
         assert api(officer2).get(f"/api/cases/{query}").json()["count"] == 2, query
 
 
@@ -318,6 +364,11 @@ def test_a_case_outside_the_persons_teams_is_not_in_the_count(api, cases, office
     assert api(officer).get("/api/cases/?urgency=immediate").json()["count"] == 2
     assert api(officer2).get("/api/cases/?urgency=immediate").json()["count"] == 0
     assert api(officer2).get("/api/cases/?urgency=normal").json()["count"] == 3
+    assert api(officer).get("/api/cases/?category=sensitive_technology").json()["count"] == 5
+    assert api(officer2).get("/api/cases/?category=sensitive_technology").json()["count"] == 3
+    CaseCategory.objects.create(case=advised, category="wbni")
+    assert api(officer2).get("/api/cases/?category=wbni").json()["count"] == 0
+    assert api(officer).get("/api/cases/?category=wbni").json()["count"] == 1
 
 
 def test_a_truncate_empties_the_counts(cases):
@@ -415,3 +466,44 @@ def test_concurrent_writers_lose_no_count(cases, officer, officer2, outsider):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(SUM(n), 0) FROM cases_case_list_count WHERE user_id = %s", [outsider.pk])
         assert cursor.fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("first", ["category_write", "team_write", "case_write"])
+def test_a_category_write_beside_a_membership_or_case_write_is_counted(cases, outsider, first):
+    """A category added to a case while another transaction, uncommitted, puts a person on its team
+    (or reclassifies it), either first. Without the category trigger's lock on the case (FOR NO KEY
+    UPDATE, which waits for the team trigger's FOR SHARE and for the case's row lock, and they for
+    it) the newcomer is never counted in that category, or counted at the old rank."""
+    case, failures, held, release = cases[0], [], threading.Event(), threading.Event()
+
+    def category_write():
+        with transaction.atomic():
+            CaseCategory.objects.create(case=case, category="wbni")
+            held.set()
+            release.wait(10)
+
+    def team_write():
+        with transaction.atomic():
+            CaseTeamMember.objects.create(case=case, user=outsider, role=Role.CASE_OFFICER)
+            held.set()
+            release.wait(10)
+
+    def case_write():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_case SET classification_rank = 1 WHERE id = %s", [case.pk])
+            held.set()
+            release.wait(10)
+
+    second_of = {"category_write": team_write, "team_write": category_write, "case_write": category_write}
+    holder = _in_thread(
+        {"category_write": category_write, "team_write": team_write, "case_write": case_write}[first], failures
+    )
+    assert held.wait(10)
+    held.clear()
+    second = _in_thread(second_of[first], failures)
+    time.sleep(0.5)
+    release.set()
+    holder.join(10)
+    second.join(10)
+    assert not failures, failures
+    assert_list_counts_exact()

@@ -43,15 +43,21 @@ own kept count reads the page first and asks the cache before it counts. The cac
 costs a count, never an answer.
 `tests/test_case_list_count_cache.py` changes each table, from another connection too.
 
-The most read lists need neither: the unfiltered list and the list filtered by state and/or
-classification (with any ordering and page size) take their count from `cases_case_list_count`
-(migration 0014), rows per person, classification and state that triggers keep in the same
-transaction as every write to cases and teams. The page's statement sums the person's rows up to their
+The most read lists need neither: the unfiltered list and the list filtered by state, classification
+and/or urgency (with any ordering and page size) take their count from `cases_case_list_count`
+(migrations 0014, 0015), rows per person, classification, state and urgency that triggers keep in the
+same transaction as every write to cases and teams; the list by one category alone from
+`cases_case_list_category_count` (migration 0017: per person, classification rank and category, kept
+also by triggers on the cases' categories). The page's statement sums the person's rows up to their
 clearance: exact in the statement's own snapshot (inside a transaction too), a few dozen rows whatever
 the number of cases, so a change costs the next page nothing more. Each write adds rows (+n / -n);
 the page folds the person's rows into one per key when they pass `COUNT_ROWS_TO_FOLD`
 (`_fold_counts`). `tests/test_case_list_counts.py` checks the sums against the cases after every kind
-of write, concurrent writers and a restore."""
+of write, concurrent writers and a restore.
+
+A free-text search counts at most `SEARCH_COUNT_BOUND` cases (or up to the end of the page asked for):
+its answer says `count_is_exact` (`count_fields`). What remains counted after each change, through the
+generation: the date filters and combinations the tables do not hold (a category with another filter)."""
 
 from __future__ import annotations
 
@@ -74,7 +80,7 @@ from core.classification import Classification
 from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
-from ..constants import State, Urgency
+from ..constants import State, StrategicCategory, Urgency
 from ..models import Case, CaseCategory
 from .filters import CaseFilter
 
@@ -96,6 +102,13 @@ _TABLE_COUNT_SQL = (
     "SELECT COALESCE(SUM(n), 0)::bigint FROM cases_case_list_count WHERE user_id = %s AND classification_rank <= %s"
 )
 _TABLE_ROWS_SQL = "SELECT COUNT(*) FROM cases_case_list_count WHERE user_id = %s"
+# The same per category (migration 0017), for the list filtered by one category alone.
+_CATEGORY_TABLE = "cases_case_list_category_count"
+_CATEGORY_COUNT_SQL = (
+    f"SELECT COALESCE(SUM(n), 0)::bigint FROM {_CATEGORY_TABLE} "
+    "WHERE user_id = %s AND classification_rank <= %s AND category = %s"
+)
+_CATEGORY_ROWS_SQL = f"SELECT COUNT(*) FROM {_CATEGORY_TABLE} WHERE user_id = %s"
 # Query-string parameters that do not change which cases are counted (besides the paginator's own).
 _UNCOUNTED_PARAMETERS = frozenset({"ordering"})
 # A search's count stops here (`_count_bound`): the answer then says `count_is_exact: false` (README, API).
@@ -184,7 +197,7 @@ def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
     if plan.table_counted:
         rows = list(plan.counted(**values))
         if rows and rows[0]["_count_rows"] > COUNT_ROWS_TO_FOLD and _may_keep_counts():
-            _fold_counts(values["user_id"])
+            (_fold_category_counts if plan.by_category else _fold_counts)(values["user_id"])
         return rows, rows[0]["_total"] if rows else 0
     keep = plan.uncounted is not None and _may_keep_counts()
     if keep:
@@ -287,6 +300,38 @@ def _fold_counts(user_id: int) -> None:
         logger.warning("case list: could not fold the counts", exc_info=True)
 
 
+def _fold_category_counts(user_id: int) -> None:
+    """`_fold_counts` for the counts per category (migration 0017)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH folded AS (DELETE FROM {_CATEGORY_TABLE} WHERE id IN "
+                f"(SELECT id FROM {_CATEGORY_TABLE} WHERE user_id = %s FOR UPDATE SKIP LOCKED) "
+                "RETURNING user_id, classification_rank, category, n) "
+                f"INSERT INTO {_CATEGORY_TABLE} (user_id, classification_rank, category, n) "
+                "SELECT user_id, classification_rank, category, SUM(n) FROM folded "
+                "GROUP BY 1, 2, 3 HAVING SUM(n) <> 0",
+                [user_id],
+            )
+    except DatabaseError:
+        logger.warning("case list: could not fold the counts per category", exc_info=True)
+
+
+def _category_filter(view_class, query_params: QueryDict) -> str | None:
+    """The category, where the query string filters by one valid category and nothing else the count
+    depends on (the counts per category, migration 0017); else None."""
+    if getattr(view_class, "filterset_class", None) is not CaseFilter:
+        return None
+    pagination = getattr(view_class, "pagination_class", None)
+    paging = {getattr(pagination, "page_query_param", "page"), getattr(pagination, "page_size_query_param", None)}
+    if set(query_params) - _UNCOUNTED_PARAMETERS - paging != {"category"}:
+        return None
+    categories = query_params.getlist("category")
+    if len(categories) != 1 or categories[0] not in StrategicCategory.values:
+        return None
+    return categories[0]
+
+
 def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | None:
     """The condition and values that narrow the counts table as the query string's filters narrow the
     list, where the table can answer (`CaseFilter` by state, classification and urgency); else None. Only
@@ -328,6 +373,10 @@ class _Plan:
         request, view = SimpleNamespace(query_params=query_params, user=None), view_class()
         postgresql = connection.vendor == "postgresql"
         table_filters = _table_filters(view_class, query_params) if postgresql else None
+        category = _category_filter(view_class, query_params) if postgresql and table_filters is None else None
+        self.by_category = category is not None
+        if category is not None:
+            table_filters = ("", [category])
         self.table_counted = table_filters is not None
         self.count_bound = _count_bound(query_params, offset, limit) if postgresql and not table_filters else None
         bound = self.count_bound
@@ -339,10 +388,15 @@ class _Plan:
             extra = {}
             if counted and table_filters is not None:
                 condition, filter_values = table_filters
-                extra["_total"] = RawSQL(
-                    _TABLE_COUNT_SQL + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
+                count_sql, rows_sql = (
+                    (_CATEGORY_COUNT_SQL, _CATEGORY_ROWS_SQL)
+                    if category is not None
+                    else (_TABLE_COUNT_SQL, _TABLE_ROWS_SQL)
                 )
-                extra["_count_rows"] = RawSQL(_TABLE_ROWS_SQL, (user_id,), BigIntegerField())
+                extra["_total"] = RawSQL(
+                    count_sql + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
+                )
+                extra["_count_rows"] = RawSQL(rows_sql, (user_id,), BigIntegerField())
             elif counted and bound is not None:
                 found = Subquery(cases.order_by().values("pk")[: bound + 1])
                 extra["_total"] = Func(
