@@ -90,6 +90,9 @@ _PLANS: OrderedDict = OrderedDict()  # (query string, page size, offset) -> _Pla
 MAX_PLANS = 512
 _COUNTS: OrderedDict = OrderedDict()  # (view, query string, user id, clearance) -> (generation, count)
 MAX_COUNTS = 4096
+_LINKS: OrderedDict = OrderedDict()  # (absolute URI, page parameter, has next, has previous) -> links
+MAX_LINKS = 2048
+MAX_LINK_URI = 512  # characters; a longer URI's links are built each time
 SHARED_PREFIX = "cases:list-count:"  # the shared cache's counts, one per generation (`_shared_key`)
 SHARED_TIMEOUT = 3600  # seconds; a later generation's count replaces it anyway
 CHANGES_TO_FOLD = 64  # the log's rows beyond which a reader folds them into one
@@ -160,7 +163,43 @@ def page_rows(view, request, *, columns):
         # so a full page has a next one), the answer says "more than" (`count_fields`).
         paginator.count_bound = plan.count_bound
     paginator.page, paginator.request = Page(rows, number, pages), request
+    paginator.answered_by_listing = True  # `paginated_body`
     return rows
+
+
+def paginated_body(paginator, request, data: list) -> dict:
+    """The list's paginated answer: DRF's (`count`, `next`, `previous`, `results`), with
+    `count_fields`. A page `page_rows` answered takes its links from `_LINKS`: DRF builds each link
+    from the absolute URI (parsing, sorting and encoding the query string, ~0.1 ms a link) on every
+    request, yet they are the same for the same URI and page."""
+    if getattr(paginator, "answered_by_listing", False):
+        next_link, previous_link = _page_links(paginator)
+        body = {"count": paginator.page.paginator.count, "next": next_link, "previous": previous_link, "results": data}
+    else:
+        body = paginator.get_paginated_response(data).data
+    return count_fields(paginator, request, body)
+
+
+def _page_links(paginator) -> tuple[str | None, str | None]:
+    """DRF's `get_next_link()` and `get_previous_link()`, kept per absolute URI (which holds the page
+    number) and whether a next and a previous page exist: the links depend on nothing else."""
+    page = paginator.page
+    has_next, has_previous = page.has_next(), page.has_previous()
+    if not (has_next or has_previous):
+        return None, None
+    uri = paginator.request.build_absolute_uri()
+    if len(uri) > MAX_LINK_URI:  # not kept: the memory a long query string would take
+        return paginator.get_next_link(), paginator.get_previous_link()
+    key = (uri, paginator.page_query_param, has_next, has_previous)
+    with _LOCK:
+        links = _LINKS.get(key)
+    if links is None:
+        links = (paginator.get_next_link(), paginator.get_previous_link())
+        with _LOCK:
+            _LINKS[key] = links
+            while len(_LINKS) > MAX_LINKS:
+                _LINKS.popitem(last=False)
+    return links
 
 
 def count_fields(paginator, request, body: dict) -> dict:

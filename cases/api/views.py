@@ -60,9 +60,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = CaseListSerializer.rows(rows, categories, datetime_representation=datetime_representation())
         if page is None:
             return Response(data)
-        response = self.get_paginated_response(data)
-        response.data = listing.count_fields(self.paginator, request, response.data)
-        return response
+        return Response(listing.paginated_body(self.paginator, request, data))
 
     def get_serializer_class(self):
         return CaseListSerializer
