@@ -507,3 +507,18 @@ def test_a_category_write_beside_a_membership_or_case_write_is_counted(cases, ou
     second.join(10)
     assert not failures, failures
     assert_list_counts_exact()
+
+
+def test_readers_fold_a_persons_category_rows_keeping_the_sums(api, cases, officer2):
+    for _ in range(listing.COUNT_ROWS_TO_FOLD // 2 + 1):  # each pair adds two rows for officer2
+        CaseTeamMember.objects.filter(case=cases[0], user=officer2).update(role=Role.DEPARTMENT_ADVISOR)
+        CaseTeamMember.objects.filter(case=cases[0], user=officer2).update(role=Role.CASE_OFFICER)
+    with connection.cursor() as cursor:
+        cursor.execute(listing._CATEGORY_ROWS_SQL, [officer2.pk])
+        assert cursor.fetchone()[0] > listing.COUNT_ROWS_TO_FOLD
+    assert api(officer2).get("/api/cases/?category=sensitive_technology").json()["count"] == 3
+    with connection.cursor() as cursor:
+        cursor.execute(listing._CATEGORY_ROWS_SQL, [officer2.pk])
+        assert cursor.fetchone()[0] == 2  # one rank, two categories
+    assert_list_counts_exact()
+    assert api(officer2).get("/api/cases/?category=defence_intelligence_supplier").json()["count"] == 3
