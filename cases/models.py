@@ -251,7 +251,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("casussen")
         ordering = ["-signal_received_at", "-id"]
         indexes = [
-            models.Index(fields=["state", "-signal_received_at"]),
+            # The list by state in its default order: the page walks the state's cases newest first
+            # and stops after the page (with the id, the order's last key, no sort of equal dates).
+            models.Index(fields=["state", "-signal_received_at", "-id"], name="case_by_state_received"),
             # The list pages in these orders (default, `?ordering=expected_closing_date`): the page query
             # walks the index and stops after the page instead of sorting every visible case.
             models.Index(fields=["-signal_received_at", "-id"], name="case_by_received"),

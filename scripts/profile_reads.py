@@ -83,6 +83,27 @@ def _seed(cases: int) -> None:
     print(f"seeded {cases} cases in {time.perf_counter() - started:.1f} s")
 
 
+def _per_path(client, urls, requests: int, connection) -> None:
+    """Each distinct path's CPU per request (Django's process + the PostgreSQL backend) and statements,
+    `requests` times each after a warm-up, most expensive first."""
+    figures = []
+    for url in dict.fromkeys(urls):
+        for _ in range(10):
+            client.get(url)
+        tally = StatementTally()
+        backend_before, cpu_started = _backend_cpu(connection), time.process_time()
+        with connection.execute_wrapper(tally):
+            for _ in range(requests):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+        cpu_ms = (time.process_time() - cpu_started) / requests * 1000
+        db_ms = (_backend_cpu(connection) - backend_before) / requests * 1000
+        figures.append((cpu_ms + db_ms, cpu_ms, db_ms, sum(tally.count.values()) / requests, url))
+    print("per path (CPU per request: Django + PostgreSQL, statements):")
+    for total, cpu_ms, db_ms, n_sql, url in sorted(figures, reverse=True):
+        print(f"  {total:6.2f} ms ({cpu_ms:5.2f} + {db_ms:5.2f})  {n_sql:4.2f}  {url}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario, timed and profiled each")
@@ -96,6 +117,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--wall-clock", action="store_true", help="profile with the wall clock (waits included) instead of CPU time"
+    )
+    parser.add_argument(
+        "--per-path",
+        action="store_true",
+        help="also measure each distinct path of a scenario apart (CPU per request, Django + PostgreSQL): "
+        "which of the case list's filters and orderings cost most",
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -146,6 +173,8 @@ def main() -> int:
                 assert response.status_code == 200, (url, response.status_code, response.content[:300])
 
         run(cycle[:100])  # imports, prepared statements, caches
+        if args.per_path and len(set(urls)) > 1:
+            _per_path(client, urls, args.requests, connection)
         wrapper = StatementTally()
         statements, statement_time = wrapper.count, wrapper.seconds
 

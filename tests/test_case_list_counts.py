@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from access.models import Role
 from cases.api import listing
-from cases.models import Case, CaseTeamMember
+from cases.models import Case, CaseCategory, CaseTeamMember
 from cases.services import case_team_add, case_team_change_role, case_team_remove
 from core.classification import Classification, rank
 from tests.factories import make_case
@@ -24,13 +24,25 @@ from tests.factories import make_case
 pytestmark = [pytest.mark.fastpaths, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 KEPT = (
-    "SELECT user_id, classification_rank, classification, state, SUM(n) FROM cases_case_list_count "
-    "GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0"
+    "SELECT user_id, classification_rank, classification, state, urgency, SUM(n) FROM cases_case_list_count "
+    "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0"
 )
 TRUTH = (
-    "SELECT m.user_id, c.classification_rank, c.classification, c.state, COUNT(*) "
+    "SELECT m.user_id, c.classification_rank, c.classification, c.state, c.urgency, COUNT(*) "
     "FROM cases_caseteammember m JOIN cases_case c ON c.id = m.case_id "
-    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3, 4"
+    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3, 4, 5"
+)
+
+
+CATEGORY_KEPT = (
+    "SELECT user_id, classification_rank, category, SUM(n) FROM cases_case_list_category_count "
+    "GROUP BY 1, 2, 3 HAVING SUM(n) <> 0"
+)
+CATEGORY_TRUTH = (
+    "SELECT m.user_id, c.classification_rank, k.category, COUNT(*) "
+    "FROM cases_caseteammember m JOIN cases_case c ON c.id = m.case_id "
+    "JOIN cases_casecategory k ON k.case_id = m.case_id "
+    "WHERE m.role <> 'department_advisor' GROUP BY 1, 2, 3"
 )
 
 
@@ -42,15 +54,16 @@ def _rows(cursor, sql) -> set[tuple]:
 def assert_list_counts_exact() -> None:
     """The counts table's sums equal the cases on each person's list, read from another connection
     (what is committed) and from this one."""
-    other = connections.create_connection("default")
-    try:
-        with other.cursor() as cursor:
-            kept, truth = _rows(cursor, KEPT), _rows(cursor, TRUTH)
-    finally:
-        other.close()
-    assert kept == truth, {"kept only": kept - truth, "missing": truth - kept}
-    with connection.cursor() as cursor:
-        assert _rows(cursor, KEPT) == _rows(cursor, TRUTH)
+    for kept_sql, truth_sql in ((KEPT, TRUTH), (CATEGORY_KEPT, CATEGORY_TRUTH)):
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                kept, truth = _rows(cursor, kept_sql), _rows(cursor, truth_sql)
+        finally:
+            other.close()
+        assert kept == truth, {"kept only": kept - truth, "missing": truth - kept}
+        with connection.cursor() as cursor:
+            assert _rows(cursor, kept_sql) == _rows(cursor, truth_sql)
 
 
 @pytest.fixture(autouse=True)
@@ -89,6 +102,33 @@ def _raw_sql_update(ctx):
         cursor.execute(
             "UPDATE cases_case SET state = 'withdrawn', classification_rank = 1 WHERE id = %s", [ctx["cases"][2].pk]
         )
+
+
+def _urgency_change(ctx):
+    Case.objects.filter(pk__in=[c.pk for c in ctx["cases"][1:]]).update(urgency="immediate")
+
+
+def _urgency_and_state_at_once(ctx):
+    Case.objects.filter(pk=ctx["cases"][0].pk).update(urgency="immediate", state="intake")
+
+
+def _category_added(ctx):
+    CaseCategory.objects.create(case=ctx["cases"][0], category="wbni")
+
+
+def _category_removed(ctx):
+    CaseCategory.objects.filter(case=ctx["cases"][1], category="sensitive_technology").delete()
+
+
+def _category_changed(ctx):
+    CaseCategory.objects.filter(case=ctx["cases"][2], category="sensitive_technology").update(category="wbni")
+
+
+def _categories_by_service(ctx):
+    from cases.services import case_update
+
+    case = Case.objects.get(pk=ctx["cases"][0].pk)
+    case_update(user=ctx["officer"], case=case, data={"categories": ["wbni", "vital_provider"]})
 
 
 def _version_only(ctx):
@@ -189,7 +229,13 @@ WRITES = [
     _state_by_queryset,
     _reclassify,
     _raw_sql_update,
+    _urgency_change,
+    _urgency_and_state_at_once,
     _version_only,
+    _category_added,
+    _category_removed,
+    _category_changed,
+    _categories_by_service,
     _team_add,
     _team_remove,
     _advisor_role,
@@ -210,7 +256,17 @@ def test_every_kind_of_write_keeps_the_counts_exact(api, cases, officer, officer
     assert_list_counts_exact()
     for user in (officer, officer2, outsider):
         client = api(user)
-        for query in ("", "?state=signal", "?state=withdrawn&state=intake", "?classification=intern"):
+        for query in (
+            "",
+            "?state=signal",
+            "?state=withdrawn&state=intake",
+            "?classification=intern",
+            "?urgency=immediate",
+            "?urgency=normal&state=signal",
+            "?urgency=immediate&classification=vertrouwelijk&state=intake",
+            "?category=wbni",
+            "?category=sensitive_technology&ordering=reference&page_size=1",
+        ):
             with monkeypatch.context() as patched:  # DRF's own path: the ORM's COUNT(*)
                 patched.setattr(listing, "page_rows", lambda *args, **kwargs: None)
                 expected = client.get(f"/api/cases/{query}").json()
@@ -231,6 +287,10 @@ def test_the_writes_above_do_change_what_is_counted(api, cases, officer, officer
     assert count(officer2, "?state=withdrawn") == 1 and count(officer2, "?state=signal") == 2
     _reclassify(ctx)
     assert count(officer2, "?classification=intern") == 1
+    assert count(officer2, "?urgency=immediate") == 0
+    _urgency_change(ctx)
+    assert count(officer2, "?urgency=immediate") == 2 and count(outsider, "?urgency=immediate") == 0
+    assert count(officer2, "?urgency=immediate&classification=intern") == 1
     _advisor_role(ctx)
     assert count(officer2) == 2
     _bulk_copy(ctx)
@@ -245,20 +305,34 @@ def test_the_count_is_read_from_the_table_in_the_pages_own_statement(api, cases,
     client = api(officer2)
     assert client.get("/api/cases/?state=signal").json()["count"] == 3
     _create({"officer": officer, "officer2": officer2, "cases": cases})
-    for query in ("", "?state=signal", "?classification=vertrouwelijk&ordering=reference&page_size=2&page=2"):
+    for query in (
+        "",
+        "?state=signal",
+        "?classification=vertrouwelijk&ordering=reference&page_size=2&page=2",
+        "?urgency=normal",
+        "?urgency=normal&state=signal&ordering=-signal_received_at",
+        "?category=sensitive_technology",
+    ):
         with CaptureQueriesContext(connection) as queries:
             body = client.get(f"/api/cases/{query}").json()
         assert body["count"] == 4 and body["results"]
         assert len(queries) == 1, [q["sql"] for q in queries]
         sql = queries[0]["sql"]
         assert "SUM(n)" in sql and sql.count("COUNT(*)") == 1  # the only COUNT(*): the person's rows
-        assert "COUNT(*) FROM cases_case_list_count WHERE" in sql
+        table = "cases_case_list_category_count" if "category" in query else "cases_case_list_count"
+        assert f"COUNT(*) FROM {table} WHERE" in sql
         assert "cases_case_list_change" not in sql
 
 
 def test_filters_the_table_does_not_hold_are_counted(api, cases, officer2):
     client = api(officer2)
-    for query in ("?urgency=normal", "?search=Chip", "?category=wbni", "?state=", "?state=bestaat_niet"):
+    for query in (
+        "?search=Chip",
+        "?category=wbni&state=signal",
+        "?state=",
+        "?state=bestaat_niet",
+        "?urgency=bestaat_niet",
+    ):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/api/cases/{query}")
         assert all("cases_case_list_count" not in q["sql"] for q in queries), query
@@ -274,9 +348,27 @@ def test_a_transactions_own_writes_are_in_its_count(api, cases, officer, officer
 
 
 def test_a_clearance_below_a_case_hides_it_from_the_count(api, cases, officer2):
+    Case.objects.filter(pk__in=[c.pk for c in cases]).update(urgency="immediate")
     Case.objects.filter(pk=cases[0].pk).update(classification_rank=officer2.clearance_rank + 1)
     assert_list_counts_exact()
-    assert api(officer2).get("/api/cases/").json()["count"] == 2
+    for query in ("", "?urgency=immediate", "?urgency=immediate&state=signal", "?category=sensitive_technology"):
+        assert api(officer2).get(f"/api/cases/{query}").json()["count"] == 2, query
+
+
+def test_a_case_outside_the_persons_teams_is_not_in_the_count(api, cases, officer, officer2):
+    """Need-to-know: the count by urgency is the person's own (cases on their teams, not an
+    advisor's), never all cases of that urgency."""
+    make_case(officer=officer, title="Niet van officer2", urgency="immediate")
+    advised = make_case(officer=officer, title="Adviseur", urgency="immediate", team={officer2: Role.CASE_OFFICER})
+    CaseTeamMember.objects.filter(case=advised, user=officer2).update(role=Role.DEPARTMENT_ADVISOR)
+    assert api(officer).get("/api/cases/?urgency=immediate").json()["count"] == 2
+    assert api(officer2).get("/api/cases/?urgency=immediate").json()["count"] == 0
+    assert api(officer2).get("/api/cases/?urgency=normal").json()["count"] == 3
+    assert api(officer).get("/api/cases/?category=sensitive_technology").json()["count"] == 5
+    assert api(officer2).get("/api/cases/?category=sensitive_technology").json()["count"] == 3
+    CaseCategory.objects.create(case=advised, category="wbni")
+    assert api(officer2).get("/api/cases/?category=wbni").json()["count"] == 0
+    assert api(officer).get("/api/cases/?category=wbni").json()["count"] == 1
 
 
 def test_a_truncate_empties_the_counts(cases):
@@ -374,3 +466,59 @@ def test_concurrent_writers_lose_no_count(cases, officer, officer2, outsider):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(SUM(n), 0) FROM cases_case_list_count WHERE user_id = %s", [outsider.pk])
         assert cursor.fetchone()[0] == 4
+
+
+@pytest.mark.parametrize("first", ["category_write", "team_write", "case_write"])
+def test_a_category_write_beside_a_membership_or_case_write_is_counted(cases, outsider, first):
+    """A category added to a case while another transaction, uncommitted, puts a person on its team
+    (or reclassifies it), either first. Without the category trigger's lock on the case (FOR NO KEY
+    UPDATE, which waits for the team trigger's FOR SHARE and for the case's row lock, and they for
+    it) the newcomer is never counted in that category, or counted at the old rank."""
+    case, failures, held, release = cases[0], [], threading.Event(), threading.Event()
+
+    def category_write():
+        with transaction.atomic():
+            CaseCategory.objects.create(case=case, category="wbni")
+            held.set()
+            release.wait(10)
+
+    def team_write():
+        with transaction.atomic():
+            CaseTeamMember.objects.create(case=case, user=outsider, role=Role.CASE_OFFICER)
+            held.set()
+            release.wait(10)
+
+    def case_write():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_case SET classification_rank = 1 WHERE id = %s", [case.pk])
+            held.set()
+            release.wait(10)
+
+    second_of = {"category_write": team_write, "team_write": category_write, "case_write": category_write}
+    holder = _in_thread(
+        {"category_write": category_write, "team_write": team_write, "case_write": case_write}[first], failures
+    )
+    assert held.wait(10)
+    held.clear()
+    second = _in_thread(second_of[first], failures)
+    time.sleep(0.5)
+    release.set()
+    holder.join(10)
+    second.join(10)
+    assert not failures, failures
+    assert_list_counts_exact()
+
+
+def test_readers_fold_a_persons_category_rows_keeping_the_sums(api, cases, officer2):
+    for _ in range(listing.COUNT_ROWS_TO_FOLD // 2 + 1):  # each pair adds two rows for officer2
+        CaseTeamMember.objects.filter(case=cases[0], user=officer2).update(role=Role.DEPARTMENT_ADVISOR)
+        CaseTeamMember.objects.filter(case=cases[0], user=officer2).update(role=Role.CASE_OFFICER)
+    with connection.cursor() as cursor:
+        cursor.execute(listing._CATEGORY_ROWS_SQL, [officer2.pk])
+        assert cursor.fetchone()[0] > listing.COUNT_ROWS_TO_FOLD
+    assert api(officer2).get("/api/cases/?category=sensitive_technology").json()["count"] == 3
+    with connection.cursor() as cursor:
+        cursor.execute(listing._CATEGORY_ROWS_SQL, [officer2.pk])
+        assert cursor.fetchone()[0] == 2  # one rank, two categories
+    assert_list_counts_exact()
+    assert api(officer2).get("/api/cases/?category=defence_intelligence_supplier").json()["count"] == 3

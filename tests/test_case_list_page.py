@@ -129,3 +129,17 @@ def test_plans_are_bounded(api, cases, officer, monkeypatch):
     for size in range(1, 7):
         assert client.get(f"/api/cases/?page_size={size}").status_code == 200
     assert len(listing._PLANS) == 3
+
+
+def test_the_pages_links_are_those_of_the_uri_asked(api, cases, officer, settings):
+    """The links a page answered by `listing` takes from `_LINKS` are DRF's for that very URI: its
+    host, path, query string and page; a long URI's are built each time."""
+    settings.ALLOWED_HOSTS = ["testserver", "bev.example.nl"]
+    client = api(officer)
+    for host in ("testserver", "bev.example.nl", "testserver"):
+        body = client.get("/api/cases/?page_size=2&page=2&ordering=reference", HTTP_HOST=host).json()
+        assert body["next"] == f"http://{host}/api/cases/?ordering=reference&page=3&page_size=2"
+        assert body["previous"] == f"http://{host}/api/cases/?ordering=reference&page_size=2"
+    long_search = "x" * 600
+    body = client.get(f"/api/cases/?page_size=1&page=1&received_from=2000-01-01T00:00:00Z&q={long_search}").json()
+    assert body["next"].endswith(f"q={long_search}&received_from=2000-01-01T00%3A00%3A00Z")

@@ -43,15 +43,21 @@ own kept count reads the page first and asks the cache before it counts. The cac
 costs a count, never an answer.
 `tests/test_case_list_count_cache.py` changes each table, from another connection too.
 
-The most read lists need neither: the unfiltered list and the list filtered by state and/or
-classification (with any ordering and page size) take their count from `cases_case_list_count`
-(migration 0014), rows per person, classification and state that triggers keep in the same
-transaction as every write to cases and teams. The page's statement sums the person's rows up to their
+The most read lists need neither: the unfiltered list and the list filtered by state, classification
+and/or urgency (with any ordering and page size) take their count from `cases_case_list_count`
+(migrations 0014, 0015), rows per person, classification, state and urgency that triggers keep in the
+same transaction as every write to cases and teams; the list by one category alone from
+`cases_case_list_category_count` (migration 0017: per person, classification rank and category, kept
+also by triggers on the cases' categories). The page's statement sums the person's rows up to their
 clearance: exact in the statement's own snapshot (inside a transaction too), a few dozen rows whatever
 the number of cases, so a change costs the next page nothing more. Each write adds rows (+n / -n);
 the page folds the person's rows into one per key when they pass `COUNT_ROWS_TO_FOLD`
 (`_fold_counts`). `tests/test_case_list_counts.py` checks the sums against the cases after every kind
-of write, concurrent writers and a restore."""
+of write, concurrent writers and a restore.
+
+A free-text search counts at most `SEARCH_COUNT_BOUND` cases (or up to the end of the page asked for):
+its answer says `count_is_exact` (`count_fields`). What remains counted after each change, through the
+generation: the date filters and combinations the tables do not hold (a category with another filter)."""
 
 from __future__ import annotations
 
@@ -74,7 +80,7 @@ from core.classification import Classification
 from core.incarnation import database_incarnation
 from core.precompiled import Precompiled
 
-from ..constants import State
+from ..constants import State, StrategicCategory, Urgency
 from ..models import Case, CaseCategory
 from .filters import CaseFilter
 
@@ -84,6 +90,9 @@ _PLANS: OrderedDict = OrderedDict()  # (query string, page size, offset) -> _Pla
 MAX_PLANS = 512
 _COUNTS: OrderedDict = OrderedDict()  # (view, query string, user id, clearance) -> (generation, count)
 MAX_COUNTS = 4096
+_LINKS: OrderedDict = OrderedDict()  # (absolute URI, page parameter, has next, has previous) -> links
+MAX_LINKS = 2048
+MAX_LINK_URI = 512  # characters; a longer URI's links are built each time
 SHARED_PREFIX = "cases:list-count:"  # the shared cache's counts, one per generation (`_shared_key`)
 SHARED_TIMEOUT = 3600  # seconds; a later generation's count replaces it anyway
 CHANGES_TO_FOLD = 64  # the log's rows beyond which a reader folds them into one
@@ -96,8 +105,17 @@ _TABLE_COUNT_SQL = (
     "SELECT COALESCE(SUM(n), 0)::bigint FROM cases_case_list_count WHERE user_id = %s AND classification_rank <= %s"
 )
 _TABLE_ROWS_SQL = "SELECT COUNT(*) FROM cases_case_list_count WHERE user_id = %s"
+# The same per category (migration 0017), for the list filtered by one category alone.
+_CATEGORY_TABLE = "cases_case_list_category_count"
+_CATEGORY_COUNT_SQL = (
+    f"SELECT COALESCE(SUM(n), 0)::bigint FROM {_CATEGORY_TABLE} "
+    "WHERE user_id = %s AND classification_rank <= %s AND category = %s"
+)
+_CATEGORY_ROWS_SQL = f"SELECT COUNT(*) FROM {_CATEGORY_TABLE} WHERE user_id = %s"
 # Query-string parameters that do not change which cases are counted (besides the paginator's own).
 _UNCOUNTED_PARAMETERS = frozenset({"ordering"})
+# A search's count stops here (`_count_bound`): the answer then says `count_is_exact: false` (README, API).
+SEARCH_COUNT_BOUND = 1_000
 MAX_PAGE = 1_000_000  # beyond: DRF's path (a page past the end is its 404; an OFFSET must fit in a bigint)
 
 
@@ -124,10 +142,12 @@ def page_rows(view, request, *, columns):
         if plan is not None:
             _PLANS.move_to_end(key)
     values = {"user_id": user.pk, "clearance_rank": user.clearance_rank}
-    count_key = (type(view), query, user.pk, user.clearance_rank)
     made = plan is None
     if made:
         plan = _Plan(type(view), QueryDict(request.query_params.urlencode()), columns, offset, page_size)
+    # A bounded count (a search) is kept per bound: the bound follows the page (`_count_bound`).
+    counted_query = query if plan.count_bound is None else (*query, ("", (str(plan.count_bound),)))
+    count_key = (type(view), counted_query, user.pk, user.clearance_rank)
     rows, total = _rows_and_count(plan, count_key, values)  # a 400 here keeps nothing
     if made:
         with _LOCK:
@@ -138,8 +158,74 @@ def page_rows(view, request, *, columns):
         return None  # past the last page: DRF's 404
     pages = paginator.django_paginator_class([], page_size)
     pages.__dict__["count"] = total  # Paginator.count is a cached_property: the statement's count
+    if plan.count_bound is not None and total > plan.count_bound:
+        # More than the bound: the page's links go on (the count says one case more than the bound,
+        # so a full page has a next one), the answer says "more than" (`count_fields`).
+        paginator.count_bound = plan.count_bound
     paginator.page, paginator.request = Page(rows, number, pages), request
+    paginator.answered_by_listing = True  # `paginated_body`
     return rows
+
+
+def paginated_body(paginator, request, data: list) -> dict:
+    """The list's paginated answer: DRF's (`count`, `next`, `previous`, `results`), with
+    `count_fields`. A page `page_rows` answered takes its links from `_LINKS`: DRF builds each link
+    from the absolute URI (parsing, sorting and encoding the query string, ~0.1 ms a link) on every
+    request, yet they are the same for the same URI and page."""
+    if getattr(paginator, "answered_by_listing", False):
+        next_link, previous_link = _page_links(paginator)
+        body = {"count": paginator.page.paginator.count, "next": next_link, "previous": previous_link, "results": data}
+    else:
+        body = paginator.get_paginated_response(data).data
+    return count_fields(paginator, request, body)
+
+
+def _page_links(paginator) -> tuple[str | None, str | None]:
+    """DRF's `get_next_link()` and `get_previous_link()`, kept per absolute URI (which holds the page
+    number) and whether a next and a previous page exist: the links depend on nothing else."""
+    page = paginator.page
+    has_next, has_previous = page.has_next(), page.has_previous()
+    if not (has_next or has_previous):
+        return None, None
+    uri = paginator.request.build_absolute_uri()
+    if len(uri) > MAX_LINK_URI:  # not kept: the memory a long query string would take
+        return paginator.get_next_link(), paginator.get_previous_link()
+    key = (uri, paginator.page_query_param, has_next, has_previous)
+    with _LOCK:
+        links = _LINKS.get(key)
+    if links is None:
+        links = (paginator.get_next_link(), paginator.get_previous_link())
+        with _LOCK:
+            _LINKS[key] = links
+            while len(_LINKS) > MAX_LINKS:
+                _LINKS.popitem(last=False)
+    return links
+
+
+def count_fields(paginator, request, body: dict) -> dict:
+    """The paginated answer of a search with `count_is_exact`: false where the page's count stopped
+    at its bound (`SEARCH_COUNT_BOUND`, `_count_bound`; `count` is then the bound: more than that
+    many cases match), true where it counted them all (DRF's path always does). Other lists count
+    exactly and answer as DRF does."""
+    if not _searching(request.query_params):
+        return body
+    bound = getattr(paginator, "count_bound", None)
+    count = body.pop("count")
+    return {"count": count if bound is None else bound, "count_is_exact": bound is None, **body}
+
+
+def _searching(query_params) -> bool:
+    return any(value.strip() for value in query_params.getlist("search"))
+
+
+def _count_bound(query_params: QueryDict, offset: int, limit: int) -> int | None:
+    """The number the count of a search stops at (PostgreSQL), else None (an exact count): counting
+    every case a free-text search finds grows with the data the page does not show; a bound of
+    `SEARCH_COUNT_BOUND` (or the end of the page asked for, if further) keeps the count's cost flat
+    and still tells whether a next page exists."""
+    if not _searching(query_params):
+        return None
+    return max(SEARCH_COUNT_BOUND, offset + limit)
 
 
 def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
@@ -150,7 +236,7 @@ def _rows_and_count(plan, count_key, values) -> tuple[list, int]:
     if plan.table_counted:
         rows = list(plan.counted(**values))
         if rows and rows[0]["_count_rows"] > COUNT_ROWS_TO_FOLD and _may_keep_counts():
-            _fold_counts(values["user_id"])
+            (_fold_category_counts if plan.by_category else _fold_counts)(values["user_id"])
         return rows, rows[0]["_total"] if rows else 0
     keep = plan.uncounted is not None and _may_keep_counts()
     if keep:
@@ -243,26 +329,58 @@ def _fold_counts(user_id: int) -> None:
             cursor.execute(
                 "WITH folded AS (DELETE FROM cases_case_list_count WHERE id IN "
                 "(SELECT id FROM cases_case_list_count WHERE user_id = %s FOR UPDATE SKIP LOCKED) "
-                "RETURNING user_id, classification_rank, classification, state, n) "
-                "INSERT INTO cases_case_list_count (user_id, classification_rank, classification, state, n) "
-                "SELECT user_id, classification_rank, classification, state, SUM(n) FROM folded "
-                "GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0",
+                "RETURNING user_id, classification_rank, classification, state, urgency, n) "
+                "INSERT INTO cases_case_list_count (user_id, classification_rank, classification, state, urgency, n) "
+                "SELECT user_id, classification_rank, classification, state, urgency, SUM(n) FROM folded "
+                "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0",
                 [user_id],
             )
     except DatabaseError:
         logger.warning("case list: could not fold the counts", exc_info=True)
 
 
+def _fold_category_counts(user_id: int) -> None:
+    """`_fold_counts` for the counts per category (migration 0017)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH folded AS (DELETE FROM {_CATEGORY_TABLE} WHERE id IN "
+                f"(SELECT id FROM {_CATEGORY_TABLE} WHERE user_id = %s FOR UPDATE SKIP LOCKED) "
+                "RETURNING user_id, classification_rank, category, n) "
+                f"INSERT INTO {_CATEGORY_TABLE} (user_id, classification_rank, category, n) "
+                "SELECT user_id, classification_rank, category, SUM(n) FROM folded "
+                "GROUP BY 1, 2, 3 HAVING SUM(n) <> 0",
+                [user_id],
+            )
+    except DatabaseError:
+        logger.warning("case list: could not fold the counts per category", exc_info=True)
+
+
+def _category_filter(view_class, query_params: QueryDict) -> str | None:
+    """The category, where the query string filters by one valid category and nothing else the count
+    depends on (the counts per category, migration 0017); else None."""
+    if getattr(view_class, "filterset_class", None) is not CaseFilter:
+        return None
+    pagination = getattr(view_class, "pagination_class", None)
+    paging = {getattr(pagination, "page_query_param", "page"), getattr(pagination, "page_size_query_param", None)}
+    if set(query_params) - _UNCOUNTED_PARAMETERS - paging != {"category"}:
+        return None
+    categories = query_params.getlist("category")
+    if len(categories) != 1 or categories[0] not in StrategicCategory.values:
+        return None
+    return categories[0]
+
+
 def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | None:
     """The condition and values that narrow the counts table as the query string's filters narrow the
-    list, where the table can answer (`CaseFilter` by state and classification only); else None. Only
+    list, where the table can answer (`CaseFilter` by state, classification and urgency); else None. Only
     values the filters take as they are (valid, non-empty) qualify: anything else is counted."""
     if getattr(view_class, "filterset_class", None) is not CaseFilter:
         return None
     pagination = getattr(view_class, "pagination_class", None)
     paging = {getattr(pagination, "page_query_param", "page"), getattr(pagination, "page_size_query_param", None)}
     names = set(query_params) - _UNCOUNTED_PARAMETERS - paging
-    if not names <= {"state", "classification"}:
+    if not names <= {"state", "classification", "urgency"}:
         return None
     sql, params = "", []
     if "state" in names:
@@ -277,6 +395,12 @@ def _table_filters(view_class, query_params: QueryDict) -> tuple[str, list] | No
             return None
         sql += " AND classification = %s"
         params += levels
+    if "urgency" in names:
+        urgencies = query_params.getlist("urgency")
+        if len(urgencies) != 1 or urgencies[0] not in Urgency.values:
+            return None
+        sql += " AND urgency = %s"
+        params += urgencies
     return sql, params
 
 
@@ -288,7 +412,13 @@ class _Plan:
         request, view = SimpleNamespace(query_params=query_params, user=None), view_class()
         postgresql = connection.vendor == "postgresql"
         table_filters = _table_filters(view_class, query_params) if postgresql else None
+        category = _category_filter(view_class, query_params) if postgresql and table_filters is None else None
+        self.by_category = category is not None
+        if category is not None:
+            table_filters = ("", [category])
         self.table_counted = table_filters is not None
+        self.count_bound = _count_bound(query_params, offset, limit) if postgresql and not table_filters else None
+        bound = self.count_bound
 
         def build(user_id, clearance_rank, counted=True):
             cases = Case.objects.case_file_visible_to_member(user_id=user_id, clearance_rank=clearance_rank)
@@ -297,10 +427,20 @@ class _Plan:
             extra = {}
             if counted and table_filters is not None:
                 condition, filter_values = table_filters
-                extra["_total"] = RawSQL(
-                    _TABLE_COUNT_SQL + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
+                count_sql, rows_sql = (
+                    (_CATEGORY_COUNT_SQL, _CATEGORY_ROWS_SQL)
+                    if category is not None
+                    else (_TABLE_COUNT_SQL, _TABLE_ROWS_SQL)
                 )
-                extra["_count_rows"] = RawSQL(_TABLE_ROWS_SQL, (user_id,), BigIntegerField())
+                extra["_total"] = RawSQL(
+                    count_sql + condition, (user_id, clearance_rank, *filter_values), BigIntegerField()
+                )
+                extra["_count_rows"] = RawSQL(rows_sql, (user_id,), BigIntegerField())
+            elif counted and bound is not None:
+                found = Subquery(cases.order_by().values("pk")[: bound + 1])
+                extra["_total"] = Func(
+                    found, template="(SELECT COUNT(*) FROM %(expressions)s AS found)", output_field=IntegerField()
+                )
             elif counted:
                 count = (
                     cases.order_by().annotate(_n=Func(template="COUNT(*)", output_field=IntegerField())).values("_n")

@@ -58,7 +58,9 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         else:
             categories = selectors.case_categories(case_ids=[row["id"] for row in rows])
         data = CaseListSerializer.rows(rows, categories, datetime_representation=datetime_representation())
-        return Response(data) if page is None else self.get_paginated_response(data)
+        if page is None:
+            return Response(data)
+        return Response(listing.paginated_body(self.paginator, request, data))
 
     def get_serializer_class(self):
         return CaseListSerializer
