@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Where a read's time goes (issues 19/25, the read targets at 16 clients): the benchmark's read
-scenarios (case list, case detail, case timeline, assessment view) and the floor, each over many
+scenarios (case list, case detail, case timeline, assessment view, position detail) and the floor, each over many
 requests through the service's whole stack (production settings, token authentication, every
 middleware), in-process through Django's test client, against the PostgreSQL in DATABASE_URL and
 the Redis in REDIS_URL.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from profile_stack import StatementTally  # noqa: E402
 
-SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view")
+SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view", "position_detail")
 
 
 collections: dict = {}  # generation -> [count, seconds]
