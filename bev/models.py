@@ -18,6 +18,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplay
+
 from .constants import (
     PORTFOLIO_KINDS,
     Account,
@@ -298,7 +300,7 @@ class PositionFlow(models.Model):
 # ------------------------------------------------------------------------------------------------
 # Positions (SPV holdings)
 # ------------------------------------------------------------------------------------------------
-class Position(models.Model):
+class Position(ChoicesDisplay, models.Model):
     """A holding of the SPV in the target company of one case. Terms are current (after dilution
     and conversion); the history is in Dilution, Conversion and Exit rows."""
 
