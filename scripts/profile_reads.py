@@ -97,6 +97,11 @@ def main() -> int:
     parser.add_argument(
         "--wall-clock", action="store_true", help="profile with the wall clock (waits included) instead of CPU time"
     )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave what is loaded to the garbage collector (a gunicorn worker freezes it: config/gunicorn.py)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("needs PostgreSQL: run through scripts/with-services.sh")
@@ -132,7 +137,13 @@ def main() -> int:
     for scenario in bench.case_scenarios(rng) + bench_domain.scenarios(users=users, rng=rng):
         if scenario.get("kind") == "read" and "requests" in scenario:
             paths[scenario["name"]] = (scenario["user"], [r.path for r in scenario["requests"]])
-    print(f"fast paths: {'on' if settings.BEV_FAST_PATHS else 'off'}; {args.requests} requests per scenario")
+    if not args.no_gc_freeze:  # as each gunicorn worker after loading the application (config/gunicorn.py)
+        gc.collect()
+        gc.freeze()
+    print(
+        f"fast paths: {'on' if settings.BEV_FAST_PATHS else 'off'}; gc.freeze: {'no' if args.no_gc_freeze else 'yes'}; "
+        f"{args.requests} requests per scenario"
+    )
 
     summary = {}
     for name in args.only.split(","):
