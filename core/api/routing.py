@@ -47,9 +47,9 @@ def _split(pattern: URLPattern) -> tuple[str, URLPattern]:
     """The pattern's first segment and the pattern of the rest of the path."""
     matcher = pattern.pattern
     rest: RegexPattern | RoutePattern
-    if isinstance(matcher, RegexPattern) and (head := _REGEX_HEAD.match(str(matcher._regex))):
+    if isinstance(matcher, RegexPattern) and (head := _REGEX_HEAD.match(str(matcher))):
         rest = RegexPattern("^" + head[2], name=matcher.name, is_endpoint=True)
-    elif isinstance(matcher, RoutePattern) and (head := _ROUTE_HEAD.match(str(matcher._route))):
+    elif isinstance(matcher, RoutePattern) and (head := _ROUTE_HEAD.match(str(matcher))):
         rest = RoutePattern(head[2], name=matcher.name, is_endpoint=True)
     else:
         raise ImproperlyConfigured(f"{pattern!r} does not start with a literal path segment")
