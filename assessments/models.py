@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.constants import ScopeGround
+from core.choices import ChoicesDisplay
 
 from .constants import (
     OPEN_STATUSES,
@@ -114,7 +115,7 @@ _FRAMEWORKS: dict = {}  # FrameworkVersion pk -> Framework (its definition kept 
 _PUBLISHED_FRAMEWORKS: dict = {}
 
 
-class Assessment(models.Model):
+class Assessment(ChoicesDisplay, models.Model):
     """A risk assessment (risico-inschatting) of one case with one framework version, or a
     periodic risk review during monitoring. Approved assessments are immutable; a change is a new
     revision that links to the previous one."""

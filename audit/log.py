@@ -131,7 +131,8 @@ def audit_record(**fields: Unpack[AuditFields]) -> AuditRecord:
         request_id=ctx.request_id,
         ip_address=ctx.ip_address,
         channel=ctx.channel,
-        changes=json.loads(json.dumps(_jsonable(fields.get("changes") or {}))),
+        # JSON-safe as stored; a read's empty changes need no round trip through the encoder.
+        changes=json.loads(json.dumps(_jsonable(changes))) if (changes := fields.get("changes")) else {},
     )
 
 

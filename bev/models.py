@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoicesDisplay
 from core.formatting import euro
 
 from .constants import (
@@ -300,7 +301,7 @@ class PositionFlow(models.Model):
 # ------------------------------------------------------------------------------------------------
 # Positions (SPV holdings)
 # ------------------------------------------------------------------------------------------------
-class Position(models.Model):
+class Position(ChoicesDisplay, models.Model):
     """A holding of the SPV in the target company of one case. Terms are current (after dilution
     and conversion); the history is in Dilution, Conversion and Exit rows."""
 

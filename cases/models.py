@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, Transition, transition
 
 from access.roles import Role
+from core.choices import ChoicesDisplay
 from core.classification import Classification, rank
 
 from . import guards
@@ -99,7 +100,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(Exists(membership), classification_rank__lte=clearance_rank)
 
 
-class Case(ConcurrentTransitionMixin, models.Model):
+class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
     title = models.CharField(_("titel"), max_length=200)
     state = FSMField(

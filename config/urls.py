@@ -1,9 +1,12 @@
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from access.views import set_language_view
+from core.api.routing import by_first_segment
 from core.bench_views import floor_view
 from core.metrics import metrics
 from core.views import healthz
@@ -13,14 +16,22 @@ admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "BEV – beheer"
 admin.site.site_title = "BEV"
 
+# The apps' API patterns side by side under /api/, grouped by their first segment so a path is tried
+# only against its own group's patterns (core.api.routing; the order within a group is the apps').
 api_patterns = [
-    path("", include("cases.api.urls")),
-    path("", include("assessments.api.urls")),
-    path("", include("bev.api.urls")),
-    path("", include("parliament.api.urls")),
-    path("", include("documents.api.urls")),
-    path("", include("access.api.urls")),
-    path("", include("audit.api.urls")),
+    *by_first_segment(
+        pattern
+        for module in (
+            "cases.api.urls",
+            "assessments.api.urls",
+            "bev.api.urls",
+            "parliament.api.urls",
+            "documents.api.urls",
+            "access.api.urls",
+            "audit.api.urls",
+        )
+        for pattern in import_module(module).urlpatterns
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

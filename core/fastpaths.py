@@ -3,9 +3,10 @@ default).
 
 The fast paths were added where the benchmark showed the plain ORM or DRF was the cost
 (docs/benchmarks/README.md): `core.precompiled` (reads compiled once), `core.inserts` (one prepared
-INSERT/UPDATE), `core.api.representation` (a compiled read serializer) and the case list's kept
-count (`cases.api.listing`). Off, each falls back to what it replaces: the ORM builds every query,
-`save()`/`bulk_create()` write, the serializer's `.data` and DRF's own pagination count. `make test`
+INSERT/UPDATE), `core.api.representation` (a compiled read serializer), `core.choices` (choice
+labels translated once per language) and the case list's kept count (`cases.api.listing`). Off, each
+falls back to what it replaces: the ORM builds every query, `save()`/`bulk_create()` write, the
+serializer's `.data`, Django's `get_FOO_display()` and DRF's own pagination count. `make test`
 runs the suite once more with them off, so the plain path stays tested; ruff's banned-api rule lets
 only the modules listed in pyproject.toml import them."""
 

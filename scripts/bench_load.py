@@ -227,6 +227,8 @@ class Server:
             "-m",
             "gunicorn",
             app,
+            "--config",  # production's gunicorn settings (its JSON lines, gc.freeze after loading)
+            "python:config.gunicorn",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Where a read's time goes (issues 19/25, the read targets at 16 clients): the benchmark's read
-scenarios (case list, case detail, case timeline, assessment view) and the floor, each over many
+scenarios (case list, case detail, case timeline, assessment view, position detail) and the floor, each over many
 requests through the service's whole stack (production settings, token authentication, every
 middleware), in-process through Django's test client, against the PostgreSQL in DATABASE_URL and
 the Redis in REDIS_URL.
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from profile_stack import StatementTally  # noqa: E402
 
-SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view")
+SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view", "position_detail")
 
 
 collections: dict = {}  # generation -> [count, seconds]
@@ -124,6 +124,11 @@ def main() -> int:
         help="also measure each distinct path of a scenario apart (CPU per request, Django + PostgreSQL): "
         "which of the case list's filters and orderings cost most",
     )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="leave what is loaded to the garbage collector (a gunicorn worker freezes it: config/gunicorn.py)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("needs PostgreSQL: run through scripts/with-services.sh")
@@ -159,7 +164,13 @@ def main() -> int:
     for scenario in bench.case_scenarios(rng) + bench_domain.scenarios(users=users, rng=rng):
         if scenario.get("kind") == "read" and "requests" in scenario:
             paths[scenario["name"]] = (scenario["user"], [r.path for r in scenario["requests"]])
-    print(f"fast paths: {'on' if settings.BEV_FAST_PATHS else 'off'}; {args.requests} requests per scenario")
+    if not args.no_gc_freeze:  # as each gunicorn worker after loading the application (config/gunicorn.py)
+        gc.collect()
+        gc.freeze()
+    print(
+        f"fast paths: {'on' if settings.BEV_FAST_PATHS else 'off'}; gc.freeze: {'no' if args.no_gc_freeze else 'yes'}; "
+        f"{args.requests} requests per scenario"
+    )
 
     summary = {}
     for name in args.only.split(","):

@@ -3,10 +3,12 @@
 For the detail endpoints whose bodies are large (an assessment, a case file): the serializer
 classes stay what documents the API (OpenAPI) and what writes validate with."""
 
+import inspect
 from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
@@ -109,16 +111,32 @@ def _compile(field):
 
 
 def _compile_serializer(serializer):
+    model_direct = _model_attributes(serializer)
+    model = serializer.Meta.model if model_direct else None
     plan = [
-        (f.field_name, f.source_attrs == [f.field_name] and not isinstance(f, RelatedField), f, _compile(f))
+        (
+            f.field_name,
+            f.source_attrs == [f.field_name] and not isinstance(f, RelatedField),
+            f.field_name in model_direct and f.source_attrs == [f.field_name] and not isinstance(f, RelatedField),
+            f,
+            _compile(f),
+        )
         for f in serializer._readable_fields
     ]
 
     def one(instance):
         ret = {}
         mapping = isinstance(instance, Mapping)
-        for name, direct, f, convert in plan:
-            value = instance.get(name, _MISSING) if mapping and direct else _MISSING
+        # A model instance's loaded field values, where `getattr` would read them (a deferred field
+        # is not there: DRF's way loads it).
+        stored = instance.__dict__ if model is not None and type(instance) is model else None
+        for name, direct, attribute, f, convert in plan:
+            if mapping:
+                value = instance.get(name, _MISSING) if direct else _MISSING
+            elif stored is not None and attribute:
+                value = stored.get(name, _MISSING)
+            else:
+                value = _MISSING
             if value is _MISSING or callable(value):
                 try:
                     value = f.get_attribute(instance)  # DRF's way: defaults, allow_null, skip, errors, callables
@@ -130,3 +148,19 @@ def _compile_serializer(serializer):
         return ret
 
     return one
+
+
+def _model_attributes(serializer) -> frozenset[str]:
+    """The names of a ModelSerializer's model's concrete, non-relational fields that `getattr` reads
+    straight from the instance's `__dict__` (Django's DeferredAttribute, nothing overriding it): for
+    those `instance.__dict__[name]` is what DRF's `get_attribute` would find, without its dispatch."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if not isinstance(serializer, serializers.ModelSerializer) or model is None:
+        return frozenset()
+    return frozenset(
+        field.attname
+        for field in model._meta.concrete_fields
+        if not field.is_relation
+        and field.attname == field.name
+        and type(inspect.getattr_static(model, field.attname, None)) is DeferredAttribute
+    )
