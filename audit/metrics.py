@@ -18,5 +18,7 @@ def collect():
     unsealed = GaugeMetricFamily(
         "bev_audit_unsealed_records", "Committed audit records not yet chained (grows when Celery beat stops)"
     )
-    unsealed.add_metric([], AuditRecord.objects.filter(seq__isnull=True).count())
+    # hash, not seq: the sealer sets both at once (trigger, migration 0003) and only `hash IS NULL` has an
+    # index (the unsealed records'); seq's unique index holds the sealed ones alone (migration 0006).
+    unsealed.add_metric([], AuditRecord.objects.filter(hash__isnull=True).count())
     yield unsealed

@@ -41,8 +41,15 @@ class AuditRecord(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     timestamp = models.DateTimeField(_("tijdstip"))
+    # No index of its own: the (actor, -id) index below answers every lookup by actor (issue 25).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -55,10 +62,11 @@ class AuditRecord(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     channel = models.CharField(max_length=20, blank=True)
     changes = models.JSONField(default=dict, blank=True)
-    # The chain, set by the sealer once the record is committed; empty until then.
-    seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, unique=True, editable=False)
+    # The chain, set by the sealer once the record is committed; empty until then. Both unique among the
+    # sealed records (constraints below).
+    seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, default="")
-    hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    hash = models.CharField(max_length=64, null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -71,6 +79,16 @@ class AuditRecord(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             # The sealer's work list: the committed records not yet in the chain.
             models.Index(fields=["id"], condition=Q(hash__isnull=True), name="audit_unsealed_idx"),
+        ]
+        # Every audited write and read inserts into each index of this table, and the seal (an UPDATE of
+        # indexed columns) into each again (issue 25). So only what a query or a rule needs: seq and
+        # hash unique among the sealed records, as partial indexes an unsealed record (both NULL) never
+        # enters; no `varchar_pattern_ops` copy of hash (`unique=True` makes one; nothing searches a
+        # hash by prefix). The chain's reads (`seq IS NOT NULL`, ordered by or after a seq) use the seq
+        # index; the sealer's work list the unsealed one.
+        constraints = [
+            models.UniqueConstraint(fields=["seq"], condition=Q(seq__isnull=False), name="audit_seq_unique"),
+            models.UniqueConstraint(fields=["hash"], condition=Q(hash__isnull=False), name="audit_hash_unique"),
         ]
 
     def save(self, *args, **kwargs):

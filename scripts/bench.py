@@ -490,7 +490,7 @@ def case_scenarios(rng: random.Random) -> list[dict]:
     ]
 
 
-def transition_requests(concurrency: int) -> list:
+def transition_requests(concurrency: int, duration: float) -> list:
     """Every pool case's remaining steps of signal -> intake -> risk_assessment -> withdrawn, step by
     step (all first steps before any second one), so each request takes a transition once."""
     from bench_load import Request
@@ -651,7 +651,7 @@ def run_scenarios(
         if anchors is not None:
             anchors.run(level=level, duration=args.duration, results=results)
         for s in runnable:
-            requests = s["prepare"](level) if "prepare" in s else s["requests"]
+            requests = s["prepare"](level, args.duration) if "prepare" in s else s["requests"]
             if not requests:
                 results.append(
                     {

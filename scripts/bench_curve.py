@@ -175,10 +175,9 @@ def run_curve(*, args, env: dict, url: str, tokens: dict, users: dict, report: d
     sizes = parse_sizes(args.curve)
     levels = args.curve_concurrency
     run_args = Namespace(**{**vars(args), "concurrency": levels, "duration": args.curve_duration})
-    # Proposals are made through the service before each level, which is slow on a loaded machine: 100
-    # per second of the run, about half what an idle 2-CPU machine books at 16 clients. When the pool
-    # runs dry the report says so (later approvals are idempotent repeats).
-    os.environ.setdefault("BENCH_DISBURSEMENTS_PER_LEVEL", str(int(max(100, args.curve_duration * 100))))
+    # The disbursement's proposals are made through the service before each level, as many as the level
+    # can approve at bench_domain.DISBURSEMENT_APPROVALS_PER_S (was 100/s: 500 per level, which 16
+    # clients ran through at every size, so their figure was idempotent repeats).
     rng = random.Random(4242)
     curve: dict = {
         "sizes": [],

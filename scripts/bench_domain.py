@@ -422,9 +422,6 @@ def _letter_ids() -> list[int]:
     return list(LetterDraft.objects.order_by("id").values_list("pk", flat=True)[:200])
 
 
-_prepared_per_level = 2000  # per level: more than 10 s of approvals at ~200/s, so none is an idempotent repeat
-
-
 def _hot_pool(duration: float) -> int:
     """Proposals for one hot-path measurement: more than the run can book (about 150/s were seen), so
     every request books one and none is an idempotent repeat that would flatter the figure."""
@@ -454,10 +451,24 @@ def propose_disbursements(*, count: int, users: dict | None = None, tag: str = "
     return made
 
 
-def _disbursement_requests(concurrency: int) -> list:
+# Approvals per second a level's pool of proposals is sized for, as the transition pool is
+# (bench_curve.TRANSITION_STEPS_PER_S): above what 16 clients have booked on 2 CPUs, so no level runs
+# through it and repeats (an idempotent 200 that would flatter the figure). When one still does, the
+# report notes "pool ... exhausted" beside the level.
+DISBURSEMENT_APPROVALS_PER_S = 600
+
+
+def disbursement_pool_size(duration: float) -> int:
+    """Proposals one level of `duration` seconds needs (BENCH_DISBURSEMENTS_PER_LEVEL overrides)."""
+    return int(os.environ.get("BENCH_DISBURSEMENTS_PER_LEVEL", 0)) or max(
+        100, int(duration * DISBURSEMENT_APPROVALS_PER_S)
+    )
+
+
+def _disbursement_requests(concurrency: int, duration: float) -> list:
     from bench_load import Request
 
-    count = int(os.environ.get("BENCH_DISBURSEMENTS_PER_LEVEL", _prepared_per_level))
+    count = disbursement_pool_size(duration)
     return [
         Request("POST", f"/api/disbursements/{d.pk}/approve/", "{}")
         for d in propose_disbursements(count=count, tag=f"api{concurrency}-")

@@ -34,6 +34,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100, help="pool cases; three transitions each")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", help="also write the profile (pstats) to this file")
     parser.add_argument("--trace-begin", action="store_true", help="print where one transition's transactions begin")
     args = parser.parse_args()
     # BEV_MAX_CLASSIFICATION as scripts/bench.py
@@ -113,11 +114,18 @@ def main() -> int:
     # 2. Time, without and with the profiler.
     half = len(timed_ids) // 2
     plain, profiled = timed_ids[:half], timed_ids[half:]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
+        wal_before = cursor.fetchone()[0]
     started = time.perf_counter()
     run(plain)
     took = time.perf_counter() - started
+    with connection.cursor() as cursor:  # the write work (heap and every index entry) independent of load
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", [wal_before])
+        wal = cursor.fetchone()[0]
     print(
-        f"{len(plain) * len(STEPS)} transitions in {took:.2f} s: {took / (len(plain) * len(STEPS)) * 1000:.2f} ms each"
+        f"{len(plain) * len(STEPS)} transitions in {took:.2f} s: {took / (len(plain) * len(STEPS)) * 1000:.2f} ms each, "
+        f"WAL {wal / (len(plain) * len(STEPS)):.0f} bytes each"
     )
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -128,6 +136,8 @@ def main() -> int:
     print(
         f"{len(profiled) * len(STEPS)} transitions under the profiler: {took / (len(profiled) * len(STEPS)) * 1000:.2f} ms each"
     )
+    if args.dump:
+        profiler.dump_stats(args.dump)
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)

@@ -1,0 +1,58 @@
+"""The timeline keeps only the indexes its reads need (issue 25, cases migration 0015): every read is
+of one case ordered by `at`, answered from the (case, at) index, and still answers right; a case's
+events still protect it (PROTECT finds them through that index)."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.deletion import Collector, ProtectedError
+from django.test.utils import CaptureQueriesContext
+
+from cases.guards import cabinet_decided_since_follow_on_request
+from cases.models import TimelineEvent
+from cases.selectors import case_timeline, case_timeline_rows
+from cases.services import case_note_record
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes and plans")
+
+
+@postgres_only
+def test_no_index_of_case_or_at_alone():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'cases_timelineevent'")
+        columns = sorted(row[0].rsplit("(", 1)[1].rstrip(")") for row in cursor.fetchall())
+    assert columns == ["actor_id", "case_id, at", "id"], columns
+
+
+def test_the_timeline_answers_in_order(case, officer):
+    before = [event.pk for event in case_timeline(case=case)]
+    notes = [case_note_record(case=case, actor=officer, data={"note": str(n)}).pk for n in range(3)]
+    assert [event.pk for event in case_timeline(case=case)] == before + notes
+    assert [row["id"] for row in case_timeline_rows(case=case)] == before + notes
+    assert TimelineEvent.objects.filter(case=case).count() == len(before) + 3
+
+
+@postgres_only
+def test_the_timeline_reads_use_the_case_index(case):
+    with CaptureQueriesContext(connection) as captured:
+        list(case_timeline(case=case))
+        case_timeline_rows(case=case)
+        cabinet_decided_since_follow_on_request(case)
+    reads = [q["sql"] for q in captured.captured_queries if '"cases_timelineevent"' in q["sql"]]
+    assert len(reads) == 3, reads
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in reads:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "cases_timel_case_id_e0e364_idx" in plan, (sql, plan)
+
+
+def test_a_case_with_a_timeline_is_protected(case):
+    """Cases are never deleted (`Case.delete` refuses); the foreign key's PROTECT, which Django's
+    deletion collector checks with a lookup of the case's events, still finds them."""
+    assert case.timeline.exists()
+    with pytest.raises(ProtectedError) as refused:
+        Collector(using="default").collect([case])
+    assert any(isinstance(obj, TimelineEvent) for obj in refused.value.protected_objects)
