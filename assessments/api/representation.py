@@ -7,15 +7,16 @@ CPU, scripts/profile_reads.py). Here each row is written as one dict literal in 
 key order, with the values its fields would write: strings and integers as they are (the selector
 builds them so), booleans as they are, datetimes as DRF writes them (`datetime_representation`),
 dates as ISO dates, a framework item's optional keys (kind, weight, questions) only where present,
-evidence rows with only the keys the evidence serializer knows. The result keeps going through the
-compiled serializer (its shape varies with the version and with a frozen result).
+evidence rows with only the keys the evidence serializer knows; of the result (computed, or frozen
+at approval under any version) the optional keys only where present, a missing nullable one as
+null.
 AssessmentDetailSerializer stays the API's schema; with BEV_FAST_PATHS=off the serializer runs.
 tests/test_assessment_detail_representation.py compares both byte for byte."""
 
 from core import fastpaths
 from core.api.representation import datetime_representation, represent
 
-from .serializers import AssessmentDetailSerializer, AssessmentResultSerializer
+from .serializers import AssessmentDetailSerializer
 
 _ITEM_KEYS = ("part", "code", "label", "label_nl", "label_en", "guidance_nl", "guidance_en", "letter_citation")
 _ITEM_OPTIONAL = ("kind", "weight", "question_nl", "question_en")
@@ -50,14 +51,6 @@ def assessment_detail_body(detail: dict) -> dict:
 
     framework = detail["framework"]
     scope = detail["scope"]
-    ref = {
-        "id": framework["id"],
-        "number": framework["number"],
-        "name": _text(framework["name"]),
-        "derived_from_letter": framework["derived_from_letter"],
-    }
-    if "notes" in framework:
-        ref["notes"] = _text(framework["notes"])
     return {
         "id": detail["id"],
         "case_id": detail["case_id"],
@@ -69,7 +62,7 @@ def assessment_detail_body(detail: dict) -> dict:
         "revision": detail["revision"],
         "previous_id": detail["previous_id"],
         "next_revision_id": detail["next_revision_id"],
-        "framework": ref,
+        "framework": _framework_ref(framework),
         "lead": _text(detail["lead"]),
         "submitted_by": _text(detail["submitted_by"]),
         "submitted_at": when(detail["submitted_at"]),
@@ -144,7 +137,7 @@ def assessment_detail_body(detail: dict) -> dict:
             }
             for row in detail["reviews"]
         ],
-        "result": represent(AssessmentResultSerializer, detail["result"]),
+        "result": _result(detail["result"]),
     }
 
 
@@ -185,3 +178,92 @@ def _consultation(row: dict, when) -> dict:
         "responded_at": when(row["responded_at"]),
         "needs_response": row["needs_response"],
     }
+
+
+def _text_list(values) -> list:
+    return [_text(value) for value in values]
+
+
+def _entry(row: dict) -> dict:
+    """An AssessmentResultEntrySerializer row."""
+    data = {
+        "part": _text(row["part"]),
+        "code": _text(row["code"]),
+        "label": _text(row["label"]),
+        "value": row.get("value"),
+        "text": _text(row["text"]),
+    }
+    if "effect" in row:
+        data["effect"] = _text(row["effect"])
+    return data
+
+
+def _result_indicator(row: dict) -> dict:
+    data = {
+        "code": _text(row["code"]),
+        "label": _text(row["label"]),
+        "kind": _text(row["kind"]),
+        "weight": _text(row["weight"]),
+        "scores": [None if level is None else int(level) for level in row["scores"]],
+        "spread": row["spread"],
+        "disagreement": row["disagreement"],
+        "final_level": row.get("final_level"),
+        "final_level_label": _text(row["final_level_label"]),
+        "how": _text(row["how"]),
+        "contribution": _text(row.get("contribution")),
+    }
+    if "counts" in row:
+        data["counts"] = row["counts"]
+    return data
+
+
+# AssessmentResultSerializer's optional keys after `framework`, each with how its value is written;
+# a missing one is left out, except policy_goal_crucial (nullable: DRF writes null for it).
+_RESULT_OPTIONAL = (
+    ("risk_rule", _text),
+    ("deciding_indicators", lambda rows: [{str(k): v for k, v in row.items()} for row in rows]),
+    ("broader_not_counted", _text_list),
+    ("policy_goal_crucial", lambda value: value),
+    ("policy_goal_rationale", _text),
+    ("low_indicators_justification", _text),
+    ("afstemming", lambda rows: [_entry(row) for row in rows]),
+)
+
+
+def _result(result: dict) -> dict:
+    """The body of AssessmentResultSerializer."""
+    data = {
+        "kind": _text(result["kind"]),
+        "outcome": _text(result["outcome"]),
+        "outcome_label": _text(result["outcome_label"]),
+        "explanation": _text(result["explanation"]),
+        "reasons": [_entry(row) for row in result["reasons"]],
+        "missing": [_entry(row) for row in result["missing"]],
+        "drivers": [_entry(row) for row in result["drivers"]],
+        "indicators": [_result_indicator(row) for row in result["indicators"]],
+        "risk_score": _text(result.get("risk_score")),
+        "risk_level": _text(result["risk_level"]),
+        "risk_level_label": _text(result["risk_level_label"]),
+        "risk_manageable": result.get("risk_manageable"),
+    }
+    if "framework" in result:
+        framework = result["framework"]
+        data["framework"] = None if framework is None else _framework_ref(framework)
+    for key, write in _RESULT_OPTIONAL:
+        if key in result or key == "policy_goal_crucial":
+            value = result.get(key)
+            data[key] = None if value is None else write(value)
+    return data
+
+
+def _framework_ref(framework: dict) -> dict:
+    """A FrameworkRefSerializer row."""
+    ref = {
+        "id": framework["id"],
+        "number": framework["number"],
+        "name": _text(framework["name"]),
+        "derived_from_letter": framework["derived_from_letter"],
+    }
+    if "notes" in framework:
+        ref["notes"] = _text(framework["notes"])
+    return ref
