@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from access.models import User
+from access.models import User, person_name
 from access.permissions import can
 from access.roles import Role, roles_for
 from access.selectors import people_who_may_hold_case_role
@@ -497,7 +497,9 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
                 "scores": [
                     {
                         "assessor": s.username,
-                        "assessor_name": str(User(username=s.username, first_name=s.first_name, last_name=s.last_name)),
+                        "assessor_name": person_name(
+                            username=s.username, first_name=s.first_name, last_name=s.last_name
+                        ),
                         "level": s.level,
                         "level_label": framework.scale_label(s.level),
                         "rationale": s.text,
