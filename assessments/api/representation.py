@@ -37,7 +37,15 @@ def _item(row: dict) -> dict:
 
 
 def _evidence(rows) -> list:
-    return [{key: row[key] for key in _EVIDENCE_KEYS if key in row} for row in rows]
+    """AssessmentEvidenceSerializer rows: its keys where present, texts as str, the document id int."""
+    return [
+        {
+            key: (None if row[key] is None else int(row[key])) if key == "document_id" else _text(row[key])
+            for key in _EVIDENCE_KEYS
+            if key in row
+        }
+        for row in rows
+    ]
 
 
 def assessment_detail_body(detail: dict) -> dict:
