@@ -14,6 +14,12 @@ from core.classification import Classification, rank
 from .roles import Role
 
 
+def person_name(*, username: str, first_name: str, last_name: str) -> str:
+    """How a person is named on screen (`str(user)`): the full name, or the username without one.
+    For rows read as values, where building a User only to name it costs a model instance."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class User(AbstractUser):
     """A person using the service: an organisational role and a clearance level."""
 
@@ -58,7 +64,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return person_name(username=self.username, first_name=self.first_name, last_name=self.last_name)
 
     def check_password(self, raw_password):
         """Django's, except that a hash upgrade (a newer Django's hasher or iteration count, at the

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from access.models import User
+from access.models import User, person_name
 from access.permissions import can
 from access.roles import Role, roles_for
 from access.selectors import people_who_may_hold_case_role
@@ -215,9 +215,9 @@ class _Row(NamedTuple):
     level: int | None  # score, settled level
     text: str | None  # rationale, review comments, the case's reference
     evidence: list | None
-    username: str | None  # who: updated_by, assessor, settled_by, reviewer, lead, submitter, approver
-    first_name: str | None
-    last_name: str | None
+    username: str | None  # who: updated_by, assessor, settled_by, reviewer; the assessment's lead
+    first_name: str | None  # the assessment's row: its submitter's username
+    last_name: str | None  # the assessment's row: its approver's username
     at: object  # scored_at, settled_at, review time
 
 
@@ -263,8 +263,8 @@ def _branch(
 
 def _records_query(pk: int, *, findings: bool) -> QuerySet:
     """Condition and check findings (`findings`), scores, settlements and four-eyes reviews of the
-    assessment; its lead, submitter and approver, its case's reference, its next revision and the ids
-    of its advice requests: one UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
+    assessment; its lead, submitter and approver and its case's reference (one row), its next
+    revision and the ids of its advice requests: one UNION ALL, scores in order of indicator and the assessor's username (the database's collation)."""
     this = Assessment.objects.filter(pk=pk)
     branches = (
         [
@@ -319,10 +319,23 @@ def _records_query(pk: int, *, findings: bool) -> QuerySet:
             user="reviewer",
             at="at",
         ),
-        _branch(this, "lead", row_id="lead_id", user="lead"),
-        _branch(this, "submitted_by", row_id="submitted_by_id", user="submitted_by"),
-        _branch(this, "approved_by", row_id="approved_by_id", user="approved_by"),
-        _branch(this, "case", row_id="case_id", text="case__reference"),
+        # The assessment's own row once (one join each, not four branches to plan and run): its
+        # case's reference, and the usernames of its lead, submitter and approver in the name columns.
+        this.order_by()
+        .annotate(
+            r_kind=_text("assessment"),
+            r_id=F("case_id"),
+            r_code=_text(),
+            r_value=_text(),
+            r_level=Cast(Value(None), IntegerField()),
+            r_text=F("case__reference"),
+            r_evidence=Cast(Value(None), JSONField()),
+            r_username=F("lead__username"),
+            r_first_name=F("submitted_by__username"),
+            r_last_name=F("approved_by__username"),
+            r_at=Cast(Value(None), DateTimeField()),
+        )
+        .values_list(*_RECORD_COLUMNS),
         _branch(Assessment.objects.filter(previous_id=pk), "next_revision"),
         # Whether it has advice requests at all: the detail reads them only then (`assessment_detail`).
         _branch(ConsultationRequest.objects.filter(assessment_id=pk), "consultation"),
@@ -428,14 +441,13 @@ def _records(assessment: Assessment) -> _Records:
             records.settlements[row.code] = row
         elif row.kind == "review":
             records.reviews.append(row)
-        elif row.kind == "case":
+        elif row.kind == "assessment":
             records.case_reference = row.text or ""  # the case's reference, never empty
+            records.usernames.update(lead=row.username, submitted_by=row.first_name, approved_by=row.last_name)
         elif row.kind == "next_revision":
             records.next_revision_id = row.id
         elif row.kind == "consultation":
             records.consultation_ids.append(row.id)
-        else:
-            records.usernames[row.kind] = row.username
     records.reviews.sort(key=lambda row: (row.at, row.id))  # the reviews' own order (Meta.ordering)
     return records
 
@@ -497,7 +509,9 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
                 "scores": [
                     {
                         "assessor": s.username,
-                        "assessor_name": str(User(username=s.username, first_name=s.first_name, last_name=s.last_name)),
+                        "assessor_name": person_name(
+                            username=s.username, first_name=s.first_name, last_name=s.last_name
+                        ),
                         "level": s.level,
                         "level_label": framework.scale_label(s.level),
                         "rationale": s.text,

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.selectors import case_get
-from core.api.representation import represent
 from core.exceptions import NotFound
 from documents.api.serializers import DocumentDetailSerializer
 from documents.selectors import document_get
@@ -20,6 +19,7 @@ from documents.selectors import document_get
 from .. import selectors, services
 from ..models import Assessment, ConsultationRequest, FrameworkVersion
 from .filters import AssessmentFilter
+from .representation import assessment_detail_body
 from .serializers import (
     AssessmentApproveSerializer,
     AssessmentCreateSerializer,
@@ -127,9 +127,7 @@ class AssessmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @staticmethod
     def _detail_response(assessment, *, code=status.HTTP_200_OK):
-        return Response(
-            represent(AssessmentDetailSerializer, selectors.assessment_detail(assessment=assessment)), status=code
-        )
+        return Response(assessment_detail_body(selectors.assessment_detail(assessment=assessment)), status=code)
 
     @extend_schema(responses=AssessmentDetailSerializer)
     def retrieve(self, request, pk=None):
