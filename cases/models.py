@@ -101,11 +101,13 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
-    reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
+    # Unique through Meta.constraints (case_reference_unique), not `unique=True`: that would also make
+    # a `varchar_pattern_ops` copy of the index, which no query uses and every insert pays for.
+    reference = models.CharField(_("kenmerk"), max_length=20, editable=False)
     title = models.CharField(_("titel"), max_length=200)
     state = FSMField(
-        _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True, db_index=True
-    )
+        _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True
+    )  # no index of its own: case_by_state_received and case_state_count lead with it (cases/0019)
     if TYPE_CHECKING:
         # Added to the class by FSMField for the field `state` (django-fsm's partialmethods).
         def get_all_state_transitions(self) -> Iterator[Transition]: ...
@@ -130,8 +132,8 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
     signal_source = models.CharField(_("bron van het signaal"), max_length=32, choices=SignalSource.choices)
     signal_received_at = models.DateTimeField(_("signaal ontvangen op"))
     urgency = models.CharField(
-        _("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL, db_index=True
-    )
+        _("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )  # indexed in Meta.indexes (case_by_urgency), without the pattern-ops copy of db_index=True
     summary = models.TextField(_("samenvatting"), blank=True)
 
     # The target company (doelonderneming)
@@ -251,7 +253,11 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
         verbose_name = _("casus")
         verbose_name_plural = _("casussen")
         ordering = ["-signal_received_at", "-id"]
+        # Every index is written by every state change (never a HOT update): only those a query needs
+        # (issue 25, cases/0019; tests/test_case_indexes.py).
+        constraints = [models.UniqueConstraint(fields=["reference"], name="case_reference_unique")]
         indexes = [
+            models.Index(fields=["urgency"], name="case_by_urgency"),
             # The list by state in its default order: the page walks the state's cases newest first
             # and stops after the page (with the id, the order's last key, no sort of equal dates).
             models.Index(fields=["state", "-signal_received_at", "-id"], name="case_by_state_received"),
