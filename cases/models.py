@@ -225,7 +225,8 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
         ),
     )
 
-    # What the case list's search looks in, in capitals, stored by the database: one column to scan
+    # What the case list's search looks in, in capitals, stored by the database (and copied by triggers
+    # into CaseSearch, whose trigram index the search reads: cases/0020): one column to scan
     # instead of five upper-cased per case (`cases.selectors.case_search`). Lines keep a search term
     # (which never holds a line break) from matching across two fields.
     search_text = models.GeneratedField(
@@ -529,6 +530,20 @@ class CaseTeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class CaseSearch(models.Model):
+    """The case's searchable text (`Case.search_text`) in a 1:1 table of its own, with the trigram
+    index the list's search reads (issue 25, cases/0020): a state change is never a HOT update, so
+    on the case row the GIN index took every trigram of the unchanged text again on each transition.
+    Written only by the database (triggers on insert and on a change of reference, title, target,
+    acquirer or KvK number), never by the application."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    search_text = models.TextField()
+
+    def __str__(self):
+        return str(self.case_id)
 
 
 class TimelineEvent(models.Model):

@@ -1,7 +1,7 @@
 """The case row keeps only the indexes a query needs (issue 25, cases migration 0019): every state
 change writes an entry in each of them (never a HOT update). No `varchar_pattern_ops` copies (no
 LIKE or startswith query on reference, state or urgency), no index of state alone (two composites
-lead with it); the reference stays unique, and the list by state, the reference lookup and the
+lead with it), the trigram index on its own table (0020); the reference stays unique, and the list by state, the reference lookup and the
 work inbox still read through an index."""
 
 import pytest
@@ -45,7 +45,6 @@ def test_the_case_row_has_only_the_indexes_queries_use():
         "case_by_state_received",
         "case_by_urgency",
         "case_reference_unique",
-        "case_search_trigram",
         "case_state_count",
         "case_visibility_count",
         "cases_case_classification_rank_af4863f6",
