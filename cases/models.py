@@ -101,11 +101,13 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
-    reference = models.CharField(_("kenmerk"), max_length=20, unique=True, editable=False)
+    # Unique through Meta.constraints (case_reference_unique), not `unique=True`: that would also make
+    # a `varchar_pattern_ops` copy of the index, which no query uses and every insert pays for.
+    reference = models.CharField(_("kenmerk"), max_length=20, editable=False)
     title = models.CharField(_("titel"), max_length=200)
     state = FSMField(
-        _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True, db_index=True
-    )
+        _("status"), max_length=32, choices=State.choices, default=State.SIGNAL, protected=True
+    )  # no index of its own: case_by_state_received and case_state_count lead with it (cases/0019)
     if TYPE_CHECKING:
         # Added to the class by FSMField for the field `state` (django-fsm's partialmethods).
         def get_all_state_transitions(self) -> Iterator[Transition]: ...
@@ -130,8 +132,8 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
     signal_source = models.CharField(_("bron van het signaal"), max_length=32, choices=SignalSource.choices)
     signal_received_at = models.DateTimeField(_("signaal ontvangen op"))
     urgency = models.CharField(
-        _("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL, db_index=True
-    )
+        _("urgentie"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )  # indexed in Meta.indexes (case_by_urgency), without the pattern-ops copy of db_index=True
     summary = models.TextField(_("samenvatting"), blank=True)
 
     # The target company (doelonderneming)
@@ -223,7 +225,8 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
         ),
     )
 
-    # What the case list's search looks in, in capitals, stored by the database: one column to scan
+    # What the case list's search looks in, in capitals, stored by the database (and copied by triggers
+    # into CaseSearch, whose trigram index the search reads: cases/0020): one column to scan
     # instead of five upper-cased per case (`cases.selectors.case_search`). Lines keep a search term
     # (which never holds a line break) from matching across two fields.
     search_text = models.GeneratedField(
@@ -251,7 +254,11 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
         verbose_name = _("casus")
         verbose_name_plural = _("casussen")
         ordering = ["-signal_received_at", "-id"]
+        # Every index is written by every state change (never a HOT update): only those a query needs
+        # (issue 25, cases/0019; tests/test_case_indexes.py).
+        constraints = [models.UniqueConstraint(fields=["reference"], name="case_reference_unique")]
         indexes = [
+            models.Index(fields=["urgency"], name="case_by_urgency"),
             # The list by state in its default order: the page walks the state's cases newest first
             # and stops after the page (with the id, the order's last key, no sort of equal dates).
             models.Index(fields=["state", "-signal_received_at", "-id"], name="case_by_state_received"),
@@ -523,6 +530,20 @@ class CaseTeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class CaseSearch(models.Model):
+    """The case's searchable text (`Case.search_text`) in a 1:1 table of its own, with the trigram
+    index the list's search reads (issue 25, cases/0020): a state change is never a HOT update, so
+    on the case row the GIN index took every trigram of the unchanged text again on each transition.
+    Written only by the database (triggers on insert and on a change of reference, title, target,
+    acquirer or KvK number), never by the application."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    search_text = models.TextField()
+
+    def __str__(self):
+        return str(self.case_id)
 
 
 class TimelineEvent(models.Model):

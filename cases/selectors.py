@@ -21,7 +21,7 @@ from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
 from .constants import END_STATES, ENDED_CASE_TEAM_ROLES
-from .models import CabinetDecision, Case, CaseCategory, CaseTeamMember, TimelineEvent
+from .models import CabinetDecision, Case, CaseCategory, CaseSearch, CaseTeamMember, TimelineEvent
 
 
 def team_members_who_may(*, case: Case, action: str, exclude: Iterable[int | None] = ()) -> list[User]:
@@ -74,11 +74,16 @@ def _case_file_visible_to(pk: int, is_active: bool, clearance_rank: int, user: U
 
 def case_search(queryset: QuerySet[Case], *, terms: Iterable[str]) -> QuerySet[Case]:
     """Cases whose reference, title, target, acquirer or KvK number contains every term, in any case:
-    the database upper-cases the term as it upper-cased `search_text`, and escapes % and _."""
+    the database upper-cases the term as it upper-cased `search_text`, and escapes % and _. The text is
+    read from `CaseSearch` (its own table with the trigram index, so a state change does not rewrite
+    the index: cases/0020); the need-to-know stays the queryset's."""
+    matching = CaseSearch.objects.all()
+    searched = False
     for term in terms:
         if term:
-            queryset = queryset.filter(search_text__contains=Upper(Value(term, output_field=TextField())))
-    return queryset
+            matching = matching.filter(search_text__contains=Upper(Value(term, output_field=TextField())))
+            searched = True
+    return queryset.filter(pk__in=matching.values("case_id")) if searched else queryset
 
 
 def case_categories(*, case_ids: Iterable[int]) -> dict[int, list[str]]:
