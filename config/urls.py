@@ -18,20 +18,17 @@ admin.site.site_title = "BEV"
 
 # The apps' API patterns side by side under /api/, grouped by their first segment so a path is tried
 # only against its own group's patterns (core.api.routing; the order within a group is the apps').
+API_URL_MODULES = (
+    "cases.api.urls",
+    "assessments.api.urls",
+    "bev.api.urls",
+    "parliament.api.urls",
+    "documents.api.urls",
+    "access.api.urls",
+    "audit.api.urls",
+)
 api_patterns = [
-    *by_first_segment(
-        pattern
-        for module in (
-            "cases.api.urls",
-            "assessments.api.urls",
-            "bev.api.urls",
-            "parliament.api.urls",
-            "documents.api.urls",
-            "access.api.urls",
-            "audit.api.urls",
-        )
-        for pattern in import_module(module).urlpatterns
-    ),
+    *by_first_segment(pattern for module in API_URL_MODULES for pattern in import_module(module).urlpatterns),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
