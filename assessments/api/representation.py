@@ -10,7 +10,7 @@ dates as ISO dates, a framework item's optional keys (kind, weight, questions) o
 evidence rows with only the keys the evidence serializer knows; of the result (computed, or frozen
 at approval under any version) the optional keys only where present, a missing nullable one as
 null.
-AssessmentDetailSerializer stays the API's schema; with BEV_FAST_PATHS=off the serializer runs.
+AssessmentDetailSerializer stays the API's schema; with the fast paths off (`core.fastpaths`) the serializer runs.
 tests/test_assessment_detail_representation.py compares both byte for byte."""
 
 from core import fastpaths
