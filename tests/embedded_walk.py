@@ -383,6 +383,39 @@ def main() -> None:
         check(download.content.startswith(start), f"the report's {fmt}")
     answer(liaison.get("/letters/reports/"), 200, "reports page")
 
+    # --- a valuation, then the cabinet orders a partial sale: what is still held is valued at the sold
+    # fraction's every decimal (SQLite rounded a sale's percentage to a money column's two once)
+    api(
+        manager,
+        "post",
+        f"/api/positions/{position['id']}/valuations/",
+        201,
+        {"valued_on": today.isoformat(), "fair_value": "13750000.00", "method": "dcf"},
+    )
+    sale = api(
+        secretariat,
+        "post",
+        f"/api/cases/{case_id}/cabinet-decisions/",
+        201,
+        {"meeting_date": today.isoformat(), "reference": "MR-2026-EMB-VERKOOP", "deploy": False, "orders_sale": True},
+    )
+    api(secretariat2, "post", f"/api/cases/{case_id}/cabinet-decisions/{sale['id']}/confirm/", 200, {})
+    api(
+        manager,
+        "post",
+        f"/api/positions/{position['id']}/exits/",
+        201,
+        {"proceeds": "1700000.00", "fraction_sold_percent": "12.345678", "idempotency_key": "embedded-exit-1"},
+    )
+    held = (Decimal("13750000.00") * (100 - Decimal("12.345678")) / 100).quantize(Decimal("0.01"))
+    metrics = api(manager, "get", f"/api/positions/{position['id']}/", 200)["metrics"]
+    check(Decimal(metrics["unrealised_value"]) == held, f"the position's value after the sale: {metrics}")
+    from bev.models import Position
+    from bev.selectors import positions_metrics
+
+    many = positions_metrics(list(Position.objects.all()))[position["id"]]["unrealised_value"]
+    check(many == held, f"the value read with every position's: {many}, not {held}")
+
     # --- a document: upload, download ---------------------------------------------------------------
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -1,7 +1,7 @@
 """GET /api/positions/{id}/: one read of the position (which also says whether it has rights and
-conditions), one audit INSERT, one read of its lines, one of its valuations and sales, and one each
-for its rights and its conditions with their owners only when it has any, however many; the body
-keeps its shape."""
+conditions), one audit INSERT, one read of its running figures, cash flows, valuations and sales
+(one UNION ALL: issue 19's position target), and one each for its rights and its conditions with
+their owners only when it has any, however many; the body keeps its shape."""
 
 from decimal import Decimal
 
@@ -16,7 +16,7 @@ from tests.factories import case_to_investment_preparation, fund_with_tranches, 
 pytestmark = pytest.mark.django_db
 
 M = Decimal("1000000.00")
-DETAIL_QUERIES = 4  # and one more for rights, one more for conditions, when it has them
+DETAIL_QUERIES = 3  # and one more for rights, one more for conditions, when it has them
 
 
 @pytest.fixture

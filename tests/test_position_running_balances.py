@@ -69,6 +69,14 @@ def test_every_booking_on_a_position_keeps_its_running_figures_equal_to_its_line
         assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="res2")
     order_sale(stake.case, recorder=secretariat, confirmer=secretariat2)
+    # A valuation, then a sale of a fraction with decimals: the detail's one read of figures, flows,
+    # valuations and sales values what is still held as the reads of the lines and the many do.
+    services.valuation_record(
+        user=manager, position=stake, valued_on=timezone.localdate(), fair_value=9 * M, method="dcf"
+    )
+    services.exit_book(user=manager, position=stake, proceeds=M, fraction_sold_percent="12.3456", idempotency_key="x12")
+    assert_reconciled()
+    assert positions_metrics([stake])[stake.pk]["unrealised_value"] == Decimal("7888896.00")  # 9m × 87.6544 %
     services.exit_book(user=manager, position=stake, proceeds=2 * M, fraction_sold_percent=40, idempotency_key="x40")
     assert_reconciled()
     services.exit_book(user=manager, position=stake, proceeds=5 * M, fraction_sold_percent=100, idempotency_key="x")

@@ -40,7 +40,8 @@ BUDGET = {
     "fund_overview": 4,
     "fund_ledger": 4,
     "position_list": 2,
-    "position_detail": 4,  # +1 for its rights, +1 for its conditions, when it has any
+    "position_detail": 3,  # the position, its figures, flows, valuations and sales (one UNION ALL), the audit
+    # record; +1 for its rights, +1 for its conditions, when it has any
     "assessment_list": 2,
     "assessment_detail": 4,  # the row, the audit record, its records and people (one UNION ALL), its advice
     "letter_list": 2,

@@ -14,13 +14,14 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DateField,
+    DateTimeField,
     DecimalField,
     Q,
     QuerySet,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
@@ -39,6 +40,9 @@ from ..models import (
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 _MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
+# A UNION's column holding money and percentages (a sale's share: six places): SQLite's converter rounds
+# every row of a column to the places of its first part's type, so that type must fit both.
+_NUMBER_OUT = DecimalField(max_digits=30, decimal_places=10)
 # Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
 CASH_FLOW_KINDS = PORTFOLIO_KINDS
 CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
@@ -265,49 +269,6 @@ def _running_sums(balances: QuerySet[PositionBalance], *, flows: bool = False) -
     return sums
 
 
-def _one_position_running_rows(position_id: int) -> QuerySet:
-    """One position's running figures and daily flows in one statement: a row per day with a flow
-    (its figures repeated on each), or the figures alone with no flow."""
-    return (
-        PositionBalance.objects.filter(position_id=position_id)
-        .order_by()
-        .annotate(flow_on=Value(None, output_field=DateField()), flow=Value(None, output_field=_MONEY_OUT))
-        .values_list("invested", "cost", "reserved", "returns", "realised", "flow_on", "flow")
-        .union(
-            PositionFlow.objects.filter(position_id=position_id)
-            .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
-            .annotate(
-                invested=Value(None, output_field=_MONEY_OUT),
-                cost=Value(None, output_field=_MONEY_OUT),
-                reserved=Value(None, output_field=_MONEY_OUT),
-                returns=Value(None, output_field=_MONEY_OUT),
-                realised=Value(None, output_field=_MONEY_OUT),
-            )
-            .values_list("invested", "cost", "reserved", "returns", "realised", "booked_on", "amount"),
-            all=True,
-        )
-    )
-
-
-#: One position's `_running_sums` (figures and flows), one statement compiled once (`core.precompiled`).
-_ONE_POSITION_RUNNING_ROWS = Precompiled(_one_position_running_rows, "position_id")
-
-
-def _one_position_running_sums(position_id: int) -> dict[int, _PositionSums]:
-    sums = _PositionSums()
-    found = False
-    for invested, cost, reserved, returns, realised, flow_on, flow in _ONE_POSITION_RUNNING_ROWS(
-        position_id=position_id
-    ):
-        if flow_on is None:
-            found = True
-            sums.invested, sums.cost, sums.reserved = _q(invested), _q(cost), _q(reserved)
-            sums.returns, sums.realised = _q(returns), _q(realised)
-        else:
-            sums.flows[flow_on] += _q(flow)
-    return {position_id: sums} if found else {}
-
-
 def position_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
     """Positions whose running figures (`PositionBalance`) or daily cash flows (`PositionFlow`) differ
     from the sums of their ledger lines: each mismatch with the position, the figure (or `flow` and
@@ -405,7 +366,10 @@ def _valuations_and_sales(
 def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Exit]) -> QuerySet:
     return (
         valuations.order_by()
-        .values_list("position_id", "valued_on", "created_at", "fair_value", Value("valuation"))
+        # The fair value's column carries the sales' percentages too: typed wide enough for both (SQLite's
+        # converter rounds every row of a UNION's column to its first part's places: 12.345678 % was 12.35).
+        .annotate(number=Cast("fair_value", _NUMBER_OUT))
+        .values_list("position_id", "valued_on", "created_at", "number", Value("valuation"))
         .union(
             exits.order_by().values_list(
                 "position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")
@@ -415,13 +379,64 @@ def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Ex
     )
 
 
-#: One position's rows of `_valuations_and_sales` to date, compiled once per process (`core.precompiled`).
-_ONE_POSITION_VALUATION_ROWS = Precompiled(
-    lambda position_id: _valuation_and_sale_rows(
-        Valuation.objects.filter(position_id=position_id), Exit.objects.filter(position_id=position_id)
-    ),
-    "position_id",
-)
+def _one_position_figure_rows(position_id: int) -> QuerySet:
+    """One position's running figures, daily cash flows, valuations and sales in one statement (a
+    position's detail reads them together): a row per thing, its kind first. The figures' row holds
+    the five running figures; the others a date, when recorded (valuations and sales) and a number
+    (the flow's amount, the fair value, the percentage sold)."""
+    # Typed NULLs: PostgreSQL types a UNION's column from its first parts, and two bare NULLs are text.
+    no_date, no_time = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
+    no_money, no_number = Value(None, output_field=_MONEY_OUT), Value(None, output_field=_NUMBER_OUT)
+    figures = ("invested", "cost", "reserved", "returns", "realised")
+    no_figures = {f"no_{name}": no_money for name in figures}
+    return (
+        PositionBalance.objects.filter(position_id=position_id)
+        .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
+        .annotate(row_kind=Value("figures"), row_on=no_date, row_at=no_time, row_number=no_number)
+        .values_list("row_kind", "row_on", "row_at", "row_number", *figures)
+        .union(
+            PositionFlow.objects.filter(position_id=position_id)
+            .order_by()
+            .annotate(row_kind=Value("flow"), row_at=no_time, **no_figures)
+            .values_list("row_kind", "booked_on", "row_at", "amount", *no_figures),
+            Valuation.objects.filter(position_id=position_id)
+            .order_by()
+            .annotate(row_kind=Value("valuation"), **no_figures)
+            .values_list("row_kind", "valued_on", "created_at", "fair_value", *no_figures),
+            Exit.objects.filter(position_id=position_id)
+            .order_by()
+            .annotate(row_kind=Value("sale"), **no_figures)
+            .values_list("row_kind", "exited_on", "created_at", "fraction_sold_percent", *no_figures),
+            all=True,
+        )
+    )
+
+
+#: One position's figures, flows, valuations and sales: one statement compiled once (`core.precompiled`).
+_ONE_POSITION_FIGURE_ROWS = Precompiled(_one_position_figure_rows, "position_id")
+
+
+def _one_position_figures(
+    position_id: int,
+) -> tuple[dict[int, _PositionSums], dict[int, LatestValuation], dict[int, list]]:
+    """What `_running_sums(..., flows=True)` and `_valuations_and_sales` give for one position today,
+    from one statement."""
+    sums = _PositionSums()
+    found = False
+    valuation_and_sale_rows = []
+    for kind, on, at, number, invested, cost, reserved, returns, realised in _ONE_POSITION_FIGURE_ROWS(
+        position_id=position_id
+    ):
+        if kind == "figures":
+            found = True
+            sums.invested, sums.cost, sums.reserved = _q(invested), _q(cost), _q(reserved)
+            sums.returns, sums.realised = _q(returns), _q(realised)
+        elif kind == "flow":
+            sums.flows[on] += _q(number)
+        else:
+            valuation_and_sale_rows.append((position_id, on, at, number, kind))
+    valuations, sales = _latest_valuations_and_sales(valuation_and_sale_rows)
+    return ({position_id: sums} if found else {}), valuations, sales
 
 
 def _latest_valuations_and_sales(

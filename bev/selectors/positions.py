@@ -32,10 +32,8 @@ from ..models import (
     PositionBalance,
 )
 from .balances import (
-    _ONE_POSITION_VALUATION_ROWS,
     ZERO,
-    _latest_valuations_and_sales,
-    _one_position_running_sums,
+    _one_position_figures,
     _position_sums,
     _PositionSums,
     _running_sums,
@@ -185,8 +183,7 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
     positions = list(positions)
     ids = [p.pk for p in positions]
     if len(ids) == 1 and as_of is None:  # a position's detail: the reads compiled once
-        sums = _one_position_running_sums(ids[0])
-        valuations, sales = _latest_valuations_and_sales(_ONE_POSITION_VALUATION_ROWS(position_id=ids[0]))
+        sums, valuations, sales = _one_position_figures(ids[0])
     elif as_of is None:  # today's: the running figures, not the lines
         sums = _running_sums(PositionBalance.objects.filter(position_id__in=ids), flows=True) if ids else {}
         valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})
