@@ -43,6 +43,8 @@ _MONEY_OUT = DecimalField(max_digits=17, decimal_places=2)
 # A UNION's column holding money and percentages (a sale's share: six places): SQLite's converter rounds
 # every row of a column to the places of its first part's type, so that type must fit both.
 _NUMBER_OUT = DecimalField(max_digits=30, decimal_places=10)
+# A position's running figures (`PositionBalance`), in `_PositionSums`' order.
+_RUNNING_FIGURES = ("invested", "cost", "reserved", "returns", "realised")
 # Cash flows of an investment, seen from the fund: money out (disbursement) and back (returns).
 CASH_FLOW_KINDS = PORTFOLIO_KINDS
 CASH_ACCOUNTS = [Account.CASH_AVAILABLE, Account.CASH_RESERVED]
@@ -258,7 +260,7 @@ def _running_sums(balances: QuerySet[PositionBalance], *, flows: bool = False) -
     cash flows): what a position's lines add up to, read without summing them."""
     sums: dict[int, _PositionSums] = {}
     for position_id, invested, cost, reserved, returns, realised in balances.values_list(
-        "position_id", "invested", "cost", "reserved", "returns", "realised"
+        "position_id", *_RUNNING_FIGURES
     ):
         sums[position_id] = _PositionSums(_q(invested), _q(cost), _q(reserved), _q(returns), _q(realised))
     if flows and sums:
@@ -284,7 +286,7 @@ def position_balance_mismatches(*, fund: Fund | None = None) -> list[dict]:
     zero = _PositionSums()
     for position_id in sorted(set(expected_sums) | set(running_sums)):
         ledger, kept = expected_sums.get(position_id, zero), running_sums.get(position_id, zero)
-        for figure in ("invested", "cost", "reserved", "returns", "realised"):
+        for figure in _RUNNING_FIGURES:
             if getattr(ledger, figure) != getattr(kept, figure):
                 mismatches.append(
                     {
@@ -387,13 +389,12 @@ def _one_position_figure_rows(position_id: int) -> QuerySet:
     # Typed NULLs: PostgreSQL types a UNION's column from its first parts, and two bare NULLs are text.
     no_date, no_time = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
     no_money, no_number = Value(None, output_field=_MONEY_OUT), Value(None, output_field=_NUMBER_OUT)
-    figures = ("invested", "cost", "reserved", "returns", "realised")
-    no_figures = {f"no_{name}": no_money for name in figures}
+    no_figures = {f"no_{name}": no_money for name in _RUNNING_FIGURES}
     return (
         PositionBalance.objects.filter(position_id=position_id)
         .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
         .annotate(row_kind=Value("figures"), row_on=no_date, row_at=no_time, row_number=no_number)
-        .values_list("row_kind", "row_on", "row_at", "row_number", *figures)
+        .values_list("row_kind", "row_on", "row_at", "row_number", *_RUNNING_FIGURES)
         .union(
             PositionFlow.objects.filter(position_id=position_id)
             .order_by()
