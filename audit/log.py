@@ -103,7 +103,7 @@ def audit_log(**fields: Unpack[AuditFields]) -> AuditRecord:
 
 def audit_record(**fields: Unpack[AuditFields]) -> AuditRecord:
     """The record `audit_log` appends, not yet written: for a hot path that writes it in one statement
-    with its own rows (core.inserts.insert_parts, in the same transaction) and then calls
+    with its own rows (core.inserts.insert_select_parts, in the same transaction) and then calls
     `audit_written(record)`. Anywhere else, call `audit_log`."""
     if unknown := fields.keys() - _AUDIT_FIELD_NAMES:
         raise TypeError(f"audit_record() got unexpected keyword arguments: {', '.join(sorted(unknown))}")

@@ -28,7 +28,7 @@ from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.inserts import insert, insert_parts, insert_select_parts, stored
+from core.inserts import insert, insert_select_parts, stored
 
 from . import guards, hooks
 from .constants import (
@@ -410,8 +410,8 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
 
     The checks only read; the writes (the case, its timeline event, the stage clocks, the audit record)
     are one transaction: on PostgreSQL with the fast paths one statement, atomic by itself (issue 25:
-    no BEGIN and COMMIT round trips), unless the transition ends the case (the fund's release joins
-    its transaction)."""
+    no BEGIN and COMMIT round trips); a transition that ends the case writes that statement and the
+    fund's release (`hooks.case_ended`) in one transaction."""
     method = transition_method(case, name)
     meta = method._django_fsm
     if not meta.has_transition(case.state):
@@ -438,17 +438,34 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
     case.version += 1
     if case.state in END_STATES:
         case.closed_at = timezone.now()
-    if case.state in END_STATES or not fastpaths.enabled() or connection.vendor != "postgresql":
+    if not fastpaths.enabled() or connection.vendor != "postgresql":
         return _transition_in_transaction(
             user=user, case=case, name=name, from_state=from_state, reason=reason, data=data or {}
         )
     record = _transition_record(user=user, case=case, name=name, from_state=from_state, reason=reason)
+    if case.state not in END_STATES:
+        _transition_at_once(
+            case=case, user=user, name=name, from_state=from_state, reason=reason, data=data, record=record
+        )
+        return case
+    with transaction.atomic():  # the fund releases what is still reserved, in this transaction
+        _transition_at_once(
+            case=case, user=user, name=name, from_state=from_state, reason=reason, data=data, record=record
+        )
+        hooks.case_ended(case=case, user=user, reason=reason)
+    return case
+
+
+def _transition_at_once(
+    *, case: Case, user: User, name: str, from_state: str, reason: str, data: dict | None, record: AuditRecord
+) -> None:
+    """The fast path's writes (`_write_transition_at_once`) and their audit record's bookkeeping; a
+    Conflict, nothing written, when someone else moved the case first."""
     if not _write_transition_at_once(
         case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
     ):
         raise _concurrent_transition()
     audit_written(record)
-    return case
 
 
 def _concurrent_transition() -> Conflict:
@@ -472,7 +489,7 @@ def _transition_record(*, user: User, case: Case, name: str, from_state: str, re
 @transaction.atomic
 def _transition_in_transaction(*, user: User, case: Case, name: str, from_state: str, reason: str, data: dict) -> Case:
     """The transition's writes statement by statement, in one transaction (and the fund's release when
-    it ends the case)."""
+    it ends the case): the plain path (fast paths off, or SQLite)."""
     if not _save_transition(case, from_state=from_state):
         raise _concurrent_transition()
     record = _transition_record(user=user, case=case, name=name, from_state=from_state, reason=reason)
@@ -537,44 +554,25 @@ def _transition_rows(
 def _record_transition(
     *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
 ) -> None:
-    """The rows a transition writes besides the case: its timeline event, the left stage's clock
-    completed, the new stage's clock started (where the stage has a deadline) and its audit record
-    (`record`, from audit_record; the caller calls audit_written after). On PostgreSQL one statement
-    (a data-modifying WITH: one round trip instead of four, issue 25), else one each."""
+    """The rows a transition writes besides the case, one statement each (the plain path; the fast path
+    writes them with the case's UPDATE in `_write_transition_at_once`): its timeline event, the left
+    stage's clock completed, the new stage's clock started (where the stage has a deadline) and its
+    audit record (`record`, from audit_record; the caller calls audit_written after)."""
     now = timezone.now()
     event, clock = _transition_rows(
         case=case, actor=actor, name=name, from_state=from_state, reason=reason, data=data, now=now
     )
-    if not fastpaths.enabled() or connection.vendor != "postgresql":
-        event.save(force_insert=True)
-        _complete_clock(case=case, stage=from_state, at=now)
-        if clock is not None:
-            clock.save(force_insert=True)
-        insert(record)
-        return
-    event_sql, event_params = insert_parts(event)
-    record_sql, record_params = insert_parts(record)
-    parts = [f"completed AS ({_CLOCK_COMPLETION})", f"audited AS ({record_sql} RETURNING id)"]
-    params: list[Any] = [now, case.pk, from_state, *record_params]
+    event.save(force_insert=True)
+    _complete_clock(case=case, stage=from_state, at=now)
     if clock is not None:
-        clock_sql, clock_params = insert_parts(clock)
-        parts.append(f"started AS ({clock_sql} RETURNING id)")
-        params += clock_params
-    returning = "id, (SELECT id FROM audited), " + ("(SELECT id FROM started)" if clock is not None else "NULL")
-    with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} {event_sql} RETURNING {returning}", [*params, *event_params])
-        event_id, record_id, clock_id = cursor.fetchone()
-    stored(event, event_id)
-    stored(record, record_id)
-    if clock is not None:
-        stored(clock, clock_id)
+        clock.save(force_insert=True)
+    insert(record)
 
 
 def _write_transition_at_once(
     *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
 ) -> bool:
-    """Every write of a transition that does not end the case in one data-modifying WITH (PostgreSQL,
-    the fast path): the case's UPDATE with its lost-update check (as `_TRANSITION_UPDATE`), and only
+    """Every write of a transition in one data-modifying WITH (PostgreSQL, the fast path): the case's UPDATE with its lost-update check (as `_TRANSITION_UPDATE`), and only
     when it moved the case, the left stage's clock completed, the new one started, the audit record and
     the timeline event. One statement is one transaction (in autocommit) or part of the caller's: all or
     nothing. False, and nothing written, when someone else moved the case first."""
@@ -613,12 +611,6 @@ def _write_transition_at_once(
 _CLOCK_COMPLETION_IF_MOVED = (
     'UPDATE "cases_stageclock" SET "completed_at" = %s '
     'WHERE "case_id" = (SELECT id FROM moved) AND "stage" = %s AND "completed_at" IS NULL'
-)
-
-
-# The open clock of the stage a case leaves, completed (as `_complete_clock`).
-_CLOCK_COMPLETION = (
-    'UPDATE "cases_stageclock" SET "completed_at" = %s WHERE "case_id" = %s AND "stage" = %s AND "completed_at" IS NULL'
 )
 
 

@@ -63,35 +63,21 @@ def insert_many(instances: list[Model], *, conflict_target: tuple[str, ...] = ()
     return len(ids)
 
 
-def insert_parts(instance: Model, *, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
-    """The INSERT of `instance` (without RETURNING; its text made once per model) and its values, to
-    be written in one statement with other writes (a data-modifying WITH on PostgreSQL): the caller
-    runs it and sets the pk. For the fast path only (`fastpaths.enabled()`)."""
-    return _parts(instance, using=using, source=None)
-
-
 def insert_select_parts(instance: Model, *, source: str, using: str = DEFAULT_DB_ALIAS) -> tuple[str, list]:
-    """As `insert_parts`, but the row is written once per row of `source` (a WITH's name): `INSERT ...
-    SELECT <values> FROM source`, so a data-modifying WITH writes it only when the statement it depends
-    on changed a row. Each value is cast to its column's type (in a SELECT list PostgreSQL does not
-    take it from the INSERT's columns). PostgreSQL and the fast path only."""
-    return _parts(instance, using=using, source=source)
-
-
-def _parts(instance: Model, *, using: str, source: str | None) -> tuple[str, list]:
-    """The INSERT's text (made once per model, connection and `source`) and the instance's values:
-    `VALUES (...)` without a source, `SELECT <values cast to their columns' types> FROM source` with one."""
+    """The INSERT of `instance` (without RETURNING; its text made once per model, connection and
+    `source`) and its values, to be written in one statement with other writes: `INSERT ... SELECT
+    <values> FROM source` (a data-modifying WITH's name), so the WITH writes it only when the statement
+    it depends on changed a row; the caller runs it and sets the pk (`stored`). Each value is cast to
+    its column's type (in a SELECT list PostgreSQL does not take it from the INSERT's columns).
+    PostgreSQL and the fast path only (`fastpaths.enabled()`)."""
     connection = connections[using]
     model = type(instance)
     fields = _written_fields(model)
-    key = (model, connection.alias, "parts", source)
+    key = (model, connection.alias, "select", source)
     sql = _STATEMENTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
-        if source is None:
-            values = f"VALUES ({', '.join(['%s'] * len(fields))})"
-        else:
-            values = f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)} FROM {quote(source)}"
+        values = f"SELECT {', '.join(f'%s::{f.db_type(connection)}' for f in fields)} FROM {quote(source)}"
         sql = _STATEMENTS[key] = (
             f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) {values}"
         )
@@ -104,7 +90,7 @@ def _written_fields(model: type[Model]) -> list[Any]:
 
 
 def stored(instance: Model, pk: Any, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Mark `instance` as the row written with `pk` (after a statement built with `insert_parts`)."""
+    """Mark `instance` as the row written with `pk` (after a statement built with `insert_select_parts`)."""
     instance.pk = pk
     instance._state.adding, instance._state.db = False, using
 

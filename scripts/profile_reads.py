@@ -20,6 +20,7 @@ import argparse
 import cProfile
 import gc
 import io
+import itertools
 import os
 import pstats
 import random
@@ -36,6 +37,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from profile_stack import StatementTally  # noqa: E402
 
 SCENARIOS = ("floor", "case_list", "case_detail", "case_timeline", "assessment_view", "position_detail")
+# The benchmark's write scenario, on request (--only transition): fresh signal cases each taken
+# signal -> intake -> risk_assessment -> withdrawn (scripts/bench.py's steps), a case's three steps in
+# a row, so every run of the profile has the benchmark's mix (a third of them end the case).
+WRITES = ("transition",)
 
 
 collections: dict = {}  # generation -> [count, seconds]
@@ -104,11 +109,28 @@ def _per_path(client, urls, requests: int, connection) -> None:
         print(f"  {total:6.2f} ms ({cpu_ms:5.2f} + {db_ms:5.2f})  {n_sql:4.2f}  {url}")
 
 
+def _transition_requests(bench, bench_seed, count: int) -> list:
+    """`count` transition requests on fresh signal cases (copies of the seeded ones), each case's three
+    steps in a row."""
+    from cases.models import Case
+
+    cases = -(-count // 3)
+    before = set(Case.objects.filter(title__contains=bench.TRANSITION_POOL_MARK).values_list("pk", flat=True))
+    bench_seed.clone_cases(
+        count=cases, pool=cases, rng=random.Random(25), pool_mark=bench.TRANSITION_POOL_MARK, reference_tag="P"
+    )
+    by_case: dict[str, list] = {}  # the path names the case; its steps keep their order
+    for request in bench.transition_requests(0, 0):
+        if int(request.path.split("/")[3]) not in before:
+            by_case.setdefault(request.path, []).append(request)
+    return [request for steps in by_case.values() for request in steps][:count]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario, timed and profiled each")
     parser.add_argument("--cases", type=int, default=60, help="cases to seed through the services (empty database)")
-    parser.add_argument("--only", default=",".join(SCENARIOS))
+    parser.add_argument("--only", default=",".join(SCENARIOS), help=f"of {', '.join(SCENARIOS + WRITES)}")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--quiet", action="store_true", help="the summary only, no function lists")
     parser.add_argument("--callers", default="", help="print the callers of the functions matching this pattern")
@@ -164,6 +186,8 @@ def main() -> int:
     for scenario in bench.case_scenarios(rng) + bench_domain.scenarios(users=users, rng=rng):
         if scenario.get("kind") == "read" and "requests" in scenario:
             paths[scenario["name"]] = (scenario["user"], [r.path for r in scenario["requests"]])
+    if "transition" in args.only.split(","):
+        paths["transition"] = ("bench_lead", _transition_requests(bench, bench_seed, args.requests * 3 + 100))
     if not args.no_gc_freeze:  # as each gunicorn worker after loading the application (config/gunicorn.py)
         gc.collect()
         gc.freeze()
@@ -176,15 +200,24 @@ def main() -> int:
     for name in args.only.split(","):
         user, urls = paths[name]
         client = Client(HTTP_AUTHORIZATION=f"Token {tokens[user]}", REMOTE_ADDR="127.0.0.1")
-        cycle = [urls[i % len(urls)] for i in range(args.requests)]
+        if name in WRITES:  # each request once: every run takes the next ones
+            pending = iter(urls)
 
-        def run(urls=cycle, client=client):
-            for url in urls:
-                response = client.get(url)
-                assert response.status_code == 200, (url, response.status_code, response.content[:300])
+            def run(urls=None, client=client, pending=pending):
+                for request in itertools.islice(pending, len(urls) if urls else args.requests):
+                    response = client.generic(request.method, request.path, request.body, "application/json")
+                    assert response.status_code == 200, (request, response.status_code, response.content[:300])
 
-        run(cycle[:100])  # imports, prepared statements, caches
-        if args.per_path and len(set(urls)) > 1:
+        else:
+            cycle = [urls[i % len(urls)] for i in range(args.requests)]
+
+            def run(urls=cycle, client=client):
+                for url in urls:
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code, response.content[:300])
+
+        run(urls[:100])  # imports, prepared statements, caches
+        if args.per_path and name not in WRITES and len(set(urls)) > 1:
             _per_path(client, urls, args.requests, connection)
         wrapper = StatementTally()
         statements, statement_time = wrapper.count, wrapper.seconds

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 TRANSITION_BUDGET = 2
 TRANSITION_BUDGET_PLAIN = 8  # core.fastpaths off
 # A transition that ends the case also asks the fund what is still reserved for it (cases.hooks.case_ended:
-# one read of its positions when it has none), in the transition's transaction: with the fast paths the
-# writes are then the UPDATE and one WITH in a transaction (here the test's savepoint and its release).
-ENDING = {"withdraw": 4}
+# one read of its positions when it has none), in the transaction of its writes: with the fast paths the
+# same one WITH, the read, and the transaction around them (here the test's savepoint and its release).
+ENDING = {"withdraw": 3}
 ENDING_PLAIN = {"withdraw": 1}
 
 
