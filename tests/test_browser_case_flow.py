@@ -46,6 +46,11 @@ HINT_BEFORE_INPUT = """name => {
 # The on-screen size of each chart label: its font size times the SVG's scale.
 CHART_TEXT_SIZES = """() => Array.from(document.querySelectorAll('svg.chart text')).map(
     t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"""
+# The states of the lifecycle diagram whose name does not fit inside its box.
+LABELS_OUTSIDE_BOXES = """() => Array.from(document.querySelectorAll('svg.diagram g.fsm-state')).filter(g => {
+  const r = g.querySelector('rect').getBBox(), t = g.querySelector('text').getBBox();
+  return t.x < r.x || t.y < r.y || t.x + t.width > r.x + r.width || t.y + t.height > r.y + r.height;
+}).map(g => g.dataset.state)"""
 PASSWORD = "correct-horse-battery"
 CODES = [f"{n:08d}" for n in range(10000001, 10000041)]
 _CODE_ITERATORS: dict = {}
@@ -234,6 +239,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     case.refresh_from_db()
     assert case.state == "risk_assessment"
     assert page.locator('g.current[data-state="risk_assessment"]').count() == 1
+    assert page.evaluate(LABELS_OUTSIDE_BOXES) == [], "a state's name runs out of its box in the lifecycle"
 
     # --- a person not on the team cannot reach the case ----------------------------------------
     outsider = Session(browser, live_server, people["outsider"])
