@@ -7,13 +7,12 @@ A password change ends other sessions through Django's session auth hash."""
 
 from django.contrib.auth.backends import ModelBackend
 
-from .models import User
-from .selectors import locked_out, user_is_locked_out
+from .selectors import session_user, user_is_locked_out
 
 
 class AccountBackend(ModelBackend):
     def get_user(self, user_id):
-        user = User._default_manager.annotate(is_locked_out=locked_out()).filter(pk=user_id).first()
+        user = session_user(user_id=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):

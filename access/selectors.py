@@ -3,6 +3,7 @@ token."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from axes.helpers import get_cool_off
@@ -88,14 +89,38 @@ def api_token_of(*, user: User) -> ApiToken | None:
     return token if token is not None and api_token_usable(token, user=user) else None
 
 
+def session_user(*, user_id: object) -> User | None:
+    """The person of a web session (Django asks on every request: `access.backends.AccountBackend`),
+    with `is_locked_out` (django-axes' lock, as `locked_out`); None for an unknown id. One query."""
+    try:
+        pk = int(user_id)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:  # no such key (the ORM finds no rows for it either)
+        return None
+    since, limit = _cool_off_since(), settings.AXES_FAILURE_LIMIT
+    values = {"user_id": pk, "limit": limit, **({"since": since} if since is not None else {})}
+    statement = _statement("session_user", _session_user_query, values) if fastpaths.enabled() else None
+    if statement is None:  # the plain ORM (core.fastpaths off, or not PostgreSQL)
+        return _session_user_query(user_id=pk, limit=limit, since=since).first()
+    return next(iter(User._default_manager.raw(*_filled(statement, values))), None)
+
+
+def _session_user_query(*, user_id: int, limit: int, since: datetime | None = None) -> QuerySet[User]:
+    return User._default_manager.annotate(is_locked_out=_locked_out("username", since=since, limit=limit)).filter(
+        pk=user_id
+    )
+
+
 def api_token_authenticate(*, key: str) -> tuple[User, ApiToken] | None:
     """The person and token for `key`, or None when the key is unknown, expired, revoked by a
     password change, or its owner is deactivated or locked out. One query, on every API request."""
     digest = api_token_digest(key)
     since, limit = _cool_off_since(), settings.AXES_FAILURE_LIMIT
-    statement = _token_statement(using=DEFAULT_DB_ALIAS, with_since=since is not None) if fastpaths.enabled() else None
+    values = {"digest": digest, "limit": limit, **({"since": since} if since is not None else {})}
+    statement = _statement("token_owner", _token_owner_query, values) if fastpaths.enabled() else None
     if statement is not None:
-        found = _token_owner_compiled(statement, digest=digest, since=since, limit=limit)
+        found = _token_owner_compiled(statement, values)
     else:
         found = _token_owner_orm(digest=digest, since=since, limit=limit)
     if found is None:
@@ -108,15 +133,49 @@ def api_token_authenticate(*, key: str) -> tuple[User, ApiToken] | None:
     return user, token
 
 
-# The token lookup runs on every API request. Building and compiling its queryset (the owner's
-# lockout is an aggregate subquery) cost Django several times what the statement costs PostgreSQL
-# (issue 25, docs/benchmarks/README.md): the same statement is compiled once per process, database
-# and shape, with stand-ins where the values go, and then run with each request's values.
+# The session's person and the API token are looked up on every request. Building and compiling
+# their querysets (the lockout is an aggregate subquery) cost Django several times what the statement
+# costs PostgreSQL (issue 25, docs/benchmarks/README.md): each statement is compiled once per process,
+# database and shape, with stand-ins where the values go, and then run with each request's values.
 _TOKEN_FIELDS = ("id", "user_id", "digest", "password_fingerprint", "created", "expires_at")
-_DIGEST_STAND_IN = "stand-in: not a digest"  # a digest is 64 hex digits
-_SINCE_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-_LIMIT_STAND_IN = 918_273_645
-_token_statements: dict[tuple[str, bool], tuple[str, tuple, dict[str, int]] | None] = {}
+_STAND_INS = {
+    "digest": "stand-in: not a digest",  # a digest is 64 hex digits
+    "since": datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC),
+    "limit": 918_273_645,
+    "user_id": 827_364_519,
+}
+Statement = tuple[str, tuple, dict[str, int]]
+_statements: dict[tuple, Statement | None] = {}
+
+
+def _statement(
+    name: str, build: Callable[..., QuerySet[User]], values: dict, *, using: str = DEFAULT_DB_ALIAS
+) -> Statement | None:
+    """`build(**stand-ins)`'s SQL, its parameters and the place of each value in them, compiled once
+    per `name`, database and set of values given (without `since`: no cool-off, another statement);
+    None where the backend does not take the values as they are given (SQLite, the embedded default,
+    passes a datetime as text) or a value is not exactly one parameter: there the ORM's query runs."""
+    key = (name, using, tuple(sorted(values)))
+    if key not in _statements:
+        stand_ins = {name: _STAND_INS[name] for name in values}
+        sql, params = build(**stand_ins).query.get_compiler(using=using).as_sql()
+        places = {name: [i for i, param in enumerate(params) if param == value] for name, value in stand_ins.items()}
+        if connections[using].vendor != "postgresql" or any(len(found) != 1 for found in places.values()):
+            _statements[key] = None  # the other parameters are constants
+        else:
+            _statements[key] = (sql, tuple(params), {name: found[0] for name, found in places.items()})
+    return _statements[key]
+
+
+def _filled(statement: Statement, values: dict) -> tuple[str, list]:
+    """The statement's SQL and its parameters with `values` in their places (an integer in the ORM's
+    wrapper of its column's type)."""
+    sql, template, places = statement
+    params = list(template)
+    for name, place in places.items():
+        value = values[name]
+        params[place] = type(template[place])(value) if isinstance(value, int) else value
+    return sql, params
 
 
 def _token_owner_orm(*, digest: str, since: datetime | None, limit: int) -> tuple[User, ApiToken, bool] | None:
@@ -130,7 +189,7 @@ def _token_owner_orm(*, digest: str, since: datetime | None, limit: int) -> tupl
     return None if token is None else (token.user, token, bool(getattr(token, "owner_locked_out")))
 
 
-def _token_owner_query(*, digest: str, since: datetime | None, limit: int) -> QuerySet[User]:
+def _token_owner_query(*, digest: str, limit: int, since: datetime | None = None) -> QuerySet[User]:
     """The token's owner with the token's fields (`token_*`) and whether the owner is locked out."""
     return (
         User._default_manager.filter(api_token__digest=digest)
@@ -142,43 +201,14 @@ def _token_owner_query(*, digest: str, since: datetime | None, limit: int) -> Qu
     )
 
 
-def _token_statement(*, using: str, with_since: bool) -> tuple[str, tuple, dict[str, int]] | None:
-    """The compiled statement, or None where the backend does not take the values as they are given
-    (SQLite, the embedded default, passes a datetime as text): there the ORM's lookup runs."""
-    key = (using, with_since)
-    if key not in _token_statements:
-        since = _SINCE_STAND_IN if with_since else None
-        query = _token_owner_query(digest=_DIGEST_STAND_IN, since=since, limit=_LIMIT_STAND_IN).query
-        sql, params = query.get_compiler(using=using).as_sql()
-        stand_ins = {"digest": _DIGEST_STAND_IN, "limit": _LIMIT_STAND_IN}
-        if with_since:
-            stand_ins["since"] = _SINCE_STAND_IN
-        places = {name: [i for i, param in enumerate(params) if param == value] for name, value in stand_ins.items()}
-        if connections[using].vendor != "postgresql" or any(len(found) != 1 for found in places.values()):
-            _token_statements[key] = None  # the other parameters are constants
-        else:
-            _token_statements[key] = (sql, tuple(params), {name: found[0] for name, found in places.items()})
-    return _token_statements[key]
-
-
 def _token_owner_compiled(
-    statement: tuple[str, tuple, dict[str, int]],
-    *,
-    digest: str,
-    since: datetime | None,
-    limit: int,
-    using: str = DEFAULT_DB_ALIAS,
+    statement: Statement, values: dict, *, using: str = DEFAULT_DB_ALIAS
 ) -> tuple[User, ApiToken, bool] | None:
-    sql, template, places = statement
-    params = list(template)
-    for name, value in (("digest", digest), ("since", since), ("limit", limit)):
-        if name in places:
-            params[places[name]] = type(template[places[name]])(value) if name == "limit" else value
-    user = next(iter(User._default_manager.raw(sql, params).using(using)), None)
+    user = next(iter(User._default_manager.raw(*_filled(statement, values)).using(using)), None)
     if user is None:
         return None
-    own = {"user_id": user.pk, "digest": digest}
-    values = [own[name] if name in own else getattr(user, f"token_{name}") for name in _TOKEN_FIELDS]
-    token = ApiToken.from_db(using, list(_TOKEN_FIELDS), values)
+    own = {"user_id": user.pk, "digest": values["digest"]}
+    fields = [own[name] if name in own else getattr(user, f"token_{name}") for name in _TOKEN_FIELDS]
+    token = ApiToken.from_db(using, list(_TOKEN_FIELDS), fields)
     token.user = user
     return user, token, bool(getattr(user, "is_locked_out"))

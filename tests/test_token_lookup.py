@@ -1,6 +1,8 @@
 """The API token's lookup on every request (issue 25): one statement, compiled once per process, that
 answers as the ORM's lookup does for every kind of token (valid, unknown, expired, password-revoked,
-deactivated or locked-out owner, a lock past its cool-off, the failure limit changed in the settings)."""
+deactivated or locked-out owner, a lock past its cool-off, the failure limit changed in the settings).
+The same for the web session's person (`access.selectors.session_user`, asked by Django on every
+request through `access.backends.AccountBackend.get_user`)."""
 
 from datetime import timedelta
 
@@ -11,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from access.models import ApiToken
-from access.selectors import _token_statement, api_token_authenticate
+from access.selectors import _statements, api_token_authenticate, session_user
 
 from .factories import api_token
 
@@ -44,7 +46,7 @@ def test_a_valid_token_finds_its_owner_with_the_token_in_one_query(settings, off
         user, found = api_token_authenticate(key=key)
     assert len(queries) == 1
     if connection.vendor == "postgresql":  # the compiled statement ran, not the ORM's fallback
-        assert _token_statement(using="default", with_since=True) is not None
+        assert _statements[("token_owner", "default", ("digest", "limit", "since"))] is not None
     assert (user.pk, user.role, user.clearance, user.language) == (officer.pk, officer.role, officer.clearance, "")
     assert (found.pk, found.digest, found.password_fingerprint) == (token.pk, token.digest, token.password_fingerprint)
     assert (found.created, found.expires_at) == (token.created, token.expires_at)
@@ -91,3 +93,42 @@ def test_the_lockout_counts_within_the_cool_off_and_up_to_the_current_limit(sett
     assert _both(settings, key) is not None
     settings.AXES_COOLOFF_TIME = None  # no cool-off: every failure counts (another statement)
     assert _both(settings, key) is None
+
+
+def _session_both(settings, user_id):
+    """What the compiled lookup and the plain ORM answer for a session's user id, as (username, locked out)."""
+    answers = []
+    for fast in (True, False):
+        settings.BEV_FAST_PATHS = fast
+        user = session_user(user_id=user_id)
+        answers.append(None if user is None else (user.username, bool(user.is_locked_out)))
+    settings.BEV_FAST_PATHS = True
+    assert answers[0] == answers[1], answers
+    return answers[0]
+
+
+def test_the_sessions_person_is_found_with_their_lockout_in_one_compiled_query(settings, officer, outsider):
+    assert _session_both(settings, officer.pk) == ("officer", False)
+    with CaptureQueriesContext(connection) as queries:
+        user = session_user(user_id=officer.pk)
+    assert len(queries) == 1
+    if connection.vendor == "postgresql":  # the compiled statement ran, not the ORM's fallback
+        assert _statements[("session_user", "default", ("limit", "since", "user_id"))] is not None
+    assert (user.pk, user.role, user.clearance, user.is_active) == (officer.pk, officer.role, officer.clearance, True)
+    assert user._state.adding is False
+    assert _session_both(settings, str(officer.pk)) == ("officer", False)
+    for unknown in (outsider.pk + officer.pk + 1000, 0, -1, 2**70, "x", None):
+        assert _session_both(settings, unknown) is None
+    _failures("outsider", 5)
+    assert _session_both(settings, officer.pk) == ("officer", False)  # someone else's lock
+    _failures("officer", 4)
+    assert _session_both(settings, officer.pk) == ("officer", False)
+    settings.AXES_FAILURE_LIMIT = 4  # the statement compiled before takes the limit as a value
+    assert _session_both(settings, officer.pk) == ("officer", True)
+    settings.AXES_FAILURE_LIMIT = 5
+    AccessAttempt.objects.filter(username="officer").update(failures_since_start=5)
+    assert _session_both(settings, officer.pk) == ("officer", True)
+    AccessAttempt.objects.filter(username="officer").update(attempt_time=timezone.now() - timedelta(hours=2))
+    assert _session_both(settings, officer.pk) == ("officer", False)  # past the cool-off
+    settings.AXES_COOLOFF_TIME = None  # no cool-off: every failure counts (another statement)
+    assert _session_both(settings, officer.pk) == ("officer", True)
