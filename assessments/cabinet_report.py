@@ -248,8 +248,8 @@ def _indicators_section(indicators: list[dict], framework: dict, context: dict |
         deciding = ", ".join(_text(d.get("label")) for d in context.get("deciding_indicators") or [])
         paragraphs.append(
             _(
-                "De kernindicatoren zijn alternatieven (de brief: \u201csysteemrelevant en/of van "
-                "strategisch belang\u201d): de hoogste bepaalt het risiconiveau; gewichten worden niet "
+                "De kernindicatoren zijn alternatieven (de brief: “systeemrelevant en/of van "
+                "strategisch belang”): de hoogste bepaalt het risiconiveau; gewichten worden niet "
                 "gebruikt. Bepalend: %(items)s."
             )
             % {"items": deciding or "–"}
@@ -267,7 +267,7 @@ def _indicators_section(indicators: list[dict], framework: dict, context: dict |
             paragraphs.append(
                 _(
                     "De bredere indicator telt niet mee: niet vastgesteld dat de onderneming cruciaal is "
-                    "voor het realiseren van beleidsdoelen (de brief: \u201cuitsluitend\u201d)."
+                    "voor het realiseren van beleidsdoelen (de brief: “uitsluitend”)."
                 )
             )
     return Section(

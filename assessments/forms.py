@@ -74,9 +74,9 @@ class PolicyGoalForm(forms.Form):
         coerce=lambda v: {"yes": True, "no": False}.get(v),
         choices=[("", _("Nog niet vastgesteld")), ("yes", _("Ja, cruciaal")), ("no", _("Nee"))],
         help_text=_(
-            "Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor het "
+            "Kamerbrief 2023: “Het gaat hier uitsluitend om bedrijven die cruciaal zijn voor het "
             "realiseren van beleidsdoelen, zoals de energietransitie, de woningbouwopgave, "
-            "gezondheidsopgave.\u201d Alleen bij \u201cja\u201d telt de bredere indicator mee, en dan "
+            "gezondheidsopgave.” Alleen bij “ja” telt de bredere indicator mee, en dan "
             "alleen verhogend (keuze van de dienst)."
         ),
     )
@@ -84,7 +84,7 @@ class PolicyGoalForm(forms.Form):
         label=_("Onderbouwing"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Verplicht bij \u201cja\u201d: welk beleidsdoel, en waarom cruciaal."),
+        help_text=_("Verplicht bij “ja”: welk beleidsdoel, en waarom cruciaal."),
     )
 
 
@@ -94,8 +94,8 @@ class LowIndicatorsJustificationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Voorwaarde 1 van de brief: \u201cde voorziene investering of overname heeft risico's voor de "
-            "nationale veiligheid tot gevolg\u201d. Staan alle indicatoren op laag, leg dan uitdrukkelijk "
+            "Voorwaarde 1 van de brief: “de voorziene investering of overname heeft risico's voor de "
+            "nationale veiligheid tot gevolg”. Staan alle indicatoren op laag, leg dan uitdrukkelijk "
             "vast waarom er toch een risico is; zonder onderbouwing geen advies tot inzet. Leeg trekt haar "
             "in."
         ),
@@ -108,7 +108,7 @@ class NoConsultationReasonForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Kamerbrief 2023: \u201cDit doet EZK in afstemming met betrokken (vak)departementen.\u201d "
+            "Kamerbrief 2023: “Dit doet EZK in afstemming met betrokken (vak)departementen.” "
             "Zonder adviesaanvraag alleen met een reden waarom geen van de betrokken departementen "
             "geraadpleegd hoefde te worden."
         ),
@@ -122,7 +122,7 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Een advies dat bezwaar maakt of zorgen heeft, vraagt een vastgelegde reactie voordat de "
-            "uitkomst \u201cinzetten\u201d kan zijn; de reactie staat in de uitkomst en in het rapport "
+            "uitkomst “inzetten” kan zijn; de reactie staat in de uitkomst en in het rapport "
             "voor de ministerraad."
         ),
     )

@@ -540,7 +540,7 @@ def explain(result: dict) -> str:
         parts.append(
             _(
                 "Risiconiveau: %(level)s, bepaald door de hoogste indicator: %(items)s (niveau %(n)s). De "
-                "kernindicatoren zijn alternatieven (\u201cen/of\u201d): één hoge kernindicator volstaat."
+                "kernindicatoren zijn alternatieven (“en/of”): één hoge kernindicator volstaat."
             )
             % {
                 "level": result["risk_level_label"],

@@ -449,8 +449,8 @@ class ConsultationResponseSerializer(serializers.Serializer):
     response = serializers.CharField(
         help_text=_(
             "De reactie van EZK op een advies dat bezwaar maakt of zorgen heeft. Afwegingskader versie 2: geen advies "
-            "tot inzet zolang zo'n advies onbeantwoord is (Kamerbrief 2023: \u201cDit doet EZK in afstemming met "
-            "betrokken (vak)departementen\u201d)."
+            "tot inzet zolang zo'n advies onbeantwoord is (Kamerbrief 2023: “Dit doet EZK in afstemming met "
+            "betrokken (vak)departementen”)."
         )
     )
 
@@ -460,8 +460,8 @@ class PolicyGoalInputSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_(
             "Is de onderneming cruciaal voor het realiseren van beleidsdoelen? Alleen dan telt de bredere indicator mee, "
-            "en alleen verhogend (Kamerbrief 2023: \u201cHet gaat hier uitsluitend om bedrijven die cruciaal zijn voor "
-            "het realiseren van beleidsdoelen\u201d). true vraagt een onderbouwing."
+            "en alleen verhogend (Kamerbrief 2023: “Het gaat hier uitsluitend om bedrijven die cruciaal zijn voor "
+            "het realiseren van beleidsdoelen”). true vraagt een onderbouwing."
         ),
     )
     rationale = serializers.CharField(allow_blank=True, required=False, default="")
@@ -471,8 +471,8 @@ class LowIndicatorsJustificationSerializer(serializers.Serializer):
     justification = serializers.CharField(
         allow_blank=True,
         help_text=_(
-            "Waarom voorwaarde 1 (\u201cde voorziene investering of overname heeft risico's voor de nationale veiligheid "
-            "tot gevolg\u201d) is voldaan terwijl alle indicatoren laag zijn. Leeg trekt de onderbouwing in."
+            "Waarom voorwaarde 1 (“de voorziene investering of overname heeft risico's voor de nationale veiligheid "
+            "tot gevolg”) is voldaan terwijl alle indicatoren laag zijn. Leeg trekt de onderbouwing in."
         ),
     )
 
@@ -481,8 +481,8 @@ class NoConsultationReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(
         allow_blank=True,
         help_text=_(
-            "Waarom geen van de betrokken departementen geraadpleegd hoefde te worden (Kamerbrief 2023: \u201cDit doet "
-            "EZK in afstemming met betrokken (vak)departementen\u201d). Leeg trekt de reden in."
+            "Waarom geen van de betrokken departementen geraadpleegd hoefde te worden (Kamerbrief 2023: “Dit doet "
+            "EZK in afstemming met betrokken (vak)departementen”). Leeg trekt de reden in."
         ),
     )
 

@@ -184,7 +184,7 @@ def _require_scope_facts(case: Case, scope_ground: str) -> None:
         raise Conflict(
             _(
                 "Reikwijdtegrond 3 geldt alleen voor transacties van vóór 8 september 2020 (Kamerbrief "
-                "2023, Reikwijdte: \u201cHistorische transacties van vóór 8 september 2020\u201d). De "
+                "2023, Reikwijdte: “Historische transacties van vóór 8 september 2020”). De "
                 "transactie van deze casus is van %(date)s."
             )
             % {"date": case.historical_transaction_date.strftime("%d-%m-%Y")},
