@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from core.exceptions import PermissionDenied
 
 from .roles import case_roles_for, roles_for
@@ -33,7 +35,9 @@ def can(user, action: str, *, case: HasTeam | None = None) -> bool:
 
 def require(user, action: str, *, case: HasTeam | None = None) -> None:
     if not can(user, action, case=case):
-        raise PermissionDenied(f"Uw rol staat de actie '{action}' niet toe.", code="permission_denied")
+        raise PermissionDenied(
+            _("Uw rol staat de actie '%(action)s' niet toe.") % {"action": action}, code="permission_denied"
+        )
 
 
 def require_four_eyes(user, *, involved: Iterable[int | None], message: str) -> None:

@@ -81,7 +81,7 @@ def framework_get(*, user: User | AnonymousUser | None, framework_id: int | str)
     try:
         return framework_list(user=user).get(pk=framework_id)
     except (FrameworkVersion.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Versie van het afwegingskader niet gevonden.") from None
+        raise NotFound(_("Versie van het afwegingskader niet gevonden.")) from None
 
 
 def framework_description(framework: FrameworkVersion) -> dict:

@@ -2,6 +2,8 @@
 who may read or verify it (access fills `may`) and which cases a person may see (cases fills
 `visible_cases` and `find_case`), so that the trail masks what need-to-know hides without `audit` importing them."""
 
+from django.utils.translation import gettext as _
+
 from core.registry import Slot
 
 may = Slot("audit.readers.may", "whether a person may do an audit action (audit.view, audit.verify)")
@@ -17,4 +19,6 @@ def require(user, action: str) -> None:
     from core.exceptions import PermissionDenied
 
     if not may(user, action):
-        raise PermissionDenied(f"Uw rol staat de actie '{action}' niet toe.", code="permission_denied")
+        raise PermissionDenied(
+            _("Uw rol staat de actie '%(action)s' niet toe.") % {"action": action}, code="permission_denied"
+        )

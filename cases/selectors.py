@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import OuterRef, Prefetch, QuerySet, TextField, Value
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
 
 from access.models import User
 from access.roles import Role, case_roles_for, roles_for
@@ -122,7 +123,7 @@ def case_get(
         except (ValueError, TypeError):
             found = []
         if not found:
-            raise NotFound("Casus niet gevonden.")
+            raise NotFound(_("Casus niet gevonden."))
         case = found[0]
         # As the query below leaves them: a queryset of the rows (ordered), evaluated.
         categories = _CATEGORIES_OF_CASE(case_id=case.pk)
@@ -158,7 +159,7 @@ def case_to_change(*, user: User | AnonymousUser | None, case_id: int | str) -> 
     except (ValueError, TypeError):
         found = []
     if not found:
-        raise NotFound("Casus niet gevonden.")
+        raise NotFound(_("Casus niet gevonden."))
     case = found[0]
     # As case_get leaves them: the categories in the prefetch cache, ordered; the team as role_of keeps it.
     rows = [CaseCategory(case_id=case.pk, category=category) for category in case._category_list]
@@ -199,7 +200,7 @@ def _case_lookup(user: User | AnonymousUser | None, case_id: int | str) -> Case:
         except (ValueError, TypeError):
             found = []
     if not found:
-        raise NotFound("Casus niet gevonden.")
+        raise NotFound(_("Casus niet gevonden."))
     return found[0]
 
 

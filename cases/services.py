@@ -1166,8 +1166,9 @@ def _mail_overdue(recipients: list[str], reference: str, stage: str) -> None:
 
     if recipients:
         send_mail(
-            subject=f"[BEV] Termijn verstreken: {reference}",
-            message=f"De termijn van de fase '{State(stage).label}' van casus {reference} is verstreken.",
+            subject=_("[BEV] Termijn verstreken: %(reference)s") % {"reference": reference},
+            message=_("De termijn van de fase '%(stage)s' van casus %(reference)s is verstreken.")
+            % {"stage": State(stage).label, "reference": reference},
             from_email=None,
             recipient_list=recipients,
             fail_silently=True,

@@ -5,6 +5,7 @@ department advisors), consultation requests through `selectors.consultation_get`
 advisor reaches only their own). Everything else is 404."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -50,8 +51,10 @@ from .serializers import (
     SettlementInputSerializer,
 )
 
-CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, description="Code uit de versie van het afwegingskader.")
-CONFLICT = OpenApiResponse(description="Niet in de juiste status, of een regel is niet voldaan.")
+CODE = OpenApiParameter(
+    "code", str, OpenApiParameter.PATH, description=gettext_lazy("Code uit de versie van het afwegingskader.")
+)
+CONFLICT = OpenApiResponse(description=gettext_lazy("Niet in de juiste status, of een regel is niet voldaan."))
 
 
 class FrameworkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -385,7 +388,10 @@ class ConsultationViewSet(viewsets.GenericViewSet):
 @extend_schema(
     parameters=[
         OpenApiParameter(
-            "case_id", str, OpenApiParameter.PATH, description="Id of kenmerk (BEV-2025-0001) van de casus."
+            "case_id",
+            str,
+            OpenApiParameter.PATH,
+            description=gettext_lazy("Id of kenmerk (BEV-2025-0001) van de casus."),
         )
     ]
 )
@@ -397,8 +403,8 @@ class AssessmentReportView(APIView):
         request=AssessmentReportRequestSerializer,
         responses={
             201: DocumentDetailSerializer,
-            404: OpenApiResponse(description="Geen casus voor deze gebruiker (need-to-know)."),
-            409: OpenApiResponse(description="De risico-inschatting is niet goedgekeurd."),
+            404: OpenApiResponse(description=gettext_lazy("Geen casus voor deze gebruiker (need-to-know).")),
+            409: OpenApiResponse(description=gettext_lazy("De risico-inschatting is niet goedgekeurd.")),
         },
     )
     def post(self, request, case_id):

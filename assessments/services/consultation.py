@@ -284,8 +284,9 @@ def _mail_overdue(recipients: list[str], reference: str, ministry: str) -> None:
 
     if recipients:
         send_mail(
-            subject=f"[BEV] Advies verlopen: {reference}",
-            message=f"Het gevraagde advies van {ministry} voor casus {reference} is niet op tijd gegeven.",
+            subject=_("[BEV] Advies verlopen: %(reference)s") % {"reference": reference},
+            message=_("Het gevraagde advies van %(ministry)s voor casus %(reference)s is niet op tijd gegeven.")
+            % {"ministry": ministry, "reference": reference},
             from_email=None,
             recipient_list=recipients,
             fail_silently=True,

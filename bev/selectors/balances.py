@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
@@ -66,7 +67,7 @@ def _q(value: Decimal | int | None) -> Decimal:
 def fund_get() -> Fund:
     fund = Fund.objects.filter(code="BEV").first()
     if fund is None:
-        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+        raise NotFound(_("Het fonds is nog niet ingericht."), code="fund_not_configured")
     return fund
 
 

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
 from core.incarnation import incarnation_sql
@@ -141,7 +142,7 @@ def _fund_state(on: date) -> _FundState:
         )
         row = cursor.fetchone()
     if row is None:
-        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+        raise NotFound(_("Het fonds is nog niet ingericht."), code="fund_not_configured")
     row, incarnation = row[:-1], row[-1]
     pk, committed_limit, liquid_cap, policy_owner, manager, *newest, returns = row[:10]
     balances, (fee_budget, fee_booked) = row[10:-2], row[-2:]
@@ -354,7 +355,7 @@ def fee_year(*, year: int, as_of: date | None = None) -> dict:
         .first()
     )
     if row is None:
-        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+        raise NotFound(_("Het fonds is nog niet ingericht."), code="fund_not_configured")
     amount = row["budget"] if row["budget"] is not None else ZERO
     booked_total = row["booked"] or ZERO
     return {

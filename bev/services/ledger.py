@@ -115,7 +115,7 @@ def _lock_fund() -> Fund:
     """Serialise every booking against the fund (the limits are checked under this lock): one query."""
     found = list(_FUND_FOR_UPDATE())
     if not found:
-        raise NotFound("Het fonds is nog niet ingericht.", code="fund_not_configured")
+        raise NotFound(_("Het fonds is nog niet ingericht."), code="fund_not_configured")
     return found[0]
 
 

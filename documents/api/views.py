@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -30,11 +31,16 @@ from .serializers import (
 )
 
 CASE_ID = OpenApiParameter(
-    "case_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Id of kenmerk (BEV-2025-0001) van de casus."
+    "case_id",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=gettext_lazy("Id of kenmerk (BEV-2025-0001) van de casus."),
 )
 DOCUMENT_ID = OpenApiParameter("document_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, description="Versienummer.")
-NOT_FOUND = OpenApiResponse(description="Geen casus of document voor deze gebruiker (need-to-know, machtiging).")
+NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("Versienummer."))
+NOT_FOUND = OpenApiResponse(
+    description=gettext_lazy("Geen casus of document voor deze gebruiker (need-to-know, machtiging).")
+)
 
 
 if TYPE_CHECKING:
@@ -120,7 +126,7 @@ class DocumentVersionDownloadView(CaseDocumentMixin, APIView):
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             404: NOT_FOUND,
-            409: OpenApiResponse(description="Het opgeslagen bestand klopt niet met de controlesom."),
+            409: OpenApiResponse(description=gettext_lazy("Het opgeslagen bestand klopt niet met de controlesom.")),
         }
     )
     def get(self, request, case_id, document_id, number):

@@ -1,6 +1,7 @@
 """API of the letters to parliament and the reports: thin views over services and selectors."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -198,7 +199,7 @@ class ReportViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         field_name, content_type = REPORT_FORMATS[fmt]
         field = getattr(report, field_name)
         if not field:
-            raise NotFound("Dit bestand is (nog) niet beschikbaar.")
+            raise NotFound(_("Dit bestand is (nog) niet beschikbaar."))
         with field.open("rb") as handle:
             content = handle.read()
         services.report_record_download(user=request.user, report=report, fmt=fmt)
