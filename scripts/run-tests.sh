@@ -10,6 +10,8 @@ $PY manage.py compilemessages --ignore=.venv >/dev/null
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
 .venv/bin/lint-imports --no-cache
+# The English UI: the catalogue has every message of the code, each with its English.
+bash scripts/check-messages.sh
 # Types of the lower layers ([tool.mypy] in pyproject.toml), on the other core while the deploy check
 # and the migrations run. Its cache lives outside the checkout (BEV_MYPY_CACHE), so a fresh clone does
 # not start it cold; mypy checks each cached module against its source's hash before using it.
