@@ -11,10 +11,12 @@ trap 'rm -rf "$copy"' EXIT
 tar --exclude=./.venv --exclude=./var --exclude=./.git --exclude=./staticfiles --exclude=./test-artifacts -cf - . | tar -C "$copy" -xf -
 (cd "$copy" && DJANGO_SETTINGS_MODULE=config.settings.local "$OLDPWD/$PY" manage.py makemessages -l en --ignore=.venv --ignore=var -v 0)
 po=locale/en/LC_MESSAGES/django.po
-# makemessages rewrites the header's creation date only when something else changed.
-if ! diff -q <(grep -v '^"POT-Creation-Date' "$po") <(grep -v '^"POT-Creation-Date' "$copy/$po") >/dev/null; then
+# The messages, not where they are: the "#: file:line" references, the order (by first use) and the
+# header's creation date change with edits that add or drop no message.
+messages() { msgcat --no-location --sort-output --no-wrap "$1" | grep -v '^"POT-Creation-Date'; }
+if ! diff -q <(messages "$po") <(messages "$copy/$po") >/dev/null; then
   echo "locale/en: the code has messages the catalogue lacks (or no longer uses); run 'make messages' and translate:" >&2
-  diff <(grep -v '^"POT-Creation-Date' "$po") <(grep -v '^"POT-Creation-Date' "$copy/$po") | grep '^[<>] msgid' | head -20 >&2
+  diff <(messages "$po") <(messages "$copy/$po") | grep '^[<>] msgid' | head -20 >&2
   exit 1
 fi
 stats=$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$po" 2>&1)
