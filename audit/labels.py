@@ -7,6 +7,7 @@ in `event_labels` in its AppConfig.ready(), and `audit` imports none of them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -95,8 +96,97 @@ def _field(model, name: str):
 
 
 def field_label(model, name: str) -> str:
+    return _label(model, name) or name.replace("_", " ")
+
+
+def _label(model, name: str) -> str | None:
+    """The name of a recorded value as people read it: its field's verbose name where the model gives
+    it one, else `KEY_LABELS`' (also for a field left with Django's default, its code with spaces);
+    None where neither names it."""
     field = _field(model, name)
-    return str(field.verbose_name) if field is not None else name.replace("_", " ")
+    if field is not None and str(field.verbose_name) != name.replace("_", " "):
+        return str(field.verbose_name)
+    return str(KEY_LABELS[name]) if name in KEY_LABELS else None
+
+
+# The names of what services record beside a model's fields (a transition's reason, a score's
+# indicator, the parts of a before/after pair), as people read them; a field of the record's model
+# reads by its verbose name instead.
+KEY_LABELS = {
+    "account": _("rekening"),
+    "added": _("toegevoegd"),
+    "amount": _("bedrag"),
+    "after": _("na"),
+    "answer": _("antwoord"),
+    "before": _("voor"),
+    "categories": _("categorieën"),
+    "change": _("wijziging"),
+    "code": _("code"),
+    "confirmed": _("bevestigd"),
+    "confirmed_by": _("bevestigd door"),
+    "decision": _("kabinetsbesluit"),
+    "device": _("apparaat"),
+    "entry": _("boeking"),
+    "expires_at": _("verloopt op"),
+    "indicator": _("indicator"),
+    "instrument": _("instrument"),
+    "level": _("niveau"),
+    "lines": _("boekingsregels"),
+    "manager": _("beheerder"),
+    "manager_from": _("beheerder sinds"),
+    "planned_tranches": _("geplande tranches"),
+    "position": _("positie"),
+    "rationale": _("onderbouwing"),
+    "reason": _("reden"),
+    "removed": _("verwijderd"),
+    "request": _("verzoek om een Kamerbrief"),
+    "reverses": _("draait terug"),
+    "scope_ground": _("grond van de reikwijdte"),
+    "second_factor": _("tweede factor"),
+    "status": _("status"),
+    "token": _("API-token"),
+}
+# Words services record as the value of these names (never people's text): what happened to a
+# password, a token or a second-factor device.
+VALUE_LABELS_OF = {"password", "token", "change"}
+VALUE_LABELS = {
+    "(changed)": _("(gewijzigd)"),
+    "added": _("toegevoegd"),
+    "created": _("aangemaakt"),
+    "removed": _("verwijderd"),
+    "revoked": _("ingetrokken"),
+}
+
+
+def key_label(name: str) -> str:
+    """A recorded name that is no field of the record's model, as people read it (`KEY_LABELS`);
+    one nobody named reads as itself, its underscores as spaces."""
+    return _label(None, name) or name.replace("_", " ")
+
+
+def unlabelled_keys(record: AuditRecord) -> set[str]:
+    """The names in the record's changes that read as their code: neither a field of its model nor
+    in `KEY_LABELS` (nested ones too). Empty for a change an app's ChangeReader reads."""
+    if not isinstance(record.changes, dict) or any(record.event in r.lines for _k, r in change_formatters.items()):
+        return set()
+    model = _model(record.object_type)
+    found = set()
+
+    def walk(value, top: bool) -> None:
+        if isinstance(value, dict) and not (value and set(value) <= {"before", "after"} and not top):
+            for name, inner in value.items():
+                if not str(name).isdigit() and _label(model if top else None, str(name)) is None:
+                    found.add(str(name))  # a year (planned tranches by year) reads as itself
+                walk(inner, False)
+        elif isinstance(value, dict):
+            for inner in value.values():
+                walk(inner, False)
+        elif isinstance(value, (list, tuple)):
+            for inner in value:
+                walk(inner, False)
+
+    walk(record.changes, True)
+    return found
 
 
 def _choice_labels(field) -> dict:
@@ -113,7 +203,7 @@ def _is_money(field) -> bool:
     return isinstance(field, models.DecimalField) and field.decimal_places == 2 and (field.max_digits or 0) >= 15
 
 
-def _value(value, field=None) -> str:
+def _value(value, field=None, key: str = "") -> str:
     """A stored value as people read it: a choice by its label, a moment in Dutch time, yes/no."""
     if value is None or value == "" or value == []:
         return "—"
@@ -122,7 +212,7 @@ def _value(value, field=None) -> str:
     if value is False:
         return str(_("nee"))
     if isinstance(value, dict):
-        return ", ".join(f"{str(k).replace('_', ' ')}: {_value(v)}" for k, v in value.items())
+        return ", ".join(f"{key_label(str(k))}: {_value(v, key=str(k))}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(v, field) for v in value)
     if field is not None:
@@ -142,7 +232,30 @@ def _value(value, field=None) -> str:
             day = parse_date(value)
             if day is not None:
                 return date_format(day, "j-n-Y")
+    if key == "amount" and isinstance(value, (str, int, Decimal)):  # a booking line's amount
+        try:
+            return euro(Decimal(str(value)), cents=True)
+        except (InvalidOperation, ValueError, TypeError):
+            return str(value)
+    if isinstance(value, str):
+        if key in VALUE_LABELS_OF and value in VALUE_LABELS:
+            return str(VALUE_LABELS[value])
+        if _ISO_MOMENT.match(value) and (moment := parse_datetime(value)) is not None:
+            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
+        if _ISO_DAY.fullmatch(value) and (day := _parse_day(value)) is not None:
+            return date_format(day, "j-n-Y")
     return str(value)
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_day(value: str):
+    try:
+        return parse_date(value)
+    except ValueError:  # 2026-02-30: not a date after all, shown as it is
+        return None
 
 
 def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:
@@ -173,12 +286,14 @@ def change_lines(record: AuditRecord, *, prepared: dict[str, Any] | None = None)
     model = _model(record.object_type)
     lines = []
     for name, value in changes.items():
-        field = _field(model, str(name))
-        label = str(field.verbose_name) if field is not None else str(name).replace("_", " ")
+        name = str(name)
+        field = _field(model, name)
+        label = field_label(model, name)
         if isinstance(value, dict) and value and set(value) <= {"before", "after"}:
-            lines.append(f"{label}: {_value(value.get('before'), field)} {ARROW} {_value(value.get('after'), field)}")
+            before, after = _value(value.get("before"), field, name), _value(value.get("after"), field, name)
+            lines.append(f"{label}: {before} {ARROW} {after}")
         else:
-            lines.append(f"{label}: {_value(value, field)}")
+            lines.append(f"{label}: {_value(value, field, name)}")
     return lines
 
 

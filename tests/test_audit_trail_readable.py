@@ -158,3 +158,30 @@ def test_the_trail_in_english(client, auditor, named_officer):
     client.post(reverse("set_language"), {"language": "en"})
     body = client.get(reverse("audit:trail")).content.decode()
     assert "Case created" in _table(body) and "Export (CSV)" in body and "Up to and including (date)" in body
+
+
+def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
+    """What services record beside a model's fields (a transition's reason, a score's indicator, a
+    booking's lines) reads by a label (audit.labels.KEY_LABELS), not as its code, in every record the
+    demo writes: from the fund's establishment and its tranches to a Kamerbrief's draft."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from audit.labels import change_lines, unlabelled_keys
+
+    from .factories import use_tmp_document_storage
+
+    use_tmp_document_storage(settings, tmp_path)
+    with override_settings(BEV_DEMO_MODE=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    records = list(AuditRecord.objects.exclude(changes={}))
+    assert len({r.event for r in records}) > 30, "the demo wrote too few kinds of record to prove anything"
+    unlabelled = sorted({(r.event, name) for r in records for name in unlabelled_keys(r)})
+    assert unlabelled == []
+    lines = {r.event: change_lines(r) for r in records}
+    assert "reden: —" in lines["case.start_intake"] and "reason: —" not in lines["case.start_intake"]
+    assert lines["user.password_change"] == ["wachtwoord: — → (gewijzigd)"]
+    tranche = lines["ledger.tranche"]
+    assert any(
+        line.startswith("boekingsregels: ") and "rekening: " in line and "bedrag: € " in line for line in tranche
+    )
