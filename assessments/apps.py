@@ -31,3 +31,6 @@ class AssessmentsConfig(AppConfig):
         from .constants import Outcome
 
         code_labels.register("outcome", dict(Outcome.choices))
+        from .constants import CheckAnswer
+
+        code_labels.register("answer", dict(CheckAnswer.choices))  # a check's answer in the trail (audit.labels)

@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.extensions import code_labels
 from core.formatting import euro
 from core.registry import Registry
 
@@ -158,6 +159,11 @@ VALUE_LABELS = {
 }
 
 
+def _code_labels() -> dict[str, dict]:
+    """The apps' labels of the codes they record (`core.extensions.code_labels`), by recorded name."""
+    return dict(code_labels.items())
+
+
 def key_label(name: str) -> str:
     """A recorded name that is no field of the record's model, as people read it (`KEY_LABELS`);
     one nobody named reads as itself, its underscores as spaces."""
@@ -214,7 +220,7 @@ def _value(value, field=None, key: str = "") -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key_label(str(k))}: {_value(v, key=str(k))}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v, field) for v in value)
+        return ", ".join(_value(v, field, key) for v in value)
     if field is not None:
         labels = _choice_labels(field)
         if str(value) in labels:
@@ -238,6 +244,8 @@ def _value(value, field=None, key: str = "") -> str:
         except (InvalidOperation, ValueError, TypeError):
             return str(value)
     if isinstance(value, str):
+        if (codes := _code_labels().get(key)) and value in codes:  # a code of another app's choices
+            return str(codes[value])
         if key in VALUE_LABELS_OF and value in VALUE_LABELS:
             return str(VALUE_LABELS[value])
         if _ISO_MOMENT.match(value) and (moment := parse_datetime(value)) is not None:

@@ -40,6 +40,9 @@ class BevConfig(AppConfig):
         from .constants import Instrument
 
         code_labels.register("instrument", dict(Instrument.choices))
+        from .constants import Account
+
+        code_labels.register("account", dict(Account.choices))  # a booking's lines in the trail (audit.labels)
         nav_items.register("fund", NavItem(10, "fund", "bev:fund", _("Fonds"), lambda user: can(user, "fund.view")))
         nav_items.register(
             "fees",

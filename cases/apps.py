@@ -23,6 +23,16 @@ class CasesConfig(AppConfig):
 
         # The audit trail masks what need-to-know hides (audit.readers).
         readers.visible_cases.provide(lambda user: Case.objects.visible_to(user))
+        # Codes the trail's records carry beside the case's fields, read by their labels (audit.labels).
+        from core.extensions import code_labels
+
+        from .constants import ExistingInstrument, Instrument, ScopeGround, StrategicCategory
+
+        code_labels.register("categories", dict(StrategicCategory.choices))
+        code_labels.register("scope_ground", dict(ScopeGround.choices))
+        code_labels.register("scope_grounds", dict(ScopeGround.choices))
+        code_labels.register("existing_instruments_considered", dict(ExistingInstrument.choices))
+        code_labels.register("instruments", dict(Instrument.choices))
         readers.find_case.provide(lambda user, case_id: case_header(user=user, case_id=case_id))
         work_sources.register("cases", work.work_items)
         # Lowering a person's clearance below an open case of their team is refused (access.hooks).

@@ -181,7 +181,10 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
     lines = {r.event: change_lines(r) for r in records}
     assert "reden: —" in lines["case.start_intake"] and "reason: —" not in lines["case.start_intake"]
     assert lines["user.password_change"] == ["wachtwoord: — → (gewijzigd)"]
+    created = lines["case.create"]  # codes of the apps' choices by their labels (core.extensions.code_labels)
+    assert "categorieën: — → Zeer sensitieve technologie, Sensitieve technologie" in created, created
+    assert not [line for line in created if "essential_supplier" in line or "wet_vifo" in line], created
     tranche = lines["ledger.tranche"]
-    assert any(
-        line.startswith("boekingsregels: ") and "rekening: " in line and "bedrag: € " in line for line in tranche
-    )
+    lines_of_tranche = [line for line in tranche if line.startswith("boekingsregels: ")]
+    assert lines_of_tranche and "rekening: Liquide middelen, beschikbaar" in lines_of_tranche[0], tranche
+    assert "bedrag: € 50.000.000,00" in lines_of_tranche[0], tranche
