@@ -31,6 +31,8 @@ class AssessmentsConfig(AppConfig):
         from .constants import Outcome
 
         code_labels.register("outcome", dict(Outcome.choices))
-        from .constants import CheckAnswer
+        from .constants import CheckAnswer, ConditionStatus
 
         code_labels.register("answer", dict(CheckAnswer.choices))  # a check's answer in the trail (audit.labels)
+        # A condition's status in the trail (audit.labels: only where no field with choices reads it).
+        code_labels.register("status", dict(ConditionStatus.choices))

@@ -184,6 +184,8 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
     created = lines["case.create"]  # codes of the apps' choices by their labels (core.extensions.code_labels)
     assert "categorieën: — → Zeer sensitieve technologie, Sensitieve technologie" in created, created
     assert not [line for line in created if "essential_supplier" in line or "wet_vifo" in line], created
+    condition = lines["assessment.condition"]
+    assert any(line.startswith("na: status: Voldaan, onderbouwing: ") for line in condition), condition
     tranche = lines["ledger.tranche"]
     lines_of_tranche = [line for line in tranche if line.startswith("boekingsregels: ")]
     assert lines_of_tranche and "rekening: Liquide middelen, beschikbaar" in lines_of_tranche[0], tranche
