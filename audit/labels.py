@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.extensions import code_labels
+from core.extensions import code_label
 from core.formatting import euro
 from core.registry import Registry
 
@@ -159,11 +159,6 @@ VALUE_LABELS = {
 }
 
 
-def _code_labels() -> dict[str, dict]:
-    """The apps' labels of the codes they record (`core.extensions.code_labels`), by recorded name."""
-    return dict(code_labels.items())
-
-
 def key_label(name: str) -> str:
     """A recorded name that is no field of the record's model, as people read it (`KEY_LABELS`);
     one nobody named reads as itself, its underscores as spaces."""
@@ -226,32 +221,20 @@ def _value(value, field=None, key: str = "") -> str:
         if str(value) in labels:
             return str(labels[str(value)])
         if _is_money(field):
-            try:
-                return euro(Decimal(str(value)), cents=True)
-            except (InvalidOperation, ValueError, TypeError):
-                return str(value)
+            return _euro(value)
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
-            moment = parse_datetime(value)
-            if moment is not None:
-                return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
+            return _moment(value) or value
         if isinstance(field, models.DateField) and isinstance(value, str):
-            day = parse_date(value)
-            if day is not None:
-                return date_format(day, "j-n-Y")
+            return _day(value) or value
     if key == "amount" and isinstance(value, (str, int, Decimal)):  # a booking line's amount
-        try:
-            return euro(Decimal(str(value)), cents=True)
-        except (InvalidOperation, ValueError, TypeError):
-            return str(value)
+        return _euro(value)
     if isinstance(value, str):
-        if (codes := _code_labels().get(key)) and value in codes:  # a code of another app's choices
-            return str(codes[value])
+        if (label := code_label(key, value)) != value:  # a code of another app's choices
+            return label
         if key in VALUE_LABELS_OF and value in VALUE_LABELS:
             return str(VALUE_LABELS[value])
-        if _ISO_MOMENT.match(value) and (moment := parse_datetime(value)) is not None:
-            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
-        if _ISO_DAY.fullmatch(value) and (day := _parse_day(value)) is not None:
-            return date_format(day, "j-n-Y")
+        if _ISO_MOMENT.match(value) or _ISO_DAY.fullmatch(value):  # a moment or a day recorded as text
+            return _moment(value) or _day(value) or value
     return str(value)
 
 
@@ -259,11 +242,31 @@ _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _parse_day(value: str):
+def _euro(value) -> str:
     try:
-        return parse_date(value)
+        return euro(Decimal(str(value)), cents=True)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+
+
+def _moment(value: str) -> str | None:
+    """An ISO moment in Dutch time as people read it; None for text that is no moment."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:  # 2026-02-30T10:00: not a moment after all
+        return None
+    if moment is None:
+        return None
+    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
+
+
+def _day(value: str) -> str | None:
+    """An ISO day as people read it; None for text that is no day."""
+    try:
+        day = parse_date(value)
     except ValueError:  # 2026-02-30: not a date after all, shown as it is
         return None
+    return None if day is None else date_format(day, "j-n-Y")
 
 
 def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:

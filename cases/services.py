@@ -3,6 +3,7 @@ writing the timeline and the audit trail with the change."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, time, timedelta
@@ -443,29 +444,17 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
             user=user, case=case, name=name, from_state=from_state, reason=reason, data=data or {}
         )
     record = _transition_record(user=user, case=case, name=name, from_state=from_state, reason=reason)
-    if case.state not in END_STATES:
-        _transition_at_once(
-            case=case, user=user, name=name, from_state=from_state, reason=reason, data=data, record=record
-        )
-        return case
-    with transaction.atomic():  # the fund releases what is still reserved, in this transaction
-        _transition_at_once(
-            case=case, user=user, name=name, from_state=from_state, reason=reason, data=data, record=record
-        )
-        hooks.case_ended(case=case, user=user, reason=reason)
+    ends = case.state in END_STATES
+    # A step that ends the case: the fund releases what is still reserved, in the same transaction.
+    with transaction.atomic() if ends else contextlib.nullcontext():
+        if not _write_transition_at_once(
+            case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
+        ):
+            raise _concurrent_transition()
+        audit_written(record)
+        if ends:
+            hooks.case_ended(case=case, user=user, reason=reason)
     return case
-
-
-def _transition_at_once(
-    *, case: Case, user: User, name: str, from_state: str, reason: str, data: dict | None, record: AuditRecord
-) -> None:
-    """The fast path's writes (`_write_transition_at_once`) and their audit record's bookkeeping; a
-    Conflict, nothing written, when someone else moved the case first."""
-    if not _write_transition_at_once(
-        case=case, actor=user, name=name, from_state=from_state, reason=reason, data=data or {}, record=record
-    ):
-        raise _concurrent_transition()
-    audit_written(record)
 
 
 def _concurrent_transition() -> Conflict:
@@ -572,10 +561,10 @@ def _record_transition(
 def _write_transition_at_once(
     *, case: Case, actor: User, name: str, from_state: str, reason: str, data: dict, record: AuditRecord
 ) -> bool:
-    """Every write of a transition in one data-modifying WITH (PostgreSQL, the fast path): the case's UPDATE with its lost-update check (as `_TRANSITION_UPDATE`), and only
-    when it moved the case, the left stage's clock completed, the new one started, the audit record and
-    the timeline event. One statement is one transaction (in autocommit) or part of the caller's: all or
-    nothing. False, and nothing written, when someone else moved the case first."""
+    """Every write of a transition in one data-modifying WITH (PostgreSQL, the fast path): the case's
+    UPDATE with its lost-update check (as `_TRANSITION_UPDATE`), and only when it moved the case, the
+    left stage's clock completed, the new one started, the audit record and the timeline event. One
+    statement is one transaction (in autocommit) or part of the caller's: all or nothing. False, and nothing written, when someone else moved the case first."""
     now = case.updated_at = timezone.now()
     event, clock = _transition_rows(
         case=case, actor=actor, name=name, from_state=from_state, reason=reason, data=data, now=now
