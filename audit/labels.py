@@ -55,6 +55,22 @@ class ChangeReader:
 # Each app's ChangeReader; other changes read field by field.
 change_formatters = Registry("audit.change_formatters")
 
+Codes = dict[str, dict[str, str]]  # a recorded name -> {code: label}
+
+
+@dataclass(frozen=True)
+class CodeReader:
+    """The labels of codes only an app can read, because they depend on the record's object (an
+    indicator's code is labelled by the framework version the assessment used): for the records of
+    `events`, `prepare` returns {record id: {recorded name: {code: label}}}, read once for a page's
+    records. The changes still read field by field; a value of one of those names reads by its label."""
+
+    events: frozenset[str]
+    prepare: Callable[[list[AuditRecord]], dict[int, Codes]]
+
+
+code_readers = Registry("audit.code_readers")
+
 ARROW = "→"
 
 
@@ -149,6 +165,8 @@ KEY_LABELS = {
 }
 # Words services record as the value of these names (never people's text): what happened to a
 # password, a token or a second-factor device.
+# Names whose value is amounts in euros by a name (a year): bev's planned tranches when the fund is set up.
+AMOUNTS_BY_NAME = {"planned_tranches"}
 VALUE_LABELS_OF = {"password", "token", "change"}
 VALUE_LABELS = {
     "(changed)": _("(gewijzigd)"),
@@ -204,8 +222,9 @@ def _is_money(field) -> bool:
     return isinstance(field, models.DecimalField) and field.decimal_places == 2 and (field.max_digits or 0) >= 15
 
 
-def _value(value, field=None, key: str = "") -> str:
-    """A stored value as people read it: a choice by its label, a moment in Dutch time, yes/no."""
+def _value(value, field=None, key: str = "", codes: Codes | None = None) -> str:
+    """A stored value as people read it: a choice by its label, a moment in Dutch time, yes/no; a code
+    an app labelled for this record (`codes`, from a CodeReader) by that label."""
     if value is None or value == "" or value == []:
         return "—"
     if value is True:
@@ -213,9 +232,13 @@ def _value(value, field=None, key: str = "") -> str:
     if value is False:
         return str(_("nee"))
     if isinstance(value, dict):
-        return ", ".join(f"{key_label(str(k))}: {_value(v, key=str(k))}" for k, v in value.items())
+        if key in AMOUNTS_BY_NAME:  # amounts by a name that is no field: the fund's tranches by year
+            return ", ".join(f"{k}: {_euro(v)}" for k, v in value.items())
+        return ", ".join(f"{key_label(str(k))}: {_value(v, key=str(k), codes=codes)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return ", ".join(_value(v, field, key) for v in value)
+        return ", ".join(_value(v, field, key, codes) for v in value)
+    if codes and key in codes and str(value) in codes[key]:
+        return codes[key][str(value)]
     if field is not None:
         labels = _choice_labels(field)
         if str(value) in labels:
@@ -273,12 +296,27 @@ def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:
     """What each app's ChangeReader reads once for these records (the rows of a page or an export),
     for `change_lines(record, prepared=...)`: a constant number of queries however many rows."""
     records = list(records)
-    prepared = {}
+    prepared: dict[str, Any] = {}
     for key, reader in change_formatters.items():
         theirs = [r for r in records if r.changes and r.event in reader.lines]
         if theirs:
             prepared[key] = reader.prepare(theirs)
+    prepared[_CODES] = _codes(records)
     return prepared
+
+
+_CODES = "audit.code_readers"  # where `prepare_changes` keeps what the CodeReaders read
+
+
+def _codes(records: list[AuditRecord]) -> dict[int, Codes]:
+    """{record id: the labels of its codes} from every CodeReader, for the records of its events."""
+    found: dict[int, Codes] = {}
+    for _key, reader in code_readers.items():
+        theirs = [r for r in records if r.changes and r.event in reader.events]
+        if theirs:
+            for record_id, codes in reader.prepare(theirs).items():
+                found.setdefault(record_id, {}).update(codes)
+    return found
 
 
 def change_lines(record: AuditRecord, *, prepared: dict[str, Any] | None = None) -> list[str]:
@@ -295,16 +333,18 @@ def change_lines(record: AuditRecord, *, prepared: dict[str, Any] | None = None)
     if not isinstance(changes, dict):
         return [_value(changes)]
     model = _model(record.object_type)
+    codes = (prepared[_CODES] if prepared is not None and _CODES in prepared else _codes([record])).get(record.pk)
     lines = []
     for name, value in changes.items():
         name = str(name)
         field = _field(model, name)
         label = field_label(model, name)
         if isinstance(value, dict) and value and set(value) <= {"before", "after"}:
-            before, after = _value(value.get("before"), field, name), _value(value.get("after"), field, name)
+            before = _value(value.get("before"), field, name, codes)
+            after = _value(value.get("after"), field, name, codes)
             lines.append(f"{label}: {before} {ARROW} {after}")
         else:
-            lines.append(f"{label}: {_value(value, field, name)}")
+            lines.append(f"{label}: {_value(value, field, name, codes)}")
     return lines
 
 

@@ -4,11 +4,12 @@ record of the trail) and names a case by its reference."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from access.roles import Role
 from audit.models import AuditRecord
@@ -167,7 +168,7 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
     from django.core.management import call_command
     from django.test import override_settings
 
-    from audit.labels import change_lines, unlabelled_keys
+    from audit.labels import change_lines, prepare_changes, unlabelled_keys
 
     from .factories import use_tmp_document_storage
 
@@ -190,3 +191,23 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
     lines_of_tranche = [line for line in tranche if line.startswith("boekingsregels: ")]
     assert lines_of_tranche and "rekening: Liquide middelen, beschikbaar" in lines_of_tranche[0], tranche
     assert "bedrag: € 50.000.000,00" in lines_of_tranche[0], tranche
+    assert "geplande tranches: — → 2023: € 50.000.000,00, 2024: € 50.000.000,00" in lines["fund.establish"]
+    # Codes of the framework version the assessment used, by that version's labels (its CodeReader).
+    assert "indicator: Unieke en gevoelige kennis en technologie" in lines["assessment.score"], lines
+    assert "niveau: 4 (Zeer hoog)" in lines["assessment.score"], lines
+    assert "risiconiveau: zeer hoog" in lines["assessment.approve"], lines
+    assert "code: Bestaande instrumenten schieten tekort" in lines["assessment.check"], lines
+    assert lines["consultation.request"][0].startswith("betreft onderdelen: Directe of indirecte invloed"), lines
+    # No value of any record the demo writes reads as a code (snake_case), in Dutch or in English.
+    prepared = prepare_changes(records)
+    for language in ("nl", "en"):
+        with translation.override(language):
+            coded = {
+                (r.event, code)
+                for r in records
+                for line in change_lines(r, prepared=prepared)
+                for code in re.findall(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])", line)
+            }
+        assert coded == set(), language
+    with translation.override("en"):
+        assert "risk level: very high" in change_lines(next(r for r in records if r.event == "assessment.approve"))
