@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -37,7 +38,10 @@ class OwnTokenView(APIView):
 
     @extend_schema(
         request=None,
-        responses={201: TokenCreatedSerializer, 403: OpenApiResponse(description="Not an OTP-verified web session")},
+        responses={
+            201: TokenCreatedSerializer,
+            403: OpenApiResponse(description=gettext_lazy("Geen websessie met een geverifieerde tweede factor.")),
+        },
     )
     def post(self, request):
         token, key = api_token_create(user=request.user, otp_verified=_otp_verified_session(request))
@@ -46,7 +50,7 @@ class OwnTokenView(APIView):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description="No token")})
+    @extend_schema(request=None, responses={204: None, 404: OpenApiResponse(description=gettext_lazy("Geen token."))})
     def delete(self, request):
         api_token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,7 @@
 import json
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -23,8 +24,14 @@ from .serializers import (
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("case", OpenApiTypes.INT, description="Case id: its whole trail (404 if you cannot see it)."),
-        OpenApiParameter("user", OpenApiTypes.STR, description="Username: that person's trail."),
+        OpenApiParameter(
+            "case",
+            OpenApiTypes.INT,
+            description=gettext_lazy("Id van een casus: de hele audittrail ervan (404 als u de casus niet mag zien)."),
+        ),
+        OpenApiParameter(
+            "user", OpenApiTypes.STR, description=gettext_lazy("Gebruikersnaam: de audittrail van die persoon.")
+        ),
     ]
 )
 class AuditRecordViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

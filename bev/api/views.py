@@ -4,6 +4,7 @@ Fund-wide views need `fund.view`; positions are case data, reached only through 
 see (404 otherwise). Bookings answer 201, a retried booking (same idempotency key) 200.
 """
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -29,7 +30,7 @@ from ..models import (
 from . import serializers as s
 from .filters import InvestmentProposalFilter, PositionFilter
 
-AS_OF = OpenApiParameter("as_of", type=str, description="Peildatum (JJJJ-MM-DD); standaard vandaag.")
+AS_OF = OpenApiParameter("as_of", type=str, description=gettext_lazy("Peildatum (JJJJ-MM-DD); standaard vandaag."))
 
 
 def _valid_query(serializer_class, request) -> dict:
@@ -170,7 +171,10 @@ class FundViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.SweepSerializer,
-        responses={201: s.JournalEntrySerializer, 204: OpenApiResponse(description="Nothing above the cap")},
+        responses={
+            201: s.JournalEntrySerializer,
+            204: OpenApiResponse(description=gettext_lazy("Niets boven het maximum.")),
+        },
     )
     @action(detail=False, methods=["post"])
     def sweeps(self, request):

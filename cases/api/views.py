@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -109,7 +110,10 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         request=TransitionSerializer,
-        responses={200: CaseDetailSerializer, 409: OpenApiResponse(description="Wrong state or rule unmet")},
+        responses={
+            200: CaseDetailSerializer,
+            409: OpenApiResponse(description=gettext_lazy("Niet in de juiste status, of een regel is niet voldaan.")),
+        },
     )
     @transitions.mapping.post
     def transition(self, request, pk=None):

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -31,7 +32,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANNEX_PARAMETER = OpenApiParameter(
     "annex",
     OpenApiTypes.BOOL,
-    description="Include the confidential annex (default true); false gives the public letter only.",
+    description=gettext_lazy("Met de vertrouwelijke bijlage (standaard true); false geeft alleen de openbare brief."),
 )
 
 
