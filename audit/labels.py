@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -163,17 +164,22 @@ KEY_LABELS = {
     "status": _("status"),
     "token": _("API-token"),
 }
-# Words services record as the value of these names (never people's text): what happened to a
-# password, a token or a second-factor device.
 # Names whose value is amounts in euros by a name (a year): bev's planned tranches when the fund is set up.
 AMOUNTS_BY_NAME = {"planned_tranches"}
-VALUE_LABELS_OF = {"password", "token", "change"}
+# Names whose value is a person's username (the cabinet decision's confirmer, a consultation's
+# advisor, a follow-up's owner): they read as the person's name, one query for a page's records.
+PERSON_KEYS = {"confirmed_by", "advisor", "owner"}
+# Words services record as the value of these names (never people's text): what happened to a
+# password, a token or a second-factor device, and the kind of device (django-otp's class).
+VALUE_LABELS_OF = {"password", "token", "change", "device"}
 VALUE_LABELS = {
     "(changed)": _("(gewijzigd)"),
     "added": _("toegevoegd"),
     "created": _("aangemaakt"),
     "removed": _("verwijderd"),
     "revoked": _("ingetrokken"),
+    "TOTPDevice": _("authenticator-app"),
+    "StaticDevice": _("reservecodes"),
 }
 
 
@@ -305,12 +311,35 @@ def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:
     return prepared
 
 
+def _people(records: list[AuditRecord]) -> dict[str, str]:
+    """{username: name} of the people the records' changes name under `PERSON_KEYS` (one query)."""
+    usernames = set()
+    for record in records:
+        if not isinstance(record.changes, dict):
+            continue
+        for key in PERSON_KEYS & set(record.changes):
+            value = record.changes[key]
+            for name in value.values() if isinstance(value, dict) else [value]:
+                if isinstance(name, str) and name:
+                    usernames.add(name)
+    if not usernames:
+        return {}
+    model = get_user_model()
+    found = model.objects.filter(**{f"{model.USERNAME_FIELD}__in": usernames})
+    return {user.get_username(): str(user) for user in found}
+
+
 _CODES = "audit.code_readers"  # where `prepare_changes` keeps what the CodeReaders read
 
 
 def _codes(records: list[AuditRecord]) -> dict[int, Codes]:
-    """{record id: the labels of its codes} from every CodeReader, for the records of its events."""
+    """{record id: the labels of its codes} from every CodeReader, for the records of its events, and
+    the names of the people the records name by username (`PERSON_KEYS`)."""
     found: dict[int, Codes] = {}
+    people = _people(records)
+    if people:
+        for record in records:
+            found[record.pk] = dict.fromkeys(PERSON_KEYS, people)
     for _key, reader in code_readers.items():
         theirs = [r for r in records if r.changes and r.event in reader.events]
         if theirs:
