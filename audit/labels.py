@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.extensions import code_label
@@ -251,6 +251,8 @@ def _value(value, field=None, key: str = "", codes: Codes | None = None) -> str:
             return str(labels[str(value)])
         if _is_money(field):
             return _euro(value)
+        if isinstance(field, models.DecimalField):  # a percentage or a count with decimals: 25 %, not 25.000000
+            return _number(value)
         if isinstance(field, models.DateTimeField) and isinstance(value, str):
             return _moment(value) or value
         if isinstance(field, models.DateField) and isinstance(value, str):
@@ -276,6 +278,18 @@ def _euro(value) -> str:
         return euro(Decimal(str(value)), cents=True)
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
+
+
+def _number(value) -> str:
+    """A decimal as people read it, in the reader's notation, without trailing zeros (12,5; 25)."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    places = max(0, -number.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _moment(value: str) -> str | None:

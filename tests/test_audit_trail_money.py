@@ -35,9 +35,10 @@ def test_a_percentage_stays_a_number(officer):
         event="case.create",
         object_type="cases.case",
         object_id="1",
-        changes={"intended_stake_percent": "25.00"},
+        changes={"intended_stake_percent": "12.50"},
     )
-    assert change_lines(AuditRecord.objects.get(pk=record.pk)) == ["beoogd belang (%): 25.00"]
+    # A number in Dutch notation without its trailing zeros, never an amount in euros.
+    assert change_lines(AuditRecord.objects.get(pk=record.pk)) == ["beoogd belang (%): 12,5"]
 
 
 def test_the_objects_name_their_amount_in_euros():

@@ -200,6 +200,7 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
     assert lines["consultation.request"][0].startswith("betreft onderdelen: Directe of indirecte invloed"), lines
     # People named by username read by their name; a second-factor device by its kind.
     assert lines["cabinet_decision.confirm"] == ["bevestigd door: — → Karin Kabinet"]
+    assert "belang (%): — → 25" in lines["position.create"], lines["position.create"]  # not 25.000000
     assert "departementaal adviseur: Anna Adviseur" in lines["consultation.request"]
     assert lines["user.second_factor_change"] == ["tweede factor: wijziging: toegevoegd, apparaat: authenticator-app"]
     # No value of any record the demo writes reads as a code (snake_case), in Dutch or in English.
