@@ -117,3 +117,18 @@ def test_api_generates_the_report(api, approved, assessor, outsider):
     assert response.status_code == 201, response.json()
     assert response.json()["versions"][0]["file_kind"] == "pdf"
     assert api(outsider).post(url, {"assessment": approved.pk}).status_code == 404
+
+
+def test_the_report_is_dutch_whatever_language_its_maker_uses(approved, assessor):
+    """The ministerraad's report is a Dutch document: generated from the English UI it has the same
+    Dutch headings and title, not English headings around Dutch quotations."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        pdf_document = assessment_report_generate(user=assessor, assessment=approved)
+    assert pdf_document.title == "Risico-inschatting voor de ministerraad (PDF)"
+    docx_document = (
+        Document.objects.filter(case=approved.case, document_type="assessment_report").exclude(pk=pdf_document.pk).get()
+    )
+    text = docx_text(document_version_download(user=assessor, version=docx_document.versions.get()))
+    assert "Risiconiveau" in text and "Risk level" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -38,26 +39,29 @@ def assessment_report_generate(*, user: User, assessment: Assessment) -> Documen
             _("Alleen een goedgekeurde risico-inschatting gaat als rapport naar de ministerraad."),
             code="assessment_not_approved",
         )
-    context = assessment_report_context(assessment=assessment)
     kind = getattr(assessment, "kind", "initial")
     revision = f"assessment:{assessment.pk}:r{getattr(assessment, 'revision', 1)}"
     stem = f"risico-inschatting-{case.reference}-r{getattr(assessment, 'revision', 1)}"
-    title = _("Risico-inschatting voor de ministerraad")
-    if kind != "initial":
-        title = _("Periodieke risicoherbeoordeling")
     stored = {}
-    for extension, render, label in (("pdf", render_pdf, "PDF"), ("docx", render_docx, _("DOCX, bewerkbaar"))):
-        stored[extension] = documents.generated_document_store(
-            user=user,
-            case=case,
-            title=f"{title} ({label})",
-            document_type=DocumentType.ASSESSMENT_REPORT,
-            filename=f"{stem}.{extension}",
-            content=render(context),
-            classification=case.classification,
-            source_key=f"assessment-report:{kind}:{extension}",
-            source_revision=revision,
-        )
+    # A report for the ministerraad is a Dutch document, whatever language the person uses (as the
+    # Kamerbrief: parliament.services); its headings, labels and dates are never half English.
+    with translation.override("nl"):
+        context = assessment_report_context(assessment=assessment)
+        title = _("Risico-inschatting voor de ministerraad")
+        if kind != "initial":
+            title = _("Periodieke risicoherbeoordeling")
+        for extension, render, label in (("pdf", render_pdf, "PDF"), ("docx", render_docx, _("DOCX, bewerkbaar"))):
+            stored[extension] = documents.generated_document_store(
+                user=user,
+                case=case,
+                title=f"{title} ({label})",
+                document_type=DocumentType.ASSESSMENT_REPORT,
+                filename=f"{stem}.{extension}",
+                content=render(context),
+                classification=case.classification,
+                source_key=f"assessment-report:{kind}:{extension}",
+                source_revision=revision,
+            )
     with transaction.atomic():
         content_type = ContentType.objects.get_for_model(type(assessment))
         for version in stored.values():
