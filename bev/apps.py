@@ -31,6 +31,8 @@ class BevConfig(AppConfig):
         from .services import reservations_release_on_case_end
 
         case_hooks.case_ended.provide(reservations_release_on_case_end)
+        # A kabinetsbesluit's maximum for a case stays within the fund's maximum size (cases.hooks).
+        case_hooks.fund_maximum_size.provide(selectors.fund_maximum_size)
         # The risk review asks the fund which cabinet conditions are still open (assessments.hooks).
         hooks.open_cabinet_conditions.provide(selectors.case_open_cabinet_conditions)
         # The shared pages (core.extensions).

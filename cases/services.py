@@ -29,6 +29,7 @@ from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
+from core.formatting import euro
 from core.inserts import insert, insert_select_parts, stored
 
 from . import guards, hooks
@@ -940,6 +941,7 @@ def cabinet_decision_record(
         )
     if decision.lapses_on and decision.lapses_on < decision.meeting_date:
         raise ValidationError({"lapses_on": _("De vervaldatum ligt vóór de datum van de ministerraad.")})
+    _require_within_fund(decision.max_amount)
     decision.save()
     _record_event(
         case=case,
@@ -981,6 +983,27 @@ def cabinet_decision_record(
         path=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
     )
     return decision
+
+
+def _require_within_fund(max_amount: Decimal | None) -> None:
+    """A decision to deploy names a maximum for the case that the fund can ever invest: "De maximale
+    omvang van de voorziening bedraagt 150 miljoen euro in liquide middelen" (letter; the fund's
+    configured figure, cases.hooks.fund_maximum_size; what it has received is less, 100 miljoen, but
+    returns flow back into it up to that maximum). A higher maximum could never be invested and reads
+    as a slip of the pen in a decision the Kamerbrief quotes; 400 at `max_amount`."""
+    if max_amount is None:
+        return
+    limit = hooks.fund_maximum_size()
+    if limit is not None and max_amount > limit:
+        raise ValidationError(
+            {
+                "max_amount": _(
+                    "Het maximale bedrag ligt boven de maximale omvang van de voorziening (%(limit)s in "
+                    "liquide middelen): zoveel kan de voorziening nooit inzetten."
+                )
+                % {"limit": euro(limit, cents=True)}
+            }
+        )
 
 
 def decision_stage_allows_confirmation(*, state: str, orders_sale: bool) -> bool:

@@ -192,3 +192,25 @@ def test_web_reservation_above_the_maximum_is_a_form_error(client, manager, posi
     assert response.status_code == 400
     assert "Kabinetsbesluit MR-2026-01" in response.content.decode()
     assert not JournalEntry.objects.filter(kind="reservation").exists()
+
+
+def test_a_maximum_above_the_funds_size_is_refused_at_the_field(api, client, manager, secretariat, case):
+    """150.000.001 for one case, against a fund of at most € 150 miljoen ("De maximale omvang van de
+    voorziening bedraagt 150 miljoen euro in liquide middelen", letter): refused at `max_amount` in
+    the API and the web form, nothing recorded; the fund's own figure is the bound."""
+    fund_with_tranches(user=manager)
+    Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
+    decision = {"meeting_date": "2026-11-20", "reference": "MR-9", "deploy": True, "instruments": ["equity"]}
+    url = f"/api/cases/{case.pk}/cabinet-decisions/"
+    over = api(secretariat).post(url, {**decision, "max_amount": "150000001.00"}, format="json")
+    assert over.status_code == 400 and set(over.json()) == {"max_amount"}, over.json()
+    assert "€ 150.000.000,00" in over.json()["max_amount"][0]
+    web_session(client, secretariat)
+    form = client.post(
+        reverse("cases:decision_record", args=[case.pk]),
+        {**decision, "deploy": "yes", "max_amount": "150.000.001", "instruments": ["equity"]},
+    )
+    assert form.status_code == 400 and "boven de maximale omvang van de voorziening" in form.content.decode()
+    assert not CabinetDecision.objects.exists()
+    at_the_limit = api(secretariat).post(url, {**decision, "max_amount": "150000000.00"}, format="json")
+    assert at_the_limit.status_code == 201, at_the_limit.json()

@@ -18,7 +18,7 @@ from access.roles import Role
 from bev import services
 from bev.selectors import fund_overview, unbalanced_entries
 from bev.services.exits import RETURN_SCALE_MULTIPLE
-from cases.models import Case
+from cases.models import CabinetDecision, Case
 from core.exceptions import ApplicationError, Conflict, LimitExceeded, RuleViolation
 from tests.factories import (
     UserFactory,
@@ -62,13 +62,16 @@ class FundMachine(RuleBasedStateMachine):
         fund_establish_default()
         # The kabinetsbesluit's own maximum is tested in tests/test_cabinet_decision_limits.py; here it
         # is set above anything the fund can hold, so the fund's limits are the ones this model checks.
+        # A decision names at most the fund's maximum size (cabinet_decision_record), and disbursed
+        # money that comes back may be disbursed again, so the set-up lifts the recorded maximum.
         self.case = case_to_investment_preparation(
             case,
             recorder=sec1,
             confirmer=sec2,
-            max_amount=Decimal("900000000000.00"),
+            max_amount=Decimal("150000000.00"),
             proposal_amount=Decimal("1000000.00"),
         )
+        CabinetDecision.objects.filter(case=self.case).update(max_amount=Decimal("900000000000.00"))
         self.secretariat = (sec1, sec2)
         self.sale_ordered = False
         self.positions = [

@@ -8,6 +8,7 @@ from .balances import (  # noqa: F401
     ZERO,
     LatestValuation,
     fund_get,
+    fund_maximum_size,
     ledger_totals,
     ledger_totals_from_lines,
     liquidity,

@@ -71,6 +71,12 @@ def fund_get() -> Fund:
     return fund
 
 
+def fund_maximum_size() -> Decimal | None:
+    """The most the fund can ever hold to invest (its `liquid_cap`: "De maximale omvang van de
+    voorziening bedraagt 150 miljoen euro in liquide middelen", letter); None while no fund is set up."""
+    return Fund.objects.filter(code="BEV").values_list("liquid_cap", flat=True).first()
+
+
 def ledger_totals(*, fund: Fund, as_of: date | None = None) -> dict[str, Decimal]:
     """Balance of every account (debit positive), plus the returns received.
 
