@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import PermissionDenied
 
-from .roles import case_roles_for, roles_for
+from .roles import action_label, case_roles_for, roles_for
 
 
 class HasTeam(Protocol):
@@ -36,7 +36,7 @@ def can(user, action: str, *, case: HasTeam | None = None) -> bool:
 def require(user, action: str, *, case: HasTeam | None = None) -> None:
     if not can(user, action, case=case):
         raise PermissionDenied(
-            _("Uw rol staat de actie '%(action)s' niet toe.") % {"action": action}, code="permission_denied"
+            _("Uw rol staat niet toe: %(action)s.") % {"action": action_label(action)}, code="permission_denied"
         )
 
 

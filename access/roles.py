@@ -105,6 +105,62 @@ PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# What each action is, as a refusal names it ("Uw rol staat niet toe: een investeringsvoorstel
+# goedkeuren."): never its code. A transition's is made from its name (`action_label`).
+ACTION_LABELS = {
+    "case.create": _("een casus aanmaken"),
+    "case.view": _("de casus inzien"),
+    "case.update": _("de casus wijzigen"),
+    "case.manage_team": _("het team van de casus samenstellen"),
+    "case.suspend": _("de termijnen van de casus opschorten of hervatten"),
+    "case.view_audit": _("de audittrail van de casus inzien"),
+    "cabinet_decision.record": _("een kabinetsbesluit vastleggen"),
+    "cabinet_decision.confirm": _("een kabinetsbesluit bevestigen"),
+    "assessment.score": _("indicatoren scoren"),
+    "assessment.lead": _("een risico-inschatting leiden"),
+    "assessment.approve": _("een risico-inschatting goedkeuren"),
+    "assessment.request_advice": _("een ministerie om afstemming vragen"),
+    "assessment.answer_advice": _("een afstemming beantwoorden"),
+    "framework.publish": _("een versie van het afwegingskader publiceren"),
+    "assessment.view": _("de risico-inschatting inzien"),
+    "framework.view": _("het afwegingskader inzien"),
+    "document.upload": _("een document toevoegen"),
+    "document.withdraw": _("een document intrekken"),
+    "document.lower_classification": _("de rubricering van een document verlagen"),
+    "case.lower_classification": _("de rubricering van de casus verlagen"),
+    "assessment.generate_report": _("het rapport voor de ministerraad maken"),
+    "fund.view": _("het fonds inzien"),
+    "fund.book": _("boeken in het fonds"),
+    "fund.approve_disbursement": _("een uitbetaling goedkeuren"),
+    "fund.configure": _("het fonds inrichten"),
+    "investment_proposal.propose": _("een investeringsvoorstel indienen"),
+    "investment_proposal.approve": _("een investeringsvoorstel goedkeuren"),
+    "fee.view": _("de beheersvergoedingen inzien"),
+    "fee.propose": _("een beheersvergoeding voorstellen"),
+    "fee.approve": _("een beheersvergoeding goedkeuren"),
+    "fee_budget.set": _("het budget voor de beheersvergoeding vaststellen"),
+    "letter.view": _("Kamerbrieven inzien"),
+    "letter.edit": _("een Kamerbrief bewerken"),
+    "letter.approve": _("een Kamerbrief goedkeuren"),
+    "letter.send": _("een Kamerbrief als verzonden vastleggen"),
+    "report.generate": _("een rapportage maken"),
+    "audit.view": _("de audittrail inzien"),
+    "audit.verify": _("de keten van de audittrail verifiëren"),
+    "user.manage": _("accounts beheren"),
+    "operations.view": _("de mislukte achtergrondtaken inzien"),
+}
+
+
+def action_label(action: str) -> str:
+    """An action as people read it (`ACTION_LABELS`); a step of the lifecycle (its refusals name the
+    step's target themselves: cases.services.case_transition) as "deze stap van de casus"."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    if action.startswith("case.transition."):
+        return str(_("deze stap van de casus"))
+    return action
+
+
 # Separation of duties (issue 20): the case roles a person may hold, by their organisational role.
 # A case role is a function on the case, and a person fills on a case only the function they hold in
 # their organisation: only the fund manager's staff become a case's fund manager, only EZK risk

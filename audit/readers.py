@@ -2,7 +2,8 @@
 who may read or verify it (access fills `may`) and which cases a person may see (cases fills
 `visible_cases` and `find_case`), so that the trail masks what need-to-know hides without `audit` importing them."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from core.registry import Slot
 
@@ -15,10 +16,15 @@ find_case = Slot(
 )
 
 
+# The audit actions as a refusal names them (access.roles.ACTION_LABELS has the others).
+_ACTION_LABELS = {"audit.view": _("de audittrail inzien"), "audit.verify": _("de keten van de audittrail verifiëren")}
+
+
 def require(user, action: str) -> None:
     from core.exceptions import PermissionDenied
 
     if not may(user, action):
         raise PermissionDenied(
-            _("Uw rol staat de actie '%(action)s' niet toe.") % {"action": action}, code="permission_denied"
+            gettext("Uw rol staat niet toe: %(action)s.") % {"action": _ACTION_LABELS.get(action, action)},
+            code="permission_denied",
         )

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from core.registry import Slot
 
 from .constants import (
@@ -208,3 +210,32 @@ def cabinet_decided_since_follow_on_request(case) -> bool:
 
 def all_positions_exited(case) -> bool:
     return bool(_asked(case, positions_all_exited, cases_all_exited))
+
+
+# What each guard means, as people read it: the case page's "not possible yet" list and a refused
+# transition's message (cases.services.case_transition; the API also gives the names, `unmet`).
+GUARD_LABELS = {
+    "intake_is_complete": gettext_lazy(
+        "intake compleet (reikwijdtegrond met de feiten van grond 3 of 4, "
+        "tekortschieten bestaande instrumenten of bij grond 4 waarom de gevolgen van het "
+        "toetsingsbesluit niet anders te mitigeren zijn, marktfinanciering verkend, "
+        "onderneming en investeerder bekend)"
+    ),
+    "urgent_and_intake_complete": gettext_lazy("urgentie „per direct” en intake compleet"),
+    "state_actor_not_excluded": gettext_lazy("investeerder niet uitgesloten als statelijke actor"),
+    "has_approved_assessment_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies tot inzet"),
+    "has_approved_assessment_not_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies geen inzet"),
+    "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
+    "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
+    "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
+    "exit_is_authorised": gettext_lazy(
+        "goedgekeurde risicoheroverweging die het risico beheersbaar acht, of bevestigd kabinetsbesluit tot verkoop"
+    ),
+    "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
+    "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
+}
+
+
+def guard_label(name: str) -> str:
+    """A guard's rule in words (`GUARD_LABELS`); a guard without a label reads as its name."""
+    return str(GUARD_LABELS.get(name, name.replace("_", " ")))

@@ -395,6 +395,13 @@ def transition_method(case: Case, name: str) -> Any:
     return method
 
 
+def _target_label(meta: Any) -> str:
+    """Where a transition leads, as people read it (its target state's label; the targets joined
+    where it has several)."""
+    targets = dict.fromkeys(str(t.target) for t in meta.transitions.values())
+    return " / ".join(str(State(target).label) for target in targets if target in State.values)
+
+
 def unmet_guards(case: Case, name: str) -> list[str]:
     """The names of the rules that block a transition from the current state."""
     meta = transition_method(case, name)._django_fsm
@@ -418,19 +425,21 @@ def case_transition(*, user: User, case: Case, name: str, reason: str = "", data
     meta = method._django_fsm
     if not meta.has_transition(case.state):
         raise Conflict(
-            _("De overgang '%(name)s' is niet mogelijk vanuit de status '%(state)s'.")
-            % {"name": name, "state": case.get_state_display()},
+            _("De stap naar „%(target)s” is niet mogelijk vanuit de status „%(state)s”.")
+            % {"target": _target_label(meta), "state": case.get_state_display()},
             code="invalid_state",
         )
     found = meta.get_transition(case.state)
     if not found.has_perm(case, user):
-        raise PermissionDenied(_("Uw rol in deze casus staat de overgang '%(name)s' niet toe.") % {"name": name})
+        raise PermissionDenied(
+            _("Uw rol in deze casus staat de stap naar „%(target)s” niet toe.") % {"target": State(found.target).label}
+        )
     if not can_proceed(method):
         blocked = unmet_guards(case, name)
         raise Conflict(
-            _("Niet voldaan aan: %(rules)s.") % {"rules": ", ".join(blocked)},
+            _("Niet voldaan aan: %(rules)s.") % {"rules": "; ".join(guards.guard_label(rule) for rule in blocked)},
             code="guard_failed",
-            extra={"unmet": blocked},
+            extra={"unmet": blocked},  # the rules' names, for API clients
         )
     reason = (reason or "").strip()
     if found.custom.get("reason_required") and not reason:

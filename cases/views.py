@@ -36,6 +36,7 @@ from .forms import (
     TeamRoleForm,
     TransitionForm,
 )
+from .guards import guard_label
 from .lifecycle_diagram import lifecycle_diagram
 from .models import Case
 from .work import decided_this_round
@@ -47,28 +48,6 @@ PROPOSAL_STEPS = {
     "proposed": gettext_lazy("ingediend door de beheerder"),
     "approved": gettext_lazy("goedgekeurd door EZK"),
     "rejected": gettext_lazy("afgewezen door EZK"),
-}
-
-# What each guard of the lifecycle (cases.guards) means, for the "not possible yet" list.
-GUARD_LABELS = {
-    "intake_is_complete": gettext_lazy(
-        "intake compleet (reikwijdtegrond met de feiten van grond 3 of 4, "
-        "tekortschieten bestaande instrumenten of bij grond 4 waarom de gevolgen van het "
-        "toetsingsbesluit niet anders te mitigeren zijn, marktfinanciering verkend, "
-        "onderneming en investeerder bekend)"
-    ),
-    "urgent_and_intake_complete": gettext_lazy("urgentie „per direct” en intake compleet"),
-    "state_actor_not_excluded": gettext_lazy("investeerder niet uitgesloten als statelijke actor"),
-    "has_approved_assessment_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies tot inzet"),
-    "has_approved_assessment_not_to_deploy": gettext_lazy("goedgekeurde risico-inschatting met advies geen inzet"),
-    "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
-    "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
-    "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
-    "exit_is_authorised": gettext_lazy(
-        "goedgekeurde risicoheroverweging die het risico beheersbaar acht, of bevestigd kabinetsbesluit tot verkoop"
-    ),
-    "all_positions_exited": gettext_lazy("alle posities volledig afgebouwd"),
-    "cabinet_decided_since_follow_on_request": gettext_lazy("bevestigd kabinetsbesluit over de vervolginvestering"),
 }
 
 
@@ -293,9 +272,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "nav": "cases",
         "transitions": transitions,
         "blocked": [
-            dict(
-                b, target_label=State(b["target"]).label, unmet_labels=[str(GUARD_LABELS.get(g, g)) for g in b["unmet"]]
-            )
+            dict(b, target_label=State(b["target"]).label, unmet_labels=[guard_label(g) for g in b["unmet"]])
             for b in services.blocked_transitions(user=user, case=case)
         ],
         "scope_labels": [str(ScopeGround(g).label) for g in case.scope_grounds if g in ScopeGround.values],
