@@ -49,7 +49,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")  # `\d` of a str pattern: any decimal digit (what int() reads)
 
 
-def _bad_character(value: str) -> str | None:
+def bad_character(value: str) -> str | None:
+    """Why a character of the value may not enter the service (the first refused one), or None."""
     found = _FORBIDDEN.search(value)
     if found is None:
         return None
@@ -97,7 +98,7 @@ def refusal(value: str) -> str | None:
         return None
     if len(value) > MAX_TEXT_LENGTH:
         return _("Ten hoogste %(max)s tekens.") % {"max": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}
-    if message := _bad_character(value):
+    if message := bad_character(value):
         return message
     if _non_ascii_number(value):
         return _("Gebruik alleen de cijfers 0-9.")
