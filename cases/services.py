@@ -292,12 +292,21 @@ def case_update(
     user: User,
     case: Case,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int | None,
     classification_reason: str = "",
 ) -> Case:
-    """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
-    classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
+    """Change the fields the current state allows. `expected_version` is the version the change was
+    made on: required (400 at `version` without it: a change that names none would overwrite a
+    concurrent edit unseen); a stale one gets 409. A change of classification is checked by
+    `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
+    if expected_version is None:
+        raise RuleViolation(
+            _(
+                "Geef de versie van de casus op die u hebt gewijzigd; zonder versie kan een gelijktijdige wijziging verloren gaan."
+            ),
+            field="version",
+        )
     # On the case's row locked (a transition waits): the state the fields are allowed by is the one
     # saved with them. A copy read before a transition committed is stale: 409, not the save's
     # ConcurrentTransition (a 500).
@@ -318,7 +327,7 @@ def case_update(
                 for name in refused
             }
         )
-    version = expected_version if expected_version is not None else case.version
+    version = expected_version
     before = _snapshot(case)
     data = dict(data)
     categories = None

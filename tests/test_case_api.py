@@ -74,7 +74,10 @@ def test_non_member_gets_404_and_an_empty_list(api, outsider, case):
     assert client.get(f"/api/cases/{case.reference}/").status_code == 404
     assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404
     assert client.post(f"/api/cases/{case.pk}/transitions/", {"name": "withdraw", "reason": "x"}).status_code == 404
-    assert client.patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/cases/{case.pk}/", {"version": case.version, "title": "x"}, format="json").status_code
+        == 404
+    )
     listing = client.get("/api/cases/").json()
     assert listing["count"] == 0
     assert client.get("/api/cases/?search=Photonics").json()["count"] == 0
@@ -99,10 +102,37 @@ def test_reading_a_case_is_audited(api, officer, case):
 
 
 def test_update_records_before_and_after(api, officer, case):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"transaction_value": "30000000.00"}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "transaction_value": "30000000.00"}, format="json"
+    )
     assert response.status_code == 200
     record = AuditRecord.objects.filter(event="case.update", case_id=case.pk).get()
     assert record.changes["transaction_value"] == {"before": "25000000.00", "after": "30000000.00"}
+
+
+def test_an_update_without_a_version_is_a_field_error_and_changes_nothing(api, officer, case):
+    """A PATCH that names no version would overwrite a concurrent edit unseen (optimistic locking
+    bypassed): 400 at `version` (cases.services.case_update)."""
+    records = AuditRecord.objects.filter(case_id=case.pk).count()
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "versie" in response.json()["version"][0]
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x", "version": None}, format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.title, stored.version) == (case.title, case.version)
+    assert AuditRecord.objects.filter(case_id=case.pk).count() == records
+
+
+def test_the_web_edit_form_sends_the_version_and_is_refused_without_it(client, officer, case):
+    from .factories import web_session
+
+    web_session(client, officer)
+    page = client.get(f"/cases/{case.pk}/edit/").content.decode()
+    assert f'name="version" value="{case.version}"' in page
+    refused = client.post(f"/cases/{case.pk}/edit/", {"title": "Zonder versie"})
+    assert refused.status_code == 200 and "Geef de versie van de casus op" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).title == case.title  # with it: tests/test_web_cases.py
 
 
 def test_stale_version_gets_409(api, officer, officer2, case):
@@ -117,14 +147,19 @@ def test_stale_version_gets_409(api, officer, officer2, case):
 
 def test_facts_are_frozen_after_intake(api, officer, case):
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"target_name": "Ander B.V."}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "target_name": "Ander B.V."}, format="json"
+    )
     assert response.status_code == 400
     assert "target_name" in response.json()
 
 
 def test_ended_case_cannot_be_changed(api, officer, case):
     Case.objects.filter(pk=case.pk).update(state="withdrawn")
-    assert api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json").status_code == 409
+    assert (
+        api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "title": "x"}, format="json").status_code
+        == 409
+    )
 
 
 def test_cases_are_never_deleted(api, officer, case):
