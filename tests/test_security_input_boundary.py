@@ -347,6 +347,80 @@ def test_a_control_character_in_a_web_form_is_refused(client, officer, case, cha
 
 
 # ---------------------------------------------------------------------------------------------
+# (c2) bidirectional formatting characters: invisible, they reorder the text shown ("Trojan Source")
+# ---------------------------------------------------------------------------------------------
+BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_a_bidi_control_in_a_title_name_or_summary_is_a_field_error(api, case, officer, char):
+    records = AuditRecord.objects.count()
+    for field in ("title", "target_name", "summary"):
+        refused(
+            api(officer).patch(
+                f"/api/cases/{case.pk}/", {"version": case.version, field: f"evil{char}\nregel 2"}, format="json"
+            ),
+            field,
+            f"U+{ord(char):04X}",
+            "richtingsteken",
+        )
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.title, stored.target_name, stored.summary) == (case.title, case.target_name, case.summary)
+    assert AuditRecord.objects.count() == records
+
+
+def test_a_bidi_override_in_a_new_case_or_a_letters_reference_is_refused(api, officer, manager, case, make_user):
+    from .factories import case_data
+
+    count = Case.objects.count()
+    body = {**case_data(title="\u202eevil\u202c"), "signal_received_at": "2024-01-02T10:00:00+01:00"}
+    body = {k: (str(v) if not isinstance(v, (list, bool, str)) else v) for k, v in body.items()}
+    refused(api(officer).post("/api/cases/", body, format="json"), "title", "U+202E")
+    assert Case.objects.count() == count
+    kamer = make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+    add_liaisons(case, by=officer, liaisons=[kamer])
+    with transaction.atomic():
+        request = letter_services.letter_requests_create(event=transaction_event(case, user=manager))
+    letter_services.letter_drafts_make(request_id=request.pk)
+    letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    refused(
+        api(kamer).patch(f"/api/letters/{letter.pk}/", {"our_reference": "DGED-EV / \u202e81379499"}, format="json"),
+        "our_reference",
+        "U+202E",
+    )
+    assert LetterDraft.objects.get(pk=letter.pk).our_reference == letter.our_reference
+
+
+def test_a_bidi_override_in_a_web_form_is_an_error_at_the_field(client, officer, case):
+    web_session(client, officer)
+    response = client.post(
+        f"/cases/{case.pk}/edit/", {"title": "\u202eevil\u202c", "summary": "Nieuw", "version": case.version}
+    )
+    assert response.status_code == 400 and "U+202E" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+def test_right_to_left_text_without_controls_is_accepted(api, case, officer):
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "acquirer_name": "شركة المثال القابضة"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["acquirer_name"] == "شركة المثال القابضة"
+
+
+# ---------------------------------------------------------------------------------------------
 # (d) digits other than 0-9, which int() and Decimal() accept
 # ---------------------------------------------------------------------------------------------
 KVK = ["１２３４５６７８", "١٢٣٤٥٦٧٨", "१२३४५६७८", "1234567８", "۱۲۳۴۵۶۷۸"]
