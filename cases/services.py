@@ -167,6 +167,24 @@ def scope_fact_errors(case: Case) -> dict[str, str]:
     return errors
 
 
+# A signal is received now or earlier. A form filled in on a device whose clock runs a little ahead
+# (or a time typed to the minute a moment before it comes) is allowed this much; beyond it the time
+# is a typo ("2030" for "2023"), which would put the signal at the end of every list sorted by it and
+# start the stage deadlines in the future.
+SIGNAL_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def signal_time_errors(case: Case) -> dict[str, str]:
+    """A signal received later than now (plus `SIGNAL_CLOCK_SKEW`), by field."""
+    received = case.signal_received_at
+    if received is not None and received > timezone.now() + SIGNAL_CLOCK_SKEW:
+        return {
+            "signal_received_at": _("Een signaal kan niet in de toekomst zijn ontvangen (het is nu %(now)s).")
+            % {"now": timezone.localtime().strftime("%d-%m-%Y %H:%M")}
+        }
+    return {}
+
+
 def _next_reference(year: int) -> str:
     counter, _created = ReferenceCounter.objects.select_for_update(no_key=True).get_or_create(year=year)
     ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + 1)
@@ -266,7 +284,7 @@ def case_create(*, user: User, data: dict[str, Any]) -> Case:
     case = Case(created_by=user, **data)
     case.reference = "pending"
     case.full_clean(exclude=["reference", "created_by", "state"])
-    if errors := scope_fact_errors(case):
+    if errors := {**scope_fact_errors(case), **signal_time_errors(case)}:
         raise ValidationError(errors)
     _require_classification_allowed(user=user, case=case, level=case.classification, team_clearances=[user])
     case.reference = _next_reference(timezone.localdate().year)
@@ -349,7 +367,9 @@ def case_update(
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["state"])
-    if errors := scope_fact_errors(case):
+    # A future signal time is refused when it is given, not held against other changes of a case
+    # recorded before the rule.
+    if errors := {**scope_fact_errors(case), **(signal_time_errors(case) if "signal_received_at" in data else {})}:
         raise ValidationError(errors)
     case.save(update_fields=list(data) + ["classification_rank", "updated_at"] if data else ["updated_at"])
     if categories is not None:

@@ -130,9 +130,27 @@ def test_the_web_edit_form_sends_the_version_and_is_refused_without_it(client, o
     web_session(client, officer)
     page = client.get(f"/cases/{case.pk}/edit/").content.decode()
     assert f'name="version" value="{case.version}"' in page
-    refused = client.post(f"/cases/{case.pk}/edit/", {"title": "Zonder versie"})
+    data = {
+        "title": "Zonder versie",
+        "classification": case.classification,
+        "signal_source": case.signal_source,
+        "signal_received_at": timezone.localtime(case.signal_received_at).strftime("%Y-%m-%dT%H:%M"),
+        "urgency": case.urgency,
+        "target_name": case.target_name,
+        "target_kvk_number": case.target_kvk_number,
+        "state_actor_status": case.state_actor_status,
+        "categories": case.categories,
+        "scope_grounds": case.scope_grounds,
+        "market_financing_explored": "true",
+        "existing_instruments_shortfall": case.existing_instruments_shortfall,
+        "acquirer_name": case.acquirer_name,
+    }
+    refused = client.post(f"/cases/{case.pk}/edit/", data)
     assert refused.status_code == 200 and "Geef de versie van de casus op" in refused.content.decode()
-    assert Case.objects.get(pk=case.pk).title == case.title  # with it: tests/test_web_cases.py
+    assert Case.objects.get(pk=case.pk).title == case.title
+    ok = client.post(f"/cases/{case.pk}/edit/", {**data, "title": "Met versie", "version": case.version})
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    assert Case.objects.get(pk=case.pk).title == "Met versie"
 
 
 def test_stale_version_gets_409(api, officer, officer2, case):
@@ -213,3 +231,35 @@ def test_department_advisor_on_the_team_does_not_open_the_case_file(api, officer
     assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404
     assert client.get(f"/api/cases/{case.pk}/documents/").status_code == 404
     assert client.get("/api/cases/").json()["count"] == 0
+
+
+def test_a_signal_received_in_the_future_is_a_field_error_api(api, officer, case):
+    """cases.services.signal_time_errors: later than now plus SIGNAL_CLOCK_SKEW (5 minutes) is refused."""
+    count = Case.objects.count()
+    future = (timezone.now() + timedelta(minutes=10)).isoformat()
+    body = {k: (str(v) if not isinstance(v, (list, bool, str)) else v) for k, v in case_data().items()}
+    response = api(officer).post("/api/cases/", {**body, "signal_received_at": future}, format="json")
+    assert response.status_code == 400 and "toekomst" in response.json()["signal_received_at"][0]
+    assert Case.objects.count() == count
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/",
+        {"version": case.version, "signal_received_at": "2030-01-01T10:00:00+01:00"},
+        format="json",
+    )
+    assert response.status_code == 400 and "signal_received_at" in response.json()
+    assert Case.objects.get(pk=case.pk).signal_received_at == case.signal_received_at
+    # within the clock skew, and now, are accepted
+    soon = (timezone.now() + timedelta(minutes=3)).isoformat()
+    assert api(officer).post("/api/cases/", {**body, "signal_received_at": soon}, format="json").status_code == 201
+
+
+def test_a_signal_received_in_the_future_is_a_field_error_web(client, officer):
+    from .factories import web_session
+    from .test_web_form_refusals import case_form_data, field_error
+
+    web_session(client, officer)
+    response = client.post("/cases/new/", case_form_data(signal_received_at="2030-01-01T10:00"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "toekomst" in field_error(page, "id_signal_received_at")
+    assert 'value="2030-01-01T10:00"' in page
+    assert not Case.objects.exists()
