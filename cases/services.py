@@ -168,6 +168,24 @@ def scope_fact_errors(case: Case) -> dict[str, str]:
     return errors
 
 
+# A signal is received now or earlier. A form filled in on a device whose clock runs a little ahead
+# (or a time typed to the minute a moment before it comes) is allowed this much; beyond it the time
+# is a typo ("2030" for "2023"), which would put the signal at the end of every list sorted by it and
+# start the stage deadlines in the future.
+SIGNAL_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def signal_time_errors(case: Case) -> dict[str, str]:
+    """A signal received later than now (plus `SIGNAL_CLOCK_SKEW`), by field."""
+    received = case.signal_received_at
+    if received is not None and received > timezone.now() + SIGNAL_CLOCK_SKEW:
+        return {
+            "signal_received_at": _("Een signaal kan niet in de toekomst zijn ontvangen (het is nu %(now)s).")
+            % {"now": timezone.localtime().strftime("%d-%m-%Y %H:%M")}
+        }
+    return {}
+
+
 def _next_reference(year: int) -> str:
     counter, _created = ReferenceCounter.objects.select_for_update(no_key=True).get_or_create(year=year)
     ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + 1)
@@ -267,7 +285,7 @@ def case_create(*, user: User, data: dict[str, Any]) -> Case:
     case = Case(created_by=user, **data)
     case.reference = "pending"
     case.full_clean(exclude=["reference", "created_by", "state"])
-    if errors := scope_fact_errors(case):
+    if errors := {**scope_fact_errors(case), **signal_time_errors(case)}:
         raise ValidationError(errors)
     _require_classification_allowed(user=user, case=case, level=case.classification, team_clearances=[user])
     case.reference = _next_reference(timezone.localdate().year)
@@ -293,12 +311,21 @@ def case_update(
     user: User,
     case: Case,
     data: dict[str, Any],
-    expected_version: int | None = None,
+    expected_version: int | None,
     classification_reason: str = "",
 ) -> Case:
-    """Change the fields the current state allows. A stale `expected_version` gets 409. A change of
-    classification is checked by `_reclassify` and is its own step on the timeline and in the trail."""
+    """Change the fields the current state allows. `expected_version` is the version the change was
+    made on: required (400 at `version` without it: a change that names none would overwrite a
+    concurrent edit unseen); a stale one gets 409. A change of classification is checked by
+    `_reclassify` and is its own step on the timeline and in the trail."""
     require(user, "case.update", case=case)
+    if expected_version is None:
+        raise RuleViolation(
+            _(
+                "Geef de versie van de casus op die u hebt gewijzigd; zonder versie kan een gelijktijdige wijziging verloren gaan."
+            ),
+            field="version",
+        )
     # On the case's row locked (a transition waits): the state the fields are allowed by is the one
     # saved with them. A copy read before a transition committed is stale: 409, not the save's
     # ConcurrentTransition (a 500).
@@ -319,7 +346,7 @@ def case_update(
                 for name in refused
             }
         )
-    version = expected_version if expected_version is not None else case.version
+    version = expected_version
     before = _snapshot(case)
     data = dict(data)
     categories = None
@@ -341,7 +368,9 @@ def case_update(
     for name, value in data.items():
         setattr(case, name, value)
     case.full_clean(exclude=["state"])
-    if errors := scope_fact_errors(case):
+    # A future signal time is refused when it is given, not held against other changes of a case
+    # recorded before the rule.
+    if errors := {**scope_fact_errors(case), **(signal_time_errors(case) if "signal_received_at" in data else {})}:
         raise ValidationError(errors)
     case.save(update_fields=list(data) + ["classification_rank", "updated_at"] if data else ["updated_at"])
     if categories is not None:

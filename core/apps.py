@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the check that every slot is provided)
+        from .input_guard import install_form_hook
+
+        install_form_hook()  # a refused web form body is a form error at its field (core.input_guard)

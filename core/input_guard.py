@@ -2,15 +2,30 @@
 
 A value that is looked up rather than stored (a username to add to a team, `?user=`, a case id in
 the path) went straight into a query: a NUL in it made PostgreSQL refuse the statement (a 500), and
-`int("１")` found case 1. Here every such value is checked once, for every URL, before the view:
-a refusal is a 400 naming the parameter, in the API's error shape (`{"field": ["…"]}`) under
-`/api/`, elsewhere as a page of the web UI naming the field (`400_input.html`; nothing is saved). JSON bodies are checked by the API's parser
-(`core.api.parsers.GuardedJSONParser`)."""
+`int("１")` found case 1. Here every such value is checked once, for every URL, before the view.
+
+- Under `/api/` a refusal is a 400 in the API's error shape (`{"field": ["…"]}`). JSON bodies are
+  checked by the API's parser (`core.api.parsers.GuardedJSONParser`).
+- A path segment or query string elsewhere is a page of the web UI naming the parameter
+  (`400_input.html`; nothing is looked up).
+- A web form's body (POST, urlencoded or multipart) is a form error at the field, on the form as
+  the page showed it, with everything else the person typed kept (a separate page lost it all).
+  The view runs on the body with each refused value replaced by an empty one (`GuardedPost`), so
+  the value itself never reaches a view, form, service or query; every form bound to that body
+  (`full_clean`, hooked by `install_form_hook`) is invalid, with the refusal at its field (or above
+  the form for a field it does not have) and the refused text shown back where it can be (a date
+  out of range, an overlong text; not a control character). The view runs in a transaction that is
+  always rolled back, and its answer is kept only when a form showed the refusal and the answer is
+  no redirect (it is then a 400); otherwise (a view that reads no form) it is the page as above."""
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.contrib.messages import get_messages
+from django.db import transaction
+from django.forms.forms import BaseForm
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core import input_rules
 
@@ -23,7 +38,8 @@ def _unchecked(name: str) -> bool:
     return name in UNCHECKED_FIELDS or "password" in name
 
 
-def _first_refusal(request, view_kwargs) -> tuple[str, str] | None:
+def _lookup_refusal(request, view_kwargs) -> tuple[str, str] | None:
+    """The first refused path segment or query string parameter."""
     for name, value in view_kwargs.items():
         if isinstance(value, str) and (message := input_rules.refusal(value)):
             return name, message
@@ -31,14 +47,101 @@ def _first_refusal(request, view_kwargs) -> tuple[str, str] | None:
         for value in [name, *values]:
             if message := input_rules.refusal(value):
                 return name, message
+    return None
+
+
+def _body_refusals(request) -> dict[str, str]:
+    """Each refused field of a form body with its message (the first per field)."""
+    refusals: dict[str, str] = {}
     if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
         for name, values in request.POST.lists():
             if _unchecked(name):
                 continue
             for value in [name, *values]:
                 if message := input_rules.refusal(value):
-                    return name, message
+                    refusals.setdefault(name, message)
+                    break
+    return refusals
+
+
+class GuardedPost(QueryDict):
+    """A form body with its refused values emptied; `refusals` (field: message) and `originals`
+    (field: the values as sent) say what was refused. Copies keep both (views copy `request.POST`)."""
+
+    refusals: dict[str, str]
+    originals: dict[str, list[str]]
+    shown: list[bool]  # shared by the copies: a form has shown the refusals
+
+    @classmethod
+    def of(cls, post: QueryDict, refusals: dict[str, str]) -> GuardedPost:
+        guarded = cls("", mutable=True, encoding=post.encoding)
+        for name, values in post.lists():
+            refused = name in refusals
+            # A refused field name itself (a NUL in the name) is left out; a refused value is emptied.
+            if refused and input_rules.refusal(name):
+                continue
+            guarded.setlist(name, ["" if refused else v for v in values])
+        guarded.refusals = refusals
+        guarded.originals = {name: post.getlist(name) for name in refusals}
+        guarded.shown = [False]
+        guarded._mutable = False
+        return guarded
+
+    def _carry(self, other: GuardedPost) -> GuardedPost:
+        other.refusals, other.originals, other.shown = self.refusals, self.originals, self.shown
+        return other
+
+    def __copy__(self):
+        return self._carry(super().__copy__())
+
+    def __deepcopy__(self, memo):
+        return self._carry(super().__deepcopy__(memo))
+
+
+def _field_for(form: BaseForm, key: str) -> str | None:
+    """The form's field that a body key belongs to (a multi-widget's `name_0` too), or None."""
+    for name in form.fields:
+        html_name = form.add_prefix(name)
+        if key == html_name or (key.startswith(html_name + "_") and key[len(html_name) + 1 :].isdigit()):
+            return name
     return None
+
+
+def _shown_back(value: str) -> bool:
+    """A refused value that may be put back in the form as typed: out of range or too long, but no
+    character a page cannot hold (a control character, a lone surrogate)."""
+    return input_rules.bad_character(value) is None
+
+
+_full_clean = BaseForm.full_clean
+
+
+def _full_clean_with_refusals(form: BaseForm) -> None:
+    _full_clean(form)
+    data = form.data
+    if not (form.is_bound and isinstance(data, GuardedPost) and data.refusals):
+        return
+    shown_back = data.copy()
+    for key, message in data.refusals.items():
+        name = _field_for(form, key)
+        if name is None:
+            form.add_error(None, _("Ongeldige invoer in „%(field)s”: %(message)s") % {"field": key, "message": message})
+            continue
+        form.errors[name] = form.error_class([message], renderer=form.renderer)
+        form.cleaned_data.pop(name, None)
+        if all(_shown_back(value) for value in data.originals[key]):
+            shown_back.setlist(key, data.originals[key])
+    form.data = shown_back  # what the person typed, for the form as it is shown again
+    data.shown[0] = True
+
+
+def install_form_hook() -> None:
+    """Every form bound to a refused web form body shows the refusals (`CoreConfig.ready`)."""
+    setattr(BaseForm, "full_clean", _full_clean_with_refusals)  # noqa: B010  (a method of every form)
+
+
+def _refusal_page(request, field: str, message: str):
+    return render(request, "400_input.html", {"field": field, "message": message}, status=400)
 
 
 class InputGuardMiddleware:
@@ -49,10 +152,33 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        refused = _first_refusal(request, view_kwargs)
+        refused = _lookup_refusal(request, view_kwargs)
+        body = _body_refusals(request) if refused is None else {}
+        if refused is None and body:
+            refused = next(iter(body.items()))
         if refused is None:
             return None
         field, message = refused
         if request.path_info.startswith("/api/"):
             return JsonResponse({field: [message]}, status=400, json_dumps_params={"ensure_ascii": False})
-        return render(request, "400_input.html", {"field": field, "message": message}, status=400)
+        if not body:
+            return _refusal_page(request, field, message)
+        return self._form_refusal(request, view_func, view_args, view_kwargs, body)
+
+    def _form_refusal(self, request, view_func, view_args, view_kwargs, refusals: dict[str, str]):
+        guarded = GuardedPost.of(request.POST, refusals)
+        request._post = guarded
+        storage = get_messages(request)
+        queued = len(getattr(storage, "_queued_messages", []))
+        with transaction.atomic():
+            response = view_func(request, *view_args, **view_kwargs)
+            transaction.set_rollback(True)  # nothing a refused body leads to is kept
+        if guarded.shown[0] and not (300 <= response.status_code < 400):
+            if response.status_code == 200:
+                response.status_code = 400
+            return response
+        # No form showed it (a view that reads the body itself), or the view went on regardless.
+        if hasattr(storage, "_queued_messages"):
+            del storage._queued_messages[queued:]  # no "saved" message for what was not saved
+        field, message = next(iter(refusals.items()))
+        return _refusal_page(request, field, message)

@@ -8,6 +8,8 @@ nothing is looked up or changed.
 - **No control characters** other than tab, newline and carriage return, no surrogates and no
   U+FFFE/U+FFFF: PostgreSQL refuses NUL (a lookup with one was a 500), and XML 1.0 (DOCX, ODT,
   XLSX) cannot hold the others, so a title or letter body with one broke every export.
+- **No bidirectional formatting characters** (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+  U+061C): invisible, they reorder the text shown around them, so a title could read as another.
 - **Numbers in ASCII digits only**: Python's `int()` and `Decimal()` read `１２３` (full-width) or
   `١٢٣` (Arabic-Indic) as 123, so such a value became an id, amount or KvK number nobody typed.
 - **At most `MAX_TEXT_LENGTH` characters in one value**: a 5 MB reason was stored in the case, its
@@ -46,13 +48,27 @@ _LOCAL_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME + r"\
 # carriage return; the surrogates (Cs); the noncharacters U+FFFE and U+FFFF. One regular expression,
 # so that a body of megabytes is checked in milliseconds, not a Python loop per character.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Unicode's bidirectional formatting characters: the embeddings and overrides (U+202A-U+202E), the
+# isolates (U+2066-U+2069), the marks LRM, RLM (U+200E, U+200F) and ALM (U+061C). Invisible, they
+# reorder how the text around them is shown: "\u202eevil\u202c" reads as "live", a title or name can
+# show another reference or amount than it holds ("Trojan Source"). Refused in every value, a one-line
+# title or name and a multi-line summary or rationale alike (the same reordering there); Dutch and
+# the foreign names a case holds need none.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")  # `\d` of a str pattern: any decimal digit (what int() reads)
 
 
-def _bad_character(value: str) -> str | None:
+def bad_character(value: str) -> str | None:
+    """Why a character of the value may not enter the service (the first refused one), or None."""
     found = _FORBIDDEN.search(value)
     if found is None:
-        return None
+        bidi = _BIDI_CONTROL.search(value)
+        if bidi is None:
+            return None
+        return _(
+            "Het onzichtbare richtingsteken U+%(code)04X is niet toegestaan: het verandert de volgorde waarin de "
+            "tekst wordt getoond."
+        ) % {"code": ord(bidi.group())}
     code = ord(found.group())
     if code == 0:
         return _("Een NUL-teken (U+0000) is niet toegestaan.")
@@ -97,7 +113,7 @@ def refusal(value: str) -> str | None:
         return None
     if len(value) > MAX_TEXT_LENGTH:
         return _("Ten hoogste %(max)s tekens.") % {"max": f"{MAX_TEXT_LENGTH:,}".replace(",", ".")}
-    if message := _bad_character(value):
+    if message := bad_character(value):
         return message
     if _non_ascii_number(value):
         return _("Gebruik alleen de cijfers 0-9.")

@@ -425,7 +425,9 @@ def test_ground_3_refuses_a_transaction_on_or_after_8_september_2020(api, office
     assert response.status_code == 201, response.json()
     case_id = response.json()["id"]
     response = api(officer).patch(
-        f"/api/cases/{case_id}/", {"historical_transaction_date": "2021-01-01"}, format="json"
+        f"/api/cases/{case_id}/",
+        {"version": Case.objects.get(pk=case_id).version, "historical_transaction_date": "2021-01-01"},
+        format="json",
     )
     assert response.status_code == 400 and "historical_transaction_date" in response.json()
     assert Case.objects.get(pk=case_id).historical_transaction_date == date(2020, 9, 7)
@@ -441,7 +443,9 @@ def test_ground_3_intake_needs_the_date(officer):
     from cases.services import case_update
 
     case = Case.objects.get(pk=case.pk)
-    case_update(user=officer, case=case, data={"historical_transaction_date": date(2019, 5, 1)})
+    case_update(
+        user=officer, case=case, data={"historical_transaction_date": date(2019, 5, 1)}, expected_version=case.version
+    )
     case_transition(user=officer, case=Case.objects.get(pk=case.pk), name="start_assessment")
     assert Case.objects.get(pk=case.pk).state == "risk_assessment"
 

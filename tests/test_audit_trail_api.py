@@ -28,7 +28,9 @@ def audited_case(case, officer, auditor):
 
 
 def test_an_auditor_on_the_team_reads_the_whole_trail_of_the_case(api, audited_case, officer, auditor):
-    case_update(user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"})
+    case_update(
+        user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"}, expected_version=audited_case.version
+    )
     response = api(auditor).get(f"/api/audit/?case={audited_case.pk}")
     assert response.status_code == 200
     records = response.json()["results"]
@@ -45,7 +47,9 @@ def test_an_auditor_on_the_team_reads_the_whole_trail_of_the_case(api, audited_c
 
 def test_the_case_api_serves_the_case_trail(api, audited_case, officer, auditor):
     """The per-case trail lives with the case: /api/cases/{id}/audit/ (issue 19)."""
-    case_update(user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"})
+    case_update(
+        user=officer, case=audited_case, data={"summary": "Nieuwe samenvatting"}, expected_version=audited_case.version
+    )
     response = api(auditor).get(f"/api/cases/{audited_case.pk}/audit/")
     assert response.status_code == 200
     records = response.json()["results"]
@@ -73,7 +77,9 @@ def test_an_auditor_without_clearance_gets_404_even_on_the_team(api, officer, ma
 
 
 def test_the_per_person_trail_masks_cases_the_auditor_cannot_see(api, case, officer, auditor):
-    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    case_update(
+        user=officer, case=case, data={"summary": "Geheime details van de overname"}, expected_version=case.version
+    )
     response = api(auditor).get("/api/audit/?user=officer")
     assert response.status_code == 200
     records = response.json()["results"]
@@ -171,7 +177,9 @@ def _masked_record_of(case) -> AuditRecord:
 
 
 def test_a_masked_record_names_neither_the_case_nor_its_object(api, case, officer, auditor):
-    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    case_update(
+        user=officer, case=case, data={"summary": "Geheime details van de overname"}, expected_version=case.version
+    )
     stored = _masked_record_of(case)
     body = api(auditor).get("/api/audit/?user=officer&page_size=200").json()["results"]
     shown = next(r for r in body if r["id"] == stored.pk)
@@ -192,7 +200,9 @@ def test_a_masked_record_names_neither_the_case_nor_its_object(api, case, office
 def test_the_web_trail_masks_the_same(client, case, officer, auditor):
     from .factories import web_session
 
-    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    case_update(
+        user=officer, case=case, data={"summary": "Geheime details van de overname"}, expected_version=case.version
+    )
     stored = _masked_record_of(case)
     web_session(client, auditor)
     page = client.get("/audit/", {"user": "officer"}).content.decode()
@@ -204,7 +214,9 @@ def test_the_web_trail_masks_the_same(client, case, officer, auditor):
 def test_the_admin_masks_the_same(client, case, officer, make_user):
     from .factories import web_session
 
-    case_update(user=officer, case=case, data={"summary": "Geheime details van de overname"})
+    case_update(
+        user=officer, case=case, data={"summary": "Geheime details van de overname"}, expected_version=case.version
+    )
     stored = _masked_record_of(case)
     staff_auditor = make_user("staffauditor", Role.AUDITOR, is_staff=True)
     web_session(client, staff_auditor)

@@ -37,7 +37,7 @@ def _table(body: str) -> str:
 def test_a_record_reads_as_a_name_a_label_and_a_change(client, auditor, named_officer):
     case = make_case(officer=named_officer, summary="Oude samenvatting")
     case_team_add(user=named_officer, case=case, member=auditor, role=Role.AUDITOR)
-    case_update(user=named_officer, case=case, data={"summary": "Nieuwe samenvatting"})
+    case_update(user=named_officer, case=case, data={"summary": "Nieuwe samenvatting"}, expected_version=case.version)
     web_session(client, auditor)
     body = client.get(reverse("cases:audit", args=[case.pk])).content.decode()
     rows = _table(body)
@@ -104,9 +104,13 @@ def test_csv_export_holds_the_filtered_rows_masked_where_the_page_masks_and_is_r
 ):
     visible = make_case(officer=named_officer, title="Zichtbare casus")
     case_team_add(user=named_officer, case=visible, member=auditor, role=Role.AUDITOR)
-    case_update(user=named_officer, case=visible, data={"summary": "Zichtbare samenvatting"})
+    case_update(
+        user=named_officer, case=visible, data={"summary": "Zichtbare samenvatting"}, expected_version=visible.version
+    )
     hidden = make_case(officer=named_officer, title="Verborgen casus")
-    case_update(user=named_officer, case=hidden, data={"summary": "Geheime samenvatting"})
+    case_update(
+        user=named_officer, case=hidden, data={"summary": "Geheime samenvatting"}, expected_version=hidden.version
+    )
     other = make_user("other", Role.CASE_OFFICER)
     make_case(officer=other, title="Andermans casus")
     web_session(client, auditor)

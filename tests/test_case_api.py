@@ -74,7 +74,10 @@ def test_non_member_gets_404_and_an_empty_list(api, outsider, case):
     assert client.get(f"/api/cases/{case.reference}/").status_code == 404
     assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404
     assert client.post(f"/api/cases/{case.pk}/transitions/", {"name": "withdraw", "reason": "x"}).status_code == 404
-    assert client.patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/cases/{case.pk}/", {"version": case.version, "title": "x"}, format="json").status_code
+        == 404
+    )
     listing = client.get("/api/cases/").json()
     assert listing["count"] == 0
     assert client.get("/api/cases/?search=Photonics").json()["count"] == 0
@@ -99,10 +102,55 @@ def test_reading_a_case_is_audited(api, officer, case):
 
 
 def test_update_records_before_and_after(api, officer, case):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"transaction_value": "30000000.00"}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "transaction_value": "30000000.00"}, format="json"
+    )
     assert response.status_code == 200
     record = AuditRecord.objects.filter(event="case.update", case_id=case.pk).get()
     assert record.changes["transaction_value"] == {"before": "25000000.00", "after": "30000000.00"}
+
+
+def test_an_update_without_a_version_is_a_field_error_and_changes_nothing(api, officer, case):
+    """A PATCH that names no version would overwrite a concurrent edit unseen (optimistic locking
+    bypassed): 400 at `version` (cases.services.case_update)."""
+    records = AuditRecord.objects.filter(case_id=case.pk).count()
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "versie" in response.json()["version"][0]
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x", "version": None}, format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.title, stored.version) == (case.title, case.version)
+    assert AuditRecord.objects.filter(case_id=case.pk).count() == records
+
+
+def test_the_web_edit_form_sends_the_version_and_is_refused_without_it(client, officer, case):
+    from .factories import web_session
+
+    web_session(client, officer)
+    page = client.get(f"/cases/{case.pk}/edit/").content.decode()
+    assert f'name="version" value="{case.version}"' in page
+    data = {
+        "title": "Zonder versie",
+        "classification": case.classification,
+        "signal_source": case.signal_source,
+        "signal_received_at": timezone.localtime(case.signal_received_at).strftime("%Y-%m-%dT%H:%M"),
+        "urgency": case.urgency,
+        "target_name": case.target_name,
+        "target_kvk_number": case.target_kvk_number,
+        "state_actor_status": case.state_actor_status,
+        "categories": case.categories,
+        "scope_grounds": case.scope_grounds,
+        "market_financing_explored": "true",
+        "existing_instruments_shortfall": case.existing_instruments_shortfall,
+        "acquirer_name": case.acquirer_name,
+    }
+    refused = client.post(f"/cases/{case.pk}/edit/", data)
+    assert refused.status_code == 200 and "Geef de versie van de casus op" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).title == case.title
+    ok = client.post(f"/cases/{case.pk}/edit/", {**data, "title": "Met versie", "version": case.version})
+    assert ok.status_code == 302, ok.content.decode()[:2000]
+    assert Case.objects.get(pk=case.pk).title == "Met versie"
 
 
 def test_stale_version_gets_409(api, officer, officer2, case):
@@ -117,14 +165,19 @@ def test_stale_version_gets_409(api, officer, officer2, case):
 
 def test_facts_are_frozen_after_intake(api, officer, case):
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"target_name": "Ander B.V."}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "target_name": "Ander B.V."}, format="json"
+    )
     assert response.status_code == 400
     assert "target_name" in response.json()
 
 
 def test_ended_case_cannot_be_changed(api, officer, case):
     Case.objects.filter(pk=case.pk).update(state="withdrawn")
-    assert api(officer).patch(f"/api/cases/{case.pk}/", {"title": "x"}, format="json").status_code == 409
+    assert (
+        api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "title": "x"}, format="json").status_code
+        == 409
+    )
 
 
 def test_cases_are_never_deleted(api, officer, case):
@@ -178,3 +231,35 @@ def test_department_advisor_on_the_team_does_not_open_the_case_file(api, officer
     assert client.get(f"/api/cases/{case.pk}/timeline/").status_code == 404
     assert client.get(f"/api/cases/{case.pk}/documents/").status_code == 404
     assert client.get("/api/cases/").json()["count"] == 0
+
+
+def test_a_signal_received_in_the_future_is_a_field_error_api(api, officer, case):
+    """cases.services.signal_time_errors: later than now plus SIGNAL_CLOCK_SKEW (5 minutes) is refused."""
+    count = Case.objects.count()
+    future = (timezone.now() + timedelta(minutes=10)).isoformat()
+    body = {k: (str(v) if not isinstance(v, (list, bool, str)) else v) for k, v in case_data().items()}
+    response = api(officer).post("/api/cases/", {**body, "signal_received_at": future}, format="json")
+    assert response.status_code == 400 and "toekomst" in response.json()["signal_received_at"][0]
+    assert Case.objects.count() == count
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/",
+        {"version": case.version, "signal_received_at": "2030-01-01T10:00:00+01:00"},
+        format="json",
+    )
+    assert response.status_code == 400 and "signal_received_at" in response.json()
+    assert Case.objects.get(pk=case.pk).signal_received_at == case.signal_received_at
+    # within the clock skew, and now, are accepted
+    soon = (timezone.now() + timedelta(minutes=3)).isoformat()
+    assert api(officer).post("/api/cases/", {**body, "signal_received_at": soon}, format="json").status_code == 201
+
+
+def test_a_signal_received_in_the_future_is_a_field_error_web(client, officer):
+    from .factories import web_session
+    from .test_web_form_refusals import case_form_data, field_error
+
+    web_session(client, officer)
+    response = client.post("/cases/new/", case_form_data(signal_received_at="2030-01-01T10:00"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "toekomst" in field_error(page, "id_signal_received_at")
+    assert 'value="2030-01-01T10:00"' in page
+    assert not Case.objects.exists()

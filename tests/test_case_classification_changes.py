@@ -34,7 +34,9 @@ def _unchanged(case, classification):
 
 
 def test_lowering_a_case_needs_a_reason(api, officer, secret_case):
-    response = api(officer).patch(f"/api/cases/{secret_case.pk}/", {"classification": "openbaar"}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{secret_case.pk}/", {"version": secret_case.version, "classification": "openbaar"}, format="json"
+    )
     assert response.status_code == 400 and "classification_reason" in response.json()
     _unchanged(secret_case, Classification.GEHEIM)
 
@@ -43,7 +45,7 @@ def test_lowering_a_case_needs_the_right_to_lower(api, assessor, secret_case):
     """A risk assessor may change the case, but not lower its classification (case.lower_classification)."""
     response = api(assessor).patch(
         f"/api/cases/{secret_case.pk}/",
-        {"classification": "openbaar", "classification_reason": "Openbaar geworden."},
+        {"version": secret_case.version, "classification": "openbaar", "classification_reason": "Openbaar geworden."},
         format="json",
     )
     assert response.status_code == 403
@@ -54,6 +56,7 @@ def test_lowering_with_a_reason_is_audited_and_on_the_timeline(api, officer, sec
     response = api(officer).patch(
         f"/api/cases/{secret_case.pk}/",
         {
+            "version": secret_case.version,
             "classification": "vertrouwelijk",
             "title": "Nieuwe titel",
             "classification_reason": "Het ambtsbericht is niet meer in het dossier.",
@@ -79,18 +82,31 @@ def test_lowering_with_a_reason_is_audited_and_on_the_timeline(api, officer, sec
 def test_raising_above_ones_own_clearance_is_refused(api, make_user, officer):
     limited = make_user("limited", Role.CASE_OFFICER, clearance=Classification.VERTROUWELIJK)
     case = make_case(officer=officer, team={limited: Role.CASE_OFFICER})
-    response = api(limited).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json")
+    response = api(limited).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "classification": "geheim"}, format="json"
+    )
     assert response.status_code == 409 and response.json()["code"] == "classification_above_own_clearance"
     _unchanged(case, Classification.VERTROUWELIJK)
     # within one's clearance, raising needs no reason and is on the timeline too
     assert (
-        api(limited).patch(f"/api/cases/{case.pk}/", {"classification": "vertrouwelijk"}, format="json").status_code
+        api(limited)
+        .patch(f"/api/cases/{case.pk}/", {"version": case.version, "classification": "vertrouwelijk"}, format="json")
+        .status_code
         == 200
     )
     # a member cleared below the new level keeps it from being raised (tests/test_case_team_clearance.py)
     # until they are off the team
     assert api(officer).delete(f"/api/cases/{case.pk}/team/limited/").status_code == 204
-    assert api(officer).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json").status_code == 200
+    assert (
+        api(officer)
+        .patch(
+            f"/api/cases/{case.pk}/",
+            {"version": Case.objects.get(pk=case.pk).version, "classification": "geheim"},
+            format="json",
+        )
+        .status_code
+        == 200
+    )
     assert AuditRecord.objects.get(event="case.reclassify", case_id=case.pk).changes["classification"] == {
         "before": "vertrouwelijk",
         "after": "geheim",
@@ -131,7 +147,9 @@ def test_a_case_above_the_accreditation_is_refused(api, officer, accredited_up_t
     assert "geaccrediteerd systeem" in response.json()["classification"][0]
     assert not Case.objects.exists()
     case = make_case(officer=officer)
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"classification": level}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "classification": level}, format="json"
+    )
     assert response.status_code == 400 and "geaccrediteerd systeem" in response.json()["classification"][0]
     _unchanged(case, Classification.VERTROUWELIJK)
 
@@ -171,14 +189,26 @@ def test_the_web_form_shows_a_refused_lowering_as_a_form_error(client, officer, 
     web_session(client, officer)
     response = client.post(
         f"/cases/{secret_case.pk}/edit/",
-        {"title": "Titel", "summary": "", "classification": "openbaar", "classification_reason": ""},
+        {
+            "title": "Titel",
+            "summary": "",
+            "classification": "openbaar",
+            "classification_reason": "",
+            "version": secret_case.version,
+        },
     )
     assert response.status_code in (200, 400)
     assert "Geef een reden op om de rubricering te verlagen." in response.content.decode()
     _unchanged(secret_case, Classification.GEHEIM)
     done = client.post(
         f"/cases/{secret_case.pk}/edit/",
-        {"title": "Titel", "summary": "", "classification": "openbaar", "classification_reason": "Openbaar gemaakt."},
+        {
+            "title": "Titel",
+            "summary": "",
+            "classification": "openbaar",
+            "classification_reason": "Openbaar gemaakt.",
+            "version": secret_case.version,
+        },
     )
     assert done.status_code == 302
     page = client.get(f"/cases/{secret_case.pk}/").content.decode()

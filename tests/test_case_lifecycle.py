@@ -36,7 +36,9 @@ def test_intake_then_assessment_records_the_timeline(api, officer, case):
 
 def test_incomplete_intake_blocks_assessment_naming_the_rule(api, officer, case):
     client = api(officer)
-    client.patch(f"/api/cases/{case.pk}/", {"existing_instruments_shortfall": ""}, format="json")
+    client.patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "existing_instruments_shortfall": ""}, format="json"
+    )
     transition(client, case, "start_intake")
     response = transition(client, case, "start_assessment")
     assert response.status_code == 409
@@ -47,7 +49,9 @@ def test_incomplete_intake_blocks_assessment_naming_the_rule(api, officer, case)
 
 def test_known_non_state_actor_cannot_enter_assessment(api, officer, case):
     client = api(officer)
-    client.patch(f"/api/cases/{case.pk}/", {"state_actor_status": "not_state_actor"}, format="json")
+    client.patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "state_actor_status": "not_state_actor"}, format="json"
+    )
     transition(client, case, "start_intake")
     response = transition(client, case, "start_assessment")
     assert response.status_code == 409
@@ -56,7 +60,7 @@ def test_known_non_state_actor_cannot_enter_assessment(api, officer, case):
 
 def test_urgent_case_goes_straight_to_assessment(api, officer, case):
     client = api(officer)
-    client.patch(f"/api/cases/{case.pk}/", {"urgency": "immediate"}, format="json")
+    client.patch(f"/api/cases/{case.pk}/", {"version": case.version, "urgency": "immediate"}, format="json")
     names = [t["name"] for t in client.get(f"/api/cases/{case.pk}/transitions/").json()["available"]]
     assert "fast_track_to_assessment" in names
     assert transition(client, case, "fast_track_to_assessment").json()["state"] == "risk_assessment"

@@ -128,7 +128,9 @@ def _categories_by_service(ctx):
     from cases.services import case_update
 
     case = Case.objects.get(pk=ctx["cases"][0].pk)
-    case_update(user=ctx["officer"], case=case, data={"categories": ["wbni", "vital_provider"]})
+    case_update(
+        user=ctx["officer"], case=case, data={"categories": ["wbni", "vital_provider"]}, expected_version=case.version
+    )
 
 
 def _version_only(ctx):

@@ -40,7 +40,12 @@ def test_a_state_change_leaves_the_search_row_alone(officer):
 
 def test_a_new_title_is_found_and_the_old_one_not(officer):
     case = make_case(officer=officer, title="Oude naam")
-    case_update(user=officer, case=Case.objects.get(pk=case.pk), data={"title": "Kwantumchips Twente"})
+    case_update(
+        user=officer,
+        case=Case.objects.get(pk=case.pk),
+        data={"title": "Kwantumchips Twente"},
+        expected_version=Case.objects.get(pk=case.pk).version,
+    )
     assert CaseSearch.objects.get(case=case).search_text == Case.objects.get(pk=case.pk).search_text
     assert list(case_search(Case.objects.all(), terms=["kwantumchips", "twente"])) == [case]
     assert not case_search(Case.objects.all(), terms=["oude naam"]).exists()

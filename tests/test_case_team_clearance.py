@@ -84,7 +84,9 @@ def test_raising_a_case_above_a_members_clearance_is_refused_naming_them(api, of
     the case vanish from a working member's lists and tasks."""
     case = make_case(officer=officer, team={junior: Role.RISK_ASSESSOR}, classification=Classification.VERTROUWELIJK)
     client = api(officer)
-    response = client.patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json")
+    response = client.patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "classification": "geheim"}, format="json"
+    )
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["code"] == "classification_above_member_clearance" and body["field"] == "classification"
@@ -93,7 +95,12 @@ def test_raising_a_case_above_a_members_clearance_is_refused_naming_them(api, of
     assert not AuditRecord.objects.filter(event="case.reclassify", case_id=case.pk).exists()
     # taken off the team first (its own audited step), the case is raised
     assert client.delete(f"/api/cases/{case.pk}/team/junior/").status_code == 204
-    assert client.patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json").status_code == 200
+    assert (
+        client.patch(
+            f"/api/cases/{case.pk}/", {"version": case.version, "classification": "geheim"}, format="json"
+        ).status_code
+        == 200
+    )
     assert Case.objects.get(pk=case.pk).classification == Classification.GEHEIM
 
 
@@ -101,4 +108,9 @@ def test_an_inactive_member_does_not_block_raising(api, officer, junior):
     case = make_case(officer=officer, team={junior: Role.RISK_ASSESSOR}, classification=Classification.VERTROUWELIJK)
     junior.is_active = False
     junior.save()
-    assert api(officer).patch(f"/api/cases/{case.pk}/", {"classification": "geheim"}, format="json").status_code == 200
+    assert (
+        api(officer)
+        .patch(f"/api/cases/{case.pk}/", {"version": case.version, "classification": "geheim"}, format="json")
+        .status_code
+        == 200
+    )

@@ -34,7 +34,12 @@ ENDING_PLAIN = {"withdraw": 1}
 def test_a_transition_keeps_an_edit_made_after_the_case_was_read(officer):
     case = make_case(officer=officer)
     read_before = case_get(user=officer, case_id=case.pk, audit_read=False)
-    case_update(user=officer, case=Case.objects.get(pk=case.pk), data={"title": "Nieuwe titel na het lezen"})
+    case_update(
+        user=officer,
+        case=Case.objects.get(pk=case.pk),
+        data={"title": "Nieuwe titel na het lezen"},
+        expected_version=Case.objects.get(pk=case.pk).version,
+    )
     case_transition(user=officer, case=read_before, name="start_intake")
     case.refresh_from_db()
     assert (case.state, case.title) == ("intake", "Nieuwe titel na het lezen")

@@ -22,7 +22,12 @@ def test_an_edit_racing_the_withdrawal_is_409_and_changes_nothing(officer):
         lambda: case_transition(
             user=officer, case=Case.objects.get(pk=case.pk), name="withdraw", reason="De overname gaat niet door."
         ),
-        lambda: case_update(user=officer, case=Case.objects.get(pk=case.pk), data={"title": "Gewijzigd na het einde"}),
+        lambda: case_update(
+            user=officer,
+            case=Case.objects.get(pk=case.pk),
+            data={"title": "Gewijzigd na het einde"},
+            expected_version=Case.objects.get(pk=case.pk).version,
+        ),
     )
     assert isinstance(withdrawn, Case) and withdrawn.state == State.WITHDRAWN, withdrawn
     assert isinstance(edited, Conflict) and edited.code in ("case_closed", "stale_version"), repr(edited)

@@ -747,7 +747,7 @@ def _edits(case, officer, n: int):
     from cases.services import case_update
 
     for i in range(n):
-        case_update(user=officer, case=case, data={"summary": f"Samenvatting {i}"})
+        case_update(user=officer, case=case, data={"summary": f"Samenvatting {i}"}, expected_version=case.version)
         case.refresh_from_db()
 
 

@@ -131,14 +131,27 @@ def test_a_nul_in_web_forms_and_the_login_is_a_400_and_changes_nothing(client, o
     assert client.get("/cases/?q=a%00b").status_code == 400
 
 
-def test_a_refused_web_input_is_a_page_of_the_ui_naming_the_field(client, officer, case):
-    """Not a bare text: the web UI's own page, its error summary naming the field, saying nothing
-    was saved, with the way back to work."""
+def test_a_refused_web_input_is_shown_on_the_form_naming_the_field(client, officer, case):
+    """Not a bare text: the page of the form again (the case page with its team form), its error
+    summary naming the field; a form body a form shows (core.input_guard, tests/test_web_form_refusals.py)."""
     web_session(client, officer)
+    members = CaseTeamMember.objects.filter(case=case).count()
     response = client.post(f"/cases/{case.pk}/team/", {"username": "officer2\x00", "role": "case_officer"})
     page = response.content.decode()
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
-    assert 'class="error-summary"' in page and "„username”" in page and "niets opgeslagen" in page
+    assert 'class="error-summary"' in page and "„username”" in page and "NUL" in page
+    assert case.reference in page and 'name="team-member"' in page
+    assert CaseTeamMember.objects.filter(case=case).count() == members
+
+
+def test_a_refused_query_string_is_a_page_of_the_ui_naming_the_parameter(client, officer, case):
+    """A looked-up value outside a form body: the web UI's own page, its error summary naming the
+    parameter, saying nothing was saved, with the way back to work."""
+    web_session(client, officer)
+    response = client.get("/cases/?q=a%00b")
+    page = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert 'class="error-summary"' in page and "„q”" in page and "niets opgeslagen" in page
     assert 'href="/"' in page or "Naar mijn werk" in page
 
 
@@ -226,7 +239,9 @@ CONTROL = ["\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85", "\uff
 @pytest.mark.parametrize("char", CONTROL)
 def test_a_control_character_in_a_case_title_is_a_field_error(api, case, officer, char):
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"title": f"Overname{char}poging"}, format="json"),
+        api(officer).patch(
+            f"/api/cases/{case.pk}/", {"version": case.version, "title": f"Overname{char}poging"}, format="json"
+        ),
         "title",
         f"U+{ord(char):04X}",
     )
@@ -247,7 +262,9 @@ def test_a_lone_surrogate_in_a_looked_up_value_is_a_field_error(api, case, offic
 
 
 def test_tab_newline_and_carriage_return_are_kept(api, case, officer):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "regel 1\r\nregel\t2"}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "summary": "regel 1\r\nregel\t2"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["summary"] == "regel 1\r\nregel\t2"
 
 
@@ -330,6 +347,80 @@ def test_a_control_character_in_a_web_form_is_refused(client, officer, case, cha
 
 
 # ---------------------------------------------------------------------------------------------
+# (c2) bidirectional formatting characters: invisible, they reorder the text shown ("Trojan Source")
+# ---------------------------------------------------------------------------------------------
+BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_a_bidi_control_in_a_title_name_or_summary_is_a_field_error(api, case, officer, char):
+    records = AuditRecord.objects.count()
+    for field in ("title", "target_name", "summary"):
+        refused(
+            api(officer).patch(
+                f"/api/cases/{case.pk}/", {"version": case.version, field: f"evil{char}\nregel 2"}, format="json"
+            ),
+            field,
+            f"U+{ord(char):04X}",
+            "richtingsteken",
+        )
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.title, stored.target_name, stored.summary) == (case.title, case.target_name, case.summary)
+    assert AuditRecord.objects.count() == records
+
+
+def test_a_bidi_override_in_a_new_case_or_a_letters_reference_is_refused(api, officer, manager, case, make_user):
+    from .factories import case_data
+
+    count = Case.objects.count()
+    body = {**case_data(title="\u202eevil\u202c"), "signal_received_at": "2024-01-02T10:00:00+01:00"}
+    body = {k: (str(v) if not isinstance(v, (list, bool, str)) else v) for k, v in body.items()}
+    refused(api(officer).post("/api/cases/", body, format="json"), "title", "U+202E")
+    assert Case.objects.count() == count
+    kamer = make_user("kamer", Role.PARLIAMENTARY_LIAISON)
+    add_liaisons(case, by=officer, liaisons=[kamer])
+    with transaction.atomic():
+        request = letter_services.letter_requests_create(event=transaction_event(case, user=manager))
+    letter_services.letter_drafts_make(request_id=request.pk)
+    letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    refused(
+        api(kamer).patch(f"/api/letters/{letter.pk}/", {"our_reference": "DGED-EV / \u202e81379499"}, format="json"),
+        "our_reference",
+        "U+202E",
+    )
+    assert LetterDraft.objects.get(pk=letter.pk).our_reference == letter.our_reference
+
+
+def test_a_bidi_override_in_a_web_form_is_an_error_at_the_field(client, officer, case):
+    web_session(client, officer)
+    response = client.post(
+        f"/cases/{case.pk}/edit/", {"title": "\u202eevil\u202c", "summary": "Nieuw", "version": case.version}
+    )
+    assert response.status_code == 400 and "U+202E" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).title == case.title
+
+
+def test_right_to_left_text_without_controls_is_accepted(api, case, officer):
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "acquirer_name": "شركة المثال القابضة"}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["acquirer_name"] == "شركة المثال القابضة"
+
+
+# ---------------------------------------------------------------------------------------------
 # (d) digits other than 0-9, which int() and Decimal() accept
 # ---------------------------------------------------------------------------------------------
 KVK = ["１２３４５６７８", "١٢٣٤٥٦٧٨", "१२३४५६७८", "1234567８", "۱۲۳۴۵۶۷۸"]
@@ -338,7 +429,9 @@ KVK = ["１２３４５６７８", "١٢٣٤٥٦٧٨", "१२३४५६७८
 @pytest.mark.parametrize("kvk", KVK)
 def test_a_kvk_number_in_other_digits_is_a_field_error(api, case, officer, kvk):
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"target_kvk_number": kvk}, format="json"),
+        api(officer).patch(
+            f"/api/cases/{case.pk}/", {"version": case.version, "target_kvk_number": kvk}, format="json"
+        ),
         "target_kvk_number",
         "0-9",
     )
@@ -368,7 +461,9 @@ def test_an_amount_in_other_digits_books_nothing(api, manager, amount):
 
 def test_ascii_digits_and_text_with_other_digits_are_accepted(api, case, officer):
     response = api(officer).patch(
-        f"/api/cases/{case.pk}/", {"target_kvk_number": "12345678", "target_name": "Fabriek ٣ B.V."}, format="json"
+        f"/api/cases/{case.pk}/",
+        {"version": case.version, "target_kvk_number": "12345678", "target_name": "Fabriek ٣ B.V."},
+        format="json",
     )
     assert response.status_code == 200, response.json()
 
@@ -388,12 +483,18 @@ def test_ascii_digits_and_text_with_other_digits_are_accepted(api, case, officer
 )
 def test_a_date_out_of_range_names_the_limit(api, case, officer, day, limit):
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json"),
+        api(officer).patch(
+            f"/api/cases/{case.pk}/", {"version": case.version, "expected_closing_date": day}, format="json"
+        ),
         "expected_closing_date",
         limit,
     )
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": f"{day}T10:00:00+01:00"}, format="json"),
+        api(officer).patch(
+            f"/api/cases/{case.pk}/",
+            {"version": case.version, "signal_received_at": f"{day}T10:00:00+01:00"},
+            format="json",
+        ),
         "signal_received_at",
         limit,
     )
@@ -415,7 +516,9 @@ def test_a_date_out_of_range_in_a_web_form_is_refused(client, officer, case, day
 )
 def test_a_date_and_time_out_of_range_is_refused_wherever_it_is_given(api, case, officer, value):
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"signal_received_at": value}, format="json"),
+        api(officer).patch(
+            f"/api/cases/{case.pk}/", {"version": case.version, "signal_received_at": value}, format="json"
+        ),
         "signal_received_at",
         "niet toegestaan",
     )
@@ -426,13 +529,15 @@ def test_a_date_and_time_out_of_range_is_refused_wherever_it_is_given(api, case,
     ["1-1-1850 werd de onderneming opgericht.", "1850-01-01 oprichting", "Termijn tot 31-12-9999?", "Sinds 0001"],
 )
 def test_text_that_mentions_an_old_date_is_not_refused(api, case, officer, text):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "summary": text}, format="json")
     assert response.status_code == 200 and response.json()["summary"] == text
 
 
 @pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31", "2026-06-30"])
 def test_dates_in_range_are_accepted(api, case, officer, day):
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"expected_closing_date": day}, format="json")
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "expected_closing_date": day}, format="json"
+    )
     assert response.status_code == 200 and response.json()["expected_closing_date"] == day
 
 
@@ -443,7 +548,9 @@ def test_dates_in_range_are_accepted(api, case, officer, day):
 def test_a_very_long_text_is_a_field_error_and_stores_nothing(api, case, officer, length):
     records = AuditRecord.objects.count()
     refused(
-        api(officer).patch(f"/api/cases/{case.pk}/", {"summary": "x" * length}, format="json"), "summary", "100.000"
+        api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "summary": "x" * length}, format="json"),
+        "summary",
+        "100.000",
     )
     refused(
         api(officer).post(f"/api/cases/{case.pk}/suspend/", {"reason": "y" * length}, format="json"),
@@ -456,7 +563,7 @@ def test_a_very_long_text_is_a_field_error_and_stores_nothing(api, case, officer
 
 def test_a_long_text_within_the_limit_is_kept(api, case, officer):
     text = ("Overname van de onderneming. " * (input_rules.MAX_TEXT_LENGTH // 29)).strip()
-    response = api(officer).patch(f"/api/cases/{case.pk}/", {"summary": text}, format="json")
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "summary": text}, format="json")
     assert response.status_code == 200 and len(response.json()["summary"]) == len(text)
 
 

@@ -80,7 +80,12 @@ def test_raising_the_classification_above_a_member_is_refused_not_hidden(api, of
     """Not silently hidden from a member below the new level: refused, naming them
     (tests/test_case_team_clearance.py; docs/security.md "Classification changes")."""
     with pytest.raises(Conflict) as refused:
-        case_update(user=officer, case=cases["mine"], data={"classification": Classification.GEHEIM})
+        case_update(
+            user=officer,
+            case=cases["mine"],
+            data={"classification": Classification.GEHEIM},
+            expected_version=cases["mine"].version,
+        )
     assert refused.value.code == "classification_above_member_clearance"
     assert _ids(api(cases["low"]).get("/api/cases/")) == ([cases["mine"].pk], 1)
 

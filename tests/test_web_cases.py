@@ -259,7 +259,7 @@ def test_the_timeline_reads_as_sentences_with_names_and_labels(web, officer, mak
     case = make_case(officer=officer)
     advisor = make_user("jdevries", Role.DEPARTMENT_ADVISOR, first_name="Jan", last_name="de Vries")
     case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
-    case_update(user=officer, case=case, data={"summary": "Nieuwe samenvatting"})
+    case_update(user=officer, case=case, data={"summary": "Nieuwe samenvatting"}, expected_version=case.version)
     # what assessments and the fund write into the case's timeline (their codes)
     from django.utils import timezone
 

@@ -95,7 +95,11 @@ class CaseWriteSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=ExistingInstrument.choices), required=False
     )
     version = serializers.IntegerField(
-        required=False, write_only=True, help_text=_("De versie die u bewerkte; een verouderde versie geeft 409.")
+        required=False,
+        write_only=True,
+        help_text=_(
+            "Bij wijzigen (PATCH) verplicht: de versie die u bewerkte; zonder versie 400, een verouderde versie geeft 409."
+        ),
     )
     classification_reason = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text=_("Verplicht bij het verlagen van de rubricering.")
