@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -9,6 +10,16 @@ from .selectors import api_token_authenticate
 class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>`, as DRF's, against the stored digest of the key. Refused (401):
     an unknown, expired or password-revoked token, and the token of a deactivated or locked-out person."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and (language := getattr(result[0], "language", "")):
+            # The person's stored language (User.language) answers their token's requests too, as
+            # access.middleware.UserLanguageMiddleware does for their web session: the middleware
+            # runs before DRF knows who a token belongs to.
+            translation.activate(language)
+            request._request.LANGUAGE_CODE = translation.get_language()
+        return result
 
     def authenticate_credentials(self, key):
         found = api_token_authenticate(key=key)

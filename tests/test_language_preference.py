@@ -82,3 +82,20 @@ def test_only_the_services_languages(manager):
     with pytest.raises(RuleViolation) as refused:
         user_set_language(user=manager, language="fr")
     assert refused.value.field == "language"
+
+
+def test_a_token_answers_in_the_language_its_person_chose(manager):
+    """The API answers a token's requests in its person's stored language, over Accept-Language, as
+    the web UI does for their session; without a choice the header decides."""
+    from rest_framework.test import APIClient
+
+    from .factories import api_token
+
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {api_token(manager)}")
+    user_set_language(user=manager, language="en")
+    english = client.get("/api/cases/999999/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert english.status_code == 404 and english.json()["message"] == "Case not found."
+    assert english["Content-Language"] == "en"
+    user_set_language(user=manager, language="")
+    by_header = client.get("/api/cases/999999/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert by_header.json()["message"] == "Casus niet gevonden."
