@@ -76,7 +76,15 @@ def lifecycle_diagram(*, case: Case, visited: set[str], available: set[str]) -> 
         else:  # a skip along the main line (fast track): a curve on the left
             y1, y2 = a["y"] + a["h"] / 2, b["y"] + b["h"] / 2
             d = f"M{a['x']},{y1} C{a['x'] - 35},{y1} {b['x'] - 35},{y2} {b['x'] - 2},{y2}"
-        edges.append({"d": d, "name": t.name, "available": t.name in available and t.source == case.state})
+        edges.append(
+            {
+                "d": d,
+                "name": t.name,
+                # what the arrow's tooltip says: the step in words, never its code
+                "label": f"{State(t.source).label} → {State(t.target).label}",
+                "available": t.name in available and t.source == case.state,
+            }
+        )
     height = TOP + len(MAIN_LINE) * PITCH
     return {
         "boxes": list(boxes.values()),
