@@ -139,6 +139,7 @@ KEY_LABELS = {
     "before": _("voor"),
     "categories": _("categorieën"),
     "change": _("wijziging"),
+    "files": _("bestanden"),
     "code": _("code"),
     "confirmed": _("bevestigd"),
     "confirmed_by": _("bevestigd door"),

@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
+from core.formatting import euro
+
 
 class TransactionKind(models.TextChoices):
     """The fund transactions after which parliament is informed (bev.events.TransactionExecuted.kind)."""
@@ -270,7 +272,8 @@ class LetterRequest(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.source_key} ({self.get_status_display()})"
+        # What people read (the audit trail's object, the admin): the transaction, not its key.
+        return f"{self.get_kind_display()} {euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
 # ---------------------------------------------------------------------------------------------

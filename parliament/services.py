@@ -700,7 +700,7 @@ def report_finish(*, report: Report, files: dict[str, tuple[str, bytes]], summar
             action=AuditRecord.Action.EXPORT,
             event="report.done",
             obj=report,
-            changes={"files": sorted(files)},
+            changes={"files": sorted(field.removesuffix("_file").upper() for field in files)},  # CSV, PDF, XLSX
         )
     return report
 

@@ -61,6 +61,12 @@ def test_the_annual_report_lists_the_years_transactions_of_visible_cases(
     assert status["status"] == "done" and status["progress"] == 100
     assert sorted(status["files"]) == ["csv", "pdf", "xlsx"]
     assert status["summary"]["transactions"] == 3
+    # the trail says which files were made, by their formats (not the model's field names)
+    from audit.labels import change_lines
+    from audit.models import AuditRecord
+
+    done = AuditRecord.objects.get(event="report.done", object_id=str(report_id))
+    assert change_lines(done) == ["bestanden: CSV, PDF, XLSX"]
     assert status["summary"]["invested"] == "12500000.50" and status["summary"]["proceeds"] == "4000000.00"
 
     content = api(kamer).get(f"/api/reports/{report_id}/download/csv/").content.decode("utf-8-sig")
