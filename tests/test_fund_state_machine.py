@@ -31,6 +31,9 @@ from tests.factories import (
 
 M = Decimal("1000000.00")
 CAP, COMMITTED = 150 * M, 100 * M
+# Invest-NL's approved investment proposal: what is reserved plus disbursed in the case stays within it
+# (bev.services.ledger._check_approved_proposals).
+PROPOSED = 80 * M
 EDGES = [Decimal("0.01"), M, 10 * M, 50 * M, 50 * M - Decimal("0.01"), 50 * M + Decimal("0.01"), 100 * M]
 amounts = st.one_of(
     st.sampled_from(EDGES), st.integers(min_value=1, max_value=80 * 10**8).map(lambda cents: Decimal(cents) / 100)
@@ -61,13 +64,14 @@ class FundMachine(RuleBasedStateMachine):
         )
         fund_establish_default()
         # The kabinetsbesluit's own maximum is tested in tests/test_cabinet_decision_limits.py; here it
-        # is set above anything the fund can hold, so the fund's limits are the ones this model checks.
+        # is set above anything the fund can hold, so the fund's limits and the approved proposal's
+        # amount are the ones this model checks.
         self.case = case_to_investment_preparation(
             case,
             recorder=sec1,
             confirmer=sec2,
             max_amount=Decimal("900000000000.00"),
-            proposal_amount=Decimal("1000000.00"),
+            proposal_amount=PROPOSED,
         )
         self.secretariat = (sec1, sec2)
         self.sale_ordered = False
@@ -97,6 +101,11 @@ class FundMachine(RuleBasedStateMachine):
 
     def liquid(self):
         return self.available + sum(self.reserved)
+
+    def within_proposal(self, increase):
+        """Reserved plus disbursed in the case (less releases; exits give no room back) stays within
+        the approved proposal."""
+        return sum(self.reserved) + sum(self.invested) + increase <= PROPOSED
 
     def sweep(self):
         excess = self.liquid() - CAP
@@ -134,7 +143,7 @@ class FundMachine(RuleBasedStateMachine):
                 Conflict,
             )
         if self.expect(
-            amount <= self.available,
+            amount <= self.available and self.within_proposal(amount),
             lambda: services.reservation_book(
                 user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()
             ),
@@ -165,7 +174,8 @@ class FundMachine(RuleBasedStateMachine):
 
         if self.exited[i]:
             return self.expect(False, book, Conflict)
-        if self.expect(amount <= self.available + self.reserved[i], book):
+        increase = amount - min(self.reserved[i], amount)
+        if self.expect(amount <= self.available + self.reserved[i] and self.within_proposal(increase), book):
             from_reserved = min(self.reserved[i], amount)
             self.reserved[i] -= from_reserved
             self.available -= amount - from_reserved
