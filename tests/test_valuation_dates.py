@@ -2,7 +2,10 @@
 booking date of its first disbursement; a position is recorded before the money goes in, so its
 creation is no acquisition), else a 400 at `valued_on` in the API and the web form, and nothing is
 stored (`bev.services.holdings._check_valued_after_first_investment`). The tester's walk: a valuation
-dated 2020-01-01 of a position invested today was stored and became its latest value."""
+dated 2020-01-01 of a position invested today was stored and became its latest value.
+
+And the latest valuation is chosen by valuation date, then id, everywhere (the position's detail
+and the reads of several positions or of a past date read it through different statements)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bev import services
+from bev import selectors, services
 from bev.models import Valuation
 from core.exceptions import RuleViolation
 
@@ -81,3 +84,24 @@ def test_web_valuation_before_the_investment_is_a_field_error(client, manager, p
         assert response.status_code == 400
         assert 'id="id_value-valued_on_error"' in body and "3 maart 2025" in body
     assert not Valuation.objects.exists()
+
+
+def test_the_latest_valuation_is_by_date_then_id_in_every_read(api, manager, position):
+    def record(on, fair_value):
+        return services.valuation_record(
+            user=manager, position=position, valued_on=on, fair_value=fair_value, method="dcf"
+        )
+
+    record(date(2025, 9, 30), 31 * M)
+    first = record(date(2025, 6, 30), 30 * M)  # recorded later, valued earlier: not the latest
+    second = record(date(2025, 9, 30), 33 * M)  # the same date as the first one, a higher id: the latest
+    # the one with the higher id recorded at an earlier moment (a clock set back): the id decides
+    Valuation.objects.filter(pk=second.pk).update(created_at=first.created_at - timedelta(hours=1))
+    detail = api(manager).get(f"/api/positions/{position.pk}/").json()["metrics"]
+    assert (detail["latest_valuation_on"], detail["unrealised_value"]) == ("2025-09-30", "33000000.00")
+    # the reads of several positions (reports, the case page) and of a past date, other statements
+    for metrics in (
+        selectors.positions_metrics([position, position])[position.pk],  # more than one: the list's read
+        selectors.positions_metrics([position], as_of=timezone.localdate())[position.pk],
+    ):
+        assert (metrics["latest_valuation_on"], metrics["unrealised_value"]) == (date(2025, 9, 30), 33 * M)
