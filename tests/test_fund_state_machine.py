@@ -213,8 +213,11 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def fee(self, amount):
+        # the year's budget is charge_fee's default, the committed capital (bev.services.fees.fee_budget_set)
         if entry := self.expect(
-            amount <= self.available, lambda: charge_fee(user=self.manager, amount=amount, idempotency_key=self.key())
+            amount <= self.available and self.fees + amount <= COMMITTED,
+            lambda: charge_fee(user=self.manager, amount=amount, idempotency_key=self.key()),
+            (RuleViolation, Conflict),
         ):
             self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount
