@@ -520,9 +520,10 @@ def fee_approver():
     return UserFactory(username="fee_approver", role=Role.CASE_OFFICER)
 
 
-def fee_year_prepared(year: int, *, budget=Decimal("1000000000.00")):
-    """The year's fee budget set by an administrator (when none is set) and the EZK approver made:
-    call it before fees are charged from several threads at once."""
+def fee_year_prepared(year: int, *, budget=Decimal("100000000.00")):
+    """The year's fee budget set by an administrator (when none is set; by default the most it may be,
+    the fund's committed capital) and the EZK approver made: call it before fees are charged from
+    several threads at once."""
     from bev.selectors import fee_year
     from bev.services import fee_budget_set
 
@@ -531,7 +532,7 @@ def fee_year_prepared(year: int, *, budget=Decimal("1000000000.00")):
         fee_budget_set(user=UserFactory(username="fee_budget_admin", role=Role.ADMINISTRATOR), year=year, amount=budget)
 
 
-def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="", budget=Decimal("1000000000.00")):
+def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="", budget=Decimal("100000000.00")):
     """A management fee booked the legitimate way: the year's budget set by an administrator (when
     none is set), proposed by `user` (a fund manager) and approved by an EZK official. Returns the
     journal entry the approval booked."""

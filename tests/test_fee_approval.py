@@ -13,7 +13,7 @@ from django.utils import timezone
 from access.roles import Role
 from audit.models import AuditRecord
 from bev import services
-from bev.models import FeeCharge, JournalEntry
+from bev.models import FeeBudget, FeeCharge, JournalEntry
 from bev.selectors import fund_overview
 from core.exceptions import Conflict, PermissionDenied
 
@@ -146,3 +146,29 @@ def test_web_fees_page_approve_and_refusal_at_the_form(client, manager, officer,
     web_session(client, manager)
     body = client.get(reverse("bev:fund")).content.decode()
     assert "Budget beheersvergoeding dit jaar" in body and "€ 400.000" in body  # left
+
+
+def test_a_budget_above_the_committed_capital_is_refused_at_the_amount(api, client, admin, fund):
+    """The service's own plausibility bound (bev.services.fees.fee_budget_set): €200,000,000 for a
+    year was accepted; the fund's committed capital (€100m) is the most a year's budget may be."""
+    year = timezone.localdate().year
+    refused = api(admin).post("/api/fund/fee-budgets/", {"year": year, "amount": "200000000.00"}, format="json")
+    assert refused.status_code == 400
+    assert list(refused.json()) == ["amount"] and "€ 100.000.000,00" in refused.json()["amount"][0]
+    assert (
+        api(admin)
+        .post("/api/fund/fee-budgets/", {"year": year + 1, "amount": "100000000.01"}, format="json")
+        .status_code
+        == 400
+    )
+    assert FeeBudget.objects.get(year=year).amount == 500 * K  # unchanged
+    assert not FeeBudget.objects.filter(year=year + 1).exists()
+    web_session(client, admin)
+    response = client.post(
+        reverse("bev:fee_budget_set"), {"budget-year": year, "budget-amount": "200.000.000", "budget-notes": ""}
+    )
+    assert response.status_code == 400
+    assert 'id="id_budget-amount_error"' in response.content.decode()
+    assert FeeBudget.objects.get(year=year).amount == 500 * K
+    # the committed capital itself is allowed
+    assert services.fee_budget_set(user=admin, year=year, amount=100_000_000).amount == 100_000_000

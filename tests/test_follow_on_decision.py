@@ -163,3 +163,32 @@ def test_a_declined_follow_on_needs_no_fresh_assessment(api, officer, secretaria
         deploy=False,
     )
     assert decision.pk is not None
+
+
+def test_a_follow_on_proposal_adds_its_amount_below_the_new_maximum(
+    api, officer, secretariat, secretariat2, manager, invested, assessor, assessor2
+):
+    """The approved proposals bind the money together (bev.services.ledger._check_approved_proposals):
+    €10m proposed and invested under the first decision, €5m more proposed under a follow-on decision
+    allowing €30m: €15m in all, whatever room the cabinet's maximum leaves."""
+    case = invested.case
+    move(api, officer, case, "request_follow_on_decision", "Nieuwe financieringsronde, € 5 mln extra")
+    case = Case.objects.get(pk=case.pk)
+    reassess(case, assessor, assessor2)
+    decision = cabinet_decision_record(
+        user=secretariat,
+        case=case,
+        meeting_date=date.today(),
+        reference="MR-2026-06",
+        deploy=True,
+        instruments=["equity"],
+        max_amount=30 * M,
+    )
+    cabinet_decision_confirm(user=secretariat2, decision=decision)
+    assert move(api, secretariat, case, "resume_after_follow_on_decision").json()["state"] == "monitoring"
+    approve_investment_proposal(Case.objects.get(pk=case.pk), amount=5 * M)
+    services.reservation_book(user=manager, position=invested, amount=5 * M, idempotency_key="r1")
+    with pytest.raises(Conflict) as refused:
+        services.reservation_book(user=manager, position=invested, amount=Decimal("0.01"), idempotency_key="r2")
+    assert refused.value.code == "investment_proposal_limit"
+    assert "€ 15.000.000,00" in refused.value.message and refused.value.extra["left"] == "0.00"

@@ -160,8 +160,8 @@ def test_concurrent_bookings_keep_the_running_balances_equal_to_the_ledger(stake
             )
         else:
             jobs.append(lambda a=amount, k=f"f{i}": charge_fee(user=manager, amount=a, idempotency_key=k))
-    # before the threads: a budget above anything the draw books, and the approver
-    fee_year_prepared(timezone.localdate().year, budget=Decimal("1000000000.00"))
+    # before the threads: a budget above anything the draw books (the most it may be), and the approver
+    fee_year_prepared(timezone.localdate().year, budget=Decimal("100000000.00"))
     outcomes = race(jobs)
     assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, (RuleViolation, LimitExceeded))] == []
     assert_reconciled()

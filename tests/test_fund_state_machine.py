@@ -31,6 +31,9 @@ from tests.factories import (
 
 M = Decimal("1000000.00")
 CAP, COMMITTED = 150 * M, 100 * M
+# Invest-NL's approved investment proposal: what is reserved plus disbursed in the case stays within it
+# (bev.services.ledger._check_approved_proposals).
+PROPOSED = 80 * M
 EDGES = [Decimal("0.01"), M, 10 * M, 50 * M, 50 * M - Decimal("0.01"), 50 * M + Decimal("0.01"), 100 * M]
 amounts = st.one_of(
     st.sampled_from(EDGES), st.integers(min_value=1, max_value=80 * 10**8).map(lambda cents: Decimal(cents) / 100)
@@ -61,15 +64,16 @@ class FundMachine(RuleBasedStateMachine):
         )
         fund_establish_default()
         # The kabinetsbesluit's own maximum is tested in tests/test_cabinet_decision_limits.py; here it
-        # is set above anything the fund can hold, so the fund's limits are the ones this model checks.
-        # A decision names at most the fund's maximum size (cabinet_decision_record), and disbursed
-        # money that comes back may be disbursed again, so the set-up lifts the recorded maximum.
+        # is set above anything the fund can hold, so the fund's limits and the approved proposal's
+        # amount are the ones this model checks. A decision names at most the fund's maximum size
+        # (cabinet_decision_record), and disbursed money that comes back may be disbursed again, so
+        # the set-up lifts the recorded maximum.
         self.case = case_to_investment_preparation(
             case,
             recorder=sec1,
             confirmer=sec2,
             max_amount=Decimal("150000000.00"),
-            proposal_amount=Decimal("1000000.00"),
+            proposal_amount=PROPOSED,
         )
         CabinetDecision.objects.filter(case=self.case).update(max_amount=Decimal("900000000000.00"))
         self.secretariat = (sec1, sec2)
@@ -100,6 +104,11 @@ class FundMachine(RuleBasedStateMachine):
 
     def liquid(self):
         return self.available + sum(self.reserved)
+
+    def within_proposal(self, increase):
+        """Reserved plus disbursed in the case (less releases; exits give no room back) stays within
+        the approved proposal."""
+        return sum(self.reserved) + sum(self.invested) + increase <= PROPOSED
 
     def sweep(self):
         excess = self.liquid() - CAP
@@ -137,7 +146,7 @@ class FundMachine(RuleBasedStateMachine):
                 Conflict,
             )
         if self.expect(
-            amount <= self.available,
+            amount <= self.available and self.within_proposal(amount),
             lambda: services.reservation_book(
                 user=self.manager, position=self.positions[i], amount=amount, idempotency_key=self.key()
             ),
@@ -168,7 +177,8 @@ class FundMachine(RuleBasedStateMachine):
 
         if self.exited[i]:
             return self.expect(False, book, Conflict)
-        if self.expect(amount <= self.available + self.reserved[i], book):
+        increase = amount - min(self.reserved[i], amount)
+        if self.expect(amount <= self.available + self.reserved[i] and self.within_proposal(increase), book):
             from_reserved = min(self.reserved[i], amount)
             self.reserved[i] -= from_reserved
             self.available -= amount - from_reserved
@@ -206,8 +216,11 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def fee(self, amount):
+        # the year's budget is charge_fee's default, the committed capital (bev.services.fees.fee_budget_set)
         if entry := self.expect(
-            amount <= self.available, lambda: charge_fee(user=self.manager, amount=amount, idempotency_key=self.key())
+            amount <= self.available and self.fees + amount <= COMMITTED,
+            lambda: charge_fee(user=self.manager, amount=amount, idempotency_key=self.key()),
+            (RuleViolation, Conflict),
         ):
             self.corrigible.append([entry, "fee", amount, False])
             self.available -= amount

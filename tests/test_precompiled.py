@@ -143,7 +143,7 @@ def test_position_detail_of_a_strange_id_is_not_found(api, manager, position_id)
 def test_the_position_detail_equals_the_orms_read(case, manager, manager2, secretariat, secretariat2, outsider):
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M)
+    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=M, booked_on=date(2025, 1, 2))
     services.valuation_record(
         user=manager, position=position, valued_on=date(2026, 6, 30), fair_value=Decimal("1400000.00"), method="dcf"
     )

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from access.roles import Role
 from tests.factories import (
@@ -220,7 +221,7 @@ def _more_positions_and_entries(officer, team, secretariat, secretariat2, manage
         valuation_record(
             user=manager,
             position=position,
-            valued_on=date(2026, month, 1),
+            valued_on=timezone.localdate(),  # invested today: not valued before it
             fair_value=Decimal("1100000"),
             method="multiples",
         )

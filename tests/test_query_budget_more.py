@@ -478,7 +478,7 @@ def test_position_valuations_are_constant(api, manager, position, django_assert_
             valuation_record(
                 user=manager,
                 position=position,
-                valued_on=date(2026, month, 1),
+                valued_on=timezone.localdate(),  # invested today: not valued before it
                 fair_value=Decimal("1100000"),
                 method="multiples",
             )

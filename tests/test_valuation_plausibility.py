@@ -21,11 +21,17 @@ M = Decimal("1000000.00")
 
 @pytest.fixture
 def position(case, manager, manager2, secretariat, secretariat2):
-    """An equity stake with € 10 mln invested, valued at € 12 mln on 30 June 2025."""
+    """An equity stake with € 10 mln invested on 2 January 2025, valued at € 12 mln on 30 June 2025."""
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     position = invest_in_case(
-        ready, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("40"), shares=4000
+        ready,
+        proposer=manager,
+        approver=manager2,
+        amount=10 * M,
+        ownership_percent=Decimal("40"),
+        shares=4000,
+        booked_on=date(2025, 1, 2),
     )
     services.valuation_record(
         user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=12 * M, method="multiples"
@@ -36,7 +42,7 @@ def position(case, manager, manager2, secretariat, secretariat2):
 def test_the_first_valuation_is_compared_with_the_invested_cost(case, manager, manager2, secretariat, secretariat2):
     fund_with_tranches(user=manager)
     ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
-    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M)
+    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M, booked_on=date(2025, 1, 2))
     with pytest.raises(RuleViolation) as refused:
         services.valuation_record(
             user=manager, position=position, valued_on=date(2025, 6, 30), fair_value=31 * M, method="multiples"

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     DateField,
     DateTimeField,
@@ -349,6 +350,11 @@ class LatestValuation:
     valued_on: date
     created_at: datetime
     fair_value: Decimal
+    id: int
+
+    @property
+    def order(self) -> tuple[date, int]:
+        return (self.valued_on, self.id)
 
 
 def _valuations_and_sales(
@@ -378,10 +384,10 @@ def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Ex
         # The fair value's column carries the sales' percentages too: typed wide enough for both (SQLite's
         # converter rounds every row of a UNION's column to its first part's places: 12.345678 % was 12.35).
         .annotate(number=Cast("fair_value", _NUMBER_OUT))
-        .values_list("position_id", "valued_on", "created_at", "number", Value("valuation"))
+        .values_list("position_id", "valued_on", "created_at", "number", Value("valuation"), "id")
         .union(
             exits.order_by().values_list(
-                "position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale")
+                "position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale"), "id"
             ),
             all=True,
         )
@@ -395,26 +401,27 @@ def _one_position_figure_rows(position_id: int) -> QuerySet:
     (the flow's amount, the fair value, the percentage sold)."""
     # Typed NULLs: PostgreSQL types a UNION's column from its first parts, and two bare NULLs are text.
     no_date, no_time = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
+    no_id = Cast(Value(None), BigIntegerField())
     no_money, no_number = Value(None, output_field=_MONEY_OUT), Value(None, output_field=_NUMBER_OUT)
     no_figures = {f"no_{name}": no_money for name in _RUNNING_FIGURES}
     return (
         PositionBalance.objects.filter(position_id=position_id)
         .order_by()  # no ORDER BY in a part of a UNION (SQLite refuses it)
-        .annotate(row_kind=Value("figures"), row_on=no_date, row_at=no_time, row_number=no_number)
-        .values_list("row_kind", "row_on", "row_at", "row_number", *_RUNNING_FIGURES)
+        .annotate(row_kind=Value("figures"), row_on=no_date, row_at=no_time, row_number=no_number, row_id=no_id)
+        .values_list("row_kind", "row_on", "row_at", "row_number", "row_id", *_RUNNING_FIGURES)
         .union(
             PositionFlow.objects.filter(position_id=position_id)
             .order_by()
-            .annotate(row_kind=Value("flow"), row_at=no_time, **no_figures)
-            .values_list("row_kind", "booked_on", "row_at", "amount", *no_figures),
+            .annotate(row_kind=Value("flow"), row_at=no_time, row_id=no_id, **no_figures)
+            .values_list("row_kind", "booked_on", "row_at", "amount", "row_id", *no_figures),
             Valuation.objects.filter(position_id=position_id)
             .order_by()
             .annotate(row_kind=Value("valuation"), **no_figures)
-            .values_list("row_kind", "valued_on", "created_at", "fair_value", *no_figures),
+            .values_list("row_kind", "valued_on", "created_at", "fair_value", "id", *no_figures),
             Exit.objects.filter(position_id=position_id)
             .order_by()
             .annotate(row_kind=Value("sale"), **no_figures)
-            .values_list("row_kind", "exited_on", "created_at", "fraction_sold_percent", *no_figures),
+            .values_list("row_kind", "exited_on", "created_at", "fraction_sold_percent", "id", *no_figures),
             all=True,
         )
     )
@@ -432,7 +439,7 @@ def _one_position_figures(
     sums = _PositionSums()
     found = False
     valuation_and_sale_rows = []
-    for kind, on, at, number, invested, cost, reserved, returns, realised in _ONE_POSITION_FIGURE_ROWS(
+    for kind, on, at, number, row_id, invested, cost, reserved, returns, realised in _ONE_POSITION_FIGURE_ROWS(
         position_id=position_id
     ):
         if kind == "figures":
@@ -442,21 +449,26 @@ def _one_position_figures(
         elif kind == "flow":
             sums.flows[on] += _q(number)
         else:
-            valuation_and_sale_rows.append((position_id, on, at, number, kind))
+            valuation_and_sale_rows.append((position_id, on, at, number, kind, row_id))
     valuations, sales = _latest_valuations_and_sales(valuation_and_sale_rows)
     return ({position_id: sums} if found else {}), valuations, sales
 
 
 def _latest_valuations_and_sales(
-    rows: Iterable[tuple[int, date, datetime, Decimal, str]],
+    rows: Iterable[tuple[int, date, datetime, Decimal, str, int]],
 ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
+    """Per position its latest valuation, by valuation date and then id (as `Valuation`'s ordering,
+    the position page's list and `bev.services.holdings.valuation_jump` choose it), and its sales by
+    date and then when recorded."""
     latest: dict[int, LatestValuation] = {}
     sales: dict[int, list] = defaultdict(list)
-    for position_id, on, created_at, number, what in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
+    for position_id, on, created_at, number, what, row_id in sorted(rows, key=lambda r: (r[0], r[1], r[5])):
         if what == "sale":
             sales[position_id].append((on, created_at, Decimal(number)))
-        else:
-            latest[position_id] = LatestValuation(on, created_at, _q(number))
+        elif position_id not in latest or (on, row_id) > latest[position_id].order:
+            latest[position_id] = LatestValuation(on, created_at, _q(number), row_id)
+    for position_sales in sales.values():
+        position_sales.sort(key=lambda sale: (sale[0], sale[1]))
     return latest, sales
 
 

@@ -22,7 +22,7 @@ from core.exceptions import NotFound
 from core.incarnation import incarnation_sql
 
 from ..constants import PORTFOLIO_KINDS, Account
-from ..metrics import irr, moic
+from ..metrics import holding_irr, moic
 from ..models import (
     AccountBalance,
     Conversion,
@@ -170,10 +170,13 @@ def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
     balances are read fresh every time); a past date's also on every other entry. The ids start
     again where a backup left them once it is restored: the database's incarnation tells the figures
     of the restored database from those cached before the restore (core.incarnation)."""
+    parts: tuple[str | int | None, ...]
     if as_of is None:
         parts = ("now", on.isoformat(), state.newest_portfolio_entry, state.newest_valuation, state.newest_conversion)
     else:
-        parts = ("on", as_of.isoformat(), state.newest_entry, state.newest_valuation, state.newest_conversion)
+        # A date not yet passed measures the IRR today (bev.metrics.holding_irr): today is part of its key.
+        measured = min(as_of, timezone.localdate()).isoformat()
+        parts = ("on", as_of.isoformat(), measured, state.newest_entry, state.newest_valuation, state.newest_conversion)
     return f"bev:overview:{state.incarnation}:{state.pk}:" + ":".join(str(part or 0) for part in parts)
 
 
@@ -292,7 +295,7 @@ def _figures_from_rows(rows: dict, as_of: date | None, on: date) -> dict:
         "totals": rows["totals"],
         "unrealised_value": unrealised,
         "invested": invested,
-        "irr": irr(_with_terminal_value(flows, unrealised, on)),
+        "irr": holding_irr(flows, unrealised=unrealised, on=on),
     }
 
 
@@ -365,10 +368,3 @@ def fee_year(*, year: int, as_of: date | None = None) -> dict:
         "booked": booked_total,
         "left": amount - booked_total,
     }
-
-
-def _with_terminal_value(flows: dict, unrealised: Decimal, on: date) -> list[tuple[date, Decimal]]:
-    dated = dict(flows)
-    if unrealised:
-        dated[on] = dated.get(on, ZERO) + unrealised
-    return sorted(dated.items())

@@ -22,7 +22,7 @@ from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
 from ..constants import Instrument
-from ..metrics import irr, moic
+from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
     DecisionCondition,
@@ -40,7 +40,6 @@ from .balances import (
     _unrealised,
     _valuations_and_sales,
 )
-from .overview import _with_terminal_value
 
 
 # ------------------------------------------------------------------------------------------------
@@ -206,7 +205,7 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
             "unrealised_result": (unrealised - s.cost) if valuation is not None else ZERO,
             "latest_valuation_on": valuation.valued_on if valuation else None,
             "moic": moic(invested=s.invested, returned=s.returns, unrealised=unrealised),
-            "irr": irr(_with_terminal_value(s.flows, unrealised, on)),
+            "irr": holding_irr(s.flows, unrealised=unrealised, on=on),
         }
     return result
 

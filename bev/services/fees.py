@@ -24,6 +24,7 @@ from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.formatting import euro
 
 from ..constants import Account, EntryKind, ProposalStatus
 from ..models import FeeBudget, FeeCharge
@@ -50,6 +51,19 @@ def fee_budget_set(*, user: User, year: int, amount: NumberInput, notes: str = "
     if not isinstance(year, int) or not 2023 <= year <= 2100:
         raise RuleViolation(_("Geef een jaar tussen 2023 en 2100 op."), field="year")
     fund = _lock_fund()  # the fee approvals read the budget under the same lock
+    # The service's own plausibility bound, not a rule of the letter, which says only "een gepaste
+    # beheersvergoeding" (docs/security.md): a year's fee budget above the fund's committed capital
+    # (EUR 100 million) cannot be a fitting fee for managing that fund, so it is taken for a typo of a
+    # few zeros (EUR 200,000,000 for 2026 was accepted) and refused at the amount.
+    if amount > fund.committed_limit:
+        raise RuleViolation(
+            _(
+                "Een budget beheersvergoeding boven het toegezegde kapitaal van het fonds (%(limit)s) is niet "
+                "aannemelijk; controleer het bedrag."
+            )
+            % {"limit": euro(fund.committed_limit, cents=True)},
+            field="amount",
+        )
     booked = fee_year(year=year)["booked"]
     if amount < booked:
         raise Conflict(

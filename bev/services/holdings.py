@@ -19,6 +19,7 @@ from core.formatting import date_display, euro, multiple_nl, percent_nl
 
 from ..constants import (
     LOAN_INSTRUMENTS,
+    EntryKind,
     Instrument,
     TransactionKind,
     ValuationMethod,
@@ -26,6 +27,7 @@ from ..constants import (
 from ..models import (
     Conversion,
     Dilution,
+    JournalEntry,
     Position,
     Valuation,
 )
@@ -101,6 +103,36 @@ def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal
 # ------------------------------------------------------------------------------------------------
 # Valuations, dilution, conversion
 # ------------------------------------------------------------------------------------------------
+def first_investment_on(position: Position) -> date | None:
+    """The booking date of the position's first disbursement: when the SPV acquired the holding (a
+    position is recorded before the money goes in, `position_create`, so its creation is no acquisition)."""
+    return (
+        JournalEntry.objects.filter(position_id=position.pk, kind=EntryKind.DISBURSEMENT)
+        .order_by("booked_on")
+        .values_list("booked_on", flat=True)
+        .first()
+    )
+
+
+def _check_valued_after_first_investment(position: Position, valued_on: date) -> None:
+    """A fair value is of a holding the SPV has: a valuation dated before the first investment (or of a
+    position nothing was invested in yet) is refused at `valued_on`. Otherwise it would be the
+    position's latest value on every date after it, and the figures derived from it (unrealised
+    result, MOIC, IRR over a terminal value dated before the money went in) would be meaningless."""
+    first = first_investment_on(position)
+    if first is None:
+        raise RuleViolation(
+            _("In deze positie is nog niet geïnvesteerd: een waardering volgt op de eerste uitbetaling."),
+            field="valued_on",
+        )
+    if valued_on < first:
+        raise RuleViolation(
+            _("Een waardering kan niet liggen vóór de eerste investering in deze positie (%(date)s).")
+            % {"date": date_display(first)},
+            field="valued_on",
+        )
+
+
 @transaction.atomic
 def valuation_record(
     *,
@@ -123,6 +155,7 @@ def valuation_record(
     _lock_fund()  # valuations commit in id order: the overview's cache is keyed on the newest id
     position = _locked_position(position)
     _require_open(position)
+    _check_valued_after_first_investment(position, valued_on)
     invested = position_balances(position_ids=[position.pk])[position.pk]["invested"]
     if invested > 0 and fair_value > invested * MAX_VALUATION_MULTIPLE:
         raise RuleViolation(

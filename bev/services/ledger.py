@@ -14,6 +14,7 @@ The limits, each in one place:
 - `_check_available`: a reservation or disbursement never exceeds the available liquidity.
 - `_check_fee_budget`: the management fees booked in a year stay within the year's fee budget.
 - `_check_cabinet_decision`: the money in a case stays within what the kabinetsbesluit allowed.
+- `_check_approved_proposals`: ... and within the amounts of the approved investment proposals.
 - `_sweep_excess`: after every inflow, liquid assets above the cap (€150m) go to the treasury.
 """
 
@@ -146,6 +147,7 @@ if TYPE_CHECKING:
 
         committed: Decimal
         proposal_approved: bool
+        proposals_approved_total: Decimal
 
 
 def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
@@ -493,8 +495,9 @@ def _governing_decision(case_id: int) -> GoverningDecision | None:
     """The case's governing decision to deploy (its latest confirmed one, `Case.governing_deploy_decision`)
     with, in the same statement, what is committed in the case under the ledger (reserved plus
     disbursed, less releases and reversals: the case's reserved balance plus its disbursement lines on
-    the investments account, from its positions' running figures; exits do not give room back) and
-    whether Invest-NL's investment proposal under it was approved. Only under the fund lock: every
+    the investments account, from its positions' running figures; exits do not give room back),
+    whether Invest-NL's investment proposal under it was approved, and the sum of the amounts of the
+    case's approved proposals (under this decision and the earlier ones). Only under the fund lock: every
     writer of the ledger holds it. Compiled once (`core.precompiled`): it is built under the lock."""
     found = list(_GOVERNING_DECISION(case_id=case_id))
     return cast("GoverningDecision | None", found[0] if found else None)
@@ -509,6 +512,13 @@ def _governing_decision_query(case_id: int) -> QuerySet[CabinetDecision]:
         .values("total")
     )
     approved = InvestmentProposal.objects.filter(decision_id=OuterRef("pk"), status=ProposalStatus.APPROVED)
+    approved_total = (
+        InvestmentProposal.objects.filter(case_id=OuterRef("case_id"), status=ProposalStatus.APPROVED)
+        .order_by()
+        .values("case_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
     return (
         CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
         .annotate(
@@ -516,6 +526,9 @@ def _governing_decision_query(case_id: int) -> QuerySet[CabinetDecision]:
                 Subquery(committed), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)
             ),
             proposal_approved=Exists(approved),
+            proposals_approved_total=Coalesce(
+                Subquery(approved_total), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)
+            ),
         )
         .order_by("-confirmed_at", "-id")[:1]
     )
@@ -536,7 +549,8 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
     investment proposal under it was approved by EZK, and the case's committed total (reserved +
     disbursed, less releases) plus `increase` stays within the decided maximum. Anything beyond
     needs a new decision (the follow-on route in the lifecycle). Refusals are 409 and name the
-    decision and what is left under it."""
+    decision and what is left under it. Then, on the same figures, the approved investment
+    proposals' amount (`_check_approved_proposals`)."""
     decision = _governing_decision(case.pk)
     if decision is None:
         raise Conflict(
@@ -605,6 +619,47 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
             },
             code="cabinet_decision_limit",
             extra=extra,
+        )
+    _check_approved_proposals(decision, increase)
+
+
+def _check_approved_proposals(decision: GoverningDecision, increase: Decimal) -> None:
+    """What is reserved and disbursed in a case stays within the amounts EZK approved in Invest-NL's
+    investment proposals for it. The letter: "Invest-NL is daarbij verantwoordelijk voor het
+    uitwerken van een voorstel voor de meest optimale investeringsmogelijkheid" ("Invest-NL als
+    beheerder"), and the cabinet decides. The letter does not say in so many words that the approved
+    amount caps the money: that cap is the service's own control (docs/security.md), so that money
+    never goes beyond what was proposed and approved (below the cabinet's maximum, which may be higher).
+
+    A proposal binds its case (`InvestmentProposal.case`, one approved per decision): a follow-on
+    decision's proposal adds its amount (tests/test_follow_on_decision.py: €10m, then €5m more under a
+    €15m maximum). Measured as the cabinet maximum is (`_governing_decision`: reserved plus disbursed,
+    less releases and reversals), read under the fund lock, which every writer of the ledger holds;
+    approving a proposal only raises the cap and a decided proposal never changes, so the check holds
+    under concurrency as the cabinet's does. Called by `_check_cabinet_decision` only."""
+    approved = decision.proposals_approved_total
+    left = approved - decision.committed
+    if increase > left:
+        raise LimitExceeded(
+            _(
+                "De goedgekeurde investeringsvoorstellen in deze casus komen samen op %(approved)s; "
+                "gereserveerd en uitbetaald is %(committed)s, over is %(left)s, gevraagd %(amount)s. "
+                "Voor meer is een nieuw, door EZK goedgekeurd investeringsvoorstel nodig. Er is niets geboekt."
+            )
+            % {
+                "approved": euro(approved, cents=True),
+                "committed": euro(decision.committed, cents=True),
+                "left": euro(max(left, ZERO), cents=True),
+                "amount": euro(increase, cents=True),
+            },
+            field="amount",
+            code="investment_proposal_limit",
+            extra={
+                "decision": decision.reference,
+                "approved": str(approved),
+                "committed": str(decision.committed),
+                "left": str(max(left, ZERO)),
+            },
         )
 
 
