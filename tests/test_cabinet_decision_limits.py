@@ -162,6 +162,12 @@ def test_an_instrument_the_decision_does_not_allow_is_refused(api, manager, deci
     assert response.status_code == 409
     assert response.json()["code"] == "cabinet_decision_instrument"
     assert "MR-2026-01" in response.json()["message"]
+    # the instruments in words, as the decision's page shows them, not their codes
+    assert (
+        "„In aandelen converteerbare lening”" in response.json()["message"]
+        and "(wel: Aandelen)" in response.json()["message"]
+    )
+    assert "convertible_loan" not in response.json()["message"]
     with pytest.raises(Conflict):
         propose(manager, loan, M, "d1")
     assert not JournalEntry.objects.filter(kind__in=["reservation", "disbursement"]).exists()

@@ -46,6 +46,7 @@ from ..constants import (
     RETURN_KINDS,
     Account,
     EntryKind,
+    Instrument,
     ProposalStatus,
 )
 from ..models import (
@@ -581,13 +582,13 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
     if instrument not in decision.instruments:
         raise Conflict(
             _(
-                "Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s); "
+                "Kabinetsbesluit %(ref)s staat het instrument „%(instrument)s” niet toe (wel: %(allowed)s); "
                 "onder het besluit is nog %(left)s over."
             )
             % {
                 "ref": decision.reference,
-                "instrument": instrument,
-                "allowed": ", ".join(decision.instruments),
+                "instrument": _instrument_label(instrument),
+                "allowed": ", ".join(_instrument_label(code) for code in decision.instruments),
                 "left": euro(max(left, ZERO), cents=True),
             },
             code="cabinet_decision_instrument",
@@ -621,6 +622,11 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
             extra=extra,
         )
     _check_approved_proposals(decision, increase)
+
+
+def _instrument_label(code: str) -> str:
+    """An instrument as people read it (Aandelen), a code the service does not know as itself."""
+    return str(Instrument(code).label) if code in Instrument.values else code
 
 
 def _check_approved_proposals(decision: GoverningDecision, increase: Decimal) -> None:
