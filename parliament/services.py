@@ -512,6 +512,18 @@ def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
 
 
 @transaction.atomic
+def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> None:
+    """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, and
+    a date neither in the future nor before the approval. `letter_mark_sent` checks it under the
+    lock; the page asks it before its confirmation, so a refusal never comes after "Bevestigen"."""
+    if not (kamerstuk_number or "").strip():
+        raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
+    if sent_on > timezone.localdate():
+        raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
+    if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():
+        raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
+
+
 def letter_mark_sent(*, user: User, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> LetterDraft:
     """Record that the approved letter went to the chamber, with its Kamerstuk number; the letter
     (and its confidential annex) are kept as documents of the case."""
@@ -519,12 +531,7 @@ def letter_mark_sent(*, user: User, letter: LetterDraft, sent_on: date, kamerstu
     letter = _locked(letter)
     _require_status(letter, LetterStatus.APPROVED)
     kamerstuk_number = (kamerstuk_number or "").strip()
-    if not kamerstuk_number:
-        raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
-    if sent_on > timezone.localdate():
-        raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
-    if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():
-        raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
+    letter_send_check(letter=letter, sent_on=sent_on, kamerstuk_number=kamerstuk_number)
     before = {
         "letter_date": letter.letter_date,
         "signatory_name": letter.signatory_name,

@@ -71,7 +71,7 @@ class ReturnForm(forms.Form):
 
 class SentForm(forms.Form):
     sent_on = forms.DateField(label=gettext_lazy("Verzonden op"), widget=DateInput())
-    kamerstuk_number = forms.CharField(label=gettext_lazy("Kamerstuknummer"), max_length=100, required=False)
+    kamerstuk_number = forms.CharField(label=gettext_lazy("Kamerstuknummer"), max_length=100)
 
 
 class ReportRequestForm(forms.Form):
@@ -328,7 +328,10 @@ def letter_act(request, letter_id: int, action: str):
                     (_("Casus"), item.case.reference),
                     *[(str(form.fields[name].label), value) for name, value in form.cleaned_data.items()],
                 ]
-                # Sending stores the letter as case documents (files): no dry run for it.
+                # Sending stores the letter as case documents (files): no dry run for it, but its facts
+                # are checked before the question, so a refusal never comes after "Bevestigen".
+                if action == "send":
+                    services.letter_send_check(letter=item, **form.cleaned_data)
                 asked = confirm_first(
                     request,
                     title=str(title),

@@ -195,6 +195,7 @@ def test_a_booking_dated_before_the_latest_entry_is_refused(manager):
     with pytest.raises(RuleViolation) as refused:
         services.tranche_receive(user=manager, amount=M, idempotency_key="t2", received_on=date(2024, 4, 1))
     assert refused.value.field == "received_on"
+    assert "(2 april 2024)" in str(refused.value.message), refused.value.message  # a date in words, not ISO
 
 
 def test_a_full_exit_releases_what_is_still_reserved_without_counting_it_as_a_return(

@@ -229,3 +229,24 @@ def test_a_letter_sent_on_out_of_range_is_an_error_at_the_field(client, approved
     assert 'value="Kamerstuk 30 821, nr. 300"' in page
     letter.refresh_from_db()
     assert letter.status == "approved" and letter.sent_on is None
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"kamerstuk_number": ""}, "id_kamerstuk_number"),  # required, marked so on the form
+        ({"sent_on": (timezone.localdate() - timedelta(days=1)).isoformat()}, "id_sent_on"),  # before the approval
+    ],
+)
+def test_sending_is_refused_at_the_field_before_the_confirmation_not_after(client, approved_letter, data, field):
+    """The send form's facts are checked before "Bevestigen: verzonden" is asked, so a refusal never
+    comes after the person confirmed (the tester saw the confirmation page, then the refusal)."""
+    letter, kamer = approved_letter
+    web_session(client, kamer)
+    sent = {"sent_on": timezone.localdate().isoformat(), "kamerstuk_number": "Kamerstuk 30 821, nr. 300", **data}
+    response = client.post(reverse("parliament:act", args=[letter.pk, "send"]), sent)
+    page = response.content.decode()
+    assert response.status_code == 400 and "Bevestigen: verzonden" not in page, response.status_code
+    assert field_error(page, field)
+    letter.refresh_from_db()
+    assert letter.status == "approved" and letter.sent_on is None

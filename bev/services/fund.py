@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -105,7 +106,8 @@ def manager_change(*, user: User, name: str, valid_from: date, notes: str = "") 
     if current is not None:
         if valid_from <= current.valid_from:
             raise RuleViolation(
-                _("Een nieuwe beheerder begint na de huidige (%(since)s).") % {"since": current.valid_from.isoformat()},
+                _("Een nieuwe beheerder begint na de huidige (%(since)s).")
+                % {"since": date_format(current.valid_from)},
                 field="valid_from",
             )
         current.valid_to = valid_from - timedelta(days=1)

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -189,7 +190,7 @@ def _booking_date_after(last: date | None, booked_on: date | None, *, field: str
     if last is not None and booked_on < last:
         raise RuleViolation(
             _("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
-            % {"last": last.isoformat()},
+            % {"last": date_format(last)},
             field=field,
         )
     return booked_on

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -178,14 +179,14 @@ def loan_terms_record(
     if accrued_to is not None and valid_from <= accrued_to:
         raise Conflict(
             _("De rente is al opgebouwd tot en met %(date)s; nieuwe voorwaarden gaan daarna in.")
-            % {"date": accrued_to.isoformat()},
+            % {"date": date_format(accrued_to)},
             code="loan_terms_period_accrued",
         )
     current = LoanTerms.objects.filter(fund=fund).order_by("-valid_from").first()
     if current is not None:
         if valid_from <= current.valid_from:
             raise RuleViolation(
-                _("Nieuwe voorwaarden gaan in na de huidige (%(since)s).") % {"since": current.valid_from.isoformat()},
+                _("Nieuwe voorwaarden gaan in na de huidige (%(since)s).") % {"since": date_format(current.valid_from)},
                 field="valid_from",
             )
         if current.valid_to is None or current.valid_to >= valid_from:
@@ -269,7 +270,7 @@ def loan_interest_accrue(*, user: User | None = None, through: date | None = Non
             if user is not None and not accrued:
                 raise Conflict(
                     _("De leningsvoorwaarden (rente, renteperiode) zijn niet ingesteld voor %(day)s.")
-                    % {"day": missing.args[0].isoformat()},
+                    % {"day": date_format(missing.args[0])},
                     code="loan_terms_not_configured",
                 ) from None
             logger.warning("EZK loan interest: no terms for %s, accrual stops there", missing.args[0])
@@ -286,7 +287,7 @@ def loan_interest_accrue(*, user: User | None = None, through: date | None = Non
                 user=booker,
                 amount=amount,
                 description=_("Rente lening %(owner)s over %(start)s tot en met %(end)s.")
-                % {"owner": fund.policy_owner, "start": start.isoformat(), "end": end.isoformat()},
+                % {"owner": fund.policy_owner, "start": date_format(start), "end": date_format(end)},
                 lines=[(Account.EZK_INTEREST, amount), (Account.EZK_INTEREST_PAYABLE, -amount)],
             )
         accrual = LoanInterestAccrual.objects.create(

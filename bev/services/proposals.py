@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,7 +48,7 @@ def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDe
     if decision.lapses_on is not None and timezone.localdate() > decision.lapses_on:
         raise Conflict(
             _("Kabinetsbesluit %(ref)s is vervallen na %(date)s.")
-            % {"ref": decision.reference, "date": decision.lapses_on.isoformat()},
+            % {"ref": decision.reference, "date": date_format(decision.lapses_on)},
             code="cabinet_decision_lapsed",
         )
     if instrument not in decision.instruments:
