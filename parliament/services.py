@@ -359,11 +359,20 @@ def letter_update(
     expected_revision: int | None = None,
     note: str = "",
 ) -> LetterDraft:
-    """Edit the text of a draft; every change is kept as a new revision."""
+    """Edit the text of a draft; every change is kept as a new revision. `expected_revision`, the
+    revision the person edited, is required: without it a concurrent edit would be overwritten
+    unseen (400 at the field); another revision is 409."""
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.DRAFT)
-    if expected_revision is not None and expected_revision != letter.revision:
+    if expected_revision is None:
+        raise RuleViolation(
+            _(
+                "Geef de revisie van de brief op die u hebt bewerkt; zonder revisie kan een gelijktijdige wijziging verloren gaan."
+            ),
+            field="expected_revision",
+        )
+    if expected_revision != letter.revision:
         raise Conflict(
             _("De brief is intussen door iemand anders gewijzigd. Laad de brief opnieuw."), code="stale_revision"
         )

@@ -344,7 +344,10 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     manager.check()
     book_on_position(manager, "Uitbetaling voorstellen", {"Bedrag": "60.000.000"})
     error = page.locator(".field-invalid .field-error")
-    assert "Onvoldoende beschikbare liquiditeit" in error.first.inner_text()
+    # above what EZK approved in Invest-NL's proposal (€ 12,5 mln): refused at the amount, nothing booked
+    assert "De goedgekeurde investeringsvoorstellen in deze casus komen samen op € 12.500.000,00" in (
+        error.first.inner_text()
+    )
     manager.shot("09-uitbetaling-boven-limiet")
     book_on_position(manager, "Uitbetaling voorstellen", {"Bedrag": "12.500.000"})
     confirm_booking(manager, "10-bevestigen-uitbetaling")

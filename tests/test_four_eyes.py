@@ -226,7 +226,9 @@ def test_an_editor_of_the_text_cannot_approve_it_either(letter_in_review, liaiso
     from parliament.services import letter_approve, letter_return_to_draft, letter_submit, letter_update
 
     letter = letter_return_to_draft(user=liaisons[1], letter=letter_in_review, reason="Alinea 2 aanscherpen.")
-    letter = letter_update(user=liaisons[1], letter=letter, body=letter.body + "\n\nAangescherpt.")
+    letter = letter_update(
+        user=liaisons[1], letter=letter, body=letter.body + "\n\nAangescherpt.", expected_revision=letter.revision
+    )
     letter = letter_submit(user=liaisons[0], letter=letter)
     _refused(lambda: letter_approve(user=liaisons[1], letter=letter))
     _refused(lambda: letter_approve(user=liaisons[0], letter=letter))

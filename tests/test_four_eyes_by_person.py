@@ -151,7 +151,9 @@ def test_an_earlier_submitter_of_a_kamerbrief_cannot_approve_a_later_round(case,
     letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
     letter = services.letter_submit(user=first, letter=letter)
     letter = services.letter_return_to_draft(user=second, letter=letter, reason="Alinea 2 aanscherpen.")
-    letter = services.letter_update(user=second, letter=letter, body=letter.body + "\n\nAangescherpt.")
+    letter = services.letter_update(
+        user=second, letter=letter, body=letter.body + "\n\nAangescherpt.", expected_revision=letter.revision
+    )
     letter = services.letter_set_reference(user=second, letter=letter, our_reference="DGED-EV / 26001234")
     letter = services.letter_submit(user=second, letter=letter)
     _refused(lambda: services.letter_approve(user=first, letter=letter))

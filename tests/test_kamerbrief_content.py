@@ -195,7 +195,12 @@ def test_a_draft_of_a_confidential_case_keeps_its_details_in_the_annex(letter_ca
 def test_an_editor_cannot_put_the_company_name_into_the_public_text(letter_case, manager, kamer):
     letter = _draft(letter_case, manager, today=date(2026, 11, 24))
     with pytest.raises(RuleViolation) as refused:
-        services.letter_update(user=kamer, letter=letter, body=letter.body + "\n\nHet betreft Voorbeeld Photonics B.V.")
+        services.letter_update(
+            user=kamer,
+            letter=letter,
+            body=letter.body + "\n\nHet betreft Voorbeeld Photonics B.V.",
+            expected_revision=letter.revision,
+        )
     assert refused.value.field == "body"
     letter.refresh_from_db()
     assert letter.revision == 1 and "Voorbeeld Photonics" not in letter.body

@@ -239,7 +239,12 @@ def test_the_policy_holds_when_the_liaison_edits_the_text(public_case, manager, 
 
     letter = _draft(public_case, manager)
     with pytest.raises(RuleViolation):
-        services.letter_update(user=kamer, letter=letter, body=letter.body + "\n\nDe investeerder komt uit China.")
+        services.letter_update(
+            user=kamer,
+            letter=letter,
+            body=letter.body + "\n\nDe investeerder komt uit China.",
+            expected_revision=letter.revision,
+        )
 
 
 def test_a_configured_reference_and_evaluation_reach_the_draft(public_case, manager):

@@ -101,16 +101,18 @@ def test_a_stale_edit_is_refused_and_changes_nothing(api, letter, kamer, kamer2)
 
 
 def test_bad_input_is_a_field_error_and_changes_nothing(api, letter, kamer):
-    response = api(kamer).patch(url(letter), {"body": "   "})
+    missing = api(kamer).patch(url(letter), {"body": letter.body + "\n\nAanvulling."})
+    assert missing.status_code == 400 and "expected_revision" in missing.json()  # optimistic locking is not optional
+    response = api(kamer).patch(url(letter), {"body": "   ", "expected_revision": 1})
     assert response.status_code == 400 and "body" in response.json()
-    response = api(kamer).patch(url(letter), {"subject": "x" * 301})
+    response = api(kamer).patch(url(letter), {"subject": "x" * 301, "expected_revision": 1})
     assert response.status_code == 400 and "subject" in response.json()
     letter.refresh_from_db()
     assert letter.revision == 1
 
 
 def test_four_eyes_the_author_cannot_approve_the_letter(api, letter, kamer, kamer2):
-    api(kamer).patch(url(letter), {"body": letter.body + "\n\nAanvulling."})
+    api(kamer).patch(url(letter), {"body": letter.body + "\n\nAanvulling.", "expected_revision": 1})
     assert api(kamer).post(url(letter, "submit/")).status_code == 200
     refused = api(kamer).post(url(letter, "approve/"))
     assert refused.status_code == 403 and refused.json()["code"] == "four_eyes"
@@ -122,7 +124,7 @@ def test_four_eyes_the_author_cannot_approve_the_letter(api, letter, kamer, kame
 def test_someone_who_edited_cannot_approve_even_if_another_submitted(api, letter, kamer, kamer2, make_user, officer):
     kamer3 = make_user("kamer3", Role.PARLIAMENTARY_LIAISON)
     add_liaisons(letter.case, by=officer, liaisons=[kamer3])
-    api(kamer2).patch(url(letter), {"body": letter.body + "\n\nAanvulling."})
+    api(kamer2).patch(url(letter), {"body": letter.body + "\n\nAanvulling.", "expected_revision": 1})
     api(kamer).post(url(letter, "submit/"))
     assert api(kamer2).post(url(letter, "approve/")).status_code == 403
     assert api(kamer3).post(url(letter, "approve/")).status_code == 200
@@ -174,7 +176,7 @@ def test_a_returned_letter_can_be_edited_again(api, letter, kamer, kamer2):
     api(kamer).post(url(letter, "submit/"))
     assert api(kamer2).post(url(letter, "return/"), {"reason": ""}).status_code == 400
     assert api(kamer2).post(url(letter, "return/"), {"reason": "Tweede alinea inkorten."}).status_code == 200
-    assert api(kamer).patch(url(letter), {"subject": "Ingekort"}).status_code == 200
+    assert api(kamer).patch(url(letter), {"subject": "Ingekort", "expected_revision": 1}).status_code == 200
 
 
 def test_the_workflow_is_in_the_audit_trail(api, letter, kamer, kamer2):

@@ -49,7 +49,9 @@ def test_the_classified_name_in_another_form_is_refused(draft, kamer, written):
     assert draft.case.target_name == "Voorbeeld Photonics B.V."
     assert "Voorbeeld Photonics" not in draft.body and "Voorbeeld Photonics B.V." in draft.confidential_annex
     with pytest.raises(RuleViolation) as refused:
-        services.letter_update(user=kamer, letter=draft, body=draft.body + f"\n\nHet betreft {written}.")
+        services.letter_update(
+            user=kamer, letter=draft, body=draft.body + f"\n\nHet betreft {written}.", expected_revision=draft.revision
+        )
     assert refused.value.field == "body"
     draft.refresh_from_db()
     assert draft.revision == 1 and "photonics" not in draft.body.lower()
@@ -58,7 +60,10 @@ def test_the_classified_name_in_another_form_is_refused(draft, kamer, written):
 def test_an_unrelated_word_of_the_name_is_not_refused(draft, kamer):
     """Only the name is withheld, not each of its words ("Photonics" alone names a field)."""
     updated = services.letter_update(
-        user=kamer, letter=draft, body=draft.body + "\n\nHet gaat om een bedrijf in de fotonica (photonics)."
+        user=kamer,
+        letter=draft,
+        body=draft.body + "\n\nHet gaat om een bedrijf in de fotonica (photonics).",
+        expected_revision=draft.revision,
     )
     assert updated.revision == 2
 

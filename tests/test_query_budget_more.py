@@ -600,7 +600,13 @@ def test_letter_revisions_are_constant(api, officer, case, liaison, django_asser
 
     def edit():
         for i in range(3):
-            letter_update(user=liaison, letter=letter, body=f"{letter.body}\n\nAanvulling {i}.", note=f"Versie {i}")
+            letter_update(
+                user=liaison,
+                letter=letter,
+                body=f"{letter.body}\n\nAanvulling {i}.",
+                note=f"Versie {i}",
+                expected_revision=letter.revision,
+            )
             letter.refresh_from_db()
 
     url = f"/api/letters/{letter.pk}/revisions/"

@@ -74,7 +74,9 @@ class LetterUpdateSerializer(serializers.Serializer):
     body = serializers.CharField(required=False, allow_blank=True)
     confidential_annex = serializers.CharField(required=False, allow_blank=True)
     expected_revision = serializers.IntegerField(
-        required=False, min_value=1, help_text="The revision you edited; 409 if someone saved another."
+        required=False,
+        min_value=1,
+        help_text="Required with a change of the text: the revision you edited; 409 if someone saved another.",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
