@@ -520,7 +520,6 @@ def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
     return letter
 
 
-@transaction.atomic
 def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> None:
     """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, and
     a date neither in the future nor before the approval. `letter_mark_sent` checks it under the
@@ -533,6 +532,7 @@ def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: s
         raise RuleViolation(_("De verzenddatum ligt vóór de goedkeuring."), field="sent_on")
 
 
+@transaction.atomic
 def letter_mark_sent(*, user: User, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> LetterDraft:
     """Record that the approved letter went to the chamber, with its Kamerstuk number; the letter
     (and its confidential annex) are kept as documents of the case."""
