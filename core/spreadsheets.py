@@ -31,13 +31,19 @@ def _csv_value(value):
         return ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if isinstance(value, (bool, int, float, Decimal)):
+    if isinstance(value, (float, Decimal)):
+        # A number with a decimal comma, as a spreadsheet set to Dutch reads a `;`-separated file
+        # ("12500000,50"; with a point Dutch Excel read 49.500000 % as 49.500.000). Digits, a sign
+        # and a comma cannot be a formula, so it is written as it is, even when negative.
+        return str(value).replace(".", ",")
+    if isinstance(value, (bool, int)):
         return value  # a number: written as a number, even when negative
     return safe_cell(str(value))
 
 
 def csv_bytes(header: list, rows: Iterable[Iterable], *, delimiter: str = ";") -> bytes:
-    """A CSV file (UTF-8 with BOM, so Excel opens it in UTF-8) whose text cells cannot be formulas."""
+    """A CSV file (UTF-8 with BOM, so Excel opens it in UTF-8; `;` between cells and a decimal comma,
+    the Dutch convention) whose text cells cannot be formulas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([_csv_value(v) for v in header])

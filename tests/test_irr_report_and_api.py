@@ -61,7 +61,7 @@ def annual_irr_by_amount(api, kamer, year, django_capture_on_commit_callbacks):
     content = api(kamer).get(f"/api/reports/{report['id']}/download/csv/").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][-1] == "IRR (%)"
-    return {Decimal(row[5]): row[-1] for row in rows[1:]}
+    return {Decimal(row[5].replace(",", ".")): row[-1].replace(",", ".") for row in rows[1:]}
 
 
 def api_irr(api, user, position):

@@ -73,7 +73,7 @@ def test_the_annual_report_lists_the_years_transactions_of_visible_cases(
     rows = list(csv.reader(io.StringIO(content), delimiter=";"))
     assert rows[0][:6] == ["Datum", "Casus", "Onderneming", "Soort transactie", "Instrument", "Bedrag (EUR)"]
     assert [r[0] for r in rows[1:]] == ["2026-02-01", "2026-06-01", "2026-10-01"]
-    assert [r[5] for r in rows[1:]] == ["10000000.00", "2500000.50", "4000000.00"]
+    assert [r[5] for r in rows[1:]] == ["10000000,00", "2500000,50", "4000000,00"]  # decimal comma (`;` file)
     assert "Verborgen Systems" not in content  # need-to-know: not on that case's team
 
     from openpyxl import load_workbook

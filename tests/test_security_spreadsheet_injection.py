@@ -53,7 +53,9 @@ def test_the_csv_writer_quotes_every_dangerous_text_cell_and_keeps_numbers():
     rows = _csv_rows(csv_bytes(["=kop", "Bedrag"], [[text, Decimal("-12.50")] for text in DANGEROUS + HARMLESS]))
     assert rows[0] == ["'=kop", "Bedrag"]
     assert [r[0] for r in rows[1:]] == ["'" + t for t in DANGEROUS] + HARMLESS
-    assert {r[1] for r in rows[1:]} == {"-12.50"}  # a number, written as a number
+    assert {r[1] for r in rows[1:]} == {
+        "-12,50"
+    }  # a number, written as a number (decimal comma, as Dutch Excel reads it)
 
 
 def test_the_xlsx_writer_writes_text_never_formulas_and_numbers_as_numbers():
@@ -91,7 +93,7 @@ def test_the_report_writers_quote_a_company_name(company):
         "irr": None,
     }
     csv_row = _csv_rows(reports.annual_csv([row]))[1]
-    assert csv_row[2] == "'" + company and csv_row[4] == "'-" and csv_row[5] == "-1.00"
+    assert csv_row[2] == "'" + company and csv_row[4] == "'-" and csv_row[5] == "-1,00"
     sheet = load_workbook(
         io.BytesIO(reports._xlsx([("Posities", ["Onderneming", "Resultaat"], [[company, Decimal("-3.00")]])]))
     ).active
