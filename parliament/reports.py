@@ -311,6 +311,28 @@ ASSESSED_STATES = ADMITTED_STATES - {State.RISK_ASSESSMENT}
 DEPLOYED_STATES = {State.INVESTED, State.MONITORING, State.EXIT, State.CLOSED}
 
 
+# The evaluation's figures as its readers name them (the report is Dutch, as the letter is); the
+# workbook's rows and the PDF's charts read the same words, never the keys of the summary.
+FUNNEL_LABELS = {
+    "received": "Signalen ontvangen",
+    "admitted": "Ontvankelijk",
+    "assessed": "Risico-inschatting afgerond",
+    "deployed": "Voorziening ingezet",
+    "not_admissible": "Niet ontvankelijk",
+    "not_deployed": "Afgesloten zonder inzet",
+    "withdrawn": "Ingetrokken",
+}
+CAPITAL_LABELS = {
+    "invested": "Geïnvesteerd (EUR)",
+    "returned": "Teruggevloeid (EUR)",
+    "deployed_fund": "Ingezet door het fonds (EUR)",
+    "swept_to_treasury": "Naar de staatskas (EUR)",
+    "fees": "Beheersvergoeding (EUR)",
+    "fees_to_deployed_percent": "Beheersvergoeding als percentage van het ingezette bedrag",
+    "revolving_ratio": "Teruggevloeid per geïnvesteerde euro",
+}
+
+
 def funnel(cases) -> dict:
     """Signals received, admitted (intake passed), assessed (assessment concluded), deployed: from
     the states each case reached (its timeline and its current state)."""
@@ -549,7 +571,7 @@ def build_evaluation_report(report: Report) -> Report:
     services.report_progress(report=report, progress=80)
     xlsx_bytes = _xlsx(
         [
-            ("Instroom", ["Stap", "Aantal"], [[k, v] for k, v in flow.items()]),
+            ("Instroom", ["Stap", "Aantal"], [[FUNNEL_LABELS.get(k, k), v] for k, v in flow.items()]),
             (
                 "Doorlooptijden",
                 ["Fase", "Aantal", "Mediaan (dagen)", "Q1", "Q3", "Min", "Max"],
@@ -558,7 +580,7 @@ def build_evaluation_report(report: Report) -> Report:
                     for r in data["durations"]
                 ],
             ),
-            ("Kapitaal", ["Grootheid", "Waarde"], [[k, v] for k, v in capital.items()]),
+            ("Kapitaal", ["Grootheid", "Waarde"], [[CAPITAL_LABELS.get(k, k), v] for k, v in capital.items()]),
             (
                 "Posities",
                 [

@@ -94,6 +94,10 @@ def test_the_evaluation_counts_the_funnel_times_and_capital_of_visible_cases(
 
     workbook = load_workbook(io.BytesIO(report.xlsx_file.open("rb").read()))
     assert workbook.sheetnames == ["Instroom", "Doorlooptijden", "Kapitaal", "Posities", "Bevindingen"]
+    # every row names its figure in words, never the summary's key (received, revolving_ratio)
+    for title in ("Instroom", "Kapitaal"):
+        names = [row[0] for row in workbook[title].iter_rows(min_row=2, values_only=True)]
+        assert names and not [name for name in names if "_" in name or name.isascii() and name.islower()], names
     positions = list(workbook["Posities"].iter_rows(min_row=2, values_only=True))
     assert positions[0][0] == case.reference and "Verborgen B.V." not in str(positions)
 
