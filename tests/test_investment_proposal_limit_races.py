@@ -5,33 +5,17 @@ when the other starts): one is booked, the other refused. Real connections and t
 
 from decimal import Decimal
 
-import pytest
-
 from bev import services
 from bev.models import Position
 from bev.selectors import position_balances
 from core.exceptions import LimitExceeded
 
 from .concurrency import POSTGRES_ONLY, interleave
-from .factories import case_to_investment_preparation, fund_with_tranches
+from .test_investment_proposal_limit import position  # noqa: F401  (the €20m-approved position)
 
 pytestmark = POSTGRES_ONLY
 
 M = Decimal("1000000.00")
-
-
-@pytest.fixture
-def position(case, manager, secretariat, secretariat2):
-    fund_with_tranches(user=manager)
-    prepared = case_to_investment_preparation(
-        case,
-        recorder=secretariat,
-        confirmer=secretariat2,
-        max_amount=50 * M,
-        instruments=("equity",),
-        proposal_amount=20 * M,
-    )
-    return services.position_create(user=manager, case=prepared, instrument="equity", ownership_percent=Decimal("25"))
 
 
 def _reserve(manager, position_id, key):
