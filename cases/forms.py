@@ -119,6 +119,8 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = [f for f in CASE_FORM_FIELDS if f != "categories"]
+        # Euros as Dutch people type them (12.500.000,50), as every amount of the web forms.
+        field_classes = {"transaction_value": MoneyField}
         widgets = {
             "expected_closing_date": DateInput(),
             "historical_transaction_date": DateInput(),

@@ -5,7 +5,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import euro
 
 # Euros as Dutch people type them: thousands grouped by dots, cents after a comma (12.500.000,50,
 # 25.000, 25,5), or plain digits with a decimal point (12500000.50). A dot followed by exactly three
@@ -21,8 +25,17 @@ class MoneyField(forms.DecimalField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", _("In euro's, bijv. 12.500.000 of 12.500.000,50."))
+        # A model's DecimalField (ModelForm field_classes) passes its own digits: the money's are these.
+        kwargs.pop("max_digits", None)
+        kwargs.pop("decimal_places", None)
         super().__init__(max_digits=15, decimal_places=2, **kwargs)
         self.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        # The bounds read as amounts ("ten minste € 0,01"), not as Django's "0.01".
+        for validator in self.validators:
+            if isinstance(validator, MinValueValidator):
+                validator.message = format_lazy(_("Het bedrag is ten minste {}."), euro(validator.limit_value))
+            elif isinstance(validator, MaxValueValidator):
+                validator.message = format_lazy(_("Het bedrag is ten hoogste {}."), euro(validator.limit_value))
 
     def to_python(self, value):
         if value in self.empty_values:

@@ -100,3 +100,38 @@ def test_a_percentage_it_cannot_read_is_refused():
 
     form = ExitForm(data={"idempotency_key": "k", "proceeds": "1.000", "fraction_sold_percent": "25 %%"})
     assert not form.is_valid() and "fraction_sold_percent" in form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("12.500.000,50", Decimal("12500000.50")), ("€ 40.000.000", Decimal("40000000"))]
+)
+def test_the_new_signal_takes_the_transaction_value_the_dutch_way(officer, typed, meant):
+    """The case form's "transactiewaarde (EUR)" was the model's plain DecimalField: "12.500.000,50"
+    was refused with "Voer een getal in." while every amount of the fund's forms took it."""
+    from .factories import case_data
+
+    data = case_data()
+    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
+    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
+    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
+    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
+        post[name] = data[name]
+    post["market_financing_explored"] = "true"
+    post["transaction_value"] = typed
+    response = web_session(Client(), officer).post(reverse("cases:create"), post)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Case.objects.get().transaction_value == meant
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_an_amount_below_the_minimum_names_the_minimum_as_an_amount(language):
+    """ "Zorg ervoor dat deze waarde groter is dan of gelijk is aan 0.01": a decimal point in a Dutch
+    page, and a number where the field asks an amount."""
+    from django.utils import translation
+
+    with translation.override(language):
+        form = _decision_form("0")
+        assert not form.is_valid()
+        message = form.errors["max_amount"][0]
+    assert "€ 0,01" in message and "0.01" not in message
