@@ -328,7 +328,8 @@ class Position(ChoicesDisplay, models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return f"{self.get_instrument_display()} in {self.case_id}"
+        # The case's kenmerk, as users know it ("Aandelen in BEV-2026-0003"), not its database id.
+        return f"{self.get_instrument_display()} in {self.case.reference}"
 
     @property
     def is_exited(self) -> bool:

@@ -273,6 +273,17 @@ def test_reading_a_position_is_audited(api, manager, manager2, ready_case):
     )
 
 
+def test_the_trail_names_a_position_by_its_cases_kenmerk(manager, manager2, ready_case):
+    """The trail's object read "Aandelen in 8": the case's database id, which no user knows."""
+    position = invest_in_case(ready_case, proposer=manager, approver=manager2, amount=M)
+    names = set(
+        AuditRecord.objects.filter(object_type="bev.position", object_id=str(position.pk)).values_list(
+            "object_repr", flat=True
+        )
+    )
+    assert names and all(ready_case.reference in name for name in names if name), names
+
+
 def test_fund_views_need_fund_view(api, officer, manager):
     fund_with_tranches(user=manager)
     assert api(officer).get("/api/fund/").status_code == 403
