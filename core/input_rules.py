@@ -10,6 +10,10 @@ nothing is looked up or changed.
   XLSX) cannot hold the others, so a title or letter body with one broke every export.
 - **No bidirectional formatting characters** (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
   U+061C): invisible, they reorder the text shown around them, so a title could read as another.
+- **No invisible spacing characters** (U+200B zero width space, U+2060 word joiner, U+FEFF byte
+  order mark): "ASML\u200b Holding" looks like "ASML Holding" but is another name, so a search,
+  a duplicate check or a reader comparing names is misled. The joiners U+200C/U+200D stay: some
+  scripts and emoji need them.
 - **Numbers in ASCII digits only**: Python's `int()` and `Decimal()` read `１２３` (full-width) or
   `١٢٣` (Arabic-Indic) as 123, so such a value became an id, amount or KvK number nobody typed.
 - **At most `MAX_TEXT_LENGTH` characters in one value**: a 5 MB reason was stored in the case, its
@@ -55,6 +59,8 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # title or name and a multi-line summary or rationale alike (the same reordering there); Dutch and
 # the foreign names a case holds need none.
 _BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that only hide a difference: zero width space, word joiner, byte order mark.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
 _NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")  # `\d` of a str pattern: any decimal digit (what int() reads)
 
 
@@ -64,7 +70,13 @@ def bad_character(value: str) -> str | None:
     if found is None:
         bidi = _BIDI_CONTROL.search(value)
         if bidi is None:
-            return None
+            invisible = _INVISIBLE.search(value)
+            if invisible is None:
+                return None
+            return _(
+                "Het onzichtbare teken U+%(code)04X is niet toegestaan: het laat een tekst gelijk lijken aan "
+                "een andere."
+            ) % {"code": ord(invisible.group())}
         return _(
             "Het onzichtbare richtingsteken U+%(code)04X is niet toegestaan: het verandert de volgorde waarin de "
             "tekst wordt getoond."

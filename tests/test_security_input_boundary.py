@@ -413,6 +413,22 @@ def test_a_bidi_override_in_a_web_form_is_an_error_at_the_field(client, officer,
     assert Case.objects.get(pk=case.pk).title == case.title
 
 
+@pytest.mark.parametrize("char", ["\u200b", "\u2060", "\ufeff"])
+def test_an_invisible_character_in_a_name_is_a_field_error(api, case, officer, char):
+    """ "ASML\u200b Holding" looked like "ASML Holding" and was stored as another name."""
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "target_name": f"ASML{char} Holding"}, format="json"
+    )
+    refused(response, "target_name", f"U+{ord(char):04X}", "onzichtbare")
+    assert Case.objects.get(pk=case.pk).target_name == case.target_name
+
+
+def test_joiners_that_scripts_and_emoji_need_are_accepted(api, case, officer):
+    name = "می\u200cخواهم 👩\u200d💻"
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, "summary": name}, format="json")
+    assert response.status_code == 200 and response.json()["summary"] == name
+
+
 def test_right_to_left_text_without_controls_is_accepted(api, case, officer):
     response = api(officer).patch(
         f"/api/cases/{case.pk}/", {"version": case.version, "acquirer_name": "شركة المثال القابضة"}, format="json"
