@@ -23,9 +23,20 @@ class UserLanguageMiddleware:
 
 
 class SessionIdleTimeoutMiddleware:
-    """Logs a web session out after SESSION_IDLE_TIMEOUT_SECONDS without a request."""
+    """Logs a web session out after SESSION_IDLE_TIMEOUT_SECONDS without a request.
+
+    The clock is renewed at most once per `RENEW_AFTER_SECONDS`: renewing it on every request wrote
+    the session row (an UPDATE of django_session and a new cookie) for every page and API call of a
+    web session. A session therefore ends between SESSION_IDLE_TIMEOUT_SECONDS - RENEW_AFTER_SECONDS
+    and SESSION_IDLE_TIMEOUT_SECONDS after its last request: sooner by at most a minute, never later.
+
+    A session also ends SESSION_COOKIE_AGE (12 hours) after its first authenticated request, however
+    active: saving the session moves its expiry in the database and the cookie, so without this an
+    active session never ended."""
 
     KEY = "last_activity"
+    STARTED = "session_started"
+    RENEW_AFTER_SECONDS = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,8 +45,11 @@ class SessionIdleTimeoutMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last = request.session.get(self.KEY)
-            if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_SECONDS:
+            started = request.session.setdefault(self.STARTED, now)
+            if (last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_SECONDS) or (
+                now - started > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
-            else:
+            elif last is None or now - last >= self.RENEW_AFTER_SECONDS:
                 request.session[self.KEY] = now
         return self.get_response(request)
