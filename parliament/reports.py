@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from access.permissions import can
 from bev.models import Position
@@ -46,9 +46,13 @@ EXITS = {TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT}
 
 
 def build_report(report: Report) -> Report:
-    if report.kind == Report.Kind.ANNUAL_TRANSACTIONS:
-        return build_annual_report(report)
-    return build_evaluation_report(report)
+    """Reports to parliament are Dutch, whatever language the asker's page was in: the task runs
+    eagerly inside the request in the embedded default (`make run`), where that language is active,
+    and the labels of choices (transaction kinds, instruments) are translated when they are written."""
+    with translation.override("nl"):
+        if report.kind == Report.Kind.ANNUAL_TRANSACTIONS:
+            return build_annual_report(report)
+        return build_evaluation_report(report)
 
 
 # ---------------------------------------------------------------------------------------------

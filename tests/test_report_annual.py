@@ -87,6 +87,31 @@ def test_the_annual_report_lists_the_years_transactions_of_visible_cases(
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
 
 
+def test_a_report_built_in_english_is_dutch_as_every_report_to_parliament(kamer, transactions):
+    """Built where English is active (the task runs eagerly in `make run`, inside the English UI's
+    request), the CSV's columns were Dutch and its values English ("First investment", "Shares")."""
+    from django.utils import translation
+
+    from parliament.models import TransactionKind
+    from parliament.reports import build_report
+
+    report = Report.objects.create(
+        kind=Report.Kind.ANNUAL_TRANSACTIONS,
+        requested_by=kamer,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 12, 31),
+    )
+    with translation.override("en"):
+        build_report(report)
+    report.refresh_from_db()
+    content = report.csv_file.read().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    with translation.override("nl"):
+        assert rows[1][3] == str(TransactionKind("first_investment").label)
+    with translation.override("en"):
+        assert str(TransactionKind("first_investment").label) not in content
+
+
 def test_a_report_is_only_for_the_person_who_asked_for_it(
     api, kamer, make_user, transactions, django_capture_on_commit_callbacks
 ):
