@@ -17,7 +17,7 @@ def _schema(tmp_path, language: str) -> dict:
     return yaml.safe_load(path.read_text())
 
 
-def _descriptions(schema: dict) -> set[str]:
+def _descriptions(schema: dict, part: str = "paths") -> set[str]:
     found = set()
 
     def walk(value):
@@ -30,7 +30,7 @@ def _descriptions(schema: dict) -> set[str]:
             for inner in value:
                 walk(inner)
 
-    walk(schema.get("paths", {}))
+    walk(schema.get(part, {}))
     return found
 
 
@@ -41,3 +41,13 @@ def test_the_schema_builds_without_warnings_in_either_language(tmp_path):
     assert "With the confidential annex (true by default); false gives the public letter only." in english
     assert "Reference date (YYYY-MM-DD); today by default." in english
     assert "Peildatum (JJJJ-MM-DD); standaard vandaag." not in english
+
+
+def test_the_fields_descriptions_follow_the_language(tmp_path):
+    """The fields' help texts of the token, audit and letter serializers were English literals, in the
+    Dutch description too."""
+    dutch = _descriptions(_schema(tmp_path, "nl"), "components")
+    english = _descriptions(_schema(tmp_path, "en"), "components")
+    assert "Na dit moment wordt het token geweigerd (401)." in dutch
+    assert "After this moment the token is refused (401)." in english
+    assert not {"After this moment the token is refused (401).", "Username: that person's trail."} & dutch

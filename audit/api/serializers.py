@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import AuditRecord, ChainVerification
@@ -6,9 +7,11 @@ from ..selectors import masked, shown
 
 class AuditQuerySerializer(serializers.Serializer):
     case = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="Case id: its whole trail."
+        required=False, min_value=1, max_value=2**63 - 1, help_text=_("Id van de casus: het hele spoor ervan.")
     )
-    user = serializers.CharField(required=False, max_length=150, help_text="Username: that person's trail.")
+    user = serializers.CharField(
+        required=False, max_length=150, help_text=_("Gebruikersnaam: het spoor van die persoon.")
+    )
 
 
 class AuditRecordSerializer(serializers.ModelSerializer):
@@ -90,4 +93,4 @@ class ChainVerificationSerializer(serializers.ModelSerializer):
 
 
 class EvidenceCheckSerializer(serializers.Serializer):
-    valid = serializers.BooleanField(help_text="The document is one this service signed, unchanged.")
+    valid = serializers.BooleanField(help_text=_("Het document is door deze dienst ondertekend en ongewijzigd."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from access.models import User
@@ -68,7 +69,7 @@ class LetterUpdateSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=100,
-        help_text="Ons kenmerk: the document system's number of this letter.",
+        help_text=_("Ons kenmerk: het nummer van deze brief in het documentsysteem."),
     )
     subject = serializers.CharField(required=False, max_length=300, allow_blank=True)
     body = serializers.CharField(required=False, allow_blank=True)
@@ -76,7 +77,9 @@ class LetterUpdateSerializer(serializers.Serializer):
     expected_revision = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="Required with a change of the text: the revision you edited; 409 if someone saved another.",
+        help_text=_(
+            "Verplicht bij een wijziging van de tekst: de versie die u bewerkte; 409 als iemand intussen een andere opsloeg."
+        ),
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
@@ -116,8 +119,10 @@ class ReportRequestSerializer(serializers.Serializer):
     findings = serializers.DictField(
         child=serializers.CharField(allow_blank=True, max_length=20000),
         required=False,
-        help_text="Evaluation only: the evaluators' findings per question "
-        "(werking, doelmatigheid, doeltreffendheid, uitbreiding).",
+        help_text=_(
+            "Alleen bij de evaluatie: de bevindingen van de evaluatoren per vraag "
+            "(werking, doelmatigheid, doeltreffendheid, uitbreiding)."
+        ),
     )
 
 
