@@ -20,6 +20,9 @@ the path) went straight into a query: a NUL in it made PostgreSQL refuse the sta
 
 from __future__ import annotations
 
+import codecs
+import json
+
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.forms.forms import BaseForm
@@ -142,6 +145,54 @@ def install_form_hook() -> None:
 
 def _refusal_page(request, field: str, message: str):
     return render(request, "400_input.html", {"field": field, "message": message}, status=400)
+
+
+# The character sets a request may name: JSON is UTF-8 (RFC 8259), and the pages' forms post UTF-8.
+ACCEPTED_CHARSETS = frozenset({"utf-8", "ascii"})
+
+
+def refused_charset(content_type: str) -> str | None:
+    """The charset a Content-Type names when it is not one the service reads, else None."""
+    for parameter in content_type.split(";")[1:]:
+        name, _sep, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+            try:
+                canonical = codecs.lookup(charset).name
+            except LookupError:
+                return charset
+            return None if canonical in ACCEPTED_CHARSETS else charset
+    return None
+
+
+class CharsetGuard:
+    """WSGI: refuses a request whose Content-Type names another character set than UTF-8, before
+    Django builds the request (config/wsgi.py). Django decodes the query string and the body in the
+    named charset: "charset=base64" or "rot13" (codecs, but no text encodings) made building the
+    request itself raise, a 500 for every URL before any middleware; "utf-16" broke the JSON and the
+    form parsers. Nothing else is sent by the service's pages or needed by its API. A 415 under
+    `/api/` in the API's error shape, else a 400."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        charset = refused_charset(environ.get("CONTENT_TYPE", ""))
+        if charset is None:
+            return self.application(environ, start_response)
+        message = _("Alleen UTF-8 wordt aangenomen; dit verzoek noemt de tekenset „%(charset)s”.") % {
+            "charset": charset[:40]
+        }
+        if environ.get("PATH_INFO", "").startswith("/api/"):
+            status, content_type = "415 Unsupported Media Type", "application/json"
+            body = json.dumps({"detail": message}, ensure_ascii=False).encode()
+        else:
+            status, content_type, body = "400 Bad Request", "text/plain; charset=utf-8", message.encode()
+        start_response(
+            status,
+            [("Content-Type", content_type), ("Content-Length", str(len(body))), ("X-Content-Type-Options", "nosniff")],
+        )
+        return [body]
 
 
 class InputGuardMiddleware:

@@ -73,6 +73,17 @@ def check_values(data, path: str = "") -> None:
             raise exceptions.ValidationError({path or "non_field_errors": [message]})
 
 
+def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object naming a key twice is refused at that key: the last one silently won
+    ({"title": "A", "title": "B"} stored "B"), and a proxy or log that reads the first saw "A"."""
+    data: dict = {}
+    for key, value in pairs:
+        if key in data:
+            raise exceptions.ValidationError({key: [_("Dit veld staat meer dan eens in het verzoek.")]})
+        data[key] = value
+    return data
+
+
 class GuardedJSONParser(parsers.JSONParser):
     renderer_class = renderers.JSONRenderer
 
@@ -80,11 +91,17 @@ class GuardedJSONParser(parsers.JSONParser):
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = codecs.getreader(encoding)(stream).read()
-        except (UnicodeDecodeError, LookupError) as exc:
+        except (UnicodeError, LookupError, ValueError, TypeError) as exc:  # UTF-16 without a BOM is a UnicodeError
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+        if not isinstance(text, str):  # a bytes-to-bytes codec (core.input_guard.CharsetGuardMiddleware refuses them)
+            raise exceptions.ParseError("JSON parse error - not text")
         check_depth(text, _max_depth())
         try:
-            data = drf_json.loads(text, parse_constant=drf_json.strict_constant if self.strict else None)
+            data = drf_json.loads(
+                text,
+                parse_constant=drf_json.strict_constant if self.strict else None,
+                object_pairs_hook=_object_without_duplicates,
+            )
         except (ValueError, RecursionError) as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
         check_values(data)
