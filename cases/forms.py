@@ -11,7 +11,7 @@ from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices
-from core.forms import MoneyField
+from core.forms import DateTimeField, MoneyField
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -106,7 +106,7 @@ class CaseForm(forms.ModelForm):
         choices=ExistingInstrument.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    signal_received_at = forms.DateTimeField(
+    signal_received_at = DateTimeField(
         label=_("Signaal ontvangen op"), input_formats=DATETIME_INPUT_FORMATS, widget=DateTimeInput()
     )
     classification_reason = forms.CharField(

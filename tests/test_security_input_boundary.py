@@ -519,6 +519,46 @@ def test_a_date_out_of_range_names_the_limit(api, case, officer, day, limit):
     assert Case.objects.get(pk=case.pk).expected_closing_date == case.expected_closing_date
 
 
+@pytest.mark.parametrize("day", ["18991231", "99991231", "11111111T111111", "2026-W48-1", "2026W481", "2026-340"])
+def test_a_date_in_iso_basic_or_week_form_is_a_field_error(api, case, officer, day):
+    """fromisoformat reads these, past the 1900-2200 rule that knows the extended form: a
+    kabinetsbesluit "18991231" reached a Kamerbrief as "31 december 1899", a signal
+    "11111111T111111" was stored as 11 November 1111."""
+    for field in ("expected_closing_date", "signal_received_at"):
+        response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": case.version, field: day}, format="json")
+        assert response.status_code == 400 and field in response.json(), response.content
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.expected_closing_date, stored.signal_received_at) == (
+        case.expected_closing_date,
+        case.signal_received_at,
+    )
+
+
+@pytest.mark.parametrize("value", ["2026-11-01T10:00", "2026-11-01T10:00:00Z", "2026-11-01T10:00:00.250+01:00"])
+def test_the_extended_forms_of_a_date_and_time_are_read(api, case, officer, value):
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "signal_received_at": value}, format="json"
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("value", ["18991231T100000", "99991231T100000", "18991231"])
+def test_a_signal_time_in_iso_basic_form_in_the_web_form_is_refused(client, officer, value):
+    from .factories import case_data
+
+    data = case_data()
+    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
+    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
+    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
+        post[name] = data[name]
+    post["market_financing_explored"] = "true"
+    post["signal_received_at"] = value
+    count = Case.objects.count()
+    response = web_session(client, officer).post("/cases/new/", post)
+    assert response.status_code in (200, 400), response.status_code
+    assert Case.objects.count() == count
+
+
 @pytest.mark.parametrize("day", ["01-01-0001", "31-12-9999", "31/12/9999"])
 def test_a_date_out_of_range_in_a_web_form_is_refused(client, officer, case, day):
     web_session(client, officer)
