@@ -253,3 +253,24 @@ def test_every_approval_in_the_trail_is_by_someone_other_than_its_preparer(api, 
         ).first()
         if created is not None and created.actor_id is not None:
             assert created.actor_id != approval.actor_id, approval
+
+
+def test_an_assessment_approved_from_the_english_ui_is_recorded_in_dutch(submitted_assessment, assessor2):
+    """The approved result is what the cabinet report quotes: approved from the English UI, the
+    Dutch report read "Advice: deploy. The scope ground is confirmed ..." and "Risiconiveau very high"."""
+    from django.utils import translation
+
+    from assessments.models import Assessment
+    from assessments.selectors import assessment_compute
+    from assessments.services import assessment_approve
+
+    with translation.override("en"):
+        assessment_approve(user=assessor2, assessment=submitted_assessment)
+    stored = Assessment.objects.get(pk=submitted_assessment.pk).result
+    with translation.override("nl"):
+        dutch = assessment_compute(Assessment.objects.get(pk=submitted_assessment.pk))
+    with translation.override("en"):
+        english = assessment_compute(Assessment.objects.get(pk=submitted_assessment.pk))
+    texts = {key for key, value in dutch.items() if isinstance(value, str) and value != english.get(key)}
+    assert texts, "no text of the result differs between the languages: the test proves nothing"
+    assert {key: stored[key] for key in texts} == {key: dutch[key] for key in texts}

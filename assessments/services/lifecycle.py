@@ -7,7 +7,7 @@ from typing import cast
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -566,7 +566,12 @@ def assessment_approve(*, user: User, assessment: Assessment, comments: str = ""
             _("De casus staat niet meer in de status '%(state)s'.") % {"state": State(expected).label},
             code="invalid_state",
         )
-    result = _require_ready(assessment)
+    _require_ready(assessment)  # its refusals in the approver's language
+    # The approved result is a record the cabinet report quotes (a state document, Dutch whatever the
+    # approver's language): its texts ("Advies: inzetten ...", the labels) are written in Dutch, as
+    # the report and the Kamerbrief are; they were in the approver's page language.
+    with translation.override("nl"):
+        result = assessment_compute(assessment)
     result["framework"] = {
         "id": assessment.framework_id,
         "number": assessment.framework.number,
