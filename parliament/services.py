@@ -520,12 +520,30 @@ def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
     return letter
 
 
+# A Kamerstuk as the 2023 letter cites them ("Kamerstuk 30 821, nr. 175", "Kamerstuk 36 350 XIII,
+# nr. 3"): the dossier number (five digits, written with or without its space), optionally a part
+# ("XIII", "-30"), and the number within it. The later letters quote it ("bij brief van ... (<nr>)"),
+# so a typo such as "x" was repeated in every later letter of the case.
+KAMERSTUK_NUMBER = re.compile(
+    r"(?:Kamerstuk(?:ken)?\s+)?\d{2}\s?\d{3}(?:\s*-\s*[A-Z0-9]{1,6}|\s+[A-Z]{1,6})?,?\s*nr\.?\s*\d{1,5}[a-z]?",
+    re.IGNORECASE,
+)
+
+
 def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> None:
     """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, and
     a date neither in the future nor before the approval. `letter_mark_sent` checks it under the
     lock; the page asks it before its confirmation, so a refusal never comes after "Bevestigen"."""
     if not (kamerstuk_number or "").strip():
         raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
+    if not KAMERSTUK_NUMBER.fullmatch(kamerstuk_number.strip()):
+        raise RuleViolation(
+            _(
+                "Een Kamerstuknummer noemt het dossier en het volgnummer, zoals in de brief van 2023: "
+                "„Kamerstuk 30 821, nr. 175” of „36 350 XIII, nr. 3”."
+            ),
+            field="kamerstuk_number",
+        )
     if sent_on > timezone.localdate():
         raise RuleViolation(_("De verzenddatum ligt in de toekomst."), field="sent_on")
     if letter.approved_at and sent_on < timezone.localtime(letter.approved_at).date():

@@ -155,6 +155,33 @@ def test_an_approved_letter_is_marked_sent_with_date_and_kamerstuk_number(api, l
     assert sorted(kept.values_list("classification", flat=True)) == sorted(["openbaar", letter.case.classification])
 
 
+@pytest.mark.parametrize("number", ["x", "30821", "nr. 5", "Kamerstuk", "30 821, nr. 300; DROP", "123 456, nr. 1"])
+def test_a_kamerstuk_number_that_is_none_is_refused_at_the_field(api, letter, kamer, kamer2, number):
+    """ "x" was recorded, and every later letter of the case opened with "bij brief van ... (x)"."""
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    bad = api(kamer).post(url(letter, "mark-sent/"), {"sent_on": str(timezone.localdate()), "kamerstuk_number": number})
+    assert bad.status_code == 400 and "Kamerstuk 30 821, nr. 175" in bad.json()["kamerstuk_number"][0]
+    letter.refresh_from_db()
+    assert letter.status != "sent" and not letter.kamerstuk_number
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "Kamerstuk 30 821, nr. 175",
+        "Kamerstuk 36 350 XIII, nr. 3",
+        "30821, nr. 175",
+        "36 200-XIII nr 12",
+        "21 501-30, nr. 7",
+    ],
+)
+def test_kamerstuk_numbers_as_the_letter_cites_them_are_accepted(number):
+    from parliament.services import KAMERSTUK_NUMBER
+
+    assert KAMERSTUK_NUMBER.fullmatch(number)
+
+
 def test_a_sent_letter_is_cited_in_the_next_letter_to_the_same_chamber(api, letter, kamer, kamer2, manager):
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
