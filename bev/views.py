@@ -29,7 +29,8 @@ from django.views.decorators.http import require_POST
 from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.formatting import date_display, euro
+from core.formatting import date_display
+from core.formatting import page_euro as euro  # the page's language
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from core.views import add_error, confirm_first, web_view
 

@@ -22,7 +22,7 @@ from audit.views import trail_page
 from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.extensions import code_label
-from core.formatting import euro
+from core.formatting import page_euro as euro  # the page's language
 from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services

@@ -1,4 +1,8 @@
-"""Dutch formats for money and dates (€ 12.500.000, 24 november 2026)."""
+"""Dutch formats for money and dates (€ 12.500.000, 24 november 2026), and the web pages' formats in
+the page's language (`page_*`: €12,500,000 and 24 November 2026 on an English page).
+
+Documents (letters, reports, the cabinet report) are Dutch whatever the reader's language and use
+the Dutch functions; web pages and their views use the `page_*` ones."""
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -96,3 +100,37 @@ def count_nl(value: int | Decimal | None) -> str:
         return f"{int(number):,}".replace(",", ".")
     whole, _sep, fraction = f"{number:f}".partition(".")
     return f"{int(whole):,}".replace(",", ".") + "," + fraction
+
+
+# ---------------------------------------------------------------------------------------------
+# Web pages: the figures in the page's language
+# ---------------------------------------------------------------------------------------------
+_SWAP_SEPARATORS = str.maketrans({".": ",", ",": "."})
+
+
+def _english_page() -> bool:
+    from django.utils import translation
+
+    return (translation.get_language() or "nl").startswith("en")
+
+
+def _page(text: str) -> str:
+    return text.translate(_SWAP_SEPARATORS) if _english_page() else text
+
+
+def page_euro(amount: Decimal | int | None, *, cents: bool | None = None) -> str:
+    """€ 12.500.000,50 on a Dutch page, €12,500,000.50 on an English one."""
+    text = euro(amount, cents=cents)
+    return _page(text).replace("€ ", "€") if amount is not None and _english_page() else text
+
+
+def page_percent(value: Decimal | None, places: int = 2) -> str:
+    return _page(percent_nl(value, places))
+
+
+def page_multiple(value: Decimal | None, places: int = 2) -> str:
+    return _page(multiple_nl(value, places))
+
+
+def page_count(value: int | Decimal | None) -> str:
+    return _page(count_nl(value))

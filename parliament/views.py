@@ -23,7 +23,7 @@ from access.roles import Role
 from cases.forms import DateInput
 from cases.models import Case
 from core.exceptions import ApplicationError
-from core.formatting import date_nl
+from core.formatting import date_display as date_nl  # the page's language
 from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services

@@ -135,3 +135,21 @@ def test_an_amount_below_the_minimum_names_the_minimum_as_an_amount(language):
         assert not form.is_valid()
         message = form.errors["max_amount"][0]
     assert "€ 0,01" in message and "0.01" not in message
+
+
+def test_a_page_writes_figures_in_its_language_and_documents_stay_dutch():
+    """English pages showed "€ 20.000.000,55", "12,34%" and "0,73×"."""
+    from django.utils import translation
+
+    from core import formatting
+
+    with translation.override("en"):
+        assert formatting.page_euro(Decimal("20000000.55")) == "€20,000,000.55"
+        assert formatting.page_euro(Decimal("-1000")) == "-€1,000"
+        assert formatting.page_percent(Decimal("12.34")) == "12.34%"
+        assert formatting.page_multiple(Decimal("0.73")) == "0.73×"
+        assert formatting.page_count(1250000) == "1,250,000"
+        assert formatting.euro(Decimal("20000000.55")) == "€ 20.000.000,55"  # documents: Dutch
+    with translation.override("nl"):
+        assert formatting.page_euro(Decimal("20000000.55")) == "€ 20.000.000,55"
+        assert formatting.page_percent(Decimal("12.34")) == "12,34%"

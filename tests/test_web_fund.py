@@ -99,7 +99,7 @@ def test_fund_page_in_english(client, manager, prepared):
     client.post(reverse("set_language"), {"language": "en"})
     body = client.get(reverse("bev:fund")).content.decode()
     assert 'lang="en"' in body
-    assert "Liquid assets over time against the maximum of € 150.000.000" in body  # the fund's own cap
+    assert "Liquid assets over time against the maximum of €150,000,000" in body  # the fund's own cap, English figures
     assert "Bookings at fund level" in body
     # dates in English too (issue 23): the page's "as of" date and the charts' axes
     from django.utils import timezone

@@ -36,9 +36,11 @@ def my_work_count(context) -> int:
     return kept_work_count(request.user, lambda: len(work_for(request)))
 
 
+# Numbers on a page follow its language (core.formatting.page_*): € 12.500.000,50 and 12,34% on a
+# Dutch page, €12,500,000.50 and 12.34% on an English one. Documents are rendered with Dutch active.
 @register.filter
 def euro(value):
-    return formatting.euro(value)
+    return formatting.page_euro(value)
 
 
 @register.filter
@@ -49,17 +51,17 @@ def date_nl(value):
 
 @register.filter
 def percent_nl(value):
-    return formatting.percent_nl(value)
+    return formatting.page_percent(value)
 
 
 @register.filter
 def multiple_nl(value):
-    return formatting.multiple_nl(value)
+    return formatting.page_multiple(value)
 
 
 @register.filter
 def count_nl(value):
-    return formatting.count_nl(value)
+    return formatting.page_count(value)
 
 
 @register.filter
