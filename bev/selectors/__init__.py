@@ -50,6 +50,7 @@ from .positions import (  # noqa: F401
     position_list,
     position_metrics,
     position_summary,
+    position_value_history,
     positions_metrics,
 )
 from .proposals import (  # noqa: F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
@@ -21,24 +22,29 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
-from ..constants import Instrument
+from ..constants import Account, EntryKind, Instrument
 from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
     DecisionCondition,
     Disbursement,
+    Exit,
     JournalLine,
     Position,
     PositionBalance,
+    Valuation,
 )
 from .balances import (
     ZERO,
+    LatestValuation,
+    _latest_valuations_and_sales,
     _one_position_figures,
     _position_sums,
     _PositionSums,
     _running_sums,
     _unrealised,
     _valuations_and_sales,
+    value_steps,
 )
 
 
@@ -208,6 +214,32 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
             "irr": holding_irr(s.flows, unrealised=unrealised, on=on),
         }
     return result
+
+
+def position_value_history(position: Position) -> list[tuple[date, Decimal]]:
+    """The value of the holding over time (`value_steps`): a step at each valuation and at each sale or
+    cost change after the first one, by the rule of the value its metrics state, so that the last step
+    is its `unrealised_value` (the position page's chart and its headline agree). Empty while not
+    valued; zero from a full exit on."""
+    valuations = list(Valuation.objects.filter(position_id=position.pk).order_by("valued_on", "id"))
+    rows = [(position.pk, v.valued_on, v.created_at, v.fair_value, "valuation", v.pk) for v in valuations]
+    rows += [
+        (position.pk, on, at, fraction, "sale", row_id)
+        for on, at, fraction, row_id in Exit.objects.filter(position_id=position.pk).values_list(
+            "exited_on", "created_at", "fraction_sold_percent", "id"
+        )
+    ]
+    rows += [
+        (position.pk, on, at, amount, "cost", row_id)
+        for on, at, amount, row_id in JournalLine.objects.filter(position_id=position.pk, account=Account.INVESTMENTS)
+        .exclude(kind=EntryKind.SALE)
+        .values_list("booked_on", "entry__created_at", "amount", "id")
+    ]
+    _latest, changes = _latest_valuations_and_sales(rows)
+    return value_steps(
+        [LatestValuation(v.valued_on, v.created_at, v.fair_value, v.pk) for v in valuations],
+        changes.get(position.pk, []),
+    )
 
 
 def position_summary(position: Position) -> dict:
