@@ -49,6 +49,7 @@ from .positions import (  # noqa: F401
     position_get,
     position_list,
     position_metrics,
+    position_stake_recorded_on,
     position_summary,
     position_value_history,
     positions_metrics,

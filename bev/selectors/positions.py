@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -26,7 +27,9 @@ from ..constants import Account, EntryKind, Instrument
 from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
+    Conversion,
     DecisionCondition,
+    Dilution,
     Disbursement,
     Exit,
     JournalLine,
@@ -240,6 +243,19 @@ def position_value_history(position: Position) -> list[tuple[date, Decimal]]:
         [LatestValuation(v.valued_on, v.created_at, v.fair_value, v.pk) for v in valuations],
         changes.get(position.pk, []),
     )
+
+
+def position_stake_recorded_on(position: Position) -> date | None:
+    """The latest date on which a stake of the position was recorded after it was set up: a dilution's
+    issue date or a conversion's date (the stake after it is entered there). None when only the
+    stake entered with the position is on record. A follow-on investment records no stake (a
+    disbursement takes only an amount), so a letter about one states a stake only when one was
+    recorded on or after its date (parliament.composition)."""
+    dates = [
+        Dilution.objects.filter(position=position).aggregate(on=Max("issued_on"))["on"],
+        Conversion.objects.filter(position=position).aggregate(on=Max("converted_on"))["on"],
+    ]
+    return max((on for on in dates if on is not None), default=None)
 
 
 def position_summary(position: Position) -> dict:
