@@ -53,6 +53,7 @@ from .positions import (  # noqa: F401
     position_summary,
     position_value_history,
     positions_metrics,
+    positions_stakes_on,
 )
 from .proposals import (  # noqa: F401
     investment_proposal_get,

@@ -245,6 +245,57 @@ def position_value_history(position: Position) -> list[tuple[date, Decimal]]:
     )
 
 
+PERCENT_PLACES = Decimal("0.000001")  # as a stake is stored (bev.models.PERCENT)
+
+
+def positions_stakes_on(positions: Iterable[Position], on: date) -> dict[int, Decimal | None]:
+    """Per position its stake (%) as the record has it at the end of `on`, from today's stake and
+    what changed it after `on`, walked back: a dilution gives the stake before it, a partial sale
+    divides by the part kept (exact to the sixth place the sale rounded to). Where that walk meets
+    what it cannot undo (a full exit, a conversion: the stake before neither is recorded), the stake
+    is taken forward from the last one recorded on or before `on` (a dilution's or conversion's stake
+    after it, less the partial sales since); None when neither is on record. A follow-on investment
+    records no stake, so it changes none here (see `position_stake_recorded_on`)."""
+    positions = list(positions)
+    ids = [p.pk for p in positions]
+    events: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for pk, on_, at, before, after in Dilution.objects.filter(position_id__in=ids).values_list(
+        "position_id", "issued_on", "created_at", "ownership_before", "ownership_after"
+    ):
+        events[pk].append((on_, at, "dilution", before, after))
+    for pk, on_, at, after in Conversion.objects.filter(position_id__in=ids).values_list(
+        "position_id", "converted_on", "created_at", "ownership_after"
+    ):
+        events[pk].append((on_, at, "conversion", None, after))
+    for pk, on_, at, fraction, full in Exit.objects.filter(position_id__in=ids).values_list(
+        "position_id", "exited_on", "created_at", "fraction_sold_percent", "is_full"
+    ):
+        events[pk].append((on_, at, "full_exit" if full else "sale", fraction, None))
+    return {
+        p.pk: _stake_on(p.ownership_percent, sorted(events[p.pk], key=lambda e: (e[0], e[1])), on) for p in positions
+    }
+
+
+def _stake_on(current: Decimal | None, events: list[tuple], on: date) -> Decimal | None:
+    stake = current
+    for _on, _at, kind, number, after in reversed([e for e in events if e[0] > on]):
+        if kind == "dilution":
+            stake = number  # the stake before the issue
+        elif kind == "sale" and stake is not None and number < 100:
+            stake = stake * 100 / (100 - number)
+        else:  # a full exit or a conversion: the stake before it is not recorded
+            stake = None
+    if stake is None:
+        for _on, _at, kind, number, after in [e for e in events if e[0] <= on]:
+            if kind in ("dilution", "conversion"):
+                stake = after
+            elif kind == "sale" and stake is not None:
+                stake = stake * (100 - number) / 100
+            elif kind == "full_exit" and stake is not None:
+                stake = Decimal(0)
+    return stake.quantize(PERCENT_PLACES) if stake is not None else None
+
+
 def position_stake_recorded_on(position: Position) -> date | None:
     """The latest date on which a stake of the position was recorded after it was set up: a dilution's
     issue date or a conversion's date (the stake after it is entered there). None when only the
