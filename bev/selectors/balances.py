@@ -365,7 +365,7 @@ def _valuations_and_sales(
     *,
     fund: Fund | int | None = None,
 ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
-    """Per position its latest valuation and what changed the holding after it (`_value_changes`):
+    """Per position its latest valuation and what changed the holding after it (`ValueChange`):
     one query, for the given positions or for every position of `fund`."""
     if fund is not None:
         valuations, exits = Valuation.objects.filter(position__fund=fund), Exit.objects.filter(position__fund=fund)
