@@ -717,7 +717,9 @@ def investment_proposal_decide(request, proposal_id: int, decision: str):
 
 
 def _valuation_chart(position, metrics) -> dict:
-    points = [(v.valued_on, v.fair_value) for v in position.valuations.order_by("valued_on", "id")]
+    # The value over time by the rule of the headline's value (`unrealised_value`): its last step is
+    # that value, not the latest valuation as entered (which a later sale or follow-on has changed).
+    points = selectors.position_value_history(position)
     return line_chart(
         series=[{"label": _("Reële waarde"), "points": points}],
         limit=metrics["cost_outstanding"] or None,

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from assessments.selectors import latest_risk_review_conclusion
 from bev.models import Position
-from bev.selectors import fund_overview, position_summary
+from bev.selectors import fund_overview, position_stake_recorded_on, position_summary
 from cases.constants import ScopeGround
 from core.classification import Classification
 from core.exceptions import NotFound
@@ -86,7 +86,9 @@ def _position_figures(position_id: int | None) -> dict:
     if position_id is None:
         return {}
     position = Position.objects.filter(pk=position_id).first()
-    return dict(position_summary(position) or {}) if position is not None else {}
+    if position is None:
+        return {}
+    return {**(position_summary(position) or {}), "stake_recorded_on": position_stake_recorded_on(position)}
 
 
 def _instrument_text(position: dict) -> str:
@@ -128,6 +130,8 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "categories": [str(c) for c in case.categories],
         "instrument": _instrument_text(position),
         "stake_percent": stake,
+        # the latest date a stake was recorded after the position was set up (a dilution, a conversion)
+        "stake_recorded_on": position.get("stake_recorded_on"),
         "position_invested": position.get("amount_invested"),
         "cabinet_decision_date": decision.meeting_date if decision else None,
         "exit_review_date": review["approved_on"] if review and review["manageable"] else None,
@@ -354,12 +358,31 @@ def _amount_sentence(facts: dict) -> str:
     else:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
-    if facts.get("stake_percent") is not None:
-        value = Decimal(str(facts["stake_percent"]))
+    value = _stake_after(facts)
+    if value is not None:
         stake = percent_nl(value, 0 if value == value.to_integral_value() else 2)
         if kind != TransactionKind.FULL_EXIT:
             text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
     return text
+
+
+def _stake_after(facts: dict) -> Decimal | None:
+    """The stake the letter may state as the State's stake after the transaction: the position's
+    recorded stake, except after a follow-on investment, which records no stake (a disbursement takes
+    only an amount, and a dilution cannot raise it): then only if a stake was recorded on or after the
+    follow-on's date (`stake_recorded_on`), else the stake of an earlier transaction would be stated as
+    today's. The service's own convention; the letter 2023 asks only that parliament be informed."""
+    if facts.get("stake_percent") is None or _follow_on_stake_unrecorded(facts):
+        return None
+    return Decimal(str(facts["stake_percent"]))
+
+
+def _follow_on_stake_unrecorded(facts: dict) -> bool:
+    """A follow-on investment into a position with a stake, and no stake recorded on or after its date."""
+    if facts.get("kind") != TransactionKind.FOLLOW_ON_INVESTMENT or facts.get("stake_percent") is None:
+        return False
+    recorded_on = facts.get("stake_recorded_on")
+    return recorded_on is None or _as_date(recorded_on) < _as_date(facts["executed_on"])
 
 
 def _has_proceeds(facts: dict) -> bool:
@@ -454,6 +477,12 @@ def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
             )
         if facts.get("market_financing_explored") is not True:
             notes.append("Niet vastgelegd dat financiering in de markt is verkend; ‘laatste redmiddel’ is weggelaten.")
+    if _follow_on_stake_unrecorded(facts):
+        notes.append(
+            "Het belang van de Staat na deze vervolginvestering is niet vastgelegd (een uitbetaling legt "
+            "alleen een bedrag vast); de zin over het belang na de transactie is weggelaten. Vul het belang "
+            "na de vervolginvestering zelf in."
+        )
     if disclosure.amounts and not _fund_sentence(facts):
         notes.append(
             "De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is weggelaten."

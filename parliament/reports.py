@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 
 from access.permissions import can
 from bev.models import Position
-from bev.selectors import fund_overview, manager_on, positions_metrics
+from bev.selectors import fund_overview, manager_on, positions_metrics, positions_stakes_on
 from cases.constants import MAIN_STAGES, State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
@@ -83,8 +83,11 @@ ANNUAL_COLUMNS = [
     "Soort transactie",
     "Instrument",
     "Bedrag (EUR)",
-    "Belang (%)",
-    "Resultaat positie (EUR)",
+    # the position's stake and result on the report's peildatum (`annual_peildatum`), not after the
+    # transaction in the row: a follow-on records no stake, so the stake after each transaction is not
+    # on record (bev.selectors.position_stake_recorded_on); the columns say what they are
+    "Belang op peildatum (%)",
+    "Resultaat positie op peildatum (EUR)",
     "MOIC",
     "IRR (%)",
 ]
@@ -97,16 +100,26 @@ def _period(report: Report) -> tuple[date, date]:
     return report.period_start, report.period_end
 
 
+def annual_peildatum(report: Report) -> date:
+    """The day the positions' figures of an annual report (stake, result, MOIC, IRR) are measured on:
+    the year's last day, or the day the report is made while the year has not ended (the figures are
+    then today's, as `bev.metrics.holding_irr` measures). The service's own convention."""
+    return min(_period(report)[1], timezone.localdate())
+
+
 def annual_rows(report: Report) -> list[dict]:
+    """The year's transactions, each with its position's stake and result on the peildatum."""
     user = report.requested_by
     period_start, period_end = _period(report)
+    peildatum = annual_peildatum(report)
     cases = Case.objects.visible_to(user)
     requests = (
         LetterRequest.objects.filter(case__in=cases, executed_on__gte=period_start, executed_on__lte=period_end)
         .select_related("case")
         .order_by("executed_on", "id")
     )
-    positions = {row["position"].pk: row for row in _positions_with_metrics(cases, period_end)}
+    positions = {row["position"].pk: row for row in _positions_with_metrics(cases, peildatum)}
+    stakes = positions_stakes_on([row["position"] for row in positions.values()], peildatum)
     rows = []
     for request in requests:
         position = positions.get(request.position_id) or {}
@@ -120,12 +133,13 @@ def annual_rows(report: Report) -> list[dict]:
                 "kind_code": request.kind,
                 "instrument": p.get_instrument_display() if p is not None else "",
                 "amount": request.amount,
-                "stake": p.ownership_percent if p is not None else None,
+                "stake": stakes.get(p.pk) if p is not None else None,
                 "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO))
                 if p
                 else None,
                 "moic": position.get("moic"),
                 "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
+                "peildatum": peildatum,
             }
         )
     return rows
@@ -248,6 +262,7 @@ def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
                 for v in summary["fund"].get("loan", {}).values()
             ],
             "generated": date_nl(timezone.localdate()),
+            "peildatum": date_nl(_a_date(summary["peildatum"])) if summary.get("peildatum") else "",
         },
     )
 
@@ -257,7 +272,9 @@ def build_annual_report(report: Report) -> Report:
 
     rows = annual_rows(report)
     services.report_progress(report=report, progress=30)
-    summary = {**annual_summary(rows), "fund": annual_fund(report)}
+    # the day the rows' stake and result were measured on (named in the PDF)
+    peildatum = rows[0]["peildatum"] if rows else annual_peildatum(report)
+    summary = {**annual_summary(rows), "fund": annual_fund(report), "peildatum": peildatum}
     summary["fund_transactions"], summary["withheld"] = annual_withheld(report)
     summary["complete"] = summary["withheld"] == 0
     csv_bytes = annual_csv(rows)

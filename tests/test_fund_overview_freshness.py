@@ -115,7 +115,9 @@ CHANGES = {
         ),
         ["reserved", "available"],
     ),
-    "disbursement": (_disburse, ["deployed", "invested", "irr"]),
+    # money put in after the valuation counts at cost on top of it (bev.selectors.balances._value_after):
+    # the value still held grows with it, and the rate does not change (out and back on the same day)
+    "disbursement": (_disburse, ["deployed", "invested", "unrealised_value", "moic"]),
     "dividend": (
         lambda f: services.return_book(
             user=f["manager"], position=f["stake"], kind="dividend", amount=M / 2, idempotency_key="div"

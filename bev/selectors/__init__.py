@@ -49,8 +49,11 @@ from .positions import (  # noqa: F401
     position_get,
     position_list,
     position_metrics,
+    position_stake_recorded_on,
     position_summary,
+    position_value_history,
     positions_metrics,
+    positions_stakes_on,
 )
 from .proposals import (  # noqa: F401
     investment_proposal_get,

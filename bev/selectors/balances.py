@@ -17,8 +17,10 @@ from django.db.models import (
     DateField,
     DateTimeField,
     DecimalField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -363,22 +365,44 @@ def _valuations_and_sales(
     *,
     fund: Fund | int | None = None,
 ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
-    """Per position its latest valuation and its sales (date, recorded at, % sold): one query, for
-    the given positions or for every position of `fund`."""
+    """Per position its latest valuation and what changed the holding after it (`ValueChange`):
+    one query, for the given positions or for every position of `fund`."""
     if fund is not None:
         valuations, exits = Valuation.objects.filter(position__fund=fund), Exit.objects.filter(position__fund=fund)
+        lines = JournalLine.objects.filter(fund=fund)
     elif position_ids is None:
         raise TypeError("_valuations_and_sales: give the positions or the fund")  # as list(None) did
     else:
         ids = list(position_ids)
         valuations, exits = Valuation.objects.filter(position_id__in=ids), Exit.objects.filter(position_id__in=ids)
+        lines = JournalLine.objects.filter(position_id__in=ids)
     if as_of is not None:
         valuations = valuations.filter(valued_on__lte=as_of)
         exits = exits.filter(exited_on__lte=as_of)
-    return _latest_valuations_and_sales(_valuation_and_sale_rows(valuations, exits))
+        lines = lines.filter(booked_on__lte=as_of)
+    return _latest_valuations_and_sales(
+        _valuation_and_sale_rows(valuations, exits, _cost_changes_since_valuation(lines, as_of))
+    )
 
 
-def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Exit]) -> QuerySet:
+def _cost_changes_since_valuation(lines: QuerySet[JournalLine], as_of: date | None) -> QuerySet[JournalLine]:
+    """The lines that changed a position's cost other than by a sale (disbursements, repayments of loan
+    principal, and their reversals) dated on or after the position's latest valuation (on `as_of`):
+    what `_value_after` adds to that valuation. A sale is counted as the share of the holding sold."""
+    latest_valued_on = Valuation.objects.filter(position_id=OuterRef("position_id"))
+    if as_of is not None:
+        latest_valued_on = latest_valued_on.filter(valued_on__lte=as_of)
+    latest_valued_on = latest_valued_on.order_by("-valued_on").values("valued_on")[:1]
+    return (
+        lines.filter(account=Account.INVESTMENTS, position__isnull=False)
+        .exclude(kind=EntryKind.SALE)
+        .filter(booked_on__gte=Subquery(latest_valued_on))
+    )
+
+
+def _valuation_and_sale_rows(
+    valuations: QuerySet[Valuation], exits: QuerySet[Exit], cost_lines: QuerySet[JournalLine]
+) -> QuerySet:
     return (
         valuations.order_by()
         # The fair value's column carries the sales' percentages too: typed wide enough for both (SQLite's
@@ -389,6 +413,9 @@ def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Ex
             exits.order_by().values_list(
                 "position_id", "exited_on", "created_at", "fraction_sold_percent", Value("sale"), "id"
             ),
+            cost_lines.order_by().values_list(
+                "position_id", "booked_on", "entry__created_at", "amount", Value("cost"), "id"
+            ),
             all=True,
         )
     )
@@ -397,8 +424,8 @@ def _valuation_and_sale_rows(valuations: QuerySet[Valuation], exits: QuerySet[Ex
 def _one_position_figure_rows(position_id: int) -> QuerySet:
     """One position's running figures, daily cash flows, valuations and sales in one statement (a
     position's detail reads them together): a row per thing, its kind first. The figures' row holds
-    the five running figures; the others a date, when recorded (valuations and sales) and a number
-    (the flow's amount, the fair value, the percentage sold)."""
+    the five running figures; the others a date, when recorded (valuations, sales, cost changes) and a
+    number (the flow's amount, the fair value, the percentage sold, the change of cost)."""
     # Typed NULLs: PostgreSQL types a UNION's column from its first parts, and two bare NULLs are text.
     no_date, no_time = Cast(Value(None), DateField()), Cast(Value(None), DateTimeField())
     no_id = Cast(Value(None), BigIntegerField())
@@ -422,6 +449,10 @@ def _one_position_figure_rows(position_id: int) -> QuerySet:
             .order_by()
             .annotate(row_kind=Value("sale"), **no_figures)
             .values_list("row_kind", "exited_on", "created_at", "fraction_sold_percent", "id", *no_figures),
+            _cost_changes_since_valuation(JournalLine.objects.filter(position_id=position_id), None)
+            .order_by()
+            .annotate(row_kind=Value("cost"), **no_figures)
+            .values_list("row_kind", "booked_on", "entry__created_at", "amount", "id", *no_figures),
             all=True,
         )
     )
@@ -458,18 +489,67 @@ def _latest_valuations_and_sales(
     rows: Iterable[tuple[int, date, datetime, Decimal, str, int]],
 ) -> tuple[dict[int, LatestValuation], dict[int, list]]:
     """Per position its latest valuation, by valuation date and then id (as `Valuation`'s ordering,
-    the position page's list and `bev.services.holdings.valuation_jump` choose it), and its sales by
-    date and then when recorded."""
+    the position page's list and `bev.services.holdings.valuation_jump` choose it), and what changed
+    the holding (`ValueChange`: its sales and its cost changes other than sales) by date and then when
+    recorded."""
     latest: dict[int, LatestValuation] = {}
-    sales: dict[int, list] = defaultdict(list)
+    changes: dict[int, list[ValueChange]] = defaultdict(list)
     for position_id, on, created_at, number, what, row_id in sorted(rows, key=lambda r: (r[0], r[1], r[5])):
-        if what == "sale":
-            sales[position_id].append((on, created_at, Decimal(number)))
-        elif position_id not in latest or (on, row_id) > latest[position_id].order:
-            latest[position_id] = LatestValuation(on, created_at, _q(number), row_id)
-    for position_sales in sales.values():
-        position_sales.sort(key=lambda sale: (sale[0], sale[1]))
-    return latest, sales
+        if what == "valuation":
+            if position_id not in latest or (on, row_id) > latest[position_id].order:
+                latest[position_id] = LatestValuation(on, created_at, _q(number), row_id)
+        else:
+            changes[position_id].append(ValueChange(on, created_at, what, Decimal(number)))
+    for position_changes in changes.values():
+        position_changes.sort(key=lambda change: (change.on, change.recorded_at))
+    return latest, changes
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """Something that changed a holding after it was valued: a sale (`number`: the percentage of the
+    holding sold) or a change of its cost other than by a sale (`number`: euros, money put in positive,
+    capital returned or a disbursement reversed negative)."""
+
+    on: date
+    recorded_at: datetime
+    kind: str  # "sale" | "cost"
+    number: Decimal
+
+
+def _value_after(valuation: LatestValuation, changes: Iterable[ValueChange]) -> Decimal:
+    """The value of the holding after `valuation` and the changes recorded after it (by date, then when
+    recorded): a valuation made before a partial sale valued the whole stake, so it counts for the part
+    still held; money put in after the valuation counts at cost on top of it, capital returned after it
+    (a loan repayment, a reversed disbursement) comes off it. The service's own convention, the letter
+    states no valuation rule: a valuation that predates a follow-on investment cannot have valued it, and
+    without this a follow-on read as a loss of its whole amount. Never below zero (the service's own
+    convention too). The one rule for the value still held: position, overview, reports, IRR and the
+    position page's chart (`value_steps`)."""
+    return value_steps([valuation], changes)[-1][1]
+
+
+def value_steps(valuations: Iterable[LatestValuation], changes: Iterable[ValueChange]) -> list[tuple[date, Decimal]]:
+    """The value of a holding over time, a step at each valuation and at each change recorded after the
+    first valuation (`_value_after`'s rule): each valuation sets the value, each later sale takes its
+    share of it off, each later cost change adds to it. Empty without a valuation."""
+    events = sorted(
+        [((v.valued_on, v.created_at), v) for v in valuations] + [((c.on, c.recorded_at), c) for c in changes],
+        key=lambda event: event[0],
+    )
+    steps: list[tuple[date, Decimal]] = []
+    value: Decimal | None = None
+    for (on, _recorded_at), event in events:
+        if isinstance(event, LatestValuation):
+            value = event.fair_value
+        elif value is None:
+            continue  # not yet valued: the steps begin at the first valuation
+        elif event.kind == "sale":
+            value = value * (100 - event.number) / 100
+        else:
+            value += event.number
+        steps.append((on, max(value, ZERO).quantize(CENT)))
+    return steps
 
 
 def _unrealised(
@@ -477,17 +557,12 @@ def _unrealised(
     cost: Decimal,
     valuation: LatestValuation | None,
     as_of: date | None,
-    sales: list | None = None,
+    changes: list[ValueChange] | None = None,
 ) -> Decimal:
-    """Fair value of what is still held: the latest valuation, at cost while not yet valued;
-    nothing once fully exited. A valuation made before a partial sale valued the whole stake, so
-    it counts for the part still held."""
+    """Fair value of what is still held: the latest valuation with what changed after it
+    (`_value_after`), at cost while not yet valued; nothing once fully exited."""
     if exited_on is not None and (as_of is None or exited_on <= as_of):
         return ZERO
     if valuation is None:
         return cost
-    held = Decimal(1)
-    for sold_on, recorded_at, fraction in sales or []:
-        if (sold_on, recorded_at) > (valuation.valued_on, valuation.created_at):
-            held *= (100 - fraction) / 100
-    return (valuation.fair_value * held).quantize(CENT)
+    return _value_after(valuation, changes or [])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     Exists,
+    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -21,24 +23,31 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
-from ..constants import Instrument
+from ..constants import Account, EntryKind, Instrument
 from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
+    Conversion,
     DecisionCondition,
+    Dilution,
     Disbursement,
+    Exit,
     JournalLine,
     Position,
     PositionBalance,
+    Valuation,
 )
 from .balances import (
     ZERO,
+    LatestValuation,
+    _latest_valuations_and_sales,
     _one_position_figures,
     _position_sums,
     _PositionSums,
     _running_sums,
     _unrealised,
     _valuations_and_sales,
+    value_steps,
 )
 
 
@@ -208,6 +217,96 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
             "irr": holding_irr(s.flows, unrealised=unrealised, on=on),
         }
     return result
+
+
+def position_value_history(position: Position) -> list[tuple[date, Decimal]]:
+    """The value of the holding over time (`value_steps`): a step at each valuation and at each sale or
+    cost change after the first one, by the rule of the value its metrics state, so that the last step
+    is its `unrealised_value` (the position page's chart and its headline agree). Empty while not
+    valued; zero from a full exit on."""
+    valuations = list(Valuation.objects.filter(position_id=position.pk).order_by("valued_on", "id"))
+    rows = [(position.pk, v.valued_on, v.created_at, v.fair_value, "valuation", v.pk) for v in valuations]
+    rows += [
+        (position.pk, on, at, fraction, "sale", row_id)
+        for on, at, fraction, row_id in Exit.objects.filter(position_id=position.pk).values_list(
+            "exited_on", "created_at", "fraction_sold_percent", "id"
+        )
+    ]
+    rows += [
+        (position.pk, on, at, amount, "cost", row_id)
+        for on, at, amount, row_id in JournalLine.objects.filter(position_id=position.pk, account=Account.INVESTMENTS)
+        .exclude(kind=EntryKind.SALE)
+        .values_list("booked_on", "entry__created_at", "amount", "id")
+    ]
+    _latest, changes = _latest_valuations_and_sales(rows)
+    return value_steps(
+        [LatestValuation(v.valued_on, v.created_at, v.fair_value, v.pk) for v in valuations],
+        changes.get(position.pk, []),
+    )
+
+
+PERCENT_PLACES = Decimal("0.000001")  # as a stake is stored (bev.models.PERCENT)
+
+
+def positions_stakes_on(positions: Iterable[Position], on: date) -> dict[int, Decimal | None]:
+    """Per position its stake (%) as the record has it at the end of `on`, from today's stake and
+    what changed it after `on`, walked back: a dilution gives the stake before it, a partial sale
+    divides by the part kept (exact to the sixth place the sale rounded to). Where that walk meets
+    what it cannot undo (a full exit, a conversion: the stake before neither is recorded), the stake
+    is taken forward from the last one recorded on or before `on` (a dilution's or conversion's stake
+    after it, less the partial sales since); None when neither is on record. A follow-on investment
+    records no stake, so it changes none here (see `position_stake_recorded_on`)."""
+    positions = list(positions)
+    ids = [p.pk for p in positions]
+    events: dict[int, list[tuple]] = {pk: [] for pk in ids}
+    for pk, on_, at, before, after in Dilution.objects.filter(position_id__in=ids).values_list(
+        "position_id", "issued_on", "created_at", "ownership_before", "ownership_after"
+    ):
+        events[pk].append((on_, at, "dilution", before, after))
+    for pk, on_, at, after in Conversion.objects.filter(position_id__in=ids).values_list(
+        "position_id", "converted_on", "created_at", "ownership_after"
+    ):
+        events[pk].append((on_, at, "conversion", None, after))
+    for pk, on_, at, fraction, full in Exit.objects.filter(position_id__in=ids).values_list(
+        "position_id", "exited_on", "created_at", "fraction_sold_percent", "is_full"
+    ):
+        events[pk].append((on_, at, "full_exit" if full else "sale", fraction, None))
+    return {
+        p.pk: _stake_on(p.ownership_percent, sorted(events[p.pk], key=lambda e: (e[0], e[1])), on) for p in positions
+    }
+
+
+def _stake_on(current: Decimal | None, events: list[tuple], on: date) -> Decimal | None:
+    stake = current
+    for _on, _at, kind, number, after in reversed([e for e in events if e[0] > on]):
+        if kind == "dilution":
+            stake = number  # the stake before the issue
+        elif kind == "sale" and stake is not None and number < 100:
+            stake = stake * 100 / (100 - number)
+        else:  # a full exit or a conversion: the stake before it is not recorded
+            stake = None
+    if stake is None:
+        for _on, _at, kind, number, after in [e for e in events if e[0] <= on]:
+            if kind in ("dilution", "conversion"):
+                stake = after
+            elif kind == "sale" and stake is not None:
+                stake = stake * (100 - number) / 100
+            elif kind == "full_exit" and stake is not None:
+                stake = Decimal(0)
+    return stake.quantize(PERCENT_PLACES) if stake is not None else None
+
+
+def position_stake_recorded_on(position: Position) -> date | None:
+    """The latest date on which a stake of the position was recorded after it was set up: a dilution's
+    issue date or a conversion's date (the stake after it is entered there). None when only the
+    stake entered with the position is on record. A follow-on investment records no stake (a
+    disbursement takes only an amount), so a letter about one states a stake only when one was
+    recorded on or after its date (parliament.composition)."""
+    dates = [
+        Dilution.objects.filter(position=position).aggregate(on=Max("issued_on"))["on"],
+        Conversion.objects.filter(position=position).aggregate(on=Max("converted_on"))["on"],
+    ]
+    return max((on for on in dates if on is not None), default=None)
 
 
 def position_summary(position: Position) -> dict:
