@@ -29,7 +29,7 @@ from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.formatting import euro
+from core.formatting import date_display, euro
 from core.inserts import insert, insert_select_parts, stored
 
 from . import guards, hooks
@@ -976,6 +976,21 @@ def cabinet_decision_record(
     if decision.meeting_date > timezone.localdate():
         raise ValidationError(
             {"meeting_date": _("De ministerraad heeft op die datum nog niet vergaderd: leg een genomen besluit vast.")}
+        )
+    # The cabinet decides on what is laid before it ("Op basis van deze risico-inschatting beslist het
+    # kabinet", letter, "Afwegingskader"): a meeting before the case came into its present state (the
+    # step to the cabinet, or the holding a sale is ordered of) cannot have decided on it, and the
+    # Kamerbrief would state that date ("heeft het kabinet op <datum> besloten").
+    laid_before = case.timeline.filter(to_state=state).order_by("-at", "-id").values_list("at", flat=True).first()
+    if laid_before is not None and decision.meeting_date < timezone.localtime(laid_before).date():
+        raise ValidationError(
+            {
+                "meeting_date": _(
+                    "De ministerraad kan niet vóór %(date)s over deze casus hebben besloten: toen kwam de casus "
+                    "in de status „%(state)s”."
+                )
+                % {"date": date_display(laid_before), "state": State(state).label}
+            }
         )
     if decision.lapses_on and decision.lapses_on < decision.meeting_date:
         raise ValidationError({"lapses_on": _("De vervaldatum ligt vóór de datum van de ministerraad.")})

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bev import services
 from bev.models import Dilution, Exit, JournalEntry
@@ -115,7 +116,7 @@ def test_a_confirmed_kabinetsbesluit_ordering_the_sale_opens_the_gate(manager, s
     decision = cabinet_decision_record(
         user=secretariat,
         case=position.case,
-        meeting_date=date(2026, 3, 6),
+        meeting_date=timezone.localdate(),
         reference="MR-2026-11",
         deploy=False,
         orders_sale=True,
@@ -133,7 +134,7 @@ def test_a_sale_order_is_not_a_decision_to_deploy(secretariat, position):
         cabinet_decision_record(
             user=secretariat,
             case=position.case,
-            meeting_date=date(2026, 3, 6),
+            meeting_date=timezone.localdate(),
             reference="MR-2026-11",
             deploy=True,
             orders_sale=True,
@@ -148,7 +149,7 @@ def test_a_sale_order_needs_a_stake(case, secretariat):
         cabinet_decision_record(
             user=secretariat,
             case=Case.objects.get(pk=case.pk),
-            meeting_date=date(2026, 3, 6),
+            meeting_date=timezone.localdate(),
             reference="MR-2026-11",
             deploy=False,
             orders_sale=True,
@@ -203,13 +204,13 @@ def test_the_api_records_a_sale_order(api, secretariat, secretariat2, manager, p
     url = f"/api/cases/{position.case_id}/cabinet-decisions/"
     bad = api(secretariat).post(
         url,
-        {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": True, "orders_sale": True},
+        {"meeting_date": str(timezone.localdate()), "reference": "MR-2026-11", "deploy": True, "orders_sale": True},
         format="json",
     )
     assert bad.status_code == 400 and "deploy" in bad.json()
     created = api(secretariat).post(
         url,
-        {"meeting_date": "2026-03-06", "reference": "MR-2026-11", "deploy": False, "orders_sale": True},
+        {"meeting_date": str(timezone.localdate()), "reference": "MR-2026-11", "deploy": False, "orders_sale": True},
         format="json",
     )
     assert created.status_code in (200, 201), created.json()
@@ -241,7 +242,7 @@ def test_the_web_records_a_sale_order_while_the_stake_is_held(client, secretaria
     assert "Kabinetsbesluit tot verkoop van het belang vastleggen" in page
     response = client.post(
         reverse("cases:decision_record", args=[position.case_id]),
-        {"meeting_date": "2026-03-06", "reference": "MR-2026-11"},
+        {"meeting_date": str(timezone.localdate()), "reference": "MR-2026-11"},
     )
     assert response.status_code == 302
     decision = CabinetDecision.objects.get(orders_sale=True)
@@ -272,10 +273,13 @@ def test_the_exit_letter_states_the_review_conclusion_when_the_review_opened_the
 def test_the_exit_letter_states_the_decision_when_the_cabinet_ordered_the_sale(
     manager, secretariat, secretariat2, position
 ):
-    order_sale(position.case, recorder=secretariat, confirmer=secretariat2, meeting_date=date(2026, 3, 6))
+    from core.formatting import date_nl
+
+    # the meeting is not before the case came into its state (cases.services.cabinet_decision_record)
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2, meeting_date=timezone.localdate())
     sell(manager, position)
     body = _exit_letter(position)
-    assert ORDER_SENTENCE in body
+    assert f"Het kabinet heeft op {date_nl(timezone.localdate())} besloten tot verkoop van het belang." in body
     assert REVIEW_SENTENCE not in body and "beheersbaar niveau" not in body
 
 
@@ -288,3 +292,30 @@ def test_the_exit_letter_follows_the_facts():
     assert "Uit de risicoheroverweging van 4 mei 2026 blijkt" in review and "besloten tot verkoop" not in review
     order = compose_letter(facts(kind="full_exit", sale_order_date=date(2026, 3, 6))).body
     assert ORDER_SENTENCE in order and "beheersbaar niveau" not in order
+
+
+def test_a_decision_dated_before_the_case_came_to_the_cabinet_is_refused(
+    api, case, officer, assessor, assessor2, secretariat
+):
+    """A kabinetsbesluit dated 2020-01-01 was recorded on a case signalled in 2026, and the Kamerbrief
+    would say "heeft het kabinet op 1 januari 2020 besloten"."""
+    from cases.services import case_transition
+
+    from .factories import approve_assessment, start_risk_assessment
+
+    start_risk_assessment(case, officer=officer)
+    approve_assessment(case, lead=assessor, approver=assessor2)
+    case_transition(user=assessor, case=Case.objects.get(pk=case.pk), name="submit_to_cabinet")
+    body = {
+        "meeting_date": "2020-01-01",
+        "reference": "MR 2026/50",
+        "deploy": True,
+        "instruments": ["equity"],
+        "max_amount": "50000000.00",
+    }
+    response = api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/", body)
+    assert response.status_code == 400 and "meeting_date" in response.json(), response.content
+    assert "Kabinetsbesluit" in response.json()["meeting_date"][0] or "status" in response.json()["meeting_date"][0]
+    assert not CabinetDecision.objects.filter(case=case).exists()
+    body["meeting_date"] = str(timezone.localdate())
+    assert api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/", body).status_code == 201

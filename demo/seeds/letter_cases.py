@@ -4,7 +4,7 @@ Cases are moved only through the services people use, with the letter's figures:
 €100m (two €50m tranches), stakes taken in equity and with a convertible loan, four eyes at
 every approval."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
@@ -115,7 +115,7 @@ def _cabinet_decides(
     decision = cases.cabinet_decision_record(
         user=users["kabinet"],
         case=case,
-        meeting_date=timezone.localdate() - timedelta(days=7),
+        meeting_date=timezone.localdate(),  # the day it came to the cabinet (cases.services: not before)
         reference=reference,
         deploy=True,
         instruments=[instrument],
