@@ -50,10 +50,25 @@ def _lookup_refusal(request, view_kwargs) -> tuple[str, str] | None:
     return None
 
 
-def _body_refusals(request) -> dict[str, str]:
+def _takes_form_body(view_func) -> bool:
+    """False for an API view (DRF's, `view_func.cls`) without a form parser: the API takes JSON, only
+    the document uploads take multipart. Its form body is left unread, so DRF refuses the media type
+    (415); read here, the body was used up and DRF handed the view an empty form instead, in which a
+    missing boolean is False."""
+    view_class = getattr(view_func, "cls", None)
+    if view_class is None:
+        return True
+    return any(getattr(parser, "media_type", None) in FORM_TYPES for parser in view_class.parser_classes)
+
+
+def _body_refusals(request, view_func) -> dict[str, str]:
     """Each refused field of a form body with its message (the first per field)."""
     refusals: dict[str, str] = {}
-    if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.content_type in FORM_TYPES
+        and _takes_form_body(view_func)
+    ):
         for name, values in request.POST.lists():
             if _unchecked(name):
                 continue
@@ -153,7 +168,7 @@ class InputGuardMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         refused = _lookup_refusal(request, view_kwargs)
-        body = _body_refusals(request) if refused is None else {}
+        body = _body_refusals(request, view_func) if refused is None else {}
         if refused is None and body:
             refused = next(iter(body.items()))
         if refused is None:
