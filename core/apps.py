@@ -10,3 +10,6 @@ class CoreConfig(AppConfig):
         from .input_guard import install_form_hook
 
         install_form_hook()  # a refused web form body is a form error at its field (core.input_guard)
+        from .api.numbers import install_decimal_hook
+
+        install_decimal_hook()  # the API's decimals are plain digits: no "2e7", no "1_000" (core.api.numbers)

@@ -20,6 +20,9 @@ from core.formatting import euro
 # other digits) is refused at the field rather than guessed.
 _DUTCH = re.compile(r"-?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+# A percentage: ASCII digits with the page's separators and a sign in front. What Django's
+# DecimalField leaves to Python's Decimal() also reads "1e1" (10) and "1_0,5" (10.5): refused.
+_PERCENT = re.compile(r"[+-]?[\d.,]+", re.ASCII)
 
 
 class MoneyField(forms.DecimalField):
@@ -66,4 +69,6 @@ class PercentField(forms.DecimalField):
             value = value.replace("\u00a0", " ").strip()
             if value.endswith("%"):
                 value = value[:-1].rstrip()
+            if value and not _PERCENT.fullmatch(value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)

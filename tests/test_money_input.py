@@ -27,7 +27,21 @@ ACCEPTED = [
     ("25,5", Decimal("25.5")),
     ("25.00", Decimal("25.00")),
 ]
-REFUSED = ["€ 25 mln", "1,000,000.50", "1e6", "NaN", "Infinity", "١٢٣", "1.00.000", "25,000,5", "12,50.00"]
+REFUSED = [
+    "€ 25 mln",
+    "1,000,000.50",
+    "1e6",
+    "2e7",
+    "10E5",
+    "1_000",
+    "1_000,50",
+    "NaN",
+    "Infinity",
+    "١٢٣",
+    "1.00.000",
+    "25,000,5",
+    "12,50.00",
+]
 # No thousands group starts with 0: these are no grouped thousands (they were read as 1, 500 and
 # 500,000 euros) but plain decimals with three decimals, or nothing at all.
 NO_THOUSANDS = ["0.001", "00.500", "0.500", "0.500.000", "-0.001", "000.000"]
