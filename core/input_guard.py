@@ -20,10 +20,14 @@ the path) went straight into a query: a NUL in it made PostgreSQL refuse the sta
 
 from __future__ import annotations
 
+import html
+import unicodedata
+
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.forms.forms import BaseForm
 from django.http import JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -153,6 +157,35 @@ def _full_clean_with_refusals(form: BaseForm) -> None:
 def install_form_hook() -> None:
     """Every form bound to a refused web form body shows the refusals (`CoreConfig.ready`)."""
     setattr(BaseForm, "full_clean", _full_clean_with_refusals)  # noqa: B010  (a method of every form)
+
+
+_sanitize_file_name = MultiPartParser.sanitize_file_name
+
+
+def _refused_format_character(char: str) -> bool:
+    """An invisible formatting character (Unicode Cf) that `input_rules` refuses: the bidirectional
+    controls (U+202E, ...) and the invisible spacing characters (U+200B, U+2060, U+FEFF)."""
+    return unicodedata.category(char) == "Cf" and input_rules.bad_character(char) is not None
+
+
+def _file_name_keeping_refused(self, file_name):
+    """Django's name of an uploaded file, but with the refused formatting characters kept. Django
+    drops every character it cannot print, so "x\u202egpj.pdf" (shown as "xfdp.jpg") arrived as
+    "xgpj.pdf" and was stored without a word, while every other value with U+202E is refused at its
+    field. Kept, the name is refused at the file's field (`documents.services`). Control characters
+    are still dropped (Django's reason: a name must not break a header)."""
+    name = _sanitize_file_name(self, file_name)
+    unescaped = html.unescape(file_name)
+    if not any(_refused_format_character(char) for char in unescaped):
+        return name
+    base = unescaped.rsplit("/")[-1].rsplit("\\")[-1]
+    kept = "".join(char for char in base if char.isprintable() or _refused_format_character(char))
+    return None if kept in {"", ".", ".."} else kept
+
+
+def install_upload_name_hook() -> None:
+    """Uploaded file names keep the characters the input rules refuse, to be refused (`CoreConfig.ready`)."""
+    setattr(MultiPartParser, "sanitize_file_name", _file_name_keeping_refused)  # noqa: B010
 
 
 def _refusal_page(request, field: str, message: str):
