@@ -11,7 +11,7 @@ from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices
-from core.forms import DateTimeField, MoneyField
+from core.forms import DateTimeField, MoneyField, PercentField
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -119,8 +119,9 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = [f for f in CASE_FORM_FIELDS if f != "categories"]
-        # Euros as Dutch people type them (12.500.000,50), as every amount of the web forms.
-        field_classes = {"transaction_value": MoneyField}
+        # Euros as Dutch people type them (12.500.000,50), as every amount of the web forms; the
+        # stake as every percentage ("25,5", "25 %"; not "1e1", which Django's field read as 10).
+        field_classes = {"transaction_value": MoneyField, "intended_stake_percent": PercentField}
         widgets = {
             "expected_closing_date": DateInput(),
             "historical_transaction_date": DateInput(),

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the check that every slot is provided)
-        from .input_guard import install_form_hook
+        from .input_guard import install_form_hook, install_upload_name_hook
 
         install_form_hook()  # a refused web form body is a form error at its field (core.input_guard)
+        install_upload_name_hook()  # "x\u202egpj.pdf" is refused, not stored as "xgpj.pdf" (core.input_guard)
+        from .api.numbers import install_decimal_hook
+
+        install_decimal_hook()  # the API's decimals are plain digits: no "2e7", no "1_000" (core.api.numbers)

@@ -16,10 +16,15 @@ from core.formatting import euro
 # Euros as Dutch people type them: thousands grouped by dots, cents after a comma (12.500.000,50,
 # 25.000, 25,5), or plain digits with a decimal point (12500000.50). A dot followed by exactly three
 # digits is a thousands separator: an amount in euros never has three decimals, so "25.000" is
-# twenty-five thousand, never 25. Anything else ("€ 25 mln", 1,000,000.50, 1e6, other digits) is
-# refused at the field rather than guessed.
-_DUTCH = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
+# twenty-five thousand, never 25. A grouped number never starts with a 0 group: "0.001", "00.500"
+# and "0.500.000" are no thousands (they were read as 1, 500 and 500,000 euros); the first two are
+# plain decimals, refused for their third decimal. Anything else ("€ 25 mln", 1,000,000.50, 1e6,
+# other digits) is refused at the field rather than guessed.
+_DUTCH = re.compile(r"-?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+# A percentage: ASCII digits with the page's separators and a sign in front. What Django's
+# DecimalField leaves to Python's Decimal() also reads "1e1" (10) and "1_0,5" (10.5): refused.
+_PERCENT = re.compile(r"[+-]?[\d.,]+", re.ASCII)
 
 
 class MoneyField(forms.DecimalField):
@@ -66,6 +71,8 @@ class PercentField(forms.DecimalField):
             value = value.replace("\u00a0", " ").strip()
             if value.endswith("%"):
                 value = value[:-1].rstrip()
+            if value and not _PERCENT.fullmatch(value):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 
 

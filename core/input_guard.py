@@ -21,12 +21,15 @@ the path) went straight into a query: a NUL in it made PostgreSQL refuse the sta
 from __future__ import annotations
 
 import codecs
+import html
 import json
+import unicodedata
 
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.forms.forms import BaseForm
 from django.http import JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -53,10 +56,25 @@ def _lookup_refusal(request, view_kwargs) -> tuple[str, str] | None:
     return None
 
 
-def _body_refusals(request) -> dict[str, str]:
+def _takes_form_body(view_func) -> bool:
+    """False for an API view (DRF's, `view_func.cls`) without a form parser: the API takes JSON, only
+    the document uploads take multipart. Its form body is left unread, so DRF refuses the media type
+    (415); read here, the body was used up and DRF handed the view an empty form instead, in which a
+    missing boolean is False."""
+    view_class = getattr(view_func, "cls", None)
+    if view_class is None:
+        return True
+    return any(getattr(parser, "media_type", None) in FORM_TYPES for parser in view_class.parser_classes)
+
+
+def _body_refusals(request, view_func) -> dict[str, str]:
     """Each refused field of a form body with its message (the first per field)."""
     refusals: dict[str, str] = {}
-    if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.content_type in FORM_TYPES
+        and _takes_form_body(view_func)
+    ):
         for name, values in request.POST.lists():
             if _unchecked(name):
                 continue
@@ -143,6 +161,35 @@ def install_form_hook() -> None:
     setattr(BaseForm, "full_clean", _full_clean_with_refusals)  # noqa: B010  (a method of every form)
 
 
+_sanitize_file_name = MultiPartParser.sanitize_file_name
+
+
+def _refused_format_character(char: str) -> bool:
+    """An invisible formatting character (Unicode Cf) that `input_rules` refuses: the bidirectional
+    controls (U+202E, ...) and the invisible spacing characters (U+200B, U+2060, U+FEFF)."""
+    return unicodedata.category(char) == "Cf" and input_rules.bad_character(char) is not None
+
+
+def _file_name_keeping_refused(self, file_name):
+    """Django's name of an uploaded file, but with the refused formatting characters kept. Django
+    drops every character it cannot print, so "x\u202egpj.pdf" (shown as "xfdp.jpg") arrived as
+    "xgpj.pdf" and was stored without a word, while every other value with U+202E is refused at its
+    field. Kept, the name is refused at the file's field (`documents.services`). Control characters
+    are still dropped (Django's reason: a name must not break a header)."""
+    name = _sanitize_file_name(self, file_name)
+    unescaped = html.unescape(file_name)
+    if not any(_refused_format_character(char) for char in unescaped):
+        return name
+    base = unescaped.rsplit("/")[-1].rsplit("\\")[-1]
+    kept = "".join(char for char in base if char.isprintable() or _refused_format_character(char))
+    return None if kept in {"", ".", ".."} else kept
+
+
+def install_upload_name_hook() -> None:
+    """Uploaded file names keep the characters the input rules refuse, to be refused (`CoreConfig.ready`)."""
+    setattr(MultiPartParser, "sanitize_file_name", _file_name_keeping_refused)  # noqa: B010
+
+
 def _refusal_page(request, field: str, message: str):
     return render(request, "400_input.html", {"field": field, "message": message}, status=400)
 
@@ -204,7 +251,7 @@ class InputGuardMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         refused = _lookup_refusal(request, view_kwargs)
-        body = _body_refusals(request) if refused is None else {}
+        body = _body_refusals(request, view_func) if refused is None else {}
         if refused is None and body:
             refused = next(iter(body.items()))
         if refused is None:

@@ -18,6 +18,9 @@ nothing is looked up or changed.
   `١٢٣` (Arabic-Indic) as 123, so such a value became an id, amount or KvK number nobody typed.
 - **At most `MAX_TEXT_LENGTH` characters in one value**: a 5 MB reason was stored in the case, its
   audit record and timeline (every read of them carried it).
+- **Decimals as plain digits** (`plain_decimal`, for amounts and percentages): an optional sign,
+  digits, an optional decimal point. Python's `Decimal()` also reads "1_000" (1000) and "2e7"
+  (20 million); no civil servant means them, so an amount typed that way is refused at its field.
 - **Dates between 1900 and 2200**: year 1 or 9999 is a typo or a probe, and arithmetic on it
   (a deadline, a period end) overflowed.
 
@@ -88,6 +91,20 @@ def bad_character(value: str) -> str | None:
         "Het teken U+%(code)04X is niet toegestaan; van de stuurtekens mogen alleen tab, nieuwe "
         "regel en regelterugloop."
     ) % {"code": code}
+
+
+# An optional sign, ASCII digits, an optional decimal point ("12500000.50", "-3", "25."; ".5").
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+def plain_decimal(value: str) -> bool:
+    """True if the text is a decimal in plain digits (surrounding spaces aside): no exponent ("2e7"),
+    no underscores ("1_000"), no "NaN" or "Infinity", which `Decimal()` would all read."""
+    return _PLAIN_DECIMAL.fullmatch(value.strip()) is not None
+
+
+def not_plain_decimal_message() -> str:
+    return _("Geef een getal in cijfers op, zoals 12500000.50 (zonder e-notatie of liggende streepjes).")
 
 
 def _non_ascii_number(value: str) -> bool:

@@ -32,6 +32,7 @@ from access.permissions import can, require
 from audit.models import AuditRecord
 from audit.services import audit_log
 from cases.models import Case
+from core import input_rules
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
@@ -92,7 +93,11 @@ class CheckedFile:
 
 
 def _check_file(*, content: bytes, filename: str) -> CheckedFile:
-    """Size limit and allowed types, checked by content (issue 6, "Safe handling")."""
+    """Size limit and allowed types, checked by content (issue 6, "Safe handling"); a name with a
+    character the input rules refuse (U+202E reorders "x\u202egpj.pdf" to read "xfdp.jpg") is refused
+    at the file's field, as every other value with one, rather than stored without it."""
+    if message := input_rules.bad_character(filename):
+        raise RuleViolation(message, field="file")
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if len(content) > limit:
         raise RuleViolation(

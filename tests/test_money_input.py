@@ -27,7 +27,24 @@ ACCEPTED = [
     ("25,5", Decimal("25.5")),
     ("25.00", Decimal("25.00")),
 ]
-REFUSED = ["€ 25 mln", "1,000,000.50", "1e6", "NaN", "Infinity", "١٢٣", "1.00.000", "25,000,5", "12,50.00"]
+REFUSED = [
+    "€ 25 mln",
+    "1,000,000.50",
+    "1e6",
+    "2e7",
+    "10E5",
+    "1_000",
+    "1_000,50",
+    "NaN",
+    "Infinity",
+    "١٢٣",
+    "1.00.000",
+    "25,000,5",
+    "12,50.00",
+]
+# No thousands group starts with 0: these are no grouped thousands (they were read as 1, 500 and
+# 500,000 euros) but plain decimals with three decimals, or nothing at all.
+NO_THOUSANDS = ["0.001", "00.500", "0.500", "0.500.000", "-0.001", "000.000"]
 
 
 @pytest.mark.parametrize(("typed", "meant"), ACCEPTED)
@@ -39,6 +56,22 @@ def test_a_dutch_amount_means_what_it_says(typed, meant):
 def test_an_amount_it_cannot_read_is_refused_at_the_field(typed):
     form = _decision_form(typed)
     assert not form.is_valid() and "max_amount" in form.errors
+
+
+@pytest.mark.parametrize("typed", NO_THOUSANDS)
+def test_a_leading_zero_group_is_no_thousands_separator(typed):
+    form = _decision_form(typed)
+    assert not form.is_valid() and "max_amount" in form.errors
+
+
+@pytest.mark.parametrize("typed", ["0.001", "00.500"])
+def test_a_valuation_of_a_tenth_of_a_cent_is_refused_for_its_decimals(typed):
+    """On the valuation form "0.001" was taken as € 1,00 ("De reële waarde (€ 1,00)")."""
+    from bev.forms import ValuationForm
+
+    form = ValuationForm(data={"valued_on": "2026-11-20", "fair_value": typed, "method": "other"})
+    assert not form.is_valid() and "fair_value" in form.errors
+    assert "2" in form.errors["fair_value"][0], form.errors  # "niet meer dan 2 cijfers achter de komma"
 
 
 def _decision_form(max_amount):

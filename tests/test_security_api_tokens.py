@@ -100,9 +100,10 @@ def test_a_session_needs_the_csrf_token_to_create_one(officer):
         ).status_code
         == 302
     )
-    assert client.post("/api/auth/token/").status_code == 403
+    # An empty JSON body: the test client's default (multipart) is not the API's media type (415).
+    assert client.post("/api/auth/token/", content_type="application/json").status_code == 403
     csrf = client.cookies["csrftoken"].value
-    assert client.post("/api/auth/token/", HTTP_X_CSRFTOKEN=csrf).status_code == 201
+    assert client.post("/api/auth/token/", content_type="application/json", HTTP_X_CSRFTOKEN=csrf).status_code == 201
 
 
 # ---------------------------------------------------------------------------------------------

@@ -274,11 +274,12 @@ REST_FRAMEWORK = {
         "access.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.api.parsers.GuardedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],  # JSON: depth limit, input rules
+    # JSON only: DRF reads a form-encoded body with HTML-form semantics (a missing boolean is False,
+    # a missing text ""), so `deploy` left out became a decision not to deploy and a stray `foo=bar`
+    # wiped recorded answers. Another media type is a 415. The document uploads take multipart
+    # (their own `parser_classes`). JSON: depth limit, input rules (core.api.parsers), no number
+    # written with an exponent (core.api.numbers).
+    "DEFAULT_PARSER_CLASSES": ["core.api.numbers.PlainNumberJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.filters import OrderingFilter
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -70,7 +70,7 @@ class DocumentListView(CaseDocumentMixin, generics.ListAPIView):
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = DocumentFilter
     ordering_fields = ["document_date", "title", "created_at"]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file; every other view takes JSON only
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -99,7 +99,7 @@ class DocumentDetailView(CaseDocumentMixin, APIView):
 class DocumentVersionListView(CaseDocumentMixin, APIView):
     """A new upload of the same document is a new version; earlier versions stay readable."""
 
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file; every other view takes JSON only
 
     @extend_schema(responses={200: DocumentVersionSerializer(many=True), 404: NOT_FOUND})
     def get(self, request, case_id, document_id):
