@@ -232,7 +232,7 @@ class CharsetGuard:
         }
         if environ.get("PATH_INFO", "").startswith("/api/"):
             status, content_type = "415 Unsupported Media Type", "application/json"
-            body = json.dumps({"detail": message}, ensure_ascii=False).encode()
+            body = json.dumps({"message": message, "code": "unsupported_media_type"}, ensure_ascii=False).encode()
         else:
             status, content_type, body = "400 Bad Request", "text/plain; charset=utf-8", message.encode()
         start_response(
