@@ -389,10 +389,10 @@ def _cost_changes_since_valuation(lines: QuerySet[JournalLine], as_of: date | No
     """The lines that changed a position's cost other than by a sale (disbursements, repayments of loan
     principal, and their reversals) dated on or after the position's latest valuation (on `as_of`):
     what `_value_after` adds to that valuation. A sale is counted as the share of the holding sold."""
-    latest_valued_on = Valuation.objects.filter(position_id=OuterRef("position_id"))
+    valuations = Valuation.objects.filter(position_id=OuterRef("position_id"))
     if as_of is not None:
-        latest_valued_on = latest_valued_on.filter(valued_on__lte=as_of)
-    latest_valued_on = latest_valued_on.order_by("-valued_on").values("valued_on")[:1]
+        valuations = valuations.filter(valued_on__lte=as_of)
+    latest_valued_on = valuations.order_by("-valued_on").values("valued_on")[:1]
     return (
         lines.filter(account=Account.INVESTMENTS, position__isnull=False)
         .exclude(kind=EntryKind.SALE)
