@@ -226,3 +226,41 @@ CASE_FACT_FIELDS = (
     "vifo_insolvency_threat",
     "vifo_mitigation_shortfall",
 )
+
+
+# What each step of the lifecycle does, for who takes it (the API's `description` of a transition).
+# The state machine (cases/models.py) keeps its own docstrings for maintainers; these are the users'.
+TRANSITION_DESCRIPTIONS = {
+    "start_intake": _("Een casusbehandelaar neemt het signaal in behandeling (intake)."),
+    "fast_track_to_assessment": _(
+        "Een casus „per direct” waarvan de intakegegevens bekend zijn, gaat meteen naar de risico-inschatting."
+    ),
+    "reject_not_admissible": _("Buiten de reikwijdte van de brief, of het bestaande instrumentarium volstaat."),
+    "start_assessment": _("EZK start de risico-inschatting met het afwegingskader."),
+    "conclude_not_deployed": _("De goedgekeurde risico-inschatting concludeert dat de voorziening niet wordt ingezet."),
+    "submit_to_cabinet": _(
+        "De goedgekeurde risico-inschatting (beide voorwaarden vervuld, elke toets doorstaan) gaat naar de ministerraad."
+    ),
+    "record_cabinet_declined": _("Het kabinet heeft besloten de voorziening niet in te zetten."),
+    "start_investment_preparation": _(
+        "Het kabinet heeft besloten tot inzet; Invest-NL werkt het investeringsvoorstel uit."
+    ),
+    "mark_invested": _("De eerste uitbetaling in een positie van de SPV is gedaan (het fonds zet de casus hier)."),
+    "start_monitoring": _("Het belang wordt gehouden; het risico en de voorwaarden van het kabinet worden gevolgd."),
+    "request_follow_on_decision": _(
+        "Een vervolginvestering boven wat het kabinetsbesluit toestaat vraagt een nieuw besluit: de casus gaat terug "
+        "naar het kabinet; de posities blijven en er wordt intussen niets geïnvesteerd."
+    ),
+    "resume_after_follow_on_decision": _(
+        "Het kabinet heeft over de vervolginvestering besloten: een besluit tot inzet bepaalt nu het geld (het laatst "
+        "bevestigde); na een afwijzing blijft het eerdere besluit gelden."
+    ),
+    "start_exit": _(
+        "Een goedgekeurde risicoheroverweging vond het risico weer beheersbaar, of het kabinet besloot tot verkoop: "
+        "het belang wordt afgebouwd."
+    ),
+    "close": _("Elke positie is volledig afgebouwd."),
+    "withdraw": _(
+        "De dreiging is weggevallen (de overnemer trok zich terug, de onderneming vond andere financiering, …)."
+    ),
+}

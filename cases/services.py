@@ -42,6 +42,7 @@ from .constants import (
     SALE_ORDER_STATES,
     SCOPE_GROUND_FACTS,
     STAGE_DAYS,
+    TRANSITION_DESCRIPTIONS,
     WET_VIFO_IN_FORCE_SINCE,
     EventKind,
     Instrument,
@@ -652,7 +653,7 @@ def available_transitions(*, user: User, case: Case) -> list[dict[str, Any]]:
                 "target": t.target,
                 "target_label": State(str(t.target)).label,
                 "reason_required": bool(t.custom.get("reason_required")),
-                "description": (t.method.__doc__ or "").strip(),
+                "description": str(TRANSITION_DESCRIPTIONS.get(t.name, "")),
             }
         )
     return result
