@@ -11,6 +11,9 @@ from core.bench_views import floor_view
 from core.metrics import metrics
 from core.views import healthz
 
+# A path under /api/ that matches nothing answers as the API does (JSON), other paths with the 404 page.
+handler404 = "core.views.page_not_found"
+
 # The admin, like the web UI, requires a verified second factor.
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "BEV – beheer"

@@ -29,6 +29,18 @@ logger = logging.getLogger(__name__)
 
 
 @never_cache
+def page_not_found(request, exception):
+    """Django's 404 page, except under `/api/`: there a path that matches nothing answers in the API's
+    error shape (`{"message", "code": "not_found"}`, as a hidden or missing object does), not HTML."""
+    if request.path_info.startswith("/api/"):
+        from rest_framework.exceptions import NotFound
+
+        return JsonResponse({"message": str(NotFound.default_detail), "code": "not_found"}, status=404)
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)
+
+
 @require_GET
 def healthz(request):
     db_ok, db_detail = database_ok()
