@@ -79,7 +79,9 @@ _to_internal_value = fields.DecimalField.to_internal_value
 def _plain_to_internal_value(self, data):
     if isinstance(data, str) and data.strip() and not input_rules.plain_decimal(data):
         raise exceptions.ValidationError(input_rules.not_plain_decimal_message(), code="invalid")
-    return _to_internal_value(self, data)
+    value = _to_internal_value(self, data)
+    # "-0" is zero: stored as 0.00, it was answered as "-0.00" (and a multiple of it read "-0,00×").
+    return abs(value) if value is not None and value == 0 else value
 
 
 def install_decimal_hook() -> None:

@@ -92,9 +92,9 @@ class GuardedJSONParser(parsers.JSONParser):
         try:
             text = codecs.getreader(encoding)(stream).read()
         except (UnicodeError, LookupError, ValueError, TypeError) as exc:  # UTF-16 without a BOM is a UnicodeError
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": exc}) from None
         if not isinstance(text, str):  # a bytes-to-bytes codec (core.input_guard.CharsetGuardMiddleware refuses them)
-            raise exceptions.ParseError("JSON parse error - not text")
+            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": "no text"})
         check_depth(text, _max_depth())
         try:
             data = drf_json.loads(
@@ -103,6 +103,6 @@ class GuardedJSONParser(parsers.JSONParser):
                 object_pairs_hook=_object_without_duplicates,
             )
         except (ValueError, RecursionError) as exc:
-            raise exceptions.ParseError(f"JSON parse error - {exc}") from None
+            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": exc}) from None
         check_values(data)
         return data
