@@ -1,6 +1,7 @@
 """Positions: only the letter's instruments, a deploy decision first, four eyes on the money, the
 case moved to invested by the first disbursement, and closed once every position is exited."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -79,6 +80,19 @@ def test_the_letters_instruments_are_recorded_with_their_terms(manager, manager2
         assert position.principal == 5 * M and position.interest_rate_percent == Decimal("4.0")
     assert (position.conversion_terms != "") == (instrument == "convertible_loan")
     assert (position.warrant_terms != "") == (instrument == "loan_with_warrants")
+
+
+@pytest.mark.parametrize(
+    "terms", [{"principal": M}, {"interest_rate_percent": Decimal("4")}, {"maturity_date": date(2030, 1, 1)}]
+)
+def test_shares_have_no_loan_terms(manager, ready_case, terms):
+    """An equity position took a principal, an interest rate and a maturity date, which only a loan has."""
+    with pytest.raises(RuleViolation) as refused:
+        services.position_create(
+            user=manager, case=ready_case, instrument="equity", ownership_percent=Decimal("20"), **terms
+        )
+    assert refused.value.field == next(iter(terms))
+    assert not Position.objects.exists()
 
 
 def test_a_convertible_loan_needs_its_conversion_terms(manager, ready_case):

@@ -117,6 +117,14 @@ def position_create(
         raise RuleViolation(_("Leg de warrantvoorwaarden vast."), field="warrant_terms")
     if instrument == Instrument.EQUITY and ownership is None:
         raise RuleViolation(_("Leg het belang (%) vast."), field="ownership_percent")
+    if instrument not in LOAN_INSTRUMENTS:
+        for field, value in (
+            ("principal", principal),
+            ("interest_rate_percent", interest_rate_percent),
+            ("maturity_date", maturity_date),
+        ):
+            if value not in (None, ""):
+                raise RuleViolation(_("Alleen een lening heeft een hoofdsom, rente en looptijd."), field=field)
     position = Position(
         fund=fund_get(),
         case=case,
