@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 
 from core.classification import Classification
 from core.formatting import date_nl, euro, percent_nl
@@ -125,6 +126,10 @@ def _evidence_lines(evidence) -> list[str]:
     return [line for line in lines if line]
 
 
+def _country(code: str | None) -> str | None:
+    return (countries.name(code) or code) if code else code
+
+
 def _case_section(case: dict) -> Section:
     facts = [
         (_("Kenmerk"), _text(case.get("reference"))),
@@ -135,7 +140,9 @@ def _case_section(case: dict) -> Section:
         (_("Sector"), _text(case.get("target_sector"))),
         (_("Strategisch belang"), ", ".join(map(str, case.get("categories") or [])) or "–"),
         (_("Beoogde investeerder/overnemer"), _text(case.get("acquirer_name"))),
-        (_("Land van de investeerder"), _text(case.get("acquirer_country"))),
+        # The country's name (the report is written with Dutch active: "China"), as the Kamerbrief's annex
+        # names it; it showed the code ("CN").
+        (_("Land van de investeerder"), _text(_country(case.get("acquirer_country")))),
         (_("Statelijke actor"), _text(case.get("state_actor_status_label") or case.get("state_actor_status"))),
         (
             _("Beoogd belang"),

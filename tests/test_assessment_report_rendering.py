@@ -282,6 +282,15 @@ def test_html_is_dutch_and_escapes_content():
         assert expected in html
 
 
+def test_the_investors_country_is_named_as_the_kamerbrief_names_it():
+    """The report read "Land van de investeerder CN" where the Kamerbrief's annex says "China"."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        html = render_html(report_context())
+    assert re.search(r"Land van de investeerder</t[dh]>\s*<td>China</td>", html), re.findall(r"Land van.{0,80}", html)
+
+
 def test_a_sparse_context_still_renders():
     context = report_context(
         conditions=[],
