@@ -19,11 +19,21 @@ STATUS_MARKS = {
 }
 
 
+def _keep_amounts_together(text: str) -> str:
+    """ "€ 66.750.000" on one line: the space after the euro sign becomes a no-break space, so a line
+    never ends with a lone "€" (the PDF broke "is €" / "66.750.000")."""
+    return text.replace("€ ", "€\u00a0")
+
+
 def _css_string(text: str) -> str:
     return "".join(ch for ch in text.splitlines()[0] if ch not in '"\\{}<>')
 
 
 def letter_html(letter: LetterDraft, *, include_annex: bool = True) -> str:
+    return _keep_amounts_together(_letter_html(letter, include_annex=include_annex))
+
+
+def _letter_html(letter: LetterDraft, *, include_annex: bool) -> str:
     return render_to_string(
         "parliament/letter.html",
         {
@@ -94,7 +104,7 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
     document.add_paragraph(f"Betreft\t{letter.subject}")
     document.add_paragraph(letter.salutation)
     for paragraph in letter.paragraphs:
-        document.add_paragraph(paragraph)
+        document.add_paragraph(_keep_amounts_together(paragraph))
     document.add_paragraph(letter.signatory_name)
     document.add_paragraph(letter.signature_title)
     mark = STATUS_MARKS.get(letter.status, "")
@@ -105,7 +115,7 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
         document.add_section(WD_SECTION.NEW_PAGE)
         for index, paragraph in enumerate(letter.annex_paragraphs):
             p = document.add_paragraph()
-            run = p.add_run(paragraph)
+            run = p.add_run(_keep_amounts_together(paragraph))
             if index == 0:  # the marking
                 run.bold = True
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
