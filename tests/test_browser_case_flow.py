@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from access.roles import Role
 
@@ -275,7 +276,9 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     secretariat.login()
     page = secretariat.goto(f"/cases/{case.pk}/")
     page.locator("summary", has_text="Kabinetsbesluit vastleggen").click()
-    page.get_by_label("Datum ministerraad").fill("2026-11-20")
+    page.get_by_label("Datum ministerraad").fill(
+        timezone.localdate().isoformat()
+    )  # not before the case came to the cabinet
     page.get_by_label("Kenmerk besluit").fill("MR-2026-11-20/7")
     page.get_by_label("Inzet van de voorziening").check()
     page.get_by_label("Aandelen", exact=True).check()
