@@ -53,6 +53,18 @@ def case_data(**overrides) -> dict:
     return data
 
 
+def signal_form_post(**overrides) -> dict:
+    """`case_data()` as the new-signal web form (cases:create) posts it, with `overrides` on top."""
+    data = case_data()
+    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
+    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
+    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
+    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
+        post[name] = data[name]
+    post["market_financing_explored"] = "true"
+    return {**post, **overrides}
+
+
 def make_case(*, officer, team: dict | None = None, **overrides):
     """A case created by `officer` with `team` ({user: role}) added."""
     from cases.services import case_create, case_team_add

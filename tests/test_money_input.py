@@ -142,16 +142,9 @@ def test_a_percentage_it_cannot_read_is_refused():
 def test_the_new_signal_takes_the_transaction_value_the_dutch_way(officer, typed, meant):
     """The case form's "transactiewaarde (EUR)" was the model's plain DecimalField: "12.500.000,50"
     was refused with "Voer een getal in." while every amount of the fund's forms took it."""
-    from .factories import case_data
+    from .factories import signal_form_post
 
-    data = case_data()
-    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
-    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
-    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
-    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
-        post[name] = data[name]
-    post["market_financing_explored"] = "true"
-    post["transaction_value"] = typed
+    post = signal_form_post(transaction_value=typed)
     response = web_session(Client(), officer).post(reverse("cases:create"), post)
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Case.objects.get().transaction_value == meant

@@ -16,9 +16,9 @@ from rest_framework import exceptions
 from bev import services
 from bev.models import InvestmentProposal, JournalEntry
 from cases.models import Case
-from core.api.numbers import PlainNumberJSONParser
+from core.api.parsers import GuardedJSONParser
 
-from .factories import case_data, case_to_investment_preparation, fund_with_tranches, web_session
+from .factories import case_data, case_to_investment_preparation, fund_with_tranches, signal_form_post, web_session
 
 M = Decimal("1000000.00")
 NOT_PLAIN = ["1_000", "2e7", "10E5", "1e1", "2E+7", "1_000.50", "Infinity", "0x10"]
@@ -111,7 +111,7 @@ def test_the_case_facts_take_plain_digits_only(api, officer, field, typed):
 
 
 def test_the_parser_names_where_the_exponent_is_and_leaves_strings_alone():
-    parser = PlainNumberJSONParser()
+    parser = GuardedJSONParser()
     with pytest.raises(exceptions.ValidationError) as refused:
         parser.parse(io.BytesIO(b'{"title": "1e7", "rows": [{"a": 1}, {"a": 1E2}]}'))
     assert list(refused.value.detail) == ["rows.1.a"]
@@ -134,15 +134,7 @@ def test_a_percentage_not_in_plain_digits_is_refused_in_the_web_form(typed):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("field", "typed"), [("intended_stake_percent", "1e1"), ("transaction_value", "2e7")])
 def test_the_new_signal_refuses_exponents_at_the_field(officer, field, typed):
-    data = case_data()
-    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
-    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
-    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
-    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
-        post[name] = data[name]
-    post["market_financing_explored"] = "true"
-    post["intended_stake_percent"] = "51"
-    post[field] = typed
+    post = signal_form_post(**{"intended_stake_percent": "51", field: typed})
     response = web_session(Client(), officer).post(reverse("cases:create"), post)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not Case.objects.exists()

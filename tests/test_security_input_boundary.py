@@ -544,15 +544,9 @@ def test_the_extended_forms_of_a_date_and_time_are_read(api, case, officer, valu
 
 @pytest.mark.parametrize("value", ["18991231T100000", "99991231T100000", "18991231"])
 def test_a_signal_time_in_iso_basic_form_in_the_web_form_is_refused(client, officer, value):
-    from .factories import case_data
+    from .factories import signal_form_post
 
-    data = case_data()
-    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
-    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
-    for name in ("categories", "scope_grounds", "existing_instruments_considered"):
-        post[name] = data[name]
-    post["market_financing_explored"] = "true"
-    post["signal_received_at"] = value
+    post = signal_form_post(signal_received_at=value)
     count = Case.objects.count()
     response = web_session(client, officer).post("/cases/new/", post)
     assert response.status_code in (200, 400), response.status_code

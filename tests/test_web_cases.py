@@ -6,7 +6,7 @@ from django.urls import reverse
 from cases.constants import State
 from cases.models import CabinetDecision, Case
 
-from .factories import case_data, give_second_factor, make_case, web_session
+from .factories import case_data, give_second_factor, make_case, signal_form_post, web_session
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +55,7 @@ def test_non_member_gets_404_on_the_case_page(web, outsider, case):
 
 def test_new_signal_form_records_a_case(web, officer):
     data = case_data()
-    post = {k: v for k, v in data.items() if not isinstance(v, (list, bool))}
-    post["signal_received_at"] = data["signal_received_at"].strftime("%Y-%m-%dT%H:%M")
-    post["expected_closing_date"] = data["expected_closing_date"].isoformat()
-    post["categories"] = data["categories"]
-    post["scope_grounds"] = data["scope_grounds"]
-    post["existing_instruments_considered"] = data["existing_instruments_considered"]
-    post["market_financing_explored"] = "true"
+    post = signal_form_post()
     response = web(officer).post(reverse("cases:create"), post)
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.get()

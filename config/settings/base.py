@@ -277,9 +277,9 @@ REST_FRAMEWORK = {
     # JSON only: DRF reads a form-encoded body with HTML-form semantics (a missing boolean is False,
     # a missing text ""), so `deploy` left out became a decision not to deploy and a stray `foo=bar`
     # wiped recorded answers. Another media type is a 415. The document uploads take multipart
-    # (their own `parser_classes`). JSON: depth limit, input rules (core.api.parsers), no number
-    # written with an exponent (core.api.numbers).
-    "DEFAULT_PARSER_CLASSES": ["core.api.numbers.PlainNumberJSONParser"],
+    # (their own `parser_classes`). JSON: depth limit, input rules, no number written with an
+    # exponent (core.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.GuardedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.DefaultPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [

@@ -84,7 +84,31 @@ def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict:
     return data
 
 
+class _Exponent:
+    """Stands for a JSON number written with an exponent (`1e7`) until its place in the body is named:
+    decoded it is the float 10000000.0, which no field can tell from `10000000.0`."""
+
+
+def _exponent_path(data, path: str = "") -> str | None:
+    """The dotted path (as `check_values` names it) of the first number written with an exponent."""
+    if isinstance(data, _Exponent):
+        return path or "non_field_errors"
+    if isinstance(data, dict):
+        items = ((f"{path}.{key}" if path else str(key), value) for key, value in data.items())
+    elif isinstance(data, list):
+        items = ((f"{path}.{index}" if path else str(index), value) for index, value in enumerate(data))
+    else:
+        return None
+    for where, value in items:
+        if (found := _exponent_path(value, where)) is not None:
+            return found
+    return None
+
+
 class GuardedJSONParser(parsers.JSONParser):
+    """Also refuses a JSON number written with an exponent (`1e7`), at its field: amounts are plain
+    digits (`input_rules.plain_decimal`; strings are refused by the hook of `core.api.numbers`)."""
+
     renderer_class = renderers.JSONRenderer
 
     def parse(self, stream, media_type=None, parser_context=None):
@@ -96,13 +120,24 @@ class GuardedJSONParser(parsers.JSONParser):
         if not isinstance(text, str):  # a bytes-to-bytes codec (core.input_guard.CharsetGuardMiddleware refuses them)
             raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": "no text"})
         check_depth(text, _max_depth())
+        exponents: list[_Exponent] = []
+
+        def number(literal: str) -> float | _Exponent:  # a JSON number with a fraction or an exponent
+            if "e" in literal or "E" in literal:
+                exponents.append(_Exponent())
+                return exponents[-1]
+            return float(literal)
+
         try:
             data = drf_json.loads(
                 text,
                 parse_constant=drf_json.strict_constant if self.strict else None,
+                parse_float=number,
                 object_pairs_hook=_object_without_duplicates,
             )
         except (ValueError, RecursionError) as exc:
             raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": exc}) from None
         check_values(data)
+        if exponents and (path := _exponent_path(data)) is not None:
+            raise exceptions.ValidationError({path: [input_rules.not_plain_decimal_message()]})
         return data
