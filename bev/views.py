@@ -29,8 +29,7 @@ from django.views.decorators.http import require_POST
 from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.formatting import date_display
-from core.formatting import page_euro as euro  # the page's language
+from core.formatting import date_display, page_euro  # page_euro: the page's language
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from core.views import add_error, confirm_first, web_view
 
@@ -88,7 +87,7 @@ LIMIT_LABELS = {
 def _figure_label(key: str, label, overview: dict) -> str:
     if key in LIMIT_LABELS and overview.get(LIMIT_LABELS[key][1]) is not None:
         text, limit = LIMIT_LABELS[key]
-        return str(text) % {"limit": euro(overview[limit])}
+        return str(text) % {"limit": page_euro(overview[limit])}
     return str(label)
 
 
@@ -168,9 +167,9 @@ def _effect_rows(before: dict, after: dict) -> list[dict]:
         rows.append(
             {
                 "label": _figure_label(key, label, before),
-                "before": euro(before[key]),
-                "after": euro(after[key]),
-                "change": (("+" if change > 0 else "") + euro(change)) if change else "–",
+                "before": page_euro(before[key]),
+                "after": page_euro(after[key]),
+                "change": (("+" if change > 0 else "") + page_euro(change)) if change else "–",
                 "changed": bool(change),
             }
         )
@@ -206,7 +205,7 @@ def _short_euro(value: Decimal) -> str:
     if abs(value) >= 1_000_000:
         millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1")).normalize()
         return _("€ %(n)s mln") % {"n": f"{millions:f}".replace(".", ",")}
-    return euro(Decimal(value).quantize(Decimal(1)))
+    return page_euro(Decimal(value).quantize(Decimal(1)))
 
 
 def line_chart(
@@ -251,7 +250,7 @@ def line_chart(
                 "css": f"series-{index}",
                 "index": index,
                 "label": s["label"],
-                "last": euro(pts[-1][1]),
+                "last": page_euro(pts[-1][1]),
                 "last_value": pts[-1][1],
             }
         )
@@ -289,7 +288,7 @@ def _bar_chart(rows: list[tuple[str, Decimal]]) -> dict:
                 "y": yy,
                 "ty": yy + 15,
                 "w": round(float(bar_w * value / peak), 1),
-                "value": euro(value),
+                "value": page_euro(value),
                 "css": f"bar-{(i % 3) + 1}",
             }
         )
@@ -325,12 +324,12 @@ def fund(request, forms: dict | None = None):
         "nav": "fund",
         # the manager valid on the page's date (ManagerPeriod), never a constant
         "manager": overview["manager"] or _("niet ingesteld"),
-        "loan": [{"label": label, "value": euro(overview[key], cents=True)} for key, label in LOAN_FIGURES],
+        "loan": [{"label": label, "value": page_euro(overview[key], cents=True)} for key, label in LOAN_FIGURES],
         "loan_terms": terms,
         "loan_rate": f"{terms.interest_rate_percent.normalize():f}".replace(".", ",") if terms else "",
-        "repayments_due": euro(selectors.repayments_due(overview["as_of"], fund=fund_row), cents=True),
+        "repayments_due": page_euro(selectors.repayments_due(overview["as_of"], fund=fund_row), cents=True),
         "cards": [
-            {"label": _figure_label(key, label, overview), "value": euro(overview[key])} for key, label in FIGURES
+            {"label": _figure_label(key, label, overview), "value": page_euro(overview[key])} for key, label in FIGURES
         ],
         "liquid_chart": line_chart(
             series=[
@@ -338,7 +337,7 @@ def fund(request, forms: dict | None = None):
                 {"label": _("waarvan gereserveerd"), "points": history[Account.CASH_RESERVED]},
             ],
             limit=overview["liquid_cap"],
-            limit_label=_("maximum %(cap)s") % {"cap": euro(overview["liquid_cap"])},
+            limit_label=_("maximum %(cap)s") % {"cap": page_euro(overview["liquid_cap"])},
         ),
         "deployed_chart": line_chart(
             series=[
@@ -347,7 +346,7 @@ def fund(request, forms: dict | None = None):
                 {"label": _("Beheersvergoeding"), "points": history[Account.MANAGEMENT_FEE]},
             ],
             limit=overview["committed_limit"],
-            limit_label=_("omvang %(limit)s") % {"limit": euro(overview["committed_limit"])},
+            limit_label=_("omvang %(limit)s") % {"limit": page_euro(overview["committed_limit"])},
         ),
         "bars": _bar_chart([(str(FIGURES[i][1]), overview[FIGURES[i][0]]) for i in (0, 1, 3, 5, 6)]),
         "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
@@ -580,7 +579,7 @@ def fund_book(request, action: str):
         proposal=proposal,
         facts=(
             lambda d: [
-                (_("Bedrag"), euro(d["amount"])),
+                (_("Bedrag"), page_euro(d["amount"])),
                 (_("Omschrijving"), d.get("description") or "–"),
                 (_("Status na bevestigen"), _("voorgesteld")),
             ]
@@ -692,7 +691,7 @@ def investment_proposal_decide(request, proposal_id: int, decision: str):
                     facts=[
                         (_("Casus"), f"{proposal.case.reference} {proposal.case.title}"),
                         (_("Instrument"), proposal.get_instrument_display()),
-                        (_("Bedrag"), euro(proposal.amount)),
+                        (_("Bedrag"), page_euro(proposal.amount)),
                         (_("Kabinetsbesluit"), proposal.decision.reference),
                         (_("Voorgesteld door"), str(proposal.proposed_by)),
                     ],
@@ -723,7 +722,7 @@ def _valuation_chart(position, metrics) -> dict:
     return line_chart(
         series=[{"label": _("Reële waarde"), "points": points}],
         limit=metrics["cost_outstanding"] or None,
-        limit_label=_("kostprijs %(cost)s") % {"cost": euro(metrics["cost_outstanding"])},
+        limit_label=_("kostprijs %(cost)s") % {"cost": page_euro(metrics["cost_outstanding"])},
     )
 
 
@@ -781,7 +780,7 @@ def position_book(request, position_id: int, action: str):
     proposal = action in PROPOSALS
 
     def facts(data):
-        rows = [(_("Bedrag"), euro(data["amount"]))] if "amount" in data else []
+        rows = [(_("Bedrag"), page_euro(data["amount"]))] if "amount" in data else []
         rows += _position_facts(item)
         return rows + ([(_("Status na bevestigen"), _("voorgesteld"))] if proposal else [])
 
@@ -818,7 +817,7 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
         return position.__wrapped__(request, disbursement.position_id, forms={f"reject:{disbursement.pk}": form})
     if decision != "approve":
         raise Http404()
-    label = _("Uitbetaling van %(amount)s goedkeuren en boeken") % {"amount": euro(disbursement.amount)}
+    label = _("Uitbetaling van %(amount)s goedkeuren en boeken") % {"amount": page_euro(disbursement.amount)}
 
     form = django_forms.Form(request.POST)
     form.is_valid()
@@ -839,7 +838,7 @@ def disbursement_decide(request, disbursement_id: int, decision: str):
         back_url=back,
         rerender=refused,
         facts=lambda _data: [
-            (_("Bedrag"), euro(disbursement.amount)),
+            (_("Bedrag"), page_euro(disbursement.amount)),
             *_position_facts(disbursement.position),
             (_("Voorgesteld door"), str(disbursement.proposed_by)),
         ],
@@ -922,7 +921,7 @@ def fee_decide(request, fee_id: int, decision: str):
                     title=_("Beheersvergoeding goedkeuren en boeken"),
                     button=_("Bevestigen en boeken"),
                     facts=[
-                        (_("Bedrag"), euro(fee.amount)),
+                        (_("Bedrag"), page_euro(fee.amount)),
                         (_("Omschrijving"), fee.description),
                         (_("Voorgesteld door"), str(fee.proposed_by)),
                     ],

@@ -22,7 +22,7 @@ from audit.views import trail_page
 from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.extensions import code_label
-from core.formatting import page_euro as euro  # the page's language
+from core.formatting import page_euro  # the page's language
 from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
@@ -175,7 +175,7 @@ def _field_label(name: str) -> str:
 
 def _amount_label(amount) -> str:
     try:
-        return euro(Decimal(str(amount)))
+        return page_euro(Decimal(str(amount)))
     except (InvalidOperation, ValueError):
         return str(amount or "")
 

@@ -23,7 +23,7 @@ from access.roles import Role
 from cases.forms import DateInput
 from cases.models import Case
 from core.exceptions import ApplicationError
-from core.formatting import date_display as date_nl  # the page's language
+from core.formatting import date_display  # the page's language
 from core.views import add_error, confirm_first, web_view
 
 from . import selectors, services
@@ -157,7 +157,7 @@ def evaluation_work_items(*, user) -> list[dict]:
                 "kind": _("Evaluatie van de voorziening")
                 + (" – " + _("termijn verstreken") if status == "overdue" else ""),
                 "title": schedule.title,
-                "what": _("Uiterlijk af op %(due)s") % {"due": date_nl(schedule.due_on)},
+                "what": _("Uiterlijk af op %(due)s") % {"due": date_display(schedule.due_on)},
                 "url": reverse("parliament:reports"),
                 "due_at": due_at,
                 "overdue": status == "overdue",
