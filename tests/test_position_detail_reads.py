@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AuditRecord
 from bev import services
@@ -56,7 +57,11 @@ def test_the_detail_is_a_fixed_number_of_queries_whatever_its_rights_and_conditi
         )
     services.reservation_book(user=manager, position=position, amount=M, idempotency_key="r")
     services.valuation_record(
-        user=manager, position=position, valued_on=position.created_at.date(), fair_value=2 * M, method="multiples"
+        user=manager,
+        position=position,
+        valued_on=timezone.localdate(position.created_at),
+        fair_value=2 * M,
+        method="multiples",
     )
     body, more = _get(client, position)
     assert more == DETAIL_QUERIES + 2

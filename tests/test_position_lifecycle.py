@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from access.roles import Role
 from audit.models import AuditRecord
@@ -188,7 +189,7 @@ def test_dilution_at_a_new_share_issue_lowers_the_stake(manager, manager2, ready
     dilution = services.dilution_record(
         user=manager,
         position=position,
-        issued_on=ready_case.created_at.date(),
+        issued_on=timezone.localdate(ready_case.created_at),
         shares_outstanding_before=10_000,
         new_shares_issued=2_500,
     )
@@ -204,7 +205,7 @@ def test_conversion_turns_the_loan_into_shares_and_informs_parliament(manager, m
     conversion = services.conversion_record(
         user=manager,
         position=position,
-        converted_on=ready_case.created_at.date(),
+        converted_on=timezone.localdate(ready_case.created_at),
         shares=1500,
         ownership_percent=Decimal("15"),
     )

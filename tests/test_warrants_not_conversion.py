@@ -9,6 +9,7 @@ still converts (tests/test_position_lifecycle.py)."""
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from bev import services
 from bev.models import Conversion
@@ -40,7 +41,7 @@ def test_the_service_refuses_to_convert_a_loan_with_warrants(manager, loan_with_
         services.conversion_record(
             user=manager,
             position=loan_with_warrants,
-            converted_on=loan_with_warrants.case.created_at.date(),
+            converted_on=timezone.localdate(loan_with_warrants.case.created_at),
             shares=500,
             ownership_percent=Decimal("5"),
         )
@@ -53,7 +54,7 @@ def test_the_api_answers_409_and_keeps_the_loan(api, manager, loan_with_warrants
     response = api(manager).post(
         f"/api/positions/{loan_with_warrants.pk}/conversions/",
         {
-            "converted_on": loan_with_warrants.case.created_at.date().isoformat(),
+            "converted_on": timezone.localdate(loan_with_warrants.case.created_at).isoformat(),
             "shares": 500,
             "ownership_percent": "5",
         },
