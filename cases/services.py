@@ -368,6 +368,16 @@ def case_update(
         }
     for name, value in data.items():
         setattr(case, name, value)
+    proposed = {name: getattr(case, name) for name in TRACKED_FIELDS}
+    proposed["categories"] = sorted(categories) if categories is not None else before["categories"]
+    if not reclassified and not diff(before, proposed):
+        # Nothing changes (every value as it was): no save and no new version. It used to move the
+        # version and the change time on with nothing in the trail to say why.
+        if not Case.objects.filter(pk=case.pk, version=version).exists():
+            raise Conflict(
+                _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
+            )
+        return case
     case.full_clean(exclude=["state"])
     # A future signal time is refused when it is given, not held against other changes of a case
     # recorded before the rule.
