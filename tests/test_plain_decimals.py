@@ -138,3 +138,20 @@ def test_the_new_signal_refuses_exponents_at_the_field(officer, field, typed):
     response = web_session(Client(), officer).post(reverse("cases:create"), post)
     assert response.status_code == 200 and field in response.context["form"].errors
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["1_0", "1e0", "0x1"])
+def test_an_integer_not_in_plain_digits_is_refused_at_the_field(api, officer, case, typed):
+    """`int()` read "1_0" as 10: a case change naming version "1_0" was a 409 for a version nobody
+    typed (core.api.numbers). Digits of other scripts are refused before (core.input_rules)."""
+    response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": typed, "title": "x"}, format="json")
+    assert response.status_code == 400, response.content
+    assert "geheel getal" in response.json()["version"][0]
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.title, stored.version) == (case.title, case.version)
+
+
+def test_an_integer_as_a_json_number_or_in_plain_digits_stays_accepted(api, officer, case):
+    for title, version in (("Eerste", case.version), ("Tweede", str(case.version + 1))):
+        response = api(officer).patch(f"/api/cases/{case.pk}/", {"version": version, "title": title}, format="json")
+        assert response.status_code == 200, response.content
