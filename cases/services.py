@@ -306,6 +306,13 @@ def case_create(*, user: User, data: dict[str, Any]) -> Case:
     return case
 
 
+def _stale_version() -> Conflict:
+    """The case changed since the version the change was made on (409)."""
+    return Conflict(
+        _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
+    )
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -334,9 +341,7 @@ def case_update(
     if state in END_STATES:
         raise Conflict(_("Een beëindigde casus kan niet meer worden gewijzigd."), code="case_closed")
     if state != case.state:
-        raise Conflict(
-            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
-        )
+        raise _stale_version()
     allowed = EDITABLE_FIELDS.get(case.state, set())
     refused = sorted(set(data) - allowed)
     if refused:
@@ -374,9 +379,7 @@ def case_update(
         # Nothing changes (every value as it was): no save and no new version. It used to move the
         # version and the change time on with nothing in the trail to say why.
         if not Case.objects.filter(pk=case.pk, version=version).exists():
-            raise Conflict(
-                _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
-            )
+            raise _stale_version()
         return case
     case.full_clean(exclude=["state"])
     # A future signal time is refused when it is given, not held against other changes of a case
@@ -390,9 +393,7 @@ def case_update(
         CaseCategory.objects.bulk_create([CaseCategory(case=case, category=c) for c in categories if c not in existing])
     # Optimistic lock: only one of two concurrent editors of the same version wins.
     if not Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1):
-        raise Conflict(
-            _("De casus is intussen door iemand anders gewijzigd. Laad de casus opnieuw."), code="stale_version"
-        )
+        raise _stale_version()
     case.version = version + 1
     changes = diff(before, _snapshot(case))
     changes.pop("classification", None)  # its own step, below
