@@ -7,12 +7,14 @@ from rest_framework.test import APIClient
 from access.roles import Role
 from core.classification import Classification
 
-from . import fastpath_need
+from . import emptying, fastpath_need
 from .factories import UserFactory, make_case
 
 
 def pytest_configure(config):
-    """The first pass notes which tests ask the fast paths' switch (tests/fastpath_need.py)."""
+    """A transactional test empties only the tables it wrote (tests/emptying.py). The first pass
+    notes which tests ask the fast paths' switch (tests/fastpath_need.py)."""
+    emptying.install()
     if os.environ.get(fastpath_need.RECORD):
         fastpath_need.install()
 
