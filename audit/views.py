@@ -88,7 +88,10 @@ def _rows(records, *, references):
 
 
 def _filtered(request, *, case_id=None):
-    """The form and the records it selects (None while the form is invalid: no rows for bad input)."""
+    """The form and the records it selects (None while the form is invalid: no rows for bad input).
+    The right to read the trail is asked first: an invalid filter showed the trail's page, empty, to
+    anyone signed in."""
+    require(request.user, "audit.view")
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return form, None

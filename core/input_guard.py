@@ -6,17 +6,20 @@ the path) went straight into a query: a NUL in it made PostgreSQL refuse the sta
 
 - Under `/api/` a refusal is a 400 in the API's error shape (`{"field": ["…"]}`). JSON bodies are
   checked by the API's parser (`core.api.parsers.GuardedJSONParser`).
-- A path segment or query string elsewhere is a page of the web UI naming the parameter
-  (`400_input.html`; nothing is looked up).
-- A web form's body (POST, urlencoded or multipart) is a form error at the field, on the form as
+- A path segment elsewhere is a page of the web UI naming the parameter (`400_input.html`; nothing
+  is looked up).
+- A web form's body (POST, urlencoded or multipart), and the query string of a page's GET (a list's
+  filter form: "Signaal ontvangen vanaf" 0001-01-01), is a form error at the field, on the form as
   the page showed it, with everything else the person typed kept (a separate page lost it all).
-  The view runs on the body with each refused value replaced by an empty one (`GuardedPost`), so
+  The view runs on the values with each refused one replaced by an empty one (`GuardedPost`), so
   the value itself never reaches a view, form, service or query; every form bound to that body
   (`full_clean`, hooked by `install_form_hook`) is invalid, with the refusal at its field (or above
-  the form for a field it does not have) and the refused text shown back where it can be (a date
-  out of range, an overlong text; not a control character). The view runs in a transaction that is
-  always rolled back, and its answer is kept only when a form showed the refusal and the answer is
-  no redirect (it is then a 400); otherwise (a view that reads no form) it is the page as above."""
+  the form for a field it does not have; for a query string, a parameter no field of the form has
+  gets the page above) and the refused text shown back where it can be (a date out of range, an
+  overlong text; not a control character). A body's view runs in a transaction that is always
+  rolled back (a GET's only reads, and the record of its reads stays). The answer is kept only when
+  a form showed the refusal and the answer is no redirect (it is then a 400); otherwise (a view
+  that reads no form) it is the page naming the parameter, as for a path segment."""
 
 from __future__ import annotations
 
@@ -44,16 +47,25 @@ def _unchecked(name: str) -> bool:
     return name in UNCHECKED_FIELDS or "password" in name
 
 
-def _lookup_refusal(request, view_kwargs) -> tuple[str, str] | None:
-    """The first refused path segment or query string parameter."""
+def _path_refusal(view_kwargs) -> tuple[str, str] | None:
+    """The first refused path segment."""
     for name, value in view_kwargs.items():
         if isinstance(value, str) and (message := input_rules.refusal(value)):
             return name, message
-    for name, values in request.GET.lists():
-        for value in [name, *values]:
-            if message := input_rules.refusal(value):
-                return name, message
     return None
+
+
+def _refusals(values: QueryDict, *, unchecked=lambda name: False) -> dict[str, str]:
+    """Each refused parameter of a query string or form body with its message (the first per name)."""
+    refusals: dict[str, str] = {}
+    for name, items in values.lists():
+        if unchecked(name):
+            continue
+        for value in [name, *items]:
+            if message := input_rules.refusal(value):
+                refusals.setdefault(name, message)
+                break
+    return refusals
 
 
 def _takes_form_body(view_func) -> bool:
@@ -69,32 +81,28 @@ def _takes_form_body(view_func) -> bool:
 
 def _body_refusals(request, view_func) -> dict[str, str]:
     """Each refused field of a form body with its message (the first per field)."""
-    refusals: dict[str, str] = {}
     if (
         request.method in ("POST", "PUT", "PATCH")
         and request.content_type in FORM_TYPES
         and _takes_form_body(view_func)
     ):
-        for name, values in request.POST.lists():
-            if _unchecked(name):
-                continue
-            for value in [name, *values]:
-                if message := input_rules.refusal(value):
-                    refusals.setdefault(name, message)
-                    break
-    return refusals
+        return _refusals(request.POST, unchecked=_unchecked)
+    return {}
 
 
 class GuardedPost(QueryDict):
-    """A form body with its refused values emptied; `refusals` (field: message) and `originals`
+    """A form body (or a GET's query string) with its refused values emptied; `refusals` (field: message) and `originals`
     (field: the values as sent) say what was refused. Copies keep both (views copy `request.POST`)."""
 
     refusals: dict[str, str]
     originals: dict[str, list[str]]
     shown: list[bool]  # shared by the copies: a form has shown the refusals
+    # A query string: a refused parameter that is no field of the form (`?page=`, a misspelt name)
+    # has no place on a filter form, so the form does not count as showing it (the page says it).
+    fields_only: bool = False
 
     @classmethod
-    def of(cls, post: QueryDict, refusals: dict[str, str]) -> GuardedPost:
+    def of(cls, post: QueryDict, refusals: dict[str, str], *, fields_only: bool = False) -> GuardedPost:
         guarded = cls("", mutable=True, encoding=post.encoding)
         for name, values in post.lists():
             refused = name in refusals
@@ -105,11 +113,13 @@ class GuardedPost(QueryDict):
         guarded.refusals = refusals
         guarded.originals = {name: post.getlist(name) for name in refusals}
         guarded.shown = [False]
+        guarded.fields_only = fields_only
         guarded._mutable = False
         return guarded
 
     def _carry(self, other: GuardedPost) -> GuardedPost:
         other.refusals, other.originals, other.shown = self.refusals, self.originals, self.shown
+        other.fields_only = self.fields_only
         return other
 
     def __copy__(self):
@@ -141,6 +151,8 @@ def _full_clean_with_refusals(form: BaseForm) -> None:
     _full_clean(form)
     data = form.data
     if not (form.is_bound and isinstance(data, GuardedPost) and data.refusals):
+        return
+    if data.fields_only and any(_field_for(form, key) is None for key in data.refusals):
         return
     shown_back = data.copy()
     for key, message in data.refusals.items():
@@ -250,27 +262,38 @@ class InputGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        refused = _lookup_refusal(request, view_kwargs)
-        body = _body_refusals(request, view_func) if refused is None else {}
-        if refused is None and body:
-            refused = next(iter(body.items()))
+        refused = _path_refusal(view_kwargs)
+        query = _refusals(request.GET) if refused is None else {}
+        body = _body_refusals(request, view_func) if refused is None and not query else {}
+        if refused is None and (query or body):
+            refused = next(iter((query or body).items()))
         if refused is None:
             return None
         field, message = refused
         if request.path_info.startswith("/api/"):
             return JsonResponse({field: [message]}, status=400, json_dumps_params={"ensure_ascii": False})
-        if not body:
-            return _refusal_page(request, field, message)
-        return self._form_refusal(request, view_func, view_args, view_kwargs, body)
+        if body:
+            return self._form_refusal(request, view_func, view_args, view_kwargs, body, source="POST")
+        if query and request.method in ("GET", "HEAD"):
+            return self._form_refusal(request, view_func, view_args, view_kwargs, query, source="GET")
+        return _refusal_page(request, field, message)
 
-    def _form_refusal(self, request, view_func, view_args, view_kwargs, refusals: dict[str, str]):
-        guarded = GuardedPost.of(request.POST, refusals)
-        request._post = guarded
+    def _form_refusal(self, request, view_func, view_args, view_kwargs, refusals: dict[str, str], *, source: str):
+        """The view on the values with the refused ones emptied, in a transaction rolled back; its
+        page is the answer when a form bound to those values showed the refusal."""
+        if source == "GET":
+            guarded = GuardedPost.of(request.GET, refusals, fields_only=True)
+            request.GET = guarded
+        else:
+            guarded = GuardedPost.of(request.POST, refusals)
+            request._post = guarded
         storage = get_messages(request)
         queued = len(getattr(storage, "_queued_messages", []))
         with transaction.atomic():
             response = view_func(request, *view_args, **view_kwargs)
-            transaction.set_rollback(True)  # nothing a refused body leads to is kept
+            # Nothing a refused body leads to is kept. A GET only reads: what it records of the read
+            # (a case file's, the trail's) stays, as the page it shows may hold what was read.
+            transaction.set_rollback(source != "GET")
         if guarded.shown[0] and not (300 <= response.status_code < 400):
             if response.status_code == 200:
                 response.status_code = 400

@@ -145,13 +145,14 @@ def test_a_refused_web_input_is_shown_on_the_form_naming_the_field(client, offic
 
 
 def test_a_refused_query_string_is_a_page_of_the_ui_naming_the_parameter(client, officer, case):
-    """A looked-up value outside a form body: the web UI's own page, its error summary naming the
-    parameter, saying nothing was saved, with the way back to work."""
+    """A looked-up value outside a form (here the list's page number): the web UI's own page, its
+    error summary naming the parameter, saying nothing was saved, with the way back to work. A
+    filter form's field is refused on the form (tests/test_web_filter_refusals.py)."""
     web_session(client, officer)
-    response = client.get("/cases/?q=a%00b")
+    response = client.get("/cases/?page=a%00b")
     page = response.content.decode()
     assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
-    assert 'class="error-summary"' in page and "„q”" in page and "niets opgeslagen" in page
+    assert 'class="error-summary"' in page and "„page”" in page and "niets opgeslagen" in page
     assert 'href="/"' in page or "Naar mijn werk" in page
 
 
