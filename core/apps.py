@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         from .api.numbers import install_decimal_hook
 
         install_decimal_hook()  # the API's decimals are plain digits: no "2e7", no "1_000" (core.api.numbers)
+        from .forms import install_plain_number_hook
+
+        install_plain_number_hook()  # so are the admin's and the API filters' (core.forms)
         from .api.known_fields import install_known_fields_hook
 
         install_known_fields_hook()  # a body's key the operation does not have is refused (core.api.known_fields)

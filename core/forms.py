@@ -8,9 +8,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import from_current_timezone
+from django.utils import formats
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import input_rules
 from core.formatting import euro
 
 # Euros as Dutch people type them: thousands grouped by dots, cents after a comma (12.500.000,50,
@@ -87,3 +89,37 @@ class DateTimeField(forms.DateTimeField):
         if isinstance(value, datetime.datetime):
             return from_current_timezone(value)
         return from_current_timezone(forms.fields.BaseTemporalField.to_python(self, value))
+
+
+# Every other number field of a Django form (the admin's, django-filter's in the API's query
+# strings) is plain digits too: Django's DecimalField hands its input to Decimal(), which reads "1e1"
+# as 10 and "1_000" as 1000, and its IntegerField to int(), which reads "1_0" as 10.
+_decimal_to_python = forms.DecimalField.to_python
+_integer_to_python = forms.IntegerField.to_python
+
+
+def _not_plain(field: forms.Field, value) -> bool:
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if field.localize:
+        value = formats.sanitize_separators(value)
+    return not input_rules.plain_decimal(str(value))
+
+
+def _plain_decimal_to_python(self, value):
+    if _not_plain(self, value):
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+    return _decimal_to_python(self, value)
+
+
+def _plain_integer_to_python(self, value):
+    if _not_plain(self, value):
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+    return _integer_to_python(self, value)
+
+
+def install_plain_number_hook() -> None:
+    """Django's DecimalField and IntegerField refuse a number not in plain digits (`CoreConfig.ready`).
+    MoneyField and PercentField read their own notations first."""
+    setattr(forms.DecimalField, "to_python", _plain_decimal_to_python)  # noqa: B010
+    setattr(forms.IntegerField, "to_python", _plain_integer_to_python)  # noqa: B010
