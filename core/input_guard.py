@@ -16,10 +16,11 @@ the path) went straight into a query: a NUL in it made PostgreSQL refuse the sta
   (`full_clean`, hooked by `install_form_hook`) is invalid, with the refusal at its field (or above
   the form for a field it does not have; for a query string, a parameter no field of the form has
   gets the page above) and the refused text shown back where it can be (a date out of range, an
-  overlong text; not a control character). A body's view runs in a transaction that is always
-  rolled back (a GET's only reads, and the record of its reads stays). The answer is kept only when
-  a form showed the refusal and the answer is no redirect (it is then a 400); otherwise (a view
-  that reads no form) it is the page naming the parameter, as for a path segment."""
+  overlong text; not a control character). The answer is kept only when a form showed the refusal
+  and the answer is no redirect (it is then a 400); otherwise (a view that reads no form) it is the
+  page naming the parameter, as for a path segment. The view runs in a transaction that is rolled
+  back, except for a GET whose page is the answer: the record of what that page shows (a case
+  file's read) stays."""
 
 from __future__ import annotations
 
@@ -291,10 +292,11 @@ class InputGuardMiddleware:
         queued = len(getattr(storage, "_queued_messages", []))
         with transaction.atomic():
             response = view_func(request, *view_args, **view_kwargs)
-            # Nothing a refused body leads to is kept. A GET only reads: what it records of the read
-            # (a case file's, the trail's) stays, as the page it shows may hold what was read.
-            transaction.set_rollback(source != "GET")
-        if guarded.shown[0] and not (300 <= response.status_code < 400):
+            shown = guarded.shown[0] and not (300 <= response.status_code < 400)
+            # Nothing a refused body leads to is kept. A GET whose page is the answer keeps the
+            # record of what it read (a case file's read): the page shows it.
+            transaction.set_rollback(not (shown and source == "GET"))
+        if shown:
             if response.status_code == 200:
                 response.status_code = 400
             return response

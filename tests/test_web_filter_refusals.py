@@ -82,3 +82,16 @@ def test_a_refused_document_search_is_an_error_at_the_field_and_the_case_read_is
     assert "U+202E" in field_error(page, "id_q")
     assert case.reference in page
     assert AuditRecord.objects.filter(event="case.read", case_id=case.pk).count() == reads + 1
+
+
+def test_a_refused_parameter_on_a_page_without_a_filter_keeps_nothing_the_view_did(client, officer, case):
+    """The case page reads the case file, which is recorded; refused, its answer is the page naming
+    the parameter, which shows nothing of the case, so no read is recorded either."""
+    from audit.models import AuditRecord
+
+    web_session(client, officer)
+    reads = AuditRecord.objects.filter(event="case.read", case_id=case.pk).count()
+    response = client.get(f"/cases/{case.pk}/?tab=%00")
+    page = response.content.decode()
+    assert response.status_code == 400 and "niets opgeslagen" in page and case.title not in page
+    assert AuditRecord.objects.filter(event="case.read", case_id=case.pk).count() == reads
