@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.exceptions import Conflict
+from core.exceptions import Conflict, NotFound
 from core.views import web_view
 
 from . import evidence, labels
@@ -96,13 +96,21 @@ def _filtered(request, *, case_id=None):
     if form.is_bound and not form.is_valid():
         return form, None
     filters = form.cleaned_data if form.is_bound else {}
-    case_id = case_id or filters.get("case") or None
-    qs = audit_record_list(
-        user=request.user,
-        case_id=case_id,
-        username=filters.get("user") or None,
-        filters=form.record_filters() if form.is_bound else None,
-    )
+    asked = None if case_id else filters.get("case") or None
+    try:
+        qs = audit_record_list(
+            user=request.user,
+            case_id=case_id or asked,
+            username=filters.get("user") or None,
+            filters=form.record_filters() if form.is_bound else None,
+        )
+    except NotFound:
+        if asked is None:
+            raise
+        # A case typed in the filter that is not there for this person: an error at the field, as
+        # any other filter value (the same words whether it does not exist or is off the team).
+        form.add_error("case", _("Geen casus met dit nummer of kenmerk die u mag inzien."))
+        return form, None
     return form, qs.select_related("actor")
 
 

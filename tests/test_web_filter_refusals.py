@@ -95,3 +95,50 @@ def test_a_refused_parameter_on_a_page_without_a_filter_keeps_nothing_the_view_d
     page = response.content.decode()
     assert response.status_code == 400 and "niets opgeslagen" in page and case.title not in page
     assert AuditRecord.objects.filter(event="case.read", case_id=case.pk).count() == reads
+
+
+HOSTILE = {
+    "nul": "a\x00b",
+    "bidi": "chip\u202efdp",
+    "zero width": "chip\u200bsoft",
+    "markup": '"><script>alert(1)</script>',
+    "long": "x" * 100_001,
+    "year 1": "0001-01-01",
+    "year 9999": "9999-12-31",
+    "other digits": "\u0661\u0662",
+    "exponent": "1e1",
+}
+
+
+@pytest.mark.parametrize("label", sorted(HOSTILE))
+def test_every_filter_field_survives_hostile_values(client, officer, make_user, case, label):
+    """Every field of every list's filter form, as a person who may see the list: a 200 or a 400,
+    never a server error, and no markup comes back unescaped."""
+    from audit.views import AuditFilterForm
+    from bev.forms import LedgerFilterForm
+    from cases.forms import CaseFilterForm
+    from documents.forms import DocumentSearchForm
+
+    from .factories import fund_establish_default
+
+    fund_establish_default()
+    pages = [
+        (officer, "/cases/", CaseFilterForm),
+        (officer, f"/documents/cases/{case.pk}/", DocumentSearchForm),
+        (make_user("fonds1", role=Role.FUND_MANAGER), "/fund/ledger/", LedgerFilterForm),
+        (make_user("auditor1", role=Role.AUDITOR), "/audit/", AuditFilterForm),
+    ]
+    client.raise_request_exception = False
+    for user, path, form_class in pages:
+        web_session(client, user)
+        for name in form_class.base_fields:
+            response = client.get(path, {name: HOSTILE[label]})
+            assert response.status_code in (200, 400), (path, name, label, response.status_code)
+            assert "<script>alert(1)</script>" not in response.content.decode(), (path, name)
+
+
+@pytest.mark.parametrize("typed", ["BEV-1900-999", "999999"])
+def test_a_case_the_auditor_cannot_find_is_an_error_at_the_audit_filters_field(client, make_user, typed):
+    web_session(client, make_user("auditor1", role=Role.AUDITOR))
+    page = the_list_with_an_error(client.get("/audit/", {"case": typed}))
+    assert field_error(page, "id_case") == "Geen casus met dit nummer of kenmerk die u mag inzien."
