@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import tempfile
 
 from gunicorn.glogging import Logger
 
@@ -60,3 +62,37 @@ def post_worker_init(worker) -> None:
     """After the worker loaded the application (gunicorn's hook): what is loaded now stays."""
     gc.collect()
     gc.freeze()
+
+
+# Prometheus's request figures (core.metrics) are the server's, not one worker's: prometheus_client's
+# multiprocess mode, in a directory the workers share. An operator's PROMETHEUS_MULTIPROC_DIR is
+# used and emptied at start, as prometheus_client asks; without one each server makes its own (two
+# servers on one machine never mix their figures) and removes it when it stops. Set in the master
+# before any worker is forked: a worker imports prometheus_client with the application, and reads the
+# variable then. Without it, each of the four workers counted its own requests, and a worker recycled
+# after --max-requests started again from zero.
+_made_metrics_dir = ""
+
+
+def on_starting(server) -> None:
+    global _made_metrics_dir
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+    else:
+        _made_metrics_dir = tempfile.mkdtemp(prefix="bev-prometheus-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _made_metrics_dir
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir, ignore_errors=True)

@@ -9,10 +9,10 @@ What it holds:
 - figures read from the database at each scrape, contributed by the apps (core.extensions
   .metric_sources): failed Celery tasks by task, unsealed audit records, reports by status; the same
   whichever web worker answers, and they include what the Celery workers did;
-- this process's requests by method and status (`bev_http_requests_total`) and duration, and
-  prometheus_client's process figures. With several gunicorn workers these are per worker unless
-  PROMETHEUS_MULTIPROC_DIR names a directory shared by them (prometheus_client's multiprocess
-  mode; empty it at each start)."""
+- the requests by method and status (`bev_http_requests_total`) and duration: under gunicorn
+  every worker's together, through the directory they share (PROMETHEUS_MULTIPROC_DIR, which
+  config/gunicorn.py sets and empties at start: prometheus_client's multiprocess mode); in one
+  process without it (runserver), this process's, with prometheus_client's process figures."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ and a Redis of the test's own, driven over HTTP as a client behind the proxy wou
   even when the worker is killed (SIGKILL) in the middle of drafting them;
 - the annual and the evaluation report are built by that worker (CSV, XLSX, PDF);
 - /healthz says 503 while Redis is down and 200 once it is back;
-- gunicorn's own lines are JSON, the access line without the query string (config/gunicorn.py)."""
+- gunicorn's own lines are JSON, the access line without the query string (config/gunicorn.py);
+- /metrics counts the requests of every gunicorn worker, not of the one that answers it."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from .processes import celery_broker, compose_command, free_port, production_env
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DEADLINE = 90  # seconds any one step may take on a loaded machine
+METRICS_TOKEN = "m" * 40
 
 
 @pytest.fixture(autouse=True)
@@ -144,7 +146,7 @@ def stack(tmp_path):
     redis = PrivateRedis(tmp_path)
     redis.start()
     port = free_port()
-    environment = production_environment(REDIS_URL=redis.url)
+    environment = production_environment(REDIS_URL=redis.url, BEV_METRICS_TOKEN=METRICS_TOKEN)
     web = compose_command("web")
     web[web.index("--bind") + 1] = f"127.0.0.1:{port}"
     web[web.index("--workers") + 1] = "2"
@@ -277,3 +279,27 @@ def test_gunicorn_logs_json_and_never_the_query_string(world, stack):
     assert "Geheimhouding" not in log and "Zeta" not in log
     lines = [line for line in log.splitlines() if line.strip()]
     assert lines and all(line.startswith("{") for line in lines), [x for x in lines if not x.startswith("{")][:3]
+
+
+def test_metrics_count_the_requests_of_every_worker(stack):
+    """gunicorn runs several workers; /metrics is answered by one of them. In prometheus_client's
+    multiprocess mode (config/gunicorn.py) it counts them all: without it, each worker counted its
+    own, and a worker recycled after --max-requests started from zero."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, sent = stack["client"], 160
+    with ThreadPoolExecutor(max_workers=8) as pool:  # both workers answer some
+        statuses = list(pool.map(lambda _n: client.call("GET", "/healthz")[0], range(sent)))
+    assert statuses == [200] * sent
+    request = urllib.request.Request(
+        client.base + "/metrics",
+        headers={"X-Forwarded-Proto": "https", "Authorization": f"Bearer {METRICS_TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        text = response.read().decode()
+    counted = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith('bev_http_requests_total{method="GET",status="200"}')
+    )
+    assert counted >= sent, text[:2000]

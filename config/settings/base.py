@@ -450,8 +450,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Metrics (core.metrics)
 # ------------------------------------------------------------------------------
 # BEV_METRICS_TOKEN: the bearer token Prometheus sends to /metrics (32+ random characters). Unset:
-# /metrics answers 404. PROMETHEUS_MULTIPROC_DIR (prometheus_client): a directory the gunicorn
-# workers share, so the request figures are the service's, not one worker's.
+# /metrics answers 404. PROMETHEUS_MULTIPROC_DIR (prometheus_client): the directory the gunicorn
+# workers share, so the request figures are the server's, not one worker's; config/gunicorn.py makes
+# one per server when it is not set, and empties it at start.
 BEV_METRICS_TOKEN = env("BEV_METRICS_TOKEN", "") or ""
 
 # ------------------------------------------------------------------------------
