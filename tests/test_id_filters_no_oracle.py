@@ -134,7 +134,11 @@ def test_the_web_answers_an_invisible_id_as_a_missing_one(db, client, world, pat
     web_session(client, world["stranger"])
     invisible = client.get(path, {param: world["ids"]["case"]})
     missing = client.get(path, {param: MISSING})
-    assert invisible.status_code == missing.status_code == 404
+    # The filter's page with the same error at the field for both (it was a 404 page for both).
+    assert invisible.status_code == missing.status_code == 400
+    error = re.compile(rf'id="id_{param}_error">(.*?)</div>', re.S)
+    said = [error.search(response.content.decode()) for response in (invisible, missing)]
+    assert said[0] and said[1] and said[0].group(1) == said[1].group(1)
     assert world["hidden"].title not in invisible.content.decode()
     assert client.get(path, {param: "1\x00"}).status_code == 400
 
