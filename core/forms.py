@@ -94,32 +94,21 @@ class DateTimeField(forms.DateTimeField):
 # Every other number field of a Django form (the admin's, django-filter's in the API's query
 # strings) is plain digits too: Django's DecimalField hands its input to Decimal(), which reads "1e1"
 # as 10 and "1_000" as 1000, and its IntegerField to int(), which reads "1_0" as 10.
-_decimal_to_python = forms.DecimalField.to_python
-_integer_to_python = forms.IntegerField.to_python
+def _plain_digits_first(to_python):
+    """`to_python` behind the check: a text not in plain digits (a localized field's read after its
+    separators) is the field's own "invalid"."""
 
+    def checked(self, value):
+        text = formats.sanitize_separators(value) if self.localize and isinstance(value, str) else value
+        if input_rules.not_plain_number(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return to_python(self, value)
 
-def _not_plain(field: forms.Field, value) -> bool:
-    if not isinstance(value, str) or not value.strip():
-        return False
-    if field.localize:
-        value = formats.sanitize_separators(value)
-    return not input_rules.plain_decimal(str(value))
-
-
-def _plain_decimal_to_python(self, value):
-    if _not_plain(self, value):
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
-    return _decimal_to_python(self, value)
-
-
-def _plain_integer_to_python(self, value):
-    if _not_plain(self, value):
-        raise ValidationError(self.error_messages["invalid"], code="invalid")
-    return _integer_to_python(self, value)
+    return checked
 
 
 def install_plain_number_hook() -> None:
     """Django's DecimalField and IntegerField refuse a number not in plain digits (`CoreConfig.ready`).
     MoneyField and PercentField read their own notations first."""
-    setattr(forms.DecimalField, "to_python", _plain_decimal_to_python)  # noqa: B010
-    setattr(forms.IntegerField, "to_python", _plain_integer_to_python)  # noqa: B010
+    for field in (forms.DecimalField, forms.IntegerField):
+        setattr(field, "to_python", _plain_digits_first(field.to_python))  # noqa: B010

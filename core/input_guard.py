@@ -92,8 +92,9 @@ def _body_refusals(request, view_func) -> dict[str, str]:
 
 
 class GuardedPost(QueryDict):
-    """A form body (or a GET's query string) with its refused values emptied; `refusals` (field: message) and `originals`
-    (field: the values as sent) say what was refused. Copies keep both (views copy `request.POST`)."""
+    """A form body (or a GET's query string) with its refused values emptied; `refusals` (field:
+    message) and `originals` (field: the values as sent) say what was refused. Copies keep both
+    (views copy `request.POST`)."""
 
     refusals: dict[str, str]
     originals: dict[str, list[str]]

@@ -103,6 +103,12 @@ def plain_decimal(value: str) -> bool:
     return _PLAIN_DECIMAL.fullmatch(value.strip()) is not None
 
 
+def not_plain_number(value) -> bool:
+    """A text that is not plain digits (`plain_decimal`); anything else (empty, not a string) is left
+    to the field. The API's number fields (core.api.numbers) and Django's (core.forms) ask this."""
+    return isinstance(value, str) and bool(value.strip()) and not plain_decimal(value)
+
+
 def not_plain_decimal_message() -> str:
     return _("Geef een getal in cijfers op, zoals 12500000.50 (zonder e-notatie of liggende streepjes).")
 

@@ -24,13 +24,8 @@ from core import input_rules
 _to_internal_value = fields.DecimalField.to_internal_value
 
 
-def _not_plain(data) -> bool:
-    """A string that is not plain digits (JSON numbers are checked by the parser)."""
-    return isinstance(data, str) and bool(data.strip()) and not input_rules.plain_decimal(data)
-
-
 def _plain_to_internal_value(self, data):
-    if _not_plain(data):
+    if input_rules.not_plain_number(data):  # JSON numbers are checked by the parser
         raise exceptions.ValidationError(input_rules.not_plain_decimal_message(), code="invalid")
     value = _to_internal_value(self, data)
     # "-0" is zero: stored as 0.00, it was answered as "-0.00" (and a multiple of it read "-0,00×").
@@ -42,7 +37,7 @@ _integer_to_internal_value = fields.IntegerField.to_internal_value
 
 def _plain_integer_to_internal_value(self, data):
     # DRF hands a string to `int()`, which reads "1_0" as 10 (and digits of other scripts as 0-9).
-    if _not_plain(data):
+    if input_rules.not_plain_number(data):  # JSON numbers are checked by the parser
         raise exceptions.ValidationError(
             _("Geef een geheel getal in cijfers op (zonder e-notatie of liggende streepjes)."), code="invalid"
         )
