@@ -163,16 +163,26 @@ def _worker_setup() -> tuple[str, dict]:
     return module, {key: db[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")}
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a forkserver that has Django set up (`audit.verify_forkserver`), where the
+    platform has one; else spawned, each importing and setting up Django itself."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["audit.verify_forkserver"])
+    return context
+
+
 def _verify_in_parallel(bounds: list[tuple[int, int | None]], workers: int, batch_size: int) -> list[_Range] | None:
-    """The ranges verified by a pool of fresh processes (spawned, not forked: a fork would share this
-    process's database connection and threads). None when that cannot be done here, which the caller
+    """The ranges verified by a pool of fresh processes (not forked from this one: a fork would share
+    this process's database connection and threads). None when that cannot be done here, which the caller
     answers by walking the chain itself: a verification is never refused for want of processes."""
     if multiprocessing.current_process().daemon:  # e.g. a Celery prefork child may not have children
         return None
     try:
         with ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_pool_context(),
             initializer=init_worker,
             initargs=_worker_setup(),
         ) as pool:
