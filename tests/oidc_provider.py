@@ -12,6 +12,7 @@ and can spoil the ID token to see it refused: `id_token_changes` (e.g. {"aud": "
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -28,13 +29,19 @@ def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+@functools.cache
+def _keys() -> tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey]:
+    """The provider's signing key and another one, made once per test process (two RSA keys took
+    up to half a second to make for every test)."""
+    return tuple(rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2))  # type: ignore[return-value]
+
+
 class OIDCTestProvider:
     def __init__(self, *, client_id: str, client_secret: str, redirect_uris: list[str]):
         self.client_id = client_id
         self.client_secret = client_secret
         self.redirect_uris = redirect_uris
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.key, self.other_key = _keys()
         self.kid = "bev-test-key"
         self.next_login: dict = {}
         self.id_token_changes: dict = {}
@@ -55,7 +62,8 @@ class OIDCTestProvider:
 
         Handler.provider = provider
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # shutdown() waits for the loop's next look at its flag: every 50 ms, not the default 0.5 s
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
