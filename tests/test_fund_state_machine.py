@@ -137,7 +137,7 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, POSITIONS - 1), amount=amounts)
     def reserve(self, i, amount):
-        if self.exited[i]:
+        if self.exited[i] or self.sale_ordered:  # no new money once the cabinet ordered the sale
             return self.expect(
                 False,
                 lambda: services.reservation_book(
@@ -175,7 +175,7 @@ class FundMachine(RuleBasedStateMachine):
             )
             return services.disbursement_approve(user=self.manager2, disbursement=proposal)
 
-        if self.exited[i]:
+        if self.exited[i] or self.sale_ordered:
             return self.expect(False, book, Conflict)
         increase = amount - min(self.reserved[i], amount)
         if self.expect(amount <= self.available + self.reserved[i] and self.within_proposal(increase), book):

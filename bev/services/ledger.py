@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connection, transaction
-from django.db.models import DecimalField, Exists, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -150,6 +150,7 @@ if TYPE_CHECKING:
         committed: Decimal
         proposal_approved: bool
         proposals_approved_total: Decimal
+        sale_ordered_since: str | None
 
 
 def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
@@ -521,9 +522,17 @@ def _governing_decision_query(case_id: int) -> QuerySet[CabinetDecision]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    # A confirmed order to sell the stake after this decision (its reference; the latest first).
+    sale_order = CabinetDecision.objects.filter(
+        Q(confirmed_at__gt=OuterRef("confirmed_at")) | Q(confirmed_at=OuterRef("confirmed_at"), pk__gt=OuterRef("pk")),
+        case_id=OuterRef("case_id"),
+        orders_sale=True,
+        confirmed_at__isnull=False,
+    ).order_by("-confirmed_at", "-id")
     return (
         CabinetDecision.objects.filter(case_id=case_id, deploy=True, confirmed_at__isnull=False)
         .annotate(
+            sale_ordered_since=Subquery(sale_order.values("reference")[:1]),
             committed=Coalesce(
                 Subquery(committed), Value(ZERO), output_field=DecimalField(max_digits=17, decimal_places=2)
             ),
@@ -547,7 +556,7 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
     "Invest-NL als beheerder").
 
     Every reservation and disbursement, under the fund lock: there is a confirmed decision to deploy
-    (the latest governs), it has not lapsed, it allows the position's instrument, Invest-NL's
+    (the latest governs), no confirmed order to sell the stake came after it, it has not lapsed, it allows the position's instrument, Invest-NL's
     investment proposal under it was approved by EZK, and the case's committed total (reserved +
     disbursed, less releases) plus `increase` stays within the decided maximum. Anything beyond
     needs a new decision (the follow-on route in the lifecycle). Refusals are 409 and name the
@@ -558,6 +567,21 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
         raise Conflict(
             _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening in deze casus."),
             code="no_cabinet_decision",
+        )
+    if decision.sale_ordered_since is not None:
+        # The cabinet ordered the stake sold (the exit gate's second ground, cases.guards.exit_is_authorised;
+        # letter, "Werking": the State "zal ... haar belang ... afbouwen"): no new money goes in under the
+        # decision to deploy before it. The service's own control (docs/security.md); a later decision to
+        # deploy (a follow-on) governs again.
+        raise Conflict(
+            _(
+                "Het kabinet heeft na kabinetsbesluit %(ref)s besloten tot verkoop van het belang (%(order)s): "
+                "er wordt niets meer gereserveerd of uitbetaald. Daarvoor is een nieuw kabinetsbesluit tot "
+                "inzet nodig. Er is niets geboekt."
+            )
+            % {"ref": decision.reference, "order": decision.sale_ordered_since},
+            code="cabinet_ordered_sale",
+            extra={"decision": decision.reference, "sale_order": decision.sale_ordered_since},
         )
     left = (decision.max_amount or ZERO) - decision.committed
     extra = {
