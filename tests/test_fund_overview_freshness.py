@@ -66,7 +66,6 @@ def fund(case, manager, manager2, secretariat, secretariat2, make_user):
     services.reservation_book(
         user=manager, position=stake, amount=M, idempotency_key="setup-res", booked_on=today - timedelta(days=50)
     )
-    order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)
     stake.refresh_from_db()
     loan.refresh_from_db()
     return {
@@ -75,7 +74,18 @@ def fund(case, manager, manager2, secretariat, secretariat2, make_user):
         "manager": manager,
         "manager2": manager2,
         "admin": make_user("admin", Role.ADMINISTRATOR),
+        "secretariat": (secretariat, secretariat2),
     }
+
+
+def _sell(f, *, proceeds, fraction, key):
+    """A sale, after the cabinet ordered it (the exit gate, tests/test_exit_gate.py; an order to sell
+    stops new money, so the other changes come without it)."""
+    recorder, confirmer = f["secretariat"]
+    order_sale(f["stake"].case, recorder=recorder, confirmer=confirmer)
+    services.exit_book(
+        user=f["manager"], position=f["stake"], proceeds=proceeds, fraction_sold_percent=fraction, idempotency_key=key
+    )
 
 
 def _disburse(f):
@@ -143,19 +153,11 @@ CHANGES = {
         ["unrealised_value", "moic", "irr"],
     ),
     "partial exit": (
-        lambda f: services.exit_book(
-            user=f["manager"], position=f["stake"], proceeds=3 * M, fraction_sold_percent=40, idempotency_key="exit-40"
-        ),
+        lambda f: _sell(f, proceeds=3 * M, fraction=40, key="exit-40"),
         ["realised_result", "unrealised_value", "deployed"],
     ),
     "full exit": (
-        lambda f: services.exit_book(
-            user=f["manager"],
-            position=f["stake"],
-            proceeds=7 * M,
-            fraction_sold_percent=100,
-            idempotency_key="exit-100",
-        ),
+        lambda f: _sell(f, proceeds=7 * M, fraction=100, key="exit-100"),
         ["realised_result", "unrealised_value", "reserved"],
     ),
     "conversion": (

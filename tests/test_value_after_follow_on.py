@@ -51,7 +51,6 @@ def position(case, officer, manager, manager2, secretariat, secretariat2, kamer)
     position = invest_in_case(
         ready, proposer=manager, approver=manager2, amount=20 * M, booked_on=INVESTED_ON, ownership_percent=20
     )
-    order_sale(ready, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground (a sale below)
     services.valuation_record(user=manager, position=position, valued_on=VALUED_ON, fair_value=22 * M, method="dcf")
     proposal = services.disbursement_propose(user=manager, position=position, amount=50 * M, idempotency_key="follow")
     services.disbursement_approve(user=manager2, disbursement=proposal, booked_on=FOLLOW_ON)
@@ -74,7 +73,7 @@ def test_the_follow_on_counts_at_cost_on_top_of_the_earlier_valuation(api, manag
 
 
 def test_capital_returned_after_the_valuation_comes_off_it_and_a_later_sale_takes_its_share(
-    manager, manager2, position
+    manager, manager2, position, secretariat, secretariat2
 ):
     follow_on = Disbursement.objects.get(idempotency_key="follow").entry
     services.entry_reverse(
@@ -85,6 +84,8 @@ def test_capital_returned_after_the_valuation_comes_off_it_and_a_later_sale_take
     proposal = services.disbursement_propose(user=manager, position=position, amount=50 * M, idempotency_key="again")
     services.disbursement_approve(user=manager2, disbursement=proposal, booked_on=date(2026, 9, 3))
     assert position_metrics(position)["unrealised_value"] == 72 * M
+    # the exit gate's ground; an order to sell stops new money (tests/test_sale_order_stops_new_money.py)
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)
     services.exit_book(
         user=manager,
         position=position,
@@ -104,13 +105,16 @@ def test_the_irr_counts_the_follow_on_at_cost(position):
     assert position_metrics(position)["irr"] == expected
 
 
-def test_the_position_page_headline_and_chart_state_the_same_value(client, manager, position):
+def test_the_position_page_headline_and_chart_state_the_same_value(
+    client, manager, position, secretariat, secretariat2
+):
     assert position_value_history(position) == [(VALUED_ON, 22 * M), (FOLLOW_ON, 72 * M)]
     web_session(client, manager)
     page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
     assert '<span class="figure">€ 72.000.000</span>' in page
     assert "Reële waarde: nu € 72.000.000." in page
     # after a partial sale the chart steps down with the headline (it stated the valuation as entered)
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate's ground
     services.exit_book(
         user=manager,
         position=position,
