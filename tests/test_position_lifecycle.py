@@ -198,6 +198,34 @@ def test_dilution_at_a_new_share_issue_lowers_the_stake(manager, manager2, ready
     assert position.ownership_percent == Decimal("24")
 
 
+@pytest.mark.parametrize(
+    "new_shares",
+    [9_223_372_036_854_775_807, 10**17, 1],  # the stake rounds to 0 %, to 0 %, stays 30 % at six places
+)
+def test_an_issue_that_rounds_the_stake_to_nothing_or_leaves_it_unchanged_is_refused(
+    manager, manager2, ready_case, api, new_shares
+):
+    """Found by trying the product: 9,223,372,036,854,775,807 new shares set a 25 % stake to
+    0.000000 % while the position stayed held, and every later dilution was refused with a message
+    no value could satisfy. The percentage path already refused a new stake of 0 %."""
+    position = invest_in_case(
+        ready_case, proposer=manager, approver=manager2, amount=M, ownership_percent=Decimal("30")
+    )
+    response = api(manager).post(
+        f"/api/positions/{position.pk}/dilutions/",
+        {
+            "issued_on": timezone.localdate(ready_case.created_at).isoformat(),
+            "shares_outstanding_before": 1_000_000_000,
+            "new_shares_issued": new_shares,
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "nieuwe belang moet boven 0%" in response.json()["new_shares_issued"][0], response.json()
+    position.refresh_from_db()
+    assert position.ownership_percent == Decimal("30") and not position.dilutions.exists()
+
+
 def test_conversion_turns_the_loan_into_shares_and_informs_parliament(manager, manager2, ready_case, executed):
     position = invest_in_case(
         ready_case, proposer=manager, approver=manager2, amount=3 * M, instrument="convertible_loan"

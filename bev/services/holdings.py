@@ -246,6 +246,23 @@ def dilution_record(
         if new_shares_issued is None or new_shares_issued <= 0:
             raise RuleViolation(_("Geef het aantal nieuw uitgegeven aandelen op."), field="new_shares_issued")
         after = (before * outstanding / (outstanding + new_shares_issued)).quantize(PERCENT_PLACES)
+        if after <= 0 or after >= before:
+            # Rounded to the stake's places the issue leaves no stake, or the same: a stake of 0 % is
+            # no holding (the percentage path refuses it too), and an unchanged one no dilution.
+            raise RuleViolation(
+                _(
+                    "Met %(new)s nieuwe aandelen op %(outstanding)s uitstaande wordt het belang %(after)s: het "
+                    "nieuwe belang moet boven 0%% en onder het huidige belang (%(before)s) liggen. Controleer "
+                    "het aantal."
+                )
+                % {
+                    "new": f"{new_shares_issued:,}".replace(",", "."),
+                    "outstanding": f"{outstanding:,}".replace(",", "."),
+                    "after": percent_nl(after),
+                    "before": percent_nl(before),
+                },
+                field="new_shares_issued",
+            )
     else:  # the percentage path
         given = _percent(ownership_after, field="ownership_after")
         if given is None or given <= 0 or given >= before:
