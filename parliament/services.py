@@ -530,10 +530,18 @@ KAMERSTUK_NUMBER = re.compile(
 )
 
 
+def kamerstuk_key(number: str) -> str:
+    """A Kamerstuk number as one document: "Kamerstuk 36 350 XIII, nr. 12" and "36350 xiii nr 12"
+    are the same Kamerstuk."""
+    text = re.sub(r"^\s*kamerstuk(?:ken)?\s+", "", number.lower())
+    return re.sub(r"[\s.,]", "", text)
+
+
 def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: str) -> None:
-    """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, and
-    a date neither in the future nor before the approval. `letter_mark_sent` checks it under the
-    lock; the page asks it before its confirmation, so a refusal never comes after "Bevestigen"."""
+    """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, one
+    no other letter was sent as, and a date neither in the future nor before the approval.
+    `letter_mark_sent` checks it under the lock; the page asks it before its confirmation, so a
+    refusal never comes after "Bevestigen"."""
     if not (kamerstuk_number or "").strip():
         raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
     if not KAMERSTUK_NUMBER.fullmatch(kamerstuk_number.strip()):
@@ -542,6 +550,16 @@ def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: s
                 "Een Kamerstuknummer noemt het dossier en het volgnummer, zoals in de brief van 2023: "
                 "„Kamerstuk 30 821, nr. 175” of „36 350 XIII, nr. 3”."
             ),
+            field="kamerstuk_number",
+        )
+    # A Kamerstuk is one document of one chamber: a second letter recorded under the same number is a
+    # typo, and every later letter of its case would cite the wrong one. The other letter is not
+    # named: it may be of a case the person does not see (the number itself is public once sent).
+    key = kamerstuk_key(kamerstuk_number)
+    others = LetterDraft.objects.exclude(pk=letter.pk).exclude(kamerstuk_number="")
+    if any(kamerstuk_key(number) == key for number in others.values_list("kamerstuk_number", flat=True)):
+        raise RuleViolation(
+            _("Onder dit Kamerstuknummer is al een andere Kamerbrief als verzonden vastgelegd. Controleer het nummer."),
             field="kamerstuk_number",
         )
     if sent_on > timezone.localdate():

@@ -182,6 +182,34 @@ def test_kamerstuk_numbers_as_the_letter_cites_them_are_accepted(number):
     assert KAMERSTUK_NUMBER.fullmatch(number)
 
 
+def test_a_kamerstuk_number_another_letter_was_sent_as_is_refused_at_the_field(api, letter, kamer, kamer2):
+    """Found by trying the product: two letters, to either chamber, were both recorded as sent under
+    "36 350 XIII, nr. 12", without a warning. The same Kamerstuk written otherwise is the same one."""
+    api(kamer).post(url(letter, "submit/"))
+    api(kamer2).post(url(letter, "approve/"))
+    sent = api(kamer).post(
+        url(letter, "mark-sent/"),
+        {"sent_on": str(timezone.localdate()), "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    )
+    assert sent.status_code == 200, sent.json()
+    other = LetterDraft.objects.get(request=letter.request, chamber="eerste_kamer")
+    services.letter_set_reference(user=kamer, letter=other, our_reference="DGED-EV / 99497319")
+    api(kamer).post(url(other, "submit/"))
+    assert api(kamer2).post(url(other, "approve/")).status_code == 200
+    for number in ("Kamerstuk 30 821, nr. 300", "30821 nr 300", "kamerstuk 30 821 nr. 300"):
+        bad = api(kamer).post(
+            url(other, "mark-sent/"), {"sent_on": str(timezone.localdate()), "kamerstuk_number": number}
+        )
+        assert bad.status_code == 400 and "al een andere Kamerbrief" in bad.json()["kamerstuk_number"][0], bad.json()
+        other.refresh_from_db()
+        assert other.status == "approved" and not other.kamerstuk_number
+    sent = api(kamer).post(
+        url(other, "mark-sent/"),
+        {"sent_on": str(timezone.localdate()), "kamerstuk_number": "Kamerstuk 30 821, nr. 3000"},
+    )
+    assert sent.status_code == 200, sent.json()
+
+
 def test_a_sent_letter_is_cited_in_the_next_letter_to_the_same_chamber(api, letter, kamer, kamer2, manager):
     api(kamer).post(url(letter, "submit/"))
     api(kamer2).post(url(letter, "approve/"))
