@@ -100,6 +100,20 @@ def test_a_disbursement_may_use_its_own_reservation_plus_what_is_available(manag
     assert (overview["deployed"], overview["reserved"], overview["available"], overview["liquid"]) == (10 * M, 0, 0, 0)
 
 
+def test_a_refusal_over_the_own_reservation_names_the_free_liquidity_and_the_reservation(manager, position):
+    """Found by trying the product: with 36.75m reserved on the position and nothing else free, a 40m
+    proposal was refused naming "beschikbaar is € 36.750.000,00 (liquide middelen minus reserveringen)":
+    the figure was the position's own reservation, the explanation the fund's free liquidity."""
+    fund_with_tranches(user=manager, amounts=(10 * M,))
+    services.reservation_book(user=manager, position=position, amount=6 * M, idempotency_key="r1")
+    with pytest.raises(LimitExceeded) as refused:
+        services.disbursement_propose(user=manager, position=position, amount=10 * M + CENT, idempotency_key="d1")
+    assert (
+        "beschikbaar is € 10.000.000,00 (de vrije liquide middelen, € 4.000.000,00, plus de reservering van "
+        "deze positie, € 6.000.000,00)" in refused.value.message
+    ), refused.value.message
+
+
 def test_a_disbursement_one_cent_over_is_refused_at_approval_and_nothing_is_booked(
     manager, manager2, position, ready_case
 ):

@@ -453,15 +453,24 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
     a disbursement may also draw on its own position's reservation."""
     room = figures["available"] + own_reservation
     if amount > room:
-        raise LimitExceeded(
-            _(
+        if own_reservation:
+            # The figure named is what this booking may use: the fund's free liquidity and the position's
+            # own reservation (found by trying the product: the message called it "liquid minus reserved").
+            message = _(
+                "Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (de vrije liquide middelen, "
+                "%(free)s, plus de reservering van deze positie, %(own)s), gevraagd %(amount)s. Er is niets geboekt."
+            ) % {
+                "room": euro(room, cents=True),
+                "free": euro(figures["available"], cents=True),
+                "own": euro(own_reservation, cents=True),
+                "amount": euro(amount, cents=True),
+            }
+        else:
+            message = _(
                 "Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
                 "gevraagd %(amount)s. Er is niets geboekt."
-            )
-            % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)},
-            field="amount",
-            code="available_liquidity",
-        )
+            ) % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)}
+        raise LimitExceeded(message, field="amount", code="available_liquidity")
 
 
 def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
