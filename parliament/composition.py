@@ -519,7 +519,9 @@ def _exit_ground(facts: dict) -> str:
         )
     if not parts:
         return "De Staat bouwt zijn belang in de onderneming af."
-    return " ".join(parts) + " Daarom bouwt de Staat zijn belang af, zoals aangekondigd."
+    # No "zoals aangekondigd": read in a letter about one case it says this chamber was told of the
+    # sale before, which the record does not show (and a cabinet's order to sell was announced nowhere).
+    return " ".join(parts) + " Daarom bouwt de Staat zijn belang af."
 
 
 def _references_sentence(facts: dict) -> str:

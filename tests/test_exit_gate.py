@@ -292,6 +292,11 @@ def test_the_exit_letter_follows_the_facts():
     assert "Uit de risicoheroverweging van 4 mei 2026 blijkt" in review and "besloten tot verkoop" not in review
     order = compose_letter(facts(kind="full_exit", sale_order_date=date(2026, 3, 6))).body
     assert ORDER_SENTENCE in order and "beheersbaar niveau" not in order
+    # Found by trying the product: "Daarom bouwt de Staat zijn belang af, zoals aangekondigd." while
+    # nothing had been announced to that chamber (its first letter on the case was still a draft), and
+    # after a sale the cabinet ordered, which no letter announces.
+    for body in (review, order):
+        assert "Daarom bouwt de Staat zijn belang af." in body and "af, zoals aangekondigd" not in body
 
 
 def test_a_decision_dated_before_the_case_came_to_the_cabinet_is_refused(
