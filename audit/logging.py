@@ -25,6 +25,19 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class RefusalWithoutTracebackFilter(logging.Filter):
+    """Django logs every 403 answer ("Forbidden (Permission denied): /fund/") with the
+    PermissionDenied's traceback: a refusal is the service working, and a log of tracebacks for each
+    one hides the errors among them. The line stays (a warning, with its request id); the traceback
+    goes. Only 403s: a 5xx keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 class JsonLogFormatter(JsonFormatter):
     """One JSON object a line: time (ISO 8601, UTC), level, logger, message, request_id, channel,
     whatever the call passed in `extra`, and the exception's traceback as `exc_info`."""

@@ -428,7 +428,10 @@ LOG_FORMAT = env("DJANGO_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "audit.logging.RequestContextFilter"}},
+    "filters": {
+        "request_context": {"()": "audit.logging.RequestContextFilter"},
+        "refusal_without_traceback": {"()": "audit.logging.RefusalWithoutTracebackFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
         "json": {"()": "audit.logging.JsonLogFormatter"},
@@ -441,7 +444,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Through the root's handler only: Django's own console handler (DEBUG, `make run`) wrote every
+        # request's warning a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
 # Celery workers log through the same configuration (JSON in production) instead of their own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
