@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from django_fsm import ConcurrentTransition, can_proceed
 
 from access.models import User
@@ -187,6 +188,17 @@ def signal_time_errors(case: Case) -> dict[str, str]:
     return {}
 
 
+def country_errors(case: Case) -> dict[str, str]:
+    """An acquirer's country that is no ISO 3166-1 country, by field: the model takes any two capitals
+    ("XX" was accepted through the API), the web form offers the list (django-countries, as
+    `cases.forms.country_choices`). Asked when the country is given, so a code stored before the rule
+    is not held against other changes of the case."""
+    code = case.acquirer_country
+    if code and code not in countries:
+        return {"acquirer_country": _("„%(code)s” is geen landcode van ISO 3166-1, bijv. CN.") % {"code": code}}
+    return {}
+
+
 def _next_reference(year: int) -> str:
     counter, _created = ReferenceCounter.objects.select_for_update(no_key=True).get_or_create(year=year)
     ReferenceCounter.objects.filter(pk=year).update(last_number=F("last_number") + 1)
@@ -286,7 +298,7 @@ def case_create(*, user: User, data: dict[str, Any]) -> Case:
     case = Case(created_by=user, **data)
     case.reference = "pending"
     case.full_clean(exclude=["reference", "created_by", "state"])
-    if errors := {**scope_fact_errors(case), **signal_time_errors(case)}:
+    if errors := {**scope_fact_errors(case), **signal_time_errors(case), **country_errors(case)}:
         raise ValidationError(errors)
     _require_classification_allowed(user=user, case=case, level=case.classification, team_clearances=[user])
     case.reference = _next_reference(timezone.localdate().year)
@@ -384,7 +396,11 @@ def case_update(
     case.full_clean(exclude=["state"])
     # A future signal time is refused when it is given, not held against other changes of a case
     # recorded before the rule.
-    if errors := {**scope_fact_errors(case), **(signal_time_errors(case) if "signal_received_at" in data else {})}:
+    if errors := {
+        **scope_fact_errors(case),
+        **(signal_time_errors(case) if "signal_received_at" in data else {}),
+        **(country_errors(case) if "acquirer_country" in data else {}),
+    }:
         raise ValidationError(errors)
     case.save(update_fields=list(data) + ["classification_rank", "updated_at"] if data else ["updated_at"])
     if categories is not None:

@@ -37,6 +37,8 @@ def test_create_case_gets_a_reference_and_its_author_on_the_team(api, officer):
         ("target_kvk_number", "1234567"),
         ("target_kvk_number", "1234567a"),
         ("acquirer_country", "China"),
+        ("acquirer_country", "XX"),  # two capitals, no country (found by trying the product)
+        ("acquirer_country", "EU"),
         ("categories", ["bakery"]),
         ("scope_grounds", ["because"]),
         ("intended_stake_percent", "101"),
@@ -99,6 +101,18 @@ def test_reading_a_case_is_audited(api, officer, case):
     record = AuditRecord.objects.filter(event="case.read", case_id=case.pk).get()
     assert record.actor_username == "officer"
     assert record.request_id
+
+
+def test_an_update_to_a_country_that_is_none_is_a_field_error_and_changes_nothing(api, officer, case):
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "acquirer_country": "XX"}, format="json"
+    )
+    assert response.status_code == 400 and "ISO 3166-1" in response.json()["acquirer_country"][0], response.json()
+    assert Case.objects.get(pk=case.pk).acquirer_country == "CN"
+    response = api(officer).patch(
+        f"/api/cases/{case.pk}/", {"version": case.version, "acquirer_country": "HK"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
 
 
 def test_update_records_before_and_after(api, officer, case):
