@@ -324,3 +324,19 @@ def test_a_decision_dated_before_the_case_came_to_the_cabinet_is_refused(
     assert not CabinetDecision.objects.filter(case=case).exists()
     body["meeting_date"] = str(timezone.localdate())
     assert api(secretariat).post(f"/api/cases/{case.pk}/cabinet-decisions/", body).status_code == 201
+
+
+def test_negative_proceeds_are_refused_as_negative_nil_proceeds_are_a_sale(
+    manager, secretariat, secretariat2, position
+):
+    """Found by trying the product: "-1" was refused with "Het bedrag moet groter zijn dan nul" while
+    "0.00" (a stake sold for nothing) is accepted: the message said what the rule is not."""
+    order_sale(position.case, recorder=secretariat, confirmer=secretariat2, meeting_date=timezone.localdate())
+    with pytest.raises(RuleViolation) as refused:
+        services.exit_book(
+            user=manager, position=position, proceeds="-1", fraction_sold_percent=50, idempotency_key="n"
+        )
+    assert (refused.value.field, refused.value.message) == ("proceeds", "Het bedrag mag niet negatief zijn.")
+    assert nothing_sold()
+    services.exit_book(user=manager, position=position, proceeds="0.00", fraction_sold_percent=50, idempotency_key="z")
+    assert Exit.objects.get().proceeds == 0

@@ -103,6 +103,8 @@ def money(value: object, *, field: str = "amount", allow_zero: bool = False) -> 
         raise RuleViolation(_("Geef een bedrag in euro's op."), field=field)
     if amount != amount.quantize(CENT):
         raise RuleViolation(_("Een bedrag heeft ten hoogste twee decimalen (centen)."), field=field)
+    if amount < 0 and allow_zero:  # a sale's proceeds may be nil (a stake sold for nothing)
+        raise RuleViolation(_("Het bedrag mag niet negatief zijn."), field=field)
     if amount < 0 or (amount == 0 and not allow_zero):
         raise RuleViolation(_("Het bedrag moet groter zijn dan nul."), field=field)
     if amount > AMOUNT_CEILING:
