@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -183,7 +184,9 @@ def signal_time_errors(case: Case) -> dict[str, str]:
     if received is not None and received > timezone.now() + SIGNAL_CLOCK_SKEW:
         return {
             "signal_received_at": _("Een signaal kan niet in de toekomst zijn ontvangen (het is nu %(now)s).")
-            % {"now": timezone.localtime().strftime("%d-%m-%Y %H:%M")}
+            # the time as the page writes dates ("7 december 2026 06:49"), not "07-12-2026", which the
+            # date field's own hint (YYYY-MM-DD) contradicted
+            % {"now": date_format(timezone.localtime(), "j F Y H:i")}
         }
     return {}
 

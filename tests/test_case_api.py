@@ -254,6 +254,15 @@ def test_a_signal_received_in_the_future_is_a_field_error_api(api, officer, case
     body = {k: (str(v) if not isinstance(v, (list, bool, str)) else v) for k, v in case_data().items()}
     response = api(officer).post("/api/cases/", {**body, "signal_received_at": future}, format="json")
     assert response.status_code == 400 and "toekomst" in response.json()["signal_received_at"][0]
+    # now as the pages write a date, in the person's language (was "07-12-2026 06:49")
+    from core.formatting import MONTHS_NL
+
+    now = timezone.localtime()
+    assert f"(het is nu {now.day} {MONTHS_NL[now.month - 1]} {now.year} " in response.json()["signal_received_at"][0]
+    english = api(officer).post(
+        "/api/cases/", {**body, "signal_received_at": future}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert f"(it is now {now.day} {now.strftime('%B')} {now.year} " in english.json()["signal_received_at"][0]
     assert Case.objects.count() == count
     response = api(officer).patch(
         f"/api/cases/{case.pk}/",
