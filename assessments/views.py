@@ -144,7 +144,10 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
     is_lead = assessment.lead_id == user.pk and can(user, "assessment.lead", case=case)
     may_score = draft and can(user, "assessment.score", case=case)
 
+    placed = set()  # the keys of the forms this page shows (each is built only where it is shown)
+
     def form_for(key, factory):
+        placed.add(key)
         return bound.get(key) or factory()
 
     for row in detail["conditions"]:
@@ -277,7 +280,7 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         if is_lead and draft and initial and rules["afstemming_in_outcome"] and not detail["consultations"]
         else None,
         "reviewer": reviewer,
-        "review_form": form_for("review", lambda: CommentsForm()),
+        "review_form": form_for("review", lambda: CommentsForm()) if reviewer else None,
         "may_revise": (
             assessment.status == AssessmentStatus.APPROVED
             and can(user, "assessment.lead", case=case)
@@ -300,8 +303,7 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         "outcome_label": Outcome(detail["result"]["outcome"]).label
         if detail["result"].get("outcome") in Outcome.values
         else "",
-        "general_errors": bound.get("general"),
-        "submit_form": bound.get("submit"),
+        "submit_form": bound.get("submit") if is_lead and draft else None,
         # The progress list and the submit box: the submit rules' open items (selectors).
         "progress": selectors.assessment_progress(
             assessment=assessment, result=detail["result"], consultations=detail["consultations"]
@@ -310,6 +312,14 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         else None,
         "advisors_on_team": bool(advisors),
     }
+    if is_lead and draft:
+        placed.add("submit")
+    # A refusal of a step whose form this page does not show (the lead approving their own draft, a
+    # score on an approved assessment, an unknown indicator) is shown at the top: it used to be a 400
+    # with no message at all (found by trying the product).
+    context["general_errors"] = bound.get("general") or next(
+        (form for key, form in bound.items() if key not in placed and form.errors), None
+    )
     return render(request, "assessments/detail.html", context, status=status)
 
 

@@ -137,3 +137,33 @@ def test_my_work_shows_the_assessment_deadline(client, started, in_assessment):
     page = client.get("/").content.decode()
     assert "Risico-inschatting afronden" in page
     assert date_nl(clock.due_at) in page
+
+
+def _alert(response) -> str:
+    """The error summary at the top of the page (includes/form_errors.html)."""
+    body = response.content.decode()
+    assert 'class="error-summary"' in body, body[:3000]
+    return body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+
+
+def test_a_refused_step_whose_form_the_page_does_not_show_says_why(client, started, assessor):
+    """Found by trying the product: the lead approving their own draft, a score of an unknown
+    indicator, a score on a submitted assessment were each a 400 that looked like the page itself,
+    with no message: the error sat on a form the page did not show."""
+    code = started.framework.framework.core_indicators[0].code
+    unknown = client.post(
+        reverse("assessments:act_item", args=[started.pk, "score", "bogus_indicator"]),
+        {"s-bogus_indicator-level": "1", "s-bogus_indicator-rationale": "Onderbouwing."},
+    )
+    assert unknown.status_code == 400 and "<li>" in _alert(unknown)
+    fill_initial_assessment(started, lead=assessor)
+    assert client.post(reverse("assessments:act", args=[started.pk, "submit"]), {"confirm": "1"}).status_code == 302
+    own = client.post(reverse("assessments:act", args=[started.pk, "approve"]), {"comments": "", "confirm": "1"})
+    assert own.status_code == 400 and "<li>" in _alert(own)
+    late = client.post(
+        reverse("assessments:act_item", args=[started.pk, "score", code]),
+        {f"s-{code}-level": "1", f"s-{code}-rationale": "Te laat."},
+    )
+    assert late.status_code == 400 and "<li>" in _alert(late)
+    started.refresh_from_db()
+    assert started.status == "submitted"
