@@ -208,6 +208,13 @@ def letter(request, letter_id: int, bound: dict | None = None):
             diff = None
     user = request.user
     is_author = user.pk in services.letter_authors(item)
+    may_review = item.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case)
+    may_send = item.status == LetterStatus.APPROVED and can(user, "letter.send", case=case)
+    # A refusal of a step whose form the page does not show (returning a draft, sending a letter not
+    # yet approved) goes to the error summary at the top: it was a 400 without a message (found by
+    # trying the product).
+    shown = {"return": may_review, "send": may_send}
+    stray = next((form for key, form in bound.items() if not shown.get(key, True) and form.errors), None)
     context = {
         "letter": item,
         "case": case,
@@ -215,13 +222,11 @@ def letter(request, letter_id: int, bound: dict | None = None):
         "revisions": revisions,
         "diff": diff,
         "may_edit": item.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case),
-        "may_review": item.status == LetterStatus.IN_REVIEW and can(user, "letter.approve", case=case),
+        "may_review": may_review,
         "is_author": is_author,
         "return_form": bound.get("return") or ReturnForm(),
-        "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()}))
-        if item.status == LetterStatus.APPROVED and can(user, "letter.send", case=case)
-        else None,
-        "general": bound.get("general"),
+        "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()})) if may_send else None,
+        "general": bound.get("general") or stray,
         "letter_date": item.sent_on or item.letter_date,
     }
     return render(request, "letters/detail.html", context, status=400 if bound else 200)

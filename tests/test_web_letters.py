@@ -116,3 +116,19 @@ def test_letter_page_in_english(client, kamer, letter):
     assert "Submit for review" in body
     # the letter itself stays Dutch: it goes to the Dutch parliament
     assert 'lang="nl"' in body and "Geachte Voorzitter" in body
+
+
+def test_a_refused_step_whose_form_the_page_does_not_show_says_why(client, kamer, letter):
+    """Found by trying the product: returning a draft, or recording the sending of a letter not yet
+    approved, came back as a 400 that looked like the letter's page, with no message."""
+    web_session(client, kamer)
+    for action, data in (
+        ("return", {"reason": "Nog niet klaar."}),
+        ("send", {"sent_on": "2026-12-01", "kamerstuk_number": "Kamerstuk 30 821, nr. 300", "confirm": "1"}),
+    ):
+        response = client.post(reverse("parliament:act", args=[letter.pk, action]), data)
+        assert response.status_code == 400, action
+        body = response.content.decode()
+        assert 'class="error-summary"' in body and "<li>" in body.split('class="error-summary"', 1)[1], action
+    letter.refresh_from_db()
+    assert letter.status == "draft" and not letter.kamerstuk_number
