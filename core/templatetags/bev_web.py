@@ -1,7 +1,10 @@
 """Template helpers of the web UI: the main menu per role and Dutch number/date formats."""
 
+from urllib.parse import urlsplit
+
 from django import template
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import formatting
 from core.extensions import nav_items
@@ -34,6 +37,29 @@ def my_work_count(context) -> int:
     if getattr(request, "_bev_work", None) is not None:
         return len(request._bev_work)
     return kept_work_count(request.user, lambda: len(work_for(request)))
+
+
+@register.simple_tag(takes_context=True)
+def language_next(context) -> str:
+    """Where the language switch returns to: this page, or, on the answer to a form's POST (a page
+    with the form's errors at a POST-only address), the page the form was sent from when it is this
+    site's and not the POST's own address (its Referer; the policy is same-origin), else the home page. Returning to the POST's address answered 405 with an
+    empty page (found by trying the product)."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if (
+        referer.path.startswith("/")
+        and referer.path != request.path
+        and url_has_allowed_host_and_scheme(
+            request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/"
 
 
 # Numbers on a page follow its language (core.formatting.page_*): € 12.500.000,50 and 12,34% on a
