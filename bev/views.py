@@ -629,11 +629,18 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
         and can(request.user, "investment_proposal.propose", case=case)
         and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED for p in proposals)
     )
+    # A refusal on a form this page does not show (a proposal where none may be made now, a rejection
+    # no longer open) goes to the error summary at the top: it was a 400 without a message (found by
+    # trying the product). A refused approval shows at its row.
+    shown = {"propose"} if may_propose else set()
+    shown |= {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{p.pk}" for p in proposals}
+    stray = next((f for key, f in proposal_forms.items() if key not in shown and f.errors), None)
     return render(
         request,
         "bev/case_positions.html",
         {
             "case": case,
+            "general": stray,
             "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
             "form": form,
             "nav": "cases",

@@ -105,3 +105,25 @@ def test_web_reservation_beyond_the_proposal_is_a_form_error(client, manager, po
     assert response.status_code == 400
     assert APPROVED in response.content.decode()
     assert booked("reservation") == 0
+
+
+def test_a_proposal_where_none_may_be_made_now_says_why(client, manager, position):
+    """Found by trying the product: with an approved proposal under the decision the page offers no
+    proposal form, and a proposal posted anyway (999.999.999.999) came back as a 400 without a message."""
+    from bev.models import InvestmentProposal
+
+    web_session(client, manager)
+    before = InvestmentProposal.objects.count()
+    response = client.post(
+        reverse("bev:proposal_propose", args=[position.case_id]),
+        {
+            "proposal-instrument": "equity",
+            "proposal-amount": "999999999999",
+            "proposal-terms": "Voorwaarden.",
+            "proposal-valuation_basis": "Multiples.",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'class="error-summary"' in body and "<li>" in body.split('class="error-summary"', 1)[1]
+    assert InvestmentProposal.objects.count() == before
