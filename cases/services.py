@@ -224,6 +224,7 @@ def _require_classification_allowed(
             _("U kunt een casus niet hoger rubriceren dan uw eigen machtiging (%(clearance)s).")
             % {"clearance": user.get_clearance_display()},
             code="classification_above_own_clearance",
+            field="classification",  # at the form's field, not above the form (found by trying the product)
         )
     if team_clearances is None:
         team_clearances = [

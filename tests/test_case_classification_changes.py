@@ -214,3 +214,17 @@ def test_the_web_form_shows_a_refused_lowering_as_a_form_error(client, officer, 
     page = client.get(f"/cases/{secret_case.pk}/").content.decode()
     assert "Rubricering gewijzigd van geheim in openbaar" in page and "Openbaar gemaakt." in page
     assert TimelineEvent.objects.filter(case=secret_case, reason="Openbaar gemaakt.").exists()
+
+
+def test_a_new_case_above_ones_own_clearance_is_refused_at_the_field(client, make_user):
+    """Found by trying the product: an intern's new case "geheim" came back with the refusal above
+    the form, not at "Rubricering"."""
+    from .factories import signal_form_post
+    from .test_web_form_refusals import field_error
+
+    intern = make_user("intern", Role.CASE_OFFICER, clearance=Classification.INTERN)
+    web_session(client, intern)
+    response = client.post("/cases/new/", signal_form_post(classification="geheim"))
+    assert response.status_code in (200, 400)
+    assert "eigen machtiging" in field_error(response.content.decode(), "id_classification")
+    assert not Case.objects.exists()
