@@ -14,7 +14,17 @@ from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMe
 class BookingForm(forms.Form):
     """A booking with its idempotency key, so a repeated confirm books once."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    # Hidden: its errors come only from an edited or stale page, and said "Idempotency key: Dit veld is
+    # vereist." (found by trying the product).
+    idempotency_key = forms.CharField(
+        label=_("Formuliercontrole"),
+        widget=forms.HiddenInput,
+        max_length=100,
+        error_messages={
+            "required": _("Het formulier mist zijn controlecode; laad de pagina opnieuw en probeer het nog eens."),
+            "max_length": _("De controlecode van het formulier is ongeldig; laad de pagina opnieuw."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

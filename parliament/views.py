@@ -60,7 +60,16 @@ class LetterEditForm(forms.Form):
         label=gettext_lazy("Vertrouwelijke bijlage"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     note = forms.CharField(label=gettext_lazy("Toelichting bij deze versie"), required=False, max_length=300)
-    expected_revision = forms.IntegerField(widget=forms.HiddenInput)
+    # Hidden: its errors come only from an edited or stale page ("Expected revision: Voer een geheel
+    # getal in." before; found by trying the product).
+    expected_revision = forms.IntegerField(
+        label=gettext_lazy("Versie"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": gettext_lazy("De versie waarop u werkte ontbreekt; open de brief opnieuw om te bewerken."),
+            "invalid": gettext_lazy("De versie waarop u werkte is ongeldig; open de brief opnieuw om te bewerken."),
+        },
+    )
 
 
 class ReturnForm(forms.Form):
