@@ -174,6 +174,16 @@ class CaseForm(forms.ModelForm):
             if field.help_text:
                 field.widget.attrs.setdefault("aria-describedby", f"id_{name}_helptext")
 
+    # What the yes/no/unknown select sends (Django's NullBooleanSelect, and its older numbers): any
+    # other value was read as "unknown" without a word (found by trying the product: "maybe").
+    _NULL_BOOLEAN_VALUES = {"", "unknown", "true", "false", "True", "False", "1", "2", "3"}
+
+    def clean_market_financing_explored(self):
+        raw = self.data.get(self.add_prefix("market_financing_explored"))
+        if raw is not None and raw not in self._NULL_BOOLEAN_VALUES:
+            raise forms.ValidationError(_("Kies ja, nee of onbekend."), code="invalid_choice")
+        return self.cleaned_data["market_financing_explored"]
+
     def _post_clean(self):
         # The model's own validation runs in the service (case_create / case_update), once.
         pass

@@ -250,3 +250,17 @@ def test_sending_is_refused_at_the_field_before_the_confirmation_not_after(clien
     assert field_error(page, field)
     letter.refresh_from_db()
     assert letter.status == "approved" and letter.sent_on is None
+
+
+def test_a_yes_no_unknown_answer_that_is_none_of_them_is_refused_at_the_field(client, officer):
+    """Found by trying the product: market_financing_explored=maybe was saved as "unknown" silently."""
+    from cases.models import Case
+
+    from .factories import signal_form_post, web_session
+
+    web_session(client, officer)
+    response = client.post("/cases/new/", signal_form_post(market_financing_explored="maybe"))
+    assert "Kies ja, nee of onbekend." in field_error(response.content.decode(), "id_market_financing_explored")
+    assert not Case.objects.exists()
+    for value in ("true", "false", "unknown"):
+        assert client.post("/cases/new/", signal_form_post(market_financing_explored=value)).status_code == 302, value
