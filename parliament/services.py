@@ -541,7 +541,9 @@ def letter_send_check(*, letter: LetterDraft, sent_on: date, kamerstuk_number: s
     """What recording the sending requires of its facts (400 at the field): the Kamerstuk number, one
     no other letter was sent as, and a date neither in the future nor before the approval.
     `letter_mark_sent` checks it under the lock; the page asks it before its confirmation, so a
-    refusal never comes after "Bevestigen"."""
+    refusal never comes after "Bevestigen" (also not the letter's state: a draft was asked to confirm,
+    then refused)."""
+    _require_status(letter, LetterStatus.APPROVED)
     if not (kamerstuk_number or "").strip():
         raise RuleViolation(_("Het Kamerstuknummer is verplicht."), field="kamerstuk_number")
     if not KAMERSTUK_NUMBER.fullmatch(kamerstuk_number.strip()):

@@ -132,3 +132,16 @@ def test_a_refused_step_whose_form_the_page_does_not_show_says_why(client, kamer
         assert 'class="error-summary"' in body and "<li>" in body.split('class="error-summary"', 1)[1], action
     letter.refresh_from_db()
     assert letter.status == "draft" and not letter.kamerstuk_number
+
+
+def test_sending_a_letter_that_is_not_approved_is_refused_before_the_confirmation(client, kamer, letter):
+    """Found by trying the product: the confirmation page came first, and the refusal after "Bevestigen"."""
+    web_session(client, kamer)
+    response = client.post(
+        reverse("parliament:act", args=[letter.pk, "send"]),
+        {"sent_on": "2026-12-01", "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    )
+    assert response.status_code == 400
+    assert "Controleer en bevestig" not in response.content.decode()
+    letter.refresh_from_db()
+    assert letter.status == "draft"
