@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from access.roles import Role
-from core.classification import Classification, accredited_choices
+from core.classification import Classification, accredited_choices, rank
 from core.forms import DateTimeField, MoneyField, PercentField
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
@@ -144,7 +144,7 @@ class CaseForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, allowed_fields=None, **kwargs):
+    def __init__(self, *args, allowed_fields=None, clearance_rank: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.categories
@@ -159,9 +159,16 @@ class CaseForm(forms.ModelForm):
             self.fields.pop("classification_reason", None)  # a new case is not lowered
         if "classification" in self.fields:
             # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION).
-            self.fields["classification"].choices = accredited_choices(
-                keep=self.instance.classification if self.instance.pk else None
-            )
+            keep = self.instance.classification if self.instance.pk else None
+            levels = accredited_choices(keep=keep)
+            classification = cast(forms.ChoiceField, self.fields["classification"])
+            classification.choices = levels
+            if clearance_rank is not None:
+                # Offered: the levels up to the person's own clearance (the service refuses a higher
+                # one at this field, which a changed form still gets; found by trying the product).
+                classification.widget.choices = [
+                    (value, label) for value, label in levels if rank(value) <= clearance_rank or value == keep
+                ]
             if "classification_reason" in self.fields:
                 order = [n for n in self.fields if n != "classification_reason"]
                 order.insert(order.index("classification") + 1, "classification_reason")

@@ -104,7 +104,9 @@ def case_create(request):
     if not can(request.user, "case.create"):
         raise_forbidden()
     form = CaseForm(
-        request.POST or None, initial={"signal_received_at": timezone.localtime().replace(second=0, microsecond=0)}
+        request.POST or None,
+        initial={"signal_received_at": timezone.localtime().replace(second=0, microsecond=0)},
+        clearance_rank=request.user.clearance_rank,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -385,7 +387,9 @@ def case_edit(request, pk: int):
     if not can(request.user, "case.update", case=case) or case.state in END_STATES:
         raise_forbidden()
     allowed = services.EDITABLE_FIELDS.get(case.state, set())
-    form = CaseForm(request.POST or None, instance=case, allowed_fields=allowed)
+    form = CaseForm(
+        request.POST or None, instance=case, allowed_fields=allowed, clearance_rank=request.user.clearance_rank
+    )
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version")
         try:

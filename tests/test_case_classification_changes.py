@@ -228,3 +228,13 @@ def test_a_new_case_above_ones_own_clearance_is_refused_at_the_field(client, mak
     assert response.status_code in (200, 400)
     assert "eigen machtiging" in field_error(response.content.decode(), "id_classification")
     assert not Case.objects.exists()
+
+
+def test_the_new_case_form_offers_the_levels_up_to_ones_own_clearance(client, make_user):
+    """Found by trying the product: an intern was offered every level up to "geheim"."""
+    intern = make_user("intern", Role.CASE_OFFICER, clearance=Classification.INTERN)
+    web_session(client, intern)
+    page = client.get("/cases/new/").content.decode()
+    select = page.split('name="classification"', 1)[1].split("</select>", 1)[0]
+    assert 'value="intern"' in select
+    assert 'value="vertrouwelijk"' not in select and 'value="geheim"' not in select
