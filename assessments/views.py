@@ -18,7 +18,7 @@ from access.permissions import can
 from access.roles import Role
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, confirm_first, web_view
+from core.views import add_error, confirm_first, refused_elsewhere, web_view
 
 from . import selectors, services
 from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus, Outcome, ReviewDecision
@@ -317,9 +317,7 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
     # A refusal of a step whose form this page does not show (the lead approving their own draft, a
     # score on an approved assessment, an unknown indicator) is shown at the top: it used to be a 400
     # with no message at all (found by trying the product).
-    context["general_errors"] = bound.get("general") or next(
-        (form for key, form in bound.items() if key not in placed and form.errors), None
-    )
+    context["general_errors"] = bound.get("general") or refused_elsewhere(bound, shown=placed)
     return render(request, "assessments/detail.html", context, status=status)
 
 

@@ -31,7 +31,7 @@ from cases.selectors import case_get
 from core.exceptions import ApplicationError
 from core.formatting import date_display, page_euro  # page_euro: the page's language
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from core.views import add_error, confirm_first, web_view
+from core.views import add_error, confirm_first, refused_elsewhere, web_view
 
 from . import selectors, services
 from .constants import Account, DisbursementStatus, ProposalStatus
@@ -634,13 +634,12 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     # trying the product). A refused approval shows at its row.
     shown = {"propose"} if may_propose else set()
     shown |= {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{p.pk}" for p in proposals}
-    stray = next((f for key, f in proposal_forms.items() if key not in shown and f.errors), None)
     return render(
         request,
         "bev/case_positions.html",
         {
             "case": case,
-            "general": stray,
+            "general": refused_elsewhere(proposal_forms, shown=shown),
             "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
             "form": form,
             "nav": "cases",

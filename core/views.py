@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -95,6 +96,13 @@ def add_error(form, exc: Exception) -> None:
                 form.add_error(None, message)
         return
     raise exc
+
+
+def refused_elsewhere(forms: dict, *, shown: Collection[str]):
+    """The first of a page's bound forms (by key) that holds a refusal and that the page does not show
+    (`shown`: the keys of the forms it shows): the page puts it in its error summary at the top, else
+    the answer is a 400 that looks like the page itself, without a message. None when there is none."""
+    return next((form for key, form in forms.items() if key not in shown and form.errors), None)
 
 
 class _DryRun(Exception):

@@ -576,7 +576,6 @@ def letter_mark_sent(*, user: User, letter: LetterDraft, sent_on: date, kamerstu
     (and its confidential annex) are kept as documents of the case."""
     require(user, "letter.send", case=letter.case)
     letter = _locked(letter)
-    _require_status(letter, LetterStatus.APPROVED)
     kamerstuk_number = (kamerstuk_number or "").strip()
     letter_send_check(letter=letter, sent_on=sent_on, kamerstuk_number=kamerstuk_number)
     before = {

@@ -24,7 +24,7 @@ from cases.forms import DateInput
 from cases.models import Case
 from core.exceptions import ApplicationError
 from core.formatting import date_display  # the page's language
-from core.views import add_error, confirm_first, web_view
+from core.views import add_error, confirm_first, refused_elsewhere, web_view
 
 from . import selectors, services
 from .models import EVALUATION_QUESTIONS, LetterStatus, Report
@@ -222,8 +222,7 @@ def letter(request, letter_id: int, bound: dict | None = None):
     # A refusal of a step whose form the page does not show (returning a draft, sending a letter not
     # yet approved) goes to the error summary at the top: it was a 400 without a message (found by
     # trying the product).
-    shown = {"return": may_review, "send": may_send}
-    stray = next((form for key, form in bound.items() if not shown.get(key, True) and form.errors), None)
+    shown = {"general"} | ({"return"} if may_review else set()) | ({"send"} if may_send else set())
     context = {
         "letter": item,
         "case": case,
@@ -235,7 +234,7 @@ def letter(request, letter_id: int, bound: dict | None = None):
         "is_author": is_author,
         "return_form": bound.get("return") or ReturnForm(),
         "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()})) if may_send else None,
-        "general": bound.get("general") or stray,
+        "general": bound.get("general") or refused_elsewhere(bound, shown=shown),
         "letter_date": item.sent_on or item.letter_date,
     }
     return render(request, "letters/detail.html", context, status=400 if bound else 200)

@@ -50,12 +50,13 @@ def language_next(context) -> str:
         return "/"
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    given = request.META.get("HTTP_REFERER", "")
+    referer = urlsplit(given)
     if (
         referer.path.startswith("/")
         and referer.path != request.path
         and url_has_allowed_host_and_scheme(
-            request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            given, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
     ):
         return referer.path + (f"?{referer.query}" if referer.query else "")
