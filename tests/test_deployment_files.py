@@ -5,9 +5,12 @@ There is no Docker engine here to run them, so these tests check the properties 
 resolved at build time instead of pinned, gunicorn published without TLS in front.
 """
 
+import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -106,6 +109,28 @@ def test_dependencies_come_from_the_lock_file_before_the_source():
     assert installs == [lock_install], [instructions[i] for i in installs]
     # No source is copied before the install layer (it would invalidate the cache on every change).
     assert [args for kw, args in instructions[:lock_install] if kw in ("COPY", "ADD")] == ["requirements.lock ./"]
+
+
+def test_the_build_steps_load_the_production_settings():
+    """collectstatic runs at build time with the image's production settings, which refuse to load
+    without a PostgreSQL and a broker to name: the build step names placeholders (reached by nothing)."""
+    instructions = dockerfile_instructions()
+    image_env = dict(
+        item.split("=", 1) for kw, args in instructions if kw == "ENV" for item in args.split() if "=" in item
+    )
+    build = next(args for kw, args in instructions if kw == "RUN" and "collectstatic" in args)
+    prefix = build.split("python manage.py collectstatic")[0]
+    environment = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+    result = subprocess.run(
+        ["bash", "-c", f"{prefix} {shlex.quote(sys.executable)} -c 'import django; django.setup()'"],
+        cwd=ROOT,
+        env={**environment, **image_env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert image_env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    assert result.returncode == 0, result.stderr
 
 
 def test_secrets_and_certificates_stay_out_of_the_image():
@@ -293,6 +318,8 @@ def _production(monkeypatch, **env):
     import sys
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", "x" * 60)
+    monkeypatch.setenv("DATABASE_URL", "postgres://bev@127.0.0.1:5432/bev")  # named, not reached
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -1,5 +1,5 @@
 """Production settings: Django's deploy check passes without warnings, and the settings refuse to
-start when misconfigured (debug, demo mode, weak secret key)."""
+start when misconfigured (debug, demo mode, weak secret key, no PostgreSQL or no broker)."""
 
 import os
 import secrets
@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _manage(*args, **env):
     # A clean environment, like a production host's: nothing the test process (or another test,
     # e.g. DJANGO_ALLOW_ASYNC_UNSAFE from the browser tests) has set leaks in.
-    environment = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL") if k in os.environ}
+    environment = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "DATABASE_URL", "REDIS_URL") if k in os.environ}
     environment.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -40,6 +40,11 @@ def test_the_deploy_check_passes_without_warnings():
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
         ({"BEV_DEMO_MODE": "true"}, "BEV_DEMO_MODE"),
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+        # Never the embedded default's SQLite and in-process tasks (README "Configuration": required).
+        ({"DATABASE_URL": ""}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:////tmp/bev.sqlite3"}, "DATABASE_URL"),
+        ({"REDIS_URL": ""}, "REDIS_URL"),
+        ({"CELERY_TASK_ALWAYS_EAGER": "true"}, "REDIS_URL"),
     ],
 )
 def test_production_refuses_to_start_misconfigured(env, message):

@@ -11,6 +11,11 @@ if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a random value of at least 50 characters.")
 if env_bool("BEV_DEMO_MODE", False):
     raise ImproperlyConfigured("BEV_DEMO_MODE must not be on in production.")
+# Never the embedded default: its SQLite file would sit in the container and its tasks in the web process.
+if not env("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("Set DATABASE_URL to the PostgreSQL database (postgres://user:password@host:5432/name).")
+if not env("REDIS_URL", "") or env_bool("CELERY_TASK_ALWAYS_EAGER", False):
+    raise ImproperlyConfigured("Set REDIS_URL (the broker of the Celery worker); tasks do not run in the web process.")
 
 DEBUG = False
 BEV_DEMO_MODE = False
