@@ -41,6 +41,26 @@ def production_environment(**extra: str) -> dict[str, str]:
     return environment
 
 
+@contextmanager
+def app_database_url():
+    """The test database's URL for an application role as production has it (docker-compose.yml's
+    `bev_app`): a role of its own, granted by `manage.py grant_app_role` as the migrate service does, so
+    the processes run without the owner's rights. Dropped afterwards (stop the processes first)."""
+    from django.core.management import call_command
+
+    db = connection.settings_dict
+    role, password = f"bev_app_test_{secrets.token_hex(4)}", secrets.token_hex(16)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")  # hex: nothing to quote
+    try:
+        call_command("grant_app_role", role, stdout=open(os.devnull, "w"))
+        yield f"postgres://{role}:{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+
+
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there: refused at once
 
 

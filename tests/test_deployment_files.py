@@ -258,8 +258,83 @@ def test_compose_commits_no_secrets():
     data = yaml.safe_load(text)
     env = data["x-app"]["environment"]
     assert env["DJANGO_SECRET_KEY"].startswith("${")
-    assert "${POSTGRES_PASSWORD" in env["DATABASE_URL"]
+    assert "${BEV_APP_DB_PASSWORD" in env["DATABASE_URL"]
+    assert "${POSTGRES_PASSWORD" in data["services"]["migrate"]["environment"]["DATABASE_URL"]
     assert data["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"].startswith("${")
+    assert data["services"]["postgres"]["environment"]["BEV_APP_DB_PASSWORD"].startswith("${")
+
+
+def _database_user(url: str) -> str:
+    return url.split("://", 1)[1].split(":", 1)[0]
+
+
+def test_only_the_migrations_connect_as_the_tables_owner():
+    """docs/security.md: the application's role must not own the tables. The web, the worker and beat
+    connect as the role the postgres container's init script creates and the migrate service grants."""
+    services = compose()["services"]
+    owner = services["postgres"]["environment"]["POSTGRES_USER"]
+    migrate = services["migrate"]
+    assert _database_user(migrate["environment"]["DATABASE_URL"]) == owner
+    app_role = _database_user(compose()["x-app"]["environment"]["DATABASE_URL"])
+    assert app_role != owner
+    for name in ("web", "worker", "beat"):
+        assert _database_user(services[name].get("environment", compose()["x-app"]["environment"])["DATABASE_URL"]) == (
+            app_role
+        ), name
+    command = " ".join(migrate["command"])
+    assert command.index("manage.py migrate") < command.index(f"manage.py grant_app_role {app_role}")
+    init = next(v for v in services["postgres"]["volumes"] if v.endswith(":/docker-entrypoint-initdb.d:ro"))
+    script = (ROOT / init.split(":")[0] / "10-app-role.sh").read_text()
+    assert f"CREATE ROLE {app_role} LOGIN" in script
+
+
+@pytest.mark.django_db
+def test_the_init_script_creates_a_role_that_logs_in_and_cannot_empty_the_audit_trail():
+    """deploy/postgres-init/10-app-role.sh run with psql as the postgres image runs it, against this
+    test cluster: the role logs in with a password holding a quote, and TRUNCATE is refused."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not shutil.which("psql"):
+        pytest.skip("needs PostgreSQL and psql")
+    db = connection.settings_dict
+    admin = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"],
+        dbname=db["NAME"],
+        autocommit=True,
+    )
+    if admin.execute("SELECT 1 FROM pg_roles WHERE rolname = 'bev_app'").fetchone():
+        pytest.skip("this PostgreSQL already has a role bev_app")
+    password = "app'pass\\word"
+    environment = {
+        "PATH": os.environ["PATH"],
+        "PGHOST": db["HOST"] or "127.0.0.1",
+        "PGPORT": str(db["PORT"] or 5432),
+        "PGPASSWORD": db["PASSWORD"] or "",
+        "POSTGRES_USER": db["USER"],
+        "POSTGRES_DB": db["NAME"],
+        "BEV_APP_DB_PASSWORD": password,
+    }
+    try:
+        created = subprocess.run(
+            ["sh", str(ROOT / "deploy" / "postgres-init" / "10-app-role.sh")],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert created.returncode == 0, created.stderr
+        with psycopg.connect(
+            host=environment["PGHOST"], port=environment["PGPORT"], user="bev_app", password=password, dbname=db["NAME"]
+        ) as app:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute("TRUNCATE audit_auditrecord")
+    finally:
+        admin.execute("DROP ROLE IF EXISTS bev_app")
+        admin.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from access.roles import Role
 from parliament.models import LetterDraft, LetterRequest, Report
 
 from .factories import add_liaisons, api_token, case_to_investment_preparation, fund_with_tranches
-from .processes import celery_broker, compose_command, free_port, production_environment, start, stop
+from .processes import app_database_url, celery_broker, compose_command, free_port, production_environment, start, stop
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 DEADLINE = 90  # seconds any one step may take on a loaded machine
@@ -142,11 +142,20 @@ def world(tmp_path, officer, manager, manager2, secretariat, secretariat2, case,
 
 
 @pytest.fixture
-def stack(tmp_path):
+def app_database():
+    """The processes connect as the application's role, not as the tables' owner (grant_app_role)."""
+    with app_database_url() as url:
+        yield url
+
+
+@pytest.fixture
+def stack(tmp_path, app_database):
     redis = PrivateRedis(tmp_path)
     redis.start()
     port = free_port()
-    environment = production_environment(REDIS_URL=redis.url, BEV_METRICS_TOKEN=METRICS_TOKEN)
+    environment = production_environment(
+        REDIS_URL=redis.url, BEV_METRICS_TOKEN=METRICS_TOKEN, DATABASE_URL=app_database
+    )
     web = compose_command("web")
     web[web.index("--bind") + 1] = f"127.0.0.1:{port}"
     web[web.index("--workers") + 1] = "2"
