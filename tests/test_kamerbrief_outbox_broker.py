@@ -68,7 +68,7 @@ def test_a_broker_outage_at_commit_loses_nothing(letter_case, manager, caplog):
     with celery_broker(settings.TEST_REDIS_URL):
         app.control.purge()
         with worker():
-            made = tasks.process_outbox.delay().get(timeout=30)
+            made = tasks.process_outbox.apply_async(ignore_result=False).get(timeout=30)
     assert made == 2
     request.refresh_from_db()
     assert request.status == LetterRequest.Status.DONE
@@ -83,5 +83,36 @@ def test_with_the_broker_up_the_worker_makes_the_drafts_after_commit(letter_case
             transaction_executed(event)
         assert not LetterDraft.objects.exists()  # queued, not yet worked
         with worker():
-            tasks.process_outbox.delay().get(timeout=30)  # runs after the queued task (one solo worker)
+            tasks.process_outbox.apply_async(ignore_result=False).get(
+                timeout=30
+            )  # runs after the queued task (one solo worker)
     assert LetterDraft.objects.filter(request__source_key=event.source_key).count() == 2
+
+
+def forget_result_backend() -> None:
+    """Celery keeps the result backend it built (per app, or per thread); build it again from the setting."""
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+def test_the_hand_off_does_not_wait_for_a_result_backend_that_is_down(letter_case, manager, caplog):
+    """No caller reads a task's result (CELERY_TASK_IGNORE_RESULT): with the result store unreachable
+    the drafting is still queued at once. Asking for results made each hand-off subscribe to the
+    result backend first, which with Redis down retried for ~19 s inside the request, then failed."""
+    import redis
+
+    event = transaction_event(letter_case, user=manager)
+    with celery_broker(settings.TEST_REDIS_URL):
+        app.control.purge()
+        saved, app.conf.result_backend = app.conf.result_backend, DEAD_BROKER
+        forget_result_backend()
+        try:
+            with caplog.at_level(logging.WARNING, logger="parliament.services"), transaction.atomic():
+                transaction_executed(event)
+        finally:
+            app.conf.result_backend = saved
+            forget_result_backend()
+        queued = redis.Redis.from_url(settings.TEST_REDIS_URL).llen("celery")
+        app.control.purge()
+    assert "Could not enqueue" not in caplog.text
+    assert queued == 1

@@ -358,6 +358,11 @@ CACHES = {
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", REDIS_URL is None)
+# No caller waits for a task's return value (the rows say how the work went: the outbox, the report's
+# status, the verification). Asking for results would make each hand-off subscribe to the result
+# backend first, and with Redis down that retried for ~19 s inside the web request before the broker's
+# own quick refusal (the outbox then picks the work up).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task gets the task redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
