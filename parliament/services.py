@@ -719,11 +719,16 @@ def report_request(
     return report
 
 
-def report_start(*, report_id: int) -> Report | None:
+def report_start(*, report_id: int, worker_lost: bool = False) -> Report | None:
     """Claim a pending report for this worker, or one whose worker died while building it (running
-    for longer than REPORT_STALE_RUNNING); None when another has it or it is finished."""
+    for longer than REPORT_STALE_RUNNING); None when another has it or it is finished.
+
+    `worker_lost`: the task came back because the process building it died (Celery redelivers it:
+    acks_late, reject_on_worker_lost), so a running report is taken over at once instead of after
+    REPORT_STALE_RUNNING."""
+    claimable = _claimable() | Q(status=Report.Status.RUNNING) if worker_lost else _claimable()
     with transaction.atomic():
-        report = Report.objects.select_for_update(skip_locked=True).filter(_claimable(), pk=report_id).first()
+        report = Report.objects.select_for_update(skip_locked=True).filter(claimable, pk=report_id).first()
         if report is None:
             return None
         report.status = Report.Status.RUNNING

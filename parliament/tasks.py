@@ -39,12 +39,15 @@ def process_outbox() -> int:
     return made
 
 
-@shared_task
-def generate_report(report_id: int) -> str:
+@shared_task(bind=True)
+def generate_report(self, report_id: int) -> str:
     from .reports import build_report
 
+    # Redelivered: the worker process that had it died (acks_late); its report is taken over now.
+    # (Called directly by process_outbox, the request carries no delivery information.)
+    worker_lost = bool((self.request.delivery_info or {}).get("redelivered"))
     with acting(channel="task"):
-        report = services.report_start(report_id=report_id)
+        report = services.report_start(report_id=report_id, worker_lost=worker_lost)
         if report is None:
             return "skipped"
         try:

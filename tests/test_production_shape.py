@@ -12,6 +12,7 @@ and a Redis of the test's own, driven over HTTP as a client behind the proxy wou
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -265,6 +266,44 @@ def test_the_worker_builds_the_reports_and_healthz_follows_redis(world, stack):
     stack["redis"].start()
     until(lambda: client.call("GET", "/healthz")[0] == 200, "/healthz is 200 again")
     assert settings.TEST_REDIS_URL != stack["redis"].url  # the suite's own Redis was never touched
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # the field after the state: the parent
+                found.append(int(entry))
+    return found
+
+
+def test_a_report_whose_worker_process_dies_is_built_again_at_once(world, stack):
+    """The prefork child building a report is killed: Celery redelivers the task and that delivery
+    takes the "running" report over, so it is done now, not after REPORT_STALE_RUNNING (30 minutes)."""
+    client, kamer = stack["client"], world["tokens"][world["kamer"]]
+    status, report = client.call(
+        "POST", "/api/reports/", token=kamer, body={"kind": "annual_transactions", "year": 2026}
+    )
+    assert status == 202, report
+    log = stack["logs"] / "worker.log"
+    with transaction.atomic():
+        with connection.cursor() as cursor:  # the build reads the letter requests: it waits here
+            cursor.execute("LOCK TABLE parliament_letterrequest IN ACCESS EXCLUSIVE MODE")
+        worker = stack["start_worker"]()
+        until(lambda: Report.objects.get(pk=report["id"]).status == Report.Status.RUNNING, "the build started")
+        time.sleep(1)  # waiting for the lock
+        (child,) = _children(worker.pid)
+        os.kill(child, signal.SIGKILL)
+        until(lambda: log.read_text(errors="replace").count("generate_report") >= 2, "the task came back")
+        time.sleep(1)
+    built = until(
+        lambda: (r := Report.objects.get(pk=report["id"])).status != Report.Status.RUNNING and r, "the report finished"
+    )
+    assert built.status == Report.Status.DONE, built.error
 
 
 def test_gunicorn_logs_json_and_never_the_query_string(world, stack):

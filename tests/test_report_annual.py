@@ -190,7 +190,7 @@ def test_a_report_whose_worker_died_is_built_by_the_sweep(api, kamer, transactio
     response = api(kamer).post("/api/reports/", {"kind": "annual_transactions", "year": 2026})  # on_commit not run
     report_id = response.json()["id"]
     assert services.report_start(report_id=report_id) is not None  # a worker claims it, then dies
-    assert tasks.generate_report(report_id) == "skipped"  # the redelivered task: not stale yet
+    assert tasks.generate_report(report_id) == "skipped"  # delivered again, not for a lost worker: not stale yet
     tasks.process_outbox()
     assert Report.objects.get(pk=report_id).status == Report.Status.RUNNING
 
@@ -202,3 +202,17 @@ def test_a_report_whose_worker_died_is_built_by_the_sweep(api, kamer, transactio
     assert report.status == Report.Status.DONE and report.summary["transactions"] == 3
     assert api(kamer).get(f"/api/reports/{report_id}/").json()["status"] == "done"
     assert tasks.generate_report(report_id) == "skipped"  # done is done: a late redelivery builds nothing
+
+
+def test_a_task_redelivered_for_a_lost_worker_takes_the_running_report_over(api, kamer, transactions):
+    """Celery redelivers the task when the process building the report died (acks_late,
+    reject_on_worker_lost): that delivery builds it at once instead of after REPORT_STALE_RUNNING.
+    (tests/test_production_shape.py kills a real worker's process mid-build.)"""
+    response = api(kamer).post("/api/reports/", {"kind": "annual_transactions", "year": 2026})  # on_commit not run
+    report_id = response.json()["id"]
+    assert services.report_start(report_id=report_id) is not None  # a worker claims it, then dies
+    assert services.report_start(report_id=report_id) is None  # an ordinary delivery leaves it alone
+    taken = services.report_start(report_id=report_id, worker_lost=True)
+    assert taken is not None and taken.status == Report.Status.RUNNING
+    Report.objects.filter(pk=report_id).update(status=Report.Status.DONE)
+    assert services.report_start(report_id=report_id, worker_lost=True) is None  # done is done
