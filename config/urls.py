@@ -13,6 +13,7 @@ from core.views import healthz
 
 # A path under /api/ that matches nothing answers as the API does (JSON), other paths with the 404 page.
 handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
 
 # The admin, like the web UI, requires a verified second factor.
 admin.site.__class__ = OTPAdminSite

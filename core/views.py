@@ -42,6 +42,20 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def server_error(request):
+    """Django's 500 page (templates/500.html: standalone, nothing in it can fail again), except under
+    `/api/`: there the API's error shape (`{"message", "code": "server_error"}`), not HTML. The error
+    itself is logged with its traceback (django.request)."""
+    if request.path_info.startswith("/api/"):
+        from django.utils.translation import gettext
+
+        message = gettext("Er ging iets mis in de service. De fout is vastgelegd; probeer het later opnieuw.")
+        return JsonResponse({"message": message, "code": "server_error"}, status=500)
+    from django.views import defaults
+
+    return defaults.server_error(request)
+
+
 @require_GET
 def healthz(request):
     db_ok, db_detail = database_ok()
