@@ -281,3 +281,29 @@ def test_the_seal_only_trigger_protects_exactly_the_hashed_columns(db):
         source = cursor.fetchone()[0]
     protected = re.findall(r"NEW\.(\w+)", source.split("IS NOT DISTINCT FROM")[0].split("ROW(", 1)[1])
     assert tuple(protected) == HASHED_FIELDS
+
+
+def _printed_head(capsys) -> str:
+    out = capsys.readouterr().out
+    return next(line.removeprefix("Head: ") for line in out.splitlines() if line.startswith("Head: "))
+
+
+@pytest.mark.parametrize("cut", ["last_three", "all"])
+def test_records_cut_off_at_the_end_are_found_with_the_head_kept_from_an_earlier_run(trail, capsys, cut):
+    """The chain alone cannot show that its last records (or all of them) are gone: what is left is
+    a valid chain. The head an earlier run printed, kept outside the database, shows it."""
+    call_command("verify_audit")
+    head = _printed_head(capsys)
+    call_command("verify_audit", head=head)
+    assert "still holds the earlier head" in capsys.readouterr().out
+
+    removed = trail[-3:] if cut == "last_three" else trail
+    tamper(f"DELETE FROM audit_auditrecord WHERE id IN ({', '.join(str(pk) for pk in removed)})")
+    call_command("verify_audit")  # what is left is a valid chain
+    with pytest.raises(CommandError, match="Audit chain CUT: the record at position .* is missing"):
+        call_command("verify_audit", head=head)
+
+
+def test_a_head_that_is_not_one_is_refused(trail):
+    with pytest.raises(CommandError, match="SEQ:HASH"):
+        call_command("verify_audit", head="12:abc")
