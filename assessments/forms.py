@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.constants import ScopeGround
 from cases.forms import DateInput
+from core.forms import SentOnceForm
 
 from .constants import AdvicePosition, CheckAnswer, ConditionStatus, Ministry
 
@@ -157,7 +158,7 @@ class SettleForm(ScoreForm):
         del self.fields["evidence"]
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(SentOnceForm):
     ministry = forms.ChoiceField(label=_("Ministerie"), choices=Ministry.choices)
     ministry_other = forms.CharField(label=_("Ander ministerie"), required=False, max_length=120)
     advisor = forms.ChoiceField(

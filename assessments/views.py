@@ -18,7 +18,16 @@ from access.permissions import can
 from access.roles import Role
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, confirm_first, refused_elsewhere, web_view
+from core.forms import SentOnceForm
+from core.views import (
+    AlreadySubmitted,
+    add_error,
+    already_submitted,
+    confirm_first,
+    refused_elsewhere,
+    submitted_once,
+    web_view,
+)
 
 from . import selectors, services
 from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus, Outcome, ReviewDecision
@@ -454,7 +463,13 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
                 )
                 if asked is not None:
                     return asked
-            result = call(form.cleaned_data)
+            if isinstance(form, SentOnceForm):  # a request for advice: sent twice, it asked twice
+                with submitted_once(request, form):
+                    result = call(form.work_data())
+            else:
+                result = call(form.cleaned_data)
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("assessments:detail", args=[assessment.pk]) + "#consultations")
         except REFUSED as exc:
             missing = getattr(exc, "extra", {}).get("missing_items") if action == "submit" else None
             if missing:  # name each missing item, as the progress list does

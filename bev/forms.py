@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from core.forms import MoneyField, PercentField
+from core.forms import MoneyField, PercentField, SentOnceForm
 
 from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMethod
 
@@ -92,7 +92,7 @@ class ExitForm(BookingForm):
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)
 
 
-class ValuationForm(forms.Form):
+class ValuationForm(SentOnceForm):
     valued_on = forms.DateField(label=_("Waarderingsdatum"), widget=DateInput())
     fair_value = MoneyField(
         label=_("Reële waarde"),
@@ -112,7 +112,7 @@ class ValuationForm(forms.Form):
     acknowledgements = ("confirm_implausible",)
 
 
-class DilutionForm(forms.Form):
+class DilutionForm(SentOnceForm):
     """The new share issue as the shares issued or as the new stake (%): one of the two; the service
     (bev.services.holdings.dilution_record) computes the other."""
 
@@ -157,7 +157,7 @@ class ConversionForm(forms.Form):
     notes = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PositionForm(forms.Form):
+class PositionForm(SentOnceForm):
     instrument = forms.ChoiceField(
         label=_("Instrument"),
         choices=Instrument.choices,

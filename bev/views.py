@@ -6,6 +6,7 @@ what the booking would do to the liquidity), the second POST with confirm=1 book
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,8 +31,17 @@ from access.permissions import can, require
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
 from core.formatting import date_display, page_euro  # page_euro: the page's language
+from core.forms import SentOnceForm
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from core.views import add_error, confirm_first, refused_elsewhere, web_view
+from core.views import (
+    AlreadySubmitted,
+    add_error,
+    already_submitted,
+    confirm_first,
+    refused_elsewhere,
+    submitted_once,
+    web_view,
+)
 
 from . import selectors, services
 from .constants import Account, DisbursementStatus, ProposalStatus
@@ -501,7 +511,8 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
     page; confirmed without the tick, the confirm page comes back with the error at the checkbox."""
     if not form.is_valid():
         return rerender(form)
-    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    once = isinstance(form, SentOnceForm)  # a valuation, a dilution: sent twice, it would count twice
+    data = {k: v for k, v in (form.work_data() if once else form.cleaned_data).items() if v not in (None, "")}
     acknowledgements = getattr(form, "acknowledgements", ())
 
     def confirm_page(error=None):
@@ -528,7 +539,10 @@ def _book(request, *, form, call, label, action_url, back_url, rerender, preview
             add_error(form, exc)
             return rerender(form)
     try:
-        call(data)
+        with submitted_once(request, form) if once else contextlib.nullcontext():
+            call(data)
+    except AlreadySubmitted:
+        return already_submitted(request, back_url)
     except REFUSED as exc:
         if previewable and isinstance(exc, ApplicationError) and exc.field in acknowledgements:
             try:
@@ -598,9 +612,12 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     form = PositionForm(request.POST if request.method == "POST" and proposal_forms is None else None)
     if request.method == "POST" and proposal_forms is None and form.is_valid():
         try:
-            position = services.position_create(
-                user=request.user, case=case, **{k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            )
+            with submitted_once(request, form):
+                position = services.position_create(
+                    user=request.user, case=case, **{k: v for k, v in form.work_data().items() if v not in (None, "")}
+                )
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("bev:case_positions", args=[case.pk]))
         except REFUSED as exc:
             add_error(form, exc)
         else:

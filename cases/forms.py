@@ -11,7 +11,7 @@ from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices, rank
-from core.forms import DateTimeField, MoneyField, PercentField
+from core.forms import DateTimeField, MoneyField, PercentField, SentOnceForm
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -197,9 +197,15 @@ class CaseForm(forms.ModelForm):
 
     def service_data(self, *, only_changed: bool = False) -> dict:
         names = [
-            n for n in self.fields if (not only_changed or n in self.changed_data) and n != "classification_reason"
+            n
+            for n in self.fields
+            if (not only_changed or n in self.changed_data) and n not in ("classification_reason", "submission")
         ]
         return {name: self.cleaned_data[name] for name in names}
+
+
+class NewCaseForm(CaseForm, SentOnceForm):
+    """A new signal: sent twice (a double click, a reload), it records one case."""
 
 
 class ReasonForm(forms.Form):

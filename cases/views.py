@@ -23,7 +23,7 @@ from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.extensions import code_label
 from core.formatting import page_euro  # the page's language
-from core.views import add_error, confirm_first, web_view
+from core.views import AlreadySubmitted, add_error, already_submitted, confirm_first, submitted_once, web_view
 
 from . import selectors, services
 from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
@@ -31,6 +31,7 @@ from .forms import (
     CabinetDecisionForm,
     CaseFilterForm,
     CaseForm,
+    NewCaseForm,
     ReasonForm,
     TeamMemberForm,
     TeamRoleForm,
@@ -103,14 +104,17 @@ def case_list(request):
 def case_create(request):
     if not can(request.user, "case.create"):
         raise_forbidden()
-    form = CaseForm(
+    form = NewCaseForm(
         request.POST or None,
         initial={"signal_received_at": timezone.localtime().replace(second=0, microsecond=0)},
         clearance_rank=request.user.clearance_rank,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_create(user=request.user, data=form.service_data())
+            with submitted_once(request, form):
+                case = services.case_create(user=request.user, data=form.service_data())
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("cases:list"))
         except REFUSED as exc:
             add_error(form, exc)
         else:

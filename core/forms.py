@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -27,6 +28,30 @@ _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 # A percentage: ASCII digits with the page's separators and a sign in front. What Django's
 # DecimalField leaves to Python's Decimal() also reads "1e1" (10) and "1_0,5" (10.5): refused.
 _PERCENT = re.compile(r"[+-]?[\d.,]+", re.ASCII)
+
+
+class SentOnceForm(forms.Form):
+    """A form whose work must happen once however often it is sent: a hidden token drawn when the form
+    is shown, recorded with the work (`core.views.submitted_once`). For forms that create something
+    (a signal, a position, a valuation, a dilution, a request for advice): sent twice, they made two.
+    Every page that shows the form sends the token; a post without one (a script's) is done as sent."""
+
+    submission = forms.CharField(
+        label=_("Formuliercontrole"),
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=64,
+        error_messages={"max_length": _("De controlecode van het formulier is ongeldig; laad de pagina opnieuw.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4().hex)
+
+    def work_data(self) -> dict:
+        """The cleaned data without the token: what the service takes."""
+        return {key: value for key, value in self.cleaned_data.items() if key != "submission"}
 
 
 class MoneyField(forms.DecimalField):

@@ -5,19 +5,22 @@ Web views hold no business rules: they call services and selectors and show
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Collection
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,14 +45,47 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+class AlreadySubmitted(Exception):
+    """The form was sent before and did its work then (`submitted_once`)."""
+
+
+@contextlib.contextmanager
+def submitted_once(request, form):
+    """Do the block's work once per form (`core.forms.SentOnceForm`): its token is recorded in the
+    block's transaction. Sent again after that work committed, `AlreadySubmitted` is raised and nothing
+    runs; sent twice at the same moment, the second waits for the first's transaction on the token's
+    unique index and then is refused. A refusal inside the block rolls the token back with the rest,
+    so the corrected form can be sent again. A form sent without a token (not from the page) runs as is."""
+    from .models import FormSubmission
+
+    token = form.cleaned_data.get("submission")
+    if not token:
+        yield
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                FormSubmission.objects.create(token=token, user_id=request.user.pk, sent_at=now)
+        except IntegrityError:
+            raise AlreadySubmitted() from None
+        # A day is long past any double click or reload: forget older ones (this person's only).
+        FormSubmission.objects.filter(user_id=request.user.pk, sent_at__lt=now - timedelta(days=1)).delete()
+        yield
+
+
+def already_submitted(request, to: str):
+    """What a form sent again answers: back to where its work shows, saying so."""
+    messages.info(request, _("Dit formulier was al verzonden en is één keer verwerkt."))
+    return redirect(to)
+
+
 def server_error(request):
     """Django's 500 page (templates/500.html: standalone, nothing in it can fail again), except under
     `/api/`: there the API's error shape (`{"message", "code": "server_error"}`), not HTML. The error
     itself is logged with its traceback (django.request)."""
     if request.path_info.startswith("/api/"):
-        from django.utils.translation import gettext
-
-        message = gettext("Er ging iets mis in de service. De fout is vastgelegd; probeer het later opnieuw.")
+        message = _("Er ging iets mis in de service. De fout is vastgelegd; probeer het later opnieuw.")
         return JsonResponse({"message": message, "code": "server_error"}, status=500)
     from django.views import defaults
 
