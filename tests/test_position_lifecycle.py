@@ -175,6 +175,38 @@ def test_partial_then_full_exit_lets_the_case_close(manager, manager2, ready_cas
     assert case.state == "closed"
 
 
+def test_a_position_never_invested_in_does_not_keep_the_case_open(
+    manager, manager2, ready_case, secretariat, secretariat2
+):
+    """A position recorded but never funded (a second "Record position", found by trying the product)
+    holds nothing to sell: once the funded one is sold the case closes. One never-funded position
+    alone does not count as exited."""
+    from bev.selectors import case_positions_all_exited
+
+    empty = services.position_create(
+        user=manager, case=ready_case, instrument="equity", ownership_percent=Decimal("25"), shares=2500
+    )
+    position = invest_in_case(
+        ready_case, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("25"), shares=2500
+    )
+    order_sale(ready_case, recorder=secretariat, confirmer=secretariat2)
+    case = put_in_state(ready_case, "exit")
+    assert case_positions_all_exited(case.pk) is False  # the funded one is still held
+    services.exit_book(
+        user=manager, position=position, proceeds=12 * M, fraction_sold_percent=100, idempotency_key="e1"
+    )
+    assert Position.objects.get(pk=empty.pk).exited_on is None
+    assert case_positions_all_exited(case.pk) is True
+    assert case_transition(user=manager, case=Case.objects.get(pk=case.pk), name="close").state == "closed"
+
+
+def test_positions_never_funded_alone_are_not_an_exit(manager, ready_case):
+    from bev.selectors import case_positions_all_exited
+
+    services.position_create(user=manager, case=ready_case, instrument="equity", ownership_percent=Decimal("25"))
+    assert case_positions_all_exited(ready_case.pk) is False
+
+
 def test_a_case_without_positions_cannot_close_through_the_fund_rule(manager, case):
     from bev.selectors import case_positions_all_exited
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from ..constants import EntryKind, FollowUpStatus
 from ..models import (
     DecisionCondition,
@@ -25,17 +27,25 @@ def cases_with_disbursement(case_ids: list[int]) -> dict[int, bool]:
 
 
 def case_positions_all_exited(case_id: int) -> bool:
-    """The case has at least one position and every one of them is fully exited."""
+    """At least one of the case's positions is fully exited, and every other one is too or never held
+    anything: a position recorded but never funded (no disbursement booked, or only reversed ones) has
+    nothing to sell, and kept the case from closing for good (the service's own reading)."""
     return bool(cases_positions_all_exited([case_id]).get(case_id))
 
 
 def cases_positions_all_exited(case_ids: list[int]) -> dict[int, bool]:
-    """`case_positions_all_exited` of many cases in one query: {case id: True} for those whose
-    positions (at least one) are all exited."""
-    exited: dict[int, bool] = {}
-    for case_id, exited_on in Position.objects.filter(case_id__in=case_ids).values_list("case_id", "exited_on"):
-        exited[case_id] = exited.get(case_id, True) and exited_on is not None
-    return {case_id: True for case_id, all_exited in exited.items() if all_exited}
+    """`case_positions_all_exited` of many cases in one query: {case id: True} for those it holds."""
+    funded = JournalEntry.objects.filter(
+        position=OuterRef("pk"), kind=EntryKind.DISBURSEMENT, reverses__isnull=True, reversed_by__isnull=True
+    )
+    done: dict[int, bool] = {}
+    sold: set[int] = set()
+    rows = Position.objects.filter(case_id__in=case_ids).annotate(funded=Exists(funded))
+    for case_id, exited_on, was_funded in rows.values_list("case_id", "exited_on", "funded"):
+        done[case_id] = done.get(case_id, True) and (exited_on is not None or not was_funded)
+        if exited_on is not None:
+            sold.add(case_id)
+    return {case_id: True for case_id, all_done in done.items() if all_done and case_id in sold}
 
 
 def case_open_cabinet_conditions(case_id: int) -> list[str]:
