@@ -517,6 +517,9 @@ def consultation(request, consultation_id: int):
     for part in ("conditions", "indicators", "checks"):
         for row in detail["parts"][part]:
             row["guidance"] = _lang_text(row, "guidance")
+    # The form shows only while the advice is open and the person's: a refusal otherwise (an answer
+    # sent again) goes to the error summary at the top, not a 400 without a message.
+    shows_form = item.status == ConsultationStatus.OPEN and item.advisor_id == request.user.pk
     return render(
         request,
         "assessments/consultation.html",
@@ -525,7 +528,8 @@ def consultation(request, consultation_id: int):
             "detail": detail,
             "case": item.assessment.case,
             "nav": "home",
-            "form": form if item.status == ConsultationStatus.OPEN and item.advisor_id == request.user.pk else None,
+            "form": form if shows_form else None,
+            "general": refused_elsewhere({"answer": form}, shown={"answer"} if shows_form else set()),
         },
         status=400 if form.errors else 200,
     )

@@ -764,11 +764,17 @@ def position(request, position_id: int, forms: dict | None = None):
             disbursements.append(DecisionRow(d, may_decide=True, reject_form=reject_form))
         else:
             disbursements.append(DecisionRow(d))
+    # A refusal on a form this page does not show (rejecting a disbursement already decided, a booking
+    # on a position that is now exited) goes to the error summary at the top: it was a 400 without a
+    # message (found by trying the product).
+    shown = {f"reject:{row.item.pk}" for row in disbursements if row.may_decide}
+    shown |= set(POSITION_ACTIONS) if may_book else set()
     return render(
         request,
         "bev/position.html",
         {
             "case": case,
+            "general": refused_elsewhere(forms, shown=shown),
             "position": item,
             "m": metrics,
             "nav": "cases",

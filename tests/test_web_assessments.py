@@ -120,6 +120,14 @@ def test_consultation_request_and_the_advisors_reply(client, started, officer, m
     assert ok.status_code == 302
     consultation.refresh_from_db()
     assert consultation.status == "answered"
+    # sent again (a double click): the page says why, at the top, where the form no longer is
+    again = client.post(
+        reverse("assessments:consultation", args=[consultation.pk]),
+        {"position": "supports", "advice": "JenV steunt de analyse."},
+    )
+    assert again.status_code == 400
+    assert 'class="error-summary"' in again.content.decode()
+    assert "Deze adviesaanvraag is al afgehandeld." in again.content.decode()
 
 
 def test_scoring_page_in_english(client, started):

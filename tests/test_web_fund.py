@@ -92,6 +92,13 @@ def test_disbursement_needs_a_second_manager(client, manager, manager2, position
     assert disbursement.status == "booked"
     position.case.refresh_from_db()
     assert position.case.state == "invested"
+    # rejecting it now (a page left open): the page says why, at the top, where no reject form is
+    reject = client.post(
+        reverse("bev:disbursement_decide", args=[disbursement.pk, "reject"]), {f"r{disbursement.pk}-reason": "Te laat"}
+    )
+    assert reject.status_code == 400
+    assert "Over deze uitbetaling is al besloten." in reject.content.decode()
+    assert 'class="error-summary"' in reject.content.decode()
 
 
 def test_fund_page_in_english(client, manager, prepared):
