@@ -397,6 +397,8 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
     elif action == "no_consultation":
         form = NoConsultationReasonForm(request.POST)
         call = lambda d: services.assessment_set_no_consultation_reason(user=user, assessment=assessment, **d)  # noqa: E731
+        if not request.POST.get("reason", "").strip():  # an empty reason withdraws the one recorded
+            done = _("De reden is ingetrokken: zonder adviesaanvraag en zonder reden kan het advies geen inzet zijn.")
     elif action == "respond":
         consultation = assessment.consultations.filter(pk=code).first() if code.isdigit() else None
         if consultation is None:

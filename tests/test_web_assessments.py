@@ -175,3 +175,19 @@ def test_a_refused_step_whose_form_the_page_does_not_show_says_why(client, start
     assert late.status_code == 400 and "<li>" in _alert(late)
     started.refresh_from_db()
     assert started.status == "submitted"
+
+
+def test_an_empty_no_consultation_reason_says_it_withdrew_the_reason(client, started):
+    """An empty reason withdraws the recorded one (the service's rule): the page says so instead of
+    "Opgeslagen." (found by trying the product)."""
+    url = reverse("assessments:act", args=[started.pk, "no_consultation"])
+    saved = client.post(
+        url, {"reason": "Alleen EZK is betrokken: de onderneming valt onder geen ander departement."}, follow=True
+    )
+    assert "Opgeslagen." in saved.content.decode()
+    started.refresh_from_db()
+    assert started.no_consultation_reason
+    withdrawn = client.post(url, {"reason": "  "}, follow=True).content.decode()
+    assert "De reden is ingetrokken" in withdrawn and "Opgeslagen." not in withdrawn
+    started.refresh_from_db()
+    assert started.no_consultation_reason == ""
