@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import from_current_timezone
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +21,13 @@ from core.formatting import euro
 # digits is a thousands separator: an amount in euros never has three decimals, so "25.000" is
 # twenty-five thousand, never 25. A grouped number never starts with a 0 group: "0.001", "00.500"
 # and "0.500.000" are no thousands (they were read as 1, 500 and 500,000 euros); the first two are
-# plain decimals, refused for their third decimal. Anything else ("€ 25 mln", 1,000,000.50, 1e6,
+# plain decimals, refused for their third decimal. Anything else ("€ 25 mln", 1,000,000.50 on a Dutch page, 1e6,
 # other digits) is refused at the field rather than guessed.
 _DUTCH = re.compile(r"-?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
+# On a page in English, also as English people type them: thousands grouped by commas, cents after a
+# point (12,500,000.50; 25,000). A comma with exactly three digits after it is a thousands separator
+# there, as a dot is in Dutch; "25,5" is still 25.50 (no group of three: the Dutch reading).
+_ENGLISH = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 # A percentage: ASCII digits with the page's separators and a sign in front. What Django's
 # DecimalField leaves to Python's Decimal() also reads "1e1" (10) and "1_0,5" (10.5): refused.
@@ -58,7 +62,8 @@ class MoneyField(forms.DecimalField):
     """Euros with cents; accepts Dutch notation (12.500.000,50) and plain digits (12500000.50)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", _("In euro's, bijv. 12.500.000 of 12.500.000,50."))
+        # A model's DecimalField passes its own help text, often empty: the notation is worth saying.
+        kwargs["help_text"] = kwargs.get("help_text") or _("In euro's, bijv. 12.500.000 of 12.500.000,50.")
         # A model's DecimalField (ModelForm field_classes) passes its own digits: the money's are these.
         kwargs.pop("max_digits", None)
         kwargs.pop("decimal_places", None)
@@ -75,7 +80,9 @@ class MoneyField(forms.DecimalField):
         if value in self.empty_values:
             return None
         text = str(value).strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-        if _DUTCH.fullmatch(text):
+        if (translation.get_language() or "").startswith("en") and _ENGLISH.fullmatch(text):
+            text = text.replace(",", "")
+        elif _DUTCH.fullmatch(text):
             text = text.replace(".", "").replace(",", ".")
         elif not _PLAIN.fullmatch(text):
             raise ValidationError(_("Geef een bedrag in euro's op."), code="invalid")

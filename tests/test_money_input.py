@@ -179,3 +179,36 @@ def test_a_page_writes_figures_in_its_language_and_documents_stay_dutch():
     with translation.override("nl"):
         assert formatting.page_euro(Decimal("20000000.55")) == "€ 20.000.000,55"
         assert formatting.page_percent(Decimal("12.34")) == "12,34%"
+
+
+ACCEPTED_IN_ENGLISH = [
+    ("1,000,000.50", Decimal("1000000.50")),
+    ("€ 12,500,000", Decimal("12500000")),
+    ("25,000", Decimal("25000")),
+    ("1,000", Decimal("1000")),
+    ("12500000.50", Decimal("12500000.50")),
+    ("1.000.000,50", Decimal("1000000.50")),  # the Dutch notation is read on an English page too
+    ("25,5", Decimal("25.5")),  # no group of three: a decimal comma, as in Dutch
+]
+
+
+@pytest.mark.parametrize(("typed", "meant"), ACCEPTED_IN_ENGLISH)
+def test_on_an_english_page_an_english_amount_means_what_it_says(typed, meant):
+    """Found by trying the product: on the English pages "1,000,000.50" was refused and "1,000" was
+    read as 1.000 and refused for its decimals."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert MoneyField().clean(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["1,000,000.50", "1,000"])
+def test_on_a_dutch_page_the_english_grouping_is_not_read(typed):
+    form = _decision_form(typed)
+    assert not form.is_valid() and "max_amount" in form.errors
+
+
+def test_the_signal_form_says_how_to_write_the_amount():
+    from cases.forms import CaseForm
+
+    assert "12.500.000,50" in str(CaseForm().fields["transaction_value"].help_text)
