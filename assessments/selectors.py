@@ -479,8 +479,20 @@ def _consultations(assessment: Assessment) -> list[ConsultationRequest]:
 def assessment_result(*, assessment: Assessment) -> dict:
     """The outcome with its explanation: as frozen at approval, or as the inputs stand now."""
     if assessment.status == AssessmentStatus.APPROVED and assessment.result:
-        return assessment.result
+        return _frozen_labels_here(assessment.result, assessment.framework.framework)
     return assessment_compute(assessment)
+
+
+def _frozen_labels_here(result: dict, framework: Framework) -> dict:
+    """A result frozen at approval, its outcome and risk level named in the reader's language: the
+    frozen labels are in the approver's (found by trying the product: "Risk level: zeer hoog" on an
+    English page). The explanation stays as recorded: it is the record's own text."""
+    shown = dict(result)
+    if shown.get("outcome"):
+        shown["outcome_label"] = str(Outcome(shown["outcome"]).label) if shown["outcome"] in Outcome.values else ""
+    if shown.get("risk_level"):
+        shown["risk_level_label"] = framework.risk_level_label(shown["risk_level"]) or shown.get("risk_level_label", "")
+    return shown
 
 
 def _evidence(rows: Iterable[dict] | None) -> list[dict]:
@@ -625,7 +637,8 @@ def assessment_detail(*, assessment: Assessment) -> dict:
     # Most assessments have no advice requests: their records say so, and their read is left out.
     consultations = _consultations(assessment) if records.consultation_ids else []
     computed = compute(framework, records.inputs(assessment, consultations))
-    result = assessment.result if assessment.status == AssessmentStatus.APPROVED and assessment.result else computed
+    frozen = assessment.status == AssessmentStatus.APPROVED and assessment.result
+    result = _frozen_labels_here(assessment.result, framework) if frozen else computed
     board = _scoreboard(framework, records, computed)
     initial = assessment.kind == AssessmentKind.INITIAL
     return {

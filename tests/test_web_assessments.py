@@ -191,3 +191,24 @@ def test_an_empty_no_consultation_reason_says_it_withdrew_the_reason(client, sta
     assert "De reden is ingetrokken" in withdrawn and "Opgeslagen." not in withdrawn
     started.refresh_from_db()
     assert started.no_consultation_reason == ""
+
+
+def test_an_approved_assessment_names_its_outcome_and_risk_level_in_the_readers_language(
+    client, in_assessment, assessor, assessor2
+):
+    """The result is frozen at approval with its labels in the approver's language (Dutch here); an
+    English reader saw "Risk level: zeer hoog" (found by trying the product)."""
+    from assessments.framework import Framework
+
+    from .factories import approve_assessment
+
+    approved = approve_assessment(in_assessment, lead=assessor, approver=assessor2)
+    code = approved.result["risk_level"]
+    framework = approved.framework.framework
+    assert isinstance(framework, Framework)
+    row = next(r for r in framework.risk_levels if r["code"] == code)
+    assert approved.result["risk_level_label"] == row["label_nl"]  # frozen in Dutch
+    web_session(client, assessor)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("assessments:detail", args=[approved.pk])).content.decode()
+    assert f"Risk level: <strong>{row['label_en']}</strong>" in page
