@@ -286,3 +286,13 @@ def test_a_signal_received_in_the_future_is_a_field_error_web(client, officer):
     assert response.status_code == 200 and "toekomst" in field_error(page, "id_signal_received_at")
     assert 'value="2030-01-01T10:00"' in page
     assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_country_picker_names_nauru_nauru_in_both_languages(language):
+    """django-countries names it "Naoero" in English (found by trying the product)."""
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override(language):
+        assert dict(countries)["NR"] == "Nauru"

@@ -240,6 +240,8 @@ BEV_OIDC_ACCEPTED_ACR = env_list("BEV_OIDC_ACCEPTED_ACR", "")
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-countries names Nauru "Naoero" in English (its Dutch gives "Nauru"): the English name, both ways.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru")}
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
