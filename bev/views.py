@@ -44,7 +44,7 @@ from core.views import (
 )
 
 from . import selectors, services
-from .constants import Account, DisbursementStatus, ProposalStatus
+from .constants import Account, DisbursementStatus, Instrument, ProposalStatus
 from .forms import (
     ConversionForm,
     DilutionForm,
@@ -643,6 +643,7 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
     # a proposal is asked for while none is open or approved under the governing decision
     may_propose = bool(
         decision
+        and case.state in services.DISBURSEMENT_STATES  # the service's rule: not before the case is prepared
         and can(request.user, "investment_proposal.propose", case=case)
         and not any(p.decision_id == decision.pk and p.status != ProposalStatus.REJECTED for p in proposals)
     )
@@ -660,7 +661,9 @@ def case_positions(request, pk: int, proposal_forms: dict | None = None):
             "positions": [{"position": p, "m": metrics[p.pk]} for p in positions],
             "form": form,
             "nav": "cases",
-            "may_book": can(request.user, "fund.book", case=case),
+            # the form only while a position can be recorded (or to show why it was refused)
+            "may_book": can(request.user, "fund.book", case=case)
+            and (case.state in services.POSITION_STATES or bool(form.errors)),
             "decision": decision,
             "proposals": rows,
             "proposal_form": (proposal_forms.get("propose") or InvestmentProposalForm(prefix="proposal"))
@@ -789,6 +792,8 @@ def position(request, position_id: int, forms: dict | None = None):
             "actions": [
                 {"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
                 for a, (form_class, _s, label) in POSITION_ACTIONS.items()
+                # conversion only where the service converts: a convertible loan
+                if a != "convert" or item.instrument == Instrument.CONVERTIBLE_LOAN or a in forms
             ]
             if may_book
             else [],

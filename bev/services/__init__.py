@@ -47,6 +47,7 @@ from .ledger import (  # noqa: F401
     DISBURSEMENT_STATES,
     EXIT_STATES,
     PERCENT_PLACES,
+    POSITION_STATES,
     ledger_verify,
     money,
 )

@@ -316,7 +316,7 @@ def conversion_record(
     _require_open(position)
     if position.instrument not in LOAN_INSTRUMENTS:
         raise Conflict(
-            _("Alleen een converteerbare lening of lening met warrants wordt geconverteerd."), code="not_convertible"
+            _("Alleen een converteerbare lening wordt geconverteerd."), code="not_convertible"
         )
     # Letter ("Invest-NL als beheerder"): "leningen met warrants, waarbij aandelen als beloning worden
     # toegekend": the warrants give shares besides the loan, which stays to be repaid. Recording that

@@ -86,6 +86,8 @@ NumberInput = Decimal | int | str
 
 # Case states in which money may go into a position (first investment, then follow-ons).
 DISBURSEMENT_STATES = [State.INVESTMENT_PREPARATION, State.INVESTED, State.MONITORING]
+# Case states in which a position is recorded (before the money goes in).
+POSITION_STATES = [State.INVESTMENT_PREPARATION]
 # Case states in which a position is sold down (partial or full exit).
 EXIT_STATES = [State.INVESTED, State.MONITORING, State.EXIT]
 

@@ -33,6 +33,7 @@ from ..selectors import fund_get, position_balances
 from .ledger import (
     DISBURSEMENT_STATES,
     PERCENT_PLACES,
+    POSITION_STATES,
     NumberInput,
     _booking_date,
     _check_available,
@@ -100,7 +101,7 @@ def position_create(
     require(user, "fund.book", case=case)
     instrument = _instrument(instrument)
     case = _fresh_case(case)
-    if case.state != State.INVESTMENT_PREPARATION:
+    if case.state not in POSITION_STATES:
         raise Conflict(_("Een positie wordt vastgelegd wanneer de investering wordt voorbereid."), code="invalid_state")
     decision = case.confirmed_cabinet_decision()
     if decision is None or not decision.deploy:
