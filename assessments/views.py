@@ -68,6 +68,11 @@ def case_assessments(request, pk: int):
             return redirect("assessments:case", pk=case.pk)
         return redirect("assessments:detail", assessment_id=assessment.pk)
     assessments = selectors.assessment_list(user=request.user, case_id=case.pk)
+    # Only the kinds the case's state allows (an initial assessment in the risk assessment, a risk
+    # review in monitoring): the others ended in a refusal (found by trying the product).
+    kinds = [
+        (kind, label) for kind, label in AssessmentKind.choices if case.state in services.CASE_STATES_FOR_KIND[kind]
+    ]
     return render(
         request,
         "assessments/case.html",
@@ -75,8 +80,8 @@ def case_assessments(request, pk: int):
             "case": case,
             "assessments": assessments,
             "nav": "cases",
-            "may_start": can(request.user, "assessment.lead", case=case),
-            "kinds": AssessmentKind.choices,
+            "may_start": bool(kinds) and can(request.user, "assessment.lead", case=case),
+            "kinds": kinds,
         },
     )
 

@@ -60,3 +60,18 @@ def test_conversion_is_offered_only_for_a_convertible_loan(
     web_session(client, manager)
     page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
     assert (reverse("bev:position_book", args=[position.pk, "convert"]) in page) is offered
+
+
+def test_the_assessment_page_offers_the_kinds_the_cases_state_allows(client, case, officer, assessor):
+    from cases.services import case_transition
+
+    web_session(client, assessor)
+    url = reverse("assessments:case", args=[case.pk])
+    assert 'name="kind"' not in client.get(url).content.decode()  # a signal: no assessment yet
+    case_transition(user=officer, case=case, name="start_intake")
+    case_transition(user=officer, case=case, name="start_assessment")
+    page = client.get(url).content.decode()
+    assert 'value="initial"' in page and 'value="risk_review"' not in page
+    Case.objects.filter(pk=case.pk).update(state="monitoring")
+    page = client.get(url).content.decode()
+    assert 'value="risk_review"' in page and 'value="initial"' not in page

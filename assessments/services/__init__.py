@@ -11,6 +11,7 @@ it (`assessment.approve`, four eyes); department advisors answer the request add
 
 from .common import (  # noqa: F401
     CASE_STATE_FOR_KIND,
+    CASE_STATES_FOR_KIND,
 )
 from .consultation import (  # noqa: F401
     assessment_set_no_consultation_reason,
