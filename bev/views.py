@@ -23,8 +23,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from access.permissions import can, require
@@ -211,10 +211,11 @@ def _combine(*series_list) -> list[tuple[date, Decimal]]:
 
 
 def _short_euro(value: Decimal) -> str:
-    """Axis labels: € 37,5 mln."""
+    """Axis labels: € 37,5 mln (in English €37.5m: the decimal sign of the page's language)."""
     if abs(value) >= 1_000_000:
         millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1")).normalize()
-        return _("€ %(n)s mln") % {"n": f"{millions:f}".replace(".", ",")}
+        number = f"{millions:f}" if (get_language() or "nl").startswith("en") else f"{millions:f}".replace(".", ",")
+        return _("€ %(n)s mln") % {"n": number}
     return page_euro(Decimal(value).quantize(Decimal(1)))
 
 

@@ -244,3 +244,14 @@ def test_the_fund_wide_ledger_newest_first_with_filters_paging_and_export(
     assert "Photonics" not in client.get(reverse("bev:ledger"), {"export": "csv"}).content.decode("utf-8-sig")
     # paging: 50 per page
     assert client.get(reverse("bev:ledger")).context["page"].paginator.per_page == 50
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", "€ 37,5 mln"), ("en", "€37.5m")])
+def test_chart_axis_labels_write_millions_in_the_pages_language(language, label):
+    """Found by trying the product: the English charts read "€ 37,5m"."""
+    from django.utils import translation
+
+    from bev.views import _short_euro
+
+    with translation.override(language):
+        assert _short_euro(Decimal("37500000")) == label

@@ -315,9 +315,7 @@ def conversion_record(
     position = _locked_position(position)
     _require_open(position)
     if position.instrument not in LOAN_INSTRUMENTS:
-        raise Conflict(
-            _("Alleen een converteerbare lening wordt geconverteerd."), code="not_convertible"
-        )
+        raise Conflict(_("Alleen een converteerbare lening wordt geconverteerd."), code="not_convertible")
     # Letter ("Invest-NL als beheerder"): "leningen met warrants, waarbij aandelen als beloning worden
     # toegekend": the warrants give shares besides the loan, which stays to be repaid. Recording that
     # as a conversion turned the whole loan into equity (its principal, interest and repayments off
