@@ -9,7 +9,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from core import exceptions as app_exceptions
 from core.extensions import work_round, work_sources
+from core.formatting import date_display
 from core.health import broker_ok, database_ok
 from core.work_count import current_generation, keep_work_count
 
@@ -190,7 +191,8 @@ def confirm_first(
         "core/confirm.html",
         {
             "title": title,
-            "facts": facts,
+            # a date as the pages write it, in the page's language (Django's default gave "Dec. 7, 2026")
+            "facts": [(label, date_display(value) if isinstance(value, date) else value) for label, value in facts],
             "consequence": consequence,
             "button": button,
             "back_url": back_url,

@@ -145,3 +145,24 @@ def test_sending_a_letter_that_is_not_approved_is_refused_before_the_confirmatio
     assert "Controleer en bevestig" not in response.content.decode()
     letter.refresh_from_db()
     assert letter.status == "draft"
+
+
+def test_the_sending_confirmation_writes_the_date_as_the_pages_do(client, kamer, kamer2, letter):
+    """Found by trying the product: the English confirmation said "Dec. 7, 2026" (Django's default)."""
+    from django.utils import timezone
+
+    from core.formatting import MONTHS_EN
+
+    today = timezone.localdate()
+    web_session(client, kamer)
+    client.post(reverse("parliament:act", args=[letter.pk, "submit"]), {"confirm": "1"})
+    client.logout()
+    web_session(client, kamer2)
+    assert client.post(reverse("parliament:act", args=[letter.pk, "approve"]), {"confirm": "1"}).status_code == 302
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.post(
+        reverse("parliament:act", args=[letter.pk, "send"]),
+        {"sent_on": today.isoformat(), "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    ).content.decode()
+    assert f"{today.day} {MONTHS_EN[today.month - 1]} {today.year}" in page
+    assert today.strftime("%b.") not in page
