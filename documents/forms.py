@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
 from core.classification import Classification, accredited_choices
+from core.forms import SentOnceForm
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import DocumentType, FileKind
@@ -30,7 +31,7 @@ class DocumentSearchForm(forms.Form):
     )
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(SentOnceForm):
     title = forms.CharField(label=_("Titel"), max_length=255)
     document_type = forms.ChoiceField(label=_("Documenttype"), choices=DocumentType.choices)
     document_date = forms.DateField(label=_("Documentdatum"), required=False, widget=DateInput())
@@ -53,7 +54,7 @@ class DocumentUploadForm(forms.Form):
         self.fields["classification"].choices = [("", _("Zelfde als de casus"))] + accredited_choices()
 
 
-class VersionAddForm(forms.Form):
+class VersionAddForm(SentOnceForm):
     file = forms.FileField(label=_("Nieuwe versie"))
 
     def __init__(self, *args, **kwargs):

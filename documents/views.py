@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from access.permissions import can
 from cases.selectors import case_get
 from core.exceptions import ApplicationError
-from core.views import add_error, confirm_first, web_view
+from core.views import AlreadySubmitted, add_error, already_submitted, confirm_first, submitted_once, web_view
 
 from . import selectors, services
 from .forms import (
@@ -31,16 +31,19 @@ def case_documents(request, pk: int):
     case = case_get(user=request.user, case_id=pk, audit_read=request.method == "GET")
     upload_form = DocumentUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and upload_form.is_valid():
-        data = dict(upload_form.cleaned_data)
+        data = upload_form.work_data()
         try:
-            content, filename = services.read_upload(data.pop("file"))
-            document = services.document_upload(
-                user=request.user,
-                case=case,
-                content=content,
-                filename=filename,
-                **{k: v for k, v in data.items() if v not in ("", None)},
-            )
+            with submitted_once(request, upload_form):  # sent twice, it stored the document twice
+                content, filename = services.read_upload(data.pop("file"))
+                document = services.document_upload(
+                    user=request.user,
+                    case=case,
+                    content=content,
+                    filename=filename,
+                    **{k: v for k, v in data.items() if v not in ("", None)},
+                )
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("documents:case", args=[case.pk]))
         except REFUSED as exc:
             add_error(upload_form, exc)
         else:
@@ -109,10 +112,13 @@ def version_add(request, pk: int, document_id: int):
     form = VersionAddForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            content, filename = services.read_upload(form.cleaned_data["file"])
-            version = services.document_version_add(
-                user=request.user, document=document, content=content, filename=filename
-            )
+            with submitted_once(request, form):
+                content, filename = services.read_upload(form.cleaned_data["file"])
+                version = services.document_version_add(
+                    user=request.user, document=document, content=content, filename=filename
+                )
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("documents:detail", args=[case.pk, document.pk]))
         except REFUSED as exc:
             add_error(form, exc)
         else:

@@ -68,3 +68,34 @@ def test_withdraw_needs_a_reason(client, officer, case):
     assert document.versions.get().withdrawn_at is None
     assert client.post(url, {"w1-reason": "Verkeerd bestand", "confirm": "1"}).status_code == 302
     assert document.versions.get().withdrawn_at is not None
+
+
+def test_a_document_or_version_sent_twice_is_stored_once(client, officer, case):
+    """Found by trying the product: a document sent twice was stored twice (core.forms.SentOnceForm)."""
+    import re
+
+    from documents.models import DocumentVersion
+
+    web_session(client, officer)
+    page = client.get(reverse("documents:case", args=[case.pk])).content.decode()
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+    assert _upload(client, case, submission=token).status_code == 302
+    again = client.post(
+        reverse("documents:case", args=[case.pk]),
+        {
+            "title": "Inlichtingenmemo",
+            "document_type": "memo",
+            "file": SimpleUploadedFile("memo.txt", b"Memo over de overnemer.", content_type="text/plain"),
+            "submission": token,
+        },
+        follow=True,
+    )
+    assert "Dit formulier was al verzonden" in again.content.decode()
+    document = Document.objects.get()
+    page = client.get(reverse("documents:detail", args=[case.pk, document.pk])).content.decode()
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+    url = reverse("documents:version_add", args=[case.pk, document.pk])
+    for _ in range(2):
+        response = client.post(url, {"file": SimpleUploadedFile("memo2.txt", b"Tweede versie."), "submission": token})
+        assert response.status_code == 302
+    assert DocumentVersion.objects.filter(document=document).count() == 2
