@@ -60,10 +60,12 @@ def _tables(name: str) -> int:
         return conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0]
 
 
-def _script(name: str, *args: str, database: str, documents: Path) -> subprocess.CompletedProcess:
+def _script(
+    name: str, *args: str, database: str, documents: Path, url: str | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
-        "DATABASE_URL": _url(database),
+        "DATABASE_URL": url or _url(database),
         "DOCUMENT_STORAGE_ROOT": str(documents),
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "BEV_MAX_CLASSIFICATION": "geheim",
@@ -223,3 +225,24 @@ def test_a_backup_restores_into_an_empty_database_and_refuses_when_tampered(sett
             connection.settings_dict["NAME"] = source
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+def test_the_application_role_can_make_the_backup(settings, tmp_path, officer):
+    """README "Backups and restore": the backup runs as the application's role (bev_app in compose),
+    which reads every table but owns none (grant_app_role)."""
+    from tests.processes import app_database_url
+
+    storage = use_tmp_document_storage(settings, tmp_path)
+    storage.mkdir(parents=True, exist_ok=True)
+    make_case(officer=officer, title="Chip")
+    with app_database_url() as url:
+        made = _script(
+            "backup.sh",
+            str(tmp_path / "backups"),
+            database=connection.settings_dict["NAME"],
+            documents=storage,
+            url=url,
+        )
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip().splitlines()[-1])
+    assert (backup / "database.dump").stat().st_size > 0
