@@ -178,3 +178,27 @@ def test_web_propose_and_approve(client, manager, officer, decided):
     assert proposal.status == "approved" and proposal.decided_by == officer
     timeline = client.get(reverse("cases:detail", args=[decided.pk])).content.decode()
     assert "Investeringsvoorstel goedgekeurd door EZK" in timeline
+
+
+def test_one_approved_proposal_per_decision_is_a_409_never_a_500(api, manager, officer, decided):
+    """Found by trying the product: a second proposal under the same kabinetsbesluit was accepted (201)
+    and approving it ended in a 500 (the one-approved-per-decision constraint)."""
+    first = api(manager).post("/api/investment-proposals/", {"case": decided.pk, **PROPOSAL}, format="json").json()
+    assert api(officer).post(f"/api/investment-proposals/{first['id']}/approve/").status_code == 200
+    second = api(manager).post("/api/investment-proposals/", {"case": decided.pk, **PROPOSAL}, format="json")
+    assert second.status_code == 409 and second.json()["code"] == "proposal_already_approved"
+    assert "MR-2026-01" in second.json()["message"]
+    # one that slipped in before (proposed beside the approved one): its approval is refused, not a 500
+    approved = InvestmentProposal.objects.get()
+    late = InvestmentProposal.objects.create(
+        case=decided,
+        decision=approved.decision,
+        instrument="equity",
+        amount=approved.amount,
+        terms="t",
+        valuation_basis="v",
+        proposed_by=manager,
+    )
+    refused = api(officer).post(f"/api/investment-proposals/{late.pk}/approve/")
+    assert refused.status_code == 409 and refused.json()["code"] == "proposal_already_approved"
+    assert InvestmentProposal.objects.filter(status="approved").count() == 1

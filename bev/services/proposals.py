@@ -105,6 +105,7 @@ def investment_proposal_propose(
     decision = _fits_decision(case=case, instrument=instrument, amount=amount)
     if InvestmentProposal.objects.filter(case=case, status=ProposalStatus.PROPOSED).exists():
         raise Conflict(_("Er staat al een investeringsvoorstel klaar voor beoordeling."), code="pending_proposal")
+    _require_none_approved_under(decision)
     proposal = InvestmentProposal.objects.create(
         case=case,
         decision=decision,
@@ -160,6 +161,21 @@ def _decidable(proposal: InvestmentProposal, user: User) -> InvestmentProposal:
     return proposal
 
 
+def _require_none_approved_under(decision) -> None:
+    """One approved investment proposal per kabinetsbesluit (the model's constraint): a second one was
+    proposed with a 201 and its approval ended in a 500 (found by trying the product). More than the
+    decision allows goes back to the cabinet (request_follow_on_decision)."""
+    if InvestmentProposal.objects.filter(decision=decision, status=ProposalStatus.APPROVED).exists():
+        raise Conflict(
+            _(
+                "Onder kabinetsbesluit %(ref)s is al een investeringsvoorstel goedgekeurd. Een investering "
+                "daarboven gaat eerst terug naar het kabinet."
+            )
+            % {"ref": decision.reference},
+            code="proposal_already_approved",
+        )
+
+
 @transaction.atomic
 def investment_proposal_approve(*, user: User, proposal: InvestmentProposal) -> InvestmentProposal:
     """The EZK case officer approves: from now on money may be reserved and disbursed in the case,
@@ -189,6 +205,7 @@ def investment_proposal_approve(*, user: User, proposal: InvestmentProposal) -> 
             % {"ref": governing.reference},
             code="decision_superseded",
         )
+    _require_none_approved_under(governing)  # under the case's lock: two approvals cannot both pass
     proposal.status = ProposalStatus.APPROVED
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
