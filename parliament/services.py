@@ -653,7 +653,8 @@ def _store_as_case_documents(*, user: User, letter: LetterDraft) -> None:
         )
 
 
-def letter_record_download(*, user: User, letter: LetterDraft, fmt: str) -> None:
+def letter_record_download(*, user: User, letter: LetterDraft, fmt: str, annex: bool = False) -> None:
+    """A letter downloaded, and whether with its confidential annex (which names the company)."""
     with transaction.atomic():
         audit_log(
             actor=user,
@@ -661,6 +662,7 @@ def letter_record_download(*, user: User, letter: LetterDraft, fmt: str) -> None
             event=f"letter.download_{fmt}",
             obj=letter,
             case_id=letter.case_id,
+            changes={"confidential_annex": annex},
         )
 
 

@@ -384,7 +384,7 @@ def letter_download(request, letter_id: int, fmt: str):
         content, content_type = letter_pdf(item, include_annex=include_annex), "application/pdf"
     else:
         raise Http404()
-    services.letter_record_download(user=request.user, letter=item, fmt=fmt)
+    services.letter_record_download(user=request.user, letter=item, fmt=fmt, annex=include_annex)
     return _attachment(content, content_type, f"kamerbrief-{item.pk}{suffix}.{fmt}")
 
 

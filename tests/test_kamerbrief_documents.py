@@ -29,7 +29,7 @@ def letter(case, officer, manager, kamer) -> LetterDraft:
 
 
 def test_the_html_preview_has_the_parts_of_a_ministry_letter(api, letter, kamer):
-    response = api(kamer).get(f"/api/letters/{letter.pk}/preview/")
+    response = api(kamer).get(f"/api/letters/{letter.pk}/preview/", {"annex": "true"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     for part in (
@@ -47,14 +47,14 @@ def test_the_html_preview_has_the_parts_of_a_ministry_letter(api, letter, kamer)
     ):
         assert part in html, part
     assert "€\u00a0" in html and "€ " not in html  # amounts never break after the euro sign
-    public = api(kamer).get(f"/api/letters/{letter.pk}/preview/", {"annex": "false"}).content.decode()
+    public = api(kamer).get(f"/api/letters/{letter.pk}/preview/").content.decode()  # by default: the public letter
     assert "VERTROUWELIJKE BIJLAGE" not in public and letter.case.target_name not in public
 
 
 def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
     from docx import Document
 
-    response = api(kamer).get(f"/api/letters/{letter.pk}/docx/")
+    response = api(kamer).get(f"/api/letters/{letter.pk}/docx/", {"annex": "true"})
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     document = Document(io.BytesIO(response.content))
@@ -66,7 +66,7 @@ def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
     assert letter.signatory_name in text and letter.our_reference in text
     assert "VERTROUWELIJKE BIJLAGE" in text and letter.case.target_name in text
 
-    public = Document(io.BytesIO(api(kamer).get(f"/api/letters/{letter.pk}/docx/", {"annex": "false"}).content))
+    public = Document(io.BytesIO(api(kamer).get(f"/api/letters/{letter.pk}/docx/").content))  # by default
     public_text = "\n".join(p.text for p in public.paragraphs)
     assert letter.case.target_name not in public_text and "Geachte Voorzitter," in public_text
 
@@ -83,11 +83,11 @@ def test_the_docx_says_what_it_is_in_its_properties(api, letter, kamer):
 
 
 def test_the_pdf_is_a_pdf_made_from_the_same_letter(api, letter, kamer):
-    response = api(kamer).get(f"/api/letters/{letter.pk}/pdf/")
+    response = api(kamer).get(f"/api/letters/{letter.pk}/pdf/", {"annex": "true"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert len(response.content) > 5000
-    public = api(kamer).get(f"/api/letters/{letter.pk}/pdf/", {"annex": "false"}).content
+    public = api(kamer).get(f"/api/letters/{letter.pk}/pdf/").content  # by default: without the annex
     assert public.startswith(b"%PDF-") and len(public) < len(response.content)  # one page less
 
 
@@ -95,4 +95,6 @@ def test_downloads_are_in_the_audit_trail(api, letter, kamer):
     from audit.models import AuditRecord
 
     api(kamer).get(f"/api/letters/{letter.pk}/docx/")
-    assert AuditRecord.objects.filter(event="letter.download_docx", actor=kamer, case_id=letter.case_id).exists()
+    api(kamer).get(f"/api/letters/{letter.pk}/docx/", {"annex": "true"})
+    downloads = AuditRecord.objects.filter(event="letter.download_docx", actor=kamer, case_id=letter.case_id)
+    assert sorted(r.changes["confidential_annex"] for r in downloads) == [False, True]

@@ -32,12 +32,17 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANNEX_PARAMETER = OpenApiParameter(
     "annex",
     OpenApiTypes.BOOL,
-    description=gettext_lazy("Met de vertrouwelijke bijlage (standaard true); false geeft alleen de openbare brief."),
+    description=gettext_lazy(
+        "Met de vertrouwelijke bijlage: true. Standaard (false) alleen de openbare brief, zoals de webpagina."
+    ),
 )
 
 
 def _include_annex(request) -> bool:
-    return request.query_params.get("annex", "true").lower() not in {"0", "false", "no"}
+    """The confidential annex only when asked for (?annex=true), as the web page's downloads: by default
+    the API gave the letter with the annex, naming the company to whoever passed the file on (found by
+    trying the product)."""
+    return request.query_params.get("annex", "false").lower() in {"1", "true", "yes"}
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -148,17 +153,19 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def docx(self, request, pk=None):
         letter = self._letter()
-        content = letter_docx(letter, include_annex=_include_annex(request))
-        services.letter_record_download(user=request.user, letter=letter, fmt="docx")
-        return _attachment(content, DOCX_TYPE, f"kamerbrief-{letter.pk}.docx")
+        annex = _include_annex(request)
+        content = letter_docx(letter, include_annex=annex)
+        services.letter_record_download(user=request.user, letter=letter, fmt="docx", annex=annex)
+        return _attachment(content, DOCX_TYPE, f"kamerbrief-{letter.pk}{'-met-bijlage' if annex else ''}.docx")
 
     @extend_schema(parameters=[ANNEX_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         letter = self._letter()
-        content = letter_pdf(letter, include_annex=_include_annex(request))
-        services.letter_record_download(user=request.user, letter=letter, fmt="pdf")
-        return _attachment(content, "application/pdf", f"kamerbrief-{letter.pk}.pdf")
+        annex = _include_annex(request)
+        content = letter_pdf(letter, include_annex=annex)
+        services.letter_record_download(user=request.user, letter=letter, fmt="pdf", annex=annex)
+        return _attachment(content, "application/pdf", f"kamerbrief-{letter.pk}{'-met-bijlage' if annex else ''}.pdf")
 
 
 REPORT_FORMATS = {
