@@ -161,7 +161,7 @@ def _decidable(proposal: InvestmentProposal, user: User) -> InvestmentProposal:
     return proposal
 
 
-def _require_none_approved_under(decision) -> None:
+def _require_none_approved_under(decision: CabinetDecision) -> None:
     """One approved investment proposal per kabinetsbesluit (the model's constraint): a second one was
     proposed with a 201 and its approval ended in a 500 (found by trying the product). More than the
     decision allows goes back to the cabinet (request_follow_on_decision)."""
