@@ -71,6 +71,15 @@ def country_name(code: str) -> str:
     return COUNTRY_NAMES_NL.get((code or "").upper(), (code or "").upper())
 
 
+def country_name_en(code: str) -> str:
+    """The country's English name (django-countries), as an editor might also write it."""
+    from django.utils import translation
+    from django_countries import countries
+
+    with translation.override("en"):
+        return str(countries.name((code or "").upper()) or "")
+
+
 # ---------------------------------------------------------------------------------------------
 # Gathering the facts
 # ---------------------------------------------------------------------------------------------

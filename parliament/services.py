@@ -39,6 +39,7 @@ from .composition import (
     ADDRESSEES,
     compose_letter,
     country_name,
+    country_name_en,
     letter_facts,
 )
 from .confidentiality import disclosure_for
@@ -271,17 +272,30 @@ def _require_status(letter: LetterDraft, *allowed: str) -> None:
 REPORT_STALE_PENDING = timedelta(minutes=2)
 REPORT_STALE_RUNNING = timedelta(minutes=30)
 
-_LEGAL_FORM = re.compile(r"[\s,]+(b\.?\s?v\.?|n\.?\s?v\.?|v\.?o\.?f\.?)\s*$", re.IGNORECASE)
+_LEGAL_FORM = re.compile(
+    r"[\s,]+(b\.?\s?v\.?|n\.?\s?v\.?|v\.?o\.?f\.?|ltd\.?|limited|inc\.?|gmbh|s\.?a\.?|plc|llc|co\.?,?\s?ltd\.?)\s*$",
+    re.IGNORECASE,
+)
 
 
-def _plain(text: str) -> str:
-    """Lower case, runs of white space as one space: how a name is compared with the letter's text."""
-    return " ".join((text or "").split()).lower()
+def _written_loosely(name: str) -> re.Pattern[str]:
+    """`name` as an editor might write it: any case, its words (letters and digits) joined by
+    anything or nothing ("Lumen-Photonics", "LumenPhotonics", "Lumen\nPhotonics"), and not inside a
+    longer word. Found by trying the product: a hyphen or a missing space got the name past the check."""
+    words = re.findall(r"[^\W_]+", name.casefold())
+    return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, words)) + r"(?![^\W_])")
+
+
+def _kvk_written_loosely(number: str) -> re.Pattern[str]:
+    """A KvK number with spaces or dashes between its digits ("6222 2222", "6222-2222"). Not dots: an
+    amount is grouped with dots, and "€ 12.345.678" is no KvK number."""
+    digits = [d for d in number if d.isdigit()]
+    return re.compile(r"(?<![\d.,])" + r"[\s\-]*".join(digits) + r"(?![\d.,]?\d)")
 
 
 def company_name_forms(name: str) -> list[str]:
     """The classified company name as the letter might carry it: in full, and without its legal form
-    (B.V., N.V., V.O.F.) when what remains is still a name (four characters or more)."""
+    (B.V., N.V., V.O.F., Ltd., GmbH, S.A., ...) when what remains is still a name (four characters or more)."""
     name = (name or "").strip()
     if not name:
         return []
@@ -295,14 +309,18 @@ def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
     case = letter.case
     policy = (letter.facts or {}).get("country_policy") or {}
     disclosure = disclosure_for(case.classification, name_country=bool(policy.get("name_country")))
-    public_text = _plain(f"{subject}\n{body}")
-    secrets = []
+    public_text = f"{subject}\n{body}".casefold()
+    names = []
     if not disclosure.company:
-        secrets += [*company_name_forms(case.target_name), case.target_kvk_number]
+        # the company, and the party buying it: the letters name neither where the company is withheld
+        names += [*company_name_forms(case.target_name), *company_name_forms(case.acquirer_name)]
     if not disclosure.country and case.acquirer_country:
-        secrets.append(country_name(case.acquirer_country))
-    for secret in secrets:
-        if secret and len(secret) > 2 and _plain(secret) in public_text:
+        names += [country_name(case.acquirer_country), country_name_en(case.acquirer_country)]
+    secrets = [(name, _written_loosely(name)) for name in names if name and len(name) > 2]
+    if not disclosure.company and len(case.target_kvk_number or "") > 2:
+        secrets.append((case.target_kvk_number, _kvk_written_loosely(case.target_kvk_number)))
+    for secret, pattern in secrets:
+        if pattern.search(public_text):
             raise RuleViolation(
                 _(
                     "'%(secret)s' mag vanwege de rubricering van de casus niet in de openbare brief "

@@ -75,3 +75,37 @@ def test_the_name_forms():
     assert company_name_forms("Chips Holding N.V.") == ["Chips Holding N.V.", "Chips Holding"]
     assert company_name_forms("Voorbeeld Photonics") == ["Voorbeeld Photonics"]
     assert company_name_forms("AB BV") == ["AB BV"]  # "AB" alone is no name
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Voorbeeld-Photonics",  # a hyphen
+        "VoorbeeldPhotonics",  # no space
+        "voorbeeld.photonics",
+        "KvK 1234 5678",  # the number with a space (case_data: 12345678)
+        "1234-5678",
+        "Example State Holdings",  # the acquirer, without "Ltd."
+        "EXAMPLE-STATE HOLDINGS LTD.",
+        "China",  # the acquirer's country in English
+        "Volksrepubliek China",
+    ],
+)
+def test_a_classified_party_written_another_way_is_refused(draft, kamer, written):
+    """Found by trying the product: "Lumen-Photonics", "KvK 6222 2222", the acquirer's name and the
+    country in English got past the check, and the letter was approved and sent as public."""
+    assert draft.case.target_kvk_number == "12345678" and draft.case.acquirer_country == "CN"
+    with pytest.raises(RuleViolation):
+        services.letter_update(
+            user=kamer, letter=draft, body=draft.body + f"\n\nHet betreft {written}.", expected_revision=draft.revision
+        )
+    draft.refresh_from_db()
+    assert draft.revision == 1
+
+
+@pytest.mark.parametrize("written", ["Het bedrag is € 12.345.678,90.", "Dit is een voorbeeldige transactie."])
+def test_words_and_numbers_that_only_resemble_them_pass(draft, kamer, written):
+    updated = services.letter_update(
+        user=kamer, letter=draft, body=draft.body + f"\n\n{written}", expected_revision=draft.revision
+    )
+    assert updated.revision == 2
