@@ -37,8 +37,12 @@ def _descriptions(schema: dict, part: str = "paths") -> set[str]:
 def test_the_schema_builds_without_warnings_in_either_language(tmp_path):
     dutch, english = _descriptions(_schema(tmp_path, "nl")), _descriptions(_schema(tmp_path, "en"))
     assert "Niet in de juiste status, of een regel is niet voldaan." in dutch
-    assert "Met de vertrouwelijke bijlage (standaard true); false geeft alleen de openbare brief." in dutch
-    assert "With the confidential annex (true by default); false gives the public letter only." in english
+    assert (
+        "Met de vertrouwelijke bijlage: true. Standaard (false) alleen de openbare brief, zoals de webpagina." in dutch
+    )
+    assert (
+        "With the confidential annex: true. By default (false) only the public letter, as on the web page." in english
+    )
     assert "Reference date (YYYY-MM-DD); today by default." in english
     assert "Peildatum (JJJJ-MM-DD); standaard vandaag." not in english
 
