@@ -240,10 +240,10 @@ WHAT_WAS_DONE = {
     TransactionKind.FOLLOW_ON_INVESTMENT: "heeft de Staat via de Beschermingsvoorziening Economische Veiligheid "
     "een vervolginvestering gedaan in {company}",
     TransactionKind.CONVERSION: "is de lening die de Beschermingsvoorziening Economische Veiligheid verstrekte aan "
-    "{company} omgezet in aandelen",
-    TransactionKind.PARTIAL_EXIT: "heeft de Staat zijn belang in {company} via de Beschermingsvoorziening "
+    "{company_mid} omgezet in aandelen",
+    TransactionKind.PARTIAL_EXIT: "heeft de Staat zijn belang in {company_mid} via de Beschermingsvoorziening "
     "Economische Veiligheid gedeeltelijk afgebouwd",
-    TransactionKind.FULL_EXIT: "heeft de Staat zijn volledige belang in {company} via de Beschermingsvoorziening "
+    TransactionKind.FULL_EXIT: "heeft de Staat zijn volledige belang in {company_mid} via de Beschermingsvoorziening "
     "Economische Veiligheid afgebouwd",
 }
 INVESTMENTS = {TransactionKind.FIRST_INVESTMENT, TransactionKind.FOLLOW_ON_INVESTMENT, TransactionKind.CONVERSION}
@@ -301,8 +301,10 @@ INSTRUMENTS_SENTENCE: dict[str | None, str] = {
     ScopeGround.ESSENTIAL_SUPPLIER: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: de "
     "onderneming is een essentiële toeleverancier die (nog) niet onder het stelsel "
     "van investeringstoetsing valt.",
+    # The letter's own words ("Historische transacties van vóór 8 september 2020 die hedendaags onder de
+    # Wet vifo zouden vallen"), not a legal claim of the service's about the act's reach.
     ScopeGround.HISTORICAL_TRANSACTION: "Bestaande instrumenten waren ontoereikend om de risico’s te ondervangen: "
-    "de Wet vifo is niet van toepassing op transacties van vóór 8 september 2020.",
+    "het gaat om een historische transactie van vóór 8 september 2020, die hedendaags onder de Wet vifo zou vallen.",
     ScopeGround.BLOCKED_STARTUP_FINANCING: "De voorziening is ingezet om de gevolgen van dat toetsingsbesluit voor de "
     "onderneming te mitigeren.",
 }
@@ -313,6 +315,12 @@ def _consultation_sentence(facts: dict, disclosure: Disclosure) -> str:
     if not ministries:
         return "Mijn ministerie heeft de risico-inschatting opgesteld."
     if disclosure.company:
+        # a ministry by its name as a ministry ("het ministerie van Justitie en Veiligheid (JenV)"), not
+        # as a topic ("in afstemming met Justitie en Veiligheid"; found by trying the product)
+        ministries = [
+            m if m.lower().startswith(("ministerie", "het ministerie")) else f"het ministerie van {m}"
+            for m in ministries
+        ]
         named = ministries[0] if len(ministries) == 1 else ", ".join(ministries[:-1]) + " en " + ministries[-1]
         return f"Mijn ministerie heeft de risico-inschatting opgesteld in afstemming met {named}."
     which = "het betrokken departement" if len(ministries) == 1 else "de betrokken departementen"
@@ -363,13 +371,14 @@ def _amount_sentence(facts: dict) -> str:
             else "Er is geen opbrengst voor de voorziening."
         )
     elif kind == TransactionKind.CONVERSION:
-        text = f"Het omgezette bedrag bedraagt {amount}."
+        text = f"Het omgezette bedrag is {amount}."
     else:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
     value = _stake_after(facts)
     if value is not None:
-        stake = percent_nl(value, 0 if value == value.to_integral_value() else 2)
+        # as many decimals as the stake has, at most two: 25%, 12,5%, 33,33% (not "12,50%")
+        stake = percent_nl(value, min(2, max(0, -value.normalize().as_tuple().exponent)))
         if kind != TransactionKind.FULL_EXIT:
             text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
     return text
@@ -568,6 +577,8 @@ def compose_letter(facts: dict) -> ComposedLetter:
     kind = facts["kind"]
     executed_on = date_nl(_as_date(facts["executed_on"]))
     company = _company(facts, disclosure)
+    # inside the sentence the apposition "…, actief in de sector X" closes with a comma
+    company_mid = f"{company}," if disclosure.company and facts.get("company_sector") else company
     annex_note = " (zie de vertrouwelijke bijlage)" if disclosure.needs_annex else ""
 
     paragraphs = []
@@ -575,7 +586,7 @@ def compose_letter(facts: dict) -> ComposedLetter:
     if intro:
         paragraphs.append(intro)
     paragraphs.append(
-        f"Op {executed_on} {WHAT_WAS_DONE[kind].format(company=company)}{annex_note}. "
+        f"Op {executed_on} {WHAT_WAS_DONE[kind].format(company=company, company_mid=company_mid)}{annex_note}. "
         f"De transactie is uitgevoerd door "
         f"{(facts['fund_manager'] + ', dat') if facts.get('fund_manager') else 'de fondsbeheerder, die'} de "
         "voorziening beheert in een Special Purpose Vehicle, waarvan het vermogen en risico zijn "
@@ -597,8 +608,10 @@ def compose_letter(facts: dict) -> ComposedLetter:
             if kind == TransactionKind.FULL_EXIT
             # the letter's own words: "Hierbij wordt rekening gehouden met het behoud van de
             # investeringswaarde" (a consideration, not a promise that the value is kept)
-            else "De Staat blijft het resterende belang afbouwen zodra dat verantwoord kan; daarbij wordt "
-            "rekening gehouden met het behoud van de investeringswaarde."
+            # (not "De Staat blijft het resterende belang afbouwen": it repeated the ground's "Daarom
+            # bouwt de Staat zijn belang af" and hedged after it; found by trying the product)
+            else "Bij de verdere afbouw van het resterende belang wordt rekening gehouden met het behoud van "
+            "de investeringswaarde."
         )
         paragraphs.append(" ".join(s for s in (_exit_ground(facts), rest, _proceeds_sentence(facts, disclosure)) if s))
 

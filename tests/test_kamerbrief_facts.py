@@ -65,9 +65,9 @@ def test_an_assessment_that_found_a_condition_not_met_states_no_conditions(offic
 # "in afstemming met de betrokken departementen"
 # ---------------------------------------------------------------------------------------------
 def test_consultation_is_stated_only_when_a_department_answered():
-    assert "in afstemming met Justitie en Veiligheid (JenV)." in body()
+    assert "in afstemming met het ministerie van Justitie en Veiligheid (JenV)." in body()
     two = body(consulted_ministries=["Justitie en Veiligheid (JenV)", "Defensie"])
-    assert "in afstemming met Justitie en Veiligheid (JenV) en Defensie." in two
+    assert "in afstemming met het ministerie van Justitie en Veiligheid (JenV) en het ministerie van Defensie." in two
     none = body(consulted_ministries=[])
     assert "afstemming" not in none and "Mijn ministerie heeft de risico-inschatting opgesteld." in none
     assert "geen beantwoorde adviesaanvraag" in notes(consulted_ministries=[])

@@ -41,7 +41,10 @@ def test_a_partial_exit_at_a_loss_does_not_promise_that_the_value_is_kept():
     it does not say the value is kept; a sale at a loss must not read as if it was."""
     body = letter(kind="partial_exit", amount=Decimal("1.00")).body
     assert "met behoud van de investeringswaarde." not in body
-    assert "daarbij wordt rekening gehouden met het behoud van de investeringswaarde" in body
+    assert "wordt rekening gehouden met het behoud van de investeringswaarde" in body
+    # and it says the wind-down once (found by trying the product: "Daarom bouwt de Staat zijn belang af.
+    # De Staat blijft het resterende belang afbouwen ...")
+    assert "De Staat blijft het resterende belang afbouwen" not in body
 
 
 def test_a_classified_write_off_keeps_the_amount_out_of_the_public_letter():
@@ -133,3 +136,21 @@ def test_the_investment_letter_names_the_instrument_in_dutch_with_its_article(
         invest_in_case(prepared, proposer=manager, approver=manager2, amount=Decimal("10000000"), instrument=instrument)
     body = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment").body
     assert f"Het gaat om een investering van € 10.000.000 {expected}" in body
+
+
+def test_the_sector_apposition_closes_with_a_comma_inside_the_sentence():
+    """Found by trying the product: "zijn belang in AquaPure Systems B.V., actief in de sector
+    drinkwatertechnologie via de Beschermingsvoorziening ..." read as if the fund were in the sector."""
+    from core.classification import Classification
+
+    body = letter(kind="partial_exit", amount=Decimal("14000000.00"), classification=Classification.OPENBAAR).body
+    assert ", actief in de sector " in body
+    sentence = body.split(", actief in de sector ", 1)[1].split(".", 1)[0]
+    assert ", via de Beschermingsvoorziening Economische Veiligheid" in sentence, sentence
+
+
+@pytest.mark.parametrize(("stake", "written"), [("25.00", "25%"), ("12.50", "12,5%"), ("33.333333", "33,33%")])
+def test_the_stake_is_written_with_the_decimals_it_has(stake, written):
+    """Found by trying the product: "12,50%" in the conversion letter."""
+    body = letter(kind="first_investment", stake_percent=Decimal(stake)).body
+    assert f"bedraagt na deze transactie {written}." in body
