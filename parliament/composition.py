@@ -378,7 +378,8 @@ def _amount_sentence(facts: dict) -> str:
     value = _stake_after(facts)
     if value is not None:
         # as many decimals as the stake has, at most two: 25%, 12,5%, 33,33% (not "12,50%")
-        stake = percent_nl(value, min(2, max(0, -value.normalize().as_tuple().exponent)))
+        exponent = value.normalize().as_tuple().exponent
+        stake = percent_nl(value, min(2, max(0, -exponent)) if isinstance(exponent, int) else 2)
         if kind != TransactionKind.FULL_EXIT:
             text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
     return text
