@@ -6,6 +6,7 @@ Letters are case data: they are reached only through the cases the person may se
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +17,7 @@ from access.permissions import require
 from access.roles import roles_for
 from cases.models import Case, CaseTeamMember
 from core.exceptions import NotFound
+from core.formatting import MONTHS_NL
 
 from .models import (
     CountryDisclosurePolicy,
@@ -106,6 +108,32 @@ def letter_get(*, user: User | AnonymousUser | None, letter_id: int | str) -> Le
 
 def letter_revisions(*, letter: LetterDraft) -> QuerySet[LetterRevision]:
     return letter.revisions.select_related("author").order_by("number")
+
+
+# The figures a letter states: amounts in euros, percentages and dates, as the drafts write them.
+_FIGURE = re.compile(
+    r"€\s?\d+(?:\.\d{3})*(?:,\d+)?(?:\s(?:mln|miljoen|miljard))?"
+    r"|\d+(?:,\d+)?\s?(?:%|procent)"
+    r"|\b\d{1,2}\s(?:" + "|".join(MONTHS_NL) + r")\s\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+def _figures(text: str) -> list[str]:
+    return [" ".join(found.split()) for found in _FIGURE.findall(" ".join((text or "").split()))]
+
+
+def letter_figures_not_generated(*, letter: LetterDraft) -> list[str]:
+    """The figures in the letter's text (subject, body, annex) that no generated version holds: the
+    service drafts the text from the record, so a figure an editor typed in is not backed by it until
+    someone checks. Shown to the reviewer and on the approval's confirmation (found by trying the
+    product: "€ 8.000.000" edited to "€ 99.000.000" was approved and sent unnoticed)."""
+    generated = " ".join(
+        f"{r.subject} {r.body} {r.confidential_annex}" for r in letter.revisions.filter(author__isnull=True)
+    )
+    known = set(_figures(generated))
+    current = _figures(f"{letter.subject} {letter.body} {letter.confidential_annex}")
+    return list(dict.fromkeys(figure for figure in current if figure not in known))
 
 
 def _revision_text(revision: LetterRevision) -> list[str]:

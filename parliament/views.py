@@ -211,7 +211,9 @@ def letter(request, letter_id: int, bound: dict | None = None):
     if len(revisions) > 1:
         try:
             to_number = int(request.GET.get("to", revisions[-1].number))
-            from_number = int(request.GET.get("from", to_number - 1))
+            # by default against the generated text (version 1), so a reviewer sees every change made
+            # to what the record gave, not only the last edit (found by trying the product)
+            from_number = int(request.GET.get("from", revisions[0].number))
             diff = {"from": from_number, "to": to_number, "rows": _diff_lines(item, from_number, to_number)}
         except (ValueError, ApplicationError):
             diff = None
@@ -236,6 +238,9 @@ def letter(request, letter_id: int, bound: dict | None = None):
         "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()})) if may_send else None,
         "general": bound.get("general") or refused_elsewhere(bound, shown=shown),
         "letter_date": item.sent_on or item.letter_date,
+        "unbacked_figures": selectors.letter_figures_not_generated(letter=item)
+        if item.status != LetterStatus.SENT
+        else [],
     }
     return render(request, "letters/detail.html", context, status=400 if bound else 200)
 
@@ -341,6 +346,11 @@ def letter_act(request, letter_id: int, action: str):
                     (_("Casus"), item.case.reference),
                     *[(str(form.fields[name].label), value) for name, value in form.cleaned_data.items()],
                 ]
+                unbacked = selectors.letter_figures_not_generated(letter=item) if action == "approve" else []
+                if unbacked:  # typed in by an editor: check them against the record before approving
+                    facts.append(
+                        (_("Cijfers die niet in de uit het dossier gegenereerde tekst staan"), ", ".join(unbacked))
+                    )
                 # Sending stores the letter as case documents (files): no dry run for it, but its facts
                 # are checked before the question, so a refusal never comes after "Bevestigen".
                 if action == "send":

@@ -166,3 +166,49 @@ def test_the_sending_confirmation_writes_the_date_as_the_pages_do(client, kamer,
     ).content.decode()
     assert f"{today.day} {MONTHS_EN[today.month - 1]} {today.year}" in page
     assert today.strftime("%b.") not in page
+
+
+def test_a_figure_typed_into_the_letter_is_shown_to_the_reviewer(client, kamer, kamer2, letter):
+    """Found by trying the product: "€ 8.000.000" edited to "€ 99.000.000" was approved and sent; the
+    review page showed only the last edit's differences. Now the figures no generated version holds are
+    listed on the letter's page and on the approval's confirmation, and the differences shown are those
+    with the generated text."""
+    from parliament.selectors import letter_figures_not_generated
+
+    web_session(client, kamer)
+    generated = letter.body
+    assert "€ 12.500.000" in generated.replace("\u00a0", " ")
+    edited = generated.replace("12.500.000", "99.000.000", 1)
+    for body, note in ((edited, "bedrag"), (edited + "\n\nNog een alinea.", "alinea")):
+        assert (
+            client.post(
+                reverse("parliament:edit", args=[letter.pk]),
+                {
+                    "subject": letter.subject,
+                    "body": body,
+                    "confidential_annex": letter.confidential_annex,
+                    "expected_revision": type(letter).objects.get(pk=letter.pk).revision,
+                    "note": note,
+                },
+            ).status_code
+            == 302
+        )
+    letter.refresh_from_db()
+    assert letter_figures_not_generated(letter=letter) == ["€ 99.000.000"]
+    client.post(reverse("parliament:act", args=[letter.pk, "submit"]), {"confirm": "1"})
+    client.logout()
+    web_session(client, kamer2)
+    page = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert 'id="unbacked-figures"' in page and "€ 99.000.000" in page
+    import re
+
+    assert re.search(r"<ins>\+ [^<]*99\.000\.000", page)  # the change from version 1, not only the last edit
+    confirmation = client.post(reverse("parliament:act", args=[letter.pk, "approve"])).content.decode()
+    assert "Cijfers die niet in de uit het dossier gegenereerde tekst staan" in confirmation
+    assert "€ 99.000.000" in confirmation
+
+
+def test_a_letter_as_generated_lists_no_typed_figures(letter):
+    from parliament.selectors import letter_figures_not_generated
+
+    assert letter_figures_not_generated(letter=letter) == []
