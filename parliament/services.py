@@ -272,6 +272,13 @@ def _require_status(letter: LetterDraft, *allowed: str) -> None:
 REPORT_STALE_PENDING = timedelta(minutes=2)
 REPORT_STALE_RUNNING = timedelta(minutes=30)
 
+# A Kamerbrief about one transaction is a few pages (the drafts: 3,000-5,000 characters); an edit may
+# add to it, not make a book of it. The service's own bound (found by trying the product: 52,366
+# characters were accepted).
+MAX_LETTER_TEXT = 20_000
+# A tag as HTML writes it ("<b>", "</p>", "<!--", "<script"); "< 5%" or "a<b" in a formula is no tag.
+_MARKUP = re.compile(r"<\s*(?:[A-Za-z][A-Za-z0-9]*[\s/>]|/\s*[A-Za-z]|!)")
+
 _LEGAL_FORM = re.compile(
     r"[\s,]+(b\.?\s?v\.?|n\.?\s?v\.?|v\.?o\.?f\.?|ltd\.?|limited|inc\.?|gmbh|s\.?a\.?|plc|llc|co\.?,?\s?ltd\.?)\s*$",
     re.IGNORECASE,
@@ -405,6 +412,21 @@ def letter_update(
         raise RuleViolation(_("Het onderwerp is te lang (maximaal 300 tekens)."), field="subject")
     if not new["body"]:
         raise RuleViolation(_("De brief heeft een tekst nodig."), field="body")
+    for field in ("subject", "body", "confidential_annex"):
+        if _MARKUP.search(new[field]):
+            # printed as it stands in the PDF and DOCX sent to parliament (found by trying the product)
+            raise RuleViolation(
+                _("Een Kamerbrief bevat geen HTML of andere opmaakcodes (zoals „<b>” of „<script>”)."), field=field
+            )
+    for field in ("body", "confidential_annex"):
+        if len(new[field]) > MAX_LETTER_TEXT:
+            raise RuleViolation(
+                _(
+                    "De tekst is te lang (maximaal %(n)s tekens; een Kamerbrief over een transactie beslaat een paar pagina’s)."
+                )
+                % {"n": f"{MAX_LETTER_TEXT:,}".replace(",", ".")},
+                field=field,
+            )
     _check_public_text(letter=letter, subject=new["subject"], body=new["body"])
     before = {name: getattr(letter, name) for name in new}
     changes = diff(before, new)

@@ -109,3 +109,33 @@ def test_words_and_numbers_that_only_resemble_them_pass(draft, kamer, written):
         user=kamer, letter=draft, body=draft.body + f"\n\n{written}", expected_revision=draft.revision
     )
     assert updated.revision == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("body", "<script>alert(1)</script>"),
+        ("body", '<img src=x onerror="alert(1)">'),
+        ("confidential_annex", "<b>vet</b>"),
+        ("subject", "Inzet <!-- test -->"),
+    ],
+)
+def test_markup_is_refused_at_its_field(draft, kamer, field, text):
+    """Found by trying the product: a <script> was printed as it stood in the approved PDF and DOCX."""
+    current = {"subject": draft.subject, "body": draft.body, "confidential_annex": draft.confidential_annex}
+    current[field] = current[field] + " " + text
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_update(user=kamer, letter=draft, expected_revision=draft.revision, **current)
+    assert refused.value.field == field
+    draft.refresh_from_db()
+    assert draft.revision == 1
+
+
+def test_a_comparison_sign_is_no_markup_and_a_book_is_no_letter(draft, kamer):
+    updated = services.letter_update(
+        user=kamer, letter=draft, body=draft.body + "\n\nHet belang bleef < 5% van het fonds.", expected_revision=1
+    )
+    assert updated.revision == 2
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_update(user=kamer, letter=draft, body=draft.body + "x" * 20_000, expected_revision=2)
+    assert refused.value.field == "body"
