@@ -93,9 +93,10 @@ def letter_docx(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
         header = document.sections[0].header
         document.sections[0].different_first_page_header_footer = True
         header.paragraphs[0].text = f"Ons kenmerk {letter.our_reference}"
-    if include_annex and letter.confidential_annex:
+    if letter.confidential_annex:
+        # listed in the public letter too, whose text refers to it: it is laid open for inspection
         small("Bijlage(n)", bold=True)
-        small("1 (vertrouwelijk)")
+        small("1 (vertrouwelijk)" if include_annex else "1 (vertrouwelijk, ter inzage)")
 
     document.add_paragraph()
     small(f"> Retouradres {head.get('return_address', '')}", align_right=False)

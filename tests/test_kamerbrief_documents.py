@@ -49,6 +49,8 @@ def test_the_html_preview_has_the_parts_of_a_ministry_letter(api, letter, kamer)
     assert "€\u00a0" in html and "€ " not in html  # amounts never break after the euro sign
     public = api(kamer).get(f"/api/letters/{letter.pk}/preview/").content.decode()  # by default: the public letter
     assert "VERTROUWELIJKE BIJLAGE" not in public and letter.case.target_name not in public
+    # the public letter still lists the annex its text refers to (found by trying the product)
+    assert "(zie de vertrouwelijke bijlage)" in letter.body and "1 (vertrouwelijk, ter inzage)" in public
 
 
 def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
@@ -69,6 +71,7 @@ def test_the_docx_opens_and_holds_the_letter(api, letter, kamer):
     public = Document(io.BytesIO(api(kamer).get(f"/api/letters/{letter.pk}/docx/").content))  # by default
     public_text = "\n".join(p.text for p in public.paragraphs)
     assert letter.case.target_name not in public_text and "Geachte Voorzitter," in public_text
+    assert "1 (vertrouwelijk, ter inzage)" in public_text
 
 
 def test_the_docx_says_what_it_is_in_its_properties(api, letter, kamer):
