@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from assessments.selectors import latest_risk_review_conclusion
-from bev.models import Position
+from bev.models import Dilution, Position
 from bev.selectors import fund_overview, position_stake_recorded_on, position_summary
 from cases.constants import ScopeGround
 from core.classification import Classification
@@ -100,6 +100,25 @@ def _position_figures(position_id: int | None) -> dict:
     return {**(position_summary(position) or {}), "stake_recorded_on": position_stake_recorded_on(position)}
 
 
+def _dilutions_since_last_transaction(request: LetterRequest) -> list[dict]:
+    """The share issues without the State since the position's previous transaction parliament was told
+    of, up to this one: without them a later letter's stake reads as if the State had sold more than it
+    did (25 % then 10 % after selling half; found by trying the product)."""
+    if request.position_id is None or request.kind == TransactionKind.FIRST_INVESTMENT:
+        return []
+    previous = (
+        LetterRequest.objects.filter(position_id=request.position_id, executed_on__lte=request.executed_on)
+        .exclude(pk=request.pk)
+        .order_by("-executed_on", "-id")
+        .values_list("executed_on", flat=True)
+        .first()
+    )
+    rows = Dilution.objects.filter(position_id=request.position_id, issued_on__lte=request.executed_on)
+    if previous is not None:
+        rows = rows.filter(issued_on__gte=previous)
+    return [{"issued_on": d.issued_on, "ownership_after": d.ownership_after} for d in rows.order_by("issued_on", "id")]
+
+
 def _instrument_text(position: dict) -> str:
     """The instrument as the Dutch sentence needs it ("in de vorm van een in aandelen converteerbare
     lening"), by its code: the letter is Dutch whatever language the person who set off the drafting
@@ -141,6 +160,7 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "stake_percent": stake,
         # the latest date a stake was recorded after the position was set up (a dilution, a conversion)
         "stake_recorded_on": position.get("stake_recorded_on"),
+        "dilutions": _dilutions_since_last_transaction(request),
         "position_invested": position.get("amount_invested"),
         "cabinet_decision_date": decision.meeting_date if decision else None,
         "exit_review_date": review["approved_on"] if review and review["manageable"] else None,
@@ -376,13 +396,22 @@ def _amount_sentence(facts: dict) -> str:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
     value = _stake_after(facts)
-    if value is not None:
-        # as many decimals as the stake has, at most two: 25%, 12,5%, 33,33% (not "12,50%")
-        exponent = value.normalize().as_tuple().exponent
-        stake = percent_nl(value, min(2, max(0, -exponent)) if isinstance(exponent, int) else 2)
-        if kind != TransactionKind.FULL_EXIT:
-            text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {stake}."
+    if value is not None and kind != TransactionKind.FULL_EXIT:
+        diluted = (facts.get("dilutions") or [])[-1:]
+        if diluted:  # a share issue without the State since the last transaction parliament was told of
+            text += (
+                f" Door een uitgifte van nieuwe aandelen waaraan de Staat niet deelnam, was het belang op "
+                f"{date_nl(_as_date(diluted[0]['issued_on']))} verwaterd tot "
+                f"{_stake_text(Decimal(str(diluted[0]['ownership_after'])))}."
+            )
+        text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {_stake_text(value)}."
     return text
+
+
+def _stake_text(value: Decimal) -> str:
+    """As many decimals as the stake has, at most two: 25%, 12,5%, 33,33% (not "12,50%")."""
+    exponent = value.normalize().as_tuple().exponent
+    return percent_nl(value, min(2, max(0, -exponent)) if isinstance(exponent, int) else 2)
 
 
 def _stake_after(facts: dict) -> Decimal | None:

@@ -154,3 +154,21 @@ def test_the_stake_is_written_with_the_decimals_it_has(stake, written):
     """Found by trying the product: "12,50%" in the conversion letter."""
     body = letter(kind="first_investment", stake_percent=Decimal(stake)).body
     assert f"bedraagt na deze transactie {written}." in body
+
+
+def test_a_dilution_since_the_last_transaction_is_stated_before_the_new_stake():
+    """Found by trying the product: 25 % after the investment, a share issue without the State to
+    20 %, then half sold: the letter said only "10%", which reads as 60 % of the stake sold."""
+    from datetime import date
+
+    body = letter(
+        kind="partial_exit",
+        amount=Decimal("7000000.00"),
+        stake_percent=Decimal("10.000000"),
+        dilutions=[{"issued_on": date(2026, 12, 1), "ownership_after": Decimal("20.000000")}],
+    ).body
+    assert (
+        "Door een uitgifte van nieuwe aandelen waaraan de Staat niet deelnam, was het belang op 1 december 2026 "
+        "verwaterd tot 20%. Het belang van de Staat in de onderneming bedraagt na deze transactie 10%." in body
+    )
+    assert "verwaterd" not in letter(kind="partial_exit", amount=Decimal("7000000.00")).body

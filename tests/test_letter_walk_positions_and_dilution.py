@@ -68,3 +68,35 @@ def test_a_dilution_drafts_no_letter_and_the_form_says_so(decided, manager, mana
     web_session(client, manager)
     page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
     assert "geen transactie van het fonds" in page and "aanname van de dienst" in page
+
+
+def test_the_next_letter_states_the_dilution_since_the_last_transaction(
+    decided, manager, manager2, secretariat, secretariat2
+):
+    """The dilution drafts no letter, but the next transaction's letter says it happened: its stake
+    would otherwise read as a larger sale than the record shows (found by trying the product)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from parliament.composition import compose_letter, letter_facts
+
+    from .factories import order_sale
+    from .test_position_lifecycle import put_in_state
+
+    today = timezone.localdate()
+    position = invest_in_case(
+        decided, proposer=manager, approver=manager2, amount=10 * M, ownership_percent=Decimal("25"), shares=2500
+    )
+    services.dilution_record(user=manager, position=position, issued_on=today, ownership_after=Decimal("20"))
+    order_sale(decided, recorder=secretariat, confirmer=secretariat2)
+    put_in_state(decided, "exit")
+    with transaction.atomic():
+        services.exit_book(
+            user=manager, position=position, proceeds=7 * M, fraction_sold_percent=50, idempotency_key="d-exit"
+        )
+    request = LetterRequest.objects.filter(position_id=position.pk, kind="partial_exit").get()
+    facts = letter_facts(request=request, chamber="tweede_kamer", letter_date=today)
+    assert [d["ownership_after"] for d in facts["dilutions"]] == [Decimal("20")]
+    text = compose_letter(facts)
+    both = text.body + text.confidential_annex
+    assert "verwaterd tot 20%" in both and "bedraagt na deze transactie 10%" in both
