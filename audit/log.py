@@ -17,7 +17,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.inserts import insert
 from core.work_count import work_changed
@@ -107,6 +107,14 @@ def audit_record(**fields: Unpack[AuditFields]) -> AuditRecord:
     `audit_written(record)`. Anywhere else, call `audit_log`."""
     if unknown := fields.keys() - _AUDIT_FIELD_NAMES:
         raise TypeError(f"audit_record() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    # The trail is kept in one language, the service's own (Dutch): an object's name and the labels in
+    # the changes were stored in the language of whoever acted (found by trying the product: "Risk
+    # assessment 7 r1 (Approved)" beside "Risico-inschatting 7 r1 (Goedgekeurd)").
+    with translation.override(settings.LANGUAGE_CODE):
+        return _record(fields)
+
+
+def _record(fields: AuditFields) -> AuditRecord:
     actor = fields["actor"]
     event = fields.get("event", "")
     object_type = fields.get("object_type", "")

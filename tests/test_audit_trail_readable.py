@@ -220,3 +220,28 @@ def test_every_name_in_the_demos_changes_reads_in_words(settings, tmp_path):
         assert coded == set(), language
     with translation.override("en"):
         assert "risk level: very high" in change_lines(next(r for r in records if r.event == "assessment.approve"))
+
+
+def test_the_trail_is_kept_in_dutch_whoever_acts_in_english(officer, case):
+    """Found by trying the product: records named their object in the language of whoever acted,
+    "Risk assessment 7 r1 (Approved)" beside "Risico-inschatting 7 r1 (Goedgekeurd)". The trail's
+    text is the service's own language, Dutch."""
+    from access.roles import Role as Roles
+    from audit.log import audit_log
+    from cases.models import CaseTeamMember
+
+    member = CaseTeamMember.objects.filter(case=case, role=Roles.CASE_OFFICER).first()
+    with translation.override("en"):
+        english = str(Roles.CASE_OFFICER.label)
+        assert english in str(member)  # what an English page shows
+        record = audit_log(
+            actor=officer,
+            action=AuditRecord.Action.UPDATE,
+            event="test.language",
+            obj=member,
+            changes={"role": Roles.CASE_OFFICER.label},  # a label, translated when stored
+        )
+    with translation.override("nl"):
+        dutch = str(Roles.CASE_OFFICER.label)
+    assert dutch != english
+    assert f"({dutch})" in record.object_repr and record.changes["role"] == dutch
