@@ -31,7 +31,7 @@ from audit.services import audit_log, audit_record, audit_written, diff
 from core import fastpaths
 from core.classification import Classification, rank, require_accredited
 from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
-from core.formatting import date_display, euro
+from core.formatting import date_display, page_euro
 from core.inserts import insert, insert_select_parts, stored
 
 from . import guards, hooks
@@ -1086,7 +1086,7 @@ def _require_within_fund(max_amount: Decimal | None) -> None:
                     "Het maximale bedrag ligt boven de maximale omvang van de voorziening (%(limit)s in "
                     "liquide middelen): zoveel kan de voorziening nooit inzetten."
                 )
-                % {"limit": euro(limit, cents=True)}
+                % {"limit": page_euro(limit, cents=True)}
             }
         )
 

@@ -212,3 +212,16 @@ def test_the_signal_form_says_how_to_write_the_amount():
     from cases.forms import CaseForm
 
     assert "12.500.000,50" in str(CaseForm().fields["transaction_value"].help_text)
+
+
+@pytest.mark.parametrize(("language", "written"), [("nl", "€ 1.000.000.000,00"), ("en", "€1,000,000,000.00")])
+def test_a_refusal_writes_its_amounts_in_the_pages_language(language, written):
+    """Found by trying the product: English refusals read "(€ 30.000.000,00)"."""
+    from django.utils import translation
+
+    from bev.services import money
+    from core.exceptions import RuleViolation
+
+    with translation.override(language), pytest.raises(RuleViolation) as refused:
+        money(Decimal("2000000000"))
+    assert written in str(refused.value.message)

@@ -14,7 +14,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.guards import exit_is_authorised
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -93,7 +93,7 @@ def return_book(
         if amount > balance["cost"]:
             raise LimitExceeded(
                 _("De aflossing is hoger dan de uitstaande kostprijs (%(cost)s).")
-                % {"cost": euro(balance["cost"], cents=True)},
+                % {"cost": page_euro(balance["cost"], cents=True)},
                 field="amount",
                 code="position_cost",
             )
@@ -104,7 +104,7 @@ def return_book(
                 "Dit bedrag is meer dan %(multiple)s maal wat in de positie is geïnvesteerd "
                 "(%(invested)s): controleer het en bevestig het uitdrukkelijk als het klopt."
             )
-            % {"multiple": RETURN_SCALE_MULTIPLE, "invested": euro(balance["invested"], cents=True)},
+            % {"multiple": RETURN_SCALE_MULTIPLE, "invested": page_euro(balance["invested"], cents=True)},
             field="amount",
             code="amount_outside_scale",
         )

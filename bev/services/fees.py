@@ -24,7 +24,7 @@ from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 
 from ..constants import Account, EntryKind, ProposalStatus
 from ..models import FeeBudget, FeeCharge
@@ -61,7 +61,7 @@ def fee_budget_set(*, user: User, year: int, amount: NumberInput, notes: str = "
                 "Een budget beheersvergoeding boven het toegezegde kapitaal van het fonds (%(limit)s) is niet "
                 "aannemelijk; controleer het bedrag."
             )
-            % {"limit": euro(fund.committed_limit, cents=True)},
+            % {"limit": page_euro(fund.committed_limit, cents=True)},
             field="amount",
         )
     booked = fee_year(year=year)["booked"]

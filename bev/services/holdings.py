@@ -15,7 +15,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import date_display, euro, multiple_nl, percent_nl
+from core.formatting import date_display, multiple_nl, page_euro, percent_nl
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -57,8 +57,8 @@ class ValuationJump:
 
     def message(self, fair_value: Decimal) -> str:
         values = {
-            "new": euro(fair_value, cents=True),
-            "reference": euro(self.reference, cents=True),
+            "new": page_euro(fair_value, cents=True),
+            "reference": page_euro(self.reference, cents=True),
             "factor": multiple_nl(self.factor),
             "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0),
         }
@@ -163,7 +163,7 @@ def valuation_record(
                 "Een reële waarde van meer dan %(multiple)s maal het geïnvesteerde bedrag (%(invested)s) "
                 "is niet aannemelijk; controleer het bedrag."
             )
-            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": euro(invested, cents=True)},
+            % {"multiple": MAX_VALUATION_MULTIPLE, "invested": page_euro(invested, cents=True)},
             field="fair_value",
         )
     jump = valuation_jump(position=position, fair_value=fair_value, invested=invested)

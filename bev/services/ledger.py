@@ -37,7 +37,7 @@ from audit.services import audit_log
 from cases.constants import State
 from cases.models import CabinetDecision, Case
 from core.exceptions import Conflict, LimitExceeded, NotFound, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 from core.inserts import insert, insert_many
 from core.precompiled import Precompiled
 
@@ -112,7 +112,7 @@ def money(value: object, *, field: str = "amount", allow_zero: bool = False) -> 
     if amount > AMOUNT_CEILING:
         raise RuleViolation(
             _("Het bedrag is hoger dan het plafond van %(ceiling)s per boeking; controleer het bedrag.")
-            % {"ceiling": euro(AMOUNT_CEILING, cents=True)},
+            % {"ceiling": page_euro(AMOUNT_CEILING, cents=True)},
             field=field,
         )
     return amount.quantize(CENT)
@@ -446,7 +446,7 @@ def _check_committed_limit(fund: Fund, figures: dict, amount: Decimal) -> None:
     if amount > room:
         raise LimitExceeded(
             _("Deze tranche overschrijdt het toegezegde kapitaal van %(limit)s: nog te ontvangen is %(room)s.")
-            % {"limit": euro(fund.committed_limit, cents=True), "room": euro(room, cents=True)},
+            % {"limit": page_euro(fund.committed_limit, cents=True), "room": page_euro(room, cents=True)},
             field="amount",
             code="committed_limit",
         )
@@ -464,16 +464,16 @@ def _check_available(figures: dict, amount: Decimal, *, own_reservation: Decimal
                 "Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (de vrije liquide middelen, "
                 "%(free)s, plus de reservering van deze positie, %(own)s), gevraagd %(amount)s. Er is niets geboekt."
             ) % {
-                "room": euro(room, cents=True),
-                "free": euro(figures["available"], cents=True),
-                "own": euro(own_reservation, cents=True),
-                "amount": euro(amount, cents=True),
+                "room": page_euro(room, cents=True),
+                "free": page_euro(figures["available"], cents=True),
+                "own": page_euro(own_reservation, cents=True),
+                "amount": page_euro(amount, cents=True),
             }
         else:
             message = _(
                 "Onvoldoende beschikbare liquiditeit: beschikbaar is %(room)s (liquide middelen minus reserveringen), "
                 "gevraagd %(amount)s. Er is niets geboekt."
-            ) % {"room": euro(room, cents=True), "amount": euro(amount, cents=True)}
+            ) % {"room": page_euro(room, cents=True), "amount": page_euro(amount, cents=True)}
         raise LimitExceeded(message, field="amount", code="available_liquidity")
 
 
@@ -491,11 +491,11 @@ def _check_fee_budget(fund: Fund, *, year: int, amount: Decimal) -> None:
                 "van %(budget)s: geboekt is %(booked)s, over is %(left)s. Er is niets geboekt."
             )
             % {
-                "amount": euro(amount, cents=True),
+                "amount": page_euro(amount, cents=True),
                 "year": year,
-                "budget": euro(figures["budget"], cents=True),
-                "booked": euro(figures["booked"], cents=True),
-                "left": euro(max(figures["left"], ZERO), cents=True),
+                "budget": page_euro(figures["budget"], cents=True),
+                "booked": page_euro(figures["booked"], cents=True),
+                "left": page_euro(max(figures["left"], ZERO), cents=True),
             },
             code="fee_budget_exceeded",
             extra={
@@ -612,7 +612,7 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
             % {
                 "ref": decision.reference,
                 "date": decision.lapses_on.isoformat(),
-                "left": euro(max(left, ZERO), cents=True),
+                "left": page_euro(max(left, ZERO), cents=True),
             },
             code="cabinet_decision_lapsed",
             extra=extra,
@@ -627,7 +627,7 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
                 "ref": decision.reference,
                 "instrument": _instrument_label(instrument),
                 "allowed": ", ".join(_instrument_label(code) for code in decision.instruments),
-                "left": euro(max(left, ZERO), cents=True),
+                "left": page_euro(max(left, ZERO), cents=True),
             },
             code="cabinet_decision_instrument",
             extra=extra,
@@ -651,10 +651,10 @@ def _check_cabinet_decision(*, case: Case, instrument: str, increase: Decimal) -
             )
             % {
                 "ref": decision.reference,
-                "max": euro(decision.max_amount, cents=True),
-                "committed": euro(decision.committed, cents=True),
-                "left": euro(max(left, ZERO), cents=True),
-                "amount": euro(increase, cents=True),
+                "max": page_euro(decision.max_amount, cents=True),
+                "committed": page_euro(decision.committed, cents=True),
+                "left": page_euro(max(left, ZERO), cents=True),
+                "amount": page_euro(increase, cents=True),
             },
             code="cabinet_decision_limit",
             extra=extra,
@@ -691,10 +691,10 @@ def _check_approved_proposals(decision: GoverningDecision, increase: Decimal) ->
                 "Voor meer is een nieuw, door EZK goedgekeurd investeringsvoorstel nodig. Er is niets geboekt."
             )
             % {
-                "approved": euro(approved, cents=True),
-                "committed": euro(decision.committed, cents=True),
-                "left": euro(max(left, ZERO), cents=True),
-                "amount": euro(increase, cents=True),
+                "approved": page_euro(approved, cents=True),
+                "committed": page_euro(decision.committed, cents=True),
+                "left": page_euro(max(left, ZERO), cents=True),
+                "amount": page_euro(increase, cents=True),
             },
             field="amount",
             code="investment_proposal_limit",
@@ -724,7 +724,7 @@ def _sweep_excess(*, fund: Fund, user: User, booked_on: date, cause: JournalEntr
         user=user,
         amount=excess,
         description=_("Afdracht aan de staatskas: liquide middelen boven het maximum van %(cap)s.")
-        % {"cap": euro(fund.liquid_cap, cents=True)},
+        % {"cap": page_euro(fund.liquid_cap, cents=True)},
         lines=[(Account.TREASURY, excess), (Account.CASH_AVAILABLE, -excess)],
     )
 

@@ -37,7 +37,7 @@ from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 
 from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
 from ..models import (
@@ -89,7 +89,11 @@ def check_tranche_schedule(fund: Fund, figures: dict, amount: Decimal, booked_on
                 'miljoen euro in 2023 en van 50 miljoen euro in de loop van 2024"): tot en met %(year)s is %(allowed)s '
                 "gepland, ontvangen is %(received)s. Een beheerder kan een afwijking met reden vastleggen."
             )
-            % {"year": booked_on.year, "allowed": euro(allowed, cents=True), "received": euro(received, cents=True)},
+            % {
+                "year": booked_on.year,
+                "allowed": page_euro(allowed, cents=True),
+                "received": page_euro(received, cents=True),
+            },
             code="tranche_schedule_exceeded",
             extra={"year": booked_on.year, "planned_through_year": str(allowed), "received": str(received)},
         )
@@ -336,7 +340,7 @@ def loan_interest_pay(
     if amount > payable:
         raise Conflict(
             _("Er staat %(payable)s aan opgebouwde, onbetaalde rente open; meer kan niet worden betaald.")
-            % {"payable": euro(payable, cents=True)},
+            % {"payable": page_euro(payable, cents=True)},
             code="loan_interest_exceeds_payable",
         )
     _check_available(liquidity(totals), amount)
@@ -369,7 +373,7 @@ def loan_repay(
     if amount > outstanding:
         raise Conflict(
             _("Op de lening staat %(outstanding)s aan hoofdsom uit; meer kan niet worden afgelost.")
-            % {"outstanding": euro(outstanding, cents=True)},
+            % {"outstanding": page_euro(outstanding, cents=True)},
             code="loan_repayment_exceeds_principal",
         )
     _check_available(liquidity(totals), amount)

@@ -15,7 +15,7 @@ from audit.services import audit_log, diff
 from cases.constants import State
 from cases.models import Case
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -257,7 +257,8 @@ def reservation_release(
     reserved = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
     if amount > reserved:
         raise LimitExceeded(
-            _("Er is voor deze positie maar %(reserved)s gereserveerd.") % {"reserved": euro(reserved, cents=True)},
+            _("Er is voor deze positie maar %(reserved)s gereserveerd.")
+            % {"reserved": page_euro(reserved, cents=True)},
             field="amount",
             code="position_reservation",
         )

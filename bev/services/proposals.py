@@ -28,7 +28,7 @@ from cases.models import CabinetDecision, Case
 from cases.selectors import team_members_who_may
 from cases.services import case_note_record
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
-from core.formatting import euro
+from core.formatting import page_euro
 
 from ..constants import ProposalStatus
 from ..models import InvestmentProposal
@@ -61,9 +61,9 @@ def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDe
         raise Conflict(
             _("Het voorstel (%(amount)s) gaat boven het maximum van kabinetsbesluit %(ref)s (%(max)s).")
             % {
-                "amount": euro(amount, cents=True),
+                "amount": page_euro(amount, cents=True),
                 "ref": decision.reference,
-                "max": euro(decision.max_amount, cents=True),
+                "max": page_euro(decision.max_amount, cents=True),
             },
             code="cabinet_decision_limit",
         )
