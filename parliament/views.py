@@ -24,7 +24,16 @@ from cases.forms import DateInput
 from cases.models import Case
 from core.exceptions import ApplicationError
 from core.formatting import date_display  # the page's language
-from core.views import add_error, confirm_first, refused_elsewhere, web_view
+from core.forms import SentOnceForm
+from core.views import (
+    AlreadySubmitted,
+    add_error,
+    already_submitted,
+    confirm_first,
+    refused_elsewhere,
+    submitted_once,
+    web_view,
+)
 
 from . import selectors, services
 from .models import EVALUATION_QUESTIONS, LetterStatus, Report
@@ -83,7 +92,7 @@ class SentForm(forms.Form):
     kamerstuk_number = forms.CharField(label=gettext_lazy("Kamerstuknummer"), max_length=100)
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(SentOnceForm):
     kind = forms.ChoiceField(label=gettext_lazy("Soort rapportage"), choices=Report.Kind.choices)
     year = forms.IntegerField(label=gettext_lazy("Jaar (jaaroverzicht)"), required=False)
     period_start = forms.DateField(label=gettext_lazy("Periode vanaf (evaluatie)"), required=False, widget=DateInput())
@@ -406,10 +415,13 @@ def reports(request):
     require(request.user, "report.generate")
     form = ReportRequestForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.work_data()
         findings = {key: data.pop(key) for key in EVALUATION_QUESTIONS}
         try:
-            report = services.report_request(user=request.user, findings=findings, **data)
+            with submitted_once(request, form):  # sent twice, it built the report twice
+                report = services.report_request(user=request.user, findings=findings, **data)
+        except AlreadySubmitted:
+            return already_submitted(request, reverse("parliament:reports"))
         except REFUSED as exc:
             add_error(form, exc)
         else:

@@ -108,6 +108,19 @@ def test_report_is_requested_and_its_status_polled(client, kamer, letter):
     assert status["status"] in {"pending", "running", "done", "failed"}
 
 
+def test_a_report_requested_twice_from_one_form_is_one_report(client, kamer, letter):
+    import re
+
+    web_session(client, kamer)
+    page = client.get(reverse("parliament:reports")).content.decode()
+    token = re.search(r'name="submission" value="([0-9a-f]+)"', page).group(1)
+    data = {"kind": "annual_transactions", "year": "2026", "submission": token}
+    assert client.post(reverse("parliament:reports"), data).status_code == 302
+    again = client.post(reverse("parliament:reports"), data, follow=True)
+    assert "Dit formulier was al verzonden" in again.content.decode()
+    assert Report.objects.count() == 1
+
+
 def test_letter_page_in_english(client, kamer, letter):
     web_session(client, kamer)
     client.post(reverse("set_language"), {"language": "en"})
