@@ -1,12 +1,10 @@
 """Forms of the fund pages (shapes only; bev.services applies the letter's limits)."""
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
-from core.forms import MoneyField, PercentField, SentOnceForm
+from core.forms import MoneyField, PercentField, SentOnceForm, draw_form_check, form_check_field
 
 from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMethod
 
@@ -14,22 +12,11 @@ from .constants import RETURN_KINDS, Account, EntryKind, Instrument, ValuationMe
 class BookingForm(forms.Form):
     """A booking with its idempotency key, so a repeated confirm books once."""
 
-    # Hidden: its errors come only from an edited or stale page, and said "Idempotency key: Dit veld is
-    # vereist." (found by trying the product).
-    idempotency_key = forms.CharField(
-        label=_("Formuliercontrole"),
-        widget=forms.HiddenInput,
-        max_length=100,
-        error_messages={
-            "required": _("Het formulier mist zijn controlecode; laad de pagina opnieuw en probeer het nog eens."),
-            "max_length": _("De controlecode van het formulier is ongeldig; laad de pagina opnieuw."),
-        },
-    )
+    idempotency_key = form_check_field(required=True, max_length=100)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        draw_form_check(self, "idempotency_key")
 
 
 class InvestmentProposalForm(forms.Form):

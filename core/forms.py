@@ -34,24 +34,41 @@ _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _PERCENT = re.compile(r"[+-]?[\d.,]+", re.ASCII)
 
 
+def form_check_field(*, required: bool, max_length: int) -> forms.CharField:
+    """The hidden code a form is drawn with (a booking's idempotency key, a SentOnceForm's token). Its
+    errors come only from an edited or stale page: they say what to do, not "Idempotency key: Dit veld
+    is vereist." (found by trying the product)."""
+    messages = {"max_length": _("De controlecode van het formulier is ongeldig; laad de pagina opnieuw.")}
+    if required:
+        messages["required"] = _(
+            "Het formulier mist zijn controlecode; laad de pagina opnieuw en probeer het nog eens."
+        )
+    return forms.CharField(
+        label=_("Formuliercontrole"),
+        widget=forms.HiddenInput,
+        required=required,
+        max_length=max_length,
+        error_messages=messages,
+    )
+
+
+def draw_form_check(form: forms.Form, name: str) -> None:
+    """A form shown (not sent) gets a fresh code in its hidden field `name`."""
+    if not form.is_bound:
+        form.initial.setdefault(name, uuid.uuid4().hex)
+
+
 class SentOnceForm(forms.Form):
     """A form whose work must happen once however often it is sent: a hidden token drawn when the form
     is shown, recorded with the work (`core.views.submitted_once`). For forms that create something
     (a signal, a position, a valuation, a dilution, a request for advice): sent twice, they made two.
     Every page that shows the form sends the token; a post without one (a script's) is done as sent."""
 
-    submission = forms.CharField(
-        label=_("Formuliercontrole"),
-        widget=forms.HiddenInput,
-        required=False,
-        max_length=64,
-        error_messages={"max_length": _("De controlecode van het formulier is ongeldig; laad de pagina opnieuw.")},
-    )
+    submission = form_check_field(required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission", uuid.uuid4().hex)
+        draw_form_check(self, "submission")
 
     def work_data(self) -> dict:
         """The cleaned data without the token: what the service takes."""

@@ -52,6 +52,11 @@ def _letter_html(letter: LetterDraft, *, include_annex: bool) -> str:
     )
 
 
+def letter_filename(letter: LetterDraft, fmt: str, *, include_annex: bool) -> str:
+    """The downloaded file's name; one with the confidential annex says so."""
+    return f"kamerbrief-{letter.pk}{'-met-bijlage' if include_annex else ''}.{fmt}"
+
+
 def letter_pdf(letter: LetterDraft, *, include_annex: bool = True) -> bytes:
     return html_to_pdf(letter_html(letter, include_annex=include_annex))
 

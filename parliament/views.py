@@ -37,7 +37,7 @@ from core.views import (
 
 from . import selectors, services
 from .models import EVALUATION_QUESTIONS, LetterStatus, Report
-from .rendering import letter_docx, letter_pdf
+from .rendering import letter_docx, letter_filename, letter_pdf
 
 REFUSED = (ApplicationError, ValidationError)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -396,7 +396,6 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
 def letter_download(request, letter_id: int, fmt: str):
     item = selectors.letter_get(user=request.user, letter_id=letter_id)
     include_annex = request.GET.get("annex", "0") == "1"
-    suffix = "-met-bijlage" if include_annex else ""
     if fmt == "docx":
         content, content_type = letter_docx(item, include_annex=include_annex), DOCX_TYPE
     elif fmt == "pdf":
@@ -404,7 +403,7 @@ def letter_download(request, letter_id: int, fmt: str):
     else:
         raise Http404()
     services.letter_record_download(user=request.user, letter=item, fmt=fmt, annex=include_annex)
-    return _attachment(content, content_type, f"kamerbrief-{item.pk}{suffix}.{fmt}")
+    return _attachment(content, content_type, letter_filename(item, fmt, include_annex=include_annex))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from core.exceptions import NotFound, RuleViolation
 
 from .. import selectors, services
 from ..models import LetterDraft, Report
-from ..rendering import letter_docx, letter_html, letter_pdf
+from ..rendering import letter_docx, letter_filename, letter_html, letter_pdf
 from .filters import LetterFilter
 from .serializers import (
     LetterDetailSerializer,
@@ -156,7 +156,7 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         annex = _include_annex(request)
         content = letter_docx(letter, include_annex=annex)
         services.letter_record_download(user=request.user, letter=letter, fmt="docx", annex=annex)
-        return _attachment(content, DOCX_TYPE, f"kamerbrief-{letter.pk}{'-met-bijlage' if annex else ''}.docx")
+        return _attachment(content, DOCX_TYPE, letter_filename(letter, "docx", include_annex=annex))
 
     @extend_schema(parameters=[ANNEX_PARAMETER], responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
@@ -165,7 +165,7 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         annex = _include_annex(request)
         content = letter_pdf(letter, include_annex=annex)
         services.letter_record_download(user=request.user, letter=letter, fmt="pdf", annex=annex)
-        return _attachment(content, "application/pdf", f"kamerbrief-{letter.pk}{'-met-bijlage' if annex else ''}.pdf")
+        return _attachment(content, "application/pdf", letter_filename(letter, "pdf", include_annex=annex))
 
 
 REPORT_FORMATS = {
