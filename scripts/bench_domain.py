@@ -13,7 +13,7 @@ import statistics
 import subprocess
 import threading
 import time
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -111,11 +111,13 @@ def _invest(*, case, users, rng):
     # Approving the first disbursement moves the case to invested; every position is recorded before.
     for position, proposal in pending:
         services.disbursement_approve(user=users["bench_manager2"], disbursement=proposal)
-        for months in range(rng.randint(1, 2)):
+        # Valued on the day of the first disbursement (booked today): a valuation dated before the
+        # first investment is refused (bev.services.holdings).
+        for _ in range(rng.randint(1, 2)):
             services.valuation_record(
                 user=users["bench_manager"],
                 position=position,
-                valued_on=date.today() - timedelta(days=30 * months),
+                valued_on=date.today(),
                 fair_value=proposal.amount * Decimal(rng.randint(80, 130)) / 100,
                 method=rng.choice(["cost", "recent_transaction", "multiples", "dcf"]),
             )
