@@ -15,6 +15,7 @@ CHAIN_MAX_S = 30.0
 CHAIN_RECORDS = 1_000_000
 RSS_GROWTH_MAX = 0.10  # "flat": at most 10 % growth from start to end of the run
 FLOOR_VS_BARE_DRF_MIN = 0.5  # issue 25: the floor at least half the bare DRF view's throughput
+TRANSITION_P95_MAX_RATIO = 3.0  # issue 25: "bring transitions within 3x" the floor's p95, at every level
 SCALE_P95_MAX_GROWTH = 1.2  # issue 25: p95 at the curve's largest size within 1.2x of the size before
 
 
@@ -65,6 +66,15 @@ def verdicts(report: dict) -> list[dict]:
             {
                 "target": f"{row['scenario']}: p95 <= 3x floor, throughput >= 1/3 floor, 0 errors (c={top})",
                 "met": ok,
+                "figure": f"p95 x{row.get('p95_ratio')}, throughput x{row.get('throughput_ratio')}, "
+                f"errors {row['errors']}",
+            }
+        )
+    for row in [r for r in rows if r["scenario"] == "transition"]:
+        out.append(
+            {
+                "target": f"transition: p95 <= 3x floor, 0 errors (c={row['concurrency']})",
+                "met": row.get("p95_ratio", 99) <= TRANSITION_P95_MAX_RATIO and row["errors"] == 0,
                 "figure": f"p95 x{row.get('p95_ratio')}, throughput x{row.get('throughput_ratio')}, "
                 f"errors {row['errors']}",
             }

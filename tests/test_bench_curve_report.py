@@ -63,3 +63,17 @@ def test_the_markdown_has_the_scale_curve_section():
     report = {"curve": {"sizes": [_size(10_000, 10, 20), _size(100_000, 10, 25)], "concurrency": "1,16"}}
     text = bench_report.markdown(report)
     assert "## Scale curve" in text and "| case_list | 16 |" in text and "**NO**" in text
+
+
+def test_the_transition_is_held_to_three_times_the_floor_at_every_level():
+    """Issue 25: "bring transitions within 3x" the floor's p95; the report names each level's verdict."""
+    runs = []
+    for level, p95 in ((1, 29.0), (4, 30.0), (16, 31.0)):
+        runs += [_run("floor", level, 10, 1000, kind="floor")] * 2
+        runs.append(_run("transition", level, p95, 300, kind="write"))
+    verdicts = {t["target"]: t["met"] for t in bench_report.verdicts({"runs": runs})}
+    assert verdicts == {
+        "transition: p95 <= 3x floor, 0 errors (c=1)": True,
+        "transition: p95 <= 3x floor, 0 errors (c=4)": True,
+        "transition: p95 <= 3x floor, 0 errors (c=16)": False,
+    }
