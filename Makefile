@@ -53,6 +53,7 @@ graph: install
 	$(PY) manage.py graph_transitions -o docs/lifecycle.dot cases.Case
 	$(PY) manage.py graph_transitions -o docs/lifecycle.svg cases.Case
 	$(PY) manage.py graph_transitions -o docs/lifecycle.png cases.Case
+	@rm -f docs/lifecycle  # the DOT source graphviz leaves beside each rendering (the same as lifecycle.dot)
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var
