@@ -3,7 +3,7 @@ from importlib import import_module
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from access.views import set_language_view
 from core.api.routing import by_first_segment
@@ -34,7 +34,8 @@ API_URL_MODULES = (
 api_patterns = [
     *by_first_segment(pattern for module in API_URL_MODULES for pattern in import_module(module).urlpatterns),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's init script as a file (?script=): CSP allows no inline script.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
 urlpatterns = [

@@ -55,3 +55,25 @@ def test_the_fields_descriptions_follow_the_language(tmp_path):
     assert "Na dit moment wordt het token geweigerd (401)." in dutch
     assert "After this moment the token is refused (401)." in english
     assert not {"After this moment the token is refused (401).", "Username: that person's trail."} & dutch
+
+
+def test_the_interactive_docs_load_nothing_the_content_security_policy_refuses(api, officer):
+    """/api/docs/ was drf-spectacular's default page: Swagger UI's scripts and styles from a CDN and an
+    inline init script, all refused by the service's policy (script-src and style-src 'self'), so the
+    page stayed blank (and needs no CDN now: a ministry's network may reach none). Its scripts and
+    styles are the service's own static files now, the init script one of them (?script=)."""
+    import re
+
+    client = api(officer)
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    sources = re.findall(r'<(?:script|link)[^>]*(?:src|href)="([^"]+)"', html)
+    assert sources and all(s.startswith("/") and not s.startswith("//") for s in sources), sources
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "an inline script"
+    assert "<style" not in html
+    assert any("swagger-ui-bundle.js" in s for s in sources)
+    init = client.get("/api/docs/?script=")
+    assert init.status_code == 200 and init["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in init.content.decode()

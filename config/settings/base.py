@@ -64,6 +64,7 @@ THIRD_PARTY_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files as static files: /api/docs/ under CSP 'self', offline
     "django_fsm",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -313,6 +314,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # /api/docs/ loads Swagger UI from the service's static files (drf-spectacular-sidecar), not from a
+    # CDN: the Content-Security-Policy allows scripts and styles from 'self' only, and a ministry's
+    # network may reach no CDN (config/urls.py: its init script is a file too, not inline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "cases.constants.State",
