@@ -139,3 +139,36 @@ def test_a_comparison_sign_is_no_markup_and_a_book_is_no_letter(draft, kamer):
     with pytest.raises(RuleViolation) as refused:
         services.letter_update(user=kamer, letter=draft, body=draft.body + "x" * 20_000, expected_revision=2)
     assert refused.value.field == "body"
+
+
+def test_the_classified_name_in_the_subject_is_refused_at_the_subject(draft, kamer, api, client):
+    """The subject is part of the public letter: the name there is refused at `subject`, in the
+    service, the API and the web form (it was reported at `body`, where the editor found nothing)."""
+    from .factories import web_login
+
+    subject = "Over Voorbeeld Photonics"
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_update(user=kamer, letter=draft, subject=subject, expected_revision=draft.revision)
+    assert refused.value.field == "subject"
+
+    answer = api(kamer).patch(
+        f"/api/letters/{draft.pk}/", {"subject": subject, "expected_revision": draft.revision}, format="json"
+    )
+    assert answer.status_code == 400 and list(answer.json()) == ["subject"], answer.json()
+
+    web_login(client, kamer)
+    page = client.post(
+        f"/letters/{draft.pk}/edit/",
+        {
+            "our_reference": draft.our_reference,
+            "subject": subject,
+            "body": draft.body,
+            "confidential_annex": draft.confidential_annex,
+            "expected_revision": draft.revision,
+            "note": "",
+        },
+    )
+    assert page.status_code == 400
+    assert list(page.context["form"].errors) == ["subject"], page.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.revision == 1 and "photonics" not in draft.subject.lower()
