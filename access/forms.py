@@ -37,7 +37,13 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("Gebruikersnaam, wachtwoord of code klopt niet. Een back-upcode werkt maar één keer."),
+        # The wait: django-otp refuses every code for 1 s after a wrong one, then 2, 4, ... s (its
+        # throttle per device); said to everyone, as it reveals nothing of which part was wrong.
+        "invalid_login": _(
+            "Gebruikersnaam, wachtwoord of code klopt niet. Een back-upcode werkt maar één keer. Na een "
+            "mislukte poging wordt ook een juiste code enkele seconden geweigerd; wacht even voor u het "
+            "opnieuw probeert."
+        ),
     }
 
     needs_enrolment = False

@@ -154,3 +154,25 @@ def test_the_login_page_asks_for_the_code(client):
     html = client.get("/login/").content.decode()
     assert 'name="username"' in html and 'name="password"' in html and 'name="otp_token"' in html
     assert 'name="otp_device"' not in html  # nobody picks a device from a list
+
+
+def test_a_right_code_right_after_a_wrong_one_is_refused_and_the_page_says_to_wait(client, officer):
+    """django-otp refuses every code of a device for a moment after a wrong one (its throttle). The
+    refusal said only "a backup code works once", and a newcomer with a fresh demo code was sent the
+    wrong way; it now says that a right code is refused for a few seconds after a failed try (to
+    everyone: it reveals nothing of which part was wrong)."""
+    give_totp(officer)
+    backup = StaticDevice.objects.create(user=officer, name="backup", confirmed=True)
+    StaticToken.objects.create(device=backup, token="11112222")
+    wrong = client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": "99998888"})
+    right_too_soon = client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": "11112222"})
+    assert wrong.status_code == right_too_soon.status_code == 200 and not _verified(client)
+    for page in (wrong, right_too_soon):
+        assert "enkele seconden geweigerd" in page.content.decode()
+    backup.refresh_from_db()
+    backup.throttling_failure_timestamp = None  # the wait is over
+    backup.save()
+    assert (
+        client.post("/login/", {"username": "officer", "password": PASSWORD, "otp_token": "11112222"}).status_code
+        == 302
+    )
