@@ -111,10 +111,14 @@ def test_wrong_state_is_409_and_changes_nothing(api, officer, case):
     assert TimelineEvent.objects.filter(case=case).count() == before
 
 
-def test_unknown_transition_is_400(api, officer, case):
-    response = transition(api(officer), case, "delete")
+@pytest.mark.parametrize("name", ["delete", "fly", "_update_initial_state", "save", "get_state_display"])
+def test_unknown_transition_is_400_at_name(api, officer, case, name):
+    """Refused at `name`, the request's key (it was reported at `transition`, a key no request has)."""
+    response = transition(api(officer), case, name)
     assert response.status_code == 400
-    assert "transition" in response.json()
+    assert list(response.json()) == ["name"], response.json()
+    case.refresh_from_db()
+    assert case.state == "signal"
 
 
 def test_role_without_permission_gets_403(api, manager, case):

@@ -170,8 +170,15 @@ class TimelineEventSerializer(serializers.ModelSerializer):
         ]
 
 
+#: The lifecycle's transitions by name (the state machine's declaration in cases.models): the API
+#: refuses any other name at `name`, the request's own key, and the schema lists them.
+TRANSITION_NAMES = sorted(dict.fromkeys(t.name for t in Case._meta.get_field("state").get_all_transitions(Case)))
+
+
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text=_("De naam van de overgang, bijv. start_intake."))
+    name = serializers.ChoiceField(
+        choices=TRANSITION_NAMES, help_text=_("De naam van de overgang, bijv. start_intake.")
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnKindEnum": "bev.constants.RETURN_KIND_CHOICES",
         "RightKindEnum": "bev.constants.RightKind",
         "FollowUpStatusEnum": "bev.constants.FollowUpStatus",
+        "TransitionNameEnum": "cases.api.serializers.TRANSITION_NAMES",
         "DisbursementStatusEnum": "bev.constants.DisbursementStatus",
         "ProposalStatusEnum": "bev.constants.ProposalStatus",
         "InstrumentEnum": "bev.constants.Instrument",
