@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.api.filters import IsoDateTimeFilter
+
 from ..models import AuditRecord
 
 
@@ -30,8 +32,8 @@ class AuditRecordFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter()
     object_id = django_filters.CharFilter(method="filter_unmasked")
     request_id = django_filters.CharFilter()
-    after = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    before = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
+    after = IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    before = IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
 
     class Meta:
         model = AuditRecord

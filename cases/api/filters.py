@@ -8,7 +8,7 @@ from django_filters import FilterSet, utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import OrderingFilter
 
-from core.api.filters import BoundedSearchFilter
+from core.api.filters import BoundedSearchFilter, IsoDateFilter, IsoDateTimeFilter
 from core.classification import Classification
 
 from ..constants import State, StrategicCategory, Urgency
@@ -23,9 +23,9 @@ class CaseFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
     classification = django_filters.ChoiceFilter(choices=Classification.choices)
     category = django_filters.ChoiceFilter(choices=StrategicCategory.choices, method="filter_category")
-    received_from = django_filters.IsoDateTimeFilter(field_name="signal_received_at", lookup_expr="gte")
-    received_to = django_filters.IsoDateTimeFilter(field_name="signal_received_at", lookup_expr="lte")
-    closing_before = django_filters.DateFilter(field_name="expected_closing_date", lookup_expr="lte")
+    received_from = IsoDateTimeFilter(field_name="signal_received_at", lookup_expr="gte")
+    received_to = IsoDateTimeFilter(field_name="signal_received_at", lookup_expr="lte")
+    closing_before = IsoDateFilter(field_name="expected_closing_date", lookup_expr="lte")
 
     class Meta:
         model = Case

@@ -1,13 +1,18 @@
-"""DRF's `?search=` with a bounded number and length of terms (`core.input_rules`), and the filter
-of a query parameter that takes an id."""
+"""DRF's `?search=` with a bounded number and length of terms (`core.input_rules`), the filter of a
+query parameter that takes an id, and the date filters that read ISO 8601's extended form only."""
+
+import re
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
-from core.input_rules import search_terms_checked
+from core.input_rules import refusal, search_terms_checked
 
 
 class BoundedSearchFilter(SearchFilter):
@@ -31,3 +36,48 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+# A query string's dates in ISO 8601's extended form only, as the bodies' (README "Bodies are JSON"):
+# django-filter's fields read them with `datetime.fromisoformat`, which also takes the basic form
+# ("20261206", "2026-W49-7"), and then the 1900-2200 rule of core.input_rules did not see a date.
+_EXTENDED_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*", re.ASCII)
+_EXTENDED_DATE_TIME = re.compile(
+    r"\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?\s*", re.ASCII
+)
+
+
+class _ExtendedFormOnly:
+    form: re.Pattern
+    message: object
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            if not self.form.fullmatch(value):
+                raise ValidationError(self.message, code="invalid")
+            if message := refusal(value):  # a year before 1900 or after 2200
+                raise ValidationError(message, code="invalid")
+        return super().to_python(value)
+
+
+class ExtendedIsoDateField(_ExtendedFormOnly, forms.DateField):
+    form = _EXTENDED_DATE
+    message = _("Voer een datum in als JJJJ-MM-DD, bijv. 2026-12-06.")
+
+
+class ExtendedIsoDateTimeField(_ExtendedFormOnly, IsoDateTimeField):
+    form = _EXTENDED_DATE_TIME
+    message = _("Voer een datum in als JJJJ-MM-DD, eventueel met een tijd: 2026-12-06T10:00:00+01:00.")
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    """A date in the query string (`?closing_before=2026-12-06`), in the extended form only."""
+
+    field_class = ExtendedIsoDateField
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """A date, or a date and time, in the query string (`?received_from=2026-12-06`), in the extended
+    form only."""
+
+    field_class = ExtendedIsoDateTimeField
