@@ -101,7 +101,10 @@ def _profile_chart(indicators: list[dict], levels: list[int]) -> dict:
         final = row["final_level"]
         rows.append(
             {
-                "label": row["label"][:42],
+                # The bar's label fits its 280 px (cut with an ellipsis); the description screen
+                # readers read has the whole name.
+                "label": row["label"] if len(row["label"]) <= 42 else row["label"][:41].rstrip() + "…",
+                "full_label": row["label"],
                 "y": y,
                 "ty": y + 14,
                 "w": round(bar_w * final / top, 1) if final is not None else 0,

@@ -17,13 +17,12 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.extensions import code_label
-from core.formatting import euro
+from core.formatting import date_display, moment_display, page_euro
 from core.registry import Registry
 
 from .models import AuditRecord
@@ -276,7 +275,7 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def _euro(value) -> str:
     try:
-        return euro(Decimal(str(value)), cents=True)
+        return page_euro(Decimal(str(value)), cents=True)
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
 
@@ -294,23 +293,25 @@ def _number(value) -> str:
 
 
 def _moment(value: str) -> str | None:
-    """An ISO moment in Dutch time as people read it; None for text that is no moment."""
+    """An ISO moment in Dutch time as people read it, in the page's language (7 december 2026 10:00);
+    None for text that is no moment."""
     try:
         moment = parse_datetime(value)
     except ValueError:  # 2026-02-30T10:00: not a moment after all
         return None
     if moment is None:
         return None
-    return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j-n-Y H:i")
+    return moment_display(moment)
 
 
 def _day(value: str) -> str | None:
-    """An ISO day as people read it; None for text that is no day."""
+    """An ISO day as people read it, in the page's language (7 december 2026); None for text that is
+    no day."""
     try:
         day = parse_date(value)
     except ValueError:  # 2026-02-30: not a date after all, shown as it is
         return None
-    return None if day is None else date_format(day, "j-n-Y")
+    return None if day is None else date_display(day)
 
 
 def prepare_changes(records: Iterable[AuditRecord]) -> dict[str, Any]:

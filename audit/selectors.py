@@ -20,7 +20,10 @@ from .log import audit_log
 from .models import AuditRecord, ChainVerification
 from .readers import find_case, require, visible_cases
 
-MASKED_REPR = "[afgeschermd]"
+
+def masked_repr() -> str:
+    """What a record of a case the reader may not see shows for its object, in the reader's language."""
+    return f"[{_('afgeschermd')}]"
 
 
 def with_visibility(qs: QuerySet[AuditRecord], *, user: AbstractBaseUser | AnonymousUser) -> QuerySet[AuditRecord]:
@@ -103,7 +106,7 @@ def shown(record: AuditRecord) -> dict:
     return {
         "case_id": None,
         "object_id": "",
-        "object_repr": MASKED_REPR,
+        "object_repr": masked_repr(),
         "changes": {},
         "event": event_category(record.event),
     }

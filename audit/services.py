@@ -218,7 +218,7 @@ def audit_trail_export(
     from core.spreadsheets import csv_bytes
 
     from . import labels
-    from .selectors import MASKED_REPR, masked, shown
+    from .selectors import masked, masked_repr, shown
 
     require(user, "audit.view")
     header = [
@@ -247,7 +247,7 @@ def audit_trail_export(
                 record.get_action_display(),
                 labels.event_label(shown(record)["event"]),
                 labels.object_label(record),
-                MASKED_REPR if hidden else record.object_repr,
+                masked_repr() if hidden else record.object_repr,
                 "" if hidden or record.case_id is None else case_references.get(record.case_id, ""),
                 _("afgeschermd") if hidden else "; ".join(labels.change_lines(record, prepared=prepared)),
             ]

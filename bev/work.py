@@ -16,7 +16,7 @@ from access.roles import Role
 from cases.constants import State
 from cases.models import CabinetDecision
 from cases.work import may, my_cases, task
-from core.formatting import euro
+from core.formatting import page_euro
 
 from .constants import DisbursementStatus, FollowUpStatus, ProposalStatus
 from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal
@@ -43,7 +43,7 @@ def work_items(*, user) -> list[dict]:
             task(
                 case=case,
                 kind=_("Vier ogen: uitbetaling goedkeuren"),
-                what=euro(d.amount),
+                what=page_euro(d.amount),
                 url=reverse("bev:position", args=[d.position_id]) + "#disbursements",
             )
         )
@@ -63,7 +63,7 @@ def work_items(*, user) -> list[dict]:
                 task(
                     case=cases[p.case_id],
                     kind=_("Vier ogen: investeringsvoorstel goedkeuren"),
-                    what=euro(p.amount),
+                    what=page_euro(p.amount),
                     url=reverse("bev:case_positions", args=[p.case_id]) + "#proposals",
                 )
             )
@@ -94,7 +94,7 @@ def work_items(*, user) -> list[dict]:
                 )
             elif proposal is not None and proposal.status == ProposalStatus.APPROVED and pk not in disbursing:
                 items.append(
-                    task(case=case, kind=_("Investering uitvoeren"), what=euro(proposal.amount), url=url, **due)
+                    task(case=case, kind=_("Investering uitvoeren"), what=page_euro(proposal.amount), url=url, **due)
                 )
     return items + _follow_up_items(user, cases)
 
@@ -126,7 +126,7 @@ def _fee_items(user) -> list[dict]:
         {
             "kind": _("Vier ogen: beheersvergoeding goedkeuren"),
             "title": fee.description,
-            "what": euro(fee.amount),
+            "what": page_euro(fee.amount),
             "url": reverse("bev:fees"),
             "due_at": None,
             "overdue": False,

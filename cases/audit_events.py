@@ -1,7 +1,7 @@
 """The labels of the events `cases` writes to the audit trail (audit.labels.event_labels)."""
 
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from access.models import User
 from access.roles import Role
@@ -79,10 +79,12 @@ def _team_lines(record, names: dict[str, str]) -> list[str]:
     for key, value in (record.changes or {}).items():
         if key in ("team", "team_role") and isinstance(value, dict):
             before, after = _member(value.get("before"), names), _member(value.get("after"), names)
-            lines.append(f"{gettext_now('Teamlid')}: {before} → {after}")
+            label = pgettext_lazy("audit change", "Teamlid")  # outside the f-string: makemessages reads none
+            lines.append(f"{label}: {before} → {after}")
         elif key == "earlier_roles":
             roles = [str(Role(r).label) if r in Role.values else str(r) for r in value or []]
-            lines.append(f"{gettext_now('Eerdere rollen')}: {', '.join(roles)}")
+            label = pgettext_lazy("audit change", "Eerdere rollen")
+            lines.append(f"{label}: {', '.join(roles)}")
     return lines
 
 

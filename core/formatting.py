@@ -77,6 +77,15 @@ def date_display(value: date | datetime | None) -> str:
     return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
 
 
+def moment_display(value: datetime | None, *, seconds: bool = False) -> str:
+    """A moment on a web page, in Dutch time and the page's language: 7 december 2026 10:05, or
+    7 December 2026 10:05 on an English page (a day-month-year in digits reads differently in the US)."""
+    if value is None:
+        return "–"
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{date_display(local)} {local:%H:%M:%S}" if seconds else f"{date_display(local)} {local:%H:%M}"
+
+
 def percent_nl(value: Decimal | None, places: int = 2) -> str:
     if value is None:
         return "–"

@@ -148,6 +148,11 @@ def test_the_proposer_does_not_see_the_approval_of_their_proposal(
     [row] = [r for r in inbox(client, manager2) if case.reference in r["title"]]
     assert row["kind"].startswith("Vier ogen: uitbetaling goedkeuren")
     assert row["url"] == reverse("bev:position", args=[position.pk]) + "#disbursements"
+    # In English the amount is written the English way (it was "€ 1.500.000" on the English inbox).
+    client.logout()
+    english = web_session(client, manager2).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Four eyes: approve a disbursement" in english and "€1,500,000" in english
+    assert "€ 1.500.000" not in english
 
 
 def test_the_menu_counts_the_tasks(client, case, officer):

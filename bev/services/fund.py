@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -14,6 +13,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import RuleViolation
+from core.formatting import date_display
 
 from ..constants import (
     Account,
@@ -107,7 +107,7 @@ def manager_change(*, user: User, name: str, valid_from: date, notes: str = "") 
         if valid_from <= current.valid_from:
             raise RuleViolation(
                 _("Een nieuwe beheerder begint na de huidige (%(since)s).")
-                % {"since": date_format(current.valid_from)},
+                % {"since": date_display(current.valid_from)},
                 field="valid_from",
             )
         current.valid_to = valid_from - timedelta(days=1)

@@ -15,7 +15,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import date_display, multiple_nl, page_euro, percent_nl
+from core.formatting import date_display, multiple_nl, page_euro, page_percent
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -258,8 +258,8 @@ def dilution_record(
                 % {
                     "new": f"{new_shares_issued:,}".replace(",", "."),
                     "outstanding": f"{outstanding:,}".replace(",", "."),
-                    "after": percent_nl(after),
-                    "before": percent_nl(before),
+                    "after": page_percent(after),
+                    "before": page_percent(before),
                 },
                 field="new_shares_issued",
             )
@@ -268,7 +268,7 @@ def dilution_record(
         if given is None or given <= 0 or given >= before:
             raise RuleViolation(
                 _("Het nieuwe belang ligt boven 0%% en onder het huidige belang (%(before)s).")
-                % {"before": percent_nl(before)},
+                % {"before": page_percent(before)},
                 field="ownership_after",
             )
         after = given

@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -37,7 +36,7 @@ from audit.services import audit_log
 from cases.constants import State
 from cases.models import CabinetDecision, Case
 from core.exceptions import Conflict, LimitExceeded, NotFound, RuleViolation
-from core.formatting import page_euro
+from core.formatting import date_display, page_euro
 from core.inserts import insert, insert_many
 from core.precompiled import Precompiled
 
@@ -195,7 +194,7 @@ def _booking_date_after(last: date | None, booked_on: date | None, *, field: str
     if last is not None and booked_on < last:
         raise RuleViolation(
             _("De boekdatum ligt vóór de laatste boeking (%(last)s); boek op of na die datum.")
-            % {"last": date_format(last)},
+            % {"last": date_display(last)},
             field=field,
         )
     return booked_on

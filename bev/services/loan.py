@@ -28,7 +28,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -37,7 +36,7 @@ from access.roles import Role
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import page_euro
+from core.formatting import date_display, page_euro
 
 from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
 from ..models import (
@@ -183,14 +182,15 @@ def loan_terms_record(
     if accrued_to is not None and valid_from <= accrued_to:
         raise Conflict(
             _("De rente is al opgebouwd tot en met %(date)s; nieuwe voorwaarden gaan daarna in.")
-            % {"date": date_format(accrued_to)},
+            % {"date": date_display(accrued_to)},
             code="loan_terms_period_accrued",
         )
     current = LoanTerms.objects.filter(fund=fund).order_by("-valid_from").first()
     if current is not None:
         if valid_from <= current.valid_from:
             raise RuleViolation(
-                _("Nieuwe voorwaarden gaan in na de huidige (%(since)s).") % {"since": date_format(current.valid_from)},
+                _("Nieuwe voorwaarden gaan in na de huidige (%(since)s).")
+                % {"since": date_display(current.valid_from)},
                 field="valid_from",
             )
         if current.valid_to is None or current.valid_to >= valid_from:
@@ -274,7 +274,7 @@ def loan_interest_accrue(*, user: User | None = None, through: date | None = Non
             if user is not None and not accrued:
                 raise Conflict(
                     _("De leningsvoorwaarden (rente, renteperiode) zijn niet ingesteld voor %(day)s.")
-                    % {"day": date_format(missing.args[0])},
+                    % {"day": date_display(missing.args[0])},
                     code="loan_terms_not_configured",
                 ) from None
             logger.warning("EZK loan interest: no terms for %s, accrual stops there", missing.args[0])
@@ -291,7 +291,7 @@ def loan_interest_accrue(*, user: User | None = None, through: date | None = Non
                 user=booker,
                 amount=amount,
                 description=_("Rente lening %(owner)s over %(start)s tot en met %(end)s.")
-                % {"owner": fund.policy_owner, "start": date_format(start), "end": date_format(end)},
+                % {"owner": fund.policy_owner, "start": date_display(start), "end": date_display(end)},
                 lines=[(Account.EZK_INTEREST, amount), (Account.EZK_INTEREST_PAYABLE, -amount)],
             )
         accrual = LoanInterestAccrual.objects.create(

@@ -13,7 +13,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +27,7 @@ from cases.models import CabinetDecision, Case
 from cases.selectors import team_members_who_may
 from cases.services import case_note_record
 from core.exceptions import Conflict, PermissionDenied, RuleViolation
-from core.formatting import page_euro
+from core.formatting import date_display, page_euro
 
 from ..constants import ProposalStatus
 from ..models import InvestmentProposal
@@ -48,7 +47,7 @@ def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDe
     if decision.lapses_on is not None and timezone.localdate() > decision.lapses_on:
         raise Conflict(
             _("Kabinetsbesluit %(ref)s is vervallen na %(date)s.")
-            % {"ref": decision.reference, "date": date_format(decision.lapses_on)},
+            % {"ref": decision.reference, "date": date_display(decision.lapses_on)},
             code="cabinet_decision_lapsed",
         )
     if instrument not in decision.instruments:

@@ -77,6 +77,12 @@ def date_nl(value):
 
 
 @register.filter
+def moment(value, seconds=""):
+    """A moment in the page's language and Dutch time: `{{ at|moment }}`, `{{ at|moment:"seconds" }}`."""
+    return formatting.moment_display(value, seconds=bool(seconds))
+
+
+@register.filter
 def percent_nl(value):
     return formatting.page_percent(value)
 
