@@ -83,7 +83,7 @@ def moment_display(value: datetime | None, *, seconds: bool = False) -> str:
     if value is None:
         return "–"
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{date_display(local)} {local:%H:%M:%S}" if seconds else f"{date_display(local)} {local:%H:%M}"
+    return f"{date_display(local)} {local:{'%H:%M:%S' if seconds else '%H:%M'}}"
 
 
 def percent_nl(value: Decimal | None, places: int = 2) -> str:

@@ -49,6 +49,15 @@ MAX_SEARCH_TERM_LENGTH = 100
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"\s*", re.ASCII)
 _LOCAL_DATE = re.compile(r"\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME + r"\s*", re.ASCII)
+# ISO 8601's extended form as the API takes it (two-digit month and day), without and with a time.
+_EXTENDED_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*", re.ASCII)
+_EXTENDED_DATE_TIME = re.compile(r"\s*\d{4}-\d{2}-\d{2}" + _TIME + r"\s*", re.ASCII)
+
+
+def extended_iso_date(value: str, *, time: bool = False) -> bool:
+    """The text is a date (with `time`: a date, optionally with a time) in ISO 8601's extended form
+    (2026-12-06, 2026-12-06T10:00:00+01:00), not the basic form (20261206) or a week (2026-W49-7)."""
+    return bool((_EXTENDED_DATE_TIME if time else _EXTENDED_DATE).fullmatch(value))
 
 
 # Unicode's control characters (category Cc: U+0000-U+001F, U+007F-U+009F) but tab, newline and

@@ -1,8 +1,6 @@
 """DRF's `?search=` with a bounded number and length of terms (`core.input_rules`), the filter of a
 query parameter that takes an id, and the date filters that read ISO 8601's extended form only."""
 
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.filters import SearchFilter
 
-from core.input_rules import refusal, search_terms_checked
+from core.input_rules import extended_iso_date, refusal, search_terms_checked
 
 
 class BoundedSearchFilter(SearchFilter):
@@ -41,19 +39,13 @@ class IdFilter(django_filters.NumberFilter):
 # A query string's dates in ISO 8601's extended form only, as the bodies' (README "Bodies are JSON"):
 # django-filter's fields read them with `datetime.fromisoformat`, which also takes the basic form
 # ("20261206", "2026-W49-7"), and then the 1900-2200 rule of core.input_rules did not see a date.
-_EXTENDED_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*", re.ASCII)
-_EXTENDED_DATE_TIME = re.compile(
-    r"\s*\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?\s*", re.ASCII
-)
-
-
 class _ExtendedFormOnly:
-    form: re.Pattern
+    with_time: bool
     message: object
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
-            if not self.form.fullmatch(value):
+            if not extended_iso_date(value, time=self.with_time):
                 raise ValidationError(self.message, code="invalid")
             if message := refusal(value):  # a year before 1900 or after 2200
                 raise ValidationError(message, code="invalid")
@@ -61,12 +53,12 @@ class _ExtendedFormOnly:
 
 
 class ExtendedIsoDateField(_ExtendedFormOnly, forms.DateField):
-    form = _EXTENDED_DATE
+    with_time = False
     message = _("Voer een datum in als JJJJ-MM-DD, bijv. 2026-12-06.")
 
 
 class ExtendedIsoDateTimeField(_ExtendedFormOnly, IsoDateTimeField):
-    form = _EXTENDED_DATE_TIME
+    with_time = True
     message = _("Voer een datum in als JJJJ-MM-DD, eventueel met een tijd: 2026-12-06T10:00:00+01:00.")
 
 
