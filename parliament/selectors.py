@@ -25,6 +25,7 @@ from .models import (
     LetterDraft,
     LetterReference,
     LetterRevision,
+    LetterStatus,
     Minister,
     MinistryProfile,
     Report,
@@ -127,7 +128,10 @@ def letter_figures_not_generated(*, letter: LetterDraft) -> list[str]:
     """The figures in the letter's text (subject, body, annex) that no generated version holds: the
     service drafts the text from the record, so a figure an editor typed in is not backed by it until
     someone checks. Shown to the reviewer and on the approval's confirmation (found by trying the
-    product: "€ 8.000.000" edited to "€ 99.000.000" was approved and sent unnoticed)."""
+    product: "€ 8.000.000" edited to "€ 99.000.000" was approved and sent unnoticed). None for a sent
+    letter: what was sent is the record, nothing is left to check before approval."""
+    if letter.status == LetterStatus.SENT:
+        return []
     generated = " ".join(
         f"{r.subject} {r.body} {r.confidential_annex}" for r in letter.revisions.filter(author__isnull=True)
     )

@@ -247,9 +247,7 @@ def letter(request, letter_id: int, bound: dict | None = None):
         "sent_form": (bound.get("send") or SentForm(initial={"sent_on": timezone.localdate()})) if may_send else None,
         "general": bound.get("general") or refused_elsewhere(bound, shown=shown),
         "letter_date": item.sent_on or item.letter_date,
-        "unbacked_figures": selectors.letter_figures_not_generated(letter=item)
-        if item.status != LetterStatus.SENT
-        else [],
+        "unbacked_figures": selectors.letter_figures_not_generated(letter=item),
     }
     return render(request, "letters/detail.html", context, status=400 if bound else 200)
 

@@ -271,3 +271,24 @@ def test_a_letter_is_dated_and_signed_on_the_day_it_is_sent(api, letter, case, m
     assert AuditRecord.objects.filter(
         event="letter.mark_sent", object_id=str(letter.pk), changes__has_key="signatory_name"
     ).exists()
+
+
+def test_the_api_lists_the_figures_an_editor_typed_in_as_the_web_review_does(api, letter, kamer, kamer2):
+    """The web review lists the figures no generated version holds before approval (test_web_letters);
+    an approver working through the API sees the same list on the letter, until it is sent."""
+    assert api(kamer).get(url(letter)).json()["figures_not_generated"] == []
+    generated = letter.body.replace("\u00a0", " ")
+    assert "€ 12.500.000" in generated
+    edited = api(kamer).patch(
+        url(letter), {"body": generated.replace("12.500.000", "99.000.000", 1), "expected_revision": 1}
+    )
+    assert edited.status_code == 200 and edited.json()["figures_not_generated"] == ["€ 99.000.000"]
+    api(kamer).post(url(letter, "submit/"))
+    assert api(kamer2).get(url(letter)).json()["figures_not_generated"] == ["€ 99.000.000"]
+    assert api(kamer2).post(url(letter, "approve/")).json()["figures_not_generated"] == ["€ 99.000.000"]
+    sent = api(kamer2).post(
+        url(letter, "mark-sent/"),
+        {"sent_on": str(timezone.localdate()), "kamerstuk_number": "Kamerstuk 30 821, nr. 300"},
+    )
+    assert sent.status_code == 200, sent.json()
+    assert sent.json()["figures_not_generated"] == []  # what was sent is the record

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from access.models import User
 
+from .. import selectors
 from ..models import LetterDraft, LetterRevision, Report
 
 
@@ -41,6 +42,12 @@ class LetterDetailSerializer(LetterListSerializer):
     approved_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     sent_by: serializers.StringRelatedField[User] = serializers.StringRelatedField()
     has_confidential_annex = serializers.SerializerMethodField()
+    figures_not_generated = serializers.SerializerMethodField(
+        help_text=_(
+            "Bedragen, percentages en datums in de tekst die geen uit het dossier gegenereerde versie bevat: "
+            "door een bewerker getypt, te controleren tegen het dossier voor de goedkeuring (leeg na verzending)."
+        )
+    )
 
     class Meta(LetterListSerializer.Meta):
         fields = LetterListSerializer.Meta.fields + [
@@ -58,10 +65,15 @@ class LetterDetailSerializer(LetterListSerializer):
             "approved_at",
             "sent_by",
             "drafting_notes",
+            "figures_not_generated",
         ]
 
     def get_has_confidential_annex(self, obj) -> bool:
         return bool(obj.confidential_annex)
+
+    def get_figures_not_generated(self, obj) -> list[str]:
+        # What the web review shows the approver (letters/detail.html, the approval's confirmation).
+        return selectors.letter_figures_not_generated(letter=obj)
 
 
 class LetterUpdateSerializer(serializers.Serializer):
