@@ -293,11 +293,26 @@ def _written_loosely(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])" + r"[\W_]*".join(map(re.escape, words)) + r"(?![^\W_])")
 
 
-def _kvk_written_loosely(number: str) -> re.Pattern[str]:
-    """A KvK number with spaces or dashes between its digits ("6222 2222", "6222-2222"). Not dots: an
-    amount is grouped with dots, and "€ 12.345.678" is no KvK number."""
-    digits = [d for d in number if d.isdigit()]
-    return re.compile(r"(?<![\d.,])" + r"[\s\-]*".join(digits) + r"(?![\d.,]?\d)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_KVK_LABEL = re.compile(r"(?:kvk|k\.v\.k\.|kamer van koophandel|handelsregister)[\W_]*(?:-?\s*nummer|nr\.?)?[\W_]*$")
+
+
+class _KvkWrittenLoosely:
+    """A KvK number with spaces, dashes or dots between its digits ("6222 2222", "6222-2222",
+    "62.22.22.22"). A number grouped in thousands ("12.345.678") reads as an amount ("€ 12.345.678,90"
+    is no KvK number) and is taken for the KvK number only where a KvK label stands before it
+    ("KvK 12.345.678"). Found by trying the product: the number grouped with dots got past the check."""
+
+    def __init__(self, number: str) -> None:
+        digits = [d for d in number if d.isdigit()]
+        self._pattern = re.compile(r"(?<![\d.,])" + r"[\s.\-]*".join(digits) + r"(?![.,]?\d)")
+
+    def search(self, text: str) -> bool:
+        for found in self._pattern.finditer(text):
+            written = found.group().rstrip(".")
+            if not _THOUSANDS.fullmatch(written) or _KVK_LABEL.search(text[max(0, found.start() - 40) : found.start()]):
+                return True
+        return False
 
 
 def company_name_forms(name: str) -> list[str]:
@@ -322,9 +337,11 @@ def _check_public_text(*, letter: LetterDraft, subject: str, body: str) -> None:
         names += [*company_name_forms(case.target_name), *company_name_forms(case.acquirer_name)]
     if not disclosure.country and case.acquirer_country:
         names += [country_name(case.acquirer_country), country_name_en(case.acquirer_country)]
-    secrets = [(name, _written_loosely(name)) for name in names if name and len(name) > 2]
+    secrets: list[tuple[str, re.Pattern[str] | _KvkWrittenLoosely]] = [
+        (name, _written_loosely(name)) for name in names if name and len(name) > 2
+    ]
     if not disclosure.company and len(case.target_kvk_number or "") > 2:
-        secrets.append((case.target_kvk_number, _kvk_written_loosely(case.target_kvk_number)))
+        secrets.append((case.target_kvk_number, _KvkWrittenLoosely(case.target_kvk_number)))
     # Refused at the field that carries it: the subject first, then the letter as it reads (subject and
     # body as one text): what the subject alone does not hold is in the body, or runs into it.
     for field, text in (("subject", subject.casefold()), ("body", f"{subject}\n{body}".casefold())):

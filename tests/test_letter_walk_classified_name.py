@@ -85,6 +85,10 @@ def test_the_name_forms():
         "voorbeeld.photonics",
         "KvK 1234 5678",  # the number with a space (case_data: 12345678)
         "1234-5678",
+        "KvK 12.34.56.78",  # grouped with dots, not as an amount
+        "1234.5678",
+        "KvK-nummer 12.345.678",  # grouped as an amount, but a KvK label before it
+        "Kamer van Koophandel nr. 12.345.678",
         "Example State Holdings",  # the acquirer, without "Ltd."
         "EXAMPLE-STATE HOLDINGS LTD.",
         "China",  # the acquirer's country in English
@@ -103,7 +107,14 @@ def test_a_classified_party_written_another_way_is_refused(draft, kamer, written
     assert draft.revision == 1
 
 
-@pytest.mark.parametrize("written", ["Het bedrag is € 12.345.678,90.", "Dit is een voorbeeldige transactie."])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Het bedrag is € 12.345.678,90.",
+        "Het gaat om 12.345.678 aandelen.",  # grouped in thousands, no KvK label: a number, not the KvK's
+        "Dit is een voorbeeldige transactie.",
+    ],
+)
 def test_words_and_numbers_that_only_resemble_them_pass(draft, kamer, written):
     updated = services.letter_update(
         user=kamer, letter=draft, body=draft.body + f"\n\n{written}", expected_revision=draft.revision
