@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from .selectors import api_token_authenticate
 
@@ -39,3 +39,18 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if getattr(settings, "OTP_REQUIRED", True) and not (user is not None and user.is_verified()):
             return None
         return result
+
+    def enforce_csrf(self, request):
+        """DRF's CSRF check of a session's unsafe request, refused in the person's language with its own
+        code (DRF's is "CSRF Failed: CSRF token missing.", in English, as `permission_denied`)."""
+        try:
+            super().enforce_csrf(request)
+        except PermissionDenied:
+            raise PermissionDenied(
+                _(
+                    "CSRF-controle mislukt: een verzoek met de sessie van de webapplicatie moet het "
+                    "CSRF-token meesturen (kop X-CSRFToken). Gebruik voor een script een API-token "
+                    "(Authorization: Token ...)."
+                ),
+                code="csrf_failed",
+            ) from None
