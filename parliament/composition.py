@@ -22,13 +22,18 @@ from decimal import Decimal
 
 from assessments.selectors import latest_risk_review_conclusion
 from bev.models import Dilution, Position
-from bev.selectors import fund_overview, position_stake_recorded_on, position_summary
+from bev.selectors import (
+    fund_holds_money_of_cases_from,
+    fund_overview,
+    position_stake_recorded_on,
+    position_summary,
+)
 from cases.constants import ScopeGround
-from core.classification import Classification
+from core.classification import Classification, rank
 from core.exceptions import NotFound
 from core.formatting import date_nl, euro, percent_nl
 
-from .confidentiality import Disclosure, disclosure_for
+from .confidentiality import AMOUNTS_CONFIDENTIAL_FROM, Disclosure, disclosure_for
 from .models import Chamber, LetterRequest, TransactionKind
 
 # The two addressees (the format of the ministry's letters, shared/reference/kamerbrief-format-examples.txt).
@@ -171,6 +176,10 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "fund_returns": fund.get("returns"),
         "liquid_cap": fund.get("liquid_cap"),
         "fund_manager": str(fund.get("manager") or ""),  # the manager on record that day (bev.ManagerPeriod)
+        # the fund's figures that day hold money of a case whose amounts are withheld (parliament.confidentiality)
+        "fund_holds_withheld_amounts": fund_holds_money_of_cases_from(
+            classification_rank=rank(AMOUNTS_CONFIDENTIAL_FROM), as_of=request.executed_on
+        ),
         "references": [
             {"citation": r.citation, "description": r.description} for r in letter_references_on(letter_date)
         ],
@@ -531,6 +540,12 @@ def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
             "alleen een bedrag vast); de zin over het belang na de transactie is weggelaten. Vul het belang "
             "na de vervolginvestering zelf in."
         )
+    if disclosure.amounts and not disclosure.fund_figures and _fund_sentence(facts):
+        notes.append(
+            "De stand van de voorziening staat in de vertrouwelijke bijlage en niet in de openbare brief: "
+            "de cijfers bevatten bedragen van een casus gerubriceerd als GEHEIM of hoger, die anders uit "
+            "het verschil tussen twee openbare brieven af te leiden zijn."
+        )
     if disclosure.amounts and not _fund_sentence(facts):
         notes.append(
             "De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is weggelaten."
@@ -597,19 +612,25 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def letter_disclosure(facts: dict) -> Disclosure:
+    """What the public letter of these facts may say (parliament.confidentiality)."""
+    return disclosure_for(
+        facts.get("classification") or Classification.ZAAKVERTROUWELIJK,
+        name_country=bool((facts.get("country_policy") or {}).get("name_country")),
+        fund_holds_withheld_amounts=bool(facts.get("fund_holds_withheld_amounts")),
+    )
+
+
 def compose_letter(facts: dict) -> ComposedLetter:
     """The subject, public body and confidential annex for one chamber. The public body never holds
     what `disclosure_for(classification)` keeps out of it."""
-    disclosure = disclosure_for(
-        facts.get("classification") or Classification.ZAAKVERTROUWELIJK,
-        name_country=bool((facts.get("country_policy") or {}).get("name_country")),
-    )
+    disclosure = letter_disclosure(facts)
     kind = facts["kind"]
     executed_on = date_nl(_as_date(facts["executed_on"]))
     company = _company(facts, disclosure)
     # inside the sentence the apposition "…, actief in de sector X" closes with a comma
     company_mid = f"{company}," if disclosure.company and facts.get("company_sector") else company
-    annex_note = " (zie de vertrouwelijke bijlage)" if disclosure.needs_annex else ""
+    annex_note = " (zie de vertrouwelijke bijlage)" if disclosure.details_in_annex else ""
 
     paragraphs = []
     intro = _references_sentence(facts)
@@ -645,8 +666,13 @@ def compose_letter(facts: dict) -> ComposedLetter:
         )
         paragraphs.append(" ".join(s for s in (_exit_ground(facts), rest, _proceeds_sentence(facts, disclosure)) if s))
 
-    if disclosure.amounts and _fund_sentence(facts):
+    if disclosure.fund_figures and _fund_sentence(facts):
         paragraphs.append(_fund_sentence(facts))
+    elif disclosure.amounts and _fund_sentence(facts):
+        paragraphs.append(
+            "De stand van de voorziening is opgenomen in de vertrouwelijke bijlage, omdat de cijfers ervan "
+            "bedragen bevatten die vanwege de rubricering niet openbaar zijn."
+        )
     closing = (
         "Over de transacties van de voorziening wordt daarnaast gerapporteerd in het jaarverslag van "
         f"{facts.get('fund_manager') or 'de fondsbeheerder'}."
@@ -683,6 +709,6 @@ def compose_annex(facts: dict, disclosure: Disclosure) -> str:
         details.append(f"Land van de beoogde investeerder of overnemer: {country_name(facts['acquirer_country'])}")
     if not disclosure.amounts:
         details.append(_amount_sentence(facts))
-        if _fund_sentence(facts):
-            details.append(_fund_sentence(facts))
+    if not disclosure.fund_figures and _fund_sentence(facts):
+        details.append(_fund_sentence(facts))
     return "\n\n".join(lines + details)

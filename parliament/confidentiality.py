@@ -13,7 +13,11 @@ public body:
   country is in the public body only when the policy valid on the letter's date says so. A country
   withheld by that policy alone goes into no annex (the annex of a public case would be public);
 - amounts (the transaction amount, the stake and the fund's figures, from which the amount could be
-  derived) are public unless the case is classified GEHEIM or above.
+  derived) are public unless the case is classified GEHEIM or above;
+- the fund's figures (committed capital, invested to date, liquid assets) are public in no letter once
+  they hold money of a case whose amounts are withheld: two public letters of other cases, one before
+  and one after its transaction, would give its amount as their difference (found by trying the
+  product: 147.25m - 99.25m - 8m = the GEHEIM case's 40m). They go into that letter's annex instead.
 """
 
 from __future__ import annotations
@@ -32,17 +36,27 @@ class Disclosure:
     country: bool  # the acquirer's country, in the public body
     amounts: bool  # amount, stake, fund figures
     country_classified: bool = False  # the country is kept out by the classification (so: in the annex)
+    fund_figures: bool = True  # the fund's figures, in the public body
+
+    @property
+    def details_in_annex(self) -> bool:
+        """The annex holds details of this case (its company, country or amounts)."""
+        return not (self.company and self.amounts) or self.country_classified
 
     @property
     def needs_annex(self) -> bool:
-        return not (self.company and self.amounts) or self.country_classified
+        return self.details_in_annex or not self.fund_figures
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def disclosure_for(classification: str, *, name_country: bool = False) -> Disclosure:
-    """`name_country`: the country policy valid on the letter's date allows naming it (default: no)."""
+def disclosure_for(
+    classification: str, *, name_country: bool = False, fund_holds_withheld_amounts: bool = False
+) -> Disclosure:
+    """`name_country`: the country policy valid on the letter's date allows naming it (default: no).
+    `fund_holds_withheld_amounts`: the fund's figures on the transaction's date hold money of a case
+    classified from AMOUNTS_CONFIDENTIAL_FROM up (`bev.selectors.fund_holds_money_of_cases_from`)."""
     details_public = classification in PUBLICLY_DISCLOSABLE
     amounts_public = rank(classification) < rank(AMOUNTS_CONFIDENTIAL_FROM)
     return Disclosure(
@@ -50,4 +64,5 @@ def disclosure_for(classification: str, *, name_country: bool = False) -> Disclo
         country=details_public and name_country,
         amounts=amounts_public,
         country_classified=not details_public,
+        fund_figures=amounts_public and not fund_holds_withheld_amounts,
     )

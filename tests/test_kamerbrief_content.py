@@ -299,3 +299,51 @@ def test_the_letter_is_dutch_whatever_the_language_of_the_person(
         )
     letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
     assert "in de vorm van aandelen" in letter.body
+
+
+def test_the_funds_figures_leave_the_public_letter_once_they_hold_a_secret_cases_money():
+    """Found by trying the product: a GEHEIM case's amount went to its letter's annex, but the public
+    letters of other cases before and after it stated the fund's totals, and their difference was the
+    secret amount (147.25m - 99.25m - 8m = 40m). Once the fund's figures hold such money they go into
+    the annex of every letter; the letter's own amount stays public."""
+    letter = compose_letter(facts(fund_holds_withheld_amounts=True))
+    assert "€ 12.500.000" in letter.body  # this case's own amount: public
+    for figure in ("€ 100.000.000", "€ 32.500.000", "€ 67.500.000"):
+        assert figure not in letter.body and figure in letter.confidential_annex
+    assert "De stand van de voorziening is opgenomen in de vertrouwelijke bijlage" in letter.body
+    assert "zie de vertrouwelijke bijlage" not in letter.body  # no detail of this case is in the annex
+    assert any("GEHEIM" in note for note in letter.notes)
+    # Without such money the figures are in the public letter, and there is no annex for them.
+    public = compose_letter(facts())
+    assert "Het toegezegde vermogen van de voorziening bedraagt € 100.000.000." in public.body
+    assert public.confidential_annex == ""
+
+
+def test_a_public_letter_after_a_secret_cases_payment_does_not_state_the_funds_figures(
+    letter_case, officer, officer2, manager, manager2, secretariat, secretariat2, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_case
+
+    factories = pytest.importorskip("tests.factories")
+    factories.fund_with_tranches(user=manager)
+    secret = make_case(
+        officer=officer,
+        classification=Classification.GEHEIM,
+        target_name="Qubitron B.V.",
+        target_kvk_number="87654321",
+        team={officer2: Role.CASE_OFFICER, secretariat: Role.CABINET_SECRETARIAT, manager: Role.FUND_MANAGER},
+    )
+    from cases.services import case_team_add
+
+    for member, role in ((secretariat2, Role.CABINET_SECRETARIAT), (manager2, Role.FUND_MANAGER)):
+        case_team_add(user=officer, case=secret, member=member, role=role)
+    secret = factories.case_to_investment_preparation(secret, recorder=secretariat, confirmer=secretariat2)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.invest_in_case(secret, proposer=manager, approver=manager2, amount=Decimal("40000000"))
+    case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.invest_in_case(case, proposer=manager, approver=manager2, amount=Decimal("8000000"))
+    letter = LetterDraft.objects.get(case=case, chamber="tweede_kamer", kind="first_investment")
+    assert "Het gaat om een investering van € 8.000.000" in letter.body
+    assert "geïnvesteerd" not in letter.body and "€ 48.000.000" not in letter.body
+    assert "in totaal € 48.000.000 geïnvesteerd" in letter.confidential_annex

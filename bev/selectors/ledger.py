@@ -118,3 +118,12 @@ def account_history(
             }
         )
     return history
+
+
+def fund_holds_money_of_cases_from(*, classification_rank: int, as_of: date) -> bool:
+    """Whether the fund's books on `as_of` hold an entry of a case classified at `classification_rank`
+    or above (its reservation, a payment, a sale): then the fund's figures on that day contain it."""
+    from cases.models import Case
+
+    classified = Case.objects.filter(classification_rank__gte=classification_rank).values("pk")
+    return JournalEntry.objects.filter(booked_on__lte=as_of, case_id__in=classified).exists()
