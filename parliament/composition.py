@@ -23,6 +23,7 @@ from decimal import Decimal
 from assessments.selectors import latest_risk_review_conclusion
 from bev.models import Dilution, Position
 from bev.selectors import (
+    approved_proposal_amount,
     fund_holds_money_of_cases_from,
     fund_overview,
     position_stake_recorded_on,
@@ -167,6 +168,7 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "stake_recorded_on": position.get("stake_recorded_on"),
         "dilutions": _dilutions_since_last_transaction(request),
         "position_invested": position.get("amount_invested"),
+        "proposal_amount": approved_proposal_amount(case_id=case.pk),  # what the position is to receive
         "cabinet_decision_date": decision.meeting_date if decision else None,
         "exit_review_date": review["approved_on"] if review and review["manageable"] else None,
         "sale_order_date": sale_order.meeting_date if sale_order else None,
@@ -405,7 +407,7 @@ def _amount_sentence(facts: dict) -> str:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
     value = _stake_after(facts)
-    if value is not None and kind != TransactionKind.FULL_EXIT:
+    if value is not None and _states_stake(facts):
         diluted = (facts.get("dilutions") or [])[-1:]
         if diluted:  # a share issue without the State since the last transaction parliament was told of
             text += (
@@ -429,9 +431,32 @@ def _stake_after(facts: dict) -> Decimal | None:
     only an amount, and a dilution cannot raise it): then only if a stake was recorded on or after the
     follow-on's date (`stake_recorded_on`), else the stake of an earlier transaction would be stated as
     today's. The service's own convention; the letter 2023 asks only that parliament be informed."""
-    if facts.get("stake_percent") is None or _follow_on_stake_unrecorded(facts):
+    if (
+        facts.get("stake_percent") is None
+        or _follow_on_stake_unrecorded(facts)
+        or _first_tranche_stake_unrecorded(facts)
+    ):
         return None
     return Decimal(str(facts["stake_percent"]))
+
+
+def _states_stake(facts: dict) -> bool:
+    """The letter states the State's stake after this transaction (not after a full exit: nothing is left)."""
+    return _stake_after(facts) is not None and facts.get("kind") != TransactionKind.FULL_EXIT
+
+
+def _first_tranche_stake_unrecorded(facts: dict) -> bool:
+    """A first investment that pays only part of the approved investment proposal, and no stake recorded
+    on or after its date: the stake the position was set up with may be what the whole plan buys, and
+    nothing on record says the State holds it after this first tranche (found by trying the product:
+    40% stated after €50m of an €86.75m plan). The service's own convention, as for a follow-on."""
+    if facts.get("kind") != TransactionKind.FIRST_INVESTMENT or facts.get("stake_percent") is None:
+        return False
+    planned = facts.get("proposal_amount")
+    if planned is None or Decimal(str(facts.get("amount") or 0)) >= Decimal(str(planned)):
+        return False
+    recorded_on = facts.get("stake_recorded_on")
+    return recorded_on is None or _as_date(recorded_on) < _as_date(facts["executed_on"])
 
 
 def _follow_on_stake_unrecorded(facts: dict) -> bool:
@@ -534,6 +559,13 @@ def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
             )
         if facts.get("market_financing_explored") is not True:
             notes.append("Niet vastgelegd dat financiering in de markt is verkend; ‘laatste redmiddel’ is weggelaten.")
+    if _first_tranche_stake_unrecorded(facts):
+        notes.append(
+            f"Deze eerste investering ({euro(facts['amount'])}) is een deel van het goedgekeurde "
+            f"investeringsvoorstel ({euro(facts['proposal_amount'])}); dat het vastgelegde belang van "
+            f"{_stake_text(Decimal(str(facts['stake_percent'])))} al na deze tranche geldt, is niet vastgelegd. "
+            "De zin over het belang na de transactie is weggelaten. Vul het belang na deze transactie zelf in."
+        )
     if _follow_on_stake_unrecorded(facts):
         notes.append(
             "Het belang van de Staat na deze vervolginvestering is niet vastgelegd (een uitbetaling legt "
@@ -646,9 +678,14 @@ def compose_letter(facts: dict) -> ComposedLetter:
     if disclosure.amounts:
         paragraphs.append(_amount_sentence(facts))
     else:
+        # what the annex holds (`_amount_sentence`): the stake only where one is stated
         paragraphs.append(
-            "Het bedrag van de transactie en het belang van de Staat zijn vanwege de rubricering "
-            "van de casus opgenomen in de vertrouwelijke bijlage."
+            (
+                "Het bedrag van de transactie en het belang van de Staat zijn"
+                if _states_stake(facts)
+                else "Het bedrag van de transactie is"
+            )
+            + " vanwege de rubricering van de casus opgenomen in de vertrouwelijke bijlage."
         )
 
     if kind in INVESTMENTS:

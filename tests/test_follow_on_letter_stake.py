@@ -35,10 +35,12 @@ def kamer(make_user):
 
 @pytest.fixture
 def invested(case, officer, manager, manager2, secretariat, secretariat2, kamer, django_capture_on_commit_callbacks):
-    """€ 20 mln for a 20 % stake, then a follow-on of € 50 mln (the tester's figures); letters drafted."""
+    """€ 20 mln for a 20 % stake, then a follow-on of € 50 mln (the tester's figures); letters drafted.
+    The approved proposal covers both (€ 70 mln): the first letter states no stake either, since it paid
+    only part of the plan (test_kamerbrief_content)."""
     add_liaisons(case, by=officer, liaisons=[kamer])
     fund_with_tranches(user=manager)
-    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, proposal_amount=70 * M)
     with django_capture_on_commit_callbacks(execute=True):
         position = invest_in_case(
             ready, proposer=manager, approver=manager2, amount=20 * M, booked_on=INVESTED_ON, ownership_percent=20
@@ -59,10 +61,11 @@ def test_the_follow_on_letter_leaves_the_unrecorded_stake_out_and_says_so(invest
     assert STAKE_SENTENCE not in follow_on.body and STAKE_SENTENCE not in follow_on.confidential_annex
     assert "20%" not in follow_on.body
     assert any(NOTE in note and "zelf in" in note for note in follow_on.drafting_notes)
-    # the first investment's letter states the stake entered with it, as before, and no such note
+    # the first investment's letter: a part of the plan, so no stake either, and its own note
     first = letter(invested.case, "first_investment")
-    assert f"{STAKE_SENTENCE} 20%." in first.body
+    assert STAKE_SENTENCE not in first.body
     assert not any(NOTE in note for note in first.drafting_notes)
+    assert any("is een deel van het goedgekeurde investeringsvoorstel" in note for note in first.drafting_notes)
 
 
 def test_a_stake_recorded_on_or_after_the_follow_on_is_stated(invested, manager):

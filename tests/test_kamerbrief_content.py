@@ -213,7 +213,9 @@ def test_the_letter_uses_the_funds_own_figures(
     if not hasattr(factories, "invest_in_case"):
         pytest.skip("fund helpers not available")
     factories.fund_with_tranches(user=manager)
-    case = factories.case_to_investment_preparation(letter_case, recorder=secretariat, confirmer=secretariat2)
+    case = factories.case_to_investment_preparation(
+        letter_case, recorder=secretariat, confirmer=secretariat2, proposal_amount=Decimal("12500000")
+    )
     with django_capture_on_commit_callbacks(execute=True):
         position = factories.invest_in_case(
             case, proposer=manager, approver=manager2, amount=Decimal("12500000"), ownership_percent=Decimal("25")
@@ -347,3 +349,46 @@ def test_a_public_letter_after_a_secret_cases_payment_does_not_state_the_funds_f
     assert "Het gaat om een investering van € 8.000.000" in letter.body
     assert "geïnvesteerd" not in letter.body and "€ 48.000.000" not in letter.body
     assert "in totaal € 48.000.000 geïnvesteerd" in letter.confidential_annex
+
+
+FIRST_TRANCHE_NOTE = "is een deel van het goedgekeurde investeringsvoorstel"
+
+
+def test_a_first_investment_of_part_of_the_plan_states_no_stake_the_record_does_not_back():
+    """Found by trying the product: a position set up with 40% for an €86.75m plan, and the letter
+    after its first €50m said the State held 40% after this transaction. Nothing on record says so:
+    the sentence is left out and the drafter is asked to fill it in. Paid in full, it is stated."""
+    stake = "Het belang van de Staat in de onderneming bedraagt na deze transactie"
+    partial = compose_letter(
+        facts(amount=Decimal("50000000.00"), proposal_amount=Decimal("86750000.00"), stake_percent=Decimal("40"))
+    )
+    assert stake not in partial.body and "40%" not in partial.body
+    assert any(FIRST_TRANCHE_NOTE in note and "zelf in" in note for note in partial.notes)
+    whole = compose_letter(
+        facts(amount=Decimal("86750000.00"), proposal_amount=Decimal("86750000.00"), stake_percent=Decimal("40"))
+    )
+    assert f"{stake} 40%." in whole.body and not any(FIRST_TRANCHE_NOTE in note for note in whole.notes)
+    # a stake recorded on or after the transaction's date (a dilution, a conversion) is on record
+    recorded = compose_letter(
+        facts(
+            amount=Decimal("50000000.00"),
+            proposal_amount=Decimal("86750000.00"),
+            stake_percent=Decimal("40"),
+            stake_recorded_on=date(2026, 11, 24),
+        )
+    )
+    assert f"{stake} 40%." in recorded.body
+
+
+def test_a_secret_letter_says_the_annex_holds_a_stake_only_where_it_does():
+    """Found by trying the product: a GEHEIM loan with warrants (no stake on record) said "Het bedrag van
+    de transactie en het belang van de Staat zijn ... opgenomen in de vertrouwelijke bijlage", and the
+    annex held only the amount."""
+    loan = compose_letter(facts(classification="geheim", stake_percent=None, instrument="een lening met warrants"))
+    assert "Het bedrag van de transactie is vanwege de rubricering" in loan.body
+    assert "belang van de Staat" not in loan.body and "belang van de Staat" not in loan.confidential_annex
+    shares = compose_letter(facts(classification="geheim"))
+    assert "Het bedrag van de transactie en het belang van de Staat zijn vanwege" in shares.body
+    assert "25%" in shares.confidential_annex
+    exited = compose_letter(facts(classification="geheim", kind="full_exit"))
+    assert "Het bedrag van de transactie is vanwege de rubricering" in exited.body

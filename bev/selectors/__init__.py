@@ -57,6 +57,7 @@ from .positions import (  # noqa: F401
     positions_stakes_on,
 )
 from .proposals import (  # noqa: F401
+    approved_proposal_amount,
     investment_proposal_get,
     investment_proposal_list,
 )

@@ -3,12 +3,15 @@ see (404 otherwise)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from access.models import User
 from core.exceptions import NotFound
 
+from ..constants import ProposalStatus
 from ..models import InvestmentProposal
 
 
@@ -32,3 +35,14 @@ def investment_proposal_get(*, user: User | AnonymousUser, proposal_id: int | st
     if found is None:
         raise NotFound("Investeringsvoorstel niet gevonden.")
     return found
+
+
+def approved_proposal_amount(*, case_id: int) -> Decimal | None:
+    """The amount of the case's investment proposal approved last (what its position is to receive
+    under the governing decision); None without one."""
+    return (
+        InvestmentProposal.objects.filter(case_id=case_id, status=ProposalStatus.APPROVED)
+        .order_by("-decided_at", "-id")
+        .values_list("amount", flat=True)
+        .first()
+    )
