@@ -358,6 +358,24 @@ def _consultation_sentence(facts: dict, disclosure: Disclosure) -> str:
     return f"Mijn ministerie heeft de risico-inschatting opgesteld in afstemming met {which}."
 
 
+def _conditions_sentence(ground: str | None) -> str:
+    """The afwegingskader's two conditions as met: in the letter's own numbered words where they fit the
+    ground ("1) de voorziene investering of overname heeft risico’s voor de nationale veiligheid tot
+    gevolg, en 2) er is sprake van directe of indirecte invloed van een statelijke actor"), else (a
+    historical transaction, blocked start-up financing: no investment or takeover is foreseen) in the
+    service's own words, not numbered, so that no paraphrase reads as the letter's text (found by
+    trying the product)."""
+    if ground in FIRST_CONDITION:
+        return (
+            f"Aan beide voorwaarden van het afwegingskader was voldaan: 1) {FIRST_CONDITION[ground]}, en 2) er is "
+            "sprake van directe of indirecte invloed van een statelijke actor."
+        )
+    return (
+        f"Aan beide voorwaarden van het afwegingskader was voldaan: {FIRST_CONDITION_OTHERWISE} en er is sprake "
+        "van directe of indirecte invloed van een statelijke actor."
+    )
+
+
 def _last_resort_sentence(facts: dict) -> str:
     if facts.get("market_financing_explored") is True:
         return "Alternatieve financiering in de markt is verkend; de voorziening is ingezet als laatste redmiddel."
@@ -371,13 +389,7 @@ def _investment_paragraphs(facts: dict, disclosure: Disclosure) -> list[str]:
         f"Aanleiding was {_threat(facts, disclosure)}.",
         # Only when the approved risk assessment records both conditions as met (the record, not the
         # lifecycle's assumption).
-        (
-            "Aan beide voorwaarden van het afwegingskader was voldaan: 1) "
-            f"{FIRST_CONDITION.get(ground, FIRST_CONDITION_OTHERWISE)}, en 2) er is sprake van directe of indirecte "
-            "invloed van een statelijke actor."
-        )
-        if facts.get("conditions_met")
-        else "",
+        _conditions_sentence(ground) if facts.get("conditions_met") else "",
         _consultation_sentence(facts, disclosure),
         f"Op basis daarvan heeft het kabinet {decided}besloten tot inzet van de voorziening.",
         INSTRUMENTS_SENTENCE.get(ground, ""),

@@ -39,6 +39,26 @@ def test_the_two_conditions_are_stated_only_when_the_approved_assessment_records
     assert "Aan beide voorwaarden" not in body(conditions_met=None)
 
 
+LETTER_CONDITIONS = (
+    "1) de voorziene investering of overname heeft risico’s voor de nationale veiligheid tot gevolg, en 2) er is "
+    "sprake van directe of indirecte invloed van een statelijke actor"
+)
+
+
+@pytest.mark.parametrize("ground", ["not_in_screening", "essential_supplier"])
+def test_the_conditions_are_quoted_in_the_letters_numbered_words_where_they_fit_the_ground(ground):
+    assert LETTER_CONDITIONS in " ".join(body(conditions_met=True, scope_ground=ground).split())
+
+
+@pytest.mark.parametrize("ground", ["historical_transaction", "blocked_startup_financing", None])
+def test_where_no_investment_is_foreseen_the_conditions_are_not_numbered_as_if_quoted(ground):
+    """Found by trying the product: "1) er zijn risico’s voor de nationale veiligheid, en 2) ..." stood in
+    the letter's numbered form, as if quoted; the 2023 letter's condition 1 reads otherwise."""
+    text = " ".join(body(conditions_met=True, scope_ground=ground).split())
+    assert "Aan beide voorwaarden van het afwegingskader was voldaan: er zijn risico’s" in text
+    assert "voldaan: 1)" not in text and ", en 2) er is sprake" not in text
+
+
 def test_the_conditions_fact_comes_from_the_approved_assessment(case, officer, assessor, assessor2, manager):
     from parliament.composition import _record_facts
 
