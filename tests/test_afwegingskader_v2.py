@@ -238,9 +238,9 @@ def assessment(officer, assessor, advisor, case):
     return assessment_start(user=assessor, case=case)
 
 
-def test_new_assessments_pin_version_2(assessment):
-    assert assessment.framework.number == 3
-    assert FrameworkVersion.objects.get(number=3).status == "published"
+def test_new_assessments_pin_the_latest_version(assessment):
+    assert assessment.framework.number == 4  # v3's rules, with v4's corrected sources (migration 0006)
+    assert FrameworkVersion.objects.get(number=4).status == "published"
 
 
 def test_a_drinking_water_assessment_is_approved_as_zeer_hoog_through_the_services(assessment, assessor, assessor2):

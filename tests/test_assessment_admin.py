@@ -38,7 +38,7 @@ def test_administrator_adds_and_publishes_a_draft_in_the_admin(admin_client):
         {"name": "Versie 2", "notes": "", "definition": json.dumps(definition)},
     )
     assert response.status_code == 302, response.content[:2000]
-    draft = FrameworkVersion.objects.get(number=4)  # v1, v2 and v3 come from the migrations
+    draft = FrameworkVersion.objects.get(number=5)  # v1 to v4 come from the migrations
     assert draft.status == "draft" and draft.created_by.username == "beheer"
     response = admin_client.post(
         "/admin/assessments/frameworkversion/", {"action": "publish", "_selected_action": [draft.pk]}

@@ -37,7 +37,7 @@ def test_a_different_assessor_approves_and_the_result_is_frozen(api, assessor2, 
     assert body["approved_by"] == "assessor2"
     assert body["result"]["outcome"] == "deploy"
     assert (
-        body["result"]["framework"]["number"] == 3
+        body["result"]["framework"]["number"] == 4
     )  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
     assert body["reviews"][-1]["decision"] == "approved"
     assert AuditRecord.objects.filter(event="assessment.approve", case_id=submitted.case_id).count() == 1
@@ -138,7 +138,7 @@ def test_a_change_is_a_new_revision_linked_to_the_old_one(api, officer, assessor
     assert response.status_code == 201
     new = response.json()
     assert new["revision"] == 2 and new["previous_id"] == old.pk and new["status"] == "draft"
-    assert new["framework"]["number"] == old.framework.number == 3
+    assert new["framework"]["number"] == old.framework.number == 4
     # The inputs are carried over; the old one is untouched and still the approved one.
     assert new["result"]["outcome"] == "deploy"
     from assessments.selectors import approved_outcome_for_case

@@ -56,7 +56,7 @@ def test_an_administrator_publishes_a_new_version(api, admin, assessor):
     )
     assert response.status_code == 201, response.json()
     draft = response.json()
-    assert draft["number"] == 4 and draft["status"] == "draft"  # v1, v2, v3: the migrations
+    assert draft["number"] == 5 and draft["status"] == "draft"  # v1 to v4: the migrations
     # Drafts are invisible to others.
     assert api(assessor).get(f"/api/frameworks/{draft['id']}/").status_code == 404
     assert api(assessor).post(f"/api/frameworks/{draft['id']}/publish/").status_code == 404
@@ -78,7 +78,7 @@ def test_an_invalid_definition_is_a_field_error(api, admin):
     assert response.status_code == 400
     messages = " ".join(response.json()["definition"])
     assert "kernindicator" in messages and "geen geldig getal" in messages
-    assert not FrameworkVersion.objects.filter(number=4).exists()
+    assert not FrameworkVersion.objects.filter(number=5).exists()
 
 
 def test_published_versions_never_change(api, admin):
@@ -100,7 +100,7 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
     before = assessment_detail(assessment=approved)
     assert before["result"]["risk_level"] == "hoog"
 
-    # A new version (4) doubles the thresholds and re-weights: the same scores would now be "laag".
+    # A new version (5) doubles the thresholds and re-weights: the same scores would now be "laag".
     definition = new_definition()
     for row, score in zip(definition["risk_levels"], ["0.00", "3.50", "3.80", "3.95"]):
         row["min_score"] = score
@@ -110,21 +110,21 @@ def test_a_new_version_changes_no_existing_assessment(api, admin, officer, asses
 
     approved.refresh_from_db()
     after = api(assessor).get(f"/api/assessments/{approved.pk}/").json()
-    assert after["framework"]["number"] == 3
+    assert after["framework"]["number"] == 4
     assert after["result"]["risk_level"] == "hoog" and after["result"]["outcome"] == "deploy"
     assert after["result"] == api(assessor).get(f"/api/assessments/{approved.pk}/outcome/").json() | {
         "framework": after["result"]["framework"]
     }
 
-    # A draft revision keeps its version too; a new case's assessment takes the new version 4.
+    # A draft revision keeps its version too; a new case's assessment takes the new version 5.
     from .factories import make_case
 
     other = make_case(officer=officer, team={assessor: Role.RISK_ASSESSOR})
     start_risk_assessment(other, officer=officer)
     fresh = assessment_start(user=assessor, case=other)
-    assert fresh.framework.number == 4
+    assert fresh.framework.number == 5
     revision = api(assessor).post(f"/api/assessments/{approved.pk}/revise/").json()
-    assert revision["framework"]["number"] == 3
+    assert revision["framework"]["number"] == 4
     assert revision["result"]["risk_level"] == "hoog"
 
 

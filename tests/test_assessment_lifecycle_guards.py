@@ -22,7 +22,7 @@ def assess_through_api(api, case, *, lead, approver, outcome):
     assert response.status_code == 201, response.json()
     body = response.json()
     aid = body["id"]
-    assert body["framework"]["number"] == 3 and body["framework"]["derived_from_letter"] is True
+    assert body["framework"]["number"] == 4 and body["framework"]["derived_from_letter"] is True
     assert (
         client.put(
             f"/api/assessments/{aid}/scope/",

@@ -49,7 +49,7 @@ def test_report_context_holds_everything_the_cabinet_needs(officer, assessor, as
     assert context["conditions"][0]["evidence"] == [
         {"title": "Analyse", "source": "EZK", "url": "", "document_id": None}
     ]
-    assert context["framework"]["number"] == 3 and context["framework"]["derived_from_letter"] is True
+    assert context["framework"]["number"] == 4 and context["framework"]["derived_from_letter"] is True
     assert all(row["final_level"] == 3 for row in context["indicators"] if row["kind"] == "core")
     assert context["indicators"][0]["scores"][0]["assessor"] == "assessor"
     assert all(c["passes"] for c in context["checks"])

@@ -46,7 +46,7 @@ def review_with(case, lead, **answers):
 
 def test_a_new_review_uses_the_current_version_and_asks_the_review_questions(assessor, monitored):
     review = assessment_start(user=assessor, case=monitored, kind="risk_review")
-    assert review.framework.number == 3  # v3 (migration 0005) keeps v2's review questions
+    assert review.framework.number == 4  # v3 and v4 (migrations 0005, 0006) keep v2's review questions
     assert review.framework.framework.reviews_by_questions
     assert sorted(review.checks.values_list("code", flat=True)) == sorted(
         [

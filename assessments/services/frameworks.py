@@ -93,8 +93,8 @@ def framework_publish(*, user: User, framework: FrameworkVersion) -> FrameworkVe
 
 
 def restore_seeded_versions() -> None:
-    """Recreate the versions the data migrations publish (v1, v2, v3) where missing (for a database
-    whose tables were emptied, e.g. a flushed test database); v3 from its migration's own literal."""
+    """Recreate the versions the data migrations publish (v1 to v4) where missing (for a database
+    whose tables were emptied, e.g. a flushed test database); v3 and v4 from their migrations."""
     import importlib
 
     from ..default_framework import ensure_default_framework
@@ -103,6 +103,7 @@ def restore_seeded_versions() -> None:
     ensure_default_framework()
     ensure_review_framework()
     importlib.import_module("assessments.migrations.0005_framework_version_3").ensure_version(FrameworkVersion)
+    importlib.import_module("assessments.migrations.0006_framework_version_4").ensure_version(FrameworkVersion)
 
 
 def framework_current() -> FrameworkVersion:
