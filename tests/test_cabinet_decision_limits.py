@@ -149,18 +149,20 @@ def test_two_disbursements_within_the_maximum_apart_but_not_together(manager, ma
 
 # -- the instrument and the lapse date --------------------------------------------------------
 def test_an_instrument_the_decision_does_not_allow_is_refused(api, manager, decided):
-    loan = services.position_create(
-        user=manager,
-        case=decided,
-        instrument="convertible_loan",
-        principal=M,
-        conversion_terms="Tegen de prijs van de volgende ronde.",
-    )
+    """Refused when the position is recorded (found by trying the product: such a position was recorded,
+    and every booking on it refused afterwards), and still at every booking: a later decision governs."""
     response = api(manager).post(
-        f"/api/positions/{loan.pk}/reservations/", {"amount": "1000.00", "idempotency_key": "r1"}, format="json"
+        "/api/positions/",
+        {
+            "case": decided.pk,
+            "instrument": "convertible_loan",
+            "principal": "1000000.00",
+            "conversion_terms": "Tegen de prijs van de volgende ronde.",
+        },
+        format="json",
     )
     assert response.status_code == 409
-    assert response.json()["code"] == "cabinet_decision_instrument"
+    assert response.json()["code"] == "cabinet_decision_instrument" and response.json()["field"] == "instrument"
     assert "MR-2026-01" in response.json()["message"]
     # the instruments in words, as the decision's page shows them, not their codes
     assert (
@@ -168,9 +170,71 @@ def test_an_instrument_the_decision_does_not_allow_is_refused(api, manager, deci
         and "(wel: Aandelen)" in response.json()["message"]
     )
     assert "convertible_loan" not in response.json()["message"]
-    with pytest.raises(Conflict):
-        propose(manager, loan, M, "d1")
+    assert not decided.positions.exists()
+    # The bookings' own check (a position recorded under an earlier decision that allowed it):
+    from bev.services.ledger import _check_cabinet_decision
+
+    with pytest.raises(Conflict) as refused:
+        _check_cabinet_decision(case=decided, instrument="convertible_loan", increase=M)
+    assert refused.value.code == "cabinet_decision_instrument"
     assert not JournalEntry.objects.filter(kind__in=["reservation", "disbursement"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("terms", "field"),
+    [
+        ({"instrument": "equity", "ownership_percent": "0"}, "ownership_percent"),
+        ({"instrument": "equity", "ownership_percent": "10", "shares": 0}, "shares"),
+    ],
+)
+def test_a_position_without_a_stake_is_refused_at_its_field(api, manager, decided, terms, field):
+    response = api(manager).post("/api/positions/", {"case": decided.pk, **terms}, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    assert not decided.positions.exists()
+
+
+@pytest.fixture
+def loan_decided(case, manager, secretariat, secretariat2):
+    """The cabinet allowed a convertible loan of at most €25m (the tester's case 7)."""
+    fund_with_tranches(user=manager)
+    return case_to_investment_preparation(
+        case, recorder=secretariat, confirmer=secretariat2, max_amount=25 * M, instruments=["convertible_loan"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("terms", "status", "field"),
+    [
+        ({"maturity_date": "2020-01-01"}, 400, "maturity_date"),  # matured before it was recorded
+        ({"maturity_date": "today"}, 400, "maturity_date"),
+        ({"principal": "25000000.01"}, 409, "principal"),  # above the decision's maximum
+        ({"principal": "0.00"}, 400, "principal"),
+    ],
+)
+def test_loan_terms_that_cannot_be_right_are_refused_at_their_field(api, manager, loan_decided, terms, status, field):
+    """Found by trying the product: a loan maturing in 2020, and one with a principal of €200m under a
+    decision of €25m, were recorded, and money was disbursed on the first."""
+    if terms.get("maturity_date") == "today":
+        terms = {"maturity_date": timezone.localdate().isoformat()}
+    data = {
+        "case": loan_decided.pk,
+        "instrument": "convertible_loan",
+        "principal": "5000000.00",
+        "interest_rate_percent": "5",
+        "conversion_terms": "Tegen de prijs van de volgende ronde.",
+        **terms,
+    }
+    response = api(manager).post("/api/positions/", data, format="json")
+    body = response.json()
+    assert response.status_code == status and (body.get("field") == field if status == 409 else field in body), body
+    assert not loan_decided.positions.exists()
+    # the same loan with sound terms is recorded
+    sound = {
+        **data,
+        "principal": "25000000.00",
+        "maturity_date": (timezone.localdate() + timedelta(days=1)).isoformat(),
+    }
+    assert api(manager).post("/api/positions/", sound, format="json").status_code == 201
 
 
 def test_a_lapsed_decision_allows_nothing_more(manager, manager2, position):

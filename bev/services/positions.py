@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.models import User
@@ -13,7 +14,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.constants import State
-from cases.models import Case
+from cases.models import CabinetDecision, Case
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
 from core.formatting import page_euro
 
@@ -39,6 +40,7 @@ from .ledger import (
     _check_available,
     _check_cabinet_decision,
     _figures,
+    _instrument_label,
     _key,
     _lock_fund,
     _post,
@@ -78,6 +80,35 @@ def _percent(value: NumberInput | None, *, field: str) -> Decimal | None:
     return percent.quantize(PERCENT_PLACES)
 
 
+def _check_position_terms_under_decision(decision: CabinetDecision, *, instrument: str) -> None:
+    """A position takes only an instrument the kabinetsbesluit allows: refused when it is recorded, not
+    only at its first reservation (found by trying the product: an equity position under a decision for
+    a convertible loan was recorded, and every booking on it was refused afterwards)."""
+    if decision.instruments and instrument not in decision.instruments:
+        raise Conflict(
+            _("Kabinetsbesluit %(ref)s staat het instrument „%(instrument)s” niet toe (wel: %(allowed)s).")
+            % {
+                "ref": decision.reference,
+                "instrument": _instrument_label(instrument),
+                "allowed": ", ".join(_instrument_label(code) for code in decision.instruments),
+            },
+            code="cabinet_decision_instrument",
+            field="instrument",
+        )
+
+
+def _check_position_terms(
+    *, instrument: str, ownership: Decimal | None, shares: int | None, principal: Decimal | None
+) -> None:
+    """A stake, a number of shares or a principal, where given, is more than nothing."""
+    if ownership is not None and ownership <= 0:
+        raise RuleViolation(_("Een belang is groter dan 0%."), field="ownership_percent")
+    if shares is not None and shares <= 0:
+        raise RuleViolation(_("Het aantal aandelen is groter dan 0."), field="shares")
+    if principal is not None and principal <= 0:
+        raise RuleViolation(_("Een hoofdsom is groter dan nul."), field="principal")
+
+
 def _fresh_case(case: Case) -> Case:
     return Case.objects.get(pk=case.pk)
 
@@ -108,8 +139,25 @@ def position_create(
         raise Conflict(
             _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening."), code="no_cabinet_decision"
         )
+    _check_position_terms_under_decision(decision, instrument=instrument)
     ownership = _percent(ownership_percent, field="ownership_percent")
     principal = money(principal, field="principal") if principal not in (None, "") else None
+    _check_position_terms(instrument=instrument, ownership=ownership, shares=shares, principal=principal)
+    if instrument in LOAN_INSTRUMENTS and maturity_date is not None and maturity_date <= timezone.localdate():
+        # The service's own rule: a loan that has already matured is no position to pay money into
+        # (found by trying the product: a loan maturing in 2020 was recorded and EUR 1,000 disbursed).
+        raise RuleViolation(_("De looptijd van een nieuwe lening eindigt na vandaag."), field="maturity_date")
+    if principal is not None and decision.max_amount is not None and principal > decision.max_amount:
+        raise Conflict(
+            _("De hoofdsom (%(amount)s) gaat boven het maximum van kabinetsbesluit %(ref)s (%(max)s).")
+            % {
+                "amount": page_euro(principal, cents=True),
+                "ref": decision.reference,
+                "max": page_euro(decision.max_amount, cents=True),
+            },
+            code="cabinet_decision_limit",
+            field="principal",
+        )
     if instrument in LOAN_INSTRUMENTS and principal is None:
         raise RuleViolation(_("Een lening heeft een hoofdsom."), field="principal")
     if instrument == Instrument.CONVERTIBLE_LOAN and not conversion_terms.strip():
