@@ -46,7 +46,7 @@ BUDGET = {
     "assessment_list": 2,
     "assessment_detail": 4,  # the row, the audit record, its records and people (one UNION ALL), its advice
     "letter_list": 2,
-    "letter_detail": 2,
+    "letter_detail": 3,  # + the generated versions' text, for figures_not_generated
 }
 
 
