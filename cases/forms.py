@@ -259,6 +259,15 @@ class TeamMemberForm(forms.Form):
 class TeamRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Wijzigen in"), choices=Role.choices)
 
+    def __init__(self, *args, roles: list[str] | None = None, **kwargs):
+        """`roles`: the picker offers only the case roles this member may take (with the current one);
+        a sent form keeps every role, so the service's refusal explains another one."""
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            field = self.fields["role"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(value, label) for value, label in Role.choices if value in roles]
+
 
 class CabinetDecisionForm(forms.Form):
     meeting_date = forms.DateField(label=_("Datum ministerraad"), widget=DateInput())

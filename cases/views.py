@@ -23,7 +23,15 @@ from core.classification import Classification
 from core.exceptions import ApplicationError
 from core.extensions import code_label
 from core.formatting import page_euro  # the page's language
-from core.views import AlreadySubmitted, add_error, already_submitted, confirm_first, submitted_once, web_view
+from core.views import (
+    AlreadySubmitted,
+    add_error,
+    already_submitted,
+    confirm_first,
+    refused_elsewhere,
+    submitted_once,
+    web_view,
+)
 
 from . import selectors, services
 from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
@@ -312,13 +320,27 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
                 "member": m,
                 "role_form": forms["role"]
                 if forms.get("role_member") == m.user_id
-                else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role}),
+                else TeamRoleForm(
+                    prefix=f"role-{m.user_id}",
+                    initial={"role": m.role},
+                    roles=[m.role, *selectors.team_candidate_roles(m.user, case=case)],
+                ),
             }
             for m in team
         ],
         "related": _related_pages(user, case),
         "end_states": END_STATES,
     }
+    # A refusal of a form the page no longer shows (the case moved on while the person's page was open:
+    # withdrawn, ended, the member removed) goes into the summary at the top: else the 400 looked like
+    # the page itself, without a message (found by trying the product).
+    member_ids = {m.user_id for m in team if m.user_id != user.pk}
+    shown = {f"transition:{t['name']}" for t in transitions} | {"decision", "confirm"}
+    shown |= {"suspend"} if context["may_suspend"] else set()
+    shown |= {"team"} if may_change_team else set()
+    shown |= {"role"} if may_manage_team and forms.get("role_member") in member_ids else set()
+    bound = {key: form for key, form in forms.items() if hasattr(form, "errors")}
+    context["general"] = refused_elsewhere(bound, shown=shown)
     return render(request, "cases/detail.html", context, status=status)
 
 
@@ -388,8 +410,18 @@ def case_transition(request, pk: int, name: str):
 @web_view
 def case_edit(request, pk: int):
     case = selectors.case_get(user=request.user, case_id=pk, audit_read=request.method == "GET")
-    if not can(request.user, "case.update", case=case) or case.state in END_STATES:
+    if not can(request.user, "case.update", case=case):
         raise_forbidden()
+    if case.state in END_STATES:
+        # Ended while the form was open (a colleague withdrew it): say so, not "no access" (found by
+        # trying the product: the 403 page blamed the person's role).
+        messages.error(
+            request,
+            _("De casus is beëindigd (%(state)s) en kan niet meer worden gewijzigd.")
+            % {"state": case.get_state_display()}
+            + (" " + _("Uw wijziging is niet opgeslagen.") if request.method == "POST" else ""),
+        )
+        return redirect("cases:detail", pk=case.pk)
     allowed = services.EDITABLE_FIELDS.get(case.state, set())
     form = CaseForm(
         request.POST or None, instance=case, allowed_fields=allowed, clearance_rank=request.user.clearance_rank

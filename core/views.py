@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -121,13 +121,32 @@ def web_view(view):
         if not (user.is_authenticated and user.is_verified()):
             return redirect(f"{reverse('access:login')}?{urlencode({'next': request.get_full_path()})}")
         try:
-            return never_cache(view)(request, *args, **kwargs)
+            response = never_cache(view)(request, *args, **kwargs)
         except app_exceptions.NotFound:
             raise Http404() from None
         except app_exceptions.PermissionDenied as exc:
             raise DjangoPermissionDenied(exc.message) from None
+        if response.status_code == 405 and request.method in ("GET", "HEAD"):
+            return _to_the_page_above(request)
+        return response
 
     return wrapper
+
+
+def _to_the_page_above(request):
+    """An action's address opened as a page (a refused form re-rendered there and the address bar's
+    Enter, or the login's way back after a session expired mid-form): to the nearest page above it,
+    saying nothing was done, instead of an empty 405 (found by trying the product)."""
+    parts = request.path_info.rstrip("/").split("/")
+    for end in range(len(parts) - 1, 0, -1):
+        candidate = "/".join(parts[:end]) + "/"
+        try:
+            resolve(candidate)
+        except Resolver404:
+            continue
+        messages.info(request, _("Dat adres voert een handeling uit en is geen pagina: er is niets gedaan."))
+        return redirect(get_script_prefix().rstrip("/") + candidate)
+    return redirect("core:home")
 
 
 def add_error(form, exc: Exception) -> None:
