@@ -99,3 +99,20 @@ def test_the_service_refuses_an_inactive_or_locked_out_advisor(started, assessor
             )
         assert list(refused.value.message_dict) == ["advisor"]
     assert assessment.consultations.count() == 0
+
+
+def test_another_ministrys_name_is_not_kept_beside_a_listed_ministry(client, started):
+    """Found by trying the product: ministry "jenv" was stored with ministry_other "Ministerie van
+    Landbouw", two answers to one question."""
+    assessment, _advisors = started
+    data = {
+        "ministry": "jenv",
+        "ministry_other": "Ministerie van Landbouw",
+        "advisor": "s.jansen",
+        "question": "Deelt JenV de inschatting?",
+        "covers": [assessment.framework.framework.conditions[0].code],
+        "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+    }
+    assert client.post(reverse("assessments:act", args=[assessment.pk, "consult"]), data).status_code == 302
+    stored = assessment.consultations.get()
+    assert stored.ministry == "jenv" and stored.ministry_other == ""

@@ -71,8 +71,8 @@ def test_the_advisor_sees_their_request_and_only_the_parts_it_covers(api, adviso
     assert body["parts"]["checks"] == []
     assert body["case"]["reference"] == assessment.case.reference
     assert (
-        body["framework"]["number"] == 3
-    )  # the current version: v3 (assessments/migrations/0005_framework_version_3.py)
+        body["framework"]["number"] == 4
+    )  # the current version: v4 (assessments/migrations/0006_framework_version_4.py)
     listed = api(advisor).get("/api/consultations/").json()["results"]
     assert [c["id"] for c in listed] == [mine.pk]
     from audit.models import AuditRecord

@@ -1,6 +1,7 @@
 """The afwegingskader in the web UI: scoring with the letter's guidance, assessors side by side,
 four-eyes approval, consultation of a ministry and the advisor's reply."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -212,3 +213,17 @@ def test_an_approved_assessment_names_its_outcome_and_risk_level_in_the_readers_
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(reverse("assessments:detail", args=[approved.pk])).content.decode()
     assert f"Risk level: <strong>{row['label_en']}</strong>" in page
+
+
+def test_a_missing_scope_rationale_is_shown_at_its_field(client, started):
+    """Found by trying the product: "Een onderbouwing is verplicht." stood only in the summary (the
+    service names its field scope_rationale, the form rationale)."""
+    response = client.post(
+        reverse("assessments:act", args=[started.pk, "scope"]),
+        {"scope_ground": "essential_supplier", "confirmed": "yes", "rationale": ""},
+    )
+    assert response.status_code == 400
+    field = re.search(r'<textarea[^>]*name="rationale"[^>]*>', response.content.decode()).group(0)
+    assert 'aria-invalid="true"' in field, field
+    started.refresh_from_db()
+    assert started.scope_ground_confirmed is None

@@ -110,7 +110,8 @@ def consultation_request(
     consultation = ConsultationRequest.objects.create(
         assessment=assessment,
         ministry=ministry,
-        ministry_other=(ministry_other or "").strip(),
+        # only for "another ministry": a name typed before choosing a listed one is not its name
+        ministry_other=(ministry_other or "").strip() if ministry == Ministry.OTHER else "",
         advisor=advisor,
         question=question.strip(),
         covers=codes,
