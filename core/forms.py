@@ -29,6 +29,9 @@ _DUTCH = re.compile(r"-?(?:[1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,\d+)?", re.ASCII)
 # there, as a dot is in Dutch; "25,5" is still 25.50 (no group of three: the Dutch reading).
 _ENGLISH = re.compile(r"-?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+# On an English page "1.000" is one thousand to a Dutch reader and one euro to an English one: asked
+# again, not guessed (found by trying the product: read as EUR 1,000 on an English page).
+_AMBIGUOUS_IN_ENGLISH = re.compile(r"-?[1-9]\d{0,2}\.\d{3}", re.ASCII)
 # A percentage: ASCII digits with the page's separators and a sign in front. What Django's
 # DecimalField leaves to Python's Decimal() also reads "1e1" (10) and "1_0,5" (10.5): refused.
 _PERCENT = re.compile(r"[+-]?[\d.,]+", re.ASCII)
@@ -97,7 +100,13 @@ class MoneyField(forms.DecimalField):
         if value in self.empty_values:
             return None
         text = str(value).strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-        if (translation.get_language() or "").startswith("en") and _ENGLISH.fullmatch(text):
+        english = (translation.get_language() or "").startswith("en")
+        if english and _AMBIGUOUS_IN_ENGLISH.fullmatch(text):
+            raise ValidationError(
+                _("Dubbelzinnig bedrag: schrijf duizend als 1,000 of 1000, en centen na een punt (1.50)."),
+                code="ambiguous",
+            )
+        if english and _ENGLISH.fullmatch(text):
             text = text.replace(",", "")
         elif _DUTCH.fullmatch(text):
             text = text.replace(".", "").replace(",", ".")

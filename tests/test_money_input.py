@@ -123,7 +123,7 @@ def test_a_percentage_may_carry_its_percent_sign(language, typed, meant):
     from bev.forms import ExitForm
 
     with translation.override(language):
-        form = ExitForm(data={"idempotency_key": "k", "proceeds": "1.000", "fraction_sold_percent": typed})
+        form = ExitForm(data={"idempotency_key": "k", "proceeds": "1000", "fraction_sold_percent": typed})
         assert form.is_valid(), form.errors
         assert form.cleaned_data["fraction_sold_percent"] == meant
 
@@ -200,6 +200,23 @@ def test_on_an_english_page_an_english_amount_means_what_it_says(typed, meant):
 
     with translation.override("en"):
         assert MoneyField().clean(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["1.000", "12.500", "€ 1.000", "-1.000"])
+def test_on_an_english_page_a_single_dot_group_is_asked_again_not_guessed(typed):
+    """Found by trying the product: "1.000" on an English page was read as EUR 1,000 (the Dutch
+    reading); an English reader means one euro. "12.500.000" and "1.50" stay unambiguous."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as refused:
+            MoneyField().clean(typed)
+        assert "1,000" in refused.value.messages[0]
+        assert MoneyField().clean("12.500.000") == Decimal("12500000")
+        assert MoneyField().clean("1.50") == Decimal("1.50")
+    with translation.override("nl"):
+        assert MoneyField().clean("1.000") == Decimal("1000")  # the Dutch page reads it the Dutch way
 
 
 @pytest.mark.parametrize("typed", ["1,000,000.50", "1,000"])
