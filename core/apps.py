@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
         from .api.numbers import install_decimal_hook
 
         install_decimal_hook()  # the API's decimals are plain digits: no "2e7", no "1_000" (core.api.numbers)
+        from .api.datetimes import install_datetime_hook
+
+        install_datetime_hook()  # a time skipped or repeated at the clock change is refused (core.api.datetimes)
         from .forms import install_plain_number_hook
 
         install_plain_number_hook()  # so are the admin's and the API filters' (core.forms)
