@@ -39,4 +39,4 @@ def _enforce_one_reading(self, value):
 
 
 def install_datetime_hook() -> None:
-    fields.DateTimeField.enforce_timezone = _enforce_one_reading
+    setattr(fields.DateTimeField, "enforce_timezone", _enforce_one_reading)  # noqa: B010
