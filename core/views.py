@@ -153,6 +153,15 @@ def add_error(form, exc: Exception) -> None:
     """Show a refused service call on the form: at the field it names, else above the form."""
     if isinstance(exc, app_exceptions.ApplicationError):
         field = exc.field if exc.field in form.fields else None
+        if exc.code == "idempotency_key_reused":  # the API's word; on a page it is the form sent before
+            form.add_error(
+                None,
+                _(
+                    "Dit formulier is al eens verzonden met andere gegevens en is toen verwerkt. Laad de pagina "
+                    "opnieuw om een nieuwe boeking of een nieuw voorstel te maken."
+                ),
+            )
+            return
         form.add_error(field, exc.message)
         return
     if isinstance(exc, ValidationError):

@@ -60,6 +60,20 @@ def test_reservation_previews_then_books_once(client, manager, position):
     assert JournalEntry.objects.filter(kind="reservation").count() == 1
 
 
+def test_a_booking_form_sent_again_with_another_amount_says_so_in_words(client, manager, position):
+    """Found by trying the product: after a booking, Back, another amount and send gave "Deze
+    idempotentiesleutel is al gebruikt voor een andere boeking": the API's word, not the page's."""
+    web_session(client, manager)
+    url = reverse("bev:position_book", args=[position.pk, "reserve"])
+    data = {"reserve-amount": "10.000.000", "reserve-idempotency_key": "web-res-again", "confirm": "1"}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "reserve-amount": "12.000.000"})
+    body = again.content.decode()
+    assert again.status_code == 400 and "idempotentiesleutel" not in body
+    assert "Dit formulier is al eens verzonden met andere gegevens" in body
+    assert JournalEntry.objects.filter(kind="reservation").count() == 1
+
+
 def test_over_limit_disbursement_is_refused_at_the_amount(client, manager, position):
     web_session(client, manager)
     response = client.post(

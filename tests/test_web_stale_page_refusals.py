@@ -93,3 +93,9 @@ def test_the_role_picker_offers_only_the_roles_the_member_may_take(client, case,
     offered = set(re.findall(r'<option value="([^"]+)"', select))
     assert offered == {"fund_manager", *team_candidate_roles(manager, case=case)}
     assert "case_officer" not in offered
+
+
+def test_a_reversed_period_in_the_case_list_is_said_not_answered_with_no_cases(client, case, officer):
+    web_session(client, officer)
+    page = client.get(reverse("cases:list"), {"received_from": "2026-12-31", "received_to": "2026-01-01"})
+    assert "De einddatum ligt vóór de begindatum." in page.content.decode()
