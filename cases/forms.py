@@ -153,7 +153,7 @@ class CaseForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, allowed_fields=None, clearance_rank: int | None = None, **kwargs):
+    def __init__(self, *args, allowed_fields=None, clearance_rank: int | None = None, may_lower: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["categories"].initial = self.instance.categories
@@ -164,8 +164,9 @@ class CaseForm(forms.ModelForm):
             for name in list(self.fields):
                 if name not in allowed_fields:
                     del self.fields[name]
-        if not self.instance.pk:
-            self.fields.pop("classification_reason", None)  # a new case is not lowered
+        if not self.instance.pk or not may_lower:
+            # a new case is not lowered, nor by whoever may not lower it (case.lower_classification)
+            self.fields.pop("classification_reason", None)
         if "classification" in self.fields:
             # Only the levels this deployment is accredited to hold (BEV_MAX_CLASSIFICATION).
             keep = self.instance.classification if self.instance.pk else None
@@ -176,7 +177,11 @@ class CaseForm(forms.ModelForm):
                 # Offered: the levels up to the person's own clearance (the service refuses a higher
                 # one at this field, which a changed form still gets; found by trying the product).
                 classification.widget.choices = [
-                    (value, label) for value, label in levels if rank(value) <= clearance_rank or value == keep
+                    (value, label)
+                    for value, label in levels
+                    if (rank(value) <= clearance_rank or value == keep)
+                    # and not below the case's level for whoever may not lower it (found by trying the product)
+                    and (may_lower or keep is None or rank(value) >= rank(keep))
                 ]
             if "classification_reason" in self.fields:
                 order = [n for n in self.fields if n != "classification_reason"]

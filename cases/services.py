@@ -251,6 +251,7 @@ def _reclassify(*, user: User, case: Case, before: str, after: str, reason: str)
             raise PermissionDenied(
                 _("Alleen een daartoe bevoegde gebruiker mag de rubricering van een casus verlagen."),
                 code="permission_denied",
+                field="classification",
             )
         if not reason:
             raise RuleViolation(_("Geef een reden op om de rubricering te verlagen."), field="classification_reason")

@@ -424,7 +424,11 @@ def case_edit(request, pk: int):
         return redirect("cases:detail", pk=case.pk)
     allowed = services.EDITABLE_FIELDS.get(case.state, set())
     form = CaseForm(
-        request.POST or None, instance=case, allowed_fields=allowed, clearance_rank=request.user.clearance_rank
+        request.POST or None,
+        instance=case,
+        allowed_fields=allowed,
+        clearance_rank=request.user.clearance_rank,
+        may_lower=can(request.user, "case.lower_classification", case=case),
     )
     if request.method == "POST" and form.is_valid():
         version = request.POST.get("version")

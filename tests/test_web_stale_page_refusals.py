@@ -99,3 +99,29 @@ def test_a_reversed_period_in_the_case_list_is_said_not_answered_with_no_cases(c
     web_session(client, officer)
     page = client.get(reverse("cases:list"), {"received_from": "2026-12-31", "received_to": "2026-01-01"})
     assert "De einddatum ligt vóór de begindatum." in page.content.decode()
+
+
+def test_the_classification_picker_offers_no_lower_level_to_whoever_may_not_lower_it(client, case, officer, assessor):
+    """Found by trying the product: a risk assessor was offered the lower levels and always refused
+    ("Alleen een daartoe bevoegde gebruiker mag de rubricering ... verlagen"), in the summary only."""
+    from cases.services import case_transition
+
+    case_transition(user=officer, case=case, name="start_intake")
+    case_transition(user=officer, case=case, name="start_assessment")
+
+    def offered(user):
+        web_session(client, user)
+        page = client.get(reverse("cases:edit", args=[case.pk])).content.decode()
+        select = page.split('name="classification"', 1)[1].split("</select>", 1)[0]
+        return set(re.findall(r'<option value="([^"]+)"', select)), 'name="classification_reason"' in page
+
+    levels, reason = offered(assessor)
+    assert case.classification == "vertrouwelijk"
+    assert "zaakvertrouwelijk" not in levels and "vertrouwelijk" in levels and not reason
+    refused = client.post(
+        reverse("cases:edit", args=[case.pk]), {"classification": "zaakvertrouwelijk", "version": "1"}
+    )
+    assert Case.objects.get(pk=case.pk).classification == "vertrouwelijk"
+    assert refused.status_code in (200, 400)
+    levels, reason = offered(officer)
+    assert "zaakvertrouwelijk" in levels and reason
