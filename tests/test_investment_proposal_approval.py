@@ -107,6 +107,11 @@ def test_the_proposal_fits_the_decision(api, manager, decided):
         "/api/investment-proposals/", {"case": decided.pk, **PROPOSAL, "instrument": "convertible_loan"}, format="json"
     )
     assert loan.status_code == 409 and loan.json()["code"] == "cabinet_decision_instrument"
+    # the instruments as people read them, at the field (was "'convertible_loan' ... (wel: equity)")
+    assert (
+        "„In aandelen converteerbare lening”" in loan.json()["message"] and "(wel: Aandelen)" in loan.json()["message"]
+    )
+    assert loan.json()["field"] == "instrument"
     guarantee = post(
         "/api/investment-proposals/", {"case": decided.pk, **PROPOSAL, "instrument": "guarantee"}, format="json"
     )

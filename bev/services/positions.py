@@ -80,11 +80,12 @@ def _percent(value: NumberInput | None, *, field: str) -> Decimal | None:
     return percent.quantize(PERCENT_PLACES)
 
 
-def _check_position_terms_under_decision(decision: CabinetDecision, *, instrument: str) -> None:
-    """A position takes only an instrument the kabinetsbesluit allows: refused when it is recorded, not
-    only at its first reservation (found by trying the product: an equity position under a decision for
-    a convertible loan was recorded, and every booking on it was refused afterwards)."""
-    if decision.instruments and instrument not in decision.instruments:
+def require_instrument_allowed(decision: CabinetDecision, *, instrument: str) -> None:
+    """The kabinetsbesluit allows the instrument (409 `cabinet_decision_instrument` at `instrument`, the
+    instruments named as people read them): for a position when it is recorded, not only at its first
+    reservation (found by trying the product: an equity position under a decision for a convertible
+    loan was recorded, and every booking on it was refused afterwards), and for a proposal."""
+    if instrument not in decision.instruments:
         raise Conflict(
             _("Kabinetsbesluit %(ref)s staat het instrument „%(instrument)s” niet toe (wel: %(allowed)s).")
             % {
@@ -139,7 +140,7 @@ def position_create(
         raise Conflict(
             _("Er is geen bevestigd kabinetsbesluit tot inzet van de voorziening."), code="no_cabinet_decision"
         )
-    _check_position_terms_under_decision(decision, instrument=instrument)
+    require_instrument_allowed(decision, instrument=instrument)
     ownership = _percent(ownership_percent, field="ownership_percent")
     principal = money(principal, field="principal") if principal not in (None, "") else None
     _check_position_terms(instrument=instrument, ownership=ownership, shares=shares, principal=principal)

@@ -32,7 +32,7 @@ from core.formatting import date_display, page_euro
 from ..constants import ProposalStatus
 from ..models import InvestmentProposal
 from .ledger import DISBURSEMENT_STATES, NumberInput, money
-from .positions import _instrument
+from .positions import _instrument, require_instrument_allowed
 
 
 def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDecision:
@@ -50,12 +50,7 @@ def _fits_decision(*, case: Case, instrument: str, amount: Decimal) -> CabinetDe
             % {"ref": decision.reference, "date": date_display(decision.lapses_on)},
             code="cabinet_decision_lapsed",
         )
-    if instrument not in decision.instruments:
-        raise Conflict(
-            _("Kabinetsbesluit %(ref)s staat het instrument '%(instrument)s' niet toe (wel: %(allowed)s).")
-            % {"ref": decision.reference, "instrument": instrument, "allowed": ", ".join(decision.instruments)},
-            code="cabinet_decision_instrument",
-        )
+    require_instrument_allowed(decision, instrument=instrument)
     if decision.max_amount is None or amount > decision.max_amount:
         raise Conflict(
             _("Het voorstel (%(amount)s) gaat boven het maximum van kabinetsbesluit %(ref)s (%(max)s).")
