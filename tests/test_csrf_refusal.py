@@ -52,3 +52,16 @@ def test_an_api_call_on_the_web_session_without_its_csrf_token_is_refused_with_i
     assert refused.json()["message"].startswith("CSRF-controle mislukt")
     case.refresh_from_db()
     assert case.state == "signal"
+
+
+def test_a_request_with_an_api_token_needs_no_csrf_token(case, officer):
+    from rest_framework.test import APIClient
+
+    from .factories import api_token
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(officer)}")
+    moved = client.post(f"/api/cases/{case.pk}/transitions/", {"name": "start_intake"}, format="json")
+    assert moved.status_code == 200, moved.json()
+    case.refresh_from_db()
+    assert case.state == "intake"
