@@ -80,6 +80,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "fund.book": {R.FUND_MANAGER},
     "fund.approve_disbursement": {R.FUND_MANAGER},
     "fund.configure": {R.ADMINISTRATOR},
+    # the letters' configuration (letterhead, ministers, references, country policy, evaluations): admin
+    "letter.configure": {R.ADMINISTRATOR},
     # Invest-NL's investment proposal under the kabinetsbesluit (case-scoped): proposed by Invest-NL,
     # approved by EZK's case officer on the team (four eyes across the two organisations)
     "investment_proposal.propose": {R.FUND_MANAGER},
@@ -133,6 +135,7 @@ ACTION_LABELS = {
     "fund.book": _("boeken in het fonds"),
     "fund.approve_disbursement": _("een uitbetaling goedkeuren"),
     "fund.configure": _("het fonds inrichten"),
+    "letter.configure": _("de configuratie van de Kamerbrieven beheren"),
     "investment_proposal.propose": _("een investeringsvoorstel indienen"),
     "investment_proposal.approve": _("een investeringsvoorstel goedkeuren"),
     "fee.view": _("de beheersvergoedingen inzien"),

@@ -25,4 +25,5 @@ EVENT_LABELS = {
     "report.download_csv": _("Rapportage gedownload (CSV)"),
     "report.download_": _("Rapportage gedownload"),
     "parliament.seed_configuration": _("Configuratie Kamerbrieven ingericht"),
+    "parliament.configure": _("Configuratie Kamerbrieven gewijzigd"),
 }
