@@ -320,13 +320,12 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
                 "member": m,
                 "role_form": forms["role"]
                 if forms.get("role_member") == m.user_id
-                else TeamRoleForm(
-                    prefix=f"role-{m.user_id}",
-                    initial={"role": m.role},
-                    roles=[m.role, *selectors.team_candidate_roles(m.user, case=case)],
-                ),
+                else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role}, roles=roles),
+                # offered only where there is another role to take (found by trying the product)
+                "role_changeable": forms.get("role_member") == m.user_id or len(set(roles)) > 1,
             }
             for m in team
+            for roles in ([m.role, *selectors.team_candidate_roles(m.user, case=case)],)
         ],
         "related": _related_pages(user, case),
         "end_states": END_STATES,

@@ -269,12 +269,13 @@ def letter_edit(request, letter_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        revision, reference = item.revision, item.our_reference
         try:
             with transaction.atomic():  # the kenmerk and the text are saved together or not at all
                 item = services.letter_set_reference(
                     user=request.user, letter=item, our_reference=data["our_reference"]
                 )
-                services.letter_update(
+                item = services.letter_update(
                     user=request.user,
                     letter=item,
                     subject=data["subject"],
@@ -286,7 +287,15 @@ def letter_edit(request, letter_id: int):
         except REFUSED as exc:
             add_error(form, exc)
         else:
-            messages.success(request, _("De brief is opgeslagen als nieuwe versie."))
+            # Said as it happened (found by trying the product: "nieuwe versie" after a kenmerk alone).
+            if item.revision != revision:
+                messages.success(request, _("De brief is opgeslagen als nieuwe versie."))
+            elif item.our_reference != reference:
+                messages.success(
+                    request, _("Het kenmerk is opgeslagen; de tekst is ongewijzigd, er is geen nieuwe versie.")
+                )
+            else:
+                messages.info(request, _("Er is niets gewijzigd."))
             return redirect("parliament:letter", letter_id=item.pk)
     return render(
         request,

@@ -60,6 +60,26 @@ def test_edit_makes_a_revision_and_shows_the_differences(client, kamer, letter):
     assert "<ins>+ Een extra alinea.</ins>" in body
 
 
+def test_saving_the_kenmerk_alone_says_so_not_new_version(client, kamer, letter):
+    """Found by trying the product: setting "Ons kenmerk" alone said "opgeslagen als nieuwe versie"
+    while the letter stayed at version 1."""
+    web_session(client, kamer)
+    form = {
+        "subject": letter.subject,
+        "body": letter.body,
+        "confidential_annex": letter.confidential_annex,
+        "expected_revision": letter.revision,
+        "our_reference": "DGED-EV / 26512345",
+        "note": "Kenmerk ingevuld",
+    }
+    page = client.post(reverse("parliament:edit", args=[letter.pk]), form, follow=True).content.decode()
+    assert "Het kenmerk is opgeslagen; de tekst is ongewijzigd" in page and "opgeslagen als nieuwe versie" not in page
+    letter.refresh_from_db()
+    assert letter.revision == 1 and letter.our_reference == "DGED-EV / 26512345"
+    again = client.post(reverse("parliament:edit", args=[letter.pk]), form, follow=True).content.decode()
+    assert "Er is niets gewijzigd." in again
+
+
 def test_company_name_in_the_public_text_is_refused_at_the_field(client, kamer, letter, case):
     web_session(client, kamer)
     response = client.post(

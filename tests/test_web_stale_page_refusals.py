@@ -89,10 +89,13 @@ def test_the_role_picker_offers_only_the_roles_the_member_may_take(client, case,
 
     web_session(client, officer)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    may_take = {"fund_manager", *team_candidate_roles(manager, case=case)}
+    assert "case_officer" not in may_take
+    if len(may_take) == 1:  # nothing else to take: no picker at all (the next test)
+        assert f'name="role-{manager.pk}-role"' not in page
+        return
     select = page.split(f'name="role-{manager.pk}-role"', 1)[1].split("</select>", 1)[0]
-    offered = set(re.findall(r'<option value="([^"]+)"', select))
-    assert offered == {"fund_manager", *team_candidate_roles(manager, case=case)}
-    assert "case_officer" not in offered
+    assert set(re.findall(r'<option value="([^"]+)"', select)) == may_take
 
 
 def test_a_reversed_period_in_the_case_list_is_said_not_answered_with_no_cases(client, case, officer):
@@ -125,3 +128,14 @@ def test_the_classification_picker_offers_no_lower_level_to_whoever_may_not_lowe
     assert refused.status_code in (200, 400)
     levels, reason = offered(officer)
     assert "zaakvertrouwelijk" in levels and reason
+
+
+def test_no_role_change_is_offered_to_a_member_who_can_hold_only_their_role(client, case, officer, officer2):
+    """Found by trying the product: "Rol wijzigen" was offered for a case officer whose list held only
+    their current role, and sending it said "heeft deze rol al"."""
+    from cases.selectors import team_candidate_roles
+
+    web_session(client, officer)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    only_own = set(team_candidate_roles(officer2, case=case)) <= {"case_officer"}
+    assert (f'name="role-{officer2.pk}-role"' not in page) == only_own
