@@ -13,9 +13,10 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir --no-deps -r requirements.lock && pip check
 COPY . .
 # Build time: the production settings need a database and a broker to name, not to reach.
-RUN DJANGO_SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+# Exported for every step of the line: each manage.py command loads the production settings.
+RUN export DJANGO_SECRET_KEY=build-only-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
        DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
-       python manage.py collectstatic --noinput \
+    && python manage.py collectstatic --noinput \
     && python manage.py compilemessages --ignore=.venv
 # Everything written at run time lives under /app/var, owned by bev. The directories exist in the
 # image before a volume is mounted on them, so Docker initialises a new named volume with this

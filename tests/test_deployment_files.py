@@ -112,17 +112,22 @@ def test_dependencies_come_from_the_lock_file_before_the_source():
 
 
 def test_the_build_steps_load_the_production_settings():
-    """collectstatic runs at build time with the image's production settings, which refuse to load
-    without a PostgreSQL and a broker to name: the build step names placeholders (reached by nothing)."""
+    """collectstatic and compilemessages run at build time with the image's production settings, which
+    refuse to load without a secret key, a PostgreSQL and a broker to name: the build line names
+    placeholders (reached by nothing) for every one of its steps. The whole line runs here, each
+    `python manage.py ...` only loading the settings (found by trying the product: the placeholders
+    reached collectstatic only, and compilemessages stopped the image's build)."""
     instructions = dockerfile_instructions()
     image_env = dict(
         item.split("=", 1) for kw, args in instructions if kw == "ENV" for item in args.split() if "=" in item
     )
     build = next(args for kw, args in instructions if kw == "RUN" and "collectstatic" in args)
-    prefix = build.split("python manage.py collectstatic")[0]
+    steps = build.count("python manage.py")
+    assert steps >= 2 and "compilemessages" in build
+    loads = f"{shlex.quote(sys.executable)} -c 'import django; django.setup(); print(\"loaded\")'"
     environment = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
     result = subprocess.run(
-        ["bash", "-c", f"{prefix} {shlex.quote(sys.executable)} -c 'import django; django.setup()'"],
+        ["bash", "-c", f"python() {{ {loads}; }}\n{build}"],
         cwd=ROOT,
         env={**environment, **image_env},
         capture_output=True,
@@ -131,6 +136,7 @@ def test_the_build_steps_load_the_production_settings():
     )
     assert image_env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split().count("loaded") == steps
 
 
 def test_secrets_and_certificates_stay_out_of_the_image():
