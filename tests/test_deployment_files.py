@@ -139,6 +139,54 @@ def test_the_build_steps_load_the_production_settings():
     assert result.stdout.split().count("loaded") == steps
 
 
+def _settings_read_from_the_environment() -> set[str]:
+    text = "".join(path.read_text() for path in (ROOT / "config" / "settings").glob("*.py"))
+    return set(re.findall(r'env(?:_bool|_list)?\(\s*"([A-Z][A-Z0-9_]+)"', text))
+
+
+def test_every_setting_the_deploying_steps_name_reaches_the_application():
+    """Found by trying the product: README's "Deploying" says to set DJANGO_SECURE_HSTS_SECONDS and
+    the OIDC_* in .env, but .env fills only the ${...} of docker-compose.yml, and those were not passed
+    on: HSTS stayed a year on localhost and the identity provider could not be switched on."""
+    readme = (ROOT / "README.md").read_text()
+    deploying = readme[readme.index("## Deploying") :]
+    deploying = deploying[: deploying.index("\n## ", 5)]
+    named = set(re.findall(r"`([A-Z][A-Z0-9_]{3,})`", deploying)) & _settings_read_from_the_environment()
+    assert {"DJANGO_SECURE_HSTS_SECONDS", "OIDC_RP_CLIENT_ID", "BEV_OIDC_USERNAME_CLAIM"} <= named
+    for name, service in app_services().items():
+        missing = sorted(named - set(service["environment"]))
+        assert not missing, f"{name} does not receive {missing}"
+
+
+def test_settings_passed_on_empty_keep_their_defaults():
+    """The compose file passes an operator's setting as ${NAME:-}: empty when .env does not name it.
+    The production settings then load with each setting's default."""
+    environment = {key: os.environ[key] for key in ("PATH", "HOME") if key in os.environ}
+    passed_empty = {key: "" for key, value in compose()["x-app"]["environment"].items() if str(value).endswith(":-}")}
+    assert "DJANGO_SECURE_HSTS_SECONDS" in passed_empty and "OIDC_RP_CLIENT_ID" in passed_empty
+    probe = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.BEV_OIDC_ENABLED, s.SESSION_IDLE_TIMEOUT_SECONDS, s.BEV_FAST_PATHS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={
+            **environment,
+            **passed_empty,
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DATABASE_URL": "postgres://u:p@localhost/db",
+            "REDIS_URL": "redis://localhost:6379/0",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["31536000", "False", "1800", "True"]
+
+
 def test_secrets_and_certificates_stay_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert ".env" in ignored and "deploy/certs" in ignored
