@@ -153,7 +153,8 @@ def _row_values(row: dict) -> list:
         str(row["kind"]),
         row["instrument"],
         row["amount"],
-        row["stake"],
+        # as recorded stakes are (two decimals): a computed one read "25,000000" (found by trying the product)
+        row["stake"].quantize(Decimal("0.01")) if row["stake"] is not None else None,
         row["result"],
         row["moic"],
         row["irr"],

@@ -120,3 +120,21 @@ def test_a_hostile_target_name_is_text_in_the_annual_report(
     sheet = load_workbook(io.BytesIO(api(kamer).get(f"/api/reports/{report_id}/download/xlsx/").content)).active
     assert sheet.cell(row=2, column=3).value == "'" + name and sheet.cell(row=2, column=3).data_type == "s"
     assert sheet.cell(row=2, column=6).value == 10000000
+
+
+def test_the_annual_reports_stake_has_two_decimals():
+    """Found by trying the product: the CSV's "Belang op peildatum (%)" read "25,000000"."""
+    row = {
+        "date": date(2026, 2, 1),
+        "case": "BEV-2026-0001",
+        "company": "Voorbeeld Photonics B.V.",
+        "kind": "Eerste investering",
+        "kind_code": "first_investment",
+        "instrument": "aandelen",
+        "amount": Decimal("12500000.00"),
+        "stake": Decimal("25.000000"),
+        "result": Decimal("0.00"),
+        "moic": None,
+        "irr": None,
+    }
+    assert _csv_rows(reports.annual_csv([row]))[1][6] == "25,00"
