@@ -488,6 +488,10 @@ def main(argv=None) -> int:
     parser.add_argument("--exclude", action="append", default=list(DEFAULT_EXCLUDE), metavar="'METHOD /path/'")
     parser.add_argument("--header", action="append", default=[], metavar="NAME:VALUE")
     args = parser.parse_args(argv)
+    # The report quotes hostile values (a lone surrogate, "\udfff"): written escaped, never a crash of
+    # the report itself (it crashed on one before saying whether there were server errors).
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     deadline = time.monotonic() + args.seconds
     seed = args.seed if args.seed is not None else random.randrange(2**31)
 
