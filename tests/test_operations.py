@@ -53,6 +53,56 @@ def test_a_log_line_of_a_request_is_json_with_the_request_id(client, json_lines)
     assert {"time", "level", "logger", "message", "channel"} <= set(lines[0])
 
 
+def _wait_for(path: Path, text: str, seconds: float) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in path.read_text():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(False)
+def test_a_worker_logs_every_line_as_json_even_a_killed_pool_process(tmp_path):
+    """Found by trying the production shape: the worker's lines were JSON except the one that says a
+    pool process was killed (Celery's own plain-text handler on the pool's logger), the line a log
+    collector most needs. A real prefork worker (in-memory broker), its pool process killed."""
+    import signal
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DJANGO_LOG_FORMAT": "json",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CELERY_BROKER_URL": "memory://localhost/",
+        "PYTHONWARNINGS": "ignore",  # Celery's warning about root, which the image's user does not get
+    }
+    env.pop("REDIS_URL", None)
+    stderr = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-c", "1", "-l", "INFO"]
+    command += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
+    with stderr.open("w") as sink:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink)
+    try:
+        assert _wait_for(stderr, "ready.", 60), stderr.read_text()
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        os.kill(int(children[0]), signal.SIGKILL)
+        assert _wait_for(stderr, "signal 9", 30), stderr.read_text()
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    lines = [line for line in stderr.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # every line: one JSON object
+    killed = [r for r in records if "signal 9" in r["message"]]
+    assert killed and killed[0]["level"] == "ERROR" and killed[0]["logger"] == "multiprocessing"
+
+
 def test_production_settings_log_json_and_local_settings_log_plain_text():
     code = "import django, logging; django.setup(); logging.getLogger('bev.check').warning('hallo')"
     env = {**os.environ, "DJANGO_SECRET_KEY": "s" * 60, "DJANGO_ALLOWED_HOSTS": "bev.example.nl"}

@@ -467,6 +467,10 @@ LOGGING = {
         # request's warning a second time.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.request": {"filters": ["refusal_without_traceback"]},
+        # The Celery pool's own logger (billiard names it so and does not let it propagate): with a
+        # handler of ours, Celery adds none of its own, and the line saying a pool process died is in
+        # the same format as every other (it was the one plain-text line among the worker's JSON).
+        "multiprocessing": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 # Celery workers log through the same configuration (JSON in production) instead of their own.
