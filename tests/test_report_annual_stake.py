@@ -70,7 +70,7 @@ def test_a_past_years_row_states_the_stake_on_its_peildatum_not_todays(
     report, rows = annual(api, kamer, 2025, django_capture_on_commit_callbacks)
     header, first = rows
     assert header[6:8] == [STAKE, RESULT]
-    assert first[3] == "Eerste investering" and first[6] == "16,000000"  # on 31 December 2025; not today's 4 %
+    assert first[3] == "Eerste investering" and first[6] == "16,00"  # on 31 December 2025; not today's 4 %
     assert reports.annual_peildatum(report) == date(2025, 12, 31)
     # the PDF's table says the same and names the peildatum
     html = reports.annual_html(report, reports.annual_rows(report), report.summary)
@@ -85,7 +85,7 @@ def test_this_years_rows_are_measured_today_and_the_workbook_says_so(
     from openpyxl import load_workbook
 
     report, rows = annual(api, kamer, 2026, django_capture_on_commit_callbacks)
-    assert [row[6] for row in rows[1:]] == ["4,000000"]  # the sale's row, on today
+    assert [row[6] for row in rows[1:]] == ["4,00"]  # the sale's row, on today
     assert reports.annual_peildatum(report) == timezone.localdate()
     workbook = load_workbook(io.BytesIO(api(kamer).get(f"/api/reports/{report.pk}/download/xlsx/").content))
     sheet = workbook["Transacties 2026"]
