@@ -64,6 +64,9 @@ class ScopeForm(forms.Form):
     )
     rationale = forms.CharField(label=_("Onderbouwing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # The service names the field scope_rationale (core.views.add_error shows its refusal here).
+    service_fields = {"scope_rationale": "rationale"}
+
 
 class PolicyGoalForm(forms.Form):
     """Version 2: only for a company crucial to policy goals does the broader indicator count."""

@@ -387,18 +387,13 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
         form = ScopeForm(request.POST)
 
         def call(d):
-            try:
-                return services.assessment_set_scope(
-                    user=user,
-                    assessment=assessment,
-                    scope_ground=d["scope_ground"],
-                    confirmed=d["confirmed"],
-                    rationale=d["rationale"],
-                )
-            except ApplicationError as exc:
-                if exc.field == "scope_rationale":  # the service's field, the form's "rationale"
-                    exc.field = "rationale"
-                raise
+            return services.assessment_set_scope(
+                user=user,
+                assessment=assessment,
+                scope_ground=d["scope_ground"],
+                confirmed=d["confirmed"],
+                rationale=d["rationale"],
+            )
     elif action == "policy_goal":
         form = PolicyGoalForm(request.POST)
         call = lambda d: services.assessment_set_policy_goal(user=user, assessment=assessment, **d)  # noqa: E731

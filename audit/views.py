@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.exceptions import Conflict, NotFound
+from core.forms import refuse_reversed_period
 from core.views import web_view
 
 from . import evidence, labels
@@ -45,9 +46,7 @@ class AuditFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("De einddatum ligt vóór de begindatum."))
+        refuse_reversed_period(self, "date_from", "date_to")
         return cleaned
 
     def record_filters(self) -> dict:

@@ -11,7 +11,7 @@ from django_countries import countries
 
 from access.roles import Role
 from core.classification import Classification, accredited_choices, rank
-from core.forms import DateTimeField, MoneyField, PercentField, SentOnceForm
+from core.forms import DateTimeField, MoneyField, PercentField, SentOnceForm, refuse_reversed_period
 from core.input_rules import MAX_SEARCH_TERM_LENGTH
 
 from .constants import (
@@ -69,12 +69,10 @@ class CaseFilterForm(forms.Form):
     received_to = forms.DateField(label=_("Signaal ontvangen tot en met"), required=False, widget=DateInput())
 
     def clean(self):
-        # As the audit trail's and the ledger's filters: a reversed period is said, not answered with
-        # "0 casussen" (found by trying the product).
+        # As the audit trail's filter: a reversed period is said, not answered with "0 casussen" (found by
+        # trying the product).
         cleaned = super().clean()
-        start, end = cleaned.get("received_from"), cleaned.get("received_to")
-        if start and end and end < start:
-            self.add_error("received_to", _("De einddatum ligt vóór de begindatum."))
+        refuse_reversed_period(self, "received_from", "received_to")
         return cleaned
 
 

@@ -316,16 +316,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
         "team_form": forms.get("team")
         or (TeamMemberForm(prefix="team", candidates=_team_candidates(case)) if may_change_team else None),
         "team_rows": [
-            {
-                "member": m,
-                "role_form": forms["role"]
-                if forms.get("role_member") == m.user_id
-                else TeamRoleForm(prefix=f"role-{m.user_id}", initial={"role": m.role}, roles=roles),
-                # offered only where there is another role to take (found by trying the product)
-                "role_changeable": forms.get("role_member") == m.user_id or len(set(roles)) > 1,
-            }
-            for m in team
-            for roles in ([m.role, *selectors.team_candidate_roles(m.user, case=case)],)
+            _team_row(m, case=case, sent=forms["role"] if forms.get("role_member") == m.user_id else None) for m in team
         ],
         "related": _related_pages(user, case),
         "end_states": END_STATES,
@@ -341,6 +332,18 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     bound = {key: form for key, form in forms.items() if hasattr(form, "errors")}
     context["general"] = refused_elsewhere(bound, shown=shown)
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _team_row(member, *, case, sent=None) -> dict:
+    """A team member on the case page, with the role picker for them: the roles they may take (their
+    current one first), offered only where there is another to take (found by trying the product);
+    `sent`, the refused form sent for them."""
+    roles = [member.role, *selectors.team_candidate_roles(member.user, case=case)]
+    return {
+        "member": member,
+        "role_form": sent or TeamRoleForm(prefix=f"role-{member.user_id}", initial={"role": member.role}, roles=roles),
+        "role_changeable": sent is not None or len(set(roles)) > 1,
+    }
 
 
 @web_view

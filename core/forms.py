@@ -170,3 +170,11 @@ def install_plain_number_hook() -> None:
     MoneyField and PercentField read their own notations first."""
     for field in (forms.DecimalField, forms.IntegerField):
         setattr(field, "to_python", _plain_digits_first(field.to_python))  # noqa: B010
+
+
+def refuse_reversed_period(form: forms.Form, start: str, end: str) -> None:
+    """A period's end before its start is refused at the end's field (the filters of the case list, the
+    audit trail): said, not answered with an empty list."""
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, _("De einddatum ligt vóór de begindatum."))

@@ -150,9 +150,11 @@ def _to_the_page_above(request):
 
 
 def add_error(form, exc: Exception) -> None:
-    """Show a refused service call on the form: at the field it names, else above the form."""
+    """Show a refused service call on the form: at the field it names (a form whose field has another
+    name than the service's says so in `service_fields`), else above the form."""
     if isinstance(exc, app_exceptions.ApplicationError):
-        field = exc.field if exc.field in form.fields else None
+        field = getattr(form, "service_fields", {}).get(exc.field, exc.field)
+        field = field if field in form.fields else None
         if exc.code == "idempotency_key_reused":  # the API's word; on a page it is the form sent before
             form.add_error(
                 None,

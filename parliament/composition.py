@@ -418,8 +418,8 @@ def _amount_sentence(facts: dict) -> str:
     else:
         instrument = f" in de vorm van {facts['instrument']}" if facts.get("instrument") else ""
         text = f"Het gaat om een investering van {amount}{instrument}."
-    value = _stake_after(facts)
-    if value is not None and _states_stake(facts):
+    value = _stake_after(facts) if kind != TransactionKind.FULL_EXIT else None  # as _states_stake
+    if value is not None:
         diluted = (facts.get("dilutions") or [])[-1:]
         if diluted:  # a share issue without the State since the last transaction parliament was told of
             text += (
