@@ -210,7 +210,7 @@ def _indicator_rationale(row: dict) -> str:
     settlement = row.get("settlement")
     if settlement:
         return _("Vastgesteld door %(who)s: %(why)s") % {
-            "who": settlement.get("settled_by", ""),
+            "who": settlement.get("settled_by_name") or settlement.get("settled_by", ""),
             "why": settlement.get("rationale", ""),
         }
     rationales = [
@@ -371,8 +371,8 @@ def report_outline(context: dict) -> Outline:
             _("versie %(number)s – %(name)s")
             % {"number": framework.get("number", "?"), "name": framework.get("name", "")},
         ),
-        (_("Eerste beoordelaar"), _text(assessment.get("lead"))),
-        (_("Goedgekeurd door"), _text(assessment.get("approved_by"))),
+        (_("Eerste beoordelaar"), _text(assessment.get("lead_name") or assessment.get("lead"))),
+        (_("Goedgekeurd door"), _text(assessment.get("approved_by_name") or assessment.get("approved_by"))),
         (_("Goedgekeurd op"), _text(assessment.get("approved_at"))),
         (_("Rubricering"), classification_marking(case.get("classification", ""))),
         (_("Opgesteld op"), date_nl(timezone.now())),

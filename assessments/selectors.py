@@ -224,6 +224,11 @@ class _Row(NamedTuple):
 _RECORD_COLUMNS = tuple(f"r_{name}" for name in _Row._fields)
 
 
+def _person(row: _Row) -> str:
+    """How the person who made a record is named on screen (`str(user)`)."""
+    return person_name(username=row.username or "", first_name=row.first_name or "", last_name=row.last_name or "")
+
+
 def _text(value: str | None = None) -> Cast:
     return Cast(Value(value), CharField())
 
@@ -309,6 +314,7 @@ def _records_query(pk: int, *, findings: bool) -> QuerySet:
             level="level",
             text="rationale",
             user="settled_by",
+            names=True,
             at="settled_at",
         ),
         _branch(
@@ -317,6 +323,7 @@ def _records_query(pk: int, *, findings: bool) -> QuerySet:
             value="decision",
             text="comments",
             user="reviewer",
+            names=True,
             at="at",
         ),
         # The assessment's own row once (one join each, not four branches to plan and run): its
@@ -453,25 +460,30 @@ def _records(assessment: Assessment) -> _Records:
 
 
 _CONSULTATION_FIELDS = [f.attname for f in ConsultationRequest._meta.concrete_fields]
+_PERSON_FIELDS = ["id", "username", "first_name", "last_name"]  # what naming a person needs (`str(user)`)
 _CONSULTATIONS = Precompiled(
     lambda assessment_id: (
         ConsultationRequest.objects.filter(assessment_id=assessment_id)
         .order_by("requested_at", "id")
-        .values_list(*_CONSULTATION_FIELDS, "advisor__username", "waived_by__username")
+        .values_list(
+            *_CONSULTATION_FIELDS,
+            *(f"{person}__{name}" for person in ("advisor", "waived_by") for name in _PERSON_FIELDS[1:]),
+        )
     ),
     "assessment_id",
 )
 
 
 def _consultations(assessment: Assessment) -> list[ConsultationRequest]:
-    """The assessment's advice requests in order, each with its advisor and waiver (username only)."""
+    """The assessment's advice requests in order, each with its advisor and waiver (their usernames
+    and names only)."""
     db, n = DEFAULT_DB_ALIAS, len(_CONSULTATION_FIELDS)
     consultations = []
     for row in _CONSULTATIONS(assessment_id=assessment.pk):
         consultation = ConsultationRequest.from_db(db, _CONSULTATION_FIELDS, row[:n])
-        consultation.advisor = User.from_db(db, ["id", "username"], [consultation.advisor_id, row[n]])
+        consultation.advisor = User.from_db(db, _PERSON_FIELDS, [consultation.advisor_id, *row[n : n + 3]])
         if consultation.waived_by_id is not None:
-            consultation.waived_by = User.from_db(db, ["id", "username"], [consultation.waived_by_id, row[n + 1]])
+            consultation.waived_by = User.from_db(db, _PERSON_FIELDS, [consultation.waived_by_id, *row[n + 3 : n + 6]])
         consultations.append(consultation)
     return consultations
 
@@ -521,9 +533,7 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
                 "scores": [
                     {
                         "assessor": s.username,
-                        "assessor_name": person_name(
-                            username=s.username, first_name=s.first_name, last_name=s.last_name
-                        ),
+                        "assessor_name": _person(s),
                         "level": s.level,
                         "level_label": framework.scale_label(s.level),
                         "rationale": s.text,
@@ -540,6 +550,7 @@ def _scoreboard(framework: Framework, records: _Records, computed: dict) -> list
                         "level_label": framework.scale_label(settlement.level),
                         "rationale": settlement.text,
                         "settled_by": settlement.username,
+                        "settled_by_name": _person(settlement),
                         "settled_at": settlement.at,
                     }
                     if settlement
@@ -600,6 +611,7 @@ def consultation_summary(consultation: ConsultationRequest) -> dict:
         "ministry": consultation.ministry,
         "ministry_label": consultation.ministry_label,
         "advisor": consultation.advisor.username,
+        "advisor_name": str(consultation.advisor),
         "question": consultation.question,
         "covers": list(consultation.covers),
         "due_date": consultation.due_date,
@@ -612,6 +624,7 @@ def consultation_summary(consultation: ConsultationRequest) -> dict:
         "answered_at": consultation.answered_at,
         "waiver_reason": consultation.waiver_reason,
         "waived_by": consultation.waived_by.username if consultation.waived_by else None,
+        "waived_by_name": str(consultation.waived_by) if consultation.waived_by else None,
         "waived_at": consultation.waived_at,
         "requested_at": consultation.requested_at,
         "response": consultation.response,
@@ -687,7 +700,8 @@ def assessment_detail(*, assessment: Assessment) -> dict:
         "consultations": [consultation_summary(c) for c in consultations],
         "open_consultations": [c.pk for c in consultations if c.status == ConsultationStatus.OPEN],
         "reviews": [
-            {"decision": r.value, "comments": r.text, "reviewer": r.username, "at": r.at} for r in records.reviews
+            {"decision": r.value, "comments": r.text, "reviewer": r.username, "reviewer_name": _person(r), "at": r.at}
+            for r in records.reviews
         ],
         "result": result,
     }
@@ -870,6 +884,11 @@ def assessment_report_context(*, assessment: Assessment) -> dict:
                 "approved_at",
                 "reviews",
             )
+        }
+        | {
+            # The report names people (`str(user)`); the usernames above stay for the record.
+            f"{role}_name": str(getattr(assessment, role)) if getattr(assessment, f"{role}_id") else None
+            for role in ("lead", "submitted_by", "approved_by")
         },
         "framework": detail["framework"],
         "scope": detail["scope"],

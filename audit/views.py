@@ -199,7 +199,7 @@ def verify(request):
     elif request.method == "POST":
         chain_verification_request(user=request.user)
         return redirect("audit:verify")
-    verifications = list(chain_verification_list(user=request.user)[:20])
+    verifications = list(chain_verification_list(user=request.user).select_related("requested_by")[:20])
     busy = any(v.status in (ChainVerification.Status.PENDING, ChainVerification.Status.RUNNING) for v in verifications)
     return render(
         request,

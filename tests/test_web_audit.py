@@ -47,11 +47,14 @@ def test_others_may_not_read_the_trail(client, officer):
 
 
 def test_chain_verification_result(client, auditor, case, django_capture_on_commit_callbacks):
+    auditor.first_name, auditor.last_name = "Aad", "Auditor"
+    auditor.save(update_fields=["first_name", "last_name"])
     web_session(client, auditor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("audit:verify"))
     body = client.get(response["Location"]).content.decode()
     assert "Keten intact." in body
+    assert "<td>Aad Auditor</td>" in body  # who asked, by name (not "auditor")
 
 
 def test_chain_verification_in_english(client, auditor, case, django_capture_on_commit_callbacks):
