@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, set[str]] = {
     # the case file
     "case.create": {R.CASE_OFFICER},
     "case.view": set(R.values),  # being on the team (and cleared) is what matters
+    # The case list (and its menu item): a department advisor reaches only their consultations,
+    # under "Mijn werk" (`Case.objects.case_file_visible_to`: no team place as department advisor counts).
+    "case.list": set(R.values) - {R.DEPARTMENT_ADVISOR},
     "case.update": {R.CASE_OFFICER, R.RISK_ASSESSOR},
     "case.manage_team": {R.CASE_OFFICER, R.ADMINISTRATOR},
     "case.suspend": {R.CASE_OFFICER, R.RISK_ASSESSOR},
@@ -112,6 +115,7 @@ PERMISSIONS: dict[str, set[str]] = {
 ACTION_LABELS = {
     "case.create": _("een casus aanmaken"),
     "case.view": _("de casus inzien"),
+    "case.list": _("de lijst van casussen inzien"),
     "case.update": _("de casus wijzigen"),
     "case.manage_team": _("het team van de casus samenstellen"),
     "case.suspend": _("de termijnen van de casus opschorten of hervatten"),

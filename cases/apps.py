@@ -35,6 +35,12 @@ class CasesConfig(AppConfig):
         code_labels.register("instruments", dict(Instrument.choices))
         readers.find_case.provide(lambda user, case_id: case_header(user=user, case_id=case_id))
         work_sources.register("cases", work.work_items)
+        from access.permissions import can
+        from core.extensions import NavItem, nav_items
+
+        nav_items.register(
+            "cases", NavItem(5, "cases", "cases:list", _("Casussen"), lambda user: can(user, "case.list"))
+        )
         # Lowering a person's clearance below an open case of their team is refused (access.hooks).
         from access import hooks as access_hooks
 

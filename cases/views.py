@@ -84,6 +84,9 @@ def _filter_cases(qs, data: dict):
 
 @web_view
 def case_list(request):
+    if not can(request.user, "case.list"):
+        # A department advisor's cases are their advice requests: say where they are, not "0 cases".
+        return render(request, "cases/list_not_yours.html", {"nav": "cases"})
     form = CaseFilterForm(request.GET or None)
     qs = selectors.case_list(user=request.user)
     if form.is_bound and form.is_valid():

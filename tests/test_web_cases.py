@@ -283,3 +283,27 @@ def test_the_timeline_reads_as_sentences_with_names_and_labels(web, officer, mak
     assert "Gewijzigd: samenvatting" in timeline and "summary" not in timeline
     assert "(deploy)" not in timeline and "Inzetten" in timeline
     assert ": equity," not in timeline and "€ 12.500.000" in timeline
+
+
+def test_a_department_advisor_is_sent_to_their_advice_requests_not_to_an_empty_case_list(web, officer, make_user):
+    """A department advisor sees no case file (need-to-know): the menu does not offer the case list,
+    and the list's address says where their work is instead of "0 casussen gevonden"."""
+    from access.roles import Role
+    from cases.services import case_team_add
+
+    case = make_case(officer=officer)
+    advisor = make_user("jdevries", Role.DEPARTMENT_ADVISOR, first_name="Jan", last_name="de Vries")
+    case_team_add(user=officer, case=case, member=advisor, role=Role.DEPARTMENT_ADVISOR)
+    menu_link = f'href="{reverse("cases:list")}"'
+
+    home = web(advisor).get(reverse("core:home")).content.decode()
+    assert menu_link not in home.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    page = web(advisor).get(reverse("cases:list"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "adviesaanvragen die aan u zijn gericht" in body and "casussen gevonden" not in body
+    assert f'href="{reverse("core:home")}"' in body
+
+    home = web(officer).get(reverse("core:home")).content.decode()
+    assert menu_link in home.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    assert case.reference in web(officer).get(reverse("cases:list")).content.decode()
