@@ -97,6 +97,14 @@ REVERSIBLE_KINDS = [
     EntryKind.EZK_INTEREST_PAID,
     EntryKind.EZK_REPAYMENT,
 ]
+# A correction needs the eyes of the booking it undoes (the service's own rule, following the four
+# eyes of the bookings themselves): an entry booked on a second person's approval is reversed only on
+# a second person's approval too, with the permission that approved the booking. One person alone
+# could otherwise undo a disbursement or a management fee that two approved (bev.services.corrections).
+REVERSAL_APPROVAL: dict[str, str] = {
+    EntryKind.DISBURSEMENT: "fund.approve_disbursement",  # another Invest-NL manager on the case
+    EntryKind.FEE: "fee.approve",  # an EZK official, as the fee itself
+}
 
 
 class DisbursementStatus(models.TextChoices):

@@ -35,6 +35,26 @@ class TransactionExecuted:
     actor: User | None = field(default=None, compare=False, repr=False)  # the user of user_id, if at hand
 
 
+@dataclass(frozen=True)
+class TransactionReversed:
+    """A booking the apps above heard of (`source_key`) was undone by a reversing entry."""
+
+    case_id: int
+    source_key: str  # the executed transaction's key ("journal:<id of the reversed entry>")
+    reversal_entry_id: int
+    reversed_on: date
+    reason: str
+    user_id: int
+
+
+# Sent with `event=TransactionReversed(...)`, inside the reversal's transaction, as `executed`.
+reversed_ = Signal()
+
+
+def transaction_reversed(event: TransactionReversed) -> None:
+    reversed_.send(sender=TransactionReversed, event=event)
+
+
 def transaction_executed(event: TransactionExecuted) -> None:
     """Tell the listeners, inside the caller's transaction; a receiver's error rolls the booking back."""
     executed.send(sender=TransactionExecuted, event=event)

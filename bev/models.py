@@ -471,6 +471,47 @@ class FeeCharge(models.Model):
         return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
+class ReversalProposal(models.Model):
+    """A reversing entry proposed by one person and booked on another's approval: the correction of an
+    entry that was itself booked under four eyes (a disbursement, a management fee:
+    `bev.constants.REVERSAL_APPROVAL`)."""
+
+    # Set on the row `reversal_propose` returns for a repeated idempotency key (the API answers 200).
+    replayed: bool = False
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="reversal_proposals")
+    reason = models.TextField(_("reden"))
+    booked_on = models.DateField(_("boekdatum"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    reversal = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_proposal"
+    )
+
+    class Meta:
+        verbose_name = _("voorstel tot tegenboeking")
+        verbose_name_plural = _("voorstellen tot tegenboeking")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # One open proposal per entry: a second would book the same correction twice.
+            models.UniqueConstraint(
+                fields=["entry"], condition=Q(status="proposed"), name="bev_one_open_reversal_per_entry"
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.entry_id} ({self.get_status_display()})"
+
+
 class Valuation(models.Model):
     """Fair value of the (remaining) holding on a date."""
 

@@ -18,14 +18,17 @@ class ParliamentConfig(AppConfig):
 
         event_labels.register(self.name, EVENT_LABELS)
         from access.permissions import can
-        from bev.events import TransactionExecuted, executed
+        from bev.events import TransactionExecuted, TransactionReversed, executed, reversed_
         from core.extensions import NavItem, metric_sources, nav_items, work_sources
 
         from . import metrics, views
-        from .services import letter_requests_on_transaction
+        from .services import letter_requests_on_transaction, letters_on_reversal
 
         executed.connect(
             letter_requests_on_transaction, sender=TransactionExecuted, dispatch_uid="parliament.letter_requests"
+        )
+        reversed_.connect(
+            letters_on_reversal, sender=TransactionReversed, dispatch_uid="parliament.letters_on_reversal"
         )
         work_sources.register("parliament", views.work_items)
         metric_sources.register("parliament", metrics.collect)

@@ -16,6 +16,7 @@ EVENT_LABELS = {
     "letter.return_to_draft": _("Kamerbrief teruggezet naar concept"),
     "letter.set_reference": _("Kenmerk van de Kamerbrief vastgelegd"),
     "letter.mark_sent": _("Kamerbrief verzonden"),
+    "letter.withdraw": _("Kamerbrief ingetrokken (transactie tegengeboekt)"),
     "letter.download_docx": _("Kamerbrief gedownload (Word)"),
     "letter.download_pdf": _("Kamerbrief gedownload (PDF)"),
     "letter.download_": _("Kamerbrief gedownload"),

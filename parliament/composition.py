@@ -186,7 +186,13 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
             {"citation": r.citation, "description": r.description} for r in letter_references_on(letter_date)
         ],
         "earlier_letters": [
-            {"date": d.sent_on, "kamerstuk": d.kamerstuk_number}
+            {
+                "date": d.sent_on,
+                "kamerstuk": d.kamerstuk_number,
+                # its transaction undone afterwards (parliament.services.letters_on_reversal)
+                "reversed_on": d.request.reversed_on,
+                "reversal_reason": d.request.reversal_reason,
+            }
             for d in earlier_sent_letters(case_id=case.pk, chamber=chamber, before=letter_date)
         ],
         **_record_facts(case=case, fund=fund, letter_date=letter_date),
@@ -594,6 +600,15 @@ def letter_notes(facts: dict, disclosure: Disclosure) -> tuple[str, ...]:
         notes.append(
             "De cijfers van het fonds waren niet beschikbaar; de zin over de stand van de voorziening is weggelaten."
         )
+    for earlier in facts.get("earlier_letters") or []:
+        if earlier.get("reversed_on"):
+            notes.append(
+                f"De brief van {date_nl(_as_date(earlier['date']))}"
+                + (f" ({earlier['kamerstuk']})" if earlier.get("kamerstuk") else "")
+                + f" meldde een transactie die op {date_nl(_as_date(earlier['reversed_on']))} is tegengeboekt "
+                f"(reden: {earlier.get('reversal_reason') or '–'}). Informeer de Kamer over die correctie: "
+                "deze brief doet dat niet vanzelf."
+            )
     evaluation = facts.get("evaluation")
     if not evaluation:
         notes.append(

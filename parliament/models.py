@@ -250,6 +250,8 @@ class LetterRequest(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("In afwachting")
         DONE = "done", _("Verwerkt")
+        # The booking was undone before its letters were drafted: there is no transaction to report.
+        REVERSED = "reversed", _("Tegengeboekt")
 
     source_key = models.CharField(_("transactiesleutel"), max_length=200, unique=True)
     kind = models.CharField(_("soort transactie"), max_length=32, choices=TransactionKind.choices)
@@ -265,6 +267,9 @@ class LetterRequest(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # The booking was undone by a reversing entry (bev.events.reversed_): its letters say so.
+    reversed_on = models.DateField(_("tegengeboekt op"), null=True, blank=True)
+    reversal_reason = models.TextField(_("reden tegenboeking"), blank=True)
 
     class Meta:
         verbose_name = _("verzoek om Kamerbrief")
@@ -284,6 +289,8 @@ class LetterStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("Ter beoordeling")
     APPROVED = "approved", _("Goedgekeurd")
     SENT = "sent", _("Verzonden")
+    # The transaction was undone (a reversing entry) before the letter was sent: it reports nothing.
+    WITHDRAWN = "withdrawn", _("Ingetrokken")
 
 
 class LetterDraft(models.Model):
@@ -377,6 +384,14 @@ class LetterDraft(models.Model):
     @transition(status, source=LetterStatus.IN_REVIEW, target=LetterStatus.APPROVED)
     def approve(self):
         """Someone other than its authors approves the text (four eyes)."""
+
+    @transition(
+        status,
+        source=[LetterStatus.DRAFT, LetterStatus.IN_REVIEW, LetterStatus.APPROVED],
+        target=LetterStatus.WITHDRAWN,
+    )
+    def withdraw(self):
+        """The transaction it reports was undone (a reversing entry) before it was sent."""
 
     @transition(status, source=LetterStatus.APPROVED, target=LetterStatus.SENT)
     def mark_sent(self):

@@ -16,6 +16,7 @@ STATUS_MARKS = {
     LetterStatus.IN_REVIEW: "CONCEPT – ter beoordeling",
     LetterStatus.APPROVED: "",
     LetterStatus.SENT: "",
+    LetterStatus.WITHDRAWN: "INGETROKKEN – transactie tegengeboekt",
 }
 
 

@@ -166,9 +166,9 @@ def letter_revision_diff(*, letter: LetterDraft, from_number: int, to_number: in
 def earlier_sent_letters(*, case_id: int, chamber: str, before: date) -> list[LetterDraft]:
     """Letters about the same case already sent to the same chamber (cited in the next one)."""
     return list(
-        LetterDraft.objects.filter(case_id=case_id, chamber=chamber, status="sent", sent_on__lte=before).order_by(
-            "sent_on", "id"
-        )
+        LetterDraft.objects.filter(case_id=case_id, chamber=chamber, status="sent", sent_on__lte=before)
+        .select_related("request")
+        .order_by("sent_on", "id")
     )
 
 

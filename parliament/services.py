@@ -29,7 +29,7 @@ from access.notifications import notify_task
 from access.permissions import require, require_four_eyes
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
-from bev.events import TransactionExecuted
+from bev.events import TransactionExecuted, TransactionReversed
 from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, RuleViolation
 from core.inserts import insert
@@ -125,6 +125,38 @@ def letter_requests_create(*, event: TransactionExecuted, actor: User | None = N
     )
     transaction.on_commit(functools.partial(_enqueue, "make_letter_drafts", request.pk))
     return request
+
+
+def letters_on_reversal(sender: type[TransactionReversed], *, event: TransactionReversed, **kwargs: Any) -> None:
+    """Receiver of `bev.events.reversed_` (connected in ParliamentConfig.ready()), inside the
+    reversal's transaction: a transaction that was undone is not reported as done. Its request,
+    if its letters were not drafted yet, makes none; its drafts not yet sent are withdrawn; a letter
+    already sent keeps its status and says that its transaction was reversed (the liaison informs
+    parliament: the next letter about the case says so in its drafting notes)."""
+    request = LetterRequest.objects.select_for_update(no_key=True).filter(source_key=event.source_key).first()
+    if request is None:  # a booking no letter reports (a reservation, a dividend, ...)
+        return
+    actor = User.objects.filter(pk=event.user_id).first()
+    request.reversed_on, request.reversal_reason = event.reversed_on, event.reason
+    fields = ["reversed_on", "reversal_reason"]
+    if request.status == LetterRequest.Status.PENDING:
+        request.status = LetterRequest.Status.REVERSED
+        fields.append("status")
+    request.save(update_fields=fields)
+    for letter in request.drafts.select_for_update(no_key=True, of=("self",)).order_by("id"):
+        before = letter.status
+        if letter.status == LetterStatus.SENT:  # keeps its status; its page says the booking was reversed
+            continue
+        letter.withdraw()
+        letter.save(update_fields=["status"])
+        audit_log(
+            actor=actor,
+            action=AuditRecord.Action.UPDATE,
+            event="letter.withdraw",
+            obj=letter,
+            case_id=letter.case_id,
+            changes={"status": [before, letter.status], "reversal_entry": event.reversal_entry_id},
+        )
 
 
 def _configuration_is_empty() -> bool:

@@ -555,3 +555,19 @@ def charge_fee(*, user, amount, idempotency_key, booked_on=None, description="",
         user=user, amount=amount, idempotency_key=idempotency_key, booked_on=booked_on, description=description
     )
     return fee_approve(user=fee_approver(), fee=fee).entry
+
+
+def reverse_four_eyes(entry, *, proposer, approver, reason="Correctie", idempotency_key=None, booked_on=None):
+    """The reversal of an entry booked under four eyes (a disbursement, a management fee), the way the
+    service allows it: proposed by one person, approved (and so booked) by another. Returns the
+    reversing entry."""
+    from bev.services import reversal_approve, reversal_propose
+
+    proposal = reversal_propose(
+        user=proposer,
+        entry=entry,
+        reason=reason,
+        idempotency_key=idempotency_key or f"factory-reversal-{entry.pk}",
+        booked_on=booked_on,
+    )
+    return reversal_approve(user=approver, proposal=proposal).reversal

@@ -179,10 +179,22 @@ def test_a_conversion_and_a_rejected_proposal(api, manager, manager2, ready_case
 def test_a_correction_through_the_api(api, manager):
     fund_with_tranches(user=manager)
     fee = {"id": charge_fee(user=manager, amount=Decimal("1000.00"), idempotency_key="fee").pk}
-    reversal = post(
-        api(manager), f"/api/fund/ledger/{fee['id']}/reverse/", {"reason": "Dubbel ingevoerd", "idempotency_key": "rev"}
+    # a fee was booked under four eyes: its reversal too (proposed by Invest-NL, approved by EZK)
+    refused = api(manager).post(
+        f"/api/fund/ledger/{fee['id']}/reverse/",
+        {"reason": "Dubbel ingevoerd", "idempotency_key": "rev"},
+        format="json",
     )
-    assert reversal["reverses"] == fee["id"]
+    assert refused.status_code == 409 and refused.json()["code"] == "reversal_needs_four_eyes"
+    proposal = post(
+        api(manager),
+        "/api/fund/reversals/",
+        {"entry": fee["id"], "reason": "Dubbel ingevoerd", "idempotency_key": "rev"},
+    )
+    assert proposal["status"] == "proposed" and fund_overview()["fees"] == Decimal("1000.00")
+    approved = api(fee_approver()).post(f"/api/fund/reversals/{proposal['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["status"] == "approved" and approved.json()["reversal"]
     assert fund_overview()["fees"] == 0
 
 

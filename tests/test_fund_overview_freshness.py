@@ -17,7 +17,14 @@ from access.roles import Role
 from bev import services
 from bev.models import FeeCharge, JournalEntry
 from bev.selectors import fund_overview
-from tests.factories import case_to_investment_preparation, charge_fee, fund_with_tranches, order_sale
+from tests.factories import (
+    case_to_investment_preparation,
+    charge_fee,
+    fee_approver,
+    fund_with_tranches,
+    order_sale,
+    reverse_four_eyes,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,7 +102,7 @@ def _disburse(f):
 
 def _fee_reversed(f):
     fee = FeeCharge.objects.get(idempotency_key="setup-fee").entry
-    services.entry_reverse(user=f["manager"], entry=fee, reason="Dubbel geboekt.", idempotency_key="fee-rev")
+    reverse_four_eyes(fee, proposer=f["manager"], approver=fee_approver(), reason="Dubbel geboekt.")
 
 
 def _reservation_reversed(f):
@@ -105,7 +112,7 @@ def _reservation_reversed(f):
 
 def _disbursement_reversed(f):
     entry = JournalEntry.objects.get(idempotency_key=f"disbursement:{f['stake'].disbursements.first().pk}")
-    services.entry_reverse(user=f["manager"], entry=entry, reason="Onjuist bedrag.", idempotency_key="dis-rev")
+    reverse_four_eyes(entry, proposer=f["manager"], approver=f["manager2"], reason="Onjuist bedrag.")
 
 
 CHANGES = {

@@ -19,8 +19,10 @@ from core.exceptions import LimitExceeded, RuleViolation
 from tests.concurrency import race
 from tests.factories import (
     charge_fee,
+    fee_approver,
     fee_year_prepared,
     order_sale,
+    reverse_four_eyes,
 )
 
 M = Decimal("1000000.00")
@@ -52,7 +54,7 @@ def test_every_kind_of_booking_keeps_the_running_balances_equal_to_the_ledger(
         )
         assert_reconciled()
     fee = charge_fee(user=manager, amount=M / 4, idempotency_key="fee")
-    services.entry_reverse(user=manager, entry=fee, reason="Dubbel.", idempotency_key="fee-rev")
+    reverse_four_eyes(fee, proposer=manager, approver=fee_approver(), reason="Dubbel.")
     assert_reconciled()
     services.reservation_book(user=manager, position=stake, amount=M, idempotency_key="res2")
     order_sale(stake.case, recorder=secretariat, confirmer=secretariat2)  # the exit gate (tests/test_exit_gate.py)

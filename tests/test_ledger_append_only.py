@@ -16,10 +16,12 @@ from core.exceptions import Conflict, LimitExceeded
 from tests.factories import (
     case_to_investment_preparation,
     charge_fee,
+    fee_approver,
     fee_year_prepared,
     fund_establish_default,
     fund_with_tranches,
     order_sale,
+    reverse_four_eyes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +86,7 @@ def test_the_database_refuses_to_change_the_ledger(manager, statement):
 def test_a_mistake_is_corrected_by_a_reversing_entry(manager):
     fund_with_tranches(user=manager, amounts=(M,))
     wrong = charge_fee(user=manager, amount=Decimal("250000.00"), idempotency_key="fee-typo")
-    reversal = services.entry_reverse(user=manager, entry=wrong, reason="Tikfout", idempotency_key="rev-1")
+    reversal = reverse_four_eyes(wrong, proposer=manager, approver=fee_approver(), reason="Tikfout")
     assert reversal.reverses == wrong and reversal.kind == "fee"
     assert {line.account: line.amount for line in reversal.lines.all()} == {
         "management_fee": Decimal("-250000.00"),
@@ -94,7 +96,7 @@ def test_a_mistake_is_corrected_by_a_reversing_entry(manager):
     assert (overview["fees"], overview["liquid"]) == (0, M)
     assert JournalEntry.objects.count() == 3  # the tranche, the mistake and its reversal: nothing deleted
     with pytest.raises(Conflict):
-        services.entry_reverse(user=manager, entry=wrong, reason="nog eens", idempotency_key="rev-2")
+        services.reversal_propose(user=manager, entry=wrong, reason="nog eens", idempotency_key="rev-2")
     with pytest.raises(Conflict):
         services.entry_reverse(user=manager, entry=reversal, reason="terug", idempotency_key="rev-3")
 

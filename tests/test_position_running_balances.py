@@ -22,7 +22,7 @@ from bev.selectors.balances import position_balance_mismatches
 from bev.services.ledger import running_balances_rebuild
 from core.exceptions import Conflict, LimitExceeded, PermissionDenied
 from tests.concurrency import race
-from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale
+from tests.factories import case_to_investment_preparation, fund_with_tranches, order_sale, reverse_four_eyes
 
 M = Decimal("1000000.00")
 
@@ -58,7 +58,7 @@ def test_every_booking_on_a_position_keeps_its_running_figures_equal_to_its_line
     _disburse(loan, 3 * M, "d2", manager, manager2)
     assert_reconciled()
     assert PositionBalance.objects.get(position=stake).disbursement_lines == 3
-    services.entry_reverse(user=manager, entry=first.entry, reason="Verkeerd bedrag.", idempotency_key="d1-rev")
+    reverse_four_eyes(first.entry, proposer=manager, approver=manager2, reason="Verkeerd bedrag.")
     assert_reconciled()
     assert position_balances()[stake.pk]["invested"] == 0
     _disburse(stake, 4 * M, "d3", manager, manager2)

@@ -27,6 +27,7 @@ from .factories import (
     fund_with_tranches,
     invest_in_case,
     order_sale,
+    reverse_four_eyes,
     web_session,
 )
 
@@ -76,8 +77,8 @@ def test_capital_returned_after_the_valuation_comes_off_it_and_a_later_sale_take
     manager, manager2, position, secretariat, secretariat2
 ):
     follow_on = Disbursement.objects.get(idempotency_key="follow").entry
-    services.entry_reverse(
-        user=manager, entry=follow_on, reason="Dubbel geboekt", idempotency_key="undo", booked_on=date(2026, 9, 2)
+    reverse_four_eyes(
+        follow_on, proposer=manager, approver=manager2, reason="Dubbel geboekt", booked_on=date(2026, 9, 2)
     )
     metrics = position_metrics(position)
     assert (metrics["invested"], metrics["unrealised_value"]) == (20 * M, 22 * M)

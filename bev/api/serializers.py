@@ -34,6 +34,7 @@ from ..models import (
     LoanTerms,
     ManagerPeriod,
     Position,
+    ReversalProposal,
     TrancheScheduleOverride,
     Valuation,
 )
@@ -276,6 +277,38 @@ class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField()
     booked_on = serializers.DateField(required=False, allow_null=True)
     idempotency_key = key_field()
+
+
+class ReversalProposeSerializer(ReverseSerializer):
+    entry = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("De te corrigeren boeking (id)."))
+
+
+class ReversalProposalSerializer(serializers.ModelSerializer):
+    """A proposed reversal of a four-eyes booking: booked (`reversal`) on a second person's approval."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    amount = serializers.DecimalField(source="entry.amount", max_digits=15, decimal_places=2, read_only=True)
+    kind = serializers.CharField(source="entry.kind", read_only=True)
+
+    class Meta:
+        model = ReversalProposal
+        fields = [
+            "id",
+            "entry",
+            "kind",
+            "amount",
+            "reason",
+            "booked_on",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "reversal",
+        ]
+        read_only_fields = fields
 
 
 class ManagerPeriodSerializer(serializers.ModelSerializer):

@@ -191,14 +191,59 @@ class FundViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"], url_path=r"ledger/(?P<entry_id>\d+)/reverse")
     def reverse(self, request, entry_id=None):
         """Correct a mistake with a reversing entry."""
-        require(request.user, "fund.view")
-        entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
-        if entry is None:
-            raise NotFound("Boeking niet gevonden.")
-        if entry.position_id:
-            case_get(user=request.user, case_id=entry.position.case_id, audit_read=False)
+        entry = self._entry(entry_id)
         data = _valid(s.ReverseSerializer, request)
         return _booked(services.entry_reverse(user=request.user, entry=entry, **data))
+
+    @extend_schema(
+        request=s.ReversalProposeSerializer,
+        responses={201: s.ReversalProposalSerializer, 200: s.ReversalProposalSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get", "post"])
+    def reversals(self, request):
+        """Reversals of bookings made under four eyes (a disbursement, a management fee): POST proposes
+        one; a second person approves it (`…/reversals/{id}/approve/`), which books the reversing entry."""
+        if request.method == "POST":
+            data = _valid(s.ReversalProposeSerializer, request)
+            entry = self._entry(data.pop("entry"))
+            proposal = services.reversal_propose(user=request.user, entry=entry, **data)
+            return _booked(proposal, s.ReversalProposalSerializer)
+        return Response(
+            s.ReversalProposalSerializer(selectors.reversal_proposal_list(user=request.user), many=True).data
+        )
+
+    @extend_schema(request=s.FeeApproveSerializer, responses=s.ReversalProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"reversals/(?P<proposal_id>\d+)/approve")
+    def reversal_approve(self, request, proposal_id=None):
+        """A second person approves a proposed reversal (four eyes): the reversing entry is booked."""
+        proposal = selectors.reversal_proposal_get(user=request.user, proposal_id=proposal_id)
+        data = _valid(s.FeeApproveSerializer, request)
+        return Response(
+            s.ReversalProposalSerializer(services.reversal_approve(user=request.user, proposal=proposal, **data)).data
+        )
+
+    @extend_schema(request=s.RejectSerializer, responses=s.ReversalProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"reversals/(?P<proposal_id>\d+)/reject")
+    def reversal_reject(self, request, proposal_id=None):
+        proposal = selectors.reversal_proposal_get(user=request.user, proposal_id=proposal_id)
+        data = _valid(s.RejectSerializer, request)
+        return Response(
+            s.ReversalProposalSerializer(services.reversal_reject(user=request.user, proposal=proposal, **data)).data
+        )
+
+    def _entry(self, entry_id) -> JournalEntry:
+        """A ledger entry the person may correct; one answer for one that does not exist and one on a
+        case they may not see (need-to-know)."""
+        require(self.request.user, "fund.view")
+        entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
+        if entry is not None and entry.case_id is not None:
+            try:
+                case_get(user=self.request.user, case_id=entry.case_id, audit_read=False)
+            except NotFound:
+                entry = None
+        if entry is None:
+            raise NotFound("Boeking niet gevonden.")
+        return entry
 
     @extend_schema(request=s.ManagerPeriodSerializer, responses=s.ManagerPeriodSerializer(many=True))
     @action(detail=False, methods=["get", "post"])

@@ -60,4 +60,6 @@ from .proposals import (  # noqa: F401
     approved_proposal_amount,
     investment_proposal_get,
     investment_proposal_list,
+    reversal_proposal_get,
+    reversal_proposal_list,
 )

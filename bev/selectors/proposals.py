@@ -12,7 +12,7 @@ from access.models import User
 from core.exceptions import NotFound
 
 from ..constants import ProposalStatus
-from ..models import InvestmentProposal
+from ..models import InvestmentProposal, ReversalProposal
 
 
 def investment_proposal_list(*, user: User | AnonymousUser, case_id: int | None = None) -> QuerySet[InvestmentProposal]:
@@ -46,3 +46,34 @@ def approved_proposal_amount(*, case_id: int) -> Decimal | None:
         .values_list("amount", flat=True)
         .first()
     )
+
+
+def reversal_proposal_list(*, user: User | AnonymousUser) -> QuerySet[ReversalProposal]:
+    """Proposed reversals of four-eyes bookings: a case's for those who see the fund and the case file
+    (need-to-know), the fund's own (a management fee) for those who see the fees."""
+    from django.db.models import Q
+
+    from access.permissions import can
+    from cases.models import Case
+
+    shown = Q(pk__in=[])
+    if can(user, "fee.view"):  # the fund's own bookings: management fees (their approvers are EZK's)
+        shown |= Q(entry__case_id__isnull=True)
+    if can(user, "fund.view"):
+        shown |= Q(entry__case_id__in=Case.objects.case_file_visible_to(user).values("pk"))
+    return (
+        ReversalProposal.objects.filter(shown)
+        .select_related("entry", "proposed_by", "decided_by")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def reversal_proposal_get(*, user: User | AnonymousUser, proposal_id: int | str) -> ReversalProposal:
+    try:
+        proposal_id = int(proposal_id)
+    except (TypeError, ValueError):
+        raise NotFound("Voorstel tot tegenboeking niet gevonden.") from None
+    found = reversal_proposal_list(user=user).filter(pk=proposal_id).first()
+    if found is None:
+        raise NotFound("Voorstel tot tegenboeking niet gevonden.")
+    return found

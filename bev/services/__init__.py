@@ -8,6 +8,9 @@ repayment) call it. Callers import from `bev.services`.
 
 from .corrections import (  # noqa: F401
     entry_reverse,
+    reversal_approve,
+    reversal_propose,
+    reversal_reject,
 )
 from .disbursements import (  # noqa: F401
     disbursement_approve,

@@ -6,22 +6,29 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from access.models import User
-from access.permissions import require
+from access.permissions import require, require_four_eyes
+from audit.models import AuditRecord
+from audit.services import audit_log
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
 
+from .. import events
 from ..constants import (
+    REVERSAL_APPROVAL,
     REVERSIBLE_KINDS,
     Account,
+    ProposalStatus,
 )
 from ..models import (
     Fund,
     JournalEntry,
+    ReversalProposal,
 )
 from ..selectors import ZERO, ledger_totals, position_balances
-from .ledger import _booking_date, _key, _lock_fund, _post, _replayed, _sweep_excess
+from .ledger import _booking_date, _key, _lock_fund, _not_in_future, _post, _replayed, _sweep_excess
 
 
 # ------------------------------------------------------------------------------------------------
@@ -31,13 +38,14 @@ from .ledger import _booking_date, _key, _lock_fund, _post, _replayed, _sweep_ex
 def entry_reverse(
     *, user: User, entry: JournalEntry, reason: str, idempotency_key: str, booked_on: date | None = None
 ) -> JournalEntry:
-    """Correct a mistake by booking the entry's mirror image. The limits hold afterwards too."""
+    """Correct a mistake by booking the entry's mirror image. The limits hold afterwards too. An entry
+    booked under four eyes is reversed only through a proposal a second person approves
+    (`reversal_propose`, REVERSAL_APPROVAL)."""
     require(user, "fund.book")
     if entry.position is not None:
         require(user, "fund.book", case=entry.position.case)
     key = _key(idempotency_key)
-    if not (reason or "").strip():
-        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    reason = _reason(reason)
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=entry.kind, amount=entry.amount, position=entry.position):
         if replay.reverses_id != entry.pk:
@@ -45,10 +53,42 @@ def entry_reverse(
                 _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
             )
         return replay
+    if entry.kind in REVERSAL_APPROVAL:
+        raise Conflict(
+            _(
+                "Deze boeking is met vier ogen gedaan; haar tegenboeking ook: stel de tegenboeking voor "
+                "(POST /api/fund/reversals/), een tweede persoon keurt haar goed."
+            ),
+            code="reversal_needs_four_eyes",
+        )
+    _require_reversible(entry)
+    return _book_reversal(fund=fund, entry=entry, reason=reason, key=key, user=user, booked_on=booked_on)
+
+
+def _reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    return reason.strip()
+
+
+def _require_reversible(entry: JournalEntry) -> None:
     if entry.reverses_id is not None or entry.kind not in REVERSIBLE_KINDS:
         raise Conflict(_("Deze boeking kan niet worden tegengeboekt."), code="not_reversible")
     if JournalEntry.objects.filter(reverses=entry).exists():
         raise Conflict(_("Deze boeking is al tegengeboekt."), code="already_reversed")
+
+
+def _book_reversal(
+    *,
+    fund: Fund,
+    entry: JournalEntry,
+    reason: str,
+    key: str,
+    user: User,
+    booked_on: date | None,
+    approved_by: User | None = None,
+) -> JournalEntry:
+    """The mirror entry, under the fund lock; the apps above hear that the transaction was undone."""
     booked_on = _booking_date(fund, booked_on)
     mirror = [(line.account, -line.amount) for line in entry.lines.all()]
     _check_reversal_keeps_limits(fund, entry, mirror)
@@ -58,14 +98,135 @@ def entry_reverse(
         booked_on=booked_on,
         key=key,
         user=user,
+        approved_by=approved_by,
         amount=entry.amount,
         position=entry.position,
         reverses=entry,
-        description=_("Tegenboeking van #%(id)s: %(reason)s") % {"id": entry.pk, "reason": reason.strip()},
+        description=_("Tegenboeking van #%(id)s: %(reason)s") % {"id": entry.pk, "reason": reason},
         lines=mirror,
     )
     _sweep_excess(fund=fund, user=user, booked_on=booked_on, cause=reversal)
+    if entry.position is not None:
+        events.transaction_reversed(
+            events.TransactionReversed(
+                case_id=entry.position.case_id,
+                source_key=f"journal:{entry.pk}",
+                reversal_entry_id=reversal.pk,
+                reversed_on=booked_on,
+                reason=reason,
+                user_id=(approved_by or user).pk,
+            )
+        )
     return reversal
+
+
+# A reversal of a four-eyes booking: proposed by one, booked on another's approval ------------------
+@transaction.atomic
+def reversal_propose(
+    *, user: User, entry: JournalEntry, reason: str, idempotency_key: str, booked_on: date | None = None
+) -> ReversalProposal:
+    """Propose the reversal of an entry booked under four eyes (REVERSAL_APPROVAL); nothing is booked
+    until a second person approves it."""
+    require(user, "fund.book")
+    if entry.position is not None:
+        require(user, "fund.book", case=entry.position.case)
+    key = _key(idempotency_key)
+    reason = _reason(reason)
+    _not_in_future(booked_on)
+    _lock_fund()  # serialises retries and proposals for the same entry
+    existing = ReversalProposal.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.entry_id != entry.pk:
+            raise Conflict(
+                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+            )
+        existing.replayed = True
+        return existing
+    if entry.kind not in REVERSAL_APPROVAL:
+        raise Conflict(
+            _("Deze boeking is niet met vier ogen gedaan: boek de tegenboeking zelf."), code="reversal_not_four_eyes"
+        )
+    _require_reversible(entry)
+    if ReversalProposal.objects.filter(entry=entry, status=ProposalStatus.PROPOSED).exists():
+        raise Conflict(_("Voor deze boeking ligt al een voorstel tot tegenboeking."), code="reversal_pending")
+    proposal = ReversalProposal.objects.create(
+        entry=entry, reason=reason, booked_on=booked_on, idempotency_key=key, proposed_by=user
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="reversal.propose",
+        obj=proposal,
+        case_id=entry.case_id,
+        changes={"entry": entry.pk, "amount": entry.amount, "reason": reason},
+    )
+    return proposal
+
+
+def _decidable(proposal: ReversalProposal, user: User) -> ReversalProposal:
+    """The proposal, its row locked, if this person may decide it: the permission that approved the
+    booking (on its case), never the proposer."""
+    entry = proposal.entry
+    require(user, REVERSAL_APPROVAL[entry.kind], case=entry.position.case if entry.position else None)
+    proposal = ReversalProposal.objects.select_for_update(no_key=True).select_related("entry").get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise Conflict(_("Over dit voorstel tot tegenboeking is al besloten."), code="already_decided")
+    require_four_eyes(
+        user,
+        involved=[proposal.proposed_by_id],
+        message=_("Vier ogen: wie de tegenboeking voorstelt, keurt haar niet zelf goed."),
+    )
+    return proposal
+
+
+@transaction.atomic
+def reversal_approve(*, user: User, proposal: ReversalProposal, booked_on: date | None = None) -> ReversalProposal:
+    """A second person approves: the reversing entry is booked (in the proposer's name, approved by
+    this person), within the limits."""
+    _not_in_future(booked_on)
+    fund = _lock_fund()
+    proposal = _decidable(proposal, user)
+    entry = proposal.entry
+    _require_reversible(entry)
+    reversal = _book_reversal(
+        fund=fund,
+        entry=entry,
+        reason=proposal.reason,
+        key=f"reversal:{proposal.pk}",
+        user=proposal.proposed_by,
+        booked_on=booked_on or proposal.booked_on,
+        approved_by=user,
+    )
+    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, user, timezone.now()
+    proposal.reversal = reversal
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "reversal"])
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="reversal.approve",
+        obj=proposal,
+        case_id=entry.case_id,
+        changes={"entry": entry.pk, "reversal": reversal.pk, "booked_on": reversal.booked_on},
+    )
+    return proposal
+
+
+@transaction.atomic
+def reversal_reject(*, user: User, proposal: ReversalProposal, reason: str) -> ReversalProposal:
+    reason = _reason(reason)
+    proposal = _decidable(proposal, user)
+    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.REJECTED, user, timezone.now()
+    proposal.rejection_reason = reason
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="reversal.reject",
+        obj=proposal,
+        case_id=proposal.entry.case_id,
+        changes={"reason": reason},
+    )
+    return proposal
 
 
 def _check_reversal_keeps_limits(fund: Fund, entry: JournalEntry, mirror: list[tuple[str, Decimal]]) -> None:

@@ -137,7 +137,9 @@ def disbursement_approve(*, user: User, disbursement: Disbursement, booked_on: d
     # Only what is not drawn from the position's own reservation adds to the case's committed total.
     _check_cabinet_decision(case=case, instrument=position.instrument, increase=amount - from_reservation)
     _check_available(_figures(fund), amount, own_reservation=own)
-    first = earlier == 0
+    # The first investment is the first that stands: after a first disbursement reversed in full (a
+    # wrong amount), the one booked instead is the first investment, not a follow-on (its letter).
+    first = earlier == 0 or not disbursement.own_invested
     entry = _post(
         fund=fund,
         kind=EntryKind.DISBURSEMENT,

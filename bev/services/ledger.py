@@ -146,6 +146,7 @@ if TYPE_CHECKING:
         fund_latest_booking: date | None
         own_reserved: Decimal | None
         own_disbursement_lines: int | None
+        own_invested: Decimal | None
 
     class GoverningDecision(CabinetDecision):
         """For the type checker only: the decision as `_governing_decision` reads it."""
@@ -158,9 +159,9 @@ if TYPE_CHECKING:
 
 def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
     """The disbursement (its row locked) with its position and case, and, read in the same statement:
-    the fund's latest booking date, the position's reservation and how many disbursement lines it
-    has (none: this is its first investment; every disbursement entry, a reversal too, has lines on
-    its position), both from its running figures (`PositionBalance`), not summed from its lines. Only under the fund lock: every writer of the ledger holds it, so the
+    the fund's latest booking date, the position's reservation, how many disbursement lines it has
+    (every disbursement entry, a reversal too, has lines on its position) and what stands invested
+    (disbursements less their reversals: none, and this is its first investment), from its running figures (`PositionBalance`), not summed from its lines. Only under the fund lock: every writer of the ledger holds it, so the
     statement's snapshot, taken after the lock was granted, is the ledger as this booking finds it."""
     own = PositionBalance.objects.filter(position_id=OuterRef("position_id"))
     return (
@@ -175,6 +176,7 @@ def _disbursement_for_update(disbursement_id: int) -> QuerySet[Disbursement]:
             ),
             own_reserved=Subquery(own.values("reserved")[:1]),
             own_disbursement_lines=Subquery(own.values("disbursement_lines")[:1]),
+            own_invested=Subquery(own.values("invested")[:1]),
         )
     )
 
