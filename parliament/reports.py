@@ -14,8 +14,9 @@ Need-to-know: a report holds only the cases visible to the person who asked for 
 (`Case.objects.visible_to(user)`); fund-wide totals only for people whose role may see the fund.
 The annual report is never silently incomplete: its first page says either that it holds every
 transaction of the fund in the year, or how many were withheld by need-to-know.
-The transactions come from the letter outbox (`LetterRequest`), which the fund fills with every
-executed transaction.
+The investments and exits come from the letter outbox (`LetterRequest`), which the fund fills with
+every executed transaction (and marks when one is reversed); what came back from the positions
+(dividend, interest, repayment) from the ledger: the report's totals agree with the ledger.
 """
 
 from __future__ import annotations
@@ -26,12 +27,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from access.permissions import can
 from bev.models import Position
-from bev.selectors import fund_overview, manager_on, positions_metrics, positions_stakes_on
+from bev.selectors import fund_overview, manager_on, positions_metrics, positions_stakes_on, returns_between
 from cases.constants import MAIN_STAGES, State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
@@ -43,6 +45,8 @@ from .models import EVALUATION_QUESTIONS, LetterRequest, Report, TransactionKind
 
 ZERO = Decimal("0.00")
 EXITS = {TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT}
+INVESTED = {TransactionKind.FIRST_INVESTMENT, TransactionKind.FOLLOW_ON_INVESTMENT}
+REVERSAL_LABEL = "Tegenboeking"  # the report is Dutch, as the letters (a row undoing an earlier one)
 
 
 def build_report(report: Report) -> Report:
@@ -108,40 +112,83 @@ def annual_peildatum(report: Report) -> date:
 
 
 def annual_rows(report: Report) -> list[dict]:
-    """The year's transactions, each with its position's stake and result on the peildatum."""
+    """The year's transactions, each with its position's stake and result on the peildatum, reconciled
+    with the ledger: every investment and exit (the transactions parliament is told of, from the
+    outbox), a reversal of one as a row of its own with the amount negative, on the reversal's date,
+    and what came back from the positions (dividend, interest, repayment: `bev.selectors.returns_between`)."""
     user = report.requested_by
     period_start, period_end = _period(report)
     peildatum = annual_peildatum(report)
     cases = Case.objects.visible_to(user)
+    in_period = Q(executed_on__gte=period_start, executed_on__lte=period_end)
+    reversed_in_period = Q(reversed_on__gte=period_start, reversed_on__lte=period_end)
     requests = (
-        LetterRequest.objects.filter(case__in=cases, executed_on__gte=period_start, executed_on__lte=period_end)
-        .select_related("case")
-        .order_by("executed_on", "id")
+        LetterRequest.objects.filter(case__in=cases).filter(in_period | reversed_in_period).select_related("case")
     )
     positions = {row["position"].pk: row for row in _positions_with_metrics(cases, peildatum)}
     stakes = positions_stakes_on([row["position"] for row in positions.values()], peildatum)
+    references = {}
+
+    def row(*, on: date, case: Case, position_id, kind: str, kind_code: str, amount: Decimal) -> dict:
+        position = positions.get(position_id) or {}
+        p = position.get("position")
+        return {
+            "date": on,
+            "case": case.reference,
+            "company": case.target_name,
+            "kind": kind,
+            "kind_code": kind_code,
+            "instrument": p.get_instrument_display() if p is not None else "",
+            "amount": amount,
+            "stake": stakes.get(p.pk) if p is not None else None,
+            "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO)) if p else None,
+            "moic": position.get("moic"),
+            "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
+            "peildatum": peildatum,
+        }
+
     rows = []
     for request in requests:
-        position = positions.get(request.position_id) or {}
-        p = position.get("position")
+        label = str(TransactionKind(request.kind).label)
+        references[request.case_id] = request.case
+        if period_start <= request.executed_on <= period_end:
+            rows.append(
+                row(
+                    on=request.executed_on,
+                    case=request.case,
+                    position_id=request.position_id,
+                    kind=label,
+                    kind_code=request.kind,
+                    amount=request.amount,
+                )
+            )
+        if request.reversed_on and period_start <= request.reversed_on <= period_end:
+            rows.append(
+                row(
+                    on=request.reversed_on,
+                    case=request.case,
+                    position_id=request.position_id,
+                    kind=f"{REVERSAL_LABEL}: {label}",
+                    kind_code=request.kind,
+                    amount=-request.amount,
+                )
+            )
+    returned = returns_between(start=period_start, end=period_end, case_ids=cases.values("pk"))
+    missing = {r["case_id"] for r in returned} - set(references)
+    references.update(Case.objects.in_bulk(missing))
+    for r in returned:
+        label = str(r["kind_label"])
         rows.append(
-            {
-                "date": request.executed_on,
-                "case": request.case.reference,
-                "company": request.case.target_name,
-                "kind": TransactionKind(request.kind).label,
-                "kind_code": request.kind,
-                "instrument": p.get_instrument_display() if p is not None else "",
-                "amount": request.amount,
-                "stake": stakes.get(p.pk) if p is not None else None,
-                "result": (position.get("realised_result", ZERO) + position.get("unrealised_result", ZERO))
-                if p
-                else None,
-                "moic": position.get("moic"),
-                "irr": (position["irr"] * 100).quantize(Decimal("0.1")) if position.get("irr") is not None else None,
-                "peildatum": peildatum,
-            }
+            row(
+                on=r["date"],
+                case=references[r["case_id"]],
+                position_id=r["position_id"],
+                kind=f"{REVERSAL_LABEL}: {label}" if r["reversal"] else label,
+                kind_code=f"return:{r['kind']}",
+                amount=r["amount"],
+            )
         )
+    rows.sort(key=lambda r: r["date"])  # stable: the outbox's and the ledger's own order within a day
     return rows
 
 
@@ -170,26 +217,38 @@ def _xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 
 
 def annual_withheld(report: Report) -> tuple[int, int]:
-    """(transactions of the fund in the period, of which outside the requester's need-to-know).
-    Only the count leaves the cases that are withheld, never what they are."""
-    in_period = LetterRequest.objects.filter(executed_on__gte=report.period_start, executed_on__lte=report.period_end)
-    total = in_period.count()
-    visible = in_period.filter(case__in=Case.objects.visible_to(report.requested_by)).count()
-    return total, total - visible
+    """(rows of the fund in the period, of which outside the requester's need-to-know): the rows
+    `annual_rows` makes for everyone. Only the count leaves the cases that are withheld, never what they are."""
+    start, end = _period(report)
+    visible = Case.objects.visible_to(report.requested_by).values("pk")
+
+    def count(case_ids=None) -> int:
+        requests = LetterRequest.objects.all() if case_ids is None else LetterRequest.objects.filter(case__in=case_ids)
+        executed = requests.filter(executed_on__gte=start, executed_on__lte=end).count()
+        undone = requests.filter(reversed_on__gte=start, reversed_on__lte=end).count()
+        return executed + undone + len(returns_between(start=start, end=end, case_ids=case_ids))
+
+    total = count()
+    return total, total - count(visible)
 
 
 def annual_summary(rows: list[dict]) -> dict:
-    invested = sum((r["amount"] for r in rows if r["kind_code"] not in EXITS), ZERO)
+    """The year's totals, each a sum of signed rows (a reversal counts against what it undid), so that
+    they agree with the ledger: money invested (first and follow-on investments; a conversion turns
+    money already invested into shares and adds none), proceeds of exits, and returns."""
+    invested = sum((r["amount"] for r in rows if r["kind_code"] in INVESTED), ZERO)
     proceeds = sum((r["amount"] for r in rows if r["kind_code"] in EXITS), ZERO)
+    returns = sum((r["amount"] for r in rows if r["kind_code"].startswith("return:")), ZERO)
     per_kind: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "amount": ZERO})
     for r in rows:
-        per_kind[r["kind_code"]]["count"] += 1
-        per_kind[r["kind_code"]]["amount"] += r["amount"]
+        per_kind[str(r["kind"])]["count"] += 1
+        per_kind[str(r["kind"])]["amount"] += r["amount"]
     return {
         "transactions": len(rows),
         "invested": invested,
         "proceeds": proceeds,
-        "per_kind": {k: {"label": str(TransactionKind(k).label), **v} for k, v in per_kind.items()},
+        "returns": returns,
+        "per_kind": {label: {"label": label, **v} for label, v in per_kind.items()},
     }
 
 
@@ -252,6 +311,7 @@ def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
             "completeness": completeness_text(summary, report.year),
             "invested": euro(summary["invested"]),
             "proceeds": euro(summary["proceeds"]),
+            "returns": euro(summary.get("returns", ZERO)),
             "per_kind": [
                 {"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
                 for v in summary["per_kind"].values()

@@ -22,6 +22,7 @@ from .ledger import (  # noqa: F401
     entry_description,
     fund_holds_money_of_cases_from,
     ledger_entries,
+    returns_between,
     unbalanced_entries,
 )
 from .lifecycle import (  # noqa: F401

@@ -127,3 +127,32 @@ def fund_holds_money_of_cases_from(*, classification_rank: int, as_of: date) -> 
 
     classified = Case.objects.filter(classification_rank__gte=classification_rank).values("pk")
     return JournalEntry.objects.filter(booked_on__lte=as_of, case_id__in=classified).exists()
+
+
+def returns_between(*, start: date, end: date, case_ids=None) -> list[dict]:
+    """What came back to the fund from its positions between `start` and `end` (inclusive): dividends,
+    interest and repayments, each entry with its sign (a reversal negative), in order of date. Of the
+    cases `case_ids` (ids or a query of them), or of every case. Sales are exits: their letters are
+    the transactions (`parliament`)."""
+    from ..constants import EntryKind
+
+    entries = JournalEntry.objects.filter(
+        kind__in=[EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT],
+        booked_on__gte=start,
+        booked_on__lte=end,
+        position__isnull=False,
+    )
+    if case_ids is not None:
+        entries = entries.filter(case_id__in=case_ids)
+    return [
+        {
+            "date": e.booked_on,
+            "case_id": e.case_id,
+            "position_id": e.position_id,
+            "kind": e.kind,
+            "kind_label": e.get_kind_display(),
+            "amount": -e.amount if e.reverses_id else e.amount,
+            "reversal": e.reverses_id is not None,
+        }
+        for e in entries.order_by("booked_on", "id")
+    ]
