@@ -129,7 +129,7 @@ def fund_holds_money_of_cases_from(*, classification_rank: int, as_of: date) -> 
     return JournalEntry.objects.filter(booked_on__lte=as_of, case_id__in=classified).exists()
 
 
-def returns_between(*, start: date, end: date, case_ids: object = None) -> list[dict]:
+def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | None = None) -> list[dict]:
     """What came back to the fund from its positions between `start` and `end` (inclusive): dividends,
     interest and repayments, each entry with its sign (a reversal negative), in order of date. Of the
     cases `case_ids` (ids or a query of them), or of every case. Sales are exits: their letters are
