@@ -202,3 +202,21 @@ def test_a_sent_letter_stays_sent_and_the_next_letter_tells_the_drafter(
         "Kamerstuk 30 821, nr. 300" in note and "tegengeboekt" in note and "Verkeerd bedrag" in note
         for note in new.drafting_notes
     )
+
+
+def test_reversing_an_inflow_undoes_the_sweep_it_made(case, manager, manager2, secretariat, secretariat2):
+    """A dividend of € 70 mln typed for € 0.7 mln took the liquid assets to € 160 mln; € 10 mln went to
+    the treasury. Reversing the dividend left the € 10 mln "swept": the fund's own capital gone."""
+    from bev.selectors import fund_overview
+
+    fund_with_tranches(user=manager)
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, proposal_amount=40 * M)
+    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M)
+    before = fund_overview()
+    assert (before["liquid"], before["swept_to_treasury"]) == (90 * M, 0)
+    wrong = fund.return_book(user=manager, position=position, kind="dividend", amount=70 * M, idempotency_key="div")
+    assert (fund_overview()["liquid"], fund_overview()["swept_to_treasury"]) == (150 * M, 10 * M)
+    fund.entry_reverse(user=manager, entry=wrong, reason="Tikfout: 0,7 mln", idempotency_key="div-rev")
+    after = fund_overview()
+    assert (after["liquid"], after["swept_to_treasury"]) == (90 * M, 0)
+    assert JournalEntry.objects.filter(kind="sweep", reverses__isnull=False).count() == 1

@@ -20,6 +20,7 @@ from ..constants import (
     REVERSAL_APPROVAL,
     REVERSIBLE_KINDS,
     Account,
+    EntryKind,
     ProposalStatus,
 )
 from ..models import (
@@ -88,8 +89,30 @@ def _book_reversal(
     booked_on: date | None,
     approved_by: User | None = None,
 ) -> JournalEntry:
-    """The mirror entry, under the fund lock; the apps above hear that the transaction was undone."""
+    """The mirror entry, under the fund lock; the apps above hear that the transaction was undone.
+
+    An inflow that took the liquid assets above the maximum made a sweep to the treasury
+    (`_sweep_excess`, keyed on its cause): the money swept was never the fund's when the inflow is
+    undone, so its sweep is undone with it, first (the treasury's account is debited back). Before,
+    reversing a mistyped dividend of € 90 mln left € 16.75 mln of the fund's own capital "swept"."""
     booked_on = _booking_date(fund, booked_on)
+    swept = JournalEntry.objects.filter(
+        kind=EntryKind.SWEEP, idempotency_key=f"sweep:{entry.pk}", reversed_by__isnull=True
+    ).first()
+    if swept is not None:
+        _post(
+            fund=fund,
+            kind=EntryKind.SWEEP,
+            booked_on=booked_on,
+            key=f"{key}:sweep",
+            user=user,
+            approved_by=approved_by,
+            amount=swept.amount,
+            reverses=swept,
+            description=_("Tegenboeking van #%(id)s: de instroom die haar veroorzaakte (#%(cause)s) is tegengeboekt.")
+            % {"id": swept.pk, "cause": entry.pk},
+            lines=[(line.account, -line.amount) for line in swept.lines.all()],
+        )
     mirror = [(line.account, -line.amount) for line in entry.lines.all()]
     _check_reversal_keeps_limits(fund, entry, mirror)
     reversal = _post(
