@@ -5,14 +5,18 @@ can only reset a lost second factor (the person enrols again at the next login).
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.exceptions import PermissionDenied
+
 from .forms import UserAdminChangeForm
 from .models import User
 from .permissions import can
-from .services import account_snapshot, user_reset_second_factor, user_save_by_admin
+from .services import account_snapshot, require_not_both_keys, user_reset_second_factor, user_save_by_admin
 
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
@@ -46,12 +50,32 @@ class UserAdmin(DjangoUserAdmin):
         before = account_snapshot(User.objects.get(pk=obj.pk)) if change else {}
         user_save_by_admin(actor=request.user, user=obj, before=before)
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form for another person, not for the administrator who removed that
+        person's second factor (`access.services.require_not_both_keys`)."""
+        user = self.get_object(request, id)
+        if user is not None:
+            try:
+                require_not_both_keys(actor=request.user, user=user, step="password")
+            except PermissionDenied as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                return redirect(reverse("admin:access_user_change", args=[user.pk]))
+        return super().user_change_password(request, id, form_url)
+
     @admin.action(description=_("Tweede factor opnieuw laten instellen"))
     def reset_second_factor(self, request, queryset):
+        done, refused = 0, []
         for user in queryset:
-            user_reset_second_factor(actor=request.user, user=user)
-        self.message_user(
-            request,
-            _("De tweede factor is verwijderd; bij de volgende login stelt men hem opnieuw in."),
-            messages.SUCCESS,
-        )
+            try:
+                user_reset_second_factor(actor=request.user, user=user)
+                done += 1
+            except PermissionDenied as refusal:
+                refused.append(f"{user.username}: {refusal.message}")
+        if done:
+            self.message_user(
+                request,
+                _("De tweede factor is verwijderd; bij de volgende login stelt men hem opnieuw in."),
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)

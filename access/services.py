@@ -346,10 +346,47 @@ def second_factor_change_audit(*, actor: User | None, user_id: int, device: str,
 
 
 @transaction.atomic
+# Account recovery, four eyes (the service's own rule). A person's password and their second factor
+# are the two things only they hold. An administrator who set a person's password, and then removed
+# their second factor, could log in as them and enrol their own authenticator: every case the person
+# is on, and their place as the second pair of eyes, would be the administrator's (found by a security
+# probe). So one administrator does one of the two; another does the other. Both are in the trail.
+def _last_account_record(user: User, *, password: bool = False, event: str = "") -> AuditRecord | None:
+    records = AuditRecord.objects.filter(object_type=User._meta.label_lower, object_id=str(user.pk))
+    records = records.filter(changes__has_key="password") if password else records.filter(event=event)
+    return records.order_by("-id").first()
+
+
+def require_not_both_keys(*, actor: User, user: User, step: str) -> None:
+    """Refuse the administrator `actor` the second key of `user`'s account: resetting the second
+    factor of a person whose password they set (`step="second_factor"`), or setting the password of
+    a person without a second factor whose second factor they removed (`step="password"`)."""
+    if actor.pk == user.pk:  # a person's own account: both keys are theirs
+        return
+    if step == "second_factor":
+        record = _last_account_record(user, password=True)
+        message = _(
+            "Vier ogen: u heeft het wachtwoord van deze persoon ingesteld; een andere beheerder stelt de "
+            "tweede factor opnieuw in."
+        )
+    else:
+        if has_confirmed_totp(user):
+            return
+        record = _last_account_record(user, event="user.reset_second_factor")
+        message = _(
+            "Vier ogen: u heeft de tweede factor van deze persoon verwijderd; een andere beheerder stelt "
+            "het wachtwoord in."
+        )
+    if record is not None and record.actor_id == actor.pk:
+        raise PermissionDenied(message, code="four_eyes")
+
+
 def user_reset_second_factor(*, actor: User, user: User) -> None:
     """Remove a person's authenticators and backup codes: at the next login they enrol again.
-    (For a lost phone; an administrator never sees anyone's secret.)"""
+    (For a lost phone; an administrator never sees anyone's secret.) Not by the administrator who
+    set the person's password (`require_not_both_keys`)."""
     require(actor, "user.manage")
+    require_not_both_keys(actor=actor, user=user, step="second_factor")
     removed = 0
     for device in devices_for_user(user, confirmed=None):
         setattr(device, AUDITED_FLAG, True)
