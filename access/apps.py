@@ -19,3 +19,11 @@ class AccessConfig(AppConfig):
         from .permissions import can
 
         readers.may.provide(can)  # who may read and verify the audit trail
+        from core.extensions import NavItem, nav_items
+
+        # The administrator's work (people, afwegingskader versions, the fund's and the letters'
+        # configuration) is in Django's admin: the menu leads there.
+        nav_items.register(
+            "admin",
+            NavItem(90, "admin", "admin:index", _("Beheer"), lambda user: can(user, "user.manage") and user.is_staff),
+        )

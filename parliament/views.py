@@ -188,9 +188,15 @@ def evaluation_work_items(*, user) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Letters
 # ---------------------------------------------------------------------------------------------
+LETTERS_PER_PAGE = 50  # two letters per transaction: the list grows with the years
+
+
 @web_view
 def letters(request):
-    return render(request, "letters/list.html", {"letters": selectors.letter_list(user=request.user), "nav": "letters"})
+    from django.core.paginator import Paginator
+
+    page = Paginator(selectors.letter_list(user=request.user), LETTERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "letters/list.html", {"letters": page.object_list, "page": page, "nav": "letters"})
 
 
 def _diff_lines(letter, from_number: int, to_number: int) -> list[dict]:

@@ -220,3 +220,16 @@ def test_reversing_an_inflow_undoes_the_sweep_it_made(case, manager, manager2, s
     after = fund_overview()
     assert (after["liquid"], after["swept_to_treasury"]) == (90 * M, 0)
     assert JournalEntry.objects.filter(kind="sweep", reverses__isnull=False).count() == 1
+
+
+def test_the_letters_list_pages_and_marks_a_reversed_transaction(
+    wrong_first, manager, manager2, client, kamer, monkeypatch
+):
+    from parliament import views
+
+    reverse_four_eyes(_entry(wrong_first), proposer=manager, approver=manager2)
+    monkeypatch.setattr(views, "LETTERS_PER_PAGE", 1)
+    web_session(client, kamer)
+    first = client.get(reverse("parliament:letters")).content.decode()
+    assert "Pagina 1 van 2" in first and "transactie tegengeboekt" in first
+    assert "Pagina 2 van 2" in client.get(reverse("parliament:letters"), {"page": 2}).content.decode()

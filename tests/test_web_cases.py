@@ -307,3 +307,13 @@ def test_a_department_advisor_is_sent_to_their_advice_requests_not_to_an_empty_c
     home = web(officer).get(reverse("core:home")).content.decode()
     assert menu_link in home.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
     assert case.reference in web(officer).get(reverse("cases:list")).content.decode()
+
+
+def test_the_administrators_menu_leads_to_the_admin(web, officer, make_user):
+    from access.roles import Role
+
+    beheer = make_user("beheer", Role.ADMINISTRATOR, is_staff=True)
+    menu = web(beheer).get(reverse("core:home")).content.decode().split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    assert f'href="{reverse("admin:index")}"' in menu
+    menu = web(officer).get(reverse("core:home")).content.decode().split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    assert reverse("admin:index") not in menu
