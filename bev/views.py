@@ -124,6 +124,9 @@ FUND_ACTIONS: dict[str, BookingAction] = {
 }
 # Steps that only propose: nothing is booked until a second person approves (four eyes).
 PROPOSALS = {"disburse", "fee"}
+# Steps on a holding, which exists once money went in: the services refuse them before the first
+# disbursement (409 not_invested; a valuation at its date), so the page does not offer them then.
+AFTER_FIRST_INVESTMENT = {"return", "exit", "value", "convert"}
 POSITION_ACTIONS: dict[str, BookingAction] = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
@@ -794,7 +797,8 @@ def position(request, position_id: int, forms: dict | None = None):
                 {"action": a, "label": label, "form": forms.get(a) or form_class(prefix=a)}
                 for a, (form_class, _s, label) in POSITION_ACTIONS.items()
                 # conversion only where the service converts: a convertible loan
-                if a != "convert" or item.instrument == Instrument.CONVERTIBLE_LOAN or a in forms
+                if (a != "convert" or item.instrument == Instrument.CONVERTIBLE_LOAN or a in forms)
+                and (a not in AFTER_FIRST_INVESTMENT or metrics["invested"] > 0 or a in forms)
             ]
             if may_book
             else [],

@@ -233,3 +233,22 @@ def test_the_letters_list_pages_and_marks_a_reversed_transaction(
     first = client.get(reverse("parliament:letters")).content.decode()
     assert "Pagina 1 van 2" in first and "transactie tegengeboekt" in first
     assert "Pagina 2 van 2" in client.get(reverse("parliament:letters"), {"page": 2}).content.decode()
+
+
+def test_a_position_nothing_was_invested_in_offers_no_step_on_a_holding(
+    case, manager, manager2, secretariat, secretariat2, client
+):
+    """ "Waardering vastleggen" was offered on a position without a payment, then refused at its date
+    (found by a newcomer's walk)."""
+    fund_with_tranches(user=manager)
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2, proposal_amount=40 * M)
+    position = fund.position_create(user=manager, case=ready, instrument="equity", ownership_percent=Decimal("20"))
+    web_session(client, manager)
+    page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
+    for action in ("value", "exit", "return"):
+        assert reverse("bev:position_book", args=[position.pk, action]) not in page
+    assert reverse("bev:position_book", args=[position.pk, "disburse"]) in page
+    proposal = fund.disbursement_propose(user=manager, position=position, amount=M, idempotency_key="d")
+    fund.disbursement_approve(user=manager2, disbursement=proposal)
+    page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
+    assert reverse("bev:position_book", args=[position.pk, "value"]) in page
