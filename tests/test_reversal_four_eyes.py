@@ -252,3 +252,13 @@ def test_a_position_nothing_was_invested_in_offers_no_step_on_a_holding(
     fund.disbursement_approve(user=manager2, disbursement=proposal)
     page = client.get(reverse("bev:position", args=[position.pk])).content.decode()
     assert reverse("bev:position_book", args=[position.pk, "value"]) in page
+
+
+def test_the_drafting_notes_say_on_an_english_page_that_they_are_dutch(wrong_first, client, kamer):
+    """The notes are the service's Dutch, as the letter; an English page said nothing of it."""
+    letter = LetterDraft.objects.get(case=wrong_first.case, chamber="tweede_kamer")
+    assert letter.drafting_notes
+    web_session(client, kamer)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert "The notes are written in Dutch, as the letter is." in page and '<ul lang="nl">' in page
