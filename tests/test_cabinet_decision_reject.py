@@ -263,8 +263,31 @@ def test_the_fund_books_nothing_under_a_rejected_decision(pending, secretariat2,
     assert not JournalEntry.objects.filter(kind__in=["reservation", "disbursement"]).exists()
 
 
-def test_a_rejected_sale_order_neither_stops_new_money_nor_opens_the_exit(
+def test_the_money_follows_the_confirmed_decision_not_a_later_rejected_one(
     case, manager, manager2, secretariat, secretariat2
+):
+    """The fund's governing decision (bev.services.ledger) is the latest *confirmed* one: a later
+    decision recorded wrongly (another instrument, 1m) and rejected changes nothing for the money."""
+    fund_with_tranches(user=manager)
+    ready = case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
+    position = invest_in_case(ready, proposer=manager, approver=manager2, amount=10 * M, shares=4000)
+    Case.objects.filter(pk=position.case_id).update(state=State.FOLLOW_ON_DECISION)
+    wrong = CabinetDecision.objects.create(
+        case_id=position.case_id,
+        meeting_date=date.today(),
+        reference="MR-FOUT",
+        deploy=True,
+        instruments=["convertible_loan"],
+        max_amount=M,
+        recorded_by=secretariat,
+    )
+    cabinet_decision_reject(user=secretariat2, decision=wrong, reason=WRONG)
+    Case.objects.filter(pk=position.case_id).update(state=State.MONITORING)
+    bev.reservation_book(user=manager, position=position, amount=2 * M, idempotency_key="under-the-confirmed-one")
+
+
+def test_a_rejected_sale_order_neither_stops_new_money_nor_opens_the_exit(
+    client, case, manager, manager2, secretariat, secretariat2
 ):
     from cases import guards
 
@@ -281,7 +304,10 @@ def test_a_rejected_sale_order_neither_stops_new_money_nor_opens_the_exit(
         max_amount=None,
         orders_sale=True,
     )
+    confirm_url = reverse("cases:decision_confirm", args=[sale.case_id, sale.pk])
+    assert confirm_url in _my_work(client, secretariat2)
     cabinet_decision_reject(user=secretariat2, decision=sale, reason="Verkeerde casus.")
+    assert confirm_url not in _my_work(client, secretariat2)  # the confirmation task goes
     case = Case.objects.get(pk=position.case_id)
     assert not guards.cabinet_ordered_sale(case) and not guards.exit_is_authorised(case)
     with pytest.raises(Conflict) as refused:
