@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, set[str]] = {
     # the kabinetsbesluit (entered by one, confirmed by another)
     "cabinet_decision.record": {R.CABINET_SECRETARIAT},
     "cabinet_decision.confirm": {R.CABINET_SECRETARIAT},
+    # ... or rejected by another, with a reason (four eyes that can also say no)
+    "cabinet_decision.reject": {R.CABINET_SECRETARIAT},
     # the afwegingskader
     "assessment.score": {R.RISK_ASSESSOR},
     "assessment.lead": {R.RISK_ASSESSOR},
@@ -122,6 +124,7 @@ ACTION_LABELS = {
     "case.view_audit": _("de audittrail van de casus inzien"),
     "cabinet_decision.record": _("een kabinetsbesluit vastleggen"),
     "cabinet_decision.confirm": _("een kabinetsbesluit bevestigen"),
+    "cabinet_decision.reject": _("een kabinetsbesluit afwijzen"),
     "assessment.score": _("indicatoren scoren"),
     "assessment.lead": _("een risico-inschatting leiden"),
     "assessment.approve": _("een risico-inschatting goedkeuren"),

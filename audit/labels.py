@@ -166,9 +166,9 @@ KEY_LABELS = {
 }
 # Names whose value is amounts in euros by a name (a year): bev's planned tranches when the fund is set up.
 AMOUNTS_BY_NAME = {"planned_tranches"}
-# Names whose value is a person's username (the cabinet decision's confirmer, a consultation's
+# Names whose value is a person's username (the cabinet decision's confirmer or rejecter, a consultation's
 # advisor, a follow-up's owner): they read as the person's name, one query for a page's records.
-PERSON_KEYS = {"confirmed_by", "advisor", "owner"}
+PERSON_KEYS = {"confirmed_by", "rejected_by", "advisor", "owner"}
 # Words services record as the value of these names (never people's text): what happened to a
 # password, a token or a second-factor device, and the kind of device (django-otp's class).
 VALUE_LABELS_OF = {"password", "token", "change", "device"}

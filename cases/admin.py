@@ -21,7 +21,17 @@ class TimelineInline(ReadOnlyInline):
 
 class DecisionInline(ReadOnlyInline):
     model = CabinetDecision
-    fields = readonly_fields = ("meeting_date", "reference", "deploy", "recorded_by", "confirmed_by", "confirmed_at")
+    fields = readonly_fields = (
+        "meeting_date",
+        "reference",
+        "deploy",
+        "recorded_by",
+        "confirmed_by",
+        "confirmed_at",
+        "rejected_by",
+        "rejected_at",
+        "rejection_reason",
+    )
 
 
 @admin.register(Case)

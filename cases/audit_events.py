@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "case.": _("Statusovergang van de casus"),
     "cabinet_decision.record": _("Kabinetsbesluit vastgelegd"),
     "cabinet_decision.confirm": _("Kabinetsbesluit bevestigd"),
+    "cabinet_decision.reject": _("Kabinetsbesluit afgewezen"),
 }
 
 

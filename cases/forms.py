@@ -224,6 +224,18 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class DecisionRejectForm(forms.Form):
+    """The second secretary's reason for rejecting a kabinetsbesluit (required: the service says so at
+    `reason`, as the API does)."""
+
+    reason = forms.CharField(
+        label=_("Reden van afwijzing (verplicht)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "aria-required": "true"}),
+        help_text=_("Bijvoorbeeld: ander maximaal bedrag, voorwaarden van een andere casus."),
+    )
+
+
 class TransitionForm(ReasonForm):
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -614,11 +614,37 @@ class CabinetDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Four eyes can also say no: the second secretary rejects a decision recorded wrongly (another
+    # maximum, another case's conditions) with a reason. A rejected decision is kept for the record
+    # and binds nothing: every reading of "the case's decision" asks for a confirmed one, and the case
+    # may get a new decision recorded (cases.services.cabinet_decision_reject).
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("afgewezen door"),
+    )
+    rejected_at = models.DateTimeField(_("afgewezen op"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reden van afwijzing"), blank=True)
 
     class Meta:
         verbose_name = _("kabinetsbesluit")
         verbose_name_plural = _("kabinetsbesluiten")
         ordering = ["-recorded_at"]
+        constraints = [
+            # confirmed or rejected, never both; a rejection names who and why
+            models.CheckConstraint(
+                condition=models.Q(confirmed_at__isnull=True) | models.Q(rejected_at__isnull=True),
+                name="cabinet_decision_confirmed_or_rejected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rejected_at__isnull=True)
+                | (models.Q(rejected_by__isnull=False) & ~models.Q(rejection_reason="")),
+                name="cabinet_decision_rejection_complete",
+            ),
+        ]
 
     def __str__(self):
         what = "verkoop" if self.orders_sale else ("inzet" if self.deploy else "geen inzet")
@@ -626,6 +652,11 @@ class CabinetDecision(models.Model):
 
     def instrument_labels(self) -> list[str]:
         return [str(Instrument(i).label) if i in Instrument.values else i for i in self.instruments]
+
+    @property
+    def is_pending(self) -> bool:
+        """Recorded, and neither confirmed nor rejected yet: it waits for the second secretary."""
+        return self.confirmed_at is None and self.rejected_at is None
 
 
 class StageClock(models.Model):

@@ -332,4 +332,4 @@ def team_candidate_roles(person: User, *, case: Case, role: str | None = None) -
 
 
 def case_cabinet_decisions(*, case: Case) -> QuerySet[CabinetDecision]:
-    return case.cabinet_decisions.select_related("recorded_by", "confirmed_by")
+    return case.cabinet_decisions.select_related("recorded_by", "confirmed_by", "rejected_by")

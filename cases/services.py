@@ -966,7 +966,8 @@ def cabinet_decision_record(
         raise Conflict(
             _("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."), code="invalid_state"
         )
-    if case.cabinet_decisions.filter(confirmed_at__isnull=True).exists():
+    # A rejected decision waits for nobody: the case may get a new one (cabinet_decision_reject).
+    if case.cabinet_decisions.filter(confirmed_at__isnull=True, rejected_at__isnull=True).exists():
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
     if deploy and state == State.FOLLOW_ON_DECISION:
         _require_follow_on_reassessment(case)
@@ -1098,6 +1099,12 @@ def decision_stage_allows_confirmation(*, state: str, orders_sale: bool) -> bool
     return state in (SALE_ORDER_STATES if orders_sale else DECISION_STATES)
 
 
+def decision_stage_allows_rejection(*, state: str) -> bool:
+    """Whether a case in `state` takes the rejection of its pending decision: any open state
+    (cabinet_decision_reject); the web pages offer "Afwijzen" only then."""
+    return state not in END_STATES
+
+
 def _require_decision_stage(*, state: str, orders_sale: bool) -> None:
     """A kabinetsbesluit is confirmed in the stage it was recorded in: at the cabinet (a decision to
     deploy or not), or while the stake is held (an order to sell). An ended case (closed, withdrawn,
@@ -1117,6 +1124,16 @@ def _require_decision_stage(*, state: str, orders_sale: bool) -> None:
         )
 
 
+def _require_undecided(decision: CabinetDecision) -> None:
+    """A decision is confirmed or rejected once: the second secretary's word on it is final."""
+    if decision.confirmed_at is not None:
+        raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
+    if decision.rejected_at is not None:
+        raise Conflict(
+            _("Dit kabinetsbesluit is afgewezen; leg zo nodig een nieuw besluit vast."), code="already_rejected"
+        )
+
+
 @transaction.atomic
 def cabinet_decision_confirm(*, user: User, decision: CabinetDecision) -> CabinetDecision:
     """The second secretary confirms. The state is checked on the case's row locked, taken before the
@@ -1125,8 +1142,7 @@ def cabinet_decision_confirm(*, user: User, decision: CabinetDecision) -> Cabine
     state = _locked_case_state(decision.case)
     decision = CabinetDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
     require(user, "cabinet_decision.confirm", case=decision.case)
-    if decision.confirmed_at is not None:
-        raise Conflict(_("Dit kabinetsbesluit is al bevestigd."), code="already_confirmed")
+    _require_undecided(decision)
     _require_decision_stage(state=state, orders_sale=decision.orders_sale)
     # Four eyes by person: who recorded the decision never confirms it, whatever their role now.
     require_four_eyes(
@@ -1155,6 +1171,80 @@ def cabinet_decision_confirm(*, user: User, decision: CabinetDecision) -> Cabine
         obj=decision,
         case_id=decision.case_id,
         changes={"confirmed_by": {"before": None, "after": user.username}},
+    )
+    return decision
+
+
+@transaction.atomic
+def cabinet_decision_reject(*, user: User, decision: CabinetDecision, reason: str) -> CabinetDecision:
+    """The second secretary rejects a decision recorded wrongly (another maximum, another case's
+    conditions), with a reason: four eyes that can only confirm would bind the case to the mistake.
+    The decision is kept, marked rejected (who, when, why), and binds nothing: every reading of the
+    case's decision asks for a confirmed one (Case.confirmed_cabinet_decision, cases.guards, the fund's
+    bev.services.ledger._governing_decision_query, the letters), and the case may get a new decision
+    recorded (cabinet_decision_record's `pending_decision` ignores it).
+
+    Unlike the confirmation, any open state takes it: a pending decision that no longer fits the
+    case's stage (the case moved on) can be neither confirmed nor replaced, and rejecting it is the way
+    out. An ended case takes no step on its decisions (409 `case_closed`). Locks as the confirmation."""
+    state = _locked_case_state(decision.case)
+    decision = CabinetDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
+    require(user, "cabinet_decision.reject", case=decision.case)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef de reden van de afwijzing op."), field="reason")
+    _require_undecided(decision)
+    if not decision_stage_allows_rejection(state=state):
+        raise Conflict(
+            _("De casus is beëindigd (%(state)s): een kabinetsbesluit wordt niet meer afgewezen.")
+            % {"state": State(state).label},
+            code="case_closed",
+        )
+    # Four eyes by person, as the confirmation: who recorded the decision does not judge it.
+    require_four_eyes(
+        user,
+        involved=[decision.recorded_by_id],
+        message=_("Vier ogen: wie het besluit vastlegde, kan het niet zelf afwijzen."),
+    )
+    decision.rejected_by = user
+    decision.rejected_at = timezone.now()
+    decision.rejection_reason = reason
+    decision.full_clean()
+    decision.save(update_fields=["rejected_by", "rejected_at", "rejection_reason"])
+    _record_event(
+        case=decision.case,
+        actor=user,
+        kind=EventKind.CABINET_DECISION,
+        reason=reason,
+        data={
+            "decision": decision.pk,
+            "deploy": decision.deploy,
+            "orders_sale": decision.orders_sale,
+            "reference": decision.reference,
+            "step": "rejected",
+        },
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="cabinet_decision.reject",
+        obj=decision,
+        case_id=decision.case_id,
+        changes={
+            "rejected_by": {"before": None, "after": user.username},
+            "rejection_reason": {"before": "", "after": reason},
+        },
+    )
+    # The recorder learns of it while still on the team (the reason is on the case page, not in the mail).
+    notify_task(
+        recipients=[
+            member
+            for member in team_members_who_may(case=decision.case, action="cabinet_decision.record")
+            if member.pk == decision.recorded_by_id
+        ],
+        kind=gettext_lazy("Kabinetsbesluit afgewezen: opnieuw vastleggen"),
+        reference=decision.case.reference,
+        path=reverse("cases:detail", args=[decision.case_id]) + "#cabinet-decision",
     )
     return decision
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path(
         "<int:pk>/cabinet-decision/<int:decision_id>/confirm/", views.cabinet_decision_confirm, name="decision_confirm"
     ),
+    path("<int:pk>/cabinet-decision/<int:decision_id>/reject/", views.cabinet_decision_reject, name="decision_reject"),
     path("<int:pk>/suspend/", views.case_suspend, name="suspend"),
     path("<int:pk>/resume/", views.case_resume, name="resume"),
 ]

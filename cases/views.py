@@ -39,6 +39,7 @@ from .forms import (
     CabinetDecisionForm,
     CaseFilterForm,
     CaseForm,
+    DecisionRejectForm,
     NewCaseForm,
     ReasonForm,
     TeamMemberForm,
@@ -236,7 +237,10 @@ def _timeline_rows(case):
                 }
         elif event.kind == EventKind.CABINET_DECISION:
             step = event.data.get("step")
-            text = _("Kabinetsbesluit vastgelegd") if step == "recorded" else _("Kabinetsbesluit bevestigd (vier ogen)")
+            text = {
+                "recorded": _("Kabinetsbesluit vastgelegd"),
+                "rejected": _("Kabinetsbesluit afgewezen (vier ogen)"),
+            }.get(step) or _("Kabinetsbesluit bevestigd (vier ogen)")
         elif event.kind == EventKind.NOTE and event.data.get("assessment"):
             step = ASSESSMENT_STEPS.get(event.data.get("step") or "started")
             text = _("Risico-inschatting: %(step)s") % {"step": step or event.data.get("step", "")}
@@ -274,7 +278,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     clock = services.current_clock(case)
     decisions = list(selectors.case_cabinet_decisions(case=case))
     team = list(selectors.case_team(case=case))
-    pending = next((d for d in decisions if d.confirmed_at is None), None)
+    pending = next((d for d in decisions if d.is_pending), None)
     sale_order = case.state in services.SALE_ORDER_STATES
     # Once the decision the case waits for is confirmed, it is not offered again (cases.work).
     may_record = (
@@ -306,6 +310,8 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
             and services.decision_stage_allows_confirmation(state=case.state, orders_sale=pending.orders_sale)
             and can(user, "cabinet_decision.confirm", case=case)
         ),
+        "may_reject": _may_reject(user, case, pending),
+        "reject_form": forms.get("reject") or DecisionRejectForm(prefix="reject"),
         "decision_form": forms.get("decision") or (CabinetDecisionForm(sale_order=sale_order) if may_record else None),
         "confirm_form": forms.get("confirm"),
         "may_suspend": bool(clock and case.state not in END_STATES and can(user, "case.suspend", case=case)),
@@ -330,6 +336,7 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     member_ids = {m.user_id for m in team if m.user_id != user.pk}
     shown = {f"transition:{t['name']}" for t in transitions} | {"decision", "confirm"}
     shown |= {"suspend"} if context["may_suspend"] else set()
+    shown |= {"reject"} if context["may_reject"] else set()
     shown |= {"team"} if may_change_team else set()
     shown |= {"role"} if may_manage_team and forms.get("role_member") in member_ids else set()
     bound = {key: form for key, form in forms.items() if hasattr(form, "errors")}
@@ -550,6 +557,41 @@ def cabinet_decision_record(request, pk: int):
     return _case_page(request, case, forms={"decision": form}, status=400)
 
 
+def _may_reject(user, case: Case, decision) -> bool:
+    """Whether the page offers "Afwijzen" for this decision: pending, someone else recorded it, the
+    case takes it and their role allows it (the service checks all of it again)."""
+    return bool(
+        decision is not None
+        and decision.is_pending
+        and decision.recorded_by_id != user.pk
+        and services.decision_stage_allows_rejection(state=case.state)
+        and can(user, "cabinet_decision.reject", case=case)
+    )
+
+
+@web_view
+@require_POST
+def cabinet_decision_reject(request, pk: int, decision_id: int):
+    """The second secretary rejects a pending decision with a reason (from the case page or the
+    decision's confirmation page); a refusal shows on the case page, at the form."""
+    case = _case_for_post(request, pk)
+    decision = selectors.case_cabinet_decisions(case=case).filter(pk=decision_id).first()
+    if decision is None:
+        raise Http404()
+    form = DecisionRejectForm(request.POST, prefix="reject")
+    if form.is_valid():
+        try:
+            services.cabinet_decision_reject(user=request.user, decision=decision, reason=form.cleaned_data["reason"])
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(
+                request, _("Het kabinetsbesluit is afgewezen. Er kan een nieuw besluit worden vastgelegd.")
+            )
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#cabinet-decision")
+    return _case_page(request, case, forms={"reject": form}, status=400)
+
+
 @web_view
 def cabinet_decision_confirm(request, pk: int, decision_id: int):
     """GET: the confirmation page, showing everything the decision records (instruments, maximum,
@@ -580,8 +622,10 @@ def cabinet_decision_confirm(request, pk: int, decision_id: int):
             "d": decision,
             "form": form,
             "nav": "cases",
+            "may_reject": _may_reject(request.user, case, decision),
+            "reject_form": DecisionRejectForm(prefix="reject"),
             "may_confirm": (
-                decision.confirmed_at is None
+                decision.is_pending
                 and decision.recorded_by_id != request.user.pk
                 and services.decision_stage_allows_confirmation(state=case.state, orders_sale=decision.orders_sale)
                 and can(request.user, "cabinet_decision.confirm", case=case)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -186,16 +187,24 @@ def _case_items(user, case: MyCase, decisions: dict[int, list[CabinetDecision]])
 
 def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[dict]:
     """The secretariat: record the kabinetsbesluit while none is recorded for this round; confirm one
-    another recorded (four eyes). Nothing while their own recording waits for a colleague."""
-    if any(d.confirmed_at is None for d in decisions):
+    another recorded (four eyes). Nothing while their own recording waits for a colleague. A rejected
+    decision waits for nobody: the task to record one comes back, saying why the last was rejected."""
+    if any(d.is_pending for d in decisions):
         return _confirmation_items(user, case, decisions)
     if decided_this_round(case, decisions):
         return []
+    latest = decisions[-1] if decisions else None
+    what = case.get_state_display()
+    if latest is not None and latest.rejected_at is not None:
+        what = _("%(ref)s afgewezen: %(reason)s") % {
+            "ref": latest.reference,
+            "reason": Truncator(latest.rejection_reason).chars(120),
+        }
     return [
         task(
             case=case,
             kind=_("Kabinetsbesluit vastleggen"),
-            what=case.get_state_display(),
+            what=what,
             url=reverse("cases:detail", args=[case.pk]) + "#cabinet-decision",
         )
     ]
@@ -203,7 +212,7 @@ def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[
 
 def _confirmation_items(user, case: Case, decisions: list[CabinetDecision]) -> list[dict]:
     """Confirm the decision another secretary recorded (four eyes); nothing for its recorder."""
-    pending = [d for d in decisions if d.confirmed_at is None]
+    pending = [d for d in decisions if d.is_pending]
     if not pending or pending[-1].recorded_by_id == user.pk:
         return []
     decision = pending[-1]

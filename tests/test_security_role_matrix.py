@@ -159,6 +159,7 @@ KEY_DUTIES = {
     "assessment.answer_advice": {Role.DEPARTMENT_ADVISOR},  # other ministries are consulted (afstemming)
     "cabinet_decision.record": {Role.CABINET_SECRETARIAT},  # the cabinet decides
     "cabinet_decision.confirm": {Role.CABINET_SECRETARIAT},
+    "cabinet_decision.reject": {Role.CABINET_SECRETARIAT},  # the second secretary may also say no
     "fund.book": {Role.FUND_MANAGER},  # Invest-NL executes through the SPV
     "fund.approve_disbursement": {Role.FUND_MANAGER},
     "letter.send": {Role.PARLIAMENTARY_LIAISON},  # EZK informs the Kamer

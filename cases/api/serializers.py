@@ -251,6 +251,8 @@ class CabinetDecisionSerializer(serializers.ModelSerializer):
 
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
     confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
+    rejected_by = serializers.CharField(source="rejected_by.username", default=None, read_only=True)
+    status = serializers.SerializerMethodField()
     instruments = serializers.ListField(child=serializers.ChoiceField(choices=Instrument.choices), required=False)
     max_amount = serializers.DecimalField(
         max_digits=15, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
@@ -273,8 +275,18 @@ class CabinetDecisionSerializer(serializers.ModelSerializer):
             "recorded_at",
             "confirmed_by",
             "confirmed_at",
+            "rejected_by",
+            "rejected_at",
+            "rejection_reason",
+            "status",
         ]
-        read_only_fields = ["recorded_at", "confirmed_at"]
+        read_only_fields = ["recorded_at", "confirmed_at", "rejected_at", "rejection_reason"]
+
+    def get_status(self, decision: CabinetDecision) -> str:
+        """`pending` (waits for the second secretary), `confirmed` or `rejected` (binds nothing)."""
+        if decision.confirmed_at is not None:
+            return "confirmed"
+        return "rejected" if decision.rejected_at is not None else "pending"
 
 
 class ReasonSerializer(serializers.Serializer):

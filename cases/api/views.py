@@ -220,6 +220,21 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         decision = services.cabinet_decision_confirm(user=request.user, decision=decision)
         return Response(CabinetDecisionSerializer(decision).data)
 
+    @extend_schema(request=ReasonSerializer, responses=CabinetDecisionSerializer)
+    @action(detail=True, methods=["post"], url_path=r"cabinet-decisions/(?P<decision_id>\d+)/reject")
+    def cabinet_decision_reject(self, request, pk=None, decision_id=None):
+        """The second secretary rejects a pending decision with a reason (four eyes); it binds nothing."""
+        case = self._case()
+        decision = CabinetDecision.objects.filter(case=case, pk=decision_id).first()
+        if decision is None:
+            raise NotFound("Kabinetsbesluit niet gevonden.")
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = services.cabinet_decision_reject(
+            user=request.user, decision=decision, reason=serializer.validated_data["reason"]
+        )
+        return Response(CabinetDecisionSerializer(decision).data)
+
     @extend_schema(responses=StageClockSerializer(many=True))
     @action(detail=True, methods=["get"])
     def deadlines(self, request, pk=None):
