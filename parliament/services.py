@@ -365,6 +365,15 @@ def our_reference_is_complete(value: str, *, prefix: str = "") -> bool:
     return any(ch.isdigit() for ch in rest)
 
 
+def OUR_REFERENCE_MISSING() -> str:  # noqa: N802 (a message, in the language of the moment)
+    return _("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem.")
+
+
+def letter_reference_is_complete(letter: LetterDraft) -> bool:
+    """The letter has its "Ons kenmerk" (`our_reference_is_complete` with its letterhead's prefix)."""
+    return our_reference_is_complete(letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", ""))
+
+
 @transaction.atomic
 def letter_set_reference(*, user: User, letter: LetterDraft, our_reference: str) -> LetterDraft:
     """Record "Ons kenmerk", the document system's number of this letter (while it is a draft)."""
@@ -472,6 +481,10 @@ def letter_submit(*, user: User, letter: LetterDraft) -> LetterDraft:
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.DRAFT)
+    # In review nobody edits the letter, and its approval requires "Ons kenmerk": a letter without it
+    # would wait for a reviewer who can only send it back. The liaison enters it before submitting.
+    if not letter_reference_is_complete(letter):
+        raise RuleViolation(OUR_REFERENCE_MISSING(), field="our_reference")
     letter.submit()
     letter.submitted_by = user
     letter.submitted_at = timezone.now()
@@ -557,13 +570,8 @@ def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
         involved=letter_authors(letter),
         message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."),
     )
-    if not our_reference_is_complete(
-        letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", "")
-    ):
-        raise Conflict(
-            _("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."),
-            code="our_reference_missing",
-        )
+    if not letter_reference_is_complete(letter):  # a letter submitted before submission required it
+        raise Conflict(OUR_REFERENCE_MISSING(), code="our_reference_missing")
     letter.approve()
     letter.approved_by = user
     letter.approved_at = timezone.now()
