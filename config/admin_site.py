@@ -11,11 +11,15 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp.admin import OTPAdminSite
 
 
 class BEVAdminSite(OTPAdminSite):
+    site_header = _("BEV – beheer")  # in the reader's language, as the admin's own texts are
+    site_title = "BEV"
+
     @method_decorator(never_cache)
     def login(self, request, extra_context=None):
         index = reverse("admin:index", current_app=self.name)

@@ -17,8 +17,6 @@ handler500 = "core.views.server_error"
 
 # The admin, like the web UI, requires a verified second factor; its login is the service's (/login/).
 admin.site.__class__ = BEVAdminSite
-admin.site.site_header = "BEV – beheer"
-admin.site.site_title = "BEV"
 
 # The apps' API patterns side by side under /api/, grouped by their first segment so a path is tried
 # only against its own group's patterns (core.api.routing; the order within a group is the apps').

@@ -45,6 +45,7 @@ from .composition import (
 from .confidentiality import disclosure_for
 from .models import (
     EVALUATION_QUESTIONS,
+    GENERATED_NOTE,
     Chamber,
     LetterDraft,
     LetterRequest,
@@ -188,7 +189,7 @@ def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) ->
         body=draft.body,
         confidential_annex=draft.confidential_annex,
         author=None,
-        note="Gegenereerd na de transactie",
+        note=GENERATED_NOTE,  # translated when shown (LetterRevision.note_display)
     )
     audit_log(
         actor=None,
