@@ -25,11 +25,15 @@ for model in (TOTPDevice, StaticDevice):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "role", "clearance", "organisation", "is_active"]
+    list_display = ["username", "full_name", "role", "clearance", "organisation", "is_active"]
     list_filter = ["role", "clearance", "is_active"]
     fieldsets = (*(DjangoUserAdmin.fieldsets or ()), ("BEV", {"fields": ["role", "clearance", "organisation"]}))
     actions = ["reset_second_factor"]
     form = UserAdminChangeForm
+
+    @admin.display(description=_("naam"), ordering="last_name")
+    def full_name(self, obj: User) -> str:  # the column was headed "GET FULL NAME", on every page language
+        return obj.get_full_name()
 
     def has_module_permission(self, request):
         return can(request.user, "user.manage")

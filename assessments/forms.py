@@ -48,6 +48,8 @@ def evidence_text(evidence) -> str:
 
 
 class ScopeForm(forms.Form):
+    # Its own prefix: the policy-goal form on the same page has a `rationale` too (one id each).
+    prefix = "scope"
     scope_ground = forms.ChoiceField(
         label=_("Reikwijdtegrond"), required=False, choices=[("", "–")] + list(ScopeGround.choices)
     )
@@ -70,6 +72,8 @@ class ScopeForm(forms.Form):
 
 class PolicyGoalForm(forms.Form):
     """Version 2: only for a company crucial to policy goals does the broader indicator count."""
+
+    prefix = "policy_goal"  # beside ScopeForm on the assessment page: ids and POST names its own
 
     crucial = forms.TypedChoiceField(
         label=_("Cruciaal voor het realiseren van beleidsdoelen?"),

@@ -2,10 +2,10 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from access.views import set_language_view
+from config.admin_site import BEVAdminSite
 from core.api.routing import by_first_segment
 from core.bench_views import floor_view
 from core.metrics import metrics
@@ -15,10 +15,8 @@ from core.views import healthz
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
 
-# The admin, like the web UI, requires a verified second factor.
-admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "BEV – beheer"
-admin.site.site_title = "BEV"
+# The admin, like the web UI, requires a verified second factor; its login is the service's (/login/).
+admin.site.__class__ = BEVAdminSite
 
 # The apps' API patterns side by side under /api/, grouped by their first segment so a path is tried
 # only against its own group's patterns (core.api.routing; the order within a group is the apps').

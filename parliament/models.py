@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -398,6 +399,11 @@ class LetterDraft(models.Model):
         """The letter went to the chamber; the date and the Kamerstuk number are recorded."""
 
 
+# The note of a letter's generated first version. Stored as this Dutch text (as it always was: older
+# rows hold it too) and shown in the reader's language (`LetterRevision.note_display`).
+GENERATED_NOTE = gettext_noop("Gegenereerd na de transactie")
+
+
 class LetterRevision(models.Model):
     """One version of a letter's text: number 1 is the generated text, each edit adds one."""
 
@@ -420,6 +426,11 @@ class LetterRevision(models.Model):
 
     def __str__(self):
         return f"{self.draft_id} v{self.number}"
+
+    @property
+    def note_display(self) -> str:
+        """The note in the reader's language: the service's own note translated, a person's as typed."""
+        return gettext(self.note) if self.note == GENERATED_NOTE else self.note
 
 
 # ---------------------------------------------------------------------------------------------

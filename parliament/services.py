@@ -45,6 +45,7 @@ from .composition import (
 from .confidentiality import disclosure_for
 from .models import (
     EVALUATION_QUESTIONS,
+    GENERATED_NOTE,
     Chamber,
     LetterDraft,
     LetterRequest,
@@ -220,7 +221,7 @@ def _draft_create(*, request: LetterRequest, chamber: str, letter_date: date) ->
         body=draft.body,
         confidential_annex=draft.confidential_annex,
         author=None,
-        note="Gegenereerd na de transactie",
+        note=GENERATED_NOTE,  # translated when shown (LetterRevision.note_display)
     )
     audit_log(
         actor=None,
@@ -397,6 +398,15 @@ def our_reference_is_complete(value: str, *, prefix: str = "") -> bool:
     return any(ch.isdigit() for ch in rest)
 
 
+def OUR_REFERENCE_MISSING() -> str:  # noqa: N802 (a message, in the language of the moment)
+    return _("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem.")
+
+
+def letter_reference_is_complete(letter: LetterDraft) -> bool:
+    """The letter has its "Ons kenmerk" (`our_reference_is_complete` with its letterhead's prefix)."""
+    return our_reference_is_complete(letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", ""))
+
+
 @transaction.atomic
 def letter_set_reference(*, user: User, letter: LetterDraft, our_reference: str) -> LetterDraft:
     """Record "Ons kenmerk", the document system's number of this letter (while it is a draft)."""
@@ -504,6 +514,10 @@ def letter_submit(*, user: User, letter: LetterDraft) -> LetterDraft:
     require(user, "letter.edit", case=letter.case)
     letter = _locked(letter)
     _require_status(letter, LetterStatus.DRAFT)
+    # In review nobody edits the letter, and its approval requires "Ons kenmerk": a letter without it
+    # would wait for a reviewer who can only send it back. The liaison enters it before submitting.
+    if not letter_reference_is_complete(letter):
+        raise RuleViolation(OUR_REFERENCE_MISSING(), field="our_reference")
     letter.submit()
     letter.submitted_by = user
     letter.submitted_at = timezone.now()
@@ -589,13 +603,8 @@ def letter_approve(*, user: User, letter: LetterDraft) -> LetterDraft:
         involved=letter_authors(letter),
         message=_("Vier ogen: wie aan de brief schreef of hem indiende, kan hem niet zelf goedkeuren."),
     )
-    if not our_reference_is_complete(
-        letter.our_reference, prefix=(letter.letterhead or {}).get("reference_prefix", "")
-    ):
-        raise Conflict(
-            _("Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."),
-            code="our_reference_missing",
-        )
+    if not letter_reference_is_complete(letter):  # a letter submitted before submission required it
+        raise Conflict(OUR_REFERENCE_MISSING(), code="our_reference_missing")
     letter.approve()
     letter.approved_by = user
     letter.approved_at = timezone.now()

@@ -55,7 +55,8 @@ class LetterEditForm(forms.Form):
         max_length=100,
         required=False,
         help_text=gettext_lazy(
-            "Het nummer van deze brief in het documentsysteem. Zonder kenmerk kan de brief niet worden goedgekeurd."
+            "Het nummer van deze brief in het documentsysteem. Zonder kenmerk kan de brief niet ter "
+            "beoordeling worden aangeboden."
         ),
     )
     subject = forms.CharField(label=gettext_lazy("Betreft"), max_length=300, required=False)
@@ -247,6 +248,9 @@ def letter(request, letter_id: int, bound: dict | None = None):
         "revisions": revisions,
         "diff": diff,
         "may_edit": item.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case),
+        # Submission and approval both require "Ons kenmerk" (services): without it the page says so
+        # and offers entering it instead of a submit button the service would refuse.
+        "reference_complete": services.letter_reference_is_complete(item),
         "may_review": may_review,
         "is_author": is_author,
         "return_form": bound.get("return") or ReturnForm(),

@@ -565,11 +565,13 @@ def test_the_assessment_page_records_the_version_2_findings(client, assessor, as
     assert "Dit doet EZK in afstemming met betrokken (vak)departementen" in body
 
     url = reverse("assessments:act", args=[assessment.pk, "policy_goal"])
-    response = client.post(url, {"crucial": "yes", "rationale": ""})
+    response = client.post(url, {"policy_goal-crucial": "yes", "policy_goal-rationale": ""})
     assert response.status_code == 400 and "Een onderbouwing is verplicht" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.policy_goal_crucial is None
-    response = client.post(url, {"crucial": "yes", "rationale": "Enige producent van netcomponenten."})
+    response = client.post(
+        url, {"policy_goal-crucial": "yes", "policy_goal-rationale": "Enige producent van netcomponenten."}
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.policy_goal_crucial is True

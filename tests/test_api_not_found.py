@@ -2,6 +2,8 @@
 handler404), as a missing or hidden object does."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,12 @@ def test_malformed_json_is_refused_in_the_readers_language(api, officer):
     response = api(officer).generic(
         "POST", "/api/cases/", "{not json", content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert response.json()["message"].startswith("The body is not valid JSON")
+    with translation.override("en"):
+        english = gettext("De inhoud is geen geldige JSON (regel %(line)s, kolom %(column)s).") % {
+            "line": 1,
+            "column": 2,
+        }
+    assert response.json()["message"] == english
 
 
 def test_minus_zero_is_zero(api, officer, case):

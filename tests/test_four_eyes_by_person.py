@@ -149,6 +149,7 @@ def test_an_earlier_submitter_of_a_kamerbrief_cannot_approve_a_later_round(case,
         request = services.letter_requests_create(event=transaction_event(case, user=manager))
     services.letter_drafts_make(request_id=request.pk)
     letter = LetterDraft.objects.get(request=request, chamber="tweede_kamer")
+    letter = services.letter_set_reference(user=first, letter=letter, our_reference="DGED-EV / 26001233")
     letter = services.letter_submit(user=first, letter=letter)
     letter = services.letter_return_to_draft(user=second, letter=letter, reason="Alinea 2 aanscherpen.")
     letter = services.letter_update(

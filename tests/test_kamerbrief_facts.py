@@ -10,7 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from access.roles import Role
-from core.exceptions import Conflict
+from audit.models import AuditRecord
+from core.exceptions import Conflict, RuleViolation
 from parliament import services
 from parliament.composition import compose_letter
 from parliament.models import CountryDisclosurePolicy, EvaluationSchedule, LetterDraft, LetterReference
@@ -290,20 +291,40 @@ def test_the_liaison_sees_the_drafting_notes(client, public_case, manager, kamer
 # ---------------------------------------------------------------------------------------------
 # "Ons kenmerk" and the signature
 # ---------------------------------------------------------------------------------------------
-def test_a_letter_without_a_kenmerk_cannot_be_approved(api, public_case, manager, kamer, kamer2):
+KENMERK_MISSING = "Vul eerst ‘Ons kenmerk’ in: het nummer van deze brief in het documentsysteem."
+
+
+@pytest.mark.parametrize("reference", ["", "DGED-EV / "], ids=["empty", "prefix alone"])
+def test_a_letter_without_a_kenmerk_cannot_be_submitted(api, public_case, manager, kamer, kamer2, reference):
+    """In review nobody edits the letter and its approval requires the kenmerk: submitted without one,
+    the second liaison got the four-eyes task and an Approve button the service refused."""
     letter = _draft(public_case, manager)
-    assert letter.our_reference == ""
+    LetterDraft.objects.filter(pk=letter.pk).update(our_reference=reference)
+    letter.refresh_from_db()
+    with pytest.raises(RuleViolation) as refused:
+        services.letter_submit(user=kamer, letter=letter)
+    assert refused.value.field == "our_reference" and refused.value.message == KENMERK_MISSING
+    response = api(kamer).post(f"/api/letters/{letter.pk}/submit/", {}, format="json")
+    assert response.status_code == 400 and response.json() == {"our_reference": [KENMERK_MISSING]}
+    assert LetterDraft.objects.get(pk=letter.pk).status == "draft"
+    assert not AuditRecord.objects.filter(event="letter.submit", object_id=str(letter.pk)).exists()
+    patched = api(kamer).patch(f"/api/letters/{letter.pk}/", {"our_reference": "DGED-EV / 99497318"}, format="json")
+    assert patched.status_code == 200 and patched.json()["our_reference"] == "DGED-EV / 99497318"
+    letter.refresh_from_db()
     services.letter_submit(user=kamer, letter=letter)
+    assert services.letter_approve(user=kamer2, letter=letter).status == "approved"
+
+
+def test_a_letter_in_review_without_a_kenmerk_cannot_be_approved(api, public_case, manager, kamer, kamer2):
+    """One submitted before submission required the kenmerk: the approval still refuses it."""
+    letter = _draft(public_case, manager)
+    LetterDraft.objects.filter(pk=letter.pk).update(status="in_review", submitted_by=kamer)
+    letter.refresh_from_db()
     with pytest.raises(Conflict) as refused:
         services.letter_approve(user=kamer2, letter=letter)
     assert refused.value.code == "our_reference_missing"
     response = api(kamer2).post(f"/api/letters/{letter.pk}/approve/", {}, format="json")
     assert response.status_code == 409 and "our_reference_missing" in response.content.decode()
-    services.letter_return_to_draft(user=kamer2, letter=letter, reason="kenmerk")
-    patched = api(kamer).patch(f"/api/letters/{letter.pk}/", {"our_reference": "DGED-EV / 99497318"}, format="json")
-    assert patched.status_code == 200 and patched.json()["our_reference"] == "DGED-EV / 99497318"
-    services.letter_submit(user=kamer, letter=letter)
-    assert services.letter_approve(user=kamer2, letter=letter).status == "approved"
 
 
 def test_a_prefix_alone_is_not_a_kenmerk():
@@ -312,9 +333,25 @@ def test_a_prefix_alone_is_not_a_kenmerk():
     assert services.our_reference_is_complete("DGED-EV / 99497318", prefix="DGED-EV")
 
 
+def test_the_letter_page_offers_entering_the_kenmerk_instead_of_submitting(client, public_case, manager, kamer):
+    letter = _draft(public_case, manager)
+    web_login(client, kamer)
+    page = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    submit = reverse("parliament:act", args=[letter.pk, "submit"])
+    assert f'action="{submit}"' not in page
+    assert 'id="kenmerk-missing"' in page
+    assert f'href="{reverse("parliament:edit", args=[letter.pk])}#id_our_reference"' in page
+    refused = client.post(submit)  # a page opened before: refused, and said why
+    assert refused.status_code == 400 and KENMERK_MISSING in refused.content.decode()
+    assert LetterDraft.objects.get(pk=letter.pk).status == "draft"
+    services.letter_set_reference(user=kamer, letter=letter, our_reference="DGED-EV / 99497318")
+    page = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
+    assert f'action="{submit}"' in page and 'id="kenmerk-missing"' not in page
+
+
 def test_the_web_form_shows_the_missing_kenmerk(client, public_case, manager, kamer, kamer2):
     letter = _draft(public_case, manager)
-    services.letter_submit(user=kamer, letter=letter)
+    LetterDraft.objects.filter(pk=letter.pk).update(status="in_review", submitted_by=kamer)
     web_login(client, kamer2)
     refused = client.post(reverse("parliament:act", args=[letter.pk, "approve"]))
     assert refused.status_code == 400 and "Ons kenmerk" in refused.content.decode()

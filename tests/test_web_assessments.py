@@ -220,10 +220,10 @@ def test_a_missing_scope_rationale_is_shown_at_its_field(client, started):
     service names its field scope_rationale, the form rationale)."""
     response = client.post(
         reverse("assessments:act", args=[started.pk, "scope"]),
-        {"scope_ground": "essential_supplier", "confirmed": "yes", "rationale": ""},
+        {"scope-scope_ground": "essential_supplier", "scope-confirmed": "yes", "scope-rationale": ""},
     )
     assert response.status_code == 400
-    field = re.search(r'<textarea[^>]*name="rationale"[^>]*>', response.content.decode()).group(0)
+    field = re.search(r'<textarea[^>]*name="scope-rationale"[^>]*>', response.content.decode()).group(0)
     assert 'aria-invalid="true"' in field, field
     started.refresh_from_db()
     assert started.scope_ground_confirmed is None

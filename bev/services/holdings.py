@@ -15,7 +15,7 @@ from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.exceptions import Conflict, RuleViolation
-from core.formatting import date_display, multiple_nl, page_euro, page_percent
+from core.formatting import date_display, page_euro, page_multiple, page_percent
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -59,8 +59,8 @@ class ValuationJump:
         values = {
             "new": page_euro(fair_value, cents=True),
             "reference": page_euro(self.reference, cents=True),
-            "factor": multiple_nl(self.factor),
-            "limit": multiple_nl(IMPLAUSIBLE_VALUATION_FACTOR, 0),
+            "factor": page_multiple(self.factor),
+            "limit": page_multiple(IMPLAUSIBLE_VALUATION_FACTOR, 0),
         }
         if self.reference_date is None:
             text = _("De reële waarde (%(new)s) is %(factor)s het geïnvesteerde bedrag (%(reference)s).")

@@ -14,7 +14,6 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, renderers
-from rest_framework.utils import json as drf_json
 
 from core import input_rules
 
@@ -89,9 +88,14 @@ class _Exponent:
     decoded it is the float 10000000.0, which no field can tell from `10000000.0`."""
 
 
-def _exponent_path(data, path: str = "") -> str | None:
-    """The dotted path (as `check_values` names it) of the first number written with an exponent."""
-    if isinstance(data, _Exponent):
+class _NonFinite:
+    """Stands for `NaN`, `Infinity` or `-Infinity` (not JSON, which Python's decoder accepts) until its
+    place in the body is named: the decoder's own refusal was English text naming no field."""
+
+
+def _sentinel_path(data, kind: type, path: str = "") -> str | None:
+    """The dotted path (as `check_values` names it) of the first value of the sentinel type `kind`."""
+    if isinstance(data, kind):
         return path or "non_field_errors"
     if isinstance(data, dict):
         items = ((f"{path}.{key}" if path else str(key), value) for key, value in data.items())
@@ -100,9 +104,22 @@ def _exponent_path(data, path: str = "") -> str | None:
     else:
         return None
     for where, value in items:
-        if (found := _exponent_path(value, where)) is not None:
+        if (found := _sentinel_path(value, kind, where)) is not None:
             return found
     return None
+
+
+def _invalid_json(exc: BaseException | None = None) -> exceptions.ParseError:
+    """The refusal of a body that is not JSON, in the reader's language: never the decoder's English
+    text ("Expecting property name enclosed in double quotes"); the place, when the decoder knows it."""
+    if isinstance(exc, json.JSONDecodeError):
+        return exceptions.ParseError(
+            _("De inhoud is geen geldige JSON (regel %(line)s, kolom %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
+        )
+    if isinstance(exc, UnicodeError):
+        return exceptions.ParseError(_("De inhoud is geen geldige JSON: de tekst is geen geldige UTF-8."))
+    return exceptions.ParseError(_("De inhoud is geen geldige JSON."))
 
 
 class GuardedJSONParser(parsers.JSONParser):
@@ -116,9 +133,9 @@ class GuardedJSONParser(parsers.JSONParser):
         try:
             text = codecs.getreader(encoding)(stream).read()
         except (UnicodeError, LookupError, ValueError, TypeError) as exc:  # UTF-16 without a BOM is a UnicodeError
-            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": exc}) from None
+            raise _invalid_json(exc) from None
         if not isinstance(text, str):  # a bytes-to-bytes codec (core.input_guard.CharsetGuardMiddleware refuses them)
-            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": "no text"})
+            raise _invalid_json()
         check_depth(text, _max_depth())
         exponents: list[_Exponent] = []
 
@@ -128,16 +145,26 @@ class GuardedJSONParser(parsers.JSONParser):
                 return exponents[-1]
             return float(literal)
 
+        non_finite: list[_NonFinite] = []
+
+        def constant(literal: str) -> float | _NonFinite:  # NaN, Infinity, -Infinity
+            if not self.strict:
+                return float(literal)
+            non_finite.append(_NonFinite())
+            return non_finite[-1]
+
         try:
-            data = drf_json.loads(
+            data = json.loads(
                 text,
-                parse_constant=drf_json.strict_constant if self.strict else None,
+                parse_constant=constant,
                 parse_float=number,
                 object_pairs_hook=_object_without_duplicates,
             )
         except (ValueError, RecursionError) as exc:
-            raise exceptions.ParseError(_("De inhoud is geen geldige JSON: %(error)s") % {"error": exc}) from None
+            raise _invalid_json(exc) from None
+        if non_finite and (path := _sentinel_path(data, _NonFinite)) is not None:
+            raise exceptions.ValidationError({path: [_("NaN en Infinity zijn geen getallen in JSON.")]})
         check_values(data)
-        if exponents and (path := _exponent_path(data)) is not None:
+        if exponents and (path := _sentinel_path(data, _Exponent)) is not None:
             raise exceptions.ValidationError({path: [input_rules.not_plain_decimal_message()]})
         return data

@@ -107,6 +107,7 @@ class MarkSentSerializer(serializers.Serializer):
 
 class LetterRevisionSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
+    note = serializers.CharField(source="note_display", read_only=True)  # in the reader's language
 
     class Meta:
         model = LetterRevision
