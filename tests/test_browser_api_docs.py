@@ -26,9 +26,15 @@ def test_swagger_ui_renders_the_operations_under_the_policy(browser, live_server
     elsewhere = []
     session.page.on("request", lambda r: None if r.url.startswith(live_server.url) else elsewhere.append(r.url))
     session.page.goto(live_server.url + "/api/docs/")
-    expect(session.page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/cases/$")).first).to_be_visible(
-        timeout=20_000
-    )
+    # every tag is listed, closed (config.settings.base: SWAGGER_UI_SETTINGS); opening one shows its operations
+    tags = session.page.locator("h3.opblock-tag")
+    expect(tags.filter(has_text=re.compile(r"^reports")).first).to_be_visible(timeout=20_000)  # the last tag
+    assert tags.count() >= 12
+    for tag, path in (("cases", "/api/cases/"), ("fund", "/api/fund/reversals/")):
+        tags.filter(has_text=re.compile(rf"^{tag}")).first.click()
+        expect(
+            session.page.locator(".opblock-summary-path", has_text=re.compile(rf"^{re.escape(path)}$")).first
+        ).to_be_visible(timeout=20_000)
     assert session.page.locator(".opblock").count() > 50
     assert elsewhere == []
     session.close()  # fails on any Content-Security-Policy refusal the console reported
