@@ -238,3 +238,16 @@ def test_the_ledgers_corrections_are_in_english(client, wrong_disbursement, mana
     for english in ("Proposed reversals", "Reverse", "Reason for the reversal", "Approve and book (four eyes)"):
         assert english in body
     assert "Voorstellen tot tegenboeking" not in body and ">Tegenboeken<" not in body
+
+
+def test_a_reversal_beyond_a_limit_is_refused_at_its_row(client, manager):
+    fund_with_tranches(user=manager, amounts=(10 * M,))
+    charge_fee(user=manager, amount=Decimal("400000.00"), idempotency_key="fee-spent")  # part of it spent
+    tranche = JournalEntry.objects.get(kind="tranche")
+    web_session(client, manager)
+    refused = client.post(reverse("bev:entry_reverse", args=[tranche.pk]), _reverse_form(tranche, "Fout", "lim-1"))
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Tegenboeken zou de beschikbare liquiditeit negatief maken." in body
+    assert '<details class="action" open><summary>Tegenboeken</summary>' in body  # at its row, opened
+    assert not JournalEntry.objects.filter(reverses=tranche).exists()
