@@ -249,5 +249,7 @@ def test_a_reversal_beyond_a_limit_is_refused_at_its_row(client, manager):
     assert refused.status_code == 400
     body = refused.content.decode()
     assert "Tegenboeken zou de beschikbare liquiditeit negatief maken." in body
-    assert '<details class="action" open><summary>Tegenboeken</summary>' in body  # at its row, opened
+    assert (
+        f'<details class="action" open><summary>Tegenboeken<span class="visually-hidden"> #{tranche.pk}</span>' in body
+    )
     assert not JournalEntry.objects.filter(reverses=tranche).exists()
