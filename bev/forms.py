@@ -188,6 +188,21 @@ class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reden van afwijzing"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReversalForm(BookingForm):
+    """The correction of a ledger entry (a reversing entry). The reason is required by the service
+    (bev.services.corrections), which refuses an empty one at this field."""
+
+    reason = forms.CharField(
+        label=_("Reden van de tegenboeking"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    booked_on = forms.DateField(
+        label=_("Boekdatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leeg: vandaag; bij vier ogen de dag van goedkeuring."),
+    )
+
+
 # EZK's loan (bev.services.loan): interest paid and principal repaid to EZK, not the sweep.
 class LoanInterestPaymentForm(BookingForm):
     amount = MoneyField(label=_("Bedrag"))

@@ -44,7 +44,7 @@ from core.views import (
 )
 
 from . import selectors, services
-from .constants import Account, DisbursementStatus, Instrument, ProposalStatus
+from .constants import REVERSAL_APPROVAL, REVERSIBLE_KINDS, Account, DisbursementStatus, Instrument, ProposalStatus
 from .forms import (
     ConversionForm,
     DilutionForm,
@@ -61,10 +61,11 @@ from .forms import (
     ReleaseForm,
     ReservationForm,
     ReturnForm,
+    ReversalForm,
     TrancheForm,
     ValuationForm,
 )
-from .models import Disbursement, FeeBudget, FeeCharge, InvestmentProposal
+from .models import Disbursement, FeeBudget, FeeCharge, InvestmentProposal, JournalEntry, ReversalProposal
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -379,10 +380,13 @@ LEDGER_PAGE_SIZE = 50
 
 
 @web_view
-def ledger(request):
+def ledger(request, forms: dict | None = None):
     """The fund-wide ledger, newest first, with filters, paging and CSV/XLSX export (fund.view). An
-    entry about a case the reader is not on the team of shows its amounts, not its text."""
+    entry about a case the reader is not on the team of shows its amounts, not its text. Who may book
+    corrects an entry here ("Tegenboeken", `entry_reverse`), and decides on the open proposals to
+    reverse a case's four-eyes booking (`reversal_decide`)."""
     require(request.user, "fund.view")
+    forms = forms or {}
     form = LedgerFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.ledger_entries(
@@ -400,20 +404,227 @@ def ledger(request):
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
+    reversible = _reversible(request.user, page.object_list)
     rows = [
         {
             "entry": e,
             "description": selectors.entry_description(e),
             "lines": [(line.get_account_display(), line.amount) for line in e.lines.all()],
+            "reverse_form": (forms.get(f"reverse:{e.pk}") or ReversalForm(prefix=f"e{e.pk}"))
+            if e.pk in reversible
+            else None,
+            "four_eyes": e.kind in REVERSAL_APPROVAL,
         }
         for e in page.object_list
     ]
+    # The page's place (filters and page) travels with a correction, so a refusal comes back to its row.
+    here = request.GET.copy()
+    here.pop("export", None)
+    proposals = _reversal_rows(request.user, forms, on_fees_page=False)
+    shown = {f"reverse:{pk}" for pk in reversible} | _reversal_keys(proposals)
     return render(
         request,
         "bev/ledger.html",
-        {"form": form, "page": page, "rows": rows, "nav": "fund", "query": query.urlencode()},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "nav": "fund",
+            "query": query.urlencode(),
+            "here": here.urlencode(),
+            "general": refused_elsewhere(forms, shown=shown),
+            "reversals": proposals,
+            "may_book": can(request.user, "fund.book"),
+        },
+        status=400 if form.errors or forms else 200,
     )
+
+
+def _reversible(user, entries) -> set[int]:
+    """The entries of this page the person may correct now, as the services would take it
+    (bev.services.corrections): they may book (on the entry's case, for a case's entry: only one they
+    see, the ledger masks the others); a kind that is corrected (REVERSIBLE_KINDS), not a reversal
+    itself, not reversed yet, and no proposal to reverse it open. A handful of queries for the page."""
+    if not can(user, "fund.book"):
+        return set()
+    from cases.models import Case
+
+    candidates = [
+        e
+        for e in entries
+        if e.kind in REVERSIBLE_KINDS and e.reverses_id is None and (e.case_id is None or e.case_visible)
+    ]
+    if not candidates:
+        return set()
+    ids = [e.pk for e in candidates]
+    taken = set(JournalEntry.objects.filter(reverses_id__in=ids).values_list("reverses_id", flat=True))
+    taken |= set(
+        ReversalProposal.objects.filter(entry_id__in=ids, status=ProposalStatus.PROPOSED).values_list(
+            "entry_id", flat=True
+        )
+    )
+    case_ids = {e.case_id for e in candidates if e.case_id is not None and e.pk not in taken}
+    cases = {c.pk: c for c in Case.objects.case_file_visible_to(user).filter(pk__in=case_ids)} if case_ids else {}
+    Case.read_teams(list(cases.values()))
+    return {
+        e.pk
+        for e in candidates
+        if e.pk not in taken
+        and (e.case_id is None or (e.case_id in cases and can(user, "fund.book", case=cases[e.case_id])))
+    }
+
+
+def _reversal_on_fees_page(proposal: ReversalProposal) -> bool:
+    """A proposal to reverse one of the fund's own bookings (a management fee) is decided on the fees
+    page: its approvers, EZK's officials (fee.approve), do not see the ledger (fund.view). A case's
+    booking (a disbursement) is decided on the ledger."""
+    return proposal.entry.case_id is None
+
+
+def _reversal_rows(user, forms: dict, *, on_fees_page: bool) -> list[DecisionRow[ReversalProposal]]:
+    """The open proposals to reverse a four-eyes booking this person sees (need-to-know,
+    `reversal_proposal_list`): on the fees page the fund's own, on the ledger all. Decided by who holds
+    the booking's own approving permission (REVERSAL_APPROVAL, on the entry's case), never the
+    proposer: the rule `bev.services.corrections._decidable` checks."""
+    from cases.models import Case
+
+    proposals = list(
+        selectors.reversal_proposal_list(user=user)
+        .filter(status=ProposalStatus.PROPOSED)
+        .select_related("entry__position__case")
+    )
+    if on_fees_page:
+        proposals = [p for p in proposals if _reversal_on_fees_page(p)]
+    Case.read_teams(
+        list({p.entry.position.case_id: p.entry.position.case for p in proposals if p.entry.position}.values())
+    )
+    rows: list[DecisionRow[ReversalProposal]] = []
+    for p in proposals:
+        entry = p.entry
+        permission = REVERSAL_APPROVAL.get(entry.kind)
+        approve_form = forms.get(f"reversal-approve:{p.pk}")
+        if (
+            permission is not None
+            and _reversal_on_fees_page(p) == on_fees_page
+            and p.proposed_by_id != user.pk
+            and can(user, permission, case=entry.position.case if entry.position else None)
+        ):
+            reject_form = forms.get(f"reversal-reject:{p.pk}") or RejectForm(prefix=f"rv{p.pk}")
+            rows.append(DecisionRow(p, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:  # a refused approval's reason still shows at its row, with no button to try again
+            rows.append(DecisionRow(p, approve_form=approve_form))
+    return rows
+
+
+def _reversal_keys(rows: list[DecisionRow[ReversalProposal]]) -> set[str]:
+    """The keys of the decision forms the proposals' rows show (the rest goes to the top of the page)."""
+    return {f"reversal-approve:{row.item.pk}" for row in rows} | {
+        f"reversal-reject:{row.item.pk}" for row in rows if row.may_decide
+    }
+
+
+@web_view
+@require_POST
+def entry_reverse(request, entry_id: int):
+    """Correct a ledger entry with its mirror image, after the confirm step: booked at once where one
+    person booked the entry (`entry_reverse`); proposed where it was booked under four eyes
+    (REVERSAL_APPROVAL: `reversal_propose`), a second person approves it."""
+    require(request.user, "fund.view")
+    entry = selectors.entry_get(user=request.user, entry_id=entry_id)
+    form = ReversalForm(request.POST, prefix=f"e{entry.pk}")
+    four_eyes = entry.kind in REVERSAL_APPROVAL
+    service = services.reversal_propose if four_eyes else services.entry_reverse
+    here = request.GET.copy()
+    here.pop("export", None)
+    query = f"?{here.urlencode()}" if here else ""
+
+    def call(data):
+        # the service refuses an empty reason at its field (the form leaves it to the service)
+        rest = {k: v for k, v in data.items() if k != "reason"}
+        return service(user=request.user, entry=entry, reason=data.get("reason", ""), **rest)
+
+    def facts(data):
+        rows = [
+            (_("Boeking"), f"#{entry.pk} {entry.get_kind_display()}, {date_display(entry.booked_on)}"),
+            (_("Bedrag"), page_euro(entry.amount)),
+            (_("Omschrijving"), entry.description),
+            (_("Reden"), data.get("reason", "")),
+            (
+                _("Boekdatum"),
+                date_display(data["booked_on"])
+                if data.get("booked_on")
+                else (_("de dag van goedkeuring") if four_eyes else _("vandaag")),
+            ),
+        ]
+        if entry.position is not None:
+            rows += _position_facts(entry.position)
+        return rows + ([(_("Status na bevestigen"), _("voorgesteld"))] if four_eyes else [])
+
+    return _book(
+        request,
+        form=form,
+        label=_("Tegenboeking van boeking #%(id)s") % {"id": entry.pk},
+        call=call,
+        action_url=reverse("bev:entry_reverse", args=[entry.pk]) + query,
+        back_url=reverse("bev:ledger") + query,
+        rerender=lambda f: ledger.__wrapped__(request, forms={f"reverse:{entry.pk}": f}),
+        facts=facts,
+        proposal=four_eyes,
+    )
+
+
+@web_view
+@require_POST
+def reversal_decide(request, proposal_id: int, decision: str):
+    """A second person approves (books) or rejects a proposed reversal, on the page that lists it."""
+    proposal = selectors.reversal_proposal_get(user=request.user, proposal_id=proposal_id)
+    on_fees_page = _reversal_on_fees_page(proposal)
+    page, back = (fees, reverse("bev:fees")) if on_fees_page else (ledger, reverse("bev:ledger"))
+    back += "#reversals"
+    if decision == "reject":
+        form: django_forms.Form = RejectForm(request.POST, prefix=f"rv{proposal.pk}")
+    elif decision == "approve":
+        form = django_forms.Form(request.POST)
+    else:
+        raise Http404()
+    entry = proposal.entry
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                services.reversal_reject(user=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+            else:
+                asked = confirm_first(
+                    request,
+                    title=_("Tegenboeking goedkeuren en boeken"),
+                    button=_("Bevestigen en boeken"),
+                    facts=[
+                        (_("Boeking"), f"#{entry.pk} {entry.get_kind_display()}, {date_display(entry.booked_on)}"),
+                        (_("Bedrag"), page_euro(entry.amount)),
+                        (_("Reden"), proposal.reason),
+                        (_("Boekdatum"), proposal.booked_on or _("de dag van goedkeuring")),
+                        (_("Voorgesteld door"), str(proposal.proposed_by)),
+                    ],
+                    consequence=_(
+                        "De spiegelboeking wordt geboekt: de oorspronkelijke boeking is daarmee ongedaan gemaakt. "
+                        "Nog niet verzonden Kamerbrieven over de transactie worden ingetrokken."
+                    ),
+                    back_url=back,
+                    dry_run=lambda: services.reversal_approve(user=request.user, proposal=proposal),
+                )
+                if asked is not None:
+                    return asked
+                services.reversal_approve(user=request.user, proposal=proposal)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("De tegenboeking is goedgekeurd en geboekt.")
+                if decision == "approve"
+                else _("Het voorstel tot tegenboeking is afgewezen."),
+            )
+            return redirect(back)
+    return page.__wrapped__(request, forms={f"reversal-{decision}:{proposal.pk}": form})
 
 
 def _ledger_export(entries, export: str) -> HttpResponse:
@@ -902,19 +1113,23 @@ def fees(request, forms: dict | None = None):
         else:
             rows.append(DecisionRow(fee))
     year = selectors.fee_year(year=timezone.localdate().year)
+    reversals = _reversal_rows(user, forms, on_fees_page=True)
+    may_set_budget = can(user, "fee_budget.set")
+    shown = {f"{step}:{row.item.pk}" for row in rows if row.may_decide for step in ("approve", "reject")}
+    shown |= _reversal_keys(reversals) | ({"budget"} if may_set_budget else set())
     return render(
         request,
         "bev/fees.html",
         {
+            "general": refused_elsewhere(forms, shown=shown),
+            "reversals": reversals,
             "nav": "fund",
             # the manager valid today (ManagerPeriod), never a constant
             "manager": selectors.manager_on(timezone.localdate()) or "",
             "year": year,
             "fees": rows,
             "budgets": FeeBudget.objects.select_related("set_by"),
-            "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget"))
-            if can(user, "fee_budget.set")
-            else None,
+            "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget")) if may_set_budget else None,
         },
         status=400 if forms else 200,
     )

@@ -1,5 +1,5 @@
 """What waits on a person in the fund ("Mijn werk", core.extensions.work_sources): a management fee,
-investment proposal or disbursement to approve (four eyes: never the proposer), an investment
+investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
 proposal to draw up or an approved one to carry out, and a cabinet condition or acquired right
 whose date is near or passed. Each with its due date where one exists and the page of the action."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +19,8 @@ from cases.models import CabinetDecision
 from cases.work import may, my_cases, task
 from core.formatting import page_euro
 
-from .constants import DisbursementStatus, FollowUpStatus, ProposalStatus
-from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal
+from .constants import REVERSAL_APPROVAL, DisbursementStatus, FollowUpStatus, ProposalStatus
+from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal, ReversalProposal
 from .services.ledger import DISBURSEMENT_STATES
 
 # A follow-up item appears this many days before its date.
@@ -29,6 +30,7 @@ FOLLOW_UP_WARNING_DAYS = 14
 def work_items(*, user) -> list[dict]:
     items = _fee_items(user)
     cases = {c.pk: c for c in my_cases(user=user) if c.my_role in (Role.FUND_MANAGER, Role.CASE_OFFICER)}
+    items += _reversal_items(user, cases)
     if not cases:
         return items
     managed = [pk for pk, c in cases.items() if c.my_role == Role.FUND_MANAGER]
@@ -134,6 +136,58 @@ def _fee_items(user) -> list[dict]:
         }
         for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user)
     ]
+
+
+def _reversal_items(user, cases: dict) -> list[dict]:
+    """Four eyes on a correction (bev.constants.REVERSAL_APPROVAL): a proposal to reverse a booking, for
+    who holds the booking's own approving permission and did not propose it (the rule of
+    `bev.services.corrections._decidable`). The fund's own booking (a management fee: EZK's officials,
+    who do not see the ledger) on the fees page; a case's (a disbursement: another fund manager on the
+    team) on the ledger. One query, and none for who approves neither."""
+    decidable = []
+    for kind, permission in REVERSAL_APPROVAL.items():
+        if can(user, permission):
+            decidable.append(Q(entry__kind=kind, entry__case_id__isnull=True))
+        on_cases = [pk for pk, case in cases.items() if may(case, permission)]
+        if on_cases:
+            decidable.append(Q(entry__kind=kind, entry__case_id__in=on_cases))
+    if not decidable:
+        return []
+    shown = decidable.pop()
+    for condition in decidable:
+        shown |= condition
+    items = []
+    proposals = (
+        ReversalProposal.objects.filter(shown, status=ProposalStatus.PROPOSED)
+        .exclude(proposed_by=user)
+        .select_related("entry")
+        .order_by("id")
+    )
+    kind = _("Vier ogen: tegenboeking goedkeuren")
+    for proposal in proposals:
+        entry = proposal.entry
+        if entry.case_id is None:
+            items.append(
+                {
+                    "kind": kind,
+                    "title": _("Boeking #%(id)s (%(kind)s)") % {"id": entry.pk, "kind": entry.get_kind_display()},
+                    "what": page_euro(entry.amount),
+                    "url": reverse("bev:fees") + "#reversals",
+                    "due_at": None,
+                    "overdue": False,
+                    "urgent": False,
+                }
+            )
+        else:
+            items.append(
+                task(
+                    case=cases[entry.case_id],
+                    kind=kind,
+                    what=page_euro(entry.amount),
+                    url=reverse("bev:ledger") + "#reversals",
+                )
+            )
+    return items
 
 
 def _follow_up_items(user, cases: dict) -> list[dict]:

@@ -32,10 +32,12 @@ pytestmark = [pytest.mark.django_db]
 
 # Queries of the inbox page on PostgreSQL, for a person whose session is verified: the session and
 # its person (2), their second factor (1), the session saved (3), then the sources
-# (core.extensions.work_sources): 10 to 19 by role today, the same with 2 tasks or 6. Before, each
+# (core.extensions.work_sources): 10 to 20 by role today, the same with 2 tasks or 6. Before, each
 # source read the open cases again and the guards, four eyes and permissions asked per case or per
 # letter (officer 28 -> 36, assessor 27 -> 36, manager 25 -> 28, liaison 19 -> 21 for one more round).
-INBOX_BUDGET = 19
+# The proposals to reverse a booking (bev.work._reversal_items) cost the fund managers and the EZK
+# officials who approve fees one query, whatever their number (manager 19 -> 20, officer 18 -> 19).
+INBOX_BUDGET = 20
 # Queries of a page that shows little but the menu (the settings page): the session, the person and
 # their second factor, the session saved (3, in the test's transaction); "Mijn werk"'s count is kept
 # and adds none (it cost 6-18 before, growing with the cases).

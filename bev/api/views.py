@@ -235,15 +235,7 @@ class FundViewSet(viewsets.GenericViewSet):
         """A ledger entry the person may correct; one answer for one that does not exist and one on a
         case they may not see (need-to-know)."""
         require(self.request.user, "fund.view")
-        entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
-        if entry is not None and entry.case_id is not None:
-            try:
-                case_get(user=self.request.user, case_id=entry.case_id, audit_read=False)
-            except NotFound:
-                entry = None
-        if entry is None:
-            raise NotFound("Boeking niet gevonden.")
-        return entry
+        return selectors.entry_get(user=self.request.user, entry_id=entry_id)
 
     @extend_schema(request=s.ManagerPeriodSerializer, responses=s.ManagerPeriodSerializer(many=True))
     @action(detail=False, methods=["get", "post"])

@@ -20,6 +20,7 @@ from .ledger import (  # noqa: F401
     account_history,
     entry_case_shown,
     entry_description,
+    entry_get,
     fund_holds_money_of_cases_from,
     ledger_entries,
     returns_between,

@@ -14,6 +14,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy
 
 from access.models import User
+from core.exceptions import NotFound
 
 from ..models import (
     Fund,
@@ -63,6 +64,26 @@ def ledger_entries(
     if date_to:
         entries = entries.filter(booked_on__lte=date_to)
     return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("-booked_on", "-id")
+
+
+def entry_get(*, user: User | AnonymousUser, entry_id: int | str) -> JournalEntry:
+    """A ledger entry to act on (a correction): one answer for one that does not exist and one on a
+    case the person may not see (need-to-know)."""
+    from cases.selectors import case_get
+
+    try:
+        entry_id = int(entry_id)
+    except (TypeError, ValueError):
+        raise NotFound("Boeking niet gevonden.") from None
+    entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
+    if entry is not None and entry.case_id is not None:
+        try:
+            case_get(user=user, case_id=entry.case_id, audit_read=False)
+        except NotFound:
+            entry = None
+    if entry is None:
+        raise NotFound("Boeking niet gevonden.")
+    return entry
 
 
 CASE_TEXT_HIDDEN = gettext_lazy("(casusgegevens afgeschermd)")
