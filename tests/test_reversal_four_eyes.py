@@ -262,3 +262,14 @@ def test_the_drafting_notes_say_on_an_english_page_that_they_are_dutch(wrong_fir
     client.post(reverse("set_language"), {"language": "en"})
     page = client.get(reverse("parliament:letter", args=[letter.pk])).content.decode()
     assert "The notes are written in Dutch, as the letter is." in page and '<ul lang="nl">' in page
+
+
+def test_a_reversed_disbursement_says_so_on_its_row(wrong_first, manager, manager2, client):
+    """Its row said "Goedgekeurd en geboekt" after the reversal (found by a domain walk)."""
+    web_session(client, manager)
+    page = client.get(reverse("bev:position", args=[wrong_first.pk])).content.decode()
+    assert "tegengeboekt op" not in page
+    reverse_four_eyes(_entry(wrong_first), proposer=manager, approver=manager2)
+    page = client.get(reverse("bev:position", args=[wrong_first.pk])).content.decode()
+    row = page.split('id="disbursements"')[1].split("</table>")[0]
+    assert "Goedgekeurd en geboekt" in row and "tegengeboekt op" in row
