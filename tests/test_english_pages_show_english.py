@@ -1,9 +1,7 @@
 """English pages showed Dutch: the letter's first version's note, the admin's header, a valuation's
 multiple ("0,09×") and the people list's column "GET FULL NAME".
 
-The English catalogue (locale/en) is kept apart from the code; `english_catalogue` puts the entries
-these tests need into the running English translation for one test, so each checks that the text is
-*translated when shown*, whatever the catalogue says at the time."""
+Each test reads the page in English through the service's own catalogue (locale/en)."""
 
 import re
 from datetime import date
@@ -13,37 +11,17 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from access.roles import Role
 from bev.services.holdings import ValuationJump
 from parliament import services as letters
-from parliament.models import GENERATED_NOTE, LetterDraft, LetterRevision
+from parliament.models import LetterDraft, LetterRevision
 
 from .factories import add_liaisons, transaction_event, web_session
 
 pytestmark = pytest.mark.django_db
 GENERATED_EN = "Generated after the transaction"
 HEADER_EN = "BEV – administration"
-
-
-@pytest.fixture
-def english_catalogue():
-    """english_catalogue({msgid: msgstr}): those entries in the English translation for this test."""
-    added: list[tuple[dict, str, object]] = []
-
-    def add(entries: dict[str, str]) -> None:
-        catalog = trans_real.translation("en")._catalog._catalogs[0]  # type: ignore[attr-defined]
-        for msgid, msgstr in entries.items():
-            added.append((catalog, msgid, catalog.get(msgid)))
-            catalog[msgid] = msgstr
-
-    yield add
-    for catalog, msgid, before in reversed(added):
-        if before is None:
-            catalog.pop(msgid, None)
-        else:
-            catalog[msgid] = before
 
 
 @pytest.fixture
@@ -56,8 +34,7 @@ def letter(case, officer, manager, make_user):
     return LetterDraft.objects.get(request=request, chamber="tweede_kamer"), kamer
 
 
-def test_the_generated_versions_note_is_shown_in_the_readers_language(client, api, letter, english_catalogue):
-    english_catalogue({GENERATED_NOTE: GENERATED_EN})
+def test_the_generated_versions_note_is_shown_in_the_readers_language(client, api, letter):
     item, kamer = letter
     first = LetterRevision.objects.get(draft=item, number=1)
     assert first.note == "Gegenereerd na de transactie"  # stored as it always was: older rows read the same
@@ -80,8 +57,7 @@ def test_a_persons_note_is_shown_as_typed(letter):
         assert revision.note_display == "Gegenereerd na de transactie, daarna ingekort"
 
 
-def test_the_admins_header_is_in_the_readers_language(client, make_user, english_catalogue):
-    english_catalogue({"BEV – beheer": HEADER_EN})
+def test_the_admins_header_is_in_the_readers_language(client, make_user):
     beheer = make_user("beheer", Role.ADMINISTRATOR, is_staff=True)
     web_session(client, beheer)
     client.post(reverse("set_language"), {"language": "en"})
