@@ -33,7 +33,14 @@ from django.utils import timezone, translation
 
 from access.permissions import can
 from bev.models import Position
-from bev.selectors import fund_overview, manager_on, positions_metrics, positions_stakes_on, returns_between
+from bev.selectors import (
+    fund_overview,
+    manager_on,
+    positions_metrics,
+    positions_stakes_on,
+    returns_between,
+    returns_between_count,
+)
 from cases.constants import MAIN_STAGES, State
 from cases.models import Case, TimelineEvent
 from core.exceptions import NotFound
@@ -226,7 +233,7 @@ def annual_withheld(report: Report) -> tuple[int, int]:
         requests = LetterRequest.objects.all() if case_ids is None else LetterRequest.objects.filter(case__in=case_ids)
         executed = requests.filter(executed_on__gte=start, executed_on__lte=end).count()
         undone = requests.filter(reversed_on__gte=start, reversed_on__lte=end).count()
-        return executed + undone + len(returns_between(start=start, end=end, case_ids=case_ids))
+        return executed + undone + returns_between_count(start=start, end=end, case_ids=case_ids)
 
     total = count()
     return total, total - count(visible)

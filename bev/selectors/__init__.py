@@ -24,6 +24,7 @@ from .ledger import (  # noqa: F401
     fund_holds_money_of_cases_from,
     ledger_entries,
     returns_between,
+    returns_between_count,
     unbalanced_entries,
 )
 from .lifecycle import (  # noqa: F401

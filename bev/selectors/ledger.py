@@ -150,11 +150,7 @@ def fund_holds_money_of_cases_from(*, classification_rank: int, as_of: date) -> 
     return JournalEntry.objects.filter(booked_on__lte=as_of, case_id__in=classified).exists()
 
 
-def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | None = None) -> list[dict]:
-    """What came back to the fund from its positions between `start` and `end` (inclusive): dividends,
-    interest and repayments, each entry with its sign (a reversal negative), in order of date. Of the
-    cases `case_ids` (ids or a query of them), or of every case. Sales are exits: their letters are
-    the transactions (`parliament`)."""
+def _returns_query(*, start: date, end: date, case_ids: QuerySet | list[int] | None) -> QuerySet[JournalEntry]:
     from ..constants import EntryKind
 
     entries = JournalEntry.objects.filter(
@@ -163,8 +159,14 @@ def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | 
         booked_on__lte=end,
         position__isnull=False,
     )
-    if case_ids is not None:
-        entries = entries.filter(case_id__in=case_ids)
+    return entries if case_ids is None else entries.filter(case_id__in=case_ids)
+
+
+def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | None = None) -> list[dict]:
+    """What came back to the fund from its positions between `start` and `end` (inclusive): dividends,
+    interest and repayments, each entry with its sign (a reversal negative), in order of date. Of the
+    cases `case_ids` (ids or a query of them), or of every case. Sales are exits: their letters are
+    the transactions (`parliament`)."""
     return [
         {
             "date": e.booked_on,
@@ -175,5 +177,10 @@ def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | 
             "amount": -e.amount if e.reverses_id else e.amount,
             "reversal": e.reverses_id is not None,
         }
-        for e in entries.order_by("booked_on", "id")
+        for e in _returns_query(start=start, end=end, case_ids=case_ids).order_by("booked_on", "id")
     ]
+
+
+def returns_between_count(*, start: date, end: date, case_ids: QuerySet | list[int] | None = None) -> int:
+    """How many entries `returns_between` lists, counted in the database."""
+    return _returns_query(start=start, end=end, case_ids=case_ids).count()
