@@ -17,7 +17,7 @@ from access.models import User
 from access.permissions import can
 from access.roles import Role
 from cases.selectors import case_get
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, PermissionDenied
 from core.forms import SentOnceForm
 from core.views import (
     AlreadySubmitted,
@@ -28,6 +28,8 @@ from core.views import (
     submitted_once,
     web_view,
 )
+from documents.constants import DocumentType
+from documents.selectors import documents_linked_to
 
 from . import selectors, services
 from .constants import AssessmentKind, AssessmentStatus, ConsultationStatus, Outcome, ReviewDecision
@@ -248,9 +250,23 @@ def _assessment_page(request, assessment: Assessment, *, bound: dict | None = No
         and can(user, "assessment.approve", case=case)
         and user.pk not in assessment_authors(assessment)
     )
+    # The report for the ministerraad (what the API's assessment-report makes): an approved
+    # assessment's documents of that type, and the button for whom the service takes it from.
+    approved = assessment.status == AssessmentStatus.APPROVED
+    reports = (
+        list(documents_linked_to(user=user, obj=assessment).filter(document_type=DocumentType.ASSESSMENT_REPORT))
+        if approved
+        else []
+    )
+    may_report = approved and not reports and can(user, "assessment.generate_report", case=case)
+    if may_report:
+        placed.add("report")
     context = {
         "case": case,
         "assessment": assessment,
+        "reports": reports,
+        "may_report": may_report,
+        "report_form": bound.get("report"),
         "detail": detail,
         "result": detail["result"],
         "nav": "cases",
@@ -506,6 +522,29 @@ def assessment_act(request, assessment_id: int, action: str, code: str = ""):
             return redirect(reverse("assessments:detail", args=[assessment.pk]) + anchor)
     assessment.refresh_from_db()
     return _assessment_page(request, assessment, bound={key: form}, status=400)
+
+
+@web_view
+@require_POST
+def assessment_report(request, assessment_id: int):
+    """Make the report for the ministerraad from an approved assessment (the service the API's
+    assessment-report calls): to the assessment's page, which links the documents. A role that may
+    not make it gets 403 (as in the API); another refusal (not approved) is shown on the page."""
+    from django import forms as django_forms
+
+    assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
+    form = django_forms.Form(request.POST)
+    try:
+        document = services.assessment_report_generate(user=request.user, assessment=assessment)
+    except PermissionDenied:
+        raise
+    except REFUSED as exc:
+        add_error(form, exc)
+        return _assessment_page(request, assessment, bound={"report": form}, status=400)
+    messages.success(
+        request, _("Het rapport voor de ministerraad is gemaakt: „%(title)s”.") % {"title": document.title}
+    )
+    return redirect(reverse("assessments:detail", args=[assessment.pk]) + "#report")
 
 
 # ---------------------------------------------------------------------------------------------
