@@ -98,3 +98,31 @@ def test_the_cabinet_report_names_the_lead_and_the_approver(assessor, assessor2,
     assert facts["Goedgekeurd door"] == "Anne de Beoordelaar"
     text = repr(outline)
     assert "Vastgesteld door Lotte Leider" in text
+
+
+def test_the_generated_report_names_the_assessors(
+    officer, assessor, assessor2, returned_assessment, settings, tmp_path
+):
+    """The document itself (DOCX), not only its outline: each score and the settlement by name."""
+    import io
+
+    import docx
+
+    from assessments.services import assessment_report_generate
+    from documents.models import Document
+    from documents.services import document_version_download
+
+    from .factories import use_tmp_document_storage
+
+    use_tmp_document_storage(settings, tmp_path)
+    assessment_submit(user=assessor, assessment=returned_assessment)
+    approved = assessment_approve(user=assessor2, assessment=returned_assessment)
+    assessment_report_generate(user=officer, assessment=approved)
+    stored = Document.objects.get(case=approved.case, source_key="assessment-report:initial:docx")
+    report = docx.Document(io.BytesIO(document_version_download(user=officer, version=stored.versions.get())))
+    cells = [cell.text for table in report.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in report.paragraphs] + cells)
+    assert "Lotte Leider: Hoog, Anne de Beoordelaar: Laag" in cells  # the scores of the disputed indicator
+    assert "Vastgesteld door Lotte Leider: Hoog gekozen." in cells
+    for username in ("assessor:", "assessor2", "adviseur"):
+        assert username not in text
