@@ -33,7 +33,8 @@ from .services import EXPORT_MAX_ROWS, audit_trail_export, chain_verification_ev
 
 class AuditFilterForm(forms.Form):
     case = forms.CharField(label=_("Casus (nummer of kenmerk)"), required=False, max_length=30)
-    user = forms.CharField(label=_("Gebruikersnaam"), required=False, max_length=150)
+    # The list names people; the filter takes that name too (or the username, as the list's links send).
+    user = forms.CharField(label=_("Persoon (naam of gebruikersnaam)"), required=False, max_length=300)
     action = forms.ChoiceField(
         label=_("Handeling"), required=False, choices=[("", _("Alle"))] + list(AuditRecord.Action.choices)
     )
@@ -100,7 +101,7 @@ def _filtered(request, *, case_id=None):
         qs = audit_record_list(
             user=request.user,
             case_id=case_id or asked,
-            username=filters.get("user") or None,
+            person=filters.get("user") or None,
             filters=form.record_filters() if form.is_bound else None,
         )
     except NotFound:

@@ -126,3 +126,27 @@ def test_the_generated_report_names_the_assessors(
     assert "Vastgesteld door Lotte Leider: Hoog gekozen." in cells
     for username in ("assessor:", "assessor2", "adviseur"):
         assert username not in text
+
+
+def test_the_audit_trail_is_filtered_by_the_name_it_shows(client, make_user, officer, officer2, case):
+    """The trail's list names people; its filter takes that name (case and spacing aside) as well
+    as the username its links send."""
+    import re
+
+    from cases.services import case_transition
+
+    _name(officer, "Otto", "Officier")
+    _name(officer2, "Olga", "Tweede")
+    case_transition(user=officer2, case=case, name="start_intake")
+    web_session(client, make_user("auditor", Role.AUDITOR))
+    page = client.get(reverse("audit:trail")).content.decode()
+    assert "Persoon (naam of gebruikersnaam)" in page and "Olga Tweede" in page
+    for typed in ("Otto Officier", "  otto   OFFICIER ", "officer"):
+        response = client.get(reverse("audit:trail"), {"user": typed})
+        assert response.status_code == 200
+        body = response.content.decode()
+        actors = set(re.findall(r'\?user=[^"]*" title="([^"]*)">', body))
+        assert actors == {"officer"}, (typed, actors)
+        assert ">Otto Officier</a>" in body and "Olga Tweede" not in body
+    nobody = client.get(reverse("audit:trail"), {"user": "Niemand Bekend"}).content.decode()
+    assert "Geen regels gevonden." in nobody
