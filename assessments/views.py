@@ -4,6 +4,7 @@ the profile chart), consultation requests and the advisor's reply."""
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -530,8 +531,6 @@ def assessment_report(request, assessment_id: int):
     """Make the report for the ministerraad from an approved assessment (the service the API's
     assessment-report calls): to the assessment's page, which links the documents. A role that may
     not make it gets 403 (as in the API); another refusal (not approved) is shown on the page."""
-    from django import forms as django_forms
-
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id)
     form = django_forms.Form(request.POST)
     try:
