@@ -82,3 +82,20 @@ def test_a_proposal_within_the_limits_is_taken_and_approved(position, manager, m
     entry = _disbursement(position)
     proposal = fund.reversal_propose(user=manager, entry=entry, reason="Verkeerd bedrag", idempotency_key="rev")
     assert fund.reversal_approve(user=manager2, proposal=proposal).reversal.reverses == entry
+
+
+def test_the_web_preview_shows_the_refusal_at_the_form(client, position, manager):
+    from django.urls import reverse
+
+    from .factories import web_session
+
+    _sell_half(manager, position)
+    entry = _disbursement(position)
+    web_session(client, manager)
+    answer = client.post(
+        reverse("bev:entry_reverse", args=[entry.pk]),
+        {f"e{entry.pk}-reason": "Verkeerd bedrag", f"e{entry.pk}-idempotency_key": "web-rev"},
+    )
+    assert answer.status_code == 400
+    assert "Tegenboeken zou de kostprijs van de positie negatief maken." in answer.content.decode()
+    assert not ReversalProposal.objects.exists()
