@@ -401,7 +401,8 @@ def ledger(request, forms: dict | None = None):
     export = request.GET.get("export")
     if export in ("csv", "xlsx") and not form.errors:
         return _ledger_export(entries, export)
-    page = Paginator(entries, LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A reversed entry says so (and by which entry), one with an open proposal too: its action goes.
+    page = Paginator(selectors.with_reversal_state(entries), LEDGER_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -435,6 +436,8 @@ def ledger(request, forms: dict | None = None):
             "here": here.urlencode(),
             "general": refused_elsewhere(forms, shown=shown),
             "reversals": proposals,
+            "rejected_reversals": selectors.reversal_proposals_rejected_recently(user=request.user),
+            "rejected_reversals_days": selectors.REJECTED_REVERSALS_DAYS,
             "may_book": can(request.user, "fund.book"),
         },
         status=400 if form.errors or forms else 200,

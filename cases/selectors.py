@@ -21,7 +21,8 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
-from .constants import END_STATES, ENDED_CASE_TEAM_ROLES
+from . import guards
+from .constants import DECISION_STATES, END_STATES, ENDED_CASE_TEAM_ROLES, SALE_ORDER_STATES, State
 from .models import CabinetDecision, Case, CaseCategory, CaseSearch, CaseTeamMember, TimelineEvent
 
 
@@ -333,3 +334,42 @@ def team_candidate_roles(person: User, *, case: Case, role: str | None = None) -
 
 def case_cabinet_decisions(*, case: Case) -> QuerySet[CabinetDecision]:
     return case.cabinet_decisions.select_related("recorded_by", "confirmed_by", "rejected_by")
+
+
+def decided_this_round(
+    *, case: Case, state: str | None = None, decisions: Iterable[CabinetDecision] | None = None
+) -> bool:
+    """Whether the decision on deploying that the case waits for is recorded and confirmed: any
+    confirmed decision on deploying in `cabinet_decision` (a case comes there once, from the risk
+    assessment), one confirmed after the case was last sent back in `follow_on_decision`
+    (cases.guards.cabinet_decided_since_follow_on_request). A rejected decision binds nothing and a
+    sale order is not a decision on deploying. `state`: the case's as read under its lock (else
+    `case.state`); `decisions`: the case's, when already read."""
+    if (state or case.state) == State.FOLLOW_ON_DECISION:
+        return guards.cabinet_decided_since_follow_on_request(case)
+    if decisions is None:
+        decisions = case.cabinet_decisions.all()
+    return any(d.confirmed_at is not None and not d.orders_sale for d in decisions)
+
+
+def cabinet_decision_refusal(
+    *, case: Case, state: str, orders_sale: bool, decisions: Iterable[CabinetDecision] | None = None
+) -> str | None:
+    """Why the case takes no new kabinetsbesluit now, as the code of the service's 409, or None: the
+    one rule the service (cabinet_decision_record, on the case's row locked), the case page's form
+    and "Mijn werk" ask.
+
+    - `invalid_state`: a decision on deploying is recorded while the case is at the cabinet
+      (DECISION_STATES), a sale order while the State holds a stake (SALE_ORDER_STATES);
+    - `pending_decision`: one recorded waits for its confirmation (a rejected one waits for nobody);
+    - `decision_already_confirmed`: the decision on deploying of this round is confirmed
+      (`decided_this_round`); the next round is a follow-on decision. A sale order closes no round:
+      the cabinet may order a further (partial) sale while the stake is held."""
+    if state not in (SALE_ORDER_STATES if orders_sale else DECISION_STATES):
+        return "invalid_state"
+    decisions = list(case.cabinet_decisions.all() if decisions is None else decisions)
+    if any(d.is_pending for d in decisions):
+        return "pending_decision"
+    if not orders_sale and decided_this_round(case=case, state=state, decisions=decisions):
+        return "decision_already_confirmed"
+    return None

@@ -61,7 +61,7 @@ from .models import (
     StageClock,
     TimelineEvent,
 )
-from .selectors import team_members_who_may
+from .selectors import cabinet_decision_refusal, team_members_who_may
 
 # Fields a case officer may change, by state. Later states freeze the facts the decision rests on.
 _SIGNAL_FIELDS = set(CASE_FACT_FIELDS)
@@ -954,21 +954,30 @@ def cabinet_decision_record(
     transition that ends or moves the case is recorded before it or refused."""
     require(user, "cabinet_decision.record", case=case)
     state = _locked_case_state(case)
-    if orders_sale:
-        if deploy:
-            raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
-        if state not in SALE_ORDER_STATES:
-            raise Conflict(
-                _("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
-                code="invalid_state",
-            )
-    elif state not in DECISION_STATES:
+    if orders_sale and deploy:
+        raise RuleViolation(_("Een besluit tot verkoop van het belang is geen besluit tot inzet."), field="deploy")
+    # One rule with the case page's form and "Mijn werk" (cases.selectors.cabinet_decision_refusal).
+    # A rejected decision waits for nobody: the case may get a new one (cabinet_decision_reject).
+    refusal = cabinet_decision_refusal(case=case, state=state, orders_sale=orders_sale)
+    if refusal == "invalid_state" and orders_sale:
+        raise Conflict(
+            _("Een kabinetsbesluit tot verkoop wordt vastgelegd zolang de Staat een belang houdt."),
+            code="invalid_state",
+        )
+    if refusal == "invalid_state":
         raise Conflict(
             _("Een kabinetsbesluit wordt vastgelegd wanneer de casus bij het kabinet ligt."), code="invalid_state"
         )
-    # A rejected decision waits for nobody: the case may get a new one (cabinet_decision_reject).
-    if case.cabinet_decisions.filter(confirmed_at__isnull=True, rejected_at__isnull=True).exists():
+    if refusal == "pending_decision":
         raise Conflict(_("Er staat al een kabinetsbesluit klaar voor bevestiging."), code="pending_decision")
+    if refusal == "decision_already_confirmed":
+        raise Conflict(
+            _(
+                "Het kabinetsbesluit over deze ronde is al bevestigd: er wordt geen tweede vastgelegd. Een nieuw "
+                "besluit over inzet volgt pas wanneer de casus terugkomt voor een vervolginvestering."
+            ),
+            code="decision_already_confirmed",
+        )
     if deploy and state == State.FOLLOW_ON_DECISION:
         _require_follow_on_reassessment(case)
     instruments = _decision_instruments(instruments if instruments is not None else [])

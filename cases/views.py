@@ -34,7 +34,7 @@ from core.views import (
 )
 
 from . import selectors, services
-from .constants import DECISION_STATES, END_STATES, OPEN_STATES, EventKind, ScopeGround, State
+from .constants import END_STATES, OPEN_STATES, EventKind, ScopeGround, State
 from .forms import (
     CabinetDecisionForm,
     CaseFilterForm,
@@ -49,7 +49,6 @@ from .forms import (
 from .guards import guard_label
 from .lifecycle_diagram import lifecycle_diagram
 from .models import Case
-from .work import decided_this_round
 
 REFUSED = (ApplicationError, ValidationError)
 
@@ -280,12 +279,11 @@ def _case_page(request, case, *, forms: dict | None = None, status: int = 200, u
     team = list(selectors.case_team(case=case))
     pending = next((d for d in decisions if d.is_pending), None)
     sale_order = case.state in services.SALE_ORDER_STATES
-    # Once the decision the case waits for is confirmed, it is not offered again (cases.work).
-    may_record = (
-        ((case.state in DECISION_STATES and not decided_this_round(case)) or sale_order)
-        and pending is None
-        and can(user, "cabinet_decision.record", case=case)
-    )
+    # The service's rule (cases.selectors.cabinet_decision_refusal): not while one waits for its
+    # confirmation, nor once the decision of this round is confirmed.
+    may_record = selectors.cabinet_decision_refusal(
+        case=case, state=case.state, orders_sale=sale_order, decisions=decisions
+    ) is None and can(user, "cabinet_decision.record", case=case)
     may_change_team = can(user, "case.manage_team", case=case)
     may_manage_team = case.state not in END_STATES and may_change_team
     context = {

@@ -26,6 +26,7 @@ from core.extensions import work_round_memo
 from . import guards
 from .constants import DECISION_STATES, OPEN_STATES, SALE_ORDER_STATES, State, Urgency
 from .models import CabinetDecision, Case, CaseTeamMember, StageClock
+from .selectors import cabinet_decision_refusal
 
 # Steps a person may take but that nobody waits for.
 OPTIONAL_TRANSITIONS = {"withdraw", "reject_not_admissible", "request_follow_on_decision"}
@@ -189,9 +190,10 @@ def _decision_items(user, case: Case, decisions: list[CabinetDecision]) -> list[
     """The secretariat: record the kabinetsbesluit while none is recorded for this round; confirm one
     another recorded (four eyes). Nothing while their own recording waits for a colleague. A rejected
     decision waits for nobody: the task to record one comes back, saying why the last was rejected."""
-    if any(d.is_pending for d in decisions):
+    refusal = cabinet_decision_refusal(case=case, state=case.state, orders_sale=False, decisions=decisions)
+    if refusal == "pending_decision":
         return _confirmation_items(user, case, decisions)
-    if decided_this_round(case, decisions):
+    if refusal is not None:  # the decision of this round is confirmed (cases.selectors)
         return []
     latest = decisions[-1] if decisions else None
     what = case.get_state_display()
@@ -224,16 +226,3 @@ def _confirmation_items(user, case: Case, decisions: list[CabinetDecision]) -> l
             url=reverse("cases:decision_confirm", args=[case.pk, decision.pk]),
         )
     ]
-
-
-def decided_this_round(case: Case, decisions: list[CabinetDecision] | None = None) -> bool:
-    """Whether the cabinet's decision the case waits for is recorded and confirmed: any confirmed
-    decision on deploying in `cabinet_decision`, one confirmed after the follow-on request in
-    `follow_on_decision` (cases.guards.cabinet_decided_since_follow_on_request)."""
-    from . import guards
-
-    if case.state == State.FOLLOW_ON_DECISION:
-        return guards.cabinet_decided_since_follow_on_request(case)
-    if decisions is None:
-        decisions = list(case.cabinet_decisions.all())
-    return any(d.confirmed_at is not None and not d.orders_sale for d in decisions)

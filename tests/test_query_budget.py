@@ -163,17 +163,18 @@ def test_cabinet_decisions_list_is_constant(
     api, officer, case, secretariat, secretariat2, django_assert_max_num_queries
 ):
     from cases.models import Case
-    from cases.services import cabinet_decision_confirm, cabinet_decision_record
+    from cases.services import cabinet_decision_record, cabinet_decision_reject
 
     client = api(officer)
     Case.objects.filter(pk=case.pk).update(state="cabinet_decision")
 
     def decide():
+        # a second decision in the round once the first is rejected (a confirmed one closes the round)
         fresh = Case.objects.get(pk=case.pk)
         decision = cabinet_decision_record(
             user=secretariat, case=fresh, meeting_date=date.today(), reference="MR-1", deploy=False
         )
-        cabinet_decision_confirm(user=secretariat2, decision=decision)
+        cabinet_decision_reject(user=secretariat2, decision=decision, reason="Verkeerde casus.")
         cabinet_decision_record(
             user=secretariat2,
             case=fresh,

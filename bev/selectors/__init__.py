@@ -26,6 +26,7 @@ from .ledger import (  # noqa: F401
     returns_between,
     returns_between_count,
     unbalanced_entries,
+    with_reversal_state,
 )
 from .lifecycle import (  # noqa: F401
     case_has_disbursement,
@@ -60,9 +61,11 @@ from .positions import (  # noqa: F401
     positions_stakes_on,
 )
 from .proposals import (  # noqa: F401
+    REJECTED_REVERSALS_DAYS,
     approved_proposal_amount,
     investment_proposal_get,
     investment_proposal_list,
     reversal_proposal_get,
     reversal_proposal_list,
+    reversal_proposals_rejected_recently,
 )

@@ -9,6 +9,7 @@ from django.db.models import (
     Exists,
     OuterRef,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.utils.translation import gettext_lazy
@@ -16,10 +17,12 @@ from django.utils.translation import gettext_lazy
 from access.models import User
 from core.exceptions import NotFound
 
+from ..constants import ProposalStatus
 from ..models import (
     Fund,
     JournalEntry,
     JournalLine,
+    ReversalProposal,
 )
 from .balances import ZERO, _q
 
@@ -64,6 +67,20 @@ def ledger_entries(
     if date_to:
         entries = entries.filter(booked_on__lte=date_to)
     return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("-booked_on", "-id")
+
+
+def with_reversal_state(entries: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
+    """`entries`, each saying whether it was corrected: the reversing entry that undid it
+    (`reversal_entry_id`, `reversed_on`, None when it stands) and whether a proposal to reverse it is
+    open (`reversal_proposed`). Read in the page's own query, whatever the number of entries."""
+    reversal = JournalEntry.objects.filter(reverses_id=OuterRef("pk"))
+    return entries.annotate(
+        reversal_entry_id=Subquery(reversal.values("pk")[:1]),
+        reversed_on=Subquery(reversal.values("booked_on")[:1]),
+        reversal_proposed=Exists(
+            ReversalProposal.objects.filter(entry_id=OuterRef("pk"), status=ProposalStatus.PROPOSED)
+        ),
+    )
 
 
 def entry_get(*, user: User | AnonymousUser, entry_id: int | str) -> JournalEntry:

@@ -3,10 +3,12 @@ see (404 otherwise)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from access.models import User
 from core.exceptions import NotFound
@@ -65,6 +67,23 @@ def reversal_proposal_list(*, user: User | AnonymousUser) -> QuerySet[ReversalPr
         ReversalProposal.objects.filter(shown)
         .select_related("entry", "proposed_by", "decided_by")
         .order_by("-proposed_at", "-id")
+    )
+
+
+# How long a rejected proposal to reverse a booking stays on the ledger page, and at most how many.
+REJECTED_REVERSALS_DAYS = 30
+REJECTED_REVERSALS_SHOWN = 20
+
+
+def reversal_proposals_rejected_recently(*, user: User | AnonymousUser) -> list[ReversalProposal]:
+    """The proposals to reverse a booking rejected in the last REJECTED_REVERSALS_DAYS days that this
+    person sees (need-to-know, as `reversal_proposal_list`), newest decision first: so the proposer
+    (and whoever sees the open ones) reads who rejected it and why. One query."""
+    since = timezone.now() - timedelta(days=REJECTED_REVERSALS_DAYS)
+    return list(
+        reversal_proposal_list(user=user)
+        .filter(status=ProposalStatus.REJECTED, decided_at__gte=since)
+        .order_by("-decided_at", "-id")[:REJECTED_REVERSALS_SHOWN]
     )
 
 

@@ -96,9 +96,7 @@ def _book_reversal(
     undone, so its sweep is undone with it, first (the treasury's account is debited back). Before,
     reversing a mistyped dividend of € 90 mln left € 16.75 mln of the fund's own capital "swept"."""
     booked_on = _booking_date(fund, booked_on)
-    swept = JournalEntry.objects.filter(
-        kind=EntryKind.SWEEP, idempotency_key=f"sweep:{entry.pk}", reversed_by__isnull=True
-    ).first()
+    swept = _sweep_made_by(entry)
     if swept is not None:
         _post(
             fund=fund,
@@ -143,6 +141,25 @@ def _book_reversal(
     return reversal
 
 
+def _sweep_made_by(entry: JournalEntry) -> JournalEntry | None:
+    """The sweep to the treasury the inflow `entry` made, not undone yet (`_book_reversal` undoes it first)."""
+    return JournalEntry.objects.filter(
+        kind=EntryKind.SWEEP, idempotency_key=f"sweep:{entry.pk}", reversed_by__isnull=True
+    ).first()
+
+
+def _require_reversal_bookable(fund: Fund, entry: JournalEntry, booked_on: date | None) -> None:
+    """What `_book_reversal` would refuse on the record as it stands now, without booking: the date
+    (not before the fund's latest booking) and the limits after the mirror entry, with the undoing of
+    the sweep the entry made counted first, as `_book_reversal` books it first. Call under the fund lock."""
+    if booked_on is not None:
+        _booking_date(fund, booked_on)
+    swept = _sweep_made_by(entry)
+    undo_sweep = [(line.account, -line.amount) for line in swept.lines.all()] if swept is not None else []
+    mirror = [(line.account, -line.amount) for line in entry.lines.all()]
+    _check_reversal_keeps_limits(fund, entry, mirror, booked_before=undo_sweep)
+
+
 # A reversal of a four-eyes booking: proposed by one, booked on another's approval ------------------
 @transaction.atomic
 def reversal_propose(
@@ -156,7 +173,7 @@ def reversal_propose(
     key = _key(idempotency_key)
     reason = _reason(reason)
     _not_in_future(booked_on)
-    _lock_fund()  # serialises retries and proposals for the same entry
+    fund = _lock_fund()  # serialises retries and proposals for the same entry
     existing = ReversalProposal.objects.filter(idempotency_key=key).first()
     if existing is not None:
         if existing.entry_id != entry.pk:
@@ -172,6 +189,10 @@ def reversal_propose(
     _require_reversible(entry)
     if ReversalProposal.objects.filter(entry=entry, status=ProposalStatus.PROPOSED).exists():
         raise Conflict(_("Voor deze boeking ligt al een voorstel tot tegenboeking."), code="reversal_pending")
+    # What the approval would refuse on the record as it stands now (the date, a limit: 409 with the
+    # approval's own code) is refused to the proposer at once; `reversal_approve` checks it again, as
+    # the record may change before a second person decides.
+    _require_reversal_bookable(fund, entry, booked_on)
     proposal = ReversalProposal.objects.create(
         entry=entry, reason=reason, booked_on=booked_on, idempotency_key=key, proposed_by=user
     )
@@ -252,9 +273,17 @@ def reversal_reject(*, user: User, proposal: ReversalProposal, reason: str) -> R
     return proposal
 
 
-def _check_reversal_keeps_limits(fund: Fund, entry: JournalEntry, mirror: list[tuple[str, Decimal]]) -> None:
+def _check_reversal_keeps_limits(
+    fund: Fund,
+    entry: JournalEntry,
+    mirror: list[tuple[str, Decimal]],
+    *,
+    booked_before: list[tuple[str, Decimal]] | None = None,
+) -> None:
+    """The limits after the mirror entry; `booked_before`: lines not booked yet that the reversal
+    books before it (the undoing of a sweep, when a proposal is checked without booking)."""
     totals = ledger_totals(fund=fund)
-    for account, amount in mirror:
+    for account, amount in [*(booked_before or []), *mirror]:
         totals[account] += amount
     if totals[Account.CASH_AVAILABLE] < 0:
         raise LimitExceeded(
