@@ -151,7 +151,7 @@ def assessment_get(
         except (ValueError, TypeError):
             pass
     if not found:
-        raise NotFound("Risico-inschatting niet gevonden.")
+        raise NotFound(_("Risico-inschatting niet gevonden."))
     assessment = found[0]
     if audit_read:
         audit_log(
@@ -759,7 +759,7 @@ def consultation_get(*, user: User, consultation_id: int | str, audit_read: bool
     try:
         consultation = consultation_list(user=user).get(pk=consultation_id)
     except (ConsultationRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Adviesaanvraag niet gevonden.") from None
+        raise NotFound(_("Adviesaanvraag niet gevonden.")) from None
     if audit_read:
         with transaction.atomic():
             audit_log(

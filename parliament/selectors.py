@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from access.models import User
 from access.permissions import require
@@ -102,7 +103,7 @@ def letter_get(*, user: User | AnonymousUser | None, letter_id: int | str) -> Le
     try:
         letter = _letters_of_visible_cases(user).get(pk=letter_id)
     except (LetterDraft.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Kamerbrief niet gevonden.") from None
+        raise NotFound(_("Kamerbrief niet gevonden.")) from None
     require(user, "letter.view", case=letter.case)
     return letter
 
@@ -184,4 +185,4 @@ def report_get(*, user: User, report_id: int | str) -> Report:
     try:
         return report_list(user=user).get(pk=report_id)
     except (Report.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Rapportage niet gevonden.") from None
+        raise NotFound(_("Rapportage niet gevonden.")) from None

@@ -4,6 +4,7 @@ Fund-wide views need `fund.view`; positions are case data, reached only through 
 see (404 otherwise). Bookings answer 201, a retried booking (same idempotency key) 200.
 """
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -106,7 +107,7 @@ class FundViewSet(viewsets.GenericViewSet):
         """Every line of one account with its running balance."""
         require(request.user, "fund.view")
         if account not in Account.values:
-            raise NotFound("Onbekende rekening.")
+            raise NotFound(_("Onbekende rekening."))
         history = selectors.account_history(
             fund=selectors.fund_get(), account=account, as_of=_as_of(request), viewer=request.user
         )
@@ -138,7 +139,7 @@ class FundViewSet(viewsets.GenericViewSet):
         require(self.request.user, "fee.view")
         fee = FeeCharge.objects.filter(pk=fee_id).first()
         if fee is None:
-            raise NotFound("Beheersvergoeding niet gevonden.")
+            raise NotFound(_("Beheersvergoeding niet gevonden."))
         return fee
 
     @extend_schema(request=s.FeeApproveSerializer, responses=s.FeeChargeSerializer)
@@ -463,7 +464,7 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         position = self._position()
         item = model.objects.filter(position=position, pk=item_id).first()
         if item is None:
-            raise NotFound("Niet gevonden.")
+            raise NotFound(_("Niet gevonden."))
         data = _valid(s.FollowUpStatusSerializer, request)
         item = services.follow_up_set_status(user=request.user, item=item, **data)
         return Response(serializer_class(item).data)

@@ -12,6 +12,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from access.models import User
@@ -91,7 +92,7 @@ def entry_get(*, user: User | AnonymousUser, entry_id: int | str) -> JournalEntr
     try:
         entry_id = int(entry_id)
     except (TypeError, ValueError):
-        raise NotFound("Boeking niet gevonden.") from None
+        raise NotFound(_("Boeking niet gevonden.")) from None
     entry = JournalEntry.objects.filter(pk=entry_id).select_related("position__case").first()
     if entry is not None and entry.case_id is not None:
         try:
@@ -99,7 +100,7 @@ def entry_get(*, user: User | AnonymousUser, entry_id: int | str) -> JournalEntr
         except NotFound:
             entry = None
     if entry is None:
-        raise NotFound("Boeking niet gevonden.")
+        raise NotFound(_("Boeking niet gevonden."))
     return entry
 
 

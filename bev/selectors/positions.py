@@ -16,6 +16,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.models import User
 from audit.log import audit_log
@@ -82,7 +83,7 @@ def position_get(
         try:
             position_id = int(position_id)
         except (ValueError, TypeError):
-            raise NotFound("Positie niet gevonden.") from None
+            raise NotFound(_("Positie niet gevonden.")) from None
         found = list(
             _POSITION_OF_MEMBER[follow_ups](
                 user_id=user.pk, clearance_rank=user.clearance_rank, position_id=position_id
@@ -90,7 +91,7 @@ def position_get(
         )
         position = found[0] if found else None
     if position is None:
-        raise NotFound("Positie niet gevonden.")
+        raise NotFound(_("Positie niet gevonden."))
     if follow_ups:
         prefetch_related_objects(
             [position],
@@ -169,14 +170,14 @@ def disbursement_get(*, user: User | AnonymousUser | None, disbursement_id: int 
         try:
             disbursement_id = int(disbursement_id)
         except (ValueError, TypeError):
-            raise NotFound("Uitbetaling niet gevonden.") from None
+            raise NotFound(_("Uitbetaling niet gevonden.")) from None
         found = list(
             _DISBURSEMENT_OF_MEMBER(
                 user_id=user.pk, clearance_rank=user.clearance_rank, disbursement_id=disbursement_id
             )
         )
     if not found:
-        raise NotFound("Uitbetaling niet gevonden.")
+        raise NotFound(_("Uitbetaling niet gevonden."))
     return found[0]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from access.models import User
 from core.exceptions import NotFound
@@ -32,10 +33,10 @@ def investment_proposal_get(*, user: User | AnonymousUser, proposal_id: int | st
     try:
         proposal_id = int(proposal_id)
     except (TypeError, ValueError):
-        raise NotFound("Investeringsvoorstel niet gevonden.") from None
+        raise NotFound(_("Investeringsvoorstel niet gevonden.")) from None
     found = investment_proposal_list(user=user).filter(pk=proposal_id).first()
     if found is None:
-        raise NotFound("Investeringsvoorstel niet gevonden.")
+        raise NotFound(_("Investeringsvoorstel niet gevonden."))
     return found
 
 
@@ -91,8 +92,8 @@ def reversal_proposal_get(*, user: User | AnonymousUser, proposal_id: int | str)
     try:
         proposal_id = int(proposal_id)
     except (TypeError, ValueError):
-        raise NotFound("Voorstel tot tegenboeking niet gevonden.") from None
+        raise NotFound(_("Voorstel tot tegenboeking niet gevonden.")) from None
     found = reversal_proposal_list(user=user).filter(pk=proposal_id).first()
     if found is None:
-        raise NotFound("Voorstel tot tegenboeking niet gevonden.")
+        raise NotFound(_("Voorstel tot tegenboeking niet gevonden."))
     return found

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -216,7 +217,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case()
         decision = CabinetDecision.objects.filter(case=case, pk=decision_id).first()
         if decision is None:
-            raise NotFound("Kabinetsbesluit niet gevonden.")
+            raise NotFound(_("Kabinetsbesluit niet gevonden."))
         decision = services.cabinet_decision_confirm(user=request.user, decision=decision)
         return Response(CabinetDecisionSerializer(decision).data)
 
@@ -227,7 +228,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         case = self._case()
         decision = CabinetDecision.objects.filter(case=case, pk=decision_id).first()
         if decision is None:
-            raise NotFound("Kabinetsbesluit niet gevonden.")
+            raise NotFound(_("Kabinetsbesluit niet gevonden."))
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = services.cabinet_decision_reject(

@@ -135,7 +135,7 @@ class LetterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             from_number = int(request.query_params.get("from", ""))
             to_number = int(request.query_params.get("to", ""))
         except ValueError:
-            raise RuleViolation("Geef 'from' en 'to' op als versienummers.", field="from") from None
+            raise RuleViolation(_("Geef 'from' en 'to' op als versienummers."), field="from") from None
         return Response(selectors.letter_revision_diff(letter=letter, from_number=from_number, to_number=to_number))
 
     @extend_schema(parameters=[ANNEX_PARAMETER], responses={(200, "text/html"): OpenApiTypes.STR})
