@@ -1,7 +1,7 @@
 from importlib import import_module
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from access.views import set_language_view
@@ -9,7 +9,7 @@ from config.admin_site import BEVAdminSite
 from core.api.routing import by_first_segment
 from core.bench_views import floor_view
 from core.metrics import metrics
-from core.views import healthz
+from core.views import api_unmatched, healthz
 
 # A path under /api/ that matches nothing answers as the API does (JSON), other paths with the 404 page.
 handler404 = "core.views.page_not_found"
@@ -34,6 +34,8 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's init script as a file (?script=): CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Last: a path that matches no operation (a missing trailing slash is named, core.views.api_unmatched).
+    re_path(r"^(?P<rest>.*)$", api_unmatched),
 ]
 
 urlpatterns = [

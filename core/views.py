@@ -46,6 +46,37 @@ def page_not_found(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def api_unmatched(request, rest: str = ""):
+    """The last pattern under `/api/`: a path that matches no operation. Every operation's path ends
+    with a slash; a path that only lacks it is answered here instead of by Django's APPEND_SLASH,
+    which redirects a GET (301, empty body) and, with DEBUG on (`make run`), answers a POST, PUT,
+    PATCH or DELETE with a 500 (it cannot redirect a body). A GET or HEAD is still redirected; any
+    other method is refused as not found, naming the path with its slash. Anything else: the API's
+    404 (`page_not_found`), with DEBUG on as off."""
+    with_slash = request.path_info + "/"
+    if not request.path_info.endswith("/") and _is_api_operation(with_slash):
+        if request.method in ("GET", "HEAD"):
+            query = request.META.get("QUERY_STRING", "")
+            return redirect(request.path + "/" + (f"?{query}" if query else ""), permanent=True)
+        return JsonResponse(
+            {
+                "message": _("Dit adres bestaat niet; het eindigt op een schuine streep: %(path)s")
+                % {"path": request.path + "/"},
+                "code": "not_found",
+            },
+            status=404,
+        )
+    return page_not_found(request, Http404())
+
+
+def _is_api_operation(path_info: str) -> bool:
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return False
+    return match.func is not api_unmatched
+
+
 class AlreadySubmitted(Exception):
     """The form was sent before and did its work then (`submitted_once`)."""
 
