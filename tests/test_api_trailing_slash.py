@@ -50,3 +50,14 @@ def test_a_path_that_matches_nothing_is_the_api_404_in_json(api, officer, debug)
         assert answer.status_code == 404
         assert answer["Content-Type"].startswith("application/json")
         assert answer.json() == {"message": "Niet gevonden.", "code": "not_found"}
+
+
+def test_a_web_form_posted_without_its_slash_is_a_404_not_a_500(client, officer, case, debug):
+    """The web's URLs too: a POST to a page's address without its slash (hand-typed, a script) is not
+    redirected; with DEBUG on Django answered it with a 500 (RuntimeError)."""
+    from .factories import web_session
+
+    web_session(client, officer)
+    answer = client.post(f"/cases/{case.pk}/edit", {"title": "x"})
+    assert answer.status_code == 404
+    assert client.get(f"/cases/{case.pk}/edit").status_code == 301
