@@ -347,7 +347,6 @@ def second_factor_change_audit(*, actor: User | None, user_id: int, device: str,
     )
 
 
-@transaction.atomic
 # Account recovery, four eyes (the service's own rule). A person's password and their second factor
 # are the two things only they hold. An administrator who set a person's password, and then removed
 # their second factor, could log in as them and enrol their own authenticator: every case the person
@@ -383,6 +382,7 @@ def require_not_both_keys(*, actor: User, user: User, step: str) -> None:
         raise PermissionDenied(message, code="four_eyes")
 
 
+@transaction.atomic
 def user_reset_second_factor(*, actor: User, user: User) -> None:
     """Remove a person's authenticators and backup codes: at the next login they enrol again.
     (For a lost phone; an administrator never sees anyone's secret.) Not by the administrator who
