@@ -22,4 +22,5 @@ EVENT_LABELS = {
     "user.notify_by_email": _("E-mailmeldingen gewijzigd"),
     "user.language": _("Taalvoorkeur gewijzigd"),
     "user.reset_second_factor": _("Tweede factor opnieuw ingesteld"),
+    "user.lockout_lift": _("Blokkering van de login opgeheven"),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,11 +20,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from core.classification import Classification, rank
-from core.exceptions import NotFound, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, NotFound, PermissionDenied, RuleViolation
 
 from . import hooks
 from .models import ApiToken, User, api_token_digest, password_fingerprint
 from .permissions import require
+from .selectors import user_is_locked_out
 
 ENROLMENT_DEVICE_NAME = "authenticator"
 _TOTP_CODE = re.compile(r"^\d{6}$")
@@ -345,7 +347,6 @@ def second_factor_change_audit(*, actor: User | None, user_id: int, device: str,
     )
 
 
-@transaction.atomic
 # Account recovery, four eyes (the service's own rule). A person's password and their second factor
 # are the two things only they hold. An administrator who set a person's password, and then removed
 # their second factor, could log in as them and enrol their own authenticator: every case the person
@@ -381,6 +382,7 @@ def require_not_both_keys(*, actor: User, user: User, step: str) -> None:
         raise PermissionDenied(message, code="four_eyes")
 
 
+@transaction.atomic
 def user_reset_second_factor(*, actor: User, user: User) -> None:
     """Remove a person's authenticators and backup codes: at the next login they enrol again.
     (For a lost phone; an administrator never sees anyone's secret.) Not by the administrator who
@@ -401,3 +403,31 @@ def user_reset_second_factor(*, actor: User, user: User) -> None:
         object_repr=user.username,
         changes={"devices": {"before": removed, "after": 0}},
     )
+
+
+@transaction.atomic
+def user_lockout_lift(*, user: User, target: User, reason: str) -> int:
+    """Lift django-axes' lockout of `target` (docs/security.md, "Lockout"): an administrator
+    (`user.manage`), with a reason, before the cool-off ends. Clears every failed login counted for
+    the username, from every address (`axes.utils.reset`, django-axes' own API, so its bookkeeping
+    stays its own), so the person logs in again and their token and sessions work again. Refused
+    when nothing is locked. Returns the number of address records cleared."""
+    require(user, "user.manage")
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Geef een reden op voor het opheffen van de blokkering."), field="reason")
+    # the person's row first: two administrators lifting the same lock write one record
+    target = User.objects.select_for_update(no_key=True).get(pk=target.pk)
+    if not target.username or not user_is_locked_out(target):
+        # (an empty username would have axes reset every attempt of everyone)
+        raise Conflict(_("%(user)s is niet geblokkeerd.") % {"user": target.username}, code="not_locked_out")
+    cleared = axes_reset(username=target.username)
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="user.lockout_lift",
+        obj=target,
+        object_repr=target.username,
+        changes={"locked_out": {"before": True, "after": False}, "reason": {"before": None, "after": reason}},
+    )
+    return cleared

@@ -150,6 +150,7 @@ KEY_LABELS = {
     "instrument": _("instrument"),
     "level": _("niveau"),
     "lines": _("boekingsregels"),
+    "locked_out": _("geblokkeerd"),
     "manager": _("beheerder"),
     "manager_from": _("beheerder sinds"),
     "planned_tranches": _("geplande tranches"),

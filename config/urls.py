@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -41,7 +42,8 @@ api_patterns = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("metrics", metrics, name="metrics"),  # bearer token only (core.metrics)
-    path("api/bench/floor/", floor_view),
+    # the benchmark's floor (scripts/bench.py), routed only where BEV_BENCH_ENDPOINTS is on
+    *([path("api/bench/floor/", floor_view)] if settings.BEV_BENCH_ENDPOINTS else []),
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     # Django's language switch, which also stores a logged-in person's choice (access.views)

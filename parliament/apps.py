@@ -21,7 +21,7 @@ class ParliamentConfig(AppConfig):
         from bev.events import TransactionExecuted, TransactionReversed, executed, reversed_
         from core.extensions import NavItem, metric_sources, nav_items, work_sources
 
-        from . import metrics, views
+        from . import metrics, work
         from .services import letter_requests_on_transaction, letters_on_reversal
 
         executed.connect(
@@ -30,7 +30,7 @@ class ParliamentConfig(AppConfig):
         reversed_.connect(
             letters_on_reversal, sender=TransactionReversed, dispatch_uid="parliament.letters_on_reversal"
         )
-        work_sources.register("parliament", views.work_items)
+        work_sources.register("parliament", work.work_items)
         metric_sources.register("parliament", metrics.collect)
         nav_items.register(
             "letters",

@@ -4,8 +4,6 @@ evaluation reports generated in the background with a status page that polls."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,11 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from access.permissions import can, require
-from access.roles import Role
 from cases.forms import DateInput
-from cases.models import Case
 from core.exceptions import ApplicationError
-from core.formatting import date_display  # the page's language
 from core.forms import SentOnceForm
 from core.views import (
     AlreadySubmitted,
@@ -118,72 +113,6 @@ class ReportRequestForm(SentOnceForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# My work: letters
-# ---------------------------------------------------------------------------------------------
-def work_items(*, user) -> list[dict]:
-    items = []
-    letters = list(selectors.letter_list(user=user).exclude(status=LetterStatus.SENT).select_related("case"))
-    Case.read_teams([letter.case for letter in letters])  # the permissions below ask no query per letter
-    authors = services.letter_authors_of([letter for letter in letters if letter.status == LetterStatus.IN_REVIEW])
-    for letter in letters:
-        case = letter.case
-        if (
-            letter.status == LetterStatus.IN_REVIEW
-            and can(user, "letter.approve", case=case)
-            and user.pk not in authors[letter.pk]
-        ):
-            what = _("Vier ogen: Kamerbrief beoordelen")
-        elif letter.status == LetterStatus.DRAFT and can(user, "letter.edit", case=case):
-            what = _("Concept-Kamerbrief afmaken")
-        elif letter.status == LetterStatus.APPROVED and can(user, "letter.send", case=case):
-            what = _("Kamerbrief verzenden")
-        else:
-            continue
-        items.append(
-            {
-                "kind": what,
-                "title": f"{case.reference} · {letter.get_chamber_display()}",
-                "what": letter.subject[:80],
-                "url": reverse("parliament:letter", args=[letter.pk]),
-                "due_at": None,
-                "overdue": False,
-                "urgent": case.urgency == "immediate",
-            }
-        )
-    return items + evaluation_work_items(user=user)
-
-
-EVALUATION_WATCHERS = {Role.PARLIAMENTARY_LIAISON, Role.AUDITOR}
-
-
-def evaluation_work_items(*, user) -> list[dict]:
-    """ "Uiterlijk over twee jaar vindt een evaluatie ... plaats": the liaison and the auditors are
-    warned from the configured warning period before the due date, and see it overdue after."""
-    if getattr(user, "role", None) not in EVALUATION_WATCHERS:
-        return []
-    today = timezone.localdate()
-    items = []
-    for schedule in selectors.evaluation_schedules_open():
-        status = selectors.evaluation_status(schedule, on=today)
-        if status not in ("due_soon", "overdue"):
-            continue
-        due_at = timezone.make_aware(datetime.combine(schedule.due_on, time.max))
-        items.append(
-            {
-                "kind": _("Evaluatie van de voorziening")
-                + (" – " + _("termijn verstreken") if status == "overdue" else ""),
-                "title": schedule.title,
-                "what": _("Uiterlijk af op %(due)s") % {"due": date_display(schedule.due_on)},
-                "url": reverse("parliament:reports"),
-                "due_at": due_at,
-                "overdue": status == "overdue",
-                "urgent": False,
-            }
-        )
-    return items
 
 
 # ---------------------------------------------------------------------------------------------

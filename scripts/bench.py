@@ -202,6 +202,7 @@ def server_env(database_url: str) -> dict:
             "DJANGO_LOG_LEVEL": "WARNING",
             "DATABASE_URL": database_url,
             "PYTHONPATH": str(ROOT),
+            "BEV_BENCH_ENDPOINTS": "on",  # the floor, GET /api/bench/floor/ (off in a deployment)
             # The data set spreads cases over every level up to geheim, as the test suite's does; a real
             # deployment declares its own accredited maximum (docs/security.md).
             "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),

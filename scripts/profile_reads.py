@@ -162,6 +162,7 @@ def main() -> int:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
             "DJANGO_LOG_LEVEL": "WARNING",
+            "BEV_BENCH_ENDPOINTS": "on",  # the floor, as scripts/bench.py serves it
             "BEV_MAX_CLASSIFICATION": os.environ.get("BEV_MAX_CLASSIFICATION", "geheim"),  # as scripts/bench.py
         }
     )

@@ -34,6 +34,7 @@ def production_stack(**environ: str) -> tuple[dict, Client]:
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
             "DJANGO_LOG_LEVEL": "WARNING",
+            "BEV_BENCH_ENDPOINTS": "on",  # the floor, as scripts/bench.py serves it
             **environ,
         }
     )

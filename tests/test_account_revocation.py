@@ -155,7 +155,7 @@ def test_a_locked_out_persons_token_and_session_stop_working(officer):
     _lock_out("officer")
     assert not _token_works(key)
     assert not _session_works(session)
-    # the lock is lifted (cool-off over, or an administrator in Axes -> access attempts): the token works again
+    # the lock is lifted (cool-off over, or an administrator: tests/test_lockout_lift.py): the token works again
     AccessAttempt.objects.filter(username="officer").delete()
     assert _token_works(key)
 

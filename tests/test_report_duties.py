@@ -17,7 +17,7 @@ from django.utils import timezone
 from access.roles import Role
 from parliament import reports, services
 from parliament.models import EvaluationSchedule, Report
-from parliament.views import evaluation_work_items
+from parliament.work import evaluation_work_items
 
 from .factories import add_liaisons, make_case, transaction_event, web_login
 

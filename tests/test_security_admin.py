@@ -103,3 +103,19 @@ def test_people_are_never_deleted(client, beheer, officer):
     web_session(client, beheer)
     assert client.post(f"/admin/access/user/{officer.pk}/delete/", {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=officer.pk).exists()
+
+
+def test_a_second_factor_reset_is_one_transaction(monkeypatch, beheer, officer):
+    """The devices' removal, the token's revocation and the audit record commit together or not at all
+    (the service's @transaction.atomic had slipped onto the helper above it)."""
+    from access import services
+
+    give_totp(officer)
+
+    def refused(**kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(services, "audit_log", refused)
+    with pytest.raises(RuntimeError):
+        services.user_reset_second_factor(actor=beheer, user=officer)
+    assert TOTPDevice.objects.filter(user=officer).exists()

@@ -518,6 +518,12 @@ AUDIT_VERIFY_PARALLEL_FROM = int(env("AUDIT_VERIFY_PARALLEL_FROM", "100000"))
 # prepared inserts, compiled read serializers and the case list's kept count all fall back).
 BEV_FAST_PATHS = env_bool("BEV_FAST_PATHS", True)
 
+# BEV_BENCH_ENDPOINTS: route the benchmark's floor, GET /api/bench/floor/ (core.bench_views), which
+# answers any authenticated person. Off (not routed, 404) unless the benchmark's servers set it
+# (scripts/bench.py's server_env, scripts/profile_stack.py, scripts/profile_reads.py); read once when
+# config.urls is imported.
+BEV_BENCH_ENDPOINTS = env_bool("BEV_BENCH_ENDPOINTS", False)
+
 # The author named in the properties of the documents the service generates (the cabinet report's
 # DOCX; a Kamerbrief names the ministry of its letterhead). Default: the ministry that sent the 2023
 # letter ("Ministerie van Economische Zaken en Klimaat", its letterhead).
