@@ -136,12 +136,24 @@ def verdicts(report: dict) -> list[dict]:
                     "figure": f"{api:.1f} / {svc:.1f} = {api / svc:.2f}",
                 }
             )
+        pgbench = ledger.get("pgbench", {})
         if pg and svc:
             out.append(
                 {
                     "target": "disbursements: service >= 1/4 of raw pgbench's throughput",
                     "met": svc / pg >= SERVICE_VS_PGBENCH_MIN,
                     "figure": f"{svc:.1f} / {pg:.1f} = {svc / pg:.2f}",
+                }
+            )
+        elif pgbench.get("error") or pgbench.get("missing"):
+            # A script that no longer fits the schema (or no pgbench) is a target not measured, said so.
+            lines = (pgbench.get("missing") or pgbench["error"]).strip().splitlines()
+            reason = next((line for line in lines if "ERROR:" in line), lines[-1])[:300]
+            out.append(
+                {
+                    "target": "disbursements: service >= 1/4 of raw pgbench's throughput",
+                    "met": False,
+                    "figure": f"NOT MEASURED: {reason}",
                 }
             )
         breaches = ledger.get("limit_breaches")

@@ -77,3 +77,14 @@ def test_the_transition_is_held_to_three_times_the_floor_at_every_level():
         "transition: p95 <= 3x floor, 0 errors (c=4)": True,
         "transition: p95 <= 3x floor, 0 errors (c=16)": False,
     }
+
+
+def test_a_pgbench_run_that_failed_is_a_target_not_measured_not_a_missing_row():
+    error = (
+        "pgbench: error: client 0 script 0 aborted in command 15 query 0: ERROR:  null value in column\n"
+        "pgbench: error: Run was aborted; the above results are incomplete.\n"
+    )
+    report = {"runs": [], "ledger": {"pgbench": {"error": error}, "service": {"throughput": 100.0}}}
+    (row,) = [v for v in bench_report.verdicts(report) if "pgbench" in v["target"]]
+    assert row["met"] is False and row["figure"].startswith("NOT MEASURED")
+    assert "null value in column" in row["figure"]

@@ -62,9 +62,10 @@ VALUES (now(), :user_id, 'pgbench', 'approve', 'disbursement.approve', 'bev.disb
         'pgbench', :case_id, '', NULL, 'command', '{"amount": "1.00"}', '')
 RETURNING id;
 INSERT INTO parliament_letterrequest (source_key, kind, case_id, position_id, amount, executed_on,
-                                      requested_by_id, status, attempts, last_error, created_at)
+                                      requested_by_id, status, attempts, last_error, created_at,
+                                      reversed_on, reversal_reason)
 VALUES ('pgbench:' || :entry_id, 'follow_on_investment', :case_id, :position_id, 1.00, CURRENT_DATE, :user_id,
-        'pending', 0, '', now())
+        'pending', 0, '', now(), NULL, '')
 ON CONFLICT (source_key) DO NOTHING RETURNING id;
 INSERT INTO audit_auditrecord (timestamp, actor_id, actor_username, action, event, object_type, object_id,
                                object_repr, case_id, request_id, ip_address, channel, changes, prev_hash)
