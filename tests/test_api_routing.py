@@ -11,6 +11,7 @@ from django.urls import Resolver404, include, path
 from django.urls.resolvers import RegexPattern, URLResolver
 
 import config.urls
+from core.views import api_unmatched
 
 MODULES = config.urls.API_URL_MODULES  # side by side, as before they were grouped
 SAMPLES = {r"[a-z_]+": "cash", r"csv|xlsx|pdf": "xlsx", r"[\w-]+": "c-1"}
@@ -45,8 +46,12 @@ def test_a_path_is_tried_only_against_its_group():
     """Side by side, a position's path was tried against every case, assessment and fund pattern."""
     with pytest.raises(Resolver404) as flat:
         _flat().resolve("/api/positions/7/unknown/")
+    # The grouped patterns without the last one, which answers every path nothing else matched
+    # (core.views.api_unmatched: the API's JSON 404).
+    assert _resolver(config.urls.urlpatterns).resolve("/api/positions/7/unknown/").func is api_unmatched
+    assert config.urls.api_patterns[-1].callback is api_unmatched
     with pytest.raises(Resolver404) as grouped:
-        _resolver(config.urls.urlpatterns).resolve("/api/positions/7/unknown/")
+        _resolver([path("api/", include(config.urls.api_patterns[:-1]))]).resolve("/api/positions/7/unknown/")
 
     def under_api(error):
         return [tried for tried in error.value.args[0]["tried"] if str(tried[0].pattern) == "api/"]
