@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.forms import CheckboxInput
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -980,13 +979,8 @@ def position(request, position_id: int, forms: dict | None = None):
     may_book = can(request.user, "fund.book", case=case) and not item.is_exited
     may_approve = can(request.user, "fund.approve_disbursement", case=case)
     disbursements: list[DecisionRow[Disbursement]] = []
-    # A booked disbursement since reversed says so on its row (its status stays what was decided).
-    reversal = JournalEntry.objects.filter(reverses_id=OuterRef("entry_id")).values("booked_on")[:1]
-    for d in (
-        item.disbursements.select_related("proposed_by", "decided_by")
-        .annotate(reversed_on=Subquery(reversal))
-        .order_by("-proposed_at")
-    ):
+    # A booked disbursement since reversed says so on its row (`reversed_on`).
+    for d in selectors.position_disbursements(item):
         if may_approve and d.status == DisbursementStatus.PROPOSED and d.proposed_by_id != request.user.pk:
             reject_form = forms.get(f"reject:{d.pk}") or RejectForm(prefix=f"r{d.pk}")
             disbursements.append(DecisionRow(d, may_decide=True, reject_form=reject_form))

@@ -23,6 +23,7 @@ from .ledger import (  # noqa: F401
     entry_get,
     fund_holds_money_of_cases_from,
     ledger_entries,
+    position_disbursements,
     returns_between,
     returns_between_count,
     unbalanced_entries,

@@ -20,9 +20,11 @@ from core.exceptions import NotFound
 
 from ..constants import ProposalStatus
 from ..models import (
+    Disbursement,
     Fund,
     JournalEntry,
     JournalLine,
+    Position,
     ReversalProposal,
 )
 from .balances import ZERO, _q
@@ -70,11 +72,16 @@ def ledger_entries(
     return entries.select_related("created_by", "approved_by").prefetch_related("lines").order_by("-booked_on", "-id")
 
 
+def _reversal_of(entry_id: str) -> QuerySet[JournalEntry]:
+    """The entry that reverses the outer query's entry (its id in the outer field `entry_id`)."""
+    return JournalEntry.objects.filter(reverses_id=OuterRef(entry_id))
+
+
 def with_reversal_state(entries: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:
     """`entries`, each saying whether it was corrected: the reversing entry that undid it
     (`reversal_entry_id`, `reversed_on`, None when it stands) and whether a proposal to reverse it is
     open (`reversal_proposed`). Read in the page's own query, whatever the number of entries."""
-    reversal = JournalEntry.objects.filter(reverses_id=OuterRef("pk"))
+    reversal = _reversal_of("pk")
     return entries.annotate(
         reversal_entry_id=Subquery(reversal.values("pk")[:1]),
         reversed_on=Subquery(reversal.values("booked_on")[:1]),
@@ -202,3 +209,14 @@ def returns_between(*, start: date, end: date, case_ids: QuerySet | list[int] | 
 def returns_between_count(*, start: date, end: date, case_ids: QuerySet | list[int] | None = None) -> int:
     """How many entries `returns_between` lists, counted in the database."""
     return _returns_query(start=start, end=end, case_ids=case_ids).count()
+
+
+def position_disbursements(position: Position) -> QuerySet[Disbursement]:
+    """A position's disbursements, newest proposal first, with their proposer and decider, each with
+    the date its booking was reversed (`reversed_on`, None while it stands): its status stays what
+    was decided, the page says it was undone. One query."""
+    return (
+        position.disbursements.select_related("proposed_by", "decided_by")
+        .annotate(reversed_on=Subquery(_reversal_of("entry_id").values("booked_on")[:1]))
+        .order_by("-proposed_at")
+    )
