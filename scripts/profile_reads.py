@@ -189,6 +189,8 @@ def main() -> int:
             paths[scenario["name"]] = (scenario["user"], [r.path for r in scenario["requests"]])
     if "transition" in args.only.split(","):
         paths["transition"] = ("bench_lead", _transition_requests(bench, bench_seed, args.requests * 3 + 100))
+    with connection.cursor() as cursor:  # statistics, as scripts/bench.py's VACUUM ANALYZE leaves them: without
+        cursor.execute("ANALYZE")  # them the count triggers' joins plan a scan of every team member (issue 25)
     if not args.no_gc_freeze:  # as each gunicorn worker after loading the application (config/gunicorn.py)
         gc.collect()
         gc.freeze()

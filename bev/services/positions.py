@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from cases.constants import State
 from cases.models import CabinetDecision, Case
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
 from core.formatting import page_euro
+from core.precompiled import Precompiled
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -324,6 +326,14 @@ def reservation_release(
     )
 
 
+def _case_position_ids(*, case_id: int) -> QuerySet[Position, int]:
+    return Position.objects.filter(case_id=case_id).values_list("pk", flat=True)
+
+
+# Every step that ends a case asks this first (most cases end without a position): compiled once.
+_CASE_POSITION_IDS = Precompiled(_case_position_ids, "case_id")
+
+
 def reservations_release_on_case_end(*, case: Case, user: User, reason: str = "") -> list[JournalEntry]:
     """Release what is still reserved for a case that ended (closed, withdrawn, not admissible, not
     deployed): the investment it was earmarked for will not be made, so the money goes back to the
@@ -333,7 +343,7 @@ def reservations_release_on_case_end(*, case: Case, user: User, reason: str = ""
     reason as the description. Runs inside the case's transition (`cases.hooks.case_ended`), whose
     permission it rides on: the case officer who withdraws a case does not book in the fund, the
     release is the transition's consequence. Nothing reserved: no query under the fund lock."""
-    position_ids = list(Position.objects.filter(case_id=case.pk).values_list("pk", flat=True))
+    position_ids = list(_CASE_POSITION_IDS(case_id=case.pk))
     if not position_ids or not any(b["reserved"] > 0 for b in position_balances(position_ids=position_ids).values()):
         return []
     fund = _lock_fund()

@@ -175,10 +175,18 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 TRANSITION_NAMES = sorted(dict.fromkeys(t.name for t in Case._meta.get_field("state").get_all_transitions(Case)))
 
 
+class _TransitionNameField(serializers.ChoiceField):
+    """The transition's name, one of `TRANSITION_NAMES`. DRF gives every serializer instance a copy of
+    its declared fields, each made again from deep copies of the arguments it was declared with; these
+    arguments (the fixed names, a translatable help text) are never changed, so the copy shares them
+    (issue 25: the deep copy of the names was a tenth of a transition request's own work)."""
+
+    def __deepcopy__(self, memo):
+        return self.__class__(*self._args, **self._kwargs)
+
+
 class TransitionSerializer(serializers.Serializer):
-    name = serializers.ChoiceField(
-        choices=TRANSITION_NAMES, help_text=_("De naam van de overgang, bijv. start_intake.")
-    )
+    name = _TransitionNameField(choices=TRANSITION_NAMES, help_text=_("De naam van de overgang, bijv. start_intake."))
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
