@@ -107,8 +107,8 @@ def object_label(record: AuditRecord) -> str:
 # Each app's {object type: the names of its choice fields whose labels make up its objects' names}:
 # for the models whose name (`__str__`, kept as a record's `object_repr` in the trail's language, Dutch)
 # is built from those labels, numbers, amounts and references only, never from people's text
-# ("€ 1.000,00 (Voorgesteld)"). A reader in another language reads the labels in it in theirs; the
-# record keeps the name as written (the trail is append-only and chained).
+# ("€ 1.000,00 (Voorgesteld)"). A reader in another language reads the labels in it in theirs, and its
+# amounts as their page writes them; the record keeps the name as written (append-only and chained).
 name_labels = Registry("audit.name_labels")
 
 
@@ -120,12 +120,25 @@ def object_name(record: AuditRecord, written: str) -> str:
     if not written or language == settings.LANGUAGE_CODE:
         return written
     names = next((found[record.object_type] for _app, found in name_labels.items() if record.object_type in found), ())
-    swaps = _label_swaps(record.object_type, tuple(names), language) if names else {}
-    if not swaps:
+    if not names:
         return written
+    # Its amounts as the page writes them (written by core.formatting.euro: "€ 1.000,00").
+    shown = _WRITTEN_EURO.sub(_page_euro_of, written)
+    swaps = _label_swaps(record.object_type, tuple(names), language)
+    if not swaps:
+        return shown
     # Longest first, whole words only: "Voorgesteld" is not read inside another word.
     pattern = "|".join(rf"(?<!\w){re.escape(label)}(?!\w)" for label in sorted(swaps, key=len, reverse=True))
-    return re.sub(pattern, lambda match: swaps[match.group(0)], written)
+    return re.sub(pattern, lambda match: swaps[match.group(0)], shown)
+
+
+_WRITTEN_EURO = re.compile(r"(-?)€ (\d{1,3}(?:\.\d{3})*)(?:,(\d{2}))?(?![\d,.]*\d)")
+
+
+def _page_euro_of(match: re.Match) -> str:
+    sign, whole, cents = match.groups()
+    amount = Decimal(f"{sign}{whole.replace('.', '')}.{cents or '00'}")
+    return page_euro(amount, cents=cents is not None)
 
 
 def _label_swaps(object_type: str, names: tuple[str, ...], language: str) -> dict[str, str]:

@@ -39,9 +39,9 @@ def test_an_english_reader_reads_the_objects_labels_in_english(client, auditor, 
     auditor.save(update_fields=["language"])
     web_session(client, auditor)
     page = client.get(reverse("audit:trail")).content.decode()
-    assert "€ 1.000,00 (Proposed)" in page and "(Voorgesteld)" not in page
+    assert "€1,000.00 (Proposed)" in page and "(Voorgesteld)" not in page and "€ 1.000,00" not in page
     export = client.get(reverse("audit:export")).content.decode()
-    assert "(Proposed)" in export and "(Voorgesteld)" not in export
+    assert "€1,000.00 (Proposed)" in export and "(Voorgesteld)" not in export
     proposed.refresh_from_db()
     assert proposed.object_repr == "€ 1.000,00 (Voorgesteld)"  # the record as written
 
@@ -61,7 +61,23 @@ def test_a_name_with_peoples_text_stays_as_written():
 def test_only_whole_labels_are_read():
     record = AuditRecord(object_type="bev.feecharge", object_repr="€ 5,00 (Voorgesteldx) (Voorgesteld)")
     with translation.override("en"):
-        assert object_name(record, record.object_repr) == "€ 5,00 (Voorgesteldx) (Proposed)"
+        assert object_name(record, record.object_repr) == "€5.00 (Voorgesteldx) (Proposed)"
+
+
+@pytest.mark.parametrize(
+    ("written", "english"),
+    [
+        ("€ 12.500.000,50 (Voorgesteld)", "€12,500,000.50 (Proposed)"),
+        ("Aandelen € 5.000.000 (Goedgekeurd)", "Shares (equity) €5,000,000 (Approved)"),
+        ("€ 999,99 (Afgewezen)", "€999.99 (Rejected)"),
+    ],
+)
+def test_a_names_amounts_read_as_the_page_writes_them(written, english):
+    record = AuditRecord(object_type="bev.investmentproposal", object_repr=written)
+    with translation.override("en"):
+        assert object_name(record, written) == english
+    with translation.override("nl"):
+        assert object_name(record, written) == written
 
 
 def test_an_assessments_name_reads_its_kind_and_status_in_english():
