@@ -8,11 +8,13 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         # The trail shows each event by its label (audit.labels), without audit importing this app.
-        from audit.labels import CodeReader, code_readers, event_labels
+        from audit.labels import CodeReader, code_readers, event_labels, name_labels
 
         from .audit_events import EVENT_LABELS, FRAMEWORK_CODE_EVENTS, framework_codes
 
         event_labels.register(self.name, EVENT_LABELS)
+        # An assessment's name is made of its kind's and status's labels (audit.labels.name_labels).
+        name_labels.register(self.name, {"assessments.assessment": ("kind", "status")})
         # An indicator's or condition's code, a risk level: labelled by the assessment's framework version.
         code_readers.register(self.name, CodeReader(events=FRAMEWORK_CODE_EVENTS, prepare=framework_codes))
         from cases import guards

@@ -14,9 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +102,54 @@ def object_label(record: AuditRecord) -> str:
     """The kind of object a record is about, by its model's name ("casus", "document")."""
     model = _model(record.object_type)
     return str(model._meta.verbose_name) if model is not None else record.object_type
+
+
+# Each app's {object type: the names of its choice fields whose labels make up its objects' names}:
+# for the models whose name (`__str__`, kept as a record's `object_repr` in the trail's language, Dutch)
+# is built from those labels, numbers, amounts and references only, never from people's text
+# ("€ 1.000,00 (Voorgesteld)"). A reader in another language reads the labels in it in theirs, and its
+# amounts as their page writes them; the record keeps the name as written (append-only and chained).
+name_labels = Registry("audit.name_labels")
+
+
+def object_name(record: AuditRecord, written: str) -> str:
+    """The name of the record's object (`written`: as recorded, or as the reader may see it) in the
+    reader's language: the labels `name_labels` names for its kind read in it; any other name, or one
+    in the trail's own language, as written."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if not written or language == settings.LANGUAGE_CODE:
+        return written
+    names = next((found[record.object_type] for _app, found in name_labels.items() if record.object_type in found), ())
+    if not names:
+        return written
+    # Its amounts as the page writes them (written by core.formatting.euro: "€ 1.000,00").
+    shown = _WRITTEN_EURO.sub(_page_euro_of, written)
+    swaps = _label_swaps(record.object_type, tuple(names), language)
+    if not swaps:
+        return shown
+    # Longest first, whole words only: "Voorgesteld" is not read inside another word.
+    pattern = "|".join(rf"(?<!\w){re.escape(label)}(?!\w)" for label in sorted(swaps, key=len, reverse=True))
+    return re.sub(pattern, lambda match: swaps[match.group(0)], shown)
+
+
+_WRITTEN_EURO = re.compile(r"(-?)€ (\d{1,3}(?:\.\d{3})*)(?:,(\d{2}))?(?![\d,.]*\d)")
+
+
+def _page_euro_of(match: re.Match) -> str:
+    sign, whole, cents = match.groups()
+    amount = Decimal(f"{sign}{whole.replace('.', '')}.{cents or '00'}")
+    return page_euro(amount, cents=cents is not None)
+
+
+def _label_swaps(object_type: str, names: tuple[str, ...], language: str) -> dict[str, str]:
+    """{a choice's label in the trail's language: its label in `language`} for the fields `names`."""
+    model = _model(object_type)
+    fields = [field for name in names if (field := _field(model, name)) is not None and field.choices]
+    with translation.override(settings.LANGUAGE_CODE):
+        written = [(str(value), str(label)) for field in fields for value, label in field.flatchoices]
+    with translation.override(language):
+        here = {str(value): str(label) for field in fields for value, label in field.flatchoices}
+    return {label: here[value] for value, label in written if label and here.get(value, label) != label}
 
 
 def _field(model, name: str):

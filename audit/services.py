@@ -247,7 +247,7 @@ def audit_trail_export(
                 record.get_action_display(),
                 labels.event_label(shown(record)["event"]),
                 labels.object_label(record),
-                masked_repr() if hidden else record.object_repr,
+                masked_repr() if hidden else labels.object_name(record, record.object_repr),
                 "" if hidden or record.case_id is None else case_references.get(record.case_id, ""),
                 _("afgeschermd") if hidden else "; ".join(labels.change_lines(record, prepared=prepared)),
             ]

@@ -81,7 +81,7 @@ def _rows(records, *, references):
             "person": labels.person_name(record),
             "event": labels.event_label(fields["event"]),
             "object_label": labels.object_label(record),
-            "object_repr": fields["object_repr"],
+            "object_repr": fields["object_repr"] if hidden else labels.object_name(record, fields["object_repr"]),
             "case_reference": "" if hidden else references.get(record.case_id, ""),
             "changes": [] if hidden else labels.change_lines(record, prepared=prepared),
         }

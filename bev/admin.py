@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
+from cases.admin_money import EuroFields, EuroFieldsAdmin
 from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
 from core.exceptions import ApplicationError
@@ -38,8 +39,9 @@ class ReadOnlyAdmin(ReadOnlyModelAdmin):
         return self.has_view_permission(request)
 
 
-class LineInline(ReadOnlyInline):
+class LineInline(EuroFields, ReadOnlyInline):
     model = JournalLine
+    euro_fields = ("amount",)
     fields = readonly_fields = ("account", "position", "amount")
 
 
@@ -48,20 +50,22 @@ class ManagerInline(ReadOnlyInline):
     fields = readonly_fields = ("name", "valid_from", "valid_to", "notes")
 
 
-class TrancheInline(ReadOnlyInline):
+class TrancheInline(EuroFields, ReadOnlyInline):
     model = PlannedTranche
+    euro_fields = ("amount",)
     fields = readonly_fields = ("year", "amount")
 
 
 @admin.register(Fund)
-class FundAdmin(ReadOnlyAdmin):
+class FundAdmin(EuroFieldsAdmin, ReadOnlyAdmin):
+    euro_fields = ("committed_limit", "liquid_cap")
     list_display = ["name", "policy_owner", "committed_limit", "liquid_cap"]
     readonly_fields = ["code", "name", "policy_owner", "committed_limit", "liquid_cap", "created_at"]
     inlines = [TrancheInline, ManagerInline]
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class JournalEntryAdmin(EuroFieldsAdmin, CaseScopedAdmin, ReadOnlyAdmin):
     """The ledger, read-only: a mistake is corrected by a reversing entry through the service.
     Fund-wide entries, and those of cases the person may see: the free text of an entry about a
     case ("Storting voor 25% van de aandelen ...") is case data (the API masks it), and a search
@@ -69,6 +73,7 @@ class JournalEntryAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
     case_lookup = "case_id"
     rows_without_case = True
+    euro_fields = ("amount",)
 
     list_display = ["id", "booked_on", "kind", "amount", "position", "created_by", "approved_by", "reverses"]
     list_filter = ["kind", "booked_on"]
@@ -95,9 +100,10 @@ class JournalEntryAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class PositionAdmin(EuroFieldsAdmin, CaseScopedAdmin, ReadOnlyAdmin):
     """Positions are case data: only those of cases the admin user may see (as the API)."""
 
+    euro_fields = ("principal",)
     list_display = ["id", "case", "instrument", "ownership_percent", "exited_on"]
     list_filter = ["instrument"]
 
@@ -106,10 +112,11 @@ class PositionAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(InvestmentProposal)
-class InvestmentProposalAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class InvestmentProposalAdmin(EuroFieldsAdmin, CaseScopedAdmin, ReadOnlyAdmin):
     """Invest-NL's investment proposals, read-only (proposed and decided through bev.services); case
     data: only those of cases the admin user may see."""
 
+    euro_fields = ("amount",)
     list_display = ["id", "case", "decision", "instrument", "amount", "status", "proposed_by", "decided_by"]
     list_filter = ["status", "instrument"]
 
@@ -126,8 +133,9 @@ class _DryRun(Exception):
     """Raised inside the check's transaction to roll it back."""
 
 
-class InstalmentInline(ReadOnlyInline):
+class InstalmentInline(EuroFields, ReadOnlyInline):
     model = LoanRepaymentInstalment
+    euro_fields = ("amount",)
     fields = readonly_fields = ("due_on", "amount")
 
 
@@ -225,11 +233,12 @@ class LoanTermsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LoanInterestAccrual)
-class LoanInterestAccrualAdmin(CaseScopedAdmin, ReadOnlyAdmin):
+class LoanInterestAccrualAdmin(EuroFieldsAdmin, CaseScopedAdmin, ReadOnlyAdmin):
     """Interest accrued on EZK's loan: fund-wide (scoped like any model whose rows can name a case)."""
 
     case_lookup = "entry__case_id"
     rows_without_case = True
+    euro_fields = ("amount",)
 
     list_display = ["period_start", "period_end", "amount", "entry", "recorded_by"]
     readonly_fields = [
@@ -245,6 +254,7 @@ class LoanInterestAccrualAdmin(CaseScopedAdmin, ReadOnlyAdmin):
 
 
 @admin.register(TrancheScheduleOverride)
-class TrancheScheduleOverrideAdmin(ReadOnlyAdmin):
+class TrancheScheduleOverrideAdmin(EuroFieldsAdmin, ReadOnlyAdmin):
+    euro_fields = ("amount",)
     list_display = ["year", "amount", "reason", "recorded_by", "created_at"]
     readonly_fields = ["fund", "year", "amount", "reason", "recorded_by", "created_at"]

@@ -13,6 +13,20 @@ class BevConfig(AppConfig):
         from .audit_events import EVENT_LABELS
 
         event_labels.register(self.name, EVENT_LABELS)
+        # The names of these objects are made of their choices' labels (audit.labels.name_labels).
+        from audit.labels import name_labels
+
+        name_labels.register(
+            self.name,
+            {
+                "bev.journalentry": ("kind",),
+                "bev.position": ("instrument",),
+                "bev.disbursement": ("status",),
+                "bev.investmentproposal": ("instrument", "status"),
+                "bev.feecharge": ("status",),
+                "bev.reversalproposal": ("status",),
+            },
+        )
         from access.permissions import can
         from assessments import hooks
         from cases import guards

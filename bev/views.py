@@ -377,6 +377,7 @@ def fund(request, forms: dict | None = None):
 
 
 LEDGER_PAGE_SIZE = 50
+FEES_PAGE_SIZE = 50
 
 
 @web_view
@@ -1108,8 +1109,9 @@ def fees(request, forms: dict | None = None):
     forms = forms or {}
     user = request.user
     may_approve = can(user, "fee.approve")
+    page = Paginator(selectors.fee_list(), FEES_PAGE_SIZE).get_page(request.GET.get("page"))
     rows: list[DecisionRow[FeeCharge]] = []
-    for fee in FeeCharge.objects.select_related("proposed_by", "decided_by")[:200]:
+    for fee in page.object_list:
         if may_approve and fee.status == ProposalStatus.PROPOSED and fee.proposed_by_id != user.pk:
             approve_form = forms.get(f"approve:{fee.pk}")
             reject_form = forms.get(f"reject:{fee.pk}") or RejectForm(prefix=f"f{fee.pk}")
@@ -1132,6 +1134,7 @@ def fees(request, forms: dict | None = None):
             "manager": selectors.manager_on(timezone.localdate()) or "",
             "year": year,
             "fees": rows,
+            "page": page,
             "budgets": FeeBudget.objects.select_related("set_by"),
             "budget_form": (forms.get("budget") or FeeBudgetForm(prefix="budget")) if may_set_budget else None,
         },

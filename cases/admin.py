@@ -5,6 +5,7 @@ from django.contrib import admin
 from access.permissions import can
 from core.admin import ReadOnlyInline
 
+from .admin_money import EuroFieldsAdmin
 from .admin_scope import CaseScopedAdmin
 from .models import CabinetDecision, Case, CaseTeamMember, TimelineEvent
 
@@ -35,8 +36,9 @@ class DecisionInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseScopedAdmin):
+class CaseAdmin(EuroFieldsAdmin, CaseScopedAdmin):
     case_lookup = "pk"
+    euro_fields = ("transaction_value",)
     list_display = ["reference", "title", "state", "urgency", "classification", "signal_received_at"]
     list_filter = ["state", "urgency", "classification"]
     search_fields = ["reference", "title", "target_name"]

@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from access.permissions import can
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
+from cases.admin_money import EuroFieldsAdmin
 from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyModelAdmin
 
@@ -96,12 +97,16 @@ class EvaluationScheduleAdmin(LetterConfigurationAdmin):
 
 
 @admin.register(LetterRequest)
-class LetterRequestAdmin(CaseScopedAdmin, ReadOnlyModelAdmin):
+class LetterRequestAdmin(EuroFieldsAdmin, CaseScopedAdmin, ReadOnlyModelAdmin):
     """The outbox: a row that stays pending shows its last error."""
 
     list_display = ["source_key", "kind", "case", "executed_on", "status", "attempts", "created_at", "processed_at"]
     list_filter = ["status", "kind"]
     search_fields = ["source_key"]
+    euro_fields = ("amount",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in LetterRequest._meta.fields]  # in the model's order, the amount in its place
 
 
 class LetterRevisionInline(admin.TabularInline):

@@ -46,6 +46,7 @@ from .loan import (  # noqa: F401
 )
 from .overview import (  # noqa: F401
     FIGURES_WAIT_SECONDS,
+    fee_list,
     fee_year,
     fund_overview,
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from ..models import (
     AccountBalance,
     Conversion,
     FeeBudget,
+    FeeCharge,
     Fund,
     JournalEntry,
     JournalLine,
@@ -332,6 +333,11 @@ def _overview(state: _FundState, figures: dict, on: date) -> dict:
         # EZK's loan (bev.selectors.loan): principal outstanding, interest accrued and paid, repaid
         **loan_figures(totals),
     }
+
+
+def fee_list() -> QuerySet[FeeCharge]:
+    """Every management fee, newest proposal first (the fees page reads it a page at a time)."""
+    return FeeCharge.objects.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id")
 
 
 def fee_year(*, year: int, as_of: date | None = None) -> dict:
