@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from access.permissions import can
-from cases.admin_money import EuroFields, EuroFieldsAdmin
 from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyInline, ReadOnlyModelAdmin
+from core.admin_money import EuroFields, EuroFieldsAdmin
 from core.exceptions import ApplicationError
 
 from . import services

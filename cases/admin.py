@@ -4,8 +4,8 @@ from django.contrib import admin
 
 from access.permissions import can
 from core.admin import ReadOnlyInline
+from core.admin_money import EuroFieldsAdmin
 
-from .admin_money import EuroFieldsAdmin
 from .admin_scope import CaseScopedAdmin
 from .models import CabinetDecision, Case, CaseTeamMember, TimelineEvent
 

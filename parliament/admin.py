@@ -9,9 +9,9 @@ from django.forms.models import model_to_dict
 from access.permissions import can
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
-from cases.admin_money import EuroFieldsAdmin
 from cases.admin_scope import CaseScopedAdmin
 from core.admin import ReadOnlyModelAdmin
+from core.admin_money import EuroFieldsAdmin
 
 from . import selectors
 from .models import (

@@ -1,6 +1,6 @@
 """The admin shows money as the web pages do (`core.formatting.page_euro`, with cents): € 12.345.678,90
 on a Dutch page, €12,345,678.90 on an English one, not the bare number Django's admin prints
-(12345678,90). Display only: the amounts are stored as they were (`cases.admin_money`)."""
+(12345678,90). Display only: the amounts are stored as they were (`core.admin_money`)."""
 
 import re
 from decimal import Decimal

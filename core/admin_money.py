@@ -1,7 +1,5 @@
-"""Money in the admin as the web pages show it. It serves every app's admin from cases up (the fund's
-ledger, positions and loan in bev, the letter outbox in parliament), and lives here, beside
-`admin_scope`, because cases is the lowest app whose admin shows an amount (a case's transaction
-value)."""
+"""Money in the admin as the web pages show it: every app's admin that shows an amount (a case's
+transaction value, the fund's ledger, positions and loan, the letter outbox) uses this one mixin."""
 
 from django.contrib import admin
 
