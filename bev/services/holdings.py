@@ -210,6 +210,10 @@ def dilution_record(
     _require_open(position)
     if position.ownership_percent is None:
         raise Conflict(_("Deze positie heeft (nog) geen aandelenbelang om te verwateren."), code="no_stake")
+    # The stake recorded here is the position's stake from now on (Position.ownership_percent): an issue
+    # dated in the future lowered today's stake on every page for an issue that has not happened.
+    if issued_on > timezone.localdate():
+        raise RuleViolation(_("Een uitgifte van nieuwe aandelen kan niet in de toekomst liggen."), field="issued_on")
     if new_shares_issued is not None and ownership_after is not None:
         raise RuleViolation(
             _("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet allebei."),
@@ -339,6 +343,16 @@ def conversion_record(
     balance = position_balances(fund=fund, position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:
         raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    # Only a loan that was paid out converts: a conversion dated before the first disbursement put a
+    # date in the record (and in the letter to parliament drafted for it, "Op 1 januari 1900 is de
+    # lening ... omgezet in aandelen") on which the SPV held no loan at all.
+    first = first_investment_on(position)
+    if first is not None and converted_on < first:
+        raise RuleViolation(
+            _("Een conversie kan niet liggen vóór de eerste uitbetaling van de lening (%(date)s).")
+            % {"date": date_display(first)},
+            field="converted_on",
+        )
     before = _position_snapshot(position)
     conversion = Conversion.objects.create(
         position=position,
