@@ -173,14 +173,14 @@ def position_create(
         # the stake then). A stake entered with the loan was shown as the State's stake on the fund
         # page and told parliament "Het belang van de Staat ... bedraagt na deze transactie 3%" after
         # a loan with warrants in which the State held no share.
-        for field, value in (("ownership_percent", ownership), ("shares", shares)):
-            if value is not None:
+        for stake_field, stake in (("ownership_percent", ownership), ("shares", shares)):
+            if stake is not None:
                 raise RuleViolation(
                     _(
                         "Een lening geeft (nog) geen aandelen of belang in de onderneming: die worden vastgelegd "
                         "wanneer de lening in aandelen wordt omgezet."
                     ),
-                    field=field,
+                    field=stake_field,
                 )
     if instrument not in LOAN_INSTRUMENTS:
         for field, value in (
