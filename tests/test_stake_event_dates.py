@@ -91,3 +91,35 @@ def test_a_share_issue_dated_in_the_future_is_refused(api, manager, loan):
         format="json",
     )
     assert today.status_code == 201, today.json()
+
+
+def test_a_share_issue_dated_before_the_conversion_is_refused(api, manager, loan):
+    """The loan held no shares before it converted: a dilution dated before the conversion was recorded,
+    and the stake on the days between (letters, annual report) no longer added up."""
+    converted_on = PAID_OUT + timedelta(days=30)
+    api(manager).post(
+        f"/api/positions/{loan.pk}/conversions/",
+        {"converted_on": converted_on.isoformat(), "shares": 800000, "ownership_percent": "20"},
+        format="json",
+    )
+    before = api(manager).post(
+        f"/api/positions/{loan.pk}/dilutions/",
+        {"issued_on": (converted_on - timedelta(days=1)).isoformat(), "ownership_after": "15"},
+        format="json",
+    )
+    assert before.status_code == 400, before.json()
+    assert "2 juli 2025" in before.json()["issued_on"][0]
+    assert not Dilution.objects.exists()
+    on_the_day = api(manager).post(
+        f"/api/positions/{loan.pk}/dilutions/",
+        {"issued_on": converted_on.isoformat(), "ownership_after": "15"},
+        format="json",
+    )
+    assert on_the_day.status_code == 201, on_the_day.json()
+    # and a second issue is not dated before the first
+    earlier = api(manager).post(
+        f"/api/positions/{loan.pk}/dilutions/",
+        {"issued_on": (converted_on - timedelta(days=1)).isoformat(), "ownership_after": "10"},
+        format="json",
+    )
+    assert earlier.status_code == 400 and "issued_on" in earlier.json()

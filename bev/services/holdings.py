@@ -27,6 +27,7 @@ from ..constants import (
 from ..models import (
     Conversion,
     Dilution,
+    Exit,
     JournalEntry,
     Position,
     Valuation,
@@ -188,6 +189,16 @@ def valuation_record(
     return valuation
 
 
+def _latest_stake_change_on(position: Position) -> date | None:
+    """The latest date on which the position's stake changed on record: a conversion, a dilution, a sale."""
+    dates = [
+        Conversion.objects.filter(position=position).order_by("-converted_on").values_list("converted_on", flat=True),
+        Dilution.objects.filter(position=position).order_by("-issued_on").values_list("issued_on", flat=True),
+        Exit.objects.filter(position=position).order_by("-exited_on").values_list("exited_on", flat=True),
+    ]
+    return max((on for on in (query.first() for query in dates) if on is not None), default=None)
+
+
 @transaction.atomic
 def dilution_record(
     *,
@@ -214,6 +225,20 @@ def dilution_record(
     # dated in the future lowered today's stake on every page for an issue that has not happened.
     if issued_on > timezone.localdate():
         raise RuleViolation(_("Een uitgifte van nieuwe aandelen kan niet in de toekomst liggen."), field="issued_on")
+    # The stake before the issue is today's stake: an issue dated before a change of the stake already on
+    # record (a conversion, an earlier dilution, a sale) would put the stake after that change before it,
+    # and the stake on a date (positions_stakes_on, the letters, the annual report) would no longer add up
+    # (e.g. a dilution of a loan dated before it converted into shares).
+    latest = _latest_stake_change_on(position)
+    if latest is not None and issued_on < latest:
+        raise RuleViolation(
+            _(
+                "Een uitgifte kan niet liggen vóór de laatste vastgelegde wijziging van het belang (%(date)s): "
+                "het belang vóór de uitgifte is het huidige belang."
+            )
+            % {"date": date_display(latest)},
+            field="issued_on",
+        )
     if new_shares_issued is not None and ownership_after is not None:
         raise RuleViolation(
             _("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet allebei."),
