@@ -28,6 +28,7 @@ from bev.selectors import (
     fund_overview,
     position_stake_recorded_on,
     position_summary,
+    positions_stakes_on,
 )
 from cases.constants import ScopeGround
 from core.classification import Classification, rank
@@ -97,13 +98,22 @@ def _fund_figures(as_of: date) -> dict:
         return {}
 
 
-def _position_figures(position_id: int | None) -> dict:
+def _position_figures(position_id: int | None, on: date) -> dict:
+    """The position as the letter about its transaction of `on` states it: the stake at the end of that
+    day (`positions_stakes_on`), not the stake when the draft is made. Drafts are made after the booking
+    commits, and with the broker or the worker down a pending request is drafted later by the sweep: a
+    letter about a first sale (25% → 12.5%) drafted after a second said 6.25%, the stake after the
+    second. The fund's figures are taken on the same date (`_fund_figures`)."""
     if position_id is None:
         return {}
     position = Position.objects.filter(pk=position_id).first()
     if position is None:
         return {}
-    return {**(position_summary(position) or {}), "stake_recorded_on": position_stake_recorded_on(position)}
+    return {
+        **(position_summary(position) or {}),
+        "ownership_percent": positions_stakes_on([position], on)[position.pk],
+        "stake_recorded_on": position_stake_recorded_on(position, on=on),
+    }
 
 
 def _dilutions_since_last_transaction(request: LetterRequest) -> list[dict]:
@@ -146,7 +156,7 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
     review = latest_risk_review_conclusion(case.pk) if exits else None
     sale_order = case.confirmed_sale_order() if exits else None
     fund = _fund_figures(request.executed_on)
-    position = _position_figures(request.position_id)
+    position = _position_figures(request.position_id, request.executed_on)
     stake = position.get("ownership_percent")
     return {
         "kind": request.kind,

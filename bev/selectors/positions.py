@@ -297,15 +297,19 @@ def _stake_on(current: Decimal | None, events: list[tuple], on: date) -> Decimal
     return stake.quantize(PERCENT_PLACES) if stake is not None else None
 
 
-def position_stake_recorded_on(position: Position) -> date | None:
+def position_stake_recorded_on(position: Position, *, on: date | None = None) -> date | None:
     """The latest date on which a stake of the position was recorded after it was set up: a dilution's
-    issue date or a conversion's date (the stake after it is entered there). None when only the
-    stake entered with the position is on record. A follow-on investment records no stake (a
-    disbursement takes only an amount), so a letter about one states a stake only when one was
-    recorded on or after its date (parliament.composition)."""
+    issue date or a conversion's date (the stake after it is entered there); with `on`, the latest up
+    to and including that date. None when only the stake entered with the position is on record. A
+    follow-on investment records no stake (a disbursement takes only an amount), so a letter about one
+    states a stake only when one was recorded on or after its date (parliament.composition)."""
+    dilutions = Dilution.objects.filter(position=position)
+    conversions = Conversion.objects.filter(position=position)
+    if on is not None:
+        dilutions, conversions = dilutions.filter(issued_on__lte=on), conversions.filter(converted_on__lte=on)
     dates = [
-        Dilution.objects.filter(position=position).aggregate(on=Max("issued_on"))["on"],
-        Conversion.objects.filter(position=position).aggregate(on=Max("converted_on"))["on"],
+        dilutions.aggregate(on=Max("issued_on"))["on"],
+        conversions.aggregate(on=Max("converted_on"))["on"],
     ]
     return max((on for on in dates if on is not None), default=None)
 

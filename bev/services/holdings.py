@@ -27,6 +27,7 @@ from ..constants import (
 from ..models import (
     Conversion,
     Dilution,
+    Exit,
     JournalEntry,
     Position,
     Valuation,
@@ -188,6 +189,16 @@ def valuation_record(
     return valuation
 
 
+def _latest_stake_change_on(position: Position) -> date | None:
+    """The latest date on which the position's stake changed on record: a conversion, a dilution, a sale."""
+    dates = [
+        Conversion.objects.filter(position=position).order_by("-converted_on").values_list("converted_on", flat=True),
+        Dilution.objects.filter(position=position).order_by("-issued_on").values_list("issued_on", flat=True),
+        Exit.objects.filter(position=position).order_by("-exited_on").values_list("exited_on", flat=True),
+    ]
+    return max((on for on in (query.first() for query in dates) if on is not None), default=None)
+
+
 @transaction.atomic
 def dilution_record(
     *,
@@ -210,6 +221,24 @@ def dilution_record(
     _require_open(position)
     if position.ownership_percent is None:
         raise Conflict(_("Deze positie heeft (nog) geen aandelenbelang om te verwateren."), code="no_stake")
+    # The stake recorded here is the position's stake from now on (Position.ownership_percent): an issue
+    # dated in the future lowered today's stake on every page for an issue that has not happened.
+    if issued_on > timezone.localdate():
+        raise RuleViolation(_("Een uitgifte van nieuwe aandelen kan niet in de toekomst liggen."), field="issued_on")
+    # The stake before the issue is today's stake: an issue dated before a change of the stake already on
+    # record (a conversion, an earlier dilution, a sale) would put the stake after that change before it,
+    # and the stake on a date (positions_stakes_on, the letters, the annual report) would no longer add up
+    # (e.g. a dilution of a loan dated before it converted into shares).
+    latest = _latest_stake_change_on(position)
+    if latest is not None and issued_on < latest:
+        raise RuleViolation(
+            _(
+                "Een uitgifte kan niet liggen vóór de laatste vastgelegde wijziging van het belang (%(date)s): "
+                "het belang vóór de uitgifte is het huidige belang."
+            )
+            % {"date": date_display(latest)},
+            field="issued_on",
+        )
     if new_shares_issued is not None and ownership_after is not None:
         raise RuleViolation(
             _("Geef óf het aantal nieuw uitgegeven aandelen óf het nieuwe belang (%) op, niet allebei."),
@@ -339,6 +368,16 @@ def conversion_record(
     balance = position_balances(fund=fund, position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:
         raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    # Only a loan that was paid out converts: a conversion dated before the first disbursement put a
+    # date in the record (and in the letter to parliament drafted for it, "Op 1 januari 1900 is de
+    # lening ... omgezet in aandelen") on which the SPV held no loan at all.
+    first = first_investment_on(position)
+    if first is not None and converted_on < first:
+        raise RuleViolation(
+            _("Een conversie kan niet liggen vóór de eerste uitbetaling van de lening (%(date)s).")
+            % {"date": date_display(first)},
+            field="converted_on",
+        )
     before = _position_snapshot(position)
     conversion = Conversion.objects.create(
         position=position,

@@ -169,6 +169,21 @@ def position_create(
         raise RuleViolation(_("Leg de warrantvoorwaarden vast."), field="warrant_terms")
     if instrument == Instrument.EQUITY and ownership is None:
         raise RuleViolation(_("Leg het belang (%) vast."), field="ownership_percent")
+    if instrument in LOAN_INSTRUMENTS:
+        # "in aandelen converteerbare leningen of leningen met warrants, waarbij aandelen als beloning
+        # worden toegekend" (letter): a loan holds no shares until it converts (conversion_record sets
+        # the stake then). A stake entered with the loan was shown as the State's stake on the fund
+        # page and told parliament "Het belang van de Staat ... bedraagt na deze transactie 3%" after
+        # a loan with warrants in which the State held no share.
+        for stake_field, stake in (("ownership_percent", ownership), ("shares", shares)):
+            if stake is not None:
+                raise RuleViolation(
+                    _(
+                        "Een lening geeft (nog) geen aandelen of belang in de onderneming: die worden vastgelegd "
+                        "wanneer de lening in aandelen wordt omgezet."
+                    ),
+                    field=stake_field,
+                )
     if instrument not in LOAN_INSTRUMENTS:
         for field, value in (
             ("principal", principal),
