@@ -43,6 +43,28 @@ AMOUNT_HELP = _('EUR met centen, bijv. "1250000.00".')
 KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
 
 
+# What came back from the positions, by what it is (bev.selectors.returns_split): the fund overview's
+# and a position's figures say the same.
+RETURNS_HELP = _(
+    "Alles wat uit de posities is ontvangen: dividend, rente, aflossing van hoofdsom en verkoopopbrengsten "
+    "(= income + principal_and_sale_proceeds), na tegenboekingen. Geen rendement: het bevat terugbetaalde inleg."
+)
+INCOME_HELP = _("Inkomsten uit de posities: dividend en rente, na tegenboekingen.")
+DIVIDEND_HELP = _("Ontvangen dividend, na tegenboekingen.")
+INTEREST_HELP = _("Ontvangen rente op leningen, na tegenboekingen.")
+MONEY_BACK_HELP = _(
+    "Terugontvangen geld dat geen inkomsten is: afgeloste hoofdsom plus verkoopopbrengsten "
+    "(= principal_repaid + sale_proceeds)."
+)
+PRINCIPAL_REPAID_HELP = _("Afgeloste hoofdsom van leningen: terugbetaalde inleg, geen inkomsten.")
+SALE_PROCEEDS_HELP = _(
+    "Verkoopopbrengsten van (gedeeltelijke) exits: de kostprijs van het verkochte deel plus het gerealiseerde "
+    "resultaat (= sale_cost + realised_result)."
+)
+SALE_COST_HELP = _("Kostprijs van het verkochte deel bij exits: de inleg die met de verkoop is terugontvangen.")
+REALISED_RESULT_HELP = _("Gerealiseerd resultaat op verkopen: verkoopopbrengst min kostprijs (negatief bij verlies).")
+
+
 def derived_field(*, decimal_places: int):
     """A figure derived from the books (MOIC, IRR): no digit limit, so an extreme but booked value is
     shown instead of failing the page (DRF refuses to render more digits than `max_digits`)."""
@@ -81,8 +103,17 @@ class FundOverviewSerializer(serializers.Serializer):
     fee_budget = money_field(help_text=_("Budget beheersvergoeding van het jaar."))
     fee_booked = money_field(help_text=_("Beheersvergoeding geboekt in het jaar."))
     fee_left = money_field(help_text=_("Over van het budget beheersvergoeding van het jaar."))
-    returns = money_field()
-    realised_result = money_field()
+    # What came back from the positions (bev.selectors.returns_split; README, glossary): `returns` is
+    # the total, kept with its meaning; the fields after it say what it is made of.
+    returns = money_field(help_text=RETURNS_HELP)
+    income = money_field(help_text=INCOME_HELP)
+    dividend = money_field(help_text=DIVIDEND_HELP)
+    interest = money_field(help_text=INTEREST_HELP)
+    principal_and_sale_proceeds = money_field(help_text=MONEY_BACK_HELP)
+    principal_repaid = money_field(help_text=PRINCIPAL_REPAID_HELP)
+    sale_proceeds = money_field(help_text=SALE_PROCEEDS_HELP)
+    sale_cost = money_field(help_text=SALE_COST_HELP)
+    realised_result = money_field(help_text=REALISED_RESULT_HELP)
     unrealised_value = money_field()
     moic = derived_field(decimal_places=4)
     irr = derived_field(decimal_places=6)
@@ -425,8 +456,15 @@ class PositionMetricsSerializer(serializers.Serializer):
     invested = money_field()
     cost_outstanding = money_field()
     reserved = money_field()
-    returns = money_field()
-    realised_result = money_field()
+    returns = money_field(help_text=RETURNS_HELP)
+    income = money_field(help_text=INCOME_HELP)
+    dividend = money_field(help_text=DIVIDEND_HELP)
+    interest = money_field(help_text=INTEREST_HELP)
+    principal_and_sale_proceeds = money_field(help_text=MONEY_BACK_HELP)
+    principal_repaid = money_field(help_text=PRINCIPAL_REPAID_HELP)
+    sale_proceeds = money_field(help_text=SALE_PROCEEDS_HELP)
+    sale_cost = money_field(help_text=SALE_COST_HELP)
+    realised_result = money_field(help_text=REALISED_RESULT_HELP)
     unrealised_value = money_field()
     unrealised_result = money_field()
     latest_valuation_on = serializers.DateField(allow_null=True)

@@ -13,6 +13,7 @@ from .balances import (  # noqa: F401
     ledger_totals_from_lines,
     liquidity,
     position_balances,
+    returns_split,
     running_balance_mismatches,
 )
 from .ledger import (  # noqa: F401

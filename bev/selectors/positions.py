@@ -48,6 +48,8 @@ from .balances import (
     _running_sums,
     _unrealised,
     _valuations_and_sales,
+    received_by_kind,
+    returns_split,
     value_steps,
 )
 
@@ -195,6 +197,9 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
         sums, valuations, sales = _one_position_figures(ids[0])
     elif as_of is None:  # today's: the running figures, not the lines
         sums = _running_sums(PositionBalance.objects.filter(position_id__in=ids), flows=True) if ids else {}
+        for position_id, received in received_by_kind(list(sums)).items():
+            if position_id in sums:
+                sums[position_id].received.update(received)
         valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})
     else:
         sums = _position_sums(JournalLine.objects.filter(position_id__in=ids), as_of) if ids else {}
@@ -209,7 +214,9 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
             "invested": s.invested,
             "cost_outstanding": s.cost,
             "reserved": s.reserved,
+            # every euro received from the position; `returns_split` says what it is (income or money back)
             "returns": s.returns,
+            **returns_split(s.received, realised_result=-s.realised),
             "realised_result": -s.realised,
             "unrealised_value": unrealised,
             "unrealised_result": (unrealised - s.cost) if valuation is not None else ZERO,
