@@ -62,6 +62,7 @@ from .positions import (  # noqa: F401
     position_value_history,
     positions_metrics,
     positions_stakes_on,
+    sale_of_source,
 )
 from .proposals import (  # noqa: F401
     REJECTED_REVERSALS_DAYS,

@@ -321,6 +321,18 @@ def position_stake_recorded_on(position: Position, *, on: date | None = None) ->
     return max((on for on in dates if on is not None), default=None)
 
 
+def sale_of_source(source_key: str) -> dict[str, Decimal] | None:
+    """The sale a letter's transaction is (its outbox key `journal:<entry id>`, as `exit_book` sends it):
+    its proceeds, the cost of the part sold and the realised result (proceeds - cost), as the Exit row
+    records them; None for any other transaction."""
+    prefix, _sep, entry_id = source_key.partition(":")
+    if prefix != "journal" or not entry_id.isdigit():
+        return None
+    names = ("proceeds", "cost_derecognised", "realised_result")
+    sale = Exit.objects.filter(entry_id=int(entry_id)).values_list(*names).first()
+    return dict(zip(names, sale, strict=True)) if sale is not None else None
+
+
 def position_summary(position: Position) -> dict:
     """What a letter to parliament states about a position."""
     metrics = position_metrics(position)
