@@ -1000,6 +1000,8 @@ def position(request, position_id: int, forms: dict | None = None):
             "general": refused_elsewhere(forms, shown=shown),
             "position": item,
             "m": metrics,
+            # a converted loan is shares now: its terms are shown as history
+            "loan_state": selectors.position_loan_state(item),
             "nav": "cases",
             "summary": selectors.position_summary(item),
             "valuation_chart": _valuation_chart(item, metrics),

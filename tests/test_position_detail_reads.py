@@ -105,6 +105,10 @@ def test_the_detail_keeps_its_shape_and_figures(api, position, manager):
         "maturity_date",
         "conversion_terms",
         "warrant_terms",
+        # added: whether the loan terms are the position's now, and its conversion (test_position_after_conversion)
+        "loan_terms_current",
+        "converted_on",
+        "converted_from",
         "notes",
         "exited_on",
         "created_at",

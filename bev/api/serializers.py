@@ -1,6 +1,7 @@
 """Shapes of the fund API. Serializers validate input shapes; the rules live in bev.services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from access.api.fields import PersonField
@@ -415,6 +416,41 @@ class TrancheOverrideSerializer(serializers.ModelSerializer):
 class PositionSerializer(serializers.ModelSerializer):
     instrument_label = serializers.CharField(source="get_instrument_display", read_only=True)
     case_reference = serializers.CharField(source="case.reference", read_only=True)
+    # After a conversion the position is shares; the loan's principal, rate and maturity stay in their
+    # fields as history (bev.selectors.position_loan_state).
+    loan_terms_current = serializers.SerializerMethodField(
+        help_text=_(
+            "true: de positie is nu een lening en principal, interest_rate_percent en maturity_date zijn haar "
+            "voorwaarden. false: de positie is geen lening (meer); na een conversie zijn die velden historie."
+        )
+    )
+    converted_on = serializers.SerializerMethodField(
+        help_text=_("Datum waarop de lening in aandelen is omgezet; null als de positie niet is geconverteerd.")
+    )
+    converted_from = serializers.SerializerMethodField(
+        help_text=_("Het instrument vóór de conversie (convertible_loan); null als de positie niet is geconverteerd.")
+    )
+
+    @staticmethod
+    def _loan_state(obj) -> dict:
+        # kept on the position read for this response (the serializer itself is reused: core.api.representation)
+        from ..selectors import position_loan_state
+
+        kept = obj.__dict__
+        if "_loan_state" not in kept:
+            kept["_loan_state"] = position_loan_state(obj)
+        return kept["_loan_state"]
+
+    def get_loan_terms_current(self, obj) -> bool:
+        return self._loan_state(obj)["loan_terms_current"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_converted_on(self, obj):
+        return self._loan_state(obj)["converted_on"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Instrument.choices, allow_null=True))
+    def get_converted_from(self, obj):
+        return self._loan_state(obj)["converted_from"]
 
     class Meta:
         model = Position
@@ -431,6 +467,9 @@ class PositionSerializer(serializers.ModelSerializer):
             "maturity_date",
             "conversion_terms",
             "warrant_terms",
+            "loan_terms_current",
+            "converted_on",
+            "converted_from",
             "notes",
             "exited_on",
             "created_at",

@@ -56,6 +56,7 @@ from .positions import (  # noqa: F401
     disbursement_get,
     position_get,
     position_list,
+    position_loan_state,
     position_metrics,
     position_stake_recorded_on,
     position_summary,

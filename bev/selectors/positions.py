@@ -13,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -24,7 +25,7 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
-from ..constants import Account, EntryKind, Instrument
+from ..constants import LOAN_INSTRUMENTS, Account, EntryKind, Instrument
 from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
@@ -63,7 +64,44 @@ def position_list(*, user: User | AnonymousUser, case_id: int | None = None) -> 
     positions = Position.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related("case")
     if case_id is not None:
         positions = positions.filter(case_id=case_id)
-    return positions.order_by("id")
+    return _with_conversion(positions).order_by("id")
+
+
+def _with_conversion(positions: QuerySet[Position]) -> QuerySet[Position]:
+    """The positions with the date and former instrument of their conversion (`conversion_date`,
+    `conversion_from`: None while not converted), read in the same statement (`position_loan_state`)."""
+    latest = Conversion.objects.filter(position=OuterRef("pk")).order_by("-converted_on", "-id")
+    return positions.annotate(
+        conversion_date=Subquery(latest.values("converted_on")[:1]),
+        conversion_from=Subquery(latest.values("from_instrument")[:1]),
+    )
+
+
+def position_loan_state(position: Position) -> dict:
+    """Whether the position's loan terms (principal, interest rate, maturity) describe what it is now.
+
+    A convertible loan that converted is shares from its conversion on (`bev.services.conversion_record`
+    makes the instrument equity and keeps the loan's terms on the position as they were): its
+    principal, rate and maturity are then history, the loan no longer stands, and a page or the API
+    says so (`converted_on`, `converted_from`) instead of showing them as an outstanding loan's.
+    `loan_terms_current`: the position is a loan now (convertible, or with warrants)."""
+    annotated = position.__dict__  # the lookups annotate the conversion (`_with_conversion`)
+    if "conversion_date" in annotated:
+        converted_on, converted_from = annotated["conversion_date"], annotated["conversion_from"]
+    else:
+        row = (
+            Conversion.objects.filter(position_id=position.pk)
+            .order_by("-converted_on", "-id")
+            .values_list("converted_on", "from_instrument")
+            .first()
+        )
+        converted_on, converted_from = row if row is not None else (None, None)
+    return {
+        "converted_on": converted_on,
+        "converted_from": converted_from or None,
+        "converted_from_label": str(Instrument(converted_from).label) if converted_from else None,
+        "loan_terms_current": position.instrument in LOAN_INSTRUMENTS,
+    }
 
 
 FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {
@@ -124,6 +162,7 @@ def _position_of_member(*, user_id: int, clearance_rank: int, position_id: int, 
         .select_related("case")
         .filter(pk=position_id)
     )
+    positions = _with_conversion(positions)
     if follow_ups:
         positions = positions.annotate(
             **{
