@@ -132,7 +132,7 @@ POSITION_ACTIONS: dict[str, BookingAction] = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
     "disburse": (DisbursementForm, services.disbursement_propose, gettext_lazy("Uitbetaling voorstellen")),
-    "return": (ReturnForm, services.return_book, gettext_lazy("Opbrengst boeken")),
+    "return": (ReturnForm, services.return_book, gettext_lazy("Ontvangst boeken (dividend, rente, aflossing)")),
     "exit": (ExitForm, services.exit_book, gettext_lazy("Exit boeken (verkoop)")),
     "value": (ValuationForm, services.valuation_record, gettext_lazy("Waardering vastleggen")),
     "dilute": (DilutionForm, services.dilution_record, gettext_lazy("Verwatering vastleggen")),

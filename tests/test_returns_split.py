@@ -145,6 +145,9 @@ def test_the_pages_show_income_and_money_back_not_opbrengsten(client, book, mana
     assert ">Opbrengsten<" not in position_page
     assert _card("figure-income", "€ 80.000", "Inkomsten (dividend, rente)") in position_page
     assert _card("figure-money-back", "€ 1.000.000", "Terugontvangen (aflossing, verkoopopbrengst)") in position_page
+    # booking a dividend, interest or a repayment is booking money received, not "opbrengst"
+    assert "Opbrengst boeken" not in position_page and "Soort opbrengst" not in position_page
+    assert "Ontvangst boeken (dividend, rente, aflossing)" in position_page and "Soort ontvangst" in position_page
 
 
 def _card(card_id: str, figure: str, label: str) -> str:

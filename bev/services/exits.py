@@ -78,7 +78,7 @@ def return_book(
     Income above `RETURN_SCALE_MULTIPLE` times the invested amount needs `confirm_outside_scale`."""
     require(user, "fund.book", case=position.case)
     if kind not in RETURN_ACCOUNTS:
-        raise RuleViolation(_("Soort opbrengst: dividend, rente of aflossing."), field="kind")
+        raise RuleViolation(_("Soort ontvangst: dividend, rente of aflossing."), field="kind")
     kind = EntryKind(kind)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
