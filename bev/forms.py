@@ -59,7 +59,7 @@ class DisbursementForm(BookingForm):
 
 class ReturnForm(BookingForm):
     kind = forms.ChoiceField(
-        label=_("Soort opbrengst"), choices=[(k, EntryKind(k).label) for k in RETURN_KINDS if k != EntryKind.SALE]
+        label=_("Soort ontvangst"), choices=[(k, EntryKind(k).label) for k in RETURN_KINDS if k != EntryKind.SALE]
     )
     amount = MoneyField(label=_("Bedrag"))
     booked_on = forms.DateField(label=_("Boekdatum"), required=False, widget=DateInput())

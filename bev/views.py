@@ -132,7 +132,7 @@ POSITION_ACTIONS: dict[str, BookingAction] = {
     "reserve": (ReservationForm, services.reservation_book, gettext_lazy("Liquiditeit reserveren")),
     "release": (ReleaseForm, services.reservation_release, gettext_lazy("Reservering vrijgeven")),
     "disburse": (DisbursementForm, services.disbursement_propose, gettext_lazy("Uitbetaling voorstellen")),
-    "return": (ReturnForm, services.return_book, gettext_lazy("Opbrengst boeken")),
+    "return": (ReturnForm, services.return_book, gettext_lazy("Ontvangst boeken (dividend, rente, aflossing)")),
     "exit": (ExitForm, services.exit_book, gettext_lazy("Exit boeken (verkoop)")),
     "value": (ValuationForm, services.valuation_record, gettext_lazy("Waardering vastleggen")),
     "dilute": (DilutionForm, services.dilution_record, gettext_lazy("Verwatering vastleggen")),
@@ -1000,6 +1000,8 @@ def position(request, position_id: int, forms: dict | None = None):
             "general": refused_elsewhere(forms, shown=shown),
             "position": item,
             "m": metrics,
+            # a converted loan is shares now: its terms are shown as history
+            "loan_state": selectors.position_loan_state(item),
             "nav": "cases",
             "summary": selectors.position_summary(item),
             "valuation_chart": _valuation_chart(item, metrics),

@@ -29,6 +29,7 @@ from bev.selectors import (
     position_stake_recorded_on,
     position_summary,
     positions_stakes_on,
+    sale_of_source,
 )
 from cases.constants import ScopeGround
 from core.classification import Classification, rank
@@ -158,6 +159,8 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
     fund = _fund_figures(request.executed_on)
     position = _position_figures(request.position_id, request.executed_on)
     stake = position.get("ownership_percent")
+    # a sale's proceeds are the cost of the part sold plus or minus the result: the letter says which
+    sale = sale_of_source(request.source_key) if exits else None
     return {
         "kind": request.kind,
         "chamber": chamber,
@@ -165,6 +168,8 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "executed_on": request.executed_on,
         "amount": request.amount,
         "source_key": request.source_key,
+        "sale_cost": sale["cost_derecognised"] if sale else None,
+        "sale_result": sale["realised_result"] if sale else None,
         "case_reference": case.reference,
         "classification": case.classification,
         "company_name": case.target_name,
@@ -423,12 +428,15 @@ def _amount_sentence(facts: dict) -> str:
     kind = facts["kind"]
     amount = euro(facts["amount"])
     if kind in (TransactionKind.PARTIAL_EXIT, TransactionKind.FULL_EXIT):
-        # a sale for nothing (a write-off) has no proceeds to state
+        # a sale for nothing (a write-off) has no proceeds to state. "Verkoopopbrengst", not
+        # "opbrengst": the money the sale brought in, most of which is the money once invested coming
+        # back, not earnings; the result on the sale is stated beside it where the record has it.
         text = (
-            f"De opbrengst voor de voorziening bedraagt {amount}."
+            f"De verkoopopbrengst voor de voorziening bedraagt {amount}."
             if _has_proceeds(facts)
-            else "Er is geen opbrengst voor de voorziening."
+            else "Er is geen verkoopopbrengst voor de voorziening."
         )
+        text += _sale_result_sentence(facts)
     elif kind == TransactionKind.CONVERSION:
         text = f"Het omgezette bedrag is {amount}."
     else:
@@ -445,6 +453,25 @@ def _amount_sentence(facts: dict) -> str:
             )
         text += f" Het belang van de Staat in de onderneming bedraagt na deze transactie {_stake_text(value)}."
     return text
+
+
+def _sale_result_sentence(facts: dict) -> str:
+    """The sale's result against the cost of the part sold, as the Exit row records them (`sale_cost`,
+    `sale_result` = proceeds - cost), so that the proceeds do not read as earnings; nothing where the
+    facts do not hold them (a letter drafted from facts stored before they were recorded)."""
+    if facts.get("sale_cost") is None or facts.get("sale_result") is None:
+        return ""
+    cost, result = Decimal(str(facts["sale_cost"])), Decimal(str(facts["sale_result"]))
+    if not _has_proceeds(facts):
+        return f" De kostprijs van het verkochte deel ({euro(cost)}) komt niet terug." if cost > 0 else ""
+    if result > 0:
+        return (
+            f" Daarvan is {euro(cost)} de terugontvangen kostprijs van het verkochte deel en {euro(result)} "
+            "resultaat op de verkoop."
+        )
+    if result < 0:
+        return f" Dat is {euro(-result)} minder dan de kostprijs van het verkochte deel ({euro(cost)})."
+    return f" Dat is gelijk aan de kostprijs van het verkochte deel ({euro(cost)})."
 
 
 def _stake_text(value: Decimal) -> str:
@@ -508,10 +535,10 @@ def _proceeds_sentence(facts: dict, disclosure: Disclosure) -> str:
     cap = facts.get("liquid_cap")
     treasury = f"; liquide middelen boven het maximum van {euro(cap)} vloeien terug naar de staatskas." if cap else "."
     if not disclosure.amounts:
-        return "Opbrengsten vloeien terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
+        return "Verkoopopbrengsten vloeien terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
     if not _has_proceeds(facts):
         return ""
-    return "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
+    return "De verkoopopbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter" + treasury
 
 
 def _fund_sentence(facts: dict) -> str:

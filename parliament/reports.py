@@ -239,13 +239,23 @@ def annual_withheld(report: Report) -> tuple[int, int]:
     return total, total - count(visible)
 
 
+INCOME_CODES = {"return:dividend", "return:interest"}
+PRINCIPAL_REPAID_CODES = {"return:repayment"}
+
+
 def annual_summary(rows: list[dict]) -> dict:
     """The year's totals, each a sum of signed rows (a reversal counts against what it undid), so that
     they agree with the ledger: money invested (first and follow-on investments; a conversion turns
-    money already invested into shares and adds none), proceeds of exits, and returns."""
+    money already invested into shares and adds none), proceeds of exits (sale proceeds: the cost of
+    the part sold plus the result on it), and what came back from the positions otherwise (`returns`:
+    dividend, interest and loan principal repaid), split into what it is: `income` (dividend and
+    interest: earnings) and `principal_repaid` (money lent coming back: no earnings). A reader taking
+    "opbrengsten" as income counted a repaid principal as earnings (bev.selectors.returns_split)."""
     invested = sum((r["amount"] for r in rows if r["kind_code"] in INVESTED), ZERO)
     proceeds = sum((r["amount"] for r in rows if r["kind_code"] in EXITS), ZERO)
     returns = sum((r["amount"] for r in rows if r["kind_code"].startswith("return:")), ZERO)
+    income = sum((r["amount"] for r in rows if r["kind_code"] in INCOME_CODES), ZERO)
+    principal_repaid = sum((r["amount"] for r in rows if r["kind_code"] in PRINCIPAL_REPAID_CODES), ZERO)
     per_kind: defaultdict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "amount": ZERO})
     for r in rows:
         per_kind[str(r["kind"])]["count"] += 1
@@ -254,7 +264,9 @@ def annual_summary(rows: list[dict]) -> dict:
         "transactions": len(rows),
         "invested": invested,
         "proceeds": proceeds,
-        "returns": returns,
+        "returns": returns,  # income + principal_repaid (kept: stored summaries and readers have it)
+        "income": income,
+        "principal_repaid": principal_repaid,
         "per_kind": {label: {"label": label, **v} for label, v in per_kind.items()},
     }
 
@@ -319,6 +331,8 @@ def annual_html(report: Report, rows: list[dict], summary: dict) -> str:
             "invested": euro(summary["invested"]),
             "proceeds": euro(summary["proceeds"]),
             "returns": euro(summary.get("returns", ZERO)),
+            "income": euro(summary.get("income", ZERO)),
+            "principal_repaid": euro(summary.get("principal_repaid", ZERO)),
             "per_kind": [
                 {"label": v["label"], "count": v["count"], "amount": euro(v["amount"])}
                 for v in summary["per_kind"].values()
@@ -413,7 +427,8 @@ FUNNEL_LABELS = {
 }
 CAPITAL_LABELS = {
     "invested": "Geïnvesteerd (EUR)",
-    "returned": "Teruggevloeid (EUR)",
+    "returned": "Teruggevloeid (EUR): dividend, rente, afgeloste hoofdsom en verkoopopbrengsten",
+    "returned_income": "Waarvan inkomsten (EUR): dividend en rente",
     "deployed_fund": "Ingezet door het fonds (EUR)",
     "swept_to_treasury": "Naar de staatskas (EUR)",
     "fees": "Beheersvergoeding (EUR)",
@@ -538,6 +553,7 @@ def evaluation_data(report: Report) -> dict:
     positions = _positions_with_metrics(Case.objects.visible_to(user), period_end)
     invested = sum((p["invested"] for p in positions), ZERO)
     returned = sum((p["returns"] for p in positions), ZERO)
+    income = sum((p["income"] for p in positions), ZERO)
     fund = _fund_totals(user, period_end)
     fees = fund.get("fees")
     deployed = fund.get("deployed", invested) if fund else invested
@@ -546,7 +562,8 @@ def evaluation_data(report: Report) -> dict:
         "durations": durations,
         "capital": {
             "invested": invested,  # in the positions of the cases this person may see
-            "returned": returned,
+            "returned": returned,  # every euro back: income, principal repaid, sale proceeds
+            "returned_income": income,  # of which dividend and interest (bev.selectors.returns_split)
             "deployed_fund": fund.get("deployed"),
             "swept_to_treasury": fund.get("swept_to_treasury"),
             "fees": fees,

@@ -94,7 +94,7 @@ def test_the_letter_states_what_was_done_and_why_in_dutch_format():
 
 def test_an_exit_letter_reports_the_proceeds_and_the_wind_down():
     body = compose_letter(facts(kind="full_exit", amount=Decimal("15750000.50"))).body
-    assert "De opbrengst voor de voorziening bedraagt € 15.750.000,50." in body
+    assert "De verkoopopbrengst voor de voorziening bedraagt € 15.750.000,50." in body
     assert "volledig afgebouwd" in body
     assert "€ 150.000.000 vloeien terug naar de staatskas" in body
 

@@ -21,17 +21,17 @@ def letter(**overrides):
 
 def test_a_full_write_off_does_not_say_proceeds_flow_back_to_the_fund():
     body = letter(kind="full_exit", amount=Decimal("0.00")).body
-    assert "Er is geen opbrengst voor de voorziening." in body
-    assert "De opbrengst voor de voorziening bedraagt" not in body
-    assert "De opbrengst vloeit terug naar de voorziening" not in body
+    assert "Er is geen verkoopopbrengst voor de voorziening." in body
+    assert "De verkoopopbrengst voor de voorziening bedraagt" not in body
+    assert "De verkoopopbrengst vloeit terug naar de voorziening" not in body
     assert "Het belang is hiermee volledig afgebouwd." in body
 
 
 def test_a_sale_with_proceeds_says_they_flow_back_and_names_the_funds_maximum():
     body = letter(kind="partial_exit", amount=Decimal("4000000.00")).body
-    assert "De opbrengst voor de voorziening bedraagt € 4.000.000." in body
+    assert "De verkoopopbrengst voor de voorziening bedraagt € 4.000.000." in body
     assert (
-        "De opbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter; liquide middelen "
+        "De verkoopopbrengst vloeit terug naar de voorziening, in lijn met haar revolverende karakter; liquide middelen "
         "boven het maximum van € 150.000.000 vloeien terug naar de staatskas." in body
     )
 
@@ -51,17 +51,17 @@ def test_a_classified_write_off_keeps_the_amount_out_of_the_public_letter():
     """GEHEIM: the amounts are in the annex only. The public letter states the rule on proceeds,
     not whether this sale brought anything in (that would disclose the amount)."""
     composed = letter(kind="full_exit", amount=Decimal("0.00"), classification="geheim")
-    assert "geen opbrengst" not in composed.body
-    assert "Opbrengsten vloeien terug naar de voorziening" in composed.body
+    assert "geen verkoopopbrengst" not in composed.body
+    assert "Verkoopopbrengsten vloeien terug naar de voorziening" in composed.body
     assert "Voorbeeld Photonics" not in composed.body
-    assert "Er is geen opbrengst voor de voorziening." in composed.confidential_annex
+    assert "Er is geen verkoopopbrengst voor de voorziening." in composed.confidential_annex
     assert "Voorbeeld Photonics B.V." in composed.confidential_annex
 
 
 def test_a_classified_sale_with_proceeds_states_neither_the_amount_nor_the_company_in_public():
     composed = letter(kind="partial_exit", amount=Decimal("123456789012.34"), classification="geheim")
     assert "123.456.789.012,34" not in composed.body
-    assert "De opbrengst voor de voorziening bedraagt € 123.456.789.012,34." in composed.confidential_annex
+    assert "De verkoopopbrengst voor de voorziening bedraagt € 123.456.789.012,34." in composed.confidential_annex
     assert "een onderneming van strategisch belang" in composed.body
 
 

@@ -94,3 +94,22 @@ def test_a_conversion_adds_no_money_to_what_was_invested():
         {"kind": "Conversie", "kind_code": "conversion", "amount": 5 * M},
     ]
     assert reports.annual_summary(rows)["invested"] == 5 * M
+
+
+def test_the_summary_says_what_came_back_as_income_and_what_as_principal(year_of_bookings):
+    """Acceptance testing: a repaid principal read as earnings. The summary keeps `returns` (dividend,
+    interest and repayment) and says what it is: income (dividend, interest) and principal repaid."""
+    report, _shares, _loan = year_of_bookings
+    rows = reports.annual_rows(report)
+    summary = {
+        **reports.annual_summary(rows),
+        "fund": reports.annual_fund(report),
+        "peildatum": reports.annual_peildatum(report),
+    }
+    summary["fund_transactions"], summary["withheld"] = reports.annual_withheld(report)
+    assert summary["returns"] == Decimal("21200000.00")
+    assert summary["income"] == Decimal("1200000.00") and summary["principal_repaid"] == 20 * M
+    html = reports.annual_html(report, rows, summary)
+    assert 'id="income">€ 1.200.000<' in html
+    assert 'id="principal-repaid">€ 20.000.000<' in html
+    assert "Terugontvangen uit de posities (dividend, rente, aflossing)" not in html

@@ -1,6 +1,7 @@
 """Shapes of the fund API. Serializers validate input shapes; the rules live in bev.services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from access.api.fields import PersonField
@@ -43,6 +44,28 @@ AMOUNT_HELP = _('EUR met centen, bijv. "1250000.00".')
 KEY_HELP = _("Unieke sleutel per verzoek: een herhaald verzoek met dezelfde sleutel boekt niet opnieuw.")
 
 
+# What came back from the positions, by what it is (bev.selectors.returns_split): the fund overview's
+# and a position's figures say the same.
+RETURNS_HELP = _(
+    "Alles wat uit de posities is ontvangen: dividend, rente, aflossing van hoofdsom en verkoopopbrengsten "
+    "(= income + principal_and_sale_proceeds), na tegenboekingen. Geen rendement: het bevat terugbetaalde inleg."
+)
+INCOME_HELP = _("Inkomsten uit de posities: dividend en rente, na tegenboekingen.")
+DIVIDEND_HELP = _("Ontvangen dividend, na tegenboekingen.")
+INTEREST_HELP = _("Ontvangen rente op leningen, na tegenboekingen.")
+MONEY_BACK_HELP = _(
+    "Terugontvangen geld dat geen inkomsten is: afgeloste hoofdsom plus verkoopopbrengsten "
+    "(= principal_repaid + sale_proceeds)."
+)
+PRINCIPAL_REPAID_HELP = _("Afgeloste hoofdsom van leningen: terugbetaalde inleg, geen inkomsten.")
+SALE_PROCEEDS_HELP = _(
+    "Verkoopopbrengsten van (gedeeltelijke) exits: de kostprijs van het verkochte deel plus het gerealiseerde "
+    "resultaat (= sale_cost + realised_result)."
+)
+SALE_COST_HELP = _("Kostprijs van het verkochte deel bij exits: de inleg die met de verkoop is terugontvangen.")
+REALISED_RESULT_HELP = _("Gerealiseerd resultaat op verkopen: verkoopopbrengst min kostprijs (negatief bij verlies).")
+
+
 def derived_field(*, decimal_places: int):
     """A figure derived from the books (MOIC, IRR): no digit limit, so an extreme but booked value is
     shown instead of failing the page (DRF refuses to render more digits than `max_digits`)."""
@@ -81,8 +104,17 @@ class FundOverviewSerializer(serializers.Serializer):
     fee_budget = money_field(help_text=_("Budget beheersvergoeding van het jaar."))
     fee_booked = money_field(help_text=_("Beheersvergoeding geboekt in het jaar."))
     fee_left = money_field(help_text=_("Over van het budget beheersvergoeding van het jaar."))
-    returns = money_field()
-    realised_result = money_field()
+    # What came back from the positions (bev.selectors.returns_split; README, glossary): `returns` is
+    # the total, kept with its meaning; the fields after it say what it is made of.
+    returns = money_field(help_text=RETURNS_HELP)
+    income = money_field(help_text=INCOME_HELP)
+    dividend = money_field(help_text=DIVIDEND_HELP)
+    interest = money_field(help_text=INTEREST_HELP)
+    principal_and_sale_proceeds = money_field(help_text=MONEY_BACK_HELP)
+    principal_repaid = money_field(help_text=PRINCIPAL_REPAID_HELP)
+    sale_proceeds = money_field(help_text=SALE_PROCEEDS_HELP)
+    sale_cost = money_field(help_text=SALE_COST_HELP)
+    realised_result = money_field(help_text=REALISED_RESULT_HELP)
     unrealised_value = money_field()
     moic = derived_field(decimal_places=4)
     irr = derived_field(decimal_places=6)
@@ -384,6 +416,41 @@ class TrancheOverrideSerializer(serializers.ModelSerializer):
 class PositionSerializer(serializers.ModelSerializer):
     instrument_label = serializers.CharField(source="get_instrument_display", read_only=True)
     case_reference = serializers.CharField(source="case.reference", read_only=True)
+    # After a conversion the position is shares; the loan's principal, rate and maturity stay in their
+    # fields as history (bev.selectors.position_loan_state).
+    loan_terms_current = serializers.SerializerMethodField(
+        help_text=_(
+            "true: de positie is nu een lening en principal, interest_rate_percent en maturity_date zijn haar "
+            "voorwaarden. false: de positie is geen lening (meer); na een conversie zijn die velden historie."
+        )
+    )
+    converted_on = serializers.SerializerMethodField(
+        help_text=_("Datum waarop de lening in aandelen is omgezet; null als de positie niet is geconverteerd.")
+    )
+    converted_from = serializers.SerializerMethodField(
+        help_text=_("Het instrument vóór de conversie (convertible_loan); null als de positie niet is geconverteerd.")
+    )
+
+    @staticmethod
+    def _loan_state(obj) -> dict:
+        # kept on the position read for this response (the serializer itself is reused: core.api.representation)
+        from ..selectors import position_loan_state
+
+        kept = obj.__dict__
+        if "_loan_state" not in kept:
+            kept["_loan_state"] = position_loan_state(obj)
+        return kept["_loan_state"]
+
+    def get_loan_terms_current(self, obj) -> bool:
+        return self._loan_state(obj)["loan_terms_current"]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_converted_on(self, obj):
+        return self._loan_state(obj)["converted_on"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=Instrument.choices, allow_null=True))
+    def get_converted_from(self, obj):
+        return self._loan_state(obj)["converted_from"]
 
     class Meta:
         model = Position
@@ -400,6 +467,9 @@ class PositionSerializer(serializers.ModelSerializer):
             "maturity_date",
             "conversion_terms",
             "warrant_terms",
+            "loan_terms_current",
+            "converted_on",
+            "converted_from",
             "notes",
             "exited_on",
             "created_at",
@@ -425,8 +495,15 @@ class PositionMetricsSerializer(serializers.Serializer):
     invested = money_field()
     cost_outstanding = money_field()
     reserved = money_field()
-    returns = money_field()
-    realised_result = money_field()
+    returns = money_field(help_text=RETURNS_HELP)
+    income = money_field(help_text=INCOME_HELP)
+    dividend = money_field(help_text=DIVIDEND_HELP)
+    interest = money_field(help_text=INTEREST_HELP)
+    principal_and_sale_proceeds = money_field(help_text=MONEY_BACK_HELP)
+    principal_repaid = money_field(help_text=PRINCIPAL_REPAID_HELP)
+    sale_proceeds = money_field(help_text=SALE_PROCEEDS_HELP)
+    sale_cost = money_field(help_text=SALE_COST_HELP)
+    realised_result = money_field(help_text=REALISED_RESULT_HELP)
     unrealised_value = money_field()
     unrealised_result = money_field()
     latest_valuation_on = serializers.DateField(allow_null=True)

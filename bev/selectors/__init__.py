@@ -13,6 +13,7 @@ from .balances import (  # noqa: F401
     ledger_totals_from_lines,
     liquidity,
     position_balances,
+    returns_split,
     running_balance_mismatches,
 )
 from .ledger import (  # noqa: F401
@@ -55,12 +56,14 @@ from .positions import (  # noqa: F401
     disbursement_get,
     position_get,
     position_list,
+    position_loan_state,
     position_metrics,
     position_stake_recorded_on,
     position_summary,
     position_value_history,
     positions_metrics,
     positions_stakes_on,
+    sale_of_source,
 )
 from .proposals import (  # noqa: F401
     REJECTED_REVERSALS_DAYS,

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
+    CharField,
     Count,
     DateField,
     DateTimeField,
@@ -24,7 +25,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotFound
@@ -227,6 +228,8 @@ class _PositionSums:
     returns: Decimal = ZERO
     realised: Decimal = ZERO
     flows: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
+    # `returns` by the kind that brought the cash in ({kind: amount}): dividend, interest, repayment, sale
+    received: dict = field(default_factory=lambda: defaultdict(lambda: ZERO))
 
 
 def _position_sums(lines: QuerySet[JournalLine], as_of: date | None) -> dict[int, _PositionSums]:
@@ -260,9 +263,54 @@ def _sums_of(rows: Iterable[tuple[int, date, str, str, Decimal | None]]) -> dict
             s.realised += amount
         if account == Account.CASH_AVAILABLE and kind in RETURN_KINDS:
             s.returns += amount
+            s.received[kind] += amount
         if account in CASH_ACCOUNTS and kind in CASH_FLOW_KINDS:
             s.flows[booked_on] += amount
     return sums
+
+
+def returns_split(received: Mapping[str, Decimal], *, realised_result: Decimal) -> dict[str, Decimal]:
+    """What came back from the positions (`returns`: every euro received from them) by what it is.
+
+    Income (`income`): dividend and interest, what the holdings earned. Money back
+    (`principal_and_sale_proceeds`): loan principal repaid (`principal_repaid`), which returns money
+    lent and earns nothing, and the proceeds of sales (`sale_proceeds`), which are the cost of the part
+    sold (`sale_cost`) plus the realised result on it (`realised_result`, negative for a loss). So
+    `returns` = `income` + `principal_and_sale_proceeds`; it is money received, not a return on the
+    investment. Each net of reversals. `received`: the cash by the kind of the entry that brought it
+    in (`_PositionSums.received`)."""
+    dividend, interest, repaid, proceeds = (
+        _q(received.get(kind.value, ZERO))
+        for kind in (EntryKind.DIVIDEND, EntryKind.INTEREST, EntryKind.REPAYMENT, EntryKind.SALE)
+    )
+    return {
+        "income": dividend + interest,
+        "dividend": dividend,
+        "interest": interest,
+        "principal_and_sale_proceeds": repaid + proceeds,
+        "principal_repaid": repaid,
+        "sale_proceeds": proceeds,
+        # only a sale books a realised result (bev.services.exits.exit_book: proceeds - cost)
+        "sale_cost": proceeds - realised_result,
+    }
+
+
+def received_by_kind(position_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    """Per position today, the cash its returns brought in by kind (`_PositionSums.received`): one
+    query grouped by position and kind, for the positions whose figures come from their running
+    figures, which keep the returns' total only."""
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    ids = list(position_ids)
+    if not ids:
+        return result
+    for position_id, kind, total in (
+        JournalLine.objects.filter(position_id__in=ids, account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)
+        .order_by()
+        .values_list("position_id", "kind")
+        .annotate(total=Sum("amount"))
+    ):
+        result[position_id][kind] = _q(total)
+    return result
 
 
 def _running_sums(balances: QuerySet[PositionBalance], *, flows: bool = False) -> dict[int, _PositionSums]:
@@ -453,9 +501,22 @@ def _one_position_figure_rows(position_id: int) -> QuerySet:
             .order_by()
             .annotate(row_kind=Value("cost"), **no_figures)
             .values_list("row_kind", "booked_on", "entry__created_at", "amount", "id", *no_figures),
+            # the cash each return brought in, by its kind (`_PositionSums.received`, `returns_split`)
+            JournalLine.objects.filter(position_id=position_id, account=Account.CASH_AVAILABLE, kind__in=RETURN_KINDS)
+            .order_by()
+            .annotate(
+                row_kind=Concat(Value(RECEIVED_ROW), "kind", output_field=CharField()),
+                row_at=no_time,
+                row_id=no_id,
+                **no_figures,
+            )
+            .values_list("row_kind", "booked_on", "row_at", "amount", "row_id", *no_figures),
             all=True,
         )
     )
+
+
+RECEIVED_ROW = "received:"
 
 
 #: One position's figures, flows, valuations and sales: one statement compiled once (`core.precompiled`).
@@ -479,6 +540,8 @@ def _one_position_figures(
             sums.returns, sums.realised = _q(returns), _q(realised)
         elif kind == "flow":
             sums.flows[on] += _q(number)
+        elif kind.startswith(RECEIVED_ROW):
+            sums.received[kind.removeprefix(RECEIVED_ROW)] += _q(number)
         else:
             valuation_and_sale_rows.append((position_id, on, at, number, kind, row_id))
     valuations, sales = _latest_valuations_and_sales(valuation_and_sale_rows)

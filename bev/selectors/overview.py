@@ -44,6 +44,7 @@ from .balances import (
     _valuations_and_sales,
     ledger_totals_from_lines,
     liquidity,
+    returns_split,
 )
 from .loan import loan_figures
 
@@ -178,7 +179,8 @@ def _cache_key(state: _FundState, on: date, as_of: date | None) -> str:
         # A date not yet passed measures the IRR today (bev.metrics.holding_irr): today is part of its key.
         measured = min(as_of, timezone.localdate()).isoformat()
         parts = ("on", as_of.isoformat(), measured, state.newest_entry, state.newest_valuation, state.newest_conversion)
-    return f"bev:overview:{state.incarnation}:{state.pk}:" + ":".join(str(part or 0) for part in parts)
+    # "2": the figures hold what the returns brought in by kind (figures cached before lack it)
+    return f"bev:overview:2:{state.incarnation}:{state.pk}:" + ":".join(str(part or 0) for part in parts)
 
 
 @contextmanager
@@ -286,17 +288,21 @@ def _figures_from_rows(rows: dict, as_of: date | None, on: date) -> dict:
     sums, (valuations, sales) = rows["sums"], rows["valuations"]
     unrealised = invested = ZERO
     flows: dict = defaultdict(lambda: ZERO)
+    received: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for position_id, exited_on in rows["positions"]:
         s = sums.get(position_id) or _PositionSums()
         unrealised += _unrealised(exited_on, s.cost, valuations.get(position_id), as_of, sales.get(position_id))
         invested += s.invested
         for day, amount in s.flows.items():
             flows[day] += amount
+        for kind, amount in s.received.items():
+            received[kind] += amount
     return {
         "totals": rows["totals"],
         "unrealised_value": unrealised,
         "invested": invested,
         "irr": holding_irr(flows, unrealised=unrealised, on=on),
+        "received": dict(received),  # what the returns brought in, by kind (`returns_split`)
     }
 
 
@@ -321,7 +327,10 @@ def _overview(state: _FundState, figures: dict, on: date) -> dict:
         "fee_budget": state.fee_budget or ZERO,
         "fee_booked": state.fee_booked,
         "fee_left": (state.fee_budget or ZERO) - state.fee_booked,
+        # every euro received from the positions: income AND money back (loan principal repaid, sale
+        # proceeds); not a return on the investment. What it is: `returns_split` (README, glossary).
         "returns": f["returns"],
+        **returns_split(figures["received"], realised_result=f["realised_result"]),
         "realised_result": f["realised_result"],
         "unrealised_value": unrealised,
         "invested": invested,

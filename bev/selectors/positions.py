@@ -13,6 +13,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -24,7 +25,7 @@ from audit.models import AuditRecord
 from core.exceptions import NotFound
 from core.precompiled import Precompiled
 
-from ..constants import Account, EntryKind, Instrument
+from ..constants import LOAN_INSTRUMENTS, Account, EntryKind, Instrument
 from ..metrics import holding_irr, moic
 from ..models import (
     AcquiredRight,
@@ -48,6 +49,8 @@ from .balances import (
     _running_sums,
     _unrealised,
     _valuations_and_sales,
+    received_by_kind,
+    returns_split,
     value_steps,
 )
 
@@ -61,7 +64,44 @@ def position_list(*, user: User | AnonymousUser, case_id: int | None = None) -> 
     positions = Position.objects.filter(case__in=Case.objects.case_file_visible_to(user)).select_related("case")
     if case_id is not None:
         positions = positions.filter(case_id=case_id)
-    return positions.order_by("id")
+    return _with_conversion(positions).order_by("id")
+
+
+def _with_conversion(positions: QuerySet[Position]) -> QuerySet[Position]:
+    """The positions with the date and former instrument of their conversion (`conversion_date`,
+    `conversion_from`: None while not converted), read in the same statement (`position_loan_state`)."""
+    latest = Conversion.objects.filter(position=OuterRef("pk")).order_by("-converted_on", "-id")
+    return positions.annotate(
+        conversion_date=Subquery(latest.values("converted_on")[:1]),
+        conversion_from=Subquery(latest.values("from_instrument")[:1]),
+    )
+
+
+def position_loan_state(position: Position) -> dict:
+    """Whether the position's loan terms (principal, interest rate, maturity) describe what it is now.
+
+    A convertible loan that converted is shares from its conversion on (`bev.services.conversion_record`
+    makes the instrument equity and keeps the loan's terms on the position as they were): its
+    principal, rate and maturity are then history, the loan no longer stands, and a page or the API
+    says so (`converted_on`, `converted_from`) instead of showing them as an outstanding loan's.
+    `loan_terms_current`: the position is a loan now (convertible, or with warrants)."""
+    annotated = position.__dict__  # the lookups annotate the conversion (`_with_conversion`)
+    if "conversion_date" in annotated:
+        converted_on, converted_from = annotated["conversion_date"], annotated["conversion_from"]
+    else:
+        row = (
+            Conversion.objects.filter(position_id=position.pk)
+            .order_by("-converted_on", "-id")
+            .values_list("converted_on", "from_instrument")
+            .first()
+        )
+        converted_on, converted_from = row if row is not None else (None, None)
+    return {
+        "converted_on": converted_on,
+        "converted_from": converted_from or None,
+        "converted_from_label": str(Instrument(converted_from).label) if converted_from else None,
+        "loan_terms_current": position.instrument in LOAN_INSTRUMENTS,
+    }
 
 
 FOLLOW_UPS: dict[str, type[AcquiredRight] | type[DecisionCondition]] = {
@@ -122,6 +162,7 @@ def _position_of_member(*, user_id: int, clearance_rank: int, position_id: int, 
         .select_related("case")
         .filter(pk=position_id)
     )
+    positions = _with_conversion(positions)
     if follow_ups:
         positions = positions.annotate(
             **{
@@ -195,6 +236,9 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
         sums, valuations, sales = _one_position_figures(ids[0])
     elif as_of is None:  # today's: the running figures, not the lines
         sums = _running_sums(PositionBalance.objects.filter(position_id__in=ids), flows=True) if ids else {}
+        for position_id, received in received_by_kind(list(sums)).items():
+            if position_id in sums:
+                sums[position_id].received.update(received)
         valuations, sales = _valuations_and_sales(ids, as_of) if ids else ({}, {})
     else:
         sums = _position_sums(JournalLine.objects.filter(position_id__in=ids), as_of) if ids else {}
@@ -209,7 +253,9 @@ def positions_metrics(positions: Iterable[Position], *, as_of: date | None = Non
             "invested": s.invested,
             "cost_outstanding": s.cost,
             "reserved": s.reserved,
+            # every euro received from the position; `returns_split` says what it is (income or money back)
             "returns": s.returns,
+            **returns_split(s.received, realised_result=-s.realised),
             "realised_result": -s.realised,
             "unrealised_value": unrealised,
             "unrealised_result": (unrealised - s.cost) if valuation is not None else ZERO,
@@ -312,6 +358,18 @@ def position_stake_recorded_on(position: Position, *, on: date | None = None) ->
         conversions.aggregate(on=Max("converted_on"))["on"],
     ]
     return max((on for on in dates if on is not None), default=None)
+
+
+def sale_of_source(source_key: str) -> dict[str, Decimal] | None:
+    """The sale a letter's transaction is (its outbox key `journal:<entry id>`, as `exit_book` sends it):
+    its proceeds, the cost of the part sold and the realised result (proceeds - cost), as the Exit row
+    records them; None for any other transaction."""
+    prefix, _sep, entry_id = source_key.partition(":")
+    if prefix != "journal" or not entry_id.isdigit():
+        return None
+    names = ("proceeds", "cost_derecognised", "realised_result")
+    sale = Exit.objects.filter(entry_id=int(entry_id)).values_list(*names).first()
+    return dict(zip(names, sale, strict=True)) if sale is not None else None
 
 
 def position_summary(position: Position) -> dict:

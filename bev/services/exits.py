@@ -20,6 +20,7 @@ from ..constants import (
     LOAN_INSTRUMENTS,
     Account,
     EntryKind,
+    Instrument,
     TransactionKind,
 )
 from ..models import (
@@ -77,7 +78,7 @@ def return_book(
     Income above `RETURN_SCALE_MULTIPLE` times the invested amount needs `confirm_outside_scale`."""
     require(user, "fund.book", case=position.case)
     if kind not in RETURN_ACCOUNTS:
-        raise RuleViolation(_("Soort opbrengst: dividend, rente of aflossing."), field="kind")
+        raise RuleViolation(_("Soort ontvangst: dividend, rente of aflossing."), field="kind")
     kind = EntryKind(kind)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
@@ -87,6 +88,21 @@ def return_book(
     balance = position_balances(position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:
         raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    if kind == EntryKind.DIVIDEND and position.instrument == Instrument.CONVERTIBLE_LOAN:
+        # A dividend is paid on shares; a convertible loan holds none until it converts (then the
+        # position is equity: `conversion_record`), and pays interest ("in aandelen converteerbare
+        # leningen", letter, "Invest-NL als beheerder"). Booked as dividend it counted as earnings of
+        # shares the SPV did not hold. A loan with warrants is not refused: warrants exercised give
+        # shares beside the loan, which cannot be recorded here yet, and a dividend on them is real.
+        raise RuleViolation(
+            _(
+                "Een in aandelen converteerbare lening keert rente uit, geen dividend: de positie houdt geen "
+                "aandelen zolang de lening niet is geconverteerd. Boek de betaling als rente, of leg eerst de "
+                "conversie vast."
+            ),
+            field="kind",
+            code="dividend_on_loan",
+        )
     if kind == EntryKind.REPAYMENT:
         if position.instrument not in LOAN_INSTRUMENTS:
             raise RuleViolation(_("Alleen een lening wordt afgelost."), field="kind")
