@@ -1,5 +1,5 @@
 """What waits on a person in the fund ("Mijn werk", core.extensions.work_sources): a management fee,
-investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
+repayment to EZK, investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
 proposal to draw up or an approved one to carry out, and a cabinet condition or acquired right
 whose date is near or passed. Each with its due date where one exists and the page of the action."""
 
@@ -20,7 +20,15 @@ from cases.work import may, my_cases, task
 from core.formatting import page_euro
 
 from .constants import REVERSAL_APPROVAL, DisbursementStatus, FollowUpStatus, ProposalStatus
-from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal, ReversalProposal
+from .models import (
+    AcquiredRight,
+    DecisionCondition,
+    Disbursement,
+    FeeCharge,
+    InvestmentProposal,
+    LoanRepaymentProposal,
+    ReversalProposal,
+)
 from .services.ledger import DISBURSEMENT_STATES
 
 # A follow-up item appears this many days before its date.
@@ -28,7 +36,7 @@ FOLLOW_UP_WARNING_DAYS = 14
 
 
 def work_items(*, user) -> list[dict]:
-    items = _fee_items(user)
+    items = _fee_items(user) + _loan_repayment_items(user)
     cases = {c.pk: c for c in my_cases(user=user) if c.my_role in (Role.FUND_MANAGER, Role.CASE_OFFICER)}
     items += _reversal_items(user, cases)
     if not cases:
@@ -135,6 +143,27 @@ def _fee_items(user) -> list[dict]:
             "urgent": False,
         }
         for fee in FeeCharge.objects.filter(status=ProposalStatus.PROPOSED).exclude(proposed_by=user)
+    ]
+
+
+def _loan_repayment_items(user) -> list[dict]:
+    """Fund-wide: another fund manager approves a proposed repayment to EZK (four eyes: never the
+    proposer, the rule of `bev.services.loan`)."""
+    if not can(user, "loan_repayment.approve"):
+        return []
+    return [
+        {
+            "kind": _("Vier ogen: aflossing lening EZK goedkeuren"),
+            "title": proposal.description,
+            "what": page_euro(proposal.amount),
+            "url": reverse("bev:loan_repayments"),
+            "due_at": None,
+            "overdue": False,
+            "urgent": False,
+        }
+        for proposal in LoanRepaymentProposal.objects.filter(status=ProposalStatus.PROPOSED)
+        .exclude(proposed_by=user)
+        .order_by("id")
     ]
 
 

@@ -85,7 +85,7 @@ class FundMachine(RuleBasedStateMachine):
             for _ in range(POSITIONS)
         ]
         self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
-        self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repay)
+        self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repayment_approve)
         self.reserved = [Decimal("0.00")] * POSITIONS
         self.cost = [Decimal("0.00")] * POSITIONS
         self.invested = [Decimal("0.00")] * POSITIONS
@@ -258,13 +258,15 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def repay_ezk(self, amount):
-        """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep."""
+        """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep.
+        Proposed by one fund manager, booked on another's approval (four eyes)."""
         allowed = amount <= self.received - self.repaid and amount <= self.available
-        if self.expect(
-            allowed,
-            lambda: services.loan_repay(user=self.manager, amount=amount, idempotency_key=self.key()),
-            ApplicationError,
-        ):
+
+        def repay():
+            proposal = services.loan_repayment_propose(user=self.manager, amount=amount, idempotency_key=self.key())
+            return services.loan_repayment_approve(user=self.manager2, proposal=proposal)
+
+        if self.expect(allowed, repay, ApplicationError):
             self.repaid += amount
             self.available -= amount
 
