@@ -473,7 +473,7 @@ class FeeCharge(models.Model):
 
 class ReversalProposal(models.Model):
     """A reversing entry proposed by one person and booked on another's approval: the correction of an
-    entry that was itself booked under four eyes (a disbursement, a management fee:
+    entry that was itself booked under four eyes (a disbursement, a management fee, a repayment to EZK:
     `bev.constants.REVERSAL_APPROVAL`)."""
 
     # Set on the row `reversal_propose` returns for a repeated idempotency key (the API answers 200).

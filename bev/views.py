@@ -44,7 +44,15 @@ from core.views import (
 )
 
 from . import selectors, services
-from .constants import REVERSAL_APPROVAL, REVERSIBLE_KINDS, Account, DisbursementStatus, Instrument, ProposalStatus
+from .constants import (
+    REVERSAL_APPROVAL,
+    REVERSIBLE_KINDS,
+    Account,
+    DisbursementStatus,
+    EntryKind,
+    Instrument,
+    ProposalStatus,
+)
 from .forms import (
     ConversionForm,
     DilutionForm,
@@ -492,10 +500,10 @@ def _reversible(user, entries) -> set[int]:
 
 
 def _reversal_on_fees_page(proposal: ReversalProposal) -> bool:
-    """A proposal to reverse one of the fund's own bookings (a management fee) is decided on the fees
-    page: its approvers, EZK's officials (fee.approve), do not see the ledger (fund.view). A case's
-    booking (a disbursement) is decided on the ledger."""
-    return proposal.entry.case_id is None
+    """A proposal to reverse a management fee is decided on the fees page: its approvers, EZK's
+    officials (fee.approve), do not see the ledger (fund.view). A case's booking (a disbursement) and a
+    repayment to EZK (its approvers are fund managers) are decided on the ledger."""
+    return proposal.entry.kind == EntryKind.FEE
 
 
 def _reversal_rows(user, forms: dict, *, on_fees_page: bool) -> list[DecisionRow[ReversalProposal]]:

@@ -19,7 +19,7 @@ from cases.models import CabinetDecision
 from cases.work import may, my_cases, task
 from core.formatting import page_euro
 
-from .constants import REVERSAL_APPROVAL, DisbursementStatus, FollowUpStatus, ProposalStatus
+from .constants import REVERSAL_APPROVAL, DisbursementStatus, EntryKind, FollowUpStatus, ProposalStatus
 from .models import (
     AcquiredRight,
     DecisionCondition,
@@ -170,9 +170,9 @@ def _loan_repayment_items(user) -> list[dict]:
 def _reversal_items(user, cases: dict) -> list[dict]:
     """Four eyes on a correction (bev.constants.REVERSAL_APPROVAL): a proposal to reverse a booking, for
     who holds the booking's own approving permission and did not propose it (the rule of
-    `bev.services.corrections._decidable`). The fund's own booking (a management fee: EZK's officials,
-    who do not see the ledger) on the fees page; a case's (a disbursement: another fund manager on the
-    team) on the ledger. One query, and none for who approves neither."""
+    `bev.services.corrections._decidable`). A management fee's (EZK's officials, who do not see the
+    ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
+    repayment's to EZK (another fund manager) on the ledger. One query, and none for who approves neither."""
     decidable = []
     for kind, permission in REVERSAL_APPROVAL.items():
         if can(user, permission):
@@ -201,7 +201,8 @@ def _reversal_items(user, cases: dict) -> list[dict]:
                     "kind": kind,
                     "title": _("Boeking #%(id)s (%(kind)s)") % {"id": entry.pk, "kind": entry.get_kind_display()},
                     "what": page_euro(entry.amount),
-                    "url": reverse("bev:fees") + "#reversals",
+                    # a fee's on the fees page (EZK's officials do not see the ledger), a repayment's on the ledger
+                    "url": reverse("bev:fees" if entry.kind == EntryKind.FEE else "bev:ledger") + "#reversals",
                     "due_at": None,
                     "overdue": False,
                     "urgent": False,

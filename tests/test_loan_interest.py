@@ -179,7 +179,15 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     assert overview["swept_to_treasury"] == 40 * M  # unchanged by the loan's bookings
     # the wrong repayment reversed: principal outstanding again
     repayment = JournalEntry.objects.get(kind=EntryKind.EZK_REPAYMENT)
-    services.entry_reverse(user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev")
+    with pytest.raises(Conflict) as refused:  # booked under four eyes, reversed under four eyes
+        services.entry_reverse(user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev")
+    assert refused.value.code == "reversal_needs_four_eyes"
+    proposal = services.reversal_propose(
+        user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev"
+    )
+    with pytest.raises(PermissionDenied):
+        services.reversal_approve(user=manager, proposal=proposal)
+    services.reversal_approve(user=manager2, proposal=proposal)
     assert fund_overview()["loan_principal_outstanding"] == 100 * M
 
 

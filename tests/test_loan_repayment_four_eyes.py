@@ -225,3 +225,25 @@ def test_the_web_page_lets_another_fund_manager_approve_after_a_confirm_step(man
     assert response.status_code == 400 and "Een reden is verplicht." in response.content.decode()
     assert client.post(reject_url, {f"lr{other.pk}-reason": "Te vroeg."}).status_code == 302
     assert LoanRepaymentProposal.objects.get(pk=other.pk).status == "rejected" and repayments() == 1
+
+
+def test_a_repayment_booked_under_four_eyes_is_reversed_under_four_eyes_on_the_ledger(manager, manager2, client):
+    """A correction needs the eyes of the booking it undoes (bev.constants.REVERSAL_APPROVAL): one
+    fund manager alone could otherwise undo a repayment two approved."""
+    fund_with_tranches(user=manager)
+    entry = services.loan_repayment_approve(user=manager2, proposal=propose(manager, amount=30 * M)).entry
+    with pytest.raises(Conflict) as refused:
+        services.entry_reverse(user=manager, entry=entry, reason="Verkeerd bedrag.", idempotency_key="rev")
+    assert refused.value.code == "reversal_needs_four_eyes"
+    proposal = services.reversal_propose(user=manager, entry=entry, reason="Verkeerd bedrag.", idempotency_key="rev")
+    with pytest.raises(PermissionDenied):
+        services.reversal_approve(user=manager, proposal=proposal)
+    # the other fund manager finds it on "Mijn werk" and decides it on the ledger (not the fees page)
+    task = [i for i in work_items(user=manager2) if i["kind"] == "Vier ogen: tegenboeking goedkeuren"]
+    assert [i["url"] for i in task] == [reverse("bev:ledger") + "#reversals"]
+    web_session(client, manager2)
+    approve_url = reverse("bev:reversal_decide", args=[proposal.pk, "approve"])
+    assert approve_url in client.get(reverse("bev:ledger")).content.decode()
+    assert approve_url not in client.get(reverse("bev:fees")).content.decode()
+    assert client.post(approve_url, {"confirm": "1"}).status_code == 302
+    assert fund_overview()["loan_principal_outstanding"] == 100 * M
