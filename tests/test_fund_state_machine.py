@@ -24,9 +24,11 @@ from tests.factories import (
     UserFactory,
     case_to_investment_preparation,
     charge_fee,
+    fee_approver,
     fund_establish_default,
     make_case,
     order_sale,
+    reverse_four_eyes,
 )
 
 M = Decimal("1000000.00")
@@ -235,6 +237,14 @@ class FundMachine(RuleBasedStateMachine):
         entry, kind, amount, reversed_before = item
 
         def book():
+            if kind == "fee":  # booked under four eyes, reversed under four eyes (REVERSAL_APPROVAL)
+                return reverse_four_eyes(
+                    entry,
+                    proposer=self.manager2,
+                    approver=fee_approver(),
+                    reason="correctie",
+                    idempotency_key=self.key(),
+                )
             return services.entry_reverse(
                 user=self.manager2,
                 entry=entry,
