@@ -97,6 +97,11 @@ PERMISSIONS: dict[str, set[str]] = {
     "fee.propose": {R.FUND_MANAGER},
     "fee.approve": {R.CASE_OFFICER},
     "fee_budget.set": {R.ADMINISTRATOR},
+    # EZK's loan repaid (fund-wide): proposed by one fund manager, approved (and so booked) by another,
+    # never the proposer (four eyes by person). The service's own control: the 2023 letter says only
+    # that the loan is to be "terugbetaald" (footnote 9), not who decides it (docs/security.md).
+    "loan_repayment.propose": {R.FUND_MANAGER},
+    "loan_repayment.approve": {R.FUND_MANAGER},
     # letters to parliament and reports
     "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
     "letter.edit": {R.PARLIAMENTARY_LIAISON},
@@ -149,6 +154,8 @@ ACTION_LABELS = {
     "fee.propose": _("een beheersvergoeding voorstellen"),
     "fee.approve": _("een beheersvergoeding goedkeuren"),
     "fee_budget.set": _("het budget voor de beheersvergoeding vaststellen"),
+    "loan_repayment.propose": _("een aflossing aan EZK voorstellen"),
+    "loan_repayment.approve": _("een aflossing aan EZK goedkeuren"),
     "letter.view": _("Kamerbrieven inzien"),
     "letter.edit": _("een Kamerbrief bewerken"),
     "letter.approve": _("een Kamerbrief goedkeuren"),

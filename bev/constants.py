@@ -100,10 +100,12 @@ REVERSIBLE_KINDS = [
 # A correction needs the eyes of the booking it undoes (the service's own rule, following the four
 # eyes of the bookings themselves): an entry booked on a second person's approval is reversed only on
 # a second person's approval too, with the permission that approved the booking. One person alone
-# could otherwise undo a disbursement or a management fee that two approved (bev.services.corrections).
+# could otherwise undo a disbursement, a management fee or a repayment to EZK that two approved
+# (bev.services.corrections).
 REVERSAL_APPROVAL: dict[str, str] = {
     EntryKind.DISBURSEMENT: "fund.approve_disbursement",  # another Invest-NL manager on the case
     EntryKind.FEE: "fee.approve",  # an EZK official, as the fee itself
+    EntryKind.EZK_REPAYMENT: "loan_repayment.approve",  # another fund manager, as the repayment itself
 }
 
 

@@ -473,7 +473,7 @@ class FeeCharge(models.Model):
 
 class ReversalProposal(models.Model):
     """A reversing entry proposed by one person and booked on another's approval: the correction of an
-    entry that was itself booked under four eyes (a disbursement, a management fee:
+    entry that was itself booked under four eyes (a disbursement, a management fee, a repayment to EZK:
     `bev.constants.REVERSAL_APPROVAL`)."""
 
     # Set on the row `reversal_propose` returns for a repeated idempotency key (the API answers 200).
@@ -727,3 +727,51 @@ class TrancheScheduleOverride(models.Model):
 
     def __str__(self):
         return f"{self.year}: +{euro(self.amount, cents=True)}"
+
+
+class LoanRepaymentProposal(models.Model):
+    """A repayment of principal to EZK, proposed by one fund manager and booked on another's approval.
+
+    The letter says only that the money is "een langlopende achtergestelde lening" that is to be
+    "terugbetaald" (letter, "Financiële omvang" and footnote 9); that a repayment needs a second
+    person is the service's own control (docs/security.md), as for the other money that leaves the
+    fund (a disbursement, a management fee, a reversal of either): one person alone could otherwise
+    empty the fund into EZK's account. The approval books it (bev.services.loan_repayment_approve),
+    checking the principal outstanding, the available liquidity and the booking date again."""
+
+    # Set on the row `loan_repayment_propose` returns for a repeated idempotency key (the API answers 200).
+    replayed: bool = False
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_repayment_proposals")
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.TextField(_("omschrijving"))
+    repaid_on = models.DateField(_("afgelost op"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="loan_repayment_proposal"
+    )
+
+    class Meta:
+        verbose_name = _("voorstel tot aflossing lening EZK")
+        verbose_name_plural = _("voorstellen tot aflossing lening EZK")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # A booked proposal has its entry, and only a booked one.
+            models.CheckConstraint(
+                condition=Q(status="approved", entry__isnull=False) | (~Q(status="approved") & Q(entry__isnull=True)),
+                name="bev_loan_repayment_entry_iff_approved",
+            )
+        ]
+
+    def __str__(self):
+        return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"

@@ -12,6 +12,12 @@ urlpatterns = [
     path("fees/", views.fees, name="fees"),
     path("fees/budget/", views.fee_budget_set, name="fee_budget_set"),
     path("fees/<int:fee_id>/<slug:decision>/", views.fee_decide, name="fee_decide"),
+    path("loan-repayments/", views.loan_repayments, name="loan_repayments"),
+    path(
+        "loan-repayments/<int:proposal_id>/<slug:decision>/",
+        views.loan_repayment_decide,
+        name="loan_repayment_decide",
+    ),
     path("cases/<int:pk>/", views.case_positions, name="case_positions"),
     path("cases/<int:pk>/proposals/", views.investment_proposal_propose, name="proposal_propose"),
     path("proposals/<int:proposal_id>/<slug:decision>/", views.investment_proposal_decide, name="proposal_decide"),

@@ -44,7 +44,15 @@ from core.views import (
 )
 
 from . import selectors, services
-from .constants import REVERSAL_APPROVAL, REVERSIBLE_KINDS, Account, DisbursementStatus, Instrument, ProposalStatus
+from .constants import (
+    REVERSAL_APPROVAL,
+    REVERSIBLE_KINDS,
+    Account,
+    DisbursementStatus,
+    EntryKind,
+    Instrument,
+    ProposalStatus,
+)
 from .forms import (
     ConversionForm,
     DilutionForm,
@@ -65,7 +73,15 @@ from .forms import (
     TrancheForm,
     ValuationForm,
 )
-from .models import Disbursement, FeeBudget, FeeCharge, InvestmentProposal, JournalEntry, ReversalProposal
+from .models import (
+    Disbursement,
+    FeeBudget,
+    FeeCharge,
+    InvestmentProposal,
+    JournalEntry,
+    LoanRepaymentProposal,
+    ReversalProposal,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -121,10 +137,15 @@ FUND_ACTIONS: dict[str, BookingAction] = {
     # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
     "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
     "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
-    "loan-repayment": (LoanRepaymentForm, services.loan_repay, gettext_lazy("Aflossen aan EZK")),
+    # proposed by a fund manager; another approves (and so books) it on the repayments page
+    "loan-repayment": (
+        LoanRepaymentForm,
+        services.loan_repayment_propose,
+        gettext_lazy("Aflossing aan EZK voorstellen"),
+    ),
 }
 # Steps that only propose: nothing is booked until a second person approves (four eyes).
-PROPOSALS = {"disburse", "fee"}
+PROPOSALS = {"disburse", "fee", "loan-repayment"}
 # Steps on a holding, which exists once money went in: the services refuse them before the first
 # disbursement (409 not_invested; a valuation at its date), so the page does not offer them then.
 AFTER_FIRST_INVESTMENT = {"return", "exit", "value", "convert"}
@@ -479,10 +500,10 @@ def _reversible(user, entries) -> set[int]:
 
 
 def _reversal_on_fees_page(proposal: ReversalProposal) -> bool:
-    """A proposal to reverse one of the fund's own bookings (a management fee) is decided on the fees
-    page: its approvers, EZK's officials (fee.approve), do not see the ledger (fund.view). A case's
-    booking (a disbursement) is decided on the ledger."""
-    return proposal.entry.case_id is None
+    """A proposal to reverse a management fee is decided on the fees page: its approvers, EZK's
+    officials (fee.approve), do not see the ledger (fund.view). A case's booking (a disbursement) and a
+    repayment to EZK (its approvers are fund managers) are decided on the ledger."""
+    return proposal.entry.kind == EntryKind.FEE
 
 
 def _reversal_rows(user, forms: dict, *, on_fees_page: bool) -> list[DecisionRow[ReversalProposal]]:
@@ -1208,3 +1229,95 @@ def fee_decide(request, fee_id: int, decision: str):
             )
             return redirect("bev:fees")
     return fees.__wrapped__(request, forms={key: form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Repayments to EZK: proposed by one fund manager, approved (and so booked) by another
+# ---------------------------------------------------------------------------------------------
+LOAN_REPAYMENTS_PAGE_SIZE = 50
+
+
+@web_view
+def loan_repayments(request, forms: dict | None = None):
+    """The repayments of principal to EZK (fund.view), with the decision forms for who may approve
+    (loan_repayment.approve), never on their own proposal: the rule `bev.services.loan` checks."""
+    require(request.user, "fund.view")
+    forms = forms or {}
+    user = request.user
+    may_approve = can(user, "loan_repayment.approve")
+    page = Paginator(selectors.loan_repayment_list(), LOAN_REPAYMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows: list[DecisionRow[LoanRepaymentProposal]] = []
+    for proposal in page.object_list:
+        if may_approve and proposal.status == ProposalStatus.PROPOSED and proposal.proposed_by_id != user.pk:
+            approve_form = forms.get(f"approve:{proposal.pk}")
+            reject_form = forms.get(f"reject:{proposal.pk}") or RejectForm(prefix=f"lr{proposal.pk}")
+            rows.append(DecisionRow(proposal, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:  # a refused approval's reason still shows at its row, with no button to try again
+            rows.append(DecisionRow(proposal, approve_form=forms.get(f"approve:{proposal.pk}")))
+    shown = {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{row.item.pk}" for row in rows}
+    return render(
+        request,
+        "bev/loan_repayments.html",
+        {
+            "general": refused_elsewhere(forms, shown=shown),
+            "nav": "fund",
+            "rows": rows,
+            "page": page,
+            "outstanding": selectors.fund_overview()["loan_principal_outstanding"],
+        },
+        status=400 if forms else 200,
+    )
+
+
+@web_view
+@require_POST
+def loan_repayment_decide(request, proposal_id: int, decision: str):
+    """Another fund manager approves (books, after a confirm step) or rejects a proposed repayment."""
+    require(request.user, "fund.view")
+    proposal = selectors.loan_repayment_get(proposal_id=proposal_id)
+    back = reverse("bev:loan_repayments")
+    if decision == "reject":
+        form: django_forms.Form = RejectForm(request.POST, prefix=f"lr{proposal.pk}")
+    elif decision == "approve":
+        form = django_forms.Form(request.POST)
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                services.loan_repayment_reject(user=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
+            else:
+                asked = confirm_first(
+                    request,
+                    title=_("Aflossing aan EZK goedkeuren en boeken"),
+                    button=_("Bevestigen en boeken"),
+                    facts=[
+                        (_("Bedrag"), page_euro(proposal.amount)),
+                        (_("Omschrijving"), proposal.description),
+                        (
+                            _("Boekdatum"),
+                            date_display(proposal.repaid_on) if proposal.repaid_on else _("de dag van goedkeuring"),
+                        ),
+                        (_("Voorgesteld door"), str(proposal.proposed_by)),
+                    ],
+                    consequence=_(
+                        "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de uitstaande "
+                        "hoofdsom van de lening."
+                    ),
+                    back_url=back,
+                    dry_run=lambda: services.loan_repayment_approve(user=request.user, proposal=proposal),
+                )
+                if asked is not None:
+                    return asked
+                services.loan_repayment_approve(user=request.user, proposal=proposal)
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("De aflossing aan EZK is goedgekeurd en geboekt.")
+                if decision == "approve"
+                else _("Het voorstel tot aflossing is afgewezen."),
+            )
+            return redirect(back)
+    return loan_repayments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form})

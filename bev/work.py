@@ -1,5 +1,5 @@
 """What waits on a person in the fund ("Mijn werk", core.extensions.work_sources): a management fee,
-investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
+repayment to EZK, investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
 proposal to draw up or an approved one to carry out, and a cabinet condition or acquired right
 whose date is near or passed. Each with its due date where one exists and the page of the action."""
 
@@ -19,8 +19,16 @@ from cases.models import CabinetDecision
 from cases.work import may, my_cases, task
 from core.formatting import page_euro
 
-from .constants import REVERSAL_APPROVAL, DisbursementStatus, FollowUpStatus, ProposalStatus
-from .models import AcquiredRight, DecisionCondition, Disbursement, FeeCharge, InvestmentProposal, ReversalProposal
+from .constants import REVERSAL_APPROVAL, DisbursementStatus, EntryKind, FollowUpStatus, ProposalStatus
+from .models import (
+    AcquiredRight,
+    DecisionCondition,
+    Disbursement,
+    FeeCharge,
+    InvestmentProposal,
+    LoanRepaymentProposal,
+    ReversalProposal,
+)
 from .services.ledger import DISBURSEMENT_STATES
 
 # A follow-up item appears this many days before its date.
@@ -28,7 +36,7 @@ FOLLOW_UP_WARNING_DAYS = 14
 
 
 def work_items(*, user) -> list[dict]:
-    items = _fee_items(user)
+    items = _fee_items(user) + _loan_repayment_items(user)
     cases = {c.pk: c for c in my_cases(user=user) if c.my_role in (Role.FUND_MANAGER, Role.CASE_OFFICER)}
     items += _reversal_items(user, cases)
     if not cases:
@@ -138,12 +146,33 @@ def _fee_items(user) -> list[dict]:
     ]
 
 
+def _loan_repayment_items(user) -> list[dict]:
+    """Fund-wide: another fund manager approves a proposed repayment to EZK (four eyes: never the
+    proposer, the rule of `bev.services.loan`)."""
+    if not can(user, "loan_repayment.approve"):
+        return []
+    return [
+        {
+            "kind": _("Vier ogen: aflossing lening EZK goedkeuren"),
+            "title": proposal.description,
+            "what": page_euro(proposal.amount),
+            "url": reverse("bev:loan_repayments"),
+            "due_at": None,
+            "overdue": False,
+            "urgent": False,
+        }
+        for proposal in LoanRepaymentProposal.objects.filter(status=ProposalStatus.PROPOSED)
+        .exclude(proposed_by=user)
+        .order_by("id")
+    ]
+
+
 def _reversal_items(user, cases: dict) -> list[dict]:
     """Four eyes on a correction (bev.constants.REVERSAL_APPROVAL): a proposal to reverse a booking, for
     who holds the booking's own approving permission and did not propose it (the rule of
-    `bev.services.corrections._decidable`). The fund's own booking (a management fee: EZK's officials,
-    who do not see the ledger) on the fees page; a case's (a disbursement: another fund manager on the
-    team) on the ledger. One query, and none for who approves neither."""
+    `bev.services.corrections._decidable`). A management fee's (EZK's officials, who do not see the
+    ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
+    repayment's to EZK (another fund manager) on the ledger. One query, and none for who approves neither."""
     decidable = []
     for kind, permission in REVERSAL_APPROVAL.items():
         if can(user, permission):
@@ -172,7 +201,8 @@ def _reversal_items(user, cases: dict) -> list[dict]:
                     "kind": kind,
                     "title": _("Boeking #%(id)s (%(kind)s)") % {"id": entry.pk, "kind": entry.get_kind_display()},
                     "what": page_euro(entry.amount),
-                    "url": reverse("bev:fees") + "#reversals",
+                    # a fee's on the fees page (EZK's officials do not see the ledger), a repayment's on the ledger
+                    "url": reverse("bev:fees" if entry.kind == EntryKind.FEE else "bev:ledger") + "#reversals",
                     "due_at": None,
                     "overdue": False,
                     "urgent": False,

@@ -354,6 +354,17 @@ def fund_with_tranches(*, user, amounts=(Decimal("50000000"), Decimal("50000000"
     return fund
 
 
+def repay_loan(*, proposer, approver, amount, idempotency_key, repaid_on=None, description=""):
+    """Principal repaid to EZK the only way there is: proposed by one fund manager, approved (and so
+    booked) by another (four eyes, bev.services.loan). Returns the booked entry."""
+    from bev.services import loan_repayment_approve, loan_repayment_propose
+
+    proposal = loan_repayment_propose(
+        user=proposer, amount=amount, idempotency_key=idempotency_key, repaid_on=repaid_on, description=description
+    )
+    return loan_repayment_approve(user=approver, proposal=proposal).entry
+
+
 ALL_INSTRUMENTS = ("equity", "convertible_loan", "loan_with_warrants")
 
 

@@ -24,9 +24,11 @@ from tests.factories import (
     UserFactory,
     case_to_investment_preparation,
     charge_fee,
+    fee_approver,
     fund_establish_default,
     make_case,
     order_sale,
+    reverse_four_eyes,
 )
 
 M = Decimal("1000000.00")
@@ -85,7 +87,7 @@ class FundMachine(RuleBasedStateMachine):
             for _ in range(POSITIONS)
         ]
         self.received = self.available = self.swept = self.fees = self.returns = Decimal("0.00")
-        self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repay)
+        self.repaid = Decimal("0.00")  # principal repaid to EZK (bev.services.loan_repayment_approve)
         self.reserved = [Decimal("0.00")] * POSITIONS
         self.cost = [Decimal("0.00")] * POSITIONS
         self.invested = [Decimal("0.00")] * POSITIONS
@@ -235,6 +237,14 @@ class FundMachine(RuleBasedStateMachine):
         entry, kind, amount, reversed_before = item
 
         def book():
+            if kind == "fee":  # booked under four eyes, reversed under four eyes (REVERSAL_APPROVAL)
+                return reverse_four_eyes(
+                    entry,
+                    proposer=self.manager2,
+                    approver=fee_approver(),
+                    reason="correctie",
+                    idempotency_key=self.key(),
+                )
             return services.entry_reverse(
                 user=self.manager2,
                 entry=entry,
@@ -258,13 +268,15 @@ class FundMachine(RuleBasedStateMachine):
 
     @rule(amount=amounts)
     def repay_ezk(self, amount):
-        """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep."""
+        """Principal repaid to EZK: never more than outstanding, never more than available; not a sweep.
+        Proposed by one fund manager, booked on another's approval (four eyes)."""
         allowed = amount <= self.received - self.repaid and amount <= self.available
-        if self.expect(
-            allowed,
-            lambda: services.loan_repay(user=self.manager, amount=amount, idempotency_key=self.key()),
-            ApplicationError,
-        ):
+
+        def repay():
+            proposal = services.loan_repayment_propose(user=self.manager, amount=amount, idempotency_key=self.key())
+            return services.loan_repayment_approve(user=self.manager2, proposal=proposal)
+
+        if self.expect(allowed, repay, ApplicationError):
             self.repaid += amount
             self.available -= amount
 

@@ -19,7 +19,7 @@ from bev.selectors import fund_overview, running_balance_mismatches, unbalanced_
 from core.exceptions import Conflict, PermissionDenied
 from parliament.models import Report
 from parliament.reports import build_annual_report
-from tests.factories import fund_establish_default, fund_with_tranches
+from tests.factories import fund_establish_default, fund_with_tranches, repay_loan
 
 pytestmark = pytest.mark.django_db
 M = Decimal("1000000.00")
@@ -131,7 +131,7 @@ def test_a_rate_change_counts_from_its_day(manager, administrator):
     assert [s["rate"] for s in accrued[-1].calculation] == ["2.0000", "4.0000"]
 
 
-def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep(manager, administrator, api):
+def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep(manager, manager2, administrator, api):
     # a cap of €60m so that the second tranche is partly swept to the staatskas
     services.fund_establish(
         name="BEV SPV",
@@ -151,18 +151,22 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     assert refused.value.code == "loan_interest_exceeds_payable"
     services.loan_interest_pay(user=manager, amount=accrued - 1000, idempotency_key="p1")
     with pytest.raises(Conflict) as refused:
-        services.loan_repay(user=manager, amount=100 * M + Decimal("0.01"), idempotency_key="r0")
+        services.loan_repayment_propose(user=manager, amount=100 * M + Decimal("0.01"), idempotency_key="r0")
     assert refused.value.code == "loan_repayment_exceeds_principal"
+    # the repayment is proposed (nothing booked), another fund manager approves and so books it
     response = api(manager).post(
         "/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"}, format="json"
     )
-    assert response.status_code == 201 and response.json()["kind"] == "ezk_repayment"
+    assert response.status_code == 201 and response.json()["status"] == "proposed"
+    assert response.json()["entry"] is None
     assert (
         api(manager)
         .post("/api/fund/loan-repayments/", {"amount": "10000000.00", "idempotency_key": "r1"}, format="json")
         .status_code
         == 200
-    )  # a retry books nothing
+    )  # a retry proposes nothing new
+    approved = api(manager2).post(f"/api/fund/loan-repayments/{response.json()['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.json()
     assert (
         api(manager)
         .post("/api/fund/loan-interest-payments/", {"amount": "1000.00", "idempotency_key": "p2"}, format="json")
@@ -174,17 +178,25 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     assert overview["loan_interest_paid"] == accrued and overview["loan_interest_payable"] == 0
     assert overview["swept_to_treasury"] == 40 * M  # unchanged by the loan's bookings
     # the wrong repayment reversed: principal outstanding again
-    repayment = JournalEntry.objects.get(idempotency_key="r1")
-    services.entry_reverse(user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev")
+    repayment = JournalEntry.objects.get(kind=EntryKind.EZK_REPAYMENT)
+    with pytest.raises(Conflict) as refused:  # booked under four eyes, reversed under four eyes
+        services.entry_reverse(user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev")
+    assert refused.value.code == "reversal_needs_four_eyes"
+    proposal = services.reversal_propose(
+        user=manager, entry=repayment, reason="Verkeerd bedrag.", idempotency_key="r1-rev"
+    )
+    with pytest.raises(PermissionDenied):
+        services.reversal_approve(user=manager, proposal=proposal)
+    services.reversal_approve(user=manager2, proposal=proposal)
     assert fund_overview()["loan_principal_outstanding"] == 100 * M
 
 
-def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, administrator, api):
+def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, manager2, administrator, api):
     fund_with_tranches(user=manager)
     terms(administrator)
     services.loan_interest_accrue(user=manager, through=date(2025, 12, 31))
     services.loan_interest_pay(user=manager, amount=Decimal("500000.00"), idempotency_key="p", paid_on=date(2026, 1, 5))
-    services.loan_repay(user=manager, amount=5 * M, idempotency_key="r", repaid_on=date(2026, 1, 6))
+    repay_loan(proposer=manager, approver=manager2, amount=5 * M, idempotency_key="r", repaid_on=date(2026, 1, 6))
     expected = {
         "loan_received": -ledger_sum(Account.MINISTRY_LOAN),
         "loan_repaid": ledger_sum(Account.CASH_AVAILABLE, EntryKind.EZK_REPAYMENT) * -1,
@@ -220,9 +232,10 @@ def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, admin
     assert Decimal(loan["swept_to_treasury"]["year_end"]) == expected["swept_to_treasury"]
 
 
-def test_the_fund_page_shows_the_loan_and_books_a_repayment_after_a_preview(manager, administrator, client):
+def test_the_fund_page_shows_the_loan_and_proposes_a_repayment_after_a_preview(manager, administrator, client):
     from django.urls import reverse
 
+    from bev.models import LoanRepaymentProposal
     from tests.factories import web_session
 
     fund_with_tranches(user=manager)
@@ -230,13 +243,17 @@ def test_the_fund_page_shows_the_loan_and_books_a_repayment_after_a_preview(mana
     web_session(client, manager)
     page = client.get(reverse("bev:fund")).content.decode()
     assert "Uitstaande hoofdsom" in page and "2,5% per jaar, rente per kwartaal" in page
+    assert reverse("bev:loan_repayments") in page
     url = reverse("bev:fund_book", args=["loan-repayment"])
     data = {"loan-repayment-amount": "10.000.000", "loan-repayment-idempotency_key": "web-r-1"}
     preview = client.post(url, data)
-    assert preview.status_code == 200 and "€ 90.000.000" in preview.content.decode()  # outstanding after
-    assert not JournalEntry.objects.filter(kind=EntryKind.EZK_REPAYMENT).exists()
+    assert preview.status_code == 200 and "voorgesteld" in preview.content.decode()
+    assert not LoanRepaymentProposal.objects.exists()
     assert client.post(url, {**data, "confirm": "1"}).status_code == 302
-    assert fund_overview()["loan_principal_outstanding"] == 90 * M
+    # proposed, not booked: a second fund manager approves it (tests/test_loan_repayment_four_eyes.py)
+    assert LoanRepaymentProposal.objects.get().status == "proposed"
+    assert not JournalEntry.objects.filter(kind=EntryKind.EZK_REPAYMENT).exists()
+    assert fund_overview()["loan_principal_outstanding"] == 100 * M
     refused = client.post(
         reverse("bev:fund_book", args=["loan-interest"]),
         {"loan-interest-amount": "1", "loan-interest-idempotency_key": "web-i-1"},
@@ -252,7 +269,7 @@ def test_a_tranche_cannot_be_reversed_below_what_was_repaid(case, manager, manag
     case_to_investment_preparation(case, recorder=secretariat, confirmer=secretariat2)
     stake = invest_in_case(case, proposer=manager, approver=manager2, amount=10 * M)
     services.return_book(user=manager, position=stake, kind="dividend", amount=30 * M, idempotency_key="div")
-    services.loan_repay(user=manager, amount=60 * M, idempotency_key="r")  # cash left: 60m
+    repay_loan(proposer=manager, approver=manager2, amount=60 * M, idempotency_key="r")  # cash left: 60m
     tranche = JournalEntry.objects.get(idempotency_key="factory-tranche-2")
     with pytest.raises(LimitExceeded) as refused:  # outstanding principal would be 50m - 60m
         services.entry_reverse(user=manager, entry=tranche, reason="Dubbel.", idempotency_key="t2-rev")

@@ -32,6 +32,7 @@ from ..models import (
     JournalEntry,
     JournalLine,
     LoanInterestAccrual,
+    LoanRepaymentProposal,
     LoanTerms,
     ManagerPeriod,
     Position,
@@ -397,10 +398,43 @@ class LoanInterestPaymentSerializer(serializers.Serializer):
 
 
 class LoanRepaymentSerializer(serializers.Serializer):
+    """A repayment to EZK proposed (four eyes: another fund manager approves it, which books it)."""
+
     amount = money_field()
-    repaid_on = serializers.DateField(required=False, allow_null=True)
+    repaid_on = serializers.DateField(required=False, allow_null=True, help_text=_("Leeg: de dag van goedkeuring."))
     description = serializers.CharField(required=False, allow_blank=True, default="")
     idempotency_key = key_field()
+
+
+class LoanRepaymentProposalSerializer(serializers.ModelSerializer):
+    """A repayment of principal to EZK: proposed by one fund manager, approved (and so booked: `entry`)
+    or rejected by another."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = LoanRepaymentProposal
+        fields = [
+            "id",
+            "amount",
+            "description",
+            "repaid_on",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "entry",
+        ]
+        read_only_fields = fields
+
+
+class LoanRepaymentApproveSerializer(serializers.Serializer):
+    repaid_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Leeg: de datum van het voorstel, anders vandaag.")
+    )
 
 
 class TrancheOverrideSerializer(serializers.ModelSerializer):

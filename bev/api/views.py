@@ -293,13 +293,48 @@ class FundViewSet(viewsets.GenericViewSet):
         return _booked(services.loan_interest_pay(user=request.user, **data))
 
     @extend_schema(
-        request=s.LoanRepaymentSerializer, responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer}
+        request=s.LoanRepaymentSerializer,
+        responses={201: s.LoanRepaymentProposalSerializer, 200: s.LoanRepaymentProposalSerializer(many=True)},
     )
-    @action(detail=False, methods=["post"], url_path="loan-repayments")
+    @action(detail=False, methods=["get", "post"], url_path="loan-repayments")
     def loan_repayments(self, request):
-        """Principal repaid to EZK (never more than outstanding); not the sweep to the staatskas."""
-        data = _valid(s.LoanRepaymentSerializer, request)
-        return _booked(services.loan_repay(user=request.user, **data))
+        """Principal repaid to EZK (never more than outstanding; not the sweep to the staatskas), under
+        four eyes: POST proposes one (201, `status` "proposed", nothing booked; a retry with the same
+        key 200); another fund manager approves it (`…/loan-repayments/{id}/approve/`), which books it."""
+        if request.method == "POST":
+            data = _valid(s.LoanRepaymentSerializer, request)
+            proposal = services.loan_repayment_propose(user=request.user, **data)
+            return _booked(proposal, s.LoanRepaymentProposalSerializer)
+        require(request.user, "fund.view")
+        return Response(s.LoanRepaymentProposalSerializer(selectors.loan_repayment_list(), many=True).data)
+
+    def _repayment(self, proposal_id):
+        require(self.request.user, "fund.view")
+        return selectors.loan_repayment_get(proposal_id=proposal_id)
+
+    @extend_schema(request=s.LoanRepaymentApproveSerializer, responses=s.LoanRepaymentProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"loan-repayments/(?P<proposal_id>\d+)/approve")
+    def loan_repayment_approve(self, request, proposal_id=None):
+        """Another fund manager approves a proposed repayment (four eyes): it is booked, within the
+        principal outstanding and the available liquidity as they are now."""
+        proposal = self._repayment(proposal_id)
+        data = _valid(s.LoanRepaymentApproveSerializer, request)
+        return Response(
+            s.LoanRepaymentProposalSerializer(
+                services.loan_repayment_approve(user=request.user, proposal=proposal, **data)
+            ).data
+        )
+
+    @extend_schema(request=s.RejectSerializer, responses=s.LoanRepaymentProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"loan-repayments/(?P<proposal_id>\d+)/reject")
+    def loan_repayment_reject(self, request, proposal_id=None):
+        proposal = self._repayment(proposal_id)
+        data = _valid(s.RejectSerializer, request)
+        return Response(
+            s.LoanRepaymentProposalSerializer(
+                services.loan_repayment_reject(user=request.user, proposal=proposal, **data)
+            ).data
+        )
 
     @extend_schema(request=s.TrancheOverrideSerializer, responses={201: s.TrancheOverrideSerializer})
     @action(detail=False, methods=["post"], url_path="tranche-overrides")

@@ -39,6 +39,8 @@ from .lifecycle import (  # noqa: F401
 )
 from .loan import (  # noqa: F401
     loan_figures,
+    loan_repayment_get,
+    loan_repayment_list,
     loan_terms_list,
     loan_terms_on,
     manager_on,

@@ -23,12 +23,16 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from core.exceptions import NotFound
 
 from ..constants import Account, EntryKind, InterestPeriod
 from ..models import (
     Fund,
     JournalLine,
     LoanInterestAccrual,
+    LoanRepaymentProposal,
     LoanTerms,
     ManagerPeriod,
     PlannedTranche,
@@ -89,6 +93,19 @@ def loan_terms_on(on: date, *, fund: Fund | int) -> LoanTerms | None:
 
 def loan_terms_list(*, fund: Fund | int) -> QuerySet[LoanTerms]:
     return LoanTerms.objects.filter(fund=fund).prefetch_related("instalments").select_related("recorded_by")
+
+
+def loan_repayment_list() -> QuerySet[LoanRepaymentProposal]:
+    """The proposed, approved and rejected repayments to EZK, newest first (fund-wide data: who may
+    see the fund sees them)."""
+    return LoanRepaymentProposal.objects.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-id")
+
+
+def loan_repayment_get(*, proposal_id: int | str) -> LoanRepaymentProposal:
+    proposal = loan_repayment_list().filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(_("Voorstel tot aflossing niet gevonden."))
+    return proposal
 
 
 def planned_through(year: int, *, fund: Fund | int) -> Decimal:

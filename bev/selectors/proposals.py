@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from access.models import User
 from core.exceptions import NotFound
 
-from ..constants import ProposalStatus
+from ..constants import EntryKind, ProposalStatus
 from ..models import InvestmentProposal, ReversalProposal
 
 
@@ -53,16 +53,18 @@ def approved_proposal_amount(*, case_id: int) -> Decimal | None:
 
 def reversal_proposal_list(*, user: User | AnonymousUser) -> QuerySet[ReversalProposal]:
     """Proposed reversals of four-eyes bookings: a case's for those who see the fund and the case file
-    (need-to-know), the fund's own (a management fee) for those who see the fees."""
+    (need-to-know), the fund's own (a repayment to EZK) for those who see the fund, a management fee's
+    also for those who see the fees."""
     from django.db.models import Q
 
     from access.permissions import can
     from cases.models import Case
 
     shown = Q(pk__in=[])
-    if can(user, "fee.view"):  # the fund's own bookings: management fees (their approvers are EZK's)
+    if can(user, "fee.view"):  # management fees (their approvers are EZK's, who do not see the fund)
+        shown |= Q(entry__case_id__isnull=True, entry__kind=EntryKind.FEE)
+    if can(user, "fund.view"):  # the fund's own bookings (a repayment to EZK) and the cases' they see
         shown |= Q(entry__case_id__isnull=True)
-    if can(user, "fund.view"):
         shown |= Q(entry__case_id__in=Case.objects.case_file_visible_to(user).values("pk"))
     return (
         ReversalProposal.objects.filter(shown)

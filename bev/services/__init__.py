@@ -3,7 +3,7 @@
 Split by subdomain (as Zulip's `zerver/actions/`): `ledger` is the only writer of the ledger (money,
 the fund lock, the limits, the sweep); `fund`, `fees`, `positions`, `disbursements`, `exits`,
 `corrections`, `holdings`, `follow_ups` and `loan` (EZK's loan: tranche schedule, terms, interest,
-repayment) call it. Callers import from `bev.services`.
+repayment under four eyes) call it. Callers import from `bev.services`.
 """
 
 from .corrections import (  # noqa: F401
@@ -57,7 +57,9 @@ from .ledger import (  # noqa: F401
 from .loan import (  # noqa: F401
     loan_interest_accrue,
     loan_interest_pay,
-    loan_repay,
+    loan_repayment_approve,
+    loan_repayment_propose,
+    loan_repayment_reject,
     loan_terms_record,
     tranche_schedule_override,
 )

@@ -12,7 +12,9 @@ accounts (bev.constants.Account):
 - accrual:          debit EZK_INTEREST (the cost), credit EZK_INTEREST_PAYABLE (owed to EZK);
 - interest paid:    debit EZK_INTEREST_PAYABLE, credit CASH_AVAILABLE;
 - repayment:        debit EZK_LOAN_REPAID (contra to MINISTRY_LOAN, which keeps the tranches
-                    received for the €100m limit and the schedule), credit CASH_AVAILABLE.
+                    received for the €100m limit and the schedule), credit CASH_AVAILABLE; proposed
+                    by one fund manager and booked on another's approval (four eyes, the
+                    service's own control: `loan_repayment_propose`).
 None of them is the sweep: "Voor zover de liquide middelen dit maximum overschrijden, vloeien ze
 terug naar de staatskas" is money above the €150m cap going to the treasury (ledger._sweep_excess,
 account TREASURY), it neither repays the loan nor pays its interest.
@@ -27,23 +29,27 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.models import User
-from access.permissions import require
-from access.roles import Role
+from access.notifications import notify_task
+from access.permissions import require, require_four_eyes
+from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, RuleViolation
 from core.formatting import date_display, page_euro
 
-from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
+from ..constants import Account, EntryKind, InterestPeriod, ProposalStatus, RepaymentBasis
 from ..models import (
     Fund,
     JournalEntry,
     LoanInterestAccrual,
     LoanRepaymentInstalment,
+    LoanRepaymentProposal,
     LoanTerms,
     TrancheScheduleOverride,
 )
@@ -57,6 +63,7 @@ from .ledger import (
     _check_available,
     _key,
     _lock_fund,
+    _not_in_future,
     _post,
     _replayed,
     money,
@@ -356,18 +363,17 @@ def loan_interest_pay(
     )
 
 
-@transaction.atomic
-def loan_repay(
-    *, user: User, amount: NumberInput, idempotency_key: str, repaid_on: date | None = None, description: str = ""
-) -> JournalEntry:
-    """A repayment of principal to EZK ("terugbetaald", footnote 9): never more than is outstanding,
-    never more than is available. Repaid principal does not reopen the €100m commitment."""
-    require(user, "fund.book")
-    amount, key = money(amount), _key(idempotency_key)
-    fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.EZK_REPAYMENT, amount=amount, position=None):
-        return replay
-    booked_on = _booking_date(fund, repaid_on, field="repaid_on")
+# ------------------------------------------------------------------------------------------------
+# Repayment of principal: four eyes (proposed by one fund manager, booked on another's approval)
+# ------------------------------------------------------------------------------------------------
+# The letter: "een langlopende achtergestelde lening" ("Financiële omvang") whose money is to be
+# "terugbetaald" (footnote 9). It says nothing about who decides a repayment: that a second person
+# approves it is the service's own control (docs/security.md, "Four eyes"), as for the other money
+# that leaves the fund (disbursements, management fees, reversals of either). One fund manager alone
+# booked the whole €100m back to EZK in one step before (found by acceptance testing).
+def _check_repayable(fund: Fund, amount: Decimal) -> None:
+    """Never more than the principal outstanding, never more than the available liquidity; under the
+    fund lock (at the proposal an early warning, at the approval the rule)."""
     totals = ledger_totals(fund=fund)
     outstanding = loan_figures(totals)["loan_principal_outstanding"]
     if amount > outstanding:
@@ -377,13 +383,126 @@ def loan_repay(
             code="loan_repayment_exceeds_principal",
         )
     _check_available(liquidity(totals), amount)
-    return _post(
+
+
+@transaction.atomic
+def loan_repayment_propose(
+    *, user: User, amount: NumberInput, idempotency_key: str, repaid_on: date | None = None, description: str = ""
+) -> LoanRepaymentProposal:
+    """A fund manager proposes a repayment of principal to EZK; nothing is booked until another
+    person approves it (`loan_repayment_approve`). Refused early above the principal outstanding or
+    the available liquidity (checked again at the approval)."""
+    require(user, "loan_repayment.propose")
+    amount, key = money(amount), _key(idempotency_key)
+    _not_in_future(repaid_on, field="repaid_on")
+    fund = _lock_fund()  # serialises retries of the same proposal
+    existing = LoanRepaymentProposal.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.amount != amount:
+            raise Conflict(
+                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+            )
+        existing.replayed = True
+        return existing
+    if JournalEntry.objects.filter(fund=fund, idempotency_key=key).exists():
+        # a retry of a repayment booked at once, before repayments needed a second person
+        raise Conflict(
+            _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
+        )
+    if repaid_on is not None:
+        _booking_date(fund, repaid_on, field="repaid_on")
+    _check_repayable(fund, amount)
+    proposal = LoanRepaymentProposal.objects.create(
+        fund=fund,
+        amount=amount,
+        idempotency_key=key,
+        repaid_on=repaid_on,
+        proposed_by=user,
+        description=(description or "").strip() or _("Aflossing lening %(owner)s.") % {"owner": fund.policy_owner},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="loan_repayment.propose",
+        obj=proposal,
+        changes={"amount": amount, "repaid_on": repaid_on, "description": proposal.description},
+    )
+    approvers = User.objects.filter(role__in=roles_for("loan_repayment.approve"), is_active=True).exclude(pk=user.pk)
+    notify_task(
+        recipients=approvers,
+        kind=gettext_lazy("Vier ogen: aflossing lening EZK goedkeuren"),
+        reference=str(gettext_lazy("aflossing lening EZK")),
+        path=reverse("bev:loan_repayments"),
+    )
+    return proposal
+
+
+def _decidable(proposal: LoanRepaymentProposal, user: User) -> LoanRepaymentProposal:
+    """The proposal, its row locked, if this person may decide it now: still proposed, and never by
+    the person who proposed it (four eyes by person, whatever role they hold now)."""
+    proposal = LoanRepaymentProposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise Conflict(_("Over dit voorstel tot aflossing is al besloten."), code="already_decided")
+    require_four_eyes(
+        user,
+        involved=[proposal.proposed_by_id],
+        message=_("Vier ogen: wie de aflossing aan EZK voorstelt, keurt haar niet zelf goed."),
+    )
+    return proposal
+
+
+@transaction.atomic
+def loan_repayment_approve(
+    *, user: User, proposal: LoanRepaymentProposal, repaid_on: date | None = None
+) -> LoanRepaymentProposal:
+    """A second person approves: the repayment is booked (in the proposer's name, approved by this
+    person) if it still fits: the principal outstanding, the available liquidity and the booking
+    date, read again under the fund lock. Approving twice books once (409 `already_decided`)."""
+    require(user, "loan_repayment.approve")
+    _not_in_future(repaid_on, field="repaid_on")
+    fund = _lock_fund()
+    proposal = _decidable(proposal, user)
+    booked_on = _booking_date(fund, repaid_on or proposal.repaid_on, field="repaid_on")
+    _check_repayable(fund, proposal.amount)
+    entry = _post(
         fund=fund,
         kind=EntryKind.EZK_REPAYMENT,
         booked_on=booked_on,
-        key=key,
-        user=user,
-        amount=amount,
-        description=description or _("Aflossing lening %(owner)s.") % {"owner": fund.policy_owner},
-        lines=[(Account.EZK_LOAN_REPAID, amount), (Account.CASH_AVAILABLE, -amount)],
+        key=f"loan-repayment:{proposal.pk}",
+        user=proposal.proposed_by,
+        approved_by=user,
+        amount=proposal.amount,
+        description=proposal.description,
+        lines=[(Account.EZK_LOAN_REPAID, proposal.amount), (Account.CASH_AVAILABLE, -proposal.amount)],
     )
+    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, user, timezone.now()
+    proposal.entry = entry
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "entry"])
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.APPROVE,
+        event="loan_repayment.approve",
+        obj=proposal,
+        changes={"amount": proposal.amount, "entry": entry.pk, "booked_on": booked_on},
+    )
+    return proposal
+
+
+@transaction.atomic
+def loan_repayment_reject(*, user: User, proposal: LoanRepaymentProposal, reason: str) -> LoanRepaymentProposal:
+    """A second person rejects, with a reason; nothing is booked."""
+    require(user, "loan_repayment.approve")
+    if not (reason or "").strip():
+        raise RuleViolation(_("Een reden is verplicht."), field="reason")
+    proposal = _decidable(proposal, user)
+    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.REJECTED, user, timezone.now()
+    proposal.rejection_reason = reason.strip()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.UPDATE,
+        event="loan_repayment.reject",
+        obj=proposal,
+        changes={"reason": proposal.rejection_reason},
+    )
+    return proposal
