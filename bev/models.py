@@ -433,20 +433,15 @@ class FeeBudget(models.Model):
         return f"{self.year}: {euro(self.amount, cents=True)}"
 
 
-class FeeCharge(models.Model):
-    """A management fee proposed by an Invest-NL manager and approved by an EZK official (four eyes
-    across the two organisations); the approval books it through the ledger."""
+class FourEyesProposal(models.Model):
+    """What every four-eyes proposal of the fund holds (a management fee, a reversal, a repayment to
+    EZK): proposed by one person with an idempotency key, decided (approved and booked, or rejected with
+    a reason) by another; the services check who may decide (`access.permissions.require_four_eyes`)."""
 
-    # Set on the row a booking service returns: True when a repeated idempotency key gave back the
-    # earlier booking instead of booking again (the API then answers 200 instead of 201).
+    # Set on the row a proposing service returns for a repeated idempotency key: it gave back the
+    # earlier proposal instead of making another (the API then answers 200 instead of 201).
     replayed: bool = False
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_charges")
-    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
-    description = models.TextField(_("omschrijving"))
-    booked_on = models.DateField(
-        _("boekdatum"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring. Het jaar bepaalt het budget.")
-    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
     )
@@ -458,6 +453,21 @@ class FeeCharge(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class FeeCharge(FourEyesProposal):
+    """A management fee proposed by an Invest-NL manager and approved by an EZK official (four eyes
+    across the two organisations); the approval books it through the ledger."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="fee_charges")
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.TextField(_("omschrijving"))
+    booked_on = models.DateField(
+        _("boekdatum"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring. Het jaar bepaalt het budget.")
+    )
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="fee_charge"
     )
@@ -471,28 +481,14 @@ class FeeCharge(models.Model):
         return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"
 
 
-class ReversalProposal(models.Model):
+class ReversalProposal(FourEyesProposal):
     """A reversing entry proposed by one person and booked on another's approval: the correction of an
     entry that was itself booked under four eyes (a disbursement, a management fee, a repayment to EZK:
     `bev.constants.REVERSAL_APPROVAL`)."""
 
-    # Set on the row `reversal_propose` returns for a repeated idempotency key (the API answers 200).
-    replayed: bool = False
-
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="reversal_proposals")
     reason = models.TextField(_("reden"))
     booked_on = models.DateField(_("boekdatum"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring."))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
-    )
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
     reversal = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="reversal_proposal"
     )
@@ -729,7 +725,7 @@ class TrancheScheduleOverride(models.Model):
         return f"{self.year}: +{euro(self.amount, cents=True)}"
 
 
-class LoanRepaymentProposal(models.Model):
+class LoanRepaymentProposal(FourEyesProposal):
     """A repayment of principal to EZK, proposed by one fund manager and booked on another's approval.
 
     The letter says only that the money is "een langlopende achtergestelde lening" that is to be
@@ -739,24 +735,10 @@ class LoanRepaymentProposal(models.Model):
     empty the fund into EZK's account. The approval books it (bev.services.loan_repayment_approve),
     checking the principal outstanding, the available liquidity and the booking date again."""
 
-    # Set on the row `loan_repayment_propose` returns for a repeated idempotency key (the API answers 200).
-    replayed: bool = False
-
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_repayment_proposals")
     amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     description = models.TextField(_("omschrijving"))
     repaid_on = models.DateField(_("afgelost op"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring."))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
-    )
-    idempotency_key = models.CharField(max_length=100, unique=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    proposed_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
     entry = models.OneToOneField(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="loan_repayment_proposal"
     )
