@@ -73,7 +73,7 @@ class ReturnForm(BookingForm):
 
 
 class ExitForm(BookingForm):
-    proceeds = MoneyField(label=_("Opbrengst"))
+    proceeds = MoneyField(label=_("Verkoopopbrengst"))
     fraction_sold_percent = PercentField(label=_("Verkocht deel van het belang (%)"), max_digits=7, decimal_places=4)
     exited_on = forms.DateField(label=_("Datum"), required=False, widget=DateInput())
     description = forms.CharField(label=_("Omschrijving"), required=False, max_length=300)

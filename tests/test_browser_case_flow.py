@@ -439,7 +439,7 @@ def test_a_case_from_signal_to_closed(browser, live_server, people):
     assert_state(case, "exit")
     page = manager.goto(position_url.replace(live_server.url, ""))
     book_on_position(
-        manager, "Exit boeken (verkoop)", {"Opbrengst": "15.000.000", "Verkocht deel van het belang (%)": "100"}
+        manager, "Exit boeken (verkoop)", {"Verkoopopbrengst": "15.000.000", "Verkocht deel van het belang (%)": "100"}
     )
     confirm_booking(manager, "14-bevestigen-exit")
     manager.goto(f"/cases/{case.pk}/")
