@@ -334,6 +334,19 @@ def dilution_record(
     return dilution
 
 
+def _last_principal_change_on(position: Position) -> date | None:
+    """The latest booking date of an entry that changed the loan's principal on record (its cost): a
+    disbursement, a repayment, a sale, or the reversal of one."""
+    return (
+        JournalEntry.objects.filter(
+            position_id=position.pk, kind__in=[EntryKind.DISBURSEMENT, EntryKind.REPAYMENT, EntryKind.SALE]
+        )
+        .order_by("-booked_on")
+        .values_list("booked_on", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
 def conversion_record(
     *, user: User, position: Position, converted_on: date, shares: int, ownership_percent: NumberInput, notes: str = ""
@@ -376,6 +389,20 @@ def conversion_record(
         raise RuleViolation(
             _("Een conversie kan niet liggen vóór de eerste uitbetaling van de lening (%(date)s).")
             % {"date": date_display(first)},
+            field="converted_on",
+        )
+    # The loan converts as it stands: the amount converted (the letter's "Het omgezette bedrag") is the
+    # principal outstanding now, so the conversion cannot be dated before a booking that changed it (a
+    # repayment, a later disbursement, their reversals): that put a repayment of a loan no longer there
+    # after the conversion, and stated as converted on its date a principal the loan had only later.
+    last_principal_change = _last_principal_change_on(position)
+    if last_principal_change is not None and converted_on < last_principal_change:
+        raise RuleViolation(
+            _(
+                "Een conversie kan niet liggen vóór de laatste boeking op de hoofdsom van de lening "
+                "(%(date)s): omgezet wordt wat nu uitstaat."
+            )
+            % {"date": date_display(last_principal_change)},
             field="converted_on",
         )
     before = _position_snapshot(position)
