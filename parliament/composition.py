@@ -26,6 +26,7 @@ from bev.selectors import (
     approved_proposal_amount,
     fund_holds_money_of_cases_from,
     fund_overview,
+    position_principal_repaid,
     position_stake_recorded_on,
     position_summary,
     positions_stakes_on,
@@ -170,6 +171,10 @@ def letter_facts(*, request: LetterRequest, chamber: str, letter_date: date) -> 
         "source_key": request.source_key,
         "sale_cost": sale["cost_derecognised"] if sale else None,
         "sale_result": sale["realised_result"] if sale else None,
+        # the loan principal repaid before the sale (a loan repaid in full is closed by a sale for nothing)
+        "loan_repaid": position_principal_repaid(request.position_id, on=request.executed_on)
+        if exits and request.position_id is not None
+        else None,
         "case_reference": case.reference,
         "classification": case.classification,
         "company_name": case.target_name,
@@ -436,7 +441,7 @@ def _amount_sentence(facts: dict) -> str:
             if _has_proceeds(facts)
             else "Er is geen verkoopopbrengst voor de voorziening."
         )
-        text += _sale_result_sentence(facts)
+        text += _sale_result_sentence(facts) + _repaid_sentence(facts)
     elif kind == TransactionKind.CONVERSION:
         text = f"Het omgezette bedrag is {amount}."
     else:
@@ -472,6 +477,20 @@ def _sale_result_sentence(facts: dict) -> str:
     if result < 0:
         return f" Dat is {euro(-result)} minder dan de kostprijs van het verkochte deel ({euro(cost)})."
     return f" Dat is gelijk aan de kostprijs van het verkochte deel ({euro(cost)})."
+
+
+def _repaid_sentence(facts: dict) -> str:
+    """What was repaid on the loan before its sale (`loan_repaid`, net of reversals): without it a loan
+    repaid in full and then closed by a sale for nothing read "Er is geen verkoopopbrengst" alone, as a
+    loss of all that was lent, and a sale after a partial repayment stated a cost of the part sold that
+    did not add up to the investment parliament was told of."""
+    repaid = Decimal(str(facts.get("loan_repaid") or 0))
+    if repaid <= 0:
+        return ""
+    return (
+        f" Op de lening is vóór deze transactie in totaal {euro(repaid)} afgelost; dat bedrag is teruggevloeid "
+        "naar de voorziening."
+    )
 
 
 def _stake_text(value: Decimal) -> str:

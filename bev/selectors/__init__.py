@@ -60,6 +60,7 @@ from .positions import (  # noqa: F401
     position_list,
     position_loan_state,
     position_metrics,
+    position_principal_repaid,
     position_stake_recorded_on,
     position_summary,
     position_value_history,

@@ -14,6 +14,7 @@ from django.db.models import (
     Prefetch,
     QuerySet,
     Subquery,
+    Sum,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -370,6 +371,20 @@ def sale_of_source(source_key: str) -> dict[str, Decimal] | None:
     names = ("proceeds", "cost_derecognised", "realised_result")
     sale = Exit.objects.filter(entry_id=int(entry_id)).values_list(*names).first()
     return dict(zip(names, sale, strict=True)) if sale is not None else None
+
+
+def position_principal_repaid(position_id: int, *, on: date) -> Decimal:
+    """The loan principal repaid on the position up to and including `on`, net of reversals (the cash
+    the repayments brought in, as `returns_split`'s `principal_repaid`): what a letter about the loan's
+    exit says came back before it."""
+    total = (
+        JournalLine.objects.filter(
+            position_id=position_id, kind=EntryKind.REPAYMENT, account=Account.CASH_AVAILABLE, booked_on__lte=on
+        )
+        .order_by()
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def position_summary(position: Position) -> dict:

@@ -300,6 +300,10 @@ def _add_to_running_balances(fund: Fund, kind: str, lines: list[tuple[str, Decim
     """One statement: each account's running balance (and its part booked by returns) goes up by the
     entry's line on it, the row made on the account's first line. An increment, so that it holds
     even without the fund lock."""
+    if not lines:
+        # an entry whose every line is zero (the full exit, for nothing, of a loan repaid in full) moves
+        # no balance; an INSERT of no rows was a syntax error and the booking a server error
+        return
     table = AccountBalance._meta.db_table
     is_return = kind in RETURN_KINDS
     params: list[Any] = []
