@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "position.conversion": _("Conversie vastgelegd"),
     "position.dilution": _("Verwatering vastgelegd"),
     "position.exit": _("Exit vastgelegd"),
+    "position.loan_stake_cleared": _("Belang van een lening gewist (een lening houdt geen belang)"),
     "position.right.add": _("Verworven recht toegevoegd"),
     "position.right.status": _("Status van een verworven recht gewijzigd"),
     "position.condition.add": _("Voorwaarde van het kabinetsbesluit toegevoegd"),

@@ -326,6 +326,18 @@ class Position(ChoicesDisplay, models.Model):
         verbose_name = _("positie")
         verbose_name_plural = _("posities")
         ordering = ["id"]
+        constraints = [
+            # A loan holds no shares until it converts ("in aandelen converteerbare leningen of leningen
+            # met warrants", letter 2023, "Invest-NL als beheerder"): the stake is recorded by the
+            # conversion, which makes the position equity. Checked by the services at the field
+            # (position_create); here, so that no path (the admin, a script) stores one again. Loans
+            # stored with a stake before the rule were cleared by migration bev/0013, audited.
+            models.CheckConstraint(
+                condition=~Q(instrument__in=["convertible_loan", "loan_with_warrants"])
+                | Q(ownership_percent__isnull=True, shares__isnull=True),
+                name="bev_loan_holds_no_stake",
+            )
+        ]
 
     def __str__(self):
         # The case's kenmerk, as users know it ("Aandelen in BEV-2026-0003"), not its database id.
