@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "case.transition.start_investment_preparation": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
     "case.transition.record_cabinet_declined": {R.CABINET_SECRETARIAT, R.CASE_OFFICER},
     "case.transition.mark_invested": {R.FUND_MANAGER},
+    "case.transition.undo_invested": {R.FUND_MANAGER},
     "case.transition.start_monitoring": {R.FUND_MANAGER, R.CASE_OFFICER},
     "case.transition.start_exit": {R.FUND_MANAGER},
     "case.transition.close": {R.FUND_MANAGER, R.CASE_OFFICER},

@@ -39,6 +39,11 @@ class BevConfig(AppConfig):
         guards.positions_all_exited.provide(selectors.case_positions_all_exited)
         guards.cases_with_disbursement.provide(selectors.cases_with_disbursement)
         guards.cases_all_exited.provide(selectors.cases_positions_all_exited)
+        # A case whose every disbursement is reversed goes back to investment preparation.
+        from .events import TransactionReversed, reversed_
+        from .services.disbursements import case_back_on_reversal
+
+        reversed_.connect(case_back_on_reversal, sender=TransactionReversed, dispatch_uid="bev.case_back_on_reversal")
         # A case that ends releases what is still reserved for it (cases.hooks).
         from cases import hooks as case_hooks
 

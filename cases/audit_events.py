@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "case.start_investment_preparation": _("Investering in voorbereiding"),
     "case.record_cabinet_declined": _("Afgesloten: kabinet besloot tot geen inzet"),
     "case.mark_invested": _("Als geïnvesteerd gemarkeerd"),
+    "case.undo_invested": _("Terug in voorbereiding: elke uitbetaling tegengeboekt"),
     "case.start_monitoring": _("Monitoring gestart"),
     "case.request_follow_on_decision": _("Vervolgbesluit aangevraagd"),
     "case.resume_after_follow_on_decision": _("Monitoring hervat na vervolgbesluit"),

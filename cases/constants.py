@@ -246,6 +246,10 @@ TRANSITION_DESCRIPTIONS = {
         "Het kabinet heeft besloten tot inzet; Invest-NL werkt het investeringsvoorstel uit."
     ),
     "mark_invested": _("De eerste uitbetaling in een positie van de SPV is gedaan (het fonds zet de casus hier)."),
+    "undo_invested": _(
+        "Elke uitbetaling in de posities is tegengeboekt: de Staat houdt niets en de casus is terug in de "
+        "voorbereiding (het fonds zet de casus hier)."
+    ),
     "start_monitoring": _("Het belang wordt gehouden; het risico en de voorwaarden van het kabinet worden gevolgd."),
     "request_follow_on_decision": _(
         "Een vervolginvestering boven wat het kabinetsbesluit toestaat vraagt een nieuw besluit: de casus gaat terug "

@@ -5,7 +5,7 @@ their `AppConfig.ready()`; `cases` never imports them, and the service refuses t
 is empty (system check core.E001):
 - approved_outcome(case_id) -> "deploy" | "do_not_deploy" | None   (assessments)
 - review_allows_exit(case_id) -> bool                                (assessments: the exit gate)
-- has_disbursement_booked(case_id) -> bool                           (bev, the fund)
+- has_disbursement_booked(case_id) -> bool                           (bev, the fund: one that stands)
 - positions_all_exited(case_id) -> bool                              (bev, the fund)
 """
 
@@ -184,6 +184,11 @@ def has_disbursement(case) -> bool:
     return bool(_asked(case, has_disbursement_booked, cases_with_disbursement))
 
 
+def nothing_invested(case) -> bool:
+    """No disbursement into the case's positions stands: none was booked, or every one was reversed."""
+    return not has_disbursement(case)
+
+
 def cabinet_ordered_sale(case) -> bool:
     return _latest_confirmed(case, orders_sale=True) is not None
 
@@ -228,6 +233,7 @@ GUARD_LABELS = {
     "cabinet_decided_to_deploy": gettext_lazy("bevestigd kabinetsbesluit tot inzet"),
     "cabinet_declined": gettext_lazy("bevestigd kabinetsbesluit om niet in te zetten"),
     "has_disbursement": gettext_lazy("een uitgevoerde storting in een positie"),
+    "nothing_invested": gettext_lazy("elke storting in de posities is tegengeboekt"),
     "exit_is_authorised": gettext_lazy(
         "goedgekeurde risicoheroverweging die het risico beheersbaar acht, of bevestigd kabinetsbesluit tot verkoop"
     ),

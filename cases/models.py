@@ -442,6 +442,19 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
     def mark_invested(self):
         """The first disbursement into an SPV position was made (bev moves the case here)."""
 
+    @transition(
+        state,
+        source=[State.INVESTED, State.MONITORING],
+        target=State.INVESTMENT_PREPARATION,
+        permission=_may("undo_invested"),
+        conditions=[guards.nothing_invested],
+    )
+    def undo_invested(self):
+        """Every disbursement into the case's positions was reversed: the State holds nothing, and the
+        case is back where the first disbursement found it (bev moves it here, as it moved it to
+        invested). The service's own reading; a case left "invested" with nothing invested could not
+        be sold, closed or withdrawn."""
+
     @transition(state, source=State.INVESTED, target=State.MONITORING, permission=_may("start_monitoring"))
     def start_monitoring(self):
         """The position is held and the risk and the cabinet's conditions are followed."""

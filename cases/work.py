@@ -44,6 +44,7 @@ STEP_LABELS = {
     "start_investment_preparation": gettext_lazy("Investering laten voorbereiden"),
     "record_cabinet_declined": gettext_lazy("Afsluiten: kabinet besloot tot geen inzet"),
     "mark_invested": gettext_lazy("Als geïnvesteerd markeren"),
+    "undo_invested": gettext_lazy("Terug naar de voorbereiding van de investering"),
     "start_monitoring": gettext_lazy("Monitoring starten"),
     "resume_after_follow_on_decision": gettext_lazy("Monitoring hervatten"),
     "start_exit": gettext_lazy("Exit starten"),

@@ -16,13 +16,15 @@ from ..models import (
 # Hooks for the case lifecycle (cases.guards)
 # ------------------------------------------------------------------------------------------------
 def case_has_disbursement(case_id: int) -> bool:
-    """A disbursement into one of the case's positions was booked."""
+    """A disbursement into one of the case's positions was booked and stands (is not reversed)."""
     return bool(cases_with_disbursement([case_id]).get(case_id))
 
 
 def cases_with_disbursement(case_ids: list[int]) -> dict[int, bool]:
     """`case_has_disbursement` of many cases in one query: {case id: True} for those with one."""
-    booked = JournalEntry.objects.filter(case_id__in=case_ids, kind=EntryKind.DISBURSEMENT, reverses__isnull=True)
+    booked = JournalEntry.objects.filter(
+        case_id__in=case_ids, kind=EntryKind.DISBURSEMENT, reverses__isnull=True, reversed_by__isnull=True
+    )
     return {case_id: True for case_id in booked.values_list("case_id", flat=True).distinct() if case_id is not None}
 
 

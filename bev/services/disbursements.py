@@ -21,6 +21,7 @@ from cases.selectors import team_members_who_may
 from core.exceptions import Conflict, RuleViolation
 from core.inserts import update
 
+from .. import events
 from ..constants import (
     Account,
     DisbursementStatus,
@@ -29,6 +30,7 @@ from ..constants import (
 )
 from ..models import (
     Disbursement,
+    JournalEntry,
     Position,
 )
 from ..selectors import ZERO, position_balances
@@ -238,3 +240,25 @@ def disbursement_reject(*, user: User, disbursement: Disbursement, reason: str) 
         changes={"reason": reason.strip()},
     )
     return disbursement
+
+
+def case_back_on_reversal(sender: object, *, event: events.TransactionReversed, **kwargs: object) -> None:
+    """Receiver of `bev.events.reversed_` (connected in BevConfig.ready()), inside the reversal's
+    transaction: when the reversed entry was the case's last disbursement that stood, the case goes back
+    to investment preparation (`undo_invested`), as its first disbursement moved it to invested. Only
+    from invested or monitoring: in a follow-on decision or an exit the case waits on a decision, and a
+    sale cannot be reversed. The service's own reading of the lifecycle (cases.models.Case.undo_invested)."""
+    from cases.guards import nothing_invested
+    from cases.models import Case
+    from cases.services import case_transition
+
+    prefix, _sep, entry_id = event.source_key.partition(":")
+    if prefix != "journal" or not entry_id.isdigit():
+        return
+    if not JournalEntry.objects.filter(pk=int(entry_id), kind=EntryKind.DISBURSEMENT).exists():
+        return
+    case = Case.objects.get(pk=event.case_id)
+    if case.state not in (State.INVESTED, State.MONITORING) or not nothing_invested(case):
+        return
+    user = User.objects.get(pk=event.user_id)
+    case_transition(user=user, case=case, name="undo_invested", reason=event.reason)
