@@ -170,8 +170,8 @@ def _loan_repayment_items(user) -> list[dict]:
 def _reversal_items(user, cases: dict) -> list[dict]:
     """Four eyes on a correction (bev.constants.REVERSAL_APPROVAL): a proposal to reverse a booking, for
     who holds the booking's own approving permission and did not propose it (the rule of
-    `bev.services.corrections._decidable`). A management fee's (EZK's officials, who do not see the
-    ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
+    `bev.services.corrections._require_decider` and `bev.services.four_eyes.proposal_decidable`). A
+    management fee's (EZK's officials, who do not see the ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
     repayment's to EZK (another fund manager) on the ledger. One query, and none for who approves neither."""
     decidable = []
     for kind, permission in REVERSAL_APPROVAL.items():

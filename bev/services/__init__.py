@@ -3,7 +3,8 @@
 Split by subdomain (as Zulip's `zerver/actions/`): `ledger` is the only writer of the ledger (money,
 the fund lock, the limits, the sweep); `fund`, `fees`, `positions`, `disbursements`, `exits`,
 `corrections`, `holdings`, `follow_ups` and `loan` (EZK's loan: tranche schedule, terms, interest,
-repayment under four eyes) call it. Callers import from `bev.services`.
+repayment under four eyes) call it. `four_eyes` is the one step that decides a four-eyes proposal (a
+management fee, a reversal, a repayment to EZK) for their services. Callers import from `bev.services`.
 """
 
 from .corrections import (  # noqa: F401

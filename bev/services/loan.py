@@ -36,14 +36,14 @@ from django.utils.translation import gettext_lazy
 
 from access.models import User
 from access.notifications import notify_task
-from access.permissions import require, require_four_eyes
+from access.permissions import require
 from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, RuleViolation
 from core.formatting import date_display, page_euro
 
-from ..constants import Account, EntryKind, InterestPeriod, ProposalStatus, RepaymentBasis
+from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
 from ..models import (
     Fund,
     JournalEntry,
@@ -55,6 +55,7 @@ from ..models import (
 )
 from ..selectors import ledger_totals, liquidity
 from ..selectors.loan import interest_for_period, loan_figures, next_accrual_period, planned_through
+from .four_eyes import FourEyes, proposal_approved, proposal_decidable, proposal_reject
 from .ledger import (
     _LATEST_BOOKING_DATE,
     NumberInput,
@@ -437,18 +438,11 @@ def loan_repayment_propose(
     return proposal
 
 
-def _decidable(proposal: LoanRepaymentProposal, user: User) -> LoanRepaymentProposal:
-    """The proposal, its row locked, if this person may decide it now: still proposed, and never by
-    the person who proposed it (four eyes by person, whatever role they hold now)."""
-    proposal = LoanRepaymentProposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise Conflict(_("Over dit voorstel tot aflossing is al besloten."), code="already_decided")
-    require_four_eyes(
-        user,
-        involved=[proposal.proposed_by_id],
-        message=_("Vier ogen: wie de aflossing aan EZK voorstelt, keurt haar niet zelf goed."),
-    )
-    return proposal
+REPAYMENT = FourEyes(
+    event="loan_repayment",
+    already_decided=gettext_lazy("Over dit voorstel tot aflossing is al besloten."),
+    own_proposal=gettext_lazy("Vier ogen: wie de aflossing aan EZK voorstelt, keurt haar niet zelf goed."),
+)
 
 
 @transaction.atomic
@@ -461,7 +455,7 @@ def loan_repayment_approve(
     require(user, "loan_repayment.approve")
     _not_in_future(repaid_on, field="repaid_on")
     fund = _lock_fund()
-    proposal = _decidable(proposal, user)
+    proposal = proposal_decidable(proposal, user=user, kind=REPAYMENT)
     booked_on = _booking_date(fund, repaid_on or proposal.repaid_on, field="repaid_on")
     _check_repayable(fund, proposal.amount)
     entry = _post(
@@ -475,34 +469,17 @@ def loan_repayment_approve(
         description=proposal.description,
         lines=[(Account.EZK_LOAN_REPAID, proposal.amount), (Account.CASH_AVAILABLE, -proposal.amount)],
     )
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, user, timezone.now()
-    proposal.entry = entry
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "entry"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.APPROVE,
-        event="loan_repayment.approve",
-        obj=proposal,
+    return proposal_approved(
+        proposal,
+        user=user,
+        kind=REPAYMENT,
+        booking=entry,
         changes={"amount": proposal.amount, "entry": entry.pk, "booked_on": booked_on},
     )
-    return proposal
 
 
 @transaction.atomic
 def loan_repayment_reject(*, user: User, proposal: LoanRepaymentProposal, reason: str) -> LoanRepaymentProposal:
     """A second person rejects, with a reason; nothing is booked."""
     require(user, "loan_repayment.approve")
-    if not (reason or "").strip():
-        raise RuleViolation(_("Een reden is verplicht."), field="reason")
-    proposal = _decidable(proposal, user)
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.REJECTED, user, timezone.now()
-    proposal.rejection_reason = reason.strip()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        event="loan_repayment.reject",
-        obj=proposal,
-        changes={"reason": proposal.rejection_reason},
-    )
-    return proposal
+    return proposal_reject(proposal, user=user, kind=REPAYMENT, reason=reason)
