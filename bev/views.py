@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.http import Http404, HttpResponse
@@ -79,6 +79,7 @@ from .models import (
     FeeCharge,
     InvestmentProposal,
     JournalEntry,
+    LoanInterestPaymentProposal,
     LoanRepaymentProposal,
     ReversalProposal,
 )
@@ -136,7 +137,12 @@ FUND_ACTIONS: dict[str, BookingAction] = {
     "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
     # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
     "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
-    "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
+    # proposed by a fund manager; another approves (and so books) it on the interest payments page
+    "loan-interest": (
+        LoanInterestPaymentForm,
+        services.loan_interest_payment_propose,
+        gettext_lazy("Rentebetaling aan EZK voorstellen"),
+    ),
     # proposed by a fund manager; another approves (and so books) it on the repayments page
     "loan-repayment": (
         LoanRepaymentForm,
@@ -145,7 +151,7 @@ FUND_ACTIONS: dict[str, BookingAction] = {
     ),
 }
 # Steps that only propose: nothing is booked until a second person approves (four eyes).
-PROPOSALS = {"disburse", "fee", "loan-repayment"}
+PROPOSALS = {"disburse", "fee", "loan-interest", "loan-repayment"}
 # Steps on a holding, which exists once money went in: the services refuse them before the first
 # disbursement (409 not_invested; a valuation at its date), so the page does not offer them then.
 AFTER_FIRST_INVESTMENT = {"return", "exit", "value", "convert"}
@@ -502,7 +508,7 @@ def _reversible(user, entries) -> set[int]:
 def _reversal_on_fees_page(proposal: ReversalProposal) -> bool:
     """A proposal to reverse a management fee is decided on the fees page: its approvers, EZK's
     officials (fee.approve), do not see the ledger (fund.view). A case's booking (a disbursement) and a
-    repayment to EZK (its approvers are fund managers) are decided on the ledger."""
+    repayment or an interest payment to EZK (their approvers are fund managers) are decided on the ledger."""
     return proposal.entry.kind == EntryKind.FEE
 
 
@@ -1238,9 +1244,31 @@ def fee_decide(request, fee_id: int, decision: str):
 
 
 # ---------------------------------------------------------------------------------------------
-# Repayments to EZK: proposed by one fund manager, approved (and so booked) by another
+# Payments to EZK (principal repaid, interest paid): proposed by one fund manager, approved (and so
+# booked) by another
 # ---------------------------------------------------------------------------------------------
-LOAN_REPAYMENTS_PAGE_SIZE = 50
+LOAN_PAYMENTS_PAGE_SIZE = 50
+
+
+def _loan_payment_rows(
+    request, proposals, forms: dict, *, permission: str, reject_prefix: str
+) -> tuple[Page, list[DecisionRow], set[str]]:
+    """A page of proposals to pay EZK (`proposals`, newest first), each row with the decision forms
+    for who may approve (`permission`), never on their own proposal: the rule the services check
+    (`bev.services.four_eyes`). With the keys of the forms the rows show (the rest goes to the top)."""
+    user = request.user
+    may_approve = can(user, permission)
+    page = Paginator(proposals, LOAN_PAYMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows: list[DecisionRow] = []
+    for proposal in page.object_list:
+        if may_approve and proposal.status == ProposalStatus.PROPOSED and proposal.proposed_by_id != user.pk:
+            approve_form = forms.get(f"approve:{proposal.pk}")
+            reject_form = forms.get(f"reject:{proposal.pk}") or RejectForm(prefix=f"{reject_prefix}{proposal.pk}")
+            rows.append(DecisionRow(proposal, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:  # a refused approval's reason still shows at its row, with no button to try again
+            rows.append(DecisionRow(proposal, approve_form=forms.get(f"approve:{proposal.pk}")))
+    shown = {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{row.item.pk}" for row in rows}
+    return page, rows, shown
 
 
 @web_view
@@ -1249,18 +1277,9 @@ def loan_repayments(request, forms: dict | None = None):
     (loan_repayment.approve), never on their own proposal: the rule `bev.services.loan` checks."""
     require(request.user, "fund.view")
     forms = forms or {}
-    user = request.user
-    may_approve = can(user, "loan_repayment.approve")
-    page = Paginator(selectors.loan_repayment_list(), LOAN_REPAYMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows: list[DecisionRow[LoanRepaymentProposal]] = []
-    for proposal in page.object_list:
-        if may_approve and proposal.status == ProposalStatus.PROPOSED and proposal.proposed_by_id != user.pk:
-            approve_form = forms.get(f"approve:{proposal.pk}")
-            reject_form = forms.get(f"reject:{proposal.pk}") or RejectForm(prefix=f"lr{proposal.pk}")
-            rows.append(DecisionRow(proposal, may_decide=True, approve_form=approve_form, reject_form=reject_form))
-        else:  # a refused approval's reason still shows at its row, with no button to try again
-            rows.append(DecisionRow(proposal, approve_form=forms.get(f"approve:{proposal.pk}")))
-    shown = {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{row.item.pk}" for row in rows}
+    page, rows, shown = _loan_payment_rows(
+        request, selectors.loan_repayment_list(), forms, permission="loan_repayment.approve", reject_prefix="lr"
+    )
     return render(
         request,
         "bev/loan_repayments.html",
@@ -1288,15 +1307,7 @@ def loan_repayment_decide(request, proposal_id: int, decision: str):
         approve=lambda: services.loan_repayment_approve(user=request.user, proposal=proposal),
         reject=lambda reason: services.loan_repayment_reject(user=request.user, proposal=proposal, reason=reason),
         title=_("Aflossing aan EZK goedkeuren en boeken"),
-        facts=lambda: [
-            (_("Bedrag"), page_euro(proposal.amount)),
-            (_("Omschrijving"), proposal.description),
-            (
-                _("Boekdatum"),
-                date_display(proposal.repaid_on) if proposal.repaid_on else _("de dag van goedkeuring"),
-            ),
-            (_("Voorgesteld door"), str(proposal.proposed_by)),
-        ],
+        facts=lambda: _loan_payment_facts(proposal, proposal.repaid_on),
         consequence=_(
             "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de uitstaande "
             "hoofdsom van de lening."
@@ -1305,4 +1316,69 @@ def loan_repayment_decide(request, proposal_id: int, decision: str):
         approved=_("De aflossing aan EZK is goedgekeurd en geboekt."),
         rejected=_("Het voorstel tot aflossing is afgewezen."),
         rerender=lambda form: loan_repayments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form}),
+    )
+
+
+def _loan_payment_facts(
+    proposal: LoanRepaymentProposal | LoanInterestPaymentProposal, booked_on: date | None
+) -> list[tuple[str, object]]:
+    return [
+        (_("Bedrag"), page_euro(proposal.amount)),
+        (_("Omschrijving"), proposal.description),
+        (_("Boekdatum"), date_display(booked_on) if booked_on else _("de dag van goedkeuring")),
+        (_("Voorgesteld door"), str(proposal.proposed_by)),
+    ]
+
+
+@web_view
+def loan_interest_payments(request, forms: dict | None = None):
+    """The payments of interest to EZK (fund.view), with the decision forms for who may approve
+    (loan_interest_payment.approve), never on their own proposal: the rule `bev.services.loan` checks."""
+    require(request.user, "fund.view")
+    forms = forms or {}
+    page, rows, shown = _loan_payment_rows(
+        request,
+        selectors.loan_interest_payment_list(),
+        forms,
+        permission="loan_interest_payment.approve",
+        reject_prefix="li",
+    )
+    return render(
+        request,
+        "bev/loan_interest_payments.html",
+        {
+            "general": refused_elsewhere(forms, shown=shown),
+            "nav": "fund",
+            "rows": rows,
+            "page": page,
+            "payable": selectors.fund_overview()["loan_interest_payable"],
+        },
+        status=400 if forms else 200,
+    )
+
+
+@web_view
+@require_POST
+def loan_interest_payment_decide(request, proposal_id: int, decision: str):
+    """Another fund manager approves (books, after a confirm step) or rejects a proposed interest payment."""
+    require(request.user, "fund.view")
+    proposal = selectors.loan_interest_payment_get(proposal_id=proposal_id)
+    return _decide(
+        request,
+        decision=decision,
+        reject_prefix=f"li{proposal.pk}",
+        approve=lambda: services.loan_interest_payment_approve(user=request.user, proposal=proposal),
+        reject=lambda reason: services.loan_interest_payment_reject(
+            user=request.user, proposal=proposal, reason=reason
+        ),
+        title=_("Rentebetaling aan EZK goedkeuren en boeken"),
+        facts=lambda: _loan_payment_facts(proposal, proposal.paid_on),
+        consequence=_(
+            "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de opgebouwde, nog te "
+            "betalen rente op de lening."
+        ),
+        back_url=reverse("bev:loan_interest_payments"),
+        approved=_("De rentebetaling aan EZK is goedgekeurd en geboekt."),
+        rejected=_("Het voorstel tot rentebetaling is afgewezen."),
+        rerender=lambda form: loan_interest_payments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form}),
     )

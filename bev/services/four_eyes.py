@@ -1,5 +1,6 @@
 """Deciding a four-eyes proposal of the fund (bev.models.FourEyesProposal): a management fee (`fees`),
-the reversal of a four-eyes booking (`corrections`), a repayment of principal to EZK (`loan`).
+the reversal of a four-eyes booking (`corrections`), a repayment of principal or a payment of
+interest to EZK (`loan`).
 
 Each kind's service checks its own permission and its own rules (limits, booking date) and books
 through `ledger._post` under the fund lock; what they share is here, once: the proposal's row locked
