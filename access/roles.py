@@ -103,6 +103,10 @@ PERMISSIONS: dict[str, set[str]] = {
     # that the loan is to be "terugbetaald" (footnote 9), not who decides it (docs/security.md).
     "loan_repayment.propose": {R.FUND_MANAGER},
     "loan_repayment.approve": {R.FUND_MANAGER},
+    # EZK's loan interest paid (fund-wide): likewise proposed by one fund manager, approved (and so
+    # booked) by another; the letter says only that "rente betaald moet worden" (footnote 9).
+    "loan_interest_payment.propose": {R.FUND_MANAGER},
+    "loan_interest_payment.approve": {R.FUND_MANAGER},
     # letters to parliament and reports
     "letter.view": {R.PARLIAMENTARY_LIAISON, R.AUDITOR, R.ADMINISTRATOR},
     "letter.edit": {R.PARLIAMENTARY_LIAISON},
@@ -157,6 +161,8 @@ ACTION_LABELS = {
     "fee_budget.set": _("het budget voor de beheersvergoeding vaststellen"),
     "loan_repayment.propose": _("een aflossing aan EZK voorstellen"),
     "loan_repayment.approve": _("een aflossing aan EZK goedkeuren"),
+    "loan_interest_payment.propose": _("een rentebetaling aan EZK voorstellen"),
+    "loan_interest_payment.approve": _("een rentebetaling aan EZK goedkeuren"),
     "letter.view": _("Kamerbrieven inzien"),
     "letter.edit": _("een Kamerbrief bewerken"),
     "letter.approve": _("een Kamerbrief goedkeuren"),

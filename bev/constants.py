@@ -100,12 +100,13 @@ REVERSIBLE_KINDS = [
 # A correction needs the eyes of the booking it undoes (the service's own rule, following the four
 # eyes of the bookings themselves): an entry booked on a second person's approval is reversed only on
 # a second person's approval too, with the permission that approved the booking. One person alone
-# could otherwise undo a disbursement, a management fee or a repayment to EZK that two approved
-# (bev.services.corrections).
+# could otherwise undo a disbursement, a management fee, or a repayment or an interest payment to EZK
+# that two approved (bev.services.corrections).
 REVERSAL_APPROVAL: dict[str, str] = {
     EntryKind.DISBURSEMENT: "fund.approve_disbursement",  # another Invest-NL manager on the case
     EntryKind.FEE: "fee.approve",  # an EZK official, as the fee itself
     EntryKind.EZK_REPAYMENT: "loan_repayment.approve",  # another fund manager, as the repayment itself
+    EntryKind.EZK_INTEREST_PAID: "loan_interest_payment.approve",  # another fund manager, as the payment itself
 }
 
 

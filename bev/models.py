@@ -446,9 +446,10 @@ class FeeBudget(models.Model):
 
 
 class FourEyesProposal(models.Model):
-    """What every four-eyes proposal of the fund holds (a management fee, a reversal, a repayment to
-    EZK): proposed by one person with an idempotency key, decided (approved and booked, or rejected with
-    a reason) by another; the services check who may decide (`access.permissions.require_four_eyes`)."""
+    """What every four-eyes proposal of the fund holds (a management fee, a reversal, a repayment of
+    principal or a payment of interest to EZK): proposed by one person with an idempotency key,
+    decided (approved and booked, or rejected with a reason) by another; the services check who may
+    decide (`bev.services.four_eyes`, `access.permissions.require_four_eyes`)."""
 
     # Set on the row a proposing service returns for a repeated idempotency key: it gave back the
     # earlier proposal instead of making another (the API then answers 200 instead of 201).
@@ -495,8 +496,8 @@ class FeeCharge(FourEyesProposal):
 
 class ReversalProposal(FourEyesProposal):
     """A reversing entry proposed by one person and booked on another's approval: the correction of an
-    entry that was itself booked under four eyes (a disbursement, a management fee, a repayment to EZK:
-    `bev.constants.REVERSAL_APPROVAL`)."""
+    entry that was itself booked under four eyes (a disbursement, a management fee, a repayment or an
+    interest payment to EZK: `bev.constants.REVERSAL_APPROVAL`)."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="reversal_proposals")
     reason = models.TextField(_("reden"))
@@ -764,6 +765,40 @@ class LoanRepaymentProposal(FourEyesProposal):
             models.CheckConstraint(
                 condition=Q(status="approved", entry__isnull=False) | (~Q(status="approved") & Q(entry__isnull=True)),
                 name="bev_loan_repayment_entry_iff_approved",
+            )
+        ]
+
+    def __str__(self):
+        return f"{euro(self.amount, cents=True)} ({self.get_status_display()})"
+
+
+class LoanInterestPaymentProposal(FourEyesProposal):
+    """A payment of the loan's accrued interest to EZK, proposed by one fund manager and booked on
+    another's approval.
+
+    The letter says that "rente betaald moet worden over de middelen" (footnote 9), not who decides a
+    payment; that it needs a second person is the service's own control (docs/security.md), as for
+    the repayment of principal: interest paid leaves the fund as surely. The approval books it
+    (bev.services.loan_interest_payment_approve), checking the interest accrued and unpaid, the
+    available liquidity and the booking date again."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="loan_interest_payment_proposals")
+    amount = models.DecimalField(_("bedrag (EUR)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.TextField(_("omschrijving"))
+    paid_on = models.DateField(_("betaald op"), null=True, blank=True, help_text=_("Leeg: de dag van goedkeuring."))
+    entry = models.OneToOneField(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="loan_interest_payment_proposal"
+    )
+
+    class Meta:
+        verbose_name = _("voorstel tot rentebetaling aan EZK")
+        verbose_name_plural = _("voorstellen tot rentebetaling aan EZK")
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            # A booked proposal has its entry, and only a booked one.
+            models.CheckConstraint(
+                condition=Q(status="approved", entry__isnull=False) | (~Q(status="approved") & Q(entry__isnull=True)),
+                name="bev_loan_interest_payment_entry_iff_approved",
             )
         ]
 

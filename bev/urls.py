@@ -18,6 +18,12 @@ urlpatterns = [
         views.loan_repayment_decide,
         name="loan_repayment_decide",
     ),
+    path("loan-interest-payments/", views.loan_interest_payments, name="loan_interest_payments"),
+    path(
+        "loan-interest-payments/<int:proposal_id>/<slug:decision>/",
+        views.loan_interest_payment_decide,
+        name="loan_interest_payment_decide",
+    ),
     path("cases/<int:pk>/", views.case_positions, name="case_positions"),
     path("cases/<int:pk>/proposals/", views.investment_proposal_propose, name="proposal_propose"),
     path("proposals/<int:proposal_id>/<slug:decision>/", views.investment_proposal_decide, name="proposal_decide"),

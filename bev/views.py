@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.forms import CheckboxInput
 from django.http import Http404, HttpResponse
@@ -79,6 +79,7 @@ from .models import (
     FeeCharge,
     InvestmentProposal,
     JournalEntry,
+    LoanInterestPaymentProposal,
     LoanRepaymentProposal,
     ReversalProposal,
 )
@@ -136,7 +137,12 @@ FUND_ACTIONS: dict[str, BookingAction] = {
     "tranche": (TrancheForm, services.tranche_receive, gettext_lazy("Tranche ontvangen")),
     # proposed by Invest-NL; an EZK official approves (and so books) it on the fees page
     "fee": (FeeForm, services.fee_propose, gettext_lazy("Beheersvergoeding voorstellen")),
-    "loan-interest": (LoanInterestPaymentForm, services.loan_interest_pay, gettext_lazy("Rente betalen aan EZK")),
+    # proposed by a fund manager; another approves (and so books) it on the interest payments page
+    "loan-interest": (
+        LoanInterestPaymentForm,
+        services.loan_interest_payment_propose,
+        gettext_lazy("Rentebetaling aan EZK voorstellen"),
+    ),
     # proposed by a fund manager; another approves (and so books) it on the repayments page
     "loan-repayment": (
         LoanRepaymentForm,
@@ -145,7 +151,7 @@ FUND_ACTIONS: dict[str, BookingAction] = {
     ),
 }
 # Steps that only propose: nothing is booked until a second person approves (four eyes).
-PROPOSALS = {"disburse", "fee", "loan-repayment"}
+PROPOSALS = {"disburse", "fee", "loan-interest", "loan-repayment"}
 # Steps on a holding, which exists once money went in: the services refuse them before the first
 # disbursement (409 not_invested; a valuation at its date), so the page does not offer them then.
 AFTER_FIRST_INVESTMENT = {"return", "exit", "value", "convert"}
@@ -502,7 +508,7 @@ def _reversible(user, entries) -> set[int]:
 def _reversal_on_fees_page(proposal: ReversalProposal) -> bool:
     """A proposal to reverse a management fee is decided on the fees page: its approvers, EZK's
     officials (fee.approve), do not see the ledger (fund.view). A case's booking (a disbursement) and a
-    repayment to EZK (its approvers are fund managers) are decided on the ledger."""
+    repayment or an interest payment to EZK (their approvers are fund managers) are decided on the ledger."""
     return proposal.entry.kind == EntryKind.FEE
 
 
@@ -510,7 +516,7 @@ def _reversal_rows(user, forms: dict, *, on_fees_page: bool) -> list[DecisionRow
     """The open proposals to reverse a four-eyes booking this person sees (need-to-know,
     `reversal_proposal_list`): on the fees page the fund's own, on the ledger all. Decided by who holds
     the booking's own approving permission (REVERSAL_APPROVAL, on the entry's case), never the
-    proposer: the rule `bev.services.corrections._decidable` checks."""
+    proposer: the rules `bev.services.corrections._require_decider` and `four_eyes.proposal_decidable`."""
     from cases.models import Case
 
     proposals = list(
@@ -546,6 +552,57 @@ def _reversal_keys(rows: list[DecisionRow[ReversalProposal]]) -> set[str]:
     return {f"reversal-approve:{row.item.pk}" for row in rows} | {
         f"reversal-reject:{row.item.pk}" for row in rows if row.may_decide
     }
+
+
+def _decide(
+    request,
+    *,
+    decision: str,
+    reject_prefix: str,
+    approve: Callable[[], object],
+    reject: Callable[[str], object],
+    title: str,
+    facts: Callable[[], list[tuple[str, object]]],
+    consequence: str,
+    back_url: str,
+    approved: str,
+    rejected: str,
+    rerender: Callable[[django_forms.Form], HttpResponse],
+) -> HttpResponse:
+    """A second person decides a four-eyes proposal on the page that lists it: approves it (`approve`,
+    which books it) after a confirm step that shows `facts` and the `consequence`, or rejects it
+    (`reject`, with the reason of the form prefixed `reject_prefix`). A refusal comes back at the
+    proposal's row (`rerender(form)`, the page); done, back to `back_url` saying `approved` or
+    `rejected`. The services check who may decide (four eyes)."""
+    if decision == "reject":
+        form: django_forms.Form = RejectForm(request.POST, prefix=reject_prefix)
+    elif decision == "approve":
+        form = django_forms.Form(request.POST)
+    else:
+        raise Http404()
+    if form.is_valid():
+        try:
+            if decision == "reject":
+                reject(form.cleaned_data["reason"])
+            else:
+                asked = confirm_first(
+                    request,
+                    title=title,
+                    button=_("Bevestigen en boeken"),
+                    facts=facts(),
+                    consequence=consequence,
+                    back_url=back_url,
+                    dry_run=approve,
+                )
+                if asked is not None:
+                    return asked
+                approve()
+        except REFUSED as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, approved if decision == "approve" else rejected)
+            return redirect(back_url)
+    return rerender(form)
 
 
 @web_view
@@ -605,51 +662,30 @@ def reversal_decide(request, proposal_id: int, decision: str):
     proposal = selectors.reversal_proposal_get(user=request.user, proposal_id=proposal_id)
     on_fees_page = _reversal_on_fees_page(proposal)
     page, back = (fees, reverse("bev:fees")) if on_fees_page else (ledger, reverse("bev:ledger"))
-    back += "#reversals"
-    if decision == "reject":
-        form: django_forms.Form = RejectForm(request.POST, prefix=f"rv{proposal.pk}")
-    elif decision == "approve":
-        form = django_forms.Form(request.POST)
-    else:
-        raise Http404()
     entry = proposal.entry
-    if form.is_valid():
-        try:
-            if decision == "reject":
-                services.reversal_reject(user=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
-            else:
-                asked = confirm_first(
-                    request,
-                    title=_("Tegenboeking goedkeuren en boeken"),
-                    button=_("Bevestigen en boeken"),
-                    facts=[
-                        (_("Boeking"), f"#{entry.pk} {entry.get_kind_display()}, {date_display(entry.booked_on)}"),
-                        (_("Bedrag"), page_euro(entry.amount)),
-                        (_("Reden"), proposal.reason),
-                        (_("Boekdatum"), proposal.booked_on or _("de dag van goedkeuring")),
-                        (_("Voorgesteld door"), str(proposal.proposed_by)),
-                    ],
-                    consequence=_(
-                        "De spiegelboeking wordt geboekt: de oorspronkelijke boeking is daarmee ongedaan gemaakt. "
-                        "Nog niet verzonden Kamerbrieven over de transactie worden ingetrokken."
-                    ),
-                    back_url=back,
-                    dry_run=lambda: services.reversal_approve(user=request.user, proposal=proposal),
-                )
-                if asked is not None:
-                    return asked
-                services.reversal_approve(user=request.user, proposal=proposal)
-        except REFUSED as exc:
-            add_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De tegenboeking is goedgekeurd en geboekt.")
-                if decision == "approve"
-                else _("Het voorstel tot tegenboeking is afgewezen."),
-            )
-            return redirect(back)
-    return page.__wrapped__(request, forms={f"reversal-{decision}:{proposal.pk}": form})
+    return _decide(
+        request,
+        decision=decision,
+        reject_prefix=f"rv{proposal.pk}",
+        approve=lambda: services.reversal_approve(user=request.user, proposal=proposal),
+        reject=lambda reason: services.reversal_reject(user=request.user, proposal=proposal, reason=reason),
+        title=_("Tegenboeking goedkeuren en boeken"),
+        facts=lambda: [
+            (_("Boeking"), f"#{entry.pk} {entry.get_kind_display()}, {date_display(entry.booked_on)}"),
+            (_("Bedrag"), page_euro(entry.amount)),
+            (_("Reden"), proposal.reason),
+            (_("Boekdatum"), proposal.booked_on or _("de dag van goedkeuring")),
+            (_("Voorgesteld door"), str(proposal.proposed_by)),
+        ],
+        consequence=_(
+            "De spiegelboeking wordt geboekt: de oorspronkelijke boeking is daarmee ongedaan gemaakt. "
+            "Nog niet verzonden Kamerbrieven over de transactie worden ingetrokken."
+        ),
+        back_url=back + "#reversals",
+        approved=_("De tegenboeking is goedgekeurd en geboekt."),
+        rejected=_("Het voorstel tot tegenboeking is afgewezen."),
+        rerender=lambda form: page.__wrapped__(request, forms={f"reversal-{decision}:{proposal.pk}": form}),
+    )
 
 
 def _ledger_export(entries, export: str) -> HttpResponse:
@@ -1183,58 +1219,56 @@ def fee_budget_set(request):
 @web_view
 @require_POST
 def fee_decide(request, fee_id: int, decision: str):
-
     require(request.user, "fee.view")
     fee = FeeCharge.objects.filter(pk=fee_id).first()
     if fee is None:
         raise Http404()
-    if decision == "reject":
-        form: django_forms.Form = RejectForm(request.POST, prefix=f"f{fee.pk}")
-        key = f"reject:{fee.pk}"
-    elif decision == "approve":
-        form, key = django_forms.Form(request.POST), f"approve:{fee.pk}"
-    else:
-        raise Http404()
-    if form.is_valid():
-        try:
-            if decision == "reject":
-                services.fee_reject(user=request.user, fee=fee, reason=form.cleaned_data["reason"])
-            else:
-                asked = confirm_first(
-                    request,
-                    title=_("Beheersvergoeding goedkeuren en boeken"),
-                    button=_("Bevestigen en boeken"),
-                    facts=[
-                        (_("Bedrag"), page_euro(fee.amount)),
-                        (_("Omschrijving"), fee.description),
-                        (_("Voorgesteld door"), str(fee.proposed_by)),
-                    ],
-                    consequence=_(
-                        "De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."
-                    ),
-                    back_url=reverse("bev:fees"),
-                    dry_run=lambda: services.fee_approve(user=request.user, fee=fee),
-                )
-                if asked is not None:
-                    return asked
-                services.fee_approve(user=request.user, fee=fee)
-        except REFUSED as exc:
-            add_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De beheersvergoeding is goedgekeurd en geboekt.")
-                if decision == "approve"
-                else _("De beheersvergoeding is afgewezen."),
-            )
-            return redirect("bev:fees")
-    return fees.__wrapped__(request, forms={key: form})
+    return _decide(
+        request,
+        decision=decision,
+        reject_prefix=f"f{fee.pk}",
+        approve=lambda: services.fee_approve(user=request.user, fee=fee),
+        reject=lambda reason: services.fee_reject(user=request.user, fee=fee, reason=reason),
+        title=_("Beheersvergoeding goedkeuren en boeken"),
+        facts=lambda: [
+            (_("Bedrag"), page_euro(fee.amount)),
+            (_("Omschrijving"), fee.description),
+            (_("Voorgesteld door"), str(fee.proposed_by)),
+        ],
+        consequence=_("De vergoeding wordt ten laste van het fonds geboekt, binnen het budget van het jaar."),
+        back_url=reverse("bev:fees"),
+        approved=_("De beheersvergoeding is goedgekeurd en geboekt."),
+        rejected=_("De beheersvergoeding is afgewezen."),
+        rerender=lambda form: fees.__wrapped__(request, forms={f"{decision}:{fee.pk}": form}),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-# Repayments to EZK: proposed by one fund manager, approved (and so booked) by another
+# Payments to EZK (principal repaid, interest paid): proposed by one fund manager, approved (and so
+# booked) by another
 # ---------------------------------------------------------------------------------------------
-LOAN_REPAYMENTS_PAGE_SIZE = 50
+LOAN_PAYMENTS_PAGE_SIZE = 50
+
+
+def _loan_payment_rows(
+    request, proposals, forms: dict, *, permission: str, reject_prefix: str
+) -> tuple[Page, list[DecisionRow], set[str]]:
+    """A page of proposals to pay EZK (`proposals`, newest first), each row with the decision forms
+    for who may approve (`permission`), never on their own proposal: the rule the services check
+    (`bev.services.four_eyes`). With the keys of the forms the rows show (the rest goes to the top)."""
+    user = request.user
+    may_approve = can(user, permission)
+    page = Paginator(proposals, LOAN_PAYMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows: list[DecisionRow] = []
+    for proposal in page.object_list:
+        if may_approve and proposal.status == ProposalStatus.PROPOSED and proposal.proposed_by_id != user.pk:
+            approve_form = forms.get(f"approve:{proposal.pk}")
+            reject_form = forms.get(f"reject:{proposal.pk}") or RejectForm(prefix=f"{reject_prefix}{proposal.pk}")
+            rows.append(DecisionRow(proposal, may_decide=True, approve_form=approve_form, reject_form=reject_form))
+        else:  # a refused approval's reason still shows at its row, with no button to try again
+            rows.append(DecisionRow(proposal, approve_form=forms.get(f"approve:{proposal.pk}")))
+    shown = {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{row.item.pk}" for row in rows}
+    return page, rows, shown
 
 
 @web_view
@@ -1243,18 +1277,9 @@ def loan_repayments(request, forms: dict | None = None):
     (loan_repayment.approve), never on their own proposal: the rule `bev.services.loan` checks."""
     require(request.user, "fund.view")
     forms = forms or {}
-    user = request.user
-    may_approve = can(user, "loan_repayment.approve")
-    page = Paginator(selectors.loan_repayment_list(), LOAN_REPAYMENTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows: list[DecisionRow[LoanRepaymentProposal]] = []
-    for proposal in page.object_list:
-        if may_approve and proposal.status == ProposalStatus.PROPOSED and proposal.proposed_by_id != user.pk:
-            approve_form = forms.get(f"approve:{proposal.pk}")
-            reject_form = forms.get(f"reject:{proposal.pk}") or RejectForm(prefix=f"lr{proposal.pk}")
-            rows.append(DecisionRow(proposal, may_decide=True, approve_form=approve_form, reject_form=reject_form))
-        else:  # a refused approval's reason still shows at its row, with no button to try again
-            rows.append(DecisionRow(proposal, approve_form=forms.get(f"approve:{proposal.pk}")))
-    shown = {f"reject:{row.item.pk}" for row in rows if row.may_decide} | {f"approve:{row.item.pk}" for row in rows}
+    page, rows, shown = _loan_payment_rows(
+        request, selectors.loan_repayment_list(), forms, permission="loan_repayment.approve", reject_prefix="lr"
+    )
     return render(
         request,
         "bev/loan_repayments.html",
@@ -1275,49 +1300,85 @@ def loan_repayment_decide(request, proposal_id: int, decision: str):
     """Another fund manager approves (books, after a confirm step) or rejects a proposed repayment."""
     require(request.user, "fund.view")
     proposal = selectors.loan_repayment_get(proposal_id=proposal_id)
-    back = reverse("bev:loan_repayments")
-    if decision == "reject":
-        form: django_forms.Form = RejectForm(request.POST, prefix=f"lr{proposal.pk}")
-    elif decision == "approve":
-        form = django_forms.Form(request.POST)
-    else:
-        raise Http404()
-    if form.is_valid():
-        try:
-            if decision == "reject":
-                services.loan_repayment_reject(user=request.user, proposal=proposal, reason=form.cleaned_data["reason"])
-            else:
-                asked = confirm_first(
-                    request,
-                    title=_("Aflossing aan EZK goedkeuren en boeken"),
-                    button=_("Bevestigen en boeken"),
-                    facts=[
-                        (_("Bedrag"), page_euro(proposal.amount)),
-                        (_("Omschrijving"), proposal.description),
-                        (
-                            _("Boekdatum"),
-                            date_display(proposal.repaid_on) if proposal.repaid_on else _("de dag van goedkeuring"),
-                        ),
-                        (_("Voorgesteld door"), str(proposal.proposed_by)),
-                    ],
-                    consequence=_(
-                        "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de uitstaande "
-                        "hoofdsom van de lening."
-                    ),
-                    back_url=back,
-                    dry_run=lambda: services.loan_repayment_approve(user=request.user, proposal=proposal),
-                )
-                if asked is not None:
-                    return asked
-                services.loan_repayment_approve(user=request.user, proposal=proposal)
-        except REFUSED as exc:
-            add_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De aflossing aan EZK is goedgekeurd en geboekt.")
-                if decision == "approve"
-                else _("Het voorstel tot aflossing is afgewezen."),
-            )
-            return redirect(back)
-    return loan_repayments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form})
+    return _decide(
+        request,
+        decision=decision,
+        reject_prefix=f"lr{proposal.pk}",
+        approve=lambda: services.loan_repayment_approve(user=request.user, proposal=proposal),
+        reject=lambda reason: services.loan_repayment_reject(user=request.user, proposal=proposal, reason=reason),
+        title=_("Aflossing aan EZK goedkeuren en boeken"),
+        facts=lambda: _loan_payment_facts(proposal, proposal.repaid_on),
+        consequence=_(
+            "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de uitstaande "
+            "hoofdsom van de lening."
+        ),
+        back_url=reverse("bev:loan_repayments"),
+        approved=_("De aflossing aan EZK is goedgekeurd en geboekt."),
+        rejected=_("Het voorstel tot aflossing is afgewezen."),
+        rerender=lambda form: loan_repayments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form}),
+    )
+
+
+def _loan_payment_facts(
+    proposal: LoanRepaymentProposal | LoanInterestPaymentProposal, booked_on: date | None
+) -> list[tuple[str, object]]:
+    return [
+        (_("Bedrag"), page_euro(proposal.amount)),
+        (_("Omschrijving"), proposal.description),
+        (_("Boekdatum"), date_display(booked_on) if booked_on else _("de dag van goedkeuring")),
+        (_("Voorgesteld door"), str(proposal.proposed_by)),
+    ]
+
+
+@web_view
+def loan_interest_payments(request, forms: dict | None = None):
+    """The payments of interest to EZK (fund.view), with the decision forms for who may approve
+    (loan_interest_payment.approve), never on their own proposal: the rule `bev.services.loan` checks."""
+    require(request.user, "fund.view")
+    forms = forms or {}
+    page, rows, shown = _loan_payment_rows(
+        request,
+        selectors.loan_interest_payment_list(),
+        forms,
+        permission="loan_interest_payment.approve",
+        reject_prefix="li",
+    )
+    return render(
+        request,
+        "bev/loan_interest_payments.html",
+        {
+            "general": refused_elsewhere(forms, shown=shown),
+            "nav": "fund",
+            "rows": rows,
+            "page": page,
+            "payable": selectors.fund_overview()["loan_interest_payable"],
+        },
+        status=400 if forms else 200,
+    )
+
+
+@web_view
+@require_POST
+def loan_interest_payment_decide(request, proposal_id: int, decision: str):
+    """Another fund manager approves (books, after a confirm step) or rejects a proposed interest payment."""
+    require(request.user, "fund.view")
+    proposal = selectors.loan_interest_payment_get(proposal_id=proposal_id)
+    return _decide(
+        request,
+        decision=decision,
+        reject_prefix=f"li{proposal.pk}",
+        approve=lambda: services.loan_interest_payment_approve(user=request.user, proposal=proposal),
+        reject=lambda reason: services.loan_interest_payment_reject(
+            user=request.user, proposal=proposal, reason=reason
+        ),
+        title=_("Rentebetaling aan EZK goedkeuren en boeken"),
+        facts=lambda: _loan_payment_facts(proposal, proposal.paid_on),
+        consequence=_(
+            "Het bedrag gaat van de beschikbare liquide middelen naar EZK en verlaagt de opgebouwde, nog te "
+            "betalen rente op de lening."
+        ),
+        back_url=reverse("bev:loan_interest_payments"),
+        approved=_("De rentebetaling aan EZK is goedgekeurd en geboekt."),
+        rejected=_("Het voorstel tot rentebetaling is afgewezen."),
+        rerender=lambda form: loan_interest_payments.__wrapped__(request, forms={f"{decision}:{proposal.pk}": form}),
+    )

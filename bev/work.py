@@ -1,7 +1,7 @@
 """What waits on a person in the fund ("Mijn werk", core.extensions.work_sources): a management fee,
-repayment to EZK, investment proposal, disbursement or reversal to approve (four eyes: never the proposer), an investment
-proposal to draw up or an approved one to carry out, and a cabinet condition or acquired right
-whose date is near or passed. Each with its due date where one exists and the page of the action."""
+repayment or interest payment to EZK, investment proposal, disbursement or reversal to approve (four
+eyes: never the proposer), an investment proposal to draw up or an approved one to carry out, and a
+cabinet condition or acquired right whose date is near or passed. Each with its due date where one exists and the page of the action."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from .models import (
     Disbursement,
     FeeCharge,
     InvestmentProposal,
+    LoanInterestPaymentProposal,
     LoanRepaymentProposal,
     ReversalProposal,
 )
@@ -36,7 +37,7 @@ FOLLOW_UP_WARNING_DAYS = 14
 
 
 def work_items(*, user) -> list[dict]:
-    items = _fee_items(user) + _loan_repayment_items(user)
+    items = _fee_items(user) + _loan_payment_items(user)
     cases = {c.pk: c for c in my_cases(user=user) if c.my_role in (Role.FUND_MANAGER, Role.CASE_OFFICER)}
     items += _reversal_items(user, cases)
     if not cases:
@@ -146,33 +147,50 @@ def _fee_items(user) -> list[dict]:
     ]
 
 
-def _loan_repayment_items(user) -> list[dict]:
-    """Fund-wide: another fund manager approves a proposed repayment to EZK (four eyes: never the
-    proposer, the rule of `bev.services.loan`)."""
-    if not can(user, "loan_repayment.approve"):
-        return []
-    return [
-        {
-            "kind": _("Vier ogen: aflossing lening EZK goedkeuren"),
-            "title": proposal.description,
-            "what": page_euro(proposal.amount),
-            "url": reverse("bev:loan_repayments"),
-            "due_at": None,
-            "overdue": False,
-            "urgent": False,
-        }
-        for proposal in LoanRepaymentProposal.objects.filter(status=ProposalStatus.PROPOSED)
-        .exclude(proposed_by=user)
-        .order_by("id")
-    ]
+def _loan_payment_items(user) -> list[dict]:
+    """Fund-wide: another fund manager approves a proposed payment to EZK, a repayment of principal or
+    an interest payment (four eyes: never the proposer, the rule of `bev.services.loan`). One query
+    each for who may approve it, whatever their number."""
+    items = []
+    for model, permission, kind, page in (
+        (
+            LoanRepaymentProposal,
+            "loan_repayment.approve",
+            _("Vier ogen: aflossing lening EZK goedkeuren"),
+            "bev:loan_repayments",
+        ),
+        (
+            LoanInterestPaymentProposal,
+            "loan_interest_payment.approve",
+            _("Vier ogen: rentebetaling aan EZK goedkeuren"),
+            "bev:loan_interest_payments",
+        ),
+    ):
+        if not can(user, permission):
+            continue
+        items += [
+            {
+                "kind": kind,
+                "title": proposal.description,
+                "what": page_euro(proposal.amount),
+                "url": reverse(page),
+                "due_at": None,
+                "overdue": False,
+                "urgent": False,
+            }
+            for proposal in model.objects.filter(status=ProposalStatus.PROPOSED)
+            .exclude(proposed_by=user)
+            .order_by("id")
+        ]
+    return items
 
 
 def _reversal_items(user, cases: dict) -> list[dict]:
     """Four eyes on a correction (bev.constants.REVERSAL_APPROVAL): a proposal to reverse a booking, for
     who holds the booking's own approving permission and did not propose it (the rule of
-    `bev.services.corrections._decidable`). A management fee's (EZK's officials, who do not see the
-    ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
-    repayment's to EZK (another fund manager) on the ledger. One query, and none for who approves neither."""
+    `bev.services.corrections._require_decider` and `bev.services.four_eyes.proposal_decidable`). A
+    management fee's (EZK's officials, who do not see the ledger) on the fees page; a case's (a disbursement: another fund manager on the team) and a
+    repayment's or interest payment's to EZK (another fund manager) on the ledger. One query, and none for who approves neither."""
     decidable = []
     for kind, permission in REVERSAL_APPROVAL.items():
         if can(user, permission):

@@ -365,6 +365,17 @@ def repay_loan(*, proposer, approver, amount, idempotency_key, repaid_on=None, d
     return loan_repayment_approve(user=approver, proposal=proposal).entry
 
 
+def pay_loan_interest(*, proposer, approver, amount, idempotency_key, paid_on=None, description=""):
+    """Interest paid to EZK the only way there is: proposed by one fund manager, approved (and so
+    booked) by another (four eyes, bev.services.loan). Returns the booked entry."""
+    from bev.services import loan_interest_payment_approve, loan_interest_payment_propose
+
+    proposal = loan_interest_payment_propose(
+        user=proposer, amount=amount, idempotency_key=idempotency_key, paid_on=paid_on, description=description
+    )
+    return loan_interest_payment_approve(user=approver, proposal=proposal).entry
+
+
 ALL_INSTRUMENTS = ("equity", "convertible_loan", "loan_with_warrants")
 
 

@@ -19,7 +19,7 @@ from bev.selectors import fund_overview, running_balance_mismatches, unbalanced_
 from core.exceptions import Conflict, PermissionDenied
 from parliament.models import Report
 from parliament.reports import build_annual_report
-from tests.factories import fund_establish_default, fund_with_tranches, repay_loan
+from tests.factories import fund_establish_default, fund_with_tranches, pay_loan_interest, repay_loan
 
 pytestmark = pytest.mark.django_db
 M = Decimal("1000000.00")
@@ -147,9 +147,9 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     terms(administrator)
     accrued = sum(a.amount for a in services.loan_interest_accrue(user=manager, through=date(2024, 12, 31)))
     with pytest.raises(Conflict) as refused:
-        services.loan_interest_pay(user=manager, amount=accrued + Decimal("0.01"), idempotency_key="p0")
+        services.loan_interest_payment_propose(user=manager, amount=accrued + Decimal("0.01"), idempotency_key="p0")
     assert refused.value.code == "loan_interest_exceeds_payable"
-    services.loan_interest_pay(user=manager, amount=accrued - 1000, idempotency_key="p1")
+    pay_loan_interest(proposer=manager, approver=manager2, amount=accrued - 1000, idempotency_key="p1")
     with pytest.raises(Conflict) as refused:
         services.loan_repayment_propose(user=manager, amount=100 * M + Decimal("0.01"), idempotency_key="r0")
     assert refused.value.code == "loan_repayment_exceeds_principal"
@@ -167,12 +167,13 @@ def test_interest_paid_and_principal_repaid_are_bookings_distinct_from_the_sweep
     )  # a retry proposes nothing new
     approved = api(manager2).post(f"/api/fund/loan-repayments/{response.json()['id']}/approve/", {}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.json()
-    assert (
-        api(manager)
-        .post("/api/fund/loan-interest-payments/", {"amount": "1000.00", "idempotency_key": "p2"}, format="json")
-        .status_code
-        == 201
+    # interest likewise: proposed (nothing booked), another fund manager approves and so books it
+    paid = api(manager).post(
+        "/api/fund/loan-interest-payments/", {"amount": "1000.00", "idempotency_key": "p2"}, format="json"
     )
+    assert paid.status_code == 201 and paid.json()["status"] == "proposed", paid.json()
+    approved = api(manager2).post(f"/api/fund/loan-interest-payments/{paid.json()['id']}/approve/", {}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved", approved.json()
     overview = fund_overview()
     assert overview["loan_repaid"] == 10 * M and overview["loan_principal_outstanding"] == 90 * M
     assert overview["loan_interest_paid"] == accrued and overview["loan_interest_payable"] == 0
@@ -195,7 +196,9 @@ def test_overview_api_and_annual_report_reconcile_with_the_ledger(manager, manag
     fund_with_tranches(user=manager)
     terms(administrator)
     services.loan_interest_accrue(user=manager, through=date(2025, 12, 31))
-    services.loan_interest_pay(user=manager, amount=Decimal("500000.00"), idempotency_key="p", paid_on=date(2026, 1, 5))
+    pay_loan_interest(
+        proposer=manager, approver=manager2, amount=Decimal("500000.00"), idempotency_key="p", paid_on=date(2026, 1, 5)
+    )
     repay_loan(proposer=manager, approver=manager2, amount=5 * M, idempotency_key="r", repaid_on=date(2026, 1, 6))
     expected = {
         "loan_received": -ledger_sum(Account.MINISTRY_LOAN),

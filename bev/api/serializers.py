@@ -32,6 +32,7 @@ from ..models import (
     JournalEntry,
     JournalLine,
     LoanInterestAccrual,
+    LoanInterestPaymentProposal,
     LoanRepaymentProposal,
     LoanTerms,
     ManagerPeriod,
@@ -391,10 +392,43 @@ class LoanInterestAccrualSerializer(serializers.ModelSerializer):
 
 
 class LoanInterestPaymentSerializer(serializers.Serializer):
+    """An interest payment to EZK proposed (four eyes: another fund manager approves it, which books it)."""
+
     amount = money_field()
-    paid_on = serializers.DateField(required=False, allow_null=True)
+    paid_on = serializers.DateField(required=False, allow_null=True, help_text=_("Leeg: de dag van goedkeuring."))
     description = serializers.CharField(required=False, allow_blank=True, default="")
     idempotency_key = key_field()
+
+
+class LoanInterestPaymentProposalSerializer(serializers.ModelSerializer):
+    """A payment of interest to EZK: proposed by one fund manager, approved (and so booked: `entry`) or
+    rejected by another."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = LoanInterestPaymentProposal
+        fields = [
+            "id",
+            "amount",
+            "description",
+            "paid_on",
+            "status",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "rejection_reason",
+            "entry",
+        ]
+        read_only_fields = fields
+
+
+class LoanInterestPaymentApproveSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Leeg: de datum van het voorstel, anders vandaag.")
+    )
 
 
 class LoanRepaymentSerializer(serializers.Serializer):

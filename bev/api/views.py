@@ -284,13 +284,50 @@ class FundViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=s.LoanInterestPaymentSerializer,
-        responses={201: s.JournalEntrySerializer, 200: s.JournalEntrySerializer},
+        responses={
+            201: s.LoanInterestPaymentProposalSerializer,
+            200: s.LoanInterestPaymentProposalSerializer(many=True),
+        },
     )
-    @action(detail=False, methods=["post"], url_path="loan-interest-payments")
+    @action(detail=False, methods=["get", "post"], url_path="loan-interest-payments")
     def loan_interest_payments(self, request):
-        """Interest paid to EZK (never more than accrued and unpaid)."""
-        data = _valid(s.LoanInterestPaymentSerializer, request)
-        return _booked(services.loan_interest_pay(user=request.user, **data))
+        """Interest paid to EZK (never more than accrued and unpaid), under four eyes: POST proposes a
+        payment (201, `status` "proposed", nothing booked; a retry with the same key 200); another fund
+        manager approves it (`…/loan-interest-payments/{id}/approve/`), which books it."""
+        if request.method == "POST":
+            data = _valid(s.LoanInterestPaymentSerializer, request)
+            proposal = services.loan_interest_payment_propose(user=request.user, **data)
+            return _booked(proposal, s.LoanInterestPaymentProposalSerializer)
+        require(request.user, "fund.view")
+        return Response(s.LoanInterestPaymentProposalSerializer(selectors.loan_interest_payment_list(), many=True).data)
+
+    def _interest_payment(self, proposal_id):
+        require(self.request.user, "fund.view")
+        return selectors.loan_interest_payment_get(proposal_id=proposal_id)
+
+    @extend_schema(request=s.LoanInterestPaymentApproveSerializer, responses=s.LoanInterestPaymentProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"loan-interest-payments/(?P<proposal_id>\d+)/approve")
+    def loan_interest_payment_approve(self, request, proposal_id=None):
+        """Another fund manager approves a proposed interest payment (four eyes): it is booked, within
+        the interest accrued and unpaid and the available liquidity as they are now."""
+        proposal = self._interest_payment(proposal_id)
+        data = _valid(s.LoanInterestPaymentApproveSerializer, request)
+        return Response(
+            s.LoanInterestPaymentProposalSerializer(
+                services.loan_interest_payment_approve(user=request.user, proposal=proposal, **data)
+            ).data
+        )
+
+    @extend_schema(request=s.RejectSerializer, responses=s.LoanInterestPaymentProposalSerializer)
+    @action(detail=False, methods=["post"], url_path=r"loan-interest-payments/(?P<proposal_id>\d+)/reject")
+    def loan_interest_payment_reject(self, request, proposal_id=None):
+        proposal = self._interest_payment(proposal_id)
+        data = _valid(s.RejectSerializer, request)
+        return Response(
+            s.LoanInterestPaymentProposalSerializer(
+                services.loan_interest_payment_reject(user=request.user, proposal=proposal, **data)
+            ).data
+        )
 
     @extend_schema(
         request=s.LoanRepaymentSerializer,

@@ -39,6 +39,8 @@ from .lifecycle import (  # noqa: F401
 )
 from .loan import (  # noqa: F401
     loan_figures,
+    loan_interest_payment_get,
+    loan_interest_payment_list,
     loan_repayment_get,
     loan_repayment_list,
     loan_terms_list,

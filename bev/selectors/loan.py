@@ -32,6 +32,7 @@ from ..models import (
     Fund,
     JournalLine,
     LoanInterestAccrual,
+    LoanInterestPaymentProposal,
     LoanRepaymentProposal,
     LoanTerms,
     ManagerPeriod,
@@ -105,6 +106,21 @@ def loan_repayment_get(*, proposal_id: int | str) -> LoanRepaymentProposal:
     proposal = loan_repayment_list().filter(pk=proposal_id).first()
     if proposal is None:
         raise NotFound(_("Voorstel tot aflossing niet gevonden."))
+    return proposal
+
+
+def loan_interest_payment_list() -> QuerySet[LoanInterestPaymentProposal]:
+    """The proposed, approved and rejected payments of interest to EZK, newest first (fund-wide data:
+    who may see the fund sees them)."""
+    return LoanInterestPaymentProposal.objects.select_related("proposed_by", "decided_by").order_by(
+        "-proposed_at", "-id"
+    )
+
+
+def loan_interest_payment_get(*, proposal_id: int | str) -> LoanInterestPaymentProposal:
+    proposal = loan_interest_payment_list().filter(pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(_("Voorstel tot rentebetaling niet gevonden."))
     return proposal
 
 

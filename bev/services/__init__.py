@@ -2,8 +2,10 @@
 
 Split by subdomain (as Zulip's `zerver/actions/`): `ledger` is the only writer of the ledger (money,
 the fund lock, the limits, the sweep); `fund`, `fees`, `positions`, `disbursements`, `exits`,
-`corrections`, `holdings`, `follow_ups` and `loan` (EZK's loan: tranche schedule, terms, interest,
-repayment under four eyes) call it. Callers import from `bev.services`.
+`corrections`, `holdings`, `follow_ups` and `loan` (EZK's loan: tranche schedule, terms, interest;
+interest paid and principal repaid under four eyes) call it. `four_eyes` is the one step that decides
+a four-eyes proposal (a management fee, a reversal, a repayment or an interest payment to EZK) for
+their services. Callers import from `bev.services`.
 """
 
 from .corrections import (  # noqa: F401
@@ -56,7 +58,9 @@ from .ledger import (  # noqa: F401
 )
 from .loan import (  # noqa: F401
     loan_interest_accrue,
-    loan_interest_pay,
+    loan_interest_payment_approve,
+    loan_interest_payment_propose,
+    loan_interest_payment_reject,
     loan_repayment_approve,
     loan_repayment_propose,
     loan_repayment_reject,

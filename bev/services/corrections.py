@@ -6,14 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from access.models import User
-from access.permissions import require, require_four_eyes
+from access.permissions import require
 from audit.models import AuditRecord
 from audit.services import audit_log
-from core.exceptions import Conflict, LimitExceeded, RuleViolation
+from core.exceptions import Conflict, LimitExceeded
 
 from .. import events
 from ..constants import (
@@ -29,6 +29,7 @@ from ..models import (
     ReversalProposal,
 )
 from ..selectors import ZERO, ledger_totals, position_balances
+from .four_eyes import FourEyes, proposal_approved, proposal_decidable, proposal_reject, reason_required
 from .ledger import _booking_date, _key, _lock_fund, _not_in_future, _post, _replayed, _sweep_excess
 
 
@@ -46,7 +47,7 @@ def entry_reverse(
     if entry.position is not None:
         require(user, "fund.book", case=entry.position.case)
     key = _key(idempotency_key)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     fund = _lock_fund()
     if replay := _replayed(fund, key, kind=entry.kind, amount=entry.amount, position=entry.position):
         if replay.reverses_id != entry.pk:
@@ -64,12 +65,6 @@ def entry_reverse(
         )
     _require_reversible(entry)
     return _book_reversal(fund=fund, entry=entry, reason=reason, key=key, user=user, booked_on=booked_on)
-
-
-def _reason(reason: str) -> str:
-    if not (reason or "").strip():
-        raise RuleViolation(_("Een reden is verplicht."), field="reason")
-    return reason.strip()
 
 
 def _require_reversible(entry: JournalEntry) -> None:
@@ -171,7 +166,7 @@ def reversal_propose(
     if entry.position is not None:
         require(user, "fund.book", case=entry.position.case)
     key = _key(idempotency_key)
-    reason = _reason(reason)
+    reason = reason_required(reason)
     _not_in_future(booked_on)
     fund = _lock_fund()  # serialises retries and proposals for the same entry
     existing = ReversalProposal.objects.filter(idempotency_key=key).first()
@@ -207,20 +202,19 @@ def reversal_propose(
     return proposal
 
 
-def _decidable(proposal: ReversalProposal, user: User) -> ReversalProposal:
-    """The proposal, its row locked, if this person may decide it: the permission that approved the
-    booking (on its case), never the proposer."""
+REVERSAL = FourEyes(
+    event="reversal",
+    already_decided=gettext_lazy("Over dit voorstel tot tegenboeking is al besloten."),
+    own_proposal=gettext_lazy("Vier ogen: wie de tegenboeking voorstelt, keurt haar niet zelf goed."),
+    booking_field="reversal",
+    related=("entry",),
+)
+
+
+def _require_decider(proposal: ReversalProposal, user: User) -> None:
+    """Who decides a proposed reversal: who holds the permission that approved the booking (on its case)."""
     entry = proposal.entry
     require(user, REVERSAL_APPROVAL[entry.kind], case=entry.position.case if entry.position else None)
-    proposal = ReversalProposal.objects.select_for_update(no_key=True).select_related("entry").get(pk=proposal.pk)
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise Conflict(_("Over dit voorstel tot tegenboeking is al besloten."), code="already_decided")
-    require_four_eyes(
-        user,
-        involved=[proposal.proposed_by_id],
-        message=_("Vier ogen: wie de tegenboeking voorstelt, keurt haar niet zelf goed."),
-    )
-    return proposal
 
 
 @transaction.atomic
@@ -229,7 +223,8 @@ def reversal_approve(*, user: User, proposal: ReversalProposal, booked_on: date 
     this person), within the limits."""
     _not_in_future(booked_on)
     fund = _lock_fund()
-    proposal = _decidable(proposal, user)
+    _require_decider(proposal, user)
+    proposal = proposal_decidable(proposal, user=user, kind=REVERSAL)
     entry = proposal.entry
     _require_reversible(entry)
     reversal = _book_reversal(
@@ -241,36 +236,21 @@ def reversal_approve(*, user: User, proposal: ReversalProposal, booked_on: date 
         booked_on=booked_on or proposal.booked_on,
         approved_by=user,
     )
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, user, timezone.now()
-    proposal.reversal = reversal
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "reversal"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.APPROVE,
-        event="reversal.approve",
-        obj=proposal,
+    return proposal_approved(
+        proposal,
+        user=user,
+        kind=REVERSAL,
+        booking=reversal,
         case_id=entry.case_id,
         changes={"entry": entry.pk, "reversal": reversal.pk, "booked_on": reversal.booked_on},
     )
-    return proposal
 
 
 @transaction.atomic
 def reversal_reject(*, user: User, proposal: ReversalProposal, reason: str) -> ReversalProposal:
-    reason = _reason(reason)
-    proposal = _decidable(proposal, user)
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.REJECTED, user, timezone.now()
-    proposal.rejection_reason = reason
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        event="reversal.reject",
-        obj=proposal,
-        case_id=proposal.entry.case_id,
-        changes={"reason": reason},
-    )
-    return proposal
+    reason = reason_required(reason)
+    _require_decider(proposal, user)
+    return proposal_reject(proposal, user=user, kind=REVERSAL, reason=reason, case_id=proposal.entry.case_id)
 
 
 def _check_reversal_keeps_limits(

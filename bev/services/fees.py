@@ -20,15 +20,16 @@ from django.utils.translation import gettext_lazy
 from access.models import User
 from access.notifications import notify_task
 from access.permissions import require
-from access.roles import Role, roles_for
+from access.roles import roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log, diff
-from core.exceptions import Conflict, PermissionDenied, RuleViolation
+from core.exceptions import Conflict, RuleViolation
 from core.formatting import page_euro
 
-from ..constants import Account, EntryKind, ProposalStatus
+from ..constants import Account, EntryKind
 from ..models import FeeBudget, FeeCharge
 from ..selectors import fee_year
+from .four_eyes import FourEyes, proposal_approved, proposal_decidable, proposal_reject
 from .ledger import (
     NumberInput,
     _booking_date,
@@ -133,19 +134,17 @@ def fee_propose(
     return fee
 
 
-def _decidable(fee: FeeCharge, user: User) -> FeeCharge:
-    fee = FeeCharge.objects.select_for_update(no_key=True).get(pk=fee.pk)
-    if fee.status != ProposalStatus.PROPOSED:
-        raise Conflict(_("Over deze beheersvergoeding is al besloten."), code="already_decided")
-    if fee.proposed_by_id == user.pk or user.role == Role.FUND_MANAGER:
-        raise PermissionDenied(
-            _(
-                "Vier ogen: een beheersvergoeding van de beheerder wordt door EZK goedgekeurd, "
-                "niet door de indiener of de beheerder zelf."
-            ),
-            code="four_eyes",
-        )
-    return fee
+# Four eyes across the two organisations: the proposer (Invest-NL) never decides, nor does anybody
+# whose own organisational role is Invest-NL's.
+FEE = FourEyes(
+    event="fee",
+    already_decided=gettext_lazy("Over deze beheersvergoeding is al besloten."),
+    own_proposal=gettext_lazy(
+        "Vier ogen: een beheersvergoeding van de beheerder wordt door EZK goedgekeurd, "
+        "niet door de indiener of de beheerder zelf."
+    ),
+    across_organisations=True,
+)
 
 
 @transaction.atomic
@@ -155,7 +154,7 @@ def fee_approve(*, user: User, fee: FeeCharge, booked_on: date | None = None) ->
     require(user, "fee.approve")
     _not_in_future(booked_on)
     fund = _lock_fund()
-    fee = _decidable(fee, user)
+    fee = proposal_decidable(fee, user=user, kind=FEE)
     booked_on = _booking_date(fund, booked_on or fee.booked_on)
     _check_fee_budget(fund, year=booked_on.year, amount=fee.amount)
     _check_available(_figures(fund), fee.amount)
@@ -170,32 +169,16 @@ def fee_approve(*, user: User, fee: FeeCharge, booked_on: date | None = None) ->
         description=fee.description,
         lines=[(Account.MANAGEMENT_FEE, fee.amount), (Account.CASH_AVAILABLE, -fee.amount)],
     )
-    fee.status, fee.decided_by, fee.decided_at, fee.entry = ProposalStatus.APPROVED, user, timezone.now(), entry
-    fee.save(update_fields=["status", "decided_by", "decided_at", "entry"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.APPROVE,
-        event="fee.approve",
-        obj=fee,
+    return proposal_approved(
+        fee,
+        user=user,
+        kind=FEE,
+        booking=entry,
         changes={"amount": fee.amount, "entry": entry.pk, "booked_on": booked_on},
     )
-    return fee
 
 
 @transaction.atomic
 def fee_reject(*, user: User, fee: FeeCharge, reason: str) -> FeeCharge:
     require(user, "fee.approve")
-    if not (reason or "").strip():
-        raise RuleViolation(_("Een reden is verplicht."), field="reason")
-    fee = _decidable(fee, user)
-    fee.status, fee.decided_by, fee.decided_at = ProposalStatus.REJECTED, user, timezone.now()
-    fee.rejection_reason = reason.strip()
-    fee.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        event="fee.reject",
-        obj=fee,
-        changes={"reason": fee.rejection_reason},
-    )
-    return fee
+    return proposal_reject(fee, user=user, kind=FEE, reason=reason)

@@ -10,7 +10,9 @@ rente betaald moet worden over de middelen" (letter, footnote 9).
 Every booking here goes through `ledger._post` under the fund lock, like the other services. The
 accounts (bev.constants.Account):
 - accrual:          debit EZK_INTEREST (the cost), credit EZK_INTEREST_PAYABLE (owed to EZK);
-- interest paid:    debit EZK_INTEREST_PAYABLE, credit CASH_AVAILABLE;
+- interest paid:    debit EZK_INTEREST_PAYABLE, credit CASH_AVAILABLE; proposed by one fund manager
+                    and booked on another's approval (four eyes, the service's own control:
+                    `loan_interest_payment_propose`);
 - repayment:        debit EZK_LOAN_REPAID (contra to MINISTRY_LOAN, which keeps the tranches
                     received for the €100m limit and the schedule), credit CASH_AVAILABLE; proposed
                     by one fund manager and booked on another's approval (four eyes, the
@@ -26,6 +28,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -36,18 +39,19 @@ from django.utils.translation import gettext_lazy
 
 from access.models import User
 from access.notifications import notify_task
-from access.permissions import require, require_four_eyes
+from access.permissions import require
 from access.roles import Role, roles_for
 from audit.models import AuditRecord
 from audit.services import audit_log
 from core.exceptions import Conflict, RuleViolation
 from core.formatting import date_display, page_euro
 
-from ..constants import Account, EntryKind, InterestPeriod, ProposalStatus, RepaymentBasis
+from ..constants import Account, EntryKind, InterestPeriod, RepaymentBasis
 from ..models import (
     Fund,
     JournalEntry,
     LoanInterestAccrual,
+    LoanInterestPaymentProposal,
     LoanRepaymentInstalment,
     LoanRepaymentProposal,
     LoanTerms,
@@ -55,6 +59,7 @@ from ..models import (
 )
 from ..selectors import ledger_totals, liquidity
 from ..selectors.loan import interest_for_period, loan_figures, next_accrual_period, planned_through
+from .four_eyes import FourEyes, proposal_approved, proposal_decidable, proposal_reject
 from .ledger import (
     _LATEST_BOOKING_DATE,
     NumberInput,
@@ -65,11 +70,16 @@ from .ledger import (
     _lock_fund,
     _not_in_future,
     _post,
-    _replayed,
     money,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 logger = logging.getLogger(__name__)
+
+# The two proposals to pay EZK (bev.models): interest and principal.
+Payment = TypeVar("Payment", LoanInterestPaymentProposal, LoanRepaymentProposal)
 
 #: The account in whose name the periodic accrual (bev.tasks) books: inactive, no password, so
 #: nobody signs in with it; the ledger and the audit trail show it as the booker.
@@ -331,17 +341,14 @@ def loan_interest_accrue(*, user: User | None = None, through: date | None = Non
     return accrued
 
 
-@transaction.atomic
-def loan_interest_pay(
-    *, user: User, amount: NumberInput, idempotency_key: str, paid_on: date | None = None, description: str = ""
-) -> JournalEntry:
-    """Interest paid to EZK: never more than is accrued and unpaid, never more than is available."""
-    require(user, "fund.book")
-    amount, key = money(amount), _key(idempotency_key)
-    fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.EZK_INTEREST_PAID, amount=amount, position=None):
-        return replay
-    booked_on = _booking_date(fund, paid_on, field="paid_on")
+# Interest paid to EZK: four eyes (proposed by one fund manager, booked on another's approval) ------
+# The letter: "rente betaald moet worden over de middelen" (footnote 9); who decides a payment it does
+# not say. That a second person approves it is the service's own control, as for the repayment of
+# principal below: interest paid leaves the fund as surely (docs/security.md, "Four eyes"). One fund
+# manager alone paid it before.
+def _check_interest_payable(fund: Fund, amount: Decimal) -> None:
+    """Never more than the interest accrued and unpaid, never more than the available liquidity;
+    under the fund lock (at the proposal an early warning, at the approval the rule)."""
     totals = ledger_totals(fund=fund)
     payable = loan_figures(totals)["loan_interest_payable"]
     if amount > payable:
@@ -351,16 +358,124 @@ def loan_interest_pay(
             code="loan_interest_exceeds_payable",
         )
     _check_available(liquidity(totals), amount)
-    return _post(
+
+
+@transaction.atomic
+def loan_interest_payment_propose(
+    *, user: User, amount: NumberInput, idempotency_key: str, paid_on: date | None = None, description: str = ""
+) -> LoanInterestPaymentProposal:
+    """A fund manager proposes to pay interest to EZK; nothing is booked until another person approves
+    it (`loan_interest_payment_approve`). Refused early above the interest accrued and unpaid or the
+    available liquidity (checked again at the approval)."""
+    require(user, "loan_interest_payment.propose")
+    amount, key = money(amount), _key(idempotency_key)
+    _not_in_future(paid_on, field="paid_on")
+    fund = _lock_fund()  # serialises retries of the same proposal
+    existing = _proposed_before(LoanInterestPaymentProposal, fund=fund, key=key, amount=amount)
+    if existing is not None:
+        return existing
+    if paid_on is not None:
+        _booking_date(fund, paid_on, field="paid_on")
+    _check_interest_payable(fund, amount)
+    proposal = LoanInterestPaymentProposal.objects.create(
+        fund=fund,
+        amount=amount,
+        idempotency_key=key,
+        paid_on=paid_on,
+        proposed_by=user,
+        description=(description or "").strip() or _("Rente betaald aan %(owner)s.") % {"owner": fund.policy_owner},
+    )
+    audit_log(
+        actor=user,
+        action=AuditRecord.Action.CREATE,
+        event="loan_interest_payment.propose",
+        obj=proposal,
+        changes={"amount": amount, "paid_on": paid_on, "description": proposal.description},
+    )
+    _notify_approvers(
+        user,
+        permission="loan_interest_payment.approve",
+        kind=gettext_lazy("Vier ogen: rentebetaling aan EZK goedkeuren"),
+        reference=gettext_lazy("rentebetaling aan EZK"),
+        page="bev:loan_interest_payments",
+    )
+    return proposal
+
+
+INTEREST_PAYMENT = FourEyes(
+    event="loan_interest_payment",
+    already_decided=gettext_lazy("Over dit voorstel tot rentebetaling is al besloten."),
+    own_proposal=gettext_lazy("Vier ogen: wie de rentebetaling aan EZK voorstelt, keurt haar niet zelf goed."),
+)
+
+
+@transaction.atomic
+def loan_interest_payment_approve(
+    *, user: User, proposal: LoanInterestPaymentProposal, paid_on: date | None = None
+) -> LoanInterestPaymentProposal:
+    """A second person approves: the payment is booked (in the proposer's name, approved by this
+    person) if it still fits: the interest accrued and unpaid, the available liquidity and the
+    booking date, read again under the fund lock. Approving twice books once (409 `already_decided`)."""
+    require(user, "loan_interest_payment.approve")
+    _not_in_future(paid_on, field="paid_on")
+    fund = _lock_fund()
+    proposal = proposal_decidable(proposal, user=user, kind=INTEREST_PAYMENT)
+    booked_on = _booking_date(fund, paid_on or proposal.paid_on, field="paid_on")
+    _check_interest_payable(fund, proposal.amount)
+    entry = _post(
         fund=fund,
         kind=EntryKind.EZK_INTEREST_PAID,
         booked_on=booked_on,
-        key=key,
-        user=user,
-        amount=amount,
-        description=description or _("Rente betaald aan %(owner)s.") % {"owner": fund.policy_owner},
-        lines=[(Account.EZK_INTEREST_PAYABLE, amount), (Account.CASH_AVAILABLE, -amount)],
+        key=f"loan-interest-payment:{proposal.pk}",
+        user=proposal.proposed_by,
+        approved_by=user,
+        amount=proposal.amount,
+        description=proposal.description,
+        lines=[(Account.EZK_INTEREST_PAYABLE, proposal.amount), (Account.CASH_AVAILABLE, -proposal.amount)],
     )
+    return proposal_approved(
+        proposal,
+        user=user,
+        kind=INTEREST_PAYMENT,
+        booking=entry,
+        changes={"amount": proposal.amount, "entry": entry.pk, "booked_on": booked_on},
+    )
+
+
+@transaction.atomic
+def loan_interest_payment_reject(
+    *, user: User, proposal: LoanInterestPaymentProposal, reason: str
+) -> LoanInterestPaymentProposal:
+    """A second person rejects, with a reason; nothing is booked."""
+    require(user, "loan_interest_payment.approve")
+    return proposal_reject(proposal, user=user, kind=INTEREST_PAYMENT, reason=reason)
+
+
+# What the two proposals to pay EZK share at their proposal ------------------------------------------
+def _proposed_before(model: type[Payment], *, fund: Fund, key: str, amount: Decimal) -> Payment | None:
+    """The proposal a retry with this idempotency key made before (marked `replayed`), or None for a
+    new key. The same key for another amount, or a key the ledger already holds (a retry of a payment
+    booked at once, before it needed a second person), is 409 `idempotency_key_reused`: never a second
+    payment. Call under the fund lock."""
+    existing = model._default_manager.filter(idempotency_key=key).first()
+    if existing is not None:
+        if existing.amount != amount:
+            raise Conflict(
+                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+            )
+        existing.replayed = True
+        return existing
+    if JournalEntry.objects.filter(fund=fund, idempotency_key=key).exists():
+        raise Conflict(
+            _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
+        )
+    return None
+
+
+def _notify_approvers(user: User, *, permission: str, kind: StrOrPromise, reference: StrOrPromise, page: str) -> None:
+    """Tell the other people who may approve (the fund managers but the proposer) that it waits on them."""
+    approvers = User.objects.filter(role__in=roles_for(permission), is_active=True).exclude(pk=user.pk)
+    notify_task(recipients=approvers, kind=kind, reference=str(reference), path=reverse(page))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -396,19 +511,9 @@ def loan_repayment_propose(
     amount, key = money(amount), _key(idempotency_key)
     _not_in_future(repaid_on, field="repaid_on")
     fund = _lock_fund()  # serialises retries of the same proposal
-    existing = LoanRepaymentProposal.objects.filter(idempotency_key=key).first()
+    existing = _proposed_before(LoanRepaymentProposal, fund=fund, key=key, amount=amount)
     if existing is not None:
-        if existing.amount != amount:
-            raise Conflict(
-                _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
-            )
-        existing.replayed = True
         return existing
-    if JournalEntry.objects.filter(fund=fund, idempotency_key=key).exists():
-        # a retry of a repayment booked at once, before repayments needed a second person
-        raise Conflict(
-            _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
-        )
     if repaid_on is not None:
         _booking_date(fund, repaid_on, field="repaid_on")
     _check_repayable(fund, amount)
@@ -427,28 +532,21 @@ def loan_repayment_propose(
         obj=proposal,
         changes={"amount": amount, "repaid_on": repaid_on, "description": proposal.description},
     )
-    approvers = User.objects.filter(role__in=roles_for("loan_repayment.approve"), is_active=True).exclude(pk=user.pk)
-    notify_task(
-        recipients=approvers,
-        kind=gettext_lazy("Vier ogen: aflossing lening EZK goedkeuren"),
-        reference=str(gettext_lazy("aflossing lening EZK")),
-        path=reverse("bev:loan_repayments"),
-    )
-    return proposal
-
-
-def _decidable(proposal: LoanRepaymentProposal, user: User) -> LoanRepaymentProposal:
-    """The proposal, its row locked, if this person may decide it now: still proposed, and never by
-    the person who proposed it (four eyes by person, whatever role they hold now)."""
-    proposal = LoanRepaymentProposal.objects.select_for_update(no_key=True).get(pk=proposal.pk)
-    if proposal.status != ProposalStatus.PROPOSED:
-        raise Conflict(_("Over dit voorstel tot aflossing is al besloten."), code="already_decided")
-    require_four_eyes(
+    _notify_approvers(
         user,
-        involved=[proposal.proposed_by_id],
-        message=_("Vier ogen: wie de aflossing aan EZK voorstelt, keurt haar niet zelf goed."),
+        permission="loan_repayment.approve",
+        kind=gettext_lazy("Vier ogen: aflossing lening EZK goedkeuren"),
+        reference=gettext_lazy("aflossing lening EZK"),
+        page="bev:loan_repayments",
     )
     return proposal
+
+
+REPAYMENT = FourEyes(
+    event="loan_repayment",
+    already_decided=gettext_lazy("Over dit voorstel tot aflossing is al besloten."),
+    own_proposal=gettext_lazy("Vier ogen: wie de aflossing aan EZK voorstelt, keurt haar niet zelf goed."),
+)
 
 
 @transaction.atomic
@@ -461,7 +559,7 @@ def loan_repayment_approve(
     require(user, "loan_repayment.approve")
     _not_in_future(repaid_on, field="repaid_on")
     fund = _lock_fund()
-    proposal = _decidable(proposal, user)
+    proposal = proposal_decidable(proposal, user=user, kind=REPAYMENT)
     booked_on = _booking_date(fund, repaid_on or proposal.repaid_on, field="repaid_on")
     _check_repayable(fund, proposal.amount)
     entry = _post(
@@ -475,34 +573,17 @@ def loan_repayment_approve(
         description=proposal.description,
         lines=[(Account.EZK_LOAN_REPAID, proposal.amount), (Account.CASH_AVAILABLE, -proposal.amount)],
     )
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.APPROVED, user, timezone.now()
-    proposal.entry = entry
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "entry"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.APPROVE,
-        event="loan_repayment.approve",
-        obj=proposal,
+    return proposal_approved(
+        proposal,
+        user=user,
+        kind=REPAYMENT,
+        booking=entry,
         changes={"amount": proposal.amount, "entry": entry.pk, "booked_on": booked_on},
     )
-    return proposal
 
 
 @transaction.atomic
 def loan_repayment_reject(*, user: User, proposal: LoanRepaymentProposal, reason: str) -> LoanRepaymentProposal:
     """A second person rejects, with a reason; nothing is booked."""
     require(user, "loan_repayment.approve")
-    if not (reason or "").strip():
-        raise RuleViolation(_("Een reden is verplicht."), field="reason")
-    proposal = _decidable(proposal, user)
-    proposal.status, proposal.decided_by, proposal.decided_at = ProposalStatus.REJECTED, user, timezone.now()
-    proposal.rejection_reason = reason.strip()
-    proposal.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    audit_log(
-        actor=user,
-        action=AuditRecord.Action.UPDATE,
-        event="loan_repayment.reject",
-        obj=proposal,
-        changes={"reason": proposal.rejection_reason},
-    )
-    return proposal
+    return proposal_reject(proposal, user=user, kind=REPAYMENT, reason=reason)
