@@ -56,12 +56,25 @@ def commands(monkeypatch):
     return sent
 
 
+def _steps(sent: list[str]) -> list[str]:
+    """The commands with redis-py's reload of a forgotten script folded into the step it retries
+    (EVALSHA, SCRIPT LOAD, EVALSHA: one step). Redis's scripts are server-wide: the other pytest
+    worker's `test_a_step_still_works_after_redis_forgot_the_script` may flush them at any moment."""
+    folded: list[str] = []
+    for command in sent:
+        if command == "SCRIPT LOAD" and folded and folded[-1] == "EVALSHA":
+            folded.pop()
+            continue
+        folded.append(command)
+    return folded
+
+
 def test_a_step_moves_the_generation_on_by_one_in_one_round_trip(redis_cache, commands):
     first = work_count.current_generation()
     work_count._next_generation()  # the first on a server also loads the script (SCRIPT LOAD)
     commands.clear()
     work_count._next_generation()
-    assert commands == ["EVALSHA"]  # Django's incr: EXISTS, then INCRBY
+    assert _steps(commands) == ["EVALSHA"]  # Django's incr: EXISTS, then INCRBY
     assert work_count.current_generation() == first + 2
 
 
@@ -121,7 +134,7 @@ def test_in_a_transaction_a_count_kept_before_a_write_is_counted_again_after_it(
             work_count.work_changed()
             assert work_count.kept_work_count(PERSON, lambda: 5) == 5  # after the next write: again
             _keep(5)
-    assert commands.count("EVALSHA") == 1  # one step for the transaction, after its commit
+    assert _steps(commands).count("EVALSHA") == 1  # one step for the transaction, after its commit
     assert work_count.kept_work_count(PERSON, lambda: 6) == 6  # what it kept is not read after the commit
 
 
