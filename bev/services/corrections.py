@@ -31,6 +31,7 @@ from ..models import (
 from ..selectors import ZERO, ledger_totals, position_balances
 from .four_eyes import FourEyes, proposal_approved, proposal_decidable, proposal_reject, reason_required
 from .ledger import _booking_date, _key, _lock_fund, _not_in_future, _post, _replayed, _sweep_excess
+from .positions import _lock_case
 
 
 # ------------------------------------------------------------------------------------------------
@@ -48,7 +49,7 @@ def entry_reverse(
         require(user, "fund.book", case=entry.position.case)
     key = _key(idempotency_key)
     reason = reason_required(reason)
-    fund = _lock_fund()
+    fund = _lock_case_then_fund(entry)
     if replay := _replayed(fund, key, kind=entry.kind, amount=entry.amount, position=entry.position):
         if replay.reverses_id != entry.pk:
             raise Conflict(
@@ -65,6 +66,17 @@ def entry_reverse(
         )
     _require_reversible(entry)
     return _book_reversal(fund=fund, entry=entry, reason=reason, key=key, user=user, booked_on=booked_on)
+
+
+def _lock_case_then_fund(entry: JournalEntry) -> Fund:
+    """The locks a reversal books under, in the order every booking on a case takes them: the case's
+    row first (`positions._lock_case`), then the fund's. A reversal may move its case (the last
+    disbursement reversed: `undo_invested`, bev.apps), and a disbursement approved on the same case at
+    the same moment takes the case and then the fund; in the other order the two deadlocked
+    (tests/test_reversal_lock_order.py)."""
+    if entry.position is not None:
+        _lock_case(entry.position.case_id)
+    return _lock_fund()
 
 
 def _require_reversible(entry: JournalEntry) -> None:
@@ -222,7 +234,7 @@ def reversal_approve(*, user: User, proposal: ReversalProposal, booked_on: date 
     """A second person approves: the reversing entry is booked (in the proposer's name, approved by
     this person), within the limits."""
     _not_in_future(booked_on)
-    fund = _lock_fund()
+    fund = _lock_case_then_fund(proposal.entry)
     _require_decider(proposal, user)
     proposal = proposal_decidable(proposal, user=user, kind=REVERSAL)
     entry = proposal.entry
