@@ -35,9 +35,29 @@ def can(user, action: str, *, case: HasTeam | None = None) -> bool:
 
 def require(user, action: str, *, case: HasTeam | None = None) -> None:
     if not can(user, action, case=case):
-        raise PermissionDenied(
-            _("Uw rol staat niet toe: %(action)s.") % {"action": action_label(action)}, code="permission_denied"
-        )
+        raise _not_allowed(action)
+
+
+def require_role_may(user, *actions: str) -> None:
+    """403 when the person's role could do none of these actions on any case (`role_may`)."""
+    if not any(role_may(user, action) for action in actions):
+        raise _not_allowed(actions[0])
+
+
+def _not_allowed(action: str) -> PermissionDenied:
+    return PermissionDenied(
+        _("Uw rol staat niet toe: %(action)s.") % {"action": action_label(action)}, code="permission_denied"
+    )
+
+
+def role_may(user, action: str) -> bool:
+    """Whether the person's organisational role could do this action anywhere: by itself, or through
+    a role it may hold on a case team. A necessary condition of `can`, which needs no case: what
+    `access.api.permissions.RoleMayWrite` asks before a request's body is read."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    allowed = roles_for(action)
+    return user.role in allowed or bool(allowed & case_roles_for(user.role))
 
 
 def require_four_eyes(user, *, involved: Iterable[int | None], message: str) -> None:

@@ -18,7 +18,7 @@ from core.api.representation import represent
 from core.exceptions import NotFound
 
 from .. import selectors, services
-from ..constants import Account
+from ..constants import REVERSAL_APPROVAL, Account
 from ..models import (
     AcquiredRight,
     DecisionCondition,
@@ -63,6 +63,31 @@ class FundViewSet(viewsets.GenericViewSet):
 
     serializer_class = s.FundOverviewSerializer
     pagination_class = None
+    # A write the role never allows is 403 before its body is read (access.api.permissions.RoleMayWrite);
+    # the services' own checks, the permission each of them requires first; a reversal's decision needs
+    # the approving permission of the kind of entry reversed (REVERSAL_APPROVAL), one of these.
+    write_actions: dict[str, str | tuple[str, ...]] = {
+        "tranches": "fund.book",
+        "fees": "fee.propose",
+        "fee_approve": "fee.approve",
+        "fee_reject": "fee.approve",
+        "fee_budgets": "fee_budget.set",
+        "sweeps": "fund.book",
+        "reverse": "fund.book",
+        "reversals": "fund.book",
+        "reversal_approve": tuple(sorted(set(REVERSAL_APPROVAL.values()))),
+        "reversal_reject": tuple(sorted(set(REVERSAL_APPROVAL.values()))),
+        "managers": "fund.configure",
+        "loan_terms": "fund.configure",
+        "loan_interest": "fund.book",
+        "loan_interest_payments": "loan_interest_payment.propose",
+        "loan_interest_payment_approve": "loan_interest_payment.approve",
+        "loan_interest_payment_reject": "loan_interest_payment.approve",
+        "loan_repayments": "loan_repayment.propose",
+        "loan_repayment_approve": "loan_repayment.approve",
+        "loan_repayment_reject": "loan_repayment.approve",
+        "tranche_overrides": "fund.configure",
+    }
 
     def get_queryset(self):
         return JournalEntry.objects.none()
@@ -388,6 +413,23 @@ class PositionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PositionSerializer
     filterset_class = PositionFilter
     ordering_fields = ["id", "created_at"]
+    # 403 before the body for a role that never books (RoleMayWrite); the services check the team.
+    write_actions = dict.fromkeys(
+        [
+            "create",
+            "reservations",
+            "releases",
+            "disbursements",
+            "returns",
+            "valuations",
+            "dilutions",
+            "conversions",
+            "exits",
+            "rights",
+            "conditions",
+        ],
+        "fund.book",
+    )
 
     def get_queryset(self):
         return selectors.position_list(user=self.request.user)
@@ -548,6 +590,11 @@ class InvestmentProposalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     anybody who may not see the case."""
 
     serializer_class = s.InvestmentProposalSerializer
+    write_actions = {  # 403 before the body (RoleMayWrite)
+        "create": "investment_proposal.propose",
+        "approve": "investment_proposal.approve",
+        "reject": "investment_proposal.approve",
+    }
     filterset_class = InvestmentProposalFilter
     ordering_fields = ["id", "proposed_at"]
 
@@ -585,6 +632,7 @@ class DisbursementViewSet(viewsets.GenericViewSet):
     """Four eyes on disbursement: another Invest-NL manager approves (and so books) or rejects."""
 
     serializer_class = s.DisbursementSerializer
+    write_actions = dict.fromkeys(["approve", "reject"], "fund.approve_disbursement")  # 403 before the body
 
     def get_queryset(self):
         return selectors.position_list(user=self.request.user).none()

@@ -42,6 +42,7 @@ class CaseViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     search_fields = ["reference", "title", "target_name", "acquirer_name", "target_kvk_number"]
     ordering_fields = ["signal_received_at", "reference", "expected_closing_date"]
     lookup_value_regex = r"[^/]+"
+    write_actions = {"create": "case.create"}  # 403 before the body (access.api.permissions.RoleMayWrite)
 
     def get_queryset(self):
         return selectors.case_list_rows(user=self.request.user)

@@ -278,7 +278,8 @@ REST_FRAMEWORK = {
         "access.authentication.ApiTokenAuthentication",  # `Token <key>`, stored hashed, expiring
         "access.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # IsAuthenticated, then a write the role never allows is 403 before the body is read (RoleMayWrite).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "access.api.permissions.RoleMayWrite"],
     # JSON only: DRF reads a form-encoded body with HTML-form semantics (a missing boolean is False,
     # a missing text ""), so `deploy` left out became a decision not to deploy and a stray `foo=bar`
     # wiped recorded answers. Another media type is a 415. The document uploads take multipart
