@@ -444,7 +444,7 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
 
     @transition(
         state,
-        source=[State.INVESTED, State.MONITORING],
+        source=[State.INVESTED, State.MONITORING, State.EXIT],
         target=State.INVESTMENT_PREPARATION,
         permission=_may("undo_invested"),
         conditions=[guards.nothing_invested],
@@ -453,7 +453,8 @@ class Case(ChoicesDisplay, ConcurrentTransitionMixin, models.Model):
         """Every disbursement into the case's positions was reversed: the State holds nothing, and the
         case is back where the first disbursement found it (bev moves it here, as it moved it to
         invested). The service's own reading; a case left "invested" with nothing invested could not
-        be sold, closed or withdrawn."""
+        be sold, closed or withdrawn, nor one left in exit (no sale stood in the way: a disbursement of
+        a position sold from cannot be reversed, its cost would go below zero)."""
 
     @transition(state, source=State.INVESTED, target=State.MONITORING, permission=_may("start_monitoring"))
     def start_monitoring(self):

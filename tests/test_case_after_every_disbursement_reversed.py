@@ -72,3 +72,26 @@ def test_nobody_moves_a_case_with_money_in_it_back(invested, manager):
 
     with pytest.raises(Conflict):
         case_transition(user=manager, case=Case.objects.get(pk=invested.case_id), name="undo_invested")
+
+
+def test_a_case_in_exit_whose_every_disbursement_is_reversed_is_not_stuck(
+    invested, manager, manager2, officer, secretariat, secretariat2
+):
+    """The tester's walk: the cabinet ordered the sale, the case moved to exit, then the only
+    disbursement was found wrong and reversed. The case stayed "Afbouw" holding nothing: no sale (409
+    `not_invested`), no close (no position sold), no withdrawal, no other step: stuck for good. No sale
+    stands in its way (a disbursement of a position sold from cannot be reversed: its cost would go
+    below zero), so it goes back to investment preparation as from invested or monitoring."""
+    from .factories import order_sale
+
+    case = case_transition(user=manager, case=Case.objects.get(pk=invested.case_id), name="start_monitoring")
+    order_sale(case, recorder=secretariat, confirmer=secretariat2)
+    case = case_transition(user=manager, case=Case.objects.get(pk=case.pk), name="start_exit")
+    assert case.state == "exit"
+    _reverse(_disbursements(invested).get(), proposer=manager, approver=manager2, key="undo-exit")
+    case = Case.objects.get(pk=invested.case_id)
+    assert case.state == "investment_preparation"
+    case_transition(
+        user=officer, case=case, name="withdraw", reason="Niets geïnvesteerd; het belang is er nooit geweest."
+    )
+    assert Case.objects.get(pk=invested.case_id).state == "withdrawn"

@@ -107,3 +107,34 @@ def test_the_latest_valuation_is_by_date_then_id_in_every_read(api, manager, pos
         selectors.positions_metrics([position], as_of=timezone.localdate())[position.pk],
     ):
         assert (metrics["latest_valuation_on"], metrics["unrealised_value"]) == (date(2025, 9, 30), 43 * M)
+
+
+def _disbursements(position):
+    from bev.models import JournalEntry
+
+    return JournalEntry.objects.filter(position=position, kind="disbursement", reverses__isnull=True).order_by("id")
+
+
+def test_a_position_whose_every_disbursement_was_reversed_is_not_valued(api, manager, manager2, position):
+    """The tester's walk: both disbursements reversed (the case back in investment preparation), then a
+    valuation of € 90 mln was stored for the position that held nothing, and the fund overview reported
+    € 90 mln of unrealised value: the reversed disbursement counted as the first investment."""
+    from .factories import reverse_four_eyes
+
+    for entry in _disbursements(position):
+        reverse_four_eyes(entry, proposer=manager, approver=manager2)
+    refused = value(api(manager), position, timezone.localdate().isoformat(), fair_value="90000000")
+    assert refused.status_code == 400 and list(refused.json()) == ["valued_on"]
+    assert "nog niet geïnvesteerd" in refused.json()["valued_on"][0]
+    assert not Valuation.objects.exists()
+    assert selectors.fund_overview()["unrealised_value"] == 0
+
+
+def test_the_first_investment_is_the_first_disbursement_that_stands(api, manager, manager2, position):
+    """The first disbursement (3 March 2025) reversed: the holding dates from the one that stands (today)."""
+    from .factories import reverse_four_eyes
+
+    reverse_four_eyes(_disbursements(position).first(), proposer=manager, approver=manager2)
+    refused = value(api(manager), position, "2025-06-30", fair_value="10000000")
+    assert refused.status_code == 400 and list(refused.json()) == ["valued_on"]
+    assert value(api(manager), position, timezone.localdate().isoformat(), fair_value="10000000").status_code == 201

@@ -245,9 +245,11 @@ def disbursement_reject(*, user: User, disbursement: Disbursement, reason: str) 
 def case_back_on_reversal(sender: object, *, event: events.TransactionReversed, **kwargs: object) -> None:
     """Receiver of `bev.events.reversed_` (connected in BevConfig.ready()), inside the reversal's
     transaction: when the reversed entry was the case's last disbursement that stood, the case goes back
-    to investment preparation (`undo_invested`), as its first disbursement moved it to invested. Only
-    from invested or monitoring: in a follow-on decision or an exit the case waits on a decision, and a
-    sale cannot be reversed. The service's own reading of the lifecycle (cases.models.Case.undo_invested)."""
+    to investment preparation (`undo_invested`), as its first disbursement moved it to invested. From
+    invested, monitoring or exit (where, holding nothing, it could neither sell nor close: stuck; no
+    sale stands, as a disbursement of a position sold from cannot be reversed). Not in a follow-on
+    decision: the case waits on the cabinet, and after it resumes to monitoring a fund manager takes
+    the step. The service's own reading of the lifecycle (cases.models.Case.undo_invested)."""
     from cases.guards import nothing_invested
     from cases.models import Case
     from cases.services import case_transition
@@ -258,7 +260,7 @@ def case_back_on_reversal(sender: object, *, event: events.TransactionReversed, 
     if not JournalEntry.objects.filter(pk=int(entry_id), kind=EntryKind.DISBURSEMENT).exists():
         return
     case = Case.objects.get(pk=event.case_id)
-    if case.state not in (State.INVESTED, State.MONITORING) or not nothing_invested(case):
+    if case.state not in (State.INVESTED, State.MONITORING, State.EXIT) or not nothing_invested(case):
         return
     user = User.objects.get(pk=event.user_id)
     case_transition(user=user, case=case, name="undo_invested", reason=event.reason)

@@ -14,7 +14,7 @@ from audit.models import AuditRecord
 from audit.services import audit_log, diff
 from cases.guards import exit_is_authorised
 from core.exceptions import Conflict, LimitExceeded, RuleViolation
-from core.formatting import page_euro
+from core.formatting import date_display, page_euro
 
 from ..constants import (
     LOAN_INSTRUMENTS,
@@ -148,6 +148,27 @@ def return_book(
     return entry
 
 
+def _check_sold_after_stake_change(position: Position, booked_on: date) -> None:
+    """A sale sells the stake as it stands on record (its fraction of today's stake and shares), so it is
+    not dated before the latest recorded change of that stake: a conversion of the loan into shares or a
+    dilution, which are no ledger bookings, so the ledger's rule (never before its latest entry) did not
+    order them. A sale dated before a conversion sold shares the SPV did not have yet, and the Kamerbrief
+    about it stated the stake after the conversion as the stake after the sale. The mirror of the rule
+    for a dilution (`holdings.dilution_record`); the service's own reading of the record's order."""
+    from .holdings import _latest_stake_change_on
+
+    latest = _latest_stake_change_on(position)
+    if latest is not None and booked_on < latest:
+        raise RuleViolation(
+            _(
+                "Een verkoop kan niet liggen vóór de laatste vastgelegde wijziging van het belang (%(date)s): "
+                "verkocht wordt het huidige belang."
+            )
+            % {"date": date_display(latest)},
+            field="exited_on",
+        )
+
+
 @transaction.atomic
 def exit_book(
     *,
@@ -203,6 +224,7 @@ def exit_book(
     balance = position_balances(position_ids=[position.pk])[position.pk]
     if balance["invested"] <= 0:
         raise Conflict(_("In deze positie is nog niet geïnvesteerd."), code="not_invested")
+    _check_sold_after_stake_change(position, booked_on)
     full = fraction == 100
     cost = balance["cost"] if full else (balance["cost"] * fraction / 100).quantize(CENT)
     result = proceeds - cost

@@ -105,10 +105,16 @@ def valuation_jump(*, position: Position, fair_value: Decimal, invested: Decimal
 # Valuations, dilution, conversion
 # ------------------------------------------------------------------------------------------------
 def first_investment_on(position: Position) -> date | None:
-    """The booking date of the position's first disbursement: when the SPV acquired the holding (a
-    position is recorded before the money goes in, `position_create`, so its creation is no acquisition)."""
+    """The booking date of the position's first disbursement that stands: when the SPV acquired the
+    holding (a position is recorded before the money goes in, `position_create`, so its creation is no
+    acquisition). A disbursement reversed, and its reversal, never put a holding there: counting them
+    let a position whose every disbursement was reversed (its case back in investment preparation) be
+    valued at any amount, which the fund overview then reported as unrealised value. None while no
+    disbursement stands."""
     return (
-        JournalEntry.objects.filter(position_id=position.pk, kind=EntryKind.DISBURSEMENT)
+        JournalEntry.objects.filter(
+            position_id=position.pk, kind=EntryKind.DISBURSEMENT, reverses__isnull=True, reversed_by__isnull=True
+        )
         .order_by("booked_on")
         .values_list("booked_on", flat=True)
         .first()
