@@ -50,7 +50,7 @@ def entry_reverse(
     key = _key(idempotency_key)
     reason = reason_required(reason)
     fund = _lock_case_then_fund(entry)
-    if replay := _replayed(fund, key, kind=entry.kind, amount=entry.amount, position=entry.position):
+    if replay := _replayed(fund, key, user=user, kind=entry.kind, amount=entry.amount, position=entry.position):
         if replay.reverses_id != entry.pk:
             raise Conflict(
                 _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
@@ -183,7 +183,7 @@ def reversal_propose(
     fund = _lock_fund()  # serialises retries and proposals for the same entry
     existing = ReversalProposal.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        if existing.entry_id != entry.pk:
+        if existing.entry_id != entry.pk or existing.proposed_by_id != user.pk:
             raise Conflict(
                 _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
             )

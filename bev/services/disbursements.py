@@ -68,7 +68,7 @@ def disbursement_propose(
     fund = _lock_fund()  # also serialises retries of the same proposal
     existing = Disbursement.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        if existing.position_id != position.pk or existing.amount != amount:
+        if existing.position_id != position.pk or existing.amount != amount or existing.proposed_by_id != user.pk:
             raise Conflict(
                 _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
             )

@@ -82,7 +82,7 @@ def return_book(
     kind = EntryKind(kind)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=kind, amount=amount, position=position):
+    if replay := _replayed(fund, key, user=user, kind=kind, amount=amount, position=position):
         return replay
     booked_on = _booking_date(fund, booked_on)
     balance = position_balances(position_ids=[position.pk])[position.pk]
@@ -196,7 +196,7 @@ def exit_book(
             field="fraction_sold_percent",
         )
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.SALE, amount=proceeds, position=position):
+    if replay := _replayed(fund, key, user=user, kind=EntryKind.SALE, amount=proceeds, position=position):
         exit_row = replay.exit
         exit_row.replayed = True
         return exit_row

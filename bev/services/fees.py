@@ -100,7 +100,7 @@ def fee_propose(
     fund = _lock_fund()
     existing = FeeCharge.objects.filter(idempotency_key=key).first()
     if existing is not None:
-        if existing.amount != amount:
+        if existing.amount != amount or existing.proposed_by_id != user.pk:
             raise Conflict(
                 _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
             )

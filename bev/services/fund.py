@@ -138,7 +138,7 @@ def tranche_receive(
     require(user, "fund.book")
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.TRANCHE, amount=amount, position=None):
+    if replay := _replayed(fund, key, user=user, kind=EntryKind.TRANCHE, amount=amount, position=None):
         return replay
     booked_on = _booking_date(fund, received_on, field="received_on")
     figures = _figures(fund)

@@ -215,13 +215,21 @@ def _key(value: str | None, *, field: str = "idempotency_key") -> str:
     return value
 
 
-def _replayed(fund: Fund, key: str, *, kind: str, amount: Decimal, position: Position | None) -> JournalEntry | None:
+def _replayed(
+    fund: Fund, key: str, *, user: User, kind: str, amount: Decimal, position: Position | None
+) -> JournalEntry | None:
     """A retried request gets the entry it booked the first time; a different request with the same
-    key is refused."""
+    key is refused, and so is the same key from another person (a key names one person's request:
+    the service's own rule; before, a second manager got the first one's booking back as theirs)."""
     entry = JournalEntry.objects.filter(fund=fund, idempotency_key=key).first()
     if entry is None:
         return None
-    if entry.kind != kind or entry.amount != amount or entry.position_id != (position.pk if position else None):
+    if (
+        entry.created_by_id != user.pk
+        or entry.kind != kind
+        or entry.amount != amount
+        or entry.position_id != (position.pk if position else None)
+    ):
         raise Conflict(
             _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
         )

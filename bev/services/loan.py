@@ -371,7 +371,7 @@ def loan_interest_payment_propose(
     amount, key = money(amount), _key(idempotency_key)
     _not_in_future(paid_on, field="paid_on")
     fund = _lock_fund()  # serialises retries of the same proposal
-    existing = _proposed_before(LoanInterestPaymentProposal, fund=fund, key=key, amount=amount)
+    existing = _proposed_before(LoanInterestPaymentProposal, fund=fund, user=user, key=key, amount=amount)
     if existing is not None:
         return existing
     if paid_on is not None:
@@ -452,14 +452,15 @@ def loan_interest_payment_reject(
 
 
 # What the two proposals to pay EZK share at their proposal ------------------------------------------
-def _proposed_before(model: type[Payment], *, fund: Fund, key: str, amount: Decimal) -> Payment | None:
+def _proposed_before(model: type[Payment], *, fund: Fund, user: User, key: str, amount: Decimal) -> Payment | None:
     """The proposal a retry with this idempotency key made before (marked `replayed`), or None for a
     new key. The same key for another amount, or a key the ledger already holds (a retry of a payment
     booked at once, before it needed a second person), is 409 `idempotency_key_reused`: never a second
-    payment. Call under the fund lock."""
+    payment. The same key from another person is refused too: a key names one person's request.
+    Call under the fund lock."""
     existing = model._default_manager.filter(idempotency_key=key).first()
     if existing is not None:
-        if existing.amount != amount:
+        if existing.amount != amount or existing.proposed_by_id != user.pk:
             raise Conflict(
                 _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
             )
@@ -511,7 +512,7 @@ def loan_repayment_propose(
     amount, key = money(amount), _key(idempotency_key)
     _not_in_future(repaid_on, field="repaid_on")
     fund = _lock_fund()  # serialises retries of the same proposal
-    existing = _proposed_before(LoanRepaymentProposal, fund=fund, key=key, amount=amount)
+    existing = _proposed_before(LoanRepaymentProposal, fund=fund, user=user, key=key, amount=amount)
     if existing is not None:
         return existing
     if repaid_on is not None:

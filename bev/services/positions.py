@@ -273,7 +273,7 @@ def reservation_book(
     # ended case (tests/test_reservation_races.py).
     case_state = _lock_case(position.case_id)
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.RESERVATION, amount=amount, position=position):
+    if replay := _replayed(fund, key, user=user, kind=EntryKind.RESERVATION, amount=amount, position=position):
         return replay
     position = _locked_position(position)
     _require_open(position)
@@ -317,7 +317,7 @@ def reservation_release(
     require(user, "fund.book", case=position.case)
     amount, key = money(amount), _key(idempotency_key)
     fund = _lock_fund()
-    if replay := _replayed(fund, key, kind=EntryKind.RELEASE, amount=amount, position=position):
+    if replay := _replayed(fund, key, user=user, kind=EntryKind.RELEASE, amount=amount, position=position):
         return replay
     booked_on = _booking_date(fund, booked_on)
     reserved = position_balances(position_ids=[position.pk])[position.pk]["reserved"]
