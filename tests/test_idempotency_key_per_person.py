@@ -72,3 +72,15 @@ def test_an_interest_payment_keyed_as_another_persons_is_refused(payable, manage
     with pytest.raises(Conflict) as refused:
         loan_interest_payment_propose(user=manager2, amount=M, idempotency_key="k-2")
     assert refused.value.code == "idempotency_key_reused"
+
+
+def test_a_repayments_key_is_not_an_interest_payments(payable, manager):
+    """The two kinds of payment to EZK keep their proposals apart (two tables): a key is still one request."""
+    loan_repayment_propose(user=manager, amount=M, idempotency_key="k-3")
+    with pytest.raises(Conflict) as refused:
+        loan_interest_payment_propose(user=manager, amount=M, idempotency_key="k-3")
+    assert refused.value.code == "idempotency_key_reused"
+    loan_interest_payment_propose(user=manager, amount=M, idempotency_key="k-4")
+    with pytest.raises(Conflict) as refused:
+        loan_repayment_propose(user=manager, amount=M, idempotency_key="k-4")
+    assert refused.value.code == "idempotency_key_reused"

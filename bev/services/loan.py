@@ -456,7 +456,8 @@ def _proposed_before(model: type[Payment], *, fund: Fund, user: User, key: str, 
     """The proposal a retry with this idempotency key made before (marked `replayed`), or None for a
     new key. The same key for another amount, or a key the ledger already holds (a retry of a payment
     booked at once, before it needed a second person), is 409 `idempotency_key_reused`: never a second
-    payment. The same key from another person is refused too: a key names one person's request.
+    payment. The same key from another person is refused too: a key names one person's request; and
+    a key of a proposal of the other kind (a repayment's for an interest payment, and the reverse).
     Call under the fund lock."""
     existing = model._default_manager.filter(idempotency_key=key).first()
     if existing is not None:
@@ -466,6 +467,11 @@ def _proposed_before(model: type[Payment], *, fund: Fund, user: User, key: str, 
             )
         existing.replayed = True
         return existing
+    other = LoanRepaymentProposal if model is LoanInterestPaymentProposal else LoanInterestPaymentProposal
+    if other._default_manager.filter(idempotency_key=key).exists():  # the other kind of payment to EZK
+        raise Conflict(
+            _("Deze idempotentiesleutel is al gebruikt voor een ander voorstel."), code="idempotency_key_reused"
+        )
     if JournalEntry.objects.filter(fund=fund, idempotency_key=key).exists():
         raise Conflict(
             _("Deze idempotentiesleutel is al gebruikt voor een andere boeking."), code="idempotency_key_reused"
