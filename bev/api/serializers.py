@@ -400,29 +400,37 @@ class LoanInterestPaymentSerializer(serializers.Serializer):
     idempotency_key = key_field()
 
 
-class LoanInterestPaymentProposalSerializer(serializers.ModelSerializer):
-    """A payment of interest to EZK: proposed by one fund manager, approved (and so booked: `entry`) or
-    rejected by another."""
+def _ezk_payment_fields(date_field: str) -> list[str]:
+    """What a proposal to pay EZK shows (a repayment, an interest payment): the same but its date."""
+    return [
+        "id",
+        "amount",
+        "description",
+        date_field,
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
+        "entry",
+    ]
+
+
+class _EzkPaymentProposalSerializer(serializers.ModelSerializer):
+    """Who proposed and who decided a proposal to pay EZK, by username."""
 
     proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
 
+
+class LoanInterestPaymentProposalSerializer(_EzkPaymentProposalSerializer):
+    """A payment of interest to EZK: proposed by one fund manager, approved (and so booked: `entry`) or
+    rejected by another."""
+
     class Meta:
         model = LoanInterestPaymentProposal
-        fields = [
-            "id",
-            "amount",
-            "description",
-            "paid_on",
-            "status",
-            "proposed_by",
-            "proposed_at",
-            "decided_by",
-            "decided_at",
-            "rejection_reason",
-            "entry",
-        ]
-        read_only_fields = fields
+        fields = read_only_fields = _ezk_payment_fields("paid_on")
 
 
 class LoanInterestPaymentApproveSerializer(serializers.Serializer):
@@ -440,29 +448,13 @@ class LoanRepaymentSerializer(serializers.Serializer):
     idempotency_key = key_field()
 
 
-class LoanRepaymentProposalSerializer(serializers.ModelSerializer):
+class LoanRepaymentProposalSerializer(_EzkPaymentProposalSerializer):
     """A repayment of principal to EZK: proposed by one fund manager, approved (and so booked: `entry`)
     or rejected by another."""
 
-    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
-
     class Meta:
         model = LoanRepaymentProposal
-        fields = [
-            "id",
-            "amount",
-            "description",
-            "repaid_on",
-            "status",
-            "proposed_by",
-            "proposed_at",
-            "decided_by",
-            "decided_at",
-            "rejection_reason",
-            "entry",
-        ]
-        read_only_fields = fields
+        fields = read_only_fields = _ezk_payment_fields("repaid_on")
 
 
 class LoanRepaymentApproveSerializer(serializers.Serializer):
